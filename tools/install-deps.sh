@@ -1,0 +1,38 @@
+#!/bin/sh
+# Installs exactly the Debian packages bgsim needs to build, test and plot, and only those missing.
+# A no-op (no apt-get call at all) when everything is already present. Debian 12, run as root.
+#
+#   tools/install-deps.sh           build + test + plot dependencies
+#   tools/install-deps.sh --check   print what is missing, exit 1 if anything is; installs nothing
+set -eu
+
+# build tools, build system, the three libraries, and gnuplot (an external program for plots).
+PACKAGES="build-essential cmake pkg-config libgsl-dev libyaml-dev libcriterion-dev gnuplot-nox"
+
+missing=""
+for p in $PACKAGES; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  if [ "$status" != "installed" ]; then
+    missing="$missing $p"
+  fi
+done
+
+if [ "${1:-}" = "--check" ]; then
+  if [ -n "$missing" ]; then echo "missing:$missing"; exit 1; fi
+  echo "all present"; exit 0
+fi
+
+if [ -z "$missing" ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages:$missing; run as root (or: sudo $0)" >&2
+  exit 77
+fi
+
+echo "install-deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086  # word splitting of the package list is intended
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
