@@ -1,0 +1,74 @@
+/* bgt_registry.h: the persistent task registry (name -> options), in memory and as bytes.
+ *
+ * This is what expo-task-manager keeps in SharedPreferences "TaskManagerModule" / NSUserDefaults
+ * "EXTaskService" (expo-background-task-semantics.md §2.6, §3.3): an ordered map. Order is
+ * registration order, because restore replays registrations in that order and the last one's
+ * interval wins (§2.2, §10 on_process_start).
+ *
+ * Serialized form (all integers little-endian), version 1:
+ *   0  magic    "BGTR"
+ *   4  u16      format version (1)
+ *   6  u16      flags, must be 0
+ *   8  u32      payload length P
+ *  12  u32      CRC-32 (IEEE, as zlib) of bytes [0,12) followed by the payload
+ *  16  payload: u32 count, then per task: u16 name length N (1..BGT_NAME_MAX), N name bytes (no
+ *      NUL), u8 has_minimum_interval (0/1), i64 minimum_interval_min (0 when absent)
+ * The checksum covers the header so that a torn length field is caught too. Decoding is
+ * all-or-nothing: it builds a fresh registry and hands it over only when every check passed. */
+#ifndef BGT_REGISTRY_H
+#define BGT_REGISTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bgt_error.h"
+
+#define BGT_NAME_MAX 255                 /* bytes, excluding the terminating NUL */
+#define BGT_INTERVAL_MAX_MIN ((int64_t)1 << 40) /* minutes; keeps minutes * 60000 in int64 */
+#define BGT_REGISTRY_FORMAT_VERSION 1
+#define BGT_REGISTRY_HEADER_SIZE 16
+
+/* Options given at registration (BackgroundTaskOptions, §1.1): minimumInterval in minutes,
+ * possibly absent. Absent and present differ on Android (§2.2), so absence is kept. */
+typedef struct bgt_task_options {
+    bool has_minimum_interval;
+    int64_t minimum_interval_min; /* 0..BGT_INTERVAL_MAX_MIN; ignored when absent */
+} bgt_task_options;
+
+typedef struct bgt_registry bgt_registry;
+
+/* A new empty registry in *out; free it with bgt_registry_free(). */
+int bgt_registry_new(bgt_registry **out);
+/* NULL is a no-op. */
+void bgt_registry_free(bgt_registry *r);
+/* Deep copy into *out (a new registry the caller owns). */
+int bgt_registry_copy(const bgt_registry *r, bgt_registry **out);
+
+size_t bgt_registry_count(const bgt_registry *r);
+/* Index of `name`, or -1 if absent. */
+long bgt_registry_find(const bgt_registry *r, const char *name);
+/* Entry i (registration order). *name points into the registry and stays valid until the next
+ * change to it. BGT_E_RANGE if i >= count. Either out pointer may be NULL. */
+int bgt_registry_get(const bgt_registry *r, size_t i, const char **name, bgt_task_options *opts);
+/* Insert at the end, or update the options of an existing entry in place (order kept). The name
+ * is copied. BGT_E_INVAL for an empty or too long name or an out-of-range interval. */
+int bgt_registry_put(bgt_registry *r, const char *name, const bgt_task_options *opts);
+/* BGT_E_NOT_FOUND if absent. */
+int bgt_registry_remove(bgt_registry *r, const char *name);
+void bgt_registry_clear(bgt_registry *r);
+/* Same names, same order, same options. */
+bool bgt_registry_equal(const bgt_registry *a, const bgt_registry *b);
+
+/* Serialize. On BGT_OK *out is a malloc() buffer of *out_len bytes owned by the caller (free()). */
+int bgt_registry_encode(const bgt_registry *r, unsigned char **out, size_t *out_len);
+/* Parse; on BGT_OK *out is a new registry owned by the caller. On error *out is untouched and the
+ * code names the first failed check: BGT_E_TRUNCATED, BGT_E_BAD_MAGIC, BGT_E_VERSION,
+ * BGT_E_CHECKSUM, BGT_E_CORRUPT (or BGT_E_NOMEM). */
+int bgt_registry_decode(const unsigned char *buf, size_t len, bgt_registry **out);
+
+/* CRC-32 (IEEE 802.3, reflected, init and final xor 0xFFFFFFFF), continuing from `crc` (start
+ * with 0). Exposed so tests can build blobs with a valid checksum. */
+uint32_t bgt_crc32(uint32_t crc, const void *data, size_t len);
+
+#endif
