@@ -1,0 +1,153 @@
+/*
+ * sim_calendar.c - proleptic Gregorian conversions, after Howard Hinnant, "chrono-Compatible
+ * Low-Level Date Algorithms" (days_from_civil, civil_from_days, weekday_from_days).
+ */
+#include "sim_calendar.h"
+
+#include <stdio.h>
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+static int64_t floor_mod(int64_t a, int64_t b) { return a - floor_div(a, b) * b; }
+
+static bool is_leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static int days_in_month(int64_t y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+bool sim_datetime_valid(const sim_datetime *dt)
+{
+    return dt->year >= SIM_CAL_YEAR_MIN && dt->year <= SIM_CAL_YEAR_MAX && dt->month >= 1 &&
+           dt->month <= 12 && dt->day >= 1 && dt->day <= days_in_month(dt->year, dt->month) &&
+           dt->hour >= 0 && dt->hour <= 23 && dt->minute >= 0 && dt->minute <= 59 &&
+           dt->second >= 0 && dt->second <= 59 && dt->ms >= 0 && dt->ms <= 999;
+}
+
+int64_t sim_days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = floor_div(y, 400);
+    int64_t yoe = y - era * 400;                                   /* [0, 399] */
+    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* [0, 365] */
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;           /* [0, 146096] */
+    return era * 146097 + doe - 719468;
+}
+
+void sim_civil_from_days(int64_t z, int64_t *year, int *month, int *day)
+{
+    z += 719468;
+    int64_t era = floor_div(z, 146097);
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *month = m;
+    *year = yoe + era * 400 + (m <= 2);
+}
+
+static sim_time ms_of_day_of(const sim_datetime *dt)
+{
+    return ((sim_time)dt->hour * 3600 + dt->minute * 60 + dt->second) * 1000 + dt->ms;
+}
+
+bool sim_cal_init(sim_calendar *cal, const sim_datetime *start)
+{
+    if (!sim_datetime_valid(start))
+        return false;
+    cal->start_day = sim_days_from_civil(start->year, start->month, start->day);
+    cal->start_ms_of_day = ms_of_day_of(start);
+    return true;
+}
+
+/* Local ms since the start date's midnight. Computed as a floor split of t first, so that no
+ * t in [INT64_MIN, INT64_MAX] overflows when the start's time of day is added. */
+static void split(const sim_calendar *cal, sim_time t, int64_t *day_index, sim_time *ms_of_day)
+{
+    int64_t days = floor_div(t, SIM_MS_PER_DAY);
+    sim_time rest = floor_mod(t, SIM_MS_PER_DAY) + cal->start_ms_of_day; /* < 2 days */
+    days += rest / SIM_MS_PER_DAY;
+    *day_index = days;
+    *ms_of_day = rest % SIM_MS_PER_DAY;
+}
+
+int64_t sim_cal_day_index(const sim_calendar *cal, sim_time t)
+{
+    int64_t day;
+    sim_time ms;
+    split(cal, t, &day, &ms);
+    return day;
+}
+
+int sim_cal_weekday(const sim_calendar *cal, sim_time t)
+{
+    /* 1970-01-01 was a Thursday (ISO index 3). */
+    return (int)floor_mod(floor_mod(cal->start_day + 3, 7) + floor_mod(sim_cal_day_index(cal, t), 7), 7);
+}
+
+bool sim_cal_is_weekend(const sim_calendar *cal, sim_time t)
+{
+    return sim_cal_weekday(cal, t) >= SIM_SATURDAY;
+}
+
+sim_time sim_cal_ms_of_day(const sim_calendar *cal, sim_time t)
+{
+    int64_t day;
+    sim_time ms;
+    split(cal, t, &day, &ms);
+    return ms;
+}
+
+int sim_cal_minute_of_day(const sim_calendar *cal, sim_time t)
+{
+    return (int)(sim_cal_ms_of_day(cal, t) / 60000);
+}
+
+int sim_cal_hour_of_week(const sim_calendar *cal, sim_time t)
+{
+    return sim_cal_weekday(cal, t) * 24 + (int)(sim_cal_ms_of_day(cal, t) / 3600000);
+}
+
+void sim_cal_datetime(const sim_calendar *cal, sim_time t, sim_datetime *out)
+{
+    int64_t day;
+    sim_time ms;
+    split(cal, t, &day, &ms);
+    sim_civil_from_days(cal->start_day + day, &out->year, &out->month, &out->day);
+    out->hour = (int)(ms / 3600000);
+    out->minute = (int)(ms / 60000 % 60);
+    out->second = (int)(ms / 1000 % 60);
+    out->ms = (int)(ms % 1000);
+}
+
+sim_time sim_cal_next_time_of_day(const sim_calendar *cal, sim_time t, sim_time ms_of_day)
+{
+    sim_time wait = floor_mod(ms_of_day - sim_cal_ms_of_day(cal, t), SIM_MS_PER_DAY);
+    return t > SIM_TIME_MAX - wait ? SIM_TIME_MAX : t + wait;
+}
+
+bool sim_cal_time_of(const sim_calendar *cal, const sim_datetime *dt, sim_time *out)
+{
+    if (!sim_datetime_valid(dt))
+        return false;
+    /* Years are bounded to 1..9999, so this stays far inside int64 milliseconds. */
+    int64_t days = sim_days_from_civil(dt->year, dt->month, dt->day) - cal->start_day;
+    *out = days * SIM_MS_PER_DAY + ms_of_day_of(dt) - cal->start_ms_of_day;
+    return true;
+}
+
+int sim_cal_format(const sim_calendar *cal, sim_time t, char *buf, size_t size)
+{
+    sim_datetime dt;
+    sim_cal_datetime(cal, t, &dt);
+    return snprintf(buf, size, "%04lld-%02d-%02dT%02d:%02d:%02d.%03d", (long long)dt.year, dt.month,
+                    dt.day, dt.hour, dt.minute, dt.second, dt.ms);
+}

@@ -1,0 +1,142 @@
+/*
+ * sim_rng.c - stable stream keys and full-state MT19937 seeding.
+ */
+#include "sim_rng.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MT_N 624
+
+uint64_t sim_hash_str(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64 offset basis */
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        h ^= *p;
+        h *= 0x100000001b3ULL; /* FNV-1a 64 prime */
+    }
+    return h;
+}
+
+uint64_t sim_hash_mix(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+uint64_t sim_rng_key(uint64_t seed, uint64_t device, const char *name)
+{
+    uint64_t k = sim_hash_mix(seed);
+    k = sim_hash_mix(k ^ device);
+    return sim_hash_mix(k ^ sim_hash_str(name));
+}
+
+/*
+ * GSL keeps MT19937's state as { unsigned long mt[624]; int mti; } (gsl rng/mt.c, mt_state_t).
+ * It is not a public type, so before writing it we check, on a freshly seeded generator, that
+ * the size matches and that gsl_rng_set() left exactly what mt.c's mt_set() writes: mt[0] = seed,
+ * mt[1] from Knuth's multiplier 1812433253, and mti = 624 ("regenerate before the next draw").
+ */
+typedef struct mt_state {
+    unsigned long mt[MT_N];
+    int mti;
+} mt_state;
+
+static int mt_layout_ok(gsl_rng *r)
+{
+    if (gsl_rng_size(r) != sizeof(mt_state))
+        return 0;
+    const unsigned long probe = 4357;
+    gsl_rng_set(r, probe);
+    const mt_state *st = gsl_rng_state(r);
+    unsigned long second = (1812433253UL * (probe ^ (probe >> 30)) + 1) & 0xffffffffUL;
+    return st->mt[0] == probe && st->mt[1] == second && st->mti == MT_N;
+}
+
+gsl_rng *sim_rng_stream_new(uint64_t seed, uint64_t device, const char *name)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!r)
+        return NULL;
+    if (!mt_layout_ok(r)) {
+        gsl_rng_free(r);
+        return NULL;
+    }
+    mt_state *st = gsl_rng_state(r);
+    uint64_t x = sim_rng_key(seed, device, name);
+    for (int i = 0; i < MT_N; i++) {
+        /* SplitMix64: the mixer over a Weyl sequence; 32-bit words, as mt.c keeps them. */
+        st->mt[i] = (unsigned long)(sim_hash_mix(x) >> 32);
+        x += 0x9e3779b97f4a7c15ULL;
+    }
+    /* As MT's init_by_array does: the top bit of mt[0] set guarantees a non-zero state. */
+    st->mt[0] = 0x80000000UL;
+    st->mti = MT_N;
+    return r;
+}
+
+typedef struct named_stream {
+    char *name;
+    gsl_rng *rng;
+} named_stream;
+
+struct sim_rng_set {
+    uint64_t seed;
+    uint64_t device;
+    named_stream *streams; /* few per device (one per model); a linear scan is enough */
+    size_t count;
+    size_t capacity;
+};
+
+sim_rng_set *sim_rng_set_new(uint64_t seed, uint64_t device)
+{
+    sim_rng_set *set = calloc(1, sizeof *set);
+    if (!set)
+        return NULL;
+    set->seed = seed;
+    set->device = device;
+    return set;
+}
+
+void sim_rng_set_free(sim_rng_set *set)
+{
+    if (!set)
+        return;
+    for (size_t i = 0; i < set->count; i++) {
+        free(set->streams[i].name);
+        gsl_rng_free(set->streams[i].rng);
+    }
+    free(set->streams);
+    free(set);
+}
+
+gsl_rng *sim_rng_get(sim_rng_set *set, const char *name)
+{
+    for (size_t i = 0; i < set->count; i++)
+        if (strcmp(set->streams[i].name, name) == 0)
+            return set->streams[i].rng;
+    if (set->count == set->capacity) {
+        size_t cap = set->capacity ? set->capacity * 2 : 8;
+        named_stream *grown = realloc(set->streams, cap * sizeof *grown);
+        if (!grown)
+            return NULL;
+        set->streams = grown;
+        set->capacity = cap;
+    }
+    size_t len = strlen(name) + 1;
+    char *copy = malloc(len);
+    if (!copy)
+        return NULL;
+    memcpy(copy, name, len);
+    gsl_rng *rng = sim_rng_stream_new(set->seed, set->device, name);
+    if (!rng) {
+        free(copy);
+        return NULL;
+    }
+    set->streams[set->count++] = (named_stream){.name = copy, .rng = rng};
+    return rng;
+}
+
+size_t sim_rng_set_count(const sim_rng_set *set) { return set->count; }
