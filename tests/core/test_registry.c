@@ -1,0 +1,298 @@
+/* test_registry.c: the persisted registry, "nothing lost" (DESIGN.md invariants).
+ * Blob codec errors, and crash/torn-write sweeps through the core with the fake backend's
+ * write-temp-then-rename store. The host backend repeats the sweep on real files (test_host.c). */
+#include "harness.h"
+
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15u;
+
+static uint64_t rng(void) /* xorshift64: fixed seed, so every run sweeps the same cases */
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static void refresh_crc(unsigned char *b, size_t len)
+{
+    uint32_t crc = bgt_crc32(bgt_crc32(0, b, 12), b + 16, len - 16);
+    int i;
+    for (i = 0; i < 4; i++)
+        b[12 + i] = (unsigned char)(crc >> (8 * i));
+}
+
+static bgt_registry *sample(int n)
+{
+    static const char *const names[] = { "sync", "upload-photos", "x" };
+    bgt_registry *r = NULL;
+    int i;
+    cr_assert_eq(bgt_registry_new(&r), BGT_OK);
+    for (i = 0; i < n; i++) {
+        bgt_task_options o = { i != 1, (int64_t)(15 * (i + 1)) };
+        cr_assert_eq(bgt_registry_put(r, names[i], &o), BGT_OK);
+    }
+    return r;
+}
+
+static void encode(const bgt_registry *r, unsigned char **buf, size_t *len)
+{
+    cr_assert_eq(bgt_registry_encode(r, buf, len), BGT_OK);
+}
+
+/* ---- codec ---- */
+
+Test(registry, roundtrip_keeps_order_and_absent_options)
+{
+    int n;
+    for (n = 0; n <= 3; n++) {
+        bgt_registry *r = sample(n), *back = NULL;
+        unsigned char *buf;
+        size_t len;
+        encode(r, &buf, &len);
+        cr_assert_eq(bgt_registry_decode(buf, len, &back), BGT_OK);
+        cr_assert(bgt_registry_equal(r, back), "n=%d", n);
+        bgt_registry_free(back);
+        bgt_registry_free(r);
+        free(buf);
+    }
+}
+
+Test(registry, crc32_matches_the_standard_check_value)
+{
+    cr_assert_eq(bgt_crc32(0, "123456789", 9), 0xCBF43926u); /* IEEE CRC-32 check value */
+}
+
+Test(registry, every_proper_prefix_is_rejected)
+{
+    bgt_registry *r = sample(3), *out = NULL;
+    unsigned char *buf;
+    size_t len, k;
+    encode(r, &buf, &len);
+    for (k = 0; k < len; k++) {
+        int rc = bgt_registry_decode(buf, k, &out);
+        cr_assert(rc == BGT_E_TRUNCATED, "prefix %zu: %s", k, bgt_strerror(rc));
+        cr_assert_null(out, "out untouched on error");
+    }
+    bgt_registry_free(r);
+    free(buf);
+}
+
+Test(registry, each_failure_has_its_own_code)
+{
+    bgt_registry *r = sample(2), *out = NULL;
+    unsigned char *buf, *big;
+    size_t len;
+    encode(r, &buf, &len);
+
+    buf[0] = 'X';
+    cr_assert_eq(bgt_registry_decode(buf, len, &out), BGT_E_BAD_MAGIC);
+    buf[0] = 'B';
+    buf[4] = 2;
+    cr_assert_eq(bgt_registry_decode(buf, len, &out), BGT_E_VERSION);
+    buf[4] = 1;
+    buf[len - 3] ^= 1;
+    cr_assert_eq(bgt_registry_decode(buf, len, &out), BGT_E_CHECKSUM);
+    buf[len - 3] ^= 1;
+    buf[6] = 1; /* flags must be 0 */
+    refresh_crc(buf, len);
+    cr_assert_eq(bgt_registry_decode(buf, len, &out), BGT_E_CORRUPT);
+    buf[6] = 0;
+    refresh_crc(buf, len);
+    big = malloc(len + 1); /* a trailing byte the header does not account for */
+    memcpy(big, buf, len);
+    big[len] = 0;
+    cr_assert_eq(bgt_registry_decode(big, len + 1, &out), BGT_E_CORRUPT);
+    cr_assert_eq(bgt_registry_decode(buf, len, &out), BGT_OK);
+    cr_assert(bgt_registry_equal(out, r));
+    bgt_registry_free(out);
+    bgt_registry_free(r);
+    free(buf);
+    free(big);
+}
+
+/* A checksum-valid blob whose last entry is bad must not yield the entries before it. */
+Test(registry, a_bad_entry_rejects_the_whole_blob)
+{
+    bgt_registry *r = sample(3), *out = NULL;
+    unsigned char *buf;
+    size_t len;
+    encode(r, &buf, &len);
+    buf[len - 9] = 2; /* has_minimum_interval of the last entry */
+    refresh_crc(buf, len);
+    cr_assert_eq(bgt_registry_decode(buf, len, &out), BGT_E_CORRUPT);
+    cr_assert_null(out);
+    bgt_registry_free(r);
+    free(buf);
+}
+
+Test(registry, duplicate_names_are_corrupt)
+{
+    bgt_registry *r = NULL, *out = NULL;
+    unsigned char *buf;
+    size_t len;
+    cr_assert_eq(bgt_registry_new(&r), BGT_OK);
+    cr_assert_eq(bgt_registry_put(r, "ab", NULL), BGT_OK);
+    cr_assert_eq(bgt_registry_put(r, "ac", NULL), BGT_OK);
+    encode(r, &buf, &len);
+    buf[16 + 4 + 2 + 2 + 9 + 2 + 1] = 'b'; /* second name "ac" -> "ab" */
+    refresh_crc(buf, len);
+    cr_assert_eq(bgt_registry_decode(buf, len, &out), BGT_E_CORRUPT);
+    bgt_registry_free(r);
+    free(buf);
+}
+
+/* ---- crash and torn-write sweeps through the core ---- */
+
+static harness H;
+static bgt_registry *old_reg, *new_reg;
+static unsigned char *new_blob;
+static size_t new_len;
+
+/* Registry "old" = {a:30, b:-} persisted; "new" = old + {c:45}, the save under test. */
+static void sweep_setup(void)
+{
+    bgt_task_options c45 = { true, 45 };
+    h_init(&H, "current", BGT_PLATFORM_ANDROID);
+    h_start(&H);
+    h_reg(&H, 0, 30);
+    h_reg(&H, 1, -1);
+    h_define(&H, 2);
+    cr_assert_eq(bgt_registry_decode(H.f.committed, H.f.committed_len, &old_reg), BGT_OK);
+    cr_assert_eq(bgt_registry_copy(old_reg, &new_reg), BGT_OK);
+    cr_assert_eq(bgt_registry_put(new_reg, "c", &c45), BGT_OK);
+    encode(new_reg, &new_blob, &new_len);
+}
+
+static void sweep_teardown(void)
+{
+    bgt_registry_free(old_reg);
+    bgt_registry_free(new_reg);
+    free(new_blob);
+    h_fini(&H);
+}
+
+/* The registry a new process sees. */
+static bgt_registry *restarted(void)
+{
+    bgt_registry *r = NULL;
+    size_t i;
+    h_restart(&H);
+    cr_assert_eq(bgt_registry_new(&r), BGT_OK);
+    for (i = 0; i < bgt_task_count(H.c); i++) {
+        const char *name;
+        bgt_task_options o;
+        cr_assert_eq(bgt_task_at(H.c, i, &name, &o), BGT_OK);
+        cr_assert_eq(bgt_registry_put(r, name, &o), BGT_OK);
+    }
+    return r;
+}
+
+TestSuite(crash, .init = sweep_setup, .fini = sweep_teardown);
+
+Test(crash, save_interrupted_at_every_byte_leaves_old_or_new)
+{
+    bgt_task_options c45 = { true, 45 };
+    bgt_registry *r, *partial = NULL;
+    size_t k;
+    for (k = 0; k <= new_len; k++) {
+        if (k < new_len)
+            H.f.crash_after = (long)k;           /* died after k bytes of the temp file */
+        else
+            H.f.crash_before_rename = true;      /* temp complete, rename never happened */
+        cr_assert_eq(bgt_register_task(H.c, "c", &c45), BGT_E_IO);
+        cr_assert_eq(bgt_is_registered(H.c, "c"), 0, "k=%zu: in-memory registry unchanged", k);
+        cr_assert_eq(H.f.temp_len, k);
+        if (k < new_len)
+            cr_assert_neq(bgt_registry_decode(H.f.temp, H.f.temp_len, &partial), BGT_OK,
+                          "k=%zu: a partial temp file is never a valid registry", k);
+        r = restarted();
+        cr_assert(bgt_registry_equal(r, old_reg), "k=%zu: the next process sees the old registry", k);
+        bgt_registry_free(r);
+    }
+    cr_assert_eq(bgt_register_task(H.c, "c", &c45), BGT_OK);
+    cr_assert_eq(H.f.committed_len, new_len);
+    cr_assert_eq(memcmp(H.f.committed, new_blob, new_len), 0);
+    r = restarted();
+    cr_assert(bgt_registry_equal(r, new_reg), "after a complete save: the new registry");
+    bgt_registry_free(r);
+}
+
+static bool is_decode_error(int rc)
+{
+    return rc == BGT_E_TRUNCATED || rc == BGT_E_BAD_MAGIC || rc == BGT_E_VERSION ||
+           rc == BGT_E_CHECKSUM || rc == BGT_E_CORRUPT;
+}
+
+/* Put `torn` where the registry lives and start a process: it must report a decode error and load
+ * nothing, or load exactly the old or exactly the new registry. */
+static void check_torn(const unsigned char *torn, size_t len, const char *what, size_t iter)
+{
+    bgt_registry *r;
+    int rc;
+    cr_assert_eq(bgt_process_kill(H.c), BGT_OK);
+    fake_set_committed(&H.f, torn, len);
+    rc = bgt_process_start(H.c, 0);
+    if (rc != BGT_OK) {
+        cr_assert(is_decode_error(rc), "%s %zu: %s", what, iter, bgt_strerror(rc));
+        cr_assert_eq(bgt_task_count(H.c), 0, "%s %zu: never half-loaded", what, iter);
+        cr_assert_eq(bgt_process_start(H.c, BGT_START_DISCARD_CORRUPT), BGT_OK);
+        cr_assert_eq(bgt_task_count(H.c), 0);
+        return;
+    }
+    r = restarted();
+    cr_assert(bgt_registry_equal(r, new_reg) || bgt_registry_equal(r, old_reg), "%s %zu", what, iter);
+    bgt_registry_free(r);
+}
+
+Test(crash, every_single_bit_flip_is_detected)
+{
+    unsigned char *t = malloc(new_len);
+    size_t bit;
+    for (bit = 0; bit < new_len * 8; bit++) {
+        bgt_registry *out = NULL;
+        memcpy(t, new_blob, new_len);
+        t[bit / 8] ^= (unsigned char)(1u << (bit % 8));
+        cr_assert(is_decode_error(bgt_registry_decode(t, new_len, &out)), "bit %zu", bit);
+        cr_assert_null(out);
+    }
+    free(t);
+}
+
+Test(crash, torn_writes_yield_old_new_or_a_reported_error)
+{
+    unsigned char *t = malloc(new_len + 64), *old_blob;
+    size_t old_len, iter;
+    encode(old_reg, &old_blob, &old_len);
+    for (iter = 0; iter < 400; iter++) {
+        size_t len = new_len, at = rng() % new_len, n = 1 + rng() % 8, i;
+        memcpy(t, new_blob, new_len);
+        switch (iter % 4) {
+        case 0: /* garbage bytes in a block that was never written properly */
+            for (i = at; i < at + n && i < len; i++)
+                t[i] = (unsigned char)rng();
+            check_torn(t, len, "garbage", iter);
+            break;
+        case 1: /* a block lost: later bytes shifted down */
+            n = n < len - at ? n : len - at;
+            memmove(t + at, t + at + n, len - at - n);
+            check_torn(t, len - n, "missing", iter);
+            break;
+        case 2: /* a block left zero (sector allocated but not written) */
+            memset(t + at, 0, n < len - at ? n : len - at);
+            check_torn(t, len, "zeroed", iter);
+            break;
+        default: /* written in place over the old file and torn: new prefix, old suffix */
+            memcpy(t, new_blob, at);
+            if (old_len > at)
+                memcpy(t + at, old_blob + at, old_len - at);
+            check_torn(t, at > old_len ? at : old_len, "in-place", iter);
+            break;
+        }
+    }
+    free(old_blob);
+    free(t);
+}
