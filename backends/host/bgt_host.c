@@ -1,0 +1,245 @@
+/* bgt_host.c: see bgt_host.h. POSIX.1-2008. */
+#include "bgt_host.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct bgt_host {
+    char *path, *tmp_path, *dir_path;
+    bgt_host_fault_fn fault;
+    void *fault_user;
+    bool quiet;
+    bgt_worker_state state;
+    bgt_schedule_req req;
+    int64_t due_ms;
+};
+
+static int64_t clock_ms(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t bgt_host_wall_ms(void) { return clock_ms(CLOCK_REALTIME); }
+
+static int64_t h_now(void *ctx)
+{
+    (void)ctx;
+    return clock_ms(CLOCK_MONOTONIC);
+}
+
+static int h_schedule(void *ctx, const bgt_schedule_req *req)
+{
+    bgt_host *h = ctx;
+    /* Same chaining rule as WorkManager unique work (bgt_backend.h): APPEND behind an existing
+     * worker keeps that one first. Without a runner nothing is ever RUNNING here. */
+    if (req->mode == BGT_SCHEDULE_APPEND && h->state != BGT_WORKER_NONE)
+        return BGT_OK;
+    h->state = BGT_WORKER_ENQUEUED;
+    h->req = *req;
+    h->due_ms = h_now(h) + req->delay_ms;
+    return BGT_OK;
+}
+
+static int h_cancel(void *ctx)
+{
+    ((bgt_host *)ctx)->state = BGT_WORKER_NONE;
+    return BGT_OK;
+}
+
+static int h_query(void *ctx, bgt_worker_state *out)
+{
+    *out = ((bgt_host *)ctx)->state;
+    return BGT_OK;
+}
+
+static int h_load(void *ctx, unsigned char **out, size_t *out_len)
+{
+    bgt_host *h = ctx;
+    unsigned char *buf = NULL;
+    struct stat st;
+    size_t got = 0;
+    int fd, rc = BGT_E_IO;
+    if ((fd = open(h->path, O_RDONLY | O_CLOEXEC)) < 0)
+        return errno == ENOENT ? BGT_E_NOT_FOUND : BGT_E_IO;
+    if (fstat(fd, &st) != 0 || st.st_size < 0)
+        goto out_close;
+    if (!(buf = malloc((size_t)st.st_size + 1))) {
+        rc = BGT_E_NOMEM;
+        goto out_close;
+    }
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            goto out_free_buf;
+        got += (size_t)n;
+    }
+    close(fd);
+    *out = buf;
+    *out_len = got;
+    return BGT_OK;
+out_free_buf:
+    free(buf);
+out_close:
+    close(fd);
+    return rc;
+}
+
+static bool crash(bgt_host *h, bgt_host_stage stage, size_t bytes)
+{
+    return h->fault && h->fault(h->fault_user, stage, bytes);
+}
+
+static int write_all(bgt_host *h, int fd, const unsigned char *buf, size_t len, bool *crashed)
+{
+    size_t off = 0;
+    while (off < len) {
+        size_t chunk = h->fault ? 1 : len - off;
+        ssize_t n;
+        if ((*crashed = crash(h, BGT_HOST_WRITE, off)))
+            return BGT_E_IO;
+        n = write(fd, buf + off, chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return BGT_E_IO;
+        off += (size_t)n;
+    }
+    return BGT_OK;
+}
+
+static int fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_CLOEXEC), rc = BGT_OK;
+    if (fd < 0)
+        return BGT_E_IO;
+    if (fsync(fd) != 0)
+        rc = BGT_E_IO;
+    close(fd);
+    return rc;
+}
+
+static int h_save(void *ctx, const unsigned char *buf, size_t len)
+{
+    bgt_host *h = ctx;
+    bool crashed = false;
+    int fd, rc;
+    if ((fd = open(h->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+        return BGT_E_IO;
+    if ((rc = write_all(h, fd, buf, len, &crashed)) != BGT_OK)
+        goto out_close_tmp;
+    if ((crashed = crash(h, BGT_HOST_BEFORE_FSYNC, len))) {
+        rc = BGT_E_IO;
+        goto out_close_tmp;
+    }
+    if (fsync(fd) != 0) {
+        rc = BGT_E_IO;
+        goto out_close_tmp;
+    }
+    if (close(fd) != 0) {
+        rc = BGT_E_IO;
+        goto out_unlink_tmp;
+    }
+    if ((crashed = crash(h, BGT_HOST_BEFORE_RENAME, len))) {
+        rc = BGT_E_IO;
+        goto out_unlink_tmp;
+    }
+    if (rename(h->tmp_path, h->path) != 0) {
+        rc = BGT_E_IO;
+        goto out_unlink_tmp;
+    }
+    /* Without this the rename itself may be lost on power failure: the file is durable, the name
+     * is not. After a crash here, the new bytes are in place either way. */
+    if (crash(h, BGT_HOST_BEFORE_DIR_FSYNC, len))
+        return BGT_E_IO;
+    return fsync_dir(h->dir_path);
+out_close_tmp:
+    close(fd);
+out_unlink_tmp:
+    if (!crashed) /* a real error cleans up; a simulated crash leaves what a dead process leaves */
+        unlink(h->tmp_path);
+    return rc;
+}
+
+static void h_log(void *ctx, bgt_log_level level, const char *msg)
+{
+    static const char *const names[] = { "debug", "info", "warning", "error" };
+    if (((bgt_host *)ctx)->quiet)
+        return;
+    fprintf(stderr, "bgsim: %s: %s\n", names[level <= BGT_LOG_ERROR ? level : BGT_LOG_ERROR], msg);
+}
+
+static char *concat(const char *a, const char *b, size_t alen)
+{
+    size_t blen = strlen(b);
+    char *s = malloc(alen + blen + 1);
+    if (s) {
+        memcpy(s, a, alen);
+        memcpy(s + alen, b, blen + 1);
+    }
+    return s;
+}
+
+int bgt_host_create(const char *path, bgt_host **out)
+{
+    bgt_host *h;
+    const char *slash;
+    if (!path || !path[0] || !out)
+        return BGT_E_INVAL;
+    if (!(h = calloc(1, sizeof *h)))
+        return BGT_E_NOMEM;
+    slash = strrchr(path, '/');
+    h->path = concat(path, "", strlen(path));
+    h->tmp_path = concat(path, ".tmp", strlen(path));
+    h->dir_path = slash ? concat(path, "", slash == path ? 1 : (size_t)(slash - path)) : concat(".", "", 1);
+    if (!h->path || !h->tmp_path || !h->dir_path) {
+        bgt_host_free(h);
+        return BGT_E_NOMEM;
+    }
+    *out = h;
+    return BGT_OK;
+}
+
+void bgt_host_free(bgt_host *h)
+{
+    if (!h)
+        return;
+    free(h->path);
+    free(h->tmp_path);
+    free(h->dir_path);
+    free(h);
+}
+
+bgt_backend bgt_host_backend(bgt_host *h)
+{
+    bgt_backend b = { h, h_now, h_schedule, h_cancel, h_query, h_load, h_save, h_log };
+    return b;
+}
+
+void bgt_host_set_fault(bgt_host *h, bgt_host_fault_fn fn, void *user)
+{
+    h->fault = fn;
+    h->fault_user = user;
+}
+
+void bgt_host_set_quiet(bgt_host *h, bool quiet) { h->quiet = quiet; }
+
+bgt_worker_state bgt_host_pending(const bgt_host *h, bgt_schedule_req *req, int64_t *due_ms)
+{
+    if (h->state != BGT_WORKER_NONE) {
+        if (req)
+            *req = h->req;
+        if (due_ms)
+            *due_ms = h->due_ms;
+    }
+    return h->state;
+}
