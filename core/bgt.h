@@ -136,13 +136,14 @@ int bgt_register_task(bgt *c, const char *name, const bgt_task_options *opts);
 int bgt_unregister_task(bgt *c, const char *name);
 /* unregisterAllTasksAsync (§1.2, §2.6): clears and saves the registry, cancels the worker. */
 int bgt_unregister_all(bgt *c);
-/* 1 if registered, 0 if not (or c/name NULL). Works while stopped (reads the restored registry). */
+/* 1 if registered, 0 if not (or c/name NULL). The listing functions below read the in-memory
+ * registry, which is empty while the core is stopped (it is loaded by bgt_process_start). */
 int bgt_is_registered(const bgt *c, const char *name);
 /* getRegisteredTasksAsync: i in [0, bgt_task_count). *name is valid until the registry changes. */
 size_t bgt_task_count(const bgt *c);
 int bgt_task_at(const bgt *c, size_t i, const char **name, bgt_task_options *opts);
 
-/* getStatusAsync (§1.1): Restricted under the restricted switch, else Available. */
+/* getStatusAsync (§1.1): Restricted under the restricted switch, else (and for NULL) Available. */
 bgt_status bgt_get_status(const bgt *c);
 /* The shared per-process interval that the next schedule will use, before the floor (§2.1
  * intervalMinutes). 0 if c is NULL. */

@@ -277,16 +277,11 @@ bool bgt_is_foreground(const bgt *c) { return c && c->in_foreground; }
 
 /* ---- tasks ------------------------------------------------------------------------------------- */
 
-static bool valid_name(const char *name)
-{
-    return name && name[0] && memchr(name, '\0', BGT_NAME_MAX + 1);
-}
-
 int bgt_define_task(bgt *c, const char *name, bgt_task_fn fn, void *user)
 {
     struct bgt_def *d;
     size_t len;
-    if (!c || !valid_name(name) || !fn)
+    if (!c || !bgt_registry_valid_name(name) || !fn)
         return BGT_E_INVAL;
     if (c->in_callback)
         return BGT_E_BUSY;
@@ -326,7 +321,7 @@ int bgt_register_task(bgt *c, const char *name, const bgt_task_options *opts)
     int rc;
     if ((rc = lifecycle_guard(c)) != BGT_OK)
         return rc;
-    if (!valid_name(name))
+    if (!bgt_registry_valid_name(name))
         return BGT_E_INVAL; /* §1.1 _validate: TypeError on an empty name */
     if (!opts)
         opts = &none;
@@ -368,7 +363,7 @@ int bgt_unregister_task(bgt *c, const char *name)
     int rc;
     if ((rc = lifecycle_guard(c)) != BGT_OK)
         return rc;
-    if (!valid_name(name))
+    if (!bgt_registry_valid_name(name))
         return BGT_E_INVAL;
     if (bgt_registry_find(c->reg, name) < 0)
         return c->pol.strict_register ? BGT_E_NOT_FOUND : BGT_OK; /* §1.1 L116-119 */

@@ -7,7 +7,9 @@
 
 #include <string.h>
 
-#define MINUTES_MAX ((int64_t)1 << 40) /* ~2 million years: keeps minutes * 60000 within int64 */
+#include "bgt_registry.h"
+
+#define MINUTES_MAX BGT_INTERVAL_MAX_MIN /* keeps minutes * 60000 well within int64 */
 
 #define BOOL_SWITCH(field, docstr, src) \
     { { #field, BGT_SWITCH_BOOL, 0, 1, docstr, src }, offsetof(bgt_policy, field) }

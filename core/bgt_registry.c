@@ -90,7 +90,6 @@ static bgt_task_options norm_opts(const bgt_task_options *o)
     return n;
 }
 
-/* Length-checked name copy (memchr so an over-long name is never read past BGT_NAME_MAX + 1). */
 static int dup_name(const char *name, size_t len, char **out)
 {
     char *s = malloc(len + 1);
@@ -120,20 +119,31 @@ static int append(bgt_registry *r, const char *name, size_t len, const bgt_task_
     return BGT_OK;
 }
 
+/* Length up to BGT_NAME_MAX + 1: an over-long name is never read further than that. */
+static size_t bounded_len(const char *s)
+{
+    size_t n = 0;
+    while (n <= BGT_NAME_MAX && s[n])
+        n++;
+    return n;
+}
+
+bool bgt_registry_valid_name(const char *name)
+{
+    size_t n = name ? bounded_len(name) : 0;
+    return n > 0 && n <= BGT_NAME_MAX;
+}
+
 int bgt_registry_put(bgt_registry *r, const char *name, const bgt_task_options *opts)
 {
-    const char *nul;
     long at;
-    if (!r || !name)
-        return BGT_E_INVAL;
-    nul = memchr(name, '\0', BGT_NAME_MAX + 1);
-    if (!nul || nul == name || (opts && !valid_opts(opts)))
+    if (!r || !bgt_registry_valid_name(name) || (opts && !valid_opts(opts)))
         return BGT_E_INVAL;
     if ((at = bgt_registry_find(r, name)) >= 0) {
         r->v[at].opts = norm_opts(opts);
         return BGT_OK;
     }
-    return append(r, name, (size_t)(nul - name), opts);
+    return append(r, name, strlen(name), opts);
 }
 
 int bgt_registry_remove(bgt_registry *r, const char *name)
@@ -260,6 +270,7 @@ int bgt_registry_encode(const bgt_registry *r, unsigned char **out, size_t *out_
 /* Parse the payload into r; any structural problem is BGT_E_CORRUPT. */
 static int decode_payload(const unsigned char *p, size_t len, bgt_registry *r)
 {
+    char name[BGT_NAME_MAX + 1]; /* names are not NUL-terminated in the blob */
     size_t off = 4, i, count;
     int rc;
     if (len < 4)
@@ -271,28 +282,23 @@ static int decode_payload(const unsigned char *p, size_t len, bgt_registry *r)
         if (len - off < 2)
             return BGT_E_CORRUPT;
         nlen = (size_t)get_le(p + off, 2);
-        if (nlen == 0 || nlen > BGT_NAME_MAX || len - off - 2 < nlen + 9)
+        off += 2;
+        if (nlen == 0 || nlen > BGT_NAME_MAX || len - off < nlen + 9 || memchr(p + off, '\0', nlen))
             return BGT_E_CORRUPT;
-        if (memchr(p + off + 2, '\0', nlen))
-            return BGT_E_CORRUPT;
-        off += 2 + nlen;
+        memcpy(name, p + off, nlen);
+        name[nlen] = '\0';
+        off += nlen;
         if (p[off] > 1)
             return BGT_E_CORRUPT;
         o.has_minimum_interval = p[off] == 1;
         o.minimum_interval_min = (int64_t)get_le(p + off + 1, 8);
-        if (!valid_opts(&o) || (!o.has_minimum_interval && o.minimum_interval_min != 0))
-            return BGT_E_CORRUPT;
         off += 9;
-        {
-            /* The name is not NUL-terminated in the blob; copy it to look it up. */
-            char name[BGT_NAME_MAX + 1];
-            memcpy(name, p + off - 9 - nlen, nlen);
-            name[nlen] = '\0';
-            if (bgt_registry_find(r, name) >= 0)
-                return BGT_E_CORRUPT; /* duplicates cannot come from encode */
-            if ((rc = append(r, name, nlen, &o)) != BGT_OK)
-                return rc;
-        }
+        /* encode never writes these, so they can only come from damage the CRC missed */
+        if (!valid_opts(&o) || (!o.has_minimum_interval && o.minimum_interval_min != 0) ||
+            bgt_registry_find(r, name) >= 0)
+            return BGT_E_CORRUPT;
+        if ((rc = append(r, name, nlen, &o)) != BGT_OK)
+            return rc;
     }
     return off == len ? BGT_OK : BGT_E_CORRUPT;
 }

@@ -54,6 +54,8 @@ int bgt_registry_get(const bgt_registry *r, size_t i, const char **name, bgt_tas
 /* Insert at the end, or update the options of an existing entry in place (order kept). The name
  * is copied. BGT_E_INVAL for an empty or too long name or an out-of-range interval. */
 int bgt_registry_put(bgt_registry *r, const char *name, const bgt_task_options *opts);
+/* A task name: 1..BGT_NAME_MAX bytes before its NUL. */
+bool bgt_registry_valid_name(const char *name);
 /* BGT_E_NOT_FOUND if absent. */
 int bgt_registry_remove(bgt_registry *r, const char *name);
 void bgt_registry_clear(bgt_registry *r);
