@@ -1,160 +1,235 @@
 /*
  * bgsim_main.c - the bgsim command line.
  *
- * Until the scenario runner lands (issue: YAML scenarios and the CLI), the only subcommand is
- * `demo`: a small deterministic simulation on the engine that exercises what the runner will
- * stand on (phases, named random streams, the calendar): one worker due every 15 minutes, a
- * device that sleeps at night and only runs the worker while awake, and work of lognormal
- * duration. Data goes to stdout, diagnostics to stderr; exit codes follow sysexits.
+ * Data goes to stdout, diagnostics to stderr. Exit statuses follow sysexits(3): 0 ok, 64 usage,
+ * 65 invalid scenario, 66 cannot read a scenario, 69 platform not modeled yet, 70 internal error,
+ * 73 cannot create an output file, 74 output error.
  */
+#include <errno.h>
 #include <getopt.h>
-#include <gsl/gsl_randist.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim_calendar.h"
-#include "sim_engine.h"
-#include "sim_rng.h"
+#include "rep_stats.h"
+#include "run.h"
+#include "run_summary.h"
+#include "scn_scenario.h"
+#include "scn_units.h"
 
 #define EX_USAGE 64
+#define EX_DATAERR 65
+#define EX_NOINPUT 66
 #define EX_SOFTWARE 70
+#define EX_CANTCREAT 73
+#define EX_IOERR 74
 
-typedef struct demo {
-    sim_calendar cal;
-    gsl_rng *work_rng;
-    sim_handle worker;
-    bool asleep;
-    sim_time interval;
-    unsigned runs;
-    unsigned deferred;
-} demo;
+static const char usage_main[] =
+    "usage: bgsim [--help] [--version] <command> [<args>]\n"
+    "\n"
+    "When will my background task actually run, how often, and why didn't it?\n"
+    "\n"
+    "commands:\n"
+    "  validate FILE...   check scenario files; print each error with file:line:column\n"
+    "  run FILE           simulate a scenario and print a summary per task\n"
+    "\n"
+    "'bgsim <command> --help' describes a command. Scenario keys: scenarios/README.md.\n";
 
-enum { DEMO_SLEEP = 0, DEMO_WAKE = 1 };
+static const char usage_validate[] =
+    "usage: bgsim validate FILE...\n"
+    "\n"
+    "Checks each scenario file and reports every error found, as file:line:column: key.path: what\n"
+    "was expected and what was found. Prints 'FILE: ok' for each valid file.\n"
+    "Exit status: 0 all valid, 65 some file is invalid, 66 some file cannot be read, 64 usage.\n";
 
-static void demo_print(const demo *d, sim_time t, const char *what)
+static const char usage_run[] =
+    "usage: bgsim run FILE [--seed N] [--duration D] [--trace FILE.jsonl] [--format text|json]\n"
+    "\n"
+    "Simulates the scenario and prints a summary per task: registrations, worker runs, task runs,\n"
+    "successes, failures, runs per day, interval and delay quantiles, time deferred.\n"
+    "\n"
+    "  --seed N          use seed N instead of the scenario's seed\n"
+    "  --duration D      simulate D (e.g. 36h, 14d) instead of the scenario's duration\n"
+    "  --trace FILE      write every event as JSON Lines (schema: scenarios/TRACE.md)\n"
+    "  --format F        summary as 'text' (default) or 'json'\n"
+    "\n"
+    "The same file, seed and duration always give byte-identical output.\n"
+    "Exit status: 0 ok, 64 usage, 65 invalid scenario, 66 cannot read it, 69 platform not modeled\n"
+    "yet, 70 internal error, 73 cannot create the trace file, 74 cannot write output.\n";
+
+/* Prints the diagnostics of a failed load and returns its status. */
+static int report_load(int rc, scn_diag *diag)
 {
-    char when[40];
-    sim_cal_format(&d->cal, t, when, sizeof when);
-    printf("%s  %s\n", when, what);
-}
-
-static void demo_worker(sim_engine *e, void *ctx, uint64_t arg);
-
-static void demo_arm(sim_engine *e, demo *d, sim_time delay)
-{
-    if (sim_schedule_in(e, delay, SIM_PHASE_APP, demo_worker, d, 0, &d->worker) != SIM_OK)
-        sim_stop(e);
-}
-
-static void demo_worker(sim_engine *e, void *ctx, uint64_t arg)
-{
-    (void)arg;
-    demo *d = ctx;
-    if (d->asleep) { /* deferred: re-armed by the wake event */
-        d->deferred++;
-        return;
-    }
-    double seconds = gsl_ran_lognormal(d->work_rng, 2.0794 /* ln 8 s */, 0.5);
-    char line[64];
-    snprintf(line, sizeof line, "worker ran for %.1f s", seconds);
-    demo_print(d, sim_now(e), line);
-    d->runs++;
-    demo_arm(e, d, d->interval);
-}
-
-static void demo_day_night(sim_engine *e, void *ctx, uint64_t what)
-{
-    demo *d = ctx;
-    d->asleep = what == DEMO_SLEEP;
-    demo_print(d, sim_now(e), d->asleep ? "device asleep" : "device awake");
-    if (!d->asleep && !sim_is_pending(e, d->worker))
-        demo_arm(e, d, 0); /* same instant: the wake (ENVIRONMENT phase) fires before the APP phase */
-    sim_time next = sim_cal_next_time_of_day(&d->cal, sim_now(e) + 1,
-                                             d->asleep ? SIM_HOURS(7) : SIM_HOURS(23));
-    if (sim_schedule(e, next, SIM_PHASE_ENVIRONMENT, demo_day_night, d,
-                     d->asleep ? DEMO_WAKE : DEMO_SLEEP, NULL) != SIM_OK)
-        sim_stop(e);
-}
-
-static int run_demo(uint64_t seed)
-{
-    demo d = {.interval = SIM_MINUTES(15)};
-    const sim_datetime start = {.year = 2026, .month = 1, .day = 5, .hour = 7};
-    sim_engine *e = sim_engine_new(0);
-    sim_rng_set *rngs = sim_rng_set_new(seed, 0);
-    int rc = EX_SOFTWARE;
-    if (!e || !rngs || !sim_cal_init(&d.cal, &start))
-        goto out_free;
-    d.work_rng = sim_rng_get(rngs, "task.demo.duration");
-    if (!d.work_rng)
-        goto out_free;
-    sim_time first_sleep = sim_cal_next_time_of_day(&d.cal, 0, SIM_HOURS(23));
-    if (sim_schedule(e, first_sleep, SIM_PHASE_ENVIRONMENT, demo_day_night, &d, DEMO_SLEEP, NULL) != SIM_OK)
-        goto out_free;
-    demo_arm(e, &d, 0);
-    if (sim_run_until(e, SIM_DAYS(2)) != SIM_RUN_REACHED)
-        goto out_free;
-    printf("summary: %u worker runs, %u deferred by sleep, %" PRIu64 " events, seed %" PRIu64 "\n",
-           d.runs, d.deferred, sim_fired_count(e), seed);
-    rc = 0;
-out_free:
-    sim_rng_set_free(rngs);
-    sim_engine_free(e);
-    if (rc)
-        fprintf(stderr, "bgsim: internal error: demo failed\n");
+    scn_diag_print(diag, stderr);
+    scn_diag_free(diag);
     return rc;
 }
 
-static void usage(FILE *out)
+static bool wants_help(int argc, char **argv)
 {
-    fprintf(out, "usage: bgsim [--help] [--version] <command> [<args>]\n"
-                 "\n"
-                 "commands:\n"
-                 "  demo [--seed N]   run the engine demo (two simulated days) and print its trace\n");
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return false;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return true;
+    }
+    return false;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+    if (wants_help(argc, argv)) {
+        fputs(usage_validate, stdout);
+        return 0;
+    }
+    int first = 1;
+    if (first < argc && strcmp(argv[first], "--") == 0)
+        first++;
+    else if (first < argc && argv[first][0] == '-' && argv[first][1] != '\0') {
+        fprintf(stderr, "bgsim validate: unknown option '%s'\n%s", argv[first], usage_validate);
+        return EX_USAGE;
+    }
+    if (first >= argc) {
+        fprintf(stderr, "bgsim validate: no scenario file given\n%s", usage_validate);
+        return EX_USAGE;
+    }
+    int status = 0;
+    for (int i = first; i < argc; i++) {
+        scn_diag diag;
+        scn_scenario *s = NULL;
+        int rc = scn_load(argv[i], &diag, &s);
+        if (rc == 0)
+            printf("%s: ok\n", argv[i]);
+        else
+            scn_diag_print(&diag, stderr);
+        scn_diag_free(&diag);
+        scn_scenario_free(s);
+        /* A file that cannot be read outranks one that is invalid. */
+        if (rc == EX_NOINPUT || (rc == EX_DATAERR && status == 0))
+            status = rc;
+    }
+    return status;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {{"seed", required_argument, NULL, 's'},
+                                          {"duration", required_argument, NULL, 'd'},
+                                          {"trace", required_argument, NULL, 't'},
+                                          {"format", required_argument, NULL, 'f'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {NULL, 0, NULL, 0}};
+    const char *seed_arg = NULL, *duration_arg = NULL, *trace_path = NULL, *format = "text";
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 's': seed_arg = optarg; break;
+        case 'd': duration_arg = optarg; break;
+        case 't': trace_path = optarg; break;
+        case 'f': format = optarg; break;
+        case 'h': fputs(usage_run, stdout); return 0;
+        default:
+            fprintf(stderr, "bgsim run: %s '%s'\n%s", optopt ? "option needs a value:" : "unknown option",
+                    argv[optind - 1], usage_run);
+            return EX_USAGE;
+        }
+    }
+    if (optind + 1 != argc) {
+        fprintf(stderr, "bgsim run: expected exactly one scenario file\n%s", usage_run);
+        return EX_USAGE;
+    }
+    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
+        fprintf(stderr, "bgsim run: --format: expected 'text' or 'json', found '%s'\n", format);
+        return EX_USAGE;
+    }
+    char why[256];
+    uint64_t seed = 0;
+    sim_time duration = 0;
+    if (seed_arg && !scn_parse_uint64(seed_arg, &seed, why, sizeof why)) {
+        fprintf(stderr, "bgsim run: --seed: %s\n", why);
+        return EX_USAGE;
+    }
+    if (duration_arg) {
+        bool ok = scn_parse_duration(duration_arg, &duration, why, sizeof why);
+        if (ok && (duration == 0 || duration > SCN_MAX_DURATION)) {
+            snprintf(why, sizeof why, "expected a duration between 1ms and 36525d (100 years), found '%s'", duration_arg);
+            ok = false;
+        }
+        if (!ok) {
+            fprintf(stderr, "bgsim run: --duration: %s\n", why);
+            return EX_USAGE;
+        }
+    }
+
+    scn_diag diag;
+    scn_scenario *s = NULL;
+    int rc = scn_load(argv[optind], &diag, &s);
+    if (rc != 0)
+        return report_load(rc, &diag);
+    scn_diag_free(&diag);
+
+    run_options opt = run_default_options(s);
+    if (seed_arg)
+        opt.seed = seed;
+    if (duration_arg)
+        opt.duration = duration;
+    FILE *trace = NULL;
+    if (trace_path && !(trace = fopen(trace_path, "w"))) {
+        fprintf(stderr, "bgsim run: cannot create the trace '%s': %s\n", trace_path, strerror(errno));
+        scn_scenario_free(s);
+        return EX_CANTCREAT;
+    }
+    opt.trace = trace;
+    rep_record record = {0};
+    run_outcome outcome = {0};
+    rep_stats stats = {0};
+    rc = run_scenario(s, &opt, &record, &outcome);
+    if (rc == 0 && rep_stats_compute(&record, &stats) != 0) {
+        fprintf(stderr, "bgsim run: out of memory\n");
+        rc = EX_SOFTWARE;
+    }
+    if (rc == 0) {
+        if (strcmp(format, "json") == 0)
+            run_summary_json(stdout, s, &opt, &outcome, &stats);
+        else
+            run_summary_text(stdout, s, &opt, &outcome, &stats);
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            fprintf(stderr, "bgsim run: cannot write the summary: %s\n", strerror(errno));
+            rc = EX_IOERR;
+        }
+    }
+    if (trace && fclose(trace) != 0 && rc == 0) {
+        fprintf(stderr, "bgsim run: cannot write the trace '%s': %s\n", trace_path, strerror(errno));
+        rc = EX_IOERR;
+    }
+    rep_stats_free(&stats);
+    rep_record_free(&record);
+    scn_scenario_free(s);
+    return rc;
 }
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
-        {"seed", required_argument, NULL, 's'}, {NULL, 0, NULL, 0}};
-    uint64_t seed = 42;
-    int c;
-    while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
-        switch (c) {
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("bgsim %s\n", BGSIM_VERSION); return 0;
-        default: usage(stderr); return EX_USAGE;
-        }
-    }
-    if (optind >= argc) {
-        usage(stderr);
+    if (argc < 2) {
+        fputs(usage_main, stderr);
         return EX_USAGE;
     }
-    const char *cmd = argv[optind];
-    if (strcmp(cmd, "demo") != 0) {
-        fprintf(stderr, "bgsim: unknown command '%s'\n", cmd);
-        usage(stderr);
-        return EX_USAGE;
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_main, stdout);
+        return 0;
     }
-    optind++;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c != 's') {
-            usage(stderr);
-            return EX_USAGE;
-        }
-        char *end;
-        seed = strtoull(optarg, &end, 10);
-        if (*optarg == '\0' || *end != '\0' || *optarg == '-') {
-            fprintf(stderr, "bgsim: --seed: expected a non-negative integer, found '%s'\n", optarg);
-            return EX_USAGE;
-        }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("bgsim %s (scenario schema %d)\n", BGSIM_VERSION, SCN_SCHEMA_VERSION);
+        return 0;
     }
-    if (optind < argc) {
-        fprintf(stderr, "bgsim: demo: unexpected argument '%s'\n", argv[optind]);
-        return EX_USAGE;
-    }
-    return run_demo(seed);
+    if (strcmp(cmd, "validate") == 0)
+        return cmd_validate(argc - 1, argv + 1);
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
+    fprintf(stderr, "bgsim: unknown command '%s'\n%s", cmd, usage_main);
+    return EX_USAGE;
 }

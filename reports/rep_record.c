@@ -1,0 +1,55 @@
+/*
+ * rep_record.c - growing arrays of runs.
+ */
+#include "rep_record.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int rep_record_init(rep_record *r, sim_time duration, const char *const *names, size_t task_count)
+{
+    memset(r, 0, sizeof *r);
+    r->duration = duration;
+    r->tasks = calloc(task_count ? task_count : 1, sizeof *r->tasks);
+    if (!r->tasks)
+        return -1;
+    r->task_count = task_count;
+    for (size_t i = 0; i < task_count; i++)
+        r->tasks[i].name = names[i];
+    return 0;
+}
+
+void rep_record_free(rep_record *r)
+{
+    for (size_t i = 0; i < r->task_count; i++)
+        free(r->tasks[i].runs);
+    free(r->tasks);
+    free(r->worker_runs);
+    memset(r, 0, sizeof *r);
+}
+
+static int append(void **array, size_t *count, size_t *cap, const void *elem, size_t size)
+{
+    if (*count == *cap) {
+        size_t c = *cap ? *cap * 2 : 64;
+        void *grown = realloc(*array, c * size);
+        if (!grown)
+            return -1;
+        *array = grown;
+        *cap = c;
+    }
+    memcpy((char *)*array + *count * size, elem, size);
+    (*count)++;
+    return 0;
+}
+
+int rep_record_task_run(rep_record *r, size_t task, const rep_task_run *run)
+{
+    rep_task *t = &r->tasks[task];
+    return append((void **)&t->runs, &t->run_count, &t->run_cap, run, sizeof *run);
+}
+
+int rep_record_worker_run(rep_record *r, const rep_worker_run *run)
+{
+    return append((void **)&r->worker_runs, &r->worker_count, &r->worker_cap, run, sizeof *run);
+}

@@ -1,0 +1,102 @@
+/*
+ * rep_stats.c - per-task and worker statistics.
+ */
+#include "rep_stats.h"
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rep_quantiles_of(double *v, size_t n, rep_quantiles *q)
+{
+    memset(q, 0, sizeof *q);
+    if (n == 0)
+        return;
+    gsl_sort(v, 1, n);
+    q->n = n;
+    q->min = v[0];
+    q->max = v[n - 1];
+    q->p10 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.10);
+    q->p50 = gsl_stats_median_from_sorted_data(v, 1, n);
+    q->p90 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.90);
+    q->p99 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.99);
+    q->mean = gsl_stats_mean(v, 1, n);
+}
+
+static double days_of(sim_time duration) { return (double)duration / (double)SIM_DAYS(1); }
+
+static void task_stats(const rep_task *t, sim_time duration, double *scratch, rep_task_stats *s)
+{
+    s->name = t->name;
+    s->registrations = t->registrations;
+    s->unregistrations = t->unregistrations;
+    s->runs = t->run_count;
+    for (size_t i = 0; i < t->run_count; i++) {
+        s->successes += t->runs[i].result == 1;
+        s->failures += t->runs[i].result == 2;
+    }
+    s->no_result = s->runs - s->successes - s->failures;
+    s->runs_per_day = (double)s->runs / days_of(duration);
+    for (size_t i = 1; i < t->run_count; i++)
+        scratch[i - 1] = (double)(t->runs[i].start - t->runs[i - 1].start);
+    rep_quantiles_of(scratch, t->run_count ? t->run_count - 1 : 0, &s->interval);
+    for (size_t i = 0; i < t->run_count; i++)
+        scratch[i] = (double)t->runs[i].delay;
+    rep_quantiles_of(scratch, t->run_count, &s->delay);
+    for (size_t i = 0; i < t->run_count; i++)
+        scratch[i] = (double)t->runs[i].duration;
+    rep_quantiles_of(scratch, t->run_count, &s->duration);
+}
+
+int rep_stats_compute(const rep_record *r, rep_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    size_t most = r->worker_count;
+    for (size_t i = 0; i < r->task_count; i++)
+        if (r->tasks[i].run_count > most)
+            most = r->tasks[i].run_count;
+    double *scratch = malloc((most ? most : 1) * sizeof *scratch);
+    s->tasks = calloc(r->task_count ? r->task_count : 1, sizeof *s->tasks);
+    if (!scratch || !s->tasks) {
+        free(scratch);
+        free(s->tasks);
+        s->tasks = NULL;
+        return -1;
+    }
+    s->task_count = r->task_count;
+    size_t ran = 0;
+    sim_time prev_start = 0;
+    for (size_t i = 0; i < r->worker_count; i++) {
+        const rep_worker_run *w = &r->worker_runs[i];
+        if (w->kind == REP_WORKER_DEFERRED) {
+            s->worker_deferred++;
+        } else if (w->kind == REP_WORKER_NO_TASKS) {
+            s->worker_no_tasks++;
+        } else {
+            s->deferred_ms += w->start - w->due;
+            if (ran > 0)
+                scratch[ran - 1] = (double)(w->start - prev_start);
+            prev_start = w->start;
+            ran++;
+        }
+    }
+    s->worker_runs = ran;
+    s->worker_runs_per_day = (double)ran / days_of(r->duration);
+    rep_quantiles_of(scratch, ran ? ran - 1 : 0, &s->worker_interval);
+    ran = 0;
+    for (size_t i = 0; i < r->worker_count; i++)
+        if (r->worker_runs[i].kind == REP_WORKER_RAN)
+            scratch[ran++] = (double)(r->worker_runs[i].start - r->worker_runs[i].due);
+    rep_quantiles_of(scratch, ran, &s->worker_delay);
+    for (size_t i = 0; i < r->task_count; i++)
+        task_stats(&r->tasks[i], r->duration, scratch, &s->tasks[i]);
+    free(scratch);
+    return 0;
+}
+
+void rep_stats_free(rep_stats *s)
+{
+    free(s->tasks);
+    memset(s, 0, sizeof *s);
+}

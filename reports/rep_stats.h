@@ -1,0 +1,45 @@
+/*
+ * rep_stats.h - summary statistics of a run record, computed with GSL.
+ *
+ * Quantiles use GSL's gsl_stats_quantile_from_sorted_data (linear interpolation between order
+ * statistics, the "type 7" definition of Hyndman & Fan) on data sorted with gsl_sort.
+ */
+#ifndef BGSIM_REP_STATS_H
+#define BGSIM_REP_STATS_H
+
+#include "rep_record.h"
+
+typedef struct rep_quantiles {
+    size_t n;              /* 0: no data, every other field is 0 */
+    double min, p10, p50, p90, p99, max, mean;
+} rep_quantiles;
+
+typedef struct rep_task_stats {
+    const char *name;
+    size_t registrations, unregistrations;
+    size_t runs, successes, failures, no_result;
+    double runs_per_day;   /* runs / simulated days */
+    rep_quantiles interval; /* ms between consecutive run starts */
+    rep_quantiles delay;    /* ms from the worker being due to the run */
+    rep_quantiles duration; /* ms a run took */
+} rep_task_stats;
+
+typedef struct rep_stats {
+    size_t worker_runs;       /* runs that ran tasks */
+    size_t worker_deferred;   /* fires the core deferred (foreground guard) */
+    size_t worker_no_tasks;   /* fires with nothing registered */
+    sim_time deferred_ms;     /* sum over worker runs of (start - due) */
+    double worker_runs_per_day;
+    rep_quantiles worker_interval;
+    rep_quantiles worker_delay;
+    rep_task_stats *tasks;    /* task_count entries, same order as the record */
+    size_t task_count;
+} rep_stats;
+
+/* Sorts `values` in place and fills *q. */
+void rep_quantiles_of(double *values, size_t n, rep_quantiles *q);
+/* Computes the statistics of a record. -1 when out of memory. Free with rep_stats_free. */
+int rep_stats_compute(const rep_record *r, rep_stats *out);
+void rep_stats_free(rep_stats *s);
+
+#endif

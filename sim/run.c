@@ -1,0 +1,344 @@
+/*
+ * run.c - the scenario runner: engine events in, core calls out, trace and record written.
+ */
+#include "run.h"
+
+#include <gsl/gsl_rng.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgt.h"
+#include "sim_rng.h"
+#include "simos_ideal.h"
+
+#define EX_UNAVAILABLE 69
+#define EX_SOFTWARE 70
+#define EX_IOERR 74
+
+typedef struct runner runner;
+
+typedef struct run_task {
+    runner *r;
+    size_t index;
+    gsl_rng *duration_rng;
+    gsl_rng *failure_rng;
+} run_task;
+
+struct runner {
+    const scn_scenario *s;
+    sim_engine *engine;
+    sim_trace trace;
+    sim_rng_set *rngs;
+    simos_ideal *os;
+    bgt *core;
+    rep_record *record;
+    run_task *tasks;
+    unsigned char *storage; /* the device's persisted registry bytes: survive process death */
+    size_t storage_len;
+    bool stored;
+    bool alive;             /* an app process exists */
+    bool have_due;          /* `due` holds the first due time since the last run that ran tasks */
+    sim_time due;
+    sim_time run_start;
+    bool internal_error;
+};
+
+static void fail(runner *r, const char *what, int rc)
+{
+    fprintf(stderr, "bgsim: internal error: %s: %s\n", what, bgt_strerror(rc));
+    r->internal_error = true;
+    sim_stop(r->engine);
+}
+
+/* ---- the backend the core sees ---- */
+
+static int64_t be_now(void *ctx) { return sim_now(((runner *)ctx)->engine); }
+static int be_schedule(void *ctx, const bgt_schedule_req *req) { return simos_ideal_schedule(((runner *)ctx)->os, req); }
+static int be_cancel(void *ctx) { return simos_ideal_cancel(((runner *)ctx)->os); }
+
+static int be_query(void *ctx, bgt_worker_state *out)
+{
+    *out = simos_ideal_state(((runner *)ctx)->os);
+    return BGT_OK;
+}
+
+static int be_load(void *ctx, unsigned char **out, size_t *out_len)
+{
+    runner *r = ctx;
+    if (!r->stored)
+        return BGT_E_NOT_FOUND;
+    *out = malloc(r->storage_len ? r->storage_len : 1);
+    if (!*out)
+        return BGT_E_NOMEM;
+    memcpy(*out, r->storage, r->storage_len);
+    *out_len = r->storage_len;
+    return BGT_OK;
+}
+
+static int be_save(void *ctx, const unsigned char *buf, size_t len)
+{
+    runner *r = ctx;
+    unsigned char *copy = malloc(len ? len : 1);
+    if (!copy)
+        return BGT_E_IO;
+    memcpy(copy, buf, len);
+    free(r->storage);
+    r->storage = copy;
+    r->storage_len = len;
+    r->stored = true;
+    return BGT_OK;
+}
+
+static void be_log(void *ctx, bgt_log_level level, const char *msg)
+{
+    static const char *const names[] = {"debug", "info", "warn", "error"};
+    runner *r = ctx;
+    sim_trace_begin(&r->trace, sim_now(r->engine), "app.log");
+    sim_trace_str(&r->trace, "level", names[level >= 0 && level <= 3 ? level : 3]);
+    sim_trace_str(&r->trace, "message", msg);
+    sim_trace_end(&r->trace);
+}
+
+/* ---- tasks ---- */
+
+static int task_body(void *user, const bgt_task_call *call, int64_t *duration_ms)
+{
+    run_task *t = user;
+    runner *r = t->r;
+    const scn_task *st = &r->s->tasks[t->index];
+    sim_time took = scn_dist_sample(&st->work_duration, t->duration_rng);
+    /* One failure draw per run, even at probability 0, so changing the probability of one task
+     * keeps every other draw of the run where it was. */
+    bool failed = gsl_rng_uniform(t->failure_rng) < st->failure_probability;
+    int result = failed ? BGT_RESULT_FAILED : BGT_RESULT_SUCCESS;
+    *duration_ms = took;
+    sim_trace_begin(&r->trace, call->now_ms, "task.run");
+    sim_trace_str(&r->trace, "task", st->name);
+    sim_trace_str(&r->trace, "result", failed ? "failed" : "success");
+    sim_trace_int(&r->trace, "duration_ms", took);
+    sim_trace_end(&r->trace);
+    rep_task_run run = {.start = call->now_ms, .duration = took, .delay = call->now_ms - r->due, .result = result};
+    if (rep_record_task_run(r->record, t->index, &run) != 0)
+        r->internal_error = true;
+    return result;
+}
+
+static void trace_simple(runner *r, const char *type)
+{
+    sim_trace_begin(&r->trace, sim_now(r->engine), type);
+    sim_trace_end(&r->trace);
+}
+
+static void on_background(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    runner *r = ctx;
+    if (!r->alive)
+        return;
+    int rc = bgt_background(r->core);
+    if (rc != BGT_OK)
+        return fail(r, "background", rc);
+    trace_simple(r, "app.background");
+}
+
+static void on_open(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    runner *r = ctx;
+    /* The app's module code defines every task, then the core restores the registry. */
+    for (size_t i = 0; i < r->s->task_count; i++) {
+        int rc = bgt_define_task(r->core, r->s->tasks[i].name, task_body, &r->tasks[i]);
+        if (rc != BGT_OK)
+            return fail(r, "define task", rc);
+    }
+    sim_trace_begin(&r->trace, sim_now(e), "app.start");
+    sim_trace_str(&r->trace, "cause", "user");
+    sim_trace_end(&r->trace);
+    int rc = bgt_process_start(r->core, BGT_START_DISCARD_CORRUPT);
+    if (rc != BGT_OK)
+        return fail(r, "process start", rc);
+    r->alive = true;
+    if ((rc = bgt_foreground(r->core)) != BGT_OK)
+        return fail(r, "foreground", rc);
+    trace_simple(r, "app.foreground");
+    if (sim_schedule_in(e, r->s->foreground_for, SIM_PHASE_ENVIRONMENT, on_background, r, 0, NULL) == SIM_EINVAL)
+        fail(r, "schedule background", BGT_E_INVAL);
+}
+
+static void on_registration(sim_engine *e, void *ctx, uint64_t arg)
+{
+    runner *r = ctx;
+    size_t i = (size_t)(arg >> 1);
+    bool reg = (arg & 1) == 0;
+    const scn_task *t = &r->s->tasks[i];
+    if (!r->alive)
+        return; /* no process, no app code: nothing to do (no kills are modeled yet) */
+    int rc = reg ? bgt_register_task(r->core, t->name, &t->options) : bgt_unregister_task(r->core, t->name);
+    sim_trace_begin(&r->trace, sim_now(e), reg ? "task.register" : "task.unregister");
+    sim_trace_str(&r->trace, "task", t->name);
+    if (reg && t->options.has_minimum_interval)
+        sim_trace_int(&r->trace, "minimum_interval_min", t->options.minimum_interval_min);
+    sim_trace_int(&r->trace, "rc", rc);
+    sim_trace_end(&r->trace);
+    if (rc == BGT_OK) {
+        if (reg)
+            r->record->tasks[i].registrations++;
+        else
+            r->record->tasks[i].unregistrations++;
+    }
+}
+
+/* ---- the worker ---- */
+
+static const char *kind_name(bgt_run_kind k)
+{
+    return k == BGT_RUN_RAN ? "ran" : k == BGT_RUN_NO_TASKS ? "no_tasks" : "deferred_foreground";
+}
+
+static void worker_finish(runner *r, const bgt_worker_report *rep)
+{
+    sim_trace_begin(&r->trace, sim_now(r->engine), "worker.end");
+    sim_trace_str(&r->trace, "kind", kind_name(rep->kind));
+    sim_trace_int(&r->trace, "busy_ms", rep->busy_ms);
+    sim_trace_bool(&r->trace, "rescheduled", rep->rescheduled);
+    if (rep->rescheduled)
+        sim_trace_int(&r->trace, "next_delay_ms", rep->next_delay_ms);
+    sim_trace_end(&r->trace);
+    rep_worker_run w = {.due = r->due, .start = r->run_start, .end = sim_now(r->engine),
+                        .kind = rep->kind == BGT_RUN_RAN ? REP_WORKER_RAN
+                                : rep->kind == BGT_RUN_NO_TASKS ? REP_WORKER_NO_TASKS : REP_WORKER_DEFERRED};
+    if (rep_record_worker_run(r->record, &w) != 0)
+        r->internal_error = true;
+    if (rep->kind == BGT_RUN_RAN)
+        r->have_due = false;
+    simos_ideal_finished(r->os);
+}
+
+static void on_worker_end(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    runner *r = ctx;
+    bgt_worker_report rep;
+    int rc = bgt_worker_end(r->core, BGT_END_COMPLETED, &rep);
+    if (rc != BGT_OK)
+        return fail(r, "worker end", rc);
+    rep.kind = BGT_RUN_RAN;
+    worker_finish(r, &rep);
+}
+
+static void on_fire(void *ctx, sim_time due)
+{
+    runner *r = ctx;
+    if (!r->have_due) {
+        r->have_due = true;
+        r->due = due;
+    }
+    r->run_start = sim_now(r->engine);
+    sim_trace_begin(&r->trace, r->run_start, "worker.start");
+    sim_trace_int(&r->trace, "due", r->due);
+    sim_trace_end(&r->trace);
+    /* No process: the OS starts one in the background to run the worker (expo's headless start). */
+    if (!r->alive) {
+        for (size_t i = 0; i < r->s->task_count; i++)
+            bgt_define_task(r->core, r->s->tasks[i].name, task_body, &r->tasks[i]);
+        int rc = bgt_process_start(r->core, BGT_START_DISCARD_CORRUPT);
+        if (rc != BGT_OK)
+            return fail(r, "background process start", rc);
+        r->alive = true;
+        sim_trace_begin(&r->trace, r->run_start, "app.start");
+        sim_trace_str(&r->trace, "cause", "worker");
+        sim_trace_end(&r->trace);
+    }
+    bgt_worker_report rep;
+    int rc = bgt_worker_begin(r->core, &rep);
+    if (rc != BGT_OK)
+        return fail(r, "worker begin", rc);
+    if (rep.kind != BGT_RUN_RAN) {
+        if ((rc = bgt_worker_end(r->core, BGT_END_COMPLETED, &rep)) != BGT_OK)
+            return fail(r, "worker end", rc);
+        worker_finish(r, &rep);
+        return;
+    }
+    if (sim_schedule_in(r->engine, rep.busy_ms, SIM_PHASE_APP, on_worker_end, r, 0, NULL) == SIM_EINVAL)
+        fail(r, "schedule worker end", BGT_E_INVAL);
+}
+
+/* ---- set-up ---- */
+
+run_options run_default_options(const scn_scenario *s)
+{
+    return (run_options){.seed = s->seed, .duration = s->duration, .trace = NULL};
+}
+
+static int setup(runner *r, const scn_scenario *s, const run_options *opt)
+{
+    r->engine = sim_engine_new(0);
+    r->rngs = sim_rng_set_new(opt->seed, 0);
+    r->os = simos_ideal_new(r->engine, &r->trace, on_fire, r);
+    r->tasks = calloc(s->task_count, sizeof *r->tasks);
+    if (!r->engine || !r->rngs || !r->os || !r->tasks)
+        return -1;
+    for (size_t i = 0; i < s->task_count; i++) {
+        char name[BGT_NAME_MAX + 32];
+        r->tasks[i] = (run_task){.r = r, .index = i};
+        snprintf(name, sizeof name, "task.%s.duration", s->tasks[i].name);
+        r->tasks[i].duration_rng = sim_rng_get(r->rngs, name);
+        snprintf(name, sizeof name, "task.%s.failure", s->tasks[i].name);
+        r->tasks[i].failure_rng = sim_rng_get(r->rngs, name);
+        if (!r->tasks[i].duration_rng || !r->tasks[i].failure_rng)
+            return -1;
+    }
+    bgt_backend be = {.ctx = r, .now_ms = be_now, .schedule = be_schedule, .cancel = be_cancel,
+                      .query = be_query, .load = be_load, .save = be_save, .log = be_log};
+    if (bgt_create(&be, &s->policy, &r->core) != BGT_OK)
+        return -1;
+    int rc = sim_schedule(r->engine, s->first_open, SIM_PHASE_ENVIRONMENT, on_open, r, 0, NULL);
+    for (size_t i = 0; i < s->task_count && rc == SIM_OK; i++) {
+        rc = sim_schedule(r->engine, s->tasks[i].register_at, SIM_PHASE_APP, on_registration, r, (uint64_t)i << 1, NULL);
+        if (rc == SIM_OK && s->tasks[i].has_unregister)
+            rc = sim_schedule(r->engine, s->tasks[i].unregister_at, SIM_PHASE_APP, on_registration, r,
+                              (uint64_t)i << 1 | 1, NULL);
+    }
+    return rc == SIM_OK ? 0 : -1;
+}
+
+int run_scenario(const scn_scenario *s, const run_options *opt, rep_record *record, run_outcome *outcome)
+{
+    if (s->platform != SCN_PLATFORM_IDEAL) {
+        fprintf(stderr, "bgsim: %s: platform '%s' has no scheduler model yet; only 'ideal' runs in this version\n",
+                s->file, scn_platform_names[s->platform]);
+        return EX_UNAVAILABLE;
+    }
+    runner r = {.s = s, .record = record};
+    sim_trace_init(&r.trace, opt->trace);
+    const char **names = calloc(s->task_count, sizeof *names);
+    int rc = EX_SOFTWARE;
+    if (!names)
+        goto out_free;
+    for (size_t i = 0; i < s->task_count; i++)
+        names[i] = s->tasks[i].name;
+    if (rep_record_init(record, opt->duration, names, s->task_count) != 0 || setup(&r, s, opt) != 0) {
+        fprintf(stderr, "bgsim: out of memory\n");
+        goto out_free;
+    }
+    sim_run_until(r.engine, opt->duration);
+    if (r.internal_error)
+        goto out_free;
+    if (r.trace.failed || (opt->trace && fflush(opt->trace) != 0)) {
+        fprintf(stderr, "bgsim: cannot write the trace\n");
+        rc = EX_IOERR;
+        goto out_free;
+    }
+    *outcome = (run_outcome){.fingerprint = r.trace.fingerprint, .trace_records = r.trace.records,
+                             .events = sim_fired_count(r.engine)};
+    rc = 0;
+out_free:
+    bgt_free(r.core);
+    simos_ideal_free(r.os);
+    free(r.tasks);
+    free(r.storage);
+    sim_rng_set_free(r.rngs);
+    sim_engine_free(r.engine);
+    free(names);
+    return rc;
+}

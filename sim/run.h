@@ -1,0 +1,49 @@
+/*
+ * run.h - runs one scenario: the engine drives the real core (core/) through a modeled OS.
+ *
+ * What happens, in engine phases (sim_engine.h):
+ *  - ENVIRONMENT: at app.first_open the user opens the app: a process starts (the app defines its
+ *    tasks, the core restores the registry), and it comes to the foreground; it goes to the
+ *    background app.foreground_for later.
+ *  - APP: each task is registered at its register_at and unregistered at its unregister_at (by the
+ *    app's code, so only while a process is alive); worker runs end after the modeled work.
+ *  - OS: the modeled OS starts the worker when its rules allow (platform `ideal`: when due).
+ * A worker run calls every registered task's callback: each draws its duration and its outcome
+ * from its own streams ("task.<name>.duration", "task.<name>.failure"), so adding a task never
+ * changes another task's draws.
+ *
+ * Ownership: run_scenario borrows the scenario and the trace file; the record it fills is the
+ * caller's (rep_record_free).
+ */
+#ifndef BGSIM_RUN_H
+#define BGSIM_RUN_H
+
+#include <stdio.h>
+
+#include "rep_record.h"
+#include "scn_scenario.h"
+#include "sim_trace.h"
+
+typedef struct run_options {
+    uint64_t seed;        /* the scenario's seed unless overridden */
+    sim_time duration;    /* the scenario's duration unless overridden */
+    FILE *trace;          /* JSON Lines trace, or NULL */
+} run_options;
+
+typedef struct run_outcome {
+    uint64_t fingerprint; /* of the whole event sequence (sim_trace.h) */
+    uint64_t trace_records;
+    uint64_t events;      /* engine events fired */
+} run_outcome;
+
+/* Options taken from the scenario itself. */
+run_options run_default_options(const scn_scenario *s);
+
+/*
+ * Runs the scenario. Returns 0, or 69 (EX_UNAVAILABLE) when the platform has no model yet, or 70
+ * (EX_SOFTWARE) on an internal failure (out of memory, a core error that cannot happen), or 74
+ * (EX_IOERR) when the trace could not be written; messages go to stderr.
+ */
+int run_scenario(const scn_scenario *s, const run_options *opt, rep_record *record, run_outcome *outcome);
+
+#endif

@@ -1,0 +1,191 @@
+/*
+ * scn_dist.c - parsing and drawing scenario distributions.
+ */
+#include "scn_dist.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scn_units.h"
+
+static const char *const kind_names[] = {"fixed", "uniform", "exponential", "lognormal", "normal", "weibull", NULL};
+
+scn_dist scn_dist_fixed(sim_time ms) { return (scn_dist){.kind = SCN_DIST_FIXED, .a = (double)ms}; }
+
+/* A positive-duration parameter of a distribution's own mapping. */
+static bool param_duration(scn_cx *cx, const scn_node *params, const char *key, bool positive, double *out)
+{
+    sim_time ms = 0;
+    if (scn_field_duration(cx, params, key, SCN_REQUIRED, &ms) != SCN_FIELD_OK)
+        return false;
+    if (positive && ms == 0) {
+        size_t saved = scn_cx_push_key(cx, key);
+        scn_cx_error(cx, scn_map_get(params, key), "expected a duration greater than 0, found '0'");
+        scn_cx_pop(cx, saved);
+        return false;
+    }
+    *out = (double)ms;
+    return true;
+}
+
+/* Parameters are checked with '&', not '&&', so every bad parameter is reported in one pass. */
+static bool parse_params(scn_cx *cx, scn_dist_kind kind, const scn_node *v, scn_dist *d)
+{
+    static const char *const exp_keys[] = {"mean", NULL};
+    static const char *const logn_keys[] = {"median", "sigma", NULL};
+    static const char *const norm_keys[] = {"mean", "sd", NULL};
+    static const char *const weib_keys[] = {"scale", "shape", NULL};
+    sim_time lo, hi;
+    d->kind = kind;
+    switch (kind) {
+    case SCN_DIST_FIXED:
+        if (!scn_value_duration(cx, v, &lo))
+            return false;
+        d->a = (double)lo;
+        return true;
+    case SCN_DIST_UNIFORM:
+        if (v->kind != SCN_SEQ) {
+            scn_cx_error(cx, v, "expected a list of two durations [min, max], found %s", scn_node_kind_name(v));
+            return false;
+        }
+        if (v->count != 2) {
+            scn_cx_error(cx, v, "expected a list of two durations [min, max], found a list of %zu", v->count);
+            return false;
+        }
+        {
+            size_t s0 = scn_cx_push_index(cx, 0);
+            bool ok0 = scn_value_duration(cx, v->items[0], &lo);
+            scn_cx_pop(cx, s0);
+            size_t s1 = scn_cx_push_index(cx, 1);
+            bool ok1 = scn_value_duration(cx, v->items[1], &hi);
+            if (ok0 && ok1 && hi < lo) {
+                scn_cx_error(cx, v->items[1], "expected a maximum >= the minimum %s, found %s",
+                             scn_cx_quote(cx, v->items[0]->text), scn_cx_quote(cx, v->items[1]->text));
+                ok1 = false;
+            }
+            scn_cx_pop(cx, s1);
+            if (!ok0 || !ok1)
+                return false;
+        }
+        d->a = (double)lo;
+        d->b = (double)hi;
+        return true;
+    case SCN_DIST_EXPONENTIAL:
+        return scn_check_map(cx, v, exp_keys) && param_duration(cx, v, "mean", true, &d->a);
+    case SCN_DIST_LOGNORMAL:
+        if (!scn_check_map(cx, v, logn_keys))
+            return false;
+        return param_duration(cx, v, "median", true, &d->a) &
+               (scn_field_double(cx, v, "sigma", SCN_REQUIRED, 0.0, 10.0, &d->b) == SCN_FIELD_OK);
+    case SCN_DIST_NORMAL:
+        if (!scn_check_map(cx, v, norm_keys))
+            return false;
+        return param_duration(cx, v, "mean", false, &d->a) & param_duration(cx, v, "sd", false, &d->b);
+    case SCN_DIST_WEIBULL:
+        if (!scn_check_map(cx, v, weib_keys))
+            return false;
+        return param_duration(cx, v, "scale", true, &d->a) &
+               (scn_field_double(cx, v, "shape", SCN_REQUIRED, 0.01, 100.0, &d->b) == SCN_FIELD_OK);
+    }
+    return false;
+}
+
+scn_field scn_field_dist(scn_cx *cx, const scn_node *map, const char *key, scn_need need, scn_dist *out)
+{
+    const scn_node *v = NULL;
+    scn_field res = scn_field_node(cx, map, key, need, &v);
+    if (res != SCN_FIELD_OK)
+        return res;
+    size_t saved = scn_cx_push_key(cx, key);
+    scn_dist d = {0};
+    bool ok = false;
+    if (v->kind == SCN_SCALAR && !scn_node_is_null(v)) {
+        ok = parse_params(cx, SCN_DIST_FIXED, v, &d); /* the shorthand: a plain duration */
+    } else if (v->kind != SCN_MAP || v->count != 1) {
+        scn_cx_error(cx, v, "expected a duration or a distribution with one kind (fixed, uniform, exponential, "
+                            "lognormal, normal, weibull), found %s",
+                     v->kind == SCN_MAP ? (v->count ? "several keys" : "an empty mapping") : scn_node_kind_name(v));
+    } else if (scn_check_map(cx, v, kind_names)) {
+        const scn_pair *p = &v->pairs[0];
+        for (int k = 0; kind_names[k]; k++) {
+            if (strcmp(p->key->text, kind_names[k]) == 0) {
+                size_t s = scn_cx_push_key(cx, kind_names[k]);
+                ok = parse_params(cx, (scn_dist_kind)k, p->value, &d);
+                scn_cx_pop(cx, s);
+            }
+        }
+    }
+    scn_cx_pop(cx, saved);
+    if (!ok)
+        return SCN_FIELD_BAD;
+    *out = d;
+    return SCN_FIELD_OK;
+}
+
+static sim_time to_ms(double x)
+{
+    if (!(x > 0)) /* also catches NaN */
+        return 0;
+    if (x >= (double)SCN_DIST_MAX_MS)
+        return SCN_DIST_MAX_MS;
+    return (sim_time)llround(x);
+}
+
+sim_time scn_dist_sample(const scn_dist *d, gsl_rng *rng)
+{
+    switch (d->kind) {
+    case SCN_DIST_FIXED: return to_ms(d->a);
+    case SCN_DIST_UNIFORM: return to_ms(gsl_ran_flat(rng, d->a, d->b));
+    case SCN_DIST_EXPONENTIAL: return to_ms(gsl_ran_exponential(rng, d->a));
+    case SCN_DIST_LOGNORMAL: return to_ms(gsl_ran_lognormal(rng, log(d->a), d->b));
+    case SCN_DIST_NORMAL: {
+        if (d->b == 0)
+            return to_ms(d->a);
+        /* Truncated at 0 by redrawing; with mean >= 0 at least half of all draws are accepted. */
+        double x;
+        do
+            x = d->a + gsl_ran_gaussian_ziggurat(rng, d->b);
+        while (x < 0);
+        return to_ms(x);
+    }
+    case SCN_DIST_WEIBULL: return to_ms(gsl_ran_weibull(rng, d->a, d->b));
+    }
+    return 0;
+}
+
+double scn_dist_mean(const scn_dist *d)
+{
+    switch (d->kind) {
+    case SCN_DIST_FIXED: return d->a;
+    case SCN_DIST_UNIFORM: return (d->a + d->b) / 2;
+    case SCN_DIST_EXPONENTIAL: return d->a;
+    case SCN_DIST_LOGNORMAL: return d->a * exp(d->b * d->b / 2);
+    case SCN_DIST_NORMAL: {
+        if (d->b == 0)
+            return d->a;
+        /* Mean of a normal truncated below at 0: mu + sd * phi(alpha) / (1 - Phi(alpha)). */
+        double alpha = -d->a / d->b;
+        return d->a + d->b * gsl_ran_ugaussian_pdf(alpha) / (0.5 * erfc(alpha / sqrt(2.0)));
+    }
+    case SCN_DIST_WEIBULL: return d->a * tgamma(1 + 1 / d->b);
+    }
+    return 0;
+}
+
+int scn_dist_format(const scn_dist *d, char *buf, size_t size)
+{
+    char a[32], b[32];
+    scn_format_duration((sim_time)d->a, a, sizeof a);
+    scn_format_duration((sim_time)d->b, b, sizeof b);
+    switch (d->kind) {
+    case SCN_DIST_FIXED: return snprintf(buf, size, "fixed(%s)", a);
+    case SCN_DIST_UNIFORM: return snprintf(buf, size, "uniform(%s, %s)", a, b);
+    case SCN_DIST_EXPONENTIAL: return snprintf(buf, size, "exponential(mean %s)", a);
+    case SCN_DIST_LOGNORMAL: return snprintf(buf, size, "lognormal(median %s, sigma %g)", a, d->b);
+    case SCN_DIST_NORMAL: return snprintf(buf, size, "normal(mean %s, sd %s)", a, b);
+    case SCN_DIST_WEIBULL: return snprintf(buf, size, "weibull(scale %s, shape %g)", a, d->b);
+    }
+    return snprintf(buf, size, "?");
+}

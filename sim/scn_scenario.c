@@ -1,0 +1,419 @@
+/*
+ * scn_scenario.c - the scenario schema, version 1 (documented in scenarios/README.md).
+ */
+#include "scn_scenario.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scn_schema.h"
+#include "scn_suggest.h"
+#include "scn_units.h"
+#include "scn_yaml.h"
+
+#define EX_DATAERR 65
+#define EX_NOINPUT 66
+
+const char *const scn_platform_names[] = {"android", "ios", "ideal", NULL};
+
+/*
+ * Model sections. A model (battery, network, usage...) adds an entry here: its key under
+ * `device:` or `user:` and a parser that reads its subsection into the scenario. Until the models
+ * land both sections accept no keys, so anything written there is reported, not ignored.
+ */
+typedef struct scn_section {
+    const char *parent; /* "device" or "user" */
+    const char *key;
+    void (*parse)(scn_cx *cx, const scn_node *node, scn_scenario *s);
+} scn_section;
+
+static const scn_section scn_sections[] = {{NULL, NULL, NULL}};
+
+static void parse_model_sections(scn_cx *cx, const scn_node *root, const char *parent, scn_scenario *s)
+{
+    const scn_node *node = NULL;
+    if (scn_field_node(cx, root, parent, SCN_OPTIONAL, &node) != SCN_FIELD_OK)
+        return;
+    size_t saved = scn_cx_push_key(cx, parent);
+    const char *keys[16];
+    size_t n = 0;
+    for (const scn_section *sec = scn_sections; sec->key && n + 1 < 16; sec++)
+        if (strcmp(sec->parent, parent) == 0)
+            keys[n++] = sec->key;
+    keys[n] = NULL;
+    if (scn_check_map(cx, node, keys)) {
+        for (const scn_section *sec = scn_sections; sec->key; sec++) {
+            const scn_node *sub = scn_map_get(node, sec->key);
+            if (strcmp(sec->parent, parent) == 0 && sub) {
+                size_t s2 = scn_cx_push_key(cx, sec->key);
+                sec->parse(cx, sub, s);
+                scn_cx_pop(cx, s2);
+            }
+        }
+    }
+    scn_cx_pop(cx, saved);
+}
+
+/* ---- app ---- */
+
+static void parse_switches(scn_cx *cx, const scn_node *app, scn_scenario *s)
+{
+    const scn_node *sw = NULL;
+    if (scn_field_node(cx, app, "switches", SCN_OPTIONAL, &sw) != SCN_FIELD_OK)
+        return;
+    size_t saved = scn_cx_push_key(cx, "switches");
+    const char *names[64];
+    size_t n = bgt_policy_switch_count();
+    if (n > 63)
+        n = 63;
+    for (size_t i = 0; i < n; i++)
+        names[i] = bgt_policy_switch_at(i)->name;
+    names[n] = NULL;
+    if (scn_check_map(cx, sw, names)) {
+        for (size_t i = 0; i < sw->count; i++) {
+            const bgt_switch_info *info = bgt_policy_switch_find(sw->pairs[i].key->text);
+            if (!info)
+                continue; /* reported by scn_check_map */
+            int64_t value = 0;
+            if (info->type == BGT_SWITCH_BOOL) {
+                bool b;
+                if (scn_field_bool(cx, sw, info->name, SCN_REQUIRED, &b) != SCN_FIELD_OK)
+                    continue;
+                value = b;
+            } else if (scn_field_int64(cx, sw, info->name, SCN_REQUIRED, info->min, info->max, &value) != SCN_FIELD_OK) {
+                continue;
+            }
+            if (bgt_policy_set(&s->policy, info->name, value) != BGT_OK) {
+                size_t s2 = scn_cx_push_key(cx, info->name);
+                scn_cx_error(cx, sw->pairs[i].value, "the core refused this value (%s)", bgt_strerror(BGT_E_RANGE));
+                scn_cx_pop(cx, s2);
+            }
+        }
+    }
+    scn_cx_pop(cx, saved);
+}
+
+static void parse_work(scn_cx *cx, const scn_node *task, scn_task *t)
+{
+    static const char *const keys[] = {"duration", "failure_probability", "network", NULL};
+    static const char *const network_names[] = {"none", "required", NULL};
+    const scn_node *work = NULL;
+    if (scn_field_node(cx, task, "work", SCN_OPTIONAL, &work) != SCN_FIELD_OK)
+        return;
+    size_t saved = scn_cx_push_key(cx, "work");
+    if (scn_check_map(cx, work, keys)) {
+        scn_field_dist(cx, work, "duration", SCN_OPTIONAL, &t->work_duration);
+        scn_field_probability(cx, work, "failure_probability", SCN_OPTIONAL, &t->failure_probability);
+        int net = (int)t->network;
+        if (scn_field_enum(cx, work, "network", SCN_OPTIONAL, network_names, &net) == SCN_FIELD_OK)
+            t->network = (scn_network_need)net;
+    }
+    scn_cx_pop(cx, saved);
+}
+
+/* A time within the scenario: after `after` (or at it when `inclusive`), before its end. */
+static void check_time_window(scn_cx *cx, const scn_node *map, const char *key, sim_time value,
+                              sim_time after, const char *after_name, bool inclusive, sim_time end)
+{
+    char v[32], a[32], e[32];
+    scn_format_duration(value, v, sizeof v);
+    scn_format_duration(after, a, sizeof a);
+    scn_format_duration(end, e, sizeof e);
+    size_t saved = scn_cx_push_key(cx, key);
+    const scn_node *at = scn_map_get(map, key);
+    if (inclusive ? value < after : value <= after)
+        scn_cx_error(cx, at, "expected a time %s %s (%s), found %s", inclusive ? "at or after" : "after",
+                     after_name, a, scn_cx_quote(cx, at->text));
+    else if (value >= end)
+        scn_cx_error(cx, at, "expected a time before the end of the scenario (duration %s), found %s", e,
+                     scn_cx_quote(cx, at->text));
+    scn_cx_pop(cx, saved);
+}
+
+static void parse_task(scn_cx *cx, const scn_node *node, scn_scenario *s, scn_task *t, bool know_duration)
+{
+    static const char *const keys[] = {"name", "minimum_interval", "register_at", "unregister_at", "work", NULL};
+    *t = (scn_task){.work_duration = scn_dist_fixed(SIM_SECONDS(1))}; /* assumption: 1 s of work */
+    if (!scn_check_map(cx, node, keys))
+        return;
+    if (scn_field_string(cx, node, "name", SCN_REQUIRED, &t->name) == SCN_FIELD_OK && !bgt_registry_valid_name(t->name)) {
+        size_t saved = scn_cx_push_key(cx, "name");
+        scn_cx_error(cx, scn_map_get(node, "name"), "expected a task name of 1 to %d bytes, found %s", BGT_NAME_MAX,
+                     scn_cx_quote(cx, t->name));
+        scn_cx_pop(cx, saved);
+    }
+    sim_time interval;
+    if (scn_field_duration(cx, node, "minimum_interval", SCN_OPTIONAL, &interval) == SCN_FIELD_OK) {
+        size_t saved = scn_cx_push_key(cx, "minimum_interval");
+        const scn_node *at = scn_map_get(node, "minimum_interval");
+        if (interval % SIM_MINUTES(1) != 0)
+            scn_cx_error(cx, at, "expected whole minutes (expo's minimumInterval is in minutes), found %s",
+                         scn_cx_quote(cx, at->text));
+        else if (interval / SIM_MINUTES(1) > BGT_INTERVAL_MAX_MIN)
+            scn_cx_error(cx, at, "expected at most %lld minutes, found %s", (long long)BGT_INTERVAL_MAX_MIN,
+                         scn_cx_quote(cx, at->text));
+        else
+            t->options = (bgt_task_options){.has_minimum_interval = true, .minimum_interval_min = interval / SIM_MINUTES(1)};
+        scn_cx_pop(cx, saved);
+    }
+    bool has_reg = scn_field_duration(cx, node, "register_at", SCN_OPTIONAL, &t->register_at) == SCN_FIELD_OK;
+    t->has_unregister = scn_field_duration(cx, node, "unregister_at", SCN_OPTIONAL, &t->unregister_at) == SCN_FIELD_OK;
+    if (know_duration) {
+        if (has_reg)
+            check_time_window(cx, node, "register_at", t->register_at, s->first_open, "app.first_open", true,
+                              s->duration);
+        if (t->has_unregister)
+            check_time_window(cx, node, "unregister_at", t->unregister_at, t->register_at, "register_at", false,
+                              s->duration);
+    }
+    parse_work(cx, node, t);
+}
+
+static void parse_tasks(scn_cx *cx, const scn_node *app, scn_scenario *s, bool know_duration)
+{
+    const scn_node *list = NULL;
+    if (scn_field_node(cx, app, "tasks", SCN_REQUIRED, &list) != SCN_FIELD_OK)
+        return;
+    size_t saved = scn_cx_push_key(cx, "tasks");
+    if (list->kind != SCN_SEQ || list->count == 0) {
+        scn_cx_error(cx, list, "expected a list of at least one task, found %s",
+                     list->kind == SCN_SEQ ? "an empty list" : scn_node_kind_name(list));
+    } else if (list->count > SCN_MAX_TASKS) {
+        scn_cx_error(cx, list, "expected at most %d tasks, found %zu", SCN_MAX_TASKS, list->count);
+    } else if ((s->tasks = calloc(list->count, sizeof *s->tasks))) {
+        s->task_count = list->count;
+        for (size_t i = 0; i < list->count; i++) {
+            size_t s2 = scn_cx_push_index(cx, i);
+            parse_task(cx, list->items[i], s, &s->tasks[i], know_duration);
+            for (size_t j = 0; j < i && s->tasks[i].name; j++) {
+                if (s->tasks[j].name && strcmp(s->tasks[i].name, s->tasks[j].name) == 0) {
+                    const scn_node *nn = scn_map_get(list->items[i], "name");
+                    const scn_node *first = scn_map_get(list->items[j], "name");
+                    scn_cx_error(cx, nn, "duplicate task name %s (first at line %d column %d)",
+                                 scn_cx_quote(cx, s->tasks[i].name),
+                                 first->line, first->column);
+                    break;
+                }
+            }
+            scn_cx_pop(cx, s2);
+        }
+    } else {
+        scn_cx_error(cx, list, "out of memory");
+    }
+    scn_cx_pop(cx, saved);
+}
+
+static void parse_app(scn_cx *cx, const scn_node *root, scn_scenario *s, bool know_duration)
+{
+    static const char *const keys[] = {"library", "policy", "policy_platform", "switches", "first_open",
+                                       "foreground_for", "tasks", NULL};
+    static const char *const libraries[] = {"expo-background-task", NULL};
+    static const char *const policy_platforms[] = {"android", "ios", NULL};
+    const scn_node *app = NULL;
+    if (scn_field_node(cx, root, "app", SCN_REQUIRED, &app) != SCN_FIELD_OK)
+        return;
+    size_t saved = scn_cx_push_key(cx, "app");
+    if (!scn_check_map(cx, app, keys)) {
+        scn_cx_pop(cx, saved);
+        return;
+    }
+    int lib = 0;
+    scn_field_enum(cx, app, "library", SCN_OPTIONAL, libraries, &lib);
+
+    /* The policy's platform variant: the scenario's platform, or Android's for `ideal` unless said. */
+    int pp = s->platform == SCN_PLATFORM_IOS ? 1 : 0;
+    scn_field_enum(cx, app, "policy_platform", SCN_OPTIONAL, policy_platforms, &pp);
+    s->policy_platform = pp == 1 ? BGT_PLATFORM_IOS : BGT_PLATFORM_ANDROID;
+
+    const char *presets[16];
+    size_t np = bgt_policy_preset_count() < 15 ? bgt_policy_preset_count() : 15;
+    for (size_t i = 0; i < np; i++)
+        presets[i] = bgt_policy_preset_name(i);
+    presets[np] = NULL;
+    int preset = 0;
+    for (size_t i = 0; i < np; i++)
+        if (strcmp(presets[i], "current") == 0)
+            preset = (int)i;
+    scn_field_enum(cx, app, "policy", SCN_OPTIONAL, presets, &preset);
+    size_t plen = strlen(presets[preset]) + 1;
+    if ((s->policy_preset = malloc(plen)))
+        memcpy(s->policy_preset, presets[preset], plen);
+    if (bgt_policy_preset(presets[preset], s->policy_platform, &s->policy) != BGT_OK)
+        scn_cx_error(cx, app, "the core has no preset '%s'", presets[preset]);
+    parse_switches(cx, app, s);
+
+    scn_field_duration(cx, app, "first_open", SCN_OPTIONAL, &s->first_open);
+    scn_field_duration(cx, app, "foreground_for", SCN_OPTIONAL, &s->foreground_for);
+    if (know_duration && scn_map_get(app, "first_open") && s->first_open >= s->duration)
+        check_time_window(cx, app, "first_open", s->first_open, 0, "the start", true, s->duration);
+    parse_tasks(cx, app, s, know_duration);
+    scn_cx_pop(cx, saved);
+}
+
+/* ---- top level ---- */
+
+static void parse_os(scn_cx *cx, const scn_node *root, scn_scenario *s)
+{
+    static const char *const keys[] = {"version", NULL};
+    const scn_node *os = NULL;
+    if (scn_field_node(cx, root, "os", SCN_OPTIONAL, &os) != SCN_FIELD_OK)
+        return;
+    size_t saved = scn_cx_push_key(cx, "os");
+    if (s->platform == SCN_PLATFORM_IDEAL) {
+        scn_cx_error(cx, os, "the ideal platform has no OS version (remove 'os' or choose android or ios)");
+    } else if (scn_check_map(cx, os, keys)) {
+        /* Android 10 (API 29) to 16; iOS 13 (BGTaskScheduler's first release) to 26. */
+        int64_t lo = s->platform == SCN_PLATFORM_ANDROID ? 10 : 13;
+        int64_t hi = s->platform == SCN_PLATFORM_ANDROID ? 16 : 26;
+        int64_t v;
+        if (scn_field_int64(cx, os, "version", SCN_REQUIRED, lo, hi, &v) == SCN_FIELD_OK)
+            s->os_version = (int)v;
+    }
+    scn_cx_pop(cx, saved);
+}
+
+static void parse_root(scn_cx *cx, const scn_node *root, scn_scenario *s)
+{
+    static const char *const keys[] = {"bgsim", "name", "platform", "os", "seed", "start", "duration",
+                                       "device", "user", "app", "expect", NULL};
+    if (!scn_check_map(cx, root, keys))
+        return;
+    int64_t version;
+    if (scn_field_int64(cx, root, "bgsim", SCN_REQUIRED, SCN_SCHEMA_VERSION, SCN_SCHEMA_VERSION, &version) == SCN_FIELD_BAD)
+        return; /* another schema version: the rest would only produce noise */
+    scn_field_string(cx, root, "name", SCN_OPTIONAL, &s->name);
+    int platform = SCN_PLATFORM_IDEAL;
+    scn_field_enum(cx, root, "platform", SCN_REQUIRED, scn_platform_names, &platform);
+    s->platform = (scn_platform)platform;
+    parse_os(cx, root, s);
+    scn_field_uint64(cx, root, "seed", SCN_OPTIONAL, &s->seed);
+    if (scn_field_datetime(cx, root, "start", SCN_OPTIONAL, &s->start) != SCN_FIELD_BAD)
+        sim_cal_init(&s->calendar, &s->start);
+    bool know_duration = scn_field_duration(cx, root, "duration", SCN_REQUIRED, &s->duration) == SCN_FIELD_OK;
+    if (know_duration && (s->duration == 0 || s->duration > SCN_MAX_DURATION)) {
+        size_t saved = scn_cx_push_key(cx, "duration");
+        scn_cx_error(cx, scn_map_get(root, "duration"), "expected a duration between 1ms and 36525d (100 years), found %s",
+                     scn_cx_quote(cx, scn_map_get(root, "duration")->text));
+        scn_cx_pop(cx, saved);
+        know_duration = false;
+    }
+    parse_model_sections(cx, root, "device", s);
+    parse_model_sections(cx, root, "user", s);
+    parse_app(cx, root, s, know_duration);
+    const scn_node *expect = NULL;
+    if (scn_field_node(cx, root, "expect", SCN_OPTIONAL, &expect) == SCN_FIELD_OK) {
+        size_t saved = scn_cx_push_key(cx, "expect");
+        if (expect->kind != SCN_MAP)
+            scn_cx_error(cx, expect, "expected a mapping of metrics to bounds, found %s", scn_node_kind_name(expect));
+        s->has_expect = true;
+        scn_cx_pop(cx, saved);
+    }
+}
+
+void scn_scenario_free(scn_scenario *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->task_count; i++)
+        free(s->tasks[i].name);
+    free(s->tasks);
+    free(s->policy_preset);
+    free(s->name);
+    free(s->file);
+    free(s);
+}
+
+static char *base_name(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    size_t n = strlen(b);
+    const char *dot = strrchr(b, '.');
+    if (dot && dot != b)
+        n = (size_t)(dot - b);
+    char *out = malloc(n + 1);
+    if (out) {
+        memcpy(out, b, n);
+        out[n] = '\0';
+    }
+    return out;
+}
+
+int scn_load_buffer(const char *name, const char *data, size_t len, scn_diag *diag, scn_scenario **out)
+{
+    *out = NULL;
+    if (scn_diag_init(diag, name) != 0)
+        return EX_DATAERR;
+    scn_scenario *s = calloc(1, sizeof *s);
+    scn_node *root = s ? scn_yaml_parse(data, len, diag) : NULL;
+    if (!s) {
+        scn_diag_error(diag, 0, 0, NULL, "out of memory");
+        return EX_DATAERR;
+    }
+    /* Defaults of optional keys (scenarios/README.md lists them). */
+    s->seed = 1;
+    s->start = (sim_datetime){.year = 2026, .month = 1, .day = 5, .hour = 7}; /* a Monday morning */
+    sim_cal_init(&s->calendar, &s->start);
+    s->foreground_for = SIM_MINUTES(1); /* assumption: the first visit lasts a minute */
+    if ((s->file = malloc(strlen(name) + 1)))
+        strcpy(s->file, name);
+    if (root) {
+        scn_cx cx;
+        scn_cx_init(&cx, diag);
+        parse_root(&cx, root, s);
+        scn_yaml_free(root);
+    }
+    if (!s->name && s->file)
+        s->name = base_name(s->file);
+    scn_diag_sort(diag);
+    if (scn_diag_count(diag) > 0 || !s->file || !s->name) {
+        scn_scenario_free(s);
+        return EX_DATAERR;
+    }
+    *out = s;
+    return 0;
+}
+
+int scn_load(const char *path, scn_diag *diag, scn_scenario **out)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    char *data = NULL;
+    size_t len = 0, cap = 0;
+    int err = 0;
+    if (!f) {
+        err = errno;
+        goto out_report;
+    }
+    for (;;) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 65536;
+            if (cap > SCN_YAML_MAX_BYTES + 1)
+                cap = SCN_YAML_MAX_BYTES + 1;
+            char *grown = len == cap ? NULL : realloc(data, cap);
+            if (!grown)
+                break; /* at the size limit (or out of memory): the parser reports the size */
+            data = grown;
+        }
+        size_t got = fread(data + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f))
+                err = errno ? errno : EIO;
+            break;
+        }
+    }
+    fclose(f);
+out_report:
+    if (err) {
+        free(data);
+        if (scn_diag_init(diag, path) == 0)
+            scn_diag_error(diag, 0, 0, NULL, "cannot read the file: %s", strerror(err));
+        return EX_NOINPUT;
+    }
+    int rc = scn_load_buffer(path, data ? data : "", len, diag, out);
+    free(data);
+    return rc;
+}

@@ -1,0 +1,363 @@
+/*
+ * scn_yaml.c - libyaml events to a node tree, refusing what scn_yaml.h lists.
+ */
+#include "scn_yaml.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "scn_units.h"
+
+typedef struct builder {
+    yaml_parser_t parser;
+    scn_diag *diag;
+    bool failed;  /* a semantic error was reported; keep going to find more */
+    bool aborted; /* the event stream cannot be followed any further */
+} builder;
+
+/* Reports fmt with one %s argument, the user's text shown as scn_quote shows it. */
+static void error_at(builder *b, yaml_mark_t mark, const char *fmt, const char *arg)
+{
+    char quoted[4 * SCN_QUOTE_MAX + 8];
+    scn_quote(arg, quoted, sizeof quoted);
+    arg = quoted;
+    scn_diag_error(b->diag, (int)mark.line + 1, (int)mark.column + 1, NULL, fmt, arg);
+    b->failed = true;
+}
+
+static bool next_event(builder *b, yaml_event_t *ev)
+{
+    if (yaml_parser_parse(&b->parser, ev))
+        return true;
+    const yaml_parser_t *p = &b->parser;
+    char msg[512];
+    if (p->context)
+        snprintf(msg, sizeof msg, "invalid YAML: %s %s", p->problem ? p->problem : "error", p->context);
+    else
+        snprintf(msg, sizeof msg, "invalid YAML: %s", p->problem ? p->problem : "error");
+    if (p->error == YAML_MEMORY_ERROR)
+        snprintf(msg, sizeof msg, "out of memory while reading YAML");
+    scn_diag_error(b->diag, (int)p->problem_mark.line + 1, (int)p->problem_mark.column + 1, NULL, "%s", msg);
+    b->failed = b->aborted = true;
+    return false;
+}
+
+static scn_node *new_node(scn_node_kind kind, yaml_mark_t mark)
+{
+    scn_node *n = calloc(1, sizeof *n);
+    if (n) {
+        n->kind = kind;
+        n->line = (int)mark.line + 1;
+        n->column = (int)mark.column + 1;
+    }
+    return n;
+}
+
+void scn_yaml_free(scn_node *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; n->kind == SCN_MAP && i < n->count; i++) {
+        scn_yaml_free(n->pairs[i].key);
+        scn_yaml_free(n->pairs[i].value);
+    }
+    for (size_t i = 0; n->kind == SCN_SEQ && i < n->count; i++)
+        scn_yaml_free(n->items[i]);
+    free(n->pairs);
+    free(n->items);
+    free(n->text);
+    free(n);
+}
+
+/* Appends to a growing array of `size`-byte elements; false when out of memory. */
+static bool push(void **array, size_t *count, size_t *cap, const void *elem, size_t size)
+{
+    if (*count == *cap) {
+        size_t c = *cap ? *cap * 2 : 4;
+        void *grown = realloc(*array, c * size);
+        if (!grown)
+            return false;
+        *array = grown;
+        *cap = c;
+    }
+    memcpy((char *)*array + *count * size, elem, size);
+    (*count)++;
+    return true;
+}
+
+static void refuse_anchor_and_tag(builder *b, const yaml_event_t *ev, const yaml_char_t *anchor,
+                                  const yaml_char_t *tag)
+{
+    if (anchor)
+        error_at(b, ev->start_mark, "anchors and aliases are not supported (anchor &%s); write the value out",
+                 (const char *)anchor);
+    if (tag)
+        error_at(b, ev->start_mark, "tags are not supported (%s); the schema decides each value's type",
+                 (const char *)tag);
+}
+
+static scn_node *build(builder *b, yaml_event_t *ev, int depth);
+
+static scn_node *build_scalar(builder *b, yaml_event_t *ev)
+{
+    refuse_anchor_and_tag(b, ev, ev->data.scalar.anchor, ev->data.scalar.tag);
+    scn_node *n = new_node(SCN_SCALAR, ev->start_mark);
+    if (!n)
+        return NULL;
+    n->length = ev->data.scalar.length;
+    n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    n->text = malloc(n->length + 1);
+    if (!n->text) {
+        free(n);
+        return NULL;
+    }
+    memcpy(n->text, ev->data.scalar.value, n->length);
+    n->text[n->length] = '\0';
+    if (strlen(n->text) != n->length) {
+        scn_diag_error(b->diag, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1, NULL,
+                       "a value contains a NUL character");
+        b->failed = true;
+    }
+    return n;
+}
+
+/* Children of a mapping or sequence until its end event. */
+static scn_node *build_collection(builder *b, yaml_event_t *start, int depth)
+{
+    bool is_map = start->type == YAML_MAPPING_START_EVENT;
+    if (is_map)
+        refuse_anchor_and_tag(b, start, start->data.mapping_start.anchor, start->data.mapping_start.tag);
+    else
+        refuse_anchor_and_tag(b, start, start->data.sequence_start.anchor, start->data.sequence_start.tag);
+    if (depth >= SCN_YAML_MAX_DEPTH) {
+        char limit[16];
+        snprintf(limit, sizeof limit, "%d", SCN_YAML_MAX_DEPTH);
+        scn_diag_error(b->diag, (int)start->start_mark.line + 1, (int)start->start_mark.column + 1, NULL,
+                       "nesting deeper than %s levels", limit);
+        b->failed = true;
+        b->aborted = true;
+        return NULL;
+    }
+    scn_node *n = new_node(is_map ? SCN_MAP : SCN_SEQ, start->start_mark);
+    if (!n)
+        return NULL;
+    size_t cap = 0;
+    yaml_event_type_t end = is_map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
+    for (;;) {
+        yaml_event_t ev;
+        if (!next_event(b, &ev))
+            goto out_free_node;
+        if (ev.type == end) {
+            yaml_event_delete(&ev);
+            return n;
+        }
+        scn_node *child = build(b, &ev, depth + 1);
+        if (!child)
+            goto out_free_node;
+        if (!is_map) {
+            if (!push((void **)&n->items, &n->count, &cap, &child, sizeof child)) {
+                scn_yaml_free(child);
+                goto out_free_node;
+            }
+            continue;
+        }
+        scn_pair pair = {.key = child};
+        if (child->kind != SCN_SCALAR) {
+            scn_diag_error(b->diag, child->line, child->column, NULL,
+                           "mapping keys must be plain words, found %s", scn_node_kind_name(child));
+            b->failed = true;
+        } else if (child->plain && strcmp(child->text, "<<") == 0) {
+            scn_diag_error(b->diag, child->line, child->column, NULL,
+                           "merge keys ('<<') are not supported; write the keys out");
+            b->failed = true;
+        }
+        if (!next_event(b, &ev)) {
+            scn_yaml_free(child);
+            goto out_free_node;
+        }
+        pair.value = build(b, &ev, depth + 1);
+        if (!pair.value || !push((void **)&n->pairs, &n->count, &cap, &pair, sizeof pair)) {
+            scn_yaml_free(pair.key);
+            scn_yaml_free(pair.value);
+            goto out_free_node;
+        }
+    }
+
+out_free_node:
+    scn_yaml_free(n);
+    return NULL;
+}
+
+/* Builds the node that starts with *ev (consumed). NULL when the stream cannot be followed or
+ * memory ran out (both reported). */
+static scn_node *build(builder *b, yaml_event_t *ev, int depth)
+{
+    scn_node *n = NULL;
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        n = build_scalar(b, ev);
+        break;
+    case YAML_ALIAS_EVENT:
+        error_at(b, ev->start_mark, "anchors and aliases are not supported (alias *%s); write the value out",
+                 (const char *)ev->data.alias.anchor);
+        n = new_node(SCN_SCALAR, ev->start_mark); /* a placeholder, so the walk can go on */
+        if (n && !(n->text = calloc(1, 1))) {
+            free(n);
+            n = NULL;
+        }
+        break;
+    case YAML_MAPPING_START_EVENT:
+    case YAML_SEQUENCE_START_EVENT:
+        n = build_collection(b, ev, depth);
+        break;
+    default:
+        scn_diag_error(b->diag, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1, NULL,
+                       "unexpected YAML structure");
+        b->failed = true;
+        b->aborted = true;
+        break;
+    }
+    if (!n && !b->aborted) {
+        scn_diag_error(b->diag, 0, 0, NULL, "out of memory while reading YAML");
+        b->failed = b->aborted = true;
+    }
+    yaml_event_delete(ev);
+    return n;
+}
+
+typedef struct key_ref {
+    const scn_node *key;
+    size_t index;
+} key_ref;
+
+static int key_ref_cmp(const void *a, const void *b)
+{
+    const key_ref *x = a, *y = b;
+    int c = strcmp(x->key->text, y->key->text);
+    if (c)
+        return c;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Reports every key that repeats an earlier key of the same mapping, in O(n log n) so a huge
+ * adversarial mapping cannot make validation quadratic. */
+static void check_duplicates(builder *b, const scn_node *n)
+{
+    if (n->kind == SCN_SEQ)
+        for (size_t i = 0; i < n->count; i++)
+            check_duplicates(b, n->items[i]);
+    if (n->kind != SCN_MAP)
+        return;
+    for (size_t i = 0; i < n->count; i++)
+        check_duplicates(b, n->pairs[i].value);
+    if (n->count < 2)
+        return;
+    key_ref *refs = malloc(n->count * sizeof *refs);
+    if (!refs) {
+        scn_diag_error(b->diag, 0, 0, NULL, "out of memory while reading YAML");
+        b->failed = true;
+        return;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n->count; i++)
+        if (n->pairs[i].key->kind == SCN_SCALAR)
+            refs[m++] = (key_ref){n->pairs[i].key, i};
+    qsort(refs, m, sizeof *refs, key_ref_cmp);
+    for (size_t i = 1; i < m; i++) {
+        size_t first = i - 1;
+        while (i < m && strcmp(refs[i].key->text, refs[first].key->text) == 0) {
+            const scn_node *k = refs[i].key;
+            char quoted[4 * SCN_QUOTE_MAX + 8];
+            scn_quote(k->text, quoted, sizeof quoted);
+            scn_diag_error(b->diag, k->line, k->column, NULL, "duplicate key %s (first at line %d column %d)",
+                           quoted, refs[first].key->line, refs[first].key->column);
+            b->failed = true;
+            i++;
+        }
+    }
+    free(refs);
+}
+
+scn_node *scn_yaml_parse(const char *data, size_t len, scn_diag *diag)
+{
+    builder b = {.diag = diag};
+    if (len > SCN_YAML_MAX_BYTES) {
+        scn_diag_error(diag, 0, 0, NULL, "file is larger than the limit of %zu MiB", SCN_YAML_MAX_BYTES >> 20);
+        return NULL;
+    }
+    if (!yaml_parser_initialize(&b.parser)) {
+        scn_diag_error(diag, 0, 0, NULL, "out of memory while reading YAML");
+        return NULL;
+    }
+    yaml_parser_set_input_string(&b.parser, (const unsigned char *)data, len);
+    scn_node *root = NULL;
+    yaml_event_t ev;
+    /* stream start, then document start (or stream end for a file with no content) */
+    if (!next_event(&b, &ev))
+        goto out_parser;
+    yaml_event_delete(&ev);
+    if (!next_event(&b, &ev))
+        goto out_parser;
+    if (ev.type == YAML_STREAM_END_EVENT) {
+        yaml_event_delete(&ev);
+        scn_diag_error(diag, 0, 0, NULL, "the file is empty (expected a scenario mapping with 'bgsim: 1')");
+        goto out_parser;
+    }
+    yaml_event_delete(&ev); /* document start */
+    if (!next_event(&b, &ev))
+        goto out_parser;
+    root = build(&b, &ev, 0);
+    if (!root)
+        goto out_parser;
+    if (!next_event(&b, &ev)) /* document end */
+        goto out_parser;
+    yaml_event_delete(&ev);
+    if (!next_event(&b, &ev))
+        goto out_parser;
+    if (ev.type == YAML_DOCUMENT_START_EVENT)
+        scn_diag_error(diag, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1, NULL,
+                       "expected one YAML document, found a second one ('---')");
+    yaml_event_delete(&ev);
+    check_duplicates(&b, root);
+
+out_parser:
+    yaml_parser_delete(&b.parser);
+    if (b.aborted) {
+        scn_yaml_free(root);
+        return NULL;
+    }
+    return root;
+}
+
+const scn_pair *scn_map_pair(const scn_node *map, const char *key)
+{
+    if (!map || map->kind != SCN_MAP)
+        return NULL;
+    for (size_t i = 0; i < map->count; i++)
+        if (map->pairs[i].key->kind == SCN_SCALAR && strcmp(map->pairs[i].key->text, key) == 0)
+            return &map->pairs[i];
+    return NULL;
+}
+
+const scn_node *scn_map_get(const scn_node *map, const char *key)
+{
+    const scn_pair *p = scn_map_pair(map, key);
+    return p ? p->value : NULL;
+}
+
+bool scn_node_is_null(const scn_node *n)
+{
+    return n->kind == SCN_SCALAR && n->plain &&
+           (n->length == 0 || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0);
+}
+
+const char *scn_node_kind_name(const scn_node *n)
+{
+    switch (n->kind) {
+    case SCN_MAP: return "a mapping";
+    case SCN_SEQ: return "a list";
+    default: return scn_node_is_null(n) ? "nothing" : "a single value";
+    }
+}

@@ -1,0 +1,71 @@
+/*
+ * scn_yaml.h - a scenario file as a tree of YAML nodes with their positions, built with libyaml.
+ *
+ * The loader validates a whole tree rather than a stream of events so it can report every error in
+ * one pass, look keys up in any order and point at the exact line and column of each value.
+ *
+ * What is refused while building the tree (each an error naming file:line:column):
+ *  - YAML syntax errors (libyaml's own message);
+ *  - anything but exactly one document;
+ *  - anchors, aliases and merge keys: they make a small file expand without bound ("billion
+ *    laughs") and buy little in a scenario; the message says to write the value out;
+ *  - tags (`!!int`, `!custom`): a value's type comes from the schema, not from the file;
+ *  - mapping keys that are not plain scalars, and duplicate keys (with the first one's position);
+ *  - nesting deeper than SCN_YAML_MAX_DEPTH and files larger than SCN_YAML_MAX_BYTES.
+ *
+ * Ownership: scn_yaml_load returns a tree the caller frees with scn_yaml_free; node pointers and
+ * their strings stay valid until then.
+ */
+#ifndef BGSIM_SCN_YAML_H
+#define BGSIM_SCN_YAML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "scn_diag.h"
+
+#define SCN_YAML_MAX_DEPTH 64
+#define SCN_YAML_MAX_BYTES ((size_t)64 << 20)
+
+typedef enum scn_node_kind { SCN_SCALAR = 1, SCN_MAP = 2, SCN_SEQ = 3 } scn_node_kind;
+
+typedef struct scn_node scn_node;
+
+typedef struct scn_pair {
+    scn_node *key; /* always a scalar */
+    scn_node *value;
+} scn_pair;
+
+struct scn_node {
+    scn_node_kind kind;
+    int line, column; /* 1-based position of the node's first character */
+    /* SCN_SCALAR */
+    char *text;
+    size_t length;
+    bool plain;       /* written without quotes (so `~`, `null` and empty mean "no value") */
+    /* SCN_MAP: pairs in file order; SCN_SEQ: items in file order */
+    scn_pair *pairs;
+    scn_node **items;
+    size_t count;
+};
+
+/*
+ * Parses `data` (len bytes; need not be NUL-terminated) as YAML, reporting problems into `diag`.
+ * Returns the root whenever the whole stream could be read, even when errors were reported (a
+ * duplicate key, an alias...), so the caller can check the schema in the same pass and report
+ * everything at once; check scn_diag_count() before trusting the tree. Returns NULL when the
+ * stream could not be followed (syntax error, too deep, empty file, out of memory).
+ */
+scn_node *scn_yaml_parse(const char *data, size_t len, scn_diag *diag);
+void scn_yaml_free(scn_node *root);
+
+/* The value of `key` in a mapping, or NULL. */
+const scn_node *scn_map_get(const scn_node *map, const char *key);
+/* The pair of `key` (for its key's position), or NULL. */
+const scn_pair *scn_map_pair(const scn_node *map, const char *key);
+/* True for a plain scalar written as nothing, `~` or `null`. */
+bool scn_node_is_null(const scn_node *n);
+/* "a mapping", "a list", "a number/string/...": for "found" parts of messages. */
+const char *scn_node_kind_name(const scn_node *n);
+
+#endif
