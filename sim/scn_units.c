@@ -336,8 +336,8 @@ static void format_double(double v, char *buf, size_t len)
         if (!first)
             first = prec;
     }
-    if (strchr(buf, 'e') && first)
-        snprintf(buf, len, "%.*g", first, v);
+    if (strchr(buf, 'e') && first && snprintf(buf, len, "%.*g", first, v) < 0)
+        buf[0] = '\0'; /* (never: the check only tells gcc the length is looked after) */
     c_numeric_leave(&cn);
 }
 
@@ -824,30 +824,34 @@ bool scn_parse_uint64(const char *s, uint64_t *out, char *why, size_t why_len)
     return true;
 }
 
-bool scn_parse_double(const char *s, double min, double max, double *out, char *why,
-                      size_t why_len)
+/* "a number from 0 to 1" and friends, bounds at +-DBL_MAX (or beyond) meaning none. */
+static const char *double_what(double min, double max, char *buf, size_t len)
 {
-    char what[128], lo[40], hi[40];
+    char lo[40], hi[40];
     format_double(min, lo, sizeof lo);
     format_double(max, hi, sizeof hi);
     if (min <= -DBL_MAX && max >= DBL_MAX)
-        snprintf(what, sizeof what, "a number");
-    else if (max >= DBL_MAX)
-        snprintf(what, sizeof what, "a number of at least %s", lo);
-    else if (min <= -DBL_MAX)
-        snprintf(what, sizeof what, "a number of at most %s", hi);
-    else
-        snprintf(what, sizeof what, "a number from %s to %s", lo, hi);
+        return "a number";
+    if (max >= DBL_MAX)
+        return fmt(buf, len, "a number of at least %s", lo);
+    if (min <= -DBL_MAX)
+        return fmt(buf, len, "a number of at most %s", hi);
+    return fmt(buf, len, "a number from %s to %s", lo, hi);
+}
 
+bool scn_parse_double(const char *s, double min, double max, double *out, char *why,
+                      size_t why_len)
+{
+    char what[128];
     size_t n = scan_number(s, true);
     if (n == 0 || s[n] != '\0')
-        return fail(why, why_len, what, s, number_hint(s, n));
+        return fail(why, why_len, double_what(min, max, what, sizeof what), s, number_hint(s, n));
     double v;
     enum conv c = to_double(s, n, 0, &v);
     if (c != CONV_OK)
-        return fail(why, why_len, what, s, conv_detail(c));
+        return fail(why, why_len, double_what(min, max, what, sizeof what), s, conv_detail(c));
     if (v < min || v > max)
-        return fail(why, why_len, what, s, NULL);
+        return fail(why, why_len, double_what(min, max, what, sizeof what), s, NULL);
     *out = v;
     return true;
 }
