@@ -18,6 +18,7 @@ void scn_cx_init(scn_cx *cx, scn_diag *diag)
     cx->diag = diag;
     cx->path[0] = '\0';
     cx->path_len = 0;
+    cx->next_quote = 0;
 }
 
 /* Appends formatted text to the key path (truncated at the buffer's end); returns the old length. */
