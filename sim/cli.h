@@ -1,0 +1,31 @@
+/*
+ * cli.h - what the bgsim subcommands share: exit statuses and small helpers.
+ *
+ * Each subcommand is one cli_<name>.c with an entry point `int cli_<name>(int argc, char **argv)`
+ * (argv[0] is the subcommand's name) returning a sysexits(3) status; bgsim_main.c dispatches.
+ * Data goes to stdout, diagnostics to stderr.
+ */
+#ifndef BGSIM_CLI_H
+#define BGSIM_CLI_H
+
+#include <stdbool.h>
+
+#include "scn_diag.h"
+
+#define EX_USAGE 64     /* bad command line */
+#define EX_DATAERR 65   /* invalid scenario */
+#define EX_NOINPUT 66   /* cannot read a scenario */
+#define EX_UNAVAILABLE 69 /* platform not modeled yet */
+#define EX_SOFTWARE 70  /* internal error */
+#define EX_CANTCREAT 73 /* cannot create an output file */
+#define EX_IOERR 74     /* cannot write output */
+
+/* True when --help or -h appears before a "--". */
+bool cli_wants_help(int argc, char **argv);
+/* Prints the diagnostics of a failed load to stderr, frees them, and returns rc. */
+int cli_report_load(int rc, scn_diag *diag);
+
+int cli_validate(int argc, char **argv);
+int cli_run(int argc, char **argv);
+
+#endif
