@@ -1,0 +1,64 @@
+/*
+ * mdl_device.c - device defaults and the signal bus.
+ */
+#include "mdl_device.h"
+
+#include <string.h>
+
+void mdl_device_init(mdl_device *d, sim_engine *e, sim_trace *trace, sim_rng_set *rngs,
+                     const sim_calendar *cal, mdl_platform platform, int os_version)
+{
+    memset(d, 0, sizeof *d);
+    d->engine = e;
+    d->trace = trace;
+    d->rngs = rngs;
+    d->cal = cal;
+    d->platform = platform;
+    d->os_version = os_version;
+    d->net = MDL_NET_WIFI;
+    d->stationary = true;
+    d->refresh_enabled = true;
+    d->usage.last_open = -1;
+    d->usage.last_close = -1;
+}
+
+int mdl_subscribe(mdl_device *d, mdl_listener_fn fn, void *ctx)
+{
+    if (d->listener_count == MDL_MAX_LISTENERS)
+        return MDL_ENOMEM;
+    d->listeners[d->listener_count].fn = fn;
+    d->listeners[d->listener_count].ctx = ctx;
+    d->listener_count++;
+    return MDL_OK;
+}
+
+int mdl_emit(mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    if (d->emitting)
+        return MDL_ENESTED;
+    d->emitting = true;
+    for (int i = 0; i < d->listener_count; i++)
+        d->listeners[i].fn(d->listeners[i].ctx, d, sig, arg);
+    d->emitting = false;
+    return MDL_OK;
+}
+
+const char *mdl_signal_name(mdl_signal sig)
+{
+    static const char *const names[MDL_SIG_COUNT] = {
+        [MDL_SIG_PLUG] = "plug",           [MDL_SIG_UNPLUG] = "unplug",
+        [MDL_SIG_BATTERY_LEVEL] = "level", [MDL_SIG_POWER_SAVE] = "power_save",
+        [MDL_SIG_NETWORK] = "network",     [MDL_SIG_SCREEN_ON] = "screen_on",
+        [MDL_SIG_SCREEN_OFF] = "screen_off", [MDL_SIG_MOTION] = "motion",
+        [MDL_SIG_APP_OPEN] = "app_open",   [MDL_SIG_APP_CLOSE] = "app_close",
+        [MDL_SIG_APP_SWIPE] = "app_swipe", [MDL_SIG_APP_KILL] = "app_kill",
+        [MDL_SIG_FORCE_STOP] = "force_stop", [MDL_SIG_REBOOT] = "reboot",
+        [MDL_SIG_SETTINGS] = "settings",
+    };
+    return sig > 0 && sig < MDL_SIG_COUNT && names[sig] ? names[sig] : "unknown";
+}
+
+const char *mdl_net_name(mdl_net net)
+{
+    return net == MDL_NET_WIFI ? "wifi" : net == MDL_NET_CELLULAR ? "cellular" : "none";
+}

@@ -1,0 +1,120 @@
+/*
+ * mdl_device.h - the simulated device: state the environment models write and the OS models and
+ * the runner read, plus a signal bus that tells them when it changed.
+ *
+ * Who writes what (one writer per field, so the state never has two opinions):
+ *   battery model   plugged, power_save, battery level (mdl_battery.h, piecewise linear)
+ *   network model   net, airplane
+ *   usage model     screen_on, user_asleep, stationary, app_foreground, usage history
+ *   kills model     emits kill / force-stop / reboot signals (the runner owns the process)
+ *   settings        refresh_enabled (iOS Background App Refresh), optimization_exempt (Android)
+ * Everyone may read everything.
+ *
+ * Signals: after changing state, a model calls mdl_emit(d, signal, arg). Listeners run
+ * synchronously, in subscription order, inside the model's event (so at the same simulation time
+ * and in the same engine phase: SIM_PHASE_ENVIRONMENT for every model). A listener must not emit
+ * a signal itself (the bus refuses nested emits with MDL_ENESTED: reactions are scheduled as
+ * events instead, which keeps the order of effects explicit in the engine).
+ *
+ * Ownership: the device borrows the engine, trace, random streams and calendar; models hang
+ * their private state off `models[]` and free it in their `stop` hook (mdl_model.h).
+ */
+#ifndef BGSIM_MDL_DEVICE_H
+#define BGSIM_MDL_DEVICE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim_calendar.h"
+#include "sim_engine.h"
+#include "sim_rng.h"
+#include "sim_trace.h"
+
+typedef enum mdl_platform { MDL_ANDROID = 0, MDL_IOS = 1, MDL_IDEAL = 2 } mdl_platform;
+typedef enum mdl_net { MDL_NET_NONE = 0, MDL_NET_CELLULAR = 1, MDL_NET_WIFI = 2 } mdl_net;
+
+typedef enum mdl_signal {
+    MDL_SIG_PLUG = 1,          /* external power connected */
+    MDL_SIG_UNPLUG,            /* external power disconnected */
+    MDL_SIG_BATTERY_LEVEL,     /* the level crossed a subscribed threshold; arg = permille crossed */
+    MDL_SIG_POWER_SAVE,        /* Low Power Mode / battery saver changed (read d->power_save) */
+    MDL_SIG_NETWORK,           /* connectivity changed (read d->net, d->airplane) */
+    MDL_SIG_SCREEN_ON,
+    MDL_SIG_SCREEN_OFF,
+    MDL_SIG_MOTION,            /* stationarity changed (read d->stationary) */
+    MDL_SIG_APP_OPEN,          /* the user opens this app: process start if none, foreground */
+    MDL_SIG_APP_CLOSE,         /* the user leaves this app: background */
+    MDL_SIG_APP_SWIPE,         /* swiped away from recents: process dies (iOS: force-quit) */
+    MDL_SIG_APP_KILL,          /* the OS kills the process (low memory, OEM killer, eviction) */
+    MDL_SIG_FORCE_STOP,        /* Android force stop: process dies, jobs cancelled until a user launch */
+    MDL_SIG_REBOOT,            /* the device restarts: process dies; the OS restores its jobs */
+    MDL_SIG_SETTINGS,          /* refresh_enabled or optimization_exempt changed */
+    MDL_SIG_COUNT
+} mdl_signal;
+
+enum { MDL_OK = 0, MDL_ENOMEM = -1, MDL_ENESTED = -2 };
+
+typedef struct mdl_device mdl_device;
+typedef void (*mdl_listener_fn)(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg);
+
+#define MDL_MAX_LISTENERS 16
+#define MDL_MAX_MODELS 16
+#define MDL_HOURS_OF_WEEK 168
+
+/* What the OS models read about this app's use (AppStandby, iOS launch prediction). */
+typedef struct mdl_usage_history {
+    sim_time last_open;        /* last time the user opened the app; -1 never */
+    sim_time last_close;       /* -1 never */
+    uint32_t opens_by_hour_of_week[MDL_HOURS_OF_WEEK]; /* over the last 14 days, see mdl_usage.h */
+    uint64_t opens;            /* since the start */
+    sim_time screen_on_since_last_use; /* ms of screen-on time since the app was last used */
+} mdl_usage_history;
+
+struct mdl_device {
+    sim_engine *engine;
+    sim_trace *trace;
+    sim_rng_set *rngs;
+    const sim_calendar *cal;
+    mdl_platform platform;
+    int os_version;
+
+    /* power */
+    bool plugged;
+    bool power_save;
+    /* network */
+    mdl_net net;
+    bool airplane;
+    /* user */
+    bool screen_on;
+    bool user_asleep;
+    bool stationary;
+    bool app_foreground;
+    mdl_usage_history usage;
+    /* settings */
+    bool refresh_enabled;      /* iOS Background App Refresh for this app */
+    bool optimization_exempt;  /* Android: the app is exempt from battery optimization */
+
+    void *models[MDL_MAX_MODELS]; /* each model's private state, indexed as in mdl_models[] */
+
+    struct {
+        mdl_listener_fn fn;
+        void *ctx;
+    } listeners[MDL_MAX_LISTENERS];
+    int listener_count;
+    bool emitting;
+};
+
+/* Sets a device to its quiet defaults: unplugged, wifi, screen off, awake user, stationary,
+ * refresh on, not exempt, no usage. The environment models then set their own initial state. */
+void mdl_device_init(mdl_device *d, sim_engine *e, sim_trace *trace, sim_rng_set *rngs,
+                     const sim_calendar *cal, mdl_platform platform, int os_version);
+
+/* Adds a listener; MDL_ENOMEM past MDL_MAX_LISTENERS. */
+int mdl_subscribe(mdl_device *d, mdl_listener_fn fn, void *ctx);
+/* Calls every listener with (sig, arg). MDL_ENESTED (and nothing called) from inside a listener. */
+int mdl_emit(mdl_device *d, mdl_signal sig, int64_t arg);
+
+const char *mdl_signal_name(mdl_signal sig);
+const char *mdl_net_name(mdl_net net);
+
+#endif
