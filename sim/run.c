@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "bgt.h"
+#include "mdl_device.h"
+#include "mdl_model.h"
 #include "sim_rng.h"
 #include "simos_ideal.h"
 
@@ -33,6 +35,10 @@ struct runner {
     bgt *core;
     rep_record *record;
     run_task *tasks;
+    mdl_device device;
+    int models_started;
+    bool *register_pending; /* a registration came due while no process was alive */
+    sim_handle worker_end;  /* the end of the run in progress, or none */
     unsigned char *storage; /* the device's persisted registry bytes: survive process death */
     size_t storage_len;
     bool stored;
@@ -129,52 +135,11 @@ static void trace_simple(runner *r, const char *type)
     sim_trace_end(&r->trace);
 }
 
-static void on_background(sim_engine *e, void *ctx, uint64_t arg)
+static void do_registration(runner *r, size_t i, bool reg)
 {
-    (void)e, (void)arg;
-    runner *r = ctx;
-    if (!r->alive)
-        return;
-    int rc = bgt_background(r->core);
-    if (rc != BGT_OK)
-        return fail(r, "background", rc);
-    trace_simple(r, "app.background");
-}
-
-static void on_open(sim_engine *e, void *ctx, uint64_t arg)
-{
-    (void)arg;
-    runner *r = ctx;
-    /* The app's module code defines every task, then the core restores the registry. */
-    for (size_t i = 0; i < r->s->task_count; i++) {
-        int rc = bgt_define_task(r->core, r->s->tasks[i].name, task_body, &r->tasks[i]);
-        if (rc != BGT_OK)
-            return fail(r, "define task", rc);
-    }
-    sim_trace_begin(&r->trace, sim_now(e), "app.start");
-    sim_trace_str(&r->trace, "cause", "user");
-    sim_trace_end(&r->trace);
-    int rc = bgt_process_start(r->core, BGT_START_DISCARD_CORRUPT);
-    if (rc != BGT_OK)
-        return fail(r, "process start", rc);
-    r->alive = true;
-    if ((rc = bgt_foreground(r->core)) != BGT_OK)
-        return fail(r, "foreground", rc);
-    trace_simple(r, "app.foreground");
-    if (sim_schedule_in(e, r->s->foreground_for, SIM_PHASE_ENVIRONMENT, on_background, r, 0, NULL) == SIM_EINVAL)
-        fail(r, "schedule background", BGT_E_INVAL);
-}
-
-static void on_registration(sim_engine *e, void *ctx, uint64_t arg)
-{
-    runner *r = ctx;
-    size_t i = (size_t)(arg >> 1);
-    bool reg = (arg & 1) == 0;
     const scn_task *t = &r->s->tasks[i];
-    if (!r->alive)
-        return; /* no process, no app code: nothing to do (no kills are modeled yet) */
     int rc = reg ? bgt_register_task(r->core, t->name, &t->options) : bgt_unregister_task(r->core, t->name);
-    sim_trace_begin(&r->trace, sim_now(e), reg ? "task.register" : "task.unregister");
+    sim_trace_begin(&r->trace, sim_now(r->engine), reg ? "task.register" : "task.unregister");
     sim_trace_str(&r->trace, "task", t->name);
     if (reg && t->options.has_minimum_interval)
         sim_trace_int(&r->trace, "minimum_interval_min", t->options.minimum_interval_min);
@@ -186,6 +151,119 @@ static void on_registration(sim_engine *e, void *ctx, uint64_t arg)
         else
             r->record->tasks[i].unregistrations++;
     }
+}
+
+/* A process starts: the app's module code defines every task, then the core restores the
+ * registry (and re-arms the worker as its policy says). */
+static bool process_start(runner *r, const char *cause)
+{
+    for (size_t i = 0; i < r->s->task_count; i++) {
+        int rc = bgt_define_task(r->core, r->s->tasks[i].name, task_body, &r->tasks[i]);
+        if (rc != BGT_OK) {
+            fail(r, "define task", rc);
+            return false;
+        }
+    }
+    sim_trace_begin(&r->trace, sim_now(r->engine), "app.start");
+    sim_trace_str(&r->trace, "cause", cause);
+    sim_trace_end(&r->trace);
+    int rc = bgt_process_start(r->core, BGT_START_DISCARD_CORRUPT);
+    if (rc != BGT_OK) {
+        fail(r, "process start", rc);
+        return false;
+    }
+    r->alive = true;
+    return true;
+}
+
+/* The user opens the app: a process if there is none, then foreground, then the registrations
+ * that came due while no process was alive (the app's code runs them at launch). */
+static void user_open(runner *r)
+{
+    if (!r->alive && !process_start(r, "user"))
+        return;
+    int rc = bgt_foreground(r->core);
+    if (rc != BGT_OK)
+        return fail(r, "foreground", rc);
+    trace_simple(r, "app.foreground");
+    for (size_t i = 0; i < r->s->task_count; i++) {
+        if (r->register_pending[i]) {
+            r->register_pending[i] = false;
+            do_registration(r, i, true);
+        }
+    }
+}
+
+static void user_close(runner *r)
+{
+    if (!r->alive)
+        return;
+    int rc = bgt_background(r->core);
+    if (rc != BGT_OK)
+        return fail(r, "background", rc);
+    trace_simple(r, "app.background");
+}
+
+/* The process dies. A worker run in progress dies with it: its end never comes, and the OS
+ * model decides what happens to the work (simos_ideal re-runs it). */
+static void process_death(runner *r, const char *cause)
+{
+    if (!r->alive)
+        return;
+    sim_trace_begin(&r->trace, sim_now(r->engine), "app.kill");
+    sim_trace_str(&r->trace, "cause", cause);
+    sim_trace_end(&r->trace);
+    int rc = bgt_process_kill(r->core);
+    if (rc != BGT_OK)
+        return fail(r, "process kill", rc);
+    r->alive = false;
+    if (sim_cancel(r->engine, r->worker_end) == SIM_OK)
+        simos_ideal_aborted(r->os);
+    r->worker_end = SIM_HANDLE_NONE;
+}
+
+static void on_signal(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    (void)d, (void)arg;
+    runner *r = ctx;
+    switch (sig) {
+    case MDL_SIG_APP_OPEN: user_open(r); break;
+    case MDL_SIG_APP_CLOSE: user_close(r); break;
+    case MDL_SIG_APP_SWIPE: process_death(r, "swipe"); break;
+    case MDL_SIG_APP_KILL: process_death(r, "kill"); break;
+    case MDL_SIG_FORCE_STOP: process_death(r, "force_stop"); break;
+    case MDL_SIG_REBOOT: process_death(r, "reboot"); break;
+    default: break;
+    }
+}
+
+/* app.first_open and app.foreground_for: the first visit, part of the app section. */
+static void on_first_open(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    runner *r = ctx;
+    r->device.app_foreground = true;
+    mdl_emit(&r->device, MDL_SIG_APP_OPEN, 0);
+}
+
+static void on_first_close(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    runner *r = ctx;
+    r->device.app_foreground = false;
+    mdl_emit(&r->device, MDL_SIG_APP_CLOSE, 0);
+}
+
+static void on_registration(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    runner *r = ctx;
+    size_t i = (size_t)(arg >> 1);
+    bool reg = (arg & 1) == 0;
+    if (r->alive)
+        do_registration(r, i, reg);
+    else
+        r->register_pending[i] = reg; /* an unregistration while dead cancels a pending one */
 }
 
 /* ---- the worker ---- */
@@ -218,6 +296,7 @@ static void on_worker_end(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e, (void)arg;
     runner *r = ctx;
+    r->worker_end = SIM_HANDLE_NONE;
     bgt_worker_report rep;
     int rc = bgt_worker_end(r->core, BGT_END_COMPLETED, &rep);
     if (rc != BGT_OK)
@@ -238,17 +317,8 @@ static void on_fire(void *ctx, sim_time due)
     sim_trace_int(&r->trace, "due", r->due);
     sim_trace_end(&r->trace);
     /* No process: the OS starts one in the background to run the worker (expo's headless start). */
-    if (!r->alive) {
-        for (size_t i = 0; i < r->s->task_count; i++)
-            bgt_define_task(r->core, r->s->tasks[i].name, task_body, &r->tasks[i]);
-        int rc = bgt_process_start(r->core, BGT_START_DISCARD_CORRUPT);
-        if (rc != BGT_OK)
-            return fail(r, "background process start", rc);
-        r->alive = true;
-        sim_trace_begin(&r->trace, r->run_start, "app.start");
-        sim_trace_str(&r->trace, "cause", "worker");
-        sim_trace_end(&r->trace);
-    }
+    if (!r->alive && !process_start(r, "worker"))
+        return;
     bgt_worker_report rep;
     int rc = bgt_worker_begin(r->core, &rep);
     if (rc != BGT_OK)
@@ -259,7 +329,7 @@ static void on_fire(void *ctx, sim_time due)
         worker_finish(r, &rep);
         return;
     }
-    if (sim_schedule_in(r->engine, rep.busy_ms, SIM_PHASE_APP, on_worker_end, r, 0, NULL) == SIM_EINVAL)
+    if (sim_schedule_in(r->engine, rep.busy_ms, SIM_PHASE_APP, on_worker_end, r, 0, &r->worker_end) == SIM_EINVAL)
         fail(r, "schedule worker end", BGT_E_INVAL);
 }
 
@@ -276,7 +346,8 @@ static int setup(runner *r, const scn_scenario *s, const run_options *opt)
     r->rngs = sim_rng_set_new(opt->seed, 0);
     r->os = simos_ideal_new(r->engine, &r->trace, on_fire, r);
     r->tasks = calloc(s->task_count, sizeof *r->tasks);
-    if (!r->engine || !r->rngs || !r->os || !r->tasks)
+    r->register_pending = calloc(s->task_count, sizeof *r->register_pending);
+    if (!r->engine || !r->rngs || !r->os || !r->tasks || !r->register_pending)
         return -1;
     for (size_t i = 0; i < s->task_count; i++) {
         char name[BGT_NAME_MAX + 32];
@@ -292,7 +363,19 @@ static int setup(runner *r, const scn_scenario *s, const run_options *opt)
                       .query = be_query, .load = be_load, .save = be_save, .log = be_log};
     if (bgt_create(&be, &s->policy, &r->core) != BGT_OK)
         return -1;
-    int rc = sim_schedule(r->engine, s->first_open, SIM_PHASE_ENVIRONMENT, on_open, r, 0, NULL);
+    /* The device, then its models; the runner listens first so a process exists before any
+     * model reacts to the same signal. */
+    mdl_device_init(&r->device, r->engine, &r->trace, r->rngs, &s->calendar, (mdl_platform)s->platform,
+                    s->os_version);
+    if (mdl_subscribe(&r->device, on_signal, r) != MDL_OK)
+        return -1;
+    for (size_t i = 0; i < mdl_model_count(); i++, r->models_started++)
+        if (mdl_models[i]->start(&r->device, (int)i, s->model_config[i]) != MDL_OK)
+            return -1;
+    int rc = sim_schedule(r->engine, s->first_open, SIM_PHASE_ENVIRONMENT, on_first_open, r, 0, NULL);
+    if (rc == SIM_OK)
+        rc = sim_schedule(r->engine, s->first_open + s->foreground_for, SIM_PHASE_ENVIRONMENT, on_first_close, r, 0,
+                          NULL);
     for (size_t i = 0; i < s->task_count && rc == SIM_OK; i++) {
         rc = sim_schedule(r->engine, s->tasks[i].register_at, SIM_PHASE_APP, on_registration, r, (uint64_t)i << 1, NULL);
         if (rc == SIM_OK && s->tasks[i].has_unregister)
@@ -333,6 +416,9 @@ int run_scenario(const scn_scenario *s, const run_options *opt, rep_record *reco
                              .events = sim_fired_count(r.engine)};
     rc = 0;
 out_free:
+    for (int i = r.models_started; i-- > 0;)
+        mdl_models[i]->stop(&r.device, i);
+    free(r.register_pending);
     bgt_free(r.core);
     simos_ideal_free(r.os);
     free(r.tasks);

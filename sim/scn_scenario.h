@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "bgt.h"
+#include "mdl_model.h"
 #include "scn_diag.h"
 #include "scn_dist.h"
 #include "sim_calendar.h"
@@ -59,6 +60,9 @@ typedef struct scn_scenario {
     scn_task *tasks;
     size_t task_count;
     bool has_expect;             /* expectations are checked by `bgsim check` */
+    /* Each environment model's config, indexed as mdl_models[] (mdl_model.h): defaults, then
+     * the model's section when present. Owned by the scenario. */
+    void *model_config[MDL_MAX_MODELS];
 } scn_scenario;
 
 extern const char *const scn_platform_names[]; /* indexed by scn_platform, NULL-terminated */

@@ -97,3 +97,11 @@ void simos_ideal_finished(simos_ideal *os)
         enqueue(os, os->blocked_delay);
     }
 }
+
+void simos_ideal_aborted(simos_ideal *os)
+{
+    os->running = false;
+    os->blocked = false;
+    if (!sim_is_pending(os->engine, os->due_event))
+        enqueue(os, 0);
+}

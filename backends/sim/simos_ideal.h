@@ -12,6 +12,7 @@
  *    with no run in progress it acts as REPLACE.
  *  - cancel drops the pending or blocked request. A run in progress is never stopped: the ideal
  *    OS has no reason to stop work (the core's own state handles a cancelled chain).
+ *  - a run whose process dies is started again at once (simos_ideal_aborted).
  *
  * The OS calls `fire(ctx)` from an engine event in SIM_PHASE_OS when a request becomes due; the
  * runner then drives the core and calls simos_ideal_finished() when the run has ended.
@@ -35,5 +36,9 @@ int simos_ideal_cancel(simos_ideal *os);
 bgt_worker_state simos_ideal_state(const simos_ideal *os);
 /* The run started by the last fire has ended. */
 void simos_ideal_finished(simos_ideal *os);
+/* The run died with its process before it ended. Like WorkManager retrying stopped work, the
+ * ideal OS runs the same worker again at once (in a new process), unless a newer request is
+ * already pending. */
+void simos_ideal_aborted(simos_ideal *os);
 
 #endif
