@@ -22,7 +22,8 @@ static bool param_duration(scn_cx *cx, const scn_node *params, const char *key, 
         return false;
     if (positive && ms == 0) {
         size_t saved = scn_cx_push_key(cx, key);
-        scn_cx_error(cx, scn_map_get(params, key), "expected a duration greater than 0, found '0'");
+        const scn_node *at = scn_map_get(params, key);
+        scn_cx_error(cx, at, "expected a duration greater than 0, found %s", scn_cx_quote(cx, at->text));
         scn_cx_pop(cx, saved);
         return false;
     }
@@ -47,7 +48,7 @@ static bool parse_params(scn_cx *cx, scn_dist_kind kind, const scn_node *v, scn_
         return true;
     case SCN_DIST_UNIFORM:
         if (v->kind != SCN_SEQ) {
-            scn_cx_error(cx, v, "expected a list of two durations [min, max], found %s", scn_node_kind_name(v));
+            scn_cx_error(cx, v, "expected a list of two durations [min, max], found %s", scn_cx_found(cx, v));
             return false;
         }
         if (v->count != 2) {
@@ -104,9 +105,11 @@ scn_field scn_field_dist(scn_cx *cx, const scn_node *map, const char *key, scn_n
     if (v->kind == SCN_SCALAR && !scn_node_is_null(v)) {
         ok = parse_params(cx, SCN_DIST_FIXED, v, &d); /* the shorthand: a plain duration */
     } else if (v->kind != SCN_MAP || v->count != 1) {
+        char several[48];
+        snprintf(several, sizeof several, "a mapping with %zu keys", v->count);
         scn_cx_error(cx, v, "expected a duration or a distribution with one kind (fixed, uniform, exponential, "
                             "lognormal, normal, weibull), found %s",
-                     v->kind == SCN_MAP ? (v->count ? "several keys" : "an empty mapping") : scn_node_kind_name(v));
+                     v->kind == SCN_MAP ? (v->count ? several : "an empty mapping") : scn_node_kind_name(v));
     } else if (scn_check_map(cx, v, kind_names)) {
         const scn_pair *p = &v->pairs[0];
         for (int k = 0; kind_names[k]; k++) {

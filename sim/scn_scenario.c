@@ -58,6 +58,22 @@ static void parse_model_sections(scn_cx *cx, const scn_node *root, const char *p
 
 /* ---- app ---- */
 
+/* A minutes switch (`default_interval_min: 1440`): a plain number of minutes. Written with a
+ * unit ("15m", "1d") it gets a hint with the number to write instead. */
+static bool switch_minutes(scn_cx *cx, const scn_node *v, const bgt_switch_info *info, int64_t *out)
+{
+    if (v->kind == SCN_SCALAR && scn_parse_int64(v->text, info->min, info->max, out, NULL, 0))
+        return true;
+    char hint[64] = "";
+    sim_time ms;
+    if (v->kind == SCN_SCALAR && scn_parse_duration(v->text, &ms, NULL, 0) && ms % SIM_MINUTES(1) == 0 &&
+        strcmp(v->text, "0") != 0)
+        snprintf(hint, sizeof hint, " (a number without a unit: write %lld)", (long long)(ms / SIM_MINUTES(1)));
+    scn_cx_error(cx, v, "expected a whole number of minutes from %lld to %lld, found %s%s", (long long)info->min,
+                 (long long)info->max, scn_cx_found(cx, v), hint);
+    return false;
+}
+
 static void parse_switches(scn_cx *cx, const scn_node *app, scn_scenario *s)
 {
     const scn_node *sw = NULL;
@@ -76,14 +92,20 @@ static void parse_switches(scn_cx *cx, const scn_node *app, scn_scenario *s)
             const bgt_switch_info *info = bgt_policy_switch_find(sw->pairs[i].key->text);
             if (!info)
                 continue; /* reported by scn_check_map */
+            if (scn_map_pair(sw, info->name) != &sw->pairs[i])
+                continue; /* a repeated key: reported by the YAML layer; the first one counts */
             int64_t value = 0;
             if (info->type == BGT_SWITCH_BOOL) {
                 bool b;
                 if (scn_field_bool(cx, sw, info->name, SCN_REQUIRED, &b) != SCN_FIELD_OK)
                     continue;
                 value = b;
-            } else if (scn_field_int64(cx, sw, info->name, SCN_REQUIRED, info->min, info->max, &value) != SCN_FIELD_OK) {
-                continue;
+            } else {
+                size_t s2 = scn_cx_push_key(cx, info->name);
+                bool ok = switch_minutes(cx, sw->pairs[i].value, info, &value);
+                scn_cx_pop(cx, s2);
+                if (!ok)
+                    continue;
             }
             if (bgt_policy_set(&s->policy, info->name, value) != BGT_OK) {
                 size_t s2 = scn_cx_push_key(cx, info->name);
@@ -135,7 +157,10 @@ static void check_time_window(scn_cx *cx, const scn_node *map, const char *key, 
 static void parse_task(scn_cx *cx, const scn_node *node, scn_scenario *s, scn_task *t, bool know_duration)
 {
     static const char *const keys[] = {"name", "minimum_interval", "register_at", "unregister_at", "work", NULL};
-    *t = (scn_task){.work_duration = scn_dist_fixed(SIM_SECONDS(1))}; /* assumption: 1 s of work */
+    /* assumption: 1 s of work. Registration defaults to the moment the app opens: the app's code
+     * cannot run before its process exists, and a default of 0 would contradict a later
+     * app.first_open without a word. */
+    *t = (scn_task){.work_duration = scn_dist_fixed(SIM_SECONDS(1)), .register_at = s->first_open};
     if (!scn_check_map(cx, node, keys))
         return;
     if (scn_field_string(cx, node, "name", SCN_REQUIRED, &t->name) == SCN_FIELD_OK && !bgt_registry_valid_name(t->name)) {
@@ -179,7 +204,7 @@ static void parse_tasks(scn_cx *cx, const scn_node *app, scn_scenario *s, bool k
     size_t saved = scn_cx_push_key(cx, "tasks");
     if (list->kind != SCN_SEQ || list->count == 0) {
         scn_cx_error(cx, list, "expected a list of at least one task, found %s",
-                     list->kind == SCN_SEQ ? "an empty list" : scn_node_kind_name(list));
+                     list->kind == SCN_SEQ ? "an empty list" : scn_cx_found(cx, list));
     } else if (list->count > SCN_MAX_TASKS) {
         scn_cx_error(cx, list, "expected at most %d tasks, found %zu", SCN_MAX_TASKS, list->count);
     } else if ((s->tasks = calloc(list->count, sizeof *s->tasks))) {
@@ -191,9 +216,11 @@ static void parse_tasks(scn_cx *cx, const scn_node *app, scn_scenario *s, bool k
                 if (s->tasks[j].name && strcmp(s->tasks[i].name, s->tasks[j].name) == 0) {
                     const scn_node *nn = scn_map_get(list->items[i], "name");
                     const scn_node *first = scn_map_get(list->items[j], "name");
+                    size_t s3 = scn_cx_push_key(cx, "name");
                     scn_cx_error(cx, nn, "duplicate task name %s (first at line %d column %d)",
                                  scn_cx_quote(cx, s->tasks[i].name),
                                  first->line, first->column);
+                    scn_cx_pop(cx, s3);
                     break;
                 }
             }
@@ -254,6 +281,28 @@ static void parse_app(scn_cx *cx, const scn_node *root, scn_scenario *s, bool kn
 
 /* ---- top level ---- */
 
+/* `bgsim: 1`. Returns false when the file is of another (or no readable) schema version: then
+ * the rest would only produce noise. A missing key is reported and the walk goes on, so a file
+ * that merely forgot the line gets every other error too. */
+static bool check_version(scn_cx *cx, const scn_node *root)
+{
+    const scn_node *v = scn_map_get(root, "bgsim");
+    if (!v) {
+        scn_cx_error(cx, root, "missing required key 'bgsim' (the schema version: write 'bgsim: %d')",
+                     SCN_SCHEMA_VERSION);
+        return true;
+    }
+    size_t saved = scn_cx_push_key(cx, "bgsim");
+    int64_t version = 0;
+    bool number = v->kind == SCN_SCALAR && scn_parse_int64(v->text, INT64_MIN, INT64_MAX, &version, NULL, 0);
+    bool ok = number && version == SCN_SCHEMA_VERSION;
+    if (!ok)
+        scn_cx_error(cx, v, "expected the schema version %d, found %s%s", SCN_SCHEMA_VERSION, scn_cx_found(cx, v),
+                     number && version > SCN_SCHEMA_VERSION ? " (written for a newer bgsim)" : "");
+    scn_cx_pop(cx, saved);
+    return ok;
+}
+
 static void parse_os(scn_cx *cx, const scn_node *root, scn_scenario *s)
 {
     static const char *const keys[] = {"version", NULL};
@@ -262,7 +311,8 @@ static void parse_os(scn_cx *cx, const scn_node *root, scn_scenario *s)
         return;
     size_t saved = scn_cx_push_key(cx, "os");
     if (s->platform == SCN_PLATFORM_IDEAL) {
-        scn_cx_error(cx, os, "the ideal platform has no OS version (remove 'os' or choose android or ios)");
+        scn_cx_error(cx, scn_map_pair(root, "os")->key,
+                     "the ideal platform has no OS version (remove 'os' or choose android or ios)");
     } else if (scn_check_map(cx, os, keys)) {
         /* Android 10 (API 29) to 16; iOS 13 (BGTaskScheduler's first release) to 26. */
         int64_t lo = s->platform == SCN_PLATFORM_ANDROID ? 10 : 13;
@@ -280,9 +330,8 @@ static void parse_root(scn_cx *cx, const scn_node *root, scn_scenario *s)
                                        "device", "user", "app", "expect", NULL};
     if (!scn_check_map(cx, root, keys))
         return;
-    int64_t version;
-    if (scn_field_int64(cx, root, "bgsim", SCN_REQUIRED, SCN_SCHEMA_VERSION, SCN_SCHEMA_VERSION, &version) == SCN_FIELD_BAD)
-        return; /* another schema version: the rest would only produce noise */
+    if (!check_version(cx, root))
+        return;
     scn_field_string(cx, root, "name", SCN_OPTIONAL, &s->name);
     int platform = SCN_PLATFORM_IDEAL;
     scn_field_enum(cx, root, "platform", SCN_REQUIRED, scn_platform_names, &platform);
@@ -306,7 +355,7 @@ static void parse_root(scn_cx *cx, const scn_node *root, scn_scenario *s)
     if (scn_field_node(cx, root, "expect", SCN_OPTIONAL, &expect) == SCN_FIELD_OK) {
         size_t saved = scn_cx_push_key(cx, "expect");
         if (expect->kind != SCN_MAP)
-            scn_cx_error(cx, expect, "expected a mapping of metrics to bounds, found %s", scn_node_kind_name(expect));
+            scn_cx_error(cx, expect, "expected a mapping of metrics to bounds, found %s", scn_cx_found(cx, expect));
         s->has_expect = true;
         scn_cx_pop(cx, saved);
     }

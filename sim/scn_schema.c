@@ -58,10 +58,19 @@ void scn_cx_pop(scn_cx *cx, size_t saved)
 
 void scn_cx_error(scn_cx *cx, const scn_node *at, const char *fmt, ...)
 {
+    if (at && at->refused)
+        return; /* the YAML layer already reported this node */
     va_list ap;
     va_start(ap, fmt);
     scn_diag_verror(cx->diag, at ? at->line : 0, at ? at->column : 0, cx->path, fmt, ap);
     va_end(ap);
+}
+
+const char *scn_cx_found(scn_cx *cx, const scn_node *n)
+{
+    if (n->kind == SCN_SCALAR && !scn_node_is_null(n))
+        return scn_cx_quote(cx, n->text);
+    return scn_node_kind_name(n);
 }
 
 static size_t list_len(const char *const *keys)
@@ -89,7 +98,7 @@ static void format_choices(const char *const *names, char *buf, size_t size)
 bool scn_check_map(scn_cx *cx, const scn_node *node, const char *const *keys)
 {
     if (node->kind != SCN_MAP) {
-        scn_cx_error(cx, node, "expected a mapping, found %s", scn_node_kind_name(node));
+        scn_cx_error(cx, node, "expected a mapping, found %s", scn_cx_found(cx, node));
         return false;
     }
     size_t n = list_len(keys);

@@ -42,7 +42,11 @@ void scn_cx_pop(scn_cx *cx, size_t saved);
 /* User text as messages show it (scn_quote: quoted, escaped, shortened). The result lives in one
  * of two buffers in cx, so two quotes can appear in one message. */
 const char *scn_cx_quote(scn_cx *cx, const char *text);
-/* Reports an error at node `at` with the current key path. */
+/* What a message says was found: a scalar's text quoted (in one of scn_cx_quote's buffers),
+ * else "a mapping", "a list" or "nothing". */
+const char *scn_cx_found(scn_cx *cx, const scn_node *n);
+/* Reports an error at node `at` with the current key path; nothing when the YAML layer already
+ * reported that node (at->refused). */
 void scn_cx_error(scn_cx *cx, const scn_node *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /*

@@ -4,6 +4,7 @@
 #include "scn_yaml.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -12,18 +13,22 @@
 
 typedef struct builder {
     yaml_parser_t parser;
+    const char *data; /* the input, for hints about the character at an error */
+    size_t len;
     scn_diag *diag;
     bool failed;  /* a semantic error was reported; keep going to find more */
     bool aborted; /* the event stream cannot be followed any further */
 } builder;
 
-/* Reports fmt with one %s argument, the user's text shown as scn_quote shows it. */
-static void error_at(builder *b, yaml_mark_t mark, const char *fmt, const char *arg)
+/* Reports fmt with one %s argument: `prefix` and `arg` as the user wrote them ("&" "week"), shown
+ * as scn_quote shows user text. */
+static void error_at(builder *b, yaml_mark_t mark, const char *fmt, const char *prefix, const char *arg)
 {
+    char text[SCN_QUOTE_MAX + 8];
     char quoted[4 * SCN_QUOTE_MAX + 8];
-    scn_quote(arg, quoted, sizeof quoted);
-    arg = quoted;
-    scn_diag_error(b->diag, (int)mark.line + 1, (int)mark.column + 1, NULL, fmt, arg);
+    snprintf(text, sizeof text, "%s%s", prefix, arg); /* longer texts are shortened by scn_quote anyway */
+    scn_quote(text, quoted, sizeof quoted);
+    scn_diag_error(b->diag, (int)mark.line + 1, (int)mark.column + 1, NULL, fmt, quoted);
     b->failed = true;
 }
 
@@ -32,11 +37,18 @@ static bool next_event(builder *b, yaml_event_t *ev)
     if (yaml_parser_parse(&b->parser, ev))
         return true;
     const yaml_parser_t *p = &b->parser;
-    char msg[512];
+    char msg[512], started[64] = "", hint[64] = "";
+    /* Where the construct being parsed began: for an unclosed '[' the error is at the end of the
+     * file, and the line to fix is the one with the bracket. */
+    if (p->context && (p->context_mark.line != p->problem_mark.line || p->context_mark.column != p->problem_mark.column))
+        snprintf(started, sizeof started, " started at line %d column %d", (int)p->context_mark.line + 1,
+                 (int)p->context_mark.column + 1);
+    if (p->problem_mark.index < b->len && b->data[p->problem_mark.index] == '\t')
+        snprintf(hint, sizeof hint, " (a tab: YAML indents with spaces only)");
     if (p->context)
-        snprintf(msg, sizeof msg, "invalid YAML: %s %s", p->problem ? p->problem : "error", p->context);
+        snprintf(msg, sizeof msg, "invalid YAML: %s %s%s%s", p->problem ? p->problem : "error", p->context, started, hint);
     else
-        snprintf(msg, sizeof msg, "invalid YAML: %s", p->problem ? p->problem : "error");
+        snprintf(msg, sizeof msg, "invalid YAML: %s%s", p->problem ? p->problem : "error", hint);
     if (p->error == YAML_MEMORY_ERROR)
         snprintf(msg, sizeof msg, "out of memory while reading YAML");
     scn_diag_error(b->diag, (int)p->problem_mark.line + 1, (int)p->problem_mark.column + 1, NULL, "%s", msg);
@@ -91,11 +103,16 @@ static void refuse_anchor_and_tag(builder *b, const yaml_event_t *ev, const yaml
                                   const yaml_char_t *tag)
 {
     if (anchor)
-        error_at(b, ev->start_mark, "anchors and aliases are not supported (anchor &%s); write the value out",
+        error_at(b, ev->start_mark, "anchors and aliases are not supported, found %s (write the value out)", "&",
                  (const char *)anchor);
-    if (tag)
-        error_at(b, ev->start_mark, "tags are not supported (%s); the schema decides each value's type",
-                 (const char *)tag);
+    if (tag) {
+        /* libyaml hands over `!!int` resolved; show it as written. */
+        static const char core[] = "tag:yaml.org,2002:";
+        const char *t = (const char *)tag;
+        bool is_core = strncmp(t, core, sizeof core - 1) == 0;
+        error_at(b, ev->start_mark, "tags are not supported, found %s (the schema decides each value's type)",
+                 is_core ? "!!" : "", is_core ? t + sizeof core - 1 : t);
+    }
 }
 
 static scn_node *build(builder *b, yaml_event_t *ev, int depth);
@@ -116,8 +133,16 @@ static scn_node *build_scalar(builder *b, yaml_event_t *ev)
     memcpy(n->text, ev->data.scalar.value, n->length);
     n->text[n->length] = '\0';
     if (strlen(n->text) != n->length) {
-        scn_diag_error(b->diag, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1, NULL,
-                       "a value contains a NUL character");
+        /* The schema would see only the text before the NUL: refuse the node here, once. */
+        char quoted[4 * SCN_QUOTE_MAX + 8];
+        scn_quote(n->text, quoted, sizeof quoted);
+        if (n->text[0])
+            scn_diag_error(b->diag, n->line, n->column, NULL,
+                           "expected text without NUL characters, found one after %s", quoted);
+        else
+            scn_diag_error(b->diag, n->line, n->column, NULL,
+                           "expected text without NUL characters, found one at the start");
+        n->refused = true;
         b->failed = true;
     }
     return n;
@@ -170,7 +195,8 @@ static scn_node *build_collection(builder *b, yaml_event_t *start, int depth)
             b->failed = true;
         } else if (child->plain && strcmp(child->text, "<<") == 0) {
             scn_diag_error(b->diag, child->line, child->column, NULL,
-                           "merge keys ('<<') are not supported; write the keys out");
+                           "merge keys are not supported, found '<<' (write the keys out)");
+            child->refused = true; /* not "unknown key '<<'" as well */
             b->failed = true;
         }
         if (!next_event(b, &ev)) {
@@ -200,13 +226,15 @@ static scn_node *build(builder *b, yaml_event_t *ev, int depth)
         n = build_scalar(b, ev);
         break;
     case YAML_ALIAS_EVENT:
-        error_at(b, ev->start_mark, "anchors and aliases are not supported (alias *%s); write the value out",
+        error_at(b, ev->start_mark, "anchors and aliases are not supported, found %s (write the value out)", "*",
                  (const char *)ev->data.alias.anchor);
         n = new_node(SCN_SCALAR, ev->start_mark); /* a placeholder, so the walk can go on */
         if (n && !(n->text = calloc(1, 1))) {
             free(n);
             n = NULL;
         }
+        if (n)
+            n->refused = true;
         break;
     case YAML_MAPPING_START_EVENT:
     case YAML_SEQUENCE_START_EVENT:
@@ -282,7 +310,7 @@ static void check_duplicates(builder *b, const scn_node *n)
 
 scn_node *scn_yaml_parse(const char *data, size_t len, scn_diag *diag)
 {
-    builder b = {.diag = diag};
+    builder b = {.diag = diag, .data = data, .len = len};
     if (len > SCN_YAML_MAX_BYTES) {
         scn_diag_error(diag, 0, 0, NULL, "file is larger than the limit of %zu MiB", SCN_YAML_MAX_BYTES >> 20);
         return NULL;

@@ -11,6 +11,7 @@
  *    laughs") and buy little in a scenario; the message says to write the value out;
  *  - tags (`!!int`, `!custom`): a value's type comes from the schema, not from the file;
  *  - mapping keys that are not plain scalars, and duplicate keys (with the first one's position);
+ *  - scalars holding a NUL character (double-quoted "\0"): C strings would silently cut them;
  *  - nesting deeper than SCN_YAML_MAX_DEPTH and files larger than SCN_YAML_MAX_BYTES.
  *
  * Ownership: scn_yaml_load returns a tree the caller frees with scn_yaml_free; node pointers and
@@ -43,6 +44,10 @@ struct scn_node {
     char *text;
     size_t length;
     bool plain;       /* written without quotes (so `~`, `null` and empty mean "no value") */
+    /* Already reported by the YAML layer (an alias's placeholder, a merge key, a scalar holding a
+     * NUL): schema errors about this node would only repeat that report, so scn_cx_error drops
+     * them. The walk still treats the node as invalid. */
+    bool refused;
     /* SCN_MAP: pairs in file order; SCN_SEQ: items in file order */
     scn_pair *pairs;
     scn_node **items;
