@@ -34,11 +34,25 @@ int mdl_subscribe(mdl_device *d, mdl_listener_fn fn, void *ctx)
 
 int mdl_emit(mdl_device *d, mdl_signal sig, int64_t arg)
 {
-    if (d->emitting)
-        return MDL_ENESTED;
+    if (d->emitting) {
+        if (d->queued_count == MDL_MAX_QUEUED)
+            return MDL_ENESTED;
+        int slot = (d->queued_head + d->queued_count++) % MDL_MAX_QUEUED;
+        d->queued[slot].sig = sig;
+        d->queued[slot].arg = arg;
+        return MDL_OK;
+    }
     d->emitting = true;
-    for (int i = 0; i < d->listener_count; i++)
-        d->listeners[i].fn(d->listeners[i].ctx, d, sig, arg);
+    for (;;) {
+        for (int i = 0; i < d->listener_count; i++)
+            d->listeners[i].fn(d->listeners[i].ctx, d, sig, arg);
+        if (d->queued_count == 0)
+            break;
+        sig = d->queued[d->queued_head].sig;
+        arg = d->queued[d->queued_head].arg;
+        d->queued_head = (d->queued_head + 1) % MDL_MAX_QUEUED;
+        d->queued_count--;
+    }
     d->emitting = false;
     return MDL_OK;
 }
@@ -53,7 +67,8 @@ const char *mdl_signal_name(mdl_signal sig)
         [MDL_SIG_APP_OPEN] = "app_open",   [MDL_SIG_APP_CLOSE] = "app_close",
         [MDL_SIG_APP_SWIPE] = "app_swipe", [MDL_SIG_APP_KILL] = "app_kill",
         [MDL_SIG_FORCE_STOP] = "force_stop", [MDL_SIG_REBOOT] = "reboot",
-        [MDL_SIG_SETTINGS] = "settings",
+        [MDL_SIG_SETTINGS] = "settings",   [MDL_SIG_WORKER] = "worker",
+        [MDL_SIG_DOZE] = "doze",
     };
     return sig > 0 && sig < MDL_SIG_COUNT && names[sig] ? names[sig] : "unknown";
 }

@@ -8,13 +8,16 @@
  *   usage model     screen_on, user_asleep, stationary, app_foreground, usage history
  *   kills model     emits kill / force-stop / reboot signals (the runner owns the process)
  *   settings        refresh_enabled (iOS Background App Refresh), optimization_exempt (Android)
+ *   runner          worker_running (the app's worker is executing tasks), emitted as MDL_SIG_WORKER
+ *   OS model        dozing (Android Doze / iOS idle), emitted as MDL_SIG_DOZE
  * Everyone may read everything.
  *
  * Signals: after changing state, a model calls mdl_emit(d, signal, arg). Listeners run
- * synchronously, in subscription order, inside the model's event (so at the same simulation time
- * and in the same engine phase: SIM_PHASE_ENVIRONMENT for every model). A listener must not emit
- * a signal itself (the bus refuses nested emits with MDL_ENESTED: reactions are scheduled as
- * events instead, which keeps the order of effects explicit in the engine).
+ * synchronously, in subscription order, inside the emitter's event (same simulation time, same
+ * engine phase). A signal emitted from inside a listener is queued and delivered, in emission
+ * order, once the current signal has reached every listener: every listener sees signals in one
+ * global order, and nobody sees a signal "in the middle" of another. The queue holds
+ * MDL_MAX_QUEUED signals; beyond that mdl_emit returns MDL_ENESTED and drops it (a listener loop).
  *
  * Ownership: the device borrows the engine, trace, random streams and calendar; models hang
  * their private state off `models[]` and free it in their `stop` hook (mdl_model.h).
@@ -49,6 +52,8 @@ typedef enum mdl_signal {
     MDL_SIG_FORCE_STOP,        /* Android force stop: process dies, jobs cancelled until a user launch */
     MDL_SIG_REBOOT,            /* the device restarts: process dies; the OS restores its jobs */
     MDL_SIG_SETTINGS,          /* refresh_enabled or optimization_exempt changed */
+    MDL_SIG_WORKER,            /* the app's worker started (arg 1) or stopped (arg 0): d->worker_running */
+    MDL_SIG_DOZE,              /* the OS model's idle state changed: d->dozing */
     MDL_SIG_COUNT
 } mdl_signal;
 
@@ -58,6 +63,7 @@ typedef struct mdl_device mdl_device;
 typedef void (*mdl_listener_fn)(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg);
 
 #define MDL_MAX_LISTENERS 16
+#define MDL_MAX_QUEUED 64
 #define MDL_MAX_MODELS 16
 #define MDL_HOURS_OF_WEEK 168
 
@@ -90,6 +96,9 @@ struct mdl_device {
     bool stationary;
     bool app_foreground;
     mdl_usage_history usage;
+    /* the app and the OS model */
+    bool worker_running;
+    bool dozing;
     /* settings */
     bool refresh_enabled;      /* iOS Background App Refresh for this app */
     bool optimization_exempt;  /* Android: the app is exempt from battery optimization */
@@ -102,6 +111,11 @@ struct mdl_device {
     } listeners[MDL_MAX_LISTENERS];
     int listener_count;
     bool emitting;
+    struct {
+        mdl_signal sig;
+        int64_t arg;
+    } queued[MDL_MAX_QUEUED];
+    int queued_head, queued_count;
 };
 
 /* Sets a device to its quiet defaults: unplugged, wifi, screen off, awake user, stationary,
@@ -111,7 +125,7 @@ void mdl_device_init(mdl_device *d, sim_engine *e, sim_trace *trace, sim_rng_set
 
 /* Adds a listener; MDL_ENOMEM past MDL_MAX_LISTENERS. */
 int mdl_subscribe(mdl_device *d, mdl_listener_fn fn, void *ctx);
-/* Calls every listener with (sig, arg). MDL_ENESTED (and nothing called) from inside a listener. */
+/* Calls every listener with (sig, arg), or queues the signal when called from a listener. */
 int mdl_emit(mdl_device *d, mdl_signal sig, int64_t arg);
 
 const char *mdl_signal_name(mdl_signal sig);

@@ -129,6 +129,13 @@ static int task_body(void *user, const bgt_task_call *call, int64_t *duration_ms
     return result;
 }
 
+/* The device learns that the app's worker is (not) executing: battery drain depends on it. */
+static void set_worker_running(runner *r, bool running)
+{
+    r->device.worker_running = running;
+    mdl_emit(&r->device, MDL_SIG_WORKER, running);
+}
+
 static void trace_simple(runner *r, const char *type)
 {
     sim_trace_begin(&r->trace, sim_now(r->engine), type);
@@ -217,8 +224,10 @@ static void process_death(runner *r, const char *cause)
     if (rc != BGT_OK)
         return fail(r, "process kill", rc);
     r->alive = false;
-    if (sim_cancel(r->engine, r->worker_end) == SIM_OK)
+    if (sim_cancel(r->engine, r->worker_end) == SIM_OK) {
+        set_worker_running(r, false);
         simos_ideal_aborted(r->os);
+    }
     r->worker_end = SIM_HANDLE_NONE;
 }
 
@@ -287,8 +296,10 @@ static void worker_finish(runner *r, const bgt_worker_report *rep)
                                 : rep->kind == BGT_RUN_NO_TASKS ? REP_WORKER_NO_TASKS : REP_WORKER_DEFERRED};
     if (rep_record_worker_run(r->record, &w) != 0)
         r->internal_error = true;
-    if (rep->kind == BGT_RUN_RAN)
+    if (rep->kind == BGT_RUN_RAN) {
         r->have_due = false;
+        set_worker_running(r, false);
+    }
     simos_ideal_finished(r->os);
 }
 
@@ -329,6 +340,7 @@ static void on_fire(void *ctx, sim_time due)
         worker_finish(r, &rep);
         return;
     }
+    set_worker_running(r, true);
     if (sim_schedule_in(r->engine, rep.busy_ms, SIM_PHASE_APP, on_worker_end, r, 0, &r->worker_end) == SIM_EINVAL)
         fail(r, "schedule worker end", BGT_E_INVAL);
 }

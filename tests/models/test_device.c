@@ -1,0 +1,77 @@
+/* The device's signal bus: order, nesting, limits. */
+#include <criterion/criterion.h>
+
+#include "mdl_device.h"
+
+typedef struct seen {
+    int who[64];
+    mdl_signal sig[64];
+    int n;
+} seen;
+
+typedef struct listener {
+    seen *log;
+    int id;
+    bool reemit; /* on PLUG, emit SCREEN_ON from inside the listener */
+} listener;
+
+static void listen(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    (void)arg;
+    listener *l = ctx;
+    l->log->who[l->log->n] = l->id;
+    l->log->sig[l->log->n] = sig;
+    l->log->n++;
+    if (l->reemit && sig == MDL_SIG_PLUG)
+        cr_assert_eq(mdl_emit(d, MDL_SIG_SCREEN_ON, 0), MDL_OK);
+}
+
+Test(device, listeners_run_in_subscription_order)
+{
+    mdl_device d;
+    mdl_device_init(&d, NULL, NULL, NULL, NULL, MDL_ANDROID, 14);
+    seen log = {0};
+    listener a = {&log, 1, false}, b = {&log, 2, false};
+    cr_assert_eq(mdl_subscribe(&d, listen, &a), MDL_OK);
+    cr_assert_eq(mdl_subscribe(&d, listen, &b), MDL_OK);
+    mdl_emit(&d, MDL_SIG_UNPLUG, 0);
+    cr_assert_eq(log.n, 2);
+    cr_assert_eq(log.who[0], 1);
+    cr_assert_eq(log.who[1], 2);
+}
+
+Test(device, nested_emit_is_delivered_after_the_current_signal)
+{
+    mdl_device d;
+    mdl_device_init(&d, NULL, NULL, NULL, NULL, MDL_ANDROID, 14);
+    seen log = {0};
+    listener a = {&log, 1, true}, b = {&log, 2, false};
+    mdl_subscribe(&d, listen, &a);
+    mdl_subscribe(&d, listen, &b);
+    mdl_emit(&d, MDL_SIG_PLUG, 0);
+    /* Both see PLUG before either sees SCREEN_ON. */
+    cr_assert_eq(log.n, 4);
+    cr_assert_eq(log.sig[0], MDL_SIG_PLUG);
+    cr_assert_eq(log.sig[1], MDL_SIG_PLUG);
+    cr_assert_eq(log.who[1], 2);
+    cr_assert_eq(log.sig[2], MDL_SIG_SCREEN_ON);
+    cr_assert_eq(log.sig[3], MDL_SIG_SCREEN_ON);
+}
+
+Test(device, defaults_and_limits)
+{
+    mdl_device d;
+    mdl_device_init(&d, NULL, NULL, NULL, NULL, MDL_IOS, 17);
+    cr_assert_eq(d.net, MDL_NET_WIFI);
+    cr_assert(d.refresh_enabled);
+    cr_assert(d.stationary);
+    cr_assert_not(d.plugged);
+    cr_assert_eq(d.usage.last_open, -1);
+    seen log = {0};
+    listener l = {&log, 1, false};
+    for (int i = 0; i < MDL_MAX_LISTENERS; i++)
+        cr_assert_eq(mdl_subscribe(&d, listen, &l), MDL_OK);
+    cr_assert_eq(mdl_subscribe(&d, listen, &l), MDL_ENOMEM);
+    cr_assert_str_eq(mdl_signal_name(MDL_SIG_FORCE_STOP), "force_stop");
+    cr_assert_str_eq(mdl_signal_name((mdl_signal)999), "unknown");
+}
