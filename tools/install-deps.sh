@@ -7,7 +7,7 @@
 set -eu
 
 # build tools, build system, the three libraries, and gnuplot (an external program for plots).
-PACKAGES="build-essential cmake pkg-config libgsl-dev libyaml-dev libcriterion-dev gnuplot-nox"
+PACKAGES="build-essential cmake pkg-config libgsl-dev libyaml-dev libcriterion-dev gnuplot-nox default-jdk-headless clang libgnustep-base-dev"
 
 missing=""
 for p in $PACKAGES; do

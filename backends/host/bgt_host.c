@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +16,11 @@ struct bgt_host {
     bgt_host_fault_fn fault;
     void *fault_user;
     bool quiet;
+    const char *log_name;
     bgt_worker_state state;
     bgt_schedule_req req;
     int64_t due_ms;
+    int64_t minute_ms;
 };
 
 static int64_t clock_ms(clockid_t id)
@@ -35,18 +38,50 @@ static int64_t h_now(void *ctx)
     return clock_ms(CLOCK_MONOTONIC);
 }
 
+int64_t bgt_host_scaled_delay(const bgt_host *h, int64_t delay_ms)
+{
+    /* Split so that the product cannot overflow: delay_ms <= 2^40 min * 60000. */
+    if (h->minute_ms == 60000 || delay_ms <= 0)
+        return delay_ms < 0 ? 0 : delay_ms;
+    return delay_ms / 60000 * h->minute_ms + delay_ms % 60000 * h->minute_ms / 60000;
+}
+
 static int h_schedule(void *ctx, const bgt_schedule_req *req)
 {
     bgt_host *h = ctx;
-    /* Same chaining rule as WorkManager unique work (bgt_backend.h): APPEND behind an existing
-     * worker keeps that one first. Without a runner nothing is ever RUNNING here. */
+    /* Same chaining rule as WorkManager unique work (bgt_backend.h, bgt_host.h). */
+    if (req->mode == BGT_SCHEDULE_APPEND && h->state == BGT_WORKER_RUNNING) {
+        h->state = BGT_WORKER_BLOCKED;
+        h->req = *req;
+        return BGT_OK;
+    }
     if (req->mode == BGT_SCHEDULE_APPEND && h->state != BGT_WORKER_NONE)
         return BGT_OK;
     h->state = BGT_WORKER_ENQUEUED;
     h->req = *req;
-    h->due_ms = h_now(h) + req->delay_ms;
+    h->due_ms = h_now(h) + bgt_host_scaled_delay(h, req->delay_ms);
     return BGT_OK;
 }
+
+int bgt_host_worker_started(bgt_host *h)
+{
+    if (h->state != BGT_WORKER_ENQUEUED)
+        return BGT_E_STATE;
+    h->state = BGT_WORKER_RUNNING;
+    return BGT_OK;
+}
+
+void bgt_host_worker_finished(bgt_host *h)
+{
+    if (h->state == BGT_WORKER_BLOCKED) {
+        h->state = BGT_WORKER_ENQUEUED;
+        h->due_ms = h_now(h) + bgt_host_scaled_delay(h, h->req.delay_ms);
+    } else if (h->state == BGT_WORKER_RUNNING) {
+        h->state = BGT_WORKER_NONE;
+    }
+}
+
+void bgt_host_set_minute_ms(bgt_host *h, int64_t minute_ms) { h->minute_ms = minute_ms < 1 ? 1 : minute_ms; }
 
 static int h_cancel(void *ctx)
 {
@@ -173,9 +208,33 @@ out_unlink_tmp:
 static void h_log(void *ctx, bgt_log_level level, const char *msg)
 {
     static const char *const names[] = { "debug", "info", "warning", "error" };
-    if (((bgt_host *)ctx)->quiet)
+    bgt_host *h = ctx;
+    const char *lv = names[level <= BGT_LOG_ERROR ? level : BGT_LOG_ERROR];
+    if (h->quiet)
         return;
-    fprintf(stderr, "bgsim: %s: %s\n", names[level <= BGT_LOG_ERROR ? level : BGT_LOG_ERROR], msg);
+    if (h->log_name) {
+        int64_t ms = bgt_host_wall_ms();
+        time_t secs = (time_t)(ms / 1000);
+        struct tm tm;
+        char stamp[32] = "?";
+        if (gmtime_r(&secs, &tm))
+            strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+        fprintf(stderr, "%s.%03dZ %s: %s: %s\n", stamp, (int)(ms % 1000), h->log_name, lv, msg);
+    } else {
+        fprintf(stderr, "bgsim: %s: %s\n", lv, msg);
+    }
+}
+
+void bgt_host_set_log_name(bgt_host *h, const char *name) { h->log_name = name; }
+
+void bgt_host_logf(bgt_host *h, bgt_log_level level, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    h_log(h, level, line);
 }
 
 static char *concat(const char *a, const char *b, size_t alen)
@@ -197,6 +256,7 @@ int bgt_host_create(const char *path, bgt_host **out)
         return BGT_E_INVAL;
     if (!(h = calloc(1, sizeof *h)))
         return BGT_E_NOMEM;
+    h->minute_ms = 60000;
     slash = strrchr(path, '/');
     h->path = concat(path, "", strlen(path));
     h->tmp_path = concat(path, ".tmp", strlen(path));
