@@ -1,0 +1,52 @@
+# help.sh - --help, --version and COMMAND --help: exit 0, text on stdout, nothing on stderr.
+. "$(dirname "$0")/lib.sh"
+
+for args in "--help" "-h" "help"; do
+    # shellcheck disable=SC2086 # one word each
+    run "$BGSIM" $args
+    expect_status 0
+    expect_empty "$ERR" stderr
+    expect_grep "$OUT" stdout '^usage: bgsim '
+    expect_grep "$OUT" stdout 'validate'
+    expect_grep "$OUT" stdout 'run'
+done
+
+run "$BGSIM" --version
+expect_status 0
+expect_empty "$ERR" stderr
+expect_grep "$OUT" stdout '^bgsim [0-9]+\.[0-9]+'
+expect_grep "$OUT" stdout 'schema 1'
+CHECKS=$((CHECKS + 1))
+[ "$(wc -l <"$OUT")" -eq 1 ] || fail "'$LAST': expected one line, found $(wc -l <"$OUT")"
+
+run "$BGSIM" run --help
+expect_status 0
+expect_empty "$ERR" stderr
+expect_grep "$OUT" stdout '^usage: bgsim run FILE'
+for opt in --seed --duration --trace --format; do
+    expect_grep "$OUT" stdout "$opt"
+done
+# --help wins wherever it is, and nothing runs: no trace is written.
+run "$BGSIM" run "$DEFAULT" --trace "$WORK/t.jsonl" --help
+expect_status 0
+expect_empty "$ERR" stderr
+expect_grep "$OUT" stdout '^usage: bgsim run'
+CHECKS=$((CHECKS + 1))
+[ ! -e "$WORK/t.jsonl" ] || fail "'$LAST': --help still ran the scenario"
+
+run "$BGSIM" validate --help
+expect_status 0
+expect_empty "$ERR" stderr
+expect_grep "$OUT" stdout '^usage: bgsim validate FILE'
+run "$BGSIM" validate "$DEFAULT" --help
+expect_status 0
+expect_grep "$OUT" stdout '^usage: bgsim validate'
+expect_no_grep "$OUT" stdout ': ok$'
+
+# The usage shown on a usage error goes to stderr, not stdout.
+run "$BGSIM"
+expect_status 64
+expect_empty "$OUT" stdout
+expect_grep "$ERR" stderr '^usage: bgsim'
+
+finish

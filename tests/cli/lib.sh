@@ -1,0 +1,102 @@
+# lib.sh - helpers shared by the CLI test scripts (POSIX sh). Each script is run by ctest as
+#   sh SCRIPT BGSIM SOURCE_DIR
+# and sources this file. A failed check prints what was expected and what happened, and the
+# script ends with status 1 after running every check; 77 means skipped.
+
+set -u
+BGSIM=${1:?usage: sh SCRIPT path/to/bgsim path/to/source}
+SRC=${2:?usage: sh SCRIPT path/to/bgsim path/to/source}
+# Absolute paths: some scripts change directory.
+case $BGSIM in /*) ;; *) BGSIM="$PWD/$BGSIM" ;; esac
+case $SRC in /*) ;; *) SRC="$PWD/$SRC" ;; esac
+DEFAULT="$SRC/scenarios/default.yaml"
+BAD="$SRC/tests/scenarios/bad"
+GOOD="$SRC/tests/scenarios/good"
+FAILS=0
+CHECKS=0
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/bgsim-cli.XXXXXX") || exit 1
+trap 'rm -rf "$WORK"' EXIT
+OUT="$WORK/stdout"
+ERR="$WORK/stderr"
+
+fail() {
+    FAILS=$((FAILS + 1))
+    printf 'FAIL: %s\n' "$*" >&2
+}
+
+# run CMD...: runs CMD with stdout in $OUT, stderr in $ERR and the status in $STATUS.
+run() {
+    "$@" >"$OUT" 2>"$ERR"
+    STATUS=$?
+    LAST="$*"
+}
+
+show_streams() {
+    printf '  stdout: %s\n' "$(head -c 400 "$OUT")" >&2
+    printf '  stderr: %s\n' "$(head -c 400 "$ERR")" >&2
+}
+
+# expect_status N: the last run ended with status N.
+expect_status() {
+    CHECKS=$((CHECKS + 1))
+    if [ "$STATUS" -ne "$1" ]; then
+        fail "'$LAST': expected exit status $1, got $STATUS"
+        show_streams
+    fi
+}
+
+expect_empty() { # expect_empty FILE WHAT
+    CHECKS=$((CHECKS + 1))
+    if [ -s "$1" ]; then
+        fail "'$LAST': expected nothing on $2, found: $(head -c 300 "$1")"
+    fi
+}
+
+expect_nonempty() { # expect_nonempty FILE WHAT
+    CHECKS=$((CHECKS + 1))
+    if [ ! -s "$1" ]; then
+        fail "'$LAST': expected output on $2, found nothing"
+    fi
+}
+
+expect_grep() { # expect_grep FILE WHAT PATTERN (grep -E)
+    CHECKS=$((CHECKS + 1))
+    if ! grep -Eq -- "$3" "$1"; then
+        fail "'$LAST': expected $2 to match /$3/, found: $(head -c 300 "$1")"
+    fi
+}
+
+expect_no_grep() { # expect_no_grep FILE WHAT PATTERN
+    CHECKS=$((CHECKS + 1))
+    if grep -Eq -- "$3" "$1"; then
+        fail "'$LAST': expected $2 not to match /$3/, found: $(grep -E -- "$3" "$1" | head -n 3)"
+    fi
+}
+
+# A usage error: status 64, a message on stderr naming the problem, nothing on stdout.
+expect_usage_error() { # expect_usage_error PATTERN CMD...
+    pattern=$1
+    shift
+    run "$@"
+    expect_status 64
+    expect_empty "$OUT" stdout
+    expect_grep "$ERR" stderr "$pattern"
+}
+
+finish() {
+    if [ "$FAILS" -ne 0 ]; then
+        printf '%s: %d of %d checks failed\n' "$(basename "$0")" "$FAILS" "$CHECKS" >&2
+        exit 1
+    fi
+    if [ "$CHECKS" -eq 0 ]; then
+        printf '%s: no check ran\n' "$(basename "$0")" >&2
+        exit 1
+    fi
+    printf '%s: %d checks passed\n' "$(basename "$0")" "$CHECKS"
+    exit 0
+}
+
+if [ ! -x "$BGSIM" ]; then
+    printf 'bgsim not found at %s\n' "$BGSIM" >&2
+    exit 1
+fi
