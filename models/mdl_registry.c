@@ -3,8 +3,12 @@
  * in this order, so their initial events are scheduled (and fire at equal keys) in this order.
  */
 #include "mdl_model.h"
+#include "mdl_network.h"
+#include "mdl_settings.h"
 
 const mdl_model *const mdl_models[] = {
+    &mdl_network_model,
+    &mdl_settings_model,
     NULL,
 };
 
