@@ -411,7 +411,11 @@ static int start(mdl_device *d, int index, const void *config)
     if (!m)
         return MDL_ENOMEM;
     m->d = d;
-    memcpy(&m->cfg, config, sizeof m->cfg);
+    /* No config (a runner without the scenario's model sections): the defaults. */
+    if (config)
+        memcpy(&m->cfg, config, sizeof m->cfg);
+    else
+        defaults(&m->cfg, d->platform);
     d->models[index] = m;
     add_points(m, &m->cfg.wifi);
     add_points(m, &m->cfg.work_wifi);
