@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scn_models.h"
 #include "scn_schema.h"
 #include "scn_suggest.h"
 #include "scn_units.h"
@@ -17,44 +18,6 @@
 #define EX_NOINPUT 66
 
 const char *const scn_platform_names[] = {"android", "ios", "ideal", NULL};
-
-/*
- * Model sections. A model (battery, network, usage...) adds an entry here: its key under
- * `device:` or `user:` and a parser that reads its subsection into the scenario. Until the models
- * land both sections accept no keys, so anything written there is reported, not ignored.
- */
-typedef struct scn_section {
-    const char *parent; /* "device" or "user" */
-    const char *key;
-    void (*parse)(scn_cx *cx, const scn_node *node, scn_scenario *s);
-} scn_section;
-
-static const scn_section scn_sections[] = {{NULL, NULL, NULL}};
-
-static void parse_model_sections(scn_cx *cx, const scn_node *root, const char *parent, scn_scenario *s)
-{
-    const scn_node *node = NULL;
-    if (scn_field_node(cx, root, parent, SCN_OPTIONAL, &node) != SCN_FIELD_OK)
-        return;
-    size_t saved = scn_cx_push_key(cx, parent);
-    const char *keys[16];
-    size_t n = 0;
-    for (const scn_section *sec = scn_sections; sec->key && n + 1 < 16; sec++)
-        if (strcmp(sec->parent, parent) == 0)
-            keys[n++] = sec->key;
-    keys[n] = NULL;
-    if (scn_check_map(cx, node, keys)) {
-        for (const scn_section *sec = scn_sections; sec->key; sec++) {
-            const scn_node *sub = scn_map_get(node, sec->key);
-            if (strcmp(sec->parent, parent) == 0 && sub) {
-                size_t s2 = scn_cx_push_key(cx, sec->key);
-                sec->parse(cx, sub, s);
-                scn_cx_pop(cx, s2);
-            }
-        }
-    }
-    scn_cx_pop(cx, saved);
-}
 
 /* ---- app ---- */
 
@@ -348,8 +311,7 @@ static void parse_root(scn_cx *cx, const scn_node *root, scn_scenario *s)
         scn_cx_pop(cx, saved);
         know_duration = false;
     }
-    parse_model_sections(cx, root, "device", s);
-    parse_model_sections(cx, root, "user", s);
+    scn_models_load(cx, root, s);
     parse_app(cx, root, s, know_duration);
     const scn_node *expect = NULL;
     if (scn_field_node(cx, root, "expect", SCN_OPTIONAL, &expect) == SCN_FIELD_OK) {
@@ -368,6 +330,7 @@ void scn_scenario_free(scn_scenario *s)
     for (size_t i = 0; i < s->task_count; i++)
         free(s->tasks[i].name);
     free(s->tasks);
+    scn_models_free(s);
     free(s->policy_preset);
     free(s->name);
     free(s->file);
