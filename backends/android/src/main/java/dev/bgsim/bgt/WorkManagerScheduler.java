@@ -1,0 +1,95 @@
+package dev.bgsim.bgt;
+
+import android.content.Context;
+import androidx.work.Constraints;
+import androidx.work.ExistingWorkPolicy;
+import androidx.work.NetworkType;
+import androidx.work.OneTimeWorkRequest;
+import androidx.work.WorkInfo;
+import androidx.work.WorkManager;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The core's one worker as WorkManager unique work (expo-background-task-semantics.md §2.3:
+ * enqueueUniqueWork with a OneTimeWorkRequest, REPLACE at the first schedule, APPEND for the
+ * successor chained behind the running worker; cancelUniqueWork; getWorkInfosForUniqueWork).
+ *
+ * <p>APPEND, not APPEND_OR_REPLACE, as expo does: if the running worker is cancelled or fails, its
+ * appended successor is cancelled too, and the chain ends until the next registration or process
+ * start re-schedules it. That is expo's behaviour, kept on purpose.
+ */
+final class WorkManagerScheduler implements BgtNative.Scheduler {
+    /** The unique work name (expo uses "EXPO_BACKGROUND_WORKER"; a different name lets both live
+     * in one app). */
+    static final String UNIQUE_WORK_NAME = "BGSIM_BACKGROUND_WORKER";
+
+    private final Context context;
+
+    WorkManagerScheduler(Context context) {
+        this.context = context.getApplicationContext();
+    }
+
+    @Override
+    public int schedule(long delayMs, int constraints, boolean append) {
+        Constraints.Builder c = new Constraints.Builder();
+        if ((constraints & BgtNative.CONSTRAINT_NETWORK) != 0) {
+            c.setRequiredNetworkType(NetworkType.CONNECTED);
+        }
+        if ((constraints & BgtNative.CONSTRAINT_BATTERY_NOT_LOW) != 0) {
+            c.setRequiresBatteryNotLow(true);
+        }
+        if ((constraints & BgtNative.CONSTRAINT_CHARGING) != 0) {
+            c.setRequiresCharging(true);
+        }
+        OneTimeWorkRequest request = new OneTimeWorkRequest.Builder(BgtWorker.class)
+                .setInitialDelay(Math.max(0L, delayMs), TimeUnit.MILLISECONDS)
+                .setConstraints(c.build())
+                .build();
+        WorkManager.getInstance(context).enqueueUniqueWork(UNIQUE_WORK_NAME,
+                append ? ExistingWorkPolicy.APPEND : ExistingWorkPolicy.REPLACE, request);
+        return 0;
+    }
+
+    @Override
+    public int cancel() {
+        WorkManager.getInstance(context).cancelUniqueWork(UNIQUE_WORK_NAME);
+        return 0;
+    }
+
+    /**
+     * The most advanced live state of the unique work chain. Blocks on WorkManager's database
+     * (a short read); called from the worker thread or from BgtCore on the caller's thread.
+     */
+    @Override
+    public int query() {
+        List<WorkInfo> infos;
+        try {
+            infos = WorkManager.getInstance(context).getWorkInfosForUniqueWork(UNIQUE_WORK_NAME)
+                    .get();
+        } catch (ExecutionException e) {
+            return BgtNative.E_BACKEND;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return BgtNative.E_BACKEND;
+        }
+        int state = 0;
+        for (WorkInfo info : infos) {
+            switch (info.getState()) {
+                case RUNNING:
+                    state = Math.max(state, 3);
+                    break;
+                case BLOCKED:
+                    state = Math.max(state, 2);
+                    break;
+                case ENQUEUED:
+                    state = Math.max(state, 1);
+                    break;
+                default: // SUCCEEDED, FAILED, CANCELLED: finished, not a live worker
+                    break;
+            }
+        }
+        return state;
+    }
+}
