@@ -39,11 +39,11 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_main, stdout);
-        return 0;
+        return cli_finish_stdout(0);
     }
     if (strcmp(cmd, "--version") == 0) {
         printf("bgsim %s (scenario schema %d)\n", BGSIM_VERSION, SCN_SCHEMA_VERSION);
-        return 0;
+        return cli_finish_stdout(0);
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0)

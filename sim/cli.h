@@ -22,6 +22,9 @@
 
 /* True when --help or -h appears before a "--". */
 bool cli_wants_help(int argc, char **argv);
+/* Flushes stdout: returns rc, or EX_IOERR (with a message) when what was written to stdout could
+ * not be written (a full disk, a closed pipe). Every command's output goes through it. */
+int cli_finish_stdout(int rc);
 /* Prints the diagnostics of a failed load to stderr, frees them, and returns rc. */
 int cli_report_load(int rc, scn_diag *diag);
 

@@ -1,10 +1,21 @@
 /*
  * cli_common.c - helpers shared by the subcommands.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+
+int cli_finish_stdout(int rc)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "bgsim: cannot write the output: %s\n", strerror(errno ? errno : EIO));
+        return EX_IOERR;
+    }
+    return rc;
+}
 
 /* Prints the diagnostics of a failed load and returns its status. */
 int cli_report_load(int rc, scn_diag *diag)

@@ -46,7 +46,7 @@ int cli_run(int argc, char **argv)
         case 'd': duration_arg = optarg; break;
         case 't': trace_path = optarg; break;
         case 'f': format = optarg; break;
-        case 'h': fputs(usage_run, stdout); return 0;
+        case 'h': fputs(usage_run, stdout); return cli_finish_stdout(0);
         default:
             fprintf(stderr, "bgsim run: %s '%s'\n%s", optopt ? "option needs a value:" : "unknown option",
                     argv[optind - 1], usage_run);
@@ -112,10 +112,7 @@ int cli_run(int argc, char **argv)
             run_summary_json(stdout, s, &opt, &outcome, &stats);
         else
             run_summary_text(stdout, s, &opt, &outcome, &stats);
-        if (fflush(stdout) != 0 || ferror(stdout)) {
-            fprintf(stderr, "bgsim run: cannot write the summary: %s\n", strerror(errno));
-            rc = EX_IOERR;
-        }
+        rc = cli_finish_stdout(rc);
     }
     if (trace && fclose(trace) != 0 && rc == 0) {
         fprintf(stderr, "bgsim run: cannot write the trace '%s': %s\n", trace_path, strerror(errno));

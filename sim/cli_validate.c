@@ -18,7 +18,7 @@ int cli_validate(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
         fputs(usage_validate, stdout);
-        return 0;
+        return cli_finish_stdout(0);
     }
     int first = 1;
     if (first < argc && strcmp(argv[first], "--") == 0)
@@ -46,6 +46,6 @@ int cli_validate(int argc, char **argv)
         if (rc == EX_NOINPUT || (rc == EX_DATAERR && status == 0))
             status = rc;
     }
-    return status;
+    return cli_finish_stdout(status);
 }
 
