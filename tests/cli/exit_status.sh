@@ -106,6 +106,14 @@ if [ -w /dev/full ]; then
     STATUS=$?
     LAST="bgsim run default.yaml --format json >/dev/full"
     expect_status 74
+    for args in "validate $DEFAULT" "--help" "--version" "run --help"; do
+        # shellcheck disable=SC2086  # the words of $args are the arguments
+        "$BGSIM" $args >/dev/full 2>"$ERR"
+        STATUS=$?
+        LAST="bgsim $args >/dev/full"
+        expect_status 74
+        expect_grep "$ERR" stderr "cannot write"
+    done
 else
     printf 'note: /dev/full is not writable here; exit status 74 not checked\n'
 fi
