@@ -29,7 +29,7 @@
 #endif
 
 typedef struct task_def {
-    char *name;
+    char name[BGT_NAME_MAX + 1];
     const char *command;
     bgt_host *host;
 } task_def;
@@ -165,10 +165,14 @@ int main(int argc, char **argv)
                 fprintf(stderr, "bgt-host: too many tasks (at most %d)\n", MAX_TASKS);
                 return EX_USAGE;
             }
-            tasks[n_tasks].name = strndup(optarg, (size_t)(eq - optarg));
+            if ((size_t)(eq - optarg) > BGT_NAME_MAX) {
+                fprintf(stderr, "bgt-host: task name too long in '%s' (at most %d bytes)\n",
+                        optarg, BGT_NAME_MAX);
+                return EX_USAGE;
+            }
+            memcpy(tasks[n_tasks].name, optarg, (size_t)(eq - optarg));
+            tasks[n_tasks].name[eq - optarg] = '\0';
             tasks[n_tasks].command = eq + 1;
-            if (!tasks[n_tasks].name)
-                return EX_SOFTWARE;
             n_tasks++;
             break;
         }
@@ -327,7 +331,5 @@ out_fail:
 out_free:
     bgt_free(core);
     bgt_host_free(h);
-    for (i = 0; i < n_tasks; i++)
-        free(tasks[i].name);
     return status;
 }
