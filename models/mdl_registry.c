@@ -6,10 +6,12 @@
 #include "mdl_model.h"
 #include "mdl_network.h"
 #include "mdl_settings.h"
+#include "mdl_usage.h"
 
 const mdl_model *const mdl_models[] = {
     &mdl_network_model,
     &mdl_settings_model,
+    &mdl_usage_model,
     &mdl_kills_model,
     NULL,
 };
