@@ -511,7 +511,10 @@ static int kills_start(mdl_device *d, int index, const void *config)
     if (!k)
         return MDL_ENOMEM;
     k->d = d;
-    k->cfg = *(const mdl_kills_config *)config;
+    if (config)
+        k->cfg = *(const mdl_kills_config *)config;
+    else /* a runner without a scenario section: the platform's defaults */
+        kills_defaults(&k->cfg, d->platform);
     k->r_swipe = sim_rng_get(d->rngs, "kills.swipe");
     k->r_force = sim_rng_get(d->rngs, "kills.force_stop");
     k->r_lmk = sim_rng_get(d->rngs, "kills.low_memory");
