@@ -1,0 +1,1 @@
+../../BGTCore/BGTCore.m
