@@ -19,6 +19,7 @@ static const char usage_main[] =
     "commands:\n"
     "  validate FILE...   check scenario files; print each error with file:line:column\n"
     "  run FILE           simulate a scenario and print a summary per task\n"
+    "  check FILE...      run scenarios and verify their expectations (for CI)\n"
     "\n"
     "'bgsim <command> --help' describes a command. Scenario keys: scenarios/README.md.\n";
 
@@ -28,6 +29,7 @@ static const struct {
 } commands[] = {
     {"validate", cli_validate},
     {"run", cli_run},
+    {"check", cli_check},
 };
 
 int main(int argc, char **argv)

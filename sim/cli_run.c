@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@
 
 static const char usage_run[] =
     "usage: bgsim run FILE [--seed N] [--duration D] [--trace FILE.jsonl] [--format text|json]\n"
+    "                      [--fingerprint]\n"
     "\n"
     "Simulates the scenario and prints a summary per task: registrations, worker runs, task runs,\n"
     "successes, failures, runs per day, interval and delay quantiles, time deferred.\n"
@@ -23,6 +25,8 @@ static const char usage_run[] =
     "  --duration D      simulate D (e.g. 36h, 14d) instead of the scenario's duration\n"
     "  --trace FILE      write every event as JSON Lines (schema: scenarios/TRACE.md)\n"
     "  --format F        summary as 'text' (default) or 'json'\n"
+    "  --fingerprint     print only the fingerprint of the whole event sequence (16 hex digits),\n"
+    "                    the value 'expect: { fingerprint: ... }' pins\n"
     "\n"
     "The same file, seed and duration always give byte-identical output.\n"
     "Exit status: 0 ok, 64 usage, 65 invalid scenario, 66 cannot read it, 69 platform not modeled\n"
@@ -34,9 +38,11 @@ int cli_run(int argc, char **argv)
                                           {"duration", required_argument, NULL, 'd'},
                                           {"trace", required_argument, NULL, 't'},
                                           {"format", required_argument, NULL, 'f'},
+                                          {"fingerprint", no_argument, NULL, 'F'},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
     const char *seed_arg = NULL, *duration_arg = NULL, *trace_path = NULL, *format = "text";
+    bool fingerprint_only = false;
     int c;
     optind = 1;
     opterr = 0;
@@ -46,6 +52,7 @@ int cli_run(int argc, char **argv)
         case 'd': duration_arg = optarg; break;
         case 't': trace_path = optarg; break;
         case 'f': format = optarg; break;
+        case 'F': fingerprint_only = true; break;
         case 'h': fputs(usage_run, stdout); return cli_finish_stdout(0);
         default:
             fprintf(stderr, "bgsim run: %s '%s'\n%s", optopt ? "option needs a value:" : "unknown option",
@@ -108,7 +115,9 @@ int cli_run(int argc, char **argv)
         rc = EX_SOFTWARE;
     }
     if (rc == 0) {
-        if (strcmp(format, "json") == 0)
+        if (fingerprint_only)
+            printf("%016" PRIx64 "\n", outcome.fingerprint);
+        else if (strcmp(format, "json") == 0)
             run_summary_json(stdout, s, &opt, &outcome, &stats);
         else
             run_summary_text(stdout, s, &opt, &outcome, &stats);

@@ -316,8 +316,12 @@ static void parse_root(scn_cx *cx, const scn_node *root, scn_scenario *s)
     const scn_node *expect = NULL;
     if (scn_field_node(cx, root, "expect", SCN_OPTIONAL, &expect) == SCN_FIELD_OK) {
         size_t saved = scn_cx_push_key(cx, "expect");
-        if (expect->kind != SCN_MAP)
-            scn_cx_error(cx, expect, "expected a mapping of metrics to bounds, found %s", scn_cx_found(cx, expect));
+        const char *names[SCN_MAX_TASKS];
+        size_t n = 0;
+        for (size_t i = 0; i < s->task_count; i++)
+            if (s->tasks[i].name)
+                names[n++] = s->tasks[i].name;
+        scn_expect_parse(cx, expect, names, n, &s->expect);
         s->has_expect = true;
         scn_cx_pop(cx, saved);
     }
@@ -331,6 +335,7 @@ void scn_scenario_free(scn_scenario *s)
         free(s->tasks[i].name);
     free(s->tasks);
     scn_models_free(s);
+    scn_expect_free(&s->expect);
     free(s->policy_preset);
     free(s->name);
     free(s->file);

@@ -17,6 +17,7 @@
 
 #include "bgt.h"
 #include "mdl_model.h"
+#include "scn_expect.h"
 #include "scn_diag.h"
 #include "scn_dist.h"
 #include "sim_calendar.h"
@@ -60,6 +61,7 @@ typedef struct scn_scenario {
     scn_task *tasks;
     size_t task_count;
     bool has_expect;             /* expectations are checked by `bgsim check` */
+    scn_expect expect;
     /* Each environment model's config, indexed as mdl_models[] (mdl_model.h): defaults, then
      * the model's section when present. Owned by the scenario. */
     void *model_config[MDL_MAX_MODELS];

@@ -63,6 +63,7 @@ static scn_node *new_node(scn_node_kind kind, yaml_mark_t mark)
         n->kind = kind;
         n->line = (int)mark.line + 1;
         n->column = (int)mark.column + 1;
+        n->start = n->end = mark.index;
     }
     return n;
 }
@@ -121,6 +122,8 @@ static scn_node *build_scalar(builder *b, yaml_event_t *ev)
 {
     refuse_anchor_and_tag(b, ev, ev->data.scalar.anchor, ev->data.scalar.tag);
     scn_node *n = new_node(SCN_SCALAR, ev->start_mark);
+    if (n)
+        n->end = ev->end_mark.index;
     if (!n)
         return NULL;
     n->length = ev->data.scalar.length;

@@ -40,6 +40,7 @@ typedef struct scn_pair {
 struct scn_node {
     scn_node_kind kind;
     int line, column; /* 1-based position of the node's first character */
+    size_t start, end; /* byte offsets of the node's text in the file (a scalar: with its quotes) */
     /* SCN_SCALAR */
     char *text;
     size_t length;

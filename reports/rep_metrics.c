@@ -1,0 +1,136 @@
+/*
+ * rep_metrics.c - metric definitions and evaluation.
+ */
+#include "rep_metrics.h"
+
+#include <string.h>
+
+#define Q(scope_doc, name, kind_)                                                                  \
+    {name ".min", true, true, kind_, scope_doc " (minimum)"},                                      \
+    {name ".p10", true, true, kind_, scope_doc " (10th percentile)"},                              \
+    {name ".p50", true, true, kind_, scope_doc " (median)"},                                       \
+    {name ".p90", true, true, kind_, scope_doc " (90th percentile)"},                              \
+    {name ".p99", true, true, kind_, scope_doc " (99th percentile)"},                              \
+    {name ".max", true, true, kind_, scope_doc " (maximum)"},                                      \
+    {name ".mean", true, true, kind_, scope_doc " (mean)"}
+
+static const rep_metric_def defs[] = {
+    {"runs", true, true, REP_KIND_COUNT, "runs that executed tasks"},
+    {"runs_per_day", true, true, REP_KIND_RATE, "runs per simulated day"},
+    {"successes", true, false, REP_KIND_COUNT, "runs that reported Success"},
+    {"failures", true, false, REP_KIND_COUNT, "runs that reported Failed"},
+    {"registrations", true, false, REP_KIND_COUNT, "successful registrations"},
+    {"first_run", true, true, REP_KIND_DURATION, "time from the start to the first run"},
+    {"deferred", false, true, REP_KIND_COUNT, "worker fires the core deferred (foreground guard)"},
+    {"deferred_time", false, true, REP_KIND_DURATION, "sum over runs of the time from due to start"},
+    Q("time between consecutive run starts", "interval", REP_KIND_DURATION),
+    Q("time from the worker being due to the run", "delay", REP_KIND_DURATION),
+    {"duration.p50", true, false, REP_KIND_DURATION, "run duration (median)"},
+    {"duration.max", true, false, REP_KIND_DURATION, "run duration (maximum)"},
+};
+
+#define NDEFS (sizeof defs / sizeof defs[0])
+
+size_t rep_metric_count(void) { return NDEFS; }
+const rep_metric_def *rep_metric_at(size_t i) { return i < NDEFS ? &defs[i] : NULL; }
+
+const char *const *rep_metric_suffixes(void)
+{
+    static const char *names[NDEFS + 1];
+    for (size_t i = 0; i < NDEFS; i++)
+        names[i] = defs[i].suffix;
+    names[NDEFS] = NULL;
+    return names;
+}
+
+static const rep_metric_def *find_suffix(const char *suffix, bool task)
+{
+    for (size_t i = 0; i < NDEFS; i++)
+        if (strcmp(defs[i].suffix, suffix) == 0 && (task ? defs[i].task : defs[i].worker))
+            return &defs[i];
+    return NULL;
+}
+
+bool rep_metric_resolve(const char *name, const char *const *tasks, size_t task_count, rep_metric_ref *out,
+                        bool *scope_ok)
+{
+    *scope_ok = false;
+    size_t best = 0;
+    int best_task = -2;
+    if (strncmp(name, "worker.", 7) == 0) {
+        best = 6;
+        best_task = -1;
+    }
+    for (size_t i = 0; i < task_count; i++) {
+        size_t n = strlen(tasks[i]);
+        if (n > best && strncmp(name, tasks[i], n) == 0 && name[n] == '.') {
+            best = n;
+            best_task = (int)i;
+        }
+    }
+    if (best_task == -2)
+        return false;
+    *scope_ok = true;
+    const rep_metric_def *def = find_suffix(name + best + 1, best_task >= 0);
+    if (!def)
+        return false;
+    *out = (rep_metric_ref){.def = def, .task = best_task};
+    return true;
+}
+
+static bool quantile(const rep_quantiles *q, const char *which, double *out)
+{
+    if (q->n == 0)
+        return false;
+    if (strcmp(which, "min") == 0) *out = q->min;
+    else if (strcmp(which, "p10") == 0) *out = q->p10;
+    else if (strcmp(which, "p50") == 0) *out = q->p50;
+    else if (strcmp(which, "p90") == 0) *out = q->p90;
+    else if (strcmp(which, "p99") == 0) *out = q->p99;
+    else if (strcmp(which, "max") == 0) *out = q->max;
+    else *out = q->mean;
+    return true;
+}
+
+bool rep_metric_value(const rep_metric_ref *ref, const rep_stats *st, const rep_record *rec, double *out)
+{
+    const char *s = ref->def->suffix;
+    const rep_task_stats *t = ref->task >= 0 ? &st->tasks[ref->task] : NULL;
+    if (strcmp(s, "runs") == 0) {
+        *out = (double)(t ? t->runs : st->worker_runs);
+    } else if (strcmp(s, "runs_per_day") == 0) {
+        *out = t ? t->runs_per_day : st->worker_runs_per_day;
+    } else if (strcmp(s, "successes") == 0) {
+        *out = (double)t->successes;
+    } else if (strcmp(s, "failures") == 0) {
+        *out = (double)t->failures;
+    } else if (strcmp(s, "registrations") == 0) {
+        *out = (double)t->registrations;
+    } else if (strcmp(s, "deferred") == 0) {
+        *out = (double)st->worker_deferred;
+    } else if (strcmp(s, "deferred_time") == 0) {
+        *out = (double)st->deferred_ms;
+    } else if (strcmp(s, "first_run") == 0) {
+        if (t) {
+            if (rec->tasks[ref->task].run_count == 0)
+                return false;
+            *out = (double)rec->tasks[ref->task].runs[0].start;
+        } else {
+            size_t i = 0;
+            while (i < rec->worker_count && rec->worker_runs[i].kind != REP_WORKER_RAN)
+                i++;
+            if (i == rec->worker_count)
+                return false;
+            *out = (double)rec->worker_runs[i].start;
+        }
+    } else if (strncmp(s, "interval.", 9) == 0) {
+        return quantile(t ? &t->interval : &st->worker_interval, s + 9, out);
+    } else if (strncmp(s, "delay.", 6) == 0) {
+        return quantile(t ? &t->delay : &st->worker_delay, s + 6, out);
+    } else if (strncmp(s, "duration.", 9) == 0) {
+        return quantile(&t->duration, s + 9, out);
+    } else {
+        return false;
+    }
+    return true;
+}

@@ -1,0 +1,200 @@
+/*
+ * scn_expect.c - parsing expectations.
+ */
+#include "scn_expect.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scn_suggest.h"
+#include "scn_units.h"
+
+/* One bound under `key` of `map`, written in the metric's kind. */
+static scn_field bound(scn_cx *cx, const scn_node *map, const char *key, rep_metric_kind kind, double *out)
+{
+    scn_field f;
+    if (kind == REP_KIND_DURATION) {
+        sim_time ms = 0;
+        f = scn_field_duration(cx, map, key, SCN_OPTIONAL, &ms);
+        *out = (double)ms;
+    } else if (kind == REP_KIND_COUNT) {
+        int64_t n = 0;
+        f = scn_field_int64(cx, map, key, SCN_OPTIONAL, 0, INT64_MAX, &n);
+        *out = (double)n;
+    } else if (kind == REP_KIND_FRACTION) {
+        f = scn_field_probability(cx, map, key, SCN_OPTIONAL, out);
+    } else {
+        f = scn_field_double(cx, map, key, SCN_OPTIONAL, 0, 1e12, out);
+    }
+    return f;
+}
+
+/* min / max / equals of `map` into x; false (reported) when the combination is not sensible. */
+static bool bounds(scn_cx *cx, const scn_node *map, rep_metric_kind kind, bool allow_equals, scn_expectation *x)
+{
+    x->has_min = bound(cx, map, "min", kind, &x->min) == SCN_FIELD_OK;
+    x->has_max = bound(cx, map, "max", kind, &x->max) == SCN_FIELD_OK;
+    if (allow_equals)
+        x->has_equals = bound(cx, map, "equals", kind, &x->equals) == SCN_FIELD_OK;
+    bool any = scn_map_get(map, "min") || scn_map_get(map, "max") || (allow_equals && scn_map_get(map, "equals"));
+    if (!any) {
+        scn_cx_error(cx, map, allow_equals ? "expected at least one of 'min', 'max' or 'equals'"
+                                           : "expected at least one of 'min' or 'max'");
+        return false;
+    }
+    if (x->has_equals && (scn_map_get(map, "min") || scn_map_get(map, "max"))) {
+        scn_cx_error(cx, map, "'equals' cannot be combined with 'min' or 'max'");
+        return false;
+    }
+    if (x->has_min && x->has_max && x->min > x->max) {
+        scn_cx_error(cx, scn_map_get(map, "max"), "expected a maximum >= the minimum, found %s",
+                     scn_cx_quote(cx, scn_map_get(map, "max")->text));
+        return false;
+    }
+    return true;
+}
+
+static void parse_fingerprint(scn_cx *cx, const scn_node *v, scn_expect *out)
+{
+    size_t saved = scn_cx_push_key(cx, "fingerprint");
+    out->fp_start = v->start;
+    out->fp_end = v->end;
+    out->fp_line = v->line;
+    out->fp_column = v->column;
+    const char *t = v->kind == SCN_SCALAR ? v->text : "";
+    size_t n = strlen(t);
+    bool hex = v->kind == SCN_SCALAR && n == 16;
+    for (size_t i = 0; hex && i < n; i++)
+        hex = (t[i] >= '0' && t[i] <= '9') || (t[i] >= 'a' && t[i] <= 'f');
+    if (!hex)
+        scn_cx_error(cx, v, "expected 16 lower-case hex digits as printed by 'bgsim run --fingerprint', found %s",
+                     v->kind == SCN_SCALAR ? scn_cx_quote(cx, t) : scn_node_kind_name(v));
+    else {
+        out->has_fingerprint = true;
+        out->fingerprint = strtoull(t, NULL, 16);
+    }
+    scn_cx_pop(cx, saved);
+}
+
+static void parse_one(scn_cx *cx, const scn_pair *p, const char *const *tasks, size_t task_count, scn_expectation *x)
+{
+    static const char *const plain_keys[] = {"min", "max", "equals", NULL};
+    static const char *const stat_keys[] = {"seeds", "confidence", "mean", NULL};
+    static const char *const mean_keys[] = {"min", "max", NULL};
+    const char *name = p->key->text;
+    x->line = p->key->line;
+    x->column = p->key->column;
+    bool scope_ok = false;
+    if (!rep_metric_resolve(name, tasks, task_count, &x->ref, &scope_ok)) {
+        const char *dot = NULL;
+        if (scope_ok) { /* a known scope: suggest among the metric names */
+            for (const char *c = name; *c; c++)
+                if (*c == '.' && !dot)
+                    dot = c;
+        }
+        const char *const *suffixes = rep_metric_suffixes();
+        size_t n = 0;
+        while (suffixes[n])
+            n++;
+        const char *guess = dot ? scn_did_you_mean(dot + 1, suffixes, n) : NULL;
+        if (guess)
+            scn_cx_error(cx, p->key, "unknown metric %s (did you mean '%.*s.%s'?)", scn_cx_quote(cx, name),
+                         (int)(dot - name), name, guess);
+        else
+            scn_cx_error(cx, p->key, scope_ok ? "unknown metric %s (scenarios/METRICS.md lists them)"
+                                              : "unknown metric %s (expected 'worker.' or a task name, then a metric)",
+                         scn_cx_quote(cx, name));
+        return;
+    }
+    size_t saved = scn_cx_push_key(cx, name);
+    const scn_node *v = p->value;
+    bool statistical = v->kind == SCN_MAP && scn_map_get(v, "seeds");
+    if (statistical) {
+        if (scn_check_map(cx, v, stat_keys)) {
+            int64_t seeds = 0;
+            if (scn_field_int64(cx, v, "seeds", SCN_REQUIRED, 2, SCN_EXPECT_MAX_SEEDS, &seeds) == SCN_FIELD_OK)
+                x->seeds = (int)seeds;
+            double conf = 95;
+            if (scn_field_percent(cx, v, "confidence", SCN_OPTIONAL, &conf) == SCN_FIELD_OK && (conf <= 0 || conf >= 100)) {
+                scn_cx_error(cx, scn_map_get(v, "confidence"), "expected a confidence above 0%% and below 100%%, found %s",
+                             scn_cx_quote(cx, scn_map_get(v, "confidence")->text));
+            }
+            x->confidence = conf / 100.0;
+            const scn_node *mean = NULL;
+            if (scn_field_node(cx, v, "mean", SCN_REQUIRED, &mean) == SCN_FIELD_OK) {
+                size_t s2 = scn_cx_push_key(cx, "mean");
+                if (scn_check_map(cx, mean, mean_keys))
+                    bounds(cx, mean, x->ref.def->kind, false, x);
+                scn_cx_pop(cx, s2);
+            }
+        }
+    } else if (scn_check_map(cx, v, plain_keys)) {
+        bounds(cx, v, x->ref.def->kind, true, x);
+    }
+    scn_cx_pop(cx, saved);
+    size_t n = strlen(name) + 1;
+    if ((x->metric = malloc(n)))
+        memcpy(x->metric, name, n);
+}
+
+void scn_expect_parse(scn_cx *cx, const scn_node *node, const char *const *tasks, size_t task_count,
+                      scn_expect *out)
+{
+    memset(out, 0, sizeof *out);
+    if (node->kind != SCN_MAP) {
+        scn_cx_error(cx, node, "expected a mapping of metrics to bounds, found %s", scn_cx_found(cx, node));
+        return;
+    }
+    out->items = calloc(node->count ? node->count : 1, sizeof *out->items);
+    if (!out->items) {
+        scn_cx_error(cx, node, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < node->count; i++) {
+        const scn_pair *p = &node->pairs[i];
+        if (p->key->kind != SCN_SCALAR)
+            continue;
+        if (strcmp(p->key->text, "fingerprint") == 0)
+            parse_fingerprint(cx, p->value, out);
+        else
+            parse_one(cx, p, tasks, task_count, &out->items[out->count++]);
+    }
+}
+
+void scn_expect_free(scn_expect *e)
+{
+    for (size_t i = 0; i < e->count; i++)
+        free(e->items[i].metric);
+    free(e->items);
+    memset(e, 0, sizeof *e);
+}
+
+int scn_expect_value_text(rep_metric_kind kind, double v, char *buf, size_t size)
+{
+    switch (kind) {
+    case REP_KIND_COUNT: return snprintf(buf, size, "%.0f", v);
+    case REP_KIND_DURATION: return scn_format_duration((sim_time)llround(v), buf, size);
+    case REP_KIND_FRACTION: return snprintf(buf, size, "%.4f", v);
+    default: return snprintf(buf, size, "%.4g", v);
+    }
+}
+
+int scn_expect_bound_text(const scn_expectation *x, char *buf, size_t size)
+{
+    char a[48], b[48];
+    rep_metric_kind k = x->ref.def->kind;
+    if (x->has_equals) {
+        scn_expect_value_text(k, x->equals, a, sizeof a);
+        return snprintf(buf, size, "equals %s", a);
+    }
+    scn_expect_value_text(k, x->min, a, sizeof a);
+    scn_expect_value_text(k, x->max, b, sizeof b);
+    const char *lo = x->has_min ? a : "-inf", *hi = x->has_max ? b : "+inf";
+    if (x->seeds > 0)
+        return snprintf(buf, size, "mean in [%s, %s] at %g%% over %d seeds", lo, hi, x->confidence * 100, x->seeds);
+    if (x->has_min && x->has_max)
+        return snprintf(buf, size, "min %s, max %s", a, b);
+    return x->has_min ? snprintf(buf, size, "min %s", a) : snprintf(buf, size, "max %s", b);
+}
