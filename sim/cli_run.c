@@ -118,7 +118,7 @@ int cli_run(int argc, char **argv)
         if (fingerprint_only)
             printf("%016" PRIx64 "\n", outcome.fingerprint);
         else if (strcmp(format, "json") == 0)
-            run_summary_json(stdout, s, &opt, &outcome, &stats);
+            run_summary_json(stdout, s, &opt, &outcome, &stats, &record);
         else
             run_summary_text(stdout, s, &opt, &outcome, &stats);
         rc = cli_finish_stdout(rc);

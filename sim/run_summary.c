@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <math.h>
 
+#include "rep_metrics.h"
 #include "scn_units.h"
 
 /* A duration in ms for people: whole units when exact ("15m", "1h30m"), else seconds with one
@@ -86,8 +87,34 @@ static void json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* Every metric of the catalogue for the worker and each task, in catalogue order. */
+static void json_metrics(FILE *out, const scn_scenario *s, const rep_stats *st, const rep_record *rec)
+{
+    bool first = true;
+    fputs(",\"metrics\":{", out);
+    for (int scope = -1; scope < (int)s->task_count; scope++) {
+        for (size_t i = 0; i < rep_metric_count(); i++) {
+            const rep_metric_def *def = rep_metric_at(i);
+            rep_metric_ref ref = {.def = def, .task = scope};
+            double v;
+            if ((scope < 0 ? !def->worker : !def->task) || !rep_metric_value(&ref, st, rec, &v))
+                continue;
+            char key[BGT_NAME_MAX + 64];
+            snprintf(key, sizeof key, "%s.%s", scope < 0 ? "worker" : s->tasks[scope].name, def->suffix);
+            fputs(first ? "" : ",", out);
+            first = false;
+            json_string(out, key);
+            if (def->kind == REP_KIND_COUNT || def->kind == REP_KIND_DURATION)
+                fprintf(out, ":%" PRId64, (int64_t)llround(v));
+            else
+                fprintf(out, ":%.6g", v);
+        }
+    }
+    fputc('}', out);
+}
+
 void run_summary_json(FILE *out, const scn_scenario *s, const run_options *opt, const run_outcome *o,
-                      const rep_stats *st)
+                      const rep_stats *st, const rep_record *rec)
 {
     fputs("{\"scenario\":", out);
     json_string(out, s->name);
@@ -117,5 +144,7 @@ void run_summary_json(FILE *out, const scn_scenario *s, const run_options *opt, 
         json_quantiles(out, "duration_ms", &t->duration);
         fputc('}', out);
     }
-    fputs("]}\n", out);
+    fputc(']', out);
+    json_metrics(out, s, st, rec);
+    fputs("}\n", out);
 }

@@ -15,7 +15,9 @@
 
 void run_summary_text(FILE *out, const scn_scenario *s, const run_options *opt, const run_outcome *o,
                       const rep_stats *st);
+/* JSON also carries "metrics": every catalogue metric (reports/rep_metrics.h) with a value in
+ * this run, by its name, so a CI job can read the same numbers `expect:` bounds. */
 void run_summary_json(FILE *out, const scn_scenario *s, const run_options *opt, const run_outcome *o,
-                      const rep_stats *st);
+                      const rep_stats *st, const rep_record *rec);
 
 #endif
