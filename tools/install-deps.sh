@@ -2,12 +2,22 @@
 # Installs exactly the Debian packages bgsim needs to build, test and plot, and only those missing.
 # A no-op (no apt-get call at all) when everything is already present. Debian 12, run as root.
 #
-#   tools/install-deps.sh           build + test + plot dependencies
+#   tools/install-deps.sh           everything: build, the whole test suite, plots
+#   tools/install-deps.sh --sim     only what building and running the simulator needs (no tests,
+#                                   no device-glue checks): for CI jobs of apps that use bgsim
 #   tools/install-deps.sh --check   print what is missing, exit 1 if anything is; installs nothing
 set -eu
 
-# build tools, build system, the three libraries, and gnuplot (an external program for plots).
-PACKAGES="build-essential cmake pkg-config libgsl-dev libyaml-dev libcriterion-dev gnuplot-nox default-jdk-headless clang libgnustep-base-dev"
+# Build tools, build system, GSL and libyaml, and gnuplot (an external program for plots).
+SIM_PACKAGES="build-essential cmake pkg-config libgsl-dev libyaml-dev gnuplot-nox"
+# The test suite: Criterion; the device glue's CI checks: a JDK (jni.h, javac), clang and
+# GNUstep's Foundation headers (Objective-C syntax check of the iOS glue).
+TEST_PACKAGES="libcriterion-dev default-jdk-headless clang libgnustep-base-dev"
+PACKAGES="$SIM_PACKAGES $TEST_PACKAGES"
+if [ "${1:-}" = "--sim" ]; then
+  PACKAGES=$SIM_PACKAGES
+  shift
+fi
 
 missing=""
 for p in $PACKAGES; do
