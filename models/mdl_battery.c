@@ -513,8 +513,8 @@ int mdl_battery_watch(mdl_device *d, int permille)
     battery *b = find(d);
     if (!b)
         return MDL_ENOMEM;
-    /* Re-anchor first so the new threshold's side is judged on the level now. */
-    reanchor(b);
+    /* The new threshold's side is judged on the level now; no re-anchor, so the segment stays
+     * exact. */
     int rc = add_threshold(b, permille, ROLE_WATCH);
     schedule_crossing(b);
     return rc;

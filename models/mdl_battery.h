@@ -19,7 +19,10 @@
  *
  * Every state change that alters the slope (screen, doze, worker, network signals; plug, unplug)
  * re-anchors the segment at (now, level(now)) and recomputes the next crossing; a change that
- * leaves the slope as it is (any drain signal while charging) does nothing.
+ * leaves the slope as it is (any drain signal while charging) does nothing. Draining levels are
+ * whole LU at every ms; a charge past the taper point is exact as one function of time from the
+ * plug, and an unplug there starts the next segment at the level floored to a whole LU
+ * (1/3.6e9 %).
  *
  * THRESHOLDS are levels in permille. Each remembers its side: "above" while level >= threshold.
  * A crossing is an event at the first ms at which the side changes: downward at the first ms the
