@@ -192,6 +192,20 @@ static void xml_text(FILE *out, const char *s)
     }
 }
 
+/* libyaml counts positions in characters, not bytes: the byte offset of character `index` of a
+ * UTF-8 text (continuation bytes 10xxxxxx do not start a character). */
+static size_t byte_offset(const char *data, size_t len, size_t index)
+{
+    size_t b = 0;
+    for (size_t chars = 0; b < len; b++) {
+        if (((unsigned char)data[b] & 0xC0) == 0x80)
+            continue;
+        if (chars++ == index)
+            return b;
+    }
+    return len;
+}
+
 /* Rewrites the fingerprint's value in place: only the bytes of that scalar change. */
 static int update_fingerprint(const check_file *f)
 {
@@ -220,12 +234,13 @@ static int update_fingerprint(const check_file *f)
     int rc = EX_CANTCREAT;
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", f->path);
-    FILE *out = e->fp_end <= len ? fopen(tmp, "wb") : NULL;
+    size_t start = byte_offset(data, len, e->fp_start), end = byte_offset(data, len, e->fp_end);
+    FILE *out = start < end && end <= len ? fopen(tmp, "wb") : NULL;
     if (out) {
         char fp[24];
         snprintf(fp, sizeof fp, "\"%016" PRIx64 "\"", f->runs[0].fingerprint);
-        bool ok = fwrite(data, 1, e->fp_start, out) == e->fp_start && fputs(fp, out) >= 0 &&
-                  fwrite(data + e->fp_end, 1, len - e->fp_end, out) == len - e->fp_end;
+        bool ok = fwrite(data, 1, start, out) == start && fputs(fp, out) >= 0 &&
+                  fwrite(data + end, 1, len - end, out) == len - end;
         ok = fclose(out) == 0 && ok;
         rc = ok && rename(tmp, f->path) == 0 ? 0 : EX_IOERR;
         if (rc)
@@ -359,6 +374,7 @@ int cli_check(int argc, char **argv)
                 if (u == 0) {
                     fprintf(stderr, "bgsim check: %s: fingerprint updated %016" PRIx64 " -> %016" PRIx64 "\n", cf->path,
                             want, got);
+                    snprintf(res[r].bound, sizeof res[r].bound, "updated, was %016" PRIx64, want);
                     res[r].pass = true;
                 } else {
                     fprintf(stderr, "bgsim check: %s: cannot update the fingerprint (status %d)\n", cf->path, u);

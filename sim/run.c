@@ -116,12 +116,17 @@ static int task_body(void *user, const bgt_task_call *call, int64_t *duration_ms
     /* One failure draw per run, even at probability 0, so changing the probability of one task
      * keeps every other draw of the run where it was. */
     bool failed = gsl_rng_uniform(t->failure_rng) < st->failure_probability;
-    int result = failed ? BGT_RESULT_FAILED : BGT_RESULT_SUCCESS;
+    /* A task that needs the network fails without it (the OS models normally hold the worker back
+     * until the network constraint holds; the ideal platform does not, so this is where it shows). */
+    bool offline = st->network == SCN_NETWORK_REQUIRED && r->device.net == MDL_NET_NONE;
+    int result = failed || offline ? BGT_RESULT_FAILED : BGT_RESULT_SUCCESS;
     *duration_ms = took;
     sim_trace_begin(&r->trace, call->now_ms, "task.run");
     sim_trace_str(&r->trace, "task", st->name);
-    sim_trace_str(&r->trace, "result", failed ? "failed" : "success");
+    sim_trace_str(&r->trace, "result", result == BGT_RESULT_FAILED ? "failed" : "success");
     sim_trace_int(&r->trace, "duration_ms", took);
+    if (offline)
+        sim_trace_str(&r->trace, "cause", "offline");
     sim_trace_end(&r->trace);
     rep_task_run run = {.start = call->now_ms, .duration = took, .delay = call->now_ms - r->due, .result = result};
     if (rep_record_task_run(r->record, t->index, &run) != 0)

@@ -40,7 +40,7 @@ typedef struct scn_expect {
     size_t count;
     bool has_fingerprint;
     uint64_t fingerprint;
-    size_t fp_start, fp_end; /* byte span of the fingerprint's value in the file */
+    size_t fp_start, fp_end; /* span of the fingerprint's value, in characters (libyaml marks) */
     int fp_line, fp_column;
 } scn_expect;
 

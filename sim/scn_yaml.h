@@ -40,7 +40,8 @@ typedef struct scn_pair {
 struct scn_node {
     scn_node_kind kind;
     int line, column; /* 1-based position of the node's first character */
-    size_t start, end; /* byte offsets of the node's text in the file (a scalar: with its quotes) */
+    size_t start, end; /* libyaml's character (not byte) offsets of the node's text in the file
+                        * (a scalar: with its quotes) */
     /* SCN_SCALAR */
     char *text;
     size_t length;
