@@ -3,6 +3,7 @@
  */
 #include "rep_metrics.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define Q(scope_doc, name, kind_)                                                                  \
@@ -27,7 +28,14 @@ static const rep_metric_def defs[] = {
     Q("time from the worker being due to the run", "delay", REP_KIND_DURATION),
     {"duration.p50", true, false, REP_KIND_DURATION, "run duration (median)"},
     {"duration.max", true, false, REP_KIND_DURATION, "run duration (maximum)"},
+    {"held", false, true, REP_KIND_DURATION, "time the OS held a due worker back, all reasons"},
 };
+
+/* The per-reason family: "<prefix>.<reason name>". */
+static const rep_metric_def held_reason = {"held.<reason>", false, true, REP_KIND_DURATION,
+                                           "time the OS held a due worker back for this reason"};
+static const rep_metric_def held_share = {"held_share.<reason>", false, true, REP_KIND_FRACTION,
+                                          "this reason's share of all held time"};
 
 #define NDEFS (sizeof defs / sizeof defs[0])
 
@@ -36,10 +44,18 @@ const rep_metric_def *rep_metric_at(size_t i) { return i < NDEFS ? &defs[i] : NU
 
 const char *const *rep_metric_suffixes(void)
 {
-    static const char *names[NDEFS + 1];
+    static char family[2 * SIM_REASON_COUNT][48];
+    static const char *names[NDEFS + 2 * SIM_REASON_COUNT + 1];
+    size_t n = 0;
     for (size_t i = 0; i < NDEFS; i++)
-        names[i] = defs[i].suffix;
-    names[NDEFS] = NULL;
+        names[n++] = defs[i].suffix;
+    for (int r = 1; r < SIM_REASON_COUNT; r++) {
+        snprintf(family[2 * r], sizeof family[0], "held.%s", sim_reason_name((sim_reason)r));
+        snprintf(family[2 * r + 1], sizeof family[0], "held_share.%s", sim_reason_name((sim_reason)r));
+        names[n++] = family[2 * r];
+        names[n++] = family[2 * r + 1];
+    }
+    names[n] = NULL;
     return names;
 }
 
@@ -71,10 +87,21 @@ bool rep_metric_resolve(const char *name, const char *const *tasks, size_t task_
     if (best_task == -2)
         return false;
     *scope_ok = true;
-    const rep_metric_def *def = find_suffix(name + best + 1, best_task >= 0);
+    const char *suffix = name + best + 1;
+    const rep_metric_def *def = find_suffix(suffix, best_task >= 0);
+    sim_reason reason = SIM_REASON_NONE;
+    if (!def && best_task < 0) {
+        const char *dot = strchr(suffix, '.');
+        int r = dot ? sim_reason_parse(dot + 1) : -1;
+        if (r > SIM_REASON_NONE && (size_t)(dot - suffix) == 4 && strncmp(suffix, "held", 4) == 0)
+            def = &held_reason;
+        else if (r > SIM_REASON_NONE && (size_t)(dot - suffix) == 10 && strncmp(suffix, "held_share", 10) == 0)
+            def = &held_share;
+        reason = (sim_reason)(r > 0 ? r : 0);
+    }
     if (!def)
         return false;
-    *out = (rep_metric_ref){.def = def, .task = best_task};
+    *out = (rep_metric_ref){.def = def, .task = best_task, .reason = reason};
     return true;
 }
 
@@ -123,6 +150,14 @@ bool rep_metric_value(const rep_metric_ref *ref, const rep_stats *st, const rep_
                 return false;
             *out = (double)rec->worker_runs[i].start;
         }
+    } else if (ref->def == &held_reason) {
+        *out = (double)st->held_ms[ref->reason];
+    } else if (ref->def == &held_share) {
+        if (st->held_total_ms == 0)
+            return false;
+        *out = (double)st->held_ms[ref->reason] / (double)st->held_total_ms;
+    } else if (strcmp(s, "held") == 0) {
+        *out = (double)st->held_total_ms;
     } else if (strncmp(s, "interval.", 9) == 0) {
         return quantile(t ? &t->interval : &st->worker_interval, s + 9, out);
     } else if (strncmp(s, "delay.", 6) == 0) {

@@ -6,7 +6,9 @@
  *
  *     <scope>.<metric>          scope: `worker`, or a task's name
  *
- * for example `sync.runs_per_day`, `sync.interval.p90`, `worker.deferred`. Task names may contain
+ * for example `sync.runs_per_day`, `sync.interval.p90`, `worker.deferred`, and per deferral reason
+ * (sim_reason.h) `worker.held.<reason>` (time) and `worker.held_share.<reason>` (its share of all
+ * held time). Task names may contain
  * dots: the scope is the longest task name (or `worker`) that prefixes the name followed by '.'.
  *
  * Every metric has a kind that says how its bounds are written and how it is printed: counts are
@@ -45,6 +47,7 @@ const rep_metric_def *rep_metric_at(size_t i);
 typedef struct rep_metric_ref {
     const rep_metric_def *def;
     int task;
+    sim_reason reason; /* for the per-reason family (held.<reason>, held_share.<reason>) */
 } rep_metric_ref;
 
 /* Resolves `name` given the scenario's task names. Returns false when no scope or no metric

@@ -25,6 +25,7 @@ void rep_record_free(rep_record *r)
         free(r->tasks[i].runs);
     free(r->tasks);
     free(r->worker_runs);
+    free(r->deferrals);
     memset(r, 0, sizeof *r);
 }
 
@@ -52,4 +53,9 @@ int rep_record_task_run(rep_record *r, size_t task, const rep_task_run *run)
 int rep_record_worker_run(rep_record *r, const rep_worker_run *run)
 {
     return append((void **)&r->worker_runs, &r->worker_count, &r->worker_cap, run, sizeof *run);
+}
+
+int rep_record_deferral(rep_record *r, const rep_deferral *d)
+{
+    return append((void **)&r->deferrals, &r->deferral_count, &r->deferral_cap, d, sizeof *d);
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "sim_engine.h"
+#include "sim_reason.h"
 
 /* One run of one task inside a worker run. */
 typedef struct rep_task_run {
@@ -42,8 +43,16 @@ typedef struct rep_worker_run {
     rep_worker_kind kind;
 } rep_worker_run;
 
+/* A span during which the OS held back a due worker, and why (sim_reason.h). */
+typedef struct rep_deferral {
+    sim_time start, end;
+    sim_reason reason;
+} rep_deferral;
+
 typedef struct rep_record {
     sim_time duration;
+    rep_deferral *deferrals;
+    size_t deferral_count, deferral_cap;
     rep_task *tasks;
     size_t task_count;
     rep_worker_run *worker_runs;
@@ -55,5 +64,6 @@ int rep_record_init(rep_record *r, sim_time duration, const char *const *names, 
 void rep_record_free(rep_record *r);
 int rep_record_task_run(rep_record *r, size_t task, const rep_task_run *run);
 int rep_record_worker_run(rep_record *r, const rep_worker_run *run);
+int rep_record_deferral(rep_record *r, const rep_deferral *d);
 
 #endif

@@ -82,6 +82,13 @@ int rep_stats_compute(const rep_record *r, rep_stats *s)
         }
     }
     s->worker_runs = ran;
+    for (size_t i = 0; i < r->deferral_count; i++) {
+        const rep_deferral *d = &r->deferrals[i];
+        if (d->reason > SIM_REASON_NONE && d->reason < SIM_REASON_COUNT) {
+            s->held_ms[d->reason] += d->end - d->start;
+            s->held_total_ms += d->end - d->start;
+        }
+    }
     s->worker_runs_per_day = (double)ran / days_of(r->duration);
     rep_quantiles_of(scratch, ran ? ran - 1 : 0, &s->worker_interval);
     ran = 0;

@@ -29,6 +29,8 @@ typedef struct rep_stats {
     size_t worker_deferred;   /* fires the core deferred (foreground guard) */
     size_t worker_no_tasks;   /* fires with nothing registered */
     sim_time deferred_ms;     /* sum over worker runs of (start - due) */
+    sim_time held_ms[SIM_REASON_COUNT]; /* time the OS held a due worker back, by reason */
+    sim_time held_total_ms;
     double worker_runs_per_day;
     rep_quantiles worker_interval;
     rep_quantiles worker_delay;

@@ -11,7 +11,7 @@
 #include "mdl_device.h"
 #include "mdl_model.h"
 #include "sim_rng.h"
-#include "simos_ideal.h"
+#include "simos.h"
 
 #define EX_UNAVAILABLE 69
 #define EX_SOFTWARE 70
@@ -31,7 +31,10 @@ struct runner {
     sim_engine *engine;
     sim_trace trace;
     sim_rng_set *rngs;
-    simos_ideal *os;
+    const simos_ops *os_ops;
+    void *os;
+    sim_reason held;        /* why the OS holds the due worker back now (NONE: it does not) */
+    sim_time held_since;
     bgt *core;
     rep_record *record;
     run_task *tasks;
@@ -59,12 +62,22 @@ static void fail(runner *r, const char *what, int rc)
 /* ---- the backend the core sees ---- */
 
 static int64_t be_now(void *ctx) { return sim_now(((runner *)ctx)->engine); }
-static int be_schedule(void *ctx, const bgt_schedule_req *req) { return simos_ideal_schedule(((runner *)ctx)->os, req); }
-static int be_cancel(void *ctx) { return simos_ideal_cancel(((runner *)ctx)->os); }
+static int be_schedule(void *ctx, const bgt_schedule_req *req)
+{
+    runner *r = ctx;
+    return r->os_ops->schedule(r->os, req);
+}
+
+static int be_cancel(void *ctx)
+{
+    runner *r = ctx;
+    return r->os_ops->cancel(r->os);
+}
 
 static int be_query(void *ctx, bgt_worker_state *out)
 {
-    *out = simos_ideal_state(((runner *)ctx)->os);
+    runner *r = ctx;
+    *out = r->os_ops->state(r->os);
     return BGT_OK;
 }
 
@@ -217,7 +230,7 @@ static void user_close(runner *r)
 }
 
 /* The process dies. A worker run in progress dies with it: its end never comes, and the OS
- * model decides what happens to the work (simos_ideal re-runs it). */
+ * model decides what happens to the work (the ideal OS re-runs it). */
 static void process_death(runner *r, const char *cause)
 {
     if (!r->alive)
@@ -231,7 +244,7 @@ static void process_death(runner *r, const char *cause)
     r->alive = false;
     if (sim_cancel(r->engine, r->worker_end) == SIM_OK) {
         set_worker_running(r, false);
-        simos_ideal_aborted(r->os);
+        r->os_ops->aborted(r->os);
     }
     r->worker_end = SIM_HANDLE_NONE;
 }
@@ -287,10 +300,12 @@ static const char *kind_name(bgt_run_kind k)
     return k == BGT_RUN_RAN ? "ran" : k == BGT_RUN_NO_TASKS ? "no_tasks" : "deferred_foreground";
 }
 
-static void worker_finish(runner *r, const bgt_worker_report *rep)
+static void worker_finish(runner *r, const bgt_worker_report *rep, bool expired)
 {
     sim_trace_begin(&r->trace, sim_now(r->engine), "worker.end");
     sim_trace_str(&r->trace, "kind", kind_name(rep->kind));
+    if (expired)
+        sim_trace_bool(&r->trace, "expired", true);
     sim_trace_int(&r->trace, "busy_ms", rep->busy_ms);
     sim_trace_bool(&r->trace, "rescheduled", rep->rescheduled);
     if (rep->rescheduled)
@@ -305,7 +320,7 @@ static void worker_finish(runner *r, const bgt_worker_report *rep)
         r->have_due = false;
         set_worker_running(r, false);
     }
-    simos_ideal_finished(r->os);
+    r->os_ops->finished(r->os, expired);
 }
 
 static void on_worker_end(sim_engine *e, void *ctx, uint64_t arg)
@@ -318,7 +333,7 @@ static void on_worker_end(sim_engine *e, void *ctx, uint64_t arg)
     if (rc != BGT_OK)
         return fail(r, "worker end", rc);
     rep.kind = BGT_RUN_RAN;
-    worker_finish(r, &rep);
+    worker_finish(r, &rep, false);
 }
 
 static void on_fire(void *ctx, sim_time due)
@@ -342,12 +357,51 @@ static void on_fire(void *ctx, sim_time due)
     if (rep.kind != BGT_RUN_RAN) {
         if ((rc = bgt_worker_end(r->core, BGT_END_COMPLETED, &rep)) != BGT_OK)
             return fail(r, "worker end", rc);
-        worker_finish(r, &rep);
+        worker_finish(r, &rep, false);
         return;
     }
     set_worker_running(r, true);
     if (sim_schedule_in(r->engine, rep.busy_ms, SIM_PHASE_APP, on_worker_end, r, 0, &r->worker_end) == SIM_EINVAL)
         fail(r, "schedule worker end", BGT_E_INVAL);
+}
+
+/* The OS stops the run in progress (runtime limit, lost constraint, user activity): the core ends
+ * it as expired, which is when expo's iOS handler reschedules (reschedule_on_expiry). */
+static void on_os_stop(void *ctx, simos_stop why)
+{
+    static const char *const names[] = {"?", "timeout", "constraint", "user"};
+    runner *r = ctx;
+    if (sim_cancel(r->engine, r->worker_end) != SIM_OK)
+        return; /* no run in progress */
+    r->worker_end = SIM_HANDLE_NONE;
+    sim_trace_begin(&r->trace, sim_now(r->engine), "os.stop_worker");
+    sim_trace_str(&r->trace, "reason", names[why >= 1 && why <= 3 ? why : 0]);
+    sim_trace_end(&r->trace);
+    bgt_worker_report rep;
+    int rc = bgt_worker_end(r->core, BGT_END_EXPIRED, &rep);
+    if (rc != BGT_OK)
+        return fail(r, "worker end (expired)", rc);
+    rep.kind = BGT_RUN_RAN;
+    worker_finish(r, &rep, true);
+}
+
+/* The OS holds the due worker back for `reason` from now on (NONE: no longer). */
+static void on_os_deferral(void *ctx, sim_reason reason)
+{
+    runner *r = ctx;
+    if (reason == r->held)
+        return;
+    sim_time now = sim_now(r->engine);
+    if (r->held != SIM_REASON_NONE && now > r->held_since) {
+        rep_deferral d = {.start = r->held_since, .end = now, .reason = r->held};
+        if (rep_record_deferral(r->record, &d) != 0)
+            r->internal_error = true;
+    }
+    r->held = reason;
+    r->held_since = now;
+    sim_trace_begin(&r->trace, now, "os.defer");
+    sim_trace_str(&r->trace, "reason", sim_reason_name(reason));
+    sim_trace_end(&r->trace);
 }
 
 /* ---- set-up ---- */
@@ -361,10 +415,10 @@ static int setup(runner *r, const scn_scenario *s, const run_options *opt)
 {
     r->engine = sim_engine_new(0);
     r->rngs = sim_rng_set_new(opt->seed, 0);
-    r->os = simos_ideal_new(r->engine, &r->trace, on_fire, r);
+
     r->tasks = calloc(s->task_count, sizeof *r->tasks);
     r->register_pending = calloc(s->task_count, sizeof *r->register_pending);
-    if (!r->engine || !r->rngs || !r->os || !r->tasks || !r->register_pending)
+    if (!r->engine || !r->rngs || !r->tasks || !r->register_pending)
         return -1;
     for (size_t i = 0; i < s->task_count; i++) {
         char name[BGT_NAME_MAX + 32];
@@ -386,6 +440,12 @@ static int setup(runner *r, const scn_scenario *s, const run_options *opt)
                     s->os_version);
     if (mdl_subscribe(&r->device, on_signal, r) != MDL_OK)
         return -1;
+    /* The OS model listens after the runner (a process exists before it reacts to a launch) and
+     * before the environment models start. */
+    const simos_hooks hooks = {.ctx = r, .fire = on_fire, .stop = on_os_stop, .deferral = on_os_deferral};
+    r->os_ops = simos_for_platform((int)s->platform)->ops;
+    if (!(r->os = r->os_ops->create(&r->device, &hooks, s->os_config)))
+        return -1;
     for (size_t i = 0; i < mdl_model_count(); i++, r->models_started++)
         if (mdl_models[i]->start(&r->device, (int)i, s->model_config[i]) != MDL_OK)
             return -1;
@@ -404,7 +464,7 @@ static int setup(runner *r, const scn_scenario *s, const run_options *opt)
 
 int run_scenario(const scn_scenario *s, const run_options *opt, rep_record *record, run_outcome *outcome)
 {
-    if (s->platform != SCN_PLATFORM_IDEAL) {
+    if (!simos_for_platform((int)s->platform)) {
         fprintf(stderr, "bgsim: %s: platform '%s' has no scheduler model yet; only 'ideal' runs in this version\n",
                 s->file, scn_platform_names[s->platform]);
         return EX_UNAVAILABLE;
@@ -422,6 +482,7 @@ int run_scenario(const scn_scenario *s, const run_options *opt, rep_record *reco
         goto out_free;
     }
     sim_run_until(r.engine, opt->duration);
+    on_os_deferral(&r, SIM_REASON_NONE); /* close a deferral still open at the end */
     if (r.internal_error)
         goto out_free;
     if (r.trace.failed || (opt->trace && fflush(opt->trace) != 0)) {
@@ -437,7 +498,8 @@ out_free:
         mdl_models[i]->stop(&r.device, i);
     free(r.register_pending);
     bgt_free(r.core);
-    simos_ideal_free(r.os);
+    if (r.os)
+        r.os_ops->destroy(r.os);
     free(r.tasks);
     free(r.storage);
     sim_rng_set_free(r.rngs);

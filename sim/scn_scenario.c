@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "scn_models.h"
+#include "simos.h"
 #include "scn_schema.h"
 #include "scn_suggest.h"
 #include "scn_units.h"
@@ -266,23 +267,43 @@ static bool check_version(scn_cx *cx, const scn_node *root)
     return ok;
 }
 
+/* The OS version and the OS model's own keys (backends/sim/simos.h). The version defaults to a
+ * current major release (assumption: Android 14 and iOS 17 were the most installed versions in
+ * 2025); each OS model picks its version-dependent constants from it. */
 static void parse_os(scn_cx *cx, const scn_node *root, scn_scenario *s)
 {
-    static const char *const keys[] = {"version", NULL};
+    const simos_desc *desc = simos_for_platform((int)s->platform);
+    s->os_version = s->platform == SCN_PLATFORM_ANDROID ? 14 : s->platform == SCN_PLATFORM_IOS ? 17 : 0;
     const scn_node *os = NULL;
-    if (scn_field_node(cx, root, "os", SCN_OPTIONAL, &os) != SCN_FIELD_OK)
-        return;
+    bool present = scn_field_node(cx, root, "os", SCN_OPTIONAL, &os) == SCN_FIELD_OK;
     size_t saved = scn_cx_push_key(cx, "os");
-    if (s->platform == SCN_PLATFORM_IDEAL) {
+    bool map_ok = false;
+    if (present && s->platform == SCN_PLATFORM_IDEAL) {
         scn_cx_error(cx, scn_map_pair(root, "os")->key,
                      "the ideal platform has no OS version (remove 'os' or choose android or ios)");
-    } else if (scn_check_map(cx, os, keys)) {
-        /* Android 10 (API 29) to 16; iOS 13 (BGTaskScheduler's first release) to 26. */
-        int64_t lo = s->platform == SCN_PLATFORM_ANDROID ? 10 : 13;
-        int64_t hi = s->platform == SCN_PLATFORM_ANDROID ? 16 : 26;
-        int64_t v;
-        if (scn_field_int64(cx, os, "version", SCN_REQUIRED, lo, hi, &v) == SCN_FIELD_OK)
-            s->os_version = (int)v;
+    } else if (present) {
+        const char *keys[32] = {"version"};
+        size_t n = 1;
+        for (size_t i = 0; desc && desc->keys[i] && n < 31; i++)
+            keys[n++] = desc->keys[i];
+        keys[n] = NULL;
+        if ((map_ok = scn_check_map(cx, os, keys))) {
+            /* Android 10 (API 29) to 16; iOS 13 (BGTaskScheduler's first release) to 26. */
+            int64_t lo = s->platform == SCN_PLATFORM_ANDROID ? 10 : 13;
+            int64_t hi = s->platform == SCN_PLATFORM_ANDROID ? 16 : 26;
+            int64_t v;
+            if (scn_field_int64(cx, os, "version", SCN_OPTIONAL, lo, hi, &v) == SCN_FIELD_OK)
+                s->os_version = (int)v;
+        }
+    }
+    if (desc && desc->config_size) {
+        if (!(s->os_config = calloc(1, desc->config_size))) {
+            scn_cx_error(cx, root, "out of memory");
+        } else {
+            desc->defaults(s->os_config, s->os_version);
+            if (map_ok)
+                desc->parse(cx, os, s->os_config);
+        }
     }
     scn_cx_pop(cx, saved);
 }
@@ -335,6 +356,7 @@ void scn_scenario_free(scn_scenario *s)
         free(s->tasks[i].name);
     free(s->tasks);
     scn_models_free(s);
+    free(s->os_config);
     scn_expect_free(&s->expect);
     free(s->policy_preset);
     free(s->name);

@@ -47,7 +47,8 @@ typedef struct scn_scenario {
     char *file;
     char *name;
     scn_platform platform;
-    int os_version;              /* 0 when not given: the model's default */
+    int os_version;              /* Android 14 / iOS 17 unless given; 0 on ideal */
+    void *os_config;             /* the OS model's `os:` keys (simos_desc), or NULL */
     uint64_t seed;
     sim_datetime start;
     sim_calendar calendar;

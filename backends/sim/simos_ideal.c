@@ -5,39 +5,39 @@
 
 #include <stdlib.h>
 
-struct simos_ideal {
+typedef struct ideal {
     sim_engine *engine;
     sim_trace *trace;
-    simos_fire_fn fire;
-    void *ctx;
+    simos_hooks hooks;
     sim_handle due_event;   /* the enqueued request's firing, or none */
     bool running;
     bool blocked;           /* an APPEND waits for the run in progress */
     sim_time blocked_delay;
-};
+} ideal;
 
-simos_ideal *simos_ideal_new(sim_engine *e, sim_trace *trace, simos_fire_fn fire, void *ctx)
+static void *ideal_create(mdl_device *d, const simos_hooks *hooks, const void *config)
 {
-    simos_ideal *os = calloc(1, sizeof *os);
+    (void)config;
+    ideal *os = calloc(1, sizeof *os);
     if (os)
-        *os = (simos_ideal){.engine = e, .trace = trace, .fire = fire, .ctx = ctx};
+        *os = (ideal){.engine = d->engine, .trace = d->trace, .hooks = *hooks};
     return os;
 }
 
-void simos_ideal_free(simos_ideal *os) { free(os); }
+static void ideal_destroy(void *os) { free(os); }
 
 static void on_due(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)arg;
-    simos_ideal *os = ctx;
+    ideal *os = ctx;
     os->due_event = SIM_HANDLE_NONE;
     os->running = true;
     sim_trace_begin(os->trace, sim_now(e), "os.start_worker");
     sim_trace_end(os->trace);
-    os->fire(os->ctx, sim_now(e));
+    os->hooks.fire(os->hooks.ctx, sim_now(e));
 }
 
-static int enqueue(simos_ideal *os, sim_time delay)
+static int enqueue(ideal *os, sim_time delay)
 {
     sim_engine *e = os->engine;
     sim_cancel(e, os->due_event); /* stale or none: harmless */
@@ -50,8 +50,9 @@ static int enqueue(simos_ideal *os, sim_time delay)
     return rc == SIM_OK ? BGT_OK : BGT_E_BACKEND;
 }
 
-int simos_ideal_schedule(simos_ideal *os, const bgt_schedule_req *req)
+static int ideal_schedule(void *p, const bgt_schedule_req *req)
 {
+    ideal *os = p;
     bool append = req->mode == BGT_SCHEDULE_APPEND && os->running;
     sim_trace_begin(os->trace, sim_now(os->engine), "os.schedule");
     sim_trace_str(os->trace, "mode", req->mode == BGT_SCHEDULE_APPEND ? "append" : "replace");
@@ -70,8 +71,9 @@ int simos_ideal_schedule(simos_ideal *os, const bgt_schedule_req *req)
     return enqueue(os, req->delay_ms);
 }
 
-int simos_ideal_cancel(simos_ideal *os)
+static int ideal_cancel(void *p)
 {
+    ideal *os = p;
     sim_trace_begin(os->trace, sim_now(os->engine), "os.cancel");
     sim_trace_end(os->trace);
     sim_cancel(os->engine, os->due_event);
@@ -80,8 +82,9 @@ int simos_ideal_cancel(simos_ideal *os)
     return BGT_OK;
 }
 
-bgt_worker_state simos_ideal_state(const simos_ideal *os)
+static bgt_worker_state ideal_state(const void *p)
 {
+    const ideal *os = p;
     if (os->running)
         return BGT_WORKER_RUNNING;
     if (os->blocked)
@@ -89,8 +92,10 @@ bgt_worker_state simos_ideal_state(const simos_ideal *os)
     return sim_is_pending(os->engine, os->due_event) ? BGT_WORKER_ENQUEUED : BGT_WORKER_NONE;
 }
 
-void simos_ideal_finished(simos_ideal *os)
+static void ideal_finished(void *p, bool expired)
 {
+    (void)expired;
+    ideal *os = p;
     os->running = false;
     if (os->blocked) {
         os->blocked = false;
@@ -98,10 +103,35 @@ void simos_ideal_finished(simos_ideal *os)
     }
 }
 
-void simos_ideal_aborted(simos_ideal *os)
+static void ideal_aborted(void *p)
 {
+    ideal *os = p;
     os->running = false;
     os->blocked = false;
     if (!sim_is_pending(os->engine, os->due_event))
         enqueue(os, 0);
 }
+
+static const simos_ops ideal_ops = {
+    .create = ideal_create,
+    .destroy = ideal_destroy,
+    .schedule = ideal_schedule,
+    .cancel = ideal_cancel,
+    .state = ideal_state,
+    .finished = ideal_finished,
+    .aborted = ideal_aborted,
+};
+
+static const char *const no_keys[] = {NULL};
+
+static void no_defaults(void *config, int os_version) { (void)config, (void)os_version; }
+static void no_parse(scn_cx *cx, const scn_node *os, void *config) { (void)cx, (void)os, (void)config; }
+
+const simos_desc simos_ideal_desc = {
+    .platform = "ideal",
+    .keys = no_keys,
+    .config_size = 0,
+    .defaults = no_defaults,
+    .parse = no_parse,
+    .ops = &ideal_ops,
+};
