@@ -26,6 +26,8 @@ void rep_record_free(rep_record *r)
     free(r->tasks);
     free(r->worker_runs);
     free(r->deferrals);
+    free(r->states);
+    free(r->marks);
     memset(r, 0, sizeof *r);
 }
 
@@ -58,4 +60,29 @@ int rep_record_worker_run(rep_record *r, const rep_worker_run *run)
 int rep_record_deferral(rep_record *r, const rep_deferral *d)
 {
     return append((void **)&r->deferrals, &r->deferral_count, &r->deferral_cap, d, sizeof *d);
+}
+
+int rep_record_state(rep_record *r, const rep_state *st)
+{
+    if (r->state_count > 0 && r->states[r->state_count - 1].t == st->t) {
+        r->states[r->state_count - 1] = *st;
+        return 0;
+    }
+    return append((void **)&r->states, &r->state_count, &r->state_cap, st, sizeof *st);
+}
+
+int rep_record_mark(rep_record *r, const rep_mark *m)
+{
+    return append((void **)&r->marks, &r->mark_count, &r->mark_cap, m, sizeof *m);
+}
+
+const char *rep_mark_name(rep_mark_kind k)
+{
+    switch (k) {
+    case REP_MARK_SWIPE: return "swipe";
+    case REP_MARK_KILL: return "kill";
+    case REP_MARK_FORCE_STOP: return "force_stop";
+    case REP_MARK_REBOOT: return "reboot";
+    }
+    return "?";
 }

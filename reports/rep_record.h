@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim_calendar.h"
 #include "sim_engine.h"
 #include "sim_reason.h"
 
@@ -49,6 +50,38 @@ typedef struct rep_deferral {
     sim_reason reason;
 } rep_deferral;
 
+/* Where the app's process is (the timeline's app lane). */
+typedef enum rep_app_state { REP_APP_DEAD = 0, REP_APP_BACKGROUND = 1, REP_APP_FOREGROUND = 2 } rep_app_state;
+
+/*
+ * The device and app state from `t` until the next sample's t (recorded only when the runner is
+ * asked to: run_options.record_states). A sample is taken whenever a device signal arrives or the
+ * process starts or dies, so between samples every field is constant and the battery level is
+ * linear: the battery model changes its slope only on such signals (mdl_battery.h). Values are
+ * small integers so a sample stays 24 bytes.
+ */
+typedef struct rep_state {
+    sim_time t;
+    int16_t battery_permille; /* floored; -1 without a battery model */
+    uint8_t plugged, power_save;
+    uint8_t net;              /* 0 none, 1 cellular, 2 wifi (mdl_net) */
+    uint8_t airplane, screen_on, asleep, dozing;
+    uint8_t app;              /* rep_app_state */
+    uint8_t worker_running;
+} rep_state;
+
+/* Something that happened to the process at one instant (the timeline's kill marks). */
+typedef enum rep_mark_kind {
+    REP_MARK_SWIPE = 1, REP_MARK_KILL = 2, REP_MARK_FORCE_STOP = 3, REP_MARK_REBOOT = 4
+} rep_mark_kind;
+
+typedef struct rep_mark {
+    sim_time t;
+    rep_mark_kind kind;
+} rep_mark;
+
+const char *rep_mark_name(rep_mark_kind k); /* "swipe", "kill", "force_stop", "reboot" */
+
 typedef struct rep_record {
     sim_time duration;
     rep_deferral *deferrals;
@@ -57,6 +90,19 @@ typedef struct rep_record {
     size_t task_count;
     rep_worker_run *worker_runs;
     size_t worker_count, worker_cap;
+    /* Added with reports (issue 8); zero unless said otherwise. */
+    sim_calendar calendar;    /* the scenario's: local time of day for runs by hour */
+    bool has_battery;         /* a battery model ran: battery_bg_mp is meaningful */
+    /* Battery drained by background work while unplugged, in milli-percent (0.001 % of a full
+     * battery): the battery model's worker drain, plus its network drain while a network is up,
+     * integrated over the time the worker ran. It is the drain the worker added on top of what
+     * the device would have used anyway (mdl_battery.h); the floor at 0 % is not accounted. */
+    double battery_bg_mp;
+    bool has_states;          /* states and marks were recorded */
+    rep_state *states;
+    size_t state_count, state_cap;
+    rep_mark *marks;
+    size_t mark_count, mark_cap;
 } rep_record;
 
 /* Sets up a record for `task_count` tasks named names[i] (borrowed). -1 when out of memory. */
@@ -65,5 +111,9 @@ void rep_record_free(rep_record *r);
 int rep_record_task_run(rep_record *r, size_t task, const rep_task_run *run);
 int rep_record_worker_run(rep_record *r, const rep_worker_run *run);
 int rep_record_deferral(rep_record *r, const rep_deferral *d);
+/* Appends a state sample; a sample at the same t as the last one replaces it. -1 when out of
+ * memory. */
+int rep_record_state(rep_record *r, const rep_state *st);
+int rep_record_mark(rep_record *r, const rep_mark *m);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bgt.h"
+#include "mdl_battery.h"
 #include "mdl_device.h"
 #include "mdl_model.h"
 #include "sim_rng.h"
@@ -50,6 +51,10 @@ struct runner {
     sim_time due;
     sim_time run_start;
     bool internal_error;
+    /* The observer (reports): battery spent by background work and, when asked, state samples. */
+    const mdl_battery_config *battery; /* the battery model's config, or NULL */
+    sim_time observed_at;
+    int64_t bg_rate_mp;     /* worker drain (mp/h = LU/ms) in effect since observed_at */
 };
 
 static void fail(runner *r, const char *what, int rc)
@@ -116,6 +121,43 @@ static void be_log(void *ctx, bgt_log_level level, const char *msg)
     sim_trace_str(&r->trace, "level", names[level >= 0 && level <= 3 ? level : 3]);
     sim_trace_str(&r->trace, "message", msg);
     sim_trace_end(&r->trace);
+}
+
+/* ---- the observer: only reads, never traces or draws ---- */
+
+/* Accounts the battery the worker drained since the last observation and, when asked, samples
+ * the state. Called after every device signal (as the last listener) and when the process starts
+ * or dies, so between two observations nothing it reads changes. */
+static void observe_at(runner *r, sim_time now)
+{
+    const mdl_device *d = &r->device;
+    if (r->battery) {
+        /* bg_rate_mp is in milli-percent per hour: times ms gives LU; LU / LU_PER_MP = mp. */
+        r->record->battery_bg_mp += (double)r->bg_rate_mp * (double)(now - r->observed_at) /
+                                    (double)MDL_BATTERY_LU_PER_MP;
+        r->bg_rate_mp = 0;
+        if (d->worker_running && !d->plugged)
+            r->bg_rate_mp = r->battery->drain_worker_mp + (d->net != MDL_NET_NONE ? r->battery->drain_network_mp : 0);
+    }
+    r->observed_at = now;
+    if (!r->record->has_states)
+        return;
+    int level = r->battery ? mdl_battery_level_permille(d, now) : -1;
+    rep_state st = {.t = now, .battery_permille = (int16_t)level, .plugged = d->plugged, .power_save = d->power_save,
+                    .net = (uint8_t)d->net, .airplane = d->airplane, .screen_on = d->screen_on,
+                    .asleep = d->user_asleep, .dozing = d->dozing,
+                    .app = !r->alive ? REP_APP_DEAD : d->app_foreground ? REP_APP_FOREGROUND : REP_APP_BACKGROUND,
+                    .worker_running = d->worker_running};
+    if (rep_record_state(r->record, &st) != 0)
+        r->internal_error = true;
+}
+
+static void observe(runner *r) { observe_at(r, sim_now(r->engine)); }
+
+static void on_observe(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    (void)d, (void)sig, (void)arg;
+    observe(ctx);
 }
 
 /* ---- tasks ---- */
@@ -198,6 +240,7 @@ static bool process_start(runner *r, const char *cause)
         return false;
     }
     r->alive = true;
+    observe(r);
     return true;
 }
 
@@ -242,6 +285,16 @@ static void process_death(runner *r, const char *cause)
     if (rc != BGT_OK)
         return fail(r, "process kill", rc);
     r->alive = false;
+    if (r->record->has_states) {
+        rep_mark m = {.t = sim_now(r->engine),
+                      .kind = strcmp(cause, "swipe") == 0       ? REP_MARK_SWIPE
+                              : strcmp(cause, "force_stop") == 0 ? REP_MARK_FORCE_STOP
+                              : strcmp(cause, "reboot") == 0     ? REP_MARK_REBOOT
+                                                                 : REP_MARK_KILL};
+        if (rep_record_mark(r->record, &m) != 0)
+            r->internal_error = true;
+    }
+    observe(r);
     if (sim_cancel(r->engine, r->worker_end) == SIM_OK) {
         set_worker_running(r, false);
         r->os_ops->aborted(r->os);
@@ -446,9 +499,19 @@ static int setup(runner *r, const scn_scenario *s, const run_options *opt)
     r->os_ops = simos_for_platform((int)s->platform)->ops;
     if (!(r->os = r->os_ops->create(&r->device, &hooks, s->os_config)))
         return -1;
-    for (size_t i = 0; i < mdl_model_count(); i++, r->models_started++)
+    for (size_t i = 0; i < mdl_model_count(); i++, r->models_started++) {
         if (mdl_models[i]->start(&r->device, (int)i, s->model_config[i]) != MDL_OK)
             return -1;
+        if (mdl_models[i] == &mdl_battery_model)
+            r->battery = s->model_config[i];
+    }
+    /* The observer listens last: it sees each signal after every model has reacted to it. */
+    r->record->calendar = s->calendar;
+    r->record->has_battery = r->battery != NULL;
+    r->record->has_states = opt->record_states;
+    if (mdl_subscribe(&r->device, on_observe, r) != MDL_OK)
+        return -1;
+    observe(r);
     int rc = sim_schedule(r->engine, s->first_open, SIM_PHASE_ENVIRONMENT, on_first_open, r, 0, NULL);
     if (rc == SIM_OK)
         rc = sim_schedule(r->engine, s->first_open + s->foreground_for, SIM_PHASE_ENVIRONMENT, on_first_close, r, 0,
@@ -483,6 +546,7 @@ int run_scenario(const scn_scenario *s, const run_options *opt, rep_record *reco
     }
     sim_run_until(r.engine, opt->duration);
     on_os_deferral(&r, SIM_REASON_NONE); /* close a deferral still open at the end */
+    observe_at(&r, opt->duration); /* account (and sample) up to the end */
     if (r.internal_error)
         goto out_free;
     if (r.trace.failed || (opt->trace && fflush(opt->trace) != 0)) {

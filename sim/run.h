@@ -28,6 +28,9 @@ typedef struct run_options {
     uint64_t seed;        /* the scenario's seed unless overridden */
     sim_time duration;    /* the scenario's duration unless overridden */
     FILE *trace;          /* JSON Lines trace, or NULL */
+    /* Record the device and app state over time (rep_record.states, .marks) for timelines and
+     * Perfetto exports. Recording only observes: the trace and fingerprint stay the same. */
+    bool record_states;
 } run_options;
 
 typedef struct run_outcome {
