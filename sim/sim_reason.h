@@ -28,6 +28,7 @@ typedef enum sim_reason {
     SIM_REASON_BUDGET,          /* energy / data / launch budget used up */
     /* both */
     SIM_REASON_DEVICE_DOWN,     /* rebooting */
+    SIM_REASON_RATE_LIMIT,      /* iOS: too soon after the previous launch of this request type */
     SIM_REASON_COUNT
 } sim_reason;
 
