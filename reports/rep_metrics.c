@@ -29,6 +29,12 @@ static const rep_metric_def defs[] = {
     {"duration.p50", true, false, REP_KIND_DURATION, "run duration (median)"},
     {"duration.max", true, false, REP_KIND_DURATION, "run duration (maximum)"},
     {"held", false, true, REP_KIND_DURATION, "time the OS held a due worker back, all reasons"},
+    {"daily_runs.min", true, true, REP_KIND_RATE, "runs in a whole 24-hour window of the run (fewest)"},
+    {"daily_runs.p50", true, true, REP_KIND_RATE, "runs in a whole 24-hour window of the run (median)"},
+    {"daily_runs.max", true, true, REP_KIND_RATE, "runs in a whole 24-hour window of the run (most)"},
+    {"battery", false, true, REP_KIND_FRACTION,
+     "share of a full battery drained by background work while unplugged (the battery model's worker and network drain)"},
+    {"battery_per_day", false, true, REP_KIND_FRACTION, "`battery` per simulated day"},
 };
 
 /* The per-reason family: "<prefix>.<reason name>". */
@@ -158,6 +164,16 @@ bool rep_metric_value(const rep_metric_ref *ref, const rep_stats *st, const rep_
         *out = (double)st->held_ms[ref->reason] / (double)st->held_total_ms;
     } else if (strcmp(s, "held") == 0) {
         *out = (double)st->held_total_ms;
+    } else if (strncmp(s, "daily_runs.", 11) == 0) {
+        return quantile(t ? &t->per_day : &st->worker_per_day, s + 11, out);
+    } else if (strcmp(s, "battery") == 0) {
+        if (!st->has_battery)
+            return false;
+        *out = st->battery_bg;
+    } else if (strcmp(s, "battery_per_day") == 0) {
+        if (!st->has_battery)
+            return false;
+        *out = st->battery_bg / ((double)rec->duration / (double)SIM_DAYS(1));
     } else if (strncmp(s, "interval.", 9) == 0) {
         return quantile(t ? &t->interval : &st->worker_interval, s + 9, out);
     } else if (strncmp(s, "delay.", 6) == 0) {

@@ -3,6 +3,8 @@
  */
 #include "rep_stats.h"
 
+#include "rep_hist.h"
+
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <stdlib.h>
@@ -47,6 +49,29 @@ static void task_stats(const rep_task *t, sim_time duration, double *scratch, re
     for (size_t i = 0; i < t->run_count; i++)
         scratch[i] = (double)t->runs[i].duration;
     rep_quantiles_of(scratch, t->run_count, &s->duration);
+}
+
+/* Runs per 24-hour window (quantiles) and by local hour of day, through rep_hist. */
+static int day_and_hour(const rep_record *r, int task, rep_quantiles *per_day, double by_hour[24])
+{
+    gsl_histogram *days = rep_hist_days(r, task), *hours = rep_hist_hours(r, task);
+    int rc = -1;
+    if (days && hours) {
+        size_t n = gsl_histogram_bins(days);
+        double *v = malloc(n * sizeof *v);
+        if (v) {
+            for (size_t i = 0; i < n; i++)
+                v[i] = gsl_histogram_get(days, i);
+            rep_quantiles_of(v, n, per_day);
+            free(v);
+            for (size_t h = 0; h < 24; h++)
+                by_hour[h] = gsl_histogram_get(hours, h);
+            rc = 0;
+        }
+    }
+    gsl_histogram_free(days);
+    gsl_histogram_free(hours);
+    return rc;
 }
 
 int rep_stats_compute(const rep_record *r, rep_stats *s)
@@ -99,7 +124,14 @@ int rep_stats_compute(const rep_record *r, rep_stats *s)
     for (size_t i = 0; i < r->task_count; i++)
         task_stats(&r->tasks[i], r->duration, scratch, &s->tasks[i]);
     free(scratch);
-    return 0;
+    s->has_battery = r->has_battery;
+    s->battery_bg = r->battery_bg_mp / 100000.0;
+    int rc = day_and_hour(r, -1, &s->worker_per_day, s->worker_by_hour);
+    for (size_t i = 0; i < r->task_count && rc == 0; i++)
+        rc = day_and_hour(r, (int)i, &s->tasks[i].per_day, s->tasks[i].by_hour);
+    if (rc != 0)
+        rep_stats_free(s);
+    return rc;
 }
 
 void rep_stats_free(rep_stats *s)

@@ -22,6 +22,9 @@ typedef struct rep_task_stats {
     rep_quantiles interval; /* ms between consecutive run starts */
     rep_quantiles delay;    /* ms from the worker being due to the run */
     rep_quantiles duration; /* ms a run took */
+    /* Added with reports (issue 8). */
+    rep_quantiles per_day;  /* runs in each whole 24-hour window of the run (rep_hist_days) */
+    double by_hour[24];     /* runs that started in each local hour of day (rep_hist_hours) */
 } rep_task_stats;
 
 typedef struct rep_stats {
@@ -36,6 +39,11 @@ typedef struct rep_stats {
     rep_quantiles worker_delay;
     rep_task_stats *tasks;    /* task_count entries, same order as the record */
     size_t task_count;
+    /* Added with reports (issue 8). */
+    rep_quantiles worker_per_day; /* worker runs in each whole 24-hour window */
+    double worker_by_hour[24];    /* worker runs that started in each local hour of day */
+    bool has_battery;             /* a battery model ran */
+    double battery_bg;            /* share of a full battery drained by background work (0..1) */
 } rep_stats;
 
 /* Sorts `values` in place and fills *q. */

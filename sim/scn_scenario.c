@@ -11,6 +11,7 @@
 #include "scn_models.h"
 #include "simos.h"
 #include "scn_schema.h"
+#include "scn_set.h"
 #include "scn_suggest.h"
 #include "scn_units.h"
 #include "scn_yaml.h"
@@ -382,6 +383,12 @@ static char *base_name(const char *path)
 
 int scn_load_buffer(const char *name, const char *data, size_t len, scn_diag *diag, scn_scenario **out)
 {
+    return scn_load_buffer_with(name, data, len, NULL, 0, diag, out);
+}
+
+int scn_load_buffer_with(const char *name, const char *data, size_t len, const scn_override *overrides, size_t n,
+                         scn_diag *diag, scn_scenario **out)
+{
     *out = NULL;
     if (scn_diag_init(diag, name) != 0)
         return EX_DATAERR;
@@ -399,6 +406,7 @@ int scn_load_buffer(const char *name, const char *data, size_t len, scn_diag *di
     if ((s->file = malloc(strlen(name) + 1)))
         strcpy(s->file, name);
     if (root) {
+        scn_set_apply(root, overrides, n, diag); /* before the walk: overrides are validated too */
         scn_cx cx;
         scn_cx_init(&cx, diag);
         parse_root(&cx, root, s);
@@ -406,6 +414,7 @@ int scn_load_buffer(const char *name, const char *data, size_t len, scn_diag *di
     }
     if (!s->name && s->file)
         s->name = base_name(s->file);
+    scn_set_relabel(diag, overrides, n);
     scn_diag_sort(diag);
     if (scn_diag_count(diag) > 0 || !s->file || !s->name) {
         scn_scenario_free(s);
@@ -416,6 +425,11 @@ int scn_load_buffer(const char *name, const char *data, size_t len, scn_diag *di
 }
 
 int scn_load(const char *path, scn_diag *diag, scn_scenario **out)
+{
+    return scn_load_with(path, NULL, 0, diag, out);
+}
+
+int scn_load_with(const char *path, const scn_override *overrides, size_t n, scn_diag *diag, scn_scenario **out)
 {
     *out = NULL;
     FILE *f = fopen(path, "rb");
@@ -452,7 +466,7 @@ out_report:
             scn_diag_error(diag, 0, 0, NULL, "cannot read the file: %s", strerror(err));
         return EX_NOINPUT;
     }
-    int rc = scn_load_buffer(path, data ? data : "", len, diag, out);
+    int rc = scn_load_buffer_with(path, data ? data : "", len, overrides, n, diag, out);
     free(data);
     return rc;
 }

@@ -78,6 +78,14 @@ extern const char *const scn_platform_names[]; /* indexed by scn_platform, NULL-
 int scn_load(const char *path, scn_diag *diag, scn_scenario **out);
 /* The same from memory; `name` is used in messages. */
 int scn_load_buffer(const char *name, const char *data, size_t len, scn_diag *diag, scn_scenario **out);
+/*
+ * The same with `--set` overrides (scn_set.h) applied to the file's tree before it is validated;
+ * errors about an overridden value name the override. n = 0 is scn_load / scn_load_buffer.
+ */
+typedef struct scn_override scn_override;
+int scn_load_with(const char *path, const scn_override *overrides, size_t n, scn_diag *diag, scn_scenario **out);
+int scn_load_buffer_with(const char *name, const char *data, size_t len, const scn_override *overrides, size_t n,
+                         scn_diag *diag, scn_scenario **out);
 void scn_scenario_free(scn_scenario *s);
 
 #endif

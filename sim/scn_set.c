@@ -1,0 +1,440 @@
+/*
+ * scn_set.c - key paths, and overrides applied to a YAML tree (scn_set.h).
+ */
+#include "scn_set.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scn_suggest.h"
+
+static char *dup_n(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+static bool key_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+void scn_override_free(scn_override *o)
+{
+    if (!o)
+        return;
+    for (size_t i = 0; i < o->step_count; i++)
+        free(o->steps[i].text);
+    free(o->text);
+    free(o->key);
+    free(o->value);
+    memset(o, 0, sizeof *o);
+}
+
+static bool add_step(scn_override *o, scn_set_step_kind kind, const char *text, size_t len, char *why, size_t size)
+{
+    if (o->step_count == SCN_SET_MAX_STEPS) {
+        snprintf(why, size, "key path '%s' is longer than %d steps", o->key, SCN_SET_MAX_STEPS);
+        return false;
+    }
+    scn_set_step *st = &o->steps[o->step_count];
+    *st = (scn_set_step){.kind = kind, .text = dup_n(text, len)};
+    if (!st->text) {
+        snprintf(why, size, "out of memory");
+        return false;
+    }
+    if (kind == SCN_STEP_INDEX)
+        st->index = (size_t)strtoull(st->text, NULL, 10);
+    o->step_count++;
+    return true;
+}
+
+static bool parse_path(scn_override *o, char *why, size_t size)
+{
+    const char *p = o->key;
+    for (;;) {
+        size_t n = 0;
+        while (key_char(p[n]))
+            n++;
+        if (n == 0) {
+            if (*p == '\0' || *p == '.' || *p == '[')
+                snprintf(why, size, "key path '%s': expected a key at character %zu", o->key, (size_t)(p - o->key) + 1);
+            else
+                snprintf(why, size, "key path '%s': unexpected '%c' at character %zu (keys are letters, digits, '_' and '-')",
+                         o->key, *p, (size_t)(p - o->key) + 1);
+            return false;
+        }
+        if (!add_step(o, SCN_STEP_KEY, p, n, why, size))
+            return false;
+        p += n;
+        while (*p == '[') {
+            const char *close = strchr(p + 1, ']');
+            if (!close) {
+                snprintf(why, size, "key path '%s': '[' at character %zu is not closed", o->key, (size_t)(p - o->key) + 1);
+                return false;
+            }
+            size_t len = (size_t)(close - p - 1);
+            if (len == 0) {
+                snprintf(why, size, "key path '%s': expected an index or a name between '[' and ']' at character %zu",
+                         o->key, (size_t)(p - o->key) + 1);
+                return false;
+            }
+            bool digits = len <= 9;
+            for (size_t i = 0; i < len && digits; i++)
+                digits = p[1 + i] >= '0' && p[1 + i] <= '9';
+            if (!add_step(o, digits ? SCN_STEP_INDEX : SCN_STEP_NAME, p + 1, len, why, size))
+                return false;
+            p = close + 1;
+        }
+        if (*p == '\0')
+            return true;
+        if (*p != '.') {
+            snprintf(why, size, "key path '%s': unexpected '%c' at character %zu (expected '.' or '[')", o->key, *p,
+                     (size_t)(p - o->key) + 1);
+            return false;
+        }
+        p++;
+    }
+}
+
+bool scn_set_parse(const char *arg, scn_override *out, char *why, size_t size)
+{
+    memset(out, 0, sizeof *out);
+    const char *eq = strchr(arg, '=');
+    if (!eq) {
+        snprintf(why, size, "expected KEY=VALUE, found '%s'", arg);
+        return false;
+    }
+    if (eq == arg) {
+        snprintf(why, size, "expected a key before '=', found '%s'", arg);
+        return false;
+    }
+    if (eq[1] == '\0') {
+        snprintf(why, size, "expected a value after '=', found '%s'", arg);
+        return false;
+    }
+    out->text = dup_n(arg, strlen(arg));
+    out->key = dup_n(arg, (size_t)(eq - arg));
+    out->value = dup_n(eq + 1, strlen(eq + 1));
+    if (!out->text || !out->key || !out->value) {
+        snprintf(why, size, "out of memory");
+        scn_override_free(out);
+        return false;
+    }
+    if (!parse_path(out, why, size)) {
+        scn_override_free(out);
+        return false;
+    }
+    return true;
+}
+
+bool scn_set_split_values(const char *arg, char **key, char ***values, size_t *n, char *why, size_t size)
+{
+    *key = NULL;
+    *values = NULL;
+    *n = 0;
+    scn_override probe;
+    if (!scn_set_parse(arg, &probe, why, size))
+        return false;
+    const char *v = probe.value;
+    size_t cap = 0;
+    int depth = 0;
+    char quote = 0;
+    const char *start = v;
+    bool ok = true;
+    for (const char *p = v;; p++) {
+        if (quote) {
+            if (*p == '\0')
+                break;
+            if (*p == quote)
+                quote = 0;
+            continue;
+        }
+        if (*p == '"' || *p == '\'') {
+            quote = *p;
+        } else if (*p == '[' || *p == '{') {
+            depth++;
+        } else if ((*p == ']' || *p == '}') && depth > 0) {
+            depth--;
+        } else if ((*p == ',' && depth == 0) || *p == '\0') {
+            size_t len = (size_t)(p - start);
+            if (len == 0) {
+                snprintf(why, size, "'%s': expected a value between commas", arg);
+                ok = false;
+                break;
+            }
+            if (*n == cap) {
+                char **g = realloc(*values, (cap = cap ? cap * 2 : 8) * sizeof *g);
+                if (!g) {
+                    ok = false;
+                    snprintf(why, size, "out of memory");
+                    break;
+                }
+                *values = g;
+            }
+            if (!((*values)[*n] = dup_n(start, len))) {
+                ok = false;
+                snprintf(why, size, "out of memory");
+                break;
+            }
+            (*n)++;
+            if (*p == '\0')
+                break;
+            start = p + 1;
+        }
+    }
+    if (ok && quote) {
+        snprintf(why, size, "'%s': a quote is not closed", arg);
+        ok = false;
+    }
+    if (ok)
+        *key = probe.key, probe.key = NULL;
+    scn_override_free(&probe);
+    if (!ok) {
+        scn_set_values_free(NULL, *values, *n);
+        *values = NULL;
+        *n = 0;
+    }
+    return ok;
+}
+
+void scn_set_values_free(char *key, char **values, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(values[i]);
+    free(values);
+    free(key);
+}
+
+/* ---- applying ---- */
+
+static void mark_tree(scn_node *n, int line)
+{
+    if (!n)
+        return;
+    n->line = line;
+    for (size_t i = 0; n->kind == SCN_MAP && i < n->count; i++) {
+        mark_tree(n->pairs[i].key, line);
+        mark_tree(n->pairs[i].value, line);
+    }
+    for (size_t i = 0; n->kind == SCN_SEQ && i < n->count; i++)
+        mark_tree(n->items[i], line);
+}
+
+static scn_node *new_node(scn_node_kind kind, int line, const char *text)
+{
+    scn_node *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->kind = kind;
+    n->line = line;
+    if (kind == SCN_SCALAR) {
+        n->plain = true;
+        n->length = strlen(text);
+        if (!(n->text = dup_n(text, n->length))) {
+            free(n);
+            return NULL;
+        }
+    }
+    return n;
+}
+
+/* The value slot of `key` in mapping `map`, adding the key (with a NULL value) when absent. */
+static scn_node **slot_of(scn_node *map, const char *key, int line)
+{
+    for (size_t i = 0; i < map->count; i++)
+        if (map->pairs[i].key->kind == SCN_SCALAR && strcmp(map->pairs[i].key->text, key) == 0)
+            return &map->pairs[i].value;
+    scn_pair *grown = realloc(map->pairs, (map->count + 1) * sizeof *grown);
+    if (!grown)
+        return NULL;
+    map->pairs = grown;
+    scn_node *k = new_node(SCN_SCALAR, line, key);
+    if (!k)
+        return NULL;
+    map->pairs[map->count] = (scn_pair){.key = k, .value = NULL};
+    return &map->pairs[map->count++].value;
+}
+
+/* The path's text up to and including step `upto`, as the user wrote it ("app.tasks[sync]"). */
+static void path_prefix(const scn_override *o, size_t upto, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i <= upto && i < o->step_count && len < size; i++) {
+        const scn_set_step *st = &o->steps[i];
+        int w = st->kind == SCN_STEP_KEY ? snprintf(buf + len, size - len, "%s%s", i ? "." : "", st->text)
+                                         : snprintf(buf + len, size - len, "[%s]", st->text);
+        if (w < 0)
+            return;
+        len += (size_t)w;
+    }
+}
+
+static scn_node *item_by_name(scn_node *seq, const char *name)
+{
+    for (size_t i = 0; i < seq->count; i++) {
+        const scn_node *v = scn_map_get(seq->items[i], "name");
+        if (v && v->kind == SCN_SCALAR && strcmp(v->text, name) == 0)
+            return seq->items[i];
+    }
+    return NULL;
+}
+
+static void name_error(scn_diag *diag, const scn_override *o, size_t step, const scn_node *seq, const char *where)
+{
+    const char *names[64];
+    char list[256] = "";
+    size_t m = 0, len = 0;
+    for (size_t i = 0; i < seq->count && m < 64; i++) {
+        const scn_node *v = scn_map_get(seq->items[i], "name");
+        if (v && v->kind == SCN_SCALAR) {
+            names[m++] = v->text;
+            if (len < sizeof list)
+                len += (size_t)snprintf(list + len, sizeof list - len, "%s'%s'", m > 1 ? ", " : "", v->text);
+        }
+    }
+    const char *guess = scn_did_you_mean(o->steps[step].text, names, m);
+    char hint[128] = "";
+    if (guess)
+        snprintf(hint, sizeof hint, " (did you mean '%s'?)", guess);
+    else if (m > 0)
+        snprintf(hint, sizeof hint, " (names: %.100s)", list);
+    scn_diag_error(diag, 0, 0, "", "--set %s: %s has no item named '%s'%s", o->text, where, o->steps[step].text, hint);
+}
+
+static void apply_one(scn_node *root, const scn_override *o, int line, scn_diag *diag)
+{
+    char where[512];
+    /* The value first: a value that is not YAML is reported without touching the tree. */
+    scn_diag vd;
+    if (scn_diag_init(&vd, "value") != 0)
+        return;
+    scn_node *value = scn_yaml_parse(o->value, strlen(o->value), &vd);
+    if (scn_diag_count(&vd) > 0) {
+        char msg[1024] = "";
+        scn_diag_entry *e = &vd.entries[0];
+        snprintf(msg, sizeof msg, "%s", vd.kept ? e->message : "invalid value");
+        scn_diag_error(diag, 0, 0, "", "--set %s: the value is not valid YAML: %s", o->text, msg);
+        scn_diag_free(&vd);
+        scn_yaml_free(value);
+        return;
+    }
+    scn_diag_free(&vd);
+    if (!value) {
+        scn_diag_error(diag, 0, 0, "", "--set %s: out of memory", o->text);
+        return;
+    }
+    mark_tree(value, line);
+
+    scn_node **at = NULL;  /* the slot the value goes into */
+    scn_node *cur = root;  /* the collection the next step looks into */
+    for (size_t i = 0; i < o->step_count; i++) {
+        const scn_set_step *st = &o->steps[i];
+        if (i == 0) {
+            snprintf(where, sizeof where, "the scenario");
+        } else {
+            where[0] = '\'';
+            path_prefix(o, i - 1, where + 1, sizeof where - 2);
+            strcat(where, "'");
+        }
+        if (cur->kind != (st->kind == SCN_STEP_KEY ? SCN_MAP : SCN_SEQ)) {
+            scn_diag_error(diag, 0, 0, "", "--set %s: %s is %s, not %s", o->text, where, scn_node_kind_name(cur),
+                           st->kind == SCN_STEP_KEY ? "a mapping" : "a list");
+            goto out_free_value;
+        }
+        if (st->kind == SCN_STEP_KEY) {
+            at = slot_of(cur, st->text, line);
+            if (!at) {
+                scn_diag_error(diag, 0, 0, "", "--set %s: out of memory", o->text);
+                goto out_free_value;
+            }
+        } else if (st->kind == SCN_STEP_INDEX) {
+            if (st->index >= cur->count) {
+                scn_diag_error(diag, 0, 0, "", "--set %s: %s has %zu item%s, no index %zu", o->text, where, cur->count,
+                               cur->count == 1 ? "" : "s", st->index);
+                goto out_free_value;
+            }
+            at = &cur->items[st->index];
+        } else {
+            scn_node *item = item_by_name(cur, st->text);
+            if (!item) {
+                name_error(diag, o, i, cur, where);
+                goto out_free_value;
+            }
+            for (size_t k = 0; k < cur->count; k++)
+                if (cur->items[k] == item)
+                    at = &cur->items[k];
+        }
+        if (i + 1 == o->step_count)
+            break;
+        if (!*at) { /* a key just added: the rest of the path needs a mapping (or a list: an error) */
+            if (o->steps[i + 1].kind != SCN_STEP_KEY) {
+                path_prefix(o, i, where, sizeof where);
+                scn_diag_error(diag, 0, 0, "", "--set %s: '%s' is not in the file (a list item must exist)", o->text,
+                               where);
+                goto out_free_value;
+            }
+            if (!(*at = new_node(SCN_MAP, line, NULL))) {
+                scn_diag_error(diag, 0, 0, "", "--set %s: out of memory", o->text);
+                goto out_free_value;
+            }
+        }
+        cur = *at;
+    }
+    scn_yaml_free(*at);
+    *at = value;
+    return;
+
+out_free_value:
+    scn_yaml_free(value);
+    /* A key added with no value: leave the tree valid (the schema reports it as empty). */
+    if (at && !*at)
+        *at = new_node(SCN_SCALAR, line, "");
+}
+
+void scn_set_apply(scn_node *root, const scn_override *overrides, size_t n, scn_diag *diag)
+{
+    if (!root)
+        return;
+    for (size_t k = 0; k < n; k++) {
+        if (root->kind != SCN_MAP) {
+            scn_diag_error(diag, 0, 0, "", "--set %s: the scenario is not a mapping", overrides[k].text);
+            return;
+        }
+        apply_one(root, &overrides[k], -(int)(k + 1), diag);
+    }
+}
+
+void scn_set_relabel(scn_diag *diag, const scn_override *overrides, size_t n)
+{
+    for (size_t i = 0; i < diag->kept; i++) {
+        scn_diag_entry *e = &diag->entries[i];
+        if (e->line >= 0 || (size_t)(-e->line - 1) >= n)
+            continue;
+        const scn_override *o = &overrides[-e->line - 1];
+        size_t len = strlen(o->text) + 8;
+        char *path = malloc(len);
+        if (!path)
+            continue;
+        snprintf(path, len, "--set %s", o->text);
+        if (*e->path && strcmp(e->path, o->key) != 0) {
+            size_t mlen = strlen(e->path) + strlen(e->message) + 3;
+            char *msg = malloc(mlen);
+            if (msg) {
+                snprintf(msg, mlen, "%s: %s", e->path, e->message);
+                free(e->message);
+                e->message = msg;
+            }
+        }
+        free(e->path);
+        e->path = path;
+        e->line = 0;
+        e->column = 0;
+    }
+}
