@@ -196,6 +196,20 @@ static scn_node *build_collection(builder *b, yaml_event_t *start, int depth)
             scn_diag_error(b->diag, child->line, child->column, NULL,
                            "mapping keys must be plain words, found %s", scn_node_kind_name(child));
             b->failed = true;
+            /* Every schema walker compares key->text: hand it a refused empty scalar in the
+             * collection's place (as for an alias), never a key without text. */
+            scn_node *placeholder = calloc(1, sizeof *placeholder);
+            char *text = calloc(1, 1);
+            if (!placeholder || !text) {
+                free(placeholder);
+                free(text);
+                scn_yaml_free(child);
+                goto out_free_node;
+            }
+            *placeholder = (scn_node){.kind = SCN_SCALAR, .line = child->line, .column = child->column,
+                                      .start = child->start, .end = child->end, .text = text, .refused = true};
+            scn_yaml_free(child);
+            pair.key = child = placeholder;
         } else if (child->plain && strcmp(child->text, "<<") == 0) {
             scn_diag_error(b->diag, child->line, child->column, NULL,
                            "merge keys are not supported, found '<<' (write the keys out)");
@@ -293,7 +307,7 @@ static void check_duplicates(builder *b, const scn_node *n)
     }
     size_t m = 0;
     for (size_t i = 0; i < n->count; i++)
-        if (n->pairs[i].key->kind == SCN_SCALAR)
+        if (n->pairs[i].key->kind == SCN_SCALAR && !n->pairs[i].key->refused)
             refs[m++] = (key_ref){n->pairs[i].key, i};
     qsort(refs, m, sizeof *refs, key_ref_cmp);
     for (size_t i = 1; i < m; i++) {
