@@ -3,12 +3,14 @@
  */
 #include "simos.h"
 #include "simos_ideal.h"
+#include "simos_ios.h"
 
 const simos_desc *simos_for_platform(int platform)
 {
     switch (platform) {
     case MDL_IDEAL: return &simos_ideal_desc;
-    default: return NULL; /* android, ios: not modeled yet */
+    case MDL_IOS: return &simos_ios_desc;
+    default: return NULL; /* android: not modeled yet */
     }
 }
 

@@ -1,0 +1,60 @@
+/*
+ * simos_ios_gates.h - the iOS model's hard gates: the conditions under which BGTaskScheduler
+ * never launches a request, whatever its score (../shared/research/ios-scheduling.md §7.3).
+ *
+ * A pure function of a snapshot of the device and the app (no engine, no device pointer), so
+ * each gate is tested on its own. Gates are checked in the documented deferral order and the
+ * first that fails is the reason (sim_reason.h):
+ *
+ *   device_down     the device is rebooting                                        [DOC: no OS]
+ *   force_quit      swiped away, until the user opens the app (refresh always; processing
+ *                   only while config.force_quit_blocks_processing)      [FORUM 119758, 793189]
+ *   refresh_off     Background App Refresh is off                         [DOC backgroundRefreshStatus]
+ *   score           the app was not used within used_within[type]: its usage score is zero
+ *                   (processing 7 d [DOC BGProcessingTaskRequest header], refresh 14 d [RE])
+ *   battery_low     critically low: below critical_battery and not charging        [WWDC20]
+ *   low_power_mode  Low Power Mode is on                                          [DOC]
+ *   network         requiresNetworkConnectivity and no network                     [DOC]
+ *   not_charging    requiresExternalPower, or processing on battery unless
+ *                   processing_on_battery                          [DOC; OBS R§3 #2,3,4,6]
+ *   device_in_use   processing: the device is not idle (screen on, or off for less than
+ *                   idle_after) [DOC BGProcessingTask; OBS R§1.3]; refresh: the app is in the
+ *                   foreground (a launch would be moot) [R§7.3 G12]
+ *   rate_limit      less than rate_limit[type] since the last launch of this type
+ *                   (refresh 15 min [OBS R§3 #4], processing 6 h [ASSUMPTION])
+ *
+ * Time-based gates change on their own; *next_change receives the earliest instant after `now`
+ * at which any of them (idle threshold, end of the recent-use window, end of the rate limit)
+ * changes its answer, or -1 when none will. The caller re-evaluates then.
+ */
+#ifndef BGSIM_SIMOS_IOS_GATES_H
+#define BGSIM_SIMOS_IOS_GATES_H
+
+#include <stdbool.h>
+
+#include "simos_ios.h"
+
+typedef struct simos_ios_gate_in {
+    simos_ios_type type;
+    bool requires_network, requires_power;
+    sim_time now;
+    bool device_down;
+    bool force_quit;
+    bool refresh_enabled;
+    int battery_permille;      /* -1: no battery model (taken as full) */
+    bool plugged;
+    bool power_save;
+    bool network;              /* any connection */
+    bool screen_on;
+    sim_time screen_off_since; /* when the screen last went off; ignored while it is on */
+    bool app_foreground;
+    sim_time last_open;        /* -1: never opened */
+    sim_time last_launch;      /* of this type; -1: never */
+} simos_ios_gate_in;
+
+sim_reason simos_ios_gates(const simos_ios_config *c, const simos_ios_gate_in *in, sim_time *next_change);
+
+/* The device is idle for processing: screen off for at least idle_after. */
+bool simos_ios_device_idle(const simos_ios_config *c, bool screen_on, sim_time screen_off_since, sim_time now);
+
+#endif
