@@ -75,6 +75,9 @@ gsl_histogram *rep_hist_intervals(const rep_record *r, int task, size_t bins)
             v[i - 1] = (double)(starts[i] - starts[i - 1]);
         gsl_sort(v, 1, n - 1);
         double lo = v[0], hi = v[n - 2], med = gsl_stats_median_from_sorted_data(v, 1, n - 1);
+        double p99 = gsl_stats_quantile_from_sorted_data(v, 1, n - 1, 0.99);
+        if (hi - lo > 1.5 * (p99 - lo) && p99 > lo)
+            hi = p99;
         if (hi - lo <= 0.1 * med) {
             lo = med * 0.95 < lo ? med * 0.95 : lo;
             hi = med * 1.05 > hi ? med * 1.05 : hi;

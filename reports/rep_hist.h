@@ -22,9 +22,13 @@ gsl_histogram *rep_hist_hours(const rep_record *r, int task);
 /* One bin per 24-hour window of the run, counting runs that started in it. */
 gsl_histogram *rep_hist_days(const rep_record *r, int task);
 /*
- * Intervals between consecutive run starts in ms, in `bins` equal bins from the smallest to the
- * largest interval (widened to +-5 % of the median when they are all within 10 % of it, so a
- * nearly constant interval still shows as a peak rather than one bin as wide as the data).
+ * Intervals between consecutive run starts in ms, in `bins` equal bins from the smallest interval
+ * to the largest. Two adjustments keep the shape visible: when the intervals beyond the 99th
+ * percentile lie far out (the largest is more than 1.5 times the 99th percentile's distance from
+ * the smallest), the bins end at the 99th percentile and those outliers are left out
+ * (gsl_histogram_sum tells how many were counted); and when all the binned intervals are within
+ * 10 % of the median, the range is widened to +-5 % of it, so a nearly constant interval shows as
+ * a peak rather than one bin as wide as the data.
  */
 gsl_histogram *rep_hist_intervals(const rep_record *r, int task, size_t bins);
 
