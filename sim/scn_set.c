@@ -8,6 +8,32 @@
 #include <string.h>
 
 #include "scn_suggest.h"
+#include "scn_units.h"
+
+/* An argument as messages show it, between single quotes. Printable ASCII is shown whole (a key
+ * path's "at character N" must stay countable); anything else goes through scn_quote(), so a
+ * control byte, a newline or invalid UTF-8 from a script never reaches the terminal raw. */
+typedef struct shown {
+    char text[512];
+} shown;
+
+static const char *show(shown *b, const char *s)
+{
+    bool plain = true;
+    for (const char *p = s; *p && plain; p++)
+        plain = (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f && *p != '\\';
+    if (plain && strlen(s) + 3 <= sizeof b->text)
+        snprintf(b->text, sizeof b->text, "'%s'", s);
+    else
+        scn_quote(s, b->text, sizeof b->text);
+    return b->text;
+}
+
+static const char *show_char(shown *b, char c)
+{
+    char one[2] = {c, '\0'};
+    return show(b, one);
+}
 
 static char *dup_n(const char *s, size_t n)
 {
@@ -39,7 +65,8 @@ void scn_override_free(scn_override *o)
 static bool add_step(scn_override *o, scn_set_step_kind kind, const char *text, size_t len, char *why, size_t size)
 {
     if (o->step_count == SCN_SET_MAX_STEPS) {
-        snprintf(why, size, "key path '%s' is longer than %d steps", o->key, SCN_SET_MAX_STEPS);
+        shown k;
+        snprintf(why, size, "key path %s is longer than %d steps", show(&k, o->key), SCN_SET_MAX_STEPS);
         return false;
     }
     scn_set_step *st = &o->steps[o->step_count];
@@ -57,16 +84,17 @@ static bool add_step(scn_override *o, scn_set_step_kind kind, const char *text, 
 static bool parse_path(scn_override *o, char *why, size_t size)
 {
     const char *p = o->key;
+    shown k, c;
     for (;;) {
         size_t n = 0;
         while (key_char(p[n]))
             n++;
         if (n == 0) {
             if (*p == '\0' || *p == '.' || *p == '[')
-                snprintf(why, size, "key path '%s': expected a key at character %zu", o->key, (size_t)(p - o->key) + 1);
+                snprintf(why, size, "key path %s: expected a key at character %zu", show(&k, o->key), (size_t)(p - o->key) + 1);
             else
-                snprintf(why, size, "key path '%s': unexpected '%c' at character %zu (keys are letters, digits, '_' and '-')",
-                         o->key, *p, (size_t)(p - o->key) + 1);
+                snprintf(why, size, "key path %s: unexpected %s at character %zu (keys are letters, digits, '_' and '-')",
+                         show(&k, o->key), show_char(&c, *p), (size_t)(p - o->key) + 1);
             return false;
         }
         if (!add_step(o, SCN_STEP_KEY, p, n, why, size))
@@ -75,13 +103,20 @@ static bool parse_path(scn_override *o, char *why, size_t size)
         while (*p == '[') {
             const char *close = strchr(p + 1, ']');
             if (!close) {
-                snprintf(why, size, "key path '%s': '[' at character %zu is not closed", o->key, (size_t)(p - o->key) + 1);
+                snprintf(why, size, "key path %s: '[' at character %zu is not closed", show(&k, o->key), (size_t)(p - o->key) + 1);
                 return false;
             }
             size_t len = (size_t)(close - p - 1);
+            for (size_t i = 1; i <= len; i++) {
+                if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f) {
+                    snprintf(why, size, "key path %s: unexpected %s at character %zu (a name holds no control "
+                             "characters)", show(&k, o->key), show_char(&c, p[i]), (size_t)(p + i - o->key) + 1);
+                    return false;
+                }
+            }
             if (len == 0) {
-                snprintf(why, size, "key path '%s': expected an index or a name between '[' and ']' at character %zu",
-                         o->key, (size_t)(p - o->key) + 1);
+                snprintf(why, size, "key path %s: expected an index or a name between '[' and ']' at character %zu",
+                         show(&k, o->key), (size_t)(p - o->key) + 1);
                 return false;
             }
             bool digits = len <= 9;
@@ -94,7 +129,8 @@ static bool parse_path(scn_override *o, char *why, size_t size)
         if (*p == '\0')
             return true;
         if (*p != '.') {
-            snprintf(why, size, "key path '%s': unexpected '%c' at character %zu (expected '.' or '[')", o->key, *p,
+            snprintf(why, size, "key path %s: unexpected %s at character %zu (expected '.' or '[')", show(&k, o->key),
+                     show_char(&c, *p),
                      (size_t)(p - o->key) + 1);
             return false;
         }
@@ -105,20 +141,22 @@ static bool parse_path(scn_override *o, char *why, size_t size)
 bool scn_set_parse(const char *arg, scn_override *out, char *why, size_t size)
 {
     memset(out, 0, sizeof *out);
+    shown a;
     const char *eq = strchr(arg, '=');
     if (!eq) {
-        snprintf(why, size, "expected KEY=VALUE, found '%s'", arg);
+        snprintf(why, size, "expected KEY=VALUE, found %s", show(&a, arg));
         return false;
     }
     if (eq == arg) {
-        snprintf(why, size, "expected a key before '=', found '%s'", arg);
+        snprintf(why, size, "expected a key before '=', found %s", show(&a, arg));
         return false;
     }
     if (eq[1] == '\0') {
-        snprintf(why, size, "expected a value after '=', found '%s'", arg);
+        snprintf(why, size, "expected a value after '=', found %s", show(&a, arg));
         return false;
     }
-    out->text = dup_n(arg, strlen(arg));
+    const char *as_shown = show(&a, arg); /* messages only: escaped, without the quotes */
+    out->text = dup_n(as_shown + 1, strlen(as_shown) - 2);
     out->key = dup_n(arg, (size_t)(eq - arg));
     out->value = dup_n(eq + 1, strlen(eq + 1));
     if (!out->text || !out->key || !out->value) {
@@ -138,6 +176,7 @@ bool scn_set_split_values(const char *arg, char **key, char ***values, size_t *n
     *key = NULL;
     *values = NULL;
     *n = 0;
+    shown a;
     scn_override probe;
     if (!scn_set_parse(arg, &probe, why, size))
         return false;
@@ -164,7 +203,7 @@ bool scn_set_split_values(const char *arg, char **key, char ***values, size_t *n
         } else if ((*p == ',' && depth == 0) || *p == '\0') {
             size_t len = (size_t)(p - start);
             if (len == 0) {
-                snprintf(why, size, "'%s': expected a value between commas", arg);
+                snprintf(why, size, "%s: expected a value between commas", show(&a, arg));
                 ok = false;
                 break;
             }
@@ -189,7 +228,7 @@ bool scn_set_split_values(const char *arg, char **key, char ***values, size_t *n
         }
     }
     if (ok && quote) {
-        snprintf(why, size, "'%s': a quote is not closed", arg);
+        snprintf(why, size, "%s: a quote is not closed", show(&a, arg));
         ok = false;
     }
     if (ok)
@@ -294,15 +333,17 @@ static void name_error(scn_diag *diag, const scn_override *o, size_t step, const
     for (size_t i = 0; i < seq->count && m < 64; i++) {
         const scn_node *v = scn_map_get(seq->items[i], "name");
         if (v && v->kind == SCN_SCALAR) {
+            shown nm;
             names[m++] = v->text;
             if (len < sizeof list)
-                len += (size_t)snprintf(list + len, sizeof list - len, "%s'%s'", m > 1 ? ", " : "", v->text);
+                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", m > 1 ? ", " : "", show(&nm, v->text));
         }
     }
     const char *guess = scn_did_you_mean(o->steps[step].text, names, m);
     char hint[128] = "";
+    shown g;
     if (guess)
-        snprintf(hint, sizeof hint, " (did you mean '%s'?)", guess);
+        snprintf(hint, sizeof hint, " (did you mean %s?)", show(&g, guess));
     else if (m > 0)
         snprintf(hint, sizeof hint, " (names: %.100s)", list);
     scn_diag_error(diag, 0, 0, "", "--set %s: %s has no item named '%s'%s", o->text, where, o->steps[step].text, hint);

@@ -46,7 +46,8 @@ typedef struct scn_set_step {
 } scn_set_step;
 
 typedef struct scn_override {
-    char *text;     /* "KEY=VALUE" as given, for messages */
+    char *text;     /* "KEY=VALUE" for messages: as given, or escaped by scn_quote() when it holds
+                     * anything but printable ASCII */
     char *key;
     char *value;
     scn_set_step steps[SCN_SET_MAX_STEPS];
