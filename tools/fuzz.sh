@@ -62,7 +62,8 @@ seeds_for() {
 # Target-specific flags: input length and a dictionary.
 flags_for() {
   case $1 in
-    fuzz_load | fuzz_dist | fuzz_set) echo "-max_len=65536 -dict=tools/fuzz/scenario.dict" ;;
+    fuzz_load | fuzz_dist) echo "-max_len=65536 -dict=tools/fuzz/scenario.dict" ;;
+    fuzz_set) echo "-max_len=2048 -dict=tools/fuzz/scenario.dict" ;;
     fuzz_units) echo "-max_len=256 -dict=tools/fuzz/scenario.dict" ;;
     fuzz_registry) echo "-max_len=70000" ;;
   esac
