@@ -20,6 +20,7 @@ static const char usage_main[] =
     "  validate FILE...   check scenario files; print each error with file:line:column\n"
     "  run FILE           simulate a scenario and print a summary per task\n"
     "  check FILE...      run scenarios and verify their expectations (for CI)\n"
+    "  sweep FILE         run combinations of --set values over seeds (interval tuning)\n"
     "\n"
     "'bgsim <command> --help' describes a command. Scenario keys: scenarios/README.md.\n";
 
@@ -30,6 +31,7 @@ static const struct {
     {"validate", cli_validate},
     {"run", cli_run},
     {"check", cli_check},
+    {"sweep", cli_sweep},
 };
 
 int main(int argc, char **argv)

@@ -31,5 +31,6 @@ int cli_report_load(int rc, scn_diag *diag);
 int cli_validate(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);
+int cli_sweep(int argc, char **argv);
 
 #endif

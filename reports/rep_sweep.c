@@ -1,0 +1,125 @@
+/*
+ * rep_sweep.c - confidence intervals and the sweep plot.
+ */
+#include "rep_sweep.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "rep_plot.h"
+
+void rep_ci_of(const double *v, size_t n, double confidence, rep_ci *out)
+{
+    *out = (rep_ci){.n = 0, .mean = NAN, .half = NAN};
+    double *x = malloc((n ? n : 1) * sizeof *x);
+    if (!x)
+        return;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(v[i]))
+            x[m++] = v[i];
+    out->n = m;
+    if (m > 0)
+        out->mean = gsl_stats_mean(x, 1, m);
+    if (m > 1)
+        out->half = gsl_cdf_tdist_Pinv(1 - (1 - confidence) / 2, (double)(m - 1)) * gsl_stats_sd(x, 1, m) / sqrt((double)m);
+    free(x);
+}
+
+static const char *const line_colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
+                                          "#17becf", "#7f7f7f", "#bcbd22"};
+#define NCOLORS (sizeof line_colors / sizeof line_colors[0])
+
+int rep_sweep_plot_write(const char *dir, const rep_sweep_plot *p, char *why, size_t size)
+{
+    FILE *dat = rep_open_in(dir, "sweep.dat", why, size);
+    if (!dat)
+        return -1;
+    FILE *gp = rep_open_in(dir, "sweep.gp", why, size);
+    if (!gp) {
+        fclose(dat);
+        return -1;
+    }
+    /* one unit for both axes when x is a duration, so y = x is the diagonal */
+    double most = 0, xmost = 0;
+    for (size_t i = 0; i < p->n_lines * p->n_x; i++) {
+        if (!isnan(p->points[i].p90.mean) && p->points[i].p90.mean > most)
+            most = p->points[i].p90.mean;
+        if (p->points[i].x > xmost)
+            xmost = p->points[i].x;
+    }
+    double yunit, xunit = 1;
+    const char *yname = rep_unit_for(most > xmost || !p->x_is_duration ? most : xmost, &yunit);
+    const char *xname = "";
+    if (p->x_is_duration) {
+        xunit = yunit;
+        xname = yname;
+    }
+    fprintf(dat, "# sweep.dat - bgsim sweep --plot: %s, %zu seeds per point.\n"
+                 "# Each block is one line of the plot (the other swept keys' values in its comment).\n"
+                 "# requested(%s) p10_mean p50_mean p90_mean p50_ci_low p50_ci_high (%s)\n",
+            p->title, p->seeds, p->x_is_duration ? xname : p->x_key, yname);
+    for (size_t l = 0; l < p->n_lines; l++) {
+        if (l)
+            fputs("\n\n", dat);
+        fprintf(dat, "# block %zu: %s\n", l, p->lines[l][0] ? p->lines[l] : "(all)");
+        for (size_t i = 0; i < p->n_x; i++) {
+            const rep_sweep_point *pt = &p->points[l * p->n_x + i];
+            if (isnan(pt->p50.mean))
+                continue; /* no interval at this point: a gap in the line */
+            double half = isnan(pt->p50.half) ? 0 : pt->p50.half;
+            fprintf(dat, "%.6g %.6g %.6g %.6g %.6g %.6g\n", pt->x / xunit, pt->p10.mean / yunit, pt->p50.mean / yunit,
+                    pt->p90.mean / yunit, (pt->p50.mean - half) / yunit, (pt->p50.mean + half) / yunit);
+        }
+    }
+    rep_gp_begin(gp, "sweep", "requested vs achieved interval (p10-p90 band), one line per other swept value", 1100,
+                 700);
+    char t[512];
+    snprintf(t, sizeof t, "Requested vs achieved interval - %s (mean of %zu seeds per point)", p->title, p->seeds);
+    fputs("set title ", gp);
+    rep_gp_string(gp, t);
+    fputs(" font \",13\"\n", gp);
+    char xl[512];
+    if (p->x_is_duration)
+        snprintf(xl, sizeof xl, "requested: %s (%s)", p->x_key, xname);
+    else
+        snprintf(xl, sizeof xl, "%s", p->x_key);
+    fputs("set xlabel ", gp);
+    rep_gp_string(gp, xl);
+    snprintf(xl, sizeof xl, "achieved %s: median, band p10 to p90 (%s)", p->y_metric, yname);
+    fputs("\nset ylabel ", gp);
+    rep_gp_string(gp, xl);
+    fputs("\nset grid lc rgb \"#e0e0e0\"\nset key outside below center horizontal Left reverse samplen 3 width 2\n"
+          "set style fill transparent solid 0.18 noborder\n",
+          gp);
+    /* Requested intervals usually grow geometrically (15m, 30m, 1h...): log axes space them evenly. */
+    double xmin = INFINITY;
+    for (size_t i = 0; i < p->n_lines * p->n_x; i++)
+        if (p->points[i].x > 0 && p->points[i].x < xmin)
+            xmin = p->points[i].x;
+    if (p->x_is_duration && xmin < INFINITY && xmost / xmin >= 8)
+        fprintf(gp, "set logscale xy 2\nset xrange [%.6g:%.6g]\nset format x \"%%g\"\nset format y \"%%g\"\n",
+                xmin / xunit / 1.25, xmost / xunit * 1.25);
+    else
+        fputs("set yrange [0:*]\nset xrange [0:*]\n", gp);
+    fputs("plot \\\n", gp);
+    for (size_t l = 0; l < p->n_lines; l++) {
+        const char *c = line_colors[l % NCOLORS];
+        char title[300];
+        snprintf(title, sizeof title, "%s", p->lines[l][0] ? p->lines[l] : "median");
+        fprintf(gp, "  \"sweep.dat\" index %zu using 1:2:4 with filledcurves lc rgb \"%s\" notitle, \\\n", l, c);
+        fprintf(gp, "  \"sweep.dat\" index %zu using 1:3 with linespoints lw 2 pt 7 ps 1.1 lc rgb \"%s\" title ", l, c);
+        rep_gp_string(gp, title);
+        fputs(", \\\n", gp);
+    }
+    if (p->x_is_duration)
+        fputs("  x with lines dt 2 lw 1.5 lc rgb \"#555555\" title \"achieved = requested\", \\\n", gp);
+    fputs("  keyentry with boxes fs transparent solid 0.3 noborder lc rgb \"#777777\" title \"p10 to p90 band\"\n", gp);
+    rep_gp_end(gp);
+    int rc = rep_close_in(dat, dir, "sweep.dat", why, size);
+    if (rep_close_in(gp, dir, "sweep.gp", why, size) != 0)
+        rc = -1;
+    return rc;
+}
