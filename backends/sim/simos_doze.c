@@ -1,0 +1,438 @@
+/*
+ * simos_doze.c - deep and light Doze (see simos_doze.h for the state machines and sources).
+ *
+ * Listeners only note what changed and post an event at the same instant (SIM_PHASE_OS): every
+ * state change happens in this model's own events, so the owner's callback (which may stop the
+ * worker through the runner) never runs inside another model's signal.
+ */
+#include "simos_doze.h"
+
+#include <stdlib.h>
+
+struct simos_doze {
+    mdl_device *d;
+    simos_doze_params p;
+    simos_doze_fn changed;
+    void *ctx;
+    bool dead;
+    simos_deep deep;
+    simos_light light;
+    sim_handle deep_alarm, light_alarm, look;
+    sim_time next_idle_delay, next_pending_delay;      /* deep */
+    sim_time next_light_delay, light_budget, light_maint_start; /* light */
+    sim_time deep_maint_start;
+    bool motion_reset;          /* the next INACTIVE uses motion_inactive_timeout */
+    sim_reason tail_reason;     /* the idle that ended last, for the jobs_delay tail */
+    sim_time tail_until;
+};
+
+static const char *const deep_names[] = {"active", "inactive", "idle_pending", "sensing", "locating",
+                                         "idle", "idle_maintenance", "quick_doze_delay"};
+static const char *const light_names[] = {"active", "inactive", "pre_idle", "idle", "waiting_for_network",
+                                          "idle_maintenance", "override"};
+
+const char *simos_deep_name(simos_deep s) { return deep_names[s]; }
+const char *simos_light_name(simos_light s) { return light_names[s]; }
+simos_deep simos_doze_deep(const simos_doze *z) { return z->deep; }
+simos_light simos_doze_light(const simos_doze *z) { return z->light; }
+
+static sim_time now_of(const simos_doze *z) { return sim_now(z->d->engine); }
+
+static sim_time grow(sim_time x, double factor, sim_time lo, sim_time hi)
+{
+    sim_time v = (sim_time)((double)x * factor); /* (long)(x * FACTOR) as in AOSP */
+    if (v > hi)
+        v = hi;
+    return v < lo ? lo : v;
+}
+
+static bool deep_idle(const simos_doze *z) { return z->deep == SIMOS_DEEP_IDLE; }
+static bool light_idle(const simos_doze *z)
+{
+    return z->light == SIMOS_LIGHT_IDLE || z->light == SIMOS_LIGHT_WAITING_FOR_NETWORK;
+}
+
+static void on_deep_alarm(sim_engine *e, void *ctx, uint64_t arg);
+static void on_light_alarm(sim_engine *e, void *ctx, uint64_t arg);
+static void on_look(sim_engine *e, void *ctx, uint64_t arg);
+static bool can_close_early(const simos_doze *z) { return !z->d->worker_running; }
+
+static void arm(simos_doze *z, sim_handle *h, sim_time delay, sim_event_fn fn)
+{
+    sim_cancel(z->d->engine, *h);
+    *h = SIM_HANDLE_NONE;
+    if (sim_schedule_in(z->d->engine, delay < 0 ? 0 : delay, SIM_PHASE_OS, fn, z, 0, h) != SIM_OK)
+        *h = SIM_HANDLE_NONE; /* past the end of time: never fires */
+}
+
+static void disarm(simos_doze *z, sim_handle *h)
+{
+    sim_cancel(z->d->engine, *h);
+    *h = SIM_HANDLE_NONE;
+}
+
+/* After any change: d->dozing, the trace, the owner. */
+static void publish(simos_doze *z, bool was_deep_idle, bool was_light_idle, const char *why)
+{
+    mdl_device *d = z->d;
+    sim_time now = now_of(z);
+    bool dozing = deep_idle(z) || light_idle(z);
+    if ((was_deep_idle || was_light_idle) && !dozing) {
+        z->tail_reason = was_deep_idle ? SIM_REASON_DOZE_DEEP : SIM_REASON_DOZE_LIGHT;
+        z->tail_until = now + z->p.jobs_delay;
+    }
+    sim_trace_begin(d->trace, now, "os.doze");
+    sim_trace_str(d->trace, "deep", deep_names[z->deep]);
+    sim_trace_str(d->trace, "light", light_names[z->light]);
+    sim_trace_bool(d->trace, "dozing", dozing);
+    sim_trace_str(d->trace, "cause", why);
+    sim_trace_end(d->trace);
+    if (d->dozing != dozing) {
+        d->dozing = dozing;
+        mdl_emit(d, MDL_SIG_DOZE, dozing);
+    }
+    bool began = (!was_deep_idle && deep_idle(z)) || (!was_light_idle && light_idle(z));
+    z->changed(z->ctx, began);
+}
+
+/* ---- deep ---- */
+
+static void deep_enter_idle(simos_doze *z)
+{
+    z->deep = SIMOS_DEEP_IDLE;
+    arm(z, &z->deep_alarm, z->next_idle_delay, on_deep_alarm);
+    z->next_idle_delay = grow(z->next_idle_delay, z->p.idle_factor, z->p.idle_timeout, z->p.max_idle_timeout);
+    disarm(z, &z->light_alarm);
+    z->light = SIMOS_LIGHT_OVERRIDE;
+}
+
+/* becomeInactiveLocked: both machines start from ACTIVE. */
+static void become_inactive(simos_doze *z)
+{
+    if (z->deep == SIMOS_DEEP_ACTIVE) {
+        z->next_idle_delay = 0;
+        z->next_pending_delay = 0;
+        if (z->d->power_save) {
+            z->deep = SIMOS_DEEP_QUICK_DOZE_DELAY;
+            arm(z, &z->deep_alarm, z->p.quick_doze_delay, on_deep_alarm);
+        } else {
+            z->deep = SIMOS_DEEP_INACTIVE;
+            arm(z, &z->deep_alarm, z->motion_reset ? z->p.motion_inactive_timeout : z->p.inactive_timeout,
+                on_deep_alarm);
+        }
+        z->motion_reset = false;
+    }
+    if (z->light == SIMOS_LIGHT_ACTIVE) {
+        z->light = SIMOS_LIGHT_INACTIVE;
+        arm(z, &z->light_alarm, z->p.light_after_inactive_timeout, on_light_alarm);
+    }
+}
+
+static bool should_be_inactive(const simos_doze *z)
+{
+    return z->p.enabled && !z->d->screen_on && !z->d->plugged;
+}
+
+static void become_active(simos_doze *z)
+{
+    z->deep = SIMOS_DEEP_ACTIVE;
+    z->light = SIMOS_LIGHT_ACTIVE;
+    disarm(z, &z->deep_alarm);
+    disarm(z, &z->light_alarm);
+    z->motion_reset = false;
+}
+
+/* Motion from IDLE_PENDING on (the significant-motion sensor is armed, §1.2): deep restarts with
+ * the motion timeout; light restarts only when deep had frozen it. */
+static void motion(simos_doze *z)
+{
+    z->deep = SIMOS_DEEP_ACTIVE;
+    disarm(z, &z->deep_alarm);
+    if (z->light == SIMOS_LIGHT_OVERRIDE)
+        z->light = SIMOS_LIGHT_ACTIVE;
+    z->motion_reset = true;
+    become_inactive(z);
+}
+
+static bool motion_watched(const simos_doze *z)
+{
+    return z->deep >= SIMOS_DEEP_IDLE_PENDING && z->deep <= SIMOS_DEEP_IDLE_MAINTENANCE;
+}
+
+static void deep_maintenance_end(simos_doze *z)
+{
+    z->deep = SIMOS_DEEP_IDLE_MAINTENANCE; /* fall into the IDLE_MAINTENANCE case */
+    deep_enter_idle(z);
+}
+
+static void on_deep_alarm(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    simos_doze *z = ctx;
+    z->deep_alarm = SIM_HANDLE_NONE;
+    bool wd = deep_idle(z), wl = light_idle(z);
+    const char *why = "alarm";
+    switch (z->deep) {
+    case SIMOS_DEEP_INACTIVE:
+        z->deep = SIMOS_DEEP_IDLE_PENDING;
+        z->next_pending_delay = z->p.idle_pending_timeout;
+        z->next_idle_delay = z->p.idle_timeout;
+        arm(z, &z->deep_alarm, z->p.idle_after_inactive_timeout, on_deep_alarm);
+        if (!z->d->stationary) {
+            motion(z);
+            why = "motion";
+        }
+        break;
+    case SIMOS_DEEP_IDLE_PENDING:
+        z->deep = SIMOS_DEEP_SENSING;
+        arm(z, &z->deep_alarm, z->p.sensing_time, on_deep_alarm);
+        break;
+    case SIMOS_DEEP_SENSING:
+        z->deep = SIMOS_DEEP_LOCATING;
+        arm(z, &z->deep_alarm, z->p.locating_time, on_deep_alarm);
+        break;
+    case SIMOS_DEEP_QUICK_DOZE_DELAY:
+        z->next_pending_delay = z->p.idle_pending_timeout;
+        z->next_idle_delay = z->p.idle_timeout;
+        deep_enter_idle(z);
+        break;
+    case SIMOS_DEEP_LOCATING:
+        deep_enter_idle(z);
+        break;
+    case SIMOS_DEEP_IDLE:
+        z->deep = SIMOS_DEEP_IDLE_MAINTENANCE;
+        z->deep_maint_start = now_of(z);
+        arm(z, &z->deep_alarm, z->next_pending_delay, on_deep_alarm);
+        z->next_pending_delay = grow(z->next_pending_delay, z->p.idle_pending_factor, z->p.idle_pending_timeout,
+                                     z->p.max_idle_pending_timeout);
+        /* the active op held for the minimum time, then the early-exit check */
+        arm(z, &z->look, z->p.min_deep_maintenance_time, on_look);
+        break;
+    case SIMOS_DEEP_IDLE_MAINTENANCE:
+        deep_maintenance_end(z);
+        break;
+    default:
+        return;
+    }
+    publish(z, wd, wl, why);
+}
+
+/* ---- light ---- */
+
+static void light_enter_idle(simos_doze *z)
+{
+    z->light = SIMOS_LIGHT_IDLE;
+    arm(z, &z->light_alarm, z->next_light_delay, on_light_alarm);
+    z->next_light_delay = grow(z->next_light_delay, z->p.light_idle_factor, 0, z->p.light_max_idle_timeout);
+}
+
+static void light_enter_maintenance(simos_doze *z)
+{
+    if (z->light_budget < z->p.light_min_budget)
+        z->light_budget = z->p.light_min_budget;
+    else if (z->light_budget > z->p.light_max_budget)
+        z->light_budget = z->p.light_max_budget;
+    z->light = SIMOS_LIGHT_IDLE_MAINTENANCE;
+    z->light_maint_start = now_of(z);
+    arm(z, &z->light_alarm, z->light_budget, on_light_alarm);
+    arm(z, &z->look, z->p.min_light_maintenance_time, on_look);
+}
+
+static void light_maintenance_end(simos_doze *z)
+{
+    sim_time used = now_of(z) - z->light_maint_start;
+    z->light_budget += z->p.light_min_budget - used; /* reserve grows or shrinks */
+    light_enter_idle(z);
+}
+
+static void light_step(simos_doze *z)
+{
+    switch (z->light) {
+    case SIMOS_LIGHT_INACTIVE:
+        z->light_budget = z->p.light_min_budget;
+        z->next_light_delay = z->p.light_idle_timeout;
+        if (z->p.light_pre_idle_timeout > 0 && z->d->worker_running) {
+            z->light = SIMOS_LIGHT_PRE_IDLE;
+            arm(z, &z->light_alarm, z->p.light_pre_idle_timeout, on_light_alarm);
+        } else {
+            light_enter_idle(z);
+        }
+        break;
+    case SIMOS_LIGHT_PRE_IDLE: light_enter_idle(z); break;
+    case SIMOS_LIGHT_IDLE:
+        if (z->d->net != MDL_NET_NONE) {
+            light_enter_maintenance(z);
+        } else { /* wait for a network for at most another idle period */
+            z->light = SIMOS_LIGHT_WAITING_FOR_NETWORK;
+            arm(z, &z->light_alarm, z->next_light_delay, on_light_alarm);
+        }
+        break;
+    case SIMOS_LIGHT_WAITING_FOR_NETWORK: light_enter_maintenance(z); break;
+    case SIMOS_LIGHT_IDLE_MAINTENANCE: light_maintenance_end(z); break;
+    default: break;
+    }
+}
+
+static void on_light_alarm(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    simos_doze *z = ctx;
+    z->light_alarm = SIM_HANDLE_NONE;
+    bool wd = deep_idle(z), wl = light_idle(z);
+    simos_light old = z->light;
+    light_step(z);
+    if (z->light != old)
+        publish(z, wd, wl, "alarm");
+}
+
+/* The early-exit check (exitMaintenanceEarlyIfNeededLocked): after the minimum time of a window,
+ * and whenever the worker stops during one. */
+static void on_look(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    simos_doze *z = ctx;
+    z->look = SIM_HANDLE_NONE;
+    sim_time now = now_of(z);
+    bool wd = deep_idle(z), wl = light_idle(z);
+    const char *why = NULL;
+    if (z->deep == SIMOS_DEEP_IDLE_MAINTENANCE && can_close_early(z) &&
+        now - z->deep_maint_start >= z->p.min_deep_maintenance_time) {
+        deep_maintenance_end(z);
+        why = "early";
+    } else if (z->light == SIMOS_LIGHT_IDLE_MAINTENANCE && can_close_early(z) &&
+               now - z->light_maint_start >= z->p.min_light_maintenance_time) {
+        light_maintenance_end(z);
+        why = "early";
+    } else if (z->light == SIMOS_LIGHT_PRE_IDLE && !z->d->worker_running) {
+        light_enter_idle(z);
+        why = "predone";
+    }
+    if (why)
+        publish(z, wd, wl, why);
+}
+
+/* ---- the device ---- */
+
+/* Re-reads the device after a signal (posted as an event at the same instant). */
+static void on_device(sim_engine *e, void *ctx, uint64_t sig)
+{
+    (void)e;
+    simos_doze *z = ctx;
+    bool wd = deep_idle(z), wl = light_idle(z);
+    const char *why = mdl_signal_name((mdl_signal)sig);
+    simos_deep old_deep = z->deep;
+    simos_light old_light = z->light;
+    if (!should_be_inactive(z)) {
+        if (z->deep != SIMOS_DEEP_ACTIVE || z->light != SIMOS_LIGHT_ACTIVE)
+            become_active(z);
+    } else {
+        if (motion_watched(z) && !z->d->stationary && z->deep != SIMOS_DEEP_QUICK_DOZE_DELAY)
+            motion(z);
+        else if (z->deep == SIMOS_DEEP_ACTIVE || z->light == SIMOS_LIGHT_ACTIVE)
+            become_inactive(z);
+        if (z->light == SIMOS_LIGHT_WAITING_FOR_NETWORK && z->d->net != MDL_NET_NONE)
+            light_enter_maintenance(z);
+        if (z->d->power_save && z->deep == SIMOS_DEEP_INACTIVE) { /* quick doze starts now */
+            z->deep = SIMOS_DEEP_QUICK_DOZE_DELAY;
+            arm(z, &z->deep_alarm, z->p.quick_doze_delay, on_deep_alarm);
+        }
+        /* the worker stopped: a maintenance window or PRE_IDLE may close now */
+        if (!z->d->worker_running &&
+            (z->deep == SIMOS_DEEP_IDLE_MAINTENANCE || z->light == SIMOS_LIGHT_IDLE_MAINTENANCE ||
+             z->light == SIMOS_LIGHT_PRE_IDLE) &&
+            !sim_is_pending(z->d->engine, z->look)) {
+            sim_time t0 = z->deep == SIMOS_DEEP_IDLE_MAINTENANCE ? z->deep_maint_start + z->p.min_deep_maintenance_time
+                          : z->light == SIMOS_LIGHT_IDLE_MAINTENANCE
+                              ? z->light_maint_start + z->p.min_light_maintenance_time
+                              : now_of(z);
+            arm(z, &z->look, t0 - now_of(z), on_look);
+        }
+    }
+    if (z->deep != old_deep || z->light != old_light)
+        publish(z, wd, wl, why);
+    else
+        z->changed(z->ctx, false); /* a wake-up all the same */
+}
+
+static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    (void)arg;
+    simos_doze *z = ctx;
+    if (z->dead)
+        return;
+    switch (sig) {
+    case MDL_SIG_PLUG:
+    case MDL_SIG_UNPLUG:
+    case MDL_SIG_SCREEN_ON:
+    case MDL_SIG_SCREEN_OFF:
+    case MDL_SIG_MOTION:
+    case MDL_SIG_NETWORK:
+    case MDL_SIG_POWER_SAVE:
+    case MDL_SIG_WORKER:
+    case MDL_SIG_BATTERY_LEVEL:
+        sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_device, z, (uint64_t)sig, NULL);
+        break;
+    default: break;
+    }
+}
+
+simos_doze *simos_doze_new(mdl_device *d, const simos_doze_params *p, simos_doze_fn changed, void *ctx)
+{
+    simos_doze *z = calloc(1, sizeof *z);
+    if (!z)
+        return NULL;
+    *z = (simos_doze){.d = d, .p = *p, .changed = changed, .ctx = ctx, .tail_until = -1};
+    if (mdl_subscribe(d, listener, z) != MDL_OK) {
+        free(z);
+        return NULL;
+    }
+    /* the first look, once the environment models have set the device up */
+    sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_device, z, 0, NULL);
+    return z;
+}
+
+void simos_doze_free(simos_doze *z)
+{
+    if (!z)
+        return;
+    /* The bus keeps a pointer to z (no unsubscribe): the runner frees the OS model only after
+     * the run, when no signal comes any more, so freeing is safe; pending events die with the
+     * engine or are cancelled here. */
+    disarm(z, &z->deep_alarm);
+    disarm(z, &z->light_alarm);
+    disarm(z, &z->look);
+    z->dead = true;
+    free(z);
+}
+
+sim_reason simos_doze_blocks(const simos_doze *z, sim_time now, sim_time *until)
+{
+    *until = SIM_TIME_MAX;
+    if (deep_idle(z))
+        return SIM_REASON_DOZE_DEEP;
+    if (light_idle(z))
+        return SIM_REASON_DOZE_LIGHT;
+    if (z->tail_until > now) {
+        *until = z->tail_until;
+        return z->tail_reason;
+    }
+    return SIM_REASON_NONE;
+}
+
+bool simos_doze_awake(const simos_doze *z)
+{
+    return !should_be_inactive(z) || z->deep == SIMOS_DEEP_IDLE_MAINTENANCE ||
+           z->light == SIMOS_LIGHT_IDLE_MAINTENANCE || z->light == SIMOS_LIGHT_ACTIVE;
+}
+
+void simos_doze_reboot(simos_doze *z, sim_time boot)
+{
+    bool wd = deep_idle(z), wl = light_idle(z);
+    become_active(z);
+    disarm(z, &z->look);
+    z->tail_until = -1;
+    if (wd || wl)
+        publish(z, wd, wl, "reboot");
+    sim_time now = now_of(z);
+    sim_schedule_in(z->d->engine, boot > now ? boot - now : 0, SIM_PHASE_OS, on_device, z, 0, NULL);
+}

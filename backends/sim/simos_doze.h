@@ -1,0 +1,111 @@
+/*
+ * simos_doze.h - Android's DeviceIdleController: deep and light Doze as two event-driven state
+ * machines (research/android-scheduling.md §1, cited "§1.x [S1]" etc.).
+ *
+ * DEEP (§1.3, stepIdleStateLocked):
+ *   ACTIVE --screen off & unplugged--> INACTIVE (+inactive_timeout; +motion_inactive_timeout after
+ *   motion) --> IDLE_PENDING (+idle_after_inactive_timeout) --> SENSING (+sensing_time) -->
+ *   LOCATING (+locating_time) --> IDLE (+idle delay: idle_timeout, then x idle_factor up to
+ *   max_idle_timeout) --> IDLE_MAINTENANCE (+pending delay: idle_pending_timeout, then x
+ *   idle_pending_factor up to max_idle_pending_timeout) --> IDLE ...
+ *   A maintenance window closes early once at least min_deep_maintenance_time has passed and the
+ *   app's worker is not running (exitMaintenanceEarlyIfNeededLocked: no active ops, jobs or
+ *   alarms; other apps' work is not modeled, so only this app's worker keeps a window open).
+ *   With battery saver on (d->power_save), INACTIVE is replaced by QUICK_DOZE_DELAY
+ *   (+quick_doze_delay) straight to IDLE, without motion checks (§1.3 "Quick doze").
+ *   Motion (d->stationary false) from IDLE_PENDING on resets to ACTIVE and at once to INACTIVE with
+ *   motion_inactive_timeout (§1.2); SENSING and LOCATING take fixed times (assumptions, below).
+ * LIGHT (§1.4, stepLightIdleStateLocked):
+ *   ACTIVE --screen off & unplugged--> INACTIVE (+light_after_inactive_timeout) --> [Android <= 13,
+ *   while the worker runs: PRE_IDLE (+light_pre_idle_timeout, ends when it stops)] --> IDLE (+light
+ *   idle delay: light_idle_timeout, then x light_idle_factor up to light_max_idle_timeout) -->
+ *   IDLE_MAINTENANCE (budget clamped to [light_min_budget, light_max_budget], closes early once
+ *   min_light_maintenance_time has passed and the worker is not running; budget += min_budget -
+ *   used) --> IDLE ... Without a network at the end of an idle period: WAITING_FOR_NETWORK until the
+ *   network comes back or another idle period ends. Deep IDLE puts light into OVERRIDE (frozen).
+ * Screen on or power connected: both ACTIVE; they restart at the next screen off / unplug.
+ * Alarm windows (flex) fire at their start (assumption: the earliest time the alarm may fire).
+ * MIN_TIME_TO_ALARM and alarm clocks are not modeled (the device has no alarm clock).
+ *
+ * Jobs are blocked ("dozing") while deep is IDLE or light is IDLE / WAITING_FOR_NETWORK (§1.5
+ * [J2]); when that ends, background jobs wait jobs_delay more (BACKGROUND_JOBS_DELAY, §1.5 [J2]).
+ * The model writes d->dozing, emits MDL_SIG_DOZE when it changes and traces `os.doze` on every
+ * state change. The owner is told of every change (a wake-up of the device: DeviceIdleController
+ * alarms are wakeup alarms) and whether an idle state began (running jobs must stop, §1.5 [J3]).
+ */
+#ifndef BGSIM_SIMOS_DOZE_H
+#define BGSIM_SIMOS_DOZE_H
+
+#include <stdbool.h>
+
+#include "mdl_device.h"
+#include "sim_reason.h"
+
+typedef enum simos_deep {
+    SIMOS_DEEP_ACTIVE = 0,
+    SIMOS_DEEP_INACTIVE,
+    SIMOS_DEEP_IDLE_PENDING,
+    SIMOS_DEEP_SENSING,
+    SIMOS_DEEP_LOCATING,
+    SIMOS_DEEP_IDLE,
+    SIMOS_DEEP_IDLE_MAINTENANCE,
+    SIMOS_DEEP_QUICK_DOZE_DELAY
+} simos_deep;
+
+typedef enum simos_light {
+    SIMOS_LIGHT_ACTIVE = 0,
+    SIMOS_LIGHT_INACTIVE,
+    SIMOS_LIGHT_PRE_IDLE,
+    SIMOS_LIGHT_IDLE,
+    SIMOS_LIGHT_WAITING_FOR_NETWORK,
+    SIMOS_LIGHT_IDLE_MAINTENANCE,
+    SIMOS_LIGHT_OVERRIDE
+} simos_light;
+
+/* Every constant in ms (factors plain numbers); defaults per version in simos_android.c. */
+typedef struct simos_doze_params {
+    bool enabled;
+    sim_time inactive_timeout, motion_inactive_timeout, idle_after_inactive_timeout;
+    sim_time sensing_time, locating_time, quick_doze_delay;
+    sim_time idle_timeout, max_idle_timeout;
+    double idle_factor;
+    sim_time idle_pending_timeout, max_idle_pending_timeout;
+    double idle_pending_factor;
+    sim_time min_deep_maintenance_time;
+    sim_time light_after_inactive_timeout;
+    sim_time light_pre_idle_timeout; /* 0: no PRE_IDLE state (Android 14+) */
+    sim_time light_idle_timeout, light_max_idle_timeout;
+    double light_idle_factor;
+    sim_time light_min_budget, light_max_budget, min_light_maintenance_time;
+    sim_time jobs_delay;             /* background jobs wait this long after idle ends */
+} simos_doze_params;
+
+typedef struct simos_doze simos_doze;
+
+/* Called after every state change, from the doze model's own events (never from a bus listener).
+ * `idle_began`: deep IDLE or light IDLE was just entered. */
+typedef void (*simos_doze_fn)(void *ctx, bool idle_began);
+
+/* Subscribes to the device bus and schedules its first look at the device at time 0 (after the
+ * environment models set their initial state). NULL when out of memory. */
+simos_doze *simos_doze_new(mdl_device *d, const simos_doze_params *p, simos_doze_fn changed, void *ctx);
+/* The bus has no unsubscribe: the listener stays, made inert (the device outlives the model only
+ * in tests). NULL is a no-op. */
+void simos_doze_free(simos_doze *z);
+
+simos_deep simos_doze_deep(const simos_doze *z);
+simos_light simos_doze_light(const simos_doze *z);
+const char *simos_deep_name(simos_deep s);
+const char *simos_light_name(simos_light s);
+
+/* Why Doze blocks background jobs at `now`: SIM_REASON_DOZE_DEEP, SIM_REASON_DOZE_LIGHT (also for
+ * the jobs_delay after idle ends) or SIM_REASON_NONE. *until gets the end of a jobs_delay tail
+ * (SIM_TIME_MAX otherwise). */
+sim_reason simos_doze_blocks(const simos_doze *z, sim_time now, sim_time *until);
+/* The CPU is awake: screen on, plugged, in a maintenance window, or Doze off. While asleep a
+ * non-wakeup alarm (a job's delay) waits for the next wake-up. */
+bool simos_doze_awake(const simos_doze *z);
+/* The device rebooted: both machines restart from ACTIVE at `boot` (the boot completing). */
+void simos_doze_reboot(simos_doze *z, sim_time boot);
+
+#endif

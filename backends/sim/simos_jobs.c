@@ -1,0 +1,283 @@
+/*
+ * simos_jobs.c - readiness, quota, runtime and backoff of the app's one job (see simos_jobs.h).
+ *
+ * The quota history is the list of the app's counted sessions (start, end), oldest first, and
+ * the list of counted job starts. Both are pruned to the longest window. "When is the app back
+ * in quota" is solved exactly: with no run in progress the execution time in (t - W, t] can only
+ * fall as t grows, so the earliest t is found by bisection over integer ms.
+ */
+#include "simos_jobs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgt_backend.h"
+
+typedef struct span {
+    sim_time a, b; /* b = SIM_TIME_MAX while running */
+} span;
+
+struct simos_jobs {
+    simos_jobs_params p;
+    span *sessions;
+    size_t n_sessions, cap_sessions;
+    sim_time *starts;
+    size_t n_starts, cap_starts;
+    bool running, counted;
+    int failures, system_stops;
+    sim_time first_batched; /* -1: not batched yet */
+};
+
+simos_jobs *simos_jobs_new(const simos_jobs_params *p)
+{
+    simos_jobs *j = calloc(1, sizeof *j);
+    if (j) {
+        j->p = *p;
+        j->first_batched = -1;
+    }
+    return j;
+}
+
+void simos_jobs_free(simos_jobs *j)
+{
+    if (!j)
+        return;
+    free(j->sessions);
+    free(j->starts);
+    free(j);
+}
+
+void simos_jobs_forget(simos_jobs *j)
+{
+    j->n_sessions = 0;
+    j->n_starts = 0;
+    j->running = false;
+}
+
+void simos_jobs_new_job(simos_jobs *j)
+{
+    j->failures = 0;
+    j->system_stops = 0;
+    j->first_batched = -1;
+}
+
+static sim_time longest_window(const simos_jobs_params *p)
+{
+    sim_time w = 0;
+    for (int b = 0; b < SIMOS_BUCKET_COUNT; b++)
+        if (p->window[b] > w)
+            w = p->window[b];
+    return w;
+}
+
+static void prune(simos_jobs *j, sim_time now)
+{
+    sim_time horizon = now - longest_window(&j->p);
+    size_t k = 0;
+    while (k < j->n_sessions && j->sessions[k].b <= horizon)
+        k++;
+    memmove(j->sessions, j->sessions + k, (j->n_sessions - k) * sizeof *j->sessions);
+    j->n_sessions -= k;
+    k = 0;
+    while (k < j->n_starts && j->starts[k] <= horizon)
+        k++;
+    memmove(j->starts, j->starts + k, (j->n_starts - k) * sizeof *j->starts);
+    j->n_starts -= k;
+}
+
+/* Execution time of the sessions in (s, t], a run in progress counting up to t. */
+static sim_time used_between(const simos_jobs *j, sim_time s, sim_time t)
+{
+    sim_time sum = 0;
+    for (size_t i = 0; i < j->n_sessions; i++) {
+        sim_time a = j->sessions[i].a > s ? j->sessions[i].a : s;
+        sim_time b = j->sessions[i].b < t ? j->sessions[i].b : t;
+        if (b > a)
+            sum += b - a;
+    }
+    return sum;
+}
+
+sim_time simos_jobs_used(const simos_jobs *j, sim_time window, sim_time t) { return used_between(j, t - window, t); }
+
+static bool quota_free(const simos_jobs_params *p, simos_bucket b)
+{
+    return b == SIMOS_BUCKET_EXEMPTED && p->exempted_free;
+}
+
+bool simos_jobs_in_quota(const simos_jobs *j, simos_bucket b, sim_time now, sim_time *back)
+{
+    const simos_jobs_params *p = &j->p;
+    *back = now;
+    if (b == SIMOS_BUCKET_NEVER) {
+        *back = SIM_TIME_MAX;
+        return false;
+    }
+    if (quota_free(p, b))
+        return true;
+    sim_time w = p->window[b];
+    bool ok = true;
+    /* time: used(t) <= allowed - buffer */
+    sim_time target = p->allowed[b] - p->in_quota_buffer;
+    if (used_between(j, now - w, now) > target) {
+        ok = false;
+        sim_time lo = now, hi = now + w; /* used(now + w) = 0 */
+        while (lo < hi) {
+            sim_time mid = lo + (hi - lo) / 2;
+            if (used_between(j, mid - w, mid) <= target)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        if (lo > *back)
+            *back = lo;
+    }
+    /* job starts in (now - w, now] */
+    size_t first = 0;
+    while (first < j->n_starts && j->starts[first] <= now - w)
+        first++;
+    size_t count = j->n_starts - first;
+    if ((int)count >= p->max_jobs[b]) {
+        ok = false;
+        /* the oldest start that must leave the window for count to drop below the limit */
+        sim_time t = j->starts[first + count - (size_t)p->max_jobs[b]] + w;
+        if (t > *back)
+            *back = t;
+    }
+    /* sessions ending in (now - w, now] */
+    first = 0;
+    while (first < j->n_sessions && j->sessions[first].b <= now - w)
+        first++;
+    count = j->n_sessions - first;
+    if ((int)count >= p->max_sessions[b]) {
+        ok = false;
+        sim_time t = j->sessions[first + count - (size_t)p->max_sessions[b]].b + w;
+        if (t > *back)
+            *back = t;
+    }
+    return ok;
+}
+
+sim_reason simos_jobs_check(simos_jobs *j, const simos_job_env *env, sim_time now, sim_time *next)
+{
+    *next = SIM_TIME_MAX;
+    if (env->force_stopped)
+        return SIM_REASON_FORCE_STOPPED;
+    if (env->device_down)
+        return SIM_REASON_DEVICE_DOWN;
+    if (env->doze != SIM_REASON_NONE) {
+        *next = env->doze_until;
+        return env->doze;
+    }
+    if ((env->constraints & BGT_CONSTRAINT_NETWORK) && !env->net)
+        return SIM_REASON_NETWORK;
+    if ((env->constraints & BGT_CONSTRAINT_BATTERY_NOT_LOW) && env->battery_low)
+        return SIM_REASON_BATTERY_LOW;
+    if ((env->constraints & BGT_CONSTRAINT_CHARGING) && !(env->plugged && !env->battery_low))
+        return SIM_REASON_NOT_CHARGING;
+    prune(j, now);
+    if (!env->plugged || env->bucket == SIMOS_BUCKET_NEVER) {
+        sim_time back;
+        if (!simos_jobs_in_quota(j, env->bucket, now, &back)) {
+            *next = back;
+            return SIM_REASON_STANDBY_QUOTA;
+        }
+    }
+    bool batched = env->bucket != SIMOS_BUCKET_ACTIVE && env->bucket != SIMOS_BUCKET_EXEMPTED && j->failures == 0 &&
+                   j->p.batch_delay > 0;
+    if (batched) {
+        if (j->first_batched < 0)
+            j->first_batched = now;
+        if (now < j->first_batched + j->p.batch_delay) {
+            *next = j->first_batched + j->p.batch_delay;
+            return SIM_REASON_STANDBY_QUOTA;
+        }
+    }
+    if (now < env->earliest) {
+        *next = env->earliest;
+        return SIM_REASON_BACKOFF;
+    }
+    if (!env->awake)
+        return SIM_REASON_DOZE_LIGHT;
+    return SIM_REASON_NONE;
+}
+
+static bool push_start(simos_jobs *j, sim_time t)
+{
+    if (j->n_starts == j->cap_starts) {
+        size_t cap = j->cap_starts ? 2 * j->cap_starts : 16;
+        sim_time *s = realloc(j->starts, cap * sizeof *s);
+        if (!s)
+            return false;
+        j->starts = s;
+        j->cap_starts = cap;
+    }
+    j->starts[j->n_starts++] = t;
+    return true;
+}
+
+static bool push_session(simos_jobs *j, sim_time t)
+{
+    if (j->n_sessions && j->sessions[j->n_sessions - 1].b + j->p.session_coalescing >= t) {
+        j->sessions[j->n_sessions - 1].b = SIM_TIME_MAX; /* coalesced: the session goes on */
+        return true;
+    }
+    if (j->n_sessions == j->cap_sessions) {
+        size_t cap = j->cap_sessions ? 2 * j->cap_sessions : 16;
+        span *s = realloc(j->sessions, cap * sizeof *s);
+        if (!s)
+            return false;
+        j->sessions = s;
+        j->cap_sessions = cap;
+    }
+    j->sessions[j->n_sessions++] = (span){t, SIM_TIME_MAX};
+    return true;
+}
+
+sim_time simos_jobs_start(simos_jobs *j, simos_bucket b, bool plugged, bool top, sim_time now, bool *by_quota)
+{
+    *by_quota = false;
+    j->running = true;
+    j->first_batched = -1;
+    j->counted = !plugged && !(top && j->p.top_started_free) && !quota_free(&j->p, b) && b != SIMOS_BUCKET_NEVER;
+    if (!j->counted)
+        return j->p.runtime_limit;
+    prune(j, now);
+    sim_time remaining = j->p.allowed[b] - used_between(j, now - j->p.window[b], now);
+    /* out of memory: the run is simply not counted */
+    j->counted = push_start(j, now) && push_session(j, now);
+    if (j->counted && remaining < j->p.runtime_limit) {
+        *by_quota = true;
+        return remaining > 0 ? remaining : 0;
+    }
+    return j->p.runtime_limit;
+}
+
+void simos_jobs_end(simos_jobs *j, sim_time now)
+{
+    if (j->running && j->counted && j->n_sessions)
+        j->sessions[j->n_sessions - 1].b = now;
+    j->running = false;
+    j->counted = false;
+}
+
+sim_time simos_jobs_backoff_delay(const simos_jobs_params *p, sim_time backoff, int attempts)
+{
+    if (backoff < p->min_backoff)
+        backoff = p->min_backoff;
+    sim_time d = backoff;
+    for (int i = 1; i < attempts && d < p->max_backoff; i++)
+        d *= 2; /* Math.scalb(backoff, attempts - 1) */
+    return d < p->max_backoff ? d : p->max_backoff;
+}
+
+sim_time simos_jobs_reschedule(simos_jobs *j, bool failure, sim_time backoff, sim_time now, int *attempts)
+{
+    if (failure || j->p.system_stop_ratio <= 0)
+        j->failures++;
+    else
+        j->system_stops++;
+    int n = j->failures + (j->p.system_stop_ratio > 0 ? j->system_stops / j->p.system_stop_ratio : 0);
+    *attempts = n;
+    return n == 0 ? now : now + simos_jobs_backoff_delay(&j->p, backoff, n);
+}

@@ -1,0 +1,99 @@
+/*
+ * simos_jobs.h - Android's JobScheduler for the app's one job (the WorkManager worker): when it
+ * is ready, why it is not, how long it may run and when it comes back after a stop
+ * (research/android-scheduling.md §2.2, §3).
+ *
+ * READINESS, checked in this order; the first condition that fails is the deferral reason:
+ *   1. force_stopped      the app is in the stopped state (no job exists until a user launch)
+ *   2. device_down        the device is rebooting
+ *   3. doze_deep          deep Doze IDLE, or its jobs_delay tail (§1.5 [J2])
+ *   4. doze_light         light Doze IDLE / WAITING_FOR_NETWORK, or its tail
+ *   5. network            NETWORK constraint and no network (d->net none: airplane or no signal)
+ *   6. battery_low        BATTERY_NOT_LOW constraint and mdl_battery_low() (15 % / 20 %, §3.1 [J4])
+ *   7. not_charging       CHARGING constraint and not "stable power": plugged and not low (§3.1 [J1])
+ *   8. standby_quota      bucket NEVER; out of quota (below); or force batching (below)
+ *   9. backoff            the earliest time of a rescheduled job has not come (§3.7)
+ *  10. doze_light         everything holds but the CPU sleeps (screen off, unplugged, outside a
+ *                         maintenance window) since the job's timers are non-wakeup alarms (§3.5):
+ *                         the job waits for the next wake-up (a signal or a Doze transition)
+ * Time-only conditions (backoff, quota, batching, the Doze tail) give the time at which they end;
+ * the rest change only with a device signal.
+ *
+ * QUOTA (QuotaController, §2.2 [Q1, Q2]), skipped while plugged (ACTION_CHARGING) and for EXEMPTED
+ * on Android <= 15: over the rolling window of the bucket, the app's execution time must leave at
+ * least in_quota_buffer of allowed_time (mAllowedTimeIntoQuotaMs), its job starts must be below
+ * max_jobs and its sessions (runs coalesced within session_coalescing) below max_sessions. A run
+ * started while plugged, or while the app is on top where top_started_free (<= 15), is not
+ * counted. A running job is stopped when its remaining time runs out (stop: constraint).
+ * BATCHING (§3.5 [J3]): a job of an app outside ACTIVE / EXEMPTED with no failures waits until
+ * batch_delay after it first became otherwise ready (MAX_NON_ACTIVE_JOB_BATCH_DELAY). Other apps'
+ * ready jobs, which release a batch sooner, are not modeled (assumption: the worst case).
+ * RUNTIME: a run is stopped after runtime_limit (stop: timeout), or earlier when quota runs out.
+ * BACKOFF (getRescheduleJobForFailureLocked, §3.7 [J3]): a timeout counts as a failure, any other
+ * system stop as a system stop; attempts = failures + system_stops / system_stop_ratio (ratio 0:
+ * every stop is a failure, Android <= 13); no attempt: runnable at once; else the delay is
+ * max(min_backoff, backoff) * 2^(attempts-1), at most max_backoff.
+ */
+#ifndef BGSIM_SIMOS_JOBS_H
+#define BGSIM_SIMOS_JOBS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mdl_device.h"
+#include "sim_reason.h"
+#include "simos_standby.h"
+
+typedef struct simos_jobs_params {
+    sim_time window[SIMOS_BUCKET_COUNT];
+    sim_time allowed[SIMOS_BUCKET_COUNT];
+    int max_jobs[SIMOS_BUCKET_COUNT];
+    int max_sessions[SIMOS_BUCKET_COUNT];
+    bool exempted_free;          /* EXEMPTED has no quota (<= 15) */
+    bool top_started_free;       /* runs started while the app is on top are free (<= 15) */
+    sim_time in_quota_buffer, session_coalescing;
+    sim_time runtime_limit, batch_delay;
+    sim_time min_backoff, max_backoff;
+    int system_stop_ratio;       /* 0: every stop is a failure */
+} simos_jobs_params;
+
+/* What the readiness check reads (filled by the owner from the device and the other layers). */
+typedef struct simos_job_env {
+    bool force_stopped, device_down;
+    sim_reason doze;             /* simos_doze_blocks() */
+    sim_time doze_until;
+    bool awake;
+    unsigned constraints;        /* BGT_CONSTRAINT_* */
+    bool net, battery_low, plugged;
+    simos_bucket bucket;
+    sim_time earliest;           /* backoff: the job's earliest run time */
+} simos_job_env;
+
+typedef struct simos_jobs simos_jobs;
+
+simos_jobs *simos_jobs_new(const simos_jobs_params *p);
+void simos_jobs_free(simos_jobs *j);
+
+/* The first reason that holds the job back at `now` (SIM_REASON_NONE: start it now). *next gets
+ * the time at which a time-only condition ends (SIM_TIME_MAX: only a signal can change it). A
+ * ready job that only batching holds starts the batch clock, so this is not a pure query. */
+sim_reason simos_jobs_check(simos_jobs *j, const simos_job_env *env, sim_time now, sim_time *next);
+/* A new JobInfo (WorkManager scheduled or rescheduled the work): failures, stops and the batch
+ * clock start again. */
+void simos_jobs_new_job(simos_jobs *j);
+/* The job starts / ends. Start returns the run's limit (runtime or remaining quota) and whether
+ * it is the quota that limits it. */
+sim_time simos_jobs_start(simos_jobs *j, simos_bucket b, bool plugged, bool top, sim_time now, bool *by_quota);
+void simos_jobs_end(simos_jobs *j, sim_time now);
+/* A stop of the running job: its earliest run time again (now, or now + backoff). */
+sim_time simos_jobs_reschedule(simos_jobs *j, bool failure, sim_time backoff, sim_time now, int *attempts);
+/* Forget the quota history (JobScheduler keeps it in memory: a reboot clears it). */
+void simos_jobs_forget(simos_jobs *j);
+
+/* For tests: the execution time counted in (t - window, t] and the quota verdict for bucket b. */
+sim_time simos_jobs_used(const simos_jobs *j, sim_time window, sim_time t);
+bool simos_jobs_in_quota(const simos_jobs *j, simos_bucket b, sim_time now, sim_time *back);
+/* The backoff delay for a number of attempts (>= 1). */
+sim_time simos_jobs_backoff_delay(const simos_jobs_params *p, sim_time backoff, int attempts);
+
+#endif

@@ -1,0 +1,134 @@
+/*
+ * simos_standby.c - the app's standby bucket (see simos_standby.h).
+ */
+#include "simos_standby.h"
+
+#include <stdlib.h>
+
+#include "mdl_usage.h"
+
+struct simos_standby {
+    mdl_device *d;
+    simos_standby_params p;
+    simos_standby_fn changed;
+    void *ctx;
+    simos_bucket bucket;
+    sim_time last_used;      /* -1: never */
+    sim_time active_until;
+    sim_handle check, expiry;
+};
+
+const char *const simos_bucket_names[] = {"exempted", "active", "working_set", "frequent", "rare", "restricted",
+                                          NULL};
+
+const char *simos_bucket_name(simos_bucket b) { return b == SIMOS_BUCKET_NEVER ? "never" : simos_bucket_names[b]; }
+simos_bucket simos_standby_bucket(const simos_standby *s) { return s->bucket; }
+
+simos_bucket simos_standby_threshold_bucket(const simos_standby_params *p, sim_time screen_on, sim_time elapsed)
+{
+    for (int i = p->thresholds - 1; i >= 0; i--)
+        if (screen_on >= p->screen[i] && elapsed >= p->elapsed[i])
+            return (simos_bucket)(SIMOS_BUCKET_ACTIVE + i);
+    return SIMOS_BUCKET_ACTIVE;
+}
+
+static void set_bucket(simos_standby *s, simos_bucket b, const char *reason)
+{
+    if (b == s->bucket)
+        return;
+    s->bucket = b;
+    sim_trace_begin(s->d->trace, sim_now(s->d->engine), "os.bucket");
+    sim_trace_str(s->d->trace, "bucket", simos_bucket_name(b));
+    sim_trace_str(s->d->trace, "reason", reason);
+    sim_trace_end(s->d->trace);
+    s->changed(s->ctx);
+}
+
+static void evaluate(simos_standby *s, const char *reason)
+{
+    mdl_device *d = s->d;
+    sim_time now = sim_now(d->engine);
+    simos_bucket b;
+    if (s->p.fixed >= 0) {
+        b = (simos_bucket)s->p.fixed;
+        reason = "fixed";
+    } else if (d->optimization_exempt) {
+        b = SIMOS_BUCKET_EXEMPTED;
+        reason = "exempt";
+    } else if (s->last_used < 0) {
+        b = SIMOS_BUCKET_NEVER;
+    } else if (now < s->active_until) {
+        b = SIMOS_BUCKET_ACTIVE;
+    } else {
+        b = simos_standby_threshold_bucket(&s->p, mdl_usage_screen_on_since_last_use(d, now), now - s->last_used);
+    }
+    set_bucket(s, b, reason);
+}
+
+static void on_check(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    simos_standby *s = ctx;
+    s->check = SIM_HANDLE_NONE;
+    evaluate(s, "timeout");
+    if (sim_schedule_in(s->d->engine, s->p.check_interval, SIM_PHASE_OS, on_check, s, 0, &s->check) != SIM_OK)
+        s->check = SIM_HANDLE_NONE;
+}
+
+static void on_expiry(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    simos_standby *s = ctx;
+    s->expiry = SIM_HANDLE_NONE;
+    evaluate(s, "timeout");
+}
+
+/* A usage event: ACTIVE now (the listener may act at once: it only changes the bucket, and the
+ * owner's callback only posts an evaluation). */
+static void on_usage(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    simos_standby *s = ctx;
+    evaluate(s, arg ? "usage" : "settings");
+}
+
+static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    (void)arg;
+    simos_standby *s = ctx;
+    sim_time now = sim_now(d->engine);
+    if (sig == MDL_SIG_APP_OPEN || sig == MDL_SIG_APP_CLOSE) {
+        s->last_used = now;
+        s->active_until = now + s->p.strong_usage_timeout;
+        sim_cancel(d->engine, s->expiry);
+        if (sim_schedule(d->engine, s->active_until, SIM_PHASE_OS, on_expiry, s, 0, &s->expiry) != SIM_OK)
+            s->expiry = SIM_HANDLE_NONE;
+        sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_usage, s, 1, NULL);
+    } else if (sig == MDL_SIG_SETTINGS) {
+        sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_usage, s, 0, NULL);
+    }
+}
+
+simos_standby *simos_standby_new(mdl_device *d, const simos_standby_params *p, simos_standby_fn changed, void *ctx)
+{
+    simos_standby *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    *s = (simos_standby){.d = d, .p = *p, .changed = changed, .ctx = ctx, .bucket = SIMOS_BUCKET_NEVER,
+                         .last_used = -1, .active_until = -1};
+    if (mdl_subscribe(d, listener, s) != MDL_OK ||
+        sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_check, s, 0, &s->check) != SIM_OK) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void simos_standby_free(simos_standby *s)
+{
+    if (!s)
+        return;
+    sim_cancel(s->d->engine, s->check);
+    sim_cancel(s->d->engine, s->expiry);
+    free(s);
+}

@@ -1,0 +1,64 @@
+/*
+ * simos_standby.h - Android's AppStandbyController for the one simulated app: its standby bucket
+ * from its usage history (research/android-scheduling.md §2.1 [A1, A2]).
+ *
+ *   - Opening or leaving the app (MDL_SIG_APP_OPEN / APP_CLOSE: ACTIVITY_RESUMED / PAUSED) makes
+ *     it ACTIVE at once and keeps it ACTIVE at least strong_usage_timeout after that event.
+ *   - Otherwise the bucket is THRESHOLD_BUCKETS[i] for the highest i with screen-on time since the
+ *     last use >= screen[i] and elapsed time since the last use >= elapsed[i] (getThresholdIndex),
+ *     indexes 0..4 = ACTIVE, WORKING_SET, FREQUENT, RARE, RESTRICTED (`thresholds` of them). An app
+ *     never used is NEVER.
+ *   - The bucket is re-evaluated every check_interval (checkIdleStates, 3 h) from the start and
+ *     when an ACTIVE elevation expires; it can drop only at those instants.
+ *   - "Battery optimization: not optimized" (d->optimization_exempt) puts the app in EXEMPTED
+ *     (getAppMinBucket's power-save allowlist floor).
+ *   - `os.bucket` fixes the bucket (no re-evaluation).
+ * Screen-on time since the last use comes from the usage model (mdl_usage_screen_on_since_last_use).
+ * Not modeled: notification-seen / sync-adapter / slice elevations, ML predictions, widget and
+ * permission floors, restriction for excessive broadcasts or drain, "stable charging".
+ * Every change traces `os.bucket` {bucket, reason} and tells the owner.
+ */
+#ifndef BGSIM_SIMOS_STANDBY_H
+#define BGSIM_SIMOS_STANDBY_H
+
+#include <stdbool.h>
+
+#include "mdl_device.h"
+
+/* In AOSP's order of bucket values (EXEMPTED 5 ... NEVER 50); used as table indexes. */
+typedef enum simos_bucket {
+    SIMOS_BUCKET_EXEMPTED = 0,
+    SIMOS_BUCKET_ACTIVE,
+    SIMOS_BUCKET_WORKING_SET,
+    SIMOS_BUCKET_FREQUENT,
+    SIMOS_BUCKET_RARE,
+    SIMOS_BUCKET_RESTRICTED,
+    SIMOS_BUCKET_NEVER,
+    SIMOS_BUCKET_COUNT
+} simos_bucket;
+
+#define SIMOS_THRESHOLDS 5
+
+typedef struct simos_standby_params {
+    sim_time screen[SIMOS_THRESHOLDS], elapsed[SIMOS_THRESHOLDS];
+    int thresholds;                 /* 4 before the time-based RESTRICTED threshold, else 5 */
+    sim_time strong_usage_timeout;
+    sim_time check_interval;
+    int fixed;                      /* a simos_bucket, or -1: from the usage history */
+} simos_standby_params;
+
+typedef struct simos_standby simos_standby;
+typedef void (*simos_standby_fn)(void *ctx);
+
+/* NULL when out of memory. The first evaluation happens at time 0, after the environment models
+ * have started. */
+simos_standby *simos_standby_new(mdl_device *d, const simos_standby_params *p, simos_standby_fn changed, void *ctx);
+void simos_standby_free(simos_standby *s);
+simos_bucket simos_standby_bucket(const simos_standby *s);
+const char *simos_bucket_name(simos_bucket b);
+/* The names `os.bucket` accepts, indexed by simos_bucket (NEVER excluded), NULL-terminated. */
+extern const char *const simos_bucket_names[];
+/* getThresholdIndex's bucket for the given times since the last use (exposed for tests). */
+simos_bucket simos_standby_threshold_bucket(const simos_standby_params *p, sim_time screen_on, sim_time elapsed);
+
+#endif
