@@ -373,70 +373,81 @@ static void apply_one(scn_node *root, const scn_override *o, int line, scn_diag 
     }
     mark_tree(value, line);
 
-    scn_node **at = NULL;  /* the slot the value goes into */
-    scn_node *cur = root;  /* the collection the next step looks into */
-    for (size_t i = 0; i < o->step_count; i++) {
-        const scn_set_step *st = &o->steps[i];
-        if (i == 0) {
-            snprintf(where, sizeof where, "the scenario");
-        } else {
-            where[0] = '\'';
-            path_prefix(o, i - 1, where + 1, sizeof where - 2);
-            strcat(where, "'");
-        }
-        if (cur->kind != (st->kind == SCN_STEP_KEY ? SCN_MAP : SCN_SEQ)) {
-            scn_diag_error(diag, 0, 0, "", "--set %s: %s is %s, not %s", o->text, where, scn_node_kind_name(cur),
-                           st->kind == SCN_STEP_KEY ? "a mapping" : "a list");
-            goto out_free_value;
-        }
-        if (st->kind == SCN_STEP_KEY) {
-            at = slot_of(cur, st->text, line);
-            if (!at) {
+    /* Two passes: the first only checks the path (nothing is added when it is wrong), the second
+     * adds what is missing and stores the value. */
+    for (int create = 0; create < 2; create++) {
+        scn_node **at = NULL;  /* the slot the value goes into */
+        scn_node *cur = root;  /* the collection the next step looks into */
+        for (size_t i = 0; i < o->step_count; i++) {
+            const scn_set_step *st = &o->steps[i];
+            if (i == 0) {
+                snprintf(where, sizeof where, "the scenario");
+            } else {
+                where[0] = '\'';
+                path_prefix(o, i - 1, where + 1, sizeof where - 2);
+                strcat(where, "'");
+            }
+            if (!cur) { /* below a key that is not in the file yet (first pass) */
+                if (st->kind != SCN_STEP_KEY) {
+                    path_prefix(o, i - 1, where, sizeof where);
+                    scn_diag_error(diag, 0, 0, "", "--set %s: '%s' is not in the file (a list item must exist)",
+                                   o->text, where);
+                    goto out_free_value;
+                }
+                continue;
+            }
+            if (cur->kind != (st->kind == SCN_STEP_KEY ? SCN_MAP : SCN_SEQ)) {
+                scn_diag_error(diag, 0, 0, "", "--set %s: %s is %s, not %s", o->text, where, scn_node_kind_name(cur),
+                               st->kind == SCN_STEP_KEY ? "a mapping" : "a list");
+                goto out_free_value;
+            }
+            at = NULL;
+            if (st->kind == SCN_STEP_KEY) {
+                if (create) {
+                    at = slot_of(cur, st->text, line);
+                    if (!at) {
+                        scn_diag_error(diag, 0, 0, "", "--set %s: out of memory", o->text);
+                        goto out_free_value;
+                    }
+                } else {
+                    for (size_t k = 0; k < cur->count && !at; k++)
+                        if (cur->pairs[k].key->kind == SCN_SCALAR && strcmp(cur->pairs[k].key->text, st->text) == 0)
+                            at = &cur->pairs[k].value;
+                }
+            } else if (st->kind == SCN_STEP_INDEX) {
+                if (st->index >= cur->count) {
+                    scn_diag_error(diag, 0, 0, "", "--set %s: %s has %zu item%s, no index %zu", o->text, where,
+                                   cur->count, cur->count == 1 ? "" : "s", st->index);
+                    goto out_free_value;
+                }
+                at = &cur->items[st->index];
+            } else {
+                scn_node *item = item_by_name(cur, st->text);
+                if (!item) {
+                    name_error(diag, o, i, cur, where);
+                    goto out_free_value;
+                }
+                for (size_t k = 0; k < cur->count; k++)
+                    if (cur->items[k] == item)
+                        at = &cur->items[k];
+            }
+            if (i + 1 == o->step_count)
+                break;
+            if (create && !*at && !(*at = new_node(SCN_MAP, line, NULL))) {
                 scn_diag_error(diag, 0, 0, "", "--set %s: out of memory", o->text);
                 goto out_free_value;
             }
-        } else if (st->kind == SCN_STEP_INDEX) {
-            if (st->index >= cur->count) {
-                scn_diag_error(diag, 0, 0, "", "--set %s: %s has %zu item%s, no index %zu", o->text, where, cur->count,
-                               cur->count == 1 ? "" : "s", st->index);
-                goto out_free_value;
-            }
-            at = &cur->items[st->index];
-        } else {
-            scn_node *item = item_by_name(cur, st->text);
-            if (!item) {
-                name_error(diag, o, i, cur, where);
-                goto out_free_value;
-            }
-            for (size_t k = 0; k < cur->count; k++)
-                if (cur->items[k] == item)
-                    at = &cur->items[k];
+            cur = at ? *at : NULL;
         }
-        if (i + 1 == o->step_count)
-            break;
-        if (!*at) { /* a key just added: the rest of the path needs a mapping (or a list: an error) */
-            if (o->steps[i + 1].kind != SCN_STEP_KEY) {
-                path_prefix(o, i, where, sizeof where);
-                scn_diag_error(diag, 0, 0, "", "--set %s: '%s' is not in the file (a list item must exist)", o->text,
-                               where);
-                goto out_free_value;
-            }
-            if (!(*at = new_node(SCN_MAP, line, NULL))) {
-                scn_diag_error(diag, 0, 0, "", "--set %s: out of memory", o->text);
-                goto out_free_value;
-            }
+        if (create) {
+            scn_yaml_free(*at);
+            *at = value;
+            return;
         }
-        cur = *at;
     }
-    scn_yaml_free(*at);
-    *at = value;
-    return;
 
 out_free_value:
     scn_yaml_free(value);
-    /* A key added with no value: leave the tree valid (the schema reports it as empty). */
-    if (at && !*at)
-        *at = new_node(SCN_SCALAR, line, "");
 }
 
 void scn_set_apply(scn_node *root, const scn_override *overrides, size_t n, scn_diag *diag)

@@ -1,0 +1,273 @@
+/*
+ * test_reports.c - statistics and histograms on hand-made records (values computed by hand),
+ * confidence intervals against textbook values, the battery accounting of a real run, and the
+ * structure of the Perfetto export.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rep_hist.h"
+#include "rep_metrics.h"
+#include "rep_perfetto.h"
+#include "rep_stats.h"
+#include "rep_sweep.h"
+#include "run.h"
+#include "scn_scenario.h"
+
+static const char *const one_task[] = {"sync"};
+
+/* A record of `n` worker runs (each running task 0) at the given starts. */
+static void make_record(rep_record *r, sim_time duration, const sim_time *starts, size_t n)
+{
+    cr_assert_eq(rep_record_init(r, duration, one_task, 1), 0);
+    for (size_t i = 0; i < n; i++) {
+        rep_worker_run w = {.due = starts[i], .start = starts[i], .end = starts[i] + 1000, .kind = REP_WORKER_RAN};
+        rep_task_run t = {.start = starts[i], .duration = 1000, .delay = 0, .result = 1};
+        cr_assert_eq(rep_record_worker_run(r, &w), 0);
+        cr_assert_eq(rep_record_task_run(r, 0, &t), 0);
+    }
+}
+
+Test(hist, hours_follow_the_calendar)
+{
+    rep_record r;
+    /* start 07:00: runs at +0 (07:00), +30 min (07:30), +5 h (12:00), +17 h (00:00 next day) */
+    const sim_time starts[] = {0, SIM_MINUTES(30), SIM_HOURS(5), SIM_HOURS(17)};
+    make_record(&r, SIM_DAYS(2), starts, 4);
+    sim_datetime start = {.year = 2026, .month = 1, .day = 5, .hour = 7};
+    cr_assert(sim_cal_init(&r.calendar, &start));
+    gsl_histogram *h = rep_hist_hours(&r, -1);
+    cr_assert_not_null(h);
+    cr_assert_eq(gsl_histogram_bins(h), 24);
+    cr_assert_eq(gsl_histogram_get(h, 7), 2);
+    cr_assert_eq(gsl_histogram_get(h, 12), 1);
+    cr_assert_eq(gsl_histogram_get(h, 0), 1);
+    cr_assert_eq(gsl_histogram_sum(h), 4);
+    gsl_histogram_free(h);
+    rep_record_free(&r);
+}
+
+Test(hist, days_are_whole_24h_windows)
+{
+    rep_record r;
+    const sim_time starts[] = {0, SIM_HOURS(23), SIM_HOURS(24), SIM_HOURS(50), SIM_HOURS(73)};
+    make_record(&r, SIM_HOURS(74), starts, 5); /* 3 whole days; the run at 73 h is in the tail */
+    gsl_histogram *h = rep_hist_days(&r, 0);
+    cr_assert_eq(gsl_histogram_bins(h), 3);
+    cr_assert_eq(gsl_histogram_get(h, 0), 2);
+    cr_assert_eq(gsl_histogram_get(h, 1), 1);
+    cr_assert_eq(gsl_histogram_get(h, 2), 1);
+    gsl_histogram_free(h);
+    rep_stats st;
+    cr_assert_eq(rep_stats_compute(&r, &st), 0);
+    cr_assert_eq(st.worker_per_day.n, 3);
+    cr_assert_eq(st.worker_per_day.min, 1);
+    cr_assert_eq(st.worker_per_day.max, 2);
+    cr_assert_eq(st.worker_per_day.p50, 1);
+    cr_assert_eq(st.tasks[0].per_day.max, 2);
+    rep_stats_free(&st);
+    rep_record_free(&r);
+}
+
+Test(hist, intervals_cover_every_value_and_drop_far_outliers)
+{
+    rep_record r;
+    sim_time starts[202];
+    sim_time t = 0;
+    for (int i = 0; i < 201; i++) {
+        starts[i] = t;
+        t += SIM_MINUTES(10) + (i % 10) * SIM_MINUTES(1); /* 10..19 min */
+    }
+    starts[201] = t + SIM_HOURS(10); /* one interval far out */
+    make_record(&r, SIM_DAYS(30), starts, 202);
+    gsl_histogram *h = rep_hist_intervals(&r, -1, 9);
+    cr_assert_not_null(h);
+    /* 201 intervals: 200 regular ones plus the 10 h + 19 min one, which lies far out */
+    double lo, hi;
+    gsl_histogram_get_range(h, 0, &lo, &hi);
+    cr_assert_float_eq(lo, (double)SIM_MINUTES(10), 1e-6);
+    cr_assert_eq(gsl_histogram_sum(h), 200, "counted %g", gsl_histogram_sum(h));
+    gsl_histogram_free(h);
+    rep_record_free(&r);
+}
+
+Test(hist, nearly_constant_interval_is_widened)
+{
+    rep_record r;
+    const sim_time starts[] = {0, SIM_HOURS(6), SIM_HOURS(12) + 1000, SIM_HOURS(18) + 2000};
+    make_record(&r, SIM_DAYS(1), starts, 4);
+    gsl_histogram *h = rep_hist_intervals(&r, -1, 10);
+    double lo, hi;
+    gsl_histogram_get_range(h, 0, &lo, &hi);
+    cr_assert_float_eq(lo, (SIM_HOURS(6) + 1000) * 0.95, 1e-6, "lo %g: 95 %% of the median", lo);
+    cr_assert_eq(gsl_histogram_sum(h), 3);
+    gsl_histogram_free(h);
+    cr_assert_null(rep_hist_intervals(&r, -1, 0));
+    rep_record_free(&r);
+}
+
+Test(sweep, confidence_interval_matches_the_t_table)
+{
+    /* mean 5, s = sqrt(2.5), n = 5: t(0.975, 4) = 2.776445 */
+    const double v[] = {3, 4, 5, 6, 7, NAN};
+    rep_ci ci;
+    rep_ci_of(v, 6, 0.95, &ci);
+    cr_assert_eq(ci.n, 5);
+    cr_assert_float_eq(ci.mean, 5.0, 1e-12);
+    cr_assert_float_eq(ci.half, 2.776445 * sqrt(2.5) / sqrt(5.0), 1e-5);
+    rep_ci_of(v, 1, 0.95, &ci);
+    cr_assert_eq(ci.n, 1);
+    cr_assert(isnan(ci.half));
+    rep_ci_of(v + 5, 1, 0.95, &ci);
+    cr_assert_eq(ci.n, 0);
+    cr_assert(isnan(ci.mean));
+}
+
+static scn_scenario *load_text(const char *text)
+{
+    scn_diag d;
+    scn_scenario *s = NULL;
+    int rc = scn_load_buffer("mem.yaml", text, strlen(text), &d, &s);
+    if (rc)
+        scn_diag_print(&d, stderr);
+    scn_diag_free(&d);
+    cr_assert_eq(rc, 0);
+    return s;
+}
+
+/* One worker of 60 s every hour while unplugged on Wi-Fi: the worker drain (5 %/h) plus the
+ * network drain, for 60 s each, 24 times a day. */
+Test(stats, battery_spent_by_background_work)
+{
+    scn_scenario *s = load_text("bgsim: 1\nplatform: ideal\nduration: 1d\n"
+                                "device: { battery: { initial: 100%, drain: { worker: 6%, network: 3% } } }\n"
+                                "app: { first_open: 0s, foreground_for: 1s, tasks: [ { name: a, minimum_interval: 1h, "
+                                "register_at: 0s, work: { duration: 60s } } ] }\n");
+    run_options opt = run_default_options(s);
+    rep_record rec = {0};
+    run_outcome out;
+    cr_assert_eq(run_scenario(s, &opt, &rec, &out), 0);
+    rep_stats st;
+    cr_assert_eq(rep_stats_compute(&rec, &st), 0);
+    cr_assert(st.has_battery);
+    size_t runs = st.worker_runs;
+    cr_assert(runs >= 20, "runs %zu", runs);
+    /* (6 + 3) %/h x 1 min = 0.15 % per run, unless a run happened while plugged (none: no habits
+     * charge before the first night... the default nightly charge may plug the device) */
+    double expect_max = runs * 0.0015;
+    cr_assert(st.battery_bg > 0 && st.battery_bg <= expect_max + 1e-12, "battery %g, at most %g", st.battery_bg,
+              expect_max);
+    rep_metric_ref ref;
+    bool ok;
+    const char *tasks[] = {"a"};
+    cr_assert(rep_metric_resolve("worker.battery", tasks, 1, &ref, &ok));
+    double v;
+    cr_assert(rep_metric_value(&ref, &st, &rec, &v));
+    cr_assert_float_eq(v, st.battery_bg, 1e-15);
+    rep_stats_free(&st);
+    rep_record_free(&rec);
+    scn_scenario_free(s);
+}
+
+/* Recording states leaves the run exactly as it was. */
+Test(stats, recording_states_keeps_the_fingerprint)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/scenarios/examples/everyday.yaml", SOURCE_DIR);
+    scn_diag d;
+    scn_scenario *s = NULL;
+    cr_assert_eq(scn_load(path, &d, &s), 0);
+    scn_diag_free(&d);
+    run_options opt = run_default_options(s);
+    rep_record a = {0}, b = {0};
+    run_outcome oa, ob;
+    cr_assert_eq(run_scenario(s, &opt, &a, &oa), 0);
+    opt.record_states = true;
+    cr_assert_eq(run_scenario(s, &opt, &b, &ob), 0);
+    cr_assert_eq(oa.fingerprint, ob.fingerprint);
+    cr_assert_eq(a.state_count, 0);
+    cr_assert(b.state_count > 100);
+    for (size_t i = 1; i < b.state_count; i++)
+        cr_assert(b.states[i].t > b.states[i - 1].t, "samples in time order");
+    cr_assert_eq(b.states[b.state_count - 1].t, opt.duration);
+    cr_assert_float_eq(a.battery_bg_mp, b.battery_bg_mp, 1e-9);
+    rep_record_free(&a);
+    rep_record_free(&b);
+    scn_scenario_free(s);
+}
+
+/* ---- Perfetto: the structure, event by event ---- */
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+Test(perfetto, structure)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/scenarios/examples/everyday.yaml", SOURCE_DIR);
+    scn_diag d;
+    scn_scenario *s = NULL;
+    cr_assert_eq(scn_load(path, &d, &s), 0);
+    scn_diag_free(&d);
+    run_options opt = run_default_options(s);
+    opt.record_states = true;
+    rep_record rec = {0};
+    run_outcome o;
+    cr_assert_eq(run_scenario(s, &opt, &rec, &o), 0);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(rep_perfetto_write(f, s->name, &rec), 0);
+    fclose(f);
+    cr_assert(strncmp(buf, "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n", 40) == 0);
+    cr_assert(strcmp(buf + len - 4, "\n]}\n") == 0);
+    /* every line between the brackets is one event object: {"ph":"<M|C|X|i>",...} */
+    size_t events = 0, x = 0, c = 0;
+    char *save = NULL;
+    char *body = strdup(buf + 40);
+    for (char *line = strtok_r(body, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (strcmp(line, "]}") == 0)
+            break;
+        size_t n = strlen(line);
+        if (line[n - 1] == ',')
+            line[--n] = '\0';
+        if (line[0] == ',')
+            line++;
+        cr_assert(strncmp(line, "{\"ph\":\"", 7) == 0, "event: %s", line);
+        char ph = line[7];
+        cr_assert(ph == 'M' || ph == 'C' || ph == 'X' || ph == 'i', "phase %c", ph);
+        cr_assert(line[strlen(line) - 1] == '}');
+        cr_assert(strstr(line, "\"pid\":1,\"tid\":"), "pid and tid: %s", line);
+        if (ph != 'M')
+            cr_assert(strstr(line, "\"ts\":"), "ts: %s", line);
+        if (ph == 'X') {
+            const char *dur = strstr(line, "\"dur\":");
+            cr_assert(dur && atoll(dur + 6) >= 0, "dur: %s", line);
+            x++;
+        }
+        if (ph == 'C') {
+            cr_assert(strstr(line, "\"name\":\"battery\",\"args\":{\"level_percent\":"));
+            c++;
+        }
+        events++;
+    }
+    free(body);
+    /* a counter sample per state sample; a worker slice per worker run and a task slice per task run */
+    cr_assert_eq(c, rec.state_count);
+    cr_assert_eq(count(buf, "\"name\":\"worker run\""), rec.worker_count);
+    cr_assert_eq(count(buf, "\"tid\":100,\"ts\""), rec.tasks[0].run_count);
+    cr_assert(x >= rec.worker_count + rec.tasks[0].run_count);
+    cr_assert_eq(count(buf, "\"name\":\"thread_name\""), 8 + rec.task_count);
+    cr_assert(events > x + c);
+    free(buf);
+    rep_record_free(&rec);
+    scn_scenario_free(s);
+}
