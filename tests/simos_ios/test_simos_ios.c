@@ -14,6 +14,7 @@
  */
 #include <criterion/criterion.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -251,10 +252,22 @@ typedef struct rig {
     rec log[256];
     int n;
     bool finish_on_stop;
+    bool quiet;          /* count instead of logging */
+    long fires, early;   /* quiet: launches, and stops before the 30 s limit */
+    sim_time fired_at;
 } rig;
 
 static void log_rec(rig *r, int what, int64_t arg)
 {
+    if (r->quiet) {
+        if (what == 'f') {
+            r->fires++;
+            r->fired_at = sim_now(r->e);
+        } else if (what == 's' && sim_now(r->e) - r->fired_at < 30000) {
+            r->early++;
+        }
+        return;
+    }
     cr_assert_lt(r->n, 256);
     r->log[r->n++] = (rec){sim_now(r->e), what, arg};
 }
@@ -507,6 +520,31 @@ Test(model, refresh_rate_limit_and_budget)
     rig_free(r);
 }
 
+/* Early expiry of refresh launches: 5 % [ASSUMPTION on the rate; FORUM 780956], binomial test. */
+Test(model, refresh_early_expiry_rate)
+{
+    simos_ios_config c = defaults(17);
+    c.request = SIMOS_IOS_REFRESH;
+    c.energy_budget = 0;
+    c.rate_limit[SIMOS_IOS_REFRESH] = 0;
+    rig *r = rig_new(&c, 17);
+    r->quiet = true;
+    r->d.usage.last_open = 0;
+    for (int i = 0; i < MDL_HOURS_OF_WEEK; i++)
+        r->d.usage.opens_by_hour_of_week[i] = 2;
+    enum { N = 4000 };
+    for (int i = 0; i < N; i++) {
+        cr_assert_eq(schedule(r, 0, 0), BGT_OK);
+        sim_run_until(r->e, sim_now(r->e) + 31000);
+    }
+    cr_assert_eq(r->fires, N);
+    /* two-sided binomial test at 1e-3 */
+    double lo = gsl_cdf_binomial_P((unsigned)r->early, 0.05, N), hi = gsl_cdf_binomial_Q((unsigned)r->early - 1, 0.05, N);
+    cr_log_info("early expiries %ld of %d", r->early, N);
+    cr_assert(lo > 0.0005 && hi > 0.0005, "%ld early expiries of %d: P(<=) %g, P(>=) %g", r->early, N, lo, hi);
+    rig_free(r);
+}
+
 /* ---- requests -------------------------------------------------------------------------------- */
 
 Test(requests, limits_replace_and_errors)
@@ -596,7 +634,7 @@ static const char nightly_yaml[] =
     "device: { battery: { charging: { nightly: { from: \"23:30\", to: \"07:00\", probability: 100%% } } } }\n"
     "app:\n  switches: { keep_pending_worker: %s }\n  tasks:\n    - { name: sync, register_at: 5s }\n";
 
-static double runs_per_night(const char *keep, double *night_share)
+static double runs_per_night(const char *keep, double *night_share, double *lo, double *hi)
 {
     char yaml[1024];
     snprintf(yaml, sizeof yaml, nightly_yaml, keep);
@@ -616,9 +654,8 @@ static double runs_per_night(const char *keep, double *night_share)
     }
     scn_scenario_free(s);
     *night_share = all ? (double)night / (double)all : 0;
-    double lo, hi;
-    t_interval(per, SEEDS, &lo, &hi);
-    cr_log_info("keep_pending_worker %s: runs per night in [%.3f, %.3f], 22:00-03:00 share %.3f", keep, lo, hi,
+    t_interval(per, SEEDS, lo, hi);
+    cr_log_info("keep_pending_worker %s: runs per night in [%.3f, %.3f], 22:00-03:00 share %.3f", keep, *lo, *hi,
                 *night_share);
     return gsl_stats_mean(per, 1, SEEDS);
 }
@@ -627,9 +664,9 @@ static double runs_per_night(const char *keep, double *night_share)
  * with the cold-launch re-submit switched off, keep_pending_worker: true). */
 Test(calibration, processing_nightly_charge, .timeout = 60)
 {
-    double share;
-    double m = runs_per_night("true", &share);
-    cr_assert(m >= 0.8 && m <= 1.0, "runs per night %.3f, want 0.8..1", m);
+    double share, lo, hi;
+    double m = runs_per_night("true", &share, &lo, &hi);
+    cr_assert(lo >= 0.8 && hi <= 1.0, "runs per night %.3f in [%.3f, %.3f], want within 0.8..1", m, lo, hi);
     cr_assert_geq(share, 0.8, "share of runs 22:00-03:00 %.3f", share);
 }
 
@@ -637,10 +674,11 @@ Test(calibration, processing_nightly_charge, .timeout = 60)
  * the app through the day and evening pushes the earliest date past the night: far fewer runs. */
 Test(calibration, cold_launch_trap, .timeout = 60)
 {
-    double share_off, share_on;
-    double trap = runs_per_night("false", &share_off);
-    double fixed = runs_per_night("true", &share_on);
+    double share_off, share_on, lo_off, hi_off, lo_on, hi_on;
+    double trap = runs_per_night("false", &share_off, &lo_off, &hi_off);
+    double fixed = runs_per_night("true", &share_on, &lo_on, &hi_on);
     cr_log_info("runs per night: re-submit on cold launch %.3f, kept %.3f", trap, fixed);
+    cr_assert_lt(hi_off, lo_on, "trap [%.3f, %.3f] vs kept [%.3f, %.3f]", lo_off, hi_off, lo_on, hi_on);
     cr_assert_lt(trap, 0.75 * fixed, "trap %.3f vs kept %.3f", trap, fixed);
 }
 
