@@ -1,0 +1,59 @@
+# plot.sh - bgsim run --plot: every plot's data, script, PNG and SVG; a clear error and status 69
+# when gnuplot cannot be run (BGSIM_GNUPLOT naming a missing program, or no gnuplot on PATH).
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../cli/lib.sh"
+
+if ! command -v "${BGSIM_GNUPLOT:-gnuplot}" >/dev/null 2>&1; then
+    echo "gnuplot is not installed: skipped" >&2
+    exit 77
+fi
+
+run "$BGSIM" run "$SRC/scenarios/examples/everyday.yaml" --plot "$WORK/plots"
+expect_status 0
+expect_grep "$OUT" stdout '^worker '
+for name in timeline intervals hours; do
+    for ext in dat gp png svg; do
+        CHECKS=$((CHECKS + 1))
+        [ -s "$WORK/plots/$name.$ext" ] || fail "'$LAST': expected $WORK/plots/$name.$ext"
+    done
+    CHECKS=$((CHECKS + 1))
+    head -c 8 "$WORK/plots/$name.png" | od -An -c | grep -q 'P   N   G' || fail "$name.png is not a PNG"
+    expect_grep "$WORK/plots/$name.svg" "$name.svg" '<svg'
+done
+expect_empty "$ERR" stderr
+# The scripts re-run by hand in their folder and make the same files.
+rm -f "$WORK/plots/hours.png"
+(cd "$WORK/plots" && gnuplot hours.gp) >"$WORK/gp.out" 2>&1
+CHECKS=$((CHECKS + 1))
+[ -s "$WORK/plots/hours.png" ] || fail "gnuplot hours.gp in the plot folder did not make hours.png: $(cat "$WORK/gp.out")"
+# Axis labels carry units.
+expect_grep "$WORK/plots/timeline.gp" timeline.gp 'ylabel "battery \(%\)"'
+expect_grep "$WORK/plots/intervals.gp" intervals.gp 'xlabel "interval between consecutive worker runs \((s|min|h|d)\)"'
+expect_grep "$WORK/plots/hours.gp" hours.gp 'xlabel "hour of day \(local time\)"'
+
+# gnuplot missing: status 69, the message names the program and what to do, the summary and the
+# data files are still there.
+BGSIM_GNUPLOT=/nonexistent/gnuplot run "$BGSIM" run "$DEFAULT" --plot "$WORK/missing"
+expect_status 69
+expect_grep "$ERR" stderr "^bgsim run: cannot run '/nonexistent/gnuplot': No such file or directory \(install gnuplot"
+expect_grep "$ERR" stderr "the data files and gnuplot scripts are in '$WORK/missing'"
+expect_grep "$OUT" stdout '^worker '
+CHECKS=$((CHECKS + 1))
+[ -s "$WORK/missing/timeline.gp" ] && [ -s "$WORK/missing/timeline.dat" ] || fail "data and scripts not written without gnuplot"
+# the same through PATH: a PATH without gnuplot
+mkdir -p "$WORK/emptybin"
+PATH="$WORK/emptybin" run "$BGSIM" run "$DEFAULT" --plot "$WORK/nopath"
+expect_status 69
+expect_grep "$ERR" stderr "^bgsim run: cannot run 'gnuplot': No such file or directory"
+# a gnuplot that fails: status 70
+printf '#!/bin/sh\nexit 3\n' >"$WORK/emptybin/badplot"
+chmod +x "$WORK/emptybin/badplot"
+BGSIM_GNUPLOT="$WORK/emptybin/badplot" run "$BGSIM" run "$DEFAULT" --plot "$WORK/bad"
+expect_status 70
+expect_grep "$ERR" stderr "badplot timeline.gp' \(in .*\) failed with exit status 3"
+# a folder that cannot be made: 73
+: >"$WORK/afile"
+run "$BGSIM" run "$DEFAULT" --plot "$WORK/afile/sub"
+expect_status 73
+expect_grep "$ERR" stderr "cannot create the folder"
+finish

@@ -1,0 +1,66 @@
+# sweep.sh - bgsim sweep: rows per combination, identical output for any --jobs, JSON, the plot,
+# errors naming the override, and no progress bar when stderr is not a terminal.
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../cli/lib.sh"
+
+SWEEP="--set app.tasks[cleanup].minimum_interval=1h,2h,6h --set app.tasks[sync].work.failure_probability=0,10% --seeds 6"
+# shellcheck disable=SC2086
+run "$BGSIM" sweep "$DEFAULT" $SWEEP --jobs 1
+expect_status 0
+cp "$OUT" "$WORK/j1.csv"
+expect_empty "$ERR" "stderr (not a terminal: no progress bar)"
+CHECKS=$((CHECKS + 1))
+[ "$(wc -l <"$WORK/j1.csv")" -eq 7 ] || fail "expected a header and 6 rows, found $(wc -l <"$WORK/j1.csv") lines"
+expect_grep "$WORK/j1.csv" csv '^app.tasks\[cleanup\].minimum_interval,app.tasks\[sync\].work.failure_probability,seeds,worker.runs_per_day.mean,worker.runs_per_day.ci_low,worker.runs_per_day.ci_high,'
+expect_grep "$WORK/j1.csv" csv '^1h,0,6,'
+expect_grep "$WORK/j1.csv" csv '^6h,10%,6,'
+# the last registration's interval wins on the default scenario: 6h -> 4 runs per day
+expect_grep "$WORK/j1.csv" csv '^6h,0,6,4(\.[0-9]*)?,'
+for j in 2 3; do
+    # shellcheck disable=SC2086
+    run "$BGSIM" sweep "$DEFAULT" $SWEEP --jobs $j
+    expect_status 0
+    CHECKS=$((CHECKS + 1))
+    cmp -s "$OUT" "$WORK/j1.csv" || fail "--jobs $j output differs from --jobs 1"
+done
+# shellcheck disable=SC2086
+run "$BGSIM" sweep "$DEFAULT" $SWEEP --jobs 2 --format json
+expect_status 0
+expect_grep "$OUT" json '^\{"scenario":"default","seeds":6,"confidence":0.95,"keys":\["app.tasks\[cleanup\].minimum_interval","app.tasks\[sync\].work.failure_probability"\],"rows":\['
+if command -v python3 >/dev/null 2>&1; then
+    CHECKS=$((CHECKS + 1))
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["rows"])==6; assert d["rows"][0]["metrics"]["worker.runs_per_day"]["n"]==6' "$OUT" \
+        || fail "sweep JSON is not what was expected"
+fi
+# a progress bar on a terminal only: script(1) gives the command a terminal
+if command -v script >/dev/null 2>&1; then
+    script -qec "$BGSIM sweep $DEFAULT --set seed=1,2 --seeds 3 >/dev/null" /dev/null >"$WORK/tty.out" 2>&1
+    expect_grep "$WORK/tty.out" "a terminal's output" 'sweep \[#+\] 6/6 runs'
+fi
+# the plot
+if command -v gnuplot >/dev/null 2>&1; then
+    # shellcheck disable=SC2086
+    run "$BGSIM" sweep "$DEFAULT" $SWEEP --jobs 2 --plot "$WORK/sp"
+    expect_status 0
+    for ext in dat gp png svg; do
+        CHECKS=$((CHECKS + 1))
+        [ -s "$WORK/sp/sweep.$ext" ] || fail "expected sweep.$ext"
+    done
+    expect_grep "$WORK/sp/sweep.gp" sweep.gp 'achieved = requested'
+fi
+# errors
+expect_usage_error "nothing to sweep" "$BGSIM" sweep "$DEFAULT"
+expect_usage_error "^bgsim sweep: --set: expected KEY=VALUE, found 'seed'" "$BGSIM" sweep "$DEFAULT" --set seed
+expect_usage_error "^bgsim sweep: --set: 'seed=1,,2': expected a value between commas" "$BGSIM" sweep "$DEFAULT" --set seed=1,,2
+expect_usage_error "^bgsim sweep: --format: expected 'csv' or 'json', found 'xml'" "$BGSIM" sweep "$DEFAULT" --set seed=1 --format xml
+run "$BGSIM" sweep "$DEFAULT" --set 'app.tasks[sync].minimum_interval=15m,90s'
+expect_status 65
+expect_empty "$OUT" stdout
+expect_grep "$ERR" stderr "^error: .*default.yaml: --set app.tasks\[sync\].minimum_interval=90s: app.tasks\[0\].minimum_interval: expected whole minutes"
+run "$BGSIM" run "$DEFAULT" --set 'app.tasks[9].minimum_interval=1h'
+expect_status 65
+expect_grep "$ERR" stderr "'app.tasks' has 2 items, no index 9"
+run "$BGSIM" run "$DEFAULT" --set 'app.tasks[sync].minimum_interval=1h' --set seed=7 --format json
+expect_status 0
+expect_grep "$OUT" json '"seed":7,'
+finish
