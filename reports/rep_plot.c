@@ -5,6 +5,7 @@
 
 #include <gsl/gsl_histogram.h>
 #include <gsl/gsl_sort.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,8 +102,22 @@ static bool band_holds(int b, const rep_state *s)
 
 /* Reason colours: one per sim_reason, distinguishable (ColorBrewer / Tableau). */
 static const char *const reason_colors[SIM_REASON_COUNT] = {
-    "#000000", "#d62728", "#ff7f0e", "#bcbd22", "#6a3d9a", "#cab2d6", "#1f77b4", "#8c564b",
-    "#e377c2", "#17becf", "#ff9896", "#7f7f7f", "#b15928", "#98df8a", "#9467bd", "#393b79"};
+    [SIM_REASON_NONE] = "#000000",          [SIM_REASON_NETWORK] = "#e41a1c",
+    [SIM_REASON_BATTERY_LOW] = "#a65628",   [SIM_REASON_NOT_CHARGING] = "#bcbd22",
+    [SIM_REASON_DOZE_DEEP] = "#54278f",     [SIM_REASON_DOZE_LIGHT] = "#bcbddc",
+    [SIM_REASON_STANDBY_QUOTA] = "#f781bf", [SIM_REASON_FORCE_STOPPED] = "#000000",
+    [SIM_REASON_BACKOFF] = "#ff7f00",       [SIM_REASON_DEVICE_IN_USE] = "#17becf",
+    [SIM_REASON_LOW_POWER_MODE] = "#fdae61", [SIM_REASON_REFRESH_OFF] = "#7f7f7f",
+    [SIM_REASON_FORCE_QUIT] = "#8c2d04",    [SIM_REASON_SCORE] = "#66c2a5",
+    [SIM_REASON_BUDGET] = "#e7298a",        [SIM_REASON_DEVICE_DOWN] = "#252525",
+    [SIM_REASON_RATE_LIMIT] = "#1b9e77"};
+
+/* A reason added later without a colour here still gets one. */
+static const char *reason_color(int r)
+{
+    static const char *const spare[] = {"#999999", "#6a51a3", "#41ab5d", "#d94801"};
+    return reason_colors[r] ? reason_colors[r] : spare[r % 4];
+}
 
 static const char *const mark_titles[] = {"?", "swiped away", "killed by the OS", "force-stopped", "reboot"};
 
@@ -263,9 +278,9 @@ static int write_timeline(const char *dir, const rep_run_info *info, const rep_r
         if (band_block[b] < 0)
             continue;
         fprintf(gp, "%s  \"timeline.dat\" index %d using (($1+$2)/2):(%d):(($2-$1)/2):(%.2f) with boxxyerror "
-                    "fc rgb \"%s\" title \"%s\"",
-                first ? "" : ", \\\n", band_block[b], bands[b].lane, bands[b].half_height, bands[b].color,
-                bands[b].title);
+                    "fc rgb \"%s\" title ",
+                first ? "" : ", \\\n", band_block[b], bands[b].lane, bands[b].half_height, bands[b].color);
+        rep_gp_string(gp, bands[b].title);
         first = false;
     }
     if (runs_block >= 0) {
@@ -277,9 +292,12 @@ static int write_timeline(const char *dir, const rep_run_info *info, const rep_r
     for (int r = 1; r < SIM_REASON_COUNT; r++) {
         if (reason_block[r] < 0)
             continue;
+        char title[64];
+        snprintf(title, sizeof title, "held: %s", sim_reason_name((sim_reason)r));
         fprintf(gp, "%s  \"timeline.dat\" index %d using (($1+$2)/2):(%d):(($2-$1)/2):(0.35) with boxxyerror "
-                    "fc rgb \"%s\" title \"held: %s\"",
-                first ? "" : ", \\\n", reason_block[r], LANE_HELD, reason_colors[r], sim_reason_name((sim_reason)r));
+                    "fc rgb \"%s\" title ",
+                first ? "" : ", \\\n", reason_block[r], LANE_HELD, reason_color(r));
+        rep_gp_string(gp, title);
         first = false;
     }
     for (int k = 1; k <= 4; k++) {
@@ -361,10 +379,11 @@ static int write_intervals(const char *dir, const rep_run_info *info, const rep_
         gsl_histogram_get_range(h, 0, &lo, &dummy);
         gsl_histogram_get_range(h, gsl_histogram_bins(h) - 1, &dummy, &hi);
         double pad = (hi - lo) * 0.03;
-        fprintf(gp, "set xrange [%.6g:%.6g]\n", (lo - pad) / unit, (hi + pad) / unit);
+        fprintf(gp, "set xrange [%.6g:%.6g]\nset yrange [0:%.6g]\n", (lo - pad) / unit, (hi + pad) / unit,
+                ceil(gsl_histogram_max_val(h) * 1.1 + 0.5));
         fprintf(gp, "set xlabel \"interval between consecutive worker runs (%s)\"\n", uname);
         fputs("set ylabel \"intervals in the bin (count)\"\nset y2label \"cumulative share of intervals (%)\"\n"
-              "set yrange [0:*]\nset y2range [0:100]\nset ytics nomirror\nset y2tics 0,20,100\n"
+              "set y2range [0:100]\nset ytics nomirror\nset y2tics 0,20,100\n"
               "set grid ytics lc rgb \"#e0e0e0\"\nset style fill solid 0.7 border lc rgb \"#3a6ea5\"\n"
               "set key outside top center horizontal Left reverse samplen 3 width 1\n",
               gp);
