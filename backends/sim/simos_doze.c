@@ -319,7 +319,7 @@ static void on_device(sim_engine *e, void *ctx, uint64_t sig)
     (void)e;
     simos_doze *z = ctx;
     bool wd = deep_idle(z), wl = light_idle(z);
-    const char *why = mdl_signal_name((mdl_signal)sig);
+    const char *why = sig ? mdl_signal_name((mdl_signal)sig) : "start";
     simos_deep old_deep = z->deep;
     simos_light old_light = z->light;
     if (!should_be_inactive(z)) {
