@@ -32,11 +32,51 @@ static void error_at(builder *b, yaml_mark_t mark, const char *fmt, const char *
     b->failed = true;
 }
 
+/* libyaml's reader errors (bad UTF-8, control characters) carry a byte offset and no mark: the
+ * 1-based line and column (in characters, as libyaml's marks count) of byte `offset`. */
+static void position_of_byte(const char *data, size_t len, size_t offset, int *line, int *column)
+{
+    int l = 1, c = 1;
+    for (size_t i = 0; i < offset && i < len; i++) {
+        unsigned char ch = (unsigned char)data[i];
+        if (ch == '\n' || (ch == '\r' && (i + 1 >= len || data[i + 1] != '\n'))) {
+            l++;
+            c = 1;
+        } else if ((ch & 0xc0) != 0x80) {
+            c++; /* a continuation byte belongs to the character before it */
+        }
+    }
+    *line = l;
+    *column = c;
+}
+
+static void reader_error(builder *b)
+{
+    const yaml_parser_t *p = &b->parser;
+    char found[32] = "";
+    int line, column;
+    if (p->problem_value >= 0) {
+        if (p->problem && strstr(p->problem, "octet"))
+            snprintf(found, sizeof found, " (found the byte \\x%02X)", (unsigned)p->problem_value & 0xffu);
+        else if (p->problem_value < 0x80)
+            snprintf(found, sizeof found, " (found \\x%02X)", (unsigned)p->problem_value);
+        else
+            snprintf(found, sizeof found, " (found U+%04X)", (unsigned)p->problem_value);
+    }
+    position_of_byte(b->data, b->len, p->problem_offset, &line, &column);
+    scn_diag_error(b->diag, line, column, NULL, "invalid YAML: %s%s", p->problem ? p->problem : "error", found);
+    b->failed = b->aborted = true;
+}
+
 static bool next_event(builder *b, yaml_event_t *ev)
 {
     if (yaml_parser_parse(&b->parser, ev))
         return true;
     const yaml_parser_t *p = &b->parser;
+    if (p->error == YAML_READER_ERROR) {
+        reader_error(b);
+        return false;
+    }
     char msg[512], started[64] = "", hint[64] = "";
     /* Where the construct being parsed began: for an unclosed '[' the error is at the end of the
      * file, and the line to fix is the one with the bracket. */
@@ -45,6 +85,9 @@ static bool next_event(builder *b, yaml_event_t *ev)
                  (int)p->context_mark.column + 1);
     if (p->problem_mark.index < b->len && b->data[p->problem_mark.index] == '\t')
         snprintf(hint, sizeof hint, " (a tab: YAML indents with spaces only)");
+    else if (p->problem && strcmp(p->problem, "could not find expected ':'") == 0 &&
+             p->context_mark.line == p->problem_mark.line && p->problem_mark.column - p->context_mark.column > 1024)
+        snprintf(hint, sizeof hint, " (YAML limits a key to 1024 characters)");
     if (p->context)
         snprintf(msg, sizeof msg, "invalid YAML: %s %s%s%s", p->problem ? p->problem : "error", p->context, started, hint);
     else
