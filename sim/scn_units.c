@@ -90,13 +90,15 @@ static size_t utf8_len(const unsigned char *p)
 /* Invisible code points written as escapes (see scn_quote() in the header). */
 static bool invisible(const unsigned char *p, size_t n)
 {
+    /* C1 controls; no-break space and soft hyphen (they print as ' ' and nothing, so
+     * "10<U+00A0>s" would read as "unexpected ' '" about a plain space) */
     if (n == 2)
-        return p[0] == 0xC2 && p[1] <= 0x9F; /* C1 controls */
+        return p[0] == 0xC2 && (p[1] <= 0x9F || p[1] == 0xA0 || p[1] == 0xAD);
     if (n != 3)
         return false;
     unsigned cp = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-    return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
-           (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF;
+    return (cp >= 0x2000 && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202F) || cp == 0x205F ||
+           (cp >= 0x2060 && cp <= 0x2069) || cp == 0x3000 || cp == 0xFEFF; /* + the other Unicode spaces */
 }
 
 /*
@@ -543,6 +545,8 @@ static int read_percent(const char *s, int shift, double *v, const char **detail
             *detail = "the % sign is required";
         else if (n > 0 && end > n && s[end] == '%' && s[end + 1] == '\0')
             *detail = "no space before %";
+        else if (n > 0 && (s[n] == 'e' || s[n] == 'E') && strchr(s, '%'))
+            *detail = "no exponent in a percentage: write plain digits";
         else
             *detail = number_hint(s, n);
         return 0;

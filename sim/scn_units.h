@@ -168,7 +168,8 @@ bool scn_parse_bool(const char *s, bool *out, char *why, size_t why_len);
  * (longer: the first SCN_QUOTE_MAX - 3 and "..."). Written \xNN, byte by byte: control
  * characters, DEL, bytes that are not valid UTF-8, and the invisible UTF-8 characters (C1
  * controls U+0080..U+009F, zero-width and bidirectional marks U+200B..U+200F, U+202A..U+202E,
- * U+2060..U+2069, line/paragraph separators U+2028, U+2029, and U+FEFF), so "5m" with a
+ * U+2060..U+2069, line/paragraph separators U+2028, U+2029, and U+FEFF) and the ones that print
+ * as a plain space or nothing (U+00A0, U+00AD, U+2000..U+200A, U+202F, U+205F, U+3000), so "5m" with a
  * zero-width space shows as '5\xE2\x80\x8Bm'. '\' is written \\. Other valid UTF-8 characters
  * are kept and count as one character, as does each escape. Returns the full length as snprintf() does; buf is always
  * NUL-terminated when len > 0. 4 * SCN_QUOTE_MAX + 8 bytes always suffice. For the loader's own

@@ -256,7 +256,7 @@ Test(percent, values_and_messages)
         {"%", "expected a percentage such as 15%, found '%'"},
         {"15%%", "expected a percentage such as 15%, found '15%%'"},
         {"abc", "expected a percentage such as 15%, found 'abc'"},
-        {"1e1%", "expected a percentage such as 15%, found '1e1%'"},
+        {"1e1%", "expected a percentage such as 15%, found '1e1%' (no exponent in a percentage: write plain digits)"},
         {"+5%", "expected a percentage such as 15%, found '+5%' (no + sign)"},
         {"1,5%", "expected a percentage such as 15%, found '1,5%' (write '.' as the decimal point)"},
         {".5%", "expected a percentage such as 15%, found '.5%' (write a digit before the decimal point)"},
