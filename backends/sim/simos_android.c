@@ -395,6 +395,7 @@ static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
         if (!os->force_stopped) {
             os->force_stopped = true;
             sim_trace_begin(d->trace, now, "os.force_stop");
+            sim_trace_bool(d->trace, "on", true);
             sim_trace_bool(d->trace, "work", os->work);
             sim_trace_end(d->trace);
         }
@@ -405,8 +406,9 @@ static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
             os->force_stopped = false;
             os->js_earliest = 0;
             simos_jobs_new_job(os->jobs);
-            sim_trace_begin(d->trace, now, "os.launch");
-            sim_trace_bool(d->trace, "rescheduled", os->work);
+            sim_trace_begin(d->trace, now, "os.force_stop");
+            sim_trace_bool(d->trace, "on", false);
+            sim_trace_bool(d->trace, "work", os->work);
             sim_trace_end(d->trace);
         }
         post_eval(os, true);

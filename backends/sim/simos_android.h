@@ -27,8 +27,8 @@
  *    rescheduled at boot (RescheduleReceiver, §4.6 [W4, W7]) unless the app is force-stopped.
  * Deferral reasons follow simos_jobs.h's order; the request is due from its nextRunTime (from the
  * stop, for a retry) until the worker starts or the work is cancelled.
- * Trace: os.schedule, os.cancel, os.start_worker, os.stop, os.retry, os.force_stop, os.launch,
- * os.boot, os.doze, os.bucket (scenarios/TRACE.md).
+ * Trace: os.schedule, os.cancel, os.start_worker, os.stop, os.retry, os.force_stop, os.boot,
+ * os.doze, os.bucket (scenarios/TRACE.md).
  */
 #ifndef BGSIM_SIMOS_ANDROID_H
 #define BGSIM_SIMOS_ANDROID_H
