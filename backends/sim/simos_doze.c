@@ -14,7 +14,6 @@ struct simos_doze {
     simos_doze_params p;
     simos_doze_fn changed;
     void *ctx;
-    bool dead;
     simos_deep deep;
     simos_light light;
     sim_handle deep_alarm, light_alarm, look;
@@ -326,7 +325,7 @@ static void on_device(sim_engine *e, void *ctx, uint64_t sig)
         if (z->deep != SIMOS_DEEP_ACTIVE || z->light != SIMOS_LIGHT_ACTIVE)
             become_active(z);
     } else {
-        if (motion_watched(z) && !z->d->stationary && z->deep != SIMOS_DEEP_QUICK_DOZE_DELAY)
+        if (motion_watched(z) && !z->d->stationary && !z->d->power_save) /* quick doze: no motion checks */
             motion(z);
         else if (z->deep == SIMOS_DEEP_ACTIVE || z->light == SIMOS_LIGHT_ACTIVE)
             become_inactive(z);
@@ -358,8 +357,6 @@ static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
 {
     (void)arg;
     simos_doze *z = ctx;
-    if (z->dead)
-        return;
     switch (sig) {
     case MDL_SIG_PLUG:
     case MDL_SIG_UNPLUG:
@@ -395,13 +392,12 @@ void simos_doze_free(simos_doze *z)
 {
     if (!z)
         return;
-    /* The bus keeps a pointer to z (no unsubscribe): the runner frees the OS model only after
-     * the run, when no signal comes any more, so freeing is safe; pending events die with the
-     * engine or are cancelled here. */
+    /* The bus keeps a pointer to z (it has no unsubscribe) and events posted without a handle
+     * keep one too: the runner frees the OS model only after the run, when no signal or event
+     * comes any more. The handled alarms are cancelled here all the same. */
     disarm(z, &z->deep_alarm);
     disarm(z, &z->light_alarm);
     disarm(z, &z->look);
-    z->dead = true;
     free(z);
 }
 

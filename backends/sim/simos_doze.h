@@ -89,8 +89,8 @@ typedef void (*simos_doze_fn)(void *ctx, bool idle_began);
 /* Subscribes to the device bus and schedules its first look at the device at time 0 (after the
  * environment models set their initial state). NULL when out of memory. */
 simos_doze *simos_doze_new(mdl_device *d, const simos_doze_params *p, simos_doze_fn changed, void *ctx);
-/* The bus has no unsubscribe: the listener stays, made inert (the device outlives the model only
- * in tests). NULL is a no-op. */
+/* Frees the model; call it only when the engine will not run again (the bus has no unsubscribe
+ * and posted events keep a pointer). NULL is a no-op. */
 void simos_doze_free(simos_doze *z);
 
 simos_deep simos_doze_deep(const simos_doze *z);
