@@ -76,13 +76,17 @@ static void prune(simos_jobs *j, sim_time now)
     size_t k = 0;
     while (k < j->n_sessions && j->sessions[k].b <= horizon)
         k++;
-    memmove(j->sessions, j->sessions + k, (j->n_sessions - k) * sizeof *j->sessions);
-    j->n_sessions -= k;
+    if (k) { /* (memmove of a NULL array is undefined even for 0 bytes) */
+        memmove(j->sessions, j->sessions + k, (j->n_sessions - k) * sizeof *j->sessions);
+        j->n_sessions -= k;
+    }
     k = 0;
     while (k < j->n_starts && j->starts[k] <= horizon)
         k++;
-    memmove(j->starts, j->starts + k, (j->n_starts - k) * sizeof *j->starts);
-    j->n_starts -= k;
+    if (k) {
+        memmove(j->starts, j->starts + k, (j->n_starts - k) * sizeof *j->starts);
+        j->n_starts -= k;
+    }
 }
 
 /* Execution time of the sessions in (s, t], a run in progress counting up to t. */
