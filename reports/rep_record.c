@@ -49,7 +49,12 @@ static int append(void **array, size_t *count, size_t *cap, const void *elem, si
 int rep_record_task_run(rep_record *r, size_t task, const rep_task_run *run)
 {
     rep_task *t = &r->tasks[task];
-    return append((void **)&t->runs, &t->run_count, &t->run_cap, run, sizeof *run);
+    if (r->task_run_total >= REP_MAX_TASK_RUNS)
+        return REP_ELIMIT;
+    int rc = append((void **)&t->runs, &t->run_count, &t->run_cap, run, sizeof *run);
+    if (rc == 0)
+        r->task_run_total++;
+    return rc;
 }
 
 int rep_record_worker_run(rep_record *r, const rep_worker_run *run)

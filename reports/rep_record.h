@@ -103,11 +103,19 @@ typedef struct rep_record {
     size_t state_count, state_cap;
     rep_mark *marks;
     size_t mark_count, mark_cap;
+    size_t task_run_total;    /* task runs recorded, all tasks together (REP_MAX_TASK_RUNS) */
 } rep_record;
+
+/* The most task runs one record holds, all tasks together: 2^25 runs of 32 bytes, 1 GiB. A
+ * record grows with every run, so 1,000 tasks every 15 minutes for 100 years (3.5 billion runs)
+ * would need 110 GB: such a run is stopped at this limit and refused (rep_record_task_run). */
+#define REP_MAX_TASK_RUNS ((size_t)1 << 25)
+#define REP_ELIMIT (-2)
 
 /* Sets up a record for `task_count` tasks named names[i] (borrowed). -1 when out of memory. */
 int rep_record_init(rep_record *r, sim_time duration, const char *const *names, size_t task_count);
 void rep_record_free(rep_record *r);
+/* -1 when out of memory, REP_ELIMIT when REP_MAX_TASK_RUNS runs are already recorded. */
 int rep_record_task_run(rep_record *r, size_t task, const rep_task_run *run);
 int rep_record_worker_run(rep_record *r, const rep_worker_run *run);
 int rep_record_deferral(rep_record *r, const rep_deferral *d);

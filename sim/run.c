@@ -11,10 +11,14 @@
 #include "mdl_battery.h"
 #include "mdl_device.h"
 #include "mdl_model.h"
+#include "scn_units.h"
 #include "sim_rng.h"
 #include "simos.h"
 
 #define EX_UNAVAILABLE 69
+#define EX_DATAERR 65
+/* Worker starts at one simulated instant before a run counts as stalled (see on_fire). */
+#define RUN_MAX_FIRES_AT_INSTANT 100000
 #define EX_SOFTWARE 70
 #define EX_IOERR 74
 
@@ -51,6 +55,10 @@ struct runner {
     sim_time due;
     sim_time run_start;
     bool internal_error;
+    bool limit_hit;         /* the record is full (REP_MAX_TASK_RUNS): the run is refused */
+    sim_time last_fire_at;  /* when the worker last started, and how often at that instant: */
+    unsigned long fires_at_instant; /* RUN_MAX_FIRES_AT_INSTANT stops a run whose clock stands still */
+    bool stalled;
     /* The observer (reports): battery spent by background work and, when asked, state samples. */
     const mdl_battery_config *battery; /* the battery model's config, or NULL */
     sim_time observed_at;
@@ -184,8 +192,13 @@ static int task_body(void *user, const bgt_task_call *call, int64_t *duration_ms
         sim_trace_str(&r->trace, "cause", "offline");
     sim_trace_end(&r->trace);
     rep_task_run run = {.start = call->now_ms, .duration = took, .delay = call->now_ms - r->due, .result = result};
-    if (rep_record_task_run(r->record, t->index, &run) != 0)
+    int recorded = rep_record_task_run(r->record, t->index, &run);
+    if (recorded == REP_ELIMIT) {
+        r->limit_hit = true;
+        sim_stop(r->engine);
+    } else if (recorded != 0) {
         r->internal_error = true;
+    }
     return result;
 }
 
@@ -397,6 +410,17 @@ static void on_fire(void *ctx, sim_time due)
         r->due = due;
     }
     r->run_start = sim_now(r->engine);
+    /* A zero interval with zero-length work reruns the worker at the same instant forever (the
+     * ideal and Android models run it as soon as it is due): refuse the run instead of hanging. */
+    if (r->run_start != r->last_fire_at) {
+        r->last_fire_at = r->run_start;
+        r->fires_at_instant = 0;
+    }
+    if (++r->fires_at_instant > RUN_MAX_FIRES_AT_INSTANT) {
+        r->stalled = true;
+        sim_stop(r->engine);
+        return;
+    }
     sim_trace_begin(&r->trace, r->run_start, "worker.start");
     sim_trace_int(&r->trace, "due", r->due);
     sim_trace_end(&r->trace);
@@ -532,7 +556,7 @@ int run_scenario(const scn_scenario *s, const run_options *opt, rep_record *reco
                 s->file, scn_platform_names[s->platform]);
         return EX_UNAVAILABLE;
     }
-    runner r = {.s = s, .record = record};
+    runner r = {.s = s, .record = record, .last_fire_at = -1};
     sim_trace_init(&r.trace, opt->trace);
     const char **names = calloc(s->task_count, sizeof *names);
     int rc = EX_SOFTWARE;
@@ -545,6 +569,26 @@ int run_scenario(const scn_scenario *s, const run_options *opt, rep_record *reco
         goto out_free;
     }
     sim_run_until(r.engine, opt->duration);
+    if (r.stalled) {
+        char at[40];
+        scn_format_duration(sim_now(r.engine), at, sizeof at);
+        fprintf(stderr,
+                "bgsim: %s: the worker started more than %d times at simulated time %s without the clock moving (a zero "
+                "minimum_interval with zero-length work?), the limit of one instant (RUN_MAX_FIRES_AT_INSTANT)\n",
+                s->file, RUN_MAX_FIRES_AT_INSTANT, at);
+        rc = EX_DATAERR;
+        goto out_free;
+    }
+    if (r.limit_hit) {
+        char at[40];
+        scn_format_duration(sim_now(r.engine), at, sizeof at);
+        fprintf(stderr,
+                "bgsim: %s: more than %zu task runs to record by simulated time %s, the limit of one run (REP_MAX_TASK_RUNS, "
+                "1 GiB); shorten the duration, or use fewer tasks or longer intervals\n",
+                s->file, REP_MAX_TASK_RUNS, at);
+        rc = EX_DATAERR;
+        goto out_free;
+    }
     on_os_deferral(&r, SIM_REASON_NONE); /* close a deferral still open at the end */
     observe_at(&r, opt->duration); /* account (and sample) up to the end */
     if (r.internal_error)

@@ -43,7 +43,11 @@ typedef struct run_outcome {
 run_options run_default_options(const scn_scenario *s);
 
 /*
- * Runs the scenario. Returns 0, or 69 (EX_UNAVAILABLE) when the platform has no model yet, or 70
+ * Runs the scenario. Returns 0, or 65 (EX_DATAERR) when the run would record more than
+ * REP_MAX_TASK_RUNS task runs (rep_record.h) or its clock stands still (the worker started
+ * 100,000 times at one instant: a zero interval with zero-length work), stopped there with a
+ * message naming the limit, or
+ * 69 (EX_UNAVAILABLE) when the platform has no model yet, or 70
  * (EX_SOFTWARE) on an internal failure (out of memory, a core error that cannot happen), or 74
  * (EX_IOERR) when the trace could not be written; messages go to stderr.
  */

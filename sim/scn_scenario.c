@@ -141,9 +141,6 @@ static void parse_task(scn_cx *cx, const scn_node *node, scn_scenario *s, scn_ta
         if (interval % SIM_MINUTES(1) != 0)
             scn_cx_error(cx, at, "expected whole minutes (expo's minimumInterval is in minutes), found %s",
                          scn_cx_quote(cx, at->text));
-        else if (interval == 0) /* with no floor (the presets have none) the worker would rerun at once, forever */
-            scn_cx_error(cx, at, "expected at least 1m, found %s (a zero interval reruns the worker at the same "
-                                 "instant without end)", scn_cx_quote(cx, at->text));
         else if (interval / SIM_MINUTES(1) > BGT_INTERVAL_MAX_MIN)
             scn_cx_error(cx, at, "expected at most %lld minutes, found %s", (long long)BGT_INTERVAL_MAX_MIN,
                          scn_cx_quote(cx, at->text));
