@@ -18,6 +18,7 @@ typedef struct builder {
     scn_diag *diag;
     bool failed;  /* a semantic error was reported; keep going to find more */
     bool aborted; /* the event stream cannot be followed any further */
+    size_t nodes; /* built so far (SCN_YAML_MAX_NODES) */
 } builder;
 
 /* Reports fmt with one %s argument: `prefix` and `arg` as the user wrote them ("&" "week"), shown
@@ -281,6 +282,14 @@ out_free_node:
 static scn_node *build(builder *b, yaml_event_t *ev, int depth)
 {
     scn_node *n = NULL;
+    if (++b->nodes > SCN_YAML_MAX_NODES) {
+        scn_diag_error(b->diag, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1, NULL,
+                       "more than %d values, keys, lists and mappings, the limit of a scenario file",
+                       SCN_YAML_MAX_NODES);
+        b->failed = b->aborted = true;
+        yaml_event_delete(ev);
+        return NULL;
+    }
     switch (ev->type) {
     case YAML_SCALAR_EVENT:
         n = build_scalar(b, ev);

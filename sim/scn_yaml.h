@@ -12,7 +12,9 @@
  *  - tags (`!!int`, `!custom`): a value's type comes from the schema, not from the file;
  *  - mapping keys that are not plain scalars, and duplicate keys (with the first one's position);
  *  - scalars holding a NUL character (double-quoted "\0"): C strings would silently cut them;
- *  - nesting deeper than SCN_YAML_MAX_DEPTH and files larger than SCN_YAML_MAX_BYTES.
+ *  - nesting deeper than SCN_YAML_MAX_DEPTH, files larger than SCN_YAML_MAX_BYTES, and more than
+ *    SCN_YAML_MAX_NODES nodes (a node costs about 150 bytes: 64 MiB of short list items would
+ *    otherwise build a tree of gigabytes; 1,000 tasks with every key are about 20,000 nodes).
  *
  * Ownership: scn_yaml_load returns a tree the caller frees with scn_yaml_free; node pointers and
  * their strings stay valid until then.
@@ -27,6 +29,7 @@
 
 #define SCN_YAML_MAX_DEPTH 64
 #define SCN_YAML_MAX_BYTES ((size_t)64 << 20)
+#define SCN_YAML_MAX_NODES 1000000
 
 typedef enum scn_node_kind { SCN_SCALAR = 1, SCN_MAP = 2, SCN_SEQ = 3 } scn_node_kind;
 
