@@ -47,6 +47,21 @@ expect_grep "$OUT" stdout '^FAIL  .*changed.yaml  fingerprint = '
 expect_grep "$OUT" stdout '^FAIL  .*changed.yaml  worker.runs_per_day = '
 expect_grep "$WORK/changed.xml" junit '<failure message='
 
+# A deliberate change of a constant of an OS model: Doze's MAX_IDLE_TIMEOUT-driven idle periods
+# start at 1 h; halving IDLE_TIMEOUT (an os: override of the Android model) gives more maintenance
+# windows overnight, which the pinned fingerprint and the runs-per-day bound of the overnight-Doze
+# scenario both catch.
+DOZE="$SRC/scenarios/examples/android-overnight-doze.yaml"
+if [ -e "$DOZE" ]; then
+    sed 's/^os: { version: 14 }$/os: { version: 14, doze: { idle_timeout: 30m } }/' "$DOZE" >"$WORK/doze.yaml"
+    CHECKS=$((CHECKS + 1))
+    cmp -s "$DOZE" "$WORK/doze.yaml" && fail "test premise: the overnight-Doze scenario sets os: { version: 14 }"
+    run "$BGSIM" check "$WORK/doze.yaml"
+    expect_status 1
+    expect_grep "$OUT" stdout '^FAIL  .*doze.yaml  fingerprint = '
+    expect_grep "$OUT" stdout '^FAIL  .*doze.yaml  worker.runs = '
+fi
+
 # --update-fingerprints rewrites the value and nothing else; the file then passes.
 cp "$WORK/changed.yaml" "$WORK/before.yaml"
 run "$BGSIM" check "$WORK/changed.yaml" --update-fingerprints
