@@ -402,9 +402,13 @@ static void on_worker_end(sim_engine *e, void *ctx, uint64_t arg)
     worker_finish(r, &rep, false);
 }
 
+static void on_os_deferral(void *ctx, sim_reason reason);
+
 static void on_fire(void *ctx, sim_time due)
 {
     runner *r = ctx;
+    if (r->held == SIM_REASON_FOREGROUND)
+        on_os_deferral(r, SIM_REASON_NONE);
     if (!r->have_due) {
         r->have_due = true;
         r->due = due;
@@ -435,6 +439,10 @@ static void on_fire(void *ctx, sim_time due)
         if ((rc = bgt_worker_end(r->core, BGT_END_COMPLETED, &rep)) != BGT_OK)
             return fail(r, "worker end", rc);
         worker_finish(r, &rep, false);
+        /* The work was due and the core put it off itself: that time is the foreground guard's
+         * until the OS holds the new request for a reason of its own or starts it. */
+        if (rep.kind == BGT_RUN_DEFERRED_FOREGROUND)
+            on_os_deferral(r, SIM_REASON_FOREGROUND);
         return;
     }
     set_worker_running(r, true);

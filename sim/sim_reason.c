@@ -25,6 +25,7 @@ const char *sim_reason_name(sim_reason r)
         [SIM_REASON_BUDGET] = "budget",
         [SIM_REASON_DEVICE_DOWN] = "device_down",
         [SIM_REASON_RATE_LIMIT] = "rate_limit",
+        [SIM_REASON_FOREGROUND] = "foreground",
     };
     return r >= 0 && r < SIM_REASON_COUNT && names[r] ? names[r] : "unknown";
 }

@@ -29,6 +29,9 @@ typedef enum sim_reason {
     /* both */
     SIM_REASON_DEVICE_DOWN,     /* rebooting */
     SIM_REASON_RATE_LIMIT,      /* iOS: too soon after the previous launch of this request type */
+    SIM_REASON_FOREGROUND,      /* the core itself re-deferred a run while the app was in the
+                                 * foreground (expo's Android guard, policy foreground_defer_cap_min):
+                                 * accounted by the runner from that run until the next start */
     SIM_REASON_COUNT
 } sim_reason;
 

@@ -86,6 +86,28 @@ expect_status 64
 run "$BGSIM" check "$DEFAULT" --seeds 1
 expect_status 64
 
+# The foreground guard as a deferral reason: the app stays in the foreground for 40 min; the run
+# due at 15m10s is re-deferred by min(60 min, interval) = 15 min, again at 30m10s, and runs at
+# 45m10s once the app is in the background: 30 min held as `foreground` (the ideal OS holds
+# nothing itself).
+cat >"$WORK/fg.yaml" <<'YAML'
+bgsim: 1
+platform: ideal
+duration: 2h
+app:
+  foreground_for: 40m
+  tasks:
+    - { name: sync, minimum_interval: 15m, register_at: 10s }
+expect:
+  worker.deferred: { equals: 2 }
+  worker.held.foreground: { equals: 30m }
+  worker.held_share.foreground: { equals: 1 }
+  sync.first_run: { equals: 45m10s }
+YAML
+run "$BGSIM" check "$WORK/fg.yaml"
+expect_status 0
+expect_grep "$OUT" stdout '^PASS  .*worker.held.foreground = 30m  \(equals 30m\)$'
+
 # A statistical expectation: the mean over seeds, with its interval.
 cat >"$WORK/stat.yaml" <<'YAML'
 bgsim: 1
