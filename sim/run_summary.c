@@ -88,23 +88,30 @@ static void json_string(FILE *out, const char *s)
 }
 
 /* Every metric of the catalogue for the worker and each task, in catalogue order. */
+/* Every metric of the catalogue (per-reason families included) for the worker and each task, in
+ * catalogue order, resolved by name exactly as `expect:` resolves it. */
 static void json_metrics(FILE *out, const scn_scenario *s, const rep_stats *st, const rep_record *rec)
 {
+    const char *names[SCN_MAX_TASKS];
+    for (size_t i = 0; i < s->task_count; i++)
+        names[i] = s->tasks[i].name;
+    const char *const *suffixes = rep_metric_suffixes();
     bool first = true;
     fputs(",\"metrics\":{", out);
     for (int scope = -1; scope < (int)s->task_count; scope++) {
-        for (size_t i = 0; i < rep_metric_count(); i++) {
-            const rep_metric_def *def = rep_metric_at(i);
-            rep_metric_ref ref = {.def = def, .task = scope};
-            double v;
-            if ((scope < 0 ? !def->worker : !def->task) || !rep_metric_value(&ref, st, rec, &v))
-                continue;
+        for (size_t i = 0; suffixes[i]; i++) {
             char key[BGT_NAME_MAX + 64];
-            snprintf(key, sizeof key, "%s.%s", scope < 0 ? "worker" : s->tasks[scope].name, def->suffix);
+            snprintf(key, sizeof key, "%s.%s", scope < 0 ? "worker" : s->tasks[scope].name, suffixes[i]);
+            rep_metric_ref ref;
+            bool scope_ok;
+            double v;
+            if (!rep_metric_resolve(key, names, s->task_count, &ref, &scope_ok) || ref.task != scope ||
+                !rep_metric_value(&ref, st, rec, &v))
+                continue;
             fputs(first ? "" : ",", out);
             first = false;
             json_string(out, key);
-            if (def->kind == REP_KIND_COUNT || def->kind == REP_KIND_DURATION)
+            if (ref.def->kind == REP_KIND_COUNT || ref.def->kind == REP_KIND_DURATION)
                 fprintf(out, ":%" PRId64, (int64_t)llround(v));
             else
                 fprintf(out, ":%.6g", v);
