@@ -289,8 +289,9 @@ static void parse_os(scn_cx *cx, const scn_node *root, scn_scenario *s)
             keys[n++] = desc->keys[i];
         keys[n] = NULL;
         if ((map_ok = scn_check_map(cx, os, keys))) {
-            /* Android 10 (API 29) to 16; iOS 13 (BGTaskScheduler's first release) to 26. */
-            int64_t lo = s->platform == SCN_PLATFORM_ANDROID ? 10 : 13;
+            /* Android 9 (API 28, App Standby buckets' first release) to 16; iOS 13
+             * (BGTaskScheduler's first release) to 26. */
+            int64_t lo = s->platform == SCN_PLATFORM_ANDROID ? 9 : 13;
             int64_t hi = s->platform == SCN_PLATFORM_ANDROID ? 16 : 26;
             int64_t v;
             if (scn_field_int64(cx, os, "version", SCN_OPTIONAL, lo, hi, &v) == SCN_FIELD_OK)

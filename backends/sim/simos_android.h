@@ -52,7 +52,7 @@ typedef struct simos_android_config {
 
 extern const simos_desc simos_android_desc;
 
-/* Fills *c with the defaults of Android `version` (10..16; others are clamped). */
+/* Fills *c with the defaults of Android `version` (9..16; others are clamped). */
 void simos_android_defaults(simos_android_config *c, int version);
 
 /* AndroidX WorkSpec.calculateNextRunTime (§4.2 [W2]), without the 2.9 schedule override. Times in

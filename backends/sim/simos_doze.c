@@ -96,6 +96,9 @@ static void publish(simos_doze *z, bool was_deep_idle, bool was_light_idle, cons
 
 /* ---- deep ---- */
 
+/* Battery saver puts deep Doze on the quick path (10+). */
+static bool quick(const simos_doze *z) { return z->p.quick_doze && z->d->power_save; }
+
 static void deep_enter_idle(simos_doze *z)
 {
     z->deep = SIMOS_DEEP_IDLE;
@@ -111,7 +114,7 @@ static void become_inactive(simos_doze *z)
     if (z->deep == SIMOS_DEEP_ACTIVE) {
         z->next_idle_delay = 0;
         z->next_pending_delay = 0;
-        if (z->d->power_save) {
+        if (quick(z)) {
             z->deep = SIMOS_DEEP_QUICK_DOZE_DELAY;
             arm(z, &z->deep_alarm, z->p.quick_doze_delay, on_deep_alarm);
         } else {
@@ -325,13 +328,13 @@ static void on_device(sim_engine *e, void *ctx, uint64_t sig)
         if (z->deep != SIMOS_DEEP_ACTIVE || z->light != SIMOS_LIGHT_ACTIVE)
             become_active(z);
     } else {
-        if (motion_watched(z) && !z->d->stationary && !z->d->power_save) /* quick doze: no motion checks */
+        if (motion_watched(z) && !z->d->stationary && !quick(z)) /* quick doze: no motion checks */
             motion(z);
         else if (z->deep == SIMOS_DEEP_ACTIVE || z->light == SIMOS_LIGHT_ACTIVE)
             become_inactive(z);
         if (z->light == SIMOS_LIGHT_WAITING_FOR_NETWORK && z->d->net != MDL_NET_NONE)
             light_enter_maintenance(z);
-        if (z->d->power_save && z->deep == SIMOS_DEEP_INACTIVE) { /* quick doze starts now */
+        if (quick(z) && z->deep == SIMOS_DEEP_INACTIVE) { /* quick doze starts now */
             z->deep = SIMOS_DEEP_QUICK_DOZE_DELAY;
             arm(z, &z->deep_alarm, z->p.quick_doze_delay, on_deep_alarm);
         }

@@ -11,8 +11,9 @@
  *   A maintenance window closes early once at least min_deep_maintenance_time has passed and the
  *   app's worker is not running (exitMaintenanceEarlyIfNeededLocked: no active ops, jobs or
  *   alarms; other apps' work is not modeled, so only this app's worker keeps a window open).
- *   With battery saver on (d->power_save), INACTIVE is replaced by QUICK_DOZE_DELAY
- *   (+quick_doze_delay) straight to IDLE, without motion checks (§1.3 "Quick doze").
+ *   With battery saver on (d->power_save) and quick_doze (10+), INACTIVE is replaced by
+ *   QUICK_DOZE_DELAY (+quick_doze_delay) straight to IDLE, without motion checks (§1.3 "Quick
+ *   doze"); without quick_doze (Android 9) battery saver leaves Doze alone.
  *   Motion (d->stationary false) from IDLE_PENDING on resets to ACTIVE and at once to INACTIVE with
  *   motion_inactive_timeout (§1.2); SENSING and LOCATING take fixed times (assumptions, below).
  * LIGHT (§1.4, stepLightIdleStateLocked):
@@ -67,6 +68,7 @@ typedef struct simos_doze_params {
     bool enabled;
     sim_time inactive_timeout, motion_inactive_timeout, idle_after_inactive_timeout;
     sim_time sensing_time, locating_time, quick_doze_delay;
+    bool quick_doze;                 /* battery saver uses quick doze (10+; false: Android 9) */
     sim_time idle_timeout, max_idle_timeout;
     double idle_factor;
     sim_time idle_pending_timeout, max_idle_pending_timeout;

@@ -26,6 +26,11 @@ struct simos_jobs {
     bool running, counted;
     int failures, system_stops;
     sim_time first_batched; /* -1: not batched yet */
+    /* Android 9 heartbeats: the grid's origin, the app's last job start and its beat */
+    sim_time boot;
+    bool ran, beat_known;
+    sim_time last_start;
+    int64_t last_beat;
 };
 
 simos_jobs *simos_jobs_new(const simos_jobs_params *p)
@@ -47,11 +52,13 @@ void simos_jobs_free(simos_jobs *j)
     free(j);
 }
 
-void simos_jobs_forget(simos_jobs *j)
+void simos_jobs_forget(simos_jobs *j, sim_time boot)
 {
     j->n_sessions = 0;
     j->n_starts = 0;
     j->running = false;
+    j->boot = boot;
+    j->beat_known = false; /* mLastJobHeartbeats is in memory; UsageStats keeps the time */
 }
 
 void simos_jobs_new_job(simos_jobs *j)
@@ -162,6 +169,34 @@ bool simos_jobs_in_quota(const simos_jobs *j, simos_bucket b, sim_time now, sim_
     return ok;
 }
 
+/* The beat of time t on the grid of the current boot (t >= boot). */
+static int64_t beat_of(const simos_jobs *j, sim_time t) { return (t - j->boot) / j->p.heartbeat; }
+
+bool simos_jobs_heartbeat_ok(simos_jobs *j, simos_bucket b, sim_time now, sim_time *back)
+{
+    *back = now;
+    if (b == SIMOS_BUCKET_NEVER) { /* never aged into runnability */
+        *back = SIM_TIME_MAX;
+        return false;
+    }
+    int64_t n = j->p.beats[b];
+    if (n <= 0 || !j->ran)
+        return true;
+    int64_t h = beat_of(j, now);
+    if (!j->beat_known) { /* heartbeatWhenJobsLastRun after a reboot */
+        j->last_beat = h - (now - j->last_start) / j->p.heartbeat;
+        j->beat_known = true;
+    }
+    int64_t l = j->last_beat;
+    if (h % n == 0 || h <= l || h >= l + n)
+        return true;
+    int64_t next = (h / n + 1) * n; /* the bucket's next sweep beat */
+    if (l + n < next)
+        next = l + n;
+    *back = j->boot + next * j->p.heartbeat;
+    return false;
+}
+
 sim_reason simos_jobs_check(simos_jobs *j, const simos_job_env *env, sim_time now, sim_time *next)
 {
     *next = SIM_TIME_MAX;
@@ -182,7 +217,9 @@ sim_reason simos_jobs_check(simos_jobs *j, const simos_job_env *env, sim_time no
     prune(j, now);
     if (!env->plugged || env->bucket == SIMOS_BUCKET_NEVER) {
         sim_time back;
-        if (!simos_jobs_in_quota(j, env->bucket, now, &back)) {
+        bool ok = j->p.heartbeat > 0 ? simos_jobs_heartbeat_ok(j, env->bucket, now, &back)
+                                     : simos_jobs_in_quota(j, env->bucket, now, &back);
+        if (!ok) {
             *next = back;
             return SIM_REASON_STANDBY_QUOTA;
         }
@@ -243,6 +280,14 @@ sim_time simos_jobs_start(simos_jobs *j, simos_bucket b, bool plugged, bool top,
     *by_quota = false;
     j->running = true;
     j->first_batched = -1;
+    if (j->p.heartbeat > 0) { /* Android 9: noteJobStart; no QuotaController */
+        j->ran = true;
+        j->last_start = now;
+        j->last_beat = beat_of(j, now);
+        j->beat_known = true;
+        j->counted = false;
+        return j->p.runtime_limit;
+    }
     j->counted = !plugged && !(top && j->p.top_started_free) && !quota_free(&j->p, b) && b != SIMOS_BUCKET_NEVER;
     if (!j->counted)
         return j->p.runtime_limit;

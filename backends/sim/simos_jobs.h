@@ -11,7 +11,8 @@
  *   5. network            NETWORK constraint and no network (d->net none: airplane or no signal)
  *   6. battery_low        BATTERY_NOT_LOW constraint and mdl_battery_low() (15 % / 20 %, §3.1 [J4])
  *   7. not_charging       CHARGING constraint and not "stable power": plugged and not low (§3.1 [J1])
- *   8. standby_quota      bucket NEVER; out of quota (below); or force batching (below)
+ *   8. standby_quota      bucket NEVER; out of quota (below), or on Android 9 too few heartbeats
+ *                         since the app's last job (HEARTBEATS, below); or force batching (below)
  *   9. backoff            the earliest time of a rescheduled job has not come (§3.7)
  *  10. doze_light         everything holds but the CPU sleeps (screen off, unplugged, outside a
  *                         maintenance window) since the job's timers are non-wakeup alarms (§3.5):
@@ -25,6 +26,24 @@
  * max_jobs and its sessions (runs coalesced within session_coalescing) below max_sessions. A run
  * started while plugged, or while the app is on top where top_started_free (<= 15), is not
  * counted. A running job is stopped when its remaining time runs out (stop: constraint).
+ * HEARTBEATS (Android 9, heartbeat > 0; QuotaController and its keys are then unused; §2.2
+ * [2nd], and the Android 9 JobSchedulerService.java read through the code index, id 41774643:
+ * isReadyToBeExecutedLocked, advanceHeartbeatLocked, setNextHeartbeatAlarm, noteJobStart).
+ * Beats are counted on the boot grid, not in continuous time: the counter mHeartbeat starts at 0
+ * when JobSchedulerService starts (mLastHeartbeatTime = elapsedRealtime then; taken as the boot
+ * completing) and advances by floor(elapsed / heartbeat) on an exact ELAPSED_REALTIME alarm set
+ * at multiples of heartbeat, so beat H(t) = floor((t - boot) / heartbeat). A job start records
+ * the app's beat L = H(start) (noteJobStart). For a job of bucket b with beats[b] = N > 0, not
+ * plugged (assumption: charging paroles App Standby on 9, mInParole; not in the research, and
+ * the same as QuotaController's charging exemption on 10+), the job is held iff
+ *     H(now) % N != 0  &&  L < H(now) < L + N
+ * i.e. it may run in the beat of the app's last start, in the one beat every N in which the
+ * bucket's jobs are swept (mNextBucketHeartbeat[b] == mHeartbeat), or once N beats have passed
+ * since the last start; it becomes eligible at boot + min(L + N, next multiple of N) x heartbeat.
+ * beats[b] = 0: no limit (ACTIVE, EXEMPTED). An app with no recorded start may run. JobScheduler
+ * keeps L in memory; after a reboot it is rebuilt from UsageStats' last job time as H(now) -
+ * floor((now - last start) / heartbeat) (heartbeatWhenJobsLastRun). Not modeled: the 10-min
+ * App Standby parole every 24 h, uid-active (foreground) exemption for a fixed bucket.
  * BATCHING (§3.5 [J3]): a job of an app outside ACTIVE / EXEMPTED with no failures waits until
  * batch_delay after it first became otherwise ready (MAX_NON_ACTIVE_JOB_BATCH_DELAY). Other apps'
  * ready jobs, which release a batch sooner, are not modeled (assumption: the worst case).
@@ -55,6 +74,10 @@ typedef struct simos_jobs_params {
     sim_time runtime_limit, batch_delay;
     sim_time min_backoff, max_backoff;
     int system_stop_ratio;       /* 0: every stop is a failure */
+    /* Android 9: STANDBY_HEARTBEAT_TIME (0: QuotaController, 10+) and STANDBY_BEATS per bucket
+     * (0: no limit). */
+    sim_time heartbeat;
+    int beats[SIMOS_BUCKET_COUNT];
 } simos_jobs_params;
 
 /* What the readiness check reads (filled by the owner from the device and the other layers). */
@@ -87,12 +110,15 @@ sim_time simos_jobs_start(simos_jobs *j, simos_bucket b, bool plugged, bool top,
 void simos_jobs_end(simos_jobs *j, sim_time now);
 /* A stop of the running job: its earliest run time again (now, or now + backoff). */
 sim_time simos_jobs_reschedule(simos_jobs *j, bool failure, sim_time backoff, sim_time now, int *attempts);
-/* Forget the quota history (JobScheduler keeps it in memory: a reboot clears it). */
-void simos_jobs_forget(simos_jobs *j);
+/* Forget the quota history (JobScheduler keeps it in memory: a reboot clears it); the heartbeat
+ * grid restarts at `boot`. */
+void simos_jobs_forget(simos_jobs *j, sim_time boot);
 
 /* For tests: the execution time counted in (t - window, t] and the quota verdict for bucket b. */
 sim_time simos_jobs_used(const simos_jobs *j, sim_time window, sim_time t);
 bool simos_jobs_in_quota(const simos_jobs *j, simos_bucket b, sim_time now, sim_time *back);
+/* For tests: the Android 9 heartbeat verdict for bucket b (*back: when it becomes eligible). */
+bool simos_jobs_heartbeat_ok(simos_jobs *j, simos_bucket b, sim_time now, sim_time *back);
 /* The backoff delay for a number of attempts (>= 1). */
 sim_time simos_jobs_backoff_delay(const simos_jobs_params *p, sim_time backoff, int attempts);
 

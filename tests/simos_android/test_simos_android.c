@@ -193,6 +193,58 @@ Test(doze, pre_idle_13)
     drig_free(&r);
 }
 
+/* Android 9 (§1.1 "N-P 7-9" column [S5]): light IDLE 5 min after screen off
+ * (LIGHT_IDLE_AFTER_INACTIVE_TIMEOUT); with work running, PRE_IDLE for LIGHT_PRE_IDLE_TIMEOUT =
+ * 10 min (IDLE at 15 min), or until the work ends (IDLE at 12 min). Deep Doze as on 10+. */
+Test(doze, light_entry_and_pre_idle_9)
+{
+    drig r;
+    drig_init(&r, 9);
+    sim_run_until(r.e, 20 * M);
+    cr_expect_eq(when(&r, 0, -1, SIMOS_LIGHT_IDLE), 5 * M);
+    cr_expect_eq(when(&r, 0, -1, SIMOS_LIGHT_IDLE_MAINTENANCE), 10 * M, "first light idle period 5 min");
+    drig_free(&r);
+
+    drig_init(&r, 9);
+    act(&r.d, 30 * S, A_WORK_ON);
+    act(&r.d, 20 * M, A_WORK_OFF);
+    sim_run_until(r.e, 2 * H);
+    cr_expect_eq(when(&r, 0, -1, SIMOS_LIGHT_PRE_IDLE), 5 * M);
+    cr_expect_eq(when(&r, 0, -1, SIMOS_LIGHT_IDLE), 15 * M, "PRE_IDLE lasts 10 min");
+    cr_expect_eq(when(&r, 0, SIMOS_DEEP_IDLE, -1), 60 * M + 33 * S);
+    drig_free(&r);
+
+    drig_init(&r, 9);
+    act(&r.d, 30 * S, A_WORK_ON);
+    act(&r.d, 12 * M, A_WORK_OFF);
+    sim_run_until(r.e, 20 * M);
+    cr_expect_eq(when(&r, 0, -1, SIMOS_LIGHT_PRE_IDLE), 5 * M);
+    cr_expect_eq(when(&r, 0, -1, SIMOS_LIGHT_IDLE), 12 * M, "PRE_IDLE ends with the work");
+    drig_free(&r);
+}
+
+/* Battery saver: quick doze (QUICK_DOZE_DELAY_TIMEOUT 60 s, 10+) goes straight to deep IDLE at
+ * 60 s; Android 9 has none and steps through INACTIVE (30 min) as usual. */
+Test(doze, no_quick_doze_on_9)
+{
+    drig r;
+    drig_init(&r, 10);
+    r.d.power_save = true;
+    sim_run_until(r.e, 2 * M);
+    cr_expect_eq(when(&r, 0, SIMOS_DEEP_QUICK_DOZE_DELAY, -1), 0);
+    cr_expect_eq(when(&r, 0, SIMOS_DEEP_IDLE, -1), 60 * S);
+    drig_free(&r);
+
+    drig_init(&r, 9);
+    r.d.power_save = true;
+    sim_run_until(r.e, 2 * H);
+    cr_expect_eq(when(&r, 0, SIMOS_DEEP_QUICK_DOZE_DELAY, -1), -1);
+    cr_expect_eq(when(&r, 0, SIMOS_DEEP_INACTIVE, -1), 0);
+    cr_expect_eq(when(&r, 0, SIMOS_DEEP_IDLE_PENDING, -1), 30 * M);
+    cr_expect_eq(when(&r, 0, SIMOS_DEEP_IDLE, -1), 60 * M + 33 * S);
+    drig_free(&r);
+}
+
 /* Motion during deep IDLE: ACTIVE and at once INACTIVE with MOTION_INACTIVE_TIMEOUT (10 min); the
  * light machine, frozen by deep IDLE, restarts. Screen on: both ACTIVE. */
 Test(doze, motion_and_screen)
@@ -568,6 +620,94 @@ Test(model, rare_bucket_quota)
     rig_free(&r);
 }
 
+/* Android 9's heartbeat rule (simos_jobs.h HEARTBEATS; §2.2; JobSchedulerService.java of 9):
+ * beats of 11 min from boot; the last start at 58 min is beat L = 5. A job is held while
+ * L < H < L + N and H is not a multiple of N (the bucket's sweep beat); it becomes eligible at
+ * the earlier of the next sweep beat and beat L + N. */
+Test(heartbeat, eligible_times_per_bucket)
+{
+    simos_android_config c;
+    simos_android_defaults(&c, 9);
+    cr_assert_eq(c.jobs.heartbeat, 11 * M);
+    simos_jobs *j = simos_jobs_new(&c.jobs);
+    sim_time back;
+    cr_expect(simos_jobs_heartbeat_ok(j, SIMOS_BUCKET_RARE, 58 * M, &back), "no job ran yet");
+    bool by_quota;
+    cr_expect_eq(simos_jobs_start(j, SIMOS_BUCKET_RARE, false, false, 58 * M, &by_quota), 10 * M, "runtime limit");
+    cr_expect(!by_quota);
+    simos_jobs_end(j, 58 * M + 20 * S);
+    const struct {
+        simos_bucket b;
+        sim_time sweep, after_sweep, l_plus_n; /* beats 11/43/130 x 11 min, L + N = 16/48/135 */
+    } rows[] = {
+        {SIMOS_BUCKET_WORKING_SET, 121 * M, 132 * M, 176 * M},
+        {SIMOS_BUCKET_FREQUENT, 473 * M, 484 * M, 528 * M},
+        {SIMOS_BUCKET_RARE, 1430 * M, 1441 * M, 1485 * M},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        simos_bucket b = rows[i].b;
+        cr_expect(simos_jobs_heartbeat_ok(j, b, 65 * M, &back), "%s: the same beat as the last start", simos_bucket_name(b));
+        cr_expect(!simos_jobs_heartbeat_ok(j, b, 66 * M, &back), "%s: beat 6", simos_bucket_name(b));
+        cr_expect_eq(back, rows[i].sweep, "%s: %lld", simos_bucket_name(b), (long long)back);
+        cr_expect(!simos_jobs_heartbeat_ok(j, b, rows[i].sweep - 1, &back));
+        cr_expect(simos_jobs_heartbeat_ok(j, b, rows[i].sweep, &back), "%s: the sweep beat", simos_bucket_name(b));
+        cr_expect(simos_jobs_heartbeat_ok(j, b, rows[i].sweep + 11 * M - 1, &back), "the whole sweep beat");
+        cr_expect(!simos_jobs_heartbeat_ok(j, b, rows[i].after_sweep, &back), "%s: missed the sweep", simos_bucket_name(b));
+        cr_expect_eq(back, rows[i].l_plus_n, "%s: %lld", simos_bucket_name(b), (long long)back);
+        cr_expect(simos_jobs_heartbeat_ok(j, b, rows[i].l_plus_n, &back), "%s: N beats after", simos_bucket_name(b));
+    }
+    cr_expect(simos_jobs_heartbeat_ok(j, SIMOS_BUCKET_ACTIVE, 66 * M, &back));
+    cr_expect(simos_jobs_heartbeat_ok(j, SIMOS_BUCKET_EXEMPTED, 66 * M, &back));
+    cr_expect(!simos_jobs_heartbeat_ok(j, SIMOS_BUCKET_NEVER, 66 * M, &back));
+    cr_expect_eq(back, SIM_TIME_MAX);
+    /* reboot completing at 100 min: the grid restarts and the first lookup rebuilds (and keeps,
+     * as heartbeatWhenJobsLastRun caches it) L = H - floor((now - 58 min) / 11 min). Looked up
+     * first at 130 min: H = 2, 72 min = 6 beats, L = -4; FREQUENT waits for beat L + 43 = 39
+     * (before the sweep beat 43): 100 + 429 min. Looked up first at 100 min (beat 0, every
+     * bucket's sweep beat): 42 min = 3 beats, L = -3, so beat 40 (540 min). */
+    simos_jobs_forget(j, 100 * M);
+    cr_expect(!simos_jobs_heartbeat_ok(j, SIMOS_BUCKET_FREQUENT, 130 * M, &back));
+    cr_expect_eq(back, 529 * M);
+    simos_jobs_forget(j, 100 * M);
+    cr_expect(simos_jobs_heartbeat_ok(j, SIMOS_BUCKET_FREQUENT, 100 * M, &back), "beat 0 is every bucket's sweep");
+    cr_expect(!simos_jobs_heartbeat_ok(j, SIMOS_BUCKET_FREQUENT, 130 * M, &back));
+    cr_expect_eq(back, 540 * M);
+    simos_jobs_free(j);
+}
+
+/* The whole model on 9, bucket fixed, unplugged, awake, a 15-min chain of 1-min runs: the first
+ * run at 15 min (beat 1; no job before, no force batching on 9), each next one due 15 min after
+ * the previous end and held (standby_quota) to the bucket's next sweep beat k x N x 11 min. */
+Test(heartbeat, model_runs_per_bucket)
+{
+    const struct {
+        simos_bucket b;
+        int beats;
+    } rows[] = {{SIMOS_BUCKET_WORKING_SET, 11}, {SIMOS_BUCKET_FREQUENT, 43}, {SIMOS_BUCKET_RARE, 130}};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        simos_android_config c;
+        simos_android_defaults(&c, 9);
+        c.doze.enabled = false;
+        c.standby.fixed = (int)rows[i].b;
+        rig r;
+        rig_init_cfg(&r, &c);
+        r.work_ms = 1 * M;
+        r.chain = true;
+        sim_schedule(r.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
+        sim_time period = rows[i].beats * 11 * M;
+        sim_run_until(r.e, 2 * period + 20 * M);
+        const char *name = simos_bucket_name(rows[i].b);
+        cr_assert_eq(r.nfires, 3, "%s: %d runs", name, r.nfires);
+        cr_expect_eq(r.fire_t[0], 15 * M, "%s", name);
+        cr_expect_eq(r.fire_t[1], period, "%s: %lld", name, (long long)r.fire_t[1]);
+        cr_expect_eq(r.fire_t[2], 2 * period, "%s: %lld", name, (long long)r.fire_t[2]);
+        cr_expect_eq(r.fire_due[1], 31 * M, "%s", name);
+        cr_expect_eq(reason_at(&r, 31 * M), SIM_REASON_STANDBY_QUOTA, "%s", name);
+        cr_expect_eq(r.held_ms[SIM_REASON_STANDBY_QUOTA], (period - 31 * M) + (2 * period - (period + 16 * M)), "%s", name);
+        rig_free(&r);
+    }
+}
+
 /* Force stop: nothing runs until the next user launch (§4.6), held as force_stopped once due. */
 Test(model, force_stop_until_launch)
 {
@@ -783,7 +923,7 @@ Test(parse, errors)
                  "'frequent', 'rare' or 'restricted')");
     expect_error("{ jobs: { backoff: 1s } }",
                  "t.yaml:4:24: os.jobs.backoff: expected a duration from 10s to 5h, found '1s'");
-    expect_error("{ version: 9 }", "t.yaml:4:16: os.version: expected an integer from 10 to 16, found '9'");
+    expect_error("{ version: 8 }", "t.yaml:4:16: os.version: expected an integer from 9 to 16, found '8'");
 }
 
 Test(parse, overrides)
@@ -806,6 +946,34 @@ Test(parse, overrides)
     cr_expect_eq(c->wm_backoff, 1 * M);
     cr_expect_eq(c->jobs.system_stop_ratio, 2);
     scn_scenario_free(s);
+}
+
+/* `os: { version: 9 }`: Android 9's parameter set (simos_android.c) */
+Test(parse, version_9)
+{
+    scn_scenario *s = load("bgsim: 1\nplatform: android\nduration: 1d\nos: { version: 9 }\napp:\n  tasks:\n    - name: a\n");
+    cr_expect_eq(s->os_version, 9);
+    const simos_android_config *c = s->os_config;
+    cr_expect_eq(c->version, 9);
+    cr_expect_eq(c->doze.light_after_inactive_timeout, 5 * M);
+    cr_expect_eq(c->doze.light_pre_idle_timeout, 10 * M);
+    cr_expect(!c->doze.quick_doze);
+    cr_expect_eq(c->standby.thresholds, 4);
+    cr_expect_eq(c->standby.elapsed[3], 48 * H);
+    cr_expect_eq(c->standby.screen[3], 2 * H);
+    cr_expect_eq(c->jobs.heartbeat, 11 * M);
+    cr_expect_eq(c->jobs.beats[SIMOS_BUCKET_ACTIVE], 0);
+    cr_expect_eq(c->jobs.beats[SIMOS_BUCKET_WORKING_SET], 11);
+    cr_expect_eq(c->jobs.beats[SIMOS_BUCKET_FREQUENT], 43);
+    cr_expect_eq(c->jobs.beats[SIMOS_BUCKET_RARE], 130);
+    cr_expect_eq(c->jobs.batch_delay, 0);
+    cr_expect_eq(c->jobs.system_stop_ratio, 0);
+    scn_scenario_free(s);
+    simos_android_config d;
+    simos_android_defaults(&d, 10);
+    cr_expect_eq(d.jobs.heartbeat, 0, "10+: QuotaController");
+    cr_expect(d.doze.quick_doze);
+    cr_expect_eq(d.doze.light_after_inactive_timeout, 3 * M);
 }
 
 /* Per-version quota windows (§2.2): 2 h / 8 h through 15, 4 h / 12 h and ACTIVE 20 min / 60 min in 16. */
