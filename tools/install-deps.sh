@@ -13,7 +13,7 @@ SIM_PACKAGES="build-essential cmake pkg-config libgsl-dev libyaml-dev gnuplot-no
 # The test suite: Criterion; the device glue's CI checks: a JDK (jni.h, javac), clang and
 # GNUstep's Foundation headers (Objective-C syntax check of the iOS glue).
 TEST_PACKAGES="libcriterion-dev default-jdk-headless clang libgnustep-base-dev"
-PACKAGES="$SIM_PACKAGES $TEST_PACKAGES"
+PACKAGES="$SIM_PACKAGES $TEST_PACKAGES clang-tidy cppcheck valgrind"
 if [ "${1:-}" = "--sim" ]; then
   PACKAGES=$SIM_PACKAGES
   shift
