@@ -108,7 +108,7 @@ static int run_all(check_file *files, size_t nfiles, int jobs)
     size_t total = 0;
     for (size_t f = 0; f < nfiles; f++)
         total += files[f].run_count;
-    pool p = {.runs = calloc(total ? total : 1, sizeof *p.runs)};
+    pool p = {.runs = calloc(total ? total : 1, sizeof *p.runs)}; // NOLINT(bugprone-sizeof-expression): an array of pointers
     if (!p.runs)
         return EX_SOFTWARE;
     for (size_t f = 0; f < nfiles; f++)

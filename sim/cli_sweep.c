@@ -347,7 +347,7 @@ int cli_sweep(int argc, char **argv)
         rc = EX_NOINPUT;
         goto out_free_keys;
     }
-    scn_scenario **scen = calloc(combos, sizeof *scen);
+    scn_scenario **scen = calloc(combos, sizeof *scen); // NOLINT(bugprone-sizeof-expression): an array of pointers
     size_t n_runs = combos * (size_t)seeds;
     sweep_run *runs = calloc(n_runs, sizeof *runs);
     rep_metric_ref metrics[MAX_METRICS];
@@ -561,7 +561,7 @@ int cli_sweep(int argc, char **argv)
                 rc = EX_SOFTWARE;
             } else {
                 for (size_t ci = 0; ci < combos; ci++) {
-                    size_t idx[MAX_KEYS], rest = ci;
+                    size_t idx[MAX_KEYS] = {0}, rest = ci;
                     for (size_t k = n_keys; k-- > 0;) {
                         idx[k] = rest % keys[k].n;
                         rest /= keys[k].n;

@@ -39,6 +39,7 @@ static bool parse_params(scn_cx *cx, scn_dist_kind kind, const scn_node *v, scn_
     static const char *const norm_keys[] = {"mean", "sd", NULL};
     static const char *const weib_keys[] = {"scale", "shape", NULL};
     sim_time lo, hi;
+    bool ok_a, ok_b;
     d->kind = kind;
     switch (kind) {
     case SCN_DIST_FIXED:
@@ -78,17 +79,21 @@ static bool parse_params(scn_cx *cx, scn_dist_kind kind, const scn_node *v, scn_
     case SCN_DIST_LOGNORMAL:
         if (!scn_check_map(cx, v, logn_keys))
             return false;
-        return param_duration(cx, v, "median", true, &d->a) &
-               (scn_field_double(cx, v, "sigma", SCN_REQUIRED, 0.0, 10.0, &d->b) == SCN_FIELD_OK);
+        ok_a = param_duration(cx, v, "median", true, &d->a); /* both, so both errors are reported */
+        ok_b = scn_field_double(cx, v, "sigma", SCN_REQUIRED, 0.0, 10.0, &d->b) == SCN_FIELD_OK;
+        return ok_a && ok_b;
     case SCN_DIST_NORMAL:
         if (!scn_check_map(cx, v, norm_keys))
             return false;
-        return param_duration(cx, v, "mean", false, &d->a) & param_duration(cx, v, "sd", false, &d->b);
+        ok_a = param_duration(cx, v, "mean", false, &d->a);
+        ok_b = param_duration(cx, v, "sd", false, &d->b);
+        return ok_a && ok_b;
     case SCN_DIST_WEIBULL:
         if (!scn_check_map(cx, v, weib_keys))
             return false;
-        return param_duration(cx, v, "scale", true, &d->a) &
-               (scn_field_double(cx, v, "shape", SCN_REQUIRED, 0.01, 100.0, &d->b) == SCN_FIELD_OK);
+        ok_a = param_duration(cx, v, "scale", true, &d->a);
+        ok_b = scn_field_double(cx, v, "shape", SCN_REQUIRED, 0.01, 100.0, &d->b) == SCN_FIELD_OK;
+        return ok_a && ok_b;
     }
     return false;
 }

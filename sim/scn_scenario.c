@@ -404,8 +404,9 @@ int scn_load_buffer_with(const char *name, const char *data, size_t len, const s
     s->start = (sim_datetime){.year = 2026, .month = 1, .day = 5, .hour = 7}; /* a Monday morning */
     sim_cal_init(&s->calendar, &s->start);
     s->foreground_for = SIM_MINUTES(1); /* assumption: the first visit lasts a minute */
-    if ((s->file = malloc(strlen(name) + 1)))
-        strcpy(s->file, name);
+    size_t name_len = strlen(name) + 1;
+    if ((s->file = malloc(name_len)))
+        memcpy(s->file, name, name_len);
     if (root) {
         scn_set_apply(root, overrides, n, diag); /* before the walk: overrides are validated too */
         scn_cx cx;

@@ -385,7 +385,8 @@ static void apply_one(scn_node *root, const scn_override *o, int line, scn_diag 
             } else {
                 where[0] = '\'';
                 path_prefix(o, i - 1, where + 1, sizeof where - 2);
-                strcat(where, "'");
+                size_t wl = strlen(where);
+                snprintf(where + wl, sizeof where - wl, "'");
             }
             if (!cur) { /* below a key that is not in the file yet (first pass) */
                 if (st->kind != SCN_STEP_KEY) {
@@ -440,7 +441,8 @@ static void apply_one(scn_node *root, const scn_override *o, int line, scn_diag 
             cur = at ? *at : NULL;
         }
         if (create) {
-            scn_yaml_free(*at);
+            /* the last step always sets `at` (step_count >= 1, every map exists by now) */
+            scn_yaml_free(*at); // NOLINT(clang-analyzer-core.NullDereference)
             *at = value;
             return;
         }

@@ -25,7 +25,12 @@
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-static char to_lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
+static char to_lower(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return (char)(c - 'A' + 'a');
+    return c;
+}
 
 static bool eq_nocase(const char *a, const char *b)
 {
@@ -349,7 +354,7 @@ static const struct unit {
     const char *name;
     int64_t ms;
 } units[] = {
-    {"w", 7 * 24 * 3600 * 1000LL}, {"d", 24 * 3600 * 1000LL}, {"h", 3600 * 1000LL},
+    {"w", 7LL * 24 * 3600 * 1000}, {"d", 24LL * 3600 * 1000}, {"h", 3600LL * 1000},
     {"m", 60 * 1000LL},            {"s", 1000LL},             {"ms", 1LL},
 };
 #define N_UNITS (sizeof units / sizeof units[0])
@@ -684,7 +689,7 @@ bool scn_parse_time_of_day(const char *s, sim_time *out_ms, char *why, size_t wh
     const char *range = clock_range(h, m, sec, d, sizeof d);
     if (range)
         return fail(why, why_len, "a time of day from 00:00 to 23:59:59", s, range);
-    *out_ms = ((sim_time)h * 3600 + m * 60 + sec) * 1000;
+    *out_ms = ((sim_time)h * 3600 + (sim_time)m * 60 + sec) * 1000;
     return true;
 }
 

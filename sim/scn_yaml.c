@@ -229,6 +229,7 @@ static scn_node *build_collection(builder *b, yaml_event_t *start, int depth)
         if (!child)
             goto out_free_node;
         if (!is_map) {
+            // NOLINTNEXTLINE(bugprone-sizeof-expression): items is an array of node pointers
             if (!push((void **)&n->items, &n->count, &cap, &child, sizeof child)) {
                 scn_yaml_free(child);
                 goto out_free_node;

@@ -61,7 +61,7 @@ void sim_civil_from_days(int64_t z, int64_t *year, int *month, int *day)
 
 static sim_time ms_of_day_of(const sim_datetime *dt)
 {
-    return ((sim_time)dt->hour * 3600 + dt->minute * 60 + dt->second) * 1000 + dt->ms;
+    return ((sim_time)dt->hour * 3600 + (sim_time)dt->minute * 60 + dt->second) * 1000 + dt->ms;
 }
 
 bool sim_cal_init(sim_calendar *cal, const sim_datetime *start)

@@ -39,8 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = hl + fl + bl + 1;
     char *doc = malloc(len);
     fuzz_check(doc != NULL, "malloc");
-    memcpy(doc, head, hl);
-    memcpy(doc + hl, frame, fl);
+    memcpy(doc, head, hl);        // NOLINT(bugprone-not-null-terminated-result): a buffer, not a string
+    memcpy(doc + hl, frame, fl); // NOLINT(bugprone-not-null-terminated-result): a buffer, not a string
     memcpy(doc + hl + fl, data + 1, bl);
     doc[len - 1] = '\n';
 

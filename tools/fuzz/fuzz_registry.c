@@ -36,8 +36,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         crc = bgt_crc32(crc, blob + BGT_REGISTRY_HEADER_SIZE, len - BGT_REGISTRY_HEADER_SIZE);
         put_le32(blob + 12, crc);
     }
-    bgt_registry *r = (bgt_registry *)&blob; /* must stay untouched on error */
-    bgt_registry *const untouched = r;
+    static char marker;                          /* *out must stay untouched on error */
+    bgt_registry *const untouched = (bgt_registry *)(void *)&marker;
+    bgt_registry *r = untouched;
     int rc = bgt_registry_decode(blob, len, &r);
     if (rc != BGT_OK) {
         fuzz_check(rc == BGT_E_TRUNCATED || rc == BGT_E_BAD_MAGIC || rc == BGT_E_VERSION || rc == BGT_E_CHECKSUM ||
