@@ -657,7 +657,7 @@ static void field_levels(scn_cx *cx, const scn_node *map, const char *key, int *
         scn_cx_error(cx, v, "expected at most %d levels, found %zu", max, v->count);
     } else {
         bool ok = true;
-        int tmp[MDL_BATTERY_MAX_THRESHOLDS];
+        int tmp[MDL_BATTERY_MAX_THRESHOLDS] = {0};
         for (size_t i = 0; i < v->count; i++) {
             size_t s2 = scn_cx_push_index(cx, i);
             ok &= value_level(cx, v->items[i], 1, &tmp[i]);
@@ -836,7 +836,7 @@ static void parse_windows(scn_cx *cx, const scn_node *v, mdl_battery_config *c)
         return;
     }
     static const char *const req[] = {"from", "to", NULL};
-    mdl_battery_window w[MDL_BATTERY_MAX_WINDOWS];
+    mdl_battery_window w[MDL_BATTERY_MAX_WINDOWS] = {0};
     bool ok = true;
     for (size_t i = 0; i < v->count; i++) {
         const scn_node *it = v->items[i];

@@ -52,7 +52,7 @@ static bool setting(scn_cx *cx, const scn_node *map, const char *key, mdl_platfo
     bool b;
     if (scn_field_bool(cx, map, key, SCN_OPTIONAL, &b) != SCN_FIELD_OK)
         return false;
-    *out = b;
+    *out = b ? 1 : 0;
     return true;
 }
 
@@ -85,7 +85,7 @@ static void parse_changes(scn_cx *cx, const scn_node *map, mdl_settings_config *
     } else if (v->count > MDL_SETTINGS_MAX_CHANGES) {
         scn_cx_error(cx, v, "expected at most %d changes, found %zu", MDL_SETTINGS_MAX_CHANGES, v->count);
     } else {
-        mdl_settings_change tmp[MDL_SETTINGS_MAX_CHANGES];
+        mdl_settings_change tmp[MDL_SETTINGS_MAX_CHANGES] = {0};
         bool ok = true;
         for (size_t i = 0; i < v->count; i++) {
             size_t s2 = scn_cx_push_index(cx, i);

@@ -241,7 +241,7 @@ static void parse_commute(scn_cx *cx, const scn_node *node, mdl_usage_config *c)
         scn_cx_pop(cx, saved);
         return;
     }
-    mdl_usage_window w[MDL_USAGE_MAX_COMMUTES];
+    mdl_usage_window w[MDL_USAGE_MAX_COMMUTES] = {0};
     bool ok = true;
     for (size_t i = 0; i < node->count; i++) {
         const scn_node *item = node->items[i];

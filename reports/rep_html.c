@@ -246,7 +246,7 @@ int rep_html_write(FILE *out, const rep_html_input *in, const rep_record *rec, c
             "Timeline: battery level, device state lanes, worker runs and the reason a due worker was held back.",
             "Intervals between consecutive worker runs: histogram and cumulative share.",
             "Worker runs by local hour of day."};
-        for (size_t i = 0; rep_plot_names[i]; i++) {
+        for (size_t i = 0; i < sizeof captions / sizeof captions[0] && rep_plot_names[i]; i++) {
             fputs("<figure>\n", out);
             if (inline_svg(out, in->plot_dir, rep_plot_names[i], why, size) != 0)
                 return -1;

@@ -240,7 +240,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bgt-host: unknown platform '%s' (expected android or ios)\n", platform_name);
         return EX_USAGE;
     }
-    if ((rc = bgt_policy_preset(preset, platform, &pol)) != BGT_OK) {
+    if (bgt_policy_preset(preset, platform, &pol) != BGT_OK) {
         fprintf(stderr, "bgt-host: unknown preset '%s'\n", preset);
         return EX_USAGE;
     }

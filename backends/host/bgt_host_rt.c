@@ -28,6 +28,7 @@ static bool default_route4(const char *path)
     if (!fgets(line, sizeof line, f)) /* header */
         goto out_close;
     while (!found && fgets(line, sizeof line, f)) {
+        /* NOLINTNEXTLINE(cert-err34-c): kernel-written text; a line that does not parse is skipped */
         if (sscanf(line, "%63s %lx %lx %lx", iface, &dest, &gw, &flags) == 4 && dest == 0 &&
             (flags & RTF_UP_FLAG) && strcmp(iface, "lo") != 0)
             found = true;
@@ -48,6 +49,7 @@ static bool default_route6(const char *path)
         return false;
     /* dest plen src splen nexthop metric refcnt use flags iface */
     while (!found && fgets(line, sizeof line, f)) {
+        /* NOLINTNEXTLINE(cert-err34-c): kernel-written text; a line that does not parse is skipped */
         if (sscanf(line, "%39s %x %*s %*s %*s %*s %*s %*s %lx %63s", dest, &plen, &flags, iface) ==
                 4 &&
             plen == 0 && strspn(dest, "0") == 32 && (flags & RTF_UP_FLAG) &&
@@ -91,14 +93,14 @@ static void read_power(const char *dir, bgt_host_device *d)
                 continue;
             d->has_battery = true;
             if (read_attr(dir, e->d_name, "capacity", val, sizeof val)) {
-                int pct = atoi(val);
+                int pct = atoi(val); // NOLINT(cert-err34-c): sysfs capacity, 0..100 written by the kernel
                 if (d->battery_pct < 0 || pct < d->battery_pct)
                     d->battery_pct = pct;
             }
             if (read_attr(dir, e->d_name, "status", val, sizeof val) &&
                 (strcmp(val, "Charging") == 0 || strcmp(val, "Full") == 0))
                 battery_charging = true;
-        } else if (read_attr(dir, e->d_name, "online", val, sizeof val) && atoi(val) == 1) {
+        } else if (read_attr(dir, e->d_name, "online", val, sizeof val) && atoi(val) == 1) { // NOLINT(cert-err34-c): sysfs 0/1
             external = true;
         }
     }

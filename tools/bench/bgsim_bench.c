@@ -186,8 +186,8 @@ static double median(double *v, int n)
 
 static int compare(size_t pending, uint64_t events, uint64_t seed, int reps)
 {
-    double bare_rate[64], engine_rate[64];
-    hold_result rb, re;
+    double bare_rate[64] = {0}, engine_rate[64] = {0};
+    hold_result rb = {0}, re = {0};
     for (int i = 0; i < reps; i++) {
         if (hold_on_bare(pending, events, seed, &rb) || hold_on_engine(pending, events, seed, &re))
             return EX_SOFTWARE;
@@ -264,7 +264,7 @@ int main(int argc, char **argv)
     }
     if (cmp)
         return compare((size_t)pending, events, seed, (int)reps);
-    hold_result r;
+    hold_result r = {0};
     if ((bare ? hold_on_bare : hold_on_engine)((size_t)pending, events, seed, &r) != 0) {
         fprintf(stderr, "bgsim-bench: out of memory\n");
         return EX_SOFTWARE;

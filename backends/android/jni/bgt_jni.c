@@ -154,9 +154,10 @@ static char *dup_string(JNIEnv *env, jstring s)
     char *copy;
     if (!s || !(utf = (*env)->GetStringUTFChars(env, s, NULL)))
         return NULL;
-    copy = malloc(strlen(utf) + 1);
+    size_t n = strlen(utf) + 1;
+    copy = malloc(n);
     if (copy)
-        strcpy(copy, utf);
+        memcpy(copy, utf, n);
     (*env)->ReleaseStringUTFChars(env, s, utf);
     return copy;
 }
