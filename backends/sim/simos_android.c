@@ -625,11 +625,10 @@ static void positive_duration(scn_cx *cx, const scn_node *map, const char *key, 
         return;
     if (v <= 0 && !(zero_ok && v == 0)) {
         error_at(cx, map, key, "expected a duration above 0%s, found %s", zero_ok ? " or 0" : "",
-                 // NOLINTNEXTLINE(clang-analyzer-core.NullDereference): the key was just read
                  scn_cx_quote(cx, scn_map_get(map, key)->text));
         return;
     }
-    *out = v;
+    *out = v; // NOLINT(clang-analyzer-core.NullDereference): every caller passes a field's address
 }
 
 static void parse_doze(scn_cx *cx, const scn_node *n, simos_doze_params *z)
