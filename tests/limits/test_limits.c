@@ -209,7 +209,7 @@ Test(limits, a_10_mb_flow_list_is_refused_at_the_node_limit, .timeout = 120)
               "%.300s", report);
     long rss = peak_rss_mib();
     fprintf(stderr, "limits: 10 MB of short list items refused at the node limit, peak RSS %ld MiB\n", rss);
-    cr_expect(rss < 400, "peak RSS %ld MiB", rss);
+    cr_expect(rss < 800, "peak RSS %ld MiB", rss); /* 153 MiB plain, 415 under ASan; 2.7 GB unbounded */
     free(report);
     free(t.s);
 }
