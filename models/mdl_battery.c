@@ -561,21 +561,6 @@ static void battery_defaults(void *config, mdl_platform platform)
 
 static bool is_never(const scn_node *n) { return n->kind == SCN_SCALAR && n->plain && strcmp(n->text, "never") == 0; }
 
-/* Reports at the node of `key` in `map` (or at the map when absent) with the key path pushed. */
-static void key_error(scn_cx *cx, const scn_node *map, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void key_error(scn_cx *cx, const scn_node *map, const char *key, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    const scn_node *v = scn_map_get(map, key);
-    size_t saved = scn_cx_push_key(cx, key);
-    scn_cx_error(cx, v ? v : map, "%s", msg);
-    scn_cx_pop(cx, saved);
-}
 
 /* A percentage in whole steps of 1/scale percent (scale 10: permille; 1000: milli-percent). */
 static bool percent_steps(double pct, int64_t scale, int64_t *out)
@@ -596,7 +581,7 @@ static void field_mp(scn_cx *cx, const scn_node *map, const char *key, const cha
     if (scn_field_percent(cx, map, key, SCN_OPTIONAL, &v) != SCN_FIELD_OK)
         return;
     if (!percent_steps(v, 1000, &mp))
-        key_error(cx, map, key, "expected %s in steps of 0.001%%, found %s", what,
+        scn_cx_key_error(cx, map, key, "expected %s in steps of 0.001%%, found %s", what,
                   scn_cx_found(cx, scn_map_get(map, key)));
     else
         *out = mp;
@@ -704,7 +689,7 @@ static void parse_low(scn_cx *cx, const scn_node *n, mdl_battery_config *c)
     if (c->okay_permille < c->low_permille) {
         char lvl[32];
         snprintf(lvl, sizeof lvl, "%g%%", c->low_permille / 10.0);
-        key_error(cx, n, scn_map_get(n, "okay") ? "okay" : "level", "expected low.okay at or above low.level (%s), found %s",
+        scn_cx_key_error(cx, n, scn_map_get(n, "okay") ? "okay" : "level", "expected low.okay at or above low.level (%s), found %s",
                   lvl, scn_cx_found(cx, scn_map_get(n, scn_map_get(n, "okay") ? "okay" : "level")));
     }
 }
@@ -729,12 +714,12 @@ static void parse_nightly(scn_cx *cx, const scn_node *n, mdl_battery_config *c)
     scn_field_probability(cx, n, "probability", SCN_OPTIONAL, &c->nightly_probability);
     sim_time w = night_window(c);
     if (w == 0) {
-        key_error(cx, n, scn_map_get(n, "to") ? "to" : "from", "expected 'to' different from 'from', found %s",
+        scn_cx_key_error(cx, n, scn_map_get(n, "to") ? "to" : "from", "expected 'to' different from 'from', found %s",
                   scn_cx_found(cx, scn_map_get(n, scn_map_get(n, "to") ? "to" : "from")));
     } else if (c->nightly_jitter * 2 >= w) {
         char half[40];
         scn_format_duration(w / 2, half, sizeof half);
-        key_error(cx, n, scn_map_get(n, "jitter") ? "jitter" : "to",
+        scn_cx_key_error(cx, n, scn_map_get(n, "jitter") ? "jitter" : "to",
                   "expected a jitter below half the charging window (%s), found %s", half,
                   scn_cx_found(cx, scn_map_get(n, scn_map_get(n, "jitter") ? "jitter" : "to")));
     }
@@ -847,7 +832,7 @@ static void parse_windows(scn_cx *cx, const scn_node *v, mdl_battery_config *c)
             ok &= scn_field_time_of_day(cx, it, "from", SCN_REQUIRED, &w[i].from) == SCN_FIELD_OK;
             ok &= scn_field_time_of_day(cx, it, "to", SCN_REQUIRED, &w[i].to) == SCN_FIELD_OK;
             if (ok && w[i].from == w[i].to) {
-                key_error(cx, it, "to", "expected 'to' different from 'from', found %s",
+                scn_cx_key_error(cx, it, "to", "expected 'to' different from 'from', found %s",
                           scn_cx_found(cx, scn_map_get(it, "to")));
                 ok = false;
             }

@@ -95,6 +95,19 @@ static void format_choices(const char *const *names, char *buf, size_t size)
     }
 }
 
+void scn_cx_key_error(scn_cx *cx, const scn_node *map, const char *key, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const scn_node *v = scn_map_get(map, key);
+    size_t saved = scn_cx_push_key(cx, key);
+    scn_cx_error(cx, v ? v : map, "%s", msg);
+    scn_cx_pop(cx, saved);
+}
+
 bool scn_check_map(scn_cx *cx, const scn_node *node, const char *const *keys)
 {
     if (node->kind != SCN_MAP) {

@@ -48,6 +48,10 @@ const char *scn_cx_found(scn_cx *cx, const scn_node *n);
 /* Reports an error at node `at` with the current key path; nothing when the YAML layer already
  * reported that node (at->refused). */
 void scn_cx_error(scn_cx *cx, const scn_node *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Reports an error about `key` of `map`: at the key's value (or at the map when the key is
+ * absent), with the key pushed onto the path. */
+void scn_cx_key_error(scn_cx *cx, const scn_node *map, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /*
  * Checks that `node` is a mapping whose keys are all in `keys` (a NULL-terminated list). Unknown

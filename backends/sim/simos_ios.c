@@ -605,20 +605,6 @@ static const char *const ios_keys[] = {
     "lookahead", "launch_floor", "usage_half_life", "threshold_start", "threshold_min", "threshold_relax",
     "energy_budget", "launch_cost", "data_budget", NULL};
 
-static void key_error(scn_cx *cx, const scn_node *map, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void key_error(scn_cx *cx, const scn_node *map, const char *key, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    const scn_node *v = scn_map_get(map, key);
-    size_t saved = scn_cx_push_key(cx, key);
-    scn_cx_error(cx, v ? v : map, "%s", msg);
-    scn_cx_pop(cx, saved);
-}
 
 /* A duration within [lo, hi]. */
 static void duration_in(scn_cx *cx, const scn_node *map, const char *key, sim_time lo, sim_time hi, sim_time *out)
@@ -630,7 +616,7 @@ static void duration_in(scn_cx *cx, const scn_node *map, const char *key, sim_ti
         char a[40], b[40];
         scn_format_duration(lo, a, sizeof a);
         scn_format_duration(hi, b, sizeof b);
-        key_error(cx, map, key, "expected a duration from %s to %s, found %s", a, b,
+        scn_cx_key_error(cx, map, key, "expected a duration from %s to %s, found %s", a, b,
                   scn_cx_found(cx, scn_map_get(map, key)));
         return;
     }
@@ -667,12 +653,12 @@ static void ios_parse(scn_cx *cx, const scn_node *map, void *p)
     double thr_min = c->threshold_min;
     if (scn_field_double(cx, map, "threshold_min", SCN_OPTIONAL, 0.0, 1.0, &thr_min) == SCN_FIELD_OK) {
         if (thr_min > c->threshold_start)
-            key_error(cx, map, "threshold_min", "expected a threshold of at most threshold_start (%g), found %s",
+            scn_cx_key_error(cx, map, "threshold_min", "expected a threshold of at most threshold_start (%g), found %s",
                       c->threshold_start, scn_cx_found(cx, scn_map_get(map, "threshold_min")));
         else
             c->threshold_min = thr_min;
     } else if (c->threshold_min > c->threshold_start) {
-        key_error(cx, map, "threshold_start", "expected a threshold of at least threshold_min (%g), found %s",
+        scn_cx_key_error(cx, map, "threshold_start", "expected a threshold of at least threshold_min (%g), found %s",
                   c->threshold_min, scn_cx_found(cx, scn_map_get(map, "threshold_start")));
     }
     duration_in(cx, map, "threshold_relax", 0, SIM_DAYS(30), &c->threshold_relax);
