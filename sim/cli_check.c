@@ -11,7 +11,6 @@
 #include <gsl/gsl_statistics_double.h>
 #include <inttypes.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,12 +19,12 @@
 #include "rep_metrics.h"
 #include "rep_stats.h"
 #include "run.h"
+#include "run_pool.h"
 #include "scn_expect.h"
 #include "scn_scenario.h"
 #include "scn_units.h"
 
 #define EX_FAILED 1
-#define MAX_JOBS 256
 
 static const char usage_check[] =
     "usage: bgsim check FILE... [--junit FILE] [--seeds N] [--jobs J] [--update-fingerprints]\n"
@@ -60,13 +59,6 @@ typedef struct check_file {
     size_t run_count;
 } check_file;
 
-typedef struct pool {
-    check_run **runs;
-    size_t count;
-    size_t next;
-    pthread_mutex_t lock;
-} pool;
-
 static void do_run(check_run *r)
 {
     const scn_scenario *s = r->s;
@@ -89,42 +81,26 @@ static void do_run(check_run *r)
     rep_record_free(&rec);
 }
 
-static void *worker_main(void *arg)
+static void check_job(void *ctx, size_t i)
 {
-    pool *p = arg;
-    for (;;) {
-        pthread_mutex_lock(&p->lock);
-        size_t i = p->next++;
-        pthread_mutex_unlock(&p->lock);
-        if (i >= p->count)
-            return NULL;
-        do_run(p->runs[i]);
-    }
+    check_run **runs = ctx;
+    do_run(runs[i]);
 }
 
-/* Runs every run of every file on `jobs` threads (the calling thread is one of them). */
+/* Runs every run of every file on `jobs` threads. */
 static int run_all(check_file *files, size_t nfiles, int jobs)
 {
-    size_t total = 0;
+    size_t total = 0, n = 0;
     for (size_t f = 0; f < nfiles; f++)
         total += files[f].run_count;
-    pool p = {.runs = calloc(total ? total : 1, sizeof *p.runs)}; // NOLINT(bugprone-sizeof-expression): an array of pointers
-    if (!p.runs)
+    check_run **runs = calloc(total ? total : 1, sizeof *runs);
+    if (!runs)
         return EX_SOFTWARE;
     for (size_t f = 0; f < nfiles; f++)
         for (size_t k = 0; k < files[f].run_count; k++)
-            p.runs[p.count++] = &files[f].runs[k];
-    pthread_mutex_init(&p.lock, NULL);
-    pthread_t threads[MAX_JOBS];
-    int started = 0;
-    for (; started < jobs - 1; started++)
-        if (pthread_create(&threads[started], NULL, worker_main, &p) != 0)
-            break; /* fewer threads: slower, same results */
-    worker_main(&p);
-    for (int i = 0; i < started; i++)
-        pthread_join(threads[i], NULL);
-    pthread_mutex_destroy(&p.lock);
-    free(p.runs);
+            runs[n++] = &files[f].runs[k];
+    run_pool(n, jobs, check_job, NULL, runs);
+    free(runs);
     return 0;
 }
 
@@ -280,7 +256,7 @@ int cli_check(int argc, char **argv)
             }
             break;
         case 'J':
-            if (!scn_parse_int64(optarg, 1, MAX_JOBS, &jobs, why, sizeof why)) {
+            if (!scn_parse_int64(optarg, 1, RUN_POOL_MAX_JOBS, &jobs, why, sizeof why)) {
                 fprintf(stderr, "bgsim check: --jobs: %s\n", why);
                 return EX_USAGE;
             }

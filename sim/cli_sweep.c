@@ -12,7 +12,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,12 +21,12 @@
 #include "rep_metrics.h"
 #include "rep_stats.h"
 #include "rep_sweep.h"
+#include "run_pool.h"
 #include "run.h"
 #include "scn_scenario.h"
 #include "scn_set.h"
 #include "scn_units.h"
 
-#define MAX_JOBS 256
 #define MAX_KEYS 16
 #define MAX_METRICS 64
 #define MAX_RUNS 10000000
@@ -70,15 +69,13 @@ typedef struct sweep_run {
     int status;
 } sweep_run;
 
-typedef struct pool {
+typedef struct sweep_pool {
     sweep_run *runs;
-    size_t count, next, done;
     const rep_metric_ref *metrics;
     size_t n_metrics;
     bool progress;
     int drawn;      /* progress bar cells drawn */
-    pthread_mutex_t lock;
-} pool;
+} sweep_pool;
 
 static void do_run(sweep_run *r, const rep_metric_ref *metrics, size_t n_metrics)
 {
@@ -102,53 +99,27 @@ static void do_run(sweep_run *r, const rep_metric_ref *metrics, size_t n_metrics
 
 #define BAR 40
 
-static void draw_progress(pool *p)
+static void draw_progress(void *ctx, size_t done, size_t count)
 {
-    int cells = (int)(p->done * BAR / p->count);
-    if (cells == p->drawn && p->done != p->count)
+    sweep_pool *p = ctx;
+    int cells = (int)(done * BAR / count);
+    if (cells == p->drawn && done != count)
         return;
     p->drawn = cells;
     char bar[BAR + 1];
     for (int i = 0; i < BAR; i++)
         bar[i] = i < cells ? '#' : '.';
     bar[BAR] = '\0';
-    fprintf(stderr, "\rsweep [%s] %zu/%zu runs", bar, p->done, p->count);
-    if (p->done == p->count)
+    fprintf(stderr, "\rsweep [%s] %zu/%zu runs", bar, done, count);
+    if (done == count)
         fputc('\n', stderr);
     fflush(stderr);
 }
 
-static void *worker_main(void *arg)
+static void sweep_job(void *ctx, size_t i)
 {
-    pool *p = arg;
-    for (;;) {
-        pthread_mutex_lock(&p->lock);
-        size_t i = p->next++;
-        pthread_mutex_unlock(&p->lock);
-        if (i >= p->count)
-            return NULL;
-        do_run(&p->runs[i], p->metrics, p->n_metrics);
-        if (p->progress) {
-            pthread_mutex_lock(&p->lock);
-            p->done++;
-            draw_progress(p);
-            pthread_mutex_unlock(&p->lock);
-        }
-    }
-}
-
-static void run_all(pool *p, int jobs)
-{
-    pthread_mutex_init(&p->lock, NULL);
-    pthread_t threads[MAX_JOBS];
-    int started = 0;
-    for (; started < jobs - 1; started++)
-        if (pthread_create(&threads[started], NULL, worker_main, p) != 0)
-            break; /* fewer threads: slower, same results */
-    worker_main(p);
-    for (int i = 0; i < started; i++)
-        pthread_join(threads[i], NULL);
-    pthread_mutex_destroy(&p->lock);
+    sweep_pool *p = ctx;
+    do_run(&p->runs[i], p->metrics, p->n_metrics);
 }
 
 static char *slurp(const char *path, size_t *len, int *err)
@@ -271,7 +242,7 @@ int cli_sweep(int argc, char **argv)
             }
             break;
         case 'J':
-            if (!scn_parse_int64(optarg, 1, MAX_JOBS, &jobs, why, sizeof why)) {
+            if (!scn_parse_int64(optarg, 1, RUN_POOL_MAX_JOBS, &jobs, why, sizeof why)) {
                 fprintf(stderr, "bgsim sweep: --jobs: %s\n", why);
                 rc = EX_USAGE;
                 goto out_free_keys;
@@ -436,9 +407,8 @@ int cli_sweep(int argc, char **argv)
             *r = (sweep_run){.s = scen[ci], .seed = scen[ci]->seed + k,
                              .values = values + (ci * (size_t)seeds + k) * n_metrics};
         }
-    pool p = {.runs = runs, .count = n_runs, .metrics = metrics, .n_metrics = n_metrics,
-              .progress = isatty(STDERR_FILENO) == 1};
-    run_all(&p, (int)jobs);
+    sweep_pool p = {.runs = runs, .metrics = metrics, .n_metrics = n_metrics};
+    run_pool(n_runs, (int)jobs, sweep_job, isatty(STDERR_FILENO) == 1 ? draw_progress : NULL, &p);
     for (size_t i = 0; i < n_runs; i++) {
         if (runs[i].status) {
             if (runs[i].status != EX_UNAVAILABLE) /* run_scenario said why for 69 */
