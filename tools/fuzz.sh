@@ -106,7 +106,7 @@ for t in $targets; do
   last=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -1)
   if [ -z "$execs" ]; then # fork mode prints no final stats: the last status line has them
     execs=$(echo "$last" | sed -n 's/^#\([0-9]*\).*/\1/p')
-    rate=$(echo "$last" | sed -n 's/.*exec\/s:* \([0-9]*\).*/\1/p')
+    [ -n "$execs" ] && rate=$((execs / seconds)) # the status line's exec/s is the last job's only
   fi
   # Coverage of the whole corpus after the run, measured the same way in both modes: load it once.
   # shellcheck disable=SC2046

@@ -11,6 +11,7 @@
  * leaves *out alone and writes a non-empty message with no control byte, that fits; a duration
  * parsed round-trips through scn_format_duration; scn_quote stays within 4 * SCN_QUOTE_MAX + 8.
  */
+#define _POSIX_C_SOURCE 200809L /* strnlen */
 #include <float.h>
 #include <math.h>
 #include <string.h>
