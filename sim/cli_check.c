@@ -93,7 +93,7 @@ static int run_all(check_file *files, size_t nfiles, int jobs)
     size_t total = 0, n = 0;
     for (size_t f = 0; f < nfiles; f++)
         total += files[f].run_count;
-    check_run **runs = calloc(total ? total : 1, sizeof *runs);
+    check_run **runs = calloc(total ? total : 1, sizeof *runs); // NOLINT(bugprone-sizeof-expression): pointers
     if (!runs)
         return EX_SOFTWARE;
     for (size_t f = 0; f < nfiles; f++)
