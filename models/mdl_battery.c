@@ -713,15 +713,25 @@ static void parse_nightly(scn_cx *cx, const scn_node *n, mdl_battery_config *c)
     scn_field_duration(cx, n, "jitter", SCN_OPTIONAL, &c->nightly_jitter);
     scn_field_probability(cx, n, "probability", SCN_OPTIONAL, &c->nightly_probability);
     sim_time w = night_window(c);
+    /* The message names a key the mapping has; one left out has its default (found by the fuzzer:
+     * `{ from: "06:00" }` alone made the jitter message quote an absent `to`, a NULL node). */
+    const char *edge = scn_map_get(n, "to") ? "to" : "from";
     if (w == 0) {
-        scn_cx_key_error(cx, n, scn_map_get(n, "to") ? "to" : "from", "expected 'to' different from 'from', found %s",
-                  scn_cx_found(cx, scn_map_get(n, scn_map_get(n, "to") ? "to" : "from")));
+        const scn_node *v = scn_map_get(n, edge);
+        scn_cx_key_error(cx, n, edge, "expected 'to' different from 'from', found %s",
+                         v ? scn_cx_found(cx, v) : "the default");
     } else if (c->nightly_jitter * 2 >= w) {
-        char half[40];
+        char half[40], jitter[40];
         scn_format_duration(w / 2, half, sizeof half);
-        scn_cx_key_error(cx, n, scn_map_get(n, "jitter") ? "jitter" : "to",
-                  "expected a jitter below half the charging window (%s), found %s", half,
-                  scn_cx_found(cx, scn_map_get(n, scn_map_get(n, "jitter") ? "jitter" : "to")));
+        const char *k = scn_map_get(n, "jitter") ? "jitter" : edge;
+        const scn_node *v = scn_map_get(n, k);
+        if (v && k[0] != 'j')
+            v = NULL; /* the jitter is the default: show that, not the window's edge */
+        scn_format_duration(c->nightly_jitter, jitter, sizeof jitter);
+        char shown[64];
+        snprintf(shown, sizeof shown, "'%s' (the default jitter)", jitter);
+        scn_cx_key_error(cx, n, k, "expected a jitter below half the charging window (%s), found %s", half,
+                         v ? scn_cx_found(cx, v) : shown);
     }
 }
 
