@@ -48,6 +48,24 @@ void run_summary_text(FILE *out, const scn_scenario *s, const run_options *opt, 
     fprintf(out, "\nworker    %zu runs (%.2f/day), %zu deferred by the foreground guard, %zu with no task\n",
             st->worker_runs, st->worker_runs_per_day, st->worker_deferred, st->worker_no_tasks);
     fprintf(out, "          deferred %s in total\n", human((double)st->deferred_ms, buf, sizeof buf));
+    /* Why it did not run: the time held back per reason, largest first (ties in reason order). */
+    if (st->held_total_ms > 0) {
+        bool shown[SIM_REASON_COUNT] = {false};
+        fputs("          held back:", out);
+        for (int k = 1; k < SIM_REASON_COUNT; k++) {
+            int best = 0;
+            for (int r = 1; r < SIM_REASON_COUNT; r++)
+                if (!shown[r] && st->held_ms[r] > 0 && (best == 0 || st->held_ms[r] > st->held_ms[best]))
+                    best = r;
+            if (best == 0)
+                break;
+            shown[best] = true;
+            fprintf(out, "%s %s %s (%.0f%%)", k > 1 ? "," : "", sim_reason_name((sim_reason)best),
+                    human((double)st->held_ms[best], buf, sizeof buf),
+                    100.0 * (double)st->held_ms[best] / (double)st->held_total_ms);
+        }
+        fputc('\n', out);
+    }
     text_quantiles(out, "interval", &st->worker_interval);
     text_quantiles(out, "delay", &st->worker_delay);
     for (size_t i = 0; i < st->task_count; i++) {
