@@ -499,7 +499,7 @@ run_options run_default_options(const scn_scenario *s)
 static int setup(runner *r, const scn_scenario *s, const run_options *opt)
 {
     r->engine = sim_engine_new(0);
-    r->rngs = sim_rng_set_new(opt->seed, 0);
+    r->rngs = sim_rng_set_new(opt->seed, opt->device);
 
     r->tasks = calloc(s->task_count, sizeof *r->tasks);
     r->register_pending = calloc(s->task_count, sizeof *r->register_pending);

@@ -26,6 +26,9 @@
 
 typedef struct run_options {
     uint64_t seed;        /* the scenario's seed unless overridden */
+    /* Which device of a fleet (0 for a single run): every random stream is seeded from
+     * (seed, device, stream name), so device k draws the same whatever runs beside it. */
+    uint64_t device;
     sim_time duration;    /* the scenario's duration unless overridden */
     FILE *trace;          /* JSON Lines trace, or NULL */
     /* Record the device and app state over time (rep_record.states, .marks) for timelines and
