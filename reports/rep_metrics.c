@@ -22,6 +22,8 @@ static const rep_metric_def defs[] = {
     {"failures", true, false, REP_KIND_COUNT, "runs that reported Failed"},
     {"registrations", true, false, REP_KIND_COUNT, "successful registrations"},
     {"first_run", true, true, REP_KIND_DURATION, "time from the start to the first run"},
+    {"max_gap", true, true, REP_KIND_DURATION,
+     "longest time without a run start, counting the start and the end of the run (the duration when it never ran)"},
     {"deferred", false, true, REP_KIND_COUNT, "worker fires the core deferred (foreground guard)"},
     {"deferred_time", false, true, REP_KIND_DURATION, "sum over runs of the time from due to start"},
     Q("time between consecutive run starts", "interval", REP_KIND_DURATION),
@@ -126,6 +128,31 @@ static bool quantile(const rep_quantiles *q, const char *which, double *out)
     return true;
 }
 
+/* The longest span between consecutive points of {0, each run start, the end}: a fleet's "did it
+ * run at least every 6 h" (fleet targets) must count the wait for the first run and the silence
+ * after the last one, which interval.max does not. */
+static sim_time max_gap(const rep_metric_ref *ref, const rep_record *rec)
+{
+    sim_time last = 0, gap = 0;
+    if (ref->task >= 0) {
+        const rep_task *t = &rec->tasks[ref->task];
+        for (size_t i = 0; i < t->run_count; i++) {
+            if (t->runs[i].start - last > gap)
+                gap = t->runs[i].start - last;
+            last = t->runs[i].start;
+        }
+    } else {
+        for (size_t i = 0; i < rec->worker_count; i++) {
+            if (rec->worker_runs[i].kind != REP_WORKER_RAN)
+                continue;
+            if (rec->worker_runs[i].start - last > gap)
+                gap = rec->worker_runs[i].start - last;
+            last = rec->worker_runs[i].start;
+        }
+    }
+    return rec->duration - last > gap ? rec->duration - last : gap;
+}
+
 bool rep_metric_value(const rep_metric_ref *ref, const rep_stats *st, const rep_record *rec, double *out)
 {
     const char *s = ref->def->suffix;
@@ -157,6 +184,8 @@ bool rep_metric_value(const rep_metric_ref *ref, const rep_stats *st, const rep_
                 return false;
             *out = (double)rec->worker_runs[i].start;
         }
+    } else if (strcmp(s, "max_gap") == 0) {
+        *out = (double)max_gap(ref, rec);
     } else if (ref->def == &held_reason) {
         *out = (double)st->held_ms[ref->reason];
     } else if (ref->def == &held_share) {

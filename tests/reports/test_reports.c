@@ -271,3 +271,44 @@ Test(perfetto, structure)
     rep_record_free(&rec);
     scn_scenario_free(s);
 }
+
+/* max_gap counts the wait for the first run and the silence after the last, which interval.max
+ * does not; with no run it is the whole duration. Values by hand. */
+static double metric_of(const char *name, const rep_record *rec)
+{
+    rep_stats st;
+    cr_assert_eq(rep_stats_compute(rec, &st), 0);
+    rep_metric_ref ref;
+    bool ok;
+    cr_assert(rep_metric_resolve(name, one_task, 1, &ref, &ok), "%s", name);
+    double v = NAN;
+    cr_assert(rep_metric_value(&ref, &st, rec, &v), "%s has a value", name);
+    rep_stats_free(&st);
+    return v;
+}
+
+Test(metrics, max_gap_counts_the_edges)
+{
+    rep_record r;
+    /* runs at 2 h, 3 h, 10 h of a 12 h run: gaps 2, 1, 7, and 2 to the end */
+    const sim_time starts[] = {SIM_HOURS(2), SIM_HOURS(3), SIM_HOURS(10)};
+    make_record(&r, SIM_HOURS(12), starts, 3);
+    cr_assert_eq(metric_of("sync.max_gap", &r), (double)SIM_HOURS(7));
+    cr_assert_eq(metric_of("worker.max_gap", &r), (double)SIM_HOURS(7));
+    cr_assert_eq(metric_of("sync.interval.max", &r), (double)SIM_HOURS(7));
+    rep_record_free(&r);
+    /* the first run at 9 h: the wait for it is the longest gap, which interval.max misses */
+    const sim_time late[] = {SIM_HOURS(9), SIM_HOURS(10)};
+    make_record(&r, SIM_HOURS(12), late, 2);
+    cr_assert_eq(metric_of("sync.max_gap", &r), (double)SIM_HOURS(9));
+    cr_assert_eq(metric_of("sync.interval.max", &r), (double)SIM_HOURS(1));
+    rep_record_free(&r);
+    /* the last run at 1 h of 12: the silence after it counts */
+    const sim_time early[] = {SIM_MINUTES(30), SIM_HOURS(1)};
+    make_record(&r, SIM_HOURS(12), early, 2);
+    cr_assert_eq(metric_of("worker.max_gap", &r), (double)SIM_HOURS(11));
+    rep_record_free(&r);
+    make_record(&r, SIM_HOURS(12), NULL, 0);
+    cr_assert_eq(metric_of("sync.max_gap", &r), (double)SIM_HOURS(12));
+    rep_record_free(&r);
+}
