@@ -252,6 +252,9 @@ void scn_set_values_free(char *key, char **values, size_t n)
 
 /* ---- applying ---- */
 
+/* How messages introduce an override: "--set " for the command line's, its label otherwise. */
+#define OV_PREFIX(o) ((o)->label ? (o)->label : "--set ")
+
 static void mark_tree(scn_node *n, int line)
 {
     if (!n)
@@ -346,7 +349,7 @@ static void name_error(scn_diag *diag, const scn_override *o, size_t step, const
         snprintf(hint, sizeof hint, " (did you mean %s?)", show(&g, guess));
     else if (m > 0)
         snprintf(hint, sizeof hint, " (names: %.100s)", list);
-    scn_diag_error(diag, 0, 0, "", "--set %s: %s has no item named '%s'%s", o->text, where, o->steps[step].text, hint);
+    scn_diag_error(diag, o->line, o->column, "", "%s%s: %s has no item named '%s'%s", OV_PREFIX(o), o->text, where, o->steps[step].text, hint);
 }
 
 static void apply_one(scn_node *root, const scn_override *o, int line, scn_diag *diag)
@@ -361,14 +364,14 @@ static void apply_one(scn_node *root, const scn_override *o, int line, scn_diag 
         char msg[1024] = "";
         scn_diag_entry *e = &vd.entries[0];
         snprintf(msg, sizeof msg, "%s", vd.kept ? e->message : "invalid value");
-        scn_diag_error(diag, 0, 0, "", "--set %s: the value is not valid YAML: %s", o->text, msg);
+        scn_diag_error(diag, o->line, o->column, "", "%s%s: the value is not valid YAML: %s", OV_PREFIX(o), o->text, msg);
         scn_diag_free(&vd);
         scn_yaml_free(value);
         return;
     }
     scn_diag_free(&vd);
     if (!value) {
-        scn_diag_error(diag, 0, 0, "", "--set %s: out of memory", o->text);
+        scn_diag_error(diag, o->line, o->column, "", "%s%s: out of memory", OV_PREFIX(o), o->text);
         return;
     }
     mark_tree(value, line);
@@ -391,14 +394,14 @@ static void apply_one(scn_node *root, const scn_override *o, int line, scn_diag 
             if (!cur) { /* below a key that is not in the file yet (first pass) */
                 if (st->kind != SCN_STEP_KEY) {
                     path_prefix(o, i - 1, where, sizeof where);
-                    scn_diag_error(diag, 0, 0, "", "--set %s: '%s' is not in the file (a list item must exist)",
-                                   o->text, where);
+                    scn_diag_error(diag, o->line, o->column, "", "%s%s: '%s' is not in the file (a list item must exist)",
+                                   OV_PREFIX(o), o->text, where);
                     goto out_free_value;
                 }
                 continue;
             }
             if (cur->kind != (st->kind == SCN_STEP_KEY ? SCN_MAP : SCN_SEQ)) {
-                scn_diag_error(diag, 0, 0, "", "--set %s: %s is %s, not %s", o->text, where, scn_node_kind_name(cur),
+                scn_diag_error(diag, o->line, o->column, "", "%s%s: %s is %s, not %s", OV_PREFIX(o), o->text, where, scn_node_kind_name(cur),
                                st->kind == SCN_STEP_KEY ? "a mapping" : "a list");
                 goto out_free_value;
             }
@@ -407,7 +410,7 @@ static void apply_one(scn_node *root, const scn_override *o, int line, scn_diag 
                 if (create) {
                     at = slot_of(cur, st->text, line);
                     if (!at) {
-                        scn_diag_error(diag, 0, 0, "", "--set %s: out of memory", o->text);
+                        scn_diag_error(diag, o->line, o->column, "", "%s%s: out of memory", OV_PREFIX(o), o->text);
                         goto out_free_value;
                     }
                 } else {
@@ -417,7 +420,7 @@ static void apply_one(scn_node *root, const scn_override *o, int line, scn_diag 
                 }
             } else if (st->kind == SCN_STEP_INDEX) {
                 if (st->index >= cur->count) {
-                    scn_diag_error(diag, 0, 0, "", "--set %s: %s has %zu item%s, no index %zu", o->text, where,
+                    scn_diag_error(diag, o->line, o->column, "", "%s%s: %s has %zu item%s, no index %zu", OV_PREFIX(o), o->text, where,
                                    cur->count, cur->count == 1 ? "" : "s", st->index);
                     goto out_free_value;
                 }
@@ -435,7 +438,7 @@ static void apply_one(scn_node *root, const scn_override *o, int line, scn_diag 
             if (i + 1 == o->step_count)
                 break;
             if (create && !*at && !(*at = new_node(SCN_MAP, line, NULL))) {
-                scn_diag_error(diag, 0, 0, "", "--set %s: out of memory", o->text);
+                scn_diag_error(diag, o->line, o->column, "", "%s%s: out of memory", OV_PREFIX(o), o->text);
                 goto out_free_value;
             }
             cur = at ? *at : NULL;
@@ -458,7 +461,8 @@ void scn_set_apply(scn_node *root, const scn_override *overrides, size_t n, scn_
         return;
     for (size_t k = 0; k < n; k++) {
         if (root->kind != SCN_MAP) {
-            scn_diag_error(diag, 0, 0, "", "--set %s: the scenario is not a mapping", overrides[k].text);
+            scn_diag_error(diag, overrides[k].line, overrides[k].column, "", "%s%s: the scenario is not a mapping",
+                           OV_PREFIX(&overrides[k]), overrides[k].text);
             return;
         }
         apply_one(root, &overrides[k], -(int)(k + 1), diag);
@@ -472,11 +476,12 @@ void scn_set_relabel(scn_diag *diag, const scn_override *overrides, size_t n)
         if (e->line >= 0 || (size_t)(-e->line - 1) >= n)
             continue;
         const scn_override *o = &overrides[-e->line - 1];
-        size_t len = strlen(o->text) + 8;
+        const char *prefix = OV_PREFIX(o);
+        size_t len = strlen(prefix) + strlen(o->text) + 1;
         char *path = malloc(len);
         if (!path)
             continue;
-        snprintf(path, len, "--set %s", o->text);
+        snprintf(path, len, "%s%s", prefix, o->text);
         if (*e->path && strcmp(e->path, o->key) != 0) {
             size_t mlen = strlen(e->path) + strlen(e->message) + 3;
             char *msg = malloc(mlen);
@@ -488,7 +493,7 @@ void scn_set_relabel(scn_diag *diag, const scn_override *overrides, size_t n)
         }
         free(e->path);
         e->path = path;
-        e->line = 0;
-        e->column = 0;
+        e->line = o->line;
+        e->column = o->column;
     }
 }

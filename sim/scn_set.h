@@ -52,6 +52,11 @@ typedef struct scn_override {
     char *value;
     scn_set_step steps[SCN_SET_MAX_STEPS];
     size_t step_count;
+    /* Where the override comes from, for messages: NULL and 0 for the command line ("--set
+     * KEY=VALUE", no position); a fleet's profile values give their label ("fleet.profiles[1].set:
+     * ", borrowed, static or owned by the fleet) and the file position of the value. */
+    const char *label;
+    int line, column;
 } scn_override;
 
 /*

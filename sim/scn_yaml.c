@@ -128,6 +128,145 @@ void scn_yaml_free(scn_node *n)
     free(n);
 }
 
+scn_node *scn_yaml_clone(const scn_node *n)
+{
+    if (!n)
+        return NULL;
+    scn_node *c = malloc(sizeof *c);
+    if (!c)
+        return NULL;
+    *c = *n;
+    c->text = NULL;
+    c->pairs = NULL;
+    c->items = NULL;
+    bool ok = true;
+    if (n->text) {
+        ok = (c->text = malloc(n->length + 1)) != NULL;
+        if (ok)
+            memcpy(c->text, n->text, n->length + 1);
+    }
+    if (ok && n->kind == SCN_MAP && n->count > 0 && (ok = (c->pairs = calloc(n->count, sizeof *c->pairs)) != NULL)) {
+        for (size_t i = 0; ok && i < n->count; i++) {
+            c->pairs[i].key = scn_yaml_clone(n->pairs[i].key);
+            c->pairs[i].value = scn_yaml_clone(n->pairs[i].value);
+            ok = c->pairs[i].key && (c->pairs[i].value || !n->pairs[i].value);
+        }
+    }
+    if (ok && n->kind == SCN_SEQ && n->count > 0 && (ok = (c->items = calloc(n->count, sizeof *c->items)) != NULL)) {
+        for (size_t i = 0; ok && i < n->count; i++)
+            ok = (c->items[i] = scn_yaml_clone(n->items[i])) != NULL;
+    }
+    if (!ok) {
+        scn_yaml_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+typedef struct flow_buf {
+    char *s;
+    size_t len, cap;
+    bool failed;
+} flow_buf;
+
+static void flow_put(flow_buf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *g = realloc(b->s, cap);
+        if (!g) {
+            b->failed = true;
+            return;
+        }
+        b->s = g;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+/* A plain scalar can stay plain in flow context unless it holds a flow indicator, a comment or a
+ * ": " (or starts like a quoted or special scalar, which a file's plain scalar cannot). */
+static bool flow_plain_ok(const scn_node *n)
+{
+    if (!n->plain)
+        return false;
+    for (size_t i = 0; i < n->length; i++) {
+        char c = n->text[i];
+        if (c == ',' || c == '[' || c == ']' || c == '{' || c == '}' || c == '#' || c == '\n' ||
+            (c == ':' && (i + 1 == n->length || n->text[i + 1] == ' ')))
+            return false;
+    }
+    return true;
+}
+
+static void flow_node(flow_buf *b, const scn_node *n)
+{
+    if (!n) {
+        flow_put(b, "~", 1);
+        return;
+    }
+    if (n->kind == SCN_SCALAR) {
+        if (flow_plain_ok(n)) {
+            if (n->length == 0)
+                flow_put(b, "~", 1); /* a key written with no value: null, as in the file */
+            else
+                flow_put(b, n->text, n->length);
+            return;
+        }
+        flow_put(b, "\"", 1);
+        for (size_t i = 0; i < n->length; i++) {
+            unsigned char c = (unsigned char)n->text[i];
+            char esc[8];
+            if (c == '"' || c == '\\') {
+                esc[0] = '\\';
+                esc[1] = (char)c;
+                flow_put(b, esc, 2);
+            } else if (c < 0x20 || c == 0x7f) {
+                snprintf(esc, sizeof esc, "\\x%02x", c);
+                flow_put(b, esc, 4);
+            } else {
+                flow_put(b, (const char *)&n->text[i], 1);
+            }
+        }
+        flow_put(b, "\"", 1);
+    } else if (n->kind == SCN_MAP) {
+        flow_put(b, "{ ", 2);
+        for (size_t i = 0; i < n->count; i++) {
+            if (i)
+                flow_put(b, ", ", 2);
+            flow_node(b, n->pairs[i].key);
+            flow_put(b, ": ", 2);
+            flow_node(b, n->pairs[i].value);
+        }
+        flow_put(b, " }", 2);
+    } else {
+        flow_put(b, "[", 1);
+        for (size_t i = 0; i < n->count; i++) {
+            if (i)
+                flow_put(b, ", ", 2);
+            flow_node(b, n->items[i]);
+        }
+        flow_put(b, "]", 1);
+    }
+}
+
+char *scn_yaml_flow(const scn_node *n)
+{
+    flow_buf b = {0};
+    flow_node(&b, n);
+    if (b.failed) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
 /* Appends to a growing array of `size`-byte elements; false when out of memory. */
 static bool push(void **array, size_t *count, size_t *cap, const void *elem, size_t size)
 {

@@ -69,6 +69,19 @@ struct scn_node {
 scn_node *scn_yaml_parse(const char *data, size_t len, scn_diag *diag);
 void scn_yaml_free(scn_node *root);
 
+/* A deep copy of the tree under n (positions and flags kept), or NULL when out of memory. The
+ * fleet clones the file's tree once per device instead of parsing the file again. */
+scn_node *scn_yaml_clone(const scn_node *n);
+
+/*
+ * The node as one line of flow YAML that parses back to the same tree (up to positions): plain
+ * scalars stay plain unless a character would end them in flow context (then double-quoted),
+ * quoted scalars are double-quoted with escapes, mappings `{ k: v, ... }`, lists `[a, b]`. Used to
+ * hand a value written in the file to scn_set (which takes YAML text). Returns a malloc'd string,
+ * or NULL when out of memory.
+ */
+char *scn_yaml_flow(const scn_node *n);
+
 /* The value of `key` in a mapping, or NULL. */
 const scn_node *scn_map_get(const scn_node *map, const char *key);
 /* The pair of `key` (for its key's position), or NULL. */
