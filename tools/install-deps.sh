@@ -13,7 +13,10 @@ SIM_PACKAGES="build-essential cmake pkg-config libgsl-dev libyaml-dev gnuplot-no
 # The test suite: Criterion; the device glue's CI checks: a JDK (jni.h, javac), clang and
 # GNUstep's Foundation headers (Objective-C syntax check of the iOS glue).
 TEST_PACKAGES="libcriterion-dev default-jdk-headless clang libgnustep-base-dev"
-PACKAGES="$SIM_PACKAGES $TEST_PACKAGES clang-tidy cppcheck valgrind"
+# MPI scale-out of `bgsim fleet` (mpirun -np P): Open MPI's launcher and headers. Optional for the
+# build (BGSIM_MPI=AUTO leaves MPI out when absent), so not part of --sim.
+MPI_PACKAGES="openmpi-bin libopenmpi-dev"
+PACKAGES="$SIM_PACKAGES $TEST_PACKAGES $MPI_PACKAGES clang-tidy cppcheck valgrind"
 if [ "${1:-}" = "--sim" ]; then
   PACKAGES=$SIM_PACKAGES
   shift
