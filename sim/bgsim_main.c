@@ -21,6 +21,7 @@ static const char usage_main[] =
     "  run FILE           simulate a scenario and print a summary per task\n"
     "  check FILE...      run scenarios and verify their expectations (for CI)\n"
     "  sweep FILE         run combinations of --set values over seeds (interval tuning)\n"
+    "  fleet FILE         simulate a population of devices: distributions across devices, targets\n"
     "\n"
     "'bgsim <command> --help' describes a command. Scenario keys: scenarios/README.md.\n";
 
@@ -32,6 +33,7 @@ static const struct {
     {"run", cli_run},
     {"check", cli_check},
     {"sweep", cli_sweep},
+    {"fleet", cli_fleet},
 };
 
 int main(int argc, char **argv)

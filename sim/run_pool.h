@@ -22,4 +22,13 @@ typedef void (*run_pool_progress_fn)(void *ctx, size_t done, size_t count);
 /* jobs is clamped to [1, RUN_POOL_MAX_JOBS]. */
 void run_pool(size_t count, int jobs, run_pool_job_fn job, run_pool_progress_fn progress, void *ctx);
 
+/*
+ * The same, telling each job which of the J threads runs it (0 .. J-1; the calling thread is 0),
+ * so jobs can fold results into per-thread state instead of a slot per job: a fleet of a million
+ * devices keeps J sets of accumulators, not a million results. Which thread runs which job varies
+ * from run to run: only state whose merge does not depend on that (exact sums) may be kept this way.
+ */
+typedef void (*run_pool_worker_fn)(void *ctx, size_t index, int worker);
+void run_pool_workers(size_t count, int jobs, run_pool_worker_fn job, run_pool_progress_fn progress, void *ctx);
+
 #endif

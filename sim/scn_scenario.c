@@ -11,6 +11,7 @@
 #include "scn_models.h"
 #include "simos.h"
 #include "scn_schema.h"
+#include "scn_fleet.h"
 #include "scn_set.h"
 #include "scn_suggest.h"
 #include "scn_units.h"
@@ -313,7 +314,7 @@ static void parse_os(scn_cx *cx, const scn_node *root, scn_scenario *s)
 static void parse_root(scn_cx *cx, const scn_node *root, scn_scenario *s)
 {
     static const char *const keys[] = {"bgsim", "name", "platform", "os", "seed", "start", "duration",
-                                       "device", "user", "app", "expect", NULL};
+                                       "device", "user", "app", "expect", "fleet", NULL};
     if (!scn_check_map(cx, root, keys))
         return;
     if (!check_version(cx, root))
@@ -348,6 +349,15 @@ static void parse_root(scn_cx *cx, const scn_node *root, scn_scenario *s)
         s->has_expect = true;
         scn_cx_pop(cx, saved);
     }
+    const scn_node *fleet = scn_map_get(root, "fleet");
+    if (fleet) {
+        size_t saved = scn_cx_push_key(cx, "fleet");
+        if (!(s->fleet = calloc(1, sizeof *s->fleet)))
+            scn_cx_error(cx, fleet, "out of memory");
+        else
+            scn_fleet_parse(cx, fleet, s->fleet);
+        scn_cx_pop(cx, saved);
+    }
 }
 
 void scn_scenario_free(scn_scenario *s)
@@ -360,6 +370,8 @@ void scn_scenario_free(scn_scenario *s)
     scn_models_free(s);
     free(s->os_config);
     scn_expect_free(&s->expect);
+    scn_fleet_free(s->fleet);
+    free(s->fleet);
     free(s->policy_preset);
     free(s->name);
     free(s->file);
@@ -387,15 +399,15 @@ int scn_load_buffer(const char *name, const char *data, size_t len, scn_diag *di
     return scn_load_buffer_with(name, data, len, NULL, 0, diag, out);
 }
 
-int scn_load_buffer_with(const char *name, const char *data, size_t len, const scn_override *overrides, size_t n,
-                         scn_diag *diag, scn_scenario **out)
+/* Validates the tree `root` (consumed) with the overrides applied into a new scenario. */
+static int keep_source(const char *name, const scn_node *root, scn_source *src);
+
+static int load_tree(const char *name, scn_node *root, const scn_override *overrides, size_t n, scn_diag *diag,
+                     scn_scenario **out, scn_source *src)
 {
-    *out = NULL;
-    if (scn_diag_init(diag, name) != 0)
-        return EX_DATAERR;
     scn_scenario *s = calloc(1, sizeof *s);
-    scn_node *root = s ? scn_yaml_parse(data, len, diag) : NULL;
     if (!s) {
+        scn_yaml_free(root);
         scn_diag_error(diag, 0, 0, NULL, "out of memory");
         return EX_DATAERR;
     }
@@ -409,6 +421,8 @@ int scn_load_buffer_with(const char *name, const char *data, size_t len, const s
         memcpy(s->file, name, name_len);
     if (root) {
         scn_set_apply(root, overrides, n, diag); /* before the walk: overrides are validated too */
+        if (src && keep_source(name, root, src) != 0)
+            scn_diag_error(diag, 0, 0, NULL, "out of memory");
         scn_cx cx;
         scn_cx_init(&cx, diag);
         parse_root(&cx, root, s);
@@ -420,10 +434,74 @@ int scn_load_buffer_with(const char *name, const char *data, size_t len, const s
     scn_diag_sort(diag);
     if (scn_diag_count(diag) > 0 || !s->file || !s->name) {
         scn_scenario_free(s);
+        if (src)
+            scn_source_free(src);
         return EX_DATAERR;
     }
     *out = s;
     return 0;
+}
+
+static int load_buffer(const char *name, const char *data, size_t len, const scn_override *overrides, size_t n,
+                       scn_diag *diag, scn_scenario **out, scn_source *src)
+{
+    *out = NULL;
+    if (scn_diag_init(diag, name) != 0)
+        return EX_DATAERR;
+    return load_tree(name, scn_yaml_parse(data, len, diag), overrides, n, diag, out, src);
+}
+
+int scn_load_buffer_with(const char *name, const char *data, size_t len, const scn_override *overrides, size_t n,
+                         scn_diag *diag, scn_scenario **out)
+{
+    return load_buffer(name, data, len, overrides, n, diag, out, NULL);
+}
+
+/* A copy of the tree with the overrides applied, without `fleet` and `expect`: a variant is one
+ * device, with no fleet of its own, checked against the file's expectations by the caller. */
+static int keep_source(const char *name, const scn_node *root, scn_source *src)
+{
+    *src = (scn_source){0};
+    src->root = scn_yaml_clone(root);
+    src->name = malloc(strlen(name) + 1);
+    if (!src->root || !src->name) {
+        scn_source_free(src);
+        return -1;
+    }
+    memcpy(src->name, name, strlen(name) + 1);
+    for (size_t i = 0; src->root->kind == SCN_MAP && i < src->root->count;) {
+        scn_pair *pr = &src->root->pairs[i];
+        if (pr->key->kind == SCN_SCALAR && (strcmp(pr->key->text, "fleet") == 0 || strcmp(pr->key->text, "expect") == 0)) {
+            scn_yaml_free(pr->key);
+            scn_yaml_free(pr->value);
+            memmove(pr, pr + 1, (src->root->count - i - 1) * sizeof *pr);
+            src->root->count--;
+        } else {
+            i++;
+        }
+    }
+    return 0;
+}
+
+void scn_source_free(scn_source *src)
+{
+    scn_yaml_free(src->root);
+    free(src->name);
+    *src = (scn_source){0};
+}
+
+int scn_load_variant(const scn_source *src, const scn_override *overrides, size_t n, scn_diag *diag,
+                     scn_scenario **out)
+{
+    *out = NULL;
+    if (scn_diag_init(diag, src->name) != 0)
+        return EX_DATAERR;
+    scn_node *root = scn_yaml_clone(src->root);
+    if (!root) {
+        scn_diag_error(diag, 0, 0, NULL, "out of memory");
+        return EX_DATAERR;
+    }
+    return load_tree(src->name, root, overrides, n, diag, out, NULL);
 }
 
 int scn_load(const char *path, scn_diag *diag, scn_scenario **out)
@@ -432,6 +510,12 @@ int scn_load(const char *path, scn_diag *diag, scn_scenario **out)
 }
 
 int scn_load_with(const char *path, const scn_override *overrides, size_t n, scn_diag *diag, scn_scenario **out)
+{
+    return scn_load_keep(path, overrides, n, diag, out, NULL);
+}
+
+int scn_load_keep(const char *path, const scn_override *overrides, size_t n, scn_diag *diag, scn_scenario **out,
+                  scn_source *src)
 {
     *out = NULL;
     FILE *f = fopen(path, "rb");
@@ -468,7 +552,7 @@ out_report:
             scn_diag_error(diag, 0, 0, NULL, "cannot read the file: %s", strerror(err));
         return EX_NOINPUT;
     }
-    int rc = scn_load_buffer_with(path, data ? data : "", len, overrides, n, diag, out);
+    int rc = load_buffer(path, data ? data : "", len, overrides, n, diag, out, src);
     free(data);
     return rc;
 }

@@ -66,6 +66,7 @@ typedef struct scn_scenario {
     /* Each environment model's config, indexed as mdl_models[] (mdl_model.h): defaults, then
      * the model's section when present. Owned by the scenario. */
     void *model_config[MDL_MAX_MODELS];
+    struct scn_fleet *fleet;     /* the `fleet:` section (scn_fleet.h), or NULL */
 } scn_scenario;
 
 extern const char *const scn_platform_names[]; /* indexed by scn_platform, NULL-terminated */
@@ -87,5 +88,22 @@ int scn_load_with(const char *path, const scn_override *overrides, size_t n, scn
 int scn_load_buffer_with(const char *name, const char *data, size_t len, const scn_override *overrides, size_t n,
                          scn_diag *diag, scn_scenario **out);
 void scn_scenario_free(scn_scenario *s);
+
+/*
+ * A scenario file parsed once, to load many variants of it (a fleet's devices): the YAML tree,
+ * with the load's overrides applied, without its `fleet` and `expect` sections. scn_load_keep is
+ * scn_load_with that also keeps the source (when it returns 0); scn_load_variant validates a copy
+ * of the source's tree with more overrides applied, without reading or parsing the file again.
+ * Ownership: the source owns its tree (scn_source_free); a variant is independent of it.
+ */
+typedef struct scn_source {
+    char *name;
+    struct scn_node *root;
+} scn_source;
+int scn_load_keep(const char *path, const scn_override *overrides, size_t n, scn_diag *diag, scn_scenario **out,
+                  scn_source *src);
+void scn_source_free(scn_source *src);
+int scn_load_variant(const scn_source *src, const scn_override *overrides, size_t n, scn_diag *diag,
+                     scn_scenario **out);
 
 #endif

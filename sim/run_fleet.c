@@ -1,0 +1,457 @@
+/*
+ * run_fleet.c - a fleet's devices on J threads (and R ranks), folded into accumulators.
+ */
+#include "run_fleet.h"
+
+#include <gsl/gsl_cdf.h>
+#include <inttypes.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "rep_stats.h"
+#include "run.h"
+#include "run_pool.h"
+#include "scn_fleet.h"
+#include "scn_units.h"
+
+/* ---- targets ---- */
+
+static const struct {
+    const char *text;
+    run_target_op op;
+} ops[] = {{"<=", RUN_OP_LE}, {">=", RUN_OP_GE}, {"==", RUN_OP_EQ}, {"<", RUN_OP_LT}, {">", RUN_OP_GT}};
+
+bool run_target_parse(const char *text, const char *const *tasks, size_t task_count, run_target *out, char *why,
+                      size_t size)
+{
+    *out = (run_target){0};
+    const char *at = strpbrk(text, "<>=");
+    if (!at) {
+        snprintf(why, size, "expected METRIC OP VALUE with OP one of <= < >= > == (e.g. sync.max_gap<=6h), found '%s'",
+                 text);
+        return false;
+    }
+    size_t op_len = 0;
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0] && !op_len; i++)
+        if (strncmp(at, ops[i].text, strlen(ops[i].text)) == 0) {
+            out->op = ops[i].op;
+            op_len = strlen(ops[i].text);
+        }
+    if (!op_len) {
+        snprintf(why, size, "expected a comparison <= < >= > == in '%s', found '%.2s'", text, at);
+        return false;
+    }
+    char name[256];
+    size_t n = (size_t)(at - text);
+    while (n > 0 && text[n - 1] == ' ')
+        n--;
+    if (n == 0 || n >= sizeof name) {
+        snprintf(why, size, "expected a metric name before '%.*s' in '%s'", (int)op_len, at, text);
+        return false;
+    }
+    memcpy(name, text, n);
+    name[n] = '\0';
+    bool scope_ok;
+    if (!rep_metric_resolve(name, tasks, task_count, &out->ref, &scope_ok)) {
+        snprintf(why, size, "expected a metric of the catalogue (scenarios/METRICS.md) as worker.NAME or TASK.NAME, found '%s'%s",
+                 name, scope_ok ? " (no such metric)" : " (no such task)");
+        return false;
+    }
+    const char *v = at + op_len;
+    while (*v == ' ')
+        v++;
+    char vwhy[256];
+    bool ok;
+    if (out->ref.def->kind == REP_KIND_DURATION) {
+        sim_time t;
+        ok = scn_parse_duration(v, &t, vwhy, sizeof vwhy);
+        out->value = (double)t;
+    } else if (out->ref.def->kind == REP_KIND_FRACTION) {
+        ok = scn_parse_probability(v, &out->value, vwhy, sizeof vwhy);
+    } else {
+        ok = scn_parse_double(v, 0, 1e15, &out->value, vwhy, sizeof vwhy);
+    }
+    if (!ok) {
+        snprintf(why, size, "%s: %s", name, vwhy);
+        return false;
+    }
+    size_t len = strlen(text) + 1;
+    if (!(out->text = malloc(len))) {
+        snprintf(why, size, "out of memory");
+        return false;
+    }
+    memcpy(out->text, text, len);
+    return true;
+}
+
+void run_target_free(run_target *t)
+{
+    free(t->text);
+    t->text = NULL;
+}
+
+bool run_target_holds(const run_target *t, double v)
+{
+    switch (t->op) {
+    case RUN_OP_LE:
+        return v <= t->value;
+    case RUN_OP_LT:
+        return v < t->value;
+    case RUN_OP_GE:
+        return v >= t->value;
+    case RUN_OP_GT:
+        return v > t->value;
+    case RUN_OP_EQ:
+        return v == t->value;
+    }
+    return false;
+}
+
+void run_fleet_share_interval(uint64_t k, uint64_t n, double *lo, double *hi)
+{
+    if (n == 0) {
+        *lo = *hi = NAN;
+        return;
+    }
+    double z = gsl_cdf_ugaussian_Pinv(0.975), nn = (double)n, p = (double)k / nn;
+    double den = 1 + z * z / nn;
+    double center = (p + z * z / (2 * nn)) / den;
+    double half = z * sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn)) / den;
+    *lo = center - half < 0 ? 0 : center - half;
+    *hi = center + half > 1 ? 1 : center + half;
+}
+
+/* ---- layout ---- */
+
+static size_t per_group(const run_fleet_result *r) { return 1 + r->n_metrics + r->n_targets; }
+size_t run_fleet_days_index(const run_fleet_result *r, size_t group) { return group * per_group(r); }
+size_t run_fleet_metric_index(const run_fleet_result *r, size_t group, size_t metric)
+{
+    return group * per_group(r) + 1 + metric;
+}
+size_t run_fleet_target_index(const run_fleet_result *r, size_t group, size_t target)
+{
+    return group * per_group(r) + 1 + r->n_metrics + target;
+}
+
+size_t run_fleet_profile_count(const scn_scenario *base) { return base->fleet ? base->fleet->n_profiles : 1; }
+const char *run_fleet_profile_name(const scn_scenario *base, size_t p)
+{
+    return base->fleet ? base->fleet->profiles[p].name : "all";
+}
+
+/* Rates and fractions keep 6 decimals; durations and counts are whole numbers already. */
+static double scale_of(rep_metric_kind kind)
+{
+    return kind == REP_KIND_RATE || kind == REP_KIND_FRACTION ? 1e6 : 1;
+}
+
+static int init_accs(run_fleet_result *r, const run_fleet_spec *spec)
+{
+    size_t n = r->groups * per_group(r);
+    rep_acc_shape *shapes = calloc(n ? n : 1, sizeof *shapes);
+    if (!shapes)
+        return -1;
+    for (size_t g = 0; g < r->groups; g++) {
+        shapes[run_fleet_days_index(r, g)] = (rep_acc_shape){.scale = 1e6, .histogram = false};
+        for (size_t m = 0; m < r->n_metrics; m++)
+            shapes[run_fleet_metric_index(r, g, m)] =
+                (rep_acc_shape){.scale = scale_of(spec->metrics[m].def->kind), .histogram = true};
+        for (size_t t = 0; t < r->n_targets; t++)
+            shapes[run_fleet_target_index(r, g, t)] = (rep_acc_shape){.scale = 1, .histogram = false};
+    }
+    int rc = rep_accs_init(&r->accs, n, shapes);
+    free(shapes);
+    return rc;
+}
+
+/* ---- names ---- */
+
+static bool same_tasks(const scn_scenario *a, const scn_scenario *b)
+{
+    if (a->task_count != b->task_count)
+        return false;
+    for (size_t i = 0; i < a->task_count; i++)
+        if (strcmp(a->tasks[i].name, b->tasks[i].name) != 0)
+            return false;
+    return true;
+}
+
+static void first_error(const scn_diag *d, char *buf, size_t size)
+{
+    if (d->kept == 0) {
+        snprintf(buf, size, "invalid scenario");
+        return;
+    }
+    const scn_diag_entry *e = &d->entries[0];
+    if (e->line > 0)
+        snprintf(buf, size, "%s:%d:%d: %s%s%s", d->file, e->line, e->column, e->path ? e->path : "",
+                 e->path && *e->path ? ": " : "", e->message);
+    else
+        snprintf(buf, size, "%s: %s%s%s", d->file, e->path ? e->path : "", e->path && *e->path ? ": " : "", e->message);
+}
+
+/* ---- validation ---- */
+
+int run_fleet_validate(const scn_scenario *base, const scn_source *source, scn_diag *diag)
+{
+    if (scn_diag_init(diag, base->file) != 0)
+        return EX_SOFTWARE;
+    if (!base->fleet)
+        return 0;
+    const scn_fleet *f = base->fleet;
+    scn_fleet_device *d = malloc(sizeof *d);
+    if (!d) {
+        scn_diag_error(diag, 0, 0, NULL, "out of memory");
+        return EX_SOFTWARE;
+    }
+    for (size_t p = 0; p < f->n_profiles; p++) {
+        size_t probes = scn_fleet_probe_count(f, p);
+        for (size_t i = 0; i < probes; i++) {
+            scn_fleet_probe(f, p, i, d);
+            scn_diag pd;
+            scn_scenario *s = NULL;
+            int rc = scn_load_variant(source, d->ov, d->n, &pd, &s);
+            /* the same problem shows in several probes: keep each message once */
+            for (size_t e = 0; rc != 0 && e < pd.kept; e++) {
+                const scn_diag_entry *pe = &pd.entries[e];
+                bool seen = false;
+                for (size_t k = 0; k < diag->kept && !seen; k++)
+                    seen = diag->entries[k].line == pe->line && diag->entries[k].column == pe->column &&
+                           strcmp(diag->entries[k].message, pe->message) == 0 &&
+                           strcmp(diag->entries[k].path ? diag->entries[k].path : "", pe->path ? pe->path : "") == 0;
+                if (!seen)
+                    scn_diag_error(diag, pe->line, pe->column, pe->path, "%s", pe->message);
+            }
+            if (rc == 0 && !same_tasks(base, s))
+                scn_diag_error(diag, 0, 0, "fleet", "profile '%s' changes the tasks' names: a fleet's devices must have the file's tasks",
+                               f->profiles[p].name);
+            scn_diag_free(&pd);
+            scn_scenario_free(s);
+        }
+    }
+    free(d);
+    scn_diag_sort(diag);
+    return scn_diag_count(diag) > 0 ? EX_DATAERR : 0;
+}
+
+/* ---- running ---- */
+
+typedef struct fleet_worker {
+    rep_accs accs;
+    scn_fleet_device *dev;
+    bool ready;
+} fleet_worker;
+
+typedef struct fleet_run {
+    const run_fleet_spec *spec;
+    run_fleet_result *res;
+    fleet_worker workers[RUN_POOL_MAX_JOBS];
+    uint64_t blocks;        /* this rank's blocks: rank + i * size */
+    pthread_mutex_t lock;
+    uint64_t failed_device; /* lowest failing device; UINT64_MAX: none */
+    int failed_status;
+    char failed_message[1024];
+    int drawn;
+} fleet_run;
+
+static void fail(fleet_run *fr, uint64_t k, int status, const char *msg)
+{
+    pthread_mutex_lock(&fr->lock);
+    if (k < fr->failed_device) {
+        fr->failed_device = k;
+        fr->failed_status = status;
+        snprintf(fr->failed_message, sizeof fr->failed_message, "%s", msg);
+    }
+    pthread_mutex_unlock(&fr->lock);
+}
+
+static bool stopped_before(fleet_run *fr, uint64_t k)
+{
+    pthread_mutex_lock(&fr->lock);
+    bool stop = fr->failed_device < k;
+    pthread_mutex_unlock(&fr->lock);
+    return stop;
+}
+
+static void fold(const run_fleet_spec *spec, run_fleet_result *res, rep_accs *a, size_t group, const rep_stats *st,
+                 const rep_record *rec)
+{
+    rep_accs_add(a, run_fleet_days_index(res, group), (double)rec->duration / (double)SIM_DAYS(1));
+    for (size_t m = 0; m < spec->n_metrics; m++) {
+        double v;
+        if (rep_metric_value(&spec->metrics[m], st, rec, &v))
+            rep_accs_add(a, run_fleet_metric_index(res, group, m), v);
+    }
+    for (size_t t = 0; t < spec->n_targets; t++) {
+        double v;
+        bool holds = rep_metric_value(&spec->targets[t].ref, st, rec, &v) && run_target_holds(&spec->targets[t], v);
+        rep_accs_add(a, run_fleet_target_index(res, group, t), holds ? 1 : 0);
+    }
+}
+
+static int one_device(fleet_run *fr, fleet_worker *w, uint64_t k)
+{
+    const run_fleet_spec *spec = fr->spec;
+    char msg[1024];
+    size_t profile = 0;
+    const scn_override *ov = NULL;
+    size_t n_ov = 0;
+    if (spec->base->fleet) {
+        if (scn_fleet_draw(spec->base->fleet, spec->seed, k, w->dev) != 0) {
+            fail(fr, k, EX_SOFTWARE, "out of memory");
+            return EX_SOFTWARE;
+        }
+        profile = w->dev->profile;
+        ov = w->dev->ov;
+        n_ov = w->dev->n;
+    }
+    scn_diag diag;
+    scn_scenario *s = NULL;
+    int rc = scn_load_variant(spec->source, ov, n_ov, &diag, &s);
+    if (rc != 0) {
+        first_error(&diag, msg, sizeof msg);
+        scn_diag_free(&diag);
+        fail(fr, k, rc, msg);
+        return rc;
+    }
+    scn_diag_free(&diag);
+    if (!same_tasks(spec->base, s)) {
+        scn_scenario_free(s);
+        snprintf(msg, sizeof msg, "device %" PRIu64 ": its profile changes the tasks' names", k);
+        fail(fr, k, EX_DATAERR, msg);
+        return EX_DATAERR;
+    }
+    run_options opt = run_default_options(s);
+    opt.seed = spec->seed;
+    opt.device = k;
+    // SKIPFP opt.skip_fingerprint = true;
+    if (spec->duration > 0)
+        opt.duration = spec->duration;
+    rep_record rec = {0};
+    rep_stats st = {0};
+    run_outcome out = {0};
+    rc = run_scenario(s, &opt, &rec, &out);
+    if (rc == 0 && rep_stats_compute(&rec, &st) != 0)
+        rc = EX_SOFTWARE;
+    if (rc == 0) {
+        fold(spec, fr->res, &w->accs, 0, &st, &rec);
+        fold(spec, fr->res, &w->accs, 1 + profile, &st, &rec);
+    } else {
+        snprintf(msg, sizeof msg, "device %" PRIu64 " (profile '%s'): the run failed (status %d; the message above)", k,
+                 run_fleet_profile_name(spec->base, profile), rc);
+        fail(fr, k, rc, msg);
+    }
+    rep_stats_free(&st);
+    rep_record_free(&rec);
+    scn_scenario_free(s);
+    return rc;
+}
+
+static void block_job(void *ctx, size_t index, int worker)
+{
+    fleet_run *fr = ctx;
+    const run_fleet_spec *spec = fr->spec;
+    fleet_worker *w = &fr->workers[worker];
+    if (!w->ready) {
+        /* first use of this thread's state: made on the thread, merged on the caller's */
+        if (rep_accs_init(&w->accs, fr->res->accs.n, fr->res->accs.shapes) != 0 || !(w->dev = malloc(sizeof *w->dev))) {
+            fail(fr, 0, EX_SOFTWARE, "out of memory");
+            return;
+        }
+        w->ready = true;
+    }
+    int rank = spec->dist ? spec->dist->rank : 0, size = spec->dist ? spec->dist->size : 1;
+    uint64_t block = (uint64_t)rank + (uint64_t)index * (uint64_t)size;
+    uint64_t first = block * RUN_FLEET_BLOCK;
+    for (uint64_t k = first; k < first + RUN_FLEET_BLOCK && k < spec->devices; k++) {
+        if (stopped_before(fr, k) || one_device(fr, w, k) != 0)
+            return;
+    }
+}
+
+#define BAR 40
+
+static void draw_progress(void *ctx, size_t done, size_t count)
+{
+    fleet_run *fr = ctx;
+    int cells = (int)(done * BAR / count);
+    if (cells == fr->drawn && done != count)
+        return;
+    fr->drawn = cells;
+    char bar[BAR + 1];
+    for (int i = 0; i < BAR; i++)
+        bar[i] = i < cells ? '#' : '.';
+    bar[BAR] = '\0';
+    fprintf(stderr, "\rfleet [%s] %zu/%zu blocks of %d devices", bar, done, count, RUN_FLEET_BLOCK);
+    if (done == count)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+int run_fleet(const run_fleet_spec *spec, run_fleet_result *out)
+{
+    *out = (run_fleet_result){0};
+    out->groups = 1 + run_fleet_profile_count(spec->base);
+    out->n_metrics = spec->n_metrics;
+    out->n_targets = spec->n_targets;
+    if (init_accs(out, spec) != 0) {
+        fprintf(stderr, "bgsim fleet: out of memory\n");
+        return EX_SOFTWARE;
+    }
+    fleet_run *fr = calloc(1, sizeof *fr);
+    if (!fr) {
+        run_fleet_result_free(out);
+        fprintf(stderr, "bgsim fleet: out of memory\n");
+        return EX_SOFTWARE;
+    }
+    fr->spec = spec;
+    fr->res = out;
+    fr->failed_device = UINT64_MAX;
+    pthread_mutex_init(&fr->lock, NULL);
+    int rank = spec->dist ? spec->dist->rank : 0, size = spec->dist ? spec->dist->size : 1;
+    uint64_t all_blocks = (spec->devices + RUN_FLEET_BLOCK - 1) / RUN_FLEET_BLOCK;
+    fr->blocks = all_blocks > (uint64_t)rank ? (all_blocks - (uint64_t)rank + (uint64_t)size - 1) / (uint64_t)size : 0;
+    bool bar = spec->progress && rank == 0;
+    run_pool_workers((size_t)fr->blocks, spec->jobs, block_job, bar ? draw_progress : NULL, fr);
+
+    int status = fr->failed_device == UINT64_MAX ? 0 : fr->failed_status;
+    if (status != 0) {
+        if (size > 1)
+            fprintf(stderr, "rank %d of %d: ", rank, size);
+        fprintf(stderr, "%s\n", fr->failed_message);
+    }
+    /* merge in thread order (exact: any order gives the same words) */
+    for (int j = 0; j < RUN_POOL_MAX_JOBS; j++) {
+        if (!fr->workers[j].ready)
+            continue;
+        if (status == 0 && !rep_accs_merge(&out->accs, &fr->workers[j].accs))
+            status = EX_SOFTWARE;
+        rep_accs_free(&fr->workers[j].accs);
+        free(fr->workers[j].dev);
+    }
+    pthread_mutex_destroy(&fr->lock);
+    free(fr);
+    if (spec->dist) {
+        status = run_dist_agree(spec->dist, status);
+        if (status == 0)
+            status = run_dist_reduce(spec->dist, &out->accs);
+    }
+    if (status != 0) {
+        run_fleet_result_free(out);
+        return status;
+    }
+    out->device_days = rep_accs_sum(&out->accs, run_fleet_days_index(out, 0));
+    return 0;
+}
+
+void run_fleet_result_free(run_fleet_result *r)
+{
+    rep_accs_free(&r->accs);
+    *r = (run_fleet_result){0};
+}

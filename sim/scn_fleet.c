@@ -1,0 +1,846 @@
+/*
+ * scn_fleet.c - parsing the `fleet:` section and drawing its devices.
+ */
+#include "scn_fleet.h"
+
+#include <gsl/gsl_randist.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scn_units.h"
+#include "sim_rng.h"
+
+#define DAY_MS ((int64_t)86400000)
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* ---- value kinds ---- */
+
+enum { K_INT = 1, K_NUMBER = 2, K_PERCENT = 4, K_DURATION = 8, K_TOD = 16 };
+
+/* Plain decimal digits, an optional '-' and '.', nothing else (no exponent: the grid is read from
+ * the decimals written). */
+static bool plain_decimal(const char *s)
+{
+    if (*s == '-')
+        s++;
+    bool digit = false, dot = false;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9')
+            digit = true;
+        else if (*s == '.' && !dot)
+            dot = true;
+        else
+            return false;
+    }
+    return digit;
+}
+
+static int decimals_of(const char *s)
+{
+    const char *dot = strchr(s, '.');
+    if (!dot)
+        return 0;
+    int d = 0;
+    for (dot++; *dot >= '0' && *dot <= '9'; dot++)
+        d++;
+    return d;
+}
+
+/* The kinds a literal can be read as. */
+static unsigned kinds_of(const char *s)
+{
+    char why[256];
+    unsigned k = 0;
+    int64_t i;
+    double d;
+    sim_time t;
+    if (scn_parse_int64(s, INT64_MIN, INT64_MAX, &i, why, sizeof why))
+        k |= K_INT;
+    if (plain_decimal(s) && scn_parse_double(s, -1e15, 1e15, &d, why, sizeof why))
+        k |= K_NUMBER;
+    if (scn_parse_percent(s, &d, why, sizeof why))
+        k |= K_PERCENT;
+    if (scn_parse_duration(s, &t, why, sizeof why))
+        k |= K_DURATION;
+    if (scn_parse_time_of_day(s, &t, why, sizeof why))
+        k |= K_TOD;
+    return k;
+}
+
+static scn_vary_type type_of(unsigned k)
+{
+    if (k & K_INT)
+        return SCN_VT_INT;
+    if (k & K_NUMBER)
+        return SCN_VT_NUMBER;
+    if (k & K_PERCENT)
+        return SCN_VT_PERCENT;
+    if (k & K_DURATION)
+        return SCN_VT_DURATION;
+    return SCN_VT_TIME_OF_DAY;
+}
+
+static double pow10i(int d)
+{
+    double p = 1;
+    for (int i = 0; i < d; i++)
+        p *= 10;
+    return p;
+}
+
+/* A literal of the vary's type in grid units (exact for the grid the literals defined). */
+static double to_units(const scn_vary *v, const char *s)
+{
+    char why[256];
+    double d = 0;
+    sim_time t = 0;
+    switch (v->type) {
+    case SCN_VT_INT:
+    case SCN_VT_NUMBER:
+        scn_parse_double(s, -1e15, 1e15, &d, why, sizeof why);
+        return d * pow10i(v->decimals);
+    case SCN_VT_PERCENT:
+        scn_parse_percent(s, &d, why, sizeof why);
+        return d * pow10i(v->decimals);
+    case SCN_VT_DURATION:
+        scn_parse_duration(s, &t, why, sizeof why);
+        return (double)t / (double)v->grid_ms;
+    case SCN_VT_TIME_OF_DAY:
+        scn_parse_time_of_day(s, &t, why, sizeof why);
+        return (double)t / (double)v->grid_ms;
+    }
+    return 0;
+}
+
+/* Writes grid value u in the vary's kind. */
+static void format_units(const scn_vary *v, int64_t u, char *buf, size_t size)
+{
+    if (v->type == SCN_VT_DURATION) {
+        scn_format_duration(u * v->grid_ms, buf, size);
+    } else if (v->type == SCN_VT_TIME_OF_DAY) {
+        int64_t day = DAY_MS / v->grid_ms;
+        int64_t ms = (((u % day) + day) % day) * v->grid_ms;
+        int64_t sec = ms / 1000;
+        if (v->grid_ms % 60000 == 0)
+            snprintf(buf, size, "\"%02d:%02d\"", (int)(sec / 3600), (int)(sec / 60 % 60));
+        else
+            snprintf(buf, size, "\"%02d:%02d:%02d\"", (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));
+    } else {
+        /* integer arithmetic on the grid: no float formatting decides a digit */
+        uint64_t mag = u < 0 ? (uint64_t)0 - (uint64_t)u : (uint64_t)u;
+        uint64_t p = 1;
+        for (int i = 0; i < v->decimals; i++)
+            p *= 10;
+        int n = snprintf(buf, size, "%s%" PRIu64, u < 0 ? "-" : "", mag / p);
+        if (v->decimals > 0 && n > 0 && (size_t)n < size)
+            n += snprintf(buf + n, size - (size_t)n, ".%0*" PRIu64, v->decimals, mag % p);
+        if (v->type == SCN_VT_PERCENT && n > 0 && (size_t)n < size)
+            snprintf(buf + n, size - (size_t)n, "%%");
+    }
+}
+
+/* ---- parsing ---- */
+
+static bool weight_of(scn_cx *cx, const scn_node *n, int *form, double *out)
+{
+    char why[256];
+    if (!n || n->kind != SCN_SCALAR || scn_node_is_null(n)) {
+        scn_cx_error(cx, n, "expected a weight (a percentage such as 40%% or a number >= 0), found %s", scn_cx_found(cx, n));
+        return false;
+    }
+    bool pct = n->length > 0 && n->text[n->length - 1] == '%';
+    if (*form && *form != (pct ? 1 : 2)) {
+        scn_cx_error(cx, n, "expected %s like the weights before it, found %s",
+                     *form == 1 ? "a percentage" : "a plain number", scn_cx_quote(cx, n->text));
+        return false;
+    }
+    *form = pct ? 1 : 2;
+    double w;
+    bool ok = pct ? scn_parse_percent(n->text, &w, why, sizeof why) : scn_parse_double(n->text, 0, 1e9, &w, why, sizeof why);
+    if (!ok) {
+        scn_cx_error(cx, n, "%s", why);
+        return false;
+    }
+    *out = pct ? w / 100 : w;
+    return true;
+}
+
+/* Normalised cumulative weights; false when they sum to 0. */
+static bool cumulate(const double *w, size_t n, double *cum)
+{
+    double total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += w[i];
+    if (!(total > 0))
+        return false;
+    double run = 0;
+    for (size_t i = 0; i < n; i++)
+        cum[i] = (run += w[i]) / total;
+    if (n > 0)
+        cum[n - 1] = 1;
+    return true;
+}
+
+static bool make_override(const char *path, const char *value, scn_override *out, char *why, size_t size)
+{
+    size_t len = strlen(path) + strlen(value) + 2;
+    char *arg = malloc(len);
+    if (!arg) {
+        snprintf(why, size, "out of memory");
+        return false;
+    }
+    snprintf(arg, len, "%s=%s", path, value);
+    bool ok = scn_set_parse(arg, out, why, size);
+    free(arg);
+    return ok;
+}
+
+static void parse_choice(scn_cx *cx, const scn_node *n, scn_vary *v)
+{
+    size_t saved = scn_cx_push_key(cx, "choice");
+    size_t count = n->kind == SCN_SCALAR ? 0 : n->count;
+    if (count == 0 || count > SCN_FLEET_MAX_CHOICES) {
+        scn_cx_error(cx, n, "expected a list of 1 to %d values or a mapping of values to weights, found %s",
+                     SCN_FLEET_MAX_CHOICES, count ? "too many" : scn_cx_found(cx, n));
+        goto out;
+    }
+    v->choices = calloc(count, sizeof *v->choices);
+    v->cumulative = calloc(count, sizeof *v->cumulative);
+    double *w = calloc(count, sizeof *w);
+    if (!v->choices || !v->cumulative || !w) {
+        free(w);
+        scn_cx_error(cx, n, "out of memory");
+        goto out;
+    }
+    int form = 0;
+    bool ok = true;
+    for (size_t i = 0; i < count; i++) {
+        const scn_node *val = n->kind == SCN_SEQ ? n->items[i] : n->pairs[i].key;
+        w[i] = 1;
+        if (n->kind == SCN_MAP) {
+            size_t s2 = scn_cx_push_key(cx, val->text);
+            ok = weight_of(cx, n->pairs[i].value, &form, &w[i]) && ok;
+            scn_cx_pop(cx, s2);
+        }
+        char *text = scn_yaml_flow(val);
+        if (text && strlen(text) >= SCN_FLEET_VALUE_MAX) {
+            size_t s2 = scn_cx_push_index(cx, i);
+            scn_cx_error(cx, val, "expected a value of at most %d characters as flow YAML, found one of %zu",
+                         SCN_FLEET_VALUE_MAX - 1, strlen(text));
+            scn_cx_pop(cx, s2);
+            ok = false;
+        }
+        v->choices[v->n_choices++] = text;
+    }
+    if (ok && !cumulate(w, count, v->cumulative))
+        scn_cx_error(cx, n, "expected at least one weight above 0, found none");
+    free(w);
+    v->dist = SCN_VARY_CHOICE;
+out:
+    scn_cx_pop(cx, saved);
+}
+
+typedef struct literal {
+    const scn_node *node;
+    const char *text;
+    const char *what; /* "lo", "sd"... for messages */
+    bool spread;      /* a spread (sd): a duration for times of day */
+} literal;
+
+static bool scalar(scn_cx *cx, const scn_node *n, const char *expected)
+{
+    if (n && n->kind == SCN_SCALAR && !scn_node_is_null(n))
+        return true;
+    scn_cx_error(cx, n, "expected %s, found %s", expected, scn_cx_found(cx, n));
+    return false;
+}
+
+/* Reads the numeric distribution's literals, decides the kind and the grid, stores them in units. */
+static void parse_numeric(scn_cx *cx, const scn_node *map, const scn_node *dn, const char *dname, scn_vary *v)
+{
+    literal lit[6];
+    size_t nl = 0;
+    size_t saved = scn_cx_push_key(cx, dname);
+    bool ok = true;
+    const scn_node *sigma = NULL;
+    if (v->dist == SCN_VARY_UNIFORM) {
+        if (dn->kind != SCN_SEQ || dn->count != 2) {
+            scn_cx_error(cx, dn, "expected [lo, hi], found %s", scn_cx_found(cx, dn));
+            ok = false;
+        } else {
+            ok = scalar(cx, dn->items[0], "a number, percentage, duration or time of day") &&
+                 scalar(cx, dn->items[1], "a number, percentage, duration or time of day");
+            lit[nl++] = (literal){dn->items[0], dn->items[0]->text, "lo", false};
+            lit[nl++] = (literal){dn->items[1], dn->items[1]->text, "hi", false};
+        }
+    } else {
+        bool normal = v->dist == SCN_VARY_NORMAL;
+        static const char *const nkeys[] = {"mean", "sd", NULL};
+        static const char *const lkeys[] = {"median", "sigma", NULL};
+        const char *const *keys = normal ? nkeys : lkeys;
+        if (!scn_check_map(cx, dn, keys) || !scn_require_keys(cx, dn, keys)) {
+            ok = false;
+        } else {
+            const scn_node *c = scn_map_get(dn, keys[0]), *s = scn_map_get(dn, keys[1]);
+            size_t s2 = scn_cx_push_key(cx, keys[0]);
+            ok = scalar(cx, c, "a number, percentage, duration or time of day") && ok;
+            scn_cx_pop(cx, s2);
+            s2 = scn_cx_push_key(cx, keys[1]);
+            ok = scalar(cx, s, normal ? "a spread in the mean's kind" : "a number") && ok;
+            scn_cx_pop(cx, s2);
+            if (ok) {
+                lit[nl++] = (literal){c, c->text, keys[0], false};
+                if (normal)
+                    lit[nl++] = (literal){s, s->text, "sd", true};
+                else
+                    sigma = s;
+            }
+        }
+    }
+    scn_cx_pop(cx, saved);
+    static const char *const bounds[] = {"min", "max", "step"};
+    const scn_node *bn[3] = {0};
+    for (int i = 0; i < 3 && ok; i++) {
+        bn[i] = scn_map_get(map, bounds[i]);
+        if (bn[i]) {
+            size_t s2 = scn_cx_push_key(cx, bounds[i]);
+            ok = scalar(cx, bn[i], "a value of the distribution's kind");
+            scn_cx_pop(cx, s2);
+            if (ok)
+                lit[nl++] = (literal){bn[i], bn[i]->text, bounds[i], i == 2};
+        }
+    }
+    if (!ok)
+        return;
+
+    /* The kind: what every literal can be read as (a spread of a time of day is a duration). */
+    unsigned k = K_INT | K_NUMBER | K_PERCENT | K_DURATION | K_TOD;
+    for (size_t i = 0; i < nl; i++) {
+        unsigned ki = kinds_of(lit[i].text);
+        if (lit[i].spread && (k & K_TOD) && (ki & K_DURATION) && !(k & ~K_TOD & ki))
+            continue; /* a duration spread keeps a time-of-day reading possible */
+        if (!(k & ki)) {
+            scn_cx_error(cx, lit[i].node,
+                         "expected %s of the same kind as the values before it (integers, decimals, percentages, "
+                         "durations or times of day), found %s",
+                         lit[i].what, scn_cx_quote(cx, lit[i].text));
+            return;
+        }
+        k &= ki;
+        if (lit[i].spread && (k & K_TOD))
+            k = K_TOD;
+    }
+    v->type = type_of(k);
+    if (v->type == SCN_VT_TIME_OF_DAY && (bn[0] || bn[1] || v->dist == SCN_VARY_LOGNORMAL)) {
+        scn_cx_error(cx, v->dist == SCN_VARY_LOGNORMAL ? dn : (bn[0] ? bn[0] : bn[1]),
+                     "expected uniform or normal without min/max for a time of day (it wraps past midnight), found %s",
+                     v->dist == SCN_VARY_LOGNORMAL ? "lognormal" : "a bound");
+        return;
+    }
+
+    /* The grid. */
+    char why[256];
+    if (v->type == SCN_VT_NUMBER || v->type == SCN_VT_PERCENT) {
+        for (size_t i = 0; i < nl; i++)
+            if (decimals_of(lit[i].text) > v->decimals)
+                v->decimals = decimals_of(lit[i].text);
+        if (v->decimals > 9) {
+            scn_cx_error(cx, dn, "expected at most 9 decimals, found %d", v->decimals);
+            return;
+        }
+    } else if (v->type == SCN_VT_DURATION || v->type == SCN_VT_TIME_OF_DAY) {
+        static const int64_t units[] = {DAY_MS, 3600000, 60000, 1000, 1};
+        size_t first = v->type == SCN_VT_TIME_OF_DAY ? 2 : 0;
+        v->grid_ms = 1;
+        for (size_t u = first; u < 5; u++) {
+            bool divides = true;
+            for (size_t i = 0; i < nl && divides; i++) {
+                sim_time t = 0;
+                if (!scn_parse_duration(lit[i].text, &t, why, sizeof why))
+                    scn_parse_time_of_day(lit[i].text, &t, why, sizeof why);
+                divides = t % units[u] == 0;
+            }
+            if (divides) {
+                v->grid_ms = units[u];
+                break;
+            }
+        }
+        if (v->type == SCN_VT_TIME_OF_DAY && v->grid_ms < 1000)
+            v->grid_ms = 1000;
+    }
+    if (bn[2]) {
+        /* an explicit grid, for durations and times of day (numbers take theirs from the decimals
+         * written: [1.00, 2.50] draws hundredths) */
+        sim_time t = 0;
+        if ((v->type != SCN_VT_DURATION && v->type != SCN_VT_TIME_OF_DAY) ||
+            !scn_parse_duration(bn[2]->text, &t, why, sizeof why) || t <= 0 || t > DAY_MS) {
+            scn_cx_key_error(cx, map, "step", "expected a duration from 1ms to 1d for a duration or time of day, found %s",
+                             scn_cx_quote(cx, bn[2]->text));
+            return;
+        }
+        v->grid_ms = t;
+    }
+
+    size_t li = 0;
+    v->a = to_units(v, lit[li++].text);
+    if (v->dist == SCN_VARY_UNIFORM || v->dist == SCN_VARY_NORMAL) {
+        const char *t = lit[li++].text;
+        if (v->dist == SCN_VARY_NORMAL && v->type == SCN_VT_TIME_OF_DAY) {
+            sim_time ms = 0;
+            scn_parse_duration(t, &ms, why, sizeof why);
+            v->b = (double)ms / (double)v->grid_ms;
+        } else {
+            v->b = to_units(v, t);
+        }
+    } else if (!scn_parse_double(sigma->text, 0, 10, &v->b, why, sizeof why) || !(v->b > 0)) {
+        size_t s2 = scn_cx_push_key(cx, "lognormal");
+        scn_cx_push_key(cx, "sigma");
+        scn_cx_error(cx, sigma, "expected a number above 0 and at most 10, found %s", scn_cx_quote(cx, sigma->text));
+        scn_cx_pop(cx, s2);
+        return;
+    }
+    if (v->dist == SCN_VARY_UNIFORM && v->type != SCN_VT_TIME_OF_DAY && v->b < v->a) {
+        scn_cx_error(cx, dn->items[1], "expected hi >= lo (%s), found %s", dn->items[0]->text, scn_cx_quote(cx, dn->items[1]->text));
+        return;
+    }
+    if (v->dist == SCN_VARY_NORMAL && !(v->b >= 0)) {
+        scn_cx_error(cx, scn_map_get(dn, "sd"), "expected a spread of at least 0, found %s",
+                     scn_cx_quote(cx, scn_map_get(dn, "sd")->text));
+        return;
+    }
+    if (v->dist == SCN_VARY_LOGNORMAL && !(v->a > 0)) {
+        scn_cx_error(cx, scn_map_get(dn, "median"), "expected a median above 0, found %s",
+                     scn_cx_quote(cx, scn_map_get(dn, "median")->text));
+        return;
+    }
+    if (bn[0]) {
+        v->has_min = true;
+        v->min = llround(to_units(v, bn[0]->text));
+    }
+    if (bn[1]) {
+        v->has_max = true;
+        v->max = llround(to_units(v, bn[1]->text));
+    }
+    if (v->has_min && v->has_max && v->max < v->min)
+        scn_cx_error(cx, bn[1], "expected max >= min (%s), found %s", bn[0]->text, scn_cx_quote(cx, bn[1]->text));
+}
+
+static void parse_vary(scn_cx *cx, const scn_pair *pair, const char *stream_prefix, scn_vary *v)
+{
+    static const char *const keys[] = {"choice", "uniform", "normal", "lognormal", "min", "max", "step", NULL};
+    static const char *const dists[] = {"choice", "uniform", "normal", "lognormal"};
+    const scn_node *n = pair->value;
+    v->line = n ? n->line : pair->key->line;
+    v->column = n ? n->column : pair->key->column;
+    char why[256];
+    if (!make_override(pair->key->text, "~", &v->ov, why, sizeof why)) {
+        scn_cx_error(cx, pair->key, "expected a key path (scenarios/SET.md), found %s (%s)",
+                     scn_cx_quote(cx, pair->key->text), why);
+        return;
+    }
+    size_t len = strlen(stream_prefix) + strlen(pair->key->text) + 1;
+    if ((v->stream = malloc(len)))
+        snprintf(v->stream, len, "%s%s", stream_prefix, pair->key->text);
+    if (!n || n->kind != SCN_MAP) {
+        scn_cx_error(cx, n ? n : pair->key,
+                     "expected a distribution ({ choice: [...] }, { uniform: [lo, hi] }, { normal: { mean, sd } } or "
+                     "{ lognormal: { median, sigma } }), found %s",
+                     scn_cx_found(cx, n));
+        return;
+    }
+    if (!scn_check_map(cx, n, keys))
+        return;
+    const scn_node *dn = NULL;
+    int which = -1;
+    for (int i = 0; i < 4; i++) {
+        const scn_node *d = scn_map_get(n, dists[i]);
+        if (!d)
+            continue;
+        if (dn) {
+            scn_cx_key_error(cx, n, dists[i], "expected one distribution, found %s and %s", dists[which], dists[i]);
+            return;
+        }
+        dn = d;
+        which = i;
+    }
+    if (!dn) {
+        scn_cx_error(cx, n, "expected one of choice, uniform, normal, lognormal, found none");
+        return;
+    }
+    v->dist = (scn_vary_dist)(which + 1);
+    if (v->dist == SCN_VARY_CHOICE) {
+        for (int i = 0; i < 3; i++)
+            if (scn_map_get(n, keys[4 + i]))
+                scn_cx_key_error(cx, n, keys[4 + i], "expected no %s with choice (it picks written values), found one",
+                                 keys[4 + i]);
+        parse_choice(cx, dn, v);
+    } else {
+        parse_numeric(cx, n, dn, dists[which], v);
+    }
+}
+
+static void parse_varies(scn_cx *cx, const scn_node *n, const char *stream_prefix, scn_vary **out, size_t *count)
+{
+    size_t saved = scn_cx_push_key(cx, "vary");
+    if (n->kind != SCN_MAP || n->count > SCN_FLEET_MAX_VARY) {
+        scn_cx_error(cx, n, "expected a mapping of up to %d key paths to distributions, found %s", SCN_FLEET_MAX_VARY,
+                     n->kind == SCN_MAP ? "more" : scn_cx_found(cx, n));
+    } else if (n->count > 0 && !(*out = calloc(n->count, sizeof **out))) {
+        scn_cx_error(cx, n, "out of memory");
+    } else {
+        for (size_t i = 0; i < n->count; i++) {
+            size_t s2 = scn_cx_push_key(cx, n->pairs[i].key->text);
+            parse_vary(cx, &n->pairs[i], stream_prefix, &(*out)[i]);
+            (*count)++;
+            scn_cx_pop(cx, s2);
+        }
+    }
+    scn_cx_pop(cx, saved);
+}
+
+static void parse_sets(scn_cx *cx, const scn_node *n, scn_profile *p)
+{
+    size_t saved = scn_cx_push_key(cx, "set");
+    if (n->kind != SCN_MAP || n->count > SCN_FLEET_MAX_SET) {
+        scn_cx_error(cx, n, "expected a mapping of up to %d key paths to values, found %s", SCN_FLEET_MAX_SET,
+                     n->kind == SCN_MAP ? "more" : scn_cx_found(cx, n));
+    } else if (n->count > 0 && !(p->sets = calloc(n->count, sizeof *p->sets))) {
+        scn_cx_error(cx, n, "out of memory");
+    } else {
+        for (size_t i = 0; i < n->count; i++) {
+            const scn_pair *pair = &n->pairs[i];
+            char why[256];
+            char *value = scn_yaml_flow(pair->value);
+            if (!value || !make_override(pair->key->text, value, &p->sets[p->n_sets], why, sizeof why)) {
+                size_t s2 = scn_cx_push_key(cx, pair->key->text);
+                scn_cx_error(cx, pair->key, "expected a key path (scenarios/SET.md), found %s (%s)",
+                             scn_cx_quote(cx, pair->key->text), value ? why : "out of memory");
+                scn_cx_pop(cx, s2);
+            } else {
+                scn_override *o = &p->sets[p->n_sets++];
+                o->label = p->label;
+                o->line = pair->value ? pair->value->line : pair->key->line;
+                o->column = pair->value ? pair->value->column : pair->key->column;
+            }
+            free(value);
+        }
+    }
+    scn_cx_pop(cx, saved);
+}
+
+static void parse_profile(scn_cx *cx, const scn_node *n, scn_profile *p, int *form)
+{
+    static const char *const keys[] = {"name", "weight", "set", "vary", NULL};
+    static const char *const required[] = {"name", "weight", NULL};
+    if (!scn_check_map(cx, n, keys))
+        return;
+    scn_require_keys(cx, n, required);
+    scn_field_string(cx, n, "name", SCN_OPTIONAL, &p->name);
+    const scn_node *w = scn_map_get(n, "weight");
+    if (w) {
+        size_t s2 = scn_cx_push_key(cx, "weight");
+        weight_of(cx, w, form, &p->weight);
+        scn_cx_pop(cx, s2);
+    }
+    const char *name = p->name ? p->name : "?";
+    size_t len = strlen(name) + 32;
+    if ((p->label = malloc(len)))
+        snprintf(p->label, len, "fleet profile '%s': ", name);
+    const scn_node *set = scn_map_get(n, "set");
+    if (set)
+        parse_sets(cx, set, p);
+    const scn_node *vary = scn_map_get(n, "vary");
+    if (vary) {
+        len = strlen(name) + 32;
+        char *prefix = malloc(len);
+        if (prefix) {
+            snprintf(prefix, len, "fleet.profile.%s.vary.", name);
+            parse_varies(cx, vary, prefix, &p->varies, &p->n_varies);
+            free(prefix);
+        }
+    }
+}
+
+void scn_fleet_parse(scn_cx *cx, const scn_node *node, scn_fleet *out)
+{
+    static const char *const keys[] = {"devices", "vary", "profiles", NULL};
+    memset(out, 0, sizeof *out);
+    if (!scn_check_map(cx, node, keys))
+        return;
+    int64_t devices = 0;
+    if (scn_field_int64(cx, node, "devices", SCN_OPTIONAL, 1, (int64_t)SCN_FLEET_MAX_DEVICES, &devices) == SCN_FIELD_OK)
+        out->devices = (uint64_t)devices;
+    const scn_node *vary = scn_map_get(node, "vary");
+    if (vary)
+        parse_varies(cx, vary, "fleet.vary.", &out->varies, &out->n_varies);
+    const scn_node *profiles = scn_map_get(node, "profiles");
+    size_t saved = scn_cx_push_key(cx, "profiles");
+    if (!profiles) {
+        out->profiles = calloc(1, sizeof *out->profiles);
+        if (out->profiles) {
+            out->profiles[0].name = dup_str("all");
+            out->profiles[0].label = dup_str("fleet: ");
+            out->profiles[0].weight = 1;
+            out->n_profiles = 1;
+        }
+    } else if (profiles->kind != SCN_SEQ || profiles->count == 0 || profiles->count > SCN_FLEET_MAX_PROFILES) {
+        scn_cx_error(cx, profiles, "expected a list of 1 to %d profiles ({ name, weight, set, vary }), found %s",
+                     SCN_FLEET_MAX_PROFILES, profiles->kind == SCN_SEQ && profiles->count ? "more" : scn_cx_found(cx, profiles));
+    } else if (!(out->profiles = calloc(profiles->count, sizeof *out->profiles))) {
+        scn_cx_error(cx, profiles, "out of memory");
+    } else {
+        int form = 0;
+        for (size_t i = 0; i < profiles->count; i++) {
+            size_t s2 = scn_cx_push_index(cx, i);
+            parse_profile(cx, profiles->items[i], &out->profiles[i], &form);
+            out->n_profiles++;
+            for (size_t j = 0; j < i && out->profiles[i].name; j++)
+                if (out->profiles[j].name && strcmp(out->profiles[j].name, out->profiles[i].name) == 0)
+                    scn_cx_key_error(cx, profiles->items[i], "name", "expected a name no other profile has, found %s (profile %zu has it)",
+                                     scn_cx_quote(cx, out->profiles[i].name), j);
+            scn_cx_pop(cx, s2);
+        }
+    }
+    if (out->n_profiles > 0) {
+        double w[SCN_FLEET_MAX_PROFILES];
+        for (size_t i = 0; i < out->n_profiles; i++)
+            w[i] = out->profiles[i].weight;
+        out->cumulative = calloc(out->n_profiles, sizeof *out->cumulative);
+        if (out->cumulative && !cumulate(w, out->n_profiles, out->cumulative))
+            scn_cx_error(cx, profiles, "expected at least one profile with a weight above 0, found none");
+    }
+    scn_cx_pop(cx, saved);
+}
+
+static void vary_free(scn_vary *v)
+{
+    scn_override_free(&v->ov);
+    free(v->stream);
+    for (size_t i = 0; i < v->n_choices; i++)
+        free(v->choices[i]);
+    free(v->choices);
+    free(v->cumulative);
+}
+
+void scn_fleet_free(scn_fleet *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->n_varies; i++)
+        vary_free(&f->varies[i]);
+    free(f->varies);
+    for (size_t p = 0; p < f->n_profiles; p++) {
+        scn_profile *pr = &f->profiles[p];
+        for (size_t i = 0; i < pr->n_sets; i++)
+            scn_override_free(&pr->sets[i]);
+        free(pr->sets);
+        for (size_t i = 0; i < pr->n_varies; i++)
+            vary_free(&pr->varies[i]);
+        free(pr->varies);
+        free(pr->name);
+        free(pr->label);
+    }
+    free(f->profiles);
+    free(f->cumulative);
+    memset(f, 0, sizeof *f);
+}
+
+/* ---- drawing ---- */
+
+static size_t pick(const double *cum, size_t n, double u)
+{
+    for (size_t i = 0; i < n; i++)
+        if (u < cum[i])
+            return i;
+    return n - 1;
+}
+
+/* Uniform on 0..n-1 for any n >= 1 (gsl_rng_uniform_int stops at the generator's 2^32 range). */
+static uint64_t uniform_below(gsl_rng *r, uint64_t n)
+{
+    if (n <= 0xffffffffULL)
+        return gsl_rng_uniform_int(r, (unsigned long)n);
+    uint64_t limit = UINT64_MAX - UINT64_MAX % n; /* rejection keeps every value equally likely */
+    for (;;) {
+        uint64_t x = (uint64_t)gsl_rng_get(r) << 32 | (uint64_t)gsl_rng_get(r);
+        if (x < limit)
+            return x % n;
+    }
+}
+
+static int64_t clamp_units(const scn_vary *v, int64_t u)
+{
+    if (v->type == SCN_VT_DURATION && u < 0)
+        u = 0;
+    if (v->type == SCN_VT_PERCENT) {
+        int64_t hundred = llround(100 * pow10i(v->decimals));
+        u = u < 0 ? 0 : u > hundred ? hundred : u;
+    }
+    if (v->has_min && u < v->min)
+        u = v->min;
+    if (v->has_max && u > v->max)
+        u = v->max;
+    return u;
+}
+
+static int64_t to_grid(double x)
+{
+    if (!(x > -9e15))
+        return (int64_t)-9e15;
+    if (!(x < 9e15))
+        return (int64_t)9e15;
+    return llround(x);
+}
+
+/* A numeric draw in grid units. */
+static int64_t draw_units(const scn_vary *v, gsl_rng *r)
+{
+    int64_t lo = llround(v->a), hi = llround(v->b);
+    switch (v->dist) {
+    case SCN_VARY_UNIFORM:
+        if (v->type == SCN_VT_TIME_OF_DAY) {
+            int64_t day = DAY_MS / v->grid_ms;
+            int64_t span = ((hi - lo) % day + day) % day; /* hi < lo: past midnight */
+            return lo + (int64_t)uniform_below(r, (uint64_t)span + 1);
+        }
+        return clamp_units(v, lo + (int64_t)uniform_below(r, (uint64_t)(hi - lo) + 1));
+    case SCN_VARY_NORMAL:
+        return clamp_units(v, to_grid(v->a + gsl_ran_gaussian(r, v->b)));
+    case SCN_VARY_LOGNORMAL:
+        return clamp_units(v, to_grid(gsl_ran_lognormal(r, log(v->a), v->b)));
+    case SCN_VARY_CHOICE:
+        break;
+    }
+    return 0;
+}
+
+/* Adds the override of vary v with value text `value` to the device. */
+static void add_drawn(scn_fleet_device *d, const scn_vary *v, const char *value, const char *label)
+{
+    size_t j = d->n;
+    size_t slot = j < 2 * SCN_FLEET_MAX_VARY ? j : 2 * SCN_FLEET_MAX_VARY - 1;
+    snprintf(d->value[slot], sizeof d->value[slot], "%s", value);
+    snprintf(d->text[slot], sizeof d->text[slot], "%s=%s", v->ov.key, value);
+    scn_override *o = &d->ov[d->n++];
+    *o = v->ov; /* borrows the path's steps; value and text are the device's */
+    o->value = d->value[slot];
+    o->text = d->text[slot];
+    o->label = label;
+    o->line = v->line;
+    o->column = v->column;
+}
+
+static int draw_vary(scn_fleet_device *d, const scn_vary *v, uint64_t seed, uint64_t k)
+{
+    gsl_rng *r = sim_rng_stream_new(seed, k, v->stream ? v->stream : "fleet.vary");
+    if (!r)
+        return -1;
+    char buf[SCN_FLEET_VALUE_MAX];
+    if (v->dist == SCN_VARY_CHOICE)
+        snprintf(buf, sizeof buf, "%s", v->choices[pick(v->cumulative, v->n_choices, gsl_rng_uniform(r))]);
+    else
+        format_units(v, draw_units(v, r), buf, sizeof buf);
+    gsl_rng_free(r);
+    add_drawn(d, v, buf, d->label);
+    return 0;
+}
+
+static void add_sets(scn_fleet_device *d, const scn_profile *p)
+{
+    for (size_t i = 0; i < p->n_sets; i++)
+        d->ov[d->n++] = p->sets[i];
+}
+
+int scn_fleet_draw(const scn_fleet *f, uint64_t seed, uint64_t k, scn_fleet_device *out)
+{
+    out->n = 0;
+    gsl_rng *r = sim_rng_stream_new(seed, k, "fleet.profile");
+    if (!r)
+        return -1;
+    out->profile = pick(f->cumulative, f->n_profiles, gsl_rng_uniform(r));
+    gsl_rng_free(r);
+    const scn_profile *p = &f->profiles[out->profile];
+    snprintf(out->label, sizeof out->label, "fleet device %" PRIu64 " (profile '%s'), drawn: ", k, p->name ? p->name : "?");
+    for (size_t i = 0; i < f->n_varies; i++)
+        if (draw_vary(out, &f->varies[i], seed, k) != 0)
+            return -1;
+    add_sets(out, p);
+    for (size_t i = 0; i < p->n_varies; i++)
+        if (draw_vary(out, &p->varies[i], seed, k) != 0)
+            return -1;
+    return 0;
+}
+
+/* ---- probes ---- */
+
+static size_t choices_of(const scn_fleet *f, const scn_profile *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->n_varies; i++)
+        n += f->varies[i].n_choices;
+    for (size_t i = 0; i < p->n_varies; i++)
+        n += p->varies[i].n_choices;
+    return n;
+}
+
+size_t scn_fleet_probe_count(const scn_fleet *f, size_t p)
+{
+    return 2 + choices_of(f, &f->profiles[p]);
+}
+
+/* Vary v at end 0 (low) or 1 (high), or choice `choice` when it is a choice. */
+static void probe_value(const scn_vary *v, int end, size_t choice, char *buf, size_t size)
+{
+    if (v->dist == SCN_VARY_CHOICE) {
+        snprintf(buf, size, "%s", v->n_choices ? v->choices[choice < v->n_choices ? choice : 0] : "~");
+        return;
+    }
+    double sign = end ? 1 : -1;
+    int64_t u;
+    if (v->dist == SCN_VARY_UNIFORM)
+        u = llround(end ? v->b : v->a);
+    else if (v->dist == SCN_VARY_NORMAL)
+        u = clamp_units(v, to_grid(v->a + sign * 3 * v->b));
+    else
+        u = clamp_units(v, to_grid(v->a * exp(sign * 3 * v->b)));
+    format_units(v, u, buf, size);
+}
+
+void scn_fleet_probe(const scn_fleet *f, size_t p, size_t i, scn_fleet_device *out)
+{
+    const scn_profile *pr = &f->profiles[p];
+    out->n = 0;
+    out->profile = p;
+    snprintf(out->label, sizeof out->label, "fleet profile '%s', %s: ", pr->name ? pr->name : "?",
+             i == 0 ? "low end" : i == 1 ? "high end" : "choice");
+    /* which vary's choice this probe tries */
+    size_t target = i >= 2 ? i - 2 : SIZE_MAX;
+    size_t seen = 0;
+    char buf[SCN_FLEET_VALUE_MAX];
+    for (int pass = 0; pass < 2; pass++) {
+        const scn_vary *vs = pass == 0 ? f->varies : pr->varies;
+        size_t n = pass == 0 ? f->n_varies : pr->n_varies;
+        if (pass == 1)
+            add_sets(out, pr);
+        for (size_t j = 0; j < n; j++) {
+            const scn_vary *v = &vs[j];
+            size_t choice = 0;
+            if (target != SIZE_MAX && v->dist == SCN_VARY_CHOICE && target >= seen && target < seen + v->n_choices)
+                choice = target - seen;
+            seen += v->n_choices;
+            probe_value(v, i == 1, choice, buf, sizeof buf);
+            add_drawn(out, v, buf, out->label);
+        }
+    }
+}
