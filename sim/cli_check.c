@@ -19,6 +19,7 @@
 #include "rep_metrics.h"
 #include "rep_stats.h"
 #include "run.h"
+#include "run_fleet.h"
 #include "run_pool.h"
 #include "scn_expect.h"
 #include "scn_scenario.h"
@@ -39,6 +40,9 @@ static const char usage_check[] =
     "  --update-fingerprints    rewrite each file's 'fingerprint:' value in place with the one\n"
     "                           measured (only that value's text changes; comments and layout stay)\n"
     "\n"
+    "'expect: fleet:' holds fleet expectations (scenarios/README.md, Fleets): the share of devices\n"
+    "meeting a target, or a statistic across devices, over 'devices' devices (default 200).\n"
+    "\n"
     "Exit status: 0 every expectation holds, 1 some failed, 65 a scenario is invalid, 66 a file\n"
     "cannot be read, 64 usage, 70 internal error, 73/74 cannot write the JUnit file or a scenario.\n";
 
@@ -54,6 +58,7 @@ typedef struct check_run {
 typedef struct check_file {
     const char *path;
     scn_scenario *s;
+    scn_source src;       /* the file's tree, for a fleet's devices (expect: fleet:) */
     int load_status;
     check_run *runs;      /* runs[k] uses seed s->seed + k */
     size_t run_count;
@@ -153,6 +158,64 @@ static void evaluate(const check_file *f, size_t i, int seeds_override, result *
     scn_expect_value_text(kind, v, out->value, sizeof out->value);
     /* Compare as printed for counts and durations (whole units); numbers compare exactly. */
     out->pass = x->has_equals ? v == x->equals : (!x->has_min || v >= x->min) && (!x->has_max || v <= x->max);
+}
+
+/*
+ * The file's fleet expectations: one fleet of expect.fleet_devices devices (the file's seed) with
+ * every statistic's metric and every share's target, evaluated into res[0..fleet_count). 0, or the
+ * status that stopped the fleet (its message printed).
+ */
+static int check_fleet(check_file *cf, int jobs, result *res)
+{
+    const scn_expect *e = &cf->s->expect;
+    scn_diag diag;
+    int rc = run_fleet_validate(cf->s, &cf->src, &diag);
+    if (rc != 0)
+        return cli_report_load(rc, &diag);
+    scn_diag_free(&diag);
+    rep_metric_ref refs[RUN_FLEET_MAX_METRICS];
+    scn_target targets[RUN_FLEET_MAX_TARGETS];
+    size_t n_metrics = 0, n_targets = 0, slot[SCN_EXPECT_MAX_FLEET];
+    for (size_t i = 0; i < e->fleet_count && i < SCN_EXPECT_MAX_FLEET; i++) {
+        if (e->fleet[i].is_target)
+            targets[slot[i] = n_targets++] = e->fleet[i].target;
+        else
+            refs[slot[i] = n_metrics++] = e->fleet[i].ref;
+    }
+    run_fleet_spec spec = {.base = cf->s, .source = &cf->src, .devices = e->fleet_devices, .seed = cf->s->seed,
+                           .jobs = jobs, .metrics = refs, .n_metrics = n_metrics, .targets = targets,
+                           .n_targets = n_targets};
+    run_fleet_result fr;
+    if ((rc = run_fleet(&spec, &fr)) != 0)
+        return rc;
+    for (size_t i = 0; i < e->fleet_count; i++) {
+        const scn_fleet_expectation *x = &e->fleet[i];
+        size_t group = 0;
+        for (size_t p = 0; x->profile && p < run_fleet_profile_count(cf->s); p++)
+            if (strcmp(run_fleet_profile_name(cf->s, p), x->profile) == 0)
+                group = p + 1;
+        result *r = &res[i];
+        snprintf(r->name, sizeof r->name, "fleet %s", x->key);
+        scn_fleet_bound_text(x, r->bound, sizeof r->bound);
+        double v;
+        if (x->is_target) {
+            size_t a = run_fleet_target_index(&fr, group, slot[i]);
+            uint64_t n = rep_accs_count(&fr.accs, a), k = (uint64_t)llround(rep_accs_sum(&fr.accs, a));
+            v = n ? (double)k / (double)n : NAN;
+            snprintf(r->value, sizeof r->value, "%.1f%% (%" PRIu64 " of %" PRIu64 " devices)", 100 * v, k, n);
+        } else {
+            size_t a = run_fleet_metric_index(&fr, group, slot[i]);
+            v = x->stat == SCN_FSTAT_MEAN ? rep_accs_mean(&fr.accs, a)
+                                          : rep_accs_quantile(&fr.accs, a, scn_fleet_stat_q[x->stat]);
+            char t[48];
+            scn_expect_value_text(x->ref.def->kind == REP_KIND_COUNT ? REP_KIND_RATE : x->ref.def->kind, v, t, sizeof t);
+            snprintf(r->value, sizeof r->value, "%s (%" PRIu64 " devices with a value)", isnan(v) ? "no value" : t,
+                     rep_accs_count(&fr.accs, a));
+        }
+        r->pass = !isnan(v) && (!x->has_min || v >= x->min) && (!x->has_max || v <= x->max);
+    }
+    run_fleet_result_free(&fr);
+    return 0;
 }
 
 static void xml_text(FILE *out, const char *s)
@@ -282,7 +345,7 @@ int cli_check(int argc, char **argv)
         check_file *cf = &files[f];
         cf->path = argv[optind + (int)f];
         scn_diag diag;
-        cf->load_status = scn_load(cf->path, &diag, &cf->s);
+        cf->load_status = scn_load_keep(cf->path, NULL, 0, &diag, &cf->s, &cf->src);
         if (cf->load_status != 0) {
             scn_diag_print(&diag, stderr);
             if (status != EX_NOINPUT)
@@ -334,7 +397,7 @@ int cli_check(int argc, char **argv)
                 status = run_status;
             continue;
         }
-        size_t n = cf->s->expect.count + (cf->s->expect.has_fingerprint ? 1 : 0);
+        size_t n = cf->s->expect.count + (cf->s->expect.has_fingerprint ? 1 : 0) + cf->s->expect.fleet_count;
         result *res = calloc(n ? n : 1, sizeof *res);
         if (!res)
             return EX_SOFTWARE;
@@ -361,6 +424,16 @@ int cli_check(int argc, char **argv)
         }
         for (size_t i = 0; i < cf->s->expect.count; i++, r++)
             evaluate(cf, i, (int)seeds_override, &res[r]);
+        if (cf->s->expect.fleet_count > 0) {
+            int fs = check_fleet(cf, (int)jobs, &res[r]);
+            if (fs != 0) {
+                fprintf(stderr, "bgsim check: %s: the fleet could not run (status %d)\n", cf->path, fs);
+                if (status == 0 || status == EX_FAILED)
+                    status = fs;
+                free(res);
+                continue;
+            }
+        }
         size_t file_failed = 0;
         for (size_t i = 0; i < n; i++) {
             printf("%s  %s  %s = %s  (%s)\n", res[i].pass ? "PASS" : "FAIL", cf->path, res[i].name, res[i].value,
@@ -408,6 +481,7 @@ int cli_check(int argc, char **argv)
             free(files[f].runs[k].values);
         free(files[f].runs);
         scn_scenario_free(files[f].s);
+        scn_source_free(&files[f].src);
     }
     free(files);
     return cli_finish_stdout(status);

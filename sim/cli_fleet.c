@@ -525,7 +525,7 @@ static int fleet_main(run_dist *dist, int argc, char **argv)
     rep_metric_ref refs[RUN_FLEET_MAX_METRICS];
     char *names[RUN_FLEET_MAX_METRICS] = {0};
     size_t n_metrics = 0;
-    run_target targets[RUN_FLEET_MAX_TARGETS];
+    scn_target targets[RUN_FLEET_MAX_TARGETS];
     size_t n_targets = 0;
     char name[512];
     for (size_t t = 0; t <= s->task_count; t++) {
@@ -546,7 +546,7 @@ static int fleet_main(run_dist *dist, int argc, char **argv)
         }
     }
     for (size_t i = 0; i < n_target_args; i++) {
-        if (!run_target_parse(target_args[i], tasks, s->task_count, &targets[n_targets], why, sizeof why)) {
+        if (!scn_target_parse(target_args[i], tasks, s->task_count, &targets[n_targets], why, sizeof why)) {
             if (dist->rank == 0)
                 fprintf(stderr, "bgsim fleet: --target: %s\n", why);
             rc = EX_USAGE;
@@ -588,7 +588,7 @@ out_names:
     for (size_t i = 0; i < n_metrics; i++)
         free(names[i]);
     for (size_t i = 0; i < n_targets; i++)
-        run_target_free(&targets[i]);
+        scn_target_free(&targets[i]);
 out_src:
     scn_source_free(&src);
     scn_scenario_free(s);

@@ -19,99 +19,6 @@
 #include "scn_fleet.h"
 #include "scn_units.h"
 
-/* ---- targets ---- */
-
-static const struct {
-    const char *text;
-    run_target_op op;
-} ops[] = {{"<=", RUN_OP_LE}, {">=", RUN_OP_GE}, {"==", RUN_OP_EQ}, {"<", RUN_OP_LT}, {">", RUN_OP_GT}};
-
-bool run_target_parse(const char *text, const char *const *tasks, size_t task_count, run_target *out, char *why,
-                      size_t size)
-{
-    *out = (run_target){0};
-    const char *at = strpbrk(text, "<>=");
-    if (!at) {
-        snprintf(why, size, "expected METRIC OP VALUE with OP one of <= < >= > == (e.g. sync.max_gap<=6h), found '%s'",
-                 text);
-        return false;
-    }
-    size_t op_len = 0;
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0] && !op_len; i++)
-        if (strncmp(at, ops[i].text, strlen(ops[i].text)) == 0) {
-            out->op = ops[i].op;
-            op_len = strlen(ops[i].text);
-        }
-    if (!op_len) {
-        snprintf(why, size, "expected a comparison <= < >= > == in '%s', found '%.2s'", text, at);
-        return false;
-    }
-    char name[256];
-    size_t n = (size_t)(at - text);
-    while (n > 0 && text[n - 1] == ' ')
-        n--;
-    if (n == 0 || n >= sizeof name) {
-        snprintf(why, size, "expected a metric name before '%.*s' in '%s'", (int)op_len, at, text);
-        return false;
-    }
-    memcpy(name, text, n);
-    name[n] = '\0';
-    bool scope_ok;
-    if (!rep_metric_resolve(name, tasks, task_count, &out->ref, &scope_ok)) {
-        snprintf(why, size, "expected a metric of the catalogue (scenarios/METRICS.md) as worker.NAME or TASK.NAME, found '%s'%s",
-                 name, scope_ok ? " (no such metric)" : " (no such task)");
-        return false;
-    }
-    const char *v = at + op_len;
-    while (*v == ' ')
-        v++;
-    char vwhy[256];
-    bool ok;
-    if (out->ref.def->kind == REP_KIND_DURATION) {
-        sim_time t;
-        ok = scn_parse_duration(v, &t, vwhy, sizeof vwhy);
-        out->value = (double)t;
-    } else if (out->ref.def->kind == REP_KIND_FRACTION) {
-        ok = scn_parse_probability(v, &out->value, vwhy, sizeof vwhy);
-    } else {
-        ok = scn_parse_double(v, 0, 1e15, &out->value, vwhy, sizeof vwhy);
-    }
-    if (!ok) {
-        snprintf(why, size, "%s: %s", name, vwhy);
-        return false;
-    }
-    size_t len = strlen(text) + 1;
-    if (!(out->text = malloc(len))) {
-        snprintf(why, size, "out of memory");
-        return false;
-    }
-    memcpy(out->text, text, len);
-    return true;
-}
-
-void run_target_free(run_target *t)
-{
-    free(t->text);
-    t->text = NULL;
-}
-
-bool run_target_holds(const run_target *t, double v)
-{
-    switch (t->op) {
-    case RUN_OP_LE:
-        return v <= t->value;
-    case RUN_OP_LT:
-        return v < t->value;
-    case RUN_OP_GE:
-        return v >= t->value;
-    case RUN_OP_GT:
-        return v > t->value;
-    case RUN_OP_EQ:
-        return v == t->value;
-    }
-    return false;
-}
-
 void run_fleet_share_interval(uint64_t k, uint64_t n, double *lo, double *hi)
 {
     if (n == 0) {
@@ -290,7 +197,7 @@ static void fold(const run_fleet_spec *spec, run_fleet_result *res, rep_accs *a,
     }
     for (size_t t = 0; t < spec->n_targets; t++) {
         double v;
-        bool holds = rep_metric_value(&spec->targets[t].ref, st, rec, &v) && run_target_holds(&spec->targets[t], v);
+        bool holds = rep_metric_value(&spec->targets[t].ref, st, rec, &v) && scn_target_holds(&spec->targets[t], v);
         rep_accs_add(a, run_fleet_target_index(res, group, t), holds ? 1 : 0);
     }
 }

@@ -37,27 +37,6 @@
 #define RUN_FLEET_MAX_METRICS 128
 #define RUN_FLEET_MAX_TARGETS 32
 
-typedef enum run_target_op { RUN_OP_LE = 1, RUN_OP_LT, RUN_OP_GE, RUN_OP_GT, RUN_OP_EQ } run_target_op;
-
-/* "sync.max_gap<=6h": a catalogue metric, a comparison, a value in the metric's unit. */
-typedef struct run_target {
-    char *text;           /* as written */
-    rep_metric_ref ref;
-    run_target_op op;
-    double value;         /* ms for durations, 0..1 for fractions */
-} run_target;
-
-/*
- * Parses "METRIC OP VALUE" (OP one of <= < >= > ==; spaces around OP allowed) against the task
- * names; VALUE is written in the metric's kind (a duration for durations, a number or a percentage
- * for fractions). False with a message in why ("expected ..., found ...").
- */
-bool run_target_parse(const char *text, const char *const *tasks, size_t task_count, run_target *out, char *why,
-                      size_t size);
-void run_target_free(run_target *t);
-/* Whether value v (of the target's metric) meets the target. */
-bool run_target_holds(const run_target *t, double v);
-
 typedef struct run_fleet_spec {
     const scn_scenario *base;   /* the file as loaded (its fleet section, or none: every device is
                                  * the file itself, with its own random streams) */
@@ -68,7 +47,7 @@ typedef struct run_fleet_spec {
     int jobs;
     const rep_metric_ref *metrics;
     size_t n_metrics;
-    const run_target *targets;
+    const scn_target *targets;
     size_t n_targets;
     const run_dist *dist;       /* NULL: one process */
     bool progress;              /* draw a progress bar on stderr (rank 0) */

@@ -139,6 +139,101 @@ static void parse_one(scn_cx *cx, const scn_pair *p, const char *const *tasks, s
         memcpy(x->metric, name, n);
 }
 
+const char *const scn_fleet_stat_names[] = {"mean", "min", "p10", "p50", "p90", "max", NULL};
+const double scn_fleet_stat_q[] = {-1, 0, 0.10, 0.50, 0.90, 1};
+
+static void parse_fleet_one(scn_cx *cx, const scn_pair *p, const char *const *tasks, size_t task_count,
+                            scn_fleet_expectation *x)
+{
+    static const char *const keys[] = {"min", "max", NULL};
+    const char *key = p->key->text;
+    x->line = p->key->line;
+    x->column = p->key->column;
+    size_t n = strlen(key) + 1;
+    if ((x->key = malloc(n)))
+        memcpy(x->key, key, n);
+    const char *slash = strchr(key, '/');
+    const char *rest = key;
+    if (slash && strpbrk(key, "<>=") > slash) {
+        if ((x->profile = malloc((size_t)(slash - key) + 1))) {
+            memcpy(x->profile, key, (size_t)(slash - key));
+            x->profile[slash - key] = '\0';
+        }
+        rest = slash + 1;
+    }
+    char why[512];
+    rep_metric_kind kind;
+    if (strpbrk(rest, "<>=")) {
+        x->is_target = true;
+        if (!scn_target_parse(rest, tasks, task_count, &x->target, why, sizeof why)) {
+            scn_cx_error(cx, p->key, "%s", why);
+            return;
+        }
+        kind = REP_KIND_FRACTION;
+    } else {
+        const char *dot = strrchr(rest, '.');
+        int stat = -1;
+        for (int i = 0; dot && scn_fleet_stat_names[i]; i++)
+            if (strcmp(dot + 1, scn_fleet_stat_names[i]) == 0)
+                stat = i;
+        bool scope_ok = false;
+        if (stat >= 0 && (x->metric = malloc((size_t)(dot - rest) + 1))) {
+            memcpy(x->metric, rest, (size_t)(dot - rest));
+            x->metric[dot - rest] = '\0';
+        }
+        if (stat < 0 || !x->metric || !rep_metric_resolve(x->metric, tasks, task_count, &x->ref, &scope_ok)) {
+            scn_cx_error(cx, p->key,
+                         "expected a target (METRIC<=VALUE: the share of devices meeting it) or METRIC.STAT with STAT "
+                         "one of mean, min, p10, p50, p90, max (a statistic across devices), found %s",
+                         scn_cx_quote(cx, key));
+            return;
+        }
+        x->stat = (scn_fleet_stat)stat;
+        kind = x->ref.def->kind;
+    }
+    size_t saved = scn_cx_push_key(cx, key);
+    if (scn_check_map(cx, p->value, keys)) {
+        scn_expectation b = {0};
+        b.ref = x->ref;
+        if (bounds(cx, p->value, kind, false, &b)) {
+            x->has_min = b.has_min;
+            x->has_max = b.has_max;
+            x->min = b.min;
+            x->max = b.max;
+        }
+    }
+    scn_cx_pop(cx, saved);
+}
+
+static void parse_fleet(scn_cx *cx, const scn_node *v, const char *const *tasks, size_t task_count, scn_expect *out)
+{
+    size_t saved = scn_cx_push_key(cx, "fleet");
+    out->fleet_devices = SCN_EXPECT_DEFAULT_DEVICES;
+    if (v->kind != SCN_MAP) {
+        scn_cx_error(cx, v, "expected a mapping of fleet metrics to bounds, found %s", scn_cx_found(cx, v));
+    } else if (!(out->fleet = calloc(v->count ? v->count : 1, sizeof *out->fleet))) {
+        scn_cx_error(cx, v, "out of memory");
+    } else {
+        for (size_t i = 0; i < v->count; i++) {
+            const scn_pair *p = &v->pairs[i];
+            if (p->key->kind != SCN_SCALAR)
+                continue;
+            if (strcmp(p->key->text, "devices") == 0) {
+                int64_t d = 0;
+                if (scn_field_int64(cx, v, "devices", SCN_REQUIRED, 1, 100000000, &d) == SCN_FIELD_OK)
+                    out->fleet_devices = (uint64_t)d;
+                continue;
+            }
+            if (out->fleet_count == SCN_EXPECT_MAX_FLEET) {
+                scn_cx_error(cx, p->key, "expected at most %d fleet expectations, found more", SCN_EXPECT_MAX_FLEET);
+                break;
+            }
+            parse_fleet_one(cx, p, tasks, task_count, &out->fleet[out->fleet_count++]);
+        }
+    }
+    scn_cx_pop(cx, saved);
+}
+
 void scn_expect_parse(scn_cx *cx, const scn_node *node, const char *const *tasks, size_t task_count,
                       scn_expect *out)
 {
@@ -158,13 +253,115 @@ void scn_expect_parse(scn_cx *cx, const scn_node *node, const char *const *tasks
             continue;
         if (strcmp(p->key->text, "fingerprint") == 0)
             parse_fingerprint(cx, p->value, out);
+        else if (strcmp(p->key->text, "fleet") == 0)
+            parse_fleet(cx, p->value, tasks, task_count, out);
         else
             parse_one(cx, p, tasks, task_count, &out->items[out->count++]);
     }
 }
 
+/* ---- targets (fleets) ---- */
+
+static const struct {
+    const char *text;
+    scn_target_op op;
+} ops[] = {{"<=", SCN_OP_LE}, {">=", SCN_OP_GE}, {"==", SCN_OP_EQ}, {"<", SCN_OP_LT}, {">", SCN_OP_GT}};
+
+bool scn_target_parse(const char *text, const char *const *tasks, size_t task_count, scn_target *out, char *why,
+                      size_t size)
+{
+    *out = (scn_target){0};
+    const char *at = strpbrk(text, "<>=");
+    if (!at) {
+        snprintf(why, size, "expected METRIC OP VALUE with OP one of <= < >= > == (e.g. sync.max_gap<=6h), found '%s'",
+                 text);
+        return false;
+    }
+    size_t op_len = 0;
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0] && !op_len; i++)
+        if (strncmp(at, ops[i].text, strlen(ops[i].text)) == 0) {
+            out->op = ops[i].op;
+            op_len = strlen(ops[i].text);
+        }
+    if (!op_len) {
+        snprintf(why, size, "expected a comparison <= < >= > == in '%s', found '%.2s'", text, at);
+        return false;
+    }
+    char name[256];
+    size_t n = (size_t)(at - text);
+    while (n > 0 && text[n - 1] == ' ')
+        n--;
+    if (n == 0 || n >= sizeof name) {
+        snprintf(why, size, "expected a metric name before '%.*s' in '%s'", (int)op_len, at, text);
+        return false;
+    }
+    memcpy(name, text, n);
+    name[n] = '\0';
+    bool scope_ok;
+    if (!rep_metric_resolve(name, tasks, task_count, &out->ref, &scope_ok)) {
+        snprintf(why, size, "expected a metric of the catalogue (scenarios/METRICS.md) as worker.NAME or TASK.NAME, found '%s'%s",
+                 name, scope_ok ? " (no such metric)" : " (no such task)");
+        return false;
+    }
+    const char *v = at + op_len;
+    while (*v == ' ')
+        v++;
+    char vwhy[256];
+    bool ok;
+    if (out->ref.def->kind == REP_KIND_DURATION) {
+        sim_time t;
+        ok = scn_parse_duration(v, &t, vwhy, sizeof vwhy);
+        out->value = (double)t;
+    } else if (out->ref.def->kind == REP_KIND_FRACTION) {
+        ok = scn_parse_probability(v, &out->value, vwhy, sizeof vwhy);
+    } else {
+        ok = scn_parse_double(v, 0, 1e15, &out->value, vwhy, sizeof vwhy);
+    }
+    if (!ok) {
+        snprintf(why, size, "%s: %s", name, vwhy);
+        return false;
+    }
+    size_t len = strlen(text) + 1;
+    if (!(out->text = malloc(len))) {
+        snprintf(why, size, "out of memory");
+        return false;
+    }
+    memcpy(out->text, text, len);
+    return true;
+}
+
+void scn_target_free(scn_target *t)
+{
+    free(t->text);
+    t->text = NULL;
+}
+
+bool scn_target_holds(const scn_target *t, double v)
+{
+    switch (t->op) {
+    case SCN_OP_LE:
+        return v <= t->value;
+    case SCN_OP_LT:
+        return v < t->value;
+    case SCN_OP_GE:
+        return v >= t->value;
+    case SCN_OP_GT:
+        return v > t->value;
+    case SCN_OP_EQ:
+        return v == t->value;
+    }
+    return false;
+}
+
 void scn_expect_free(scn_expect *e)
 {
+    for (size_t i = 0; i < e->fleet_count; i++) {
+        free(e->fleet[i].key);
+        free(e->fleet[i].profile);
+        free(e->fleet[i].metric);
+        scn_target_free(&e->fleet[i].target);
+    }
+    free(e->fleet);
     for (size_t i = 0; i < e->count; i++)
         free(e->items[i].metric);
     free(e->items);
@@ -179,6 +376,22 @@ int scn_expect_value_text(rep_metric_kind kind, double v, char *buf, size_t size
     case REP_KIND_FRACTION: return snprintf(buf, size, "%.4f", v);
     default: return snprintf(buf, size, "%.4g", v);
     }
+}
+
+int scn_fleet_bound_text(const scn_fleet_expectation *x, char *buf, size_t size)
+{
+    char a[48], b[48];
+    rep_metric_kind k = x->is_target ? REP_KIND_FRACTION : x->ref.def->kind;
+    if (x->is_target) {
+        snprintf(a, sizeof a, "%.1f%%", 100 * x->min);
+        snprintf(b, sizeof b, "%.1f%%", 100 * x->max);
+    } else {
+        scn_expect_value_text(k, x->min, a, sizeof a);
+        scn_expect_value_text(k, x->max, b, sizeof b);
+    }
+    if (x->has_min && x->has_max)
+        return snprintf(buf, size, "min %s, max %s", a, b);
+    return x->has_min ? snprintf(buf, size, "min %s", a) : snprintf(buf, size, "max %s", b);
 }
 
 int scn_expect_bound_text(const scn_expectation *x, char *buf, size_t size)

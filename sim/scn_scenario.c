@@ -358,6 +358,24 @@ static void parse_root(scn_cx *cx, const scn_node *root, scn_scenario *s)
             scn_fleet_parse(cx, fleet, s->fleet);
         scn_cx_pop(cx, saved);
     }
+    /* `expect: fleet:` may name a profile ("pixel/sync.max_gap<=6h"): one of the fleet's. */
+    for (size_t i = 0; i < s->expect.fleet_count; i++) {
+        const scn_fleet_expectation *x = &s->expect.fleet[i];
+        if (!x->profile)
+            continue;
+        bool found = false;
+        char names[256] = "";
+        size_t len = 0;
+        for (size_t p = 0; s->fleet && p < s->fleet->n_profiles && !found; p++) {
+            const char *pn = s->fleet->profiles[p].name ? s->fleet->profiles[p].name : "";
+            found = strcmp(pn, x->profile) == 0;
+            if (len < sizeof names)
+                len += (size_t)snprintf(names + len, sizeof names - len, "%s'%s'", p ? ", " : "", pn);
+        }
+        if (!found)
+            scn_diag_error(cx->diag, x->line, x->column, "expect.fleet", "expected a profile of the fleet (%s) before '/', found '%s'",
+                           s->fleet ? names : "the file has no fleet: section", x->profile);
+    }
 }
 
 void scn_scenario_free(scn_scenario *s)
