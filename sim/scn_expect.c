@@ -154,7 +154,8 @@ static void parse_fleet_one(scn_cx *cx, const scn_pair *p, const char *const *ta
         memcpy(x->key, key, n);
     const char *slash = strchr(key, '/');
     const char *rest = key;
-    if (slash && strpbrk(key, "<>=") > slash) {
+    const char *op = strpbrk(key, "<>=");
+    if (slash && (!op || op > slash)) {
         if ((x->profile = malloc((size_t)(slash - key) + 1))) {
             memcpy(x->profile, key, (size_t)(slash - key));
             x->profile[slash - key] = '\0';
