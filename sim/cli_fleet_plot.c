@@ -115,24 +115,24 @@ static int plot_scope(const char *dir, const char *scope, const scn_scenario *s,
     }
     char name[320], title[600];
     snprintf(name, sizeof name, "fleet-%s", base);
-    rep_gp_begin(gp, name, "share of devices at or below each value, one line per profile", 1500, 520);
+    rep_gp_begin(gp, name, "share of devices at or below each value, one line per profile", 1500, 560);
     fputs("set multiplot layout 1,3 title ", gp);
     snprintf(title, sizeof title, "%s across %" PRIu64 " devices - %s", scope,
              rep_accs_count(&r->accs, run_fleet_days_index(r, 0)), s->name);
     rep_gp_string(gp, title);
     fputs(" font \",13\"\n", gp);
-    fputs("set grid lc rgb \"#e0e0e0\"\nset yrange [0:1]\nset format y \"%.0f%%\"\nset ytics (\"0%\" 0, \"25%\" 0.25, "
-          "\"50%\" 0.5, \"75%\" 0.75, \"100%\" 1)\nset ylabel \"share of devices at or below x\"\n"
-          "set key right bottom Left reverse samplen 2 box opaque\n",
+    fputs("set grid lc rgb \"#e0e0e0\"\nset yrange [0:100]\nset ytics 25\nset format y \"%g%%\"\n"
+          "set ylabel \"share of devices at or below x\"\n"
+          "set key outside below center horizontal samplen 2\nset offsets graph 0.04, graph 0.04, 0, 0\n",
           gp);
     for (size_t p = 0; p < NPANELS; p++) {
         fputs("set xlabel ", gp);
         rep_gp_string(gp, panels[p].label);
-        fputs("\nset xrange [0:*]\nplot \\\n", gp);
+        fputs("\nset autoscale x\nplot \\\n", gp);
         for (size_t g = 0; g < r->groups; g++) {
             if (g > 0 && r->groups <= 2)
                 break;
-            fprintf(gp, "  \"%s.dat\" index %zu using 1:2 with steps lw %d lc rgb \"%s\" title ", name,
+            fprintf(gp, "  \"%s.dat\" index %zu using 1:($2*100) with steps lw %d lc rgb \"%s\" title ", name,
                     p * r->groups + g, g == 0 ? 3 : 2, colors[g % NCOLORS]);
             rep_gp_string(gp, group_name(s, g));
             fputs(g + 1 < r->groups && r->groups > 2 ? ", \\\n" : "\n", gp);
