@@ -43,7 +43,7 @@ static void safe_name(const char *in, char *out, size_t size)
         out[n++] = ((*in >= 'a' && *in <= 'z') || (*in >= 'A' && *in <= 'Z') || (*in >= '0' && *in <= '9') ||
                     *in == '-' || *in == '_' || *in == '.')
                        ? *in
-                       : '_';
+                       : (char)'_';
     out[n] = '\0';
 }
 

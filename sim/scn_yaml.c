@@ -152,7 +152,8 @@ scn_node *scn_yaml_clone(const scn_node *n)
             ok = c->pairs[i].key && (c->pairs[i].value || !n->pairs[i].value);
         }
     }
-    if (ok && n->kind == SCN_SEQ && n->count > 0 && (ok = (c->items = calloc(n->count, sizeof *c->items)) != NULL)) {
+    if (ok && n->kind == SCN_SEQ && n->count > 0 &&
+        (ok = (c->items = calloc(n->count, sizeof *c->items)) != NULL)) { // NOLINT(bugprone-sizeof-expression): pointers
         for (size_t i = 0; ok && i < n->count; i++)
             ok = (c->items[i] = scn_yaml_clone(n->items[i])) != NULL;
     }
