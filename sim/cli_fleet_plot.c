@@ -6,6 +6,7 @@
  * not in devices, and it is the same for any J or number of ranks, like the text output.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,11 +40,11 @@ static const char *group_name(const scn_scenario *s, size_t g)
 static void safe_name(const char *in, char *out, size_t size)
 {
     size_t n = 0;
-    for (; *in && n + 1 < size; in++)
-        out[n++] = ((*in >= 'a' && *in <= 'z') || (*in >= 'A' && *in <= 'Z') || (*in >= '0' && *in <= '9') ||
-                    *in == '-' || *in == '_' || *in == '.')
-                       ? *in
-                       : (char)'_';
+    for (; *in && n + 1 < size; in++) {
+        bool safe = (*in >= 'a' && *in <= 'z') || (*in >= 'A' && *in <= 'Z') || (*in >= '0' && *in <= '9') ||
+                    *in == '-' || *in == '_' || *in == '.';
+        out[n++] = safe ? *in : '_';
+    }
     out[n] = '\0';
 }
 
