@@ -43,7 +43,10 @@ static void safe_name(const char *in, char *out, size_t size)
     for (; *in && n + 1 < size; in++) {
         bool safe = (*in >= 'a' && *in <= 'z') || (*in >= 'A' && *in <= 'Z') || (*in >= '0' && *in <= '9') ||
                     *in == '-' || *in == '_' || *in == '.';
-        out[n++] = safe ? *in : '_';
+        char c = *in;
+        if (!safe)
+            c = '_';
+        out[n++] = c;
     }
     out[n] = '\0';
 }
