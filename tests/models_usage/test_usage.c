@@ -834,3 +834,31 @@ Test(usage, parse_errors_name_the_key_and_what_was_expected)
                       "found 'sometimes'",
                       NULL});
 }
+
+/* sessions.scale multiplies both profiles (a fleet varies it per device); the simulated counts
+ * follow the scaled rates, and a scale that pushes an hour past 3600 is refused naming it. */
+Test(usage, scale_multiplies_both_profiles)
+{
+    mdl_usage_config c;
+    char msgs[4][320];
+    size_t n = parse("sessions: { scale: 2.5 }\n", &c, msgs, 4);
+    cr_assert_eq(n, 0, "%s", n ? msgs[0] : "");
+    mdl_usage_config d;
+    mdl_usage_model.defaults(&d, MDL_IDEAL);
+    for (int p = 0; p < 2; p++)
+        for (int h = 0; h < MDL_USAGE_HOURS; h++)
+            cr_assert_float_eq(c.session_rate[p][h], 2.5 * d.session_rate[p][h], 1e-12, "profile %d hour %d", p, h);
+    n = parse("sessions: { weekday: [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,3000], scale: 2 }\n", &c, msgs, 4);
+    cr_assert_eq(n, 1);
+    cr_assert(strstr(msgs[0], "t.yaml:1:") && strstr(msgs[0], "user.usage.sessions.scale") &&
+                  strstr(msgs[0], "weekday hour 23 becomes 6000"),
+              "%s", msgs[0]);
+    /* the simulated sessions follow the scaled profile (same chi-square checks as the defaults) */
+    mdl_usage_config f = fixed_nights();
+    for (int p = 0; p < 2; p++)
+        for (int h = 0; h < MDL_USAGE_HOURS; h++)
+            f.session_rate[p][h] *= 2;
+    tally ty;
+    count_sessions(&f, &ty);
+    check_counts(&f, &ty);
+}
