@@ -184,8 +184,6 @@ static sim_handle schedule(battery *b, sim_time t, int kind, int index)
  * table. */
 static void schedule_crossing(battery *b)
 {
-    sim_cancel(b->d->engine, b->crossing);
-    b->crossing = SIM_HANDLE_NONE;
     sim_time now = sim_now(b->d->engine);
     int64_t level = level_at(b, now);
     sim_time best = NEVER;
@@ -203,9 +201,16 @@ static void schedule_crossing(battery *b)
         if (dt != NEVER && (best == NEVER || dt < best))
             best = dt, best_i = i;
     }
-    if (best_i >= 0 && best <= SIM_TIME_MAX - b->t0) {
+    /* The pending crossing is replaced: sim_rearm is a cancel and a schedule in one step (it
+     * cancels alone when the new time cannot be scheduled, as schedule() would not schedule it). */
+    bool due = best_i >= 0 && best <= SIM_TIME_MAX - b->t0;
+    if (due)
         b->crossing_index = best_i;
-        b->crossing = schedule(b, b->t0 + best, EV_CROSSING, 0);
+    if (due && b->t0 + best >= 0) {
+        sim_rearm(b->d->engine, &b->crossing, b->t0 + best, SIM_PHASE_ENVIRONMENT, on_event, b, EV_CROSSING);
+    } else {
+        sim_cancel(b->d->engine, b->crossing);
+        b->crossing = SIM_HANDLE_NONE;
     }
 }
 

@@ -81,6 +81,7 @@ static void do_run(sweep_run *r, const rep_metric_ref *metrics, size_t n_metrics
 {
     run_options opt = run_default_options(r->s);
     opt.seed = r->seed;
+    opt.skip_fingerprint = true; /* a sweep reports metrics only: no run's fingerprint is read */
     rep_record rec = {0};
     rep_stats st = {0};
     run_outcome out = {0};

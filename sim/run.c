@@ -566,6 +566,7 @@ int run_scenario(const scn_scenario *s, const run_options *opt, rep_record *reco
     }
     runner r = {.s = s, .record = record, .last_fire_at = -1};
     sim_trace_init(&r.trace, opt->trace);
+    sim_trace_set_fingerprint(&r.trace, !opt->skip_fingerprint);
     const char **names = calloc(s->task_count, sizeof *names);
     int rc = EX_SOFTWARE;
     if (!names)
@@ -606,8 +607,8 @@ int run_scenario(const scn_scenario *s, const run_options *opt, rep_record *reco
         rc = EX_IOERR;
         goto out_free;
     }
-    *outcome = (run_outcome){.fingerprint = r.trace.fingerprint, .trace_records = r.trace.records,
-                             .events = sim_fired_count(r.engine)};
+    *outcome = (run_outcome){.fingerprint = opt->skip_fingerprint ? 0 : r.trace.fingerprint,
+                             .trace_records = r.trace.records, .events = sim_fired_count(r.engine)};
     rc = 0;
 out_free:
     for (int i = r.models_started; i-- > 0;)

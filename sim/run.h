@@ -34,10 +34,14 @@ typedef struct run_options {
     /* Record the device and app state over time (rep_record.states, .marks) for timelines and
      * Perfetto exports. Recording only observes: the trace and fingerprint stay the same. */
     bool record_states;
+    /* Skip the fingerprint (sim_trace.h): for callers that never read it (sweeps, fleets). The
+     * simulation is the same; outcome.fingerprint is then 0 and means nothing. Single runs,
+     * `check`, --fingerprint and --trace leave it false. */
+    bool skip_fingerprint;
 } run_options;
 
 typedef struct run_outcome {
-    uint64_t fingerprint; /* of the whole event sequence (sim_trace.h) */
+    uint64_t fingerprint; /* of the whole event sequence (sim_trace.h); 0 with skip_fingerprint */
     uint64_t trace_records;
     uint64_t events;      /* engine events fired */
 } run_outcome;

@@ -77,6 +77,17 @@ bool sim_cal_init(sim_calendar *cal, const sim_datetime *start)
  * t in [INT64_MIN, INT64_MAX] overflows when the start's time of day is added. */
 static void split(const sim_calendar *cal, sim_time t, int64_t *day_index, sim_time *ms_of_day)
 {
+    /* The common case (t >= 0, and the start's time of day within a day, as sim_cal_init sets it):
+     * one truncating division and one correction. The usage model asks the weekday and time of
+     * day of every hour it integrates its session rate over. */
+    if (t >= 0 && cal->start_ms_of_day >= 0 && cal->start_ms_of_day < SIM_MS_PER_DAY) {
+        int64_t days = t / SIM_MS_PER_DAY;
+        sim_time rest = t % SIM_MS_PER_DAY + cal->start_ms_of_day; /* < 2 days */
+        bool next_day = rest >= SIM_MS_PER_DAY;
+        *day_index = days + next_day;
+        *ms_of_day = next_day ? rest - SIM_MS_PER_DAY : rest;
+        return;
+    }
     int64_t days = floor_div(t, SIM_MS_PER_DAY);
     sim_time rest = floor_mod(t, SIM_MS_PER_DAY) + cal->start_ms_of_day; /* < 2 days */
     days += rest / SIM_MS_PER_DAY;

@@ -110,6 +110,21 @@ int sim_cancel(sim_engine *e, sim_handle h);
  */
 int sim_reschedule(sim_engine *e, sim_handle h, sim_time time);
 
+/*
+ * Re-arms a timer: exactly sim_cancel(e, *h) followed by sim_schedule(e, time, phase, fn, ctx, arg,
+ * h), in one step. When *h is pending, its slot and heap entry are reused (one sift instead of a
+ * removal and an insertion); the outcome is the same in every respect: the event takes a fresh
+ * sequence number, the slot is the one the cancel would have freed and the schedule taken, and
+ * the old handle value goes stale (*h receives the new one). *h may be stale or SIM_HANDLE_NONE:
+ * then this is sim_schedule. On error the old event is cancelled all the same, *h is set to
+ * SIM_HANDLE_NONE and the error is returned.
+ */
+int sim_rearm(sim_engine *e, sim_handle *h, sim_time time, int phase, sim_event_fn fn, void *ctx,
+              uint64_t arg);
+/* sim_rearm() at now + delay (SIM_EPAST for a negative delay, SIM_ELIMIT past SIM_TIME_MAX). */
+int sim_rearm_in(sim_engine *e, sim_handle *h, sim_time delay, int phase, sim_event_fn fn, void *ctx,
+                 uint64_t arg);
+
 bool sim_is_pending(const sim_engine *e, sim_handle h);
 /* The time a pending event will fire at, or SIM_ESTALE. */
 int sim_event_time(const sim_engine *e, sim_handle h, sim_time *out);

@@ -32,7 +32,13 @@ static void fold_int(sim_trace *tr, int64_t v)
 
 void sim_trace_init(sim_trace *tr, FILE *out)
 {
-    *tr = (sim_trace){.out = out, .fingerprint = FNV_OFFSET};
+    *tr = (sim_trace){.out = out, .fingerprint = FNV_OFFSET, .fold = true, .active = true};
+}
+
+void sim_trace_set_fingerprint(sim_trace *tr, bool on)
+{
+    tr->fold = on;
+    tr->active = on || tr->out != NULL;
 }
 
 static void put_json_string(sim_trace *tr, const char *s)
@@ -49,46 +55,54 @@ static void put_json_string(sim_trace *tr, const char *s)
     fputc('"', tr->out);
 }
 
-void sim_trace_begin(sim_trace *tr, sim_time t, const char *type)
+void sim_trace_begin_active(sim_trace *tr, sim_time t, const char *type)
 {
-    tr->records++;
-    fold_int(tr, t);
-    fold_str(tr, type);
+    if (tr->fold) {
+        fold_int(tr, t);
+        fold_str(tr, type);
+    }
     if (tr->out) {
         fprintf(tr->out, "{\"t\":%" PRId64 ",\"type\":", t);
         put_json_string(tr, type);
     }
 }
 
-void sim_trace_int(sim_trace *tr, const char *key, int64_t value)
+void sim_trace_int_active(sim_trace *tr, const char *key, int64_t value)
 {
-    fold_str(tr, key);
-    fold_int(tr, value);
+    if (tr->fold) {
+        fold_str(tr, key);
+        fold_int(tr, value);
+    }
     if (tr->out)
         fprintf(tr->out, ",\"%s\":%" PRId64, key, value);
 }
 
-void sim_trace_str(sim_trace *tr, const char *key, const char *value)
+void sim_trace_str_active(sim_trace *tr, const char *key, const char *value)
 {
-    fold_str(tr, key);
-    fold_str(tr, value);
+    if (tr->fold) {
+        fold_str(tr, key);
+        fold_str(tr, value);
+    }
     if (tr->out) {
         fprintf(tr->out, ",\"%s\":", key);
         put_json_string(tr, value);
     }
 }
 
-void sim_trace_bool(sim_trace *tr, const char *key, bool value)
+void sim_trace_bool_active(sim_trace *tr, const char *key, bool value)
 {
-    fold_str(tr, key);
-    fold_int(tr, value);
+    if (tr->fold) {
+        fold_str(tr, key);
+        fold_int(tr, value);
+    }
     if (tr->out)
         fprintf(tr->out, ",\"%s\":%s", key, value ? "true" : "false");
 }
 
-void sim_trace_end(sim_trace *tr)
+void sim_trace_end_active(sim_trace *tr)
 {
-    tr->fingerprint = (tr->fingerprint ^ '\n') * FNV_PRIME;
+    if (tr->fold)
+        tr->fingerprint = (tr->fingerprint ^ '\n') * FNV_PRIME;
     if (tr->out && (fputs("}\n", tr->out) == EOF || ferror(tr->out)))
         tr->failed = true;
 }

@@ -267,9 +267,14 @@ static void on_limit(sim_engine *e, void *ctx, uint64_t by_quota)
 
 static void arm_limit(android *os, sim_time limit, bool by_quota)
 {
-    sim_cancel(os->d->engine, os->limit_ev);
-    if (sim_schedule_in(os->d->engine, limit, SIM_PHASE_OS, on_limit, os, by_quota, &os->limit_ev) != SIM_OK)
-        os->limit_ev = SIM_HANDLE_NONE;
+    /* Replaces the limit in force (a cancel and a schedule in one step); none on failure. */
+    sim_rearm_in(os->d->engine, &os->limit_ev, limit, SIM_PHASE_OS, on_limit, os, by_quota);
+}
+
+static void cancel_timer(android *os)
+{
+    sim_cancel(os->d->engine, os->timer_ev);
+    os->timer_ev = SIM_HANDLE_NONE;
 }
 
 static void start(android *os, sim_time now)
@@ -281,8 +286,7 @@ static void start(android *os, sim_time now)
     os->run_cancelled = false;
     os->run_attempt++; /* WorkManager counts the attempt when the worker goes RUNNING */
     report(os, SIM_REASON_NONE);
-    sim_cancel(os->d->engine, os->timer_ev);
-    os->timer_ev = SIM_HANDLE_NONE;
+    cancel_timer(os);
     sim_trace_begin(os->d->trace, now, "os.start_worker");
     sim_trace_str(os->d->trace, "bucket", simos_bucket_name(b));
     sim_trace_int(os->d->trace, "run_attempt", os->run_attempt);
@@ -306,6 +310,9 @@ static const char *lost_constraint(const android *os)
     return NULL;
 }
 
+/* Every evaluation replaces the readiness timer (cancels it, then sets it again if the job waits
+ * for a time). Nothing in between touches the engine (the checks are pure, report() only records),
+ * so the replacement is done at the end in one step, sim_rearm, where it costs one sift. */
 static void evaluate(android *os, bool wake)
 {
     sim_time now = now_of(os);
@@ -315,9 +322,8 @@ static void evaluate(android *os, bool wake)
             stop_worker(os, SIMOS_STOP_CONSTRAINT, false, lost);
         return;
     }
-    sim_cancel(os->d->engine, os->timer_ev);
-    os->timer_ev = SIM_HANDLE_NONE;
     if (!os->work) {
+        cancel_timer(os);
         report(os, SIM_REASON_NONE);
         return;
     }
@@ -339,14 +345,16 @@ static void evaluate(android *os, bool wake)
             env.earliest = os->js_earliest;
         r = simos_jobs_check(os->jobs, &env, now, &next);
         if (r == SIM_REASON_NONE) {
+            cancel_timer(os);
             start(os, now);
             return;
         }
     }
     report(os, r);
-    if (next < SIM_TIME_MAX && next > now &&
-        sim_schedule(os->d->engine, next, SIM_PHASE_OS, on_eval, os, 1, &os->timer_ev) != SIM_OK)
-        os->timer_ev = SIM_HANDLE_NONE;
+    if (next < SIM_TIME_MAX && next > now)
+        sim_rearm(os->d->engine, &os->timer_ev, next, SIM_PHASE_OS, on_eval, os, 1); /* none on failure */
+    else
+        cancel_timer(os);
 }
 
 static void on_eval(sim_engine *e, void *ctx, uint64_t timer)

@@ -40,11 +40,10 @@ static void on_due(sim_engine *e, void *ctx, uint64_t arg)
 static int enqueue(ideal *os, sim_time delay)
 {
     sim_engine *e = os->engine;
-    sim_cancel(e, os->due_event); /* stale or none: harmless */
-    os->due_event = SIM_HANDLE_NONE;
     if (delay < 0)
         delay = 0;
-    int rc = sim_schedule_in(e, delay, SIM_PHASE_OS, on_due, os, 0, &os->due_event);
+    /* Replaces the pending due event (stale or none: a plain schedule); on failure it is none. */
+    int rc = sim_rearm_in(e, &os->due_event, delay, SIM_PHASE_OS, on_due, os, 0);
     if (rc == SIM_ELIMIT)
         return BGT_OK; /* due after the end of time: it simply never fires */
     return rc == SIM_OK ? BGT_OK : BGT_E_BACKEND;

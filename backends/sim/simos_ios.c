@@ -70,14 +70,11 @@ static void arm_eval(ios *os, sim_time t)
     sim_time at;
     if (t < now_of(os))
         t = now_of(os);
-    if (sim_event_time(os->engine, os->eval_event, &at) == SIM_OK) {
-        if (at <= t)
-            return;
-        sim_cancel(os->engine, os->eval_event);
-    }
-    os->eval_event = SIM_HANDLE_NONE;
-    if (sim_schedule(os->engine, t, SIM_PHASE_OS, on_eval, os, 0, &os->eval_event) != SIM_OK)
-        os->eval_event = SIM_HANDLE_NONE; /* beyond the end of time: never */
+    if (sim_event_time(os->engine, os->eval_event, &at) == SIM_OK && at <= t)
+        return;
+    /* A later evaluation pending is replaced (sim_rearm: cancel and schedule in one step). On
+     * failure (beyond the end of time: never) eval_event is none. */
+    sim_rearm(os->engine, &os->eval_event, t, SIM_PHASE_OS, on_eval, os, 0);
 }
 
 static void report(ios *os, sim_reason r)
@@ -198,10 +195,8 @@ static void on_idle(sim_engine *e, void *ctx, uint64_t arg)
 
 static void arm_idle(ios *os)
 {
-    sim_cancel(os->engine, os->idle_event);
-    os->idle_event = SIM_HANDLE_NONE;
-    sim_schedule(os->engine, os->screen_off_since + os->cfg.idle_after, SIM_PHASE_OS, on_idle, os, 0,
-                 &os->idle_event);
+    sim_rearm(os->engine, &os->idle_event, os->screen_off_since + os->cfg.idle_after, SIM_PHASE_OS, on_idle, os,
+              0);
 }
 
 /* ---- execution ---- */

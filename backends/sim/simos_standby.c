@@ -100,9 +100,8 @@ static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
     if (sig == MDL_SIG_APP_OPEN || sig == MDL_SIG_APP_CLOSE) {
         s->last_used = now;
         s->active_until = now + s->p.strong_usage_timeout;
-        sim_cancel(d->engine, s->expiry);
-        if (sim_schedule(d->engine, s->active_until, SIM_PHASE_OS, on_expiry, s, 0, &s->expiry) != SIM_OK)
-            s->expiry = SIM_HANDLE_NONE;
+        /* A cancel and a schedule in one step; none on failure. */
+        sim_rearm(d->engine, &s->expiry, s->active_until, SIM_PHASE_OS, on_expiry, s, 0);
         sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_usage, s, 1, NULL);
     } else if (sig == MDL_SIG_SETTINGS) {
         sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_usage, s, 0, NULL);
