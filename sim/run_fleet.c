@@ -105,6 +105,160 @@ static void first_error(const scn_diag *d, char *buf, size_t size)
 
 /* ---- validation ---- */
 
+/* The override of a probe that writes the tasks' names (app, app.tasks, app.tasks[X] or
+ * app.tasks[X].name): the last such, as the last applied wins. NULL when none does. */
+static const scn_override *tasks_override(const scn_fleet_device *d)
+{
+    const scn_override *found = NULL;
+    for (size_t i = 0; i < d->n; i++) {
+        const scn_override *o = &d->ov[i];
+        size_t n = o->step_count;
+        bool app = n >= 1 && strcmp(o->steps[0].text, "app") == 0;
+        bool tasks = app && n >= 2 && strcmp(o->steps[1].text, "tasks") == 0;
+        if ((app && n == 1) || (tasks && (n <= 3 || (n == 4 && strcmp(o->steps[3].text, "name") == 0))))
+            found = o;
+    }
+    return found;
+}
+
+/* "'a', 'b'": the tasks' names, for messages. */
+static void task_names(const scn_scenario *s, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < s->task_count && used < size; i++) {
+        int w = snprintf(buf + used, size - used, "%s'%s'", i ? ", " : "", s->tasks[i].name);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+    if (s->task_count == 0)
+        snprintf(buf, size, "none");
+}
+
+/* The tasks of a probe are not the file's: said at the value that renames them. */
+static void report_tasks(scn_diag *diag, const scn_scenario *base, const scn_scenario *s, const scn_fleet_device *d,
+                         const char *who)
+{
+    char want[256], got[256];
+    task_names(base, want, sizeof want);
+    task_names(s, got, sizeof got);
+    const scn_override *o = tasks_override(d);
+    char path[1024];
+    if (o)
+        snprintf(path, sizeof path, "%s%s", o->label ? o->label : "", o->text);
+    else
+        snprintf(path, sizeof path, "%s", who);
+    scn_diag_error(diag, o ? o->line : 0, o ? o->column : 0, path,
+                   "expected the file's tasks (%s), found %s (every device of a fleet has the file's tasks: its "
+                   "metrics and targets name them)",
+                   want, got);
+}
+
+/*
+ * Each probe's errors are kept once: the same misspelt key fails in every probe of a profile (and
+ * of every profile, for the fleet's own `vary`) at the same position, with a label and a value
+ * before it that differ (fleet profile 'p': KEY=15m (the range's low end): ...). So an error's
+ * identity is its position and what follows "LABEL KEY=VALUE: ". An error about the file itself (a
+ * value no override wrote, e.g. an `os:` key of android under a profile that sets platform: ios) is
+ * labelled with the probe's origin, since the file alone is valid.
+ */
+typedef struct seen_errors {
+    char **keys; /* "line:column:what" */
+    size_t n, cap;
+} seen_errors;
+
+/* Whether the error was seen already; else it is remembered (false also when out of memory: an
+ * error shown twice is better than one lost). */
+static bool seen_before(seen_errors *seen, int line, int column, const char *what)
+{
+    size_t len = strlen(what) + 32;
+    char *key = malloc(len);
+    if (!key)
+        return false;
+    snprintf(key, len, "%d:%d:%s", line, column, what);
+    for (size_t i = 0; i < seen->n; i++)
+        if (strcmp(seen->keys[i], key) == 0) {
+            free(key);
+            return true;
+        }
+    if (seen->n == seen->cap) {
+        size_t cap = seen->cap ? 2 * seen->cap : 64;
+        char **grown = realloc(seen->keys, cap * sizeof *grown);
+        if (!grown) {
+            free(key);
+            return false;
+        }
+        seen->keys = grown;
+        seen->cap = cap;
+    }
+    seen->keys[seen->n++] = key;
+    return false;
+}
+
+static void seen_free(seen_errors *seen)
+{
+    for (size_t i = 0; i < seen->n; i++)
+        free(seen->keys[i]);
+    free(seen->keys);
+}
+
+static void keep_errors(scn_diag *diag, seen_errors *seen, const scn_diag *pd, const scn_fleet_device *d,
+                        const char *origin)
+{
+    size_t ll = strlen(d->label);
+    for (size_t e = 0; e < pd->kept; e++) {
+        const scn_diag_entry *pe = &pd->entries[e];
+        const char *path = pe->path ? pe->path : "";
+        bool in_path = strncmp(path, d->label, ll) == 0;        /* the schema's errors on an override */
+        bool in_message = strncmp(pe->message, d->label, ll) == 0; /* its key path's (scn_set_apply) */
+        const char *what = pe->message;
+        if (in_message) {
+            /* "LABEL KEY=VALUE: what": the override is the one written at this position */
+            for (size_t j = 0; j < d->n; j++) {
+                const scn_override *o = &d->ov[j];
+                size_t tl = strlen(o->text);
+                if (o->line == pe->line && o->column == pe->column && strncmp(pe->message + ll, o->text, tl) == 0 &&
+                    strncmp(pe->message + ll + tl, ": ", 2) == 0) {
+                    what = pe->message + ll + tl + 2;
+                    break;
+                }
+            }
+        }
+        if (in_path || in_message) {
+            if (!seen_before(seen, pe->line, pe->column, what))
+                scn_diag_error(diag, pe->line, pe->column, path, "%s", pe->message);
+            continue;
+        }
+        char message[2048];
+        snprintf(message, sizeof message, "%s%s%s", path, *path ? ": " : "", pe->message);
+        if (!seen_before(seen, pe->line, pe->column, message))
+            scn_diag_error(diag, pe->line, pe->column, origin, "%s", message);
+    }
+}
+
+/* Who a probe's errors about the file are about: the fleet or profile, and the values the probe
+ * drew (all of them for the low and high ends, the one that differs from the low end for a choice),
+ * since the file alone is valid. */
+static void probe_origin(const scn_fleet *f, size_t p, size_t i, const scn_fleet_device *d,
+                         const scn_fleet_device *low, char *buf, size_t size)
+{
+    const scn_profile *pr = &f->profiles[p];
+    /* without `profiles:` the one profile ("all") is no one's writing: the fleet is named instead */
+    bool implicit = f->n_profiles == 1 && pr->label && strcmp(pr->label, "fleet: ") == 0;
+    int used = implicit ? snprintf(buf, size, "fleet") : snprintf(buf, size, "fleet profile '%s'", pr->name ? pr->name : "?");
+    size_t sets_from = f->n_varies, sets_to = f->n_varies + pr->n_sets; /* d->ov: fleet varies, sets, varies */
+    const char *sep = " with ";
+    for (size_t j = 0; j < d->n && used > 0 && (size_t)used < size; j++) {
+        if (j >= sets_from && j < sets_to)
+            continue;
+        if (i >= 2 && j < low->n && strcmp(d->ov[j].value, low->ov[j].value) == 0)
+            continue;
+        used += snprintf(buf + used, size - (size_t)used, "%s%s", sep, d->ov[j].text);
+        sep = ", ";
+    }
+}
+
 int run_fleet_validate(const scn_scenario *base, const scn_source *source, scn_diag *diag)
 {
     if (scn_diag_init(diag, base->file) != 0)
@@ -112,37 +266,39 @@ int run_fleet_validate(const scn_scenario *base, const scn_source *source, scn_d
     if (!base->fleet)
         return 0;
     const scn_fleet *f = base->fleet;
-    scn_fleet_device *d = malloc(sizeof *d);
-    if (!d) {
+    scn_fleet_device *d = malloc(sizeof *d), *low = malloc(sizeof *low);
+    if (!d || !low) {
+        free(d);
+        free(low);
         scn_diag_error(diag, 0, 0, NULL, "out of memory");
         return EX_SOFTWARE;
     }
+    seen_errors seen = {0};
     for (size_t p = 0; p < f->n_profiles; p++) {
+        bool tasks_reported = false;
         size_t probes = scn_fleet_probe_count(f, p);
         for (size_t i = 0; i < probes; i++) {
             scn_fleet_probe(f, p, i, d);
+            if (i == 0)
+                scn_fleet_probe(f, p, 0, low);
+            char origin[512];
+            probe_origin(f, p, i, d, low, origin, sizeof origin);
             scn_diag pd;
             scn_scenario *s = NULL;
             int rc = scn_load_variant(source, d->ov, d->n, &pd, &s);
-            /* the same problem shows in several probes: keep each message once */
-            for (size_t e = 0; rc != 0 && e < pd.kept; e++) {
-                const scn_diag_entry *pe = &pd.entries[e];
-                bool seen = false;
-                for (size_t k = 0; k < diag->kept && !seen; k++)
-                    seen = diag->entries[k].line == pe->line && diag->entries[k].column == pe->column &&
-                           strcmp(diag->entries[k].message, pe->message) == 0 &&
-                           strcmp(diag->entries[k].path ? diag->entries[k].path : "", pe->path ? pe->path : "") == 0;
-                if (!seen)
-                    scn_diag_error(diag, pe->line, pe->column, pe->path, "%s", pe->message);
+            if (rc != 0)
+                keep_errors(diag, &seen, &pd, d, origin);
+            if (rc == 0 && !tasks_reported && !same_tasks(base, s)) {
+                report_tasks(diag, base, s, d, origin);
+                tasks_reported = true;
             }
-            if (rc == 0 && !same_tasks(base, s))
-                scn_diag_error(diag, 0, 0, "fleet", "profile '%s' changes the tasks' names: a fleet's devices must have the file's tasks",
-                               f->profiles[p].name);
             scn_diag_free(&pd);
             scn_scenario_free(s);
         }
     }
+    seen_free(&seen);
     free(d);
+    free(low);
     scn_diag_sort(diag);
     return scn_diag_count(diag) > 0 ? EX_DATAERR : 0;
 }

@@ -6,6 +6,7 @@
 #include <gsl/gsl_randist.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,8 @@ static unsigned kinds_of(const char *s)
     int64_t i;
     double d;
     sim_time t;
-    if (scn_parse_int64(s, INT64_MIN, INT64_MAX, &i, why, sizeof why))
+    /* integers within the same +-10^15 as decimals: a grid value is an int64 with room to spare */
+    if (scn_parse_int64(s, -1000000000000000, 1000000000000000, &i, why, sizeof why))
         k |= K_INT;
     if (plain_decimal(s) && scn_parse_double(s, -1e15, 1e15, &d, why, sizeof why))
         k |= K_NUMBER;
@@ -206,13 +208,55 @@ static bool make_override(const char *path, const char *value, scn_override *out
     return ok;
 }
 
+/*
+ * The override of `set:`/`vary:` key `key` with value `value`, reported at the key (cx's path is at
+ * the set or vary mapping): the key must be a key path of scenarios/SET.md on its own (a '=' would
+ * split it), and outside `fleet` and `expect`, which a device's variant does not have.
+ */
+static bool key_override(scn_cx *cx, const scn_node *key, const char *value, scn_override *out)
+{
+    static const char *const expected = "expected a key path (scenarios/SET.md)";
+    char why[256];
+    if (key->kind != SCN_SCALAR || scn_node_is_null(key) || key->length == 0) {
+        scn_cx_error(cx, key, "%s, found %s", expected, key->kind == SCN_SCALAR ? "an empty key" : scn_cx_found(cx, key));
+        return false;
+    }
+    if (memchr(key->text, '=', key->length)) {
+        scn_cx_error(cx, key, "%s, found %s ('=' is not part of a key: the value goes after the colon)", expected,
+                     scn_cx_quote(cx, key->text));
+        return false;
+    }
+    if (!make_override(key->text, value, out, why, sizeof why)) {
+        /* scn_set_parse's "key path 'K': what" without the key quoted a second time */
+        const char *what = why;
+        const char *q = strncmp(why, "key path ", 9) == 0 ? strstr(why, "': ") : NULL;
+        if (q)
+            what = q + 3;
+        scn_cx_error(cx, key, "%s, found %s (%s)", expected, scn_cx_quote(cx, key->text), what);
+        return false;
+    }
+    if (strcmp(out->steps[0].text, "fleet") == 0 || strcmp(out->steps[0].text, "expect") == 0) {
+        scn_cx_error(cx, key, "expected a key outside fleet and expect (a device's scenario has neither), found %s",
+                     scn_cx_quote(cx, key->text));
+        scn_override_free(out);
+        return false;
+    }
+    return true;
+}
+
 static void parse_choice(scn_cx *cx, const scn_node *n, scn_vary *v)
 {
     size_t saved = scn_cx_push_key(cx, "choice");
     size_t count = n->kind == SCN_SCALAR ? 0 : n->count;
     if (count == 0 || count > SCN_FLEET_MAX_CHOICES) {
+        char found[64];
+        if (count > SCN_FLEET_MAX_CHOICES)
+            snprintf(found, sizeof found, "%zu values", count);
+        else
+            snprintf(found, sizeof found, "%s", n->kind == SCN_SEQ ? "an empty list" : n->kind == SCN_MAP ? "an empty mapping"
+                                                                                           : scn_cx_found(cx, n));
         scn_cx_error(cx, n, "expected a list of 1 to %d values or a mapping of values to weights, found %s",
-                     SCN_FLEET_MAX_CHOICES, count ? "too many" : scn_cx_found(cx, n));
+                     SCN_FLEET_MAX_CHOICES, found);
         goto out;
     }
     v->choices = calloc(count, sizeof *v->choices);
@@ -234,7 +278,11 @@ static void parse_choice(scn_cx *cx, const scn_node *n, scn_vary *v)
             scn_cx_pop(cx, s2);
         }
         char *text = scn_yaml_flow(val);
-        if (text && strlen(text) >= SCN_FLEET_VALUE_MAX) {
+        if (!text) {
+            scn_cx_error(cx, val, "out of memory");
+            ok = false;
+            text = dup_str("~"); /* every choice stays a string: the fleet is freed, never drawn */
+        } else if (strlen(text) >= SCN_FLEET_VALUE_MAX) {
             size_t s2 = scn_cx_push_index(cx, i);
             scn_cx_error(cx, val, "expected a value of at most %d characters as flow YAML, found one of %zu",
                          SCN_FLEET_VALUE_MAX - 1, strlen(text));
@@ -254,87 +302,187 @@ out:
 typedef struct literal {
     const scn_node *node;
     const char *text;
-    const char *what; /* "lo", "sd"... for messages */
-    bool spread;      /* a spread (sd): a duration for times of day */
+    const char *what;  /* "lo", "mean", "min"... for messages: the key under the distribution, or the bound */
+    const char *dname; /* "uniform", "normal"...; NULL for a bound (min, max) */
+    int index;         /* the item of a uniform's [lo, hi]; -1 otherwise */
+    bool spread;       /* a spread (sd): a duration for times of day */
 } literal;
 
-static bool scalar(scn_cx *cx, const scn_node *n, const char *expected)
+/* Reports an error at literal l, with the path down to it (fleet.vary.KEY.uniform[1], ...normal.sd,
+ * ...max). */
+static void literal_error(scn_cx *cx, const literal *l, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void literal_error(scn_cx *cx, const literal *l, const char *fmt, ...)
 {
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    size_t saved = scn_cx_push_key(cx, l->dname ? l->dname : l->what);
+    if (l->dname && l->index >= 0)
+        scn_cx_push_index(cx, (size_t)l->index);
+    else if (l->dname)
+        scn_cx_push_key(cx, l->what);
+    scn_cx_error(cx, l->node, "%s", msg);
+    scn_cx_pop(cx, saved);
+}
+
+static bool scalar(scn_cx *cx, const literal *l, const char *expected)
+{
+    const scn_node *n = l->node;
     if (n && n->kind == SCN_SCALAR && !scn_node_is_null(n))
         return true;
-    scn_cx_error(cx, n, "expected %s, found %s", expected, scn_cx_found(cx, n));
+    literal_error(cx, l, "expected %s, found %s", expected, n ? scn_cx_found(cx, n) : "nothing");
     return false;
 }
+
+static const char *kind_name(unsigned k)
+{
+    switch (type_of(k)) {
+    case SCN_VT_INT:
+        return "an integer";
+    case SCN_VT_NUMBER:
+        return "a decimal number";
+    case SCN_VT_PERCENT:
+        return "a percentage";
+    case SCN_VT_DURATION:
+        return "a duration";
+    case SCN_VT_TIME_OF_DAY:
+        break;
+    }
+    return "a time of day";
+}
+
+/* Why a literal is none of the kinds: the message of the parser its spelling is closest to, so
+ * '120%' is told the percentage range and '25:00' the hours of a day. */
+static void unreadable_why(scn_cx *cx, const char *s, char *why, size_t size)
+{
+    snprintf(why, size, "expected a number, a percentage, a duration or a time of day, found %s", scn_cx_quote(cx, s));
+    size_t n = strlen(s);
+    char last = '\0';
+    if (n > 0)
+        last = s[n - 1];
+    bool numeric_start = (s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '+' || s[0] == '.';
+    bool letter_end = (last >= 'a' && last <= 'z') || (last >= 'A' && last <= 'Z');
+    char w[256];
+    double d;
+    sim_time t;
+    if (strchr(s, ':')) {
+        if (!scn_parse_time_of_day(s, &t, w, sizeof w))
+            snprintf(why, size, "%s", w);
+    } else if (last == '%') {
+        if (!scn_parse_percent(s, &d, w, sizeof w))
+            snprintf(why, size, "%s", w);
+    } else if (numeric_start && letter_end && !strpbrk(s, "eE")) {
+        if (!scn_parse_duration(s, &t, w, sizeof w))
+            snprintf(why, size, "%s", w);
+    } else if (numeric_start) {
+        if (!scn_parse_double(s, -1e15, 1e15, &d, w, sizeof w))
+            snprintf(why, size, "%s", w);
+        else
+            snprintf(why, size, "expected a number in plain digits (the decimals written set the grid), found %s",
+                     scn_cx_quote(cx, s));
+    }
+}
+
+/* "lo", "lo and hi", "mean, sd and min": the literals before i, for messages. */
+static void names_before(const literal *lit, size_t i, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t j = 0; j < i && used < size; j++) {
+        int w = snprintf(buf + used, size - used, "%s%s", j == 0 ? "" : j + 1 == i ? " and " : ", ", lit[j].what);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
+/* Values this far from 0 in grid units are refused: draws, spans and clamps stay exact in an
+ * int64 and a double (2^53 > 9e15). */
+#define MAX_UNITS 1e15
 
 /* Reads the numeric distribution's literals, decides the kind and the grid, stores them in units. */
 static void parse_numeric(scn_cx *cx, const scn_node *map, const scn_node *dn, const char *dname, scn_vary *v)
 {
-    literal lit[6];
+    static const char *const any = "a number, a percentage, a duration or a time of day";
+    literal lit[5];
     size_t nl = 0;
-    size_t saved = scn_cx_push_key(cx, dname);
     bool ok = true;
     const scn_node *sigma = NULL;
     if (v->dist == SCN_VARY_UNIFORM) {
         if (dn->kind != SCN_SEQ || dn->count != 2) {
-            scn_cx_error(cx, dn, "expected [lo, hi], found %s", scn_cx_found(cx, dn));
-            ok = false;
-        } else {
-            ok = scalar(cx, dn->items[0], "a number, percentage, duration or time of day") &&
-                 scalar(cx, dn->items[1], "a number, percentage, duration or time of day");
-            lit[nl++] = (literal){dn->items[0], dn->items[0]->text, "lo", false};
-            lit[nl++] = (literal){dn->items[1], dn->items[1]->text, "hi", false};
+            size_t saved = scn_cx_push_key(cx, dname);
+            char found[64];
+            snprintf(found, sizeof found, "a list of %zu item%s", dn->count, dn->count == 1 ? "" : "s");
+            scn_cx_error(cx, dn, "expected [lo, hi], found %s", dn->kind == SCN_SEQ ? found : scn_cx_found(cx, dn));
+            scn_cx_pop(cx, saved);
+            return;
         }
+        lit[nl++] = (literal){dn->items[0], dn->items[0]->text, "lo", dname, 0, false};
+        lit[nl++] = (literal){dn->items[1], dn->items[1]->text, "hi", dname, 1, false};
     } else {
         bool normal = v->dist == SCN_VARY_NORMAL;
         static const char *const nkeys[] = {"mean", "sd", NULL};
         static const char *const lkeys[] = {"median", "sigma", NULL};
         const char *const *keys = normal ? nkeys : lkeys;
-        if (!scn_check_map(cx, dn, keys) || !scn_require_keys(cx, dn, keys)) {
-            ok = false;
+        size_t saved = scn_cx_push_key(cx, dname);
+        ok = scn_check_map(cx, dn, keys) && scn_require_keys(cx, dn, keys);
+        scn_cx_pop(cx, saved);
+        if (!ok)
+            return;
+        const scn_node *c = scn_map_get(dn, keys[0]), *sp = scn_map_get(dn, keys[1]);
+        lit[nl++] = (literal){c, c->text, keys[0], dname, -1, false};
+        if (normal) {
+            lit[nl++] = (literal){sp, sp->text, "sd", dname, -1, true};
         } else {
-            const scn_node *c = scn_map_get(dn, keys[0]), *s = scn_map_get(dn, keys[1]);
-            size_t s2 = scn_cx_push_key(cx, keys[0]);
-            ok = scalar(cx, c, "a number, percentage, duration or time of day") && ok;
-            scn_cx_pop(cx, s2);
-            s2 = scn_cx_push_key(cx, keys[1]);
-            ok = scalar(cx, s, normal ? "a spread in the mean's kind" : "a number") && ok;
-            scn_cx_pop(cx, s2);
-            if (ok) {
-                lit[nl++] = (literal){c, c->text, keys[0], false};
-                if (normal)
-                    lit[nl++] = (literal){s, s->text, "sd", true};
-                else
-                    sigma = s;
-            }
+            sigma = sp;
+            literal ls = {sp, sp->text, "sigma", dname, -1, false};
+            ok = scalar(cx, &ls, "a number above 0 and at most 10") && ok;
         }
     }
-    scn_cx_pop(cx, saved);
-    static const char *const bounds[] = {"min", "max", "step"};
-    const scn_node *bn[3] = {0};
-    for (int i = 0; i < 3 && ok; i++) {
+    for (size_t i = 0; i < nl; i++)
+        ok = scalar(cx, &lit[i], any) && ok; /* every one reported, not only the first */
+    static const char *const bounds[] = {"min", "max"};
+    const scn_node *bn[2] = {0};
+    for (int i = 0; i < 2; i++) {
         bn[i] = scn_map_get(map, bounds[i]);
         if (bn[i]) {
-            size_t s2 = scn_cx_push_key(cx, bounds[i]);
-            ok = scalar(cx, bn[i], "a value of the distribution's kind");
-            scn_cx_pop(cx, s2);
-            if (ok)
-                lit[nl++] = (literal){bn[i], bn[i]->text, bounds[i], i == 2};
+            lit[nl] = (literal){bn[i], bn[i]->text, bounds[i], NULL, -1, false};
+            ok = scalar(cx, &lit[nl], "a value of the distribution's kind") && ok;
+            nl++;
         }
     }
+    const scn_node *step = scn_map_get(map, "step");
+    literal lstep = {step, step ? step->text : NULL, "step", NULL, -1, false};
+    if (step)
+        ok = scalar(cx, &lstep, "a duration from 1ms to 1d") && ok;
     if (!ok)
         return;
 
     /* The kind: what every literal can be read as (a spread of a time of day is a duration). */
     unsigned k = K_INT | K_NUMBER | K_PERCENT | K_DURATION | K_TOD;
+    char why[256], before[64];
     for (size_t i = 0; i < nl; i++) {
         unsigned ki = kinds_of(lit[i].text);
-        if (lit[i].spread && (k & K_TOD) && (ki & K_DURATION) && !(k & ~K_TOD & ki))
-            continue; /* a duration spread keeps a time-of-day reading possible */
+        if (lit[i].spread && (k & K_TOD) && !(k & ~K_TOD & ki)) {
+            if (ki & K_DURATION)
+                continue; /* a duration spread keeps a time-of-day reading possible */
+            if (k == K_TOD) {
+                literal_error(cx, &lit[i], "expected a duration (the spread of a time of day), found %s",
+                              scn_cx_quote(cx, lit[i].text));
+                return;
+            }
+        }
+        if (!ki) {
+            unreadable_why(cx, lit[i].text, why, sizeof why);
+            literal_error(cx, &lit[i], "%s", why);
+            return;
+        }
         if (!(k & ki)) {
-            scn_cx_error(cx, lit[i].node,
-                         "expected %s of the same kind as the values before it (integers, decimals, percentages, "
-                         "durations or times of day), found %s",
-                         lit[i].what, scn_cx_quote(cx, lit[i].text));
+            names_before(lit, i, before, sizeof before);
+            literal_error(cx, &lit[i], "expected %s like %s, found %s (%s)", kind_name(k), before,
+                          scn_cx_quote(cx, lit[i].text), kind_name(ki));
             return;
         }
         k &= ki;
@@ -342,21 +490,38 @@ static void parse_numeric(scn_cx *cx, const scn_node *map, const scn_node *dn, c
             k = K_TOD;
     }
     v->type = type_of(k);
-    if (v->type == SCN_VT_TIME_OF_DAY && (bn[0] || bn[1] || v->dist == SCN_VARY_LOGNORMAL)) {
-        scn_cx_error(cx, v->dist == SCN_VARY_LOGNORMAL ? dn : (bn[0] ? bn[0] : bn[1]),
-                     "expected uniform or normal without min/max for a time of day (it wraps past midnight), found %s",
-                     v->dist == SCN_VARY_LOGNORMAL ? "lognormal" : "a bound");
-        return;
+    if (v->type == SCN_VT_TIME_OF_DAY) {
+        sim_time ms = 0;
+        if (v->dist == SCN_VARY_LOGNORMAL) {
+            size_t saved = scn_cx_push_key(cx, dname);
+            scn_cx_error(cx, dn, "expected uniform or normal for a time of day, found lognormal");
+            scn_cx_pop(cx, saved);
+            return;
+        }
+        if (bn[0] || bn[1]) {
+            literal *l = &lit[nl - (bn[0] && bn[1] ? 2 : 1)];
+            literal_error(cx, l,
+                          "expected no %s for a time of day (it wraps past midnight: a uniform's [lo, hi] is a window), found one",
+                          l->what);
+            return;
+        }
+        if (v->dist == SCN_VARY_NORMAL && !scn_parse_duration(lit[1].text, &ms, why, sizeof why)) {
+            literal_error(cx, &lit[1], "expected a duration (the spread of a time of day), found %s",
+                          scn_cx_quote(cx, lit[1].text));
+            return;
+        }
     }
 
     /* The grid. */
-    char why[256];
     if (v->type == SCN_VT_NUMBER || v->type == SCN_VT_PERCENT) {
+        size_t most = 0;
         for (size_t i = 0; i < nl; i++)
-            if (decimals_of(lit[i].text) > v->decimals)
+            if (decimals_of(lit[i].text) > v->decimals) {
                 v->decimals = decimals_of(lit[i].text);
+                most = i;
+            }
         if (v->decimals > 9) {
-            scn_cx_error(cx, dn, "expected at most 9 decimals, found %d", v->decimals);
+            literal_error(cx, &lit[most], "expected at most 9 decimals, found %d", v->decimals);
             return;
         }
     } else if (v->type == SCN_VT_DURATION || v->type == SCN_VT_TIME_OF_DAY) {
@@ -379,51 +544,72 @@ static void parse_numeric(scn_cx *cx, const scn_node *map, const scn_node *dn, c
         if (v->type == SCN_VT_TIME_OF_DAY && v->grid_ms < 1000)
             v->grid_ms = 1000;
     }
-    if (bn[2]) {
+    if (step) {
         /* an explicit grid, for durations and times of day (numbers take theirs from the decimals
          * written: [1.00, 2.50] draws hundredths) */
         sim_time t = 0;
-        if ((v->type != SCN_VT_DURATION && v->type != SCN_VT_TIME_OF_DAY) ||
-            !scn_parse_duration(bn[2]->text, &t, why, sizeof why) || t <= 0 || t > DAY_MS) {
-            scn_cx_key_error(cx, map, "step", "expected a duration from 1ms to 1d for a duration or time of day, found %s",
-                             scn_cx_quote(cx, bn[2]->text));
+        if (v->type != SCN_VT_DURATION && v->type != SCN_VT_TIME_OF_DAY) {
+            literal_error(cx, &lstep,
+                          "expected no step for %s (the finest decimal written is the grid: [1.00, 2.50] draws "
+                          "hundredths), found %s",
+                          v->type == SCN_VT_PERCENT ? "percentages" : "numbers", scn_cx_quote(cx, step->text));
+            return;
+        }
+        if (!scn_parse_duration(step->text, &t, why, sizeof why) || t <= 0 || t > DAY_MS) {
+            literal_error(cx, &lstep, "expected a duration from 1ms to 1d, found %s", scn_cx_quote(cx, step->text));
+            return;
+        }
+        if (v->type == SCN_VT_TIME_OF_DAY && DAY_MS % t != 0) {
+            literal_error(cx, &lstep, "expected a step that divides a day (a time of day wraps at midnight), found %s",
+                          scn_cx_quote(cx, step->text));
             return;
         }
         v->grid_ms = t;
+        /* lo, hi, min and max must be on the grid: a range is drawn between grid values (a mean is
+         * rounded to it, like every draw) */
+        for (size_t i = 0; i < nl; i++) {
+            double u = to_units(v, lit[i].text);
+            if ((lit[i].index >= 0 || !lit[i].dname) && u != floor(u)) {
+                literal_error(cx, &lit[i], "expected a multiple of step (%s), found %s", step->text,
+                              scn_cx_quote(cx, lit[i].text));
+                return;
+            }
+        }
     }
+    for (size_t i = 0; i < nl; i++)
+        if (fabs(to_units(v, lit[i].text)) > MAX_UNITS) {
+            literal_error(cx, &lit[i], "expected at most 10^15 grid steps from 0 (fewer decimals or a coarser step), found %s",
+                          scn_cx_quote(cx, lit[i].text));
+            return;
+        }
 
-    size_t li = 0;
-    v->a = to_units(v, lit[li++].text);
+    v->a = to_units(v, lit[0].text);
     if (v->dist == SCN_VARY_UNIFORM || v->dist == SCN_VARY_NORMAL) {
-        const char *t = lit[li++].text;
         if (v->dist == SCN_VARY_NORMAL && v->type == SCN_VT_TIME_OF_DAY) {
             sim_time ms = 0;
-            scn_parse_duration(t, &ms, why, sizeof why);
+            scn_parse_duration(lit[1].text, &ms, why, sizeof why);
             v->b = (double)ms / (double)v->grid_ms;
         } else {
-            v->b = to_units(v, t);
+            v->b = to_units(v, lit[1].text);
         }
     } else if (!scn_parse_double(sigma->text, 0, 10, &v->b, why, sizeof why) || !(v->b > 0)) {
-        size_t s2 = scn_cx_push_key(cx, "lognormal");
-        scn_cx_push_key(cx, "sigma");
-        scn_cx_error(cx, sigma, "expected a number above 0 and at most 10, found %s", scn_cx_quote(cx, sigma->text));
-        scn_cx_pop(cx, s2);
+        literal ls = {sigma, sigma->text, "sigma", dname, -1, false};
+        literal_error(cx, &ls, "expected a number above 0 and at most 10, found %s", scn_cx_quote(cx, sigma->text));
         return;
     }
     if (v->dist == SCN_VARY_UNIFORM && v->type != SCN_VT_TIME_OF_DAY && v->b < v->a) {
-        scn_cx_error(cx, dn->items[1], "expected hi >= lo (%s), found %s", dn->items[0]->text, scn_cx_quote(cx, dn->items[1]->text));
+        literal_error(cx, &lit[1], "expected hi at least lo (%s), found %s", lit[0].text, scn_cx_quote(cx, lit[1].text));
         return;
     }
     if (v->dist == SCN_VARY_NORMAL && !(v->b >= 0)) {
-        scn_cx_error(cx, scn_map_get(dn, "sd"), "expected a spread of at least 0, found %s",
-                     scn_cx_quote(cx, scn_map_get(dn, "sd")->text));
+        literal_error(cx, &lit[1], "expected a spread of at least 0, found %s", scn_cx_quote(cx, lit[1].text));
         return;
     }
     if (v->dist == SCN_VARY_LOGNORMAL && !(v->a > 0)) {
-        scn_cx_error(cx, scn_map_get(dn, "median"), "expected a median above 0, found %s",
-                     scn_cx_quote(cx, scn_map_get(dn, "median")->text));
+        literal_error(cx, &lit[0], "expected a median above 0, found %s", scn_cx_quote(cx, lit[0].text));
         return;
     }
+    size_t li = v->dist == SCN_VARY_LOGNORMAL ? 1 : 2; /* the bounds' literals follow the distribution's */
     if (bn[0]) {
         v->has_min = true;
         v->min = llround(to_units(v, bn[0]->text));
@@ -432,26 +618,17 @@ static void parse_numeric(scn_cx *cx, const scn_node *map, const scn_node *dn, c
         v->has_max = true;
         v->max = llround(to_units(v, bn[1]->text));
     }
-    if (v->has_min && v->has_max && v->max < v->min)
-        scn_cx_error(cx, bn[1], "expected max >= min (%s), found %s", bn[0]->text, scn_cx_quote(cx, bn[1]->text));
+    if (bn[0] && bn[1] && v->max < v->min)
+        literal_error(cx, &lit[li + 1], "expected max at least min (%s), found %s", lit[li].text,
+                      scn_cx_quote(cx, lit[li + 1].text));
 }
 
-static void parse_vary(scn_cx *cx, const scn_pair *pair, const char *stream_prefix, scn_vary *v)
+/* The distribution of vary v (cx's path is at its key). */
+static void parse_distribution(scn_cx *cx, const scn_pair *pair, scn_vary *v)
 {
     static const char *const keys[] = {"choice", "uniform", "normal", "lognormal", "min", "max", "step", NULL};
     static const char *const dists[] = {"choice", "uniform", "normal", "lognormal"};
     const scn_node *n = pair->value;
-    v->line = n ? n->line : pair->key->line;
-    v->column = n ? n->column : pair->key->column;
-    char why[256];
-    if (!make_override(pair->key->text, "~", &v->ov, why, sizeof why)) {
-        scn_cx_error(cx, pair->key, "expected a key path (scenarios/SET.md), found %s (%s)",
-                     scn_cx_quote(cx, pair->key->text), why);
-        return;
-    }
-    size_t len = strlen(stream_prefix) + strlen(pair->key->text) + 1;
-    if ((v->stream = malloc(len)))
-        snprintf(v->stream, len, "%s%s", stream_prefix, pair->key->text);
     if (!n || n->kind != SCN_MAP) {
         scn_cx_error(cx, n ? n : pair->key,
                      "expected a distribution ({ choice: [...] }, { uniform: [lo, hi] }, { normal: { mean, sd } } or "
@@ -459,8 +636,10 @@ static void parse_vary(scn_cx *cx, const scn_pair *pair, const char *stream_pref
                      scn_cx_found(cx, n));
         return;
     }
+    size_t errors = scn_diag_count(cx->diag);
     if (!scn_check_map(cx, n, keys))
         return;
+    bool unknown = scn_diag_count(cx->diag) > errors; /* a misspelt distribution: said once, there */
     const scn_node *dn = NULL;
     int which = -1;
     for (int i = 0; i < 4; i++) {
@@ -475,7 +654,8 @@ static void parse_vary(scn_cx *cx, const scn_pair *pair, const char *stream_pref
         which = i;
     }
     if (!dn) {
-        scn_cx_error(cx, n, "expected one of choice, uniform, normal, lognormal, found none");
+        if (!unknown)
+            scn_cx_error(cx, n, "expected one of choice, uniform, normal or lognormal, found none");
         return;
     }
     v->dist = (scn_vary_dist)(which + 1);
@@ -490,20 +670,35 @@ static void parse_vary(scn_cx *cx, const scn_pair *pair, const char *stream_pref
     }
 }
 
+static void parse_vary(scn_cx *cx, const scn_pair *pair, const char *stream_prefix, scn_vary *v)
+{
+    const scn_node *n = pair->value;
+    v->line = n ? n->line : pair->key->line;
+    v->column = n ? n->column : pair->key->column;
+    if (!key_override(cx, pair->key, "~", &v->ov))
+        return;
+    size_t len = strlen(stream_prefix) + strlen(pair->key->text) + 1;
+    if ((v->stream = malloc(len)))
+        snprintf(v->stream, len, "%s%s", stream_prefix, pair->key->text);
+    size_t saved = scn_cx_push_key(cx, pair->key->text);
+    parse_distribution(cx, pair, v);
+    scn_cx_pop(cx, saved);
+}
+
 static void parse_varies(scn_cx *cx, const scn_node *n, const char *stream_prefix, scn_vary **out, size_t *count)
 {
     size_t saved = scn_cx_push_key(cx, "vary");
     if (n->kind != SCN_MAP || n->count > SCN_FLEET_MAX_VARY) {
+        char found[64];
+        snprintf(found, sizeof found, "%zu keys", n->count);
         scn_cx_error(cx, n, "expected a mapping of up to %d key paths to distributions, found %s", SCN_FLEET_MAX_VARY,
-                     n->kind == SCN_MAP ? "more" : scn_cx_found(cx, n));
+                     n->kind == SCN_MAP ? found : scn_cx_found(cx, n));
     } else if (n->count > 0 && !(*out = calloc(n->count, sizeof **out))) {
         scn_cx_error(cx, n, "out of memory");
     } else {
         for (size_t i = 0; i < n->count; i++) {
-            size_t s2 = scn_cx_push_key(cx, n->pairs[i].key->text);
             parse_vary(cx, &n->pairs[i], stream_prefix, &(*out)[i]);
             (*count)++;
-            scn_cx_pop(cx, s2);
         }
     }
     scn_cx_pop(cx, saved);
@@ -513,21 +708,19 @@ static void parse_sets(scn_cx *cx, const scn_node *n, scn_profile *p)
 {
     size_t saved = scn_cx_push_key(cx, "set");
     if (n->kind != SCN_MAP || n->count > SCN_FLEET_MAX_SET) {
+        char found[64];
+        snprintf(found, sizeof found, "%zu keys", n->count);
         scn_cx_error(cx, n, "expected a mapping of up to %d key paths to values, found %s", SCN_FLEET_MAX_SET,
-                     n->kind == SCN_MAP ? "more" : scn_cx_found(cx, n));
+                     n->kind == SCN_MAP ? found : scn_cx_found(cx, n));
     } else if (n->count > 0 && !(p->sets = calloc(n->count, sizeof *p->sets))) {
         scn_cx_error(cx, n, "out of memory");
     } else {
         for (size_t i = 0; i < n->count; i++) {
             const scn_pair *pair = &n->pairs[i];
-            char why[256];
             char *value = scn_yaml_flow(pair->value);
-            if (!value || !make_override(pair->key->text, value, &p->sets[p->n_sets], why, sizeof why)) {
-                size_t s2 = scn_cx_push_key(cx, pair->key->text);
-                scn_cx_error(cx, pair->key, "expected a key path (scenarios/SET.md), found %s (%s)",
-                             scn_cx_quote(cx, pair->key->text), value ? why : "out of memory");
-                scn_cx_pop(cx, s2);
-            } else {
+            if (!value) {
+                scn_cx_error(cx, pair->key, "out of memory");
+            } else if (key_override(cx, pair->key, value, &p->sets[p->n_sets])) {
                 scn_override *o = &p->sets[p->n_sets++];
                 o->label = p->label;
                 o->line = pair->value ? pair->value->line : pair->key->line;
@@ -586,6 +779,7 @@ void scn_fleet_parse(scn_cx *cx, const scn_node *node, scn_fleet *out)
         parse_varies(cx, vary, "fleet.vary.", &out->varies, &out->n_varies);
     const scn_node *profiles = scn_map_get(node, "profiles");
     size_t saved = scn_cx_push_key(cx, "profiles");
+    size_t errors = scn_diag_count(cx->diag); /* the weights' total is checked when every profile parsed */
     if (!profiles) {
         out->profiles = calloc(1, sizeof *out->profiles);
         if (out->profiles) {
@@ -595,29 +789,37 @@ void scn_fleet_parse(scn_cx *cx, const scn_node *node, scn_fleet *out)
             out->n_profiles = 1;
         }
     } else if (profiles->kind != SCN_SEQ || profiles->count == 0 || profiles->count > SCN_FLEET_MAX_PROFILES) {
+        char found[64];
+        snprintf(found, sizeof found, "%zu profiles", profiles->count);
         scn_cx_error(cx, profiles, "expected a list of 1 to %d profiles ({ name, weight, set, vary }), found %s",
-                     SCN_FLEET_MAX_PROFILES, profiles->kind == SCN_SEQ && profiles->count ? "more" : scn_cx_found(cx, profiles));
+                     SCN_FLEET_MAX_PROFILES,
+                     profiles->kind != SCN_SEQ ? scn_cx_found(cx, profiles) : profiles->count ? found : "an empty list");
     } else if (!(out->profiles = calloc(profiles->count, sizeof *out->profiles))) {
         scn_cx_error(cx, profiles, "out of memory");
     } else {
-        int form = 0;
+        int form = 0; /* the weights' form: 1 percentages, 2 numbers */
         for (size_t i = 0; i < profiles->count; i++) {
             size_t s2 = scn_cx_push_index(cx, i);
             parse_profile(cx, profiles->items[i], &out->profiles[i], &form);
             out->n_profiles++;
             for (size_t j = 0; j < i && out->profiles[i].name; j++)
                 if (out->profiles[j].name && strcmp(out->profiles[j].name, out->profiles[i].name) == 0)
-                    scn_cx_key_error(cx, profiles->items[i], "name", "expected a name no other profile has, found %s (profile %zu has it)",
+                    scn_cx_key_error(cx, profiles->items[i], "name",
+                                     "expected a name no other profile has, found %s (fleet.profiles[%zu] has it)",
                                      scn_cx_quote(cx, out->profiles[i].name), j);
             scn_cx_pop(cx, s2);
         }
     }
-    if (out->n_profiles > 0) {
+    if (out->n_profiles > 0 && out->profiles) {
         double w[SCN_FLEET_MAX_PROFILES];
         for (size_t i = 0; i < out->n_profiles; i++)
             w[i] = out->profiles[i].weight;
         out->cumulative = calloc(out->n_profiles, sizeof *out->cumulative);
-        if (out->cumulative && !cumulate(w, out->n_profiles, out->cumulative))
+        if (!out->cumulative)
+            scn_cx_error(cx, node, "out of memory");
+        /* a profile's weight missing or invalid is said at the profile: a total would repeat it */
+        bool weights_ok = scn_diag_count(cx->diag) == errors;
+        if (weights_ok && out->cumulative && !cumulate(w, out->n_profiles, out->cumulative))
             scn_cx_error(cx, profiles, "expected at least one profile with a weight above 0, found none");
     }
     scn_cx_pop(cx, saved);
@@ -725,13 +927,14 @@ static int64_t draw_units(const scn_vary *v, gsl_rng *r)
     return 0;
 }
 
-/* Adds the override of vary v with value text `value` to the device. */
-static void add_drawn(scn_fleet_device *d, const scn_vary *v, const char *value, const char *label)
+/* Adds the override of vary v with value text `value` to the device; `note` follows it in messages
+ * (a probe's "(mean - 3 sd)"). */
+static void add_drawn(scn_fleet_device *d, const scn_vary *v, const char *value, const char *label, const char *note)
 {
     size_t j = d->n;
-    size_t slot = j < 2 * SCN_FLEET_MAX_VARY ? j : 2 * SCN_FLEET_MAX_VARY - 1;
+    size_t slot = j < (size_t)2 * SCN_FLEET_MAX_VARY ? j : (size_t)2 * SCN_FLEET_MAX_VARY - 1;
     snprintf(d->value[slot], sizeof d->value[slot], "%s", value);
-    snprintf(d->text[slot], sizeof d->text[slot], "%s=%s", v->ov.key, value);
+    snprintf(d->text[slot], sizeof d->text[slot], "%s=%s%s", v->ov.key, value, note);
     scn_override *o = &d->ov[d->n++];
     *o = v->ov; /* borrows the path's steps; value and text are the device's */
     o->value = d->value[slot];
@@ -752,7 +955,7 @@ static int draw_vary(scn_fleet_device *d, const scn_vary *v, uint64_t seed, uint
     else
         format_units(v, draw_units(v, r), buf, sizeof buf);
     gsl_rng_free(r);
-    add_drawn(d, v, buf, d->label);
+    add_drawn(d, v, buf, d->label, "");
     return 0;
 }
 
@@ -799,21 +1002,31 @@ size_t scn_fleet_probe_count(const scn_fleet *f, size_t p)
     return 2 + choices_of(f, &f->profiles[p]);
 }
 
-/* Vary v at end 0 (low) or 1 (high), or choice `choice` when it is a choice. */
-static void probe_value(const scn_vary *v, int end, size_t choice, char *buf, size_t size)
+/* Vary v at end 0 (low) or 1 (high), or choice `choice` when it is a choice; `note` says where a
+ * number comes from, for messages (a choice is shown as written). */
+static void probe_value(const scn_vary *v, int end, size_t choice, char *buf, size_t size, char *note, size_t nsize)
 {
+    note[0] = '\0';
     if (v->dist == SCN_VARY_CHOICE) {
         snprintf(buf, size, "%s", v->n_choices ? v->choices[choice < v->n_choices ? choice : 0] : "~");
         return;
     }
     double sign = end ? 1 : -1;
-    int64_t u;
-    if (v->dist == SCN_VARY_UNIFORM)
-        u = llround(end ? v->b : v->a);
-    else if (v->dist == SCN_VARY_NORMAL)
-        u = clamp_units(v, to_grid(v->a + sign * 3 * v->b));
-    else
-        u = clamp_units(v, to_grid(v->a * exp(sign * 3 * v->b)));
+    int64_t raw;
+    const char *from;
+    if (v->dist == SCN_VARY_UNIFORM) {
+        raw = llround(end ? v->b : v->a);
+        from = end ? "the range's high end" : "the range's low end";
+    } else if (v->dist == SCN_VARY_NORMAL) {
+        raw = to_grid(v->a + sign * 3 * v->b);
+        from = end ? "mean + 3 sd" : "mean - 3 sd";
+    } else {
+        raw = to_grid(v->a * exp(sign * 3 * v->b));
+        from = end ? "median * e^(3 sigma)" : "median / e^(3 sigma)";
+    }
+    /* clamped as draws are (a time of day wraps instead) */
+    int64_t u = v->type == SCN_VT_TIME_OF_DAY ? raw : clamp_units(v, raw);
+    snprintf(note, nsize, " (%s%s)", from, u != raw ? ", clamped" : "");
     format_units(v, u, buf, size);
 }
 
@@ -822,12 +1035,13 @@ void scn_fleet_probe(const scn_fleet *f, size_t p, size_t i, scn_fleet_device *o
     const scn_profile *pr = &f->profiles[p];
     out->n = 0;
     out->profile = p;
-    snprintf(out->label, sizeof out->label, "fleet profile '%s', %s: ", pr->name ? pr->name : "?",
-             i == 0 ? "low end" : i == 1 ? "high end" : "choice");
+    /* The profile's own label ("fleet: " without `profiles:`): which end or choice a value is at is
+     * said after each value (its note), so one misspelt key reads the same in every probe. */
+    snprintf(out->label, sizeof out->label, "%s", pr->label ? pr->label : "fleet: ");
     /* which vary's choice this probe tries */
     size_t target = i >= 2 ? i - 2 : SIZE_MAX;
     size_t seen = 0;
-    char buf[SCN_FLEET_VALUE_MAX];
+    char buf[SCN_FLEET_VALUE_MAX], note[64];
     for (int pass = 0; pass < 2; pass++) {
         const scn_vary *vs = pass == 0 ? f->varies : pr->varies;
         size_t n = pass == 0 ? f->n_varies : pr->n_varies;
@@ -839,8 +1053,8 @@ void scn_fleet_probe(const scn_fleet *f, size_t p, size_t i, scn_fleet_device *o
             if (target != SIZE_MAX && v->dist == SCN_VARY_CHOICE && target >= seen && target < seen + v->n_choices)
                 choice = target - seen;
             seen += v->n_choices;
-            probe_value(v, i == 1, choice, buf, sizeof buf);
-            add_drawn(out, v, buf, out->label);
+            probe_value(v, i == 1, choice, buf, sizeof buf, note, sizeof note);
+            add_drawn(out, v, buf, out->label, note);
         }
     }
 }
