@@ -65,6 +65,7 @@ typedef struct payload {
 } payload;
 
 struct sim_engine {
+    sim_engine_clock clock; /* first: sim_now() reads it inline (sim_engine.h) */
     heap_key *heap; /* = heap_block + HEAP_SKEW, see heap_alloc() */
     void *heap_block;
     /* Per slot, as parallel arrays so the back-pointers written on every sift step stay dense. */
@@ -78,7 +79,6 @@ struct sim_engine {
     uint32_t free_head;
     uint64_t next_seq; /* < SEQ_LIMIT; renumbered when it gets there (renumber_sequences) */
     uint64_t fired;
-    sim_time now;
     bool stop_requested;
 };
 
@@ -177,7 +177,7 @@ static void lane_remove_at(sim_engine *e, size_t i)
 /* Stores the key of an event in neither structure: the lane when it is for now and has room. */
 static void place(sim_engine *e, heap_key k)
 {
-    if (key_time(k) == e->now && e->lane_count < LANE_CAP)
+    if (key_time(k) == e->clock.now && e->lane_count < LANE_CAP)
         lane_insert(e, k);
     else
         sift_up(e, e->count++, k);
@@ -339,7 +339,6 @@ void sim_engine_free(sim_engine *e)
     free(e);
 }
 
-sim_time sim_now(const sim_engine *e) { return e->now; }
 size_t sim_pending_count(const sim_engine *e) { return e->count + e->lane_count; }
 uint64_t sim_fired_count(const sim_engine *e) { return e->fired; }
 size_t sim_capacity(const sim_engine *e) { return e->capacity; }
@@ -370,7 +369,7 @@ static sim_handle make_handle(const sim_engine *e, uint32_t index)
 /* The ordering key of a new or moved event: fails only when time is beyond SIM_TIME_MAX. */
 static int make_key(sim_engine *e, sim_time time, int phase, uint32_t slot, heap_key *out)
 {
-    if (time < e->now)
+    if (time < e->clock.now)
         return SIM_EPAST;
     if (time > SIM_TIME_MAX)
         return SIM_ELIMIT;
@@ -411,9 +410,9 @@ int sim_schedule_in(sim_engine *e, sim_time delay, int phase, sim_event_fn fn, v
 {
     if (delay < 0)
         return SIM_EPAST;
-    if (delay > SIM_TIME_MAX - e->now)
+    if (delay > SIM_TIME_MAX - e->clock.now)
         return SIM_ELIMIT;
-    return sim_schedule(e, e->now + delay, phase, fn, ctx, arg, out);
+    return sim_schedule(e, e->clock.now + delay, phase, fn, ctx, arg, out);
 }
 
 int sim_cancel(sim_engine *e, sim_handle h)
@@ -480,13 +479,13 @@ int sim_rearm(sim_engine *e, sim_handle *h, sim_time time, int phase, sim_event_
 int sim_rearm_in(sim_engine *e, sim_handle *h, sim_time delay, int phase, sim_event_fn fn, void *ctx,
                  uint64_t arg)
 {
-    int rc = delay < 0 ? SIM_EPAST : delay > SIM_TIME_MAX - e->now ? SIM_ELIMIT : SIM_OK;
+    int rc = delay < 0 ? SIM_EPAST : delay > SIM_TIME_MAX - e->clock.now ? SIM_ELIMIT : SIM_OK;
     if (rc != SIM_OK) {
         sim_cancel(e, *h);
         *h = SIM_HANDLE_NONE;
         return rc;
     }
-    return sim_rearm(e, h, e->now + delay, phase, fn, ctx, arg);
+    return sim_rearm(e, h, e->clock.now + delay, phase, fn, ctx, arg);
 }
 
 bool sim_is_pending(const sim_engine *e, sim_handle h) { return handle_pos(e, h) != SLOT_FREE; }
@@ -529,7 +528,7 @@ static void fire_next(sim_engine *e)
     uint32_t index = key_slot(top);
     payload p = e->payloads[index];
     release_slot(e, index);
-    e->now = key_time(top);
+    e->clock.now = key_time(top);
     e->fired++;
     p.fn(e, p.ctx, p.arg);
 }
@@ -555,8 +554,8 @@ sim_run_result sim_run_until(sim_engine *e, sim_time until)
     sim_run_result r = run_loop(e, until);
     if (r == SIM_RUN_STOPPED)
         return r;
-    if (until > e->now)
-        e->now = until;
+    if (until > e->clock.now)
+        e->clock.now = until;
     return SIM_RUN_REACHED;
 }
 

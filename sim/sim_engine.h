@@ -83,7 +83,18 @@ sim_engine *sim_engine_new(size_t initial_capacity);
 /* Frees the engine and forgets every pending event without firing it. NULL is a no-op. */
 void sim_engine_free(sim_engine *e);
 
-sim_time sim_now(const sim_engine *e);
+/* The engine's clock: the first member of struct sim_engine, so a pointer to the engine converted
+ * to this type points to it (C11 6.7.2.1p15). Only the engine writes it; sim_now reads it. */
+typedef struct sim_engine_clock {
+    sim_time now;
+} sim_engine_clock;
+
+/* The current simulation time. Inline because the models ask it on almost every step: as a call
+ * across translation units it was 2 % of a sweep's time (perf). */
+static inline sim_time sim_now(const sim_engine *e)
+{
+    return ((const sim_engine_clock *)(const void *)e)->now;
+}
 size_t sim_pending_count(const sim_engine *e);
 /* Events the engine can hold before it next allocates (it never shrinks). */
 size_t sim_capacity(const sim_engine *e);
