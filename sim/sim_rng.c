@@ -3,6 +3,8 @@
  */
 #include "sim_rng.h"
 
+#include <stdatomic.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,12 +57,25 @@ static int mt_layout_ok(gsl_rng *r)
     return st->mt[0] == probe && st->mt[1] == second && st->mti == MT_N;
 }
 
+/* The layout check seeds a whole generator (624 steps): done once per process, not per stream (a
+ * fleet creates tens of streams per device). Threads that race here compute the same answer. */
+static int layout_checked(gsl_rng *r)
+{
+    static _Atomic int known; /* 0 not yet, 1 ok, -1 not the expected layout */
+    int k = atomic_load_explicit(&known, memory_order_relaxed);
+    if (k == 0) {
+        k = mt_layout_ok(r) ? 1 : -1;
+        atomic_store_explicit(&known, k, memory_order_relaxed);
+    }
+    return k == 1;
+}
+
 gsl_rng *sim_rng_stream_new(uint64_t seed, uint64_t device, const char *name)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     if (!r)
         return NULL;
-    if (!mt_layout_ok(r)) {
+    if (!layout_checked(r)) {
         gsl_rng_free(r);
         return NULL;
     }
