@@ -9,6 +9,7 @@
 #define BGSIM_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "scn_diag.h"
 
@@ -27,6 +28,11 @@ bool cli_wants_help(int argc, char **argv);
 int cli_finish_stdout(int rc);
 /* Prints the diagnostics of a failed load to stderr, frees them, and returns rc. */
 int cli_report_load(int rc, scn_diag *diag);
+
+/* A CSV field, quoted when it holds a comma, quote or newline (RFC 4180). */
+void cli_csv_field(FILE *out, const char *s);
+/* A JSON string with its quotes; control characters as \u00XX. */
+void cli_json_str(FILE *out, const char *s);
 
 int cli_validate(int argc, char **argv);
 int cli_run(int argc, char **argv);

@@ -199,10 +199,9 @@ static int check_fleet(check_file *cf, int jobs, result *res)
         scn_fleet_bound_text(x, r->bound, sizeof r->bound);
         double v;
         if (x->is_target) {
-            size_t a = run_fleet_target_index(&fr, group, slot[i]);
-            uint64_t n = rep_accs_count(&fr.accs, a), k = (uint64_t)llround(rep_accs_sum(&fr.accs, a));
-            v = n ? (double)k / (double)n : NAN;
-            snprintf(r->value, sizeof r->value, "%.1f%% (%" PRIu64 " of %" PRIu64 " devices)", 100 * v, k, n);
+            run_fleet_share sh = run_fleet_target_share(&fr, group, slot[i]);
+            v = sh.share;
+            snprintf(r->value, sizeof r->value, "%.1f%% (%" PRIu64 " of %" PRIu64 " devices)", 100 * v, sh.k, sh.n);
         } else {
             size_t a = run_fleet_metric_index(&fr, group, slot[i]);
             v = x->stat == SCN_FSTAT_MEAN ? rep_accs_mean(&fr.accs, a)

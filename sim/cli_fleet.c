@@ -197,16 +197,12 @@ static void text_targets(const fleet_out *o)
         for (size_t g = 0; g < groups; g++) {
             if (g > 0 && groups <= 2)
                 break;
-            size_t i = run_fleet_target_index(o->r, g, t);
-            uint64_t n = rep_accs_count(&o->r->accs, i);
-            uint64_t k = (uint64_t)llround(rep_accs_sum(&o->r->accs, i));
-            double lo, hi;
-            run_fleet_share_interval(k, n, &lo, &hi);
+            run_fleet_share sh = run_fleet_target_share(o->r, g, t);
             char cell[64];
-            if (n == 0)
+            if (sh.n == 0)
                 snprintf(cell, sizeof cell, "-");
             else
-                snprintf(cell, sizeof cell, "%.1f%% [%.1f, %.1f]", 100.0 * (double)k / (double)n, 100 * lo, 100 * hi);
+                snprintf(cell, sizeof cell, "%.1f%% [%.1f, %.1f]", 100 * sh.share, 100 * sh.lo, 100 * sh.hi);
             fprintf(o->f, " %-24s", cell);
         }
         fputc('\n', o->f);
@@ -236,19 +232,6 @@ static void print_text(const fleet_out *o)
     }
 }
 
-static void json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
 
 static void json_num(FILE *out, double v)
 {
@@ -267,19 +250,15 @@ static void json_group(const fleet_out *o, size_t g)
 {
     fprintf(o->f, "{\"devices\":%" PRIu64 ",\"targets\":[", group_devices(o, g));
     for (size_t t = 0; t < o->spec->n_targets; t++) {
-        size_t i = run_fleet_target_index(o->r, g, t);
-        uint64_t n = rep_accs_count(&o->r->accs, i);
-        uint64_t k = (uint64_t)llround(rep_accs_sum(&o->r->accs, i));
-        double lo, hi;
-        run_fleet_share_interval(k, n, &lo, &hi);
+        run_fleet_share sh = run_fleet_target_share(o->r, g, t);
         fprintf(o->f, "%s{\"target\":", t ? "," : "");
-        json_str(o->f, o->spec->targets[t].text);
-        fprintf(o->f, ",\"devices\":%" PRIu64 ",\"meeting\":%" PRIu64 ",\"share\":", n, k);
-        json_num(o->f, n ? (double)k / (double)n : NAN);
+        cli_json_str(o->f, o->spec->targets[t].text);
+        fprintf(o->f, ",\"devices\":%" PRIu64 ",\"meeting\":%" PRIu64 ",\"share\":", sh.n, sh.k);
+        json_num(o->f, sh.share);
         fputs(",\"ci95\":[", o->f);
-        json_num(o->f, lo);
+        json_num(o->f, sh.lo);
         fputc(',', o->f);
-        json_num(o->f, hi);
+        json_num(o->f, sh.hi);
         fputs("]}", o->f);
     }
     fputs("],\"metrics\":[", o->f);
@@ -287,7 +266,7 @@ static void json_group(const fleet_out *o, size_t g)
         double v[7];
         stats_of(o, g, m, v);
         fprintf(o->f, "%s{\"metric\":", m ? "," : "");
-        json_str(o->f, o->metric_names[m]);
+        cli_json_str(o->f, o->metric_names[m]);
         fprintf(o->f, ",\"unit\":\"%s\",\"devices\":%" PRIu64, kind_unit(o->spec->metrics[m].def->kind),
                 rep_accs_count(&o->r->accs, run_fleet_metric_index(o->r, g, m)));
         static const char *const keys[] = {"mean", "sd", "min", "p10", "p50", "p90", "max"};
@@ -303,9 +282,9 @@ static void json_group(const fleet_out *o, size_t g)
 static void print_json(const fleet_out *o)
 {
     fputs("{\"scenario\":", o->f);
-    json_str(o->f, o->s->name);
+    cli_json_str(o->f, o->s->name);
     fputs(",\"file\":", o->f);
-    json_str(o->f, o->s->file);
+    cli_json_str(o->f, o->s->file);
     fprintf(o->f, ",\"seed\":%" PRIu64 ",\"devices\":%" PRIu64 ",\"device_days\":", o->spec->seed, o->devices);
     json_num(o->f, o->r->device_days);
     fprintf(o->f, ",\"quantile_relative_error\":%.10g,\"all\":", REP_ACC_REL_ERROR);
@@ -313,7 +292,7 @@ static void print_json(const fleet_out *o)
     fputs(",\"profiles\":[", o->f);
     for (size_t g = 1; g < o->r->groups; g++) {
         fprintf(o->f, "%s{\"name\":", g > 1 ? "," : "");
-        json_str(o->f, run_fleet_profile_name(o->s, g - 1));
+        cli_json_str(o->f, run_fleet_profile_name(o->s, g - 1));
         fputs(",\"weight\":", o->f);
         json_num(o->f, o->s->fleet ? o->s->fleet->profiles[g - 1].weight : 1.0);
         fputs(",\"results\":", o->f);
@@ -323,20 +302,6 @@ static void print_json(const fleet_out *o)
     fputs("]}\n", o->f);
 }
 
-static void csv_field(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
 
 static void csv_num(FILE *out, double v)
 {
@@ -350,28 +315,24 @@ static void print_csv(const fleet_out *o)
     for (size_t g = 0; g < o->r->groups; g++) {
         const char *group = g == 0 ? "all" : run_fleet_profile_name(o->s, g - 1);
         for (size_t t = 0; t < o->spec->n_targets; t++) {
-            size_t i = run_fleet_target_index(o->r, g, t);
-            uint64_t n = rep_accs_count(&o->r->accs, i);
-            uint64_t k = (uint64_t)llround(rep_accs_sum(&o->r->accs, i));
-            double lo, hi;
-            run_fleet_share_interval(k, n, &lo, &hi);
-            csv_field(o->f, group);
+            run_fleet_share sh = run_fleet_target_share(o->r, g, t);
+            cli_csv_field(o->f, group);
             fputs(",target,", o->f);
-            csv_field(o->f, o->spec->targets[t].text);
-            fprintf(o->f, ",,%" PRIu64 ",,,,,,,,%" PRIu64 ",", n, k);
-            csv_num(o->f, n ? (double)k / (double)n : NAN);
+            cli_csv_field(o->f, o->spec->targets[t].text);
+            fprintf(o->f, ",,%" PRIu64 ",,,,,,,,%" PRIu64 ",", sh.n, sh.k);
+            csv_num(o->f, sh.share);
             fputc(',', o->f);
-            csv_num(o->f, lo);
+            csv_num(o->f, sh.lo);
             fputc(',', o->f);
-            csv_num(o->f, hi);
+            csv_num(o->f, sh.hi);
             fputc('\n', o->f);
         }
         for (size_t m = 0; m < o->spec->n_metrics; m++) {
             double v[7];
             stats_of(o, g, m, v);
-            csv_field(o->f, group);
+            cli_csv_field(o->f, group);
             fputs(",metric,", o->f);
-            csv_field(o->f, o->metric_names[m]);
+            cli_csv_field(o->f, o->metric_names[m]);
             fprintf(o->f, ",%s,%" PRIu64, kind_unit(o->spec->metrics[m].def->kind),
                     rep_accs_count(&o->r->accs, run_fleet_metric_index(o->r, g, m)));
             for (int i = 0; i < 7; i++) {

@@ -172,12 +172,8 @@ static int plot_targets(const char *dir, const scn_scenario *s, const run_fleet_
             fputc(*c == '"' ? '\'' : *c, dat);
         fputc('"', dat);
         for (size_t g = 0; g < groups; g++) {
-            size_t i = run_fleet_target_index(r, g, t);
-            uint64_t n = rep_accs_count(&r->accs, i);
-            double k = rep_accs_sum(&r->accs, i);
-            double lo = NAN, hi = NAN, share = n ? k / (double)n : NAN;
-            run_fleet_share_interval((uint64_t)llround(k), n, &lo, &hi);
-            fprintf(dat, " %.6g %.6g %.6g", 100 * share, 100 * lo, 100 * hi);
+            run_fleet_share sh = run_fleet_target_share(r, g, t);
+            fprintf(dat, " %.6g %.6g %.6g", 100 * sh.share, 100 * sh.lo, 100 * sh.hi);
         }
         fputc('\n', dat);
     }

@@ -154,35 +154,7 @@ static char *slurp(const char *path, size_t *len, int *err)
     return data;
 }
 
-/* A CSV field: quoted when it holds a comma, quote or newline. */
-static void csv_field(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
 
-static void json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
 
 static void num(FILE *out, double v, bool json)
 {
@@ -444,16 +416,16 @@ int cli_sweep(int argc, char **argv)
         bool json = strcmp(format, "json") == 0;
         if (json) {
             fputs("{\"scenario\":", stdout);
-            json_str(stdout, scen[0]->name);
+            cli_json_str(stdout, scen[0]->name);
             printf(",\"seeds\":%" PRId64 ",\"confidence\":%.2f,\"keys\":[", seeds, CONFIDENCE);
             for (size_t k = 0; k < n_keys; k++) {
                 fputs(k ? "," : "", stdout);
-                json_str(stdout, keys[k].key);
+                cli_json_str(stdout, keys[k].key);
             }
             fputs("],\"rows\":[\n", stdout);
         } else {
             for (size_t k = 0; k < n_keys; k++) {
-                csv_field(stdout, keys[k].key);
+                cli_csv_field(stdout, keys[k].key);
                 fputc(',', stdout);
             }
             fputs("seeds", stdout);
@@ -472,9 +444,9 @@ int cli_sweep(int argc, char **argv)
                 fputs(ci ? ",\n{\"set\":{" : "{\"set\":{", stdout);
                 for (size_t k = 0; k < n_keys; k++) {
                     fputs(k ? "," : "", stdout);
-                    json_str(stdout, keys[k].key);
+                    cli_json_str(stdout, keys[k].key);
                     fputc(':', stdout);
-                    json_str(stdout, keys[k].values[idx[k]]);
+                    cli_json_str(stdout, keys[k].values[idx[k]]);
                 }
                 printf("},\"seeds\":%" PRId64 ",\"metrics\":{", seeds);
                 bool first = true;
@@ -484,7 +456,7 @@ int cli_sweep(int argc, char **argv)
                     const rep_ci *x = &cis[ci * n_metrics + m];
                     fputs(first ? "" : ",", stdout);
                     first = false;
-                    json_str(stdout, metric_names[m]);
+                    cli_json_str(stdout, metric_names[m]);
                     printf(":{\"n\":%zu,\"mean\":", x->n);
                     num(stdout, x->mean, true);
                     fputs(",\"ci_low\":", stdout);
@@ -496,7 +468,7 @@ int cli_sweep(int argc, char **argv)
                 fputs("}}", stdout);
             } else {
                 for (size_t k = 0; k < n_keys; k++) {
-                    csv_field(stdout, keys[k].values[idx[k]]);
+                    cli_csv_field(stdout, keys[k].values[idx[k]]);
                     fputc(',', stdout);
                 }
                 printf("%" PRId64, seeds);

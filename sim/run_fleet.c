@@ -46,6 +46,15 @@ size_t run_fleet_target_index(const run_fleet_result *r, size_t group, size_t ta
     return group * per_group(r) + 1 + r->n_metrics + target;
 }
 
+run_fleet_share run_fleet_target_share(const run_fleet_result *r, size_t group, size_t target)
+{
+    size_t i = run_fleet_target_index(r, group, target);
+    run_fleet_share sh = {.n = rep_accs_count(&r->accs, i), .k = (uint64_t)llround(rep_accs_sum(&r->accs, i))};
+    sh.share = sh.n ? (double)sh.k / (double)sh.n : NAN;
+    run_fleet_share_interval(sh.k, sh.n, &sh.lo, &sh.hi);
+    return sh;
+}
+
 size_t run_fleet_profile_count(const scn_scenario *base) { return base->fleet ? base->fleet->n_profiles : 1; }
 const char *run_fleet_profile_name(const scn_scenario *base, size_t p)
 {

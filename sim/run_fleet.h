@@ -69,6 +69,14 @@ size_t run_fleet_target_index(const run_fleet_result *r, size_t group, size_t ta
  * normal approximation it stays inside [0, 1] and behaves at shares of 0 and 100 %. */
 void run_fleet_share_interval(uint64_t k, uint64_t n, double *lo, double *hi);
 
+/* A target's result in a group: devices evaluated (*n), devices meeting it (*k), the share k/n
+ * (returned; NaN when n is 0) and its 95 % Wilson interval. */
+typedef struct run_fleet_share {
+    uint64_t n, k;
+    double share, lo, hi;
+} run_fleet_share;
+run_fleet_share run_fleet_target_share(const run_fleet_result *r, size_t group, size_t target);
+
 /* Profile names: "all" when the scenario has no fleet section. */
 size_t run_fleet_profile_count(const scn_scenario *base);
 const char *run_fleet_profile_name(const scn_scenario *base, size_t p);
