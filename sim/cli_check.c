@@ -175,7 +175,7 @@ static int check_fleet(check_file *cf, int jobs, result *res)
     scn_diag_free(&diag);
     rep_metric_ref refs[RUN_FLEET_MAX_METRICS];
     scn_target targets[RUN_FLEET_MAX_TARGETS];
-    size_t n_metrics = 0, n_targets = 0, slot[SCN_EXPECT_MAX_FLEET];
+    size_t n_metrics = 0, n_targets = 0, slot[SCN_EXPECT_MAX_FLEET] = {0};
     for (size_t i = 0; i < e->fleet_count && i < SCN_EXPECT_MAX_FLEET; i++) {
         if (e->fleet[i].is_target)
             targets[slot[i] = n_targets++] = e->fleet[i].target;
