@@ -489,6 +489,17 @@ static int fleet_main(run_dist *dist, int argc, char **argv)
     scn_target targets[RUN_FLEET_MAX_TARGETS];
     size_t n_targets = 0;
     char name[512];
+    size_t needed = N_BASE * (s->task_count + 1) + (SIM_REASON_COUNT - 1) + n_metric_args;
+    if (needed > RUN_FLEET_MAX_METRICS) {
+        /* each metric is a histogram per profile and thread (43 KB): the limit bounds memory */
+        if (dist->rank == 0)
+            fprintf(stderr,
+                    "bgsim fleet: %s: a fleet reports at most %d metrics; this one needs %zu (%zu for each of %zu tasks "
+                    "and the worker, %d deferral shares, %zu --metric)\n",
+                    path, RUN_FLEET_MAX_METRICS, needed, N_BASE, s->task_count, SIM_REASON_COUNT - 1, n_metric_args);
+        rc = EX_DATAERR;
+        goto out_names;
+    }
     for (size_t t = 0; t <= s->task_count; t++) {
         const char *scope = t < s->task_count ? s->tasks[t].name : "worker";
         for (size_t b = 0; b < N_BASE; b++) {

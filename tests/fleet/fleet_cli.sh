@@ -86,6 +86,16 @@ run "$BGSIM" fleet "$WORK/bad.yaml" --devices 5
 expect_status 65
 expect_grep "$ERR" stderr "bad.yaml:[0-9]+:[0-9]+: .*os.version=99"
 
+# Too many tasks for the fleet's metric limit: refused with the count, not metrics silently dropped.
+{
+    printf 'bgsim: 1\nplatform: ideal\nduration: 1d\napp:\n  tasks:\n'
+    i=0
+    while [ $i -lt 30 ]; do printf '    - { name: t%d, minimum_interval: 15m }\n' $i; i=$((i + 1)); done
+} >"$WORK/many.yaml"
+run "$BGSIM" fleet "$WORK/many.yaml" --devices 2
+expect_status 65
+expect_grep "$ERR" stderr "a fleet reports at most 128 metrics; this one needs 141 \(4 for each of 30 tasks"
+
 # -- check: fleet expectations pass, and fail when the bound is moved ---------------------------
 run "$BGSIM" check "$ANDROID" "$IOS" --jobs 2
 expect_status 0
