@@ -95,12 +95,11 @@ static bool add_metric(rep_metric_ref *refs, char **names, size_t *n, const char
 
 /* ---- printing ---- */
 
-static void fmt_value(rep_metric_kind kind, double v, bool machine, char *buf, size_t size)
+/* A value for the text table (json and csv print numbers as they are). */
+static void fmt_value(rep_metric_kind kind, double v, char *buf, size_t size)
 {
     if (isnan(v)) {
-        snprintf(buf, size, machine ? "" : "-");
-    } else if (machine) {
-        snprintf(buf, size, "%.10g", v);
+        snprintf(buf, size, "-");
     } else if (kind == REP_KIND_DURATION) {
         /* for reading: whole minutes from an hour up, whole seconds from a minute (json/csv: ms) */
         double unit = v >= 3600000 ? 60000 : v >= 60000 ? 1000 : 1;
@@ -175,7 +174,7 @@ static void text_table(const fleet_out *o, size_t group, const char *indent)
         char cells[7][48];
         rep_metric_kind kind = o->spec->metrics[m].def->kind;
         for (int i = 0; i < 7; i++)
-            fmt_value(i == 1 && kind == REP_KIND_COUNT ? REP_KIND_RATE : kind, v[i], false, cells[i], sizeof cells[i]);
+            fmt_value(i == 1 && kind == REP_KIND_COUNT ? REP_KIND_RATE : kind, v[i], cells[i], sizeof cells[i]);
         uint64_t n = rep_accs_count(&o->r->accs, run_fleet_metric_index(o->r, group, m));
         fprintf(o->f, "%s  %-28s %10s %10s %10s %10s %10s %10s %10s %8" PRIu64 "\n", indent, suffix, cells[0], cells[1],
                 cells[2], cells[3], cells[4], cells[5], cells[6], n);
