@@ -34,6 +34,9 @@ void cli_csv_field(FILE *out, const char *s);
 /* A JSON string with its quotes; control characters as \u00XX. */
 void cli_json_str(FILE *out, const char *s);
 
+/* A number as json/csv print it (%.10g); NaN (no value) is null in JSON and an empty CSV field. */
+void cli_num(FILE *out, double v, bool json);
+
 int cli_validate(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);

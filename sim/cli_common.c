@@ -2,6 +2,7 @@
  * cli_common.c - helpers shared by the subcommands.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,4 +65,12 @@ void cli_json_str(FILE *out, const char *s)
             fputc(*p, out);
     }
     fputc('"', out);
+}
+
+void cli_num(FILE *out, double v, bool json)
+{
+    if (isnan(v))
+        fputs(json ? "null" : "", out);
+    else
+        fprintf(out, "%.10g", v);
 }

@@ -231,15 +231,6 @@ static void print_text(const fleet_out *o)
     }
 }
 
-
-static void json_num(FILE *out, double v)
-{
-    if (isnan(v))
-        fputs("null", out);
-    else
-        fprintf(out, "%.10g", v);
-}
-
 static const char *kind_unit(rep_metric_kind k)
 {
     return k == REP_KIND_DURATION ? "ms" : k == REP_KIND_FRACTION ? "fraction" : k == REP_KIND_RATE ? "per_day" : "count";
@@ -253,11 +244,11 @@ static void json_group(const fleet_out *o, size_t g)
         fprintf(o->f, "%s{\"target\":", t ? "," : "");
         cli_json_str(o->f, o->spec->targets[t].text);
         fprintf(o->f, ",\"devices\":%" PRIu64 ",\"meeting\":%" PRIu64 ",\"share\":", sh.n, sh.k);
-        json_num(o->f, sh.share);
+        cli_num(o->f, sh.share, true);
         fputs(",\"ci95\":[", o->f);
-        json_num(o->f, sh.lo);
+        cli_num(o->f, sh.lo, true);
         fputc(',', o->f);
-        json_num(o->f, sh.hi);
+        cli_num(o->f, sh.hi, true);
         fputs("]}", o->f);
     }
     fputs("],\"metrics\":[", o->f);
@@ -271,7 +262,7 @@ static void json_group(const fleet_out *o, size_t g)
         static const char *const keys[] = {"mean", "sd", "min", "p10", "p50", "p90", "max"};
         for (int i = 0; i < 7; i++) {
             fprintf(o->f, ",\"%s\":", keys[i]);
-            json_num(o->f, v[i]);
+            cli_num(o->f, v[i], true);
         }
         fputc('}', o->f);
     }
@@ -285,7 +276,7 @@ static void print_json(const fleet_out *o)
     fputs(",\"file\":", o->f);
     cli_json_str(o->f, o->s->file);
     fprintf(o->f, ",\"seed\":%" PRIu64 ",\"devices\":%" PRIu64 ",\"device_days\":", o->spec->seed, o->devices);
-    json_num(o->f, o->r->device_days);
+    cli_num(o->f, o->r->device_days, true);
     fprintf(o->f, ",\"quantile_relative_error\":%.10g,\"all\":", REP_ACC_REL_ERROR);
     json_group(o, 0);
     fputs(",\"profiles\":[", o->f);
@@ -293,19 +284,12 @@ static void print_json(const fleet_out *o)
         fprintf(o->f, "%s{\"name\":", g > 1 ? "," : "");
         cli_json_str(o->f, run_fleet_profile_name(o->s, g - 1));
         fputs(",\"weight\":", o->f);
-        json_num(o->f, o->s->fleet ? o->s->fleet->profiles[g - 1].weight : 1.0);
+        cli_num(o->f, o->s->fleet ? o->s->fleet->profiles[g - 1].weight : 1.0, true);
         fputs(",\"results\":", o->f);
         json_group(o, g);
         fputc('}', o->f);
     }
     fputs("]}\n", o->f);
-}
-
-
-static void csv_num(FILE *out, double v)
-{
-    if (!isnan(v))
-        fprintf(out, "%.10g", v);
 }
 
 static void print_csv(const fleet_out *o)
@@ -319,11 +303,11 @@ static void print_csv(const fleet_out *o)
             fputs(",target,", o->f);
             cli_csv_field(o->f, o->spec->targets[t].text);
             fprintf(o->f, ",,%" PRIu64 ",,,,,,,,%" PRIu64 ",", sh.n, sh.k);
-            csv_num(o->f, sh.share);
+            cli_num(o->f, sh.share, false);
             fputc(',', o->f);
-            csv_num(o->f, sh.lo);
+            cli_num(o->f, sh.lo, false);
             fputc(',', o->f);
-            csv_num(o->f, sh.hi);
+            cli_num(o->f, sh.hi, false);
             fputc('\n', o->f);
         }
         for (size_t m = 0; m < o->spec->n_metrics; m++) {
@@ -336,7 +320,7 @@ static void print_csv(const fleet_out *o)
                     rep_accs_count(&o->r->accs, run_fleet_metric_index(o->r, g, m)));
             for (int i = 0; i < 7; i++) {
                 fputc(',', o->f);
-                csv_num(o->f, v[i]);
+                cli_num(o->f, v[i], false);
             }
             fputs(",,,,\n", o->f);
         }

@@ -156,13 +156,6 @@ static char *slurp(const char *path, size_t *len, int *err)
 
 
 
-static void num(FILE *out, double v, bool json)
-{
-    if (isnan(v))
-        fputs(json ? "null" : "", out);
-    else
-        fprintf(out, "%.10g", v);
-}
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -458,11 +451,11 @@ int cli_sweep(int argc, char **argv)
                     first = false;
                     cli_json_str(stdout, metric_names[m]);
                     printf(":{\"n\":%zu,\"mean\":", x->n);
-                    num(stdout, x->mean, true);
+                    cli_num(stdout, x->mean, true);
                     fputs(",\"ci_low\":", stdout);
-                    num(stdout, x->mean - x->half, true);
+                    cli_num(stdout, x->mean - x->half, true);
                     fputs(",\"ci_high\":", stdout);
-                    num(stdout, x->mean + x->half, true);
+                    cli_num(stdout, x->mean + x->half, true);
                     fputc('}', stdout);
                 }
                 fputs("}}", stdout);
@@ -477,11 +470,11 @@ int cli_sweep(int argc, char **argv)
                         continue;
                     const rep_ci *x = &cis[ci * n_metrics + m];
                     fputc(',', stdout);
-                    num(stdout, x->mean, false);
+                    cli_num(stdout, x->mean, false);
                     fputc(',', stdout);
-                    num(stdout, x->mean - x->half, false);
+                    cli_num(stdout, x->mean - x->half, false);
                     fputc(',', stdout);
-                    num(stdout, x->mean + x->half, false);
+                    cli_num(stdout, x->mean + x->half, false);
                 }
                 fputc('\n', stdout);
             }

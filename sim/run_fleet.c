@@ -98,18 +98,13 @@ static bool same_tasks(const scn_scenario *a, const scn_scenario *b)
     return true;
 }
 
+/* The first of a device's load errors, as `bgsim validate` would show it. */
 static void first_error(const scn_diag *d, char *buf, size_t size)
 {
-    if (d->kept == 0) {
+    if (d->kept == 0)
         snprintf(buf, size, "invalid scenario");
-        return;
-    }
-    const scn_diag_entry *e = &d->entries[0];
-    if (e->line > 0)
-        snprintf(buf, size, "%s:%d:%d: %s%s%s", d->file, e->line, e->column, e->path ? e->path : "",
-                 e->path && *e->path ? ": " : "", e->message);
     else
-        snprintf(buf, size, "%s: %s%s%s", d->file, e->path ? e->path : "", e->path && *e->path ? ": " : "", e->message);
+        scn_diag_format(d, 0, buf, size);
 }
 
 /* ---- validation ---- */
