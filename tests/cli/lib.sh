@@ -83,6 +83,32 @@ expect_usage_error() { # expect_usage_error PATTERN CMD...
     expect_grep "$ERR" stderr "$pattern"
 }
 
+# check_corpus DIR MIN WHAT: `bgsim validate` on each DIR/*.yaml exits 65 with exactly its .err on
+# stderr and nothing on stdout; there are at least MIN of them; and one call with every file
+# prints every .err in argument order. Leaves the current directory at DIR.
+check_corpus() {
+    cd "$1" || exit 1
+    count=0
+    for yaml in *.yaml; do
+        count=$((count + 1))
+        err="${yaml%.yaml}.err"
+        run "$BGSIM" validate "$yaml"
+        expect_status 65
+        expect_empty "$OUT" stdout
+        CHECKS=$((CHECKS + 1))
+        cmp -s "$ERR" "$err" || fail "'bgsim validate $yaml': stderr differs from $err: $(diff "$err" "$ERR" | head -n 6)"
+    done
+    CHECKS=$((CHECKS + 1))
+    [ "$count" -ge "$2" ] || fail "expected at least $2 $3 in $1, found $count"
+    # shellcheck disable=SC2046 # file names have no spaces (NN-short-name.yaml)
+    run "$BGSIM" validate $(ls *.yaml)
+    expect_status 65
+    expect_empty "$OUT" stdout
+    cat $(ls *.err) >"$WORK/all.err"
+    CHECKS=$((CHECKS + 1))
+    cmp -s "$ERR" "$WORK/all.err" || fail "'bgsim validate <all>': stderr is not the .err files in order"
+}
+
 finish() {
     if [ "$FAILS" -ne 0 ]; then
         printf '%s: %d of %d checks failed\n' "$(basename "$0")" "$FAILS" "$CHECKS" >&2

@@ -10,29 +10,9 @@
 FBAD="$SRC/tests/fleet/bad"
 FGOOD="$SRC/tests/fleet/good"
 
-cd "$FBAD" || exit 1
-count=0
-for yaml in *.yaml; do
-    count=$((count + 1))
-    err="${yaml%.yaml}.err"
-    run "$BGSIM" validate "$yaml"
-    expect_status 65
-    expect_empty "$OUT" stdout
-    CHECKS=$((CHECKS + 1))
-    cmp -s "$ERR" "$err" || fail "'bgsim validate $yaml': stderr differs from $err: $(diff "$err" "$ERR" | head -n 6)"
-done
-CHECKS=$((CHECKS + 1))
-[ "$count" -ge 20 ] || fail "expected at least 20 malformed fleets in $FBAD, found $count"
-
-# All of them in one call: 65, and stderr is every .err in argument order (a fleet's probes do not
-# leak into the next file's diagnostics).
-# shellcheck disable=SC2046 # file names have no spaces (NN-short-name.yaml)
-run "$BGSIM" validate $(ls *.yaml)
-expect_status 65
-expect_empty "$OUT" stdout
-cat $(ls *.err) >"$WORK/all.err"
-CHECKS=$((CHECKS + 1))
-cmp -s "$ERR" "$WORK/all.err" || fail "'bgsim validate <all>': stderr is not the .err files in order"
+# (All of them in one call also checks that a fleet's probes do not leak into the next file's
+# diagnostics.)
+check_corpus "$FBAD" 20 "malformed fleets"
 
 cd "$FGOOD" || exit 1
 for yaml in *.yaml; do
