@@ -98,23 +98,10 @@ static void do_run(sweep_run *r, const rep_metric_ref *metrics, size_t n_metrics
     rep_record_free(&rec);
 }
 
-#define BAR 40
-
 static void draw_progress(void *ctx, size_t done, size_t count)
 {
     sweep_pool *p = ctx;
-    int cells = (int)(done * BAR / count);
-    if (cells == p->drawn && done != count)
-        return;
-    p->drawn = cells;
-    char bar[BAR + 1];
-    for (int i = 0; i < BAR; i++)
-        bar[i] = i < cells ? '#' : '.';
-    bar[BAR] = '\0';
-    fprintf(stderr, "\rsweep [%s] %zu/%zu runs", bar, done, count);
-    if (done == count)
-        fputc('\n', stderr);
-    fflush(stderr);
+    run_pool_bar(&p->drawn, "sweep", done, count, "runs");
 }
 
 static void sweep_job(void *ctx, size_t i)

@@ -442,23 +442,12 @@ static void block_job(void *ctx, size_t index, int worker)
     }
 }
 
-#define BAR 40
-
 static void draw_progress(void *ctx, size_t done, size_t count)
 {
     fleet_run *fr = ctx;
-    int cells = (int)(done * BAR / count);
-    if (cells == fr->drawn && done != count)
-        return;
-    fr->drawn = cells;
-    char bar[BAR + 1];
-    for (int i = 0; i < BAR; i++)
-        bar[i] = i < cells ? '#' : '.';
-    bar[BAR] = '\0';
-    fprintf(stderr, "\rfleet [%s] %zu/%zu blocks of %d devices", bar, done, count, RUN_FLEET_BLOCK);
-    if (done == count)
-        fputc('\n', stderr);
-    fflush(stderr);
+    char unit[48];
+    snprintf(unit, sizeof unit, "blocks of %d devices", RUN_FLEET_BLOCK);
+    run_pool_bar(&fr->drawn, "fleet", done, count, unit);
 }
 
 int run_fleet(const run_fleet_spec *spec, run_fleet_result *out)
