@@ -39,7 +39,7 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
 all=$(sed -n 's/^set(BGSIM_FUZZ_TARGETS \(fuzz_[a-z_ ]*\))$/\1/p' tools/fuzz/CMakeLists.txt)
-[ -f sim/scn_set.h ] && [ -f tools/fuzz/fuzz_set.c ] && all="$all fuzz_set"
+[ -f sim/scenario/scn_set.h ] && [ -f tools/fuzz/fuzz_set.c ] && all="$all fuzz_set"
 targets=${*:-$all}
 # shellcheck disable=SC2086
 cmake --build "$build" -j2 --target $targets gen_registry_seeds >/dev/null

@@ -22,7 +22,7 @@
 #include "run_fleet.h"
 #include "scn_fleet.h"
 #include "scn_scenario.h"
-#include "scn_units.h"
+#include "sch_units.h"
 
 static const char base[] = "bgsim: 1\n"
                            "platform: ideal\n"
@@ -40,13 +40,13 @@ static scn_scenario *load_fleet(const char *fleet)
     char *text = malloc(len);
     cr_assert_not_null(text);
     snprintf(text, len, "%s%s", base, fleet);
-    scn_diag diag;
+    sch_diag diag;
     scn_scenario *s = NULL;
     int rc = scn_load_buffer("fleet.yaml", text, strlen(text), &diag, &s);
     char first[1024] = "";
     if (rc != 0 && diag.kept > 0)
-        scn_diag_format(&diag, 0, first, sizeof first);
-    scn_diag_free(&diag);
+        sch_diag_format(&diag, 0, first, sizeof first);
+    sch_diag_free(&diag);
     free(text);
     cr_assert_eq(rc, 0, "the fleet did not load: %s", first);
     cr_assert_not_null(s->fleet);
@@ -99,7 +99,7 @@ Test(fleet_draw, duration_uniform_draws_whole_minutes_in_range)
         draw(s, 7, k, d);
         const char *v = value_of(d, "app.tasks[sync].minimum_interval");
         sim_time t;
-        cr_assert(scn_parse_duration(v, &t, why, sizeof why), "device %llu drew '%s': %s", (unsigned long long)k, v, why);
+        cr_assert(sch_parse_duration(v, &t, why, sizeof why), "device %llu drew '%s': %s", (unsigned long long)k, v, why);
         cr_assert_eq(t % SIM_MINUTES(1), 0, "device %llu drew '%s', not whole minutes", (unsigned long long)k, v);
         cr_assert(t >= SIM_MINUTES(15) && t <= SIM_HOURS(2), "device %llu drew '%s', outside [15m, 2h]", (unsigned long long)k, v);
         lo = t < lo ? t : lo;
@@ -130,7 +130,7 @@ Test(fleet_draw, time_of_day_window_wraps_past_midnight)
         memcpy(plain, v + 1, 5);
         plain[5] = '\0';
         sim_time t;
-        cr_assert(scn_parse_time_of_day(plain, &t, why, sizeof why), "device %llu drew %s: %s", (unsigned long long)k, v, why);
+        cr_assert(sch_parse_time_of_day(plain, &t, why, sizeof why), "device %llu drew %s: %s", (unsigned long long)k, v, why);
         cr_assert(t >= SIM_HOURS(21) + SIM_MINUTES(30) || t <= SIM_MINUTES(30), "device %llu drew %s, outside 21:30-00:30",
                   (unsigned long long)k, v);
         after_midnight += t <= SIM_MINUTES(30);
@@ -228,8 +228,8 @@ Test(fleet_draw, durations_never_go_below_zero)
     for (uint64_t k = 0; k < 2000; k++) {
         draw(s, 2, k, d);
         sim_time t, w;
-        cr_assert(scn_parse_duration(value_of(d, "app.tasks[sync].register_at"), &t, why, sizeof why), "%s", why);
-        cr_assert(scn_parse_duration(value_of(d, "app.tasks[sync].work.duration"), &w, why, sizeof why), "%s", why);
+        cr_assert(sch_parse_duration(value_of(d, "app.tasks[sync].register_at"), &t, why, sizeof why), "%s", why);
+        cr_assert(sch_parse_duration(value_of(d, "app.tasks[sync].work.duration"), &w, why, sizeof why), "%s", why);
         cr_assert_geq(w, SIM_SECONDS(2));
         zero += t == 0;
         at_min += w == SIM_SECONDS(2);
@@ -373,22 +373,22 @@ Test(fleet_prefix, every_prefix_of_a_fleet_loads_and_validates_or_is_refused, .t
             cr_assert_not_null(f);
             cr_assert_eq(fwrite(data, 1, cut, f), cut);
             fclose(f);
-            scn_diag diag;
+            sch_diag diag;
             scn_scenario *s = NULL;
             scn_source src = {0};
             int rc = scn_load_keep(tmp, NULL, 0, &diag, &s, &src);
             cr_assert(rc == 0 || rc == 65, "%s cut at %zu: status %d", files[i], cut, rc);
             cr_assert(cut < len || (rc == 0 && s->fleet), "%s whole: status %d", files[i], rc);
-            cr_assert((rc == 0) == (scn_diag_count(&diag) == 0), "%s cut at %zu: status %d with %zu errors", files[i], cut,
-                      rc, scn_diag_count(&diag));
-            scn_diag_free(&diag);
+            cr_assert((rc == 0) == (sch_diag_count(&diag) == 0), "%s cut at %zu: status %d with %zu errors", files[i], cut,
+                      rc, sch_diag_count(&diag));
+            sch_diag_free(&diag);
             if (rc == 0 && s->fleet) {
                 rc = run_fleet_validate(s, &src, &diag);
                 cr_assert(rc == 0 || rc == 65, "%s cut at %zu: validation status %d", files[i], cut, rc);
                 cr_assert(cut < len || rc == 0, "%s whole: validation status %d", files[i], rc);
-                cr_assert((rc == 0) == (scn_diag_count(&diag) == 0), "%s cut at %zu: validation %d with %zu errors",
-                          files[i], cut, rc, scn_diag_count(&diag));
-                scn_diag_free(&diag);
+                cr_assert((rc == 0) == (sch_diag_count(&diag) == 0), "%s cut at %zu: validation %d with %zu errors",
+                          files[i], cut, rc, sch_diag_count(&diag));
+                sch_diag_free(&diag);
                 validated++;
             }
             scn_source_free(&src);

@@ -9,7 +9,7 @@
  * aborts on a violated oracle, so a regression is a failed test. Exit 0 when every input ran, 66
  * when a path cannot be read, 1 when no input was found at all.
  */
-#define _POSIX_C_SOURCE 200809L
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -20,8 +20,8 @@
 #include "rep_record.h"
 #include "run.h"
 #include "scn_scenario.h"
-#include "scn_units.h"
-#include "scn_yaml.h"
+#include "sch_units.h"
+#include "sch_yaml.h"
 #include "sim_calendar.h"
 #include "sim_engine.h"
 
@@ -70,15 +70,15 @@ static void put(text *t, const char *fmt, ...)
 /* Loads `yaml`; returns the status, the scenario in *out (or NULL) and the printed diagnostics. */
 static int load(const char *name, const char *yaml, size_t len, scn_scenario **out, char **report)
 {
-    scn_diag diag;
+    sch_diag diag;
     *out = NULL;
     int rc = scn_load_buffer(name, yaml, len, &diag, out);
     size_t n = 0;
     FILE *mem = open_memstream(report, &n);
     cr_assert(mem != NULL);
-    scn_diag_print(&diag, mem);
+    sch_diag_print(&diag, mem);
     fclose(mem);
-    scn_diag_free(&diag);
+    sch_diag_free(&diag);
     return rc;
 }
 
@@ -192,7 +192,7 @@ Test(limits, a_10_mb_scenario_loads, .timeout = 120)
     free(t.s);
 }
 
-/* 10 MB of short list items is 2.7 million nodes: refused at SCN_YAML_MAX_NODES, before the tree
+/* 10 MB of short list items is 2.7 million nodes: refused at SCH_YAML_MAX_NODES, before the tree
  * takes gigabytes. */
 Test(limits, a_10_mb_flow_list_is_refused_at_the_node_limit, .timeout = 120)
 {
@@ -216,7 +216,7 @@ Test(limits, a_10_mb_flow_list_is_refused_at_the_node_limit, .timeout = 120)
 
 Test(limits, a_file_over_64_mib_is_refused_naming_the_limit, .timeout = 60)
 {
-    size_t len = SCN_YAML_MAX_BYTES + 1;
+    size_t len = SCH_YAML_MAX_BYTES + 1;
     char *big = malloc(len);
     cr_assert(big != NULL);
     memset(big, '#', len);
@@ -398,18 +398,18 @@ Test(limits, durations_at_the_limit_parse_and_format_exactly)
 {
     sim_time v = -1;
     char why[256], buf[40];
-    cr_expect(scn_parse_duration("59571423w4d11h56m3s967ms", &v, why, sizeof why));
+    cr_expect(sch_parse_duration("59571423w4d11h56m3s967ms", &v, why, sizeof why));
     cr_expect_eq(v, SIM_TIME_MAX);
-    cr_expect_not(scn_parse_duration("59571423w4d11h56m3s968ms", &v, why, sizeof why));
-    cr_expect_not(scn_parse_duration("9223372036854775807ms", &v, why, sizeof why));
-    cr_expect_not(scn_parse_duration("99999999999999999999w", &v, why, sizeof why));
-    cr_expect_not(scn_parse_duration("15250284452w", &v, why, sizeof why)); /* > INT64_MAX ms */
-    scn_format_duration(SIM_TIME_MAX, buf, sizeof buf);
+    cr_expect_not(sch_parse_duration("59571423w4d11h56m3s968ms", &v, why, sizeof why));
+    cr_expect_not(sch_parse_duration("9223372036854775807ms", &v, why, sizeof why));
+    cr_expect_not(sch_parse_duration("99999999999999999999w", &v, why, sizeof why));
+    cr_expect_not(sch_parse_duration("15250284452w", &v, why, sizeof why)); /* > INT64_MAX ms */
+    sch_format_duration(SIM_TIME_MAX, buf, sizeof buf);
     cr_expect_str_eq(buf, "59571423w4d11h56m3s967ms");
     /* any int64, INT64_MIN included, formats without overflow (for messages) */
-    cr_expect_gt(scn_format_duration(INT64_MIN, buf, sizeof buf), 0);
+    cr_expect_gt(sch_format_duration(INT64_MIN, buf, sizeof buf), 0);
     cr_expect_eq(buf[0], '-');
-    cr_expect_gt(scn_format_duration(INT64_MAX, buf, sizeof buf), 0);
+    cr_expect_gt(sch_format_duration(INT64_MAX, buf, sizeof buf), 0);
 }
 
 Test(limits, the_calendar_at_year_9999_and_sim_time_max)
@@ -450,18 +450,18 @@ Test(limits, distribution_draws_are_capped_far_below_the_time_limit)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     cr_assert(rng != NULL);
-    scn_dist heavy[] = {
-        {SCN_DIST_LOGNORMAL, (double)SIM_DAYS(36500), 10},
-        {SCN_DIST_WEIBULL, (double)SIM_TIME_MAX, 0.01},
-        {SCN_DIST_EXPONENTIAL, (double)SIM_TIME_MAX, 0},
-        {SCN_DIST_NORMAL, (double)SIM_TIME_MAX, (double)SIM_TIME_MAX},
-        {SCN_DIST_UNIFORM, 0, (double)SIM_TIME_MAX},
-        {SCN_DIST_FIXED, (double)SIM_TIME_MAX, 0},
+    sch_dist heavy[] = {
+        {SCH_DIST_LOGNORMAL, (double)SIM_DAYS(36500), 10},
+        {SCH_DIST_WEIBULL, (double)SIM_TIME_MAX, 0.01},
+        {SCH_DIST_EXPONENTIAL, (double)SIM_TIME_MAX, 0},
+        {SCH_DIST_NORMAL, (double)SIM_TIME_MAX, (double)SIM_TIME_MAX},
+        {SCH_DIST_UNIFORM, 0, (double)SIM_TIME_MAX},
+        {SCH_DIST_FIXED, (double)SIM_TIME_MAX, 0},
     };
     for (size_t k = 0; k < sizeof heavy / sizeof heavy[0]; k++) {
         for (int i = 0; i < 10000; i++) {
-            sim_time v = scn_dist_sample(&heavy[k], rng);
-            cr_assert(v >= 0 && v <= SCN_DIST_MAX_MS, "kind %d: %lld", heavy[k].kind, (long long)v);
+            sim_time v = sch_dist_sample(&heavy[k], rng);
+            cr_assert(v >= 0 && v <= SCH_DIST_MAX_MS, "kind %d: %lld", heavy[k].kind, (long long)v);
         }
     }
     gsl_rng_free(rng);

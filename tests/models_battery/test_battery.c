@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "mdl_battery.h"
-#include "scn_diag.h"
-#include "scn_yaml.h"
+#include "sch_diag.h"
+#include "sch_yaml.h"
 
 #define H(x) SIM_HOURS(x)
 #define M(x) SIM_MINUTES(x)
@@ -646,7 +646,7 @@ Test(battery, top_up_statistics)
     r->cfg.initial_mp = 50000;
     r->cfg.top_ups = true;
     r->cfg.top_ups_per_day = per_day;
-    r->cfg.top_up_duration = scn_dist_fixed(SIM_SECONDS(10));
+    r->cfg.top_up_duration = sch_dist_fixed(SIM_SECONDS(10));
     rig_start(r);
     sim_run_until(r->e, SIM_DAYS(days));
     int plugs = 0, by_hour[12] = {0};
@@ -719,23 +719,23 @@ Test(battery, same_seed_same_trace_other_seed_differs)
 
 static size_t parse(mdl_platform platform, const char *yaml, mdl_battery_config *cfg, char (*msgs)[320], size_t max)
 {
-    scn_diag diag;
-    cr_assert_eq(scn_diag_init(&diag, "t.yaml"), 0);
-    scn_node *root = scn_yaml_parse(yaml, strlen(yaml), &diag);
+    sch_diag diag;
+    cr_assert_eq(sch_diag_init(&diag, "t.yaml"), 0);
+    sch_node *root = sch_yaml_parse(yaml, strlen(yaml), &diag);
     cr_assert_not_null(root, "the YAML itself parses");
     mdl_battery_model.defaults(cfg, platform);
-    scn_cx cx;
-    scn_cx_init(&cx, &diag);
-    size_t s = scn_cx_push_key(&cx, "device");
-    size_t s2 = scn_cx_push_key(&cx, "battery");
+    sch_cx cx;
+    sch_cx_init(&cx, &diag);
+    size_t s = sch_cx_push_key(&cx, "device");
+    size_t s2 = sch_cx_push_key(&cx, "battery");
     mdl_battery_model.parse(&cx, root, cfg);
-    scn_cx_pop(&cx, s2);
-    scn_cx_pop(&cx, s);
-    size_t n = scn_diag_count(&diag);
+    sch_cx_pop(&cx, s2);
+    sch_cx_pop(&cx, s);
+    size_t n = sch_diag_count(&diag);
     for (size_t i = 0; i < n && i < max; i++)
-        scn_diag_format(&diag, i, msgs[i], sizeof msgs[i]);
-    scn_yaml_free(root);
-    scn_diag_free(&diag);
+        sch_diag_format(&diag, i, msgs[i], sizeof msgs[i]);
+    sch_yaml_free(root);
+    sch_diag_free(&diag);
     return n;
 }
 
@@ -769,7 +769,7 @@ Test(battery, parses_every_key)
     cr_assert_eq(c.nightly_jitter, H(1));
     cr_assert(c.top_ups);
     cr_assert_eq(c.top_ups_from, H(8));
-    cr_assert_eq(c.top_up_duration.kind, SCN_DIST_FIXED);
+    cr_assert_eq(c.top_up_duration.kind, SCH_DIST_FIXED);
     cr_assert_eq(c.manual_count, 1);
     cr_assert_eq(c.prompt_count, 1);
     cr_assert_eq(c.prompt_permille[0], 250);

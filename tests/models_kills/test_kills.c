@@ -3,7 +3,7 @@
  * (exact Poisson / chi-square confidence intervals from GSL), background-kill delays, OEM
  * profiles, reboot order, determinism, and exact parse errors.
  */
-#define _POSIX_C_SOURCE 200809L
+
 #include <criterion/criterion.h>
 #include <gsl/gsl_cdf.h>
 #include <stdio.h>
@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "mdl_kills.h"
-#include "scn_diag.h"
-#include "scn_yaml.h"
+#include "sch_diag.h"
+#include "sch_yaml.h"
 
 #define ALPHA 0.001 /* two-sided: a correct model fails a CI check once in a thousand runs */
 
@@ -238,7 +238,7 @@ Test(kills, low_memory_delay_mean_within_chi_square_ci)
     for (uint64_t seed = 1; seed <= 20; seed++) {
         mdl_kills_config c = quiet(MDL_ANDROID);
         c.low_memory = true;
-        c.low_memory_after = (scn_dist){.kind = SCN_DIST_EXPONENTIAL, .a = mean};
+        c.low_memory_after = (sch_dist){.kind = SCH_DIST_EXPONENTIAL, .a = mean};
         rig r;
         rig_init(&r, MDL_ANDROID, seed, &c);
         /* one visit every 3 days: a kill is censored by the next visit with probability e^-35 */
@@ -262,7 +262,7 @@ Test(kills, low_memory_kill_cancelled_by_a_return_to_the_foreground)
 {
     mdl_kills_config c = quiet(MDL_ANDROID);
     c.low_memory = true;
-    c.low_memory_after = scn_dist_fixed(SIM_HOURS(2));
+    c.low_memory_after = sch_dist_fixed(SIM_HOURS(2));
     rig r;
     rig_init(&r, MDL_ANDROID, 1, &c);
     at(&r, 0, open_app);
@@ -291,7 +291,7 @@ Test(kills, a_process_started_for_the_worker_is_a_background_process)
 {
     mdl_kills_config c = quiet(MDL_ANDROID);
     c.low_memory = true;
-    c.low_memory_after = scn_dist_fixed(SIM_MINUTES(5));
+    c.low_memory_after = sch_dist_fixed(SIM_MINUTES(5));
     rig r;
     rig_init(&r, MDL_ANDROID, 1, &c);
     at(&r, SIM_HOURS(1), worker_start);
@@ -306,7 +306,7 @@ Test(kills, ios_evicts_after_background_by_default)
 {
     mdl_kills_config c = quiet(MDL_IOS);
     cr_assert(c.low_memory);
-    cr_assert_eq(c.low_memory_after.kind, SCN_DIST_EXPONENTIAL);
+    cr_assert_eq(c.low_memory_after.kind, SCH_DIST_EXPONENTIAL);
     cr_assert_float_eq(c.low_memory_after.a, (double)SIM_HOURS(4), 1e-9);
     rig r;
     rig_init(&r, MDL_IOS, 3, &c);
@@ -493,37 +493,37 @@ Test(kills, same_seed_same_trace_other_seed_differs)
 
 typedef struct parsed {
     mdl_kills_config cfg;
-    scn_diag diag;
+    sch_diag diag;
     char first[512];
 } parsed;
 
 static void parse(parsed *p, mdl_platform platform, const char *yaml)
 {
-    cr_assert_eq(scn_diag_init(&p->diag, "k.yaml"), 0);
-    scn_node *root = scn_yaml_parse(yaml, strlen(yaml), &p->diag);
+    cr_assert_eq(sch_diag_init(&p->diag, "k.yaml"), 0);
+    sch_node *root = sch_yaml_parse(yaml, strlen(yaml), &p->diag);
     cr_assert_not_null(root, "%s", yaml);
-    scn_cx cx;
-    scn_cx_init(&cx, &p->diag);
+    sch_cx cx;
+    sch_cx_init(&cx, &p->diag);
     mdl_kills_model.defaults(&p->cfg, platform);
-    const scn_node *dev = scn_map_get(root, "device");
-    size_t s1 = scn_cx_push_key(&cx, "device");
-    size_t s2 = scn_cx_push_key(&cx, "kills");
-    mdl_kills_model.parse(&cx, scn_map_get(dev, "kills"), &p->cfg);
-    scn_cx_pop(&cx, s2);
-    scn_cx_pop(&cx, s1);
+    const sch_node *dev = sch_map_get(root, "device");
+    size_t s1 = sch_cx_push_key(&cx, "device");
+    size_t s2 = sch_cx_push_key(&cx, "kills");
+    mdl_kills_model.parse(&cx, sch_map_get(dev, "kills"), &p->cfg);
+    sch_cx_pop(&cx, s2);
+    sch_cx_pop(&cx, s1);
     p->first[0] = 0;
-    if (scn_diag_count(&p->diag))
-        scn_diag_format(&p->diag, 0, p->first, sizeof p->first);
-    scn_yaml_free(root);
+    if (sch_diag_count(&p->diag))
+        sch_diag_format(&p->diag, 0, p->first, sizeof p->first);
+    sch_yaml_free(root);
 }
 
 static void expect_error(mdl_platform platform, const char *yaml, const char *message)
 {
     parsed p;
     parse(&p, platform, yaml);
-    cr_assert_eq(scn_diag_count(&p.diag), 1, "%s: %zu errors, first: %s", yaml, scn_diag_count(&p.diag), p.first);
+    cr_assert_eq(sch_diag_count(&p.diag), 1, "%s: %zu errors, first: %s", yaml, sch_diag_count(&p.diag), p.first);
     cr_assert_str_eq(p.first, message);
-    scn_diag_free(&p.diag);
+    sch_diag_free(&p.diag);
 }
 
 Test(kills, parses_every_key)
@@ -538,11 +538,11 @@ Test(kills, parses_every_key)
           "    oem: { profile: xiaomi, kill_after_background: 7m, swipe_is_force_stop: false }\n"
           "    reboots: { per_week: 0.5, downtime: 2m }\n"
           "    updates: { every: 30d, at: \"04:30\", downtime: 5m }\n");
-    cr_assert_eq(scn_diag_count(&p.diag), 0, "%s", p.first);
+    cr_assert_eq(sch_diag_count(&p.diag), 0, "%s", p.first);
     cr_assert_float_eq(p.cfg.swipes_per_week, 3, 1e-12);
     cr_assert_float_eq(p.cfg.force_stops_per_week, 0.2, 1e-12);
     cr_assert(p.cfg.low_memory);
-    cr_assert_eq(p.cfg.low_memory_after.kind, SCN_DIST_EXPONENTIAL);
+    cr_assert_eq(p.cfg.low_memory_after.kind, SCH_DIST_EXPONENTIAL);
     cr_assert_float_eq(p.cfg.low_memory_after.a, (double)SIM_HOURS(2), 1e-9);
     cr_assert_eq(p.cfg.oem, MDL_OEM_XIAOMI);
     cr_assert_eq(p.cfg.oem_kill_after, SIM_MINUTES(7));
@@ -552,21 +552,21 @@ Test(kills, parses_every_key)
     cr_assert_eq(p.cfg.update_every, SIM_DAYS(30));
     cr_assert_eq(p.cfg.update_at, SIM_HOURS(4) + SIM_MINUTES(30));
     cr_assert_eq(p.cfg.update_downtime, SIM_MINUTES(5));
-    scn_diag_free(&p.diag);
+    sch_diag_free(&p.diag);
 
     parse(&p, MDL_ANDROID, "device:\n  kills:\n    oem: oneplus\n    low_memory: { enabled: false }\n");
-    cr_assert_eq(scn_diag_count(&p.diag), 0, "%s", p.first);
+    cr_assert_eq(sch_diag_count(&p.diag), 0, "%s", p.first);
     cr_assert_eq(p.cfg.oem, MDL_OEM_ONEPLUS);
     cr_assert_eq(p.cfg.oem_kill_after, SIM_MINUTES(20));
     cr_assert(p.cfg.oem_swipe_force_stop);
     cr_assert_not(p.cfg.low_memory);
-    scn_diag_free(&p.diag);
+    sch_diag_free(&p.diag);
 
     parse(&p, MDL_ANDROID, "device:\n  kills:\n    oem: { profile: huawei, kill_after_background: never }\n");
-    cr_assert_eq(scn_diag_count(&p.diag), 0, "%s", p.first);
+    cr_assert_eq(sch_diag_count(&p.diag), 0, "%s", p.first);
     cr_assert_eq(p.cfg.oem_kill_after, -1);
     cr_assert(p.cfg.oem_swipe_force_stop);
-    scn_diag_free(&p.diag);
+    sch_diag_free(&p.diag);
 }
 
 Test(kills, force_stop_and_oem_are_refused_on_ios)
@@ -579,8 +579,8 @@ Test(kills, force_stop_and_oem_are_refused_on_ios)
                  "platform ios (OEM killer profiles are Android only)");
     parsed p;
     parse(&p, MDL_IDEAL, "device:\n  kills:\n    force_stops: { per_week: 1 }\n    oem: oppo\n");
-    cr_assert_eq(scn_diag_count(&p.diag), 0, "ideal takes every key: %s", p.first);
-    scn_diag_free(&p.diag);
+    cr_assert_eq(sch_diag_count(&p.diag), 0, "ideal takes every key: %s", p.first);
+    sch_diag_free(&p.diag);
 }
 
 Test(kills, bad_sections_get_exact_messages)

@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "mdl_model.h"
-#include "scn_diag.h"
-#include "scn_yaml.h"
+#include "sch_diag.h"
+#include "sch_yaml.h"
 
 /* 2026-01-05 is a Monday. */
 #define RIG_MONDAY ((sim_datetime){.year = 2026, .month = 1, .day = 5})
@@ -78,22 +78,22 @@ static inline void rig_lines(rig *r, void (*fn)(void *ctx, const char *line), vo
 static inline size_t rig_parse(const mdl_model *model, mdl_platform platform, const char *yaml, void *cfg,
                                char (*msgs)[320], size_t max)
 {
-    scn_diag diag;
-    cr_assert_eq(scn_diag_init(&diag, "t.yaml"), 0);
+    sch_diag diag;
+    cr_assert_eq(sch_diag_init(&diag, "t.yaml"), 0);
     model->defaults(cfg, platform);
-    scn_node *root = scn_yaml_parse(yaml, strlen(yaml), &diag);
+    sch_node *root = sch_yaml_parse(yaml, strlen(yaml), &diag);
     cr_assert_not_null(root, "the test's YAML does not parse");
-    scn_cx cx;
-    scn_cx_init(&cx, &diag);
-    scn_cx_push_key(&cx, model->parent);
-    scn_cx_push_key(&cx, model->key);
+    sch_cx cx;
+    sch_cx_init(&cx, &diag);
+    sch_cx_push_key(&cx, model->parent);
+    sch_cx_push_key(&cx, model->key);
     model->parse(&cx, root, cfg);
-    size_t n = scn_diag_count(&diag);
-    scn_diag_sort(&diag);
+    size_t n = sch_diag_count(&diag);
+    sch_diag_sort(&diag);
     for (size_t i = 0; i < n && i < max && i < diag.kept; i++)
-        scn_diag_format(&diag, i, msgs[i], sizeof msgs[i]);
-    scn_yaml_free(root);
-    scn_diag_free(&diag);
+        sch_diag_format(&diag, i, msgs[i], sizeof msgs[i]);
+    sch_yaml_free(root);
+    sch_diag_free(&diag);
     return n;
 }
 

@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "mdl_usage.h"
-#include "scn_diag.h"
-#include "scn_yaml.h"
+#include "sch_diag.h"
+#include "sch_yaml.h"
 
 #define ALPHA 1e-3 /* every statistical check: false alarm probability per check */
 #define HOUR SIM_HOURS(1)
@@ -293,7 +293,7 @@ Test(usage, session_counts_match_a_custom_profile_with_gaps)
     memset(c.session_rate[1], 0, sizeof c.session_rate[1]);
     for (int h = 13; h < 18; h++)
         c.session_rate[1][h] = 12;
-    c.session_duration = scn_dist_fixed(SIM_SECONDS(30));
+    c.session_duration = sch_dist_fixed(SIM_SECONDS(30));
     tally ty;
     count_sessions(&c, &ty);
     cr_assert_float_eq(mdl_usage_expected_sessions(&c, 0, SIM_HOURS(7), SIM_HOURS(23)), 49.0, 1e-9);
@@ -721,22 +721,22 @@ Test(usage, same_seed_same_trace_other_seed_other_trace)
 
 static size_t parse(const char *yaml, mdl_usage_config *c, char (*msgs)[320], size_t max)
 {
-    scn_diag diag;
-    cr_assert_eq(scn_diag_init(&diag, "t.yaml"), 0);
+    sch_diag diag;
+    cr_assert_eq(sch_diag_init(&diag, "t.yaml"), 0);
     mdl_usage_model.defaults(c, MDL_IDEAL);
-    scn_node *root = scn_yaml_parse(yaml, strlen(yaml), &diag);
+    sch_node *root = sch_yaml_parse(yaml, strlen(yaml), &diag);
     cr_assert_not_null(root, "the test's YAML does not parse");
-    scn_cx cx;
-    scn_cx_init(&cx, &diag);
-    scn_cx_push_key(&cx, "user");
-    scn_cx_push_key(&cx, "usage");
+    sch_cx cx;
+    sch_cx_init(&cx, &diag);
+    sch_cx_push_key(&cx, "user");
+    sch_cx_push_key(&cx, "usage");
     mdl_usage_model.parse(&cx, root, c);
-    size_t n = scn_diag_count(&diag);
-    scn_diag_sort(&diag);
+    size_t n = sch_diag_count(&diag);
+    sch_diag_sort(&diag);
     for (size_t i = 0; i < n && i < max && i < diag.kept; i++)
-        scn_diag_format(&diag, i, msgs[i], sizeof msgs[i]);
-    scn_yaml_free(root);
-    scn_diag_free(&diag);
+        sch_diag_format(&diag, i, msgs[i], sizeof msgs[i]);
+    sch_yaml_free(root);
+    sch_diag_free(&diag);
     return n;
 }
 
@@ -759,7 +759,7 @@ Test(usage, parses_every_key)
     cr_assert_eq(c.sleep_jitter, SIM_MINUTES(20));
     cr_assert_float_eq(c.session_rate[0][7], 4.0, 0);
     cr_assert_float_eq(c.session_rate[1][19], 5.0, 0); /* weekend copies the weekday profile */
-    cr_assert_eq(c.session_duration.kind, SCN_DIST_LOGNORMAL);
+    cr_assert_eq(c.session_duration.kind, SCH_DIST_LOGNORMAL);
     cr_assert_float_eq(c.session_duration.a, 240000.0, 0);
     cr_assert_float_eq(c.app_per_session, 0.15, 1e-15);
     cr_assert_float_eq(c.app_duration.a, 120000.0, 0);

@@ -128,12 +128,12 @@ Test(sweep, confidence_interval_matches_the_t_table)
 
 static scn_scenario *load_text(const char *text)
 {
-    scn_diag d;
+    sch_diag d;
     scn_scenario *s = NULL;
     int rc = scn_load_buffer("mem.yaml", text, strlen(text), &d, &s);
     if (rc)
-        scn_diag_print(&d, stderr);
-    scn_diag_free(&d);
+        sch_diag_print(&d, stderr);
+    sch_diag_free(&d);
     cr_assert_eq(rc, 0);
     return s;
 }
@@ -157,7 +157,7 @@ Test(stats, battery_spent_by_background_work)
     cr_assert(runs >= 20, "runs %zu", runs);
     /* (6 + 3) %/h x 1 min = 0.15 % per run, unless a run happened while plugged (none: no habits
      * charge before the first night... the default nightly charge may plug the device) */
-    double expect_max = runs * 0.0015;
+    double expect_max = (double)runs * 0.0015;
     cr_assert(st.battery_bg > 0 && st.battery_bg <= expect_max + 1e-12, "battery %g, at most %g", st.battery_bg,
               expect_max);
     rep_metric_ref ref;
@@ -177,10 +177,10 @@ Test(stats, recording_states_keeps_the_fingerprint)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/scenarios/examples/everyday.yaml", SOURCE_DIR);
-    scn_diag d;
+    sch_diag d;
     scn_scenario *s = NULL;
     cr_assert_eq(scn_load(path, &d, &s), 0);
-    scn_diag_free(&d);
+    sch_diag_free(&d);
     run_options opt = run_default_options(s);
     rep_record a = {0}, b = {0};
     run_outcome oa, ob;
@@ -213,10 +213,10 @@ Test(perfetto, structure)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/scenarios/examples/everyday.yaml", SOURCE_DIR);
-    scn_diag d;
+    sch_diag d;
     scn_scenario *s = NULL;
     cr_assert_eq(scn_load(path, &d, &s), 0);
-    scn_diag_free(&d);
+    sch_diag_free(&d);
     run_options opt = run_default_options(s);
     opt.record_states = true;
     rep_record rec = {0};

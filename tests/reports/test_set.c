@@ -88,16 +88,16 @@ static int load(const char *const *args, size_t n, scn_scenario **out, char *dia
     char why[256];
     for (size_t i = 0; i < n; i++)
         cr_assert(scn_set_parse(args[i], &ov[i], why, sizeof why), "%s", why);
-    scn_diag d;
+    sch_diag d;
     int rc = scn_load_buffer_with("base.yaml", base, strlen(base), ov, n, &d, out);
     size_t len = 0;
     diag_text[0] = '\0';
     for (size_t i = 0; i < d.kept && len < size; i++) {
         char line[1024];
-        scn_diag_format(&d, i, line, sizeof line);
+        sch_diag_format(&d, i, line, sizeof line);
         len += (size_t)snprintf(diag_text + len, size - len, "%s\n", line);
     }
-    scn_diag_free(&d);
+    sch_diag_free(&d);
     for (size_t i = 0; i < n; i++)
         scn_override_free(&ov[i]);
     return rc;
@@ -115,7 +115,7 @@ Test(set_apply, values_by_index_name_and_added_keys)
     cr_assert_eq(s->duration, SIM_DAYS(2));
     cr_assert_eq(s->tasks[0].options.minimum_interval_min, 30);
     cr_assert_eq(s->tasks[1].options.minimum_interval_min, 120);
-    cr_assert_eq(s->tasks[0].work_duration.kind, SCN_DIST_FIXED);
+    cr_assert_eq(s->tasks[0].work_duration.kind, SCH_DIST_FIXED);
     scn_scenario_free(s);
 }
 

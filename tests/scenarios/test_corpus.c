@@ -122,19 +122,19 @@ static char *load_and_print(const char *name, int *rc, size_t *count)
     size_t len = 0;
     char *data = read_file(path, &len);
     cr_assert(data != NULL, "cannot read %s", path);
-    scn_diag diag;
+    sch_diag diag;
     scn_scenario *s = (scn_scenario *)0x1; /* must be reset to NULL by the loader */
     *rc = scn_load_buffer(file, data, len, &diag, &s);
     cr_expect(s == NULL, "%s: the loader returned a scenario for an invalid file", file);
     scn_scenario_free(s == (scn_scenario *)0x1 ? NULL : s);
-    *count = scn_diag_count(&diag);
+    *count = sch_diag_count(&diag);
     char *out = NULL;
     size_t out_len = 0;
     FILE *mem = open_memstream(&out, &out_len);
     cr_assert(mem != NULL);
-    scn_diag_print(&diag, mem);
+    sch_diag_print(&diag, mem);
     fclose(mem);
-    scn_diag_free(&diag);
+    sch_diag_free(&diag);
     free(data);
     return out;
 }
@@ -266,16 +266,16 @@ Test(corpus, every_prefix_of_every_file_loads_or_is_refused, .timeout = 120)
             char *copy = malloc(cut ? cut : 1); /* exact size: ASan catches a read past the end */
             cr_assert(copy != NULL);
             memcpy(copy, data, cut);
-            scn_diag diag;
+            sch_diag diag;
             scn_scenario *s = NULL;
             int rc = scn_load_buffer(names[i], copy, cut, &diag, &s);
             cr_assert(rc == 0 || rc == 65, "%s cut at %zu: status %d", names[i], cut, rc);
             cr_assert((rc == 0) == (s != NULL), "%s cut at %zu: status %d but scenario %p", names[i], cut, rc,
                       (void *)s);
-            cr_assert((rc == 0) == (scn_diag_count(&diag) == 0), "%s cut at %zu: status %d with %zu errors", names[i],
-                      cut, rc, scn_diag_count(&diag));
+            cr_assert((rc == 0) == (sch_diag_count(&diag) == 0), "%s cut at %zu: status %d with %zu errors", names[i],
+                      cut, rc, sch_diag_count(&diag));
             scn_scenario_free(s);
-            scn_diag_free(&diag);
+            sch_diag_free(&diag);
             free(copy);
             loads++;
         }

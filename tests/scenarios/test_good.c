@@ -26,12 +26,12 @@ static scn_scenario *load_good(const char *dir, const char *file)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    scn_diag diag;
+    sch_diag diag;
     scn_scenario *s = NULL;
     int rc = scn_load(path, &diag, &s);
     if (rc != 0)
-        scn_diag_print(&diag, stderr);
-    scn_diag_free(&diag);
+        sch_diag_print(&diag, stderr);
+    sch_diag_free(&diag);
     cr_assert(rc == 0 && s != NULL, "%s: status %d (diagnostics above)", path, rc);
     return s;
 }
@@ -105,7 +105,7 @@ Test(good, absent_keys_take_the_documented_defaults)
     cr_expect(!t->options.has_minimum_interval, "no minimum_interval: the policy's default applies");
     cr_expect_eq(t->register_at, 0);
     cr_expect(!t->has_unregister);
-    cr_expect_eq(t->work_duration.kind, SCN_DIST_FIXED);
+    cr_expect_eq(t->work_duration.kind, SCH_DIST_FIXED);
     cr_expect_eq(t->work_duration.a, 1000.0, "a run lasts 1 s unless said");
     cr_expect_eq(t->failure_probability, 0.0);
     cr_expect_eq(t->network, SCN_NETWORK_NONE);
@@ -177,31 +177,31 @@ Test(good, tasks_keep_file_order_and_their_values)
     cr_expect_eq(t->register_at, SIM_HOURS(2));
     cr_expect(t->has_unregister);
     cr_expect_eq(t->unregister_at, SIM_DAYS(5) + SIM_HOURS(12));
-    cr_expect_eq(t->work_duration.kind, SCN_DIST_FIXED);
+    cr_expect_eq(t->work_duration.kind, SCH_DIST_FIXED);
     cr_expect_eq(t->work_duration.a, 250.0);
     cr_expect_eq(t->failure_probability, 0.02, "2%% is exactly the double of 0.02");
     cr_expect_eq(t->network, SCN_NETWORK_REQUIRED);
 
     t = task_named(s, "fixed-long");
-    cr_expect_eq(t->work_duration.kind, SCN_DIST_FIXED);
+    cr_expect_eq(t->work_duration.kind, SCH_DIST_FIXED);
     cr_expect_eq(t->work_duration.a, 60000.0);
     cr_expect_eq(t->failure_probability, 0.5);
     cr_expect_eq(t->network, SCN_NETWORK_NONE);
     cr_expect_eq(t->register_at, SIM_MINUTES(90), "register_at defaults to app.first_open");
 
     t = task_named(s, "uniform");
-    cr_expect(t->work_duration.kind == SCN_DIST_UNIFORM && t->work_duration.a == 5000.0 &&
+    cr_expect(t->work_duration.kind == SCH_DIST_UNIFORM && t->work_duration.a == 5000.0 &&
               t->work_duration.b == 30000.0);
     t = task_named(s, "exponential");
-    cr_expect(t->work_duration.kind == SCN_DIST_EXPONENTIAL && t->work_duration.a == SIM_MINUTES(20));
+    cr_expect(t->work_duration.kind == SCH_DIST_EXPONENTIAL && t->work_duration.a == SIM_MINUTES(20));
     t = task_named(s, "lognormal");
-    cr_expect(t->work_duration.kind == SCN_DIST_LOGNORMAL && t->work_duration.a == 8000.0 &&
+    cr_expect(t->work_duration.kind == SCH_DIST_LOGNORMAL && t->work_duration.a == 8000.0 &&
               t->work_duration.b == 0.5);
     t = task_named(s, "normal");
-    cr_expect(t->work_duration.kind == SCN_DIST_NORMAL && t->work_duration.a == 10000.0 &&
+    cr_expect(t->work_duration.kind == SCH_DIST_NORMAL && t->work_duration.a == 10000.0 &&
               t->work_duration.b == 2000.0);
     t = task_named(s, "weibull");
-    cr_expect(t->work_duration.kind == SCN_DIST_WEIBULL && t->work_duration.a == 10000.0 &&
+    cr_expect(t->work_duration.kind == SCH_DIST_WEIBULL && t->work_duration.a == 10000.0 &&
               t->work_duration.b == 1.5);
     scn_scenario_free(s);
 }
@@ -242,10 +242,10 @@ Test(good, load_buffer_owns_its_strings)
     char *copy = malloc(sizeof text);
     cr_assert(copy != NULL);
     memcpy(copy, text, sizeof text);
-    scn_diag diag;
+    sch_diag diag;
     scn_scenario *s = NULL;
     cr_assert_eq(scn_load_buffer("mem.yaml", copy, sizeof text - 1, &diag, &s), 0);
-    scn_diag_free(&diag);
+    sch_diag_free(&diag);
     memset(copy, 'x', sizeof text);
     free(copy);
     cr_expect_str_eq(s->tasks[0].name, "mine");

@@ -5,7 +5,7 @@
  * table written from AndroidX, deferral reasons (and that they add up to the delay), determinism
  * and the `os:` section's errors.
  */
-#define _POSIX_C_SOURCE 200809L
+
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +15,7 @@
 #include "mdl_model.h"
 #include "rep_record.h"
 #include "run.h"
-#include "scn_diag.h"
+#include "sch_diag.h"
 #include "scn_scenario.h"
 #include "simos_android.h"
 
@@ -809,12 +809,12 @@ static const char commuter_yaml[] =
 
 static scn_scenario *load(const char *yaml)
 {
-    scn_diag diag;
+    sch_diag diag;
     scn_scenario *s = NULL;
     int rc = scn_load_buffer("t.yaml", yaml, strlen(yaml), &diag, &s);
     if (rc != 0)
-        scn_diag_print(&diag, stderr);
-    scn_diag_free(&diag);
+        sch_diag_print(&diag, stderr);
+    sch_diag_free(&diag);
     cr_assert(rc == 0 && s, "scenario does not load");
     return s;
 }
@@ -894,16 +894,16 @@ static void expect_error(const char *os, const char *want)
 {
     char yaml[1024];
     snprintf(yaml, sizeof yaml, "bgsim: 1\nplatform: android\nduration: 1d\nos: %s\napp:\n  tasks:\n    - name: a\n", os);
-    scn_diag diag;
+    sch_diag diag;
     scn_scenario *s = NULL;
     int rc = scn_load_buffer("t.yaml", yaml, strlen(yaml), &diag, &s);
     cr_assert_eq(rc, 65, "'%s' loads", os);
     char got[512] = "";
-    if (scn_diag_count(&diag) > 0)
-        scn_diag_format(&diag, 0, got, sizeof got);
+    if (sch_diag_count(&diag) > 0)
+        sch_diag_format(&diag, 0, got, sizeof got);
     cr_expect_str_eq(got, want);
-    cr_expect_eq(scn_diag_count(&diag), 1, "%zu errors for '%s'", scn_diag_count(&diag), os);
-    scn_diag_free(&diag);
+    cr_expect_eq(sch_diag_count(&diag), 1, "%zu errors for '%s'", sch_diag_count(&diag), os);
+    sch_diag_free(&diag);
 }
 
 Test(parse, errors)

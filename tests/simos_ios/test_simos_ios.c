@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "run.h"
-#include "scn_diag.h"
+#include "sch_diag.h"
 #include "scn_scenario.h"
 #include "simos_ios.h"
 #include "simos_ios_gates.h"
@@ -358,8 +358,8 @@ static void expect_log(rig *r, const rec *want, int n)
 static simos_ios_config quick_processing(void)
 {
     simos_ios_config c = defaults(17);
-    c.processing_delay = scn_dist_fixed(0);
-    c.processing_time_limit = scn_dist_fixed(4 * MIN);
+    c.processing_delay = sch_dist_fixed(0);
+    c.processing_time_limit = sch_dist_fixed(4 * MIN);
     return c;
 }
 
@@ -387,7 +387,7 @@ Test(model, processing_waits_for_power_then_expires)
 Test(model, processing_idle_threshold_and_user_stop)
 {
     simos_ios_config c = quick_processing();
-    c.processing_time_limit = scn_dist_fixed(10 * MIN);
+    c.processing_time_limit = sch_dist_fixed(10 * MIN);
     rig *r = rig_new(&c, 17);
     r->d.usage.last_open = 0;
     r->d.plugged = true;
@@ -407,7 +407,7 @@ Test(model, processing_idle_threshold_and_user_stop)
 Test(model, processing_delay_reported_as_score)
 {
     simos_ios_config c = quick_processing();
-    c.processing_delay = scn_dist_fixed(12 * MIN);
+    c.processing_delay = sch_dist_fixed(12 * MIN);
     rig *r = rig_new(&c, 17);
     r->d.usage.last_open = 0;
     r->d.plugged = true;
@@ -438,8 +438,8 @@ Test(model, force_quit_until_open)
 
     simos_ios_config c19 = quick_processing();
     simos_ios_desc.defaults(&c19, 19);
-    c19.processing_delay = scn_dist_fixed(0);
-    c19.processing_time_limit = scn_dist_fixed(4 * MIN);
+    c19.processing_delay = sch_dist_fixed(0);
+    c19.processing_time_limit = sch_dist_fixed(4 * MIN);
     r = rig_new(&c19, 19);
     r->d.usage.last_open = 0;
     r->d.plugged = true;
@@ -585,12 +585,12 @@ Test(requests, limits_replace_and_errors)
 
 static scn_scenario *load(const char *yaml)
 {
-    scn_diag diag;
+    sch_diag diag;
     scn_scenario *s = NULL;
     int rc = scn_load_buffer("test.yaml", yaml, strlen(yaml), &diag, &s);
     if (rc != 0)
-        scn_diag_print(&diag, stderr);
-    scn_diag_free(&diag);
+        sch_diag_print(&diag, stderr);
+    sch_diag_free(&diag);
     cr_assert(rc == 0 && s, "scenario does not load");
     return s;
 }
@@ -787,16 +787,16 @@ static void expect_error(const char *os, const char *want)
 {
     char yaml[1024];
     snprintf(yaml, sizeof yaml, "bgsim: 1\nplatform: ios\nduration: 1d\nos: %s\napp:\n  tasks:\n    - name: a\n", os);
-    scn_diag diag;
+    sch_diag diag;
     scn_scenario *s = NULL;
     int rc = scn_load_buffer("t.yaml", yaml, strlen(yaml), &diag, &s);
     cr_assert_eq(rc, 65, "'%s' loads", os);
     char got[512] = "";
-    if (scn_diag_count(&diag) > 0)
-        scn_diag_format(&diag, 0, got, sizeof got);
+    if (sch_diag_count(&diag) > 0)
+        sch_diag_format(&diag, 0, got, sizeof got);
     cr_expect_str_eq(got, want);
-    cr_expect_eq(scn_diag_count(&diag), 1, "%zu errors for '%s'", scn_diag_count(&diag), os);
-    scn_diag_free(&diag);
+    cr_expect_eq(sch_diag_count(&diag), 1, "%zu errors for '%s'", sch_diag_count(&diag), os);
+    sch_diag_free(&diag);
 }
 
 Test(parse, errors)

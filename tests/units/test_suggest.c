@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "scn_suggest.h"
+#include "sch_suggest.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -13,7 +13,7 @@ static const char *const task_keys[] = {
 
 static void expect(const char *word, const char *const *cands, size_t n, const char *want)
 {
-    const char *got = scn_did_you_mean(word, cands, n);
+    const char *got = sch_did_you_mean(word, cands, n);
     if (!want)
         cr_assert_null(got, "'%s' -> '%s', want none", word, got);
     else
@@ -91,7 +91,7 @@ Test(suggest, case_changes_are_free_and_exact_matches_need_nothing)
 
 Test(suggest, skips_null_and_overlong_and_handles_empty_lists)
 {
-    char long_word[SCN_SUGGEST_MAX + 2];
+    char long_word[SCH_SUGGEST_MAX + 2];
     memset(long_word, 'a', sizeof long_word - 1);
     long_word[sizeof long_word - 1] = '\0'; /* 65 bytes */
     static const char *const c[] = {NULL, "aaaa"};
@@ -100,9 +100,9 @@ Test(suggest, skips_null_and_overlong_and_handles_empty_lists)
     expect("aaab", c, 0, NULL);
     expect("aaab", NULL, 0, NULL);
 
-    char max_word[SCN_SUGGEST_MAX + 1], max_cand[SCN_SUGGEST_MAX + 1];
-    memset(max_word, 'b', SCN_SUGGEST_MAX);
-    max_word[SCN_SUGGEST_MAX] = '\0';
+    char max_word[SCH_SUGGEST_MAX + 1], max_cand[SCH_SUGGEST_MAX + 1];
+    memset(max_word, 'b', SCH_SUGGEST_MAX);
+    max_word[SCH_SUGGEST_MAX] = '\0';
     memcpy(max_cand, max_word, sizeof max_cand);
     max_cand[10] = 'c';
     max_cand[20] = 'c';

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scn_units.h"
+#include "sch_units.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -71,7 +71,7 @@ Test(duration, accepts_every_unit_combo_and_decimal)
     for (size_t i = 0; i < N(ok); i++) {
         sim_time t = -1;
         char why[256] = "untouched";
-        cr_assert(scn_parse_duration(ok[i].in, &t, why, sizeof why), "'%s': %s", ok[i].in, why);
+        cr_assert(sch_parse_duration(ok[i].in, &t, why, sizeof why), "'%s': %s", ok[i].in, why);
         cr_assert_eq(t, ok[i].ms, "'%s' -> %" PRId64 ", want %" PRId64, ok[i].in, t, ok[i].ms);
         cr_assert_str_eq(why, "untouched", "why written on success for '%s'", ok[i].in);
     }
@@ -147,7 +147,7 @@ Test(duration, refuses_with_exact_messages)
     for (size_t i = 0; i < N(bad); i++) {
         sim_time t = 4242;
         char why[512];
-        cr_assert_not(scn_parse_duration(bad[i].in, &t, why, sizeof why), "'%s' accepted", bad[i].in);
+        cr_assert_not(sch_parse_duration(bad[i].in, &t, why, sizeof why), "'%s' accepted", bad[i].in);
         cr_assert_eq(t, 4242, "*out touched for '%s'", bad[i].in);
         cr_assert_str_eq(why, bad[i].msg, "case %zu", i);
     }
@@ -178,17 +178,17 @@ Test(duration, format_is_canonical)
     };
     for (size_t i = 0; i < N(cases); i++) {
         char buf[64];
-        int n = scn_format_duration(cases[i].ms, buf, sizeof buf);
+        int n = sch_format_duration(cases[i].ms, buf, sizeof buf);
         cr_assert_str_eq(buf, cases[i].s);
         cr_assert_eq(n, (int)strlen(cases[i].s));
     }
     /* snprintf contract: the full length back, a NUL-terminated prefix stored. */
     char small[4] = "xxx";
-    cr_assert_eq(scn_format_duration(5400000, small, sizeof small), 5);
+    cr_assert_eq(sch_format_duration(5400000, small, sizeof small), 5);
     cr_assert_str_eq(small, "1h3");
-    cr_assert_eq(scn_format_duration(5400000, NULL, 0), 5);
+    cr_assert_eq(sch_format_duration(5400000, NULL, 0), 5);
     char one[1] = {'x'};
-    cr_assert_eq(scn_format_duration(250, one, 1), 5);
+    cr_assert_eq(sch_format_duration(250, one, 1), 5);
     cr_assert_eq(one[0], '\0');
 }
 
@@ -197,8 +197,8 @@ static void round_trip(sim_time ms)
     char buf[64];
     sim_time back = -1;
     char why[256];
-    scn_format_duration(ms, buf, sizeof buf);
-    cr_assert(scn_parse_duration(buf, &back, why, sizeof why), "%" PRId64 " -> '%s': %s", ms, buf, why);
+    sch_format_duration(ms, buf, sizeof buf);
+    cr_assert(sch_parse_duration(buf, &back, why, sizeof why), "%" PRId64 " -> '%s': %s", ms, buf, why);
     cr_assert_eq(back, ms, "%" PRId64 " -> '%s' -> %" PRId64, ms, buf, back);
 }
 
@@ -237,11 +237,11 @@ Test(percent, values_and_messages)
     for (size_t i = 0; i < N(ok); i++) {
         double v = -1;
         char why[256];
-        cr_assert(scn_parse_percent(ok[i].in, &v, why, sizeof why), "'%s': %s", ok[i].in, why);
+        cr_assert(sch_parse_percent(ok[i].in, &v, why, sizeof why), "'%s': %s", ok[i].in, why);
         cr_assert_eq(v, ok[i].v, "'%s' -> %.17g", ok[i].in, v);
     }
     double v = -1;
-    scn_parse_percent("-0%", &v, NULL, 0);
+    sch_parse_percent("-0%", &v, NULL, 0);
     cr_assert_not(signbit(v), "-0%% is stored as +0");
 
     static const struct bad bad[] = {
@@ -265,7 +265,7 @@ Test(percent, values_and_messages)
     for (size_t i = 0; i < N(bad); i++) {
         double out = 42;
         char why[256];
-        cr_assert_not(scn_parse_percent(bad[i].in, &out, why, sizeof why), "'%s' accepted", bad[i].in);
+        cr_assert_not(sch_parse_percent(bad[i].in, &out, why, sizeof why), "'%s' accepted", bad[i].in);
         cr_assert_eq(out, 42);
         cr_assert_str_eq(why, bad[i].msg, "case %zu", i);
     }
@@ -284,7 +284,7 @@ Test(probability, values_and_messages)
     for (size_t i = 0; i < N(ok); i++) {
         double v = -1;
         char why[256];
-        cr_assert(scn_parse_probability(ok[i].in, &v, why, sizeof why), "'%s': %s", ok[i].in, why);
+        cr_assert(sch_parse_probability(ok[i].in, &v, why, sizeof why), "'%s': %s", ok[i].in, why);
         cr_assert_eq(v, ok[i].v, "'%s' -> %.17g, want %.17g", ok[i].in, v, ok[i].v);
     }
     static const struct bad bad[] = {
@@ -305,7 +305,7 @@ Test(probability, values_and_messages)
     for (size_t i = 0; i < N(bad); i++) {
         double out = 42;
         char why[256];
-        cr_assert_not(scn_parse_probability(bad[i].in, &out, why, sizeof why), "'%s' accepted", bad[i].in);
+        cr_assert_not(sch_parse_probability(bad[i].in, &out, why, sizeof why), "'%s' accepted", bad[i].in);
         cr_assert_eq(out, 42);
         cr_assert_str_eq(why, bad[i].msg, "case %zu", i);
     }
@@ -323,7 +323,7 @@ Test(time_of_day, values_and_messages)
     for (size_t i = 0; i < N(ok); i++) {
         sim_time t = -1;
         char why[256];
-        cr_assert(scn_parse_time_of_day(ok[i].in, &t, why, sizeof why), "'%s': %s", ok[i].in, why);
+        cr_assert(sch_parse_time_of_day(ok[i].in, &t, why, sizeof why), "'%s': %s", ok[i].in, why);
         cr_assert_eq(t, ok[i].ms, "'%s'", ok[i].in);
     }
 #define TOD_SHAPE "expected a time of day as HH:MM or HH:MM:SS, found "
@@ -349,7 +349,7 @@ Test(time_of_day, values_and_messages)
     for (size_t i = 0; i < N(bad); i++) {
         sim_time t = 4242;
         char why[256];
-        cr_assert_not(scn_parse_time_of_day(bad[i].in, &t, why, sizeof why), "'%s' accepted", bad[i].in);
+        cr_assert_not(sch_parse_time_of_day(bad[i].in, &t, why, sizeof why), "'%s' accepted", bad[i].in);
         cr_assert_eq(t, 4242);
         cr_assert_str_eq(why, bad[i].msg, "case %zu", i);
     }
@@ -372,7 +372,7 @@ Test(datetime, values)
     for (size_t i = 0; i < N(ok); i++) {
         sim_datetime dt = {-1, -1, -1, -1, -1, -1, -1};
         char why[256];
-        cr_assert(scn_parse_datetime(ok[i].in, &dt, why, sizeof why), "'%s': %s", ok[i].in, why);
+        cr_assert(sch_parse_datetime(ok[i].in, &dt, why, sizeof why), "'%s': %s", ok[i].in, why);
         cr_assert_eq(dt.year, ok[i].dt.year);
         cr_assert_eq(dt.month, ok[i].dt.month);
         cr_assert_eq(dt.day, ok[i].dt.day);
@@ -421,7 +421,7 @@ Test(datetime, messages)
     for (size_t i = 0; i < N(bad); i++) {
         sim_datetime dt = {-1, -1, -1, -1, -1, -1, -1};
         char why[256];
-        cr_assert_not(scn_parse_datetime(bad[i].in, &dt, why, sizeof why), "'%s' accepted", bad[i].in);
+        cr_assert_not(sch_parse_datetime(bad[i].in, &dt, why, sizeof why), "'%s' accepted", bad[i].in);
         cr_assert_eq(dt.year, -1);
         cr_assert_eq(dt.ms, -1);
         cr_assert_str_eq(why, bad[i].msg, "case %zu", i);
@@ -437,7 +437,7 @@ Test(datetime, agrees_with_the_calendar)
                 char s[32], why[256];
                 snprintf(s, sizeof s, "%04d-%02d-%02dT12:00", y, m, d);
                 sim_datetime want = {y, m, d, 12, 0, 0, 0}, got;
-                cr_assert_eq(scn_parse_datetime(s, &got, why, sizeof why), sim_datetime_valid(&want), "%s", s);
+                cr_assert_eq(sch_parse_datetime(s, &got, why, sizeof why), sim_datetime_valid(&want), "%s", s);
             }
         }
     }
@@ -463,7 +463,7 @@ Test(int64, values_and_edges)
     for (size_t i = 0; i < N(ok); i++) {
         int64_t v = 4242;
         char why[256];
-        cr_assert(scn_parse_int64(ok[i].in, ok[i].min, ok[i].max, &v, why, sizeof why), "'%s': %s", ok[i].in, why);
+        cr_assert(sch_parse_int64(ok[i].in, ok[i].min, ok[i].max, &v, why, sizeof why), "'%s': %s", ok[i].in, why);
         cr_assert_eq(v, ok[i].v, "'%s'", ok[i].in);
     }
     static const struct {
@@ -499,7 +499,7 @@ Test(int64, values_and_edges)
     for (size_t i = 0; i < N(bad); i++) {
         int64_t v = 4242;
         char why[256];
-        cr_assert_not(scn_parse_int64(bad[i].in, bad[i].min, bad[i].max, &v, why, sizeof why), "'%s'", bad[i].in);
+        cr_assert_not(sch_parse_int64(bad[i].in, bad[i].min, bad[i].max, &v, why, sizeof why), "'%s'", bad[i].in);
         cr_assert_eq(v, 4242);
         cr_assert_str_eq(why, bad[i].msg, "case %zu", i);
     }
@@ -514,7 +514,7 @@ Test(uint64, values_and_edges)
     for (size_t i = 0; i < N(ok); i++) {
         uint64_t v = 4242;
         char why[256];
-        cr_assert(scn_parse_uint64(ok[i].in, &v, why, sizeof why), "'%s': %s", ok[i].in, why);
+        cr_assert(sch_parse_uint64(ok[i].in, &v, why, sizeof why), "'%s': %s", ok[i].in, why);
         cr_assert_eq(v, ok[i].v, "'%s'", ok[i].in);
     }
 #define U64 "expected an integer from 0 to 18446744073709551615, found "
@@ -532,7 +532,7 @@ Test(uint64, values_and_edges)
     for (size_t i = 0; i < N(bad); i++) {
         uint64_t v = 4242;
         char why[256];
-        cr_assert_not(scn_parse_uint64(bad[i].in, &v, why, sizeof why), "'%s'", bad[i].in);
+        cr_assert_not(sch_parse_uint64(bad[i].in, &v, why, sizeof why), "'%s'", bad[i].in);
         cr_assert_eq(v, 4242);
         cr_assert_str_eq(why, bad[i].msg, "case %zu", i);
     }
@@ -556,7 +556,7 @@ Test(double, values)
     for (size_t i = 0; i < N(ok); i++) {
         double v = 42;
         char why[256];
-        cr_assert(scn_parse_double(ok[i].in, -DBL_MAX, DBL_MAX, &v, why, sizeof why), "'%s': %s", ok[i].in, why);
+        cr_assert(sch_parse_double(ok[i].in, -DBL_MAX, DBL_MAX, &v, why, sizeof why), "'%s': %s", ok[i].in, why);
         cr_assert_eq(v, ok[i].v, "'%s' -> %.17g", ok[i].in, v);
         cr_assert_not(signbit(v) && v == 0, "'%s' stored as -0", ok[i].in);
     }
@@ -603,18 +603,18 @@ Test(double, messages)
     for (size_t i = 0; i < N(bad); i++) {
         double v = 42;
         char why[256];
-        cr_assert_not(scn_parse_double(bad[i].in, bad[i].min, bad[i].max, &v, why, sizeof why), "'%s'", bad[i].in);
+        cr_assert_not(sch_parse_double(bad[i].in, bad[i].min, bad[i].max, &v, why, sizeof why), "'%s'", bad[i].in);
         cr_assert_eq(v, 42);
         cr_assert_str_eq(why, bad[i].msg, "case %zu", i);
     }
-    /* SCN_NUMBER_MAX characters exactly is still read. */
-    char longest[SCN_NUMBER_MAX + 1];
-    memset(longest, '0', SCN_NUMBER_MAX);
+    /* SCH_NUMBER_MAX characters exactly is still read. */
+    char longest[SCH_NUMBER_MAX + 1];
+    memset(longest, '0', SCH_NUMBER_MAX);
     longest[1] = '.';
-    longest[SCN_NUMBER_MAX - 1] = '5';
-    longest[SCN_NUMBER_MAX] = '\0';
+    longest[SCH_NUMBER_MAX - 1] = '5';
+    longest[SCH_NUMBER_MAX] = '\0';
     double v = 42;
-    cr_assert(scn_parse_double(longest, 0, 1, &v, NULL, 0));
+    cr_assert(sch_parse_double(longest, 0, 1, &v, NULL, 0));
     cr_assert_gt(v, 0);
     cr_assert_lt(v, 1e-90);
 }
@@ -649,15 +649,15 @@ Test(double, ignores_lc_numeric)
 
     double v = 42;
     char why[256];
-    cr_assert(scn_parse_double("0.5", 0, 1, &v, why, sizeof why), "%s", why);
+    cr_assert(sch_parse_double("0.5", 0, 1, &v, why, sizeof why), "%s", why);
     cr_assert_eq(v, 0.5);
-    cr_assert(scn_parse_probability("12.5%", &v, why, sizeof why), "%s", why);
+    cr_assert(sch_parse_probability("12.5%", &v, why, sizeof why), "%s", why);
     cr_assert_eq(v, 0.125);
-    cr_assert(scn_parse_percent("12.5%", &v, why, sizeof why), "%s", why);
+    cr_assert(sch_parse_percent("12.5%", &v, why, sizeof why), "%s", why);
     cr_assert_eq(v, 12.5);
-    cr_assert_not(scn_parse_double("0,5", 0, 1, &v, why, sizeof why));
+    cr_assert_not(sch_parse_double("0,5", 0, 1, &v, why, sizeof why));
     cr_assert_str_eq(why, "expected a number from 0 to 1, found '0,5' (write '.' as the decimal point)");
-    cr_assert_not(scn_parse_double("2", 0.25, 1.5, &v, why, sizeof why));
+    cr_assert_not(sch_parse_double("2", 0.25, 1.5, &v, why, sizeof why));
     cr_assert_str_eq(why, "expected a number from 0.25 to 1.5, found '2'");
     /* and the caller's locale is back */
     cr_assert_eq(strtod("0,5", NULL), 0.5);
@@ -668,9 +668,9 @@ Test(double, ignores_lc_numeric)
 Test(bool, forms)
 {
     bool b = false;
-    cr_assert(scn_parse_bool("true", &b, NULL, 0));
+    cr_assert(sch_parse_bool("true", &b, NULL, 0));
     cr_assert_eq(b, true);
-    cr_assert(scn_parse_bool("false", &b, NULL, 0));
+    cr_assert(sch_parse_bool("false", &b, NULL, 0));
     cr_assert_eq(b, false);
     static const struct bad bad[] = {
         {"yes", "expected true or false, found 'yes' (write true)"},
@@ -695,7 +695,7 @@ Test(bool, forms)
     for (size_t i = 0; i < N(bad); i++) {
         bool out = true;
         char why[256];
-        cr_assert_not(scn_parse_bool(bad[i].in, &out, why, sizeof why), "'%s'", bad[i].in);
+        cr_assert_not(sch_parse_bool(bad[i].in, &out, why, sizeof why), "'%s'", bad[i].in);
         cr_assert_eq(out, true);
         cr_assert_str_eq(why, bad[i].msg, "case %zu", i);
     }
@@ -740,17 +740,17 @@ Test(quote, truncates_and_escapes)
          "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9'"},
     };
     for (size_t i = 0; i < N(cases); i++) {
-        char buf[4 * SCN_QUOTE_MAX + 8];
-        int n = scn_quote(cases[i].in, buf, sizeof buf);
+        char buf[4 * SCH_QUOTE_MAX + 8];
+        int n = sch_quote(cases[i].in, buf, sizeof buf);
         cr_assert_str_eq(buf, cases[i].out, "case %zu", i);
         cr_assert_eq(n, (int)strlen(cases[i].out), "case %zu", i);
     }
     /* Worst case fits the documented buffer; no raw control byte ever comes out. */
-    char worst[200], buf[4 * SCN_QUOTE_MAX + 8];
+    char worst[200], buf[4 * SCH_QUOTE_MAX + 8];
     for (int c = 0; c < 256; c++) {
         memset(worst, c ? c : 1, sizeof worst - 1);
         worst[sizeof worst - 1] = '\0';
-        int n = scn_quote(worst, buf, sizeof buf);
+        int n = sch_quote(worst, buf, sizeof buf);
         cr_assert_lt(n, (int)sizeof buf, "byte %d", c);
         for (const char *p = buf; *p; p++)
             cr_assert((unsigned char)*p >= 0x20 && (unsigned char)*p != 0x7f, "byte %d -> raw %02x", c, *p);
@@ -762,12 +762,12 @@ Test(why, truncated_null_terminated_and_optional)
     sim_time t = 7;
     char why[16];
     memset(why, 'z', sizeof why);
-    cr_assert_not(scn_parse_duration("15", &t, why, sizeof why));
+    cr_assert_not(sch_parse_duration("15", &t, why, sizeof why));
     cr_assert_str_eq(why, "expected a dura");
     char one[1] = {'z'};
-    cr_assert_not(scn_parse_duration("15", &t, one, 1));
+    cr_assert_not(sch_parse_duration("15", &t, one, 1));
     cr_assert_eq(one[0], '\0');
-    cr_assert_not(scn_parse_duration("15", &t, NULL, 0));
-    cr_assert_not(scn_parse_percent("x", NULL, NULL, 0)); /* out is not written on failure */
+    cr_assert_not(sch_parse_duration("15", &t, NULL, 0));
+    cr_assert_not(sch_parse_percent("x", NULL, NULL, 0)); /* out is not written on failure */
     cr_assert_eq(t, 7);
 }

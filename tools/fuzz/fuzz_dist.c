@@ -1,14 +1,14 @@
 /*
  * fuzz_dist.c - distributions through the loader: the input is the value of a task's
- * work.duration in an otherwise valid scenario, so the YAML layer, scn_field_dist and the
+ * work.duration in an otherwise valid scenario, so the YAML layer, sch_field_dist and the
  * duration parser all see it exactly as in a real file.
  *
  * Input layout: byte 0 picks the frame (block value after "duration: " or a line of its own at a
  * deeper indent); the rest is pasted in. When the scenario loads, the distribution is sampled
- * (GSL rng seeded from the input) and every draw must be a whole ms in [0, SCN_DIST_MAX_MS], its
- * mean must not be NaN, and scn_dist_format must terminate.
+ * (GSL rng seeded from the input) and every draw must be a whole ms in [0, SCH_DIST_MAX_MS], its
+ * mean must not be NaN, and sch_dist_format must terminate.
  */
-#define _POSIX_C_SOURCE 200809L
+
 #include <math.h>
 #include <string.h>
 
@@ -44,28 +44,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(doc + hl + fl, data + 1, bl);
     doc[len - 1] = '\n';
 
-    scn_diag diag;
+    sch_diag diag;
     scn_scenario *s = NULL;
     int rc = scn_load_buffer("fuzz.yaml", doc, len, &diag, &s);
     fuzz_check(rc == 0 || rc == 65, "status %d", rc);
     fuzz_check((rc == 0) == (s != NULL), "status %d with scenario %p", rc, (void *)s);
     if (s && s->task_count == 1) {
-        const scn_dist *d = &s->tasks[0].work_duration;
+        const sch_dist *d = &s->tasks[0].work_duration;
         char buf[160];
-        int n = scn_dist_format(d, buf, sizeof buf);
-        fuzz_check(n >= 0 && strlen(buf) < sizeof buf, "scn_dist_format returned %d", n);
-        fuzz_check(!isnan(scn_dist_mean(d)), "mean is NaN for %s", buf);
+        int n = sch_dist_format(d, buf, sizeof buf);
+        fuzz_check(n >= 0 && strlen(buf) < sizeof buf, "sch_dist_format returned %d", n);
+        fuzz_check(!isnan(sch_dist_mean(d)), "mean is NaN for %s", buf);
         gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
         fuzz_check(rng != NULL, "gsl_rng_alloc");
         gsl_rng_set(rng, data[0]);
         for (int i = 0; i < 64; i++) {
-            sim_time v = scn_dist_sample(d, rng);
-            fuzz_check(v >= 0 && v <= SCN_DIST_MAX_MS, "draw %lld from %s", (long long)v, buf);
+            sim_time v = sch_dist_sample(d, rng);
+            fuzz_check(v >= 0 && v <= SCH_DIST_MAX_MS, "draw %lld from %s", (long long)v, buf);
         }
         gsl_rng_free(rng);
     }
     scn_scenario_free(s);
-    scn_diag_free(&diag);
+    sch_diag_free(&diag);
     free(doc);
     return 0;
 }

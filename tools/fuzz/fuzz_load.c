@@ -3,10 +3,10 @@
  *
  * Oracles beyond "no crash, no leak, no UB": the status is 0 with a scenario and no error, or 65
  * with no scenario and at least one error; every printed diagnostic is one line starting
- * "error: fuzz.yaml:" with no control byte in it (scn_quote's promise); loading the same bytes
+ * "error: fuzz.yaml:" with no control byte in it (sch_quote's promise); loading the same bytes
  * twice reports the same thing (no hidden state).
  */
-#define _POSIX_C_SOURCE 200809L
+
 #include <string.h>
 
 #include "fuzz_target.h"
@@ -14,13 +14,13 @@
 
 static char *load_report(const char *data, size_t size, int *rc)
 {
-    scn_diag diag;
+    sch_diag diag;
     scn_scenario *s = NULL;
     *rc = scn_load_buffer("fuzz.yaml", data, size, &diag, &s);
     fuzz_check(*rc == 0 || *rc == 65, "status %d", *rc);
     fuzz_check((*rc == 0) == (s != NULL), "status %d with scenario %p", *rc, (void *)s);
-    fuzz_check((*rc == 0) == (scn_diag_count(&diag) == 0), "status %d with %zu errors", *rc,
-               scn_diag_count(&diag));
+    fuzz_check((*rc == 0) == (sch_diag_count(&diag) == 0), "status %d with %zu errors", *rc,
+               sch_diag_count(&diag));
     if (s) {
         fuzz_check(s->task_count <= SCN_MAX_TASKS, "%zu tasks", s->task_count);
         fuzz_check(s->duration > 0 && s->duration <= SCN_MAX_DURATION, "duration %lld", (long long)s->duration);
@@ -30,9 +30,9 @@ static char *load_report(const char *data, size_t size, int *rc)
     size_t out_len = 0;
     FILE *mem = open_memstream(&out, &out_len);
     fuzz_check(mem != NULL, "open_memstream");
-    scn_diag_print(&diag, mem);
+    sch_diag_print(&diag, mem);
     fclose(mem);
-    scn_diag_free(&diag);
+    sch_diag_free(&diag);
     for (const char *line = out; *line;) {
         const char *end = strchr(line, '\n');
         fuzz_check(end != NULL, "the last diagnostic has no newline");

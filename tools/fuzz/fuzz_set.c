@@ -11,7 +11,7 @@
  * contract (0 with a scenario and no error, 65 with errors and no scenario) and every printed
  * diagnostic is one "error: fuzz.yaml:" line without control bytes.
  */
-#define _POSIX_C_SOURCE 200809L
+
 #include <string.h>
 
 #include "fuzz_target.h"
@@ -99,18 +99,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         line = nl ? nl + 1 : NULL;
     }
 
-    scn_diag diag;
+    sch_diag diag;
     scn_scenario *s = NULL;
     int rc = scn_load_buffer_with("fuzz.yaml", scenario, sizeof scenario - 1, overrides, n, &diag, &s);
     fuzz_check(rc == 0 || rc == 65, "status %d", rc);
     fuzz_check((rc == 0) == (s != NULL), "status %d with scenario %p", rc, (void *)s);
-    fuzz_check((rc == 0) == (scn_diag_count(&diag) == 0), "status %d with %zu errors", rc, scn_diag_count(&diag));
+    fuzz_check((rc == 0) == (sch_diag_count(&diag) == 0), "status %d with %zu errors", rc, sch_diag_count(&diag));
     scn_scenario_free(s);
     char *out = NULL;
     size_t out_len = 0;
     FILE *mem = open_memstream(&out, &out_len);
     fuzz_check(mem != NULL, "open_memstream");
-    scn_diag_print(&diag, mem);
+    sch_diag_print(&diag, mem);
     fclose(mem);
     for (const char *p = out; *p;) {
         const char *end = strchr(p, '\n');
@@ -122,7 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         p = end + 1;
     }
     free(out);
-    scn_diag_free(&diag);
+    sch_diag_free(&diag);
     for (size_t i = 0; i < n; i++)
         scn_override_free(&overrides[i]);
     free(text);

@@ -1,23 +1,23 @@
 /*
- * fuzz_units.c - the scalar parsers of sim/scn_units.h, one target dispatching on the first byte.
+ * fuzz_units.c - the scalar parsers of sim/sch_units.h, one target dispatching on the first byte.
  *
  *   byte 0 % 10:  0 duration   1 percentage   2 probability   3 time of day   4 date-time
  *                 5 int64 (range from byte 1)  6 uint64        7 number (range from byte 1)
- *                 8 boolean    9 scn_format_duration of 8 raw bytes, and scn_quote
+ *                 8 boolean    9 sch_format_duration of 8 raw bytes, and sch_quote
  * The rest of the input is the scalar, NUL-terminated (an embedded NUL ends it, as in libyaml's
  * output it cannot occur; a parser sees only what is before it).
  *
  * Oracles: a success stores a value inside the documented range and leaves `why` alone; a failure
  * leaves *out alone and writes a non-empty message with no control byte, that fits; a duration
- * parsed round-trips through scn_format_duration; scn_quote stays within 4 * SCN_QUOTE_MAX + 8.
+ * parsed round-trips through sch_format_duration; sch_quote stays within 4 * SCH_QUOTE_MAX + 8.
  */
-#define _POSIX_C_SOURCE 200809L /* strnlen */
+
 #include <float.h>
 #include <math.h>
 #include <string.h>
 
 #include "fuzz_target.h"
-#include "scn_units.h"
+#include "sch_units.h"
 
 #define WHY_LEN 256
 #define SENTINEL 0x5a
@@ -72,31 +72,31 @@ static void fuzz_duration_format(const uint8_t *data, size_t size)
     memcpy(raw, data, size < 8 ? size : 8);
     sim_time ms = rd64(raw);
     char buf[40];
-    int n = scn_format_duration(ms, buf, sizeof buf);
+    int n = sch_format_duration(ms, buf, sizeof buf);
     fuzz_check(n > 0 && (size_t)n < sizeof buf, "format %lld: length %d", (long long)ms, n);
     fuzz_check(strlen(buf) == (size_t)n, "format %lld: returned %d, wrote %zu", (long long)ms, n, strlen(buf));
     if (ms >= 0 && ms <= SIM_TIME_MAX) {
         sim_time back = -1;
         char why[WHY_LEN];
-        fuzz_check(scn_parse_duration(buf, &back, why, sizeof why) && back == ms, "'%s' does not parse back to %lld",
+        fuzz_check(sch_parse_duration(buf, &back, why, sizeof why) && back == ms, "'%s' does not parse back to %lld",
                    buf, (long long)ms);
     }
     /* truncated output still terminates and reports the full length */
     char small[5];
-    int m = scn_format_duration(ms, small, sizeof small);
+    int m = sch_format_duration(ms, small, sizeof small);
     fuzz_check(m == n && strlen(small) == (size_t)(n < 4 ? n : 4), "truncated format of %lld", (long long)ms);
 }
 
 static void fuzz_quote(const char *s)
 {
-    char buf[4 * SCN_QUOTE_MAX + 8];
-    int n = scn_quote(s, buf, sizeof buf);
+    char buf[4 * SCH_QUOTE_MAX + 8];
+    int n = sch_quote(s, buf, sizeof buf);
     fuzz_check(n >= 2 && (size_t)n < sizeof buf, "quote length %d", n);
     fuzz_check(strlen(buf) == (size_t)n, "quote returned %d, wrote %zu", n, strlen(buf));
     for (int i = 0; i < n; i++)
         fuzz_check((unsigned char)buf[i] >= 0x20 && buf[i] != 0x7f, "control byte in quote '%s'", buf);
     char tiny[3];
-    fuzz_check(scn_quote(s, tiny, sizeof tiny) == n && strlen(tiny) <= 2, "truncated quote");
+    fuzz_check(sch_quote(s, tiny, sizeof tiny) == n && strlen(tiny) <= 2, "truncated quote");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -119,14 +119,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     switch (which) {
     case 0: {
         sim_time v = -7;
-        ok = scn_parse_duration(s, &v, why, sizeof why);
+        ok = sch_parse_duration(s, &v, why, sizeof why);
         if (ok) {
             fuzz_check(v >= 0 && v <= SIM_TIME_MAX, "duration '%s' -> %lld", s, (long long)v);
             char canon[40];
-            scn_format_duration(v, canon, sizeof canon);
+            sch_format_duration(v, canon, sizeof canon);
             sim_time back = -1;
             char w2[WHY_LEN];
-            fuzz_check(scn_parse_duration(canon, &back, w2, sizeof w2) && back == v, "'%s' -> '%s' does not round-trip",
+            fuzz_check(sch_parse_duration(canon, &back, w2, sizeof w2) && back == v, "'%s' -> '%s' does not round-trip",
                        s, canon);
         } else {
             fuzz_check(v == -7, "failure changed *out");
@@ -135,19 +135,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     case 1: {
         double v = -7;
-        ok = scn_parse_percent(s, &v, why, sizeof why);
+        ok = sch_parse_percent(s, &v, why, sizeof why);
         fuzz_check(ok ? (v >= 0 && v <= 100) : v == -7, "percent '%s' -> %g", s, v);
         break;
     }
     case 2: {
         double v = -7;
-        ok = scn_parse_probability(s, &v, why, sizeof why);
+        ok = sch_parse_probability(s, &v, why, sizeof why);
         fuzz_check(ok ? (v >= 0 && v <= 1) : v == -7, "probability '%s' -> %g", s, v);
         break;
     }
     case 3: {
         sim_time v = -7;
-        ok = scn_parse_time_of_day(s, &v, why, sizeof why);
+        ok = sch_parse_time_of_day(s, &v, why, sizeof why);
         fuzz_check(ok ? (v >= 0 && v < SIM_DAYS(1)) : v == -7, "time of day '%s' -> %lld", s, (long long)v);
         break;
     }
@@ -155,35 +155,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sim_datetime v;
         memset(&v, 0x33, sizeof v);
         sim_datetime before = v;
-        ok = scn_parse_datetime(s, &v, why, sizeof why);
+        ok = sch_parse_datetime(s, &v, why, sizeof why);
         fuzz_check(ok ? sim_datetime_valid(&v) : memcmp(&v, &before, sizeof v) == 0, "date-time '%s'", s);
         break;
     }
     case 5: {
         int64_t min, max, v = 0x5a5a5a5a, before = v;
         int_range(sel, &min, &max);
-        ok = scn_parse_int64(s, min, max, &v, why, sizeof why);
+        ok = sch_parse_int64(s, min, max, &v, why, sizeof why);
         fuzz_check(ok ? (v >= min && v <= max) : v == before, "int64 '%s' in [%lld, %lld] -> %lld", s,
                    (long long)min, (long long)max, (long long)v);
         break;
     }
     case 6: {
         uint64_t v = 7;
-        ok = scn_parse_uint64(s, &v, why, sizeof why);
+        ok = sch_parse_uint64(s, &v, why, sizeof why);
         fuzz_check(ok || v == 7, "uint64 failure changed *out");
         break;
     }
     case 7: {
         double min, max, v = -7.5;
         double_range(sel, &min, &max);
-        ok = scn_parse_double(s, min, max, &v, why, sizeof why);
+        ok = sch_parse_double(s, min, max, &v, why, sizeof why);
         fuzz_check(ok ? (isfinite(v) && v >= min && v <= max) : v == -7.5, "number '%s' in [%g, %g] -> %g", s, min,
                    max, v);
         break;
     }
     case 8: {
         bool v = false;
-        ok = scn_parse_bool(s, &v, why, sizeof why);
+        ok = sch_parse_bool(s, &v, why, sizeof why);
         fuzz_check(!ok || strcmp(s, v ? "true" : "false") == 0, "bool '%s'", s);
         break;
     }
@@ -200,7 +200,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(small, SENTINEL, sizeof small);
     if (!ok && which == 0) {
         sim_time v;
-        fuzz_check(!scn_parse_duration(s, &v, small, sizeof small) && strnlen(small, sizeof small) < sizeof small,
+        fuzz_check(!sch_parse_duration(s, &v, small, sizeof small) && strnlen(small, sizeof small) < sizeof small,
                    "small why");
     }
     free(s);

@@ -6,7 +6,7 @@
  *
  *   gen_registry_seeds DIR
  */
-#define _POSIX_C_SOURCE 200809L
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,0 +1,1003 @@
+/*
+ * mdl_battery.c - battery level as an exact piecewise-linear function, threshold crossings as
+ * events, charging habits, Low Power Mode / battery saver. See mdl_battery.h for the rules.
+ *
+ * Sources of the defaults (the full table is in scenarios/README.md, `device.battery`):
+ *  - low 15 %, okay 20 %, plug clears low: AOSP config.xml config_lowBatteryWarningLevel = 15,
+ *    config_lowBatteryCloseWarningBump = 5, BatteryService.processValuesLocked
+ *    (../shared/research/android-scheduling.md §3.1 [J4]).
+ *  - battery saver trigger off, off when plugged: AOSP BatterySaverStateMachine
+ *    (Settings.Global.LOW_POWER_MODE_TRIGGER_LEVEL defaults to 0 and auto saver is configured only
+ *    when it is > 0; doAutoBatterySaverLocked turns the saver off with REASON_PLUGGED_IN;
+ *    aosp-mirror/platform_frameworks_base @04b98338, services/core/java/com/android/server/power/
+ *    batterysaver/BatterySaverStateMachine.java). The trigger replaces the warning level
+ *    (android-scheduling.md §3.1: "LOW_POWER_MODE_TRIGGER_LEVEL overrides the warning level").
+ *  - iOS Low Power Mode prompt at 20 %: ios-scheduling.md §7.1 (auto-suggested at 20 %); also at
+ *    10 % (Apple iPhone User Guide, "Use Low Power Mode"; press reports). Off when charged to
+ *    80 %: iPhone User Guide ("switches back to normal power mode after charging to 80%");
+ *    ios-scheduling.md §1.3 (Energy Efficiency Guide: "automatically disables when the battery
+ *    level rises to a sufficient level again"). Acceptance 50 %: assumption (§7.1 leaves p_lpm
+ *    open).
+ *  - taper at 80 %: Apple, "Why lithium-ion" (apple.com/batteries/why-lithium-ion): fast charge to
+ *    80 %, then slower trickle charging. Rates: assumptions (see README).
+ *  - nightly 23:30-07:00, +-30 min, 90 % of nights: issue 5's example habit (assumption).
+ */
+#include "mdl_battery.h"
+
+#include "sch_units.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LU_PER_PERMILLE (100 * MDL_BATTERY_LU_PER_MP)
+#define NEVER ((sim_time)-1)
+
+enum {
+    ROLE_LOW = 1u,      /* low.level: down while unplugged -> battery low */
+    ROLE_OKAY = 2u,     /* low.okay: up -> battery okay */
+    ROLE_PROMPT = 4u,   /* iOS: down while unplugged -> Low Power Mode prompt */
+    ROLE_LPM_OFF = 8u,  /* iOS: up while charging -> Low Power Mode off */
+    ROLE_WATCH = 16u
+};
+
+enum ev_kind {
+    EV_CROSSING = 1,
+    EV_NIGHT_PLAN,
+    EV_NIGHT_ON,
+    EV_NIGHT_OFF,
+    EV_TOPUP_ON,
+    EV_TOPUP_OFF,
+    EV_MANUAL_ON,
+    EV_MANUAL_OFF
+};
+
+typedef struct threshold {
+    int permille;
+    bool above;        /* level >= threshold, as of the last crossing or anchor */
+    unsigned roles;
+} threshold;
+
+typedef struct battery {
+    mdl_device *d;
+    mdl_battery_config cfg;
+    gsl_rng *nightly_rng, *topup_rng, *lpm_rng;
+    int low_permille, okay_permille; /* effective (the Android trigger replaces low.level) */
+    /* the current segment */
+    sim_time t0;
+    int64_t l0;
+    bool rising;
+    int64_t drain;
+    sim_handle crossing;
+    int crossing_index;
+    threshold thr[MDL_BATTERY_MAX_THRESHOLDS];
+    int thr_count;
+    int holds;      /* charges in progress (nightly, top-ups): plugged while > 0 */
+    bool low;
+    bool last_up;   /* direction of the latest crossing */
+    bool ps_auto;   /* Android: the saver turned itself on at the trigger */
+} battery;
+
+/* ---- the level function ---- */
+
+static int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0); } /* a >= 0, b > 0 */
+
+int64_t mdl_battery_level_after(int64_t l0, bool rising, int64_t drain, int64_t c1, int64_t taper,
+                                int64_t c2, sim_time dt)
+{
+    const int64_t full = MDL_BATTERY_FULL_LU;
+    if (!rising) {
+        if (drain <= 0)
+            return l0;
+        return dt >= ceil_div(l0, drain) ? 0 : l0 - drain * dt;
+    }
+    if (l0 >= full)
+        return full;
+    if (l0 < taper) {
+        if (c1 <= 0)
+            return l0;
+        int64_t need = taper - l0;
+        if (dt <= need / c1)
+            return l0 + c1 * dt; /* c1 * dt <= need: still at or below the taper point */
+        if (c2 <= 0)
+            return taper;
+        /* full at ceil((need * c2 + (full - taper) * c1) / (c1 * c2)); every product stays below
+         * 1e17 < 2^63 because levels are <= 3.6e11 LU and charging rates <= 1e5 LU/ms. */
+        int64_t t_full = ceil_div(need * c2 + (full - taper) * c1, c1 * c2);
+        if (dt >= t_full)
+            return full;
+        return taper + c2 * (dt * c1 - need) / c1;
+    }
+    if (c2 <= 0)
+        return l0;
+    return dt >= ceil_div(full - l0, c2) ? full : l0 + c2 * dt;
+}
+
+static int64_t level_at(const battery *b, sim_time t)
+{
+    const mdl_battery_config *c = &b->cfg;
+    sim_time dt = t > b->t0 ? t - b->t0 : 0;
+    return mdl_battery_level_after(b->l0, b->rising, b->drain, c->charge_rate_mp,
+                                   c->charge_taper_at_mp * MDL_BATTERY_LU_PER_MP, c->charge_taper_rate_mp, dt);
+}
+
+/* The first dt >= 0 at which the segment's level is below x (falling) or at least x (rising);
+ * NEVER when it does not get there. The inverse of mdl_battery_level_after, in exact integers. */
+static sim_time time_to(const battery *b, int64_t x)
+{
+    const mdl_battery_config *c = &b->cfg;
+    int64_t l0 = b->l0;
+    if (!b->rising) {
+        if (l0 < x)
+            return 0;
+        return b->drain > 0 ? (l0 - x) / b->drain + 1 : NEVER;
+    }
+    if (l0 >= x)
+        return 0;
+    int64_t c1 = c->charge_rate_mp, c2 = c->charge_taper_rate_mp;
+    int64_t taper = c->charge_taper_at_mp * MDL_BATTERY_LU_PER_MP;
+    if (l0 < taper) {
+        if (x <= taper)
+            return c1 > 0 ? ceil_div(x - l0, c1) : NEVER;
+        if (c1 <= 0 || c2 <= 0)
+            return NEVER;
+        return ceil_div((taper - l0) * c2 + (x - taper) * c1, c1 * c2);
+    }
+    return c2 > 0 ? ceil_div(x - l0, c2) : NEVER;
+}
+
+static int64_t drain_rate(const battery *b)
+{
+    const mdl_device *d = b->d;
+    const mdl_battery_config *c = &b->cfg;
+    int64_t r = d->screen_on ? c->drain_screen_on_mp : d->dozing ? c->drain_dozing_mp : c->drain_idle_mp;
+    if (d->worker_running) {
+        r += c->drain_worker_mp;
+        if (d->net != MDL_NET_NONE)
+            r += c->drain_network_mp;
+    }
+    return r;
+}
+
+static int permille_of(int64_t lu) { return (int)(lu / LU_PER_PERMILLE); }
+
+/* ---- events ---- */
+
+static void on_event(sim_engine *e, void *ctx, uint64_t arg);
+
+static sim_handle schedule(battery *b, sim_time t, int kind, int index)
+{
+    sim_handle h = SIM_HANDLE_NONE;
+    if (t >= 0 && t <= SIM_TIME_MAX)
+        sim_schedule(b->d->engine, t, SIM_PHASE_ENVIRONMENT, on_event, b, (uint64_t)kind | (uint64_t)index << 8, &h);
+    return h; /* beyond the simulator's time limit: never */
+}
+
+/* Cancels the pending crossing and schedules the next one of the current segment. A threshold
+ * whose side disagrees with the level now (a state change landed exactly on it, or at the ms its
+ * crossing was due) is crossed now; otherwise a falling segment
+ * crosses only thresholds above, a rising one only those below. Ties (two thresholds at one ms:
+ * impossible for distinct permilles at these rates, but cheap to order) go to the first in the
+ * table. */
+static void schedule_crossing(battery *b)
+{
+    sim_time now = sim_now(b->d->engine);
+    int64_t level = level_at(b, now);
+    sim_time best = NEVER;
+    int best_i = -1;
+    for (int i = 0; i < b->thr_count; i++) {
+        const threshold *th = &b->thr[i];
+        int64_t x = (int64_t)th->permille * LU_PER_PERMILLE;
+        sim_time dt;
+        if (th->above != (level >= x))
+            dt = now - b->t0;
+        else if (th->above != b->rising)
+            dt = time_to(b, x);
+        else
+            continue;
+        if (dt != NEVER && (best == NEVER || dt < best))
+            best = dt, best_i = i;
+    }
+    /* The pending crossing is replaced: sim_rearm is a cancel and a schedule in one step (it
+     * cancels alone when the new time cannot be scheduled, as schedule() would not schedule it). */
+    bool due = best_i >= 0 && best <= SIM_TIME_MAX - b->t0;
+    if (due)
+        b->crossing_index = best_i;
+    if (due && b->t0 + best >= 0) {
+        sim_rearm(b->d->engine, &b->crossing, b->t0 + best, SIM_PHASE_ENVIRONMENT, on_event, b, EV_CROSSING);
+    } else {
+        sim_cancel(b->d->engine, b->crossing);
+        b->crossing = SIM_HANDLE_NONE;
+    }
+}
+
+/* Starts a new segment at now: the level under the old slope, the slope of the device's state. */
+static void reanchor(battery *b)
+{
+    sim_time now = sim_now(b->d->engine);
+    b->l0 = level_at(b, now);
+    b->t0 = now;
+    b->rising = b->d->plugged;
+    b->drain = drain_rate(b);
+    schedule_crossing(b);
+}
+
+static void trace_level_event(battery *b, const char *type, const char *source)
+{
+    sim_time now = sim_now(b->d->engine);
+    sim_trace_begin(b->d->trace, now, type);
+    sim_trace_int(b->d->trace, "level_permille", permille_of(level_at(b, now)));
+    sim_trace_str(b->d->trace, "source", source);
+    sim_trace_end(b->d->trace);
+}
+
+static void set_power_save(battery *b, bool on, const char *reason)
+{
+    mdl_device *d = b->d;
+    b->ps_auto = on && strcmp(reason, "low") == 0;
+    if (d->power_save == on)
+        return;
+    d->power_save = on;
+    sim_trace_begin(d->trace, sim_now(d->engine), "battery.power_save");
+    sim_trace_bool(d->trace, "on", on);
+    sim_trace_str(d->trace, "reason", reason);
+    sim_trace_end(d->trace);
+    mdl_emit(d, MDL_SIG_POWER_SAVE, on);
+}
+
+static bool android_saver(const battery *b) { return b->cfg.platform != MDL_IOS && b->cfg.saver_trigger_permille > 0; }
+
+/* Battery low changes (traced); returns whether it changed. */
+static bool set_low(battery *b, bool low)
+{
+    if (b->low == low)
+        return false;
+    b->low = low;
+    sim_time now = sim_now(b->d->engine);
+    sim_trace_begin(b->d->trace, now, "battery.low");
+    sim_trace_bool(b->d->trace, "low", low);
+    sim_trace_int(b->d->trace, "level_permille", permille_of(level_at(b, now)));
+    sim_trace_end(b->d->trace);
+    return true;
+}
+
+/* The Android battery saver follows battery low when a trigger is set (BatterySaverStateMachine:
+ * "Percentage Auto ON" / "Percentage Auto OFF"); a saver the user turned on stays on. */
+static void saver_follow_low(battery *b, const char *off_reason)
+{
+    if (!android_saver(b))
+        return;
+    if (b->low && !b->d->power_save)
+        set_power_save(b, true, "low");
+    else if (!b->low && b->d->power_save && b->ps_auto)
+        set_power_save(b, false, off_reason);
+}
+
+/* Plug and unplug: the new segment, the trace, battery low, then the signal (so listeners read the
+ * new low state), then power saving (which emits its own signal after). */
+static void charge_on(battery *b, const char *source)
+{
+    mdl_device *d = b->d;
+    if (b->holds++ > 0)
+        return;
+    d->plugged = true;
+    reanchor(b);
+    trace_level_event(b, "battery.plug", source);
+    bool low_changed = b->cfg.plug_clears_low && set_low(b, false);
+    mdl_emit(d, MDL_SIG_PLUG, 0);
+    if (low_changed)
+        saver_follow_low(b, "plugged");
+    /* Android turns the saver off when plugged, whoever turned it on (REASON_PLUGGED_IN). */
+    if (b->cfg.platform != MDL_IOS && d->power_save)
+        set_power_save(b, false, "plugged");
+}
+
+static void charge_off(battery *b, const char *source)
+{
+    mdl_device *d = b->d;
+    if (b->holds == 0 || --b->holds > 0)
+        return;
+    d->plugged = false;
+    reanchor(b);
+    trace_level_event(b, "battery.unplug", source);
+    /* BatteryService: low as soon as unplugged below the warning level. */
+    bool low_changed = b->l0 < (int64_t)b->low_permille * LU_PER_PERMILLE && set_low(b, true);
+    mdl_emit(d, MDL_SIG_UNPLUG, 0);
+    if (low_changed)
+        saver_follow_low(b, "okay");
+}
+
+static void on_crossing(battery *b)
+{
+    mdl_device *d = b->d;
+    b->crossing = SIM_HANDLE_NONE;
+    threshold *th = &b->thr[b->crossing_index];
+    bool up = !th->above;
+    th->above = up;
+    b->last_up = up;
+    sim_trace_begin(d->trace, sim_now(d->engine), "battery.level");
+    sim_trace_int(d->trace, "level_permille", th->permille);
+    sim_trace_str(d->trace, "direction", up ? "up" : "down");
+    sim_trace_end(d->trace);
+    /* Battery low first, so listeners of the level signal read the new state. */
+    bool low_changed = false;
+    if (!up && (th->roles & ROLE_LOW) && !d->plugged)
+        low_changed = set_low(b, true);
+    if (up && (th->roles & ROLE_OKAY))
+        low_changed = set_low(b, false);
+    mdl_emit(d, MDL_SIG_BATTERY_LEVEL, th->permille);
+    if (low_changed)
+        saver_follow_low(b, "okay");
+    if (b->cfg.platform == MDL_IOS) {
+        /* One draw per prompt shown; a prompt is shown only while Low Power Mode is off. */
+        if (!up && (th->roles & ROLE_PROMPT) && !d->plugged && !d->power_save
+            && gsl_rng_uniform(b->lpm_rng) < b->cfg.prompt_accept)
+            set_power_save(b, true, "prompt");
+        if (up && (th->roles & ROLE_LPM_OFF) && d->plugged && d->power_save)
+            set_power_save(b, false, "charged");
+    }
+    schedule_crossing(b);
+}
+
+/* ---- habits ---- */
+
+/* Jitter: a whole number of ms uniform on [0, 2J] (the caller subtracts J). */
+static sim_time draw_jitter(gsl_rng *rng, sim_time j) { return (sim_time)gsl_rng_uniform_int(rng, (unsigned long)(2 * j + 1)); }
+
+static sim_time night_window(const mdl_battery_config *c)
+{
+    return ((c->nightly_to - c->nightly_from) % SIM_MS_PER_DAY + SIM_MS_PER_DAY) % SIM_MS_PER_DAY;
+}
+
+/* Planned at from - jitter each day: three draws per night, whether it charges or not, so the
+ * draws of one night never shift those of the next. */
+static void night_plan(battery *b)
+{
+    const mdl_battery_config *c = &b->cfg;
+    sim_time now = sim_now(b->d->engine);
+    bool charge = gsl_rng_uniform(b->nightly_rng) < c->nightly_probability;
+    sim_time on = now + draw_jitter(b->nightly_rng, c->nightly_jitter);
+    sim_time off = now + night_window(c) + draw_jitter(b->nightly_rng, c->nightly_jitter);
+    if (charge) {
+        schedule(b, on, EV_NIGHT_ON, 0);
+        schedule(b, off, EV_NIGHT_OFF, 0);
+    }
+    schedule(b, now + SIM_MS_PER_DAY, EV_NIGHT_PLAN, 0);
+}
+
+/* The time `g` ms of window time after p, counting only the daily window [from, to). NEVER
+ * beyond about a million days. */
+static sim_time window_advance(const sim_calendar *cal, sim_time p, sim_time g, sim_time from, sim_time to)
+{
+    const sim_time w = to - from;
+    for (;;) {
+        sim_time m = sim_cal_ms_of_day(cal, p);
+        if (m < from)
+            p += from - m, m = from;
+        else if (m >= to)
+            p += SIM_MS_PER_DAY - m + from, m = from;
+        if (g < to - m)
+            return p + g;
+        g -= to - m;
+        p += to - m;
+        int64_t days = g / w;
+        if (days > 1000000 || p > SIM_TIME_MAX)
+            return NEVER;
+        g -= days * w;
+        p += days * SIM_MS_PER_DAY;
+    }
+}
+
+static void topup_next(battery *b, sim_time from_t)
+{
+    const mdl_battery_config *c = &b->cfg;
+    if (c->top_ups_per_day <= 0)
+        return;
+    double mean = (double)(c->top_ups_to - c->top_ups_from) / c->top_ups_per_day;
+    double g = gsl_ran_exponential(b->topup_rng, mean);
+    if (!(g < 1e15))
+        return;
+    sim_time t = window_advance(b->d->cal, from_t, (sim_time)llround(g), c->top_ups_from, c->top_ups_to);
+    if (t != NEVER)
+        schedule(b, t, EV_TOPUP_ON, 0);
+}
+
+static void on_event(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    battery *b = ctx;
+    const mdl_battery_config *c = &b->cfg;
+    int kind = (int)(arg & 0xff), index = (int)(arg >> 8);
+    sim_time now = sim_now(b->d->engine);
+    switch (kind) {
+    case EV_CROSSING: on_crossing(b); break;
+    case EV_NIGHT_PLAN: night_plan(b); break;
+    case EV_NIGHT_ON: charge_on(b, "nightly"); break;
+    case EV_NIGHT_OFF: charge_off(b, "nightly"); break;
+    case EV_TOPUP_ON: {
+        charge_on(b, "top_up");
+        sim_time dur = sch_dist_sample(&c->top_up_duration, b->topup_rng);
+        schedule(b, now + dur, EV_TOPUP_OFF, 0);
+        topup_next(b, now);
+        break;
+    }
+    case EV_TOPUP_OFF: charge_off(b, "top_up"); break;
+    case EV_MANUAL_ON:
+        set_power_save(b, true, "manual");
+        schedule(b, sim_cal_next_time_of_day(b->d->cal, now, c->manual[index].to), EV_MANUAL_OFF, index);
+        break;
+    case EV_MANUAL_OFF:
+        set_power_save(b, false, "manual");
+        schedule(b, sim_cal_next_time_of_day(b->d->cal, now, c->manual[index].from), EV_MANUAL_ON, index);
+        break;
+    default: break;
+    }
+}
+
+/* Drain-relevant device changes re-anchor the segment when they change its slope. */
+static void on_signal(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    (void)d, (void)arg;
+    battery *b = ctx;
+    switch (sig) {
+    case MDL_SIG_SCREEN_ON:
+    case MDL_SIG_SCREEN_OFF:
+    case MDL_SIG_WORKER:
+    case MDL_SIG_DOZE:
+    case MDL_SIG_NETWORK: break;
+    default: return;
+    }
+    if (!b->rising && drain_rate(b) != b->drain)
+        reanchor(b);
+}
+
+/* ---- thresholds and the public API ---- */
+
+static battery *find(const mdl_device *d)
+{
+    size_t n = mdl_model_count();
+    for (size_t i = 0; i < n && i < MDL_MAX_MODELS; i++)
+        if (mdl_models[i] == &mdl_battery_model)
+            return d->models[i];
+    return NULL;
+}
+
+static int add_threshold(battery *b, int permille, unsigned roles)
+{
+    if (permille < 1 || permille > 1000)
+        return MDL_ENOMEM;
+    for (int i = 0; i < b->thr_count; i++) {
+        if (b->thr[i].permille == permille) {
+            b->thr[i].roles |= roles;
+            return MDL_OK;
+        }
+    }
+    if (b->thr_count == MDL_BATTERY_MAX_THRESHOLDS)
+        return MDL_ENOMEM;
+    sim_time now = b->d->engine ? sim_now(b->d->engine) : 0;
+    b->thr[b->thr_count++] = (threshold){.permille = permille, .roles = roles,
+                                         .above = level_at(b, now) >= (int64_t)permille * LU_PER_PERMILLE};
+    return MDL_OK;
+}
+
+int64_t mdl_battery_level_lu(const mdl_device *d, sim_time t)
+{
+    const battery *b = find(d);
+    return b ? level_at(b, t) : -1;
+}
+
+int mdl_battery_level_permille(const mdl_device *d, sim_time t)
+{
+    const battery *b = find(d);
+    return b ? permille_of(level_at(b, t)) : -1;
+}
+
+bool mdl_battery_low(const mdl_device *d)
+{
+    const battery *b = find(d);
+    return b && b->low;
+}
+
+bool mdl_battery_rising(const mdl_device *d)
+{
+    const battery *b = find(d);
+    return b && b->rising && level_at(b, sim_now(d->engine)) < MDL_BATTERY_FULL_LU;
+}
+
+bool mdl_battery_last_crossing_up(const mdl_device *d)
+{
+    const battery *b = find(d);
+    return b && b->last_up;
+}
+
+int mdl_battery_watch(mdl_device *d, int permille)
+{
+    battery *b = find(d);
+    if (!b)
+        return MDL_ENOMEM;
+    /* The new threshold's side is judged on the level now; no re-anchor, so the segment stays
+     * exact. */
+    int rc = add_threshold(b, permille, ROLE_WATCH);
+    schedule_crossing(b);
+    return rc;
+}
+
+/* ---- the model descriptor ---- */
+
+static void battery_defaults(void *config, mdl_platform platform)
+{
+    mdl_battery_config *c = config;
+    memset(c, 0, sizeof *c);
+    c->platform = platform;
+    c->initial_mp = 80000;            /* assumption: a day that starts partly charged */
+    c->drain_screen_on_mp = 12000;    /* assumption: about 8 h of screen-on time per charge */
+    c->drain_idle_mp = 1000;          /* assumption: screen off, awake, light background work */
+    c->drain_dozing_mp = 300;         /* assumption: Doze standby, about two weeks from full */
+    c->drain_worker_mp = 5000;        /* assumption: one core awake under a wakelock */
+    c->drain_network_mp = 3000;       /* assumption: the radio active while the worker runs */
+    c->charge_rate_mp = 60000;        /* assumption: 0 -> 80 % in 80 min on a typical charger */
+    c->charge_taper_at_mp = 80000;    /* Apple "Why lithium-ion": fast to 80 %, then trickle */
+    c->charge_taper_rate_mp = 20000;  /* assumption: the last 20 % takes about an hour */
+    c->low_permille = 150;            /* AOSP config_lowBatteryWarningLevel (§3.1 [J4]) */
+    c->okay_permille = 200;           /* + config_lowBatteryCloseWarningBump 5 (§3.1 [J4]) */
+    c->plug_clears_low = true;        /* BatteryService.processValuesLocked (§3.1) */
+    c->nightly = true;                /* issue 5's example habit (assumption) */
+    c->nightly_from = SIM_HOURS(23) + SIM_MINUTES(30);
+    c->nightly_to = SIM_HOURS(7);
+    c->nightly_jitter = SIM_MINUTES(30);
+    c->nightly_probability = 0.9;
+    c->top_ups = false;               /* assumption: no daytime top-ups unless configured */
+    c->top_ups_per_day = 1.0;         /* assumptions, used once `top_ups` is written */
+    c->top_up_duration = (sch_dist){.kind = SCH_DIST_UNIFORM, .a = (double)SIM_MINUTES(15), .b = (double)SIM_MINUTES(45)};
+    c->top_ups_from = SIM_HOURS(9);
+    c->top_ups_to = SIM_HOURS(21);
+    c->prompt_permille[0] = 200;      /* ios-scheduling.md §7.1 */
+    c->prompt_permille[1] = 100;      /* iPhone User Guide: asked again at 10 % */
+    c->prompt_count = 2;
+    c->prompt_accept = 0.5;           /* assumption (§7.1 leaves p_lpm open) */
+    c->lpm_off_permille = 800;        /* iPhone User Guide; §1.3 */
+    c->saver_trigger_permille = 0;    /* AOSP LOW_POWER_MODE_TRIGGER_LEVEL default 0: off */
+}
+
+/* ---- parsing ---- */
+
+static bool is_never(const sch_node *n) { return n->kind == SCH_SCALAR && n->plain && strcmp(n->text, "never") == 0; }
+
+
+/* A percentage in whole steps of 1/scale percent (scale 10: permille; 1000: milli-percent). */
+static bool percent_steps(double pct, int64_t scale, int64_t *out)
+{
+    double x = pct * (double)scale;
+    double r = nearbyint(x);
+    if (fabs(x - r) > 1e-6 * (1.0 + fabs(x)))
+        return false;
+    *out = (int64_t)r;
+    return true;
+}
+
+/* A percentage in milli-percent (steps of 0.001 %); `what` names it in the message. */
+static void field_mp(sch_cx *cx, const sch_node *map, const char *key, const char *what, int64_t *out)
+{
+    double v;
+    int64_t mp;
+    if (sch_field_percent(cx, map, key, SCH_OPTIONAL, &v) != SCH_FIELD_OK)
+        return;
+    if (!percent_steps(v, 1000, &mp))
+        sch_cx_key_error(cx, map, key, "expected %s in steps of 0.001%%, found %s", what,
+                  sch_cx_found(cx, sch_map_get(map, key)));
+    else
+        *out = mp;
+}
+
+static void field_rate(sch_cx *cx, const sch_node *map, const char *key, int64_t *out)
+{
+    field_mp(cx, map, key, "a rate per hour", out);
+}
+
+/* A level in steps of 0.1 %, at least min_permille. */
+static bool value_level(sch_cx *cx, const sch_node *v, int min_permille, int *out)
+{
+    char why[256];
+    double pct;
+    int64_t pm;
+    if (v->kind != SCH_SCALAR || sch_node_is_null(v)) {
+        sch_cx_error(cx, v, "expected a percentage, found %s", sch_cx_found(cx, v));
+        return false;
+    }
+    if (!sch_parse_percent(v->text, &pct, why, sizeof why)) {
+        sch_cx_error(cx, v, "%s", why);
+        return false;
+    }
+    if (!percent_steps(pct, 10, &pm)) {
+        sch_cx_error(cx, v, "expected a level in steps of 0.1%%, found %s", sch_cx_found(cx, v));
+        return false;
+    }
+    if (pm < min_permille) {
+        sch_cx_error(cx, v, "expected a level from 0.1%% to 100%%, found %s", sch_cx_found(cx, v));
+        return false;
+    }
+    *out = (int)pm;
+    return true;
+}
+
+static bool field_level(sch_cx *cx, const sch_node *map, const char *key, int min_permille, int *out)
+{
+    const sch_node *v = sch_map_get(map, key);
+    if (!v)
+        return false;
+    size_t saved = sch_cx_push_key(cx, key);
+    bool ok = value_level(cx, v, min_permille, out);
+    sch_cx_pop(cx, saved);
+    return ok;
+}
+
+/* A list of levels (each >= 0.1 %), at most max; *count set only when all are good. */
+static void field_levels(sch_cx *cx, const sch_node *map, const char *key, int *out, int *count, int max)
+{
+    const sch_node *v = sch_map_get(map, key);
+    if (!v)
+        return;
+    size_t saved = sch_cx_push_key(cx, key);
+    if (v->kind != SCH_SEQ) {
+        sch_cx_error(cx, v, "expected a list of percentages such as [50%%, 30%%], found %s", sch_cx_found(cx, v));
+    } else if (v->count > (size_t)max) {
+        sch_cx_error(cx, v, "expected at most %d levels, found %zu", max, v->count);
+    } else {
+        bool ok = true;
+        int tmp[MDL_BATTERY_MAX_THRESHOLDS] = {0};
+        for (size_t i = 0; i < v->count; i++) {
+            size_t s2 = sch_cx_push_index(cx, i);
+            ok &= value_level(cx, v->items[i], 1, &tmp[i]);
+            sch_cx_pop(cx, s2);
+        }
+        if (ok) {
+            memcpy(out, tmp, v->count * sizeof *tmp);
+            *count = (int)v->count;
+        }
+    }
+    sch_cx_pop(cx, saved);
+}
+
+static void parse_drain(sch_cx *cx, const sch_node *n, mdl_battery_config *c)
+{
+    static const char *const keys[] = {"screen_on", "idle", "dozing", "worker", "network", NULL};
+    if (!sch_check_map(cx, n, keys))
+        return;
+    field_rate(cx, n, "screen_on", &c->drain_screen_on_mp);
+    field_rate(cx, n, "idle", &c->drain_idle_mp);
+    field_rate(cx, n, "dozing", &c->drain_dozing_mp);
+    field_rate(cx, n, "worker", &c->drain_worker_mp);
+    field_rate(cx, n, "network", &c->drain_network_mp);
+}
+
+static void parse_charge(sch_cx *cx, const sch_node *n, mdl_battery_config *c)
+{
+    static const char *const keys[] = {"rate", "taper_at", "taper_rate", NULL};
+    if (!sch_check_map(cx, n, keys))
+        return;
+    field_rate(cx, n, "rate", &c->charge_rate_mp);
+    field_mp(cx, n, "taper_at", "a level", &c->charge_taper_at_mp);
+    field_rate(cx, n, "taper_rate", &c->charge_taper_rate_mp);
+}
+
+static void parse_low(sch_cx *cx, const sch_node *n, mdl_battery_config *c)
+{
+    static const char *const keys[] = {"level", "okay", "plug_clears", NULL};
+    if (!sch_check_map(cx, n, keys))
+        return;
+    field_level(cx, n, "level", 1, &c->low_permille);
+    field_level(cx, n, "okay", 1, &c->okay_permille);
+    sch_field_bool(cx, n, "plug_clears", SCH_OPTIONAL, &c->plug_clears_low);
+    if (c->okay_permille < c->low_permille) {
+        char lvl[32];
+        snprintf(lvl, sizeof lvl, "%g%%", c->low_permille / 10.0);
+        sch_cx_key_error(cx, n, sch_map_get(n, "okay") ? "okay" : "level", "expected low.okay at or above low.level (%s), found %s",
+                  lvl, sch_cx_found(cx, sch_map_get(n, sch_map_get(n, "okay") ? "okay" : "level")));
+    }
+}
+
+static void parse_nightly(sch_cx *cx, const sch_node *n, mdl_battery_config *c)
+{
+    static const char *const keys[] = {"from", "to", "jitter", "probability", NULL};
+    if (is_never(n)) {
+        c->nightly = false;
+        return;
+    }
+    if (n->kind != SCH_MAP) {
+        sch_cx_error(cx, n, "expected a mapping or never, found %s", sch_cx_found(cx, n));
+        return;
+    }
+    if (!sch_check_map(cx, n, keys))
+        return;
+    c->nightly = true;
+    sch_field_time_of_day(cx, n, "from", SCH_OPTIONAL, &c->nightly_from);
+    sch_field_time_of_day(cx, n, "to", SCH_OPTIONAL, &c->nightly_to);
+    sch_field_duration(cx, n, "jitter", SCH_OPTIONAL, &c->nightly_jitter);
+    sch_field_probability(cx, n, "probability", SCH_OPTIONAL, &c->nightly_probability);
+    sim_time w = night_window(c);
+    /* The message names a key the mapping has; one left out has its default (found by the fuzzer:
+     * `{ from: "06:00" }` alone made the jitter message quote an absent `to`, a NULL node). */
+    const char *edge = sch_map_get(n, "to") ? "to" : "from";
+    if (w == 0) {
+        const sch_node *v = sch_map_get(n, edge);
+        sch_cx_key_error(cx, n, edge, "expected 'to' different from 'from', found %s",
+                         v ? sch_cx_found(cx, v) : "the default");
+    } else if (c->nightly_jitter * 2 >= w) {
+        char half[40], jitter[40];
+        sch_format_duration(w / 2, half, sizeof half);
+        const char *k = sch_map_get(n, "jitter") ? "jitter" : edge;
+        const sch_node *v = sch_map_get(n, k);
+        if (v && k[0] != 'j')
+            v = NULL; /* the jitter is the default: show that, not the window's edge */
+        sch_format_duration(c->nightly_jitter, jitter, sizeof jitter);
+        char shown[64];
+        snprintf(shown, sizeof shown, "'%s' (the default jitter)", jitter);
+        sch_cx_key_error(cx, n, k, "expected a jitter below half the charging window (%s), found %s", half,
+                         v ? sch_cx_found(cx, v) : shown);
+    }
+}
+
+/* [HH:MM, HH:MM] with from < to. */
+static void field_between(sch_cx *cx, const sch_node *map, const char *key, sim_time *from, sim_time *to)
+{
+    const sch_node *v = sch_map_get(map, key);
+    if (!v)
+        return;
+    size_t saved = sch_cx_push_key(cx, key);
+    if (v->kind != SCH_SEQ || v->count != 2) {
+        sch_cx_error(cx, v, "expected a list of two times of day such as [09:00, 21:00], found %s", sch_cx_found(cx, v));
+    } else {
+        sim_time t[2];
+        bool ok = true;
+        for (size_t i = 0; i < 2; i++) {
+            char why[256];
+            const sch_node *it = v->items[i];
+            size_t s2 = sch_cx_push_index(cx, i);
+            if (it->kind != SCH_SCALAR || sch_node_is_null(it)) {
+                sch_cx_error(cx, it, "expected a time of day, found %s", sch_cx_found(cx, it));
+                ok = false;
+            } else if (!sch_parse_time_of_day(it->text, &t[i], why, sizeof why)) {
+                sch_cx_error(cx, it, "%s", why);
+                ok = false;
+            }
+            sch_cx_pop(cx, s2);
+        }
+        if (ok && t[1] <= t[0]) {
+            size_t s2 = sch_cx_push_index(cx, 1);
+            sch_cx_error(cx, v->items[1], "expected an end after the start (%s), found %s", v->items[0]->text,
+                         sch_cx_found(cx, v->items[1]));
+            sch_cx_pop(cx, s2);
+        } else if (ok) {
+            *from = t[0];
+            *to = t[1];
+        }
+    }
+    sch_cx_pop(cx, saved);
+}
+
+static void parse_top_ups(sch_cx *cx, const sch_node *n, mdl_battery_config *c)
+{
+    static const char *const keys[] = {"per_day", "duration", "between", NULL};
+    if (is_never(n)) {
+        c->top_ups = false;
+        return;
+    }
+    if (n->kind != SCH_MAP) {
+        sch_cx_error(cx, n, "expected a mapping or never, found %s", sch_cx_found(cx, n));
+        return;
+    }
+    if (!sch_check_map(cx, n, keys))
+        return;
+    c->top_ups = true;
+    sch_field_double(cx, n, "per_day", SCH_OPTIONAL, 0, 1000, &c->top_ups_per_day);
+    sch_field_dist(cx, n, "duration", SCH_OPTIONAL, &c->top_up_duration);
+    field_between(cx, n, "between", &c->top_ups_from, &c->top_ups_to);
+}
+
+static void parse_charging(sch_cx *cx, const sch_node *n, mdl_battery_config *c)
+{
+    static const char *const keys[] = {"nightly", "top_ups", NULL};
+    if (is_never(n)) {
+        c->nightly = c->top_ups = false;
+        return;
+    }
+    if (n->kind != SCH_MAP) {
+        sch_cx_error(cx, n, "expected a mapping or never, found %s", sch_cx_found(cx, n));
+        return;
+    }
+    if (!sch_check_map(cx, n, keys))
+        return;
+    const sch_node *v;
+    if ((v = sch_map_get(n, "nightly"))) {
+        size_t s = sch_cx_push_key(cx, "nightly");
+        parse_nightly(cx, v, c);
+        sch_cx_pop(cx, s);
+    }
+    if ((v = sch_map_get(n, "top_ups"))) {
+        size_t s = sch_cx_push_key(cx, "top_ups");
+        parse_top_ups(cx, v, c);
+        sch_cx_pop(cx, s);
+    }
+}
+
+static void parse_windows(sch_cx *cx, const sch_node *v, mdl_battery_config *c)
+{
+    static const char *const keys[] = {"from", "to", NULL};
+    if (v->kind != SCH_SEQ) {
+        sch_cx_error(cx, v, "expected a list of windows such as [{ from: 12:00, to: 13:00 }], found %s",
+                     sch_cx_found(cx, v));
+        return;
+    }
+    if (v->count > MDL_BATTERY_MAX_WINDOWS) {
+        sch_cx_error(cx, v, "expected at most %d windows, found %zu", MDL_BATTERY_MAX_WINDOWS, v->count);
+        return;
+    }
+    static const char *const req[] = {"from", "to", NULL};
+    mdl_battery_window w[MDL_BATTERY_MAX_WINDOWS] = {0};
+    bool ok = true;
+    for (size_t i = 0; i < v->count; i++) {
+        const sch_node *it = v->items[i];
+        size_t s = sch_cx_push_index(cx, i);
+        if (!sch_check_map(cx, it, keys) || !sch_require_keys(cx, it, req)) {
+            ok = false;
+        } else {
+            ok &= sch_field_time_of_day(cx, it, "from", SCH_REQUIRED, &w[i].from) == SCH_FIELD_OK;
+            ok &= sch_field_time_of_day(cx, it, "to", SCH_REQUIRED, &w[i].to) == SCH_FIELD_OK;
+            if (ok && w[i].from == w[i].to) {
+                sch_cx_key_error(cx, it, "to", "expected 'to' different from 'from', found %s",
+                          sch_cx_found(cx, sch_map_get(it, "to")));
+                ok = false;
+            }
+        }
+        sch_cx_pop(cx, s);
+    }
+    if (ok) {
+        memcpy(c->manual, w, v->count * sizeof *w);
+        c->manual_count = (int)v->count;
+    }
+}
+
+static void parse_power_save(sch_cx *cx, const sch_node *n, mdl_battery_config *c)
+{
+    static const char *const keys[] = {"manual", "prompt_at", "accept", "off_at", "trigger", NULL};
+    static const char *const ios_only[] = {"prompt_at", "accept", "off_at", NULL};
+    if (!sch_check_map(cx, n, keys))
+        return;
+    /* A setting of the other platform would be ignored: say so rather than drop it. */
+    bool ios = c->platform == MDL_IOS;
+    for (size_t i = 0; i < n->count; i++) {
+        const char *k = n->pairs[i].key->text;
+        bool is_ios_key = false;
+        for (const char *const *p = ios_only; *p; p++)
+            is_ios_key |= strcmp(*p, k) == 0;
+        if (ios && strcmp(k, "trigger") == 0)
+            sch_cx_error(cx, n->pairs[i].key,
+                         "expected an iOS Low Power Mode key (manual, prompt_at, accept, off_at), found 'trigger' "
+                         "(the Android battery saver's)");
+        else if (!ios && is_ios_key)
+            sch_cx_error(cx, n->pairs[i].key,
+                         "expected an Android battery saver key (manual, trigger), found '%s' (an iOS Low Power Mode "
+                         "setting)", k);
+    }
+    const sch_node *v;
+    if ((v = sch_map_get(n, "manual"))) {
+        size_t s = sch_cx_push_key(cx, "manual");
+        parse_windows(cx, v, c);
+        sch_cx_pop(cx, s);
+    }
+    if (ios) {
+        field_levels(cx, n, "prompt_at", c->prompt_permille, &c->prompt_count, MDL_BATTERY_MAX_PROMPTS);
+        sch_field_probability(cx, n, "accept", SCH_OPTIONAL, &c->prompt_accept);
+        field_level(cx, n, "off_at", 0, &c->lpm_off_permille);
+    } else {
+        field_level(cx, n, "trigger", 0, &c->saver_trigger_permille);
+    }
+}
+
+static void battery_parse(sch_cx *cx, const sch_node *node, void *config)
+{
+    static const char *const keys[] = {"initial", "drain", "charge", "low", "watch", "charging", "power_save", NULL};
+    mdl_battery_config *c = config;
+    if (!sch_check_map(cx, node, keys))
+        return;
+    field_mp(cx, node, "initial", "a level", &c->initial_mp);
+    static const struct {
+        const char *key;
+        void (*parse)(sch_cx *, const sch_node *, mdl_battery_config *);
+    } subs[] = {{"drain", parse_drain}, {"charge", parse_charge}, {"low", parse_low},
+                {"charging", parse_charging}, {"power_save", parse_power_save}};
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+        const sch_node *v = sch_map_get(node, subs[i].key);
+        if (!v)
+            continue;
+        size_t s = sch_cx_push_key(cx, subs[i].key);
+        subs[i].parse(cx, v, c);
+        sch_cx_pop(cx, s);
+    }
+    field_levels(cx, node, "watch", c->watch_permille, &c->watch_count, MDL_BATTERY_MAX_WATCH);
+}
+
+/* ---- start and stop ---- */
+
+static int battery_start(mdl_device *d, int index, const void *config)
+{
+    const mdl_battery_config *c = config;
+    battery *b = calloc(1, sizeof *b);
+    if (!b)
+        return MDL_ENOMEM;
+    b->d = d;
+    b->cfg = *c;
+    b->nightly_rng = sim_rng_get(d->rngs, "battery.nightly");
+    b->topup_rng = sim_rng_get(d->rngs, "battery.topups");
+    b->lpm_rng = sim_rng_get(d->rngs, "battery.lpm");
+    if (!b->nightly_rng || !b->topup_rng || !b->lpm_rng || mdl_subscribe(d, on_signal, b) != MDL_OK) {
+        free(b);
+        return MDL_ENOMEM;
+    }
+    d->models[index] = b;
+    b->low_permille = c->low_permille;
+    b->okay_permille = c->okay_permille;
+    if (android_saver(b)) {
+        /* BatteryService takes LOW_POWER_MODE_TRIGGER_LEVEL as its warning level, with the same
+         * close bump (android-scheduling.md §3.1). */
+        b->okay_permille = c->saver_trigger_permille + (c->okay_permille - c->low_permille);
+        b->low_permille = c->saver_trigger_permille;
+        if (b->okay_permille > 1000)
+            b->okay_permille = 1000;
+    }
+    d->plugged = false;
+    b->t0 = sim_now(d->engine);
+    b->l0 = c->initial_mp * MDL_BATTERY_LU_PER_MP;
+    b->rising = false;
+    b->drain = drain_rate(b);
+    b->crossing = SIM_HANDLE_NONE;
+    add_threshold(b, b->low_permille, ROLE_LOW);
+    add_threshold(b, b->okay_permille, ROLE_OKAY);
+    add_threshold(b, 800, 0);
+    add_threshold(b, 1000, 0);
+    if (c->platform == MDL_IOS) {
+        for (int i = 0; i < c->prompt_count; i++)
+            add_threshold(b, c->prompt_permille[i], ROLE_PROMPT);
+        if (c->lpm_off_permille > 0)
+            add_threshold(b, c->lpm_off_permille, ROLE_LPM_OFF);
+    }
+    for (int i = 0; i < c->watch_count; i++)
+        add_threshold(b, c->watch_permille[i], ROLE_WATCH);
+    b->low = b->l0 < (int64_t)b->low_permille * LU_PER_PERMILLE;
+    d->power_save = android_saver(b) && b->low;
+    b->ps_auto = d->power_save;
+    schedule_crossing(b);
+    if (c->nightly)
+        schedule(b, sim_cal_next_time_of_day(d->cal, b->t0,
+                                             ((c->nightly_from - c->nightly_jitter) % SIM_MS_PER_DAY + SIM_MS_PER_DAY)
+                                                 % SIM_MS_PER_DAY),
+                 EV_NIGHT_PLAN, 0);
+    if (c->top_ups)
+        topup_next(b, b->t0);
+    for (int i = 0; i < c->manual_count; i++)
+        schedule(b, sim_cal_next_time_of_day(d->cal, b->t0, c->manual[i].from), EV_MANUAL_ON, i);
+    return MDL_OK;
+}
+
+static void battery_stop(mdl_device *d, int index)
+{
+    battery *b = d->models[index];
+    if (!b)
+        return;
+    sim_cancel(d->engine, b->crossing);
+    free(b);
+    d->models[index] = NULL;
+}
+
+const mdl_model mdl_battery_model = {
+    .parent = "device",
+    .key = "battery",
+    .config_size = sizeof(mdl_battery_config),
+    .defaults = battery_defaults,
+    .parse = battery_parse,
+    .start = battery_start,
+    .stop = battery_stop,
+};

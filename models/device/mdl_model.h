@@ -1,0 +1,45 @@
+/*
+ * mdl_model.h - how an environment model plugs into scenarios and runs.
+ *
+ * A model is a module (models/mdl_<name>.{h,c}) with one descriptor. The scenario loader gives
+ * it its own YAML section (`device.<key>` or `user.<key>`) to parse with the scn_schema helpers,
+ * and the runner starts it on the device. Adding a model = writing the module and adding its
+ * descriptor to mdl_models[] in mdl_registry.c; nothing else changes.
+ *
+ * Contract:
+ *  - defaults(): the model's defaults, each citing its source or marked "assumption". Called for
+ *    every scenario, whether or not the section is present (a scenario without `device.battery`
+ *    still has a battery).
+ *  - parse(): reads the section into the config; reports every problem through cx (never stops
+ *    at the first), never takes a default silently for a bad value.
+ *  - start(): sets the model's initial device state (without emitting), subscribes to the
+ *    signals it reacts to, schedules its first events in SIM_PHASE_ENVIRONMENT, keeps its
+ *    private state in d->models[index]. It draws only from its own named random streams
+ *    (sim_rng_get(d->rngs, "<key>.<purpose>")), so it never perturbs another model.
+ *  - stop(): frees the private state (the engine may still hold its events; they are never fired
+ *    after stop because the runner frees the engine too).
+ *  - Every state change it makes is traced as "<layer>.<event>" (scenarios/TRACE.md lists them).
+ */
+#ifndef BGSIM_MDL_MODEL_H
+#define BGSIM_MDL_MODEL_H
+
+#include <stddef.h>
+
+#include "mdl_device.h"
+#include "sch_walk.h"
+
+typedef struct mdl_model {
+    const char *parent; /* "device" or "user" */
+    const char *key;    /* the section's key */
+    size_t config_size;
+    void (*defaults)(void *config, mdl_platform platform);
+    void (*parse)(sch_cx *cx, const sch_node *node, void *config);
+    int (*start)(mdl_device *d, int index, const void *config);
+    void (*stop)(mdl_device *d, int index);
+} mdl_model;
+
+/* Every model, in start order (which is also the order of their events at equal keys). */
+extern const mdl_model *const mdl_models[];
+size_t mdl_model_count(void);
+
+#endif

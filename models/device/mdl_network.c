@@ -1,0 +1,464 @@
+/*
+ * mdl_network.c - connectivity schedules, outages and airplane mode (see mdl_network.h).
+ *
+ * Defaults and their sources:
+ *  - wifi: every day, all day. Assumption: a scenario that says nothing about the network keeps
+ *    the always-connected Wi-Fi that mdl_device_init() sets and the `ideal` baseline assumes, so
+ *    adding this model changes nothing for such a scenario.
+ *  - work_wifi, airplane: none. Assumption (airplane mode is a user habit the scenario states;
+ *    it is one of the factors Apple lists, ios-scheduling.md §2.2, WWDC20 session 10063).
+ *  - cellular: true. Assumption: a phone with a data plan; cellular is an ordinary state that iOS
+ *    budgets as costly (ios-scheduling.md §2.2, WWDC20 10063 "data budgets") and Android treats as
+ *    metered (android-scheduling.md §3.3, WorkManager UNMETERED -> NETWORK_TYPE_UNMETERED).
+ *  - outages: 0 per day; duration exponential, mean 10 min. Assumption: no published rate of
+ *    connectivity loss for phones; the duration only matters once a scenario sets a rate, and
+ *    exponential is the memoryless default.
+ *  - Wi-Fi is unmetered, cellular metered. Assumption: no metered hotspots, no unmetered plans.
+ *  - Airplane mode means no network at all. Assumption: a user may switch Wi-Fi back on while in
+ *    airplane mode; a scenario that wants that writes a Wi-Fi window instead.
+ */
+#include "mdl_network.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sch_suggest.h"
+
+#define WEEK_MS (7 * SIM_MS_PER_DAY)
+#define ALL_DAYS 0x7f
+#define MAX_POINTS (3 * MDL_NETWORK_MAX_WINDOWS * 7 * 2)
+
+/* ---- schedule geometry: positions in the local week, Monday 00:00 = 0 ---- */
+
+static sim_time week_pos(const sim_calendar *cal, sim_time t)
+{
+    return (sim_time)sim_cal_weekday(cal, t) * SIM_MS_PER_DAY + sim_cal_ms_of_day(cal, t);
+}
+
+static sim_time window_start(const mdl_net_window *w) { return w->all_day ? 0 : w->from; }
+
+static sim_time window_len(const mdl_net_window *w)
+{
+    if (w->all_day)
+        return SIM_MS_PER_DAY;
+    return w->to > w->from ? w->to - w->from : w->to + SIM_MS_PER_DAY - w->from;
+}
+
+static sim_time mod_week(sim_time x) { return ((x % WEEK_MS) + WEEK_MS) % WEEK_MS; }
+
+static bool contains_pos(const mdl_net_windows *ws, sim_time pos)
+{
+    for (int i = 0; i < ws->count; i++) {
+        const mdl_net_window *w = &ws->w[i];
+        sim_time len = window_len(w);
+        for (int day = 0; day < 7; day++)
+            if ((w->days >> day & 1) && mod_week(pos - (day * SIM_MS_PER_DAY + window_start(w))) < len)
+                return true;
+    }
+    return false;
+}
+
+bool mdl_net_windows_contain(const mdl_net_windows *ws, const sim_calendar *cal, sim_time t)
+{
+    return contains_pos(ws, week_pos(cal, t));
+}
+
+/* ---- configuration ---- */
+
+static void defaults(void *config, mdl_platform platform)
+{
+    (void)platform; /* connectivity means the same on every platform */
+    mdl_network_config *c = config;
+    memset(c, 0, sizeof *c);
+    c->wifi.count = 1;
+    c->wifi.w[0] = (mdl_net_window){.days = ALL_DAYS, .all_day = true};
+    c->cellular = true;
+    c->outages_per_day = 0;
+    c->outage_duration = (sch_dist){.kind = SCH_DIST_EXPONENTIAL, .a = (double)SIM_MINUTES(10)};
+}
+
+static const char *const day_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun",
+                                        "monday", "tuesday", "wednesday", "thursday", "friday",
+                                        "saturday", "sunday", "weekdays", "weekend", NULL};
+#define DAY_NAME_COUNT 16
+#define DAY_EXPECTED "expected a day ('mon' to 'sun', 'weekdays' or 'weekend')"
+
+static bool parse_day(sch_cx *cx, const sch_node *n, uint8_t *mask)
+{
+    if (n->kind != SCH_SCALAR || sch_node_is_null(n)) {
+        sch_cx_error(cx, n, DAY_EXPECTED ", found %s", sch_node_kind_name(n));
+        return false;
+    }
+    for (int i = 0; i < DAY_NAME_COUNT; i++) {
+        if (strcmp(n->text, day_names[i]) == 0) {
+            *mask |= i < 14 ? (uint8_t)(1u << (i % 7)) : i == 14 ? 0x1f : 0x60;
+            return true;
+        }
+    }
+    const char *guess = sch_did_you_mean(n->text, day_names, DAY_NAME_COUNT);
+    if (guess)
+        sch_cx_error(cx, n, DAY_EXPECTED ", found %s (did you mean '%s'?)", sch_cx_quote(cx, n->text), guess);
+    else
+        sch_cx_error(cx, n, DAY_EXPECTED ", found %s", sch_cx_quote(cx, n->text));
+    return false;
+}
+
+/* `days: [mon, tue]` or `days: weekend`. */
+static bool parse_days(sch_cx *cx, const sch_node *n, uint8_t *out)
+{
+    uint8_t mask = 0;
+    bool ok = true;
+    if (n->kind == SCH_SEQ) {
+        if (n->count == 0) {
+            sch_cx_error(cx, n, "expected at least one day, found an empty list");
+            return false;
+        }
+        for (size_t i = 0; i < n->count; i++) {
+            size_t saved = sch_cx_push_index(cx, i);
+            ok = parse_day(cx, n->items[i], &mask) && ok;
+            sch_cx_pop(cx, saved);
+        }
+    } else {
+        ok = parse_day(cx, n, &mask);
+    }
+    if (ok)
+        *out = mask;
+    return ok;
+}
+
+static bool parse_window(sch_cx *cx, const sch_node *item, mdl_net_window *out)
+{
+    static const char *const keys[] = {"days", "from", "to", "all_day", NULL};
+    if (!sch_check_map(cx, item, keys))
+        return false;
+    bool ok = true;
+    mdl_net_window w = {.days = ALL_DAYS};
+    const sch_node *dn = NULL;
+    if (sch_field_node(cx, item, "days", SCH_OPTIONAL, &dn) == SCH_FIELD_OK) {
+        size_t saved = sch_cx_push_key(cx, "days");
+        ok = parse_days(cx, dn, &w.days) && ok;
+        sch_cx_pop(cx, saved);
+    }
+    sch_field fa = sch_field_bool(cx, item, "all_day", SCH_OPTIONAL, &w.all_day);
+    sch_field ff = sch_field_time_of_day(cx, item, "from", SCH_OPTIONAL, &w.from);
+    sch_field ft = sch_field_time_of_day(cx, item, "to", SCH_OPTIONAL, &w.to);
+    if (fa == SCH_FIELD_BAD || ff == SCH_FIELD_BAD || ft == SCH_FIELD_BAD)
+        return false;
+    if (w.all_day) {
+        if (ff != SCH_FIELD_ABSENT || ft != SCH_FIELD_ABSENT) {
+            sch_cx_error(cx, item, "expected either 'all_day: true' or 'from' and 'to', found both");
+            return false;
+        }
+    } else if (ff == SCH_FIELD_ABSENT && ft == SCH_FIELD_ABSENT) {
+        sch_cx_error(cx, item, "expected 'from' and 'to', or 'all_day: true', found neither");
+        return false;
+    } else if (ff == SCH_FIELD_ABSENT || ft == SCH_FIELD_ABSENT) {
+        sch_cx_error(cx, item, "missing required key '%s'", ff == SCH_FIELD_ABSENT ? "from" : "to");
+        return false;
+    } else if (w.from == w.to) {
+        const sch_node *to = sch_map_get(item, "to");
+        size_t saved = sch_cx_push_key(cx, "to");
+        sch_cx_error(cx, to, "expected a time other than 'from' (a whole day is 'all_day: true'), found %s",
+                     sch_cx_quote(cx, to->text));
+        sch_cx_pop(cx, saved);
+        return false;
+    }
+    if (ok)
+        *out = w;
+    return ok;
+}
+
+/* A list of windows, or `always` / `never`, under `key`; *out changes only when all is valid. */
+static void parse_windows(sch_cx *cx, const sch_node *map, const char *key, mdl_net_windows *out)
+{
+    static const char *const words[] = {"always", "never", NULL};
+    const sch_node *v = NULL;
+    if (sch_field_node(cx, map, key, SCH_OPTIONAL, &v) != SCH_FIELD_OK)
+        return;
+    size_t saved = sch_cx_push_key(cx, key);
+    if (v->kind == SCH_SCALAR && !sch_node_is_null(v)) {
+        if (strcmp(v->text, "always") == 0) {
+            out->count = 1;
+            out->w[0] = (mdl_net_window){.days = ALL_DAYS, .all_day = true};
+        } else if (strcmp(v->text, "never") == 0) {
+            out->count = 0;
+        } else {
+            const char *guess = sch_did_you_mean(v->text, words, 2);
+            if (guess)
+                sch_cx_error(cx, v, "expected a list of windows, 'always' or 'never', found %s (did you mean '%s'?)",
+                             sch_cx_quote(cx, v->text), guess);
+            else
+                sch_cx_error(cx, v, "expected a list of windows, 'always' or 'never', found %s",
+                             sch_cx_quote(cx, v->text));
+        }
+    } else if (v->kind != SCH_SEQ) {
+        sch_cx_error(cx, v, "expected a list of windows, 'always' or 'never', found %s", sch_node_kind_name(v));
+    } else if (v->count > MDL_NETWORK_MAX_WINDOWS) {
+        sch_cx_error(cx, v, "expected at most %d windows, found %zu", MDL_NETWORK_MAX_WINDOWS, v->count);
+    } else {
+        mdl_net_windows tmp;
+        memset(&tmp, 0, sizeof tmp);
+        bool ok = true;
+        for (size_t i = 0; i < v->count; i++) {
+            size_t s2 = sch_cx_push_index(cx, i);
+            ok = parse_window(cx, v->items[i], &tmp.w[i]) && ok;
+            sch_cx_pop(cx, s2);
+        }
+        tmp.count = (int)v->count;
+        if (ok)
+            *out = tmp;
+    }
+    sch_cx_pop(cx, saved);
+}
+
+static void parse_outages(sch_cx *cx, const sch_node *map, mdl_network_config *c)
+{
+    static const char *const keys[] = {"per_day", "duration", NULL};
+    const sch_node *v = NULL;
+    if (sch_field_node(cx, map, "outages", SCH_OPTIONAL, &v) != SCH_FIELD_OK)
+        return;
+    size_t saved = sch_cx_push_key(cx, "outages");
+    if (sch_check_map(cx, v, keys)) {
+        sch_field_double(cx, v, "per_day", SCH_REQUIRED, 0, 1440, &c->outages_per_day);
+        sch_field_dist(cx, v, "duration", SCH_OPTIONAL, &c->outage_duration);
+    }
+    sch_cx_pop(cx, saved);
+}
+
+static void parse(sch_cx *cx, const sch_node *node, void *config)
+{
+    static const char *const keys[] = {"wifi", "work_wifi", "cellular", "airplane", "outages", NULL};
+    mdl_network_config *c = config;
+    if (sch_node_is_null(node))
+        return; /* `network:` alone: every default */
+    if (!sch_check_map(cx, node, keys))
+        return;
+    parse_windows(cx, node, "wifi", &c->wifi);
+    parse_windows(cx, node, "work_wifi", &c->work_wifi);
+    parse_windows(cx, node, "airplane", &c->airplane);
+    sch_field_bool(cx, node, "cellular", SCH_OPTIONAL, &c->cellular);
+    parse_outages(cx, node, c);
+}
+
+/* ---- running ---- */
+
+typedef struct net_model {
+    mdl_device *d;
+    mdl_network_config cfg;
+    gsl_rng *rng;                 /* network.outages */
+    sim_time points[MAX_POINTS];  /* every window edge, as a week position, sorted, unique */
+    int npoints;
+    bool sched_wifi, sched_air;   /* what the schedules say now */
+    bool in_outage;
+    sim_time outage_until;
+    sim_handle sched_ev, outage_ev, outage_end_ev;
+} net_model;
+
+static int cmp_time(const void *a, const void *b)
+{
+    sim_time x = *(const sim_time *)a, y = *(const sim_time *)b;
+    return (x > y) - (x < y);
+}
+
+static void add_points(net_model *m, const mdl_net_windows *ws)
+{
+    for (int i = 0; i < ws->count; i++) {
+        const mdl_net_window *w = &ws->w[i];
+        for (int day = 0; day < 7; day++) {
+            if (!(w->days >> day & 1))
+                continue;
+            sim_time s = day * SIM_MS_PER_DAY + window_start(w);
+            m->points[m->npoints++] = mod_week(s);
+            m->points[m->npoints++] = mod_week(s + window_len(w));
+        }
+    }
+}
+
+static bool wifi_at(const net_model *m, sim_time pos)
+{
+    return contains_pos(&m->cfg.wifi, pos) || contains_pos(&m->cfg.work_wifi, pos);
+}
+
+/*
+ * The first time after `t` at which the Wi-Fi or airplane schedule differs from what it says at
+ * t, or -1 when it never changes. The schedules are constant between window edges, so only edges
+ * are candidates, visited in circular order from t's position in the week.
+ */
+static sim_time next_schedule_change(const net_model *m, sim_time t)
+{
+    if (m->npoints == 0)
+        return -1;
+    sim_time pos = week_pos(m->d->cal, t);
+    bool wifi = wifi_at(m, pos), air = contains_pos(&m->cfg.airplane, pos);
+    int first = 0;
+    while (first < m->npoints && m->points[first] <= pos)
+        first++;
+    for (int k = 0; k < m->npoints; k++) {
+        sim_time p = m->points[(first + k) % m->npoints];
+        if (wifi_at(m, p) != wifi || contains_pos(&m->cfg.airplane, p) != air) {
+            sim_time delta = mod_week(p - pos);
+            return t + (delta == 0 ? WEEK_MS : delta);
+        }
+    }
+    return -1;
+}
+
+static void trace_change(net_model *m, const char *cause)
+{
+    mdl_device *d = m->d;
+    sim_trace_begin(d->trace, sim_now(d->engine), "net.change");
+    sim_trace_str(d->trace, "state", mdl_net_name(d->net));
+    sim_trace_bool(d->trace, "airplane", d->airplane);
+    sim_trace_str(d->trace, "cause", cause);
+    sim_trace_end(d->trace);
+}
+
+static mdl_net compute_net(const net_model *m)
+{
+    if (m->sched_air || m->in_outage)
+        return MDL_NET_NONE;
+    if (m->sched_wifi)
+        return MDL_NET_WIFI;
+    return m->cfg.cellular ? MDL_NET_CELLULAR : MDL_NET_NONE;
+}
+
+/* Writes the state the schedules and outages give; traces and emits when it changed. */
+static void apply(net_model *m, const char *cause)
+{
+    mdl_device *d = m->d;
+    mdl_net net = compute_net(m);
+    if (net == d->net && m->sched_air == d->airplane)
+        return;
+    d->net = net;
+    d->airplane = m->sched_air;
+    trace_change(m, cause);
+    mdl_emit(d, MDL_SIG_NETWORK, net);
+}
+
+static void on_schedule(sim_engine *e, void *ctx, uint64_t arg);
+
+static void arm_schedule(net_model *m)
+{
+    sim_time next = next_schedule_change(m, sim_now(m->d->engine));
+    m->sched_ev = SIM_HANDLE_NONE;
+    if (next >= 0 && next <= SIM_TIME_MAX)
+        sim_schedule(m->d->engine, next, SIM_PHASE_ENVIRONMENT, on_schedule, m, 0, &m->sched_ev);
+}
+
+static void on_schedule(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    net_model *m = ctx;
+    sim_time pos = week_pos(m->d->cal, sim_now(e));
+    bool air = contains_pos(&m->cfg.airplane, pos);
+    const char *cause = air != m->sched_air ? (air ? "airplane" : "airplane_end") : "schedule";
+    m->sched_air = air;
+    m->sched_wifi = wifi_at(m, pos);
+    apply(m, cause);
+    arm_schedule(m);
+}
+
+static void on_outage_end(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    net_model *m = ctx;
+    m->outage_end_ev = SIM_HANDLE_NONE;
+    m->in_outage = false;
+    apply(m, "outage_end");
+}
+
+static void on_outage(sim_engine *e, void *ctx, uint64_t arg);
+
+static void arm_outage(net_model *m)
+{
+    double mean = (double)SIM_MS_PER_DAY / m->cfg.outages_per_day;
+    double gap = gsl_ran_exponential(m->rng, mean);
+    if (!(gap < (double)SCH_DIST_MAX_MS))
+        gap = (double)SCH_DIST_MAX_MS;
+    sim_time next = sim_now(m->d->engine) + (sim_time)llround(gap);
+    if (next <= SIM_TIME_MAX)
+        sim_schedule(m->d->engine, next, SIM_PHASE_ENVIRONMENT, on_outage, m, 0, &m->outage_ev);
+}
+
+static void on_outage(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    net_model *m = ctx;
+    sim_time now = sim_now(e);
+    sim_time dur = sch_dist_sample(&m->cfg.outage_duration, m->rng);
+    sim_trace_begin(m->d->trace, now, "net.outage");
+    sim_trace_int(m->d->trace, "duration_ms", dur);
+    sim_trace_end(m->d->trace);
+    sim_time end = now + dur;
+    if (dur > 0 && end <= SIM_TIME_MAX && (!m->in_outage || end > m->outage_until)) {
+        m->outage_until = end;
+        if (m->in_outage) {
+            sim_reschedule(e, m->outage_end_ev, end); /* an overlapping outage extends this one */
+        } else {
+            m->in_outage = true;
+            sim_schedule(e, end, SIM_PHASE_ENVIRONMENT, on_outage_end, m, 0, &m->outage_end_ev);
+        }
+        apply(m, "outage");
+    }
+    arm_outage(m);
+}
+
+static int start(mdl_device *d, int index, const void *config)
+{
+    net_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return MDL_ENOMEM;
+    m->d = d;
+    /* No config (a runner without the scenario's model sections): the defaults. */
+    if (config)
+        memcpy(&m->cfg, config, sizeof m->cfg);
+    else
+        defaults(&m->cfg, d->platform);
+    d->models[index] = m;
+    add_points(m, &m->cfg.wifi);
+    add_points(m, &m->cfg.work_wifi);
+    add_points(m, &m->cfg.airplane);
+    qsort(m->points, (size_t)m->npoints, sizeof m->points[0], cmp_time);
+    int n = 0;
+    for (int i = 0; i < m->npoints; i++)
+        if (n == 0 || m->points[i] != m->points[n - 1])
+            m->points[n++] = m->points[i];
+    m->npoints = n;
+
+    sim_time now = sim_now(d->engine);
+    sim_time pos = week_pos(d->cal, now);
+    m->sched_wifi = wifi_at(m, pos);
+    m->sched_air = contains_pos(&m->cfg.airplane, pos);
+    d->net = compute_net(m);
+    d->airplane = m->sched_air;
+    trace_change(m, "start");
+    arm_schedule(m);
+    if (m->cfg.outages_per_day > 0) {
+        m->rng = sim_rng_get(d->rngs, "network.outages");
+        if (!m->rng)
+            return MDL_ENOMEM;
+        arm_outage(m);
+    }
+    return MDL_OK;
+}
+
+static void stop(mdl_device *d, int index)
+{
+    free(d->models[index]);
+    d->models[index] = NULL;
+}
+
+bool mdl_network_connected(const mdl_device *d) { return d->net != MDL_NET_NONE; }
+bool mdl_network_metered(const mdl_device *d) { return d->net == MDL_NET_CELLULAR; }
+
+const mdl_model mdl_network_model = {
+    .parent = "device",
+    .key = "network",
+    .config_size = sizeof(mdl_network_config),
+    .defaults = defaults,
+    .parse = parse,
+    .start = start,
+    .stop = stop,
+};

@@ -1,0 +1,77 @@
+/*
+ * mdl_network.h - the device's connectivity: Wi-Fi schedules, cellular, random outages, airplane
+ * mode (scenario section `device.network`, trace `net.*`, random stream `network.outages`).
+ *
+ * The model writes d->net (none / cellular / wifi) and d->airplane, and emits MDL_SIG_NETWORK
+ * (arg = the new mdl_net) after every change of either. Precedence, highest first:
+ *
+ *   1. airplane mode (an `airplane` window)  net = none, airplane = true
+ *   2. an outage in progress                 net = none
+ *   3. a Wi-Fi window (`wifi` or `work_wifi`) net = wifi
+ *   4. otherwise                             net = cellular if `cellular: true`, else none
+ *
+ * Schedules are sets of weekly windows in the scenario's local time (d->cal):
+ *
+ *   wifi:                          # home Wi-Fi; `always` (the default) or `never` also accepted
+ *     - { days: [mon, tue, wed, thu, fri], from: "18:00", to: "08:00" }
+ *     - { days: [sat, sun], all_day: true }
+ *
+ * A window starts on each listed day (`days` absent: every day) at `from` and ends at `to`, half
+ * open [from, to); a `to` at or before `from` ends on the next day (a window crossing midnight
+ * belongs to the day it starts on, so `fri 18:00-08:00` covers Friday night into Saturday).
+ * `all_day: true` covers the whole day. Windows of a list may overlap: the set is their union, and
+ * `wifi` and `work_wifi` are united too (two names only so a scenario reads like a week).
+ *
+ * Outages are a Poisson process of `per_day` starts per day (exponential gaps), each lasting a
+ * draw of `duration`; overlapping outages merge. Gaps and durations come from the stream
+ * `network.outages` only, drawn in a fixed order (at each outage: its duration, then the next
+ * gap), whatever the rest of the device does, so an outage hidden by airplane mode still draws.
+ *
+ * Event-driven: the model keeps one pending event for the next instant at which the Wi-Fi or
+ * airplane schedule changes (computed from the weekday and time of day, never by ticking), one
+ * for the next outage start and one for the end of the outage in progress.
+ */
+#ifndef BGSIM_MDL_NETWORK_H
+#define BGSIM_MDL_NETWORK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mdl_model.h"
+#include "sch_dist.h"
+
+/* Windows per list (`wifi`, `work_wifi`, `airplane`). */
+#define MDL_NETWORK_MAX_WINDOWS 32
+
+typedef struct mdl_net_window {
+    uint8_t days;   /* bit i set: the window starts on weekday i (ISO, Monday = 0) */
+    sim_time from;  /* ms since local midnight */
+    sim_time to;    /* ms since local midnight; <= from means the next day */
+    bool all_day;   /* [00:00, 24:00) of each listed day; from/to unused */
+} mdl_net_window;
+
+typedef struct mdl_net_windows {
+    mdl_net_window w[MDL_NETWORK_MAX_WINDOWS];
+    int count;
+} mdl_net_windows;
+
+typedef struct mdl_network_config {
+    mdl_net_windows wifi;      /* default: every day, all day (assumption, see mdl_network.c) */
+    mdl_net_windows work_wifi; /* default: none */
+    mdl_net_windows airplane;  /* default: none */
+    bool cellular;             /* default true */
+    double outages_per_day;    /* default 0 */
+    sch_dist outage_duration;  /* default exponential, mean 10 min */
+} mdl_network_config;
+
+extern const mdl_model mdl_network_model;
+
+/* True when the device has a network (wifi or cellular). */
+bool mdl_network_connected(const mdl_device *d);
+/* True when the network is metered (cellular); false for wifi and for none. */
+bool mdl_network_metered(const mdl_device *d);
+
+/* Exposed for tests: whether the schedule windows contain local instant t. */
+bool mdl_net_windows_contain(const mdl_net_windows *ws, const sim_calendar *cal, sim_time t);
+
+#endif

@@ -1,0 +1,735 @@
+/*
+ * mdl_usage.c - the user model: sleep, screen sessions (an exact NHPP), app visits, usage history,
+ * motion. The behaviour is specified in mdl_usage.h; this file is the how.
+ */
+#include "mdl_usage.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sch_units.h"
+
+#define HOUR_MS SIM_HOURS(1)
+#define DAY_MS SIM_MS_PER_DAY
+
+/* ---- defaults ---- */
+
+static void usage_defaults(void *config, mdl_platform platform)
+{
+    (void)platform;
+    mdl_usage_config *c = config;
+    memset(c, 0, sizeof *c);
+    /* Sleep 23:00-07:00 on work nights with +-30 min per edge: assumption (an 8 h night, the
+     * issue's example; no sleep data in research/). Weekend nights (ending Saturday/Sunday) an
+     * hour later, 00:00-08:00: assumption (people sleep later on free days, "social jetlag"). */
+    c->sleep_from[0] = SIM_HOURS(23);
+    c->sleep_to[0] = SIM_HOURS(7);
+    c->sleep_from[1] = 0;
+    c->sleep_to[1] = SIM_HOURS(8);
+    c->sleep_jitter = SIM_MINUTES(30);
+    /* Session starts per hour. Volume: 66 a waking weekday, between the 57 interactions a day of
+     * Hintze et al., "Diversity in locked and unlocked mobile device usage", UbiComp 2014 adjunct
+     * (1960 Android phones, Device Analyzer) and the 69 screen-ons a day of Strategy Analytics
+     * AppOptix 2017 ("How often do consumers use their smartphones"). Shape: assumption after
+     * the latter's description (lowest from midnight to 6 am, highest from 4 to 6 pm). Hours
+     * inside the default night only matter when jitter or a custom sleep window wakes the user.
+     * Weekend: the same volume an hour later (assumption, as the weekend night). */
+    static const double weekday[MDL_USAGE_HOURS] = {0.5, 0.2, 0.1, 0.1, 0.1, 0.2, 1.5, 4.0, 4.0, 3.0, 3.0, 3.5,
+                                                    4.5, 4.0, 3.5, 3.5, 4.5, 5.0, 5.0, 5.0, 5.0, 4.5, 4.0, 2.0};
+    static const double weekend[MDL_USAGE_HOURS] = {2.0, 0.5, 0.2, 0.1, 0.1, 0.1, 0.2, 1.5, 4.0, 4.0, 3.0, 3.0,
+                                                    3.5, 4.5, 4.0, 3.5, 3.5, 4.5, 5.0, 5.0, 5.0, 5.0, 4.5, 4.0};
+    memcpy(c->session_rate[0], weekday, sizeof weekday);
+    memcpy(c->session_rate[1], weekend, sizeof weekend);
+    /* Lognormal, median 1 min, sigma 1.2: mean 2.05 min = Hintze et al. 2014's 117 min of use a
+     * day over 57 interactions; the short median and long tail are an assumption (many sessions
+     * are glances at the lock screen: only 43 % of them unlock, same source). */
+    c->session_duration = (sch_dist){.kind = SCH_DIST_LOGNORMAL, .a = (double)SIM_MINUTES(1), .b = 1.2};
+    /* 5 % of sessions open this app, about 3 visits a waking day: assumption (a moderately used
+     * app; research/ has no per-app figure). */
+    c->app_per_session = 0.05;
+    /* Lognormal, median 45 s, sigma 1.0: mean 74 s, close to the 71.56 s average app session of
+     * Boehmer et al., "Falling asleep with Angry Birds, Facebook and Kindle", MobileHCI 2011
+     * (4100 Android users); the spread is an assumption. */
+    c->app_duration = (sch_dist){.kind = SCH_DIST_LOGNORMAL, .a = (double)SIM_SECONDS(45), .b = 1.0};
+    /* A 45-minute commute each way on weekdays, 08:00 and 17:30: assumption (a typical office
+     * day; Doze only needs "moves sometimes while awake"). */
+    c->commute[0] = (mdl_usage_window){SIM_HOURS(8), SIM_HOURS(8) + SIM_MINUTES(45), MDL_USAGE_WEEKDAYS};
+    c->commute[1] = (mdl_usage_window){SIM_HOURS(17) + SIM_MINUTES(30), SIM_HOURS(18) + SIM_MINUTES(15),
+                                       MDL_USAGE_WEEKDAYS};
+    c->commute_count = 2;
+    /* 20 % of screen-on periods happen while walking or travelling (significant motion):
+     * assumption (research/ has no figure). */
+    c->moving_sessions = 0.20;
+}
+
+/* ---- parsing ---- */
+
+static sim_time span_of(sim_time from, sim_time to) { return to > from ? to - from : to + DAY_MS - from; }
+
+/* "07:00" or "07:00:15" for messages. */
+static void format_tod(sim_time ms, char *buf, size_t len)
+{
+    int s = (int)(ms / 1000);
+    if (s % 60)
+        snprintf(buf, len, "%02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+    else
+        snprintf(buf, len, "%02d:%02d", s / 3600, s / 60 % 60);
+}
+
+static bool parse_window_pair(sch_cx *cx, const sch_node *map, sim_time *from, sim_time *to)
+{
+    bool ok = sch_field_time_of_day(cx, map, "from", SCH_OPTIONAL, from) != SCH_FIELD_BAD;
+    ok &= sch_field_time_of_day(cx, map, "to", SCH_OPTIONAL, to) != SCH_FIELD_BAD;
+    return ok;
+}
+
+static void check_sleep(sch_cx *cx, const sch_node *node, const sch_node *weekend, mdl_usage_config *c)
+{
+    char a[16], b[16];
+    for (int v = 0; v < 2; v++) {
+        if (c->sleep_from[v] != c->sleep_to[v])
+            continue;
+        const sch_node *at = v == 1 && weekend ? weekend : node;
+        size_t saved = v == 1 && weekend ? sch_cx_push_key(cx, "weekend") : cx->path_len;
+        format_tod(c->sleep_from[v], a, sizeof a);
+        sch_cx_error(cx, at, "expected a wake-up time different from the bedtime, found from %s to %s", a, a);
+        sch_cx_pop(cx, saved);
+        return;
+    }
+    sim_time len[2], cross[2];
+    for (int v = 0; v < 2; v++) {
+        len[v] = span_of(c->sleep_from[v], c->sleep_to[v]);
+        cross[v] = c->sleep_from[v] > c->sleep_to[v] ? DAY_MS : 0;
+    }
+    /* Waking span from the night of variant x to the next night, of variant y (all four pairs
+     * occur in a week): from x's wake-up on day k to y's bedtime for day k + 1. */
+    sim_time gap[2][2];
+    for (int x = 0; x < 2; x++)
+        for (int y = 0; y < 2; y++)
+            gap[x][y] = DAY_MS + c->sleep_from[y] - cross[y] - c->sleep_to[x];
+    if (gap[0][1] <= 0 || gap[1][0] <= 0) {
+        const sch_node *at = weekend ? weekend : node;
+        size_t saved = weekend ? sch_cx_push_key(cx, "weekend") : cx->path_len;
+        format_tod(c->sleep_from[1], a, sizeof a);
+        format_tod(c->sleep_to[1], b, sizeof b);
+        sch_cx_error(cx, at, "expected a weekend night that does not overlap the weekday nights next to it, "
+                             "found from %s to %s", a, b);
+        sch_cx_pop(cx, saved);
+        return;
+    }
+    sim_time shortest = len[0] < len[1] ? len[0] : len[1];
+    for (int x = 0; x < 2; x++)
+        for (int y = 0; y < 2; y++)
+            if (gap[x][y] < shortest)
+                shortest = gap[x][y];
+    if (2 * c->sleep_jitter < shortest)
+        return;
+    const sch_node *jn = sch_map_get(node, "jitter");
+    size_t saved = jn ? sch_cx_push_key(cx, "jitter") : cx->path_len;
+    char limit[40], found[40];
+    sch_format_duration(shortest / 2 + shortest % 2, limit, sizeof limit);
+    sch_format_duration(c->sleep_jitter, found, sizeof found);
+    sch_cx_error(cx, jn ? jn : node, "expected a jitter below %s, found '%s' (half the shortest sleep or waking span)",
+                 limit, found);
+    sch_cx_pop(cx, saved);
+}
+
+static void parse_sleep(sch_cx *cx, const sch_node *node, mdl_usage_config *c)
+{
+    static const char *const keys[] = {"from", "to", "jitter", "weekend", NULL};
+    static const char *const wkeys[] = {"from", "to", NULL};
+    if (!sch_check_map(cx, node, keys))
+        return;
+    bool ok = parse_window_pair(cx, node, &c->sleep_from[0], &c->sleep_to[0]);
+    ok &= sch_field_duration(cx, node, "jitter", SCH_OPTIONAL, &c->sleep_jitter) != SCH_FIELD_BAD;
+    const sch_node *weekend = sch_map_get(node, "weekend");
+    if (weekend) {
+        size_t saved = sch_cx_push_key(cx, "weekend");
+        if (sch_check_map(cx, weekend, wkeys)) {
+            c->sleep_from[1] = c->sleep_from[0];
+            c->sleep_to[1] = c->sleep_to[0];
+            ok &= parse_window_pair(cx, weekend, &c->sleep_from[1], &c->sleep_to[1]);
+        } else {
+            ok = false;
+        }
+        sch_cx_pop(cx, saved);
+    } else if (sch_map_get(node, "from") || sch_map_get(node, "to")) {
+        /* A weekday window given alone applies to every night. */
+        c->sleep_from[1] = c->sleep_from[0];
+        c->sleep_to[1] = c->sleep_to[0];
+    }
+    if (ok)
+        check_sleep(cx, node, weekend, c);
+}
+
+#define PROFILE_WHAT "a list of 24 numbers (sessions per hour, 00h to 23h)"
+
+static sch_field parse_profile(sch_cx *cx, const sch_node *map, const char *key, double out[MDL_USAGE_HOURS])
+{
+    const sch_node *node = sch_map_get(map, key);
+    if (!node)
+        return SCH_FIELD_ABSENT;
+    size_t saved = sch_cx_push_key(cx, key);
+    sch_field res = SCH_FIELD_OK;
+    if (node->kind == SCH_SEQ && node->count != MDL_USAGE_HOURS) {
+        sch_cx_error(cx, node, "expected " PROFILE_WHAT ", found a list of %zu", node->count);
+        res = SCH_FIELD_BAD;
+    } else if (node->kind != SCH_SEQ) {
+        sch_cx_error(cx, node, "expected " PROFILE_WHAT ", found %s", sch_cx_found(cx, node));
+        res = SCH_FIELD_BAD;
+    } else {
+        double v[MDL_USAGE_HOURS];
+        for (size_t i = 0; i < MDL_USAGE_HOURS; i++) {
+            const sch_node *item = node->items[i];
+            size_t s2 = sch_cx_push_index(cx, i);
+            char why[256];
+            if (item->kind != SCH_SCALAR || sch_node_is_null(item)) {
+                sch_cx_error(cx, item, "expected a number, found %s", sch_cx_found(cx, item));
+                res = SCH_FIELD_BAD;
+            } else if (!sch_parse_double(item->text, 0, MDL_USAGE_MAX_RATE, &v[i], why, sizeof why)) {
+                sch_cx_error(cx, item, "%s", why);
+                res = SCH_FIELD_BAD;
+            }
+            sch_cx_pop(cx, s2);
+        }
+        if (res == SCH_FIELD_OK)
+            memcpy(out, v, sizeof v);
+    }
+    sch_cx_pop(cx, saved);
+    return res;
+}
+
+static void parse_sessions(sch_cx *cx, const sch_node *node, mdl_usage_config *c)
+{
+    static const char *const keys[] = {"weekday", "weekend", "duration", "scale", NULL};
+    if (!sch_check_map(cx, node, keys))
+        return;
+    sch_field wd = parse_profile(cx, node, "weekday", c->session_rate[0]);
+    sch_field we = parse_profile(cx, node, "weekend", c->session_rate[1]);
+    if (wd == SCH_FIELD_OK && we == SCH_FIELD_ABSENT) /* a weekday profile given alone: every day */
+        memcpy(c->session_rate[1], c->session_rate[0], sizeof c->session_rate[0]);
+    sch_field_dist(cx, node, "duration", SCH_OPTIONAL, &c->session_duration);
+    /* `scale` multiplies both profiles: one number a fleet can vary per device ("heavy users open
+     * their phone twice as often") without writing 48 rates. */
+    double scale = 1;
+    if (sch_field_double(cx, node, "scale", SCH_OPTIONAL, 0, 100, &scale) == SCH_FIELD_OK) {
+        for (int p = 0; p < 2; p++)
+            for (int h = 0; h < MDL_USAGE_HOURS; h++)
+                c->session_rate[p][h] *= scale;
+        for (int p = 0; p < 2; p++)
+            for (int h = 0; h < MDL_USAGE_HOURS; h++)
+                if (c->session_rate[p][h] > 3600) {
+                    sch_cx_key_error(cx, node, "scale",
+                                     "expected a scale that keeps every hour at most 3600 sessions, found %g "
+                                     "(%s hour %02d becomes %g)",
+                                     scale, p ? "weekend" : "weekday", h, c->session_rate[p][h]);
+                    return;
+                }
+    }
+}
+
+static void parse_app_opens(sch_cx *cx, const sch_node *node, mdl_usage_config *c)
+{
+    static const char *const keys[] = {"per_session", "duration", NULL};
+    if (!sch_check_map(cx, node, keys))
+        return;
+    sch_field_probability(cx, node, "per_session", SCH_OPTIONAL, &c->app_per_session);
+    sch_field_dist(cx, node, "duration", SCH_OPTIONAL, &c->app_duration);
+}
+
+static void parse_commute(sch_cx *cx, const sch_node *node, mdl_usage_config *c)
+{
+    static const char *const keys[] = {"from", "to", "days", NULL};
+    static const char *const required[] = {"from", "to", NULL};
+    static const char *const days[] = {"weekdays", "weekend", "every_day", NULL};
+    size_t saved = sch_cx_push_key(cx, "commute");
+    if (node->kind != SCH_SEQ) {
+        sch_cx_error(cx, node, "expected a list of windows such as { from: \"08:00\", to: \"08:45\" }, found %s",
+                     sch_cx_found(cx, node));
+        sch_cx_pop(cx, saved);
+        return;
+    }
+    if (node->count > MDL_USAGE_MAX_COMMUTES) {
+        sch_cx_error(cx, node, "expected a list of at most %d windows, found a list of %zu", MDL_USAGE_MAX_COMMUTES,
+                     node->count);
+        sch_cx_pop(cx, saved);
+        return;
+    }
+    mdl_usage_window w[MDL_USAGE_MAX_COMMUTES] = {0};
+    bool ok = true;
+    for (size_t i = 0; i < node->count; i++) {
+        const sch_node *item = node->items[i];
+        size_t s2 = sch_cx_push_index(cx, i);
+        w[i] = (mdl_usage_window){0, 0, MDL_USAGE_WEEKDAYS};
+        int d = MDL_USAGE_WEEKDAYS;
+        if (!sch_check_map(cx, item, keys)) {
+            ok = false;
+        } else {
+            bool item_ok = sch_require_keys(cx, item, required);
+            item_ok &= sch_field_time_of_day(cx, item, "from", SCH_OPTIONAL, &w[i].from) != SCH_FIELD_BAD;
+            item_ok &= sch_field_time_of_day(cx, item, "to", SCH_OPTIONAL, &w[i].to) != SCH_FIELD_BAD;
+            item_ok &= sch_field_enum(cx, item, "days", SCH_OPTIONAL, days, &d) != SCH_FIELD_BAD;
+            w[i].days = (mdl_usage_days)d;
+            if (item_ok && w[i].from == w[i].to) {
+                char a[16];
+                format_tod(w[i].from, a, sizeof a);
+                sch_cx_error(cx, item, "expected a window of some length, found from %s to %s", a, a);
+                item_ok = false;
+            }
+            ok &= item_ok;
+        }
+        sch_cx_pop(cx, s2);
+    }
+    if (ok) {
+        memcpy(c->commute, w, node->count * sizeof w[0]);
+        c->commute_count = (int)node->count;
+    }
+    sch_cx_pop(cx, saved);
+}
+
+static void parse_motion(sch_cx *cx, const sch_node *node, mdl_usage_config *c)
+{
+    static const char *const keys[] = {"commute", "moving_sessions", NULL};
+    if (!sch_check_map(cx, node, keys))
+        return;
+    const sch_node *commute = sch_map_get(node, "commute");
+    if (commute)
+        parse_commute(cx, commute, c);
+    sch_field_probability(cx, node, "moving_sessions", SCH_OPTIONAL, &c->moving_sessions);
+}
+
+static void usage_parse(sch_cx *cx, const sch_node *node, void *config)
+{
+    static const char *const keys[] = {"sleep", "sessions", "app_opens", "motion", NULL};
+    static const struct {
+        const char *key;
+        void (*fn)(sch_cx *, const sch_node *, mdl_usage_config *);
+    } parts[] = {{"sleep", parse_sleep}, {"sessions", parse_sessions}, {"app_opens", parse_app_opens},
+                 {"motion", parse_motion}};
+    mdl_usage_config *c = config;
+    if (!sch_check_map(cx, node, keys))
+        return;
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        const sch_node *sub = sch_map_get(node, parts[i].key);
+        if (!sub)
+            continue;
+        size_t saved = sch_cx_push_key(cx, parts[i].key);
+        parts[i].fn(cx, sub, c);
+        sch_cx_pop(cx, saved);
+    }
+}
+
+double mdl_usage_expected_sessions(const mdl_usage_config *c, int profile, sim_time wake, sim_time bed)
+{
+    double sum = 0;
+    for (sim_time t = wake; t < bed;) {
+        sim_time end = (t / HOUR_MS + 1) * HOUR_MS;
+        if (end > bed)
+            end = bed;
+        sum += c->session_rate[profile][t / HOUR_MS % MDL_USAGE_HOURS] * (double)(end - t) / (double)HOUR_MS;
+        t = end;
+    }
+    return sum;
+}
+
+/* ---- running ---- */
+
+typedef struct usage_state {
+    mdl_device *d;
+    mdl_usage_config c;
+    gsl_rng *r_sleep, *r_session, *r_app_open, *r_app_duration, *r_motion;
+    bool any_rate;
+    /* the current night if asleep, else the next one */
+    int64_t night;          /* the wake-up day's index */
+    sim_time bedtime, wake;
+    sim_handle arrival, screen_off, app_close, commute_edge;
+    sim_time screen_off_at; /* end of the screen-on period in progress */
+    sim_time screen_anchor; /* screen-on time before this is in d->usage.screen_on_since_last_use */
+    bool moving;            /* the screen-on period in progress is a moving one */
+} usage_state;
+
+static int usage_index(void)
+{
+    for (size_t i = 0; i < mdl_model_count(); i++)
+        if (mdl_models[i] == &mdl_usage_model)
+            return (int)i;
+    return -1;
+}
+
+static sim_time midnight(const sim_calendar *cal, int64_t day) { return day * DAY_MS - cal->start_ms_of_day; }
+
+static sim_time jitter(usage_state *st)
+{
+    if (st->c.sleep_jitter == 0)
+        return 0;
+    return (sim_time)gsl_rng_uniform_int(st->r_sleep, (unsigned long)(2 * st->c.sleep_jitter + 1)) - st->c.sleep_jitter;
+}
+
+/* Draws the night that ends on day `night` (bedtime jitter first, then wake-up jitter). */
+static void plan_night(usage_state *st, int64_t night)
+{
+    sim_time m = midnight(st->d->cal, night);
+    int v = sim_cal_is_weekend(st->d->cal, m) ? 1 : 0;
+    sim_time from = st->c.sleep_from[v], to = st->c.sleep_to[v];
+    st->night = night;
+    st->bedtime = m + from - (from > to ? DAY_MS : 0) + jitter(st);
+    st->wake = m + to + jitter(st);
+}
+
+static double rate_per_ms(const usage_state *st, sim_time t, sim_time *hour_end)
+{
+    const sim_calendar *cal = st->d->cal;
+    sim_time ms = sim_cal_ms_of_day(cal, t);
+    *hour_end = t + (HOUR_MS - ms % HOUR_MS);
+    int profile = sim_cal_is_weekend(cal, t) ? 1 : 0;
+    return st->c.session_rate[profile][ms / HOUR_MS] / (double)HOUR_MS;
+}
+
+static void on_arrival(sim_engine *e, void *ctx, uint64_t arg);
+
+/* The next session start after `from` (inversion of the piecewise-constant cumulative rate, see
+ * mdl_usage.h), if it comes before the next bedtime. */
+static void schedule_arrival(usage_state *st, sim_time from)
+{
+    if (!st->any_rate)
+        return;
+    double need = gsl_ran_exponential(st->r_session, 1.0);
+    for (sim_time t = from; t < st->bedtime;) {
+        sim_time seg_end;
+        double r = rate_per_ms(st, t, &seg_end);
+        if (seg_end > st->bedtime)
+            seg_end = st->bedtime;
+        double seg = (double)(seg_end - t);
+        if (r > 0 && need <= r * seg) {
+            double dt = need / r;
+            sim_time at = t + (sim_time)ceil(dt < seg ? dt : seg);
+            if (at < st->bedtime)
+                sim_schedule(st->d->engine, at, SIM_PHASE_ENVIRONMENT, on_arrival, st, 0, &st->arrival);
+            return;
+        }
+        need -= r * seg;
+        t = seg_end;
+    }
+}
+
+static bool day_applies(const sim_calendar *cal, sim_time m, mdl_usage_days days)
+{
+    if (days == MDL_USAGE_EVERY_DAY)
+        return true;
+    return sim_cal_is_weekend(cal, m) == (days == MDL_USAGE_WEEKEND);
+}
+
+static bool in_commute(const usage_state *st, sim_time t)
+{
+    const sim_calendar *cal = st->d->cal;
+    int64_t day = sim_cal_day_index(cal, t);
+    for (int64_t k = day - 1; k <= day; k++) {
+        sim_time m = midnight(cal, k);
+        for (int i = 0; i < st->c.commute_count; i++) {
+            const mdl_usage_window *w = &st->c.commute[i];
+            sim_time s = m + w->from;
+            /* The time test first: it is cheap and mostly false, and spares the weekday. */
+            if (s <= t && t < s + span_of(w->from, w->to) && day_applies(cal, m, w->days))
+                return true;
+        }
+    }
+    return false;
+}
+
+static void on_commute_edge(sim_engine *e, void *ctx, uint64_t arg);
+
+static void schedule_commute_edge(usage_state *st, sim_time t)
+{
+    const sim_calendar *cal = st->d->cal;
+    int64_t day = sim_cal_day_index(cal, t);
+    sim_time best = -1;
+    for (int64_t k = day - 1; k <= day + 8; k++) {
+        sim_time m = midnight(cal, k);
+        for (int i = 0; i < st->c.commute_count; i++) {
+            const mdl_usage_window *w = &st->c.commute[i];
+            if (!day_applies(cal, m, w->days))
+                continue;
+            sim_time s = m + w->from, end = s + span_of(w->from, w->to);
+            if (s > t && (best < 0 || s < best))
+                best = s;
+            if (end > t && (best < 0 || end < best))
+                best = end;
+        }
+    }
+    if (best >= 0)
+        sim_schedule(st->d->engine, best, SIM_PHASE_ENVIRONMENT, on_commute_edge, st, 0, &st->commute_edge);
+}
+
+static bool should_be_stationary(const usage_state *st, sim_time t)
+{
+    const mdl_device *d = st->d;
+    return d->user_asleep || !(in_commute(st, t) || (d->screen_on && st->moving));
+}
+
+static void trace_bool(mdl_device *d, const char *type, const char *key, bool v)
+{
+    sim_trace_begin(d->trace, sim_now(d->engine), type);
+    sim_trace_bool(d->trace, key, v);
+    sim_trace_end(d->trace);
+}
+
+static void update_motion(usage_state *st)
+{
+    mdl_device *d = st->d;
+    bool stationary = should_be_stationary(st, sim_now(d->engine));
+    if (stationary == d->stationary)
+        return;
+    d->stationary = stationary;
+    trace_bool(d, "usage.motion", "stationary", stationary);
+    mdl_emit(d, MDL_SIG_MOTION, stationary);
+}
+
+static void on_commute_edge(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    usage_state *st = ctx;
+    st->commute_edge = SIM_HANDLE_NONE;
+    update_motion(st);
+    schedule_commute_edge(st, sim_now(e));
+}
+
+/* Folds the screen-on stretch up to now into the history's counter. */
+static void fold_screen_time(usage_state *st, sim_time now)
+{
+    if (st->d->screen_on)
+        st->d->usage.screen_on_since_last_use += now - st->screen_anchor;
+    st->screen_anchor = now;
+}
+
+static void close_visit(usage_state *st)
+{
+    mdl_device *d = st->d;
+    sim_cancel(d->engine, st->app_close);
+    st->app_close = SIM_HANDLE_NONE;
+    if (!d->app_foreground)
+        return; /* someone else closed it already */
+    d->app_foreground = false;
+    sim_trace_begin(d->trace, sim_now(d->engine), "usage.app_close");
+    sim_trace_end(d->trace);
+    mdl_emit(d, MDL_SIG_APP_CLOSE, 0);
+}
+
+static void on_app_close(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    usage_state *st = ctx;
+    st->app_close = SIM_HANDLE_NONE;
+    close_visit(st);
+}
+
+static void screen_off(usage_state *st)
+{
+    mdl_device *d = st->d;
+    if (st->app_close != SIM_HANDLE_NONE)
+        close_visit(st);
+    sim_cancel(d->engine, st->screen_off);
+    st->screen_off = SIM_HANDLE_NONE;
+    fold_screen_time(st, sim_now(d->engine));
+    d->screen_on = false;
+    st->moving = false;
+    trace_bool(d, "usage.screen", "on", false);
+    mdl_emit(d, MDL_SIG_SCREEN_OFF, 0);
+    update_motion(st);
+}
+
+static void on_screen_off(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    usage_state *st = ctx;
+    st->screen_off = SIM_HANDLE_NONE;
+    screen_off(st);
+}
+
+static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    usage_state *st = ctx;
+    mdl_device *d = st->d;
+    sim_time now = sim_now(e);
+    st->arrival = SIM_HANDLE_NONE;
+    sim_time dur = sch_dist_sample(&st->c.session_duration, st->r_session);
+    bool visit = gsl_rng_uniform(st->r_app_open) < st->c.app_per_session && dur > 0;
+    sim_trace_begin(d->trace, now, "usage.session");
+    sim_trace_int(d->trace, "duration_ms", dur);
+    sim_trace_bool(d->trace, "app", visit);
+    sim_trace_end(d->trace);
+    if (dur > 0) {
+        sim_time end = now + dur;
+        if (!d->screen_on) {
+            st->screen_anchor = now;
+            st->screen_off_at = end;
+            st->moving = gsl_rng_uniform(st->r_motion) < st->c.moving_sessions;
+            d->screen_on = true;
+            sim_schedule(e, end, SIM_PHASE_ENVIRONMENT, on_screen_off, st, 0, &st->screen_off);
+            trace_bool(d, "usage.screen", "on", true);
+            mdl_emit(d, MDL_SIG_SCREEN_ON, 0);
+            update_motion(st);
+        } else if (end > st->screen_off_at) {
+            st->screen_off_at = end;
+            sim_reschedule(e, st->screen_off, end);
+        }
+        if (visit) {
+            sim_time took = sch_dist_sample(&st->c.app_duration, st->r_app_duration);
+            sim_time until = now + (took < dur ? took : dur);
+            sim_time pending;
+            if (!d->app_foreground) {
+                d->app_foreground = true;
+                sim_schedule(e, until, SIM_PHASE_ENVIRONMENT, on_app_close, st, 0, &st->app_close);
+                sim_trace_begin(d->trace, now, "usage.app_open");
+                sim_trace_int(d->trace, "duration_ms", until - now);
+                sim_trace_end(d->trace);
+                mdl_emit(d, MDL_SIG_APP_OPEN, 0);
+            } else if (sim_event_time(e, st->app_close, &pending) == SIM_OK && until > pending) {
+                sim_reschedule(e, st->app_close, until);
+            }
+        }
+    }
+    schedule_arrival(st, now);
+}
+
+static void on_wake(sim_engine *e, void *ctx, uint64_t arg);
+
+static void on_bedtime(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    usage_state *st = ctx;
+    mdl_device *d = st->d;
+    sim_cancel(e, st->arrival);
+    st->arrival = SIM_HANDLE_NONE;
+    d->user_asleep = true;
+    trace_bool(d, "usage.sleep", "asleep", true);
+    if (st->app_close != SIM_HANDLE_NONE)
+        close_visit(st);
+    if (d->screen_on)
+        screen_off(st);
+    update_motion(st);
+    sim_schedule(e, st->wake, SIM_PHASE_ENVIRONMENT, on_wake, st, 0, NULL);
+}
+
+static void on_wake(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    usage_state *st = ctx;
+    mdl_device *d = st->d;
+    sim_time now = sim_now(e);
+    d->user_asleep = false;
+    trace_bool(d, "usage.sleep", "asleep", false);
+    plan_night(st, st->night + 1);
+    sim_schedule(e, st->bedtime, SIM_PHASE_ENVIRONMENT, on_bedtime, st, 0, NULL);
+    update_motion(st);
+    schedule_arrival(st, now);
+}
+
+static void on_rolloff(sim_engine *e, void *ctx, uint64_t bin)
+{
+    (void)e;
+    usage_state *st = ctx;
+    if (st->d->usage.opens_by_hour_of_week[bin] > 0)
+        st->d->usage.opens_by_hour_of_week[bin]--;
+}
+
+static void on_signal(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    (void)arg;
+    usage_state *st = ctx;
+    if (sig != MDL_SIG_APP_OPEN && sig != MDL_SIG_APP_CLOSE)
+        return;
+    sim_time now = sim_now(d->engine);
+    fold_screen_time(st, now);
+    d->usage.screen_on_since_last_use = 0;
+    if (sig == MDL_SIG_APP_CLOSE) {
+        d->usage.last_close = now;
+        return;
+    }
+    d->usage.last_open = now;
+    d->usage.opens++;
+    int bin = sim_cal_hour_of_week(d->cal, now);
+    d->usage.opens_by_hour_of_week[bin]++;
+    sim_schedule(d->engine, now + MDL_USAGE_HISTORY_WINDOW, SIM_PHASE_ENVIRONMENT, on_rolloff, st, (uint64_t)bin,
+                 NULL);
+}
+
+static int usage_start(mdl_device *d, int index, const void *config)
+{
+    usage_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return MDL_ENOMEM;
+    st->d = d;
+    st->c = *(const mdl_usage_config *)config;
+    st->r_sleep = sim_rng_get(d->rngs, "usage.sleep");
+    st->r_session = sim_rng_get(d->rngs, "usage.session");
+    st->r_app_open = sim_rng_get(d->rngs, "usage.app_open");
+    st->r_app_duration = sim_rng_get(d->rngs, "usage.app_duration");
+    st->r_motion = sim_rng_get(d->rngs, "usage.motion");
+    if (!st->r_sleep || !st->r_session || !st->r_app_open || !st->r_app_duration || !st->r_motion ||
+        mdl_subscribe(d, on_signal, st) != MDL_OK) {
+        free(st);
+        return MDL_ENOMEM;
+    }
+    d->models[index] = st;
+    for (int p = 0; p < 2; p++)
+        for (int h = 0; h < MDL_USAGE_HOURS; h++)
+            st->any_rate |= st->c.session_rate[p][h] > 0;
+
+    sim_time now = sim_now(d->engine);
+    int64_t night = sim_cal_day_index(d->cal, now);
+    plan_night(st, night);
+    while (st->wake <= now)
+        plan_night(st, ++night);
+    int rc;
+    d->screen_on = false;
+    d->user_asleep = st->bedtime <= now;
+    if (d->user_asleep) {
+        rc = sim_schedule(d->engine, st->wake, SIM_PHASE_ENVIRONMENT, on_wake, st, 0, NULL);
+    } else {
+        rc = sim_schedule(d->engine, st->bedtime, SIM_PHASE_ENVIRONMENT, on_bedtime, st, 0, NULL);
+        schedule_arrival(st, now);
+    }
+    d->stationary = should_be_stationary(st, now);
+    schedule_commute_edge(st, now);
+    trace_bool(d, "usage.sleep", "asleep", d->user_asleep);
+    trace_bool(d, "usage.motion", "stationary", d->stationary);
+    return rc == SIM_OK ? MDL_OK : MDL_ENOMEM;
+}
+
+static void usage_stop(mdl_device *d, int index)
+{
+    free(d->models[index]);
+    d->models[index] = NULL;
+}
+
+sim_time mdl_usage_screen_on_since_last_use(const mdl_device *d, sim_time t)
+{
+    int i = usage_index();
+    const usage_state *st = i >= 0 ? d->models[i] : NULL;
+    sim_time v = d->usage.screen_on_since_last_use;
+    if (st && d->screen_on && t > st->screen_anchor)
+        v += t - st->screen_anchor;
+    return v;
+}
+
+uint64_t mdl_usage_recent_opens(const mdl_device *d)
+{
+    uint64_t n = 0;
+    for (int h = 0; h < MDL_HOURS_OF_WEEK; h++)
+        n += d->usage.opens_by_hour_of_week[h];
+    return n;
+}
+
+const mdl_model mdl_usage_model = {
+    .parent = "user",
+    .key = "usage",
+    .config_size = sizeof(mdl_usage_config),
+    .defaults = usage_defaults,
+    .parse = usage_parse,
+    .start = usage_start,
+    .stop = usage_stop,
+};

@@ -1,0 +1,136 @@
+/*
+ * simos_ideal.c - the ideal OS model.
+ */
+#include "simos_ideal.h"
+
+#include <stdlib.h>
+
+typedef struct ideal {
+    sim_engine *engine;
+    sim_trace *trace;
+    simos_hooks hooks;
+    sim_handle due_event;   /* the enqueued request's firing, or none */
+    bool running;
+    bool blocked;           /* an APPEND waits for the run in progress */
+    sim_time blocked_delay;
+} ideal;
+
+static void *ideal_create(mdl_device *d, const simos_hooks *hooks, const void *config)
+{
+    (void)config;
+    ideal *os = calloc(1, sizeof *os);
+    if (os)
+        *os = (ideal){.engine = d->engine, .trace = d->trace, .hooks = *hooks};
+    return os;
+}
+
+static void ideal_destroy(void *os) { free(os); }
+
+static void on_due(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    ideal *os = ctx;
+    os->due_event = SIM_HANDLE_NONE;
+    os->running = true;
+    sim_trace_begin(os->trace, sim_now(e), "os.start_worker");
+    sim_trace_end(os->trace);
+    os->hooks.fire(os->hooks.ctx, sim_now(e));
+}
+
+static int enqueue(ideal *os, sim_time delay)
+{
+    sim_engine *e = os->engine;
+    if (delay < 0)
+        delay = 0;
+    /* Replaces the pending due event (stale or none: a plain schedule); on failure it is none. */
+    int rc = sim_rearm_in(e, &os->due_event, delay, SIM_PHASE_OS, on_due, os, 0);
+    if (rc == SIM_ELIMIT)
+        return BGT_OK; /* due after the end of time: it simply never fires */
+    return rc == SIM_OK ? BGT_OK : BGT_E_BACKEND;
+}
+
+static int ideal_schedule(void *p, const bgt_schedule_req *req)
+{
+    ideal *os = p;
+    bool append = req->mode == BGT_SCHEDULE_APPEND && os->running;
+    sim_trace_begin(os->trace, sim_now(os->engine), "os.schedule");
+    sim_trace_str(os->trace, "mode", req->mode == BGT_SCHEDULE_APPEND ? "append" : "replace");
+    sim_trace_int(os->trace, "delay_ms", req->delay_ms);
+    sim_trace_int(os->trace, "constraints", req->constraints);
+    sim_trace_bool(os->trace, "blocked", append);
+    sim_trace_end(os->trace);
+    if (append) {
+        sim_cancel(os->engine, os->due_event);
+        os->due_event = SIM_HANDLE_NONE;
+        os->blocked = true;
+        os->blocked_delay = req->delay_ms;
+        return BGT_OK;
+    }
+    os->blocked = false;
+    return enqueue(os, req->delay_ms);
+}
+
+static int ideal_cancel(void *p)
+{
+    ideal *os = p;
+    sim_trace_begin(os->trace, sim_now(os->engine), "os.cancel");
+    sim_trace_end(os->trace);
+    sim_cancel(os->engine, os->due_event);
+    os->due_event = SIM_HANDLE_NONE;
+    os->blocked = false;
+    return BGT_OK;
+}
+
+static bgt_worker_state ideal_state(const void *p)
+{
+    const ideal *os = p;
+    if (os->running)
+        return BGT_WORKER_RUNNING;
+    if (os->blocked)
+        return BGT_WORKER_BLOCKED;
+    return sim_is_pending(os->engine, os->due_event) ? BGT_WORKER_ENQUEUED : BGT_WORKER_NONE;
+}
+
+static void ideal_finished(void *p, bool expired)
+{
+    (void)expired;
+    ideal *os = p;
+    os->running = false;
+    if (os->blocked) {
+        os->blocked = false;
+        enqueue(os, os->blocked_delay);
+    }
+}
+
+static void ideal_aborted(void *p)
+{
+    ideal *os = p;
+    os->running = false;
+    os->blocked = false;
+    if (!sim_is_pending(os->engine, os->due_event))
+        enqueue(os, 0);
+}
+
+static const simos_ops ideal_ops = {
+    .create = ideal_create,
+    .destroy = ideal_destroy,
+    .schedule = ideal_schedule,
+    .cancel = ideal_cancel,
+    .state = ideal_state,
+    .finished = ideal_finished,
+    .aborted = ideal_aborted,
+};
+
+static const char *const no_keys[] = {NULL};
+
+static void no_defaults(void *config, int os_version) { (void)config, (void)os_version; }
+static void no_parse(sch_cx *cx, const sch_node *os, void *config) { (void)cx, (void)os, (void)config; }
+
+const simos_desc simos_ideal_desc = {
+    .platform = "ideal",
+    .keys = no_keys,
+    .config_size = 0,
+    .defaults = no_defaults,
+    .parse = no_parse,
+    .ops = &ideal_ops,
+};

@@ -1,0 +1,672 @@
+/*
+ * simos_ios.c - the iOS OS model: requests, the evaluation loop, execution, the `os:` keys and
+ * the ops the runner calls. Behaviour and sources: simos_ios.h; gates: simos_ios_gates.h; score
+ * and budgets: simos_ios_score.h. "R§n" = ../shared/research/ios-scheduling.md section n.
+ */
+#include "simos_ios.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mdl_battery.h"
+#include "mdl_kills.h"
+#include "sch_units.h"
+#include "simos_ios_gates.h"
+#include "simos_ios_score.h"
+
+#define NREQ (SIMOS_IOS_MAX_REFRESH + SIMOS_IOS_MAX_PROCESSING)
+
+typedef struct ios_request {
+    bool used;
+    char id[SIMOS_IOS_ID_MAX];
+    simos_ios_type type;
+    sim_time earliest;
+    sim_time submitted;
+    bool network, power;
+} ios_request;
+
+typedef struct ios {
+    mdl_device *d;
+    sim_engine *engine;
+    sim_trace *trace;
+    simos_hooks hooks;
+    simos_ios_config cfg;
+    ios_request req[NREQ];
+    /* the worker */
+    bool lost;                 /* the core's last submit was refused (BAR off) */
+    sim_time lost_due;
+    bool running;
+    simos_ios_type run_type;
+    sim_time run_start;
+    bool blocked;              /* an APPEND waits for the run in progress */
+    sim_time blocked_delay;
+    unsigned blocked_constraints;
+    sim_time proc_ready_at;    /* processing: the drawn launch instant once the gates opened; -1 */
+    /* what the model remembers about the device and the app */
+    sim_time last_launch[2];
+    bool force_quit;
+    sim_time screen_off_since;
+    sim_time boot_at;
+    simos_ios_budget energy, data;
+    sim_reason reported;
+    sim_handle eval_event, idle_event, expiry_event, user_stop_event;
+    gsl_rng *rng_expiry, *rng_limit, *rng_delay;
+} ios;
+
+const char *simos_ios_type_name(simos_ios_type t) { return t == SIMOS_IOS_REFRESH ? "refresh" : "processing"; }
+
+static sim_time now_of(const ios *os) { return sim_now(os->engine); }
+
+/* ---- evaluation scheduling ---- */
+
+static void on_eval(sim_engine *e, void *ctx, uint64_t arg);
+
+/* Makes sure an evaluation happens at `t` or earlier. */
+static void arm_eval(ios *os, sim_time t)
+{
+    sim_time at;
+    if (t < now_of(os))
+        t = now_of(os);
+    if (sim_event_time(os->engine, os->eval_event, &at) == SIM_OK && at <= t)
+        return;
+    /* A later evaluation pending is replaced (sim_rearm: cancel and schedule in one step). On
+     * failure (beyond the end of time: never) eval_event is none. */
+    sim_rearm(os->engine, &os->eval_event, t, SIM_PHASE_OS, on_eval, os, 0);
+}
+
+static void report(ios *os, sim_reason r)
+{
+    if (r == os->reported)
+        return;
+    os->reported = r;
+    os->hooks.deferral(os->hooks.ctx, r);
+}
+
+/* ---- requests ---- */
+
+static ios_request *find(ios *os, const char *id)
+{
+    for (int i = 0; i < NREQ; i++)
+        if (os->req[i].used && strcmp(os->req[i].id, id) == 0)
+            return &os->req[i];
+    return NULL;
+}
+
+size_t simos_ios_pending(const void *p, simos_ios_type type)
+{
+    const ios *os = p;
+    size_t n = 0;
+    for (int i = 0; i < NREQ; i++)
+        n += os->req[i].used && os->req[i].type == type;
+    return n;
+}
+
+static const char *submit_result_name(int rc)
+{
+    static const char *const names[] = {"ok", "unavailable", "too_many", "not_permitted"};
+    return rc >= 0 && rc <= 3 ? names[rc] : "?";
+}
+
+int simos_ios_submit(void *p, const char *id, simos_ios_type type, sim_time earliest, bool net, bool power)
+{
+    ios *os = p;
+    sim_time now = now_of(os);
+    int rc = SIMOS_IOS_OK;
+    size_t len = id ? strlen(id) : 0;
+    ios_request *same = len > 0 && len < SIMOS_IOS_ID_MAX ? find(os, id) : NULL;
+    if (earliest < now)
+        earliest = now; /* "Specify nil for no start delay" [DOC R§1.1] */
+    if (!os->d->refresh_enabled)
+        rc = SIMOS_IOS_E_UNAVAILABLE;                    /* [DOC R§1.1 Unavailable, reason 1] */
+    else if (len == 0 || len >= SIMOS_IOS_ID_MAX ||
+             (type == SIMOS_IOS_REFRESH && os->cfg.request != SIMOS_IOS_REFRESH))
+        rc = SIMOS_IOS_E_NOT_PERMITTED;                  /* no `fetch` mode in expo's Info.plist, R§5 */
+    else {
+        size_t limit = type == SIMOS_IOS_REFRESH ? SIMOS_IOS_MAX_REFRESH : SIMOS_IOS_MAX_PROCESSING;
+        size_t n = simos_ios_pending(os, type) - (same && same->type == type ? 1 : 0);
+        if (n >= limit)
+            rc = SIMOS_IOS_E_TOO_MANY;                   /* [DOC R§1.1 submit(_:)] */
+    }
+    sim_trace_begin(os->trace, now, "os.submit");
+    sim_trace_str(os->trace, "request", simos_ios_type_name(type));
+    sim_trace_int(os->trace, "earliest", earliest);
+    sim_trace_bool(os->trace, "network", net);
+    sim_trace_bool(os->trace, "power", power);
+    sim_trace_str(os->trace, "result", submit_result_name(rc));
+    sim_trace_end(os->trace);
+    if (rc != SIMOS_IOS_OK)
+        return rc;
+    ios_request *r = same;
+    for (int i = 0; !r && i < NREQ; i++)
+        if (!os->req[i].used)
+            r = &os->req[i];
+    /* NREQ slots hold every request the limits allow, so a free slot exists. */
+    *r = (ios_request){.used = true, .type = type, .earliest = earliest, .submitted = now, .network = net,
+                       .power = power};
+    memcpy(r->id, id, len + 1);
+    if (strcmp(id, SIMOS_IOS_WORKER_ID) == 0) {
+        os->lost = false;
+        os->proc_ready_at = -1;
+    }
+    arm_eval(os, now);
+    return SIMOS_IOS_OK;
+}
+
+void simos_ios_cancel_id(void *p, const char *id)
+{
+    ios *os = p;
+    ios_request *r = id ? find(os, id) : NULL;
+    if (r)
+        r->used = false;
+    if (id && strcmp(id, SIMOS_IOS_WORKER_ID) == 0)
+        os->proc_ready_at = -1;
+    arm_eval(os, now_of(os));
+}
+
+bool simos_ios_force_quit(const void *p) { return ((const ios *)p)->force_quit; }
+bool simos_ios_idle(const void *p) { return ((const ios *)p)->d->dozing; }
+
+/* ---- idle ---- */
+
+static void set_idle(ios *os, bool idle)
+{
+    mdl_device *d = os->d;
+    if (d->dozing == idle)
+        return;
+    d->dozing = idle;
+    sim_trace_begin(os->trace, now_of(os), "os.idle");
+    sim_trace_bool(os->trace, "idle", idle);
+    sim_trace_end(os->trace);
+    mdl_emit(d, MDL_SIG_DOZE, idle);
+}
+
+static void on_idle(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    ios *os = ctx;
+    os->idle_event = SIM_HANDLE_NONE;
+    if (!os->d->screen_on)
+        set_idle(os, true);
+    arm_eval(os, now_of(os));
+}
+
+static void arm_idle(ios *os)
+{
+    sim_rearm(os->engine, &os->idle_event, os->screen_off_since + os->cfg.idle_after, SIM_PHASE_OS, on_idle, os,
+              0);
+}
+
+/* ---- execution ---- */
+
+static void on_expiry(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    ios *os = ctx;
+    os->expiry_event = SIM_HANDLE_NONE;
+    if (os->running)
+        os->hooks.stop(os->hooks.ctx, SIMOS_STOP_TIMEOUT);
+}
+
+static void on_user_stop(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    ios *os = ctx;
+    os->user_stop_event = SIM_HANDLE_NONE;
+    if (os->running && os->run_type == SIMOS_IOS_PROCESSING && os->d->screen_on)
+        os->hooks.stop(os->hooks.ctx, SIMOS_STOP_USER);
+}
+
+static void launch(ios *os, ios_request *w, double score, double threshold)
+{
+    sim_time now = now_of(os);
+    sim_time due = w->earliest;
+    simos_ios_type type = w->type;
+    w->used = false; /* consumed: the app must submit again (R§1.2 setTaskCompleted) */
+    os->running = true;
+    os->run_type = type;
+    os->run_start = now;
+    os->last_launch[type] = now;
+    os->proc_ready_at = -1;
+    sim_time limit;
+    bool early = false;
+    if (type == SIMOS_IOS_REFRESH) {
+        early = gsl_rng_uniform(os->rng_expiry) < os->cfg.early_expiry;
+        limit = early ? sch_dist_sample(&os->cfg.early_expiry_after, os->rng_expiry) : os->cfg.refresh_time_limit;
+        if (limit > os->cfg.refresh_time_limit)
+            limit = os->cfg.refresh_time_limit;
+    } else {
+        limit = sch_dist_sample(&os->cfg.processing_time_limit, os->rng_limit);
+    }
+    if (limit < 1)
+        limit = 1;
+    sim_schedule(os->engine, now + limit, SIM_PHASE_OS, on_expiry, os, 0, &os->expiry_event);
+    sim_trace_begin(os->trace, now, "os.launch");
+    sim_trace_str(os->trace, "request", simos_ios_type_name(type));
+    sim_trace_int(os->trace, "due", due);
+    sim_trace_int(os->trace, "time_limit_ms", limit);
+    if (early)
+        sim_trace_bool(os->trace, "early_expiry", true);
+    if (score >= 0) {
+        sim_trace_int(os->trace, "score_permille", (int64_t)floor(score * 1000.0));
+        sim_trace_int(os->trace, "threshold_permille", (int64_t)ceil(threshold * 1000.0));
+    }
+    sim_trace_end(os->trace);
+    sim_trace_begin(os->trace, now, "os.start_worker");
+    sim_trace_end(os->trace);
+    report(os, SIM_REASON_NONE);
+    os->hooks.fire(os->hooks.ctx, due);
+}
+
+/* The run is over (ended, stopped or died with its process): budgets pay for it. */
+static void end_run(ios *os)
+{
+    sim_time now = now_of(os);
+    sim_time ran = now - os->run_start;
+    os->running = false;
+    sim_cancel(os->engine, os->expiry_event);
+    sim_cancel(os->engine, os->user_stop_event);
+    os->expiry_event = os->user_stop_event = SIM_HANDLE_NONE;
+    simos_ios_budget_debit(&os->energy, now, os->cfg.launch_cost + ran);
+    if (os->d->net == MDL_NET_CELLULAR)
+        simos_ios_budget_debit(&os->data, now, ran);
+    arm_eval(os, now);
+}
+
+/* ---- the decision ---- */
+
+static int battery_permille(const ios *os)
+{
+    return mdl_battery_level_permille(os->d, now_of(os)); /* -1 without a battery model */
+}
+
+static void evaluate(ios *os)
+{
+    mdl_device *d = os->d;
+    sim_time now = now_of(os);
+    if (os->running) {
+        report(os, SIM_REASON_NONE); /* the one worker is busy: finished() evaluates again */
+        return;
+    }
+    ios_request *w = find(os, SIMOS_IOS_WORKER_ID);
+    if (!w) {
+        os->proc_ready_at = -1;
+        if (os->lost && now >= os->lost_due) {
+            report(os, SIM_REASON_REFRESH_OFF);
+        } else {
+            report(os, SIM_REASON_NONE);
+            if (os->lost)
+                arm_eval(os, os->lost_due);
+        }
+        return;
+    }
+    if (now < w->earliest) {
+        os->proc_ready_at = -1;
+        report(os, SIM_REASON_NONE);
+        arm_eval(os, w->earliest);
+        return;
+    }
+    int level = battery_permille(os);
+    simos_ios_gate_in in = {
+        .type = w->type, .requires_network = w->network, .requires_power = w->power, .now = now,
+        .device_down = mdl_kills_device_down(d), .force_quit = os->force_quit,
+        .refresh_enabled = d->refresh_enabled, .battery_permille = level, .plugged = d->plugged,
+        .power_save = d->power_save, .network = d->net != MDL_NET_NONE, .screen_on = d->screen_on,
+        .screen_off_since = os->screen_off_since, .app_foreground = d->app_foreground,
+        .last_open = d->usage.last_open, .last_launch = os->last_launch[w->type],
+    };
+    sim_time next = -1;
+    sim_reason reason = simos_ios_gates(&os->cfg, &in, &next);
+    if (reason == SIM_REASON_NONE) {
+        sim_time t = -1;
+        if (w->type == SIMOS_IOS_REFRESH && !simos_ios_budget_ok(&os->energy, now)) {
+            reason = SIM_REASON_BUDGET;
+            t = simos_ios_budget_next_ok(&os->energy, now);
+        } else if (d->net == MDL_NET_CELLULAR && !simos_ios_budget_ok(&os->data, now)) {
+            reason = SIM_REASON_BUDGET;
+            t = simos_ios_budget_next_ok(&os->data, now);
+        }
+        if (t > now && (next < 0 || t < next))
+            next = t;
+    }
+    double score = -1, threshold = -1;
+    if (reason != SIM_REASON_NONE) {
+        os->proc_ready_at = -1;
+    } else if (w->type == SIMOS_IOS_REFRESH) {
+        simos_ios_score_in si = {
+            .p_launch = simos_ios_launch_probability(&os->cfg, d->usage.opens_by_hour_of_week, d->cal, now,
+                                                     d->usage.last_open),
+            .overdue = now > w->earliest, .in_recents = mdl_kills_in_recents(d), .screen_on = d->screen_on,
+            .battery_permille = level, .plugged = d->plugged,
+        };
+        score = simos_ios_score(&si);
+        threshold = simos_ios_threshold(&os->cfg, now - w->earliest);
+        if (score < threshold)
+            reason = SIM_REASON_SCORE;
+    } else {
+        if (os->proc_ready_at < 0)
+            os->proc_ready_at = now + sch_dist_sample(&os->cfg.processing_delay, os->rng_delay);
+        if (now < os->proc_ready_at) {
+            reason = SIM_REASON_SCORE; /* dasd's batching delay (OBS R§3 #13) */
+            if (next < 0 || os->proc_ready_at < next)
+                next = os->proc_ready_at;
+        }
+    }
+    if (reason == SIM_REASON_NONE) {
+        launch(os, w, score, threshold);
+        return;
+    }
+    report(os, reason);
+    if (reason == SIM_REASON_DEVICE_DOWN && os->boot_at > now && (next < 0 || os->boot_at < next))
+        next = os->boot_at;
+    sim_time tick = now + os->cfg.reevaluate_every; /* periodic re-evaluation while held (R§7.2) */
+    arm_eval(os, next > 0 && next < tick ? next : tick);
+}
+
+static void on_eval(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    ios *os = ctx;
+    os->eval_event = SIM_HANDLE_NONE;
+    evaluate(os);
+}
+
+/* ---- the device's signals ---- */
+
+static void on_signal(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    ios *os = ctx;
+    sim_time now = now_of(os);
+    switch (sig) {
+    case MDL_SIG_DOZE:
+    case MDL_SIG_WORKER:
+    case MDL_SIG_MOTION:
+        return; /* our own signal; the runner's; not an iOS factor */
+    case MDL_SIG_SCREEN_ON:
+        sim_cancel(os->engine, os->idle_event);
+        os->idle_event = SIM_HANDLE_NONE;
+        set_idle(os, false);
+        if (os->running && os->run_type == SIMOS_IOS_PROCESSING && !sim_is_pending(os->engine, os->user_stop_event))
+            sim_schedule(os->engine, now, SIM_PHASE_OS, on_user_stop, os, 0, &os->user_stop_event);
+        break;
+    case MDL_SIG_SCREEN_OFF:
+        os->screen_off_since = now;
+        arm_idle(os);
+        break;
+    case MDL_SIG_APP_SWIPE:
+    case MDL_SIG_APP_OPEN:
+        if (os->force_quit != (sig == MDL_SIG_APP_SWIPE)) {
+            os->force_quit = sig == MDL_SIG_APP_SWIPE;
+            sim_trace_begin(os->trace, now, "os.force_quit");
+            sim_trace_bool(os->trace, "on", os->force_quit);
+            sim_trace_end(os->trace);
+        }
+        break;
+    case MDL_SIG_REBOOT:
+        os->boot_at = now + arg;
+        break;
+    default:
+        break;
+    }
+    (void)d;
+    arm_eval(os, now);
+}
+
+/* At time 0, after the environment models have started: watch the critical battery level. */
+static void on_start(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    ios *os = ctx;
+    if (os->cfg.critical_battery_permille > 0)
+        (void)mdl_battery_watch(os->d, os->cfg.critical_battery_permille); /* no battery model: nothing */
+    if (os->d->screen_on) {
+        sim_cancel(os->engine, os->idle_event);
+        os->idle_event = SIM_HANDLE_NONE;
+    }
+    arm_eval(os, now_of(os));
+}
+
+/* ---- ops ---- */
+
+static void *ios_create(mdl_device *d, const simos_hooks *hooks, const void *config)
+{
+    ios *os = calloc(1, sizeof *os);
+    if (!os)
+        return NULL;
+    os->d = d;
+    os->engine = d->engine;
+    os->trace = d->trace;
+    os->hooks = *hooks;
+    if (config)
+        os->cfg = *(const simos_ios_config *)config;
+    else
+        simos_ios_desc.defaults(&os->cfg, d->os_version);
+    os->last_launch[0] = os->last_launch[1] = -1;
+    os->proc_ready_at = -1;
+    os->boot_at = -1;
+    os->screen_off_since = sim_now(d->engine); /* the device starts with its screen off */
+    sim_time now = sim_now(d->engine);
+    simos_ios_budget_init(&os->energy, os->cfg.energy_budget, now);
+    simos_ios_budget_init(&os->data, os->cfg.data_budget, now);
+    os->rng_expiry = sim_rng_get(d->rngs, "os.expiry");
+    os->rng_limit = sim_rng_get(d->rngs, "os.processing_limit");
+    os->rng_delay = sim_rng_get(d->rngs, "os.processing_delay");
+    if (!os->rng_expiry || !os->rng_limit || !os->rng_delay || mdl_subscribe(d, on_signal, os) != MDL_OK ||
+        sim_schedule(d->engine, now, SIM_PHASE_OS, on_start, os, 0, NULL) != SIM_OK) {
+        free(os);
+        return NULL;
+    }
+    if (!d->screen_on)
+        arm_idle(os);
+    return os;
+}
+
+static void ios_destroy(void *os) { free(os); }
+
+static int submit_worker(ios *os, sim_time delay, unsigned constraints)
+{
+    sim_time now = now_of(os);
+    sim_time earliest = delay > SIM_TIME_MAX - now ? SIM_TIME_MAX : now + (delay < 0 ? 0 : delay);
+    int rc = simos_ios_submit(os, SIMOS_IOS_WORKER_ID, os->cfg.request, earliest,
+                              (constraints & BGT_CONSTRAINT_NETWORK) != 0, (constraints & BGT_CONSTRAINT_CHARGING) != 0);
+    if (rc == SIMOS_IOS_E_UNAVAILABLE) {
+        os->lost = true;
+        os->lost_due = earliest;
+        arm_eval(os, now);
+    }
+    return rc == SIMOS_IOS_OK ? BGT_OK : BGT_E_BACKEND;
+}
+
+static int ios_schedule(void *p, const bgt_schedule_req *req)
+{
+    ios *os = p;
+    bool append = req->mode == BGT_SCHEDULE_APPEND && os->running;
+    sim_trace_begin(os->trace, now_of(os), "os.schedule");
+    sim_trace_str(os->trace, "mode", req->mode == BGT_SCHEDULE_APPEND ? "append" : "replace");
+    sim_trace_int(os->trace, "delay_ms", req->delay_ms);
+    sim_trace_int(os->trace, "constraints", req->constraints);
+    sim_trace_bool(os->trace, "blocked", append);
+    sim_trace_end(os->trace);
+    if (append) { /* no APPEND on iOS: submitted when the run ends (expo never appends on iOS) */
+        os->blocked = true;
+        os->blocked_delay = req->delay_ms;
+        os->blocked_constraints = req->constraints;
+        return BGT_OK;
+    }
+    os->blocked = false;
+    ios_request *w = find(os, SIMOS_IOS_WORKER_ID); /* expo: cancel, then submit (R§5) */
+    if (w)
+        w->used = false;
+    return submit_worker(os, req->delay_ms, req->constraints);
+}
+
+static int ios_cancel(void *p)
+{
+    ios *os = p;
+    sim_trace_begin(os->trace, now_of(os), "os.cancel");
+    sim_trace_end(os->trace);
+    os->lost = false;
+    os->blocked = false;
+    simos_ios_cancel_id(os, SIMOS_IOS_WORKER_ID); /* a running task is not stopped by cancel */
+    return BGT_OK;
+}
+
+static bgt_worker_state ios_state(const void *p)
+{
+    const ios *os = p;
+    if (os->running)
+        return BGT_WORKER_RUNNING;
+    if (os->blocked)
+        return BGT_WORKER_BLOCKED;
+    for (int i = 0; i < NREQ; i++)
+        if (os->req[i].used && strcmp(os->req[i].id, SIMOS_IOS_WORKER_ID) == 0)
+            return BGT_WORKER_ENQUEUED;
+    return BGT_WORKER_NONE;
+}
+
+static void ios_finished(void *p, bool expired)
+{
+    (void)expired; /* the core reschedules (expo's expirationHandler), not the OS */
+    ios *os = p;
+    if (!os->running)
+        return;
+    end_run(os);
+    if (os->blocked) {
+        os->blocked = false;
+        (void)submit_worker(os, os->blocked_delay, os->blocked_constraints);
+    }
+}
+
+static void ios_aborted(void *p)
+{
+    ios *os = p;
+    os->blocked = false;
+    if (os->running)
+        end_run(os); /* the request was consumed at launch: nothing re-runs it */
+}
+
+static const simos_ops ios_ops = {
+    .create = ios_create,
+    .destroy = ios_destroy,
+    .schedule = ios_schedule,
+    .cancel = ios_cancel,
+    .state = ios_state,
+    .finished = ios_finished,
+    .aborted = ios_aborted,
+};
+
+/* ---- the `os:` section ------------------------------------------------------------------------
+ * Every default with its source; scenarios/README.md "### `os` on ios" is the user-facing copy. */
+
+static void ios_defaults(void *p, int os_version)
+{
+    simos_ios_config *c = p;
+    *c = (simos_ios_config){
+        .request = SIMOS_IOS_PROCESSING,               /* DOC-expo: BGProcessingTaskRequest, R§5 */
+        .idle_after = SIM_MINUTES(5),                  /* OBS: "around 5 minutes after device is locked", R§1.3 FORUM 119758 */
+        .processing_on_battery = false,                /* OBS: R§3 #2, #3, #4, #6 (iPhone); RE R§7.3 G11 */
+        /* FORUM 793189: processing runs after force-quit on 18.3-18.5 ("intentional"); a whole major
+         * version cannot say 18.3, so 19+ (assumption: the behaviour stays). */
+        .force_quit_blocks_processing = os_version < 19,
+        .used_within = {SIM_DAYS(7),                   /* DOC: BGProcessingTaskRequest header "used your app within the past week" */
+                        SIM_DAYS(14)},                 /* RE: R§7.3 G5 */
+        .critical_battery_permille = 200,              /* WWDC20 10063: "below 20% battery", R§2.2 */
+        .rate_limit = {SIM_HOURS(6),                   /* ASSUMPTION: "daily" (WWDC20), R§7.3 G13 */
+                       SIM_MINUTES(15)},               /* OBS: R§3 #4 "never ... faster than 15 minutes"; WWDC20 push diagram */
+        .reevaluate_every = SIM_MINUTES(5),            /* ASSUMPTION: R§7.2 */
+        .processing_delay = {.kind = SCH_DIST_UNIFORM, .a = 0, .b = (double)SIM_MINUTES(30)}, /* ASSUMPTION R§7.4; OBS R§3 #13 ~10 min */
+        .refresh_time_limit = SIM_SECONDS(30),         /* DOC: "up to 30 seconds", R§1.2 */
+        .early_expiry = 0.05,                          /* ASSUMPTION on the rate, R§7.5 */
+        .early_expiry_after = {.kind = SCH_DIST_UNIFORM, .a = (double)SIM_SECONDS(2), .b = (double)SIM_SECONDS(30)}, /* FORUM 780956: 2-5 s seen */
+        .processing_time_limit = {.kind = SCH_DIST_UNIFORM, .a = (double)SIM_MINUTES(3), .b = (double)SIM_MINUTES(10)}, /* WWDC19 "several minutes"; ASSUMPTION on the law */
+        .lookahead = SIM_MINUTES(20),                  /* RE: 15-22.5 min, R§7.4 */
+        .launch_floor = 0.0025,                        /* RE: R§7.4 */
+        .usage_half_life = SIM_DAYS(2),                /* ASSUMPTION: calibrated to R§7.6 "unused 3-7 days -> 0" */
+        .threshold_start = 0.85,                       /* ASSUMPTION: R§7.4 */
+        .threshold_min = 0.5,                          /* ASSUMPTION: R§7.4 */
+        .threshold_relax = SIM_HOURS(24),              /* ASSUMPTION: R§7.4 */
+        .energy_budget = SIM_SECONDS(60),              /* ASSUMPTION: calibrated to R§7.6 (refresh 1-8/day, median 2-4) */
+        .launch_cost = SIM_SECONDS(20),                /* ASSUMPTION: same calibration */
+        .data_budget = SIM_MINUTES(5),                 /* ASSUMPTION: WWDC20 data budget, no figure */
+    };
+}
+
+static const char *const ios_keys[] = {
+    "request", "idle_after", "processing_on_battery", "force_quit_blocks_processing", "processing_used_within",
+    "refresh_used_within", "critical_battery", "processing_rate_limit", "refresh_rate_limit", "reevaluate_every",
+    "processing_delay", "refresh_time_limit", "early_expiry", "early_expiry_after", "processing_time_limit",
+    "lookahead", "launch_floor", "usage_half_life", "threshold_start", "threshold_min", "threshold_relax",
+    "energy_budget", "launch_cost", "data_budget", NULL};
+
+
+/* A duration within [lo, hi]. */
+static void duration_in(sch_cx *cx, const sch_node *map, const char *key, sim_time lo, sim_time hi, sim_time *out)
+{
+    sim_time v;
+    if (sch_field_duration(cx, map, key, SCH_OPTIONAL, &v) != SCH_FIELD_OK)
+        return;
+    if (v < lo || v > hi) {
+        char a[40], b[40];
+        sch_format_duration(lo, a, sizeof a);
+        sch_format_duration(hi, b, sizeof b);
+        sch_cx_key_error(cx, map, key, "expected a duration from %s to %s, found %s", a, b,
+                  sch_cx_found(cx, sch_map_get(map, key)));
+        return;
+    }
+    *out = v;
+}
+
+static void ios_parse(sch_cx *cx, const sch_node *map, void *p)
+{
+    static const char *const types[] = {"processing", "refresh", NULL};
+    simos_ios_config *c = p;
+    int t;
+    if (sch_field_enum(cx, map, "request", SCH_OPTIONAL, types, &t) == SCH_FIELD_OK)
+        c->request = (simos_ios_type)t;
+    duration_in(cx, map, "idle_after", 0, SIM_DAYS(1), &c->idle_after);
+    sch_field_bool(cx, map, "processing_on_battery", SCH_OPTIONAL, &c->processing_on_battery);
+    sch_field_bool(cx, map, "force_quit_blocks_processing", SCH_OPTIONAL, &c->force_quit_blocks_processing);
+    duration_in(cx, map, "processing_used_within", SIM_HOURS(1), SIM_DAYS(365), &c->used_within[SIMOS_IOS_PROCESSING]);
+    duration_in(cx, map, "refresh_used_within", SIM_HOURS(1), SIM_DAYS(365), &c->used_within[SIMOS_IOS_REFRESH]);
+    double pct;
+    if (sch_field_percent(cx, map, "critical_battery", SCH_OPTIONAL, &pct) == SCH_FIELD_OK)
+        c->critical_battery_permille = (int)lround(pct * 10.0);
+    duration_in(cx, map, "processing_rate_limit", 0, SIM_DAYS(7), &c->rate_limit[SIMOS_IOS_PROCESSING]);
+    duration_in(cx, map, "refresh_rate_limit", 0, SIM_DAYS(7), &c->rate_limit[SIMOS_IOS_REFRESH]);
+    duration_in(cx, map, "reevaluate_every", SIM_MINUTES(1), SIM_DAYS(1), &c->reevaluate_every);
+    sch_field_dist(cx, map, "processing_delay", SCH_OPTIONAL, &c->processing_delay);
+    duration_in(cx, map, "refresh_time_limit", SIM_SECONDS(1), SIM_MINUTES(10), &c->refresh_time_limit);
+    sch_field_probability(cx, map, "early_expiry", SCH_OPTIONAL, &c->early_expiry);
+    sch_field_dist(cx, map, "early_expiry_after", SCH_OPTIONAL, &c->early_expiry_after);
+    sch_field_dist(cx, map, "processing_time_limit", SCH_OPTIONAL, &c->processing_time_limit);
+    duration_in(cx, map, "lookahead", SIM_MINUTES(1), SIM_HOURS(1), &c->lookahead);
+    sch_field_probability(cx, map, "launch_floor", SCH_OPTIONAL, &c->launch_floor);
+    duration_in(cx, map, "usage_half_life", 0, SIM_DAYS(365), &c->usage_half_life);
+    sch_field_double(cx, map, "threshold_start", SCH_OPTIONAL, 0.0, 1.0, &c->threshold_start);
+    double thr_min = c->threshold_min;
+    if (sch_field_double(cx, map, "threshold_min", SCH_OPTIONAL, 0.0, 1.0, &thr_min) == SCH_FIELD_OK) {
+        if (thr_min > c->threshold_start)
+            sch_cx_key_error(cx, map, "threshold_min", "expected a threshold of at most threshold_start (%g), found %s",
+                      c->threshold_start, sch_cx_found(cx, sch_map_get(map, "threshold_min")));
+        else
+            c->threshold_min = thr_min;
+    } else if (c->threshold_min > c->threshold_start) {
+        sch_cx_key_error(cx, map, "threshold_start", "expected a threshold of at least threshold_min (%g), found %s",
+                  c->threshold_min, sch_cx_found(cx, sch_map_get(map, "threshold_start")));
+    }
+    duration_in(cx, map, "threshold_relax", 0, SIM_DAYS(30), &c->threshold_relax);
+    duration_in(cx, map, "energy_budget", 0, SIM_DAYS(1), &c->energy_budget);
+    duration_in(cx, map, "launch_cost", 0, SIM_HOURS(1), &c->launch_cost);
+    duration_in(cx, map, "data_budget", 0, SIM_DAYS(1), &c->data_budget);
+}
+
+const simos_desc simos_ios_desc = {
+    .platform = "ios",
+    .keys = ios_keys,
+    .config_size = sizeof(simos_ios_config),
+    .defaults = ios_defaults,
+    .parse = ios_parse,
+    .ops = &ios_ops,
+};

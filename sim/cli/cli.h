@@ -1,0 +1,46 @@
+/*
+ * cli.h - what the bgsim subcommands share: exit statuses and small helpers.
+ *
+ * Each subcommand is one cli_<name>.c with an entry point `int cli_<name>(int argc, char **argv)`
+ * (argv[0] is the subcommand's name) returning a sysexits(3) status; bgsim_main.c dispatches.
+ * Data goes to stdout, diagnostics to stderr.
+ */
+#ifndef BGSIM_CLI_H
+#define BGSIM_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "sch_diag.h"
+
+#define EX_USAGE 64     /* bad command line */
+#define EX_DATAERR 65   /* invalid scenario */
+#define EX_NOINPUT 66   /* cannot read a scenario */
+#define EX_UNAVAILABLE 69 /* platform not modeled yet */
+#define EX_SOFTWARE 70  /* internal error */
+#define EX_CANTCREAT 73 /* cannot create an output file */
+#define EX_IOERR 74     /* cannot write output */
+
+/* True when --help or -h appears before a "--". */
+bool cli_wants_help(int argc, char **argv);
+/* Flushes stdout: returns rc, or EX_IOERR (with a message) when what was written to stdout could
+ * not be written (a full disk, a closed pipe). Every command's output goes through it. */
+int cli_finish_stdout(int rc);
+/* Prints the diagnostics of a failed load to stderr, frees them, and returns rc. */
+int cli_report_load(int rc, sch_diag *diag);
+
+/* A CSV field, quoted when it holds a comma, quote or newline (RFC 4180). */
+void cli_csv_field(FILE *out, const char *s);
+/* A JSON string with its quotes; control characters as \u00XX. */
+void cli_json_str(FILE *out, const char *s);
+
+/* A number as json/csv print it (%.10g); NaN (no value) is null in JSON and an empty CSV field. */
+void cli_num(FILE *out, double v, bool json);
+
+int cli_validate(int argc, char **argv);
+int cli_run(int argc, char **argv);
+int cli_check(int argc, char **argv);
+int cli_sweep(int argc, char **argv);
+int cli_fleet(int argc, char **argv);
+
+#endif

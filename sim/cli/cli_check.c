@@ -1,0 +1,487 @@
+/*
+ * cli_check.c - `bgsim check FILE...`: run scenarios and verify their `expect:` blocks.
+ *
+ * Work is split into runs (one scenario, one seed); runs execute on --jobs threads and write
+ * their results into slots fixed before any thread starts, and everything is evaluated and
+ * printed afterwards in file order, so the output is byte-identical for any number of jobs.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_statistics_double.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "rep_metrics.h"
+#include "rep_stats.h"
+#include "run.h"
+#include "run_fleet.h"
+#include "run_pool.h"
+#include "scn_expect.h"
+#include "scn_scenario.h"
+#include "sch_units.h"
+
+#define EX_FAILED 1
+
+static const char usage_check[] =
+    "usage: bgsim check FILE... [--junit FILE] [--seeds N] [--jobs J] [--update-fingerprints]\n"
+    "\n"
+    "Runs each scenario and checks every expectation of its 'expect:' block, one line each:\n"
+    "PASS or FAIL, the file, the metric, the measured value and the bound. Metric names:\n"
+    "scenarios/METRICS.md.\n"
+    "\n"
+    "  --junit FILE             also write the results as JUnit XML (one test case per expectation)\n"
+    "  --seeds N                run statistical expectations over N seeds instead of their own count\n"
+    "  --jobs J                 run on J threads (default 1); results are identical for any J\n"
+    "  --update-fingerprints    rewrite each file's 'fingerprint:' value in place with the one\n"
+    "                           measured (only that value's text changes; comments and layout stay)\n"
+    "\n"
+    "'expect: fleet:' holds fleet expectations (scenarios/README.md, Fleets): the share of devices\n"
+    "meeting a target, or a statistic across devices, over 'devices' devices (default 200).\n"
+    "\n"
+    "Exit status: 0 every expectation holds, 1 some failed, 65 a scenario is invalid, 66 a file\n"
+    "cannot be read, 64 usage, 70 internal error, 73/74 cannot write the JUnit file or a scenario.\n";
+
+/* One simulated run and what check needs from it. */
+typedef struct check_run {
+    const scn_scenario *s;
+    uint64_t seed;
+    double *values;       /* one per expectation; NAN when the run has no value */
+    uint64_t fingerprint;
+    int status;           /* 0 or a sysexits code from run_scenario */
+} check_run;
+
+typedef struct check_file {
+    const char *path;
+    scn_scenario *s;
+    scn_source src;       /* the file's tree, for a fleet's devices (expect: fleet:) */
+    int load_status;
+    check_run *runs;      /* runs[k] uses seed s->seed + k */
+    size_t run_count;
+} check_file;
+
+static void do_run(check_run *r)
+{
+    const scn_scenario *s = r->s;
+    run_options opt = run_default_options(s);
+    opt.seed = r->seed;
+    rep_record rec = {0};
+    rep_stats st = {0};
+    run_outcome out = {0};
+    r->status = run_scenario(s, &opt, &rec, &out);
+    if (r->status == 0 && rep_stats_compute(&rec, &st) != 0)
+        r->status = EX_SOFTWARE;
+    if (r->status == 0) {
+        r->fingerprint = out.fingerprint;
+        for (size_t i = 0; i < s->expect.count; i++) {
+            double v;
+            r->values[i] = rep_metric_value(&s->expect.items[i].ref, &st, &rec, &v) ? v : NAN;
+        }
+    }
+    rep_stats_free(&st);
+    rep_record_free(&rec);
+}
+
+static void check_job(void *ctx, size_t i)
+{
+    check_run **runs = ctx;
+    do_run(runs[i]);
+}
+
+/* Runs every run of every file on `jobs` threads. */
+static int run_all(check_file *files, size_t nfiles, int jobs)
+{
+    size_t total = 0, n = 0;
+    for (size_t f = 0; f < nfiles; f++)
+        total += files[f].run_count;
+    check_run **runs = calloc(total ? total : 1, sizeof *runs); // NOLINT(bugprone-sizeof-expression): pointers
+    if (!runs)
+        return EX_SOFTWARE;
+    for (size_t f = 0; f < nfiles; f++)
+        for (size_t k = 0; k < files[f].run_count; k++)
+            runs[n++] = &files[f].runs[k];
+    run_pool(n, jobs, check_job, NULL, runs);
+    free(runs);
+    return 0;
+}
+
+/* ---- results ---- */
+
+typedef struct result {
+    bool pass;
+    char name[160];
+    char value[160];
+    char bound[128];
+} result;
+
+static void evaluate(const check_file *f, size_t i, int seeds_override, result *out)
+{
+    const scn_expectation *x = &f->s->expect.items[i];
+    rep_metric_kind kind = x->ref.def->kind;
+    snprintf(out->name, sizeof out->name, "%s", x->metric);
+    int seeds = x->seeds > 0 && seeds_override > 0 ? seeds_override : x->seeds;
+    if (seeds > 0) {
+        double v[SCN_EXPECT_MAX_SEEDS];
+        int n = 0;
+        for (int k = 0; k < seeds; k++)
+            if (!isnan(f->runs[k].values[i]))
+                v[n++] = f->runs[k].values[i];
+        scn_expectation shown = *x;
+        shown.seeds = seeds;
+        scn_expect_bound_text(&shown, out->bound, sizeof out->bound);
+        if (n < 2) {
+            snprintf(out->value, sizeof out->value, "no value in %d of %d runs", seeds - n, seeds);
+            out->pass = false;
+            return;
+        }
+        double mean = gsl_stats_mean(v, 1, (size_t)n), sd = gsl_stats_sd(v, 1, (size_t)n);
+        double half = gsl_cdf_tdist_Pinv(1 - (1 - x->confidence) / 2, n - 1) * sd / sqrt(n);
+        char m[48], h[48];
+        rep_metric_kind shown_kind = kind == REP_KIND_COUNT ? REP_KIND_RATE : kind; /* a mean count has decimals */
+        scn_expect_value_text(shown_kind, mean, m, sizeof m);
+        scn_expect_value_text(shown_kind, half, h, sizeof h);
+        snprintf(out->value, sizeof out->value, "mean %s +- %s (n=%d)", m, h, n);
+        out->pass = (!x->has_min || mean - half >= x->min) && (!x->has_max || mean + half <= x->max);
+        return;
+    }
+    scn_expect_bound_text(x, out->bound, sizeof out->bound);
+    double v = f->runs[0].values[i];
+    if (isnan(v)) {
+        snprintf(out->value, sizeof out->value, "no value");
+        out->pass = false;
+        return;
+    }
+    scn_expect_value_text(kind, v, out->value, sizeof out->value);
+    /* Compare as printed for counts and durations (whole units); numbers compare exactly. */
+    out->pass = x->has_equals ? v == x->equals : (!x->has_min || v >= x->min) && (!x->has_max || v <= x->max);
+}
+
+/*
+ * The file's fleet expectations: one fleet of expect.fleet_devices devices (the file's seed) with
+ * every statistic's metric and every share's target, evaluated into res[0..fleet_count). 0, or the
+ * status that stopped the fleet (its message printed).
+ */
+static int check_fleet(check_file *cf, int jobs, result *res)
+{
+    const scn_expect *e = &cf->s->expect;
+    sch_diag diag;
+    int rc = run_fleet_validate(cf->s, &cf->src, &diag);
+    if (rc != 0)
+        return cli_report_load(rc, &diag);
+    sch_diag_free(&diag);
+    rep_metric_ref refs[RUN_FLEET_MAX_METRICS];
+    scn_target targets[RUN_FLEET_MAX_TARGETS];
+    size_t n_metrics = 0, n_targets = 0, slot[SCN_EXPECT_MAX_FLEET] = {0};
+    for (size_t i = 0; i < e->fleet_count && i < SCN_EXPECT_MAX_FLEET; i++) {
+        if (e->fleet[i].is_target)
+            targets[slot[i] = n_targets++] = e->fleet[i].target;
+        else
+            refs[slot[i] = n_metrics++] = e->fleet[i].ref;
+    }
+    run_fleet_spec spec = {.base = cf->s, .source = &cf->src, .devices = e->fleet_devices, .seed = cf->s->seed,
+                           .jobs = jobs, .metrics = refs, .n_metrics = n_metrics, .targets = targets,
+                           .n_targets = n_targets};
+    run_fleet_result fr;
+    if ((rc = run_fleet(&spec, &fr)) != 0)
+        return rc;
+    for (size_t i = 0; i < e->fleet_count; i++) {
+        const scn_fleet_expectation *x = &e->fleet[i];
+        size_t group = 0;
+        for (size_t p = 0; x->profile && p < run_fleet_profile_count(cf->s); p++)
+            if (strcmp(run_fleet_profile_name(cf->s, p), x->profile) == 0)
+                group = p + 1;
+        result *r = &res[i];
+        snprintf(r->name, sizeof r->name, "fleet %s", x->key);
+        scn_fleet_bound_text(x, r->bound, sizeof r->bound);
+        double v;
+        if (x->is_target) {
+            run_fleet_share sh = run_fleet_target_share(&fr, group, slot[i]);
+            v = sh.share;
+            snprintf(r->value, sizeof r->value, "%.1f%% (%" PRIu64 " of %" PRIu64 " devices)", 100 * v, sh.k, sh.n);
+        } else {
+            size_t a = run_fleet_metric_index(&fr, group, slot[i]);
+            v = x->stat == SCN_FSTAT_MEAN ? rep_accs_mean(&fr.accs, a)
+                                          : rep_accs_quantile(&fr.accs, a, scn_fleet_stat_q[x->stat]);
+            char t[48];
+            scn_expect_value_text(x->ref.def->kind == REP_KIND_COUNT ? REP_KIND_RATE : x->ref.def->kind, v, t, sizeof t);
+            snprintf(r->value, sizeof r->value, "%s (%" PRIu64 " devices with a value)", isnan(v) ? "no value" : t,
+                     rep_accs_count(&fr.accs, a));
+        }
+        r->pass = !isnan(v) && (!x->has_min || v >= x->min) && (!x->has_max || v <= x->max);
+    }
+    run_fleet_result_free(&fr);
+    return 0;
+}
+
+static void xml_text(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        default: fputc(*s, out);
+        }
+    }
+}
+
+/* libyaml counts positions in characters, not bytes: the byte offset of character `index` of a
+ * UTF-8 text (continuation bytes 10xxxxxx do not start a character). */
+static size_t byte_offset(const char *data, size_t len, size_t index)
+{
+    size_t b = 0;
+    for (size_t chars = 0; b < len; b++) {
+        if (((unsigned char)data[b] & 0xC0) == 0x80)
+            continue;
+        if (chars++ == index)
+            return b;
+    }
+    return len;
+}
+
+/* Rewrites the fingerprint's value in place: only the bytes of that scalar change. */
+static int update_fingerprint(const check_file *f)
+{
+    FILE *in = fopen(f->path, "rb");
+    if (!in)
+        return EX_NOINPUT;
+    char *data = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len == cap) {
+            char *g = realloc(data, cap = cap ? cap * 2 : 65536);
+            if (!g) {
+                free(data);
+                fclose(in);
+                return EX_SOFTWARE;
+            }
+            data = g;
+        }
+        size_t got = fread(data + len, 1, cap - len, in);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    fclose(in);
+    const scn_expect *e = &f->s->expect;
+    int rc = EX_CANTCREAT;
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", f->path);
+    size_t start = byte_offset(data, len, e->fp_start), end = byte_offset(data, len, e->fp_end);
+    FILE *out = start < end && end <= len ? fopen(tmp, "wb") : NULL;
+    if (out) {
+        char fp[24];
+        snprintf(fp, sizeof fp, "\"%016" PRIx64 "\"", f->runs[0].fingerprint);
+        bool ok = fwrite(data, 1, start, out) == start && fputs(fp, out) >= 0 &&
+                  fwrite(data + end, 1, len - end, out) == len - end;
+        ok = fclose(out) == 0 && ok;
+        rc = ok && rename(tmp, f->path) == 0 ? 0 : EX_IOERR;
+        if (rc)
+            remove(tmp);
+    }
+    free(data);
+    return rc;
+}
+
+static void usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "bgsim check: %s%s%s%s\n%s", msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "", usage_check);
+}
+
+int cli_check(int argc, char **argv)
+{
+    static const struct option opts[] = {{"junit", required_argument, NULL, 'j'},
+                                          {"seeds", required_argument, NULL, 's'},
+                                          {"jobs", required_argument, NULL, 'J'},
+                                          {"update-fingerprints", no_argument, NULL, 'u'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {NULL, 0, NULL, 0}};
+    const char *junit = NULL;
+    int64_t seeds_override = 0, jobs = 1;
+    bool update = false;
+    char why[256];
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j': junit = optarg; break;
+        case 's':
+            if (!sch_parse_int64(optarg, 2, SCN_EXPECT_MAX_SEEDS, &seeds_override, why, sizeof why)) {
+                fprintf(stderr, "bgsim check: --seeds: %s\n", why);
+                return EX_USAGE;
+            }
+            break;
+        case 'J':
+            if (!sch_parse_int64(optarg, 1, RUN_POOL_MAX_JOBS, &jobs, why, sizeof why)) {
+                fprintf(stderr, "bgsim check: --jobs: %s\n", why);
+                return EX_USAGE;
+            }
+            break;
+        case 'u': update = true; break;
+        case 'h': fputs(usage_check, stdout); return cli_finish_stdout(0);
+        default:
+            usage_error(optopt ? "option needs a value:" : "unknown option", argv[optind - 1]);
+            return EX_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        usage_error("no scenario file given", NULL);
+        return EX_USAGE;
+    }
+    size_t nfiles = (size_t)(argc - optind);
+    check_file *files = calloc(nfiles, sizeof *files);
+    if (!files)
+        return EX_SOFTWARE;
+    int status = 0;
+    /* Load everything first: a bad file is reported, the others still run. */
+    for (size_t f = 0; f < nfiles; f++) {
+        check_file *cf = &files[f];
+        cf->path = argv[optind + (int)f];
+        sch_diag diag;
+        cf->load_status = scn_load_keep(cf->path, NULL, 0, &diag, &cf->s, &cf->src);
+        if (cf->load_status != 0) {
+            sch_diag_print(&diag, stderr);
+            if (status != EX_NOINPUT)
+                status = cf->load_status;
+        }
+        sch_diag_free(&diag);
+        if (!cf->s)
+            continue;
+        size_t runs = 1;
+        for (size_t i = 0; i < cf->s->expect.count; i++) {
+            size_t n = (size_t)(cf->s->expect.items[i].seeds > 0 && seeds_override ? seeds_override
+                                                                                    : cf->s->expect.items[i].seeds);
+            if (n > runs)
+                runs = n;
+        }
+        cf->runs = calloc(runs, sizeof *cf->runs);
+        if (!cf->runs)
+            return EX_SOFTWARE;
+        cf->run_count = runs;
+        for (size_t k = 0; k < runs; k++) {
+            cf->runs[k] = (check_run){.s = cf->s, .seed = cf->s->seed + k};
+            cf->runs[k].values = calloc(cf->s->expect.count ? cf->s->expect.count : 1, sizeof(double));
+            if (!cf->runs[k].values)
+                return EX_SOFTWARE;
+        }
+    }
+    if (run_all(files, nfiles, (int)jobs) != 0)
+        return EX_SOFTWARE;
+
+    FILE *jx = NULL;
+    if (junit && !(jx = fopen(junit, "w"))) {
+        fprintf(stderr, "bgsim check: cannot create '%s': %s\n", junit, strerror(errno));
+        status = EX_CANTCREAT;
+    }
+    if (jx)
+        fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"bgsim check\">\n", jx);
+    size_t passed = 0, failed = 0;
+    for (size_t f = 0; f < nfiles; f++) {
+        check_file *cf = &files[f];
+        if (!cf->s)
+            continue;
+        int run_status = 0;
+        for (size_t k = 0; k < cf->run_count; k++)
+            if (cf->runs[k].status)
+                run_status = cf->runs[k].status;
+        if (run_status) {
+            fprintf(stderr, "bgsim check: %s: the scenario could not run (status %d)\n", cf->path, run_status);
+            if (status == 0 || status == EX_FAILED)
+                status = run_status;
+            continue;
+        }
+        size_t n = cf->s->expect.count + (cf->s->expect.has_fingerprint ? 1 : 0) + cf->s->expect.fleet_count;
+        result *res = calloc(n ? n : 1, sizeof *res);
+        if (!res)
+            return EX_SOFTWARE;
+        size_t r = 0;
+        if (cf->s->expect.has_fingerprint) {
+            uint64_t got = cf->runs[0].fingerprint, want = cf->s->expect.fingerprint;
+            snprintf(res[r].name, sizeof res[r].name, "fingerprint");
+            snprintf(res[r].value, sizeof res[r].value, "%016" PRIx64, got);
+            snprintf(res[r].bound, sizeof res[r].bound, "equals %016" PRIx64, want);
+            res[r].pass = got == want;
+            if (!res[r].pass && update) {
+                int u = update_fingerprint(cf);
+                if (u == 0) {
+                    fprintf(stderr, "bgsim check: %s: fingerprint updated %016" PRIx64 " -> %016" PRIx64 "\n", cf->path,
+                            want, got);
+                    snprintf(res[r].bound, sizeof res[r].bound, "updated, was %016" PRIx64, want);
+                    res[r].pass = true;
+                } else {
+                    fprintf(stderr, "bgsim check: %s: cannot update the fingerprint (status %d)\n", cf->path, u);
+                    status = u;
+                }
+            }
+            r++;
+        }
+        for (size_t i = 0; i < cf->s->expect.count; i++, r++)
+            evaluate(cf, i, (int)seeds_override, &res[r]);
+        if (cf->s->expect.fleet_count > 0) {
+            int fs = check_fleet(cf, (int)jobs, &res[r]);
+            if (fs != 0) {
+                fprintf(stderr, "bgsim check: %s: the fleet could not run (status %d)\n", cf->path, fs);
+                if (status == 0 || status == EX_FAILED)
+                    status = fs;
+                free(res);
+                continue;
+            }
+        }
+        size_t file_failed = 0;
+        for (size_t i = 0; i < n; i++) {
+            printf("%s  %s  %s = %s  (%s)\n", res[i].pass ? "PASS" : "FAIL", cf->path, res[i].name, res[i].value,
+                   res[i].bound);
+            file_failed += !res[i].pass;
+        }
+        if (n == 0)
+            printf("NOTE  %s  no expectations\n", cf->path);
+        passed += n - file_failed;
+        failed += file_failed;
+        if (jx) {
+            fputs("  <testsuite name=\"", jx);
+            xml_text(jx, cf->path);
+            fprintf(jx, "\" tests=\"%zu\" failures=\"%zu\">\n", n, file_failed);
+            for (size_t i = 0; i < n; i++) {
+                fputs("    <testcase classname=\"", jx);
+                xml_text(jx, cf->path);
+                fputs("\" name=\"", jx);
+                xml_text(jx, res[i].name);
+                fputs("\"", jx);
+                if (res[i].pass) {
+                    fputs("/>\n", jx);
+                } else {
+                    fputs("><failure message=\"", jx);
+                    xml_text(jx, res[i].value);
+                    fputs(" (", jx);
+                    xml_text(jx, res[i].bound);
+                    fputs(")\"/></testcase>\n", jx);
+                }
+            }
+            fputs("  </testsuite>\n", jx);
+        }
+        free(res);
+        if (file_failed && status == 0)
+            status = EX_FAILED;
+    }
+    printf("%zu passed, %zu failed\n", passed, failed);
+    if (jx) {
+        fputs("</testsuites>\n", jx);
+        if (fclose(jx) != 0 && status == 0)
+            status = EX_IOERR;
+    }
+    for (size_t f = 0; f < nfiles; f++) {
+        for (size_t k = 0; k < files[f].run_count; k++)
+            free(files[f].runs[k].values);
+        free(files[f].runs);
+        scn_scenario_free(files[f].s);
+        scn_source_free(&files[f].src);
+    }
+    free(files);
+    return cli_finish_stdout(status);
+}

@@ -1,0 +1,76 @@
+/*
+ * cli_common.c - helpers shared by the subcommands.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_finish_stdout(int rc)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "bgsim: cannot write the output: %s\n", strerror(errno ? errno : EIO));
+        return EX_IOERR;
+    }
+    return rc;
+}
+
+/* Prints the diagnostics of a failed load and returns its status. */
+int cli_report_load(int rc, sch_diag *diag)
+{
+    sch_diag_print(diag, stderr);
+    sch_diag_free(diag);
+    return rc;
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return false;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return true;
+    }
+    return false;
+}
+
+
+void cli_csv_field(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+void cli_json_str(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+void cli_num(FILE *out, double v, bool json)
+{
+    if (isnan(v))
+        fputs(json ? "null" : "", out);
+    else
+        fprintf(out, "%.10g", v);
+}

@@ -1,0 +1,565 @@
+/*
+ * cli_fleet.c - `bgsim fleet FILE --devices N [--jobs J]`: a population of devices.
+ *
+ * Loads the file (its `fleet:` section describes the population, scn_fleet.h), checks every
+ * profile's probes, simulates the devices on J threads (and, under mpirun, on every rank), and
+ * prints per metric the distribution across devices, the share of devices meeting each --target,
+ * and the same by profile. Everything printed comes from the merged accumulators (run_fleet.h), so
+ * it is byte-identical for any J and any number of ranks. Rank 0 prints; other ranks only
+ * simulate.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli_fleet.h"
+#include "rep_acc.h"
+#include "rep_metrics.h"
+#include "run_dist.h"
+#include "run_fleet.h"
+#include "run_pool.h"
+#include "scn_fleet.h"
+#include "scn_scenario.h"
+#include "scn_set.h"
+#include "sch_units.h"
+#include "sim_reason.h"
+
+#define DEFAULT_DEVICES 100
+#define MAX_SETS 64
+
+static const char usage_fleet[] =
+    "usage: bgsim fleet FILE [--devices N] [--jobs J] [--target METRIC<=VALUE]... [--format text|json|csv]\n"
+    "                        [--plot DIR] [--metric NAME]... [--seed S] [--duration D] [--set KEY=VALUE]...\n"
+    "\n"
+    "Simulates N devices drawn from the scenario's population (its `fleet:` section: profiles with\n"
+    "weights, distributions over scenario values; without one, N copies of the file with their own\n"
+    "random streams) and prints, per task and for the worker, the distribution across devices of\n"
+    "runs per day, the p50/p90 interval, the longest gap and the deferral shares; the share of\n"
+    "devices meeting each target; and the same by profile. Device k is drawn and seeded from\n"
+    "(seed, k): the same device for any N, J or number of MPI ranks, and the output is identical.\n"
+    "\n"
+    "  --devices N     devices to simulate (default: fleet.devices, else 100)\n"
+    "  --jobs J        threads (default 1); under mpirun, threads per rank\n"
+    "  --target T      a catalogue metric, a comparison and a value: 'sync.max_gap<=6h',\n"
+    "                  'worker.runs_per_day>=4' (repeatable); a device without a value misses it\n"
+    "  --format F      text (default), json, or csv; durations in ms, fractions 0..1 in json/csv\n"
+    "  --plot DIR      write DIR/fleet-<scope>.{dat,gp,png,svg}: the share of devices at or below\n"
+    "                  each value of runs/day, p90 interval and longest gap, one line per profile;\n"
+    "                  and DIR/fleet-targets.* with the share meeting each target\n"
+    "  --metric NAME   also report this catalogue metric (scenarios/METRICS.md; repeatable)\n"
+    "  --seed S        the fleet's seed (default: the scenario's)\n"
+    "  --duration D    each device's simulated span (default: the scenario's)\n"
+    "  --set KEY=VALUE change the file before the population is drawn (scenarios/SET.md)\n"
+    "\n"
+    "Quantiles across devices come from mergeable histograms: within 0.4 % of the exact value\n"
+    "(rep_acc.h); means, shares, min and max are exact. Run across machines with\n"
+    "'mpirun -np P bgsim fleet ...' (README, \"Fleets on a cluster\").\n"
+    "Exit status: 0 ok, 64 usage, 65 invalid scenario or device, 66 cannot read the file, 69 gnuplot\n"
+    "cannot be run, 70 internal error, 73/74 cannot create/write output.\n";
+
+typedef enum fleet_format { FMT_TEXT, FMT_JSON, FMT_CSV } fleet_format;
+
+static int usage_error(const run_dist *d, const char *msg, const char *arg)
+{
+    if (d->rank == 0)
+        fprintf(stderr, "bgsim fleet: %s%s%s%s\n%s", msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "", usage_fleet);
+    return EX_USAGE;
+}
+
+/* ---- the metrics reported ---- */
+
+static const char *const base_suffixes[] = {"runs_per_day", "interval.p50", "interval.p90", "max_gap"};
+#define N_BASE (sizeof base_suffixes / sizeof base_suffixes[0])
+
+static bool add_metric(rep_metric_ref *refs, char **names, size_t *n, const char *name, const char *const *tasks,
+                       size_t task_count)
+{
+    if (*n >= RUN_FLEET_MAX_METRICS)
+        return false;
+    bool scope_ok;
+    if (!rep_metric_resolve(name, tasks, task_count, &refs[*n], &scope_ok))
+        return false;
+    size_t len = strlen(name) + 1;
+    if (!(names[*n] = malloc(len)))
+        return false;
+    memcpy(names[*n], name, len);
+    (*n)++;
+    return true;
+}
+
+/* ---- printing ---- */
+
+/* A value for the text table (json and csv print numbers as they are). */
+static void fmt_value(rep_metric_kind kind, double v, char *buf, size_t size)
+{
+    if (isnan(v)) {
+        snprintf(buf, size, "-");
+    } else if (kind == REP_KIND_DURATION) {
+        /* for reading: whole minutes from an hour up, whole seconds from a minute (json/csv: ms) */
+        double unit = v >= 3600000 ? 60000 : v >= 60000 ? 1000 : 1;
+        sch_format_duration((sim_time)llround(v / unit) * (sim_time)unit, buf, size);
+    } else if (kind == REP_KIND_FRACTION) {
+        snprintf(buf, size, "%.1f%%", 100 * v);
+    } else {
+        snprintf(buf, size, "%.2f", v);
+    }
+}
+
+typedef struct fleet_out {
+    FILE *f;
+    const scn_scenario *s;
+    const run_fleet_result *r;
+    const run_fleet_spec *spec;
+    char *const *metric_names;
+    uint64_t devices;
+} fleet_out;
+
+static const double qs[] = {0.10, 0.50, 0.90};
+
+static void stats_of(const fleet_out *o, size_t group, size_t m, double v[7])
+{
+    size_t i = run_fleet_metric_index(o->r, group, m);
+    const rep_accs *a = &o->r->accs;
+    v[0] = rep_accs_mean(a, i);
+    v[1] = rep_accs_sd(a, i);
+    v[2] = rep_accs_min(a, i);
+    for (int q = 0; q < 3; q++)
+        v[3 + q] = rep_accs_quantile(a, i, qs[q]);
+    v[6] = rep_accs_max(a, i);
+}
+
+static uint64_t group_devices(const fleet_out *o, size_t g)
+{
+    return rep_accs_count(&o->r->accs, run_fleet_days_index(o->r, g));
+}
+
+/* A held_share row is shown only when some device was held for that reason. */
+static bool metric_shown(const fleet_out *o, size_t m)
+{
+    const rep_metric_ref *ref = &o->spec->metrics[m];
+    if (strncmp(ref->def->suffix, "held_share.", 11) != 0)
+        return true;
+    double max = rep_accs_max(&o->r->accs, run_fleet_metric_index(o->r, 0, m));
+    return !isnan(max) && max > 0;
+}
+
+/* The metric's scope ("sync", "worker") and what follows it ("held_share.doze"). */
+static const char *scope_of(const fleet_out *o, size_t m)
+{
+    int t = o->spec->metrics[m].task;
+    return t < 0 ? "worker" : o->s->tasks[t].name;
+}
+
+static void text_table(const fleet_out *o, size_t group, const char *indent)
+{
+    const char *scope = NULL;
+    for (size_t m = 0; m < o->spec->n_metrics; m++) {
+        if (!metric_shown(o, m))
+            continue;
+        const char *sc = scope_of(o, m);
+        const char *suffix = o->metric_names[m] + strlen(sc) + 1;
+        if (!scope || strcmp(scope, sc) != 0) {
+            scope = sc;
+            fprintf(o->f, "%s%-30s %10s %10s %10s %10s %10s %10s %10s %8s\n", indent, scope, "mean", "sd", "min", "p10",
+                    "p50", "p90", "max", "devices");
+        }
+        double v[7];
+        stats_of(o, group, m, v);
+        char cells[7][48];
+        rep_metric_kind kind = o->spec->metrics[m].def->kind;
+        for (int i = 0; i < 7; i++)
+            fmt_value(i == 1 && kind == REP_KIND_COUNT ? REP_KIND_RATE : kind, v[i], cells[i], sizeof cells[i]);
+        uint64_t n = rep_accs_count(&o->r->accs, run_fleet_metric_index(o->r, group, m));
+        fprintf(o->f, "%s  %-28s %10s %10s %10s %10s %10s %10s %10s %8" PRIu64 "\n", indent, suffix, cells[0], cells[1],
+                cells[2], cells[3], cells[4], cells[5], cells[6], n);
+    }
+}
+
+static void text_targets(const fleet_out *o)
+{
+    if (o->spec->n_targets == 0)
+        return;
+    size_t groups = o->r->groups;
+    fprintf(o->f, "\ntargets: share of devices meeting each (95 %% Wilson interval)\n");
+    fprintf(o->f, "  %-28s %-24s", "target", "all");
+    for (size_t g = 1; g < groups && groups > 2; g++)
+        fprintf(o->f, " %-24s", run_fleet_profile_name(o->s, g - 1));
+    fputc('\n', o->f);
+    for (size_t t = 0; t < o->spec->n_targets; t++) {
+        fprintf(o->f, "  %-28s", o->spec->targets[t].text);
+        for (size_t g = 0; g < groups; g++) {
+            if (g > 0 && groups <= 2)
+                break;
+            run_fleet_share sh = run_fleet_target_share(o->r, g, t);
+            char cell[64];
+            if (sh.n == 0)
+                snprintf(cell, sizeof cell, "-");
+            else
+                snprintf(cell, sizeof cell, "%.1f%% [%.1f, %.1f]", 100 * sh.share, 100 * sh.lo, 100 * sh.hi);
+            fprintf(o->f, " %-24s", cell);
+        }
+        fputc('\n', o->f);
+    }
+}
+
+static void print_text(const fleet_out *o)
+{
+    size_t groups = o->r->groups;
+    fprintf(o->f, "fleet: %s (%s), seed %" PRIu64 ", %" PRIu64 " devices, %.1f device-days\n", o->s->name, o->s->file,
+            o->spec->seed, o->devices, o->r->device_days);
+    if (groups > 2) {
+        fprintf(o->f, "profiles:");
+        for (size_t g = 1; g < groups; g++) {
+            uint64_t n = group_devices(o, g);
+            fprintf(o->f, "%s %s %" PRIu64 " (%.1f%%)", g > 1 ? "," : "", run_fleet_profile_name(o->s, g - 1), n,
+                    o->devices ? 100.0 * (double)n / (double)o->devices : 0.0);
+        }
+        fputc('\n', o->f);
+    }
+    text_targets(o);
+    fprintf(o->f, "\nacross devices (each device's value of the metric; 'devices': how many have one)\n");
+    text_table(o, 0, "");
+    for (size_t g = 1; g < groups && groups > 2; g++) {
+        fprintf(o->f, "\nprofile %s: %" PRIu64 " devices\n", run_fleet_profile_name(o->s, g - 1), group_devices(o, g));
+        text_table(o, g, "  ");
+    }
+}
+
+static const char *kind_unit(rep_metric_kind k)
+{
+    return k == REP_KIND_DURATION ? "ms" : k == REP_KIND_FRACTION ? "fraction" : k == REP_KIND_RATE ? "per_day" : "count";
+}
+
+static void json_group(const fleet_out *o, size_t g)
+{
+    fprintf(o->f, "{\"devices\":%" PRIu64 ",\"targets\":[", group_devices(o, g));
+    for (size_t t = 0; t < o->spec->n_targets; t++) {
+        run_fleet_share sh = run_fleet_target_share(o->r, g, t);
+        fprintf(o->f, "%s{\"target\":", t ? "," : "");
+        cli_json_str(o->f, o->spec->targets[t].text);
+        fprintf(o->f, ",\"devices\":%" PRIu64 ",\"meeting\":%" PRIu64 ",\"share\":", sh.n, sh.k);
+        cli_num(o->f, sh.share, true);
+        fputs(",\"ci95\":[", o->f);
+        cli_num(o->f, sh.lo, true);
+        fputc(',', o->f);
+        cli_num(o->f, sh.hi, true);
+        fputs("]}", o->f);
+    }
+    fputs("],\"metrics\":[", o->f);
+    for (size_t m = 0; m < o->spec->n_metrics; m++) {
+        double v[7];
+        stats_of(o, g, m, v);
+        fprintf(o->f, "%s{\"metric\":", m ? "," : "");
+        cli_json_str(o->f, o->metric_names[m]);
+        fprintf(o->f, ",\"unit\":\"%s\",\"devices\":%" PRIu64, kind_unit(o->spec->metrics[m].def->kind),
+                rep_accs_count(&o->r->accs, run_fleet_metric_index(o->r, g, m)));
+        static const char *const keys[] = {"mean", "sd", "min", "p10", "p50", "p90", "max"};
+        for (int i = 0; i < 7; i++) {
+            fprintf(o->f, ",\"%s\":", keys[i]);
+            cli_num(o->f, v[i], true);
+        }
+        fputc('}', o->f);
+    }
+    fputs("]}", o->f);
+}
+
+static void print_json(const fleet_out *o)
+{
+    fputs("{\"scenario\":", o->f);
+    cli_json_str(o->f, o->s->name);
+    fputs(",\"file\":", o->f);
+    cli_json_str(o->f, o->s->file);
+    fprintf(o->f, ",\"seed\":%" PRIu64 ",\"devices\":%" PRIu64 ",\"device_days\":", o->spec->seed, o->devices);
+    cli_num(o->f, o->r->device_days, true);
+    fprintf(o->f, ",\"quantile_relative_error\":%.10g,\"all\":", REP_ACC_REL_ERROR);
+    json_group(o, 0);
+    fputs(",\"profiles\":[", o->f);
+    for (size_t g = 1; g < o->r->groups; g++) {
+        fprintf(o->f, "%s{\"name\":", g > 1 ? "," : "");
+        cli_json_str(o->f, run_fleet_profile_name(o->s, g - 1));
+        fputs(",\"weight\":", o->f);
+        cli_num(o->f, o->s->fleet ? o->s->fleet->profiles[g - 1].weight : 1.0, true);
+        fputs(",\"results\":", o->f);
+        json_group(o, g);
+        fputc('}', o->f);
+    }
+    fputs("]}\n", o->f);
+}
+
+static void print_csv(const fleet_out *o)
+{
+    fputs("group,kind,name,unit,devices,mean,sd,min,p10,p50,p90,max,meeting,share,ci95_low,ci95_high\n", o->f);
+    for (size_t g = 0; g < o->r->groups; g++) {
+        const char *group = g == 0 ? "all" : run_fleet_profile_name(o->s, g - 1);
+        for (size_t t = 0; t < o->spec->n_targets; t++) {
+            run_fleet_share sh = run_fleet_target_share(o->r, g, t);
+            cli_csv_field(o->f, group);
+            fputs(",target,", o->f);
+            cli_csv_field(o->f, o->spec->targets[t].text);
+            fprintf(o->f, ",,%" PRIu64 ",,,,,,,,%" PRIu64 ",", sh.n, sh.k);
+            cli_num(o->f, sh.share, false);
+            fputc(',', o->f);
+            cli_num(o->f, sh.lo, false);
+            fputc(',', o->f);
+            cli_num(o->f, sh.hi, false);
+            fputc('\n', o->f);
+        }
+        for (size_t m = 0; m < o->spec->n_metrics; m++) {
+            double v[7];
+            stats_of(o, g, m, v);
+            cli_csv_field(o->f, group);
+            fputs(",metric,", o->f);
+            cli_csv_field(o->f, o->metric_names[m]);
+            fprintf(o->f, ",%s,%" PRIu64, kind_unit(o->spec->metrics[m].def->kind),
+                    rep_accs_count(&o->r->accs, run_fleet_metric_index(o->r, g, m)));
+            for (int i = 0; i < 7; i++) {
+                fputc(',', o->f);
+                cli_num(o->f, v[i], false);
+            }
+            fputs(",,,,\n", o->f);
+        }
+    }
+}
+
+/* ---- the command ---- */
+
+static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+    char why[256];
+    return sch_parse_uint64(s, out, why, sizeof why) && *out >= min && *out <= max;
+}
+
+static int fleet_main(run_dist *dist, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"devices", required_argument, NULL, 'n'}, {"jobs", required_argument, NULL, 'j'},
+        {"target", required_argument, NULL, 't'},  {"format", required_argument, NULL, 'f'},
+        {"plot", required_argument, NULL, 'p'},    {"metric", required_argument, NULL, 'm'},
+        {"seed", required_argument, NULL, 's'},    {"duration", required_argument, NULL, 'd'},
+        {"set", required_argument, NULL, 'S'},     {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    uint64_t devices = 0, seed = 0, jobs = 1;
+    bool has_seed = false;
+    sim_time duration = 0;
+    fleet_format format = FMT_TEXT;
+    const char *plot_dir = NULL;
+    const char *target_args[RUN_FLEET_MAX_TARGETS];
+    size_t n_target_args = 0;
+    const char *metric_args[RUN_FLEET_MAX_METRICS];
+    size_t n_metric_args = 0;
+    scn_override sets[MAX_SETS];
+    size_t n_sets = 0;
+    int rc = 0;
+    char why[512];
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            if (dist->rank == 0)
+                fputs(usage_fleet, stdout);
+            rc = cli_finish_stdout(0);
+            goto out;
+        case 'n':
+            if (!parse_u64(optarg, 1, SCN_FLEET_MAX_DEVICES, &devices)) {
+                rc = usage_error(dist, "--devices: expected an integer from 1 to 4294967296, found", optarg);
+                goto out;
+            }
+            break;
+        case 'j':
+            if (!parse_u64(optarg, 1, RUN_POOL_MAX_JOBS, &jobs)) {
+                rc = usage_error(dist, "--jobs: expected an integer from 1 to 256, found", optarg);
+                goto out;
+            }
+            break;
+        case 't':
+            if (n_target_args == RUN_FLEET_MAX_TARGETS) {
+                rc = usage_error(dist, "--target: at most 32 targets", NULL);
+                goto out;
+            }
+            target_args[n_target_args++] = optarg;
+            break;
+        case 'f':
+            if (strcmp(optarg, "text") == 0)
+                format = FMT_TEXT;
+            else if (strcmp(optarg, "json") == 0)
+                format = FMT_JSON;
+            else if (strcmp(optarg, "csv") == 0)
+                format = FMT_CSV;
+            else {
+                rc = usage_error(dist, "--format: expected text, json or csv, found", optarg);
+                goto out;
+            }
+            break;
+        case 'p':
+            plot_dir = optarg;
+            break;
+        case 'm':
+            if (n_metric_args == RUN_FLEET_MAX_METRICS) {
+                rc = usage_error(dist, "--metric: too many metrics", NULL);
+                goto out;
+            }
+            metric_args[n_metric_args++] = optarg;
+            break;
+        case 's':
+            if (!sch_parse_uint64(optarg, &seed, why, sizeof why)) {
+                rc = usage_error(dist, "--seed: expected an integer from 0 to 18446744073709551615, found", optarg);
+                goto out;
+            }
+            has_seed = true;
+            break;
+        case 'd':
+            if (!sch_parse_duration(optarg, &duration, why, sizeof why) || duration <= 0 || duration > SCN_MAX_DURATION) {
+                rc = usage_error(dist, "--duration: expected a duration from 1ms to 36525d, found", optarg);
+                goto out;
+            }
+            break;
+        case 'S':
+            if (n_sets == MAX_SETS) {
+                rc = usage_error(dist, "--set: at most 64 overrides", NULL);
+                goto out;
+            }
+            if (!scn_set_parse(optarg, &sets[n_sets], why, sizeof why)) {
+                if (dist->rank == 0)
+                    fprintf(stderr, "bgsim fleet: --set: %s\n", why);
+                rc = EX_USAGE;
+                goto out;
+            }
+            n_sets++;
+            break;
+        default:
+            rc = usage_error(dist, "unknown option", argv[optind - 1]);
+            goto out;
+        }
+    }
+    if (optind != argc - 1) {
+        rc = usage_error(dist, optind >= argc ? "expected one scenario FILE" : "expected one scenario FILE, found more", NULL);
+        goto out;
+    }
+    const char *path = argv[optind];
+
+    /* The file: loaded once to validate it and read its fleet, and kept as a tree for the devices. */
+    sch_diag diag;
+    scn_scenario *s = NULL;
+    scn_source src = {0};
+    rc = scn_load_keep(path, sets, n_sets, &diag, &s, &src);
+    if (rc != 0) {
+        rc = dist->rank == 0 ? cli_report_load(rc, &diag) : (sch_diag_free(&diag), rc);
+        goto out;
+    }
+    sch_diag_free(&diag);
+    rc = run_fleet_validate(s, &src, &diag);
+    if (rc != 0) {
+        rc = dist->rank == 0 ? cli_report_load(rc, &diag) : (sch_diag_free(&diag), rc);
+        goto out_src;
+    }
+    sch_diag_free(&diag);
+
+    /* Metrics and targets, against the file's task names. */
+    const char *tasks[SCN_MAX_TASKS];
+    for (size_t i = 0; i < s->task_count; i++)
+        tasks[i] = s->tasks[i].name;
+    rep_metric_ref refs[RUN_FLEET_MAX_METRICS];
+    char *names[RUN_FLEET_MAX_METRICS] = {0};
+    size_t n_metrics = 0;
+    scn_target targets[RUN_FLEET_MAX_TARGETS];
+    size_t n_targets = 0;
+    char name[512];
+    size_t needed = N_BASE * (s->task_count + 1) + (SIM_REASON_COUNT - 1) + n_metric_args;
+    if (needed > RUN_FLEET_MAX_METRICS) {
+        /* each metric is a histogram per profile and thread (43 KB): the limit bounds memory */
+        if (dist->rank == 0)
+            fprintf(stderr,
+                    "bgsim fleet: %s: a fleet reports at most %d metrics; this one needs %zu (%zu for each of %zu tasks "
+                    "and the worker, %d deferral shares, %zu --metric)\n",
+                    path, RUN_FLEET_MAX_METRICS, needed, N_BASE, s->task_count, SIM_REASON_COUNT - 1, n_metric_args);
+        rc = EX_DATAERR;
+        goto out_names;
+    }
+    for (size_t t = 0; t <= s->task_count; t++) {
+        const char *scope = t < s->task_count ? s->tasks[t].name : "worker";
+        for (size_t b = 0; b < N_BASE; b++) {
+            snprintf(name, sizeof name, "%s.%s", scope, base_suffixes[b]);
+            add_metric(refs, names, &n_metrics, name, tasks, s->task_count);
+        }
+    }
+    for (int r = 1; r < SIM_REASON_COUNT; r++) {
+        snprintf(name, sizeof name, "worker.held_share.%s", sim_reason_name((sim_reason)r));
+        add_metric(refs, names, &n_metrics, name, tasks, s->task_count);
+    }
+    for (size_t i = 0; i < n_metric_args; i++) {
+        if (!add_metric(refs, names, &n_metrics, metric_args[i], tasks, s->task_count)) {
+            rc = usage_error(dist, "--metric: expected a catalogue metric (scenarios/METRICS.md), found", metric_args[i]);
+            goto out_names;
+        }
+    }
+    for (size_t i = 0; i < n_target_args; i++) {
+        if (!scn_target_parse(target_args[i], tasks, s->task_count, &targets[n_targets], why, sizeof why)) {
+            if (dist->rank == 0)
+                fprintf(stderr, "bgsim fleet: --target: %s\n", why);
+            rc = EX_USAGE;
+            goto out_names;
+        }
+        n_targets++;
+    }
+
+    if (devices == 0)
+        devices = s->fleet && s->fleet->devices ? s->fleet->devices : DEFAULT_DEVICES;
+    run_fleet_spec spec = {.base = s,
+                           .source = &src,
+                           .devices = devices,
+                           .seed = has_seed ? seed : s->seed,
+                           .duration = duration,
+                           .jobs = (int)jobs,
+                           .metrics = refs,
+                           .n_metrics = n_metrics,
+                           .targets = targets,
+                           .n_targets = n_targets,
+                           .dist = dist->size > 1 ? dist : NULL,
+                           .progress = isatty(STDERR_FILENO) != 0};
+    run_fleet_result res;
+    rc = run_fleet(&spec, &res);
+    if (rc == 0 && dist->rank == 0) {
+        fleet_out o = {.f = stdout, .s = s, .r = &res, .spec = &spec, .metric_names = names, .devices = devices};
+        if (format == FMT_TEXT)
+            print_text(&o);
+        else if (format == FMT_JSON)
+            print_json(&o);
+        else
+            print_csv(&o);
+        if (plot_dir)
+            rc = cli_fleet_plot(plot_dir, s, &res, &spec, names);
+        rc = cli_finish_stdout(rc);
+    }
+    run_fleet_result_free(&res);
+out_names:
+    for (size_t i = 0; i < n_metrics; i++)
+        free(names[i]);
+    for (size_t i = 0; i < n_targets; i++)
+        scn_target_free(&targets[i]);
+out_src:
+    scn_source_free(&src);
+    scn_scenario_free(s);
+out:
+    for (size_t i = 0; i < n_sets; i++)
+        scn_override_free(&sets[i]);
+    return rc;
+}
+
+int cli_fleet(int argc, char **argv)
+{
+    run_dist dist;
+    int rc = run_dist_init(&dist, &argc, &argv);
+    if (rc != 0)
+        return rc;
+    rc = fleet_main(&dist, argc, argv);
+    run_dist_finalize(&dist);
+    return rc;
+}

@@ -1,0 +1,626 @@
+/*
+ * run.c - the scenario runner: engine events in, core calls out, trace and record written.
+ */
+#include "run.h"
+
+#include <gsl/gsl_rng.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgt.h"
+#include "mdl_battery.h"
+#include "mdl_device.h"
+#include "mdl_model.h"
+#include "sch_units.h"
+#include "sim_rng.h"
+#include "simos.h"
+
+#define EX_UNAVAILABLE 69
+#define EX_DATAERR 65
+/* Worker starts at one simulated instant before a run counts as stalled (see on_fire). */
+#define RUN_MAX_FIRES_AT_INSTANT 100000
+#define EX_SOFTWARE 70
+#define EX_IOERR 74
+
+typedef struct runner runner;
+
+typedef struct run_task {
+    runner *r;
+    size_t index;
+    gsl_rng *duration_rng;
+    gsl_rng *failure_rng;
+} run_task;
+
+struct runner {
+    const scn_scenario *s;
+    sim_engine *engine;
+    sim_trace trace;
+    sim_rng_set *rngs;
+    const simos_ops *os_ops;
+    void *os;
+    sim_reason held;        /* why the OS holds the due worker back now (NONE: it does not) */
+    sim_time held_since;
+    bgt *core;
+    rep_record *record;
+    run_task *tasks;
+    mdl_device device;
+    int models_started;
+    bool *register_pending; /* a registration came due while no process was alive */
+    sim_handle worker_end;  /* the end of the run in progress, or none */
+    unsigned char *storage; /* the device's persisted registry bytes: survive process death */
+    size_t storage_len;
+    bool stored;
+    bool alive;             /* an app process exists */
+    bool have_due;          /* `due` holds the first due time since the last run that ran tasks */
+    sim_time due;
+    sim_time run_start;
+    bool internal_error;
+    bool limit_hit;         /* the record is full (REP_MAX_TASK_RUNS): the run is refused */
+    sim_time last_fire_at;  /* when the worker last started, and how often at that instant: */
+    unsigned long fires_at_instant; /* RUN_MAX_FIRES_AT_INSTANT stops a run whose clock stands still */
+    bool stalled;
+    /* The observer (reports): battery spent by background work and, when asked, state samples. */
+    const mdl_battery_config *battery; /* the battery model's config, or NULL */
+    sim_time observed_at;
+    int64_t bg_rate_mp;     /* worker drain (mp/h = LU/ms) in effect since observed_at */
+};
+
+static void fail(runner *r, const char *what, int rc)
+{
+    fprintf(stderr, "bgsim: internal error: %s: %s\n", what, bgt_strerror(rc));
+    r->internal_error = true;
+    sim_stop(r->engine);
+}
+
+/* ---- the backend the core sees ---- */
+
+static int64_t be_now(void *ctx) { return sim_now(((runner *)ctx)->engine); }
+static int be_schedule(void *ctx, const bgt_schedule_req *req)
+{
+    runner *r = ctx;
+    return r->os_ops->schedule(r->os, req);
+}
+
+static int be_cancel(void *ctx)
+{
+    runner *r = ctx;
+    return r->os_ops->cancel(r->os);
+}
+
+static int be_query(void *ctx, bgt_worker_state *out)
+{
+    runner *r = ctx;
+    *out = r->os_ops->state(r->os);
+    return BGT_OK;
+}
+
+static int be_load(void *ctx, unsigned char **out, size_t *out_len)
+{
+    runner *r = ctx;
+    if (!r->stored)
+        return BGT_E_NOT_FOUND;
+    *out = malloc(r->storage_len ? r->storage_len : 1);
+    if (!*out)
+        return BGT_E_NOMEM;
+    memcpy(*out, r->storage, r->storage_len);
+    *out_len = r->storage_len;
+    return BGT_OK;
+}
+
+static int be_save(void *ctx, const unsigned char *buf, size_t len)
+{
+    runner *r = ctx;
+    unsigned char *copy = malloc(len ? len : 1);
+    if (!copy)
+        return BGT_E_IO;
+    memcpy(copy, buf, len);
+    free(r->storage);
+    r->storage = copy;
+    r->storage_len = len;
+    r->stored = true;
+    return BGT_OK;
+}
+
+static void be_log(void *ctx, bgt_log_level level, const char *msg)
+{
+    static const char *const names[] = {"debug", "info", "warn", "error"};
+    runner *r = ctx;
+    sim_trace_begin(&r->trace, sim_now(r->engine), "app.log");
+    sim_trace_str(&r->trace, "level", names[level >= 0 && level <= 3 ? level : 3]);
+    sim_trace_str(&r->trace, "message", msg);
+    sim_trace_end(&r->trace);
+}
+
+/* ---- the observer: only reads, never traces or draws ---- */
+
+/* Accounts the battery the worker drained since the last observation and, when asked, samples
+ * the state. Called after every device signal (as the last listener) and when the process starts
+ * or dies, so between two observations nothing it reads changes. */
+static void observe_at(runner *r, sim_time now)
+{
+    const mdl_device *d = &r->device;
+    if (r->battery) {
+        /* bg_rate_mp is in milli-percent per hour: times ms gives LU; LU / LU_PER_MP = mp. */
+        r->record->battery_bg_mp += (double)r->bg_rate_mp * (double)(now - r->observed_at) /
+                                    (double)MDL_BATTERY_LU_PER_MP;
+        r->bg_rate_mp = 0;
+        if (d->worker_running && !d->plugged)
+            r->bg_rate_mp = r->battery->drain_worker_mp + (d->net != MDL_NET_NONE ? r->battery->drain_network_mp : 0);
+    }
+    r->observed_at = now;
+    if (!r->record->has_states)
+        return;
+    int level = r->battery ? mdl_battery_level_permille(d, now) : -1;
+    rep_state st = {.t = now, .battery_permille = (int16_t)level, .plugged = d->plugged, .power_save = d->power_save,
+                    .net = (uint8_t)d->net, .airplane = d->airplane, .screen_on = d->screen_on,
+                    .asleep = d->user_asleep, .dozing = d->dozing,
+                    .app = !r->alive ? REP_APP_DEAD : d->app_foreground ? REP_APP_FOREGROUND : REP_APP_BACKGROUND,
+                    .worker_running = d->worker_running};
+    if (rep_record_state(r->record, &st) != 0)
+        r->internal_error = true;
+}
+
+static void observe(runner *r) { observe_at(r, sim_now(r->engine)); }
+
+static void on_observe(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    (void)d, (void)sig, (void)arg;
+    observe(ctx);
+}
+
+/* ---- tasks ---- */
+
+static int task_body(void *user, const bgt_task_call *call, int64_t *duration_ms)
+{
+    run_task *t = user;
+    runner *r = t->r;
+    const scn_task *st = &r->s->tasks[t->index];
+    sim_time took = sch_dist_sample(&st->work_duration, t->duration_rng);
+    /* One failure draw per run, even at probability 0, so changing the probability of one task
+     * keeps every other draw of the run where it was. */
+    bool failed = gsl_rng_uniform(t->failure_rng) < st->failure_probability;
+    /* A task that needs the network fails without it (the OS models normally hold the worker back
+     * until the network constraint holds; the ideal platform does not, so this is where it shows). */
+    bool offline = st->network == SCN_NETWORK_REQUIRED && r->device.net == MDL_NET_NONE;
+    int result = failed || offline ? BGT_RESULT_FAILED : BGT_RESULT_SUCCESS;
+    *duration_ms = took;
+    sim_trace_begin(&r->trace, call->now_ms, "task.run");
+    sim_trace_str(&r->trace, "task", st->name);
+    sim_trace_str(&r->trace, "result", result == BGT_RESULT_FAILED ? "failed" : "success");
+    sim_trace_int(&r->trace, "duration_ms", took);
+    if (offline)
+        sim_trace_str(&r->trace, "cause", "offline");
+    sim_trace_end(&r->trace);
+    rep_task_run run = {.start = call->now_ms, .duration = took, .delay = call->now_ms - r->due, .result = result};
+    int recorded = rep_record_task_run(r->record, t->index, &run);
+    if (recorded == REP_ELIMIT) {
+        r->limit_hit = true;
+        sim_stop(r->engine);
+    } else if (recorded != 0) {
+        r->internal_error = true;
+    }
+    return result;
+}
+
+/* The device learns that the app's worker is (not) executing: battery drain depends on it. */
+static void set_worker_running(runner *r, bool running)
+{
+    r->device.worker_running = running;
+    mdl_emit(&r->device, MDL_SIG_WORKER, running);
+}
+
+static void trace_simple(runner *r, const char *type)
+{
+    sim_trace_begin(&r->trace, sim_now(r->engine), type);
+    sim_trace_end(&r->trace);
+}
+
+static void do_registration(runner *r, size_t i, bool reg)
+{
+    const scn_task *t = &r->s->tasks[i];
+    int rc = reg ? bgt_register_task(r->core, t->name, &t->options) : bgt_unregister_task(r->core, t->name);
+    sim_trace_begin(&r->trace, sim_now(r->engine), reg ? "task.register" : "task.unregister");
+    sim_trace_str(&r->trace, "task", t->name);
+    if (reg && t->options.has_minimum_interval)
+        sim_trace_int(&r->trace, "minimum_interval_min", t->options.minimum_interval_min);
+    sim_trace_int(&r->trace, "rc", rc);
+    sim_trace_end(&r->trace);
+    if (rc == BGT_OK) {
+        if (reg)
+            r->record->tasks[i].registrations++;
+        else
+            r->record->tasks[i].unregistrations++;
+    }
+}
+
+/* A process starts: the app's module code defines every task, then the core restores the
+ * registry (and re-arms the worker as its policy says). */
+static bool process_start(runner *r, const char *cause)
+{
+    for (size_t i = 0; i < r->s->task_count; i++) {
+        int rc = bgt_define_task(r->core, r->s->tasks[i].name, task_body, &r->tasks[i]);
+        if (rc != BGT_OK) {
+            fail(r, "define task", rc);
+            return false;
+        }
+    }
+    sim_trace_begin(&r->trace, sim_now(r->engine), "app.start");
+    sim_trace_str(&r->trace, "cause", cause);
+    sim_trace_end(&r->trace);
+    int rc = bgt_process_start(r->core, BGT_START_DISCARD_CORRUPT);
+    if (rc != BGT_OK) {
+        fail(r, "process start", rc);
+        return false;
+    }
+    r->alive = true;
+    observe(r);
+    return true;
+}
+
+/* The user opens the app: a process if there is none, then foreground, then the registrations
+ * that came due while no process was alive (the app's code runs them at launch). */
+static void user_open(runner *r)
+{
+    if (!r->alive && !process_start(r, "user"))
+        return;
+    int rc = bgt_foreground(r->core);
+    if (rc != BGT_OK)
+        return fail(r, "foreground", rc);
+    trace_simple(r, "app.foreground");
+    for (size_t i = 0; i < r->s->task_count; i++) {
+        if (r->register_pending[i]) {
+            r->register_pending[i] = false;
+            do_registration(r, i, true);
+        }
+    }
+}
+
+static void user_close(runner *r)
+{
+    if (!r->alive)
+        return;
+    int rc = bgt_background(r->core);
+    if (rc != BGT_OK)
+        return fail(r, "background", rc);
+    trace_simple(r, "app.background");
+}
+
+/* The process dies. A worker run in progress dies with it: its end never comes, and the OS
+ * model decides what happens to the work (the ideal OS re-runs it). */
+static void process_death(runner *r, const char *cause)
+{
+    if (!r->alive)
+        return;
+    sim_trace_begin(&r->trace, sim_now(r->engine), "app.kill");
+    sim_trace_str(&r->trace, "cause", cause);
+    sim_trace_end(&r->trace);
+    int rc = bgt_process_kill(r->core);
+    if (rc != BGT_OK)
+        return fail(r, "process kill", rc);
+    r->alive = false;
+    if (r->record->has_states) {
+        rep_mark m = {.t = sim_now(r->engine),
+                      .kind = strcmp(cause, "swipe") == 0       ? REP_MARK_SWIPE
+                              : strcmp(cause, "force_stop") == 0 ? REP_MARK_FORCE_STOP
+                              : strcmp(cause, "reboot") == 0     ? REP_MARK_REBOOT
+                                                                 : REP_MARK_KILL};
+        if (rep_record_mark(r->record, &m) != 0)
+            r->internal_error = true;
+    }
+    observe(r);
+    if (sim_cancel(r->engine, r->worker_end) == SIM_OK) {
+        set_worker_running(r, false);
+        r->os_ops->aborted(r->os);
+    }
+    r->worker_end = SIM_HANDLE_NONE;
+}
+
+static void on_signal(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    (void)d, (void)arg;
+    runner *r = ctx;
+    switch (sig) {
+    case MDL_SIG_APP_OPEN: user_open(r); break;
+    case MDL_SIG_APP_CLOSE: user_close(r); break;
+    case MDL_SIG_APP_SWIPE: process_death(r, "swipe"); break;
+    case MDL_SIG_APP_KILL: process_death(r, "kill"); break;
+    case MDL_SIG_FORCE_STOP: process_death(r, "force_stop"); break;
+    case MDL_SIG_REBOOT: process_death(r, "reboot"); break;
+    default: break;
+    }
+}
+
+/* app.first_open and app.foreground_for: the first visit, part of the app section. */
+static void on_first_open(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    runner *r = ctx;
+    r->device.app_foreground = true;
+    mdl_emit(&r->device, MDL_SIG_APP_OPEN, 0);
+}
+
+static void on_first_close(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    runner *r = ctx;
+    r->device.app_foreground = false;
+    mdl_emit(&r->device, MDL_SIG_APP_CLOSE, 0);
+}
+
+static void on_registration(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    runner *r = ctx;
+    size_t i = (size_t)(arg >> 1);
+    bool reg = (arg & 1) == 0;
+    if (r->alive)
+        do_registration(r, i, reg);
+    else
+        r->register_pending[i] = reg; /* an unregistration while dead cancels a pending one */
+}
+
+/* ---- the worker ---- */
+
+static const char *kind_name(bgt_run_kind k)
+{
+    return k == BGT_RUN_RAN ? "ran" : k == BGT_RUN_NO_TASKS ? "no_tasks" : "deferred_foreground";
+}
+
+static void worker_finish(runner *r, const bgt_worker_report *rep, bool expired)
+{
+    sim_trace_begin(&r->trace, sim_now(r->engine), "worker.end");
+    sim_trace_str(&r->trace, "kind", kind_name(rep->kind));
+    if (expired)
+        sim_trace_bool(&r->trace, "expired", true);
+    sim_trace_int(&r->trace, "busy_ms", rep->busy_ms);
+    sim_trace_bool(&r->trace, "rescheduled", rep->rescheduled);
+    if (rep->rescheduled)
+        sim_trace_int(&r->trace, "next_delay_ms", rep->next_delay_ms);
+    sim_trace_end(&r->trace);
+    rep_worker_run w = {.due = r->due, .start = r->run_start, .end = sim_now(r->engine),
+                        .kind = rep->kind == BGT_RUN_RAN ? REP_WORKER_RAN
+                                : rep->kind == BGT_RUN_NO_TASKS ? REP_WORKER_NO_TASKS : REP_WORKER_DEFERRED};
+    if (rep_record_worker_run(r->record, &w) != 0)
+        r->internal_error = true;
+    if (rep->kind == BGT_RUN_RAN) {
+        r->have_due = false;
+        set_worker_running(r, false);
+    }
+    r->os_ops->finished(r->os, expired);
+}
+
+static void on_worker_end(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    runner *r = ctx;
+    r->worker_end = SIM_HANDLE_NONE;
+    bgt_worker_report rep;
+    int rc = bgt_worker_end(r->core, BGT_END_COMPLETED, &rep);
+    if (rc != BGT_OK)
+        return fail(r, "worker end", rc);
+    rep.kind = BGT_RUN_RAN;
+    worker_finish(r, &rep, false);
+}
+
+static void on_os_deferral(void *ctx, sim_reason reason);
+
+static void on_fire(void *ctx, sim_time due)
+{
+    runner *r = ctx;
+    if (r->held == SIM_REASON_FOREGROUND)
+        on_os_deferral(r, SIM_REASON_NONE);
+    if (!r->have_due) {
+        r->have_due = true;
+        r->due = due;
+    }
+    r->run_start = sim_now(r->engine);
+    /* A zero interval with zero-length work reruns the worker at the same instant forever (the
+     * ideal and Android models run it as soon as it is due): refuse the run instead of hanging. */
+    if (r->run_start != r->last_fire_at) {
+        r->last_fire_at = r->run_start;
+        r->fires_at_instant = 0;
+    }
+    if (++r->fires_at_instant > RUN_MAX_FIRES_AT_INSTANT) {
+        r->stalled = true;
+        sim_stop(r->engine);
+        return;
+    }
+    sim_trace_begin(&r->trace, r->run_start, "worker.start");
+    sim_trace_int(&r->trace, "due", r->due);
+    sim_trace_end(&r->trace);
+    /* No process: the OS starts one in the background to run the worker (expo's headless start). */
+    if (!r->alive && !process_start(r, "worker"))
+        return;
+    bgt_worker_report rep;
+    int rc = bgt_worker_begin(r->core, &rep);
+    if (rc != BGT_OK)
+        return fail(r, "worker begin", rc);
+    if (rep.kind != BGT_RUN_RAN) {
+        if ((rc = bgt_worker_end(r->core, BGT_END_COMPLETED, &rep)) != BGT_OK)
+            return fail(r, "worker end", rc);
+        worker_finish(r, &rep, false);
+        /* The work was due and the core put it off itself: that time is the foreground guard's
+         * until the OS holds the new request for a reason of its own or starts it. */
+        if (rep.kind == BGT_RUN_DEFERRED_FOREGROUND)
+            on_os_deferral(r, SIM_REASON_FOREGROUND);
+        return;
+    }
+    set_worker_running(r, true);
+    if (sim_schedule_in(r->engine, rep.busy_ms, SIM_PHASE_APP, on_worker_end, r, 0, &r->worker_end) == SIM_EINVAL)
+        fail(r, "schedule worker end", BGT_E_INVAL);
+}
+
+/* The OS stops the run in progress (runtime limit, lost constraint, user activity): the core ends
+ * it as expired, which is when expo's iOS handler reschedules (reschedule_on_expiry). */
+static void on_os_stop(void *ctx, simos_stop why)
+{
+    static const char *const names[] = {"?", "timeout", "constraint", "user"};
+    runner *r = ctx;
+    if (sim_cancel(r->engine, r->worker_end) != SIM_OK)
+        return; /* no run in progress */
+    r->worker_end = SIM_HANDLE_NONE;
+    sim_trace_begin(&r->trace, sim_now(r->engine), "os.stop_worker");
+    sim_trace_str(&r->trace, "reason", names[why >= 1 && why <= 3 ? why : 0]);
+    sim_trace_end(&r->trace);
+    bgt_worker_report rep;
+    int rc = bgt_worker_end(r->core, BGT_END_EXPIRED, &rep);
+    if (rc != BGT_OK)
+        return fail(r, "worker end (expired)", rc);
+    rep.kind = BGT_RUN_RAN;
+    worker_finish(r, &rep, true);
+}
+
+/* The OS holds the due worker back for `reason` from now on (NONE: no longer). */
+static void on_os_deferral(void *ctx, sim_reason reason)
+{
+    runner *r = ctx;
+    if (reason == r->held)
+        return;
+    sim_time now = sim_now(r->engine);
+    if (r->held != SIM_REASON_NONE && now > r->held_since) {
+        rep_deferral d = {.start = r->held_since, .end = now, .reason = r->held};
+        if (rep_record_deferral(r->record, &d) != 0)
+            r->internal_error = true;
+    }
+    r->held = reason;
+    r->held_since = now;
+    sim_trace_begin(&r->trace, now, "os.defer");
+    sim_trace_str(&r->trace, "reason", sim_reason_name(reason));
+    sim_trace_end(&r->trace);
+}
+
+/* ---- set-up ---- */
+
+run_options run_default_options(const scn_scenario *s)
+{
+    return (run_options){.seed = s->seed, .duration = s->duration, .trace = NULL};
+}
+
+static int setup(runner *r, const scn_scenario *s, const run_options *opt)
+{
+    r->engine = sim_engine_new(0);
+    r->rngs = sim_rng_set_new(opt->seed, opt->device);
+
+    r->tasks = calloc(s->task_count, sizeof *r->tasks);
+    r->register_pending = calloc(s->task_count, sizeof *r->register_pending);
+    if (!r->engine || !r->rngs || !r->tasks || !r->register_pending)
+        return -1;
+    for (size_t i = 0; i < s->task_count; i++) {
+        char name[BGT_NAME_MAX + 32];
+        r->tasks[i] = (run_task){.r = r, .index = i};
+        snprintf(name, sizeof name, "task.%s.duration", s->tasks[i].name);
+        r->tasks[i].duration_rng = sim_rng_get(r->rngs, name);
+        snprintf(name, sizeof name, "task.%s.failure", s->tasks[i].name);
+        r->tasks[i].failure_rng = sim_rng_get(r->rngs, name);
+        if (!r->tasks[i].duration_rng || !r->tasks[i].failure_rng)
+            return -1;
+    }
+    bgt_backend be = {.ctx = r, .now_ms = be_now, .schedule = be_schedule, .cancel = be_cancel,
+                      .query = be_query, .load = be_load, .save = be_save, .log = be_log};
+    if (bgt_create(&be, &s->policy, &r->core) != BGT_OK)
+        return -1;
+    /* The device, then its models; the runner listens first so a process exists before any
+     * model reacts to the same signal. */
+    mdl_device_init(&r->device, r->engine, &r->trace, r->rngs, &s->calendar, (mdl_platform)s->platform,
+                    s->os_version);
+    if (mdl_subscribe(&r->device, on_signal, r) != MDL_OK)
+        return -1;
+    /* The OS model listens after the runner (a process exists before it reacts to a launch) and
+     * before the environment models start. */
+    const simos_hooks hooks = {.ctx = r, .fire = on_fire, .stop = on_os_stop, .deferral = on_os_deferral};
+    r->os_ops = simos_for_platform((int)s->platform)->ops;
+    if (!(r->os = r->os_ops->create(&r->device, &hooks, s->os_config)))
+        return -1;
+    for (size_t i = 0; i < mdl_model_count(); i++, r->models_started++) {
+        if (mdl_models[i]->start(&r->device, (int)i, s->model_config[i]) != MDL_OK)
+            return -1;
+        if (mdl_models[i] == &mdl_battery_model)
+            r->battery = s->model_config[i];
+    }
+    /* The observer listens last: it sees each signal after every model has reacted to it. */
+    r->record->calendar = s->calendar;
+    r->record->has_battery = r->battery != NULL;
+    r->record->has_states = opt->record_states;
+    if (mdl_subscribe(&r->device, on_observe, r) != MDL_OK)
+        return -1;
+    observe(r);
+    int rc = sim_schedule(r->engine, s->first_open, SIM_PHASE_ENVIRONMENT, on_first_open, r, 0, NULL);
+    if (rc == SIM_OK)
+        rc = sim_schedule(r->engine, s->first_open + s->foreground_for, SIM_PHASE_ENVIRONMENT, on_first_close, r, 0,
+                          NULL);
+    for (size_t i = 0; i < s->task_count && rc == SIM_OK; i++) {
+        rc = sim_schedule(r->engine, s->tasks[i].register_at, SIM_PHASE_APP, on_registration, r, (uint64_t)i << 1, NULL);
+        if (rc == SIM_OK && s->tasks[i].has_unregister)
+            rc = sim_schedule(r->engine, s->tasks[i].unregister_at, SIM_PHASE_APP, on_registration, r,
+                              (uint64_t)i << 1 | 1, NULL);
+    }
+    return rc == SIM_OK ? 0 : -1;
+}
+
+int run_scenario(const scn_scenario *s, const run_options *opt, rep_record *record, run_outcome *outcome)
+{
+    if (!simos_for_platform((int)s->platform)) {
+        fprintf(stderr, "bgsim: %s: platform '%s' has no scheduler model yet; only 'ideal' runs in this version\n",
+                s->file, scn_platform_names[s->platform]);
+        return EX_UNAVAILABLE;
+    }
+    runner r = {.s = s, .record = record, .last_fire_at = -1};
+    sim_trace_init(&r.trace, opt->trace);
+    sim_trace_set_fingerprint(&r.trace, !opt->skip_fingerprint);
+    const char **names = calloc(s->task_count, sizeof *names);
+    int rc = EX_SOFTWARE;
+    if (!names)
+        goto out_free;
+    for (size_t i = 0; i < s->task_count; i++)
+        names[i] = s->tasks[i].name;
+    if (rep_record_init(record, opt->duration, names, s->task_count) != 0 || setup(&r, s, opt) != 0) {
+        fprintf(stderr, "bgsim: out of memory\n");
+        goto out_free;
+    }
+    sim_run_until(r.engine, opt->duration);
+    if (r.stalled) {
+        char at[40];
+        sch_format_duration(sim_now(r.engine), at, sizeof at);
+        fprintf(stderr,
+                "bgsim: %s: the worker started more than %d times at simulated time %s without the clock moving (a zero "
+                "minimum_interval with zero-length work?), the limit of one instant (RUN_MAX_FIRES_AT_INSTANT)\n",
+                s->file, RUN_MAX_FIRES_AT_INSTANT, at);
+        rc = EX_DATAERR;
+        goto out_free;
+    }
+    if (r.limit_hit) {
+        char at[40];
+        sch_format_duration(sim_now(r.engine), at, sizeof at);
+        fprintf(stderr,
+                "bgsim: %s: more than %zu task runs to record by simulated time %s, the limit of one run (REP_MAX_TASK_RUNS, "
+                "1 GiB); shorten the duration, or use fewer tasks or longer intervals\n",
+                s->file, REP_MAX_TASK_RUNS, at);
+        rc = EX_DATAERR;
+        goto out_free;
+    }
+    on_os_deferral(&r, SIM_REASON_NONE); /* close a deferral still open at the end */
+    observe_at(&r, opt->duration); /* account (and sample) up to the end */
+    if (r.internal_error)
+        goto out_free;
+    if (r.trace.failed || (opt->trace && fflush(opt->trace) != 0)) {
+        fprintf(stderr, "bgsim: cannot write the trace\n");
+        rc = EX_IOERR;
+        goto out_free;
+    }
+    *outcome = (run_outcome){.fingerprint = opt->skip_fingerprint ? 0 : r.trace.fingerprint,
+                             .trace_records = r.trace.records, .events = sim_fired_count(r.engine)};
+    rc = 0;
+out_free:
+    for (int i = r.models_started; i-- > 0;)
+        mdl_models[i]->stop(&r.device, i);
+    free(r.register_pending);
+    bgt_free(r.core);
+    if (r.os)
+        r.os_ops->destroy(r.os);
+    free(r.tasks);
+    free(r.storage);
+    sim_rng_set_free(r.rngs);
+    sim_engine_free(r.engine);
+    free(names);
+    return rc;
+}

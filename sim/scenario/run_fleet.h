@@ -1,0 +1,99 @@
+/*
+ * run_fleet.h - simulates a fleet: N devices drawn from a scenario's population (scn_fleet.h),
+ * each run to its end and folded into mergeable accumulators (rep_acc.h).
+ *
+ * Device k is drawn and seeded from (seed, k) alone, so it is the same device whatever else runs.
+ * Devices are handed to J threads in blocks of RUN_FLEET_BLOCK, in index order; each thread folds
+ * its devices into its own accumulators, and the sets are merged at the end. Every accumulator
+ * word is an integer merged by +, min or max, so the totals, and everything printed from them,
+ * are byte-identical for any J and any number of MPI ranks (run_dist.h: rank r takes the blocks
+ * b with b % size == r, and the sets are reduced onto rank 0).
+ *
+ * What is accumulated, for every group (group 0: all devices; group 1 + p: the devices of profile
+ * p), in this order of accumulator indices (run_fleet_index):
+ *   - the device's simulated days (count = devices, sum = device-days);
+ *   - each requested metric (the catalogue's, rep_metrics.h), when the device has a value for it;
+ *   - each target ("sync.max_gap<=6h"): 1 when the device meets it, else 0 (a device without a
+ *     value for the metric does not meet it), so the sum is the devices that meet it.
+ *
+ * Memory does not grow with N: J sets of accumulators, and one device at a time per thread.
+ *
+ * Errors: a device whose drawn scenario is invalid, or whose run fails, stops the fleet; the error
+ * reported is that of the lowest failing device index, so it too is the same for any J.
+ */
+#ifndef BGSIM_RUN_FLEET_H
+#define BGSIM_RUN_FLEET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rep_acc.h"
+#include "rep_metrics.h"
+#include "run_dist.h"
+#include "scn_scenario.h"
+
+#define RUN_FLEET_BLOCK 8
+#define RUN_FLEET_MAX_METRICS 128
+#define RUN_FLEET_MAX_TARGETS 32
+
+typedef struct run_fleet_spec {
+    const scn_scenario *base;   /* the file as loaded (its fleet section, or none: every device is
+                                 * the file itself, with its own random streams) */
+    const scn_source *source;   /* the same file, parsed once, for the devices' variants */
+    uint64_t devices;
+    uint64_t seed;
+    sim_time duration;          /* 0: each device's own */
+    int jobs;
+    const rep_metric_ref *metrics;
+    size_t n_metrics;
+    const scn_target *targets;
+    size_t n_targets;
+    const run_dist *dist;       /* NULL: one process */
+    bool progress;              /* draw a progress bar on stderr (rank 0) */
+} run_fleet_spec;
+
+typedef struct run_fleet_result {
+    size_t groups;              /* 1 + profiles */
+    size_t n_metrics, n_targets;
+    rep_accs accs;              /* on rank 0: the whole fleet */
+    double device_days;         /* group 0's sum of simulated days */
+} run_fleet_result;
+
+/* Accumulator indices. */
+size_t run_fleet_days_index(const run_fleet_result *r, size_t group);
+size_t run_fleet_metric_index(const run_fleet_result *r, size_t group, size_t metric);
+size_t run_fleet_target_index(const run_fleet_result *r, size_t group, size_t target);
+
+/* The 95 % Wilson score interval (Wilson 1927) of the share k/n; NaN when n is 0. Unlike the
+ * normal approximation it stays inside [0, 1] and behaves at shares of 0 and 100 %. */
+void run_fleet_share_interval(uint64_t k, uint64_t n, double *lo, double *hi);
+
+/* A target's result in a group: devices evaluated (*n), devices meeting it (*k), the share k/n
+ * (returned; NaN when n is 0) and its 95 % Wilson interval. */
+typedef struct run_fleet_share {
+    uint64_t n, k;
+    double share, lo, hi;
+} run_fleet_share;
+run_fleet_share run_fleet_target_share(const run_fleet_result *r, size_t group, size_t target);
+
+/* Profile names: "all" when the scenario has no fleet section. */
+size_t run_fleet_profile_count(const scn_scenario *base);
+const char *run_fleet_profile_name(const scn_scenario *base, size_t p);
+
+/*
+ * Checks the fleet before anything runs: every probe of every profile (scn_fleet_probe) must load,
+ * with the same task names as the file. Errors (file:line:column, the key, expected, found) go to
+ * diag, which this initialises (the caller frees it). 0, or 65.
+ */
+int run_fleet_validate(const scn_scenario *base, const scn_source *source, sch_diag *diag);
+
+/*
+ * Runs the fleet. 0 on success with *out filled (free with run_fleet_result_free), or an exit
+ * status (65 a device's scenario is invalid or its run was refused, 70 internal) with the message
+ * printed on stderr.
+ */
+int run_fleet(const run_fleet_spec *spec, run_fleet_result *out);
+void run_fleet_result_free(run_fleet_result *r);
+
+#endif

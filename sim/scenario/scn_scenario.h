@@ -1,0 +1,109 @@
+/*
+ * scn_scenario.h - a scenario file, loaded and validated (schema version 1).
+ *
+ * scn_load() reads the file, parses it with libyaml (sch_yaml), walks it against the schema
+ * (documented key by key in scenarios/README.md) and returns either a complete scenario or every
+ * error it found. Sections that belong to models (`device:`, `user:`) are dispatched to the
+ * parsers registered in scn_sections (scn_scenario.c): a model adds one entry there and parses its
+ * own subsection, with its own defaults, through the scn_schema helpers.
+ *
+ * Ownership: a scenario owns every string and array in it; scn_scenario_free releases them.
+ */
+#ifndef BGSIM_SCN_SCENARIO_H
+#define BGSIM_SCN_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bgt.h"
+#include "mdl_model.h"
+#include "scn_expect.h"
+#include "sch_diag.h"
+#include "sch_dist.h"
+#include "sim_calendar.h"
+#include "sim_engine.h"
+
+#define SCN_SCHEMA_VERSION 1
+#define SCN_MAX_TASKS 1000
+/* The longest simulated span accepted: 100 years keeps every derived time far from overflow. */
+#define SCN_MAX_DURATION SIM_DAYS(36525)
+
+typedef enum scn_platform { SCN_PLATFORM_ANDROID = 0, SCN_PLATFORM_IOS = 1, SCN_PLATFORM_IDEAL = 2 } scn_platform;
+
+typedef enum scn_network_need { SCN_NETWORK_NONE = 0, SCN_NETWORK_REQUIRED = 1 } scn_network_need;
+
+typedef struct scn_task {
+    char *name;
+    bgt_task_options options;    /* minimum_interval, in whole minutes, or absent */
+    sim_time register_at;        /* when the app's code registers it (default 0) */
+    bool has_unregister;
+    sim_time unregister_at;
+    sch_dist work_duration;      /* how long one run of the task takes */
+    double failure_probability;  /* chance a run reports BGT_RESULT_FAILED */
+    scn_network_need network;    /* REQUIRED: a run without network fails */
+} scn_task;
+
+typedef struct scn_scenario {
+    char *file;
+    char *name;
+    scn_platform platform;
+    int os_version;              /* Android 14 / iOS 17 unless given; 0 on ideal */
+    void *os_config;             /* the OS model's `os:` keys (simos_desc), or NULL */
+    uint64_t seed;
+    sim_datetime start;
+    sim_calendar calendar;
+    sim_time duration;
+    /* app */
+    bgt_platform policy_platform;
+    char *policy_preset;
+    bgt_policy policy;           /* the preset with the scenario's switches applied */
+    sim_time first_open;         /* the user opens the app (process start, foreground) */
+    sim_time foreground_for;     /* and leaves it after this long */
+    scn_task *tasks;
+    size_t task_count;
+    bool has_expect;             /* expectations are checked by `bgsim check` */
+    scn_expect expect;
+    /* Each environment model's config, indexed as mdl_models[] (mdl_model.h): defaults, then
+     * the model's section when present. Owned by the scenario. */
+    void *model_config[MDL_MAX_MODELS];
+    struct scn_fleet *fleet;     /* the `fleet:` section (scn_fleet.h), or NULL */
+} scn_scenario;
+
+extern const char *const scn_platform_names[]; /* indexed by scn_platform, NULL-terminated */
+
+/*
+ * Loads `path`. On success returns 0 and a scenario in *out (free with scn_scenario_free). On
+ * failure returns 66 (EX_NOINPUT: cannot read the file) or 65 (EX_DATAERR: invalid), with every
+ * error in `diag` (initialised here; the caller frees it with sch_diag_free in both cases).
+ */
+int scn_load(const char *path, sch_diag *diag, scn_scenario **out);
+/* The same from memory; `name` is used in messages. */
+int scn_load_buffer(const char *name, const char *data, size_t len, sch_diag *diag, scn_scenario **out);
+/*
+ * The same with `--set` overrides (scn_set.h) applied to the file's tree before it is validated;
+ * errors about an overridden value name the override. n = 0 is scn_load / scn_load_buffer.
+ */
+typedef struct scn_override scn_override;
+int scn_load_with(const char *path, const scn_override *overrides, size_t n, sch_diag *diag, scn_scenario **out);
+int scn_load_buffer_with(const char *name, const char *data, size_t len, const scn_override *overrides, size_t n,
+                         sch_diag *diag, scn_scenario **out);
+void scn_scenario_free(scn_scenario *s);
+
+/*
+ * A scenario file parsed once, to load many variants of it (a fleet's devices): the YAML tree,
+ * with the load's overrides applied, without its `fleet` and `expect` sections. scn_load_keep is
+ * scn_load_with that also keeps the source (when it returns 0); scn_load_variant validates a copy
+ * of the source's tree with more overrides applied, without reading or parsing the file again.
+ * Ownership: the source owns its tree (scn_source_free); a variant is independent of it.
+ */
+typedef struct scn_source {
+    char *name;
+    struct sch_node *root;
+} scn_source;
+int scn_load_keep(const char *path, const scn_override *overrides, size_t n, sch_diag *diag, scn_scenario **out,
+                  scn_source *src);
+void scn_source_free(scn_source *src);
+int scn_load_variant(const scn_source *src, const scn_override *overrides, size_t n, sch_diag *diag,
+                     scn_scenario **out);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * sch_diag.c - the diagnostics collector.
+ */
+#include "sch_diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+int sch_diag_init(sch_diag *d, const char *file)
+{
+    memset(d, 0, sizeof *d);
+    d->file = dup_str(file);
+    return d->file ? 0 : -1;
+}
+
+void sch_diag_free(sch_diag *d)
+{
+    for (size_t i = 0; i < d->kept; i++) {
+        free(d->entries[i].path);
+        free(d->entries[i].message);
+    }
+    free(d->file);
+    memset(d, 0, sizeof *d);
+}
+
+void sch_diag_verror(sch_diag *d, int line, int column, const char *path, const char *fmt, va_list ap)
+{
+    d->count++;
+    if (d->kept == SCH_DIAG_MAX)
+        return;
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    sch_diag_entry *e = &d->entries[d->kept];
+    e->line = line;
+    e->column = column;
+    e->path = dup_str(path ? path : "");
+    e->message = dup_str(msg);
+    if (!e->path || !e->message) { /* out of memory: keep the count, drop the text */
+        free(e->path);
+        free(e->message);
+        return;
+    }
+    d->kept++;
+}
+
+void sch_diag_error(sch_diag *d, int line, int column, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sch_diag_verror(d, line, column, path, fmt, ap);
+    va_end(ap);
+}
+
+size_t sch_diag_count(const sch_diag *d) { return d->count; }
+
+int sch_diag_format(const sch_diag *d, size_t i, char *buf, size_t size)
+{
+    const sch_diag_entry *e = &d->entries[i];
+    char where[64] = "";
+    if (e->line > 0)
+        snprintf(where, sizeof where, "%d:%d:", e->line, e->column);
+    return snprintf(buf, size, "%s:%s %s%s%s", d->file, where, e->path, *e->path ? ": " : "", e->message);
+}
+
+void sch_diag_sort(sch_diag *d)
+{
+    /* Insertion sort: stable, and there are at most SCH_DIAG_MAX entries. */
+    for (size_t i = 1; i < d->kept; i++) {
+        sch_diag_entry e = d->entries[i];
+        size_t j = i;
+        while (j > 0 && (d->entries[j - 1].line > e.line ||
+                         (d->entries[j - 1].line == e.line && d->entries[j - 1].column > e.column))) {
+            d->entries[j] = d->entries[j - 1];
+            j--;
+        }
+        d->entries[j] = e;
+    }
+}
+
+void sch_diag_print(const sch_diag *d, FILE *out)
+{
+    char line[2048];
+    for (size_t i = 0; i < d->kept; i++) {
+        sch_diag_format(d, i, line, sizeof line);
+        fprintf(out, "error: %s\n", line);
+    }
+    if (d->count > d->kept)
+        fprintf(out, "error: %s: %zu more errors not shown\n", d->file, d->count - d->kept);
+}

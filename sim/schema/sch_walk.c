@@ -1,0 +1,317 @@
+/*
+ * sch_walk.c - schema helpers over the YAML tree.
+ */
+#include "sch_walk.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sch_suggest.h"
+#include "sch_units.h"
+
+#define WHY_LEN 256
+
+void sch_cx_init(sch_cx *cx, sch_diag *diag)
+{
+    cx->diag = diag;
+    cx->path[0] = '\0';
+    cx->path_len = 0;
+    cx->next_quote = 0;
+}
+
+/* Appends formatted text to the key path (truncated at the buffer's end); returns the old length. */
+static size_t push_path(sch_cx *cx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static size_t push_path(sch_cx *cx, const char *fmt, ...)
+{
+    size_t saved = cx->path_len;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(cx->path + saved, sizeof cx->path - saved, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        cx->path_len = saved + (size_t)n < sizeof cx->path ? saved + (size_t)n : sizeof cx->path - 1;
+    return saved;
+}
+
+size_t sch_cx_push_key(sch_cx *cx, const char *key)
+{
+    return push_path(cx, "%s%s", cx->path_len ? "." : "", key);
+}
+
+size_t sch_cx_push_index(sch_cx *cx, size_t i) { return push_path(cx, "[%zu]", i); }
+
+const char *sch_cx_quote(sch_cx *cx, const char *text)
+{
+    char *buf = cx->quoted[cx->next_quote];
+    cx->next_quote ^= 1;
+    sch_quote(text, buf, sizeof cx->quoted[0]);
+    return buf;
+}
+
+void sch_cx_pop(sch_cx *cx, size_t saved)
+{
+    cx->path_len = saved;
+    cx->path[saved] = '\0';
+}
+
+void sch_cx_error(sch_cx *cx, const sch_node *at, const char *fmt, ...)
+{
+    if (at && at->refused)
+        return; /* the YAML layer already reported this node */
+    va_list ap;
+    va_start(ap, fmt);
+    sch_diag_verror(cx->diag, at ? at->line : 0, at ? at->column : 0, cx->path, fmt, ap);
+    va_end(ap);
+}
+
+const char *sch_cx_found(sch_cx *cx, const sch_node *n)
+{
+    if (n->kind == SCH_SCALAR && !sch_node_is_null(n))
+        return sch_cx_quote(cx, n->text);
+    return sch_node_kind_name(n);
+}
+
+static size_t list_len(const char *const *keys)
+{
+    size_t n = 0;
+    while (keys[n])
+        n++;
+    return n;
+}
+
+/* "'a', 'b' or 'c'" into buf, for messages listing the accepted words. */
+static void format_choices(const char *const *names, char *buf, size_t size)
+{
+    size_t n = list_len(names), used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && used < size; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
+        int w = snprintf(buf + used, size - used, "%s'%s'", sep, names[i]);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
+void sch_cx_key_error(sch_cx *cx, const sch_node *map, const char *key, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const sch_node *v = sch_map_get(map, key);
+    size_t saved = sch_cx_push_key(cx, key);
+    sch_cx_error(cx, v ? v : map, "%s", msg);
+    sch_cx_pop(cx, saved);
+}
+
+bool sch_check_map(sch_cx *cx, const sch_node *node, const char *const *keys)
+{
+    if (node->kind != SCH_MAP) {
+        sch_cx_error(cx, node, "expected a mapping, found %s", sch_cx_found(cx, node));
+        return false;
+    }
+    size_t n = list_len(keys);
+    for (size_t i = 0; i < node->count; i++) {
+        const sch_node *k = node->pairs[i].key;
+        if (k->kind != SCH_SCALAR)
+            continue; /* already reported by the YAML layer */
+        bool known = false;
+        for (size_t j = 0; j < n && !known; j++)
+            known = strcmp(k->text, keys[j]) == 0;
+        if (known)
+            continue;
+        const char *guess = sch_did_you_mean(k->text, keys, n);
+        if (guess) {
+            sch_cx_error(cx, k, "unknown key %s (did you mean '%s'?)", sch_cx_quote(cx, k->text), guess);
+        } else {
+            char choices[512];
+            format_choices(keys, choices, sizeof choices);
+            sch_cx_error(cx, k, n ? "unknown key %s (expected %s)" : "unknown key %s (nothing is expected here yet)",
+                         sch_cx_quote(cx, k->text), choices);
+        }
+    }
+    return true;
+}
+
+bool sch_require_keys(sch_cx *cx, const sch_node *map, const char *const *keys)
+{
+    bool ok = true;
+    for (size_t i = 0; keys[i]; i++) {
+        if (!sch_map_get(map, keys[i])) {
+            sch_cx_error(cx, map, "missing required key '%s'", keys[i]);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+sch_field sch_field_node(sch_cx *cx, const sch_node *map, const char *key, sch_need need, const sch_node **out)
+{
+    const sch_node *v = map && map->kind == SCH_MAP ? sch_map_get(map, key) : NULL;
+    if (!v) {
+        if (need == SCH_REQUIRED && map && map->kind == SCH_MAP)
+            sch_cx_error(cx, map, "missing required key '%s'", key);
+        return SCH_FIELD_ABSENT;
+    }
+    *out = v;
+    return SCH_FIELD_OK;
+}
+
+/* The scalar under `key` with the path pushed (restore with *saved), or NULL: absent, or reported
+ * as not a scalar. *res tells which. */
+static const sch_node *field_scalar(sch_cx *cx, const sch_node *map, const char *key, sch_need need,
+                                    const char *what, size_t *saved, sch_field *res)
+{
+    const sch_node *v = NULL;
+    *res = sch_field_node(cx, map, key, need, &v);
+    *saved = sch_cx_push_key(cx, key);
+    if (*res != SCH_FIELD_OK)
+        return NULL;
+    if (v->kind != SCH_SCALAR || sch_node_is_null(v)) {
+        sch_cx_error(cx, v, "expected %s, found %s", what, sch_node_kind_name(v));
+        *res = SCH_FIELD_BAD;
+        return NULL;
+    }
+    return v;
+}
+
+/* Runs a sch_parse_* result through the path/position reporting. */
+static sch_field finish(sch_cx *cx, const sch_node *v, bool ok, const char *why, size_t saved)
+{
+    if (!ok)
+        sch_cx_error(cx, v, "%s", why);
+    sch_cx_pop(cx, saved);
+    return ok ? SCH_FIELD_OK : SCH_FIELD_BAD;
+}
+
+/* The common shape of every typed field: find the scalar, parse it with PARSE_CALL (which sees
+ * `v->text`, `why` and `WHY_LEN`), report. */
+#define TYPED_FIELD(what, PARSE_CALL)                                                              \
+    do {                                                                                           \
+        size_t saved;                                                                              \
+        sch_field res;                                                                             \
+        const sch_node *v = field_scalar(cx, map, key, need, what, &saved, &res);                 \
+        if (!v) {                                                                                  \
+            sch_cx_pop(cx, saved);                                                                 \
+            return res;                                                                            \
+        }                                                                                          \
+        char why[WHY_LEN];                                                                         \
+        return finish(cx, v, PARSE_CALL, why, saved);                                              \
+    } while (0)
+
+sch_field sch_field_duration(sch_cx *cx, const sch_node *map, const char *key, sch_need need, sim_time *out)
+{
+    TYPED_FIELD("a duration", sch_parse_duration(v->text, out, why, WHY_LEN));
+}
+
+sch_field sch_field_percent(sch_cx *cx, const sch_node *map, const char *key, sch_need need, double *out)
+{
+    TYPED_FIELD("a percentage", sch_parse_percent(v->text, out, why, WHY_LEN));
+}
+
+sch_field sch_field_probability(sch_cx *cx, const sch_node *map, const char *key, sch_need need, double *out)
+{
+    TYPED_FIELD("a probability", sch_parse_probability(v->text, out, why, WHY_LEN));
+}
+
+sch_field sch_field_time_of_day(sch_cx *cx, const sch_node *map, const char *key, sch_need need, sim_time *out)
+{
+    TYPED_FIELD("a time of day", sch_parse_time_of_day(v->text, out, why, WHY_LEN));
+}
+
+sch_field sch_field_datetime(sch_cx *cx, const sch_node *map, const char *key, sch_need need, sim_datetime *out)
+{
+    TYPED_FIELD("a date-time", sch_parse_datetime(v->text, out, why, WHY_LEN));
+}
+
+sch_field sch_field_int64(sch_cx *cx, const sch_node *map, const char *key, sch_need need, int64_t min,
+                          int64_t max, int64_t *out)
+{
+    TYPED_FIELD("an integer", sch_parse_int64(v->text, min, max, out, why, WHY_LEN));
+}
+
+sch_field sch_field_uint64(sch_cx *cx, const sch_node *map, const char *key, sch_need need, uint64_t *out)
+{
+    TYPED_FIELD("a non-negative integer", sch_parse_uint64(v->text, out, why, WHY_LEN));
+}
+
+sch_field sch_field_double(sch_cx *cx, const sch_node *map, const char *key, sch_need need, double min,
+                           double max, double *out)
+{
+    TYPED_FIELD("a number", sch_parse_double(v->text, min, max, out, why, WHY_LEN));
+}
+
+sch_field sch_field_bool(sch_cx *cx, const sch_node *map, const char *key, sch_need need, bool *out)
+{
+    TYPED_FIELD("true or false", sch_parse_bool(v->text, out, why, WHY_LEN));
+}
+
+static bool parse_string(const char *s, char **out, char *why, size_t why_len)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            snprintf(why, why_len, "expected text without control characters, found a \\x%02x byte", *p);
+            return false;
+        }
+    }
+    size_t n = strlen(s) + 1;
+    char *copy = malloc(n);
+    if (!copy) {
+        snprintf(why, why_len, "out of memory");
+        return false;
+    }
+    memcpy(copy, s, n);
+    free(*out);
+    *out = copy;
+    return true;
+}
+
+sch_field sch_field_string(sch_cx *cx, const sch_node *map, const char *key, sch_need need, char **out)
+{
+    TYPED_FIELD("text", parse_string(v->text, out, why, WHY_LEN));
+}
+
+static bool parse_enum(const char *s, const char *const *names, int *out, char *why, size_t why_len)
+{
+    size_t n = list_len(names);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(s, names[i]) == 0) {
+            *out = (int)i;
+            return true;
+        }
+    }
+    const char *guess = sch_did_you_mean(s, names, n);
+    char choices[128], found[64];
+    format_choices(names, choices, sizeof choices);
+    sch_quote(s, found, sizeof found);
+    if (guess)
+        snprintf(why, why_len, "expected %s, found %s (did you mean '%s'?)", choices, found, guess);
+    else
+        snprintf(why, why_len, "expected %s, found %s", choices, found);
+    return false;
+}
+
+sch_field sch_field_enum(sch_cx *cx, const sch_node *map, const char *key, sch_need need,
+                         const char *const *names, int *out)
+{
+    char choices[256];
+    format_choices(names, choices, sizeof choices);
+    TYPED_FIELD(choices, parse_enum(v->text, names, out, why, WHY_LEN));
+}
+
+bool sch_value_duration(sch_cx *cx, const sch_node *node, sim_time *out)
+{
+    if (node->kind != SCH_SCALAR || sch_node_is_null(node)) {
+        sch_cx_error(cx, node, "expected a duration, found %s", sch_node_kind_name(node));
+        return false;
+    }
+    char why[WHY_LEN];
+    if (sch_parse_duration(node->text, out, why, sizeof why))
+        return true;
+    sch_cx_error(cx, node, "%s", why);
+    return false;
+}
