@@ -1,0 +1,127 @@
+/*
+ * util.c - see util.h.
+ */
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int util_read_stream(FILE *f, size_t cap, char **data, size_t *len)
+{
+    char *buf = NULL;
+    size_t n = 0, size = 0;
+    *data = NULL;
+    *len = 0;
+    for (;;) {
+        if (n + 1 >= size) { /* room for one more byte and the NUL */
+            if (size > cap + 1)
+                break; /* cap + 1 bytes read: too big */
+            size_t grown = size ? size * 2 : 65536;
+            if (grown > cap + 2)
+                grown = cap + 2;
+            char *g = realloc(buf, grown);
+            if (!g) {
+                free(buf);
+                return UTIL_READ_NOMEM;
+            }
+            buf = g;
+            size = grown;
+        }
+        size_t want = size - 1 - n;
+        if (n + want > cap + 1)
+            want = cap + 1 - n;
+        size_t got = fread(buf + n, 1, want, f);
+        n += got;
+        if (got == 0 || n > cap) {
+            if (got == 0 && ferror(f)) {
+                int err = errno ? errno : EIO;
+                free(buf);
+                errno = err;
+                return UTIL_READ_IO;
+            }
+            break;
+        }
+    }
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return n > cap ? UTIL_READ_TOO_BIG : UTIL_READ_OK;
+}
+
+int util_read_file(const char *path, size_t cap, char **data, size_t *len)
+{
+    *data = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return UTIL_READ_OPEN;
+    int rc = util_read_stream(f, cap, data, len);
+    int err = errno;
+    fclose(f);
+    errno = err;
+    return rc;
+}
+
+void util_json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+void util_csv_field(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+void util_xml_text(FILE *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        case '\'': fputs("&#39;", out); break;
+        case '\t':
+        case '\n':
+        case '\r': fputc(*p, out); break;
+        default:
+            if (*p < 0x20)
+                fputs("\xEF\xBF\xBD", out); /* U+FFFD: XML 1.0 has no way to write it */
+            else
+                fputc(*p, out);
+        }
+    }
+}
+
+char *util_strndup(const char *s, size_t n)
+{
+    size_t len = strnlen(s, n);
+    char *d = malloc(len + 1);
+    if (d) {
+        memcpy(d, s, len);
+        d[len] = '\0';
+    }
+    return d;
+}
+
+char *util_strdup(const char *s) { return util_strndup(s, strlen(s)); }

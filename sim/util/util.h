@@ -1,0 +1,50 @@
+/*
+ * util.h - the one home of the small helpers every layer needs (bgsim-util, the bottom library):
+ * reading a whole file with a size cap, escaping text for JSON, CSV and XML/HTML, copying strings.
+ *
+ * libc only, no state, nothing printed: callers turn a status into their own message. The engine,
+ * the schema kit, the models, the reports, the runner and the CLI all use these and nothing else
+ * for the same job (tools/check-layers.sh: util depends on nothing of bgsim's).
+ */
+#ifndef BGSIM_UTIL_H
+#define BGSIM_UTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* The largest file any bgsim input may be (scenarios, SVGs to inline, files to rewrite): 64 MiB.
+ * A scenario is a few KiB; the cap stops `bgsim sweep /dev/zero` from reading until malloc fails. */
+#define UTIL_FILE_MAX_BYTES ((size_t)64 << 20)
+
+/* What util_read_file / util_read_stream return. */
+enum util_read_status {
+    UTIL_READ_OK = 0,
+    UTIL_READ_OPEN = -1,    /* fopen failed; errno says why */
+    UTIL_READ_IO = -2,      /* a read failed; errno says why (EIO when the stream did not say) */
+    UTIL_READ_TOO_BIG = -3, /* more than `cap` bytes; *data holds the first cap + 1 of them */
+    UTIL_READ_NOMEM = -4,   /* out of memory; *data is NULL */
+};
+
+/* Reads the whole file at `path` (binary) into a malloc'd buffer with a NUL after the last byte
+ * (so text can be used as a string; *len excludes it). Reads at most cap + 1 bytes: a larger file
+ * is UTIL_READ_TOO_BIG, with the bytes read still in *data for a caller that reports the size its
+ * own way. On OPEN, IO and NOMEM *data is NULL and *len 0. The caller frees *data. */
+int util_read_file(const char *path, size_t cap, char **data, size_t *len);
+/* The same for an open stream (not closed). */
+int util_read_stream(FILE *f, size_t cap, char **data, size_t *len);
+
+/* A JSON string with its quotes: '"' and '\\' escaped with a backslash, bytes below 0x20 as
+ * \u00XX, everything else (UTF-8 included) as it is. */
+void util_json_string(FILE *out, const char *s);
+/* A CSV field (RFC 4180): as it is, or in double quotes with quotes doubled when it holds a comma,
+ * a quote, CR or LF. */
+void util_csv_field(FILE *out, const char *s);
+/* Text for XML and HTML, in content or in a quoted attribute: & < > " ' as entities. A control
+ * byte XML 1.0 cannot carry (below 0x20 but tab, LF, CR) becomes U+FFFD. */
+void util_xml_text(FILE *out, const char *s);
+
+/* malloc'd copies; NULL when out of memory. util_strndup copies at most n bytes and terminates. */
+char *util_strdup(const char *s);
+char *util_strndup(const char *s, size_t n);
+
+#endif
