@@ -16,6 +16,7 @@
 #include "sch_suggest.h"
 #include "sch_units.h"
 #include "sch_yaml.h"
+#include "util.h"
 
 #define EX_DATAERR 65
 #define EX_NOINPUT 66
@@ -536,41 +537,22 @@ int scn_load_keep(const char *path, const scn_override *overrides, size_t n, sch
                   scn_source *src)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    char *data = NULL;
-    size_t len = 0, cap = 0;
-    int err = 0;
-    if (!f) {
-        err = errno;
-        goto out_report;
-    }
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            if (cap > SCH_YAML_MAX_BYTES + 1)
-                cap = SCH_YAML_MAX_BYTES + 1;
-            char *grown = len == cap ? NULL : realloc(data, cap);
-            if (!grown)
-                break; /* at the size limit (or out of memory): the parser reports the size */
-            data = grown;
-        }
-        size_t got = fread(data + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f))
-                err = errno ? errno : EIO;
-            break;
-        }
-    }
-    fclose(f);
-out_report:
-    if (err) {
-        free(data);
+    char *data;
+    size_t len;
+    /* A larger file is read to one byte past the limit and handed on: the YAML parser names it. */
+    int rd = util_read_file(path, SCH_YAML_MAX_BYTES, &data, &len);
+    if (rd == UTIL_READ_OPEN || rd == UTIL_READ_IO) {
+        int err = errno;
         if (sch_diag_init(diag, path) == 0)
             sch_diag_error(diag, 0, 0, NULL, "cannot read the file: %s", strerror(err));
         return EX_NOINPUT;
     }
-    int rc = load_buffer(path, data ? data : "", len, overrides, n, diag, out, src);
+    if (rd == UTIL_READ_NOMEM) {
+        if (sch_diag_init(diag, path) == 0)
+            sch_diag_error(diag, 0, 0, NULL, "out of memory");
+        return EX_DATAERR;
+    }
+    int rc = load_buffer(path, data, len, overrides, n, diag, out, src);
     free(data);
     return rc;
 }
