@@ -13,17 +13,9 @@
 
 #include "sch_units.h"
 #include "sim_rng.h"
+#include "util.h"
 
 #define DAY_MS ((int64_t)86400000)
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
 
 /* ---- value kinds ---- */
 
@@ -281,7 +273,7 @@ static void parse_choice(sch_cx *cx, const sch_node *n, scn_vary *v)
         if (!text) {
             sch_cx_error(cx, val, "out of memory");
             ok = false;
-            text = dup_str("~"); /* every choice stays a string: the fleet is freed, never drawn */
+            text = util_strdup("~"); /* every choice stays a string: the fleet is freed, never drawn */
         } else if (strlen(text) >= SCN_FLEET_VALUE_MAX) {
             size_t s2 = sch_cx_push_index(cx, i);
             sch_cx_error(cx, val, "expected a value of at most %d characters as flow YAML, found one of %zu",
@@ -783,8 +775,8 @@ void scn_fleet_parse(sch_cx *cx, const sch_node *node, scn_fleet *out)
     if (!profiles) {
         out->profiles = calloc(1, sizeof *out->profiles);
         if (out->profiles) {
-            out->profiles[0].name = dup_str("all");
-            out->profiles[0].label = dup_str("fleet: ");
+            out->profiles[0].name = util_strdup("all");
+            out->profiles[0].label = util_strdup("fleet: ");
             out->profiles[0].weight = 1;
             out->n_profiles = 1;
         }
