@@ -14,19 +14,21 @@
 /* A duration for people: "6h 9m", "8.7 s", "0". */
 static const char *human(double ms, char *buf, size_t size)
 {
+    const double S = (double)SIM_MS_PER_SECOND, M = (double)SIM_MS_PER_MINUTE, H = (double)SIM_MS_PER_HOUR,
+                 D = (double)SIM_MS_PER_DAY;
     double a = fabs(ms);
     if (a < 0.5)
         snprintf(buf, size, "0");
-    else if (a < 1000)
+    else if (a < S)
         snprintf(buf, size, "%.0f ms", ms);
-    else if (a < 60e3)
-        snprintf(buf, size, "%.1f s", ms / 1e3);
-    else if (a < 3600e3)
-        snprintf(buf, size, "%.0fm %02.0fs", floor(ms / 60e3), fmod(floor(ms / 1e3), 60));
-    else if (a < 86400e3)
-        snprintf(buf, size, "%.0fh %02.0fm", floor(ms / 3600e3), fmod(floor(ms / 60e3), 60));
+    else if (a < M)
+        snprintf(buf, size, "%.1f s", ms / S);
+    else if (a < H)
+        snprintf(buf, size, "%.0fm %02.0fs", floor(ms / M), fmod(floor(ms / S), 60));
+    else if (a < D)
+        snprintf(buf, size, "%.0fh %02.0fm", floor(ms / H), fmod(floor(ms / M), 60));
     else
-        snprintf(buf, size, "%.0fd %02.0fh", floor(ms / 86400e3), fmod(floor(ms / 3600e3), 24));
+        snprintf(buf, size, "%.0fd %02.0fh", floor(ms / D), fmod(floor(ms / H), 24));
     return buf;
 }
 
@@ -172,7 +174,7 @@ int rep_html_write(FILE *out, const rep_html_input *in, const rep_record *rec, c
     if (st->has_battery)
         fprintf(out, "<tr><th>battery spent on background work</th><td>%.3g %% of a full battery (%.3g %% per day)"
                      "</td></tr>\n",
-                100.0 * st->battery_bg, 100.0 * st->battery_bg / ((double)rec->duration / 86400000.0));
+                100.0 * st->battery_bg, 100.0 * st->battery_bg / ((double)rec->duration / (double)SIM_MS_PER_DAY));
     fputs("</table>\n", out);
     quantile_table(out, &st->worker_interval, &st->worker_delay, NULL, &st->worker_per_day);
     for (size_t i = 0; i < st->task_count; i++) {
