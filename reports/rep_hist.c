@@ -35,7 +35,7 @@ gsl_histogram *rep_hist_hours(const rep_record *r, int task)
     if (h) {
         gsl_histogram_set_ranges_uniform(h, 0, 24);
         for (size_t i = 0; i < n; i++)
-            gsl_histogram_increment(h, (double)sim_cal_ms_of_day(&r->calendar, starts[i]) / 3600000.0);
+            gsl_histogram_increment(h, (double)sim_cal_ms_of_day(&r->calendar, starts[i]) / (double)SIM_MS_PER_HOUR);
     }
     free(starts);
     return h;

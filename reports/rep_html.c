@@ -9,36 +9,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-void rep_html_text(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\'': fputs("&#39;", out); break;
-        default: fputc(*s, out);
-        }
-    }
-}
+#include "util.h"
 
 /* A duration for people: "6h 9m", "8.7 s", "0". */
 static const char *human(double ms, char *buf, size_t size)
 {
+    const double S = (double)SIM_MS_PER_SECOND, M = (double)SIM_MS_PER_MINUTE, H = (double)SIM_MS_PER_HOUR,
+                 D = (double)SIM_MS_PER_DAY;
     double a = fabs(ms);
     if (a < 0.5)
         snprintf(buf, size, "0");
-    else if (a < 1000)
+    else if (a < S)
         snprintf(buf, size, "%.0f ms", ms);
-    else if (a < 60e3)
-        snprintf(buf, size, "%.1f s", ms / 1e3);
-    else if (a < 3600e3)
-        snprintf(buf, size, "%.0fm %02.0fs", floor(ms / 60e3), fmod(floor(ms / 1e3), 60));
-    else if (a < 86400e3)
-        snprintf(buf, size, "%.0fh %02.0fm", floor(ms / 3600e3), fmod(floor(ms / 60e3), 60));
+    else if (a < M)
+        snprintf(buf, size, "%.1f s", ms / S);
+    else if (a < H)
+        snprintf(buf, size, "%.0fm %02.0fs", floor(ms / M), fmod(floor(ms / S), 60));
+    else if (a < D)
+        snprintf(buf, size, "%.0fh %02.0fm", floor(ms / H), fmod(floor(ms / M), 60));
     else
-        snprintf(buf, size, "%.0fd %02.0fh", floor(ms / 86400e3), fmod(floor(ms / 3600e3), 24));
+        snprintf(buf, size, "%.0fd %02.0fh", floor(ms / D), fmod(floor(ms / H), 24));
     return buf;
 }
 
@@ -81,31 +71,19 @@ static int inline_svg(FILE *out, const char *dir, const char *name, char *why, s
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s.svg", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(why, size, "cannot read '%s': %s", path, strerror(errno));
+    char *data;
+    size_t len;
+    int rd = util_read_file(path, UTIL_FILE_MAX_BYTES, &data, &len);
+    if (rd != UTIL_READ_OK) {
+        if (rd == UTIL_READ_TOO_BIG)
+            snprintf(why, size, "'%s' is larger than the limit of %zu MiB", path, UTIL_FILE_MAX_BYTES >> 20);
+        else if (rd == UTIL_READ_NOMEM)
+            snprintf(why, size, "out of memory");
+        else
+            snprintf(why, size, "cannot read '%s': %s", path, strerror(errno));
+        free(data);
         return -1;
     }
-    char *data = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 1 >= cap) {
-            char *g = realloc(data, cap = cap ? cap * 2 : 1 << 16);
-            if (!g) {
-                free(data);
-                fclose(f);
-                snprintf(why, size, "out of memory");
-                return -1;
-            }
-            data = g;
-        }
-        size_t got = fread(data + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    fclose(f);
-    data[len] = '\0';
     const char *p = strstr(data, "<svg");
     if (!p) {
         free(data);
@@ -144,7 +122,7 @@ int rep_html_write(FILE *out, const rep_html_input *in, const rep_record *rec, c
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>bgsim report: ",
           out);
-    rep_html_text(out, info->name);
+    util_xml_text(out, info->name);
     fputs("</title>\n<style>\n"
           "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em auto;max-width:1200px;"
           "padding:0 1em;color:#222;line-height:1.4}\n"
@@ -160,27 +138,27 @@ int rep_html_write(FILE *out, const rep_html_input *in, const rep_record *rec, c
           "figcaption{color:#555;font-size:0.9em}\n"
           "</style>\n</head>\n<body>\n<h1>bgsim report: ",
           out);
-    rep_html_text(out, info->name);
+    util_xml_text(out, info->name);
     fputs("</h1>\n<p class=\"sub\">When did the background work run, how often, and why not more often?</p>\n", out);
 
     /* the scenario */
     fputs("<h2>Scenario</h2>\n<table class=\"kv\">\n<tr><th>file</th><td>", out);
-    rep_html_text(out, info->file);
+    util_xml_text(out, info->file);
     fputs("</td></tr>\n<tr><th>platform</th><td>", out);
-    rep_html_text(out, info->platform);
+    util_xml_text(out, info->platform);
     fputs("</td></tr>\n<tr><th>policy</th><td>", out);
-    rep_html_text(out, info->policy);
+    util_xml_text(out, info->policy);
     fprintf(out, "</td></tr>\n<tr><th>seed</th><td>%llu</td></tr>\n<tr><th>simulated</th><td>",
             (unsigned long long)info->seed);
-    rep_html_text(out, in->duration);
+    util_xml_text(out, in->duration);
     fputs(" from ", out);
-    rep_html_text(out, in->start);
+    util_xml_text(out, in->start);
     fputs(" (local time)</td></tr>\n<tr><th>fingerprint</th><td><code>", out);
-    rep_html_text(out, in->fingerprint);
+    util_xml_text(out, in->fingerprint);
     fputs("</code></td></tr>\n", out);
     for (size_t i = 0; i < in->n_overrides; i++) {
         fputs("<tr><th>--set</th><td><code>", out);
-        rep_html_text(out, in->overrides[i]);
+        util_xml_text(out, in->overrides[i]);
         fputs("</code></td></tr>\n", out);
     }
     fputs("</table>\n", out);
@@ -196,13 +174,13 @@ int rep_html_write(FILE *out, const rep_html_input *in, const rep_record *rec, c
     if (st->has_battery)
         fprintf(out, "<tr><th>battery spent on background work</th><td>%.3g %% of a full battery (%.3g %% per day)"
                      "</td></tr>\n",
-                100.0 * st->battery_bg, 100.0 * st->battery_bg / ((double)rec->duration / 86400000.0));
+                100.0 * st->battery_bg, 100.0 * st->battery_bg / ((double)rec->duration / (double)SIM_MS_PER_DAY));
     fputs("</table>\n", out);
     quantile_table(out, &st->worker_interval, &st->worker_delay, NULL, &st->worker_per_day);
     for (size_t i = 0; i < st->task_count; i++) {
         const rep_task_stats *t = &st->tasks[i];
         fputs("<h3>Task <code>", out);
-        rep_html_text(out, t->name);
+        util_xml_text(out, t->name);
         fputs("</code></h3>\n<table class=\"kv\">\n", out);
         fprintf(out, "<tr><th>registered / unregistered</th><td>%zu / %zu</td></tr>\n", t->registrations,
                 t->unregistrations);
@@ -239,7 +217,7 @@ int rep_html_write(FILE *out, const rep_html_input *in, const rep_record *rec, c
     fputs("<h2>Plots</h2>\n", out);
     if (in->plot_note) {
         fputs("<p class=\"note\">", out);
-        rep_html_text(out, in->plot_note);
+        util_xml_text(out, in->plot_note);
         fputs("</p>\n", out);
     } else if (in->plot_dir) {
         static const char *const captions[] = {
@@ -256,7 +234,7 @@ int rep_html_write(FILE *out, const rep_html_input *in, const rep_record *rec, c
 
     if (in->scenario_text) {
         fputs("<h2>Scenario file</h2>\n<pre>", out);
-        rep_html_text(out, in->scenario_text);
+        util_xml_text(out, in->scenario_text);
         fputs("</pre>\n", out);
     }
     fputs("<p class=\"sub\">Written by bgsim. Times are simulated local time.</p>\n</body>\n</html>\n", out);

@@ -31,7 +31,4 @@ typedef struct rep_html_input {
 int rep_html_write(FILE *out, const rep_html_input *in, const rep_record *rec, const rep_stats *st, char *why,
                    size_t size);
 
-/* Writes s with &, <, >, " and ' escaped. */
-void rep_html_text(FILE *out, const char *s);
-
 #endif

@@ -6,28 +6,14 @@
 #include <inttypes.h>
 #include <stdbool.h>
 
-enum { TID_BATTERY = 1, TID_CHARGING, TID_NETWORK, TID_SCREEN, TID_DOZE, TID_APP, TID_WORKER, TID_HELD, TID_TASK0 = 100 };
+#include "util.h"
 
-/* Names are scenario text without control characters (validated); quotes and backslashes are
- * escaped, anything else is written as it is (UTF-8 stays UTF-8). */
-static void json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fputc('\\', out);
-        if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
+enum { TID_BATTERY = 1, TID_CHARGING, TID_NETWORK, TID_SCREEN, TID_DOZE, TID_APP, TID_WORKER, TID_HELD, TID_TASK0 = 100 };
 
 static void meta(FILE *out, int tid, const char *what, const char *name, int sort)
 {
     fprintf(out, ",\n{\"ph\":\"M\",\"pid\":1,\"tid\":%d,\"name\":\"%s\",\"args\":{\"name\":", tid, what);
-    json_str(out, name);
+    util_json_string(out, name);
     fputs("}}", out);
     fprintf(out, ",\n{\"ph\":\"M\",\"pid\":1,\"tid\":%d,\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":%d}}",
             tid, sort);
@@ -37,7 +23,7 @@ static void slice(FILE *out, int tid, const char *name, sim_time start, sim_time
 {
     fprintf(out, ",\n{\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%" PRId64 ",\"dur\":%" PRId64 ",\"name\":", tid,
             start * 1000, (end - start) * 1000);
-    json_str(out, name);
+    util_json_string(out, name);
     fputc('}', out);
 }
 
@@ -79,7 +65,7 @@ int rep_perfetto_write(FILE *out, const char *scenario_name, const rep_record *r
     fputs("{\"ph\":\"M\",\"pid\":1,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":", out);
     char pname[300];
     snprintf(pname, sizeof pname, "device (%s)", scenario_name);
-    json_str(out, pname);
+    util_json_string(out, pname);
     fputs("}}", out);
     meta(out, TID_BATTERY, "thread_name", "battery", 1);
     meta(out, TID_CHARGING, "thread_name", "charging / power saving", 2);
@@ -133,7 +119,7 @@ int rep_perfetto_write(FILE *out, const char *scenario_name, const rep_record *r
             const rep_task_run *r = &rec->tasks[t].runs[i];
             fprintf(out, ",\n{\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%" PRId64 ",\"dur\":%" PRId64 ",\"name\":",
                     TID_TASK0 + (int)t, r->start * 1000, r->duration * 1000);
-            json_str(out, rec->tasks[t].name);
+            util_json_string(out, rec->tasks[t].name);
             fprintf(out, ",\"args\":{\"result\":\"%s\",\"delay_ms\":%" PRId64 "}}",
                     r->result == 1 ? "success" : r->result == 2 ? "failed" : "none", r->delay);
         }

@@ -16,25 +16,28 @@ const char *const rep_plot_names[] = {"timeline", "intervals", "hours", NULL};
 
 const char *rep_unit_for(double ms, double *unit_ms)
 {
-    if (ms < 3 * 60e3) {
-        *unit_ms = 1e3;
+    /* the largest unit of which the span is at least 3 */
+    if (ms < 3 * (double)SIM_MS_PER_MINUTE) {
+        *unit_ms = (double)SIM_MS_PER_SECOND;
         return "s";
     }
-    if (ms < 3 * 3600e3) {
-        *unit_ms = 60e3;
+    if (ms < 3 * (double)SIM_MS_PER_HOUR) {
+        *unit_ms = (double)SIM_MS_PER_MINUTE;
         return "min";
     }
-    if (ms < 3 * 86400e3) {
-        *unit_ms = 3600e3;
+    if (ms < 3 * (double)SIM_MS_PER_DAY) {
+        *unit_ms = (double)SIM_MS_PER_HOUR;
         return "h";
     }
-    *unit_ms = 86400e3;
+    *unit_ms = (double)SIM_MS_PER_DAY;
     return "d";
 }
 
 double rep_local_epoch_s(const rep_record *rec, sim_time t)
 {
-    return (double)rec->calendar.start_day * 86400.0 + (double)(rec->calendar.start_ms_of_day + t) / 1000.0;
+    const double s = (double)SIM_MS_PER_SECOND; /* seconds: gnuplot's time axes count them */
+    return (double)rec->calendar.start_day * ((double)SIM_MS_PER_DAY / s) +
+           (double)(rec->calendar.start_ms_of_day + t) / s;
 }
 
 static void title_line(FILE *gp, const char *what, const rep_run_info *info)

@@ -65,6 +65,7 @@
 
 #include "mdl_model.h"
 #include "sch_dist.h"
+#include "sim_engine.h"
 
 #define MDL_BATTERY_MAX_WATCH 8
 #define MDL_BATTERY_MAX_WINDOWS 4
@@ -109,8 +110,9 @@ typedef struct mdl_battery_config {
 
 extern const mdl_model mdl_battery_model;
 
-/* Level units per milli-percent and the full battery, in level units (see above). */
-#define MDL_BATTERY_LU_PER_MP INT64_C(3600000)
+/* Level units per milli-percent (r mp per hour is r LU per ms: one mp is an hour's milliseconds)
+ * and the full battery, in level units (see above). */
+#define MDL_BATTERY_LU_PER_MP SIM_MS_PER_HOUR
 #define MDL_BATTERY_FULL_LU (INT64_C(100000) * MDL_BATTERY_LU_PER_MP)
 
 /*

@@ -15,7 +15,6 @@
 
 #include "sch_units.h"
 
-#define WEEK_MS ((double)SIM_DAYS(7))
 #define RATE_MAX 10000.0 /* per week: one event a minute; beyond that the model means nothing */
 
 /* ---- OEM profiles ---- */
@@ -274,7 +273,7 @@ static sim_time now(const kills *k) { return sim_now(k->d->engine); }
 
 static sim_time exp_delay(gsl_rng *r, double per_week)
 {
-    double x = gsl_ran_exponential(r, WEEK_MS / per_week);
+    double x = gsl_ran_exponential(r, (double)SIM_MS_PER_WEEK / per_week);
     if (!(x > 0))
         return 0;
     if (x >= (double)SCH_DIST_MAX_MS)

@@ -26,7 +26,6 @@
 
 #include "sch_suggest.h"
 
-#define WEEK_MS (7 * SIM_MS_PER_DAY)
 #define ALL_DAYS 0x7f
 #define MAX_POINTS (3 * MDL_NETWORK_MAX_WINDOWS * 7 * 2)
 
@@ -46,7 +45,7 @@ static sim_time window_len(const mdl_net_window *w)
     return w->to > w->from ? w->to - w->from : w->to + SIM_MS_PER_DAY - w->from;
 }
 
-static sim_time mod_week(sim_time x) { return ((x % WEEK_MS) + WEEK_MS) % WEEK_MS; }
+static sim_time mod_week(sim_time x) { return ((x % SIM_MS_PER_WEEK) + SIM_MS_PER_WEEK) % SIM_MS_PER_WEEK; }
 
 static bool contains_pos(const mdl_net_windows *ws, sim_time pos)
 {
@@ -299,7 +298,7 @@ static sim_time next_schedule_change(const net_model *m, sim_time t)
         sim_time p = m->points[(first + k) % m->npoints];
         if (wifi_at(m, p) != wifi || contains_pos(&m->cfg.airplane, p) != air) {
             sim_time delta = mod_week(p - pos);
-            return t + (delta == 0 ? WEEK_MS : delta);
+            return t + (delta == 0 ? SIM_MS_PER_WEEK : delta);
         }
     }
     return -1;

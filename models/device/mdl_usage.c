@@ -12,9 +12,6 @@
 
 #include "sch_units.h"
 
-#define HOUR_MS SIM_HOURS(1)
-#define DAY_MS SIM_MS_PER_DAY
-
 /* ---- defaults ---- */
 
 static void usage_defaults(void *config, mdl_platform platform)
@@ -67,16 +64,17 @@ static void usage_defaults(void *config, mdl_platform platform)
 
 /* ---- parsing ---- */
 
-static sim_time span_of(sim_time from, sim_time to) { return to > from ? to - from : to + DAY_MS - from; }
+static sim_time span_of(sim_time from, sim_time to) { return to > from ? to - from : to + SIM_MS_PER_DAY - from; }
 
 /* "07:00" or "07:00:15" for messages. */
 static void format_tod(sim_time ms, char *buf, size_t len)
 {
-    int s = (int)(ms / 1000);
-    if (s % 60)
-        snprintf(buf, len, "%02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+    int hh = (int)(ms / SIM_MS_PER_HOUR), mm = (int)(ms / SIM_MS_PER_MINUTE % 60);
+    int ss = (int)(ms / SIM_MS_PER_SECOND % 60);
+    if (ss)
+        snprintf(buf, len, "%02d:%02d:%02d", hh, mm, ss);
     else
-        snprintf(buf, len, "%02d:%02d", s / 3600, s / 60 % 60);
+        snprintf(buf, len, "%02d:%02d", hh, mm);
 }
 
 static bool parse_window_pair(sch_cx *cx, const sch_node *map, sim_time *from, sim_time *to)
@@ -102,14 +100,14 @@ static void check_sleep(sch_cx *cx, const sch_node *node, const sch_node *weeken
     sim_time len[2], cross[2];
     for (int v = 0; v < 2; v++) {
         len[v] = span_of(c->sleep_from[v], c->sleep_to[v]);
-        cross[v] = c->sleep_from[v] > c->sleep_to[v] ? DAY_MS : 0;
+        cross[v] = c->sleep_from[v] > c->sleep_to[v] ? SIM_MS_PER_DAY : 0;
     }
     /* Waking span from the night of variant x to the next night, of variant y (all four pairs
      * occur in a week): from x's wake-up on day k to y's bedtime for day k + 1. */
     sim_time gap[2][2];
     for (int x = 0; x < 2; x++)
         for (int y = 0; y < 2; y++)
-            gap[x][y] = DAY_MS + c->sleep_from[y] - cross[y] - c->sleep_to[x];
+            gap[x][y] = SIM_MS_PER_DAY + c->sleep_from[y] - cross[y] - c->sleep_to[x];
     if (gap[0][1] <= 0 || gap[1][0] <= 0) {
         const sch_node *at = weekend ? weekend : node;
         size_t saved = weekend ? sch_cx_push_key(cx, "weekend") : cx->path_len;
@@ -326,10 +324,11 @@ double mdl_usage_expected_sessions(const mdl_usage_config *c, int profile, sim_t
 {
     double sum = 0;
     for (sim_time t = wake; t < bed;) {
-        sim_time end = (t / HOUR_MS + 1) * HOUR_MS;
+        sim_time end = (t / SIM_MS_PER_HOUR + 1) * SIM_MS_PER_HOUR;
         if (end > bed)
             end = bed;
-        sum += c->session_rate[profile][t / HOUR_MS % MDL_USAGE_HOURS] * (double)(end - t) / (double)HOUR_MS;
+        sum += c->session_rate[profile][t / SIM_MS_PER_HOUR % MDL_USAGE_HOURS] * (double)(end - t) /
+               (double)SIM_MS_PER_HOUR;
         t = end;
     }
     return sum;
@@ -359,7 +358,7 @@ static int usage_index(void)
     return -1;
 }
 
-static sim_time midnight(const sim_calendar *cal, int64_t day) { return day * DAY_MS - cal->start_ms_of_day; }
+static sim_time midnight(const sim_calendar *cal, int64_t day) { return day * SIM_MS_PER_DAY - cal->start_ms_of_day; }
 
 static sim_time jitter(usage_state *st)
 {
@@ -375,7 +374,7 @@ static void plan_night(usage_state *st, int64_t night)
     int v = sim_cal_is_weekend(st->d->cal, m) ? 1 : 0;
     sim_time from = st->c.sleep_from[v], to = st->c.sleep_to[v];
     st->night = night;
-    st->bedtime = m + from - (from > to ? DAY_MS : 0) + jitter(st);
+    st->bedtime = m + from - (from > to ? SIM_MS_PER_DAY : 0) + jitter(st);
     st->wake = m + to + jitter(st);
 }
 
@@ -383,9 +382,9 @@ static double rate_per_ms(const usage_state *st, sim_time t, sim_time *hour_end)
 {
     const sim_calendar *cal = st->d->cal;
     sim_time ms = sim_cal_ms_of_day(cal, t);
-    *hour_end = t + (HOUR_MS - ms % HOUR_MS);
+    *hour_end = t + (SIM_MS_PER_HOUR - ms % SIM_MS_PER_HOUR);
     int profile = sim_cal_is_weekend(cal, t) ? 1 : 0;
-    return st->c.session_rate[profile][ms / HOUR_MS] / (double)HOUR_MS;
+    return st->c.session_rate[profile][ms / SIM_MS_PER_HOUR] / (double)SIM_MS_PER_HOUR;
 }
 
 static void on_arrival(sim_engine *e, void *ctx, uint64_t arg);

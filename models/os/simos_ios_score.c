@@ -5,7 +5,6 @@
 
 #include <math.h>
 
-#define HOUR SIM_HOURS(1)
 #define HISTORY_DAYS 14.0 /* mdl_usage.h: opens_by_hour_of_week covers the last 14 days */
 
 double simos_ios_launch_probability(const simos_ios_config *c, const uint32_t opens[MDL_HOURS_OF_WEEK],
@@ -15,7 +14,7 @@ double simos_ios_launch_probability(const simos_ios_config *c, const uint32_t op
     sim_time end = now + c->lookahead;
     for (sim_time t = now; t < end;) {
         int h = sim_cal_hour_of_week(cal, t) % 24;
-        sim_time seg_end = t + (HOUR - sim_cal_ms_of_day(cal, t) % HOUR);
+        sim_time seg_end = t + (SIM_MS_PER_HOUR - sim_cal_ms_of_day(cal, t) % SIM_MS_PER_HOUR);
         if (seg_end > end)
             seg_end = end;
         uint32_t n = 0;
@@ -26,7 +25,7 @@ double simos_ios_launch_probability(const simos_ios_config *c, const uint32_t op
             p = c->launch_floor;
         if (p > 0.999)
             p = 0.999;
-        log_q += (double)(seg_end - t) / (double)HOUR * log1p(-p);
+        log_q += (double)(seg_end - t) / (double)SIM_MS_PER_HOUR * log1p(-p);
         t = seg_end;
     }
     double p_window = -expm1(log_q);

@@ -61,7 +61,7 @@ void sim_civil_from_days(int64_t z, int64_t *year, int *month, int *day)
 
 static sim_time ms_of_day_of(const sim_datetime *dt)
 {
-    return ((sim_time)dt->hour * 3600 + (sim_time)dt->minute * 60 + dt->second) * 1000 + dt->ms;
+    return dt->hour * SIM_MS_PER_HOUR + dt->minute * SIM_MS_PER_MINUTE + dt->second * SIM_MS_PER_SECOND + dt->ms;
 }
 
 bool sim_cal_init(sim_calendar *cal, const sim_datetime *start)
@@ -124,12 +124,12 @@ sim_time sim_cal_ms_of_day(const sim_calendar *cal, sim_time t)
 
 int sim_cal_minute_of_day(const sim_calendar *cal, sim_time t)
 {
-    return (int)(sim_cal_ms_of_day(cal, t) / 60000);
+    return (int)(sim_cal_ms_of_day(cal, t) / SIM_MS_PER_MINUTE);
 }
 
 int sim_cal_hour_of_week(const sim_calendar *cal, sim_time t)
 {
-    return sim_cal_weekday(cal, t) * 24 + (int)(sim_cal_ms_of_day(cal, t) / 3600000);
+    return sim_cal_weekday(cal, t) * 24 + (int)(sim_cal_ms_of_day(cal, t) / SIM_MS_PER_HOUR);
 }
 
 void sim_cal_datetime(const sim_calendar *cal, sim_time t, sim_datetime *out)
@@ -138,10 +138,10 @@ void sim_cal_datetime(const sim_calendar *cal, sim_time t, sim_datetime *out)
     sim_time ms;
     split(cal, t, &day, &ms);
     sim_civil_from_days(cal->start_day + day, &out->year, &out->month, &out->day);
-    out->hour = (int)(ms / 3600000);
-    out->minute = (int)(ms / 60000 % 60);
-    out->second = (int)(ms / 1000 % 60);
-    out->ms = (int)(ms % 1000);
+    out->hour = (int)(ms / SIM_MS_PER_HOUR);
+    out->minute = (int)(ms / SIM_MS_PER_MINUTE % 60);
+    out->second = (int)(ms / SIM_MS_PER_SECOND % 60);
+    out->ms = (int)(ms % SIM_MS_PER_SECOND);
 }
 
 sim_time sim_cal_next_time_of_day(const sim_calendar *cal, sim_time t, sim_time ms_of_day)

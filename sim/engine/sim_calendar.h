@@ -21,8 +21,6 @@
 
 #include "sim_engine.h"
 
-#define SIM_MS_PER_DAY ((sim_time)86400000)
-
 typedef struct sim_datetime {
     int64_t year;
     int month;  /* 1..12 */

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 #define MT_N 624
 
 uint64_t sim_hash_str(const char *s)
@@ -140,11 +142,9 @@ gsl_rng *sim_rng_get(sim_rng_set *set, const char *name)
         set->streams = grown;
         set->capacity = cap;
     }
-    size_t len = strlen(name) + 1;
-    char *copy = malloc(len);
+    char *copy = util_strdup(name);
     if (!copy)
         return NULL;
-    memcpy(copy, name, len);
     gsl_rng *rng = sim_rng_stream_new(set->seed, set->device, name);
     if (!rng) {
         free(copy);

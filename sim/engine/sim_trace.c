@@ -5,6 +5,8 @@
 
 #include <inttypes.h>
 
+#include "util.h"
+
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
 
@@ -41,20 +43,6 @@ void sim_trace_set_fingerprint(sim_trace *tr, bool on)
     tr->active = on || tr->out != NULL;
 }
 
-static void put_json_string(sim_trace *tr, const char *s)
-{
-    fputc('"', tr->out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(tr->out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(tr->out, "\\u%04x", *p);
-        else
-            fputc(*p, tr->out);
-    }
-    fputc('"', tr->out);
-}
-
 void sim_trace_begin_active(sim_trace *tr, sim_time t, const char *type)
 {
     if (tr->fold) {
@@ -63,7 +51,7 @@ void sim_trace_begin_active(sim_trace *tr, sim_time t, const char *type)
     }
     if (tr->out) {
         fprintf(tr->out, "{\"t\":%" PRId64 ",\"type\":", t);
-        put_json_string(tr, type);
+        util_json_string(tr->out, type);
     }
 }
 
@@ -85,7 +73,7 @@ void sim_trace_str_active(sim_trace *tr, const char *key, const char *value)
     }
     if (tr->out) {
         fprintf(tr->out, ",\"%s\":", key);
-        put_json_string(tr, value);
+        util_json_string(tr->out, value);
     }
 }
 

@@ -10,6 +10,7 @@
 
 #include "sch_suggest.h"
 #include "sch_units.h"
+#include "util.h"
 
 /* One bound under `key` of `map`, written in the metric's kind. */
 static sch_field bound(sch_cx *cx, const sch_node *map, const char *key, rep_metric_kind kind, double *out)
@@ -134,9 +135,7 @@ static void parse_one(sch_cx *cx, const sch_pair *p, const char *const *tasks, s
         bounds(cx, v, x->ref.def->kind, true, x);
     }
     sch_cx_pop(cx, saved);
-    size_t n = strlen(name) + 1;
-    if ((x->metric = malloc(n)))
-        memcpy(x->metric, name, n);
+    x->metric = util_strdup(name);
 }
 
 const char *const scn_fleet_stat_names[] = {"mean", "min", "p10", "p50", "p90", "max", NULL};
@@ -149,17 +148,12 @@ static void parse_fleet_one(sch_cx *cx, const sch_pair *p, const char *const *ta
     const char *key = p->key->text;
     x->line = p->key->line;
     x->column = p->key->column;
-    size_t n = strlen(key) + 1;
-    if ((x->key = malloc(n)))
-        memcpy(x->key, key, n);
+    x->key = util_strdup(key);
     const char *slash = strchr(key, '/');
     const char *rest = key;
     const char *op = strpbrk(key, "<>=");
     if (slash && (!op || op > slash)) {
-        if ((x->profile = malloc((size_t)(slash - key) + 1))) {
-            memcpy(x->profile, key, (size_t)(slash - key));
-            x->profile[slash - key] = '\0';
-        }
+        x->profile = util_strndup(key, (size_t)(slash - key));
         rest = slash + 1;
     }
     char why[512];
@@ -178,10 +172,8 @@ static void parse_fleet_one(sch_cx *cx, const sch_pair *p, const char *const *ta
             if (strcmp(dot + 1, scn_fleet_stat_names[i]) == 0)
                 stat = i;
         bool scope_ok = false;
-        if (stat >= 0 && (x->metric = malloc((size_t)(dot - rest) + 1))) {
-            memcpy(x->metric, rest, (size_t)(dot - rest));
-            x->metric[dot - rest] = '\0';
-        }
+        if (stat >= 0)
+            x->metric = util_strndup(rest, (size_t)(dot - rest));
         if (stat < 0 || !x->metric || !rep_metric_resolve(x->metric, tasks, task_count, &x->ref, &scope_ok)) {
             sch_cx_error(cx, p->key,
                          "expected a target (METRIC<=VALUE: the share of devices meeting it) or METRIC.STAT with STAT "
@@ -322,12 +314,10 @@ bool scn_target_parse(const char *text, const char *const *tasks, size_t task_co
         snprintf(why, size, "%s: %s", name, vwhy);
         return false;
     }
-    size_t len = strlen(text) + 1;
-    if (!(out->text = malloc(len))) {
+    if (!(out->text = util_strdup(text))) {
         snprintf(why, size, "out of memory");
         return false;
     }
-    memcpy(out->text, text, len);
     return true;
 }
 

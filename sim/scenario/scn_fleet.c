@@ -13,17 +13,7 @@
 
 #include "sch_units.h"
 #include "sim_rng.h"
-
-#define DAY_MS ((int64_t)86400000)
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
+#include "util.h"
 
 /* ---- value kinds ---- */
 
@@ -131,13 +121,13 @@ static void format_units(const scn_vary *v, int64_t u, char *buf, size_t size)
     if (v->type == SCN_VT_DURATION) {
         sch_format_duration(u * v->grid_ms, buf, size);
     } else if (v->type == SCN_VT_TIME_OF_DAY) {
-        int64_t day = DAY_MS / v->grid_ms;
+        int64_t day = SIM_MS_PER_DAY / v->grid_ms;
         int64_t ms = (((u % day) + day) % day) * v->grid_ms;
-        int64_t sec = ms / 1000;
-        if (v->grid_ms % 60000 == 0)
-            snprintf(buf, size, "\"%02d:%02d\"", (int)(sec / 3600), (int)(sec / 60 % 60));
+        int hh = (int)(ms / SIM_MS_PER_HOUR), mm = (int)(ms / SIM_MS_PER_MINUTE % 60);
+        if (v->grid_ms % SIM_MS_PER_MINUTE == 0)
+            snprintf(buf, size, "\"%02d:%02d\"", hh, mm);
         else
-            snprintf(buf, size, "\"%02d:%02d:%02d\"", (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));
+            snprintf(buf, size, "\"%02d:%02d:%02d\"", hh, mm, (int)(ms / SIM_MS_PER_SECOND % 60));
     } else {
         /* integer arithmetic on the grid: no float formatting decides a digit */
         uint64_t mag = u < 0 ? (uint64_t)0 - (uint64_t)u : (uint64_t)u;
@@ -281,7 +271,7 @@ static void parse_choice(sch_cx *cx, const sch_node *n, scn_vary *v)
         if (!text) {
             sch_cx_error(cx, val, "out of memory");
             ok = false;
-            text = dup_str("~"); /* every choice stays a string: the fleet is freed, never drawn */
+            text = util_strdup("~"); /* every choice stays a string: the fleet is freed, never drawn */
         } else if (strlen(text) >= SCN_FLEET_VALUE_MAX) {
             size_t s2 = sch_cx_push_index(cx, i);
             sch_cx_error(cx, val, "expected a value of at most %d characters as flow YAML, found one of %zu",
@@ -525,7 +515,7 @@ static void parse_numeric(sch_cx *cx, const sch_node *map, const sch_node *dn, c
             return;
         }
     } else if (v->type == SCN_VT_DURATION || v->type == SCN_VT_TIME_OF_DAY) {
-        static const int64_t units[] = {DAY_MS, 3600000, 60000, 1000, 1};
+        static const int64_t units[] = {SIM_MS_PER_DAY, SIM_MS_PER_HOUR, SIM_MS_PER_MINUTE, SIM_MS_PER_SECOND, 1};
         size_t first = v->type == SCN_VT_TIME_OF_DAY ? 2 : 0;
         v->grid_ms = 1;
         for (size_t u = first; u < 5; u++) {
@@ -541,8 +531,8 @@ static void parse_numeric(sch_cx *cx, const sch_node *map, const sch_node *dn, c
                 break;
             }
         }
-        if (v->type == SCN_VT_TIME_OF_DAY && v->grid_ms < 1000)
-            v->grid_ms = 1000;
+        if (v->type == SCN_VT_TIME_OF_DAY && v->grid_ms < SIM_MS_PER_SECOND)
+            v->grid_ms = SIM_MS_PER_SECOND;
     }
     if (step) {
         /* an explicit grid, for durations and times of day (numbers take theirs from the decimals
@@ -555,11 +545,11 @@ static void parse_numeric(sch_cx *cx, const sch_node *map, const sch_node *dn, c
                           v->type == SCN_VT_PERCENT ? "percentages" : "numbers", sch_cx_quote(cx, step->text));
             return;
         }
-        if (!sch_parse_duration(step->text, &t, why, sizeof why) || t <= 0 || t > DAY_MS) {
+        if (!sch_parse_duration(step->text, &t, why, sizeof why) || t <= 0 || t > SIM_MS_PER_DAY) {
             literal_error(cx, &lstep, "expected a duration from 1ms to 1d, found %s", sch_cx_quote(cx, step->text));
             return;
         }
-        if (v->type == SCN_VT_TIME_OF_DAY && DAY_MS % t != 0) {
+        if (v->type == SCN_VT_TIME_OF_DAY && SIM_MS_PER_DAY % t != 0) {
             literal_error(cx, &lstep, "expected a step that divides a day (a time of day wraps at midnight), found %s",
                           sch_cx_quote(cx, step->text));
             return;
@@ -783,8 +773,8 @@ void scn_fleet_parse(sch_cx *cx, const sch_node *node, scn_fleet *out)
     if (!profiles) {
         out->profiles = calloc(1, sizeof *out->profiles);
         if (out->profiles) {
-            out->profiles[0].name = dup_str("all");
-            out->profiles[0].label = dup_str("fleet: ");
+            out->profiles[0].name = util_strdup("all");
+            out->profiles[0].label = util_strdup("fleet: ");
             out->profiles[0].weight = 1;
             out->n_profiles = 1;
         }
@@ -912,7 +902,7 @@ static int64_t draw_units(const scn_vary *v, gsl_rng *r)
     switch (v->dist) {
     case SCN_VARY_UNIFORM:
         if (v->type == SCN_VT_TIME_OF_DAY) {
-            int64_t day = DAY_MS / v->grid_ms;
+            int64_t day = SIM_MS_PER_DAY / v->grid_ms;
             int64_t span = ((hi - lo) % day + day) % day; /* hi < lo: past midnight */
             return lo + (int64_t)uniform_below(r, (uint64_t)span + 1);
         }

@@ -16,6 +16,7 @@
 #include "sch_suggest.h"
 #include "sch_units.h"
 #include "sch_yaml.h"
+#include "util.h"
 
 #define EX_DATAERR 65
 #define EX_NOINPUT 66
@@ -230,9 +231,7 @@ static void parse_app(sch_cx *cx, const sch_node *root, scn_scenario *s, bool kn
         if (strcmp(presets[i], "current") == 0)
             preset = (int)i;
     sch_field_enum(cx, app, "policy", SCH_OPTIONAL, presets, &preset);
-    size_t plen = strlen(presets[preset]) + 1;
-    if ((s->policy_preset = malloc(plen)))
-        memcpy(s->policy_preset, presets[preset], plen);
+    s->policy_preset = util_strdup(presets[preset]);
     if (bgt_policy_preset(presets[preset], s->policy_platform, &s->policy) != BGT_OK)
         sch_cx_error(cx, app, "the core has no preset '%s'", presets[preset]);
     parse_switches(cx, app, s);
@@ -404,12 +403,7 @@ static char *base_name(const char *path)
     const char *dot = strrchr(b, '.');
     if (dot && dot != b)
         n = (size_t)(dot - b);
-    char *out = malloc(n + 1);
-    if (out) {
-        memcpy(out, b, n);
-        out[n] = '\0';
-    }
-    return out;
+    return util_strndup(b, n);
 }
 
 int scn_load_buffer(const char *name, const char *data, size_t len, sch_diag *diag, scn_scenario **out)
@@ -434,9 +428,7 @@ static int load_tree(const char *name, sch_node *root, const scn_override *overr
     s->start = (sim_datetime){.year = 2026, .month = 1, .day = 5, .hour = 7}; /* a Monday morning */
     sim_cal_init(&s->calendar, &s->start);
     s->foreground_for = SIM_MINUTES(1); /* assumption: the first visit lasts a minute */
-    size_t name_len = strlen(name) + 1;
-    if ((s->file = malloc(name_len)))
-        memcpy(s->file, name, name_len);
+    s->file = util_strdup(name);
     if (root) {
         scn_set_apply(root, overrides, n, diag); /* before the walk: overrides are validated too */
         if (src && keep_source(name, root, src) != 0)
@@ -481,12 +473,11 @@ static int keep_source(const char *name, const sch_node *root, scn_source *src)
 {
     *src = (scn_source){0};
     src->root = sch_yaml_clone(root);
-    src->name = malloc(strlen(name) + 1);
+    src->name = util_strdup(name);
     if (!src->root || !src->name) {
         scn_source_free(src);
         return -1;
     }
-    memcpy(src->name, name, strlen(name) + 1);
     for (size_t i = 0; src->root->kind == SCH_MAP && i < src->root->count;) {
         sch_pair *pr = &src->root->pairs[i];
         if (pr->key->kind == SCH_SCALAR && (strcmp(pr->key->text, "fleet") == 0 || strcmp(pr->key->text, "expect") == 0)) {
@@ -536,41 +527,22 @@ int scn_load_keep(const char *path, const scn_override *overrides, size_t n, sch
                   scn_source *src)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    char *data = NULL;
-    size_t len = 0, cap = 0;
-    int err = 0;
-    if (!f) {
-        err = errno;
-        goto out_report;
-    }
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            if (cap > SCH_YAML_MAX_BYTES + 1)
-                cap = SCH_YAML_MAX_BYTES + 1;
-            char *grown = len == cap ? NULL : realloc(data, cap);
-            if (!grown)
-                break; /* at the size limit (or out of memory): the parser reports the size */
-            data = grown;
-        }
-        size_t got = fread(data + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f))
-                err = errno ? errno : EIO;
-            break;
-        }
-    }
-    fclose(f);
-out_report:
-    if (err) {
-        free(data);
+    char *data;
+    size_t len;
+    /* A larger file is read to one byte past the limit and handed on: the YAML parser names it. */
+    int rd = util_read_file(path, SCH_YAML_MAX_BYTES, &data, &len);
+    if (rd == UTIL_READ_OPEN || rd == UTIL_READ_IO) {
+        int err = errno;
         if (sch_diag_init(diag, path) == 0)
             sch_diag_error(diag, 0, 0, NULL, "cannot read the file: %s", strerror(err));
         return EX_NOINPUT;
     }
-    int rc = load_buffer(path, data ? data : "", len, overrides, n, diag, out, src);
+    if (rd == UTIL_READ_NOMEM) {
+        if (sch_diag_init(diag, path) == 0)
+            sch_diag_error(diag, 0, 0, NULL, "out of memory");
+        return EX_DATAERR;
+    }
+    int rc = load_buffer(path, data, len, overrides, n, diag, out, src);
     free(data);
     return rc;
 }

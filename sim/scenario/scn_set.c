@@ -9,6 +9,7 @@
 
 #include "sch_suggest.h"
 #include "sch_units.h"
+#include "util.h"
 
 /* An argument as messages show it, between single quotes. Printable ASCII is shown whole (a key
  * path's "at character N" must stay countable); anything else goes through sch_quote(), so a
@@ -33,16 +34,6 @@ static const char *show_char(shown *b, char c)
 {
     char one[2] = {c, '\0'};
     return show(b, one);
-}
-
-static char *dup_n(const char *s, size_t n)
-{
-    char *p = malloc(n + 1);
-    if (p) {
-        memcpy(p, s, n);
-        p[n] = '\0';
-    }
-    return p;
 }
 
 static bool key_char(char c)
@@ -70,7 +61,7 @@ static bool add_step(scn_override *o, scn_set_step_kind kind, const char *text, 
         return false;
     }
     scn_set_step *st = &o->steps[o->step_count];
-    *st = (scn_set_step){.kind = kind, .text = dup_n(text, len)};
+    *st = (scn_set_step){.kind = kind, .text = util_strndup(text, len)};
     if (!st->text) {
         snprintf(why, size, "out of memory");
         return false;
@@ -156,9 +147,9 @@ bool scn_set_parse(const char *arg, scn_override *out, char *why, size_t size)
         return false;
     }
     const char *as_shown = show(&a, arg); /* messages only: escaped, without the quotes */
-    out->text = dup_n(as_shown + 1, strlen(as_shown) - 2);
-    out->key = dup_n(arg, (size_t)(eq - arg));
-    out->value = dup_n(eq + 1, strlen(eq + 1));
+    out->text = util_strndup(as_shown + 1, strlen(as_shown) - 2);
+    out->key = util_strndup(arg, (size_t)(eq - arg));
+    out->value = util_strdup(eq + 1);
     if (!out->text || !out->key || !out->value) {
         snprintf(why, size, "out of memory");
         scn_override_free(out);
@@ -216,7 +207,7 @@ bool scn_set_split_values(const char *arg, char **key, char ***values, size_t *n
                 }
                 *values = g;
             }
-            if (!((*values)[*n] = dup_n(start, len))) {
+            if (!((*values)[*n] = util_strndup(start, len))) {
                 ok = false;
                 snprintf(why, size, "out of memory");
                 break;
@@ -278,7 +269,7 @@ static sch_node *new_node(sch_node_kind kind, int line, const char *text)
     if (kind == SCH_SCALAR) {
         n->plain = true;
         n->length = strlen(text);
-        if (!(n->text = dup_n(text, n->length))) {
+        if (!(n->text = util_strdup(text))) {
             free(n);
             return NULL;
         }

@@ -6,19 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
+#include "util.h"
 
 int sch_diag_init(sch_diag *d, const char *file)
 {
     memset(d, 0, sizeof *d);
-    d->file = dup_str(file);
+    d->file = util_strdup(file);
     return d->file ? 0 : -1;
 }
 
@@ -42,8 +35,8 @@ void sch_diag_verror(sch_diag *d, int line, int column, const char *path, const 
     sch_diag_entry *e = &d->entries[d->kept];
     e->line = line;
     e->column = column;
-    e->path = dup_str(path ? path : "");
-    e->message = dup_str(msg);
+    e->path = util_strdup(path ? path : "");
+    e->message = util_strdup(msg);
     if (!e->path || !e->message) { /* out of memory: keep the count, drop the text */
         free(e->path);
         free(e->message);

@@ -354,8 +354,8 @@ static const struct unit {
     const char *name;
     int64_t ms;
 } units[] = {
-    {"w", 7LL * 24 * 3600 * 1000}, {"d", 24LL * 3600 * 1000}, {"h", 3600LL * 1000},
-    {"m", 60 * 1000LL},            {"s", 1000LL},             {"ms", 1LL},
+    {"w", SIM_MS_PER_WEEK},   {"d", SIM_MS_PER_DAY},    {"h", SIM_MS_PER_HOUR},
+    {"m", SIM_MS_PER_MINUTE}, {"s", SIM_MS_PER_SECOND}, {"ms", 1},
 };
 #define N_UNITS (sizeof units / sizeof units[0])
 
@@ -689,7 +689,7 @@ bool sch_parse_time_of_day(const char *s, sim_time *out_ms, char *why, size_t wh
     const char *range = clock_range(h, m, sec, d, sizeof d);
     if (range)
         return fail(why, why_len, "a time of day from 00:00 to 23:59:59", s, range);
-    *out_ms = ((sim_time)h * 3600 + (sim_time)m * 60 + sec) * 1000;
+    *out_ms = h * SIM_MS_PER_HOUR + m * SIM_MS_PER_MINUTE + sec * SIM_MS_PER_SECOND;
     return true;
 }
 

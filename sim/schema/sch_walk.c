@@ -10,6 +10,7 @@
 
 #include "sch_suggest.h"
 #include "sch_units.h"
+#include "util.h"
 
 #define WHY_LEN 256
 
@@ -258,13 +259,11 @@ static bool parse_string(const char *s, char **out, char *why, size_t why_len)
             return false;
         }
     }
-    size_t n = strlen(s) + 1;
-    char *copy = malloc(n);
+    char *copy = util_strdup(s);
     if (!copy) {
         snprintf(why, why_len, "out of memory");
         return false;
     }
-    memcpy(copy, s, n);
     free(*out);
     *out = copy;
     return true;

@@ -10,6 +10,7 @@
 #include <yaml.h>
 
 #include "sch_units.h"
+#include "util.h"
 
 typedef struct builder {
     yaml_parser_t parser;
@@ -141,9 +142,7 @@ sch_node *sch_yaml_clone(const sch_node *n)
     c->items = NULL;
     bool ok = true;
     if (n->text) {
-        ok = (c->text = malloc(n->length + 1)) != NULL;
-        if (ok)
-            memcpy(c->text, n->text, n->length + 1);
+        ok = (c->text = util_strndup(n->text, n->length)) != NULL; /* a tree's texts hold no NUL */
     }
     if (ok && n->kind == SCH_MAP && n->count > 0 && (ok = (c->pairs = calloc(n->count, sizeof *c->pairs)) != NULL)) {
         for (size_t i = 0; ok && i < n->count; i++) {

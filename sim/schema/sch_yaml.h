@@ -26,9 +26,11 @@
 #include <stddef.h>
 
 #include "sch_diag.h"
+#include "util.h"
 
 #define SCH_YAML_MAX_DEPTH 64
-#define SCH_YAML_MAX_BYTES ((size_t)64 << 20)
+/* The one file cap of bgsim (64 MiB): the parser refuses a larger buffer, naming the limit. */
+#define SCH_YAML_MAX_BYTES UTIL_FILE_MAX_BYTES
 #define SCH_YAML_MAX_NODES 1000000
 
 typedef enum sch_node_kind { SCH_SCALAR = 1, SCH_MAP = 2, SCH_SEQ = 3 } sch_node_kind;

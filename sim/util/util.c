@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,11 +14,13 @@ int util_read_stream(FILE *f, size_t cap, char **data, size_t *len)
     size_t n = 0, size = 0;
     *data = NULL;
     *len = 0;
+    if (cap > SIZE_MAX - 2)
+        cap = SIZE_MAX - 2; /* cap + 2 (cap + 1 bytes and the NUL) must not wrap to a tiny buffer */
     for (;;) {
         if (n + 1 >= size) { /* room for one more byte and the NUL */
             if (size > cap + 1)
                 break; /* cap + 1 bytes read: too big */
-            size_t grown = size ? size * 2 : 65536;
+            size_t grown = size == 0 ? 65536 : size > (cap + 2) / 2 ? cap + 2 : size * 2;
             if (grown > cap + 2)
                 grown = cap + 2;
             char *g = realloc(buf, grown);
@@ -31,17 +34,17 @@ int util_read_stream(FILE *f, size_t cap, char **data, size_t *len)
         size_t want = size - 1 - n;
         if (n + want > cap + 1)
             want = cap + 1 - n;
+        errno = 0; /* a stream that fails without saying why must not report an older errno */
         size_t got = fread(buf + n, 1, want, f);
         n += got;
-        if (got == 0 || n > cap) {
-            if (got == 0 && ferror(f)) {
-                int err = errno ? errno : EIO;
-                free(buf);
-                errno = err;
-                return UTIL_READ_IO;
-            }
-            break;
+        if (ferror(f)) { /* checked after every read: a short read may carry the error */
+            int err = errno ? errno : EIO;
+            free(buf);
+            errno = err;
+            return UTIL_READ_IO;
         }
+        if (got == 0 || n > cap)
+            break;
     }
     buf[n] = '\0';
     *data = buf;

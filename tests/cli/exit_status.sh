@@ -36,6 +36,22 @@ expect_status 65
 expect_empty "$OUT" stdout
 expect_grep "$ERR" stderr "^error: $INVALID:2:11: platform:"
 
+# 65: a file over the 64 MiB cap (a sparse one, and an endless /dev/zero) is refused naming the
+# limit (the loader reads one byte past the cap and stops).
+HUGE="$WORK/huge.yaml"
+if truncate -s 65M "$HUGE" 2>/dev/null; then
+    run "$BGSIM" run "$HUGE"
+    expect_status 65
+    expect_empty "$OUT" stdout
+    expect_grep "$ERR" stderr "^error: $HUGE: file is larger than the limit of 64 MiB\$"
+    rm -f "$HUGE"
+fi
+if [ -r /dev/zero ]; then
+    run "$BGSIM" validate /dev/zero
+    expect_status 65
+    expect_grep "$ERR" stderr "^error: /dev/zero: file is larger than the limit of 64 MiB\$"
+fi
+
 # 66: a missing file and a directory, with validate and run.
 run "$BGSIM" validate "$WORK/no-such-file.yaml"
 expect_status 66

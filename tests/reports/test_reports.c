@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rep_hist.h"
+#include "rep_html.h"
 #include "rep_metrics.h"
 #include "rep_perfetto.h"
 #include "rep_stats.h"
@@ -311,4 +313,79 @@ Test(metrics, max_gap_counts_the_edges)
     make_record(&r, SIM_HOURS(12), NULL, 0);
     cr_assert_eq(metric_of("sync.max_gap", &r), (double)SIM_HOURS(12));
     rep_record_free(&r);
+}
+
+/* The report of a one-run record with plots from `plot_dir`: rep_html_write's status, the page in
+ * *page (freed by the caller) and the message in why. */
+static int html_report(const char *plot_dir, char **page, char *why, size_t size)
+{
+    rep_record r;
+    const sim_time starts[] = {SIM_HOURS(1)};
+    make_record(&r, SIM_DAYS(1), starts, 1);
+    rep_stats st;
+    cr_assert_eq(rep_stats_compute(&r, &st), 0);
+    rep_run_info info = {.name = "a <b> & 'c'", .file = "x.yaml", .platform = "ideal", .policy = "current"};
+    rep_html_input in = {.info = &info, .duration = "1d", .start = "2026-01-05 07:00", .fingerprint = "0",
+                         .plot_dir = plot_dir};
+    size_t len;
+    FILE *f = open_memstream(page, &len);
+    cr_assert_not_null(f);
+    int rc = rep_html_write(f, &in, &r, &st, why, size);
+    fclose(f);
+    rep_stats_free(&st);
+    rep_record_free(&r);
+    return rc;
+}
+
+/* A folder holding timeline.svg, intervals.svg and hours.svg; timeline.svg sparse of `big` bytes
+ * when big > 0. */
+static void make_plots(char *dir, size_t big)
+{
+    cr_assert_not_null(mkdtemp(dir));
+    char path[256];
+    for (size_t i = 0; rep_plot_names[i]; i++) {
+        snprintf(path, sizeof path, "%s/%s.svg", dir, rep_plot_names[i]);
+        FILE *f = fopen(path, "w");
+        cr_assert_not_null(f);
+        if (big && i == 0)
+            cr_assert_eq(ftruncate(fileno(f), (off_t)big), 0);
+        else
+            fputs("<?xml version='1.0'?>\n<svg id='p'><use href='#p'/></svg>\n", f);
+        fclose(f);
+    }
+}
+
+static void remove_plots(const char *dir)
+{
+    char path[256];
+    for (size_t i = 0; rep_plot_names[i]; i++) {
+        snprintf(path, sizeof path, "%s/%s.svg", dir, rep_plot_names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+Test(html, plots_are_inlined_with_prefixed_ids_and_text_is_escaped)
+{
+    char dir[] = "/tmp/bgsim-test-html.XXXXXX";
+    make_plots(dir, 0);
+    char *page = NULL, why[512] = "";
+    cr_assert_eq(html_report(dir, &page, why, sizeof why), 0, "%s", why);
+    cr_expect(strstr(page, "<title>bgsim report: a &lt;b&gt; &amp; &#39;c&#39;</title>") != NULL);
+    cr_expect(strstr(page, "<svg id='timeline_p'><use href='#timeline_p'/></svg>") != NULL);
+    cr_expect(strstr(page, "<svg id='hours_p'>") != NULL);
+    cr_expect(strstr(page, "<?xml") == NULL, "the XML prolog is left out");
+    free(page);
+    remove_plots(dir);
+}
+
+Test(html, an_svg_over_the_file_cap_is_refused_naming_the_limit, .timeout = 60)
+{
+    char dir[] = "/tmp/bgsim-test-html.XXXXXX";
+    make_plots(dir, UTIL_FILE_MAX_BYTES + 1);
+    char *page = NULL, why[512] = "";
+    cr_assert_eq(html_report(dir, &page, why, sizeof why), -1);
+    cr_expect(strstr(why, "timeline.svg' is larger than the limit of 64 MiB") != NULL, "%s", why);
+    free(page);
+    remove_plots(dir);
 }

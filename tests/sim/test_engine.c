@@ -440,3 +440,18 @@ Test(engine, free_null_is_a_no_op)
 {
     sim_engine_free(NULL);
 }
+
+/* The spans of time every layer takes from sim_engine.h, against the numbers written out. */
+Test(time_units, spans_in_milliseconds)
+{
+    cr_assert_eq(SIM_MS_PER_SECOND, 1000);
+    cr_assert_eq(SIM_MS_PER_MINUTE, 60000);
+    cr_assert_eq(SIM_MS_PER_HOUR, 3600000);
+    cr_assert_eq(SIM_MS_PER_DAY, 86400000);
+    cr_assert_eq(SIM_MS_PER_WEEK, 604800000);
+    cr_assert_eq(SIM_SECONDS(90), 90000);
+    cr_assert_eq(SIM_MINUTES(15), 900000);
+    cr_assert_eq(SIM_HOURS(25), 90000000);
+    cr_assert_eq(SIM_DAYS(365 * 1000), INT64_C(31536000000000));
+    cr_assert_eq(sizeof SIM_MS_PER_SECOND, sizeof(sim_time)); /* 64-bit arithmetic everywhere */
+}
