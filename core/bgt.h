@@ -1,6 +1,9 @@
 /* bgt.h: the bgsim scheduler core, expo-background-task semantics in portable C.
  *
- * If it is not in this header (or the bgt_*.h headers it includes), it is not public API.
+ * If it is not in this header (or the bgt_*.h headers it includes), it is not public API. The
+ * installed headers are exactly bgt.h, bgt_backend.h, bgt_error.h and bgt_policy.h (a backend
+ * needs the backend contract, an embedding program picks a policy preset); the registry codec
+ * (bgt_registry.h) and the handle's layout (bgt_core_internal.h) stay inside the core.
  *
  * Model (expo-background-task-semantics.md §1, §10): an app *defines* tasks (name -> callback) in
  * each process, *registers* some of them with options; the registry persists across processes;
@@ -46,9 +49,18 @@
 #include "bgt_backend.h"
 #include "bgt_error.h"
 #include "bgt_policy.h"
-#include "bgt_registry.h"
 
 typedef struct bgt bgt;
+
+#define BGT_NAME_MAX 255                 /* bytes of a task name, excluding the terminating NUL */
+#define BGT_INTERVAL_MAX_MIN ((int64_t)1 << 40) /* minutes; keeps minutes * 60000 in int64 */
+
+/* Options given at registration (BackgroundTaskOptions, §1.1): minimumInterval in minutes,
+ * possibly absent. Absent and present differ on Android (§2.2), so absence is kept. */
+typedef struct bgt_task_options {
+    bool has_minimum_interval;
+    int64_t minimum_interval_min; /* 0..BGT_INTERVAL_MAX_MIN; ignored when absent */
+} bgt_task_options;
 
 /* BackgroundTaskStatus, values fixed by expo (§1.1, BackgroundTask.types.ts L9, L13). */
 typedef enum bgt_status {
@@ -123,6 +135,10 @@ bool bgt_is_foreground(const bgt *c);
  * stopped too (an app defines tasks at module load, before the restore). */
 int bgt_define_task(bgt *c, const char *name, bgt_task_fn fn, void *user);
 bool bgt_is_defined(const bgt *c, const char *name);
+/* A task name the core accepts: 1..BGT_NAME_MAX bytes before its NUL (NULL: false).
+ * bgt_define_task, bgt_register_task and bgt_unregister_task return BGT_E_INVAL for any other.
+ * (Named after the registry that enforces the rule; the registry itself is not public.) */
+bool bgt_registry_valid_name(const char *name);
 
 /* registerTaskAsync (§1.1): BGT_E_NOT_DEFINED if undefined; BGT_E_RESTRICTED under the restricted
  * switch (logged once per process; expo's JS resolves without registering); an already registered

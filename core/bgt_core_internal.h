@@ -4,6 +4,7 @@
 #define BGT_CORE_INTERNAL_H
 
 #include "bgt.h"
+#include "bgt_registry.h"
 
 struct bgt_def {
     char *name;          /* owned */

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "bgt_registry.h"
+#include "bgt.h" /* BGT_INTERVAL_MAX_MIN */
 
 #define MINUTES_MAX BGT_INTERVAL_MAX_MIN /* keeps minutes * 60000 well within int64 */
 

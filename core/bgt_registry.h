@@ -14,7 +14,12 @@
  *  16  payload: u32 count, then per task: u16 name length N (1..BGT_NAME_MAX), N name bytes (no
  *      NUL), u8 has_minimum_interval (0/1), i64 minimum_interval_min (0 when absent)
  * The checksum covers the header so that a torn length field is caught too. Decoding is
- * all-or-nothing: it builds a fresh registry and hands it over only when every check passed. */
+ * all-or-nothing: it builds a fresh registry and hands it over only when every check passed.
+ *
+ * Internal to the core, and not installed: a backend stores the bytes the core hands it without
+ * reading them (bgt_backend.h load/save), so neither the codec nor the CRC is a contract with a
+ * backend or an embedding program; changing the format needs only a new format version here. The
+ * core's tests and fuzzers include this header from the source tree. */
 #ifndef BGT_REGISTRY_H
 #define BGT_REGISTRY_H
 
@@ -22,19 +27,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bgt_error.h"
+#include "bgt.h" /* bgt_task_options, BGT_NAME_MAX, bgt_registry_valid_name */
 
-#define BGT_NAME_MAX 255                 /* bytes, excluding the terminating NUL */
-#define BGT_INTERVAL_MAX_MIN ((int64_t)1 << 40) /* minutes; keeps minutes * 60000 in int64 */
 #define BGT_REGISTRY_FORMAT_VERSION 1
 #define BGT_REGISTRY_HEADER_SIZE 16
-
-/* Options given at registration (BackgroundTaskOptions, §1.1): minimumInterval in minutes,
- * possibly absent. Absent and present differ on Android (§2.2), so absence is kept. */
-typedef struct bgt_task_options {
-    bool has_minimum_interval;
-    int64_t minimum_interval_min; /* 0..BGT_INTERVAL_MAX_MIN; ignored when absent */
-} bgt_task_options;
 
 typedef struct bgt_registry bgt_registry;
 
@@ -54,8 +50,6 @@ int bgt_registry_get(const bgt_registry *r, size_t i, const char **name, bgt_tas
 /* Insert at the end, or update the options of an existing entry in place (order kept). The name
  * is copied. BGT_E_INVAL for an empty or too long name or an out-of-range interval. */
 int bgt_registry_put(bgt_registry *r, const char *name, const bgt_task_options *opts);
-/* A task name: 1..BGT_NAME_MAX bytes before its NUL. */
-bool bgt_registry_valid_name(const char *name);
 /* BGT_E_NOT_FOUND if absent. */
 int bgt_registry_remove(bgt_registry *r, const char *name);
 void bgt_registry_clear(bgt_registry *r);

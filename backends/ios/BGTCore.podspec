@@ -12,9 +12,9 @@ Pod::Spec.new do |s|
   s.source       = { :git => 'https://example.invalid/bgsim.git', :tag => "v#{s.version}" }
   s.platform     = :ios, '13.0'
   s.requires_arc = 'backends/ios/BGTCore/*.m'
-  s.source_files = 'core/*.{c,h}', 'backends/host/bgt_host.{c,h}', 'backends/ios/BGTCore/*.{h,m}'
+  s.source_files = 'core/*.{c,h}', 'backends/host/host_store.{c,h}', 'backends/ios/BGTCore/*.{h,m}'
   s.public_header_files = 'backends/ios/BGTCore/BGTCore.h'
-  s.private_header_files = 'core/*.h', 'backends/host/bgt_host.h'
+  s.private_header_files = 'core/*.h', 'backends/host/host_store.h'
   s.frameworks   = 'BackgroundTasks', 'UIKit'
   # backends/ios/compile-stubs is for Linux CI only and is deliberately not listed.
 end

@@ -13,8 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bgt_host.h"
-#include "bgt_host_rt.h"
+#include "host_store.h"
+#include "host_rt.h"
 
 #ifndef BGT_HOST_EXE
 #error "BGT_HOST_EXE must name the bgt-host program"
@@ -69,44 +69,44 @@ static const char *at(const char *rel)
 
 Test(host_rt, network_needs_a_default_route_off_loopback)
 {
-    bgt_host_paths p = { at("route4"), at("route6"), at("nopower") };
-    bgt_host_device d;
+    host_rt_paths p = { at("route4"), at("route6"), at("nopower") };
+    host_rt_device d;
     put_file("route6", "");
     put_file("route4", ROUTE4_HEADER "eth0\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n");
-    bgt_host_device_read(&p, &d);
+    host_rt_device_read(&p, &d);
     cr_assert_not(d.network, "a subnet route is not a default route");
     put_file("route4", ROUTE4_HEADER "lo\t00000000\t00000000\t0001\t0\t0\t0\t00000000\t0\t0\t0\n");
-    bgt_host_device_read(&p, &d);
+    host_rt_device_read(&p, &d);
     cr_assert_not(d.network, "a default route on lo does not count");
     put_file("route4", ROUTE4_HEADER "wlan0\t00000000\t0101A8C0\t0002\t0\t0\t0\t00000000\t0\t0\t0\n");
-    bgt_host_device_read(&p, &d);
+    host_rt_device_read(&p, &d);
     cr_assert_not(d.network, "a default route that is not up does not count");
     put_file("route4", ROUTE4_HEADER "wlan0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0\n");
-    bgt_host_device_read(&p, &d);
+    host_rt_device_read(&p, &d);
     cr_assert(d.network);
-    cr_assert_eq(bgt_host_unmet(&d, BGT_CONSTRAINT_NETWORK), 0u);
+    cr_assert_eq(host_rt_unmet(&d, BGT_CONSTRAINT_NETWORK), 0u);
     /* IPv6 only: ::/0 via eth0; the kernel's unreachable ::/0 on lo is ignored. */
     put_file("route4", ROUTE4_HEADER);
     put_file("route6",
              "00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
              "00000000000000000000000000000000 ffffffff 00000001 00000000 00200200       lo\n");
-    bgt_host_device_read(&p, &d);
+    host_rt_device_read(&p, &d);
     cr_assert_not(d.network);
-    cr_assert_eq(bgt_host_unmet(&d, BGT_CONSTRAINT_NETWORK), (unsigned)BGT_CONSTRAINT_NETWORK);
+    cr_assert_eq(host_rt_unmet(&d, BGT_CONSTRAINT_NETWORK), (unsigned)BGT_CONSTRAINT_NETWORK);
     put_file("route6",
              "00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
              "fe800000000000000000000000000001 00000400 00000001 00000000 00000003     eth0\n");
-    bgt_host_device_read(&p, &d);
+    host_rt_device_read(&p, &d);
     cr_assert(d.network);
 }
 
 Test(host_rt, power_supply_rules)
 {
-    bgt_host_paths p = { at("r4"), at("r6"), at("ps") };
-    bgt_host_device d;
+    host_rt_paths p = { at("r4"), at("r6"), at("ps") };
+    host_rt_device d;
     char names[64];
     put_dir("ps");
-    bgt_host_device_read(&p, &d);
+    host_rt_device_read(&p, &d);
     cr_assert(!d.has_battery && d.charging && !d.battery_low, "no battery: mains powered");
     put_dir("ps/BAT0");
     put_file("ps/BAT0/type", "Battery\n");
@@ -115,26 +115,26 @@ Test(host_rt, power_supply_rules)
     put_dir("ps/AC");
     put_file("ps/AC/type", "Mains\n");
     put_file("ps/AC/online", "0\n");
-    bgt_host_device_read(&p, &d);
+    host_rt_device_read(&p, &d);
     cr_assert(d.has_battery);
     cr_assert_eq(d.battery_pct, 15);
     cr_assert(!d.charging && d.battery_low);
-    cr_assert_eq(bgt_host_unmet(&d, BGT_CONSTRAINT_BATTERY_NOT_LOW | BGT_CONSTRAINT_CHARGING),
+    cr_assert_eq(host_rt_unmet(&d, BGT_CONSTRAINT_BATTERY_NOT_LOW | BGT_CONSTRAINT_CHARGING),
                  (unsigned)(BGT_CONSTRAINT_BATTERY_NOT_LOW | BGT_CONSTRAINT_CHARGING));
-    cr_assert_str_eq(bgt_host_constraint_names(BGT_CONSTRAINT_BATTERY_NOT_LOW |
-                                                   BGT_CONSTRAINT_CHARGING,
-                                               names, sizeof names),
+    cr_assert_str_eq(host_rt_constraint_names(BGT_CONSTRAINT_BATTERY_NOT_LOW |
+                                                  BGT_CONSTRAINT_CHARGING,
+                                              names, sizeof names),
                      "battery-not-low,charging");
     put_file("ps/BAT0/capacity", "16\n");
-    bgt_host_device_read(&p, &d);
+    host_rt_device_read(&p, &d);
     cr_assert(!d.battery_low, "16 %% is not low");
     put_file("ps/BAT0/capacity", "5\n");
     put_file("ps/AC/online", "1\n");
-    bgt_host_device_read(&p, &d);
+    host_rt_device_read(&p, &d);
     cr_assert(d.charging && !d.battery_low, "plugged in: charging, never low");
     put_file("ps/AC/online", "0\n");
     put_file("ps/BAT0/status", "Charging\n");
-    bgt_host_device_read(&p, &d);
+    host_rt_device_read(&p, &d);
     cr_assert(d.charging);
     /* A wireless mouse's battery does not power the machine. */
     put_file("ps/BAT0/status", "Discharging\n");
@@ -143,7 +143,7 @@ Test(host_rt, power_supply_rules)
     put_file("ps/hid-mouse/type", "Battery\n");
     put_file("ps/hid-mouse/scope", "Device\n");
     put_file("ps/hid-mouse/capacity", "3\n");
-    bgt_host_device_read(&p, &d);
+    host_rt_device_read(&p, &d);
     cr_assert_eq(d.battery_pct, 80);
     cr_assert_not(d.battery_low);
 }
@@ -152,34 +152,34 @@ Test(host_rt, power_supply_rules)
 
 Test(host_rt, append_behind_a_running_worker_is_due_after_it_finishes)
 {
-    bgt_host *h;
+    host_store *h;
     bgt_backend b;
     bgt_schedule_req first = { 0, 0, BGT_SCHEDULE_REPLACE };
     bgt_schedule_req next = { 60000, BGT_CONSTRAINT_NETWORK, BGT_SCHEDULE_APPEND }, got;
     int64_t due, t0;
-    cr_assert_eq(bgt_host_create(at("reg.bin"), &h), BGT_OK);
-    bgt_host_set_minute_ms(h, 100);
-    b = bgt_host_backend(h);
-    cr_assert_eq(bgt_host_worker_started(h), BGT_E_STATE, "nothing to start");
+    cr_assert_eq(host_store_create(at("reg.bin"), &h), BGT_OK);
+    host_store_set_minute_ms(h, 100);
+    b = host_store_backend(h);
+    cr_assert_eq(host_store_worker_started(h), BGT_E_STATE, "nothing to start");
     cr_assert_eq(b.schedule(b.ctx, &first), BGT_OK);
-    cr_assert_eq(bgt_host_worker_started(h), BGT_OK);
+    cr_assert_eq(host_store_worker_started(h), BGT_OK);
     cr_assert_eq(b.schedule(b.ctx, &next), BGT_OK);
-    cr_assert_eq(bgt_host_pending(h, &got, NULL), BGT_WORKER_BLOCKED);
+    cr_assert_eq(host_store_pending(h, &got, NULL), BGT_WORKER_BLOCKED);
     cr_assert_eq(got.delay_ms, 60000, "the core's delay is reported unscaled");
     usleep(20000);
     t0 = b.now_ms(b.ctx);
-    bgt_host_worker_finished(h);
-    cr_assert_eq(bgt_host_pending(h, NULL, &due), BGT_WORKER_ENQUEUED);
+    host_store_worker_finished(h);
+    cr_assert_eq(host_store_pending(h, NULL, &due), BGT_WORKER_ENQUEUED);
     cr_assert(due >= t0 + 100 && due <= t0 + 150, "due %lld, finished %lld", (long long)due,
               (long long)t0);
     /* No successor: the worker is gone after the run. */
     cr_assert_eq(b.cancel(b.ctx), BGT_OK);
     cr_assert_eq(b.schedule(b.ctx, &first), BGT_OK);
-    cr_assert_eq(bgt_host_worker_started(h), BGT_OK);
-    bgt_host_worker_finished(h);
-    cr_assert_eq(bgt_host_pending(h, NULL, NULL), BGT_WORKER_NONE);
-    cr_assert_eq(bgt_host_scaled_delay(h, 15 * 60000), 1500);
-    bgt_host_free(h);
+    cr_assert_eq(host_store_worker_started(h), BGT_OK);
+    host_store_worker_finished(h);
+    cr_assert_eq(host_store_pending(h, NULL, NULL), BGT_WORKER_NONE);
+    cr_assert_eq(host_store_scaled_delay(h, 15 * 60000), 1500);
+    host_store_free(h);
 }
 
 /* ---- real processes -------------------------------------------------------------------------- */
@@ -326,16 +326,16 @@ static void make_names(void)
     }
 }
 
-static bgt *open_core(const char *path, bgt_host **h, int *start_rc)
+static bgt *open_core(const char *path, host_store **h, int *start_rc)
 {
     bgt_policy pol;
     bgt_backend b;
     bgt *core;
     int i;
-    cr_assert_eq(bgt_host_create(path, h), BGT_OK);
-    bgt_host_set_quiet(*h, true);
+    cr_assert_eq(host_store_create(path, h), BGT_OK);
+    host_store_set_quiet(*h, true);
     cr_assert_eq(bgt_policy_preset("current", BGT_PLATFORM_ANDROID, &pol), BGT_OK);
-    b = bgt_host_backend(*h);
+    b = host_store_backend(*h);
     cr_assert_eq(bgt_create(&b, &pol, &core), BGT_OK);
     for (i = 0; i <= BASE_TASKS; i++)
         bgt_define_task(core, long_names[i], noop, NULL);
@@ -347,7 +347,7 @@ static bgt *open_core(const char *path, bgt_host **h, int *start_rc)
  * ~31 KiB registry. It never returns. */
 static void churn(const char *path)
 {
-    bgt_host *h;
+    host_store *h;
     int rc;
     bgt *core = open_core(path, &h, &rc);
     if (rc != BGT_OK)
@@ -365,7 +365,7 @@ Test(host_rt, kill_9_during_saves_never_loses_the_registry)
     int round, seen_old = 0, seen_new = 0, torn_tmp = 0, i;
     int64_t t0 = mono_ms();
     unsigned seed = 12345;
-    bgt_host *h;
+    host_store *h;
     bgt *core;
     int rc;
     make_names();
@@ -376,7 +376,7 @@ Test(host_rt, kill_9_during_saves_never_loses_the_registry)
     for (i = 0; i < BASE_TASKS; i++)
         cr_assert_eq(bgt_register_task(core, long_names[i], NULL), BGT_OK);
     bgt_free(core);
-    bgt_host_free(h);
+    host_store_free(h);
 
     for (round = 0; round < KILL_ROUNDS; round++) {
         pid_t pid;
@@ -407,7 +407,7 @@ Test(host_rt, kill_9_during_saves_never_loses_the_registry)
         else
             seen_new++;
         bgt_free(core);
-        bgt_host_free(h);
+        host_store_free(h);
     }
     cr_log_info("kill -9 x%d in %lld ms: %d old, %d new, %d with a temp file left behind",
                 KILL_ROUNDS, (long long)(mono_ms() - t0), seen_old, seen_new, torn_tmp);

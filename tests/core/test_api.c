@@ -2,6 +2,7 @@
  * Unless a test says otherwise it runs the "current" Android preset (EBT 57.0.21).
  * "§N" cites ../shared/research/expo-background-task-semantics.md. */
 #include "harness.h"
+#include "bgt_registry.h" /* internal (not installed): the tests decode what the core saved */
 
 #include <criterion/criterion.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bgt_host.h"
+#include "host_store.h"
 
 static char dir[64], path[96], tmp_path[100];
 
@@ -38,7 +38,7 @@ TestSuite(host, .init = setup, .fini = teardown);
 
 /* A process: a host backend and a started core on `path`, tasks a..c defined. */
 typedef struct proc {
-    bgt_host *host;
+    host_store *host;
     bgt *core;
     int start_rc;
 } proc;
@@ -49,10 +49,10 @@ static void proc_open(proc *p)
     bgt_backend b;
     const char *names[] = { "a", "b", "c" };
     int i;
-    cr_assert_eq(bgt_host_create(path, &p->host), BGT_OK);
-    bgt_host_set_quiet(p->host, true);
+    cr_assert_eq(host_store_create(path, &p->host), BGT_OK);
+    host_store_set_quiet(p->host, true);
     cr_assert_eq(bgt_policy_preset("current", BGT_PLATFORM_ANDROID, &pol), BGT_OK);
-    b = bgt_host_backend(p->host);
+    b = host_store_backend(p->host);
     cr_assert_eq(bgt_create(&b, &pol, &p->core), BGT_OK);
     for (i = 0; i < 3; i++)
         cr_assert_eq(bgt_define_task(p->core, names[i], noop_task, NULL), BGT_OK);
@@ -62,7 +62,7 @@ static void proc_open(proc *p)
 static void proc_close(proc *p)
 {
     bgt_free(p->core);
-    bgt_host_free(p->host);
+    host_store_free(p->host);
 }
 
 /* Names registered in a fresh process, as "a,b," (or "!" + error if the start failed). */
@@ -100,7 +100,7 @@ Test(host, registry_survives_the_process)
     proc_open(&p);
     cr_assert_eq(bgt_register_task(p.core, "a", NULL), BGT_OK);
     cr_assert_eq(bgt_register_task(p.core, "b", NULL), BGT_OK);
-    cr_assert_eq(bgt_host_pending(p.host, &req, NULL), BGT_WORKER_ENQUEUED);
+    cr_assert_eq(host_store_pending(p.host, &req, NULL), BGT_WORKER_ENQUEUED);
     cr_assert_eq(req.delay_ms, 1440 * 60000);
     proc_close(&p);
     cr_assert_eq(access(tmp_path, F_OK), -1, "no temp file after a clean save");
@@ -110,32 +110,32 @@ Test(host, registry_survives_the_process)
 
 Test(host, schedule_and_cancel_are_recorded)
 {
-    bgt_host *h;
+    host_store *h;
     bgt_backend b;
     bgt_schedule_req r = { 5000, BGT_CONSTRAINT_NETWORK, BGT_SCHEDULE_REPLACE }, got;
     int64_t due, before;
     bgt_worker_state st;
-    cr_assert_eq(bgt_host_create(path, &h), BGT_OK);
-    b = bgt_host_backend(h);
+    cr_assert_eq(host_store_create(path, &h), BGT_OK);
+    b = host_store_backend(h);
     before = b.now_ms(b.ctx);
     cr_assert_eq(b.schedule(b.ctx, &r), BGT_OK);
-    cr_assert_eq(bgt_host_pending(h, &got, &due), BGT_WORKER_ENQUEUED);
+    cr_assert_eq(host_store_pending(h, &got, &due), BGT_WORKER_ENQUEUED);
     cr_assert_eq(got.delay_ms, 5000);
     cr_assert_geq(due, before + 5000);
     cr_assert_eq(b.query(b.ctx, &st), BGT_OK);
     cr_assert_eq(st, BGT_WORKER_ENQUEUED);
     cr_assert_eq(b.cancel(b.ctx), BGT_OK);
-    cr_assert_eq(bgt_host_pending(h, NULL, NULL), BGT_WORKER_NONE);
-    bgt_host_free(h);
+    cr_assert_eq(host_store_pending(h, NULL, NULL), BGT_WORKER_NONE);
+    host_store_free(h);
 }
 
 Test(host, clocks_are_sane)
 {
-    bgt_host *h;
+    host_store *h;
     bgt_backend b;
     int64_t t0, t1;
-    cr_assert_eq(bgt_host_create(path, &h), BGT_OK);
-    b = bgt_host_backend(h);
+    cr_assert_eq(host_store_create(path, &h), BGT_OK);
+    b = host_store_backend(h);
     t0 = b.now_ms(b.ctx);
     {
         struct timespec ts = { 0, 2000000 };
@@ -143,23 +143,23 @@ Test(host, clocks_are_sane)
     }
     t1 = b.now_ms(b.ctx);
     cr_assert_geq(t1 - t0, 1, "monotonic clock advances");
-    cr_assert_gt(bgt_host_wall_ms(), (int64_t)1577836800000, "wall clock after 2020");
-    bgt_host_free(h);
-    bgt_host_free(NULL);
+    cr_assert_gt(host_wall_ms(), (int64_t)1577836800000, "wall clock after 2020");
+    host_store_free(h);
+    host_store_free(NULL);
 }
 
 /* ---- crash sweeps ---- */
 
 typedef struct fault_plan {
-    bgt_host_stage stage;
-    size_t bytes;   /* for BGT_HOST_WRITE */
+    host_store_stage stage;
+    size_t bytes;   /* for HOST_STORE_WRITE */
     bool hit;
 } fault_plan;
 
-static bool fault_at(void *user, bgt_host_stage stage, size_t bytes)
+static bool fault_at(void *user, host_store_stage stage, size_t bytes)
 {
     fault_plan *f = user;
-    if (stage == f->stage && (stage != BGT_HOST_WRITE || bytes == f->bytes))
+    if (stage == f->stage && (stage != HOST_STORE_WRITE || bytes == f->bytes))
         return f->hit = true;
     return false;
 }
@@ -170,7 +170,7 @@ static void crash_adding_c(fault_plan *plan)
     proc p;
     proc_open(&p);
     cr_assert_eq(p.start_rc, BGT_OK);
-    bgt_host_set_fault(p.host, fault_at, plan);
+    host_store_set_fault(p.host, fault_at, plan);
     cr_assert_eq(bgt_register_task(p.core, "c", NULL), BGT_E_IO);
     proc_close(&p);
 }
@@ -202,7 +202,7 @@ Test(host, save_interrupted_at_every_byte_leaves_old_registry)
     seed_ab();
     new_len = file_size(path) + 2 + 1 + 9; /* one more entry named "c" */
     for (k = 0; k < new_len; k++) {
-        fault_plan plan = { BGT_HOST_WRITE, k, false };
+        fault_plan plan = { HOST_STORE_WRITE, k, false };
         crash_adding_c(&plan);
         cr_assert(plan.hit, "k=%zu", k);
         cr_assert_eq(file_size(tmp_path), k, "the temp file holds exactly k bytes");
@@ -213,10 +213,10 @@ Test(host, save_interrupted_at_every_byte_leaves_old_registry)
 
 Test(host, save_interrupted_at_each_stage)
 {
-    static const struct { bgt_host_stage stage; const char *expect; } cases[] = {
-        { BGT_HOST_BEFORE_FSYNC, "a,b," },
-        { BGT_HOST_BEFORE_RENAME, "a,b," },
-        { BGT_HOST_BEFORE_DIR_FSYNC, "a,b,c," },
+    static const struct { host_store_stage stage; const char *expect; } cases[] = {
+        { HOST_STORE_BEFORE_FSYNC, "a,b," },
+        { HOST_STORE_BEFORE_RENAME, "a,b," },
+        { HOST_STORE_BEFORE_DIR_FSYNC, "a,b,c," },
     };
     char seen[64];
     size_t i;

@@ -2,6 +2,7 @@
  * Blob codec errors, and crash/torn-write sweeps through the core with the fake backend's
  * write-temp-then-rename store. The host backend repeats the sweep on real files (test_host.c). */
 #include "harness.h"
+#include "bgt_registry.h" /* internal (not installed): the tests decode what the core saved */
 
 #include <criterion/criterion.h>
 #include <stdlib.h>

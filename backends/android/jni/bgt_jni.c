@@ -1,6 +1,6 @@
 /* bgt_jni.c: the scheduler core behind JNI, for dev.bgsim.bgt.BgtNative (see BgtNative.java).
  *
- * One native handle (a jlong) owns: the core, the registry file store (backends/host/bgt_host.c:
+ * One native handle (a jlong) owns: the core, the registry file store (backends/host/host_store.c:
  * write temp + fsync + rename + fsync dir, in the app's files directory), a global reference to
  * the Java scheduler (WorkManagerScheduler: schedule/cancel/query of the one unique work) and one
  * global reference per defined task. Natives are bound with RegisterNatives in JNI_OnLoad, so no
@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "bgt.h"
-#include "bgt_host.h"
+#include "host_store.h"
 
 #if defined(__ANDROID__)
 #include <android/log.h>
@@ -38,7 +38,7 @@ typedef struct jbgt {
     JNIEnv *env;               /* of the native call in progress */
     jobject scheduler;         /* global ref to a BgtNative.Scheduler */
     jmethodID m_schedule, m_cancel, m_query, m_run;
-    bgt_host *store;
+    host_store *store;
     bgt_backend store_backend; /* clock, load and save come from the file store */
     bgt *core;
     jtask *tasks;
@@ -166,7 +166,7 @@ static void free_handle(JNIEnv *env, jbgt *j)
 {
     jtask *t, *next;
     bgt_free(j->core);
-    bgt_host_free(j->store);
+    host_store_free(j->store);
     for (t = j->tasks; t; t = next) {
         next = t->next;
         (*env)->DeleteGlobalRef(env, t->obj);
@@ -216,9 +216,9 @@ static jlong n_create(JNIEnv *env, jclass cls, jstring jpath, jstring jpreset, j
         goto out_fail; /* NoSuchMethodError stays pending for Java */
     if (!(j->scheduler = (*env)->NewGlobalRef(env, scheduler)))
         goto out_fail;
-    if ((rc = bgt_host_create(path, &j->store)) != BGT_OK)
+    if ((rc = host_store_create(path, &j->store)) != BGT_OK)
         goto out_fail;
-    j->store_backend = bgt_host_backend(j->store);
+    j->store_backend = host_store_backend(j->store);
     b.ctx = j;
     b.now_ms = b_now;
     b.schedule = b_schedule;

@@ -15,7 +15,7 @@
  *             inside the launch handler, ENQUEUED after a submit, NONE after a cancel and at every
  *             cold launch, which is when expo re-submits (semantics §3.3).
  *   load/save the registry file in Application Support/bgsim/registry.bin through
- *             backends/host/bgt_host.c (write temp + fsync + rename + fsync dir).
+ *             backends/host/host_store.c (write temp + fsync + rename + fsync dir).
  * A launch: the worker runs synchronously on BGTaskScheduler's queue; when the expiration handler
  * fires, the run ends as BGT_END_EXPIRED and the task completes with success NO. */
 #import "BGTCore.h"
@@ -24,7 +24,7 @@
 #import <UIKit/UIKit.h>
 
 #include "bgt.h"
-#include "bgt_host.h"
+#include "host_store.h"
 
 #include <stdlib.h>
 
@@ -80,7 +80,7 @@ static int run_block(void *user, const bgt_task_call *call, int64_t *duration_ms
 /* The C side of a BGTCore (no object pointers, so it is legal under ARC). _lock is an
  * NSRecursiveLock; _blocks maps name -> block and keeps each block alive for the core. */
 struct bgtc_state {
-    bgt_host *store;
+    host_store *store;
     bgt_backend storeBackend; /* clock, load and save come from the file store */
     bgt *core;
     volatile BOOL pending, running, expiring, warnedBatteryNotLow;
@@ -169,7 +169,7 @@ static BGTStatus readRefreshStatus(void)
     _blocks = [[NSMutableDictionary alloc] init];
     ST(self)->refreshStatus = [NSThread isMainThread] ? readRefreshStatus() : BGTStatusAvailable;
     if (!path || bgt_policy_preset([gPreset UTF8String], BGT_PLATFORM_IOS, &pol) != BGT_OK ||
-        bgt_host_create([path fileSystemRepresentation], &ST(self)->store) != BGT_OK) {
+        host_store_create([path fileSystemRepresentation], &ST(self)->store) != BGT_OK) {
         NSLog(@"bgsim: cannot create the core (preset '%@', registry %@)", gPreset, path);
         return nil;
     }
@@ -177,7 +177,7 @@ static BGTStatus readRefreshStatus(void)
     /* expo's getStatusAsync / registerTaskAsync refuse when the OS refuses (§1.1). */
     if (ST(self)->refreshStatus == BGTStatusRestricted)
         pol.restricted = true;
-    ST(self)->storeBackend = bgt_host_backend(ST(self)->store);
+    ST(self)->storeBackend = host_store_backend(ST(self)->store);
     b.ctx = (__bridge void *)self; /* the core never outlives self (dealloc frees it) */
     b.now_ms = b_now;
     b.schedule = b_schedule;
@@ -187,7 +187,7 @@ static BGTStatus readRefreshStatus(void)
     b.save = b_save;
     b.log = b_log;
     if (bgt_create(&b, &pol, &ST(self)->core) != BGT_OK) {
-        bgt_host_free(ST(self)->store);
+        host_store_free(ST(self)->store);
         ST(self)->store = NULL;
         return nil;
     }
@@ -201,7 +201,7 @@ static BGTStatus readRefreshStatus(void)
 {
     if (_state) {
         bgt_free(ST(self)->core);
-        bgt_host_free(ST(self)->store);
+        host_store_free(ST(self)->store);
         free(_state);
     }
 #if !__has_feature(objc_arc)

@@ -1,5 +1,5 @@
-/* bgt_host_rt.c: see bgt_host_rt.h. Linux (timerfd, signalfd, /proc, /sys). */
-#include "bgt_host_rt.h"
+/* host_rt.c: see host_rt.h. Linux (timerfd, signalfd, /proc, /sys). */
+#include "host_rt.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -76,7 +76,7 @@ static bool read_attr(const char *dir, const char *name, const char *file, char 
     return ok;
 }
 
-static void read_power(const char *dir, bgt_host_device *d)
+static void read_power(const char *dir, host_rt_device *d)
 {
     DIR *dp = opendir(dir);
     struct dirent *e;
@@ -108,7 +108,7 @@ static void read_power(const char *dir, bgt_host_device *d)
     d->charging = external || battery_charging;
 }
 
-void bgt_host_device_read(const bgt_host_paths *paths, bgt_host_device *out)
+void host_rt_device_read(const host_rt_paths *paths, host_rt_device *out)
 {
     const char *r4 = paths && paths->route4 ? paths->route4 : "/proc/net/route";
     const char *r6 = paths && paths->route6 ? paths->route6 : "/proc/net/ipv6_route";
@@ -125,7 +125,7 @@ void bgt_host_device_read(const bgt_host_paths *paths, bgt_host_device *out)
                        out->battery_pct <= BATTERY_LOW_PCT;
 }
 
-unsigned bgt_host_unmet(const bgt_host_device *d, unsigned constraints)
+unsigned host_rt_unmet(const host_rt_device *d, unsigned constraints)
 {
     unsigned unmet = 0;
     if ((constraints & BGT_CONSTRAINT_NETWORK) && !d->network)
@@ -137,7 +137,7 @@ unsigned bgt_host_unmet(const bgt_host_device *d, unsigned constraints)
     return unmet;
 }
 
-const char *bgt_host_constraint_names(unsigned bits, char *buf, size_t cap)
+const char *host_rt_constraint_names(unsigned bits, char *buf, size_t cap)
 {
     static const struct { unsigned bit; const char *name; } names[] = {
         { BGT_CONSTRAINT_NETWORK, "network" },
@@ -181,42 +181,42 @@ static int disarm(int tfd)
     return timerfd_settime(tfd, 0, &its, NULL) == 0 ? BGT_OK : BGT_E_IO;
 }
 
-static int run_worker(bgt *core, bgt_host *h)
+static int run_worker(bgt *core, host_store *h)
 {
     bgt_worker_report rep;
     int rc;
-    bgt_host_logf(h, BGT_LOG_INFO, "worker: firing");
-    if ((rc = bgt_host_worker_started(h)) != BGT_OK)
+    host_store_logf(h, BGT_LOG_INFO, "worker: firing");
+    if ((rc = host_store_worker_started(h)) != BGT_OK)
         return rc;
     rc = bgt_worker_run(core, &rep);
-    bgt_host_worker_finished(h);
+    host_store_worker_finished(h);
     if (rc != BGT_OK) {
-        bgt_host_logf(h, BGT_LOG_ERROR, "worker: run failed: %s", bgt_strerror(rc));
+        host_store_logf(h, BGT_LOG_ERROR, "worker: run failed: %s", bgt_strerror(rc));
         return rc;
     }
     if (rep.kind == BGT_RUN_NO_TASKS)
-        bgt_host_logf(h, BGT_LOG_INFO, "worker: no registered task; the chain ends");
+        host_store_logf(h, BGT_LOG_INFO, "worker: no registered task; the chain ends");
     else if (rep.kind == BGT_RUN_DEFERRED_FOREGROUND)
-        bgt_host_logf(h, BGT_LOG_INFO, "worker: app in foreground; deferred");
+        host_store_logf(h, BGT_LOG_INFO, "worker: app in foreground; deferred");
     else
-        bgt_host_logf(h, BGT_LOG_INFO,
-                      "worker: ran %zu task(s): %zu success, %zu failed, %zu no result",
-                      rep.n_run, rep.n_success, rep.n_failed, rep.n_none);
+        host_store_logf(h, BGT_LOG_INFO,
+                        "worker: ran %zu task(s): %zu success, %zu failed, %zu no result",
+                        rep.n_run, rep.n_success, rep.n_failed, rep.n_none);
     if (rep.rescheduled)
-        bgt_host_logf(h, BGT_LOG_INFO, "worker: next run in %lld min (%lld ms real)",
-                      (long long)(rep.next_delay_ms / 60000),
-                      (long long)bgt_host_scaled_delay(h, rep.next_delay_ms));
+        host_store_logf(h, BGT_LOG_INFO, "worker: next run in %lld min (%lld ms real)",
+                        (long long)(rep.next_delay_ms / 60000),
+                        (long long)host_store_scaled_delay(h, rep.next_delay_ms));
     else
-        bgt_host_logf(h, BGT_LOG_INFO, "worker: no successor scheduled");
+        host_store_logf(h, BGT_LOG_INFO, "worker: no successor scheduled");
     return BGT_OK;
 }
 
-int bgt_host_serve(bgt *core, bgt_host *h, const bgt_host_serve_opts *opts,
-                   bgt_host_serve_stats *stats)
+int host_rt_serve(bgt *core, host_store *h, const host_rt_serve_opts *opts,
+                  host_rt_serve_stats *stats)
 {
-    bgt_host_serve_opts o = { 0, false, 0, NULL };
-    bgt_host_serve_stats st = { 0, 0, 0 };
-    bgt_backend b = bgt_host_backend(h);
+    host_rt_serve_opts o = { 0, false, 0, NULL };
+    host_rt_serve_stats st = { 0, 0, 0 };
+    bgt_backend b = host_store_backend(h);
     sigset_t mask, old;
     int tfd = -1, sfd = -1, rc = BGT_OK;
     unsigned last_unmet = 0;
@@ -242,35 +242,35 @@ int bgt_host_serve(bgt *core, bgt_host *h, const bgt_host_serve_opts *opts,
     for (;;) {
         bgt_schedule_req req;
         int64_t due, now = b.now_ms(b.ctx);
-        bgt_worker_state ws = bgt_host_pending(h, &req, &due);
+        bgt_worker_state ws = host_store_pending(h, &req, &due);
         struct pollfd pfd[2];
         if (ws == BGT_WORKER_NONE) {
             if (o.exit_when_idle) {
-                bgt_host_logf(h, BGT_LOG_INFO, "no worker scheduled; exiting");
+                host_store_logf(h, BGT_LOG_INFO, "no worker scheduled; exiting");
                 break;
             }
             if ((rc = disarm(tfd)) != BGT_OK)
                 break;
         } else if (now >= due) {
-            bgt_host_device dev;
+            host_rt_device dev;
             unsigned unmet;
-            bgt_host_device_read(o.paths, &dev);
-            unmet = bgt_host_unmet(&dev, req.constraints);
+            host_rt_device_read(o.paths, &dev);
+            unmet = host_rt_unmet(&dev, req.constraints);
             if (unmet == 0) {
                 last_unmet = 0;
                 if ((rc = run_worker(core, h)) != BGT_OK)
                     break;
                 st.runs++;
                 if (o.max_runs > 0 && st.runs >= o.max_runs) {
-                    bgt_host_logf(h, BGT_LOG_INFO, "%ld run(s) done; exiting", st.runs);
+                    host_store_logf(h, BGT_LOG_INFO, "%ld run(s) done; exiting", st.runs);
                     break;
                 }
                 continue;
             }
             st.deferrals++;
             if (unmet != last_unmet)
-                bgt_host_logf(h, BGT_LOG_INFO, "worker: due but held back: constraint unmet: %s",
-                              bgt_host_constraint_names(unmet, names, sizeof names));
+                host_store_logf(h, BGT_LOG_INFO, "worker: due but held back: constraint unmet: %s",
+                                host_rt_constraint_names(unmet, names, sizeof names));
             last_unmet = unmet;
             if ((rc = arm_at(tfd, now + o.recheck_ms)) != BGT_OK)
                 break;
@@ -291,8 +291,8 @@ int bgt_host_serve(bgt *core, bgt_host *h, const bgt_host_serve_opts *opts,
             struct signalfd_siginfo si;
             if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
                 st.stop_signal = (int)si.ssi_signo;
-            bgt_host_logf(h, BGT_LOG_INFO, "signal %d (%s); exiting", st.stop_signal,
-                          strsignal(st.stop_signal));
+            host_store_logf(h, BGT_LOG_INFO, "signal %d (%s); exiting", st.stop_signal,
+                            strsignal(st.stop_signal));
             break;
         }
         if (pfd[1].revents & POLLIN) {

@@ -1,5 +1,5 @@
-/* bgt_host.c: see bgt_host.h. POSIX.1-2008. */
-#include "bgt_host.h"
+/* host_store.c: see host_store.h. POSIX.1-2008. */
+#include "host_store.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,9 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
-struct bgt_host {
+struct host_store {
     char *path, *tmp_path, *dir_path;
-    bgt_host_fault_fn fault;
+    host_store_fault_fn fault;
     void *fault_user;
     bool quiet;
     const char *log_name;
@@ -30,7 +30,7 @@ static int64_t clock_ms(clockid_t id)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int64_t bgt_host_wall_ms(void) { return clock_ms(CLOCK_REALTIME); }
+int64_t host_wall_ms(void) { return clock_ms(CLOCK_REALTIME); }
 
 static int64_t h_now(void *ctx)
 {
@@ -38,7 +38,7 @@ static int64_t h_now(void *ctx)
     return clock_ms(CLOCK_MONOTONIC);
 }
 
-int64_t bgt_host_scaled_delay(const bgt_host *h, int64_t delay_ms)
+int64_t host_store_scaled_delay(const host_store *h, int64_t delay_ms)
 {
     /* Split so that the product cannot overflow: delay_ms <= 2^40 min * 60000. */
     if (h->minute_ms == 60000 || delay_ms <= 0)
@@ -48,8 +48,8 @@ int64_t bgt_host_scaled_delay(const bgt_host *h, int64_t delay_ms)
 
 static int h_schedule(void *ctx, const bgt_schedule_req *req)
 {
-    bgt_host *h = ctx;
-    /* Same chaining rule as WorkManager unique work (bgt_backend.h, bgt_host.h). */
+    host_store *h = ctx;
+    /* Same chaining rule as WorkManager unique work (bgt_backend.h, host_store.h). */
     if (req->mode == BGT_SCHEDULE_APPEND && h->state == BGT_WORKER_RUNNING) {
         h->state = BGT_WORKER_BLOCKED;
         h->req = *req;
@@ -59,11 +59,11 @@ static int h_schedule(void *ctx, const bgt_schedule_req *req)
         return BGT_OK;
     h->state = BGT_WORKER_ENQUEUED;
     h->req = *req;
-    h->due_ms = h_now(h) + bgt_host_scaled_delay(h, req->delay_ms);
+    h->due_ms = h_now(h) + host_store_scaled_delay(h, req->delay_ms);
     return BGT_OK;
 }
 
-int bgt_host_worker_started(bgt_host *h)
+int host_store_worker_started(host_store *h)
 {
     if (h->state != BGT_WORKER_ENQUEUED)
         return BGT_E_STATE;
@@ -71,33 +71,36 @@ int bgt_host_worker_started(bgt_host *h)
     return BGT_OK;
 }
 
-void bgt_host_worker_finished(bgt_host *h)
+void host_store_worker_finished(host_store *h)
 {
     if (h->state == BGT_WORKER_BLOCKED) {
         h->state = BGT_WORKER_ENQUEUED;
-        h->due_ms = h_now(h) + bgt_host_scaled_delay(h, h->req.delay_ms);
+        h->due_ms = h_now(h) + host_store_scaled_delay(h, h->req.delay_ms);
     } else if (h->state == BGT_WORKER_RUNNING) {
         h->state = BGT_WORKER_NONE;
     }
 }
 
-void bgt_host_set_minute_ms(bgt_host *h, int64_t minute_ms) { h->minute_ms = minute_ms < 1 ? 1 : minute_ms; }
+void host_store_set_minute_ms(host_store *h, int64_t minute_ms)
+{
+    h->minute_ms = minute_ms < 1 ? 1 : minute_ms;
+}
 
 static int h_cancel(void *ctx)
 {
-    ((bgt_host *)ctx)->state = BGT_WORKER_NONE;
+    ((host_store *)ctx)->state = BGT_WORKER_NONE;
     return BGT_OK;
 }
 
 static int h_query(void *ctx, bgt_worker_state *out)
 {
-    *out = ((bgt_host *)ctx)->state;
+    *out = ((host_store *)ctx)->state;
     return BGT_OK;
 }
 
 static int h_load(void *ctx, unsigned char **out, size_t *out_len)
 {
-    bgt_host *h = ctx;
+    host_store *h = ctx;
     unsigned char *buf = NULL;
     struct stat st;
     size_t got = 0;
@@ -129,18 +132,18 @@ out_close:
     return rc;
 }
 
-static bool crash(bgt_host *h, bgt_host_stage stage, size_t bytes)
+static bool crash(host_store *h, host_store_stage stage, size_t bytes)
 {
     return h->fault && h->fault(h->fault_user, stage, bytes);
 }
 
-static int write_all(bgt_host *h, int fd, const unsigned char *buf, size_t len, bool *crashed)
+static int write_all(host_store *h, int fd, const unsigned char *buf, size_t len, bool *crashed)
 {
     size_t off = 0;
     while (off < len) {
         size_t chunk = h->fault ? 1 : len - off;
         ssize_t n;
-        if ((*crashed = crash(h, BGT_HOST_WRITE, off)))
+        if ((*crashed = crash(h, HOST_STORE_WRITE, off)))
             return BGT_E_IO;
         n = write(fd, buf + off, chunk);
         if (n < 0 && errno == EINTR)
@@ -165,14 +168,14 @@ static int fsync_dir(const char *dir)
 
 static int h_save(void *ctx, const unsigned char *buf, size_t len)
 {
-    bgt_host *h = ctx;
+    host_store *h = ctx;
     bool crashed = false;
     int fd, rc;
     if ((fd = open(h->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
         return BGT_E_IO;
     if ((rc = write_all(h, fd, buf, len, &crashed)) != BGT_OK)
         goto out_close_tmp;
-    if ((crashed = crash(h, BGT_HOST_BEFORE_FSYNC, len))) {
+    if ((crashed = crash(h, HOST_STORE_BEFORE_FSYNC, len))) {
         rc = BGT_E_IO;
         goto out_close_tmp;
     }
@@ -184,7 +187,7 @@ static int h_save(void *ctx, const unsigned char *buf, size_t len)
         rc = BGT_E_IO;
         goto out_unlink_tmp;
     }
-    if ((crashed = crash(h, BGT_HOST_BEFORE_RENAME, len))) {
+    if ((crashed = crash(h, HOST_STORE_BEFORE_RENAME, len))) {
         rc = BGT_E_IO;
         goto out_unlink_tmp;
     }
@@ -194,7 +197,7 @@ static int h_save(void *ctx, const unsigned char *buf, size_t len)
     }
     /* Without this the rename itself may be lost on power failure: the file is durable, the name
      * is not. After a crash here, the new bytes are in place either way. */
-    if (crash(h, BGT_HOST_BEFORE_DIR_FSYNC, len))
+    if (crash(h, HOST_STORE_BEFORE_DIR_FSYNC, len))
         return BGT_E_IO;
     return fsync_dir(h->dir_path);
 out_close_tmp:
@@ -208,12 +211,12 @@ out_unlink_tmp:
 static void h_log(void *ctx, bgt_log_level level, const char *msg)
 {
     static const char *const names[] = { "debug", "info", "warning", "error" };
-    bgt_host *h = ctx;
+    host_store *h = ctx;
     const char *lv = names[level <= BGT_LOG_ERROR ? level : BGT_LOG_ERROR];
     if (h->quiet)
         return;
     if (h->log_name) {
-        int64_t ms = bgt_host_wall_ms();
+        int64_t ms = host_wall_ms();
         time_t secs = (time_t)(ms / 1000);
         struct tm tm;
         char stamp[32] = "?";
@@ -225,9 +228,9 @@ static void h_log(void *ctx, bgt_log_level level, const char *msg)
     }
 }
 
-void bgt_host_set_log_name(bgt_host *h, const char *name) { h->log_name = name; }
+void host_store_set_log_name(host_store *h, const char *name) { h->log_name = name; }
 
-void bgt_host_logf(bgt_host *h, bgt_log_level level, const char *fmt, ...)
+void host_store_logf(host_store *h, bgt_log_level level, const char *fmt, ...)
 {
     char line[1024];
     va_list ap;
@@ -248,9 +251,9 @@ static char *concat(const char *a, const char *b, size_t alen)
     return s;
 }
 
-int bgt_host_create(const char *path, bgt_host **out)
+int host_store_create(const char *path, host_store **out)
 {
-    bgt_host *h;
+    host_store *h;
     const char *slash;
     if (!path || !path[0] || !out)
         return BGT_E_INVAL;
@@ -262,14 +265,14 @@ int bgt_host_create(const char *path, bgt_host **out)
     h->tmp_path = concat(path, ".tmp", strlen(path));
     h->dir_path = slash ? concat(path, "", slash == path ? 1 : (size_t)(slash - path)) : concat(".", "", 1);
     if (!h->path || !h->tmp_path || !h->dir_path) {
-        bgt_host_free(h);
+        host_store_free(h);
         return BGT_E_NOMEM;
     }
     *out = h;
     return BGT_OK;
 }
 
-void bgt_host_free(bgt_host *h)
+void host_store_free(host_store *h)
 {
     if (!h)
         return;
@@ -279,21 +282,21 @@ void bgt_host_free(bgt_host *h)
     free(h);
 }
 
-bgt_backend bgt_host_backend(bgt_host *h)
+bgt_backend host_store_backend(host_store *h)
 {
     bgt_backend b = { h, h_now, h_schedule, h_cancel, h_query, h_load, h_save, h_log };
     return b;
 }
 
-void bgt_host_set_fault(bgt_host *h, bgt_host_fault_fn fn, void *user)
+void host_store_set_fault(host_store *h, host_store_fault_fn fn, void *user)
 {
     h->fault = fn;
     h->fault_user = user;
 }
 
-void bgt_host_set_quiet(bgt_host *h, bool quiet) { h->quiet = quiet; }
+void host_store_set_quiet(host_store *h, bool quiet) { h->quiet = quiet; }
 
-bgt_worker_state bgt_host_pending(const bgt_host *h, bgt_schedule_req *req, int64_t *due_ms)
+bgt_worker_state host_store_pending(const host_store *h, bgt_schedule_req *req, int64_t *due_ms)
 {
     if (h->state != BGT_WORKER_NONE) {
         if (req)

@@ -1,80 +1,82 @@
-/* bgt_host.h: the host (Linux/macOS) backend for the core: real clocks, the registry in a file,
- * log lines on stderr. There is no OS scheduler on a host, so schedule/cancel only record the
- * request in memory (bgt_host_pending); the real-time runner (bgt_host_rt.h, Linux) fires the
- * worker from that record, and the device glue (backends/android, backends/ios) reuses this file
- * for its registry while mapping schedule/cancel onto the platform scheduler.
+/* host_store.h: the host (Linux/macOS) backend for the core: real clocks, the registry in a file,
+ * log lines on stderr. The prefix is host_, not the core's bgt_: this is a backend built on the
+ * core's public headers, and a host_store is what a host keeps for the core (the registry file on
+ * disk, the requested worker in memory). There is no OS scheduler on a host, so schedule/cancel
+ * only record the request in memory (host_store_pending); the real-time runner (host_rt.h, Linux)
+ * fires the worker from that record, and the device glue (backends/android, backends/ios) reuses
+ * this file for its registry while mapping schedule/cancel onto the platform scheduler.
  *
  * The record follows WorkManager unique work (bgt_backend.h): REPLACE enqueues (cancelling a
  * running worker); APPEND behind a RUNNING worker is kept BLOCKED until the runner calls
- * bgt_host_worker_finished, which makes it due at finish + delay; APPEND behind an ENQUEUED or
+ * host_store_worker_finished, which makes it due at finish + delay; APPEND behind an ENQUEUED or
  * BLOCKED worker keeps the existing one. This file is POSIX.1-2008 only (it also builds for
  * Android and iOS).
  *
  * Saving is crash-safe: write `<path>.tmp`, fsync it, rename it over `<path>`, fsync the
  * directory. A crash at any point leaves `<path>` holding either the previous or the new bytes;
  * a stale `<path>.tmp` is ignored by load and truncated by the next save. */
-#ifndef BGT_HOST_H
-#define BGT_HOST_H
+#ifndef HOST_STORE_H
+#define HOST_STORE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "bgt.h"
 
-typedef struct bgt_host bgt_host;
+typedef struct host_store host_store;
 
-/* Points of a save where a test can simulate a crash (see bgt_host_set_fault). */
-typedef enum bgt_host_stage {
-    BGT_HOST_WRITE = 1,         /* before writing the next temp byte; `bytes` written so far */
-    BGT_HOST_BEFORE_FSYNC = 2,  /* temp file complete, not yet fsynced */
-    BGT_HOST_BEFORE_RENAME = 3, /* temp fsynced and closed */
-    BGT_HOST_BEFORE_DIR_FSYNC = 4 /* renamed, directory entry not yet fsynced */
-} bgt_host_stage;
+/* Points of a save where a test can simulate a crash (see host_store_set_fault). */
+typedef enum host_store_stage {
+    HOST_STORE_WRITE = 1,         /* before writing the next temp byte; `bytes` written so far */
+    HOST_STORE_BEFORE_FSYNC = 2,  /* temp file complete, not yet fsynced */
+    HOST_STORE_BEFORE_RENAME = 3, /* temp fsynced and closed */
+    HOST_STORE_BEFORE_DIR_FSYNC = 4 /* renamed, directory entry not yet fsynced */
+} host_store_stage;
 
 /* Return true to "crash" at this point: save stops at once and returns BGT_E_IO, leaving the
  * files exactly as a dying process would (the temp file is not removed). */
-typedef bool (*bgt_host_fault_fn)(void *user, bgt_host_stage stage, size_t bytes);
+typedef bool (*host_store_fault_fn)(void *user, host_store_stage stage, size_t bytes);
 
 /* `path` (copied) is the registry file; its directory must exist. */
-int bgt_host_create(const char *path, bgt_host **out);
+int host_store_create(const char *path, host_store **out);
 /* NULL is a no-op. */
-void bgt_host_free(bgt_host *h);
+void host_store_free(host_store *h);
 /* The backend to pass to bgt_create; its ctx is h, which must outlive the core. */
-bgt_backend bgt_host_backend(bgt_host *h);
+bgt_backend host_store_backend(host_store *h);
 /* Install (or with fn NULL remove) a fault hook; `user` is the caller's. With a hook installed
  * the temp file is written one byte per write(2) so that every byte boundary can be hit. */
-void bgt_host_set_fault(bgt_host *h, bgt_host_fault_fn fn, void *user);
+void host_store_set_fault(host_store *h, host_store_fault_fn fn, void *user);
 /* Silence the stderr log (tests). */
-void bgt_host_set_quiet(bgt_host *h, bool quiet);
+void host_store_set_quiet(host_store *h, bool quiet);
 /* The recorded worker: its state and, unless NONE, the last request and its due time (ms on the
- * bgt_host_backend clock). Either pointer may be NULL. */
-bgt_worker_state bgt_host_pending(const bgt_host *h, bgt_schedule_req *req, int64_t *due_ms);
+ * host_store_backend clock). Either pointer may be NULL. */
+bgt_worker_state host_store_pending(const host_store *h, bgt_schedule_req *req, int64_t *due_ms);
 /* The runner fires the recorded worker: ENQUEUED -> RUNNING. BGT_E_STATE if nothing is
  * enqueued. */
-int bgt_host_worker_started(bgt_host *h);
+int host_store_worker_started(host_store *h);
 /* The run is over: a successor appended during it (BLOCKED) becomes ENQUEUED, due at now + its
  * delay; a worker still RUNNING (no successor) becomes NONE; a REPLACE made during the run (already
  * ENQUEUED) or a cancel (NONE) is kept as is. */
-void bgt_host_worker_finished(bgt_host *h);
+void host_store_worker_finished(host_store *h);
 /* FOR TESTING ONLY: how many real milliseconds one core minute lasts when a delay is turned into
  * a due time (default 60000, exact). The core and its policy are untouched: it still asks for
- * delays in whole minutes, the interval floor still applies, and bgt_host_pending still reports
+ * delays in whole minutes, the interval floor still applies, and host_store_pending still reports
  * the core's delay_ms; only the due time is compressed, as if the platform fired early. Values
  * < 1 are taken as 1. */
-void bgt_host_set_minute_ms(bgt_host *h, int64_t minute_ms);
+void host_store_set_minute_ms(host_store *h, int64_t minute_ms);
 /* Real milliseconds that a core delay lasts under the minute scale above. */
-int64_t bgt_host_scaled_delay(const bgt_host *h, int64_t delay_ms);
+int64_t host_store_scaled_delay(const host_store *h, int64_t delay_ms);
 /* Log lines become "<UTC time> <name>: <level>: <msg>" (NULL: the default "bgsim: ..."). `name`
  * is not copied: a string literal or argv[0]. */
-void bgt_host_set_log_name(bgt_host *h, const char *name);
+void host_store_set_log_name(host_store *h, const char *name);
 /* One log line through the backend's log (printf format), e.g. from a runner or a program. */
-void bgt_host_logf(bgt_host *h, bgt_log_level level, const char *fmt, ...)
+void host_store_logf(host_store *h, bgt_log_level level, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
 /* Wall-clock milliseconds since the Unix epoch (for logs and reports; the core uses the
  * monotonic clock). */
-int64_t bgt_host_wall_ms(void);
+int64_t host_wall_ms(void);
 
 #endif

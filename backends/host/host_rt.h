@@ -1,5 +1,5 @@
-/* bgt_host_rt.h: the real-time runner of the host backend (Linux): reads the machine's state
- * from the kernel and fires the recorded worker (bgt_host_pending) when it is due and its
+/* host_rt.h: the real-time runner of the host backend (Linux): reads the machine's state
+ * from the kernel and fires the recorded worker (host_store_pending) when it is due and its
  * constraints hold, on CLOCK_MONOTONIC through a timerfd.
  *
  * Device state rules (documented in README "Using the core on a device"):
@@ -16,57 +16,57 @@
  *             BatteryService low level; its 20 % "okay" hysteresis is not modelled).
  *
  * Threading: one thread; the runner calls into the core only between waits. */
-#ifndef BGT_HOST_RT_H
-#define BGT_HOST_RT_H
+#ifndef HOST_RT_H
+#define HOST_RT_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bgt_host.h"
+#include "host_store.h"
 
 /* Where the kernel's state is read. NULL members take the defaults below (tests point them at
  * fake files). */
-typedef struct bgt_host_paths {
+typedef struct host_rt_paths {
     const char *route4;        /* /proc/net/route */
     const char *route6;        /* /proc/net/ipv6_route */
     const char *power_supply;  /* /sys/class/power_supply */
-} bgt_host_paths;
+} host_rt_paths;
 
-typedef struct bgt_host_device {
+typedef struct host_rt_device {
     bool network;
     bool has_battery;
     int battery_pct;           /* -1 without a battery */
     bool charging;
     bool battery_low;
-} bgt_host_device;
+} host_rt_device;
 
 /* Read the device state (never fails: an unreadable file counts as absent). */
-void bgt_host_device_read(const bgt_host_paths *paths, bgt_host_device *out);
+void host_rt_device_read(const host_rt_paths *paths, host_rt_device *out);
 /* The BGT_CONSTRAINT_* bits of `constraints` that `d` does not meet (0: the worker may run). */
-unsigned bgt_host_unmet(const bgt_host_device *d, unsigned constraints);
+unsigned host_rt_unmet(const host_rt_device *d, unsigned constraints);
 /* "network,battery-not-low" for the bits set (static buffer owned by the caller: cap bytes). */
-const char *bgt_host_constraint_names(unsigned bits, char *buf, size_t cap);
+const char *host_rt_constraint_names(unsigned bits, char *buf, size_t cap);
 
-typedef struct bgt_host_serve_opts {
+typedef struct host_rt_serve_opts {
     long max_runs;             /* return after this many worker runs; 0: serve until a signal */
     bool exit_when_idle;       /* return when no worker is scheduled */
     int64_t recheck_ms;        /* how often unmet constraints are read again; <= 0: 5000 */
-    const bgt_host_paths *paths; /* NULL: defaults */
-} bgt_host_serve_opts;
+    const host_rt_paths *paths; /* NULL: defaults */
+} host_rt_serve_opts;
 
-/* What bgt_host_serve did (any pointer member may be ignored). */
-typedef struct bgt_host_serve_stats {
+/* What host_rt_serve did (any pointer member may be ignored). */
+typedef struct host_rt_serve_stats {
     long runs;                 /* worker runs */
     long deferrals;            /* times a due worker was held back by a constraint */
     int stop_signal;           /* the signal that stopped the loop, 0 if none */
-} bgt_host_serve_stats;
+} host_rt_serve_stats;
 
 /* Serve the worker in real time until max_runs, idleness or SIGINT/SIGTERM/SIGHUP (which are
  * blocked in the calling thread for the duration and read from a signalfd; the previous mask is
- * restored on return). `core` must be started on a backend made by bgt_host_backend(h). Returns
+ * restored on return). `core` must be started on a backend made by host_store_backend(h). Returns
  * BGT_OK, or BGT_E_IO if a timerfd/signalfd cannot be set up, or the error of a failed worker
  * run. stats may be NULL. */
-int bgt_host_serve(bgt *core, bgt_host *h, const bgt_host_serve_opts *opts,
-                   bgt_host_serve_stats *stats);
+int host_rt_serve(bgt *core, host_store *h, const host_rt_serve_opts *opts,
+                  host_rt_serve_stats *stats);
 
 #endif

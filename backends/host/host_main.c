@@ -6,7 +6,7 @@
  * other is Failed) and registers it, as an app's defineTask + registerTaskAsync. The registry
  * persists in the --registry file, so a restarted bgt-host with --no-register serves the tasks a
  * previous run registered. The worker fires on CLOCK_MONOTONIC when due and when its constraints
- * hold (bgt_host_rt.h). Logs go to stderr; a task's own output goes where bgt-host's goes. */
+ * hold (host_rt.h). Logs go to stderr; a task's own output goes where bgt-host's goes. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -16,8 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bgt_host.h"
-#include "bgt_host_rt.h"
+#include "host_store.h"
+#include "host_rt.h"
 
 #define EX_USAGE 64
 #define EX_SOFTWARE 70
@@ -31,7 +31,7 @@
 typedef struct task_def {
     char name[BGT_NAME_MAX + 1];
     const char *command;
-    bgt_host *host;
+    host_store *host;
 } task_def;
 
 static void usage(FILE *f)
@@ -64,14 +64,14 @@ static int run_command(void *user, const bgt_task_call *call, int64_t *duration_
 {
     task_def *t = user;
     sigset_t none;
-    int64_t start = bgt_host_wall_ms();
+    int64_t start = host_wall_ms();
     int status;
     pid_t pid;
     (void)duration_ms; /* a real task takes real time; the host reports nothing to model */
     fflush(NULL);
     if ((pid = fork()) < 0) {
-        bgt_host_logf(t->host, BGT_LOG_ERROR, "task '%s': cannot fork: %s", call->name,
-                      strerror(errno));
+        host_store_logf(t->host, BGT_LOG_ERROR, "task '%s': cannot fork: %s", call->name,
+                        strerror(errno));
         return BGT_RESULT_FAILED;
     }
     if (pid == 0) {
@@ -83,17 +83,17 @@ static int run_command(void *user, const bgt_task_call *call, int64_t *duration_
     }
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) {
-            bgt_host_logf(t->host, BGT_LOG_ERROR, "task '%s': waitpid: %s", call->name,
-                          strerror(errno));
+            host_store_logf(t->host, BGT_LOG_ERROR, "task '%s': waitpid: %s", call->name,
+                            strerror(errno));
             return BGT_RESULT_FAILED;
         }
     }
     if (WIFEXITED(status))
-        bgt_host_logf(t->host, BGT_LOG_INFO, "task '%s': exit status %d after %lld ms", call->name,
-                      WEXITSTATUS(status), (long long)(bgt_host_wall_ms() - start));
+        host_store_logf(t->host, BGT_LOG_INFO, "task '%s': exit status %d after %lld ms", call->name,
+                        WEXITSTATUS(status), (long long)(host_wall_ms() - start));
     else if (WIFSIGNALED(status))
-        bgt_host_logf(t->host, BGT_LOG_WARN, "task '%s': killed by signal %d after %lld ms",
-                      call->name, WTERMSIG(status), (long long)(bgt_host_wall_ms() - start));
+        host_store_logf(t->host, BGT_LOG_WARN, "task '%s': killed by signal %d after %lld ms",
+                        call->name, WTERMSIG(status), (long long)(host_wall_ms() - start));
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? BGT_RESULT_SUCCESS : BGT_RESULT_FAILED;
 }
 
@@ -141,14 +141,14 @@ int main(int argc, char **argv)
     const char *registry = NULL, *preset = "current", *platform_name = "android";
     bgt_task_options topts = { false, 0 };
     bool do_register = true, quiet = false, trigger = false;
-    bgt_host_serve_opts so = { 0, false, 0, NULL };
-    bgt_host_paths paths = { NULL, NULL, NULL };
-    bgt_host_serve_stats stats;
+    host_rt_serve_opts so = { 0, false, 0, NULL };
+    host_rt_paths paths = { NULL, NULL, NULL };
+    host_rt_serve_stats stats;
     int64_t v, minute_ms = 60000;
     bgt_platform platform;
     bgt_policy pol;
     bgt_backend backend;
-    bgt_host *h = NULL;
+    host_store *h = NULL;
     bgt *core = NULL;
     int c, rc, status = EX_SOFTWARE;
 
@@ -262,16 +262,16 @@ int main(int argc, char **argv)
     if (trigger)
         pol.trigger_enabled = true;
 
-    if ((rc = bgt_host_create(registry, &h)) != BGT_OK)
+    if ((rc = host_store_create(registry, &h)) != BGT_OK)
         goto out_fail;
-    bgt_host_set_quiet(h, quiet);
-    bgt_host_set_log_name(h, "bgt-host");
-    bgt_host_set_minute_ms(h, minute_ms);
+    host_store_set_quiet(h, quiet);
+    host_store_set_log_name(h, "bgt-host");
+    host_store_set_minute_ms(h, minute_ms);
     if (minute_ms != 60000)
-        bgt_host_logf(h, BGT_LOG_WARN, "testing time scale: one core minute lasts %lld ms",
-                      (long long)minute_ms);
+        host_store_logf(h, BGT_LOG_WARN, "testing time scale: one core minute lasts %lld ms",
+                        (long long)minute_ms);
     so.paths = &paths;
-    backend = bgt_host_backend(h);
+    backend = host_store_backend(h);
     if ((rc = bgt_create(&backend, &pol, &core)) != BGT_OK)
         goto out_fail;
     for (i = 0; i < n_tasks; i++) {
@@ -288,12 +288,12 @@ int main(int argc, char **argv)
         status = 65;
         goto out_free;
     }
-    bgt_host_logf(h, BGT_LOG_INFO, "started: preset %s/%s, %zu task(s) in %s", preset,
-                  platform_name, bgt_task_count(core), registry);
+    host_store_logf(h, BGT_LOG_INFO, "started: preset %s/%s, %zu task(s) in %s", preset,
+                    platform_name, bgt_task_count(core), registry);
     for (i = 0; i < n_unregs; i++) {
         if ((rc = bgt_unregister_task(core, unregs[i])) != BGT_OK)
             goto out_fail;
-        bgt_host_logf(h, BGT_LOG_INFO, "unregistered '%s'", unregs[i]);
+        host_store_logf(h, BGT_LOG_INFO, "unregistered '%s'", unregs[i]);
     }
     for (i = 0; do_register && i < n_tasks; i++) {
         if ((rc = bgt_register_task(core, tasks[i].name, &topts)) != BGT_OK) {
@@ -302,26 +302,26 @@ int main(int argc, char **argv)
             status = rc == BGT_E_IO ? EX_CANTCREAT : EX_SOFTWARE;
             goto out_free;
         }
-        bgt_host_logf(h, BGT_LOG_INFO, "registered '%s'", tasks[i].name);
+        host_store_logf(h, BGT_LOG_INFO, "registered '%s'", tasks[i].name);
     }
     {
         bgt_schedule_req req;
         int64_t due;
         char names[64];
-        if (bgt_host_pending(h, &req, &due) != BGT_WORKER_NONE)
-            bgt_host_logf(h, BGT_LOG_INFO,
-                          "worker: scheduled in %lld min (%lld ms real), constraints: %s",
-                          (long long)(req.delay_ms / 60000),
-                          (long long)(due - backend.now_ms(backend.ctx)),
-                          bgt_host_constraint_names(req.constraints, names, sizeof names));
+        if (host_store_pending(h, &req, &due) != BGT_WORKER_NONE)
+            host_store_logf(h, BGT_LOG_INFO,
+                            "worker: scheduled in %lld min (%lld ms real), constraints: %s",
+                            (long long)(req.delay_ms / 60000),
+                            (long long)(due - backend.now_ms(backend.ctx)),
+                            host_rt_constraint_names(req.constraints, names, sizeof names));
     }
     if (trigger) {
         bgt_worker_report rep;
         if ((rc = bgt_trigger_for_testing(core, &rep)) != BGT_OK)
             goto out_fail;
-        bgt_host_logf(h, BGT_LOG_INFO, "trigger: ran %zu task(s)", rep.n_run);
+        host_store_logf(h, BGT_LOG_INFO, "trigger: ran %zu task(s)", rep.n_run);
     }
-    if ((rc = bgt_host_serve(core, h, &so, &stats)) != BGT_OK)
+    if ((rc = host_rt_serve(core, h, &so, &stats)) != BGT_OK)
         goto out_fail;
     status = 0;
     goto out_free;
@@ -330,6 +330,6 @@ out_fail:
     status = rc == BGT_E_IO ? EX_CANTCREAT : EX_SOFTWARE;
 out_free:
     bgt_free(core);
-    bgt_host_free(h);
+    host_store_free(h);
     return status;
 }
