@@ -3,7 +3,7 @@
 # are refused with a message, `bgsim check` passes and fails on fleet expectations, memory does not
 # grow with the number of devices, and the plots are drawn.
 #   sh fleet_cli.sh BGSIM SOURCE_DIR [MPIEXEC]
-. "$(dirname "$0")/../cli/lib.sh"
+. "$(dirname "$0")/../../cli/lib.sh"
 MPIEXEC=${3:-}
 ANDROID="$SRC/scenarios/fleets/android.yaml"
 IOS="$SRC/scenarios/fleets/ios.yaml"

@@ -19,7 +19,7 @@
 #include "scn_scenario.h"
 
 #ifndef CORPUS_DIR
-#error "CORPUS_DIR must name tests/scenarios/bad"
+#error "CORPUS_DIR must name tests/scenario/bad"
 #endif
 
 #define MIN_CASES 200

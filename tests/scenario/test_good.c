@@ -15,7 +15,7 @@
 #include "scn_scenario.h"
 
 #ifndef GOOD_DIR
-#error "GOOD_DIR must name tests/scenarios/good"
+#error "GOOD_DIR must name tests/scenario/good"
 #endif
 #ifndef SCENARIOS_DIR
 #error "SCENARIOS_DIR must name the bundled scenarios/"

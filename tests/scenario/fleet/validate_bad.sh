@@ -1,14 +1,14 @@
 # validate_bad.sh - `bgsim validate` on the fleet corpus: each malformed fleet file in
-# tests/fleet/bad exits 65 with exactly its .err on stderr and nothing on stdout. The .err files
+# tests/scenario/fleet/bad exits 65 with exactly its .err on stderr and nothing on stdout. The .err files
 # were read one by one as a user would (is the position the value's, does the message say the
 # profile, the key, what was expected and what was found?): a change to a fleet message shows
 # here as a diff. Errors come from the fleet section's own parse (NN 01-32) and from the probes
 # of run_fleet_validate (33-46: each profile at its values' low and high ends and each choice);
-# both must reach `bgsim validate`. Each good file in tests/fleet/good validates ok.
-. "$(dirname "$0")/../cli/lib.sh"
+# both must reach `bgsim validate`. Each good file in tests/scenario/fleet/good validates ok.
+. "$(dirname "$0")/../../cli/lib.sh"
 
-FBAD="$SRC/tests/fleet/bad"
-FGOOD="$SRC/tests/fleet/good"
+FBAD="$SRC/tests/scenario/fleet/bad"
+FGOOD="$SRC/tests/scenario/fleet/good"
 
 # (All of them in one call also checks that a fleet's probes do not leak into the next file's
 # diagnostics.)

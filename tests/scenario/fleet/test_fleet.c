@@ -364,7 +364,7 @@ Test(fleet_prefix, every_prefix_of_a_fleet_loads_and_validates_or_is_refused, .t
     size_t validated = 0;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[512];
-        snprintf(path, sizeof path, "%s/tests/fleet/good/%s", SOURCE_DIR, files[i]);
+        snprintf(path, sizeof path, "%s/%s", FLEET_GOOD_DIR, files[i]);
         size_t len = 0;
         char *data = read_all(path, &len);
         cr_assert(data && len > 0 && len < (1 << 16), "cannot read %s", path);
