@@ -6,7 +6,7 @@
 #
 #   tools/fuzz.sh SECONDS [TARGET...]       default: every target that was built
 #
-# Seeds: scenarios/, tests/scenarios/good and bad, tests/fuzz/<target>/ (the regression corpus) and
+# Seeds: scenarios/, tests/scenario/good and bad, tests/fuzz/<target>/ (the regression corpus) and
 # generated registry blobs. The growing corpora live in build-fuzz/corpus/<target> (kept between
 # runs, never committed). Crashes, leaks, timeouts and OOMs are written to tools/fuzz/crashes/
 # (not committed either): reproduce one with build-fuzz/bin/<target> FILE, fix it, and copy the file
@@ -50,7 +50,7 @@ mkdir -p "$crashes" "$build/logs"
 # Seed corpus directories for a target (existing ones only).
 seeds_for() {
   case $1 in
-    fuzz_load) echo "scenarios scenarios/examples tests/scenarios/good tests/scenarios/bad" ;;
+    fuzz_load) echo "scenarios scenarios/examples tests/scenario/good tests/scenario/bad" ;;
     fuzz_registry)
       mkdir -p "$build/seeds/registry"
       "$build/bin/gen_registry_seeds" "$build/seeds/registry"

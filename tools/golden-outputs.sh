@@ -24,7 +24,7 @@ keep() {
   echo $? >"$out/$_k.rc"
 }
 
-scenarios=$(ls scenarios/*.yaml scenarios/examples/*.yaml tests/scenarios/*.yaml 2>/dev/null)
+scenarios=$(ls scenarios/*.yaml scenarios/examples/*.yaml tests/scenario/*.yaml 2>/dev/null)
 for f in $scenarios; do
   n=$(name "$f")
   keep "$n.run-text" "$bgsim" run "$f"
@@ -59,8 +59,12 @@ keep check "$bgsim" check $scenarios --junit "$out/check-junit.xml" --jobs 2
 keep check-fleets "$bgsim" check scenarios/fleets/*.yaml --junit "$out/check-fleets-junit.xml"
 keep validate "$bgsim" validate $scenarios scenarios/fleets/*.yaml
 # Errors are output too: every malformed file of the test corpora, and the usage/input errors.
-for f in tests/scenarios/bad/*.yaml tests/fleet/bad/*.yaml; do
-  keep "bad-$(echo "$f" | sed 's|^tests/||; s|/bad/|-|; s|\.yaml$||')" "$bgsim" validate "$f"
+# The outputs keep the names they had before the corpora moved to tests/scenario (bad-scenarios-NN,
+# bad-fleet-NN), so that the outputs of a commit before the move compare file by file; the
+# messages name the file as given, so those of the corpora show the new folders.
+for f in tests/scenario/bad/*.yaml tests/scenario/fleet/bad/*.yaml; do
+  keep "bad-$(echo "$f" | sed 's|^tests/scenario/bad/|scenarios-|; s|^tests/scenario/fleet/bad/|fleet-|; s|\.yaml$||')" \
+    "$bgsim" validate "$f"
 done
 keep missing-file "$bgsim" run does-not-exist.yaml
 keep bad-option "$bgsim" run scenarios/default.yaml --no-such-option

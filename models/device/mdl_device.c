@@ -77,3 +77,8 @@ const char *mdl_net_name(mdl_net net)
 {
     return net == MDL_NET_WIFI ? "wifi" : net == MDL_NET_CELLULAR ? "cellular" : "none";
 }
+
+const char *mdl_platform_name(mdl_platform p)
+{
+    return p == MDL_IOS ? "ios" : p == MDL_ANDROID ? "android" : "ideal";
+}

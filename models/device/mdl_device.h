@@ -130,5 +130,7 @@ int mdl_emit(mdl_device *d, mdl_signal sig, int64_t arg);
 
 const char *mdl_signal_name(mdl_signal sig);
 const char *mdl_net_name(mdl_net net);
+/* "android", "ios" or "ideal": the scenario's spelling, for messages. */
+const char *mdl_platform_name(mdl_platform p);
 
 #endif

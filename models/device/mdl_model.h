@@ -1,10 +1,12 @@
 /*
  * mdl_model.h - how an environment model plugs into scenarios and runs.
  *
- * A model is a module (models/mdl_<name>.{h,c}) with one descriptor. The scenario loader gives
- * it its own YAML section (`device.<key>` or `user.<key>`) to parse with the scn_schema helpers,
- * and the runner starts it on the device. Adding a model = writing the module and adding its
- * descriptor to mdl_models[] in mdl_registry.c; nothing else changes.
+ * A model is a module with one descriptor: models/device/mdl_<name>.{h,c} (its config, defaults,
+ * dynamics and descriptor), mdl_<name>_parse.c (its YAML section, read with the sch_ schema kit)
+ * and mdl_<name>_internal.h (what only those two share: the parse function). The scenario loader
+ * gives it its own section (`device.<key>` or `user.<key>`) to parse, and the runner starts it on
+ * the device. Adding a model = writing the module and adding its descriptor to mdl_models[] in
+ * mdl_registry.c; nothing else changes.
  *
  * Contract:
  *  - defaults(): the model's defaults, each citing its source or marked "assumption". Called for

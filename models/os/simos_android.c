@@ -1,124 +1,15 @@
 /*
- * simos_android.c - the Android OS model: parameters per version, the `os:` section, and the
- * WorkManager layer that drives JobScheduler (simos_jobs), Doze (simos_doze) and App Standby
- * (simos_standby). See simos_android.h. "§N [id]" cites ../shared/research/android-scheduling.md
- * and, through it, the AOSP / AndroidX file listed under that id in its §0.
+ * simos_android.c - the Android OS model: the WorkManager layer that drives JobScheduler
+ * (simos_jobs), Doze (simos_doze) and App Standby (simos_standby). See simos_android.h. The
+ * parameters per version are in simos_android_params.c, the `os:` section's parser in
+ * simos_android_parse.c. "§N [id]" cites ../shared/research/android-scheduling.md and, through
+ * it, the AOSP / AndroidX file listed under that id in its §0.
  */
-#include "simos_android.h"
+#include "simos_android_internal.h"
 
-#include <stddef.h>
 #include <stdlib.h>
 
 #include "mdl_battery.h"
-
-/* ---- parameters ---------------------------------------------------------------------------- */
-
-void simos_android_defaults(simos_android_config *c, int version)
-{
-    int v = version < 9 ? 9 : version > 16 ? 16 : version;
-    *c = (simos_android_config){.version = v};
-    simos_doze_params *z = &c->doze;
-    z->enabled = true;
-    /* Deep Doze, §1.1 table, DeviceIdleController.Constants [S1 13, S2/S3 14+, S5 7-12]: the same
-     * on every version we model (documented). */
-    z->inactive_timeout = SIM_MINUTES(30);            /* INACTIVE_TIMEOUT */
-    z->motion_inactive_timeout = SIM_MINUTES(10);     /* MOTION_INACTIVE_TIMEOUT */
-    z->idle_after_inactive_timeout = SIM_MINUTES(30); /* IDLE_AFTER_INACTIVE_TIMEOUT */
-    /* SENSING ends when AnyMotion has a verdict, at most SENSING_TIMEOUT = 4 min; 3 s of
-     * accelerometer samples (assumption: AnyMotionDetector's sampling, not in the digest). */
-    z->sensing_time = SIM_SECONDS(3);
-    /* LOCATING ends at a 20 m fix or LOCATING_TIMEOUT = 30 s: the timeout (assumption: indoors a
-     * network fix rarely reaches 20 m, documented constant used as the duration). */
-    z->locating_time = SIM_SECONDS(30);
-    z->quick_doze_delay = SIM_SECONDS(60);            /* QUICK_DOZE_DELAY_TIMEOUT (10+, §1.1) */
-    z->quick_doze = v >= 10;                          /* 9 has no quick doze (§1.1: "—" before Q) */
-    z->idle_timeout = SIM_MINUTES(60);                /* IDLE_TIMEOUT */
-    z->max_idle_timeout = SIM_HOURS(6);               /* MAX_IDLE_TIMEOUT */
-    z->idle_factor = 2.0;                             /* IDLE_FACTOR */
-    z->idle_pending_timeout = SIM_MINUTES(5);         /* IDLE_PENDING_TIMEOUT */
-    z->max_idle_pending_timeout = SIM_MINUTES(10);    /* MAX_IDLE_PENDING_TIMEOUT */
-    z->idle_pending_factor = 2.0;                     /* IDLE_PENDING_FACTOR */
-    z->min_deep_maintenance_time = SIM_SECONDS(30);   /* MIN_DEEP_MAINTENANCE_TIME */
-    /* Light Doze, §1.1: LIGHT_IDLE_AFTER_INACTIVE_TIMEOUT 5 min / PRE_IDLE 10 min in 7-9 [S5
-     * updateConstants bodies, the "N-P" column], 3 min / 3 min in 10-12 [S5 diff, medium
-     * confidence: the research could not pin the 5 -> 3 min diff to 9 or 10; we take 10], 60 s /
-     * 3 min in 13 [S1], 4 min and no PRE_IDLE state in 14+ [S2, S3 config_device_idle.xml]. */
-    z->light_after_inactive_timeout = v == 9    ? SIM_MINUTES(5)
-                                      : v <= 12 ? SIM_MINUTES(3)
-                                      : v == 13 ? SIM_SECONDS(60)
-                                                : SIM_MINUTES(4);
-    z->light_pre_idle_timeout = v == 9 ? SIM_MINUTES(10) : v <= 13 ? SIM_MINUTES(3) : 0;
-    z->light_idle_timeout = SIM_MINUTES(5);           /* LIGHT_IDLE_TIMEOUT */
-    z->light_max_idle_timeout = SIM_MINUTES(15);      /* LIGHT_MAX_IDLE_TIMEOUT */
-    z->light_idle_factor = 2.0;                       /* LIGHT_IDLE_FACTOR */
-    z->light_min_budget = SIM_MINUTES(1);             /* LIGHT_IDLE_MAINTENANCE_MIN_BUDGET */
-    z->light_max_budget = SIM_MINUTES(5);             /* LIGHT_IDLE_MAINTENANCE_MAX_BUDGET */
-    z->min_light_maintenance_time = SIM_SECONDS(5);   /* MIN_LIGHT_MAINTENANCE_TIME */
-    z->jobs_delay = SIM_SECONDS(3);                   /* DeviceIdleJobsController BACKGROUND_JOBS_DELAY, §1.5 [J2] */
-
-    simos_standby_params *s = &c->standby;
-    /* AppStandbyController DEFAULT_SCREEN_TIME_THRESHOLDS / DEFAULT_ELAPSED_TIME_THRESHOLDS, §2.1
-     * [A1]; the time-based RESTRICTED threshold (6 h / 8 d) from 13 (Android 13 docs "8 days",
-     * §2.1; 9-12: four thresholds, {0, 0, 1 h, 2 h} / {0, 12 h, 24 h, 48 h}; for 9 the research
-     * gives these from memory, not re-verified (§2.1); 10-12 as in 9, assumption). */
-    const sim_time screen[SIMOS_THRESHOLDS] = {0, 0, SIM_HOURS(1), SIM_HOURS(2), SIM_HOURS(6)};
-    const sim_time elapsed[SIMOS_THRESHOLDS] = {0, SIM_HOURS(12), SIM_HOURS(24), SIM_HOURS(48), SIM_DAYS(8)};
-    for (int i = 0; i < SIMOS_THRESHOLDS; i++) {
-        s->screen[i] = screen[i];
-        s->elapsed[i] = elapsed[i];
-    }
-    s->thresholds = v >= 13 ? 5 : 4;
-    /* STRONG_USAGE_TIMEOUT: 1 h in 9-12 [2nd decompiled], 5 min in 15 [A1]; 13-14 take 1 h
-     * (assumption: the change is only attested in 15), 16 takes 15's 5 min (assumption). */
-    s->strong_usage_timeout = v >= 15 ? SIM_MINUTES(5) : SIM_HOURS(1);
-    s->check_interval = SIM_HOURS(3); /* checkIdleStates every min(ELAPSED[1] / 4, 4 h), §2.1 [A1] */
-    s->fixed = -1;
-
-    simos_jobs_params *j = &c->jobs;
-    /* QuotaController, §2.2 [Q1] (10-15) and [Q2] "current" defaults (16). Indexes: EXEMPTED,
-     * ACTIVE, WORKING_SET, FREQUENT, RARE, RESTRICTED, NEVER. EXEMPTED as ACTIVE on <= 15 and
-     * quota-free there (assumption: Q1 exempts it); 16: 20 min / 40 min [Q2]. NEVER: no quota. */
-    const sim_time m10 = SIM_MINUTES(10);
-    const sim_time win15[SIMOS_BUCKET_COUNT] = {m10, m10, SIM_HOURS(2), SIM_HOURS(8), SIM_HOURS(24), SIM_HOURS(24),
-                                                SIM_HOURS(24)};
-    const sim_time win16[SIMOS_BUCKET_COUNT] = {SIM_MINUTES(40), SIM_MINUTES(60), SIM_HOURS(4), SIM_HOURS(12),
-                                                SIM_HOURS(24), SIM_HOURS(24), SIM_HOURS(24)};
-    const int jobs[SIMOS_BUCKET_COUNT] = {75, 75, 120, 200, 48, 10, 0};   /* MAX_JOB_COUNT_* [Q1] */
-    const int sessions[SIMOS_BUCKET_COUNT] = {75, 75, 10, 8, 3, 1, 0};   /* MAX_SESSION_COUNT_* [Q1] */
-    for (int b = 0; b < SIMOS_BUCKET_COUNT; b++) {
-        j->window[b] = v >= 16 ? win16[b] : win15[b];
-        j->allowed[b] = m10;                            /* ALLOWED_TIME_PER_PERIOD 10 min [Q1] */
-        j->max_jobs[b] = jobs[b];
-        j->max_sessions[b] = sessions[b];
-    }
-    if (v >= 16)
-        j->allowed[SIMOS_BUCKET_EXEMPTED] = j->allowed[SIMOS_BUCKET_ACTIVE] = SIM_MINUTES(20); /* [Q2] */
-    j->exempted_free = v <= 15;
-    j->top_started_free = v <= 15;                      /* 16 counts top-started jobs, §2.2 [doc 16] */
-    j->in_quota_buffer = SIM_SECONDS(30);               /* IN_QUOTA_BUFFER [Q1] */
-    j->session_coalescing = SIM_SECONDS(5);             /* TIMING_SESSION_COALESCING_DURATION [Q1] */
-    j->runtime_limit = SIM_MINUTES(10);                 /* §3.6: 10 min (6-11), RUNTIME_MIN_GUARANTEE 12+ [J3] */
-    j->batch_delay = SIM_MINUTES(31);                   /* MAX_NON_ACTIVE_JOB_BATCH_DELAY, §3.5 [J3] */
-    j->min_backoff = SIM_SECONDS(10);                   /* MIN_EXP_BACKOFF_TIME, §3.7 [J3] */
-    j->max_backoff = SIM_HOURS(5);                      /* MAX_BACKOFF_DELAY_TIME, §3.7 [J3] */
-    j->system_stop_ratio = v >= 14 ? 3 : 0;             /* SYSTEM_STOP_TO_FAILURE_RATIO, 14+ (§3.7) */
-    if (v == 9) {
-        /* No QuotaController on 9 (added in 10, §2.2): the heartbeat model, §2.2 [2nd decompiled
-         * JobSchedulerService.Constants], confirmed in the Android 9 JobSchedulerService.java of
-         * the code index (id 41774643): STANDBY_HEARTBEAT_TIME 11 min, STANDBY_BEATS {ACTIVE 0,
-         * WORKING 11 (~2 h), FREQUENT 43 (~8 h), RARE 130 (~24 h)}; EXEMPTED normalizes to ACTIVE
-         * and RESTRICTED (absent on 9, reachable only through os.bucket) to RARE
-         * (standbyBucketToBucketIndex). The same file has no force batching: MIN_READY_JOBS_COUNT
-         * = 1 "to prevent any batching at this level" and no MAX_NON_ACTIVE_JOB_BATCH_DELAY. */
-        const int beats[SIMOS_BUCKET_COUNT] = {0, 0, 11, 43, 130, 130, 0};
-        j->heartbeat = SIM_MINUTES(11);
-        for (int b = 0; b < SIMOS_BUCKET_COUNT; b++)
-            j->beats[b] = beats[b];
-        j->batch_delay = 0;
-    }
-    c->wm_backoff = SIM_SECONDS(30);                    /* DEFAULT_BACKOFF_DELAY_MILLIS, §4.1 [W1] */
-    c->wm_max_backoff = SIM_HOURS(5);                   /* MAX_BACKOFF_MILLIS, §4.1 [W1] */
-}
 
 /* ---- WorkManager's next run time (AndroidX WorkSpec.calculateNextRunTime, §4.2 [W2]) --------- */
 
@@ -583,176 +474,15 @@ static const simos_ops android_ops = {
     .aborted = android_aborted,
 };
 
-/* ---- the `os:` section ---------------------------------------------------------------------- */
-
-typedef struct dur_key {
-    const char *key;
-    size_t off;
-    bool zero_ok;   /* 0 allowed (a state skipped); the idle periods and budgets must be > 0 */
-} dur_key;
-
-#define DZ(k, f) {k, offsetof(simos_doze_params, f), true}
-#define DZP(k, f) {k, offsetof(simos_doze_params, f), false}
-static const dur_key doze_durations[] = {
-    DZ("inactive_timeout", inactive_timeout),
-    DZ("motion_inactive_timeout", motion_inactive_timeout),
-    DZ("idle_after_inactive_timeout", idle_after_inactive_timeout),
-    DZ("sensing_time", sensing_time),
-    DZ("locating_time", locating_time),
-    DZ("quick_doze_delay", quick_doze_delay),
-    DZP("idle_timeout", idle_timeout),
-    DZP("max_idle_timeout", max_idle_timeout),
-    DZP("idle_pending_timeout", idle_pending_timeout),
-    DZP("max_idle_pending_timeout", max_idle_pending_timeout),
-    DZ("min_deep_maintenance_time", min_deep_maintenance_time),
-    DZ("light_after_inactive_timeout", light_after_inactive_timeout),
-    DZ("light_pre_idle_timeout", light_pre_idle_timeout),
-    DZP("light_idle_timeout", light_idle_timeout),
-    DZP("light_max_idle_timeout", light_max_idle_timeout),
-    DZP("light_min_budget", light_min_budget),
-    DZP("light_max_budget", light_max_budget),
-    DZ("min_light_maintenance_time", min_light_maintenance_time),
-    DZ("jobs_delay", jobs_delay),
-};
-#undef DZ
-#undef DZP
-#define NDOZE (sizeof doze_durations / sizeof doze_durations[0])
-
-static void error_at(sch_cx *cx, const sch_node *map, const char *key, const char *fmt, const char *a, const char *b)
-{
-    size_t saved = sch_cx_push_key(cx, key);
-    sch_cx_error(cx, sch_map_get(map, key), fmt, a, b);
-    sch_cx_pop(cx, saved);
-}
-
-/* A duration that must be positive (a zero timeout would step a state machine forever). */
-static void positive_duration(sch_cx *cx, const sch_node *map, const char *key, sim_time *out, bool zero_ok)
-{
-    sim_time v;
-    if (sch_field_duration(cx, map, key, SCH_OPTIONAL, &v) != SCH_FIELD_OK)
-        return;
-    if (v <= 0 && !(zero_ok && v == 0)) {
-        error_at(cx, map, key, "expected a duration above 0%s, found %s", zero_ok ? " or 0" : "",
-                 sch_cx_quote(cx, sch_map_get(map, key)->text));
-        return;
-    }
-    *out = v; // NOLINT(clang-analyzer-core.NullDereference): every caller passes a field's address
-}
-
-static void parse_doze(sch_cx *cx, const sch_node *n, simos_doze_params *z)
-{
-    const char *keys[NDOZE + 6];
-    size_t k = 0;
-    keys[k++] = "enabled";
-    keys[k++] = "quick_doze";
-    keys[k++] = "idle_factor";
-    keys[k++] = "idle_pending_factor";
-    keys[k++] = "light_idle_factor";
-    for (size_t i = 0; i < NDOZE; i++)
-        keys[k++] = doze_durations[i].key;
-    keys[k] = NULL;
-    if (!sch_check_map(cx, n, keys))
-        return;
-    sch_field_bool(cx, n, "enabled", SCH_OPTIONAL, &z->enabled);
-    sch_field_bool(cx, n, "quick_doze", SCH_OPTIONAL, &z->quick_doze);
-    sch_field_double(cx, n, "idle_factor", SCH_OPTIONAL, 1.0, 100.0, &z->idle_factor);
-    sch_field_double(cx, n, "idle_pending_factor", SCH_OPTIONAL, 1.0, 100.0, &z->idle_pending_factor);
-    sch_field_double(cx, n, "light_idle_factor", SCH_OPTIONAL, 1.0, 100.0, &z->light_idle_factor);
-    for (size_t i = 0; i < NDOZE; i++) {
-        positive_duration(cx, n, doze_durations[i].key, (sim_time *)((char *)z + doze_durations[i].off),
-                          doze_durations[i].zero_ok);
-    }
-}
-
-/* A per-bucket map (`{ rare: 24h, frequent: 8h }`) of durations (ints when `ints`). */
-static void parse_bucket_map(sch_cx *cx, const sch_node *parent, const char *key, sim_time *durs, int *ints,
-                             int64_t lo, int64_t hi)
-{
-    const sch_node *n = sch_map_get(parent, key);
-    if (!n)
-        return;
-    size_t saved = sch_cx_push_key(cx, key);
-    if (sch_check_map(cx, n, simos_bucket_names)) {
-        for (int b = 0; b < SIMOS_BUCKET_NEVER; b++) {
-            const char *name = simos_bucket_names[b];
-            if (ints) {
-                int64_t v;
-                if (sch_field_int64(cx, n, name, SCH_OPTIONAL, lo, hi, &v) == SCH_FIELD_OK)
-                    ints[b] = (int)v;
-            } else {
-                positive_duration(cx, n, name, &durs[b], false);
-            }
-        }
-    }
-    sch_cx_pop(cx, saved);
-}
-
-static void parse_quota(sch_cx *cx, const sch_node *n, simos_jobs_params *j)
-{
-    static const char *const keys[] = {"window", "allowed_time", "max_jobs", "max_sessions", "in_quota_buffer", NULL};
-    if (!sch_check_map(cx, n, keys))
-        return;
-    parse_bucket_map(cx, n, "window", j->window, NULL, 0, 0);
-    parse_bucket_map(cx, n, "allowed_time", j->allowed, NULL, 0, 0);
-    parse_bucket_map(cx, n, "max_jobs", NULL, j->max_jobs, 1, 100000);
-    parse_bucket_map(cx, n, "max_sessions", NULL, j->max_sessions, 1, 100000);
-    positive_duration(cx, n, "in_quota_buffer", &j->in_quota_buffer, true);
-}
-
-static void parse_jobs(sch_cx *cx, const sch_node *n, simos_android_config *c)
-{
-    static const char *const keys[] = {"runtime_limit", "batch_delay", "backoff", "system_stop_ratio", NULL};
-    if (!sch_check_map(cx, n, keys))
-        return;
-    positive_duration(cx, n, "runtime_limit", &c->jobs.runtime_limit, false);
-    positive_duration(cx, n, "batch_delay", &c->jobs.batch_delay, true);
-    sim_time b;
-    if (sch_field_duration(cx, n, "backoff", SCH_OPTIONAL, &b) == SCH_FIELD_OK) {
-        if (b < SIM_SECONDS(10) || b > SIM_HOURS(5)) /* WorkRequest MIN/MAX_BACKOFF_MILLIS, §4.1 */
-            error_at(cx, n, "backoff", "expected a duration from 10s to 5h, found %s%s",
-                     sch_cx_quote(cx, sch_map_get(n, "backoff")->text), "");
-        else
-            c->wm_backoff = b;
-    }
-    int64_t r;
-    if (sch_field_int64(cx, n, "system_stop_ratio", SCH_OPTIONAL, 0, 1000, &r) == SCH_FIELD_OK)
-        c->jobs.system_stop_ratio = (int)r;
-}
-
-static const char *const android_keys[] = {"bucket", "doze", "quota", "jobs", NULL};
+/* ---- the descriptor ------------------------------------------------------------------------- */
 
 static void android_defaults(void *config, int os_version) { simos_android_defaults(config, os_version); }
 
-/* The scenario has checked the section's keys (with `version`) and set the defaults already. */
-static void android_parse(sch_cx *cx, const sch_node *os, void *config)
-{
-    simos_android_config *c = config;
-    int b;
-    if (sch_field_enum(cx, os, "bucket", SCH_OPTIONAL, simos_bucket_names, &b) == SCH_FIELD_OK)
-        c->standby.fixed = b;
-    const struct {
-        const char *key;
-        int which;
-    } subs[] = {{"doze", 0}, {"quota", 1}, {"jobs", 2}};
-    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
-        const sch_node *n = sch_map_get(os, subs[i].key);
-        if (!n)
-            continue;
-        size_t saved = sch_cx_push_key(cx, subs[i].key);
-        switch (subs[i].which) {
-        case 0: parse_doze(cx, n, &c->doze); break;
-        case 1: parse_quota(cx, n, &c->jobs); break;
-        default: parse_jobs(cx, n, c); break;
-        }
-        sch_cx_pop(cx, saved);
-    }
-}
-
 const simos_desc simos_android_desc = {
     .platform = "android",
-    .keys = android_keys,
+    .keys = simos_android_keys,
     .config_size = sizeof(simos_android_config),
     .defaults = android_defaults,
-    .parse = android_parse,
+    .parse = simos_android_parse,
     .ops = &android_ops,
 };

@@ -1,0 +1,21 @@
+/*
+ * mdl_battery_internal.h - what the battery model (mdl_battery.c) and its section parser
+ * (mdl_battery_parse.c) share. Internal to models/device: nobody else includes it.
+ */
+#ifndef BGSIM_MDL_BATTERY_INTERNAL_H
+#define BGSIM_MDL_BATTERY_INTERNAL_H
+
+#include "mdl_battery.h"
+
+/* mdl_battery_model.parse: reads `device.battery` into config (an mdl_battery_config holding the
+ * defaults). */
+void mdl_battery_parse(sch_cx *cx, const sch_node *node, void *config);
+
+/* The nightly charging window's length in ms, in [0, 1 day): 0 when `to` equals `from`. The
+ * parser refuses 0 and a jitter of half the window or more; the model draws within it. */
+static inline sim_time mdl_battery_night_window(const mdl_battery_config *c)
+{
+    return ((c->nightly_to - c->nightly_from) % SIM_MS_PER_DAY + SIM_MS_PER_DAY) % SIM_MS_PER_DAY;
+}
+
+#endif
