@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_fleet.h"
 #include "rep_metrics.h"
 #include "rep_stats.h"
 #include "run.h"
@@ -24,6 +25,7 @@
 #include "scn_expect.h"
 #include "scn_scenario.h"
 #include "sch_units.h"
+#include "util.h"
 
 #define EX_FAILED 1
 
@@ -52,7 +54,8 @@ typedef struct check_run {
     uint64_t seed;
     double *values;       /* one per expectation; NAN when the run has no value */
     uint64_t fingerprint;
-    int status;           /* 0 or a sysexits code from run_scenario */
+    int status;           /* RUN_OK or run_scenario's status (run_status.h) */
+    char *message;        /* what a failed run said (run_outcome.message), or NULL */
 } check_run;
 
 typedef struct check_file {
@@ -73,8 +76,10 @@ static void do_run(check_run *r)
     rep_stats st = {0};
     run_outcome out = {0};
     r->status = run_scenario(s, &opt, &rec, &out);
+    if (r->status != 0 && out.message[0])
+        r->message = util_strdup(out.message);
     if (r->status == 0 && rep_stats_compute(&rec, &st) != 0)
-        r->status = EX_SOFTWARE;
+        r->status = RUN_ERR_NOMEM;
     if (r->status == 0) {
         r->fingerprint = out.fingerprint;
         for (size_t i = 0; i < s->expect.count; i++) {
@@ -92,7 +97,8 @@ static void check_job(void *ctx, size_t i)
     do_run(runs[i]);
 }
 
-/* Runs every run of every file on `jobs` threads. */
+/* Runs every run of every file on `jobs` threads, then prints what failed runs said, in run
+ * order. */
 static int run_all(check_file *files, size_t nfiles, int jobs)
 {
     size_t total = 0, n = 0;
@@ -105,6 +111,8 @@ static int run_all(check_file *files, size_t nfiles, int jobs)
         for (size_t k = 0; k < files[f].run_count; k++)
             runs[n++] = &files[f].runs[k];
     run_pool(n, jobs, check_job, NULL, runs);
+    for (size_t i = 0; i < n; i++)
+        cli_report_run(runs[i]->message);
     free(runs);
     return 0;
 }
@@ -163,7 +171,7 @@ static void evaluate(const check_file *f, size_t i, int seeds_override, result *
 /*
  * The file's fleet expectations: one fleet of expect.fleet_devices devices (the file's seed) with
  * every statistic's metric and every share's target, evaluated into res[0..fleet_count). 0, or the
- * status that stopped the fleet (its message printed).
+ * exit status of what stopped the fleet (its message printed).
  */
 static int check_fleet(check_file *cf, int jobs, result *res)
 {
@@ -186,8 +194,9 @@ static int check_fleet(check_file *cf, int jobs, result *res)
                            .jobs = jobs, .metrics = refs, .n_metrics = n_metrics, .targets = targets,
                            .n_targets = n_targets};
     run_fleet_result fr;
-    if ((rc = run_fleet(&spec, &fr)) != 0)
-        return rc;
+    run_fleet_error err;
+    if ((rc = run_fleet(&spec, &fr, &err)) != 0)
+        return cli_report_fleet(rc, &err, NULL);
     for (size_t i = 0; i < e->fleet_count; i++) {
         const scn_fleet_expectation *x = &e->fleet[i];
         size_t group = 0;
@@ -348,7 +357,7 @@ int cli_check(int argc, char **argv)
         if (cf->load_status != 0) {
             sch_diag_print(&diag, stderr);
             if (status != EX_NOINPUT)
-                status = cf->load_status;
+                status = cli_status(cf->load_status);
         }
         sch_diag_free(&diag);
         if (!cf->s)
@@ -386,14 +395,15 @@ int cli_check(int argc, char **argv)
         check_file *cf = &files[f];
         if (!cf->s)
             continue;
-        int run_status = 0;
+        int failed_run = 0;
         for (size_t k = 0; k < cf->run_count; k++)
             if (cf->runs[k].status)
-                run_status = cf->runs[k].status;
-        if (run_status) {
-            fprintf(stderr, "bgsim check: %s: the scenario could not run (status %d)\n", cf->path, run_status);
+                failed_run = cf->runs[k].status;
+        if (failed_run) {
+            fprintf(stderr, "bgsim check: %s: the scenario could not run (status %d)\n", cf->path,
+                    cli_status(failed_run));
             if (status == 0 || status == EX_FAILED)
-                status = run_status;
+                status = cli_status(failed_run);
             continue;
         }
         size_t n = cf->s->expect.count + (cf->s->expect.has_fingerprint ? 1 : 0) + cf->s->expect.fleet_count;
@@ -476,8 +486,10 @@ int cli_check(int argc, char **argv)
             status = EX_IOERR;
     }
     for (size_t f = 0; f < nfiles; f++) {
-        for (size_t k = 0; k < files[f].run_count; k++)
+        for (size_t k = 0; k < files[f].run_count; k++) {
             free(files[f].runs[k].values);
+            free(files[f].runs[k].message);
+        }
         free(files[f].runs);
         scn_scenario_free(files[f].s);
         scn_source_free(&files[f].src);

@@ -18,13 +18,6 @@ int cli_finish_stdout(int rc)
     return rc;
 }
 
-/* Prints the diagnostics of a failed load and returns its status. */
-int cli_report_load(int rc, sch_diag *diag)
-{
-    sch_diag_print(diag, stderr);
-    sch_diag_free(diag);
-    return rc;
-}
 
 bool cli_wants_help(int argc, char **argv)
 {

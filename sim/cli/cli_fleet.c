@@ -329,6 +329,32 @@ static void print_csv(const fleet_out *o)
 
 /* ---- the command ---- */
 
+int cli_report_fleet(int rc, const run_fleet_error *err, const run_dist *dist)
+{
+    if (err->out_of_memory)
+        fputs("bgsim fleet: out of memory\n", stderr);
+    cli_report_run(err->run_message);
+    if (err->device[0]) {
+        if (dist && dist->size > 1)
+            fprintf(stderr, "rank %d of %d: ", dist->rank, dist->size);
+        fputs(err->device, stderr);
+        if (err->run_result != RUN_OK)
+            fprintf(stderr, " (status %d; the message above)", cli_status(err->run_result));
+        fputc('\n', stderr);
+    }
+    if (dist)
+        cli_report_run(dist->message);
+    return cli_status(rc);
+}
+
+/* The progress bar of a fleet: blocks of RUN_FLEET_BLOCK devices. */
+static void draw_progress(void *ctx, size_t done, size_t count)
+{
+    char unit[48];
+    snprintf(unit, sizeof unit, "blocks of %d devices", RUN_FLEET_BLOCK);
+    cli_progress_bar(ctx, "fleet", done, count, unit);
+}
+
 static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
     char why[256];
@@ -451,13 +477,13 @@ static int fleet_main(run_dist *dist, int argc, char **argv)
     scn_source src = {0};
     rc = scn_load_keep(path, sets, n_sets, &diag, &s, &src);
     if (rc != 0) {
-        rc = dist->rank == 0 ? cli_report_load(rc, &diag) : (sch_diag_free(&diag), rc);
+        rc = dist->rank == 0 ? cli_report_load(rc, &diag) : (sch_diag_free(&diag), cli_status(rc));
         goto out;
     }
     sch_diag_free(&diag);
     rc = run_fleet_validate(s, &src, &diag);
     if (rc != 0) {
-        rc = dist->rank == 0 ? cli_report_load(rc, &diag) : (sch_diag_free(&diag), rc);
+        rc = dist->rank == 0 ? cli_report_load(rc, &diag) : (sch_diag_free(&diag), cli_status(rc));
         goto out_src;
     }
     sch_diag_free(&diag);
@@ -522,11 +548,18 @@ static int fleet_main(run_dist *dist, int argc, char **argv)
                            .n_metrics = n_metrics,
                            .targets = targets,
                            .n_targets = n_targets,
-                           .dist = dist->size > 1 ? dist : NULL,
-                           .progress = isatty(STDERR_FILENO) != 0};
+                           .dist = dist->size > 1 ? dist : NULL};
+    int drawn = 0; /* progress bar cells drawn */
+    if (dist->rank == 0 && isatty(STDERR_FILENO) != 0) {
+        spec.progress = draw_progress;
+        spec.progress_ctx = &drawn;
+    }
     run_fleet_result res;
-    rc = run_fleet(&spec, &res);
-    if (rc == 0 && dist->rank == 0) {
+    run_fleet_error err;
+    rc = run_fleet(&spec, &res, &err);
+    if (rc != 0)
+        rc = cli_report_fleet(rc, &err, spec.dist);
+    else if (dist->rank == 0) {
         fleet_out o = {.f = stdout, .s = s, .r = &res, .spec = &spec, .metric_names = names, .devices = devices};
         if (format == FMT_TEXT)
             print_text(&o);
@@ -557,8 +590,10 @@ int cli_fleet(int argc, char **argv)
 {
     run_dist dist;
     int rc = run_dist_init(&dist, &argc, &argv);
-    if (rc != 0)
-        return rc;
+    if (rc != 0) {
+        cli_report_run(dist.message);
+        return cli_status(rc);
+    }
     rc = fleet_main(&dist, argc, argv);
     run_dist_finalize(&dist);
     return rc;

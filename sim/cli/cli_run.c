@@ -265,7 +265,10 @@ int cli_run(int argc, char **argv)
     run_outcome outcome = {0};
     rep_stats stats = {0};
     rc = run_scenario(s, &opt, &record, &outcome);
-    if (rc == 0 && rep_stats_compute(&record, &stats) != 0) {
+    if (rc != 0) {
+        cli_report_run(outcome.message);
+        rc = cli_status(rc);
+    } else if (rep_stats_compute(&record, &stats) != 0) {
         fprintf(stderr, "bgsim run: out of memory\n");
         rc = EX_SOFTWARE;
     }

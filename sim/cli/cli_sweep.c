@@ -26,6 +26,7 @@
 #include "scn_scenario.h"
 #include "scn_set.h"
 #include "sch_units.h"
+#include "util.h"
 
 #define MAX_KEYS 16
 #define MAX_METRICS 64
@@ -66,7 +67,8 @@ typedef struct sweep_run {
     const scn_scenario *s;
     uint64_t seed;
     double *values; /* one per metric; NaN when the run has none */
-    int status;
+    int status;     /* RUN_OK or run_scenario's status (run_status.h) */
+    char *message;  /* what a failed run said (run_outcome.message), or NULL */
 } sweep_run;
 
 typedef struct sweep_pool {
@@ -86,8 +88,10 @@ static void do_run(sweep_run *r, const rep_metric_ref *metrics, size_t n_metrics
     rep_stats st = {0};
     run_outcome out = {0};
     r->status = run_scenario(r->s, &opt, &rec, &out);
+    if (r->status != 0 && out.message[0])
+        r->message = util_strdup(out.message);
     if (r->status == 0 && rep_stats_compute(&rec, &st) != 0)
-        r->status = EX_SOFTWARE;
+        r->status = RUN_ERR_NOMEM;
     if (r->status == 0) {
         for (size_t i = 0; i < n_metrics; i++) {
             double v;
@@ -101,7 +105,7 @@ static void do_run(sweep_run *r, const rep_metric_ref *metrics, size_t n_metrics
 static void draw_progress(void *ctx, size_t done, size_t count)
 {
     sweep_pool *p = ctx;
-    run_pool_bar(&p->drawn, "sweep", done, count, "runs");
+    cli_progress_bar(&p->drawn, "sweep", done, count, "runs");
 }
 
 static void sweep_job(void *ctx, size_t i)
@@ -302,7 +306,7 @@ int cli_sweep(int argc, char **argv)
             sch_diag diag;
             rc = scn_load_buffer_with(path, data ? data : "", len, ov, n_keys, &diag, &scen[ci]);
             if (rc != 0)
-                cli_report_load(rc, &diag);
+                rc = cli_report_load(rc, &diag);
             else
                 sch_diag_free(&diag);
         }
@@ -362,11 +366,13 @@ int cli_sweep(int argc, char **argv)
         }
     sweep_pool p = {.runs = runs, .metrics = metrics, .n_metrics = n_metrics};
     run_pool(n_runs, (int)jobs, sweep_job, isatty(STDERR_FILENO) == 1 ? draw_progress : NULL, &p);
+    for (size_t i = 0; i < n_runs; i++)
+        cli_report_run(runs[i].message);
     for (size_t i = 0; i < n_runs; i++) {
         if (runs[i].status) {
-            if (runs[i].status != EX_UNAVAILABLE) /* run_scenario said why for 69 */
-                fprintf(stderr, "bgsim sweep: a run failed (status %d)\n", runs[i].status);
-            rc = runs[i].status;
+            if (runs[i].status != RUN_ERR_UNAVAILABLE) /* the run said why for an unmodeled platform */
+                fprintf(stderr, "bgsim sweep: a run failed (status %d)\n", cli_status(runs[i].status));
+            rc = cli_status(runs[i].status);
             goto out_free_runs;
         }
     }
@@ -546,6 +552,8 @@ int cli_sweep(int argc, char **argv)
 
 out_free_runs:
     free(values);
+    for (size_t i = 0; runs && i < n_runs; i++)
+        free(runs[i].message);
     free(runs);
     for (size_t ci = 0; scen && ci < combos; ci++)
         scn_scenario_free(scen[ci]);

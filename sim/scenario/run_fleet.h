@@ -19,7 +19,8 @@
  * Memory does not grow with N: J sets of accumulators, and one device at a time per thread.
  *
  * Errors: a device whose drawn scenario is invalid, or whose run fails, stops the fleet; the error
- * reported is that of the lowest failing device index, so it too is the same for any J.
+ * kept (run_fleet_error) is that of the lowest failing device index, so it too is the same for any
+ * J. Nothing is printed here: the caller reports the error.
  */
 #ifndef BGSIM_RUN_FLEET_H
 #define BGSIM_RUN_FLEET_H
@@ -31,6 +32,8 @@
 #include "rep_acc.h"
 #include "rep_metrics.h"
 #include "run_dist.h"
+#include "run_pool.h"
+#include "run_status.h"
 #include "scn_scenario.h"
 
 #define RUN_FLEET_BLOCK 8
@@ -49,8 +52,11 @@ typedef struct run_fleet_spec {
     size_t n_metrics;
     const scn_target *targets;
     size_t n_targets;
-    const run_dist *dist;       /* NULL: one process */
-    bool progress;              /* draw a progress bar on stderr (rank 0) */
+    run_dist *dist;             /* NULL: one process */
+    /* Called under the pool's lock after each block of this rank's devices (done and count are
+     * blocks of RUN_FLEET_BLOCK devices), or NULL. */
+    run_pool_progress_fn progress;
+    void *progress_ctx;
 } run_fleet_spec;
 
 typedef struct run_fleet_result {
@@ -84,16 +90,29 @@ const char *run_fleet_profile_name(const scn_scenario *base, size_t p);
 /*
  * Checks the fleet before anything runs: every probe of every profile (scn_fleet_probe) must load,
  * with the same task names as the file. Errors (file:line:column, the key, expected, found) go to
- * diag, which this initialises (the caller frees it). 0, or 65.
+ * diag, which this initialises (the caller frees it). RUN_OK, RUN_ERR_INVALID, or RUN_ERR_NOMEM.
  */
 int run_fleet_validate(const scn_scenario *base, const scn_source *source, sch_diag *diag);
 
+/* Why a fleet stopped, for the caller to report. */
+#define RUN_FLEET_MESSAGE_MAX 1024
+typedef struct run_fleet_error {
+    bool out_of_memory;         /* the fleet could not be set up: no device ran */
+    /* The lowest failing device's problem on this rank (the first error of its drawn scenario, a
+     * change of the tasks' names, "device K (profile 'P'): the run failed", or "out of memory"), or
+     * "" when no device failed. */
+    char device[RUN_FLEET_MESSAGE_MAX];
+    run_status run_result;      /* when that device's run failed: the run's status, else RUN_OK */
+    char run_message[RUN_MESSAGE_MAX]; /* and the run's own words (run_outcome.message) */
+} run_fleet_error;
+
 /*
- * Runs the fleet. 0 on success with *out filled (free with run_fleet_result_free), or an exit
- * status (65 a device's scenario is invalid or its run was refused, 70 internal) with the message
- * printed on stderr.
+ * Runs the fleet. RUN_OK with *out filled (free with run_fleet_result_free), or a status
+ * (RUN_ERR_INVALID: a device's scenario is invalid or its run was refused; RUN_ERR_NOMEM,
+ * RUN_ERR_INTERNAL; a device run's own status) with *err saying why, and with spec->dist->message
+ * when exchanging with the other ranks failed.
  */
-int run_fleet(const run_fleet_spec *spec, run_fleet_result *out);
+int run_fleet(const run_fleet_spec *spec, run_fleet_result *out, run_fleet_error *err);
 void run_fleet_result_free(run_fleet_result *r);
 
 #endif

@@ -17,9 +17,6 @@
 #include "sch_units.h"
 #include "sch_yaml.h"
 
-#define EX_DATAERR 65
-#define EX_NOINPUT 66
-
 const char *const scn_platform_names[] = {"android", "ios", "ideal", NULL};
 
 /* ---- app ---- */
@@ -427,7 +424,7 @@ static int load_tree(const char *name, sch_node *root, const scn_override *overr
     if (!s) {
         sch_yaml_free(root);
         sch_diag_error(diag, 0, 0, NULL, "out of memory");
-        return EX_DATAERR;
+        return RUN_ERR_INVALID;
     }
     /* Defaults of optional keys (scenarios/README.md lists them). */
     s->seed = 1;
@@ -454,7 +451,7 @@ static int load_tree(const char *name, sch_node *root, const scn_override *overr
         scn_scenario_free(s);
         if (src)
             scn_source_free(src);
-        return EX_DATAERR;
+        return RUN_ERR_INVALID;
     }
     *out = s;
     return 0;
@@ -465,7 +462,7 @@ static int load_buffer(const char *name, const char *data, size_t len, const scn
 {
     *out = NULL;
     if (sch_diag_init(diag, name) != 0)
-        return EX_DATAERR;
+        return RUN_ERR_INVALID;
     return load_tree(name, sch_yaml_parse(data, len, diag), overrides, n, diag, out, src);
 }
 
@@ -513,11 +510,11 @@ int scn_load_variant(const scn_source *src, const scn_override *overrides, size_
 {
     *out = NULL;
     if (sch_diag_init(diag, src->name) != 0)
-        return EX_DATAERR;
+        return RUN_ERR_INVALID;
     sch_node *root = sch_yaml_clone(src->root);
     if (!root) {
         sch_diag_error(diag, 0, 0, NULL, "out of memory");
-        return EX_DATAERR;
+        return RUN_ERR_INVALID;
     }
     return load_tree(src->name, root, overrides, n, diag, out, NULL);
 }
@@ -568,7 +565,7 @@ out_report:
         free(data);
         if (sch_diag_init(diag, path) == 0)
             sch_diag_error(diag, 0, 0, NULL, "cannot read the file: %s", strerror(err));
-        return EX_NOINPUT;
+        return RUN_ERR_NOINPUT;
     }
     int rc = load_buffer(path, data ? data : "", len, overrides, n, diag, out, src);
     free(data);
