@@ -23,6 +23,10 @@
 #define EX_CANTCREAT 73 /* cannot create an output file */
 #define EX_IOERR 74     /* cannot write output */
 
+/* What a subcommand's parse function returns when the command line is good and the command goes
+ * on; any other value is the exit status to return at once (0 after --help, EX_USAGE). */
+#define CLI_GO_ON (-1)
+
 /* True when --help or -h appears before a "--". */
 bool cli_wants_help(int argc, char **argv);
 /* Flushes stdout: returns rc, or EX_IOERR (with a message) when what was written to stdout could

@@ -361,7 +361,93 @@ static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
     return sch_parse_uint64(s, out, why, sizeof why) && *out >= min && *out <= max;
 }
 
-static int fleet_main(run_dist *dist, int argc, char **argv)
+/* ---- parse ---- */
+
+typedef struct fleet_args {
+    const char *path;
+    uint64_t devices;           /* 0: the file's fleet.devices, else DEFAULT_DEVICES */
+    uint64_t seed, jobs;
+    bool has_seed;
+    sim_time duration;          /* 0: each device's own */
+    fleet_format format;
+    const char *plot_dir;
+    const char *target_args[RUN_FLEET_MAX_TARGETS];
+    size_t n_target_args;
+    const char *metric_args[RUN_FLEET_MAX_METRICS];
+    size_t n_metric_args;
+    scn_override sets[MAX_SETS]; /* owned (fleet_args_free) */
+    size_t n_sets;
+} fleet_args;
+
+static void fleet_args_free(fleet_args *a)
+{
+    for (size_t i = 0; i < a->n_sets; i++)
+        scn_override_free(&a->sets[i]);
+    a->n_sets = 0;
+}
+
+/* One option's value. CLI_GO_ON, or the exit status (the usage printed on rank 0). */
+static int parse_option(const run_dist *dist, int c, const char *arg, fleet_args *a)
+{
+    char why[512];
+    switch (c) {
+    case 'n':
+        if (!parse_u64(arg, 1, SCN_FLEET_MAX_DEVICES, &a->devices))
+            return usage_error(dist, "--devices: expected an integer from 1 to 4294967296, found", arg);
+        break;
+    case 'j':
+        if (!parse_u64(arg, 1, RUN_POOL_MAX_JOBS, &a->jobs))
+            return usage_error(dist, "--jobs: expected an integer from 1 to 256, found", arg);
+        break;
+    case 't':
+        if (a->n_target_args == RUN_FLEET_MAX_TARGETS)
+            return usage_error(dist, "--target: at most 32 targets", NULL);
+        a->target_args[a->n_target_args++] = arg;
+        break;
+    case 'f':
+        if (strcmp(arg, "text") == 0)
+            a->format = FMT_TEXT;
+        else if (strcmp(arg, "json") == 0)
+            a->format = FMT_JSON;
+        else if (strcmp(arg, "csv") == 0)
+            a->format = FMT_CSV;
+        else
+            return usage_error(dist, "--format: expected text, json or csv, found", arg);
+        break;
+    case 'p': a->plot_dir = arg; break;
+    case 'm':
+        if (a->n_metric_args == RUN_FLEET_MAX_METRICS)
+            return usage_error(dist, "--metric: too many metrics", NULL);
+        a->metric_args[a->n_metric_args++] = arg;
+        break;
+    case 's':
+        if (!sch_parse_uint64(arg, &a->seed, why, sizeof why))
+            return usage_error(dist, "--seed: expected an integer from 0 to 18446744073709551615, found", arg);
+        a->has_seed = true;
+        break;
+    case 'd':
+        if (!sch_parse_duration(arg, &a->duration, why, sizeof why) || a->duration <= 0 ||
+            a->duration > SCN_MAX_DURATION)
+            return usage_error(dist, "--duration: expected a duration from 1ms to 36525d, found", arg);
+        break;
+    case 'S':
+        if (a->n_sets == MAX_SETS)
+            return usage_error(dist, "--set: at most 64 overrides", NULL);
+        if (!scn_set_parse(arg, &a->sets[a->n_sets], why, sizeof why)) {
+            if (dist->rank == 0)
+                fprintf(stderr, "bgsim fleet: --set: %s\n", why);
+            return EX_USAGE;
+        }
+        a->n_sets++;
+        break;
+    default: return EX_USAGE; /* not reached: fleet_parse passes only the options above */
+    }
+    return CLI_GO_ON;
+}
+
+/* Fills *a (zeroed) from the command line: CLI_GO_ON, or the exit status to return (the usage
+ * printed on rank 0). The overrides parsed so far are a's either way (fleet_args_free). */
+static int fleet_parse(const run_dist *dist, int argc, char **argv, fleet_args *a)
 {
     static const struct option longopts[] = {
         {"devices", required_argument, NULL, 'n'}, {"jobs", required_argument, NULL, 'j'},
@@ -370,219 +456,174 @@ static int fleet_main(run_dist *dist, int argc, char **argv)
         {"seed", required_argument, NULL, 's'},    {"duration", required_argument, NULL, 'd'},
         {"set", required_argument, NULL, 'S'},     {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    uint64_t devices = 0, seed = 0, jobs = 1;
-    bool has_seed = false;
-    sim_time duration = 0;
-    fleet_format format = FMT_TEXT;
-    const char *plot_dir = NULL;
-    const char *target_args[RUN_FLEET_MAX_TARGETS];
-    size_t n_target_args = 0;
-    const char *metric_args[RUN_FLEET_MAX_METRICS];
-    size_t n_metric_args = 0;
-    scn_override sets[MAX_SETS];
-    size_t n_sets = 0;
-    int rc = 0;
-    char why[512];
+    a->jobs = 1;
+    a->format = FMT_TEXT;
     optind = 1;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
+        if (c == 'h') {
             if (dist->rank == 0)
                 fputs(usage_fleet, stdout);
-            rc = cli_finish_stdout(0);
-            goto out;
-        case 'n':
-            if (!parse_u64(optarg, 1, SCN_FLEET_MAX_DEVICES, &devices)) {
-                rc = usage_error(dist, "--devices: expected an integer from 1 to 4294967296, found", optarg);
-                goto out;
-            }
-            break;
-        case 'j':
-            if (!parse_u64(optarg, 1, RUN_POOL_MAX_JOBS, &jobs)) {
-                rc = usage_error(dist, "--jobs: expected an integer from 1 to 256, found", optarg);
-                goto out;
-            }
-            break;
-        case 't':
-            if (n_target_args == RUN_FLEET_MAX_TARGETS) {
-                rc = usage_error(dist, "--target: at most 32 targets", NULL);
-                goto out;
-            }
-            target_args[n_target_args++] = optarg;
-            break;
-        case 'f':
-            if (strcmp(optarg, "text") == 0)
-                format = FMT_TEXT;
-            else if (strcmp(optarg, "json") == 0)
-                format = FMT_JSON;
-            else if (strcmp(optarg, "csv") == 0)
-                format = FMT_CSV;
-            else {
-                rc = usage_error(dist, "--format: expected text, json or csv, found", optarg);
-                goto out;
-            }
-            break;
-        case 'p':
-            plot_dir = optarg;
-            break;
-        case 'm':
-            if (n_metric_args == RUN_FLEET_MAX_METRICS) {
-                rc = usage_error(dist, "--metric: too many metrics", NULL);
-                goto out;
-            }
-            metric_args[n_metric_args++] = optarg;
-            break;
-        case 's':
-            if (!sch_parse_uint64(optarg, &seed, why, sizeof why)) {
-                rc = usage_error(dist, "--seed: expected an integer from 0 to 18446744073709551615, found", optarg);
-                goto out;
-            }
-            has_seed = true;
-            break;
-        case 'd':
-            if (!sch_parse_duration(optarg, &duration, why, sizeof why) || duration <= 0 || duration > SCN_MAX_DURATION) {
-                rc = usage_error(dist, "--duration: expected a duration from 1ms to 36525d, found", optarg);
-                goto out;
-            }
-            break;
-        case 'S':
-            if (n_sets == MAX_SETS) {
-                rc = usage_error(dist, "--set: at most 64 overrides", NULL);
-                goto out;
-            }
-            if (!scn_set_parse(optarg, &sets[n_sets], why, sizeof why)) {
-                if (dist->rank == 0)
-                    fprintf(stderr, "bgsim fleet: --set: %s\n", why);
-                rc = EX_USAGE;
-                goto out;
-            }
-            n_sets++;
-            break;
-        default:
-            rc = usage_error(dist, "unknown option", argv[optind - 1]);
-            goto out;
+            return cli_finish_stdout(0);
         }
+        if (c == '?' || c == ':')
+            return usage_error(dist, "unknown option", argv[optind - 1]);
+        int rc = parse_option(dist, c, optarg, a);
+        if (rc != CLI_GO_ON)
+            return rc;
     }
-    if (optind != argc - 1) {
-        rc = usage_error(dist, optind >= argc ? "expected one scenario FILE" : "expected one scenario FILE, found more", NULL);
-        goto out;
-    }
-    const char *path = argv[optind];
+    if (optind != argc - 1)
+        return usage_error(dist, optind >= argc ? "expected one scenario FILE" : "expected one scenario FILE, found more",
+                           NULL);
+    a->path = argv[optind];
+    return CLI_GO_ON;
+}
 
-    /* The file: loaded once to validate it and read its fleet, and kept as a tree for the devices. */
+/* ---- load ---- */
+
+/* The file: loaded once to validate it and read its fleet, and kept as a tree for the devices;
+ * every profile's probes checked. 0, or the exit status (the diagnostics printed on rank 0). */
+static int fleet_load(const run_dist *dist, const fleet_args *a, scn_scenario **s, scn_source *src)
+{
     sch_diag diag;
-    scn_scenario *s = NULL;
-    scn_source src = {0};
-    rc = scn_load_keep(path, sets, n_sets, &diag, &s, &src);
-    if (rc != 0) {
-        rc = dist->rank == 0 ? cli_report_load(rc, &diag) : (sch_diag_free(&diag), cli_status(rc));
-        goto out;
+    int rc = scn_load_keep(a->path, a->sets, a->n_sets, &diag, s, src);
+    if (rc == 0) {
+        sch_diag_free(&diag);
+        rc = run_fleet_validate(*s, src, &diag);
     }
-    sch_diag_free(&diag);
-    rc = run_fleet_validate(s, &src, &diag);
-    if (rc != 0) {
-        rc = dist->rank == 0 ? cli_report_load(rc, &diag) : (sch_diag_free(&diag), cli_status(rc));
-        goto out_src;
+    if (rc == 0) {
+        sch_diag_free(&diag);
+        return 0;
     }
-    sch_diag_free(&diag);
+    return dist->rank == 0 ? cli_report_load(rc, &diag) : (sch_diag_free(&diag), cli_status(rc));
+}
 
-    /* Metrics and targets, against the file's task names. */
+/* ---- the metrics and targets ---- */
+
+typedef struct fleet_metrics {
+    rep_metric_ref refs[RUN_FLEET_MAX_METRICS];
+    char *names[RUN_FLEET_MAX_METRICS]; /* owned */
+    size_t n;
+    scn_target targets[RUN_FLEET_MAX_TARGETS]; /* owned */
+    size_t n_targets;
+} fleet_metrics;
+
+static void fleet_metrics_free(fleet_metrics *fm)
+{
+    for (size_t i = 0; i < fm->n; i++)
+        free(fm->names[i]);
+    for (size_t i = 0; i < fm->n_targets; i++)
+        scn_target_free(&fm->targets[i]);
+    fm->n = fm->n_targets = 0;
+}
+
+/* Every task's and the worker's base metrics, the deferral shares, --metric, and --target, against
+ * the file's task names. 0, or the exit status (said on rank 0). */
+static int fleet_metrics_build(const run_dist *dist, const fleet_args *a, const scn_scenario *s, fleet_metrics *fm)
+{
     const char *tasks[SCN_MAX_TASKS];
     for (size_t i = 0; i < s->task_count; i++)
         tasks[i] = s->tasks[i].name;
-    rep_metric_ref refs[RUN_FLEET_MAX_METRICS];
-    char *names[RUN_FLEET_MAX_METRICS] = {0};
-    size_t n_metrics = 0;
-    scn_target targets[RUN_FLEET_MAX_TARGETS];
-    size_t n_targets = 0;
-    char name[512];
-    size_t needed = N_BASE * (s->task_count + 1) + (SIM_REASON_COUNT - 1) + n_metric_args;
+    size_t needed = N_BASE * (s->task_count + 1) + (SIM_REASON_COUNT - 1) + a->n_metric_args;
     if (needed > RUN_FLEET_MAX_METRICS) {
         /* each metric is a histogram per profile and thread (43 KB): the limit bounds memory */
         if (dist->rank == 0)
             fprintf(stderr,
                     "bgsim fleet: %s: a fleet reports at most %d metrics; this one needs %zu (%zu for each of %zu tasks "
                     "and the worker, %d deferral shares, %zu --metric)\n",
-                    path, RUN_FLEET_MAX_METRICS, needed, N_BASE, s->task_count, SIM_REASON_COUNT - 1, n_metric_args);
-        rc = EX_DATAERR;
-        goto out_names;
+                    a->path, RUN_FLEET_MAX_METRICS, needed, N_BASE, s->task_count, SIM_REASON_COUNT - 1,
+                    a->n_metric_args);
+        return EX_DATAERR;
     }
+    char name[512], why[512];
     for (size_t t = 0; t <= s->task_count; t++) {
         const char *scope = t < s->task_count ? s->tasks[t].name : "worker";
         for (size_t b = 0; b < N_BASE; b++) {
             snprintf(name, sizeof name, "%s.%s", scope, base_suffixes[b]);
-            add_metric(refs, names, &n_metrics, name, tasks, s->task_count);
+            add_metric(fm->refs, fm->names, &fm->n, name, tasks, s->task_count);
         }
     }
     for (int r = 1; r < SIM_REASON_COUNT; r++) {
         snprintf(name, sizeof name, "worker.held_share.%s", sim_reason_name((sim_reason)r));
-        add_metric(refs, names, &n_metrics, name, tasks, s->task_count);
+        add_metric(fm->refs, fm->names, &fm->n, name, tasks, s->task_count);
     }
-    for (size_t i = 0; i < n_metric_args; i++) {
-        if (!add_metric(refs, names, &n_metrics, metric_args[i], tasks, s->task_count)) {
-            rc = usage_error(dist, "--metric: expected a catalogue metric (scenarios/METRICS.md), found", metric_args[i]);
-            goto out_names;
-        }
-    }
-    for (size_t i = 0; i < n_target_args; i++) {
-        if (!scn_target_parse(target_args[i], tasks, s->task_count, &targets[n_targets], why, sizeof why)) {
+    for (size_t i = 0; i < a->n_metric_args; i++)
+        if (!add_metric(fm->refs, fm->names, &fm->n, a->metric_args[i], tasks, s->task_count))
+            return usage_error(dist, "--metric: expected a catalogue metric (scenarios/METRICS.md), found",
+                               a->metric_args[i]);
+    for (size_t i = 0; i < a->n_target_args; i++) {
+        if (!scn_target_parse(a->target_args[i], tasks, s->task_count, &fm->targets[fm->n_targets], why, sizeof why)) {
             if (dist->rank == 0)
                 fprintf(stderr, "bgsim fleet: --target: %s\n", why);
-            rc = EX_USAGE;
-            goto out_names;
+            return EX_USAGE;
         }
-        n_targets++;
+        fm->n_targets++;
     }
+    return 0;
+}
 
-    if (devices == 0)
-        devices = s->fleet && s->fleet->devices ? s->fleet->devices : DEFAULT_DEVICES;
-    run_fleet_spec spec = {.base = s,
-                           .source = &src,
-                           .devices = devices,
-                           .seed = has_seed ? seed : s->seed,
-                           .duration = duration,
-                           .jobs = (int)jobs,
-                           .metrics = refs,
-                           .n_metrics = n_metrics,
-                           .targets = targets,
-                           .n_targets = n_targets,
-                           .dist = dist->size > 1 ? dist : NULL};
-    int drawn = 0; /* progress bar cells drawn */
-    if (dist->rank == 0 && isatty(STDERR_FILENO) != 0) {
-        spec.progress = draw_progress;
-        spec.progress_ctx = &drawn;
+/* ---- emit ---- */
+
+/* The results on stdout in the chosen format, then the plots (rank 0 only). */
+static int fleet_emit(const fleet_args *a, const fleet_out *o)
+{
+    if (a->format == FMT_TEXT)
+        print_text(o);
+    else if (a->format == FMT_JSON)
+        print_json(o);
+    else
+        print_csv(o);
+    int rc = 0;
+    if (a->plot_dir)
+        rc = cli_fleet_plot(a->plot_dir, o->s, o->r, o->spec, o->metric_names);
+    return cli_finish_stdout(rc);
+}
+
+static int fleet_main(run_dist *dist, int argc, char **argv)
+{
+    fleet_args a = {0};
+    int rc = fleet_parse(dist, argc, argv, &a);
+    if (rc != CLI_GO_ON) {
+        fleet_args_free(&a);
+        return rc;
     }
-    run_fleet_result res;
-    run_fleet_error err;
-    rc = run_fleet(&spec, &res, &err);
-    if (rc != 0)
-        rc = cli_report_fleet(rc, &err, spec.dist);
-    else if (dist->rank == 0) {
-        fleet_out o = {.f = stdout, .s = s, .r = &res, .spec = &spec, .metric_names = names, .devices = devices};
-        if (format == FMT_TEXT)
-            print_text(&o);
-        else if (format == FMT_JSON)
-            print_json(&o);
-        else
-            print_csv(&o);
-        if (plot_dir)
-            rc = cli_fleet_plot(plot_dir, s, &res, &spec, names);
-        rc = cli_finish_stdout(rc);
+    scn_scenario *s = NULL;
+    scn_source src = {0};
+    fleet_metrics *fm = calloc(1, sizeof *fm);
+    rc = fm ? fleet_load(dist, &a, &s, &src) : EX_SOFTWARE;
+    if (rc == 0)
+        rc = fleet_metrics_build(dist, &a, s, fm);
+    if (rc == 0) {
+        uint64_t devices = a.devices;
+        if (devices == 0)
+            devices = s->fleet && s->fleet->devices ? s->fleet->devices : DEFAULT_DEVICES;
+        run_fleet_spec spec = {.base = s, .source = &src, .devices = devices, .seed = a.has_seed ? a.seed : s->seed,
+                               .duration = a.duration, .jobs = (int)a.jobs, .metrics = fm->refs, .n_metrics = fm->n,
+                               .targets = fm->targets, .n_targets = fm->n_targets,
+                               .dist = dist->size > 1 ? dist : NULL};
+        int drawn = 0; /* progress bar cells drawn */
+        if (dist->rank == 0 && isatty(STDERR_FILENO) != 0) {
+            spec.progress = draw_progress;
+            spec.progress_ctx = &drawn;
+        }
+        run_fleet_result res;
+        run_fleet_error err;
+        rc = run_fleet(&spec, &res, &err);
+        if (rc != 0) {
+            rc = cli_report_fleet(rc, &err, spec.dist);
+        } else if (dist->rank == 0) {
+            fleet_out o = {.f = stdout, .s = s, .r = &res, .spec = &spec, .metric_names = fm->names, .devices = devices};
+            rc = fleet_emit(&a, &o);
+        }
+        run_fleet_result_free(&res);
     }
-    run_fleet_result_free(&res);
-out_names:
-    for (size_t i = 0; i < n_metrics; i++)
-        free(names[i]);
-    for (size_t i = 0; i < n_targets; i++)
-        scn_target_free(&targets[i]);
-out_src:
+    if (fm)
+        fleet_metrics_free(fm);
+    free(fm);
     scn_source_free(&src);
     scn_scenario_free(s);
-out:
-    for (size_t i = 0; i < n_sets; i++)
-        scn_override_free(&sets[i]);
+    fleet_args_free(&a);
     return rc;
 }
 
