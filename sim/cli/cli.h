@@ -44,11 +44,6 @@ void cli_report_run(const char *message);
  * the start) keeps the cells drawn so the bar is redrawn only when it grows; a newline at the end. */
 void cli_progress_bar(int *drawn, const char *what, size_t done, size_t count, const char *unit);
 
-/* A CSV field, quoted when it holds a comma, quote or newline (RFC 4180). */
-void cli_csv_field(FILE *out, const char *s);
-/* A JSON string with its quotes; control characters as \u00XX. */
-void cli_json_str(FILE *out, const char *s);
-
 /* A number as json/csv print it (%.10g); NaN (no value) is null in JSON and an empty CSV field. */
 void cli_num(FILE *out, double v, bool json);
 

@@ -226,19 +226,6 @@ static int check_fleet(check_file *cf, int jobs, result *res)
     return 0;
 }
 
-static void xml_text(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        default: fputc(*s, out);
-        }
-    }
-}
-
 /* libyaml counts positions in characters, not bytes: the byte offset of character `index` of a
  * UTF-8 text (continuation bytes 10xxxxxx do not start a character). */
 static size_t byte_offset(const char *data, size_t len, size_t index)
@@ -256,27 +243,13 @@ static size_t byte_offset(const char *data, size_t len, size_t index)
 /* Rewrites the fingerprint's value in place: only the bytes of that scalar change. */
 static int update_fingerprint(const check_file *f)
 {
-    FILE *in = fopen(f->path, "rb");
-    if (!in)
-        return EX_NOINPUT;
     char *data = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            char *g = realloc(data, cap = cap ? cap * 2 : 65536);
-            if (!g) {
-                free(data);
-                fclose(in);
-                return EX_SOFTWARE;
-            }
-            data = g;
-        }
-        size_t got = fread(data + len, 1, cap - len, in);
-        len += got;
-        if (got == 0)
-            break;
+    size_t len = 0;
+    int got = util_read_file(f->path, UTIL_FILE_MAX_BYTES, &data, &len);
+    if (got != UTIL_READ_OK) {
+        free(data);
+        return got == UTIL_READ_NOMEM ? EX_SOFTWARE : EX_NOINPUT;
     }
-    fclose(in);
     const scn_expect *e = &f->s->expect;
     int rc = EX_CANTCREAT;
     char tmp[4096];
@@ -492,21 +465,21 @@ static size_t emit_results(const char *path, const result *res, size_t n)
 static void junit_suite(FILE *jx, const char *path, const result *res, size_t n, size_t failed)
 {
     fputs("  <testsuite name=\"", jx);
-    xml_text(jx, path);
+    util_xml_text(jx, path);
     fprintf(jx, "\" tests=\"%zu\" failures=\"%zu\">\n", n, failed);
     for (size_t i = 0; i < n; i++) {
         fputs("    <testcase classname=\"", jx);
-        xml_text(jx, path);
+        util_xml_text(jx, path);
         fputs("\" name=\"", jx);
-        xml_text(jx, res[i].name);
+        util_xml_text(jx, res[i].name);
         fputs("\"", jx);
         if (res[i].pass) {
             fputs("/>\n", jx);
         } else {
             fputs("><failure message=\"", jx);
-            xml_text(jx, res[i].value);
+            util_xml_text(jx, res[i].value);
             fputs(" (", jx);
-            xml_text(jx, res[i].bound);
+            util_xml_text(jx, res[i].bound);
             fputs(")\"/></testcase>\n", jx);
         }
     }

@@ -29,6 +29,7 @@
 #include "scn_set.h"
 #include "sch_units.h"
 #include "sim_reason.h"
+#include "util.h"
 
 #define DEFAULT_DEVICES 100
 #define MAX_SETS 64
@@ -102,7 +103,9 @@ static void fmt_value(rep_metric_kind kind, double v, char *buf, size_t size)
         snprintf(buf, size, "-");
     } else if (kind == REP_KIND_DURATION) {
         /* for reading: whole minutes from an hour up, whole seconds from a minute (json/csv: ms) */
-        double unit = v >= 3600000 ? 60000 : v >= 60000 ? 1000 : 1;
+        double unit = v >= (double)SIM_MS_PER_HOUR     ? (double)SIM_MS_PER_MINUTE
+                      : v >= (double)SIM_MS_PER_MINUTE ? (double)SIM_MS_PER_SECOND
+                                                       : 1;
         sch_format_duration((sim_time)llround(v / unit) * (sim_time)unit, buf, size);
     } else if (kind == REP_KIND_FRACTION) {
         snprintf(buf, size, "%.1f%%", 100 * v);
@@ -242,7 +245,7 @@ static void json_group(const fleet_out *o, size_t g)
     for (size_t t = 0; t < o->spec->n_targets; t++) {
         run_fleet_share sh = run_fleet_target_share(o->r, g, t);
         fprintf(o->f, "%s{\"target\":", t ? "," : "");
-        cli_json_str(o->f, o->spec->targets[t].text);
+        util_json_string(o->f, o->spec->targets[t].text);
         fprintf(o->f, ",\"devices\":%" PRIu64 ",\"meeting\":%" PRIu64 ",\"share\":", sh.n, sh.k);
         cli_num(o->f, sh.share, true);
         fputs(",\"ci95\":[", o->f);
@@ -256,7 +259,7 @@ static void json_group(const fleet_out *o, size_t g)
         double v[7];
         stats_of(o, g, m, v);
         fprintf(o->f, "%s{\"metric\":", m ? "," : "");
-        cli_json_str(o->f, o->metric_names[m]);
+        util_json_string(o->f, o->metric_names[m]);
         fprintf(o->f, ",\"unit\":\"%s\",\"devices\":%" PRIu64, kind_unit(o->spec->metrics[m].def->kind),
                 rep_accs_count(&o->r->accs, run_fleet_metric_index(o->r, g, m)));
         static const char *const keys[] = {"mean", "sd", "min", "p10", "p50", "p90", "max"};
@@ -272,9 +275,9 @@ static void json_group(const fleet_out *o, size_t g)
 static void print_json(const fleet_out *o)
 {
     fputs("{\"scenario\":", o->f);
-    cli_json_str(o->f, o->s->name);
+    util_json_string(o->f, o->s->name);
     fputs(",\"file\":", o->f);
-    cli_json_str(o->f, o->s->file);
+    util_json_string(o->f, o->s->file);
     fprintf(o->f, ",\"seed\":%" PRIu64 ",\"devices\":%" PRIu64 ",\"device_days\":", o->spec->seed, o->devices);
     cli_num(o->f, o->r->device_days, true);
     fprintf(o->f, ",\"quantile_relative_error\":%.10g,\"all\":", REP_ACC_REL_ERROR);
@@ -282,7 +285,7 @@ static void print_json(const fleet_out *o)
     fputs(",\"profiles\":[", o->f);
     for (size_t g = 1; g < o->r->groups; g++) {
         fprintf(o->f, "%s{\"name\":", g > 1 ? "," : "");
-        cli_json_str(o->f, run_fleet_profile_name(o->s, g - 1));
+        util_json_string(o->f, run_fleet_profile_name(o->s, g - 1));
         fputs(",\"weight\":", o->f);
         cli_num(o->f, o->s->fleet ? o->s->fleet->profiles[g - 1].weight : 1.0, true);
         fputs(",\"results\":", o->f);
@@ -299,9 +302,9 @@ static void print_csv(const fleet_out *o)
         const char *group = g == 0 ? "all" : run_fleet_profile_name(o->s, g - 1);
         for (size_t t = 0; t < o->spec->n_targets; t++) {
             run_fleet_share sh = run_fleet_target_share(o->r, g, t);
-            cli_csv_field(o->f, group);
+            util_csv_field(o->f, group);
             fputs(",target,", o->f);
-            cli_csv_field(o->f, o->spec->targets[t].text);
+            util_csv_field(o->f, o->spec->targets[t].text);
             fprintf(o->f, ",,%" PRIu64 ",,,,,,,,%" PRIu64 ",", sh.n, sh.k);
             cli_num(o->f, sh.share, false);
             fputc(',', o->f);
@@ -313,9 +316,9 @@ static void print_csv(const fleet_out *o)
         for (size_t m = 0; m < o->spec->n_metrics; m++) {
             double v[7];
             stats_of(o, g, m, v);
-            cli_csv_field(o->f, group);
+            util_csv_field(o->f, group);
             fputs(",metric,", o->f);
-            cli_csv_field(o->f, o->metric_names[m]);
+            util_csv_field(o->f, o->metric_names[m]);
             fprintf(o->f, ",%s,%" PRIu64, kind_unit(o->spec->metrics[m].def->kind),
                     rep_accs_count(&o->r->accs, run_fleet_metric_index(o->r, g, m)));
             for (int i = 0; i < 7; i++) {

@@ -69,7 +69,7 @@ static void write_cdf(FILE *dat, const rep_accs *a, size_t i, bool duration)
     uint64_t total = rep_accs_count(a, i);
     if (bins && total > 0) {
         rep_accs_bins(a, i, bins, nb);
-        double unit = duration ? 3600000.0 : 1.0;
+        double unit = duration ? (double)SIM_MS_PER_HOUR : 1.0;
         uint64_t below = 0;
         fprintf(dat, "%.8g 0\n", rep_accs_min(a, i) / unit);
         for (size_t b = 0; b < nb; b++) {

@@ -18,6 +18,7 @@
 #include "scn_scenario.h"
 #include "scn_set.h"
 #include "sch_units.h"
+#include "util.h"
 
 static const char usage_run[] =
     "usage: bgsim run FILE [--seed N] [--duration D] [--trace FILE.jsonl] [--format text|json]\n"
@@ -49,34 +50,6 @@ static const char usage_run[] =
     "error, 73 cannot create an output file, 74 cannot write output.\n";
 
 #define MAX_SETS 64
-
-/* Reads a whole file (the scenario text for the report); NULL when it cannot. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t len = 0, cap = 0;
-    char *data = NULL;
-    for (;;) {
-        if (len + 1 >= cap) {
-            char *g = realloc(data, cap = cap ? cap * 2 : 65536);
-            if (!g) {
-                free(data);
-                fclose(f);
-                return NULL;
-            }
-            data = g;
-        }
-        size_t got = fread(data + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    fclose(f);
-    data[len] = '\0';
-    return data;
-}
 
 /* ---- parse ---- */
 
@@ -277,7 +250,12 @@ static int emit_report(const run_args *a, const scn_scenario *s, const rep_run_i
                        const char *pdir, const char *plot_note)
 {
     char why[1024];
-    char *text = slurp(s->file);
+    char *text = NULL; /* the scenario's text, shown in the report when it can be read */
+    size_t text_len = 0;
+    if (util_read_file(s->file, UTIL_FILE_MAX_BYTES, &text, &text_len) != UTIL_READ_OK) {
+        free(text);
+        text = NULL;
+    }
     char dur[32], start[40], fp[24];
     sch_format_duration(r->opt.duration, dur, sizeof dur);
     sim_cal_format(&s->calendar, 0, start, sizeof start);

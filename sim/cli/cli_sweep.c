@@ -213,37 +213,6 @@ static void combo_values(const sweep_args *a, size_t ci, size_t idx[MAX_KEYS])
 
 /* ---- load ---- */
 
-static char *slurp(const char *path, size_t *len, int *err)
-{
-    FILE *f = fopen(path, "rb");
-    *len = 0;
-    if (!f) {
-        *err = errno;
-        return NULL;
-    }
-    size_t cap = 0;
-    char *data = NULL;
-    for (;;) {
-        if (*len == cap) {
-            char *g = realloc(data, cap = cap ? cap * 2 : 65536);
-            if (!g) {
-                free(data);
-                fclose(f);
-                *err = ENOMEM;
-                return NULL;
-            }
-            data = g;
-        }
-        size_t got = fread(data + *len, 1, cap - *len, f);
-        *len += got;
-        if (got == 0)
-            break;
-    }
-    *err = ferror(f) ? EIO : 0;
-    fclose(f);
-    return data;
-}
-
 /* Combination ci of the file's text: its overrides applied, validated like a line of the file. */
 static int load_combo(const sweep_args *a, size_t ci, const char *data, size_t len, scn_scenario **out)
 {
@@ -278,16 +247,18 @@ static int load_combo(const sweep_args *a, size_t ci, const char *data, size_t l
  * its message printed. */
 static int sweep_load(const sweep_args *a, scn_scenario **scen)
 {
-    int err = 0;
+    char *data = NULL;
     size_t len = 0;
-    char *data = slurp(a->path, &len, &err);
-    if (!data && err) {
-        fprintf(stderr, "error: %s: cannot read the file: %s\n", a->path, strerror(err));
+    /* A file over the cap is read up to it and left to the loader, which names the limit. */
+    int got = util_read_file(a->path, UTIL_FILE_MAX_BYTES, &data, &len);
+    if (got == UTIL_READ_OPEN || got == UTIL_READ_IO || got == UTIL_READ_NOMEM) {
+        fprintf(stderr, "error: %s: cannot read the file: %s\n", a->path,
+                strerror(got == UTIL_READ_NOMEM ? ENOMEM : errno));
         return EX_NOINPUT;
     }
     int rc = 0;
     for (size_t ci = 0; ci < a->combos && rc == 0; ci++)
-        rc = load_combo(a, ci, data ? data : "", len, &scen[ci]);
+        rc = load_combo(a, ci, data, len, &scen[ci]);
     free(data);
     return rc;
 }
@@ -474,7 +445,7 @@ static void sweep_stats(const sweep_args *a, const sweep_metrics *mx, const doub
 static void emit_csv(const sweep_args *a, const sweep_metrics *mx, const rep_ci *cis, const bool *shown)
 {
     for (size_t k = 0; k < a->n_keys; k++) {
-        cli_csv_field(stdout, a->keys[k].key);
+        util_csv_field(stdout, a->keys[k].key);
         fputc(',', stdout);
     }
     fputs("seeds", stdout);
@@ -486,7 +457,7 @@ static void emit_csv(const sweep_args *a, const sweep_metrics *mx, const rep_ci 
         size_t idx[MAX_KEYS];
         combo_values(a, ci, idx);
         for (size_t k = 0; k < a->n_keys; k++) {
-            cli_csv_field(stdout, a->keys[k].values[idx[k]]);
+            util_csv_field(stdout, a->keys[k].values[idx[k]]);
             fputc(',', stdout);
         }
         printf("%" PRId64, a->seeds);
@@ -509,11 +480,11 @@ static void emit_json(const sweep_args *a, const char *scenario, const sweep_met
                       const bool *shown)
 {
     fputs("{\"scenario\":", stdout);
-    cli_json_str(stdout, scenario);
+    util_json_string(stdout, scenario);
     printf(",\"seeds\":%" PRId64 ",\"confidence\":%.2f,\"keys\":[", a->seeds, CONFIDENCE);
     for (size_t k = 0; k < a->n_keys; k++) {
         fputs(k ? "," : "", stdout);
-        cli_json_str(stdout, a->keys[k].key);
+        util_json_string(stdout, a->keys[k].key);
     }
     fputs("],\"rows\":[\n", stdout);
     for (size_t ci = 0; ci < a->combos; ci++) {
@@ -522,9 +493,9 @@ static void emit_json(const sweep_args *a, const char *scenario, const sweep_met
         fputs(ci ? ",\n{\"set\":{" : "{\"set\":{", stdout);
         for (size_t k = 0; k < a->n_keys; k++) {
             fputs(k ? "," : "", stdout);
-            cli_json_str(stdout, a->keys[k].key);
+            util_json_string(stdout, a->keys[k].key);
             fputc(':', stdout);
-            cli_json_str(stdout, a->keys[k].values[idx[k]]);
+            util_json_string(stdout, a->keys[k].values[idx[k]]);
         }
         printf("},\"seeds\":%" PRId64 ",\"metrics\":{", a->seeds);
         bool first = true;
@@ -534,7 +505,7 @@ static void emit_json(const sweep_args *a, const char *scenario, const sweep_met
             const rep_ci *x = &cis[ci * mx->n + m];
             fputs(first ? "" : ",", stdout);
             first = false;
-            cli_json_str(stdout, mx->m[m].name);
+            util_json_string(stdout, mx->m[m].name);
             printf(":{\"n\":%zu,\"mean\":", x->n);
             cli_num(stdout, x->mean, true);
             fputs(",\"ci_low\":", stdout);

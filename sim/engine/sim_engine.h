@@ -37,6 +37,11 @@ typedef int64_t sim_time; /* milliseconds since the scenario start */
 
 /* Latest representable event time: 2^55 - 1 ms, about 1.1 million years (see sim_engine.c). */
 #define SIM_TIME_MAX ((sim_time)(((int64_t)1 << 55) - 1))
+/* The milliseconds in each span of time: the one home of these numbers for every layer above the
+ * engine (a day is always 24 hours: the calendar has no daylight saving). */
+#define SIM_MS_PER_SECOND ((sim_time)1000)
+#define SIM_MS_PER_MINUTE (60 * SIM_MS_PER_SECOND)
+#define SIM_MS_PER_HOUR (60 * SIM_MS_PER_MINUTE)
 #define SIM_MS(x) ((sim_time)(x))
 #define SIM_SECONDS(x) ((sim_time)(x) * 1000)
 #define SIM_MINUTES(x) ((sim_time)(x) * 60 * 1000)
