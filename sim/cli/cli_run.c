@@ -14,7 +14,7 @@
 #include "rep_plot.h"
 #include "rep_stats.h"
 #include "run.h"
-#include "run_summary.h"
+#include "rep_summary.h"
 #include "scn_scenario.h"
 #include "scn_set.h"
 #include "sch_units.h"
@@ -200,15 +200,32 @@ static int run_simulate(const run_args *a, const scn_scenario *s, FILE *trace, r
 
 /* ---- emit ---- */
 
+/* What the reports say about the scenario and the run. */
+static rep_run_info run_info(const scn_scenario *s, const run_result *r)
+{
+    return (rep_run_info){.name = s->name, .file = s->file, .platform = scn_platform_names[s->platform],
+                          .policy = s->policy_preset, .seed = r->opt.seed};
+}
+
 /* The summary on stdout: the fingerprint alone, JSON or text. */
 static int emit_summary(const run_args *a, const scn_scenario *s, const run_result *r)
 {
-    if (a->fingerprint_only)
+    if (a->fingerprint_only) {
         printf("%016" PRIx64 "\n", r->outcome.fingerprint);
-    else if (a->json)
-        run_summary_json(stdout, s, &r->opt, &r->outcome, &r->stats, &r->record);
+        return cli_finish_stdout(0);
+    }
+    const char *tasks[SCN_MAX_TASKS];
+    for (size_t i = 0; i < s->task_count; i++)
+        tasks[i] = s->tasks[i].name;
+    rep_run_info info = run_info(s, r);
+    rep_summary_run sr = {.info = &info, .policy_variant = s->policy_platform == BGT_PLATFORM_IOS ? "ios" : "android",
+                          .duration = r->opt.duration, .calendar = &s->calendar, .events = r->outcome.events,
+                          .fingerprint = r->outcome.fingerprint, .task_names = tasks, .task_count = s->task_count,
+                          .format_duration = sch_format_duration};
+    if (a->json)
+        rep_summary_json(stdout, &sr, &r->stats, &r->record);
     else
-        run_summary_text(stdout, s, &r->opt, &r->outcome, &r->stats);
+        rep_summary_text(stdout, &sr, &r->stats);
     return cli_finish_stdout(0);
 }
 
@@ -288,8 +305,7 @@ static int emit_report(const run_args *a, const scn_scenario *s, const rep_run_i
  * a plot gnuplot could not render does not stop the report. */
 static int emit_outputs(const run_args *a, const scn_scenario *s, const run_result *r)
 {
-    rep_run_info info = {.name = s->name, .file = s->file, .platform = scn_platform_names[s->platform],
-                         .policy = s->policy_preset, .seed = r->opt.seed};
+    rep_run_info info = run_info(s, r);
     int rc = 0;
     if (a->perfetto_path && (rc = emit_perfetto(a->perfetto_path, s, r)) != 0)
         return rc;
