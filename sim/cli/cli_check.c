@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "cli_fleet.h"
+#include "rep_junit.h"
 #include "rep_metrics.h"
 #include "rep_stats.h"
 #include "run.h"
@@ -119,14 +120,7 @@ static int run_all(check_file *files, size_t nfiles, int jobs)
 
 /* ---- results ---- */
 
-typedef struct result {
-    bool pass;
-    char name[160];
-    char value[160];
-    char bound[128];
-} result;
-
-static void evaluate(const check_file *f, size_t i, int seeds_override, result *out)
+static void evaluate(const check_file *f, size_t i, int seeds_override, rep_check_result *out)
 {
     const scn_expectation *x = &f->s->expect.items[i];
     rep_metric_kind kind = x->ref.def->kind;
@@ -173,7 +167,7 @@ static void evaluate(const check_file *f, size_t i, int seeds_override, result *
  * every statistic's metric and every share's target, evaluated into res[0..fleet_count). 0, or the
  * exit status of what stopped the fleet (its message printed).
  */
-static int check_fleet(check_file *cf, int jobs, result *res)
+static int check_fleet(check_file *cf, int jobs, rep_check_result *res)
 {
     const scn_expect *e = &cf->s->expect;
     sch_diag diag;
@@ -203,7 +197,7 @@ static int check_fleet(check_file *cf, int jobs, result *res)
         for (size_t p = 0; x->profile && p < run_fleet_profile_count(cf->s); p++)
             if (strcmp(run_fleet_profile_name(cf->s, p), x->profile) == 0)
                 group = p + 1;
-        result *r = &res[i];
+        rep_check_result *r = &res[i];
         snprintf(r->name, sizeof r->name, "fleet %s", x->key);
         scn_fleet_bound_text(x, r->bound, sizeof r->bound);
         double v;
@@ -386,7 +380,7 @@ static void check_files_free(check_file *files, size_t nfiles)
 
 /* The fingerprint's result; with --update-fingerprints a mismatch rewrites the file and passes
  * (or sets *status when it cannot). */
-static void fingerprint_result(const check_file *cf, bool update, result *r, int *status)
+static void fingerprint_result(const check_file *cf, bool update, rep_check_result *r, int *status)
 {
     uint64_t got = cf->runs[0].fingerprint, want = cf->s->expect.fingerprint;
     snprintf(r->name, sizeof r->name, "fingerprint");
@@ -409,7 +403,7 @@ static void fingerprint_result(const check_file *cf, bool update, result *r, int
 /* A file's results, the fingerprint's first, then each expectation's, then the fleet's, into *out
  * (*n of them; the caller frees *out). 0; or EX_SOFTWARE; or 1 when the file has no results
  * because its runs or its fleet could not run (said on stderr, *status set). */
-static int file_results(check_file *cf, const check_args *a, result **out, size_t *n, int *status)
+static int file_results(check_file *cf, const check_args *a, rep_check_result **out, size_t *n, int *status)
 {
     int failed_run = 0;
     for (size_t k = 0; k < cf->run_count; k++)
@@ -423,7 +417,7 @@ static int file_results(check_file *cf, const check_args *a, result **out, size_
     }
     const scn_expect *e = &cf->s->expect;
     *n = e->count + (e->has_fingerprint ? 1 : 0) + e->fleet_count;
-    result *res = *out = calloc(*n ? *n : 1, sizeof *res);
+    rep_check_result *res = *out = calloc(*n ? *n : 1, sizeof *res);
     if (!res)
         return EX_SOFTWARE;
     size_t r = 0;
@@ -448,7 +442,7 @@ static int file_results(check_file *cf, const check_args *a, result **out, size_
 /* ---- emit ---- */
 
 /* One line per result on stdout (a NOTE when the file has none); returns the failed ones. */
-static size_t emit_results(const char *path, const result *res, size_t n)
+static size_t emit_results(const char *path, const rep_check_result *res, size_t n)
 {
     size_t failed = 0;
     for (size_t i = 0; i < n; i++) {
@@ -459,31 +453,6 @@ static size_t emit_results(const char *path, const result *res, size_t n)
     if (n == 0)
         printf("NOTE  %s  no expectations\n", path);
     return failed;
-}
-
-/* One JUnit test suite: a test case per result. */
-static void junit_suite(FILE *jx, const char *path, const result *res, size_t n, size_t failed)
-{
-    fputs("  <testsuite name=\"", jx);
-    util_xml_text(jx, path);
-    fprintf(jx, "\" tests=\"%zu\" failures=\"%zu\">\n", n, failed);
-    for (size_t i = 0; i < n; i++) {
-        fputs("    <testcase classname=\"", jx);
-        util_xml_text(jx, path);
-        fputs("\" name=\"", jx);
-        util_xml_text(jx, res[i].name);
-        fputs("\"", jx);
-        if (res[i].pass) {
-            fputs("/>\n", jx);
-        } else {
-            fputs("><failure message=\"", jx);
-            util_xml_text(jx, res[i].value);
-            fputs(" (", jx);
-            util_xml_text(jx, res[i].bound);
-            fputs(")\"/></testcase>\n", jx);
-        }
-    }
-    fputs("  </testsuite>\n", jx);
 }
 
 int cli_check(int argc, char **argv)
@@ -507,14 +476,14 @@ int cli_check(int argc, char **argv)
         status = EX_CANTCREAT;
     }
     if (jx)
-        fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"bgsim check\">\n", jx);
+        rep_junit_begin(jx);
     size_t passed = 0, failed = 0;
     bool out_of_memory = false;
     for (size_t f = 0; f < a.n_paths; f++) {
         check_file *cf = &files[f];
         if (!cf->s)
             continue;
-        result *res = NULL;
+        rep_check_result *res = NULL;
         size_t n = 0;
         int fr = file_results(cf, &a, &res, &n, &status);
         if (fr == EX_SOFTWARE) {
@@ -527,7 +496,7 @@ int cli_check(int argc, char **argv)
         passed += n - file_failed;
         failed += file_failed;
         if (jx)
-            junit_suite(jx, cf->path, res, n, file_failed);
+            rep_junit_suite(jx, cf->path, res, n);
         free(res);
         if (file_failed && status == 0)
             status = EX_FAILED;
@@ -537,7 +506,7 @@ int cli_check(int argc, char **argv)
     else
         printf("%zu passed, %zu failed\n", passed, failed);
     if (jx) {
-        fputs("</testsuites>\n", jx);
+        rep_junit_end(jx);
         if (fclose(jx) != 0 && status == 0)
             status = EX_IOERR;
     }
