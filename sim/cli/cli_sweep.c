@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include "rep_metrics.h"
 #include "rep_stats.h"
 #include "rep_sweep.h"
+#include "rep_sweep_table.h"
 #include "run_pool.h"
 #include "run.h"
 #include "scn_scenario.h"
@@ -28,7 +28,7 @@
 #include "sch_units.h"
 #include "util.h"
 
-#define MAX_KEYS 16
+#define MAX_KEYS REP_SWEEP_MAX_KEYS
 #define MAX_METRICS 64
 #define MAX_RUNS 10000000
 #define CONFIDENCE 0.95
@@ -57,17 +57,11 @@ static const char usage_sweep[] =
     "combination is invalid, 66 cannot read the file, 69 platform not modeled or gnuplot cannot be\n"
     "run, 70 internal error, 73/74 cannot create/write output.\n";
 
-typedef struct sweep_key {
-    char *key;
-    char **values;
-    size_t n;
-} sweep_key;
-
 /* ---- parse ---- */
 
 typedef struct sweep_args {
     const char *path;
-    sweep_key keys[MAX_KEYS]; /* owned (sweep_args_free) */
+    rep_sweep_key keys[MAX_KEYS]; /* owned (sweep_args_free) */
     size_t n_keys;
     const char *extra[MAX_METRICS]; /* --metric names */
     size_t n_extra;
@@ -201,16 +195,6 @@ static int sweep_parse(int argc, char **argv, sweep_args *a)
     return rc == CLI_GO_ON ? count_combos(a) : rc;
 }
 
-/* Combination ci's value index of every key: the first key varies slowest. */
-static void combo_values(const sweep_args *a, size_t ci, size_t idx[MAX_KEYS])
-{
-    size_t rest = ci;
-    for (size_t k = a->n_keys; k-- > 0;) {
-        idx[k] = rest % a->keys[k].n;
-        rest /= a->keys[k].n;
-    }
-}
-
 /* ---- load ---- */
 
 /* Combination ci of the file's text: its overrides applied, validated like a line of the file. */
@@ -220,7 +204,7 @@ static int load_combo(const sweep_args *a, size_t ci, const char *data, size_t l
     size_t idx[MAX_KEYS], n_ov = 0;
     char why[512];
     int rc = 0;
-    combo_values(a, ci, idx);
+    rep_sweep_combo(a->keys, a->n_keys, ci, idx);
     for (size_t k = a->n_keys; k-- > 0;) {
         char arg[4096];
         snprintf(arg, sizeof arg, "%s=%s", a->keys[k].key, a->keys[k].values[idx[k]]);
@@ -442,88 +426,11 @@ static void sweep_stats(const sweep_args *a, const sweep_metrics *mx, const doub
 
 /* ---- emit ---- */
 
-static void emit_csv(const sweep_args *a, const sweep_metrics *mx, const rep_ci *cis, const bool *shown)
-{
-    for (size_t k = 0; k < a->n_keys; k++) {
-        util_csv_field(stdout, a->keys[k].key);
-        fputc(',', stdout);
-    }
-    fputs("seeds", stdout);
-    for (size_t m = 0; m < mx->n; m++)
-        if (shown[m])
-            printf(",%s.mean,%s.ci_low,%s.ci_high", mx->m[m].name, mx->m[m].name, mx->m[m].name);
-    fputc('\n', stdout);
-    for (size_t ci = 0; ci < a->combos; ci++) {
-        size_t idx[MAX_KEYS];
-        combo_values(a, ci, idx);
-        for (size_t k = 0; k < a->n_keys; k++) {
-            util_csv_field(stdout, a->keys[k].values[idx[k]]);
-            fputc(',', stdout);
-        }
-        printf("%" PRId64, a->seeds);
-        for (size_t m = 0; m < mx->n; m++) {
-            if (!shown[m])
-                continue;
-            const rep_ci *x = &cis[ci * mx->n + m];
-            fputc(',', stdout);
-            cli_num(stdout, x->mean, false);
-            fputc(',', stdout);
-            cli_num(stdout, x->mean - x->half, false);
-            fputc(',', stdout);
-            cli_num(stdout, x->mean + x->half, false);
-        }
-        fputc('\n', stdout);
-    }
-}
-
-static void emit_json(const sweep_args *a, const char *scenario, const sweep_metrics *mx, const rep_ci *cis,
-                      const bool *shown)
-{
-    fputs("{\"scenario\":", stdout);
-    util_json_string(stdout, scenario);
-    printf(",\"seeds\":%" PRId64 ",\"confidence\":%.2f,\"keys\":[", a->seeds, CONFIDENCE);
-    for (size_t k = 0; k < a->n_keys; k++) {
-        fputs(k ? "," : "", stdout);
-        util_json_string(stdout, a->keys[k].key);
-    }
-    fputs("],\"rows\":[\n", stdout);
-    for (size_t ci = 0; ci < a->combos; ci++) {
-        size_t idx[MAX_KEYS];
-        combo_values(a, ci, idx);
-        fputs(ci ? ",\n{\"set\":{" : "{\"set\":{", stdout);
-        for (size_t k = 0; k < a->n_keys; k++) {
-            fputs(k ? "," : "", stdout);
-            util_json_string(stdout, a->keys[k].key);
-            fputc(':', stdout);
-            util_json_string(stdout, a->keys[k].values[idx[k]]);
-        }
-        printf("},\"seeds\":%" PRId64 ",\"metrics\":{", a->seeds);
-        bool first = true;
-        for (size_t m = 0; m < mx->n; m++) {
-            if (!shown[m])
-                continue;
-            const rep_ci *x = &cis[ci * mx->n + m];
-            fputs(first ? "" : ",", stdout);
-            first = false;
-            util_json_string(stdout, mx->m[m].name);
-            printf(":{\"n\":%zu,\"mean\":", x->n);
-            cli_num(stdout, x->mean, true);
-            fputs(",\"ci_low\":", stdout);
-            cli_num(stdout, x->mean - x->half, true);
-            fputs(",\"ci_high\":", stdout);
-            cli_num(stdout, x->mean + x->half, true);
-            fputc('}', stdout);
-        }
-        fputs("}}", stdout);
-    }
-    fputs("\n]}\n", stdout);
-}
-
 /* The plot's points and line titles: one line per value combination of the keys other than x. */
 static int plot_points(const sweep_args *a, const sweep_metrics *mx, const rep_ci *cis, bool x_dur,
                        rep_sweep_point *pts, char **titles)
 {
-    const sweep_key *xk = &a->keys[a->x_index];
+    const rep_sweep_key *xk = &a->keys[a->x_index];
     int p10 = sweep_metric_index(mx, a->scope, "interval.p10");
     int p50 = sweep_metric_index(mx, a->scope, "interval.p50");
     int p90 = sweep_metric_index(mx, a->scope, "interval.p90");
@@ -531,7 +438,7 @@ static int plot_points(const sweep_args *a, const sweep_metrics *mx, const rep_c
         return EX_SOFTWARE; /* the scope's interval quantiles are always reported */
     for (size_t ci = 0; ci < a->combos; ci++) {
         size_t idx[MAX_KEYS];
-        combo_values(a, ci, idx);
+        rep_sweep_combo(a->keys, a->n_keys, ci, idx);
         size_t line = 0; /* the other keys' value indices, in key order */
         for (size_t k = 0; k < a->n_keys; k++)
             if (k != a->x_index)
@@ -566,7 +473,7 @@ static int plot_points(const sweep_args *a, const sweep_metrics *mx, const rep_c
  * its message printed. */
 static int emit_plot(const sweep_args *a, const char *scenario, const sweep_metrics *mx, const rep_ci *cis)
 {
-    const sweep_key *xk = &a->keys[a->x_index];
+    const rep_sweep_key *xk = &a->keys[a->x_index];
     size_t n_x = xk->n, n_lines = a->combos / n_x;
     rep_sweep_point *pts = calloc(a->combos, sizeof *pts);
     char **titles = calloc(n_lines, sizeof *titles);
@@ -610,10 +517,16 @@ static int sweep_emit(const sweep_args *a, const scn_scenario *s0, const sweep_m
     int rc = EX_SOFTWARE;
     if (cis && col) {
         sweep_stats(a, mx, values, col, cis, shown);
+        const char *names[MAX_METRICS];
+        for (size_t m = 0; m < mx->n; m++)
+            names[m] = mx->m[m].name;
+        rep_sweep_table t = {.scenario = s0->name, .keys = a->keys, .n_keys = a->n_keys, .combos = a->combos,
+                             .seeds = a->seeds, .confidence = CONFIDENCE, .metric_names = names,
+                             .n_metrics = mx->n, .shown = shown, .cis = cis};
         if (a->json)
-            emit_json(a, s0->name, mx, cis, shown);
+            rep_sweep_json(stdout, &t);
         else
-            emit_csv(a, mx, cis, shown);
+            rep_sweep_csv(stdout, &t);
         rc = cli_finish_stdout(0);
         if (rc == 0 && a->plot_dir)
             rc = emit_plot(a, s0->name, mx, cis);
