@@ -44,8 +44,6 @@ void cli_report_run(const char *message);
  * the start) keeps the cells drawn so the bar is redrawn only when it grows; a newline at the end. */
 void cli_progress_bar(int *drawn, const char *what, size_t done, size_t count, const char *unit);
 
-/* A number as json/csv print it (%.10g); NaN (no value) is null in JSON and an empty CSV field. */
-void cli_num(FILE *out, double v, bool json);
 
 int cli_validate(int argc, char **argv);
 int cli_run(int argc, char **argv);

@@ -202,11 +202,11 @@ static int check_fleet(check_file *cf, int jobs, rep_check_result *res)
         scn_fleet_bound_text(x, r->bound, sizeof r->bound);
         double v;
         if (x->is_target) {
-            run_fleet_share sh = run_fleet_target_share(&fr, group, slot[i]);
+            rep_fleet_share sh = rep_fleet_target_share(&fr.layout, &fr.accs, group, slot[i]);
             v = sh.share;
             snprintf(r->value, sizeof r->value, "%.1f%% (%" PRIu64 " of %" PRIu64 " devices)", 100 * v, sh.k, sh.n);
         } else {
-            size_t a = run_fleet_metric_index(&fr, group, slot[i]);
+            size_t a = rep_fleet_metric_index(&fr.layout, group, slot[i]);
             v = x->stat == SCN_FSTAT_MEAN ? rep_accs_mean(&fr.accs, a)
                                           : rep_accs_quantile(&fr.accs, a, scn_fleet_stat_q[x->stat]);
             char t[48];

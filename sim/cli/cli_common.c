@@ -2,7 +2,6 @@
  * cli_common.c - helpers shared by the subcommands.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,12 +27,4 @@ bool cli_wants_help(int argc, char **argv)
             return true;
     }
     return false;
-}
-
-void cli_num(FILE *out, double v, bool json)
-{
-    if (isnan(v))
-        fputs(json ? "null" : "", out);
-    else
-        fprintf(out, "%.10g", v);
 }

@@ -8,10 +8,7 @@
  * it is byte-identical for any J and any number of ranks. Rank 0 prints; other ranks only
  * simulate.
  */
-#include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +17,7 @@
 #include "cli.h"
 #include "cli_fleet.h"
 #include "rep_acc.h"
+#include "rep_fleet.h"
 #include "rep_metrics.h"
 #include "run_dist.h"
 #include "run_fleet.h"
@@ -29,7 +27,6 @@
 #include "scn_set.h"
 #include "sch_units.h"
 #include "sim_reason.h"
-#include "util.h"
 
 #define DEFAULT_DEVICES 100
 #define MAX_SETS 64
@@ -92,242 +89,6 @@ static bool add_metric(rep_metric_ref *refs, char **names, size_t *n, const char
     memcpy(names[*n], name, len);
     (*n)++;
     return true;
-}
-
-/* ---- printing ---- */
-
-/* A value for the text table (json and csv print numbers as they are). */
-static void fmt_value(rep_metric_kind kind, double v, char *buf, size_t size)
-{
-    if (isnan(v)) {
-        snprintf(buf, size, "-");
-    } else if (kind == REP_KIND_DURATION) {
-        /* for reading: whole minutes from an hour up, whole seconds from a minute (json/csv: ms) */
-        double unit = v >= (double)SIM_MS_PER_HOUR     ? (double)SIM_MS_PER_MINUTE
-                      : v >= (double)SIM_MS_PER_MINUTE ? (double)SIM_MS_PER_SECOND
-                                                       : 1;
-        sch_format_duration((sim_time)llround(v / unit) * (sim_time)unit, buf, size);
-    } else if (kind == REP_KIND_FRACTION) {
-        snprintf(buf, size, "%.1f%%", 100 * v);
-    } else {
-        snprintf(buf, size, "%.2f", v);
-    }
-}
-
-typedef struct fleet_out {
-    FILE *f;
-    const scn_scenario *s;
-    const run_fleet_result *r;
-    const run_fleet_spec *spec;
-    char *const *metric_names;
-    uint64_t devices;
-} fleet_out;
-
-static const double qs[] = {0.10, 0.50, 0.90};
-
-static void stats_of(const fleet_out *o, size_t group, size_t m, double v[7])
-{
-    size_t i = run_fleet_metric_index(o->r, group, m);
-    const rep_accs *a = &o->r->accs;
-    v[0] = rep_accs_mean(a, i);
-    v[1] = rep_accs_sd(a, i);
-    v[2] = rep_accs_min(a, i);
-    for (int q = 0; q < 3; q++)
-        v[3 + q] = rep_accs_quantile(a, i, qs[q]);
-    v[6] = rep_accs_max(a, i);
-}
-
-static uint64_t group_devices(const fleet_out *o, size_t g)
-{
-    return rep_accs_count(&o->r->accs, run_fleet_days_index(o->r, g));
-}
-
-/* A held_share row is shown only when some device was held for that reason. */
-static bool metric_shown(const fleet_out *o, size_t m)
-{
-    const rep_metric_ref *ref = &o->spec->metrics[m];
-    if (strncmp(ref->def->suffix, "held_share.", 11) != 0)
-        return true;
-    double max = rep_accs_max(&o->r->accs, run_fleet_metric_index(o->r, 0, m));
-    return !isnan(max) && max > 0;
-}
-
-/* The metric's scope ("sync", "worker") and what follows it ("held_share.doze"). */
-static const char *scope_of(const fleet_out *o, size_t m)
-{
-    int t = o->spec->metrics[m].task;
-    return t < 0 ? "worker" : o->s->tasks[t].name;
-}
-
-static void text_table(const fleet_out *o, size_t group, const char *indent)
-{
-    const char *scope = NULL;
-    for (size_t m = 0; m < o->spec->n_metrics; m++) {
-        if (!metric_shown(o, m))
-            continue;
-        const char *sc = scope_of(o, m);
-        const char *suffix = o->metric_names[m] + strlen(sc) + 1;
-        if (!scope || strcmp(scope, sc) != 0) {
-            scope = sc;
-            fprintf(o->f, "%s%-30s %10s %10s %10s %10s %10s %10s %10s %8s\n", indent, scope, "mean", "sd", "min", "p10",
-                    "p50", "p90", "max", "devices");
-        }
-        double v[7];
-        stats_of(o, group, m, v);
-        char cells[7][48];
-        rep_metric_kind kind = o->spec->metrics[m].def->kind;
-        for (int i = 0; i < 7; i++)
-            fmt_value(i == 1 && kind == REP_KIND_COUNT ? REP_KIND_RATE : kind, v[i], cells[i], sizeof cells[i]);
-        uint64_t n = rep_accs_count(&o->r->accs, run_fleet_metric_index(o->r, group, m));
-        fprintf(o->f, "%s  %-28s %10s %10s %10s %10s %10s %10s %10s %8" PRIu64 "\n", indent, suffix, cells[0], cells[1],
-                cells[2], cells[3], cells[4], cells[5], cells[6], n);
-    }
-}
-
-static void text_targets(const fleet_out *o)
-{
-    if (o->spec->n_targets == 0)
-        return;
-    size_t groups = o->r->groups;
-    fprintf(o->f, "\ntargets: share of devices meeting each (95 %% Wilson interval)\n");
-    fprintf(o->f, "  %-28s %-24s", "target", "all");
-    for (size_t g = 1; g < groups && groups > 2; g++)
-        fprintf(o->f, " %-24s", run_fleet_profile_name(o->s, g - 1));
-    fputc('\n', o->f);
-    for (size_t t = 0; t < o->spec->n_targets; t++) {
-        fprintf(o->f, "  %-28s", o->spec->targets[t].text);
-        for (size_t g = 0; g < groups; g++) {
-            if (g > 0 && groups <= 2)
-                break;
-            run_fleet_share sh = run_fleet_target_share(o->r, g, t);
-            char cell[64];
-            if (sh.n == 0)
-                snprintf(cell, sizeof cell, "-");
-            else
-                snprintf(cell, sizeof cell, "%.1f%% [%.1f, %.1f]", 100 * sh.share, 100 * sh.lo, 100 * sh.hi);
-            fprintf(o->f, " %-24s", cell);
-        }
-        fputc('\n', o->f);
-    }
-}
-
-static void print_text(const fleet_out *o)
-{
-    size_t groups = o->r->groups;
-    fprintf(o->f, "fleet: %s (%s), seed %" PRIu64 ", %" PRIu64 " devices, %.1f device-days\n", o->s->name, o->s->file,
-            o->spec->seed, o->devices, o->r->device_days);
-    if (groups > 2) {
-        fprintf(o->f, "profiles:");
-        for (size_t g = 1; g < groups; g++) {
-            uint64_t n = group_devices(o, g);
-            fprintf(o->f, "%s %s %" PRIu64 " (%.1f%%)", g > 1 ? "," : "", run_fleet_profile_name(o->s, g - 1), n,
-                    o->devices ? 100.0 * (double)n / (double)o->devices : 0.0);
-        }
-        fputc('\n', o->f);
-    }
-    text_targets(o);
-    fprintf(o->f, "\nacross devices (each device's value of the metric; 'devices': how many have one)\n");
-    text_table(o, 0, "");
-    for (size_t g = 1; g < groups && groups > 2; g++) {
-        fprintf(o->f, "\nprofile %s: %" PRIu64 " devices\n", run_fleet_profile_name(o->s, g - 1), group_devices(o, g));
-        text_table(o, g, "  ");
-    }
-}
-
-static const char *kind_unit(rep_metric_kind k)
-{
-    return k == REP_KIND_DURATION ? "ms" : k == REP_KIND_FRACTION ? "fraction" : k == REP_KIND_RATE ? "per_day" : "count";
-}
-
-static void json_group(const fleet_out *o, size_t g)
-{
-    fprintf(o->f, "{\"devices\":%" PRIu64 ",\"targets\":[", group_devices(o, g));
-    for (size_t t = 0; t < o->spec->n_targets; t++) {
-        run_fleet_share sh = run_fleet_target_share(o->r, g, t);
-        fprintf(o->f, "%s{\"target\":", t ? "," : "");
-        util_json_string(o->f, o->spec->targets[t].text);
-        fprintf(o->f, ",\"devices\":%" PRIu64 ",\"meeting\":%" PRIu64 ",\"share\":", sh.n, sh.k);
-        cli_num(o->f, sh.share, true);
-        fputs(",\"ci95\":[", o->f);
-        cli_num(o->f, sh.lo, true);
-        fputc(',', o->f);
-        cli_num(o->f, sh.hi, true);
-        fputs("]}", o->f);
-    }
-    fputs("],\"metrics\":[", o->f);
-    for (size_t m = 0; m < o->spec->n_metrics; m++) {
-        double v[7];
-        stats_of(o, g, m, v);
-        fprintf(o->f, "%s{\"metric\":", m ? "," : "");
-        util_json_string(o->f, o->metric_names[m]);
-        fprintf(o->f, ",\"unit\":\"%s\",\"devices\":%" PRIu64, kind_unit(o->spec->metrics[m].def->kind),
-                rep_accs_count(&o->r->accs, run_fleet_metric_index(o->r, g, m)));
-        static const char *const keys[] = {"mean", "sd", "min", "p10", "p50", "p90", "max"};
-        for (int i = 0; i < 7; i++) {
-            fprintf(o->f, ",\"%s\":", keys[i]);
-            cli_num(o->f, v[i], true);
-        }
-        fputc('}', o->f);
-    }
-    fputs("]}", o->f);
-}
-
-static void print_json(const fleet_out *o)
-{
-    fputs("{\"scenario\":", o->f);
-    util_json_string(o->f, o->s->name);
-    fputs(",\"file\":", o->f);
-    util_json_string(o->f, o->s->file);
-    fprintf(o->f, ",\"seed\":%" PRIu64 ",\"devices\":%" PRIu64 ",\"device_days\":", o->spec->seed, o->devices);
-    cli_num(o->f, o->r->device_days, true);
-    fprintf(o->f, ",\"quantile_relative_error\":%.10g,\"all\":", REP_ACC_REL_ERROR);
-    json_group(o, 0);
-    fputs(",\"profiles\":[", o->f);
-    for (size_t g = 1; g < o->r->groups; g++) {
-        fprintf(o->f, "%s{\"name\":", g > 1 ? "," : "");
-        util_json_string(o->f, run_fleet_profile_name(o->s, g - 1));
-        fputs(",\"weight\":", o->f);
-        cli_num(o->f, o->s->fleet ? o->s->fleet->profiles[g - 1].weight : 1.0, true);
-        fputs(",\"results\":", o->f);
-        json_group(o, g);
-        fputc('}', o->f);
-    }
-    fputs("]}\n", o->f);
-}
-
-static void print_csv(const fleet_out *o)
-{
-    fputs("group,kind,name,unit,devices,mean,sd,min,p10,p50,p90,max,meeting,share,ci95_low,ci95_high\n", o->f);
-    for (size_t g = 0; g < o->r->groups; g++) {
-        const char *group = g == 0 ? "all" : run_fleet_profile_name(o->s, g - 1);
-        for (size_t t = 0; t < o->spec->n_targets; t++) {
-            run_fleet_share sh = run_fleet_target_share(o->r, g, t);
-            util_csv_field(o->f, group);
-            fputs(",target,", o->f);
-            util_csv_field(o->f, o->spec->targets[t].text);
-            fprintf(o->f, ",,%" PRIu64 ",,,,,,,,%" PRIu64 ",", sh.n, sh.k);
-            cli_num(o->f, sh.share, false);
-            fputc(',', o->f);
-            cli_num(o->f, sh.lo, false);
-            fputc(',', o->f);
-            cli_num(o->f, sh.hi, false);
-            fputc('\n', o->f);
-        }
-        for (size_t m = 0; m < o->spec->n_metrics; m++) {
-            double v[7];
-            stats_of(o, g, m, v);
-            util_csv_field(o->f, group);
-            fputs(",metric,", o->f);
-            util_csv_field(o->f, o->metric_names[m]);
-            fprintf(o->f, ",%s,%" PRIu64, kind_unit(o->spec->metrics[m].def->kind),
-                    rep_accs_count(&o->r->accs, run_fleet_metric_index(o->r, g, m)));
-            for (int i = 0; i < 7; i++) {
-                fputc(',', o->f);
-                cli_num(o->f, v[i], false);
-            }
-            fputs(",,,,\n", o->f);
-        }
-    }
 }
 
 /* ---- the command ---- */
@@ -568,19 +329,59 @@ static int fleet_metrics_build(const run_dist *dist, const fleet_args *a, const 
 
 /* ---- emit ---- */
 
+/* The words of a failed plot (rep_fleet_plot), and the exit status. */
+static int plot_failed(rep_fleet_plot_status st, const char *why)
+{
+    fprintf(stderr, "bgsim fleet: %s\n", why);
+    return st == REP_FLEET_PLOT_CREATE            ? EX_CANTCREAT
+           : st == REP_FLEET_PLOT_WRITE           ? EX_IOERR
+           : st == REP_FLEET_PLOT_GNUPLOT_MISSING ? EX_UNAVAILABLE
+                                                  : EX_SOFTWARE;
+}
+
 /* The results on stdout in the chosen format, then the plots (rank 0 only). */
-static int fleet_emit(const fleet_args *a, const fleet_out *o)
+static int fleet_emit(const fleet_args *a, const rep_fleet_view *v)
 {
     if (a->format == FMT_TEXT)
-        print_text(o);
+        rep_fleet_text(stdout, v);
     else if (a->format == FMT_JSON)
-        print_json(o);
+        rep_fleet_json(stdout, v);
     else
-        print_csv(o);
+        rep_fleet_csv(stdout, v);
     int rc = 0;
-    if (a->plot_dir)
-        rc = cli_fleet_plot(a->plot_dir, o->s, o->r, o->spec, o->metric_names);
+    char why[1024];
+    rep_fleet_plot_status st = a->plot_dir ? rep_fleet_plot(a->plot_dir, v, why, sizeof why) : REP_FLEET_PLOT_OK;
+    if (st != REP_FLEET_PLOT_OK)
+        rc = plot_failed(st, why);
     return cli_finish_stdout(rc);
+}
+
+/* The arrays of names a rep_fleet_view points into: the scenario's tasks, profiles and weights,
+ * and the targets' texts. */
+typedef struct fleet_view_store {
+    const char *tasks[SCN_MAX_TASKS];
+    const char *profiles[SCN_FLEET_MAX_PROFILES + 1];
+    double weights[SCN_FLEET_MAX_PROFILES + 1];
+    const char *targets[RUN_FLEET_MAX_TARGETS];
+} fleet_view_store;
+
+static rep_fleet_view fleet_view(const scn_scenario *s, const run_fleet_spec *spec, const run_fleet_result *res,
+                                 const fleet_metrics *fm, fleet_view_store *st)
+{
+    for (size_t i = 0; i < s->task_count; i++)
+        st->tasks[i] = s->tasks[i].name;
+    for (size_t p = 0; p < run_fleet_profile_count(s); p++) {
+        st->profiles[p] = run_fleet_profile_name(s, p);
+        st->weights[p] = s->fleet ? s->fleet->profiles[p].weight : 1.0;
+    }
+    for (size_t t = 0; t < fm->n_targets; t++)
+        st->targets[t] = fm->targets[t].text;
+    return (rep_fleet_view){.name = s->name, .file = s->file, .seed = spec->seed, .devices = spec->devices,
+                            .layout = &res->layout, .accs = &res->accs, .device_days = res->device_days,
+                            .profile_names = st->profiles, .profile_weights = st->weights, .metrics = fm->refs,
+                            .metric_names = (const char *const *)fm->names, .task_names = st->tasks,
+                            .task_count = s->task_count, .target_texts = st->targets,
+                            .format_duration = sch_format_duration};
 }
 
 static int fleet_main(run_dist *dist, int argc, char **argv)
@@ -616,8 +417,14 @@ static int fleet_main(run_dist *dist, int argc, char **argv)
         if (rc != 0) {
             rc = cli_report_fleet(rc, &err, spec.dist);
         } else if (dist->rank == 0) {
-            fleet_out o = {.f = stdout, .s = s, .r = &res, .spec = &spec, .metric_names = fm->names, .devices = devices};
-            rc = fleet_emit(&a, &o);
+            fleet_view_store *store = malloc(sizeof *store);
+            if (store) {
+                rep_fleet_view v = fleet_view(s, &spec, &res, fm, store);
+                rc = fleet_emit(&a, &v);
+            } else {
+                rc = EX_SOFTWARE;
+            }
+            free(store);
         }
         run_fleet_result_free(&res);
     }

@@ -3,9 +3,7 @@
  */
 #include "run_fleet.h"
 
-#include <gsl/gsl_cdf.h>
 #include <inttypes.h>
-#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,41 +16,7 @@
 #include "scn_fleet.h"
 #include "sch_units.h"
 
-void run_fleet_share_interval(uint64_t k, uint64_t n, double *lo, double *hi)
-{
-    if (n == 0) {
-        *lo = *hi = NAN;
-        return;
-    }
-    double z = gsl_cdf_ugaussian_Pinv(0.975), nn = (double)n, p = (double)k / nn;
-    double den = 1 + z * z / nn;
-    double center = (p + z * z / (2 * nn)) / den;
-    double half = z * sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn)) / den;
-    *lo = center - half < 0 ? 0 : center - half;
-    *hi = center + half > 1 ? 1 : center + half;
-}
-
-/* ---- layout ---- */
-
-static size_t per_group(const run_fleet_result *r) { return 1 + r->n_metrics + r->n_targets; }
-size_t run_fleet_days_index(const run_fleet_result *r, size_t group) { return group * per_group(r); }
-size_t run_fleet_metric_index(const run_fleet_result *r, size_t group, size_t metric)
-{
-    return group * per_group(r) + 1 + metric;
-}
-size_t run_fleet_target_index(const run_fleet_result *r, size_t group, size_t target)
-{
-    return group * per_group(r) + 1 + r->n_metrics + target;
-}
-
-run_fleet_share run_fleet_target_share(const run_fleet_result *r, size_t group, size_t target)
-{
-    size_t i = run_fleet_target_index(r, group, target);
-    run_fleet_share sh = {.n = rep_accs_count(&r->accs, i), .k = (uint64_t)llround(rep_accs_sum(&r->accs, i))};
-    sh.share = sh.n ? (double)sh.k / (double)sh.n : NAN;
-    run_fleet_share_interval(sh.k, sh.n, &sh.lo, &sh.hi);
-    return sh;
-}
+/* ---- groups ---- */
 
 size_t run_fleet_profile_count(const scn_scenario *base) { return base->fleet ? base->fleet->n_profiles : 1; }
 const char *run_fleet_profile_name(const scn_scenario *base, size_t p)
@@ -68,17 +32,18 @@ static double scale_of(rep_metric_kind kind)
 
 static int init_accs(run_fleet_result *r, const run_fleet_spec *spec)
 {
-    size_t n = r->groups * per_group(r);
+    const rep_fleet_layout *l = &r->layout;
+    size_t n = rep_fleet_acc_count(l);
     rep_acc_shape *shapes = calloc(n ? n : 1, sizeof *shapes);
     if (!shapes)
         return -1;
-    for (size_t g = 0; g < r->groups; g++) {
-        shapes[run_fleet_days_index(r, g)] = (rep_acc_shape){.scale = 1e6, .histogram = false};
-        for (size_t m = 0; m < r->n_metrics; m++)
-            shapes[run_fleet_metric_index(r, g, m)] =
+    for (size_t g = 0; g < l->groups; g++) {
+        shapes[rep_fleet_days_index(l, g)] = (rep_acc_shape){.scale = 1e6, .histogram = false};
+        for (size_t m = 0; m < l->n_metrics; m++)
+            shapes[rep_fleet_metric_index(l, g, m)] =
                 (rep_acc_shape){.scale = scale_of(spec->metrics[m].def->kind), .histogram = true};
-        for (size_t t = 0; t < r->n_targets; t++)
-            shapes[run_fleet_target_index(r, g, t)] = (rep_acc_shape){.scale = 1, .histogram = false};
+        for (size_t t = 0; t < l->n_targets; t++)
+            shapes[rep_fleet_target_index(l, g, t)] = (rep_acc_shape){.scale = 1, .histogram = false};
     }
     int rc = rep_accs_init(&r->accs, n, shapes);
     free(shapes);
@@ -353,16 +318,17 @@ static bool stopped_before(fleet_run *fr, uint64_t k)
 static void fold(const run_fleet_spec *spec, run_fleet_result *res, rep_accs *a, size_t group, const rep_stats *st,
                  const rep_record *rec)
 {
-    rep_accs_add(a, run_fleet_days_index(res, group), (double)rec->duration / (double)SIM_DAYS(1));
+    const rep_fleet_layout *l = &res->layout;
+    rep_accs_add(a, rep_fleet_days_index(l, group), (double)rec->duration / (double)SIM_DAYS(1));
     for (size_t m = 0; m < spec->n_metrics; m++) {
         double v;
         if (rep_metric_value(&spec->metrics[m], st, rec, &v))
-            rep_accs_add(a, run_fleet_metric_index(res, group, m), v);
+            rep_accs_add(a, rep_fleet_metric_index(l, group, m), v);
     }
     for (size_t t = 0; t < spec->n_targets; t++) {
         double v;
         bool holds = rep_metric_value(&spec->targets[t].ref, st, rec, &v) && scn_target_holds(&spec->targets[t], v);
-        rep_accs_add(a, run_fleet_target_index(res, group, t), holds ? 1 : 0);
+        rep_accs_add(a, rep_fleet_target_index(l, group, t), holds ? 1 : 0);
     }
 }
 
@@ -460,9 +426,8 @@ int run_fleet(const run_fleet_spec *spec, run_fleet_result *out, run_fleet_error
     err->run_result = RUN_OK;
     if (spec->dist)
         spec->dist->message[0] = '\0';
-    out->groups = 1 + run_fleet_profile_count(spec->base);
-    out->n_metrics = spec->n_metrics;
-    out->n_targets = spec->n_targets;
+    out->layout = (rep_fleet_layout){.groups = 1 + run_fleet_profile_count(spec->base),
+                                     .n_metrics = spec->n_metrics, .n_targets = spec->n_targets};
     if (init_accs(out, spec) != 0) {
         err->out_of_memory = true;
         return RUN_ERR_NOMEM;
@@ -504,7 +469,7 @@ int run_fleet(const run_fleet_spec *spec, run_fleet_result *out, run_fleet_error
         run_fleet_result_free(out);
         return status;
     }
-    out->device_days = rep_accs_sum(&out->accs, run_fleet_days_index(out, 0));
+    out->device_days = rep_accs_sum(&out->accs, rep_fleet_days_index(&out->layout, 0));
     return 0;
 }
 

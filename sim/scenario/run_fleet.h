@@ -10,11 +10,10 @@
  * b with b % size == r, and the sets are reduced onto rank 0).
  *
  * What is accumulated, for every group (group 0: all devices; group 1 + p: the devices of profile
- * p), in this order of accumulator indices (run_fleet_index):
- *   - the device's simulated days (count = devices, sum = device-days);
- *   - each requested metric (the catalogue's, rep_metrics.h), when the device has a value for it;
- *   - each target ("sync.max_gap<=6h"): 1 when the device meets it, else 0 (a device without a
- *     value for the metric does not meet it), so the sum is the devices that meet it.
+ * p), is laid out by rep_fleet_layout (reports/rep_fleet.h): the device's simulated days, each
+ * requested metric (the catalogue's, rep_metrics.h) when the device has a value for it, and each
+ * target ("sync.max_gap<=6h"): 1 when the device meets it, else 0 (a device without a value for
+ * the metric does not meet it). The reports read the results back from there.
  *
  * Memory does not grow with N: J sets of accumulators, and one device at a time per thread.
  *
@@ -30,6 +29,7 @@
 #include <stdint.h>
 
 #include "rep_acc.h"
+#include "rep_fleet.h"
 #include "rep_metrics.h"
 #include "run_dist.h"
 #include "run_pool.h"
@@ -60,28 +60,10 @@ typedef struct run_fleet_spec {
 } run_fleet_spec;
 
 typedef struct run_fleet_result {
-    size_t groups;              /* 1 + profiles */
-    size_t n_metrics, n_targets;
+    rep_fleet_layout layout;    /* 1 + profiles groups; the spec's metrics and targets */
     rep_accs accs;              /* on rank 0: the whole fleet */
     double device_days;         /* group 0's sum of simulated days */
 } run_fleet_result;
-
-/* Accumulator indices. */
-size_t run_fleet_days_index(const run_fleet_result *r, size_t group);
-size_t run_fleet_metric_index(const run_fleet_result *r, size_t group, size_t metric);
-size_t run_fleet_target_index(const run_fleet_result *r, size_t group, size_t target);
-
-/* The 95 % Wilson score interval (Wilson 1927) of the share k/n; NaN when n is 0. Unlike the
- * normal approximation it stays inside [0, 1] and behaves at shares of 0 and 100 %. */
-void run_fleet_share_interval(uint64_t k, uint64_t n, double *lo, double *hi);
-
-/* A target's result in a group: devices evaluated (*n), devices meeting it (*k), the share k/n
- * (returned; NaN when n is 0) and its 95 % Wilson interval. */
-typedef struct run_fleet_share {
-    uint64_t n, k;
-    double share, lo, hi;
-} run_fleet_share;
-run_fleet_share run_fleet_target_share(const run_fleet_result *r, size_t group, size_t target);
 
 /* Profile names: "all" when the scenario has no fleet section. */
 size_t run_fleet_profile_count(const scn_scenario *base);
