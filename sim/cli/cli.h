@@ -3,7 +3,8 @@
  *
  * Each subcommand is one cli_<name>.c with an entry point `int cli_<name>(int argc, char **argv)`
  * (argv[0] is the subcommand's name) returning a sysexits(3) status; bgsim_main.c dispatches.
- * Data goes to stdout, diagnostics to stderr.
+ * Data goes to stdout, diagnostics to stderr. The libraries below print nothing and return their
+ * own statuses (run_status.h): cli_status is the one table from those to exit statuses.
  */
 #ifndef BGSIM_CLI_H
 #define BGSIM_CLI_H
@@ -11,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "run_status.h"
 #include "sch_diag.h"
 
 #define EX_USAGE 64     /* bad command line */
@@ -21,21 +23,27 @@
 #define EX_CANTCREAT 73 /* cannot create an output file */
 #define EX_IOERR 74     /* cannot write output */
 
+/* What a subcommand's parse function returns when the command line is good and the command goes
+ * on; any other value is the exit status to return at once (0 after --help, EX_USAGE). */
+#define CLI_GO_ON (-1)
+
 /* True when --help or -h appears before a "--". */
 bool cli_wants_help(int argc, char **argv);
 /* Flushes stdout: returns rc, or EX_IOERR (with a message) when what was written to stdout could
  * not be written (a full disk, a closed pipe). Every command's output goes through it. */
 int cli_finish_stdout(int rc);
-/* Prints the diagnostics of a failed load to stderr, frees them, and returns rc. */
+/* The exit status of a library status (run_status.h): RUN_OK is 0. */
+int cli_status(int run_rc);
+/* Prints the diagnostics of a failed load (rc a run_status) to stderr, frees them, and returns
+ * the exit status of rc. */
 int cli_report_load(int rc, sch_diag *diag);
+/* Prints what a failed run said (run_outcome.message) as "bgsim: MESSAGE"; nothing when it said
+ * nothing. */
+void cli_report_run(const char *message);
+/* Draws "\r<what> [####....] done/count <unit>" on stderr, from a progress callback; *drawn (0 at
+ * the start) keeps the cells drawn so the bar is redrawn only when it grows; a newline at the end. */
+void cli_progress_bar(int *drawn, const char *what, size_t done, size_t count, const char *unit);
 
-/* A CSV field, quoted when it holds a comma, quote or newline (RFC 4180). */
-void cli_csv_field(FILE *out, const char *s);
-/* A JSON string with its quotes; control characters as \u00XX. */
-void cli_json_str(FILE *out, const char *s);
-
-/* A number as json/csv print it (%.10g); NaN (no value) is null in JSON and an empty CSV field. */
-void cli_num(FILE *out, double v, bool json);
 
 int cli_validate(int argc, char **argv);
 int cli_run(int argc, char **argv);

@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_fleet.h"
+#include "rep_junit.h"
 #include "rep_metrics.h"
 #include "rep_stats.h"
 #include "run.h"
@@ -24,6 +26,7 @@
 #include "scn_expect.h"
 #include "scn_scenario.h"
 #include "sch_units.h"
+#include "util.h"
 
 #define EX_FAILED 1
 
@@ -52,7 +55,8 @@ typedef struct check_run {
     uint64_t seed;
     double *values;       /* one per expectation; NAN when the run has no value */
     uint64_t fingerprint;
-    int status;           /* 0 or a sysexits code from run_scenario */
+    int status;           /* RUN_OK or run_scenario's status (run_status.h) */
+    char *message;        /* what a failed run said (run_outcome.message), or NULL */
 } check_run;
 
 typedef struct check_file {
@@ -73,8 +77,10 @@ static void do_run(check_run *r)
     rep_stats st = {0};
     run_outcome out = {0};
     r->status = run_scenario(s, &opt, &rec, &out);
+    if (r->status != 0 && out.message[0])
+        r->message = util_strdup(out.message);
     if (r->status == 0 && rep_stats_compute(&rec, &st) != 0)
-        r->status = EX_SOFTWARE;
+        r->status = RUN_ERR_NOMEM;
     if (r->status == 0) {
         r->fingerprint = out.fingerprint;
         for (size_t i = 0; i < s->expect.count; i++) {
@@ -92,7 +98,8 @@ static void check_job(void *ctx, size_t i)
     do_run(runs[i]);
 }
 
-/* Runs every run of every file on `jobs` threads. */
+/* Runs every run of every file on `jobs` threads, then prints what failed runs said, in run
+ * order. */
 static int run_all(check_file *files, size_t nfiles, int jobs)
 {
     size_t total = 0, n = 0;
@@ -105,20 +112,15 @@ static int run_all(check_file *files, size_t nfiles, int jobs)
         for (size_t k = 0; k < files[f].run_count; k++)
             runs[n++] = &files[f].runs[k];
     run_pool(n, jobs, check_job, NULL, runs);
+    for (size_t i = 0; i < n; i++)
+        cli_report_run(runs[i]->message);
     free(runs);
     return 0;
 }
 
 /* ---- results ---- */
 
-typedef struct result {
-    bool pass;
-    char name[160];
-    char value[160];
-    char bound[128];
-} result;
-
-static void evaluate(const check_file *f, size_t i, int seeds_override, result *out)
+static void evaluate(const check_file *f, size_t i, int seeds_override, rep_check_result *out)
 {
     const scn_expectation *x = &f->s->expect.items[i];
     rep_metric_kind kind = x->ref.def->kind;
@@ -163,9 +165,9 @@ static void evaluate(const check_file *f, size_t i, int seeds_override, result *
 /*
  * The file's fleet expectations: one fleet of expect.fleet_devices devices (the file's seed) with
  * every statistic's metric and every share's target, evaluated into res[0..fleet_count). 0, or the
- * status that stopped the fleet (its message printed).
+ * exit status of what stopped the fleet (its message printed).
  */
-static int check_fleet(check_file *cf, int jobs, result *res)
+static int check_fleet(check_file *cf, int jobs, rep_check_result *res)
 {
     const scn_expect *e = &cf->s->expect;
     sch_diag diag;
@@ -186,24 +188,25 @@ static int check_fleet(check_file *cf, int jobs, result *res)
                            .jobs = jobs, .metrics = refs, .n_metrics = n_metrics, .targets = targets,
                            .n_targets = n_targets};
     run_fleet_result fr;
-    if ((rc = run_fleet(&spec, &fr)) != 0)
-        return rc;
+    run_fleet_error err;
+    if ((rc = run_fleet(&spec, &fr, &err)) != 0)
+        return cli_report_fleet(rc, &err, NULL);
     for (size_t i = 0; i < e->fleet_count; i++) {
         const scn_fleet_expectation *x = &e->fleet[i];
         size_t group = 0;
         for (size_t p = 0; x->profile && p < run_fleet_profile_count(cf->s); p++)
             if (strcmp(run_fleet_profile_name(cf->s, p), x->profile) == 0)
                 group = p + 1;
-        result *r = &res[i];
+        rep_check_result *r = &res[i];
         snprintf(r->name, sizeof r->name, "fleet %s", x->key);
         scn_fleet_bound_text(x, r->bound, sizeof r->bound);
         double v;
         if (x->is_target) {
-            run_fleet_share sh = run_fleet_target_share(&fr, group, slot[i]);
+            rep_fleet_share sh = rep_fleet_target_share(&fr.layout, &fr.accs, group, slot[i]);
             v = sh.share;
             snprintf(r->value, sizeof r->value, "%.1f%% (%" PRIu64 " of %" PRIu64 " devices)", 100 * v, sh.k, sh.n);
         } else {
-            size_t a = run_fleet_metric_index(&fr, group, slot[i]);
+            size_t a = rep_fleet_metric_index(&fr.layout, group, slot[i]);
             v = x->stat == SCN_FSTAT_MEAN ? rep_accs_mean(&fr.accs, a)
                                           : rep_accs_quantile(&fr.accs, a, scn_fleet_stat_q[x->stat]);
             char t[48];
@@ -215,19 +218,6 @@ static int check_fleet(check_file *cf, int jobs, result *res)
     }
     run_fleet_result_free(&fr);
     return 0;
-}
-
-static void xml_text(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        default: fputc(*s, out);
-        }
-    }
 }
 
 /* libyaml counts positions in characters, not bytes: the byte offset of character `index` of a
@@ -247,27 +237,13 @@ static size_t byte_offset(const char *data, size_t len, size_t index)
 /* Rewrites the fingerprint's value in place: only the bytes of that scalar change. */
 static int update_fingerprint(const check_file *f)
 {
-    FILE *in = fopen(f->path, "rb");
-    if (!in)
-        return EX_NOINPUT;
     char *data = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            char *g = realloc(data, cap = cap ? cap * 2 : 65536);
-            if (!g) {
-                free(data);
-                fclose(in);
-                return EX_SOFTWARE;
-            }
-            data = g;
-        }
-        size_t got = fread(data + len, 1, cap - len, in);
-        len += got;
-        if (got == 0)
-            break;
+    size_t len = 0;
+    int got = util_read_file(f->path, UTIL_FILE_MAX_BYTES, &data, &len);
+    if (got != UTIL_READ_OK) {
+        free(data);
+        return got == UTIL_READ_NOMEM ? EX_SOFTWARE : EX_NOINPUT;
     }
-    fclose(in);
     const scn_expect *e = &f->s->expect;
     int rc = EX_CANTCREAT;
     char tmp[4096];
@@ -288,12 +264,25 @@ static int update_fingerprint(const check_file *f)
     return rc;
 }
 
-static void usage_error(const char *msg, const char *arg)
+/* ---- parse ---- */
+
+typedef struct check_args {
+    const char *junit;       /* --junit FILE, or NULL */
+    int64_t seeds_override;  /* --seeds N, or 0 */
+    int64_t jobs;
+    bool update;             /* --update-fingerprints */
+    char *const *paths;      /* the scenario files (argv's) */
+    size_t n_paths;
+} check_args;
+
+static int usage_error(const char *msg, const char *arg)
 {
     fprintf(stderr, "bgsim check: %s%s%s%s\n%s", msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "", usage_check);
+    return EX_USAGE;
 }
 
-int cli_check(int argc, char **argv)
+/* Fills *a from the command line: CLI_GO_ON, or the exit status to return (the usage printed). */
+static int check_parse(int argc, char **argv, check_args *a)
 {
     static const struct option opts[] = {{"junit", required_argument, NULL, 'j'},
                                           {"seeds", required_argument, NULL, 's'},
@@ -301,62 +290,61 @@ int cli_check(int argc, char **argv)
                                           {"update-fingerprints", no_argument, NULL, 'u'},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
-    const char *junit = NULL;
-    int64_t seeds_override = 0, jobs = 1;
-    bool update = false;
+    *a = (check_args){.jobs = 1};
     char why[256];
     int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'j': junit = optarg; break;
+        case 'j': a->junit = optarg; break;
         case 's':
-            if (!sch_parse_int64(optarg, 2, SCN_EXPECT_MAX_SEEDS, &seeds_override, why, sizeof why)) {
+            if (!sch_parse_int64(optarg, 2, SCN_EXPECT_MAX_SEEDS, &a->seeds_override, why, sizeof why)) {
                 fprintf(stderr, "bgsim check: --seeds: %s\n", why);
                 return EX_USAGE;
             }
             break;
         case 'J':
-            if (!sch_parse_int64(optarg, 1, RUN_POOL_MAX_JOBS, &jobs, why, sizeof why)) {
+            if (!sch_parse_int64(optarg, 1, RUN_POOL_MAX_JOBS, &a->jobs, why, sizeof why)) {
                 fprintf(stderr, "bgsim check: --jobs: %s\n", why);
                 return EX_USAGE;
             }
             break;
-        case 'u': update = true; break;
+        case 'u': a->update = true; break;
         case 'h': fputs(usage_check, stdout); return cli_finish_stdout(0);
-        default:
-            usage_error(optopt ? "option needs a value:" : "unknown option", argv[optind - 1]);
-            return EX_USAGE;
+        default: return usage_error(optopt ? "option needs a value:" : "unknown option", argv[optind - 1]);
         }
     }
-    if (optind >= argc) {
-        usage_error("no scenario file given", NULL);
-        return EX_USAGE;
-    }
-    size_t nfiles = (size_t)(argc - optind);
-    check_file *files = calloc(nfiles, sizeof *files);
-    if (!files)
-        return EX_SOFTWARE;
-    int status = 0;
-    /* Load everything first: a bad file is reported, the others still run. */
-    for (size_t f = 0; f < nfiles; f++) {
+    if (optind >= argc)
+        return usage_error("no scenario file given", NULL);
+    a->paths = argv + optind;
+    a->n_paths = (size_t)(argc - optind);
+    return CLI_GO_ON;
+}
+
+/* ---- load ---- */
+
+/* Loads every file and lays out its runs: a bad file is reported (its diagnostics on stderr,
+ * *status set, 66 outranking the others) and the others still run. 0, or EX_SOFTWARE. */
+static int check_load(const check_args *a, check_file *files, int *status)
+{
+    for (size_t f = 0; f < a->n_paths; f++) {
         check_file *cf = &files[f];
-        cf->path = argv[optind + (int)f];
+        cf->path = a->paths[f];
         sch_diag diag;
         cf->load_status = scn_load_keep(cf->path, NULL, 0, &diag, &cf->s, &cf->src);
         if (cf->load_status != 0) {
             sch_diag_print(&diag, stderr);
-            if (status != EX_NOINPUT)
-                status = cf->load_status;
+            if (*status != EX_NOINPUT)
+                *status = cli_status(cf->load_status);
         }
         sch_diag_free(&diag);
         if (!cf->s)
             continue;
         size_t runs = 1;
         for (size_t i = 0; i < cf->s->expect.count; i++) {
-            size_t n = (size_t)(cf->s->expect.items[i].seeds > 0 && seeds_override ? seeds_override
-                                                                                    : cf->s->expect.items[i].seeds);
+            size_t n = (size_t)(cf->s->expect.items[i].seeds > 0 && a->seeds_override ? a->seeds_override
+                                                                                       : cf->s->expect.items[i].seeds);
             if (n > runs)
                 runs = n;
         }
@@ -371,117 +359,157 @@ int cli_check(int argc, char **argv)
                 return EX_SOFTWARE;
         }
     }
-    if (run_all(files, nfiles, (int)jobs) != 0)
-        return EX_SOFTWARE;
+    return 0;
+}
 
-    FILE *jx = NULL;
-    if (junit && !(jx = fopen(junit, "w"))) {
-        fprintf(stderr, "bgsim check: cannot create '%s': %s\n", junit, strerror(errno));
-        status = EX_CANTCREAT;
-    }
-    if (jx)
-        fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"bgsim check\">\n", jx);
-    size_t passed = 0, failed = 0;
+static void check_files_free(check_file *files, size_t nfiles)
+{
     for (size_t f = 0; f < nfiles; f++) {
-        check_file *cf = &files[f];
-        if (!cf->s)
-            continue;
-        int run_status = 0;
-        for (size_t k = 0; k < cf->run_count; k++)
-            if (cf->runs[k].status)
-                run_status = cf->runs[k].status;
-        if (run_status) {
-            fprintf(stderr, "bgsim check: %s: the scenario could not run (status %d)\n", cf->path, run_status);
-            if (status == 0 || status == EX_FAILED)
-                status = run_status;
-            continue;
-        }
-        size_t n = cf->s->expect.count + (cf->s->expect.has_fingerprint ? 1 : 0) + cf->s->expect.fleet_count;
-        result *res = calloc(n ? n : 1, sizeof *res);
-        if (!res)
-            return EX_SOFTWARE;
-        size_t r = 0;
-        if (cf->s->expect.has_fingerprint) {
-            uint64_t got = cf->runs[0].fingerprint, want = cf->s->expect.fingerprint;
-            snprintf(res[r].name, sizeof res[r].name, "fingerprint");
-            snprintf(res[r].value, sizeof res[r].value, "%016" PRIx64, got);
-            snprintf(res[r].bound, sizeof res[r].bound, "equals %016" PRIx64, want);
-            res[r].pass = got == want;
-            if (!res[r].pass && update) {
-                int u = update_fingerprint(cf);
-                if (u == 0) {
-                    fprintf(stderr, "bgsim check: %s: fingerprint updated %016" PRIx64 " -> %016" PRIx64 "\n", cf->path,
-                            want, got);
-                    snprintf(res[r].bound, sizeof res[r].bound, "updated, was %016" PRIx64, want);
-                    res[r].pass = true;
-                } else {
-                    fprintf(stderr, "bgsim check: %s: cannot update the fingerprint (status %d)\n", cf->path, u);
-                    status = u;
-                }
-            }
-            r++;
-        }
-        for (size_t i = 0; i < cf->s->expect.count; i++, r++)
-            evaluate(cf, i, (int)seeds_override, &res[r]);
-        if (cf->s->expect.fleet_count > 0) {
-            int fs = check_fleet(cf, (int)jobs, &res[r]);
-            if (fs != 0) {
-                fprintf(stderr, "bgsim check: %s: the fleet could not run (status %d)\n", cf->path, fs);
-                if (status == 0 || status == EX_FAILED)
-                    status = fs;
-                free(res);
-                continue;
-            }
-        }
-        size_t file_failed = 0;
-        for (size_t i = 0; i < n; i++) {
-            printf("%s  %s  %s = %s  (%s)\n", res[i].pass ? "PASS" : "FAIL", cf->path, res[i].name, res[i].value,
-                   res[i].bound);
-            file_failed += !res[i].pass;
-        }
-        if (n == 0)
-            printf("NOTE  %s  no expectations\n", cf->path);
-        passed += n - file_failed;
-        failed += file_failed;
-        if (jx) {
-            fputs("  <testsuite name=\"", jx);
-            xml_text(jx, cf->path);
-            fprintf(jx, "\" tests=\"%zu\" failures=\"%zu\">\n", n, file_failed);
-            for (size_t i = 0; i < n; i++) {
-                fputs("    <testcase classname=\"", jx);
-                xml_text(jx, cf->path);
-                fputs("\" name=\"", jx);
-                xml_text(jx, res[i].name);
-                fputs("\"", jx);
-                if (res[i].pass) {
-                    fputs("/>\n", jx);
-                } else {
-                    fputs("><failure message=\"", jx);
-                    xml_text(jx, res[i].value);
-                    fputs(" (", jx);
-                    xml_text(jx, res[i].bound);
-                    fputs(")\"/></testcase>\n", jx);
-                }
-            }
-            fputs("  </testsuite>\n", jx);
-        }
-        free(res);
-        if (file_failed && status == 0)
-            status = EX_FAILED;
-    }
-    printf("%zu passed, %zu failed\n", passed, failed);
-    if (jx) {
-        fputs("</testsuites>\n", jx);
-        if (fclose(jx) != 0 && status == 0)
-            status = EX_IOERR;
-    }
-    for (size_t f = 0; f < nfiles; f++) {
-        for (size_t k = 0; k < files[f].run_count; k++)
+        for (size_t k = 0; k < files[f].run_count; k++) {
             free(files[f].runs[k].values);
+            free(files[f].runs[k].message);
+        }
         free(files[f].runs);
         scn_scenario_free(files[f].s);
         scn_source_free(&files[f].src);
     }
     free(files);
+}
+
+/* ---- results ---- */
+
+/* The fingerprint's result; with --update-fingerprints a mismatch rewrites the file and passes
+ * (or sets *status when it cannot). */
+static void fingerprint_result(const check_file *cf, bool update, rep_check_result *r, int *status)
+{
+    uint64_t got = cf->runs[0].fingerprint, want = cf->s->expect.fingerprint;
+    snprintf(r->name, sizeof r->name, "fingerprint");
+    snprintf(r->value, sizeof r->value, "%016" PRIx64, got);
+    snprintf(r->bound, sizeof r->bound, "equals %016" PRIx64, want);
+    r->pass = got == want;
+    if (r->pass || !update)
+        return;
+    int u = update_fingerprint(cf);
+    if (u == 0) {
+        fprintf(stderr, "bgsim check: %s: fingerprint updated %016" PRIx64 " -> %016" PRIx64 "\n", cf->path, want, got);
+        snprintf(r->bound, sizeof r->bound, "updated, was %016" PRIx64, want);
+        r->pass = true;
+    } else {
+        fprintf(stderr, "bgsim check: %s: cannot update the fingerprint (status %d)\n", cf->path, u);
+        *status = u;
+    }
+}
+
+/* A file's results, the fingerprint's first, then each expectation's, then the fleet's, into *out
+ * (*n of them; the caller frees *out). 0; or EX_SOFTWARE; or 1 when the file has no results
+ * because its runs or its fleet could not run (said on stderr, *status set). */
+static int file_results(check_file *cf, const check_args *a, rep_check_result **out, size_t *n, int *status)
+{
+    int failed_run = 0;
+    for (size_t k = 0; k < cf->run_count; k++)
+        if (cf->runs[k].status)
+            failed_run = cf->runs[k].status;
+    if (failed_run) {
+        fprintf(stderr, "bgsim check: %s: the scenario could not run (status %d)\n", cf->path, cli_status(failed_run));
+        if (*status == 0 || *status == EX_FAILED)
+            *status = cli_status(failed_run);
+        return 1;
+    }
+    const scn_expect *e = &cf->s->expect;
+    *n = e->count + (e->has_fingerprint ? 1 : 0) + e->fleet_count;
+    rep_check_result *res = *out = calloc(*n ? *n : 1, sizeof *res);
+    if (!res)
+        return EX_SOFTWARE;
+    size_t r = 0;
+    if (e->has_fingerprint)
+        fingerprint_result(cf, a->update, &res[r++], status);
+    for (size_t i = 0; i < e->count; i++, r++)
+        evaluate(cf, i, (int)a->seeds_override, &res[r]);
+    if (e->fleet_count > 0) {
+        int fs = check_fleet(cf, (int)a->jobs, &res[r]);
+        if (fs != 0) {
+            fprintf(stderr, "bgsim check: %s: the fleet could not run (status %d)\n", cf->path, fs);
+            if (*status == 0 || *status == EX_FAILED)
+                *status = fs;
+            free(res);
+            *out = NULL;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- emit ---- */
+
+/* One line per result on stdout (a NOTE when the file has none); returns the failed ones. */
+static size_t emit_results(const char *path, const rep_check_result *res, size_t n)
+{
+    size_t failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        printf("%s  %s  %s = %s  (%s)\n", res[i].pass ? "PASS" : "FAIL", path, res[i].name, res[i].value,
+               res[i].bound);
+        failed += !res[i].pass;
+    }
+    if (n == 0)
+        printf("NOTE  %s  no expectations\n", path);
+    return failed;
+}
+
+int cli_check(int argc, char **argv)
+{
+    check_args a;
+    int rc = check_parse(argc, argv, &a);
+    if (rc != CLI_GO_ON)
+        return rc;
+    check_file *files = calloc(a.n_paths, sizeof *files);
+    if (!files)
+        return EX_SOFTWARE;
+    int status = 0;
+    if (check_load(&a, files, &status) != 0 || run_all(files, a.n_paths, (int)a.jobs) != 0) {
+        check_files_free(files, a.n_paths);
+        return EX_SOFTWARE;
+    }
+
+    FILE *jx = NULL;
+    if (a.junit && !(jx = fopen(a.junit, "w"))) {
+        fprintf(stderr, "bgsim check: cannot create '%s': %s\n", a.junit, strerror(errno));
+        status = EX_CANTCREAT;
+    }
+    if (jx)
+        rep_junit_begin(jx);
+    size_t passed = 0, failed = 0;
+    bool out_of_memory = false;
+    for (size_t f = 0; f < a.n_paths; f++) {
+        check_file *cf = &files[f];
+        if (!cf->s)
+            continue;
+        rep_check_result *res = NULL;
+        size_t n = 0;
+        int fr = file_results(cf, &a, &res, &n, &status);
+        if (fr == EX_SOFTWARE) {
+            out_of_memory = true;
+            break;
+        }
+        if (fr != 0)
+            continue;
+        size_t file_failed = emit_results(cf->path, res, n);
+        passed += n - file_failed;
+        failed += file_failed;
+        if (jx)
+            rep_junit_suite(jx, cf->path, res, n);
+        free(res);
+        if (file_failed && status == 0)
+            status = EX_FAILED;
+    }
+    if (out_of_memory)
+        status = EX_SOFTWARE;
+    else
+        printf("%zu passed, %zu failed\n", passed, failed);
+    if (jx) {
+        rep_junit_end(jx);
+        if (fclose(jx) != 0 && status == 0)
+            status = EX_IOERR;
+    }
+    check_files_free(files, a.n_paths);
     return cli_finish_stdout(status);
 }

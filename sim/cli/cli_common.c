@@ -2,7 +2,6 @@
  * cli_common.c - helpers shared by the subcommands.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,13 +17,6 @@ int cli_finish_stdout(int rc)
     return rc;
 }
 
-/* Prints the diagnostics of a failed load and returns its status. */
-int cli_report_load(int rc, sch_diag *diag)
-{
-    sch_diag_print(diag, stderr);
-    sch_diag_free(diag);
-    return rc;
-}
 
 bool cli_wants_help(int argc, char **argv)
 {
@@ -35,42 +27,4 @@ bool cli_wants_help(int argc, char **argv)
             return true;
     }
     return false;
-}
-
-
-void cli_csv_field(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
-void cli_json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
-
-void cli_num(FILE *out, double v, bool json)
-{
-    if (isnan(v))
-        fputs(json ? "null" : "", out);
-    else
-        fprintf(out, "%.10g", v);
 }

@@ -8,10 +8,7 @@
  * it is byte-identical for any J and any number of ranks. Rank 0 prints; other ranks only
  * simulate.
  */
-#include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +17,7 @@
 #include "cli.h"
 #include "cli_fleet.h"
 #include "rep_acc.h"
+#include "rep_fleet.h"
 #include "rep_metrics.h"
 #include "run_dist.h"
 #include "run_fleet.h"
@@ -93,241 +91,33 @@ static bool add_metric(rep_metric_ref *refs, char **names, size_t *n, const char
     return true;
 }
 
-/* ---- printing ---- */
-
-/* A value for the text table (json and csv print numbers as they are). */
-static void fmt_value(rep_metric_kind kind, double v, char *buf, size_t size)
-{
-    if (isnan(v)) {
-        snprintf(buf, size, "-");
-    } else if (kind == REP_KIND_DURATION) {
-        /* for reading: whole minutes from an hour up, whole seconds from a minute (json/csv: ms) */
-        double unit = v >= 3600000 ? 60000 : v >= 60000 ? 1000 : 1;
-        sch_format_duration((sim_time)llround(v / unit) * (sim_time)unit, buf, size);
-    } else if (kind == REP_KIND_FRACTION) {
-        snprintf(buf, size, "%.1f%%", 100 * v);
-    } else {
-        snprintf(buf, size, "%.2f", v);
-    }
-}
-
-typedef struct fleet_out {
-    FILE *f;
-    const scn_scenario *s;
-    const run_fleet_result *r;
-    const run_fleet_spec *spec;
-    char *const *metric_names;
-    uint64_t devices;
-} fleet_out;
-
-static const double qs[] = {0.10, 0.50, 0.90};
-
-static void stats_of(const fleet_out *o, size_t group, size_t m, double v[7])
-{
-    size_t i = run_fleet_metric_index(o->r, group, m);
-    const rep_accs *a = &o->r->accs;
-    v[0] = rep_accs_mean(a, i);
-    v[1] = rep_accs_sd(a, i);
-    v[2] = rep_accs_min(a, i);
-    for (int q = 0; q < 3; q++)
-        v[3 + q] = rep_accs_quantile(a, i, qs[q]);
-    v[6] = rep_accs_max(a, i);
-}
-
-static uint64_t group_devices(const fleet_out *o, size_t g)
-{
-    return rep_accs_count(&o->r->accs, run_fleet_days_index(o->r, g));
-}
-
-/* A held_share row is shown only when some device was held for that reason. */
-static bool metric_shown(const fleet_out *o, size_t m)
-{
-    const rep_metric_ref *ref = &o->spec->metrics[m];
-    if (strncmp(ref->def->suffix, "held_share.", 11) != 0)
-        return true;
-    double max = rep_accs_max(&o->r->accs, run_fleet_metric_index(o->r, 0, m));
-    return !isnan(max) && max > 0;
-}
-
-/* The metric's scope ("sync", "worker") and what follows it ("held_share.doze"). */
-static const char *scope_of(const fleet_out *o, size_t m)
-{
-    int t = o->spec->metrics[m].task;
-    return t < 0 ? "worker" : o->s->tasks[t].name;
-}
-
-static void text_table(const fleet_out *o, size_t group, const char *indent)
-{
-    const char *scope = NULL;
-    for (size_t m = 0; m < o->spec->n_metrics; m++) {
-        if (!metric_shown(o, m))
-            continue;
-        const char *sc = scope_of(o, m);
-        const char *suffix = o->metric_names[m] + strlen(sc) + 1;
-        if (!scope || strcmp(scope, sc) != 0) {
-            scope = sc;
-            fprintf(o->f, "%s%-30s %10s %10s %10s %10s %10s %10s %10s %8s\n", indent, scope, "mean", "sd", "min", "p10",
-                    "p50", "p90", "max", "devices");
-        }
-        double v[7];
-        stats_of(o, group, m, v);
-        char cells[7][48];
-        rep_metric_kind kind = o->spec->metrics[m].def->kind;
-        for (int i = 0; i < 7; i++)
-            fmt_value(i == 1 && kind == REP_KIND_COUNT ? REP_KIND_RATE : kind, v[i], cells[i], sizeof cells[i]);
-        uint64_t n = rep_accs_count(&o->r->accs, run_fleet_metric_index(o->r, group, m));
-        fprintf(o->f, "%s  %-28s %10s %10s %10s %10s %10s %10s %10s %8" PRIu64 "\n", indent, suffix, cells[0], cells[1],
-                cells[2], cells[3], cells[4], cells[5], cells[6], n);
-    }
-}
-
-static void text_targets(const fleet_out *o)
-{
-    if (o->spec->n_targets == 0)
-        return;
-    size_t groups = o->r->groups;
-    fprintf(o->f, "\ntargets: share of devices meeting each (95 %% Wilson interval)\n");
-    fprintf(o->f, "  %-28s %-24s", "target", "all");
-    for (size_t g = 1; g < groups && groups > 2; g++)
-        fprintf(o->f, " %-24s", run_fleet_profile_name(o->s, g - 1));
-    fputc('\n', o->f);
-    for (size_t t = 0; t < o->spec->n_targets; t++) {
-        fprintf(o->f, "  %-28s", o->spec->targets[t].text);
-        for (size_t g = 0; g < groups; g++) {
-            if (g > 0 && groups <= 2)
-                break;
-            run_fleet_share sh = run_fleet_target_share(o->r, g, t);
-            char cell[64];
-            if (sh.n == 0)
-                snprintf(cell, sizeof cell, "-");
-            else
-                snprintf(cell, sizeof cell, "%.1f%% [%.1f, %.1f]", 100 * sh.share, 100 * sh.lo, 100 * sh.hi);
-            fprintf(o->f, " %-24s", cell);
-        }
-        fputc('\n', o->f);
-    }
-}
-
-static void print_text(const fleet_out *o)
-{
-    size_t groups = o->r->groups;
-    fprintf(o->f, "fleet: %s (%s), seed %" PRIu64 ", %" PRIu64 " devices, %.1f device-days\n", o->s->name, o->s->file,
-            o->spec->seed, o->devices, o->r->device_days);
-    if (groups > 2) {
-        fprintf(o->f, "profiles:");
-        for (size_t g = 1; g < groups; g++) {
-            uint64_t n = group_devices(o, g);
-            fprintf(o->f, "%s %s %" PRIu64 " (%.1f%%)", g > 1 ? "," : "", run_fleet_profile_name(o->s, g - 1), n,
-                    o->devices ? 100.0 * (double)n / (double)o->devices : 0.0);
-        }
-        fputc('\n', o->f);
-    }
-    text_targets(o);
-    fprintf(o->f, "\nacross devices (each device's value of the metric; 'devices': how many have one)\n");
-    text_table(o, 0, "");
-    for (size_t g = 1; g < groups && groups > 2; g++) {
-        fprintf(o->f, "\nprofile %s: %" PRIu64 " devices\n", run_fleet_profile_name(o->s, g - 1), group_devices(o, g));
-        text_table(o, g, "  ");
-    }
-}
-
-static const char *kind_unit(rep_metric_kind k)
-{
-    return k == REP_KIND_DURATION ? "ms" : k == REP_KIND_FRACTION ? "fraction" : k == REP_KIND_RATE ? "per_day" : "count";
-}
-
-static void json_group(const fleet_out *o, size_t g)
-{
-    fprintf(o->f, "{\"devices\":%" PRIu64 ",\"targets\":[", group_devices(o, g));
-    for (size_t t = 0; t < o->spec->n_targets; t++) {
-        run_fleet_share sh = run_fleet_target_share(o->r, g, t);
-        fprintf(o->f, "%s{\"target\":", t ? "," : "");
-        cli_json_str(o->f, o->spec->targets[t].text);
-        fprintf(o->f, ",\"devices\":%" PRIu64 ",\"meeting\":%" PRIu64 ",\"share\":", sh.n, sh.k);
-        cli_num(o->f, sh.share, true);
-        fputs(",\"ci95\":[", o->f);
-        cli_num(o->f, sh.lo, true);
-        fputc(',', o->f);
-        cli_num(o->f, sh.hi, true);
-        fputs("]}", o->f);
-    }
-    fputs("],\"metrics\":[", o->f);
-    for (size_t m = 0; m < o->spec->n_metrics; m++) {
-        double v[7];
-        stats_of(o, g, m, v);
-        fprintf(o->f, "%s{\"metric\":", m ? "," : "");
-        cli_json_str(o->f, o->metric_names[m]);
-        fprintf(o->f, ",\"unit\":\"%s\",\"devices\":%" PRIu64, kind_unit(o->spec->metrics[m].def->kind),
-                rep_accs_count(&o->r->accs, run_fleet_metric_index(o->r, g, m)));
-        static const char *const keys[] = {"mean", "sd", "min", "p10", "p50", "p90", "max"};
-        for (int i = 0; i < 7; i++) {
-            fprintf(o->f, ",\"%s\":", keys[i]);
-            cli_num(o->f, v[i], true);
-        }
-        fputc('}', o->f);
-    }
-    fputs("]}", o->f);
-}
-
-static void print_json(const fleet_out *o)
-{
-    fputs("{\"scenario\":", o->f);
-    cli_json_str(o->f, o->s->name);
-    fputs(",\"file\":", o->f);
-    cli_json_str(o->f, o->s->file);
-    fprintf(o->f, ",\"seed\":%" PRIu64 ",\"devices\":%" PRIu64 ",\"device_days\":", o->spec->seed, o->devices);
-    cli_num(o->f, o->r->device_days, true);
-    fprintf(o->f, ",\"quantile_relative_error\":%.10g,\"all\":", REP_ACC_REL_ERROR);
-    json_group(o, 0);
-    fputs(",\"profiles\":[", o->f);
-    for (size_t g = 1; g < o->r->groups; g++) {
-        fprintf(o->f, "%s{\"name\":", g > 1 ? "," : "");
-        cli_json_str(o->f, run_fleet_profile_name(o->s, g - 1));
-        fputs(",\"weight\":", o->f);
-        cli_num(o->f, o->s->fleet ? o->s->fleet->profiles[g - 1].weight : 1.0, true);
-        fputs(",\"results\":", o->f);
-        json_group(o, g);
-        fputc('}', o->f);
-    }
-    fputs("]}\n", o->f);
-}
-
-static void print_csv(const fleet_out *o)
-{
-    fputs("group,kind,name,unit,devices,mean,sd,min,p10,p50,p90,max,meeting,share,ci95_low,ci95_high\n", o->f);
-    for (size_t g = 0; g < o->r->groups; g++) {
-        const char *group = g == 0 ? "all" : run_fleet_profile_name(o->s, g - 1);
-        for (size_t t = 0; t < o->spec->n_targets; t++) {
-            run_fleet_share sh = run_fleet_target_share(o->r, g, t);
-            cli_csv_field(o->f, group);
-            fputs(",target,", o->f);
-            cli_csv_field(o->f, o->spec->targets[t].text);
-            fprintf(o->f, ",,%" PRIu64 ",,,,,,,,%" PRIu64 ",", sh.n, sh.k);
-            cli_num(o->f, sh.share, false);
-            fputc(',', o->f);
-            cli_num(o->f, sh.lo, false);
-            fputc(',', o->f);
-            cli_num(o->f, sh.hi, false);
-            fputc('\n', o->f);
-        }
-        for (size_t m = 0; m < o->spec->n_metrics; m++) {
-            double v[7];
-            stats_of(o, g, m, v);
-            cli_csv_field(o->f, group);
-            fputs(",metric,", o->f);
-            cli_csv_field(o->f, o->metric_names[m]);
-            fprintf(o->f, ",%s,%" PRIu64, kind_unit(o->spec->metrics[m].def->kind),
-                    rep_accs_count(&o->r->accs, run_fleet_metric_index(o->r, g, m)));
-            for (int i = 0; i < 7; i++) {
-                fputc(',', o->f);
-                cli_num(o->f, v[i], false);
-            }
-            fputs(",,,,\n", o->f);
-        }
-    }
-}
-
 /* ---- the command ---- */
+
+int cli_report_fleet(int rc, const run_fleet_error *err, const run_dist *dist)
+{
+    if (err->out_of_memory)
+        fputs("bgsim fleet: out of memory\n", stderr);
+    cli_report_run(err->run_message);
+    if (err->device[0]) {
+        if (dist && dist->size > 1)
+            fprintf(stderr, "rank %d of %d: ", dist->rank, dist->size);
+        fputs(err->device, stderr);
+        if (err->run_result != RUN_OK)
+            fprintf(stderr, " (status %d; the message above)", cli_status(err->run_result));
+        fputc('\n', stderr);
+    }
+    if (dist)
+        cli_report_run(dist->message);
+    return cli_status(rc);
+}
+
+/* The progress bar of a fleet: blocks of RUN_FLEET_BLOCK devices. */
+static void draw_progress(void *ctx, size_t done, size_t count)
+{
+    char unit[48];
+    snprintf(unit, sizeof unit, "blocks of %d devices", RUN_FLEET_BLOCK);
+    cli_progress_bar(ctx, "fleet", done, count, unit);
+}
 
 static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
@@ -335,7 +125,93 @@ static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
     return sch_parse_uint64(s, out, why, sizeof why) && *out >= min && *out <= max;
 }
 
-static int fleet_main(run_dist *dist, int argc, char **argv)
+/* ---- parse ---- */
+
+typedef struct fleet_args {
+    const char *path;
+    uint64_t devices;           /* 0: the file's fleet.devices, else DEFAULT_DEVICES */
+    uint64_t seed, jobs;
+    bool has_seed;
+    sim_time duration;          /* 0: each device's own */
+    fleet_format format;
+    const char *plot_dir;
+    const char *target_args[RUN_FLEET_MAX_TARGETS];
+    size_t n_target_args;
+    const char *metric_args[RUN_FLEET_MAX_METRICS];
+    size_t n_metric_args;
+    scn_override sets[MAX_SETS]; /* owned (fleet_args_free) */
+    size_t n_sets;
+} fleet_args;
+
+static void fleet_args_free(fleet_args *a)
+{
+    for (size_t i = 0; i < a->n_sets; i++)
+        scn_override_free(&a->sets[i]);
+    a->n_sets = 0;
+}
+
+/* One option's value. CLI_GO_ON, or the exit status (the usage printed on rank 0). */
+static int parse_option(const run_dist *dist, int c, const char *arg, fleet_args *a)
+{
+    char why[512];
+    switch (c) {
+    case 'n':
+        if (!parse_u64(arg, 1, SCN_FLEET_MAX_DEVICES, &a->devices))
+            return usage_error(dist, "--devices: expected an integer from 1 to 4294967296, found", arg);
+        break;
+    case 'j':
+        if (!parse_u64(arg, 1, RUN_POOL_MAX_JOBS, &a->jobs))
+            return usage_error(dist, "--jobs: expected an integer from 1 to 256, found", arg);
+        break;
+    case 't':
+        if (a->n_target_args == RUN_FLEET_MAX_TARGETS)
+            return usage_error(dist, "--target: at most 32 targets", NULL);
+        a->target_args[a->n_target_args++] = arg;
+        break;
+    case 'f':
+        if (strcmp(arg, "text") == 0)
+            a->format = FMT_TEXT;
+        else if (strcmp(arg, "json") == 0)
+            a->format = FMT_JSON;
+        else if (strcmp(arg, "csv") == 0)
+            a->format = FMT_CSV;
+        else
+            return usage_error(dist, "--format: expected text, json or csv, found", arg);
+        break;
+    case 'p': a->plot_dir = arg; break;
+    case 'm':
+        if (a->n_metric_args == RUN_FLEET_MAX_METRICS)
+            return usage_error(dist, "--metric: too many metrics", NULL);
+        a->metric_args[a->n_metric_args++] = arg;
+        break;
+    case 's':
+        if (!sch_parse_uint64(arg, &a->seed, why, sizeof why))
+            return usage_error(dist, "--seed: expected an integer from 0 to 18446744073709551615, found", arg);
+        a->has_seed = true;
+        break;
+    case 'd':
+        if (!sch_parse_duration(arg, &a->duration, why, sizeof why) || a->duration <= 0 ||
+            a->duration > SCN_MAX_DURATION)
+            return usage_error(dist, "--duration: expected a duration from 1ms to 36525d, found", arg);
+        break;
+    case 'S':
+        if (a->n_sets == MAX_SETS)
+            return usage_error(dist, "--set: at most 64 overrides", NULL);
+        if (!scn_set_parse(arg, &a->sets[a->n_sets], why, sizeof why)) {
+            if (dist->rank == 0)
+                fprintf(stderr, "bgsim fleet: --set: %s\n", why);
+            return EX_USAGE;
+        }
+        a->n_sets++;
+        break;
+    default: return EX_USAGE; /* not reached: fleet_parse passes only the options above */
+    }
+    return CLI_GO_ON;
+}
+
+/* Fills *a (zeroed) from the command line: CLI_GO_ON, or the exit status to return (the usage
+ * printed on rank 0). The overrides parsed so far are a's either way (fleet_args_free). */
+static int fleet_parse(const run_dist *dist, int argc, char **argv, fleet_args *a)
 {
     static const struct option longopts[] = {
         {"devices", required_argument, NULL, 'n'}, {"jobs", required_argument, NULL, 'j'},
@@ -344,212 +220,220 @@ static int fleet_main(run_dist *dist, int argc, char **argv)
         {"seed", required_argument, NULL, 's'},    {"duration", required_argument, NULL, 'd'},
         {"set", required_argument, NULL, 'S'},     {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    uint64_t devices = 0, seed = 0, jobs = 1;
-    bool has_seed = false;
-    sim_time duration = 0;
-    fleet_format format = FMT_TEXT;
-    const char *plot_dir = NULL;
-    const char *target_args[RUN_FLEET_MAX_TARGETS];
-    size_t n_target_args = 0;
-    const char *metric_args[RUN_FLEET_MAX_METRICS];
-    size_t n_metric_args = 0;
-    scn_override sets[MAX_SETS];
-    size_t n_sets = 0;
-    int rc = 0;
-    char why[512];
+    a->jobs = 1;
+    a->format = FMT_TEXT;
     optind = 1;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
+        if (c == 'h') {
             if (dist->rank == 0)
                 fputs(usage_fleet, stdout);
-            rc = cli_finish_stdout(0);
-            goto out;
-        case 'n':
-            if (!parse_u64(optarg, 1, SCN_FLEET_MAX_DEVICES, &devices)) {
-                rc = usage_error(dist, "--devices: expected an integer from 1 to 4294967296, found", optarg);
-                goto out;
-            }
-            break;
-        case 'j':
-            if (!parse_u64(optarg, 1, RUN_POOL_MAX_JOBS, &jobs)) {
-                rc = usage_error(dist, "--jobs: expected an integer from 1 to 256, found", optarg);
-                goto out;
-            }
-            break;
-        case 't':
-            if (n_target_args == RUN_FLEET_MAX_TARGETS) {
-                rc = usage_error(dist, "--target: at most 32 targets", NULL);
-                goto out;
-            }
-            target_args[n_target_args++] = optarg;
-            break;
-        case 'f':
-            if (strcmp(optarg, "text") == 0)
-                format = FMT_TEXT;
-            else if (strcmp(optarg, "json") == 0)
-                format = FMT_JSON;
-            else if (strcmp(optarg, "csv") == 0)
-                format = FMT_CSV;
-            else {
-                rc = usage_error(dist, "--format: expected text, json or csv, found", optarg);
-                goto out;
-            }
-            break;
-        case 'p':
-            plot_dir = optarg;
-            break;
-        case 'm':
-            if (n_metric_args == RUN_FLEET_MAX_METRICS) {
-                rc = usage_error(dist, "--metric: too many metrics", NULL);
-                goto out;
-            }
-            metric_args[n_metric_args++] = optarg;
-            break;
-        case 's':
-            if (!sch_parse_uint64(optarg, &seed, why, sizeof why)) {
-                rc = usage_error(dist, "--seed: expected an integer from 0 to 18446744073709551615, found", optarg);
-                goto out;
-            }
-            has_seed = true;
-            break;
-        case 'd':
-            if (!sch_parse_duration(optarg, &duration, why, sizeof why) || duration <= 0 || duration > SCN_MAX_DURATION) {
-                rc = usage_error(dist, "--duration: expected a duration from 1ms to 36525d, found", optarg);
-                goto out;
-            }
-            break;
-        case 'S':
-            if (n_sets == MAX_SETS) {
-                rc = usage_error(dist, "--set: at most 64 overrides", NULL);
-                goto out;
-            }
-            if (!scn_set_parse(optarg, &sets[n_sets], why, sizeof why)) {
-                if (dist->rank == 0)
-                    fprintf(stderr, "bgsim fleet: --set: %s\n", why);
-                rc = EX_USAGE;
-                goto out;
-            }
-            n_sets++;
-            break;
-        default:
-            rc = usage_error(dist, "unknown option", argv[optind - 1]);
-            goto out;
+            return cli_finish_stdout(0);
         }
+        if (c == '?' || c == ':')
+            return usage_error(dist, "unknown option", argv[optind - 1]);
+        int rc = parse_option(dist, c, optarg, a);
+        if (rc != CLI_GO_ON)
+            return rc;
     }
-    if (optind != argc - 1) {
-        rc = usage_error(dist, optind >= argc ? "expected one scenario FILE" : "expected one scenario FILE, found more", NULL);
-        goto out;
-    }
-    const char *path = argv[optind];
+    if (optind != argc - 1)
+        return usage_error(dist, optind >= argc ? "expected one scenario FILE" : "expected one scenario FILE, found more",
+                           NULL);
+    a->path = argv[optind];
+    return CLI_GO_ON;
+}
 
-    /* The file: loaded once to validate it and read its fleet, and kept as a tree for the devices. */
+/* ---- load ---- */
+
+/* The file: loaded once to validate it and read its fleet, and kept as a tree for the devices;
+ * every profile's probes checked. 0, or the exit status (the diagnostics printed on rank 0). */
+static int fleet_load(const run_dist *dist, const fleet_args *a, scn_scenario **s, scn_source *src)
+{
     sch_diag diag;
-    scn_scenario *s = NULL;
-    scn_source src = {0};
-    rc = scn_load_keep(path, sets, n_sets, &diag, &s, &src);
-    if (rc != 0) {
-        rc = dist->rank == 0 ? cli_report_load(rc, &diag) : (sch_diag_free(&diag), rc);
-        goto out;
+    int rc = scn_load_keep(a->path, a->sets, a->n_sets, &diag, s, src);
+    if (rc == 0) {
+        sch_diag_free(&diag);
+        rc = run_fleet_validate(*s, src, &diag);
     }
-    sch_diag_free(&diag);
-    rc = run_fleet_validate(s, &src, &diag);
-    if (rc != 0) {
-        rc = dist->rank == 0 ? cli_report_load(rc, &diag) : (sch_diag_free(&diag), rc);
-        goto out_src;
+    if (rc == 0) {
+        sch_diag_free(&diag);
+        return 0;
     }
-    sch_diag_free(&diag);
+    return dist->rank == 0 ? cli_report_load(rc, &diag) : (sch_diag_free(&diag), cli_status(rc));
+}
 
-    /* Metrics and targets, against the file's task names. */
+/* ---- the metrics and targets ---- */
+
+typedef struct fleet_metrics {
+    rep_metric_ref refs[RUN_FLEET_MAX_METRICS];
+    char *names[RUN_FLEET_MAX_METRICS]; /* owned */
+    size_t n;
+    scn_target targets[RUN_FLEET_MAX_TARGETS]; /* owned */
+    size_t n_targets;
+} fleet_metrics;
+
+static void fleet_metrics_free(fleet_metrics *fm)
+{
+    for (size_t i = 0; i < fm->n; i++)
+        free(fm->names[i]);
+    for (size_t i = 0; i < fm->n_targets; i++)
+        scn_target_free(&fm->targets[i]);
+    fm->n = fm->n_targets = 0;
+}
+
+/* Every task's and the worker's base metrics, the deferral shares, --metric, and --target, against
+ * the file's task names. 0, or the exit status (said on rank 0). */
+static int fleet_metrics_build(const run_dist *dist, const fleet_args *a, const scn_scenario *s, fleet_metrics *fm)
+{
     const char *tasks[SCN_MAX_TASKS];
     for (size_t i = 0; i < s->task_count; i++)
         tasks[i] = s->tasks[i].name;
-    rep_metric_ref refs[RUN_FLEET_MAX_METRICS];
-    char *names[RUN_FLEET_MAX_METRICS] = {0};
-    size_t n_metrics = 0;
-    scn_target targets[RUN_FLEET_MAX_TARGETS];
-    size_t n_targets = 0;
-    char name[512];
-    size_t needed = N_BASE * (s->task_count + 1) + (SIM_REASON_COUNT - 1) + n_metric_args;
+    size_t needed = N_BASE * (s->task_count + 1) + (SIM_REASON_COUNT - 1) + a->n_metric_args;
     if (needed > RUN_FLEET_MAX_METRICS) {
         /* each metric is a histogram per profile and thread (43 KB): the limit bounds memory */
         if (dist->rank == 0)
             fprintf(stderr,
                     "bgsim fleet: %s: a fleet reports at most %d metrics; this one needs %zu (%zu for each of %zu tasks "
                     "and the worker, %d deferral shares, %zu --metric)\n",
-                    path, RUN_FLEET_MAX_METRICS, needed, N_BASE, s->task_count, SIM_REASON_COUNT - 1, n_metric_args);
-        rc = EX_DATAERR;
-        goto out_names;
+                    a->path, RUN_FLEET_MAX_METRICS, needed, N_BASE, s->task_count, SIM_REASON_COUNT - 1,
+                    a->n_metric_args);
+        return EX_DATAERR;
     }
+    char name[512], why[512];
     for (size_t t = 0; t <= s->task_count; t++) {
         const char *scope = t < s->task_count ? s->tasks[t].name : "worker";
         for (size_t b = 0; b < N_BASE; b++) {
             snprintf(name, sizeof name, "%s.%s", scope, base_suffixes[b]);
-            add_metric(refs, names, &n_metrics, name, tasks, s->task_count);
+            add_metric(fm->refs, fm->names, &fm->n, name, tasks, s->task_count);
         }
     }
     for (int r = 1; r < SIM_REASON_COUNT; r++) {
         snprintf(name, sizeof name, "worker.held_share.%s", sim_reason_name((sim_reason)r));
-        add_metric(refs, names, &n_metrics, name, tasks, s->task_count);
+        add_metric(fm->refs, fm->names, &fm->n, name, tasks, s->task_count);
     }
-    for (size_t i = 0; i < n_metric_args; i++) {
-        if (!add_metric(refs, names, &n_metrics, metric_args[i], tasks, s->task_count)) {
-            rc = usage_error(dist, "--metric: expected a catalogue metric (scenarios/METRICS.md), found", metric_args[i]);
-            goto out_names;
-        }
-    }
-    for (size_t i = 0; i < n_target_args; i++) {
-        if (!scn_target_parse(target_args[i], tasks, s->task_count, &targets[n_targets], why, sizeof why)) {
+    for (size_t i = 0; i < a->n_metric_args; i++)
+        if (!add_metric(fm->refs, fm->names, &fm->n, a->metric_args[i], tasks, s->task_count))
+            return usage_error(dist, "--metric: expected a catalogue metric (scenarios/METRICS.md), found",
+                               a->metric_args[i]);
+    for (size_t i = 0; i < a->n_target_args; i++) {
+        if (!scn_target_parse(a->target_args[i], tasks, s->task_count, &fm->targets[fm->n_targets], why, sizeof why)) {
             if (dist->rank == 0)
                 fprintf(stderr, "bgsim fleet: --target: %s\n", why);
-            rc = EX_USAGE;
-            goto out_names;
+            return EX_USAGE;
         }
-        n_targets++;
+        fm->n_targets++;
     }
+    return 0;
+}
 
-    if (devices == 0)
-        devices = s->fleet && s->fleet->devices ? s->fleet->devices : DEFAULT_DEVICES;
-    run_fleet_spec spec = {.base = s,
-                           .source = &src,
-                           .devices = devices,
-                           .seed = has_seed ? seed : s->seed,
-                           .duration = duration,
-                           .jobs = (int)jobs,
-                           .metrics = refs,
-                           .n_metrics = n_metrics,
-                           .targets = targets,
-                           .n_targets = n_targets,
-                           .dist = dist->size > 1 ? dist : NULL,
-                           .progress = isatty(STDERR_FILENO) != 0};
-    run_fleet_result res;
-    rc = run_fleet(&spec, &res);
-    if (rc == 0 && dist->rank == 0) {
-        fleet_out o = {.f = stdout, .s = s, .r = &res, .spec = &spec, .metric_names = names, .devices = devices};
-        if (format == FMT_TEXT)
-            print_text(&o);
-        else if (format == FMT_JSON)
-            print_json(&o);
-        else
-            print_csv(&o);
-        if (plot_dir)
-            rc = cli_fleet_plot(plot_dir, s, &res, &spec, names);
-        rc = cli_finish_stdout(rc);
+/* ---- emit ---- */
+
+/* The words of a failed plot (rep_fleet_plot), and the exit status. */
+static int plot_failed(rep_fleet_plot_status st, const char *why)
+{
+    fprintf(stderr, "bgsim fleet: %s\n", why);
+    return st == REP_FLEET_PLOT_CREATE            ? EX_CANTCREAT
+           : st == REP_FLEET_PLOT_WRITE           ? EX_IOERR
+           : st == REP_FLEET_PLOT_GNUPLOT_MISSING ? EX_UNAVAILABLE
+                                                  : EX_SOFTWARE;
+}
+
+/* The results on stdout in the chosen format, then the plots (rank 0 only). */
+static int fleet_emit(const fleet_args *a, const rep_fleet_view *v)
+{
+    if (a->format == FMT_TEXT)
+        rep_fleet_text(stdout, v);
+    else if (a->format == FMT_JSON)
+        rep_fleet_json(stdout, v);
+    else
+        rep_fleet_csv(stdout, v);
+    int rc = 0;
+    char why[1024];
+    rep_fleet_plot_status st = a->plot_dir ? rep_fleet_plot(a->plot_dir, v, why, sizeof why) : REP_FLEET_PLOT_OK;
+    if (st != REP_FLEET_PLOT_OK)
+        rc = plot_failed(st, why);
+    return cli_finish_stdout(rc);
+}
+
+/* The arrays of names a rep_fleet_view points into: the scenario's tasks, profiles and weights,
+ * and the targets' texts. */
+typedef struct fleet_view_store {
+    const char *tasks[SCN_MAX_TASKS];
+    const char *profiles[SCN_FLEET_MAX_PROFILES + 1];
+    double weights[SCN_FLEET_MAX_PROFILES + 1];
+    const char *targets[RUN_FLEET_MAX_TARGETS];
+} fleet_view_store;
+
+static rep_fleet_view fleet_view(const scn_scenario *s, const run_fleet_spec *spec, const run_fleet_result *res,
+                                 const fleet_metrics *fm, fleet_view_store *st)
+{
+    for (size_t i = 0; i < s->task_count; i++)
+        st->tasks[i] = s->tasks[i].name;
+    for (size_t p = 0; p < run_fleet_profile_count(s); p++) {
+        st->profiles[p] = run_fleet_profile_name(s, p);
+        st->weights[p] = s->fleet ? s->fleet->profiles[p].weight : 1.0;
     }
-    run_fleet_result_free(&res);
-out_names:
-    for (size_t i = 0; i < n_metrics; i++)
-        free(names[i]);
-    for (size_t i = 0; i < n_targets; i++)
-        scn_target_free(&targets[i]);
-out_src:
+    for (size_t t = 0; t < fm->n_targets; t++)
+        st->targets[t] = fm->targets[t].text;
+    return (rep_fleet_view){.name = s->name, .file = s->file, .seed = spec->seed, .devices = spec->devices,
+                            .layout = &res->layout, .accs = &res->accs, .device_days = res->device_days,
+                            .profile_names = st->profiles, .profile_weights = st->weights, .metrics = fm->refs,
+                            .metric_names = (const char *const *)fm->names, .task_names = st->tasks,
+                            .task_count = s->task_count, .target_texts = st->targets,
+                            .format_duration = sch_format_duration};
+}
+
+static int fleet_main(run_dist *dist, int argc, char **argv)
+{
+    fleet_args a = {0};
+    int rc = fleet_parse(dist, argc, argv, &a);
+    if (rc != CLI_GO_ON) {
+        fleet_args_free(&a);
+        return rc;
+    }
+    scn_scenario *s = NULL;
+    scn_source src = {0};
+    fleet_metrics *fm = calloc(1, sizeof *fm);
+    rc = fm ? fleet_load(dist, &a, &s, &src) : EX_SOFTWARE;
+    if (rc == 0)
+        rc = fleet_metrics_build(dist, &a, s, fm);
+    if (rc == 0) {
+        uint64_t devices = a.devices;
+        if (devices == 0)
+            devices = s->fleet && s->fleet->devices ? s->fleet->devices : DEFAULT_DEVICES;
+        run_fleet_spec spec = {.base = s, .source = &src, .devices = devices, .seed = a.has_seed ? a.seed : s->seed,
+                               .duration = a.duration, .jobs = (int)a.jobs, .metrics = fm->refs, .n_metrics = fm->n,
+                               .targets = fm->targets, .n_targets = fm->n_targets,
+                               .dist = dist->size > 1 ? dist : NULL};
+        int drawn = 0; /* progress bar cells drawn */
+        if (dist->rank == 0 && isatty(STDERR_FILENO) != 0) {
+            spec.progress = draw_progress;
+            spec.progress_ctx = &drawn;
+        }
+        run_fleet_result res;
+        run_fleet_error err;
+        rc = run_fleet(&spec, &res, &err);
+        if (rc != 0) {
+            rc = cli_report_fleet(rc, &err, spec.dist);
+        } else if (dist->rank == 0) {
+            fleet_view_store *store = malloc(sizeof *store);
+            if (store) {
+                rep_fleet_view v = fleet_view(s, &spec, &res, fm, store);
+                rc = fleet_emit(&a, &v);
+            } else {
+                rc = EX_SOFTWARE;
+            }
+            free(store);
+        }
+        run_fleet_result_free(&res);
+    }
+    if (fm)
+        fleet_metrics_free(fm);
+    free(fm);
     scn_source_free(&src);
     scn_scenario_free(s);
-out:
-    for (size_t i = 0; i < n_sets; i++)
-        scn_override_free(&sets[i]);
+    fleet_args_free(&a);
     return rc;
 }
 
@@ -557,8 +441,10 @@ int cli_fleet(int argc, char **argv)
 {
     run_dist dist;
     int rc = run_dist_init(&dist, &argc, &argv);
-    if (rc != 0)
-        return rc;
+    if (rc != 0) {
+        cli_report_run(dist.message);
+        return cli_status(rc);
+    }
     rc = fleet_main(&dist, argc, argv);
     run_dist_finalize(&dist);
     return rc;

@@ -14,10 +14,11 @@
 #include "rep_plot.h"
 #include "rep_stats.h"
 #include "run.h"
-#include "run_summary.h"
+#include "rep_summary.h"
 #include "scn_scenario.h"
 #include "scn_set.h"
 #include "sch_units.h"
+#include "util.h"
 
 static const char usage_run[] =
     "usage: bgsim run FILE [--seed N] [--duration D] [--trace FILE.jsonl] [--format text|json]\n"
@@ -50,111 +51,58 @@ static const char usage_run[] =
 
 #define MAX_SETS 64
 
-/* Reads a whole file (the scenario text for the report); NULL when it cannot. */
-static char *slurp(const char *path)
+/* ---- parse ---- */
+
+/* The command line of `bgsim run`. The overrides' texts are argv's; the parsed overrides are
+ * owned here (run_args_free). */
+typedef struct run_args {
+    const char *path;
+    const char *seed_arg, *duration_arg; /* as given, or NULL */
+    uint64_t seed;
+    sim_time duration;
+    const char *trace_path, *plot_dir, *report_dir, *perfetto_path;
+    bool json, fingerprint_only;
+    char *sets[MAX_SETS];
+    scn_override overrides[MAX_SETS];
+    size_t n_sets;
+} run_args;
+
+static void run_args_free(run_args *a)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t len = 0, cap = 0;
-    char *data = NULL;
-    for (;;) {
-        if (len + 1 >= cap) {
-            char *g = realloc(data, cap = cap ? cap * 2 : 65536);
-            if (!g) {
-                free(data);
-                fclose(f);
-                return NULL;
-            }
-            data = g;
-        }
-        size_t got = fread(data + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    fclose(f);
-    data[len] = '\0';
-    return data;
+    for (size_t i = 0; i < a->n_sets; i++)
+        scn_override_free(&a->overrides[i]);
+    a->n_sets = 0;
 }
 
-/* The plots, the report and the Perfetto trace. Returns 0 or a status; messages on stderr. */
-static int write_outputs(const scn_scenario *s, const run_options *opt, const run_outcome *outcome,
-                         const rep_record *rec, const rep_stats *st, const char *plot_dir, const char *report_dir,
-                         const char *perfetto_path, char **sets, size_t n_sets)
+/* "bgsim run: OPTION: WHY": a value the option does not take. */
+static int bad_value(const char *option, const char *why)
 {
-    char why[1024];
-    int rc = 0;
-    rep_run_info info = {.name = s->name, .file = s->file, .platform = scn_platform_names[s->platform],
-                         .policy = s->policy_preset, .seed = opt->seed};
-    if (perfetto_path) {
-        FILE *f = fopen(perfetto_path, "w");
-        if (!f) {
-            fprintf(stderr, "bgsim run: cannot create '%s': %s\n", perfetto_path, strerror(errno));
-            return EX_CANTCREAT;
-        }
-        int w = rep_perfetto_write(f, s->name, rec);
-        if (fclose(f) != 0 || w != 0) {
-            fprintf(stderr, "bgsim run: cannot write '%s': %s\n", perfetto_path, strerror(errno ? errno : EIO));
-            return EX_IOERR;
-        }
-    }
-    /* Plots go to --plot DIR, or for a report without --plot to the report's folder. */
-    const char *dirs[2] = {plot_dir, report_dir};
-    for (int i = 0; i < 2; i++) {
-        if (dirs[i] && rep_mkdir_p(dirs[i], why, sizeof why) != 0) {
-            fprintf(stderr, "bgsim run: %s\n", why);
-            return EX_CANTCREAT;
-        }
-    }
-    const char *pdir = plot_dir ? plot_dir : report_dir;
-    const char *plot_note = NULL;
-    char note[1200];
-    if (pdir) {
-        if (rep_plot_write(pdir, &info, rec, st, why, sizeof why) != 0) {
-            fprintf(stderr, "bgsim run: %s\n", why);
-            return EX_CANTCREAT;
-        }
-        rep_gp_status g = rep_plot_render(pdir, why, sizeof why);
-        if (g != REP_GP_OK) {
-            fprintf(stderr, "bgsim run: %s; the data files and gnuplot scripts are in '%s'\n", why, pdir);
-            snprintf(note, sizeof note, "Plots could not be made: %s.", why);
-            plot_note = note;
-            rc = g == REP_GP_MISSING ? EX_UNAVAILABLE : EX_SOFTWARE;
-        }
-    }
-    if (report_dir) {
-        char *text = slurp(s->file);
-        char dur[32], start[40], fp[24];
-        sch_format_duration(opt->duration, dur, sizeof dur);
-        sim_cal_format(&s->calendar, 0, start, sizeof start);
-        start[16] = '\0';
-        snprintf(fp, sizeof fp, "%016" PRIx64, outcome->fingerprint);
-        rep_html_input in = {.info = &info, .scenario_text = text, .overrides = (const char *const *)sets,
-                             .n_overrides = n_sets, .duration = dur, .start = start, .fingerprint = fp,
-                             .plot_dir = plot_note ? NULL : pdir, .plot_note = plot_note};
-        FILE *f = rep_open_in(report_dir, "index.html", why, sizeof why);
-        if (!f) {
-            free(text);
-            fprintf(stderr, "bgsim run: %s\n", why);
-            return EX_CANTCREAT;
-        }
-        int w = rep_html_write(f, &in, rec, st, why, sizeof why);
-        free(text);
-        if (w != 0) {
-            fclose(f);
-            fprintf(stderr, "bgsim run: %s\n", why);
-            return EX_IOERR;
-        }
-        if (rep_close_in(f, report_dir, "index.html", why, sizeof why) != 0) {
-            fprintf(stderr, "bgsim run: %s\n", why);
-            return EX_IOERR;
-        }
-    }
-    return rc;
+    fprintf(stderr, "bgsim run: %s: %s\n", option, why);
+    return EX_USAGE;
 }
 
-int cli_run(int argc, char **argv)
+/* The values of --seed and --duration. CLI_GO_ON, or EX_USAGE with a message. */
+static int parse_values(run_args *a)
+{
+    char why[256];
+    if (a->seed_arg && !sch_parse_uint64(a->seed_arg, &a->seed, why, sizeof why))
+        return bad_value("--seed", why);
+    if (a->duration_arg) {
+        bool ok = sch_parse_duration(a->duration_arg, &a->duration, why, sizeof why);
+        if (ok && (a->duration == 0 || a->duration > SCN_MAX_DURATION)) {
+            snprintf(why, sizeof why, "expected a duration between 1ms and 36525d (100 years), found '%s'",
+                     a->duration_arg);
+            ok = false;
+        }
+        if (!ok)
+            return bad_value("--duration", why);
+    }
+    return CLI_GO_ON;
+}
+
+/* Fills *a from the command line (a zeroed): CLI_GO_ON, or the exit status to return (the usage
+ * printed). */
+static int run_parse(int argc, char **argv, run_args *a)
 {
     static const struct option opts[] = {{"seed", required_argument, NULL, 's'},
                                           {"duration", required_argument, NULL, 'd'},
@@ -167,128 +115,258 @@ int cli_run(int argc, char **argv)
                                           {"perfetto", required_argument, NULL, 'P'},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
-    const char *seed_arg = NULL, *duration_arg = NULL, *trace_path = NULL, *format = "text";
-    const char *plot_dir = NULL, *report_dir = NULL, *perfetto_path = NULL;
-    char *sets[MAX_SETS];
-    scn_override overrides[MAX_SETS];
-    size_t n_sets = 0;
-    bool fingerprint_only = false;
+    const char *format = "text";
     char why[256];
-    int c, rc = 0;
+    int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 's': seed_arg = optarg; break;
-        case 'd': duration_arg = optarg; break;
-        case 't': trace_path = optarg; break;
+        case 's': a->seed_arg = optarg; break;
+        case 'd': a->duration_arg = optarg; break;
+        case 't': a->trace_path = optarg; break;
         case 'f': format = optarg; break;
-        case 'F': fingerprint_only = true; break;
-        case 'p': plot_dir = optarg; break;
-        case 'r': report_dir = optarg; break;
-        case 'P': perfetto_path = optarg; break;
+        case 'F': a->fingerprint_only = true; break;
+        case 'p': a->plot_dir = optarg; break;
+        case 'r': a->report_dir = optarg; break;
+        case 'P': a->perfetto_path = optarg; break;
         case 'S':
-            if (n_sets == MAX_SETS) {
+            if (a->n_sets == MAX_SETS) {
                 fprintf(stderr, "bgsim run: --set: at most %d overrides\n", MAX_SETS);
-                rc = EX_USAGE;
-                goto out_free_sets;
+                return EX_USAGE;
             }
-            if (!scn_set_parse(optarg, &overrides[n_sets], why, sizeof why)) {
-                fprintf(stderr, "bgsim run: --set: %s\n", why);
-                rc = EX_USAGE;
-                goto out_free_sets;
-            }
-            sets[n_sets++] = optarg;
+            if (!scn_set_parse(optarg, &a->overrides[a->n_sets], why, sizeof why))
+                return bad_value("--set", why);
+            a->sets[a->n_sets++] = optarg;
             break;
-        case 'h': fputs(usage_run, stdout); rc = cli_finish_stdout(0); goto out_free_sets;
+        case 'h': fputs(usage_run, stdout); return cli_finish_stdout(0);
         default:
             fprintf(stderr, "bgsim run: %s '%s'\n%s", optopt ? "option needs a value:" : "unknown option",
                     argv[optind - 1], usage_run);
-            rc = EX_USAGE;
-            goto out_free_sets;
+            return EX_USAGE;
         }
     }
     if (optind + 1 != argc) {
         fprintf(stderr, "bgsim run: expected exactly one scenario file\n%s", usage_run);
-        rc = EX_USAGE;
-        goto out_free_sets;
+        return EX_USAGE;
     }
+    a->path = argv[optind];
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
         fprintf(stderr, "bgsim run: --format: expected 'text' or 'json', found '%s'\n", format);
-        rc = EX_USAGE;
-        goto out_free_sets;
+        return EX_USAGE;
     }
-    uint64_t seed = 0;
-    sim_time duration = 0;
-    if (seed_arg && !sch_parse_uint64(seed_arg, &seed, why, sizeof why)) {
-        fprintf(stderr, "bgsim run: --seed: %s\n", why);
-        rc = EX_USAGE;
-        goto out_free_sets;
-    }
-    if (duration_arg) {
-        bool ok = sch_parse_duration(duration_arg, &duration, why, sizeof why);
-        if (ok && (duration == 0 || duration > SCN_MAX_DURATION)) {
-            snprintf(why, sizeof why, "expected a duration between 1ms and 36525d (100 years), found '%s'", duration_arg);
-            ok = false;
-        }
-        if (!ok) {
-            fprintf(stderr, "bgsim run: --duration: %s\n", why);
-            rc = EX_USAGE;
-            goto out_free_sets;
-        }
-    }
+    a->json = strcmp(format, "json") == 0;
+    return parse_values(a);
+}
 
+/* ---- run ---- */
+
+/* One simulated run and its statistics (run_result_free). */
+typedef struct run_result {
+    run_options opt;
+    run_outcome outcome;
+    rep_record record;
+    rep_stats stats;
+} run_result;
+
+static void run_result_free(run_result *r)
+{
+    rep_stats_free(&r->stats);
+    rep_record_free(&r->record);
+}
+
+/* Simulates s as the command line says, the trace (if any) written to `trace`. 0, or the exit
+ * status with its message printed. */
+static int run_simulate(const run_args *a, const scn_scenario *s, FILE *trace, run_result *r)
+{
+    r->opt = run_default_options(s);
+    if (a->seed_arg)
+        r->opt.seed = a->seed;
+    if (a->duration_arg)
+        r->opt.duration = a->duration;
+    r->opt.record_states = a->plot_dir || a->report_dir || a->perfetto_path;
+    r->opt.trace = trace;
+    int rc = run_scenario(s, &r->opt, &r->record, &r->outcome);
+    if (rc != 0) {
+        cli_report_run(r->outcome.message);
+        return cli_status(rc);
+    }
+    if (rep_stats_compute(&r->record, &r->stats) != 0) {
+        fprintf(stderr, "bgsim run: out of memory\n");
+        return EX_SOFTWARE;
+    }
+    return 0;
+}
+
+/* ---- emit ---- */
+
+/* What the reports say about the scenario and the run. */
+static rep_run_info run_info(const scn_scenario *s, const run_result *r)
+{
+    return (rep_run_info){.name = s->name, .file = s->file, .platform = scn_platform_names[s->platform],
+                          .policy = s->policy_preset, .seed = r->opt.seed};
+}
+
+/* The summary on stdout: the fingerprint alone, JSON or text. */
+static int emit_summary(const run_args *a, const scn_scenario *s, const run_result *r)
+{
+    if (a->fingerprint_only) {
+        printf("%016" PRIx64 "\n", r->outcome.fingerprint);
+        return cli_finish_stdout(0);
+    }
+    const char *tasks[SCN_MAX_TASKS];
+    for (size_t i = 0; i < s->task_count; i++)
+        tasks[i] = s->tasks[i].name;
+    rep_run_info info = run_info(s, r);
+    rep_summary_run sr = {.info = &info, .policy_variant = s->policy_platform == BGT_PLATFORM_IOS ? "ios" : "android",
+                          .duration = r->opt.duration, .calendar = &s->calendar, .events = r->outcome.events,
+                          .fingerprint = r->outcome.fingerprint, .task_names = tasks, .task_count = s->task_count,
+                          .format_duration = sch_format_duration};
+    if (a->json)
+        rep_summary_json(stdout, &sr, &r->stats, &r->record);
+    else
+        rep_summary_text(stdout, &sr, &r->stats);
+    return cli_finish_stdout(0);
+}
+
+/* --perfetto FILE. 0, or the exit status with its message printed. */
+static int emit_perfetto(const char *path, const scn_scenario *s, const run_result *r)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "bgsim run: cannot create '%s': %s\n", path, strerror(errno));
+        return EX_CANTCREAT;
+    }
+    int w = rep_perfetto_write(f, s->name, &r->record);
+    if (fclose(f) != 0 || w != 0) {
+        fprintf(stderr, "bgsim run: cannot write '%s': %s\n", path, strerror(errno ? errno : EIO));
+        return EX_IOERR;
+    }
+    return 0;
+}
+
+/* The plots into pdir, rendered by gnuplot. 0, or the exit status with its message printed; when
+ * gnuplot fails, *note says so for the report (the data files and scripts are written). */
+static int emit_plots(const char *pdir, const rep_run_info *info, const run_result *r, char *note, size_t note_size)
+{
+    char why[1024];
+    if (rep_plot_write(pdir, info, &r->record, &r->stats, why, sizeof why) != 0) {
+        fprintf(stderr, "bgsim run: %s\n", why);
+        return EX_CANTCREAT;
+    }
+    rep_gp_status g = rep_plot_render(pdir, why, sizeof why);
+    if (g == REP_GP_OK)
+        return 0;
+    fprintf(stderr, "bgsim run: %s; the data files and gnuplot scripts are in '%s'\n", why, pdir);
+    snprintf(note, note_size, "Plots could not be made: %s.", why);
+    return g == REP_GP_MISSING ? EX_UNAVAILABLE : EX_SOFTWARE;
+}
+
+/* --report DIR: DIR/index.html, with the plots of pdir (NULL: none; plot_note says why). */
+static int emit_report(const run_args *a, const scn_scenario *s, const rep_run_info *info, const run_result *r,
+                       const char *pdir, const char *plot_note)
+{
+    char why[1024];
+    char *text = NULL; /* the scenario's text, shown in the report when it can be read */
+    size_t text_len = 0;
+    if (util_read_file(s->file, UTIL_FILE_MAX_BYTES, &text, &text_len) != UTIL_READ_OK) {
+        free(text);
+        text = NULL;
+    }
+    char dur[32], start[40], fp[24];
+    sch_format_duration(r->opt.duration, dur, sizeof dur);
+    sim_cal_format(&s->calendar, 0, start, sizeof start);
+    start[16] = '\0';
+    snprintf(fp, sizeof fp, "%016" PRIx64, r->outcome.fingerprint);
+    rep_html_input in = {.info = info, .scenario_text = text, .overrides = (const char *const *)a->sets,
+                         .n_overrides = a->n_sets, .duration = dur, .start = start, .fingerprint = fp,
+                         .plot_dir = plot_note ? NULL : pdir, .plot_note = plot_note};
+    FILE *f = rep_open_in(a->report_dir, "index.html", why, sizeof why);
+    if (!f) {
+        free(text);
+        fprintf(stderr, "bgsim run: %s\n", why);
+        return EX_CANTCREAT;
+    }
+    int w = rep_html_write(f, &in, &r->record, &r->stats, why, sizeof why);
+    free(text);
+    if (w != 0) {
+        fclose(f);
+        fprintf(stderr, "bgsim run: %s\n", why);
+        return EX_IOERR;
+    }
+    if (rep_close_in(f, a->report_dir, "index.html", why, sizeof why) != 0) {
+        fprintf(stderr, "bgsim run: %s\n", why);
+        return EX_IOERR;
+    }
+    return 0;
+}
+
+/* The plots, the report and the Perfetto trace. 0, or the exit status with its message printed;
+ * a plot gnuplot could not render does not stop the report. */
+static int emit_outputs(const run_args *a, const scn_scenario *s, const run_result *r)
+{
+    rep_run_info info = run_info(s, r);
+    int rc = 0;
+    if (a->perfetto_path && (rc = emit_perfetto(a->perfetto_path, s, r)) != 0)
+        return rc;
+    /* Plots go to --plot DIR, or for a report without --plot to the report's folder. */
+    const char *dirs[2] = {a->plot_dir, a->report_dir};
+    char why[1024];
+    for (int i = 0; i < 2; i++) {
+        if (dirs[i] && rep_mkdir_p(dirs[i], why, sizeof why) != 0) {
+            fprintf(stderr, "bgsim run: %s\n", why);
+            return EX_CANTCREAT;
+        }
+    }
+    const char *pdir = a->plot_dir ? a->plot_dir : a->report_dir;
+    char note[1200] = "";
+    if (pdir && (rc = emit_plots(pdir, &info, r, note, sizeof note)) != 0 && !note[0])
+        return rc; /* not even the data files: no report either */
+    const char *plot_note = note[0] ? note : NULL;
+    if (a->report_dir) {
+        int w = emit_report(a, s, &info, r, pdir, plot_note);
+        if (w != 0)
+            return w;
+    }
+    return rc;
+}
+
+int cli_run(int argc, char **argv)
+{
+    run_args a = {0};
+    int rc = run_parse(argc, argv, &a);
+    if (rc != CLI_GO_ON) {
+        run_args_free(&a);
+        return rc;
+    }
     sch_diag diag;
     scn_scenario *s = NULL;
-    rc = scn_load_with(argv[optind], overrides, n_sets, &diag, &s);
+    rc = scn_load_with(a.path, a.overrides, a.n_sets, &diag, &s);
     if (rc != 0) {
-        rc = cli_report_load(rc, &diag);
-        goto out_free_sets;
+        run_args_free(&a);
+        return cli_report_load(rc, &diag);
     }
     sch_diag_free(&diag);
 
-    run_options opt = run_default_options(s);
-    if (seed_arg)
-        opt.seed = seed;
-    if (duration_arg)
-        opt.duration = duration;
-    opt.record_states = plot_dir || report_dir || perfetto_path;
     FILE *trace = NULL;
-    if (trace_path && !(trace = fopen(trace_path, "w"))) {
-        fprintf(stderr, "bgsim run: cannot create the trace '%s': %s\n", trace_path, strerror(errno));
+    if (a.trace_path && !(trace = fopen(a.trace_path, "w"))) {
+        fprintf(stderr, "bgsim run: cannot create the trace '%s': %s\n", a.trace_path, strerror(errno));
         scn_scenario_free(s);
-        rc = EX_CANTCREAT;
-        goto out_free_sets;
+        run_args_free(&a);
+        return EX_CANTCREAT;
     }
-    opt.trace = trace;
-    rep_record record = {0};
-    run_outcome outcome = {0};
-    rep_stats stats = {0};
-    rc = run_scenario(s, &opt, &record, &outcome);
-    if (rc == 0 && rep_stats_compute(&record, &stats) != 0) {
-        fprintf(stderr, "bgsim run: out of memory\n");
-        rc = EX_SOFTWARE;
-    }
-    if (rc == 0) {
-        if (fingerprint_only)
-            printf("%016" PRIx64 "\n", outcome.fingerprint);
-        else if (strcmp(format, "json") == 0)
-            run_summary_json(stdout, s, &opt, &outcome, &stats, &record);
-        else
-            run_summary_text(stdout, s, &opt, &outcome, &stats);
-        rc = cli_finish_stdout(rc);
-    }
-    if (rc == 0 && opt.record_states)
-        rc = write_outputs(s, &opt, &outcome, &record, &stats, plot_dir, report_dir, perfetto_path, sets, n_sets);
+    run_result r = {0};
+    rc = run_simulate(&a, s, trace, &r);
+    if (rc == 0)
+        rc = emit_summary(&a, s, &r);
+    if (rc == 0 && r.opt.record_states)
+        rc = emit_outputs(&a, s, &r);
     if (trace && fclose(trace) != 0 && rc == 0) {
-        fprintf(stderr, "bgsim run: cannot write the trace '%s': %s\n", trace_path, strerror(errno));
+        fprintf(stderr, "bgsim run: cannot write the trace '%s': %s\n", a.trace_path, strerror(errno));
         rc = EX_IOERR;
     }
-    rep_stats_free(&stats);
-    rep_record_free(&record);
+    run_result_free(&r);
     scn_scenario_free(s);
-out_free_sets:
-    for (size_t i = 0; i < n_sets; i++)
-        scn_override_free(&overrides[i]);
+    run_args_free(&a);
     return rc;
 }

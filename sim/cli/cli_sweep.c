@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,13 +20,15 @@
 #include "rep_metrics.h"
 #include "rep_stats.h"
 #include "rep_sweep.h"
+#include "rep_sweep_table.h"
 #include "run_pool.h"
 #include "run.h"
 #include "scn_scenario.h"
 #include "scn_set.h"
 #include "sch_units.h"
+#include "util.h"
 
-#define MAX_KEYS 16
+#define MAX_KEYS REP_SWEEP_MAX_KEYS
 #define MAX_METRICS 64
 #define MAX_RUNS 10000000
 #define CONFIDENCE 0.95
@@ -56,93 +57,27 @@ static const char usage_sweep[] =
     "combination is invalid, 66 cannot read the file, 69 platform not modeled or gnuplot cannot be\n"
     "run, 70 internal error, 73/74 cannot create/write output.\n";
 
-typedef struct sweep_key {
-    char *key;
-    char **values;
-    size_t n;
-} sweep_key;
+/* ---- parse ---- */
 
-typedef struct sweep_run {
-    const scn_scenario *s;
-    uint64_t seed;
-    double *values; /* one per metric; NaN when the run has none */
-    int status;
-} sweep_run;
+typedef struct sweep_args {
+    const char *path;
+    rep_sweep_key keys[MAX_KEYS]; /* owned (sweep_args_free) */
+    size_t n_keys;
+    const char *extra[MAX_METRICS]; /* --metric names */
+    size_t n_extra;
+    const char *plot_dir, *scope, *x_key;
+    bool json;
+    int64_t seeds, jobs;
+    size_t x_index;           /* the key on the plot's x axis */
+    size_t combos;            /* the product of the keys' value counts */
+} sweep_args;
 
-typedef struct sweep_pool {
-    sweep_run *runs;
-    const rep_metric_ref *metrics;
-    size_t n_metrics;
-    bool progress;
-    int drawn;      /* progress bar cells drawn */
-} sweep_pool;
-
-static void do_run(sweep_run *r, const rep_metric_ref *metrics, size_t n_metrics)
+static void sweep_args_free(sweep_args *a)
 {
-    run_options opt = run_default_options(r->s);
-    opt.seed = r->seed;
-    opt.skip_fingerprint = true; /* a sweep reports metrics only: no run's fingerprint is read */
-    rep_record rec = {0};
-    rep_stats st = {0};
-    run_outcome out = {0};
-    r->status = run_scenario(r->s, &opt, &rec, &out);
-    if (r->status == 0 && rep_stats_compute(&rec, &st) != 0)
-        r->status = EX_SOFTWARE;
-    if (r->status == 0) {
-        for (size_t i = 0; i < n_metrics; i++) {
-            double v;
-            r->values[i] = rep_metric_value(&metrics[i], &st, &rec, &v) ? v : NAN;
-        }
-    }
-    rep_stats_free(&st);
-    rep_record_free(&rec);
+    for (size_t k = 0; k < a->n_keys; k++)
+        scn_set_values_free(a->keys[k].key, a->keys[k].values, a->keys[k].n);
+    a->n_keys = 0;
 }
-
-static void draw_progress(void *ctx, size_t done, size_t count)
-{
-    sweep_pool *p = ctx;
-    run_pool_bar(&p->drawn, "sweep", done, count, "runs");
-}
-
-static void sweep_job(void *ctx, size_t i)
-{
-    sweep_pool *p = ctx;
-    do_run(&p->runs[i], p->metrics, p->n_metrics);
-}
-
-static char *slurp(const char *path, size_t *len, int *err)
-{
-    FILE *f = fopen(path, "rb");
-    *len = 0;
-    if (!f) {
-        *err = errno;
-        return NULL;
-    }
-    size_t cap = 0;
-    char *data = NULL;
-    for (;;) {
-        if (*len == cap) {
-            char *g = realloc(data, cap = cap ? cap * 2 : 65536);
-            if (!g) {
-                free(data);
-                fclose(f);
-                *err = ENOMEM;
-                return NULL;
-            }
-            data = g;
-        }
-        size_t got = fread(data + *len, 1, cap - *len, f);
-        *len += got;
-        if (got == 0)
-            break;
-    }
-    *err = ferror(f) ? EIO : 0;
-    fclose(f);
-    return data;
-}
-
-
-
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -150,7 +85,52 @@ static int usage_error(const char *msg, const char *arg)
     return EX_USAGE;
 }
 
-int cli_sweep(int argc, char **argv)
+/* "bgsim sweep: OPTION: WHY": a value the option does not take. */
+static int bad_value(const char *option, const char *why)
+{
+    fprintf(stderr, "bgsim sweep: %s: %s\n", option, why);
+    return EX_USAGE;
+}
+
+/* The swept key on the plot's x axis: --x, else the last whose name ends in "interval", else the
+ * first. CLI_GO_ON, or EX_USAGE. */
+static int choose_x(sweep_args *a)
+{
+    a->x_index = 0;
+    if (a->x_key) {
+        size_t k = 0;
+        while (k < a->n_keys && strcmp(a->keys[k].key, a->x_key) != 0)
+            k++;
+        if (k == a->n_keys)
+            return usage_error("--x: not a swept key:", a->x_key);
+        a->x_index = k;
+        return CLI_GO_ON;
+    }
+    for (size_t k = a->n_keys; k-- > 0;) {
+        size_t len = strlen(a->keys[k].key);
+        if (len >= 8 && strcmp(a->keys[k].key + len - 8, "interval") == 0)
+            a->x_index = k;
+    }
+    return CLI_GO_ON;
+}
+
+/* The number of combinations, bounded with the seeds by MAX_RUNS. CLI_GO_ON, or EX_USAGE. */
+static int count_combos(sweep_args *a)
+{
+    a->combos = 1;
+    for (size_t k = 0; k < a->n_keys; k++) {
+        if (a->combos > MAX_RUNS / a->keys[k].n)
+            return usage_error("too many combinations", NULL);
+        a->combos *= a->keys[k].n;
+    }
+    if (a->combos > MAX_RUNS / (size_t)a->seeds)
+        return usage_error("too many runs (combinations x seeds above 10 million)", NULL);
+    return CLI_GO_ON;
+}
+
+/* Fills *a (zeroed) from the command line: CLI_GO_ON, or the exit status to return (the usage
+ * printed). The keys parsed so far are a's either way (sweep_args_free). */
+static int sweep_parse(int argc, char **argv, sweep_args *a)
 {
     static const struct option opts[] = {{"set", required_argument, NULL, 'S'},
                                           {"seeds", required_argument, NULL, 's'},
@@ -162,397 +142,427 @@ int cli_sweep(int argc, char **argv)
                                           {"x", required_argument, NULL, 'x'},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
-    sweep_key keys[MAX_KEYS];
-    size_t n_keys = 0;
-    const char *extra[MAX_METRICS];
-    size_t n_extra = 0;
-    const char *plot_dir = NULL, *format = "csv", *scope = "worker", *x_key = NULL;
-    int64_t seeds = 10, jobs = 1;
+    const char *format = "csv";
+    a->scope = "worker";
+    a->seeds = 10;
+    a->jobs = 1;
     char why[512];
-    int c, rc = 0;
+    int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'S':
-            if (n_keys == MAX_KEYS) {
-                rc = usage_error("too many --set options (at most 16)", NULL);
-                goto out_free_keys;
-            }
-            if (!scn_set_split_values(optarg, &keys[n_keys].key, &keys[n_keys].values, &keys[n_keys].n, why,
-                                      sizeof why)) {
-                fprintf(stderr, "bgsim sweep: --set: %s\n", why);
-                rc = EX_USAGE;
-                goto out_free_keys;
-            }
-            n_keys++;
+            if (a->n_keys == MAX_KEYS)
+                return usage_error("too many --set options (at most 16)", NULL);
+            if (!scn_set_split_values(optarg, &a->keys[a->n_keys].key, &a->keys[a->n_keys].values,
+                                      &a->keys[a->n_keys].n, why, sizeof why))
+                return bad_value("--set", why);
+            a->n_keys++;
             break;
         case 's':
-            if (!sch_parse_int64(optarg, 1, 100000, &seeds, why, sizeof why)) {
-                fprintf(stderr, "bgsim sweep: --seeds: %s\n", why);
-                rc = EX_USAGE;
-                goto out_free_keys;
-            }
+            if (!sch_parse_int64(optarg, 1, 100000, &a->seeds, why, sizeof why))
+                return bad_value("--seeds", why);
             break;
         case 'J':
-            if (!sch_parse_int64(optarg, 1, RUN_POOL_MAX_JOBS, &jobs, why, sizeof why)) {
-                fprintf(stderr, "bgsim sweep: --jobs: %s\n", why);
-                rc = EX_USAGE;
-                goto out_free_keys;
-            }
+            if (!sch_parse_int64(optarg, 1, RUN_POOL_MAX_JOBS, &a->jobs, why, sizeof why))
+                return bad_value("--jobs", why);
             break;
-        case 'p': plot_dir = optarg; break;
+        case 'p': a->plot_dir = optarg; break;
         case 'f': format = optarg; break;
-        case 'o': scope = optarg; break;
-        case 'x': x_key = optarg; break;
+        case 'o': a->scope = optarg; break;
+        case 'x': a->x_key = optarg; break;
         case 'm':
-            if (n_extra == MAX_METRICS / 2) {
-                rc = usage_error("too many --metric options", NULL);
-                goto out_free_keys;
-            }
-            extra[n_extra++] = optarg;
+            if (a->n_extra == MAX_METRICS / 2)
+                return usage_error("too many --metric options", NULL);
+            a->extra[a->n_extra++] = optarg;
             break;
-        case 'h': fputs(usage_sweep, stdout); rc = cli_finish_stdout(0); goto out_free_keys;
-        default:
-            rc = usage_error(optopt ? "option needs a value:" : "unknown option", argv[optind - 1]);
-            goto out_free_keys;
+        case 'h': fputs(usage_sweep, stdout); return cli_finish_stdout(0);
+        default: return usage_error(optopt ? "option needs a value:" : "unknown option", argv[optind - 1]);
         }
     }
-    if (optind + 1 != argc) {
-        rc = usage_error("expected exactly one scenario file", NULL);
-        goto out_free_keys;
-    }
-    if (n_keys == 0) {
-        rc = usage_error("nothing to sweep: give at least one --set KEY=V1,V2,...", NULL);
-        goto out_free_keys;
-    }
+    if (optind + 1 != argc)
+        return usage_error("expected exactly one scenario file", NULL);
+    a->path = argv[optind];
+    if (a->n_keys == 0)
+        return usage_error("nothing to sweep: give at least one --set KEY=V1,V2,...", NULL);
     if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
         fprintf(stderr, "bgsim sweep: --format: expected 'csv' or 'json', found '%s'\n", format);
-        rc = EX_USAGE;
-        goto out_free_keys;
+        return EX_USAGE;
     }
-    size_t x_index = 0;
-    if (x_key) {
-        size_t k = 0;
-        while (k < n_keys && strcmp(keys[k].key, x_key) != 0)
-            k++;
-        if (k == n_keys) {
-            rc = usage_error("--x: not a swept key:", x_key);
-            goto out_free_keys;
-        }
-        x_index = k;
-    } else {
-        for (size_t k = n_keys; k-- > 0;) {
-            size_t len = strlen(keys[k].key);
-            if (len >= 8 && strcmp(keys[k].key + len - 8, "interval") == 0)
-                x_index = k;
-        }
-    }
-    size_t combos = 1;
-    for (size_t k = 0; k < n_keys; k++) {
-        if (combos > MAX_RUNS / keys[k].n) {
-            rc = usage_error("too many combinations", NULL);
-            goto out_free_keys;
-        }
-        combos *= keys[k].n;
-    }
-    if (combos > MAX_RUNS / (size_t)seeds) {
-        rc = usage_error("too many runs (combinations x seeds above 10 million)", NULL);
-        goto out_free_keys;
-    }
+    a->json = strcmp(format, "json") == 0;
+    int rc = choose_x(a);
+    return rc == CLI_GO_ON ? count_combos(a) : rc;
+}
 
-    /* ---- load every combination ---- */
-    const char *path = argv[optind];
-    int err = 0;
+/* ---- load ---- */
+
+/* Combination ci of the file's text: its overrides applied, validated like a line of the file. */
+static int load_combo(const sweep_args *a, size_t ci, const char *data, size_t len, scn_scenario **out)
+{
+    scn_override ov[MAX_KEYS];
+    size_t idx[MAX_KEYS], n_ov = 0;
+    char why[512];
+    int rc = 0;
+    rep_sweep_combo(a->keys, a->n_keys, ci, idx);
+    for (size_t k = a->n_keys; k-- > 0;) {
+        char arg[4096];
+        snprintf(arg, sizeof arg, "%s=%s", a->keys[k].key, a->keys[k].values[idx[k]]);
+        if (!scn_set_parse(arg, &ov[k], why, sizeof why)) {
+            rc = bad_value("--set", why);
+            break;
+        }
+        n_ov++;
+    }
+    if (rc == 0) {
+        sch_diag diag;
+        rc = scn_load_buffer_with(a->path, data, len, ov, a->n_keys, &diag, out);
+        if (rc != 0)
+            rc = cli_report_load(rc, &diag);
+        else
+            sch_diag_free(&diag);
+    }
+    for (size_t k = a->n_keys - n_ov; k < a->n_keys; k++)
+        scn_override_free(&ov[k]);
+    return rc;
+}
+
+/* Every combination, into scen[0..combos) (the caller frees them). 0, or the exit status with
+ * its message printed. */
+static int sweep_load(const sweep_args *a, scn_scenario **scen)
+{
+    char *data = NULL;
     size_t len = 0;
-    char *data = slurp(path, &len, &err);
-    if (!data && err) {
-        fprintf(stderr, "error: %s: cannot read the file: %s\n", path, strerror(err));
-        rc = EX_NOINPUT;
-        goto out_free_keys;
+    /* A file over the cap is read up to it and left to the loader, which names the limit. */
+    int got = util_read_file(a->path, UTIL_FILE_MAX_BYTES, &data, &len);
+    if (got == UTIL_READ_OPEN || got == UTIL_READ_IO || got == UTIL_READ_NOMEM) {
+        fprintf(stderr, "error: %s: cannot read the file: %s\n", a->path,
+                strerror(got == UTIL_READ_NOMEM ? ENOMEM : errno));
+        return EX_NOINPUT;
     }
-    scn_scenario **scen = calloc(combos, sizeof *scen); // NOLINT(bugprone-sizeof-expression): an array of pointers
-    size_t n_runs = combos * (size_t)seeds;
+    int rc = 0;
+    for (size_t ci = 0; ci < a->combos && rc == 0; ci++)
+        rc = load_combo(a, ci, data, len, &scen[ci]);
+    free(data);
+    return rc;
+}
+
+/* ---- the metrics ---- */
+
+/* The metrics reported, by name: the scope's runs and intervals, the battery, the deferral shares,
+ * then --metric. Looked up by name (sweep_metric_index), never by position. */
+typedef struct sweep_metric {
+    char name[BGT_NAME_MAX + 64];
+    rep_metric_ref ref;
+    bool always_shown;        /* false: a deferral share, shown only where that reason occurs */
+} sweep_metric;
+
+typedef struct sweep_metrics {
+    sweep_metric m[MAX_METRICS];
+    size_t n;
+} sweep_metrics;
+
+static const char *const scope_suffixes[] = {"runs_per_day", "interval.p10", "interval.p50", "interval.p90",
+                                             "delay.p50"};
+
+static void add_metric(sweep_metrics *mx, bool always_shown, const char *scope, const char *suffix)
+{
+    if (mx->n == MAX_METRICS)
+        return;
+    sweep_metric *m = &mx->m[mx->n++];
+    if (scope)
+        snprintf(m->name, sizeof m->name, "%s.%s", scope, suffix);
+    else
+        snprintf(m->name, sizeof m->name, "%s", suffix);
+    m->always_shown = always_shown;
+}
+
+/* The index of the metric named scope.suffix, or -1. */
+static int sweep_metric_index(const sweep_metrics *mx, const char *scope, const char *suffix)
+{
+    char name[BGT_NAME_MAX + 64];
+    snprintf(name, sizeof name, "%s.%s", scope, suffix);
+    for (size_t i = 0; i < mx->n; i++)
+        if (strcmp(mx->m[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* The metrics, resolved against the first combination's tasks. 0, or EX_USAGE (said). */
+static int sweep_metrics_resolve(const sweep_args *a, const scn_scenario *s0, sweep_metrics *mx)
+{
+    const char *tasks[SCN_MAX_TASKS];
+    for (size_t i = 0; i < s0->task_count; i++)
+        tasks[i] = s0->tasks[i].name;
+    if (strcmp(a->scope, "worker") != 0) {
+        size_t i = 0;
+        while (i < s0->task_count && strcmp(tasks[i], a->scope) != 0)
+            i++;
+        if (i == s0->task_count)
+            return usage_error("--scope: not 'worker' nor a task of the scenario:", a->scope);
+    }
+    mx->n = 0;
+    for (size_t i = 0; i < sizeof scope_suffixes / sizeof scope_suffixes[0]; i++)
+        add_metric(mx, true, a->scope, scope_suffixes[i]);
+    add_metric(mx, true, "worker", "battery_per_day");
+    char suffix[64];
+    for (int r = 1; r < SIM_REASON_COUNT; r++) {
+        snprintf(suffix, sizeof suffix, "held_share.%s", sim_reason_name((sim_reason)r));
+        add_metric(mx, false, "worker", suffix);
+    }
+    for (size_t i = 0; i < a->n_extra; i++)
+        add_metric(mx, true, NULL, a->extra[i]);
+    for (size_t i = 0; i < mx->n; i++) {
+        bool scope_ok;
+        if (!rep_metric_resolve(mx->m[i].name, tasks, s0->task_count, &mx->m[i].ref, &scope_ok))
+            return usage_error(scope_ok ? "--metric: unknown metric" : "--metric: unknown scope in", mx->m[i].name);
+    }
+    return 0;
+}
+
+/* ---- run ---- */
+
+typedef struct sweep_run {
+    const scn_scenario *s;
+    uint64_t seed;
+    double *values; /* one per metric; NaN when the run has none */
+    int status;     /* RUN_OK or run_scenario's status (run_status.h) */
+    char *message;  /* what a failed run said (run_outcome.message), or NULL */
+} sweep_run;
+
+typedef struct sweep_pool {
+    sweep_run *runs;
+    const sweep_metrics *mx;
+    int drawn;      /* progress bar cells drawn */
+} sweep_pool;
+
+static void do_run(sweep_run *r, const sweep_metrics *mx)
+{
+    run_options opt = run_default_options(r->s);
+    opt.seed = r->seed;
+    opt.skip_fingerprint = true; /* a sweep reports metrics only: no run's fingerprint is read */
+    rep_record rec = {0};
+    rep_stats st = {0};
+    run_outcome out = {0};
+    r->status = run_scenario(r->s, &opt, &rec, &out);
+    if (r->status != 0 && out.message[0])
+        r->message = util_strdup(out.message);
+    if (r->status == 0 && rep_stats_compute(&rec, &st) != 0)
+        r->status = RUN_ERR_NOMEM;
+    if (r->status == 0) {
+        for (size_t i = 0; i < mx->n; i++) {
+            double v;
+            r->values[i] = rep_metric_value(&mx->m[i].ref, &st, &rec, &v) ? v : NAN;
+        }
+    }
+    rep_stats_free(&st);
+    rep_record_free(&rec);
+}
+
+static void draw_progress(void *ctx, size_t done, size_t count)
+{
+    sweep_pool *p = ctx;
+    cli_progress_bar(&p->drawn, "sweep", done, count, "runs");
+}
+
+static void sweep_job(void *ctx, size_t i)
+{
+    sweep_pool *p = ctx;
+    do_run(&p->runs[i], p->mx);
+}
+
+/* Every combination with every seed, on --jobs threads, into values[run * n + metric] (run =
+ * combination * seeds + seed index). 0, or the exit status with what failed runs said printed
+ * (all of them, in run order, then the first failure). */
+static int sweep_run_all(const sweep_args *a, scn_scenario *const *scen, const sweep_metrics *mx, double *values)
+{
+    size_t seeds = (size_t)a->seeds, n_runs = a->combos * seeds;
     sweep_run *runs = calloc(n_runs, sizeof *runs);
-    rep_metric_ref metrics[MAX_METRICS];
-    const char *metric_names[MAX_METRICS];
-    char name_store[MAX_METRICS][BGT_NAME_MAX + 64];
-    size_t n_metrics = 0;
-    double *values = NULL;
-    if (!scen || !runs) {
-        rc = EX_SOFTWARE;
-        goto out_free_runs;
-    }
-    for (size_t ci = 0; ci < combos && rc == 0; ci++) {
-        scn_override ov[MAX_KEYS];
-        size_t n_ov = 0, rest = ci;
-        for (size_t k = n_keys; k-- > 0;) {
-            size_t vi = rest % keys[k].n;
-            rest /= keys[k].n;
-            char arg[4096];
-            snprintf(arg, sizeof arg, "%s=%s", keys[k].key, keys[k].values[vi]);
-            if (!scn_set_parse(arg, &ov[k], why, sizeof why)) {
-                fprintf(stderr, "bgsim sweep: --set: %s\n", why);
-                rc = EX_USAGE;
-                break;
-            }
-            n_ov++;
-        }
-        if (rc == 0) {
-            sch_diag diag;
-            rc = scn_load_buffer_with(path, data ? data : "", len, ov, n_keys, &diag, &scen[ci]);
-            if (rc != 0)
-                cli_report_load(rc, &diag);
-            else
-                sch_diag_free(&diag);
-        }
-        for (size_t k = n_keys - n_ov; k < n_keys; k++)
-            scn_override_free(&ov[k]);
-    }
-    if (rc != 0)
-        goto out_free_runs;
-
-    /* ---- the metrics, resolved against the first combination's tasks ---- */
-    {
-        const scn_scenario *s0 = scen[0];
-        const char *tasks[SCN_MAX_TASKS];
-        for (size_t i = 0; i < s0->task_count; i++)
-            tasks[i] = s0->tasks[i].name;
-        bool is_task = strcmp(scope, "worker") != 0;
-        if (is_task) {
-            size_t i = 0;
-            while (i < s0->task_count && strcmp(tasks[i], scope) != 0)
-                i++;
-            if (i == s0->task_count) {
-                rc = usage_error("--scope: not 'worker' nor a task of the scenario:", scope);
-                goto out_free_runs;
-            }
-        }
-        static const char *const base[] = {"runs_per_day", "interval.p10", "interval.p50", "interval.p90",
-                                           "delay.p50"};
-        for (size_t i = 0; i < sizeof base / sizeof base[0]; i++)
-            snprintf(name_store[n_metrics++], sizeof name_store[0], "%s.%s", scope, base[i]);
-        snprintf(name_store[n_metrics++], sizeof name_store[0], "worker.battery_per_day");
-        for (int r = 1; r < SIM_REASON_COUNT; r++)
-            snprintf(name_store[n_metrics++], sizeof name_store[0], "worker.held_share.%s",
-                     sim_reason_name((sim_reason)r));
-        for (size_t i = 0; i < n_extra && n_metrics < MAX_METRICS; i++)
-            snprintf(name_store[n_metrics++], sizeof name_store[0], "%s", extra[i]);
-        for (size_t i = 0; i < n_metrics; i++) {
-            bool scope_ok;
-            metric_names[i] = name_store[i];
-            if (!rep_metric_resolve(name_store[i], tasks, s0->task_count, &metrics[i], &scope_ok)) {
-                rc = usage_error(scope_ok ? "--metric: unknown metric" : "--metric: unknown scope in", name_store[i]);
-                goto out_free_runs;
-            }
-        }
-    }
-
-    /* ---- run ---- */
-    values = malloc(n_runs * n_metrics * sizeof *values);
-    if (!values) {
-        rc = EX_SOFTWARE;
-        goto out_free_runs;
-    }
-    for (size_t ci = 0; ci < combos; ci++)
-        for (size_t k = 0; k < (size_t)seeds; k++) {
-            sweep_run *r = &runs[ci * (size_t)seeds + k];
-            *r = (sweep_run){.s = scen[ci], .seed = scen[ci]->seed + k,
-                             .values = values + (ci * (size_t)seeds + k) * n_metrics};
-        }
-    sweep_pool p = {.runs = runs, .metrics = metrics, .n_metrics = n_metrics};
-    run_pool(n_runs, (int)jobs, sweep_job, isatty(STDERR_FILENO) == 1 ? draw_progress : NULL, &p);
-    for (size_t i = 0; i < n_runs; i++) {
+    if (!runs)
+        return EX_SOFTWARE;
+    for (size_t ci = 0; ci < a->combos; ci++)
+        for (size_t k = 0; k < seeds; k++)
+            runs[ci * seeds + k] = (sweep_run){.s = scen[ci], .seed = scen[ci]->seed + k,
+                                               .values = values + (ci * seeds + k) * mx->n};
+    sweep_pool p = {.runs = runs, .mx = mx};
+    run_pool(n_runs, (int)a->jobs, sweep_job, isatty(STDERR_FILENO) == 1 ? draw_progress : NULL, &p);
+    for (size_t i = 0; i < n_runs; i++)
+        cli_report_run(runs[i].message);
+    int rc = 0;
+    for (size_t i = 0; i < n_runs && rc == 0; i++) {
         if (runs[i].status) {
-            if (runs[i].status != EX_UNAVAILABLE) /* run_scenario said why for 69 */
-                fprintf(stderr, "bgsim sweep: a run failed (status %d)\n", runs[i].status);
-            rc = runs[i].status;
-            goto out_free_runs;
+            if (runs[i].status != RUN_ERR_UNAVAILABLE) /* the run said why for an unmodeled platform */
+                fprintf(stderr, "bgsim sweep: a run failed (status %d)\n", cli_status(runs[i].status));
+            rc = cli_status(runs[i].status);
         }
     }
-
-    /* ---- aggregate and print, in combination order ---- */
-    {
-        rep_ci *cis = malloc(combos * n_metrics * sizeof *cis);
-        double *col = malloc((size_t)seeds * sizeof *col);
-        bool shown[MAX_METRICS];
-        if (!cis || !col) {
-            free(cis);
-            free(col);
-            rc = EX_SOFTWARE;
-            goto out_free_runs;
-        }
-        for (size_t m = 0; m < n_metrics; m++)
-            shown[m] = m < 6 || m >= 6 + (SIM_REASON_COUNT - 1); /* base and extra metrics always */
-        for (size_t ci = 0; ci < combos; ci++) {
-            for (size_t m = 0; m < n_metrics; m++) {
-                for (size_t k = 0; k < (size_t)seeds; k++)
-                    col[k] = values[(ci * (size_t)seeds + k) * n_metrics + m];
-                rep_ci_of(col, (size_t)seeds, CONFIDENCE, &cis[ci * n_metrics + m]);
-                if (cis[ci * n_metrics + m].n > 0 && cis[ci * n_metrics + m].mean > 0)
-                    shown[m] = true; /* a deferral reason that occurs somewhere */
-            }
-        }
-        bool json = strcmp(format, "json") == 0;
-        if (json) {
-            fputs("{\"scenario\":", stdout);
-            cli_json_str(stdout, scen[0]->name);
-            printf(",\"seeds\":%" PRId64 ",\"confidence\":%.2f,\"keys\":[", seeds, CONFIDENCE);
-            for (size_t k = 0; k < n_keys; k++) {
-                fputs(k ? "," : "", stdout);
-                cli_json_str(stdout, keys[k].key);
-            }
-            fputs("],\"rows\":[\n", stdout);
-        } else {
-            for (size_t k = 0; k < n_keys; k++) {
-                cli_csv_field(stdout, keys[k].key);
-                fputc(',', stdout);
-            }
-            fputs("seeds", stdout);
-            for (size_t m = 0; m < n_metrics; m++)
-                if (shown[m])
-                    printf(",%s.mean,%s.ci_low,%s.ci_high", metric_names[m], metric_names[m], metric_names[m]);
-            fputc('\n', stdout);
-        }
-        for (size_t ci = 0; ci < combos; ci++) {
-            size_t idx[MAX_KEYS], rest = ci;
-            for (size_t k = n_keys; k-- > 0;) {
-                idx[k] = rest % keys[k].n;
-                rest /= keys[k].n;
-            }
-            if (json) {
-                fputs(ci ? ",\n{\"set\":{" : "{\"set\":{", stdout);
-                for (size_t k = 0; k < n_keys; k++) {
-                    fputs(k ? "," : "", stdout);
-                    cli_json_str(stdout, keys[k].key);
-                    fputc(':', stdout);
-                    cli_json_str(stdout, keys[k].values[idx[k]]);
-                }
-                printf("},\"seeds\":%" PRId64 ",\"metrics\":{", seeds);
-                bool first = true;
-                for (size_t m = 0; m < n_metrics; m++) {
-                    if (!shown[m])
-                        continue;
-                    const rep_ci *x = &cis[ci * n_metrics + m];
-                    fputs(first ? "" : ",", stdout);
-                    first = false;
-                    cli_json_str(stdout, metric_names[m]);
-                    printf(":{\"n\":%zu,\"mean\":", x->n);
-                    cli_num(stdout, x->mean, true);
-                    fputs(",\"ci_low\":", stdout);
-                    cli_num(stdout, x->mean - x->half, true);
-                    fputs(",\"ci_high\":", stdout);
-                    cli_num(stdout, x->mean + x->half, true);
-                    fputc('}', stdout);
-                }
-                fputs("}}", stdout);
-            } else {
-                for (size_t k = 0; k < n_keys; k++) {
-                    cli_csv_field(stdout, keys[k].values[idx[k]]);
-                    fputc(',', stdout);
-                }
-                printf("%" PRId64, seeds);
-                for (size_t m = 0; m < n_metrics; m++) {
-                    if (!shown[m])
-                        continue;
-                    const rep_ci *x = &cis[ci * n_metrics + m];
-                    fputc(',', stdout);
-                    cli_num(stdout, x->mean, false);
-                    fputc(',', stdout);
-                    cli_num(stdout, x->mean - x->half, false);
-                    fputc(',', stdout);
-                    cli_num(stdout, x->mean + x->half, false);
-                }
-                fputc('\n', stdout);
-            }
-        }
-        if (json)
-            fputs("\n]}\n", stdout);
-        rc = cli_finish_stdout(0);
-
-        /* ---- the plot ---- */
-        if (rc == 0 && plot_dir) {
-            size_t n_x = keys[x_index].n, n_lines = combos / n_x;
-            rep_sweep_point *pts = calloc(combos, sizeof *pts);
-            char **titles = calloc(n_lines, sizeof *titles);
-            bool x_dur = true;
-            for (size_t i = 0; i < n_x && x_dur; i++) {
-                sim_time ms;
-                x_dur = sch_parse_duration(keys[x_index].values[i], &ms, NULL, 0);
-            }
-            if (!pts || !titles) {
-                rc = EX_SOFTWARE;
-            } else {
-                for (size_t ci = 0; ci < combos; ci++) {
-                    size_t idx[MAX_KEYS] = {0}, rest = ci;
-                    for (size_t k = n_keys; k-- > 0;) {
-                        idx[k] = rest % keys[k].n;
-                        rest /= keys[k].n;
-                    }
-                    size_t line = 0; /* the other keys' value indices, in key order */
-                    for (size_t k = 0; k < n_keys; k++)
-                        if (k != x_index)
-                            line = line * keys[k].n + idx[k];
-                    if (!titles[line] && (titles[line] = malloc(1024))) {
-                        size_t tl = 0;
-                        titles[line][0] = '\0';
-                        for (size_t k = 0; k < n_keys && tl < 1000; k++)
-                            if (k != x_index)
-                                tl += (size_t)snprintf(titles[line] + tl, 1024 - tl, "%s%s=%s", tl ? ", " : "",
-                                                       keys[k].key, keys[k].values[idx[k]]);
-                    }
-                    rep_sweep_point *pt = &pts[line * n_x + idx[x_index]];
-                    const char *xv = keys[x_index].values[idx[x_index]];
-                    sim_time ms = 0;
-                    if (x_dur && sch_parse_duration(xv, &ms, NULL, 0))
-                        pt->x = (double)ms;
-                    else
-                        pt->x = strtod(xv, NULL);
-                    pt->p10 = cis[ci * n_metrics + 1];
-                    pt->p50 = cis[ci * n_metrics + 2];
-                    pt->p90 = cis[ci * n_metrics + 3];
-                }
-                char ylabel[BGT_NAME_MAX + 32];
-                snprintf(ylabel, sizeof ylabel, "%s.interval", scope);
-                rep_sweep_plot sp = {.title = scen[0]->name, .x_key = keys[x_index].key, .x_is_duration = x_dur,
-                                     .y_metric = ylabel, .lines = (const char *const *)titles, .n_lines = n_lines,
-                                     .n_x = n_x, .points = pts, .seeds = (size_t)seeds};
-                bool ok = true;
-                for (size_t l = 0; l < n_lines; l++)
-                    ok = ok && titles[l];
-                if (!ok) {
-                    rc = EX_SOFTWARE;
-                } else if (rep_mkdir_p(plot_dir, why, sizeof why) != 0 ||
-                           rep_sweep_plot_write(plot_dir, &sp, why, sizeof why) != 0) {
-                    fprintf(stderr, "bgsim sweep: %s\n", why);
-                    rc = EX_CANTCREAT;
-                } else {
-                    rep_gp_status g = rep_gnuplot_run(plot_dir, "sweep.gp", why, sizeof why);
-                    if (g != REP_GP_OK) {
-                        fprintf(stderr, "bgsim sweep: %s; the data file and gnuplot script are in '%s'\n", why,
-                                plot_dir);
-                        rc = g == REP_GP_MISSING ? EX_UNAVAILABLE : EX_SOFTWARE;
-                    }
-                }
-            }
-            for (size_t l = 0; titles && l < n_lines; l++)
-                free(titles[l]);
-            free(titles);
-            free(pts);
-        }
-        free(cis);
-        free(col);
-    }
-
-out_free_runs:
-    free(values);
+    for (size_t i = 0; i < n_runs; i++)
+        free(runs[i].message);
     free(runs);
-    for (size_t ci = 0; scen && ci < combos; ci++)
+    return rc;
+}
+
+/* ---- statistics ---- */
+
+/* The mean and interval of every metric of every combination, into cis[combination * n + metric];
+ * shown[m]: the metric is printed (always, or a deferral share that occurs somewhere). */
+static void sweep_stats(const sweep_args *a, const sweep_metrics *mx, const double *values, double *col, rep_ci *cis,
+                        bool *shown)
+{
+    size_t seeds = (size_t)a->seeds, n = mx->n;
+    for (size_t m = 0; m < n; m++)
+        shown[m] = mx->m[m].always_shown;
+    for (size_t ci = 0; ci < a->combos; ci++) {
+        for (size_t m = 0; m < n; m++) {
+            for (size_t k = 0; k < seeds; k++)
+                col[k] = values[(ci * seeds + k) * n + m];
+            rep_ci *x = &cis[ci * n + m];
+            rep_ci_of(col, seeds, CONFIDENCE, x);
+            if (x->n > 0 && x->mean > 0)
+                shown[m] = true;
+        }
+    }
+}
+
+/* ---- emit ---- */
+
+/* The plot's points and line titles: one line per value combination of the keys other than x. */
+static int plot_points(const sweep_args *a, const sweep_metrics *mx, const rep_ci *cis, bool x_dur,
+                       rep_sweep_point *pts, char **titles)
+{
+    const rep_sweep_key *xk = &a->keys[a->x_index];
+    int p10 = sweep_metric_index(mx, a->scope, "interval.p10");
+    int p50 = sweep_metric_index(mx, a->scope, "interval.p50");
+    int p90 = sweep_metric_index(mx, a->scope, "interval.p90");
+    if (p10 < 0 || p50 < 0 || p90 < 0)
+        return EX_SOFTWARE; /* the scope's interval quantiles are always reported */
+    for (size_t ci = 0; ci < a->combos; ci++) {
+        size_t idx[MAX_KEYS];
+        rep_sweep_combo(a->keys, a->n_keys, ci, idx);
+        size_t line = 0; /* the other keys' value indices, in key order */
+        for (size_t k = 0; k < a->n_keys; k++)
+            if (k != a->x_index)
+                line = line * a->keys[k].n + idx[k];
+        if (!titles[line] && (titles[line] = malloc(1024))) {
+            size_t tl = 0;
+            titles[line][0] = '\0';
+            for (size_t k = 0; k < a->n_keys && tl < 1000; k++)
+                if (k != a->x_index)
+                    tl += (size_t)snprintf(titles[line] + tl, 1024 - tl, "%s%s=%s", tl ? ", " : "", a->keys[k].key,
+                                           a->keys[k].values[idx[k]]);
+        }
+        rep_sweep_point *pt = &pts[line * xk->n + idx[a->x_index]];
+        const char *xv = xk->values[idx[a->x_index]];
+        sim_time ms = 0;
+        if (x_dur && sch_parse_duration(xv, &ms, NULL, 0))
+            pt->x = (double)ms;
+        else
+            pt->x = strtod(xv, NULL);
+        pt->p10 = cis[ci * mx->n + (size_t)p10];
+        pt->p50 = cis[ci * mx->n + (size_t)p50];
+        pt->p90 = cis[ci * mx->n + (size_t)p90];
+    }
+    size_t n_lines = a->combos / xk->n;
+    for (size_t l = 0; l < n_lines; l++)
+        if (!titles[l])
+            return EX_SOFTWARE;
+    return 0;
+}
+
+/* --plot DIR: requested vs achieved interval, rendered by gnuplot. 0, or the exit status with
+ * its message printed. */
+static int emit_plot(const sweep_args *a, const char *scenario, const sweep_metrics *mx, const rep_ci *cis)
+{
+    const rep_sweep_key *xk = &a->keys[a->x_index];
+    size_t n_x = xk->n, n_lines = a->combos / n_x;
+    rep_sweep_point *pts = calloc(a->combos, sizeof *pts);
+    char **titles = calloc(n_lines, sizeof *titles);
+    bool x_dur = true;
+    for (size_t i = 0; i < n_x && x_dur; i++) {
+        sim_time ms;
+        x_dur = sch_parse_duration(xk->values[i], &ms, NULL, 0);
+    }
+    int rc = !pts || !titles ? EX_SOFTWARE : plot_points(a, mx, cis, x_dur, pts, titles);
+    char why[512];
+    if (rc == 0) {
+        char ylabel[BGT_NAME_MAX + 32];
+        snprintf(ylabel, sizeof ylabel, "%s.interval", a->scope);
+        rep_sweep_plot sp = {.title = scenario, .x_key = xk->key, .x_is_duration = x_dur, .y_metric = ylabel,
+                             .lines = (const char *const *)titles, .n_lines = n_lines, .n_x = n_x, .points = pts,
+                             .seeds = (size_t)a->seeds};
+        if (rep_mkdir_p(a->plot_dir, why, sizeof why) != 0 || rep_sweep_plot_write(a->plot_dir, &sp, why, sizeof why) != 0) {
+            fprintf(stderr, "bgsim sweep: %s\n", why);
+            rc = EX_CANTCREAT;
+        } else {
+            rep_gp_status g = rep_gnuplot_run(a->plot_dir, "sweep.gp", why, sizeof why);
+            if (g != REP_GP_OK) {
+                fprintf(stderr, "bgsim sweep: %s; the data file and gnuplot script are in '%s'\n", why, a->plot_dir);
+                rc = g == REP_GP_MISSING ? EX_UNAVAILABLE : EX_SOFTWARE;
+            }
+        }
+    }
+    for (size_t l = 0; titles && l < n_lines; l++)
+        free(titles[l]);
+    free(titles);
+    free(pts);
+    return rc;
+}
+
+/* The statistics of the values, printed as CSV or JSON, then the plot. */
+static int sweep_emit(const sweep_args *a, const scn_scenario *s0, const sweep_metrics *mx, const double *values)
+{
+    rep_ci *cis = malloc(a->combos * mx->n * sizeof *cis);
+    double *col = malloc((size_t)a->seeds * sizeof *col);
+    bool shown[MAX_METRICS] = {false};
+    int rc = EX_SOFTWARE;
+    if (cis && col) {
+        sweep_stats(a, mx, values, col, cis, shown);
+        const char *names[MAX_METRICS];
+        for (size_t m = 0; m < mx->n; m++)
+            names[m] = mx->m[m].name;
+        rep_sweep_table t = {.scenario = s0->name, .keys = a->keys, .n_keys = a->n_keys, .combos = a->combos,
+                             .seeds = a->seeds, .confidence = CONFIDENCE, .metric_names = names,
+                             .n_metrics = mx->n, .shown = shown, .cis = cis};
+        if (a->json)
+            rep_sweep_json(stdout, &t);
+        else
+            rep_sweep_csv(stdout, &t);
+        rc = cli_finish_stdout(0);
+        if (rc == 0 && a->plot_dir)
+            rc = emit_plot(a, s0->name, mx, cis);
+    }
+    free(cis);
+    free(col);
+    return rc;
+}
+
+int cli_sweep(int argc, char **argv)
+{
+    sweep_args a = {0};
+    int rc = sweep_parse(argc, argv, &a);
+    if (rc != CLI_GO_ON) {
+        sweep_args_free(&a);
+        return rc;
+    }
+    /* combos >= 1: every key has a value (scn_set_split_values) */
+    scn_scenario **scen = calloc(a.combos ? a.combos : 1, sizeof *scen); // NOLINT(bugprone-sizeof-expression): pointers
+    sweep_metrics *mx = malloc(sizeof *mx);
+    double *values = NULL;
+    rc = !scen || !mx ? EX_SOFTWARE : sweep_load(&a, scen);
+    if (rc == 0)
+        rc = scen[0] ? sweep_metrics_resolve(&a, scen[0], mx) : EX_SOFTWARE;
+    size_t n_values = rc == 0 ? a.combos * (size_t)a.seeds * mx->n : 0;
+    if (rc == 0 && !(values = malloc((n_values ? n_values : 1) * sizeof *values)))
+        rc = EX_SOFTWARE;
+    if (rc == 0)
+        rc = sweep_run_all(&a, scen, mx, values);
+    if (rc == 0)
+        rc = sweep_emit(&a, scen[0], mx, values);
+    free(values);
+    free(mx);
+    for (size_t ci = 0; scen && ci < a.combos; ci++)
         scn_scenario_free(scen[ci]);
     free(scen);
-    free(data);
-out_free_keys:
-    for (size_t k = 0; k < n_keys; k++)
-        scn_set_values_free(keys[k].key, keys[k].values, keys[k].n);
+    sweep_args_free(&a);
     return rc;
 }

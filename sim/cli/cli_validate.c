@@ -57,9 +57,9 @@ int cli_validate(int argc, char **argv)
         scn_scenario_free(s);
         /* A file that cannot be read outranks one that is invalid; an internal error (out of
          * memory while probing a fleet) is never reported as ok. */
-        if (rc == EX_NOINPUT || (rc != 0 && status == 0))
+        if (rc == RUN_ERR_NOINPUT || (rc != 0 && status == 0))
             status = rc;
     }
-    return cli_finish_stdout(status);
+    return cli_finish_stdout(cli_status(status));
 }
 

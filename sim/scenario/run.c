@@ -15,12 +15,8 @@
 #include "sim_rng.h"
 #include "simos.h"
 
-#define EX_UNAVAILABLE 69
-#define EX_DATAERR 65
 /* Worker starts at one simulated instant before a run counts as stalled (see on_fire). */
 #define RUN_MAX_FIRES_AT_INSTANT 100000
-#define EX_SOFTWARE 70
-#define EX_IOERR 74
 
 typedef struct runner runner;
 
@@ -55,6 +51,7 @@ struct runner {
     sim_time due;
     sim_time run_start;
     bool internal_error;
+    char *message;          /* the caller's run_outcome.message: the first internal error's words */
     bool limit_hit;         /* the record is full (REP_MAX_TASK_RUNS): the run is refused */
     sim_time last_fire_at;  /* when the worker last started, and how often at that instant: */
     unsigned long fires_at_instant; /* RUN_MAX_FIRES_AT_INSTANT stops a run whose clock stands still */
@@ -65,9 +62,11 @@ struct runner {
     int64_t bg_rate_mp;     /* worker drain (mp/h = LU/ms) in effect since observed_at */
 };
 
+/* The first internal error is the one reported: the others follow from it. */
 static void fail(runner *r, const char *what, int rc)
 {
-    fprintf(stderr, "bgsim: internal error: %s: %s\n", what, bgt_strerror(rc));
+    if (!r->message[0])
+        snprintf(r->message, RUN_MESSAGE_MAX, "internal error: %s: %s", what, bgt_strerror(rc));
     r->internal_error = true;
     sim_stop(r->engine);
 }
@@ -559,57 +558,62 @@ static int setup(runner *r, const scn_scenario *s, const run_options *opt)
 
 int run_scenario(const scn_scenario *s, const run_options *opt, rep_record *record, run_outcome *outcome)
 {
+    char *msg = outcome->message;
+    msg[0] = '\0';
     if (!simos_for_platform((int)s->platform)) {
-        fprintf(stderr, "bgsim: %s: platform '%s' has no scheduler model yet; only 'ideal' runs in this version\n",
-                s->file, scn_platform_names[s->platform]);
-        return EX_UNAVAILABLE;
+        snprintf(msg, RUN_MESSAGE_MAX, "%s: platform '%s' has no scheduler model yet; only 'ideal' runs in this version",
+                 s->file, scn_platform_names[s->platform]);
+        return RUN_ERR_UNAVAILABLE;
     }
-    runner r = {.s = s, .record = record, .last_fire_at = -1};
+    runner r = {.s = s, .record = record, .last_fire_at = -1, .message = msg};
     sim_trace_init(&r.trace, opt->trace);
     sim_trace_set_fingerprint(&r.trace, !opt->skip_fingerprint);
     const char **names = calloc(s->task_count, sizeof *names);
-    int rc = EX_SOFTWARE;
+    int rc = RUN_ERR_NOMEM;
     if (!names)
         goto out_free;
     for (size_t i = 0; i < s->task_count; i++)
         names[i] = s->tasks[i].name;
     if (rep_record_init(record, opt->duration, names, s->task_count) != 0 || setup(&r, s, opt) != 0) {
-        fprintf(stderr, "bgsim: out of memory\n");
+        snprintf(msg, RUN_MESSAGE_MAX, "out of memory");
         goto out_free;
     }
     sim_run_until(r.engine, opt->duration);
     if (r.stalled) {
         char at[40];
         sch_format_duration(sim_now(r.engine), at, sizeof at);
-        fprintf(stderr,
-                "bgsim: %s: the worker started more than %d times at simulated time %s without the clock moving (a zero "
-                "minimum_interval with zero-length work?), the limit of one instant (RUN_MAX_FIRES_AT_INSTANT)\n",
-                s->file, RUN_MAX_FIRES_AT_INSTANT, at);
-        rc = EX_DATAERR;
+        snprintf(msg, RUN_MESSAGE_MAX,
+                 "%s: the worker started more than %d times at simulated time %s without the clock moving (a zero "
+                 "minimum_interval with zero-length work?), the limit of one instant (RUN_MAX_FIRES_AT_INSTANT)",
+                 s->file, RUN_MAX_FIRES_AT_INSTANT, at);
+        rc = RUN_ERR_INVALID;
         goto out_free;
     }
     if (r.limit_hit) {
         char at[40];
         sch_format_duration(sim_now(r.engine), at, sizeof at);
-        fprintf(stderr,
-                "bgsim: %s: more than %zu task runs to record by simulated time %s, the limit of one run (REP_MAX_TASK_RUNS, "
-                "1 GiB); shorten the duration, or use fewer tasks or longer intervals\n",
-                s->file, REP_MAX_TASK_RUNS, at);
-        rc = EX_DATAERR;
+        snprintf(msg, RUN_MESSAGE_MAX,
+                 "%s: more than %zu task runs to record by simulated time %s, the limit of one run (REP_MAX_TASK_RUNS, "
+                 "1 GiB); shorten the duration, or use fewer tasks or longer intervals",
+                 s->file, REP_MAX_TASK_RUNS, at);
+        rc = RUN_ERR_INVALID;
         goto out_free;
     }
     on_os_deferral(&r, SIM_REASON_NONE); /* close a deferral still open at the end */
     observe_at(&r, opt->duration); /* account (and sample) up to the end */
-    if (r.internal_error)
-        goto out_free;
-    if (r.trace.failed || (opt->trace && fflush(opt->trace) != 0)) {
-        fprintf(stderr, "bgsim: cannot write the trace\n");
-        rc = EX_IOERR;
+    if (r.internal_error) {
+        rc = RUN_ERR_INTERNAL;
         goto out_free;
     }
-    *outcome = (run_outcome){.fingerprint = opt->skip_fingerprint ? 0 : r.trace.fingerprint,
-                             .trace_records = r.trace.records, .events = sim_fired_count(r.engine)};
-    rc = 0;
+    if (r.trace.failed || (opt->trace && fflush(opt->trace) != 0)) {
+        snprintf(msg, RUN_MESSAGE_MAX, "cannot write the trace");
+        rc = RUN_ERR_IO;
+        goto out_free;
+    }
+    outcome->fingerprint = opt->skip_fingerprint ? 0 : r.trace.fingerprint;
+    outcome->trace_records = r.trace.records;
+    outcome->events = sim_fired_count(r.engine);
+    rc = RUN_OK;
 out_free:
     for (int i = r.models_started; i-- > 0;)
         mdl_models[i]->stop(&r.device, i);

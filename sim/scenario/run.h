@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "rep_record.h"
+#include "run_status.h"
 #include "scn_scenario.h"
 #include "sim_trace.h"
 
@@ -44,19 +45,21 @@ typedef struct run_outcome {
     uint64_t fingerprint; /* of the whole event sequence (sim_trace.h); 0 with skip_fingerprint */
     uint64_t trace_records;
     uint64_t events;      /* engine events fired */
+    /* Why the run failed, when it says (one line, no program name, no newline); "" on success and
+     * when there is nothing to add to the status (an internal error already counted). */
+    char message[RUN_MESSAGE_MAX];
 } run_outcome;
 
 /* Options taken from the scenario itself. */
 run_options run_default_options(const scn_scenario *s);
 
 /*
- * Runs the scenario. Returns 0, or 65 (EX_DATAERR) when the run would record more than
+ * Runs the scenario. Returns RUN_OK, or RUN_ERR_INVALID when the run would record more than
  * REP_MAX_TASK_RUNS task runs (rep_record.h) or its clock stands still (the worker started
  * 100,000 times at one instant: a zero interval with zero-length work), stopped there with a
- * message naming the limit, or
- * 69 (EX_UNAVAILABLE) when the platform has no model yet, or 70
- * (EX_SOFTWARE) on an internal failure (out of memory, a core error that cannot happen), or 74
- * (EX_IOERR) when the trace could not be written; messages go to stderr.
+ * message naming the limit, or RUN_ERR_UNAVAILABLE when the platform has no model yet, or
+ * RUN_ERR_NOMEM / RUN_ERR_INTERNAL (a core error that cannot happen), or RUN_ERR_IO when the trace
+ * could not be written. What went wrong is in outcome->message; nothing is printed.
  */
 int run_scenario(const scn_scenario *s, const run_options *opt, rep_record *record, run_outcome *outcome);
 

@@ -20,8 +20,6 @@
 #define RUN_DIST_CHUNK INT_MAX
 #endif
 
-enum { RUN_DIST_EX_SOFTWARE = 70 };
-
 /* Open MPI's mpirun sets OMPI_COMM_WORLD_*; PMIx launchers (Open MPI 4+, srun --mpi=pmix) set
  * PMIX_RANK; MPICH's hydra and srun --mpi=pmi2 set PMI_RANK and PMI_SIZE. */
 static bool started_by_launcher(void)
@@ -31,7 +29,7 @@ static bool started_by_launcher(void)
 
 #ifdef BGSIM_HAVE_MPI
 
-static void mpi_message(const run_dist *d, const char *what, int err)
+static void mpi_message(run_dist *d, const char *what, int err)
 {
     char s[MPI_MAX_ERROR_STRING + 1];
     int len = 0;
@@ -39,24 +37,25 @@ static void mpi_message(const run_dist *d, const char *what, int err)
         len = 0;
     s[len < 0 ? 0 : len] = '\0';
     if (d->size > 1)
-        fprintf(stderr, "bgsim: rank %d of %d: %s failed: %s\n", d->rank, d->size, what, len > 0 ? s : "unknown MPI error");
+        snprintf(d->message, sizeof d->message, "rank %d of %d: %s failed: %s", d->rank, d->size, what,
+                 len > 0 ? s : "unknown MPI error");
     else
-        fprintf(stderr, "bgsim: %s failed: %s\n", what, len > 0 ? s : "unknown MPI error");
+        snprintf(d->message, sizeof d->message, "%s failed: %s", what, len > 0 ? s : "unknown MPI error");
 }
 
 int run_dist_init(run_dist *d, int *argc, char ***argv)
 {
     *d = (run_dist){.rank = 0, .size = 1, .mpi = false};
     if (!started_by_launcher())
-        return 0;
+        return RUN_OK;
     int provided = 0;
     int err = MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
     if (err != MPI_SUCCESS) {
         mpi_message(d, "MPI_Init_thread", err);
-        return RUN_DIST_EX_SOFTWARE;
+        return RUN_ERR_INTERNAL;
     }
     d->mpi = true;
-    /* Errors come back as return values (each function reports and returns 70) instead of
+    /* Errors come back as return values (each function says why and returns an error) instead of
      * aborting the job from inside MPI with no word about what bgsim was doing. */
     err = MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     if (err == MPI_SUCCESS)
@@ -66,21 +65,24 @@ int run_dist_init(run_dist *d, int *argc, char ***argv)
     if (err != MPI_SUCCESS) {
         mpi_message(d, "MPI_Comm_rank/size", err);
         MPI_Finalize();
+        char why[RUN_MESSAGE_MAX];
+        snprintf(why, sizeof why, "%s", d->message);
         *d = (run_dist){.rank = 0, .size = 1, .mpi = false};
-        return RUN_DIST_EX_SOFTWARE;
+        snprintf(d->message, sizeof d->message, "%s", why);
+        return RUN_ERR_INTERNAL;
     }
-    return 0;
+    return RUN_OK;
 }
 
-int run_dist_agree(const run_dist *d, int status)
+int run_dist_agree(run_dist *d, int status)
 {
     if (!d->mpi || d->size == 1)
         return status;
     int all = status;
-    int err = MPI_Allreduce(&status, &all, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    int err = MPI_Allreduce(&status, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     if (err != MPI_SUCCESS) {
         mpi_message(d, "MPI_Allreduce (status)", err);
-        return status > RUN_DIST_EX_SOFTWARE ? status : RUN_DIST_EX_SOFTWARE;
+        return status < RUN_ERR_INTERNAL ? status : RUN_ERR_INTERNAL;
     }
     return all;
 }
@@ -89,7 +91,7 @@ int run_dist_agree(const run_dist *d, int status)
  * the largest and the smallest of each, and every rank sees the same answer, so a mismatch is
  * refused by all ranks together instead of leaving MPI_Reduce with different counts (erroneous:
  * a hang or a truncation error on some ranks only). */
-static int same_counts(const run_dist *d, const char *what, const size_t *c, int k)
+static int same_counts(run_dist *d, const char *what, const size_t *c, int k)
 {
     int64_t mine[4], all[4];
     for (int i = 0; i < k; i++) {
@@ -99,19 +101,20 @@ static int same_counts(const run_dist *d, const char *what, const size_t *c, int
     int err = MPI_Allreduce(mine, all, 2 * k, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD);
     if (err != MPI_SUCCESS) {
         mpi_message(d, "MPI_Allreduce (sizes)", err);
-        return RUN_DIST_EX_SOFTWARE;
+        return RUN_ERR_INTERNAL;
     }
     for (int i = 0; i < k; i++)
         if (all[i] != -all[k + i]) {
-            fprintf(stderr, "bgsim: rank %d of %d: %s differ between ranks (%" PRId64 " to %" PRId64 "); nothing reduced\n",
-                    d->rank, d->size, what, -all[k + i], all[i]);
-            return RUN_DIST_EX_SOFTWARE;
+            snprintf(d->message, sizeof d->message,
+                     "rank %d of %d: %s differ between ranks (%" PRId64 " to %" PRId64 "); nothing reduced", d->rank,
+                     d->size, what, -all[k + i], all[i]);
+            return RUN_ERR_INTERNAL;
         }
-    return 0;
+    return RUN_OK;
 }
 
 /* MPI_Reduce of n words onto rank 0 in place, at most RUN_DIST_CHUNK per call. */
-static int reduce_words(const run_dist *d, void *words, size_t n, size_t word_size, MPI_Datatype type, MPI_Op op,
+static int reduce_words(run_dist *d, void *words, size_t n, size_t word_size, MPI_Datatype type, MPI_Op op,
                         const char *what)
 {
     unsigned char *p = words;
@@ -122,17 +125,17 @@ static int reduce_words(const run_dist *d, void *words, size_t n, size_t word_si
         int err = MPI_Reduce(d->rank == 0 ? MPI_IN_PLACE : at, at, count, type, op, 0, MPI_COMM_WORLD);
         if (err != MPI_SUCCESS) {
             mpi_message(d, what, err);
-            return RUN_DIST_EX_SOFTWARE;
+            return RUN_ERR_INTERNAL;
         }
         done += (size_t)count;
     }
-    return 0;
+    return RUN_OK;
 }
 
-int run_dist_reduce(const run_dist *d, rep_accs *a)
+int run_dist_reduce(run_dist *d, rep_accs *a)
 {
     if (!d->mpi || d->size == 1)
-        return 0;
+        return RUN_OK;
     const size_t counts[2] = {a->n, a->n_sums};
     int rc = same_counts(d, "accumulator set sizes", counts, 2);
     if (rc == 0)
@@ -144,10 +147,10 @@ int run_dist_reduce(const run_dist *d, rep_accs *a)
     return rc;
 }
 
-int run_dist_reduce_u64(const run_dist *d, uint64_t *v, size_t n)
+int run_dist_reduce_u64(run_dist *d, uint64_t *v, size_t n)
 {
     if (!d->mpi || d->size == 1)
-        return 0;
+        return RUN_OK;
     int rc = same_counts(d, "counter array lengths", &n, 1);
     if (rc == 0)
         rc = reduce_words(d, v, n, sizeof v[0], MPI_UINT64_T, MPI_SUM, "MPI_Reduce (counters)");
@@ -181,7 +184,7 @@ int run_dist_init(run_dist *d, int *argc, char ***argv)
     (void)argv;
     *d = (run_dist){.rank = 0, .size = 1, .mpi = false};
     if (!started_by_launcher())
-        return 0;
+        return RUN_OK;
     /* Started as one of several ranks: each would run and print the whole fleet. */
     long size = env_long("OMPI_COMM_WORLD_SIZE");
     if (size < 0)
@@ -192,32 +195,33 @@ int run_dist_init(run_dist *d, int *argc, char ***argv)
     if (rank < 0)
         rank = env_long("PMI_RANK");
     if (size > 1 || rank > 0) {
-        fprintf(stderr, "bgsim: started as one of several MPI ranks, but this bgsim was built without MPI "
-                        "(configure with -DBGSIM_MPI=ON and libopenmpi-dev installed); run it without mpirun\n");
-        return RUN_DIST_EX_SOFTWARE;
+        snprintf(d->message, sizeof d->message,
+                 "started as one of several MPI ranks, but this bgsim was built without MPI (configure with "
+                 "-DBGSIM_MPI=ON and libopenmpi-dev installed); run it without mpirun");
+        return RUN_ERR_INTERNAL;
     }
-    return 0;
+    return RUN_OK;
 }
 
-int run_dist_agree(const run_dist *d, int status)
+int run_dist_agree(run_dist *d, int status)
 {
     (void)d;
     return status;
 }
 
-int run_dist_reduce(const run_dist *d, rep_accs *a)
+int run_dist_reduce(run_dist *d, rep_accs *a)
 {
     (void)d;
     (void)a;
-    return 0;
+    return RUN_OK;
 }
 
-int run_dist_reduce_u64(const run_dist *d, uint64_t *v, size_t n)
+int run_dist_reduce_u64(run_dist *d, uint64_t *v, size_t n)
 {
     (void)d;
     (void)v;
     (void)n;
-    return 0;
+    return RUN_OK;
 }
 
 void run_dist_finalize(run_dist *d)

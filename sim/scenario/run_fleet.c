@@ -3,58 +3,20 @@
  */
 #include "run_fleet.h"
 
-#include <gsl/gsl_cdf.h>
 #include <inttypes.h>
-#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* Interim (layout move): the exit statuses run_fleet returns; the error-code change replaces them. */
-enum { EX_DATAERR = 65, EX_SOFTWARE = 70 };
 #include "rep_stats.h"
 #include "run.h"
 #include "run_pool.h"
 #include "scn_fleet.h"
 #include "sch_units.h"
 
-void run_fleet_share_interval(uint64_t k, uint64_t n, double *lo, double *hi)
-{
-    if (n == 0) {
-        *lo = *hi = NAN;
-        return;
-    }
-    double z = gsl_cdf_ugaussian_Pinv(0.975), nn = (double)n, p = (double)k / nn;
-    double den = 1 + z * z / nn;
-    double center = (p + z * z / (2 * nn)) / den;
-    double half = z * sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn)) / den;
-    *lo = center - half < 0 ? 0 : center - half;
-    *hi = center + half > 1 ? 1 : center + half;
-}
-
-/* ---- layout ---- */
-
-static size_t per_group(const run_fleet_result *r) { return 1 + r->n_metrics + r->n_targets; }
-size_t run_fleet_days_index(const run_fleet_result *r, size_t group) { return group * per_group(r); }
-size_t run_fleet_metric_index(const run_fleet_result *r, size_t group, size_t metric)
-{
-    return group * per_group(r) + 1 + metric;
-}
-size_t run_fleet_target_index(const run_fleet_result *r, size_t group, size_t target)
-{
-    return group * per_group(r) + 1 + r->n_metrics + target;
-}
-
-run_fleet_share run_fleet_target_share(const run_fleet_result *r, size_t group, size_t target)
-{
-    size_t i = run_fleet_target_index(r, group, target);
-    run_fleet_share sh = {.n = rep_accs_count(&r->accs, i), .k = (uint64_t)llround(rep_accs_sum(&r->accs, i))};
-    sh.share = sh.n ? (double)sh.k / (double)sh.n : NAN;
-    run_fleet_share_interval(sh.k, sh.n, &sh.lo, &sh.hi);
-    return sh;
-}
+/* ---- groups ---- */
 
 size_t run_fleet_profile_count(const scn_scenario *base) { return base->fleet ? base->fleet->n_profiles : 1; }
 const char *run_fleet_profile_name(const scn_scenario *base, size_t p)
@@ -70,17 +32,18 @@ static double scale_of(rep_metric_kind kind)
 
 static int init_accs(run_fleet_result *r, const run_fleet_spec *spec)
 {
-    size_t n = r->groups * per_group(r);
+    const rep_fleet_layout *l = &r->layout;
+    size_t n = rep_fleet_acc_count(l);
     rep_acc_shape *shapes = calloc(n ? n : 1, sizeof *shapes);
     if (!shapes)
         return -1;
-    for (size_t g = 0; g < r->groups; g++) {
-        shapes[run_fleet_days_index(r, g)] = (rep_acc_shape){.scale = 1e6, .histogram = false};
-        for (size_t m = 0; m < r->n_metrics; m++)
-            shapes[run_fleet_metric_index(r, g, m)] =
+    for (size_t g = 0; g < l->groups; g++) {
+        shapes[rep_fleet_days_index(l, g)] = (rep_acc_shape){.scale = 1e6, .histogram = false};
+        for (size_t m = 0; m < l->n_metrics; m++)
+            shapes[rep_fleet_metric_index(l, g, m)] =
                 (rep_acc_shape){.scale = scale_of(spec->metrics[m].def->kind), .histogram = true};
-        for (size_t t = 0; t < r->n_targets; t++)
-            shapes[run_fleet_target_index(r, g, t)] = (rep_acc_shape){.scale = 1, .histogram = false};
+        for (size_t t = 0; t < l->n_targets; t++)
+            shapes[rep_fleet_target_index(l, g, t)] = (rep_acc_shape){.scale = 1, .histogram = false};
     }
     int rc = rep_accs_init(&r->accs, n, shapes);
     free(shapes);
@@ -267,16 +230,16 @@ static void probe_origin(const scn_fleet *f, size_t p, size_t i, const scn_fleet
 int run_fleet_validate(const scn_scenario *base, const scn_source *source, sch_diag *diag)
 {
     if (sch_diag_init(diag, base->file) != 0)
-        return EX_SOFTWARE;
+        return RUN_ERR_NOMEM;
     if (!base->fleet)
-        return 0;
+        return RUN_OK;
     const scn_fleet *f = base->fleet;
     scn_fleet_device *d = malloc(sizeof *d), *low = malloc(sizeof *low);
     if (!d || !low) {
         free(d);
         free(low);
         sch_diag_error(diag, 0, 0, NULL, "out of memory");
-        return EX_SOFTWARE;
+        return RUN_ERR_NOMEM;
     }
     seen_errors seen = {0};
     for (size_t p = 0; p < f->n_profiles; p++) {
@@ -305,7 +268,7 @@ int run_fleet_validate(const scn_scenario *base, const scn_source *source, sch_d
     free(d);
     free(low);
     sch_diag_sort(diag);
-    return sch_diag_count(diag) > 0 ? EX_DATAERR : 0;
+    return sch_diag_count(diag) > 0 ? RUN_ERR_INVALID : RUN_OK;
 }
 
 /* ---- running ---- */
@@ -324,20 +287,25 @@ typedef struct fleet_run {
     pthread_mutex_t lock;
     uint64_t failed_device; /* lowest failing device; UINT64_MAX: none */
     int failed_status;
-    char failed_message[1024];
-    int drawn;
+    run_fleet_error *err;   /* the caller's: the lowest failing device's words */
 } fleet_run;
 
-static void fail(fleet_run *fr, uint64_t k, int status, const char *msg)
+/* Keeps device k's failure when it is the lowest so far; run_rc and run_message are its run's
+ * (RUN_OK and "" when the device failed before or after running). */
+static void fail_run(fleet_run *fr, uint64_t k, int status, const char *msg, int run_rc, const char *run_message)
 {
     pthread_mutex_lock(&fr->lock);
     if (k < fr->failed_device) {
         fr->failed_device = k;
         fr->failed_status = status;
-        snprintf(fr->failed_message, sizeof fr->failed_message, "%s", msg);
+        snprintf(fr->err->device, sizeof fr->err->device, "%s", msg);
+        fr->err->run_result = (run_status)run_rc;
+        snprintf(fr->err->run_message, sizeof fr->err->run_message, "%s", run_message);
     }
     pthread_mutex_unlock(&fr->lock);
 }
+
+static void fail(fleet_run *fr, uint64_t k, int status, const char *msg) { fail_run(fr, k, status, msg, RUN_OK, ""); }
 
 static bool stopped_before(fleet_run *fr, uint64_t k)
 {
@@ -350,30 +318,31 @@ static bool stopped_before(fleet_run *fr, uint64_t k)
 static void fold(const run_fleet_spec *spec, run_fleet_result *res, rep_accs *a, size_t group, const rep_stats *st,
                  const rep_record *rec)
 {
-    rep_accs_add(a, run_fleet_days_index(res, group), (double)rec->duration / (double)SIM_DAYS(1));
+    const rep_fleet_layout *l = &res->layout;
+    rep_accs_add(a, rep_fleet_days_index(l, group), (double)rec->duration / (double)SIM_DAYS(1));
     for (size_t m = 0; m < spec->n_metrics; m++) {
         double v;
         if (rep_metric_value(&spec->metrics[m], st, rec, &v))
-            rep_accs_add(a, run_fleet_metric_index(res, group, m), v);
+            rep_accs_add(a, rep_fleet_metric_index(l, group, m), v);
     }
     for (size_t t = 0; t < spec->n_targets; t++) {
         double v;
         bool holds = rep_metric_value(&spec->targets[t].ref, st, rec, &v) && scn_target_holds(&spec->targets[t], v);
-        rep_accs_add(a, run_fleet_target_index(res, group, t), holds ? 1 : 0);
+        rep_accs_add(a, rep_fleet_target_index(l, group, t), holds ? 1 : 0);
     }
 }
 
 static int one_device(fleet_run *fr, fleet_worker *w, uint64_t k)
 {
     const run_fleet_spec *spec = fr->spec;
-    char msg[1024];
+    char msg[RUN_FLEET_MESSAGE_MAX];
     size_t profile = 0;
     const scn_override *ov = NULL;
     size_t n_ov = 0;
     if (spec->base->fleet) {
         if (scn_fleet_draw(spec->base->fleet, spec->seed, k, w->dev) != 0) {
-            fail(fr, k, EX_SOFTWARE, "out of memory");
-            return EX_SOFTWARE;
+            fail(fr, k, RUN_ERR_NOMEM, "out of memory");
+            return RUN_ERR_NOMEM;
         }
         profile = w->dev->profile;
         ov = w->dev->ov;
@@ -392,8 +361,8 @@ static int one_device(fleet_run *fr, fleet_worker *w, uint64_t k)
     if (!same_tasks(spec->base, s)) {
         scn_scenario_free(s);
         snprintf(msg, sizeof msg, "device %" PRIu64 ": its profile changes the tasks' names", k);
-        fail(fr, k, EX_DATAERR, msg);
-        return EX_DATAERR;
+        fail(fr, k, RUN_ERR_INVALID, msg);
+        return RUN_ERR_INVALID;
     }
     run_options opt = run_default_options(s);
     opt.seed = spec->seed;
@@ -406,14 +375,14 @@ static int one_device(fleet_run *fr, fleet_worker *w, uint64_t k)
     run_outcome out = {0};
     rc = run_scenario(s, &opt, &rec, &out);
     if (rc == 0 && rep_stats_compute(&rec, &st) != 0)
-        rc = EX_SOFTWARE;
+        rc = RUN_ERR_NOMEM;
     if (rc == 0) {
         fold(spec, fr->res, &w->accs, 0, &st, &rec);
         fold(spec, fr->res, &w->accs, 1 + profile, &st, &rec);
     } else {
-        snprintf(msg, sizeof msg, "device %" PRIu64 " (profile '%s'): the run failed (status %d; the message above)", k,
-                 run_fleet_profile_name(spec->base, profile), rc);
-        fail(fr, k, rc, msg);
+        snprintf(msg, sizeof msg, "device %" PRIu64 " (profile '%s'): the run failed", k,
+                 run_fleet_profile_name(spec->base, profile));
+        fail_run(fr, k, rc, msg, rc, out.message);
     }
     rep_stats_free(&st);
     rep_record_free(&rec);
@@ -429,7 +398,7 @@ static void block_job(void *ctx, size_t index, int worker)
     if (!w->ready) {
         /* first use of this thread's state: made on the thread, merged on the caller's */
         if (rep_accs_init(&w->accs, fr->res->accs.n, fr->res->accs.shapes) != 0 || !(w->dev = malloc(sizeof *w->dev))) {
-            fail(fr, 0, EX_SOFTWARE, "out of memory");
+            fail(fr, 0, RUN_ERR_NOMEM, "out of memory");
             return;
         }
         w->ready = true;
@@ -445,50 +414,47 @@ static void block_job(void *ctx, size_t index, int worker)
 
 static void draw_progress(void *ctx, size_t done, size_t count)
 {
-    fleet_run *fr = ctx;
-    char unit[48];
-    snprintf(unit, sizeof unit, "blocks of %d devices", RUN_FLEET_BLOCK);
-    run_pool_bar(&fr->drawn, "fleet", done, count, unit);
+    const fleet_run *fr = ctx;
+    fr->spec->progress(fr->spec->progress_ctx, done, count);
 }
 
-int run_fleet(const run_fleet_spec *spec, run_fleet_result *out)
+int run_fleet(const run_fleet_spec *spec, run_fleet_result *out, run_fleet_error *err)
 {
     *out = (run_fleet_result){0};
-    out->groups = 1 + run_fleet_profile_count(spec->base);
-    out->n_metrics = spec->n_metrics;
-    out->n_targets = spec->n_targets;
+    err->out_of_memory = false;
+    err->device[0] = err->run_message[0] = '\0';
+    err->run_result = RUN_OK;
+    if (spec->dist)
+        spec->dist->message[0] = '\0';
+    out->layout = (rep_fleet_layout){.groups = 1 + run_fleet_profile_count(spec->base),
+                                     .n_metrics = spec->n_metrics, .n_targets = spec->n_targets};
     if (init_accs(out, spec) != 0) {
-        fprintf(stderr, "bgsim fleet: out of memory\n");
-        return EX_SOFTWARE;
+        err->out_of_memory = true;
+        return RUN_ERR_NOMEM;
     }
     fleet_run *fr = calloc(1, sizeof *fr);
     if (!fr) {
         run_fleet_result_free(out);
-        fprintf(stderr, "bgsim fleet: out of memory\n");
-        return EX_SOFTWARE;
+        err->out_of_memory = true;
+        return RUN_ERR_NOMEM;
     }
     fr->spec = spec;
     fr->res = out;
+    fr->err = err;
     fr->failed_device = UINT64_MAX;
     pthread_mutex_init(&fr->lock, NULL);
     int rank = spec->dist ? spec->dist->rank : 0, size = spec->dist ? spec->dist->size : 1;
     uint64_t all_blocks = (spec->devices + RUN_FLEET_BLOCK - 1) / RUN_FLEET_BLOCK;
     fr->blocks = all_blocks > (uint64_t)rank ? (all_blocks - (uint64_t)rank + (uint64_t)size - 1) / (uint64_t)size : 0;
-    bool bar = spec->progress && rank == 0;
-    run_pool_workers((size_t)fr->blocks, spec->jobs, block_job, bar ? draw_progress : NULL, fr);
+    run_pool_workers((size_t)fr->blocks, spec->jobs, block_job, spec->progress ? draw_progress : NULL, fr);
 
-    int status = fr->failed_device == UINT64_MAX ? 0 : fr->failed_status;
-    if (status != 0) {
-        if (size > 1)
-            fprintf(stderr, "rank %d of %d: ", rank, size);
-        fprintf(stderr, "%s\n", fr->failed_message);
-    }
+    int status = fr->failed_device == UINT64_MAX ? RUN_OK : fr->failed_status;
     /* merge in thread order (exact: any order gives the same words) */
     for (int j = 0; j < RUN_POOL_MAX_JOBS; j++) {
         if (!fr->workers[j].ready)
             continue;
         if (status == 0 && !rep_accs_merge(&out->accs, &fr->workers[j].accs))
-            status = EX_SOFTWARE;
+            status = RUN_ERR_INTERNAL;
         rep_accs_free(&fr->workers[j].accs);
         free(fr->workers[j].dev);
     }
@@ -503,7 +469,7 @@ int run_fleet(const run_fleet_spec *spec, run_fleet_result *out)
         run_fleet_result_free(out);
         return status;
     }
-    out->device_days = rep_accs_sum(&out->accs, run_fleet_days_index(out, 0));
+    out->device_days = rep_accs_sum(&out->accs, rep_fleet_days_index(&out->layout, 0));
     return 0;
 }
 

@@ -10,16 +10,16 @@
  * b with b % size == r, and the sets are reduced onto rank 0).
  *
  * What is accumulated, for every group (group 0: all devices; group 1 + p: the devices of profile
- * p), in this order of accumulator indices (run_fleet_index):
- *   - the device's simulated days (count = devices, sum = device-days);
- *   - each requested metric (the catalogue's, rep_metrics.h), when the device has a value for it;
- *   - each target ("sync.max_gap<=6h"): 1 when the device meets it, else 0 (a device without a
- *     value for the metric does not meet it), so the sum is the devices that meet it.
+ * p), is laid out by rep_fleet_layout (reports/rep_fleet.h): the device's simulated days, each
+ * requested metric (the catalogue's, rep_metrics.h) when the device has a value for it, and each
+ * target ("sync.max_gap<=6h"): 1 when the device meets it, else 0 (a device without a value for
+ * the metric does not meet it). The reports read the results back from there.
  *
  * Memory does not grow with N: J sets of accumulators, and one device at a time per thread.
  *
  * Errors: a device whose drawn scenario is invalid, or whose run fails, stops the fleet; the error
- * reported is that of the lowest failing device index, so it too is the same for any J.
+ * kept (run_fleet_error) is that of the lowest failing device index, so it too is the same for any
+ * J. Nothing is printed here: the caller reports the error.
  */
 #ifndef BGSIM_RUN_FLEET_H
 #define BGSIM_RUN_FLEET_H
@@ -29,8 +29,11 @@
 #include <stdint.h>
 
 #include "rep_acc.h"
+#include "rep_fleet.h"
 #include "rep_metrics.h"
 #include "run_dist.h"
+#include "run_pool.h"
+#include "run_status.h"
 #include "scn_scenario.h"
 
 #define RUN_FLEET_BLOCK 8
@@ -49,33 +52,18 @@ typedef struct run_fleet_spec {
     size_t n_metrics;
     const scn_target *targets;
     size_t n_targets;
-    const run_dist *dist;       /* NULL: one process */
-    bool progress;              /* draw a progress bar on stderr (rank 0) */
+    run_dist *dist;             /* NULL: one process */
+    /* Called under the pool's lock after each block of this rank's devices (done and count are
+     * blocks of RUN_FLEET_BLOCK devices), or NULL. */
+    run_pool_progress_fn progress;
+    void *progress_ctx;
 } run_fleet_spec;
 
 typedef struct run_fleet_result {
-    size_t groups;              /* 1 + profiles */
-    size_t n_metrics, n_targets;
+    rep_fleet_layout layout;    /* 1 + profiles groups; the spec's metrics and targets */
     rep_accs accs;              /* on rank 0: the whole fleet */
     double device_days;         /* group 0's sum of simulated days */
 } run_fleet_result;
-
-/* Accumulator indices. */
-size_t run_fleet_days_index(const run_fleet_result *r, size_t group);
-size_t run_fleet_metric_index(const run_fleet_result *r, size_t group, size_t metric);
-size_t run_fleet_target_index(const run_fleet_result *r, size_t group, size_t target);
-
-/* The 95 % Wilson score interval (Wilson 1927) of the share k/n; NaN when n is 0. Unlike the
- * normal approximation it stays inside [0, 1] and behaves at shares of 0 and 100 %. */
-void run_fleet_share_interval(uint64_t k, uint64_t n, double *lo, double *hi);
-
-/* A target's result in a group: devices evaluated (*n), devices meeting it (*k), the share k/n
- * (returned; NaN when n is 0) and its 95 % Wilson interval. */
-typedef struct run_fleet_share {
-    uint64_t n, k;
-    double share, lo, hi;
-} run_fleet_share;
-run_fleet_share run_fleet_target_share(const run_fleet_result *r, size_t group, size_t target);
 
 /* Profile names: "all" when the scenario has no fleet section. */
 size_t run_fleet_profile_count(const scn_scenario *base);
@@ -84,16 +72,29 @@ const char *run_fleet_profile_name(const scn_scenario *base, size_t p);
 /*
  * Checks the fleet before anything runs: every probe of every profile (scn_fleet_probe) must load,
  * with the same task names as the file. Errors (file:line:column, the key, expected, found) go to
- * diag, which this initialises (the caller frees it). 0, or 65.
+ * diag, which this initialises (the caller frees it). RUN_OK, RUN_ERR_INVALID, or RUN_ERR_NOMEM.
  */
 int run_fleet_validate(const scn_scenario *base, const scn_source *source, sch_diag *diag);
 
+/* Why a fleet stopped, for the caller to report. */
+#define RUN_FLEET_MESSAGE_MAX 1024
+typedef struct run_fleet_error {
+    bool out_of_memory;         /* the fleet could not be set up: no device ran */
+    /* The lowest failing device's problem on this rank (the first error of its drawn scenario, a
+     * change of the tasks' names, "device K (profile 'P'): the run failed", or "out of memory"), or
+     * "" when no device failed. */
+    char device[RUN_FLEET_MESSAGE_MAX];
+    run_status run_result;      /* when that device's run failed: the run's status, else RUN_OK */
+    char run_message[RUN_MESSAGE_MAX]; /* and the run's own words (run_outcome.message) */
+} run_fleet_error;
+
 /*
- * Runs the fleet. 0 on success with *out filled (free with run_fleet_result_free), or an exit
- * status (65 a device's scenario is invalid or its run was refused, 70 internal) with the message
- * printed on stderr.
+ * Runs the fleet. RUN_OK with *out filled (free with run_fleet_result_free), or a status
+ * (RUN_ERR_INVALID: a device's scenario is invalid or its run was refused; RUN_ERR_NOMEM,
+ * RUN_ERR_INTERNAL; a device run's own status) with *err saying why, and with spec->dist->message
+ * when exchanging with the other ranks failed.
  */
-int run_fleet(const run_fleet_spec *spec, run_fleet_result *out);
+int run_fleet(const run_fleet_spec *spec, run_fleet_result *out, run_fleet_error *err);
 void run_fleet_result_free(run_fleet_result *r);
 
 #endif

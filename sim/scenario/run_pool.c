@@ -4,7 +4,6 @@
 #include "run_pool.h"
 
 #include <pthread.h>
-#include <stdio.h>
 
 typedef struct pool {
     size_t count, next, done;
@@ -88,22 +87,4 @@ void run_pool(size_t count, int jobs, run_pool_job_fn job, run_pool_progress_fn 
 {
     plain_progress pp = {.pl = {.job = job, .ctx = ctx}, .progress = progress};
     run_pool_workers(count, jobs, plain_job, progress ? plain_progress_fn : NULL, &pp);
-}
-
-#define BAR 40
-
-void run_pool_bar(int *drawn, const char *what, size_t done, size_t count, const char *unit)
-{
-    int cells = count ? (int)(done * BAR / count) : BAR;
-    if (cells == *drawn && done != count)
-        return;
-    *drawn = cells;
-    char bar[BAR + 1];
-    for (int i = 0; i < BAR; i++)
-        bar[i] = i < cells ? '#' : '.';
-    bar[BAR] = '\0';
-    fprintf(stderr, "\r%s [%s] %zu/%zu %s", what, bar, done, count, unit);
-    if (done == count)
-        fputc('\n', stderr);
-    fflush(stderr);
 }

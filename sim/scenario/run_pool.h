@@ -7,7 +7,7 @@
  * cannot be created only makes the run slower.
  *
  * `progress`, when not NULL, is called under the pool's lock after each job with the number of
- * jobs done so far, so it may draw on a terminal without interleaving.
+ * jobs done so far, so a caller's progress bar (sim/cli) is drawn by one thread at a time.
  */
 #ifndef BGSIM_RUN_POOL_H
 #define BGSIM_RUN_POOL_H
@@ -18,12 +18,6 @@
 
 typedef void (*run_pool_job_fn)(void *ctx, size_t index);
 typedef void (*run_pool_progress_fn)(void *ctx, size_t done, size_t count);
-
-/*
- * Draws "\r<what> [####....] done/count <unit>" on stderr, from a progress callback; *drawn (0 at
- * the start) keeps the cells drawn so the bar is redrawn only when it grows; a newline at the end.
- */
-void run_pool_bar(int *drawn, const char *what, size_t done, size_t count, const char *unit);
 
 /* jobs is clamped to [1, RUN_POOL_MAX_JOBS]. */
 void run_pool(size_t count, int jobs, run_pool_job_fn job, run_pool_progress_fn progress, void *ctx);

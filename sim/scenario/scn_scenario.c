@@ -18,9 +18,6 @@
 #include "sch_yaml.h"
 #include "util.h"
 
-#define EX_DATAERR 65
-#define EX_NOINPUT 66
-
 const char *const scn_platform_names[] = {"android", "ios", "ideal", NULL};
 
 /* ---- app ---- */
@@ -421,7 +418,7 @@ static int load_tree(const char *name, sch_node *root, const scn_override *overr
     if (!s) {
         sch_yaml_free(root);
         sch_diag_error(diag, 0, 0, NULL, "out of memory");
-        return EX_DATAERR;
+        return RUN_ERR_INVALID;
     }
     /* Defaults of optional keys (scenarios/README.md lists them). */
     s->seed = 1;
@@ -446,7 +443,7 @@ static int load_tree(const char *name, sch_node *root, const scn_override *overr
         scn_scenario_free(s);
         if (src)
             scn_source_free(src);
-        return EX_DATAERR;
+        return RUN_ERR_INVALID;
     }
     *out = s;
     return 0;
@@ -457,7 +454,7 @@ static int load_buffer(const char *name, const char *data, size_t len, const scn
 {
     *out = NULL;
     if (sch_diag_init(diag, name) != 0)
-        return EX_DATAERR;
+        return RUN_ERR_INVALID;
     return load_tree(name, sch_yaml_parse(data, len, diag), overrides, n, diag, out, src);
 }
 
@@ -504,11 +501,11 @@ int scn_load_variant(const scn_source *src, const scn_override *overrides, size_
 {
     *out = NULL;
     if (sch_diag_init(diag, src->name) != 0)
-        return EX_DATAERR;
+        return RUN_ERR_INVALID;
     sch_node *root = sch_yaml_clone(src->root);
     if (!root) {
         sch_diag_error(diag, 0, 0, NULL, "out of memory");
-        return EX_DATAERR;
+        return RUN_ERR_INVALID;
     }
     return load_tree(src->name, root, overrides, n, diag, out, NULL);
 }
@@ -535,7 +532,7 @@ int scn_load_keep(const char *path, const scn_override *overrides, size_t n, sch
         int err = errno;
         if (sch_diag_init(diag, path) == 0)
             sch_diag_error(diag, 0, 0, NULL, "cannot read the file: %s", strerror(err));
-        return EX_NOINPUT;
+        return RUN_ERR_NOINPUT;
     }
     if (rd == UTIL_READ_NOMEM) {
         if (sch_diag_init(diag, path) == 0)

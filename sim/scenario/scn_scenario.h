@@ -17,6 +17,7 @@
 
 #include "bgt.h"
 #include "mdl_model.h"
+#include "run_status.h"
 #include "scn_expect.h"
 #include "sch_diag.h"
 #include "sch_dist.h"
@@ -72,9 +73,10 @@ typedef struct scn_scenario {
 extern const char *const scn_platform_names[]; /* indexed by scn_platform, NULL-terminated */
 
 /*
- * Loads `path`. On success returns 0 and a scenario in *out (free with scn_scenario_free). On
- * failure returns 66 (EX_NOINPUT: cannot read the file) or 65 (EX_DATAERR: invalid), with every
- * error in `diag` (initialised here; the caller frees it with sch_diag_free in both cases).
+ * Loads `path`. On success returns RUN_OK (0) and a scenario in *out (free with scn_scenario_free).
+ * On failure returns RUN_ERR_NOINPUT (cannot read the file) or RUN_ERR_INVALID (invalid; also when
+ * out of memory, said in diag), with every error in `diag` (initialised here; the caller frees it
+ * with sch_diag_free in both cases). Nothing is printed (run_status.h).
  */
 int scn_load(const char *path, sch_diag *diag, scn_scenario **out);
 /* The same from memory; `name` is used in messages. */

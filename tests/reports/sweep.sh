@@ -48,6 +48,35 @@ if command -v gnuplot >/dev/null 2>&1; then
     done
     expect_grep "$WORK/sp/sweep.gp" sweep.gp 'achieved = requested'
 fi
+# The plot reads the scope's interval quantiles by name, wherever they are in the metric list: with
+# --scope sync its p10/p50/p90 columns are the CSV's sync.interval.*.mean in the plot's unit (not
+# runs per day, delays or the battery). The data file is written even when gnuplot cannot run
+# (status 69).
+run "$BGSIM" sweep "$DEFAULT" --set 'app.tasks[sync].minimum_interval=1h,6h' --seeds 2 --scope sync --plot "$WORK/scope"
+CHECKS=$((CHECKS + 1))
+[ "$STATUS" -eq 0 ] || [ "$STATUS" -eq 69 ] || fail "'$LAST': status $STATUS"
+CHECKS=$((CHECKS + 1))
+awk -F, -v dat="$WORK/scope/sweep.dat" '
+    BEGIN {
+        while ((getline line < dat) > 0) {
+            if (line ~ /^# requested/) {
+                u = line; sub(/.*\(/, "", u); sub(/\).*/, "", u)
+                unit = u == "s" ? 1e3 : u == "min" ? 60e3 : u == "h" ? 3600e3 : 86400e3
+            } else if (line !~ /^#/ && line != "") {
+                split(line, f, " "); n++; p10[n] = f[2]; p50[n] = f[3]; p90[n] = f[4]
+            }
+        }
+    }
+    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    {
+        r++
+        want = sprintf("%.6g %.6g %.6g", $col["sync.interval.p10.mean"] / unit, $col["sync.interval.p50.mean"] / unit,
+                       $col["sync.interval.p90.mean"] / unit)
+        got = p10[r] " " p50[r] " " p90[r]
+        if (want != got) { print "row " r ": plot " got ", csv " want; bad = 1 }
+    }
+    END { if (r != 2 || n != 2) { print r " csv rows, " n " plot points"; bad = 1 } exit bad }
+' "$OUT" >"$WORK/scope.diff" || fail "the sweep plot does not show the scope's interval quantiles: $(cat "$WORK/scope.diff")"
 # errors
 expect_usage_error "nothing to sweep" "$BGSIM" sweep "$DEFAULT"
 expect_usage_error "^bgsim sweep: --set: expected KEY=VALUE, found 'seed'" "$BGSIM" sweep "$DEFAULT" --set seed

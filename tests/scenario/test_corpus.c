@@ -162,7 +162,7 @@ ParameterizedTest(corpus_case *c, corpus, bad_file_is_refused_with_exact_diagnos
     int rc = 0;
     size_t count = 0;
     char *got = load_and_print(c->name, &rc, &count);
-    cr_expect(rc == 65, "%s.yaml: expected status 65 (invalid), got %d", c->name, rc);
+    cr_expect(rc == RUN_ERR_INVALID, "%s.yaml: expected RUN_ERR_INVALID, got %d", c->name, rc);
     cr_expect(count > 0, "%s.yaml: no error was counted", c->name);
     cr_expect(strcmp(got, want) == 0, "%s.yaml: diagnostics differ from %s.err\n--- expected\n%s--- got\n%s",
               c->name, c->name, want, got);
@@ -269,7 +269,7 @@ Test(corpus, every_prefix_of_every_file_loads_or_is_refused, .timeout = 120)
             sch_diag diag;
             scn_scenario *s = NULL;
             int rc = scn_load_buffer(names[i], copy, cut, &diag, &s);
-            cr_assert(rc == 0 || rc == 65, "%s cut at %zu: status %d", names[i], cut, rc);
+            cr_assert(rc == 0 || rc == RUN_ERR_INVALID, "%s cut at %zu: status %d", names[i], cut, rc);
             cr_assert((rc == 0) == (s != NULL), "%s cut at %zu: status %d but scenario %p", names[i], cut, rc,
                       (void *)s);
             cr_assert((rc == 0) == (sch_diag_count(&diag) == 0), "%s cut at %zu: status %d with %zu errors", names[i],

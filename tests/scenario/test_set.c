@@ -135,7 +135,7 @@ static void apply_fails(const char *arg, const char *expected)
     scn_scenario *s = NULL;
     char text[4096];
     int rc = load(args, 1, &s, text, sizeof text);
-    cr_assert_eq(rc, 65, "'%s' loaded", arg);
+    cr_assert_eq(rc, RUN_ERR_INVALID, "'%s' loaded", arg);
     cr_assert_null(s);
     cr_assert_str_eq(text, expected);
 }

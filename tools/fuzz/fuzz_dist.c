@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sch_diag diag;
     scn_scenario *s = NULL;
     int rc = scn_load_buffer("fuzz.yaml", doc, len, &diag, &s);
-    fuzz_check(rc == 0 || rc == 65, "status %d", rc);
+    fuzz_check(rc == 0 || rc == RUN_ERR_INVALID, "status %d", rc);
     fuzz_check((rc == 0) == (s != NULL), "status %d with scenario %p", rc, (void *)s);
     if (s && s->task_count == 1) {
         const sch_dist *d = &s->tasks[0].work_duration;

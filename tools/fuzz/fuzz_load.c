@@ -17,7 +17,7 @@ static char *load_report(const char *data, size_t size, int *rc)
     sch_diag diag;
     scn_scenario *s = NULL;
     *rc = scn_load_buffer("fuzz.yaml", data, size, &diag, &s);
-    fuzz_check(*rc == 0 || *rc == 65, "status %d", *rc);
+    fuzz_check(*rc == 0 || *rc == RUN_ERR_INVALID, "status %d", *rc);
     fuzz_check((*rc == 0) == (s != NULL), "status %d with scenario %p", *rc, (void *)s);
     fuzz_check((*rc == 0) == (sch_diag_count(&diag) == 0), "status %d with %zu errors", *rc,
                sch_diag_count(&diag));

@@ -102,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sch_diag diag;
     scn_scenario *s = NULL;
     int rc = scn_load_buffer_with("fuzz.yaml", scenario, sizeof scenario - 1, overrides, n, &diag, &s);
-    fuzz_check(rc == 0 || rc == 65, "status %d", rc);
+    fuzz_check(rc == 0 || rc == RUN_ERR_INVALID, "status %d", rc);
     fuzz_check((rc == 0) == (s != NULL), "status %d with scenario %p", rc, (void *)s);
     fuzz_check((rc == 0) == (sch_diag_count(&diag) == 0), "status %d with %zu errors", rc, sch_diag_count(&diag));
     scn_scenario_free(s);

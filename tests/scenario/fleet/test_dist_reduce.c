@@ -89,8 +89,10 @@ int main(int argc, char **argv)
     int want_size = atoi(argv[1]);
     run_dist d;
     int rc = run_dist_init(&d, &argc, &argv);
-    if (rc != 0)
-        return rc;
+    if (rc != 0) {
+        fprintf(stderr, "test_dist_reduce: %s\n", d.message);
+        return 70;
+    }
     int fail = 0;
     if (d.size != want_size) {
         fprintf(stderr, "test_dist_reduce: rank %d: %d ranks, expected %d (launcher not recognised?)\n", d.rank, d.size,
@@ -105,7 +107,7 @@ int main(int argc, char **argv)
         fail = 1;
     }
     /* Nothing is reduced unless every rank got this far: no rank waits for one that gave up. */
-    fail = run_dist_agree(&d, fail);
+    fail = run_dist_agree(&d, fail ? RUN_ERR_INTERNAL : RUN_OK) != RUN_OK;
     if (fail == 0) {
         unsigned size = (unsigned)d.size;
         for (uint64_t i = 0; i < N_VALUES; i++)
@@ -114,6 +116,8 @@ int main(int argc, char **argv)
         rc = run_dist_reduce(&d, &part);
         if (rc == 0)
             rc = run_dist_reduce_u64(&d, c_part, N_COUNTERS);
+        if (rc != 0)
+            fprintf(stderr, "test_dist_reduce: %s\n", d.message);
         fail = rc != 0;
     }
     if (fail == 0 && d.rank == 0) {
@@ -133,18 +137,20 @@ int main(int argc, char **argv)
             printf("test_dist_reduce: %d rank(s): %zu sum words, %zu min/max words identical to one process\n", d.size,
                    whole.n_sums, whole.n);
     }
-    /* Arrays of different lengths on different ranks are refused by every rank (70), not left to
-     * MPI_Reduce, where they would hang or fail on some ranks only. */
+    /* Arrays of different lengths on different ranks are refused by every rank (RUN_ERR_INTERNAL),
+     * not left to MPI_Reduce, where they would hang or fail on some ranks only. */
     if (d.size > 1) {
         uint64_t spare[2] = {0};
         if (d.rank == 0)
             fprintf(stderr, "test_dist_reduce: lengths 1 and 2 on purpose, a refusal is expected:\n");
-        if (run_dist_reduce_u64(&d, spare, d.rank == 0 ? 1 : 2) != 70) {
+        if (run_dist_reduce_u64(&d, spare, d.rank == 0 ? 1 : 2) != RUN_ERR_INTERNAL) {
             fprintf(stderr, "test_dist_reduce: rank %d: counter arrays of different lengths were not refused\n", d.rank);
             fail = 1;
+        } else {
+            fprintf(stderr, "test_dist_reduce: %s\n", d.message);
         }
     }
-    fail = run_dist_agree(&d, fail != 0);
+    fail = run_dist_agree(&d, fail ? RUN_ERR_INTERNAL : RUN_OK) != RUN_OK;
     rep_accs_free(&part);
     rep_accs_free(&whole);
     run_dist_finalize(&d);

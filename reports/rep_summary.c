@@ -1,53 +1,55 @@
 /*
- * run_summary.c - text and JSON summaries.
+ * rep_summary.c - text and JSON summaries.
  */
-#include "run_summary.h"
+#include "rep_summary.h"
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdbool.h>
 
 #include "rep_metrics.h"
-#include "sch_units.h"
+#include "sim_reason.h"
+#include "util.h"
 
 /* A duration in ms for people: whole units when exact ("15m", "1h30m"), else seconds with one
  * decimal ("8.2s"); quantiles interpolate, so they are rounded to the nearest ms first. */
-static const char *human(double ms, char *buf, size_t size)
+static const char *human(const rep_summary_run *run, double ms, char *buf, size_t size)
 {
     sim_time t = (sim_time)llround(ms);
     if (t % 1000 == 0 || t < 1000)
-        sch_format_duration(t, buf, size);
+        run->format_duration(t, buf, size);
     else if (t < SIM_MINUTES(1))
         snprintf(buf, size, "%.1fs", (double)t / 1000.0);
     else
-        sch_format_duration(t / 1000 * 1000, buf, size); /* whole seconds beyond a minute */
+        run->format_duration(t / 1000 * 1000, buf, size); /* whole seconds beyond a minute */
     return buf;
 }
 
-static void text_quantiles(FILE *out, const char *label, const rep_quantiles *q)
+static void text_quantiles(FILE *out, const rep_summary_run *run, const char *label, const rep_quantiles *q)
 {
     char a[32], b[32], c[32], d[32];
     if (q->n == 0) {
         fprintf(out, "    %-10s -\n", label);
         return;
     }
-    fprintf(out, "    %-10s min %s  p50 %s  p90 %s  max %s\n", label, human(q->min, a, sizeof a),
-            human(q->p50, b, sizeof b), human(q->p90, c, sizeof c), human(q->max, d, sizeof d));
+    fprintf(out, "    %-10s min %s  p50 %s  p90 %s  max %s\n", label, human(run, q->min, a, sizeof a),
+            human(run, q->p50, b, sizeof b), human(run, q->p90, c, sizeof c), human(run, q->max, d, sizeof d));
 }
 
-void run_summary_text(FILE *out, const scn_scenario *s, const run_options *opt, const run_outcome *o,
-                      const rep_stats *st)
+void rep_summary_text(FILE *out, const rep_summary_run *run, const rep_stats *st)
 {
+    const rep_run_info *info = run->info;
     char start[40], dur[32], buf[32];
-    sim_cal_format(&s->calendar, 0, start, sizeof start);
-    sch_format_duration(opt->duration, dur, sizeof dur);
-    fprintf(out, "scenario  %s (%s)\n", s->name, s->file);
-    fprintf(out, "platform  %s, policy %s (%s variant), seed %" PRIu64 "\n", scn_platform_names[s->platform],
-            s->policy_preset, s->policy_platform == BGT_PLATFORM_IOS ? "ios" : "android", opt->seed);
+    sim_cal_format(run->calendar, 0, start, sizeof start);
+    run->format_duration(run->duration, dur, sizeof dur);
+    fprintf(out, "scenario  %s (%s)\n", info->name, info->file);
+    fprintf(out, "platform  %s, policy %s (%s variant), seed %" PRIu64 "\n", info->platform, info->policy,
+            run->policy_variant, info->seed);
     fprintf(out, "simulated %s from %.16s, %" PRIu64 " events, fingerprint %016" PRIx64 "\n", dur, start,
-            o->events, o->fingerprint);
+            run->events, run->fingerprint);
     fprintf(out, "\nworker    %zu runs (%.2f/day), %zu deferred by the foreground guard, %zu with no task\n",
             st->worker_runs, st->worker_runs_per_day, st->worker_deferred, st->worker_no_tasks);
-    fprintf(out, "          deferred %s in total\n", human((double)st->deferred_ms, buf, sizeof buf));
+    fprintf(out, "          deferred %s in total\n", human(run, (double)st->deferred_ms, buf, sizeof buf));
     /* Why it did not run: the time held back per reason, largest first (ties in reason order). */
     if (st->held_total_ms > 0) {
         bool shown[SIM_REASON_COUNT] = {false};
@@ -61,22 +63,22 @@ void run_summary_text(FILE *out, const scn_scenario *s, const run_options *opt, 
                 break;
             shown[best] = true;
             fprintf(out, "%s %s %s (%.0f%%)", k > 1 ? "," : "", sim_reason_name((sim_reason)best),
-                    human((double)st->held_ms[best], buf, sizeof buf),
+                    human(run, (double)st->held_ms[best], buf, sizeof buf),
                     100.0 * (double)st->held_ms[best] / (double)st->held_total_ms);
         }
         fputc('\n', out);
     }
-    text_quantiles(out, "interval", &st->worker_interval);
-    text_quantiles(out, "delay", &st->worker_delay);
+    text_quantiles(out, run, "interval", &st->worker_interval);
+    text_quantiles(out, run, "delay", &st->worker_delay);
     for (size_t i = 0; i < st->task_count; i++) {
         const rep_task_stats *t = &st->tasks[i];
         fprintf(out, "\ntask %s\n", t->name);
         fprintf(out, "    registered %zu, unregistered %zu\n", t->registrations, t->unregistrations);
         fprintf(out, "    runs       %zu (%.2f/day): %zu succeeded, %zu failed\n", t->runs, t->runs_per_day,
                 t->successes, t->failures);
-        text_quantiles(out, "interval", &t->interval);
-        text_quantiles(out, "delay", &t->delay);
-        text_quantiles(out, "duration", &t->duration);
+        text_quantiles(out, run, "interval", &t->interval);
+        text_quantiles(out, run, "delay", &t->delay);
+        text_quantiles(out, run, "duration", &t->duration);
     }
 }
 
@@ -92,43 +94,26 @@ static void json_quantiles(FILE *out, const char *key, const rep_quantiles *q)
             (int64_t)llround(q->p90), (int64_t)llround(q->p99), (int64_t)llround(q->max), (int64_t)llround(q->mean));
 }
 
-/* Names are validated scenario text without control characters; only quotes and backslashes
- * need escaping. */
-static void json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
-/* Every metric of the catalogue for the worker and each task, in catalogue order. */
 /* Every metric of the catalogue (per-reason families included) for the worker and each task, in
  * catalogue order, resolved by name exactly as `expect:` resolves it. */
-static void json_metrics(FILE *out, const scn_scenario *s, const rep_stats *st, const rep_record *rec)
+static void json_metrics(FILE *out, const rep_summary_run *run, const rep_stats *st, const rep_record *rec)
 {
-    const char *names[SCN_MAX_TASKS];
-    for (size_t i = 0; i < s->task_count; i++)
-        names[i] = s->tasks[i].name;
     const char *const *suffixes = rep_metric_suffixes();
     bool first = true;
     fputs(",\"metrics\":{", out);
-    for (int scope = -1; scope < (int)s->task_count; scope++) {
+    for (int scope = -1; scope < (int)run->task_count; scope++) {
         for (size_t i = 0; suffixes[i]; i++) {
-            char key[BGT_NAME_MAX + 64];
-            snprintf(key, sizeof key, "%s.%s", scope < 0 ? "worker" : s->tasks[scope].name, suffixes[i]);
+            char key[512]; /* a task name (at most 255 bytes: BGT_NAME_MAX), '.', a suffix */
+            snprintf(key, sizeof key, "%s.%s", scope < 0 ? "worker" : run->task_names[scope], suffixes[i]);
             rep_metric_ref ref;
             bool scope_ok;
             double v;
-            if (!rep_metric_resolve(key, names, s->task_count, &ref, &scope_ok) || ref.task != scope ||
+            if (!rep_metric_resolve(key, run->task_names, run->task_count, &ref, &scope_ok) || ref.task != scope ||
                 !rep_metric_value(&ref, st, rec, &v))
                 continue;
             fputs(first ? "" : ",", out);
             first = false;
-            json_string(out, key);
+            util_json_string(out, key);
             if (ref.def->kind == REP_KIND_COUNT || ref.def->kind == REP_KIND_DURATION)
                 fprintf(out, ":%" PRId64, (int64_t)llround(v));
             else
@@ -138,16 +123,16 @@ static void json_metrics(FILE *out, const scn_scenario *s, const rep_stats *st, 
     fputc('}', out);
 }
 
-void run_summary_json(FILE *out, const scn_scenario *s, const run_options *opt, const run_outcome *o,
-                      const rep_stats *st, const rep_record *rec)
+void rep_summary_json(FILE *out, const rep_summary_run *run, const rep_stats *st, const rep_record *rec)
 {
+    const rep_run_info *info = run->info;
     fputs("{\"scenario\":", out);
-    json_string(out, s->name);
-    fprintf(out, ",\"platform\":\"%s\",\"policy\":", scn_platform_names[s->platform]);
-    json_string(out, s->policy_preset);
+    util_json_string(out, info->name);
+    fprintf(out, ",\"platform\":\"%s\",\"policy\":", info->platform);
+    util_json_string(out, info->policy);
     fprintf(out, ",\"seed\":%" PRIu64 ",\"duration_ms\":%" PRId64 ",\"events\":%" PRIu64
                  ",\"fingerprint\":\"%016" PRIx64 "\",",
-            opt->seed, opt->duration, o->events, o->fingerprint);
+            info->seed, run->duration, run->events, run->fingerprint);
     fprintf(out, "\"worker\":{\"runs\":%zu,\"runs_per_day\":%.4f,\"deferred_foreground\":%zu,\"no_tasks\":%zu,"
                  "\"deferred_ms\":%" PRId64 ",",
             st->worker_runs, st->worker_runs_per_day, st->worker_deferred, st->worker_no_tasks, st->deferred_ms);
@@ -158,7 +143,7 @@ void run_summary_json(FILE *out, const scn_scenario *s, const run_options *opt, 
     for (size_t i = 0; i < st->task_count; i++) {
         const rep_task_stats *t = &st->tasks[i];
         fputs(i ? ",{\"name\":" : "{\"name\":", out);
-        json_string(out, t->name);
+        util_json_string(out, t->name);
         fprintf(out, ",\"registrations\":%zu,\"unregistrations\":%zu,\"runs\":%zu,\"successes\":%zu,\"failures\":%zu,"
                      "\"runs_per_day\":%.4f,",
                 t->registrations, t->unregistrations, t->runs, t->successes, t->failures, t->runs_per_day);
@@ -170,6 +155,6 @@ void run_summary_json(FILE *out, const scn_scenario *s, const run_options *opt, 
         fputc('}', out);
     }
     fputc(']', out);
-    json_metrics(out, s, st, rec);
+    json_metrics(out, run, st, rec);
     fputs("}\n", out);
 }
