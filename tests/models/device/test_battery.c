@@ -16,14 +16,13 @@
 #include <string.h>
 
 #include "mdl_battery.h"
-#include "sch_diag.h"
-#include "sch_yaml.h"
+#include "rig.h"
 
 #define H(x) SIM_HOURS(x)
 #define M(x) SIM_MINUTES(x)
 #define PERMILLE_LU (MDL_BATTERY_FULL_LU / 1000)
 
-/* ---- the rig: engine, device, battery model at its registry index ---- */
+/* ---- the rig (../rig.h) with the battery model and a log of the signals it emits ---- */
 
 typedef struct event {
     sim_time t;
@@ -35,28 +34,13 @@ typedef struct event {
     int64_t lu, lu_before; /* level now and 1 ms earlier */
 } event;
 
-typedef struct rig {
-    sim_engine *e;
-    sim_rng_set *rngs;
-    sim_calendar cal;
-    sim_trace tr;
-    FILE *out;
-    mdl_device d;
+typedef struct brig {
+    rig base;          /* the shared model test rig (../rig.h) */
     mdl_battery_config cfg;
-    int index;
     event ev[20000];
     int n;
     bool check_exact; /* assert every crossing's exactness as it happens */
-} rig;
-
-static int battery_index(void)
-{
-    for (size_t i = 0; i < mdl_model_count(); i++)
-        if (mdl_models[i] == &mdl_battery_model)
-            return (int)i;
-    cr_assert_fail("the battery model is not in mdl_models[]");
-    return -1;
-}
+} brig;
 
 static void assert_exact(const event *e)
 {
@@ -71,7 +55,7 @@ static void assert_exact(const event *e)
 
 static void record(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
 {
-    rig *r = ctx;
+    brig *r = ctx;
     if (sig != MDL_SIG_BATTERY_LEVEL && sig != MDL_SIG_PLUG && sig != MDL_SIG_UNPLUG && sig != MDL_SIG_POWER_SAVE)
         return;
     if (r->n == (int)(sizeof r->ev / sizeof r->ev[0]))
@@ -85,21 +69,14 @@ static void record(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
         assert_exact(e);
 }
 
-/* 2026-01-05 is a Monday; the rig starts at its midnight unless told otherwise. */
-static rig *rig_new(mdl_platform platform)
+/* The rig starts at Monday midnight; the battery's defaults with every drain and the nightly
+ * charge off, so that a test turns on only what it checks. */
+static brig *brig_new(mdl_platform platform)
 {
-    rig *r = calloc(1, sizeof *r);
+    brig *r = calloc(1, sizeof *r);
     cr_assert_not_null(r);
-    r->index = battery_index();
-    r->e = sim_engine_new(0);
-    r->rngs = sim_rng_set_new(1, 0);
-    sim_datetime start = {.year = 2026, .month = 1, .day = 5};
-    cr_assert(r->e && r->rngs && sim_cal_init(&r->cal, &start));
-    r->out = tmpfile();
-    cr_assert_not_null(r->out);
-    sim_trace_init(&r->tr, r->out);
-    mdl_device_init(&r->d, r->e, &r->tr, r->rngs, &r->cal, platform, 14);
-    r->d.net = MDL_NET_NONE;
+    rig_init(&r->base, platform, 14, 1, RIG_MONDAY, RIG_TRACE_KEEP);
+    r->base.d.net = MDL_NET_NONE;
     mdl_battery_model.defaults(&r->cfg, platform);
     r->cfg.nightly = false;
     r->cfg.drain_screen_on_mp = r->cfg.drain_idle_mp = r->cfg.drain_dozing_mp = 0;
@@ -107,30 +84,16 @@ static rig *rig_new(mdl_platform platform)
     return r;
 }
 
-static void rig_seed(rig *r, uint64_t seed)
-{
-    sim_rng_set_free(r->rngs);
-    r->rngs = sim_rng_set_new(seed, 0);
-    r->d.rngs = r->rngs;
-}
+static void brig_start(brig *r) { rig_start(&r->base, &mdl_battery_model, &r->cfg, record, r); }
 
-static void rig_start(rig *r)
+static void brig_free(brig *r)
 {
-    cr_assert_eq(mdl_subscribe(&r->d, record, r), MDL_OK);
-    cr_assert_eq(mdl_battery_model.start(&r->d, r->index, &r->cfg), MDL_OK);
-}
-
-static void rig_free(rig *r)
-{
-    mdl_battery_model.stop(&r->d, r->index);
-    sim_engine_free(r->e);
-    sim_rng_set_free(r->rngs);
-    fclose(r->out);
+    rig_fini(&r->base);
     free(r);
 }
 
 /* A nightly "charge" at fixed times: jitter 0, every night. */
-static void fixed_charge(rig *r, sim_time from, sim_time to)
+static void fixed_charge(brig *r, sim_time from, sim_time to)
 {
     r->cfg.nightly = true;
     r->cfg.nightly_from = from;
@@ -139,18 +102,22 @@ static void fixed_charge(rig *r, sim_time from, sim_time to)
     r->cfg.nightly_probability = 1.0;
 }
 
-static bool has_trace_line(rig *r, const char *want)
+typedef struct line_search {
+    const char *want;
+    bool found;
+} line_search;
+
+static void match_line(void *ctx, const char *line)
 {
-    fflush(r->out);
-    rewind(r->out);
-    char line[512];
-    bool found = false;
-    while (!found && fgets(line, sizeof line, r->out)) {
-        line[strcspn(line, "\n")] = '\0';
-        found = strcmp(line, want) == 0;
-    }
-    fseek(r->out, 0, SEEK_END);
-    return found;
+    line_search *q = ctx;
+    q->found |= strncmp(line, q->want, strlen(q->want)) == 0 && strcmp(line + strlen(q->want), "\n") == 0;
+}
+
+static bool has_trace_line(brig *r, const char *want)
+{
+    line_search q = {want, false};
+    rig_lines(&r->base, match_line, &q);
+    return q.found;
 }
 
 typedef struct want {
@@ -161,7 +128,7 @@ typedef struct want {
 } want;
 
 /* The BATTERY_LEVEL, PLUG, UNPLUG and POWER_SAVE signals, in order, exactly. */
-static void assert_events(const rig *r, const want *w, int n)
+static void assert_events(const brig *r, const want *w, int n)
 {
     for (int i = 0; i < n && i < r->n; i++) {
         const event *e = &r->ev[i];
@@ -186,28 +153,28 @@ static void assert_events(const rig *r, const want *w, int n)
  * 15428572; 15 % is reached at exactly 5 h = 18000000 ms, so the first ms below is 18000001. */
 Test(battery, drain_crossings_are_at_the_hand_computed_ms)
 {
-    rig *r = rig_new(MDL_ANDROID);
+    brig *r = brig_new(MDL_ANDROID);
     r->cfg.initial_mp = 50000;
     r->cfg.drain_idle_mp = 7000;
-    rig_start(r);
-    cr_assert_eq(mdl_battery_level_permille(&r->d, 0), 500);
-    sim_run_until(r->e, H(24));
+    brig_start(r);
+    cr_assert_eq(mdl_battery_level_permille(&r->base.d, 0), 500);
+    sim_run_until(r->base.e, H(24));
     want w[] = {{15428572, LVL, 200, false}, {18000001, LVL, 150, false}};
     assert_events(r, w, 2);
     cr_assert(r->ev[1].low, "battery low when 15 %% is crossed downward");
     cr_assert_not(r->ev[0].low, "not low at 20 %%");
-    cr_assert(mdl_battery_low(&r->d));
-    cr_assert_eq(mdl_battery_level_lu(&r->d, H(24)), 0, "the level stops at 0 %%");
-    cr_assert_eq(mdl_battery_level_permille(&r->d, H(5)), 150);
-    rig_free(r);
+    cr_assert(mdl_battery_low(&r->base.d));
+    cr_assert_eq(mdl_battery_level_lu(&r->base.d, H(24)), 0, "the level stops at 0 %%");
+    cr_assert_eq(mdl_battery_level_permille(&r->base.d, H(5)), 150);
+    brig_free(r);
 }
 
 static void set_screen(sim_engine *e, void *ctx, uint64_t on)
 {
     (void)e;
-    rig *r = ctx;
-    r->d.screen_on = on;
-    mdl_emit(&r->d, on ? MDL_SIG_SCREEN_ON : MDL_SIG_SCREEN_OFF, 0);
+    brig *r = ctx;
+    r->base.d.screen_on = on;
+    mdl_emit(&r->base.d, on ? MDL_SIG_SCREEN_ON : MDL_SIG_SCREEN_OFF, 0);
 }
 
 /* idle 2 %/h, screen 12 %/h. Screen on at 1 h (48 %); off at 3 h (48 - 24 = 24 %): 20 % after
@@ -215,22 +182,22 @@ static void set_screen(sim_engine *e, void *ctx, uint64_t on)
  * re-anchors 20 % would be crossed at 15 h + 1 ms, and with the screen left on at 1 h + 28/12 h. */
 Test(battery, screen_signals_reanchor_the_segment)
 {
-    rig *r = rig_new(MDL_ANDROID);
+    brig *r = brig_new(MDL_ANDROID);
     r->cfg.initial_mp = 50000;
     r->cfg.drain_idle_mp = 2000;
     r->cfg.drain_screen_on_mp = 12000;
-    rig_start(r);
-    sim_schedule(r->e, H(1), SIM_PHASE_ENVIRONMENT, set_screen, r, 1, NULL);
-    sim_schedule(r->e, H(3), SIM_PHASE_ENVIRONMENT, set_screen, r, 0, NULL);
-    sim_run_until(r->e, H(12));
+    brig_start(r);
+    sim_schedule(r->base.e, H(1), SIM_PHASE_ENVIRONMENT, set_screen, r, 1, NULL);
+    sim_schedule(r->base.e, H(3), SIM_PHASE_ENVIRONMENT, set_screen, r, 0, NULL);
+    sim_run_until(r->base.e, H(12));
     want w[] = {{H(5) + 1, LVL, 200, false}, {H(7) + M(30) + 1, LVL, 150, false}};
     assert_events(r, w, 2);
-    rig_free(r);
+    brig_free(r);
 }
 
 /* Reads the level at fixed times, after the environment events of that ms. */
 typedef struct probe {
-    rig *r;
+    brig *r;
     int permille[8];
     int n;
 } probe;
@@ -239,17 +206,17 @@ static void probe_level(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)arg;
     probe *p = ctx;
-    p->permille[p->n++] = mdl_battery_level_permille(&p->r->d, sim_now(e));
+    p->permille[p->n++] = mdl_battery_level_permille(&p->r->base.d, sim_now(e));
 }
 
 static void set_state(sim_engine *e, void *ctx, uint64_t what)
 {
     (void)e;
-    rig *r = ctx;
+    brig *r = ctx;
     switch (what) {
-    case 0: r->d.net = MDL_NET_NONE; mdl_emit(&r->d, MDL_SIG_NETWORK, 0); break;
-    case 1: r->d.worker_running = false; mdl_emit(&r->d, MDL_SIG_WORKER, 0); break;
-    case 2: r->d.dozing = true; mdl_emit(&r->d, MDL_SIG_DOZE, 1); break;
+    case 0: r->base.d.net = MDL_NET_NONE; mdl_emit(&r->base.d, MDL_SIG_NETWORK, 0); break;
+    case 1: r->base.d.worker_running = false; mdl_emit(&r->base.d, MDL_SIG_WORKER, 0); break;
+    case 2: r->base.d.dozing = true; mdl_emit(&r->base.d, MDL_SIG_DOZE, 1); break;
     default: break;
     }
 }
@@ -259,28 +226,28 @@ static void set_state(sim_engine *e, void *ctx, uint64_t what)
  * 35 -> 20 % takes 50 h, so 20 % is crossed at 52 h + 1 ms. */
 Test(battery, drain_rate_is_base_plus_worker_plus_network)
 {
-    rig *r = rig_new(MDL_ANDROID);
+    brig *r = brig_new(MDL_ANDROID);
     r->cfg.initial_mp = 50000;
     r->cfg.drain_idle_mp = 1000;
     r->cfg.drain_screen_on_mp = 12000;
     r->cfg.drain_dozing_mp = 300;
     r->cfg.drain_worker_mp = 5000;
     r->cfg.drain_network_mp = 3000;
-    r->d.worker_running = true;
-    r->d.net = MDL_NET_WIFI;
-    rig_start(r);
-    sim_schedule(r->e, H(1), SIM_PHASE_ENVIRONMENT, set_state, r, 0, NULL);
-    sim_schedule(r->e, H(2), SIM_PHASE_ENVIRONMENT, set_state, r, 1, NULL);
-    sim_schedule(r->e, H(2), SIM_PHASE_ENVIRONMENT, set_state, r, 2, NULL);
+    r->base.d.worker_running = true;
+    r->base.d.net = MDL_NET_WIFI;
+    brig_start(r);
+    sim_schedule(r->base.e, H(1), SIM_PHASE_ENVIRONMENT, set_state, r, 0, NULL);
+    sim_schedule(r->base.e, H(2), SIM_PHASE_ENVIRONMENT, set_state, r, 1, NULL);
+    sim_schedule(r->base.e, H(2), SIM_PHASE_ENVIRONMENT, set_state, r, 2, NULL);
     probe p = {.r = r};
     for (int h = 1; h <= 3; h++)
-        sim_schedule(r->e, H(h), SIM_PHASE_OBSERVE, probe_level, &p, 0, NULL);
-    sim_run_until(r->e, H(60));
+        sim_schedule(r->base.e, H(h), SIM_PHASE_OBSERVE, probe_level, &p, 0, NULL);
+    sim_run_until(r->base.e, H(60));
     cr_assert(p.n == 3 && p.permille[0] == 410 && p.permille[1] == 350 && p.permille[2] == 347,
               "levels at 1, 2, 3 h: %d %d %d", p.permille[0], p.permille[1], p.permille[2]);
     want w[] = {{H(52) + 1, LVL, 200, false}};
     assert_events(r, w, 1);
-    rig_free(r);
+    brig_free(r);
 }
 
 /* Plugged at 10:00 with 40 % (50 % minus 10 h at 1 %/h); 60 %/h to 80 % (40 min), 20 %/h above:
@@ -289,14 +256,14 @@ Test(battery, drain_rate_is_base_plus_worker_plus_network)
  * later. */
 Test(battery, charging_tapers_after_80_percent)
 {
-    rig *r = rig_new(MDL_ANDROID);
+    brig *r = brig_new(MDL_ANDROID);
     r->cfg.initial_mp = 50000;
     r->cfg.drain_idle_mp = 1000;
     r->cfg.watch_permille[0] = 900;
     r->cfg.watch_count = 1;
     fixed_charge(r, H(10), H(13));
-    rig_start(r);
-    sim_run_until(r->e, SIM_MS(100000000));
+    brig_start(r);
+    sim_run_until(r->base.e, SIM_MS(100000000));
     want w[] = {
         {H(10), PLUG, 0, false},           {H(10) + M(40), LVL, 800, true}, {H(11) + M(10), LVL, 900, true},
         {H(11) + M(40), LVL, 1000, true},  {H(13), UNPLUG, 0, false},       {H(13) + 1, LVL, 1000, false},
@@ -308,7 +275,7 @@ Test(battery, charging_tapers_after_80_percent)
     cr_assert(has_trace_line(r, "{\"t\":38400000,\"type\":\"battery.level\",\"level_permille\":800,\"direction\":\"up\"}"));
     cr_assert(has_trace_line(r, "{\"t\":46800000,\"type\":\"battery.unplug\",\"level_permille\":1000,\"source\":\"nightly\"}"));
     cr_assert(has_trace_line(r, "{\"t\":46800001,\"type\":\"battery.level\",\"level_permille\":1000,\"direction\":\"down\"}"));
-    rig_free(r);
+    brig_free(r);
 }
 
 /* The exported level function at the taper's kink, by hand: from 70 % at 60 %/h the level meets
@@ -335,12 +302,13 @@ Test(battery, level_function_is_exact_at_the_kink)
 
 static void random_signal(sim_engine *e, void *ctx, uint64_t arg)
 {
-    rig *r = ctx;
+    brig *r = ctx;
+    mdl_device *d = &r->base.d;
     switch (arg % 4) {
-    case 0: r->d.screen_on = !r->d.screen_on; mdl_emit(&r->d, r->d.screen_on ? MDL_SIG_SCREEN_ON : MDL_SIG_SCREEN_OFF, 0); break;
-    case 1: r->d.worker_running = !r->d.worker_running; mdl_emit(&r->d, MDL_SIG_WORKER, r->d.worker_running); break;
-    case 2: r->d.dozing = !r->d.dozing; mdl_emit(&r->d, MDL_SIG_DOZE, r->d.dozing); break;
-    default: r->d.net = r->d.net == MDL_NET_NONE ? MDL_NET_WIFI : MDL_NET_NONE; mdl_emit(&r->d, MDL_SIG_NETWORK, 0); break;
+    case 0: d->screen_on = !d->screen_on; mdl_emit(d, d->screen_on ? MDL_SIG_SCREEN_ON : MDL_SIG_SCREEN_OFF, 0); break;
+    case 1: d->worker_running = !d->worker_running; mdl_emit(d, MDL_SIG_WORKER, d->worker_running); break;
+    case 2: d->dozing = !d->dozing; mdl_emit(d, MDL_SIG_DOZE, d->dozing); break;
+    default: d->net = d->net == MDL_NET_NONE ? MDL_NET_WIFI : MDL_NET_NONE; mdl_emit(d, MDL_SIG_NETWORK, 0); break;
     }
     sim_time next = sim_now(e) + 1 + (sim_time)(arg >> 2) % H(3);
     sim_schedule(e, next, SIM_PHASE_ENVIRONMENT, random_signal, r, arg * 6364136223846793005u + 1442695040888963407u, NULL);
@@ -352,8 +320,8 @@ Test(battery, every_crossing_is_exact_under_random_rates)
     gsl_rng_set(g, 2026);
     int crossings = 0;
     for (int run = 0; run < 40; run++) {
-        rig *r = rig_new(run % 2 ? MDL_IOS : MDL_ANDROID);
-        rig_seed(r, (uint64_t)run);
+        brig *r = brig_new(run % 2 ? MDL_IOS : MDL_ANDROID);
+        rig_reseed(&r->base, (uint64_t)run);
         r->check_exact = true;
         r->cfg.initial_mp = (int64_t)gsl_rng_uniform_int(g, 100001);
         r->cfg.drain_idle_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 5000);
@@ -374,13 +342,13 @@ Test(battery, every_crossing_is_exact_under_random_rates)
         r->cfg.nightly_probability = 0.7;
         r->cfg.top_ups = true;
         r->cfg.top_ups_per_day = 2;
-        rig_start(r);
-        sim_schedule(r->e, 1 + (sim_time)gsl_rng_uniform_int(g, (unsigned long)H(2)), SIM_PHASE_ENVIRONMENT, random_signal, r,
+        brig_start(r);
+        sim_schedule(r->base.e, 1 + (sim_time)gsl_rng_uniform_int(g, (unsigned long)H(2)), SIM_PHASE_ENVIRONMENT, random_signal, r,
                      gsl_rng_get(g), NULL);
-        sim_run_until(r->e, SIM_DAYS(10));
+        sim_run_until(r->base.e, SIM_DAYS(10));
         for (int i = 0; i < r->n; i++)
             crossings += r->ev[i].sig == LVL;
-        rig_free(r);
+        brig_free(r);
     }
     gsl_rng_free(g);
     cr_log_info("every_crossing_is_exact: %d crossings checked", crossings);
@@ -395,25 +363,25 @@ typedef struct lowlog {
     int n;
 } lowlog;
 
-/* Battery low changes as seen in the trace (battery.low records). */
-static void low_changes(rig *r, lowlog *out)
+static void low_line(void *ctx, const char *line)
 {
-    fflush(r->out);
-    rewind(r->out);
-    char line[512];
-    out->n = 0;
-    while (fgets(line, sizeof line, r->out) && out->n < 16) {
-        long long t;
-        char v[8];
-        if (sscanf(line, "{\"t\":%lld,\"type\":\"battery.low\",\"low\":%5[a-z]", &t, v) == 2) {
-            out->t[out->n] = t;
-            out->low[out->n++] = strcmp(v, "true") == 0;
-        }
+    lowlog *out = ctx;
+    long long t;
+    char v[8];
+    if (out->n < 16 && sscanf(line, "{\"t\":%lld,\"type\":\"battery.low\",\"low\":%5[a-z]", &t, v) == 2) {
+        out->t[out->n] = t;
+        out->low[out->n++] = strcmp(v, "true") == 0;
     }
-    fseek(r->out, 0, SEEK_END);
 }
 
-static void assert_low(rig *r, const sim_time *t, const bool *low, int n)
+/* Battery low changes as seen in the trace (battery.low records). */
+static void low_changes(brig *r, lowlog *out)
+{
+    out->n = 0;
+    rig_lines(&r->base, low_line, out);
+}
+
+static void assert_low(brig *r, const sim_time *t, const bool *low, int n)
 {
     lowlog got;
     low_changes(r, &got);
@@ -428,19 +396,19 @@ static void assert_low(rig *r, const sim_time *t, const bool *low, int n)
  * crossed up at that ms and down 1 ms later, when the battery is low again. */
 Test(battery, low_sets_below_15_and_plug_clears_it)
 {
-    rig *r = rig_new(MDL_ANDROID);
+    brig *r = brig_new(MDL_ANDROID);
     r->cfg.initial_mp = 17000;
     r->cfg.drain_idle_mp = 1000;
     fixed_charge(r, H(3), H(3) + M(1));
-    rig_start(r);
-    cr_assert_not(mdl_battery_low(&r->d));
-    sim_run_until(r->e, H(20));
+    brig_start(r);
+    cr_assert_not(mdl_battery_low(&r->base.d));
+    sim_run_until(r->base.e, H(20));
     want w[] = {{H(2) + 1, LVL, 150, false}, {H(3), PLUG, 0, false}, {H(3) + M(1), UNPLUG, 0, false},
                 {H(3) + M(1), LVL, 150, true}, {H(3) + M(1) + 1, LVL, 150, false}};
     assert_events(r, w, 5);
     assert_low(r, (sim_time[]){H(2) + 1, H(3), H(3) + M(1) + 1}, (bool[]){true, false, true}, 3);
     cr_assert(r->ev[0].low && !r->ev[1].low && !r->ev[3].low && r->ev[4].low);
-    rig_free(r);
+    brig_free(r);
 }
 
 /* With plug_clears false only the level clears it: low from 2 h + 1 ms, still low when plugged at
@@ -448,13 +416,13 @@ Test(battery, low_sets_below_15_and_plug_clears_it)
  * 7:10 + 1 ms leaves it okay (hysteresis), 15 % at 12:10 + 1 ms makes it low. */
 Test(battery, low_hysteresis_from_15_to_20_percent)
 {
-    rig *r = rig_new(MDL_ANDROID);
+    brig *r = brig_new(MDL_ANDROID);
     r->cfg.initial_mp = 17000;
     r->cfg.drain_idle_mp = 1000;
     r->cfg.plug_clears_low = false;
     fixed_charge(r, H(3), H(3) + M(10));
-    rig_start(r);
-    sim_run_until(r->e, H(20));
+    brig_start(r);
+    sim_run_until(r->base.e, H(20));
     want w[] = {{H(2) + 1, LVL, 150, false},         {H(3), PLUG, 0, false},
                 {H(3) + M(1), LVL, 150, true},       {H(3) + M(6), LVL, 200, true},
                 {H(3) + M(10), UNPLUG, 0, false},    {H(7) + M(10) + 1, LVL, 200, false},
@@ -463,7 +431,7 @@ Test(battery, low_hysteresis_from_15_to_20_percent)
     assert_low(r, (sim_time[]){H(2) + 1, H(3) + M(6), H(12) + M(10) + 1}, (bool[]){true, false, true}, 3);
     cr_assert(r->ev[1].low && r->ev[2].low, "plugged and past 15 %%: still low");
     cr_assert_not(r->ev[5].low, "20 %% downward does not make it low");
-    rig_free(r);
+    brig_free(r);
 }
 
 /* ---- power saving ---- */
@@ -473,20 +441,20 @@ Test(battery, low_hysteresis_from_15_to_20_percent)
  * it off. */
 Test(battery, ios_low_power_mode_prompt_and_auto_off_at_80)
 {
-    rig *r = rig_new(MDL_IOS);
+    brig *r = brig_new(MDL_IOS);
     r->cfg.initial_mp = 21000;
     r->cfg.drain_idle_mp = 1000;
     r->cfg.prompt_accept = 1.0;
     fixed_charge(r, H(5), H(8));
-    rig_start(r);
-    sim_run_until(r->e, H(7));
+    brig_start(r);
+    sim_run_until(r->base.e, H(7));
     want w[] = {{H(1) + 1, LVL, 200, false},   {H(1) + 1, PS, 1, false},       {H(5), PLUG, 0, false},
                 {H(5) + M(4), LVL, 200, true}, {H(5) + M(64), LVL, 800, true}, {H(5) + M(64), PS, 0, false}};
     assert_events(r, w, 6);
     cr_assert(r->ev[2].power_save, "iOS keeps Low Power Mode on when plugged");
     cr_assert(has_trace_line(r, "{\"t\":3600001,\"type\":\"battery.power_save\",\"on\":true,\"reason\":\"prompt\"}"));
     cr_assert(has_trace_line(r, "{\"t\":21840000,\"type\":\"battery.power_save\",\"on\":false,\"reason\":\"charged\"}"));
-    rig_free(r);
+    brig_free(r);
 }
 
 /* The prompt is accepted with its probability: share of accepting devices within the 99.9 %
@@ -497,16 +465,16 @@ Test(battery, ios_prompt_acceptance_matches_its_probability)
     const double p = 0.3;
     int on = 0;
     for (int s = 0; s < n; s++) {
-        rig *r = rig_new(MDL_IOS);
-        rig_seed(r, (uint64_t)s);
+        brig *r = brig_new(MDL_IOS);
+        rig_reseed(&r->base, (uint64_t)s);
         r->cfg.initial_mp = 21000;
         r->cfg.drain_idle_mp = 1000;
         r->cfg.prompt_accept = p;
         r->cfg.prompt_count = 1;
-        rig_start(r);
-        sim_run_until(r->e, H(2));
-        on += r->d.power_save;
-        rig_free(r);
+        brig_start(r);
+        sim_run_until(r->base.e, H(2));
+        on += r->base.d.power_save;
+        brig_free(r);
     }
     unsigned lo = 0, hi = 0;
     while (gsl_cdf_binomial_P(lo, p, n) < 0.0005)
@@ -522,15 +490,15 @@ Test(battery, ios_prompt_acceptance_matches_its_probability)
  * upward 2 min later (60 %/h). */
 Test(battery, android_battery_saver_trigger_manual_window_and_plug)
 {
-    rig *r = rig_new(MDL_ANDROID);
+    brig *r = brig_new(MDL_ANDROID);
     r->cfg.initial_mp = 32000;
     r->cfg.drain_idle_mp = 1000;
     r->cfg.saver_trigger_permille = 300;
     r->cfg.manual[0] = (mdl_battery_window){H(1), H(1) + M(30)};
     r->cfg.manual_count = 1;
     fixed_charge(r, H(4), H(5));
-    rig_start(r);
-    sim_run_until(r->e, H(4) + M(5));
+    brig_start(r);
+    sim_run_until(r->base.e, H(4) + M(5));
     want w[] = {{H(1), PS, 1, false},        {H(1) + M(30), PS, 0, false}, {H(2) + 1, LVL, 300, false},
                 {H(2) + 1, PS, 1, false},    {H(4), PLUG, 0, false},       {H(4), PS, 0, false},
                 {H(4) + M(2), LVL, 300, true}};
@@ -539,7 +507,7 @@ Test(battery, android_battery_saver_trigger_manual_window_and_plug)
     cr_assert(has_trace_line(r, "{\"t\":7200001,\"type\":\"battery.power_save\",\"on\":true,\"reason\":\"low\"}"));
     cr_assert(has_trace_line(r, "{\"t\":14400000,\"type\":\"battery.power_save\",\"on\":false,\"reason\":\"plugged\"}"));
     cr_assert(has_trace_line(r, "{\"t\":7200001,\"type\":\"battery.low\",\"low\":true,\"level_permille\":299}"));
-    rig_free(r);
+    brig_free(r);
 }
 
 /* ---- watches ---- */
@@ -547,34 +515,34 @@ Test(battery, android_battery_saver_trigger_manual_window_and_plug)
 static void watch_at(sim_engine *e, void *ctx, uint64_t permille)
 {
     (void)e;
-    rig *r = ctx;
-    cr_assert_eq(mdl_battery_watch(&r->d, (int)permille), MDL_OK);
+    brig *r = ctx;
+    cr_assert_eq(mdl_battery_watch(&r->base.d, (int)permille), MDL_OK);
 }
 
 /* 90 % at 10 %/h: a watch of 55 % added at 2 h (70 %) is crossed at 3.5 h + 1 ms; watching a level
  * twice is one threshold; levels outside 1..1000 are refused. */
 Test(battery, runtime_watch_emits_its_level)
 {
-    rig *r = rig_new(MDL_ANDROID);
+    brig *r = brig_new(MDL_ANDROID);
     r->cfg.initial_mp = 90000;
     r->cfg.drain_idle_mp = 10000;
-    rig_start(r);
-    sim_schedule(r->e, H(2), SIM_PHASE_ENVIRONMENT, watch_at, r, 550, NULL);
-    sim_schedule(r->e, H(2), SIM_PHASE_ENVIRONMENT, watch_at, r, 550, NULL);
-    sim_run_until(r->e, H(4));
+    brig_start(r);
+    sim_schedule(r->base.e, H(2), SIM_PHASE_ENVIRONMENT, watch_at, r, 550, NULL);
+    sim_schedule(r->base.e, H(2), SIM_PHASE_ENVIRONMENT, watch_at, r, 550, NULL);
+    sim_run_until(r->base.e, H(4));
     want w[] = {{H(1) + 1, LVL, 800, false}, {H(3) + M(30) + 1, LVL, 550, false}};
     assert_events(r, w, 2);
-    cr_assert_eq(mdl_battery_watch(&r->d, 0), MDL_ENOMEM);
-    cr_assert_eq(mdl_battery_watch(&r->d, 1001), MDL_ENOMEM);
-    rig_free(r);
+    cr_assert_eq(mdl_battery_watch(&r->base.d, 0), MDL_ENOMEM);
+    cr_assert_eq(mdl_battery_watch(&r->base.d, 1001), MDL_ENOMEM);
+    brig_free(r);
 }
 
 /* ---- charging habits: statistics ---- */
 
 /* Offset of a time of day from `ref` in (-12 h, 12 h]. */
-static double tod_offset(const rig *r, sim_time t, sim_time ref)
+static double tod_offset(const brig *r, sim_time t, sim_time ref)
 {
-    sim_time m = sim_cal_ms_of_day(&r->cal, t) - ref;
+    sim_time m = sim_cal_ms_of_day(&r->base.cal, t) - ref;
     if (m > H(12))
         m -= SIM_MS_PER_DAY;
     if (m <= -H(12))
@@ -591,15 +559,15 @@ Test(battery, nightly_habit_statistics)
     const int nights = 2000;
     const double p = 0.9;
     const sim_time j = M(30);
-    rig *r = rig_new(MDL_ANDROID);
-    rig_seed(r, 42);
+    brig *r = brig_new(MDL_ANDROID);
+    rig_reseed(&r->base, 42);
     r->cfg.initial_mp = 50000;
     r->cfg.nightly = true;
     r->cfg.nightly_probability = p;
-    rig_start(r);
+    brig_start(r);
     /* the rig starts at 00:00: night k is planned at 23:00 of day k and plugs by 24:00, so nights
      * 0 .. nights - 1 plug before the end and night `nights` is not planned yet */
-    sim_run_until(r->e, SIM_DAYS(nights) + H(1));
+    sim_run_until(r->base.e, SIM_DAYS(nights) + H(1));
     int plugs = 0, unplugs = 0;
     double sum_on = 0, sum_off = 0, min_on = 1e18, max_on = -1e18, min_off = 1e18, max_off = -1e18;
     for (int i = 0; i < r->n; i++) {
@@ -631,7 +599,7 @@ Test(battery, nightly_habit_statistics)
     cr_assert(fabs(mean_off) <= tol_off, "unplug offset mean %.0f ms beyond +-%.0f", mean_off, tol_off);
     cr_assert(min_on >= -(double)j && max_on <= (double)j && min_off >= -(double)j && max_off <= (double)j);
     cr_assert(min_on < -0.95 * (double)j && max_on > 0.95 * (double)j, "the jitter covers +-J");
-    rig_free(r);
+    brig_free(r);
 }
 
 /* Top-ups: per_day 1.5 in 09:00-21:00 over 3000 days, 10 s each (so they almost never overlap).
@@ -641,19 +609,19 @@ Test(battery, top_up_statistics)
 {
     const int days = 3000;
     const double per_day = 1.5;
-    rig *r = rig_new(MDL_ANDROID);
-    rig_seed(r, 7);
+    brig *r = brig_new(MDL_ANDROID);
+    rig_reseed(&r->base, 7);
     r->cfg.initial_mp = 50000;
     r->cfg.top_ups = true;
     r->cfg.top_ups_per_day = per_day;
     r->cfg.top_up_duration = sch_dist_fixed(SIM_SECONDS(10));
-    rig_start(r);
-    sim_run_until(r->e, SIM_DAYS(days));
+    brig_start(r);
+    sim_run_until(r->base.e, SIM_DAYS(days));
     int plugs = 0, by_hour[12] = {0};
     for (int i = 0; i < r->n; i++) {
         if (r->ev[i].sig != PLUG)
             continue;
-        sim_time m = sim_cal_ms_of_day(&r->cal, r->ev[i].t);
+        sim_time m = sim_cal_ms_of_day(&r->base.cal, r->ev[i].t);
         cr_assert(m >= H(9) && m < H(21), "a top-up at %lld ms of day", (long long)m);
         by_hour[(m - H(9)) / H(1)]++;
         plugs++;
@@ -672,39 +640,39 @@ Test(battery, top_up_statistics)
                 lo, hi, chi2, chi2_max);
     cr_assert(plugs >= (int)lo && plugs <= (int)hi, "%d top-ups, outside %u..%u", plugs, lo, hi);
     cr_assert(chi2 <= chi2_max, "top-ups are not spread evenly: chi-square %.1f > %.1f", chi2, chi2_max);
-    rig_free(r);
+    brig_free(r);
 }
 
 /* `charging: never`-style users: no plug at all in 30 days, and the level ends at 0. */
 Test(battery, never_charging_user_never_plugs)
 {
-    rig *r = rig_new(MDL_ANDROID);
+    brig *r = brig_new(MDL_ANDROID);
     r->cfg.initial_mp = 80000;
     r->cfg.drain_idle_mp = 1000;
-    rig_start(r);
-    sim_run_until(r->e, SIM_DAYS(30));
+    brig_start(r);
+    sim_run_until(r->base.e, SIM_DAYS(30));
     for (int i = 0; i < r->n; i++)
         cr_assert_neq(r->ev[i].sig, PLUG);
-    cr_assert_eq(mdl_battery_level_lu(&r->d, SIM_DAYS(30)), 0);
-    rig_free(r);
+    cr_assert_eq(mdl_battery_level_lu(&r->base.d, SIM_DAYS(30)), 0);
+    brig_free(r);
 }
 
 /* ---- determinism ---- */
 
 static uint64_t fingerprint(uint64_t seed)
 {
-    rig *r = rig_new(MDL_IOS);
-    rig_seed(r, seed);
+    brig *r = brig_new(MDL_IOS);
+    rig_reseed(&r->base, seed);
     r->cfg.initial_mp = 60000;
     r->cfg.drain_idle_mp = 1500;
     r->cfg.nightly = true;
     r->cfg.top_ups = true;
     r->cfg.top_ups_per_day = 2;
-    rig_start(r);
-    sim_run_until(r->e, SIM_DAYS(20));
-    uint64_t f = r->tr.fingerprint;
-    cr_assert_gt(r->tr.records, 50);
-    rig_free(r);
+    brig_start(r);
+    sim_run_until(r->base.e, SIM_DAYS(20));
+    uint64_t f = r->base.tr.fingerprint;
+    cr_assert_gt(r->base.tr.records, 50);
+    brig_free(r);
     return f;
 }
 
@@ -717,43 +685,21 @@ Test(battery, same_seed_same_trace_other_seed_differs)
 
 /* ---- parsing ---- */
 
-static size_t parse(mdl_platform platform, const char *yaml, mdl_battery_config *cfg, char (*msgs)[320], size_t max)
-{
-    sch_diag diag;
-    cr_assert_eq(sch_diag_init(&diag, "t.yaml"), 0);
-    sch_node *root = sch_yaml_parse(yaml, strlen(yaml), &diag);
-    cr_assert_not_null(root, "the YAML itself parses");
-    mdl_battery_model.defaults(cfg, platform);
-    sch_cx cx;
-    sch_cx_init(&cx, &diag);
-    size_t s = sch_cx_push_key(&cx, "device");
-    size_t s2 = sch_cx_push_key(&cx, "battery");
-    mdl_battery_model.parse(&cx, root, cfg);
-    sch_cx_pop(&cx, s2);
-    sch_cx_pop(&cx, s);
-    size_t n = sch_diag_count(&diag);
-    for (size_t i = 0; i < n && i < max; i++)
-        sch_diag_format(&diag, i, msgs[i], sizeof msgs[i]);
-    sch_yaml_free(root);
-    sch_diag_free(&diag);
-    return n;
-}
-
 Test(battery, parses_every_key)
 {
     mdl_battery_config c;
     char msgs[4][320];
-    size_t n = parse(MDL_IOS,
-                     "initial: 35.5%\n"
-                     "drain: { screen_on: 10%, idle: 0.5%, dozing: 0.125%, worker: 4%, network: 2% }\n"
-                     "charge: { rate: 50%, taper_at: 85%, taper_rate: 10% }\n"
-                     "low: { level: 10%, okay: 12.5%, plug_clears: false }\n"
-                     "watch: [50%, 33.3%]\n"
-                     "charging:\n"
-                     "  nightly: { from: 22:00, to: 06:30, jitter: 1h, probability: 75% }\n"
-                     "  top_ups: { per_day: 0.5, duration: 20m, between: [08:00, 20:00] }\n"
-                     "power_save: { manual: [{ from: 12:00, to: 13:00 }], prompt_at: [25%], accept: 0.2, off_at: 90% }\n",
-                     &c, msgs, 4);
+    size_t n = rig_parse(&mdl_battery_model, MDL_IOS,
+                         "initial: 35.5%\n"
+                         "drain: { screen_on: 10%, idle: 0.5%, dozing: 0.125%, worker: 4%, network: 2% }\n"
+                         "charge: { rate: 50%, taper_at: 85%, taper_rate: 10% }\n"
+                         "low: { level: 10%, okay: 12.5%, plug_clears: false }\n"
+                         "watch: [50%, 33.3%]\n"
+                         "charging:\n"
+                         "  nightly: { from: 22:00, to: 06:30, jitter: 1h, probability: 75% }\n"
+                         "  top_ups: { per_day: 0.5, duration: 20m, between: [08:00, 20:00] }\n"
+                         "power_save: { manual: [{ from: 12:00, to: 13:00 }], prompt_at: [25%], accept: 0.2, off_at: 90% }\n",
+                         &c, msgs, 4);
     for (size_t i = 0; i < n && i < 4; i++)
         cr_log_error("%s", msgs[i]);
     cr_assert_eq(n, 0);
@@ -775,10 +721,10 @@ Test(battery, parses_every_key)
     cr_assert_eq(c.prompt_permille[0], 250);
     cr_assert_eq(c.lpm_off_permille, 900);
 
-    n = parse(MDL_ANDROID, "charging: never\n", &c, msgs, 4);
+    n = rig_parse(&mdl_battery_model, MDL_ANDROID, "charging: never\n", &c, msgs, 4);
     cr_assert_eq(n, 0);
     cr_assert(!c.nightly && !c.top_ups);
-    n = parse(MDL_ANDROID, "charging: { nightly: { probability: 50% } }\n", &c, msgs, 4);
+    n = rig_parse(&mdl_battery_model, MDL_ANDROID, "charging: { nightly: { probability: 50% } }\n", &c, msgs, 4);
     cr_assert(n == 0 && c.nightly && c.nightly_from == H(23) + M(30) && c.nightly_probability == 0.5,
               "unwritten keys keep their defaults");
 }
@@ -824,7 +770,7 @@ Test(battery, parse_errors_are_exact)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         mdl_battery_config c;
         char msgs[4][320];
-        size_t n = parse(cases[i].platform, cases[i].yaml, &c, msgs, 4);
+        size_t n = rig_parse(&mdl_battery_model, cases[i].platform, cases[i].yaml, &c, msgs, 4);
         cr_assert_geq(n, 1, "case %zu: no error for %s", i, cases[i].yaml);
         cr_expect_str_eq(msgs[0], cases[i].msg, "case %zu: got %s", i, msgs[0]);
         cr_expect_eq(n, 1, "case %zu: %zu errors, the second: %s", i, n, n > 1 ? msgs[1] : "");

@@ -5,8 +5,12 @@
  * their parameters (GSL confidence intervals over many seeded days), trace records, determinism,
  * and the exact parse errors.
  */
+#include <criterion/criterion.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "mdl_network.h"
 #include "rig.h"

@@ -3,6 +3,11 @@
  * at their exact times (sorted, no-ops skipped), signals and trace records, the platform rules
  * and the exact parse errors.
  */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "mdl_settings.h"
 #include "rig.h"
 

@@ -13,8 +13,7 @@
 #include <string.h>
 
 #include "mdl_usage.h"
-#include "sch_diag.h"
-#include "sch_yaml.h"
+#include "rig.h"
 
 #define ALPHA 1e-3 /* every statistical check: false alarm probability per check */
 #define HOUR SIM_HOURS(1)
@@ -94,65 +93,17 @@ static ev parse_line(const char *line)
     return e;
 }
 
-/* ---- a real engine and device running the model ---- */
+/* ---- the rig (../rig.h) running the model on the ideal platform ---- */
 
-typedef struct rig {
-    sim_engine *e;
-    sim_rng_set *rngs;
-    sim_calendar cal;
-    sim_trace tr;
-    FILE *out;
-    mdl_device d;
-    int index;
-} rig;
-
-static int usage_slot(void)
+static rig *usage_rig(const mdl_usage_config *c, uint64_t seed, sim_datetime start, mdl_listener_fn fn, void *ctx)
 {
-    for (size_t i = 0; i < mdl_model_count(); i++)
-        if (mdl_models[i] == &mdl_usage_model)
-            return (int)i;
-    cr_assert_fail("the usage model is not registered");
-    return -1;
+    return rig_new(&mdl_usage_model, c, MDL_IDEAL, seed, start, fn, ctx); /* fn subscribed first */
 }
 
-static rig *rig_new(const mdl_usage_config *c, uint64_t seed, sim_datetime start, mdl_listener_fn fn, void *ctx)
-{
-    rig *r = calloc(1, sizeof *r);
-    cr_assert_not_null(r);
-    r->e = sim_engine_new(0);
-    r->rngs = sim_rng_set_new(seed, 0);
-    cr_assert(r->e && r->rngs);
-    cr_assert(sim_cal_init(&r->cal, &start));
-    r->out = tmpfile();
-    cr_assert_not_null(r->out);
-    sim_trace_init(&r->tr, r->out);
-    mdl_device_init(&r->d, r->e, &r->tr, r->rngs, &r->cal, MDL_IDEAL, 0);
-    if (fn) /* subscribed first, as the runner is */
-        cr_assert_eq(mdl_subscribe(&r->d, fn, ctx), MDL_OK);
-    r->index = usage_slot();
-    cr_assert_eq(mdl_usage_model.start(&r->d, r->index, c), MDL_OK);
-    return r;
-}
-
-static void rig_free(rig *r)
-{
-    mdl_usage_model.stop(&r->d, r->index);
-    sim_engine_free(r->e);
-    sim_rng_set_free(r->rngs);
-    fclose(r->out);
-    free(r);
-}
+static void push_line(void *ctx, const char *line) { push(ctx, parse_line(line)); }
 
 /* The trace so far, as events (appended to l). */
-static void rig_events(rig *r, evs *l)
-{
-    fflush(r->out);
-    rewind(r->out);
-    char line[1024];
-    while (fgets(line, sizeof line, r->out))
-        push(l, parse_line(line));
-    fseek(r->out, 0, SEEK_END);
-}
+static void rig_events(rig *r, evs *l) { rig_lines(r, push_line, l); }
 
 static mdl_usage_config defaults(void)
 {
@@ -206,7 +157,7 @@ static void count_sessions(const mdl_usage_config *c, tally *ty)
     double mu[2] = {mdl_usage_expected_sessions(c, 0, SIM_HOURS(7), SIM_HOURS(23)),
                     mdl_usage_expected_sessions(c, 1, SIM_HOURS(7), SIM_HOURS(23))};
     for (uint64_t seed = 1; seed <= SEEDS; seed++) {
-        rig *r = rig_new(c, seed, monday, NULL, NULL);
+        rig *r = usage_rig(c, seed, monday, NULL, NULL);
         sim_run_until(r->e, SIM_DAYS(7 * WEEKS));
         evs l = {0};
         rig_events(r, &l);
@@ -306,7 +257,7 @@ Test(usage, a_zero_profile_never_lights_the_screen)
 {
     mdl_usage_config c = defaults();
     memset(c.session_rate, 0, sizeof c.session_rate);
-    rig *r = rig_new(&c, 3, monday, NULL, NULL);
+    rig *r = usage_rig(&c, 3, monday, NULL, NULL);
     sim_run_until(r->e, SIM_DAYS(30));
     evs l = {0};
     rig_events(r, &l);
@@ -329,7 +280,7 @@ Test(usage, nothing_happens_while_asleep_and_nights_follow_the_windows)
     int nights = 0;
     double sum_offset = 0;
     for (uint64_t seed = 1; seed <= 4; seed++) {
-        rig *r = rig_new(&c, seed, monday, NULL, NULL);
+        rig *r = usage_rig(&c, seed, monday, NULL, NULL);
         sim_run_until(r->e, SIM_DAYS(70));
         evs l = {0};
         rig_events(r, &l);
@@ -411,7 +362,7 @@ Test(usage, starting_at_night_starts_asleep)
     mdl_usage_config c = fixed_nights();
     sim_datetime start = monday;
     start.hour = 2;
-    rig *r = rig_new(&c, 1, start, NULL, NULL);
+    rig *r = usage_rig(&c, 1, start, NULL, NULL);
     cr_assert(r->d.user_asleep);
     cr_assert(r->d.stationary);
     sim_run_until(r->e, SIM_HOURS(5) - 1);
@@ -429,7 +380,7 @@ Test(usage, app_visit_share_is_binomial_and_visits_stay_inside_sessions)
     c.app_per_session = 0.15;
     unsigned sessions = 0, visits = 0, opens = 0;
     for (uint64_t seed = 1; seed <= 5; seed++) {
-        rig *r = rig_new(&c, seed, monday, NULL, NULL);
+        rig *r = usage_rig(&c, seed, monday, NULL, NULL);
         sim_run_until(r->e, SIM_DAYS(28));
         evs l = {0};
         rig_events(r, &l);
@@ -495,7 +446,7 @@ Test(usage, history_counts_a_hand_driven_sequence_exactly)
     mdl_usage_config c = fixed_nights();
     memset(c.session_rate, 0, sizeof c.session_rate);
     c.commute_count = 0;
-    rig *r = rig_new(&c, 1, monday, NULL, NULL); /* t = 0 is Monday 07:00 (hour of week 7) */
+    rig *r = usage_rig(&c, 1, monday, NULL, NULL); /* t = 0 is Monday 07:00 (hour of week 7) */
     mdl_usage_history *u = &r->d.usage;
     cr_assert_eq(u->last_open, -1);
     cr_assert_eq(u->last_close, -1);
@@ -586,7 +537,7 @@ Test(usage, screen_on_since_last_use_is_exact)
     mdl_usage_config c = fixed_nights();
     c.app_per_session = 0;
     replay p = {.on_since = -1};
-    rig *r = rig_new(&c, 7, monday, replay_listen, &p);
+    rig *r = usage_rig(&c, 7, monday, replay_listen, &p);
     p.r = r;
     for (int day = 0; day < 10; day++) {
         at(r, SIM_DAYS(day) + SIM_HOURS(3) + SIM_MINUTES(17), true);
@@ -621,7 +572,7 @@ Test(usage, the_window_holds_exactly_the_last_14_days_of_opens)
     mdl_usage_config c = defaults();
     c.app_per_session = 0.3;
     opens_log *o = calloc(1, sizeof *o);
-    rig *r = rig_new(&c, 11, monday, log_opens, o);
+    rig *r = usage_rig(&c, 11, monday, log_opens, o);
     for (sim_time t = SIM_HOURS(5) + 123; t < SIM_DAYS(40); t += SIM_HOURS(5) + 4567) {
         sim_run_until(r->e, t);
         uint32_t want[MDL_HOURS_OF_WEEK] = {0};
@@ -642,7 +593,7 @@ Test(usage, motion_follows_commutes_sessions_and_sleep)
 {
     mdl_usage_config c = fixed_nights();
     c.moving_sessions = 0; /* only commutes move the phone */
-    rig *r = rig_new(&c, 5, monday, NULL, NULL);
+    rig *r = usage_rig(&c, 5, monday, NULL, NULL);
     for (sim_time t = 0; t < SIM_DAYS(14); t += SIM_MINUTES(7)) {
         sim_run_until(r->e, t);
         sim_time tod = sim_cal_ms_of_day(&r->cal, t);
@@ -656,7 +607,7 @@ Test(usage, motion_follows_commutes_sessions_and_sleep)
     /* Every screen-on period moving, no commute: moving exactly while the screen is on. */
     c.moving_sessions = 1;
     c.commute_count = 0;
-    r = rig_new(&c, 5, monday, NULL, NULL);
+    r = usage_rig(&c, 5, monday, NULL, NULL);
     sim_run_until(r->e, SIM_DAYS(7));
     evs l = {0};
     rig_events(r, &l);
@@ -680,7 +631,7 @@ Test(usage, moving_share_of_screen_periods_is_binomial)
     c.moving_sessions = 0.4;
     unsigned periods = 0, moving = 0;
     for (uint64_t seed = 1; seed <= 3; seed++) {
-        rig *r = rig_new(&c, seed, monday, NULL, NULL);
+        rig *r = usage_rig(&c, seed, monday, NULL, NULL);
         sim_run_until(r->e, SIM_DAYS(21));
         evs l = {0};
         rig_events(r, &l);
@@ -703,7 +654,7 @@ static uint64_t fingerprint(uint64_t seed)
 {
     mdl_usage_config c = defaults();
     c.app_per_session = 0.2;
-    rig *r = rig_new(&c, seed, monday, NULL, NULL);
+    rig *r = usage_rig(&c, seed, monday, NULL, NULL);
     sim_run_until(r->e, SIM_DAYS(14));
     uint64_t fp = r->tr.fingerprint;
     cr_assert_gt(r->tr.records, 500);
@@ -721,23 +672,7 @@ Test(usage, same_seed_same_trace_other_seed_other_trace)
 
 static size_t parse(const char *yaml, mdl_usage_config *c, char (*msgs)[320], size_t max)
 {
-    sch_diag diag;
-    cr_assert_eq(sch_diag_init(&diag, "t.yaml"), 0);
-    mdl_usage_model.defaults(c, MDL_IDEAL);
-    sch_node *root = sch_yaml_parse(yaml, strlen(yaml), &diag);
-    cr_assert_not_null(root, "the test's YAML does not parse");
-    sch_cx cx;
-    sch_cx_init(&cx, &diag);
-    sch_cx_push_key(&cx, "user");
-    sch_cx_push_key(&cx, "usage");
-    mdl_usage_model.parse(&cx, root, c);
-    size_t n = sch_diag_count(&diag);
-    sch_diag_sort(&diag);
-    for (size_t i = 0; i < n && i < max && i < diag.kept; i++)
-        sch_diag_format(&diag, i, msgs[i], sizeof msgs[i]);
-    sch_yaml_free(root);
-    sch_diag_free(&diag);
-    return n;
+    return rig_parse(&mdl_usage_model, MDL_IDEAL, yaml, c, msgs, max);
 }
 
 Test(usage, parses_every_key)

@@ -14,6 +14,7 @@
 #include "mdl_battery.h"
 #include "mdl_model.h"
 #include "rep_record.h"
+#include "rig.h"
 #include "run.h"
 #include "sch_diag.h"
 #include "scn_scenario.h"
@@ -26,11 +27,7 @@
 /* ---- Doze alone ------------------------------------------------------------------------------ */
 
 typedef struct drig {
-    sim_engine *e;
-    sim_rng_set *rngs;
-    sim_trace tr;
-    sim_calendar cal;
-    mdl_device d;
+    rig base; /* the shared model test rig (../rig.h), trace discarded */
     simos_doze *z;
     int n;
     sim_time t[512];
@@ -45,7 +42,7 @@ static void drig_changed(void *ctx, bool began)
     if (r->n && r->deep[r->n - 1] == simos_doze_deep(r->z) && r->light[r->n - 1] == simos_doze_light(r->z))
         return; /* a wake-up without a change */
     if (r->n < 512) {
-        r->t[r->n] = sim_now(r->e);
+        r->t[r->n] = sim_now(r->base.e);
         r->deep[r->n] = simos_doze_deep(r->z);
         r->light[r->n] = simos_doze_light(r->z);
         r->n++;
@@ -55,22 +52,17 @@ static void drig_changed(void *ctx, bool began)
 static void drig_init(drig *r, int version)
 {
     memset(r, 0, sizeof *r);
-    r->e = sim_engine_new(0);
-    r->rngs = sim_rng_set_new(1, 0);
-    sim_trace_init(&r->tr, NULL);
-    cr_assert(sim_cal_init(&r->cal, &(sim_datetime){.year = 2026, .month = 1, .day = 5}));
-    mdl_device_init(&r->d, r->e, &r->tr, r->rngs, &r->cal, MDL_ANDROID, version);
+    rig_init(&r->base, MDL_ANDROID, version, 1, RIG_MONDAY, RIG_TRACE_DISCARD);
     simos_android_config c;
     simos_android_defaults(&c, version);
-    r->z = simos_doze_new(&r->d, &c.doze, drig_changed, r);
+    r->z = simos_doze_new(&r->base.d, &c.doze, drig_changed, r);
     cr_assert_not_null(r->z);
 }
 
 static void drig_free(drig *r)
 {
     simos_doze_free(r->z);
-    sim_engine_free(r->e);
-    sim_rng_set_free(r->rngs);
+    rig_fini(&r->base);
 }
 
 /* The first time at or after `from` with (deep, light); -1 if none. */
@@ -121,7 +113,7 @@ Test(doze, deep_timeline_v14_no_work)
 {
     drig r;
     drig_init(&r, 14);
-    sim_run_until(r.e, 26 * H);
+    sim_run_until(r.base.e, 26 * H);
     cr_expect_eq(when(&r, 0, SIMOS_DEEP_INACTIVE, SIMOS_LIGHT_INACTIVE), 0);
     cr_expect_eq(when(&r, 0, -1, SIMOS_LIGHT_IDLE), 4 * M);
     cr_expect_eq(when(&r, 0, -1, SIMOS_LIGHT_IDLE_MAINTENANCE), 9 * M);
@@ -141,7 +133,7 @@ Test(doze, deep_timeline_v14_no_work)
         t += 30 * S;
         cr_expect_eq(when(&r, t - 1, SIMOS_DEEP_IDLE, -1), t, "window %d closes early", i);
     }
-    cr_expect(r.d.dozing);
+    cr_expect(r.base.d.dozing);
     drig_free(&r);
 }
 
@@ -153,11 +145,11 @@ Test(doze, windows_last_their_budget_while_work_runs)
     drig_init(&r, 14);
     sim_time idle = 60 * M + 33 * S;
     sim_time w1 = idle + 60 * M, w2 = w1 + 5 * M + 120 * M, w3 = w2 + 10 * M + 240 * M;
-    act(&r.d, w1 + 3 * S, A_WORK_ON);
-    act(&r.d, w2 + 3 * S, A_WORK_ON);
-    act(&r.d, w3 + 3 * S, A_WORK_ON);
-    act(&r.d, w3 + 3 * M, A_WORK_OFF); /* stops early: the window closes at once (past 30 s) */
-    sim_run_until(r.e, 12 * H);
+    act(&r.base.d, w1 + 3 * S, A_WORK_ON);
+    act(&r.base.d, w2 + 3 * S, A_WORK_ON);
+    act(&r.base.d, w3 + 3 * S, A_WORK_ON);
+    act(&r.base.d, w3 + 3 * M, A_WORK_OFF); /* stops early: the window closes at once (past 30 s) */
+    sim_run_until(r.base.e, 12 * H);
     cr_expect_eq(when(&r, w1, SIMOS_DEEP_IDLE, -1), w1 + 5 * M);
     cr_expect_eq(when(&r, w2 - 1, SIMOS_DEEP_IDLE_MAINTENANCE, -1), w2);
     cr_expect_eq(when(&r, w2, SIMOS_DEEP_IDLE, -1), w2 + 10 * M);
@@ -173,7 +165,7 @@ Test(doze, light_entry_per_version)
     for (int i = 0; i < 6; i++) {
         drig r;
         drig_init(&r, versions[i]);
-        sim_run_until(r.e, 20 * M);
+        sim_run_until(r.base.e, 20 * M);
         cr_expect_eq(when(&r, 0, -1, SIMOS_LIGHT_IDLE), want[i], "Android %d", versions[i]);
         drig_free(&r);
     }
@@ -185,9 +177,9 @@ Test(doze, pre_idle_13)
 {
     drig r;
     drig_init(&r, 13);
-    act(&r.d, 30 * S, A_WORK_ON);
-    act(&r.d, 2 * M, A_WORK_OFF);
-    sim_run_until(r.e, 10 * M);
+    act(&r.base.d, 30 * S, A_WORK_ON);
+    act(&r.base.d, 2 * M, A_WORK_OFF);
+    sim_run_until(r.base.e, 10 * M);
     cr_expect_eq(when(&r, 0, -1, SIMOS_LIGHT_PRE_IDLE), 60 * S);
     cr_expect_eq(when(&r, 0, -1, SIMOS_LIGHT_IDLE), 2 * M);
     drig_free(&r);
@@ -200,24 +192,24 @@ Test(doze, light_entry_and_pre_idle_9)
 {
     drig r;
     drig_init(&r, 9);
-    sim_run_until(r.e, 20 * M);
+    sim_run_until(r.base.e, 20 * M);
     cr_expect_eq(when(&r, 0, -1, SIMOS_LIGHT_IDLE), 5 * M);
     cr_expect_eq(when(&r, 0, -1, SIMOS_LIGHT_IDLE_MAINTENANCE), 10 * M, "first light idle period 5 min");
     drig_free(&r);
 
     drig_init(&r, 9);
-    act(&r.d, 30 * S, A_WORK_ON);
-    act(&r.d, 20 * M, A_WORK_OFF);
-    sim_run_until(r.e, 2 * H);
+    act(&r.base.d, 30 * S, A_WORK_ON);
+    act(&r.base.d, 20 * M, A_WORK_OFF);
+    sim_run_until(r.base.e, 2 * H);
     cr_expect_eq(when(&r, 0, -1, SIMOS_LIGHT_PRE_IDLE), 5 * M);
     cr_expect_eq(when(&r, 0, -1, SIMOS_LIGHT_IDLE), 15 * M, "PRE_IDLE lasts 10 min");
     cr_expect_eq(when(&r, 0, SIMOS_DEEP_IDLE, -1), 60 * M + 33 * S);
     drig_free(&r);
 
     drig_init(&r, 9);
-    act(&r.d, 30 * S, A_WORK_ON);
-    act(&r.d, 12 * M, A_WORK_OFF);
-    sim_run_until(r.e, 20 * M);
+    act(&r.base.d, 30 * S, A_WORK_ON);
+    act(&r.base.d, 12 * M, A_WORK_OFF);
+    sim_run_until(r.base.e, 20 * M);
     cr_expect_eq(when(&r, 0, -1, SIMOS_LIGHT_PRE_IDLE), 5 * M);
     cr_expect_eq(when(&r, 0, -1, SIMOS_LIGHT_IDLE), 12 * M, "PRE_IDLE ends with the work");
     drig_free(&r);
@@ -229,15 +221,15 @@ Test(doze, no_quick_doze_on_9)
 {
     drig r;
     drig_init(&r, 10);
-    r.d.power_save = true;
-    sim_run_until(r.e, 2 * M);
+    r.base.d.power_save = true;
+    sim_run_until(r.base.e, 2 * M);
     cr_expect_eq(when(&r, 0, SIMOS_DEEP_QUICK_DOZE_DELAY, -1), 0);
     cr_expect_eq(when(&r, 0, SIMOS_DEEP_IDLE, -1), 60 * S);
     drig_free(&r);
 
     drig_init(&r, 9);
-    r.d.power_save = true;
-    sim_run_until(r.e, 2 * H);
+    r.base.d.power_save = true;
+    sim_run_until(r.base.e, 2 * H);
     cr_expect_eq(when(&r, 0, SIMOS_DEEP_QUICK_DOZE_DELAY, -1), -1);
     cr_expect_eq(when(&r, 0, SIMOS_DEEP_INACTIVE, -1), 0);
     cr_expect_eq(when(&r, 0, SIMOS_DEEP_IDLE_PENDING, -1), 30 * M);
@@ -252,15 +244,15 @@ Test(doze, motion_and_screen)
     drig r;
     drig_init(&r, 14);
     sim_time idle = 60 * M + 33 * S;
-    act(&r.d, idle + 10 * M, A_MOVE);
-    act(&r.d, idle + 11 * M, A_STILL);
-    act(&r.d, 5 * H, A_SCREEN_ON);
-    sim_run_until(r.e, 5 * H + 1);
+    act(&r.base.d, idle + 10 * M, A_MOVE);
+    act(&r.base.d, idle + 11 * M, A_STILL);
+    act(&r.base.d, 5 * H, A_SCREEN_ON);
+    sim_run_until(r.base.e, 5 * H + 1);
     cr_expect_eq(when(&r, idle + 10 * M, SIMOS_DEEP_INACTIVE, SIMOS_LIGHT_INACTIVE), idle + 10 * M);
     cr_expect_eq(when(&r, idle + 10 * M, SIMOS_DEEP_IDLE_PENDING, -1), idle + 20 * M);
     cr_expect_eq(when(&r, idle + 10 * M, SIMOS_DEEP_IDLE, -1), idle + 50 * M + 33 * S);
     cr_expect_eq(when(&r, 5 * H, SIMOS_DEEP_ACTIVE, SIMOS_LIGHT_ACTIVE), 5 * H);
-    cr_expect(!r.d.dozing);
+    cr_expect(!r.base.d.dozing);
     drig_free(&r);
 }
 
@@ -269,9 +261,9 @@ Test(doze, light_waits_for_network)
 {
     drig r;
     drig_init(&r, 14);
-    act(&r.d, 1 * M, A_NET_OFF);
-    act(&r.d, 11 * M, A_NET_ON);
-    sim_run_until(r.e, 20 * M);
+    act(&r.base.d, 1 * M, A_NET_OFF);
+    act(&r.base.d, 11 * M, A_NET_ON);
+    sim_run_until(r.base.e, 20 * M);
     cr_expect_eq(when(&r, 0, -1, SIMOS_LIGHT_WAITING_FOR_NETWORK), 9 * M);
     cr_expect_eq(when(&r, 0, -1, SIMOS_LIGHT_IDLE_MAINTENANCE), 11 * M);
     drig_free(&r);
@@ -304,7 +296,7 @@ Test(standby, threshold_table)
 }
 
 typedef struct srig {
-    drig base;
+    drig doze;
     simos_standby *s;
     int n;
     sim_time t[64];
@@ -315,7 +307,7 @@ static void srig_changed(void *ctx)
 {
     srig *r = ctx;
     if (r->n < 64) {
-        r->t[r->n] = sim_now(r->base.e);
+        r->t[r->n] = sim_now(r->doze.base.e);
         r->b[r->n++] = simos_standby_bucket(r->s);
     }
 }
@@ -333,15 +325,15 @@ Test(standby, buckets_over_time)
 {
     srig r;
     memset(&r, 0, sizeof r);
-    drig_init(&r.base, 14);
+    drig_init(&r.doze, 14);
     simos_android_config c;
     simos_android_defaults(&c, 14);
-    r.s = simos_standby_new(&r.base.d, &c.standby, srig_changed, &r);
-    act(&r.base.d, 0, A_OPEN);
-    act(&r.base.d, 1 * M, A_CLOSE);
-    sim_schedule(r.base.e, 20 * H, SIM_PHASE_ENVIRONMENT, on_screen_time, &r.base.d, (uint64_t)(3 * H), NULL);
-    act(&r.base.d, 60 * H, A_OPEN);
-    sim_run_until(r.base.e, 61 * H);
+    r.s = simos_standby_new(&r.doze.base.d, &c.standby, srig_changed, &r);
+    act(&r.doze.base.d, 0, A_OPEN);
+    act(&r.doze.base.d, 1 * M, A_CLOSE);
+    sim_schedule(r.doze.base.e, 20 * H, SIM_PHASE_ENVIRONMENT, on_screen_time, &r.doze.base.d, (uint64_t)(3 * H), NULL);
+    act(&r.doze.base.d, 60 * H, A_OPEN);
+    sim_run_until(r.doze.base.e, 61 * H);
     const sim_time t[] = {0, 15 * H, 27 * H, 51 * H, 60 * H};
     const simos_bucket b[] = {SIMOS_BUCKET_ACTIVE, SIMOS_BUCKET_WORKING_SET, SIMOS_BUCKET_FREQUENT, SIMOS_BUCKET_RARE,
                               SIMOS_BUCKET_ACTIVE};
@@ -351,17 +343,13 @@ Test(standby, buckets_over_time)
         cr_expect_eq(r.b[i], b[i], "change %d", i);
     }
     simos_standby_free(r.s);
-    drig_free(&r.base);
+    drig_free(&r.doze);
 }
 
 /* ---- the whole model with a fake runner ------------------------------------------------------ */
 
-typedef struct rig {
-    sim_engine *e;
-    sim_rng_set *rngs;
-    sim_trace tr;
-    sim_calendar cal;
-    mdl_device d;
+typedef struct arig {
+    rig base; /* the shared model test rig (../rig.h), trace discarded */
     const simos_ops *ops;
     void *os;
     sim_time work_ms, next_delay;
@@ -378,16 +366,15 @@ typedef struct rig {
     int nreasons;
     sim_reason reason[256];
     sim_time reason_t[256];
-    int battery_index;
-} rig;
+} arig;
 
 static void on_end(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e, (void)arg;
-    rig *r = ctx;
+    arig *r = ctx;
     r->end = SIM_HANDLE_NONE;
-    r->d.worker_running = false;
-    mdl_emit(&r->d, MDL_SIG_WORKER, 0);
+    r->base.d.worker_running = false;
+    mdl_emit(&r->base.d, MDL_SIG_WORKER, 0);
     if (r->chain) /* the core's successor, chained from inside the run (bgt_worker_end) */
         r->ops->schedule(r->os, &(bgt_schedule_req){r->next_delay, r->constraints, BGT_SCHEDULE_APPEND});
     r->ops->finished(r->os, false);
@@ -395,36 +382,36 @@ static void on_end(sim_engine *e, void *ctx, uint64_t arg)
 
 static void h_fire(void *ctx, sim_time due)
 {
-    rig *r = ctx;
+    arig *r = ctx;
     if (r->nfires < 256) {
-        r->fire_t[r->nfires] = sim_now(r->e);
+        r->fire_t[r->nfires] = sim_now(r->base.e);
         r->fire_due[r->nfires] = due;
     }
     r->nfires++;
-    r->d.worker_running = true;
-    mdl_emit(&r->d, MDL_SIG_WORKER, 1);
-    cr_assert_eq(sim_schedule_in(r->e, r->work_ms, SIM_PHASE_APP, on_end, r, 0, &r->end), SIM_OK);
+    r->base.d.worker_running = true;
+    mdl_emit(&r->base.d, MDL_SIG_WORKER, 1);
+    cr_assert_eq(sim_schedule_in(r->base.e, r->work_ms, SIM_PHASE_APP, on_end, r, 0, &r->end), SIM_OK);
 }
 
 static void h_stop(void *ctx, simos_stop why)
 {
-    rig *r = ctx;
-    if (sim_cancel(r->e, r->end) != SIM_OK)
+    arig *r = ctx;
+    if (sim_cancel(r->base.e, r->end) != SIM_OK)
         return;
     if (r->nstops < 64) {
-        r->stop_t[r->nstops] = sim_now(r->e);
+        r->stop_t[r->nstops] = sim_now(r->base.e);
         r->stop_why[r->nstops] = why;
     }
     r->nstops++;
-    r->d.worker_running = false;
-    mdl_emit(&r->d, MDL_SIG_WORKER, 0);
+    r->base.d.worker_running = false;
+    mdl_emit(&r->base.d, MDL_SIG_WORKER, 0);
     r->ops->finished(r->os, true);
 }
 
 static void h_deferral(void *ctx, sim_reason reason)
 {
-    rig *r = ctx;
-    sim_time now = sim_now(r->e);
+    arig *r = ctx;
+    sim_time now = sim_now(r->base.e);
     if (reason == r->held)
         return;
     r->held_ms[r->held] += now - r->held_since;
@@ -436,25 +423,20 @@ static void h_deferral(void *ctx, sim_reason reason)
     }
 }
 
-static void rig_init_cfg(rig *r, const simos_android_config *cfg)
+static void arig_init(arig *r, const simos_android_config *cfg)
 {
     memset(r, 0, sizeof *r);
-    r->e = sim_engine_new(0);
-    r->rngs = sim_rng_set_new(1, 0);
-    sim_trace_init(&r->tr, NULL);
-    cr_assert(sim_cal_init(&r->cal, &(sim_datetime){.year = 2026, .month = 1, .day = 5}));
-    mdl_device_init(&r->d, r->e, &r->tr, r->rngs, &r->cal, MDL_ANDROID, cfg->version);
+    rig_init(&r->base, MDL_ANDROID, cfg->version, 1, RIG_MONDAY, RIG_TRACE_DISCARD);
     r->ops = simos_android_desc.ops;
     r->work_ms = 20 * S;
     r->next_delay = 15 * M;
     r->constraints = BGT_CONSTRAINT_NETWORK;
-    r->battery_index = -1;
     simos_hooks hooks = {.ctx = r, .fire = h_fire, .stop = h_stop, .deferral = h_deferral};
-    r->os = r->ops->create(&r->d, &hooks, cfg);
+    r->os = r->ops->create(&r->base.d, &hooks, cfg);
     cr_assert_not_null(r->os);
 }
 
-static void rig_dump(const rig *r)
+static void arig_dump(const arig *r)
 {
     if (!getenv("RIG_DUMP"))
         return;
@@ -466,17 +448,15 @@ static void rig_dump(const rig *r)
         fprintf(stderr, "reason %lld %s\n", (long long)r->reason_t[i], sim_reason_name(r->reason[i]));
 }
 
-static void rig_free(rig *r)
+/* The OS model first, then what the rig started (an environment model) and the rig. */
+static void arig_free(arig *r)
 {
-    rig_dump(r);
-    if (r->battery_index >= 0)
-        mdl_battery_model.stop(&r->d, r->battery_index);
+    arig_dump(r);
     r->ops->destroy(r->os);
-    sim_engine_free(r->e);
-    sim_rng_set_free(r->rngs);
+    rig_fini(&r->base);
 }
 
-static void rig_schedule(rig *r, sim_time delay)
+static void arig_schedule(arig *r, sim_time delay)
 {
     cr_assert_eq(r->ops->schedule(r->os, &(bgt_schedule_req){delay, r->constraints, BGT_SCHEDULE_REPLACE}), BGT_OK);
 }
@@ -484,10 +464,10 @@ static void rig_schedule(rig *r, sim_time delay)
 static void on_schedule(sim_engine *e, void *ctx, uint64_t delay)
 {
     (void)e;
-    rig_schedule(ctx, (sim_time)delay);
+    arig_schedule(ctx, (sim_time)delay);
 }
 
-static int reason_at(const rig *r, sim_time t)
+static int reason_at(const arig *r, sim_time t)
 {
     int cur = SIM_REASON_NONE;
     for (int i = 0; i < r->nreasons && r->reason_t[i] <= t; i++)
@@ -502,13 +482,13 @@ Test(model, light_doze_defers_to_the_window)
 {
     simos_android_config c;
     simos_android_defaults(&c, 14);
-    rig r;
-    rig_init_cfg(&r, &c);
-    act(&r.d, 0, A_OPEN);
-    act(&r.d, 1 * S, A_CLOSE);
-    act(&r.d, 1 * S, A_SCREEN_OFF);
-    sim_schedule(r.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
-    sim_run_until(r.e, 30 * M);
+    arig r;
+    arig_init(&r, &c);
+    act(&r.base.d, 0, A_OPEN);
+    act(&r.base.d, 1 * S, A_CLOSE);
+    act(&r.base.d, 1 * S, A_SCREEN_OFF);
+    sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
+    sim_run_until(r.base.e, 30 * M);
     cr_assert_eq(r.nfires, 1);
     /* light: inactive at 1 s, idle at 4 min 1 s, windows at 9 min 1 s (5 s), 19 min 6 s */
     sim_time window = 4 * M + 1 * S + 5 * M + 5 * S + 10 * M;
@@ -517,7 +497,7 @@ Test(model, light_doze_defers_to_the_window)
     cr_expect_eq(r.held_ms[SIM_REASON_DOZE_LIGHT] + (r.held == SIM_REASON_DOZE_LIGHT ? 0 : 0), window + 3 * S - 15 * M);
     cr_expect_eq(reason_at(&r, 16 * M), SIM_REASON_DOZE_LIGHT);
     cr_expect_eq(reason_at(&r, window + 3 * S), SIM_REASON_NONE);
-    rig_free(&r);
+    arig_free(&r);
 }
 
 /* A worker running when deep Doze begins is stopped (§1.5) and WorkManager retries it; the retry
@@ -527,14 +507,14 @@ Test(model, deep_doze_entry_stops_the_worker)
     simos_android_config c;
     simos_android_defaults(&c, 14);
     c.doze.light_after_inactive_timeout = 10 * H; /* keep light Doze out of the way */
-    rig r;
-    rig_init_cfg(&r, &c);
+    arig r;
+    arig_init(&r, &c);
     r.work_ms = 5 * M;
-    act(&r.d, 0, A_OPEN);
-    act(&r.d, 1 * S, A_CLOSE);
-    act(&r.d, 1 * S, A_SCREEN_OFF);
-    sim_schedule(r.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(58 * M), NULL);
-    sim_run_until(r.e, 3 * H);
+    act(&r.base.d, 0, A_OPEN);
+    act(&r.base.d, 1 * S, A_CLOSE);
+    act(&r.base.d, 1 * S, A_SCREEN_OFF);
+    sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(58 * M), NULL);
+    sim_run_until(r.base.e, 3 * H);
     sim_time idle = 1 * S + 60 * M + 33 * S;
     cr_assert_geq(r.nstops, 1);
     cr_expect_eq(r.stop_t[0], idle);
@@ -543,7 +523,7 @@ Test(model, deep_doze_entry_stops_the_worker)
     cr_expect_eq(r.fire_t[1], idle + 60 * M + 3 * S, "retried 3 s into the first window");
     cr_expect_eq(r.fire_due[1], idle);
     cr_expect_eq(reason_at(&r, idle + 1 * M), SIM_REASON_DOZE_DEEP);
-    rig_free(&r);
+    arig_free(&r);
 }
 
 /* The runtime limit (10 min) stops a long run (timeout = failure): JobScheduler's backoff is
@@ -554,21 +534,21 @@ Test(model, runtime_limit_and_backoff)
     simos_android_config c;
     simos_android_defaults(&c, 14);
     c.doze.enabled = false;
-    rig r;
-    rig_init_cfg(&r, &c);
+    arig r;
+    arig_init(&r, &c);
     r.work_ms = 15 * M;
-    act(&r.d, 0, A_PLUG);
-    act(&r.d, 0, A_OPEN);
-    act(&r.d, 1 * S, A_CLOSE);
-    sim_schedule(r.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(1 * M), NULL);
-    sim_run_until(r.e, 23 * M);
+    act(&r.base.d, 0, A_PLUG);
+    act(&r.base.d, 0, A_OPEN);
+    act(&r.base.d, 1 * S, A_CLOSE);
+    sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(1 * M), NULL);
+    sim_run_until(r.base.e, 23 * M);
     cr_assert_geq(r.nstops, 1);
     cr_expect_eq(r.stop_t[0], 11 * M);
     cr_expect_eq(r.stop_why[0], SIMOS_STOP_TIMEOUT);
     cr_assert_geq(r.nfires, 2);
     cr_expect_eq(r.fire_t[1], 11 * M + 30 * S);
     cr_expect_eq(reason_at(&r, 11 * M + 10 * S), SIM_REASON_BACKOFF);
-    rig_free(&r);
+    arig_free(&r);
 
     /* the backoff table itself */
     simos_jobs *j = simos_jobs_new(&c.jobs);
@@ -597,12 +577,12 @@ Test(model, rare_bucket_quota)
     simos_android_defaults(&c, 14);
     c.doze.enabled = false;
     c.standby.fixed = SIMOS_BUCKET_RARE;
-    rig r;
-    rig_init_cfg(&r, &c);
+    arig r;
+    arig_init(&r, &c);
     r.work_ms = 1 * M;
     r.chain = true;
-    sim_schedule(r.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
-    sim_run_until(r.e, 3 * SIM_DAYS(1));
+    sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
+    sim_run_until(r.base.e, 3 * SIM_DAYS(1));
     cr_assert_geq(r.nfires, 5);
     cr_expect_eq(r.fire_t[0], 46 * M);
     cr_expect_eq(r.fire_t[1], 46 * M + 1 * M + 46 * M);
@@ -617,7 +597,7 @@ Test(model, rare_bucket_quota)
         cr_expect_leq(in_window, 3, "run %d: %d sessions in the window", i, in_window);
     }
     cr_expect_eq(reason_at(&r, 3 * H), SIM_REASON_STANDBY_QUOTA);
-    rig_free(&r);
+    arig_free(&r);
 }
 
 /* Android 9's heartbeat rule (simos_jobs.h HEARTBEATS; §2.2; JobSchedulerService.java of 9):
@@ -689,13 +669,13 @@ Test(heartbeat, model_runs_per_bucket)
         simos_android_defaults(&c, 9);
         c.doze.enabled = false;
         c.standby.fixed = (int)rows[i].b;
-        rig r;
-        rig_init_cfg(&r, &c);
+        arig r;
+        arig_init(&r, &c);
         r.work_ms = 1 * M;
         r.chain = true;
-        sim_schedule(r.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
+        sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
         sim_time period = rows[i].beats * 11 * M;
-        sim_run_until(r.e, 2 * period + 20 * M);
+        sim_run_until(r.base.e, 2 * period + 20 * M);
         const char *name = simos_bucket_name(rows[i].b);
         cr_assert_eq(r.nfires, 3, "%s: %d runs", name, r.nfires);
         cr_expect_eq(r.fire_t[0], 15 * M, "%s", name);
@@ -704,7 +684,7 @@ Test(heartbeat, model_runs_per_bucket)
         cr_expect_eq(r.fire_due[1], 31 * M, "%s", name);
         cr_expect_eq(reason_at(&r, 31 * M), SIM_REASON_STANDBY_QUOTA, "%s", name);
         cr_expect_eq(r.held_ms[SIM_REASON_STANDBY_QUOTA], (period - 31 * M) + (2 * period - (period + 16 * M)), "%s", name);
-        rig_free(&r);
+        arig_free(&r);
     }
 }
 
@@ -714,20 +694,20 @@ Test(model, force_stop_until_launch)
     simos_android_config c;
     simos_android_defaults(&c, 14);
     c.doze.enabled = false;
-    rig r;
-    rig_init_cfg(&r, &c);
-    act(&r.d, 0, A_OPEN);
-    act(&r.d, 1 * S, A_CLOSE);
-    sim_schedule(r.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
-    act(&r.d, 10 * M, A_FORCE_STOP);
-    act(&r.d, 5 * H, A_OPEN);
-    sim_run_until(r.e, 6 * H);
+    arig r;
+    arig_init(&r, &c);
+    act(&r.base.d, 0, A_OPEN);
+    act(&r.base.d, 1 * S, A_CLOSE);
+    sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
+    act(&r.base.d, 10 * M, A_FORCE_STOP);
+    act(&r.base.d, 5 * H, A_OPEN);
+    sim_run_until(r.base.e, 6 * H);
     cr_assert_eq(r.nfires, 1);
     cr_expect_eq(r.fire_t[0], 5 * H);
     cr_expect_eq(r.fire_due[0], 15 * M);
     cr_expect_eq(r.held_ms[SIM_REASON_FORCE_STOPPED], 5 * H - 15 * M);
     cr_expect_eq(r.ops->state(r.os), BGT_WORKER_NONE, "the one-off work succeeded");
-    rig_free(&r);
+    arig_free(&r);
 }
 
 /* Battery not low (§3.1 [J4]): low below 15 %, not low again only at 20 % when plugging does not
@@ -738,8 +718,8 @@ Test(model, battery_low_hysteresis)
     simos_android_config c;
     simos_android_defaults(&c, 14);
     c.doze.enabled = false;
-    rig r;
-    rig_init_cfg(&r, &c);
+    arig r;
+    arig_init(&r, &c);
     r.constraints = BGT_CONSTRAINT_BATTERY_NOT_LOW;
     mdl_battery_config b;
     mdl_battery_model.defaults(&b, MDL_ANDROID);
@@ -754,19 +734,16 @@ Test(model, battery_low_hysteresis)
     b.nightly_to = 10 * H;
     b.nightly_jitter = 0;
     b.nightly_probability = 1.0;
-    for (size_t i = 0; i < mdl_model_count(); i++)
-        if (mdl_models[i] == &mdl_battery_model)
-            r.battery_index = (int)i;
-    cr_assert_eq(mdl_battery_model.start(&r.d, r.battery_index, &b), MDL_OK);
-    act(&r.d, 0, A_OPEN);
-    act(&r.d, 1 * S, A_CLOSE);
-    sim_schedule(r.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(2 * H), NULL);
-    sim_run_until(r.e, 5 * H);
-    rig_dump(&r);
+    rig_start(&r.base, &mdl_battery_model, &b, NULL, NULL);
+    act(&r.base.d, 0, A_OPEN);
+    act(&r.base.d, 1 * S, A_CLOSE);
+    sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(2 * H), NULL);
+    sim_run_until(r.base.e, 5 * H);
+    arig_dump(&r);
     cr_assert_eq(r.nfires, 1);
     cr_expect_eq(r.fire_t[0], 3 * H + 42 * M);
     cr_expect_eq(r.held_ms[SIM_REASON_BATTERY_LOW], 1 * H + 42 * M);
-    rig_free(&r);
+    arig_free(&r);
 }
 
 /* ---- WorkManager's calculateNextRunTime (AndroidX WorkSpec.kt, §4.2 [W2]) --------------------- */

@@ -1,5 +1,5 @@
 /*
- * The iOS OS model (backends/sim/simos_ios*): each layer against its sourced constants.
+ * The iOS OS model (models/os/simos_ios*): each layer against its sourced constants.
  *
  *  gates      every gate and the documented reason order; the instants time-based gates change
  *  score      threshold, score and launch probability by hand; budgets' exact refill instants
@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rig.h"
 #include "run.h"
 #include "sch_diag.h"
 #include "scn_scenario.h"
@@ -240,12 +241,8 @@ typedef struct rec {
     int64_t arg;
 } rec;
 
-typedef struct rig {
-    sim_engine *e;
-    sim_rng_set *rngs;
-    sim_calendar cal;
-    sim_trace tr;
-    mdl_device d;
+typedef struct irig {
+    rig base; /* the shared model test rig (../rig.h), trace discarded */
     simos_ios_config cfg;
     void *os;
     const simos_ops *ops;
@@ -255,56 +252,51 @@ typedef struct rig {
     bool quiet;          /* count instead of logging */
     long fires, early;   /* quiet: launches, and stops before the 30 s limit */
     sim_time fired_at;
-} rig;
+} irig;
 
-static void log_rec(rig *r, int what, int64_t arg)
+static void log_rec(irig *r, int what, int64_t arg)
 {
     if (r->quiet) {
         if (what == 'f') {
             r->fires++;
-            r->fired_at = sim_now(r->e);
-        } else if (what == 's' && sim_now(r->e) - r->fired_at < 30000) {
+            r->fired_at = sim_now(r->base.e);
+        } else if (what == 's' && sim_now(r->base.e) - r->fired_at < 30000) {
             r->early++;
         }
         return;
     }
     cr_assert_lt(r->n, 256);
-    r->log[r->n++] = (rec){sim_now(r->e), what, arg};
+    r->log[r->n++] = (rec){sim_now(r->base.e), what, arg};
 }
 
 static void h_fire(void *ctx, sim_time due) { log_rec(ctx, 'f', due); }
 static void h_stop(void *ctx, simos_stop why)
 {
-    rig *r = ctx;
+    irig *r = ctx;
     log_rec(r, 's', why);
     if (r->finish_on_stop)
         r->ops->finished(r->os, true); /* as the runner does after ending the run */
 }
 static void h_deferral(void *ctx, sim_reason reason) { log_rec(ctx, 'd', reason); }
 
-static rig *rig_new(const simos_ios_config *cfg, int version)
+static irig *irig_new(const simos_ios_config *cfg, int version)
 {
-    rig *r = calloc(1, sizeof *r);
+    irig *r = calloc(1, sizeof *r);
     cr_assert_not_null(r);
-    r->e = sim_engine_new(0);
-    r->rngs = sim_rng_set_new(1, 0);
-    cr_assert(sim_cal_init(&r->cal, &midnight));
-    sim_trace_init(&r->tr, NULL);
-    mdl_device_init(&r->d, r->e, &r->tr, r->rngs, &r->cal, MDL_IOS, version);
+    rig_init(&r->base, MDL_IOS, version, 1, midnight, RIG_TRACE_DISCARD);
     r->cfg = *cfg;
     r->ops = simos_ios_desc.ops;
     r->finish_on_stop = true;
     simos_hooks hooks = {.ctx = r, .fire = h_fire, .stop = h_stop, .deferral = h_deferral};
-    r->os = r->ops->create(&r->d, &hooks, &r->cfg);
+    r->os = r->ops->create(&r->base.d, &hooks, &r->cfg);
     cr_assert_not_null(r->os);
     return r;
 }
 
-static void rig_free(rig *r)
+static void irig_free(irig *r)
 {
     r->ops->destroy(r->os);
-    sim_engine_free(r->e);
-    sim_rng_set_free(r->rngs);
+    rig_fini(&r->base);
     free(r);
 }
 
@@ -314,8 +306,8 @@ enum { EV_PLUG = 1, EV_UNPLUG, EV_SCREEN_ON, EV_SCREEN_OFF, EV_SWIPE, EV_OPEN, E
 static void on_env(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e;
-    rig *r = ctx;
-    mdl_device *d = &r->d;
+    irig *r = ctx;
+    mdl_device *d = &r->base.d;
     switch ((int)arg) {
     case EV_PLUG: d->plugged = true; mdl_emit(d, MDL_SIG_PLUG, 0); break;
     case EV_UNPLUG: d->plugged = false; mdl_emit(d, MDL_SIG_UNPLUG, 0); break;
@@ -324,7 +316,7 @@ static void on_env(sim_engine *e, void *ctx, uint64_t arg)
     case EV_SWIPE: mdl_emit(d, MDL_SIG_APP_SWIPE, 0); break;
     case EV_OPEN:
         d->app_foreground = true;
-        d->usage.last_open = sim_now(r->e);
+        d->usage.last_open = sim_now(r->base.e);
         mdl_emit(d, MDL_SIG_APP_OPEN, 0);
         break;
     case EV_CLOSE: d->app_foreground = false; mdl_emit(d, MDL_SIG_APP_CLOSE, 0); break;
@@ -334,18 +326,18 @@ static void on_env(sim_engine *e, void *ctx, uint64_t arg)
     }
 }
 
-static void at(rig *r, sim_time t, int ev)
+static void at(irig *r, sim_time t, int ev)
 {
-    cr_assert_eq(sim_schedule(r->e, t, SIM_PHASE_ENVIRONMENT, on_env, r, (uint64_t)ev, NULL), SIM_OK);
+    cr_assert_eq(sim_schedule(r->base.e, t, SIM_PHASE_ENVIRONMENT, on_env, r, (uint64_t)ev, NULL), SIM_OK);
 }
 
-static int schedule(rig *r, sim_time delay, unsigned constraints)
+static int schedule(irig *r, sim_time delay, unsigned constraints)
 {
     bgt_schedule_req req = {.delay_ms = delay, .constraints = constraints, .mode = BGT_SCHEDULE_REPLACE};
     return r->ops->schedule(r->os, &req);
 }
 
-static void expect_log(rig *r, const rec *want, int n)
+static void expect_log(irig *r, const rec *want, int n)
 {
     for (int i = 0; i < r->n && i < n; i++)
         cr_expect(r->log[i].t == want[i].t && r->log[i].what == want[i].what && r->log[i].arg == want[i].arg,
@@ -368,18 +360,18 @@ static simos_ios_config quick_processing(void)
 Test(model, processing_waits_for_power_then_expires)
 {
     simos_ios_config c = quick_processing();
-    rig *r = rig_new(&c, 17);
-    r->d.usage.last_open = 0;
+    irig *r = irig_new(&c, 17);
+    r->base.d.usage.last_open = 0;
     cr_assert_eq(schedule(r, 30 * MIN, BGT_CONSTRAINT_NETWORK), BGT_OK);
     cr_assert_eq(r->ops->state(r->os), BGT_WORKER_ENQUEUED);
     at(r, HOUR, EV_PLUG);
-    sim_run_until(r->e, 2 * HOUR);
+    sim_run_until(r->base.e, 2 * HOUR);
     const rec want[] = {{30 * MIN, 'd', SIM_REASON_NOT_CHARGING}, {HOUR, 'd', SIM_REASON_NONE},
                         {HOUR, 'f', 30 * MIN}, {HOUR + 4 * MIN, 's', SIMOS_STOP_TIMEOUT}};
     expect_log(r, want, 4);
-    cr_assert(r->d.dozing, "idle since 5 min after the start");
+    cr_assert(r->base.d.dozing, "idle since 5 min after the start");
     cr_assert_eq(r->ops->state(r->os), BGT_WORKER_NONE, "the request was consumed");
-    rig_free(r);
+    irig_free(r);
 }
 
 /* Idle threshold: processing runs exactly idle_after after the screen goes off, and is stopped
@@ -388,19 +380,19 @@ Test(model, processing_idle_threshold_and_user_stop)
 {
     simos_ios_config c = quick_processing();
     c.processing_time_limit = sch_dist_fixed(10 * MIN);
-    rig *r = rig_new(&c, 17);
-    r->d.usage.last_open = 0;
-    r->d.plugged = true;
+    irig *r = irig_new(&c, 17);
+    r->base.d.usage.last_open = 0;
+    r->base.d.plugged = true;
     at(r, 0, EV_SCREEN_ON);
     at(r, HOUR, EV_SCREEN_OFF);
     at(r, HOUR + 7 * MIN, EV_SCREEN_ON);
     cr_assert_eq(schedule(r, 0, 0), BGT_OK);
-    sim_run_until(r->e, 2 * HOUR);
+    sim_run_until(r->base.e, 2 * HOUR);
     const rec want[] = {{0, 'd', SIM_REASON_DEVICE_IN_USE}, {HOUR + 5 * MIN, 'd', SIM_REASON_NONE},
                         {HOUR + 5 * MIN, 'f', 0}, {HOUR + 7 * MIN, 's', SIMOS_STOP_USER}};
     expect_log(r, want, 4);
-    cr_assert_not(r->d.dozing);
-    rig_free(r);
+    cr_assert_not(r->base.d.dozing);
+    irig_free(r);
 }
 
 /* Processing's dasd delay: launch exactly at gates-open + the drawn delay (fixed here). */
@@ -408,66 +400,66 @@ Test(model, processing_delay_reported_as_score)
 {
     simos_ios_config c = quick_processing();
     c.processing_delay = sch_dist_fixed(12 * MIN);
-    rig *r = rig_new(&c, 17);
-    r->d.usage.last_open = 0;
-    r->d.plugged = true;
+    irig *r = irig_new(&c, 17);
+    r->base.d.usage.last_open = 0;
+    r->base.d.plugged = true;
     cr_assert_eq(schedule(r, HOUR, 0), BGT_OK);
-    sim_run_until(r->e, 2 * HOUR);
+    sim_run_until(r->base.e, 2 * HOUR);
     const rec want[] = {{HOUR, 'd', SIM_REASON_SCORE}, {HOUR + 12 * MIN, 'd', SIM_REASON_NONE},
                         {HOUR + 12 * MIN, 'f', HOUR}, {HOUR + 16 * MIN, 's', SIMOS_STOP_TIMEOUT}};
     expect_log(r, want, 4);
-    rig_free(r);
+    irig_free(r);
 }
 
 /* Force quit blocks until the next open [FORUM 119758, 685525]; on iOS 19+ processing goes on. */
 Test(model, force_quit_until_open)
 {
     simos_ios_config c = quick_processing();
-    rig *r = rig_new(&c, 17);
-    r->d.usage.last_open = 0;
-    r->d.plugged = true;
+    irig *r = irig_new(&c, 17);
+    r->base.d.usage.last_open = 0;
+    r->base.d.plugged = true;
     at(r, 30 * MIN, EV_SWIPE);
     at(r, 3 * HOUR, EV_OPEN);
     at(r, 3 * HOUR, EV_CLOSE);
     cr_assert_eq(schedule(r, HOUR, 0), BGT_OK);
-    sim_run_until(r->e, 4 * HOUR);
+    sim_run_until(r->base.e, 4 * HOUR);
     const rec want[] = {{HOUR, 'd', SIM_REASON_FORCE_QUIT}, {3 * HOUR, 'd', SIM_REASON_NONE},
                         {3 * HOUR, 'f', HOUR}, {3 * HOUR + 4 * MIN, 's', SIMOS_STOP_TIMEOUT}};
     expect_log(r, want, 4);
-    rig_free(r);
+    irig_free(r);
 
     simos_ios_config c19 = quick_processing();
     simos_ios_desc.defaults(&c19, 19);
     c19.processing_delay = sch_dist_fixed(0);
     c19.processing_time_limit = sch_dist_fixed(4 * MIN);
-    r = rig_new(&c19, 19);
-    r->d.usage.last_open = 0;
-    r->d.plugged = true;
+    r = irig_new(&c19, 19);
+    r->base.d.usage.last_open = 0;
+    r->base.d.plugged = true;
     at(r, 30 * MIN, EV_SWIPE);
     cr_assert_eq(schedule(r, HOUR, 0), BGT_OK);
-    sim_run_until(r->e, 2 * HOUR);
+    sim_run_until(r->base.e, 2 * HOUR);
     cr_assert(simos_ios_force_quit(r->os));
     const rec want19[] = {{HOUR, 'f', HOUR}, {HOUR + 4 * MIN, 's', SIMOS_STOP_TIMEOUT}};
     expect_log(r, want19, 2);
-    rig_free(r);
+    irig_free(r);
 }
 
 /* Low Power Mode [DOC] and a cancel: the deferral is closed with none at the cancel. */
 Test(model, low_power_mode_then_cancel)
 {
     simos_ios_config c = quick_processing();
-    rig *r = rig_new(&c, 17);
-    r->d.usage.last_open = 0;
-    r->d.plugged = true;
+    irig *r = irig_new(&c, 17);
+    r->base.d.usage.last_open = 0;
+    r->base.d.plugged = true;
     at(r, 10 * MIN, EV_LPM_ON);
     cr_assert_eq(schedule(r, HOUR, 0), BGT_OK);
-    sim_run_until(r->e, 2 * HOUR);
+    sim_run_until(r->base.e, 2 * HOUR);
     cr_assert_eq(r->ops->cancel(r->os), BGT_OK);
-    sim_run_until(r->e, 3 * HOUR);
+    sim_run_until(r->base.e, 3 * HOUR);
     const rec want[] = {{HOUR, 'd', SIM_REASON_LOW_POWER_MODE}, {2 * HOUR, 'd', SIM_REASON_NONE}};
     expect_log(r, want, 2);
     cr_assert_eq(r->ops->state(r->os), BGT_WORKER_NONE);
-    rig_free(r);
+    irig_free(r);
 }
 
 /* BAR off: submit is refused (unavailable -> BGT_E_BACKEND), nothing is pending, and from the
@@ -475,18 +467,18 @@ Test(model, low_power_mode_then_cancel)
 Test(model, refresh_off_refuses_submit)
 {
     simos_ios_config c = quick_processing();
-    rig *r = rig_new(&c, 17);
-    r->d.usage.last_open = 0;
-    r->d.plugged = true;
-    r->d.refresh_enabled = false;
+    irig *r = irig_new(&c, 17);
+    r->base.d.usage.last_open = 0;
+    r->base.d.plugged = true;
+    r->base.d.refresh_enabled = false;
     cr_assert_eq(schedule(r, HOUR, 0), BGT_E_BACKEND);
     cr_assert_eq(r->ops->state(r->os), BGT_WORKER_NONE);
-    sim_run_until(r->e, 2 * HOUR);
+    sim_run_until(r->base.e, 2 * HOUR);
     r->ops->cancel(r->os);
-    sim_run_until(r->e, 3 * HOUR);
+    sim_run_until(r->base.e, 3 * HOUR);
     const rec want[] = {{HOUR, 'd', SIM_REASON_REFRESH_OFF}, {2 * HOUR, 'd', SIM_REASON_NONE}};
     expect_log(r, want, 2);
-    rig_free(r);
+    irig_free(r);
 }
 
 /* Refresh: 30 s limit [DOC], 15 min rate limit [OBS], then the energy budget (60 s a day, 20 s a
@@ -496,16 +488,16 @@ Test(model, refresh_rate_limit_and_budget)
     simos_ios_config c = defaults(17);
     c.request = SIMOS_IOS_REFRESH;
     c.early_expiry = 0;
-    rig *r = rig_new(&c, 17);
-    r->d.usage.last_open = 0;
+    irig *r = irig_new(&c, 17);
+    r->base.d.usage.last_open = 0;
     for (int i = 0; i < MDL_HOURS_OF_WEEK; i++)
-        r->d.usage.opens_by_hour_of_week[i] = 2;
+        r->base.d.usage.opens_by_hour_of_week[i] = 2;
     cr_assert_eq(schedule(r, 0, 0), BGT_OK);
-    sim_run_until(r->e, 30 * 1000);
+    sim_run_until(r->base.e, 30 * 1000);
     cr_assert_eq(schedule(r, 0, 0), BGT_OK);
-    sim_run_until(r->e, 15 * MIN + 30 * 1000);
+    sim_run_until(r->base.e, 15 * MIN + 30 * 1000);
     cr_assert_eq(schedule(r, 0, 0), BGT_OK);
-    sim_run_until(r->e, 2 * DAY);
+    sim_run_until(r->base.e, 2 * DAY);
     /* the budget in ms x ms-per-day, by hand */
     const int64_t D = SIM_MS_PER_DAY, C = 60000;
     int64_t L = C * D + C * 30000 - 50000 * D;              /* after run 1 (0 .. 30 s) */
@@ -517,7 +509,7 @@ Test(model, refresh_rate_limit_and_budget)
                         {15 * MIN + 30000, 'd', SIM_REASON_RATE_LIMIT}, {30 * MIN, 'd', SIM_REASON_BUDGET},
                         {ok, 'd', SIM_REASON_NONE}, {ok, 'f', 15 * MIN + 30000}, {ok + 30000, 's', SIMOS_STOP_TIMEOUT}};
     expect_log(r, want, 11);
-    rig_free(r);
+    irig_free(r);
 }
 
 /* Early expiry of refresh launches: 5 % [ASSUMPTION on the rate; FORUM 780956], binomial test. */
@@ -527,22 +519,22 @@ Test(model, refresh_early_expiry_rate)
     c.request = SIMOS_IOS_REFRESH;
     c.energy_budget = 0;
     c.rate_limit[SIMOS_IOS_REFRESH] = 0;
-    rig *r = rig_new(&c, 17);
+    irig *r = irig_new(&c, 17);
     r->quiet = true;
-    r->d.usage.last_open = 0;
+    r->base.d.usage.last_open = 0;
     for (int i = 0; i < MDL_HOURS_OF_WEEK; i++)
-        r->d.usage.opens_by_hour_of_week[i] = 2;
+        r->base.d.usage.opens_by_hour_of_week[i] = 2;
     enum { N = 4000 };
     for (int i = 0; i < N; i++) {
         cr_assert_eq(schedule(r, 0, 0), BGT_OK);
-        sim_run_until(r->e, sim_now(r->e) + 31000);
+        sim_run_until(r->base.e, sim_now(r->base.e) + 31000);
     }
     cr_assert_eq(r->fires, N);
     /* two-sided binomial test at 1e-3 */
     double lo = gsl_cdf_binomial_P((unsigned)r->early, 0.05, N), hi = gsl_cdf_binomial_Q((unsigned)r->early - 1, 0.05, N);
     cr_log_info("early expiries %ld of %d", r->early, N);
     cr_assert(lo > 0.0005 && hi > 0.0005, "%ld early expiries of %d: P(<=) %g, P(>=) %g", r->early, N, lo, hi);
-    rig_free(r);
+    irig_free(r);
 }
 
 /* ---- requests -------------------------------------------------------------------------------- */
@@ -550,7 +542,7 @@ Test(model, refresh_early_expiry_rate)
 Test(requests, limits_replace_and_errors)
 {
     simos_ios_config c = defaults(17);
-    rig *r = rig_new(&c, 17);
+    irig *r = irig_new(&c, 17);
     char id[32];
     for (int i = 0; i < SIMOS_IOS_MAX_PROCESSING; i++) {
         snprintf(id, sizeof id, "p%d", i);
@@ -565,20 +557,20 @@ Test(requests, limits_replace_and_errors)
                  "expo declares only the processing background mode");
     simos_ios_cancel_id(r->os, "p0");
     cr_assert_eq(simos_ios_pending(r->os, SIMOS_IOS_PROCESSING), 9);
-    r->d.refresh_enabled = false;
+    r->base.d.refresh_enabled = false;
     cr_assert_eq(simos_ios_submit(r->os, "p0", SIMOS_IOS_PROCESSING, HOUR, false, false), SIMOS_IOS_E_UNAVAILABLE);
     cr_assert_eq(simos_ios_pending(r->os, SIMOS_IOS_PROCESSING), 9);
-    rig_free(r);
+    irig_free(r);
 
     c.request = SIMOS_IOS_REFRESH;
-    r = rig_new(&c, 17);
+    r = irig_new(&c, 17);
     cr_assert_eq(simos_ios_submit(r->os, "r1", SIMOS_IOS_REFRESH, HOUR, false, false), SIMOS_IOS_OK);
     cr_assert_eq(simos_ios_submit(r->os, "r2", SIMOS_IOS_REFRESH, HOUR, false, false), SIMOS_IOS_E_TOO_MANY);
     cr_assert_eq(simos_ios_submit(r->os, "r1", SIMOS_IOS_REFRESH, 2 * HOUR, false, false), SIMOS_IOS_OK);
     cr_assert_eq(simos_ios_submit(r->os, "r1", SIMOS_IOS_PROCESSING, 2 * HOUR, false, false), SIMOS_IOS_OK,
                  "replacing the refresh request with a processing one frees the refresh slot");
     cr_assert_eq(simos_ios_submit(r->os, "r2", SIMOS_IOS_REFRESH, HOUR, false, false), SIMOS_IOS_OK);
-    rig_free(r);
+    irig_free(r);
 }
 
 /* ---- whole scenarios ------------------------------------------------------------------------- */
