@@ -23,7 +23,7 @@ static bool parse_day(sch_cx *cx, const sch_node *n, uint8_t *mask)
     }
     for (int i = 0; i < DAY_NAME_COUNT; i++) {
         if (strcmp(n->text, day_names[i]) == 0) {
-            *mask |= i < 14 ? (uint8_t)(1u << (i % 7)) : i == 14 ? 0x1f : 0x60;
+            *mask = (uint8_t)(*mask | (i < 14 ? 1u << (i % 7) : i == 14 ? 0x1fu : 0x60u));
             return true;
         }
     }
