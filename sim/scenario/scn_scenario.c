@@ -537,7 +537,7 @@ int scn_load_keep(const char *path, const scn_override *overrides, size_t n, sch
     if (rd == UTIL_READ_NOMEM) {
         if (sch_diag_init(diag, path) == 0)
             sch_diag_error(diag, 0, 0, NULL, "out of memory");
-        return EX_DATAERR;
+        return RUN_ERR_NOMEM;
     }
     int rc = load_buffer(path, data, len, overrides, n, diag, out, src);
     free(data);

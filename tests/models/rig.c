@@ -92,17 +92,14 @@ const char *rig_trace_text(rig *r)
 void rig_lines(rig *r, void (*fn)(void *ctx, const char *line), void *ctx)
 {
     const char *p = rig_trace_text(r);
-    char *line = NULL;
-    size_t cap = 0;
+    char *line = malloc(strlen(p) + 1); /* room for the longest line */
+    if (!line) {
+        cr_assert_fail("out of memory");
+        return;
+    }
     while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
-        if (n + 1 > cap) {
-            cap = 2 * (n + 1);
-            char *grown = realloc(line, cap);
-            cr_assert_not_null(grown);
-            line = grown;
-        }
+        size_t n = strcspn(p, "\n");
+        n += p[n] == '\n';
         memcpy(line, p, n);
         line[n] = '\0';
         fn(ctx, line);
