@@ -23,7 +23,7 @@
  *  - force stops, random reboots: while the device is up.
  * Every process is memoryless, so a suspended one simply draws a fresh delay when it resumes.
  *
- * The process: the runner owns it (sim/run.c); this model tracks whether one is alive from the
+ * The process: the runner owns it (sim/scenario/run.c); this model tracks whether one is alive from the
  * signals it sees (APP_OPEN and a worker start make one; swipe, kill, force stop and reboot end
  * it) and arms background kills only for a live process. A process that the OS starts for a
  * worker that then finds no task (no MDL_SIG_WORKER) is not seen: no background kill is armed

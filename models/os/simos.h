@@ -2,13 +2,13 @@
  * simos.h - how a modeled OS scheduler plugs into the runner.
  *
  * An OS model owns the mechanism of the app's one worker (core/bgt_backend.h: schedule, cancel,
- * state) and decides when it runs, reading the device (models/mdl_device.h) and its signals. The
+ * state) and decides when it runs, reading the device (models/device/mdl_device.h) and its signals. The
  * runner owns the process and the core. They talk through two small tables:
  *
  *   simos_ops    what the runner calls (create, schedule, cancel, state, finished, aborted)
  *   simos_hooks  what the OS model calls back (fire the worker, stop it, report a deferral)
  *
- * Every deferral has a reason (DESIGN.md): while a request of the core is due (its delay has
+ * Every deferral has a reason: while a request of the core is due (its delay has
  * elapsed) but the OS holds it back, the model reports why through hooks->deferral(ctx, reason),
  * again whenever the reason changes, and SIM_REASON_NONE when it no longer holds it back (it
  * fires it, or the request is cancelled). The runner accounts that time per reason; reports show

@@ -1,7 +1,7 @@
 /*
  * sim_reason.h - why the modeled OS holds back a worker that is due: the vocabulary shared by the
- * OS models (which report reasons, backends/sim/simos.h) and the reports (which account the time
- * spent in each). Every deferral has a reason (DESIGN.md). Names are stable: they appear in
+ * OS models (which report reasons, models/os/simos.h) and the reports (which account the time
+ * spent in each). Every deferral has a reason. Names are stable: they appear in
  * traces (os.defer), metrics (worker.deferred_share.<name>) and summaries.
  */
 #ifndef BGSIM_SIM_REASON_H

@@ -1,6 +1,6 @@
 /*
  * scn_models.h - the scenario's `device:` and `user:` sections, dispatched to the environment
- * models (models/mdl_model.h): each model gets its defaults, then parses its own key.
+ * models (models/device/mdl_model.h): each model gets its defaults, then parses its own key.
  */
 #ifndef BGSIM_SCN_MODELS_H
 #define BGSIM_SCN_MODELS_H

@@ -265,7 +265,7 @@ static bool check_version(sch_cx *cx, const sch_node *root)
     return ok;
 }
 
-/* The OS version and the OS model's own keys (backends/sim/simos.h). The version defaults to a
+/* The OS version and the OS model's own keys (models/os/simos.h). The version defaults to a
  * current major release (assumption: Android 14 and iOS 17 were the most installed versions in
  * 2025); each OS model picks its version-dependent constants from it. */
 static void parse_os(sch_cx *cx, const sch_node *root, scn_scenario *s)

@@ -5,7 +5,7 @@
  * (documented key by key in scenarios/README.md) and returns either a complete scenario or every
  * error it found. Sections that belong to models (`device:`, `user:`) are dispatched to the
  * parsers registered in scn_sections (scn_scenario.c): a model adds one entry there and parses its
- * own subsection, with its own defaults, through the scn_schema helpers.
+ * own subsection, with its own defaults, through the sch_ schema kit (sim/schema).
  *
  * Ownership: a scenario owns every string and array in it; scn_scenario_free releases them.
  */

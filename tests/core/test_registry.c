@@ -1,4 +1,4 @@
-/* test_registry.c: the persisted registry, "nothing lost" (DESIGN.md invariants).
+/* test_registry.c: the persisted registry, "nothing lost" (the invariants stated in core/bgt.h).
  * Blob codec errors, and crash/torn-write sweeps through the core with the fake backend's
  * write-temp-then-rename store. The host backend repeats the sweep on real files (test_host.c). */
 #include "harness.h"

@@ -1,5 +1,5 @@
 /*
- * fuzz_set.c - `--set KEY=VALUE` (sim/scn_set.h): the path parser, the sweep splitter, and the
+ * fuzz_set.c - `--set KEY=VALUE` (sim/scenario/scn_set.h): the path parser, the sweep splitter, and the
  * overrides applied to a real scenario through scn_load_buffer_with().
  *
  * The input is up to SET_MAX lines; each line is one argument as the shell would pass it. Every

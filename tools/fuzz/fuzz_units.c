@@ -1,5 +1,5 @@
 /*
- * fuzz_units.c - the scalar parsers of sim/sch_units.h, one target dispatching on the first byte.
+ * fuzz_units.c - the scalar parsers of sim/schema/sch_units.h, one target dispatching on the first byte.
  *
  *   byte 0 % 10:  0 duration   1 percentage   2 probability   3 time of day   4 date-time
  *                 5 int64 (range from byte 1)  6 uint64        7 number (range from byte 1)

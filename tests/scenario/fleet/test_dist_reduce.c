@@ -1,5 +1,5 @@
 /*
- * test_dist_reduce.c - run_dist_reduce (sim/run_dist.h) gives rank 0 exactly the words that one
+ * test_dist_reduce.c - run_dist_reduce (sim/scenario/run_dist.h) gives rank 0 exactly the words that one
  * process gets by folding every value itself: the promise that `mpirun -np P bgsim fleet` prints
  * the same bytes as a single process.
  *
