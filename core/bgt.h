@@ -5,7 +5,7 @@
  * needs the backend contract, an embedding program picks a policy preset); the registry codec
  * (bgt_registry.h) and the handle's layout (bgt_core_internal.h) stay inside the core.
  *
- * Model (expo-background-task-semantics.md §1, §10): an app *defines* tasks (name -> callback) in
+ * Model (docs/SOURCES.md E1, E10): an app *defines* tasks (name -> callback) in
  * each process, *registers* some of them with options; the registry persists across processes;
  * ONE platform worker runs every registered task when it fires and then asks for the next run.
  * When and with what delay and constraints is decided by a bgt_policy (bgt_policy.h); how the
@@ -25,7 +25,7 @@
  * Worker runs are split in two so that a simulator can model how long tasks take: begin runs the
  * callbacks (synchronously; each reports a result and a *modeled* duration), the caller lets
  * report.busy_ms pass on its own clock, then calls end, which is when expo schedules the successor
- * (§2.5 "The next run is relative to completion", §3.3). On a device begin and end are called back
+ * (E2.5 "The next run is relative to completion", E3.3). On a device begin and end are called back
  * to back (bgt_worker_run). Async tasks on a device are the glue's job: it reports them to the
  * core only once they finished.
  *
@@ -55,21 +55,21 @@ typedef struct bgt bgt;
 #define BGT_NAME_MAX 255                 /* bytes of a task name, excluding the terminating NUL */
 #define BGT_INTERVAL_MAX_MIN ((int64_t)1 << 40) /* minutes; keeps minutes * 60000 in int64 */
 
-/* Options given at registration (BackgroundTaskOptions, §1.1): minimumInterval in minutes,
- * possibly absent. Absent and present differ on Android (§2.2), so absence is kept. */
+/* Options given at registration (BackgroundTaskOptions, E1.1): minimumInterval in minutes,
+ * possibly absent. Absent and present differ on Android (E2.2), so absence is kept. */
 typedef struct bgt_task_options {
     bool has_minimum_interval;
     int64_t minimum_interval_min; /* 0..BGT_INTERVAL_MAX_MIN; ignored when absent */
 } bgt_task_options;
 
-/* BackgroundTaskStatus, values fixed by expo (§1.1, BackgroundTask.types.ts L9, L13). */
+/* BackgroundTaskStatus, values fixed by expo (E1.1, BackgroundTask.types.ts L9, L13). */
 typedef enum bgt_status {
     BGT_STATUS_RESTRICTED = 1,
     BGT_STATUS_AVAILABLE = 2
 } bgt_status;
 
-/* BackgroundTaskResult (§1.1, L24, L28). BGT_RESULT_NONE models a JS executor that threw or
- * returned nothing: the task still counts as finished with a null result (§4.3). */
+/* BackgroundTaskResult (E1.1, L24, L28). BGT_RESULT_NONE models a JS executor that threw or
+ * returned nothing: the task still counts as finished with a null result (E4.3). */
 typedef enum bgt_result {
     BGT_RESULT_NONE = 0,
     BGT_RESULT_SUCCESS = 1,
@@ -83,9 +83,9 @@ typedef struct bgt_task_call {
 } bgt_task_call;
 
 /* A task body. Returns a bgt_result (any other value counts as BGT_RESULT_NONE, as iOS maps
- * unknown values, §3.3). *duration_ms is 0 on entry; a simulated task sets it to the time it
+ * unknown values, E3.3). *duration_ms is 0 on entry; a simulated task sets it to the time it
  * models (negative is treated as 0); device glue leaves it 0. `user` is the pointer given to
- * bgt_define_task, owned by the caller. Tasks run "in parallel" (§4.4): the run lasts as long as
+ * bgt_define_task, owned by the caller. Tasks run "in parallel" (E4.4): the run lasts as long as
  * the longest one. */
 typedef int (*bgt_task_fn)(void *user, const bgt_task_call *call, int64_t *duration_ms);
 
@@ -109,19 +109,19 @@ const bgt_policy *bgt_get_policy(const bgt *c);
 
 /* A process starts (user launch, OS-started background process, boot broadcast). Loads the
  * registry through the backend and replays each registration in order, as expo-task-manager's
- * restore does (§2.6 "Restore", §3.3 "Every cold launch resets the timer"): the interval is rebuilt
+ * restore does (E2.6 "Restore", E3.3 "Every cold launch resets the timer"): the interval is rebuilt
  * last-wins and the first replayed task schedules the worker under schedule_on_register (subject to
  * keep_pending_worker). Definitions are NOT restored: the app defines tasks again in every process.
- * The process starts in background (in_foreground false, §2.1: a headless process never sees
+ * The process starts in background (in_foreground false, E2.1: a headless process never sees
  * a foreground event); call bgt_foreground for a user launch.
  * Errors: BGT_E_STATE if already started; a decode error (BGT_E_TRUNCATED ... BGT_E_CORRUPT) or
  * backend error leaves the core stopped and the registry empty, unless BGT_START_DISCARD_CORRUPT. */
 int bgt_process_start(bgt *c, unsigned flags);
 /* The process dies (swipe, OS kill, crash). Drops all per-process state, including a run in
- * progress, whose successor is then never scheduled (§2.5 "No timeout", §2.8: the platform
+ * progress, whose successor is then never scheduled (E2.5 "No timeout", E2.8: the platform
  * re-runs the same work). The backend is not called: a dead process does nothing. */
 int bgt_process_kill(bgt *c);
-/* The app comes to the foreground / goes to the background (§2.1 inForeground; §2.9 for
+/* The app comes to the foreground / goes to the background (E2.1 inForeground; E2.9 for
  * worker_only_in_background). */
 int bgt_foreground(bgt *c);
 int bgt_background(bgt *c);
@@ -130,7 +130,7 @@ bool bgt_is_foreground(const bgt *c);
 
 /* ---- tasks ------------------------------------------------------------------------------------ */
 
-/* TaskManager.defineTask (§1.2): name -> callback for this process only. Redefining replaces the
+/* TaskManager.defineTask (E1.2): name -> callback for this process only. Redefining replaces the
  * callback. `name` is copied; `user` is not (caller keeps it alive while defined). Valid when
  * stopped too (an app defines tasks at module load, before the restore). */
 int bgt_define_task(bgt *c, const char *name, bgt_task_fn fn, void *user);
@@ -140,17 +140,17 @@ bool bgt_is_defined(const bgt *c, const char *name);
  * (Named after the registry that enforces the rule; the registry itself is not public.) */
 bool bgt_registry_valid_name(const char *name);
 
-/* registerTaskAsync (§1.1): BGT_E_NOT_DEFINED if undefined; BGT_E_RESTRICTED under the restricted
+/* registerTaskAsync (E1.1): BGT_E_NOT_DEFINED if undefined; BGT_E_RESTRICTED under the restricted
  * switch (logged once per process; expo's JS resolves without registering); an already registered
  * task: BGT_OK and nothing changes, unless strict_register (BGT_E_EXISTS) or
  * reregister_updates_options. Otherwise the task is appended, the registry is saved (on a save
- * error nothing changes and the error is returned) and the registration takes effect (§2.2, §3.2).
+ * error nothing changes and the error is returned) and the registration takes effect (E2.2, E3.2).
  * opts may be NULL (no minimumInterval). */
 int bgt_register_task(bgt *c, const char *name, const bgt_task_options *opts);
 /* unregisterTaskAsync: not registered -> BGT_OK (BGT_E_NOT_FOUND under strict_register). Removing
- * the last task cancels the worker (§2.6 "Unregistering the last task"). */
+ * the last task cancels the worker (E2.6 "Unregistering the last task"). */
 int bgt_unregister_task(bgt *c, const char *name);
-/* unregisterAllTasksAsync (§1.2, §2.6): clears and saves the registry, cancels the worker. */
+/* unregisterAllTasksAsync (E1.2, E2.6): clears and saves the registry, cancels the worker. */
 int bgt_unregister_all(bgt *c);
 /* 1 if registered, 0 if not (or c/name NULL). The listing functions below read the in-memory
  * registry, which is empty while the core is stopped (it is loaded by bgt_process_start). */
@@ -159,9 +159,9 @@ int bgt_is_registered(const bgt *c, const char *name);
 size_t bgt_task_count(const bgt *c);
 int bgt_task_at(const bgt *c, size_t i, const char **name, bgt_task_options *opts);
 
-/* getStatusAsync (§1.1): Restricted under the restricted switch, else (and for NULL) Available. */
+/* getStatusAsync (E1.1): Restricted under the restricted switch, else (and for NULL) Available. */
 bgt_status bgt_get_status(const bgt *c);
-/* The shared per-process interval that the next schedule will use, before the floor (§2.1
+/* The shared per-process interval that the next schedule will use, before the floor (E2.1
  * intervalMinutes). 0 if c is NULL. */
 int64_t bgt_interval_min(const bgt *c);
 
@@ -169,8 +169,8 @@ int64_t bgt_interval_min(const bgt *c);
 
 typedef enum bgt_run_kind {
     BGT_RUN_RAN = 1,                /* callbacks ran */
-    BGT_RUN_NO_TASKS = 2,           /* registry empty: nothing ran, no successor (§2.5, §8 quirk 7) */
-    BGT_RUN_DEFERRED_FOREGROUND = 3 /* foreground guard: nothing ran, re-deferred (§2.5) */
+    BGT_RUN_NO_TASKS = 2,           /* registry empty: nothing ran, no successor (E2.5, E8 quirk 7) */
+    BGT_RUN_DEFERRED_FOREGROUND = 3 /* foreground guard: nothing ran, re-deferred (E2.5) */
 } bgt_run_kind;
 
 typedef enum bgt_end_reason {
@@ -184,7 +184,7 @@ typedef struct bgt_worker_report {
     size_t n_success, n_failed, n_none;
     size_t n_undefined;             /* registered but undefined at fire time (counted in n_none) */
     size_t n_unregistered;          /* of those, unregistered by unregister_undefined_on_fire */
-    int64_t busy_ms;                /* longest reported duration: tasks run in parallel (§4.4) */
+    int64_t busy_ms;                /* longest reported duration: tasks run in parallel (E4.4) */
     bool rescheduled;               /* set by end (or begin for DEFERRED): a successor was requested */
     int64_t next_delay_ms;          /* its delay, if rescheduled */
 } bgt_worker_report;
@@ -198,15 +198,15 @@ typedef struct bgt_worker_report {
 int bgt_worker_begin(bgt *c, bgt_worker_report *report);
 /* Finish the run: schedule the successor per policy (delay = effective interval, or
  * retry_failed_after_min after a failure; none if no tasks remain, or if expired without
- * reschedule_on_expiry). Results never change scheduling otherwise (§2.5, §3.3). report may be
+ * reschedule_on_expiry). Results never change scheduling otherwise (E2.5, E3.3). report may be
  * NULL; if not, rescheduled/next_delay_ms are updated. BGT_E_STATE if no run is in progress. */
 int bgt_worker_end(bgt *c, bgt_end_reason reason, bgt_worker_report *report);
 /* begin + end(COMPLETED) back to back, for device glue and the host. */
 int bgt_worker_run(bgt *c, bgt_worker_report *report);
 
-/* triggerTaskWorkerForTestingAsync (§1.1): runs the worker logic in-process (Android calls
+/* triggerTaskWorkerForTestingAsync (E1.1): runs the worker logic in-process (Android calls
  * runTasks directly, not through WorkManager, BackgroundTaskModule.kt L26-36; so the foreground
- * guard applies, §2.5 / expo/expo#39978). BGT_E_UNAVAILABLE unless trigger_enabled. Same
+ * guard applies, E2.5 / expo/expo#39978). BGT_E_UNAVAILABLE unless trigger_enabled. Same
  * contract as bgt_worker_run. */
 int bgt_trigger_for_testing(bgt *c, bgt_worker_report *report);
 

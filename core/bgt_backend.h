@@ -5,8 +5,8 @@
  * scheduler in the simulator, an in-process record on the host). The core never learns which
  * backend it runs on: every platform difference lives in bgt_policy, not in a platform test.
  *
- * There is exactly one worker (expo-background-task-semantics.md §2.1 "EXPO_BACKGROUND_WORKER",
- * §3.1 "com.expo.modules.backgroundtask.processing"): schedule() replaces or appends to it and
+ * There is exactly one worker (docs/SOURCES.md E2.1 "EXPO_BACKGROUND_WORKER",
+ * E3.1 "com.expo.modules.backgroundtask.processing"): schedule() replaces or appends to it and
  * cancel() removes it. It is the backend's job to call bgt_worker_begin()/bgt_worker_end() (bgt.h)
  * when that worker fires.
  *
@@ -22,8 +22,8 @@
 
 #include "bgt_error.h"
 
-/* Constraints on the worker, as bit flags (§2.3 step 4: network only today; §2.9: 0.1.2 also had
- * battery-not-low; §3.1: iOS requiresExternalPower maps to CHARGING). */
+/* Constraints on the worker, as bit flags (E2.3 step 4: network only today; E2.9: 0.1.2 also had
+ * battery-not-low; E3.1: iOS requiresExternalPower maps to CHARGING). */
 enum {
     BGT_CONSTRAINT_NETWORK = 1u << 0,
     BGT_CONSTRAINT_BATTERY_NOT_LOW = 1u << 1,
@@ -33,12 +33,12 @@ enum {
 /* How a schedule request relates to the existing worker. */
 typedef enum bgt_schedule_mode {
     /* Cancel whatever exists (including a running worker) and enqueue this one; its earliest start
-     * is now + delay_ms. WorkManager ExistingWorkPolicy.REPLACE (§2.3 step 5); iOS cancel + submit
-     * (§3.2). */
+     * is now + delay_ms. WorkManager ExistingWorkPolicy.REPLACE (E2.3 step 5); iOS cancel + submit
+     * (E3.2). */
     BGT_SCHEDULE_REPLACE = 1,
     /* Chain after the existing worker: if one is running, this one waits (BLOCKED) until it
      * finishes and then becomes due at finish + delay_ms; if none exists it behaves like REPLACE.
-     * WorkManager ExistingWorkPolicy.APPEND (§2.3 step 5, §2.5 "The next run is relative to
+     * WorkManager ExistingWorkPolicy.APPEND (E2.3 step 5, E2.5 "The next run is relative to
      * completion"). What APPEND does behind an ENQUEUED worker is the backend's model. */
     BGT_SCHEDULE_APPEND = 2
 } bgt_schedule_mode;
@@ -49,7 +49,7 @@ typedef struct bgt_schedule_req {
     bgt_schedule_mode mode;
 } bgt_schedule_req;
 
-/* State of the one worker as the platform sees it (§10 "os_job"). */
+/* State of the one worker as the platform sees it (E10 "os_job"). */
 typedef enum bgt_worker_state {
     BGT_WORKER_NONE = 0,     /* nothing scheduled */
     BGT_WORKER_ENQUEUED = 1, /* waiting for its earliest time and constraints */
@@ -77,7 +77,7 @@ typedef struct bgt_backend {
      * Required. */
     int (*schedule)(void *ctx, const bgt_schedule_req *req);
 
-    /* Remove the worker, whether enqueued, blocked or running (§2.6: cancelUniqueWork also cancels
+    /* Remove the worker, whether enqueued, blocked or running (E2.6: cancelUniqueWork also cancels
      * a RUNNING worker). Cancelling when there is none is BGT_OK. Required. */
     int (*cancel)(void *ctx);
 

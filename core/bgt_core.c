@@ -1,5 +1,5 @@
 /* bgt_core.c: the handle, process lifecycle and (un)registration. Worker runs are in bgt_worker.c.
- * "§N" cites ../shared/research/expo-background-task-semantics.md. */
+ * "En" cites section En of docs/SOURCES.md (the Expo sources). */
 #include "bgt_core_internal.h"
 
 #include <stdarg.h>
@@ -42,7 +42,7 @@ static int schedule(bgt *c, bgt_schedule_mode mode, int64_t delay_ms)
 {
     bgt_schedule_req req;
     int rc;
-    if (bgt_registry_count(c->reg) == 0) /* "No registered tasks to run", §2.3 step 1 */
+    if (bgt_registry_count(c->reg) == 0) /* "No registered tasks to run", E2.3 step 1 */
         return BGT_OK;
     req.delay_ms = delay_ms;
     req.constraints = constraints(c);
@@ -58,7 +58,7 @@ int bgt__schedule_successor(bgt *c, int64_t delay_ms)
                     delay_ms);
 }
 
-/* scheduleWorker(cancelExisting = true) (§2.3 steps 1-5; iOS §3.2 scheduleWorker). */
+/* scheduleWorker(cancelExisting = true) (E2.3 steps 1-5; iOS E3.2 scheduleWorker). */
 static int schedule_fresh(bgt *c)
 {
     if (c->pol.keep_pending_worker) {
@@ -67,7 +67,7 @@ static int schedule_fresh(bgt *c)
         if (rc != BGT_OK)
             return rc;
         if (st != BGT_WORKER_NONE)
-            return BGT_OK; /* §2.3 step 2: keep the enqueued or running worker and its timer */
+            return BGT_OK; /* E2.3 step 2: keep the enqueued or running worker and its timer */
     }
     return schedule(c, BGT_SCHEDULE_REPLACE, bgt__interval_ms(c));
 }
@@ -101,30 +101,30 @@ out_free_next:
     return rc;
 }
 
-/* expo's consumer didRegister (§2.2 registerTask, §3.2 didRegisterTask). `restoring` is true while
+/* expo's consumer didRegister (E2.2 registerTask, E3.2 didRegisterTask). `restoring` is true while
  * bgt_process_start replays the registry. */
 static void did_register(bgt *c, const bgt_task_options *opts, bool restoring)
 {
     if (opts->has_minimum_interval)
         c->interval_min = opts->minimum_interval_min;   /* last registration wins */
     else if (c->pol.missing_interval_resets)
-        c->interval_min = c->pol.default_interval_min;  /* Android: §2.2 L49-53 */
+        c->interval_min = c->pol.default_interval_min;  /* Android: E2.2 L49-53 */
     c->count++;
     if (c->count == 1) {
         if (c->pol.schedule_on_register)
             (void)schedule_fresh(c);
     } else if (c->pol.interval_change_reschedules && !restoring) {
-        /* what-if: expo waits for the next run instead (§2.2) */
+        /* what-if: expo waits for the next run instead (E2.2) */
         (void)schedule(c, BGT_SCHEDULE_REPLACE, bgt__interval_ms(c));
     }
 }
 
 void bgt__did_unregister(bgt *c)
 {
-    if (c->count > 0) /* iOS clamps at 0 (§3.2); Android's unbounded counter is not modeled */
+    if (c->count > 0) /* iOS clamps at 0 (E3.2); Android's unbounded counter is not modeled */
         c->count--;
     if (c->count == 0)
-        cancel(c); /* §2.6: also cancels a running worker */
+        cancel(c); /* E2.6: also cancels a running worker */
 }
 
 const struct bgt_def *bgt__find_def(const bgt *c, const char *name)
@@ -218,7 +218,7 @@ int bgt_process_start(bgt *c, unsigned flags)
     bgt_registry_free(c->reg);
     c->reg = loaded;
     c->started = true;
-    /* §3.4: on a restricted environment the consumer's didRegisterTask returns early. */
+    /* E3.4: on a restricted environment the consumer's didRegisterTask returns early. */
     for (i = 0; !c->pol.restricted && i < bgt_registry_count(c->reg); i++) {
         bgt_task_options o;
         (void)bgt_registry_get(c->reg, i, NULL, &o);
@@ -256,7 +256,7 @@ int bgt_foreground(bgt *c)
     if (rc != BGT_OK)
         return rc;
     c->in_foreground = true;
-    if (c->pol.worker_only_in_background) /* §2.9, 0.1.2 OnActivityEntersForeground -> stopWorker */
+    if (c->pol.worker_only_in_background) /* E2.9, 0.1.2 OnActivityEntersForeground -> stopWorker */
         cancel(c);
     return BGT_OK;
 }
@@ -267,7 +267,7 @@ int bgt_background(bgt *c)
     if (rc != BGT_OK)
         return rc;
     c->in_foreground = false;
-    if (c->pol.worker_only_in_background && c->count > 0) /* §2.9: cancel + REPLACE */
+    if (c->pol.worker_only_in_background && c->count > 0) /* E2.9: cancel + REPLACE */
         return schedule(c, BGT_SCHEDULE_REPLACE, bgt__interval_ms(c));
     return BGT_OK;
 }
@@ -322,26 +322,26 @@ int bgt_register_task(bgt *c, const char *name, const bgt_task_options *opts)
     if ((rc = lifecycle_guard(c)) != BGT_OK)
         return rc;
     if (!bgt_registry_valid_name(name))
-        return BGT_E_INVAL; /* §1.1 _validate: TypeError on an empty name */
+        return BGT_E_INVAL; /* E1.1 _validate: TypeError on an empty name */
     if (!opts)
         opts = &none;
     if (opts->has_minimum_interval &&
         (opts->minimum_interval_min < 0 || opts->minimum_interval_min > BGT_INTERVAL_MAX_MIN))
         return BGT_E_RANGE;
     if (!bgt__find_def(c, name))
-        return BGT_E_NOT_DEFINED; /* §1.1 L82-86 */
+        return BGT_E_NOT_DEFINED; /* E1.1 L82-86 */
     if (c->pol.restricted) {
         if (!c->warned_restricted)
             bgt__log(c, BGT_LOG_WARN, "background tasks are not available here; skipped registering '%s'", name);
         c->warned_restricted = true;
-        return BGT_E_RESTRICTED; /* §1.1 L88-98 */
+        return BGT_E_RESTRICTED; /* E1.1 L88-98 */
     }
     if (bgt_registry_find(c->reg, name) >= 0) {
         if (c->pol.strict_register)
-            return BGT_E_EXISTS; /* < 0.2.5, §0 */
+            return BGT_E_EXISTS; /* < 0.2.5, E0 */
         if (!c->pol.reregister_updates_options)
-            return BGT_OK;       /* §1.1 L100-102: options ignored */
-        /* §4.1: options updated and persisted, didRegister not called, nothing rescheduled */
+            return BGT_OK;       /* E1.1 L100-102: options ignored */
+        /* E4.1: options updated and persisted, didRegister not called, nothing rescheduled */
     }
     if ((rc = bgt_registry_copy(c->reg, &next)) != BGT_OK)
         return rc;
@@ -366,7 +366,7 @@ int bgt_unregister_task(bgt *c, const char *name)
     if (!bgt_registry_valid_name(name))
         return BGT_E_INVAL;
     if (bgt_registry_find(c->reg, name) < 0)
-        return c->pol.strict_register ? BGT_E_NOT_FOUND : BGT_OK; /* §1.1 L116-119 */
+        return c->pol.strict_register ? BGT_E_NOT_FOUND : BGT_OK; /* E1.1 L116-119 */
     if ((rc = bgt_registry_copy(c->reg, &next)) != BGT_OK)
         return rc;
     (void)bgt_registry_remove(next, name);
@@ -389,7 +389,7 @@ int bgt_unregister_all(bgt *c)
     if ((rc = bgt__commit(c, next)) != BGT_OK)
         return rc;
     c->count = 0;
-    cancel(c); /* §2.6: the counter reaches 0 -> the worker is cancelled */
+    cancel(c); /* E2.6: the counter reaches 0 -> the worker is cancelled */
     return BGT_OK;
 }
 

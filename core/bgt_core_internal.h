@@ -21,24 +21,24 @@ struct bgt {
     struct bgt_def *defs;
     size_t ndefs, capdefs;
     bool started;
-    bool in_foreground;      /* §2.1 inForeground: false in a headless process */
+    bool in_foreground;      /* E2.1 inForeground: false in a headless process */
     bool running;            /* between bgt_worker_begin and bgt_worker_end */
     bool in_callback;        /* a task callback is on the stack */
-    bool warned_restricted;  /* §1.1: the restricted warning is printed once */
-    size_t count;            /* registrations seen in this process (§2.1 numberOfRegistered...) */
-    int64_t interval_min;    /* shared, last registration wins (§2.2, §3.1) */
+    bool warned_restricted;  /* E1.1: the restricted warning is printed once */
+    size_t count;            /* registrations seen in this process (E2.1 numberOfRegistered...) */
+    int64_t interval_min;    /* shared, last registration wins (E2.2, E3.1) */
     bgt_worker_report run;   /* the run in progress */
 };
 
 void bgt__log(const bgt *c, bgt_log_level level, const char *fmt, ...);
-/* max(interval, floor) in ms (§2.3 Clamping / interval_floor_min). */
+/* max(interval, floor) in ms (E2.3 Clamping / interval_floor_min). */
 int64_t bgt__interval_ms(const bgt *c);
 /* Ask the backend for the worker in the successor mode of the policy; no-op without tasks. */
 int bgt__schedule_successor(bgt *c, int64_t delay_ms);
 /* Encode `next`, save it, and on success make it the registry (taking ownership). On failure
  * `next` is freed and the registry is unchanged. */
 int bgt__commit(bgt *c, bgt_registry *next);
-/* expo's consumer didUnregister: count down, cancel the worker at zero (§2.2, §3.2). */
+/* expo's consumer didUnregister: count down, cancel the worker at zero (E2.2, E3.2). */
 void bgt__did_unregister(bgt *c);
 const struct bgt_def *bgt__find_def(const bgt *c, const char *name);
 

@@ -2,17 +2,17 @@
  *
  * Each field of bgt_policy is one behaviour ("switch") of a specific expo-background-task version,
  * so a scenario can start from a named preset and turn a single quirk off to see what it costs.
- * Sources are in ../shared/research/expo-background-task-semantics.md (cited as §N) and, through
- * it, in the expo packages (EBT = expo-background-task 57.0.21 unless a version is named).
+ * Sources are listed in docs/SOURCES.md (cited as En, its Expo sections) and are the expo
+ * packages (EBT = expo-background-task 57.0.21 unless a version is named).
  * The authoritative per-switch documentation, with sources, is the table in bgt_policy.c and is
  * reachable at run time through bgt_policy_switch_at().
  *
  * Presets are chosen by (name, platform) because expo itself behaves differently per platform;
  * the core never branches on the platform, only on these switches:
- *   "current": EBT 57.0.21 code as read (§2-§3, §10).
+ *   "current": EBT 57.0.21 code as read (E2-E3, E10).
  *   "sdk52":   SDK 52 as the seed document describes it (battery-not-low + network, 15-minute
  *              floor on Android, 12 h default, last registered interval wins), with the lifecycle
- *              that §2.9 reads from EBT 0.1.2 code (worker only while the app is backgrounded).
+ *              that E2.9 reads from EBT 0.1.2 code (worker only while the app is backgrounded).
  *
  * A bgt_policy is plain data: copy it freely; it owns no pointers. */
 #ifndef BGT_POLICY_H

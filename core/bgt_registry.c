@@ -1,7 +1,7 @@
 /* bgt_registry.c: ordered name -> options map and its versioned, checksummed encoding.
  *
  * A flat array with linear search: an app registers a handful of tasks (expo runs all of them in
- * one worker, §1.2/§4.4), so a hash table would add code without saving measurable time. */
+ * one worker, E1.2/E4.4), so a hash table would add code without saving measurable time. */
 #include "bgt_registry.h"
 
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /* bgt_registry.h: the persistent task registry (name -> options), in memory and as bytes.
  *
  * This is what expo-task-manager keeps in SharedPreferences "TaskManagerModule" / NSUserDefaults
- * "EXTaskService" (expo-background-task-semantics.md §2.6, §3.3): an ordered map. Order is
+ * "EXTaskService" (docs/SOURCES.md E2.6, E3.3): an ordered map. Order is
  * registration order, because restore replays registrations in that order and the last one's
- * interval wins (§2.2, §10 on_process_start).
+ * interval wins (E2.2, E10 on_process_start).
  *
  * Serialized form (all integers little-endian), version 1:
  *   0  magic    "BGTR"

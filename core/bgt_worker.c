@@ -1,13 +1,13 @@
-/* bgt_worker.c: what happens when the platform's one worker fires (Android runTasks, §2.5; iOS
- * launch handler, §3.3), split into begin (run the callbacks) and end (schedule the successor at
- * completion time). "§N" cites ../shared/research/expo-background-task-semantics.md. */
+/* bgt_worker.c: what happens when the platform's one worker fires (Android runTasks, E2.5; iOS
+ * launch handler, E3.3), split into begin (run the callbacks) and end (schedule the successor at
+ * completion time). "En" cites section En of docs/SOURCES.md (the Expo sources). */
 #include "bgt_core_internal.h"
 
 #include <string.h>
 
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
-/* §1.2 L287-296, §4.2: a task fired while undefined finishes with a null result and is then
+/* E1.2 L287-296, E4.2: a task fired while undefined finishes with a null result and is then
  * unregistered. All such tasks are removed in one registry save. */
 static void unregister_undefined(bgt *c, bgt_worker_report *r)
 {
@@ -58,9 +58,9 @@ static void run_tasks(bgt *c, bgt_worker_report *r)
         else if (res == BGT_RESULT_FAILED)
             r->n_failed++;
         else
-            r->n_none++; /* §3.3: non-int or null -> noData; §4.3: a throw is a null result */
+            r->n_none++; /* E3.3: non-int or null -> noData; E4.3: a throw is a null result */
         if (dur > r->busy_ms)
-            r->busy_ms = dur; /* parallel: the run lasts as long as its longest task (§4.4) */
+            r->busy_ms = dur; /* parallel: the run lasts as long as its longest task (E4.4) */
     }
     if (r->n_undefined && c->pol.unregister_undefined_on_fire)
         unregister_undefined(c, r);
@@ -79,9 +79,9 @@ int bgt_worker_begin(bgt *c, bgt_worker_report *report)
     memset(r, 0, sizeof *r);
     c->running = true;
     if (bgt_registry_count(c->reg) == 0) {
-        r->kind = BGT_RUN_NO_TASKS; /* §2.5 L216-218: return without a successor, the chain ends */
+        r->kind = BGT_RUN_NO_TASKS; /* E2.5 L216-218: return without a successor, the chain ends */
     } else if (c->pol.foreground_defer_cap_min > 0 && c->in_foreground) {
-        /* §2.5 L221-230: nothing runs; APPEND a run min(60, interval) minutes out */
+        /* E2.5 L221-230: nothing runs; APPEND a run min(60, interval) minutes out */
         r->kind = BGT_RUN_DEFERRED_FOREGROUND;
         r->next_delay_ms = min64(c->pol.foreground_defer_cap_min * 60000, bgt__interval_ms(c));
         r->rescheduled = bgt__schedule_successor(c, r->next_delay_ms) == BGT_OK;
@@ -107,7 +107,7 @@ int bgt_worker_end(bgt *c, bgt_end_reason reason, bgt_worker_report *report)
     r = &c->run;
     if (r->kind == BGT_RUN_RAN && (reason == BGT_END_COMPLETED || c->pol.reschedule_on_expiry) &&
         bgt_registry_count(c->reg) > 0) {
-        /* §2.5 / §3.3: next earliest = completion + interval; the result is ignored unless the
+        /* E2.5 / E3.3: next earliest = completion + interval; the result is ignored unless the
          * retry_failed_after_min what-if is on. */
         r->next_delay_ms = bgt__interval_ms(c);
         if (reason == BGT_END_COMPLETED && r->n_failed > 0 && c->pol.retry_failed_after_min > 0)
@@ -130,6 +130,6 @@ int bgt_trigger_for_testing(bgt *c, bgt_worker_report *report)
     if (!c)
         return BGT_E_INVAL;
     if (!c->pol.trigger_enabled)
-        return BGT_E_UNAVAILABLE; /* §1.1 L130-140: release builds */
+        return BGT_E_UNAVAILABLE; /* E1.1 L130-140: release builds */
     return bgt_worker_run(c, report);
 }

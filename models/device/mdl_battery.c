@@ -6,18 +6,18 @@
  * Sources of the defaults (the full table is in scenarios/README.md, `device.battery`):
  *  - low 15 %, okay 20 %, plug clears low: AOSP config.xml config_lowBatteryWarningLevel = 15,
  *    config_lowBatteryCloseWarningBump = 5, BatteryService.processValuesLocked
- *    (../shared/research/android-scheduling.md §3.1 [J4]).
+ *    (docs/SOURCES.md A3.1 [J4]).
  *  - battery saver trigger off, off when plugged: AOSP BatterySaverStateMachine
  *    (Settings.Global.LOW_POWER_MODE_TRIGGER_LEVEL defaults to 0 and auto saver is configured only
  *    when it is > 0; doAutoBatterySaverLocked turns the saver off with REASON_PLUGGED_IN;
  *    aosp-mirror/platform_frameworks_base @04b98338, services/core/java/com/android/server/power/
  *    batterysaver/BatterySaverStateMachine.java). The trigger replaces the warning level
- *    (android-scheduling.md §3.1: "LOW_POWER_MODE_TRIGGER_LEVEL overrides the warning level").
- *  - iOS Low Power Mode prompt at 20 %: ios-scheduling.md §7.1 (auto-suggested at 20 %); also at
+ *    (docs/SOURCES.md A3.1: "LOW_POWER_MODE_TRIGGER_LEVEL overrides the warning level").
+ *  - iOS Low Power Mode prompt at 20 %: docs/SOURCES.md I7.1 (auto-suggested at 20 %); also at
  *    10 % (Apple iPhone User Guide, "Use Low Power Mode"; press reports). Off when charged to
  *    80 %: iPhone User Guide ("switches back to normal power mode after charging to 80%");
- *    ios-scheduling.md §1.3 (Energy Efficiency Guide: "automatically disables when the battery
- *    level rises to a sufficient level again"). Acceptance 50 %: assumption (§7.1 leaves p_lpm
+ *    docs/SOURCES.md I1.3 (Energy Efficiency Guide: "automatically disables when the battery
+ *    level rises to a sufficient level again"). Acceptance 50 %: assumption (I7.1 leaves p_lpm
  *    open).
  *  - taper at 80 %: Apple, "Why lithium-ion" (apple.com/batteries/why-lithium-ion): fast charge to
  *    80 %, then slower trickle charging. Rates: assumptions (see README).
@@ -533,9 +533,9 @@ static void battery_defaults(void *config, mdl_platform platform)
     c->charge_rate_mp = 60000;        /* assumption: 0 -> 80 % in 80 min on a typical charger */
     c->charge_taper_at_mp = 80000;    /* Apple "Why lithium-ion": fast to 80 %, then trickle */
     c->charge_taper_rate_mp = 20000;  /* assumption: the last 20 % takes about an hour */
-    c->low_permille = 150;            /* AOSP config_lowBatteryWarningLevel (§3.1 [J4]) */
-    c->okay_permille = 200;           /* + config_lowBatteryCloseWarningBump 5 (§3.1 [J4]) */
-    c->plug_clears_low = true;        /* BatteryService.processValuesLocked (§3.1) */
+    c->low_permille = 150;            /* AOSP config_lowBatteryWarningLevel (A3.1 [J4]) */
+    c->okay_permille = 200;           /* + config_lowBatteryCloseWarningBump 5 (A3.1 [J4]) */
+    c->plug_clears_low = true;        /* BatteryService.processValuesLocked (A3.1) */
     c->nightly = true;                /* issue 5's example habit (assumption) */
     c->nightly_from = SIM_HOURS(23) + SIM_MINUTES(30);
     c->nightly_to = SIM_HOURS(7);
@@ -546,11 +546,11 @@ static void battery_defaults(void *config, mdl_platform platform)
     c->top_up_duration = (sch_dist){.kind = SCH_DIST_UNIFORM, .a = (double)SIM_MINUTES(15), .b = (double)SIM_MINUTES(45)};
     c->top_ups_from = SIM_HOURS(9);
     c->top_ups_to = SIM_HOURS(21);
-    c->prompt_permille[0] = 200;      /* ios-scheduling.md §7.1 */
+    c->prompt_permille[0] = 200;      /* docs/SOURCES.md I7.1 */
     c->prompt_permille[1] = 100;      /* iPhone User Guide: asked again at 10 % */
     c->prompt_count = 2;
-    c->prompt_accept = 0.5;           /* assumption (§7.1 leaves p_lpm open) */
-    c->lpm_off_permille = 800;        /* iPhone User Guide; §1.3 */
+    c->prompt_accept = 0.5;           /* assumption (I7.1 leaves p_lpm open) */
+    c->lpm_off_permille = 800;        /* iPhone User Guide; I1.3 */
     c->saver_trigger_permille = 0;    /* AOSP LOW_POWER_MODE_TRIGGER_LEVEL default 0: off */
 }
 
@@ -576,7 +576,7 @@ static int battery_start(mdl_device *d, int index, const void *config)
     b->okay_permille = c->okay_permille;
     if (android_saver(b)) {
         /* BatteryService takes LOW_POWER_MODE_TRIGGER_LEVEL as its warning level, with the same
-         * close bump (android-scheduling.md §3.1). */
+         * close bump (docs/SOURCES.md A3.1). */
         b->okay_permille = c->saver_trigger_permille + (c->okay_permille - c->low_permille);
         b->low_permille = c->saver_trigger_permille;
         if (b->okay_permille > 1000)

@@ -37,7 +37,7 @@
  * At a crossing the model updates its own state (low, power save), traces `battery.level`
  * {level_permille, direction} and emits MDL_SIG_BATTERY_LEVEL with arg = the permille crossed.
  *
- * BATTERY LOW follows Android's BatteryService (android-scheduling.md §3.1): it becomes low when
+ * BATTERY LOW follows Android's BatteryService (docs/SOURCES.md A3.1): it becomes low when
  * unplugged and the level drops below low.level (15 %), and leaves low when plugged (unless
  * low.plug_clears is false) or when the level reaches low.okay (20 %).
  *

@@ -2,9 +2,9 @@
  * mdl_kills.c - swipes, force stops, background kills (low memory, iOS eviction, OEM killers)
  * and reboots; the `device.kills` section is read by mdl_kills_parse.c.
  *
- * Sources: [A] = ../shared/research/android-scheduling.md, [I] = ../shared/research/ios-scheduling.md,
- * [D1] = dontkillmyapp.com (urbandroid-team/dont-kill-my-app, _vendors/<vendor>.md), as quoted in
- * [A] §5. "assumption" marks a figure with no source, with the reason for the value.
+ * Sources: docs/SOURCES.md, cited by section (An Android, In iOS), and [D1] = dontkillmyapp.com
+ * (urbandroid-team/dont-kill-my-app, _vendors/<vendor>.md), as summarised in
+ * A5. "assumption" marks a figure with no source, with the reason for the value.
  */
 #include "mdl_kills_internal.h"
 
@@ -25,29 +25,29 @@ typedef struct oem_profile {
 } oem_profile;
 
 /*
- * dontkillmyapp award (5 = worst) from [A] §5's ranking of [D1] @4b0ae4dc. [D1] gives almost no
+ * dontkillmyapp award (5 = worst) from A5's ranking of [D1] @4b0ae4dc. [D1] gives almost no
  * delays: the only published ones are Huawei's 60 min and Nokia's Evenwell ~20 min after screen
- * off ([A] §5, press). Where a vendor is known to kill background apps but no delay is published,
+ * off (A5, press). Where a vendor is known to kill background apps but no delay is published,
  * the profile takes 20 min (assumption: the one published order of magnitude, Nokia's).
  */
 static const oem_profile oem_profiles[MDL_OEM_COUNT] = {
     /* stock (AOSP/Pixel, award 0): no extra killer; a swipe removes the task and jobs remain
-     * ([A] §5 table, "my general knowledge of stock Android"). */
+     * (A5 table, "my general knowledge of stock Android"). */
     [MDL_OEM_STOCK] = {-1, false, false},
     /* samsung (award 5): [D1]'s Samsung limits are "sleeping apps" (no background start after 3 days
-     * unused, [A] §5), a launch restriction for the Android OS model, not a process kill; swipe as
-     * force stop only on "some Samsung" ([A] §5) -> assumption: a stock swipe. */
+     * unused, A5), a launch restriction for the Android OS model, not a process kill; swipe as
+     * force stop only on "some Samsung" (A5) -> assumption: a stock swipe. */
     [MDL_OEM_SAMSUNG] = {-1, false, false},
-    /* xiaomi (award 5): swipe/"clean" is a force stop ([A] §5; [D1] xiaomi: lock the app in recents
+    /* xiaomi (award 5): swipe/"clean" is a force stop (A5; [D1] xiaomi: lock the app in recents
      * so clearing recents does not clear it); background kill 20 min: assumption ([D1]: "in default
      * settings, background processing simply does not work right", no delay given). */
     [MDL_OEM_XIAOMI] = {SIM_MINUTES(20), false, true},
-    /* huawei (award 5): background processing broken after 60 min ([A] §5, [D1] huawei: "no user
+    /* huawei (award 5): background processing broken after 60 min (A5, [D1] huawei: "no user
      * accessible settings can prevent the system to break background processing longer than 60
-     * minutes"); swipe is a force stop ([A] §5). */
+     * minutes"); swipe is a force stop (A5). */
     [MDL_OEM_HUAWEI] = {SIM_MINUTES(60), false, true},
     /* oneplus (award 5): "swiping the app to close will kill it" and "Deep optimization ... the
-     * main app killer" ([D1] oneplus; swipe as force stop [A] §5); 20 min: assumption (no delay). */
+     * main app killer" ([D1] oneplus; swipe as force stop A5); 20 min: assumption (no delay). */
     [MDL_OEM_ONEPLUS] = {SIM_MINUTES(20), false, true},
     /* oppo (award 3): "background services are being killed ... every time you turn the screen
      * off" ([D1] oppo, F1S); swipe: assumption stock. */
@@ -77,8 +77,8 @@ static void kills_defaults(void *config, mdl_platform platform)
      * published rate. A scenario states its user's). */
     c->swipes_per_week = 0;
     c->force_stops_per_week = 0;
-    /* iOS: a background process is evicted after Exp(mean 4 h) ([I] §7.5, itself marked an
-     * assumption there). Android / ideal: off (assumption: [A] §5-§6 give no low-memory kill rate;
+    /* iOS: a background process is evicted after Exp(mean 4 h) (I7.5, itself marked an
+     * assumption there). Android / ideal: off (assumption: A5-A6 give no low-memory kill rate;
      * it depends on RAM and the user's other apps). When a scenario turns it on without a
      * distribution, the iOS figure is used. */
     c->low_memory = platform == MDL_IOS;

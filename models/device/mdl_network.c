@@ -7,10 +7,10 @@
  *    the always-connected Wi-Fi that mdl_device_init() sets and the `ideal` baseline assumes, so
  *    adding this model changes nothing for such a scenario.
  *  - work_wifi, airplane: none. Assumption (airplane mode is a user habit the scenario states;
- *    it is one of the factors Apple lists, ios-scheduling.md §2.2, WWDC20 session 10063).
+ *    it is one of the factors Apple lists, docs/SOURCES.md I2.2, WWDC20 session 10063).
  *  - cellular: true. Assumption: a phone with a data plan; cellular is an ordinary state that iOS
- *    budgets as costly (ios-scheduling.md §2.2, WWDC20 10063 "data budgets") and Android treats as
- *    metered (android-scheduling.md §3.3, WorkManager UNMETERED -> NETWORK_TYPE_UNMETERED).
+ *    budgets as costly (docs/SOURCES.md I2.2, WWDC20 10063 "data budgets") and Android treats as
+ *    metered (docs/SOURCES.md A3.3, WorkManager UNMETERED -> NETWORK_TYPE_UNMETERED).
  *  - outages: 0 per day; duration exponential, mean 10 min. Assumption: no published rate of
  *    connectivity loss for phones; the duration only matters once a scenario sets a rate, and
  *    exponential is the memoryless default.

@@ -3,13 +3,13 @@
  * `device.settings` section is read by mdl_settings_parse.c.
  *
  * Defaults and their sources:
- *  - background_app_refresh: true. The switch "defaults to on" (ios-scheduling.md §2.2, WWDC20
+ *  - background_app_refresh: true. The switch "defaults to on" (docs/SOURCES.md I2.2, WWDC20
  *    session 10063 "Background execution demystified"); off, `backgroundRefreshStatus` is denied
- *    (ios-scheduling.md §1.3, UIApplication.backgroundRefreshStatus).
+ *    (docs/SOURCES.md I1.3, UIApplication.backgroundRefreshStatus).
  *  - battery_optimization_exempt: false. Every app is battery-optimized until the user puts it on
  *    the power-save allowlist (Settings > Battery > Battery optimization, "not optimized"), which
- *    floors its standby bucket at EXEMPTED and lets its jobs run in Doze (android-scheduling.md
- *    §2.1 getAppMinBucket, §1.5; developer.android.com/training/monitoring-device-state/doze-standby).
+ *    floors its standby bucket at EXEMPTED and lets its jobs run in Doze (docs/SOURCES.md
+ *    A2.1 getAppMinBucket, A1.5; developer.android.com/training/monitoring-device-state/doze-standby).
  */
 #include "mdl_settings_internal.h"
 

@@ -44,7 +44,7 @@
  *                  no daily ring to fold: one pending event per open of the last 14 days.
  *   screen_on_since_last_use   ms of screen-on time since the latest usage event (APP_OPEN or
  *                  APP_CLOSE: AOSP's AppIdleHistory records lastUsedScreenTime on both
- *                  ACTIVITY_RESUMED and ACTIVITY_PAUSED, research/android-scheduling.md §2.1 [A1]);
+ *                  ACTIVITY_RESUMED and ACTIVITY_PAUSED, docs/SOURCES.md A2.1 [A1]);
  *                  screen-on time since the start before the first use. The field is exact at
  *                  every screen transition and usage event; while the screen is on it lags by
  *                  the current screen-on stretch: mdl_usage_screen_on_since_last_use() gives the

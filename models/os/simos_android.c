@@ -2,8 +2,8 @@
  * simos_android.c - the Android OS model: the WorkManager layer that drives JobScheduler
  * (simos_jobs), Doze (simos_doze) and App Standby (simos_standby). See simos_android.h. The
  * parameters per version are in simos_android_params.c, the `os:` section's parser in
- * simos_android_parse.c. "§N [id]" cites ../shared/research/android-scheduling.md and, through
- * it, the AOSP / AndroidX file listed under that id in its §0.
+ * simos_android_parse.c. "An [id]" cites section An of docs/SOURCES.md and the AOSP / AndroidX
+ * file listed under that id in its table A0.
  */
 #include "simos_android_internal.h"
 
@@ -11,7 +11,7 @@
 
 #include "mdl_battery.h"
 
-/* ---- WorkManager's next run time (AndroidX WorkSpec.calculateNextRunTime, §4.2 [W2]) --------- */
+/* ---- WorkManager's next run time (AndroidX WorkSpec.calculateNextRunTime, A4.2 [W2]) --------- */
 
 sim_time simos_wm_next_run_time(const simos_wm_spec *w)
 {
@@ -124,8 +124,8 @@ static void stop_worker(android *os, simos_stop why, bool failure, const char *c
     os->hooks.stop(os->hooks.ctx, why); /* the runner ends the run and calls finished() */
 }
 
-/* The running work was stopped or died: JobScheduler reschedules it with backoff (§3.7), and
- * WorkManager keeps lastEnqueueTime and the incremented run attempt (§4.4). */
+/* The running work was stopped or died: JobScheduler reschedules it with backoff (A3.7), and
+ * WorkManager keeps lastEnqueueTime and the incremented run attempt (A4.4). */
 static void retry(android *os, bool failure, const char *cause)
 {
     int attempts = 0;
@@ -187,7 +187,7 @@ static void start(android *os, sim_time now)
     os->hooks.fire(os->hooks.ctx, os->due_at);
 }
 
-/* A constraint the running job needs, lost (§3.7): its name, or NULL. */
+/* A constraint the running job needs, lost (A3.7): its name, or NULL. */
 static const char *lost_constraint(const android *os)
 {
     const mdl_device *d = os->d;
@@ -310,7 +310,7 @@ static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
     switch (sig) {
     case MDL_SIG_FORCE_STOP:
         /* JobScheduler cancels the app's jobs ("app force stopped"); WorkManager's database keeps
-         * the work (§4.6). */
+         * the work (A4.6). */
         if (!os->force_stopped) {
             os->force_stopped = true;
             sim_trace_begin(d->trace, now, "os.force_stop");
@@ -321,7 +321,7 @@ static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
         post_eval(os, true);
         break;
     case MDL_SIG_APP_OPEN:
-        if (os->force_stopped) { /* ForceStopRunnable.rescheduleEligibleWork (§4.6 [W6]) */
+        if (os->force_stopped) { /* ForceStopRunnable.rescheduleEligibleWork (A4.6 [W6]) */
             os->force_stopped = false;
             os->js_earliest = 0;
             simos_jobs_new_job(os->jobs);

@@ -2,7 +2,7 @@
  * simos_android_parse.c - the `os:` section on android (besides `version`, which the scenario
  * owns), read with the sch_ schema kit into a simos_android_config that already holds the
  * version's defaults (simos_android_params.c): a fixed standby bucket and overrides of the Doze,
- * quota and job constants. "§N" cites the Android scheduling research digest, as in
+ * quota and job constants. "An" cites section An of docs/SOURCES.md, as in
  * simos_android.c.
  */
 #include "simos_android_internal.h"
@@ -134,7 +134,7 @@ static void parse_jobs(sch_cx *cx, const sch_node *n, simos_android_config *c)
     positive_duration(cx, n, "batch_delay", &c->jobs.batch_delay, true);
     sim_time b;
     if (sch_field_duration(cx, n, "backoff", SCH_OPTIONAL, &b) == SCH_FIELD_OK) {
-        if (b < SIM_SECONDS(10) || b > SIM_HOURS(5)) /* WorkRequest MIN/MAX_BACKOFF_MILLIS, §4.1 */
+        if (b < SIM_SECONDS(10) || b > SIM_HOURS(5)) /* WorkRequest MIN/MAX_BACKOFF_MILLIS, A4.1 */
             error_at(cx, n, "backoff", "expected a duration from 10s to 5h, found %s%s",
                      sch_cx_quote(cx, sch_map_get(n, "backoff")->text), "");
         else

@@ -143,7 +143,7 @@ static void become_active(simos_doze *z)
     z->motion_reset = false;
 }
 
-/* Motion from IDLE_PENDING on (the significant-motion sensor is armed, §1.2): deep restarts with
+/* Motion from IDLE_PENDING on (the significant-motion sensor is armed, A1.2): deep restarts with
  * the motion timeout; light restarts only when deep had frozen it. */
 static void motion(simos_doze *z)
 {

@@ -1,8 +1,8 @@
 /*
  * simos_doze.h - Android's DeviceIdleController: deep and light Doze as two event-driven state
- * machines (research/android-scheduling.md §1, cited "§1.x [S1]" etc.).
+ * machines (docs/SOURCES.md A1, cited "A1.x [S1]" etc.).
  *
- * DEEP (§1.3, stepIdleStateLocked):
+ * DEEP (A1.3, stepIdleStateLocked):
  *   ACTIVE --screen off & unplugged--> INACTIVE (+inactive_timeout; +motion_inactive_timeout after
  *   motion) --> IDLE_PENDING (+idle_after_inactive_timeout) --> SENSING (+sensing_time) -->
  *   LOCATING (+locating_time) --> IDLE (+idle delay: idle_timeout, then x idle_factor up to
@@ -12,11 +12,11 @@
  *   app's worker is not running (exitMaintenanceEarlyIfNeededLocked: no active ops, jobs or
  *   alarms; other apps' work is not modeled, so only this app's worker keeps a window open).
  *   With battery saver on (d->power_save) and quick_doze (10+), INACTIVE is replaced by
- *   QUICK_DOZE_DELAY (+quick_doze_delay) straight to IDLE, without motion checks (§1.3 "Quick
+ *   QUICK_DOZE_DELAY (+quick_doze_delay) straight to IDLE, without motion checks (A1.3 "Quick
  *   doze"); without quick_doze (Android 9) battery saver leaves Doze alone.
  *   Motion (d->stationary false) from IDLE_PENDING on resets to ACTIVE and at once to INACTIVE with
- *   motion_inactive_timeout (§1.2); SENSING and LOCATING take fixed times (assumptions, below).
- * LIGHT (§1.4, stepLightIdleStateLocked):
+ *   motion_inactive_timeout (A1.2); SENSING and LOCATING take fixed times (assumptions, below).
+ * LIGHT (A1.4, stepLightIdleStateLocked):
  *   ACTIVE --screen off & unplugged--> INACTIVE (+light_after_inactive_timeout) --> [Android <= 13,
  *   while the worker runs: PRE_IDLE (+light_pre_idle_timeout, ends when it stops)] --> IDLE (+light
  *   idle delay: light_idle_timeout, then x light_idle_factor up to light_max_idle_timeout) -->
@@ -28,11 +28,11 @@
  * Alarm windows (flex) fire at their start (assumption: the earliest time the alarm may fire).
  * MIN_TIME_TO_ALARM and alarm clocks are not modeled (the device has no alarm clock).
  *
- * Jobs are blocked ("dozing") while deep is IDLE or light is IDLE / WAITING_FOR_NETWORK (§1.5
- * [J2]); when that ends, background jobs wait jobs_delay more (BACKGROUND_JOBS_DELAY, §1.5 [J2]).
+ * Jobs are blocked ("dozing") while deep is IDLE or light is IDLE / WAITING_FOR_NETWORK (A1.5
+ * [J2]); when that ends, background jobs wait jobs_delay more (BACKGROUND_JOBS_DELAY, A1.5 [J2]).
  * The model writes d->dozing, emits MDL_SIG_DOZE when it changes and traces `os.doze` on every
  * state change. The owner is told of every change (a wake-up of the device: DeviceIdleController
- * alarms are wakeup alarms) and whether an idle state began (running jobs must stop, §1.5 [J3]).
+ * alarms are wakeup alarms) and whether an idle state began (running jobs must stop, A1.5 [J3]).
  */
 #ifndef BGSIM_SIMOS_DOZE_H
 #define BGSIM_SIMOS_DOZE_H

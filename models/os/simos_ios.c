@@ -1,8 +1,8 @@
 /*
  * simos_ios.c - the iOS OS model: requests, the evaluation loop, execution, the defaults of the
  * `os:` keys (simos_ios_parse.c reads them) and the ops the runner calls. Behaviour and sources:
- * simos_ios.h; gates: simos_ios_gates.h; score and budgets: simos_ios_score.h. "R§n" =
- * ../shared/research/ios-scheduling.md section n.
+ * simos_ios.h; gates: simos_ios_gates.h; score and budgets: simos_ios_score.h. "In" =
+ * section In of docs/SOURCES.md (the iOS sources).
  */
 #include "simos_ios_internal.h"
 
@@ -116,17 +116,17 @@ int simos_ios_submit(void *p, const char *id, simos_ios_type type, sim_time earl
     size_t len = id ? strlen(id) : 0;
     ios_request *same = len > 0 && len < SIMOS_IOS_ID_MAX ? find(os, id) : NULL;
     if (earliest < now)
-        earliest = now; /* "Specify nil for no start delay" [DOC R§1.1] */
+        earliest = now; /* "Specify nil for no start delay" [DOC I1.1] */
     if (!os->d->refresh_enabled)
-        rc = SIMOS_IOS_E_UNAVAILABLE;                    /* [DOC R§1.1 Unavailable, reason 1] */
+        rc = SIMOS_IOS_E_UNAVAILABLE;                    /* [DOC I1.1 Unavailable, reason 1] */
     else if (len == 0 || len >= SIMOS_IOS_ID_MAX ||
              (type == SIMOS_IOS_REFRESH && os->cfg.request != SIMOS_IOS_REFRESH))
-        rc = SIMOS_IOS_E_NOT_PERMITTED;                  /* no `fetch` mode in expo's Info.plist, R§5 */
+        rc = SIMOS_IOS_E_NOT_PERMITTED;                  /* no `fetch` mode in expo's Info.plist, I5 */
     else {
         size_t limit = type == SIMOS_IOS_REFRESH ? SIMOS_IOS_MAX_REFRESH : SIMOS_IOS_MAX_PROCESSING;
         size_t n = simos_ios_pending(os, type) - (same && same->type == type ? 1 : 0);
         if (n >= limit)
-            rc = SIMOS_IOS_E_TOO_MANY;                   /* [DOC R§1.1 submit(_:)] */
+            rc = SIMOS_IOS_E_TOO_MANY;                   /* [DOC I1.1 submit(_:)] */
     }
     sim_trace_begin(os->trace, now, "os.submit");
     sim_trace_str(os->trace, "request", simos_ios_type_name(type));
@@ -222,7 +222,7 @@ static void launch(ios *os, ios_request *w, double score, double threshold)
     sim_time now = now_of(os);
     sim_time due = w->earliest;
     simos_ios_type type = w->type;
-    w->used = false; /* consumed: the app must submit again (R§1.2 setTaskCompleted) */
+    w->used = false; /* consumed: the app must submit again (I1.2 setTaskCompleted) */
     os->running = true;
     os->run_type = type;
     os->run_start = now;
@@ -347,7 +347,7 @@ static void evaluate(ios *os)
         if (os->proc_ready_at < 0)
             os->proc_ready_at = now + sch_dist_sample(&os->cfg.processing_delay, os->rng_delay);
         if (now < os->proc_ready_at) {
-            reason = SIM_REASON_SCORE; /* dasd's batching delay (OBS R§3 #13) */
+            reason = SIM_REASON_SCORE; /* dasd's batching delay (OBS I3 #13) */
             if (next < 0 || os->proc_ready_at < next)
                 next = os->proc_ready_at;
         }
@@ -359,7 +359,7 @@ static void evaluate(ios *os)
     report(os, reason);
     if (reason == SIM_REASON_DEVICE_DOWN && os->boot_at > now && (next < 0 || os->boot_at < next))
         next = os->boot_at;
-    sim_time tick = now + os->cfg.reevaluate_every; /* periodic re-evaluation while held (R§7.2) */
+    sim_time tick = now + os->cfg.reevaluate_every; /* periodic re-evaluation while held (I7.2) */
     arm_eval(os, next > 0 && next < tick ? next : tick);
 }
 
@@ -494,7 +494,7 @@ static int ios_schedule(void *p, const bgt_schedule_req *req)
         return BGT_OK;
     }
     os->blocked = false;
-    ios_request *w = find(os, SIMOS_IOS_WORKER_ID); /* expo: cancel, then submit (R§5) */
+    ios_request *w = find(os, SIMOS_IOS_WORKER_ID); /* expo: cancel, then submit (I5) */
     if (w)
         w->used = false;
     return submit_worker(os, req->delay_ms, req->constraints);
@@ -562,30 +562,30 @@ static void ios_defaults(void *p, int os_version)
 {
     simos_ios_config *c = p;
     *c = (simos_ios_config){
-        .request = SIMOS_IOS_PROCESSING,               /* DOC-expo: BGProcessingTaskRequest, R§5 */
-        .idle_after = SIM_MINUTES(5),                  /* OBS: "around 5 minutes after device is locked", R§1.3 FORUM 119758 */
-        .processing_on_battery = false,                /* OBS: R§3 #2, #3, #4, #6 (iPhone); RE R§7.3 G11 */
+        .request = SIMOS_IOS_PROCESSING,               /* DOC-expo: BGProcessingTaskRequest, I5 */
+        .idle_after = SIM_MINUTES(5),                  /* OBS: "around 5 minutes after device is locked", I1.3 FORUM 119758 */
+        .processing_on_battery = false,                /* OBS: I3 #2, #3, #4, #6 (iPhone); RE I7.3 G11 */
         /* FORUM 793189: processing runs after force-quit on 18.3-18.5 ("intentional"); a whole major
          * version cannot say 18.3, so 19+ (assumption: the behaviour stays). */
         .force_quit_blocks_processing = os_version < 19,
         .used_within = {SIM_DAYS(7),                   /* DOC: BGProcessingTaskRequest header "used your app within the past week" */
-                        SIM_DAYS(14)},                 /* RE: R§7.3 G5 */
-        .critical_battery_permille = 200,              /* WWDC20 10063: "below 20% battery", R§2.2 */
-        .rate_limit = {SIM_HOURS(6),                   /* ASSUMPTION: "daily" (WWDC20), R§7.3 G13 */
-                       SIM_MINUTES(15)},               /* OBS: R§3 #4 "never ... faster than 15 minutes"; WWDC20 push diagram */
-        .reevaluate_every = SIM_MINUTES(5),            /* ASSUMPTION: R§7.2 */
-        .processing_delay = {.kind = SCH_DIST_UNIFORM, .a = 0, .b = (double)SIM_MINUTES(30)}, /* ASSUMPTION R§7.4; OBS R§3 #13 ~10 min */
-        .refresh_time_limit = SIM_SECONDS(30),         /* DOC: "up to 30 seconds", R§1.2 */
-        .early_expiry = 0.05,                          /* ASSUMPTION on the rate, R§7.5 */
+                        SIM_DAYS(14)},                 /* RE: I7.3 G5 */
+        .critical_battery_permille = 200,              /* WWDC20 10063: "below 20% battery", I2.2 */
+        .rate_limit = {SIM_HOURS(6),                   /* ASSUMPTION: "daily" (WWDC20), I7.3 G13 */
+                       SIM_MINUTES(15)},               /* OBS: I3 #4 "never ... faster than 15 minutes"; WWDC20 push diagram */
+        .reevaluate_every = SIM_MINUTES(5),            /* ASSUMPTION: I7.2 */
+        .processing_delay = {.kind = SCH_DIST_UNIFORM, .a = 0, .b = (double)SIM_MINUTES(30)}, /* ASSUMPTION I7.4; OBS I3 #13 ~10 min */
+        .refresh_time_limit = SIM_SECONDS(30),         /* DOC: "up to 30 seconds", I1.2 */
+        .early_expiry = 0.05,                          /* ASSUMPTION on the rate, I7.5 */
         .early_expiry_after = {.kind = SCH_DIST_UNIFORM, .a = (double)SIM_SECONDS(2), .b = (double)SIM_SECONDS(30)}, /* FORUM 780956: 2-5 s seen */
         .processing_time_limit = {.kind = SCH_DIST_UNIFORM, .a = (double)SIM_MINUTES(3), .b = (double)SIM_MINUTES(10)}, /* WWDC19 "several minutes"; ASSUMPTION on the law */
-        .lookahead = SIM_MINUTES(20),                  /* RE: 15-22.5 min, R§7.4 */
-        .launch_floor = 0.0025,                        /* RE: R§7.4 */
-        .usage_half_life = SIM_DAYS(2),                /* ASSUMPTION: calibrated to R§7.6 "unused 3-7 days -> 0" */
-        .threshold_start = 0.85,                       /* ASSUMPTION: R§7.4 */
-        .threshold_min = 0.5,                          /* ASSUMPTION: R§7.4 */
-        .threshold_relax = SIM_HOURS(24),              /* ASSUMPTION: R§7.4 */
-        .energy_budget = SIM_SECONDS(60),              /* ASSUMPTION: calibrated to R§7.6 (refresh 1-8/day, median 2-4) */
+        .lookahead = SIM_MINUTES(20),                  /* RE: 15-22.5 min, I7.4 */
+        .launch_floor = 0.0025,                        /* RE: I7.4 */
+        .usage_half_life = SIM_DAYS(2),                /* ASSUMPTION: calibrated to I7.6 "unused 3-7 days -> 0" */
+        .threshold_start = 0.85,                       /* ASSUMPTION: I7.4 */
+        .threshold_min = 0.5,                          /* ASSUMPTION: I7.4 */
+        .threshold_relax = SIM_HOURS(24),              /* ASSUMPTION: I7.4 */
+        .energy_budget = SIM_SECONDS(60),              /* ASSUMPTION: calibrated to I7.6 (refresh 1-8/day, median 2-4) */
         .launch_cost = SIM_SECONDS(20),                /* ASSUMPTION: same calibration */
         .data_budget = SIM_MINUTES(5),                 /* ASSUMPTION: WWDC20 data budget, no figure */
     };

@@ -2,11 +2,11 @@
  * simos_ios.h - the `ios` platform: a model of BGTaskScheduler's launch decisions (dasd).
  *
  * Apple's scheduler is opaque; this model composes what is documented, said at WWDC, observed in
- * the field or reverse-engineered (../shared/research/ios-scheduling.md, cited "R§n"), and marks
+ * the field or reverse-engineered (docs/SOURCES.md, cited "In": its iOS section n), and marks
  * every parameter as one of
  *   [DOC]  Apple documentation or SDK header      [WWDC] an Apple session
  *   [OBS]  a published field observation           [RE]   reverse-engineering write-ups (dasd)
- *   [ASSUMPTION] a modelling choice, calibrated against R§7.6.
+ *   [ASSUMPTION] a modelling choice, calibrated against I7.6.
  * Every default below carries its tag and source in simos_ios.c (config table) and in
  * scenarios/README.md ("### `os` on ios").
  *
@@ -17,20 +17,20 @@
  *   simos_ios_gates.c  hard gates: every "no" that does not depend on a score, in reason order
  *   simos_ios_score.c  the refresh launch score, the relaxing threshold, energy/data budgets
  *
- * REQUESTS [DOC R§1.1]. Each identifier has at most one pending request; a new submit for it
+ * REQUESTS [DOC I1.1]. Each identifier has at most one pending request; a new submit for it
  * replaces the old one. An app has at most 1 pending refresh request and 10 pending processing
  * requests (tooManyPendingTaskRequests = 2). Background App Refresh off makes submit fail with
- * unavailable = 1 (R§1.1 "Unavailable", reason 1). A request type whose background mode the app
- * does not declare fails with notPermitted = 3: expo declares `processing` only (R§5), so refresh
+ * unavailable = 1 (I1.1 "Unavailable", reason 1). A request type whose background mode the app
+ * does not declare fails with notPermitted = 3: expo declares `processing` only (I5), so refresh
  * requests are permitted only under the what-if `request: refresh` (the app declares `fetch`).
  * A simulator is not modeled here: it is the core's `restricted` switch (expo never submits
- * there, R§5 supportsBackgroundTasks). A request is consumed when it is launched.
+ * there, I5 supportsBackgroundTasks). A request is consumed when it is launched.
  *
- * THE WORKER is expo's one identifier, com.expo.modules.backgroundtask.processing (R§5), submitted
+ * THE WORKER is expo's one identifier, com.expo.modules.backgroundtask.processing (I5), submitted
  * as the configured type (default processing, as expo does). The core's REPLACE is cancel + submit
  * with earliest = now + delay; its network bit is requiresNetworkConnectivity, its charging bit
  * requiresExternalPower. A rejected submit (BAR off) returns BGT_E_BACKEND to the core, which logs
- * it and carries on (expo swallows the error, R§5); from the instant the rejected request would
+ * it and carries on (expo swallows the error, I5); from the instant the rejected request would
  * have been due, the model reports refresh_off until the app submits again, because the core
  * wants a worker that the OS will not run. Other identifiers can be submitted through
  * simos_ios_submit() (tests, API fidelity); only the worker's request is ever launched.
@@ -38,16 +38,16 @@
  * BAR, the core's `restricted` switch and expo's status: d->refresh_enabled (device.settings
  * background_app_refresh) is the device setting. It blocks launches (reason refresh_off) and
  * submits (unavailable). expo's getStatusAsync does NOT read it on iOS: it reports Available on
- * every device (R§5), so the core's `restricted` stays false with BAR off; `restricted` means a
+ * every device (I5), so the core's `restricted` stays false with BAR off; `restricted` means a
  * simulator or Expo Go, where expo never submits at all. Pending requests survive BAR being
  * turned off (they are held back with refresh_off and may run once it is on again) [ASSUMPTION:
- * R§7.3 G2 says they may be cancelled; not established].
+ * I7.3 G2 says they may be cancelled; not established].
  *
  * EVALUATION. The model decides at evaluation instants, each an event in SIM_PHASE_OS: every
  * relevant device change (plug, unplug, battery threshold, Low Power Mode, network, screen,
  * app open/close, swipe, reboot and boot, BAR), the idle threshold, the earliest date, the end of
  * a rate limit or budget deficit, the end of the recent-use window, and, while a due request is
- * held back, a periodic re-evaluation every `reevaluate_every` (R§7.2). At each instant the
+ * held back, a periodic re-evaluation every `reevaluate_every` (I7.2). At each instant the
  * worker's request, if due, goes through:
  *   1. the hard gates (simos_ios_gates.h), in this order, the first failing gate is the reason:
  *      device_down > force_quit > refresh_off > score (app not used recently) > battery_low
@@ -55,21 +55,21 @@
  *   2. budgets (simos_ios_score.h): refresh needs energy budget, any launch on cellular needs
  *      data budget > budget
  *   3. refresh: score >= threshold(lateness), else score. Processing: a drawn delay after the
- *      gates open (dasd batching, OBS R§3 #13), reported as score while it runs.
+ *      gates open (dasd batching, OBS I3 #13), reported as score while it runs.
  * and launches when all pass. The reason is reported through hooks->deferral whenever it
  * changes, and SIM_REASON_NONE when the request is launched, cancelled, or not due yet.
  *
- * IDLE. The device is idle when the screen has been off for `idle_after` [OBS R§1.3 FORUM 119758,
+ * IDLE. The device is idle when the screen has been off for `idle_after` [OBS I1.3 FORUM 119758,
  * ~5 min]; the model writes d->dozing (mdl_device.h: "OS model: iOS idle") and emits
  * MDL_SIG_DOZE at the threshold and when the screen comes on. Processing requests launch only
- * while idle [DOC R§1.1 BGProcessingTask].
+ * while idle [DOC I1.1 BGProcessingTask].
  *
  * EXECUTION. Refresh runs get `refresh_time_limit` (30 s) [DOC], cut to an early expiry at a
  * drawn instant with probability `early_expiry` [FORUM 780956, ASSUMPTION on the rate];
  * processing runs get a drawn limit (minutes) [WWDC19 "several minutes", ASSUMPTION on the
  * law]. At the limit: hooks->stop(SIMOS_STOP_TIMEOUT) (the expiration handler: the core marks
  * the run expired and, under expo's iOS policy, reschedules). A processing run is stopped with
- * SIMOS_STOP_USER when the screen comes on [DOC R§1.1 "terminates any background processing
+ * SIMOS_STOP_USER when the screen comes on [DOC I1.1 "terminates any background processing
  * tasks running when the user starts using the device"]. A run whose process dies is not re-run
  * (the request was consumed). Budgets are debited when a run ends.
  *
@@ -96,7 +96,7 @@ typedef enum simos_ios_type {
     SIMOS_IOS_REFRESH = 1     /* BGAppRefreshTaskRequest */
 } simos_ios_type;
 
-/* BGTaskScheduler.Error.Code (R§1.1, BGTaskScheduler.h), and 0 for a successful submit. */
+/* BGTaskScheduler.Error.Code (I1.1, BGTaskScheduler.h), and 0 for a successful submit. */
 enum {
     SIMOS_IOS_OK = 0,
     SIMOS_IOS_E_UNAVAILABLE = 1,
@@ -104,7 +104,7 @@ enum {
     SIMOS_IOS_E_NOT_PERMITTED = 3
 };
 
-/* Pending-request limits per app [DOC R§1.1 submit(_:)]. */
+/* Pending-request limits per app [DOC I1.1 submit(_:)]. */
 #define SIMOS_IOS_MAX_REFRESH 1
 #define SIMOS_IOS_MAX_PROCESSING 10
 #define SIMOS_IOS_ID_MAX 128
@@ -138,7 +138,7 @@ typedef struct simos_ios_config {
 
 extern const simos_desc simos_ios_desc;
 
-/* expo's identifier (R§5), the worker's request. */
+/* expo's identifier (I5), the worker's request. */
 #define SIMOS_IOS_WORKER_ID "com.expo.modules.backgroundtask.processing"
 
 /*

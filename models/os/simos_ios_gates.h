@@ -1,6 +1,6 @@
 /*
  * simos_ios_gates.h - the iOS model's hard gates: the conditions under which BGTaskScheduler
- * never launches a request, whatever its score (../shared/research/ios-scheduling.md §7.3).
+ * never launches a request, whatever its score (docs/SOURCES.md I7.3).
  *
  * A pure function of a snapshot of the device and the app (no engine, no device pointer), so
  * each gate is tested on its own. Gates are checked in the documented deferral order and the
@@ -16,12 +16,12 @@
  *   low_power_mode  Low Power Mode is on                                          [DOC]
  *   network         requiresNetworkConnectivity and no network                     [DOC]
  *   not_charging    requiresExternalPower, or processing on battery unless
- *                   processing_on_battery                          [DOC; OBS R§3 #2,3,4,6]
+ *                   processing_on_battery                          [DOC; OBS I3 #2,3,4,6]
  *   device_in_use   processing: the device is not idle (screen on, or off for less than
- *                   idle_after) [DOC BGProcessingTask; OBS R§1.3]; refresh: the app is in the
- *                   foreground (a launch would be moot) [R§7.3 G12]
+ *                   idle_after) [DOC BGProcessingTask; OBS I1.3]; refresh: the app is in the
+ *                   foreground (a launch would be moot) [I7.3 G12]
  *   rate_limit      less than rate_limit[type] since the last launch of this type
- *                   (refresh 15 min [OBS R§3 #4], processing 6 h [ASSUMPTION])
+ *                   (refresh 15 min [OBS I3 #4], processing 6 h [ASSUMPTION])
  *
  * Time-based gates change on their own; *next_change receives the earliest instant after `now`
  * at which any of them (idle threshold, end of the recent-use window, end of the rate limit)

@@ -1,7 +1,7 @@
 /*
  * simos_ios_score.h - the iOS model's soft decision: the refresh launch score, the threshold that
- * relaxes with lateness, and the energy and data budgets (../shared/research/ios-scheduling.md
- * §7.4, §7.5; WWDC20 10063 "top 7 factors": app usage, system budgets, rate limiting).
+ * relaxes with lateness, and the energy and data budgets (docs/SOURCES.md
+ * I7.4, I7.5; WWDC20 10063 "top 7 factors": app usage, system budgets, rate limiting).
  *
  * LAUNCH PROBABILITY. P = the chance that the user opens the app within [now, now + lookahead)
  * (lookahead 20 min [RE: dasd looks 15-22.5 min ahead]). The app's opens of the last 14 days
@@ -10,10 +10,10 @@
  * P = 1 - prod_h (1 - p_h)^(f_h) over the hours the window covers (f_h = the fraction of hour h
  * inside it). Pooling by hour of day rather than hour of week is an [ASSUMPTION]: 14 days give an
  * hour-of-week bin two samples. P is then multiplied by 2^(-(now - last_open) / usage_half_life)
- * (half-life 2 d [ASSUMPTION, calibrated to R§7.6 "app unused for >= 3-7 days: refresh tends to
- * 0" and OBS R§3 #2 "If the user doesn't open the app daily, iOS halts events"]; 0 disables).
+ * (half-life 2 d [ASSUMPTION, calibrated to I7.6 "app unused for >= 3-7 days: refresh tends to
+ * 0" and OBS I3 #2 "If the user doesn't open the app daily, iOS halts events"]; 0 disables).
  *
- * SCORE [RE, R§7.4], weights 50 / 5 / 1:
+ * SCORE [RE, I7.4], weights 50 / 5 / 1:
  *   s_app  = sqrt(P), 1 if above 0.25; when overdue and the app has a card in the app switcher:
  *            0.65 s_app + 0.35, 1 if above 0.5
  *   s_dev  = 1 while the screen is on, else 0.05 (device use now; the RE floor)
@@ -29,7 +29,7 @@
  * launch_cost + run time for every launch; the data budget by the run time of a run that ends on
  * cellular. Refresh needs energy budget; any launch on cellular needs data budget (processing:
  * "network budget only", WWDC20). C = 0 disables a budget. Capacities and launch cost are
- * [ASSUMPTION]s calibrated to R§7.6 (refresh 1-8 runs a day, median 2-4). Levels are exact
+ * [ASSUMPTION]s calibrated to I7.6 (refresh 1-8 runs a day, median 2-4). Levels are exact
  * integers (ms x ms-per-day), so the instant a deficit ends is computed, not polled.
  */
 #ifndef BGSIM_SIMOS_IOS_SCORE_H
@@ -41,7 +41,7 @@
 #include "mdl_device.h"
 #include "simos_ios.h"
 
-/* dasd's policy weights [RE, R§7.4]. */
+/* dasd's policy weights [RE, I7.4]. */
 #define SIMOS_IOS_W_APP 50.0
 #define SIMOS_IOS_W_DEVICE 5.0
 #define SIMOS_IOS_W_BATTERY 1.0

@@ -1,32 +1,32 @@
 /*
  * simos_jobs.h - Android's JobScheduler for the app's one job (the WorkManager worker): when it
  * is ready, why it is not, how long it may run and when it comes back after a stop
- * (research/android-scheduling.md §2.2, §3).
+ * (docs/SOURCES.md A2.2, A3).
  *
  * READINESS, checked in this order; the first condition that fails is the deferral reason:
  *   1. force_stopped      the app is in the stopped state (no job exists until a user launch)
  *   2. device_down        the device is rebooting
- *   3. doze_deep          deep Doze IDLE, or its jobs_delay tail (§1.5 [J2])
+ *   3. doze_deep          deep Doze IDLE, or its jobs_delay tail (A1.5 [J2])
  *   4. doze_light         light Doze IDLE / WAITING_FOR_NETWORK, or its tail
  *   5. network            NETWORK constraint and no network (d->net none: airplane or no signal)
- *   6. battery_low        BATTERY_NOT_LOW constraint and mdl_battery_low() (15 % / 20 %, §3.1 [J4])
- *   7. not_charging       CHARGING constraint and not "stable power": plugged and not low (§3.1 [J1])
+ *   6. battery_low        BATTERY_NOT_LOW constraint and mdl_battery_low() (15 % / 20 %, A3.1 [J4])
+ *   7. not_charging       CHARGING constraint and not "stable power": plugged and not low (A3.1 [J1])
  *   8. standby_quota      bucket NEVER; out of quota (below), or on Android 9 too few heartbeats
  *                         since the app's last job (HEARTBEATS, below); or force batching (below)
- *   9. backoff            the earliest time of a rescheduled job has not come (§3.7)
+ *   9. backoff            the earliest time of a rescheduled job has not come (A3.7)
  *  10. doze_light         everything holds but the CPU sleeps (screen off, unplugged, outside a
- *                         maintenance window) since the job's timers are non-wakeup alarms (§3.5):
+ *                         maintenance window) since the job's timers are non-wakeup alarms (A3.5):
  *                         the job waits for the next wake-up (a signal or a Doze transition)
  * Time-only conditions (backoff, quota, batching, the Doze tail) give the time at which they end;
  * the rest change only with a device signal.
  *
- * QUOTA (QuotaController, §2.2 [Q1, Q2]), skipped while plugged (ACTION_CHARGING) and for EXEMPTED
+ * QUOTA (QuotaController, A2.2 [Q1, Q2]), skipped while plugged (ACTION_CHARGING) and for EXEMPTED
  * on Android <= 15: over the rolling window of the bucket, the app's execution time must leave at
  * least in_quota_buffer of allowed_time (mAllowedTimeIntoQuotaMs), its job starts must be below
  * max_jobs and its sessions (runs coalesced within session_coalescing) below max_sessions. A run
  * started while plugged, or while the app is on top where top_started_free (<= 15), is not
  * counted. A running job is stopped when its remaining time runs out (stop: constraint).
- * HEARTBEATS (Android 9, heartbeat > 0; QuotaController and its keys are then unused; §2.2
+ * HEARTBEATS (Android 9, heartbeat > 0; QuotaController and its keys are then unused; A2.2
  * [2nd], and the Android 9 JobSchedulerService.java read through the code index, id 41774643:
  * isReadyToBeExecutedLocked, advanceHeartbeatLocked, setNextHeartbeatAlarm, noteJobStart).
  * Beats are counted on the boot grid, not in continuous time: the counter mHeartbeat starts at 0
@@ -34,7 +34,7 @@
  * completing) and advances by floor(elapsed / heartbeat) on an exact ELAPSED_REALTIME alarm set
  * at multiples of heartbeat, so beat H(t) = floor((t - boot) / heartbeat). A job start records
  * the app's beat L = H(start) (noteJobStart). For a job of bucket b with beats[b] = N > 0, not
- * plugged (assumption: charging paroles App Standby on 9, mInParole; not in the research, and
+ * plugged (assumption: charging paroles App Standby on 9, mInParole; not in the sources, and
  * the same as QuotaController's charging exemption on 10+), the job is held iff
  *     H(now) % N != 0  &&  L < H(now) < L + N
  * i.e. it may run in the beat of the app's last start, in the one beat every N in which the
@@ -44,11 +44,11 @@
  * keeps L in memory; after a reboot it is rebuilt from UsageStats' last job time as H(now) -
  * floor((now - last start) / heartbeat) (heartbeatWhenJobsLastRun). Not modeled: the 10-min
  * App Standby parole every 24 h, uid-active (foreground) exemption for a fixed bucket.
- * BATCHING (§3.5 [J3]): a job of an app outside ACTIVE / EXEMPTED with no failures waits until
+ * BATCHING (A3.5 [J3]): a job of an app outside ACTIVE / EXEMPTED with no failures waits until
  * batch_delay after it first became otherwise ready (MAX_NON_ACTIVE_JOB_BATCH_DELAY). Other apps'
  * ready jobs, which release a batch sooner, are not modeled (assumption: the worst case).
  * RUNTIME: a run is stopped after runtime_limit (stop: timeout), or earlier when quota runs out.
- * BACKOFF (getRescheduleJobForFailureLocked, §3.7 [J3]): a timeout counts as a failure, any other
+ * BACKOFF (getRescheduleJobForFailureLocked, A3.7 [J3]): a timeout counts as a failure, any other
  * system stop as a system stop; attempts = failures + system_stops / system_stop_ratio (ratio 0:
  * every stop is a failure, Android <= 13); no attempt: runnable at once; else the delay is
  * max(min_backoff, backoff) * 2^(attempts-1), at most max_backoff.

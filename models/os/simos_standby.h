@@ -1,6 +1,6 @@
 /*
  * simos_standby.h - Android's AppStandbyController for the one simulated app: its standby bucket
- * from its usage history (research/android-scheduling.md §2.1 [A1, A2]).
+ * from its usage history (docs/SOURCES.md A2.1 [A1, A2]).
  *
  *   - Opening or leaving the app (MDL_SIG_APP_OPEN / APP_CLOSE: ACTIVITY_RESUMED / PAUSED) makes
  *     it ACTIVE at once and keeps it ACTIVE at least strong_usage_timeout after that event.

@@ -1,6 +1,6 @@
 /* test_api.c: conformance of the public API and the worker, one behaviour per test.
  * Unless a test says otherwise it runs the "current" Android preset (EBT 57.0.21).
- * "§N" cites ../shared/research/expo-background-task-semantics.md. */
+ * "En" cites section En of docs/SOURCES.md (the Expo sources). */
 #include "harness.h"
 #include "bgt_registry.h" /* internal (not installed): the tests decode what the core saved */
 
@@ -77,7 +77,7 @@ Test(api, start_twice_is_a_state_error)
 
 Test(api, register_requires_definition)
 {
-    cr_assert_eq(bgt_register_task(H.c, "a", NULL), BGT_E_NOT_DEFINED); /* §1.1 L82-86 */
+    cr_assert_eq(bgt_register_task(H.c, "a", NULL), BGT_E_NOT_DEFINED); /* E1.1 L82-86 */
     cr_assert_eq(bgt_task_count(H.c), 0);
     cr_assert_eq(H.f.nsave, 0);
 }
@@ -114,7 +114,7 @@ Test(api, register_persists_the_registry)
     cr_assert_eq(o.minimum_interval_min, 30);
     cr_assert_eq(bgt_registry_get(r, 1, &name, &o), BGT_OK);
     cr_assert_str_eq(name, "b");
-    cr_assert_not(o.has_minimum_interval, "absence of minimumInterval is kept (§2.2 vs §3.1)");
+    cr_assert_not(o.has_minimum_interval, "absence of minimumInterval is kept (E2.2 vs E3.1)");
     bgt_registry_free(r);
 }
 
@@ -133,7 +133,7 @@ Test(api, later_registration_does_not_reschedule)
     h_reg(&H, 0, 30);
     H.f.now += MIN_MS;
     h_reg(&H, 1, 120);
-    cr_assert_eq(H.f.nschedule, 1, "§2.2: only the first registration schedules");
+    cr_assert_eq(H.f.nschedule, 1, "E2.2: only the first registration schedules");
     cr_assert_eq(bgt_interval_min(H.c), 120, "but the shared interval is overwritten");
 }
 
@@ -144,7 +144,7 @@ Test(api, last_registered_interval_applies_after_next_run)
     h_reg(&H, 1, 120);
     H.f.now = H.f.due_ms;
     cr_assert_eq(fake_fire(&H.f, H.c, BGT_END_COMPLETED, &rep), BGT_OK);
-    cr_assert_eq(rep.next_delay_ms, 120 * MIN_MS, "§2.2 last wins, §8 quirk 5");
+    cr_assert_eq(rep.next_delay_ms, 120 * MIN_MS, "E2.2 last wins, E8 quirk 5");
     cr_assert_eq(H.f.due_ms, H.f.now + 120 * MIN_MS);
 }
 
@@ -154,7 +154,7 @@ Test(api, reregister_is_a_silent_noop)
     const char *name;
     bgt_task_options got;
     h_reg(&H, 0, 30);
-    cr_assert_eq(bgt_register_task(H.c, "a", &o), BGT_OK); /* §1.1 L100-102 */
+    cr_assert_eq(bgt_register_task(H.c, "a", &o), BGT_OK); /* E1.1 L100-102 */
     cr_assert_eq(bgt_task_at(H.c, 0, &name, &got), BGT_OK);
     cr_assert_eq(got.minimum_interval_min, 30, "new options are ignored");
     cr_assert_eq(bgt_interval_min(H.c), 30);
@@ -163,7 +163,7 @@ Test(api, reregister_is_a_silent_noop)
 
 Test(api, unregister_unknown_is_ok)
 {
-    cr_assert_eq(bgt_unregister_task(H.c, "zz"), BGT_OK); /* §1.1 L116-119 */
+    cr_assert_eq(bgt_unregister_task(H.c, "zz"), BGT_OK); /* E1.1 L116-119 */
     cr_assert_eq(H.f.nsave, 0);
 }
 
@@ -171,7 +171,7 @@ Test(api, unregister_last_task_cancels_worker)
 {
     h_reg(&H, 0, 30);
     cr_assert_eq(bgt_unregister_task(H.c, "a"), BGT_OK);
-    cr_assert_eq(H.f.ncancel, 1); /* §2.6 */
+    cr_assert_eq(H.f.ncancel, 1); /* E2.6 */
     cr_assert_eq(H.f.state, BGT_WORKER_NONE);
     cr_assert_eq(bgt_is_registered(H.c, "a"), 0);
 }
@@ -183,7 +183,7 @@ Test(api, unregister_other_task_keeps_worker)
     cr_assert_eq(bgt_unregister_task(H.c, "b"), BGT_OK);
     cr_assert_eq(H.f.ncancel, 0);
     cr_assert_eq(H.f.state, BGT_WORKER_ENQUEUED);
-    cr_assert_eq(bgt_interval_min(H.c), 30, "§2.2: unregistering restores no interval");
+    cr_assert_eq(bgt_interval_min(H.c), 30, "E2.2: unregistering restores no interval");
 }
 
 Test(api, unregister_all_clears_and_cancels)
@@ -220,7 +220,7 @@ Test(api, list_is_in_registration_order)
 
 Test(api, status_is_available_on_a_device)
 {
-    cr_assert_eq(bgt_get_status(H.c), BGT_STATUS_AVAILABLE); /* §1.1 BackgroundTaskModule.kt L22-24 */
+    cr_assert_eq(bgt_get_status(H.c), BGT_STATUS_AVAILABLE); /* E1.1 BackgroundTaskModule.kt L22-24 */
     cr_assert_eq(BGT_STATUS_RESTRICTED, 1);
     cr_assert_eq(BGT_RESULT_SUCCESS, 1);
     cr_assert_eq(BGT_RESULT_FAILED, 2);
@@ -264,7 +264,7 @@ Test(api, worker_counts_results)
     H.spy[0].result = BGT_RESULT_SUCCESS;
     H.spy[1].result = BGT_RESULT_FAILED;
     H.spy[2].result = BGT_RESULT_NONE;
-    H.spy[3].result = 77; /* §3.3: other values are not Success/Failed */
+    H.spy[3].result = 77; /* E3.3: other values are not Success/Failed */
     h_reg(&H, 0, 30);
     h_reg(&H, 1, 30);
     h_reg(&H, 2, 30);
@@ -285,7 +285,7 @@ Test(api, run_lasts_as_long_as_the_longest_task)
     h_reg(&H, 1, 30);
     h_reg(&H, 2, 30);
     cr_assert_eq(bgt_worker_begin(H.c, &rep), BGT_OK);
-    cr_assert_eq(rep.busy_ms, 90000, "§4.4: tasks run in parallel");
+    cr_assert_eq(rep.busy_ms, 90000, "E4.4: tasks run in parallel");
     cr_assert_eq(bgt_worker_end(H.c, BGT_END_COMPLETED, &rep), BGT_OK);
 }
 
@@ -297,8 +297,8 @@ Test(api, next_run_counts_from_completion)
     h_reg(&H, 0, 30);
     H.f.now = start = H.f.due_ms;
     cr_assert_eq(fake_fire(&H.f, H.c, BGT_END_COMPLETED, &rep), BGT_OK);
-    cr_assert_eq(H.f.last.mode, BGT_SCHEDULE_APPEND, "§2.5 L250-252");
-    cr_assert_eq(H.f.due_ms, start + 4 * MIN_MS + 30 * MIN_MS, "§2.5: finish + interval");
+    cr_assert_eq(H.f.last.mode, BGT_SCHEDULE_APPEND, "E2.5 L250-252");
+    cr_assert_eq(H.f.due_ms, start + 4 * MIN_MS + 30 * MIN_MS, "E2.5: finish + interval");
     cr_assert(rep.rescheduled);
 }
 
@@ -310,7 +310,7 @@ Test(api, result_never_changes_scheduling)
     H.spy[0].result = BGT_RESULT_FAILED;
     cr_assert_eq(fake_fire(&H.f, H.c, BGT_END_COMPLETED, &bad), BGT_OK);
     cr_assert_eq(bad.n_failed, 1);
-    cr_assert_eq(ok.next_delay_ms, bad.next_delay_ms); /* §2.5 BackgroundTaskConsumer.kt L30-33 */
+    cr_assert_eq(ok.next_delay_ms, bad.next_delay_ms); /* E2.5 BackgroundTaskConsumer.kt L30-33 */
     cr_assert(ok.rescheduled && bad.rescheduled);
 }
 
@@ -319,7 +319,7 @@ Test(api, run_without_tasks_ends_the_chain)
     bgt_worker_report rep;
     size_t before = H.f.nschedule;
     cr_assert_eq(fake_fire(&H.f, H.c, BGT_END_COMPLETED, &rep), BGT_OK);
-    cr_assert_eq(rep.kind, BGT_RUN_NO_TASKS); /* §2.5 L216-218, §8 quirk 7 */
+    cr_assert_eq(rep.kind, BGT_RUN_NO_TASKS); /* E2.5 L216-218, E8 quirk 7 */
     cr_assert_not(rep.rescheduled);
     cr_assert_eq(H.f.nschedule, before);
     cr_assert_eq(H.f.state, BGT_WORKER_NONE);
@@ -336,7 +336,7 @@ Test(api, undefined_task_finishes_with_null_result)
     cr_assert_eq(fake_fire(&H.f, H.c, BGT_END_COMPLETED, &rep), BGT_OK);
     cr_assert_eq(rep.n_run, 1);
     cr_assert_eq(rep.n_undefined, 1);
-    cr_assert_eq(rep.n_none, 1, "§1.2: finished with result null");
+    cr_assert_eq(rep.n_none, 1, "E1.2: finished with result null");
 }
 
 Test(api, callbacks_cannot_reenter_mutating_calls)
@@ -366,9 +366,9 @@ Test(api, unregister_during_run_leaves_no_successor)
     h_reg(&H, 0, 30);
     H.f.state = BGT_WORKER_RUNNING;
     cr_assert_eq(bgt_worker_begin(H.c, &rep), BGT_OK);
-    cr_assert_eq(bgt_unregister_task(H.c, "a"), BGT_OK); /* cancels the running worker, §2.6 */
+    cr_assert_eq(bgt_unregister_task(H.c, "a"), BGT_OK); /* cancels the running worker, E2.6 */
     cr_assert_eq(bgt_worker_end(H.c, BGT_END_COMPLETED, &rep), BGT_OK);
-    cr_assert_not(rep.rescheduled, "§2.3 step 1: no registered tasks");
+    cr_assert_not(rep.rescheduled, "E2.3 step 1: no registered tasks");
     cr_assert_eq(H.f.state, BGT_WORKER_NONE);
 }
 
@@ -378,7 +378,7 @@ Test(api, kill_during_run_leaves_no_successor)
     h_reg(&H, 0, 30);
     before = H.f.nschedule;
     cr_assert_eq(bgt_worker_begin(H.c, NULL), BGT_OK);
-    cr_assert_eq(bgt_process_kill(H.c), BGT_OK); /* §2.5: the successor is never enqueued */
+    cr_assert_eq(bgt_process_kill(H.c), BGT_OK); /* E2.5: the successor is never enqueued */
     cr_assert_eq(H.f.nschedule, before);
     cr_assert_eq(bgt_worker_end(H.c, BGT_END_COMPLETED, NULL), BGT_E_STATE);
 }
@@ -391,7 +391,7 @@ Test(api, kill_forgets_definitions_and_process_state)
     cr_assert_not(bgt_is_defined(H.c, "a"), "defineTask lives in the JS context of one process");
     cr_assert_not(bgt_is_started(H.c));
     cr_assert_eq(bgt_process_start(H.c, 0), BGT_OK);
-    cr_assert_not(bgt_is_foreground(H.c), "§2.1: a new process starts without foreground");
+    cr_assert_not(bgt_is_foreground(H.c), "E2.1: a new process starts without foreground");
     cr_assert_eq(bgt_is_registered(H.c, "a"), 1, "the registry persists");
 }
 
@@ -403,7 +403,7 @@ Test(api, start_restores_registry_and_last_interval)
     cr_assert_eq(bgt_interval_min(H.c), 1440, "volatile interval reset by the kill");
     cr_assert_eq(bgt_process_start(H.c, 0), BGT_OK);
     cr_assert_eq(bgt_task_count(H.c), 2);
-    cr_assert_eq(bgt_interval_min(H.c), 45, "§2.6 restore replays registrations: last wins");
+    cr_assert_eq(bgt_interval_min(H.c), 45, "E2.6 restore replays registrations: last wins");
 }
 
 Test(api, start_reports_a_corrupt_registry_and_stays_stopped)
@@ -442,7 +442,7 @@ Test(api, trigger_runs_the_worker_in_process)
     cr_assert_eq(bgt_trigger_for_testing(H.c, &rep), BGT_OK);
     cr_assert_eq(rep.kind, BGT_RUN_RAN);
     cr_assert_eq(H.spy[0].calls, 1);
-    /* §1.1: runTasks called directly, not through WorkManager, so its successor APPENDs behind the
+    /* E1.1: runTasks called directly, not through WorkManager, so its successor APPENDs behind the
      * worker that is already enqueued rather than replacing it */
     cr_assert_eq(H.f.last.mode, BGT_SCHEDULE_APPEND);
 }

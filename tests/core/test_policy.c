@@ -27,10 +27,10 @@ Test(policy, current_android_matches_ebt_57)
 {
     bgt_policy p;
     cr_assert_eq(bgt_policy_preset("current", BGT_PLATFORM_ANDROID, &p), BGT_OK);
-    cr_assert_eq(p.default_interval_min, 1440);      /* §2.1 */
-    cr_assert_eq(p.interval_floor_min, 0);           /* §2.3 */
+    cr_assert_eq(p.default_interval_min, 1440);      /* E2.1 */
+    cr_assert_eq(p.interval_floor_min, 0);           /* E2.3 */
     cr_assert(p.require_network && !p.require_battery_not_low);
-    cr_assert_eq(p.foreground_defer_cap_min, 60);    /* §2.5 */
+    cr_assert_eq(p.foreground_defer_cap_min, 60);    /* E2.5 */
     cr_assert(p.keep_pending_worker && p.successor_append && !p.reschedule_on_expiry);
     cr_assert(p.missing_interval_resets);
 }
@@ -39,8 +39,8 @@ Test(policy, current_ios_matches_ebt_57)
 {
     bgt_policy p;
     cr_assert_eq(bgt_policy_preset("current", BGT_PLATFORM_IOS, &p), BGT_OK);
-    cr_assert_eq(p.default_interval_min, 720);       /* §3.1 */
-    cr_assert_eq(p.foreground_defer_cap_min, 0);     /* §7 */
+    cr_assert_eq(p.default_interval_min, 720);       /* E3.1 */
+    cr_assert_eq(p.foreground_defer_cap_min, 0);     /* E7 */
     cr_assert(!p.keep_pending_worker && !p.successor_append && p.reschedule_on_expiry);
     cr_assert_not(p.missing_interval_resets);
 }
@@ -54,8 +54,8 @@ Test(policy, sdk52_matches_the_seed_document)
     cr_assert_eq(a.interval_floor_min, 15);
     cr_assert_eq(a.default_interval_min, 720);
     cr_assert_eq(i.default_interval_min, 720);
-    cr_assert(a.worker_only_in_background && !a.schedule_on_register); /* §2.9 */
-    cr_assert(a.strict_register && !a.trigger_enabled);                /* §0 */
+    cr_assert(a.worker_only_in_background && !a.schedule_on_register); /* E2.9 */
+    cr_assert(a.strict_register && !a.trigger_enabled);                /* E0 */
 }
 
 Test(policy, platform_names_parse)

@@ -1,5 +1,5 @@
 /* test_presets.c: each preset end to end, as an app on that platform and version would see it.
- * "§N" cites ../shared/research/expo-background-task-semantics.md. */
+ * "En" cites section En of docs/SOURCES.md (the Expo sources). */
 #include "harness.h"
 
 #include <criterion/criterion.h>
@@ -16,13 +16,13 @@ Test(presets, sdk52_android_worker_lives_only_in_background)
     h_start(&H);
     cr_assert_eq(bgt_foreground(H.c), BGT_OK);
     h_reg(&H, 0, 1);
-    cr_assert_eq(H.f.nschedule, 0, "§2.9: not scheduled at registration");
+    cr_assert_eq(H.f.nschedule, 0, "E2.9: not scheduled at registration");
     cr_assert_eq(bgt_background(H.c), BGT_OK);
     cr_assert_eq(H.f.last.mode, BGT_SCHEDULE_REPLACE);
     cr_assert_eq(H.f.last.delay_ms, 15 * MIN_MS, "documented 15-minute floor");
     cr_assert_eq(H.f.last.constraints, BGT_CONSTRAINT_NETWORK | BGT_CONSTRAINT_BATTERY_NOT_LOW);
     cr_assert_eq(bgt_foreground(H.c), BGT_OK);
-    cr_assert_eq(H.f.state, BGT_WORKER_NONE, "§2.9: cancelled in foreground");
+    cr_assert_eq(H.f.state, BGT_WORKER_NONE, "E2.9: cancelled in foreground");
 }
 
 Test(presets, sdk52_ios_defaults_to_12_hours_without_floor)
@@ -43,7 +43,7 @@ Test(presets, current_ios_cold_launch_pushes_the_next_run_out)
     H.f.now += 50 * MIN_MS; /* 10 minutes before due, the user opens the app */
     h_restart(&H);
     cr_assert_eq(H.f.last.mode, BGT_SCHEDULE_REPLACE);
-    cr_assert_eq(H.f.due_ms, H.f.now + 60 * MIN_MS, "§3.3: earliest = launch + interval");
+    cr_assert_eq(H.f.due_ms, H.f.now + 60 * MIN_MS, "E3.3: earliest = launch + interval");
 }
 
 Test(presets, current_ios_expiry_reschedules_from_expiry_time)
@@ -56,7 +56,7 @@ Test(presets, current_ios_expiry_reschedules_from_expiry_time)
     cr_assert_eq(fake_fire(&H.f, H.c, BGT_END_EXPIRED, &rep), BGT_OK);
     cr_assert(rep.rescheduled);
     cr_assert_eq(H.f.last.mode, BGT_SCHEDULE_REPLACE);
-    cr_assert_eq(H.f.due_ms, H.f.now + 60 * MIN_MS, "§3.3: cancel + submit(now + interval)");
+    cr_assert_eq(H.f.due_ms, H.f.now + 60 * MIN_MS, "E3.3: cancel + submit(now + interval)");
 }
 
 Test(presets, current_ios_runs_tasks_in_foreground)
@@ -67,7 +67,7 @@ Test(presets, current_ios_runs_tasks_in_foreground)
     h_reg(&H, 0, 60);
     cr_assert_eq(bgt_foreground(H.c), BGT_OK);
     cr_assert_eq(fake_fire(&H.f, H.c, BGT_END_COMPLETED, &rep), BGT_OK);
-    cr_assert_eq(rep.kind, BGT_RUN_RAN, "§7: iOS has no foreground guard");
+    cr_assert_eq(rep.kind, BGT_RUN_RAN, "E7: iOS has no foreground guard");
 }
 
 Test(presets, current_android_headless_start_keeps_the_chain)
@@ -78,7 +78,7 @@ Test(presets, current_android_headless_start_keeps_the_chain)
     h_reg(&H, 0, 60);
     due = H.f.due_ms;
     H.f.now += 59 * MIN_MS;
-    h_restart(&H); /* e.g. BOOT_COMPLETED restore, §2.6 */
-    cr_assert_eq(H.f.due_ms, due, "§2.3 step 2: the pending worker keeps its timer");
+    h_restart(&H); /* e.g. BOOT_COMPLETED restore, E2.6 */
+    cr_assert_eq(H.f.due_ms, due, "E2.3 step 2: the pending worker keeps its timer");
     cr_assert_eq(H.f.nschedule, 1);
 }

@@ -1,6 +1,6 @@
 /* test_switches.c: every policy switch, each way. A test starts from a preset, flips exactly one
  * switch by name (through the same table a scenario loader uses) and checks the behaviour that
- * switch documents. "§N" cites ../shared/research/expo-background-task-semantics.md. */
+ * switch documents. "En" cites section En of docs/SOURCES.md (the Expo sources). */
 #include "harness.h"
 
 #include <criterion/criterion.h>
@@ -51,7 +51,7 @@ static int64_t delay_for_1_minute(int64_t floor)
     return H.f.last.delay_ms;
 }
 Test(switches, interval_floor_min_15) { cr_assert_eq(delay_for_1_minute(15), 15 * MIN_MS); }
-Test(switches, interval_floor_min_off) { cr_assert_eq(delay_for_1_minute(0), 1 * MIN_MS, "§8 quirk 3"); }
+Test(switches, interval_floor_min_off) { cr_assert_eq(delay_for_1_minute(0), 1 * MIN_MS, "E8 quirk 3"); }
 
 /* ---- constraints ---- */
 
@@ -91,7 +91,7 @@ Test(switches, schedule_on_register_off)
     cr_assert_eq(H.f.state, BGT_WORKER_NONE);
 }
 
-/* ---- worker_only_in_background (EBT 0.1.2, §2.9) ---- */
+/* ---- worker_only_in_background (EBT 0.1.2, E2.9) ---- */
 
 Test(switches, worker_only_in_background_on)
 {
@@ -117,7 +117,7 @@ Test(switches, worker_only_in_background_off)
     cr_assert_eq(H.f.state, BGT_WORKER_ENQUEUED);
 }
 
-/* ---- keep_pending_worker (§2.3 step 2 vs §3.3 cold-launch reset) ---- */
+/* ---- keep_pending_worker (E2.3 step 2 vs E3.3 cold-launch reset) ---- */
 
 static int64_t due_after_relaunch(int64_t keep)
 {
@@ -140,7 +140,7 @@ Test(switches, keep_pending_worker_does_not_cancel_a_running_worker)
     cr_assert_eq(H.f.nschedule, 1);
 }
 
-/* ---- foreground_defer_cap_min (§2.5 L221-230) ---- */
+/* ---- foreground_defer_cap_min (E2.5 L221-230) ---- */
 
 Test(switches, foreground_defer_cap_min_60)
 {
@@ -180,7 +180,7 @@ Test(switches, foreground_defer_cap_min_off)
     h_reg(&H, 0, 1440);
     cr_assert_eq(bgt_foreground(H.c), BGT_OK);
     cr_assert_eq(fake_fire(&H.f, H.c, BGT_END_COMPLETED, &rep), BGT_OK);
-    cr_assert_eq(rep.kind, BGT_RUN_RAN, "iOS is not guarded (§7)");
+    cr_assert_eq(rep.kind, BGT_RUN_RAN, "iOS is not guarded (E7)");
     cr_assert_eq(H.spy[0].calls, 1);
 }
 
@@ -207,10 +207,10 @@ static bool rescheduled_after_expiry(int64_t on)
     cr_assert_eq(fake_fire(&H.f, H.c, BGT_END_EXPIRED, &rep), BGT_OK);
     return rep.rescheduled;
 }
-Test(switches, reschedule_on_expiry_on) { cr_assert(rescheduled_after_expiry(1), "iOS §3.3"); }
-Test(switches, reschedule_on_expiry_off) { cr_assert_not(rescheduled_after_expiry(0), "Android §2.5"); }
+Test(switches, reschedule_on_expiry_on) { cr_assert(rescheduled_after_expiry(1), "iOS E3.3"); }
+Test(switches, reschedule_on_expiry_off) { cr_assert_not(rescheduled_after_expiry(0), "Android E2.5"); }
 
-/* ---- unregister_undefined_on_fire (§1.2 L287-296) ---- */
+/* ---- unregister_undefined_on_fire (E1.2 L287-296) ---- */
 
 static void fire_with_b_undefined(int64_t on, bgt_worker_report *rep)
 {
@@ -252,7 +252,7 @@ Test(switches, unregister_undefined_on_fire_off)
     cr_assert_eq(bgt_is_registered(H.c, "b"), 1);
 }
 
-/* ---- reregister_updates_options (§1.1 vs §4.1) ---- */
+/* ---- reregister_updates_options (E1.1 vs E4.1) ---- */
 
 static int64_t stored_interval_after_reregister(int64_t on)
 {
@@ -264,7 +264,7 @@ static int64_t stored_interval_after_reregister(int64_t on)
     cr_assert_eq(H.f.nschedule, 1);
     h_restart(&H);
     cr_assert_eq(bgt_task_at(H.c, 0, NULL, &got), BGT_OK);
-    cr_assert_eq(bgt_interval_min(H.c), got.minimum_interval_min, "restore re-reads options (§8 quirk 5)");
+    cr_assert_eq(bgt_interval_min(H.c), got.minimum_interval_min, "restore re-reads options (E8 quirk 5)");
     return got.minimum_interval_min;
 }
 Test(switches, reregister_updates_options_on) { cr_assert_eq(stored_interval_after_reregister(1), 5); }
@@ -287,7 +287,7 @@ Test(switches, strict_register_off)
     cr_assert_eq(bgt_unregister_task(H.c, "zz"), BGT_OK);
 }
 
-/* ---- interval_change_reschedules (what-if against §2.2) ---- */
+/* ---- interval_change_reschedules (what-if against E2.2) ---- */
 
 static size_t schedules_after_second_registration(int64_t on)
 {
@@ -308,7 +308,7 @@ Test(switches, interval_change_reschedules_off)
     cr_assert_eq(H.f.last.delay_ms, 30 * MIN_MS);
 }
 
-/* ---- retry_failed_after_min (what-if against §2.5) ---- */
+/* ---- retry_failed_after_min (what-if against E2.5) ---- */
 
 static int64_t delay_after_failure(int64_t retry)
 {
@@ -339,7 +339,7 @@ Test(switches, trigger_enabled_off)
     cr_assert_eq(H.spy[0].calls, 0);
 }
 
-/* ---- restricted (§1.1, §3.4) ---- */
+/* ---- restricted (E1.1, E3.4) ---- */
 
 Test(switches, restricted_on)
 {

@@ -12,7 +12,7 @@
  *
  * Errors: natives return the core's codes (bgt_error.h, negative) as ints; Java maps them to
  * exceptions. A Java exception thrown by a task counts as "no result" (expo: the executor threw,
- * §4.3); one thrown by the scheduler is cleared, logged and becomes BGT_E_BACKEND. */
+ * E4.3); one thrown by the scheduler is cleared, logged and becomes BGT_E_BACKEND. */
 #include <jni.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -13,7 +13,7 @@
  *             finishes and, with no task left, schedules nothing.
  *   query     an in-process record (BGTaskScheduler's pending list is only asynchronous): RUNNING
  *             inside the launch handler, ENQUEUED after a submit, NONE after a cancel and at every
- *             cold launch, which is when expo re-submits (semantics §3.3).
+ *             cold launch, which is when expo re-submits (docs/SOURCES.md E3.3).
  *   load/save the registry file in Application Support/bgsim/registry.bin through
  *             backends/host/host_store.c (write temp + fsync + rename + fsync dir).
  * A launch: the worker runs synchronously on BGTaskScheduler's queue; when the expiration handler
@@ -174,7 +174,7 @@ static BGTStatus readRefreshStatus(void)
         return nil;
     }
     pol.trigger_enabled = gDebugTrigger;
-    /* expo's getStatusAsync / registerTaskAsync refuse when the OS refuses (§1.1). */
+    /* expo's getStatusAsync / registerTaskAsync refuse when the OS refuses (E1.1). */
     if (ST(self)->refreshStatus == BGTStatusRestricted)
         pol.restricted = true;
     ST(self)->storeBackend = host_store_backend(ST(self)->store);

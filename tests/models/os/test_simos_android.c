@@ -1,5 +1,5 @@
 /*
- * The Android OS model against its sources (research/android-scheduling.md): Doze timelines with
+ * The Android OS model against its sources (docs/SOURCES.md, sections An): Doze timelines with
  * exact transition times per version, App Standby thresholds, quota per window, battery-low
  * hysteresis, force stop, runtime limit and backoff, WorkManager's calculateNextRunTime on a
  * table written from AndroidX, deferral reasons (and that they add up to the delay), determinism
@@ -106,9 +106,9 @@ static void act(mdl_device *d, sim_time t, int a)
 }
 
 /* Android 14, screen off, unplugged, stationary, Wi-Fi from 0: the timeline the constants imply
- * (§1.3): INACTIVE 30 min, IDLE_PENDING 30 min, SENSING 3 s, LOCATING 30 s, then idle periods of
+ * (A1.3): INACTIVE 30 min, IDLE_PENDING 30 min, SENSING 3 s, LOCATING 30 s, then idle periods of
  * 60, 120, 240, 360, 360 min with windows closing after MIN_DEEP_MAINTENANCE_TIME (30 s) when no
- * job runs. Light Doze (§1.4): idle 4 min after screen off, periods 5, 10, 15 min, windows of 5 s. */
+ * job runs. Light Doze (A1.4): idle 4 min after screen off, periods 5, 10, 15 min, windows of 5 s. */
 Test(doze, deep_timeline_v14_no_work)
 {
     drig r;
@@ -157,7 +157,7 @@ Test(doze, windows_last_their_budget_while_work_runs)
     drig_free(&r);
 }
 
-/* LIGHT_IDLE_AFTER_INACTIVE_TIMEOUT per version (§1.1): 3 min (10-12), 60 s (13), 4 min (14+). */
+/* LIGHT_IDLE_AFTER_INACTIVE_TIMEOUT per version (A1.1): 3 min (10-12), 60 s (13), 4 min (14+). */
 Test(doze, light_entry_per_version)
 {
     const int versions[] = {10, 12, 13, 14, 15, 16};
@@ -185,7 +185,7 @@ Test(doze, pre_idle_13)
     drig_free(&r);
 }
 
-/* Android 9 (§1.1 "N-P 7-9" column [S5]): light IDLE 5 min after screen off
+/* Android 9 (A1.1 "N-P 7-9" column [S5]): light IDLE 5 min after screen off
  * (LIGHT_IDLE_AFTER_INACTIVE_TIMEOUT); with work running, PRE_IDLE for LIGHT_PRE_IDLE_TIMEOUT =
  * 10 min (IDLE at 15 min), or until the work ends (IDLE at 12 min). Deep Doze as on 10+. */
 Test(doze, light_entry_and_pre_idle_9)
@@ -500,7 +500,7 @@ Test(model, light_doze_defers_to_the_window)
     arig_free(&r);
 }
 
-/* A worker running when deep Doze begins is stopped (§1.5) and WorkManager retries it; the retry
+/* A worker running when deep Doze begins is stopped (A1.5) and WorkManager retries it; the retry
  * is held by Doze until the next window. */
 Test(model, deep_doze_entry_stops_the_worker)
 {
@@ -527,7 +527,7 @@ Test(model, deep_doze_entry_stops_the_worker)
 }
 
 /* The runtime limit (10 min) stops a long run (timeout = failure): JobScheduler's backoff is
- * 30 s x 2^0 (§3.7), so the retry starts 30 s later (plugged: no quota). On 14+ two system stops cost nothing and
+ * 30 s x 2^0 (A3.7), so the retry starts 30 s later (plugged: no quota). On 14+ two system stops cost nothing and
  * the third a backoff; on 13 every stop counts. */
 Test(model, runtime_limit_and_backoff)
 {
@@ -568,7 +568,7 @@ Test(model, runtime_limit_and_backoff)
 }
 
 /* RARE (fixed), unplugged, awake, 15-min chain of 1-min runs: at most 3 sessions and 10 min per
- * rolling 24 h (§2.2 [Q1]); batching holds each job 31 min. Exact starts: 15 + 31 = 46 min, then
+ * rolling 24 h (A2.2 [Q1]); batching holds each job 31 min. Exact starts: 15 + 31 = 46 min, then
  * each next one 15 + 31 min after the previous end; the fourth waits until the first session
  * leaves the window (its end + 24 h). */
 Test(model, rare_bucket_quota)
@@ -600,7 +600,7 @@ Test(model, rare_bucket_quota)
     arig_free(&r);
 }
 
-/* Android 9's heartbeat rule (simos_jobs.h HEARTBEATS; §2.2; JobSchedulerService.java of 9):
+/* Android 9's heartbeat rule (simos_jobs.h HEARTBEATS; A2.2; JobSchedulerService.java of 9):
  * beats of 11 min from boot; the last start at 58 min is beat L = 5. A job is held while
  * L < H < L + N and H is not a multiple of N (the bucket's sweep beat); it becomes eligible at
  * the earlier of the next sweep beat and beat L + N. */
@@ -688,7 +688,7 @@ Test(heartbeat, model_runs_per_bucket)
     }
 }
 
-/* Force stop: nothing runs until the next user launch (§4.6), held as force_stopped once due. */
+/* Force stop: nothing runs until the next user launch (A4.6), held as force_stopped once due. */
 Test(model, force_stop_until_launch)
 {
     simos_android_config c;
@@ -710,7 +710,7 @@ Test(model, force_stop_until_launch)
     arig_free(&r);
 }
 
-/* Battery not low (§3.1 [J4]): low below 15 %, not low again only at 20 % when plugging does not
+/* Battery not low (A3.1 [J4]): low below 15 %, not low again only at 20 % when plugging does not
  * clear it. 16 % at 0 draining 1 %/h: low from 1 h; the nightly charge at 3 h adds 10 %/h from
  * 13 %: not low at 3 h 42 min, when the job (due at 2 h) starts. */
 Test(model, battery_low_hysteresis)
@@ -746,7 +746,7 @@ Test(model, battery_low_hysteresis)
     arig_free(&r);
 }
 
-/* ---- WorkManager's calculateNextRunTime (AndroidX WorkSpec.kt, §4.2 [W2]) --------------------- */
+/* ---- WorkManager's calculateNextRunTime (AndroidX WorkSpec.kt, A4.2 [W2]) --------------------- */
 
 Test(workmanager, next_run_time_table)
 {
@@ -953,7 +953,7 @@ Test(parse, version_9)
     cr_expect_eq(d.doze.light_after_inactive_timeout, 3 * M);
 }
 
-/* Per-version quota windows (§2.2): 2 h / 8 h through 15, 4 h / 12 h and ACTIVE 20 min / 60 min in 16. */
+/* Per-version quota windows (A2.2): 2 h / 8 h through 15, 4 h / 12 h and ACTIVE 20 min / 60 min in 16. */
 Test(parse, version_defaults)
 {
     simos_android_config c;

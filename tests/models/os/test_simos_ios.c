@@ -7,7 +7,7 @@
  *             permitted, too many)
  *  model      a hand-driven device (no environment models): exact launch, expiry, user-stop and
  *             deferral instants and reasons (closed with none)
- *  calibration  seeded multi-day scenario runs against ../shared/research/ios-scheduling.md §7.6,
+ *  calibration  seeded multi-day scenario runs against docs/SOURCES.md I7.6,
  *             with Student-t intervals over seeds (GSL); the expo cold-launch trap with the
  *             switch off and on
  *  parse      the `os:` keys' exact messages; determinism
@@ -104,7 +104,7 @@ Test(gates, constants_edges)
     in.app_foreground = false;
     in.screen_on = true; /* refresh does not wait for idle (DOC: "Background refresh tasks aren't affected") */
     cr_assert_eq(simos_ios_gates(&c, &in, NULL), SIM_REASON_NONE);
-    in.last_launch = in.now - 15 * MIN + 1; /* 15-minute floor [OBS R§3 #4] */
+    in.last_launch = in.now - 15 * MIN + 1; /* 15-minute floor [OBS I3 #4] */
     cr_assert_eq(simos_ios_gates(&c, &in, NULL), SIM_REASON_RATE_LIMIT);
     /* force-quit: refresh always blocked; processing only before iOS 19 (18.3+ exception) */
     in.last_launch = -1;
@@ -181,7 +181,7 @@ Test(score, launch_probability_by_hand)
     cr_assert_float_eq(simos_ios_launch_probability(&c, opens, &cal, now, now - 2 * DAY), want / 2, 1e-12);
 }
 
-/* "Refresh stops after days without use" (R§7.6): a daily user's history (3 opens at each waking
+/* "Refresh stops after days without use" (I7.6): a daily user's history (3 opens at each waking
  * hour of day over the 14 days, 3.4 opens a day) clears the fresh threshold one hour after the
  * last open, but four days after it no hour scores above even the fully relaxed threshold, overdue
  * boost and screen on included (at most 0.4981 < 0.5). */
@@ -652,7 +652,7 @@ static double runs_per_night(const char *keep, double *night_share, double *lo, 
     return gsl_stats_mean(per, 1, SEEDS);
 }
 
-/* R§7.6: processing on a nightly-charged phone runs about once a night, mostly 22:00-03:00 (here
+/* I7.6: processing on a nightly-charged phone runs about once a night, mostly 22:00-03:00 (here
  * with the cold-launch re-submit switched off, keep_pending_worker: true). */
 Test(calibration, processing_nightly_charge, .timeout = 60)
 {
@@ -662,7 +662,7 @@ Test(calibration, processing_nightly_charge, .timeout = 60)
     cr_assert_geq(share, 0.8, "share of runs 22:00-03:00 %.3f", share);
 }
 
-/* R§5 cold-launch trap: expo's re-submit on every cold launch (the default) with a user who opens
+/* I5 cold-launch trap: expo's re-submit on every cold launch (the default) with a user who opens
  * the app through the day and evening pushes the earliest date past the night: far fewer runs. */
 Test(calibration, cold_launch_trap, .timeout = 60)
 {
@@ -687,8 +687,8 @@ Test(calibration, processing_never_charged, .timeout = 60)
     scn_scenario_free(s);
 }
 
-/* R§7.6: refresh for a daily-used app: 1-8 runs a day, median 2-4, almost never at night. The
- * first week is the warm-up ("it can take days", OBS R§3 #4, #5) and is left out. */
+/* I7.6: refresh for a daily-used app: 1-8 runs a day, median 2-4, almost never at night. The
+ * first week is the warm-up ("it can take days", OBS I3 #4, #5) and is left out. */
 Test(calibration, refresh_daily_used_app, .timeout = 60)
 {
     enum { FIRST = 7, LAST = 21 };

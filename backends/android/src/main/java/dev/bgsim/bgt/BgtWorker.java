@@ -9,7 +9,7 @@ import androidx.work.WorkerParameters;
  * started by WorkManager just for this (a headless start): the app's Application.onCreate has
  * defined the tasks, and BgtCore.get restores the registry.
  *
- * <p>The result is always success (expo ignores task results, §2.5); if WorkManager stops the
+ * <p>The result is always success (expo ignores task results, E2.5); if WorkManager stops the
  * worker (onStopped), the run ends as EXPIRED in the core.
  */
 public final class BgtWorker extends Worker {

@@ -12,7 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The core's one worker as WorkManager unique work (expo-background-task-semantics.md §2.3:
+ * The core's one worker as WorkManager unique work (docs/SOURCES.md E2.3:
  * enqueueUniqueWork with a OneTimeWorkRequest, REPLACE at the first schedule, APPEND for the
  * successor chained behind the running worker; cancelUniqueWork; getWorkInfosForUniqueWork).
  *
