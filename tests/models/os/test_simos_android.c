@@ -746,6 +746,46 @@ Test(model, battery_low_hysteresis)
     arig_free(&r);
 }
 
+/* Issue 17 point 3: the sdk52 policy's worker (BATTERY_NOT_LOW, core/bgt_policy.c sdk52_android)
+ * on a phone plugged in while low. JobScheduler's battery-not-low follows ACTION_BATTERY_LOW /
+ * ACTION_BATTERY_OKAY (JobSchedulerService.BatteryStateTracker.onReceiveInternal); BatteryService
+ * .processValuesLocked sends OKAY only when the level is back at mLowBatteryCloseWarningLevel (20 %),
+ * plugged or not, and nothing when plugged. 14 % at 0 (low), plugged at 1 h (13 %), charging
+ * 7 %/h: 20 % at 2 h. The job due at 30 min starts at 2 h, not at the plug (as before the fix),
+ * and a CHARGING job (stable power: charging and not low, BatteryController) waits as long. */
+Test(model, plugged_while_low_waits_for_okay)
+{
+    for (int charging = 0; charging < 2; charging++) {
+        simos_android_config c;
+        simos_android_defaults(&c, 14);
+        c.doze.enabled = false;
+        arig r;
+        arig_init(&r, &c);
+        r.constraints = charging ? BGT_CONSTRAINT_CHARGING : BGT_CONSTRAINT_BATTERY_NOT_LOW;
+        mdl_battery_config b;
+        mdl_battery_model.defaults(&b, MDL_ANDROID);
+        b.initial_mp = 14000;
+        b.drain_idle_mp = b.drain_dozing_mp = b.drain_screen_on_mp = 1000;
+        b.drain_worker_mp = b.drain_network_mp = 0;
+        b.charge_rate_mp = 7000;
+        b.charge_taper_at_mp = 100000;
+        b.nightly = true;
+        b.nightly_from = 1 * H;
+        b.nightly_to = 10 * H;
+        b.nightly_jitter = 0;
+        b.nightly_probability = 1.0;
+        rig_start(&r.base, &mdl_battery_model, &b, NULL, NULL);
+        act(&r.base.d, 0, A_OPEN);
+        act(&r.base.d, 1 * S, A_CLOSE);
+        sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(30 * M), NULL);
+        sim_run_until(r.base.e, 3 * H);
+        cr_assert_eq(r.nfires, 1);
+        cr_expect_eq(r.fire_t[0], 2 * H, "charging %d: started at %lld", charging, (long long)r.fire_t[0]);
+        cr_expect_eq(reason_at(&r, 90 * M), charging ? SIM_REASON_NOT_CHARGING : SIM_REASON_BATTERY_LOW);
+        arig_free(&r);
+    }
+}
+
 /* ---- WorkManager's calculateNextRunTime (AndroidX WorkSpec.kt, §4.2 [W2]) --------------------- */
 
 Test(workmanager, next_run_time_table)
