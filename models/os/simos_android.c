@@ -59,6 +59,7 @@ typedef struct android {
     sim_time last_enqueue, initial_delay;
     int run_attempt;
     sim_time due_at;         /* the request is due from here (deferral accounting) */
+    sim_time run_start;
     bool blocked;            /* a successor APPENDed behind the work */
     sim_time blocked_delay;
     unsigned blocked_constraints;
@@ -124,13 +125,22 @@ static void stop_worker(android *os, simos_stop why, bool failure, const char *c
     os->hooks.stop(os->hooks.ctx, why); /* the runner ends the run and calls finished() */
 }
 
-/* The running work was stopped or died: JobScheduler reschedules it with backoff (§3.7), and
- * WorkManager keeps lastEnqueueTime and the incremented run attempt (§4.4). */
-static void retry(android *os, bool failure, const char *cause)
+/* The running work was stopped or died. WorkManager keeps lastEnqueueTime and the incremented run
+ * attempt (WorkerWrapper.resolve(true)). After a stop it cancels the JobScheduler job and schedules
+ * a fresh one (Schedulers.registerRescheduling -> SystemJobScheduler.cancel + schedule,
+ * work-runtime 2.9.x): no JobScheduler backoff, only calculateNextRunTime. After a death (or with
+ * stop_reschedule: jobscheduler) JobScheduler's own reschedule applies: backoff from now
+ * (getRescheduleJobForFailureLocked). See simos_android.h. */
+static void retry(android *os, bool failure, bool died, const char *cause)
 {
     int attempts = 0;
     sim_time now = now_of(os);
-    os->js_earliest = simos_jobs_reschedule(os->jobs, failure, os->c.wm_backoff, now, &attempts);
+    if (died || os->c.stop_js_backoff) {
+        os->js_earliest = simos_jobs_reschedule(os->jobs, failure, os->c.wm_backoff, now, &attempts);
+    } else {
+        os->js_earliest = 0;
+        simos_jobs_new_job(os->jobs);
+    }
     os->due_at = now;
     sim_time earliest = wm_next_run(os);
     if (os->js_earliest > earliest)
@@ -174,6 +184,7 @@ static void start(android *os, sim_time now)
     bool by_quota = false;
     sim_time limit = simos_jobs_start(os->jobs, b, os->d->plugged, os->d->app_foreground, now, &by_quota);
     os->running = true;
+    os->run_start = now;
     os->run_cancelled = false;
     os->run_attempt++; /* WorkManager counts the attempt when the worker goes RUNNING */
     report(os, SIM_REASON_NONE);
@@ -445,6 +456,14 @@ static void run_ended(android *os, bool stopped, bool died)
     os->limit_ev = SIM_HANDLE_NONE;
     simos_jobs_end(os->jobs, now);
     os->running = false;
+    /* JobSchedulerService.onJobCompletedLocked -> maybeProcessBuggyJob: a timeout stop, or any end
+     * (a death too) after at least the minimum guarantee */
+    if (simos_jobs_note_timeout(os->jobs, stopped && os->stop_failure, now - os->run_start, now)) {
+        sim_trace_begin(os->d->trace, now, "os.restrict");
+        sim_trace_str(os->d->trace, "reason", "timeouts");
+        sim_trace_end(os->d->trace);
+        simos_standby_restrict(os->standby);
+    }
     if (os->run_cancelled) {
         os->run_cancelled = false;
     } else if (!stopped && !died) { /* Result.success(): SUCCEEDED, the successor is enqueued */
@@ -455,7 +474,7 @@ static void run_ended(android *os, bool stopped, bool died)
             enqueue(os, os->blocked_delay, os->blocked_constraints);
         }
     } else {
-        retry(os, stopped && os->stop_failure, died ? "died" : os->stop_failure ? "timeout" : "stopped");
+        retry(os, stopped && os->stop_failure, died, died ? "died" : os->stop_failure ? "timeout" : "stopped");
     }
     os->stop_failure = false;
     post_eval(os, false);

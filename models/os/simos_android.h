@@ -16,11 +16,22 @@
  *  - A completed run is Result.success() (the core never asks for retry; §4.4 [W5]): SUCCEEDED,
  *    the successor (if any) is enqueued.
  *  - A run the OS stops (runtime limit, lost constraint, Doze, quota) goes back to ENQUEUED without
- *    updating lastEnqueueTime and with runAttemptCount incremented (§4.4 [W5]); JobScheduler
- *    reschedules it with its backoff (§3.7 [J3]), and WorkManager's own guard keeps it until
- *    lastEnqueueTime + min(5 h, 30 s x 2^(runAttemptCount-1)) (§4.2). The core does not reschedule
- *    an expired run on Android (policy reschedule_on_expiry false): the model retries the work.
- *  - A run whose process dies (kill, swipe, reboot) is treated the same (a system stop).
+ *    updating lastEnqueueTime and with runAttemptCount incremented (WorkerWrapper.interrupt ->
+ *    resolve(true), androidx work-runtime 2.9.x). SystemJobService.onStopJob returns true (the
+ *    work is not cancelled), but WorkManager's Processor listener (Schedulers.registerRescheduling)
+ *    then cancels the work in every scheduler (SystemJobScheduler.cancel: the JobScheduler job
+ *    goes, with its backoff and failure counts) and schedules it again: a fresh JobInfo with
+ *    setMinimumLatency(max(calculateNextRunTime - now, 0)), calculateNextRunTime being
+ *    lastEnqueueTime + min(5 h, 30 s x 2^(runAttemptCount-1)) (WorkSpec.calculateNextRunTime,
+ *    isBackedOff branch). So no JobScheduler backoff applies, and the base is the enqueue time,
+ *    not the stop (`os.jobs.stop_reschedule: workmanager`, the default). `jobscheduler` keeps
+ *    JobScheduler's own reschedule (getRescheduleJobForFailureLocked, backoff from the stop) on top,
+ *    as for an app whose onStopJob returns true and which does not re-schedule. The core does not
+ *    reschedule an expired run on Android (policy reschedule_on_expiry false): the model retries.
+ *  - A run whose process dies (kill, swipe, reboot): WorkManager is gone with the process and
+ *    cannot cancel, so JobScheduler's own reschedule applies (a system stop, with its backoff).
+ *  - Timeout safeguard (Android 14+): the timeout_restrict_count-th timeout in 24 h restricts the
+ *    app (simos_jobs.h TIMEOUT SAFEGUARD, simos_standby_restrict).
  *  - Force stop: the job is cancelled and nothing runs until the next user launch, which
  *    reschedules the work (ForceStopRunnable, §4.6 [W6]); the work stays in WorkManager's
  *    database meanwhile (state() answers ENQUEUED). Reboot: jobs are not persisted; the work is
@@ -47,6 +58,7 @@ typedef struct simos_android_config {
     simos_standby_params standby;
     simos_jobs_params jobs;
     sim_time wm_backoff;          /* WorkRequest backoff delay */
+    bool stop_js_backoff;         /* stop_reschedule: jobscheduler (true) or workmanager (false) */
     sim_time wm_max_backoff;
 } simos_android_config;
 

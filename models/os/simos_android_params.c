@@ -96,6 +96,10 @@ void simos_android_defaults(simos_android_config *c, int version)
     j->min_backoff = SIM_SECONDS(10);                   /* MIN_EXP_BACKOFF_TIME, §3.7 [J3] */
     j->max_backoff = SIM_HOURS(5);                      /* MAX_BACKOFF_DELAY_TIME, §3.7 [J3] */
     j->system_stop_ratio = v >= 14 ? 3 : 0;             /* SYSTEM_STOP_TO_FAILURE_RATIO, 14+ (§3.7) */
+    /* JobSchedulerService.Constants DEFAULT_EXECUTION_SAFEGUARDS_UDC_TIMEOUT_TOTAL_COUNT = 10,
+     * _TIMEOUT_WINDOW_MS = 24 h, DEFAULT_ENABLE_EXECUTION_SAFEGUARDS_UDC = true ("UDC": 14+) */
+    j->timeout_restrict_count = v >= 14 ? 10 : 0;
+    j->timeout_window = SIM_HOURS(24);
     if (v == 9) {
         /* No QuotaController on 9 (added in 10, §2.2): the heartbeat model, §2.2 [2nd decompiled
          * JobSchedulerService.Constants], confirmed in the Android 9 JobSchedulerService.java of
@@ -112,4 +116,5 @@ void simos_android_defaults(simos_android_config *c, int version)
     }
     c->wm_backoff = SIM_SECONDS(30);                    /* DEFAULT_BACKOFF_DELAY_MILLIS, §4.1 [W1] */
     c->wm_max_backoff = SIM_HOURS(5);                   /* MAX_BACKOFF_MILLIS, §4.1 [W1] */
+    c->stop_js_backoff = false; /* WorkManager 2.9.1 replaces the stopped job (simos_android.h) */
 }

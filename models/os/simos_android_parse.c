@@ -127,7 +127,9 @@ static void parse_quota(sch_cx *cx, const sch_node *n, simos_jobs_params *j)
 
 static void parse_jobs(sch_cx *cx, const sch_node *n, simos_android_config *c)
 {
-    static const char *const keys[] = {"runtime_limit", "batch_delay", "backoff", "system_stop_ratio", NULL};
+    static const char *const keys[] = {"runtime_limit",   "batch_delay",           "backoff",        "system_stop_ratio",
+                                       "stop_reschedule", "timeout_restrict_count", "timeout_window", NULL};
+    static const char *const reschedulers[] = {"workmanager", "jobscheduler", NULL};
     if (!sch_check_map(cx, n, keys))
         return;
     positive_duration(cx, n, "runtime_limit", &c->jobs.runtime_limit, false);
@@ -143,6 +145,12 @@ static void parse_jobs(sch_cx *cx, const sch_node *n, simos_android_config *c)
     int64_t r;
     if (sch_field_int64(cx, n, "system_stop_ratio", SCH_OPTIONAL, 0, 1000, &r) == SCH_FIELD_OK)
         c->jobs.system_stop_ratio = (int)r;
+    int which;
+    if (sch_field_enum(cx, n, "stop_reschedule", SCH_OPTIONAL, reschedulers, &which) == SCH_FIELD_OK)
+        c->stop_js_backoff = which == 1;
+    if (sch_field_int64(cx, n, "timeout_restrict_count", SCH_OPTIONAL, 0, 1000, &r) == SCH_FIELD_OK)
+        c->jobs.timeout_restrict_count = (int)r;
+    positive_duration(cx, n, "timeout_window", &c->jobs.timeout_window, false);
 }
 
 /* The scenario has checked the section's keys (with `version`) and set the defaults already. */

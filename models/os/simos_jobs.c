@@ -31,6 +31,9 @@ struct simos_jobs {
     bool ran, beat_known;
     sim_time last_start;
     int64_t last_beat;
+    /* timeout events (TIMEOUT SAFEGUARD), oldest first */
+    sim_time *timeouts;
+    size_t n_timeouts, cap_timeouts;
 };
 
 simos_jobs *simos_jobs_new(const simos_jobs_params *p)
@@ -49,6 +52,7 @@ void simos_jobs_free(simos_jobs *j)
         return;
     free(j->sessions);
     free(j->starts);
+    free(j->timeouts);
     free(j);
 }
 
@@ -56,6 +60,7 @@ void simos_jobs_forget(simos_jobs *j, sim_time boot)
 {
     j->n_sessions = 0;
     j->n_starts = 0;
+    j->n_timeouts = 0; /* CountQuotaTracker keeps its events in memory */
     j->running = false;
     j->boot = boot;
     j->beat_known = false; /* mLastJobHeartbeats is in memory; UsageStats keeps the time */
@@ -224,6 +229,13 @@ sim_reason simos_jobs_check(simos_jobs *j, const simos_job_env *env, sim_time no
             return SIM_REASON_STANDBY_QUOTA;
         }
     }
+    /* The delay (backoff) first: a job waiting for its earliest run time is not ready, so it is not
+     * in MaybeReadyJobQueueFunctor and its batch clock (firstForceBatchedTimeElapsed) has not
+     * started. */
+    if (now < env->earliest) {
+        *next = env->earliest;
+        return SIM_REASON_BACKOFF;
+    }
     bool batched = env->bucket != SIMOS_BUCKET_ACTIVE && env->bucket != SIMOS_BUCKET_EXEMPTED && j->failures == 0 &&
                    j->p.batch_delay > 0;
     if (batched) {
@@ -233,10 +245,6 @@ sim_reason simos_jobs_check(simos_jobs *j, const simos_job_env *env, sim_time no
             *next = j->first_batched + j->p.batch_delay;
             return SIM_REASON_STANDBY_QUOTA;
         }
-    }
-    if (now < env->earliest) {
-        *next = env->earliest;
-        return SIM_REASON_BACKOFF;
     }
     if (!env->awake)
         return SIM_REASON_DOZE_LIGHT;
@@ -329,4 +337,29 @@ sim_time simos_jobs_reschedule(simos_jobs *j, bool failure, sim_time backoff, si
     int n = j->failures + (j->p.system_stop_ratio > 0 ? j->system_stops / j->p.system_stop_ratio : 0);
     *attempts = n;
     return n == 0 ? now : now + simos_jobs_backoff_delay(&j->p, backoff, n);
+}
+
+bool simos_jobs_note_timeout(simos_jobs *j, bool timeout, sim_time ran, sim_time now)
+{
+    /* maybeProcessBuggyJob: jobTimedOut, or executionDurationMs >= RUNTIME_MIN_GUARANTEE_MS */
+    if (j->p.timeout_restrict_count <= 0 || !(timeout || ran >= j->p.runtime_limit))
+        return false;
+    size_t k = 0; /* CountQuotaTracker: events before now - window are out of it */
+    while (k < j->n_timeouts && j->timeouts[k] < now - j->p.timeout_window)
+        k++;
+    if (k) {
+        memmove(j->timeouts, j->timeouts + k, (j->n_timeouts - k) * sizeof *j->timeouts);
+        j->n_timeouts -= k;
+    }
+    if (j->n_timeouts == j->cap_timeouts) {
+        size_t cap = j->cap_timeouts ? 2 * j->cap_timeouts : 16;
+        sim_time *t = realloc(j->timeouts, cap * sizeof *t);
+        if (!t)
+            return false; /* out of memory: the event is not counted */
+        j->timeouts = t;
+        j->cap_timeouts = cap;
+    }
+    j->timeouts[j->n_timeouts++] = now;
+    /* noteEvent returns countInWindow < countLimit; false -> restrictApp */
+    return (int)j->n_timeouts >= j->p.timeout_restrict_count;
 }

@@ -12,9 +12,11 @@
  *   6. battery_low        BATTERY_NOT_LOW constraint and mdl_battery_low() (15 % / 20 %, §3.1 [J4])
  *   7. not_charging       CHARGING constraint and not "stable power": plugged and not low (§3.1 [J1])
  *   8. standby_quota      bucket NEVER; out of quota (below), or on Android 9 too few heartbeats
- *                         since the app's last job (HEARTBEATS, below); or force batching (below)
+ *                         since the app's last job (HEARTBEATS, below)
  *   9. backoff            the earliest time of a rescheduled job has not come (§3.7)
- *  10. doze_light         everything holds but the CPU sleeps (screen off, unplugged, outside a
+ *  10. standby_quota      force batching (below): a job is batched only once it is otherwise ready,
+ *                         its delay included (JobStatus.isReady has the TIMING_DELAY constraint)
+ *  11. doze_light         everything holds but the CPU sleeps (screen off, unplugged, outside a
  *                         maintenance window) since the job's timers are non-wakeup alarms (§3.5):
  *                         the job waits for the next wake-up (a signal or a Doze transition)
  * Time-only conditions (backoff, quota, batching, the Doze tail) give the time at which they end;
@@ -48,6 +50,13 @@
  * batch_delay after it first became otherwise ready (MAX_NON_ACTIVE_JOB_BATCH_DELAY). Other apps'
  * ready jobs, which release a batch sooner, are not modeled (assumption: the worst case).
  * RUNTIME: a run is stopped after runtime_limit (stop: timeout), or earlier when quota runs out.
+ * TIMEOUT SAFEGUARD (Android 14+, JobSchedulerService.maybeProcessBuggyJob, AOSP
+ * frameworks/base; Constants DEFAULT_EXECUTION_SAFEGUARDS_UDC_TIMEOUT_TOTAL_COUNT = 10 and
+ * _TIMEOUT_WINDOW_MS = 24 h): a run stopped for timeout, or one that ran at least the minimum
+ * guarantee (runtime_limit), is a timeout event; CountQuotaTracker.noteEvent returns
+ * countInWindow < countLimit after counting it (events at or after now - window), so the
+ * timeout_restrict_count-th timeout within timeout_window tells the owner to restrict the app
+ * (restrictApp). The tracker lives in memory: a reboot clears it. 0: off (<= 13).
  * BACKOFF (getRescheduleJobForFailureLocked, §3.7 [J3]): a timeout counts as a failure, any other
  * system stop as a system stop; attempts = failures + system_stops / system_stop_ratio (ratio 0:
  * every stop is a failure, Android <= 13); no attempt: runnable at once; else the delay is
@@ -74,6 +83,8 @@ typedef struct simos_jobs_params {
     sim_time runtime_limit, batch_delay;
     sim_time min_backoff, max_backoff;
     int system_stop_ratio;       /* 0: every stop is a failure */
+    int timeout_restrict_count;  /* timeouts within timeout_window that restrict the app (0: off) */
+    sim_time timeout_window;
     /* Android 9: STANDBY_HEARTBEAT_TIME (0: QuotaController, 10+) and STANDBY_BEATS per bucket
      * (0: no limit). */
     sim_time heartbeat;
@@ -110,6 +121,9 @@ sim_time simos_jobs_start(simos_jobs *j, simos_bucket b, bool plugged, bool top,
 void simos_jobs_end(simos_jobs *j, sim_time now);
 /* A stop of the running job: its earliest run time again (now, or now + backoff). */
 sim_time simos_jobs_reschedule(simos_jobs *j, bool failure, sim_time backoff, sim_time now, int *attempts);
+/* A run ended at `now` after `ran` ms, `timeout` when stopped by the runtime limit: true when it
+ * is a timeout event that makes the app buggy (TIMEOUT SAFEGUARD above). */
+bool simos_jobs_note_timeout(simos_jobs *j, bool timeout, sim_time ran, sim_time now);
 /* Forget the quota history (JobScheduler keeps it in memory: a reboot clears it); the heartbeat
  * grid restarts at `boot`. */
 void simos_jobs_forget(simos_jobs *j, sim_time boot);

@@ -526,14 +526,16 @@ Test(model, deep_doze_entry_stops_the_worker)
     arig_free(&r);
 }
 
-/* The runtime limit (10 min) stops a long run (timeout = failure): JobScheduler's backoff is
- * 30 s x 2^0 (§3.7), so the retry starts 30 s later (plugged: no quota). On 14+ two system stops cost nothing and
- * the third a backoff; on 13 every stop counts. */
+/* With `stop_reschedule: jobscheduler` (an app whose onStopJob returns true and which does not
+ * re-schedule): the runtime limit (10 min) stops a long run (timeout = failure): JobScheduler's
+ * backoff is 30 s x 2^0 (§3.7), so the retry starts 30 s later (plugged: no quota). On 14+ two
+ * system stops cost nothing and the third a backoff; on 13 every stop counts. */
 Test(model, runtime_limit_and_backoff)
 {
     simos_android_config c;
     simos_android_defaults(&c, 14);
     c.doze.enabled = false;
+    c.stop_js_backoff = true;
     arig r;
     arig_init(&r, &c);
     r.work_ms = 15 * M;
@@ -565,6 +567,95 @@ Test(model, runtime_limit_and_backoff)
     cr_expect_eq(simos_jobs_reschedule(j, false, 5 * S, 0, &att), 40 * S, "10 s minimum x 4");
     simos_jobs_free(j);
     cr_expect_eq(simos_jobs_backoff_delay(&c.jobs, 30 * S, 20), 5 * H, "5 h cap");
+}
+
+/* Issue 17 point 4: a worker that always exceeds its limit (20 min of work, 10 min allowed),
+ * enqueued at T0 = 0 with expo's initial delay D = 15 min, Android 14, plugged (no quota), no
+ * Doze, app used at 0 (ACTIVE: no batching), the timeout safeguard off here (tested below). What
+ * happens at each stop, in WorkManager 2.9.1 + JobScheduler (androidx/androidx work-runtime 2.9.x,
+ * AOSP frameworks/base JobSchedulerService):
+ *  - JobServiceContext.handleOpTimeoutLocked stops the job at the 10-min guarantee (the model's
+ *    runtime_limit; JobSchedulerService.getMinJobExecutionGuaranteeMs RUNTIME_MIN_GUARANTEE_MS).
+ *  - SystemJobService.onStopJob -> WorkLauncher.stopWorkWithReason -> WorkerWrapper.interrupt ->
+ *    resolve(true): the work is ENQUEUED again, runAttemptCount already incremented in
+ *    trySetRunning, lastEnqueueTime untouched; onStopJob returns !isCancelled = true, so
+ *    JobScheduler builds its backoff job (getRescheduleJobForFailureLocked: now + 30 s x 2^(n-1)).
+ *  - Schedulers.registerRescheduling's execution listener: scheduler.cancel(id) for every scheduler
+ *    (SystemJobScheduler.cancel -> JobScheduler.cancel: the backoff job is gone), then
+ *    Schedulers.schedule -> SystemJobScheduler.scheduleInternal -> SystemJobInfoConverter.convert:
+ *    a new JobInfo, setMinimumLatency(max(calculateNextRunTime - now, 0)), no JobScheduler failures.
+ *  - WorkSpec.calculateNextRunTime, isBackedOff (runAttemptCount > 0), EXPONENTIAL 30 s
+ *    (WorkRequest.DEFAULT_BACKOFF_DELAY_MILLIS): lastEnqueueTime + min(30 s x 2^(k-1), 5 h)
+ *    (MAX_BACKOFF_MILLIS) after the k-th attempt.
+ * So attempt k+1 starts at max(stop_k, T0 + b(k)), stop_k = start_k + 10 min:
+ *   k  start_k  stop_k  T0 + b(k)  wait
+ *   1   15m      25m     0m30s      0
+ *   2   25m      35m     1m         0      ... b(k) <= 64 min < stop_k up to k = 8:
+ *   8   85m      95m     64m        0
+ *   9   95m     105m    128m       23m
+ *  10  128m     138m    256m      118m
+ *  11  256m     266m    300m (cap) 34m
+ *  12  300m     310m    300m        0
+ * Before issue 17 the model added JobScheduler's backoff from each stop (30 s, 1 min, 2 min ...):
+ * the waits were 30 s, 60 s, ... and this failed. */
+Test(model, twelve_attempts_of_an_overrunning_worker)
+{
+    simos_android_config c;
+    simos_android_defaults(&c, 14);
+    c.doze.enabled = false;
+    c.jobs.timeout_restrict_count = 0;
+    arig r;
+    arig_init(&r, &c);
+    r.work_ms = 20 * M;
+    act(&r.base.d, 0, A_PLUG);
+    act(&r.base.d, 0, A_OPEN);
+    act(&r.base.d, 1 * S, A_CLOSE);
+    sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
+    sim_run_until(r.base.e, 311 * M);
+    const sim_time wait[12] = {0, 0, 0, 0, 0, 0, 0, 0, 23 * M, 118 * M, 34 * M, 0};
+    cr_assert_geq(r.nfires, 13);
+    cr_assert_geq(r.nstops, 12);
+    cr_expect_eq(r.fire_t[0], 15 * M);
+    for (int k = 0; k < 12; k++) {
+        cr_expect_eq(r.stop_t[k], r.fire_t[k] + 10 * M, "attempt %d stopped at the guarantee", k + 1);
+        cr_expect_eq(r.stop_why[k], SIMOS_STOP_TIMEOUT);
+        cr_expect_eq(r.fire_t[k + 1] - r.stop_t[k], wait[k], "wait after attempt %d: %lld ms", k + 1,
+                     (long long)(r.fire_t[k + 1] - r.stop_t[k]));
+    }
+    cr_expect_eq(reason_at(&r, 105 * M + 1 * M), SIM_REASON_BACKOFF, "WorkManager's guard, not JobScheduler's");
+    arig_free(&r);
+}
+
+/* The Android 14 timeout safeguard (JobSchedulerService.maybeProcessBuggyJob; CountQuotaTracker
+ * .noteEvent returns countInWindow < countLimit, limit DEFAULT_EXECUTION_SAFEGUARDS_UDC_TIMEOUT_
+ * TOTAL_COUNT = 10 per 24 h): the same worker; the 10th timeout (stop 10 at 138 min) restricts the
+ * app (AppStandbyInternal.restrictApp). The 11th attempt, due at 256 min, is then a RESTRICTED job:
+ * force-batched (held as standby_quota) instead of starting at 256 min as with the safeguard off;
+ * opening the app at 270 min lifts the restriction and it starts at once. */
+Test(model, tenth_timeout_restricts_the_app)
+{
+    for (int on = 0; on < 2; on++) {
+        simos_android_config c;
+        simos_android_defaults(&c, 14);
+        c.doze.enabled = false;
+        cr_assert_eq(c.jobs.timeout_restrict_count, 10);
+        if (!on)
+            c.jobs.timeout_restrict_count = 0;
+        arig r;
+        arig_init(&r, &c);
+        r.work_ms = 20 * M;
+        act(&r.base.d, 0, A_PLUG);
+        act(&r.base.d, 0, A_OPEN);
+        act(&r.base.d, 1 * S, A_CLOSE);
+        act(&r.base.d, 270 * M, A_OPEN);
+        sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
+        sim_run_until(r.base.e, 280 * M);
+        cr_assert_geq(r.nfires, 11);
+        cr_expect_eq(r.stop_t[9], 138 * M);
+        cr_expect_eq(r.fire_t[10], on ? 270 * M : 256 * M, "safeguard %d: %lld", on, (long long)r.fire_t[10]);
+        cr_expect_eq(reason_at(&r, 260 * M), on ? SIM_REASON_STANDBY_QUOTA : SIM_REASON_NONE);
+        arig_free(&r);
+    }
 }
 
 /* RARE (fixed), unplugged, awake, 15-min chain of 1-min runs: at most 3 sessions and 10 min per
