@@ -51,6 +51,7 @@ typedef struct android {
     simos_doze *doze;
     simos_standby *standby;
     simos_jobs *jobs;
+    simos_phone *phone;      /* other apps' jobs */
     /* WorkManager: the unique work */
     bool work;               /* an unfinished work (ENQUEUED, or RUNNING) */
     bool running;
@@ -235,8 +236,10 @@ static void evaluate(android *os, bool wake)
         r = SIM_REASON_NONE;
         next = os->due_at;
     } else {
+        bool others = simos_phone_busy(os->phone); /* their wakelocks keep the CPU awake */
         simos_job_env env = {.force_stopped = os->force_stopped, .device_down = os->down,
-                             .awake = wake || simos_doze_awake(os->doze), .constraints = os->constraints,
+                             .awake = wake || others || simos_doze_awake(os->doze), .constraints = os->constraints,
+                             .others_running = others,
                              .net = os->d->net != MDL_NET_NONE, .battery_low = mdl_battery_low(os->d),
                              .plugged = os->d->plugged, .bucket = simos_standby_bucket(os->standby)};
         env.doze = exempt(os) ? SIM_REASON_NONE : simos_doze_blocks(os->doze, now, &env.doze_until);
@@ -280,10 +283,23 @@ static void on_doze(void *ctx, bool idle_began)
     android *os = ctx;
     if (idle_began && os->running && !exempt(os))
         stop_worker(os, SIMOS_STOP_CONSTRAINT, false, "doze");
+    simos_phone_poke(os->phone); /* deferred jobs of other apps run in a window / after Doze */
     post_eval(os, true);
 }
 
 static void on_bucket(void *ctx) { post_eval(ctx, false); }
+
+/* Other apps' jobs may run: not rebooting and not held by Doze (the few seconds of
+ * BACKGROUND_JOBS_DELAY after a window opens are not applied to them). */
+static bool phone_can_run(void *ctx)
+{
+    android *os = ctx;
+    sim_time until;
+    return !os->down && (simos_doze_blocks(os->doze, now_of(os), &until) == SIM_REASON_NONE || until < SIM_TIME_MAX);
+}
+
+/* Another app's job started or the last one ended: a JobScheduler pass (MSG_CHECK_JOB). */
+static void on_phone(void *ctx) { post_eval(ctx, true); }
 
 static void on_boot(sim_engine *e, void *ctx, uint64_t arg)
 {
@@ -297,6 +313,7 @@ static void on_boot(sim_engine *e, void *ctx, uint64_t arg)
         os->js_earliest = 0;
         simos_jobs_new_job(os->jobs);
     }
+    simos_phone_boot(os->phone);
     sim_trace_begin(os->d->trace, now_of(os), "os.boot");
     sim_trace_bool(os->d->trace, "rescheduled", rescheduled);
     sim_trace_end(os->d->trace);
@@ -308,6 +325,7 @@ static void on_reboot(sim_engine *e, void *ctx, uint64_t downtime)
     (void)e;
     android *os = ctx;
     simos_doze_reboot(os->doze, now_of(os) + (sim_time)downtime);
+    simos_phone_reboot(os->phone);
     sim_cancel(os->d->engine, os->boot_ev);
     if (sim_schedule_in(os->d->engine, (sim_time)downtime, SIM_PHASE_OS, on_boot, os, 0, &os->boot_ev) != SIM_OK)
         os->boot_ev = SIM_HANDLE_NONE;
@@ -383,7 +401,8 @@ static void *android_create(mdl_device *d, const simos_hooks *hooks, const void 
     os->doze = simos_doze_new(d, &os->c.doze, on_doze, os);
     os->standby = os->doze ? simos_standby_new(d, &os->c.standby, on_bucket, os) : NULL;
     os->jobs = simos_jobs_new(&os->c.jobs);
-    if (!os->doze || !os->standby || !os->jobs || mdl_subscribe(d, listener, os) != MDL_OK) {
+    os->phone = simos_phone_new(d, &os->c.phone, phone_can_run, on_phone, os);
+    if (!os->doze || !os->standby || !os->jobs || !os->phone || mdl_subscribe(d, listener, os) != MDL_OK) {
         android_destroy(os);
         return NULL;
     }
@@ -398,6 +417,7 @@ static void android_destroy(void *p)
     simos_doze_free(os->doze);
     simos_standby_free(os->standby);
     simos_jobs_free(os->jobs);
+    simos_phone_free(os->phone);
     free(os);
 }
 

@@ -49,6 +49,7 @@
 #include "simos.h"
 #include "simos_doze.h"
 #include "simos_jobs.h"
+#include "simos_jobs_phone.h"
 #include "simos_standby.h"
 
 /* The parsed `os:` section (besides `version`): every constant of every layer. */
@@ -57,12 +58,15 @@ typedef struct simos_android_config {
     simos_doze_params doze;
     simos_standby_params standby;
     simos_jobs_params jobs;
+    simos_phone_params phone;     /* `os.other_jobs` */
     sim_time wm_backoff;          /* WorkRequest backoff delay */
     bool stop_js_backoff;         /* stop_reschedule: jobscheduler (true) or workmanager (false) */
     sim_time wm_max_backoff;
 } simos_android_config;
 
 extern const simos_desc simos_android_desc;
+/* `os.other_jobs: typical` (the default; simos_android_params.c states the assumptions). */
+extern const simos_phone_params simos_android_typical_phone;
 
 /* Fills *c with the defaults of Android `version` (9..16; others are clamped). */
 void simos_android_defaults(simos_android_config *c, int version);

@@ -7,6 +7,9 @@
  */
 #include "simos_android.h"
 
+const simos_phone_params simos_android_typical_phone = {.per_hour = 4.0, .mean_duration = SIM_SECONDS(30),
+                                                        .at_boot = 5};
+
 void simos_android_defaults(simos_android_config *c, int version)
 {
     int v = version < 9 ? 9 : version > 16 ? 16 : version;
@@ -114,6 +117,12 @@ void simos_android_defaults(simos_android_config *c, int version)
             j->beats[b] = beats[b];
         j->batch_delay = 0;
     }
+    /* Other apps' jobs (simos_jobs_phone.h), "typical phone": assumptions, not measured (no
+     * source gives a per-phone job rate): 4 jobs ready per hour (a phone with a few dozen apps,
+     * Play services and sync among them, each with periodic or triggered jobs), 30 s each, 5
+     * ready at boot (apps' boot-time scheduling). `os.other_jobs: quiet` (per_hour 0, at_boot 0)
+     * is the worst case the model used before issue 17. */
+    c->phone = simos_android_typical_phone;
     c->wm_backoff = SIM_SECONDS(30);                    /* DEFAULT_BACKOFF_DELAY_MILLIS, §4.1 [W1] */
     c->wm_max_backoff = SIM_HOURS(5);                   /* MAX_BACKOFF_MILLIS, §4.1 [W1] */
     c->stop_js_backoff = false; /* WorkManager 2.9.1 replaces the stopped job (simos_android.h) */

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-const char *const simos_android_keys[] = {"bucket", "doze", "quota", "jobs", NULL};
+const char *const simos_android_keys[] = {"bucket", "doze", "quota", "jobs", "other_jobs", NULL};
 
 typedef struct dur_key {
     const char *key;
@@ -153,6 +153,31 @@ static void parse_jobs(sch_cx *cx, const sch_node *n, simos_android_config *c)
     positive_duration(cx, n, "timeout_window", &c->jobs.timeout_window, false);
 }
 
+/* `other_jobs`: `typical`, `quiet`, or a map of the parameters (simos_jobs_phone.h). */
+static void parse_other_jobs(sch_cx *cx, const sch_node *os, simos_phone_params *p)
+{
+    const sch_node *n = sch_map_get(os, "other_jobs");
+    if (!n)
+        return;
+    if (n->kind != SCH_MAP) {
+        static const char *const names[] = {"typical", "quiet", NULL};
+        int which;
+        if (sch_field_enum(cx, os, "other_jobs", SCH_OPTIONAL, names, &which) == SCH_FIELD_OK)
+            *p = which == 0 ? simos_android_typical_phone : (simos_phone_params){.mean_duration = SIM_SECONDS(30)};
+        return;
+    }
+    size_t saved = sch_cx_push_key(cx, "other_jobs");
+    static const char *const keys[] = {"per_hour", "mean_duration", "at_boot", NULL};
+    if (sch_check_map(cx, n, keys)) {
+        sch_field_double(cx, n, "per_hour", SCH_OPTIONAL, 0.0, 3600.0, &p->per_hour);
+        positive_duration(cx, n, "mean_duration", &p->mean_duration, false);
+        int64_t v;
+        if (sch_field_int64(cx, n, "at_boot", SCH_OPTIONAL, 0, 1000, &v) == SCH_FIELD_OK)
+            p->at_boot = (int)v;
+    }
+    sch_cx_pop(cx, saved);
+}
+
 /* The scenario has checked the section's keys (with `version`) and set the defaults already. */
 void simos_android_parse(sch_cx *cx, const sch_node *os, void *config)
 {
@@ -160,6 +185,7 @@ void simos_android_parse(sch_cx *cx, const sch_node *os, void *config)
     int b;
     if (sch_field_enum(cx, os, "bucket", SCH_OPTIONAL, simos_bucket_names, &b) == SCH_FIELD_OK)
         c->standby.fixed = b;
+    parse_other_jobs(cx, os, &c->phone);
     const struct {
         const char *key;
         int which;

@@ -236,13 +236,19 @@ sim_reason simos_jobs_check(simos_jobs *j, const simos_job_env *env, sim_time no
         *next = env->earliest;
         return SIM_REASON_BACKOFF;
     }
-    bool batched = env->bucket != SIMOS_BUCKET_ACTIVE && env->bucket != SIMOS_BUCKET_EXEMPTED && j->failures == 0 &&
-                   j->p.batch_delay > 0;
+    /* MaybeReadyJobQueueFunctor.accept: RESTRICTED always batched, else outside ACTIVE / EXEMPTED
+     * with no failures and the delay not expired; postProcessLocked releases the batch when an
+     * unbatched job (another app's, here) is ready or running. */
+    bool restricted = env->bucket == SIMOS_BUCKET_RESTRICTED;
+    bool batched = j->p.batch_delay > 0 &&
+                   (restricted || (env->bucket != SIMOS_BUCKET_ACTIVE && env->bucket != SIMOS_BUCKET_EXEMPTED &&
+                                   j->failures == 0));
     if (batched) {
         if (j->first_batched < 0)
             j->first_batched = now;
-        if (now < j->first_batched + j->p.batch_delay) {
-            *next = j->first_batched + j->p.batch_delay;
+        bool expired = !restricted && now >= j->first_batched + j->p.batch_delay;
+        if (!expired && !env->others_running) {
+            *next = restricted ? SIM_TIME_MAX : j->first_batched + j->p.batch_delay;
             return SIM_REASON_STANDBY_QUOTA;
         }
     }

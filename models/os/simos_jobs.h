@@ -46,9 +46,14 @@
  * keeps L in memory; after a reboot it is rebuilt from UsageStats' last job time as H(now) -
  * floor((now - last start) / heartbeat) (heartbeatWhenJobsLastRun). Not modeled: the 10-min
  * App Standby parole every 24 h, uid-active (foreground) exemption for a fixed bucket.
- * BATCHING (§3.5 [J3]): a job of an app outside ACTIVE / EXEMPTED with no failures waits until
- * batch_delay after it first became otherwise ready (MAX_NON_ACTIVE_JOB_BATCH_DELAY). Other apps'
- * ready jobs, which release a batch sooner, are not modeled (assumption: the worst case).
+ * BATCHING (JobSchedulerService.MaybeReadyJobQueueFunctor, AOSP Android 13 and 15 text): a job
+ * of an app outside ACTIVE / EXEMPTED with no failures waits until batch_delay after it first
+ * became otherwise ready (MAX_NON_ACTIVE_JOB_BATCH_DELAY, 31 min); a RESTRICTED app's job is
+ * always batched, with no such limit ("Restricted jobs must always be batched": the delay test is
+ * not consulted). A batch is released at once while another app's job runs (env->others_running,
+ * simos_jobs_phone.h: postProcessLocked runs the batch when unbatchedCount > 0). batch_delay 0:
+ * no force batching (Android 9). Left out: there is no timer at + 31 min in AOSP (the job waits
+ * for the next pass); the model re-checks at that time, which a busy phone's passes approximate.
  * RUNTIME: a run is stopped after runtime_limit (stop: timeout), or earlier when quota runs out.
  * TIMEOUT SAFEGUARD (Android 14+, JobSchedulerService.maybeProcessBuggyJob, AOSP
  * frameworks/base; Constants DEFAULT_EXECUTION_SAFEGUARDS_UDC_TIMEOUT_TOTAL_COUNT = 10 and
@@ -99,6 +104,7 @@ typedef struct simos_job_env {
     bool awake;
     unsigned constraints;        /* BGT_CONSTRAINT_* */
     bool net, battery_low, plugged;
+    bool others_running;         /* another app's job runs (simos_jobs_phone.h) */
     simos_bucket bucket;
     sim_time earliest;           /* backoff: the job's earliest run time */
 } simos_job_env;

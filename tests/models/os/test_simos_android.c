@@ -24,6 +24,9 @@
 #define M SIM_MINUTES(1)
 #define H SIM_HOURS(1)
 
+/* `os.other_jobs: quiet`: no other app's job (simos_jobs_phone.h) */
+static const simos_phone_params quiet_phone = {.per_hour = 0, .mean_duration = SIM_SECONDS(30), .at_boot = 0};
+
 /* ---- Doze alone ------------------------------------------------------------------------------ */
 
 typedef struct drig {
@@ -76,7 +79,7 @@ static sim_time when(const drig *r, sim_time from, int deep, int light)
 
 /* Device actions at a time (SIM_PHASE_ENVIRONMENT). */
 enum { A_SCREEN_ON, A_SCREEN_OFF, A_MOVE, A_STILL, A_NET_OFF, A_NET_ON, A_WORK_ON, A_WORK_OFF, A_OPEN, A_CLOSE,
-       A_FORCE_STOP, A_PLUG, A_UNPLUG };
+       A_FORCE_STOP, A_PLUG, A_UNPLUG, A_REBOOT };
 
 static void on_act(sim_engine *e, void *ctx, uint64_t a)
 {
@@ -96,6 +99,7 @@ static void on_act(sim_engine *e, void *ctx, uint64_t a)
     case A_FORCE_STOP: mdl_emit(d, MDL_SIG_FORCE_STOP, 0); break;
     case A_PLUG: d->plugged = true; mdl_emit(d, MDL_SIG_PLUG, 0); break;
     case A_UNPLUG: d->plugged = false; mdl_emit(d, MDL_SIG_UNPLUG, 0); break;
+    case A_REBOOT: mdl_emit(d, MDL_SIG_REBOOT, SIM_MINUTES(1)); break; /* down for 1 min */
     default: break;
     }
 }
@@ -639,6 +643,7 @@ Test(model, tenth_timeout_restricts_the_app)
         simos_android_defaults(&c, 14);
         c.doze.enabled = false;
         cr_assert_eq(c.jobs.timeout_restrict_count, 10);
+        c.phone = quiet_phone; /* nothing releases the RESTRICTED batch */
         if (!on)
             c.jobs.timeout_restrict_count = 0;
         arig r;
@@ -668,6 +673,7 @@ Test(model, rare_bucket_quota)
     simos_android_defaults(&c, 14);
     c.doze.enabled = false;
     c.standby.fixed = SIMOS_BUCKET_RARE;
+    c.phone = quiet_phone; /* batching alone: no other app's job releases the batch */
     arig r;
     arig_init(&r, &c);
     r.work_ms = 1 * M;
@@ -689,6 +695,78 @@ Test(model, rare_bucket_quota)
     }
     cr_expect_eq(reason_at(&r, 3 * H), SIM_REASON_STANDBY_QUOTA);
     arig_free(&r);
+}
+
+/* Issue 17 point 2: other apps' jobs release the batch (JobSchedulerService
+ * .MaybeReadyJobQueueFunctor: unbatchedCount is counted before the isRunning test, and
+ * postProcessLocked queues the batched jobs when unbatchedCount > 0; AOSP frameworks/base, the
+ * Android 13 and 15 text). RARE, unplugged, no Doze, a job due at 15 min: on a quiet phone it
+ * waits the 31-min MAX_NON_ACTIVE_JOB_BATCH_DELAY (46 min, the only behaviour before issue 17);
+ * on a phone where another job runs most of the time (60 an hour, 30 s each) it starts within a
+ * minute of 15 min. A RESTRICTED app's job has no 31-min limit ("Restricted jobs must always be
+ * batched"): on the quiet phone it never runs, on the typical phone it does. */
+Test(model, other_jobs_release_the_batch)
+{
+    const struct {
+        simos_bucket b;
+        simos_phone_params phone;
+        sim_time lo, hi; /* the first start, in [lo, hi]; lo < 0: none in 1 day */
+    } rows[] = {
+        {SIMOS_BUCKET_RARE, quiet_phone, 46 * M, 46 * M},
+        {SIMOS_BUCKET_RARE, {.per_hour = 60, .mean_duration = 30 * S}, 15 * M, 16 * M},
+        {SIMOS_BUCKET_RESTRICTED, quiet_phone, -1, -1},
+        {SIMOS_BUCKET_RESTRICTED, {.per_hour = 4, .mean_duration = 30 * S}, 15 * M, 24 * H},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        simos_android_config c;
+        simos_android_defaults(&c, 14);
+        c.doze.enabled = false;
+        c.standby.fixed = (int)rows[i].b;
+        c.phone = rows[i].phone;
+        arig r;
+        arig_init(&r, &c);
+        sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
+        sim_run_until(r.base.e, 24 * H);
+        if (rows[i].lo < 0) {
+            cr_expect_eq(r.nfires, 0, "row %zu: %d runs", i, r.nfires);
+            cr_expect_eq(reason_at(&r, 24 * H), SIM_REASON_STANDBY_QUOTA);
+        } else {
+            cr_assert_geq(r.nfires, 1, "row %zu", i);
+            cr_expect(r.fire_t[0] >= rows[i].lo && r.fire_t[0] <= rows[i].hi, "row %zu: started at %lld", i,
+                      (long long)r.fire_t[0]);
+        }
+        arig_free(&r);
+    }
+}
+
+/* After a boot (the model used to wait ~31 min after each): the work is rescheduled at
+ * BOOT_COMPLETED (RescheduleReceiver) as a fresh, batched job; the jobs other apps have ready at
+ * boot (at_boot) run at once and release it. RARE, no Doze, a job due at 10 min, reboot at 2 h
+ * (down 1 min): on the quiet phone the retry starts at boot + 31 min, with 5 jobs at boot at the
+ * boot. */
+Test(model, boot_jobs_release_the_batch)
+{
+    for (int typical = 0; typical < 2; typical++) {
+        simos_android_config c;
+        simos_android_defaults(&c, 14);
+        c.doze.enabled = false;
+        c.standby.fixed = SIMOS_BUCKET_RARE;
+        c.phone = quiet_phone;
+        c.phone.at_boot = typical ? 5 : 0;
+        arig r;
+        arig_init(&r, &c);
+        r.chain = true;
+        sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(10 * M), NULL);
+        act(&r.base.d, 2 * H, A_REBOOT);
+        sim_run_until(r.base.e, 4 * H);
+        sim_time boot = 2 * H + 1 * M;
+        int k = 0;
+        while (k < r.nfires && r.fire_t[k] < boot)
+            k++;
+        cr_assert_lt(k, r.nfires, "typical %d: a run after the boot", typical);
+        cr_expect_eq(r.fire_t[k], typical ? boot : boot + 31 * M, "typical %d: %lld", typical, (long long)r.fire_t[k]);
+        arig_free(&r);
+    }
 }
 
 /* Android 9's heartbeat rule (simos_jobs.h HEARTBEATS; §2.2; JobSchedulerService.java of 9):
@@ -1053,6 +1131,24 @@ Test(parse, overrides)
     cr_expect_eq(c->jobs.batch_delay, 0);
     cr_expect_eq(c->wm_backoff, 1 * M);
     cr_expect_eq(c->jobs.system_stop_ratio, 2);
+    cr_expect_eq(c->phone.per_hour, simos_android_typical_phone.per_hour, "other_jobs: typical by default");
+    cr_expect_not(c->stop_js_backoff, "stop_reschedule: workmanager by default");
+    scn_scenario_free(s);
+    s = load("bgsim: 1\nplatform: android\nduration: 1d\n"
+             "os: { version: 14, other_jobs: quiet,\n"
+             "      jobs: { stop_reschedule: jobscheduler, timeout_restrict_count: 4, timeout_window: 6h } }\n"
+             "app:\n  tasks:\n    - name: a\n");
+    c = s->os_config;
+    cr_expect(c->phone.per_hour == 0 && c->phone.at_boot == 0);
+    cr_expect(c->stop_js_backoff);
+    cr_expect_eq(c->jobs.timeout_restrict_count, 4);
+    cr_expect_eq(c->jobs.timeout_window, 6 * H);
+    scn_scenario_free(s);
+    s = load("bgsim: 1\nplatform: android\nduration: 1d\n"
+             "os: { version: 14, other_jobs: { per_hour: 12, mean_duration: 1m, at_boot: 2 } }\n"
+             "app:\n  tasks:\n    - name: a\n");
+    c = s->os_config;
+    cr_expect(c->phone.per_hour == 12 && c->phone.mean_duration == 1 * M && c->phone.at_boot == 2);
     scn_scenario_free(s);
 }
 
