@@ -220,7 +220,9 @@ sim_reason simos_jobs_check(simos_jobs *j, const simos_job_env *env, sim_time no
     if ((env->constraints & BGT_CONSTRAINT_CHARGING) && !(env->plugged && !env->battery_low))
         return SIM_REASON_NOT_CHARGING;
     prune(j, now);
-    if (!env->plugged || env->bucket == SIMOS_BUCKET_NEVER) {
+    /* QuotaController.isQuotaFreeLocked: charging frees every bucket but RESTRICTED (AOSP
+     * frameworks/base, Android 14-era text: isBatteryCharging() && standbyBucket != RESTRICTED_INDEX) */
+    if (!env->plugged || env->bucket == SIMOS_BUCKET_NEVER || env->bucket == SIMOS_BUCKET_RESTRICTED) {
         sim_time back;
         bool ok = j->p.heartbeat > 0 ? simos_jobs_heartbeat_ok(j, env->bucket, now, &back)
                                      : simos_jobs_in_quota(j, env->bucket, now, &back);
@@ -302,7 +304,8 @@ sim_time simos_jobs_start(simos_jobs *j, simos_bucket b, bool plugged, bool top,
         j->counted = false;
         return j->p.runtime_limit;
     }
-    j->counted = !plugged && !(top && j->p.top_started_free) && !quota_free(&j->p, b) && b != SIMOS_BUCKET_NEVER;
+    j->counted = (!plugged || b == SIMOS_BUCKET_RESTRICTED) && !(top && j->p.top_started_free) && !quota_free(&j->p, b) &&
+                 b != SIMOS_BUCKET_NEVER;
     if (!j->counted)
         return j->p.runtime_limit;
     prune(j, now);

@@ -22,11 +22,12 @@
  * Time-only conditions (backoff, quota, batching, the Doze tail) give the time at which they end;
  * the rest change only with a device signal.
  *
- * QUOTA (QuotaController, §2.2 [Q1, Q2]), skipped while plugged (ACTION_CHARGING) and for EXEMPTED
+ * QUOTA (QuotaController, §2.2 [Q1, Q2]), skipped while plugged (ACTION_CHARGING; not for
+ * RESTRICTED: QuotaController.isQuotaFreeLocked) and for EXEMPTED
  * on Android <= 15: over the rolling window of the bucket, the app's execution time must leave at
  * least in_quota_buffer of allowed_time (mAllowedTimeIntoQuotaMs), its job starts must be below
  * max_jobs and its sessions (runs coalesced within session_coalescing) below max_sessions. A run
- * started while plugged, or while the app is on top where top_started_free (<= 15), is not
+ * started while plugged (outside RESTRICTED), or while the app is on top where top_started_free (<= 15), is not
  * counted. A running job is stopped when its remaining time runs out (stop: constraint).
  * HEARTBEATS (Android 9, heartbeat > 0; QuotaController and its keys are then unused; §2.2
  * [2nd], and the Android 9 JobSchedulerService.java read through the code index, id 41774643:

@@ -769,6 +769,30 @@ Test(model, boot_jobs_release_the_batch)
     }
 }
 
+/* Issue 17 point 6: charging makes quota free for every bucket but RESTRICTED (QuotaController
+ * .isQuotaFreeLocked: isBatteryCharging() && standbyBucket != RESTRICTED_INDEX, Android 14-era
+ * text). RESTRICTED, plugged, a phone whose other jobs always run (no batching hold), a chain of
+ * 1-min runs every 15 min: RESTRICTED allows 1 session per 24 h (MAX_SESSION_COUNT_RESTRICTED), so
+ * the second run waits for the first session to leave the window. Before: one run every 16 min. */
+Test(model, restricted_quota_applies_while_charging)
+{
+    simos_android_config c;
+    simos_android_defaults(&c, 14);
+    c.doze.enabled = false;
+    c.standby.fixed = SIMOS_BUCKET_RESTRICTED;
+    c.phone = (simos_phone_params){.per_hour = 3600, .mean_duration = 10 * M};
+    arig r;
+    arig_init(&r, &c);
+    r.work_ms = 1 * M;
+    r.chain = true;
+    act(&r.base.d, 0, A_PLUG);
+    sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
+    sim_run_until(r.base.e, 12 * H);
+    cr_expect_eq(r.nfires, 1, "%d runs in 12 h", r.nfires);
+    cr_expect_eq(reason_at(&r, 6 * H), SIM_REASON_STANDBY_QUOTA);
+    arig_free(&r);
+}
+
 /* Android 9's heartbeat rule (simos_jobs.h HEARTBEATS; §2.2; JobSchedulerService.java of 9):
  * beats of 11 min from boot; the last start at 58 min is beat L = 5. A job is held while
  * L < H < L + N and H is not a multiple of N (the bucket's sweep beat); it becomes eligible at
