@@ -1,7 +1,8 @@
 /*
  * simos_android.h - the `android` platform: WorkManager over JobScheduler, with Doze
  * (simos_doze.h), App Standby buckets (simos_standby.h) and JobScheduler readiness, quota and
- * backoff (simos_jobs.h). Sources: ../shared/research/android-scheduling.md (cited §N [id]).
+ * backoff (simos_jobs.h). Sources: the Android scheduling research digest (cited §N [id]); per
+ * mechanism what is modeled, the source and what is left out: models/os/ANDROID.md.
  *
  * WORKMANAGER (this file's layer, §4) holds expo's one unique one-off work chain:
  *  - REPLACE: the work (and a chained successor) is replaced; the new work is enqueued now with its
