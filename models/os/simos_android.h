@@ -31,6 +31,18 @@
  *    reschedule an expired run on Android (policy reschedule_on_expiry false): the model retries.
  *  - A run whose process dies (kill, swipe, reboot): WorkManager is gone with the process and
  *    cannot cancel, so JobScheduler's own reschedule applies (a system stop, with its backoff).
+ *  - GreedyScheduler (WorkManager's in-process scheduler, `os.greedy`): while the app's process
+ *    is alive and not frozen, WorkManager also hands the work to GreedyScheduler
+ *    (Schedulers.schedule), which arms a main-looper Handler timer of calculateNextRunTime - now
+ *    (DelayedWorkTracker -> DefaultRunnableScheduler.scheduleWithDelay: uptime, it does not
+ *    advance while the CPU sleeps), tracks the constraints in process (network: none while Doze
+ *    holds the app's network) and starts the work itself when both hold, under TimeLimiter's
+ *    90 min and outside JobScheduler (no quota, batching or runtime limit). The process lives
+ *    from APP_OPEN or a JobScheduler start until APP_SWIPE / APP_KILL / FORCE_STOP / REBOOT; it is
+ *    frozen freeze_delay after it is cached (background, no work running: CachedAppOptimizer
+ *    DEFAULT_FREEZER_DEBOUNCE_TIMEOUT, 10 s on 14+, 10 min on 12-13; none on <= 11, assumption),
+ *    and a frozen process runs no timer. Double starts are impossible (one run at a time, as
+ *    StartStopTokens / Processor.isEnqueued / trySetRunning ensure).
  *  - Timeout safeguard (Android 14+): the timeout_restrict_count-th timeout in 24 h restricts the
  *    app (simos_jobs.h TIMEOUT SAFEGUARD, simos_standby_restrict).
  *  - Force stop: the job is cancelled and nothing runs until the next user launch, which
@@ -62,6 +74,10 @@ typedef struct simos_android_config {
     simos_phone_params phone;     /* `os.other_jobs` */
     sim_time wm_backoff;          /* WorkRequest backoff delay */
     bool stop_js_backoff;         /* stop_reschedule: jobscheduler (true) or workmanager (false) */
+    /* WorkManager's in-process GreedyScheduler (`os.greedy`): on/off, its TimeLimiter, and the
+     * cached apps freezer's debounce (0: no freezer) */
+    bool greedy;
+    sim_time greedy_time_limit, freeze_delay;
     sim_time wm_max_backoff;
 } simos_android_config;
 

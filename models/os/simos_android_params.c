@@ -125,5 +125,12 @@ void simos_android_defaults(simos_android_config *c, int version)
     c->phone = simos_android_typical_phone;
     c->wm_backoff = SIM_SECONDS(30);                    /* DEFAULT_BACKOFF_DELAY_MILLIS, §4.1 [W1] */
     c->wm_max_backoff = SIM_HOURS(5);                   /* MAX_BACKOFF_MILLIS, §4.1 [W1] */
+    /* GreedyScheduler (androidx work-runtime 2.9.x GreedyScheduler / TimeLimiter: 90 min) and
+     * AOSP CachedAppOptimizer.DEFAULT_FREEZER_DEBOUNCE_TIMEOUT: 10_000L on 14/15, 600_000L on
+     * 12/13; the freezer's being on by default from 12 is an assumption (CACHED_APPS_FREEZER_
+     * ENABLED "device_default"); <= 11: no freezer. */
+    c->greedy = true;
+    c->greedy_time_limit = SIM_MINUTES(90);
+    c->freeze_delay = v >= 14 ? SIM_SECONDS(10) : v >= 12 ? SIM_MINUTES(10) : 0;
     c->stop_js_backoff = false; /* WorkManager 2.9.1 replaces the stopped job (simos_android.h) */
 }

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-const char *const simos_android_keys[] = {"bucket", "doze", "quota", "jobs", "other_jobs", NULL};
+const char *const simos_android_keys[] = {"bucket", "doze", "quota", "jobs", "other_jobs", "greedy", NULL};
 
 typedef struct dur_key {
     const char *key;
@@ -178,6 +178,26 @@ static void parse_other_jobs(sch_cx *cx, const sch_node *os, simos_phone_params 
     sch_cx_pop(cx, saved);
 }
 
+/* `greedy`: a boolean, or { enabled, time_limit, freeze_delay } (simos_android.h). */
+static void parse_greedy(sch_cx *cx, const sch_node *os, simos_android_config *c)
+{
+    const sch_node *n = sch_map_get(os, "greedy");
+    if (!n)
+        return;
+    if (n->kind != SCH_MAP) {
+        sch_field_bool(cx, os, "greedy", SCH_OPTIONAL, &c->greedy);
+        return;
+    }
+    size_t saved = sch_cx_push_key(cx, "greedy");
+    static const char *const keys[] = {"enabled", "time_limit", "freeze_delay", NULL};
+    if (sch_check_map(cx, n, keys)) {
+        sch_field_bool(cx, n, "enabled", SCH_OPTIONAL, &c->greedy);
+        positive_duration(cx, n, "time_limit", &c->greedy_time_limit, false);
+        positive_duration(cx, n, "freeze_delay", &c->freeze_delay, true);
+    }
+    sch_cx_pop(cx, saved);
+}
+
 /* The scenario has checked the section's keys (with `version`) and set the defaults already. */
 void simos_android_parse(sch_cx *cx, const sch_node *os, void *config)
 {
@@ -186,6 +206,7 @@ void simos_android_parse(sch_cx *cx, const sch_node *os, void *config)
     if (sch_field_enum(cx, os, "bucket", SCH_OPTIONAL, simos_bucket_names, &b) == SCH_FIELD_OK)
         c->standby.fixed = b;
     parse_other_jobs(cx, os, &c->phone);
+    parse_greedy(cx, os, c);
     const struct {
         const char *key;
         int which;

@@ -79,7 +79,7 @@ static sim_time when(const drig *r, sim_time from, int deep, int light)
 
 /* Device actions at a time (SIM_PHASE_ENVIRONMENT). */
 enum { A_SCREEN_ON, A_SCREEN_OFF, A_MOVE, A_STILL, A_NET_OFF, A_NET_ON, A_WORK_ON, A_WORK_OFF, A_OPEN, A_CLOSE,
-       A_FORCE_STOP, A_PLUG, A_UNPLUG, A_REBOOT };
+       A_FORCE_STOP, A_PLUG, A_UNPLUG, A_REBOOT, A_KILL };
 
 static void on_act(sim_engine *e, void *ctx, uint64_t a)
 {
@@ -100,6 +100,7 @@ static void on_act(sim_engine *e, void *ctx, uint64_t a)
     case A_PLUG: d->plugged = true; mdl_emit(d, MDL_SIG_PLUG, 0); break;
     case A_UNPLUG: d->plugged = false; mdl_emit(d, MDL_SIG_UNPLUG, 0); break;
     case A_REBOOT: mdl_emit(d, MDL_SIG_REBOOT, SIM_MINUTES(1)); break; /* down for 1 min */
+    case A_KILL: mdl_emit(d, MDL_SIG_APP_KILL, 0); break;
     default: break;
     }
 }
@@ -540,6 +541,7 @@ Test(model, runtime_limit_and_backoff)
     simos_android_defaults(&c, 14);
     c.doze.enabled = false;
     c.stop_js_backoff = true;
+    c.greedy = false; /* JobScheduler alone */
     arig r;
     arig_init(&r, &c);
     r.work_ms = 15 * M;
@@ -608,6 +610,7 @@ Test(model, twelve_attempts_of_an_overrunning_worker)
     simos_android_defaults(&c, 14);
     c.doze.enabled = false;
     c.jobs.timeout_restrict_count = 0;
+    c.greedy = false; /* the JobScheduler + WorkManager sequence alone (GreedyScheduler: below) */
     arig r;
     arig_init(&r, &c);
     r.work_ms = 20 * M;
@@ -644,6 +647,7 @@ Test(model, tenth_timeout_restricts_the_app)
         c.doze.enabled = false;
         cr_assert_eq(c.jobs.timeout_restrict_count, 10);
         c.phone = quiet_phone; /* nothing releases the RESTRICTED batch */
+        c.greedy = false;
         if (!on)
             c.jobs.timeout_restrict_count = 0;
         arig r;
@@ -793,6 +797,79 @@ Test(model, restricted_quota_applies_while_charging)
     arig_free(&r);
 }
 
+/* Issue 17 point 5: WorkManager's GreedyScheduler (androidx work-runtime 2.9.x GreedyScheduler
+ * .schedule, DelayedWorkTracker.schedule, DefaultRunnableScheduler: Handler.postDelayed on the main
+ * looper). RARE (fixed), quiet phone, unplugged, no Doze, a job with a 15-min delay:
+ *  - app open from 0 to 20 min (alive, foreground, never frozen): GreedyScheduler's timer fires at
+ *    15 min and starts the work in process, before JobScheduler's batch (46 min; the model's only
+ *    path before issue 17, so this failed);
+ *  - app closed at 1 s on Android 14: cached, frozen 10 s later (CachedAppOptimizer
+ *    DEFAULT_FREEZER_DEBOUNCE_TIMEOUT 10_000L): the timer cannot fire; JobScheduler runs it at 46 min;
+ *  - the same on Android 11 (no freezer): the cached process runs the timer at 15 min;
+ *  - Android 11, process killed at 5 min: the in-process scheduler is gone; JobScheduler at 46 min;
+ *  - greedy: false: 46 min. */
+Test(model, greedy_scheduler_while_the_process_lives)
+{
+    const struct {
+        int version;
+        sim_time close;
+        bool kill, greedy;
+        sim_time want;
+    } rows[] = {
+        {14, 20 * M, false, true, 15 * M},
+        {14, 1 * S, false, true, 46 * M},
+        {11, 1 * S, false, true, 15 * M},
+        {11, 1 * S, true, true, 46 * M},
+        {14, 20 * M, false, false, 46 * M},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        simos_android_config c;
+        simos_android_defaults(&c, rows[i].version);
+        c.doze.enabled = false;
+        c.standby.fixed = SIMOS_BUCKET_RARE;
+        c.phone = quiet_phone;
+        c.greedy = rows[i].greedy;
+        arig r;
+        arig_init(&r, &c);
+        act(&r.base.d, 0, A_OPEN);
+        act(&r.base.d, rows[i].close, A_CLOSE);
+        if (rows[i].kill)
+            act(&r.base.d, 5 * M, A_KILL);
+        sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
+        sim_run_until(r.base.e, 2 * H);
+        cr_assert_geq(r.nfires, 1, "row %zu", i);
+        cr_expect_eq(r.fire_t[0], rows[i].want, "row %zu: started at %lld", i, (long long)r.fire_t[0]);
+        arig_free(&r);
+    }
+}
+
+/* After a JobScheduler stop the process is alive (it ran the job) and not yet frozen: WorkManager's
+ * reschedule (Schedulers.registerRescheduling -> Schedulers.schedule) hands the work to
+ * GreedyScheduler too, its backoff (lastEnqueueTime + 30 s) is in the past, so it starts again in
+ * process at once, under TimeLimiter's 90 min instead of JobScheduler's 10: a 20-min worker
+ * stopped at 25 min completes at 45 min. Android 14, plugged, app used at 0 (ACTIVE). */
+Test(model, greedy_reruns_a_stopped_worker_in_process)
+{
+    simos_android_config c;
+    simos_android_defaults(&c, 14);
+    c.doze.enabled = false;
+    arig r;
+    arig_init(&r, &c);
+    r.work_ms = 20 * M;
+    act(&r.base.d, 0, A_PLUG);
+    act(&r.base.d, 0, A_OPEN);
+    act(&r.base.d, 1 * S, A_CLOSE);
+    sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
+    sim_run_until(r.base.e, 3 * H);
+    cr_assert_eq(r.nfires, 2);
+    cr_expect_eq(r.fire_t[0], 15 * M, "JobScheduler (the process was frozen at 11 s)");
+    cr_expect_eq(r.nstops, 1);
+    cr_expect_eq(r.stop_t[0], 25 * M);
+    cr_expect_eq(r.fire_t[1], 25 * M, "GreedyScheduler, at once");
+    cr_expect_eq(r.ops->state(r.os), BGT_WORKER_NONE, "it completed");
+    arig_free(&r);
+}
+
 /* Android 9's heartbeat rule (simos_jobs.h HEARTBEATS; §2.2; JobSchedulerService.java of 9):
  * beats of 11 min from boot; the last start at 58 min is beat L = 5. A job is held while
  * L < H < L + N and H is not a multiple of N (the bucket's sweep beat); it becomes eligible at
@@ -861,6 +938,7 @@ Test(heartbeat, model_runs_per_bucket)
         simos_android_config c;
         simos_android_defaults(&c, 9);
         c.doze.enabled = false;
+        c.greedy = false; /* JobScheduler's heartbeats alone */
         c.standby.fixed = (int)rows[i].b;
         arig r;
         arig_init(&r, &c);
@@ -1173,6 +1251,16 @@ Test(parse, overrides)
              "app:\n  tasks:\n    - name: a\n");
     c = s->os_config;
     cr_expect(c->phone.per_hour == 12 && c->phone.mean_duration == 1 * M && c->phone.at_boot == 2);
+    cr_expect(c->greedy && c->greedy_time_limit == 90 * M && c->freeze_delay == 10 * S, "greedy defaults on 14");
+    scn_scenario_free(s);
+    s = load("bgsim: 1\nplatform: android\nduration: 1d\n"
+             "os: { version: 12, greedy: { time_limit: 1h, freeze_delay: 0s } }\napp:\n  tasks:\n    - name: a\n");
+    c = s->os_config;
+    cr_expect(c->greedy && c->greedy_time_limit == 1 * H && c->freeze_delay == 0);
+    scn_scenario_free(s);
+    s = load("bgsim: 1\nplatform: android\nduration: 1d\nos: { version: 12, greedy: false }\napp:\n  tasks:\n    - name: a\n");
+    c = s->os_config;
+    cr_expect(!c->greedy && c->freeze_delay == 10 * M, "12: 10 min debounce");
     scn_scenario_free(s);
 }
 
