@@ -4,9 +4,16 @@
  * `device.battery` section is read by mdl_battery_parse.c.
  *
  * Sources of the defaults (the full table is in scenarios/README.md, `device.battery`):
- *  - low 15 %, okay 20 %, plug clears low: AOSP config.xml config_lowBatteryWarningLevel = 15,
- *    config_lowBatteryCloseWarningBump = 5, BatteryService.processValuesLocked
- *    (docs/SOURCES.md A3.1 [J4]).
+ *  - low 15 %, okay 20 %: AOSP core/res/res/values/config.xml config_lowBatteryWarningLevel = 15,
+ *    config_lowBatteryCloseWarningBump = 5 (aosp-mirror/platform_frameworks_base @0017dde7).
+ *    "Low" is what JobScheduler's battery-not-low reads: JobSchedulerService.BatteryStateTracker
+ *    sets mBatteryNotLow from ACTION_BATTERY_LOW / ACTION_BATTERY_OKAY (getBatteryLevelLow() only
+ *    at startTracking). BatteryService.processValuesLocked sends LOW when shouldSendBatteryLowLocked
+ *    (unplugged, level <= mLowBatteryWarningLevel, and just unplugged or just fell to it) and OKAY
+ *    when mSentLowBatteryBroadcast && level >= mLowBatteryCloseWarningLevel, plugged or not; levels
+ *    are the health HAL's integer percent. So plugging in does not end "low": BatteryService's own
+ *    mBatteryLevelLow (cleared when plugged) is not what JobScheduler reads (issue 17 point 3;
+ *    `low.plug_clears: true` keeps that reading as a what-if).
  *  - battery saver trigger off, off when plugged: AOSP BatterySaverStateMachine
  *    (Settings.Global.LOW_POWER_MODE_TRIGGER_LEVEL defaults to 0 and auto saver is configured only
  *    when it is > 0; doAutoBatterySaverLocked turns the saver off with REASON_PLUGGED_IN;
@@ -32,6 +39,18 @@
 
 #define LU_PER_PERMILLE (100 * MDL_BATTERY_LU_PER_MP)
 #define NEVER ((sim_time)-1)
+
+/* BatteryService compares the health HAL's whole percent (batteryLevel, an int) with whole-percent
+ * levels; bgsim's whole percent of an exact level is its floor (as mdl_battery_level_permille;
+ * assumption: the fuel gauge's rounding is not modeled). "floor(level) <= W" is "level < W + 1 %",
+ * so LOW is crossed downward at the next whole percent above the warning level; "floor(level) >=
+ * C" is "level >= ceil(C)", so OKAY is crossed upward at the close level rounded up to a percent. */
+static int low_cross_permille(int warning) { return warning / 10 * 10 + 10 > 1000 ? 1000 : warning / 10 * 10 + 10; }
+static int okay_cross_permille(int close, int low_cross)
+{
+    int c = (close + 9) / 10 * 10;
+    return c < low_cross ? low_cross : c > 1000 ? 1000 : c;
+}
 
 enum {
     ROLE_LOW = 1u,      /* low.level: down while unplugged -> battery low */
@@ -62,7 +81,9 @@ typedef struct battery {
     mdl_device *d;
     mdl_battery_config cfg;
     gsl_rng *nightly_rng, *topup_rng, *lpm_rng;
-    int low_permille, okay_permille; /* effective (the Android trigger replaces low.level) */
+    /* the crossings that send LOW (down) and OKAY (up), whole-percent rule applied (above); the
+     * Android trigger replaces low.level */
+    int low_permille, okay_permille;
     /* the current segment */
     sim_time t0;
     int64_t l0;
@@ -283,6 +304,8 @@ static void charge_on(battery *b, const char *source)
     d->plugged = true;
     reanchor(b);
     trace_level_event(b, "battery.plug", source);
+    /* Plugging sends no OKAY (BatteryService.processValuesLocked): low ends only at the close
+     * level. plug_clears_low is the what-if of BatteryService's internal mBatteryLevelLow. */
     bool low_changed = b->cfg.plug_clears_low && set_low(b, false);
     mdl_emit(d, MDL_SIG_PLUG, 0);
     if (low_changed)
@@ -300,7 +323,8 @@ static void charge_off(battery *b, const char *source)
     d->plugged = false;
     reanchor(b);
     trace_level_event(b, "battery.unplug", source);
-    /* BatteryService: low as soon as unplugged below the warning level. */
+    /* BatteryService.shouldSendBatteryLowLocked: LOW when just unplugged at or below the warning
+     * level (oldPlugged). */
     bool low_changed = b->l0 < (int64_t)b->low_permille * LU_PER_PERMILLE && set_low(b, true);
     mdl_emit(d, MDL_SIG_UNPLUG, 0);
     if (low_changed)
@@ -535,7 +559,7 @@ static void battery_defaults(void *config, mdl_platform platform)
     c->charge_taper_rate_mp = 20000;  /* assumption: the last 20 % takes about an hour */
     c->low_permille = 150;            /* AOSP config_lowBatteryWarningLevel (A3.1 [J4]) */
     c->okay_permille = 200;           /* + config_lowBatteryCloseWarningBump 5 (A3.1 [J4]) */
-    c->plug_clears_low = true;        /* BatteryService.processValuesLocked (A3.1) */
+    c->plug_clears_low = false;       /* JobScheduler follows LOW / OKAY, not the plug (above) */
     c->nightly = true;                /* issue 5's example habit (assumption) */
     c->nightly_from = SIM_HOURS(23) + SIM_MINUTES(30);
     c->nightly_to = SIM_HOURS(7);
@@ -572,16 +596,15 @@ static int battery_start(mdl_device *d, int index, const void *config)
         return MDL_ENOMEM;
     }
     d->models[index] = b;
-    b->low_permille = c->low_permille;
-    b->okay_permille = c->okay_permille;
+    int warning = c->low_permille, close = c->okay_permille;
     if (android_saver(b)) {
         /* BatteryService takes LOW_POWER_MODE_TRIGGER_LEVEL as its warning level, with the same
-         * close bump (docs/SOURCES.md A3.1). */
-        b->okay_permille = c->saver_trigger_permille + (c->okay_permille - c->low_permille);
-        b->low_permille = c->saver_trigger_permille;
-        if (b->okay_permille > 1000)
-            b->okay_permille = 1000;
+         * close bump (BatteryService.updateBatteryWarningLevelLocked). */
+        close = c->saver_trigger_permille + (c->okay_permille - c->low_permille);
+        warning = c->saver_trigger_permille;
     }
+    b->low_permille = low_cross_permille(warning);
+    b->okay_permille = okay_cross_permille(close, b->low_permille);
     d->plugged = false;
     b->t0 = sim_now(d->engine);
     b->l0 = c->initial_mp * MDL_BATTERY_LU_PER_MP;

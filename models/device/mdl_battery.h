@@ -30,16 +30,17 @@
  * leaves the level exactly on a threshold it is about to leave (unplugged exactly at 15 %), both
  * crossings happen: up at that ms, down one ms later. So crossings of one
  * threshold alternate up and down, 100 % is crossed up when the battery is full and down at the
- * first ms it drains below full. Android compares a whole-percent level ("low at <= 15"); the
- * rounding of the fuel gauge is not modeled: bgsim's "low" is "below 15.0 %" (assumption).
- * Built-in thresholds: low.level, low.okay, 80 %, 100 %, the Low Power Mode prompts and off_at
+ * first ms it drains below full. Built-in thresholds: the LOW and OKAY crossings (below), 80 %, 100 %, the Low Power Mode prompts and off_at
  * (iOS) or the battery saver trigger (Android), `watch:` levels, and mdl_battery_watch().
  * At a crossing the model updates its own state (low, power save), traces `battery.level`
  * {level_permille, direction} and emits MDL_SIG_BATTERY_LEVEL with arg = the permille crossed.
  *
- * BATTERY LOW follows Android's BatteryService (docs/SOURCES.md A3.1): it becomes low when
- * unplugged and the level drops below low.level (15 %), and leaves low when plugged (unless
- * low.plug_clears is false) or when the level reaches low.okay (20 %).
+ * BATTERY LOW is JobScheduler's view (battery-not-low): it follows BatteryService's
+ * ACTION_BATTERY_LOW / ACTION_BATTERY_OKAY broadcasts (mdl_battery.c cites the source). Levels are
+ * whole percent, the floor of the exact level (assumption: the gauge's rounding): LOW when the
+ * whole percent is <= low.level (15) while unplugged (it falls there, or the device is unplugged
+ * there), i.e. the exact level falls below 16.0 %; OKAY when it is >= low.okay (20), plugged or
+ * not. Plugging in does not end low (low.plug_clears: true, a what-if, makes it).
  *
  * CHARGING HABITS plug and unplug the device: a nightly charge (probability per night, uniform
  * jitter on both ends, stream "battery.nightly") and daytime top-ups (a Poisson process of

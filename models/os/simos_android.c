@@ -51,6 +51,7 @@ typedef struct android {
     simos_doze *doze;
     simos_standby *standby;
     simos_jobs *jobs;
+    simos_phone *phone;      /* other apps' jobs */
     /* WorkManager: the unique work */
     bool work;               /* an unfinished work (ENQUEUED, or RUNNING) */
     bool running;
@@ -59,6 +60,7 @@ typedef struct android {
     sim_time last_enqueue, initial_delay;
     int run_attempt;
     sim_time due_at;         /* the request is due from here (deferral accounting) */
+    sim_time run_start;
     bool blocked;            /* a successor APPENDed behind the work */
     sim_time blocked_delay;
     unsigned blocked_constraints;
@@ -68,6 +70,15 @@ typedef struct android {
     bool stop_failure;       /* the stop in progress counts as a failure (timeout) */
     sim_handle eval_ev, timer_ev, limit_ev, boot_ev;
     bool wake;
+    /* the app's process and WorkManager's GreedyScheduler (simos_android.h) */
+    bool proc_alive;
+    sim_time cached_since;   /* background with no run since (the freezer's debounce) */
+    sim_time up_acc, up_since; /* uptime: CPU-awake time, integrated at every change */
+    bool up_awake;
+    bool greedy_armed;       /* GreedyScheduler holds the work (a delayed or tracked WorkSpec) */
+    sim_time greedy_target;  /* its Handler timer, in uptime */
+    bool run_greedy;         /* the run in progress was started by GreedyScheduler */
+    sim_handle greedy_ev;
     sim_reason reported;
 } android;
 
@@ -124,13 +135,22 @@ static void stop_worker(android *os, simos_stop why, bool failure, const char *c
     os->hooks.stop(os->hooks.ctx, why); /* the runner ends the run and calls finished() */
 }
 
-/* The running work was stopped or died: JobScheduler reschedules it with backoff (A3.7), and
- * WorkManager keeps lastEnqueueTime and the incremented run attempt (A4.4). */
-static void retry(android *os, bool failure, const char *cause)
+/* The running work was stopped or died. WorkManager keeps lastEnqueueTime and the incremented run
+ * attempt (WorkerWrapper.resolve(true)). After a stop it cancels the JobScheduler job and schedules
+ * a fresh one (Schedulers.registerRescheduling -> SystemJobScheduler.cancel + schedule,
+ * work-runtime 2.9.x): no JobScheduler backoff, only calculateNextRunTime. After a death (or with
+ * stop_reschedule: jobscheduler) JobScheduler's own reschedule applies: backoff from now
+ * (getRescheduleJobForFailureLocked). See simos_android.h. */
+static void retry(android *os, bool failure, bool died, const char *cause)
 {
     int attempts = 0;
     sim_time now = now_of(os);
-    os->js_earliest = simos_jobs_reschedule(os->jobs, failure, os->c.wm_backoff, now, &attempts);
+    if (died || os->c.stop_js_backoff) {
+        os->js_earliest = simos_jobs_reschedule(os->jobs, failure, os->c.wm_backoff, now, &attempts);
+    } else {
+        os->js_earliest = 0;
+        simos_jobs_new_job(os->jobs);
+    }
     os->due_at = now;
     sim_time earliest = wm_next_run(os);
     if (os->js_earliest > earliest)
@@ -144,6 +164,100 @@ static void retry(android *os, bool failure, const char *cause)
 }
 
 static bool exempt(const android *os) { return os->d->optimization_exempt; }
+
+/* ---- the process, uptime and GreedyScheduler ---- */
+
+/* The CPU is awake: Doze's view, or a wakelock (the app's run, another app's job). */
+static bool cpu_awake(const android *os) { return simos_doze_awake(os->doze) || os->running || simos_phone_busy(os->phone); }
+
+/* Uptime now (SystemClock.uptimeMillis stops while the CPU sleeps). Called at every instant the
+ * CPU's state may change, so each interval is counted with the state it had. */
+static sim_time uptime_sync(android *os)
+{
+    sim_time now = now_of(os);
+    if (os->up_awake)
+        os->up_acc += now - os->up_since;
+    os->up_since = now;
+    os->up_awake = cpu_awake(os);
+    return os->up_acc;
+}
+
+/* CachedAppOptimizer: a cached process (background, nothing running) is frozen after the debounce. */
+static bool frozen(const android *os, sim_time now)
+{
+    return os->c.freeze_delay > 0 && !os->d->app_foreground && !os->running && now >= os->cached_since + os->c.freeze_delay;
+}
+
+/* Schedulers.schedule hands the ENQUEUED work to GreedyScheduler too: DelayedWorkTracker arms
+ * a Handler timer of calculateNextRunTime - now (0 when due: tracked at once). */
+static void greedy_arm(android *os)
+{
+    if (!os->c.greedy || !os->proc_alive || !os->work || os->running)
+        return;
+    sim_time wait = wm_next_run(os) - now_of(os);
+    os->greedy_target = uptime_sync(os) + (wait > 0 ? wait : 0);
+    os->greedy_armed = true;
+}
+
+static void proc_start(android *os)
+{
+    if (os->proc_alive)
+        return;
+    os->proc_alive = true;
+    os->cached_since = now_of(os);
+    greedy_arm(os); /* WorkManager initializes: Schedulers.schedule */
+}
+
+static void proc_end(android *os)
+{
+    os->proc_alive = false;
+    os->greedy_armed = false; /* the in-process scheduler dies with the process */
+    sim_cancel(os->d->engine, os->greedy_ev);
+    os->greedy_ev = SIM_HANDLE_NONE;
+}
+
+/* GreedyScheduler's constraints, tracked in process: a network the app may use (none while Doze
+ * holds it back), battery not low, charging. */
+static bool greedy_constraints(const android *os, sim_time now)
+{
+    const mdl_device *d = os->d;
+    sim_time until;
+    bool low = mdl_battery_low(d);
+    if ((os->constraints & BGT_CONSTRAINT_NETWORK) &&
+        (d->net == MDL_NET_NONE || (!exempt(os) && simos_doze_blocks(os->doze, now, &until) != SIM_REASON_NONE)))
+        return false;
+    if ((os->constraints & BGT_CONSTRAINT_BATTERY_NOT_LOW) && low)
+        return false;
+    if ((os->constraints & BGT_CONSTRAINT_CHARGING) && !(d->plugged && !low))
+        return false;
+    return true;
+}
+
+static void on_greedy_timer(sim_engine *e, void *ctx, uint64_t arg);
+
+/* Whether GreedyScheduler starts the work now; otherwise (re)arms the event of its uptime timer
+ * (only while the CPU is awake and the process can run it). */
+static bool greedy_check(android *os, sim_time now)
+{
+    if (!os->greedy_armed || !os->proc_alive || os->force_stopped || os->down || frozen(os, now)) {
+        sim_cancel(os->d->engine, os->greedy_ev);
+        os->greedy_ev = SIM_HANDLE_NONE;
+        return false;
+    }
+    sim_time up = uptime_sync(os);
+    if (up >= os->greedy_target) {
+        sim_cancel(os->d->engine, os->greedy_ev);
+        os->greedy_ev = SIM_HANDLE_NONE;
+        return greedy_constraints(os, now);
+    }
+    if (os->up_awake)
+        sim_rearm(os->d->engine, &os->greedy_ev, now + (os->greedy_target - up), SIM_PHASE_OS, on_greedy_timer, os, 0);
+    else {
+        sim_cancel(os->d->engine, os->greedy_ev);
+        os->greedy_ev = SIM_HANDLE_NONE;
+    }
+    return false;
+}
 
 static void on_limit(sim_engine *e, void *ctx, uint64_t by_quota)
 {
@@ -168,22 +282,34 @@ static void cancel_timer(android *os)
     os->timer_ev = SIM_HANDLE_NONE;
 }
 
-static void start(android *os, sim_time now)
+/* The worker starts: by JobScheduler (its runtime limit or remaining quota), or by GreedyScheduler
+ * in process (TimeLimiter, outside JobScheduler's quota). */
+static void start(android *os, sim_time now, bool greedy)
 {
     simos_bucket b = simos_standby_bucket(os->standby);
     bool by_quota = false;
-    sim_time limit = simos_jobs_start(os->jobs, b, os->d->plugged, os->d->app_foreground, now, &by_quota);
+    sim_time limit = greedy ? os->c.greedy_time_limit
+                            : simos_jobs_start(os->jobs, b, os->d->plugged, os->d->app_foreground, now, &by_quota);
+    uptime_sync(os);
+    proc_start(os); /* JobScheduler starts the process for its job */
     os->running = true;
+    os->run_greedy = greedy;
+    os->greedy_armed = false;
+    sim_cancel(os->d->engine, os->greedy_ev);
+    os->greedy_ev = SIM_HANDLE_NONE;
+    os->run_start = now;
     os->run_cancelled = false;
     os->run_attempt++; /* WorkManager counts the attempt when the worker goes RUNNING */
     report(os, SIM_REASON_NONE);
     cancel_timer(os);
     sim_trace_begin(os->d->trace, now, "os.start_worker");
     sim_trace_str(os->d->trace, "bucket", simos_bucket_name(b));
+    sim_trace_str(os->d->trace, "by", greedy ? "greedy" : "jobscheduler");
     sim_trace_int(os->d->trace, "run_attempt", os->run_attempt);
     sim_trace_int(os->d->trace, "limit_ms", limit);
     sim_trace_end(os->d->trace);
     arm_limit(os, limit, by_quota);
+    uptime_sync(os); /* the run's wakelock */
     os->hooks.fire(os->hooks.ctx, os->due_at);
 }
 
@@ -223,9 +349,15 @@ static void evaluate(android *os, bool wake)
     if (now < os->due_at) {
         r = SIM_REASON_NONE;
         next = os->due_at;
+    } else if (greedy_check(os, now)) {
+        cancel_timer(os);
+        start(os, now, true);
+        return;
     } else {
+        bool others = simos_phone_busy(os->phone); /* their wakelocks keep the CPU awake */
         simos_job_env env = {.force_stopped = os->force_stopped, .device_down = os->down,
-                             .awake = wake || simos_doze_awake(os->doze), .constraints = os->constraints,
+                             .awake = wake || others || simos_doze_awake(os->doze), .constraints = os->constraints,
+                             .others_running = others,
                              .net = os->d->net != MDL_NET_NONE, .battery_low = mdl_battery_low(os->d),
                              .plugged = os->d->plugged, .bucket = simos_standby_bucket(os->standby)};
         env.doze = exempt(os) ? SIM_REASON_NONE : simos_doze_blocks(os->doze, now, &env.doze_until);
@@ -237,7 +369,7 @@ static void evaluate(android *os, bool wake)
         r = simos_jobs_check(os->jobs, &env, now, &next);
         if (r == SIM_REASON_NONE) {
             cancel_timer(os);
-            start(os, now);
+            start(os, now, false);
             return;
         }
     }
@@ -262,17 +394,43 @@ static void on_eval(sim_engine *e, void *ctx, uint64_t timer)
     evaluate(os, wake);
 }
 
+static void on_greedy_timer(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    android *os = ctx;
+    os->greedy_ev = SIM_HANDLE_NONE;
+    post_eval(os, false);
+}
+
 /* ---- the layers below and the device ---- */
 
 static void on_doze(void *ctx, bool idle_began)
 {
     android *os = ctx;
+    uptime_sync(os);
     if (idle_began && os->running && !exempt(os))
         stop_worker(os, SIMOS_STOP_CONSTRAINT, false, "doze");
+    simos_phone_poke(os->phone); /* deferred jobs of other apps run in a window / after Doze */
     post_eval(os, true);
 }
 
 static void on_bucket(void *ctx) { post_eval(ctx, false); }
+
+/* Other apps' jobs may run: not rebooting and not held by Doze (the few seconds of
+ * BACKGROUND_JOBS_DELAY after a window opens are not applied to them). */
+static bool phone_can_run(void *ctx)
+{
+    android *os = ctx;
+    sim_time until;
+    return !os->down && (simos_doze_blocks(os->doze, now_of(os), &until) == SIM_REASON_NONE || until < SIM_TIME_MAX);
+}
+
+/* Another app's job started or the last one ended: a JobScheduler pass (MSG_CHECK_JOB). */
+static void on_phone(void *ctx)
+{
+    uptime_sync(ctx);
+    post_eval(ctx, true);
+}
 
 static void on_boot(sim_engine *e, void *ctx, uint64_t arg)
 {
@@ -286,6 +444,7 @@ static void on_boot(sim_engine *e, void *ctx, uint64_t arg)
         os->js_earliest = 0;
         simos_jobs_new_job(os->jobs);
     }
+    simos_phone_boot(os->phone);
     sim_trace_begin(os->d->trace, now_of(os), "os.boot");
     sim_trace_bool(os->d->trace, "rescheduled", rescheduled);
     sim_trace_end(os->d->trace);
@@ -297,6 +456,8 @@ static void on_reboot(sim_engine *e, void *ctx, uint64_t downtime)
     (void)e;
     android *os = ctx;
     simos_doze_reboot(os->doze, now_of(os) + (sim_time)downtime);
+    simos_phone_reboot(os->phone);
+    proc_end(os);
     sim_cancel(os->d->engine, os->boot_ev);
     if (sim_schedule_in(os->d->engine, (sim_time)downtime, SIM_PHASE_OS, on_boot, os, 0, &os->boot_ev) != SIM_OK)
         os->boot_ev = SIM_HANDLE_NONE;
@@ -307,8 +468,15 @@ static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
 {
     android *os = ctx;
     sim_time now = sim_now(d->engine);
+    uptime_sync(os);
     switch (sig) {
+    case MDL_SIG_APP_SWIPE:
+    case MDL_SIG_APP_KILL:
+        proc_end(os);
+        post_eval(os, true);
+        break;
     case MDL_SIG_FORCE_STOP:
+        proc_end(os);
         /* JobScheduler cancels the app's jobs ("app force stopped"); WorkManager's database keeps
          * the work (A4.6). */
         if (!os->force_stopped) {
@@ -321,6 +489,7 @@ static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
         post_eval(os, true);
         break;
     case MDL_SIG_APP_OPEN:
+        proc_start(os);
         if (os->force_stopped) { /* ForceStopRunnable.rescheduleEligibleWork (A4.6 [W6]) */
             os->force_stopped = false;
             os->js_earliest = 0;
@@ -345,7 +514,11 @@ static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
     case MDL_SIG_MOTION:
     case MDL_SIG_POWER_SAVE:
     case MDL_SIG_SETTINGS:
+        post_eval(os, true);
+        break;
     case MDL_SIG_APP_CLOSE:
+        if (!os->running)
+            os->cached_since = now;
         post_eval(os, true);
         break;
     default: break;
@@ -372,7 +545,8 @@ static void *android_create(mdl_device *d, const simos_hooks *hooks, const void 
     os->doze = simos_doze_new(d, &os->c.doze, on_doze, os);
     os->standby = os->doze ? simos_standby_new(d, &os->c.standby, on_bucket, os) : NULL;
     os->jobs = simos_jobs_new(&os->c.jobs);
-    if (!os->doze || !os->standby || !os->jobs || mdl_subscribe(d, listener, os) != MDL_OK) {
+    os->phone = simos_phone_new(d, &os->c.phone, phone_can_run, on_phone, os);
+    if (!os->doze || !os->standby || !os->jobs || !os->phone || mdl_subscribe(d, listener, os) != MDL_OK) {
         android_destroy(os);
         return NULL;
     }
@@ -387,6 +561,7 @@ static void android_destroy(void *p)
     simos_doze_free(os->doze);
     simos_standby_free(os->standby);
     simos_jobs_free(os->jobs);
+    simos_phone_free(os->phone);
     free(os);
 }
 
@@ -410,6 +585,7 @@ static int android_schedule(void *p, const bgt_schedule_req *req)
         os->run_cancelled = true;
     os->blocked = false;
     enqueue(os, req->delay_ms, req->constraints);
+    greedy_arm(os);
     post_eval(os, false);
     return BGT_OK;
 }
@@ -423,6 +599,7 @@ static int android_cancel(void *p)
         os->run_cancelled = true;
     os->work = false;
     os->blocked = false;
+    os->greedy_armed = false; /* cancelled in every scheduler */
     post_eval(os, false);
     return BGT_OK;
 }
@@ -445,6 +622,21 @@ static void run_ended(android *os, bool stopped, bool died)
     os->limit_ev = SIM_HANDLE_NONE;
     simos_jobs_end(os->jobs, now);
     os->running = false;
+    bool greedy = os->run_greedy;
+    os->run_greedy = false;
+    uptime_sync(os);
+    if (died)
+        proc_end(os);
+    else if (!os->d->app_foreground)
+        os->cached_since = now;
+    /* JobSchedulerService.onJobCompletedLocked -> maybeProcessBuggyJob: a timeout stop, or any end
+     * (a death too) after at least the minimum guarantee */
+    if (!greedy && simos_jobs_note_timeout(os->jobs, stopped && os->stop_failure, now - os->run_start, now)) {
+        sim_trace_begin(os->d->trace, now, "os.restrict");
+        sim_trace_str(os->d->trace, "reason", "timeouts");
+        sim_trace_end(os->d->trace);
+        simos_standby_restrict(os->standby);
+    }
     if (os->run_cancelled) {
         os->run_cancelled = false;
     } else if (!stopped && !died) { /* Result.success(): SUCCEEDED, the successor is enqueued */
@@ -455,9 +647,10 @@ static void run_ended(android *os, bool stopped, bool died)
             enqueue(os, os->blocked_delay, os->blocked_constraints);
         }
     } else {
-        retry(os, stopped && os->stop_failure, died ? "died" : os->stop_failure ? "timeout" : "stopped");
+        retry(os, stopped && os->stop_failure, died, died ? "died" : os->stop_failure ? "timeout" : "stopped");
     }
     os->stop_failure = false;
+    greedy_arm(os); /* registerRescheduling / the successor: Schedulers.schedule */
     post_eval(os, false);
 }
 

@@ -7,6 +7,9 @@
  */
 #include "simos_android.h"
 
+const simos_phone_params simos_android_typical_phone = {.per_hour = 4.0, .mean_duration = SIM_SECONDS(30),
+                                                        .at_boot = 5};
+
 void simos_android_defaults(simos_android_config *c, int version)
 {
     int v = version < 9 ? 9 : version > 16 ? 16 : version;
@@ -35,7 +38,7 @@ void simos_android_defaults(simos_android_config *c, int version)
     z->min_deep_maintenance_time = SIM_SECONDS(30);   /* MIN_DEEP_MAINTENANCE_TIME */
     /* Light Doze, A1.1: LIGHT_IDLE_AFTER_INACTIVE_TIMEOUT 5 min / PRE_IDLE 10 min in 7-9 [S5
      * updateConstants bodies, the "N-P" column], 3 min / 3 min in 10-12 [S5 diff, medium
-     * confidence: the sources could not pin the 5 -> 3 min diff to 9 or 10; we take 10], 60 s /
+     * confidence: the research could not pin the 5 -> 3 min diff to 9 or 10; we take 10], 60 s /
      * 3 min in 13 [S1], 4 min and no PRE_IDLE state in 14+ [S2, S3 config_device_idle.xml]. */
     z->light_after_inactive_timeout = v == 9    ? SIM_MINUTES(5)
                                       : v <= 12 ? SIM_MINUTES(3)
@@ -53,7 +56,7 @@ void simos_android_defaults(simos_android_config *c, int version)
     simos_standby_params *s = &c->standby;
     /* AppStandbyController DEFAULT_SCREEN_TIME_THRESHOLDS / DEFAULT_ELAPSED_TIME_THRESHOLDS, A2.1
      * [A1]; the time-based RESTRICTED threshold (6 h / 8 d) from 13 (Android 13 docs "8 days",
-     * A2.1; 9-12: four thresholds, {0, 0, 1 h, 2 h} / {0, 12 h, 24 h, 48 h}; for 9 the sources
+     * A2.1; 9-12: four thresholds, {0, 0, 1 h, 2 h} / {0, 12 h, 24 h, 48 h}; for 9 the research
      * gives these from memory, not re-verified (A2.1); 10-12 as in 9, assumption). */
     const sim_time screen[SIMOS_THRESHOLDS] = {0, 0, SIM_HOURS(1), SIM_HOURS(2), SIM_HOURS(6)};
     const sim_time elapsed[SIMOS_THRESHOLDS] = {0, SIM_HOURS(12), SIM_HOURS(24), SIM_HOURS(48), SIM_DAYS(8)};
@@ -96,6 +99,10 @@ void simos_android_defaults(simos_android_config *c, int version)
     j->min_backoff = SIM_SECONDS(10);                   /* MIN_EXP_BACKOFF_TIME, A3.7 [J3] */
     j->max_backoff = SIM_HOURS(5);                      /* MAX_BACKOFF_DELAY_TIME, A3.7 [J3] */
     j->system_stop_ratio = v >= 14 ? 3 : 0;             /* SYSTEM_STOP_TO_FAILURE_RATIO, 14+ (A3.7) */
+    /* JobSchedulerService.Constants DEFAULT_EXECUTION_SAFEGUARDS_UDC_TIMEOUT_TOTAL_COUNT = 10,
+     * _TIMEOUT_WINDOW_MS = 24 h, DEFAULT_ENABLE_EXECUTION_SAFEGUARDS_UDC = true ("UDC": 14+) */
+    j->timeout_restrict_count = v >= 14 ? 10 : 0;
+    j->timeout_window = SIM_HOURS(24);
     if (v == 9) {
         /* No QuotaController on 9 (added in 10, A2.2): the heartbeat model, A2.2 [2nd decompiled
          * JobSchedulerService.Constants], confirmed in the Android 9 JobSchedulerService.java of
@@ -110,6 +117,20 @@ void simos_android_defaults(simos_android_config *c, int version)
             j->beats[b] = beats[b];
         j->batch_delay = 0;
     }
+    /* Other apps' jobs (simos_jobs_phone.h), "typical phone": assumptions, not measured (no
+     * source gives a per-phone job rate): 4 jobs ready per hour (a phone with a few dozen apps,
+     * Play services and sync among them, each with periodic or triggered jobs), 30 s each, 5
+     * ready at boot (apps' boot-time scheduling). `os.other_jobs: quiet` (per_hour 0, at_boot 0)
+     * is the worst case the model used before issue 17. */
+    c->phone = simos_android_typical_phone;
     c->wm_backoff = SIM_SECONDS(30);                    /* DEFAULT_BACKOFF_DELAY_MILLIS, A4.1 [W1] */
     c->wm_max_backoff = SIM_HOURS(5);                   /* MAX_BACKOFF_MILLIS, A4.1 [W1] */
+    /* GreedyScheduler (androidx work-runtime 2.9.x GreedyScheduler / TimeLimiter: 90 min) and
+     * AOSP CachedAppOptimizer.DEFAULT_FREEZER_DEBOUNCE_TIMEOUT: 10_000L on 14/15, 600_000L on
+     * 12/13; the freezer's being on by default from 12 is an assumption (CACHED_APPS_FREEZER_
+     * ENABLED "device_default"); <= 11: no freezer. */
+    c->greedy = true;
+    c->greedy_time_limit = SIM_MINUTES(90);
+    c->freeze_delay = v >= 14 ? SIM_SECONDS(10) : v >= 12 ? SIM_MINUTES(10) : 0;
+    c->stop_js_backoff = false; /* WorkManager 2.9.1 replaces the stopped job (simos_android.h) */
 }

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-const char *const simos_android_keys[] = {"bucket", "doze", "quota", "jobs", NULL};
+const char *const simos_android_keys[] = {"bucket", "doze", "quota", "jobs", "other_jobs", "greedy", NULL};
 
 typedef struct dur_key {
     const char *key;
@@ -127,7 +127,9 @@ static void parse_quota(sch_cx *cx, const sch_node *n, simos_jobs_params *j)
 
 static void parse_jobs(sch_cx *cx, const sch_node *n, simos_android_config *c)
 {
-    static const char *const keys[] = {"runtime_limit", "batch_delay", "backoff", "system_stop_ratio", NULL};
+    static const char *const keys[] = {"runtime_limit",   "batch_delay",           "backoff",        "system_stop_ratio",
+                                       "stop_reschedule", "timeout_restrict_count", "timeout_window", NULL};
+    static const char *const reschedulers[] = {"workmanager", "jobscheduler", NULL};
     if (!sch_check_map(cx, n, keys))
         return;
     positive_duration(cx, n, "runtime_limit", &c->jobs.runtime_limit, false);
@@ -143,6 +145,57 @@ static void parse_jobs(sch_cx *cx, const sch_node *n, simos_android_config *c)
     int64_t r;
     if (sch_field_int64(cx, n, "system_stop_ratio", SCH_OPTIONAL, 0, 1000, &r) == SCH_FIELD_OK)
         c->jobs.system_stop_ratio = (int)r;
+    int which;
+    if (sch_field_enum(cx, n, "stop_reschedule", SCH_OPTIONAL, reschedulers, &which) == SCH_FIELD_OK)
+        c->stop_js_backoff = which == 1;
+    if (sch_field_int64(cx, n, "timeout_restrict_count", SCH_OPTIONAL, 0, 1000, &r) == SCH_FIELD_OK)
+        c->jobs.timeout_restrict_count = (int)r;
+    positive_duration(cx, n, "timeout_window", &c->jobs.timeout_window, false);
+}
+
+/* `other_jobs`: `typical`, `quiet`, or a map of the parameters (simos_jobs_phone.h). */
+static void parse_other_jobs(sch_cx *cx, const sch_node *os, simos_phone_params *p)
+{
+    const sch_node *n = sch_map_get(os, "other_jobs");
+    if (!n)
+        return;
+    if (n->kind != SCH_MAP) {
+        static const char *const names[] = {"typical", "quiet", NULL};
+        int which;
+        if (sch_field_enum(cx, os, "other_jobs", SCH_OPTIONAL, names, &which) == SCH_FIELD_OK)
+            *p = which == 0 ? simos_android_typical_phone : (simos_phone_params){.mean_duration = SIM_SECONDS(30)};
+        return;
+    }
+    size_t saved = sch_cx_push_key(cx, "other_jobs");
+    static const char *const keys[] = {"per_hour", "mean_duration", "at_boot", NULL};
+    if (sch_check_map(cx, n, keys)) {
+        sch_field_double(cx, n, "per_hour", SCH_OPTIONAL, 0.0, 3600.0, &p->per_hour);
+        positive_duration(cx, n, "mean_duration", &p->mean_duration, false);
+        int64_t v;
+        if (sch_field_int64(cx, n, "at_boot", SCH_OPTIONAL, 0, 1000, &v) == SCH_FIELD_OK)
+            p->at_boot = (int)v;
+    }
+    sch_cx_pop(cx, saved);
+}
+
+/* `greedy`: a boolean, or { enabled, time_limit, freeze_delay } (simos_android.h). */
+static void parse_greedy(sch_cx *cx, const sch_node *os, simos_android_config *c)
+{
+    const sch_node *n = sch_map_get(os, "greedy");
+    if (!n)
+        return;
+    if (n->kind != SCH_MAP) {
+        sch_field_bool(cx, os, "greedy", SCH_OPTIONAL, &c->greedy);
+        return;
+    }
+    size_t saved = sch_cx_push_key(cx, "greedy");
+    static const char *const keys[] = {"enabled", "time_limit", "freeze_delay", NULL};
+    if (sch_check_map(cx, n, keys)) {
+        sch_field_bool(cx, n, "enabled", SCH_OPTIONAL, &c->greedy);
+        positive_duration(cx, n, "time_limit", &c->greedy_time_limit, false);
+        positive_duration(cx, n, "freeze_delay", &c->freeze_delay, true);
+    }
+    sch_cx_pop(cx, saved);
 }
 
 /* The scenario has checked the section's keys (with `version`) and set the defaults already. */
@@ -152,6 +205,8 @@ void simos_android_parse(sch_cx *cx, const sch_node *os, void *config)
     int b;
     if (sch_field_enum(cx, os, "bucket", SCH_OPTIONAL, simos_bucket_names, &b) == SCH_FIELD_OK)
         c->standby.fixed = b;
+    parse_other_jobs(cx, os, &c->phone);
+    parse_greedy(cx, os, c);
     const struct {
         const char *key;
         int which;

@@ -31,6 +31,9 @@ struct simos_jobs {
     bool ran, beat_known;
     sim_time last_start;
     int64_t last_beat;
+    /* timeout events (TIMEOUT SAFEGUARD), oldest first */
+    sim_time *timeouts;
+    size_t n_timeouts, cap_timeouts;
 };
 
 simos_jobs *simos_jobs_new(const simos_jobs_params *p)
@@ -49,6 +52,7 @@ void simos_jobs_free(simos_jobs *j)
         return;
     free(j->sessions);
     free(j->starts);
+    free(j->timeouts);
     free(j);
 }
 
@@ -56,6 +60,7 @@ void simos_jobs_forget(simos_jobs *j, sim_time boot)
 {
     j->n_sessions = 0;
     j->n_starts = 0;
+    j->n_timeouts = 0; /* CountQuotaTracker keeps its events in memory */
     j->running = false;
     j->boot = boot;
     j->beat_known = false; /* mLastJobHeartbeats is in memory; UsageStats keeps the time */
@@ -215,7 +220,9 @@ sim_reason simos_jobs_check(simos_jobs *j, const simos_job_env *env, sim_time no
     if ((env->constraints & BGT_CONSTRAINT_CHARGING) && !(env->plugged && !env->battery_low))
         return SIM_REASON_NOT_CHARGING;
     prune(j, now);
-    if (!env->plugged || env->bucket == SIMOS_BUCKET_NEVER) {
+    /* QuotaController.isQuotaFreeLocked: charging frees every bucket but RESTRICTED (AOSP
+     * frameworks/base, Android 14-era text: isBatteryCharging() && standbyBucket != RESTRICTED_INDEX) */
+    if (!env->plugged || env->bucket == SIMOS_BUCKET_NEVER || env->bucket == SIMOS_BUCKET_RESTRICTED) {
         sim_time back;
         bool ok = j->p.heartbeat > 0 ? simos_jobs_heartbeat_ok(j, env->bucket, now, &back)
                                      : simos_jobs_in_quota(j, env->bucket, now, &back);
@@ -224,19 +231,28 @@ sim_reason simos_jobs_check(simos_jobs *j, const simos_job_env *env, sim_time no
             return SIM_REASON_STANDBY_QUOTA;
         }
     }
-    bool batched = env->bucket != SIMOS_BUCKET_ACTIVE && env->bucket != SIMOS_BUCKET_EXEMPTED && j->failures == 0 &&
-                   j->p.batch_delay > 0;
-    if (batched) {
-        if (j->first_batched < 0)
-            j->first_batched = now;
-        if (now < j->first_batched + j->p.batch_delay) {
-            *next = j->first_batched + j->p.batch_delay;
-            return SIM_REASON_STANDBY_QUOTA;
-        }
-    }
+    /* The delay (backoff) first: a job waiting for its earliest run time is not ready, so it is not
+     * in MaybeReadyJobQueueFunctor and its batch clock (firstForceBatchedTimeElapsed) has not
+     * started. */
     if (now < env->earliest) {
         *next = env->earliest;
         return SIM_REASON_BACKOFF;
+    }
+    /* MaybeReadyJobQueueFunctor.accept: RESTRICTED always batched, else outside ACTIVE / EXEMPTED
+     * with no failures and the delay not expired; postProcessLocked releases the batch when an
+     * unbatched job (another app's, here) is ready or running. */
+    bool restricted = env->bucket == SIMOS_BUCKET_RESTRICTED;
+    bool batched = j->p.batch_delay > 0 &&
+                   (restricted || (env->bucket != SIMOS_BUCKET_ACTIVE && env->bucket != SIMOS_BUCKET_EXEMPTED &&
+                                   j->failures == 0));
+    if (batched) {
+        if (j->first_batched < 0)
+            j->first_batched = now;
+        bool expired = !restricted && now >= j->first_batched + j->p.batch_delay;
+        if (!expired && !env->others_running) {
+            *next = restricted ? SIM_TIME_MAX : j->first_batched + j->p.batch_delay;
+            return SIM_REASON_STANDBY_QUOTA;
+        }
     }
     if (!env->awake)
         return SIM_REASON_DOZE_LIGHT;
@@ -288,7 +304,8 @@ sim_time simos_jobs_start(simos_jobs *j, simos_bucket b, bool plugged, bool top,
         j->counted = false;
         return j->p.runtime_limit;
     }
-    j->counted = !plugged && !(top && j->p.top_started_free) && !quota_free(&j->p, b) && b != SIMOS_BUCKET_NEVER;
+    j->counted = (!plugged || b == SIMOS_BUCKET_RESTRICTED) && !(top && j->p.top_started_free) && !quota_free(&j->p, b) &&
+                 b != SIMOS_BUCKET_NEVER;
     if (!j->counted)
         return j->p.runtime_limit;
     prune(j, now);
@@ -329,4 +346,29 @@ sim_time simos_jobs_reschedule(simos_jobs *j, bool failure, sim_time backoff, si
     int n = j->failures + (j->p.system_stop_ratio > 0 ? j->system_stops / j->p.system_stop_ratio : 0);
     *attempts = n;
     return n == 0 ? now : now + simos_jobs_backoff_delay(&j->p, backoff, n);
+}
+
+bool simos_jobs_note_timeout(simos_jobs *j, bool timeout, sim_time ran, sim_time now)
+{
+    /* maybeProcessBuggyJob: jobTimedOut, or executionDurationMs >= RUNTIME_MIN_GUARANTEE_MS */
+    if (j->p.timeout_restrict_count <= 0 || !(timeout || ran >= j->p.runtime_limit))
+        return false;
+    size_t k = 0; /* CountQuotaTracker: events before now - window are out of it */
+    while (k < j->n_timeouts && j->timeouts[k] < now - j->p.timeout_window)
+        k++;
+    if (k) {
+        memmove(j->timeouts, j->timeouts + k, (j->n_timeouts - k) * sizeof *j->timeouts);
+        j->n_timeouts -= k;
+    }
+    if (j->n_timeouts == j->cap_timeouts) {
+        size_t cap = j->cap_timeouts ? 2 * j->cap_timeouts : 16;
+        sim_time *t = realloc(j->timeouts, cap * sizeof *t);
+        if (!t)
+            return false; /* out of memory: the event is not counted */
+        j->timeouts = t;
+        j->cap_timeouts = cap;
+    }
+    j->timeouts[j->n_timeouts++] = now;
+    /* noteEvent returns countInWindow < countLimit; false -> restrictApp */
+    return (int)j->n_timeouts >= j->p.timeout_restrict_count;
 }

@@ -12,19 +12,22 @@
  *   6. battery_low        BATTERY_NOT_LOW constraint and mdl_battery_low() (15 % / 20 %, A3.1 [J4])
  *   7. not_charging       CHARGING constraint and not "stable power": plugged and not low (A3.1 [J1])
  *   8. standby_quota      bucket NEVER; out of quota (below), or on Android 9 too few heartbeats
- *                         since the app's last job (HEARTBEATS, below); or force batching (below)
+ *                         since the app's last job (HEARTBEATS, below)
  *   9. backoff            the earliest time of a rescheduled job has not come (A3.7)
- *  10. doze_light         everything holds but the CPU sleeps (screen off, unplugged, outside a
+ *  10. standby_quota      force batching (below): a job is batched only once it is otherwise ready,
+ *                         its delay included (JobStatus.isReady has the TIMING_DELAY constraint)
+ *  11. doze_light         everything holds but the CPU sleeps (screen off, unplugged, outside a
  *                         maintenance window) since the job's timers are non-wakeup alarms (A3.5):
  *                         the job waits for the next wake-up (a signal or a Doze transition)
  * Time-only conditions (backoff, quota, batching, the Doze tail) give the time at which they end;
  * the rest change only with a device signal.
  *
- * QUOTA (QuotaController, A2.2 [Q1, Q2]), skipped while plugged (ACTION_CHARGING) and for EXEMPTED
+ * QUOTA (QuotaController, A2.2 [Q1, Q2]), skipped while plugged (ACTION_CHARGING; not for
+ * RESTRICTED: QuotaController.isQuotaFreeLocked) and for EXEMPTED
  * on Android <= 15: over the rolling window of the bucket, the app's execution time must leave at
  * least in_quota_buffer of allowed_time (mAllowedTimeIntoQuotaMs), its job starts must be below
  * max_jobs and its sessions (runs coalesced within session_coalescing) below max_sessions. A run
- * started while plugged, or while the app is on top where top_started_free (<= 15), is not
+ * started while plugged (outside RESTRICTED), or while the app is on top where top_started_free (<= 15), is not
  * counted. A running job is stopped when its remaining time runs out (stop: constraint).
  * HEARTBEATS (Android 9, heartbeat > 0; QuotaController and its keys are then unused; A2.2
  * [2nd], and the Android 9 JobSchedulerService.java read through the code index, id 41774643:
@@ -34,7 +37,7 @@
  * completing) and advances by floor(elapsed / heartbeat) on an exact ELAPSED_REALTIME alarm set
  * at multiples of heartbeat, so beat H(t) = floor((t - boot) / heartbeat). A job start records
  * the app's beat L = H(start) (noteJobStart). For a job of bucket b with beats[b] = N > 0, not
- * plugged (assumption: charging paroles App Standby on 9, mInParole; not in the sources, and
+ * plugged (assumption: charging paroles App Standby on 9, mInParole; not in the research, and
  * the same as QuotaController's charging exemption on 10+), the job is held iff
  *     H(now) % N != 0  &&  L < H(now) < L + N
  * i.e. it may run in the beat of the app's last start, in the one beat every N in which the
@@ -44,10 +47,22 @@
  * keeps L in memory; after a reboot it is rebuilt from UsageStats' last job time as H(now) -
  * floor((now - last start) / heartbeat) (heartbeatWhenJobsLastRun). Not modeled: the 10-min
  * App Standby parole every 24 h, uid-active (foreground) exemption for a fixed bucket.
- * BATCHING (A3.5 [J3]): a job of an app outside ACTIVE / EXEMPTED with no failures waits until
- * batch_delay after it first became otherwise ready (MAX_NON_ACTIVE_JOB_BATCH_DELAY). Other apps'
- * ready jobs, which release a batch sooner, are not modeled (assumption: the worst case).
+ * BATCHING (JobSchedulerService.MaybeReadyJobQueueFunctor, AOSP Android 13 and 15 text): a job
+ * of an app outside ACTIVE / EXEMPTED with no failures waits until batch_delay after it first
+ * became otherwise ready (MAX_NON_ACTIVE_JOB_BATCH_DELAY, 31 min); a RESTRICTED app's job is
+ * always batched, with no such limit ("Restricted jobs must always be batched": the delay test is
+ * not consulted). A batch is released at once while another app's job runs (env->others_running,
+ * simos_jobs_phone.h: postProcessLocked runs the batch when unbatchedCount > 0). batch_delay 0:
+ * no force batching (Android 9). Left out: there is no timer at + 31 min in AOSP (the job waits
+ * for the next pass); the model re-checks at that time, which a busy phone's passes approximate.
  * RUNTIME: a run is stopped after runtime_limit (stop: timeout), or earlier when quota runs out.
+ * TIMEOUT SAFEGUARD (Android 14+, JobSchedulerService.maybeProcessBuggyJob, AOSP
+ * frameworks/base; Constants DEFAULT_EXECUTION_SAFEGUARDS_UDC_TIMEOUT_TOTAL_COUNT = 10 and
+ * _TIMEOUT_WINDOW_MS = 24 h): a run stopped for timeout, or one that ran at least the minimum
+ * guarantee (runtime_limit), is a timeout event; CountQuotaTracker.noteEvent returns
+ * countInWindow < countLimit after counting it (events at or after now - window), so the
+ * timeout_restrict_count-th timeout within timeout_window tells the owner to restrict the app
+ * (restrictApp). The tracker lives in memory: a reboot clears it. 0: off (<= 13).
  * BACKOFF (getRescheduleJobForFailureLocked, A3.7 [J3]): a timeout counts as a failure, any other
  * system stop as a system stop; attempts = failures + system_stops / system_stop_ratio (ratio 0:
  * every stop is a failure, Android <= 13); no attempt: runnable at once; else the delay is
@@ -74,6 +89,8 @@ typedef struct simos_jobs_params {
     sim_time runtime_limit, batch_delay;
     sim_time min_backoff, max_backoff;
     int system_stop_ratio;       /* 0: every stop is a failure */
+    int timeout_restrict_count;  /* timeouts within timeout_window that restrict the app (0: off) */
+    sim_time timeout_window;
     /* Android 9: STANDBY_HEARTBEAT_TIME (0: QuotaController, 10+) and STANDBY_BEATS per bucket
      * (0: no limit). */
     sim_time heartbeat;
@@ -88,6 +105,7 @@ typedef struct simos_job_env {
     bool awake;
     unsigned constraints;        /* BGT_CONSTRAINT_* */
     bool net, battery_low, plugged;
+    bool others_running;         /* another app's job runs (simos_jobs_phone.h) */
     simos_bucket bucket;
     sim_time earliest;           /* backoff: the job's earliest run time */
 } simos_job_env;
@@ -110,6 +128,9 @@ sim_time simos_jobs_start(simos_jobs *j, simos_bucket b, bool plugged, bool top,
 void simos_jobs_end(simos_jobs *j, sim_time now);
 /* A stop of the running job: its earliest run time again (now, or now + backoff). */
 sim_time simos_jobs_reschedule(simos_jobs *j, bool failure, sim_time backoff, sim_time now, int *attempts);
+/* A run ended at `now` after `ran` ms, `timeout` when stopped by the runtime limit: true when it
+ * is a timeout event that makes the app buggy (TIMEOUT SAFEGUARD above). */
+bool simos_jobs_note_timeout(simos_jobs *j, bool timeout, sim_time ran, sim_time now);
 /* Forget the quota history (JobScheduler keeps it in memory: a reboot clears it); the heartbeat
  * grid restarts at `boot`. */
 void simos_jobs_forget(simos_jobs *j, sim_time boot);

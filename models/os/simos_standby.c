@@ -15,6 +15,7 @@ struct simos_standby {
     simos_bucket bucket;
     sim_time last_used;      /* -1: never */
     sim_time active_until;
+    bool forced;             /* restricted by the system until the next use */
     sim_handle check, expiry;
 };
 
@@ -55,6 +56,9 @@ static void evaluate(simos_standby *s, const char *reason)
     } else if (d->optimization_exempt) {
         b = SIMOS_BUCKET_EXEMPTED;
         reason = "exempt";
+    } else if (s->forced) {
+        b = SIMOS_BUCKET_RESTRICTED;
+        reason = "buggy";
     } else if (s->last_used < 0) {
         b = SIMOS_BUCKET_NEVER;
     } else if (now < s->active_until) {
@@ -63,6 +67,12 @@ static void evaluate(simos_standby *s, const char *reason)
         b = simos_standby_threshold_bucket(&s->p, mdl_usage_screen_on_since_last_use(d, now), now - s->last_used);
     }
     set_bucket(s, b, reason);
+}
+
+void simos_standby_restrict(simos_standby *s)
+{
+    s->forced = true;
+    evaluate(s, "buggy");
 }
 
 static void on_check(sim_engine *e, void *ctx, uint64_t arg)
@@ -99,6 +109,7 @@ static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
     sim_time now = sim_now(d->engine);
     if (sig == MDL_SIG_APP_OPEN || sig == MDL_SIG_APP_CLOSE) {
         s->last_used = now;
+        s->forced = false;
         s->active_until = now + s->p.strong_usage_timeout;
         /* A cancel and a schedule in one step; none on failure. */
         sim_rearm(d->engine, &s->expiry, s->active_until, SIM_PHASE_OS, on_expiry, s, 0);

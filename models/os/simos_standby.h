@@ -13,6 +13,11 @@
  *   - "Battery optimization: not optimized" (d->optimization_exempt) puts the app in EXEMPTED
  *     (getAppMinBucket's power-save allowlist floor).
  *   - `os.bucket` fixes the bucket (no re-evaluation).
+ *   - simos_standby_restrict: the system forces the app into RESTRICTED (JobSchedulerService
+ *     .maybeProcessBuggyJob -> AppStandbyInternal.restrictApp, REASON_SUB_FORCED_SYSTEM_FLAG_BUGGY,
+ *     Android 14+) until the next use of the app (assumption: a usage event elevates an app the
+ *     system restricted, as it does any other bucket; AppStandbyController.reportEventLocked was
+ *     not re-read for this case). Below a fixed bucket or the EXEMPTED floor it has no effect.
  * Screen-on time since the last use comes from the usage model (mdl_usage_screen_on_since_last_use).
  * Not modeled: notification-seen / sync-adapter / slice elevations, ML predictions, widget and
  * permission floors, restriction for excessive broadcasts or drain, "stable charging".
@@ -56,6 +61,8 @@ simos_standby *simos_standby_new(mdl_device *d, const simos_standby_params *p, s
 void simos_standby_free(simos_standby *s);
 simos_bucket simos_standby_bucket(const simos_standby *s);
 const char *simos_bucket_name(simos_bucket b);
+/* The system restricts the app now (above); the owner is told of the change. */
+void simos_standby_restrict(simos_standby *s);
 /* The names `os.bucket` accepts, indexed by simos_bucket (NEVER excluded), NULL-terminated. */
 extern const char *const simos_bucket_names[];
 /* getThresholdIndex's bucket for the given times since the last use (exposed for tests). */

@@ -150,7 +150,8 @@ static void assert_events(const brig *r, const want *w, int n)
 /* ---- exact crossings ---- */
 
 /* 50 % at 7 %/h: 20 % is reached at 30/7 h = 15428571.43 ms, so the first ms below 20 % is
- * 15428572; 15 % is reached at exactly 5 h = 18000000 ms, so the first ms below is 18000001. */
+ * 15428572; 16 % (whole percent 15 = the warning level: LOW) is reached at 34/7 h = 17485714.29
+ * ms, so the first ms below is 17485715. */
 Test(battery, drain_crossings_are_at_the_hand_computed_ms)
 {
     brig *r = brig_new(MDL_ANDROID);
@@ -159,9 +160,9 @@ Test(battery, drain_crossings_are_at_the_hand_computed_ms)
     brig_start(r);
     cr_assert_eq(mdl_battery_level_permille(&r->base.d, 0), 500);
     sim_run_until(r->base.e, H(24));
-    want w[] = {{15428572, LVL, 200, false}, {18000001, LVL, 150, false}};
+    want w[] = {{15428572, LVL, 200, false}, {17485715, LVL, 160, false}};
     assert_events(r, w, 2);
-    cr_assert(r->ev[1].low, "battery low when 15 %% is crossed downward");
+    cr_assert(r->ev[1].low, "battery low when the whole percent falls to 15");
     cr_assert_not(r->ev[0].low, "not low at 20 %%");
     cr_assert(mdl_battery_low(&r->base.d));
     cr_assert_eq(mdl_battery_level_lu(&r->base.d, H(24)), 0, "the level stops at 0 %%");
@@ -178,7 +179,7 @@ static void set_screen(sim_engine *e, void *ctx, uint64_t on)
 }
 
 /* idle 2 %/h, screen 12 %/h. Screen on at 1 h (48 %); off at 3 h (48 - 24 = 24 %): 20 % after
- * 2 h more at 2 %/h, first ms below at 18000000 + 1; 15 % 2.5 h later: 27000000 + 1. Without the
+ * 2 h more at 2 %/h, first ms below at 18000000 + 1; 16 % 2 h later: 25200000 + 1. Without the
  * re-anchors 20 % would be crossed at 15 h + 1 ms, and with the screen left on at 1 h + 28/12 h. */
 Test(battery, screen_signals_reanchor_the_segment)
 {
@@ -190,7 +191,7 @@ Test(battery, screen_signals_reanchor_the_segment)
     sim_schedule(r->base.e, H(1), SIM_PHASE_ENVIRONMENT, set_screen, r, 1, NULL);
     sim_schedule(r->base.e, H(3), SIM_PHASE_ENVIRONMENT, set_screen, r, 0, NULL);
     sim_run_until(r->base.e, H(12));
-    want w[] = {{H(5) + 1, LVL, 200, false}, {H(7) + M(30) + 1, LVL, 150, false}};
+    want w[] = {{H(5) + 1, LVL, 200, false}, {H(7) + 1, LVL, 160, false}};
     assert_events(r, w, 2);
     brig_free(r);
 }
@@ -391,46 +392,65 @@ static void assert_low(brig *r, const sim_time *t, const bool *low, int n)
     cr_assert_eq(got.n, n, "%d low changes, want %d", got.n, n);
 }
 
-/* 17 % at 1 %/h: below 15 % at 2 h + 1 ms: low. Plugged at 3 h (14 %): low clears at once
- * (BatteryService: plugged). Unplugged at 3:01 at exactly 15 % (60 %/h for 1 min): 15 % is
- * crossed up at that ms and down 1 ms later, when the battery is low again. */
-Test(battery, low_sets_below_15_and_plug_clears_it)
+/* The what-if low.plug_clears: true (BatteryService's internal mBatteryLevelLow). 18 % at 1 %/h:
+ * below 16 % (whole percent 15) at 2 h + 1 ms: low. Plugged at 3 h (15 %): low clears at once.
+ * Unplugged at 3:01 at exactly 16 % (60 %/h for 1 min): 16 % is crossed up at that ms and down
+ * 1 ms later, when the battery is low again. */
+Test(battery, what_if_plug_clears_low)
 {
     brig *r = brig_new(MDL_ANDROID);
-    r->cfg.initial_mp = 17000;
+    r->cfg.initial_mp = 18000;
     r->cfg.drain_idle_mp = 1000;
+    r->cfg.plug_clears_low = true;
     fixed_charge(r, H(3), H(3) + M(1));
     brig_start(r);
     cr_assert_not(mdl_battery_low(&r->base.d));
     sim_run_until(r->base.e, H(20));
-    want w[] = {{H(2) + 1, LVL, 150, false}, {H(3), PLUG, 0, false}, {H(3) + M(1), UNPLUG, 0, false},
-                {H(3) + M(1), LVL, 150, true}, {H(3) + M(1) + 1, LVL, 150, false}};
+    want w[] = {{H(2) + 1, LVL, 160, false}, {H(3), PLUG, 0, false}, {H(3) + M(1), UNPLUG, 0, false},
+                {H(3) + M(1), LVL, 160, true}, {H(3) + M(1) + 1, LVL, 160, false}};
     assert_events(r, w, 5);
     assert_low(r, (sim_time[]){H(2) + 1, H(3), H(3) + M(1) + 1}, (bool[]){true, false, true}, 3);
     cr_assert(r->ev[0].low && !r->ev[1].low && !r->ev[3].low && r->ev[4].low);
     brig_free(r);
 }
 
-/* With plug_clears false only the level clears it: low from 2 h + 1 ms, still low when plugged at
- * 3 h and past 15 %, okay at 20 % (3:06); unplugged at 3:10 (24 %), the 20 % crossing down at
- * 7:10 + 1 ms leaves it okay (hysteresis), 15 % at 12:10 + 1 ms makes it low. */
-Test(battery, low_hysteresis_from_15_to_20_percent)
+/* The default follows ACTION_BATTERY_LOW / OKAY (BatteryService.processValuesLocked,
+ * JobSchedulerService.BatteryStateTracker): plugging does not clear low, only OKAY at 20 %. 17 % at
+ * 1 %/h: LOW at 1 h + 1 ms (below 16 %, whole percent 15); still low when plugged at 3 h (14 %) and
+ * past 16 % (3:02); OKAY at 20 % (3:06); unplugged at 3:10 (24 %), the 20 % crossing down at
+ * 7:10 + 1 ms leaves it okay (hysteresis), 16 % at 11:10 + 1 ms makes it low. This failed before
+ * issue 17 (plug_clears_low was true by default: not low from 3 h). */
+Test(battery, low_follows_low_and_okay_not_the_plug)
 {
     brig *r = brig_new(MDL_ANDROID);
     r->cfg.initial_mp = 17000;
     r->cfg.drain_idle_mp = 1000;
-    r->cfg.plug_clears_low = false;
     fixed_charge(r, H(3), H(3) + M(10));
     brig_start(r);
     sim_run_until(r->base.e, H(20));
-    want w[] = {{H(2) + 1, LVL, 150, false},         {H(3), PLUG, 0, false},
-                {H(3) + M(1), LVL, 150, true},       {H(3) + M(6), LVL, 200, true},
+    want w[] = {{H(1) + 1, LVL, 160, false},         {H(3), PLUG, 0, false},
+                {H(3) + M(2), LVL, 160, true},       {H(3) + M(6), LVL, 200, true},
                 {H(3) + M(10), UNPLUG, 0, false},    {H(7) + M(10) + 1, LVL, 200, false},
-                {H(12) + M(10) + 1, LVL, 150, false}};
+                {H(11) + M(10) + 1, LVL, 160, false}};
     assert_events(r, w, 7);
-    assert_low(r, (sim_time[]){H(2) + 1, H(3) + M(6), H(12) + M(10) + 1}, (bool[]){true, false, true}, 3);
-    cr_assert(r->ev[1].low && r->ev[2].low, "plugged and past 15 %%: still low");
+    assert_low(r, (sim_time[]){H(1) + 1, H(3) + M(6), H(11) + M(10) + 1}, (bool[]){true, false, true}, 3);
+    cr_assert(r->ev[1].low && r->ev[2].low, "plugged and past 16 %%: still low");
     cr_assert_not(r->ev[5].low, "20 %% downward does not make it low");
+    brig_free(r);
+}
+
+/* The window between the levels: plugged at 14 % (3 h) and unplugged at 18 % (3:04) the battery is
+ * still low (no OKAY was sent), and stays low while it drains (LOW again at 15 % changes nothing). */
+Test(battery, unplugged_below_okay_stays_low)
+{
+    brig *r = brig_new(MDL_ANDROID);
+    r->cfg.initial_mp = 17000;
+    r->cfg.drain_idle_mp = 1000;
+    fixed_charge(r, H(3), H(3) + M(4));
+    brig_start(r);
+    sim_run_until(r->base.e, H(6));
+    assert_low(r, (sim_time[]){H(1) + 1}, (bool[]){true}, 1);
+    cr_assert(mdl_battery_low(&r->base.d));
     brig_free(r);
 }
 
@@ -485,13 +505,13 @@ Test(battery, ios_prompt_acceptance_matches_its_probability)
     cr_assert(on >= (int)lo && on <= (int)hi, "%d accepted, outside %u..%u", on, lo, hi);
 }
 
-/* Android: a manual window 01:00-01:30; trigger 30 % (low 30, okay 35): 32 % at 1 %/h is below
- * 30 % at 2 h + 1 ms, low turns the saver on; plugged at 4 h (28 %), it turns off; 30 % is passed
- * upward 2 min later (60 %/h). */
+/* Android: a manual window 01:00-01:30; trigger 30 % (LOW at whole percent <= 30, i.e. below
+ * 31 %; OKAY at 35): 33 % at 1 %/h is below 31 % at 2 h + 1 ms, low turns the saver on; plugged at
+ * 4 h (29 %), it turns off; 31 % is passed upward 2 min later (60 %/h). */
 Test(battery, android_battery_saver_trigger_manual_window_and_plug)
 {
     brig *r = brig_new(MDL_ANDROID);
-    r->cfg.initial_mp = 32000;
+    r->cfg.initial_mp = 33000;
     r->cfg.drain_idle_mp = 1000;
     r->cfg.saver_trigger_permille = 300;
     r->cfg.manual[0] = (mdl_battery_window){H(1), H(1) + M(30)};
@@ -499,14 +519,14 @@ Test(battery, android_battery_saver_trigger_manual_window_and_plug)
     fixed_charge(r, H(4), H(5));
     brig_start(r);
     sim_run_until(r->base.e, H(4) + M(5));
-    want w[] = {{H(1), PS, 1, false},        {H(1) + M(30), PS, 0, false}, {H(2) + 1, LVL, 300, false},
+    want w[] = {{H(1), PS, 1, false},        {H(1) + M(30), PS, 0, false}, {H(2) + 1, LVL, 310, false},
                 {H(2) + 1, PS, 1, false},    {H(4), PLUG, 0, false},       {H(4), PS, 0, false},
-                {H(4) + M(2), LVL, 300, true}};
+                {H(4) + M(2), LVL, 310, true}};
     assert_events(r, w, 7);
     cr_assert(r->ev[3].low, "the trigger is the low level");
     cr_assert(has_trace_line(r, "{\"t\":7200001,\"type\":\"battery.power_save\",\"on\":true,\"reason\":\"low\"}"));
     cr_assert(has_trace_line(r, "{\"t\":14400000,\"type\":\"battery.power_save\",\"on\":false,\"reason\":\"plugged\"}"));
-    cr_assert(has_trace_line(r, "{\"t\":7200001,\"type\":\"battery.low\",\"low\":true,\"level_permille\":299}"));
+    cr_assert(has_trace_line(r, "{\"t\":7200001,\"type\":\"battery.low\",\"low\":true,\"level_permille\":309}"));
     brig_free(r);
 }
 

@@ -1,5 +1,5 @@
 /*
- * The Android OS model against its sources (docs/SOURCES.md, sections An): Doze timelines with
+ * The Android OS model against its sources (research/android-scheduling.md): Doze timelines with
  * exact transition times per version, App Standby thresholds, quota per window, battery-low
  * hysteresis, force stop, runtime limit and backoff, WorkManager's calculateNextRunTime on a
  * table written from AndroidX, deferral reasons (and that they add up to the delay), determinism
@@ -23,6 +23,9 @@
 #define S SIM_SECONDS(1)
 #define M SIM_MINUTES(1)
 #define H SIM_HOURS(1)
+
+/* `os.other_jobs: quiet`: no other app's job (simos_jobs_phone.h) */
+static const simos_phone_params quiet_phone = {.per_hour = 0, .mean_duration = SIM_SECONDS(30), .at_boot = 0};
 
 /* ---- Doze alone ------------------------------------------------------------------------------ */
 
@@ -76,7 +79,7 @@ static sim_time when(const drig *r, sim_time from, int deep, int light)
 
 /* Device actions at a time (SIM_PHASE_ENVIRONMENT). */
 enum { A_SCREEN_ON, A_SCREEN_OFF, A_MOVE, A_STILL, A_NET_OFF, A_NET_ON, A_WORK_ON, A_WORK_OFF, A_OPEN, A_CLOSE,
-       A_FORCE_STOP, A_PLUG, A_UNPLUG };
+       A_FORCE_STOP, A_PLUG, A_UNPLUG, A_REBOOT, A_KILL };
 
 static void on_act(sim_engine *e, void *ctx, uint64_t a)
 {
@@ -96,6 +99,8 @@ static void on_act(sim_engine *e, void *ctx, uint64_t a)
     case A_FORCE_STOP: mdl_emit(d, MDL_SIG_FORCE_STOP, 0); break;
     case A_PLUG: d->plugged = true; mdl_emit(d, MDL_SIG_PLUG, 0); break;
     case A_UNPLUG: d->plugged = false; mdl_emit(d, MDL_SIG_UNPLUG, 0); break;
+    case A_REBOOT: mdl_emit(d, MDL_SIG_REBOOT, SIM_MINUTES(1)); break; /* down for 1 min */
+    case A_KILL: mdl_emit(d, MDL_SIG_APP_KILL, 0); break;
     default: break;
     }
 }
@@ -526,14 +531,17 @@ Test(model, deep_doze_entry_stops_the_worker)
     arig_free(&r);
 }
 
-/* The runtime limit (10 min) stops a long run (timeout = failure): JobScheduler's backoff is
- * 30 s x 2^0 (A3.7), so the retry starts 30 s later (plugged: no quota). On 14+ two system stops cost nothing and
- * the third a backoff; on 13 every stop counts. */
+/* With `stop_reschedule: jobscheduler` (an app whose onStopJob returns true and which does not
+ * re-schedule): the runtime limit (10 min) stops a long run (timeout = failure): JobScheduler's
+ * backoff is 30 s x 2^0 (A3.7), so the retry starts 30 s later (plugged: no quota). On 14+ two
+ * system stops cost nothing and the third a backoff; on 13 every stop counts. */
 Test(model, runtime_limit_and_backoff)
 {
     simos_android_config c;
     simos_android_defaults(&c, 14);
     c.doze.enabled = false;
+    c.stop_js_backoff = true;
+    c.greedy = false; /* JobScheduler alone */
     arig r;
     arig_init(&r, &c);
     r.work_ms = 15 * M;
@@ -567,6 +575,98 @@ Test(model, runtime_limit_and_backoff)
     cr_expect_eq(simos_jobs_backoff_delay(&c.jobs, 30 * S, 20), 5 * H, "5 h cap");
 }
 
+/* Issue 17 point 4: a worker that always exceeds its limit (20 min of work, 10 min allowed),
+ * enqueued at T0 = 0 with expo's initial delay D = 15 min, Android 14, plugged (no quota), no
+ * Doze, app used at 0 (ACTIVE: no batching), the timeout safeguard off here (tested below). What
+ * happens at each stop, in WorkManager 2.9.1 + JobScheduler (androidx/androidx work-runtime 2.9.x,
+ * AOSP frameworks/base JobSchedulerService):
+ *  - JobServiceContext.handleOpTimeoutLocked stops the job at the 10-min guarantee (the model's
+ *    runtime_limit; JobSchedulerService.getMinJobExecutionGuaranteeMs RUNTIME_MIN_GUARANTEE_MS).
+ *  - SystemJobService.onStopJob -> WorkLauncher.stopWorkWithReason -> WorkerWrapper.interrupt ->
+ *    resolve(true): the work is ENQUEUED again, runAttemptCount already incremented in
+ *    trySetRunning, lastEnqueueTime untouched; onStopJob returns !isCancelled = true, so
+ *    JobScheduler builds its backoff job (getRescheduleJobForFailureLocked: now + 30 s x 2^(n-1)).
+ *  - Schedulers.registerRescheduling's execution listener: scheduler.cancel(id) for every scheduler
+ *    (SystemJobScheduler.cancel -> JobScheduler.cancel: the backoff job is gone), then
+ *    Schedulers.schedule -> SystemJobScheduler.scheduleInternal -> SystemJobInfoConverter.convert:
+ *    a new JobInfo, setMinimumLatency(max(calculateNextRunTime - now, 0)), no JobScheduler failures.
+ *  - WorkSpec.calculateNextRunTime, isBackedOff (runAttemptCount > 0), EXPONENTIAL 30 s
+ *    (WorkRequest.DEFAULT_BACKOFF_DELAY_MILLIS): lastEnqueueTime + min(30 s x 2^(k-1), 5 h)
+ *    (MAX_BACKOFF_MILLIS) after the k-th attempt.
+ * So attempt k+1 starts at max(stop_k, T0 + b(k)), stop_k = start_k + 10 min:
+ *   k  start_k  stop_k  T0 + b(k)  wait
+ *   1   15m      25m     0m30s      0
+ *   2   25m      35m     1m         0      ... b(k) <= 64 min < stop_k up to k = 8:
+ *   8   85m      95m     64m        0
+ *   9   95m     105m    128m       23m
+ *  10  128m     138m    256m      118m
+ *  11  256m     266m    300m (cap) 34m
+ *  12  300m     310m    300m        0
+ * Before issue 17 the model added JobScheduler's backoff from each stop (30 s, 1 min, 2 min ...):
+ * the waits were 30 s, 60 s, ... and this failed. */
+Test(model, twelve_attempts_of_an_overrunning_worker)
+{
+    simos_android_config c;
+    simos_android_defaults(&c, 14);
+    c.doze.enabled = false;
+    c.jobs.timeout_restrict_count = 0;
+    c.greedy = false; /* the JobScheduler + WorkManager sequence alone (GreedyScheduler: below) */
+    arig r;
+    arig_init(&r, &c);
+    r.work_ms = 20 * M;
+    act(&r.base.d, 0, A_PLUG);
+    act(&r.base.d, 0, A_OPEN);
+    act(&r.base.d, 1 * S, A_CLOSE);
+    sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
+    sim_run_until(r.base.e, 311 * M);
+    const sim_time wait[12] = {0, 0, 0, 0, 0, 0, 0, 0, 23 * M, 118 * M, 34 * M, 0};
+    cr_assert_geq(r.nfires, 13);
+    cr_assert_geq(r.nstops, 12);
+    cr_expect_eq(r.fire_t[0], 15 * M);
+    for (int k = 0; k < 12; k++) {
+        cr_expect_eq(r.stop_t[k], r.fire_t[k] + 10 * M, "attempt %d stopped at the guarantee", k + 1);
+        cr_expect_eq(r.stop_why[k], SIMOS_STOP_TIMEOUT);
+        cr_expect_eq(r.fire_t[k + 1] - r.stop_t[k], wait[k], "wait after attempt %d: %lld ms", k + 1,
+                     (long long)(r.fire_t[k + 1] - r.stop_t[k]));
+    }
+    cr_expect_eq(reason_at(&r, 105 * M + 1 * M), SIM_REASON_BACKOFF, "WorkManager's guard, not JobScheduler's");
+    arig_free(&r);
+}
+
+/* The Android 14 timeout safeguard (JobSchedulerService.maybeProcessBuggyJob; CountQuotaTracker
+ * .noteEvent returns countInWindow < countLimit, limit DEFAULT_EXECUTION_SAFEGUARDS_UDC_TIMEOUT_
+ * TOTAL_COUNT = 10 per 24 h): the same worker; the 10th timeout (stop 10 at 138 min) restricts the
+ * app (AppStandbyInternal.restrictApp). The 11th attempt, due at 256 min, is then a RESTRICTED job:
+ * force-batched (held as standby_quota) instead of starting at 256 min as with the safeguard off;
+ * opening the app at 270 min lifts the restriction and it starts at once. */
+Test(model, tenth_timeout_restricts_the_app)
+{
+    for (int on = 0; on < 2; on++) {
+        simos_android_config c;
+        simos_android_defaults(&c, 14);
+        c.doze.enabled = false;
+        cr_assert_eq(c.jobs.timeout_restrict_count, 10);
+        c.phone = quiet_phone; /* nothing releases the RESTRICTED batch */
+        c.greedy = false;
+        if (!on)
+            c.jobs.timeout_restrict_count = 0;
+        arig r;
+        arig_init(&r, &c);
+        r.work_ms = 20 * M;
+        act(&r.base.d, 0, A_PLUG);
+        act(&r.base.d, 0, A_OPEN);
+        act(&r.base.d, 1 * S, A_CLOSE);
+        act(&r.base.d, 270 * M, A_OPEN);
+        sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
+        sim_run_until(r.base.e, 280 * M);
+        cr_assert_geq(r.nfires, 11);
+        cr_expect_eq(r.stop_t[9], 138 * M);
+        cr_expect_eq(r.fire_t[10], on ? 270 * M : 256 * M, "safeguard %d: %lld", on, (long long)r.fire_t[10]);
+        cr_expect_eq(reason_at(&r, 260 * M), on ? SIM_REASON_STANDBY_QUOTA : SIM_REASON_NONE);
+        arig_free(&r);
+    }
+}
+
 /* RARE (fixed), unplugged, awake, 15-min chain of 1-min runs: at most 3 sessions and 10 min per
  * rolling 24 h (A2.2 [Q1]); batching holds each job 31 min. Exact starts: 15 + 31 = 46 min, then
  * each next one 15 + 31 min after the previous end; the fourth waits until the first session
@@ -577,6 +677,7 @@ Test(model, rare_bucket_quota)
     simos_android_defaults(&c, 14);
     c.doze.enabled = false;
     c.standby.fixed = SIMOS_BUCKET_RARE;
+    c.phone = quiet_phone; /* batching alone: no other app's job releases the batch */
     arig r;
     arig_init(&r, &c);
     r.work_ms = 1 * M;
@@ -597,6 +698,175 @@ Test(model, rare_bucket_quota)
         cr_expect_leq(in_window, 3, "run %d: %d sessions in the window", i, in_window);
     }
     cr_expect_eq(reason_at(&r, 3 * H), SIM_REASON_STANDBY_QUOTA);
+    arig_free(&r);
+}
+
+/* Issue 17 point 2: other apps' jobs release the batch (JobSchedulerService
+ * .MaybeReadyJobQueueFunctor: unbatchedCount is counted before the isRunning test, and
+ * postProcessLocked queues the batched jobs when unbatchedCount > 0; AOSP frameworks/base, the
+ * Android 13 and 15 text). RARE, unplugged, no Doze, a job due at 15 min: on a quiet phone it
+ * waits the 31-min MAX_NON_ACTIVE_JOB_BATCH_DELAY (46 min, the only behaviour before issue 17);
+ * on a phone where another job runs most of the time (60 an hour, 30 s each) it starts within a
+ * minute of 15 min. A RESTRICTED app's job has no 31-min limit ("Restricted jobs must always be
+ * batched"): on the quiet phone it never runs, on the typical phone it does. */
+Test(model, other_jobs_release_the_batch)
+{
+    const struct {
+        simos_bucket b;
+        simos_phone_params phone;
+        sim_time lo, hi; /* the first start, in [lo, hi]; lo < 0: none in 1 day */
+    } rows[] = {
+        {SIMOS_BUCKET_RARE, quiet_phone, 46 * M, 46 * M},
+        {SIMOS_BUCKET_RARE, {.per_hour = 60, .mean_duration = 30 * S}, 15 * M, 16 * M},
+        {SIMOS_BUCKET_RESTRICTED, quiet_phone, -1, -1},
+        {SIMOS_BUCKET_RESTRICTED, {.per_hour = 4, .mean_duration = 30 * S}, 15 * M, 24 * H},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        simos_android_config c;
+        simos_android_defaults(&c, 14);
+        c.doze.enabled = false;
+        c.standby.fixed = (int)rows[i].b;
+        c.phone = rows[i].phone;
+        arig r;
+        arig_init(&r, &c);
+        sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
+        sim_run_until(r.base.e, 24 * H);
+        if (rows[i].lo < 0) {
+            cr_expect_eq(r.nfires, 0, "row %zu: %d runs", i, r.nfires);
+            cr_expect_eq(reason_at(&r, 24 * H), SIM_REASON_STANDBY_QUOTA);
+        } else {
+            cr_assert_geq(r.nfires, 1, "row %zu", i);
+            cr_expect(r.fire_t[0] >= rows[i].lo && r.fire_t[0] <= rows[i].hi, "row %zu: started at %lld", i,
+                      (long long)r.fire_t[0]);
+        }
+        arig_free(&r);
+    }
+}
+
+/* After a boot (the model used to wait ~31 min after each): the work is rescheduled at
+ * BOOT_COMPLETED (RescheduleReceiver) as a fresh, batched job; the jobs other apps have ready at
+ * boot (at_boot) run at once and release it. RARE, no Doze, a job due at 10 min, reboot at 2 h
+ * (down 1 min): on the quiet phone the retry starts at boot + 31 min, with 5 jobs at boot at the
+ * boot. */
+Test(model, boot_jobs_release_the_batch)
+{
+    for (int typical = 0; typical < 2; typical++) {
+        simos_android_config c;
+        simos_android_defaults(&c, 14);
+        c.doze.enabled = false;
+        c.standby.fixed = SIMOS_BUCKET_RARE;
+        c.phone = quiet_phone;
+        c.phone.at_boot = typical ? 5 : 0;
+        arig r;
+        arig_init(&r, &c);
+        r.chain = true;
+        sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(10 * M), NULL);
+        act(&r.base.d, 2 * H, A_REBOOT);
+        sim_run_until(r.base.e, 4 * H);
+        sim_time boot = 2 * H + 1 * M;
+        int k = 0;
+        while (k < r.nfires && r.fire_t[k] < boot)
+            k++;
+        cr_assert_lt(k, r.nfires, "typical %d: a run after the boot", typical);
+        cr_expect_eq(r.fire_t[k], typical ? boot : boot + 31 * M, "typical %d: %lld", typical, (long long)r.fire_t[k]);
+        arig_free(&r);
+    }
+}
+
+/* Issue 17 point 6: charging makes quota free for every bucket but RESTRICTED (QuotaController
+ * .isQuotaFreeLocked: isBatteryCharging() && standbyBucket != RESTRICTED_INDEX, Android 14-era
+ * text). RESTRICTED, plugged, a phone whose other jobs always run (no batching hold), a chain of
+ * 1-min runs every 15 min: RESTRICTED allows 1 session per 24 h (MAX_SESSION_COUNT_RESTRICTED), so
+ * the second run waits for the first session to leave the window. Before: one run every 16 min. */
+Test(model, restricted_quota_applies_while_charging)
+{
+    simos_android_config c;
+    simos_android_defaults(&c, 14);
+    c.doze.enabled = false;
+    c.standby.fixed = SIMOS_BUCKET_RESTRICTED;
+    c.phone = (simos_phone_params){.per_hour = 3600, .mean_duration = 10 * M};
+    arig r;
+    arig_init(&r, &c);
+    r.work_ms = 1 * M;
+    r.chain = true;
+    act(&r.base.d, 0, A_PLUG);
+    sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
+    sim_run_until(r.base.e, 12 * H);
+    cr_expect_eq(r.nfires, 1, "%d runs in 12 h", r.nfires);
+    cr_expect_eq(reason_at(&r, 6 * H), SIM_REASON_STANDBY_QUOTA);
+    arig_free(&r);
+}
+
+/* Issue 17 point 5: WorkManager's GreedyScheduler (androidx work-runtime 2.9.x GreedyScheduler
+ * .schedule, DelayedWorkTracker.schedule, DefaultRunnableScheduler: Handler.postDelayed on the main
+ * looper). RARE (fixed), quiet phone, unplugged, no Doze, a job with a 15-min delay:
+ *  - app open from 0 to 20 min (alive, foreground, never frozen): GreedyScheduler's timer fires at
+ *    15 min and starts the work in process, before JobScheduler's batch (46 min; the model's only
+ *    path before issue 17, so this failed);
+ *  - app closed at 1 s on Android 14: cached, frozen 10 s later (CachedAppOptimizer
+ *    DEFAULT_FREEZER_DEBOUNCE_TIMEOUT 10_000L): the timer cannot fire; JobScheduler runs it at 46 min;
+ *  - the same on Android 11 (no freezer): the cached process runs the timer at 15 min;
+ *  - Android 11, process killed at 5 min: the in-process scheduler is gone; JobScheduler at 46 min;
+ *  - greedy: false: 46 min. */
+Test(model, greedy_scheduler_while_the_process_lives)
+{
+    const struct {
+        int version;
+        sim_time close;
+        bool kill, greedy;
+        sim_time want;
+    } rows[] = {
+        {14, 20 * M, false, true, 15 * M},
+        {14, 1 * S, false, true, 46 * M},
+        {11, 1 * S, false, true, 15 * M},
+        {11, 1 * S, true, true, 46 * M},
+        {14, 20 * M, false, false, 46 * M},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        simos_android_config c;
+        simos_android_defaults(&c, rows[i].version);
+        c.doze.enabled = false;
+        c.standby.fixed = SIMOS_BUCKET_RARE;
+        c.phone = quiet_phone;
+        c.greedy = rows[i].greedy;
+        arig r;
+        arig_init(&r, &c);
+        act(&r.base.d, 0, A_OPEN);
+        act(&r.base.d, rows[i].close, A_CLOSE);
+        if (rows[i].kill)
+            act(&r.base.d, 5 * M, A_KILL);
+        sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
+        sim_run_until(r.base.e, 2 * H);
+        cr_assert_geq(r.nfires, 1, "row %zu", i);
+        cr_expect_eq(r.fire_t[0], rows[i].want, "row %zu: started at %lld", i, (long long)r.fire_t[0]);
+        arig_free(&r);
+    }
+}
+
+/* After a JobScheduler stop the process is alive (it ran the job) and not yet frozen: WorkManager's
+ * reschedule (Schedulers.registerRescheduling -> Schedulers.schedule) hands the work to
+ * GreedyScheduler too, its backoff (lastEnqueueTime + 30 s) is in the past, so it starts again in
+ * process at once, under TimeLimiter's 90 min instead of JobScheduler's 10: a 20-min worker
+ * stopped at 25 min completes at 45 min. Android 14, plugged, app used at 0 (ACTIVE). */
+Test(model, greedy_reruns_a_stopped_worker_in_process)
+{
+    simos_android_config c;
+    simos_android_defaults(&c, 14);
+    c.doze.enabled = false;
+    arig r;
+    arig_init(&r, &c);
+    r.work_ms = 20 * M;
+    act(&r.base.d, 0, A_PLUG);
+    act(&r.base.d, 0, A_OPEN);
+    act(&r.base.d, 1 * S, A_CLOSE);
+    sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
+    sim_run_until(r.base.e, 3 * H);
+    cr_assert_eq(r.nfires, 2);
+    cr_expect_eq(r.fire_t[0], 15 * M, "JobScheduler (the process was frozen at 11 s)");
+    cr_expect_eq(r.nstops, 1);
+    cr_expect_eq(r.stop_t[0], 25 * M);
+    cr_expect_eq(r.fire_t[1], 25 * M, "GreedyScheduler, at once");
+    cr_expect_eq(r.ops->state(r.os), BGT_WORKER_NONE, "it completed");
     arig_free(&r);
 }
 
@@ -668,6 +938,7 @@ Test(heartbeat, model_runs_per_bucket)
         simos_android_config c;
         simos_android_defaults(&c, 9);
         c.doze.enabled = false;
+        c.greedy = false; /* JobScheduler's heartbeats alone */
         c.standby.fixed = (int)rows[i].b;
         arig r;
         arig_init(&r, &c);
@@ -744,6 +1015,46 @@ Test(model, battery_low_hysteresis)
     cr_expect_eq(r.fire_t[0], 3 * H + 42 * M);
     cr_expect_eq(r.held_ms[SIM_REASON_BATTERY_LOW], 1 * H + 42 * M);
     arig_free(&r);
+}
+
+/* Issue 17 point 3: the sdk52 policy's worker (BATTERY_NOT_LOW, core/bgt_policy.c sdk52_android)
+ * on a phone plugged in while low. JobScheduler's battery-not-low follows ACTION_BATTERY_LOW /
+ * ACTION_BATTERY_OKAY (JobSchedulerService.BatteryStateTracker.onReceiveInternal); BatteryService
+ * .processValuesLocked sends OKAY only when the level is back at mLowBatteryCloseWarningLevel (20 %),
+ * plugged or not, and nothing when plugged. 14 % at 0 (low), plugged at 1 h (13 %), charging
+ * 7 %/h: 20 % at 2 h. The job due at 30 min starts at 2 h, not at the plug (as before the fix),
+ * and a CHARGING job (stable power: charging and not low, BatteryController) waits as long. */
+Test(model, plugged_while_low_waits_for_okay)
+{
+    for (int charging = 0; charging < 2; charging++) {
+        simos_android_config c;
+        simos_android_defaults(&c, 14);
+        c.doze.enabled = false;
+        arig r;
+        arig_init(&r, &c);
+        r.constraints = charging ? BGT_CONSTRAINT_CHARGING : BGT_CONSTRAINT_BATTERY_NOT_LOW;
+        mdl_battery_config b;
+        mdl_battery_model.defaults(&b, MDL_ANDROID);
+        b.initial_mp = 14000;
+        b.drain_idle_mp = b.drain_dozing_mp = b.drain_screen_on_mp = 1000;
+        b.drain_worker_mp = b.drain_network_mp = 0;
+        b.charge_rate_mp = 7000;
+        b.charge_taper_at_mp = 100000;
+        b.nightly = true;
+        b.nightly_from = 1 * H;
+        b.nightly_to = 10 * H;
+        b.nightly_jitter = 0;
+        b.nightly_probability = 1.0;
+        rig_start(&r.base, &mdl_battery_model, &b, NULL, NULL);
+        act(&r.base.d, 0, A_OPEN);
+        act(&r.base.d, 1 * S, A_CLOSE);
+        sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(30 * M), NULL);
+        sim_run_until(r.base.e, 3 * H);
+        cr_assert_eq(r.nfires, 1);
+        cr_expect_eq(r.fire_t[0], 2 * H, "charging %d: started at %lld", charging, (long long)r.fire_t[0]);
+        cr_expect_eq(reason_at(&r, 90 * M), charging ? SIM_REASON_NOT_CHARGING : SIM_REASON_BATTERY_LOW);
+        arig_free(&r);
+    }
 }
 
 /* ---- WorkManager's calculateNextRunTime (AndroidX WorkSpec.kt, A4.2 [W2]) --------------------- */
@@ -922,6 +1233,34 @@ Test(parse, overrides)
     cr_expect_eq(c->jobs.batch_delay, 0);
     cr_expect_eq(c->wm_backoff, 1 * M);
     cr_expect_eq(c->jobs.system_stop_ratio, 2);
+    cr_expect_eq(c->phone.per_hour, simos_android_typical_phone.per_hour, "other_jobs: typical by default");
+    cr_expect_not(c->stop_js_backoff, "stop_reschedule: workmanager by default");
+    scn_scenario_free(s);
+    s = load("bgsim: 1\nplatform: android\nduration: 1d\n"
+             "os: { version: 14, other_jobs: quiet,\n"
+             "      jobs: { stop_reschedule: jobscheduler, timeout_restrict_count: 4, timeout_window: 6h } }\n"
+             "app:\n  tasks:\n    - name: a\n");
+    c = s->os_config;
+    cr_expect(c->phone.per_hour == 0 && c->phone.at_boot == 0);
+    cr_expect(c->stop_js_backoff);
+    cr_expect_eq(c->jobs.timeout_restrict_count, 4);
+    cr_expect_eq(c->jobs.timeout_window, 6 * H);
+    scn_scenario_free(s);
+    s = load("bgsim: 1\nplatform: android\nduration: 1d\n"
+             "os: { version: 14, other_jobs: { per_hour: 12, mean_duration: 1m, at_boot: 2 } }\n"
+             "app:\n  tasks:\n    - name: a\n");
+    c = s->os_config;
+    cr_expect(c->phone.per_hour == 12 && c->phone.mean_duration == 1 * M && c->phone.at_boot == 2);
+    cr_expect(c->greedy && c->greedy_time_limit == 90 * M && c->freeze_delay == 10 * S, "greedy defaults on 14");
+    scn_scenario_free(s);
+    s = load("bgsim: 1\nplatform: android\nduration: 1d\n"
+             "os: { version: 12, greedy: { time_limit: 1h, freeze_delay: 0s } }\napp:\n  tasks:\n    - name: a\n");
+    c = s->os_config;
+    cr_expect(c->greedy && c->greedy_time_limit == 1 * H && c->freeze_delay == 0);
+    scn_scenario_free(s);
+    s = load("bgsim: 1\nplatform: android\nduration: 1d\nos: { version: 12, greedy: false }\napp:\n  tasks:\n    - name: a\n");
+    c = s->os_config;
+    cr_expect(!c->greedy && c->freeze_delay == 10 * M, "12: 10 min debounce");
     scn_scenario_free(s);
 }
 

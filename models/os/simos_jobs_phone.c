@@ -1,0 +1,114 @@
+/*
+ * simos_jobs_phone.c - other apps' jobs (see simos_jobs_phone.h).
+ */
+#include "simos_jobs_phone.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+
+struct simos_phone {
+    mdl_device *d;
+    simos_phone_params p;
+    simos_phone_can_run_fn can_run;
+    simos_phone_fn changed;
+    void *ctx;
+    gsl_rng *rng;
+    int pending;           /* ready, waiting for jobs to be allowed */
+    sim_time busy_until;   /* the last running job's end (<= now: none runs) */
+    sim_handle arrival, end;
+};
+
+static void on_arrival(sim_engine *e, void *ctx, uint64_t arg);
+
+static void next_arrival(simos_phone *ph)
+{
+    ph->arrival = SIM_HANDLE_NONE;
+    if (ph->p.per_hour <= 0)
+        return;
+    double gap = gsl_ran_exponential(ph->rng, (double)SIM_HOURS(1) / ph->p.per_hour);
+    sim_time dt = gap >= (double)SIM_DAYS(365) ? SIM_DAYS(365) : (sim_time)ceil(gap);
+    if (sim_schedule_in(ph->d->engine, dt < 1 ? 1 : dt, SIM_PHASE_OS, on_arrival, ph, 0, &ph->arrival) != SIM_OK)
+        ph->arrival = SIM_HANDLE_NONE;
+}
+
+static void on_end(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    simos_phone *ph = ctx;
+    ph->end = SIM_HANDLE_NONE;
+    ph->changed(ph->ctx);
+}
+
+/* Waiting jobs start now if jobs may run. */
+static void try_run(simos_phone *ph)
+{
+    if (ph->pending <= 0 || !ph->can_run(ph->ctx))
+        return;
+    sim_time now = sim_now(ph->d->engine);
+    if (ph->busy_until < now)
+        ph->busy_until = now;
+    for (; ph->pending > 0; ph->pending--) {
+        double d = gsl_ran_exponential(ph->rng, (double)ph->p.mean_duration);
+        sim_time dt = d >= (double)SIM_DAYS(1) ? SIM_DAYS(1) : (sim_time)ceil(d);
+        if (now + (dt < 1 ? 1 : dt) > ph->busy_until)
+            ph->busy_until = now + (dt < 1 ? 1 : dt);
+    }
+    sim_rearm(ph->d->engine, &ph->end, ph->busy_until, SIM_PHASE_OS, on_end, ph, 0); /* none on failure */
+    sim_trace_begin(ph->d->trace, now, "os.phone_jobs");
+    sim_trace_int(ph->d->trace, "busy_until", ph->busy_until);
+    sim_trace_end(ph->d->trace);
+    ph->changed(ph->ctx);
+}
+
+static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    simos_phone *ph = ctx;
+    ph->pending++;
+    next_arrival(ph);
+    try_run(ph);
+}
+
+simos_phone *simos_phone_new(mdl_device *d, const simos_phone_params *p, simos_phone_can_run_fn can_run,
+                             simos_phone_fn changed, void *ctx)
+{
+    simos_phone *ph = calloc(1, sizeof *ph);
+    if (!ph)
+        return NULL;
+    *ph = (simos_phone){.d = d, .p = *p, .can_run = can_run, .changed = changed, .ctx = ctx,
+                        .rng = sim_rng_get(d->rngs, "os.phone_jobs"), .busy_until = -1,
+                        .arrival = SIM_HANDLE_NONE, .end = SIM_HANDLE_NONE};
+    if (!ph->rng) {
+        free(ph);
+        return NULL;
+    }
+    next_arrival(ph);
+    return ph;
+}
+
+void simos_phone_free(simos_phone *ph)
+{
+    if (!ph)
+        return;
+    sim_cancel(ph->d->engine, ph->arrival);
+    sim_cancel(ph->d->engine, ph->end);
+    free(ph);
+}
+
+void simos_phone_poke(simos_phone *ph) { try_run(ph); }
+
+void simos_phone_reboot(simos_phone *ph)
+{
+    ph->busy_until = -1;
+    sim_cancel(ph->d->engine, ph->end);
+    ph->end = SIM_HANDLE_NONE;
+}
+
+void simos_phone_boot(simos_phone *ph)
+{
+    ph->pending += ph->p.at_boot;
+    try_run(ph);
+}
+
+bool simos_phone_busy(const simos_phone *ph) { return ph->busy_until > sim_now(ph->d->engine); }
