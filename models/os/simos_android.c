@@ -151,7 +151,7 @@ static void on_limit(sim_engine *e, void *ctx, uint64_t by_quota)
     android *os = ctx;
     os->limit_ev = SIM_HANDLE_NONE;
     if (by_quota)
-        stop_worker(os, SIMOS_STOP_CONSTRAINT, false, "quota");
+        stop_worker(os, SIMOS_STOP_QUOTA, false, "quota");
     else
         stop_worker(os, SIMOS_STOP_TIMEOUT, true, "timeout");
 }
@@ -268,7 +268,7 @@ static void on_doze(void *ctx, bool idle_began)
 {
     android *os = ctx;
     if (idle_began && os->running && !exempt(os))
-        stop_worker(os, SIMOS_STOP_CONSTRAINT, false, "doze");
+        stop_worker(os, SIMOS_STOP_DOZE, false, "doze");
     post_eval(os, true);
 }
 
