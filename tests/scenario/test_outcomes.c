@@ -25,7 +25,9 @@
 #include "rep_metrics.h"
 #include "rep_record.h"
 #include "rep_stats.h"
+#include "rep_summary.h"
 #include "run.h"
+#include "sch_units.h"
 #include "scn_scenario.h"
 #include "sim_engine.h"
 
@@ -62,6 +64,28 @@ static double metric(const rep_record *rec, const rep_stats *st, const char *nam
     cr_assert(rep_metric_resolve(name, names, rec->task_count, &ref, &scope_ok), "metric %s unknown", name);
     cr_assert(rep_metric_value(&ref, st, rec, &v), "metric %s has no value", name);
     return v;
+}
+
+/* The text (json false) or JSON summary of a run, in a malloc'ed string. */
+static char *summary(const scn_scenario *s, const rep_record *rec, const rep_stats *st, bool json)
+{
+    const char *names[8];
+    for (size_t i = 0; i < rec->task_count && i < 8; i++)
+        names[i] = rec->tasks[i].name;
+    rep_run_info info = {.name = "t", .file = "t.yaml", .platform = "android", .policy = "current", .seed = s->seed};
+    rep_summary_run run = {.info = &info, .policy_variant = "android", .duration = rec->duration,
+                           .calendar = &s->calendar, .task_names = names, .task_count = rec->task_count,
+                           .format_duration = sch_format_duration};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert(f != NULL);
+    if (json)
+        rep_summary_json(f, &run, st, rec);
+    else
+        rep_summary_text(f, &run, st);
+    fclose(f);
+    return buf;
 }
 
 /* Every run of task 0 but one still running at the end: none reported success, none ran longer
@@ -113,6 +137,20 @@ Test(outcomes, android_14_timeout_stops_a_20_minute_task)
     cr_expect_eq(metric(&rec, &st, "long.stopped"), (double)t->runs);
     cr_expect_eq(metric(&rec, &st, "worker.completed_share"), 0.0);
     cr_expect_eq(metric(&rec, &st, "long.completed_share"), 0.0);
+    /* The summaries say it: no "N succeeded" for runs that were stopped. */
+    char *text = summary(s, &rec, &st, false), want[160];
+    snprintf(want, sizeof want, "runs       %zu (%.2f/day): 0 succeeded, 0 failed, %zu stopped by the OS\n", t->runs,
+             t->runs_per_day, t->runs);
+    cr_expect(strstr(text, want) != NULL, "text summary lacks '%s':\n%s", want, text);
+    snprintf(want, sizeof want, "ended: 0 completed, %zu stopped by the OS (", t->runs);
+    cr_expect(strstr(text, want) != NULL, "text summary lacks '%s':\n%s", want, text);
+    free(text);
+    char *json = summary(s, &rec, &st, true);
+    snprintf(want, sizeof want, "\"successes\":0,\"failures\":0,\"stopped\":%zu,\"killed\":0,", t->runs);
+    cr_expect(strstr(json, want) != NULL, "JSON summary lacks '%s'", want);
+    snprintf(want, sizeof want, "\"worker.stopped.timeout\":%zu,", timeouts);
+    cr_expect(strstr(json, want) != NULL, "JSON metrics lack '%s'", want);
+    free(json);
     rep_stats_free(&st);
     rep_record_free(&rec);
     scn_scenario_free(s);
