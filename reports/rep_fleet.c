@@ -96,11 +96,13 @@ static uint64_t metric_devices(const rep_fleet_view *o, size_t g, size_t m)
     return rep_accs_count(o->accs, rep_fleet_metric_index(o->layout, g, m));
 }
 
-/* A held_share row is shown only when some device was held for that reason. */
+/* A held_share row is shown only when some device was held for that reason, a worker.stopped or
+ * worker.killed row only when some device had a run stopped or killed. */
 static bool metric_shown(const rep_fleet_view *o, size_t m)
 {
     const rep_metric_ref *ref = &o->metrics[m];
-    if (strncmp(ref->def->suffix, "held_share.", 11) != 0)
+    bool cut = ref->task < 0 && (strcmp(ref->def->suffix, "stopped") == 0 || strcmp(ref->def->suffix, "killed") == 0);
+    if (strncmp(ref->def->suffix, "held_share.", 11) != 0 && !cut)
         return true;
     double max = rep_accs_max(o->accs, rep_fleet_metric_index(o->layout, 0, m));
     return !isnan(max) && max > 0;

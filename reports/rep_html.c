@@ -167,6 +167,13 @@ int rep_html_write(FILE *out, const rep_html_input *in, const rep_record *rec, c
     fputs("<h2>Summary</h2>\n<h3>Worker</h3>\n<table class=\"kv\">\n", out);
     fprintf(out, "<tr><th>runs that executed tasks</th><td>%zu (%.2f per day)</td></tr>\n", st->worker_runs,
             st->worker_runs_per_day);
+    fprintf(out, "<tr><th>how those runs ended</th><td>%zu completed, %zu stopped by the OS",
+            st->worker_ends[REP_END_COMPLETED], st->worker_stopped);
+    for (int e = REP_END_TIMEOUT, shown = 0; e < REP_END_KILLED; e++)
+        if (st->worker_ends[e])
+            fprintf(out, "%s%s %zu", shown++ ? ", " : " (", rep_end_name((rep_end)e), st->worker_ends[e]);
+    fprintf(out, "%s, %zu killed with the process</td></tr>\n", st->worker_stopped ? ")" : "",
+            st->worker_ends[REP_END_KILLED]);
     fprintf(out, "<tr><th>fires deferred by the foreground guard</th><td>%zu</td></tr>\n", st->worker_deferred);
     fprintf(out, "<tr><th>fires with no task registered</th><td>%zu</td></tr>\n", st->worker_no_tasks);
     fprintf(out, "<tr><th>time from due to start, summed</th><td>%s</td></tr>\n",
@@ -186,6 +193,8 @@ int rep_html_write(FILE *out, const rep_html_input *in, const rep_record *rec, c
                 t->unregistrations);
         fprintf(out, "<tr><th>runs</th><td>%zu (%.2f per day): %zu succeeded, %zu failed</td></tr>\n", t->runs,
                 t->runs_per_day, t->successes, t->failures);
+        fprintf(out, "<tr><th>stopped by the OS / killed with the process</th><td>%zu / %zu</td></tr>\n", t->stopped,
+                t->killed);
         fputs("</table>\n", out);
         quantile_table(out, &t->interval, &t->delay, &t->duration, &t->per_day);
     }

@@ -18,8 +18,13 @@
 static const rep_metric_def defs[] = {
     {"runs", true, true, REP_KIND_COUNT, "runs that executed tasks"},
     {"runs_per_day", true, true, REP_KIND_RATE, "runs per simulated day"},
-    {"successes", true, false, REP_KIND_COUNT, "runs that reported Success"},
-    {"failures", true, false, REP_KIND_COUNT, "runs that reported Failed"},
+    {"successes", true, false, REP_KIND_COUNT, "runs that completed and reported Success"},
+    {"failures", true, false, REP_KIND_COUNT, "runs that completed and reported Failed"},
+    {"stopped", true, true, REP_KIND_COUNT,
+     "runs the OS stopped before they completed, all reasons (per reason: `worker.stopped.<reason>`)"},
+    {"killed", true, true, REP_KIND_COUNT, "runs that died with the app's process before they completed"},
+    {"completed_share", true, true, REP_KIND_FRACTION,
+     "share of the runs that completed (not stopped, killed, or still running at the end); no value without runs"},
     {"registrations", true, false, REP_KIND_COUNT, "successful registrations"},
     {"first_run", true, true, REP_KIND_DURATION, "time from the start to the first run"},
     {"max_gap", true, true, REP_KIND_DURATION,
@@ -44,6 +49,10 @@ static const rep_metric_def held_reason = {"held.<reason>", false, true, REP_KIN
                                            "time the OS held a due worker back for this reason"};
 static const rep_metric_def held_share = {"held_share.<reason>", false, true, REP_KIND_FRACTION,
                                           "this reason's share of all held time"};
+/* The per-stop-reason family: "stopped.<rep_end name>" for the ends that are stops. */
+static const rep_metric_def stopped_reason = {"stopped.<reason>", false, true, REP_KIND_COUNT,
+                                              "runs the OS stopped for this reason"};
+#define N_STOP_REASONS (REP_END_KILLED - REP_END_TIMEOUT)
 
 #define NDEFS (sizeof defs / sizeof defs[0])
 
@@ -52,8 +61,8 @@ const rep_metric_def *rep_metric_at(size_t i) { return i < NDEFS ? &defs[i] : NU
 
 const char *const *rep_metric_suffixes(void)
 {
-    static char family[2 * SIM_REASON_COUNT][48];
-    static const char *names[NDEFS + (size_t)2 * SIM_REASON_COUNT + 1];
+    static char family[2 * SIM_REASON_COUNT + N_STOP_REASONS][48];
+    static const char *names[NDEFS + (size_t)2 * SIM_REASON_COUNT + N_STOP_REASONS + 1];
     size_t n = 0;
     for (size_t i = 0; i < NDEFS; i++)
         names[n++] = defs[i].suffix;
@@ -63,6 +72,11 @@ const char *const *rep_metric_suffixes(void)
         snprintf(family[k + 1], sizeof family[0], "held_share.%s", sim_reason_name((sim_reason)r));
         names[n++] = family[k];
         names[n++] = family[k + 1];
+    }
+    for (int e = REP_END_TIMEOUT; e < REP_END_KILLED; e++) {
+        size_t k = (size_t)2 * SIM_REASON_COUNT + (size_t)(e - REP_END_TIMEOUT);
+        snprintf(family[k], sizeof family[0], "stopped.%s", rep_end_name((rep_end)e));
+        names[n++] = family[k];
     }
     names[n] = NULL;
     return names;
@@ -108,9 +122,17 @@ bool rep_metric_resolve(const char *name, const char *const *tasks, size_t task_
             def = &held_share;
         reason = (sim_reason)(r > 0 ? r : 0);
     }
+    rep_end end = REP_END_COMPLETED;
+    if (!def && best_task < 0 && strncmp(suffix, "stopped.", 8) == 0) {
+        int e = rep_end_parse(suffix + 8);
+        if (REP_END_STOPPED(e)) {
+            def = &stopped_reason;
+            end = (rep_end)e;
+        }
+    }
     if (!def)
         return false;
-    *out = (rep_metric_ref){.def = def, .task = best_task, .reason = reason};
+    *out = (rep_metric_ref){.def = def, .task = best_task, .reason = reason, .end = end};
     return true;
 }
 
@@ -165,6 +187,17 @@ bool rep_metric_value(const rep_metric_ref *ref, const rep_stats *st, const rep_
         *out = (double)t->successes; // NOLINT(clang-analyzer-core.NullDereference): a task metric always has a task
     } else if (strcmp(s, "failures") == 0) {
         *out = (double)t->failures; // NOLINT(clang-analyzer-core.NullDereference): a task metric always has a task
+    } else if (strcmp(s, "stopped") == 0) {
+        *out = (double)(t ? t->stopped : st->worker_stopped);
+    } else if (strcmp(s, "killed") == 0) {
+        *out = (double)(t ? t->killed : st->worker_ends[REP_END_KILLED]);
+    } else if (strcmp(s, "completed_share") == 0) {
+        size_t runs = t ? t->runs : st->worker_runs;
+        if (runs == 0)
+            return false;
+        *out = (double)(t ? t->completed : st->worker_ends[REP_END_COMPLETED]) / (double)runs;
+    } else if (ref->def == &stopped_reason) {
+        *out = (double)st->worker_ends[ref->end];
     } else if (strcmp(s, "registrations") == 0) {
         *out = (double)t->registrations; // NOLINT(clang-analyzer-core.NullDereference): a task metric always has a task
     } else if (strcmp(s, "deferred") == 0) {

@@ -8,7 +8,8 @@
  *
  * for example `sync.runs_per_day`, `sync.interval.p90`, `worker.deferred`, and per deferral reason
  * (sim_reason.h) `worker.held.<reason>` (time) and `worker.held_share.<reason>` (its share of all
- * held time). Task names may contain
+ * held time), and per stop reason (rep_end) `worker.stopped.<reason>` (runs the OS stopped). Task
+ * names may contain
  * dots: the scope is the longest task name (or `worker`) that prefixes the name followed by '.'.
  *
  * Every metric has a kind that says how its bounds are written and how it is printed: counts are
@@ -48,6 +49,7 @@ typedef struct rep_metric_ref {
     const rep_metric_def *def;
     int task;
     sim_reason reason; /* for the per-reason family (held.<reason>, held_share.<reason>) */
+    rep_end end;       /* for the per-stop-reason family (stopped.<reason>) */
 } rep_metric_ref;
 
 /* Resolves `name` given the scenario's task names. Returns false when no scope or no metric

@@ -108,9 +108,10 @@ int rep_perfetto_write(FILE *out, const char *scenario_name, const rep_record *r
         const rep_worker_run *w = &rec->worker_runs[i];
         fprintf(out,
                 ",\n{\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%" PRId64 ",\"dur\":%" PRId64
-                ",\"name\":\"worker run\",\"args\":{\"kind\":\"%s\",\"due_ms\":%" PRId64 ",\"delay_ms\":%" PRId64 "}}",
+                ",\"name\":\"worker run\",\"args\":{\"kind\":\"%s\",\"due_ms\":%" PRId64 ",\"delay_ms\":%" PRId64
+                ",\"end\":\"%s\"}}",
                 TID_WORKER, w->start * 1000, (w->end - w->start) * 1000, kinds[w->kind >= 1 && w->kind <= 3 ? w->kind : 0],
-                w->due, w->start - w->due);
+                w->due, w->start - w->due, rep_end_name(w->end_kind));
     }
     for (size_t i = 0; i < rec->deferral_count; i++)
         slice(out, TID_HELD, sim_reason_name(rec->deferrals[i].reason), rec->deferrals[i].start, rec->deferrals[i].end);
@@ -120,8 +121,9 @@ int rep_perfetto_write(FILE *out, const char *scenario_name, const rep_record *r
             fprintf(out, ",\n{\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%" PRId64 ",\"dur\":%" PRId64 ",\"name\":",
                     TID_TASK0 + (int)t, r->start * 1000, r->duration * 1000);
             util_json_string(out, rec->tasks[t].name);
-            fprintf(out, ",\"args\":{\"result\":\"%s\",\"delay_ms\":%" PRId64 "}}",
-                    r->result == 1 ? "success" : r->result == 2 ? "failed" : "none", r->delay);
+            fprintf(out, ",\"args\":{\"result\":\"%s\",\"delay_ms\":%" PRId64 ",\"end\":\"%s\"}}",
+                    r->result == 1 ? "success" : r->result == 2 ? "failed" : "none", r->delay,
+                    rep_end_name((rep_end)r->end));
         }
     }
     fputs("\n]}\n", out);

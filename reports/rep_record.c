@@ -57,6 +57,17 @@ int rep_record_task_run(rep_record *r, size_t task, const rep_task_run *run)
     return rc;
 }
 
+bool rep_record_cut_task_run(rep_record *r, size_t task, size_t run, sim_time at, rep_end end)
+{
+    rep_task_run *t = &r->tasks[task].runs[run];
+    if (t->start + t->duration <= at)
+        return false;
+    t->duration = at > t->start ? at - t->start : 0;
+    t->result = 0;
+    t->end = (uint8_t)end;
+    return true;
+}
+
 int rep_record_worker_run(rep_record *r, const rep_worker_run *run)
 {
     return append((void **)&r->worker_runs, &r->worker_count, &r->worker_cap, run, sizeof *run);
@@ -90,4 +101,17 @@ const char *rep_mark_name(rep_mark_kind k)
     case REP_MARK_REBOOT: return "reboot";
     }
     return "?";
+}
+
+static const char *const end_names[REP_END_COUNT] = {"completed",  "timeout", "constraint", "doze",      "quota",
+                                                     "expiration", "user",    "killed",     "unfinished"};
+
+const char *rep_end_name(rep_end e) { return e >= 0 && e < REP_END_COUNT ? end_names[e] : "?"; }
+
+int rep_end_parse(const char *name)
+{
+    for (int e = 0; e < REP_END_COUNT; e++)
+        if (strcmp(end_names[e], name) == 0)
+            return e;
+    return -1;
 }

@@ -15,12 +15,42 @@
 #include "sim_engine.h"
 #include "sim_reason.h"
 
-/* One run of one task inside a worker run. */
+/*
+ * How a run ended: it completed, the OS stopped it (and why), or it died with its process. The
+ * stop reasons follow the OS models' simos_stop (models/os/simos.h) one for one; a run that did
+ * not complete has no result (the task never reported one: WorkManager stops the worker, and
+ * expo's iOS expiration handler calls setTaskCompleted(success: false), expo-background-task
+ * 57.x BackgroundTaskScheduler.swift).
+ */
+typedef enum rep_end {
+    REP_END_COMPLETED = 0,
+    REP_END_TIMEOUT = 1,    /* the OS's runtime limit (JobScheduler's 10 min on Android 14+) */
+    REP_END_CONSTRAINT = 2, /* a constraint the job needs was lost (network, battery, charging) */
+    REP_END_DOZE = 3,       /* deep Doze began */
+    REP_END_QUOTA = 4,      /* the standby bucket's execution quota ran out */
+    REP_END_EXPIRATION = 5, /* iOS called the task's expiration handler (its time is up) */
+    REP_END_USER = 6,       /* iOS: the user started using the device (processing tasks) */
+    REP_END_KILLED = 7,     /* the process died (swipe, kill, force stop, reboot) */
+    REP_END_UNFINISHED = 8, /* still running when the simulation ended (task runs only) */
+    REP_END_COUNT = 9
+} rep_end;
+
+/* Stopped by the OS: an end that is neither COMPLETED nor KILLED. */
+#define REP_END_STOPPED(e) ((e) > REP_END_COMPLETED && (e) < REP_END_KILLED)
+
+/* "completed", "timeout", "constraint", "doze", "quota", "expiration", "user", "killed", "unfinished". */
+const char *rep_end_name(rep_end e);
+/* The end named `name`, or -1. */
+int rep_end_parse(const char *name);
+
+/* One run of one task inside a worker run. A run that did not complete keeps what actually ran:
+ * duration is the time from its start to the stop or the kill, and result is 0 (no result). */
 typedef struct rep_task_run {
     sim_time start;
     sim_time duration;
     sim_time delay;   /* from when the worker was due to this run's start */
-    int result;       /* bgt_result */
+    int result;       /* bgt_result; 0 when the run did not complete */
+    uint8_t end;      /* rep_end */
 } rep_task_run;
 
 typedef struct rep_task {
@@ -42,6 +72,7 @@ typedef struct rep_worker_run {
     sim_time start;
     sim_time end;
     rep_worker_kind kind;
+    rep_end end_kind; /* how a run that ran tasks ended (COMPLETED for the other kinds) */
 } rep_worker_run;
 
 /* A span during which the OS held back a due worker, and why (sim_reason.h). */
@@ -117,6 +148,10 @@ int rep_record_init(rep_record *r, sim_time duration, const char *const *names, 
 void rep_record_free(rep_record *r);
 /* -1 when out of memory, REP_ELIMIT when REP_MAX_TASK_RUNS runs are already recorded. */
 int rep_record_task_run(rep_record *r, size_t task, const rep_task_run *run);
+/* The run `run` of task `task` was cut short at `at` (`end`: a stop or a kill). When it was still
+ * running then (its duration reaches past `at`), it becomes what actually ran: duration at -
+ * start, result 0, end `end`; returns true. A run that had already finished is left alone (false). */
+bool rep_record_cut_task_run(rep_record *r, size_t task, size_t run, sim_time at, rep_end end);
 int rep_record_worker_run(rep_record *r, const rep_worker_run *run);
 int rep_record_deferral(rep_record *r, const rep_deferral *d);
 /* Appends a state sample; a sample at the same t as the last one replaces it. -1 when out of

@@ -35,10 +35,15 @@ static void task_stats(const rep_task *t, sim_time duration, double *scratch, re
     s->unregistrations = t->unregistrations;
     s->runs = t->run_count;
     for (size_t i = 0; i < t->run_count; i++) {
-        s->successes += t->runs[i].result == 1;
-        s->failures += t->runs[i].result == 2;
+        const rep_task_run *run = &t->runs[i];
+        bool completed = run->end == REP_END_COMPLETED;
+        s->completed += completed;
+        s->successes += completed && run->result == 1;
+        s->failures += completed && run->result == 2;
+        s->stopped += REP_END_STOPPED(run->end);
+        s->killed += run->end == REP_END_KILLED;
     }
-    s->no_result = s->runs - s->successes - s->failures;
+    s->no_result = s->completed - s->successes - s->failures;
     s->runs_per_day = (double)s->runs / days_of(duration);
     for (size_t i = 1; i < t->run_count; i++)
         scratch[i - 1] = (double)(t->runs[i].start - t->runs[i - 1].start);
@@ -100,6 +105,9 @@ int rep_stats_compute(const rep_record *r, rep_stats *s)
             s->worker_no_tasks++;
         } else {
             s->deferred_ms += w->start - w->due;
+            if (w->end_kind < REP_END_COUNT)
+                s->worker_ends[w->end_kind]++;
+            s->worker_stopped += REP_END_STOPPED(w->end_kind);
             if (ran > 0)
                 scratch[ran - 1] = (double)(w->start - prev_start);
             prev_start = w->start;

@@ -17,7 +17,9 @@ typedef struct rep_quantiles {
 typedef struct rep_task_stats {
     const char *name;
     size_t registrations, unregistrations;
-    size_t runs, successes, failures, no_result;
+    size_t runs, successes, failures, no_result; /* no_result: completed without a result */
+    size_t completed;        /* runs that ran to their end (with or without a result) */
+    size_t stopped, killed;  /* runs the OS stopped, runs that died with the process (no result) */
     double runs_per_day;   /* runs / simulated days */
     rep_quantiles interval; /* ms between consecutive run starts */
     rep_quantiles delay;    /* ms from the worker being due to the run */
@@ -31,6 +33,9 @@ typedef struct rep_stats {
     size_t worker_runs;       /* runs that ran tasks */
     size_t worker_deferred;   /* fires the core deferred (foreground guard) */
     size_t worker_no_tasks;   /* fires with nothing registered */
+    /* How the runs that ran tasks ended: by rep_end (COMPLETED, each stop reason, KILLED). */
+    size_t worker_ends[REP_END_COUNT];
+    size_t worker_stopped;    /* stopped by the OS, all reasons */
     sim_time deferred_ms;     /* sum over worker runs of (start - due) */
     sim_time held_ms[SIM_REASON_COUNT]; /* time the OS held a due worker back, by reason */
     sim_time held_total_ms;

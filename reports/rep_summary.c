@@ -36,6 +36,33 @@ static void text_quantiles(FILE *out, const rep_summary_run *run, const char *la
             human(run, q->p50, b, sizeof b), human(run, q->p90, c, sizeof c), human(run, q->max, d, sizeof d));
 }
 
+/* How the runs that ran tasks ended, when any did not complete: the stops by reason (largest
+ * first, ties in rep_end order), then the kills. Nothing when every run completed. */
+static void text_ends(FILE *out, const rep_stats *st)
+{
+    if (st->worker_runs == st->worker_ends[REP_END_COMPLETED])
+        return;
+    fprintf(out, "          ended: %zu completed", st->worker_ends[REP_END_COMPLETED]);
+    if (st->worker_stopped) {
+        bool shown[REP_END_COUNT] = {false};
+        fprintf(out, ", %zu stopped by the OS (", st->worker_stopped);
+        for (int k = 0;; k++) {
+            int best = 0;
+            for (int e = REP_END_TIMEOUT; e < REP_END_KILLED; e++)
+                if (!shown[e] && st->worker_ends[e] > 0 && (best == 0 || st->worker_ends[e] > st->worker_ends[best]))
+                    best = e;
+            if (best == 0)
+                break;
+            shown[best] = true;
+            fprintf(out, "%s%s %zu", k ? ", " : "", rep_end_name((rep_end)best), st->worker_ends[best]);
+        }
+        fputc(')', out);
+    }
+    if (st->worker_ends[REP_END_KILLED])
+        fprintf(out, ", %zu killed with the process", st->worker_ends[REP_END_KILLED]);
+    fputc('\n', out);
+}
+
 void rep_summary_text(FILE *out, const rep_summary_run *run, const rep_stats *st)
 {
     const rep_run_info *info = run->info;
@@ -68,14 +95,22 @@ void rep_summary_text(FILE *out, const rep_summary_run *run, const rep_stats *st
         }
         fputc('\n', out);
     }
+    text_ends(out, st);
     text_quantiles(out, run, "interval", &st->worker_interval);
     text_quantiles(out, run, "delay", &st->worker_delay);
     for (size_t i = 0; i < st->task_count; i++) {
         const rep_task_stats *t = &st->tasks[i];
         fprintf(out, "\ntask %s\n", t->name);
         fprintf(out, "    registered %zu, unregistered %zu\n", t->registrations, t->unregistrations);
-        fprintf(out, "    runs       %zu (%.2f/day): %zu succeeded, %zu failed\n", t->runs, t->runs_per_day,
+        fprintf(out, "    runs       %zu (%.2f/day): %zu succeeded, %zu failed", t->runs, t->runs_per_day,
                 t->successes, t->failures);
+        if (t->stopped)
+            fprintf(out, ", %zu stopped by the OS", t->stopped);
+        if (t->killed)
+            fprintf(out, ", %zu killed with the process", t->killed);
+        if (t->runs > t->completed + t->stopped + t->killed)
+            fprintf(out, ", %zu still running at the end", t->runs - t->completed - t->stopped - t->killed);
+        fputc('\n', out);
         text_quantiles(out, run, "interval", &t->interval);
         text_quantiles(out, run, "delay", &t->delay);
         text_quantiles(out, run, "duration", &t->duration);
@@ -134,8 +169,12 @@ void rep_summary_json(FILE *out, const rep_summary_run *run, const rep_stats *st
                  ",\"fingerprint\":\"%016" PRIx64 "\",",
             info->seed, run->duration, run->events, run->fingerprint);
     fprintf(out, "\"worker\":{\"runs\":%zu,\"runs_per_day\":%.4f,\"deferred_foreground\":%zu,\"no_tasks\":%zu,"
-                 "\"deferred_ms\":%" PRId64 ",",
-            st->worker_runs, st->worker_runs_per_day, st->worker_deferred, st->worker_no_tasks, st->deferred_ms);
+                 "\"deferred_ms\":%" PRId64 ",\"completed\":%zu,\"stopped\":%zu,\"killed\":%zu,\"stopped_by\":{",
+            st->worker_runs, st->worker_runs_per_day, st->worker_deferred, st->worker_no_tasks, st->deferred_ms,
+            st->worker_ends[REP_END_COMPLETED], st->worker_stopped, st->worker_ends[REP_END_KILLED]);
+    for (int e = REP_END_TIMEOUT; e < REP_END_KILLED; e++)
+        fprintf(out, "%s\"%s\":%zu", e > REP_END_TIMEOUT ? "," : "", rep_end_name((rep_end)e), st->worker_ends[e]);
+    fputs("},", out);
     json_quantiles(out, "interval_ms", &st->worker_interval);
     fputc(',', out);
     json_quantiles(out, "delay_ms", &st->worker_delay);
@@ -145,8 +184,9 @@ void rep_summary_json(FILE *out, const rep_summary_run *run, const rep_stats *st
         fputs(i ? ",{\"name\":" : "{\"name\":", out);
         util_json_string(out, t->name);
         fprintf(out, ",\"registrations\":%zu,\"unregistrations\":%zu,\"runs\":%zu,\"successes\":%zu,\"failures\":%zu,"
-                     "\"runs_per_day\":%.4f,",
-                t->registrations, t->unregistrations, t->runs, t->successes, t->failures, t->runs_per_day);
+                     "\"stopped\":%zu,\"killed\":%zu,\"runs_per_day\":%.4f,",
+                t->registrations, t->unregistrations, t->runs, t->successes, t->failures, t->stopped, t->killed,
+                t->runs_per_day);
         json_quantiles(out, "interval_ms", &t->interval);
         fputc(',', out);
         json_quantiles(out, "delay_ms", &t->delay);

@@ -31,11 +31,13 @@
 
 
 
-/* Why the OS stops a running worker. */
+/* Why the OS stops a running worker (the runner records it as the run's end, rep_end). */
 typedef enum simos_stop {
     SIMOS_STOP_TIMEOUT = 1,       /* runtime limit (JobScheduler 10 min, iOS expiration) */
-    SIMOS_STOP_CONSTRAINT = 2,    /* a constraint was lost, or deep Doze began */
-    SIMOS_STOP_USER = 3           /* the user started using the device (iOS processing tasks) */
+    SIMOS_STOP_CONSTRAINT = 2,    /* a constraint the job needs was lost */
+    SIMOS_STOP_USER = 3,          /* the user started using the device (iOS processing tasks) */
+    SIMOS_STOP_DOZE = 4,          /* deep Doze began (Android) */
+    SIMOS_STOP_QUOTA = 5          /* the standby bucket's quota ran out (Android) */
 } simos_stop;
 
 typedef struct simos_hooks {

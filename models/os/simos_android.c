@@ -265,7 +265,7 @@ static void on_limit(sim_engine *e, void *ctx, uint64_t by_quota)
     android *os = ctx;
     os->limit_ev = SIM_HANDLE_NONE;
     if (by_quota)
-        stop_worker(os, SIMOS_STOP_CONSTRAINT, false, "quota");
+        stop_worker(os, SIMOS_STOP_QUOTA, false, "quota");
     else
         stop_worker(os, SIMOS_STOP_TIMEOUT, true, "timeout");
 }
@@ -409,7 +409,7 @@ static void on_doze(void *ctx, bool idle_began)
     android *os = ctx;
     uptime_sync(os);
     if (idle_began && os->running && !exempt(os))
-        stop_worker(os, SIMOS_STOP_CONSTRAINT, false, "doze");
+        stop_worker(os, SIMOS_STOP_DOZE, false, "doze");
     simos_phone_poke(os->phone); /* deferred jobs of other apps run in a window / after Doze */
     post_eval(os, true);
 }

@@ -74,6 +74,9 @@ static int usage_error(const run_dist *d, const char *msg, const char *arg)
 
 static const char *const base_suffixes[] = {"runs_per_day", "interval.p50", "interval.p90", "max_gap"};
 #define N_BASE (sizeof base_suffixes / sizeof base_suffixes[0])
+/* How runs ended (issue 17): shown only when some device had a run stopped or killed. */
+static const char *const end_metrics[] = {"worker.stopped", "worker.killed"};
+#define N_ENDS (sizeof end_metrics / sizeof end_metrics[0])
 
 static bool add_metric(rep_metric_ref *refs, char **names, size_t *n, const char *name, const char *const *tasks,
                        size_t task_count)
@@ -289,15 +292,15 @@ static int fleet_metrics_build(const run_dist *dist, const fleet_args *a, const 
     const char *tasks[SCN_MAX_TASKS];
     for (size_t i = 0; i < s->task_count; i++)
         tasks[i] = s->tasks[i].name;
-    size_t needed = N_BASE * (s->task_count + 1) + (SIM_REASON_COUNT - 1) + a->n_metric_args;
+    size_t needed = N_BASE * (s->task_count + 1) + (SIM_REASON_COUNT - 1) + N_ENDS + a->n_metric_args;
     if (needed > RUN_FLEET_MAX_METRICS) {
         /* each metric is a histogram per profile and thread (43 KB): the limit bounds memory */
         if (dist->rank == 0)
             fprintf(stderr,
                     "bgsim fleet: %s: a fleet reports at most %d metrics; this one needs %zu (%zu for each of %zu tasks "
-                    "and the worker, %d deferral shares, %zu --metric)\n",
+                    "and the worker, %d deferral shares, %zu run ends, %zu --metric)\n",
                     a->path, RUN_FLEET_MAX_METRICS, needed, N_BASE, s->task_count, SIM_REASON_COUNT - 1,
-                    a->n_metric_args);
+                    N_ENDS, a->n_metric_args);
         return EX_DATAERR;
     }
     char name[512], why[512];
@@ -312,6 +315,8 @@ static int fleet_metrics_build(const run_dist *dist, const fleet_args *a, const 
         snprintf(name, sizeof name, "worker.held_share.%s", sim_reason_name((sim_reason)r));
         add_metric(fm->refs, fm->names, &fm->n, name, tasks, s->task_count);
     }
+    for (size_t i = 0; i < N_ENDS; i++)
+        add_metric(fm->refs, fm->names, &fm->n, end_metrics[i], tasks, s->task_count);
     for (size_t i = 0; i < a->n_metric_args; i++)
         if (!add_metric(fm->refs, fm->names, &fm->n, a->metric_args[i], tasks, s->task_count))
             return usage_error(dist, "--metric: expected a catalogue metric (scenarios/METRICS.md), found",

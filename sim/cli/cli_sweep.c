@@ -254,7 +254,7 @@ static int sweep_load(const sweep_args *a, scn_scenario **scen)
 typedef struct sweep_metric {
     char name[BGT_NAME_MAX + 64];
     rep_metric_ref ref;
-    bool always_shown;        /* false: a deferral share, shown only where that reason occurs */
+    bool always_shown;        /* false: a deferral share or a count of cut runs, shown only where nonzero */
 } sweep_metric;
 
 typedef struct sweep_metrics {
@@ -310,6 +310,8 @@ static int sweep_metrics_resolve(const sweep_args *a, const scn_scenario *s0, sw
         snprintf(suffix, sizeof suffix, "held_share.%s", sim_reason_name((sim_reason)r));
         add_metric(mx, false, "worker", suffix);
     }
+    add_metric(mx, false, "worker", "stopped"); /* runs the OS stopped, runs killed (issue 17) */
+    add_metric(mx, false, "worker", "killed");
     for (size_t i = 0; i < a->n_extra; i++)
         add_metric(mx, true, NULL, a->extra[i]);
     for (size_t i = 0; i < mx->n; i++) {
@@ -405,7 +407,7 @@ static int sweep_run_all(const sweep_args *a, scn_scenario *const *scen, const s
 /* ---- statistics ---- */
 
 /* The mean and interval of every metric of every combination, into cis[combination * n + metric];
- * shown[m]: the metric is printed (always, or a deferral share that occurs somewhere). */
+ * shown[m]: the metric is printed (always, or a deferral share or cut-run count nonzero somewhere). */
 static void sweep_stats(const sweep_args *a, const sweep_metrics *mx, const double *values, double *col, rep_ci *cis,
                         bool *shown)
 {

@@ -43,6 +43,8 @@ struct runner {
     int models_started;
     bool *register_pending; /* a registration came due while no process was alive */
     sim_handle worker_end;  /* the end of the run in progress, or none */
+    size_t *run_index;      /* per task: its record entry in the run in progress (when in_run) */
+    bool *in_run;           /* per task: it ran in the run in progress (a stop or kill cuts it) */
     unsigned char *storage; /* the device's persisted registry bytes: survive process death */
     size_t storage_len;
     bool stored;
@@ -190,15 +192,42 @@ static int task_body(void *user, const bgt_task_call *call, int64_t *duration_ms
     if (offline)
         sim_trace_str(&r->trace, "cause", "offline");
     sim_trace_end(&r->trace);
-    rep_task_run run = {.start = call->now_ms, .duration = took, .delay = call->now_ms - r->due, .result = result};
+    /* Recorded as completed with the modeled duration and result; a stop or a kill before it ends
+     * corrects the entry to what actually ran (cut_runs). */
+    rep_task_run run = {.start = call->now_ms, .duration = took, .delay = call->now_ms - r->due, .result = result,
+                        .end = REP_END_COMPLETED};
     int recorded = rep_record_task_run(r->record, t->index, &run);
-    if (recorded == REP_ELIMIT) {
+    if (recorded == 0) {
+        r->in_run[t->index] = true;
+        r->run_index[t->index] = r->record->tasks[t->index].run_count - 1;
+    } else if (recorded == REP_ELIMIT) {
         r->limit_hit = true;
         sim_stop(r->engine);
     } else if (recorded != 0) {
         r->internal_error = true;
     }
     return result;
+}
+
+/* The run in progress ends now, cut short (`end`: a stop by the OS or a kill): every task still
+ * running becomes what actually ran, with no result, and the trace says so (task.stop). Tasks
+ * that had finished before keep their result: tasks run in parallel (core/bgt.h, §4.4). */
+static void cut_runs(runner *r, rep_end end)
+{
+    sim_time now = sim_now(r->engine);
+    for (size_t i = 0; i < r->s->task_count; i++) {
+        if (!r->in_run[i])
+            continue;
+        r->in_run[i] = false;
+        if (!rep_record_cut_task_run(r->record, i, r->run_index[i], now, end))
+            continue;
+        const rep_task_run *run = &r->record->tasks[i].runs[r->run_index[i]];
+        sim_trace_begin(&r->trace, now, "task.stop");
+        sim_trace_str(&r->trace, "task", r->s->tasks[i].name);
+        sim_trace_str(&r->trace, "end", rep_end_name(end));
+        sim_trace_int(&r->trace, "ran_ms", run->duration);
+        sim_trace_end(&r->trace);
+    }
 }
 
 /* The device learns that the app's worker is (not) executing: battery drain depends on it. */
@@ -308,6 +337,13 @@ static void process_death(runner *r, const char *cause)
     }
     observe(r);
     if (sim_cancel(r->engine, r->worker_end) == SIM_OK) {
+        /* The run died: its tasks ran until now, and the worker run counts as one that ran tasks
+         * and was killed. The core ends no run (bgt_process_kill dropped it): no successor. */
+        cut_runs(r, REP_END_KILLED);
+        rep_worker_run w = {.due = r->due, .start = r->run_start, .end = sim_now(r->engine), .kind = REP_WORKER_RAN,
+                            .end_kind = REP_END_KILLED};
+        if (rep_record_worker_run(r->record, &w) != 0)
+            r->internal_error = true;
         set_worker_running(r, false);
         r->os_ops->aborted(r->os);
     }
@@ -365,8 +401,10 @@ static const char *kind_name(bgt_run_kind k)
     return k == BGT_RUN_RAN ? "ran" : k == BGT_RUN_NO_TASKS ? "no_tasks" : "deferred_foreground";
 }
 
-static void worker_finish(runner *r, const bgt_worker_report *rep, bool expired)
+/* `end`: COMPLETED, or the stop that ended the run (the core ended it as expired). */
+static void worker_finish(runner *r, const bgt_worker_report *rep, rep_end end)
 {
+    bool expired = end != REP_END_COMPLETED;
     sim_trace_begin(&r->trace, sim_now(r->engine), "worker.end");
     sim_trace_str(&r->trace, "kind", kind_name(rep->kind));
     if (expired)
@@ -378,10 +416,12 @@ static void worker_finish(runner *r, const bgt_worker_report *rep, bool expired)
     sim_trace_end(&r->trace);
     rep_worker_run w = {.due = r->due, .start = r->run_start, .end = sim_now(r->engine),
                         .kind = rep->kind == BGT_RUN_RAN ? REP_WORKER_RAN
-                                : rep->kind == BGT_RUN_NO_TASKS ? REP_WORKER_NO_TASKS : REP_WORKER_DEFERRED};
+                                : rep->kind == BGT_RUN_NO_TASKS ? REP_WORKER_NO_TASKS : REP_WORKER_DEFERRED,
+                        .end_kind = end};
     if (rep_record_worker_run(r->record, &w) != 0)
         r->internal_error = true;
     if (rep->kind == BGT_RUN_RAN) {
+        memset(r->in_run, 0, r->s->task_count * sizeof *r->in_run);
         r->have_due = false;
         set_worker_running(r, false);
     }
@@ -398,7 +438,7 @@ static void on_worker_end(sim_engine *e, void *ctx, uint64_t arg)
     if (rc != BGT_OK)
         return fail(r, "worker end", rc);
     rep.kind = BGT_RUN_RAN;
-    worker_finish(r, &rep, false);
+    worker_finish(r, &rep, REP_END_COMPLETED);
 }
 
 static void on_os_deferral(void *ctx, sim_reason reason);
@@ -437,7 +477,7 @@ static void on_fire(void *ctx, sim_time due)
     if (rep.kind != BGT_RUN_RAN) {
         if ((rc = bgt_worker_end(r->core, BGT_END_COMPLETED, &rep)) != BGT_OK)
             return fail(r, "worker end", rc);
-        worker_finish(r, &rep, false);
+        worker_finish(r, &rep, REP_END_COMPLETED);
         /* The work was due and the core put it off itself: that time is the foreground guard's
          * until the OS holds the new request for a reason of its own or starts it. */
         if (rep.kind == BGT_RUN_DEFERRED_FOREGROUND)
@@ -449,24 +489,42 @@ static void on_fire(void *ctx, sim_time due)
         fail(r, "schedule worker end", BGT_E_INVAL);
 }
 
-/* The OS stops the run in progress (runtime limit, lost constraint, user activity): the core ends
- * it as expired, which is when expo's iOS handler reschedules (reschedule_on_expiry). */
+/* How a stop by the OS ends the run. On iOS the runtime limit is the expiration handler
+ * (BGTask.expirationHandler; expo-background-task 57.x BackgroundTaskScheduler.swift then calls
+ * setTaskCompleted(success: false)); on Android it is JobScheduler's timeout, after which
+ * WorkManager's worker is stopped (androidx.work 2.9.1 SystemJobService.onStopJob). */
+static rep_end stop_end(const runner *r, simos_stop why)
+{
+    switch (why) {
+    case SIMOS_STOP_TIMEOUT: return r->s->platform == SCN_PLATFORM_IOS ? REP_END_EXPIRATION : REP_END_TIMEOUT;
+    case SIMOS_STOP_CONSTRAINT: return REP_END_CONSTRAINT;
+    case SIMOS_STOP_USER: return REP_END_USER;
+    case SIMOS_STOP_DOZE: return REP_END_DOZE;
+    case SIMOS_STOP_QUOTA: return REP_END_QUOTA;
+    }
+    return REP_END_CONSTRAINT;
+}
+
+/* The OS stops the run in progress (runtime limit, lost constraint, Doze, quota, user activity):
+ * the tasks still running are cut there, and the core ends the run as expired, which is when
+ * expo's iOS handler reschedules (reschedule_on_expiry). */
 static void on_os_stop(void *ctx, simos_stop why)
 {
-    static const char *const names[] = {"?", "timeout", "constraint", "user"};
     runner *r = ctx;
     if (sim_cancel(r->engine, r->worker_end) != SIM_OK)
         return; /* no run in progress */
     r->worker_end = SIM_HANDLE_NONE;
+    rep_end end = stop_end(r, why);
     sim_trace_begin(&r->trace, sim_now(r->engine), "os.stop_worker");
-    sim_trace_str(&r->trace, "reason", names[why >= 1 && why <= 3 ? why : 0]);
+    sim_trace_str(&r->trace, "reason", rep_end_name(end));
     sim_trace_end(&r->trace);
+    cut_runs(r, end);
     bgt_worker_report rep;
     int rc = bgt_worker_end(r->core, BGT_END_EXPIRED, &rep);
     if (rc != BGT_OK)
         return fail(r, "worker end (expired)", rc);
     rep.kind = BGT_RUN_RAN;
-    worker_finish(r, &rep, true);
+    worker_finish(r, &rep, end);
 }
 
 /* The OS holds the due worker back for `reason` from now on (NONE: no longer). */
@@ -502,7 +560,9 @@ static int setup(runner *r, const scn_scenario *s, const run_options *opt)
 
     r->tasks = calloc(s->task_count, sizeof *r->tasks);
     r->register_pending = calloc(s->task_count, sizeof *r->register_pending);
-    if (!r->engine || !r->rngs || !r->tasks || !r->register_pending)
+    r->run_index = calloc(s->task_count ? s->task_count : 1, sizeof *r->run_index);
+    r->in_run = calloc(s->task_count ? s->task_count : 1, sizeof *r->in_run);
+    if (!r->engine || !r->rngs || !r->tasks || !r->register_pending || !r->run_index || !r->in_run)
         return -1;
     for (size_t i = 0; i < s->task_count; i++) {
         char name[BGT_NAME_MAX + 32];
@@ -600,6 +660,11 @@ int run_scenario(const scn_scenario *s, const run_options *opt, rep_record *reco
         goto out_free;
     }
     on_os_deferral(&r, SIM_REASON_NONE); /* close a deferral still open at the end */
+    /* A run still in progress: its tasks ran until the end, with no result yet (not traced: the
+     * trace shows a task.run with no worker.end after it). */
+    for (size_t i = 0; i < s->task_count; i++)
+        if (r.in_run[i])
+            rep_record_cut_task_run(record, i, r.run_index[i], opt->duration, REP_END_UNFINISHED);
     observe_at(&r, opt->duration); /* account (and sample) up to the end */
     if (r.internal_error) {
         rc = RUN_ERR_INTERNAL;
@@ -618,6 +683,8 @@ out_free:
     for (int i = r.models_started; i-- > 0;)
         mdl_models[i]->stop(&r.device, i);
     free(r.register_pending);
+    free(r.run_index);
+    free(r.in_run);
     bgt_free(r.core);
     if (r.os)
         r.os_ops->destroy(r.os);

@@ -18,6 +18,9 @@ expect_grep "$H" index.html '<h2>Summary</h2>'
 expect_grep "$H" index.html '<h2>Why the worker waited</h2>'
 expect_grep "$H" index.html '<code>app.tasks\[sync\].minimum_interval=1h</code>'
 expect_grep "$H" index.html 'battery spent on background work'
+# how runs ended (issue 17): every run of this scenario completes
+expect_grep "$H" index.html '<tr><th>how those runs ended</th><td>[0-9]+ completed, 0 stopped by the OS, 0 killed with the process</td></tr>'
+expect_grep "$H" index.html '<tr><th>stopped by the OS / killed with the process</th><td>0 / 0</td></tr>'
 CHECKS=$((CHECKS + 1))
 [ "$(grep -c '<svg' "$H")" -eq 3 ] || fail "expected 3 inline SVG plots, found $(grep -c '<svg' "$H")"
 expect_no_grep "$H" index.html '<\?xml|<!DOCTYPE svg'

@@ -43,9 +43,15 @@ for e in ev:
 assert names[1] == "battery" and names[7] == "worker", names
 workers = [e for e in ev if e["ph"] == "X" and e["tid"] == 7]
 assert len([w for w in workers if w["args"]["kind"] == "ran"]) == s["worker"]["runs"], (len(workers), s["worker"]["runs"])
+assert len([w for w in workers if w["args"]["end"] == "killed"]) == s["worker"]["killed"], s["worker"]
 for i, task in enumerate(s["tasks"]):
     runs = [e for e in ev if e["ph"] == "X" and e["tid"] == 100 + i]
     assert len(runs) == task["runs"] and all(r["name"] == task["name"] for r in runs)
+    # how each run ended (issue 17) agrees with the summary's counts
+    ends = [r["args"]["end"] for r in runs]
+    assert ends.count("killed") == task["killed"], (ends.count("killed"), task["killed"])
+    stops = ("timeout", "constraint", "doze", "quota", "expiration", "user")
+    assert sum(ends.count(x) for x in stops) == task["stopped"], task
 # state tracks: slices on one track never overlap for the same state name
 for tid in (2, 3, 4, 5, 6):
     by = {}

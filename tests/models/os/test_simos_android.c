@@ -523,7 +523,7 @@ Test(model, deep_doze_entry_stops_the_worker)
     sim_time idle = 1 * S + 60 * M + 33 * S;
     cr_assert_geq(r.nstops, 1);
     cr_expect_eq(r.stop_t[0], idle);
-    cr_expect_eq(r.stop_why[0], SIMOS_STOP_CONSTRAINT);
+    cr_expect_eq(r.stop_why[0], SIMOS_STOP_DOZE);
     cr_assert_geq(r.nfires, 2);
     cr_expect_eq(r.fire_t[1], idle + 60 * M + 3 * S, "retried 3 s into the first window");
     cr_expect_eq(r.fire_due[1], idle);

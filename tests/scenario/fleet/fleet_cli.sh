@@ -94,7 +94,23 @@ expect_grep "$ERR" stderr "bad.yaml:[0-9]+:[0-9]+: .*os.version=99"
 } >"$WORK/many.yaml"
 run "$BGSIM" fleet "$WORK/many.yaml" --devices 2
 expect_status 65
-expect_grep "$ERR" stderr "a fleet reports at most 128 metrics; this one needs 141 \(4 for each of 30 tasks"
+expect_grep "$ERR" stderr "a fleet reports at most 128 metrics; this one needs 143 \(4 for each of 30 tasks"
+
+# Run ends (issue 17): a worker.killed row (and JSON value) where a kill cut runs short, none where
+# nothing was stopped or killed; completed_share works as a target.
+printf 'bgsim: 1\nplatform: ideal\nduration: 1d\ndevice:\n  kills:\n    low_memory: { after_background: 5m }\napp:\n  tasks:\n    - { name: long, minimum_interval: 15m, work: { duration: 20m } }\n' >"$WORK/killed.yaml"
+run "$BGSIM" fleet "$WORK/killed.yaml" --devices 2 --target 'worker.completed_share>=0.5'
+expect_status 0
+expect_grep "$OUT" stdout '^  killed +2[0-9]{2}\.[0-9]{2} '
+expect_grep "$OUT" stdout '^  worker\.completed_share>=0\.5 +0\.0% '
+expect_no_grep "$OUT" stdout '^  stopped '
+printf 'bgsim: 1\nplatform: ideal\nduration: 1d\napp:\n  tasks:\n    - { name: short, minimum_interval: 15m }\n' >"$WORK/plain.yaml"
+run "$BGSIM" fleet "$WORK/plain.yaml" --devices 2
+expect_status 0
+expect_no_grep "$OUT" stdout '^  (killed|stopped) '
+run "$BGSIM" fleet "$WORK/plain.yaml" --devices 2 --format json
+expect_status 0
+expect_grep "$OUT" stdout '"worker\.killed","unit":"count","devices":2,"mean":0,'
 
 # -- check: fleet expectations pass, and fail when the bound is moved ---------------------------
 run "$BGSIM" check "$ANDROID" "$IOS" --jobs 2
