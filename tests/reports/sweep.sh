@@ -95,7 +95,8 @@ expect_grep "$OUT" json '"seed":7,'
 
 # Run ends (issue 17): worker.stopped is a column where some combination had runs stopped (a
 # 20-min task on Android 14 is stopped at JobScheduler's 10-min limit), none where nothing was.
-printf 'bgsim: 1\nplatform: android\nos: { version: 14, doze: { enabled: false } }\nduration: 1d\napp:\n  tasks:\n    - { name: long, minimum_interval: 15m, work: { duration: 5m } }\n' >"$WORK/long.yaml"
+# greedy: false: every run goes through JobScheduler and its 10-min limit (models/os/ANDROID.md)
+printf 'bgsim: 1\nplatform: android\nos: { version: 14, doze: { enabled: false }, greedy: false }\nduration: 1d\napp:\n  tasks:\n    - { name: long, minimum_interval: 15m, work: { duration: 5m } }\n' >"$WORK/long.yaml"
 run "$BGSIM" sweep "$WORK/long.yaml" --set 'app.tasks[long].work.duration=5m,20m' --seeds 2 --metric long.completed_share
 expect_status 0
 expect_grep "$OUT" csv '^app\.tasks\[long\]\.work\.duration,seeds,.*,worker\.stopped\.mean,worker\.stopped\.ci_low,worker\.stopped\.ci_high,long\.completed_share\.mean,'
