@@ -277,7 +277,7 @@ typedef struct check_args {
 
 static int usage_error(const char *msg, const char *arg)
 {
-    fprintf(stderr, "bgsim check: %s%s%s%s\n%s", msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "", usage_check);
+    fprintf(stderr, "bgsim check: %s%s%s%s\n%s", msg, arg ? " '" : "", CLI_SHOWN(arg ? arg : ""), arg ? "'" : "", usage_check);
     return EX_USAGE;
 }
 
@@ -300,13 +300,13 @@ static int check_parse(int argc, char **argv, check_args *a)
         case 'j': a->junit = optarg; break;
         case 's':
             if (!sch_parse_int64(optarg, 2, SCN_EXPECT_MAX_SEEDS, &a->seeds_override, why, sizeof why)) {
-                fprintf(stderr, "bgsim check: --seeds: %s\n", why);
+                fprintf(stderr, "bgsim check: --seeds: %s\n", CLI_SHOWN(why));
                 return EX_USAGE;
             }
             break;
         case 'J':
             if (!sch_parse_int64(optarg, 1, RUN_POOL_MAX_JOBS, &a->jobs, why, sizeof why)) {
-                fprintf(stderr, "bgsim check: --jobs: %s\n", why);
+                fprintf(stderr, "bgsim check: --jobs: %s\n", CLI_SHOWN(why));
                 return EX_USAGE;
             }
             break;
@@ -391,11 +391,11 @@ static void fingerprint_result(const check_file *cf, bool update, rep_check_resu
         return;
     int u = update_fingerprint(cf);
     if (u == 0) {
-        fprintf(stderr, "bgsim check: %s: fingerprint updated %016" PRIx64 " -> %016" PRIx64 "\n", cf->path, want, got);
+        fprintf(stderr, "bgsim check: %s: fingerprint updated %016" PRIx64 " -> %016" PRIx64 "\n", CLI_SHOWN(cf->path), want, got);
         snprintf(r->bound, sizeof r->bound, "updated, was %016" PRIx64, want);
         r->pass = true;
     } else {
-        fprintf(stderr, "bgsim check: %s: cannot update the fingerprint (status %d)\n", cf->path, u);
+        fprintf(stderr, "bgsim check: %s: cannot update the fingerprint (status %d)\n", CLI_SHOWN(cf->path), u);
         *status = u;
     }
 }
@@ -410,7 +410,7 @@ static int file_results(check_file *cf, const check_args *a, rep_check_result **
         if (cf->runs[k].status)
             failed_run = cf->runs[k].status;
     if (failed_run) {
-        fprintf(stderr, "bgsim check: %s: the scenario could not run (status %d)\n", cf->path, cli_status(failed_run));
+        fprintf(stderr, "bgsim check: %s: the scenario could not run (status %d)\n", CLI_SHOWN(cf->path), cli_status(failed_run));
         if (*status == 0 || *status == EX_FAILED)
             *status = cli_status(failed_run);
         return 1;
@@ -428,7 +428,7 @@ static int file_results(check_file *cf, const check_args *a, rep_check_result **
     if (e->fleet_count > 0) {
         int fs = check_fleet(cf, (int)a->jobs, &res[r]);
         if (fs != 0) {
-            fprintf(stderr, "bgsim check: %s: the fleet could not run (status %d)\n", cf->path, fs);
+            fprintf(stderr, "bgsim check: %s: the fleet could not run (status %d)\n", CLI_SHOWN(cf->path), fs);
             if (*status == 0 || *status == EX_FAILED)
                 *status = fs;
             free(res);
@@ -472,7 +472,7 @@ int cli_check(int argc, char **argv)
 
     FILE *jx = NULL;
     if (a.junit && !(jx = fopen(a.junit, "w"))) {
-        fprintf(stderr, "bgsim check: cannot create '%s': %s\n", a.junit, strerror(errno));
+        fprintf(stderr, "bgsim check: cannot create '%s': %s\n", CLI_SHOWN(a.junit), strerror(errno));
         status = EX_CANTCREAT;
     }
     if (jx)

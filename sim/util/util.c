@@ -128,3 +128,36 @@ char *util_strndup(const char *s, size_t n)
 }
 
 char *util_strdup(const char *s) { return util_strndup(s, strlen(s)); }
+
+/* The bytes util_escape writes for one input byte. */
+static size_t escaped_size(unsigned char c) { return c < 0x20 || c == 0x7F ? 4 : 1; }
+
+const char *util_escape(const char *s, char *buf, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    if (len == 0)
+        return buf;
+    const unsigned char *in = (const unsigned char *)(s ? s : "");
+    size_t total = 0;
+    for (const unsigned char *p = in; *p; p++)
+        total += escaped_size(*p);
+    /* Whole units only: when the text does not fit, stop where "..." still fits after it. */
+    size_t room = total + 1 <= len ? len - 1 : (len > 4 ? len - 4 : 0);
+    size_t o = 0;
+    for (const unsigned char *p = in; *p && o + escaped_size(*p) <= room; p++) {
+        if (escaped_size(*p) == 4) {
+            buf[o++] = '\\';
+            buf[o++] = 'x';
+            buf[o++] = hex[*p >> 4];
+            buf[o++] = hex[*p & 15];
+        } else {
+            buf[o++] = (char)*p;
+        }
+    }
+    if (total + 1 > len && len > 4) {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    buf[o] = '\0';
+    return buf;
+}

@@ -43,6 +43,15 @@ void util_csv_field(FILE *out, const char *s);
  * byte XML 1.0 cannot carry (below 0x20 but tab, LF, CR) becomes U+FFFD. */
 void util_xml_text(FILE *out, const char *s);
 
+/* Text a user or a file wrote (a path, a key, a command-line value), made safe for a one-line
+ * message on a terminal or in a CI log: control bytes (below 0x20, and DEL) become \xNN, so a
+ * newline or an escape sequence cannot forge a second diagnostic or colour the log; everything
+ * else is copied as it is (paths keep their backslashes and UTF-8). Writes into buf (always
+ * terminated when len > 0; a text too long ends with "..." and never half an escape) and returns
+ * buf, so it can be a printf argument. sch_quote (bgsim-schema) is the richer form for values in
+ * the loader's messages (quotes, a length cap, invisible Unicode); this is the bottom layer's. */
+const char *util_escape(const char *s, char *buf, size_t len);
+
 /* malloc'd copies; NULL when out of memory. util_strndup copies at most n bytes and terminates. */
 char *util_strdup(const char *s);
 char *util_strndup(const char *s, size_t n);

@@ -1,0 +1,44 @@
+# defects.sh - regression tests for the defects of issue 23 that show on the command line (each
+# failed before its fix): user text in messages has its control bytes escaped, output files are
+# all-or-nothing, write errors are reported, and the exit statuses of the edge cases.
+. "$(dirname "$0")/lib.sh"
+
+ESC=$(printf '\033')
+NL='
+'
+FORGED="${ESC}[31mRED${NL}error: other.yaml:1:1: forged"
+
+# expect_clean FILE: no control byte but newlines in FILE, and no forged diagnostic line.
+expect_clean() {
+    CHECKS=$((CHECKS + 1))
+    if LC_ALL=C grep -q "$(printf '[\001-\011\013-\037\177]')" "$1"; then
+        fail "'$LAST': a control byte reached stderr: $(cat -v "$1" | head -c 300)"
+    fi
+    expect_no_grep "$1" stderr '^error: other\.yaml'
+}
+
+# ---- 2. log injection: keys, --target, --set keys, file names, output paths ----
+run "$BGSIM" validate "$BAD/224-log-injection-in-keys.yaml"
+expect_status 65
+expect_clean "$ERR"
+run "$BGSIM" fleet "$SRC/scenarios/fleets/android.yaml" --devices 2 --target "sync.max_gap<=6h$FORGED"
+expect_status 64
+expect_clean "$ERR"
+expect_grep "$ERR" stderr '\\x1B\[31mRED\\x0Aerror: other'
+run "$BGSIM" run "$DEFAULT" --set "app.tasks[0].x$FORGED=1"
+expect_status 64
+expect_clean "$ERR"
+NAMED="$WORK/a$FORGED.yaml"
+printf 'bgsim: 2\n' >"$NAMED"
+run "$BGSIM" validate "$NAMED"
+expect_status 65
+expect_clean "$ERR"
+expect_grep "$ERR" stderr '^error: .*/a\\x1B\[31mRED\\x0Aerror: other.yaml:1:1: forged.yaml:1:8: bgsim:'
+run "$BGSIM" run "$DEFAULT" --trace "$WORK/no-such-dir/$FORGED"
+expect_status 73
+expect_clean "$ERR"
+run "$BGSIM" "x$FORGED"
+expect_status 64
+expect_clean "$ERR"
+
+finish
