@@ -47,7 +47,8 @@ static const char usage_check[] =
     "meeting a target, or a statistic across devices, over 'devices' devices (default 200).\n"
     "\n"
     "Exit status: 0 every expectation holds, 1 some failed, 65 a scenario is invalid, 66 a file\n"
-    "cannot be read, 64 usage, 70 internal error, 73/74 cannot write the JUnit file or a scenario.\n";
+    "cannot be read, 64 usage, 70 internal error, 73/74 cannot write the JUnit file or a scenario\n"
+    "(74 outranks 1: a JUnit file that could not be written is never reported as failed expectations).\n";
 
 /* One simulated run and what check needs from it. */
 typedef struct check_run {
@@ -507,8 +508,19 @@ int cli_check(int argc, char **argv)
         printf("%zu passed, %zu failed\n", passed, failed);
     if (jx) {
         rep_junit_end(jx);
-        if (fclose(jx) != 0 && status == 0)
-            status = EX_IOERR;
+        /* A JUnit file that could not be written is an error of its own, said so, and it outranks
+         * failed expectations (1): CI must not read a truncated report as the verdict. Invalid or
+         * missing scenarios (65, 66) and an internal error (70) keep their status. */
+        int err = ferror(jx) ? (errno ? errno : EIO) : 0;
+        if (fflush(jx) != 0 && !err)
+            err = errno ? errno : EIO;
+        if (fclose(jx) != 0 && !err)
+            err = errno ? errno : EIO;
+        if (err) {
+            fprintf(stderr, "bgsim check: cannot write '%s': %s\n", CLI_SHOWN(a.junit), strerror(err));
+            if (status == 0 || status == EX_FAILED)
+                status = EX_IOERR;
+        }
     }
     check_files_free(files, a.n_paths);
     return cli_finish_stdout(status);

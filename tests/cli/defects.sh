@@ -41,4 +41,16 @@ run "$BGSIM" "x$FORGED"
 expect_status 64
 expect_clean "$ERR"
 
+# ---- 5. a JUnit file that cannot be written: said so, 74, also when an expectation fails ----
+if [ -w /dev/full ]; then
+    run "$BGSIM" check "$DEFAULT" --junit /dev/full
+    expect_status 74
+    expect_grep "$ERR" stderr "^bgsim check: cannot write '/dev/full': No space left on device\$"
+    sed 's/minimum_interval: 6h/minimum_interval: 3h/' "$DEFAULT" >"$WORK/fail.yaml"
+    run "$BGSIM" check "$WORK/fail.yaml" --junit /dev/full
+    expect_status 74
+    expect_grep "$OUT" stdout '^FAIL  '
+    expect_grep "$ERR" stderr "^bgsim check: cannot write '/dev/full': No space left on device\$"
+fi
+
 finish
