@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util.h"
+
 const char *rep_gnuplot_program(void)
 {
     const char *p = getenv("BGSIM_GNUPLOT");
@@ -106,26 +108,29 @@ int rep_mkdir_p(const char *dir, char *why, size_t size)
     return 0;
 }
 
-FILE *rep_open_in(const char *dir, const char *name, char *why, size_t size)
+FILE *rep_open_in(const char *dir, const char *name, char **tmp, char *why, size_t size)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
+    FILE *f = util_atomic_open(path, tmp);
     if (!f)
         snprintf(why, size, "cannot create '%s': %s", path, strerror(errno));
     return f;
 }
 
-int rep_close_in(FILE *f, const char *dir, const char *name, char *why, size_t size)
+int rep_close_in(FILE *f, char **tmp, const char *dir, const char *name, char *why, size_t size)
 {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
     errno = 0;
-    bool bad = ferror(f) != 0;
-    if (fclose(f) != 0 || bad) {
-        snprintf(why, size, "cannot write '%s/%s': %s", dir, name, strerror(errno ? errno : EIO));
+    if (util_atomic_commit(f, tmp, path) != 0) {
+        snprintf(why, size, "cannot write '%s': %s", path, strerror(errno ? errno : EIO));
         return -1;
     }
     return 0;
 }
+
+void rep_abort_in(FILE *f, char **tmp) { util_atomic_abort(f, tmp); }
 
 void rep_gp_string(FILE *out, const char *s)
 {

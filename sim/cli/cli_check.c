@@ -472,7 +472,8 @@ int cli_check(int argc, char **argv)
     }
 
     FILE *jx = NULL;
-    if (a.junit && !(jx = fopen(a.junit, "w"))) {
+    char *jx_tmp = NULL; /* all or nothing (util_atomic_open) */
+    if (a.junit && !(jx = util_atomic_open(a.junit, &jx_tmp))) {
         fprintf(stderr, "bgsim check: cannot create '%s': %s\n", CLI_SHOWN(a.junit), strerror(errno));
         status = EX_CANTCREAT;
     }
@@ -511,13 +512,10 @@ int cli_check(int argc, char **argv)
         /* A JUnit file that could not be written is an error of its own, said so, and it outranks
          * failed expectations (1): CI must not read a truncated report as the verdict. Invalid or
          * missing scenarios (65, 66) and an internal error (70) keep their status. */
-        int err = ferror(jx) ? (errno ? errno : EIO) : 0;
-        if (fflush(jx) != 0 && !err)
-            err = errno ? errno : EIO;
-        if (fclose(jx) != 0 && !err)
-            err = errno ? errno : EIO;
-        if (err) {
-            fprintf(stderr, "bgsim check: cannot write '%s': %s\n", CLI_SHOWN(a.junit), strerror(err));
+        if (out_of_memory) {
+            util_atomic_abort(jx, &jx_tmp);
+        } else if (util_atomic_commit(jx, &jx_tmp, a.junit) != 0) {
+            fprintf(stderr, "bgsim check: cannot write '%s': %s\n", CLI_SHOWN(a.junit), strerror(errno ? errno : EIO));
             if (status == 0 || status == EX_FAILED)
                 status = EX_IOERR;
         }

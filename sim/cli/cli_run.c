@@ -232,13 +232,16 @@ static int emit_summary(const run_args *a, const scn_scenario *s, const run_resu
 /* --perfetto FILE. 0, or the exit status with its message printed. */
 static int emit_perfetto(const char *path, const scn_scenario *s, const run_result *r)
 {
-    FILE *f = fopen(path, "w");
+    char *tmp = NULL;
+    FILE *f = util_atomic_open(path, &tmp);
     if (!f) {
         fprintf(stderr, "bgsim run: cannot create '%s': %s\n", CLI_SHOWN(path), strerror(errno));
         return EX_CANTCREAT;
     }
     int w = rep_perfetto_write(f, s->name, &r->record);
-    if (fclose(f) != 0 || w != 0) {
+    if (w != 0)
+        util_atomic_abort(f, &tmp);
+    if (w != 0 || util_atomic_commit(f, &tmp, path) != 0) {
         fprintf(stderr, "bgsim run: cannot write '%s': %s\n", CLI_SHOWN(path), strerror(errno ? errno : EIO));
         return EX_IOERR;
     }
@@ -281,7 +284,8 @@ static int emit_report(const run_args *a, const scn_scenario *s, const rep_run_i
     rep_html_input in = {.info = info, .scenario_text = text, .overrides = (const char *const *)a->sets,
                          .n_overrides = a->n_sets, .duration = dur, .start = start, .fingerprint = fp,
                          .plot_dir = plot_note ? NULL : pdir, .plot_note = plot_note};
-    FILE *f = rep_open_in(a->report_dir, "index.html", why, sizeof why);
+    char *f_tmp = NULL;
+    FILE *f = rep_open_in(a->report_dir, "index.html", &f_tmp, why, sizeof why);
     if (!f) {
         free(text);
         fprintf(stderr, "bgsim run: %s\n", CLI_SHOWN(why));
@@ -290,11 +294,11 @@ static int emit_report(const run_args *a, const scn_scenario *s, const rep_run_i
     int w = rep_html_write(f, &in, &r->record, &r->stats, why, sizeof why);
     free(text);
     if (w != 0) {
-        fclose(f);
+        rep_abort_in(f, &f_tmp);
         fprintf(stderr, "bgsim run: %s\n", CLI_SHOWN(why));
         return EX_IOERR;
     }
-    if (rep_close_in(f, a->report_dir, "index.html", why, sizeof why) != 0) {
+    if (rep_close_in(f, &f_tmp, a->report_dir, "index.html", why, sizeof why) != 0) {
         fprintf(stderr, "bgsim run: %s\n", CLI_SHOWN(why));
         return EX_IOERR;
     }
@@ -349,7 +353,8 @@ int cli_run(int argc, char **argv)
     sch_diag_free(&diag);
 
     FILE *trace = NULL;
-    if (a.trace_path && !(trace = fopen(a.trace_path, "w"))) {
+    char *trace_tmp = NULL; /* the trace is all or nothing too: a failed run leaves no partial one */
+    if (a.trace_path && !(trace = util_atomic_open(a.trace_path, &trace_tmp))) {
         fprintf(stderr, "bgsim run: cannot create the trace '%s': %s\n", CLI_SHOWN(a.trace_path), strerror(errno));
         scn_scenario_free(s);
         run_args_free(&a);
@@ -361,7 +366,9 @@ int cli_run(int argc, char **argv)
         rc = emit_summary(&a, s, &r);
     if (rc == 0 && r.opt.record_states)
         rc = emit_outputs(&a, s, &r);
-    if (trace && fclose(trace) != 0 && rc == 0) {
+    if (trace && rc != 0) {
+        util_atomic_abort(trace, &trace_tmp);
+    } else if (trace && util_atomic_commit(trace, &trace_tmp, a.trace_path) != 0) {
         fprintf(stderr, "bgsim run: cannot write the trace '%s': %s\n", CLI_SHOWN(a.trace_path), strerror(errno));
         rc = EX_IOERR;
     }

@@ -53,4 +53,24 @@ if [ -w /dev/full ]; then
     expect_grep "$ERR" stderr "^bgsim check: cannot write '/dev/full': No space left on device\$"
 fi
 
+# ---- 6. outputs are all or nothing: a write that fails leaves the previous file as it was ----
+# A file size limit makes writes fail past 8 KiB (EFBIG, SIGXFSZ ignored) after the file opened.
+limited() { (trap '' XFSZ; ulimit -f 16 && exec "$@"); }
+printf 'previous trace\n' >"$WORK/trace.csv"
+run limited "$BGSIM" run "$DEFAULT" --trace "$WORK/trace.csv"
+expect_status 74
+expect_grep "$ERR" stderr "cannot write the trace"
+expect_grep "$WORK/trace.csv" trace '^previous trace$'
+printf 'previous perfetto\n' >"$WORK/p.json"
+run limited "$BGSIM" run "$DEFAULT" --perfetto "$WORK/p.json"
+expect_status 74
+expect_grep "$WORK/p.json" perfetto '^previous perfetto$'
+CHECKS=$((CHECKS + 1))
+left=$(ls -A "$WORK" | grep -c '^\.')
+[ "$left" -eq 0 ] || fail "temporary files left behind: $(ls -A "$WORK")"
+# and a write that succeeds replaces it whole
+run "$BGSIM" run "$DEFAULT" --trace "$WORK/trace.csv"
+expect_status 0
+expect_no_grep "$WORK/trace.csv" trace '^previous trace$'
+
 finish
