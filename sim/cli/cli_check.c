@@ -247,19 +247,20 @@ static int update_fingerprint(const check_file *f)
     }
     const scn_expect *e = &f->s->expect;
     int rc = EX_CANTCREAT;
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", f->path);
+    /* util_atomic_open: a unique temporary beside the file (never the user's <file>.tmp), the
+     * file's mode kept, a symlinked scenario written through to its target (the link stays a
+     * link), fsync before the rename. */
+    char *tmp = NULL;
     size_t start = byte_offset(data, len, e->fp_start), end = byte_offset(data, len, e->fp_end);
-    FILE *out = start < end && end <= len ? fopen(tmp, "wb") : NULL;
+    FILE *out = start < end && end <= len ? util_atomic_open(f->path, &tmp) : NULL;
     if (out) {
         char fp[24];
         snprintf(fp, sizeof fp, "\"%016" PRIx64 "\"", f->runs[0].fingerprint);
         bool ok = fwrite(data, 1, start, out) == start && fputs(fp, out) >= 0 &&
                   fwrite(data + end, 1, len - end, out) == len - end;
-        ok = fclose(out) == 0 && ok;
-        rc = ok && rename(tmp, f->path) == 0 ? 0 : EX_IOERR;
-        if (rc)
-            remove(tmp);
+        if (!ok)
+            util_atomic_abort(out, &tmp);
+        rc = ok && util_atomic_commit(out, &tmp, f->path) == 0 ? 0 : EX_IOERR;
     }
     free(data);
     return rc;

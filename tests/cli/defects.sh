@@ -73,4 +73,32 @@ run "$BGSIM" run "$DEFAULT" --trace "$WORK/trace.csv"
 expect_status 0
 expect_no_grep "$WORK/trace.csv" trace '^previous trace$'
 
+# ---- 7. --update-fingerprints: a symlink stays a link, the mode stays, <file>.tmp untouched ----
+sed 's/minimum_interval: 6h/minimum_interval: 3h/' "$DEFAULT" >"$WORK/real.yaml"
+chmod 640 "$WORK/real.yaml"
+ln -s real.yaml "$WORK/link.yaml"
+printf 'my notes\n' >"$WORK/link.yaml.tmp"
+printf 'my notes\n' >"$WORK/real.yaml.tmp"
+run "$BGSIM" check "$WORK/link.yaml" --update-fingerprints
+expect_grep "$ERR" stderr 'fingerprint updated'
+CHECKS=$((CHECKS + 1))
+[ -L "$WORK/link.yaml" ] || fail "--update-fingerprints replaced the symlink with a file"
+CHECKS=$((CHECKS + 1))
+mode=$(stat -c %a "$WORK/real.yaml")
+[ "$mode" = 640 ] || fail "--update-fingerprints changed the mode to $mode (want 640)"
+expect_grep "$WORK/link.yaml.tmp" "the user's file" '^my notes$'
+expect_grep "$WORK/real.yaml.tmp" "the user's file" '^my notes$'
+sed 's/minimum_interval: 6h/minimum_interval: 3h/' "$DEFAULT" >"$WORK/mode.yaml"
+chmod 600 "$WORK/mode.yaml"
+run "$BGSIM" check "$WORK/mode.yaml" --update-fingerprints
+expect_grep "$ERR" stderr 'fingerprint updated'
+CHECKS=$((CHECKS + 1))
+mode=$(stat -c %a "$WORK/mode.yaml")
+[ "$mode" = 600 ] || fail "--update-fingerprints changed the mode of a file to $mode (want 600)"
+CHECKS=$((CHECKS + 1))
+left=$(ls -A "$WORK" | grep -c '^\.')
+[ "$left" -eq 0 ] || fail "temporary files left behind: $(ls -A "$WORK")"
+run "$BGSIM" check "$WORK/link.yaml"
+expect_grep "$OUT" stdout '^PASS  .*  fingerprint = '
+
 finish
