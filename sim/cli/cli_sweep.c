@@ -118,9 +118,14 @@ static int choose_x(sweep_args *a)
 static int count_combos(sweep_args *a)
 {
     a->combos = 1;
+    double all = 1; /* the full count, for the message (a double: it may not fit a size_t) */
+    for (size_t k = 0; k < a->n_keys; k++)
+        all *= (double)a->keys[k].n;
     for (size_t k = 0; k < a->n_keys; k++) {
-        if (a->combos > MAX_RUNS / a->keys[k].n)
-            return usage_error("too many combinations", NULL);
+        if (a->combos > MAX_RUNS / a->keys[k].n) {
+            fprintf(stderr, "bgsim sweep: too many combinations: %.0f, the limit is %d\n%s", all, MAX_RUNS, usage_sweep);
+            return EX_USAGE;
+        }
         a->combos *= a->keys[k].n;
     }
     if (a->combos > MAX_RUNS / (size_t)a->seeds)

@@ -101,4 +101,29 @@ left=$(ls -A "$WORK" | grep -c '^\.')
 run "$BGSIM" check "$WORK/link.yaml"
 expect_grep "$OUT" stdout '^PASS  .*  fingerprint = '
 
+# ---- 8. messages and statuses ----
+# A directory as a scenario: 66 and the OS's words, with every command.
+for cmd in validate run check fleet; do
+    run "$BGSIM" $cmd "$WORK"
+    expect_status 66
+    expect_grep "$ERR" stderr ": cannot read the file: Is a directory\$"
+done
+run "$BGSIM" sweep "$WORK" --set seed=1,2
+expect_status 66
+expect_grep "$ERR" stderr ": cannot read the file: Is a directory\$"
+# sweep's limit names the count and the limit.
+run "$BGSIM" sweep "$DEFAULT" --set "seed=$(seq -s, 1 4000)" \
+    --set "app.tasks[0].minimum_interval=$(seq -s, 15 15 45000 | sed 's/,/m,/g')m"
+expect_status 64
+expect_grep "$ERR" stderr '^bgsim sweep: too many combinations: 12000000, the limit is 10000000$'
+# bgt-host: an empty --registry is a usage error; a storage failure names the file and the error.
+HOST="$(dirname "$BGSIM")/bgt-host"
+if [ -x "$HOST" ]; then
+    run "$HOST" -r '' --task a=true
+    expect_status 64
+    run "$HOST" -q -r "$WORK/no-such-dir/registry" --task a=true
+    expect_status 73
+    expect_grep "$ERR" stderr "^bgt-host: cannot register 'a': .*/no-such-dir/registry: persistent storage failed: No such file or directory\$"
+fi
+
 finish
