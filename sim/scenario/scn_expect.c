@@ -281,7 +281,7 @@ bool scn_target_parse(const char *text, const char *const *tasks, size_t task_co
             op_len = strlen(ops[i].text);
         }
     if (!op_len) {
-        char two[3] = {at[0], at[0] ? at[1] : '\0', '\0'};
+        char two[3] = {at[0], at[1], '\0'}; /* at[0] is one of <>=, so at[1] exists (maybe the NUL) */
         sch_quote(two, op_shown, sizeof op_shown);
         snprintf(why, size, "expected a comparison <= < >= > == in %s, found %s", shown, op_shown);
         return false;
