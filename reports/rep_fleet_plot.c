@@ -97,7 +97,8 @@ static rep_fleet_plot_status plot_scope(const char *dir, const char *scope, cons
     char base[300], file[340];
     safe_name(scope, base, sizeof base);
     snprintf(file, sizeof file, "fleet-%s.dat", base);
-    FILE *dat = rep_open_in(dir, file, why, size);
+    char *dat_tmp = NULL;
+    FILE *dat = rep_open_in(dir, file, &dat_tmp, why, size);
     if (!dat) {
         return REP_FLEET_PLOT_CREATE;
     }
@@ -112,11 +113,12 @@ static rep_fleet_plot_status plot_scope(const char *dir, const char *scope, cons
                 write_cdf(dat, v->accs, rep_fleet_metric_index(v->layout, g, (size_t)m), panels[p].duration);
         }
     }
-    if (rep_close_in(dat, dir, file, why, size) != 0) {
+    if (rep_close_in(dat, &dat_tmp, dir, file, why, size) != 0) {
         return REP_FLEET_PLOT_WRITE;
     }
     snprintf(file, sizeof file, "fleet-%s.gp", base);
-    FILE *gp = rep_open_in(dir, file, why, size);
+    char *gp_tmp = NULL;
+    FILE *gp = rep_open_in(dir, file, &gp_tmp, why, size);
     if (!gp) {
         return REP_FLEET_PLOT_CREATE;
     }
@@ -147,7 +149,7 @@ static rep_fleet_plot_status plot_scope(const char *dir, const char *scope, cons
     }
     fputs("unset multiplot\n", gp);
     rep_gp_end(gp);
-    if (rep_close_in(gp, dir, file, why, size) != 0) {
+    if (rep_close_in(gp, &gp_tmp, dir, file, why, size) != 0) {
         return REP_FLEET_PLOT_WRITE;
     }
     rep_gp_status st = rep_gnuplot_run(dir, file, why, size);
@@ -159,7 +161,8 @@ static rep_fleet_plot_status plot_scope(const char *dir, const char *scope, cons
 
 static rep_fleet_plot_status plot_targets(const char *dir, const rep_fleet_view *v, char *why, size_t size)
 {
-    FILE *dat = rep_open_in(dir, "fleet-targets.dat", why, size);
+    char *dat_tmp = NULL;
+    FILE *dat = rep_open_in(dir, "fleet-targets.dat", &dat_tmp, why, size);
     if (!dat) {
         return REP_FLEET_PLOT_CREATE;
     }
@@ -176,10 +179,11 @@ static rep_fleet_plot_status plot_targets(const char *dir, const rep_fleet_view 
         }
         fputc('\n', dat);
     }
-    if (rep_close_in(dat, dir, "fleet-targets.dat", why, size) != 0) {
+    if (rep_close_in(dat, &dat_tmp, dir, "fleet-targets.dat", why, size) != 0) {
         return REP_FLEET_PLOT_WRITE;
     }
-    FILE *gp = rep_open_in(dir, "fleet-targets.gp", why, size);
+    char *gp_tmp = NULL;
+    FILE *gp = rep_open_in(dir, "fleet-targets.gp", &gp_tmp, why, size);
     if (!gp) {
         return REP_FLEET_PLOT_CREATE;
     }
@@ -199,7 +203,7 @@ static rep_fleet_plot_status plot_targets(const char *dir, const rep_fleet_view 
         fputs(g + 1 < groups ? ", \\\n" : "\n", gp);
     }
     rep_gp_end(gp);
-    if (rep_close_in(gp, dir, "fleet-targets.gp", why, size) != 0) {
+    if (rep_close_in(gp, &gp_tmp, dir, "fleet-targets.gp", why, size) != 0) {
         return REP_FLEET_PLOT_WRITE;
     }
     rep_gp_status st = rep_gnuplot_run(dir, "fleet-targets.gp", why, size);

@@ -12,10 +12,38 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util.h"
+
 const char *rep_gnuplot_program(void)
 {
     const char *p = getenv("BGSIM_GNUPLOT");
     return p && *p ? p : "gnuplot";
+}
+
+/* gnuplot exits 0 when it cannot write its output (a full disk gives 0-byte images): the images a
+ * script makes (NAME.gp -> NAME.png and NAME.svg, rep_gp_begin) must exist and hold bytes. */
+static rep_gp_status images_written(const char *dir, const char *script, char *why, size_t size)
+{
+    static const char *const exts[] = {"png", "svg"};
+    size_t base = strlen(script);
+    if (base > 3 && strcmp(script + base - 3, ".gp") == 0)
+        base -= 3;
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%.*s.%s", dir, (int)base, script, exts[i]);
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            snprintf(why, size, "'%s %s' (in %s) exited 0 but did not write %.*s.%s: %s", rep_gnuplot_program(),
+                     script, dir, (int)base, script, exts[i], strerror(errno));
+            return REP_GP_FAILED;
+        }
+        if (st.st_size == 0) {
+            snprintf(why, size, "'%s %s' (in %s) exited 0 but wrote an empty %.*s.%s (is the disk full?)",
+                     rep_gnuplot_program(), script, dir, (int)base, script, exts[i]);
+            return REP_GP_FAILED;
+        }
+    }
+    return REP_GP_OK;
 }
 
 rep_gp_status rep_gnuplot_run(const char *dir, const char *script, char *why, size_t size)
@@ -69,7 +97,7 @@ rep_gp_status rep_gnuplot_run(const char *dir, const char *script, char *why, si
         return REP_GP_MISSING;
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        return REP_GP_OK;
+        return images_written(dir, script, why, size);
     if (WIFEXITED(status))
         snprintf(why, size, "'%s %s' (in %s) failed with exit status %d", prog, script, dir, WEXITSTATUS(status));
     else
@@ -106,26 +134,29 @@ int rep_mkdir_p(const char *dir, char *why, size_t size)
     return 0;
 }
 
-FILE *rep_open_in(const char *dir, const char *name, char *why, size_t size)
+FILE *rep_open_in(const char *dir, const char *name, char **tmp, char *why, size_t size)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
+    FILE *f = util_atomic_open(path, tmp);
     if (!f)
         snprintf(why, size, "cannot create '%s': %s", path, strerror(errno));
     return f;
 }
 
-int rep_close_in(FILE *f, const char *dir, const char *name, char *why, size_t size)
+int rep_close_in(FILE *f, char **tmp, const char *dir, const char *name, char *why, size_t size)
 {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
     errno = 0;
-    bool bad = ferror(f) != 0;
-    if (fclose(f) != 0 || bad) {
-        snprintf(why, size, "cannot write '%s/%s': %s", dir, name, strerror(errno ? errno : EIO));
+    if (util_atomic_commit(f, tmp, path) != 0) {
+        snprintf(why, size, "cannot write '%s': %s", path, strerror(errno ? errno : EIO));
         return -1;
     }
     return 0;
 }
+
+void rep_abort_in(FILE *f, char **tmp) { util_atomic_abort(f, tmp); }
 
 void rep_gp_string(FILE *out, const char *s)
 {

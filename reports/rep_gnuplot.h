@@ -36,10 +36,14 @@ rep_gp_status rep_gnuplot_run(const char *dir, const char *script, char *why, si
 /* Creates `dir` and its missing parents (mode 0777 less umask). 0, or -1 with a message in why. */
 int rep_mkdir_p(const char *dir, char *why, size_t size);
 
-/* Opens DIR/NAME for writing; NULL with a message in why. */
-FILE *rep_open_in(const char *dir, const char *name, char *why, size_t size);
-/* Closes f; -1 with a message in why (naming DIR/NAME) when the data did not reach the disk. */
-int rep_close_in(FILE *f, const char *dir, const char *name, char *why, size_t size);
+/* Opens DIR/NAME for writing, all or nothing (util_atomic_open: a temporary beside it, *tmp);
+ * NULL with a message in why. */
+FILE *rep_open_in(const char *dir, const char *name, char **tmp, char *why, size_t size);
+/* Closes f and moves its temporary over DIR/NAME; -1 with a message in why (naming DIR/NAME) when
+ * the data did not reach the disk (then DIR/NAME is as it was before). */
+int rep_close_in(FILE *f, char **tmp, const char *dir, const char *name, char *why, size_t size);
+/* Closes f and removes its temporary: DIR/NAME stays as it was. */
+void rep_abort_in(FILE *f, char **tmp);
 
 /* Writes `s` as a gnuplot double-quoted string (backslash escapes; enhanced-text specials are
  * escaped too so names print as written). */

@@ -169,12 +169,14 @@ static int write_band(tl *t, const rep_record *rec, int b)
 
 static int write_timeline(const char *dir, const rep_run_info *info, const rep_record *rec, char *why, size_t size)
 {
-    FILE *dat = rep_open_in(dir, "timeline.dat", why, size);
+    char *dat_tmp = NULL;
+    FILE *dat = rep_open_in(dir, "timeline.dat", &dat_tmp, why, size);
     if (!dat)
         return -1;
-    FILE *gp = rep_open_in(dir, "timeline.gp", why, size);
+    char *gp_tmp = NULL;
+    FILE *gp = rep_open_in(dir, "timeline.gp", &gp_tmp, why, size);
     if (!gp) {
-        fclose(dat);
+        rep_abort_in(dat, &dat_tmp);
         return -1;
     }
     tl t = {.dat = dat, .end = rec->duration};
@@ -317,8 +319,8 @@ static int write_timeline(const char *dir, const rep_run_info *info, const rep_r
     if (rec->deferral_count == 0)
         fputs("# no deferral: the OS never held a due worker back\n", gp);
     rep_gp_end(gp);
-    int rc = rep_close_in(dat, dir, "timeline.dat", why, size);
-    if (rep_close_in(gp, dir, "timeline.gp", why, size) != 0)
+    int rc = rep_close_in(dat, &dat_tmp, dir, "timeline.dat", why, size);
+    if (rep_close_in(gp, &gp_tmp, dir, "timeline.gp", why, size) != 0)
         rc = -1;
     return rc;
 }
@@ -328,12 +330,14 @@ static int write_timeline(const char *dir, const rep_run_info *info, const rep_r
 static int write_intervals(const char *dir, const rep_run_info *info, const rep_record *rec, const rep_stats *st,
                            char *why, size_t size)
 {
-    FILE *dat = rep_open_in(dir, "intervals.dat", why, size);
+    char *dat_tmp = NULL;
+    FILE *dat = rep_open_in(dir, "intervals.dat", &dat_tmp, why, size);
     if (!dat)
         return -1;
-    FILE *gp = rep_open_in(dir, "intervals.gp", why, size);
+    char *gp_tmp = NULL;
+    FILE *gp = rep_open_in(dir, "intervals.gp", &gp_tmp, why, size);
     if (!gp) {
-        fclose(dat);
+        rep_abort_in(dat, &dat_tmp);
         return -1;
     }
     const rep_quantiles *q = &st->worker_interval;
@@ -361,8 +365,8 @@ static int write_intervals(const char *dir, const rep_run_info *info, const rep_
         if (!h || rep_run_starts(rec, -1, &starts, &n) != 0 || !(v = malloc(n * sizeof *v))) {
             gsl_histogram_free(h);
             free(starts);
-            fclose(dat);
-            fclose(gp);
+            rep_abort_in(dat, &dat_tmp);
+            rep_abort_in(gp, &gp_tmp);
             snprintf(why, size, "out of memory");
             return -1;
         }
@@ -413,8 +417,8 @@ static int write_intervals(const char *dir, const rep_run_info *info, const rep_
         free(v);
     }
     rep_gp_end(gp);
-    int rc = rep_close_in(dat, dir, "intervals.dat", why, size);
-    if (rep_close_in(gp, dir, "intervals.gp", why, size) != 0)
+    int rc = rep_close_in(dat, &dat_tmp, dir, "intervals.dat", why, size);
+    if (rep_close_in(gp, &gp_tmp, dir, "intervals.gp", why, size) != 0)
         rc = -1;
     return rc;
 }
@@ -424,12 +428,14 @@ static int write_intervals(const char *dir, const rep_run_info *info, const rep_
 static int write_hours(const char *dir, const rep_run_info *info, const rep_record *rec, const rep_stats *st,
                        char *why, size_t size)
 {
-    FILE *dat = rep_open_in(dir, "hours.dat", why, size);
+    char *dat_tmp = NULL;
+    FILE *dat = rep_open_in(dir, "hours.dat", &dat_tmp, why, size);
     if (!dat)
         return -1;
-    FILE *gp = rep_open_in(dir, "hours.gp", why, size);
+    char *gp_tmp = NULL;
+    FILE *gp = rep_open_in(dir, "hours.gp", &gp_tmp, why, size);
     if (!gp) {
-        fclose(dat);
+        rep_abort_in(dat, &dat_tmp);
         return -1;
     }
     double days = (double)rec->duration / (double)SIM_DAYS(1);
@@ -452,8 +458,8 @@ static int write_hours(const char *dir, const rep_run_info *info, const rep_reco
                 "plot \"hours.dat\" using 1:3 with boxes lc rgb \"#6baed6\" notitle\n",
             days, most > 0 ? most * 1.15 : 1.0);
     rep_gp_end(gp);
-    int rc = rep_close_in(dat, dir, "hours.dat", why, size);
-    if (rep_close_in(gp, dir, "hours.gp", why, size) != 0)
+    int rc = rep_close_in(dat, &dat_tmp, dir, "hours.dat", why, size);
+    if (rep_close_in(gp, &gp_tmp, dir, "hours.gp", why, size) != 0)
         rc = -1;
     return rc;
 }

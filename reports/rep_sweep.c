@@ -34,12 +34,14 @@ static const char *const line_colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#946
 
 int rep_sweep_plot_write(const char *dir, const rep_sweep_plot *p, char *why, size_t size)
 {
-    FILE *dat = rep_open_in(dir, "sweep.dat", why, size);
+    char *dat_tmp = NULL;
+    FILE *dat = rep_open_in(dir, "sweep.dat", &dat_tmp, why, size);
     if (!dat)
         return -1;
-    FILE *gp = rep_open_in(dir, "sweep.gp", why, size);
+    char *gp_tmp = NULL;
+    FILE *gp = rep_open_in(dir, "sweep.gp", &gp_tmp, why, size);
     if (!gp) {
-        fclose(dat);
+        rep_abort_in(dat, &dat_tmp);
         return -1;
     }
     /* one unit for both axes when x is a duration, so y = x is the diagonal */
@@ -118,8 +120,8 @@ int rep_sweep_plot_write(const char *dir, const rep_sweep_plot *p, char *why, si
         fputs("  x with lines dt 2 lw 1.5 lc rgb \"#555555\" title \"achieved = requested\", \\\n", gp);
     fputs("  keyentry with boxes fs transparent solid 0.3 noborder lc rgb \"#777777\" title \"p10 to p90 band\"\n", gp);
     rep_gp_end(gp);
-    int rc = rep_close_in(dat, dir, "sweep.dat", why, size);
-    if (rep_close_in(gp, dir, "sweep.gp", why, size) != 0)
+    int rc = rep_close_in(dat, &dat_tmp, dir, "sweep.dat", why, size);
+    if (rep_close_in(gp, &gp_tmp, dir, "sweep.gp", why, size) != 0)
         rc = -1;
     return rc;
 }

@@ -231,6 +231,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "bgt-host: unexpected argument '%s'\n", argv[optind]);
         return EX_USAGE;
     }
+    if (registry && !registry[0]) {
+        fprintf(stderr, "bgt-host: --registry: expected a file name, found ''\n");
+        return EX_USAGE;
+    }
     if (!registry) {
         fprintf(stderr, "bgt-host: missing --registry FILE\n");
         usage(stderr);
@@ -297,8 +301,11 @@ int main(int argc, char **argv)
     }
     for (i = 0; do_register && i < n_tasks; i++) {
         if ((rc = bgt_register_task(core, tasks[i].name, &topts)) != BGT_OK) {
-            fprintf(stderr, "bgt-host: cannot register '%s': %s\n", tasks[i].name,
-                    bgt_strerror(rc));
+            if (rc == BGT_E_IO)
+                fprintf(stderr, "bgt-host: cannot register '%s': %s: %s: %s\n", tasks[i].name, registry,
+                        bgt_strerror(rc), strerror(host_store_io_errno(h) ? host_store_io_errno(h) : EIO));
+            else
+                fprintf(stderr, "bgt-host: cannot register '%s': %s\n", tasks[i].name, bgt_strerror(rc));
             status = rc == BGT_E_IO ? EX_CANTCREAT : EX_SOFTWARE;
             goto out_free;
         }
@@ -326,7 +333,11 @@ int main(int argc, char **argv)
     status = 0;
     goto out_free;
 out_fail:
-    fprintf(stderr, "bgt-host: %s\n", bgt_strerror(rc));
+    if (rc == BGT_E_IO) /* name the file and the OS error, not only "persistent storage failed" */
+        fprintf(stderr, "bgt-host: %s: %s: %s\n", registry, bgt_strerror(rc),
+                strerror(host_store_io_errno(h) ? host_store_io_errno(h) : EIO));
+    else
+        fprintf(stderr, "bgt-host: %s\n", bgt_strerror(rc));
     status = rc == BGT_E_IO ? EX_CANTCREAT : EX_SOFTWARE;
 out_free:
     bgt_free(core);

@@ -21,6 +21,7 @@ struct host_store {
     bgt_schedule_req req;
     int64_t due_ms;
     int64_t minute_ms;
+    int io_errno; /* the OS error of the last failed load or save (0: none), for messages */
 };
 
 static int64_t clock_ms(clockid_t id)
@@ -105,10 +106,14 @@ static int h_load(void *ctx, unsigned char **out, size_t *out_len)
     struct stat st;
     size_t got = 0;
     int fd, rc = BGT_E_IO;
-    if ((fd = open(h->path, O_RDONLY | O_CLOEXEC)) < 0)
+    if ((fd = open(h->path, O_RDONLY | O_CLOEXEC)) < 0) {
+        h->io_errno = errno;
         return errno == ENOENT ? BGT_E_NOT_FOUND : BGT_E_IO;
-    if (fstat(fd, &st) != 0 || st.st_size < 0)
+    }
+    if (fstat(fd, &st) != 0 || st.st_size < 0) {
+        h->io_errno = errno ? errno : EIO;
         goto out_close;
+    }
     if (!(buf = malloc((size_t)st.st_size + 1))) {
         rc = BGT_E_NOMEM;
         goto out_close;
@@ -117,8 +122,10 @@ static int h_load(void *ctx, unsigned char **out, size_t *out_len)
         ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
+        if (n <= 0) {
+            h->io_errno = n < 0 ? errno : EIO; /* a file shorter than its size: it changed under us */
             goto out_free_buf;
+        }
         got += (size_t)n;
     }
     close(fd);
@@ -171,8 +178,11 @@ static int h_save(void *ctx, const unsigned char *buf, size_t len)
     host_store *h = ctx;
     bool crashed = false;
     int fd, rc;
-    if ((fd = open(h->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+    errno = 0;
+    if ((fd = open(h->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
+        h->io_errno = errno;
         return BGT_E_IO;
+    }
     if ((rc = write_all(h, fd, buf, len, &crashed)) != BGT_OK)
         goto out_close_tmp;
     if ((crashed = crash(h, HOST_STORE_BEFORE_FSYNC, len))) {
@@ -199,10 +209,17 @@ static int h_save(void *ctx, const unsigned char *buf, size_t len)
      * is not. After a crash here, the new bytes are in place either way. */
     if (crash(h, HOST_STORE_BEFORE_DIR_FSYNC, len))
         return BGT_E_IO;
-    return fsync_dir(h->dir_path);
+    errno = 0;
+    if ((rc = fsync_dir(h->dir_path)) != BGT_OK)
+        h->io_errno = errno ? errno : EIO;
+    return rc;
 out_close_tmp:
+    h->io_errno = errno ? errno : EIO; /* the failed call's error, before close may change it */
     close(fd);
+    goto out_unlink_saved;
 out_unlink_tmp:
+    h->io_errno = errno ? errno : EIO;
+out_unlink_saved:
     if (!crashed) /* a real error cleans up; a simulated crash leaves what a dead process leaves */
         unlink(h->tmp_path);
     return rc;
@@ -306,3 +323,5 @@ bgt_worker_state host_store_pending(const host_store *h, bgt_schedule_req *req, 
     }
     return h->state;
 }
+
+int host_store_io_errno(const host_store *h) { return h ? h->io_errno : 0; }

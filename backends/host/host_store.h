@@ -79,4 +79,8 @@ void host_store_logf(host_store *h, bgt_log_level level, const char *fmt, ...)
  * monotonic clock). */
 int64_t host_wall_ms(void);
 
+/* The OS error (errno) of the last load or save that failed with BGT_E_IO, or 0: so a message can
+ * say why persistent storage failed, not only that it did. */
+int host_store_io_errno(const host_store *h);
+
 #endif

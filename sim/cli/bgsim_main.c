@@ -54,6 +54,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "bgsim: unknown command '%s'\n%s", cmd, usage_main);
+    fprintf(stderr, "bgsim: unknown command '%s'\n%s", CLI_SHOWN(cmd), usage_main);
     return EX_USAGE;
 }

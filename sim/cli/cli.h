@@ -14,6 +14,7 @@
 
 #include "run_status.h"
 #include "sch_diag.h"
+#include "util.h"
 
 #define EX_USAGE 64     /* bad command line */
 #define EX_DATAERR 65   /* invalid scenario */
@@ -32,6 +33,13 @@ bool cli_wants_help(int argc, char **argv);
 /* Flushes stdout: returns rc, or EX_IOERR (with a message) when what was written to stdout could
  * not be written (a full disk, a closed pipe). Every command's output goes through it. */
 int cli_finish_stdout(int rc);
+
+/* User text (a path, an argument, a library's message that quotes a file) as a message shows it:
+ * control bytes escaped (util_escape), so a file name or a key cannot forge a line of stderr.
+ * Every %s of a message that is not the program's own words goes through it. The buffer is a
+ * compound literal: it lives until the end of the enclosing block, long enough for a printf. */
+#define CLI_SHOWN_MAX 4096
+#define CLI_SHOWN(s) util_escape((s), (char[CLI_SHOWN_MAX]){0}, CLI_SHOWN_MAX)
 /* The exit status of a library status (run_status.h): RUN_OK is 0. */
 int cli_status(int run_rc);
 /* Prints the diagnostics of a failed load (rc a run_status) to stderr, frees them, and returns

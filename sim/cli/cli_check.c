@@ -47,7 +47,8 @@ static const char usage_check[] =
     "meeting a target, or a statistic across devices, over 'devices' devices (default 200).\n"
     "\n"
     "Exit status: 0 every expectation holds, 1 some failed, 65 a scenario is invalid, 66 a file\n"
-    "cannot be read, 64 usage, 70 internal error, 73/74 cannot write the JUnit file or a scenario.\n";
+    "cannot be read, 64 usage, 70 internal error, 73/74 cannot write the JUnit file or a scenario\n"
+    "(74 outranks 1: a JUnit file that could not be written is never reported as failed expectations).\n";
 
 /* One simulated run and what check needs from it. */
 typedef struct check_run {
@@ -246,19 +247,20 @@ static int update_fingerprint(const check_file *f)
     }
     const scn_expect *e = &f->s->expect;
     int rc = EX_CANTCREAT;
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", f->path);
+    /* util_atomic_open: a unique temporary beside the file (never the user's <file>.tmp), the
+     * file's mode kept, a symlinked scenario written through to its target (the link stays a
+     * link), fsync before the rename. */
+    char *tmp = NULL;
     size_t start = byte_offset(data, len, e->fp_start), end = byte_offset(data, len, e->fp_end);
-    FILE *out = start < end && end <= len ? fopen(tmp, "wb") : NULL;
+    FILE *out = start < end && end <= len ? util_atomic_open(f->path, &tmp) : NULL;
     if (out) {
         char fp[24];
         snprintf(fp, sizeof fp, "\"%016" PRIx64 "\"", f->runs[0].fingerprint);
         bool ok = fwrite(data, 1, start, out) == start && fputs(fp, out) >= 0 &&
                   fwrite(data + end, 1, len - end, out) == len - end;
-        ok = fclose(out) == 0 && ok;
-        rc = ok && rename(tmp, f->path) == 0 ? 0 : EX_IOERR;
-        if (rc)
-            remove(tmp);
+        if (!ok)
+            util_atomic_abort(out, &tmp);
+        rc = ok && util_atomic_commit(out, &tmp, f->path) == 0 ? 0 : EX_IOERR;
     }
     free(data);
     return rc;
@@ -277,7 +279,7 @@ typedef struct check_args {
 
 static int usage_error(const char *msg, const char *arg)
 {
-    fprintf(stderr, "bgsim check: %s%s%s%s\n%s", msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "", usage_check);
+    fprintf(stderr, "bgsim check: %s%s%s%s\n%s", msg, arg ? " '" : "", CLI_SHOWN(arg ? arg : ""), arg ? "'" : "", usage_check);
     return EX_USAGE;
 }
 
@@ -300,13 +302,13 @@ static int check_parse(int argc, char **argv, check_args *a)
         case 'j': a->junit = optarg; break;
         case 's':
             if (!sch_parse_int64(optarg, 2, SCN_EXPECT_MAX_SEEDS, &a->seeds_override, why, sizeof why)) {
-                fprintf(stderr, "bgsim check: --seeds: %s\n", why);
+                fprintf(stderr, "bgsim check: --seeds: %s\n", CLI_SHOWN(why));
                 return EX_USAGE;
             }
             break;
         case 'J':
             if (!sch_parse_int64(optarg, 1, RUN_POOL_MAX_JOBS, &a->jobs, why, sizeof why)) {
-                fprintf(stderr, "bgsim check: --jobs: %s\n", why);
+                fprintf(stderr, "bgsim check: --jobs: %s\n", CLI_SHOWN(why));
                 return EX_USAGE;
             }
             break;
@@ -391,11 +393,11 @@ static void fingerprint_result(const check_file *cf, bool update, rep_check_resu
         return;
     int u = update_fingerprint(cf);
     if (u == 0) {
-        fprintf(stderr, "bgsim check: %s: fingerprint updated %016" PRIx64 " -> %016" PRIx64 "\n", cf->path, want, got);
+        fprintf(stderr, "bgsim check: %s: fingerprint updated %016" PRIx64 " -> %016" PRIx64 "\n", CLI_SHOWN(cf->path), want, got);
         snprintf(r->bound, sizeof r->bound, "updated, was %016" PRIx64, want);
         r->pass = true;
     } else {
-        fprintf(stderr, "bgsim check: %s: cannot update the fingerprint (status %d)\n", cf->path, u);
+        fprintf(stderr, "bgsim check: %s: cannot update the fingerprint (status %d)\n", CLI_SHOWN(cf->path), u);
         *status = u;
     }
 }
@@ -410,7 +412,7 @@ static int file_results(check_file *cf, const check_args *a, rep_check_result **
         if (cf->runs[k].status)
             failed_run = cf->runs[k].status;
     if (failed_run) {
-        fprintf(stderr, "bgsim check: %s: the scenario could not run (status %d)\n", cf->path, cli_status(failed_run));
+        fprintf(stderr, "bgsim check: %s: the scenario could not run (status %d)\n", CLI_SHOWN(cf->path), cli_status(failed_run));
         if (*status == 0 || *status == EX_FAILED)
             *status = cli_status(failed_run);
         return 1;
@@ -428,7 +430,7 @@ static int file_results(check_file *cf, const check_args *a, rep_check_result **
     if (e->fleet_count > 0) {
         int fs = check_fleet(cf, (int)a->jobs, &res[r]);
         if (fs != 0) {
-            fprintf(stderr, "bgsim check: %s: the fleet could not run (status %d)\n", cf->path, fs);
+            fprintf(stderr, "bgsim check: %s: the fleet could not run (status %d)\n", CLI_SHOWN(cf->path), fs);
             if (*status == 0 || *status == EX_FAILED)
                 *status = fs;
             free(res);
@@ -471,8 +473,9 @@ int cli_check(int argc, char **argv)
     }
 
     FILE *jx = NULL;
-    if (a.junit && !(jx = fopen(a.junit, "w"))) {
-        fprintf(stderr, "bgsim check: cannot create '%s': %s\n", a.junit, strerror(errno));
+    char *jx_tmp = NULL; /* all or nothing (util_atomic_open) */
+    if (a.junit && !(jx = util_atomic_open(a.junit, &jx_tmp))) {
+        fprintf(stderr, "bgsim check: cannot create '%s': %s\n", CLI_SHOWN(a.junit), strerror(errno));
         status = EX_CANTCREAT;
     }
     if (jx)
@@ -507,8 +510,16 @@ int cli_check(int argc, char **argv)
         printf("%zu passed, %zu failed\n", passed, failed);
     if (jx) {
         rep_junit_end(jx);
-        if (fclose(jx) != 0 && status == 0)
-            status = EX_IOERR;
+        /* A JUnit file that could not be written is an error of its own, said so, and it outranks
+         * failed expectations (1): CI must not read a truncated report as the verdict. Invalid or
+         * missing scenarios (65, 66) and an internal error (70) keep their status. */
+        if (out_of_memory) {
+            util_atomic_abort(jx, &jx_tmp);
+        } else if (util_atomic_commit(jx, &jx_tmp, a.junit) != 0) {
+            fprintf(stderr, "bgsim check: cannot write '%s': %s\n", CLI_SHOWN(a.junit), strerror(errno ? errno : EIO));
+            if (status == 0 || status == EX_FAILED)
+                status = EX_IOERR;
+        }
     }
     check_files_free(files, a.n_paths);
     return cli_finish_stdout(status);

@@ -66,7 +66,7 @@ typedef enum fleet_format { FMT_TEXT, FMT_JSON, FMT_CSV } fleet_format;
 static int usage_error(const run_dist *d, const char *msg, const char *arg)
 {
     if (d->rank == 0)
-        fprintf(stderr, "bgsim fleet: %s%s%s%s\n%s", msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "", usage_fleet);
+        fprintf(stderr, "bgsim fleet: %s%s%s%s\n%s", msg, arg ? " '" : "", CLI_SHOWN(arg ? arg : ""), arg ? "'" : "", usage_fleet);
     return EX_USAGE;
 }
 
@@ -202,7 +202,7 @@ static int parse_option(const run_dist *dist, int c, const char *arg, fleet_args
             return usage_error(dist, "--set: at most 64 overrides", NULL);
         if (!scn_set_parse(arg, &a->sets[a->n_sets], why, sizeof why)) {
             if (dist->rank == 0)
-                fprintf(stderr, "bgsim fleet: --set: %s\n", why);
+                fprintf(stderr, "bgsim fleet: --set: %s\n", CLI_SHOWN(why));
             return EX_USAGE;
         }
         a->n_sets++;
@@ -324,7 +324,7 @@ static int fleet_metrics_build(const run_dist *dist, const fleet_args *a, const 
     for (size_t i = 0; i < a->n_target_args; i++) {
         if (!scn_target_parse(a->target_args[i], tasks, s->task_count, &fm->targets[fm->n_targets], why, sizeof why)) {
             if (dist->rank == 0)
-                fprintf(stderr, "bgsim fleet: --target: %s\n", why);
+                fprintf(stderr, "bgsim fleet: --target: %s\n", CLI_SHOWN(why));
             return EX_USAGE;
         }
         fm->n_targets++;
@@ -337,7 +337,7 @@ static int fleet_metrics_build(const run_dist *dist, const fleet_args *a, const 
 /* The words of a failed plot (rep_fleet_plot), and the exit status. */
 static int plot_failed(rep_fleet_plot_status st, const char *why)
 {
-    fprintf(stderr, "bgsim fleet: %s\n", why);
+    fprintf(stderr, "bgsim fleet: %s\n", CLI_SHOWN(why));
     return st == REP_FLEET_PLOT_CREATE            ? EX_CANTCREAT
            : st == REP_FLEET_PLOT_WRITE           ? EX_IOERR
            : st == REP_FLEET_PLOT_GNUPLOT_MISSING ? EX_UNAVAILABLE

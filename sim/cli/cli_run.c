@@ -77,7 +77,7 @@ static void run_args_free(run_args *a)
 /* "bgsim run: OPTION: WHY": a value the option does not take. */
 static int bad_value(const char *option, const char *why)
 {
-    fprintf(stderr, "bgsim run: %s: %s\n", option, why);
+    fprintf(stderr, "bgsim run: %s: %s\n", option, CLI_SHOWN(why));
     return EX_USAGE;
 }
 
@@ -142,7 +142,7 @@ static int run_parse(int argc, char **argv, run_args *a)
         case 'h': fputs(usage_run, stdout); return cli_finish_stdout(0);
         default:
             fprintf(stderr, "bgsim run: %s '%s'\n%s", optopt ? "option needs a value:" : "unknown option",
-                    argv[optind - 1], usage_run);
+                    CLI_SHOWN(argv[optind - 1]), usage_run);
             return EX_USAGE;
         }
     }
@@ -152,7 +152,7 @@ static int run_parse(int argc, char **argv, run_args *a)
     }
     a->path = argv[optind];
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
-        fprintf(stderr, "bgsim run: --format: expected 'text' or 'json', found '%s'\n", format);
+        fprintf(stderr, "bgsim run: --format: expected 'text' or 'json', found '%s'\n", CLI_SHOWN(format));
         return EX_USAGE;
     }
     a->json = strcmp(format, "json") == 0;
@@ -232,14 +232,17 @@ static int emit_summary(const run_args *a, const scn_scenario *s, const run_resu
 /* --perfetto FILE. 0, or the exit status with its message printed. */
 static int emit_perfetto(const char *path, const scn_scenario *s, const run_result *r)
 {
-    FILE *f = fopen(path, "w");
+    char *tmp = NULL;
+    FILE *f = util_atomic_open(path, &tmp);
     if (!f) {
-        fprintf(stderr, "bgsim run: cannot create '%s': %s\n", path, strerror(errno));
+        fprintf(stderr, "bgsim run: cannot create '%s': %s\n", CLI_SHOWN(path), strerror(errno));
         return EX_CANTCREAT;
     }
     int w = rep_perfetto_write(f, s->name, &r->record);
-    if (fclose(f) != 0 || w != 0) {
-        fprintf(stderr, "bgsim run: cannot write '%s': %s\n", path, strerror(errno ? errno : EIO));
+    if (w != 0)
+        util_atomic_abort(f, &tmp);
+    if (w != 0 || util_atomic_commit(f, &tmp, path) != 0) {
+        fprintf(stderr, "bgsim run: cannot write '%s': %s\n", CLI_SHOWN(path), strerror(errno ? errno : EIO));
         return EX_IOERR;
     }
     return 0;
@@ -251,13 +254,13 @@ static int emit_plots(const char *pdir, const rep_run_info *info, const run_resu
 {
     char why[1024];
     if (rep_plot_write(pdir, info, &r->record, &r->stats, why, sizeof why) != 0) {
-        fprintf(stderr, "bgsim run: %s\n", why);
+        fprintf(stderr, "bgsim run: %s\n", CLI_SHOWN(why));
         return EX_CANTCREAT;
     }
     rep_gp_status g = rep_plot_render(pdir, why, sizeof why);
     if (g == REP_GP_OK)
         return 0;
-    fprintf(stderr, "bgsim run: %s; the data files and gnuplot scripts are in '%s'\n", why, pdir);
+    fprintf(stderr, "bgsim run: %s; the data files and gnuplot scripts are in '%s'\n", CLI_SHOWN(why), CLI_SHOWN(pdir));
     snprintf(note, note_size, "Plots could not be made: %s.", why);
     return g == REP_GP_MISSING ? EX_UNAVAILABLE : EX_SOFTWARE;
 }
@@ -281,21 +284,22 @@ static int emit_report(const run_args *a, const scn_scenario *s, const rep_run_i
     rep_html_input in = {.info = info, .scenario_text = text, .overrides = (const char *const *)a->sets,
                          .n_overrides = a->n_sets, .duration = dur, .start = start, .fingerprint = fp,
                          .plot_dir = plot_note ? NULL : pdir, .plot_note = plot_note};
-    FILE *f = rep_open_in(a->report_dir, "index.html", why, sizeof why);
+    char *f_tmp = NULL;
+    FILE *f = rep_open_in(a->report_dir, "index.html", &f_tmp, why, sizeof why);
     if (!f) {
         free(text);
-        fprintf(stderr, "bgsim run: %s\n", why);
+        fprintf(stderr, "bgsim run: %s\n", CLI_SHOWN(why));
         return EX_CANTCREAT;
     }
     int w = rep_html_write(f, &in, &r->record, &r->stats, why, sizeof why);
     free(text);
     if (w != 0) {
-        fclose(f);
-        fprintf(stderr, "bgsim run: %s\n", why);
+        rep_abort_in(f, &f_tmp);
+        fprintf(stderr, "bgsim run: %s\n", CLI_SHOWN(why));
         return EX_IOERR;
     }
-    if (rep_close_in(f, a->report_dir, "index.html", why, sizeof why) != 0) {
-        fprintf(stderr, "bgsim run: %s\n", why);
+    if (rep_close_in(f, &f_tmp, a->report_dir, "index.html", why, sizeof why) != 0) {
+        fprintf(stderr, "bgsim run: %s\n", CLI_SHOWN(why));
         return EX_IOERR;
     }
     return 0;
@@ -314,7 +318,7 @@ static int emit_outputs(const run_args *a, const scn_scenario *s, const run_resu
     char why[1024];
     for (int i = 0; i < 2; i++) {
         if (dirs[i] && rep_mkdir_p(dirs[i], why, sizeof why) != 0) {
-            fprintf(stderr, "bgsim run: %s\n", why);
+            fprintf(stderr, "bgsim run: %s\n", CLI_SHOWN(why));
             return EX_CANTCREAT;
         }
     }
@@ -349,8 +353,9 @@ int cli_run(int argc, char **argv)
     sch_diag_free(&diag);
 
     FILE *trace = NULL;
-    if (a.trace_path && !(trace = fopen(a.trace_path, "w"))) {
-        fprintf(stderr, "bgsim run: cannot create the trace '%s': %s\n", a.trace_path, strerror(errno));
+    char *trace_tmp = NULL; /* the trace is all or nothing too: a failed run leaves no partial one */
+    if (a.trace_path && !(trace = util_atomic_open(a.trace_path, &trace_tmp))) {
+        fprintf(stderr, "bgsim run: cannot create the trace '%s': %s\n", CLI_SHOWN(a.trace_path), strerror(errno));
         scn_scenario_free(s);
         run_args_free(&a);
         return EX_CANTCREAT;
@@ -361,8 +366,10 @@ int cli_run(int argc, char **argv)
         rc = emit_summary(&a, s, &r);
     if (rc == 0 && r.opt.record_states)
         rc = emit_outputs(&a, s, &r);
-    if (trace && fclose(trace) != 0 && rc == 0) {
-        fprintf(stderr, "bgsim run: cannot write the trace '%s': %s\n", a.trace_path, strerror(errno));
+    if (trace && rc != 0) {
+        util_atomic_abort(trace, &trace_tmp);
+    } else if (trace && util_atomic_commit(trace, &trace_tmp, a.trace_path) != 0) {
+        fprintf(stderr, "bgsim run: cannot write the trace '%s': %s\n", CLI_SHOWN(a.trace_path), strerror(errno));
         rc = EX_IOERR;
     }
     run_result_free(&r);

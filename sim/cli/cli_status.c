@@ -39,7 +39,7 @@ int cli_report_load(int rc, sch_diag *diag)
 void cli_report_run(const char *message)
 {
     if (message && message[0])
-        fprintf(stderr, "bgsim: %s\n", message);
+        fprintf(stderr, "bgsim: %s\n", CLI_SHOWN(message));
 }
 
 #define BAR 40

@@ -81,14 +81,14 @@ static void sweep_args_free(sweep_args *a)
 
 static int usage_error(const char *msg, const char *arg)
 {
-    fprintf(stderr, "bgsim sweep: %s%s%s%s\n%s", msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "", usage_sweep);
+    fprintf(stderr, "bgsim sweep: %s%s%s%s\n%s", msg, arg ? " '" : "", CLI_SHOWN(arg ? arg : ""), arg ? "'" : "", usage_sweep);
     return EX_USAGE;
 }
 
 /* "bgsim sweep: OPTION: WHY": a value the option does not take. */
 static int bad_value(const char *option, const char *why)
 {
-    fprintf(stderr, "bgsim sweep: %s: %s\n", option, why);
+    fprintf(stderr, "bgsim sweep: %s: %s\n", option, CLI_SHOWN(why));
     return EX_USAGE;
 }
 
@@ -118,9 +118,14 @@ static int choose_x(sweep_args *a)
 static int count_combos(sweep_args *a)
 {
     a->combos = 1;
+    double all = 1; /* the full count, for the message (a double: it may not fit a size_t) */
+    for (size_t k = 0; k < a->n_keys; k++)
+        all *= (double)a->keys[k].n;
     for (size_t k = 0; k < a->n_keys; k++) {
-        if (a->combos > MAX_RUNS / a->keys[k].n)
-            return usage_error("too many combinations", NULL);
+        if (a->combos > MAX_RUNS / a->keys[k].n) {
+            fprintf(stderr, "bgsim sweep: too many combinations: %.0f, the limit is %d\n%s", all, MAX_RUNS, usage_sweep);
+            return EX_USAGE;
+        }
         a->combos *= a->keys[k].n;
     }
     if (a->combos > MAX_RUNS / (size_t)a->seeds)
@@ -187,7 +192,7 @@ static int sweep_parse(int argc, char **argv, sweep_args *a)
     if (a->n_keys == 0)
         return usage_error("nothing to sweep: give at least one --set KEY=V1,V2,...", NULL);
     if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
-        fprintf(stderr, "bgsim sweep: --format: expected 'csv' or 'json', found '%s'\n", format);
+        fprintf(stderr, "bgsim sweep: --format: expected 'csv' or 'json', found '%s'\n", CLI_SHOWN(format));
         return EX_USAGE;
     }
     a->json = strcmp(format, "json") == 0;
@@ -236,7 +241,7 @@ static int sweep_load(const sweep_args *a, scn_scenario **scen)
     /* A file over the cap is read up to it and left to the loader, which names the limit. */
     int got = util_read_file(a->path, UTIL_FILE_MAX_BYTES, &data, &len);
     if (got == UTIL_READ_OPEN || got == UTIL_READ_IO || got == UTIL_READ_NOMEM) {
-        fprintf(stderr, "error: %s: cannot read the file: %s\n", a->path,
+        fprintf(stderr, "error: %s: cannot read the file: %s\n", CLI_SHOWN(a->path),
                 strerror(got == UTIL_READ_NOMEM ? ENOMEM : errno));
         return EX_NOINPUT;
     }
@@ -493,12 +498,12 @@ static int emit_plot(const sweep_args *a, const char *scenario, const sweep_metr
                              .lines = (const char *const *)titles, .n_lines = n_lines, .n_x = n_x, .points = pts,
                              .seeds = (size_t)a->seeds};
         if (rep_mkdir_p(a->plot_dir, why, sizeof why) != 0 || rep_sweep_plot_write(a->plot_dir, &sp, why, sizeof why) != 0) {
-            fprintf(stderr, "bgsim sweep: %s\n", why);
+            fprintf(stderr, "bgsim sweep: %s\n", CLI_SHOWN(why));
             rc = EX_CANTCREAT;
         } else {
             rep_gp_status g = rep_gnuplot_run(a->plot_dir, "sweep.gp", why, sizeof why);
             if (g != REP_GP_OK) {
-                fprintf(stderr, "bgsim sweep: %s; the data file and gnuplot script are in '%s'\n", why, a->plot_dir);
+                fprintf(stderr, "bgsim sweep: %s; the data file and gnuplot script are in '%s'\n", CLI_SHOWN(why), CLI_SHOWN(a->plot_dir));
                 rc = g == REP_GP_MISSING ? EX_UNAVAILABLE : EX_SOFTWARE;
             }
         }

@@ -28,7 +28,7 @@ int cli_validate(int argc, char **argv)
     if (first < argc && strcmp(argv[first], "--") == 0)
         first++;
     else if (first < argc && argv[first][0] == '-' && argv[first][1] != '\0') {
-        fprintf(stderr, "bgsim validate: unknown option '%s'\n%s", argv[first], usage_validate);
+        fprintf(stderr, "bgsim validate: unknown option '%s'\n%s", CLI_SHOWN(argv[first]), usage_validate);
         return EX_USAGE;
     }
     if (first >= argc) {

@@ -264,10 +264,14 @@ bool scn_target_parse(const char *text, const char *const *tasks, size_t task_co
                       size_t size)
 {
     *out = (scn_target){0};
+    /* The text comes from a file's key or --target: it is quoted (control bytes escaped) in every
+     * message, so it cannot forge a line of the log (issue 23). */
+    char shown[4 * SCH_QUOTE_MAX + 8], op_shown[4 * SCH_QUOTE_MAX + 8];
+    sch_quote(text, shown, sizeof shown);
     const char *at = strpbrk(text, "<>=");
     if (!at) {
-        snprintf(why, size, "expected METRIC OP VALUE with OP one of <= < >= > == (e.g. sync.max_gap<=6h), found '%s'",
-                 text);
+        snprintf(why, size, "expected METRIC OP VALUE with OP one of <= < >= > == (e.g. sync.max_gap<=6h), found %s",
+                 shown);
         return false;
     }
     size_t op_len = 0;
@@ -277,7 +281,9 @@ bool scn_target_parse(const char *text, const char *const *tasks, size_t task_co
             op_len = strlen(ops[i].text);
         }
     if (!op_len) {
-        snprintf(why, size, "expected a comparison <= < >= > == in '%s', found '%.2s'", text, at);
+        char two[3] = {at[0], at[1], '\0'}; /* at[0] is one of <>=, so at[1] exists (maybe the NUL) */
+        sch_quote(two, op_shown, sizeof op_shown);
+        snprintf(why, size, "expected a comparison <= < >= > == in %s, found %s", shown, op_shown);
         return false;
     }
     char name[256];
@@ -285,15 +291,16 @@ bool scn_target_parse(const char *text, const char *const *tasks, size_t task_co
     while (n > 0 && text[n - 1] == ' ')
         n--;
     if (n == 0 || n >= sizeof name) {
-        snprintf(why, size, "expected a metric name before '%.*s' in '%s'", (int)op_len, at, text);
+        snprintf(why, size, "expected a metric name before '%.*s' in %s", (int)op_len, at, shown);
         return false;
     }
     memcpy(name, text, n);
     name[n] = '\0';
     bool scope_ok;
     if (!rep_metric_resolve(name, tasks, task_count, &out->ref, &scope_ok)) {
-        snprintf(why, size, "expected a metric of the catalogue (scenarios/METRICS.md) as worker.NAME or TASK.NAME, found '%s'%s",
-                 name, scope_ok ? " (no such metric)" : " (no such task)");
+        sch_quote(name, shown, sizeof shown);
+        snprintf(why, size, "expected a metric of the catalogue (scenarios/METRICS.md) as worker.NAME or TASK.NAME, found %s%s",
+                 shown, scope_ok ? " (no such metric)" : " (no such task)");
         return false;
     }
     const char *v = at + op_len;

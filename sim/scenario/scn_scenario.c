@@ -360,17 +360,19 @@ static void parse_root(sch_cx *cx, const sch_node *root, scn_scenario *s)
         if (!x->profile)
             continue;
         bool found = false;
-        char names[256] = "";
+        char names[256] = "", q[4 * SCH_QUOTE_MAX + 8];
         size_t len = 0;
         for (size_t p = 0; s->fleet && p < s->fleet->n_profiles && !found; p++) {
             const char *pn = s->fleet->profiles[p].name ? s->fleet->profiles[p].name : "";
             found = strcmp(pn, x->profile) == 0;
+            sch_quote(pn, q, sizeof q);
             if (len < sizeof names)
-                len += (size_t)snprintf(names + len, sizeof names - len, "%s'%s'", p ? ", " : "", pn);
+                len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", p ? ", " : "", q);
         }
+        sch_quote(x->profile, q, sizeof q);
         if (!found)
-            sch_diag_error(cx->diag, x->line, x->column, "expect.fleet", "expected a profile of the fleet (%s) before '/', found '%s'",
-                           s->fleet ? names : "the file has no fleet: section", x->profile);
+            sch_diag_error(cx->diag, x->line, x->column, "expect.fleet", "expected a profile of the fleet (%s) before '/', found %s",
+                           s->fleet ? names : "the file has no fleet: section", q);
     }
 }
 

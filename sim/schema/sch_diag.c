@@ -11,7 +11,8 @@
 int sch_diag_init(sch_diag *d, const char *file)
 {
     memset(d, 0, sizeof *d);
-    d->file = util_strdup(file);
+    char shown[1024];
+    d->file = util_strdup(util_escape(file, shown, sizeof shown));
     return d->file ? 0 : -1;
 }
 
@@ -30,13 +31,16 @@ void sch_diag_verror(sch_diag *d, int line, int column, const char *path, const 
     d->count++;
     if (d->kept == SCH_DIAG_MAX)
         return;
-    char msg[1024];
+    char msg[1024], shown[4 * sizeof msg];
     vsnprintf(msg, sizeof msg, fmt, ap);
     sch_diag_entry *e = &d->entries[d->kept];
     e->line = line;
     e->column = column;
-    e->path = util_strdup(path ? path : "");
-    e->message = util_strdup(msg);
+    /* The last guard against log injection: whatever a parser put in the path (the keys on the
+     * way, as written) or the message, no control byte reaches the terminal (issue 23). Values
+     * are quoted with sch_quote at the source; this catches what was not. */
+    e->path = util_strdup(util_escape(path ? path : "", shown, sizeof shown));
+    e->message = e->path ? util_strdup(util_escape(msg, shown, sizeof shown)) : NULL;
     if (!e->path || !e->message) { /* out of memory: keep the count, drop the text */
         free(e->path);
         free(e->message);

@@ -479,8 +479,16 @@ static int key_ref_cmp(const void *a, const void *b)
 }
 
 /* Reports every key that repeats an earlier key of the same mapping, in O(n log n) so a huge
- * adversarial mapping cannot make validation quadratic. */
-static void check_duplicates(builder *b, const sch_node *n)
+ * adversarial mapping cannot make validation quadratic, then removes the repeated pairs from the
+ * tree (keeping the first of each key, the one the messages point to as "first at").
+ *
+ * Removing them here, in the one place that builds the tree, is what keeps every consumer safe:
+ * the section parsers walk a mapping's pairs as well as look keys up with sch_map_get, and a
+ * parser that sized an array for the first `fleet:` and then filled it from the second wrote
+ * past its end (issue 23). With duplicates gone, a lookup and a walk over the pairs see the same
+ * single value, whichever way a parser is written; the error already reported keeps the file
+ * refused. */
+static void check_duplicates(builder *b, sch_node *n)
 {
     if (n->kind == SCH_SEQ)
         for (size_t i = 0; i < n->count; i++)
@@ -492,9 +500,13 @@ static void check_duplicates(builder *b, const sch_node *n)
     if (n->count < 2)
         return;
     key_ref *refs = malloc(n->count * sizeof *refs);
-    if (!refs) {
+    bool *drop = calloc(n->count, sizeof *drop);
+    if (!refs || !drop) {
+        free(refs);
+        free(drop);
         sch_diag_error(b->diag, 0, 0, NULL, "out of memory while reading YAML");
         b->failed = true;
+        b->aborted = true; /* the duplicates could not be removed: the tree is not safe to walk */
         return;
     }
     size_t m = 0;
@@ -502,6 +514,7 @@ static void check_duplicates(builder *b, const sch_node *n)
         if (n->pairs[i].key->kind == SCH_SCALAR && !n->pairs[i].key->refused)
             refs[m++] = (key_ref){n->pairs[i].key, i};
     qsort(refs, m, sizeof *refs, key_ref_cmp);
+    bool any = false;
     for (size_t i = 1; i < m; i++) {
         size_t first = i - 1;
         while (i < m && strcmp(refs[i].key->text, refs[first].key->text) == 0) {
@@ -511,10 +524,24 @@ static void check_duplicates(builder *b, const sch_node *n)
             sch_diag_error(b->diag, k->line, k->column, NULL, "duplicate key %s (first at line %d column %d)",
                            quoted, refs[first].key->line, refs[first].key->column);
             b->failed = true;
+            drop[refs[i].index] = any = true;
             i++;
         }
     }
     free(refs);
+    if (any) {
+        size_t kept = 0;
+        for (size_t i = 0; i < n->count; i++) {
+            if (drop[i]) {
+                sch_yaml_free(n->pairs[i].key);
+                sch_yaml_free(n->pairs[i].value);
+            } else {
+                n->pairs[kept++] = n->pairs[i];
+            }
+        }
+        n->count = kept;
+    }
+    free(drop);
 }
 
 sch_node *sch_yaml_parse(const char *data, size_t len, sch_diag *diag)

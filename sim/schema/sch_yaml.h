@@ -11,6 +11,8 @@
  *    laughs") and buy little in a scenario; the message says to write the value out;
  *  - tags (`!!int`, `!custom`): a value's type comes from the schema, not from the file;
  *  - mapping keys that are not plain scalars, and duplicate keys (with the first one's position);
+ *    a repeated key's pair is then removed from the tree, so every mapping in a returned tree
+ *    holds each key at most once (parsers may walk the pairs or look keys up alike);
  *  - scalars holding a NUL character (double-quoted "\0"): C strings would silently cut them;
  *  - nesting deeper than SCH_YAML_MAX_DEPTH, files larger than SCH_YAML_MAX_BYTES, and more than
  *    SCH_YAML_MAX_NODES nodes (a node costs about 150 bytes: 64 MiB of short list items would

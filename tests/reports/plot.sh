@@ -51,6 +51,13 @@ chmod +x "$WORK/emptybin/badplot"
 BGSIM_GNUPLOT="$WORK/emptybin/badplot" run "$BGSIM" run "$DEFAULT" --plot "$WORK/bad"
 expect_status 70
 expect_grep "$ERR" stderr "badplot timeline.gp' \(in .*\) failed with exit status 3"
+# a gnuplot that exits 0 but writes empty images (what it does on a full disk): an error, not 0
+printf '#!/bin/sh\nb=${1%%.gp}\n: >"$b.png"\n: >"$b.svg"\nexit 0\n' >"$WORK/emptybin/fullplot"
+chmod +x "$WORK/emptybin/fullplot"
+BGSIM_GNUPLOT="$WORK/emptybin/fullplot" run "$BGSIM" run "$DEFAULT" --plot "$WORK/full" --report "$WORK/fullreport"
+expect_status 70
+expect_grep "$ERR" stderr "fullplot timeline.gp' \(in .*\) exited 0 but wrote an empty timeline.png \(is the disk full\?\)"
+expect_no_grep "$ERR" stderr "not an SVG file"
 # a folder that cannot be made: 73
 : >"$WORK/afile"
 run "$BGSIM" run "$DEFAULT" --plot "$WORK/afile/sub"

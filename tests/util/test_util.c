@@ -306,3 +306,20 @@ Test(strndup, copies_at_most_n_bytes_and_terminates)
     cr_assert_str_eq(d, "xyz");
     free(d);
 }
+
+Test(escape, control_bytes_become_hex_and_the_rest_stays)
+{
+    char buf[64];
+    cr_assert_str_eq(util_escape("\033[31mRED\nerror: x", buf, sizeof buf), "\\x1B[31mRED\\x0Aerror: x");
+    cr_assert_str_eq(util_escape("a\\b/\xc3\xa9\x7f", buf, sizeof buf), "a\\b/\xc3\xa9\\x7F");
+    cr_assert_str_eq(util_escape(NULL, buf, sizeof buf), "");
+}
+
+Test(escape, a_long_text_is_cut_with_dots_never_inside_an_escape)
+{
+    char buf[10];
+    cr_assert_str_eq(util_escape("abcdefghij", buf, sizeof buf), "abcdef...");
+    cr_assert_str_eq(util_escape("abcd\nefgh", buf, sizeof buf), "abcd...");
+    cr_assert_str_eq(util_escape("abc\n", buf, sizeof buf), "abc\\x0A");
+    cr_assert_eq(util_escape("abc", buf, 0), buf);
+}
