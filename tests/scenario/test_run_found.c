@@ -50,3 +50,19 @@ Test(run_found, ideal_replace_due_during_a_run_waits_for_the_run_to_end)
     cr_expect(strstr(trace, "\"cause\":\"kill\"") != NULL, "a run was killed (the path of the bug)");
     free(trace);
 }
+
+/* iOS, SDK 52 policy: with Background App Refresh off, going to the background schedules, the
+ * submit is `unavailable` (expo swallows it, the core logs it), and the runner took the core's
+ * backend error as an internal failure: status 70. */
+Test(run_found, ios_background_with_refresh_off_is_not_an_internal_error)
+{
+    static const char yaml[] = "bgsim: 1\nplatform: ios\nduration: 1d\n"
+                               "device:\n  settings:\n    changes: [{ at: 4h, background_app_refresh: false }]\n"
+                               "app:\n  policy: sdk52\n  tasks:\n"
+                               "    - { name: t0, work: { failure_probability: 90% } }\n";
+    char *trace = NULL;
+    cr_expect_eq(run_yaml(yaml, &trace), 0, "status 0, not an internal error");
+    cr_expect(strstr(trace, "\"result\":\"unavailable\"") != NULL, "a submit was refused");
+    cr_expect(strstr(trace, "could not schedule the worker") != NULL, "the core logged it");
+    free(trace);
+}
