@@ -21,15 +21,19 @@
  *                the time the OS held a due worker back, `delay` the time from due to start, the
  *                `ideal` platform never holds; TRACE.md os.defer, worker.start).
  *                Known exception (option lenient_due): when a run does not complete (the core's
- *                foreground re-defer, or the process killed mid-run) and a REPLACE with a delay
- *                comes before the next start (the app going to the background, the core's restore
+ *                foreground re-defer, or the process killed mid-run) and an os.cancel or a REPLACE
+ *                with a delay comes before the next start (the app going to the background, the core's restore
  *                in a new process), the new request is not due for that delay, yet the next
  *                worker.start keeps the first `due`: the delay then counts time in which nothing
  *                was due nor held (reported, not fixed here)
  *  device-down   Android, iOS: no worker.start between device.reboot and device.boot (README
  *                `device.kills`: "the device is down"; reason `device_down` in `os` on ios and
  *                android). Not on ideal: its model knows nothing of reboots and re-runs a worker
- *                the reboot killed at once, during the downtime (kills.yaml; reported, not fixed)
+ *                the reboot killed at once, during the downtime (kills.yaml; reported, not fixed).
+ *                On every platform, the user does not open the app while the device is down
+ *                (usage.app_open, app.start cause user; README `device.kills`: "While the device
+ *                is down nothing random happens"); the usage model does not pause during the
+ *                downtime today (found by fuzz_sim; option allow_open_while_down tolerates it)
  *  force-stop    Android: no start while os.force_stop is on (README `os` on android: force stop
  *                until the next user launch; reason `force_stopped`)
  *  force-quit    iOS: no launch while os.force_quit is on (refresh always; processing unless
@@ -493,6 +497,12 @@ static void on_line(state *s, const line *ln)
             add_span(s, s->held_since, s->t);
         s->held = on;
         s->held_since = s->t;
+    } else if (strcmp(type, "usage.app_open") == 0 || (strcmp(type, "app.start") == 0 && str_is(ln, "cause", "user"))) {
+        if (s->down && !s->opt->allow_open_while_down)
+            violation(s, s->lineno, "device-down", "%s: the user opens the app while the device is down", type);
+    } else if (strcmp(type, "os.cancel") == 0) {
+        if (s->carried)
+            s->due_moved = true; /* the request is gone: nothing is due until the next schedule */
     } else if (strcmp(type, "device.reboot") == 0) {
         s->down = true;
     } else if (strcmp(type, "device.boot") == 0) {
@@ -570,7 +580,7 @@ static oracle_platform guess_platform(const char *text, size_t len)
 
 size_t oracle_check(const char *text, size_t len, const oracle_options *opt, oracle_report_fn report, void *ctx)
 {
-    static const oracle_options defaults = {ORACLE_AUTO, false, false};
+    static const oracle_options defaults = {ORACLE_AUTO, false, false, false};
     state s = {0};
     s.opt = opt ? opt : &defaults;
     s.platform = s.opt->platform == ORACLE_AUTO ? guess_platform(text, len) : s.opt->platform;
