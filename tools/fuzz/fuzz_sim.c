@@ -13,9 +13,10 @@
  * leaves to the compiler), so an input means the same scenario to clang's fuzzer and to the gcc
  * build's replay.
  * The simulated span is at most 3 days, so one input runs in tens of milliseconds (up to a few
- * seconds under ASan for a zero interval: ~250,000 runs). Work never lasts 0 ms: a zero interval
- * with zero-length work only spins to the runner's stall limit (RUN_MAX_FIRES_AT_INSTANT, 100,000
- * starts at one instant), which is tested elsewhere and cost ~10 s per input here.
+ * seconds under ASan for a zero interval: ~250,000 runs). Fixed work lasts at least 1 s: with a
+ * zero interval, zero-length work only spins to the runner's stall limit (RUN_MAX_FIRES_AT_INSTANT)
+ * and 1 ms work to the record's limit (REP_MAX_TASK_RUNS, 1 GiB), both tested elsewhere
+ * (tests/scenario/test_limits.c) and each costing the fuzzer tens of seconds or an OOM.
  *
  * Oracles: a scenario that loads runs with status 0 or 65 (a documented limit), never 70/74; the
  * trace (written to memory) passes every invariant of the oracle; and ASan/UBSan see nothing.
@@ -81,7 +82,7 @@ static const char *const rates[] = {"0%", "0.3%", "1%", "5%", "12%", "60%", "100
 static const char *const probs[] = {"0", "1%", "10%", "50%", "90%", "100%"};
 static const char *const bools[] = {"true", "false"};
 static const char *const dists[] = {
-    "1s", "1ms", "{ fixed: 10s }", "{ uniform: [1s, 3s] }", "{ exponential: { mean: 20s } }",
+    "1s", "5s", "{ fixed: 10s }", "{ uniform: [1s, 3s] }", "{ exponential: { mean: 20s } }",
     "{ lognormal: { median: 8s, sigma: 0.5 } }", "{ normal: { mean: 10s, sd: 2s } }",
     "{ weibull: { scale: 10s, shape: 1.5 } }", "{ uniform: [3m, 12m] }", "{ exponential: { mean: 30m } }",
 };
