@@ -55,7 +55,7 @@ seeds_for() {
       mkdir -p "$build/seeds/registry"
       "$build/bin/gen_registry_seeds" "$build/seeds/registry"
       echo "$build/seeds/registry" ;;
-    fuzz_units | fuzz_dist | fuzz_set) echo "tools/fuzz/seeds/${1#fuzz_}" ;;
+    fuzz_units | fuzz_dist | fuzz_set | fuzz_sim) echo "tools/fuzz/seeds/${1#fuzz_}" ;;
   esac
 }
 
@@ -66,6 +66,15 @@ flags_for() {
     fuzz_set) echo "-max_len=2048 -dict=tools/fuzz/scenario.dict" ;;
     fuzz_units) echo "-max_len=256 -dict=tools/fuzz/scenario.dict" ;;
     fuzz_registry) echo "-max_len=70000" ;;
+    fuzz_sim) echo "-max_len=512" ;; # bytes are choices (fuzz_sim.c): a few hundred cover a scenario
+  esac
+}
+
+# Per-input time limit: a simulated run of up to 3 days under ASan may take several seconds.
+timeout_for() {
+  case $1 in
+    fuzz_sim) echo 30 ;;
+    *) echo 10 ;;
   esac
 }
 
@@ -80,7 +89,7 @@ run_one() {
   [ "${FUZZ_KEEP_GOING:-0}" = 1 ] && extra="$extra -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1"
   # shellcheck disable=SC2046,SC2086
   nice -n "$nicelvl" "$build/bin/$t" "$corpus" $(seeds_for "$t") $extra $(flags_for "$t") \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -max_total_time="$seconds" -timeout="$(timeout_for "$t")" -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$crashes/$t-" ${FUZZ_ARGS:-} >"$log" 2>&1 || echo "$t" >>"$build/logs/failed"
 }
 

@@ -11,6 +11,7 @@ typedef struct ideal {
     simos_hooks hooks;
     sim_handle due_event;   /* the enqueued request's firing, or none */
     bool running;
+    bool due_after_run;     /* the request fell due during a run: it starts when the run ends */
     bool blocked;           /* an APPEND waits for the run in progress */
     sim_time blocked_delay;
 } ideal;
@@ -31,6 +32,14 @@ static void on_due(sim_engine *e, void *ctx, uint64_t arg)
     (void)arg;
     ideal *os = ctx;
     os->due_event = SIM_HANDLE_NONE;
+    /* A REPLACE during a run (e.g. the core's restore in the process the OS started for a re-run,
+     * with a zero delay) falls due while the worker runs: one worker runs at a time, so it starts
+     * the moment this run ends. Starting it now made the core refuse the second begin (busy) and
+     * the run end with an internal error (found by tools/fuzz/fuzz_sim.c, tests/fuzz/sim/). */
+    if (os->running) {
+        os->due_after_run = true;
+        return;
+    }
     os->running = true;
     sim_trace_begin(os->trace, sim_now(e), "os.start_worker");
     sim_trace_end(os->trace);
@@ -59,6 +68,7 @@ static int ideal_schedule(void *p, const bgt_schedule_req *req)
     sim_trace_int(os->trace, "constraints", req->constraints);
     sim_trace_bool(os->trace, "blocked", append);
     sim_trace_end(os->trace);
+    os->due_after_run = false; /* this request replaces (or follows) the one that fell due */
     if (append) {
         sim_cancel(os->engine, os->due_event);
         os->due_event = SIM_HANDLE_NONE;
@@ -78,6 +88,7 @@ static int ideal_cancel(void *p)
     sim_cancel(os->engine, os->due_event);
     os->due_event = SIM_HANDLE_NONE;
     os->blocked = false;
+    os->due_after_run = false;
     return BGT_OK;
 }
 
@@ -96,6 +107,11 @@ static void ideal_finished(void *p, bool expired)
     (void)expired;
     ideal *os = p;
     os->running = false;
+    if (os->due_after_run) {
+        os->due_after_run = false;
+        if (!os->blocked && !sim_is_pending(os->engine, os->due_event))
+            enqueue(os, 0);
+    }
     if (os->blocked) {
         os->blocked = false;
         enqueue(os, os->blocked_delay);
@@ -107,6 +123,7 @@ static void ideal_aborted(void *p)
     ideal *os = p;
     os->running = false;
     os->blocked = false;
+    os->due_after_run = false;
     if (!sim_is_pending(os->engine, os->due_event))
         enqueue(os, 0);
 }
