@@ -196,11 +196,19 @@ static rep_fleet_plot_status plot_targets(const char *dir, const rep_fleet_view 
           "\"#e0e0e0\"\nset style data histogram\nset style histogram errorbars gap 2 lw 1\nset style fill solid 0.7 "
           "border -1\nset boxwidth 0.9\nset key outside below center horizontal\nset xtics noenhanced\nplot \\\n",
           gp);
-    for (size_t g = 0; g < groups; g++) {
+    /* A profile that drew no device has no share (NaN in every column): gnuplot refuses a histogram
+     * with no valid point, so such a profile is left out of the plot (its columns stay in the data). */
+    size_t last = 0;
+    for (size_t g = 0; g < groups; g++)
+        if (g == 0 || rep_fleet_target_share(v->layout, v->accs, g, 0).n > 0)
+            last = g;
+    for (size_t g = 0; g <= last; g++) {
+        if (g > 0 && rep_fleet_target_share(v->layout, v->accs, g, 0).n == 0)
+            continue;
         fprintf(gp, "  \"fleet-targets.dat\" using %zu:%zu:%zu%s lc rgb \"%s\" title ", 2 + 3 * g, 3 + 3 * g, 4 + 3 * g,
                 g == 0 ? ":xtic(1)" : "", colors[g % NCOLORS]);
         rep_gp_string(gp, group_name(v, g));
-        fputs(g + 1 < groups ? ", \\\n" : "\n", gp);
+        fputs(g < last ? ", \\\n" : "\n", gp);
     }
     rep_gp_end(gp);
     if (rep_close_in(gp, &gp_tmp, dir, "fleet-targets.gp", why, size) != 0) {

@@ -144,6 +144,11 @@ if command -v "${BGSIM_GNUPLOT:-gnuplot}" >/dev/null 2>&1; then
             expect_nonempty "$WORK/plots/$f.$ext" "$f.$ext"
         done
     done
+    # Two devices over four profiles: profiles that drew no device have no share; the targets plot
+    # leaves them out (gnuplot refused the all-NaN histogram: exit 70).
+    run "$BGSIM" fleet "$ANDROID" --devices 2 --duration 1d --target 'worker.runs_per_day>=2' --plot "$WORK/p1"
+    expect_status 0
+    expect_nonempty "$WORK/p1/fleet-targets.png" "fleet-targets.png with empty profiles"
     run env BGSIM_GNUPLOT=/nonexistent/gnuplot "$BGSIM" fleet "$ANDROID" --devices 3 --plot "$WORK/p2"
     expect_status 69
     expect_grep "$ERR" stderr "cannot run '/nonexistent/gnuplot'"
