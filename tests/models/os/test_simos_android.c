@@ -14,6 +14,7 @@
 #include "mdl_battery.h"
 #include "mdl_model.h"
 #include "rep_record.h"
+#include "os_section.h"
 #include "rig.h"
 #include "run.h"
 #include "sch_diag.h"
@@ -1178,21 +1179,7 @@ Test(scenario, deterministic)
 
 /* ---- the `os:` section ----------------------------------------------------------------------- */
 
-static void expect_error(const char *os, const char *want)
-{
-    char yaml[1024];
-    snprintf(yaml, sizeof yaml, "bgsim: 1\nplatform: android\nduration: 1d\nos: %s\napp:\n  tasks:\n    - name: a\n", os);
-    sch_diag diag;
-    scn_scenario *s = NULL;
-    int rc = scn_load_buffer("t.yaml", yaml, strlen(yaml), &diag, &s);
-    cr_assert_eq(rc, RUN_ERR_INVALID, "'%s' loads", os);
-    char got[512] = "";
-    if (sch_diag_count(&diag) > 0)
-        sch_diag_format(&diag, 0, got, sizeof got);
-    cr_expect_str_eq(got, want);
-    cr_expect_eq(sch_diag_count(&diag), 1, "%zu errors for '%s'", sch_diag_count(&diag), os);
-    sch_diag_free(&diag);
-}
+static void expect_error(const char *os, const char *want) { os_section_expect_error("android", os, want); }
 
 Test(parse, errors)
 {

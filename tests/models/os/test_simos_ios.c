@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "os_section.h"
 #include "rig.h"
 #include "run.h"
 #include "sch_diag.h"
@@ -775,21 +776,7 @@ Test(determinism, same_seed_same_fingerprint, .timeout = 30)
 
 /* ---- parse ------------------------------------------------------------------------------------ */
 
-static void expect_error(const char *os, const char *want)
-{
-    char yaml[1024];
-    snprintf(yaml, sizeof yaml, "bgsim: 1\nplatform: ios\nduration: 1d\nos: %s\napp:\n  tasks:\n    - name: a\n", os);
-    sch_diag diag;
-    scn_scenario *s = NULL;
-    int rc = scn_load_buffer("t.yaml", yaml, strlen(yaml), &diag, &s);
-    cr_assert_eq(rc, RUN_ERR_INVALID, "'%s' loads", os);
-    char got[512] = "";
-    if (sch_diag_count(&diag) > 0)
-        sch_diag_format(&diag, 0, got, sizeof got);
-    cr_expect_str_eq(got, want);
-    cr_expect_eq(sch_diag_count(&diag), 1, "%zu errors for '%s'", sch_diag_count(&diag), os);
-    sch_diag_free(&diag);
-}
+static void expect_error(const char *os, const char *want) { os_section_expect_error("ios", os, want); }
 
 Test(parse, errors)
 {
