@@ -6,8 +6,8 @@
  * not in devices, and it is the same for any J or number of ranks, like the text output.
  */
 #include <inttypes.h>
-#include <stdbool.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +159,14 @@ static rep_fleet_plot_status plot_scope(const char *dir, const char *scope, cons
     return REP_FLEET_PLOT_OK;
 }
 
+/* A profile that drew no device has no share (NaN in every column): gnuplot refuses a histogram
+ * with no valid point, so such a profile is left out of the targets plot (its columns stay in the
+ * data). Group 0, the whole fleet, always has devices. */
+static bool group_drawn(const rep_fleet_view *v, size_t g)
+{
+    return g == 0 || rep_fleet_target_share(v->layout, v->accs, g, 0).n > 0;
+}
+
 static rep_fleet_plot_status plot_targets(const char *dir, const rep_fleet_view *v, char *why, size_t size)
 {
     char *dat_tmp = NULL;
@@ -196,14 +204,12 @@ static rep_fleet_plot_status plot_targets(const char *dir, const rep_fleet_view 
           "\"#e0e0e0\"\nset style data histogram\nset style histogram errorbars gap 2 lw 1\nset style fill solid 0.7 "
           "border -1\nset boxwidth 0.9\nset key outside below center horizontal\nset xtics noenhanced\nplot \\\n",
           gp);
-    /* A profile that drew no device has no share (NaN in every column): gnuplot refuses a histogram
-     * with no valid point, so such a profile is left out of the plot (its columns stay in the data). */
     size_t last = 0;
     for (size_t g = 0; g < groups; g++)
-        if (g == 0 || rep_fleet_target_share(v->layout, v->accs, g, 0).n > 0)
+        if (group_drawn(v, g))
             last = g;
     for (size_t g = 0; g <= last; g++) {
-        if (g > 0 && rep_fleet_target_share(v->layout, v->accs, g, 0).n == 0)
+        if (!group_drawn(v, g))
             continue;
         fprintf(gp, "  \"fleet-targets.dat\" using %zu:%zu:%zu%s lc rgb \"%s\" title ", 2 + 3 * g, 3 + 3 * g, 4 + 3 * g,
                 g == 0 ? ":xtic(1)" : "", colors[g % NCOLORS]);
