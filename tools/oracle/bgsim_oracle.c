@@ -8,11 +8,13 @@
  * most 20 per trace unless -v; -q prints nothing. Exit 0 when every trace holds, 1 when any
  * violates an invariant, 64 on a bad command line, 66 when a trace cannot be read.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "oracle.h"
+#include "util.h"
 
 typedef struct report_ctx {
     const char *path;
@@ -24,35 +26,6 @@ static void print_violation(void *ctx, size_t line, const char *check, const cha
     report_ctx *r = ctx;
     if (r->shown++ < r->max)
         printf("%s:%zu: %s: %s\n", r->path, line, check, msg);
-}
-
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        char *grown = realloc(buf, cap * 2);
-        if (!grown) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = grown;
-        cap *= 2;
-    }
-    if (ferror(f)) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *len = n;
-    return buf;
 }
 
 int main(int argc, char **argv)
@@ -96,8 +69,10 @@ int main(int argc, char **argv)
     int status = 0;
     for (; i < argc; i++) {
         size_t len = 0;
-        char *text = read_all(argv[i], &len);
-        if (!text) {
+        char *text = NULL;
+        /* No size limit of its own: a trace is as long as the run that wrote it. */
+        if (util_read_file(argv[i], SIZE_MAX / 4, &text, &len) != UTIL_READ_OK) {
+            free(text);
             fprintf(stderr, "bgsim_oracle: cannot read %s\n", argv[i]);
             return 66;
         }
