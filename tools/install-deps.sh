@@ -13,6 +13,9 @@ SIM_PACKAGES="build-essential cmake pkg-config libgsl-dev libyaml-dev gnuplot-no
 # The test suite: Criterion; the device glue's CI checks: a JDK (jni.h, javac), clang and
 # GNUstep's Foundation headers (Objective-C syntax check of the iOS glue).
 TEST_PACKAGES="libcriterion-dev default-jdk-headless clang libgnustep-base-dev"
+# The installed documentation and packaging checks: man pages (mandoc lint, man-db, col from
+# bsdextrautils), the zsh completion, the .deb's dependencies (file, readelf from binutils).
+TEST_PACKAGES="$TEST_PACKAGES mandoc man-db bsdextrautils zsh file binutils"
 # MPI scale-out of `bgsim fleet` (mpirun -np P): Open MPI's launcher and headers. Optional for the
 # build (BGSIM_MPI=AUTO leaves MPI out when absent), so not part of --sim.
 MPI_PACKAGES="openmpi-bin libopenmpi-dev"
