@@ -22,6 +22,7 @@ static const char usage_main[] =
     "  check FILE...      run scenarios and verify their expectations (for CI)\n"
     "  sweep FILE         run combinations of --set values over seeds (interval tuning)\n"
     "  fleet FILE         simulate a population of devices: distributions across devices, targets\n"
+    "  doctor [APP_DIR]   check an Expo app's background-task set-up (config, manifests, sources)\n"
     "\n"
     "'bgsim <command> --help' describes a command. Scenario keys: scenarios/README.md.\n";
 
@@ -34,6 +35,7 @@ static const struct {
     {"check", cli_check},
     {"sweep", cli_sweep},
     {"fleet", cli_fleet},
+    {"doctor", cli_doctor},
 };
 
 int main(int argc, char **argv)
