@@ -34,7 +34,7 @@ _bgsim() {
         mapfile -t COMPREPLY < <(compgen -W "$words" -S = -- "$cur")
         return
         ;;
-    --plot | --report)
+    --plot | --report | doctor)
         compopt -o filenames 2>/dev/null
         mapfile -t COMPREPLY < <(compgen -d -- "$cur")
         return
