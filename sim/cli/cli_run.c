@@ -350,6 +350,7 @@ int cli_run(int argc, char **argv)
         run_args_free(&a);
         return cli_report_load(rc, &diag);
     }
+    sch_diag_print_notes(&diag, stderr); /* keys of another platform left out (--set platform=X) */
     sch_diag_free(&diag);
 
     FILE *trace = NULL;

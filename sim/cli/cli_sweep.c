@@ -202,8 +202,29 @@ static int sweep_parse(int argc, char **argv, sweep_args *a)
 
 /* ---- load ---- */
 
+/* The notes printed so far: a key left out on a platform is said once, not once per combination. */
+typedef struct sweep_notes {
+    char *text[SCH_DIAG_MAX];
+    size_t n;
+} sweep_notes;
+
+static void print_new_notes(const sch_diag *diag, sweep_notes *seen)
+{
+    for (size_t i = 0; i < diag->n_notes; i++) {
+        size_t k = 0;
+        while (k < seen->n && strcmp(seen->text[k], diag->notes[i]) != 0)
+            k++;
+        if (k < seen->n)
+            continue;
+        fprintf(stderr, "note: %s\n", diag->notes[i]);
+        if (seen->n < SCH_DIAG_MAX && (seen->text[seen->n] = util_strdup(diag->notes[i])))
+            seen->n++;
+    }
+}
+
 /* Combination ci of the file's text: its overrides applied, validated like a line of the file. */
-static int load_combo(const sweep_args *a, size_t ci, const char *data, size_t len, scn_scenario **out)
+static int load_combo(const sweep_args *a, size_t ci, const char *data, size_t len, sweep_notes *notes,
+                      scn_scenario **out)
 {
     scn_override ov[MAX_KEYS];
     size_t idx[MAX_KEYS], n_ov = 0;
@@ -222,10 +243,12 @@ static int load_combo(const sweep_args *a, size_t ci, const char *data, size_t l
     if (rc == 0) {
         sch_diag diag;
         rc = scn_load_buffer_with(a->path, data, len, ov, a->n_keys, &diag, out);
-        if (rc != 0)
+        if (rc != 0) {
             rc = cli_report_load(rc, &diag);
-        else
+        } else {
+            print_new_notes(&diag, notes);
             sch_diag_free(&diag);
+        }
     }
     for (size_t k = a->n_keys - n_ov; k < a->n_keys; k++)
         scn_override_free(&ov[k]);
@@ -246,8 +269,11 @@ static int sweep_load(const sweep_args *a, scn_scenario **scen)
         return EX_NOINPUT;
     }
     int rc = 0;
+    sweep_notes notes = {.n = 0};
     for (size_t ci = 0; ci < a->combos && rc == 0; ci++)
-        rc = load_combo(a, ci, data, len, &scen[ci]);
+        rc = load_combo(a, ci, data, len, &notes, &scen[ci]);
+    for (size_t i = 0; i < notes.n; i++)
+        free(notes.text[i]);
     free(data);
     return rc;
 }

@@ -12,6 +12,7 @@
 #include "simos.h"
 #include "sch_walk.h"
 #include "scn_fleet.h"
+#include "scn_platform.h"
 #include "scn_set.h"
 #include "sch_suggest.h"
 #include "sch_units.h"
@@ -429,6 +430,7 @@ static int load_tree(const char *name, sch_node *root, const scn_override *overr
     s->foreground_for = SIM_MINUTES(1); /* assumption: the first visit lasts a minute */
     s->file = util_strdup(name);
     if (root) {
+        scn_platform_switch(root, overrides, n, diag); /* --set platform=X: the others' keys left out */
         scn_set_apply(root, overrides, n, diag); /* before the walk: overrides are validated too */
         if (src && keep_source(name, root, src) != 0)
             sch_diag_error(diag, 0, 0, NULL, "out of memory");

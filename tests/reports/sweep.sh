@@ -14,8 +14,9 @@ CHECKS=$((CHECKS + 1))
 expect_grep "$WORK/j1.csv" csv '^app.tasks\[cleanup\].minimum_interval,app.tasks\[sync\].work.failure_probability,seeds,worker.runs_per_day.mean,worker.runs_per_day.ci_low,worker.runs_per_day.ci_high,'
 expect_grep "$WORK/j1.csv" csv '^1h,0,6,'
 expect_grep "$WORK/j1.csv" csv '^6h,10%,6,'
-# the last registration's interval wins on the default scenario: 6h -> 4 runs per day
-expect_grep "$WORK/j1.csv" csv '^6h,0,6,4(\.[0-9]*)?,'
+# the last registration's interval wins on the default scenario: 6h -> at most 4 runs per day (3.x
+# when Doze holds the worker back)
+expect_grep "$WORK/j1.csv" csv '^6h,0,6,(3\.[0-9]*|4),'
 for j in 2 3; do
     # shellcheck disable=SC2086
     run "$BGSIM" sweep "$DEFAULT" $SWEEP --jobs $j
