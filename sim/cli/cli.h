@@ -19,7 +19,7 @@
 #define EX_USAGE 64     /* bad command line */
 #define EX_DATAERR 65   /* invalid scenario */
 #define EX_NOINPUT 66   /* cannot read a scenario */
-#define EX_UNAVAILABLE 69 /* platform not modeled yet */
+#define EX_UNAVAILABLE 69 /* a program bgsim runs (gnuplot) is missing */
 #define EX_SOFTWARE 70  /* internal error */
 #define EX_CANTCREAT 73 /* cannot create an output file */
 #define EX_IOERR 74     /* cannot write output */
@@ -58,5 +58,6 @@ int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
 int cli_fleet(int argc, char **argv);
+int cli_init(int argc, char **argv);
 
 #endif

@@ -242,7 +242,7 @@ static int load_combo(const sweep_args *a, size_t ci, const char *data, size_t l
     }
     if (rc == 0) {
         sch_diag diag;
-        rc = scn_load_buffer_with(a->path, data, len, ov, a->n_keys, &diag, out);
+        rc = scn_load_buffer_with(scn_input_name(a->path), data, len, ov, a->n_keys, &diag, out);
         if (rc != 0) {
             rc = cli_report_load(rc, &diag);
         } else {
@@ -262,9 +262,9 @@ static int sweep_load(const sweep_args *a, scn_scenario **scen)
     char *data = NULL;
     size_t len = 0;
     /* A file over the cap is read up to it and left to the loader, which names the limit. */
-    int got = util_read_file(a->path, UTIL_FILE_MAX_BYTES, &data, &len);
+    int got = scn_read_input(a->path, UTIL_FILE_MAX_BYTES, &data, &len);
     if (got == UTIL_READ_OPEN || got == UTIL_READ_IO || got == UTIL_READ_NOMEM) {
-        fprintf(stderr, "error: %s: cannot read the file: %s\n", CLI_SHOWN(a->path),
+        fprintf(stderr, "error: %s: cannot read the file: %s\n", CLI_SHOWN(scn_input_name(a->path)),
                 strerror(got == UTIL_READ_NOMEM ? ENOMEM : errno));
         return EX_NOINPUT;
     }

@@ -43,6 +43,22 @@ expect_status 0
 expect_grep "$OUT" stdout '^usage: bgsim validate'
 expect_no_grep "$OUT" stdout ': ok$'
 
+# `bgsim help CMD` prints exactly `bgsim CMD --help`, for every command the main usage lists.
+cmds=$("$BGSIM" --help | sed -n '/^commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')
+CHECKS=$((CHECKS + 1))
+[ "$(echo "$cmds" | wc -w)" -ge 6 ] || fail "expected at least 6 commands in 'bgsim --help', found: $cmds"
+for c in $cmds; do
+    run "$BGSIM" help "$c"
+    expect_status 0
+    expect_empty "$ERR" stderr
+    expect_grep "$OUT" stdout "^usage: bgsim $c"
+    cp "$OUT" "$WORK/help-$c"
+    run "$BGSIM" "$c" --help
+    CHECKS=$((CHECKS + 1))
+    cmp -s "$OUT" "$WORK/help-$c" || fail "'bgsim help $c' differs from 'bgsim $c --help'"
+done
+expect_usage_error "bgsim help: unknown command 'nope'" "$BGSIM" help nope
+
 # The usage shown on a usage error goes to stderr, not stdout.
 run "$BGSIM"
 expect_status 64
