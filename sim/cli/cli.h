@@ -10,6 +10,7 @@
 #define BGSIM_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "run_status.h"
@@ -27,6 +28,11 @@
 /* What a subcommand's parse function returns when the command line is good and the command goes
  * on; any other value is the exit status to return at once (0 after --help, EX_USAGE). */
 #define CLI_GO_ON (-1)
+
+/* The values of --seed and --duration as `run` and `sweep` take them: an integer 0 to 2^64-1, a
+ * duration from 1 ms to SCN_MAX_DURATION. true, or false with the reason in why. */
+bool cli_parse_seed(const char *arg, uint64_t *out, char *why, size_t size);
+bool cli_parse_duration(const char *arg, int64_t *out, char *why, size_t size);
 
 /* True when --help or -h appears before a "--". */
 bool cli_wants_help(int argc, char **argv);

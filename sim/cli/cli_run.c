@@ -85,18 +85,10 @@ static int bad_value(const char *option, const char *why)
 static int parse_values(run_args *a)
 {
     char why[256];
-    if (a->seed_arg && !sch_parse_uint64(a->seed_arg, &a->seed, why, sizeof why))
+    if (a->seed_arg && !cli_parse_seed(a->seed_arg, &a->seed, why, sizeof why))
         return bad_value("--seed", why);
-    if (a->duration_arg) {
-        bool ok = sch_parse_duration(a->duration_arg, &a->duration, why, sizeof why);
-        if (ok && (a->duration == 0 || a->duration > SCN_MAX_DURATION)) {
-            snprintf(why, sizeof why, "expected a duration between 1ms and 36525d (100 years), found '%s'",
-                     a->duration_arg);
-            ok = false;
-        }
-        if (!ok)
-            return bad_value("--duration", why);
-    }
+    if (a->duration_arg && !cli_parse_duration(a->duration_arg, &a->duration, why, sizeof why))
+        return bad_value("--duration", why);
     return CLI_GO_ON;
 }
 
