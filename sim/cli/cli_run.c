@@ -40,14 +40,15 @@ static const char usage_run[] =
     "  --plot DIR        write plots to DIR (created): timeline, interval histogram with CDF, runs\n"
     "                    by hour of day, each as .png and .svg beside its .dat data and .gp script;\n"
     "                    runs gnuplot (or the program named by $BGSIM_GNUPLOT)\n"
-    "  --report DIR      write DIR/index.html: one self-contained page with the scenario, summary\n"
-    "                    tables, the deferral breakdown and the plots (inline SVG)\n"
+    "  --report DIR      write DIR/index.html, one self-contained page: the scenario and overrides,\n"
+    "                    the summary tables, why the worker waited (held time by reason), the plots\n"
+    "                    (inline SVG; their files beside it) and the scenario file's text\n"
     "  --perfetto FILE   write the run as Chrome trace-event JSON (open it in ui.perfetto.dev)\n"
     "\n"
     "The same file, seed and duration always give byte-identical output.\n"
-    "Exit status: 0 ok, 64 usage, 65 invalid scenario (or override), 66 cannot read it, 69 platform not modeled\n"
-    "yet or gnuplot cannot be run (the summary, data files and scripts are still written), 70 internal\n"
-    "error, 73 cannot create an output file, 74 cannot write output.\n";
+    "FILE '-' reads the scenario from stdin. Exit status: 0 ok, 64 usage, 65 invalid scenario (or\n"
+    "override), 66 cannot read it, 69 gnuplot cannot be run (the summary, data files and scripts are\n"
+    "still written), 70 internal error, 73 cannot create an output file, 74 cannot write output.\n";
 
 #define MAX_SETS 64
 
