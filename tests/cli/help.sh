@@ -60,7 +60,7 @@ done
 expect_usage_error "bgsim help: unknown command 'nope'" "$BGSIM" help nope
 
 # No stale statements in the help texts and the user's docs: what they promise for "later" exists.
-STALE='not modeled yet|a later version|once the device (and user )?models land|`ideal` so far|only .ideal. runs'
+STALE='platform not modeled|not modeled yet|a later version|once the device (and user )?models land|`ideal` so far|only .ideal. runs'
 for c in $cmds; do
     "$BGSIM" help "$c" >"$WORK/h.txt" 2>&1
     expect_no_grep "$WORK/h.txt" "bgsim help $c" "$STALE"
