@@ -7,14 +7,17 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The platform an override sets, or NULL when none of them sets `platform` to a name we know
- * (an invalid value is left to the walk, which names it). The last one wins, as when applied. */
+/* The platform a command-line override sets, or NULL when none of them sets `platform` to a name
+ * we know (an invalid value is left to the walk, which names it). The last one wins, as when
+ * applied. A fleet profile's values (o->label set) are not the command line: a profile that puts
+ * a file on another platform is checked against the file as written (tests/scenario/fleet/bad/42). */
 static const char *platform_set(const scn_override *ov, size_t n)
 {
     static const char *const names[] = {"android", "ios", "ideal"};
     const char *found = NULL;
     for (size_t i = 0; i < n; i++) {
-        if (ov[i].step_count != 1 || ov[i].steps[0].kind != SCN_STEP_KEY || strcmp(ov[i].steps[0].text, "platform") != 0)
+        if (ov[i].label || ov[i].step_count != 1 || ov[i].steps[0].kind != SCN_STEP_KEY ||
+            strcmp(ov[i].steps[0].text, "platform") != 0)
             continue;
         found = NULL;
         const char *v = ov[i].value;

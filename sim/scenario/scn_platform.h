@@ -19,7 +19,8 @@
 #include "sch_yaml.h"
 
 /*
- * When the overrides set `platform` to a platform other than the one the file (root, before the
+ * When the command line's overrides (label NULL, scn_set.h) set `platform` to a platform other than
+ * the one the file (root, before the
  * overrides) names, removes from the tree the keys that belong to another platform than the one
  * set, with a note in diag for each. Does nothing otherwise, so a file is still validated as
  * written. Call before scn_set_apply: an override may then set a key of the new platform again.
