@@ -92,7 +92,8 @@ static void drop_setting(sch_node *settings, const char *key, const char *whose,
         drop_key(c, path, key, whose, to, diag);
         if (c->kind == SCH_MAP && c->count == 1 && strcmp(c->pairs[0].key->text, "at") == 0) {
             sch_yaml_free(c);
-            memmove(&changes->items[i], &changes->items[i + 1], (changes->count - i - 1) * sizeof *changes->items);
+            size_t rest = (changes->count - i - 1) * sizeof *changes->items; // NOLINT(bugprone-sizeof-expression): pointers
+            memmove(&changes->items[i], &changes->items[i + 1], rest);
             changes->count--;
         } else {
             i++;
