@@ -40,14 +40,15 @@ static const char usage_run[] =
     "  --plot DIR        write plots to DIR (created): timeline, interval histogram with CDF, runs\n"
     "                    by hour of day, each as .png and .svg beside its .dat data and .gp script;\n"
     "                    runs gnuplot (or the program named by $BGSIM_GNUPLOT)\n"
-    "  --report DIR      write DIR/index.html: one self-contained page with the scenario, summary\n"
-    "                    tables, the deferral breakdown and the plots (inline SVG)\n"
+    "  --report DIR      write DIR/index.html, one self-contained page: the scenario and overrides,\n"
+    "                    the summary tables, why the worker waited (held time by reason), the plots\n"
+    "                    (inline SVG; their files beside it) and the scenario file's text\n"
     "  --perfetto FILE   write the run as Chrome trace-event JSON (open it in ui.perfetto.dev)\n"
     "\n"
     "The same file, seed and duration always give byte-identical output.\n"
-    "Exit status: 0 ok, 64 usage, 65 invalid scenario (or override), 66 cannot read it, 69 platform not modeled\n"
-    "yet or gnuplot cannot be run (the summary, data files and scripts are still written), 70 internal\n"
-    "error, 73 cannot create an output file, 74 cannot write output.\n";
+    "FILE '-' reads the scenario from stdin. Exit status: 0 ok, 64 usage, 65 invalid scenario (or\n"
+    "override), 66 cannot read it, 69 gnuplot cannot be run (the summary, data files and scripts are\n"
+    "still written), 70 internal error, 73 cannot create an output file, 74 cannot write output.\n";
 
 #define MAX_SETS 64
 
@@ -85,18 +86,10 @@ static int bad_value(const char *option, const char *why)
 static int parse_values(run_args *a)
 {
     char why[256];
-    if (a->seed_arg && !sch_parse_uint64(a->seed_arg, &a->seed, why, sizeof why))
+    if (a->seed_arg && !cli_parse_seed(a->seed_arg, &a->seed, why, sizeof why))
         return bad_value("--seed", why);
-    if (a->duration_arg) {
-        bool ok = sch_parse_duration(a->duration_arg, &a->duration, why, sizeof why);
-        if (ok && (a->duration == 0 || a->duration > SCN_MAX_DURATION)) {
-            snprintf(why, sizeof why, "expected a duration between 1ms and 36525d (100 years), found '%s'",
-                     a->duration_arg);
-            ok = false;
-        }
-        if (!ok)
-            return bad_value("--duration", why);
-    }
+    if (a->duration_arg && !cli_parse_duration(a->duration_arg, &a->duration, why, sizeof why))
+        return bad_value("--duration", why);
     return CLI_GO_ON;
 }
 
@@ -350,6 +343,7 @@ int cli_run(int argc, char **argv)
         run_args_free(&a);
         return cli_report_load(rc, &diag);
     }
+    sch_diag_print_notes(&diag, stderr); /* keys of another platform left out (--set platform=X) */
     sch_diag_free(&diag);
 
     FILE *trace = NULL;
