@@ -407,7 +407,7 @@ static int write_hours(const char *dir, const rep_run_info *info, const rep_reco
             snprintf(every, sizeof every, "%.4g min", (double)info->requested_interval / (double)SIM_MS_PER_MINUTE);
         char label[160];
         snprintf(label, sizeof label, "requested: one run every %s (%.3g per hour)", every, asked);
-        fputs("set key top right box opaque\n", gp);
+        fputs("set key outside top center horizontal Left reverse samplen 3 width 1\n", gp);
         fprintf(gp, "plot \"hours.dat\" using 1:3 with boxes lc rgb \"#6baed6\" title \"runs (mean per day)\", \\\n"
                     "  %.6g with lines dt 2 lw 2.5 lc rgb \"#D55E00\" title ",
                 asked);

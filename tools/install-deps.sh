@@ -11,8 +11,10 @@ set -eu
 # Build tools, build system, GSL and libyaml, and gnuplot (an external program for plots).
 SIM_PACKAGES="build-essential cmake pkg-config libgsl-dev libyaml-dev gnuplot-nox"
 # The test suite: Criterion; the device glue's CI checks: a JDK (jni.h, javac), clang and
-# GNUstep's Foundation headers (Objective-C syntax check of the iOS glue).
-TEST_PACKAGES="libcriterion-dev default-jdk-headless clang libgnustep-base-dev"
+# GNUstep's Foundation headers (Objective-C syntax check of the iOS glue); headless Chromium and
+# python3 (standard library only) to render the HTML report and check the screenshot and the net
+# log (tests/reports/html.sh).
+TEST_PACKAGES="libcriterion-dev default-jdk-headless clang libgnustep-base-dev chromium python3"
 # MPI scale-out of `bgsim fleet` (mpirun -np P): Open MPI's launcher and headers. Optional for the
 # build (BGSIM_MPI=AUTO leaves MPI out when absent), so not part of --sim.
 MPI_PACKAGES="openmpi-bin libopenmpi-dev"
