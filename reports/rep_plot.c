@@ -157,9 +157,10 @@ static int write_timeline(const char *dir, const rep_run_info *info, const rep_r
         }
     }
     int mark_block[REP_MARK_KINDS_SHOWN];
+    for (int k = 0; k < REP_MARK_KINDS_SHOWN; k++)
+        mark_block[k] = -1;
     const int mark_kinds = rep_mark_kind_max() < REP_MARK_KINDS_SHOWN - 1 ? rep_mark_kind_max() : REP_MARK_KINDS_SHOWN - 1;
     for (int k = 1; k <= mark_kinds; k++) {
-        mark_block[k] = -1;
         for (size_t i = 0; i < rec->mark_count; i++) {
             if ((int)rec->marks[i].kind != k || rec->marks[i].t >= t.end)
                 continue;
@@ -522,9 +523,10 @@ static int write_days(const char *dir, const rep_run_info *info, const rep_recor
         fprintf(dat, "%" PRId64 " %.5f\n", sim_cal_day_index(&rec->calendar, w->start), hour_of(rec, w->start));
     }
     int mark_block[REP_MARK_KINDS_SHOWN];
+    for (int k = 0; k < REP_MARK_KINDS_SHOWN; k++)
+        mark_block[k] = -1;
     const int mark_kinds = rep_mark_kind_max() < REP_MARK_KINDS_SHOWN - 1 ? rep_mark_kind_max() : REP_MARK_KINDS_SHOWN - 1;
     for (int k = 1; k <= mark_kinds; k++) {
-        mark_block[k] = -1;
         for (size_t i = 0; i < rec->mark_count; i++) {
             if ((int)rec->marks[i].kind != k || rec->marks[i].t >= t.end)
                 continue;
