@@ -193,11 +193,32 @@ static int run_simulate(const run_args *a, const scn_scenario *s, FILE *trace, r
 
 /* ---- emit ---- */
 
+/* The interval the app asks for, as expo shares it between tasks: the last registration with a
+ * minimumInterval wins (core/bgt_core.c did_register; equal times register in file order), the
+ * policy's default without one, raised to the policy's floor (bgt_policy.h). A sketch for the
+ * hours plot's reference line, not the core's state over time. */
+static sim_time requested_interval(const scn_scenario *s)
+{
+    int64_t min = s->policy.default_interval_min;
+    sim_time last = -1;
+    for (size_t i = 0; i < s->task_count; i++) {
+        const scn_task *t = &s->tasks[i];
+        if (t->options.has_minimum_interval && t->register_at >= last) {
+            min = t->options.minimum_interval_min;
+            last = t->register_at;
+        }
+    }
+    if (min < s->policy.interval_floor_min)
+        min = s->policy.interval_floor_min;
+    return min > 0 ? (sim_time)min * SIM_MS_PER_MINUTE : 0;
+}
+
 /* What the reports say about the scenario and the run. */
 static rep_run_info run_info(const scn_scenario *s, const run_result *r)
 {
     return (rep_run_info){.name = s->name, .file = s->file, .platform = scn_platform_names[s->platform],
-                          .policy = s->policy_preset, .seed = r->opt.seed};
+                          .policy = s->policy_preset, .seed = r->opt.seed,
+                          .requested_interval = requested_interval(s), .format_duration = sch_format_duration};
 }
 
 /* The summary on stdout: the fingerprint alone, JSON or text. */

@@ -269,13 +269,16 @@ Test(perfetto, structure)
     cr_assert_eq(rep_perfetto_write(f, s->name, &rec), 0);
     fclose(f);
     cr_assert(strncmp(buf, "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n", 40) == 0);
-    cr_assert(strcmp(buf + len - 4, "\n]}\n") == 0);
+    /* the events, then the top-level metadata dictionary (rep_perfetto.h) */
+    const char *tail = strstr(buf, "\n],\n\"metadata\":{\"bgsim_scenario\":\"everyday\",\"bgsim_start_local\":");
+    cr_assert(tail, "no metadata after the events");
+    cr_assert(strcmp(buf + len - 3, "}}\n") == 0);
     /* every line between the brackets is one event object: {"ph":"<M|C|X|i>",...} */
     size_t events = 0, x = 0, c = 0;
     char *save = NULL;
     char *body = strdup(buf + 40);
     for (char *line = strtok_r(body, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        if (strcmp(line, "]}") == 0)
+        if (strcmp(line, "],") == 0)
             break;
         size_t n = strlen(line);
         if (line[n - 1] == ',')
@@ -287,6 +290,7 @@ Test(perfetto, structure)
         cr_assert(ph == 'M' || ph == 'C' || ph == 'X' || ph == 'i', "phase %c", ph);
         cr_assert(line[strlen(line) - 1] == '}');
         cr_assert(strstr(line, "\"pid\":1,\"tid\":"), "pid and tid: %s", line);
+        cr_assert(strncmp(line + 10, "\"cat\":\"", 7) == 0, "cat after ph: %s", line);
         if (ph != 'M')
             cr_assert(strstr(line, "\"ts\":"), "ts: %s", line);
         if (ph == 'X') {
@@ -306,7 +310,11 @@ Test(perfetto, structure)
     cr_assert_eq(count(buf, "\"name\":\"worker run\""), rec.worker_count);
     cr_assert_eq(count(buf, "\"tid\":100,\"ts\""), rec.tasks[0].run_count);
     cr_assert(x >= rec.worker_count + rec.tasks[0].run_count);
-    cr_assert_eq(count(buf, "\"name\":\"thread_name\""), 8 + rec.task_count);
+    cr_assert_eq(count(buf, "\"name\":\"thread_name\""), 11 + rec.task_count);
+    /* ts 0 is local midnight: one "calendar" slice per local day touched, the first at 0 */
+    int64_t days = sim_cal_day_index(&rec.calendar, rec.duration - 1) + 1;
+    cr_assert_eq(count(buf, "\"cat\":\"calendar\""), (size_t)days);
+    cr_assert(strstr(buf, "\"cat\":\"calendar\",\"pid\":1,\"tid\":12,\"ts\":0,"));
     cr_assert(events > x + c);
     free(buf);
     rep_record_free(&rec);
