@@ -349,22 +349,40 @@ static int emit_report(const run_args *a, const scn_scenario *s, const rep_run_i
         text = NULL;
     }
     char dur[32], start[40], fp[24];
-    sch_format_duration(r->opt.duration, dur, sizeof dur);
+    sim_format_human_duration(r->opt.duration, dur, sizeof dur);
     sim_cal_format(&s->calendar, 0, start, sizeof start);
     start[16] = '\0';
     snprintf(fp, sizeof fp, "%016" PRIx64, r->outcome.fingerprint);
+    /* The explanation in the command line's words, as `bgsim explain` prints them. */
+    char *headline = NULL;
+    size_t headline_len = 0;
+    FILE *hf = open_memstream(&headline, &headline_len);
+    if (hf) {
+        cli_explain_headline(hf, &r->record, &r->stats, &r->explain);
+        fclose(hf);
+    }
+    char notes[RUN_NOTES_MAX][2048];
+    const char *note_ptrs[RUN_NOTES_MAX];
+    for (size_t i = 0; i < r->note_count; i++) {
+        cli_note_text(s, &r->notes[i], notes[i], sizeof notes[i]);
+        note_ptrs[i] = notes[i];
+    }
     rep_html_input in = {.info = info, .scenario_text = text, .overrides = (const char *const *)a->sets,
                          .n_overrides = a->n_sets, .duration = dur, .start = start, .fingerprint = fp,
-                         .plot_dir = plot_note ? NULL : pdir, .plot_note = plot_note};
+                         .plot_dir = plot_note ? NULL : pdir, .plot_note = plot_note, .explain = &r->explain,
+                         .gaps = CLI_EXPLAIN_GAPS, .headline = hf ? headline : NULL, .notes = note_ptrs,
+                         .n_notes = r->note_count};
     char *f_tmp = NULL;
     FILE *f = rep_open_in(a->report_dir, "index.html", &f_tmp, why, sizeof why);
     if (!f) {
         free(text);
+        free(headline);
         fprintf(stderr, "bgsim run: %s\n", CLI_SHOWN(why));
         return EX_CANTCREAT;
     }
     int w = rep_html_write(f, &in, &r->record, &r->stats, why, sizeof why);
     free(text);
+    free(headline);
     if (w != 0) {
         rep_abort_in(f, &f_tmp);
         fprintf(stderr, "bgsim run: %s\n", CLI_SHOWN(why));
