@@ -81,9 +81,10 @@ typedef struct rep_deferral {
     sim_reason reason;
 } rep_deferral;
 
-/* A request the app's code made for the worker (a REPLACE schedule: registration, cold-launch
- * restore, iOS reschedule): from `at` it is not due before `due`, until the next request. The
- * APPENDed successor of a running worker is not listed: the run's own due time covers it. */
+/* A request the core made for the worker (bgt_schedule_req: a registration, a cold-launch
+ * restore, the successor at the end of a run, the foreground guard's retry): from `at` it is not
+ * due before `due` (at + delay), until the next request. The core asks for a run's successor when
+ * the run ends (bgt_worker_end), so `at + delay` is its due time for APPEND as for REPLACE. */
 typedef struct rep_request {
     sim_time at, due;
 } rep_request;

@@ -99,7 +99,7 @@ static int be_schedule(void *ctx, const bgt_schedule_req *req)
         r->pending = true;
         r->pending_due = due;
         rep_request q = {.at = sim_now(r->engine), .due = due};
-        if (req->mode != BGT_SCHEDULE_APPEND && rep_record_request(r->record, &q) != 0)
+        if (rep_record_request(r->record, &q) != 0)
             r->internal_error = true;
     }
     return rc;
