@@ -86,7 +86,7 @@ static const char *task_name(const scn_scenario *s, int i) { return i >= 0 ? s->
 
 int cli_note_text(const scn_scenario *s, const run_note *n, char *buf, size_t size)
 {
-    char a[48], b[48];
+    char a[48], b[48], c[48];
     const char *platform = s->policy_platform == BGT_PLATFORM_IOS ? "iOS" : "Android";
     switch (n->kind) {
     case RUN_NOTE_SHARED_INTERVAL:
@@ -94,10 +94,10 @@ int cli_note_text(const scn_scenario *s, const run_note *n, char *buf, size_t si
             return snprintf(buf, size,
                             "%s asked for %s, but the worker ran on %s because %s registered later: expo keeps one "
                             "interval for all tasks and the last registration sets it. Give the tasks the same "
-                            "interval (app.tasks[%s].minimum_interval) or register the one you want last.",
+                            "interval (--set app.tasks[%s].minimum_interval=%s) or register the one you want last.",
                             task_name(s, n->task), human(SIM_MINUTES(n->asked_min), a, sizeof a),
                             human(SIM_MINUTES(n->interval_min), b, sizeof b), task_name(s, n->by_task),
-                            task_name(s, n->by_task));
+                            task_name(s, n->by_task), human(SIM_MINUTES(n->asked_min), c, sizeof c));
         return snprintf(buf, size,
                         "%s asked for %s, but the worker ran on %s: expo keeps one interval for all tasks and "
                         "the last registration sets it. Give the tasks the same interval.",
