@@ -105,11 +105,20 @@ int cli_note_text(const scn_scenario *s, const run_note *n, char *buf, size_t si
                         human(SIM_MINUTES(n->interval_min), b, sizeof b));
     case RUN_NOTE_DEFAULT_INTERVAL:
         return snprintf(buf, size,
-                        "%s has no minimum_interval, so expo uses its %s default of %s (24h on Android, 12h on "
-                        "iOS). Set app.tasks[%s].minimum_interval to the interval you want.",
+                        "%s has no minimum_interval, so expo uses its %s default of %s (expo-background-task "
+                        "57: 24h on Android, 12h on iOS). Set app.tasks[%s].minimum_interval to the interval "
+                        "you want.",
                         task_name(s, n->task), platform, human(SIM_MINUTES(n->interval_min), a, sizeof a),
                         task_name(s, n->task));
     case RUN_NOTE_COLD_LAUNCH:
+        if (s->policy_platform != BGT_PLATFORM_IOS) /* expo before 55.x: docs/SOURCES.md E2.9 */
+            return snprintf(buf, size,
+                            "%zu app start%s pushed the pending worker later (%s in total): this expo version "
+                            "re-enqueues the worker with a fresh delay of %s whenever the app starts and restores "
+                            "its tasks (expo/expo issue 44581, fixed in 55.x). app.policy: current, or "
+                            "app.switches.keep_pending_worker=true, shows the run without it.",
+                            n->count, n->count == 1 ? "" : "s", human(n->ms, a, sizeof a),
+                            human(SIM_MINUTES(n->interval_min), b, sizeof b));
         return snprintf(buf, size,
                         "%zu cold launch%s of the app pushed the pending request's earliest begin date later (%s "
                         "in total): on iOS expo re-registers the tasks at every cold launch and re-submits the "

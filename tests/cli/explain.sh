@@ -66,6 +66,19 @@ expect_grep "$WORK/notes" notes "$FOREGROUND"
 expect_grep "$WORK/notes" notes 'foreground_defer_cap_min=0'
 for n in "$SHARED" "$DEFAULT" "$COLD"; do expect_no_grep "$WORK/notes" notes "$n"; done
 
+# The setting each note names makes it go away.
+run "$BGSIM" explain "$EX/shared-interval.yaml" --set 'app.tasks[cleanup].minimum_interval=15m'
+expect_status 0
+expect_no_grep "$OUT" stdout "$SHARED"
+expect_grep "$OUT" stdout '^asked +every 15m;'
+run "$BGSIM" explain "$EXAMPLES/ios-cold-launch-trap.yaml" --set app.switches.keep_pending_worker=true
+expect_status 0
+expect_no_grep "$OUT" stdout "$COLD"
+run "$BGSIM" explain "$EXAMPLES/android-commuter.yaml" --set app.switches.foreground_defer_cap_min=0
+expect_status 0
+expect_no_grep "$OUT" stdout "$FOREGROUND"
+expect_no_grep "$OUT" stdout 'foreground [0-9]'
+
 # Nothing to note: no Notes section, and no note lines in run's headline.
 for f in android-9-rare-bucket battery android-overnight-doze; do
     notes_of "$EXAMPLES/$f.yaml"
