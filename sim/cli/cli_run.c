@@ -169,7 +169,7 @@ static int run_parse(int argc, char **argv, run_args *a)
         case 's': a->seed_arg = optarg; break;
         case 'd': a->duration_arg = optarg; break;
         case 't': a->trace_path = optarg; break;
-        case 'f': format = optarg; break;
+        case 'f': format = optarg ? optarg : ""; break; /* getopt gives a required value */
         case 'F': a->fingerprint_only = true; break;
         case 'p': a->plot_dir = optarg; break;
         case 'r': a->report_dir = optarg; break;
