@@ -103,7 +103,7 @@ int rep_perfetto_write(FILE *out, const char *scenario_name, const rep_record *r
     spans(out, rec, TID_APP, "background", st_bg);
     for (size_t i = 0; i < rec->mark_count; i++)
         fprintf(out, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":%d,\"ts\":%" PRId64 ",\"name\":\"%s\"}", TID_APP,
-                rec->marks[i].t * 1000, rep_mark_name(rec->marks[i].kind));
+                rec->marks[i].t * 1000, rec->marks[i].label ? rec->marks[i].label : rep_mark_name(rec->marks[i].kind));
     for (size_t i = 0; i < rec->worker_count; i++) {
         const rep_worker_run *w = &rec->worker_runs[i];
         fprintf(out,

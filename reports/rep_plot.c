@@ -122,7 +122,8 @@ static const char *reason_color(int r)
     return reason_colors[r] ? reason_colors[r] : spare[r % 4];
 }
 
-static const char *const mark_titles[] = {"?", "swiped away", "killed by the OS", "force-stopped", "reboot"};
+static const char *const mark_titles[REP_MARK_KINDS + 1] = {"?", "swiped away", "killed by the OS", "force-stopped",
+                                                             "reboot", "scripted event"};
 
 typedef struct tl {
     FILE *dat;
@@ -222,14 +223,15 @@ static int write_timeline(const char *dir, const rep_run_info *info, const rep_r
                     rep_local_epoch_s(rec, d->end < t.end ? d->end : t.end));
         }
     }
-    int mark_block[5] = {-1, -1, -1, -1, -1};
-    for (int k = 1; k <= 4; k++) {
+    int mark_block[REP_MARK_KINDS + 1] = {-1, -1, -1, -1, -1, -1};
+    for (int k = 1; k <= REP_MARK_KINDS; k++) {
         for (size_t i = 0; i < rec->mark_count; i++) {
             if ((int)rec->marks[i].kind != k || rec->marks[i].t >= t.end)
                 continue;
             if (mark_block[k] < 0) {
                 char c[96];
-                snprintf(c, sizeof c, "process death (%s): time", rep_mark_name((rep_mark_kind)k));
+                snprintf(c, sizeof c, "%s (%s): time", k == REP_MARK_EVENT ? "scripted" : "process death",
+                         rep_mark_name((rep_mark_kind)k));
                 mark_block[k] = block_begin(&t, c);
             }
             fprintf(dat, "%.3f\n", rep_local_epoch_s(rec, rec->marks[i].t));
@@ -305,12 +307,13 @@ static int write_timeline(const char *dir, const rep_run_info *info, const rep_r
         rep_gp_string(gp, title);
         first = false;
     }
-    for (int k = 1; k <= 4; k++) {
+    for (int k = 1; k <= REP_MARK_KINDS; k++) {
         if (mark_block[k] < 0)
             continue;
+        /* Scripted events: an open triangle down in blue, apart from the red and black deaths. */
         fprintf(gp, "%s  \"timeline.dat\" index %d using 1:(%d) with points pt %d ps 1.6 lc rgb \"%s\" title \"%s\"",
-                first ? "" : ", \\\n", mark_block[k], LANE_APP, k == 4 ? 5 : k == 3 ? 13 : 9,
-                k == 4 ? "#000000" : "#d62728", mark_titles[k]);
+                first ? "" : ", \\\n", mark_block[k], LANE_APP, k == 5 ? 10 : k == 4 ? 5 : k == 3 ? 13 : 9,
+                k == 5 ? "#1f77b4" : k == 4 ? "#000000" : "#d62728", mark_titles[k]);
         first = false;
     }
     if (first)

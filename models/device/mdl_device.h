@@ -54,6 +54,9 @@ typedef enum mdl_signal {
     MDL_SIG_SETTINGS,          /* refresh_enabled or optimization_exempt changed */
     MDL_SIG_WORKER,            /* the app's worker started (arg 1) or stopped (arg 0): d->worker_running */
     MDL_SIG_DOZE,              /* the OS model's idle state changed: d->dozing */
+    MDL_SIG_STANDBY_BUCKET,    /* a command sets the app's standby bucket (`adb shell am set-standby-bucket`,
+                                * a scripted event): arg = the Android OS model's bucket index
+                                * (simos_bucket, models/os/simos_standby.h); others ignore it */
     MDL_SIG_COUNT
 } mdl_signal;
 
