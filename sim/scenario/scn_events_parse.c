@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sch_suggest.h"
 #include "sch_units.h"
 #include "simos_standby.h"
 
@@ -166,6 +167,34 @@ static bool action_allowed(sch_cx *cx, const sch_node *item, scn_event_action ac
     return ok;
 }
 
+/* `do`: one of scn_event_names. Read here rather than with sch_field_enum, whose message lists
+ * every choice: fifteen of them do not fit a line, so the message points to the list instead. */
+static sch_field parse_action(sch_cx *cx, const sch_node *item, int *out)
+{
+    const sch_node *v = sch_map_get(item, "do");
+    if (!v) {
+        sch_cx_error(cx, item, "missing required key 'do' (the action, such as open, force_stop or battery_level)");
+        return SCH_FIELD_ABSENT;
+    }
+    if (v->kind == SCH_SCALAR) {
+        for (int i = 0; i < SCN_EV_COUNT; i++) {
+            if (strcmp(v->text, scn_event_names[i]) == 0) {
+                *out = i;
+                return SCH_FIELD_OK;
+            }
+        }
+    }
+    size_t saved = sch_cx_push_key(cx, "do");
+    const char *guess = v->kind == SCH_SCALAR ? sch_did_you_mean(v->text, scn_event_names, SCN_EV_COUNT) : NULL;
+    char hint[96] = "";
+    if (guess)
+        snprintf(hint, sizeof hint, " (did you mean '%s'?)", guess);
+    sch_cx_error(cx, v, "expected an action (scenarios/README.md, \"Scripted events\": open, close, swipe, "
+                        "force_stop, reboot, plug, ...), found %s%s", sch_cx_found(cx, v), hint);
+    sch_cx_pop(cx, saved);
+    return SCH_FIELD_BAD;
+}
+
 static bool parse_event(sch_cx *cx, const sch_node *item, mdl_platform platform, const sim_calendar *cal,
                         bool know_duration, sim_time duration, scn_event *ev)
 {
@@ -175,7 +204,7 @@ static bool parse_event(sch_cx *cx, const sch_node *item, mdl_platform platform,
         return false;
     }
     int action = -1;
-    sch_field got = sch_field_enum(cx, item, "do", SCH_REQUIRED, scn_event_names, &action);
+    sch_field got = parse_action(cx, item, &action);
     /* The keys this action takes (all of them when the action is unknown, so that only `do` is
      * reported): an unknown key gets a did-you-mean among them. */
     const char *keys[5] = {"at", "do", "name", NULL, NULL};
