@@ -12,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mdl_battery.h"
+#include "mdl_kills.h"
+#include "mdl_network.h"
+#include "mdl_usage.h"
 #include "rep_record.h"
 #include "run.h"
 #include "scn_events.h"
@@ -417,5 +421,53 @@ Test(events, timeline_marks_each_event)
     cr_assert_eq(events, 2);
     rep_record_free(&rec);
     free(t);
+    scn_scenario_free(s);
+}
+
+/* A forced bucket stays below the exemption floor (getAppMinBucket): exempt, the app stays
+ * EXEMPTED; when the exemption ends, the forced bucket shows. */
+Test(events, forced_bucket_keeps_the_exemption_floor)
+{
+    char *t = run_yaml(ANDROID_HEAD "randomness: none\n"
+                                    "events:\n"
+                                    "  - { at: 1d, do: battery_optimization_exempt, enabled: true }\n"
+                                    "  - { at: 1d1h, do: standby_bucket, bucket: rare }\n"
+                                    "  - { at: 2d, do: battery_optimization_exempt, enabled: false }\n",
+                       3);
+    long ex = find_type_from(t, "os.bucket", D);
+    cr_assert_eq(time_of(t, ex), D);
+    cr_assert(strstr(t + ex, "\"bucket\":\"exempted\"") < strchr(t + ex, '\n'));
+    long next = find_type_from(t, "os.bucket", D + 1);
+    cr_assert_eq(time_of(t, next), 2 * D, "the bucket left EXEMPTED while exempt");
+    char want[128];
+    snprintf(want, sizeof want, "{\"t\":%lld,\"type\":\"os.bucket\",\"bucket\":\"rare\",\"reason\":\"forced\"}\n",
+             (long long)(2 * D));
+    assert_has(t, want);
+    free(t);
+}
+
+/* randomness: none sets the models' defaults; a section still turns a source back on. */
+Test(events, randomness_none_is_a_default_a_section_overrides)
+{
+    scn_scenario *s = load(ANDROID_HEAD "randomness: none\ndevice: { kills: { swipes: { per_week: 7 } } }\n", NULL, 0);
+    for (size_t i = 0; i < mdl_model_count(); i++) {
+        if (mdl_models[i] == &mdl_kills_model) {
+            const mdl_kills_config *k = s->model_config[i];
+            cr_assert_eq(k->swipes_per_week, 7);
+            cr_assert_eq(k->reboots_per_week, 0);
+            cr_assert_not(k->low_memory);
+        } else if (mdl_models[i] == &mdl_usage_model) {
+            const mdl_usage_config *u = s->model_config[i];
+            cr_assert_eq(u->sleep_jitter, 0);
+            for (int h = 0; h < MDL_USAGE_HOURS; h++)
+                cr_assert_eq(u->session_rate[0][h] + u->session_rate[1][h], 0);
+        } else if (mdl_models[i] == &mdl_battery_model) {
+            const mdl_battery_config *b = s->model_config[i];
+            cr_assert_not(b->nightly);
+            cr_assert_not(b->top_ups);
+        } else if (mdl_models[i] == &mdl_network_model) {
+            cr_assert_eq(((const mdl_network_config *)s->model_config[i])->outages_per_day, 0);
+        }
+    }
     scn_scenario_free(s);
 }
