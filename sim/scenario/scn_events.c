@@ -32,7 +32,16 @@ const char *const scn_event_names[] = {
     [SCN_EV_COUNT] = NULL,
 };
 
-static void trace_event(mdl_device *d, const scn_event *ev)
+/* While the device is rebooting (mdl_kills_device_down) nobody can use it: the actions of a user
+ * at the phone's screen (the app, Settings, the power-saving switches) and of a command over adb
+ * wait for nobody and are skipped, traced as such. A cable, a battery and the radio's
+ * surroundings do not need the phone to be up: plug, unplug, battery_level and network apply. */
+static bool needs_the_device_up(scn_event_action a)
+{
+    return a != SCN_EV_PLUG && a != SCN_EV_UNPLUG && a != SCN_EV_BATTERY_LEVEL && a != SCN_EV_NETWORK;
+}
+
+static void trace_event(mdl_device *d, const scn_event *ev, bool skipped)
 {
     char type[64];
     snprintf(type, sizeof type, "event.%s", scn_event_names[ev->action]);
@@ -53,6 +62,8 @@ static void trace_event(mdl_device *d, const scn_event *ev)
         break;
     default: break;
     }
+    if (skipped)
+        sim_trace_str(d->trace, "skipped", "device_down");
     sim_trace_end(d->trace);
 }
 
@@ -69,7 +80,10 @@ static void foreground(mdl_device *d, bool fg)
 
 void scn_event_apply(mdl_device *d, const scn_event *ev)
 {
-    trace_event(d, ev);
+    bool skip = needs_the_device_up(ev->action) && mdl_kills_device_down(d);
+    trace_event(d, ev, skip);
+    if (skip)
+        return;
     bool on = ev->value != 0;
     switch (ev->action) {
     case SCN_EV_OPEN: foreground(d, true); break;

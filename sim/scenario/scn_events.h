@@ -18,7 +18,9 @@
  * network model; background_app_refresh, battery_optimization_exempt through the settings model;
  * standby_bucket through the device bus to Android's App Standby (MDL_SIG_STANDBY_BUCKET).
  * `os_update` is refused (scn_events_parse.c says why). An action of another platform is refused,
- * not ignored.
+ * not ignored. While the device is down (a reboot), every action but plug, unplug, battery_level
+ * and network is skipped, and its record says so (`skipped: device_down`): nobody can open an app
+ * or change a setting on a phone that is booting.
  *
  * Order: every event is an engine event in SIM_PHASE_ENVIRONMENT at its instant, scheduled when
  * the run starts, after the models' first events, in time order (equal times: file order). So

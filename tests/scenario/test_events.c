@@ -471,3 +471,34 @@ Test(events, randomness_none_is_a_default_a_section_overrides)
     }
     scn_scenario_free(s);
 }
+
+/* Nobody opens an app on a booting phone: during a reboot's downtime an open, a force stop or a
+ * second reboot is skipped (traced so), a plug acts. The trace oracle (tools/oracle) found the
+ * open-while-down before this rule ("device-down: app.start: the user opens the app while the
+ * device is down"). */
+Test(events, while_the_device_is_down_only_physical_events_act)
+{
+    char *t = run_yaml(ANDROID_HEAD "randomness: none\n"
+                                    "events:\n"
+                                    "  - { at: 1d, do: reboot, downtime: 1h }\n"
+                                    "  - { at: 1d10m, do: open }\n"
+                                    "  - { at: 1d11m, do: force_stop }\n"
+                                    "  - { at: 1d12m, do: reboot }\n"
+                                    "  - { at: 1d13m, do: plug }\n"
+                                    "  - { at: 1d2h, do: open }\n",
+                       3);
+    char want[512];
+    sim_time m = SIM_MINUTES(1);
+    snprintf(want, sizeof want,
+             "{\"t\":%lld,\"type\":\"event.open\",\"skipped\":\"device_down\"}\n"
+             "{\"t\":%lld,\"type\":\"event.force_stop\",\"skipped\":\"device_down\"}\n"
+             "{\"t\":%lld,\"type\":\"event.reboot\",\"skipped\":\"device_down\"}\n"
+             "{\"t\":%lld,\"type\":\"event.plug\"}\n{\"t\":%lld,\"type\":\"battery.plug\",",
+             (long long)(D + 10 * m), (long long)(D + 11 * m), (long long)(D + 12 * m), (long long)(D + 13 * m),
+             (long long)(D + 13 * m));
+    assert_has(t, want);
+    /* the first process after the reboot is the worker's or the user's at 1d2h, not the skipped open */
+    long start = find_type_from(t, "app.start", D);
+    cr_assert_geq(time_of(t, start), D + H, "a process started while the device was down");
+    free(t);
+}
