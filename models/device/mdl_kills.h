@@ -93,7 +93,7 @@ void mdl_kills_apply_oem(mdl_kills_config *cfg, mdl_kills_oem oem);
  * random ones (and counted in the stats), with reason "scripted" where the record has one:
  *  - swipe: the user swipes the app away (a force stop on an OEM profile whose swipe is one);
  *  - force_stop: Settings > Force stop (the scenario refuses it on iOS, which has none);
- *  - reboot: the device restarts, down for `downtime` ms (< 0: reboot.downtime); nothing while
+ *  - reboot: the device restarts, down for `downtime` ms (< 0: reboots.downtime); nothing while
  *    the device is already down.
  * Nothing without a kills model.
  */
