@@ -143,7 +143,7 @@ int rep_perfetto_write(FILE *out, const char *scenario_name, const rep_record *r
     for (size_t i = 0; i < rec->mark_count; i++)
         fprintf(out, ",\n{\"ph\":\"i\",\"cat\":\"app\",\"s\":\"t\",\"pid\":1,\"tid\":%d,\"ts\":%" PRId64
                      ",\"name\":\"%s\"}",
-                TID_APP, ts_us(rec, rec->marks[i].t), rep_mark_name(rec->marks[i].kind));
+                TID_APP, ts_us(rec, rec->marks[i].t), rec->marks[i].label ? rec->marks[i].label : rep_mark_name(rec->marks[i].kind));
     for (size_t i = 0; i < rec->worker_count; i++) {
         const rep_worker_run *w = &rec->worker_runs[i];
         fprintf(out,

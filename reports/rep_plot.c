@@ -166,7 +166,8 @@ static int write_timeline(const char *dir, const rep_run_info *info, const rep_r
                 continue;
             if (mark_block[k] < 0) {
                 char c[96];
-                snprintf(c, sizeof c, "process death (%s): time", rep_mark_name((rep_mark_kind)k));
+                snprintf(c, sizeof c, "%s (%s): time", k == REP_MARK_EVENT ? "scripted" : "process death",
+                         rep_mark_name((rep_mark_kind)k));
                 mark_block[k] = block_begin(&t, c);
             }
             fprintf(dat, "%.3f\n", rep_local_epoch_s(rec, rec->marks[i].t));

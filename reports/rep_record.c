@@ -100,6 +100,7 @@ const char *rep_mark_name(rep_mark_kind k)
     case REP_MARK_KILL: return "kill";
     case REP_MARK_FORCE_STOP: return "force_stop";
     case REP_MARK_REBOOT: return "reboot";
+    case REP_MARK_EVENT: return "event";
     }
     return "?";
 }

@@ -109,17 +109,20 @@ typedef struct rep_state {
     uint8_t worker_running;
 } rep_state;
 
-/* Something that happened to the process at one instant (the timeline's kill marks). */
+/* Something that happened at one instant: a process death (the timeline's kill marks) or a
+ * scripted event of the scenario (`events:`). */
 typedef enum rep_mark_kind {
-    REP_MARK_SWIPE = 1, REP_MARK_KILL = 2, REP_MARK_FORCE_STOP = 3, REP_MARK_REBOOT = 4
+    REP_MARK_SWIPE = 1, REP_MARK_KILL = 2, REP_MARK_FORCE_STOP = 3, REP_MARK_REBOOT = 4, REP_MARK_EVENT = 5
 } rep_mark_kind;
+#define REP_MARK_KINDS 5 /* the highest kind */
 
 typedef struct rep_mark {
     sim_time t;
     rep_mark_kind kind;
+    const char *label;       /* REP_MARK_EVENT: the event's action (static text), else NULL */
 } rep_mark;
 
-const char *rep_mark_name(rep_mark_kind k); /* "swipe", "kill", "force_stop", "reboot" */
+const char *rep_mark_name(rep_mark_kind k); /* "swipe", "kill", "force_stop", "reboot", "event" */
 
 typedef struct rep_record {
     sim_time duration;

@@ -103,6 +103,8 @@ static const rep_mark_style marks[] = {
     [REP_MARK_KILL] = {"killed by the OS", 7, "circle", "#D55E00"},
     [REP_MARK_FORCE_STOP] = {"force-stopped", 13, "diamond", "#000000"},
     [REP_MARK_REBOOT] = {"reboot", 5, "square", "#6A3D9A"},
+    /* A scenario's scripted event (events:), not a death: a cross, apart from the filled shapes. */
+    [REP_MARK_EVENT] = {"scripted event", 2, "cross", "#17BECF"},
 };
 
 static const rep_mark_style unknown_mark = {"other event", 3, "cross", "#777777"};

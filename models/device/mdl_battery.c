@@ -93,7 +93,8 @@ typedef struct battery {
     int crossing_index;
     threshold thr[MDL_BATTERY_MAX_THRESHOLDS];
     int thr_count;
-    int holds;      /* charges in progress (nightly, top-ups): plugged while > 0 */
+    int holds;      /* charges in progress (nightly, top-ups, scripted): plugged while > 0 */
+    bool script_hold; /* one of them is a scripted plug (mdl_battery_script_plug) */
     bool low;
     bool last_up;   /* direction of the latest crossing */
     bool ps_auto;   /* Android: the saver turned itself on at the trigger */
@@ -199,7 +200,8 @@ static sim_handle schedule(battery *b, sim_time t, int kind, int index)
  * crossing was due) is crossed now; otherwise a falling segment
  * crosses only thresholds above, a rising one only those below. Ties (two thresholds at one ms:
  * impossible for distinct permilles at these rates, but cheap to order) go to the first in the
- * table. */
+ * table, except among thresholds crossed now (a scripted jump of the level): those go in the
+ * order a gradual change would have crossed them, the nearest to where the level came from first. */
 static void schedule_crossing(battery *b)
 {
     sim_time now = sim_now(b->d->engine);
@@ -216,7 +218,9 @@ static void schedule_crossing(battery *b)
             dt = time_to(b, x);
         else
             continue;
-        if (dt != NEVER && (best == NEVER || dt < best))
+        bool nearer = best_i >= 0 && dt == best && dt == now - b->t0 &&
+                      (th->above ? th->permille > b->thr[best_i].permille : th->permille < b->thr[best_i].permille);
+        if (dt != NEVER && (best == NEVER || dt < best || nearer))
             best = dt, best_i = i;
     }
     /* The pending crossing is replaced: sim_rearm is a cancel and a schedule in one step (it
@@ -541,6 +545,51 @@ int mdl_battery_watch(mdl_device *d, int permille)
     return rc;
 }
 
+/* ---- scripted events ---- */
+
+void mdl_battery_script_plug(mdl_device *d, bool plugged)
+{
+    battery *b = find(d);
+    if (!b)
+        return;
+    if (plugged) {
+        if (!b->script_hold) {
+            b->script_hold = true;
+            charge_on(b, "scripted");
+        }
+        return;
+    }
+    b->script_hold = false;
+    if (b->holds > 0) {
+        b->holds = 1; /* the cable is out: every charge ends with this one */
+        charge_off(b, "scripted");
+    }
+}
+
+void mdl_battery_script_level(mdl_device *d, int permille)
+{
+    battery *b = find(d);
+    if (!b)
+        return;
+    if (permille < 0)
+        permille = 0;
+    if (permille > 1000)
+        permille = 1000;
+    b->l0 = (int64_t)permille * LU_PER_PERMILLE;
+    b->t0 = sim_now(d->engine);
+    b->rising = d->plugged;
+    b->drain = drain_rate(b);
+    trace_level_event(b, "battery.set", "scripted");
+    schedule_crossing(b); /* thresholds the jump moved across are crossed at this ms */
+}
+
+void mdl_battery_script_power_save(mdl_device *d, bool on)
+{
+    battery *b = find(d);
+    if (b)
+        set_power_save(b, on, "scripted");
+}
+
 /* ---- the model descriptor ---- */
 
 static void battery_defaults(void *config, mdl_platform platform)
@@ -649,12 +698,23 @@ static void battery_stop(mdl_device *d, int index)
     d->models[index] = NULL;
 }
 
+/* `randomness: none`: no charging habits (nightly, top-ups) and no Low Power Mode prompts (each
+ * accepted with a probability); manual windows, thresholds and the level function stay. */
+static void battery_no_random(void *config)
+{
+    mdl_battery_config *c = config;
+    c->nightly = false;
+    c->top_ups = false;
+    c->prompt_count = 0;
+}
+
 const mdl_model mdl_battery_model = {
     .parent = "device",
     .key = "battery",
     .config_size = sizeof(mdl_battery_config),
     .defaults = battery_defaults,
     .parse = mdl_battery_parse,
+    .no_random = battery_no_random,
     .start = battery_start,
     .stop = battery_stop,
 };

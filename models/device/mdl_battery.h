@@ -138,6 +138,23 @@ bool mdl_battery_last_crossing_up(const mdl_device *d);
 int mdl_battery_watch(mdl_device *d, int permille);
 
 /*
+ * Scripted events (the scenario's `events:`, sim/scenario/scn_events.h); each traces as its usual
+ * record with `source`/`reason` "scripted", and does nothing without a battery model.
+ *  - plug(true): the user plugs in, a charge of its own that lasts until plug(false), nested with
+ *    the habits' charges like any other. plug(false): the user pulls the cable: every charge in
+ *    progress ends now (a habit's later end finds none and does nothing); nothing when unplugged.
+ *  - set_level: the level becomes `permille` now (a battery swapped, a gauge recalibrated: what a
+ *    test needs). Every threshold whose side the jump changed is crossed at this ms, one event
+ *    each (battery.level, then battery low and power saving follow as for a gradual crossing).
+ *  - power_save: the user turns Low Power Mode (iOS) or battery saver (Android, ideal) on or off;
+ *    the automatic rules (plugged in, charged to off_at, battery low) act on it afterwards as on
+ *    a manual switch.
+ */
+void mdl_battery_script_plug(mdl_device *d, bool plugged);
+void mdl_battery_script_level(mdl_device *d, int permille);
+void mdl_battery_script_power_save(mdl_device *d, bool on);
+
+/*
  * The exact level function (public for tests and reports). Level after `dt` ms of a segment that
  * starts at `l0` LU; `rising` selects charging (c1 up to `taper`, then c2, capped at full) or
  * draining at `drain` (floored at 0). Rates are in mp/h = LU per ms.

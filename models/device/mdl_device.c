@@ -68,7 +68,7 @@ const char *mdl_signal_name(mdl_signal sig)
         [MDL_SIG_APP_SWIPE] = "app_swipe", [MDL_SIG_APP_KILL] = "app_kill",
         [MDL_SIG_FORCE_STOP] = "force_stop", [MDL_SIG_REBOOT] = "reboot",
         [MDL_SIG_SETTINGS] = "settings",   [MDL_SIG_WORKER] = "worker",
-        [MDL_SIG_DOZE] = "doze",
+        [MDL_SIG_DOZE] = "doze",           [MDL_SIG_STANDBY_BUCKET] = "standby_bucket",
     };
     return sig > 0 && sig < MDL_SIG_COUNT && names[sig] ? names[sig] : "unknown";
 }

@@ -10,7 +10,8 @@
  *   settings        refresh_enabled (iOS Background App Refresh), optimization_exempt (Android)
  *   runner          worker_running (the app's worker is executing tasks), emitted as MDL_SIG_WORKER
  *   OS model        dozing (Android Doze / iOS idle), emitted as MDL_SIG_DOZE
- * Everyone may read everything.
+ * Everyone may read everything. A scripted event of the scenario (sim/scenario/scn_events.h) changes
+ * a field through its owner's mdl_<model>_script_* entry point, so the rule holds for it too.
  *
  * Signals: after changing state, a model calls mdl_emit(d, signal, arg). Listeners run
  * synchronously, in subscription order, inside the emitter's event (same simulation time, same
@@ -54,6 +55,9 @@ typedef enum mdl_signal {
     MDL_SIG_SETTINGS,          /* refresh_enabled or optimization_exempt changed */
     MDL_SIG_WORKER,            /* the app's worker started (arg 1) or stopped (arg 0): d->worker_running */
     MDL_SIG_DOZE,              /* the OS model's idle state changed: d->dozing */
+    MDL_SIG_STANDBY_BUCKET,    /* a command sets the app's standby bucket (`adb shell am set-standby-bucket`,
+                                * a scripted event): arg = the Android OS model's bucket index
+                                * (simos_bucket, models/os/simos_standby.h); others ignore it */
     MDL_SIG_COUNT
 } mdl_signal;
 

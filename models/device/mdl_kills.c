@@ -211,11 +211,8 @@ static void on_oem(sim_engine *e, void *ctx, uint64_t arg)
     mdl_emit(k->d, MDL_SIG_APP_KILL, 0);
 }
 
-static void on_swipe(sim_engine *e, void *ctx, uint64_t arg)
+static void swipe(kills *k)
 {
-    (void)e, (void)arg;
-    kills *k = ctx;
-    k->h_swipe = SIM_HANDLE_NONE;
     k->stats.swipes++;
     bool fs = k->cfg.oem_swipe_force_stop && k->d->platform != MDL_IOS;
     sim_trace_begin(k->d->trace, now(k), fs ? "device.force_stop" : "device.swipe");
@@ -226,6 +223,14 @@ static void on_swipe(sim_engine *e, void *ctx, uint64_t arg)
     mdl_emit(k->d, fs ? MDL_SIG_FORCE_STOP : MDL_SIG_APP_SWIPE, 0);
 }
 
+static void on_swipe(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    kills *k = ctx;
+    k->h_swipe = SIM_HANDLE_NONE;
+    swipe(k);
+}
+
 static void on_force(sim_engine *e, void *ctx, uint64_t arg);
 
 static void arm_force(kills *k)
@@ -234,17 +239,22 @@ static void arm_force(kills *k)
         at(k, exp_delay(k->r_force, k->cfg.force_stops_per_week), on_force, &k->h_force);
 }
 
+static void force_stop(kills *k, const char *reason)
+{
+    k->stats.force_stops++;
+    sim_trace_begin(k->d->trace, now(k), "device.force_stop");
+    sim_trace_str(k->d->trace, "reason", reason);
+    sim_trace_bool(k->d->trace, "process", k->alive);
+    sim_trace_end(k->d->trace);
+    mdl_emit(k->d, MDL_SIG_FORCE_STOP, 0);
+}
+
 static void on_force(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e, (void)arg;
     kills *k = ctx;
     k->h_force = SIM_HANDLE_NONE;
-    k->stats.force_stops++;
-    sim_trace_begin(k->d->trace, now(k), "device.force_stop");
-    sim_trace_str(k->d->trace, "reason", "user");
-    sim_trace_bool(k->d->trace, "process", k->alive);
-    sim_trace_end(k->d->trace);
-    mdl_emit(k->d, MDL_SIG_FORCE_STOP, 0);
+    force_stop(k, "user");
     arm_force(k);
 }
 
@@ -396,15 +406,50 @@ static void kills_stop(mdl_device *d, int index)
     d->models[index] = NULL;
 }
 
+/* `randomness: none`: no random swipes, force stops, reboots or background kills; OEM kills after
+ * a fixed delay and update reboots on their schedule stay. */
+static void kills_no_random(void *config)
+{
+    mdl_kills_config *c = config;
+    c->swipes_per_week = 0;
+    c->force_stops_per_week = 0;
+    c->reboots_per_week = 0;
+    c->low_memory = false;
+}
+
 const mdl_model mdl_kills_model = {
     .parent = "device",
     .key = "kills",
     .config_size = sizeof(mdl_kills_config),
     .defaults = kills_defaults,
     .parse = mdl_kills_parse,
+    .no_random = kills_no_random,
     .start = kills_start,
     .stop = kills_stop,
 };
+
+/* ---- scripted events ---- */
+
+void mdl_kills_script_swipe(mdl_device *d)
+{
+    kills *k = find(d);
+    if (k)
+        swipe(k);
+}
+
+void mdl_kills_script_force_stop(mdl_device *d)
+{
+    kills *k = find(d);
+    if (k)
+        force_stop(k, "scripted");
+}
+
+void mdl_kills_script_reboot(mdl_device *d, sim_time downtime)
+{
+    kills *k = find(d);
+    if (k && !k->down)
+        reboot(k, "scripted", downtime < 0 ? k->cfg.reboot_downtime : downtime);
+}
 
 /* ---- read API ---- */
 

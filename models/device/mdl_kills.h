@@ -88,6 +88,19 @@ extern const char *const mdl_kills_oem_names[];
 /* Sets the OEM fields of cfg to profile `oem`'s values. */
 void mdl_kills_apply_oem(mdl_kills_config *cfg, mdl_kills_oem oem);
 
+/*
+ * Scripted events (the scenario's `events:`, sim/scenario/scn_events.h), traced and sent like the
+ * random ones (and counted in the stats), with reason "scripted" where the record has one:
+ *  - swipe: the user swipes the app away (a force stop on an OEM profile whose swipe is one);
+ *  - force_stop: Settings > Force stop (the scenario refuses it on iOS, which has none);
+ *  - reboot: the device restarts, down for `downtime` ms (< 0: reboots.downtime); nothing while
+ *    the device is already down.
+ * Nothing without a kills model.
+ */
+void mdl_kills_script_swipe(mdl_device *d);
+void mdl_kills_script_force_stop(mdl_device *d);
+void mdl_kills_script_reboot(mdl_device *d, sim_time downtime);
+
 /* Read API for the OS models; all take the device the model was started on (false / -1 / zero
  * stats when the kills model is not running on it). */
 bool mdl_kills_device_down(const mdl_device *d);     /* rebooting: the OS and the app cannot run */

@@ -12,6 +12,9 @@
  *  - defaults(): the model's defaults, each citing its source or marked "assumption". Called for
  *    every scenario, whether or not the section is present (a scenario without `device.battery`
  *    still has a battery).
+ *  - no_random(): optional; turns every random source of a config holding the defaults off
+ *    (`randomness: none`, a fully scripted scenario), before parse(): a section may still turn one
+ *    back on. What stays deterministic (a schedule, a sleep window) stays.
  *  - parse(): reads the section into the config; reports every problem through cx (never stops
  *    at the first), never takes a default silently for a bad value.
  *  - start(): sets the model's initial device state (without emitting), subscribes to the
@@ -36,6 +39,7 @@ typedef struct mdl_model {
     size_t config_size;
     void (*defaults)(void *config, mdl_platform platform);
     void (*parse)(sch_cx *cx, const sch_node *node, void *config);
+    void (*no_random)(void *config); /* may be NULL: the model draws nothing */
     int (*start)(mdl_device *d, int index, const void *config);
     void (*stop)(mdl_device *d, int index);
 } mdl_model;

@@ -87,6 +87,7 @@ typedef struct net_model {
     bool sched_wifi, sched_air;   /* what the schedules say now */
     bool in_outage;
     sim_time outage_until;
+    int forced;                   /* a scripted mdl_net above every rule, or -1 */
     sim_handle sched_ev, outage_ev, outage_end_ev;
 } net_model;
 
@@ -151,6 +152,8 @@ static void trace_change(net_model *m, const char *cause)
 
 static mdl_net compute_net(const net_model *m)
 {
+    if (m->forced >= 0)
+        return (mdl_net)m->forced;
     if (m->sched_air || m->in_outage)
         return MDL_NET_NONE;
     if (m->sched_wifi)
@@ -251,6 +254,7 @@ static int start(mdl_device *d, int index, const void *config)
     else
         defaults(&m->cfg, d->platform);
     d->models[index] = m;
+    m->forced = -1;
     add_points(m, &m->cfg.wifi);
     add_points(m, &m->cfg.work_wifi);
     add_points(m, &m->cfg.airplane);
@@ -284,8 +288,23 @@ static void stop(mdl_device *d, int index)
     d->models[index] = NULL;
 }
 
+void mdl_network_script(mdl_device *d, int net)
+{
+    net_model *m = NULL;
+    for (size_t i = 0; i < mdl_model_count() && i < MDL_MAX_MODELS; i++)
+        if (mdl_models[i] == &mdl_network_model)
+            m = d->models[i];
+    if (!m)
+        return;
+    m->forced = net >= MDL_NET_NONE && net <= MDL_NET_WIFI ? net : -1;
+    apply(m, "scripted");
+}
+
 bool mdl_network_connected(const mdl_device *d) { return d->net != MDL_NET_NONE; }
 bool mdl_network_metered(const mdl_device *d) { return d->net == MDL_NET_CELLULAR; }
+
+/* `randomness: none`: no outages; the Wi-Fi and airplane schedules stay. */
+static void network_no_random(void *config) { ((mdl_network_config *)config)->outages_per_day = 0; }
 
 const mdl_model mdl_network_model = {
     .parent = "device",
@@ -293,6 +312,7 @@ const mdl_model mdl_network_model = {
     .config_size = sizeof(mdl_network_config),
     .defaults = defaults,
     .parse = mdl_network_parse,
+    .no_random = network_no_random,
     .start = start,
     .stop = stop,
 };

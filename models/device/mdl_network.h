@@ -71,6 +71,13 @@ bool mdl_network_connected(const mdl_device *d);
 /* True when the network is metered (cellular); false for wifi and for none. */
 bool mdl_network_metered(const mdl_device *d);
 
+/* A scripted event (the scenario's `events:`, sim/scenario/scn_events.h): the user forces the
+ * connectivity to `net` (an mdl_net), above every rule of the precedence list (Wi-Fi switched on
+ * in airplane mode included; d->airplane still follows the schedule), until the next scripted
+ * change; -1 hands it back to the schedules and outages. Traced `net.change` with cause
+ * `scripted` when the state changes. Nothing without a network model. */
+void mdl_network_script(mdl_device *d, int net);
+
 /* Exposed for tests: whether the schedule windows contain local instant t. */
 bool mdl_net_windows_contain(const mdl_net_windows *ws, const sim_calendar *cal, sim_time t);
 

@@ -40,12 +40,9 @@ static void trace_settings(mdl_device *d)
     sim_trace_end(d->trace);
 }
 
-static void on_change(sim_engine *e, void *ctx, uint64_t arg)
+static void apply_change(settings_model *m, const mdl_settings_change *ch)
 {
-    (void)e;
-    settings_model *m = ctx;
     mdl_device *d = m->d;
-    const mdl_settings_change *ch = &m->cfg.changes[arg];
     bool bar = ch->background_app_refresh < 0 ? d->refresh_enabled : ch->background_app_refresh == 1;
     bool exempt = ch->battery_optimization_exempt < 0 ? d->optimization_exempt : ch->battery_optimization_exempt == 1;
     if (bar == d->refresh_enabled && exempt == d->optimization_exempt)
@@ -54,6 +51,24 @@ static void on_change(sim_engine *e, void *ctx, uint64_t arg)
     d->optimization_exempt = exempt;
     trace_settings(d);
     mdl_emit(d, MDL_SIG_SETTINGS, 0);
+}
+
+static void on_change(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    settings_model *m = ctx;
+    apply_change(m, &m->cfg.changes[arg]);
+}
+
+void mdl_settings_script(mdl_device *d, int8_t background_app_refresh, int8_t battery_optimization_exempt)
+{
+    for (size_t i = 0; i < mdl_model_count() && i < MDL_MAX_MODELS; i++) {
+        if (mdl_models[i] == &mdl_settings_model && d->models[i]) {
+            mdl_settings_change ch = {.at = sim_now(d->engine), .background_app_refresh = background_app_refresh,
+                                      .battery_optimization_exempt = battery_optimization_exempt};
+            apply_change(d->models[i], &ch);
+        }
+    }
 }
 
 static int start(mdl_device *d, int index, const void *config)

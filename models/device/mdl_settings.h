@@ -43,4 +43,9 @@ typedef struct mdl_settings_config {
 
 extern const mdl_model mdl_settings_model;
 
+/* A scripted event (the scenario's `events:`, sim/scenario/scn_events.h): the user changes a
+ * setting now, as a `changes:` item does (1 on / exempt, 0 off / optimized, -1 unchanged; the
+ * scenario checks the platform). Nothing without a settings model. */
+void mdl_settings_script(mdl_device *d, int8_t background_app_refresh, int8_t battery_optimization_exempt);
+
 #endif

@@ -463,12 +463,22 @@ uint64_t mdl_usage_recent_opens(const mdl_device *d)
     return n;
 }
 
+/* `randomness: none`: no screen sessions (so no app visits and no moving sessions) and no sleep
+ * jitter; the sleep windows and commutes stay. The app is opened by app.first_open and events. */
+static void usage_no_random(void *config)
+{
+    mdl_usage_config *c = config;
+    memset(c->session_rate, 0, sizeof c->session_rate);
+    c->sleep_jitter = 0;
+}
+
 const mdl_model mdl_usage_model = {
     .parent = "user",
     .key = "usage",
     .config_size = sizeof(mdl_usage_config),
     .defaults = usage_defaults,
     .parse = mdl_usage_parse,
+    .no_random = usage_no_random,
     .start = usage_start,
     .stop = usage_stop,
 };

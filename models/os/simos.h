@@ -72,6 +72,9 @@ typedef struct simos_desc {
     size_t config_size;
     void (*defaults)(void *config, int os_version);
     void (*parse)(sch_cx *cx, const sch_node *os, void *config);
+    /* `randomness: none`: turns the model's random sources off in a config holding the defaults,
+     * before parse (may be NULL: it draws nothing). */
+    void (*no_random)(void *config);
     const simos_ops *ops;
 } simos_desc;
 

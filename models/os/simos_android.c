@@ -671,11 +671,20 @@ static const simos_ops android_ops = {
 
 static void android_defaults(void *config, int os_version) { simos_android_defaults(config, os_version); }
 
+/* `randomness: none`: the quiet phone (no other apps' jobs: their arrivals and run times are drawn). */
+static void android_no_random(void *config)
+{
+    simos_android_config *c = config;
+    c->phone.per_hour = 0;
+    c->phone.at_boot = 0;
+}
+
 const simos_desc simos_android_desc = {
     .platform = "android",
     .keys = simos_android_keys,
     .config_size = sizeof(simos_android_config),
     .defaults = android_defaults,
     .parse = simos_android_parse,
+    .no_random = android_no_random,
     .ops = &android_ops,
 };

@@ -591,11 +591,22 @@ static void ios_defaults(void *p, int os_version)
     };
 }
 
+/* `randomness: none`: no early expiry of refresh launches, and the processing tasks' delay and
+ * time limit fixed at their distributions' means. */
+static void ios_no_random(void *p)
+{
+    simos_ios_config *c = p;
+    c->early_expiry = 0;
+    c->processing_delay = sch_dist_fixed((sim_time)sch_dist_mean(&c->processing_delay));
+    c->processing_time_limit = sch_dist_fixed((sim_time)sch_dist_mean(&c->processing_time_limit));
+}
+
 const simos_desc simos_ios_desc = {
     .platform = "ios",
     .keys = simos_ios_keys,
     .config_size = sizeof(simos_ios_config),
     .defaults = ios_defaults,
     .parse = simos_ios_parse,
+    .no_random = ios_no_random,
     .ops = &ios_ops,
 };

@@ -15,7 +15,8 @@ struct simos_standby {
     simos_bucket bucket;
     sim_time last_used;      /* -1: never */
     sim_time active_until;
-    bool forced;             /* restricted by the system until the next use */
+    int forced;              /* a simos_bucket forced until the next use, or -1 */
+    const char *forced_reason; /* "buggy" (the system restricted the app) or "forced" (a command) */
     sim_handle check, expiry;
 };
 
@@ -56,9 +57,9 @@ static void evaluate(simos_standby *s, const char *reason)
     } else if (d->optimization_exempt) {
         b = SIMOS_BUCKET_EXEMPTED;
         reason = "exempt";
-    } else if (s->forced) {
-        b = SIMOS_BUCKET_RESTRICTED;
-        reason = "buggy";
+    } else if (s->forced >= 0) {
+        b = (simos_bucket)s->forced;
+        reason = s->forced_reason;
     } else if (s->last_used < 0) {
         b = SIMOS_BUCKET_NEVER;
     } else if (now < s->active_until) {
@@ -71,7 +72,8 @@ static void evaluate(simos_standby *s, const char *reason)
 
 void simos_standby_restrict(simos_standby *s)
 {
-    s->forced = true;
+    s->forced = SIMOS_BUCKET_RESTRICTED;
+    s->forced_reason = "buggy";
     evaluate(s, "buggy");
 }
 
@@ -109,13 +111,23 @@ static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
     sim_time now = sim_now(d->engine);
     if (sig == MDL_SIG_APP_OPEN || sig == MDL_SIG_APP_CLOSE) {
         s->last_used = now;
-        s->forced = false;
+        s->forced = -1;
         s->active_until = now + s->p.strong_usage_timeout;
         /* A cancel and a schedule in one step; none on failure. */
         sim_rearm(d->engine, &s->expiry, s->active_until, SIM_PHASE_OS, on_expiry, s, 0);
         sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_usage, s, 1, NULL);
     } else if (sig == MDL_SIG_SETTINGS) {
         sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_usage, s, 0, NULL);
+    } else if (sig == MDL_SIG_STANDBY_BUCKET && arg >= SIMOS_BUCKET_EXEMPTED && arg < SIMOS_BUCKET_NEVER) {
+        /* `am set-standby-bucket`: setAppStandbyBucket with REASON_MAIN_FORCED_BY_USER, which
+         * checkAndUpdateStandbyState then leaves alone ("A usage event will be the only way to
+         * bring it out of this forced state"); the exempt floor still applies (getAppMinBucket).
+         * AOSP frameworks/base services/usage/java/com/android/server/usage/
+         * AppStandbyController.java (aosp-mirror/platform_frameworks_base). Evaluated at once:
+         * the owner's callback only posts an evaluation. */
+        s->forced = (int)arg;
+        s->forced_reason = "forced";
+        evaluate(s, "forced");
     }
 }
 
@@ -125,7 +137,7 @@ simos_standby *simos_standby_new(mdl_device *d, const simos_standby_params *p, s
     if (!s)
         return NULL;
     *s = (simos_standby){.d = d, .p = *p, .changed = changed, .ctx = ctx, .bucket = SIMOS_BUCKET_NEVER,
-                         .last_used = -1, .active_until = -1};
+                         .last_used = -1, .active_until = -1, .forced = -1};
     if (mdl_subscribe(d, listener, s) != MDL_OK ||
         sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_check, s, 0, &s->check) != SIM_OK) {
         free(s);

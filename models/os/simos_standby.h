@@ -13,6 +13,10 @@
  *   - "Battery optimization: not optimized" (d->optimization_exempt) puts the app in EXEMPTED
  *     (getAppMinBucket's power-save allowlist floor).
  *   - `os.bucket` fixes the bucket (no re-evaluation).
+ *   - MDL_SIG_STANDBY_BUCKET (a scripted `standby_bucket` event, `adb shell am
+ *     set-standby-bucket`) forces a bucket until the next use of the app, below a fixed bucket and
+ *     the EXEMPTED floor (AppStandbyController: REASON_MAIN_FORCED_BY_USER is left alone by
+ *     checkAndUpdateStandbyState; setAppStandbyBucket keeps getAppMinBucket's floor).
  *   - simos_standby_restrict: the system forces the app into RESTRICTED (JobSchedulerService
  *     .maybeProcessBuggyJob -> AppStandbyInternal.restrictApp, REASON_SUB_FORCED_SYSTEM_FLAG_BUGGY,
  *     Android 14+) until the next use of the app (assumption: a usage event elevates an app the

@@ -419,6 +419,19 @@ static void on_first_close(sim_engine *e, void *ctx, uint64_t arg)
     mdl_emit(&r->device, MDL_SIG_APP_CLOSE, 0);
 }
 
+/* A scripted event (`events:`, scn_events.h) comes due: the device takes it, the timeline marks it. */
+static void on_scripted(sim_engine *e, void *ctx, uint64_t i)
+{
+    runner *r = ctx;
+    const scn_event *ev = &r->s->events.list[i];
+    if (r->record->has_states) {
+        rep_mark m = {.t = sim_now(e), .kind = REP_MARK_EVENT, .label = scn_event_names[ev->action]};
+        if (rep_record_mark(r->record, &m) != 0)
+            r->internal_error = true;
+    }
+    scn_event_apply(&r->device, ev);
+}
+
 static void on_registration(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e;
@@ -651,6 +664,10 @@ static int setup(runner *r, const scn_scenario *s, const run_options *opt)
             rc = sim_schedule(r->engine, s->tasks[i].unregister_at, SIM_PHASE_APP, on_registration, r,
                               (uint64_t)i << 1 | 1, NULL);
     }
+    /* Scripted events last: at an equal instant they follow the models' first events and the
+     * app's first visit (the engine's scheduling order, scn_events.h). */
+    for (size_t i = 0; i < s->events.count && rc == SIM_OK; i++)
+        rc = sim_schedule(r->engine, s->events.list[i].at, SIM_PHASE_ENVIRONMENT, on_scripted, r, (uint64_t)i, NULL);
     return rc == SIM_OK ? 0 : -1;
 }
 

@@ -43,6 +43,8 @@ void scn_models_load(sch_cx *cx, const sch_node *root, scn_scenario *s)
             return;
         }
         m->defaults(s->model_config[i], (mdl_platform)s->platform);
+        if (s->no_randomness && m->no_random)
+            m->no_random(s->model_config[i]);
     }
     load_parent(cx, root, "device", s);
     load_parent(cx, root, "user", s);

@@ -301,6 +301,8 @@ static void parse_os(sch_cx *cx, const sch_node *root, scn_scenario *s)
             sch_cx_error(cx, root, "out of memory");
         } else {
             desc->defaults(s->os_config, s->os_version);
+            if (s->no_randomness && desc->no_random)
+                desc->no_random(s->os_config);
             if (map_ok)
                 desc->parse(cx, os, s->os_config);
         }
@@ -311,7 +313,7 @@ static void parse_os(sch_cx *cx, const sch_node *root, scn_scenario *s)
 static void parse_root(sch_cx *cx, const sch_node *root, scn_scenario *s)
 {
     static const char *const keys[] = {"bgsim", "name", "platform", "os", "seed", "start", "duration",
-                                       "device", "user", "app", "expect", "fleet", NULL};
+                                       "device", "user", "app", "events", "randomness", "expect", "fleet", NULL};
     if (!sch_check_map(cx, root, keys))
         return;
     if (!check_version(cx, root))
@@ -320,7 +322,6 @@ static void parse_root(sch_cx *cx, const sch_node *root, scn_scenario *s)
     int platform = SCN_PLATFORM_IDEAL;
     sch_field_enum(cx, root, "platform", SCH_REQUIRED, scn_platform_names, &platform);
     s->platform = (scn_platform)platform;
-    parse_os(cx, root, s);
     sch_field_uint64(cx, root, "seed", SCH_OPTIONAL, &s->seed);
     if (sch_field_datetime(cx, root, "start", SCH_OPTIONAL, &s->start) != SCH_FIELD_BAD)
         sim_cal_init(&s->calendar, &s->start);
@@ -332,8 +333,19 @@ static void parse_root(sch_cx *cx, const sch_node *root, scn_scenario *s)
         sch_cx_pop(cx, saved);
         know_duration = false;
     }
+    static const char *const randomness[] = {"models", "none", NULL};
+    int rnd = 0;
+    sch_field_enum(cx, root, "randomness", SCH_OPTIONAL, randomness, &rnd);
+    s->no_randomness = rnd == 1;
+    parse_os(cx, root, s);
     scn_models_load(cx, root, s);
     parse_app(cx, root, s, know_duration);
+    const sch_node *events = NULL;
+    if (sch_field_node(cx, root, "events", SCH_OPTIONAL, &events) == SCH_FIELD_OK) {
+        size_t saved = sch_cx_push_key(cx, "events");
+        scn_events_parse(cx, events, (mdl_platform)s->platform, &s->calendar, know_duration, s->duration, &s->events);
+        sch_cx_pop(cx, saved);
+    }
     const sch_node *expect = NULL;
     if (sch_field_node(cx, root, "expect", SCH_OPTIONAL, &expect) == SCH_FIELD_OK) {
         size_t saved = sch_cx_push_key(cx, "expect");
@@ -385,6 +397,7 @@ void scn_scenario_free(scn_scenario *s)
         free(s->tasks[i].name);
     free(s->tasks);
     scn_models_free(s);
+    scn_events_free(&s->events);
     free(s->os_config);
     scn_expect_free(&s->expect);
     scn_fleet_free(s->fleet);

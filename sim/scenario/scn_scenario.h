@@ -18,6 +18,7 @@
 #include "bgt.h"
 #include "mdl_model.h"
 #include "run_status.h"
+#include "scn_events.h"
 #include "scn_expect.h"
 #include "sch_diag.h"
 #include "sch_dist.h"
@@ -67,6 +68,9 @@ typedef struct scn_scenario {
     /* Each environment model's config, indexed as mdl_models[] (mdl_model.h): defaults, then
      * the model's section when present. Owned by the scenario. */
     void *model_config[MDL_MAX_MODELS];
+    /* `randomness: none`: every random source of the models is off by default (scn_models.c). */
+    bool no_randomness;
+    scn_events events;           /* the `events:` section (scn_events.h), sorted by time */
     struct scn_fleet *fleet;     /* the `fleet:` section (scn_fleet.h), or NULL */
 } scn_scenario;
 

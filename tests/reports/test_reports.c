@@ -14,6 +14,7 @@
 #include "rep_html.h"
 #include "rep_metrics.h"
 #include "rep_perfetto.h"
+#include "rep_plot.h"
 #include "rep_stats.h"
 #include "rep_sweep.h"
 #include "run.h"
@@ -435,4 +436,70 @@ Test(html, an_svg_over_the_file_cap_is_refused_naming_the_limit, .timeout = 60)
     cr_expect(strstr(why, "timeline.svg' is larger than the limit of 64 MiB") != NULL, "%s", why);
     free(page);
     remove_plots(dir);
+}
+
+/* ---- scripted events on the timeline (REP_MARK_EVENT) ---- */
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert(f, "%s", path);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    int ch;
+    while ((ch = fgetc(f)) != EOF)
+        fputc(ch, m);
+    fclose(f);
+    fclose(m);
+    return buf;
+}
+
+/* A scripted event gets its own data block and legend entry on the timeline, apart from process
+ * deaths, and Perfetto names its instant after the action. */
+Test(plot, scripted_events_are_marked_on_the_timeline)
+{
+    rep_record rec;
+    make_record(&rec, SIM_DAYS(2), (sim_time[]){SIM_HOURS(1)}, 1);
+    rec.has_states = true;
+    rep_state st0 = {.t = 0, .battery_permille = -1}, st1 = {.t = SIM_DAYS(2), .battery_permille = -1};
+    cr_assert_eq(rep_record_state(&rec, &st0), 0);
+    cr_assert_eq(rep_record_state(&rec, &st1), 0);
+    rep_mark ev = {.t = SIM_HOURS(5), .kind = REP_MARK_EVENT, .label = "force_stop"};
+    rep_mark death = {.t = SIM_HOURS(5), .kind = REP_MARK_FORCE_STOP};
+    cr_assert_eq(rep_record_mark(&rec, &ev), 0);
+    cr_assert_eq(rep_record_mark(&rec, &death), 0);
+    rep_stats st;
+    cr_assert_eq(rep_stats_compute(&rec, &st), 0);
+    char dir[] = "/tmp/bgsim-plot-events-XXXXXX";
+    cr_assert(mkdtemp(dir));
+    rep_run_info info = {.name = "t", .file = "t.yaml", .platform = "android", .policy = "current", .seed = 1};
+    char why[256];
+    cr_assert_eq(rep_plot_write(dir, &info, &rec, &st, why, sizeof why), 0, "%s", why);
+    char path[600];
+    snprintf(path, sizeof path, "%s/timeline.dat", dir);
+    char *dat = slurp(path);
+    cr_assert(strstr(dat, ": scripted (event): time\n"), "no block of scripted events");
+    cr_assert(strstr(dat, ": process death (force_stop): time\n"));
+    snprintf(path, sizeof path, "%s/timeline.gp", dir);
+    char *gp = slurp(path);
+    cr_assert(strstr(gp, "with points pt 10 ps 1.6 lc rgb \"#1f77b4\" title \"scripted event\""), "%s", gp);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(rep_perfetto_write(f, "t", &rec), 0);
+    fclose(f);
+    cr_assert(strstr(buf, "\"ts\":18000000000,\"name\":\"force_stop\"}"));
+    cr_assert_eq(count(buf, "\"name\":\"force_stop\""), 2, "the event (its label) and the death (its kind)");
+    free(buf);
+    free(dat);
+    free(gp);
+    const char *files[] = {"timeline.dat", "timeline.gp", "intervals.dat", "intervals.gp", "hours.dat", "hours.gp"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+    rep_stats_free(&st);
+    rep_record_free(&rec);
 }

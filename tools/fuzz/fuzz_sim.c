@@ -7,7 +7,9 @@
  * (battery, network, settings, kills), user.usage, the app's policy and switches, and 1 to 3
  * tasks with intervals and work distributions. Each optional key is one byte: written or not, and
  * which of its values (each list holds valid values and a few edge values). Keys are drawn for the
- * chosen platform only, so nearly every input loads and the fuzzer spends its time in the models,
+ * chosen platform only, so nearly every input loads. Last come 0 to 6 scripted events (`events:`, the
+ * platform's actions, at instants within the shortest span) and maybe `randomness: none`, read after
+ * everything else (an input that runs out before has none) and the fuzzer spends its time in the models,
  * not in the loader (fuzz_load covers that). An input that runs out reads zeros: the defaults.
  * Every byte is read in its own statement (never two picks in one call's arguments, whose order C
  * leaves to the compiler), so an input means the same scenario to clang's fuzzer and to the gcc
@@ -339,6 +341,45 @@ static void gen_app(gen *g)
     }
 }
 
+/* `events:` (sim/scenario/scn_events.h): 0 to 6 of the platform's actions, at instants before 2 h
+ * (the shortest span), then maybe `randomness: none`. A zero byte (an input that has run out):
+ * none of either. */
+static void gen_events(gen *g, unsigned platform)
+{
+    static const char *const ats[] = {"0s", "1ms", "1s", "1m", "10m", "30m", "59m59s", "90m"};
+    static const char *const any[] = {
+        "do: open", "do: close", "do: swipe", "do: plug", "do: unplug", "do: reboot", "do: reboot, downtime: 30m",
+        "do: reboot, downtime: 0s", "do: battery_level, level: 15%", "do: battery_level, level: 0%",
+        "do: battery_level, level: 100%", "do: network, state: none", "do: network, state: cellular",
+        "do: network, state: wifi", "do: network, state: schedule",
+    };
+    static const char *const android[] = {"do: force_stop", "do: battery_saver, enabled: true",
+                                          "do: battery_saver, enabled: false",
+                                          "do: battery_optimization_exempt, enabled: true",
+                                          "do: battery_optimization_exempt, enabled: false"};
+    static const char *const ios[] = {"do: background_app_refresh, enabled: false",
+                                      "do: background_app_refresh, enabled: true", "do: low_power_mode, enabled: true",
+                                      "do: low_power_mode, enabled: false"};
+    unsigned n = pick(g, 7);
+    if (n)
+        put(g, "events:\n");
+    for (unsigned i = 0; i < n; i++) {
+        const char *at = ats[pick(g, N(ats))];
+        unsigned kind = pick(g, 4);
+        if (kind == 1 && platform != 1) {
+            put(g, "  - { at: %s, %s }\n", at, android[pick(g, N(android))]);
+        } else if (kind == 2 && platform != 0) {
+            put(g, "  - { at: %s, %s }\n", at, ios[pick(g, N(ios))]);
+        } else if (kind == 3 && platform == 0) {
+            put(g, "  - { at: %s, do: standby_bucket, bucket: %s }\n", at, buckets[pick(g, N(buckets))]);
+        } else {
+            put(g, "  - { at: %s, %s }\n", at, any[pick(g, N(any))]);
+        }
+    }
+    if (pick(g, 2))
+        put(g, "randomness: none\n");
+}
+
 /* Builds a scenario from the input; returns its platform (0 android, 1 ios, 2 ideal). */
 static unsigned generate(gen *g, bool *processing_after_fq)
 {
@@ -364,6 +405,7 @@ static unsigned generate(gen *g, bool *processing_after_fq)
         put(g, "  kills: {}\n"); /* an empty section: the models' defaults */
     gen_usage(g);
     gen_app(g);
+    gen_events(g, platform);
     return platform;
 }
 

@@ -57,7 +57,9 @@
  *  battery       every level_permille is within 0..1000; plugs and unplugs alternate; between two
  *                readings the level never rises unplugged nor falls plugged (README
  *                `device.battery`: an exact piecewise-linear level, falling at the drain unplugged,
- *                rising while plugged, "charging rates are net of use", stops at 0 %, up to 100 %)
+ *                rising while plugged, "charging rates are net of use", stops at 0 %, up to 100 %);
+ *                a scripted battery.set (README "Scripted events": do: battery_level) starts anew
+ *                from its level
  */
 #include "oracle.h"
 
@@ -256,6 +258,7 @@ typedef struct state {
     long long constraints;       /* Android: the last os.schedule's */
     bool need_net, need_power;   /* iOS: the last accepted os.submit's */
     long long level;             /* last battery reading, -1: none */
+    long long set_at;            /* time of the last scripted battery.set, -1: none */
     bool start_allowed_bucket;   /* Android: an os.start_worker announced the coming worker.start */
     long long start_limit;
 
@@ -535,6 +538,15 @@ static void on_line(state *s, const line *ln)
         battery_reading(s, ln, type);
         s->plugged = false;
     } else if (strcmp(type, "battery.level") == 0) {
+        /* The crossings a scripted jump causes come at its instant and name the thresholds it
+         * passed, not the level: the level stays the one set. */
+        long long lv;
+        bool in_jump = s->t == s->set_at && get_int(ln, "level_permille", &lv) && lv >= 0 && lv <= 1000;
+        if (!in_jump)
+            battery_reading(s, ln, type);
+    } else if (strcmp(type, "battery.set") == 0) {
+        s->level = -1; /* a scripted jump: the readings start anew from it */
+        s->set_at = s->t;
         battery_reading(s, ln, type);
     } else if (strcmp(type, "battery.low") == 0) {
         battery_reading(s, ln, type);
@@ -587,6 +599,7 @@ size_t oracle_check(const char *text, size_t len, const oracle_options *opt, ora
     s.report = report;
     s.ctx = ctx;
     s.level = -1;
+    s.set_at = -1;
     s.run_limit = -1;
     line *ln = malloc(sizeof *ln);
     if (!ln) {

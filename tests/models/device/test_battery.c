@@ -796,3 +796,93 @@ Test(battery, parse_errors_are_exact)
         cr_expect_eq(n, 1, "case %zu: %zu errors, the second: %s", i, n, n > 1 ? msgs[1] : "");
     }
 }
+
+/* ---- scripted events (mdl_battery_script_*, the scenario's `events:`) ---- */
+
+static void script_at(sim_engine *e, void *ctx, uint64_t what)
+{
+    (void)e;
+    brig *r = ctx;
+    mdl_device *d = &r->base.d;
+    switch (what) {
+    case 0: mdl_battery_script_plug(d, true); break;
+    case 1: mdl_battery_script_plug(d, false); break;
+    case 2: mdl_battery_script_level(d, 120); break;
+    case 3: mdl_battery_script_level(d, 900); break;
+    case 4: mdl_battery_script_power_save(d, true); break;
+    default: break;
+    }
+}
+
+static void script(brig *r, sim_time t, uint64_t what)
+{
+    cr_assert_eq(sim_schedule(r->base.e, t, SIM_PHASE_ENVIRONMENT, script_at, r, what, NULL), SIM_OK);
+}
+
+/* A scripted plug nests with a habit's charge (the habit's end leaves it plugged); a scripted
+ * unplug ends every charge in progress (the habit's later end does nothing). */
+Test(battery, scripted_plug_nests_and_unplug_ends_every_charge)
+{
+    brig *r = brig_new(MDL_ANDROID);
+    r->cfg.initial_mp = 50000;
+    fixed_charge(r, H(2), H(4));
+    brig_start(r);
+    script(r, H(1), 0);             /* scripted plug at 1 h */
+    script(r, H(5), 1);             /* scripted unplug at 5 h: the habit ended at 4 h, still plugged */
+    script(r, H(24 + 3), 1);        /* unplug at 27 h, inside the next night's 26-28 h charge */
+    sim_run_until(r->base.e, H(30));
+    int plugs = 0, unplugs = 0;
+    sim_time plug_t[4], unplug_t[4];
+    for (int i = 0; i < r->n; i++) {
+        if (r->ev[i].sig == PLUG && plugs < 4)
+            plug_t[plugs++] = r->ev[i].t;
+        if (r->ev[i].sig == UNPLUG && unplugs < 4)
+            unplug_t[unplugs++] = r->ev[i].t;
+    }
+    cr_assert_eq(plugs, 2);
+    cr_assert_eq(unplugs, 2);
+    cr_assert_eq(plug_t[0], H(1));
+    cr_assert_eq(unplug_t[0], H(5)); /* not at 4 h: the scripted charge held it */
+    cr_assert_eq(plug_t[1], H(26));
+    cr_assert_eq(unplug_t[1], H(27)); /* the night's end at 28 h finds no charge */
+    cr_assert(has_trace_line(r, "{\"t\":3600000,\"type\":\"battery.plug\",\"level_permille\":500,\"source\":\"scripted\"}"));
+    cr_assert_not(r->base.d.plugged);
+    brig_free(r);
+}
+
+/* A jump crosses every threshold it passes at that ms, nearest first, and battery low follows:
+ * 50 % -> 12 % crosses OKAY (20 %) then LOW (16 %); 12 % -> 90 % crosses 16 %, 20 %, 80 % up
+ * (OKAY ends low). The level is then exact from the new value. */
+Test(battery, scripted_level_jump_crosses_in_order)
+{
+    brig *r = brig_new(MDL_ANDROID);
+    r->cfg.initial_mp = 50000;
+    r->cfg.drain_idle_mp = 1000;
+    brig_start(r);
+    script(r, H(1), 2);
+    script(r, H(2), 3);
+    sim_run_until(r->base.e, H(2) + M(30));
+    want w[] = {{H(1), LVL, 200, false}, {H(1), LVL, 160, false}, {H(2), LVL, 160, true}, {H(2), LVL, 200, true},
+                {H(2), LVL, 800, true}};
+    assert_events(r, w, 5);
+    cr_assert(r->ev[1].low, "LOW at the 16 %% crossing");
+    cr_assert_not(r->ev[3].low, "OKAY at the 20 %% crossing");
+    /* 90 % at 2 h, then 1 %/h */
+    cr_assert_eq(mdl_battery_level_lu(&r->base.d, H(2) + M(30)), 900 * PERMILLE_LU - M(30) * 1000);
+    cr_assert(has_trace_line(r, "{\"t\":3600000,\"type\":\"battery.set\",\"level_permille\":120,\"source\":\"scripted\"}"));
+    brig_free(r);
+}
+
+/* A scripted battery saver is a manual one: plugging in turns it off (Android). */
+Test(battery, scripted_saver_is_turned_off_by_a_plug)
+{
+    brig *r = brig_new(MDL_ANDROID);
+    fixed_charge(r, H(2), H(2) + M(30)); /* 80 % -> 90 %: no threshold crossed */
+    brig_start(r);
+    script(r, H(1), 4);
+    sim_run_until(r->base.e, H(4));
+    want w[] = {{H(1), PS, 1, false}, {H(2), PLUG, 0, false}, {H(2), PS, 0, false}, {H(2) + M(30), UNPLUG, 0, false}};
+    assert_events(r, w, 4);
+    cr_assert(has_trace_line(r, "{\"t\":3600000,\"type\":\"battery.power_save\",\"on\":true,\"reason\":\"scripted\"}"));
+    brig_free(r);
+}

@@ -530,3 +530,57 @@ Test(kills, bad_sections_get_exact_messages)
     expect_error(MDL_ANDROID, "reboot: { per_week: 1 }\n",
                  "t.yaml:1:1: device.kills: unknown key 'reboot' (did you mean 'reboots'?)");
 }
+
+/* ---- scripted events (mdl_kills_script_*, the scenario's `events:`) ---- */
+
+static void script_reboot(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    krig *r = ctx;
+    mdl_kills_script_reboot(&r->base.d, SIM_MINUTES(30));
+}
+
+static void script_force_stop(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    krig *r = ctx;
+    mdl_kills_script_force_stop(&r->base.d);
+}
+
+static void script_swipe(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    krig *r = ctx;
+    mdl_kills_script_swipe(&r->base.d);
+}
+
+/* A scripted reboot takes its downtime and is ignored while the device is already down; a
+ * scripted force stop and swipe send their signals (a Xiaomi swipe is a force stop) and count. */
+Test(kills, scripted_reboot_force_stop_and_swipe)
+{
+    mdl_kills_config c = quiet(MDL_ANDROID);
+    mdl_kills_apply_oem(&c, MDL_OEM_XIAOMI);
+    krig r;
+    krig_init(&r, MDL_ANDROID, 1, &c);
+    at(&r, SIM_HOURS(1), open_app);
+    at(&r, SIM_HOURS(1) + SIM_MINUTES(1), close_app);
+    at(&r, SIM_HOURS(2), script_reboot);
+    at(&r, SIM_HOURS(2) + SIM_MINUTES(10), script_reboot); /* down until 2:30: ignored */
+    at(&r, SIM_HOURS(3), script_force_stop);
+    at(&r, SIM_HOURS(4), script_swipe);
+    sim_run_until(r.base.e, SIM_HOURS(5));
+    cr_assert_eq(r.count[MDL_SIG_REBOOT], 1);
+    cr_assert_eq(r.last_sig_arg[MDL_SIG_REBOOT], SIM_MINUTES(30));
+    cr_assert_eq(mdl_kills_last_boot(&r.base.d), SIM_HOURS(2) + SIM_MINUTES(30));
+    cr_assert_eq(r.count[MDL_SIG_FORCE_STOP], 2, "the force stop, and the swipe that is one on Xiaomi");
+    cr_assert_eq(r.count[MDL_SIG_APP_SWIPE], 0);
+    mdl_kills_stats st = mdl_kills_get_stats(&r.base.d);
+    cr_assert_eq(st.reboots, 1);
+    cr_assert_eq(st.force_stops, 1);
+    cr_assert_eq(st.swipes, 1);
+    const char *t = rig_trace_text(&r.base);
+    cr_assert(strstr(t, "{\"t\":7200000,\"type\":\"device.reboot\",\"reason\":\"scripted\",\"downtime_ms\":1800000,"));
+    cr_assert(strstr(t, "{\"t\":10800000,\"type\":\"device.force_stop\",\"reason\":\"scripted\",\"process\":false}"));
+    cr_assert(strstr(t, "{\"t\":14400000,\"type\":\"device.force_stop\",\"reason\":\"swipe\","));
+    rig_fini(&r.base);
+}

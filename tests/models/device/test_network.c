@@ -523,3 +523,45 @@ Test(network, day_names_and_shorthands)
     cr_assert_eq(cfg.work_wifi.count, 0);
     cr_assert_eq(cfg.airplane.count, 1);
 }
+
+/* ---- scripted events (mdl_network_script, the scenario's `events:`) ---- */
+
+static void script_net(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    rig *r = ctx;
+    mdl_network_script(&r->d, arg == 9 ? -1 : (int)arg);
+}
+
+/* A scripted state is above every rule (airplane included: Wi-Fi switched on in airplane mode)
+ * until the next one; `schedule` (-1) hands back to the schedules, which then move on as before. */
+Test(network, a_scripted_state_beats_every_rule_until_handed_back)
+{
+    mdl_network_config cfg;
+    rig_parse_ok(&mdl_network_model, MDL_ANDROID,
+                 "wifi:\n  - { from: \"18:00\", to: \"08:00\" }\n"
+                 "airplane:\n  - { from: \"12:00\", to: \"13:00\" }\n",
+                 &cfg);
+    changes *log = calloc(1, sizeof *log);
+    rig *r = rig_new(&mdl_network_model, &cfg, MDL_ANDROID, 1, RIG_MONDAY, record, log);
+    /* the rig's listener context is the log; the events get the rig */
+    sim_schedule(r->e, AT(0, 10, 0), SIM_PHASE_ENVIRONMENT, script_net, r, MDL_NET_NONE, NULL);
+    sim_schedule(r->e, AT(0, 12, 30), SIM_PHASE_ENVIRONMENT, script_net, r, MDL_NET_WIFI, NULL);
+    sim_schedule(r->e, AT(0, 14, 0), SIM_PHASE_ENVIRONMENT, script_net, r, 9, NULL);
+    sim_run_until(r->e, AT(0, 20, 0));
+    const mdl_net N = MDL_NET_NONE, C = MDL_NET_CELLULAR, W = MDL_NET_WIFI;
+    const change want[] = {
+        {AT(0, 8, 0), C, 0},   /* home Wi-Fi ends */
+        {AT(0, 10, 0), N, 0},  /* scripted none */
+        {AT(0, 12, 0), N, 1},  /* airplane begins: still none (the script's), the flag follows */
+        {AT(0, 12, 30), W, 1}, /* scripted Wi-Fi in airplane mode */
+        {AT(0, 13, 0), W, 0},  /* airplane ends: still the script's Wi-Fi */
+        {AT(0, 14, 0), C, 0},  /* back to the schedule: cellular by day */
+        {AT(0, 18, 0), W, 0},  /* and the schedule goes on */
+    };
+    assert_changes(log, want, (int)(sizeof want / sizeof want[0]));
+    const char *t = rig_trace_text(r);
+    cr_assert(strstr(t, "{\"t\":50400000,\"type\":\"net.change\",\"state\":\"cellular\",\"airplane\":false,\"cause\":\"scripted\"}"));
+    rig_free(r);
+    free(log);
+}

@@ -352,6 +352,41 @@ Test(standby, buckets_over_time)
     drig_free(&r.doze);
 }
 
+static void on_force_bucket(sim_engine *e, void *ctx, uint64_t bucket)
+{
+    (void)e;
+    mdl_emit(ctx, MDL_SIG_STANDBY_BUCKET, (int64_t)bucket);
+}
+
+/* `am set-standby-bucket` (MDL_SIG_STANDBY_BUCKET, a scripted event): the bucket is forced at once
+ * and the 3-hourly checks leave it alone until the next use, which makes the app ACTIVE again
+ * (AppStandbyController.checkAndUpdateStandbyState returns early for REASON_MAIN_FORCED_BY_USER;
+ * a usage event is "the only way to bring it out of this forced state"). */
+Test(standby, a_forced_bucket_holds_until_the_next_use)
+{
+    srig r;
+    memset(&r, 0, sizeof r);
+    drig_init(&r.doze, 14);
+    simos_android_config c;
+    simos_android_defaults(&c, 14);
+    r.s = simos_standby_new(&r.doze.base.d, &c.standby, srig_changed, &r);
+    act(&r.doze.base.d, 0, A_OPEN);
+    act(&r.doze.base.d, 1 * M, A_CLOSE);
+    sim_schedule(r.doze.base.e, 2 * H, SIM_PHASE_ENVIRONMENT, on_force_bucket, &r.doze.base.d, SIMOS_BUCKET_RARE, NULL);
+    act(&r.doze.base.d, 40 * H, A_OPEN);
+    sim_run_until(r.doze.base.e, 41 * H);
+    /* without the force: WORKING_SET at 15 h and FREQUENT at 27 h (buckets_over_time) */
+    const sim_time t[] = {0, 2 * H, 40 * H};
+    const simos_bucket b[] = {SIMOS_BUCKET_ACTIVE, SIMOS_BUCKET_RARE, SIMOS_BUCKET_ACTIVE};
+    cr_assert_eq(r.n, 3);
+    for (int i = 0; i < 3; i++) {
+        cr_expect_eq(r.t[i], t[i], "change %d", i);
+        cr_expect_eq(r.b[i], b[i], "change %d", i);
+    }
+    simos_standby_free(r.s);
+    drig_free(&r.doze);
+}
+
 /* ---- the whole model with a fake runner ------------------------------------------------------ */
 
 typedef struct arig {
