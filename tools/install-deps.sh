@@ -10,17 +10,36 @@ set -eu
 
 # Build tools, build system, GSL and libyaml, and gnuplot (an external program for plots).
 SIM_PACKAGES="build-essential cmake pkg-config libgsl-dev libyaml-dev gnuplot-nox"
-# The test suite: Criterion; the device glue's CI checks: a JDK (jni.h, javac), clang and
-# GNUstep's Foundation headers (Objective-C syntax check of the iOS glue).
-TEST_PACKAGES="libcriterion-dev default-jdk-headless clang libgnustep-base-dev"
+# The test suite: Criterion; xmllint (libxml2-utils: the JUnit report against Jenkins' schema);
+# the device glue's CI checks: a JDK (jni.h, javac), clang and GNUstep's Foundation headers
+# (Objective-C syntax check of the iOS glue).
+TEST_PACKAGES="libcriterion-dev libxml2-utils default-jdk-headless clang libgnustep-base-dev"
+# Node and npm for the independent checkers of tests/npm (a JUnit parser, a JSON Schema
+# validator); only when no node is installed (a node from elsewhere, with its npm, is kept).
+NODE_PACKAGES="nodejs npm"
 # MPI scale-out of `bgsim fleet` (mpirun -np P): Open MPI's launcher and headers. Optional for the
 # build (BGSIM_MPI=AUTO leaves MPI out when absent), so not part of --sim.
 MPI_PACKAGES="openmpi-bin libopenmpi-dev"
 PACKAGES="$SIM_PACKAGES $TEST_PACKAGES $MPI_PACKAGES clang-tidy cppcheck valgrind"
+SIM_ONLY=0
 if [ "${1:-}" = "--sim" ]; then
   PACKAGES=$SIM_PACKAGES
+  SIM_ONLY=1
   shift
 fi
+if [ "$SIM_ONLY" -eq 0 ] && ! command -v npm >/dev/null 2>&1; then
+  PACKAGES="$PACKAGES $NODE_PACKAGES"
+fi
+NPM_DIR="$(cd "$(dirname "$0")/.." && pwd)/tests/npm"
+
+# The npm checkers, exactly as pinned by tests/npm/package-lock.json (npm ci), when missing.
+install_npm_checkers() {
+  if [ "$SIM_ONLY" -eq 1 ] || [ -d "$NPM_DIR/node_modules" ]; then
+    return 0
+  fi
+  echo "install-deps: npm ci in $NPM_DIR" >&2
+  (cd "$NPM_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
 
 missing=""
 for p in $PACKAGES; do
@@ -31,11 +50,13 @@ for p in $PACKAGES; do
 done
 
 if [ "${1:-}" = "--check" ]; then
+  if [ "$SIM_ONLY" -eq 0 ] && [ ! -d "$NPM_DIR/node_modules" ]; then missing="$missing tests/npm/node_modules"; fi
   if [ -n "$missing" ]; then echo "missing:$missing"; exit 1; fi
   echo "all present"; exit 0
 fi
 
 if [ -z "$missing" ]; then
+  install_npm_checkers
   exit 0
 fi
 
@@ -49,3 +70,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086  # word splitting of the package list is intended
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
+install_npm_checkers
