@@ -22,6 +22,7 @@ static const char usage_main[] =
     "  check FILE...      run scenarios and verify their expectations (for CI)\n"
     "  sweep FILE         run combinations of --set values over seeds (interval tuning)\n"
     "  fleet FILE         simulate a population of devices: distributions across devices, targets\n"
+    "  schema             print the JSON Schema of scenario files (for editors)\n"
     "\n"
     "'bgsim <command> --help' describes a command. Scenario keys: scenarios/README.md.\n";
 
@@ -34,6 +35,7 @@ static const struct {
     {"check", cli_check},
     {"sweep", cli_sweep},
     {"fleet", cli_fleet},
+    {"schema", cli_schema},
 };
 
 int main(int argc, char **argv)

@@ -58,5 +58,6 @@ int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
 int cli_fleet(int argc, char **argv);
+int cli_schema(int argc, char **argv);
 
 #endif

@@ -21,6 +21,7 @@
 #include "scn_expect.h"
 #include "sch_diag.h"
 #include "sch_dist.h"
+#include "sch_rec.h"
 #include "sim_calendar.h"
 #include "sim_engine.h"
 
@@ -81,6 +82,9 @@ extern const char *const scn_platform_names[]; /* indexed by scn_platform, NULL-
 int scn_load(const char *path, sch_diag *diag, scn_scenario **out);
 /* The same from memory; `name` is used in messages. */
 int scn_load_buffer(const char *name, const char *data, size_t len, sch_diag *diag, scn_scenario **out);
+/* Walks the YAML text `data` as a scenario with `rec` recording what the parsers ask (sch_rec.h);
+ * the result and the diagnostics are dropped. For scn_schema.c. 0, or RUN_ERR_NOMEM. */
+int scn_walk_recorded(const char *data, size_t len, sch_rec *rec);
 /*
  * The same with `--set` overrides (scn_set.h) applied to the file's tree before it is validated;
  * errors about an overridden value name the override. n = 0 is scn_load / scn_load_buffer.
