@@ -25,13 +25,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* One checked expectation: what `bgsim check` prints as "PASS  FILE  NAME = VALUE  (BOUND)". */
-typedef struct rep_check_result {
-    bool pass;
-    char name[160];  /* the metric, "fingerprint" or "fleet KEY" */
-    char value[160]; /* what was measured */
-    char bound[128]; /* what it had to be */
-} rep_check_result;
+#include "rep_check.h"
 
 /* What a suite says besides its results. */
 typedef struct rep_junit_suite_info {

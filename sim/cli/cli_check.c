@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "cli_fleet.h"
+#include "rep_check.h"
 #include "rep_junit.h"
 #include "rep_metrics.h"
 #include "rep_stats.h"
@@ -32,8 +33,8 @@
 #define EX_FAILED 1
 
 static const char usage_check[] =
-    "usage: bgsim check FILE... [--junit FILE] [--wall-time] [--require-expect] [--seeds N] [--jobs J]\n"
-    "                   [--update-fingerprints]\n"
+    "usage: bgsim check FILE... [--junit FILE] [--wall-time] [--require-expect] [--format text|json]\n"
+    "                   [--seeds N] [--jobs J] [--update-fingerprints]\n"
     "\n"
     "Runs each scenario and checks every expectation of its 'expect:' block, one line each:\n"
     "PASS or FAIL, the file, the metric, the measured value and the bound. Metric names:\n"
@@ -45,6 +46,7 @@ static const char usage_check[] =
     "                           it times are 0 and timestamps the scenario's simulated start, so the\n"
     "                           same files give the same bytes\n"
     "  --require-expect         a file with no expectations is an error (status 65), not a note\n"
+    "  --format F               results on stdout as 'text' (default) or 'json' (schemas/check.schema.json)\n"
     "  --seeds N                run statistical expectations over N seeds instead of their own count\n"
     "  --jobs J                 run on J threads (default 1); results are identical for any J\n"
     "  --update-fingerprints    rewrite each file's 'fingerprint:' value in place with the one\n"
@@ -295,6 +297,7 @@ typedef struct check_args {
     const char *junit;       /* --junit FILE, or NULL */
     bool wall_time;          /* --wall-time */
     bool require_expect;     /* --require-expect */
+    bool json;               /* --format json */
     int64_t seeds_override;  /* --seeds N, or 0 */
     int64_t jobs;
     bool update;             /* --update-fingerprints */
@@ -317,6 +320,7 @@ static int check_parse(int argc, char **argv, check_args *a)
                                           {"update-fingerprints", no_argument, NULL, 'u'},
                                           {"wall-time", no_argument, NULL, 'w'},
                                           {"require-expect", no_argument, NULL, 'r'},
+                                          {"format", required_argument, NULL, 'f'},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
     *a = (check_args){.jobs = 1};
@@ -342,6 +346,13 @@ static int check_parse(int argc, char **argv, check_args *a)
         case 'u': a->update = true; break;
         case 'w': a->wall_time = true; break;
         case 'r': a->require_expect = true; break;
+        case 'f':
+            if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
+                fprintf(stderr, "bgsim check: --format: expected 'text' or 'json', found '%s'\n", CLI_SHOWN(optarg));
+                return EX_USAGE;
+            }
+            a->json = strcmp(optarg, "json") == 0;
+            break;
         case 'h': fputs(usage_check, stdout); return cli_finish_stdout(0);
         default: return usage_error(optopt ? "option needs a value:" : "unknown option", argv[optind - 1]);
         }
@@ -536,16 +547,18 @@ static void junit_suite(rep_junit *jx, const check_file *cf, const check_args *a
 
 /* ---- emit ---- */
 
-/* One line per result on stdout (a NOTE when the file has none); returns the failed ones. */
-static size_t emit_results(const char *path, const rep_check_result *res, size_t n)
+/* One line per result on stdout (a NOTE when the file has none) unless `quiet`; returns the failed
+ * ones. */
+static size_t emit_results(const char *path, const rep_check_result *res, size_t n, bool quiet)
 {
     size_t failed = 0;
     for (size_t i = 0; i < n; i++) {
-        printf("%s  %s  %s = %s  (%s)\n", res[i].pass ? "PASS" : "FAIL", path, res[i].name, res[i].value,
-               res[i].bound);
+        if (!quiet)
+            printf("%s  %s  %s = %s  (%s)\n", res[i].pass ? "PASS" : "FAIL", path, res[i].name, res[i].value,
+                   res[i].bound);
         failed += !res[i].pass;
     }
-    if (n == 0)
+    if (n == 0 && !quiet)
         printf("NOTE  %s  no expectations\n", path);
     return failed;
 }
@@ -585,14 +598,18 @@ int cli_check(int argc, char **argv)
         status = EX_CANTCREAT;
     }
     bool out_of_memory = jx && rep_junit_open(&junit) != 0;
+    rep_check_json js;
+    if (a.json)
+        rep_check_json_begin(&js, stdout);
     size_t passed = 0, failed = 0;
     for (size_t f = 0; f < a.n_paths && !out_of_memory; f++) {
         check_file *cf = &files[f];
         if (!cf->s) {
+            const char *what = cf->load_status == RUN_ERR_NOINPUT ? "cannot read the scenario" : "invalid scenario";
             if (jx)
-                junit_suite(&junit, cf, &a, started, "load",
-                            cf->load_status == RUN_ERR_NOINPUT ? "cannot read the scenario" : "invalid scenario",
-                            cf->load_error, NULL, 0);
+                junit_suite(&junit, cf, &a, started, "load", what, cf->load_error, NULL, 0);
+            if (a.json)
+                rep_check_json_file(&js, cf->path, NULL, 0, what, cf->load_error);
             continue;
         }
         rep_check_result *res = NULL;
@@ -607,10 +624,12 @@ int cli_check(int argc, char **argv)
             char *detail = run_messages(cf);
             if (jx)
                 junit_suite(&junit, cf, &a, started, "run", why, detail, NULL, 0);
+            if (a.json)
+                rep_check_json_file(&js, cf->path, NULL, 0, why, detail);
             free(detail);
             continue;
         }
-        size_t file_failed = emit_results(cf->path, res, n);
+        size_t file_failed = emit_results(cf->path, res, n, a.json);
         passed += n - file_failed;
         failed += file_failed;
         if (n == 0 && a.require_expect) {
@@ -618,15 +637,19 @@ int cli_check(int argc, char **argv)
                     CLI_SHOWN(cf->path));
             if (status == 0 || status == EX_FAILED)
                 status = EX_DATAERR;
+            static const char no_expect[] = "no expectations: the file has no 'expect:' block (--require-expect)";
             if (jx)
-                junit_suite(&junit, cf, &a, started, "expect", "no expectations: the file has no 'expect:' block (--require-expect)",
-                            NULL, NULL, 0);
+                junit_suite(&junit, cf, &a, started, "expect", no_expect, NULL, NULL, 0);
+            if (a.json)
+                rep_check_json_file(&js, cf->path, NULL, 0, no_expect, NULL);
         } else {
             if (n == 0)
                 fprintf(stderr, "bgsim check: %s: no expectations (no 'expect:' block): nothing checked "
                                 "(--require-expect makes this an error)\n", CLI_SHOWN(cf->path));
             if (jx)
                 junit_suite(&junit, cf, &a, started, NULL, NULL, NULL, res, n);
+            if (a.json)
+                rep_check_json_file(&js, cf->path, res, n, NULL, NULL);
         }
         free(res);
         if (file_failed && status == 0)
@@ -634,6 +657,8 @@ int cli_check(int argc, char **argv)
     }
     if (out_of_memory)
         status = EX_SOFTWARE;
+    else if (a.json)
+        rep_check_json_end(&js);
     else
         printf("%zu passed, %zu failed\n", passed, failed);
     if (jx) {
