@@ -16,7 +16,9 @@
  *
  * Determinism: the caller gives each suite's time and timestamp. bgsim check gives 0 and the
  * scenario's simulated start by default, so the same files give the same bytes; measured times
- * are its --wall-time option. Text is escaped with util_xml_text.
+ * are its --wall-time option. A case's time is always 0: a file's runs serve all its
+ * expectations at once, so only the suite's time means something. Text is escaped with
+ * util_xml_text.
  */
 #ifndef BGSIM_REP_JUNIT_H
 #define BGSIM_REP_JUNIT_H
