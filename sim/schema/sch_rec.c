@@ -250,7 +250,7 @@ static bool format_default(const sch_rec *r, const sch_rec_field *f, char *buf, 
         snprintf(buf, size, "%s", *(const bool *)p ? "true" : "false");
         return true;
     case SCH_T_ENUM: {
-        if (!p || !in_region(r, p, sizeof(int)))
+        if (!p || !f->names || !in_region(r, p, sizeof(int)))
             return false;
         int i = *(const int *)p, n = 0;
         while (f->names[n])
@@ -368,6 +368,7 @@ static void describe(const sch_rec *r, const rec_entry *e, FILE *out)
         [SCH_T_BOOL] = "true or false",
         [SCH_T_STRING] = "Text",
         [SCH_T_ENUM] = "One of the words listed",
+        /* NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one sentence split over lines */
         [SCH_T_DIST] = "A random duration: a duration (fixed), or one of {fixed: D}, {uniform: [D, D]}, "
                        "{exponential: {mean: D}}, {lognormal: {median: D, sigma: X}}, {normal: {mean: D, sd: D}}, "
                        "{weibull: {scale: D, shape: X}}",
@@ -428,7 +429,8 @@ static void leaf_type(const rec_entry *e, FILE *out, int level)
             fprintf(out, ", \"minimum\": %.17g, \"maximum\": %.17g", e->f.min, e->f.max);
         break;
     case SCH_T_BOOL: fputs("\"type\": \"boolean\"", out); break;
-    case SCH_T_STRING: fputs("\"type\": \"string\", \"minLength\": 1", out); break;
+    /* Any scalar is text to the loader (`name: 2024` is the name "2024"). */
+    case SCH_T_STRING: fputs("\"type\": [\"string\", \"number\", \"boolean\"], \"minLength\": 1", out); break;
     case SCH_T_ENUM:
         fputs("\"enum\": [", out);
         for (size_t i = 0; e->names && e->names[i]; i++) {
