@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "rep_format.h"
+#include "rep_schema.h"
 #include "util.h"
 
 /* ---- layout ---- */
@@ -227,7 +228,7 @@ static void json_group(FILE *f, const rep_fleet_view *o, size_t g)
 
 void rep_fleet_json(FILE *f, const rep_fleet_view *o)
 {
-    fputs("{\"scenario\":", f);
+    fprintf(f, "{\"schema_version\":%d,\"scenario\":", REP_FLEET_JSON_VERSION);
     util_json_string(f, o->name);
     fputs(",\"file\":", f);
     util_json_string(f, o->file);

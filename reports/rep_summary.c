@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "rep_metrics.h"
+#include "rep_schema.h"
 #include "sim_reason.h"
 #include "util.h"
 
@@ -141,7 +142,7 @@ static void json_metrics(FILE *out, const rep_summary_run *run, const rep_stats 
 void rep_summary_json(FILE *out, const rep_summary_run *run, const rep_stats *st, const rep_record *rec)
 {
     const rep_run_info *info = run->info;
-    fputs("{\"scenario\":", out);
+    fprintf(out, "{\"schema_version\":%d,\"scenario\":", REP_RUN_JSON_VERSION);
     util_json_string(out, info->name);
     fprintf(out, ",\"platform\":\"%s\",\"policy\":", info->platform);
     util_json_string(out, info->policy);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "rep_format.h"
+#include "rep_schema.h"
 #include "util.h"
 
 void rep_sweep_combo(const rep_sweep_key *keys, size_t n_keys, size_t ci, size_t *idx)
@@ -77,7 +78,7 @@ static void json_metrics(FILE *out, const rep_sweep_table *t, size_t ci)
 
 void rep_sweep_json(FILE *out, const rep_sweep_table *t)
 {
-    fputs("{\"scenario\":", out);
+    fprintf(out, "{\"schema_version\":%d,\"scenario\":", REP_SWEEP_JSON_VERSION);
     util_json_string(out, t->scenario);
     fprintf(out, ",\"seeds\":%" PRId64 ",\"confidence\":%.2f,\"keys\":[", t->seeds, t->confidence);
     for (size_t k = 0; k < t->n_keys; k++) {

@@ -15,10 +15,13 @@ SIM_PACKAGES="build-essential cmake pkg-config libgsl-dev libyaml-dev gnuplot-no
 # python3 (standard library only) to render the HTML report and check the screenshot and the net
 # log (tests/reports/html.sh).
 TEST_PACKAGES="libcriterion-dev default-jdk-headless clang libgnustep-base-dev chromium python3"
+# xmllint (libxml2-utils): the JUnit report against a JUnit schema (tests/reports/junit).
+TEST_PACKAGES="$TEST_PACKAGES libxml2-utils"
 # The installed documentation and packaging checks: man pages (mandoc lint, man-db, col from
 # bsdextrautils), the zsh completion, the .deb's dependencies (file, readelf from binutils).
 TEST_PACKAGES="$TEST_PACKAGES mandoc man-db bsdextrautils zsh file binutils"
-# Node and npm for the independent parser of the Perfetto output (tests/reports/trace-parser);
+# Node and npm for the independent checkers: the Perfetto output's parser (tests/reports/trace-parser),
+# a JUnit parser and a JSON Schema validator (tests/npm);
 # only when no npm is installed (a node from elsewhere, with its npm, is kept).
 NODE_PACKAGES="nodejs npm"
 # MPI scale-out of `bgsim fleet` (mpirun -np P): Open MPI's launcher and headers. Optional for the
@@ -36,7 +39,7 @@ if [ "$SIM_ONLY" -eq 0 ] && ! command -v npm >/dev/null 2>&1; then
 fi
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # npm folders of the test suite, each pinned by its package-lock.json.
-NPM_DIRS="tests/reports/trace-parser"
+NPM_DIRS="tests/reports/trace-parser tests/npm"
 
 # The npm packages exactly as locked (npm ci), where node_modules is missing.
 install_npm() {

@@ -25,6 +25,7 @@ static const char usage_main[] =
     "  sweep FILE         run combinations of --set values over seeds (interval tuning)\n"
     "  fleet FILE         simulate a population of devices: distributions across devices, targets\n"
     "  doctor [APP_DIR]   check an Expo app's background-task set-up (config, manifests, sources)\n"
+    "  schema             print the JSON Schema of scenario files (for editors)\n"
     "\n"
     "'bgsim help <command>' (or 'bgsim <command> --help') describes a command. A FILE of '-' is read\n"
     "from stdin. Scenario keys: scenarios/README.md.\n";
@@ -41,6 +42,7 @@ static const struct {
     {"fleet", cli_fleet},
     {"doctor", cli_doctor},
     {"init", cli_init},
+    {"schema", cli_schema},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -67,5 +67,6 @@ int cli_sweep(int argc, char **argv);
 int cli_fleet(int argc, char **argv);
 int cli_doctor(int argc, char **argv);
 int cli_init(int argc, char **argv);
+int cli_schema(int argc, char **argv);
 
 #endif

@@ -14,9 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "cli_fleet.h"
+#include "rep_check.h"
 #include "rep_junit.h"
 #include "rep_metrics.h"
 #include "rep_stats.h"
@@ -31,13 +33,20 @@
 #define EX_FAILED 1
 
 static const char usage_check[] =
-    "usage: bgsim check FILE... [--junit FILE] [--seeds N] [--jobs J] [--update-fingerprints]\n"
+    "usage: bgsim check FILE... [--junit FILE] [--wall-time] [--require-expect] [--format text|json]\n"
+    "                   [--seeds N] [--jobs J] [--update-fingerprints]\n"
     "\n"
     "Runs each scenario and checks every expectation of its 'expect:' block, one line each:\n"
     "PASS or FAIL, the file, the metric, the measured value and the bound. Metric names:\n"
     "scenarios/METRICS.md.\n"
     "\n"
-    "  --junit FILE             also write the results as JUnit XML (one test case per expectation)\n"
+    "  --junit FILE             also write the results as JUnit XML (one test case per expectation; a\n"
+    "                           file that cannot be loaded or run is a test case with an <error>)\n"
+    "  --wall-time              put measured seconds and the real start time in the JUnit file; without\n"
+    "                           it times are 0 and timestamps the scenario's simulated start, so the\n"
+    "                           same files give the same bytes\n"
+    "  --require-expect         a file with no expectations is an error (status 65), not a note\n"
+    "  --format F               results on stdout as 'text' (default) or 'json' (schemas/check.schema.json)\n"
     "  --seeds N                run statistical expectations over N seeds instead of their own count\n"
     "  --jobs J                 run on J threads (default 1); results are identical for any J\n"
     "  --update-fingerprints    rewrite each file's 'fingerprint:' value in place with the one\n"
@@ -46,7 +55,8 @@ static const char usage_check[] =
     "'expect: fleet:' holds fleet expectations (scenarios/README.md, Fleets): the share of devices\n"
     "meeting a target, or a statistic across devices, over 'devices' devices (default 200).\n"
     "\n"
-    "Exit status: 0 every expectation holds, 1 some failed, 65 a scenario is invalid, 66 a file\n"
+    "Exit status: 0 every expectation holds, 1 some failed, 65 a scenario is invalid (or has no\n"
+    "expectations, with --require-expect), 66 a file\n"
     "cannot be read, 64 usage, 70 internal error, 73/74 cannot write the JUnit file or a scenario\n"
     "(74 outranks 1: a JUnit file that could not be written is never reported as failed expectations).\n";
 
@@ -58,6 +68,8 @@ typedef struct check_run {
     uint64_t fingerprint;
     int status;           /* RUN_OK or run_scenario's status (run_status.h) */
     char *message;        /* what a failed run said (run_outcome.message), or NULL */
+    bool timed;           /* --wall-time: measure seconds */
+    double seconds;       /* wall-clock seconds of the run, when timed */
 } check_run;
 
 typedef struct check_file {
@@ -65,12 +77,23 @@ typedef struct check_file {
     scn_scenario *s;
     scn_source src;       /* the file's tree, for a fleet's devices (expect: fleet:) */
     int load_status;
+    char *load_error;     /* the diagnostics of a failed load, one per line, or NULL */
+    double fleet_seconds; /* wall-clock seconds of the file's fleet (--wall-time) */
     check_run *runs;      /* runs[k] uses seed s->seed + k */
     size_t run_count;
 } check_file;
 
+/* Monotonic seconds, for --wall-time (never read by a simulation). */
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void do_run(check_run *r)
 {
+    double t0 = r->timed ? now_seconds() : 0;
     const scn_scenario *s = r->s;
     run_options opt = run_default_options(s);
     opt.seed = r->seed;
@@ -91,6 +114,8 @@ static void do_run(check_run *r)
     }
     rep_stats_free(&st);
     rep_record_free(&rec);
+    if (r->timed)
+        r->seconds = now_seconds() - t0;
 }
 
 static void check_job(void *ctx, size_t i)
@@ -270,6 +295,9 @@ static int update_fingerprint(const check_file *f)
 
 typedef struct check_args {
     const char *junit;       /* --junit FILE, or NULL */
+    bool wall_time;          /* --wall-time */
+    bool require_expect;     /* --require-expect */
+    bool json;               /* --format json */
     int64_t seeds_override;  /* --seeds N, or 0 */
     int64_t jobs;
     bool update;             /* --update-fingerprints */
@@ -290,6 +318,9 @@ static int check_parse(int argc, char **argv, check_args *a)
                                           {"seeds", required_argument, NULL, 's'},
                                           {"jobs", required_argument, NULL, 'J'},
                                           {"update-fingerprints", no_argument, NULL, 'u'},
+                                          {"wall-time", no_argument, NULL, 'w'},
+                                          {"require-expect", no_argument, NULL, 'r'},
+                                          {"format", required_argument, NULL, 'f'},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
     *a = (check_args){.jobs = 1};
@@ -313,6 +344,15 @@ static int check_parse(int argc, char **argv, check_args *a)
             }
             break;
         case 'u': a->update = true; break;
+        case 'w': a->wall_time = true; break;
+        case 'r': a->require_expect = true; break;
+        case 'f':
+            if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
+                fprintf(stderr, "bgsim check: --format: expected 'text' or 'json', found '%s'\n", CLI_SHOWN(optarg));
+                return EX_USAGE;
+            }
+            a->json = strcmp(optarg, "json") == 0;
+            break;
         case 'h': fputs(usage_check, stdout); return cli_finish_stdout(0);
         default: return usage_error(optopt ? "option needs a value:" : "unknown option", argv[optind - 1]);
         }
@@ -326,6 +366,22 @@ static int check_parse(int argc, char **argv, check_args *a)
 
 /* ---- load ---- */
 
+/* The diagnostics exactly as stderr shows them, in a new string (NULL when out of memory). */
+static char *diag_text(const sch_diag *d)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m)
+        return NULL;
+    sch_diag_print(d, m);
+    if (fclose(m) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
 /* Loads every file and lays out its runs: a bad file is reported (its diagnostics on stderr,
  * *status set, 66 outranking the others) and the others still run. 0, or EX_SOFTWARE. */
 static int check_load(const check_args *a, check_file *files, int *status)
@@ -337,6 +393,7 @@ static int check_load(const check_args *a, check_file *files, int *status)
         cf->load_status = scn_load_keep(cf->path, NULL, 0, &diag, &cf->s, &cf->src);
         if (cf->load_status != 0) {
             sch_diag_print(&diag, stderr);
+            cf->load_error = diag_text(&diag);
             if (*status != EX_NOINPUT)
                 *status = cli_status(cf->load_status);
         }
@@ -355,7 +412,7 @@ static int check_load(const check_args *a, check_file *files, int *status)
             return EX_SOFTWARE;
         cf->run_count = runs;
         for (size_t k = 0; k < runs; k++) {
-            cf->runs[k] = (check_run){.s = cf->s, .seed = cf->s->seed + k};
+            cf->runs[k] = (check_run){.s = cf->s, .seed = cf->s->seed + k, .timed = a->wall_time};
             cf->runs[k].values = calloc(cf->s->expect.count ? cf->s->expect.count : 1, sizeof(double));
             if (!cf->runs[k].values)
                 return EX_SOFTWARE;
@@ -372,6 +429,7 @@ static void check_files_free(check_file *files, size_t nfiles)
             free(files[f].runs[k].message);
         }
         free(files[f].runs);
+        free(files[f].load_error);
         scn_scenario_free(files[f].s);
         scn_source_free(&files[f].src);
     }
@@ -404,15 +462,17 @@ static void fingerprint_result(const check_file *cf, bool update, rep_check_resu
 
 /* A file's results, the fingerprint's first, then each expectation's, then the fleet's, into *out
  * (*n of them; the caller frees *out). 0; or EX_SOFTWARE; or 1 when the file has no results
- * because its runs or its fleet could not run (said on stderr, *status set). */
-static int file_results(check_file *cf, const check_args *a, rep_check_result **out, size_t *n, int *status)
+ * because its runs or its fleet could not run (said on stderr and in why[], *status set). */
+static int file_results(check_file *cf, const check_args *a, rep_check_result **out, size_t *n, int *status,
+                        char *why, size_t why_size)
 {
     int failed_run = 0;
     for (size_t k = 0; k < cf->run_count; k++)
         if (cf->runs[k].status)
             failed_run = cf->runs[k].status;
     if (failed_run) {
-        fprintf(stderr, "bgsim check: %s: the scenario could not run (status %d)\n", CLI_SHOWN(cf->path), cli_status(failed_run));
+        snprintf(why, why_size, "the scenario could not run (status %d)", cli_status(failed_run));
+        fprintf(stderr, "bgsim check: %s: %s\n", CLI_SHOWN(cf->path), why);
         if (*status == 0 || *status == EX_FAILED)
             *status = cli_status(failed_run);
         return 1;
@@ -428,9 +488,13 @@ static int file_results(check_file *cf, const check_args *a, rep_check_result **
     for (size_t i = 0; i < e->count; i++, r++)
         evaluate(cf, i, (int)a->seeds_override, &res[r]);
     if (e->fleet_count > 0) {
+        double t0 = a->wall_time ? now_seconds() : 0;
         int fs = check_fleet(cf, (int)a->jobs, &res[r]);
+        if (a->wall_time)
+            cf->fleet_seconds = now_seconds() - t0;
         if (fs != 0) {
-            fprintf(stderr, "bgsim check: %s: the fleet could not run (status %d)\n", CLI_SHOWN(cf->path), fs);
+            snprintf(why, why_size, "the fleet could not run (status %d)", fs);
+            fprintf(stderr, "bgsim check: %s: %s\n", CLI_SHOWN(cf->path), why);
             if (*status == 0 || *status == EX_FAILED)
                 *status = fs;
             free(res);
@@ -441,20 +505,71 @@ static int file_results(check_file *cf, const check_args *a, rep_check_result **
     return 0;
 }
 
+/* What failed runs said, one per line, in a new string (NULL when none or out of memory). */
+static char *run_messages(const check_file *cf)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m)
+        return NULL;
+    for (size_t k = 0; k < cf->run_count; k++)
+        if (cf->runs[k].message)
+            fprintf(m, "seed %" PRIu64 ": %s\n", cf->runs[k].seed, cf->runs[k].message);
+    if (fclose(m) != 0 || len == 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* The file's suite in the JUnit report: its time and timestamp (rep_junit.h: deterministic unless
+ * --wall-time), and an error when it has no results. */
+static void junit_suite(rep_junit *jx, const check_file *cf, const check_args *a, const char *started,
+                        const char *error_case, const char *error, const char *detail, const rep_check_result *res,
+                        size_t n)
+{
+    char stamp[40];
+    rep_junit_suite_info info = {.path = cf->path, .error = error, .error_case = error_case, .detail = detail};
+    if (a->wall_time) {
+        info.timestamp = started;
+        info.time_s = cf->fleet_seconds;
+        for (size_t k = 0; k < cf->run_count; k++)
+            info.time_s += cf->runs[k].seconds;
+    } else if (cf->s) {
+        const sim_datetime *d = &cf->s->start;
+        snprintf(stamp, sizeof stamp, "%04lld-%02d-%02dT%02d:%02d:%02d", (long long)d->year, d->month, d->day,
+                 d->hour, d->minute, d->second);
+        info.timestamp = stamp;
+    }
+    rep_junit_suite(jx, &info, res, n);
+}
+
 /* ---- emit ---- */
 
-/* One line per result on stdout (a NOTE when the file has none); returns the failed ones. */
-static size_t emit_results(const char *path, const rep_check_result *res, size_t n)
+/* One line per result on stdout (a NOTE when the file has none) unless `quiet`; returns the failed
+ * ones. */
+static size_t emit_results(const char *path, const rep_check_result *res, size_t n, bool quiet)
 {
     size_t failed = 0;
     for (size_t i = 0; i < n; i++) {
-        printf("%s  %s  %s = %s  (%s)\n", res[i].pass ? "PASS" : "FAIL", path, res[i].name, res[i].value,
-               res[i].bound);
+        if (!quiet)
+            printf("%s  %s  %s = %s  (%s)\n", res[i].pass ? "PASS" : "FAIL", path, res[i].name, res[i].value,
+                   res[i].bound);
         failed += !res[i].pass;
     }
-    if (n == 0)
+    if (n == 0 && !quiet)
         printf("NOTE  %s  no expectations\n", path);
     return failed;
+}
+
+/* The real start of the check, for --wall-time: UTC, as JUnit's ISO 8601 timestamps. */
+static void wall_clock_stamp(char *buf, size_t size)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+        snprintf(buf, size, "1970-01-01T00:00:00");
 }
 
 int cli_check(int argc, char **argv)
@@ -466,6 +581,9 @@ int cli_check(int argc, char **argv)
     check_file *files = calloc(a.n_paths, sizeof *files);
     if (!files)
         return EX_SOFTWARE;
+    char started[40] = "";
+    if (a.wall_time)
+        wall_clock_stamp(started, sizeof started);
     int status = 0;
     if (check_load(&a, files, &status) != 0 || run_all(files, a.n_paths, (int)a.jobs) != 0) {
         check_files_free(files, a.n_paths);
@@ -474,47 +592,83 @@ int cli_check(int argc, char **argv)
 
     FILE *jx = NULL;
     char *jx_tmp = NULL; /* all or nothing (util_atomic_open) */
+    rep_junit junit = {0};
     if (a.junit && !(jx = util_atomic_open(a.junit, &jx_tmp))) {
         fprintf(stderr, "bgsim check: cannot create '%s': %s\n", CLI_SHOWN(a.junit), strerror(errno));
         status = EX_CANTCREAT;
     }
-    if (jx)
-        rep_junit_begin(jx);
+    bool out_of_memory = jx && rep_junit_open(&junit) != 0;
+    rep_check_json js;
+    if (a.json)
+        rep_check_json_begin(&js, stdout);
     size_t passed = 0, failed = 0;
-    bool out_of_memory = false;
-    for (size_t f = 0; f < a.n_paths; f++) {
+    for (size_t f = 0; f < a.n_paths && !out_of_memory; f++) {
         check_file *cf = &files[f];
-        if (!cf->s)
+        if (!cf->s) {
+            const char *what = cf->load_status == RUN_ERR_NOINPUT ? "cannot read the scenario" : "invalid scenario";
+            if (jx)
+                junit_suite(&junit, cf, &a, started, "load", what, cf->load_error, NULL, 0);
+            if (a.json)
+                rep_check_json_file(&js, cf->path, NULL, 0, what, cf->load_error);
             continue;
+        }
         rep_check_result *res = NULL;
         size_t n = 0;
-        int fr = file_results(cf, &a, &res, &n, &status);
+        char why[128] = "";
+        int fr = file_results(cf, &a, &res, &n, &status, why, sizeof why);
         if (fr == EX_SOFTWARE) {
             out_of_memory = true;
             break;
         }
-        if (fr != 0)
+        if (fr != 0) {
+            char *detail = run_messages(cf);
+            if (jx)
+                junit_suite(&junit, cf, &a, started, "run", why, detail, NULL, 0);
+            if (a.json)
+                rep_check_json_file(&js, cf->path, NULL, 0, why, detail);
+            free(detail);
             continue;
-        size_t file_failed = emit_results(cf->path, res, n);
+        }
+        size_t file_failed = emit_results(cf->path, res, n, a.json);
         passed += n - file_failed;
         failed += file_failed;
-        if (jx)
-            rep_junit_suite(jx, cf->path, res, n);
+        if (n == 0 && a.require_expect) {
+            fprintf(stderr, "bgsim check: %s: no expectations (no 'expect:' block) and --require-expect\n",
+                    CLI_SHOWN(cf->path));
+            if (status == 0 || status == EX_FAILED)
+                status = EX_DATAERR;
+            static const char no_expect[] = "no expectations: the file has no 'expect:' block (--require-expect)";
+            if (jx)
+                junit_suite(&junit, cf, &a, started, "expect", no_expect, NULL, NULL, 0);
+            if (a.json)
+                rep_check_json_file(&js, cf->path, NULL, 0, no_expect, NULL);
+        } else {
+            if (n == 0)
+                fprintf(stderr, "bgsim check: %s: no expectations (no 'expect:' block): nothing checked "
+                                "(--require-expect makes this an error)\n", CLI_SHOWN(cf->path));
+            if (jx)
+                junit_suite(&junit, cf, &a, started, NULL, NULL, NULL, res, n);
+            if (a.json)
+                rep_check_json_file(&js, cf->path, res, n, NULL, NULL);
+        }
         free(res);
         if (file_failed && status == 0)
             status = EX_FAILED;
     }
     if (out_of_memory)
         status = EX_SOFTWARE;
+    else if (a.json)
+        rep_check_json_end(&js);
     else
         printf("%zu passed, %zu failed\n", passed, failed);
     if (jx) {
-        rep_junit_end(jx);
         /* A JUnit file that could not be written is an error of its own, said so, and it outranks
          * failed expectations (1): CI must not read a truncated report as the verdict. Invalid or
          * missing scenarios (65, 66) and an internal error (70) keep their status. */
-        if (out_of_memory) {
+        if (out_of_memory || rep_junit_write(&junit, jx) != 0) {
+            rep_junit_free(&junit);
             util_atomic_abort(jx, &jx_tmp);
+            status = EX_SOFTWARE;
         } else if (util_atomic_commit(jx, &jx_tmp, a.junit) != 0) {
             fprintf(stderr, "bgsim check: cannot write '%s': %s\n", CLI_SHOWN(a.junit), strerror(errno ? errno : EIO));
             if (status == 0 || status == EX_FAILED)

@@ -43,6 +43,7 @@ void scn_models_load(sch_cx *cx, const sch_node *root, scn_scenario *s)
             return;
         }
         m->defaults(s->model_config[i], (mdl_platform)s->platform);
+        sch_cx_defaults_at(cx, s->model_config[i], m->config_size);
         if (s->no_randomness && m->no_random)
             m->no_random(s->model_config[i]);
     }

@@ -10,6 +10,7 @@
 
 #include "scn_models.h"
 #include "simos.h"
+#include "sch_rec.h"
 #include "sch_walk.h"
 #include "scn_fleet.h"
 #include "scn_platform.h"
@@ -301,6 +302,7 @@ static void parse_os(sch_cx *cx, const sch_node *root, scn_scenario *s)
             sch_cx_error(cx, root, "out of memory");
         } else {
             desc->defaults(s->os_config, s->os_version);
+            sch_cx_defaults_at(cx, s->os_config, desc->config_size);
             if (s->no_randomness && desc->no_random)
                 desc->no_random(s->os_config);
             if (map_ok)
@@ -424,23 +426,54 @@ int scn_load_buffer(const char *name, const char *data, size_t len, sch_diag *di
     return scn_load_buffer_with(name, data, len, NULL, 0, diag, out);
 }
 
+/* A scenario holding the defaults of its optional keys (scenarios/README.md lists them), or NULL. */
+static scn_scenario *new_scenario(void)
+{
+    scn_scenario *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->seed = 1;
+    s->start = (sim_datetime){.year = 2026, .month = 1, .day = 5, .hour = 7}; /* a Monday morning */
+    sim_cal_init(&s->calendar, &s->start);
+    s->foreground_for = SIM_MINUTES(1); /* assumption: the first visit lasts a minute */
+    return s;
+}
+
+int scn_walk_recorded(const char *data, size_t len, sch_rec *rec)
+{
+    sch_diag diag;
+    if (sch_diag_init(&diag, "probe") != 0)
+        return RUN_ERR_NOMEM;
+    sch_node *root = sch_yaml_parse(data, len, &diag);
+    scn_scenario *s = root ? new_scenario() : NULL;
+    int rc = root && s ? 0 : RUN_ERR_NOMEM;
+    if (s) {
+        sch_cx cx;
+        sch_cx_init(&cx, &diag);
+        cx.rec = rec;
+        sch_rec_forget_defaults(rec);
+        sch_cx_defaults_at(&cx, s, sizeof *s);
+        parse_root(&cx, root, s);
+        sch_rec_forget_defaults(rec);
+    }
+    sch_yaml_free(root);
+    scn_scenario_free(s);
+    sch_diag_free(&diag);
+    return rc;
+}
+
 /* Validates the tree `root` (consumed) with the overrides applied into a new scenario. */
 static int keep_source(const char *name, const sch_node *root, scn_source *src);
 
 static int load_tree(const char *name, sch_node *root, const scn_override *overrides, size_t n, sch_diag *diag,
                      scn_scenario **out, scn_source *src)
 {
-    scn_scenario *s = calloc(1, sizeof *s);
+    scn_scenario *s = new_scenario();
     if (!s) {
         sch_yaml_free(root);
         sch_diag_error(diag, 0, 0, NULL, "out of memory");
         return RUN_ERR_INVALID;
     }
-    /* Defaults of optional keys (scenarios/README.md lists them). */
-    s->seed = 1;
-    s->start = (sim_datetime){.year = 2026, .month = 1, .day = 5, .hour = 7}; /* a Monday morning */
-    sim_cal_init(&s->calendar, &s->start);
-    s->foreground_for = SIM_MINUTES(1); /* assumption: the first visit lasts a minute */
     s->file = util_strdup(name);
     if (root) {
         scn_platform_switch(root, overrides, n, diag); /* --set platform=X: the others' keys left out */

@@ -22,6 +22,7 @@
 #include "scn_expect.h"
 #include "sch_diag.h"
 #include "sch_dist.h"
+#include "sch_rec.h"
 #include "sim_calendar.h"
 #include "sim_engine.h"
 
@@ -91,6 +92,9 @@ int scn_read_input(const char *path, size_t cap, char **data, size_t *len);
 const char *scn_input_name(const char *path);
 /* The same from memory; `name` is used in messages. */
 int scn_load_buffer(const char *name, const char *data, size_t len, sch_diag *diag, scn_scenario **out);
+/* Walks the YAML text `data` as a scenario with `rec` recording what the parsers ask (sch_rec.h);
+ * the result and the diagnostics are dropped. For scn_schema.c. 0, or RUN_ERR_NOMEM. */
+int scn_walk_recorded(const char *data, size_t len, sch_rec *rec);
 /*
  * The same with `--set` overrides (scn_set.h) applied to the file's tree before it is validated;
  * errors about an overridden value name the override. n = 0 is scn_load / scn_load_buffer.

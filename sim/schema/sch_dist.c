@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sch_rec.h"
+
 #include "sch_units.h"
 
 static const char *const kind_names[] = {"fixed", "uniform", "exponential", "lognormal", "normal", "weibull", NULL};
@@ -100,6 +102,11 @@ static bool parse_params(sch_cx *cx, sch_dist_kind kind, const sch_node *v, sch_
 
 sch_field sch_field_dist(sch_cx *cx, const sch_node *map, const char *key, sch_need need, sch_dist *out)
 {
+    if (cx->rec) {
+        char path[sizeof cx->path + 160];
+        snprintf(path, sizeof path, "%s%s%s", cx->path, cx->path_len ? "." : "", key);
+        sch_rec_field_at(cx->rec, path, &(sch_rec_field){.type = SCH_T_DIST, .required = need == SCH_REQUIRED, .out = out});
+    }
     const sch_node *v = NULL;
     sch_field res = sch_field_node(cx, map, key, need, &v);
     if (res != SCH_FIELD_OK)

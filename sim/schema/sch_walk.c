@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sch_rec.h"
 #include "sch_suggest.h"
 #include "sch_units.h"
 #include "util.h"
@@ -17,6 +18,7 @@
 void sch_cx_init(sch_cx *cx, sch_diag *diag)
 {
     cx->diag = diag;
+    cx->rec = NULL;
     cx->path[0] = '\0';
     cx->path_len = 0;
     cx->next_quote = 0;
@@ -109,8 +111,27 @@ void sch_cx_key_error(sch_cx *cx, const sch_node *map, const char *key, const ch
     sch_cx_pop(cx, saved);
 }
 
+void sch_cx_defaults_at(sch_cx *cx, const void *p, size_t size)
+{
+    if (cx->rec)
+        sch_rec_defaults_at(cx->rec, p, size);
+}
+
+/* A recorder's note of `key` under the current path (sch_rec.h). */
+static void note_field(sch_cx *cx, const char *key, const sch_rec_field *f, bool required)
+{
+    char path[sizeof cx->path + 160];
+    snprintf(path, sizeof path, "%s%s%s", cx->path, cx->path_len ? "." : "", key);
+    if (f)
+        sch_rec_field_at(cx->rec, path, f);
+    else
+        sch_rec_key(cx->rec, path, required);
+}
+
 bool sch_check_map(sch_cx *cx, const sch_node *node, const char *const *keys)
 {
+    if (cx->rec)
+        sch_rec_map(cx->rec, cx->path, keys);
     if (node->kind != SCH_MAP) {
         sch_cx_error(cx, node, "expected a mapping, found %s", sch_cx_found(cx, node));
         return false;
@@ -142,6 +163,8 @@ bool sch_require_keys(sch_cx *cx, const sch_node *map, const char *const *keys)
 {
     bool ok = true;
     for (size_t i = 0; keys[i]; i++) {
+        if (cx->rec && map->kind == SCH_MAP && !sch_map_get(map, keys[i]))
+            note_field(cx, keys[i], NULL, true);
         if (!sch_map_get(map, keys[i])) {
             sch_cx_error(cx, map, "missing required key '%s'", keys[i]);
             ok = false;
@@ -152,6 +175,8 @@ bool sch_require_keys(sch_cx *cx, const sch_node *map, const char *const *keys)
 
 sch_field sch_field_node(sch_cx *cx, const sch_node *map, const char *key, sch_need need, const sch_node **out)
 {
+    if (cx->rec) /* required: when its absence is reported, below */
+        note_field(cx, key, NULL, need == SCH_REQUIRED && map && map->kind == SCH_MAP && !sch_map_get(map, key));
     const sch_node *v = map && map->kind == SCH_MAP ? sch_map_get(map, key) : NULL;
     if (!v) {
         if (need == SCH_REQUIRED && map && map->kind == SCH_MAP)
@@ -191,8 +216,10 @@ static sch_field finish(sch_cx *cx, const sch_node *v, bool ok, const char *why,
 
 /* The common shape of every typed field: find the scalar, parse it with PARSE_CALL (which sees
  * `v->text`, `why` and `WHY_LEN`), report. */
-#define TYPED_FIELD(what, PARSE_CALL)                                                              \
+#define TYPED_FIELD(what, PARSE_CALL, ...)                                                         \
     do {                                                                                           \
+        if (cx->rec)                                                                               \
+            note_field(cx, key, &(sch_rec_field){.required = need == SCH_REQUIRED, .out = out, __VA_ARGS__}, false); \
         size_t saved;                                                                              \
         sch_field res;                                                                             \
         const sch_node *v = field_scalar(cx, map, key, need, what, &saved, &res);                 \
@@ -206,49 +233,51 @@ static sch_field finish(sch_cx *cx, const sch_node *v, bool ok, const char *why,
 
 sch_field sch_field_duration(sch_cx *cx, const sch_node *map, const char *key, sch_need need, sim_time *out)
 {
-    TYPED_FIELD("a duration", sch_parse_duration(v->text, out, why, WHY_LEN));
+    TYPED_FIELD("a duration", sch_parse_duration(v->text, out, why, WHY_LEN), .type = SCH_T_DURATION);
 }
 
 sch_field sch_field_percent(sch_cx *cx, const sch_node *map, const char *key, sch_need need, double *out)
 {
-    TYPED_FIELD("a percentage", sch_parse_percent(v->text, out, why, WHY_LEN));
+    TYPED_FIELD("a percentage", sch_parse_percent(v->text, out, why, WHY_LEN), .type = SCH_T_PERCENT);
 }
 
 sch_field sch_field_probability(sch_cx *cx, const sch_node *map, const char *key, sch_need need, double *out)
 {
-    TYPED_FIELD("a probability", sch_parse_probability(v->text, out, why, WHY_LEN));
+    TYPED_FIELD("a probability", sch_parse_probability(v->text, out, why, WHY_LEN), .type = SCH_T_PROBABILITY);
 }
 
 sch_field sch_field_time_of_day(sch_cx *cx, const sch_node *map, const char *key, sch_need need, sim_time *out)
 {
-    TYPED_FIELD("a time of day", sch_parse_time_of_day(v->text, out, why, WHY_LEN));
+    TYPED_FIELD("a time of day", sch_parse_time_of_day(v->text, out, why, WHY_LEN), .type = SCH_T_TIME_OF_DAY);
 }
 
 sch_field sch_field_datetime(sch_cx *cx, const sch_node *map, const char *key, sch_need need, sim_datetime *out)
 {
-    TYPED_FIELD("a date-time", sch_parse_datetime(v->text, out, why, WHY_LEN));
+    TYPED_FIELD("a date-time", sch_parse_datetime(v->text, out, why, WHY_LEN), .type = SCH_T_DATETIME);
 }
 
 sch_field sch_field_int64(sch_cx *cx, const sch_node *map, const char *key, sch_need need, int64_t min,
                           int64_t max, int64_t *out)
 {
-    TYPED_FIELD("an integer", sch_parse_int64(v->text, min, max, out, why, WHY_LEN));
+    TYPED_FIELD("an integer", sch_parse_int64(v->text, min, max, out, why, WHY_LEN), .type = SCH_T_INT,
+                .has_bounds = true, .min = (double)min, .max = (double)max);
 }
 
 sch_field sch_field_uint64(sch_cx *cx, const sch_node *map, const char *key, sch_need need, uint64_t *out)
 {
-    TYPED_FIELD("a non-negative integer", sch_parse_uint64(v->text, out, why, WHY_LEN));
+    TYPED_FIELD("a non-negative integer", sch_parse_uint64(v->text, out, why, WHY_LEN), .type = SCH_T_UINT);
 }
 
 sch_field sch_field_double(sch_cx *cx, const sch_node *map, const char *key, sch_need need, double min,
                            double max, double *out)
 {
-    TYPED_FIELD("a number", sch_parse_double(v->text, min, max, out, why, WHY_LEN));
+    TYPED_FIELD("a number", sch_parse_double(v->text, min, max, out, why, WHY_LEN), .type = SCH_T_NUMBER,
+                .has_bounds = true, .min = min, .max = max);
 }
 
 sch_field sch_field_bool(sch_cx *cx, const sch_node *map, const char *key, sch_need need, bool *out)
 {
-    TYPED_FIELD("true or false", sch_parse_bool(v->text, out, why, WHY_LEN));
+    TYPED_FIELD("true or false", sch_parse_bool(v->text, out, why, WHY_LEN), .type = SCH_T_BOOL);
 }
 
 static bool parse_string(const char *s, char **out, char *why, size_t why_len)
@@ -271,7 +300,7 @@ static bool parse_string(const char *s, char **out, char *why, size_t why_len)
 
 sch_field sch_field_string(sch_cx *cx, const sch_node *map, const char *key, sch_need need, char **out)
 {
-    TYPED_FIELD("text", parse_string(v->text, out, why, WHY_LEN));
+    TYPED_FIELD("text", parse_string(v->text, out, why, WHY_LEN), .type = SCH_T_STRING);
 }
 
 static bool parse_enum(const char *s, const char *const *names, int *out, char *why, size_t why_len)
@@ -299,11 +328,13 @@ sch_field sch_field_enum(sch_cx *cx, const sch_node *map, const char *key, sch_n
 {
     char choices[256];
     format_choices(names, choices, sizeof choices);
-    TYPED_FIELD(choices, parse_enum(v->text, names, out, why, WHY_LEN));
+    TYPED_FIELD(choices, parse_enum(v->text, names, out, why, WHY_LEN), .type = SCH_T_ENUM, .names = names);
 }
 
 bool sch_value_duration(sch_cx *cx, const sch_node *node, sim_time *out)
 {
+    if (cx->rec)
+        sch_rec_field_at(cx->rec, cx->path, &(sch_rec_field){.type = SCH_T_DURATION});
     if (node->kind != SCH_SCALAR || sch_node_is_null(node)) {
         sch_cx_error(cx, node, "expected a duration, found %s", sch_node_kind_name(node));
         return false;

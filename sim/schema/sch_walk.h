@@ -23,8 +23,11 @@
 #include "sim_calendar.h"
 #include "sim_engine.h"
 
+struct sch_rec;
+
 typedef struct sch_cx {
     sch_diag *diag;
+    struct sch_rec *rec; /* NULL, or a recorder of the walk (sch_rec.h) */
     char path[512];
     size_t path_len;
     char quoted[2][160]; /* sch_cx_quote's buffers */
@@ -83,6 +86,10 @@ sch_field sch_field_string(sch_cx *cx, const sch_node *map, const char *key, sch
 /* One of `names` (NULL-terminated); *out is its index. Other values get a did-you-mean. */
 sch_field sch_field_enum(sch_cx *cx, const sch_node *map, const char *key, sch_need need,
                          const char *const *names, int *out);
+
+/* Marks [p, p + size) as holding the defaults the walk's fields start from, for a recorder
+ * (sch_rec.h); nothing without one. A loader calls it after filling a config with defaults. */
+void sch_cx_defaults_at(sch_cx *cx, const void *p, size_t size);
 
 /* The same checks for a value that is not under a key (a list item): node must be a scalar. */
 bool sch_value_duration(sch_cx *cx, const sch_node *node, sim_time *out);

@@ -109,6 +109,22 @@ check_corpus() {
     cmp -s "$ERR" "$WORK/all.err" || fail "'bgsim validate <all>': stderr is not the .err files in order"
 }
 
+# need_node: the npm checkers of tests/npm (installed by tools/install-deps.sh). Skips the script
+# (77) when node is not installed; fails when node is there but the packages are not.
+NPM_DIR="$SRC/tests/npm"
+need_node() {
+    if ! command -v node >/dev/null 2>&1; then
+        printf '%s: skipped: node is not installed (tools/install-deps.sh installs node and the npm checkers)\n' \
+            "$(basename "$0")" >&2
+        exit 77
+    fi
+    if [ ! -d "$NPM_DIR/node_modules" ]; then
+        printf '%s: the npm checkers are not installed: run tools/install-deps.sh (npm ci in tests/npm)\n' \
+            "$(basename "$0")" >&2
+        exit 1
+    fi
+}
+
 finish() {
     if [ "$FAILS" -ne 0 ]; then
         printf '%s: %d of %d checks failed\n' "$(basename "$0")" "$FAILS" "$CHECKS" >&2

@@ -27,7 +27,7 @@ done
 # shellcheck disable=SC2086
 run "$BGSIM" sweep "$DEFAULT" $SWEEP --jobs 2 --format json
 expect_status 0
-expect_grep "$OUT" json '^\{"scenario":"default","seeds":6,"confidence":0.95,"keys":\["app.tasks\[cleanup\].minimum_interval","app.tasks\[sync\].work.failure_probability"\],"rows":\['
+expect_grep "$OUT" json '^\{"schema_version":1,"scenario":"default","seeds":6,"confidence":0.95,"keys":\["app.tasks\[cleanup\].minimum_interval","app.tasks\[sync\].work.failure_probability"\],"rows":\['
 if command -v python3 >/dev/null 2>&1; then
     CHECKS=$((CHECKS + 1))
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["rows"])==6; assert d["rows"][0]["metrics"]["worker.runs_per_day"]["n"]==6' "$OUT" \

@@ -45,7 +45,7 @@ Test(sweep_table, rows_follow_the_combinations_and_skip_hidden_metrics)
                           "6h,\"x,y\",2,2,,\n");
     free(csv);
     char *json = table_text(&t, true);
-    cr_expect_str_eq(json, "{\"scenario\":\"s\",\"seeds\":2,\"confidence\":0.95,\"keys\":[\"a\",\"b\"],\"rows\":[\n"
+    cr_expect_str_eq(json, "{\"schema_version\":1,\"scenario\":\"s\",\"seeds\":2,\"confidence\":0.95,\"keys\":[\"a\",\"b\"],\"rows\":[\n"
                            "{\"set\":{\"a\":\"1h\",\"b\":\"x,y\"},\"seeds\":2,\"metrics\":{\"worker.runs_per_day\":"
                            "{\"n\":2,\"mean\":4,\"ci_low\":3.5,\"ci_high\":4.5}}},\n"
                            "{\"set\":{\"a\":\"6h\",\"b\":\"x,y\"},\"seeds\":2,\"metrics\":{\"worker.runs_per_day\":"
