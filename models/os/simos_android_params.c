@@ -69,6 +69,10 @@ void simos_android_defaults(simos_android_config *c, int version)
      * (assumption: the change is only attested in 15), 16 takes 15's 5 min (assumption). */
     s->strong_usage_timeout = v >= 15 ? SIM_MINUTES(5) : SIM_HOURS(1);
     s->check_interval = SIM_HOURS(3); /* checkIdleStates every min(ELAPSED[1] / 4, 4 h), A2.1 [A1] */
+    /* AppStandbyController.Injector.mAutoRestrictedBucketDelayMs: 3_600_000 (1 h) in 14/15 builds
+     * (read in decompiled system_server copies; 1 day in 12-era ones); it matters only with the
+     * 14+ timeout safeguard (simos_jobs.h) */
+    s->auto_restrict_delay = SIM_HOURS(1);
     s->fixed = -1;
 
     simos_jobs_params *j = &c->jobs;

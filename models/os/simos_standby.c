@@ -16,7 +16,7 @@ struct simos_standby {
     sim_time last_used;      /* -1: never */
     sim_time active_until;
     bool forced;             /* restricted by the system until the next use */
-    sim_handle check, expiry;
+    sim_handle check, expiry, restrict_at;
 };
 
 const char *const simos_bucket_names[] = {"exempted", "active", "working_set", "frequent", "rare", "restricted",
@@ -56,7 +56,7 @@ static void evaluate(simos_standby *s, const char *reason)
     } else if (d->optimization_exempt) {
         b = SIMOS_BUCKET_EXEMPTED;
         reason = "exempt";
-    } else if (s->forced) {
+    } else if (s->forced && (s->last_used < 0 || now - s->last_used >= s->p.auto_restrict_delay)) {
         b = SIMOS_BUCKET_RESTRICTED;
         reason = "buggy";
     } else if (s->last_used < 0) {
@@ -69,11 +69,26 @@ static void evaluate(simos_standby *s, const char *reason)
     set_bucket(s, b, reason);
 }
 
+static void on_restrict(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    simos_standby *s = ctx;
+    s->restrict_at = SIM_HANDLE_NONE;
+    evaluate(s, "buggy");
+}
+
 void simos_standby_restrict(simos_standby *s)
 {
     s->forced = true;
+    sim_time due = s->last_used + s->p.auto_restrict_delay;
+    /* too soon after the last use: the restriction applies at due unless the app is used again
+     * (a use clears `forced`); none on failure (the next check applies it) */
+    if (s->last_used >= 0 && due > sim_now(s->d->engine))
+        sim_rearm(s->d->engine, &s->restrict_at, due, SIM_PHASE_OS, on_restrict, s, 0);
     evaluate(s, "buggy");
 }
+
+void simos_standby_check(simos_standby *s) { evaluate(s, "timeout"); }
 
 static void on_check(sim_engine *e, void *ctx, uint64_t arg)
 {
@@ -140,5 +155,6 @@ void simos_standby_free(simos_standby *s)
         return;
     sim_cancel(s->d->engine, s->check);
     sim_cancel(s->d->engine, s->expiry);
+    sim_cancel(s->d->engine, s->restrict_at);
     free(s);
 }
