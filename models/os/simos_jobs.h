@@ -28,7 +28,7 @@
  * least in_quota_buffer of allowed_time (mAllowedTimeIntoQuotaMs), its job starts must be below
  * max_jobs and its sessions (runs coalesced within session_coalescing) below max_sessions. A run
  * started while plugged (outside RESTRICTED), or while the app is on top where top_started_free (<= 15), is not
- * counted. A running job is stopped when its remaining time runs out (stop: constraint).
+ * counted. A running job is stopped when its quota is consumed (RUNTIME below; stop: constraint).
  * HEARTBEATS (Android 9, heartbeat > 0; QuotaController and its keys are then unused; A2.2
  * [2nd], and the Android 9 JobSchedulerService.java read through the code index, id 41774643:
  * isReadyToBeExecutedLocked, advanceHeartbeatLocked, setNextHeartbeatAlarm, noteJobStart).
@@ -67,6 +67,9 @@
  * system stop as a system stop; attempts = failures + system_stops / system_stop_ratio (ratio 0:
  * every stop is a failure, Android <= 13); no attempt: runnable at once; else the delay is
  * max(min_backoff, backoff) * 2^(attempts-1), at most max_backoff.
+ * RUNTIME: a counted run may last until its quota is consumed (QuotaController
+ * .getTimeUntilQuotaConsumedLocked: earlier sessions leaving the window while it runs give it
+ * time back), at most runtime_limit. session_coalescing is capped at 15 min as QuotaController does.
  */
 #ifndef BGSIM_SIMOS_JOBS_H
 #define BGSIM_SIMOS_JOBS_H
@@ -137,6 +140,14 @@ void simos_jobs_forget(simos_jobs *j, sim_time boot);
 
 /* For tests: the execution time counted in (t - window, t] and the quota verdict for bucket b. */
 sim_time simos_jobs_used(const simos_jobs *j, sim_time window, sim_time t);
+/* For tests: the sessions overlapping (t - window, t] and the job starts in it. */
+int simos_jobs_sessions_in(const simos_jobs *j, sim_time window, sim_time t);
+int simos_jobs_starts_in(const simos_jobs *j, sim_time window, sim_time t);
+/* Bucket b's execution time left in its window at `now` (QuotaController
+ * .getRemainingExecutionTimeLocked without the 4 h daily cap), and how long a job started now may run
+ * before the quota is consumed (getTimeUntilQuotaConsumedLocked, likewise). */
+sim_time simos_jobs_remaining(const simos_jobs *j, simos_bucket b, sim_time now);
+sim_time simos_jobs_time_until_consumed(const simos_jobs *j, simos_bucket b, sim_time now);
 bool simos_jobs_in_quota(const simos_jobs *j, simos_bucket b, sim_time now, sim_time *back);
 /* For tests: the Android 9 heartbeat verdict for bucket b (*back: when it becomes eligible). */
 bool simos_jobs_heartbeat_ok(simos_jobs *j, simos_bucket b, sim_time now, sim_time *back);
