@@ -399,6 +399,8 @@ sim_time simos_jobs_reschedule(simos_jobs *j, bool failure, sim_time backoff, si
     else
         j->system_stops++;
     int n = j->failures + (j->p.system_stop_ratio > 0 ? j->system_stops / j->p.system_stop_ratio : 0);
+    if (j->p.backoff_floor_one && n < 1)
+        n = 1; /* Math.max(1, ...) on 14 (see simos_jobs.h BACKOFF) */
     *attempts = n;
     return n == 0 ? now : now + simos_jobs_backoff_delay(&j->p, backoff, n);
 }

@@ -65,7 +65,10 @@
  * (restrictApp). The tracker lives in memory: a reboot clears it. 0: off (<= 13).
  * BACKOFF (getRescheduleJobForFailureLocked, A3.7 [J3]): a timeout counts as a failure, any other
  * system stop as a system stop; attempts = failures + system_stops / system_stop_ratio (ratio 0:
- * every stop is a failure, Android <= 13); no attempt: runnable at once; else the delay is
+ * every stop is a failure, Android <= 13); on 14 at least one attempt (backoff_floor_one:
+ * Math.max(1, ...); AOSP JobSchedulerServiceTest.testGetRescheduleJobForFailure_timingCalculations
+ * @0309e5d5 expects now + backoff after one system stop), from 15 no attempt means runnable at once
+ * (the 15-era text sets NO_EARLIEST_RUNTIME when backoffAttempts == 0); else the delay is
  * max(min_backoff, backoff) * 2^(attempts-1), at most max_backoff.
  * RUNTIME: a counted run may last until its quota is consumed (QuotaController
  * .getTimeUntilQuotaConsumedLocked: earlier sessions leaving the window while it runs give it
@@ -92,6 +95,7 @@ typedef struct simos_jobs_params {
     sim_time runtime_limit, batch_delay;
     sim_time min_backoff, max_backoff;
     int system_stop_ratio;       /* 0: every stop is a failure */
+    bool backoff_floor_one;      /* a rescheduled job has at least one backoff attempt (14) */
     int timeout_restrict_count;  /* timeouts within timeout_window that restrict the app (0: off) */
     sim_time timeout_window;
     /* Android 9: STANDBY_HEARTBEAT_TIME (0: QuotaController, 10+) and STANDBY_BEATS per bucket

@@ -323,8 +323,9 @@ Test(model, deep_doze_entry_stops_the_worker)
 
 /* With `stop_reschedule: jobscheduler` (an app whose onStopJob returns true and which does not
  * re-schedule): the runtime limit (10 min) stops a long run (timeout = failure): JobScheduler's
- * backoff is 30 s x 2^0 (A3.7), so the retry starts 30 s later (plugged: no quota). On 14+ two
- * system stops cost nothing and the third a backoff; on 13 every stop counts. */
+ * backoff is 30 s x 2^0 (A3.7), so the retry starts 30 s later (plugged: no quota). On 15+ two
+ * system stops cost nothing and the third a backoff; on 14 every reschedule has at least one
+ * attempt; on 13 every stop counts. */
 Test(model, runtime_limit_and_backoff)
 {
     simos_android_config c;
@@ -348,9 +349,17 @@ Test(model, runtime_limit_and_backoff)
     cr_expect_eq(reason_at(&r, 11 * M + 10 * S), SIM_REASON_BACKOFF);
     arig_free(&r);
 
-    /* the backoff table itself */
+    /* the backoff table itself: on 15 two system stops cost nothing, the third one attempt; on 14 a
+     * rescheduled job has at least one attempt (Math.max(1, ...), tests/conformance/test_conf_jobs.c) */
     simos_jobs *j = simos_jobs_new(&c.jobs);
     int att;
+    cr_expect_eq(simos_jobs_reschedule(j, false, 30 * S, 0, &att), 30 * S, "14: at least one attempt");
+    cr_expect_eq(simos_jobs_reschedule(j, false, 30 * S, 0, &att), 30 * S);
+    cr_expect_eq(simos_jobs_reschedule(j, false, 30 * S, 0, &att), 30 * S);
+    cr_expect_eq(simos_jobs_reschedule(j, true, 30 * S, 0, &att), 60 * S, "failure + 3 stops / 3 = 2 attempts");
+    simos_jobs_free(j);
+    simos_android_defaults(&c, 15);
+    j = simos_jobs_new(&c.jobs);
     cr_expect_eq(simos_jobs_reschedule(j, false, 30 * S, 0, &att), 0);
     cr_expect_eq(simos_jobs_reschedule(j, false, 30 * S, 0, &att), 0);
     cr_expect_eq(simos_jobs_reschedule(j, false, 30 * S, 0, &att), 30 * S);
