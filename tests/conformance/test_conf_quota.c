@@ -374,3 +374,52 @@ Test(QuotaControllerTest, testMaybeScheduleStartAlarmLocked_SmallRollingQuota_Up
 {
     small_rolling_quota_allowed_time(30 * S, 5 * M);
 }
+
+/* ---- timer tracking: which runs make a TimingSession --------------------------------------- */
+
+/* One run of `ms` started at NOW, plugged / on top as given: the sessions it leaves in the window. */
+static int sessions_after_run(bool plugged, bool top, sim_time ms, sim_time *used)
+{
+    simos_jobs_params p = defaults();
+    simos_jobs *j = jobs_new(&p);
+    bool by_quota;
+    simos_jobs_start(j, WORKING, plugged, top, NOW, &by_quota);
+    simos_jobs_end(j, NOW + ms);
+    int n = simos_jobs_sessions_in(j, p.window[WORKING], NOW + ms);
+    *used = simos_jobs_used(j, p.window[WORKING], NOW + ms);
+    simos_jobs_free(j);
+    return n;
+}
+
+/* A job run while charging saves no TimingSession. */
+Test(QuotaControllerTest, testTimerTracking_Charging)
+{
+    sim_time used;
+    cr_expect_eq(sessions_after_run(true, false, 5 * S, &used), 0);
+    cr_expect_eq(used, 0);
+}
+
+/* Discharging, a background job of 5 s: one session (start, 5 s, 1 job). (The overlapping jobs of
+ * the second half: DEVIATIONS.md.) */
+Test(QuotaControllerTest, testTimerTracking_Discharging)
+{
+    sim_time used;
+    cr_expect_eq(sessions_after_run(false, false, 5 * S, &used), 1);
+    cr_expect_eq(used, 5 * S);
+}
+
+/* The same for a job of a background process (PROCESS_STATE_RECEIVER). */
+Test(QuotaControllerTest, testTimerTracking_AllBackground)
+{
+    sim_time used;
+    cr_expect_eq(sessions_after_run(false, false, 5 * S, &used), 1);
+    cr_expect_eq(used, 5 * S);
+}
+
+/* A job started while the app is TOP (then a foreground service) is not counted. */
+Test(QuotaControllerTest, testTimerTracking_AllForeground)
+{
+    sim_time used;
+    cr_expect_eq(sessions_after_run(false, true, 10 * S, &used), 0);
+    cr_expect_eq(used, 0);
+}
