@@ -12,10 +12,16 @@
  * failure, every other system stop a system stop. The upstream job uses a LINEAR backoff; bgsim's
  * JobScheduler layer models the EXPONENTIAL one WorkManager uses (the delay backoff x 2^(n-1) equals
  * the linear n x backoff for n <= 2), so a case checks the backoff attempts for every step and the
- * earliest run time where the two policies agree. Cases not ported or not met: DEVIATIONS.md.
+ * earliest run time where the two policies agree.
+ *
+ * Also AOSP JobStatusTest (aosp-mirror @0054124f30c6, .../job/controllers/JobStatusTest.java): a job
+ * is ready only when its requested constraints and the implicit ones (within quota, device not
+ * dozing) hold; here JobStatus.wouldBeReadyWithConstraint is simos_jobs_check returning no reason.
+ * Cases not ported or not met: DEVIATIONS.md.
  */
 #include <criterion/criterion.h>
 
+#include "bgt_backend.h"
 #include "simos_android.h"
 
 #define S SIM_SECONDS(1)
@@ -111,4 +117,65 @@ Test(JobSchedulerServiceTest, testRareJobBatching)
     env.bucket = SIMOS_BUCKET_RARE;
     cr_expect_eq(simos_jobs_check(j, &env, t0 + 2 * H, &next), SIM_REASON_NONE);
     simos_jobs_free(j);
+}
+
+/* ---- JobStatusTest: readiness ---------------------------------------------------------------- */
+
+/* A RARE job's readiness (batching off, to see the constraints alone) with the implicit constraints
+ * satisfied or not: within quota (10 min used in RARE's 24 h when not) and not dozing. */
+static bool ready(simos_jobs *j, bool implicit_ok, unsigned constraints, bool charging, bool net)
+{
+    simos_job_env env = {.awake = true, .constraints = constraints, .net = net, .plugged = charging,
+                         .bucket = SIMOS_BUCKET_RARE, .doze = implicit_ok ? SIM_REASON_NONE : SIM_REASON_DOZE_DEEP};
+    sim_time next;
+    return simos_jobs_check(j, &env, NOW, &next) == SIM_REASON_NONE;
+}
+
+static simos_jobs *readiness_jobs(bool quota_used)
+{
+    simos_jobs_params p;
+    simos_jobs *j = jobs_for(14, &p);
+    simos_jobs_free(j);
+    p.batch_delay = 0;
+    j = simos_jobs_new(&p);
+    cr_assert_not_null(j);
+    if (quota_used) {
+        bool by_quota;
+        simos_jobs_start(j, SIMOS_BUCKET_RARE, false, false, NOW - 2 * H, &by_quota);
+        simos_jobs_end(j, NOW - 2 * H + 10 * M);
+    }
+    return j;
+}
+
+/* Charging and a network requested (the content trigger of the upstream job is not modeled): never
+ * ready while the implicit constraints fail; with them, ready only when both requested ones hold. */
+Test(JobStatusTest, testWouldBeReadyWithConstraint_RequestedMixture_NoDeadline)
+{
+    simos_jobs *j = readiness_jobs(false);
+    const unsigned want = BGT_CONSTRAINT_CHARGING | BGT_CONSTRAINT_NETWORK;
+    for (int implicit = 0; implicit < 2; implicit++)
+        for (int charging = 0; charging < 2; charging++)
+            for (int net = 0; net < 2; net++)
+                cr_expect_eq(ready(j, implicit, want, charging, net), implicit && charging && net,
+                             "implicit %d charging %d network %d", implicit, charging, net);
+    simos_jobs_free(j);
+}
+
+/* No requested constraint: ready exactly when the device is not dozing (quota held). */
+Test(JobStatusTest, testWouldBeReadyWithConstraint_ImplicitDeviceNotDozing)
+{
+    simos_jobs *j = readiness_jobs(false);
+    cr_expect(!ready(j, false, 0, false, true));
+    cr_expect(ready(j, true, 0, false, true));
+    simos_jobs_free(j);
+}
+
+/* No requested constraint: ready exactly when within quota (not dozing). */
+Test(JobStatusTest, testWouldBeReadyWithConstraint_ImplicitQuota)
+{
+    simos_jobs *in = readiness_jobs(false), *out = readiness_jobs(true);
+    cr_expect(ready(in, true, 0, false, true));
+    cr_expect(!ready(out, true, 0, false, true), "10 min used in RARE's window: out of quota");
+    simos_jobs_free(in);
+    simos_jobs_free(out);
 }

@@ -35,7 +35,8 @@ static sim_time next_run(simos_wm_spec w) { return simos_wm_next_run_time(&w); }
 
 Test(WorkSpecTest, testCalculateNextRunTime_firstRunAttempt_oneOff)
 {
-    cr_expect_eq(next_run((simos_wm_spec){.last_enqueue = START, .initial_delay = INITIAL_DELAY}), START + INITIAL_DELAY);
+    simos_wm_spec w = {.last_enqueue = START, .initial_delay = INITIAL_DELAY};
+    cr_expect_eq(next_run(w), START + INITIAL_DELAY);
 }
 
 Test(WorkSpecTest, testCalculateNextRunTime_firstRun_periodic_withFlexApplicable)
