@@ -151,6 +151,43 @@ Test(DeviceIdleControllerTest, testTransitionFromAnyStateToStateQuickDozeDelay)
     drig_free(&r);
 }
 
+/* [15] Not force-idle, quick doze on, screen off and unplugged: QUICK_DOZE_DELAY with
+ * scheduleAlarmLocked(QUICK_DOZE_DELAY_TIMEOUT). */
+Test(DeviceIdleControllerTest, testStateActiveToStateQuickDozeDelay_ForceIdleOff)
+{
+    drig r;
+    drig_init(&r, 14);
+    r.base.d.screen_on = true;
+    r.base.d.power_save = true;
+    act(&r.base.d, 5 * M, A_SCREEN_OFF);
+    sim_run_until(r.base.e, 7 * M);
+    cr_expect_eq(drig_deep_at(&r, 5 * M), D_QUICK);
+    cr_expect_eq(when(&r, 5 * M, D_IDLE, -1), 6 * M);
+    drig_free(&r);
+}
+
+/* [15] IDLE_AFTER_INACTIVE_TIMEOUT = 0: no time is spent in IDLE_PENDING (with the 15 flag
+ * ENABLE_NON_SCHEDULED_EXIT_FROM_IDLE_PENDING the step goes past it; without it an alarm of 0 is
+ * set): here IDLE_PENDING and SENSING begin at the same instant. */
+static void idle_after_inactive_zero(void)
+{
+    simos_android_config c;
+    simos_android_defaults(&c, 14);
+    c.doze.idle_after_inactive_timeout = 0;
+    drig r;
+    drig_init_with(&r, 14, &c.doze);
+    sim_run_until(r.base.e, 40 * M);
+    cr_expect_eq(when(&r, 0, D_PENDING, -1), 30 * M);
+    cr_expect_eq(when(&r, 0, D_SENSING, -1), 30 * M);
+    cr_expect_neq(drig_deep_at(&r, 30 * M), D_PENDING);
+    drig_free(&r);
+}
+Test(DeviceIdleControllerTest, testTransitionPastIdlePending_idleAfterInactiveIsZero) { idle_after_inactive_zero(); }
+Test(DeviceIdleControllerTest, testTransitionPastIdlePending_idleAfterInactiveIsZero_nonScheduledExitFlagOff)
+{
+    idle_after_inactive_zero();
+}
+
 /* [15] From QUICK_DOZE_DELAY straight to IDLE, then IDLE / IDLE_MAINTENANCE alternate. */
 Test(DeviceIdleControllerTest, testStepIdleStateLocked_ValidStates_QuickDoze)
 {
