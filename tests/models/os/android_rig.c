@@ -202,9 +202,9 @@ void on_schedule(sim_engine *e, void *ctx, uint64_t delay)
     arig_schedule(ctx, (sim_time)delay);
 }
 
-int reason_at(const arig *r, sim_time t)
+sim_reason reason_at(const arig *r, sim_time t)
 {
-    int cur = SIM_REASON_NONE;
+    sim_reason cur = SIM_REASON_NONE;
     for (int i = 0; i < r->nreasons && r->reason_t[i] <= t; i++)
         cur = r->reason[i];
     return cur;

@@ -75,6 +75,6 @@ void arig_free(arig *r);
 void arig_schedule(arig *r, sim_time delay);
 void on_schedule(sim_engine *e, void *ctx, uint64_t delay);
 /* The deferral reason in force at time t (SIM_REASON_NONE before the first report). */
-int reason_at(const arig *r, sim_time t);
+sim_reason reason_at(const arig *r, sim_time t);
 
 #endif
