@@ -6,6 +6,8 @@
  *                     work/work-runtime/src/androidTest/java/androidx/work/WorkSpecTest.java
  *   WorkerWrapperTest androidx/androidx @039d414ba8a9,
  *                     work/work-runtime/src/androidTest/java/androidx/work/impl/WorkerWrapperTest.java
+ *   GreedySchedulerTest androidx/androidx @053a290f015d, work/work-runtime/src/androidTest/java/androidx/
+ *                     work/impl/background/greedy/GreedySchedulerTest.java
  *
  * expo-background-task 57.0.21 pins androidx.work:work-runtime-ktx:2.9.1 (models/os/ANDROID.md); the
  * copies read are the nearest stored ones (the 2.9.1 tag is not in the index). Each Test is named
@@ -204,5 +206,94 @@ Test(WorkerWrapperTest, testBackedOffOneTimeWork_doesNotRun)
     cr_assert_geq(r.nfires, 10);
     cr_expect_eq(r.fire_t[9], 128 * M);
     cr_expect_eq(reason_at(&r, 110 * M), SIM_REASON_BACKOFF);
+    arig_free(&r);
+}
+
+/* ---- GreedySchedulerTest: WorkManager's in-process scheduler ---------------------------------- */
+
+/* Android 14, no Doze, the app fixed in RARE with no other app's job (JobScheduler would hold a job
+ * 31 min for its batch), the app opened at 0 and left open (its process alive and not frozen, the
+ * CPU awake): a start before those 31 min is GreedyScheduler's. The request is made at 1 s. */
+static void greedy_rig(arig *r, sim_time delay, unsigned constraints, bool net)
+{
+    simos_android_config c;
+    simos_android_defaults(&c, 14);
+    c.doze.enabled = false;
+    c.standby.fixed = SIMOS_BUCKET_RARE;
+    c.phone = quiet_phone;
+    cr_assert(c.greedy);
+    arig_init(r, &c);
+    r->work_ms = 10 * M;
+    r->constraints = constraints;
+    r->base.d.net = net ? MDL_NET_WIFI : MDL_NET_NONE;
+    act(&r->base.d, 0, A_OPEN);
+    cr_assert_eq(sim_schedule(r->base.e, 1 * S, SIM_PHASE_APP, on_schedule, r, (uint64_t)delay, NULL), SIM_OK);
+}
+
+/* Unconstrained work, due now: started at once (WorkLauncher.startWork). */
+Test(GreedySchedulerTest, testGreedyScheduler_startsUnconstrainedWork)
+{
+    arig r;
+    greedy_rig(&r, 0, 0, true);
+    sim_run_until(r.base.e, 5 * M);
+    cr_assert_geq(r.nfires, 1);
+    cr_expect_eq(r.fire_t[0], 1 * S);
+    arig_free(&r);
+}
+
+/* Work with an initial delay goes to DelayedWorkTracker and starts when it is due. */
+Test(GreedySchedulerTest, testGreedyScheduler_startsDelayedWork)
+{
+    arig r;
+    greedy_rig(&r, 60 * S, 0, true);
+    sim_run_until(r.base.e, 5 * M);
+    cr_assert_geq(r.nfires, 1);
+    cr_expect_eq(r.fire_t[0], 61 * S);
+    arig_free(&r);
+}
+
+/* Backed-off work (runAttemptCount > 0) also goes to DelayedWorkTracker: here the first run
+ * (network constraint) loses its network at 5 s and is stopped; the network is back at 6 s; the
+ * retry starts in process at its calculateNextRunTime, enqueue (1 s) + 30 s. */
+Test(GreedySchedulerTest, testGreedyScheduler_startsBackedOffWork)
+{
+    arig r;
+    greedy_rig(&r, 0, BGT_CONSTRAINT_NETWORK, true);
+    act(&r.base.d, 5 * S, A_NET_OFF);
+    act(&r.base.d, 6 * S, A_NET_ON);
+    sim_run_until(r.base.e, 5 * M);
+    cr_assert_geq(r.nfires, 2);
+    cr_expect_eq(r.fire_t[0], 1 * S);
+    cr_expect_eq(r.stop_t[0], 5 * S);
+    cr_expect_eq(r.fire_t[1], 31 * S);
+    arig_free(&r);
+}
+
+/* Constrained work tracked in process starts when its constraints are met (onAllConstraintsMet):
+ * no network until 5 min. */
+Test(GreedySchedulerTest, testGreedyScheduler_startsWorkWhenConstraintsMet)
+{
+    arig r;
+    greedy_rig(&r, 0, BGT_CONSTRAINT_NETWORK, false);
+    act(&r.base.d, 5 * M, A_NET_ON);
+    sim_run_until(r.base.e, 10 * M);
+    cr_assert_geq(r.nfires, 1);
+    cr_expect_eq(r.fire_t[0], 5 * M);
+    arig_free(&r);
+}
+
+/* A work GreedyScheduler started is stopped when its constraints are no longer met
+ * (onAllConstraintsNotMet -> stopWork). */
+Test(GreedySchedulerTest, testGreedyScheduler_stopsWorkWhenConstraintsNotMet)
+{
+    arig r;
+    greedy_rig(&r, 0, BGT_CONSTRAINT_NETWORK, true);
+    act(&r.base.d, 10 * S, A_NET_OFF);
+    sim_run_until(r.base.e, 1 * M);
+    cr_assert_geq(r.nfires, 1);
+    cr_expect_eq(r.fire_t[0], 1 * S);
+    cr_assert_eq(r.nstops, 1);
+    cr_expect_eq(r.stop_t[0], 10 * S);
+    cr_expect_eq(r.stop_why[0], SIMOS_STOP_CONSTRAINT);
     arig_free(&r);
 }
