@@ -24,6 +24,8 @@ struct simos_jobs {
     sim_time *starts;
     size_t n_starts, cap_starts;
     bool running, counted;
+    simos_bucket run_bucket; /* the running job's bucket and whether it started on top */
+    bool run_top;
     int failures, system_stops;
     sim_time first_batched; /* -1: not batched yet */
     /* Android 9 heartbeats: the grid's origin, the app's last job start and its beat */
@@ -343,6 +345,37 @@ static bool push_session(simos_jobs *j, sim_time t)
     return true;
 }
 
+/* Whether a run's time counts against the quota: not while charging (but in RESTRICTED), not for a
+ * job started on top where that is free, not for a quota-free bucket. */
+static bool countable(const simos_jobs *j, simos_bucket b, bool plugged, bool top)
+{
+    return (!plugged || b == SIMOS_BUCKET_RESTRICTED) && !(top && j->p.top_started_free) && !quota_free(&j->p, b) &&
+           b != SIMOS_BUCKET_NEVER;
+}
+
+bool simos_jobs_power_changed(simos_jobs *j, bool plugged, sim_time now, sim_time *until)
+{
+    *until = SIM_TIME_MAX;
+    if (!j->running || j->p.heartbeat > 0)
+        return false;
+    bool want = countable(j, j->run_bucket, plugged, j->run_top);
+    if (want == j->counted)
+        return false;
+    if (!want) { /* charging began: the counted part of the run ends now */
+        if (j->n_sessions)
+            j->sessions[j->n_sessions - 1].b = now;
+        j->counted = false;
+        return true;
+    }
+    /* charging ended: a session with the running job begins now */
+    prune(j, now);
+    *until = simos_jobs_time_until_consumed(j, j->run_bucket, now);
+    j->counted = push_start(j, now) && push_session(j, now); /* out of memory: not counted */
+    if (!j->counted)
+        *until = SIM_TIME_MAX;
+    return true;
+}
+
 sim_time simos_jobs_start(simos_jobs *j, simos_bucket b, bool plugged, bool top, sim_time now, bool *by_quota)
 {
     *by_quota = false;
@@ -356,8 +389,9 @@ sim_time simos_jobs_start(simos_jobs *j, simos_bucket b, bool plugged, bool top,
         j->counted = false;
         return j->p.runtime_limit;
     }
-    j->counted = (!plugged || b == SIMOS_BUCKET_RESTRICTED) && !(top && j->p.top_started_free) && !quota_free(&j->p, b) &&
-                 b != SIMOS_BUCKET_NEVER;
+    j->run_bucket = b;
+    j->run_top = top;
+    j->counted = countable(j, b, plugged, top);
     if (!j->counted)
         return j->p.runtime_limit;
     prune(j, now);

@@ -28,7 +28,11 @@
  * least in_quota_buffer of allowed_time (mAllowedTimeIntoQuotaMs), its job starts must be below
  * max_jobs and its sessions (runs coalesced within session_coalescing) below max_sessions. A run
  * started while plugged (outside RESTRICTED), or while the app is on top where top_started_free (<= 15), is not
- * counted. A running job is stopped when its quota is consumed (RUNTIME below; stop: constraint).
+ * counted; a run that goes on while the device is plugged in or unplugged counts only its
+ * discharging part (QuotaController's Timer.onStateChangedLocked: a session ends when charging
+ * begins and a new one, with the running job, begins when it ends; AOSP QuotaControllerTest
+ * .testTimerTracking_ChargingAndDischarging). A running job is stopped when its quota is consumed
+ * (RUNTIME below; stop: constraint).
  * HEARTBEATS (Android 9, heartbeat > 0; QuotaController and its keys are then unused; A2.2
  * [2nd], and the Android 9 JobSchedulerService.java read through the code index, id 41774643:
  * isReadyToBeExecutedLocked, advanceHeartbeatLocked, setNextHeartbeatAlarm, noteJobStart).
@@ -133,6 +137,10 @@ void simos_jobs_new_job(simos_jobs *j);
  * it is the quota that limits it. */
 sim_time simos_jobs_start(simos_jobs *j, simos_bucket b, bool plugged, bool top, sim_time now, bool *by_quota);
 void simos_jobs_end(simos_jobs *j, sim_time now);
+/* The device was plugged in or unplugged while the job runs (see QUOTA): true when the run's
+ * counting changed; *until gets how long it may still run before its quota is consumed
+ * (SIM_TIME_MAX when it is no longer counted). */
+bool simos_jobs_power_changed(simos_jobs *j, bool plugged, sim_time now, sim_time *until);
 /* A stop of the running job: its earliest run time again (now, or now + backoff). */
 sim_time simos_jobs_reschedule(simos_jobs *j, bool failure, sim_time backoff, sim_time now, int *attempts);
 /* A run ended at `now` after `ran` ms, `timeout` when stopped by the runtime limit: true when it

@@ -423,3 +423,33 @@ Test(QuotaControllerTest, testTimerTracking_AllForeground)
     cr_expect_eq(sessions_after_run(false, true, 10 * S, &used), 0);
     cr_expect_eq(used, 0);
 }
+
+/* Only the discharging part of a run counts: a job started while charging and unplugged 10 s later
+ * leaves a session from the unplugging (10 s); a job started discharging and plugged in after 20 s
+ * leaves a 20-s session; a job that runs through a charging period leaves two. Failed before
+ * simos_jobs_power_changed (counting was decided at the start: 0 s, the whole run, the whole run). */
+Test(QuotaControllerTest, testTimerTracking_ChargingAndDischarging)
+{
+    simos_jobs_params p = defaults();
+    simos_jobs *j = jobs_new(&p);
+    bool by_quota;
+    sim_time until, t = NOW;
+    /* started while charging, unplugged at +10 s, stopped at +20 s */
+    simos_jobs_start(j, WORKING, true, false, t, &by_quota);
+    cr_expect(simos_jobs_power_changed(j, false, t + 10 * S, &until));
+    cr_expect_eq(until, 10 * M, "a new session from now: the whole quota is left");
+    simos_jobs_end(j, t + 20 * S);
+    cr_expect_eq(simos_jobs_used(j, p.window[WORKING], t + 20 * S), 10 * S);
+    cr_expect_eq(simos_jobs_sessions_in(j, p.window[WORKING], t + 20 * S), 1);
+    /* started discharging 1 min later, plugged in after 20 s, unplugged 20 s later, stopped 20 s later */
+    t += 1 * M;
+    simos_jobs_start(j, WORKING, false, false, t, &by_quota);
+    cr_expect(simos_jobs_power_changed(j, true, t + 20 * S, &until));
+    cr_expect_eq(until, SIM_TIME_MAX);
+    cr_expect(!simos_jobs_power_changed(j, true, t + 25 * S, &until), "no change while still charging");
+    cr_expect(simos_jobs_power_changed(j, false, t + 40 * S, &until));
+    simos_jobs_end(j, t + 60 * S);
+    cr_expect_eq(simos_jobs_used(j, p.window[WORKING], t + 60 * S), 10 * S + 20 * S + 20 * S);
+    cr_expect_eq(simos_jobs_sessions_in(j, p.window[WORKING], t + 60 * S), 3);
+    simos_jobs_free(j);
+}

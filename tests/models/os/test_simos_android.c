@@ -1094,3 +1094,38 @@ Test(parse, version_defaults)
     cr_expect_eq(c.standby.strong_usage_timeout, 1 * H);
     cr_expect_eq(c.jobs.system_stop_ratio, 0);
 }
+
+/* QuotaController counts only the discharging part of a run (Timer.onStateChangedLocked; AOSP
+ * QuotaControllerTest.testTimerTracking_ChargingAndDischarging, tests/conformance): RARE (fixed), a
+ * 1-min chain of 8-min runs, no other app's job (31-min batches). The first run, unplugged, uses 8
+ * of the 10 min of the 24 h window; the second starts on the charger, and the phone is unplugged a
+ * minute in: from then its run counts and is stopped when the quota is consumed, 2 min later. Before
+ * simos_jobs_power_changed the second run, started plugged, was never counted and ran its 8 min. */
+Test(model, unplugged_run_counts_from_the_unplug)
+{
+    simos_android_config c;
+    simos_android_defaults(&c, 14);
+    c.doze.enabled = false;
+    c.standby.fixed = SIMOS_BUCKET_RARE;
+    c.phone = quiet_phone;
+    c.greedy = false;
+    arig r;
+    arig_init(&r, &c);
+    r.work_ms = 8 * M;
+    r.chain = true;
+    r.next_delay = 1 * M;
+    sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, 0, NULL);
+    act(&r.base.d, 50 * M, A_PLUG);
+    sim_run_until(r.base.e, 40 * M);
+    cr_assert_eq(r.nfires, 1);
+    sim_time second = 40 * M + 31 * M; /* enqueued at 40 min, released by the 31-min batch delay */
+    act(&r.base.d, second + 1 * M, A_UNPLUG);
+    sim_run_until(r.base.e, second + 10 * M);
+    cr_assert_geq(r.nfires, 2);
+    cr_expect_eq(r.fire_t[0], 31 * M);
+    cr_expect_eq(r.fire_t[1], second);
+    cr_assert_geq(r.nstops, 1);
+    cr_expect_eq(r.stop_t[0], second + 3 * M, "unplugged at +1 min with 2 min of quota left");
+    cr_expect_eq(r.stop_why[0], SIMOS_STOP_QUOTA);
+    arig_free(&r);
+}
