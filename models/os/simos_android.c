@@ -335,8 +335,17 @@ static void evaluate(android *os, bool wake)
     sim_time now = now_of(os);
     if (os->running) {
         const char *lost = lost_constraint(os);
-        if (lost)
+        sim_time until;
+        if (lost) {
             stop_worker(os, SIMOS_STOP_CONSTRAINT, false, lost);
+        } else if (!os->run_greedy && simos_jobs_power_changed(os->jobs, os->d->plugged, now, &until)) {
+            /* plugged in or unplugged during a JobScheduler run: its quota limit from now, within the
+             * runtime limit counted from its start */
+            sim_time left = os->c.jobs.runtime_limit - (now - os->run_start);
+            if (left < 0)
+                left = 0;
+            arm_limit(os, until < left ? until : left, until < left);
+        }
         return;
     }
     if (!os->work) {

@@ -69,6 +69,10 @@ void simos_android_defaults(simos_android_config *c, int version)
      * (assumption: the change is only attested in 15), 16 takes 15's 5 min (assumption). */
     s->strong_usage_timeout = v >= 15 ? SIM_MINUTES(5) : SIM_HOURS(1);
     s->check_interval = SIM_HOURS(3); /* checkIdleStates every min(ELAPSED[1] / 4, 4 h), A2.1 [A1] */
+    /* AppStandbyController.Injector.mAutoRestrictedBucketDelayMs: 3_600_000 (1 h) in 14/15 builds
+     * (read in decompiled system_server copies; 1 day in 12-era ones); it matters only with the
+     * 14+ timeout safeguard (simos_jobs.h) */
+    s->auto_restrict_delay = SIM_HOURS(1);
     s->fixed = -1;
 
     simos_jobs_params *j = &c->jobs;
@@ -99,6 +103,11 @@ void simos_android_defaults(simos_android_config *c, int version)
     j->min_backoff = SIM_SECONDS(10);                   /* MIN_EXP_BACKOFF_TIME, A3.7 [J3] */
     j->max_backoff = SIM_HOURS(5);                      /* MAX_BACKOFF_DELAY_TIME, A3.7 [J3] */
     j->system_stop_ratio = v >= 14 ? 3 : 0;             /* SYSTEM_STOP_TO_FAILURE_RATIO, 14+ (A3.7) */
+    /* getRescheduleJobForFailureLocked: backoffAttempts = Math.max(1, ...) on 14 (AOSP
+     * JobSchedulerServiceTest @0309e5d5, testGetRescheduleJobForFailure_timingCalculations: one
+     * system stop gives now + backoff); the 15-era text leaves a job with no attempt runnable at once
+     * (NO_EARLIEST_RUNTIME when backoffAttempts == 0). <= 13 every stop is a failure (n >= 1). */
+    j->backoff_floor_one = v == 14;
     /* JobSchedulerService.Constants DEFAULT_EXECUTION_SAFEGUARDS_UDC_TIMEOUT_TOTAL_COUNT = 10,
      * _TIMEOUT_WINDOW_MS = 24 h, DEFAULT_ENABLE_EXECUTION_SAFEGUARDS_UDC = true ("UDC": 14+) */
     j->timeout_restrict_count = v >= 14 ? 10 : 0;

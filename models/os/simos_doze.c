@@ -333,7 +333,10 @@ static void on_device(sim_engine *e, void *ctx, uint64_t sig)
             become_inactive(z);
         if (z->light == SIMOS_LIGHT_WAITING_FOR_NETWORK && z->d->net != MDL_NET_NONE)
             light_enter_maintenance(z);
-        if (quick(z) && z->deep == SIMOS_DEEP_INACTIVE) { /* quick doze starts now */
+        /* Battery saver on before deep IDLE: quick doze starts now (becomeInactiveIfAppropriateLocked
+         * moves every state but QUICK_DOZE_DELAY, IDLE and IDLE_MAINTENANCE to QUICK_DOZE_DELAY;
+         * AOSP DeviceIdleControllerTest.testTransitionFromAnyStateToStateQuickDozeDelay). */
+        if (quick(z) && z->deep >= SIMOS_DEEP_INACTIVE && z->deep <= SIMOS_DEEP_LOCATING) {
             z->deep = SIMOS_DEEP_QUICK_DOZE_DELAY;
             arm(z, &z->deep_alarm, z->p.quick_doze_delay, on_deep_alarm);
         }

@@ -13,7 +13,9 @@
  *   alarms; other apps' work is not modeled, so only this app's worker keeps a window open).
  *   With battery saver on (d->power_save) and quick_doze (10+), INACTIVE is replaced by
  *   QUICK_DOZE_DELAY (+quick_doze_delay) straight to IDLE, without motion checks (A1.3 "Quick
- *   doze"); without quick_doze (Android 9) battery saver leaves Doze alone.
+ *   doze"); battery saver turned on in INACTIVE, IDLE_PENDING, SENSING or LOCATING moves there at
+ *   once (IDLE and IDLE_MAINTENANCE stay); without quick_doze (Android 9) battery saver leaves Doze
+ *   alone.
  *   Motion (d->stationary false) from IDLE_PENDING on resets to ACTIVE and at once to INACTIVE with
  *   motion_inactive_timeout (A1.2); SENSING and LOCATING take fixed times (assumptions, below).
  * LIGHT (A1.4, stepLightIdleStateLocked):

@@ -24,6 +24,8 @@ struct simos_jobs {
     sim_time *starts;
     size_t n_starts, cap_starts;
     bool running, counted;
+    simos_bucket run_bucket; /* the running job's bucket and whether it started on top */
+    bool run_top;
     int failures, system_stops;
     sim_time first_batched; /* -1: not batched yet */
     /* Android 9 heartbeats: the grid's origin, the app's last job start and its beat */
@@ -36,11 +38,20 @@ struct simos_jobs {
     size_t n_timeouts, cap_timeouts;
 };
 
+/* QuotaController caps TIMING_SESSION_COALESCING_DURATION at 15 min (MAX_TIMING_SESSION_
+ * COALESCING_DURATION_MS; AOSP QuotaControllerTest.testGetExecutionStatsLocked_CoalescingSessions:
+ * "there shouldn't be any difference between an hour and 15 minutes"). */
+#define MAX_SESSION_COALESCING SIM_MINUTES(15)
+
 simos_jobs *simos_jobs_new(const simos_jobs_params *p)
 {
     simos_jobs *j = calloc(1, sizeof *j);
     if (j) {
         j->p = *p;
+        if (j->p.session_coalescing > MAX_SESSION_COALESCING)
+            j->p.session_coalescing = MAX_SESSION_COALESCING;
+        if (j->p.session_coalescing < 0)
+            j->p.session_coalescing = 0;
         j->first_batched = -1;
     }
     return j;
@@ -116,9 +127,52 @@ static sim_time used_between(const simos_jobs *j, sim_time s, sim_time t)
 
 sim_time simos_jobs_used(const simos_jobs *j, sim_time window, sim_time t) { return used_between(j, t - window, t); }
 
+int simos_jobs_sessions_in(const simos_jobs *j, sim_time window, sim_time t)
+{
+    int n = 0;
+    for (size_t i = 0; i < j->n_sessions; i++)
+        if (j->sessions[i].b > t - window && j->sessions[i].a <= t)
+            n++;
+    return n;
+}
+
+int simos_jobs_starts_in(const simos_jobs *j, sim_time window, sim_time t)
+{
+    int n = 0;
+    for (size_t i = 0; i < j->n_starts; i++)
+        if (j->starts[i] > t - window && j->starts[i] <= t)
+            n++;
+    return n;
+}
+
 static bool quota_free(const simos_jobs_params *p, simos_bucket b)
 {
     return b == SIMOS_BUCKET_EXEMPTED && p->exempted_free;
+}
+
+sim_time simos_jobs_remaining(const simos_jobs *j, simos_bucket b, sim_time now)
+{
+    sim_time left = j->p.allowed[b] - used_between(j, now - j->p.window[b], now);
+    return left > 0 ? left : 0;
+}
+
+sim_time simos_jobs_time_until_consumed(const simos_jobs *j, simos_bucket b, sim_time now)
+{
+    /* A job running from now for d has used(now + d - w, now) + d in the window ending at now + d;
+     * that never decreases with d (past sessions leave the window at most as fast as d grows), so
+     * the answer, the largest d with at most `allowed` used, is found by bisection. */
+    const sim_time w = j->p.window[b], allowed = j->p.allowed[b];
+    if (used_between(j, now - w, now) > allowed)
+        return 0;
+    sim_time lo = 0, hi = allowed + w; /* f(hi) = allowed + w > allowed */
+    while (hi - lo > 1) {
+        sim_time mid = lo + (hi - lo) / 2;
+        if (used_between(j, now + mid - w, now) + mid <= allowed)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 bool simos_jobs_in_quota(const simos_jobs *j, simos_bucket b, sim_time now, sim_time *back)
@@ -291,6 +345,37 @@ static bool push_session(simos_jobs *j, sim_time t)
     return true;
 }
 
+/* Whether a run's time counts against the quota: not while charging (but in RESTRICTED), not for a
+ * job started on top where that is free, not for a quota-free bucket. */
+static bool countable(const simos_jobs *j, simos_bucket b, bool plugged, bool top)
+{
+    return (!plugged || b == SIMOS_BUCKET_RESTRICTED) && !(top && j->p.top_started_free) && !quota_free(&j->p, b) &&
+           b != SIMOS_BUCKET_NEVER;
+}
+
+bool simos_jobs_power_changed(simos_jobs *j, bool plugged, sim_time now, sim_time *until)
+{
+    *until = SIM_TIME_MAX;
+    if (!j->running || j->p.heartbeat > 0)
+        return false;
+    bool want = countable(j, j->run_bucket, plugged, j->run_top);
+    if (want == j->counted)
+        return false;
+    if (!want) { /* charging began: the counted part of the run ends now */
+        if (j->n_sessions)
+            j->sessions[j->n_sessions - 1].b = now;
+        j->counted = false;
+        return true;
+    }
+    /* charging ended: a session with the running job begins now */
+    prune(j, now);
+    *until = simos_jobs_time_until_consumed(j, j->run_bucket, now);
+    j->counted = push_start(j, now) && push_session(j, now); /* out of memory: not counted */
+    if (!j->counted)
+        *until = SIM_TIME_MAX;
+    return true;
+}
+
 sim_time simos_jobs_start(simos_jobs *j, simos_bucket b, bool plugged, bool top, sim_time now, bool *by_quota)
 {
     *by_quota = false;
@@ -304,17 +389,21 @@ sim_time simos_jobs_start(simos_jobs *j, simos_bucket b, bool plugged, bool top,
         j->counted = false;
         return j->p.runtime_limit;
     }
-    j->counted = (!plugged || b == SIMOS_BUCKET_RESTRICTED) && !(top && j->p.top_started_free) && !quota_free(&j->p, b) &&
-                 b != SIMOS_BUCKET_NEVER;
+    j->run_bucket = b;
+    j->run_top = top;
+    j->counted = countable(j, b, plugged, top);
     if (!j->counted)
         return j->p.runtime_limit;
     prune(j, now);
-    sim_time remaining = j->p.allowed[b] - used_between(j, now - j->p.window[b], now);
+    /* QuotaController.getTimeUntilQuotaConsumedLocked: the run may go on while earlier sessions
+     * leave the window (AOSP QuotaControllerTest.testGetTimeUntilQuotaConsumedLocked_BucketWindow:
+     * 5 min remaining in WORKING_SET, 7 min until consumed) */
+    sim_time until = simos_jobs_time_until_consumed(j, b, now);
     /* out of memory: the run is simply not counted */
     j->counted = push_start(j, now) && push_session(j, now);
-    if (j->counted && remaining < j->p.runtime_limit) {
+    if (j->counted && until < j->p.runtime_limit) {
         *by_quota = true;
-        return remaining > 0 ? remaining : 0;
+        return until;
     }
     return j->p.runtime_limit;
 }
@@ -344,6 +433,8 @@ sim_time simos_jobs_reschedule(simos_jobs *j, bool failure, sim_time backoff, si
     else
         j->system_stops++;
     int n = j->failures + (j->p.system_stop_ratio > 0 ? j->system_stops / j->p.system_stop_ratio : 0);
+    if (j->p.backoff_floor_one && n < 1)
+        n = 1; /* Math.max(1, ...) on 14 (see simos_jobs.h BACKOFF) */
     *attempts = n;
     return n == 0 ? now : now + simos_jobs_backoff_delay(&j->p, backoff, n);
 }

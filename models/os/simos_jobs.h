@@ -28,7 +28,11 @@
  * least in_quota_buffer of allowed_time (mAllowedTimeIntoQuotaMs), its job starts must be below
  * max_jobs and its sessions (runs coalesced within session_coalescing) below max_sessions. A run
  * started while plugged (outside RESTRICTED), or while the app is on top where top_started_free (<= 15), is not
- * counted. A running job is stopped when its remaining time runs out (stop: constraint).
+ * counted; a run that goes on while the device is plugged in or unplugged counts only its
+ * discharging part (QuotaController's Timer.onStateChangedLocked: a session ends when charging
+ * begins and a new one, with the running job, begins when it ends; AOSP QuotaControllerTest
+ * .testTimerTracking_ChargingAndDischarging). A running job is stopped when its quota is consumed
+ * (RUNTIME below; stop: constraint).
  * HEARTBEATS (Android 9, heartbeat > 0; QuotaController and its keys are then unused; A2.2
  * [2nd], and the Android 9 JobSchedulerService.java read through the code index, id 41774643:
  * isReadyToBeExecutedLocked, advanceHeartbeatLocked, setNextHeartbeatAlarm, noteJobStart).
@@ -65,8 +69,14 @@
  * (restrictApp). The tracker lives in memory: a reboot clears it. 0: off (<= 13).
  * BACKOFF (getRescheduleJobForFailureLocked, A3.7 [J3]): a timeout counts as a failure, any other
  * system stop as a system stop; attempts = failures + system_stops / system_stop_ratio (ratio 0:
- * every stop is a failure, Android <= 13); no attempt: runnable at once; else the delay is
+ * every stop is a failure, Android <= 13); on 14 at least one attempt (backoff_floor_one:
+ * Math.max(1, ...); AOSP JobSchedulerServiceTest.testGetRescheduleJobForFailure_timingCalculations
+ * @0309e5d5 expects now + backoff after one system stop), from 15 no attempt means runnable at once
+ * (the 15-era text sets NO_EARLIEST_RUNTIME when backoffAttempts == 0); else the delay is
  * max(min_backoff, backoff) * 2^(attempts-1), at most max_backoff.
+ * RUNTIME: a counted run may last until its quota is consumed (QuotaController
+ * .getTimeUntilQuotaConsumedLocked: earlier sessions leaving the window while it runs give it
+ * time back), at most runtime_limit. session_coalescing is capped at 15 min as QuotaController does.
  */
 #ifndef BGSIM_SIMOS_JOBS_H
 #define BGSIM_SIMOS_JOBS_H
@@ -89,6 +99,7 @@ typedef struct simos_jobs_params {
     sim_time runtime_limit, batch_delay;
     sim_time min_backoff, max_backoff;
     int system_stop_ratio;       /* 0: every stop is a failure */
+    bool backoff_floor_one;      /* a rescheduled job has at least one backoff attempt (14) */
     int timeout_restrict_count;  /* timeouts within timeout_window that restrict the app (0: off) */
     sim_time timeout_window;
     /* Android 9: STANDBY_HEARTBEAT_TIME (0: QuotaController, 10+) and STANDBY_BEATS per bucket
@@ -126,6 +137,10 @@ void simos_jobs_new_job(simos_jobs *j);
  * it is the quota that limits it. */
 sim_time simos_jobs_start(simos_jobs *j, simos_bucket b, bool plugged, bool top, sim_time now, bool *by_quota);
 void simos_jobs_end(simos_jobs *j, sim_time now);
+/* The device was plugged in or unplugged while the job runs (see QUOTA): true when the run's
+ * counting changed; *until gets how long it may still run before its quota is consumed
+ * (SIM_TIME_MAX when it is no longer counted). */
+bool simos_jobs_power_changed(simos_jobs *j, bool plugged, sim_time now, sim_time *until);
 /* A stop of the running job: its earliest run time again (now, or now + backoff). */
 sim_time simos_jobs_reschedule(simos_jobs *j, bool failure, sim_time backoff, sim_time now, int *attempts);
 /* A run ended at `now` after `ran` ms, `timeout` when stopped by the runtime limit: true when it
@@ -137,6 +152,14 @@ void simos_jobs_forget(simos_jobs *j, sim_time boot);
 
 /* For tests: the execution time counted in (t - window, t] and the quota verdict for bucket b. */
 sim_time simos_jobs_used(const simos_jobs *j, sim_time window, sim_time t);
+/* For tests: the sessions overlapping (t - window, t] and the job starts in it. */
+int simos_jobs_sessions_in(const simos_jobs *j, sim_time window, sim_time t);
+int simos_jobs_starts_in(const simos_jobs *j, sim_time window, sim_time t);
+/* Bucket b's execution time left in its window at `now` (QuotaController
+ * .getRemainingExecutionTimeLocked without the 4 h daily cap), and how long a job started now may run
+ * before the quota is consumed (getTimeUntilQuotaConsumedLocked, likewise). */
+sim_time simos_jobs_remaining(const simos_jobs *j, simos_bucket b, sim_time now);
+sim_time simos_jobs_time_until_consumed(const simos_jobs *j, simos_bucket b, sim_time now);
 bool simos_jobs_in_quota(const simos_jobs *j, simos_bucket b, sim_time now, sim_time *back);
 /* For tests: the Android 9 heartbeat verdict for bucket b (*back: when it becomes eligible). */
 bool simos_jobs_heartbeat_ok(simos_jobs *j, simos_bucket b, sim_time now, sim_time *back);

@@ -17,8 +17,11 @@ struct simos_standby {
     sim_time active_until;
     int forced;              /* a simos_bucket forced until the next use, or -1 */
     const char *forced_reason; /* "buggy" (the system restricted the app) or "forced" (a command) */
-    sim_handle check, expiry;
+    sim_handle check, expiry, restrict_at;
 };
+
+/* The reason of a restriction by the system (compared by address: it is this one string). */
+static const char restrict_reason[] = "buggy";
 
 const char *const simos_bucket_names[] = {"exempted", "active", "working_set", "frequent", "rare", "restricted",
                                           NULL};
@@ -57,7 +60,10 @@ static void evaluate(simos_standby *s, const char *reason)
     } else if (d->optimization_exempt) {
         b = SIMOS_BUCKET_EXEMPTED;
         reason = "exempt";
-    } else if (s->forced >= 0) {
+    } else if (s->forced >= 0 && !(s->forced_reason == restrict_reason && s->last_used >= 0 &&
+                                   now - s->last_used < s->p.auto_restrict_delay)) {
+        /* a command's bucket at once; the system's restriction only once the app has been unused
+         * for auto_restrict_delay (simos_standby_restrict) */
         b = (simos_bucket)s->forced;
         reason = s->forced_reason;
     } else if (s->last_used < 0) {
@@ -70,12 +76,27 @@ static void evaluate(simos_standby *s, const char *reason)
     set_bucket(s, b, reason);
 }
 
+static void on_restrict(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    simos_standby *s = ctx;
+    s->restrict_at = SIM_HANDLE_NONE;
+    evaluate(s, "buggy");
+}
+
 void simos_standby_restrict(simos_standby *s)
 {
     s->forced = SIMOS_BUCKET_RESTRICTED;
-    s->forced_reason = "buggy";
+    s->forced_reason = restrict_reason;
+    sim_time due = s->last_used + s->p.auto_restrict_delay;
+    /* too soon after the last use: the restriction applies at due unless the app is used again
+     * (a use clears `forced`); none on failure (the next check applies it) */
+    if (s->last_used >= 0 && due > sim_now(s->d->engine))
+        sim_rearm(s->d->engine, &s->restrict_at, due, SIM_PHASE_OS, on_restrict, s, 0);
     evaluate(s, "buggy");
 }
+
+void simos_standby_check(simos_standby *s) { evaluate(s, "timeout"); }
 
 static void on_check(sim_engine *e, void *ctx, uint64_t arg)
 {
@@ -152,5 +173,6 @@ void simos_standby_free(simos_standby *s)
         return;
     sim_cancel(s->d->engine, s->check);
     sim_cancel(s->d->engine, s->expiry);
+    sim_cancel(s->d->engine, s->restrict_at);
     free(s);
 }

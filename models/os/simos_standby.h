@@ -21,7 +21,11 @@
  *     .maybeProcessBuggyJob -> AppStandbyInternal.restrictApp, REASON_SUB_FORCED_SYSTEM_FLAG_BUGGY,
  *     Android 14+) until the next use of the app (assumption: a usage event elevates an app the
  *     system restricted, as it does any other bucket; AppStandbyController.reportEventLocked was
- *     not re-read for this case). Below a fixed bucket or the EXEMPTED floor it has no effect.
+ *     not re-read for this case). Below a fixed bucket or the EXEMPTED floor it has no effect. A
+ *     restriction asked for less than auto_restrict_delay after the last use waits until then
+ *     (AppStandbyController.checkAndUpdateStandbyState: lastRestrictAttemptElapsedTime >
+ *     lastUsedByUserElapsedTime and elapsed - lastUsedByUser >= getAutoRestrictedBucketDelayMs();
+ *     AOSP AppStandbyControllerTests.testRestrictedDelay).
  * Screen-on time since the last use comes from the usage model (mdl_usage_screen_on_since_last_use).
  * Not modeled: notification-seen / sync-adapter / slice elevations, ML predictions, widget and
  * permission floors, restriction for excessive broadcasts or drain, "stable charging".
@@ -53,6 +57,7 @@ typedef struct simos_standby_params {
     int thresholds;                 /* 4 before the time-based RESTRICTED threshold, else 5 */
     sim_time strong_usage_timeout;
     sim_time check_interval;
+    sim_time auto_restrict_delay;   /* a system restriction waits this long after the last use */
     int fixed;                      /* a simos_bucket, or -1: from the usage history */
 } simos_standby_params;
 
@@ -69,6 +74,9 @@ const char *simos_bucket_name(simos_bucket b);
 void simos_standby_restrict(simos_standby *s);
 /* The names `os.bucket` accepts, indexed by simos_bucket (NEVER excluded), NULL-terminated. */
 extern const char *const simos_bucket_names[];
+/* For tests: re-evaluate the bucket now, as AppStandbyController.checkIdleStates does (the model
+ * itself does so every check_interval and when an elevation expires). */
+void simos_standby_check(simos_standby *s);
 /* getThresholdIndex's bucket for the given times since the last use (exposed for tests). */
 simos_bucket simos_standby_threshold_bucket(const simos_standby_params *p, sim_time screen_on, sim_time elapsed);
 

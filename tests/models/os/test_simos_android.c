@@ -14,6 +14,7 @@
 #include "mdl_battery.h"
 #include "mdl_model.h"
 #include "rep_record.h"
+#include "android_rig.h"
 #include "os_section.h"
 #include "rig.h"
 #include "run.h"
@@ -25,91 +26,7 @@
 #define M SIM_MINUTES(1)
 #define H SIM_HOURS(1)
 
-/* `os.other_jobs: quiet`: no other app's job (simos_jobs_phone.h) */
-static const simos_phone_params quiet_phone = {.per_hour = 0, .mean_duration = SIM_SECONDS(30), .at_boot = 0};
-
 /* ---- Doze alone ------------------------------------------------------------------------------ */
-
-typedef struct drig {
-    rig base; /* the shared model test rig (../rig.h), trace discarded */
-    simos_doze *z;
-    int n;
-    sim_time t[512];
-    simos_deep deep[512];
-    simos_light light[512];
-} drig;
-
-static void drig_changed(void *ctx, bool began)
-{
-    (void)began;
-    drig *r = ctx;
-    if (r->n && r->deep[r->n - 1] == simos_doze_deep(r->z) && r->light[r->n - 1] == simos_doze_light(r->z))
-        return; /* a wake-up without a change */
-    if (r->n < 512) {
-        r->t[r->n] = sim_now(r->base.e);
-        r->deep[r->n] = simos_doze_deep(r->z);
-        r->light[r->n] = simos_doze_light(r->z);
-        r->n++;
-    }
-}
-
-static void drig_init(drig *r, int version)
-{
-    memset(r, 0, sizeof *r);
-    rig_init(&r->base, MDL_ANDROID, version, 1, RIG_MONDAY, RIG_TRACE_DISCARD);
-    simos_android_config c;
-    simos_android_defaults(&c, version);
-    r->z = simos_doze_new(&r->base.d, &c.doze, drig_changed, r);
-    cr_assert_not_null(r->z);
-}
-
-static void drig_free(drig *r)
-{
-    simos_doze_free(r->z);
-    rig_fini(&r->base);
-}
-
-/* The first time at or after `from` with (deep, light); -1 if none. */
-static sim_time when(const drig *r, sim_time from, int deep, int light)
-{
-    for (int i = 0; i < r->n; i++)
-        if (r->t[i] >= from && (deep < 0 || (int)r->deep[i] == deep) && (light < 0 || (int)r->light[i] == light))
-            return r->t[i];
-    return -1;
-}
-
-/* Device actions at a time (SIM_PHASE_ENVIRONMENT). */
-enum { A_SCREEN_ON, A_SCREEN_OFF, A_MOVE, A_STILL, A_NET_OFF, A_NET_ON, A_WORK_ON, A_WORK_OFF, A_OPEN, A_CLOSE,
-       A_FORCE_STOP, A_PLUG, A_UNPLUG, A_REBOOT, A_KILL };
-
-static void on_act(sim_engine *e, void *ctx, uint64_t a)
-{
-    (void)e;
-    mdl_device *d = ctx;
-    switch (a) {
-    case A_SCREEN_ON: d->screen_on = true; mdl_emit(d, MDL_SIG_SCREEN_ON, 0); break;
-    case A_SCREEN_OFF: d->screen_on = false; mdl_emit(d, MDL_SIG_SCREEN_OFF, 0); break;
-    case A_MOVE: d->stationary = false; mdl_emit(d, MDL_SIG_MOTION, 0); break;
-    case A_STILL: d->stationary = true; mdl_emit(d, MDL_SIG_MOTION, 1); break;
-    case A_NET_OFF: d->net = MDL_NET_NONE; mdl_emit(d, MDL_SIG_NETWORK, d->net); break;
-    case A_NET_ON: d->net = MDL_NET_WIFI; mdl_emit(d, MDL_SIG_NETWORK, d->net); break;
-    case A_WORK_ON: d->worker_running = true; mdl_emit(d, MDL_SIG_WORKER, 1); break;
-    case A_WORK_OFF: d->worker_running = false; mdl_emit(d, MDL_SIG_WORKER, 0); break;
-    case A_OPEN: d->app_foreground = true; d->screen_on = true; mdl_emit(d, MDL_SIG_SCREEN_ON, 0); mdl_emit(d, MDL_SIG_APP_OPEN, 0); break;
-    case A_CLOSE: d->app_foreground = false; mdl_emit(d, MDL_SIG_APP_CLOSE, 0); break;
-    case A_FORCE_STOP: mdl_emit(d, MDL_SIG_FORCE_STOP, 0); break;
-    case A_PLUG: d->plugged = true; mdl_emit(d, MDL_SIG_PLUG, 0); break;
-    case A_UNPLUG: d->plugged = false; mdl_emit(d, MDL_SIG_UNPLUG, 0); break;
-    case A_REBOOT: mdl_emit(d, MDL_SIG_REBOOT, SIM_MINUTES(1)); break; /* down for 1 min */
-    case A_KILL: mdl_emit(d, MDL_SIG_APP_KILL, 0); break;
-    default: break;
-    }
-}
-
-static void act(mdl_device *d, sim_time t, int a)
-{
-    cr_assert_eq(sim_schedule(d->engine, t, SIM_PHASE_ENVIRONMENT, on_act, d, (uint64_t)a, NULL), SIM_OK);
-}
 
 /* Android 14, screen off, unplugged, stationary, Wi-Fi from 0: the timeline the constants imply
  * (A1.3): INACTIVE 30 min, IDLE_PENDING 30 min, SENSING 3 s, LOCATING 30 s, then idle periods of
@@ -387,134 +304,6 @@ Test(standby, a_forced_bucket_holds_until_the_next_use)
     drig_free(&r.doze);
 }
 
-/* ---- the whole model with a fake runner ------------------------------------------------------ */
-
-typedef struct arig {
-    rig base; /* the shared model test rig (../rig.h), trace discarded */
-    const simos_ops *ops;
-    void *os;
-    sim_time work_ms, next_delay;
-    unsigned constraints;
-    bool chain;
-    sim_handle end;
-    int nfires;
-    sim_time fire_t[256], fire_due[256];
-    int nstops;
-    sim_time stop_t[64];
-    simos_stop stop_why[64];
-    sim_reason held;
-    sim_time held_since, held_ms[SIM_REASON_COUNT];
-    int nreasons;
-    sim_reason reason[256];
-    sim_time reason_t[256];
-} arig;
-
-static void on_end(sim_engine *e, void *ctx, uint64_t arg)
-{
-    (void)e, (void)arg;
-    arig *r = ctx;
-    r->end = SIM_HANDLE_NONE;
-    r->base.d.worker_running = false;
-    mdl_emit(&r->base.d, MDL_SIG_WORKER, 0);
-    if (r->chain) /* the core's successor, chained from inside the run (bgt_worker_end) */
-        r->ops->schedule(r->os, &(bgt_schedule_req){r->next_delay, r->constraints, BGT_SCHEDULE_APPEND});
-    r->ops->finished(r->os, false);
-}
-
-static void h_fire(void *ctx, sim_time due)
-{
-    arig *r = ctx;
-    if (r->nfires < 256) {
-        r->fire_t[r->nfires] = sim_now(r->base.e);
-        r->fire_due[r->nfires] = due;
-    }
-    r->nfires++;
-    r->base.d.worker_running = true;
-    mdl_emit(&r->base.d, MDL_SIG_WORKER, 1);
-    cr_assert_eq(sim_schedule_in(r->base.e, r->work_ms, SIM_PHASE_APP, on_end, r, 0, &r->end), SIM_OK);
-}
-
-static void h_stop(void *ctx, simos_stop why)
-{
-    arig *r = ctx;
-    if (sim_cancel(r->base.e, r->end) != SIM_OK)
-        return;
-    if (r->nstops < 64) {
-        r->stop_t[r->nstops] = sim_now(r->base.e);
-        r->stop_why[r->nstops] = why;
-    }
-    r->nstops++;
-    r->base.d.worker_running = false;
-    mdl_emit(&r->base.d, MDL_SIG_WORKER, 0);
-    r->ops->finished(r->os, true);
-}
-
-static void h_deferral(void *ctx, sim_reason reason)
-{
-    arig *r = ctx;
-    sim_time now = sim_now(r->base.e);
-    if (reason == r->held)
-        return;
-    r->held_ms[r->held] += now - r->held_since;
-    r->held = reason;
-    r->held_since = now;
-    if (r->nreasons < 256) {
-        r->reason[r->nreasons] = reason;
-        r->reason_t[r->nreasons++] = now;
-    }
-}
-
-static void arig_init(arig *r, const simos_android_config *cfg)
-{
-    memset(r, 0, sizeof *r);
-    rig_init(&r->base, MDL_ANDROID, cfg->version, 1, RIG_MONDAY, RIG_TRACE_DISCARD);
-    r->ops = simos_android_desc.ops;
-    r->work_ms = 20 * S;
-    r->next_delay = 15 * M;
-    r->constraints = BGT_CONSTRAINT_NETWORK;
-    simos_hooks hooks = {.ctx = r, .fire = h_fire, .stop = h_stop, .deferral = h_deferral};
-    r->os = r->ops->create(&r->base.d, &hooks, cfg);
-    cr_assert_not_null(r->os);
-}
-
-static void arig_dump(const arig *r)
-{
-    if (!getenv("RIG_DUMP"))
-        return;
-    for (int i = 0; i < r->nfires && i < 256; i++)
-        fprintf(stderr, "fire %lld due %lld\n", (long long)r->fire_t[i], (long long)r->fire_due[i]);
-    for (int i = 0; i < r->nstops && i < 64; i++)
-        fprintf(stderr, "stop %lld why %d\n", (long long)r->stop_t[i], r->stop_why[i]);
-    for (int i = 0; i < r->nreasons; i++)
-        fprintf(stderr, "reason %lld %s\n", (long long)r->reason_t[i], sim_reason_name(r->reason[i]));
-}
-
-/* The OS model first, then what the rig started (an environment model) and the rig. */
-static void arig_free(arig *r)
-{
-    arig_dump(r);
-    r->ops->destroy(r->os);
-    rig_fini(&r->base);
-}
-
-static void arig_schedule(arig *r, sim_time delay)
-{
-    cr_assert_eq(r->ops->schedule(r->os, &(bgt_schedule_req){delay, r->constraints, BGT_SCHEDULE_REPLACE}), BGT_OK);
-}
-
-static void on_schedule(sim_engine *e, void *ctx, uint64_t delay)
-{
-    (void)e;
-    arig_schedule(ctx, (sim_time)delay);
-}
-
-static int reason_at(const arig *r, sim_time t)
-{
-    int cur = SIM_REASON_NONE;
-    for (int i = 0; i < r->nreasons && r->reason_t[i] <= t; i++)
-        cur = r->reason[i];
-    return cur;
-}
 
 /* Screen off from 0, stationary, unplugged: a job due at 15 min (light Doze since 4 min) waits for
  * the light window at 19 min 5 s... precisely: light windows at 9 min and 19 min 5 s (+10 min
@@ -569,8 +358,9 @@ Test(model, deep_doze_entry_stops_the_worker)
 
 /* With `stop_reschedule: jobscheduler` (an app whose onStopJob returns true and which does not
  * re-schedule): the runtime limit (10 min) stops a long run (timeout = failure): JobScheduler's
- * backoff is 30 s x 2^0 (A3.7), so the retry starts 30 s later (plugged: no quota). On 14+ two
- * system stops cost nothing and the third a backoff; on 13 every stop counts. */
+ * backoff is 30 s x 2^0 (A3.7), so the retry starts 30 s later (plugged: no quota). On 15+ two
+ * system stops cost nothing and the third a backoff; on 14 every reschedule has at least one
+ * attempt; on 13 every stop counts. */
 Test(model, runtime_limit_and_backoff)
 {
     simos_android_config c;
@@ -594,9 +384,17 @@ Test(model, runtime_limit_and_backoff)
     cr_expect_eq(reason_at(&r, 11 * M + 10 * S), SIM_REASON_BACKOFF);
     arig_free(&r);
 
-    /* the backoff table itself */
+    /* the backoff table itself: on 15 two system stops cost nothing, the third one attempt; on 14 a
+     * rescheduled job has at least one attempt (Math.max(1, ...), tests/conformance/test_conf_jobs.c) */
     simos_jobs *j = simos_jobs_new(&c.jobs);
     int att;
+    cr_expect_eq(simos_jobs_reschedule(j, false, 30 * S, 0, &att), 30 * S, "14: at least one attempt");
+    cr_expect_eq(simos_jobs_reschedule(j, false, 30 * S, 0, &att), 30 * S);
+    cr_expect_eq(simos_jobs_reschedule(j, false, 30 * S, 0, &att), 30 * S);
+    cr_expect_eq(simos_jobs_reschedule(j, true, 30 * S, 0, &att), 60 * S, "failure + 3 stops / 3 = 2 attempts");
+    simos_jobs_free(j);
+    simos_android_defaults(&c, 15);
+    j = simos_jobs_new(&c.jobs);
     cr_expect_eq(simos_jobs_reschedule(j, false, 30 * S, 0, &att), 0);
     cr_expect_eq(simos_jobs_reschedule(j, false, 30 * S, 0, &att), 0);
     cr_expect_eq(simos_jobs_reschedule(j, false, 30 * S, 0, &att), 30 * S);
@@ -1330,4 +1128,39 @@ Test(parse, version_defaults)
     simos_android_defaults(&c, 12);
     cr_expect_eq(c.standby.strong_usage_timeout, 1 * H);
     cr_expect_eq(c.jobs.system_stop_ratio, 0);
+}
+
+/* QuotaController counts only the discharging part of a run (Timer.onStateChangedLocked; AOSP
+ * QuotaControllerTest.testTimerTracking_ChargingAndDischarging, tests/conformance): RARE (fixed), a
+ * 1-min chain of 8-min runs, no other app's job (31-min batches). The first run, unplugged, uses 8
+ * of the 10 min of the 24 h window; the second starts on the charger, and the phone is unplugged a
+ * minute in: from then its run counts and is stopped when the quota is consumed, 2 min later. Before
+ * simos_jobs_power_changed the second run, started plugged, was never counted and ran its 8 min. */
+Test(model, unplugged_run_counts_from_the_unplug)
+{
+    simos_android_config c;
+    simos_android_defaults(&c, 14);
+    c.doze.enabled = false;
+    c.standby.fixed = SIMOS_BUCKET_RARE;
+    c.phone = quiet_phone;
+    c.greedy = false;
+    arig r;
+    arig_init(&r, &c);
+    r.work_ms = 8 * M;
+    r.chain = true;
+    r.next_delay = 1 * M;
+    sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, 0, NULL);
+    act(&r.base.d, 50 * M, A_PLUG);
+    sim_run_until(r.base.e, 40 * M);
+    cr_assert_eq(r.nfires, 1);
+    sim_time second = 40 * M + 31 * M; /* enqueued at 40 min, released by the 31-min batch delay */
+    act(&r.base.d, second + 1 * M, A_UNPLUG);
+    sim_run_until(r.base.e, second + 10 * M);
+    cr_assert_geq(r.nfires, 2);
+    cr_expect_eq(r.fire_t[0], 31 * M);
+    cr_expect_eq(r.fire_t[1], second);
+    cr_assert_geq(r.nstops, 1);
+    cr_expect_eq(r.stop_t[0], second + 3 * M, "unplugged at +1 min with 2 min of quota left");
+    cr_expect_eq(r.stop_why[0], SIMOS_STOP_QUOTA);
+    arig_free(&r);
 }
