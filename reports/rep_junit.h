@@ -6,7 +6,7 @@
  * run is one test case holding an <error> with its diagnostics (CI shows the broken file); a file
  * with nothing to check is one <skipped> case, or an <error> when the caller asks for one.
  *
- * The output is valid against Jenkins xUnit's junit-10.xsd (tests/reports/junit/): `tests`,
+ * The output meets the rules of Jenkins xUnit's junit-10.xsd (tests/reports/junit/junit.rng): `tests`,
  * `failures`, `errors`, `skipped` and `time` on every suite, totals on <testsuites>. Suites are
  * buffered until rep_junit_write because the totals open the file.
  *

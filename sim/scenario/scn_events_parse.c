@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sch_rec.h"
 #include "sch_suggest.h"
 #include "sch_units.h"
 #include "simos_standby.h"
@@ -67,6 +68,9 @@ static bool parse_at(sch_cx *cx, const sch_node *item, const sim_calendar *cal, 
     }
     size_t saved = sch_cx_push_key(cx, "at");
     bool ok;
+    /* For the generated schema (sch_rec.h): either form, before the duration parser records its own. */
+    if (cx->rec)
+        sch_rec_field_at(cx->rec, cx->path, &(sch_rec_field){.type = SCH_T_INSTANT, .required = true});
     if (v->kind == SCH_SCALAR && looks_like_datetime(v->text)) {
         sim_datetime dt;
         char why[256];

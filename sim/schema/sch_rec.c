@@ -270,6 +270,7 @@ static bool format_default(const sch_rec *r, const sch_rec_field *f, char *buf, 
             return false;
         sch_dist_format(p, buf, size);
         return true;
+    case SCH_T_INSTANT: /* events[].at: required, no default */
     case SCH_T_NONE: break;
     }
     return false;
@@ -362,6 +363,7 @@ static void describe(const sch_rec *r, const rec_entry *e, FILE *out)
         [SCH_T_PROBABILITY] = "A probability: a number from 0 to 1, or a percentage (0.02 or 2%)",
         [SCH_T_TIME_OF_DAY] = "A time of day, HH:MM or HH:MM:SS (local time)",
         [SCH_T_DATETIME] = "A local date-time, YYYY-MM-DDTHH:MM[:SS]",
+        [SCH_T_INSTANT] = "An instant: a duration since the start (e.g. 2d12h) or a local date-time, YYYY-MM-DDTHH:MM[:SS]",
         [SCH_T_INT] = "An integer",
         [SCH_T_UINT] = "A non-negative integer",
         [SCH_T_NUMBER] = "A number",
@@ -416,6 +418,11 @@ static void leaf_type(const rec_entry *e, FILE *out, int level)
         break;
     case SCH_T_DATETIME:
         fputs("\"type\": \"string\", \"pattern\": \"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$\"", out);
+        break;
+    case SCH_T_INSTANT:
+        fputs("\"anyOf\": [{\"$ref\": \"#/definitions/duration\"}, {\"type\": \"string\", \"pattern\": "
+              "\"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$\"}]",
+              out);
         break;
     case SCH_T_INT:
         fputs("\"type\": \"integer\"", out);

@@ -41,7 +41,8 @@ typedef enum sch_rec_type {
     SCH_T_BOOL,
     SCH_T_STRING,
     SCH_T_ENUM,
-    SCH_T_DIST
+    SCH_T_DIST,
+    SCH_T_INSTANT /* a duration since the start, or a local date-time (events[].at) */
 } sch_rec_type;
 
 /* One typed field as a helper sees it. */

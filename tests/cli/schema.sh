@@ -43,7 +43,7 @@ n=$(grep -c ': ok$' "$OUT")
 
 # Malformed files: refused by both. From the corpus, and a typo in a model's section.
 cd "$WORK" || exit 1
-sed 's/^duration: 7d$/duration: 7d\ndevice: { battery: { inital: 50% } }/' "$DEFAULT" >typo-in-model.yaml
+sed 's/^    initial: 80%$/    inital: 80%/' "$DEFAULT" >typo-in-model.yaml
 sed 's/^platform: .*/platform: andriod/' "$DEFAULT" >platform-typo.yaml
 sed '/^duration:/d' "$DEFAULT" >no-duration.yaml
 sed 's/minimum_interval: 6h/minimum_interval: 6 hours/' "$DEFAULT" >bad-duration.yaml
