@@ -168,32 +168,72 @@ static int learn(prober *pr)
     return changed;
 }
 
-int scn_schema_write(FILE *out)
+/* Every platform's walk, repeated with probes for what the last round learned, into pr->rec. */
+static int probe_all(prober *pr)
 {
     static const char *const platforms[] = {"android", "ios", "ideal"};
-    prober pr = {.rec = sch_rec_new()};
-    int rc = pr.rec ? 0 : RUN_ERR_NOMEM;
+    int rc = pr->rec ? 0 : RUN_ERR_NOMEM;
     /* The root's required keys: said only when absent, so one walk without them (the loader then
      * goes on as on the ideal platform). */
     if (rc == 0) {
         static const char bare[] = "{bgsim: 1}\n";
-        sch_rec_variant(pr.rec, "ideal");
-        rc = scn_walk_recorded(bare, sizeof bare - 1, pr.rec);
+        sch_rec_variant(pr->rec, "ideal");
+        rc = scn_walk_recorded(bare, sizeof bare - 1, pr->rec);
     }
     for (int round = 0; rc == 0 && round < MAX_ROUNDS; round++) {
         for (size_t p = 0; rc == 0 && p < sizeof platforms / sizeof platforms[0]; p++)
-            rc = walk(&pr, platforms[p]);
-        int changed = rc == 0 ? learn(&pr) : 0;
+            rc = walk(pr, platforms[p]);
+        int changed = rc == 0 ? learn(pr) : 0;
         if (changed < 0)
             rc = RUN_ERR_NOMEM;
         if (changed <= 0)
             break;
     }
+    return rc;
+}
+
+static void prober_free(prober *pr)
+{
+    for (size_t i = 0; i < pr->n; i++)
+        free(pr->p[i].path);
+    free(pr->p);
+    sch_rec_free(pr->rec);
+}
+
+int scn_schema_write(FILE *out)
+{
+    prober pr = {.rec = sch_rec_new()};
+    int rc = probe_all(&pr);
     if (rc == 0 && sch_rec_write_json(pr.rec, out, "bgsim scenario (schema version 1)", SCN_SCHEMA_ID) != 0)
         rc = RUN_ERR_NOMEM;
-    for (size_t i = 0; i < pr.n; i++)
-        free(pr.p[i].path);
-    free(pr.p);
-    sch_rec_free(pr.rec);
+    prober_free(&pr);
+    return rc;
+}
+
+/* A recorded path as --set writes it: a list's items by index ("[]" -> "[0]"). */
+static void put_key(FILE *out, const char *map, const char *key)
+{
+    for (const char *p = map; *p; p++) {
+        if (p[0] == '[' && p[1] == ']') {
+            fputs("[0]", out);
+            p++;
+        } else {
+            fputc(*p, out);
+        }
+    }
+    fprintf(out, "%s%s\n", *map ? "." : "", key);
+}
+
+int scn_schema_keys(FILE *out)
+{
+    prober pr = {.rec = sch_rec_new()};
+    int rc = probe_all(&pr);
+    const char *map;
+    for (size_t i = 0; rc == 0 && (map = sch_rec_map_path(pr.rec, i)); i++) {
+        const char *const *keys = sch_rec_map_keys(pr.rec, map);
+        for (size_t k = 0; keys && keys[k]; k++)
+            put_key(out, map, keys[k]);
+    }
+    prober_free(&pr);
     return rc;
 }

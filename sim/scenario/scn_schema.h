@@ -19,5 +19,8 @@
 
 /* Writes the JSON Schema to `out`. 0, or RUN_ERR_NOMEM. */
 int scn_schema_write(FILE *out);
+/* Every key path of the format as `--set` writes it (list items as [0]), one a line, for shell
+ * completion: the same walk as scn_schema_write. 0 or a run_status error. */
+int scn_schema_keys(FILE *out);
 
 #endif

@@ -44,19 +44,15 @@ expect_same "bash: bgsim run --for<TAB>" "$(bash_complete run --for)" "--format"
 expect_same "bash: bgsim run --format <TAB>" "$(bash_complete run --format '')" "$(printf 'json\ntext')"
 expect_same "bash: bgsim fleet --format <TAB>" "$(bash_complete fleet --format '')" \
     "$("$BGSIM" fleet --help | sed -n 's/.*\[--format \([a-z|]*\)\].*/\1/p' | tr '|' '\n' | sort)"
-# --set KEY: the scenario's keys, each offered with '=' to type the value after.
-# (Until `bgsim schema --keys` exists, say so: the key checks then wait for it.)
-if "$BGSIM" schema --keys >/dev/null 2>&1; then
-    keys=$("$BGSIM" schema --keys)
-    CHECKS=$((CHECKS + 1))
-    echo "$keys" | grep -qx 'device.battery.initial' || fail "bgsim schema --keys does not list device.battery.initial"
-    expect_same "bash: bgsim run x.yaml --set device.battery.ini<TAB>" \
-        "$(bash_complete run x.yaml --set device.battery.ini)" "device.battery.initial="
-    HAVE_KEYS=1
-else
-    echo "completion.sh: bgsim has no 'schema --keys' yet: --set key completion not checked" >&2
-    HAVE_KEYS=0
-fi
+# --set KEY: the scenario's keys (`bgsim schema --keys`), each offered with '=' to type the value.
+keys=$("$BGSIM" schema --keys)
+CHECKS=$((CHECKS + 1))
+echo "$keys" | grep -qx 'device.battery.initial' || fail "bgsim schema --keys does not list device.battery.initial"
+CHECKS=$((CHECKS + 1))
+echo "$keys" | grep -qx 'app.tasks\[0\].minimum_interval' ||
+    fail "bgsim schema --keys does not list app.tasks[0].minimum_interval"
+expect_same "bash: bgsim run x.yaml --set device.battery.ini<TAB>" \
+    "$(bash_complete run x.yaml --set device.battery.ini)" "device.battery.initial="
 # Scenario files: YAML files and directories, not other files.
 mkdir -p "$WORK/files/sub" && : >"$WORK/files/a.yaml" && : >"$WORK/files/b.yml" && : >"$WORK/files/c.txt"
 expect_same "bash: bgsim doctor <TAB> (directories)" "$(cd "$WORK/files" && bash_complete doctor '')" "sub"
@@ -70,11 +66,9 @@ if command -v zsh >/dev/null 2>&1; then
     expect_same "zsh: bgsim run --format <TAB>" "$(zsh_complete run --format '')" "$(printf 'json\ntext')"
     expect_same "zsh: bgsim run --plot <TAB>" "$(zsh_complete run --plot '')" "<directories>"
     expect_same "zsh: bgsim run <TAB>" "$(zsh_complete run '')" "<files -g *.(yaml|yml)>"
-    if [ "$HAVE_KEYS" = 1 ]; then
-        CHECKS=$((CHECKS + 1))
-        zsh_complete run x.yaml --set '' | grep -qx 'device.battery.initial' ||
-            fail "zsh: bgsim run x.yaml --set <TAB> does not offer device.battery.initial"
-    fi
+    CHECKS=$((CHECKS + 1))
+    zsh_complete run x.yaml --set '' | grep -qx 'device.battery.initial' ||
+        fail "zsh: bgsim run x.yaml --set <TAB> does not offer device.battery.initial"
     expect_same "zsh: bgsim doctor <TAB>" "$(zsh_complete doctor '')" "<directories>"
 else
     fail "zsh is not installed (tools/install-deps.sh installs it)"

@@ -55,7 +55,7 @@ done
 for path in usr/bin/bgsim usr/share/man/man1/bgsim.1 usr/share/man/man1/bgsim-run.1 \
   usr/share/bash-completion/completions/bgsim usr/share/zsh/vendor-completions/_bgsim \
   usr/share/doc/bgsim/README.md usr/share/doc/bgsim/SCENARIOS.md usr/share/doc/bgsim/SOURCES.md \
-  usr/share/bgsim/scenarios/default.yaml usr/include/bgsim/bgt.h usr/lib/libbgsim-core.a \
+  usr/share/bgsim/scenarios/default.yaml usr/share/bgsim/scenario.schema.json usr/include/bgsim/bgt.h usr/lib/libbgsim-core.a \
   usr/lib/pkgconfig/bgsim-core.pc usr/lib/cmake/bgsim-core/bgsim-core-config.cmake; do
   [ -e "$root/$path" ] || fail "the package has no /$path"
 done
