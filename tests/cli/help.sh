@@ -74,7 +74,7 @@ done
 run "$BGSIM" run "$DEFAULT" --report "$WORK/report"
 CHECKS=$((CHECKS + 1))
 [ "$STATUS" -eq 0 ] || [ "$STATUS" -eq 69 ] || fail "'$LAST': status $STATUS"
-sections=$(grep -o '<h2>[^<]*' "$WORK/report/index.html" | sed 's/<h2>//')
+sections=$(grep -o '<h2[^>]*>[^<]*' "$WORK/report/index.html" | sed 's/<h2[^>]*>//')
 documented=$(sed -n '/^- `--report DIR`/,/^- `--perfetto/p' "$SRC/README.md" | tr '\n' ' ' | grep -o '\*\*[^*]*\*\*' | tr -d '*')
 CHECKS=$((CHECKS + 1))
 [ -n "$sections" ] && [ "$sections" = "$documented" ] ||
