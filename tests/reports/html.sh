@@ -74,7 +74,7 @@ chrome() {
     shift
     "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
         --disable-component-update --disable-sync --user-data-dir="$WORK/profile" --proxy-server=127.0.0.1:9 \
-        --virtual-time-budget=5000 --window-size=1280,2200 "$@" "file://$page" 2>>"$WORK/chromium.err"
+        --virtual-time-budget=5000 --window-size=1280,4400 "$@" "file://$page" 2>>"$WORK/chromium.err"
 }
 SHOT="${BGSIM_REPORT_SCREENSHOT:-$WORK/report.png}"
 chrome "$A" --screenshot="$SHOT" --log-net-log="$WORK/net.json" >/dev/null
