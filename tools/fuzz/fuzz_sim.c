@@ -418,8 +418,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     static const oracle_platform plats[] = {ORACLE_ANDROID, ORACLE_IOS, ORACLE_IDEAL};
-    /* lenient_due, allow_open_while_down: known findings (oracle.c), reported, not fixed yet */
-    oracle_options oo = {plats[platform], processing_after_fq, true, true};
+    oracle_options oo = {plats[platform], processing_after_fq};
     found f = {0};
     f.out = open_memstream(&f.log, &f.len);
     fuzz_check(f.out != NULL, "open_memstream");
