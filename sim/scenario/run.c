@@ -679,6 +679,11 @@ int run_scenario(const scn_scenario *s, const run_options *opt, rep_record *reco
                  s->file, scn_platform_names[s->platform]);
         return RUN_ERR_UNAVAILABLE;
     }
+    char too_many[512];
+    if (scn_task_run_message(s, opt->duration, too_many, sizeof too_many)) {
+        snprintf(msg, RUN_MESSAGE_MAX, "%s: %s", s->file, too_many);
+        return RUN_ERR_INVALID;
+    }
     runner r = {.s = s, .record = record, .last_fire_at = -1, .message = msg};
     sim_trace_init(&r.trace, opt->trace);
     sim_trace_set_fingerprint(&r.trace, !opt->skip_fingerprint);

@@ -158,4 +158,18 @@ if [ -x "$HOST" ]; then
     expect_grep "$ERR" stderr "started: preset current/android, 1 task\\(s\\) in"
 fi
 
+# validate refuses what run refuses at the task-run limit, both before running: 2 tasks every
+# minute for 100 years ask for about 105 million task runs (the limit is 2^25).
+sed -e 's/^duration: .*/duration: 36500d/' -e 's/minimum_interval: 6h/minimum_interval: 1m/' "$DEFAULT" >"$WORK/runs.yaml"
+run "$BGSIM" validate "$WORK/runs.yaml"
+expect_status 65
+expect_grep "$ERR" stderr "app.tasks: the tasks may run up to [0-9]+ times in 5214w2d .*more than the 33554432 task runs one run can record"
+run "$BGSIM" run "$WORK/runs.yaml"
+expect_status 65
+expect_grep "$ERR" stderr "app.tasks: the tasks may run up to [0-9]+ times in 5214w2d"
+# and run --duration, which the file's own validation cannot see
+run "$BGSIM" run "$DEFAULT" --duration 36500d --set 'app.tasks[0].minimum_interval=1m'
+expect_status 65
+expect_grep "$ERR" stderr "default.yaml: the tasks may run up to [0-9]+ times in 5214w2d .*REP_MAX_TASK_RUNS"
+
 finish
