@@ -9,8 +9,8 @@
  * The record follows WorkManager unique work (bgt_backend.h): REPLACE enqueues (cancelling a
  * running worker); APPEND behind a RUNNING worker is kept BLOCKED until the runner calls
  * host_store_worker_finished, which makes it due at finish + delay; APPEND behind an ENQUEUED or
- * BLOCKED worker keeps the existing one. This file is POSIX.1-2008 only (it also builds for
- * Android and iOS).
+ * BLOCKED worker keeps the existing one. This file is POSIX.1-2008 plus flock(2), which Linux,
+ * Android, macOS and iOS all have (it also builds for Android and iOS).
  *
  * Saving is crash-safe and safe for any number of writers (processes, or stores in one process):
  * under an exclusive flock(2) on `<path>.lock` (created beside the registry and left there), a save
