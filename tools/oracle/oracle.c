@@ -33,9 +33,13 @@
  *                launches until the user opens the app")
  *  refresh-off   iOS: no launch while Background App Refresh is off (README `os` on ios: held as
  *                `refresh_off`; device.settings)
- *  doze          Android, app not exempt: no start while the OS dozes (os.doze `dozing`: "jobs
- *                blocked") nor in deep IDLE (README `os` on android: "Jobs are blocked in deep IDLE
- *                and light IDLE/WAITING"; "not optimized ... Doze does not hold its jobs")
+ *  doze          Android, app not exempt: no JobScheduler start while the OS dozes (os.doze
+ *                `dozing`: "jobs blocked") nor in deep IDLE (README `os` on android: "Jobs are
+ *                blocked in deep IDLE and light IDLE/WAITING"; "not optimized ... Doze does not
+ *                hold its jobs"). A start by WorkManager's in-process GreedyScheduler
+ *                (os.start_worker `by: greedy`) is outside JobScheduler and not held by Doze
+ *                (README `os.greedy`; models/os/ANDROID.md: after a JobScheduler stop, a Doze stop
+ *                included, the work starts again in process at once)
  *  constraints   Android: at a start, the constraints of the last os.schedule hold (1 network:
  *                net.change state not `none`; 2 battery not low: no battery.low in progress;
  *                4 charging: plugged); iOS: the last accepted os.submit's `network` and `power`
@@ -249,6 +253,7 @@ typedef struct state {
     bool need_net, need_power;   /* iOS: the last accepted os.submit's */
     long long level;             /* last battery reading, -1: none */
     bool start_allowed_bucket;   /* Android: an os.start_worker announced the coming worker.start */
+    bool start_greedy;           /* ...by GreedyScheduler, in process: not a JobScheduler job */
     long long start_limit;
 
     bool held;                   /* an os.defer span with a reason is open */
@@ -384,7 +389,7 @@ static void on_worker_start(state *s, const line *ln)
         s->start_allowed_bucket = false;
         if (s->force_stopped)
             violation(s, s->lineno, "force-stop", "worker.start while the app is force-stopped (os.force_stop on)");
-        if (!s->exempt && (s->dozing || s->deep_idle))
+        if (!s->exempt && !s->start_greedy && (s->dozing || s->deep_idle))
             violation(s, s->lineno, "doze", "worker.start while the OS dozes (%s)",
                       s->deep_idle ? "deep idle" : "dozing: true");
         if ((s->constraints & 1) && s->net_none)
@@ -469,6 +474,7 @@ static void on_line(state *s, const line *ln)
             if (!get_int(ln, "limit_ms", &limit) || limit <= 0)
                 violation(s, s->lineno, "bucket", "os.start_worker with limit_ms %lld (must be > 0)", limit);
             s->start_allowed_bucket = true;
+            s->start_greedy = str_is(ln, "by", "greedy");
             s->start_limit = limit > 0 ? limit : -1;
         }
     } else if (strcmp(type, "os.launch") == 0) {
