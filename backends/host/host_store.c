@@ -26,6 +26,7 @@ struct host_store {
     unsigned char *base;   /* the bytes the core last loaded or saved (its view), for the merge */
     size_t base_len;
     bool has_base;         /* false until a load (a save before any load writes its bytes as they are) */
+    unsigned unique_counter; /* create_unique's: a new name on each try */
     host_store_fault_fn fault;
     void *fault_user;
     bool quiet;
@@ -235,11 +236,11 @@ static int lock_writers(const host_store *h)
 
 /* Creates "<path><suffix>XXXXXX" with O_EXCL (a name no other file has; mkstemp's idea, but with
  * the mode `mode` less the umask, as open gives) and returns its fd, the name in *name (malloc'd),
- * or -1 with errno set. The six characters mix the pid, the time and a counter. */
-static int create_unique(const host_store *h, const char *suffix, mode_t mode, char **name)
+ * or -1 with errno set. The six characters mix the pid, the store's address (two stores in one
+ * process), the time and the store's own counter (no shared state between threads). */
+static int create_unique(host_store *h, const char *suffix, mode_t mode, char **name)
 {
     static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    static unsigned counter;
     size_t plen = strlen(h->path), slen = strlen(suffix);
     char *n = malloc(plen + slen + sizeof UNIQUE_X);
     struct timespec ts;
@@ -252,8 +253,8 @@ static int create_unique(const host_store *h, const char *suffix, mode_t mode, c
     memcpy(n, h->path, plen);
     memcpy(n + plen, suffix, slen);
     for (tries = 0; tries < 100; tries++) {
-        uint64_t x = (uint64_t)getpid() * 0x9E3779B97F4A7C15u ^ (uint64_t)ts.tv_nsec ^
-                     (uint64_t)ts.tv_sec << 20 ^ (uint64_t)++counter * 0xBF58476D1CE4E5B9u;
+        uint64_t x = (uint64_t)getpid() * 0x9E3779B97F4A7C15u ^ (uint64_t)(uintptr_t)h ^ (uint64_t)ts.tv_nsec ^
+                     (uint64_t)ts.tv_sec << 20 ^ (uint64_t)++h->unique_counter * 0xBF58476D1CE4E5B9u;
         int fd, k;
         for (k = 0; k < 6; k++, x /= 62)
             n[plen + slen + (size_t)k] = chars[x % 62];
@@ -284,8 +285,9 @@ static void remove_stale_temps(const host_store *h)
         if (strncmp(n, h->base_name, blen) != 0 || strncmp(n + blen, TMP_SUFFIX, slen) != 0 ||
             strlen(n + blen + slen) != sizeof UNIQUE_X - 1)
             continue;
-        if ((full = malloc(dlen + 1 + strlen(n) + 1)) != NULL) {
-            sprintf(full, "%s/%s", h->dir_path, n);
+        size_t flen = dlen + 1 + strlen(n) + 1;
+        if ((full = malloc(flen)) != NULL) {
+            snprintf(full, flen, "%s/%s", h->dir_path, n);
             unlink(full);
             free(full);
         }
