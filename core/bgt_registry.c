@@ -140,6 +140,7 @@ int bgt_registry_put(bgt_registry *r, const char *name, const bgt_task_options *
     if (!r || !bgt_registry_valid_name(name) || (opts && !valid_opts(opts)))
         return BGT_E_INVAL;
     if ((at = bgt_registry_find(r, name)) >= 0) {
+        /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): found means n > 0, so v is set */
         r->v[at].opts = norm_opts(opts);
         return BGT_OK;
     }
@@ -151,6 +152,7 @@ int bgt_registry_remove(bgt_registry *r, const char *name)
     long at = bgt_registry_find(r, name);
     if (at < 0)
         return BGT_E_NOT_FOUND;
+    /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): found means n > 0, so v is set */
     free(r->v[at].name);
     memmove(&r->v[at], &r->v[at + 1], (r->n - (size_t)at - 1) * sizeof r->v[0]);
     r->n--;
@@ -346,6 +348,7 @@ out_free_registry:
 static bool same_entry(const bgt_registry *r, long at, const struct entry *e)
 {
     const bgt_task_options *o = &r->v[at].opts;
+    /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): `at` was found in r, so v is set */
     return o->has_minimum_interval == e->opts.has_minimum_interval &&
            o->minimum_interval_min == e->opts.minimum_interval_min;
 }

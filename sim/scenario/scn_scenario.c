@@ -213,7 +213,8 @@ double scn_task_run_bound(const scn_scenario *s, sim_time duration, int64_t *int
         sim_time period = SIM_MINUTES(m) + sch_dist_min(&s->tasks[i].work_duration);
         if (period <= 0)
             return -1;
-        bound += (double)(duration / period) + 1;
+        sim_time runs = duration / period; /* whole periods: the first run comes at once */
+        bound += (double)runs + 1;
     }
     return bound;
 }
