@@ -119,7 +119,9 @@ for t in $targets; do
   fi
   # Coverage of the whole corpus after the run, measured the same way in both modes: load it once.
   # shellcheck disable=SC2046
-  "$build/bin/$t" "$build/corpus/$t" $(flags_for "$t") -runs=0 >"$build/logs/$t.cov" 2>&1 || true
+  # (its slow units go to the logs, not to the current directory)
+  "$build/bin/$t" "$build/corpus/$t" $(flags_for "$t") -runs=0 -artifact_prefix="$build/logs/$t-cov-" \
+    >"$build/logs/$t.cov" 2>&1 || true
   inited=$(grep -E '^#[0-9]+.*(INITED|DONE).*cov: ' "$build/logs/$t.cov" | tail -1)
   [ -n "$inited" ] && last=$inited
   # Crashes (an oracle failure is one), leaks and OOMs are findings; timeouts (-timeout) and slow
