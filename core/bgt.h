@@ -140,6 +140,20 @@ bool bgt_is_defined(const bgt *c, const char *name);
  * (Named after the registry that enforces the rule; the registry itself is not public.) */
 bool bgt_registry_valid_name(const char *name);
 
+/* For a backend whose registry storage several processes share (backends/host/host_store.c): a
+ * three-way merge of registry bytes, so that no writer loses another's registrations while the
+ * codec stays the core's. `base` is what this writer's core last loaded or saved, `mine` what it
+ * saves now, `theirs` what storage holds now (read under the backend's lock). The result is
+ * `theirs` without the tasks this writer removed since `base`, with the tasks it added or whose
+ * options it changed since `base` put in (appended in its order, or updated in place); any other
+ * writer's changes stay. No bytes (len 0) is an empty registry. On BGT_OK *out is a malloc()
+ * buffer of *out_len bytes the caller frees; equal inputs give the bytes of `mine` when `theirs`
+ * equals `base`. Errors: theirs' decode error (BGT_E_TRUNCATED ... BGT_E_CORRUPT: the caller
+ * decides what to do with a corrupt file), BGT_E_INVAL for bad arguments or `mine` that does not
+ * decode, BGT_E_NOMEM. A `base` that does not decode counts as empty. */
+int bgt_registry_merge(const unsigned char *base, size_t base_len, const unsigned char *mine, size_t mine_len,
+                       const unsigned char *theirs, size_t theirs_len, unsigned char **out, size_t *out_len);
+
 /* registerTaskAsync (E1.1): BGT_E_NOT_DEFINED if undefined; BGT_E_RESTRICTED under the restricted
  * switch (logged once per process; expo's JS resolves without registering); an already registered
  * task: BGT_OK and nothing changes, unless strict_register (BGT_E_EXISTS) or

@@ -91,7 +91,9 @@ typedef struct bgt_backend {
     int (*load)(void *ctx, unsigned char **out, size_t *out_len);
 
     /* Persist the registry bytes so that a crash at any moment leaves either the previous bytes
-     * or exactly these (host: write temp + fsync + rename + fsync dir). The buffer is only read
+     * or exactly these (host: write temp + fsync + rename + fsync dir). Storage that several
+     * processes write may instead store these bytes merged with the other writers' changes
+     * (bgt_registry_merge; host: under a lock), so that none loses another's registrations. The buffer is only read
      * during the call. On failure the core keeps its previous in-memory registry. Required. */
     int (*save)(void *ctx, const unsigned char *buf, size_t len);
 

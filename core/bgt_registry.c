@@ -140,6 +140,7 @@ int bgt_registry_put(bgt_registry *r, const char *name, const bgt_task_options *
     if (!r || !bgt_registry_valid_name(name) || (opts && !valid_opts(opts)))
         return BGT_E_INVAL;
     if ((at = bgt_registry_find(r, name)) >= 0) {
+        /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): found means n > 0, so v is set */
         r->v[at].opts = norm_opts(opts);
         return BGT_OK;
     }
@@ -151,6 +152,7 @@ int bgt_registry_remove(bgt_registry *r, const char *name)
     long at = bgt_registry_find(r, name);
     if (at < 0)
         return BGT_E_NOT_FOUND;
+    /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): found means n > 0, so v is set */
     free(r->v[at].name);
     memmove(&r->v[at], &r->v[at + 1], (r->n - (size_t)at - 1) * sizeof r->v[0]);
     r->n--;
@@ -338,5 +340,53 @@ int bgt_registry_decode(const unsigned char *buf, size_t len, bgt_registry **out
     return BGT_OK;
 out_free_registry:
     bgt_registry_free(r);
+    return rc;
+}
+
+/* ---- merging concurrent writers (bgt.h bgt_registry_merge) ---------------------------------- */
+
+static bool same_entry(const bgt_registry *r, long at, const struct entry *e)
+{
+    const bgt_task_options *o = &r->v[at].opts;
+    /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): `at` was found in r, so v is set */
+    return o->has_minimum_interval == e->opts.has_minimum_interval &&
+           o->minimum_interval_min == e->opts.minimum_interval_min;
+}
+
+/* Decodes `buf` into *out; no bytes (len 0) is an empty registry. */
+static int decode_or_empty(const unsigned char *buf, size_t len, bgt_registry **out)
+{
+    return len == 0 ? bgt_registry_new(out) : bgt_registry_decode(buf, len, out);
+}
+
+int bgt_registry_merge(const unsigned char *base, size_t base_len, const unsigned char *mine, size_t mine_len,
+                       const unsigned char *theirs, size_t theirs_len, unsigned char **out, size_t *out_len)
+{
+    bgt_registry *b = NULL, *m = NULL, *t = NULL;
+    size_t i;
+    int rc;
+    if (!out || !out_len || (!mine && mine_len) || (!theirs && theirs_len) || (!base && base_len))
+        return BGT_E_INVAL;
+    if ((rc = decode_or_empty(mine, mine_len, &m)) != BGT_OK)
+        return rc == BGT_E_NOMEM ? rc : BGT_E_INVAL; /* the caller's own bytes: never corrupt */
+    if ((rc = decode_or_empty(theirs, theirs_len, &t)) != BGT_OK)
+        goto out_free;
+    /* A base that does not decode (the start discarded a corrupt file) knew nothing. */
+    if (decode_or_empty(base, base_len, &b) != BGT_OK && (rc = bgt_registry_new(&b)) != BGT_OK)
+        goto out_free;
+    for (i = 0; i < b->n; i++) /* what this writer removed since its base */
+        if (bgt_registry_find(m, b->v[i].name) < 0)
+            (void)bgt_registry_remove(t, b->v[i].name);
+    for (i = 0; i < m->n; i++) { /* what it added or changed since its base, in its order */
+        long at = bgt_registry_find(b, m->v[i].name);
+        if ((at < 0 || !same_entry(b, at, &m->v[i])) &&
+            (rc = bgt_registry_put(t, m->v[i].name, &m->v[i].opts)) != BGT_OK)
+            goto out_free;
+    }
+    rc = bgt_registry_encode(t, out, out_len);
+out_free:
+    bgt_registry_free(b);
+    bgt_registry_free(m);
+    bgt_registry_free(t);
     return rc;
 }

@@ -119,14 +119,21 @@ for t in $targets; do
   fi
   # Coverage of the whole corpus after the run, measured the same way in both modes: load it once.
   # shellcheck disable=SC2046
-  "$build/bin/$t" "$build/corpus/$t" $(flags_for "$t") -runs=0 >"$build/logs/$t.cov" 2>&1 || true
+  # (its slow units go to the logs, not to the current directory)
+  "$build/bin/$t" "$build/corpus/$t" $(flags_for "$t") -runs=0 -artifact_prefix="$build/logs/$t-cov-" \
+    >"$build/logs/$t.cov" 2>&1 || true
   inited=$(grep -E '^#[0-9]+.*(INITED|DONE).*cov: ' "$build/logs/$t.cov" | tail -1)
   [ -n "$inited" ] && last=$inited
-  found=$(find "$crashes" -name "$t-*" -newer "$build/logs/started" | wc -l)
+  # Crashes (an oracle failure is one), leaks and OOMs are findings; timeouts (-timeout) and slow
+  # units (libFuzzer's -report_slow_units, 10 s) are inputs to look at, counted apart.
+  found=$(find "$crashes" \( -name "$t-crash-*" -o -name "$t-leak-*" -o -name "$t-oom-*" \) \
+    -newer "$build/logs/started" | wc -l)
+  slow=$(find "$crashes" \( -name "$t-timeout-*" -o -name "$t-slow-unit-*" \) -newer "$build/logs/started" | wc -l)
   [ "$found" -gt 0 ] && echo "$t" >>"$build/logs/failed"
   cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
   ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
   result=ok
+  [ "$slow" -gt 0 ] && result="ok ($slow timeouts or slow inputs: tools/fuzz/crashes/$t-timeout-*, -slow-unit-*)"
   if grep -q "^$t\$" "$build/logs/failed" 2>/dev/null; then
     result="FOUND $found: $(grep -m1 -E 'ERROR: |runtime error|fuzz oracle failed' "$log" | cut -c1-90)"
     status=1

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,8 @@
 #include "host_rt.h"
 
 #define EX_USAGE 64
+#define EX_DATAERR 65
+#define EX_NOINPUT 66
 #define EX_SOFTWARE 70
 #define EX_CANTCREAT 73
 #define MAX_TASKS 64
@@ -33,6 +36,24 @@ typedef struct task_def {
     const char *command;
     host_store *host;
 } task_def;
+
+/* Every diagnostic line of bgt-host. Its arguments' text (a file name, a task, a switch, a
+ * command) is user text: the whole line goes out with control bytes escaped (host_escape), so an
+ * argument cannot forge a second line or colour a terminal or a CI log. */
+static void complain(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+static void complain(const char *fmt, ...)
+{
+    char line[2048], safe[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "bgt-host: %s\n", host_escape(line, safe, sizeof safe));
+}
 
 static void usage(FILE *f)
 {
@@ -50,6 +71,9 @@ static void usage(FILE *f)
           "  -N, --runs N            exit after N worker runs (default: serve until SIGTERM)\n"
           "      --exit-when-idle    exit when no worker is scheduled\n"
           "      --trigger           run the worker once at start (trigger for testing)\n"
+          "      --discard-corrupt   a registry that cannot be read as one is renamed to\n"
+          "                          FILE.corrupt-XXXXXX (named in a message) and bgt-host starts\n"
+          "                          with an empty one (default: exit 65)\n"
           "      --recheck-ms MS     how often unmet constraints are re-read (default 5000)\n"
           "      --minute-ms MS      TESTING ONLY: real ms per core minute (default 60000)\n"
           "      --route4 PATH, --route6 PATH, --power-supply DIR\n"
@@ -97,6 +121,49 @@ static int run_command(void *user, const bgt_task_call *call, int64_t *duration_
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? BGT_RESULT_SUCCESS : BGT_RESULT_FAILED;
 }
 
+/* The registry file is not a registry the core can read (torn, damaged, or a newer format). */
+static bool is_corrupt(int rc)
+{
+    return rc == BGT_E_TRUNCATED || rc == BGT_E_BAD_MAGIC || rc == BGT_E_VERSION || rc == BGT_E_CHECKSUM ||
+           rc == BGT_E_CORRUPT;
+}
+
+static const char *io_error(const host_store *h)
+{
+    return strerror(host_store_io_errno(h) ? host_store_io_errno(h) : EIO);
+}
+
+/* bgt_process_start; with --discard-corrupt, a registry that does not decode is renamed aside
+ * (host_store_keep_aside: the message names the new file) and the core starts empty, as the core's
+ * BGT_START_DISCARD_CORRUPT would, without losing the bad bytes. A file another writer replaced
+ * meanwhile is loaded again. Returns the exit status, 0 when the core started. */
+static int start(bgt *core, host_store *h, const char *registry, bool discard)
+{
+    int rc = bgt_process_start(core, 0), tries;
+    for (tries = 0; discard && is_corrupt(rc) && tries < 5; tries++) {
+        char *aside = NULL;
+        int krc = host_store_keep_aside(h, &aside);
+        if (krc == BGT_OK) {
+            complain("%s: %s: kept it aside as %s; starting with an empty registry", registry, bgt_strerror(rc),
+                     aside);
+            free(aside);
+        } else if (krc == BGT_E_IO) {
+            complain("%s: %s, and it cannot be kept aside: %s", registry, bgt_strerror(rc), io_error(h));
+            return EX_CANTCREAT;
+        }
+        rc = bgt_process_start(core, 0);
+    }
+    if (rc == BGT_OK)
+        return 0;
+    if (rc == BGT_E_IO) { /* a directory, no permission: the OS's words */
+        complain("%s: cannot read the registry: %s", registry, io_error(h));
+        return EX_NOINPUT;
+    }
+    complain("%s: cannot restore the registry: %s%s", registry, bgt_strerror(rc),
+             is_corrupt(rc) && !discard ? " (--discard-corrupt keeps it aside and starts empty)" : "");
+    return is_corrupt(rc) ? EX_DATAERR : EX_SOFTWARE;
+}
+
 static int parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out)
 {
     char *end;
@@ -109,7 +176,7 @@ static int parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out)
     return 0;
 }
 
-enum { OPT_IDLE = 256, OPT_TRIGGER, OPT_RECHECK, OPT_MINUTE, OPT_ROUTE4, OPT_ROUTE6, OPT_POWER };
+enum { OPT_IDLE = 256, OPT_TRIGGER, OPT_RECHECK, OPT_MINUTE, OPT_ROUTE4, OPT_ROUTE6, OPT_POWER, OPT_DISCARD };
 
 int main(int argc, char **argv)
 {
@@ -130,6 +197,7 @@ int main(int argc, char **argv)
         { "route4", required_argument, NULL, OPT_ROUTE4 },
         { "route6", required_argument, NULL, OPT_ROUTE6 },
         { "power-supply", required_argument, NULL, OPT_POWER },
+        { "discard-corrupt", no_argument, NULL, OPT_DISCARD },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -140,7 +208,7 @@ int main(int argc, char **argv)
     size_t n_tasks = 0, n_sets = 0, n_unregs = 0, i;
     const char *registry = NULL, *preset = "current", *platform_name = "android";
     bgt_task_options topts = { false, 0 };
-    bool do_register = true, quiet = false, trigger = false;
+    bool do_register = true, quiet = false, trigger = false, discard = false;
     host_rt_serve_opts so = { 0, false, 0, NULL };
     host_rt_paths paths = { NULL, NULL, NULL };
     host_rt_serve_stats stats;
@@ -158,15 +226,15 @@ int main(int argc, char **argv)
         case 't': {
             const char *eq = strchr(optarg, '=');
             if (!eq || eq == optarg || !eq[1]) {
-                fprintf(stderr, "bgt-host: bad task '%s' (expected NAME=COMMAND)\n", optarg);
+                complain("bad task '%s' (expected NAME=COMMAND)", optarg);
                 return EX_USAGE;
             }
             if (n_tasks == MAX_TASKS) {
-                fprintf(stderr, "bgt-host: too many tasks (at most %d)\n", MAX_TASKS);
+                complain("too many tasks (at most %d)", MAX_TASKS);
                 return EX_USAGE;
             }
             if ((size_t)(eq - optarg) > BGT_NAME_MAX) {
-                fprintf(stderr, "bgt-host: task name too long in '%s' (at most %d bytes)\n",
+                complain("task name too long in '%s' (at most %d bytes)",
                         optarg, BGT_NAME_MAX);
                 return EX_USAGE;
             }
@@ -178,7 +246,7 @@ int main(int argc, char **argv)
         }
         case 'i':
             if (parse_i64(optarg, 0, BGT_INTERVAL_MAX_MIN, &v) != 0) {
-                fprintf(stderr, "bgt-host: bad interval '%s' (expected whole minutes)\n", optarg);
+                complain("bad interval '%s' (expected whole minutes)", optarg);
                 return EX_USAGE;
             }
             topts.has_minimum_interval = true;
@@ -188,7 +256,7 @@ int main(int argc, char **argv)
         case 'u':
         case 's':
             if ((c == 'u' ? n_unregs : n_sets) == MAX_TASKS) {
-                fprintf(stderr, "bgt-host: too many -%c options\n", c);
+                complain("too many -%c options", c);
                 return EX_USAGE;
             }
             if (c == 'u')
@@ -200,17 +268,18 @@ int main(int argc, char **argv)
         case 'P': platform_name = optarg; break;
         case 'N':
             if (parse_i64(optarg, 0, INT32_MAX, &v) != 0) {
-                fprintf(stderr, "bgt-host: bad run count '%s'\n", optarg);
+                complain("bad run count '%s'", optarg);
                 return EX_USAGE;
             }
             so.max_runs = (long)v;
             break;
         case OPT_IDLE: so.exit_when_idle = true; break;
         case OPT_TRIGGER: trigger = true; break;
+        case OPT_DISCARD: discard = true; break;
         case OPT_RECHECK:
         case OPT_MINUTE:
             if (parse_i64(optarg, 1, INT32_MAX, &v) != 0) {
-                fprintf(stderr, "bgt-host: bad milliseconds '%s'\n", optarg);
+                complain("bad milliseconds '%s'", optarg);
                 return EX_USAGE;
             }
             if (c == OPT_RECHECK)
@@ -228,24 +297,24 @@ int main(int argc, char **argv)
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "bgt-host: unexpected argument '%s'\n", argv[optind]);
+        complain("unexpected argument '%s'", argv[optind]);
         return EX_USAGE;
     }
     if (registry && !registry[0]) {
-        fprintf(stderr, "bgt-host: --registry: expected a file name, found ''\n");
+        complain("--registry: expected a file name, found ''");
         return EX_USAGE;
     }
     if (!registry) {
-        fprintf(stderr, "bgt-host: missing --registry FILE\n");
+        complain("missing --registry FILE");
         usage(stderr);
         return EX_USAGE;
     }
     if (bgt_platform_parse(platform_name, &platform) != BGT_OK) {
-        fprintf(stderr, "bgt-host: unknown platform '%s' (expected android or ios)\n", platform_name);
+        complain("unknown platform '%s' (expected android or ios)", platform_name);
         return EX_USAGE;
     }
     if (bgt_policy_preset(preset, platform, &pol) != BGT_OK) {
-        fprintf(stderr, "bgt-host: unknown preset '%s'\n", preset);
+        complain("unknown preset '%s'", preset);
         return EX_USAGE;
     }
     for (i = 0; i < n_sets; i++) {
@@ -253,13 +322,13 @@ int main(int argc, char **argv)
         const char *eq = strchr(sets[i], '=');
         if (!eq || (size_t)(eq - sets[i]) >= sizeof name ||
             parse_i64(eq + 1, INT64_MIN, INT64_MAX, &v) != 0) {
-            fprintf(stderr, "bgt-host: bad switch '%s' (expected NAME=INTEGER)\n", sets[i]);
+            complain("bad switch '%s' (expected NAME=INTEGER)", sets[i]);
             return EX_USAGE;
         }
         memcpy(name, sets[i], (size_t)(eq - sets[i]));
         name[eq - sets[i]] = '\0';
         if ((rc = bgt_policy_set(&pol, name, v)) != BGT_OK) {
-            fprintf(stderr, "bgt-host: switch '%s': %s\n", name, bgt_strerror(rc));
+            complain("switch '%s': %s", name, bgt_strerror(rc));
             return EX_USAGE;
         }
     }
@@ -281,17 +350,13 @@ int main(int argc, char **argv)
     for (i = 0; i < n_tasks; i++) {
         tasks[i].host = h;
         if ((rc = bgt_define_task(core, tasks[i].name, run_command, &tasks[i])) != BGT_OK) {
-            fprintf(stderr, "bgt-host: task '%s': %s\n", tasks[i].name, bgt_strerror(rc));
+            complain("task '%s': %s", tasks[i].name, bgt_strerror(rc));
             status = EX_USAGE;
             goto out_free;
         }
     }
-    if ((rc = bgt_process_start(core, 0)) != BGT_OK) {
-        fprintf(stderr, "bgt-host: %s: cannot restore the registry: %s\n", registry,
-                bgt_strerror(rc));
-        status = 65;
+    if ((status = start(core, h, registry, discard)) != 0)
         goto out_free;
-    }
     host_store_logf(h, BGT_LOG_INFO, "started: preset %s/%s, %zu task(s) in %s", preset,
                     platform_name, bgt_task_count(core), registry);
     for (i = 0; i < n_unregs; i++) {
@@ -302,10 +367,10 @@ int main(int argc, char **argv)
     for (i = 0; do_register && i < n_tasks; i++) {
         if ((rc = bgt_register_task(core, tasks[i].name, &topts)) != BGT_OK) {
             if (rc == BGT_E_IO)
-                fprintf(stderr, "bgt-host: cannot register '%s': %s: %s: %s\n", tasks[i].name, registry,
+                complain("cannot register '%s': %s: %s: %s", tasks[i].name, registry,
                         bgt_strerror(rc), strerror(host_store_io_errno(h) ? host_store_io_errno(h) : EIO));
             else
-                fprintf(stderr, "bgt-host: cannot register '%s': %s\n", tasks[i].name, bgt_strerror(rc));
+                complain("cannot register '%s': %s", tasks[i].name, bgt_strerror(rc));
             status = rc == BGT_E_IO ? EX_CANTCREAT : EX_SOFTWARE;
             goto out_free;
         }
@@ -334,10 +399,10 @@ int main(int argc, char **argv)
     goto out_free;
 out_fail:
     if (rc == BGT_E_IO) /* name the file and the OS error, not only "persistent storage failed" */
-        fprintf(stderr, "bgt-host: %s: %s: %s\n", registry, bgt_strerror(rc),
+        complain("%s: %s: %s", registry, bgt_strerror(rc),
                 strerror(host_store_io_errno(h) ? host_store_io_errno(h) : EIO));
     else
-        fprintf(stderr, "bgt-host: %s\n", bgt_strerror(rc));
+        complain("%s", bgt_strerror(rc));
     status = rc == BGT_E_IO ? EX_CANTCREAT : EX_SOFTWARE;
 out_free:
     bgt_free(core);

@@ -9,12 +9,20 @@
  * The record follows WorkManager unique work (bgt_backend.h): REPLACE enqueues (cancelling a
  * running worker); APPEND behind a RUNNING worker is kept BLOCKED until the runner calls
  * host_store_worker_finished, which makes it due at finish + delay; APPEND behind an ENQUEUED or
- * BLOCKED worker keeps the existing one. This file is POSIX.1-2008 only (it also builds for
- * Android and iOS).
+ * BLOCKED worker keeps the existing one. This file is POSIX.1-2008 plus flock(2), which Linux,
+ * Android, macOS and iOS all have (it also builds for Android and iOS).
  *
- * Saving is crash-safe: write `<path>.tmp`, fsync it, rename it over `<path>`, fsync the
- * directory. A crash at any point leaves `<path>` holding either the previous or the new bytes;
- * a stale `<path>.tmp` is ignored by load and truncated by the next save. */
+ * Saving is crash-safe and safe for any number of writers (processes, or stores in one process):
+ * under an exclusive flock(2) on `<path>.lock` (created beside the registry and left there), a save
+ * reads the registry as it is now, merges it with the core's bytes (bgt_registry_merge: the tasks
+ * this core added, changed or removed since its last load or save; every other writer's stay),
+ * writes the result to a new `<path>.tmp-XXXXXX` (O_EXCL, a name of its own), fsyncs it, renames
+ * it over `<path>` and fsyncs the directory. A crash at any point leaves `<path>` holding either
+ * the previous or the new bytes, whatever the other writers do; a dead writer's temp file is
+ * ignored by load and removed by the next save (under the lock no live writer has one). With one
+ * writer the file holds exactly the core's bytes. A registry that does not decode when a save
+ * reads it is renamed to `<path>.corrupt-XXXXXX` (logged) and the core's bytes are written. Loads
+ * take no lock: a rename replaces the file in one step. */
 #ifndef HOST_STORE_H
 #define HOST_STORE_H
 
@@ -75,6 +83,13 @@ void host_store_logf(host_store *h, bgt_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* Text a user or an app wrote (a path, a task name, an argument), made safe for a one-line log or
+ * message: control bytes (below 0x20, and DEL) become \xNN, so a newline or an escape sequence
+ * cannot forge a line or colour a terminal; the rest is copied as is. Writes into buf (always
+ * terminated when len > 0; a text too long ends with "..." and never half an escape) and returns
+ * buf. The same form as util_escape in the simulator (sim/util), which this layer cannot include:
+ * host_store.c is built alone into the device glue. Every log line goes through it. */
+const char *host_escape(const char *s, char *buf, size_t len);
 /* Wall-clock milliseconds since the Unix epoch (for logs and reports; the core uses the
  * monotonic clock). */
 int64_t host_wall_ms(void);
@@ -82,5 +97,13 @@ int64_t host_wall_ms(void);
 /* The OS error (errno) of the last load or save that failed with BGT_E_IO, or 0: so a message can
  * say why persistent storage failed, not only that it did. */
 int host_store_io_errno(const host_store *h);
+
+/* For a start that found the registry corrupt (bgt_process_start failed to decode it): under the
+ * writers' lock, renames the file the last load read to a new `<path>.corrupt-XXXXXX` and returns
+ * that name in *aside (malloc'd; the caller frees it), so that the next bgt_process_start finds
+ * none and starts empty while the bad bytes are kept for a human. BGT_E_STATE: the file is no
+ * longer the one the load read (another writer replaced it: start again); BGT_E_NOT_FOUND: it is
+ * gone; BGT_E_IO (host_store_io_errno). */
+int host_store_keep_aside(host_store *h, char **aside);
 
 #endif

@@ -459,6 +459,15 @@ bool mdl_kills_device_down(const mdl_device *d)
     return k && k->down;
 }
 
+sim_time mdl_kills_boot_at(const mdl_device *d)
+{
+    const kills *k = find(d);
+    sim_time at;
+    if (!k || !k->down || sim_event_time(k->d->engine, k->h_boot, &at) != SIM_OK)
+        return -1;
+    return at;
+}
+
 sim_time mdl_kills_last_boot(const mdl_device *d)
 {
     const kills *k = find(d);

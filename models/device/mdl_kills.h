@@ -105,6 +105,7 @@ void mdl_kills_script_reboot(mdl_device *d, sim_time downtime);
  * stats when the kills model is not running on it). */
 bool mdl_kills_device_down(const mdl_device *d);     /* rebooting: the OS and the app cannot run */
 sim_time mdl_kills_last_boot(const mdl_device *d);   /* when the last reboot completed; -1 none */
+sim_time mdl_kills_boot_at(const mdl_device *d);     /* while down: when the device comes up; else -1 */
 bool mdl_kills_in_recents(const mdl_device *d);      /* the app has a card in recents */
 bool mdl_kills_process_alive(const mdl_device *d);   /* as far as the signals tell (see above) */
 mdl_kills_stats mdl_kills_get_stats(const mdl_device *d);

@@ -5,6 +5,8 @@
  */
 #include "mdl_usage_internal.h"
 
+#include "mdl_kills.h"
+
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
@@ -295,7 +297,10 @@ static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
     sim_time now = sim_now(e);
     st->arrival = SIM_HANDLE_NONE;
     sim_time dur = sch_dist_sample(&st->c.session_duration, st->r_session);
-    bool visit = gsl_rng_uniform(st->r_app_open) < st->c.app_per_session && dur > 0;
+    /* While the device is down (a reboot) the user cannot open the app: the session is recorded
+     * with its draws, as at any other time, but it is no visit (found by tools/fuzz/fuzz_sim.c:
+     * usage.app_open during a reboot's downtime). */
+    bool visit = gsl_rng_uniform(st->r_app_open) < st->c.app_per_session && dur > 0 && !mdl_kills_device_down(d);
     sim_trace_begin(d->trace, now, "usage.session");
     sim_trace_int(d->trace, "duration_ms", dur);
     sim_trace_bool(d->trace, "app", visit);
@@ -379,6 +384,10 @@ static void on_signal(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
 {
     (void)arg;
     usage_state *st = ctx;
+    if (sig == MDL_SIG_REBOOT && st->app_close != SIM_HANDLE_NONE) {
+        close_visit(st); /* the app's process is gone with the reboot: so is this visit */
+        return;
+    }
     if (sig != MDL_SIG_APP_OPEN && sig != MDL_SIG_APP_CLOSE)
         return;
     sim_time now = sim_now(d->engine);

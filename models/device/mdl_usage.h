@@ -31,7 +31,9 @@
  * screen-on period. A visit decided while the app is already in the foreground extends this
  * model's visit to the later end (no second open) and leaves a visit the runner started
  * (`app.first_open`) alone. Open/close set d->app_foreground and emit MDL_SIG_APP_OPEN /
- * MDL_SIG_APP_CLOSE; the runner starts the process and moves the core.
+ * MDL_SIG_APP_CLOSE; the runner starts the process and moves the core. While the device is down
+ * (a reboot, mdl_kills.h) no session is a visit, and a reboot ends this model's visit in progress
+ * (its process died): the user cannot use an app on a phone that is restarting.
  *
  * USAGE HISTORY (d->usage). Updated from the MDL_SIG_APP_OPEN / MDL_SIG_APP_CLOSE signals,
  * whoever emits them (this model's visits and the runner's first_open visit alike):

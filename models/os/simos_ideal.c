@@ -14,15 +14,41 @@ typedef struct ideal {
     bool due_after_run;     /* the request fell due during a run: it starts when the run ends */
     bool blocked;           /* an APPEND waits for the run in progress */
     sim_time blocked_delay;
+    sim_time boot_at;       /* the device is down (rebooting) until then; -1: never rebooted */
+    bool held;              /* a due request waits for the boot (reported as device_down) */
+    sim_time held_due;      /* ...and when it fell due */
 } ideal;
+
+/* A reboot: nothing runs until the device is up again (MDL_SIG_REBOOT's arg is the downtime, the
+ * kills model boots it then). */
+static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    ideal *os = ctx;
+    if (sig == MDL_SIG_REBOOT)
+        os->boot_at = sim_now(d->engine) + (sim_time)arg;
+}
 
 static void *ideal_create(mdl_device *d, const simos_hooks *hooks, const void *config)
 {
     (void)config;
     ideal *os = calloc(1, sizeof *os);
-    if (os)
-        *os = (ideal){.engine = d->engine, .trace = d->trace, .hooks = *hooks};
+    if (!os)
+        return NULL;
+    *os = (ideal){.engine = d->engine, .trace = d->trace, .hooks = *hooks, .boot_at = -1};
+    if (mdl_subscribe(d, listener, os) != MDL_OK) {
+        free(os);
+        return NULL;
+    }
     return os;
+}
+
+/* The due request is no longer held (it starts, or another request or a cancel replaced it). */
+static void release(ideal *os)
+{
+    if (os->held) {
+        os->held = false;
+        os->hooks.deferral(os->hooks.ctx, SIM_REASON_NONE);
+    }
 }
 
 static void ideal_destroy(void *os) { free(os); }
@@ -40,10 +66,26 @@ static void on_due(sim_engine *e, void *ctx, uint64_t arg)
         os->due_after_run = true;
         return;
     }
+    sim_time now = sim_now(e);
+    /* While the device is down nothing runs, not even on the ideal OS: the request waits for the
+     * boot, held as device_down. A worker a reboot killed was re-run at once during the downtime
+     * before (found by tools/fuzz/fuzz_sim.c with the trace oracle's device-down check). */
+    if (now < os->boot_at) {
+        if (!os->held) {
+            os->held = true;
+            os->held_due = now;
+            os->hooks.deferral(os->hooks.ctx, SIM_REASON_DEVICE_DOWN);
+        }
+        if (sim_schedule(e, os->boot_at, SIM_PHASE_OS, on_due, os, 0, &os->due_event) != SIM_OK)
+            os->due_event = SIM_HANDLE_NONE; /* a boot after the end of time: it never runs */
+        return;
+    }
+    sim_time due = os->held ? os->held_due : now;
+    release(os);
     os->running = true;
-    sim_trace_begin(os->trace, sim_now(e), "os.start_worker");
+    sim_trace_begin(os->trace, now, "os.start_worker");
     sim_trace_end(os->trace);
-    os->hooks.fire(os->hooks.ctx, sim_now(e));
+    os->hooks.fire(os->hooks.ctx, due);
 }
 
 static int enqueue(ideal *os, sim_time delay)
@@ -69,6 +111,7 @@ static int ideal_schedule(void *p, const bgt_schedule_req *req)
     sim_trace_bool(os->trace, "blocked", append);
     sim_trace_end(os->trace);
     os->due_after_run = false; /* this request replaces (or follows) the one that fell due */
+    release(os);
     if (append) {
         sim_cancel(os->engine, os->due_event);
         os->due_event = SIM_HANDLE_NONE;
@@ -89,6 +132,7 @@ static int ideal_cancel(void *p)
     os->due_event = SIM_HANDLE_NONE;
     os->blocked = false;
     os->due_after_run = false;
+    release(os);
     return BGT_OK;
 }
 

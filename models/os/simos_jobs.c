@@ -187,8 +187,12 @@ bool simos_jobs_in_quota(const simos_jobs *j, simos_bucket b, sim_time now, sim_
         return true;
     sim_time w = p->window[b];
     bool ok = true;
-    /* time: used(t) <= allowed - buffer */
-    sim_time target = p->allowed[b] - p->in_quota_buffer;
+    /* time: used(t) <= allowed - buffer, and some time left at all: QuotaController.
+     * isWithinQuotaLocked requires getRemainingExecutionTimeLocked(stats) > 0 (AOSP frameworks/base
+     * apex/jobscheduler, Android 10-15; docs/SOURCES.md [Q1]). With in_quota_buffer 0s the buffer
+     * alone let a job start with no quota left, its limit_ms 0 (found by tools/fuzz/fuzz_sim.c). */
+    sim_time buffer = p->in_quota_buffer > 0 ? p->in_quota_buffer : 1;
+    sim_time target = p->allowed[b] - buffer;
     if (used_between(j, now - w, now) > target) {
         ok = false;
         sim_time lo = now, hi = now + w; /* used(now + w) = 0 */

@@ -25,7 +25,8 @@
  * QUOTA (QuotaController, A2.2 [Q1, Q2]), skipped while plugged (ACTION_CHARGING; not for
  * RESTRICTED: QuotaController.isQuotaFreeLocked) and for EXEMPTED
  * on Android <= 15: over the rolling window of the bucket, the app's execution time must leave at
- * least in_quota_buffer of allowed_time (mAllowedTimeIntoQuotaMs), its job starts must be below
+ * least in_quota_buffer of allowed_time (mAllowedTimeIntoQuotaMs) and some time (remaining > 0,
+ * isWithinQuotaLocked, also with a 0 s buffer), its job starts must be below
  * max_jobs and its sessions (runs coalesced within session_coalescing) below max_sessions. A run
  * started while plugged (outside RESTRICTED), or while the app is on top where top_started_free (<= 15), is not
  * counted; a run that goes on while the device is plugged in or unplugged counts only its

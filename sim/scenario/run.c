@@ -10,6 +10,7 @@
 #include "bgt.h"
 #include "mdl_battery.h"
 #include "mdl_device.h"
+#include "mdl_kills.h"
 #include "mdl_model.h"
 #include "sch_units.h"
 #include "sim_rng.h"
@@ -42,6 +43,7 @@ struct runner {
     mdl_device device;
     int models_started;
     bool *register_pending; /* a registration came due while no process was alive */
+    sim_handle first_close; /* the end of the first visit (app.foreground_for), or none */
     sim_handle worker_end;  /* the end of the run in progress, or none */
     size_t *run_index;      /* per task: its record entry in the run in progress (when in_run) */
     bool *in_run;           /* per task: it ran in the run in progress (a stop or kill cuts it) */
@@ -50,6 +52,7 @@ struct runner {
     bool stored;
     bool alive;             /* an app process exists */
     bool have_due;          /* `due` holds the first due time since the last run that ran tasks */
+    bool in_worker;         /* inside bgt_worker_begin/end: the core's requests continue the run's due */
     sim_time due;
     sim_time run_start;
     /* For the explanations (rep_record.cold_pushes): the earliest time of the request the OS
@@ -63,6 +66,7 @@ struct runner {
     sim_time last_fire_at;  /* when the worker last started, and how often at that instant: */
     unsigned long fires_at_instant; /* RUN_MAX_FIRES_AT_INSTANT stops a run whose clock stands still */
     bool stalled;
+    bool stall_redefer;     /* the last start at that instant was re-deferred by the foreground guard */
     /* The observer (reports): battery spent by background work and, when asked, state samples. */
     const mdl_battery_config *battery; /* the battery model's config, or NULL */
     sim_time observed_at;
@@ -81,6 +85,24 @@ static void fail(runner *r, const char *what, int rc)
 /* ---- the backend the core sees ---- */
 
 static int64_t be_now(void *ctx) { return sim_now(((runner *)ctx)->engine); }
+static void on_os_deferral(void *ctx, sim_reason reason);
+
+/* A cancel, or a REPLACE the app makes outside a worker run (going to the background, the core's
+ * restore in a new process), takes the place of the request that a run which did not complete
+ * (killed, or re-deferred by the core's foreground guard) left due: the next start is for the new
+ * request, due when the OS model says, and the foreground guard's hold ends with the old one. A
+ * kept first `due` made `delay` count time in which nothing was due nor held (found by
+ * tools/fuzz/fuzz_sim.c; the oracle needed --lenient-due). The core's own successor, asked for
+ * inside bgt_worker_begin/end (the foreground re-defer), continues the same due. */
+static void request_replaced(runner *r)
+{
+    if (r->in_worker)
+        return;
+    r->have_due = false;
+    if (r->held == SIM_REASON_FOREGROUND)
+        on_os_deferral(r, SIM_REASON_NONE);
+}
+
 /* A schedule during a process start that replaces a pending request with a later one is the
  * iOS cold-launch reset: expo's restore re-registers the tasks and cancels and re-submits with
  * earliestBeginDate = now + interval (expo-background-task 57.0.21 BackgroundTaskScheduler.swift
@@ -89,6 +111,8 @@ static int be_schedule(void *ctx, const bgt_schedule_req *req)
 {
     runner *r = ctx;
     sim_time due = sim_now(r->engine) + req->delay_ms;
+    if (req->mode == BGT_SCHEDULE_REPLACE)
+        request_replaced(r);
     int rc = r->os_ops->schedule(r->os, req);
     if (rc == BGT_OK) {
         sim_time could = r->pending_due > sim_now(r->engine) ? r->pending_due : sim_now(r->engine);
@@ -108,6 +132,7 @@ static int be_schedule(void *ctx, const bgt_schedule_req *req)
 static int be_cancel(void *ctx)
 {
     runner *r = ctx;
+    request_replaced(r);
     int rc = r->os_ops->cancel(r->os);
     /* A cancel inside a process start is the first half of a re-submit: the pending date is kept
      * to compare the new one with. */
@@ -402,11 +427,23 @@ static void on_signal(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
     }
 }
 
-/* app.first_open and app.foreground_for: the first visit, part of the app section. */
+/* app.first_open and app.foreground_for: the first visit, part of the app section. While the
+ * device is down (a reboot) the user cannot open the app: the visit moves to the boot, its close
+ * with it (the oracle's device-down check found opens during a reboot's downtime). */
 static void on_first_open(sim_engine *e, void *ctx, uint64_t arg)
 {
-    (void)e, (void)arg;
+    (void)arg;
     runner *r = ctx;
+    if (mdl_kills_device_down(&r->device)) {
+        sim_time boot = mdl_kills_boot_at(&r->device), close_at;
+        if (sim_event_time(e, r->first_close, &close_at) == SIM_OK && boot >= 0)
+            sim_reschedule(e, r->first_close, close_at + (boot - sim_now(e)));
+        else
+            sim_cancel(e, r->first_close);
+        if (boot < 0 || sim_schedule(e, boot, SIM_PHASE_ENVIRONMENT, on_first_open, r, 0, NULL) != SIM_OK)
+            sim_cancel(e, r->first_close); /* the device is down until the end: no first visit */
+        return;
+    }
     r->device.app_foreground = true;
     mdl_emit(&r->device, MDL_SIG_APP_OPEN, 0);
 }
@@ -415,6 +452,7 @@ static void on_first_close(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e, (void)arg;
     runner *r = ctx;
+    r->first_close = SIM_HANDLE_NONE;
     r->device.app_foreground = false;
     mdl_emit(&r->device, MDL_SIG_APP_CLOSE, 0);
 }
@@ -478,20 +516,27 @@ static void worker_finish(runner *r, const bgt_worker_report *rep, rep_end end)
     r->os_ops->finished(r->os, expired);
 }
 
+/* bgt_worker_end: the successor it asks for continues this run's due (be_schedule). */
+static int worker_end(runner *r, bgt_end_reason reason, bgt_worker_report *rep)
+{
+    r->in_worker = true;
+    int rc = bgt_worker_end(r->core, reason, rep);
+    r->in_worker = false;
+    return rc;
+}
+
 static void on_worker_end(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e, (void)arg;
     runner *r = ctx;
     r->worker_end = SIM_HANDLE_NONE;
     bgt_worker_report rep;
-    int rc = bgt_worker_end(r->core, BGT_END_COMPLETED, &rep);
+    int rc = worker_end(r, BGT_END_COMPLETED, &rep);
     if (rc != BGT_OK)
         return fail(r, "worker end", rc);
     rep.kind = BGT_RUN_RAN;
     worker_finish(r, &rep, REP_END_COMPLETED);
 }
-
-static void on_os_deferral(void *ctx, sim_reason reason);
 
 static void on_fire(void *ctx, sim_time due)
 {
@@ -515,6 +560,7 @@ static void on_fire(void *ctx, sim_time due)
         sim_stop(r->engine);
         return;
     }
+    r->stall_redefer = false;
     sim_trace_begin(&r->trace, r->run_start, "worker.start");
     sim_trace_int(&r->trace, "due", r->due);
     sim_trace_end(&r->trace);
@@ -522,17 +568,21 @@ static void on_fire(void *ctx, sim_time due)
     if (!r->alive && !process_start(r, "worker"))
         return;
     bgt_worker_report rep;
+    r->in_worker = true;
     int rc = bgt_worker_begin(r->core, &rep);
+    r->in_worker = false;
     if (rc != BGT_OK)
         return fail(r, "worker begin", rc);
     if (rep.kind != BGT_RUN_RAN) {
-        if ((rc = bgt_worker_end(r->core, BGT_END_COMPLETED, &rep)) != BGT_OK)
+        if ((rc = worker_end(r, BGT_END_COMPLETED, &rep)) != BGT_OK)
             return fail(r, "worker end", rc);
         worker_finish(r, &rep, REP_END_COMPLETED);
         /* The work was due and the core put it off itself: that time is the foreground guard's
          * until the OS holds the new request for a reason of its own or starts it. */
-        if (rep.kind == BGT_RUN_DEFERRED_FOREGROUND)
+        if (rep.kind == BGT_RUN_DEFERRED_FOREGROUND) {
             on_os_deferral(r, SIM_REASON_FOREGROUND);
+            r->stall_redefer = true; /* a stall message names the guard, not zero-length work */
+        }
         return;
     }
     set_worker_running(r, true);
@@ -571,7 +621,7 @@ static void on_os_stop(void *ctx, simos_stop why)
     sim_trace_end(&r->trace);
     cut_runs(r, end);
     bgt_worker_report rep;
-    int rc = bgt_worker_end(r->core, BGT_END_EXPIRED, &rep);
+    int rc = worker_end(r, BGT_END_EXPIRED, &rep);
     if (rc != BGT_OK)
         return fail(r, "worker end (expired)", rc);
     rep.kind = BGT_RUN_RAN;
@@ -657,7 +707,7 @@ static int setup(runner *r, const scn_scenario *s, const run_options *opt)
     int rc = sim_schedule(r->engine, s->first_open, SIM_PHASE_ENVIRONMENT, on_first_open, r, 0, NULL);
     if (rc == SIM_OK)
         rc = sim_schedule(r->engine, s->first_open + s->foreground_for, SIM_PHASE_ENVIRONMENT, on_first_close, r, 0,
-                          NULL);
+                          &r->first_close);
     for (size_t i = 0; i < s->task_count && rc == SIM_OK; i++) {
         rc = sim_schedule(r->engine, s->tasks[i].register_at, SIM_PHASE_APP, on_registration, r, (uint64_t)i << 1, NULL);
         if (rc == SIM_OK && s->tasks[i].has_unregister)
@@ -680,6 +730,11 @@ int run_scenario(const scn_scenario *s, const run_options *opt, rep_record *reco
                  s->file, scn_platform_names[s->platform]);
         return RUN_ERR_UNAVAILABLE;
     }
+    char too_many[512];
+    if (scn_task_run_message(s, opt->duration, too_many, sizeof too_many)) {
+        snprintf(msg, RUN_MESSAGE_MAX, "%s: %s", s->file, too_many);
+        return RUN_ERR_INVALID;
+    }
     runner r = {.s = s, .record = record, .last_fire_at = -1, .message = msg};
     sim_trace_init(&r.trace, opt->trace);
     sim_trace_set_fingerprint(&r.trace, !opt->skip_fingerprint);
@@ -697,10 +752,19 @@ int run_scenario(const scn_scenario *s, const run_options *opt, rep_record *reco
     if (r.stalled) {
         char at[40];
         sch_format_duration(sim_now(r.engine), at, sizeof at);
+        /* Name the cause the run shows: each start either ran work that took no time, or was put
+         * off by the core's foreground guard by min(foreground_defer_cap_min, interval) = 0
+         * (the message blamed zero-length work for both; found by tools/fuzz/fuzz_sim.c). */
+        const char *why = r.stall_redefer
+                              ? "the app is in the foreground and the core's foreground guard put each run off by "
+                                "a zero interval: a zero minimum_interval (and interval_floor_min) with "
+                                "foreground_defer_cap_min above 0"
+                              : "each run took no time and asked for the next one at once: a zero minimum_interval "
+                                "(and interval_floor_min) with zero-length work";
         snprintf(msg, RUN_MESSAGE_MAX,
-                 "%s: the worker started more than %d times at simulated time %s without the clock moving (a zero "
-                 "minimum_interval with zero-length work?), the limit of one instant (RUN_MAX_FIRES_AT_INSTANT)",
-                 s->file, RUN_MAX_FIRES_AT_INSTANT, at);
+                 "%s: the worker started more than %d times at simulated time %s without the clock moving (%s), "
+                 "the limit of one instant (RUN_MAX_FIRES_AT_INSTANT)",
+                 s->file, RUN_MAX_FIRES_AT_INSTANT, at, why);
         rc = RUN_ERR_INVALID;
         goto out_free;
     }

@@ -19,6 +19,7 @@
 #include "sch_units.h"
 #include "sch_yaml.h"
 #include "util.h"
+#include "rep_record.h"
 
 const char *const scn_platform_names[] = {"android", "ios", "ideal", NULL};
 
@@ -198,6 +199,54 @@ static void parse_tasks(sch_cx *cx, const sch_node *app, scn_scenario *s, bool k
     sch_cx_pop(cx, saved);
 }
 
+double scn_task_run_bound(const scn_scenario *s, sim_time duration, int64_t *interval_min)
+{
+    int64_t m = s->policy.default_interval_min;
+    for (size_t i = 0; i < s->task_count; i++)
+        if (s->tasks[i].options.has_minimum_interval && s->tasks[i].options.minimum_interval_min < m)
+            m = s->tasks[i].options.minimum_interval_min;
+    if (m < s->policy.interval_floor_min)
+        m = s->policy.interval_floor_min;
+    if (s->policy.retry_failed_after_min > 0 && s->policy.retry_failed_after_min < m)
+        m = s->policy.retry_failed_after_min;
+    *interval_min = m;
+    double bound = 0;
+    for (size_t i = 0; i < s->task_count; i++) {
+        sim_time period = SIM_MINUTES(m) + sch_dist_min(&s->tasks[i].work_duration);
+        if (period <= 0)
+            return -1;
+        sim_time runs = duration / period; /* whole periods: the first run comes at once */
+        bound += (double)runs + 1;
+    }
+    return bound;
+}
+
+int scn_task_run_message(const scn_scenario *s, sim_time duration, char *buf, size_t len)
+{
+    int64_t m;
+    double bound = scn_task_run_bound(s, duration, &m);
+    char d[40];
+    if (bound <= (double)REP_MAX_TASK_RUNS)
+        return 0;
+    sch_format_duration(duration, d, sizeof d);
+    snprintf(buf, len,
+             "the tasks may run up to %.0f times in %s (every %lld min at the shortest, plus the shortest work), "
+             "more than the %zu task runs one run can record (REP_MAX_TASK_RUNS, 1 GiB); shorten the duration, or "
+             "use fewer tasks or longer intervals",
+             bound, d, (long long)m, REP_MAX_TASK_RUNS);
+    return 1;
+}
+
+static void check_task_runs(sch_cx *cx, const sch_node *app, const scn_scenario *s)
+{
+    char msg[512];
+    if (!scn_task_run_message(s, s->duration, msg, sizeof msg))
+        return;
+    size_t saved = sch_cx_push_key(cx, "tasks");
+    sch_cx_error(cx, sch_map_get(app, "tasks"), "%s", msg);
+    sch_cx_pop(cx, saved);
+}
+
 static void parse_app(sch_cx *cx, const sch_node *root, scn_scenario *s, bool know_duration)
 {
     static const char *const keys[] = {"library", "policy", "policy_platform", "switches", "first_open",
@@ -240,6 +289,8 @@ static void parse_app(sch_cx *cx, const sch_node *root, scn_scenario *s, bool kn
     if (know_duration && sch_map_get(app, "first_open") && s->first_open >= s->duration)
         check_time_window(cx, app, "first_open", s->first_open, 0, "the start", true, s->duration);
     parse_tasks(cx, app, s, know_duration);
+    if (know_duration && s->task_count > 0)
+        check_task_runs(cx, app, s);
     sch_cx_pop(cx, saved);
 }
 

@@ -90,6 +90,23 @@ int scn_load(const char *path, sch_diag *diag, scn_scenario **out);
 #define SCN_STDIN_NAME "<stdin>"
 int scn_read_input(const char *path, size_t cap, char **data, size_t *len);
 const char *scn_input_name(const char *path);
+
+/*
+ * What can be checked before running about the record's limit (REP_MAX_TASK_RUNS task runs per
+ * run; a run that records more is stopped and refused). Each run of a task takes at least its
+ * work's shortest duration (sch_dist_min) and the next one comes at least the shortest interval
+ * after it (the tasks' minimum_interval, the policy's default_interval_min and
+ * retry_failed_after_min, interval_floor_min applied), so task i runs at most duration /
+ * (interval + shortest work) + 1 times over `duration`, runs an OS or a kill cuts short aside.
+ * scn_task_run_bound returns that sum over the tasks, -1 when it is unknown (a zero interval with
+ * work that can take no time: the run's own limits decide), and the shortest interval in
+ * *interval_min. scn_task_run_message writes the refusal (without the file name) and returns 1 when
+ * the bound is over the limit, else 0. The loader refuses such a file (app.tasks) and run_scenario
+ * a run of such a duration (run --duration), so validate says what run will say, before hours of
+ * simulation (issue 23).
+ */
+double scn_task_run_bound(const scn_scenario *s, sim_time duration, int64_t *interval_min);
+int scn_task_run_message(const scn_scenario *s, sim_time duration, char *buf, size_t len);
 /* The same from memory; `name` is used in messages. */
 int scn_load_buffer(const char *name, const char *data, size_t len, sch_diag *diag, scn_scenario **out);
 /* Walks the YAML text `data` as a scenario with `rec` recording what the parsers ask (sch_rec.h);

@@ -170,6 +170,11 @@ sim_time sch_dist_sample(const sch_dist *d, gsl_rng *rng)
     return 0;
 }
 
+sim_time sch_dist_min(const sch_dist *d)
+{
+    return d->kind == SCH_DIST_FIXED || d->kind == SCH_DIST_UNIFORM ? to_ms(d->a) : 0;
+}
+
 double sch_dist_mean(const sch_dist *d)
 {
     switch (d->kind) {

@@ -46,6 +46,8 @@ sch_field sch_field_dist(sch_cx *cx, const sch_node *map, const char *key, sch_n
 sim_time sch_dist_sample(const sch_dist *d, gsl_rng *rng);
 /* The distribution's mean in ms (for summaries and documentation). */
 double sch_dist_mean(const sch_dist *d);
+/* The shortest duration a draw can give (ms): fixed and uniform their low end, the others 0. */
+sim_time sch_dist_min(const sch_dist *d);
 /* "lognormal(median 8s, sigma 0.5)" etc. */
 int sch_dist_format(const sch_dist *d, char *buf, size_t size);
 

@@ -124,6 +124,52 @@ if [ -x "$HOST" ]; then
     run "$HOST" -q -r "$WORK/no-such-dir/registry" --task a=true
     expect_status 73
     expect_grep "$ERR" stderr "^bgt-host: cannot register 'a': .*/no-such-dir/registry: persistent storage failed: No such file or directory\$"
+    # A directory as the registry: it cannot be read (66) and the OS says why.
+    mkdir "$WORK/regdir"
+    run "$HOST" -q -r "$WORK/regdir" --task a=true
+    expect_status 66
+    expect_grep "$ERR" stderr "^bgt-host: .*/regdir: cannot read the registry: Is a directory\$"
+    # Its arguments are user text in its messages: escaped, never a forged line.
+    run "$HOST" -r "$WORK/r.bin" --task "x$FORGED"
+    expect_status 64
+    expect_clean "$ERR"
+    expect_grep "$ERR" stderr '^bgt-host: bad task .x\\x1B\[31mRED\\x0Aerror: other\.yaml:1:1: forged. \(expected NAME=COMMAND\)$'
+    run "$HOST" -r "$WORK/r.bin" --platform "$FORGED"
+    expect_status 64
+    expect_clean "$ERR"
+    run "$HOST" -q -r "$WORK/no-such-dir/$FORGED" --task a=true
+    expect_status 73
+    expect_clean "$ERR"
+    # A corrupt registry: exit 65 naming the way out; --discard-corrupt keeps it aside, says
+    # where, and starts empty (defect 3).
+    printf 'BGTR not a registry' >"$WORK/bad.bin"
+    run "$HOST" -q -r "$WORK/bad.bin" --task a=true --set schedule_on_register=0 --exit-when-idle
+    expect_status 65
+    expect_grep "$ERR" stderr "^bgt-host: .*/bad.bin: cannot restore the registry: .* \\(--discard-corrupt keeps it aside and starts empty\\)\$"
+    run "$HOST" -q -r "$WORK/bad.bin" --task a=true --set schedule_on_register=0 --exit-when-idle --discard-corrupt
+    expect_status 0
+    expect_grep "$ERR" stderr "^bgt-host: .*/bad.bin: .*: kept it aside as .*/bad.bin.corrupt-[A-Za-z0-9]{6}; starting with an empty registry\$"
+    aside=$(sed -n 's/.*kept it aside as \(.*\); starting.*/\1/p' "$ERR")
+    CHECKS=$((CHECKS + 1))
+    [ -f "$aside" ] && [ "$(cat "$aside")" = "BGTR not a registry" ] ||
+        fail "the corrupt registry was not kept aside with its bytes as '$aside'"
+    run "$HOST" -r "$WORK/bad.bin" --task a=true --no-register --set schedule_on_register=0 --exit-when-idle
+    expect_status 0
+    expect_grep "$ERR" stderr "started: preset current/android, 1 task\\(s\\) in"
 fi
+
+# validate refuses what run refuses at the task-run limit, both before running: 2 tasks every
+# minute for 100 years ask for about 105 million task runs (the limit is 2^25).
+sed -e 's/^duration: .*/duration: 36500d/' -e 's/minimum_interval: 6h/minimum_interval: 1m/' "$DEFAULT" >"$WORK/runs.yaml"
+run "$BGSIM" validate "$WORK/runs.yaml"
+expect_status 65
+expect_grep "$ERR" stderr "app.tasks: the tasks may run up to [0-9]+ times in 5214w2d .*more than the 33554432 task runs one run can record"
+run "$BGSIM" run "$WORK/runs.yaml"
+expect_status 65
+expect_grep "$ERR" stderr "app.tasks: the tasks may run up to [0-9]+ times in 5214w2d"
+# and run --duration, which the file's own validation cannot see
+run "$BGSIM" run "$DEFAULT" --duration 36500d --set 'app.tasks[0].minimum_interval=1m'
+expect_status 65
+expect_grep "$ERR" stderr "default.yaml: the tasks may run up to [0-9]+ times in 5214w2d .*REP_MAX_TASK_RUNS"
 
 finish

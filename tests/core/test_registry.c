@@ -5,6 +5,7 @@
 #include "bgt_registry.h" /* internal (not installed): the tests decode what the core saved */
 
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,92 @@ static bgt_registry *sample(int n)
 static void encode(const bgt_registry *r, unsigned char **buf, size_t *len)
 {
     cr_assert_eq(bgt_registry_encode(r, buf, len), BGT_OK);
+}
+
+/* ---- merging concurrent writers (bgt_registry_merge) ---- */
+
+/* Bytes of a registry written as "name:interval,..." (interval "-" when absent). */
+static void bytes_of(const char *spec, unsigned char **buf, size_t *len)
+{
+    bgt_registry *r = NULL;
+    char copy[256], *tok, *save = NULL;
+    cr_assert_eq(bgt_registry_new(&r), BGT_OK);
+    snprintf(copy, sizeof copy, "%s", spec);
+    for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *colon = strchr(tok, ':');
+        bgt_task_options o = { false, 0 };
+        *colon = '\0';
+        if (colon[1] != '-')
+            o = (bgt_task_options){ true, atoll(colon + 1) };
+        cr_assert_eq(bgt_registry_put(r, tok, &o), BGT_OK);
+    }
+    encode(r, buf, len);
+    bgt_registry_free(r);
+}
+
+/* The merge of three registries, as "name:interval,..." */
+static void merged(const char *base, const char *mine, const char *theirs, char *out, size_t cap)
+{
+    unsigned char *b, *m, *t, *o;
+    size_t bl, ml, tl, ol, i;
+    bgt_registry *r = NULL;
+    bytes_of(base, &b, &bl);
+    bytes_of(mine, &m, &ml);
+    bytes_of(theirs, &t, &tl);
+    cr_assert_eq(bgt_registry_merge(b, bl, m, ml, t, tl, &o, &ol), BGT_OK);
+    cr_assert_eq(bgt_registry_decode(o, ol, &r), BGT_OK);
+    out[0] = '\0';
+    for (i = 0; i < bgt_registry_count(r); i++) {
+        const char *name;
+        bgt_task_options opts;
+        char one[64];
+        cr_assert_eq(bgt_registry_get(r, i, &name, &opts), BGT_OK);
+        if (opts.has_minimum_interval)
+            snprintf(one, sizeof one, "%s%s:%lld", i ? "," : "", name, (long long)opts.minimum_interval_min);
+        else
+            snprintf(one, sizeof one, "%s%s:-", i ? "," : "", name);
+        strncat(out, one, cap - strlen(out) - 1);
+    }
+    bgt_registry_free(r);
+    free(b), free(m), free(t), free(o);
+}
+
+Test(merge, a_writer_changes_only_what_it_changed_since_its_base)
+{
+    char got[256];
+    /* the other writer added c; this one added d and removed a */
+    merged("a:15,b:-", "b:-,d:30", "a:15,b:-,c:60", got, sizeof got);
+    cr_assert_str_eq(got, "b:-,c:60,d:30");
+    /* theirs equals the base: exactly mine */
+    merged("a:15,b:-", "b:-,d:30", "a:15,b:-", got, sizeof got);
+    cr_assert_str_eq(got, "b:-,d:30");
+    /* an option this writer changed wins in place; one it did not change keeps the other's */
+    merged("a:15,b:-", "a:20,b:-", "a:15,b:45", got, sizeof got);
+    cr_assert_str_eq(got, "a:20,b:45");
+    /* a task the other writer removed stays removed unless this one changed it */
+    merged("a:15,b:-", "a:15,b:-,c:5", "b:-", got, sizeof got);
+    cr_assert_str_eq(got, "b:-,c:5");
+    /* an empty base (a fresh install) removes nothing */
+    merged("", "x:1", "y:2", got, sizeof got);
+    cr_assert_str_eq(got, "y:2,x:1");
+}
+
+Test(merge, bad_inputs)
+{
+    unsigned char *m, *o = NULL, junk[] = "BGTR not a registry";
+    size_t ml, ol;
+    bytes_of("a:1", &m, &ml);
+    /* theirs does not decode: its error, for the caller to decide */
+    cr_assert_eq(bgt_registry_merge(NULL, 0, m, ml, junk, sizeof junk - 1, &o, &ol), BGT_E_VERSION);
+    /* mine does not decode: the caller's own bytes, an invalid argument */
+    cr_assert_eq(bgt_registry_merge(NULL, 0, junk, sizeof junk - 1, m, ml, &o, &ol), BGT_E_INVAL);
+    /* a base that does not decode counts as empty */
+    cr_assert_eq(bgt_registry_merge(junk, sizeof junk - 1, m, ml, m, ml, &o, &ol), BGT_OK);
+    cr_assert_eq(ol, ml);
+    cr_assert_eq(memcmp(o, m, ml), 0);
+    free(o);
+    cr_assert_eq(bgt_registry_merge(NULL, 0, m, ml, m, ml, NULL, &ol), BGT_E_INVAL);
+    free(m);
 }
 
 /* ---- codec ---- */

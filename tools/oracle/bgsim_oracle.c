@@ -1,8 +1,7 @@
 /*
  * bgsim_oracle.c - checks bgsim traces against the documented invariants (oracle.h).
  *
- *   bgsim_oracle [--platform android|ios|ideal] [--processing-after-force-quit] [--lenient-due]
- *                [--allow-open-while-down] [-q|-v] TRACE...
+ *   bgsim_oracle [--platform android|ios|ideal] [--processing-after-force-quit] [-q|-v] TRACE...
  *
  * Prints one line per violation, "TRACE:LINE: CHECK: message" (LINE 0: the end of the trace), at
  * most 20 per trace unless -v; -q prints nothing. Exit 0 when every trace holds, 1 when any
@@ -30,7 +29,7 @@ static void print_violation(void *ctx, size_t line, const char *check, const cha
 
 int main(int argc, char **argv)
 {
-    oracle_options opt = {ORACLE_AUTO, false, false, false};
+    oracle_options opt = {ORACLE_AUTO, false};
     size_t max = 20;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -48,17 +47,13 @@ int main(int argc, char **argv)
             }
         } else if (strcmp(argv[i], "--processing-after-force-quit") == 0) {
             opt.processing_after_force_quit = true;
-        } else if (strcmp(argv[i], "--lenient-due") == 0) {
-            opt.lenient_due = true;
-        } else if (strcmp(argv[i], "--allow-open-while-down") == 0) {
-            opt.allow_open_while_down = true;
         } else if (strcmp(argv[i], "-q") == 0) {
             max = 0;
         } else if (strcmp(argv[i], "-v") == 0) {
             max = (size_t)-1;
         } else {
             fprintf(stderr, "usage: bgsim_oracle [--platform android|ios|ideal] [--processing-after-force-quit] "
-                            "[--lenient-due] [--allow-open-while-down] [-q|-v] TRACE...\n");
+                            "[-q|-v] TRACE...\n");
             return 64;
         }
     }

@@ -20,20 +20,12 @@
  *                process death cut short is re-run with its first `due`) (METRICS.md: `held` is
  *                the time the OS held a due worker back, `delay` the time from due to start, the
  *                `ideal` platform never holds; TRACE.md os.defer, worker.start).
- *                Known exception (option lenient_due): when a run does not complete (the core's
- *                foreground re-defer, or the process killed mid-run) and an os.cancel or a REPLACE
- *                with a delay comes before the next start (the app going to the background, the core's restore
- *                in a new process), the new request is not due for that delay, yet the next
- *                worker.start keeps the first `due`: the delay then counts time in which nothing
- *                was due nor held (reported, not fixed here)
- *  device-down   Android, iOS: no worker.start between device.reboot and device.boot (README
+ *  device-down   no worker.start between device.reboot and device.boot, on every platform (README
  *                `device.kills`: "the device is down"; reason `device_down` in `os` on ios and
- *                android). Not on ideal: its model knows nothing of reboots and re-runs a worker
- *                the reboot killed at once, during the downtime (kills.yaml; reported, not fixed).
- *                On every platform, the user does not open the app while the device is down
- *                (usage.app_open, app.start cause user; README `device.kills`: "While the device
- *                is down nothing random happens"); the usage model does not pause during the
- *                downtime today (found by fuzz_sim; option allow_open_while_down tolerates it)
+ *                android, and the ideal OS holds a due request until the boot, simos_ideal.h); the
+ *                user does not open the app while the device is down (usage.app_open, app.start
+ *                cause user; README `device.kills`: "While the device is down nothing random
+ *                happens"; mdl_usage.h: no visit while down)
  *  force-stop    Android: no start while os.force_stop is on (README `os` on android: force stop
  *                until the next user launch; reason `force_stopped`)
  *  force-quit    iOS: no launch while os.force_quit is on (refresh always; processing unless
@@ -41,9 +33,13 @@
  *                launches until the user opens the app")
  *  refresh-off   iOS: no launch while Background App Refresh is off (README `os` on ios: held as
  *                `refresh_off`; device.settings)
- *  doze          Android, app not exempt: no start while the OS dozes (os.doze `dozing`: "jobs
- *                blocked") nor in deep IDLE (README `os` on android: "Jobs are blocked in deep IDLE
- *                and light IDLE/WAITING"; "not optimized ... Doze does not hold its jobs")
+ *  doze          Android, app not exempt: no JobScheduler start while the OS dozes (os.doze
+ *                `dozing`: "jobs blocked") nor in deep IDLE (README `os` on android: "Jobs are
+ *                blocked in deep IDLE and light IDLE/WAITING"; "not optimized ... Doze does not
+ *                hold its jobs"). A start by WorkManager's in-process GreedyScheduler
+ *                (os.start_worker `by: greedy`) is outside JobScheduler and not held by Doze
+ *                (README `os.greedy`; models/os/ANDROID.md: after a JobScheduler stop, a Doze stop
+ *                included, the work starts again in process at once)
  *  constraints   Android: at a start, the constraints of the last os.schedule hold (1 network:
  *                net.change state not `none`; 2 battery not low: no battery.low in progress;
  *                4 charging: plugged); iOS: the last accepted os.submit's `network` and `power`
@@ -260,10 +256,9 @@ typedef struct state {
     long long level;             /* last battery reading, -1: none */
     long long set_at;            /* time of the last scripted battery.set, -1: none */
     bool start_allowed_bucket;   /* Android: an os.start_worker announced the coming worker.start */
+    bool start_greedy;           /* ...by GreedyScheduler, in process: not a JobScheduler job */
     long long start_limit;
 
-    bool carried;                /* a worker.start's due carries over: no run completed since */
-    bool due_moved;              /* ...and a REPLACE with a delay came meanwhile: see lenient_due */
     bool held;                   /* an os.defer span with a reason is open */
     long long held_since;
     span *spans;                 /* closed held spans not yet before the last due */
@@ -379,17 +374,12 @@ static void on_worker_start(state *s, const line *ln)
     long long held = held_within(s, due, s->t);
     if (!known) {
         /* due after the start (reported above) or before an earlier due: nothing to compare */
-    } else if (s->due_moved && s->opt->lenient_due) {
-        if (held > s->t - due)
-            violation(s, s->lineno, "held", "held or running %lld ms between due %lld and start %lld, more than the delay",
-                      held, due, s->t);
     } else if (held != s->t - due)
         violation(s, s->lineno, "held", "held or running %lld ms between due %lld and start %lld, but the delay is %lld ms",
                   held, due, s->t, s->t - due);
-    if (s->down && s->platform != ORACLE_IDEAL)
+    if (s->down)
         violation(s, s->lineno, "device-down", "worker.start while the device is down (device.reboot, no boot)");
 
-    s->carried = true;
     s->run_open = true;
     s->run_start = s->t;
     s->run_line = s->lineno;
@@ -402,7 +392,7 @@ static void on_worker_start(state *s, const line *ln)
         s->start_allowed_bucket = false;
         if (s->force_stopped)
             violation(s, s->lineno, "force-stop", "worker.start while the app is force-stopped (os.force_stop on)");
-        if (!s->exempt && (s->dozing || s->deep_idle))
+        if (!s->exempt && !s->start_greedy && (s->dozing || s->deep_idle))
             violation(s, s->lineno, "doze", "worker.start while the OS dozes (%s)",
                       s->deep_idle ? "deep idle" : "dozing: true");
         if ((s->constraints & 1) && s->net_none)
@@ -473,8 +463,6 @@ static void on_line(state *s, const line *ln)
     if (strcmp(type, "worker.start") == 0) {
         on_worker_start(s, ln);
     } else if (strcmp(type, "worker.end") == 0) {
-        if (!str_is(ln, "kind", "deferred_foreground"))
-            s->carried = s->due_moved = false;
         if (!s->run_open)
             violation(s, s->lineno, "run-ends", "worker.end without a run in progress");
         end_run(s, "worker.end");
@@ -489,6 +477,7 @@ static void on_line(state *s, const line *ln)
             if (!get_int(ln, "limit_ms", &limit) || limit <= 0)
                 violation(s, s->lineno, "bucket", "os.start_worker with limit_ms %lld (must be > 0)", limit);
             s->start_allowed_bucket = true;
+            s->start_greedy = str_is(ln, "by", "greedy");
             s->start_limit = limit > 0 ? limit : -1;
         }
     } else if (strcmp(type, "os.launch") == 0) {
@@ -501,11 +490,8 @@ static void on_line(state *s, const line *ln)
         s->held = on;
         s->held_since = s->t;
     } else if (strcmp(type, "usage.app_open") == 0 || (strcmp(type, "app.start") == 0 && str_is(ln, "cause", "user"))) {
-        if (s->down && !s->opt->allow_open_while_down)
+        if (s->down)
             violation(s, s->lineno, "device-down", "%s: the user opens the app while the device is down", type);
-    } else if (strcmp(type, "os.cancel") == 0) {
-        if (s->carried)
-            s->due_moved = true; /* the request is gone: nothing is due until the next schedule */
     } else if (strcmp(type, "device.reboot") == 0) {
         s->down = true;
     } else if (strcmp(type, "device.boot") == 0) {
@@ -556,8 +542,6 @@ static void on_line(state *s, const line *ln)
         long long c;
         if (get_int(ln, "constraints", &c))
             s->constraints = c;
-        if (s->carried && str_is(ln, "mode", "replace") && get_int(ln, "delay_ms", &c) && c > 0)
-            s->due_moved = true;
     } else if (strcmp(type, "os.submit") == 0) {
         if (str_is(ln, "result", "ok")) {
             bool net = false, power = false;
@@ -592,7 +576,7 @@ static oracle_platform guess_platform(const char *text, size_t len)
 
 size_t oracle_check(const char *text, size_t len, const oracle_options *opt, oracle_report_fn report, void *ctx)
 {
-    static const oracle_options defaults = {ORACLE_AUTO, false, false, false};
+    static const oracle_options defaults = {ORACLE_AUTO, false};
     state s = {0};
     s.opt = opt ? opt : &defaults;
     s.platform = s.opt->platform == ORACLE_AUTO ? guess_platform(text, len) : s.opt->platform;

@@ -30,12 +30,6 @@ typedef struct oracle_options {
     /* iOS 19+ (or os.force_quit_blocks_processing: false): a processing launch may follow a
      * force-quit; refresh launches stay blocked (scenarios/README.md, `os` on ios). */
     bool processing_after_force_quit;
-    /* Tolerate the known gap in `held` (oracle.c, check held): after a foreground re-defer and a
-     * REPLACE with a delay, held time may be less than start - due (never more). */
-    bool lenient_due;
-    /* Tolerate the known finding that the user opens the app while the device is down (a reboot):
-     * oracle.c, check device-down. */
-    bool allow_open_while_down;
 } oracle_options;
 
 /* Called once per violation: `line` is the 1-based trace line (0: the end of the trace), `check`
