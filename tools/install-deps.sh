@@ -16,7 +16,11 @@ TEST_PACKAGES="libcriterion-dev default-jdk-headless clang libgnustep-base-dev"
 # MPI scale-out of `bgsim fleet` (mpirun -np P): Open MPI's launcher and headers. Optional for the
 # build (BGSIM_MPI=AUTO leaves MPI out when absent), so not part of --sim.
 MPI_PACKAGES="openmpi-bin libopenmpi-dev"
-PACKAGES="$SIM_PACKAGES $TEST_PACKAGES $MPI_PACKAGES clang-tidy cppcheck valgrind"
+# The npm package (js/, ctest npm): emscripten compiles bgsim to WebAssembly (tools/wasm/build.sh;
+# dpkg-dev, which build-essential brings, unpacks GSL's and libyaml's Debian sources for it); Node and
+# npm run the package's tests. A node/npm already on PATH (another Node install) counts as present.
+JS_PACKAGES="emscripten nodejs npm"
+PACKAGES="$SIM_PACKAGES $TEST_PACKAGES $MPI_PACKAGES $JS_PACKAGES clang-tidy cppcheck valgrind"
 if [ "${1:-}" = "--sim" ]; then
   PACKAGES=$SIM_PACKAGES
   shift
@@ -24,6 +28,10 @@ fi
 
 missing=""
 for p in $PACKAGES; do
+  case $p in
+    nodejs) if command -v node >/dev/null 2>&1; then continue; fi ;;
+    npm) if command -v npm >/dev/null 2>&1; then continue; fi ;;
+  esac
   status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
   if [ "$status" != "installed" ]; then
     missing="$missing $p"
