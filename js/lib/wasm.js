@@ -6,7 +6,7 @@ const path = require('path');
 
 /** The folder holding bgsim-cli.js/.wasm: $BGSIM_WASM_DIR when set, else the package's dist/. */
 function wasmDir() {
-  return process.env.BGSIM_WASM_DIR || path.join(__dirname, '..', 'dist');
+  return path.resolve(process.env.BGSIM_WASM_DIR || path.join(__dirname, '..', 'dist'));
 }
 
 function load(name) {
