@@ -88,12 +88,13 @@ if [ ! -f "$out/bgsim/CMakeCache.txt" ]; then
     -DCMAKE_FIND_ROOT_PATH="$prefix" -DGSL_INCLUDE_DIR="$prefix/include" \
     -DGSL_LIBRARY="$prefix/lib/libgsl.a" -DGSL_CBLAS_LIBRARY="$prefix/lib/libgslcblas.a" >/dev/null
 fi
-cmake --build "$out/bgsim" -j"$jobs" --target bgsim >/dev/null
+cmake "$out/bgsim" >/dev/null # picks up new targets before naming them below
+cmake --build "$out/bgsim" -j"$jobs" --target bgsim bgsim-harness >/dev/null
 t3=$(stamp)
 
 # 4. What the package ships.
 mkdir -p "$out/dist"
-for f in bgsim-cli.js bgsim-cli.wasm; do
+for f in bgsim-cli.js bgsim-cli.wasm bgsim-harness.js bgsim-harness.wasm; do
   cp "$out/bgsim/bin/$f" "$out/dist/$f"
 done
 echo "wasm/build.sh: $out/dist (sources $((t1 - t0)) s, GSL+libyaml $((t2 - t1)) s, bgsim $((t3 - t2)) s)" >&2
