@@ -4,11 +4,13 @@
 #include "rep_html.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rep_timeline.h"
 #include "util.h"
 
 /* A duration for people: "6h 9m", "8.7 s", "0". */
@@ -112,6 +114,208 @@ static int inline_svg(FILE *out, const char *dir, const char *name, char *why, s
     }
     free(data);
     return 0;
+}
+
+/* ---- the day view: one SVG per local day, every element with a hover title ---- */
+
+/* Geometry of a day's SVG (user units): a label column, then 24 hours across. */
+enum { DV_W = 1000, DV_LEFT = 140, DV_RIGHT = 970, DV_TOP = 22, DV_LANE = 20 };
+
+typedef struct day_view {
+    FILE *out;
+    const rep_record *rec;
+    sim_time lo, hi; /* the day's span, simulation ms (clipped to the run) */
+    sim_time midnight;
+} day_view;
+
+static double dv_x(const day_view *v, sim_time t)
+{
+    return DV_LEFT + (double)(DV_RIGHT - DV_LEFT) * (double)(t - v->midnight) / (double)SIM_MS_PER_DAY;
+}
+
+/* y of a lane's centre: lanes top to bottom as the timeline's from its top (charging first). */
+static double dv_y(rep_lane lane) { return DV_TOP + DV_LANE * (REP_LANE_COUNT - 1 - (int)lane) + DV_LANE / 2.0; }
+
+/* "Mon 05 Jan 07:00 - 09:12 (2h 12m)" */
+static void span_text(const day_view *v, sim_time a, sim_time b, char *buf, size_t size)
+{
+    char ta[40], tb[40], d[48];
+    rep_time_label(&v->rec->calendar, a, ta, sizeof ta);
+    rep_time_label(&v->rec->calendar, b, tb, sizeof tb);
+    /* the end's weekday and date only when it is another day */
+    const char *end = strncmp(ta, tb, 10) == 0 ? tb + 11 : tb;
+    snprintf(buf, size, "%s - %s (%s)", ta, end, human((double)(b - a), d, sizeof d));
+}
+
+/* A rectangle over [a, b) clipped to the day, at least 1.5 units wide, with its title. */
+static void dv_rect(const day_view *v, sim_time a, sim_time b, double y, double half, const char *color,
+                    const char *what, const char *detail)
+{
+    sim_time ca = a < v->lo ? v->lo : a, cb = b > v->hi ? v->hi : b;
+    if (cb < ca || (cb == ca && a != b))
+        return;
+    double x0 = dv_x(v, ca), w = dv_x(v, cb) - x0;
+    if (w < 1.5)
+        w = 1.5;
+    fprintf(v->out, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"><title>", x0, y - half, w,
+            2 * half, color);
+    util_xml_text(v->out, what);
+    fputs(": ", v->out);
+    util_xml_text(v->out, detail);
+    fputs("</title></rect>\n", v->out);
+}
+
+static void dv_bands(const day_view *v, rep_band b, const char *platform)
+{
+    const rep_record *rec = v->rec;
+    const rep_band_style *bs = rep_band_style_of(b);
+    sim_time from = -1;
+    for (size_t i = 0; i <= rec->state_count; i++) {
+        bool holds = i < rec->state_count && rep_band_holds(b, &rec->states[i]);
+        sim_time at = i < rec->state_count ? rec->states[i].t : rec->duration;
+        if (holds && from < 0)
+            from = at;
+        if (!holds && from >= 0) {
+            if (at > v->lo && from < v->hi && at > from) {
+                char d[160];
+                span_text(v, from, at, d, sizeof d);
+                dv_rect(v, from, at, dv_y(bs->lane), DV_LANE * bs->half_height, bs->color, rep_band_title(b, platform), d);
+            }
+            from = -1;
+        }
+        if (i < rec->state_count && rec->states[i].t >= v->hi && from < 0)
+            break;
+    }
+}
+
+static void dv_mark(const day_view *v, const rep_mark *m)
+{
+    const rep_mark_style *ms = rep_mark_style_of(m->kind);
+    double x = dv_x(v, m->t), y = dv_y(REP_LANE_APP), r = 5;
+    FILE *out = v->out;
+    bool line = true; /* an unknown shape is drawn as a cross (stroked, not filled) */
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(ms->shape, (const char *const[]){"circle", "square", "diamond", "triangle"}[i]) == 0)
+            line = false;
+    if (strcmp(ms->shape, "circle") == 0)
+        fprintf(out, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"%.1f\"", x, y, r);
+    else if (strcmp(ms->shape, "square") == 0)
+        fprintf(out, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.1f\" height=\"%.1f\"", x - r, y - r, 2 * r, 2 * r);
+    else if (strcmp(ms->shape, "diamond") == 0)
+        fprintf(out, "<polygon points=\"%.2f,%.2f %.2f,%.2f %.2f,%.2f %.2f,%.2f\"", x, y - r - 1, x + r + 1, y, x,
+                y + r + 1, x - r - 1, y);
+    else if (strcmp(ms->shape, "triangle") == 0)
+        fprintf(out, "<polygon points=\"%.2f,%.2f %.2f,%.2f %.2f,%.2f\"", x, y - r - 1, x + r + 1, y + r, x - r - 1,
+                y + r);
+    else
+        fprintf(out, "<path d=\"M%.2f %.2fl8 8m0 -8l-8 8\"", x - 4, y - 4);
+
+    char when[40];
+    rep_time_label(&v->rec->calendar, m->t, when, sizeof when);
+    fprintf(out, " fill=\"%s\" stroke=\"%s\" stroke-width=\"%s\"><title>", ms->color, line ? ms->color : "#ffffff",
+            line ? "2" : "0.8");
+    util_xml_text(out, ms->title);
+    fprintf(out, ": %s</title></%s>\n", when,
+            strcmp(ms->shape, "circle") == 0   ? "circle"
+            : strcmp(ms->shape, "square") == 0 ? "rect"
+            : strcmp(ms->shape, "diamond") == 0 || strcmp(ms->shape, "triangle") == 0 ? "polygon"
+                                                                                      : "path");
+}
+
+/* One day's SVG: lanes, hour grid, bands, held-back spans, worker runs and process deaths. */
+static void day_svg(FILE *out, const rep_record *rec, const char *platform, int64_t day)
+{
+    day_view v = {.out = out, .rec = rec};
+    v.midnight = day * SIM_MS_PER_DAY - sim_cal_ms_of_day(&rec->calendar, 0);
+    v.lo = v.midnight < 0 ? 0 : v.midnight;
+    v.hi = v.midnight + SIM_MS_PER_DAY < rec->duration ? v.midnight + SIM_MS_PER_DAY : rec->duration;
+    int height = DV_TOP + DV_LANE * REP_LANE_COUNT + 24;
+    char label[32];
+    rep_day_label(&rec->calendar, day, label, sizeof label);
+    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
+                 "role=\"img\" font-family=\"sans-serif\" font-size=\"11\"><title>%s</title>\n",
+            DV_W, height, DV_W, height, label);
+    for (int l = 0; l < REP_LANE_COUNT; l++) {
+        double y = dv_y((rep_lane)l);
+        fprintf(out, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" dominant-baseline=\"middle\">", DV_LEFT - 8, y);
+        util_xml_text(out, rep_lane_label((rep_lane)l, platform));
+        fprintf(out, "</text><line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#f0f0f0\"/>\n", DV_LEFT, DV_RIGHT,
+                y, y);
+    }
+    int axis = DV_TOP + DV_LANE * REP_LANE_COUNT;
+    for (int h = 0; h <= 24; h += 2) {
+        double x = DV_LEFT + (DV_RIGHT - DV_LEFT) * h / 24.0;
+        fprintf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#dddddd\"/><text x=\"%.1f\" y=\"%d\" "
+                     "text-anchor=\"middle\">%02d:00</text>\n",
+                x, x, DV_TOP - 4, axis, x, axis + 14, h);
+    }
+    for (int b = 0; b < REP_BAND_COUNT; b++)
+        dv_bands(&v, (rep_band)b, platform);
+    for (size_t i = 0; i < rec->deferral_count; i++) {
+        const rep_deferral *d = &rec->deferrals[i];
+        if (d->end <= v.lo || d->start >= v.hi)
+            continue;
+        char what[64], detail[160];
+        snprintf(what, sizeof what, "held back: %s", sim_reason_name(d->reason));
+        span_text(&v, d->start, d->end, detail, sizeof detail);
+        dv_rect(&v, d->start, d->end, dv_y(REP_LANE_HELD), DV_LANE * 0.35, rep_reason_color(d->reason), what, detail);
+    }
+    static const char *const kinds[] = {"?", "ran tasks", "no task registered", "deferred by the foreground guard"};
+    for (size_t i = 0; i < rec->worker_count; i++) {
+        const rep_worker_run *w = &rec->worker_runs[i];
+        if (w->end < v.lo || w->start >= v.hi)
+            continue;
+        char when[40], due[40], dl[48], dur[48], detail[320];
+        rep_time_label(&rec->calendar, w->start, when, sizeof when);
+        rep_time_label(&rec->calendar, w->due, due, sizeof due);
+        snprintf(detail, sizeof detail, "%s for %s, %s; due %s (%s late); %s", when,
+                 human((double)(w->end - w->start), dur, sizeof dur), kinds[w->kind >= 1 && w->kind <= 3 ? w->kind : 0],
+                 due, human((double)(w->start - w->due), dl, sizeof dl), rep_end_name(w->end_kind));
+        dv_rect(&v, w->start, w->end, dv_y(REP_LANE_WORKER), DV_LANE * 0.4,
+                w->kind == REP_WORKER_RAN ? REP_WORKER_COLOR : "#999999", "worker run", detail);
+    }
+    for (size_t i = 0; i < rec->mark_count; i++)
+        if (rec->marks[i].t >= v.lo && rec->marks[i].t < v.hi)
+            dv_mark(&v, &rec->marks[i]);
+    fputs("</svg>\n", out);
+}
+
+/* The day selector: links to each day's figure (no script: while a figure is the URL's target,
+ * CSS hides the other days, so "report.html#dv-3" shows the fourth day alone), then one figure per
+ * day. */
+static void day_section(FILE *out, const rep_record *rec, const char *platform)
+{
+    if (!rec->has_states || rec->duration <= 0)
+        return;
+    int64_t days = sim_cal_day_index(&rec->calendar, rec->duration - 1) + 1;
+    if (days > REP_DAYS_MAX_ROWS)
+        days = REP_DAYS_MAX_ROWS;
+    fputs("<h2 id=\"days\">Day by day</h2>\n<p class=\"sub\">Pick a day; hover over a band, a run or a mark for its "
+          "times.</p>\n"
+          "<style>\n.days nav a{display:inline-block;padding:0.2em 0.6em;margin:0 0.3em 0.3em 0;border:1px solid #ccc;"
+          "border-radius:4px;text-decoration:none;color:#222;font-size:0.9em}\n"
+          ".days:not(:has(figure:target)) nav a[href=\"#days\"]{background:#0072B2;color:#fff}\n"
+          ".days:has(figure:target) figure:not(:target){display:none}\n"
+          ".days figure{margin:0.4em 0}.days svg{max-width:100%;height:auto}\n",
+          out);
+    for (int64_t d = 0; d < days; d++)
+        fprintf(out, ".days:has(#dv-%" PRId64 ":target) nav a[href=\"#dv-%" PRId64 "\"]{background:#0072B2;color:#fff}\n",
+                d, d);
+    fputs("</style>\n<div class=\"days\">\n<nav><a href=\"#days\">all days</a>\n", out);
+    for (int64_t d = 0; d < days; d++) {
+        char label[32];
+        rep_day_label(&rec->calendar, d, label, sizeof label);
+        fprintf(out, "<a href=\"#dv-%" PRId64 "\">%s</a>\n", d, label);
+    }
+    fputs("</nav>\n", out);
+    for (int64_t d = 0; d < days; d++) {
+        char label[32];
+        rep_day_label(&rec->calendar, d, label, sizeof label);
+        fprintf(out, "<figure id=\"dv-%" PRId64 "\"><figcaption>%s</figcaption>\n", d, label);
+        day_svg(out, rec, platform, d);
+        fputs("</figure>\n", out);
+    }
+    fputs("</div>\n", out);
 }
 
 int rep_html_write(FILE *out, const rep_html_input *in, const rep_record *rec, const rep_stats *st, char *why,
@@ -221,6 +425,8 @@ int rep_html_write(FILE *out, const rep_html_input *in, const rep_record *rec, c
         }
         fputs("</table>\n", out);
     }
+
+    day_section(out, rec, info->platform);
 
     /* plots */
     fputs("<h2>Plots</h2>\n", out);

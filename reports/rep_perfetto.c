@@ -6,25 +6,50 @@
 #include <inttypes.h>
 #include <stdbool.h>
 
+#include "rep_timeline.h"
 #include "util.h"
 
-enum { TID_BATTERY = 1, TID_CHARGING, TID_NETWORK, TID_SCREEN, TID_DOZE, TID_APP, TID_WORKER, TID_HELD, TID_TASK0 = 100 };
+enum {
+    TID_BATTERY = 1, TID_CHARGING, TID_NETWORK, TID_SCREEN, TID_DOZE, TID_APP, TID_WORKER, TID_HELD,
+    TID_SAVE = 10, TID_ASLEEP, TID_DAYS, TID_TASK0 = 100
+};
+
+/* The trace's time origin: ts 0 is local midnight of the start date, so a timestamp read as
+ * "days hh:mm:ss since the trace start" is the local time of day (rep_perfetto.h). */
+static sim_time origin_ms(const rep_record *rec) { return rec->calendar.start_ms_of_day; }
+static int64_t ts_us(const rep_record *rec, sim_time t) { return (t + origin_ms(rec)) * 1000; }
 
 static void meta(FILE *out, int tid, const char *what, const char *name, int sort)
 {
-    fprintf(out, ",\n{\"ph\":\"M\",\"pid\":1,\"tid\":%d,\"name\":\"%s\",\"args\":{\"name\":", tid, what);
+    fprintf(out, ",\n{\"ph\":\"M\",\"cat\":\"__metadata\",\"pid\":1,\"tid\":%d,\"name\":\"%s\",\"args\":{\"name\":",
+            tid, what);
     util_json_string(out, name);
     fputs("}}", out);
-    fprintf(out, ",\n{\"ph\":\"M\",\"pid\":1,\"tid\":%d,\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":%d}}",
+    fprintf(out,
+            ",\n{\"ph\":\"M\",\"cat\":\"__metadata\",\"pid\":1,\"tid\":%d,\"name\":\"thread_sort_index\",\"args\":{"
+            "\"sort_index\":%d}}",
             tid, sort);
 }
 
-static void slice(FILE *out, int tid, const char *name, sim_time start, sim_time end)
+static void slice(FILE *out, const rep_record *rec, int tid, const char *cat, const char *name, sim_time start,
+                  sim_time end)
 {
-    fprintf(out, ",\n{\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%" PRId64 ",\"dur\":%" PRId64 ",\"name\":", tid,
-            start * 1000, (end - start) * 1000);
+    fprintf(out, ",\n{\"ph\":\"X\",\"cat\":\"%s\",\"pid\":1,\"tid\":%d,\"ts\":%" PRId64 ",\"dur\":%" PRId64
+                 ",\"name\":",
+            cat, tid, ts_us(rec, start), (end - start) * 1000);
     util_json_string(out, name);
     fputc('}', out);
+}
+
+/* "Mon 05 Jan 2026" */
+static void day_name(const rep_record *rec, int64_t day, char *buf, size_t size)
+{
+    char label[32];
+    int64_t y;
+    int m, d;
+    rep_day_label(&rec->calendar, day, label, sizeof label);
+    sim_civil_from_days(rec->calendar.start_day + day, &y, &m, &d);
+    snprintf(buf, size, "%.16s %04d", label, (int)(y % 10000)); /* scenarios start in 1..9999 (sim_calendar.h) */
 }
 
 typedef bool (*state_pred)(const rep_state *s);
@@ -42,7 +67,7 @@ static bool st_fg(const rep_state *s) { return s->app == REP_APP_FOREGROUND; }
 static bool st_bg(const rep_state *s) { return s->app == REP_APP_BACKGROUND; }
 
 /* One slice per maximal span of samples where pred holds. */
-static void spans(FILE *out, const rep_record *rec, int tid, const char *name, state_pred pred)
+static void spans(FILE *out, const rep_record *rec, int tid, const char *cat, const char *name, state_pred pred)
 {
     sim_time from = -1;
     for (size_t i = 0; i <= rec->state_count; i++) {
@@ -52,7 +77,7 @@ static void spans(FILE *out, const rep_record *rec, int tid, const char *name, s
             from = at;
         if (!holds && from >= 0) {
             if (at > from)
-                slice(out, tid, name, from, at);
+                slice(out, rec, tid, cat, name, from, at);
             from = -1;
         }
     }
@@ -61,71 +86,98 @@ static void spans(FILE *out, const rep_record *rec, int tid, const char *name, s
 int rep_perfetto_write(FILE *out, const char *scenario_name, const rep_record *rec)
 {
     static const char *const kinds[] = {"?", "ran", "no_tasks", "deferred_foreground"};
+    char start[40], first_day[32];
+    sim_cal_format(&rec->calendar, 0, start, sizeof start);
+    day_name(rec, 0, first_day, sizeof first_day);
     fputs("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n", out);
-    fputs("{\"ph\":\"M\",\"pid\":1,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":", out);
-    char pname[300];
-    snprintf(pname, sizeof pname, "device (%s)", scenario_name);
+    fputs("{\"ph\":\"M\",\"cat\":\"__metadata\",\"pid\":1,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":", out);
+    char pname[400];
+    snprintf(pname, sizeof pname, "device (%s) from %s %.5s local time", scenario_name, first_day, start + 11);
     util_json_string(out, pname);
     fputs("}}", out);
+    meta(out, TID_DAYS, "thread_name", "local date", 0);
     meta(out, TID_BATTERY, "thread_name", "battery", 1);
-    meta(out, TID_CHARGING, "thread_name", "charging / power saving", 2);
-    meta(out, TID_NETWORK, "thread_name", "network", 3);
-    meta(out, TID_SCREEN, "thread_name", "screen / user", 4);
-    meta(out, TID_DOZE, "thread_name", "doze / idle", 5);
-    meta(out, TID_APP, "thread_name", "app process", 6);
-    meta(out, TID_WORKER, "thread_name", "worker", 7);
-    meta(out, TID_HELD, "thread_name", "held back by the OS", 8);
+    meta(out, TID_CHARGING, "thread_name", "charging", 2);
+    meta(out, TID_SAVE, "thread_name", "power saving", 3);
+    meta(out, TID_NETWORK, "thread_name", "network", 4);
+    meta(out, TID_SCREEN, "thread_name", "screen", 5);
+    meta(out, TID_ASLEEP, "thread_name", "user asleep", 6);
+    meta(out, TID_DOZE, "thread_name", "doze / idle", 7);
+    meta(out, TID_APP, "thread_name", "app process", 8);
+    meta(out, TID_WORKER, "thread_name", "worker", 9);
+    meta(out, TID_HELD, "thread_name", "held back by the OS", 10);
     for (size_t i = 0; i < rec->task_count; i++) {
         char n[300];
         snprintf(n, sizeof n, "task %s", rec->tasks[i].name);
-        meta(out, TID_TASK0 + (int)i, "thread_name", n, 9 + (int)i);
+        meta(out, TID_TASK0 + (int)i, "thread_name", n, 11 + (int)i);
+    }
+    /* the local days, from the start date's midnight (ts 0) to the end of the run */
+    int64_t days = rec->duration > 0 ? sim_cal_day_index(&rec->calendar, rec->duration - 1) + 1 : 0;
+    for (int64_t d = 0; d < days; d++) {
+        char n[32];
+        day_name(rec, d, n, sizeof n);
+        sim_time from = d * SIM_MS_PER_DAY - origin_ms(rec), to = from + SIM_MS_PER_DAY;
+        slice(out, rec, TID_DAYS, "calendar", n, from, to < rec->duration ? to : rec->duration);
     }
     /* battery: a counter sample at each state sample (the level is linear in between) */
     if (rec->has_battery) {
         for (size_t i = 0; i < rec->state_count; i++) {
             const rep_state *s = &rec->states[i];
             fprintf(out,
-                    ",\n{\"ph\":\"C\",\"pid\":1,\"tid\":%d,\"ts\":%" PRId64
+                    ",\n{\"ph\":\"C\",\"cat\":\"device\",\"pid\":1,\"tid\":%d,\"ts\":%" PRId64
                     ",\"name\":\"battery\",\"args\":{\"level_percent\":%.1f}}",
-                    TID_BATTERY, s->t * 1000, s->battery_permille / 10.0);
+                    TID_BATTERY, ts_us(rec, s->t), s->battery_permille / 10.0);
         }
     }
-    spans(out, rec, TID_CHARGING, "plugged in", st_plugged);
-    spans(out, rec, TID_CHARGING, "power saving", st_save);
-    spans(out, rec, TID_NETWORK, "wifi", st_wifi);
-    spans(out, rec, TID_NETWORK, "cellular", st_cell);
-    spans(out, rec, TID_NETWORK, "none", st_none);
-    spans(out, rec, TID_NETWORK, "airplane", st_airplane);
-    spans(out, rec, TID_SCREEN, "screen on", st_screen);
-    spans(out, rec, TID_SCREEN, "user asleep", st_asleep);
-    spans(out, rec, TID_DOZE, "doze / idle", st_doze);
-    spans(out, rec, TID_APP, "foreground", st_fg);
-    spans(out, rec, TID_APP, "background", st_bg);
+    spans(out, rec, TID_CHARGING, "device", "plugged in", st_plugged);
+    spans(out, rec, TID_SAVE, "device", "power saving", st_save);
+    spans(out, rec, TID_NETWORK, "device", "wifi", st_wifi);
+    spans(out, rec, TID_NETWORK, "device", "cellular", st_cell);
+    spans(out, rec, TID_NETWORK, "device", "none", st_none);
+    spans(out, rec, TID_NETWORK, "device", "airplane", st_airplane);
+    spans(out, rec, TID_SCREEN, "device", "screen on", st_screen);
+    spans(out, rec, TID_ASLEEP, "device", "user asleep", st_asleep);
+    spans(out, rec, TID_DOZE, "os", "doze / idle", st_doze);
+    spans(out, rec, TID_APP, "app", "foreground", st_fg);
+    spans(out, rec, TID_APP, "app", "background", st_bg);
     for (size_t i = 0; i < rec->mark_count; i++)
-        fprintf(out, ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":%d,\"ts\":%" PRId64 ",\"name\":\"%s\"}", TID_APP,
-                rec->marks[i].t * 1000, rep_mark_name(rec->marks[i].kind));
+        fprintf(out, ",\n{\"ph\":\"i\",\"cat\":\"app\",\"s\":\"t\",\"pid\":1,\"tid\":%d,\"ts\":%" PRId64
+                     ",\"name\":\"%s\"}",
+                TID_APP, ts_us(rec, rec->marks[i].t), rep_mark_name(rec->marks[i].kind));
     for (size_t i = 0; i < rec->worker_count; i++) {
         const rep_worker_run *w = &rec->worker_runs[i];
         fprintf(out,
-                ",\n{\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%" PRId64 ",\"dur\":%" PRId64
+                ",\n{\"ph\":\"X\",\"cat\":\"worker\",\"pid\":1,\"tid\":%d,\"ts\":%" PRId64 ",\"dur\":%" PRId64
                 ",\"name\":\"worker run\",\"args\":{\"kind\":\"%s\",\"due_ms\":%" PRId64 ",\"delay_ms\":%" PRId64
                 ",\"end\":\"%s\"}}",
-                TID_WORKER, w->start * 1000, (w->end - w->start) * 1000, kinds[w->kind >= 1 && w->kind <= 3 ? w->kind : 0],
-                w->due, w->start - w->due, rep_end_name(w->end_kind));
+                TID_WORKER, ts_us(rec, w->start), (w->end - w->start) * 1000,
+                kinds[w->kind >= 1 && w->kind <= 3 ? w->kind : 0], w->due, w->start - w->due, rep_end_name(w->end_kind));
     }
     for (size_t i = 0; i < rec->deferral_count; i++)
-        slice(out, TID_HELD, sim_reason_name(rec->deferrals[i].reason), rec->deferrals[i].start, rec->deferrals[i].end);
+        slice(out, rec, TID_HELD, "os", sim_reason_name(rec->deferrals[i].reason), rec->deferrals[i].start,
+              rec->deferrals[i].end);
     for (size_t t = 0; t < rec->task_count; t++) {
         for (size_t i = 0; i < rec->tasks[t].run_count; i++) {
             const rep_task_run *r = &rec->tasks[t].runs[i];
-            fprintf(out, ",\n{\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%" PRId64 ",\"dur\":%" PRId64 ",\"name\":",
-                    TID_TASK0 + (int)t, r->start * 1000, r->duration * 1000);
+            fprintf(out,
+                    ",\n{\"ph\":\"X\",\"cat\":\"task\",\"pid\":1,\"tid\":%d,\"ts\":%" PRId64 ",\"dur\":%" PRId64
+                    ",\"name\":",
+                    TID_TASK0 + (int)t, ts_us(rec, r->start), r->duration * 1000);
             util_json_string(out, rec->tasks[t].name);
             fprintf(out, ",\"args\":{\"result\":\"%s\",\"delay_ms\":%" PRId64 ",\"end\":\"%s\"}}",
                     r->result == 1 ? "success" : r->result == 2 ? "failed" : "none", r->delay,
                     rep_end_name((rep_end)r->end));
         }
     }
-    fputs("\n]}\n", out);
+    /* The format's top-level "metadata" dictionary: Perfetto's trace processor keeps each key as
+     * json_metadata.KEY (src/trace_processor/importers/json/json_trace_tokenizer.cc,
+     * ParseMetadataDictionary). */
+    char origin[40];
+    sim_cal_format(&rec->calendar, -origin_ms(rec), origin, sizeof origin);
+    fputs("\n],\n\"metadata\":{\"bgsim_scenario\":", out);
+    util_json_string(out, scenario_name);
+    fprintf(out, ",\"bgsim_start_local\":\"%s\",\"bgsim_start_day\":\"%s\",\"bgsim_ts_origin_local\":\"%s\","
+                 "\"bgsim_ts_origin_ms_before_start\":%" PRId64 "}}\n",
+            start, first_day, origin, origin_ms(rec));
     return ferror(out) ? -1 : 0;
 }

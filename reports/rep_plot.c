@@ -4,13 +4,16 @@
 #include "rep_plot.h"
 
 #include <gsl/gsl_histogram.h>
+#include <inttypes.h>
 #include <gsl/gsl_sort.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rep_hist.h"
+#include "rep_timeline.h"
 
 const char *const rep_plot_names[] = {"timeline", "intervals", "hours", NULL};
 
@@ -52,77 +55,8 @@ static void title_line(FILE *gp, const char *what, const rep_run_info *info)
 
 /* ---- timeline ---- */
 
-enum { LANE_HELD = 0, LANE_WORKER, LANE_APP, LANE_DOZE, LANE_SCREEN, LANE_NET, LANE_SAVE, LANE_CHARGE, LANE_COUNT };
-
-static const char *const lane_names[LANE_COUNT] = {
-    [LANE_HELD] = "held back (reason)", [LANE_WORKER] = "worker runs", [LANE_APP] = "app process",
-    [LANE_DOZE] = "Doze / idle",         [LANE_SCREEN] = "screen / sleep", [LANE_NET] = "network",
-    [LANE_SAVE] = "power saving",        [LANE_CHARGE] = "charging"};
-
-/* A state band: which lane, its key title, its colour, and which samples it covers. */
-typedef struct band {
-    int lane;
-    const char *title;
-    const char *color;
-    double half_height;
-} band;
-
-enum {
-    B_PLUGGED, B_SAVE, B_WIFI, B_CELL, B_NONE, B_AIRPLANE, B_SCREEN, B_ASLEEP, B_DOZE, B_FG, B_BG, B_COUNT
-};
-
-static const band bands[B_COUNT] = {
-    [B_PLUGGED] = {LANE_CHARGE, "plugged in", "#2ca02c", 0.35},
-    [B_SAVE] = {LANE_SAVE, "Low Power Mode / battery saver", "#ff7f0e", 0.35},
-    [B_WIFI] = {LANE_NET, "Wi-Fi", "#1f77b4", 0.35},
-    [B_CELL] = {LANE_NET, "cellular", "#9ecae1", 0.35},
-    [B_NONE] = {LANE_NET, "no network", "#d62728", 0.35},
-    [B_AIRPLANE] = {LANE_NET, "airplane mode", "#7f7f7f", 0.35},
-    [B_SCREEN] = {LANE_SCREEN, "screen on", "#e08214", 0.35},
-    [B_ASLEEP] = {LANE_SCREEN, "user asleep", "#3f007d", 0.15},
-    [B_DOZE] = {LANE_DOZE, "Doze / idle", "#8c6bb1", 0.35},
-    [B_FG] = {LANE_APP, "app in foreground", "#006d2c", 0.35},
-    [B_BG] = {LANE_APP, "app process in background", "#a1d99b", 0.35},
-};
-
-static bool band_holds(int b, const rep_state *s)
-{
-    switch (b) {
-    case B_PLUGGED: return s->plugged;
-    case B_SAVE: return s->power_save;
-    case B_WIFI: return s->net == 2;
-    case B_CELL: return s->net == 1;
-    case B_NONE: return s->net == 0 && !s->airplane;
-    case B_AIRPLANE: return s->net == 0 && s->airplane;
-    case B_SCREEN: return s->screen_on;
-    case B_ASLEEP: return s->asleep;
-    case B_DOZE: return s->dozing;
-    case B_FG: return s->app == REP_APP_FOREGROUND;
-    case B_BG: return s->app == REP_APP_BACKGROUND;
-    }
-    return false;
-}
-
-/* Reason colours: one per sim_reason, distinguishable (ColorBrewer / Tableau). */
-static const char *const reason_colors[SIM_REASON_COUNT] = {
-    [SIM_REASON_NONE] = "#000000",          [SIM_REASON_NETWORK] = "#e41a1c",
-    [SIM_REASON_BATTERY_LOW] = "#a65628",   [SIM_REASON_NOT_CHARGING] = "#bcbd22",
-    [SIM_REASON_DOZE_DEEP] = "#54278f",     [SIM_REASON_DOZE_LIGHT] = "#bcbddc",
-    [SIM_REASON_STANDBY_QUOTA] = "#f781bf", [SIM_REASON_FORCE_STOPPED] = "#000000",
-    [SIM_REASON_BACKOFF] = "#ff7f00",       [SIM_REASON_DEVICE_IN_USE] = "#17becf",
-    [SIM_REASON_LOW_POWER_MODE] = "#fdae61", [SIM_REASON_REFRESH_OFF] = "#7f7f7f",
-    [SIM_REASON_FORCE_QUIT] = "#8c2d04",    [SIM_REASON_SCORE] = "#66c2a5",
-    [SIM_REASON_BUDGET] = "#e7298a",        [SIM_REASON_DEVICE_DOWN] = "#252525",
-    [SIM_REASON_RATE_LIMIT] = "#1b9e77"};
-
-/* A reason added later without a colour here still gets one. */
-static const char *reason_color(int r)
-{
-    static const char *const spare[] = {"#999999", "#6a51a3", "#41ab5d", "#d94801"};
-    return reason_colors[r] ? reason_colors[r] : spare[r % 4];
-}
-
-static const char *const mark_titles[] = {"?", "swiped away", "killed by the OS", "force-stopped", "reboot"};
+/* Mark kinds the timeline has room for (a data block each); rep_timeline.c styles them. */
+enum { REP_MARK_KINDS_SHOWN = 16 };
 
 typedef struct tl {
     FILE *dat;
@@ -139,7 +73,7 @@ static int block_begin(tl *t, const char *comment)
     return t->block++;
 }
 
-static int write_band(tl *t, const rep_record *rec, int b)
+static int write_band(tl *t, const rep_record *rec, rep_band b, const char *platform)
 {
     int idx = -1;
     sim_time from = -1;
@@ -147,14 +81,14 @@ static int write_band(tl *t, const rep_record *rec, int b)
         sim_time at = i < rec->state_count ? rec->states[i].t : t->end;
         if (at > t->end)
             at = t->end;
-        bool holds = i < rec->state_count && rec->states[i].t < t->end && band_holds(b, &rec->states[i]);
+        bool holds = i < rec->state_count && rec->states[i].t < t->end && rep_band_holds(b, &rec->states[i]);
         if (holds && from < 0)
             from = at;
         if (!holds && from >= 0) {
             if (at > from) {
                 if (idx < 0) {
                     char c[96];
-                    snprintf(c, sizeof c, "%s: start end (local time, s since 1970)", bands[b].title);
+                    snprintf(c, sizeof c, "%s: start end (local time, s since 1970)", rep_band_title(b, platform));
                     idx = block_begin(t, c);
                 }
                 fprintf(t->dat, "%.3f %.3f\n", rep_local_epoch_s(rec, from), rep_local_epoch_s(rec, at));
@@ -193,9 +127,9 @@ static int write_timeline(const char *dir, const rep_run_info *info, const rep_r
         for (size_t i = 0; i < rec->state_count && rec->states[i].t <= t.end; i++)
             fprintf(dat, "%.3f %.1f\n", rep_local_epoch_s(rec, rec->states[i].t), rec->states[i].battery_permille / 10.0);
     }
-    int band_block[B_COUNT];
-    for (int b = 0; b < B_COUNT; b++)
-        band_block[b] = write_band(&t, rec, b);
+    int band_block[REP_BAND_COUNT];
+    for (int b = 0; b < REP_BAND_COUNT; b++)
+        band_block[b] = write_band(&t, rec, (rep_band)b, info->platform);
     /* worker runs: one tick each (a run of seconds is invisible at a scale of days) */
     int runs_block = -1;
     for (size_t i = 0; i < rec->worker_count; i++) {
@@ -222,8 +156,11 @@ static int write_timeline(const char *dir, const rep_run_info *info, const rep_r
                     rep_local_epoch_s(rec, d->end < t.end ? d->end : t.end));
         }
     }
-    int mark_block[5] = {-1, -1, -1, -1, -1};
-    for (int k = 1; k <= 4; k++) {
+    int mark_block[REP_MARK_KINDS_SHOWN];
+    for (int k = 0; k < REP_MARK_KINDS_SHOWN; k++)
+        mark_block[k] = -1;
+    const int mark_kinds = rep_mark_kind_max() < REP_MARK_KINDS_SHOWN - 1 ? rep_mark_kind_max() : REP_MARK_KINDS_SHOWN - 1;
+    for (int k = 1; k <= mark_kinds; k++) {
         for (size_t i = 0; i < rec->mark_count; i++) {
             if ((int)rec->marks[i].kind != k || rec->marks[i].t >= t.end)
                 continue;
@@ -259,7 +196,7 @@ static int write_timeline(const char *dir, const rep_run_info *info, const rep_r
           "set format x \"\"\nunset key\n",
           gp);
     if (battery_block >= 0)
-        fprintf(gp, "plot \"timeline.dat\" index %d using 1:2 with lines lw 2 lc rgb \"#2ca02c\" notitle\n",
+        fprintf(gp, "plot \"timeline.dat\" index %d using 1:2 with lines lw 2 lc rgb \"#009E73\" title \"battery level\"\n",
                 battery_block);
     else
         fputs("set label 1 \"no battery model\" at graph 0.5, graph 0.5 center\nplot NaN notitle\nunset label 1\n", gp);
@@ -270,28 +207,33 @@ static int write_timeline(const char *dir, const rep_run_info *info, const rep_r
         fputs("set format x \"%a %H:%M\"\n", gp);
     else
         fputs("set format x \"%a\\n%d %b\"\n", gp);
-    fputs("set xlabel \"local time\"\nunset ylabel\nset yrange [-0.6:7.6]\nset grid noytics\nset ytics (", gp);
-    for (int l = 0; l < LANE_COUNT; l++)
-        fprintf(gp, "%s\"%s\" %d", l ? ", " : "", lane_names[l], l);
+    fprintf(gp, "set xlabel \"local time\"\nunset ylabel\nset yrange [-0.6:%d.6]\nset grid noytics\nset ytics (",
+            REP_LANE_COUNT - 1);
+    for (int l = 0; l < REP_LANE_COUNT; l++) {
+        fputs(l ? ", " : "", gp);
+        rep_gp_string(gp, rep_lane_label((rep_lane)l, info->platform));
+        fprintf(gp, " %d", l);
+    }
     fputs(")\nset key at screen 0.5, screen 0.11 center center horizontal maxcols 5 width 2 samplen 2 Left reverse box "
           "lc rgb \"#c0c0c0\"\n",
           gp);
     fputs("set style fill solid 1.0 noborder\n", gp);
     fputs("plot \\\n", gp);
     bool first = true;
-    for (int b = 0; b < B_COUNT; b++) {
+    for (int b = 0; b < REP_BAND_COUNT; b++) {
         if (band_block[b] < 0)
             continue;
+        const rep_band_style *bs = rep_band_style_of((rep_band)b);
         fprintf(gp, "%s  \"timeline.dat\" index %d using (($1+$2)/2):(%d):(($2-$1)/2):(%.2f) with boxxyerror "
                     "fc rgb \"%s\" title ",
-                first ? "" : ", \\\n", band_block[b], bands[b].lane, bands[b].half_height, bands[b].color);
-        rep_gp_string(gp, bands[b].title);
+                first ? "" : ", \\\n", band_block[b], (int)bs->lane, bs->half_height, bs->color);
+        rep_gp_string(gp, rep_band_title((rep_band)b, info->platform));
         first = false;
     }
     if (runs_block >= 0) {
         fprintf(gp, "%s  \"timeline.dat\" index %d using 1:(%d-0.38):(0):(0.76) with vectors nohead lw 1.2 "
-                    "lc rgb \"#000000\" title \"worker run\"",
-                first ? "" : ", \\\n", runs_block, LANE_WORKER);
+                    "lc rgb \"%s\" title \"worker run\"",
+                first ? "" : ", \\\n", runs_block, REP_LANE_WORKER, REP_WORKER_COLOR);
         first = false;
     }
     for (int r = 1; r < SIM_REASON_COUNT; r++) {
@@ -301,16 +243,17 @@ static int write_timeline(const char *dir, const rep_run_info *info, const rep_r
         snprintf(title, sizeof title, "held: %s", sim_reason_name((sim_reason)r));
         fprintf(gp, "%s  \"timeline.dat\" index %d using (($1+$2)/2):(%d):(($2-$1)/2):(0.35) with boxxyerror "
                     "fc rgb \"%s\" title ",
-                first ? "" : ", \\\n", reason_block[r], LANE_HELD, reason_color(r));
+                first ? "" : ", \\\n", reason_block[r], REP_LANE_HELD, rep_reason_color((sim_reason)r));
         rep_gp_string(gp, title);
         first = false;
     }
-    for (int k = 1; k <= 4; k++) {
+    for (int k = 1; k <= mark_kinds; k++) {
         if (mark_block[k] < 0)
             continue;
-        fprintf(gp, "%s  \"timeline.dat\" index %d using 1:(%d) with points pt %d ps 1.6 lc rgb \"%s\" title \"%s\"",
-                first ? "" : ", \\\n", mark_block[k], LANE_APP, k == 4 ? 5 : k == 3 ? 13 : 9,
-                k == 4 ? "#000000" : "#d62728", mark_titles[k]);
+        const rep_mark_style *ms = rep_mark_style_of((rep_mark_kind)k);
+        fprintf(gp, "%s  \"timeline.dat\" index %d using 1:(%d) with points pt %d ps 1.6 lc rgb \"%s\" title ",
+                first ? "" : ", \\\n", mark_block[k], REP_LANE_APP, ms->gp_point, ms->color);
+        rep_gp_string(gp, ms->title);
         first = false;
     }
     if (first)
@@ -448,20 +391,226 @@ static int write_hours(const char *dir, const rep_run_info *info, const rep_reco
         if (st->worker_by_hour[h] / days > most)
             most = st->worker_by_hour[h] / days;
     }
+    /* the rate asked for: one run per requested interval, so 1 h / interval runs start in each hour */
+    double asked = info->requested_interval > 0 ? (double)SIM_MS_PER_HOUR / (double)info->requested_interval : 0;
+    double top = most > asked ? most : asked;
     rep_gp_begin(gp, "hours", "worker runs by local hour of day", 1100, 600);
     title_line(gp, "Worker runs by hour of day", info);
     fprintf(gp, "set xlabel \"hour of day (local time)\"\n"
                 "set ylabel \"runs per day started in this hour (mean of %.4g days)\"\n"
                 "set xrange [-0.6:23.6]\nset xtics 0,1,23\nset yrange [0:%.6g]\n"
                 "set grid ytics lc rgb \"#e0e0e0\"\nset boxwidth 0.8\n"
-                "set style fill solid 0.8 border lc rgb \"#3a6ea5\"\nunset key\n"
-                "plot \"hours.dat\" using 1:3 with boxes lc rgb \"#6baed6\" notitle\n",
-            days, most > 0 ? most * 1.15 : 1.0);
+                "set style fill solid 0.8 border lc rgb \"#3a6ea5\"\n",
+            days, top > 0 ? top * 1.15 : 1.0);
+    if (asked > 0) {
+        char every[64];
+        if (!info->format_duration || info->format_duration(info->requested_interval, every, sizeof every) < 0)
+            snprintf(every, sizeof every, "%.4g min", (double)info->requested_interval / (double)SIM_MS_PER_MINUTE);
+        char label[160];
+        snprintf(label, sizeof label, "requested: one run every %s (%.3g per hour)", every, asked);
+        fputs("set key outside top center horizontal Left reverse samplen 3 width 1\n", gp);
+        fprintf(gp, "plot \"hours.dat\" using 1:3 with boxes lc rgb \"#6baed6\" title \"runs (mean per day)\", \\\n"
+                    "  %.6g with lines dt 2 lw 2.5 lc rgb \"#D55E00\" title ",
+                asked);
+        rep_gp_string(gp, label);
+        fputc('\n', gp);
+    } else {
+        fputs("unset key\nplot \"hours.dat\" using 1:3 with boxes lc rgb \"#6baed6\" notitle\n", gp);
+    }
     rep_gp_end(gp);
     int rc = rep_close_in(dat, &dat_tmp, dir, "hours.dat", why, size);
     if (rep_close_in(gp, &gp_tmp, dir, "hours.gp", why, size) != 0)
         rc = -1;
     return rc;
+}
+
+/* ---- days ---- */
+
+/* The rows the day view shows: local days from the start's to the end's, at most
+ * REP_DAYS_MAX_ROWS. */
+static int64_t day_rows(const rep_record *rec)
+{
+    int64_t n = sim_cal_day_index(&rec->calendar, rec->duration > 0 ? rec->duration - 1 : 0) + 1;
+    return n < REP_DAYS_MAX_ROWS ? n : REP_DAYS_MAX_ROWS;
+}
+
+/* The end of the span the day view shows: the end of its last row or of the run. */
+static sim_time days_end(const rep_record *rec)
+{
+    sim_time row_end = day_rows(rec) * SIM_MS_PER_DAY - sim_cal_ms_of_day(&rec->calendar, 0);
+    return row_end < rec->duration ? row_end : rec->duration;
+}
+
+bool rep_plot_days_wanted(const rep_record *rec)
+{
+    size_t runs = 0;
+    sim_time end = days_end(rec);
+    for (size_t i = 0; i < rec->worker_count; i++)
+        if (rec->worker_runs[i].kind == REP_WORKER_RAN && rec->worker_runs[i].start < end)
+            runs++;
+    double shown_days = (double)end / (double)SIM_MS_PER_DAY;
+    return shown_days > 0 && (double)runs / shown_days > REP_DAYS_DENSE_RUNS_PER_DAY;
+}
+
+/* Local hour of day (0..24) of t, and its row. */
+static double hour_of(const rep_record *rec, sim_time t) { return (double)sim_cal_ms_of_day(&rec->calendar, t) / (double)SIM_MS_PER_HOUR; }
+
+/* Writes [from, to) as one line per local day it touches: row hour_from hour_to. */
+static void day_spans(FILE *dat, const rep_record *rec, sim_time from, sim_time to)
+{
+    while (from < to) {
+        sim_time next_midnight = from - sim_cal_ms_of_day(&rec->calendar, from) + SIM_MS_PER_DAY;
+        sim_time until = to < next_midnight ? to : next_midnight;
+        fprintf(dat, "%" PRId64 " %.5f %.5f\n", sim_cal_day_index(&rec->calendar, from), hour_of(rec, from),
+                until == next_midnight ? 24.0 : hour_of(rec, until));
+        from = until;
+    }
+}
+
+static int write_days(const char *dir, const rep_run_info *info, const rep_record *rec, char *why, size_t size)
+{
+    char *dat_tmp = NULL;
+    FILE *dat = rep_open_in(dir, "days.dat", &dat_tmp, why, size);
+    if (!dat)
+        return -1;
+    char *gp_tmp = NULL;
+    FILE *gp = rep_open_in(dir, "days.gp", &gp_tmp, why, size);
+    if (!gp) {
+        rep_abort_in(dat, &dat_tmp);
+        return -1;
+    }
+    tl t = {.dat = dat, .end = days_end(rec)};
+    int64_t rows = day_rows(rec);
+    fprintf(dat, "# days.dat - bgsim run --plot: %s. One row per local day (0 = the start date), hours of the day "
+                 "0-24.\n",
+            info->name);
+    int asleep_block = -1;
+    sim_time from = -1;
+    for (size_t i = 0; i <= rec->state_count; i++) {
+        bool holds = i < rec->state_count && rec->states[i].t < t.end && rep_band_holds(REP_BAND_ASLEEP, &rec->states[i]);
+        sim_time at = i < rec->state_count && rec->states[i].t < t.end ? rec->states[i].t : t.end;
+        if (holds && from < 0)
+            from = at;
+        if (!holds && from >= 0) {
+            if (asleep_block < 0)
+                asleep_block = block_begin(&t, "user asleep: day hour_from hour_to");
+            day_spans(dat, rec, from, at);
+            from = -1;
+        }
+    }
+    int reason_block[SIM_REASON_COUNT];
+    for (int r = 1; r < SIM_REASON_COUNT; r++) {
+        reason_block[r] = -1;
+        for (size_t i = 0; i < rec->deferral_count; i++) {
+            const rep_deferral *d = &rec->deferrals[i];
+            if (d->reason != (sim_reason)r || d->start >= t.end)
+                continue;
+            if (reason_block[r] < 0) {
+                char c[96];
+                snprintf(c, sizeof c, "held back, reason %s: day hour_from hour_to", sim_reason_name((sim_reason)r));
+                reason_block[r] = block_begin(&t, c);
+            }
+            day_spans(dat, rec, d->start, d->end < t.end ? d->end : t.end);
+        }
+    }
+    int runs_block = -1;
+    for (size_t i = 0; i < rec->worker_count; i++) {
+        const rep_worker_run *w = &rec->worker_runs[i];
+        if (w->kind != REP_WORKER_RAN || w->start >= t.end)
+            continue;
+        if (runs_block < 0)
+            runs_block = block_begin(&t, "worker runs that ran tasks: day hour");
+        fprintf(dat, "%" PRId64 " %.5f\n", sim_cal_day_index(&rec->calendar, w->start), hour_of(rec, w->start));
+    }
+    int mark_block[REP_MARK_KINDS_SHOWN];
+    for (int k = 0; k < REP_MARK_KINDS_SHOWN; k++)
+        mark_block[k] = -1;
+    const int mark_kinds = rep_mark_kind_max() < REP_MARK_KINDS_SHOWN - 1 ? rep_mark_kind_max() : REP_MARK_KINDS_SHOWN - 1;
+    for (int k = 1; k <= mark_kinds; k++) {
+        for (size_t i = 0; i < rec->mark_count; i++) {
+            if ((int)rec->marks[i].kind != k || rec->marks[i].t >= t.end)
+                continue;
+            if (mark_block[k] < 0) {
+                char c[96];
+                snprintf(c, sizeof c, "process death (%s): day hour", rep_mark_name((rep_mark_kind)k));
+                mark_block[k] = block_begin(&t, c);
+            }
+            fprintf(dat, "%" PRId64 " %.5f\n", sim_cal_day_index(&rec->calendar, rec->marks[i].t),
+                    hour_of(rec, rec->marks[i].t));
+        }
+    }
+
+    int height = 200 + (int)rows * 30;
+    rep_gp_begin(gp, "days", "day by day: worker runs and why they were held back, one row per local day", 1400,
+                 height < 420 ? 420 : height);
+    title_line(gp, "Day by day", info);
+    double key_h = 110.0 / (double)(height < 420 ? 420 : height);
+    fprintf(gp, "set xrange [0:24]\nset xtics 0,2,24 format \"%%02.0f:00\"\nset mxtics 2\n"
+                "set xlabel \"local time of day\"\nset yrange [%" PRId64 ".5:-0.6]\n"
+                "set grid xtics mxtics lc rgb \"#e0e0e0\"\nset lmargin at screen 0.10\nset rmargin at screen 0.98\n"
+                "set bmargin at screen %.3f\nset style fill solid 1.0 noborder\n",
+            rows - 1, key_h + 0.06);
+    fputs("set ytics (", gp);
+    for (int64_t d = 0; d < rows; d++) {
+        char label[32];
+        rep_day_label(&rec->calendar, d, label, sizeof label);
+        fprintf(gp, "%s\"%s\" %" PRId64, d ? ", " : "", label, d);
+    }
+    fputs(")\nset key at screen 0.5, screen 0.01 center bottom horizontal maxcols 5 width 2 samplen 2 Left reverse "
+          "box lc rgb \"#c0c0c0\"\nplot \\\n",
+          gp);
+    bool first = true;
+    if (asleep_block >= 0) {
+        fprintf(gp, "  \"days.dat\" index %d using (($2+$3)/2):1:(($3-$2)/2):(0.45) with boxxyerror fc rgb \"#e8e6f2\" "
+                    "title \"user asleep\"",
+                asleep_block);
+        first = false;
+    }
+    for (int r = 1; r < SIM_REASON_COUNT; r++) {
+        if (reason_block[r] < 0)
+            continue;
+        char title[64];
+        snprintf(title, sizeof title, "held: %s", sim_reason_name((sim_reason)r));
+        fprintf(gp, "%s  \"days.dat\" index %d using (($2+$3)/2):($1+0.18):(($3-$2)/2):(0.16) with boxxyerror "
+                    "fc rgb \"%s\" title ",
+                first ? "" : ", \\\n", reason_block[r], rep_reason_color((sim_reason)r));
+        rep_gp_string(gp, title);
+        first = false;
+    }
+    if (runs_block >= 0) {
+        fprintf(gp, "%s  \"days.dat\" index %d using 2:($1-0.32):(0):(0.44) with vectors nohead lw 1.2 "
+                    "lc rgb \"%s\" title \"worker run\"",
+                first ? "" : ", \\\n", runs_block, REP_WORKER_COLOR);
+        first = false;
+    }
+    for (int k = 1; k <= mark_kinds; k++) {
+        if (mark_block[k] < 0)
+            continue;
+        const rep_mark_style *ms = rep_mark_style_of((rep_mark_kind)k);
+        fprintf(gp, "%s  \"days.dat\" index %d using 2:($1+0.18) with points pt %d ps 1.2 lc rgb \"%s\" title ",
+                first ? "" : ", \\\n", mark_block[k], ms->gp_point, ms->color);
+        rep_gp_string(gp, ms->title);
+        first = false;
+    }
+    if (first)
+        fputs("  NaN notitle", gp);
+    fputc('\n', gp);
+    rep_gp_end(gp);
+    int rc = rep_close_in(dat, &dat_tmp, dir, "days.dat", why, size);
+    if (rep_close_in(gp, &gp_tmp, dir, "days.gp", why, size) != 0)
+        rc = -1;
+    return rc;
+}
+
+/* A day view of an earlier run in the same folder would be shown as this run's: remove it. */
+static void remove_days(const char *dir)
+{
+    static const char *const exts[] = {"dat", "gp", "png", "svg"};
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/days.%s", dir, exts[i]);
+        (void)remove(path);
+    }
 }
 
 int rep_plot_write(const char *dir, const rep_run_info *info, const rep_record *rec, const rep_stats *st, char *why,
@@ -471,7 +620,13 @@ int rep_plot_write(const char *dir, const rep_run_info *info, const rep_record *
         return -1;
     if (write_intervals(dir, info, rec, st, why, size) != 0)
         return -1;
-    return write_hours(dir, info, rec, st, why, size);
+    if (write_hours(dir, info, rec, st, why, size) != 0)
+        return -1;
+    if (!rep_plot_days_wanted(rec)) {
+        remove_days(dir);
+        return 0;
+    }
+    return write_days(dir, info, rec, why, size);
 }
 
 rep_gp_status rep_plot_render(const char *dir, char *why, size_t size)
@@ -483,5 +638,9 @@ rep_gp_status rep_plot_render(const char *dir, char *why, size_t size)
         if (st != REP_GP_OK)
             return st;
     }
+    char days[4096];
+    snprintf(days, sizeof days, "%s/days.gp", dir);
+    if (access(days, F_OK) == 0)
+        return rep_gnuplot_run(dir, "days.gp", why, size);
     return REP_GP_OK;
 }

@@ -21,16 +21,51 @@ void rep_ci_of(const double *v, size_t n, double confidence, rep_ci *out)
         if (!isnan(v[i]))
             x[m++] = v[i];
     out->n = m;
+    out->lo = out->hi = NAN;
     if (m > 0)
         out->mean = gsl_stats_mean(x, 1, m);
-    if (m > 1)
+    if (m > 1) {
         out->half = gsl_cdf_tdist_Pinv(1 - (1 - confidence) / 2, (double)(m - 1)) * gsl_stats_sd(x, 1, m) / sqrt((double)m);
+        out->lo = out->mean - out->half;
+        out->hi = out->mean + out->half;
+    }
     free(x);
+}
+
+void rep_ci_of_share(const double *v, size_t n, double confidence, rep_ci *out)
+{
+    rep_ci_of(v, n, confidence, out);
+    if (out->n < 2)
+        return;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(v[i]) && (v[i] < 0 || v[i] > 1))
+            return; /* not a share: the t interval */
+    double p = out->mean;
+    double t = gsl_cdf_tdist_Pinv(1 - (1 - confidence) / 2, (double)(out->n - 1));
+    double var_mean = out->half / t * (out->half / t); /* s^2 / n */
+    if (!(var_mean > 0) || !(p * (1 - p) > 0)) {
+        out->lo = out->hi = p; /* every seed the same: no spread (p at 0 or 1 implies this) */
+        out->half = 0;
+        return;
+    }
+    double n_eff = p * (1 - p) / var_mean, z2 = t * t;
+    double denom = 1 + z2 / n_eff;
+    double center = (p + z2 / (2 * n_eff)) / denom;
+    double hw = t * sqrt(var_mean + z2 / (4 * n_eff * n_eff)) / denom;
+    out->lo = fmax(0, center - hw); /* only rounding can cross the bounds */
+    out->hi = fmin(1, center + hw);
+    out->half = (out->hi - out->lo) / 2;
 }
 
 static const char *const line_colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
                                           "#17becf", "#7f7f7f", "#bcbd22"};
 #define NCOLORS (sizeof line_colors / sizeof line_colors[0])
+/* gnuplot dash types (1 solid, 2 dashed, 3 dotted, 4 dash-dot, 5 dash-dot-dot) and point types
+ * (7 filled circle, 4 open square, 8 open triangle, 2 cross, 12 open diamond): open shapes drawn
+ * larger over filled ones let coinciding points both show. */
+static const int line_dashes[] = {1, 2, 3, 4, 5};
+static const int line_points[] = {7, 4, 8, 2, 12};
+#define NSTYLES (sizeof line_dashes / sizeof line_dashes[0])
 
 int rep_sweep_plot_write(const char *dir, const rep_sweep_plot *p, char *why, size_t size)
 {
@@ -112,7 +147,10 @@ int rep_sweep_plot_write(const char *dir, const rep_sweep_plot *p, char *why, si
         char title[300];
         snprintf(title, sizeof title, "%s", p->lines[l][0] ? p->lines[l] : "median");
         fprintf(gp, "  \"sweep.dat\" index %zu using 1:2:4 with filledcurves lc rgb \"%s\" notitle, \\\n", l, c);
-        fprintf(gp, "  \"sweep.dat\" index %zu using 1:3 with linespoints lw 2 pt 7 ps 1.1 lc rgb \"%s\" title ", l, c);
+        /* Lines that coincide (two platforms with the same medians) stay apart: each has its own
+         * dash pattern and point shape, so the one drawn first still shows under the other. */
+        fprintf(gp, "  \"sweep.dat\" index %zu using 1:3 with linespoints lw 2 dt %d pt %d ps %.1f lc rgb \"%s\" title ",
+                l, line_dashes[l % NSTYLES], line_points[l % NSTYLES], 1.1 + 0.4 * (double)(l % NSTYLES), c);
         rep_gp_string(gp, title);
         fputs(", \\\n", gp);
     }

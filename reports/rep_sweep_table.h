@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "rep_metrics.h"
 #include "rep_sweep.h"
 
 #define REP_SWEEP_MAX_KEYS 16
@@ -40,6 +41,7 @@ typedef struct rep_sweep_table {
     size_t n_metrics;
     const bool *shown;               /* shown[m]: metric m has columns */
     const rep_ci *cis;               /* cis[combination * n_metrics + m] */
+    const rep_metric_kind *kinds;    /* kinds[m], for rep_sweep_text (NULL: numbers) */
 } rep_sweep_table;
 
 /* A header line, then a line per combination: the keys' values, the seeds, and mean, ci_low,
@@ -48,5 +50,13 @@ void rep_sweep_csv(FILE *out, const rep_sweep_table *t);
 /* {"scenario", "seeds", "confidence", "keys", "rows": [{"set": {...}, "seeds", "metrics": {...}}]}
  * with a row per line. */
 void rep_sweep_json(FILE *out, const rep_sweep_table *t);
+/*
+ * The table for a person (`--format table`): a column per combination (at most
+ * REP_SWEEP_TEXT_COLUMNS side by side, then the next block), a header line per swept key with its
+ * values, then two lines per shown metric: the mean, and below it the interval "lo - hi".
+ * Durations as "6h 42m", fractions as percentages, "-" where there is no value.
+ */
+#define REP_SWEEP_TEXT_COLUMNS 5
+void rep_sweep_text(FILE *out, const rep_sweep_table *t);
 
 #endif

@@ -31,6 +31,7 @@ sim/schema        schema
 models/device     device
 models/os         os
 sim/scenario      run
+sim/doctor        doctor
 reports           reports
 sim/cli           cli
 core              core
@@ -48,12 +49,13 @@ device:   schema engine util
 os:       device schema engine util core
 reports:  engine util
 run:      os device schema engine util core reports
-cli:      run os device schema engine util core reports
+doctor:   schema engine util
+cli:      run os device schema engine util core reports doctor
 core:
 host:     core
 android:  core host
 ios:      core host
-tools:    util engine schema device os reports run core host android ios
+tools:    util engine schema device os reports run doctor core host android ios
 '
 # The folders whose files are read (each file must then be in one of LAYERS' folders).
 SCANNED='core sim models reports backends tools'

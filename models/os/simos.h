@@ -75,7 +75,7 @@ typedef struct simos_desc {
     const simos_ops *ops;
 } simos_desc;
 
-/* The OS model of a platform (mdl_platform values), or NULL when it is not modeled yet. */
+/* The OS model of a platform (mdl_platform values), or NULL for a value that is no platform. */
 const simos_desc *simos_for_platform(int platform);
 
 #endif

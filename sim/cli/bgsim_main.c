@@ -2,8 +2,8 @@
  * bgsim_main.c - the bgsim command line: dispatches to the subcommands (cli.h).
  *
  * Data goes to stdout, diagnostics to stderr. Exit statuses follow sysexits(3): 0 ok, 64 usage,
- * 65 invalid scenario, 66 cannot read a scenario, 69 platform not modeled yet, 70 internal error,
- * 73 cannot create an output file, 74 output error.
+ * 65 invalid scenario, 66 cannot read a scenario, 69 gnuplot cannot be run, 70 internal error,
+ * 73 cannot create an output file, 74 output error. `bgsim help CMD` is `bgsim CMD --help`.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,13 +17,16 @@ static const char usage_main[] =
     "When will my background task actually run, how often, and why didn't it?\n"
     "\n"
     "commands:\n"
+    "  init [android|ios] [FILE]  write a commented starter scenario to edit\n"
     "  validate FILE...   check scenario files; print each error with file:line:column\n"
     "  run FILE           simulate a scenario and print a summary per task\n"
     "  check FILE...      run scenarios and verify their expectations (for CI)\n"
     "  sweep FILE         run combinations of --set values over seeds (interval tuning)\n"
     "  fleet FILE         simulate a population of devices: distributions across devices, targets\n"
+    "  doctor [APP_DIR]   check an Expo app's background-task set-up (config, manifests, sources)\n"
     "\n"
-    "'bgsim <command> --help' describes a command. Scenario keys: scenarios/README.md.\n";
+    "'bgsim help <command>' (or 'bgsim <command> --help') describes a command. A FILE of '-' is read\n"
+    "from stdin. Scenario keys: scenarios/README.md.\n";
 
 static const struct {
     const char *name;
@@ -34,7 +37,24 @@ static const struct {
     {"check", cli_check},
     {"sweep", cli_sweep},
     {"fleet", cli_fleet},
+    {"doctor", cli_doctor},
+    {"init", cli_init},
 };
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+/* `bgsim help CMD`: exactly `bgsim CMD --help`, from the command's own text. */
+static int help_for(const char *cmd)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        if (strcmp(cmd, commands[i].name) == 0) {
+            char *args[] = {(char *)commands[i].name, "--help", NULL};
+            return commands[i].fn(2, args);
+        }
+    }
+    fprintf(stderr, "bgsim help: unknown command '%s'\n%s", CLI_SHOWN(cmd), usage_main);
+    return EX_USAGE;
+}
 
 int main(int argc, char **argv)
 {
@@ -43,6 +63,8 @@ int main(int argc, char **argv)
         return EX_USAGE;
     }
     const char *cmd = argv[1];
+    if (strcmp(cmd, "help") == 0 && argc == 3)
+        return help_for(argv[2]);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_main, stdout);
         return cli_finish_stdout(0);
@@ -51,7 +73,7 @@ int main(int argc, char **argv)
         printf("bgsim %s (scenario schema %d)\n", BGSIM_VERSION, SCN_SCHEMA_VERSION);
         return cli_finish_stdout(0);
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    for (size_t i = 0; i < N_COMMANDS; i++)
         if (strcmp(cmd, commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "bgsim: unknown command '%s'\n%s", CLI_SHOWN(cmd), usage_main);

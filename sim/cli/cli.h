@@ -10,6 +10,7 @@
 #define BGSIM_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "run_status.h"
@@ -19,7 +20,7 @@
 #define EX_USAGE 64     /* bad command line */
 #define EX_DATAERR 65   /* invalid scenario */
 #define EX_NOINPUT 66   /* cannot read a scenario */
-#define EX_UNAVAILABLE 69 /* platform not modeled yet */
+#define EX_UNAVAILABLE 69 /* a program bgsim runs (gnuplot) is missing */
 #define EX_SOFTWARE 70  /* internal error */
 #define EX_CANTCREAT 73 /* cannot create an output file */
 #define EX_IOERR 74     /* cannot write output */
@@ -27,6 +28,11 @@
 /* What a subcommand's parse function returns when the command line is good and the command goes
  * on; any other value is the exit status to return at once (0 after --help, EX_USAGE). */
 #define CLI_GO_ON (-1)
+
+/* The values of --seed and --duration as `run` and `sweep` take them: an integer 0 to 2^64-1, a
+ * duration from 1 ms to SCN_MAX_DURATION. true, or false with the reason in why. */
+bool cli_parse_seed(const char *arg, uint64_t *out, char *why, size_t size);
+bool cli_parse_duration(const char *arg, int64_t *out, char *why, size_t size);
 
 /* True when --help or -h appears before a "--". */
 bool cli_wants_help(int argc, char **argv);
@@ -58,5 +64,7 @@ int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
 int cli_fleet(int argc, char **argv);
+int cli_doctor(int argc, char **argv);
+int cli_init(int argc, char **argv);
 
 #endif

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "scn_scenario.h"
+#include "sch_units.h"
 
 int cli_finish_stdout(int rc)
 {
@@ -27,4 +29,21 @@ bool cli_wants_help(int argc, char **argv)
             return true;
     }
     return false;
+}
+
+bool cli_parse_seed(const char *arg, uint64_t *out, char *why, size_t size)
+{
+    return sch_parse_uint64(arg, out, why, size);
+}
+
+bool cli_parse_duration(const char *arg, int64_t *out, char *why, size_t size)
+{
+    sim_time d = 0;
+    bool ok = sch_parse_duration(arg, &d, why, size);
+    if (ok && (d == 0 || d > SCN_MAX_DURATION)) {
+        snprintf(why, size, "expected a duration between 1ms and 36525d (100 years), found '%s'", arg);
+        ok = false;
+    }
+    *out = d;
+    return ok;
 }

@@ -256,6 +256,8 @@ static int fleet_load(const run_dist *dist, const fleet_args *a, scn_scenario **
     sch_diag diag;
     int rc = scn_load_keep(a->path, a->sets, a->n_sets, &diag, s, src);
     if (rc == 0) {
+        if (dist->rank == 0)
+            sch_diag_print_notes(&diag, stderr); /* keys of another platform left out (--set platform=X) */
         sch_diag_free(&diag);
         rc = run_fleet_validate(*s, src, &diag);
     }

@@ -40,14 +40,15 @@ static const char usage_run[] =
     "  --plot DIR        write plots to DIR (created): timeline, interval histogram with CDF, runs\n"
     "                    by hour of day, each as .png and .svg beside its .dat data and .gp script;\n"
     "                    runs gnuplot (or the program named by $BGSIM_GNUPLOT)\n"
-    "  --report DIR      write DIR/index.html: one self-contained page with the scenario, summary\n"
-    "                    tables, the deferral breakdown and the plots (inline SVG)\n"
+    "  --report DIR      write DIR/index.html, one self-contained page: the scenario and overrides,\n"
+    "                    the summary tables, why the worker waited (held time by reason), the plots\n"
+    "                    (inline SVG; their files beside it) and the scenario file's text\n"
     "  --perfetto FILE   write the run as Chrome trace-event JSON (open it in ui.perfetto.dev)\n"
     "\n"
     "The same file, seed and duration always give byte-identical output.\n"
-    "Exit status: 0 ok, 64 usage, 65 invalid scenario (or override), 66 cannot read it, 69 platform not modeled\n"
-    "yet or gnuplot cannot be run (the summary, data files and scripts are still written), 70 internal\n"
-    "error, 73 cannot create an output file, 74 cannot write output.\n";
+    "FILE '-' reads the scenario from stdin. Exit status: 0 ok, 64 usage, 65 invalid scenario (or\n"
+    "override), 66 cannot read it, 69 gnuplot cannot be run (the summary, data files and scripts are\n"
+    "still written), 70 internal error, 73 cannot create an output file, 74 cannot write output.\n";
 
 #define MAX_SETS 64
 
@@ -85,18 +86,10 @@ static int bad_value(const char *option, const char *why)
 static int parse_values(run_args *a)
 {
     char why[256];
-    if (a->seed_arg && !sch_parse_uint64(a->seed_arg, &a->seed, why, sizeof why))
+    if (a->seed_arg && !cli_parse_seed(a->seed_arg, &a->seed, why, sizeof why))
         return bad_value("--seed", why);
-    if (a->duration_arg) {
-        bool ok = sch_parse_duration(a->duration_arg, &a->duration, why, sizeof why);
-        if (ok && (a->duration == 0 || a->duration > SCN_MAX_DURATION)) {
-            snprintf(why, sizeof why, "expected a duration between 1ms and 36525d (100 years), found '%s'",
-                     a->duration_arg);
-            ok = false;
-        }
-        if (!ok)
-            return bad_value("--duration", why);
-    }
+    if (a->duration_arg && !cli_parse_duration(a->duration_arg, &a->duration, why, sizeof why))
+        return bad_value("--duration", why);
     return CLI_GO_ON;
 }
 
@@ -200,11 +193,32 @@ static int run_simulate(const run_args *a, const scn_scenario *s, FILE *trace, r
 
 /* ---- emit ---- */
 
+/* The interval the app asks for, as expo shares it between tasks: the last registration with a
+ * minimumInterval wins (core/bgt_core.c did_register; equal times register in file order), the
+ * policy's default without one, raised to the policy's floor (bgt_policy.h). A sketch for the
+ * hours plot's reference line, not the core's state over time. */
+static sim_time requested_interval(const scn_scenario *s)
+{
+    int64_t min = s->policy.default_interval_min;
+    sim_time last = -1;
+    for (size_t i = 0; i < s->task_count; i++) {
+        const scn_task *t = &s->tasks[i];
+        if (t->options.has_minimum_interval && t->register_at >= last) {
+            min = t->options.minimum_interval_min;
+            last = t->register_at;
+        }
+    }
+    if (min < s->policy.interval_floor_min)
+        min = s->policy.interval_floor_min;
+    return min > 0 ? (sim_time)min * SIM_MS_PER_MINUTE : 0;
+}
+
 /* What the reports say about the scenario and the run. */
 static rep_run_info run_info(const scn_scenario *s, const run_result *r)
 {
     return (rep_run_info){.name = s->name, .file = s->file, .platform = scn_platform_names[s->platform],
-                          .policy = s->policy_preset, .seed = r->opt.seed};
+                          .policy = s->policy_preset, .seed = r->opt.seed,
+                          .requested_interval = requested_interval(s), .format_duration = sch_format_duration};
 }
 
 /* The summary on stdout: the fingerprint alone, JSON or text. */
@@ -350,6 +364,7 @@ int cli_run(int argc, char **argv)
         run_args_free(&a);
         return cli_report_load(rc, &diag);
     }
+    sch_diag_print_notes(&diag, stderr); /* keys of another platform left out (--set platform=X) */
     sch_diag_free(&diag);
 
     FILE *trace = NULL;

@@ -34,28 +34,34 @@
 #define CONFIDENCE 0.95
 
 static const char usage_sweep[] =
-    "usage: bgsim sweep FILE --set KEY=V1,V2,... [--set ...] [--seeds N] [--jobs J] [--plot DIR]\n"
-    "                        [--format csv|json] [--metric NAME]... [--scope NAME] [--x KEY]\n"
+    "usage: bgsim sweep FILE --set KEY=V1,V2,... [--set ...] [--seeds N] [--seed S] [--duration D]\n"
+    "                        [--jobs J] [--plot DIR] [--format table|csv|json] [--metric NAME]...\n"
+    "                        [--scope NAME] [--x KEY]\n"
     "\n"
     "Runs every combination of the swept values, each with N seeds, and prints one row per\n"
     "combination: the mean and 95 % confidence interval (Student t over the seeds) of runs per day,\n"
     "the p10/p50/p90 interval, the battery spent per day and the share of held time by each deferral\n"
-    "reason that occurs. Metric names: scenarios/METRICS.md; key paths: scenarios/SET.md.\n"
+    "reason that occurs. Shares (0..1) get a Wilson score interval instead, which stays inside 0..1.\n"
+    "Metric names: scenarios/METRICS.md; key paths: scenarios/SET.md. FILE '-' is read from stdin.\n"
     "\n"
     "  --set KEY=V1,V2,...  a key and the values to try (commas inside [], {} or quotes do not split)\n"
     "  --seeds N            seeds per combination (default 10; the scenario's seed and the next N-1)\n"
+    "  --seed S             start the seeds at S instead of the scenario's seed\n"
+    "  --duration D         simulate D (e.g. 36h, 14d) instead of the scenario's duration\n"
     "  --jobs J             run on J threads (default 1); the output is identical for any J\n"
     "  --plot DIR           write DIR/sweep.{dat,gp,png,svg}: requested vs achieved interval with a\n"
     "                       p10-p90 band, one line per value of the other swept keys\n"
-    "  --format F           'csv' (default) or 'json'; durations in ms, fractions 0..1\n"
+    "  --format F           'table' (default when stdout is a terminal: aligned columns, durations and\n"
+    "                       percentages for people), 'csv' (default otherwise) or 'json'; in csv and\n"
+    "                       json durations are in ms and fractions 0..1\n"
     "  --metric NAME        also report this catalogue metric (repeatable)\n"
     "  --scope NAME         'worker' (default) or a task: whose runs and intervals are reported\n"
     "  --x KEY              the swept key on the plot's x axis (default: the first whose name ends in\n"
     "                       'interval', else the first)\n"
     "\n"
     "A progress bar is drawn on stderr when it is a terminal. Exit status: 0 ok, 64 usage, 65 a\n"
-    "combination is invalid, 66 cannot read the file, 69 platform not modeled or gnuplot cannot be\n"
-    "run, 70 internal error, 73/74 cannot create/write output.\n";
+    "combination is invalid, 66 cannot read the file, 69 gnuplot cannot be run, 70 internal error,\n"
+    "73/74 cannot create/write output.\n";
 
 /* ---- parse ---- */
 
@@ -66,8 +72,11 @@ typedef struct sweep_args {
     const char *extra[MAX_METRICS]; /* --metric names */
     size_t n_extra;
     const char *plot_dir, *scope, *x_key;
-    bool json;
+    enum { FORMAT_CSV, FORMAT_JSON, FORMAT_TABLE } format;
     int64_t seeds, jobs;
+    bool has_seed;            /* --seed: the first seed of every combination */
+    uint64_t seed;
+    sim_time duration;        /* --duration, or 0: each combination's own */
     size_t x_index;           /* the key on the plot's x axis */
     size_t combos;            /* the product of the keys' value counts */
 } sweep_args;
@@ -145,9 +154,11 @@ static int sweep_parse(int argc, char **argv, sweep_args *a)
                                           {"metric", required_argument, NULL, 'm'},
                                           {"scope", required_argument, NULL, 'o'},
                                           {"x", required_argument, NULL, 'x'},
+                                          {"seed", required_argument, NULL, 'e'},
+                                          {"duration", required_argument, NULL, 'd'},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
-    const char *format = "csv";
+    const char *format = isatty(STDOUT_FILENO) == 1 ? "table" : "csv";
     a->scope = "worker";
     a->seeds = 10;
     a->jobs = 1;
@@ -173,6 +184,15 @@ static int sweep_parse(int argc, char **argv, sweep_args *a)
             if (!sch_parse_int64(optarg, 1, RUN_POOL_MAX_JOBS, &a->jobs, why, sizeof why))
                 return bad_value("--jobs", why);
             break;
+        case 'e':
+            if (!cli_parse_seed(optarg, &a->seed, why, sizeof why))
+                return bad_value("--seed", why);
+            a->has_seed = true;
+            break;
+        case 'd':
+            if (!cli_parse_duration(optarg, &a->duration, why, sizeof why))
+                return bad_value("--duration", why);
+            break;
         case 'p': a->plot_dir = optarg; break;
         case 'f': format = optarg; break;
         case 'o': a->scope = optarg; break;
@@ -191,19 +211,45 @@ static int sweep_parse(int argc, char **argv, sweep_args *a)
     a->path = argv[optind];
     if (a->n_keys == 0)
         return usage_error("nothing to sweep: give at least one --set KEY=V1,V2,...", NULL);
-    if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
-        fprintf(stderr, "bgsim sweep: --format: expected 'csv' or 'json', found '%s'\n", CLI_SHOWN(format));
+    if (strcmp(format, "csv") == 0) {
+        a->format = FORMAT_CSV;
+    } else if (strcmp(format, "json") == 0) {
+        a->format = FORMAT_JSON;
+    } else if (strcmp(format, "table") == 0) {
+        a->format = FORMAT_TABLE;
+    } else {
+        fprintf(stderr, "bgsim sweep: --format: expected 'table', 'csv' or 'json', found '%s'\n", CLI_SHOWN(format));
         return EX_USAGE;
     }
-    a->json = strcmp(format, "json") == 0;
     int rc = choose_x(a);
     return rc == CLI_GO_ON ? count_combos(a) : rc;
 }
 
 /* ---- load ---- */
 
+/* The notes printed so far: a key left out on a platform is said once, not once per combination. */
+typedef struct sweep_notes {
+    char *text[SCH_DIAG_MAX];
+    size_t n;
+} sweep_notes;
+
+static void print_new_notes(const sch_diag *diag, sweep_notes *seen)
+{
+    for (size_t i = 0; i < diag->n_notes; i++) {
+        size_t k = 0;
+        while (k < seen->n && strcmp(seen->text[k], diag->notes[i]) != 0)
+            k++;
+        if (k < seen->n)
+            continue;
+        fprintf(stderr, "note: %s\n", diag->notes[i]);
+        if (seen->n < SCH_DIAG_MAX && (seen->text[seen->n] = util_strdup(diag->notes[i])))
+            seen->n++;
+    }
+}
+
 /* Combination ci of the file's text: its overrides applied, validated like a line of the file. */
-static int load_combo(const sweep_args *a, size_t ci, const char *data, size_t len, scn_scenario **out)
+static int load_combo(const sweep_args *a, size_t ci, const char *data, size_t len, sweep_notes *notes,
+                      scn_scenario **out)
 {
     scn_override ov[MAX_KEYS];
     size_t idx[MAX_KEYS], n_ov = 0;
@@ -221,11 +267,13 @@ static int load_combo(const sweep_args *a, size_t ci, const char *data, size_t l
     }
     if (rc == 0) {
         sch_diag diag;
-        rc = scn_load_buffer_with(a->path, data, len, ov, a->n_keys, &diag, out);
-        if (rc != 0)
+        rc = scn_load_buffer_with(scn_input_name(a->path), data, len, ov, a->n_keys, &diag, out);
+        if (rc != 0) {
             rc = cli_report_load(rc, &diag);
-        else
+        } else {
+            print_new_notes(&diag, notes);
             sch_diag_free(&diag);
+        }
     }
     for (size_t k = a->n_keys - n_ov; k < a->n_keys; k++)
         scn_override_free(&ov[k]);
@@ -239,15 +287,18 @@ static int sweep_load(const sweep_args *a, scn_scenario **scen)
     char *data = NULL;
     size_t len = 0;
     /* A file over the cap is read up to it and left to the loader, which names the limit. */
-    int got = util_read_file(a->path, UTIL_FILE_MAX_BYTES, &data, &len);
+    int got = scn_read_input(a->path, UTIL_FILE_MAX_BYTES, &data, &len);
     if (got == UTIL_READ_OPEN || got == UTIL_READ_IO || got == UTIL_READ_NOMEM) {
-        fprintf(stderr, "error: %s: cannot read the file: %s\n", CLI_SHOWN(a->path),
+        fprintf(stderr, "error: %s: cannot read the file: %s\n", CLI_SHOWN(scn_input_name(a->path)),
                 strerror(got == UTIL_READ_NOMEM ? ENOMEM : errno));
         return EX_NOINPUT;
     }
     int rc = 0;
+    sweep_notes notes = {.n = 0};
     for (size_t ci = 0; ci < a->combos && rc == 0; ci++)
-        rc = load_combo(a, ci, data, len, &scen[ci]);
+        rc = load_combo(a, ci, data, len, &notes, &scen[ci]);
+    for (size_t i = 0; i < notes.n; i++)
+        free(notes.text[i]);
     free(data);
     return rc;
 }
@@ -332,6 +383,7 @@ static int sweep_metrics_resolve(const sweep_args *a, const scn_scenario *s0, sw
 typedef struct sweep_run {
     const scn_scenario *s;
     uint64_t seed;
+    sim_time duration; /* --duration, or 0: the scenario's */
     double *values; /* one per metric; NaN when the run has none */
     int status;     /* RUN_OK or run_scenario's status (run_status.h) */
     char *message;  /* what a failed run said (run_outcome.message), or NULL */
@@ -347,6 +399,8 @@ static void do_run(sweep_run *r, const sweep_metrics *mx)
 {
     run_options opt = run_default_options(r->s);
     opt.seed = r->seed;
+    if (r->duration)
+        opt.duration = r->duration;
     opt.skip_fingerprint = true; /* a sweep reports metrics only: no run's fingerprint is read */
     rep_record rec = {0};
     rep_stats st = {0};
@@ -389,7 +443,8 @@ static int sweep_run_all(const sweep_args *a, scn_scenario *const *scen, const s
         return EX_SOFTWARE;
     for (size_t ci = 0; ci < a->combos; ci++)
         for (size_t k = 0; k < seeds; k++)
-            runs[ci * seeds + k] = (sweep_run){.s = scen[ci], .seed = scen[ci]->seed + k,
+            runs[ci * seeds + k] = (sweep_run){.s = scen[ci], .seed = (a->has_seed ? a->seed : scen[ci]->seed) + k,
+                                               .duration = a->duration,
                                                .values = values + (ci * seeds + k) * mx->n};
     sweep_pool p = {.runs = runs, .mx = mx};
     run_pool(n_runs, (int)a->jobs, sweep_job, isatty(STDERR_FILENO) == 1 ? draw_progress : NULL, &p);
@@ -424,7 +479,12 @@ static void sweep_stats(const sweep_args *a, const sweep_metrics *mx, const doub
             for (size_t k = 0; k < seeds; k++)
                 col[k] = values[(ci * seeds + k) * n + m];
             rep_ci *x = &cis[ci * n + m];
-            rep_ci_of(col, seeds, CONFIDENCE, x);
+            if (mx->m[m].ref.def->kind == REP_KIND_FRACTION)
+                rep_ci_of_share(col, seeds, CONFIDENCE, x); /* bounded to 0..1 when it is a share */
+            else
+                rep_ci_of(col, seeds, CONFIDENCE, x);
+            if (x->lo < 0) /* every metric is >= 0 (counts, rates, durations): so is its mean */
+                x->lo = 0;
             if (x->n > 0 && x->mean > 0)
                 shown[m] = true;
         }
@@ -525,13 +585,18 @@ static int sweep_emit(const sweep_args *a, const scn_scenario *s0, const sweep_m
     if (cis && col) {
         sweep_stats(a, mx, values, col, cis, shown);
         const char *names[MAX_METRICS];
-        for (size_t m = 0; m < mx->n; m++)
+        rep_metric_kind kinds[MAX_METRICS];
+        for (size_t m = 0; m < mx->n; m++) {
             names[m] = mx->m[m].name;
+            kinds[m] = mx->m[m].ref.def->kind;
+        }
         rep_sweep_table t = {.scenario = s0->name, .keys = a->keys, .n_keys = a->n_keys, .combos = a->combos,
                              .seeds = a->seeds, .confidence = CONFIDENCE, .metric_names = names,
-                             .n_metrics = mx->n, .shown = shown, .cis = cis};
-        if (a->json)
+                             .n_metrics = mx->n, .shown = shown, .cis = cis, .kinds = kinds};
+        if (a->format == FORMAT_JSON)
             rep_sweep_json(stdout, &t);
+        else if (a->format == FORMAT_TABLE)
+            rep_sweep_text(stdout, &t);
         else
             rep_sweep_csv(stdout, &t);
         rc = cli_finish_stdout(0);

@@ -49,7 +49,7 @@ int cli_validate(int argc, char **argv)
             rc = run_fleet_validate(s, &src, &diag);
         }
         if (rc == 0)
-            printf("%s: ok\n", argv[i]);
+            printf("%s: ok\n", scn_input_name(argv[i]));
         else
             sch_diag_print(&diag, stderr);
         sch_diag_free(&diag);

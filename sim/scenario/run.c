@@ -638,7 +638,7 @@ int run_scenario(const scn_scenario *s, const run_options *opt, rep_record *reco
     char *msg = outcome->message;
     msg[0] = '\0';
     if (!simos_for_platform((int)s->platform)) {
-        snprintf(msg, RUN_MESSAGE_MAX, "%s: platform '%s' has no scheduler model yet; only 'ideal' runs in this version",
+        snprintf(msg, RUN_MESSAGE_MAX, "%s: platform '%s' has no scheduler model",
                  s->file, scn_platform_names[s->platform]);
         return RUN_ERR_UNAVAILABLE;
     }

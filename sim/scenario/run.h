@@ -74,7 +74,7 @@ run_options run_default_options(const scn_scenario *s);
  * Runs the scenario. Returns RUN_OK, or RUN_ERR_INVALID when the run would record more than
  * REP_MAX_TASK_RUNS task runs (rep_record.h) or its clock stands still (the worker started
  * 100,000 times at one instant: a zero interval with zero-length work), stopped there with a
- * message naming the limit, or RUN_ERR_UNAVAILABLE when the platform has no model yet, or
+ * message naming the limit, or RUN_ERR_UNAVAILABLE when the platform has no model (none: all three have one), or
  * RUN_ERR_NOMEM / RUN_ERR_INTERNAL (a core error that cannot happen), or RUN_ERR_IO when the trace
  * could not be written. What went wrong is in outcome->message; nothing is printed.
  */

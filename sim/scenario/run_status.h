@@ -16,7 +16,7 @@ typedef enum run_status {
     RUN_ERR_INVALID = -1,     /* a scenario (an override, a fleet's device) is invalid, or a run was
                                * refused at one of its limits */
     RUN_ERR_NOINPUT = -2,     /* a scenario file cannot be read */
-    RUN_ERR_UNAVAILABLE = -3, /* the platform has no scheduler model */
+    RUN_ERR_UNAVAILABLE = -3, /* the platform has no scheduler model (cannot happen: all three have one) */
     RUN_ERR_NOMEM = -4,       /* out of memory */
     RUN_ERR_INTERNAL = -5,    /* an error that cannot happen (a core call, MPI) */
     RUN_ERR_IO = -6,          /* an output the caller gave (the trace) cannot be written */

@@ -12,6 +12,7 @@
 #include "simos.h"
 #include "sch_walk.h"
 #include "scn_fleet.h"
+#include "scn_platform.h"
 #include "scn_set.h"
 #include "sch_suggest.h"
 #include "sch_units.h"
@@ -429,6 +430,7 @@ static int load_tree(const char *name, sch_node *root, const scn_override *overr
     s->foreground_for = SIM_MINUTES(1); /* assumption: the first visit lasts a minute */
     s->file = util_strdup(name);
     if (root) {
+        scn_platform_switch(root, overrides, n, diag); /* --set platform=X: the others' keys left out */
         scn_set_apply(root, overrides, n, diag); /* before the walk: overrides are validated too */
         if (src && keep_source(name, root, src) != 0)
             sch_diag_error(diag, 0, 0, NULL, "out of memory");
@@ -522,6 +524,15 @@ int scn_load_with(const char *path, const scn_override *overrides, size_t n, sch
     return scn_load_keep(path, overrides, n, diag, out, NULL);
 }
 
+static bool is_stdin(const char *path) { return strcmp(path, "-") == 0; }
+
+int scn_read_input(const char *path, size_t cap, char **data, size_t *len)
+{
+    return is_stdin(path) ? util_read_stream(stdin, cap, data, len) : util_read_file(path, cap, data, len);
+}
+
+const char *scn_input_name(const char *path) { return is_stdin(path) ? SCN_STDIN_NAME : path; }
+
 int scn_load_keep(const char *path, const scn_override *overrides, size_t n, sch_diag *diag, scn_scenario **out,
                   scn_source *src)
 {
@@ -529,7 +540,8 @@ int scn_load_keep(const char *path, const scn_override *overrides, size_t n, sch
     char *data;
     size_t len;
     /* A larger file is read to one byte past the limit and handed on: the YAML parser names it. */
-    int rd = util_read_file(path, SCH_YAML_MAX_BYTES, &data, &len);
+    int rd = scn_read_input(path, SCH_YAML_MAX_BYTES, &data, &len);
+    path = scn_input_name(path);
     if (rd == UTIL_READ_OPEN || rd == UTIL_READ_IO) {
         int err = errno;
         if (sch_diag_init(diag, path) == 0)

@@ -79,6 +79,12 @@ extern const char *const scn_platform_names[]; /* indexed by scn_platform, NULL-
  * with sch_diag_free in both cases). Nothing is printed (run_status.h).
  */
 int scn_load(const char *path, sch_diag *diag, scn_scenario **out);
+/* A scenario path of "-" is standard input, named SCN_STDIN_NAME in diagnostics and summaries
+ * (`<stdin>:3:5: ...`). scn_read_input reads a path so (util_read_file's statuses and cap);
+ * scn_input_name is the name a path is shown as. Every scn_load* takes "-". */
+#define SCN_STDIN_NAME "<stdin>"
+int scn_read_input(const char *path, size_t cap, char **data, size_t *len);
+const char *scn_input_name(const char *path);
 /* The same from memory; `name` is used in messages. */
 int scn_load_buffer(const char *name, const char *data, size_t len, sch_diag *diag, scn_scenario **out);
 /*

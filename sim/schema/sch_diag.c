@@ -22,6 +22,8 @@ void sch_diag_free(sch_diag *d)
         free(d->entries[i].path);
         free(d->entries[i].message);
     }
+    for (size_t i = 0; i < d->n_notes; i++)
+        free(d->notes[i]);
     free(d->file);
     memset(d, 0, sizeof *d);
 }
@@ -55,6 +57,24 @@ void sch_diag_error(sch_diag *d, int line, int column, const char *path, const c
     va_start(ap, fmt);
     sch_diag_verror(d, line, column, path, fmt, ap);
     va_end(ap);
+}
+
+void sch_diag_note(sch_diag *d, int line, int column, const char *path, const char *fmt, ...)
+{
+    if (d->n_notes == SCH_DIAG_MAX)
+        return;
+    char msg[1024], text[2048], shown[4 * sizeof text];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    char where[64] = "";
+    if (line > 0)
+        snprintf(where, sizeof where, "%d:%d:", line, column);
+    path = path ? path : "";
+    snprintf(text, sizeof text, "%s:%s %s%s%s", d->file, where, path, *path ? ": " : "", msg);
+    if ((d->notes[d->n_notes] = util_strdup(util_escape(text, shown, sizeof shown))))
+        d->n_notes++;
 }
 
 size_t sch_diag_count(const sch_diag *d) { return d->count; }
@@ -92,4 +112,10 @@ void sch_diag_print(const sch_diag *d, FILE *out)
     }
     if (d->count > d->kept)
         fprintf(out, "error: %s: %zu more errors not shown\n", d->file, d->count - d->kept);
+}
+
+void sch_diag_print_notes(const sch_diag *d, FILE *out)
+{
+    for (size_t i = 0; i < d->n_notes; i++)
+        fprintf(out, "note: %s\n", d->notes[i]);
 }

@@ -32,6 +32,11 @@ typedef struct sch_diag {
     sch_diag_entry entries[SCH_DIAG_MAX];
     size_t kept;
     size_t count; /* all errors reported, kept or not */
+    /* Notes: what the loader did that the user should know but that is not an error (a key of
+     * another platform left out when --set changes the platform). Not counted by sch_diag_count;
+     * each the formatted line "file:line:col: path: message", at most SCH_DIAG_MAX kept. */
+    char *notes[SCH_DIAG_MAX];
+    size_t n_notes;
 } sch_diag;
 
 /* Starts an empty collector for `file` (the name as the user gave it). Returns -1 if out of memory. */
@@ -43,6 +48,10 @@ void sch_diag_error(sch_diag *d, int line, int column, const char *path, const c
     __attribute__((format(printf, 5, 6)));
 void sch_diag_verror(sch_diag *d, int line, int column, const char *path, const char *fmt, va_list ap);
 
+/* Records one note (not an error: sch_diag_count does not count it). */
+void sch_diag_note(sch_diag *d, int line, int column, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 size_t sch_diag_count(const sch_diag *d);
 /* Formats entry i as one line without the "error: " prefix or newline: "file:line:col: path: msg". */
 int sch_diag_format(const sch_diag *d, size_t i, char *buf, size_t size);
@@ -50,5 +59,7 @@ int sch_diag_format(const sch_diag *d, size_t i, char *buf, size_t size);
 void sch_diag_sort(sch_diag *d);
 /* Prints every kept entry as "error: <formatted>\n", then a line for errors beyond SCH_DIAG_MAX. */
 void sch_diag_print(const sch_diag *d, FILE *out);
+/* Prints every note as "note: <formatted>\n". */
+void sch_diag_print_notes(const sch_diag *d, FILE *out);
 
 #endif

@@ -1,6 +1,11 @@
 # perfetto.sh - bgsim run --perfetto: Chrome trace-event JSON that the Perfetto UI opens. With
 # python3, every event's fields are checked against the format (phases, integer ts/dur in
-# microseconds, counter args numeric, named tracks) and counted against the JSON summary.
+# microseconds, counter args numeric, named tracks) and counted against the JSON summary. Then an
+# independent parser, @tracerbench/trace-model (tests/reports/trace-parser, pinned by its
+# package-lock.json, installed by tools/install-deps.sh), builds its model of the trace and
+# check-trace.js checks it: named process and tracks, "cat" on every event, nesting slices, the
+# local date and time, the counts; and it must refuse traces made to fail (no "cat", overlapping
+# slices). Without node or the package the test ends with 77 after the other checks, saying so.
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../cli/lib.sh"
 
@@ -9,7 +14,10 @@ expect_status 0
 cp "$OUT" "$WORK/summary.json"
 CHECKS=$((CHECKS + 1))
 awk -f "$SRC/tests/cli/json_check.awk" "$WORK/trace.json" >"$WORK/why" || fail "not JSON: $(cat "$WORK/why")"
-expect_grep "$WORK/trace.json" trace '"ph":"C","pid":1,"tid":1,"ts":0,"name":"battery","args":\{"level_percent":'
+# ts 0 is the start date's local midnight: everyday starts at 07:00, so its first battery sample is at 7 h
+expect_grep "$WORK/trace.json" trace '"ph":"C","cat":"device","pid":1,"tid":1,"ts":25200000000,"name":"battery","args":\{"level_percent":'
+expect_grep "$WORK/trace.json" trace '"ph":"X","cat":"calendar","pid":1,"tid":12,"ts":0,"dur":86400000000,"name":"Mon 05 Jan 2026"'
+expect_grep "$WORK/trace.json" trace '"metadata":\{"bgsim_scenario":"everyday","bgsim_start_local":"2026-01-05T07:00:00.000"'
 expect_grep "$WORK/trace.json" trace '"name":"thread_name","args":\{"name":"worker"\}'
 if command -v python3 >/dev/null 2>&1; then
     CHECKS=$((CHECKS + 1))
@@ -19,9 +27,11 @@ t = json.load(open(sys.argv[1]))
 s = json.load(open(sys.argv[2]))
 ev = t["traceEvents"]
 assert t["displayTimeUnit"] == "ms"
+origin_us = t["metadata"]["bgsim_ts_origin_ms_before_start"] * 1000
 names = {}
 for e in ev:
     assert e["ph"] in "MCXi", e
+    assert isinstance(e.get("cat"), str) and e["cat"], ("no cat", e)
     assert isinstance(e["pid"], int) and isinstance(e["tid"], int), e
     if e["ph"] == "M":
         assert e["name"] in ("process_name", "thread_name", "thread_sort_index"), e
@@ -31,7 +41,7 @@ for e in ev:
     assert isinstance(e["ts"], int) and e["ts"] >= 0, e
     if e["ph"] == "X":
         assert isinstance(e["dur"], int) and e["dur"] >= 0, e
-        assert e["ts"] + e["dur"] <= s["duration_ms"] * 1000, e
+        assert e["ts"] + e["dur"] <= origin_us + s["duration_ms"] * 1000, e
     if e["ph"] == "C":
         assert all(isinstance(v, (int, float)) for v in e["args"].values()), e
         assert 0 <= e["args"]["level_percent"] <= 100, e
@@ -53,7 +63,7 @@ for i, task in enumerate(s["tasks"]):
     stops = ("timeout", "constraint", "doze", "quota", "expiration", "user")
     assert sum(ends.count(x) for x in stops) == task["stopped"], task
 # state tracks: slices on one track never overlap for the same state name
-for tid in (2, 3, 4, 5, 6):
+for tid in (2, 3, 4, 5, 6, 10, 11):
     by = {}
     for e in ev:
         if e["ph"] == "X" and e["tid"] == tid:
@@ -69,4 +79,34 @@ fi
 run "$BGSIM" run "$DEFAULT" --perfetto "$WORK/no/such/dir/t.json"
 expect_status 73
 expect_grep "$ERR" stderr "cannot create '$WORK/no/such/dir/t.json'"
+
+# The independent parser (issue 20): an Android run with Doze, standby and swipes, then two traces
+# made to fail its checks.
+PARSER="$SRC/tests/reports/trace-parser"
+if ! command -v node >/dev/null 2>&1 || [ ! -d "$PARSER/node_modules/@tracerbench/trace-model" ]; then
+    if [ "$FAILS" -ne 0 ]; then
+        finish
+    fi
+    echo "perfetto.sh: $CHECKS checks passed; node or @tracerbench/trace-model is not installed" \
+        "(tools/install-deps.sh installs them: npm ci in tests/reports/trace-parser): independent parser skipped" >&2
+    exit 77
+fi
+run "$BGSIM" run "$SRC/scenarios/examples/android-evening-swipe.yaml" --perfetto "$WORK/android.json" --format json
+expect_status 0
+cp "$OUT" "$WORK/android-summary.json"
+for pair in "trace.json summary.json" "android.json android-summary.json"; do
+    set -- $pair
+    CHECKS=$((CHECKS + 1))
+    node "$PARSER/check-trace.js" "$WORK/$1" "$WORK/$2" >"$WORK/node.out" 2>&1 || fail "trace-model on $1: $(cat "$WORK/node.out")"
+done
+expect_grep "$WORK/node.out" check-trace.js '^trace-model: ok: [0-9]+ events, 12 named tracks, 15 local days from Mon 05 Jan 2026'
+# an event without "cat", and a slice overlapping another on its track: both refused
+sed '0,/"ph":"X","cat":"worker",/s//"ph":"X",/' "$WORK/android.json" >"$WORK/nocat.json"
+sed '0,/"ph":"X","cat":"calendar","pid":1,"tid":12,"ts":0,"dur":86400000000/s//"ph":"X","cat":"calendar","pid":1,"tid":12,"ts":0,"dur":90000000000/' \
+    "$WORK/android.json" >"$WORK/overlap.json"
+CHECKS=$((CHECKS + 1))
+! node "$PARSER/check-trace.js" "$WORK/nocat.json" "$WORK/android-summary.json" >/dev/null 2>&1 || fail "check-trace.js passed an event without cat"
+CHECKS=$((CHECKS + 1))
+node "$PARSER/check-trace.js" "$WORK/overlap.json" "$WORK/android-summary.json" >"$WORK/node.out" 2>&1 && fail "check-trace.js passed overlapping slices"
+expect_grep "$WORK/node.out" check-trace.js 'track "local date": "Tue 06 Jan 2026" .* overlaps "Mon 05 Jan 2026"'
 finish

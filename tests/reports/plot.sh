@@ -31,6 +31,48 @@ expect_grep "$WORK/plots/timeline.gp" timeline.gp 'ylabel "battery \(%\)"'
 expect_grep "$WORK/plots/intervals.gp" intervals.gp 'xlabel "interval between consecutive worker runs \((s|min|h|d)\)"'
 expect_grep "$WORK/plots/hours.gp" hours.gp 'xlabel "hour of day \(local time\)"'
 
+# Issue 19: the timeline's markers and labels. An iOS run with swipes and OS kills: each kind of
+# process death has its own point type and colour, and no lane or band says "Doze" on iOS.
+run "$BGSIM" run "$SRC/tests/reports/ios-kills.yaml" --plot "$WORK/ios"
+expect_status 0
+T="$WORK/ios/timeline.gp"
+swipe=$(grep -o 'with points pt [0-9]* ps [0-9.]* lc rgb "#[0-9A-Fa-f]*" title "swiped away[^"]*"' "$T")
+kill=$(grep -o 'with points pt [0-9]* ps [0-9.]* lc rgb "#[0-9A-Fa-f]*" title "killed by the OS"' "$T")
+CHECKS=$((CHECKS + 1))
+if [ -z "$swipe" ] || [ -z "$kill" ]; then
+    fail "timeline.gp of an iOS run with swipes and kills lacks a marker: swipe '$swipe' kill '$kill'"
+else
+    pt() { echo "$1" | sed 's/.* pt \([0-9]*\) .*/\1/'; }
+    rgb() { echo "$1" | sed 's/.*rgb "\(#[0-9A-Fa-f]*\)".*/\1/'; }
+    [ "$(pt "$swipe")" != "$(pt "$kill")" ] || fail "swipe and kill share point type $(pt "$kill")"
+    [ "$(rgb "$swipe")" != "$(rgb "$kill")" ] || fail "swipe and kill share colour $(rgb "$kill")"
+fi
+expect_no_grep "$T" "iOS timeline.gp" 'Doze|battery saver'
+expect_grep "$T" "iOS timeline.gp" '"device idle" [0-9]'
+expect_grep "$T" "iOS timeline.gp" '"Low Power Mode" [0-9]'
+run "$BGSIM" run "$SRC/scenarios/examples/android-evening-swipe.yaml" --plot "$WORK/android"
+expect_status 0
+expect_grep "$WORK/android/timeline.gp" "Android timeline.gp" '"Doze" [0-9]'
+expect_grep "$WORK/android/timeline.gp" "Android timeline.gp" '"battery saver" [0-9]'
+# every band of the key (a filled box) has a colour no other band has (the markers differ by shape)
+CHECKS=$((CHECKS + 1))
+dup=$(grep -o 'fc rgb "#[0-9A-Fa-f]*"[^,]* title "[^"]*"' "$T" | sed 's/.*rgb "\(#[0-9A-Fa-f]*\)".*title "\(.*\)"/\1 \2/' |
+    sort -u | awk '{print toupper($1)}' | sort | uniq -d)
+[ -z "$dup" ] || fail "colours used for two titles in $T: $dup"
+# the hours plot draws the requested rate: a 15 min interval is 4 runs per hour
+expect_grep "$WORK/ios/hours.gp" hours.gp '^  4 with lines .* title "requested: one run every 15m \(4 per hour\)"'
+# The day view: written for a dense run (everyday: every 15 min), not for a sparse one, and an old
+# one in the same folder is removed.
+for ext in dat gp png svg; do
+    CHECKS=$((CHECKS + 1))
+    [ -s "$WORK/plots/days.$ext" ] || fail "dense run: expected $WORK/plots/days.$ext"
+done
+expect_grep "$WORK/plots/days.gp" days.gp 'set ytics \("Mon 05 Jan" 0, "Tue 06 Jan" 1'
+run "$BGSIM" run "$SRC/scenarios/examples/ios-refresh-daily.yaml" --plot "$WORK/plots"
+expect_status 0
+CHECKS=$((CHECKS + 1))
+[ ! -e "$WORK/plots/days.gp" ] && [ ! -e "$WORK/plots/days.png" ] || fail "a sparse run left the day view of the run before"
+
 # gnuplot missing: status 69, the message names the program and what to do, the summary and the
 # data files are still there.
 BGSIM_GNUPLOT=/nonexistent/gnuplot run "$BGSIM" run "$DEFAULT" --plot "$WORK/missing"

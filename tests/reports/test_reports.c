@@ -128,6 +128,45 @@ Test(sweep, confidence_interval_matches_the_t_table)
     cr_assert(isnan(ci.mean));
 }
 
+Test(sweep, a_share_gets_a_bounded_wilson_interval)
+{
+    /* held_share.battery_low-like: 0 on 9 seeds of 10, 8 % on one. The t interval reaches below 0
+     * (mean 0.008, s = 0.0253, t(0.975, 9) = 2.262: -0.0101); the share's interval does not. */
+    const double v[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0.08};
+    rep_ci t, w;
+    rep_ci_of(v, 10, 0.95, &t);
+    cr_assert_lt(t.lo, 0, "the t interval of this share reached below 0 (%g): the case the Wilson interval is for", t.lo);
+    rep_ci_of_share(v, 10, 0.95, &w);
+    cr_assert_float_eq(w.mean, 0.008, 1e-12);
+    cr_assert_geq(w.lo, 0, "ci_low %g", w.lo);
+    cr_assert_leq(w.hi, 1, "ci_high %g", w.hi);
+    cr_assert(w.lo < w.mean && w.mean < w.hi, "[%g, %g] holds the mean", w.lo, w.hi);
+    /* n_eff = p(1-p) / (s^2/n) = 0.008 * 0.992 / 6.4e-5 = 124: the Wilson bounds by hand */
+    double p = 0.008, ne = 0.008 * 0.992 / (0.00576 / 9 / 10), z = 2.262157, c = z * z / ne;
+    double lo = (p + c / 2 - z * sqrt(p * (1 - p) / ne + c / (4 * ne))) / (1 + c);
+    cr_assert_float_eq(w.lo, lo, 1e-9, "lo %.9g, by hand %.9g", w.lo, lo);
+    /* near 1 as near 0 */
+    const double hi_v[] = {1, 1, 1, 1, 0.9};
+    rep_ci_of_share(hi_v, 5, 0.95, &w);
+    cr_assert_leq(w.hi, 1, "ci_high %g", w.hi);
+    rep_ci_of(hi_v, 5, 0.95, &t);
+    cr_assert_gt(t.hi, 1);
+    /* far from the bounds, about the t interval */
+    const double mid[] = {0.4, 0.5, 0.6, 0.45, 0.55};
+    rep_ci_of(mid, 5, 0.95, &t);
+    rep_ci_of_share(mid, 5, 0.95, &w);
+    cr_assert_float_eq(w.hi - w.lo, t.hi - t.lo, 0.02 * (t.hi - t.lo));
+    /* every seed the same: no spread, as the t interval */
+    const double same[] = {0, 0, 0};
+    rep_ci_of_share(same, 3, 0.95, &w);
+    cr_assert(w.lo == 0 && w.hi == 0);
+    /* not a share (a value above 1): the t interval */
+    const double big[] = {0.5, 1.5};
+    rep_ci_of_share(big, 2, 0.95, &w);
+    rep_ci_of(big, 2, 0.95, &t);
+    cr_assert(w.lo == t.lo && w.hi == t.hi);
+}
+
 static scn_scenario *load_text(const char *text)
 {
     sch_diag d;
@@ -230,13 +269,16 @@ Test(perfetto, structure)
     cr_assert_eq(rep_perfetto_write(f, s->name, &rec), 0);
     fclose(f);
     cr_assert(strncmp(buf, "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n", 40) == 0);
-    cr_assert(strcmp(buf + len - 4, "\n]}\n") == 0);
+    /* the events, then the top-level metadata dictionary (rep_perfetto.h) */
+    const char *tail = strstr(buf, "\n],\n\"metadata\":{\"bgsim_scenario\":\"everyday\",\"bgsim_start_local\":");
+    cr_assert(tail, "no metadata after the events");
+    cr_assert(strcmp(buf + len - 3, "}}\n") == 0);
     /* every line between the brackets is one event object: {"ph":"<M|C|X|i>",...} */
     size_t events = 0, x = 0, c = 0;
     char *save = NULL;
     char *body = strdup(buf + 40);
     for (char *line = strtok_r(body, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        if (strcmp(line, "]}") == 0)
+        if (strcmp(line, "],") == 0)
             break;
         size_t n = strlen(line);
         if (line[n - 1] == ',')
@@ -248,6 +290,7 @@ Test(perfetto, structure)
         cr_assert(ph == 'M' || ph == 'C' || ph == 'X' || ph == 'i', "phase %c", ph);
         cr_assert(line[strlen(line) - 1] == '}');
         cr_assert(strstr(line, "\"pid\":1,\"tid\":"), "pid and tid: %s", line);
+        cr_assert(strncmp(line + 10, "\"cat\":\"", 7) == 0, "cat after ph: %s", line);
         if (ph != 'M')
             cr_assert(strstr(line, "\"ts\":"), "ts: %s", line);
         if (ph == 'X') {
@@ -267,7 +310,11 @@ Test(perfetto, structure)
     cr_assert_eq(count(buf, "\"name\":\"worker run\""), rec.worker_count);
     cr_assert_eq(count(buf, "\"tid\":100,\"ts\""), rec.tasks[0].run_count);
     cr_assert(x >= rec.worker_count + rec.tasks[0].run_count);
-    cr_assert_eq(count(buf, "\"name\":\"thread_name\""), 8 + rec.task_count);
+    cr_assert_eq(count(buf, "\"name\":\"thread_name\""), 11 + rec.task_count);
+    /* ts 0 is local midnight: one "calendar" slice per local day touched, the first at 0 */
+    int64_t days = sim_cal_day_index(&rec.calendar, rec.duration - 1) + 1;
+    cr_assert_eq(count(buf, "\"cat\":\"calendar\""), (size_t)days);
+    cr_assert(strstr(buf, "\"cat\":\"calendar\",\"pid\":1,\"tid\":12,\"ts\":0,"));
     cr_assert(events > x + c);
     free(buf);
     rep_record_free(&rec);

@@ -33,8 +33,10 @@ Test(sweep_table, rows_follow_the_combinations_and_skip_hidden_metrics)
     cr_expect(idx[0] == 1 && idx[1] == 0);
     const char *names[] = {"worker.runs_per_day", "worker.held_share.doze"};
     bool shown[] = {true, false};
-    rep_ci cis[] = {{.n = 2, .mean = 4, .half = 0.5}, {.n = 0, .mean = NAN, .half = NAN},
-                    {.n = 1, .mean = 2, .half = NAN}, {.n = 0, .mean = NAN, .half = NAN}};
+    rep_ci cis[] = {{.n = 2, .mean = 4, .half = 0.5, .lo = 3.5, .hi = 4.5},
+                    {.n = 0, .mean = NAN, .half = NAN, .lo = NAN, .hi = NAN},
+                    {.n = 1, .mean = 2, .half = NAN, .lo = NAN, .hi = NAN},
+                    {.n = 0, .mean = NAN, .half = NAN, .lo = NAN, .hi = NAN}};
     rep_sweep_table t = {.scenario = "s", .keys = keys, .n_keys = 2, .combos = 2, .seeds = 2, .confidence = 0.95,
                          .metric_names = names, .n_metrics = 2, .shown = shown, .cis = cis};
     char *csv = table_text(&t, false);

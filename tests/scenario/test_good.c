@@ -69,11 +69,20 @@ Test(good, every_file_in_good_loads)
     cr_expect(n >= 4, "only %zu good scenarios found in %s", n, GOOD_DIR);
 }
 
-Test(good, bundled_default_scenario_loads_on_ideal)
+Test(good, bundled_default_scenario_is_a_real_phone_with_an_ios_twin)
 {
+    /* The README's quick start runs default.yaml: a modeled phone, so its first output shows what
+     * held the worker back (ideal would print "0 deferred"); default-ios.yaml is the same user on iOS. */
     scn_scenario *s = load_good(SCENARIOS_DIR, "default.yaml");
-    cr_expect(s->platform == SCN_PLATFORM_IDEAL, "the README's quick start runs on ideal");
+    cr_expect(s->platform == SCN_PLATFORM_ANDROID, "the README's quick start runs on a modeled Android phone");
+    cr_expect_eq(s->os_version, 14);
     cr_expect(s->task_count >= 1);
+    scn_scenario *t = load_good(SCENARIOS_DIR, "default-ios.yaml");
+    cr_expect(t->platform == SCN_PLATFORM_IOS);
+    cr_expect_eq(t->task_count, s->task_count, "the twin runs the same app");
+    cr_expect_eq(t->duration, s->duration);
+    cr_expect_eq(t->seed, s->seed);
+    scn_scenario_free(t);
     scn_scenario_free(s);
 }
 

@@ -169,3 +169,93 @@ Test(set_apply, errors_name_the_override)
     apply_fails("duration=[1d", "base.yaml: --set duration=[1d: the value is not valid YAML: invalid YAML: did not "
                                 "find expected ',' or ']' while parsing a flow sequence started at line 1 column 1\n");
 }
+
+/* ---- --set platform=X over a file written for another platform (scn_platform.h) ---- */
+
+static const char android_file[] = "bgsim: 1\n"
+                                   "platform: android\n"
+                                   "os: { version: 14, bucket: rare }\n"
+                                   "duration: 1d\n"
+                                   "device:\n"
+                                   "  settings:\n"
+                                   "    battery_optimization_exempt: true\n"
+                                   "    changes:\n"
+                                   "      - { at: 1h, battery_optimization_exempt: false }\n"
+                                   "  battery:\n"
+                                   "    power_save: { trigger: 15% }\n"
+                                   "app:\n"
+                                   "  tasks:\n"
+                                   "    - name: sync\n"
+                                   "      minimum_interval: 15m\n";
+
+/* Loads android_file with one override; the notes, one a line, in notes_text. */
+static int load_android(const char *arg, scn_scenario **out, char *notes_text, size_t size)
+{
+    scn_override ov;
+    char why[256];
+    size_t n = 0;
+    if (arg) {
+        cr_assert(scn_set_parse(arg, &ov, why, sizeof why), "%s", why);
+        n = 1;
+    }
+    sch_diag d;
+    int rc = scn_load_buffer_with("a.yaml", android_file, strlen(android_file), &ov, n, &d, out);
+    size_t len = 0;
+    notes_text[0] = '\0';
+    for (size_t i = 0; i < d.n_notes && len < size; i++)
+        len += (size_t)snprintf(notes_text + len, size - len, "%s\n", d.notes[i]);
+    for (size_t i = 0; rc != 0 && i < d.kept && len < size; i++) {
+        char line[1024];
+        sch_diag_format(&d, i, line, sizeof line);
+        len += (size_t)snprintf(notes_text + len, size - len, "error: %s\n", line);
+    }
+    sch_diag_free(&d);
+    if (n)
+        scn_override_free(&ov);
+    return rc;
+}
+
+Test(platform_switch, the_other_platforms_keys_are_left_out_with_a_note)
+{
+    scn_scenario *s = NULL;
+    char text[4096];
+    cr_assert_eq(load_android("platform=ios", &s, text, sizeof text), 0, "%s", text);
+    cr_expect_eq(s->platform, SCN_PLATFORM_IOS);
+    cr_expect_eq(s->os_version, 17, "the iOS default, not the Android file's 14");
+    cr_expect_str_eq(text,
+                     "a.yaml:3:1: os: written for android, left out on ios (--set platform=ios): the OS model's "
+                     "defaults apply\n"
+                     "a.yaml:7:5: device.settings.battery_optimization_exempt: an Android setting, left out on ios "
+                     "(--set platform=ios)\n"
+                     "a.yaml:9:19: device.settings.changes[0].battery_optimization_exempt: an Android setting, left "
+                     "out on ios (--set platform=ios)\n"
+                     "a.yaml:11:19: device.battery.power_save.trigger: the Android battery saver's, left out on ios "
+                     "(--set platform=ios)\n");
+    scn_scenario_free(s);
+
+    cr_assert_eq(load_android("platform=ideal", &s, text, sizeof text), 0, "%s", text);
+    cr_expect_eq(s->os_version, 0);
+    cr_expect(strstr(text, "ideal has no OS settings") != NULL, "%s", text);
+    cr_expect(strstr(text, "battery_optimization_exempt") == NULL, "ideal accepts both platforms' settings: %s", text);
+    scn_scenario_free(s);
+}
+
+Test(platform_switch, a_file_as_written_is_still_checked)
+{
+    scn_scenario *s = NULL;
+    char text[4096];
+    /* no override, or one naming the file's own platform: nothing is left out */
+    cr_assert_eq(load_android(NULL, &s, text, sizeof text), 0, "%s", text);
+    cr_expect_str_eq(text, "");
+    scn_scenario_free(s);
+    cr_assert_eq(load_android("platform=android", &s, text, sizeof text), 0, "%s", text);
+    cr_expect_str_eq(text, "");
+    cr_expect_eq(s->os_version, 14);
+    scn_scenario_free(s);
+    /* the same keys written in a file for iOS are errors, as before */
+    static const char ios_file[] = "bgsim: 1\nplatform: ios\nduration: 1d\ndevice:\n  settings:\n"
+                                   "    battery_optimization_exempt: true\napp:\n  tasks:\n    - { name: sync }\n";
+    sch_diag d;
+    cr_expect_neq(scn_load_buffer("i.yaml", ios_file, strlen(ios_file), &d, &s), 0);
+    sch_diag_free(&d);
+}

@@ -1,0 +1,5 @@
+import './src/backgroundSync';
+import { registerRootComponent } from 'expo';
+import App from './src/App';
+
+registerRootComponent(App);
