@@ -55,16 +55,13 @@ rep_fleet_share rep_fleet_target_share(const rep_fleet_layout *l, const rep_accs
 /* ---- text, JSON, CSV ---- */
 
 /* A value for the text table (json and csv print numbers as they are). */
-static void fmt_value(const rep_fleet_view *o, rep_metric_kind kind, double v, char *buf, size_t size)
+static void fmt_value(rep_metric_kind kind, double v, char *buf, size_t size)
 {
     if (isnan(v)) {
         snprintf(buf, size, "-");
     } else if (kind == REP_KIND_DURATION) {
-        /* for reading: whole minutes from an hour up, whole seconds from a minute (json/csv: ms) */
-        double unit = v >= (double)SIM_MS_PER_HOUR     ? (double)SIM_MS_PER_MINUTE
-                      : v >= (double)SIM_MS_PER_MINUTE ? (double)SIM_MS_PER_SECOND
-                                                       : 1;
-        o->format_duration((sim_time)llround(v / unit) * (sim_time)unit, buf, size);
+        /* as every human output writes a duration (json/csv: ms) */
+        sim_format_human_duration((sim_time)llround(v), buf, size);
     } else if (kind == REP_KIND_FRACTION) {
         snprintf(buf, size, "%.1f%%", 100 * v);
     } else {
@@ -133,7 +130,7 @@ static void text_table(FILE *f, const rep_fleet_view *o, size_t group, const cha
         char cells[7][48];
         rep_metric_kind kind = o->metrics[m].def->kind;
         for (int i = 0; i < 7; i++)
-            fmt_value(o, i == 1 && kind == REP_KIND_COUNT ? REP_KIND_RATE : kind, v[i], cells[i], sizeof cells[i]);
+            fmt_value(i == 1 && kind == REP_KIND_COUNT ? REP_KIND_RATE : kind, v[i], cells[i], sizeof cells[i]);
         uint64_t n = metric_devices(o, group, m);
         fprintf(f, "%s  %-28s %10s %10s %10s %10s %10s %10s %10s %8" PRIu64 "\n", indent, suffix, cells[0], cells[1],
                 cells[2], cells[3], cells[4], cells[5], cells[6], n);

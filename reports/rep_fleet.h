@@ -60,9 +60,6 @@ typedef struct rep_fleet_view {
     const char *const *task_names;      /* a metric's scope is task_names[ref.task], or the worker */
     size_t task_count;
     const char *const *target_texts;    /* layout->n_targets of them, as written */
-    /* Writes a duration as the scenario language does ("1h30m"; sch_format_duration, in the schema
-     * layer above the reports). */
-    int (*format_duration)(sim_time ms, char *buf, size_t size);
 } rep_fleet_view;
 
 /* For people: the fleet, its profiles, the targets' shares with their intervals, and per metric

@@ -13,25 +13,72 @@
 #include "rep_timeline.h"
 #include "util.h"
 
-/* A duration for people: "6h 9m", "8.7 s", "0". */
+/* A duration for people, as every human output writes it (sim_format_human_duration). */
 static const char *human(double ms, char *buf, size_t size)
 {
-    const double S = (double)SIM_MS_PER_SECOND, M = (double)SIM_MS_PER_MINUTE, H = (double)SIM_MS_PER_HOUR,
-                 D = (double)SIM_MS_PER_DAY;
-    double a = fabs(ms);
-    if (a < 0.5)
-        snprintf(buf, size, "0");
-    else if (a < S)
-        snprintf(buf, size, "%.0f ms", ms);
-    else if (a < M)
-        snprintf(buf, size, "%.1f s", ms / S);
-    else if (a < H)
-        snprintf(buf, size, "%.0fm %02.0fs", floor(ms / M), fmod(floor(ms / S), 60));
-    else if (a < D)
-        snprintf(buf, size, "%.0fh %02.0fm", floor(ms / H), fmod(floor(ms / M), 60));
-    else
-        snprintf(buf, size, "%.0fd %02.0fh", floor(ms / D), fmod(floor(ms / H), 24));
+    sim_format_human_duration((sim_time)llround(ms), buf, size);
     return buf;
+}
+
+/* Why the worker waited: the due time by reason (shares of due time, as the text summary), the
+ * longest gaps as spans, the notes. */
+static void html_explain(FILE *out, const rep_html_input *in, const rep_record *rec, const rep_stats *st)
+{
+    const rep_explain *e = in->explain;
+    char b1[48], b2[48], line[4096];
+    if (in->headline) {
+        fputs("<pre>", out);
+        util_xml_text(out, in->headline);
+        fputs("</pre>\n", out);
+    }
+    if (e->due_ms == 0) {
+        fputs("<p>The worker was never due without running.</p>\n", out);
+    } else {
+        fprintf(out, "<p>The worker was due and did not run for %s in total: the OS held it back for %s "
+                     "(<code>worker.held</code>)",
+                human((double)e->due_ms, b1, sizeof b1), human((double)st->held_total_ms, b2, sizeof b2));
+        if (e->due_by[REP_SPAN_NO_REASON] > 0)
+            fprintf(out, ", and for %s no reason was given (<code>no_reason</code>: the process was dead, or the OS "
+                         "re-ran stopped work later)",
+                    human((double)e->due_by[REP_SPAN_NO_REASON], b1, sizeof b1));
+        fputs(".</p>\n<table><tr><th>reason</th><th>time due</th><th>share of due time</th><th></th></tr>\n", out);
+        int order[SIM_REASON_COUNT];
+        size_t n = rep_explain_order(e, order);
+        for (size_t k = 0; k < n; k++) {
+            double share = (double)e->due_by[order[k]] / (double)e->due_ms;
+            fprintf(out, "<tr><th>%s</th><td>%s</td><td>%.0f %%</td><td style=\"text-align:left\">"
+                         "<span class=\"bar\" style=\"width:%.0fpx\"></span></td></tr>\n",
+                    rep_span_name(order[k]), human((double)e->due_by[order[k]], b1, sizeof b1), 100.0 * share,
+                    300.0 * share);
+        }
+        fputs("</table>\n", out);
+    }
+    size_t shown = e->gap_count < in->gaps ? e->gap_count : in->gaps;
+    if (shown > 0) {
+        fprintf(out, "<h3>The %zu longest gaps between runs</h3>\n<ol>\n", shown);
+        for (size_t i = 0; i < shown; i++) {
+            const rep_gap *g = &e->gaps[i];
+            char from[32], to[32];
+            sim_cal_format_short(&rec->calendar, g->start, from, sizeof from);
+            sim_cal_format_short(&rec->calendar, g->end, to, sizeof to);
+            rep_explain_gap_text(rec, e, g, line, sizeof line);
+            fprintf(out, "<li><b>%s</b>, %s\xe2\x80\x93%s%s<br>", human((double)(g->end - g->start), b1, sizeof b1), from,
+                    to, g->before_first && g->after_last ? " (no run at all)" : g->after_last ? " (after the last run)"
+                        : g->before_first ? " (before the first run)" : "");
+            util_xml_text(out, line);
+            fputs("</li>\n", out);
+        }
+        fputs("</ol>\n<p class=\"sub\"><code>not_due</code>: waiting out the interval.</p>\n", out);
+    }
+    if (in->n_notes > 0) {
+        fputs("<h3>Notes</h3>\n<ul>\n", out);
+        for (size_t i = 0; i < in->n_notes; i++) {
+            fputs("<li>", out);
+            util_xml_text(out, in->notes[i]);
+            fputs("</li>\n", out);
+        }
+        fputs("</ul>\n", out);
+    }
 }
 
 static void q_row(FILE *out, const char *label, const rep_quantiles *q, bool is_time)
@@ -322,7 +369,7 @@ int rep_html_write(FILE *out, const rep_html_input *in, const rep_record *rec, c
                    size_t size)
 {
     const rep_run_info *info = in->info;
-    char b1[48], b2[48];
+    char b1[48];
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>bgsim report: ",
           out);
@@ -380,8 +427,9 @@ int rep_html_write(FILE *out, const rep_html_input *in, const rep_record *rec, c
             st->worker_ends[REP_END_KILLED]);
     fprintf(out, "<tr><th>fires deferred by the foreground guard</th><td>%zu</td></tr>\n", st->worker_deferred);
     fprintf(out, "<tr><th>fires with no task registered</th><td>%zu</td></tr>\n", st->worker_no_tasks);
-    fprintf(out, "<tr><th>time from due to start, summed</th><td>%s</td></tr>\n",
-            human((double)st->deferred_ms, b1, sizeof b1));
+    if (in->explain)
+        fprintf(out, "<tr><th>due without running (see below)</th><td>%s</td></tr>\n",
+                human((double)in->explain->due_ms, b1, sizeof b1));
     if (st->has_battery)
         fprintf(out, "<tr><th>battery spent on background work</th><td>%.3g %% of a full battery (%.3g %% per day)"
                      "</td></tr>\n",
@@ -403,28 +451,13 @@ int rep_html_write(FILE *out, const rep_html_input *in, const rep_record *rec, c
         quantile_table(out, &t->interval, &t->delay, &t->duration, &t->per_day);
     }
 
-    /* deferrals */
+    /* why it waited */
     fputs("<h2>Why the worker waited</h2>\n", out);
-    if (st->held_total_ms == 0) {
-        fputs("<p>The OS never held a due worker back", out);
-        if (st->deferred_ms > 0)
-            fputs(" (the delays above come from the foreground guard or a dead process)", out);
-        fputs(".</p>\n", out);
-    } else {
+    if (in->explain)
+        html_explain(out, in, rec, st);
+    else if (st->held_total_ms > 0)
         fprintf(out, "<p>Time the OS held a due worker back: %s in total.</p>\n",
                 human((double)st->held_total_ms, b1, sizeof b1));
-        fputs("<table><tr><th>reason</th><th>time held</th><th>share</th><th></th></tr>\n", out);
-        for (int r = 1; r < SIM_REASON_COUNT; r++) {
-            if (st->held_ms[r] == 0)
-                continue;
-            double share = (double)st->held_ms[r] / (double)st->held_total_ms;
-            fprintf(out, "<tr><th>%s</th><td>%s</td><td>%.1f %%</td><td style=\"text-align:left\">"
-                         "<span class=\"bar\" style=\"width:%.0fpx\"></span></td></tr>\n",
-                    sim_reason_name((sim_reason)r), human((double)st->held_ms[r], b2, sizeof b2), 100.0 * share,
-                    300.0 * share);
-        }
-        fputs("</table>\n", out);
-    }
 
     day_section(out, rec, info->platform);
 

@@ -339,9 +339,14 @@ static int write_intervals(const char *dir, const rep_run_info *info, const rep_
               gp);
         size_t counted = (size_t)gsl_histogram_sum(h);
         char left_out[160] = "";
+        /* durations in the legend and labels as every human output writes them */
+        char hmax[48], hp50[48], hp90[48];
+        sim_format_human_duration((sim_time)llround(q->max), hmax, sizeof hmax);
+        sim_format_human_duration((sim_time)llround(q->p50), hp50, sizeof hp50);
+        sim_format_human_duration((sim_time)llround(q->p90), hp90, sizeof hp90);
         if (counted < q->n)
-            snprintf(left_out, sizeof left_out, "\\n%zu longer interval%s (up to %.3g %s) not shown", q->n - counted,
-                     q->n - counted == 1 ? "" : "s", q->max / unit, uname);
+            snprintf(left_out, sizeof left_out, "\\n%zu longer interval%s (up to %s) not shown", q->n - counted,
+                     q->n - counted == 1 ? "" : "s", hmax);
         fprintf(gp, "set arrow 1 from %.6g, graph 0 to %.6g, graph 1 nohead dt 2 lw 2 lc rgb \"#333333\" front\n",
                 q->p50 / unit, q->p50 / unit);
         fprintf(gp, "set arrow 2 from %.6g, graph 0 to %.6g, graph 1 nohead dt 3 lw 2 lc rgb \"#333333\" front\n",
@@ -352,9 +357,9 @@ static int write_intervals(const char *dir, const rep_run_info *info, const rep_
                     "title \"intervals (%zu)\", \\\n"
                     "  \"intervals.dat\" index 1 using 1:2 axes x1y2 with steps lw 2 lc rgb \"#d62728\" "
                     "title \"cumulative share (right axis)\", \\\n"
-                    "  NaN with lines dt 2 lw 2 lc rgb \"#333333\" title \"median %.3g %s\", \\\n"
-                    "  NaN with lines dt 3 lw 2 lc rgb \"#333333\" title \"p90 %.3g %s\"\n",
-                q->n, q->p50 / unit, uname, q->p90 / unit, uname);
+                    "  NaN with lines dt 2 lw 2 lc rgb \"#333333\" title \"median %s\", \\\n"
+                    "  NaN with lines dt 3 lw 2 lc rgb \"#333333\" title \"p90 %s\"\n",
+                q->n, hp50, hp90);
         gsl_histogram_free(h);
         free(starts);
         free(v);

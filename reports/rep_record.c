@@ -26,6 +26,7 @@ void rep_record_free(rep_record *r)
     free(r->tasks);
     free(r->worker_runs);
     free(r->deferrals);
+    free(r->requests);
     free(r->states);
     free(r->marks);
     memset(r, 0, sizeof *r);
@@ -114,4 +115,9 @@ int rep_end_parse(const char *name)
         if (strcmp(end_names[e], name) == 0)
             return e;
     return -1;
+}
+
+int rep_record_request(rep_record *r, const rep_request *q)
+{
+    return append((void **)&r->requests, &r->request_count, &r->request_cap, q, sizeof *q);
 }

@@ -81,6 +81,14 @@ typedef struct rep_deferral {
     sim_reason reason;
 } rep_deferral;
 
+/* A request the core made for the worker (bgt_schedule_req: a registration, a cold-launch
+ * restore, the successor at the end of a run, the foreground guard's retry): from `at` it is not
+ * due before `due` (at + delay), until the next request. The core asks for a run's successor when
+ * the run ends (bgt_worker_end), so `at + delay` is its due time for APPEND as for REPLACE. */
+typedef struct rep_request {
+    sim_time at, due;
+} rep_request;
+
 /* Where the app's process is (the timeline's app lane). */
 typedef enum rep_app_state { REP_APP_DEAD = 0, REP_APP_BACKGROUND = 1, REP_APP_FOREGROUND = 2 } rep_app_state;
 
@@ -135,6 +143,14 @@ typedef struct rep_record {
     rep_mark *marks;
     size_t mark_count, mark_cap;
     size_t task_run_total;    /* task runs recorded, all tasks together (REP_MAX_TASK_RUNS) */
+    /* Added with explanations (issue 19, rep_explain.h). */
+    int64_t interval_min;     /* the core's shared interval after the last registration or process
+                               * start (bgt_interval_min), in minutes; 0 before any */
+    size_t cold_pushes;       /* cold launches whose re-submit moved a pending request's earliest
+                               * begin date later (iOS: E3.3 "every cold launch resets the timer") */
+    sim_time cold_pushed_ms;  /* by how much in total: new due - max(old due, launch) */
+    rep_request *requests;    /* in time order */
+    size_t request_count, request_cap;
 } rep_record;
 
 /* The most task runs one record holds, all tasks together: 2^25 runs of 32 bytes, 1 GiB. A
@@ -154,6 +170,7 @@ int rep_record_task_run(rep_record *r, size_t task, const rep_task_run *run);
 bool rep_record_cut_task_run(rep_record *r, size_t task, size_t run, sim_time at, rep_end end);
 int rep_record_worker_run(rep_record *r, const rep_worker_run *run);
 int rep_record_deferral(rep_record *r, const rep_deferral *d);
+int rep_record_request(rep_record *r, const rep_request *q);
 /* Appends a state sample; a sample at the same t as the last one replaces it. -1 when out of
  * memory. */
 int rep_record_state(rep_record *r, const rep_state *st);

@@ -11,17 +11,12 @@
 #include "sim_reason.h"
 #include "util.h"
 
-/* A duration in ms for people: whole units when exact ("15m", "1h30m"), else seconds with one
- * decimal ("8.2s"); quantiles interpolate, so they are rounded to the nearest ms first. */
+/* A duration in ms for people (sim_format_human_duration); quantiles interpolate, so they are
+ * rounded to the nearest ms first. */
 static const char *human(const rep_summary_run *run, double ms, char *buf, size_t size)
 {
-    sim_time t = (sim_time)llround(ms);
-    if (t % 1000 == 0 || t < 1000)
-        run->format_duration(t, buf, size);
-    else if (t < SIM_MINUTES(1))
-        snprintf(buf, size, "%.1fs", (double)t / 1000.0);
-    else
-        run->format_duration(t / 1000 * 1000, buf, size); /* whole seconds beyond a minute */
+    (void)run;
+    sim_format_human_duration((sim_time)llround(ms), buf, size);
     return buf;
 }
 
@@ -66,9 +61,9 @@ static void text_ends(FILE *out, const rep_stats *st)
 void rep_summary_text(FILE *out, const rep_summary_run *run, const rep_stats *st)
 {
     const rep_run_info *info = run->info;
-    char start[40], dur[32], buf[32];
+    char start[40], dur[32];
     sim_cal_format(run->calendar, 0, start, sizeof start);
-    run->format_duration(run->duration, dur, sizeof dur);
+    sim_format_human_duration(run->duration, dur, sizeof dur);
     fprintf(out, "scenario  %s (%s)\n", info->name, info->file);
     fprintf(out, "platform  %s, policy %s (%s variant), seed %" PRIu64 "\n", info->platform, info->policy,
             run->policy_variant, info->seed);
@@ -76,25 +71,10 @@ void rep_summary_text(FILE *out, const rep_summary_run *run, const rep_stats *st
             run->events, run->fingerprint);
     fprintf(out, "\nworker    %zu runs (%.2f/day), %zu deferred by the foreground guard, %zu with no task\n",
             st->worker_runs, st->worker_runs_per_day, st->worker_deferred, st->worker_no_tasks);
-    fprintf(out, "          deferred %s in total\n", human(run, (double)st->deferred_ms, buf, sizeof buf));
-    /* Why it did not run: the time held back per reason, largest first (ties in reason order). */
-    if (st->held_total_ms > 0) {
-        bool shown[SIM_REASON_COUNT] = {false};
-        fputs("          held back:", out);
-        for (int k = 1; k < SIM_REASON_COUNT; k++) {
-            int best = 0;
-            for (int r = 1; r < SIM_REASON_COUNT; r++)
-                if (!shown[r] && st->held_ms[r] > 0 && (best == 0 || st->held_ms[r] > st->held_ms[best]))
-                    best = r;
-            if (best == 0)
-                break;
-            shown[best] = true;
-            fprintf(out, "%s %s %s (%.0f%%)", k > 1 ? "," : "", sim_reason_name((sim_reason)best),
-                    human(run, (double)st->held_ms[best], buf, sizeof buf),
-                    100.0 * (double)st->held_ms[best] / (double)st->held_total_ms);
-        }
-        fputc('\n', out);
-    }
+    /* Why it did not run: the due time by reason (rep_explain.h), the same figures as the report
+     * and `bgsim explain`. */
+    if (run->explain && run->explain->due_ms > 0)
+        rep_explain_due_line(out, "          ", run->explain);
     text_ends(out, st);
     text_quantiles(out, run, "interval", &st->worker_interval);
     text_quantiles(out, run, "delay", &st->worker_delay);

@@ -1,7 +1,7 @@
 /*
  * rep_summary.h - the summary `bgsim run` prints: per task and for the worker.
  *
- * Text for people (durations as 15m, 1h30m, 8.2s), JSON for tools (every time in integer ms,
+ * Text for people (durations as sim_format_human_duration writes them: 15m, 1h 30m, 8.2s), JSON for tools (every time in integer ms,
  * keys stable). Both are pure functions of what the run was (rep_summary_run, filled by the
  * caller from its scenario and options) and its statistics, so the same run prints the same bytes.
  */
@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "rep_explain.h"
 #include "rep_plot.h"
 #include "rep_record.h"
 #include "rep_stats.h"
@@ -25,9 +26,8 @@ typedef struct rep_summary_run {
     uint64_t events, fingerprint;
     const char *const *task_names;   /* the scenario's tasks, in order (metric names in JSON) */
     size_t task_count;
-    /* Writes a duration as the scenario language does ("1h30m"; sch_format_duration): the
-     * formatter lives in the schema layer, above the reports. */
-    int (*format_duration)(sim_time ms, char *buf, size_t size);
+    const rep_explain *explain;      /* the run's gaps and due time (text: the "due without running"
+                                      * line), or NULL */
 } rep_summary_run;
 
 void rep_summary_text(FILE *out, const rep_summary_run *run, const rep_stats *st);

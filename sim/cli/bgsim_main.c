@@ -20,6 +20,7 @@ static const char usage_main[] =
     "  init [android|ios] [FILE]  write a commented starter scenario to edit\n"
     "  validate FILE...   check scenario files; print each error with file:line:column\n"
     "  run FILE           simulate a scenario and print a summary per task\n"
+    "  explain FILE       why didn't it run: the longest gaps between runs, reason by reason\n"
     "  check FILE...      run scenarios and verify their expectations (for CI)\n"
     "  sweep FILE         run combinations of --set values over seeds (interval tuning)\n"
     "  fleet FILE         simulate a population of devices: distributions across devices, targets\n"
@@ -34,6 +35,7 @@ static const struct {
 } commands[] = {
     {"validate", cli_validate},
     {"run", cli_run},
+    {"explain", cli_explain},
     {"check", cli_check},
     {"sweep", cli_sweep},
     {"fleet", cli_fleet},

@@ -61,6 +61,7 @@ void cli_progress_bar(int *drawn, const char *what, size_t done, size_t count, c
 
 int cli_validate(int argc, char **argv);
 int cli_run(int argc, char **argv);
+int cli_explain(int argc, char **argv); /* cli_run.c: the same run, explained */
 int cli_check(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
 int cli_fleet(int argc, char **argv);

@@ -387,8 +387,7 @@ static rep_fleet_view fleet_view(const scn_scenario *s, const run_fleet_spec *sp
                             .layout = &res->layout, .accs = &res->accs, .device_days = res->device_days,
                             .profile_names = st->profiles, .profile_weights = st->weights, .metrics = fm->refs,
                             .metric_names = (const char *const *)fm->names, .task_names = st->tasks,
-                            .task_count = s->task_count, .target_texts = st->targets,
-                            .format_duration = sch_format_duration};
+                            .task_count = s->task_count, .target_texts = st->targets};
 }
 
 static int fleet_main(run_dist *dist, int argc, char **argv)

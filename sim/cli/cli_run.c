@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_explain.h"
 #include "rep_html.h"
 #include "rep_perfetto.h"
 #include "rep_plot.h"
@@ -26,7 +27,10 @@ static const char usage_run[] =
     "                      [--perfetto FILE.json]\n"
     "\n"
     "Simulates the scenario and prints a summary per task: registrations, worker runs, task runs,\n"
-    "successes, failures, runs per day, interval and delay quantiles, time deferred.\n"
+    "successes, failures, runs per day, interval and delay quantiles, the time the worker was due\n"
+    "without running by reason. It opens with a headline: the interval asked for against the median\n"
+    "and p90 seen, runs per day, the longest gap and what filled it, and a note wherever one of\n"
+    "expo's quirks decided the outcome ('bgsim explain FILE' says more).\n"
     "\n"
     "  --seed N          use seed N instead of the scenario's seed\n"
     "  --duration D      simulate D (e.g. 36h, 14d) instead of the scenario's duration\n"
@@ -41,14 +45,35 @@ static const char usage_run[] =
     "                    by hour of day, each as .png and .svg beside its .dat data and .gp script;\n"
     "                    runs gnuplot (or the program named by $BGSIM_GNUPLOT)\n"
     "  --report DIR      write DIR/index.html, one self-contained page: the scenario and overrides,\n"
-    "                    the summary tables, why the worker waited (held time by reason), the plots\n"
-    "                    (inline SVG; their files beside it) and the scenario file's text\n"
+    "                    the summary tables, why the worker waited (due time by reason, the longest\n"
+    "                    gaps, notes), a day-by-day view, the plots (inline SVG; their files beside\n"
+    "                    it) and the scenario file's text\n"
     "  --perfetto FILE   write the run as Chrome trace-event JSON (open it in ui.perfetto.dev)\n"
     "\n"
     "The same file, seed and duration always give byte-identical output.\n"
     "FILE '-' reads the scenario from stdin. Exit status: 0 ok, 64 usage, 65 invalid scenario (or\n"
     "override), 66 cannot read it, 69 gnuplot cannot be run (the summary, data files and scripts are\n"
     "still written), 70 internal error, 73 cannot create an output file, 74 cannot write output.\n";
+
+static const char usage_explain[] =
+    "usage: bgsim explain FILE [--gaps N] [--seed N] [--duration D] [--set KEY=VALUE]...\n"
+    "\n"
+    "Why didn't it run? Simulates the scenario as 'bgsim run' does and explains the gaps between\n"
+    "worker runs: the interval asked for against the intervals seen, the N longest gaps as spans in\n"
+    "local time with the reason for each (\"Wed 02:10\xe2\x80\x93" "05:54 doze_deep; 05:54\xe2\x80\x93" "06:25 standby_quota\"), the share\n"
+    "of the time the worker was due (and did not run) per reason, and notes where one of expo's\n"
+    "quirks decided the outcome, with the setting that changes it.\n"
+    "\n"
+    "  --gaps N          list the N longest gaps (default 5; 0 lists none)\n"
+    "  --seed N          use seed N instead of the scenario's seed\n"
+    "  --duration D      simulate D (e.g. 36h, 14d) instead of the scenario's duration\n"
+    "  --set KEY=VALUE   override a scenario value before it is validated (repeatable; scenarios/SET.md)\n"
+    "\n"
+    "Span kinds: a reason the OS held the due worker back (scenarios/METRICS.md), not_due (waiting\n"
+    "out the interval) or no_reason (due, but no reason was given: the process was dead, or the OS\n"
+    "re-ran stopped work later). 'bgsim run --report DIR' shows the same in its page.\n"
+    "Exit status: 0 ok, 64 usage, 65 invalid scenario (or override), 66 cannot read it, 70 internal\n"
+    "error, 74 cannot write output.\n";
 
 #define MAX_SETS 64
 
@@ -63,6 +88,9 @@ typedef struct run_args {
     sim_time duration;
     const char *trace_path, *plot_dir, *report_dir, *perfetto_path;
     bool json, fingerprint_only;
+    bool explain;                        /* `bgsim explain`: the explanation instead of the summary */
+    const char *gaps_arg;                /* --gaps, as given, or NULL */
+    size_t gaps;
     char *sets[MAX_SETS];
     scn_override overrides[MAX_SETS];
     size_t n_sets;
@@ -80,6 +108,19 @@ static int bad_value(const char *option, const char *why)
 {
     fprintf(stderr, "bgsim run: %s: %s\n", option, CLI_SHOWN(why));
     return EX_USAGE;
+}
+
+/* --gaps N: 0 to 1000. */
+static int parse_gaps(run_args *a)
+{
+    char why[256];
+    uint64_t n = CLI_EXPLAIN_GAPS;
+    if (a->gaps_arg && (!sch_parse_uint64(a->gaps_arg, &n, why, sizeof why) || n > 1000)) {
+        fprintf(stderr, "bgsim explain: --gaps: expected a count from 0 to 1000, found '%s'\n", CLI_SHOWN(a->gaps_arg));
+        return EX_USAGE;
+    }
+    a->gaps = (size_t)n;
+    return CLI_GO_ON;
 }
 
 /* The values of --seed and --duration. CLI_GO_ON, or EX_USAGE with a message. */
@@ -106,9 +147,12 @@ static int run_parse(int argc, char **argv, run_args *a)
                                           {"plot", required_argument, NULL, 'p'},
                                           {"report", required_argument, NULL, 'r'},
                                           {"perfetto", required_argument, NULL, 'P'},
+                                          {"gaps", required_argument, NULL, 'g'},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
     const char *format = "text";
+    const char *cmd = a->explain ? "explain" : "run";
+    const char *usage = a->explain ? usage_explain : usage_run;
     char why[256];
     int c;
     optind = 1;
@@ -118,11 +162,12 @@ static int run_parse(int argc, char **argv, run_args *a)
         case 's': a->seed_arg = optarg; break;
         case 'd': a->duration_arg = optarg; break;
         case 't': a->trace_path = optarg; break;
-        case 'f': format = optarg; break;
+        case 'f': format = optarg ? optarg : ""; break; /* getopt gives a required value */
         case 'F': a->fingerprint_only = true; break;
         case 'p': a->plot_dir = optarg; break;
         case 'r': a->report_dir = optarg; break;
         case 'P': a->perfetto_path = optarg; break;
+        case 'g': a->gaps_arg = optarg; break;
         case 'S':
             if (a->n_sets == MAX_SETS) {
                 fprintf(stderr, "bgsim run: --set: at most %d overrides\n", MAX_SETS);
@@ -132,17 +177,28 @@ static int run_parse(int argc, char **argv, run_args *a)
                 return bad_value("--set", why);
             a->sets[a->n_sets++] = optarg;
             break;
-        case 'h': fputs(usage_run, stdout); return cli_finish_stdout(0);
+        case 'h': fputs(usage, stdout); return cli_finish_stdout(0);
         default:
-            fprintf(stderr, "bgsim run: %s '%s'\n%s", optopt ? "option needs a value:" : "unknown option",
-                    CLI_SHOWN(argv[optind - 1]), usage_run);
+            fprintf(stderr, "bgsim %s: %s '%s'\n%s", cmd, optopt ? "option needs a value:" : "unknown option",
+                    CLI_SHOWN(argv[optind - 1]), usage);
             return EX_USAGE;
         }
     }
     if (optind + 1 != argc) {
-        fprintf(stderr, "bgsim run: expected exactly one scenario file\n%s", usage_run);
+        fprintf(stderr, "bgsim %s: expected exactly one scenario file\n%s", cmd, usage);
         return EX_USAGE;
     }
+    /* explain takes the options that choose the run; run takes all but --gaps */
+    const char *wrong = a->explain ? (a->trace_path ? "--trace" : a->plot_dir ? "--plot" : a->report_dir ? "--report"
+                                      : a->perfetto_path ? "--perfetto" : a->fingerprint_only ? "--fingerprint"
+                                      : strcmp(format, "text") != 0 ? "--format" : NULL)
+                                   : a->gaps_arg ? "--gaps" : NULL;
+    if (wrong) {
+        fprintf(stderr, "bgsim %s: %s is an option of 'bgsim %s'\n%s", cmd, wrong, a->explain ? "run" : "explain", usage);
+        return EX_USAGE;
+    }
+    if (parse_gaps(a) != CLI_GO_ON)
+        return EX_USAGE;
     a->path = argv[optind];
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
         fprintf(stderr, "bgsim run: --format: expected 'text' or 'json', found '%s'\n", CLI_SHOWN(format));
@@ -154,16 +210,20 @@ static int run_parse(int argc, char **argv, run_args *a)
 
 /* ---- run ---- */
 
-/* One simulated run and its statistics (run_result_free). */
+/* One simulated run, its statistics and its explanation (run_result_free). */
 typedef struct run_result {
     run_options opt;
     run_outcome outcome;
     rep_record record;
     rep_stats stats;
+    rep_explain explain;
+    run_note notes[RUN_NOTES_MAX];
+    size_t note_count;
 } run_result;
 
 static void run_result_free(run_result *r)
 {
+    rep_explain_free(&r->explain);
     rep_stats_free(&r->stats);
     rep_record_free(&r->record);
 }
@@ -184,10 +244,12 @@ static int run_simulate(const run_args *a, const scn_scenario *s, FILE *trace, r
         cli_report_run(r->outcome.message);
         return cli_status(rc);
     }
-    if (rep_stats_compute(&r->record, &r->stats) != 0) {
+    if (rep_stats_compute(&r->record, &r->stats) != 0 ||
+        rep_explain_compute(&r->record, SIM_MINUTES(r->record.interval_min), &r->explain) != 0) {
         fprintf(stderr, "bgsim run: out of memory\n");
         return EX_SOFTWARE;
     }
+    r->note_count = run_explain_notes(s, &r->record, &r->stats, r->notes);
     return 0;
 }
 
@@ -235,11 +297,25 @@ static int emit_summary(const run_args *a, const scn_scenario *s, const run_resu
     rep_summary_run sr = {.info = &info, .policy_variant = s->policy_platform == BGT_PLATFORM_IOS ? "ios" : "android",
                           .duration = r->opt.duration, .calendar = &s->calendar, .events = r->outcome.events,
                           .fingerprint = r->outcome.fingerprint, .task_names = tasks, .task_count = s->task_count,
-                          .format_duration = sch_format_duration};
-    if (a->json)
+                          .explain = &r->explain};
+    if (a->explain) {
+        cli_explain_input in = {.scenario = s, .seed = r->opt.seed, .record = &r->record, .stats = &r->stats,
+                                .explain = &r->explain, .gaps = a->gaps, .notes = r->notes,
+                                .note_count = r->note_count};
+        cli_explain_text(stdout, &in);
+    } else if (a->json) {
         rep_summary_json(stdout, &sr, &r->stats, &r->record);
-    else
+    } else {
+        /* The headline first: the answer to "how often did it run, and why not more often". */
+        cli_explain_headline(stdout, &r->record, &r->stats, &r->explain);
+        for (size_t i = 0; i < r->note_count; i++) {
+            char note[2048];
+            cli_note_text(s, &r->notes[i], note, sizeof note);
+            printf("note      %s\n", note);
+        }
+        fputc('\n', stdout);
         rep_summary_text(stdout, &sr, &r->stats);
+    }
     return cli_finish_stdout(0);
 }
 
@@ -291,22 +367,40 @@ static int emit_report(const run_args *a, const scn_scenario *s, const rep_run_i
         text = NULL;
     }
     char dur[32], start[40], fp[24];
-    sch_format_duration(r->opt.duration, dur, sizeof dur);
+    sim_format_human_duration(r->opt.duration, dur, sizeof dur);
     sim_cal_format(&s->calendar, 0, start, sizeof start);
     start[16] = '\0';
     snprintf(fp, sizeof fp, "%016" PRIx64, r->outcome.fingerprint);
+    /* The explanation in the command line's words, as `bgsim explain` prints them. */
+    char *headline = NULL;
+    size_t headline_len = 0;
+    FILE *hf = open_memstream(&headline, &headline_len);
+    if (hf) {
+        cli_explain_headline(hf, &r->record, &r->stats, &r->explain);
+        fclose(hf);
+    }
+    char notes[RUN_NOTES_MAX][2048];
+    const char *note_ptrs[RUN_NOTES_MAX];
+    for (size_t i = 0; i < r->note_count; i++) {
+        cli_note_text(s, &r->notes[i], notes[i], sizeof notes[i]);
+        note_ptrs[i] = notes[i];
+    }
     rep_html_input in = {.info = info, .scenario_text = text, .overrides = (const char *const *)a->sets,
                          .n_overrides = a->n_sets, .duration = dur, .start = start, .fingerprint = fp,
-                         .plot_dir = plot_note ? NULL : pdir, .plot_note = plot_note};
+                         .plot_dir = plot_note ? NULL : pdir, .plot_note = plot_note, .explain = &r->explain,
+                         .gaps = CLI_EXPLAIN_GAPS, .headline = hf ? headline : NULL, .notes = note_ptrs,
+                         .n_notes = r->note_count};
     char *f_tmp = NULL;
     FILE *f = rep_open_in(a->report_dir, "index.html", &f_tmp, why, sizeof why);
     if (!f) {
         free(text);
+        free(headline);
         fprintf(stderr, "bgsim run: %s\n", CLI_SHOWN(why));
         return EX_CANTCREAT;
     }
     int w = rep_html_write(f, &in, &r->record, &r->stats, why, sizeof why);
     free(text);
+    free(headline);
     if (w != 0) {
         rep_abort_in(f, &f_tmp);
         fprintf(stderr, "bgsim run: %s\n", CLI_SHOWN(why));
@@ -349,9 +443,9 @@ static int emit_outputs(const run_args *a, const scn_scenario *s, const run_resu
     return rc;
 }
 
-int cli_run(int argc, char **argv)
+static int run_or_explain(int argc, char **argv, bool explain)
 {
-    run_args a = {0};
+    run_args a = {.explain = explain};
     int rc = run_parse(argc, argv, &a);
     if (rc != CLI_GO_ON) {
         run_args_free(&a);
@@ -392,3 +486,7 @@ int cli_run(int argc, char **argv)
     run_args_free(&a);
     return rc;
 }
+
+int cli_run(int argc, char **argv) { return run_or_explain(argc, argv, false); }
+
+int cli_explain(int argc, char **argv) { return run_or_explain(argc, argv, true); }

@@ -167,3 +167,54 @@ int sim_cal_format(const sim_calendar *cal, sim_time t, char *buf, size_t size)
     return snprintf(buf, size, "%04lld-%02d-%02dT%02d:%02d:%02d.%03d", (long long)dt.year, dt.month,
                     dt.day, dt.hour, dt.minute, dt.second, dt.ms);
 }
+
+int sim_cal_format_short(const sim_calendar *cal, sim_time t, char *buf, size_t size)
+{
+    static const char *const days[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    sim_datetime dt;
+    sim_cal_datetime(cal, t, &dt);
+    return snprintf(buf, size, "%s %02d:%02d", days[sim_cal_weekday(cal, t)], dt.hour, dt.minute);
+}
+
+/* a / b rounded half up, for a >= 0 and b > 0. */
+static int64_t div_round(int64_t a, int64_t b) { return a / b + (a % b >= b - b / 2); }
+
+int sim_format_human_duration(sim_time ms, char *buf, size_t size)
+{
+    if (ms < 0) {
+        if (ms < -SIM_TIME_MAX)
+            ms = -SIM_TIME_MAX; /* keeps the negation defined */
+        char inner[48];
+        sim_format_human_duration(-ms, inner, sizeof inner);
+        return snprintf(buf, size, "-%s", inner);
+    }
+    if (ms == 0)
+        return snprintf(buf, size, "0");
+    if (ms < SIM_MS_PER_SECOND)
+        return snprintf(buf, size, "%lldms", (long long)ms);
+    int64_t tenths = div_round(ms, 100); /* one decimal below a minute */
+    if (tenths < 600) {
+        if (tenths % 10 == 0)
+            return snprintf(buf, size, "%llds", (long long)(tenths / 10));
+        return snprintf(buf, size, "%lld.%llds", (long long)(tenths / 10), (long long)(tenths % 10));
+    }
+    /* The larger unit, then the smaller one rounded: rounding may carry into the next range
+     * (59m 59.6s is 1h), so each range is decided on the value rounded to its own smaller unit. */
+    static const struct {
+        sim_time big, small;
+        const char *b, *s;
+    } ranges[] = {{SIM_MS_PER_MINUTE, SIM_MS_PER_SECOND, "m", "s"},
+                  {SIM_MS_PER_HOUR, SIM_MS_PER_MINUTE, "h", "m"},
+                  {SIM_MS_PER_DAY, SIM_MS_PER_HOUR, "d", "h"}};
+    for (size_t i = 0; i < 3; i++) {
+        int64_t n = div_round(ms, ranges[i].small); /* in small units */
+        int64_t per = ranges[i].big / ranges[i].small;
+        if (i < 2 && n >= per * (i == 0 ? 60 : 24))
+            continue; /* a whole larger unit above this range */
+        if (n % per == 0)
+            return snprintf(buf, size, "%lld%s", (long long)(n / per), ranges[i].b);
+        return snprintf(buf, size, "%lld%s %lld%s", (long long)(n / per), ranges[i].b, (long long)(n % per),
+                        ranges[i].s);
+    }
+    return 0; /* not reached: the last range takes every value */
+}

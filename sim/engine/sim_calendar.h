@@ -74,5 +74,19 @@ bool sim_cal_time_of(const sim_calendar *cal, const sim_datetime *dt, sim_time *
 /* Writes "YYYY-MM-DDTHH:MM:SS.mmm" (years outside 0..9999 are written as they are). Returns
  * snprintf's result. */
 int sim_cal_format(const sim_calendar *cal, sim_time t, char *buf, size_t size);
+/* Writes the local weekday and time of day to the minute (floored), "Wed 02:10", as the reports
+ * show a moment to people. Returns snprintf's result. */
+int sim_cal_format_short(const sim_calendar *cal, sim_time t, char *buf, size_t size);
+
+/*
+ * A duration for people, the one format every human-readable output uses (the run summary,
+ * `bgsim explain`, the HTML report): the two largest units, rounded to the smaller one, with a
+ * space between them and a zero second unit left out: "9d 10h", "3h 44m", "3m 5s", "15m", "45s";
+ * below a minute one decimal when not whole ("8.2s"), below a second milliseconds ("350ms"); "0";
+ * negative durations get a '-'. Weeks are not used (9d, not 1w2d). Machine outputs (JSON, CSV)
+ * keep integer milliseconds, and the scenario language keeps its exact form (sch_format_duration).
+ * Returns snprintf's result.
+ */
+int sim_format_human_duration(sim_time ms, char *buf, size_t size);
 
 #endif

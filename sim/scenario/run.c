@@ -54,6 +54,11 @@ struct runner {
     bool have_due;          /* `due` holds the first due time since the last run that ran tasks */
     sim_time due;
     sim_time run_start;
+    /* For the explanations (rep_record.cold_pushes): the earliest time of the request the OS
+     * holds, and whether a process start is under way (its restore re-registers the tasks). */
+    bool pending;
+    sim_time pending_due;
+    bool starting;
     bool internal_error;
     char *message;          /* the caller's run_outcome.message: the first internal error's words */
     bool limit_hit;         /* the record is full (REP_MAX_TASK_RUNS): the run is refused */
@@ -78,16 +83,39 @@ static void fail(runner *r, const char *what, int rc)
 /* ---- the backend the core sees ---- */
 
 static int64_t be_now(void *ctx) { return sim_now(((runner *)ctx)->engine); }
+/* A schedule during a process start that replaces a pending request with a later one is the
+ * iOS cold-launch reset: expo's restore re-registers the tasks and cancels and re-submits with
+ * earliestBeginDate = now + interval (expo-background-task 57.0.21 BackgroundTaskScheduler.swift
+ * SchedulerState.scheduleWorker; docs/SOURCES.md E3.3). Counted for the explanations only. */
 static int be_schedule(void *ctx, const bgt_schedule_req *req)
 {
     runner *r = ctx;
-    return r->os_ops->schedule(r->os, req);
+    sim_time due = sim_now(r->engine) + req->delay_ms;
+    int rc = r->os_ops->schedule(r->os, req);
+    if (rc == BGT_OK) {
+        sim_time could = r->pending_due > sim_now(r->engine) ? r->pending_due : sim_now(r->engine);
+        if (r->starting && r->pending && due > could) {
+            r->record->cold_pushes++;
+            r->record->cold_pushed_ms += due - could;
+        }
+        r->pending = true;
+        r->pending_due = due;
+        rep_request q = {.at = sim_now(r->engine), .due = due};
+        if (rep_record_request(r->record, &q) != 0)
+            r->internal_error = true;
+    }
+    return rc;
 }
 
 static int be_cancel(void *ctx)
 {
     runner *r = ctx;
-    return r->os_ops->cancel(r->os);
+    int rc = r->os_ops->cancel(r->os);
+    /* A cancel inside a process start is the first half of a re-submit: the pending date is kept
+     * to compare the new one with. */
+    if (!r->starting)
+        r->pending = false;
+    return rc;
 }
 
 static int be_query(void *ctx, bgt_worker_state *out)
@@ -266,6 +294,7 @@ static void do_registration(runner *r, size_t i, bool reg)
     sim_trace_int(&r->trace, "rc", rc);
     sim_trace_end(&r->trace);
     if (rc == BGT_OK) {
+        r->record->interval_min = bgt_interval_min(r->core);
         if (reg)
             r->record->tasks[i].registrations++;
         else
@@ -287,7 +316,11 @@ static bool process_start(runner *r, const char *cause)
     sim_trace_begin(&r->trace, sim_now(r->engine), "app.start");
     sim_trace_str(&r->trace, "cause", cause);
     sim_trace_end(&r->trace);
+    r->starting = true;
     int rc = bgt_process_start(r->core, BGT_START_DISCARD_CORRUPT);
+    r->starting = false;
+    if (rc == BGT_OK && bgt_interval_min(r->core) > 0 && bgt_task_count(r->core) > 0)
+        r->record->interval_min = bgt_interval_min(r->core);
     if (rc != BGT_OK) {
         fail(r, "process start", rc);
         return false;
@@ -465,6 +498,7 @@ static void on_fire(void *ctx, sim_time due)
     runner *r = ctx;
     if (r->held == SIM_REASON_FOREGROUND)
         on_os_deferral(r, SIM_REASON_NONE);
+    r->pending = false;
     if (!r->have_due) {
         r->have_due = true;
         r->due = due;

@@ -1,5 +1,6 @@
 /* Calendar helpers: exact integer conversions, cross-checked against libc's gmtime_r. */
 #include <criterion/criterion.h>
+#include <string.h>
 #include <time.h>
 
 #include "sim_calendar.h"
@@ -168,4 +169,50 @@ Test(calendar, extreme_times_do_not_overflow)
         sim_cal_datetime(&cal, extremes[i], &dt);
         cr_assert(dt.month >= 1 && dt.month <= 12 && dt.day >= 1 && dt.day <= 31);
     }
+}
+
+/* The one human duration format (issue 19): two units, rounded to the smaller, no weeks. */
+Test(calendar, human_durations)
+{
+    static const struct {
+        sim_time ms;
+        const char *want;
+    } cases[] = {
+        {0, "0"},
+        {350, "350ms"},
+        {8200, "8.2s"},
+        {45000, "45s"},
+        {59960, "1m"},                              /* 59.96 s rounds to a whole minute */
+        {SIM_MINUTES(15), "15m"},
+        {SIM_MINUTES(3) + SIM_SECONDS(5), "3m 5s"},
+        {SIM_HOURS(3) + SIM_MINUTES(44) + SIM_SECONDS(3) + 634, "3h 44m"}, /* was 3h44m3s634ms */
+        {SIM_HOURS(1) + SIM_MINUTES(30), "1h 30m"},
+        {SIM_MINUTES(59) + SIM_SECONDS(59) + 600, "1h"},                  /* carries into hours */
+        {SIM_HOURS(23) + SIM_MINUTES(59) + SIM_SECONDS(31), "1d"},
+        {SIM_DAYS(9) + SIM_HOURS(10) + SIM_MINUTES(23) + SIM_SECONDS(58), "9d 10h"}, /* was 1w2d10h23m58s */
+        {SIM_DAYS(14), "14d"},
+        {-SIM_MINUTES(90), "-1h 30m"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[48];
+        int n = sim_format_human_duration(cases[i].ms, buf, sizeof buf);
+        cr_expect_str_eq(buf, cases[i].want, "%lld ms", (long long)cases[i].ms);
+        cr_expect_eq(n, (int)strlen(cases[i].want));
+    }
+    char small[4];
+    cr_expect_eq(sim_format_human_duration(SIM_DAYS(9) + SIM_HOURS(10), small, sizeof small), 6);
+    cr_expect_str_eq(small, "9d ");
+    char buf[48];
+    sim_format_human_duration(-SIM_TIME_MAX, buf, sizeof buf); /* no overflow at the limit */
+    cr_expect(buf[0] == '-');
+}
+
+Test(calendar, short_weekday_and_time)
+{
+    sim_calendar cal;
+    sim_datetime start = {.year = 2026, .month = 1, .day = 5, .hour = 7}; /* a Monday */
+    cr_assert(sim_cal_init(&cal, &start));
+    char buf[32];
+    sim_cal_format_short(&cal, SIM_DAYS(2) + SIM_HOURS(19) + SIM_MINUTES(10) + SIM_SECONDS(59), buf, sizeof buf);
+    cr_expect_str_eq(buf, "Thu 02:10");
 }

@@ -75,7 +75,7 @@ static char *summary(const scn_scenario *s, const rep_record *rec, const rep_sta
     rep_run_info info = {.name = "t", .file = "t.yaml", .platform = "android", .policy = "current", .seed = s->seed};
     rep_summary_run run = {.info = &info, .policy_variant = "android", .duration = rec->duration,
                            .calendar = &s->calendar, .task_names = names, .task_count = rec->task_count,
-                           .format_duration = sch_format_duration};
+                           .explain = NULL};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
