@@ -6,7 +6,8 @@
 #
 #   OUT/src/        gsl-*/ and libyaml-*/, unpacked by `apt-get source` (Debian's deb-src index,
 #                   fetched into OUT/apt/, not into the system's apt lists)
-#   OUT/prefix/     libgsl.a, libyaml.a and their headers (tools/wasm/deps), built once
+#   OUT/prefix/     libgsl.a, libyaml.a and their headers (tools/wasm/deps), built once (again
+#                   when tools/wasm/deps/CMakeLists.txt or gsl-config.h.in changes)
 #   OUT/bgsim/      bgsim's own wasm build tree (incremental, like any cmake build)
 #   OUT/dist/       what the npm package ships: bgsim-cli.js + bgsim-cli.wasm (the CLI),
 #                   bgsim-harness.js + bgsim-harness.wasm (the core and runner for bgsim/jest)
@@ -72,7 +73,8 @@ t1=$(stamp)
 
 # 2. GSL and libyaml for wasm, once.
 prefix=$out/prefix
-if [ ! -f "$prefix/lib/libgsl.a" ] || [ ! -f "$prefix/lib/libyaml.a" ]; then
+if [ ! -f "$prefix/lib/libgsl.a" ] || [ ! -f "$prefix/lib/libyaml.a" ] ||
+  [ "$here/deps/CMakeLists.txt" -nt "$prefix/lib/libgsl.a" ] || [ "$here/gsl-config.h.in" -nt "$prefix/lib/libgsl.a" ]; then
   emcmake cmake -S "$here/deps" -B "$out/deps" -DCMAKE_BUILD_TYPE=Release -DGSL_SRC="$gsl_src" \
     -DYAML_SRC="$yaml_src" -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
   cmake --build "$out/deps" -j"$jobs" >/dev/null
