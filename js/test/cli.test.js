@@ -65,6 +65,14 @@ test('sweep and fleet: CSV and JSON', () => {
   same(['fleet', `scenarios/fleets/${fleets[0]}`, '--devices', '6', '--duration', '2d', '--format', 'json']);
 });
 
+test('init and doctor', () => {
+  for (const p of ['android', 'ios']) same(['init', p, `@OUT@/${p}.yaml`], { files: [`${p}.yaml`] });
+  const apps = path.join(repoRoot, 'tests', 'doctor', 'apps');
+  if (fs.existsSync(apps)) {
+    for (const app of fs.readdirSync(apps)) same(['doctor', `tests/doctor/apps/${app}`]);
+  }
+});
+
 test('usage errors and help', () => {
   assert.strictEqual(same(['no-such-command']).status, 64);
   same(['run']);
