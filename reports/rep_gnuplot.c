@@ -14,6 +14,13 @@
 
 #include "util.h"
 
+#ifdef __EMSCRIPTEN__
+/* WebAssembly (the npm package, tools/wasm/build.sh) has no fork/exec: Node's child_process runs
+ * the program in `dir` instead (tools/wasm/library.js). Returns 0 and a wait(2)-style status, or
+ * the errno of a program that could not be started. */
+int bgsim_wasm_spawn(const char *dir, const char *prog, const char *arg, int *wait_status);
+#endif
+
 const char *rep_gnuplot_program(void)
 {
     const char *p = getenv("BGSIM_GNUPLOT");
@@ -49,6 +56,13 @@ static rep_gp_status images_written(const char *dir, const char *script, char *w
 rep_gp_status rep_gnuplot_run(const char *dir, const char *script, char *why, size_t size)
 {
     const char *prog = rep_gnuplot_program();
+    int child_errno = 0;
+    int status = 0;
+#ifdef __EMSCRIPTEN__
+    fflush(NULL);
+    child_errno = bgsim_wasm_spawn(dir, prog, script, &status);
+    bool not_started = child_errno != 0;
+#else
     /* The child reports a failed exec through a close-on-exec pipe: nothing arrives when the exec
      * worked, errno when it did not, so "missing" is told apart from "gnuplot failed". */
     int fds[2];
@@ -80,16 +94,16 @@ rep_gp_status rep_gnuplot_run(const char *dir, const char *script, char *why, si
         _exit(127);
     }
     close(fds[1]);
-    int child_errno = 0;
     ssize_t got;
     do
         got = read(fds[0], &child_errno, sizeof child_errno);
     while (got < 0 && errno == EINTR);
     close(fds[0]);
-    int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    if (got == (ssize_t)sizeof child_errno) {
+    bool not_started = got == (ssize_t)sizeof child_errno;
+#endif
+    if (not_started) {
         snprintf(why, size,
                  "cannot run '%s': %s (install gnuplot, e.g. 'apt-get install gnuplot-nox', or name the program in "
                  "BGSIM_GNUPLOT)",

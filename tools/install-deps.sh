@@ -27,7 +27,10 @@ NODE_PACKAGES="nodejs npm"
 # MPI scale-out of `bgsim fleet` (mpirun -np P): Open MPI's launcher and headers. Optional for the
 # build (BGSIM_MPI=AUTO leaves MPI out when absent), so not part of --sim.
 MPI_PACKAGES="openmpi-bin libopenmpi-dev"
-PACKAGES="$SIM_PACKAGES $TEST_PACKAGES $MPI_PACKAGES clang-tidy cppcheck valgrind"
+# The npm package (js/, ctest npm): emscripten compiles bgsim to WebAssembly (tools/wasm/build.sh;
+# dpkg-dev, which build-essential brings, unpacks GSL's and libyaml's Debian sources for it).
+JS_PACKAGES="emscripten"
+PACKAGES="$SIM_PACKAGES $TEST_PACKAGES $MPI_PACKAGES $JS_PACKAGES clang-tidy cppcheck valgrind"
 SIM_ONLY=0
 if [ "${1:-}" = "--sim" ]; then
   PACKAGES=$SIM_PACKAGES
@@ -38,8 +41,9 @@ if [ "$SIM_ONLY" -eq 0 ] && ! command -v npm >/dev/null 2>&1; then
   PACKAGES="$PACKAGES $NODE_PACKAGES"
 fi
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-# npm folders of the test suite, each pinned by its package-lock.json.
-NPM_DIRS="tests/reports/trace-parser tests/npm"
+# npm folders of the test suite, each pinned by its package-lock.json (js/: the npm package's
+# harness tests, Jest and the real expo packages).
+NPM_DIRS="tests/reports/trace-parser tests/npm js"
 
 # The npm packages exactly as locked (npm ci), where node_modules is missing.
 install_npm() {

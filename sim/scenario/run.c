@@ -51,6 +51,8 @@ struct runner {
     size_t storage_len;
     bool stored;
     bool alive;             /* an app process exists */
+    uint64_t process_starts;
+    const run_options *opt;
     bool have_due;          /* `due` holds the first due time since the last run that ran tasks */
     bool in_worker;         /* inside bgt_worker_begin/end: the core's requests continue the run's due */
     sim_time due;
@@ -237,10 +239,20 @@ static int task_body(void *user, const bgt_task_call *call, int64_t *duration_ms
      * until the network constraint holds; the ideal platform does not, so this is where it shows). */
     bool offline = st->network == SCN_NETWORK_REQUIRED && r->device.net == MDL_NET_NONE;
     int result = failed || offline ? BGT_RESULT_FAILED : BGT_RESULT_SUCCESS;
+    if (r->opt->task_hook) {
+        run_task_exec ex = {.task = t->index, .name = st->name, .now = call->now_ms,
+                            .process_starts = r->process_starts, .duration_ms = took, .result = result};
+        r->opt->task_hook(r->opt->task_hook_ctx, &ex);
+        took = ex.duration_ms < 0 ? 0 : ex.duration_ms;
+        result = ex.result;
+    }
     *duration_ms = took;
     sim_trace_begin(&r->trace, call->now_ms, "task.run");
     sim_trace_str(&r->trace, "task", st->name);
-    sim_trace_str(&r->trace, "result", result == BGT_RESULT_FAILED ? "failed" : "success");
+    sim_trace_str(&r->trace, "result",
+                  result == BGT_RESULT_FAILED    ? "failed"
+                  : result == BGT_RESULT_SUCCESS ? "success"
+                                                 : "none"); /* only a task hook returns none */
     sim_trace_int(&r->trace, "duration_ms", took);
     if (offline)
         sim_trace_str(&r->trace, "cause", "offline");
@@ -339,6 +351,7 @@ static bool process_start(runner *r, const char *cause)
         return false;
     }
     r->alive = true;
+    r->process_starts++;
     observe(r);
     return true;
 }
@@ -735,7 +748,7 @@ int run_scenario(const scn_scenario *s, const run_options *opt, rep_record *reco
         snprintf(msg, RUN_MESSAGE_MAX, "%s: %s", s->file, too_many);
         return RUN_ERR_INVALID;
     }
-    runner r = {.s = s, .record = record, .last_fire_at = -1, .message = msg};
+    runner r = {.s = s, .record = record, .last_fire_at = -1, .message = msg, .opt = opt};
     sim_trace_init(&r.trace, opt->trace);
     sim_trace_set_fingerprint(&r.trace, !opt->skip_fingerprint);
     const char **names = calloc(s->task_count, sizeof *names);

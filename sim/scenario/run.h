@@ -25,6 +25,20 @@
 #include "scn_scenario.h"
 #include "sim_trace.h"
 
+/* One task run as the runner models it (its modeled duration and result already drawn), handed
+ * to a caller that runs the app's real code for it: the npm package's test harness (js/jest,
+ * tools/wasm/bgsim_harness.c). The hook may replace `duration_ms` and `result` (a bgt_result);
+ * the runner then traces and records what the hook left. */
+typedef struct run_task_exec {
+    size_t task;             /* index in the scenario's tasks */
+    const char *name;
+    sim_time now;            /* when the task starts */
+    uint64_t process_starts; /* app processes started so far: a new one means a fresh JS runtime */
+    sim_time duration_ms;
+    int result;
+} run_task_exec;
+typedef void (*run_task_hook)(void *ctx, run_task_exec *exec);
+
 typedef struct run_options {
     uint64_t seed;        /* the scenario's seed unless overridden */
     /* Which device of a fleet (0 for a single run): every random stream is seeded from
@@ -39,6 +53,9 @@ typedef struct run_options {
      * simulation is the same; outcome.fingerprint is then 0 and means nothing. Single runs,
      * `check`, --fingerprint and --trace leave it false. */
     bool skip_fingerprint;
+    /* Called for every task run, or NULL (the CLI): see run_task_exec. */
+    run_task_hook task_hook;
+    void *task_hook_ctx;
 } run_options;
 
 typedef struct run_outcome {

@@ -1,0 +1,85 @@
+'use strict';
+// The two native modules expo's JS asks for, served by bgsim/jest:
+//   requireNativeModule('ExpoTaskManager')    -> ExpoTaskManager (expo-task-manager 57.x,
+//                                               ios/TaskManagerModule.swift, android TaskManagerModule.kt)
+//   requireNativeModule('ExpoBackgroundTask') -> ExpoBackgroundTask (expo-background-task 57.x,
+//                                               ios/BackgroundTaskModule.swift)
+// The task registry survives a process death (expo keeps it in persistent storage); the event
+// listeners do not (they belong to the JS runtime).
+const crypto = require('crypto');
+
+const EVENT_NAME = 'TaskManager.executeTask'; // TaskManagerModule.swift EXECUTE_TASK_EVENT_NAME
+const STATUS_AVAILABLE = 2; // BackgroundTaskStatus.Available
+
+function makeNativeModules(sim) {
+  const registry = new Map(); // taskName -> { taskName, taskType, options }
+  let listeners = new Map(); // event -> [fn]
+  let pending = new Map(); // taskName -> resolve(notifyTaskFinished response), for the run in progress
+
+  function emit(event, body) {
+    for (const fn of listeners.get(event) || []) fn(body);
+  }
+  function addListener(event, fn) {
+    if (!listeners.has(event)) listeners.set(event, []);
+    listeners.get(event).push(fn);
+    return { remove: () => listeners.set(event, (listeners.get(event) || []).filter((f) => f !== fn)) };
+  }
+
+  const ExpoTaskManager = {
+    EVENT_NAME,
+    addListener,
+    removeListeners() {},
+    async isAvailableAsync() { return true; },
+    async isTaskRegisteredAsync(name) { return registry.has(name); },
+    async getRegisteredTasksAsync() { return [...registry.values()]; },
+    async getTaskOptionsAsync(name) { return registry.has(name) ? registry.get(name).options : null; },
+    async unregisterTaskAsync(name) {
+      if (registry.delete(name)) sim.log.push({ t: sim.now, level: 'harness', message: `unregistered ${name}` });
+    },
+    async unregisterAllTasksAsync() { registry.clear(); },
+    async notifyTaskFinishedAsync(name, response) {
+      const done = pending.get(name);
+      pending.delete(name);
+      if (done) done(response || {});
+    },
+    // bgsim/jest's own: a run of `name` starts (EXTaskService executeTask:withData:withError:).
+    expectFinish(name, resolve) { pending.set(name, resolve); },
+    emitExecute(name) {
+      const executionInfo = { eventId: crypto.randomUUID(), taskName: name, appState: 'background' };
+      if (!(listeners.get(EVENT_NAME) || []).length) {
+        // No JS listening: expo-task-manager's module was never loaded in this process.
+        sim.log.push({ t: sim.now, level: 'harness', message: `no TaskManager loaded to run ${name}` });
+        const done = pending.get(name);
+        pending.delete(name);
+        if (done) done({ result: null });
+        return;
+      }
+      emit(EVENT_NAME, { data: {}, error: null, executionInfo });
+    },
+  };
+
+  const ExpoBackgroundTask = {
+    addListener,
+    removeListeners() {},
+    async getStatusAsync() { return STATUS_AVAILABLE; },
+    async registerTaskAsync(name, options = {}) {
+      registry.set(name, { taskName: name, taskType: 'backgroundTask', options });
+      sim.checkRegistration(name, options);
+    },
+    async unregisterTaskAsync(name) { registry.delete(name); },
+    async triggerTaskWorkerForTestingAsync() { return false; },
+  };
+
+  return {
+    ExpoTaskManager,
+    ExpoBackgroundTask,
+    registry,
+    /** A process death: listeners and runs in progress go with the JS runtime. */
+    resetProcess() {
+      listeners = new Map();
+      pending = new Map();
+    },
+  };
+}
+
+module.exports = { makeNativeModules, EVENT_NAME };
