@@ -25,9 +25,10 @@
  * Worker runs are split in two so that a simulator can model how long tasks take: begin runs the
  * callbacks (synchronously; each reports a result and a *modeled* duration), the caller lets
  * report.busy_ms pass on its own clock, then calls end, which is when expo schedules the successor
- * (E2.5 "The next run is relative to completion", E3.3). On a device begin and end are called back
- * to back (bgt_worker_run). Async tasks on a device are the glue's job: it reports them to the
- * core only once they finished.
+ * (E2.5 "The next run is relative to completion", E3.3). On a device the task code must not run
+ * inside begin (the glue's lock would be held for as long as the tasks run): the glue's callbacks
+ * return BGT_RESULT_PENDING, the glue runs the tasks in parallel outside its lock, reports each
+ * result with bgt_worker_set_result and then calls end (backends/README.md).
  *
  * Ownership: the core copies every string and struct it is given unless a comment says otherwise;
  * pointers it returns stay valid only as documented. bgt_free(NULL) is a no-op.
