@@ -25,9 +25,10 @@
  * Worker runs are split in two so that a simulator can model how long tasks take: begin runs the
  * callbacks (synchronously; each reports a result and a *modeled* duration), the caller lets
  * report.busy_ms pass on its own clock, then calls end, which is when expo schedules the successor
- * (E2.5 "The next run is relative to completion", E3.3). On a device begin and end are called back
- * to back (bgt_worker_run). Async tasks on a device are the glue's job: it reports them to the
- * core only once they finished.
+ * (E2.5 "The next run is relative to completion", E3.3). On a device the task code must not run
+ * inside begin (the glue's lock would be held for as long as the tasks run): the glue's callbacks
+ * return BGT_RESULT_PENDING, the glue runs the tasks in parallel outside its lock, reports each
+ * result with bgt_worker_set_result and then calls end (backends/README.md).
  *
  * Ownership: the core copies every string and struct it is given unless a comment says otherwise;
  * pointers it returns stay valid only as documented. bgt_free(NULL) is a no-op.
@@ -73,7 +74,12 @@ typedef enum bgt_status {
 typedef enum bgt_result {
     BGT_RESULT_NONE = 0,
     BGT_RESULT_SUCCESS = 1,
-    BGT_RESULT_FAILED = 2
+    BGT_RESULT_FAILED = 2,
+    /* Not an expo value: a task callback's way to say "started; my result comes later through
+     * bgt_worker_set_result". Device glue returns it from every callback so that task code runs
+     * outside the core, unlocked and in parallel (expo's awaitAll, E2.5, E4.4); the simulator
+     * never returns it. Only meaningful as a callback's return. */
+    BGT_RESULT_PENDING = 3
 } bgt_result;
 
 /* What a task callback is told. All pointers are valid only during the call. */
@@ -83,7 +89,7 @@ typedef struct bgt_task_call {
 } bgt_task_call;
 
 /* A task body. Returns a bgt_result (any other value counts as BGT_RESULT_NONE, as iOS maps
- * unknown values, E3.3). *duration_ms is 0 on entry; a simulated task sets it to the time it
+ * unknown values, E3.3; BGT_RESULT_PENDING defers the result, see bgt_worker_set_result). *duration_ms is 0 on entry; a simulated task sets it to the time it
  * models (negative is treated as 0); device glue leaves it 0. `user` is the pointer given to
  * bgt_define_task, owned by the caller. Tasks run "in parallel" (E4.4): the run lasts as long as
  * the longest one. */
@@ -198,6 +204,8 @@ typedef struct bgt_worker_report {
     size_t n_success, n_failed, n_none;
     size_t n_undefined;             /* registered but undefined at fire time (counted in n_none) */
     size_t n_unregistered;          /* of those, unregistered by unregister_undefined_on_fire */
+    size_t n_pending;               /* callbacks that returned BGT_RESULT_PENDING and have not
+                                     * reported yet (end counts the rest in n_none) */
     int64_t busy_ms;                /* longest reported duration: tasks run in parallel (E4.4) */
     bool rescheduled;               /* set by end (or begin for DEFERRED): a successor was requested */
     int64_t next_delay_ms;          /* its delay, if rescheduled */
@@ -215,7 +223,15 @@ int bgt_worker_begin(bgt *c, bgt_worker_report *report);
  * reschedule_on_expiry). Results never change scheduling otherwise (E2.5, E3.3). report may be
  * NULL; if not, rescheduled/next_delay_ms are updated. BGT_E_STATE if no run is in progress. */
 int bgt_worker_end(bgt *c, bgt_end_reason reason, bgt_worker_report *report);
-/* begin + end(COMPLETED) back to back, for device glue and the host. */
+/* The result of a task whose callback returned BGT_RESULT_PENDING in this run's begin, reported
+ * from outside any callback while the run is in progress (before end): moves it from n_pending
+ * to n_success / n_failed / n_none (any value other than SUCCESS or FAILED counts as none), so
+ * that end sees it (retry_failed_after_min). Device glue holds its own lock only for this call,
+ * never while the task runs. BGT_E_STATE if no run is in progress (e.g. end already came, as
+ * after an expiration: the late result is dropped); BGT_E_NOT_FOUND if `name` is not pending in
+ * this run (never pending, or already reported); BGT_E_INVAL for BGT_RESULT_PENDING or NULLs. */
+int bgt_worker_set_result(bgt *c, const char *name, int result);
+/* begin + end(COMPLETED) back to back, for the host and tests (pending tasks count as none). */
 int bgt_worker_run(bgt *c, bgt_worker_report *report);
 
 /* triggerTaskWorkerForTestingAsync (E1.1): runs the worker logic in-process (Android calls
@@ -223,5 +239,9 @@ int bgt_worker_run(bgt *c, bgt_worker_report *report);
  * guard applies, E2.5 / expo/expo#39978). BGT_E_UNAVAILABLE unless trigger_enabled. Same
  * contract as bgt_worker_run. */
 int bgt_trigger_for_testing(bgt *c, bgt_worker_report *report);
+/* Only the begin half of bgt_trigger_for_testing (same BGT_E_UNAVAILABLE check), for glue that
+ * runs the tasks outside the core: then bgt_worker_set_result per pending task and
+ * bgt_worker_end, as after bgt_worker_begin. */
+int bgt_trigger_begin(bgt *c, bgt_worker_report *report);
 
 #endif

@@ -165,6 +165,7 @@ static void drop_process_state(bgt *c)
     for (i = 0; i < c->ndefs; i++)
         free(c->defs[i].name);
     c->ndefs = 0;
+    bgt__drop_pending(c);
     c->started = c->in_foreground = c->running = c->warned_restricted = false;
     c->count = 0;
     c->interval_min = c->pol.default_interval_min;
@@ -177,6 +178,7 @@ void bgt_free(bgt *c)
         return;
     drop_process_state(c);
     free(c->defs);
+    free(c->pending);
     bgt_registry_free(c->reg);
     free(c);
 }

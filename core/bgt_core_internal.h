@@ -28,6 +28,8 @@ struct bgt {
     size_t count;            /* registrations seen in this process (E2.1 numberOfRegistered...) */
     int64_t interval_min;    /* shared, last registration wins (E2.2, E3.1) */
     bgt_worker_report run;   /* the run in progress */
+    char **pending;          /* owned names of this run's BGT_RESULT_PENDING tasks (run.n_pending) */
+    size_t cap_pending;
 };
 
 void bgt__log(const bgt *c, bgt_log_level level, const char *fmt, ...);
@@ -41,5 +43,7 @@ int bgt__commit(bgt *c, bgt_registry *next);
 /* expo's consumer didUnregister: count down, cancel the worker at zero (E2.2, E3.2). */
 void bgt__did_unregister(bgt *c);
 const struct bgt_def *bgt__find_def(const bgt *c, const char *name);
+/* Forget the run's pending tasks (names freed, run.n_pending 0); the array is kept. */
+void bgt__drop_pending(bgt *c);
 
 #endif

@@ -3,6 +3,7 @@
  * completion time). "En" cites section En of docs/SOURCES.md (the Expo sources). */
 #include "bgt_core_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
@@ -33,6 +34,48 @@ static void unregister_undefined(bgt *c, bgt_worker_report *r)
         bgt__did_unregister(c);
 }
 
+void bgt__drop_pending(bgt *c)
+{
+    size_t i;
+    for (i = 0; i < c->run.n_pending; i++)
+        free(c->pending[i]);
+    c->run.n_pending = 0;
+}
+
+/* Remember a task whose callback returned BGT_RESULT_PENDING. false (logged) if out of memory:
+ * the caller then counts the task as finished with no result, since no report can be matched. */
+static bool add_pending(bgt *c, const char *name)
+{
+    size_t n = strlen(name) + 1;
+    char *copy;
+    if (c->run.n_pending == c->cap_pending) {
+        size_t cap = c->cap_pending ? 2 * c->cap_pending : 4;
+        char **grown = realloc(c->pending, cap * sizeof *grown);
+        if (!grown)
+            goto nomem;
+        c->pending = grown;
+        c->cap_pending = cap;
+    }
+    if (!(copy = malloc(n)))
+        goto nomem;
+    memcpy(copy, name, n);
+    c->pending[c->run.n_pending++] = copy;
+    return true;
+nomem:
+    bgt__log(c, BGT_LOG_ERROR, "out of memory for pending task '%s'; counted as no result", name);
+    return false;
+}
+
+static void count_result(bgt_worker_report *r, int res)
+{
+    if (res == BGT_RESULT_SUCCESS)
+        r->n_success++;
+    else if (res == BGT_RESULT_FAILED)
+        r->n_failed++;
+    else
+        r->n_none++; /* E3.3: non-int or null -> noData; E4.3: a throw is a null result */
+}
+
 static void run_tasks(bgt *c, bgt_worker_report *r)
 {
     bgt_task_call call;
@@ -53,12 +96,8 @@ static void run_tasks(bgt *c, bgt_worker_report *r)
         res = d->fn(d->user, &call, &dur);
         c->in_callback = false;
         r->n_run++;
-        if (res == BGT_RESULT_SUCCESS)
-            r->n_success++;
-        else if (res == BGT_RESULT_FAILED)
-            r->n_failed++;
-        else
-            r->n_none++; /* E3.3: non-int or null -> noData; E4.3: a throw is a null result */
+        if (res != BGT_RESULT_PENDING || !add_pending(c, call.name))
+            count_result(r, res);
         if (dur > r->busy_ms)
             r->busy_ms = dur; /* parallel: the run lasts as long as its longest task (E4.4) */
     }
@@ -75,6 +114,7 @@ int bgt_worker_begin(bgt *c, bgt_worker_report *report)
         return BGT_E_BUSY;
     if (!c->started)
         return BGT_E_STATE;
+    bgt__drop_pending(c);
     r = &c->run;
     memset(r, 0, sizeof *r);
     c->running = true;
@@ -105,6 +145,14 @@ int bgt_worker_end(bgt *c, bgt_end_reason reason, bgt_worker_report *report)
         return BGT_E_STATE;
     c->running = false;
     r = &c->run;
+    if (r->n_pending > 0) {
+        /* Never reported (expired, or the glue gave up): finished with no result, as expo's
+         * dispatcher finishes a task whose executor produced nothing (E4.3). */
+        bgt__log(c, BGT_LOG_WARN, "%zu task(s) had not reported a result at the end of the run",
+                 r->n_pending);
+        r->n_none += r->n_pending;
+        bgt__drop_pending(c);
+    }
     if (r->kind == BGT_RUN_RAN && (reason == BGT_END_COMPLETED || c->pol.reschedule_on_expiry) &&
         bgt_registry_count(c->reg) > 0) {
         /* E2.5 / E3.3: next earliest = completion + interval; the result is ignored unless the
@@ -116,6 +164,25 @@ int bgt_worker_end(bgt *c, bgt_end_reason reason, bgt_worker_report *report)
     }
     if (report)
         *report = *r;
+    return BGT_OK;
+}
+
+int bgt_worker_set_result(bgt *c, const char *name, int result)
+{
+    size_t i;
+    if (!c || !name || result == BGT_RESULT_PENDING)
+        return BGT_E_INVAL;
+    if (c->in_callback)
+        return BGT_E_BUSY;
+    if (!c->running)
+        return BGT_E_STATE;
+    for (i = 0; i < c->run.n_pending && strcmp(c->pending[i], name) != 0; i++)
+        ;
+    if (i == c->run.n_pending)
+        return BGT_E_NOT_FOUND;
+    free(c->pending[i]);
+    c->pending[i] = c->pending[--c->run.n_pending]; /* order does not matter */
+    count_result(&c->run, result);
     return BGT_OK;
 }
 
@@ -132,4 +199,13 @@ int bgt_trigger_for_testing(bgt *c, bgt_worker_report *report)
     if (!c->pol.trigger_enabled)
         return BGT_E_UNAVAILABLE; /* E1.1 L130-140: release builds */
     return bgt_worker_run(c, report);
+}
+
+int bgt_trigger_begin(bgt *c, bgt_worker_report *report)
+{
+    if (!c)
+        return BGT_E_INVAL;
+    if (!c->pol.trigger_enabled)
+        return BGT_E_UNAVAILABLE;
+    return bgt_worker_begin(c, report);
 }

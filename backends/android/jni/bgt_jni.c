@@ -2,17 +2,25 @@
  *
  * One native handle (a jlong) owns: the core, the registry file store (backends/host/host_store.c:
  * write temp + fsync + rename + fsync dir, in the app's files directory), a global reference to
- * the Java scheduler (WorkManagerScheduler: schedule/cancel/query of the one unique work) and one
- * global reference per defined task. Natives are bound with RegisterNatives in JNI_OnLoad, so no
- * Java_* symbol is exported and R8 only has to keep the class names (consumer-rules.pro).
+ * the Java scheduler (WorkManagerScheduler: schedule/cancel/query of the one unique work), one
+ * record per defined task name, and the names of the tasks the last begin started. Natives are
+ * bound with RegisterNatives in JNI_OnLoad, so no Java_* symbol is exported and R8 only has to
+ * keep the class names (consumer-rules.pro).
  *
- * Threading: the core is not thread-safe; BgtCore.java calls every native under one lock. The
- * backend functions and task callbacks run inside a native call, on its thread, so they use the
- * JNIEnv of that call (stored in the handle for its duration) and never attach threads.
+ * Task code never runs inside a native call (issue 22, 1): the core's callback (run_task) only
+ * notes the task's name and returns BGT_RESULT_PENDING. BgtCore.java then takes the names
+ * (pendingTasks), runs the Java task bodies in parallel outside its lock, as expo's
+ * BackgroundTaskScheduler.runTasks does (expo-background-task 57.0.21, BackgroundTaskScheduler.kt
+ * runTasks: one CompletableDeferred per consumer, then tasks.awaitAll()), reports each result with
+ * workerSetResult and ends the run with workerEnd. So no native call lasts longer than the
+ * scheduler and storage calls it makes.
+ *
+ * Threading: the core is not thread-safe; BgtCore.java calls every native under one short lock.
+ * The backend functions run inside a native call, on its thread, so they use the JNIEnv of that
+ * call (stored in the handle for its duration) and never attach threads.
  *
  * Errors: natives return the core's codes (bgt_error.h, negative) as ints; Java maps them to
- * exceptions. A Java exception thrown by a task counts as "no result" (expo: the executor threw,
- * E4.3); one thrown by the scheduler is cleared, logged and becomes BGT_E_BACKEND. */
+ * exceptions. One thrown by the scheduler is cleared, logged and becomes BGT_E_BACKEND. */
 #include <jni.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +36,7 @@
 #define NATIVE_CLASS "dev/bgsim/bgt/BgtNative"
 
 typedef struct jtask {
-    char *name;
-    jobject obj;               /* global ref to a dev.bgsim.bgt.BgtTask */
+    char *name;                /* the core's user pointer for this definition */
     struct jbgt *owner;
     struct jtask *next;
 } jtask;
@@ -37,11 +44,13 @@ typedef struct jtask {
 typedef struct jbgt {
     JNIEnv *env;               /* of the native call in progress */
     jobject scheduler;         /* global ref to a BgtNative.Scheduler */
-    jmethodID m_schedule, m_cancel, m_query, m_run;
+    jmethodID m_schedule, m_cancel, m_query;
     host_store *store;
     bgt_backend store_backend; /* clock, load and save come from the file store */
     bgt *core;
     jtask *tasks;
+    const char **started;      /* names (owned by tasks) the last begin returned PENDING for */
+    size_t n_started, cap_started;
 } jbgt;
 
 static void jlog(void *ctx, bgt_log_level level, const char *msg)
@@ -119,22 +128,26 @@ static int b_query(void *ctx, bgt_worker_state *out)
 
 /* ---- tasks ----------------------------------------------------------------------------------- */
 
+/* The core's callback for every defined task: note the name, defer the result. The Java body
+ * runs later, outside the core (see the header comment). */
 static int run_task(void *user, const bgt_task_call *call, int64_t *duration_ms)
 {
     jtask *t = user;
-    JNIEnv *env = t->owner->env;
-    jstring name;
-    jint result;
+    jbgt *j = t->owner;
+    (void)call;
     (void)duration_ms; /* real time passes on a device; nothing to model */
-    if (!(name = (*env)->NewStringUTF(env, call->name))) {
-        caught(env, "out of memory for a task name");
-        return BGT_RESULT_NONE;
+    if (j->n_started == j->cap_started) {
+        size_t cap = j->cap_started ? 2 * j->cap_started : 8;
+        const char **grown = realloc(j->started, cap * sizeof *grown);
+        if (!grown) {
+            jlog(NULL, BGT_LOG_ERROR, "out of memory for a started task; counted as no result");
+            return BGT_RESULT_NONE;
+        }
+        j->started = grown;
+        j->cap_started = cap;
     }
-    result = (*env)->CallIntMethod(env, t->obj, t->owner->m_run, name, (jlong)call->now_ms);
-    (*env)->DeleteLocalRef(env, name);
-    if (caught(env, "a task threw; counted as no result"))
-        return BGT_RESULT_NONE;
-    return (int)result;
+    j->started[j->n_started++] = t->name;
+    return BGT_RESULT_PENDING;
 }
 
 /* ---- helpers --------------------------------------------------------------------------------- */
@@ -169,12 +182,12 @@ static void free_handle(JNIEnv *env, jbgt *j)
     host_store_free(j->store);
     for (t = j->tasks; t; t = next) {
         next = t->next;
-        (*env)->DeleteGlobalRef(env, t->obj);
         free(t->name);
         free(t);
     }
     if (j->scheduler)
         (*env)->DeleteGlobalRef(env, j->scheduler);
+    free(j->started);
     free(j);
 }
 
@@ -187,7 +200,7 @@ static jlong n_create(JNIEnv *env, jclass cls, jstring jpath, jstring jpreset, j
 {
     jbgt *j;
     char *path = NULL, *preset = NULL;
-    jclass sched_cls, task_cls;
+    jclass sched_cls;
     bgt_policy pol;
     bgt_backend b;
     int rc = BGT_E_NOMEM;
@@ -205,14 +218,12 @@ static jlong n_create(JNIEnv *env, jclass cls, jstring jpath, jstring jpreset, j
         goto out_fail;
     pol.trigger_enabled = trigger == JNI_TRUE;
     rc = BGT_E_BACKEND;
-    if (!(sched_cls = (*env)->GetObjectClass(env, scheduler)) ||
-        !(task_cls = (*env)->FindClass(env, "dev/bgsim/bgt/BgtTask")))
+    if (!(sched_cls = (*env)->GetObjectClass(env, scheduler)))
         goto out_fail;
     j->m_schedule = (*env)->GetMethodID(env, sched_cls, "schedule", "(JIZ)I");
     j->m_cancel = (*env)->GetMethodID(env, sched_cls, "cancel", "()I");
     j->m_query = (*env)->GetMethodID(env, sched_cls, "query", "()I");
-    j->m_run = (*env)->GetMethodID(env, task_cls, "run", "(Ljava/lang/String;J)I");
-    if (!j->m_schedule || !j->m_cancel || !j->m_query || !j->m_run)
+    if (!j->m_schedule || !j->m_cancel || !j->m_query)
         goto out_fail; /* NoSuchMethodError stays pending for Java */
     if (!(j->scheduler = (*env)->NewGlobalRef(env, scheduler)))
         goto out_fail;
@@ -260,35 +271,30 @@ static jint n_foreground(JNIEnv *env, jclass cls, jlong h, jboolean fg)
     return fg ? bgt_foreground(j->core) : bgt_background(j->core);
 }
 
-static jint n_define_task(JNIEnv *env, jclass cls, jlong h, jstring jname, jobject task)
+/* int defineTask(long h, String name): the Java body lives in BgtCore's map; the core only needs
+ * to know the name is defined in this process. Redefinition keeps the record. */
+static jint n_define_task(JNIEnv *env, jclass cls, jlong h, jstring jname)
 {
     jbgt *j = from_handle(env, h);
     jtask *t;
     char *name;
     int rc;
     (void)cls;
-    if (!task || !(name = dup_string(env, jname)))
+    if (!(name = dup_string(env, jname)))
         return BGT_E_INVAL;
     for (t = j->tasks; t && strcmp(t->name, name) != 0; t = t->next)
         ;
-    if (t) { /* redefinition: the core keeps the same user pointer; swap the Java object */
-        jobject obj = (*env)->NewGlobalRef(env, task);
+    if (t) {
         free(name);
-        if (!obj)
-            return BGT_E_NOMEM;
-        (*env)->DeleteGlobalRef(env, t->obj);
-        t->obj = obj;
         return BGT_OK;
     }
-    if (!(t = calloc(1, sizeof *t)) || !(t->obj = (*env)->NewGlobalRef(env, task))) {
-        free(t);
+    if (!(t = calloc(1, sizeof *t))) {
         free(name);
         return BGT_E_NOMEM;
     }
     t->name = name;
     t->owner = j;
     if ((rc = bgt_define_task(j->core, name, run_task, t)) != BGT_OK) {
-        (*env)->DeleteGlobalRef(env, t->obj);
         free(t->name);
         free(t);
         return rc;
@@ -360,14 +366,52 @@ static jint n_status(JNIEnv *env, jclass cls, jlong h)
     return (jint)bgt_get_status(from_handle(env, h)->core);
 }
 
-/* int workerBegin(long h): the run kind (> 0) or a negative error; then workerEnd once. */
-static jint n_worker_begin(JNIEnv *env, jclass cls, jlong h)
+/* int workerBegin(long h, boolean trigger): the run kind (> 0) or a negative error; then
+ * pendingTasks, workerSetResult per task, and workerEnd once. trigger: the testing helper's begin
+ * (BGT_E_UNAVAILABLE unless enabled). */
+static jint n_worker_begin(JNIEnv *env, jclass cls, jlong h, jboolean trigger)
 {
+    jbgt *j = from_handle(env, h);
     bgt_worker_report rep;
     int rc;
     (void)cls;
-    rc = bgt_worker_begin(from_handle(env, h)->core, &rep);
+    j->n_started = 0;
+    rc = trigger ? bgt_trigger_begin(j->core, &rep) : bgt_worker_begin(j->core, &rep);
     return rc == BGT_OK ? (jint)rep.kind : rc;
+}
+
+/* String[] pendingTasks(long h): the tasks the last begin started, in registration order. */
+static jobjectArray n_pending_tasks(JNIEnv *env, jclass cls, jlong h)
+{
+    jbgt *j = from_handle(env, h);
+    jclass string_cls = (*env)->FindClass(env, "java/lang/String");
+    jobjectArray arr;
+    size_t i;
+    (void)cls;
+    if (!string_cls || !(arr = (*env)->NewObjectArray(env, (jsize)j->n_started, string_cls, NULL)))
+        return NULL;
+    for (i = 0; i < j->n_started; i++) {
+        jstring s = (*env)->NewStringUTF(env, j->started[i]);
+        if (!s)
+            return NULL;
+        (*env)->SetObjectArrayElement(env, arr, (jsize)i, s);
+        (*env)->DeleteLocalRef(env, s);
+    }
+    return arr;
+}
+
+/* int workerSetResult(long h, String name, int result): bgt_worker_set_result. */
+static jint n_worker_set_result(JNIEnv *env, jclass cls, jlong h, jstring jname, jint result)
+{
+    jbgt *j = from_handle(env, h);
+    char *name = dup_string(env, jname);
+    int rc;
+    (void)cls;
+    if (!name)
+        return BGT_E_INVAL;
+    rc = bgt_worker_set_result(j->core, name, (int)result);
+    free(name);
+    return rc;
 }
 
 /* int workerEnd(long h, boolean expired): 1 if a successor was scheduled, 0 if not, or < 0. */
@@ -380,15 +424,6 @@ static jint n_worker_end(JNIEnv *env, jclass cls, jlong h, jboolean expired)
     rc = bgt_worker_end(from_handle(env, h)->core, expired ? BGT_END_EXPIRED : BGT_END_COMPLETED,
                         &rep);
     return rc == BGT_OK ? (jint)rep.rescheduled : rc;
-}
-
-static jint n_trigger(JNIEnv *env, jclass cls, jlong h)
-{
-    bgt_worker_report rep;
-    int rc;
-    (void)cls;
-    rc = bgt_trigger_for_testing(from_handle(env, h)->core, &rep);
-    return rc == BGT_OK ? (jint)rep.n_run : rc;
 }
 
 static jstring n_strerror(JNIEnv *env, jclass cls, jint rc)
@@ -405,15 +440,16 @@ static const JNINativeMethod natives[] = {
     NATIVE("free", "(J)V", n_free),
     NATIVE("processStart", "(JI)I", n_process_start),
     NATIVE("setForeground", "(JZ)I", n_foreground),
-    NATIVE("defineTask", "(JLjava/lang/String;Ldev/bgsim/bgt/BgtTask;)I", n_define_task),
+    NATIVE("defineTask", "(JLjava/lang/String;)I", n_define_task),
     NATIVE("register", "(JLjava/lang/String;ZJ)I", n_register),
     NATIVE("unregister", "(JLjava/lang/String;)I", n_unregister),
     NATIVE("unregisterAll", "(J)I", n_unregister_all),
     NATIVE("registeredTasks", "(J)[Ljava/lang/String;", n_registered),
     NATIVE("status", "(J)I", n_status),
-    NATIVE("workerBegin", "(J)I", n_worker_begin),
+    NATIVE("workerBegin", "(JZ)I", n_worker_begin),
+    NATIVE("pendingTasks", "(J)[Ljava/lang/String;", n_pending_tasks),
+    NATIVE("workerSetResult", "(JLjava/lang/String;I)I", n_worker_set_result),
     NATIVE("workerEnd", "(JZ)I", n_worker_end),
-    NATIVE("trigger", "(J)I", n_trigger),
     NATIVE("strerror", "(I)Ljava/lang/String;", n_strerror),
 };
 

@@ -1,6 +1,7 @@
 /* BGTCore.m: see BGTCore.h. Written for ARC (the podspec and Package.swift build it with ARC);
- * it avoids ARC-only constructs so that CI can also syntax-check it on Linux against GNUstep's
- * Foundation, where only the GCC runtime (no ARC) is available (backends/ios/CMakeLists.txt).
+ * it avoids ARC-only constructs so that CI can also compile and run it on Linux against GNUstep's
+ * Foundation, where only the GCC runtime (no ARC) is available (backends/ios/CMakeLists.txt,
+ * tests/backends/ios).
  *
  * Mapping of the core's backend (core/bgt_backend.h) onto BGTaskScheduler:
  *   schedule  cancel the pending request, submit a BGProcessingTaskRequest with
@@ -12,12 +13,27 @@
  *   cancel    cancelTaskRequestWithIdentifier. A running launch cannot be cancelled on iOS; it
  *             finishes and, with no task left, schedules nothing.
  *   query     an in-process record (BGTaskScheduler's pending list is only asynchronous): RUNNING
- *             inside the launch handler, ENQUEUED after a submit, NONE after a cancel and at every
- *             cold launch, which is when expo re-submits (docs/SOURCES.md E3.3).
+ *             inside a launch, ENQUEUED after a submit, NONE after a cancel and at every cold
+ *             launch, which is when expo re-submits (docs/SOURCES.md E3.3).
  *   load/save the registry file in Application Support/bgsim/registry.bin through
  *             backends/host/host_store.c (write temp + fsync + rename + fsync dir).
- * A launch: the worker runs synchronously on BGTaskScheduler's queue; when the expiration handler
- * fires, the run ends as BGT_END_EXPIRED and the task completes with success NO. */
+ *
+ * A launch (expo-background-task 57.0.21, BackgroundTaskAppDelegate.swift, the launch handler
+ * given to BGTaskScheduler.register(forTaskWithIdentifier:using:launchHandler:)):
+ *   1. under the lock, bgt_worker_begin; the core's callback (note_started) only notes each task
+ *      name and returns BGT_RESULT_PENDING, so no task code runs under the lock (issue 22, 1);
+ *   2. each task block runs on a thread of its own, in parallel (expo: EXTaskService runTasks
+ *      runs every consumer and calls back once all finished); each result is reported under the
+ *      lock with bgt_worker_set_result;
+ *   3. the last one ends the run (bgt_worker_end COMPLETED: the successor) and completes the
+ *      BGTask with success YES whatever the results, as expo does;
+ *   4. if the expiration handler fires first: the run ends at once as EXPIRED (the iOS policy
+ *      reschedules, expo's reschedule()), the expiration listeners are called (expo posts
+ *      onTasksExpired), and the BGTask is completed with success NO at once (expo:
+ *      task.setTaskCompleted(success: false) in the handler). Results that come later are dropped.
+ * Status follows expo's getStatusAsync (BackgroundTaskModule.swift): Available whenever
+ * supportsBackgroundTasks() (BackgroundTaskScheduler.swift: false only on the simulator), so the
+ * Background App Refresh setting is exposed separately (backgroundRefreshStatus). */
 #import "BGTCore.h"
 
 #import <BackgroundTasks/BackgroundTasks.h>
@@ -28,17 +44,52 @@
 
 #include <stdlib.h>
 
-NSString *const BGTCoreTaskIdentifier = @"dev.bgsim.bgt.processing";
+#if __has_feature(objc_arc)
+#define BGT_RETAIN(x) (x)
+#define BGT_RELEASE(x) ((void)0)
+#define BGT_AUTORELEASE(x) (x)
+#else
+#define BGT_RETAIN(x) [(x) retain]
+#define BGT_RELEASE(x) [(x) release]
+#define BGT_AUTORELEASE(x) [(x) autorelease]
+#endif
+
+NSString *const BGTCoreTaskIdentifier = @"com.expo.modules.backgroundtask.processing";
 NSString *const BGTCoreErrorDomain = @"dev.bgsim.bgt";
 
 static NSString *gPreset = @"current";
+static NSString *gIdentifier = nil; /* nil: BGTCoreTaskIdentifier */
 static BOOL gDebugTrigger = NO;
 static BGTCore *gShared = nil;
+
+/* One launch (or testing trigger): guarded by the core's lock. */
+@interface BGTRun : NSObject {
+@public
+    BGTask *task;        /* retained until completed; nil for the testing trigger */
+    NSUInteger remaining; /* tasks that have not returned */
+    BOOL ended, expired;
+}
+@end
+
+@implementation BGTRun
+#if !__has_feature(objc_arc)
+- (void)dealloc
+{
+    [task release];
+    [super dealloc];
+}
+#endif
+@end
 
 @interface BGTCore ()
 - (int)submitDelayMs:(int64_t)delayMs constraints:(unsigned)constraints;
 - (int)cancelRequest;
 - (bgt_worker_state)recordedState;
+- (void)noteStarted:(const char *)name;
+- (void)taskThread:(NSArray *)args;
+- (void)finishRun:(BGTRun *)run;
+- (void)expireRun:(BGTRun *)run;
+- (void)handleTask:(BGTask *)task;
 @end
 
 static int b_schedule(void *ctx, const bgt_schedule_req *req)
@@ -63,28 +114,24 @@ static void b_log(void *ctx, bgt_log_level level, const char *msg)
     NSLog(@"bgsim: %d: %s", (int)level, msg);
 }
 
-/* The core's task callback: `user` is the (retained, see defineTask) block. */
-static int run_block(void *user, const bgt_task_call *call, int64_t *duration_ms)
+/* The core's callback for every defined task (`user` is the BGTCore): note the name and defer
+ * the result; the block runs later on its own thread, outside the lock. */
+static int note_started(void *user, const bgt_task_call *call, int64_t *duration_ms)
 {
-    BGTTaskBlock block = (__bridge BGTTaskBlock)user;
-    NSString *name = [NSString stringWithUTF8String:call->name];
     (void)duration_ms;
-    @try {
-        return (int)block(name);
-    } @catch (NSException *e) {
-        NSLog(@"bgsim: task '%@' threw %@; counted as no result", name, e);
-        return BGT_RESULT_NONE;
-    }
+    [(__bridge BGTCore *)user noteStarted:call->name];
+    return BGT_RESULT_PENDING;
 }
 
 /* The C side of a BGTCore (no object pointers, so it is legal under ARC). _lock is an
- * NSRecursiveLock; _blocks maps name -> block and keeps each block alive for the core. */
+ * NSRecursiveLock held only around core calls; _blocks maps name -> block; _started collects the
+ * names begin started; _run is the launch in progress or the last one; _listeners the expiration
+ * listeners. */
 struct bgtc_state {
     host_store *store;
     bgt_backend storeBackend; /* clock, load and save come from the file store */
     bgt *core;
-    volatile BOOL pending, running, expiring, warnedBatteryNotLow;
-    BGTStatus refreshStatus;
+    volatile BOOL pending, running, warnedBatteryNotLow;
 };
 
 #define ST(obj) ((struct bgtc_state *)(obj)->_state)
@@ -111,14 +158,27 @@ static int b_save(void *ctx, const unsigned char *buf, size_t len)
 
 + (void)configureWithPreset:(NSString *)preset debugTrigger:(BOOL)debugTrigger
 {
+    [self configureWithPreset:preset debugTrigger:debugTrigger identifier:nil];
+}
+
++ (void)configureWithPreset:(NSString *)preset
+               debugTrigger:(BOOL)debugTrigger
+                 identifier:(NSString *)identifier
+{
     @synchronized(self) {
         if (gShared) {
             NSLog(@"bgsim: configureWithPreset after +shared: ignored");
             return;
         }
         gPreset = [preset copy];
+        gIdentifier = [identifier copy];
         gDebugTrigger = debugTrigger;
     }
+}
+
++ (NSString *)taskIdentifier
+{
+    return gIdentifier ? gIdentifier : BGTCoreTaskIdentifier;
 }
 
 + (BGTCore *)shared
@@ -147,14 +207,6 @@ static NSString *registryPath(void)
     return [dir stringByAppendingPathComponent:@"registry.bin"];
 }
 
-static BGTStatus readRefreshStatus(void)
-{
-    return [[UIApplication sharedApplication] backgroundRefreshStatus] ==
-                   UIBackgroundRefreshStatusAvailable
-               ? BGTStatusAvailable
-               : BGTStatusRestricted;
-}
-
 - (instancetype)initPrivate
 {
     NSString *path = registryPath();
@@ -167,16 +219,18 @@ static BGTStatus readRefreshStatus(void)
         return nil;
     _lock = [[NSRecursiveLock alloc] init];
     _blocks = [[NSMutableDictionary alloc] init];
-    ST(self)->refreshStatus = [NSThread isMainThread] ? readRefreshStatus() : BGTStatusAvailable;
+    _listeners = [[NSMutableArray alloc] init];
+    _started = [[NSMutableArray alloc] init];
     if (!path || bgt_policy_preset([gPreset UTF8String], BGT_PLATFORM_IOS, &pol) != BGT_OK ||
         host_store_create([path fileSystemRepresentation], &ST(self)->store) != BGT_OK) {
         NSLog(@"bgsim: cannot create the core (preset '%@', registry %@)", gPreset, path);
         return nil;
     }
     pol.trigger_enabled = gDebugTrigger;
-    /* expo's getStatusAsync / registerTaskAsync refuse when the OS refuses (E1.1). */
-    if (ST(self)->refreshStatus == BGTStatusRestricted)
-        pol.restricted = true;
+#if defined(TARGET_OS_SIMULATOR) && TARGET_OS_SIMULATOR
+    /* expo: supportsBackgroundTasks() is false on the simulator, status Restricted (E3.4). */
+    pol.restricted = true;
+#endif
     ST(self)->storeBackend = host_store_backend(ST(self)->store);
     b.ctx = (__bridge void *)self; /* the core never outlives self (dealloc frees it) */
     b.now_ms = b_now;
@@ -207,6 +261,9 @@ static BGTStatus readRefreshStatus(void)
 #if !__has_feature(objc_arc)
     [_lock release];
     [_blocks release];
+    [_listeners release];
+    [_started release];
+    [_run release];
     [super dealloc];
 #endif
 }
@@ -232,40 +289,176 @@ static BOOL ok(int rc, NSError **error)
 {
     BGTCore *core = self;
     return [[BGTaskScheduler sharedScheduler]
-        registerForTaskWithIdentifier:BGTCoreTaskIdentifier
+        registerForTaskWithIdentifier:[BGTCore taskIdentifier]
                            usingQueue:nil
                         launchHandler:^(BGTask *task) {
                             [core handleTask:task];
                         }];
 }
 
-- (void)markExpiring
+- (void)noteStarted:(const char *)name
 {
-    ST(self)->expiring = YES; /* read by the worker thread; a BOOL store is atomic enough for a flag */
+    [_started addObject:[NSString stringWithUTF8String:name]];
+}
+
+/* Begin a run under the lock and start its task threads: the number started, or -1 (*rc). */
+- (NSInteger)startRun:(BGTask *)task trigger:(BOOL)trigger rc:(int *)rc
+{
+    BGTRun *run = BGT_AUTORELEASE([[BGTRun alloc] init]);
+    NSArray *names = nil;
+    NSUInteger i, n = 0;
+    BGTCore *core = self;
+    run->task = BGT_RETAIN(task);
+    if (task)
+        task.expirationHandler = ^{
+            [core expireRun:run];
+        };
+    [_lock lock];
+    [_started removeAllObjects];
+    *rc = trigger ? bgt_trigger_begin(ST(self)->core, NULL) : bgt_worker_begin(ST(self)->core, NULL);
+    if (*rc == BGT_OK) {
+        names = BGT_AUTORELEASE([_started copy]);
+        n = [names count];
+        run->remaining = n;
+        BGT_RELEASE(_run);
+        _run = BGT_RETAIN(run);
+        if (task) {
+            ST(self)->running = YES;
+            ST(self)->pending = NO;
+        }
+    }
+    [_lock unlock];
+    if (*rc != BGT_OK) {
+        NSLog(@"bgsim: worker run failed: %s", bgt_strerror(*rc));
+        [task setTaskCompletedWithSuccess:NO];
+        return -1;
+    }
+    if (n == 0)
+        [self finishRun:run];
+    for (i = 0; i < n; i++)
+        [NSThread detachNewThreadSelector:@selector(taskThread:)
+                                 toTarget:self
+                               withObject:[NSArray arrayWithObjects:run, [names objectAtIndex:i], nil]];
+    return (NSInteger)n;
 }
 
 - (void)handleTask:(BGTask *)task
 {
-    BGTCore *core = self;
-    bgt_worker_report rep;
-    BOOL expired;
     int rc;
-    ST(self)->expiring = NO;
-    task.expirationHandler = ^{
-        [core markExpiring];
-    };
+    (void)[self startRun:task trigger:NO rc:&rc];
+}
+
+static BGTResult callBlock(BGTTaskBlock block, NSString *name)
+{
+    if (!block)
+        return BGTResultNone; /* defined in the core but not here cannot happen; be safe */
+    @try {
+        return block(name);
+    } @catch (NSException *e) {
+        NSLog(@"bgsim: task '%@' threw %@; counted as no result", name, e);
+        return BGTResultNone;
+    }
+}
+
+- (void)runTaskArgs:(NSArray *)args
+{
+    BGTRun *run = [args objectAtIndex:0];
+    NSString *name = [args objectAtIndex:1];
+    BGTTaskBlock block;
+    BGTResult result;
+    BOOL last;
     [_lock lock];
-    ST(self)->running = YES;
-    ST(self)->pending = NO;
-    rc = bgt_worker_begin(ST(self)->core, &rep);
-    expired = ST(self)->expiring;
-    if (rc == BGT_OK)
-        rc = bgt_worker_end(ST(self)->core, ST(self)->expiring ? BGT_END_EXPIRED : BGT_END_COMPLETED, &rep);
-    ST(self)->running = NO;
+    block = BGT_RETAIN([_blocks objectForKey:name]);
+    [_lock unlock];
+    result = callBlock(block, name);
+    BGT_RELEASE(block);
+    [_lock lock];
+    if (!run->ended)
+        (void)bgt_worker_set_result(ST(self)->core, [name UTF8String], (int)result);
+    last = --run->remaining == 0;
+    [_lock unlock];
+    if (last)
+        [self finishRun:run];
+}
+
+- (void)taskThread:(NSArray *)args
+{
+#if __has_feature(objc_arc)
+    @autoreleasepool {
+        [self runTaskArgs:args];
+    }
+#else
+    NSAutoreleasePool *pool = [[NSAutoreleasePool alloc] init];
+    [self runTaskArgs:args];
+    [pool release];
+#endif
+}
+
+/* Every task returned: end the run and complete the launch (success YES whatever the results). */
+- (void)finishRun:(BGTRun *)run
+{
+    BGTask *task;
+    int rc;
+    [_lock lock];
+    if (run->ended) {
+        [_lock unlock];
+        return;
+    }
+    run->ended = YES;
+    rc = bgt_worker_end(ST(self)->core, BGT_END_COMPLETED, NULL);
+    if (run->task)
+        ST(self)->running = NO;
+    task = run->task;
+    run->task = nil; /* breaks task -> expirationHandler -> run -> task */
     [_lock unlock];
     if (rc != BGT_OK)
-        NSLog(@"bgsim: worker run failed: %s", bgt_strerror(rc));
-    [task setTaskCompletedWithSuccess:(rc == BGT_OK && !expired)];
+        NSLog(@"bgsim: worker end failed: %s", bgt_strerror(rc));
+    [task setTaskCompletedWithSuccess:YES];
+    BGT_RELEASE(task);
+}
+
+/* The expiration handler: end as EXPIRED now, tell the listeners, complete with NO. */
+- (void)expireRun:(BGTRun *)run
+{
+    NSArray *listeners;
+    BGTask *task;
+    NSUInteger i;
+    int rc;
+    [_lock lock];
+    if (run->ended) {
+        [_lock unlock];
+        return;
+    }
+    run->ended = run->expired = YES;
+    rc = bgt_worker_end(ST(self)->core, BGT_END_EXPIRED, NULL);
+    if (run->task)
+        ST(self)->running = NO;
+    task = run->task;
+    run->task = nil;
+    listeners = BGT_AUTORELEASE([_listeners copy]);
+    [_lock unlock];
+    if (rc != BGT_OK)
+        NSLog(@"bgsim: worker end failed: %s", bgt_strerror(rc));
+    for (i = 0; i < [listeners count]; i++)
+        ((BGTExpirationListener)[listeners objectAtIndex:i])();
+    [task setTaskCompletedWithSuccess:NO];
+    BGT_RELEASE(task);
+}
+
+- (id)addExpirationListener:(BGTExpirationListener)listener
+{
+    id token = BGT_AUTORELEASE([listener copy]);
+    [_lock lock];
+    [_listeners addObject:token];
+    [_lock unlock];
+    return token;
+}
+
+- (void)removeExpirationListener:(id)token
+{
+    [_lock lock];
+    [_listeners removeObjectIdenticalTo:token];
+    [_lock unlock];
 }
 
 - (int)submitDelayMs:(int64_t)delayMs constraints:(unsigned)constraints
@@ -277,16 +470,15 @@ static BOOL ok(int rc, NSError **error)
         ST(self)->warnedBatteryNotLow = YES;
         NSLog(@"bgsim: battery-not-low has no BGProcessingTaskRequest equivalent; left to iOS");
     }
-    [scheduler cancelTaskRequestWithIdentifier:BGTCoreTaskIdentifier];
-    req = [[BGProcessingTaskRequest alloc] initWithIdentifier:BGTCoreTaskIdentifier];
-#if !__has_feature(objc_arc)
-    [req autorelease];
-#endif
+    [scheduler cancelTaskRequestWithIdentifier:[BGTCore taskIdentifier]];
+    req = BGT_AUTORELEASE([[BGProcessingTaskRequest alloc] initWithIdentifier:[BGTCore taskIdentifier]]);
     req.earliestBeginDate = [NSDate dateWithTimeIntervalSinceNow:(double)delayMs / 1000.0];
     req.requiresNetworkConnectivity = (constraints & BGT_CONSTRAINT_NETWORK) != 0;
     req.requiresExternalPower = (constraints & BGT_CONSTRAINT_CHARGING) != 0;
     if (![scheduler submitTaskRequest:req error:&err]) {
-        /* BGTaskSchedulerErrorCodeNotPermitted: identifier missing from Info.plist. */
+        /* BGTaskSchedulerErrorCodeNotPermitted: identifier missing from Info.plist;
+         * BGTaskSchedulerErrorCodeUnavailable: Background App Refresh off. Logged only, as expo
+         * logs CouldNotRegisterWorkerTask (E3.1). */
         NSLog(@"bgsim: submitTaskRequest failed: %@", err);
         ST(self)->pending = NO;
         return BGT_E_BACKEND;
@@ -297,7 +489,7 @@ static BOOL ok(int rc, NSError **error)
 
 - (int)cancelRequest
 {
-    [[BGTaskScheduler sharedScheduler] cancelTaskRequestWithIdentifier:BGTCoreTaskIdentifier];
+    [[BGTaskScheduler sharedScheduler] cancelTaskRequestWithIdentifier:[BGTCore taskIdentifier]];
     ST(self)->pending = NO;
     return BGT_OK;
 }
@@ -314,12 +506,10 @@ static BOOL ok(int rc, NSError **error)
     BGTTaskBlock copy = [block copy];
     int rc;
     [_lock lock];
-    [_blocks setObject:copy forKey:name]; /* keeps it alive while the core holds its pointer */
-    rc = bgt_define_task(ST(self)->core, [name UTF8String], run_block, (__bridge void *)copy);
+    [_blocks setObject:copy forKey:name]; /* looked up by name when the task runs */
+    rc = bgt_define_task(ST(self)->core, [name UTF8String], note_started, (__bridge void *)self);
     [_lock unlock];
-#if !__has_feature(objc_arc)
-    [copy release];
-#endif
+    BGT_RELEASE(copy);
     return rc == BGT_OK;
 }
 
@@ -380,27 +570,32 @@ static BOOL ok(int rc, NSError **error)
 - (BGTStatus)status
 {
     BGTStatus s;
-    if ([NSThread isMainThread])
-        ST(self)->refreshStatus = readRefreshStatus();
     [_lock lock];
-    s = bgt_get_status(ST(self)->core) == BGT_STATUS_RESTRICTED ? BGTStatusRestricted : ST(self)->refreshStatus;
+    s = bgt_get_status(ST(self)->core) == BGT_STATUS_RESTRICTED ? BGTStatusRestricted
+                                                                 : BGTStatusAvailable;
     [_lock unlock];
     return s;
 }
 
+- (NSInteger)backgroundRefreshStatus
+{
+    return (NSInteger)[[UIApplication sharedApplication] backgroundRefreshStatus];
+}
+
 - (BOOL)isExpiring
 {
-    return ST(self)->expiring;
+    BOOL e;
+    [_lock lock];
+    e = _run && ((BGTRun *)_run)->expired;
+    [_lock unlock];
+    return e;
 }
 
 - (NSInteger)triggerForTesting:(NSError **)error
 {
-    bgt_worker_report rep;
     int rc;
-    [_lock lock];
-    rc = bgt_trigger_for_testing(ST(self)->core, &rep);
-    [_lock unlock];
-    return ok(rc, error) ? (NSInteger)rep.n_run : -1;
+    NSInteger n = [self startRun:nil trigger:YES rc:&rc];
+    return ok(rc, error) ? n : -1;
 }
 
 @end

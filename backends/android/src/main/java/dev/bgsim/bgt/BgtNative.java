@@ -2,7 +2,8 @@ package dev.bgsim.bgt;
 
 /**
  * The JNI surface of the core (backends/android/jni/bgt_jni.c binds these with RegisterNatives).
- * Not thread-safe: {@link BgtCore} calls it under its lock. Every int result is a core code:
+ * Not thread-safe: {@link BgtCore} calls it under its lock. No native call runs task code: the
+ * core's callback only notes which tasks to run (see bgt_jni.c). Every int result is a core code:
  * 0 or more is success, a negative value is a bgt_err (see core/bgt_error.h).
  */
 final class BgtNative {
@@ -34,14 +35,18 @@ final class BgtNative {
     static native void free(long h);
     static native int processStart(long h, int flags);
     static native int setForeground(long h, boolean foreground);
-    static native int defineTask(long h, String name, BgtTask task);
+    static native int defineTask(long h, String name);
     static native int register(long h, String name, boolean hasInterval, long intervalMin);
     static native int unregister(long h, String name);
     static native int unregisterAll(long h);
     static native String[] registeredTasks(long h);
     static native int status(long h);
-    static native int workerBegin(long h);
+    /** Begin a run (trigger: the testing helper's, checked against the policy): the run kind or
+     * a negative error. Then pendingTasks, workerSetResult per task, workerEnd once. */
+    static native int workerBegin(long h, boolean trigger);
+    /** The tasks the last workerBegin started (their results are pending). */
+    static native String[] pendingTasks(long h);
+    static native int workerSetResult(long h, String name, int result);
     static native int workerEnd(long h, boolean expired);
-    static native int trigger(long h);
     static native String strerror(int rc);
 }

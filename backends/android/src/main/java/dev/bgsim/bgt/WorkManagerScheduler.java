@@ -21,14 +21,14 @@ import java.util.concurrent.TimeUnit;
  * start re-schedules it. That is expo's behaviour, kept on purpose.
  */
 final class WorkManagerScheduler implements BgtNative.Scheduler {
-    /** The unique work name (expo uses "EXPO_BACKGROUND_WORKER"; a different name lets both live
-     * in one app). */
-    static final String UNIQUE_WORK_NAME = "BGSIM_BACKGROUND_WORKER";
-
+    /** The unique work name: BgtCore.configure's, by default expo's "EXPO_BACKGROUND_WORKER"
+     * (BackgroundTaskScheduler.kt WORKER_IDENTIFIER), so a switch from expo keeps the OS's state. */
+    private final String uniqueWorkName;
     private final Context context;
 
-    WorkManagerScheduler(Context context) {
+    WorkManagerScheduler(Context context, String uniqueWorkName) {
         this.context = context.getApplicationContext();
+        this.uniqueWorkName = uniqueWorkName;
     }
 
     @Override
@@ -47,14 +47,14 @@ final class WorkManagerScheduler implements BgtNative.Scheduler {
                 .setInitialDelay(Math.max(0L, delayMs), TimeUnit.MILLISECONDS)
                 .setConstraints(c.build())
                 .build();
-        WorkManager.getInstance(context).enqueueUniqueWork(UNIQUE_WORK_NAME,
+        WorkManager.getInstance(context).enqueueUniqueWork(uniqueWorkName,
                 append ? ExistingWorkPolicy.APPEND : ExistingWorkPolicy.REPLACE, request);
         return 0;
     }
 
     @Override
     public int cancel() {
-        WorkManager.getInstance(context).cancelUniqueWork(UNIQUE_WORK_NAME);
+        WorkManager.getInstance(context).cancelUniqueWork(uniqueWorkName);
         return 0;
     }
 
@@ -66,7 +66,7 @@ final class WorkManagerScheduler implements BgtNative.Scheduler {
     public int query() {
         List<WorkInfo> infos;
         try {
-            infos = WorkManager.getInstance(context).getWorkInfosForUniqueWork(UNIQUE_WORK_NAME)
+            infos = WorkManager.getInstance(context).getWorkInfosForUniqueWork(uniqueWorkName)
                     .get();
         } catch (ExecutionException e) {
             return BgtNative.E_BACKEND;
