@@ -127,13 +127,51 @@ void bgt__did_unregister(bgt *c)
         cancel(c); /* E2.6: also cancels a running worker */
 }
 
+/* FNV-1a (32-bit) of a task name: the index's hash. Any hash works; this one is short. */
+static size_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The slot of `name` in the index: the one holding it, or the empty slot where it would go.
+ * nslots > 0 and at least one slot is empty (load <= 1/2). */
+static size_t find_slot(const bgt *c, const char *name)
+{
+    size_t mask = c->nslots - 1, i = name_hash(name) & mask;
+    while (c->slots[i] != 0 && strcmp(c->defs[c->slots[i] - 1].name, name) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
 const struct bgt_def *bgt__find_def(const bgt *c, const char *name)
 {
     size_t i;
-    for (i = 0; i < c->ndefs; i++)
-        if (strcmp(c->defs[i].name, name) == 0)
-            return &c->defs[i];
-    return NULL;
+    if (c->nslots == 0)
+        return NULL;
+    i = find_slot(c, name);
+    return c->slots[i] ? &c->defs[c->slots[i] - 1] : NULL;
+}
+
+/* Make room in the index for one more definition (load factor at most 1/2). */
+static int reserve_slot(bgt *c)
+{
+    size_t n, i, *old = c->slots, oldn = c->nslots;
+    if (2 * (c->ndefs + 1) <= c->nslots)
+        return BGT_OK;
+    n = c->nslots ? c->nslots * 2 : 16;
+    if (!(c->slots = calloc(n, sizeof *c->slots))) {
+        c->slots = old;
+        return BGT_E_NOMEM;
+    }
+    c->nslots = n;
+    for (i = 0; i < oldn; i++)
+        if (old[i])
+            c->slots[find_slot(c, c->defs[old[i] - 1].name)] = old[i];
+    free(old);
+    return BGT_OK;
 }
 
 /* ---- handle ------------------------------------------------------------------------------------ */
@@ -165,6 +203,8 @@ static void drop_process_state(bgt *c)
     for (i = 0; i < c->ndefs; i++)
         free(c->defs[i].name);
     c->ndefs = 0;
+    if (c->nslots)
+        memset(c->slots, 0, c->nslots * sizeof *c->slots);
     c->started = c->in_foreground = c->running = c->warned_restricted = false;
     c->count = 0;
     c->interval_min = c->pol.default_interval_min;
@@ -177,6 +217,7 @@ void bgt_free(bgt *c)
         return;
     drop_process_state(c);
     free(c->defs);
+    free(c->slots);
     bgt_registry_free(c->reg);
     free(c);
 }
@@ -290,6 +331,8 @@ int bgt_define_task(bgt *c, const char *name, bgt_task_fn fn, void *user)
         d->user = user;
         return BGT_OK;
     }
+    if (reserve_slot(c) != BGT_OK)
+        return BGT_E_NOMEM;
     if (c->ndefs == c->capdefs) {
         size_t ncap = c->capdefs ? c->capdefs * 2 : 4;
         struct bgt_def *nv = realloc(c->defs, ncap * sizeof *nv);
@@ -306,6 +349,7 @@ int bgt_define_task(bgt *c, const char *name, bgt_task_fn fn, void *user)
     d->fn = fn;
     d->user = user;
     c->ndefs++;
+    c->slots[find_slot(c, name)] = c->ndefs;
     return BGT_OK;
 }
 
