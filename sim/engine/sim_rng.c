@@ -59,28 +59,53 @@ static int mt_layout_ok(gsl_rng *r)
     return st->mt[0] == probe && st->mt[1] == second && st->mti == MT_N;
 }
 
-/* The layout check seeds a whole generator (624 steps): done once per process, not per stream (a
- * fleet creates tens of streams per device). Threads that race here compute the same answer. */
-static int layout_checked(gsl_rng *r)
+/* Whether GSL's MT19937 state is the layout written below, checked once per process (not per
+ * stream: a fleet creates tens of streams per device) on a generator of its own. Threads that
+ * race here compute the same answer. */
+static int layout_known_ok(void)
 {
     static _Atomic int known; /* 0 not yet, 1 ok, -1 not the expected layout */
     int k = atomic_load_explicit(&known, memory_order_relaxed);
     if (k == 0) {
-        k = mt_layout_ok(r) ? 1 : -1;
+        gsl_rng *probe = gsl_rng_alloc(gsl_rng_mt19937);
+        if (!probe)
+            return 0; /* out of memory: not cached, asked again next time */
+        k = mt_layout_ok(probe) ? 1 : -1;
+        gsl_rng_free(probe);
         atomic_store_explicit(&known, k, memory_order_relaxed);
     }
     return k == 1;
 }
 
-gsl_rng *sim_rng_stream_new(uint64_t seed, uint64_t device, const char *name)
+/*
+ * A generator of type gsl_rng_mt19937 whose state is left for the caller to write. It is what
+ * gsl_rng_alloc does (gsl rng/rng.c: malloc the gsl_rng, calloc type->size bytes of state, set
+ * the type) without its gsl_rng_set(r, gsl_rng_default_seed): that seeding (624 multiply steps)
+ * was overwritten at once by the full-state fill, for ~16 streams per run (issue 24). gsl_rng_free
+ * frees exactly these two blocks (free(r->state); free(r)), and gsl_rng is a public struct
+ * (gsl_rng.h: { const gsl_rng_type *type; void *state; }).
+ */
+static gsl_rng *mt_alloc_unseeded(void)
 {
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *r = malloc(sizeof *r);
     if (!r)
         return NULL;
-    if (!layout_checked(r)) {
-        gsl_rng_free(r);
+    r->state = calloc(1, gsl_rng_mt19937->size);
+    if (!r->state) {
+        free(r);
         return NULL;
     }
+    r->type = gsl_rng_mt19937;
+    return r;
+}
+
+gsl_rng *sim_rng_stream_new(uint64_t seed, uint64_t device, const char *name)
+{
+    if (!layout_known_ok())
+        return NULL;
+    gsl_rng *r = mt_alloc_unseeded();
+    if (!r)
+        return NULL;
     mt_state *st = gsl_rng_state(r);
     uint64_t x = sim_rng_key(seed, device, name);
     for (int i = 0; i < MT_N; i++) {
