@@ -79,26 +79,30 @@ static void cancel(bgt *c)
         bgt__log(c, BGT_LOG_ERROR, "could not cancel the worker: %s", bgt_strerror(rc));
 }
 
-int bgt__commit(bgt *c, bgt_registry *next)
+/* Encode `r` and hand the bytes to the backend's save; the registry itself is not changed. */
+static int save_registry(bgt *c, const bgt_registry *r)
 {
     unsigned char *buf = NULL;
     size_t len = 0;
     int rc;
-    if ((rc = bgt_registry_encode(next, &buf, &len)) != BGT_OK)
-        goto out_free_next;
-    if ((rc = c->be.save(c->be.ctx, buf, len)) != BGT_OK) {
+    if ((rc = bgt_registry_encode(r, &buf, &len)) != BGT_OK)
+        return rc;
+    if ((rc = c->be.save(c->be.ctx, buf, len)) != BGT_OK)
         bgt__log(c, BGT_LOG_ERROR, "could not save the task registry: %s", bgt_strerror(rc));
-        goto out_free_buf;
-    }
     free(buf);
+    return rc;
+}
+
+int bgt__commit(bgt *c, bgt_registry *next)
+{
+    int rc = save_registry(c, next);
+    if (rc != BGT_OK) {
+        bgt_registry_free(next);
+        return rc;
+    }
     bgt_registry_free(c->reg);
     c->reg = next;
     return BGT_OK;
-out_free_buf:
-    free(buf);
-out_free_next:
-    bgt_registry_free(next);
-    return rc;
 }
 
 /* expo's consumer didRegister (E2.2 registerTask, E3.2 didRegisterTask). `restoring` is true while
@@ -361,7 +365,8 @@ bool bgt_is_defined(const bgt *c, const char *name)
 int bgt_register_task(bgt *c, const char *name, const bgt_task_options *opts)
 {
     static const bgt_task_options none = { false, 0 };
-    bgt_registry *next = NULL;
+    bgt_task_options old = { false, 0 };
+    long at;
     int rc;
     if ((rc = lifecycle_guard(c)) != BGT_OK)
         return rc;
@@ -380,23 +385,29 @@ int bgt_register_task(bgt *c, const char *name, const bgt_task_options *opts)
         c->warned_restricted = true;
         return BGT_E_RESTRICTED; /* E1.1 L88-98 */
     }
-    if (bgt_registry_find(c->reg, name) >= 0) {
+    if ((at = bgt_registry_find(c->reg, name)) >= 0) {
         if (c->pol.strict_register)
             return BGT_E_EXISTS; /* < 0.2.5, E0 */
         if (!c->pol.reregister_updates_options)
             return BGT_OK;       /* E1.1 L100-102: options ignored */
         /* E4.1: options updated and persisted, didRegister not called, nothing rescheduled */
+        (void)bgt_registry_get(c->reg, (size_t)at, NULL, &old);
     }
-    if ((rc = bgt_registry_copy(c->reg, &next)) != BGT_OK)
+    /* Changed in place, saved, and undone if the save fails: the same all-or-nothing outcome as
+     * changing a copy (bgt__commit), without copying every entry for each registration, which
+     * made registering n tasks O(n^2) allocations (issue 24). Undoing cannot fail: it removes the
+     * entry just appended or writes the old options back over the same entry. */
+    if ((rc = bgt_registry_put(c->reg, name, opts)) != BGT_OK)
         return rc;
-    if ((rc = bgt_registry_put(next, name, opts)) != BGT_OK) {
-        bgt_registry_free(next);
+    if ((rc = save_registry(c, c->reg)) != BGT_OK) {
+        if (at >= 0)
+            (void)bgt_registry_put(c->reg, name, &old);
+        else
+            (void)bgt_registry_remove(c->reg, name);
         return rc;
     }
-    if (bgt_registry_count(next) == bgt_registry_count(c->reg))
-        return bgt__commit(c, next); /* options update only */
-    if ((rc = bgt__commit(c, next)) != BGT_OK)
-        return rc;
+    if (at >= 0)
+        return BGT_OK; /* options update only */
     did_register(c, opts, false);
     return BGT_OK;
 }
