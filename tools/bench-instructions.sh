@@ -125,23 +125,23 @@ else
     echo '|---|---|'
 fi
 for plat in android ios ideal; do
-    row "sweep $plat, instructions per device-day" "$(v new_sweep_$plat)" "$(v old_sweep_$plat)"
+    row "sweep $plat, instructions per device-day" "$(v new_sweep_"$plat")" "$(v old_sweep_"$plat")"
 done
 row "fleet android, instructions per device-day" "$(v new_fleet)" "$(v old_fleet)"
-row "run (fingerprint) / 1-seed sweep, default.yaml" "$(fmt3 "$(echo "$new_run / $new_sweep1" | bc -l)")" \
-    "$([ -n "$OLD" ] && fmt3 "$(echo "$old_run / $old_sweep1" | bc -l)")"
-row "1 device-day, 1,000 tasks / 100 tasks (linear: 10)" "$(fmt3 "$(echo "$new_t1000 / $new_t100" | bc -l)")" \
-    "$([ -n "$OLD" ] && fmt3 "$(echo "$old_t1000 / $old_t100" | bc -l)")"
-row "1 device-day with 1,000 tasks, instructions" "$new_t1000" "$(v old_t1000)"
+row "run (fingerprint) / 1-seed sweep, default.yaml" "$(fmt3 "$(echo "$(v new_run) / $(v new_sweep1)" | bc -l)")" \
+    "$([ -n "$OLD" ] && fmt3 "$(echo "$(v old_run) / $(v old_sweep1)" | bc -l)")"
+row "1 device-day, 1,000 tasks / 100 tasks (linear: 10)" "$(fmt3 "$(echo "$(v new_t1000) / $(v new_t100)" | bc -l)")" \
+    "$([ -n "$OLD" ] && fmt3 "$(echo "$(v old_t1000) / $(v old_t100)" | bc -l)")"
+row "1 device-day with 1,000 tasks, instructions" "$(v new_t1000)" "$(v old_t1000)"
 for n in $PENDINGS; do
-    e=$(v new_eng_$n)
+    e=$(v new_eng_"$n")
     if [ "$(echo "$e == 0" | bc)" -eq 1 ]; then
         echo "| hold at $n pending | no bgsim-bench next to $BGSIM |"
         continue
     fi
-    row "hold at $n pending: bare heap, instructions per op" "$(fmt "$(v new_bare_$n)")" \
-        "$([ -n "$OLD" ] && fmt "$(v old_bare_$n)")"
-    row "hold at $n pending: engine, instructions per op" "$(fmt "$e")" "$([ -n "$OLD" ] && fmt "$(v old_eng_$n)")"
-    row "hold at $n pending: bare / engine (goal >= 0.9)" "$(fmt3 "$(echo "$(v new_bare_$n) / $e" | bc -l)")" \
-        "$([ -n "$OLD" ] && fmt3 "$(echo "$(v old_bare_$n) / $(v old_eng_$n)" | bc -l)")"
+    row "hold at $n pending: bare heap, instructions per op" "$(fmt "$(v new_bare_"$n")")" \
+        "$([ -n "$OLD" ] && fmt "$(v old_bare_"$n")")"
+    row "hold at $n pending: engine, instructions per op" "$(fmt "$e")" "$([ -n "$OLD" ] && fmt "$(v old_eng_"$n")")"
+    row "hold at $n pending: bare / engine (goal >= 0.9)" "$(fmt3 "$(echo "$(v new_bare_"$n") / $e" | bc -l)")" \
+        "$([ -n "$OLD" ] && fmt3 "$(echo "$(v old_bare_"$n") / $(v old_eng_"$n")" | bc -l)")"
 done
