@@ -79,26 +79,30 @@ static void cancel(bgt *c)
         bgt__log(c, BGT_LOG_ERROR, "could not cancel the worker: %s", bgt_strerror(rc));
 }
 
-int bgt__commit(bgt *c, bgt_registry *next)
+/* Encode `r` and hand the bytes to the backend's save; the registry itself is not changed. */
+static int save_registry(bgt *c, const bgt_registry *r)
 {
     unsigned char *buf = NULL;
     size_t len = 0;
     int rc;
-    if ((rc = bgt_registry_encode(next, &buf, &len)) != BGT_OK)
-        goto out_free_next;
-    if ((rc = c->be.save(c->be.ctx, buf, len)) != BGT_OK) {
+    if ((rc = bgt_registry_encode(r, &buf, &len)) != BGT_OK)
+        return rc;
+    if ((rc = c->be.save(c->be.ctx, buf, len)) != BGT_OK)
         bgt__log(c, BGT_LOG_ERROR, "could not save the task registry: %s", bgt_strerror(rc));
-        goto out_free_buf;
-    }
     free(buf);
+    return rc;
+}
+
+int bgt__commit(bgt *c, bgt_registry *next)
+{
+    int rc = save_registry(c, next);
+    if (rc != BGT_OK) {
+        bgt_registry_free(next);
+        return rc;
+    }
     bgt_registry_free(c->reg);
     c->reg = next;
     return BGT_OK;
-out_free_buf:
-    free(buf);
-out_free_next:
-    bgt_registry_free(next);
-    return rc;
 }
 
 /* expo's consumer didRegister (E2.2 registerTask, E3.2 didRegisterTask). `restoring` is true while
@@ -127,13 +131,51 @@ void bgt__did_unregister(bgt *c)
         cancel(c); /* E2.6: also cancels a running worker */
 }
 
+/* FNV-1a (32-bit) of a task name: the index's hash. Any hash works; this one is short. */
+static size_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The slot of `name` in the index: the one holding it, or the empty slot where it would go.
+ * nslots > 0 and at least one slot is empty (load <= 1/2). */
+static size_t find_slot(const bgt *c, const char *name)
+{
+    size_t mask = c->nslots - 1, i = name_hash(name) & mask;
+    while (c->slots[i] != 0 && strcmp(c->defs[c->slots[i] - 1].name, name) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
 const struct bgt_def *bgt__find_def(const bgt *c, const char *name)
 {
     size_t i;
-    for (i = 0; i < c->ndefs; i++)
-        if (strcmp(c->defs[i].name, name) == 0)
-            return &c->defs[i];
-    return NULL;
+    if (c->nslots == 0)
+        return NULL;
+    i = find_slot(c, name);
+    return c->slots[i] ? &c->defs[c->slots[i] - 1] : NULL;
+}
+
+/* Make room in the index for one more definition (load factor at most 1/2). */
+static int reserve_slot(bgt *c)
+{
+    size_t n, i, *old = c->slots, oldn = c->nslots;
+    if (2 * (c->ndefs + 1) <= c->nslots)
+        return BGT_OK;
+    n = c->nslots ? c->nslots * 2 : 16;
+    if (!(c->slots = calloc(n, sizeof *c->slots))) {
+        c->slots = old;
+        return BGT_E_NOMEM;
+    }
+    c->nslots = n;
+    for (i = 0; i < oldn; i++)
+        if (old[i])
+            c->slots[find_slot(c, c->defs[old[i] - 1].name)] = old[i];
+    free(old);
+    return BGT_OK;
 }
 
 /* ---- handle ------------------------------------------------------------------------------------ */
@@ -166,6 +208,8 @@ static void drop_process_state(bgt *c)
         free(c->defs[i].name);
     c->ndefs = 0;
     bgt__drop_pending(c);
+    if (c->nslots)
+        memset(c->slots, 0, c->nslots * sizeof *c->slots);
     c->started = c->in_foreground = c->running = c->warned_restricted = false;
     c->count = 0;
     c->interval_min = c->pol.default_interval_min;
@@ -179,6 +223,7 @@ void bgt_free(bgt *c)
     drop_process_state(c);
     free(c->defs);
     free(c->pending);
+    free(c->slots);
     bgt_registry_free(c->reg);
     free(c);
 }
@@ -292,6 +337,8 @@ int bgt_define_task(bgt *c, const char *name, bgt_task_fn fn, void *user)
         d->user = user;
         return BGT_OK;
     }
+    if (reserve_slot(c) != BGT_OK)
+        return BGT_E_NOMEM;
     if (c->ndefs == c->capdefs) {
         size_t ncap = c->capdefs ? c->capdefs * 2 : 4;
         struct bgt_def *nv = realloc(c->defs, ncap * sizeof *nv);
@@ -308,6 +355,7 @@ int bgt_define_task(bgt *c, const char *name, bgt_task_fn fn, void *user)
     d->fn = fn;
     d->user = user;
     c->ndefs++;
+    c->slots[find_slot(c, name)] = c->ndefs;
     return BGT_OK;
 }
 
@@ -319,7 +367,8 @@ bool bgt_is_defined(const bgt *c, const char *name)
 int bgt_register_task(bgt *c, const char *name, const bgt_task_options *opts)
 {
     static const bgt_task_options none = { false, 0 };
-    bgt_registry *next = NULL;
+    bgt_task_options old = { false, 0 };
+    long at;
     int rc;
     if ((rc = lifecycle_guard(c)) != BGT_OK)
         return rc;
@@ -338,23 +387,29 @@ int bgt_register_task(bgt *c, const char *name, const bgt_task_options *opts)
         c->warned_restricted = true;
         return BGT_E_RESTRICTED; /* E1.1 L88-98 */
     }
-    if (bgt_registry_find(c->reg, name) >= 0) {
+    if ((at = bgt_registry_find(c->reg, name)) >= 0) {
         if (c->pol.strict_register)
             return BGT_E_EXISTS; /* < 0.2.5, E0 */
         if (!c->pol.reregister_updates_options)
             return BGT_OK;       /* E1.1 L100-102: options ignored */
         /* E4.1: options updated and persisted, didRegister not called, nothing rescheduled */
+        (void)bgt_registry_get(c->reg, (size_t)at, NULL, &old);
     }
-    if ((rc = bgt_registry_copy(c->reg, &next)) != BGT_OK)
+    /* Changed in place, saved, and undone if the save fails: the same all-or-nothing outcome as
+     * changing a copy (bgt__commit), without copying every entry for each registration, which
+     * made registering n tasks O(n^2) allocations (issue 24). Undoing cannot fail: it removes the
+     * entry just appended or writes the old options back over the same entry. */
+    if ((rc = bgt_registry_put(c->reg, name, opts)) != BGT_OK)
         return rc;
-    if ((rc = bgt_registry_put(next, name, opts)) != BGT_OK) {
-        bgt_registry_free(next);
+    if ((rc = save_registry(c, c->reg)) != BGT_OK) {
+        if (at >= 0)
+            (void)bgt_registry_put(c->reg, name, &old);
+        else
+            (void)bgt_registry_remove(c->reg, name);
         return rc;
     }
-    if (bgt_registry_count(next) == bgt_registry_count(c->reg))
-        return bgt__commit(c, next); /* options update only */
-    if ((rc = bgt__commit(c, next)) != BGT_OK)
-        return rc;
+    if (at >= 0)
+        return BGT_OK; /* options update only */
     did_register(c, opts, false);
     return BGT_OK;
 }

@@ -59,28 +59,53 @@ static int mt_layout_ok(gsl_rng *r)
     return st->mt[0] == probe && st->mt[1] == second && st->mti == MT_N;
 }
 
-/* The layout check seeds a whole generator (624 steps): done once per process, not per stream (a
- * fleet creates tens of streams per device). Threads that race here compute the same answer. */
-static int layout_checked(gsl_rng *r)
+/* Whether GSL's MT19937 state is the layout written below, checked once per process (not per
+ * stream: a fleet creates tens of streams per device) on a generator of its own. Threads that
+ * race here compute the same answer. */
+static int layout_known_ok(void)
 {
     static _Atomic int known; /* 0 not yet, 1 ok, -1 not the expected layout */
     int k = atomic_load_explicit(&known, memory_order_relaxed);
     if (k == 0) {
-        k = mt_layout_ok(r) ? 1 : -1;
+        gsl_rng *probe = gsl_rng_alloc(gsl_rng_mt19937);
+        if (!probe)
+            return 0; /* out of memory: not cached, asked again next time */
+        k = mt_layout_ok(probe) ? 1 : -1;
+        gsl_rng_free(probe);
         atomic_store_explicit(&known, k, memory_order_relaxed);
     }
     return k == 1;
 }
 
-gsl_rng *sim_rng_stream_new(uint64_t seed, uint64_t device, const char *name)
+/*
+ * A generator of type gsl_rng_mt19937 whose state is left for the caller to write. It is what
+ * gsl_rng_alloc does (gsl rng/rng.c: malloc the gsl_rng, calloc type->size bytes of state, set
+ * the type) without its gsl_rng_set(r, gsl_rng_default_seed): that seeding (624 multiply steps)
+ * was overwritten at once by the full-state fill, for ~16 streams per run (issue 24). gsl_rng_free
+ * frees exactly these two blocks (free(r->state); free(r)), and gsl_rng is a public struct
+ * (gsl_rng.h: { const gsl_rng_type *type; void *state; }).
+ */
+static gsl_rng *mt_alloc_unseeded(void)
 {
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *r = malloc(sizeof *r);
     if (!r)
         return NULL;
-    if (!layout_checked(r)) {
-        gsl_rng_free(r);
+    r->state = calloc(1, gsl_rng_mt19937->size);
+    if (!r->state) {
+        free(r);
         return NULL;
     }
+    r->type = gsl_rng_mt19937;
+    return r;
+}
+
+gsl_rng *sim_rng_stream_new(uint64_t seed, uint64_t device, const char *name)
+{
+    if (!layout_known_ok())
+        return NULL;
+    gsl_rng *r = mt_alloc_unseeded();
+    if (!r)
+        return NULL;
     mt_state *st = gsl_rng_state(r);
     uint64_t x = sim_rng_key(seed, device, name);
     for (int i = 0; i < MT_N; i++) {
@@ -95,6 +120,7 @@ gsl_rng *sim_rng_stream_new(uint64_t seed, uint64_t device, const char *name)
 }
 
 typedef struct named_stream {
+    uint64_t hash; /* sim_hash_str(name): compared before the name */
     char *name;
     gsl_rng *rng;
 } named_stream;
@@ -102,7 +128,10 @@ typedef struct named_stream {
 struct sim_rng_set {
     uint64_t seed;
     uint64_t device;
-    named_stream *streams; /* few per device (one per model); a linear scan is enough */
+    /* Few per device (one per model) but one or two per task: a scenario with 1,000 tasks has
+     * 2,000, and comparing every name made looking them up O(streams^2) (9 % of such a run, issue
+     * 24). The scan compares the names' hashes and only a matching hash's name. */
+    named_stream *streams;
     size_t count;
     size_t capacity;
 };
@@ -131,8 +160,9 @@ void sim_rng_set_free(sim_rng_set *set)
 
 gsl_rng *sim_rng_get(sim_rng_set *set, const char *name)
 {
+    uint64_t hash = sim_hash_str(name);
     for (size_t i = 0; i < set->count; i++)
-        if (strcmp(set->streams[i].name, name) == 0)
+        if (set->streams[i].hash == hash && strcmp(set->streams[i].name, name) == 0)
             return set->streams[i].rng;
     if (set->count == set->capacity) {
         size_t cap = set->capacity ? set->capacity * 2 : 8;
@@ -150,7 +180,7 @@ gsl_rng *sim_rng_get(sim_rng_set *set, const char *name)
         free(copy);
         return NULL;
     }
-    set->streams[set->count++] = (named_stream){.name = copy, .rng = rng};
+    set->streams[set->count++] = (named_stream){.hash = hash, .name = copy, .rng = rng};
     return rng;
 }
 

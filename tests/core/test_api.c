@@ -5,6 +5,7 @@
 #include "bgt_registry.h" /* internal (not installed): the tests decode what the core saved */
 
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -455,4 +456,52 @@ Test(api, trigger_in_foreground_hits_the_android_guard)
     cr_assert_eq(bgt_trigger_for_testing(H.c, &rep), BGT_OK);
     cr_assert_eq(rep.kind, BGT_RUN_DEFERRED_FOREGROUND, "expo/expo#39978");
     cr_assert_eq(H.spy[0].calls, 0);
+}
+
+/* ---- many definitions (the name index, issue 24) ---- */
+
+static int count_fn(void *user, const bgt_task_call *call, int64_t *duration_ms)
+{
+    (void)call;
+    (void)duration_ms;
+    ++*(int *)user;
+    return BGT_RESULT_SUCCESS;
+}
+
+/* 300 definitions grow the index several times; each run must call every task's own callback
+ * once, a redefinition must replace the callback in place, and a process kill must forget them. */
+Test(api, many_definitions_each_find_their_own_callback)
+{
+    enum { N = 300 };
+    static int calls[N], redefined[N];
+    char name[16];
+    int i;
+    for (i = 0; i < N; i++) {
+        snprintf(name, sizeof name, "t%d", i);
+        cr_assert_eq(bgt_define_task(H.c, name, count_fn, &calls[i]), BGT_OK);
+    }
+    for (i = 0; i < N; i += 7) { /* redefine every 7th task with another counter */
+        snprintf(name, sizeof name, "t%d", i);
+        cr_assert_eq(bgt_define_task(H.c, name, count_fn, &redefined[i]), BGT_OK);
+    }
+    for (i = 0; i < N; i++) {
+        snprintf(name, sizeof name, "t%d", i);
+        cr_assert_eq(bgt_register_task(H.c, name, NULL), BGT_OK, "%s", name);
+    }
+    cr_assert(!bgt_is_defined(H.c, "t300"));
+    cr_assert(!bgt_is_defined(H.c, "t"));
+    bgt_worker_report r;
+    cr_assert_eq(bgt_worker_run(H.c, &r), BGT_OK);
+    cr_assert_eq(r.n_run, (size_t)N);
+    cr_assert_eq(r.n_undefined, 0);
+    for (i = 0; i < N; i++) {
+        cr_assert_eq(calls[i], i % 7 ? 1 : 0, "t%d", i);
+        cr_assert_eq(redefined[i], i % 7 ? 0 : 1, "t%d", i);
+    }
+    cr_assert_eq(bgt_process_kill(H.c), BGT_OK);
+    cr_assert(!bgt_is_defined(H.c, "t0"));
+    cr_assert(!bgt_is_defined(H.c, "t299"));
+    cr_assert_eq(bgt_define_task(H.c, "t299", count_fn, &calls[0]), BGT_OK);
+    cr_assert(bgt_is_defined(H.c, "t299"));
+    cr_assert(!bgt_is_defined(H.c, "t298"));
 }

@@ -270,6 +270,25 @@ static int64_t stored_interval_after_reregister(int64_t on)
 Test(switches, reregister_updates_options_on) { cr_assert_eq(stored_interval_after_reregister(1), 5); }
 Test(switches, reregister_updates_options_off) { cr_assert_eq(stored_interval_after_reregister(0), 30); }
 
+/* An options update whose save fails leaves the old options, in memory and after a restart. The
+ * registry is changed in place and the change undone on a failed save (issue 24): this checks the
+ * undo of an update; api/failed_save_changes_nothing checks the undo of an insertion. */
+Test(switches, reregister_update_with_failed_save_keeps_old_options)
+{
+    bgt_task_options o = { true, 5 }, got;
+    with("reregister_updates_options", 1);
+    h_reg(&H, 0, 30);
+    H.f.fail_save = BGT_E_IO;
+    cr_assert_eq(bgt_register_task(H.c, "a", &o), BGT_E_IO);
+    cr_assert_eq(bgt_task_count(H.c), 1);
+    cr_assert_eq(bgt_task_at(H.c, 0, NULL, &got), BGT_OK);
+    cr_assert(got.has_minimum_interval);
+    cr_assert_eq(got.minimum_interval_min, 30, "the failed update is undone in memory");
+    h_restart(&H);
+    cr_assert_eq(bgt_task_at(H.c, 0, NULL, &got), BGT_OK);
+    cr_assert_eq(got.minimum_interval_min, 30, "and was never saved");
+}
+
 /* ---- strict_register (EBT < 0.2.5) ---- */
 
 Test(switches, strict_register_on)

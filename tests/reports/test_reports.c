@@ -4,6 +4,8 @@
  * structure of the Perfetto export.
  */
 #include <criterion/criterion.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -503,4 +505,39 @@ Test(plot, scripted_events_are_marked_on_the_timeline)
     rmdir(dir);
     rep_stats_free(&st);
     rep_record_free(&rec);
+}
+
+/* rep_quantiles_of sorts with its own introsort (issue 24): on sizes around its cut-offs, with
+ * many ties, sorted, reversed and random data, every field must have the bits GSL's heapsort
+ * and quantile functions give. */
+Test(stats, quantiles_match_gsl_sort_bit_for_bit)
+{
+    static const size_t sizes[] = {1, 2, 3, 15, 16, 17, 18, 33, 100, 257, 1000, 4099};
+    uint64_t x = 12345;
+    for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        size_t n = sizes[si];
+        double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+        cr_assert(a && b);
+        for (int shape = 0; shape < 4; shape++) {
+            for (size_t i = 0; i < n; i++) {
+                x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+                double r = (double)(x >> 40);
+                a[i] = shape == 0 ? r : shape == 1 ? (double)((x >> 33) % 5) : shape == 2 ? (double)i : (double)(n - i);
+            }
+            memcpy(b, a, n * sizeof *a);
+            rep_quantiles q;
+            rep_quantiles_of(a, n, &q);
+            gsl_sort(b, 1, n);
+            cr_assert_eq(memcmp(a, b, n * sizeof *a), 0, "n %zu shape %d: sorted arrays differ", n, shape);
+            cr_assert_eq(q.n, n);
+            cr_assert(q.min == b[0] && q.max == b[n - 1]);
+            cr_assert(q.p10 == gsl_stats_quantile_from_sorted_data(b, 1, n, 0.10));
+            cr_assert(q.p50 == gsl_stats_median_from_sorted_data(b, 1, n));
+            cr_assert(q.p90 == gsl_stats_quantile_from_sorted_data(b, 1, n, 0.90));
+            cr_assert(q.p99 == gsl_stats_quantile_from_sorted_data(b, 1, n, 0.99));
+            cr_assert(q.mean == gsl_stats_mean(b, 1, n));
+        }
+        free(a);
+        free(b);
+    }
 }

@@ -1,0 +1,147 @@
+#!/bin/sh
+# bench-instructions.sh - issue 24's performance table in one run, counted in instructions: the
+# figures do not depend on the machine's load (a shared machine makes wall-clock figures noise).
+#
+#   tools/bench-instructions.sh [BGSIM] [--against OLD_BGSIM] [--quick]
+#   tools/bench-instructions.sh build/bin/bgsim --against /tmp/bgsim-of-the-previous-commit
+#
+# Each workload runs once under `valgrind --tool=callgrind` (instructions executed, the Ir
+# count: deterministic for a binary and its input, so one run is enough) with one job. Rows:
+#   sweep android / ios / ideal   instructions per device-day of `bgsim sweep scenarios/default.yaml
+#                                 --set platform=P --seeds S --jobs 1` (S x 7 device-days)
+#   fleet android                 per device-day of `bgsim fleet scenarios/fleets/android.yaml
+#                                 --devices D --jobs 1` (D x 7 device-days)
+#   run / 1-seed sweep            `bgsim run scenarios/default.yaml` (trace fingerprint on) against
+#                                 `bgsim sweep` of the same file with one seed
+#   tasks 1,000 / 100             one device-day of the ideal platform with N tasks every 15 min
+#                                 (scenarios generated here): linear would be 10x
+#   hold engine / bare at N       bgsim-bench's hold model, instructions per hold operation (two runs
+#                                 of M and 2M operations, so the initial fill cancels out) on the
+#                                 engine and on the bare binary heap; the ratio is bare/engine, as
+#                                 `bgsim-bench hold --compare` prints speed engine/bare
+# With --against OLD_BGSIM every row is also measured with OLD_BGSIM (and the bgsim-bench next to
+# it) and the last column is new/old (below 1: fewer instructions). --quick runs smaller
+# workloads (a few seconds each under valgrind) for a smoke test.
+#
+# Instructions are not time: they do not see cache misses (the engine at 1e6 pending is limited
+# by them) or the cost of a division against an add. Use tools/bench-sweep.sh, bench-fleet.sh and
+# `bgsim-bench hold --compare` on a quiet machine for time; use this on a busy one.
+set -eu
+BGSIM=build/bin/bgsim
+OLD=""
+SEEDS=${BENCH_SEEDS:-10}
+DEVICES=${BENCH_DEVICES:-10}
+HOLD=${BENCH_HOLD:-100000}
+PENDINGS=${BENCH_PENDINGS:-"1000 100000 1000000"}
+while [ $# -gt 0 ]; do
+    case $1 in
+    --against) OLD=$2; shift 2 ;;
+    --quick) SEEDS=2; DEVICES=2; HOLD=20000; PENDINGS="1000 100000"; shift ;;
+    -h | --help) sed -n '2,29p' "$0"; exit 0 ;;
+    *) BGSIM=$1; shift ;;
+    esac
+done
+command -v valgrind >/dev/null 2>&1 || { echo "bench-instructions.sh: valgrind is needed" >&2; exit 69; }
+root=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# ir CMD...: the instructions CMD executed (its output discarded; a failure stops the script).
+ir() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" >/dev/null 2>"$tmp/vg" ||
+        { cat "$tmp/vg" >&2; exit 70; }
+    sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$tmp/vg" | tail -1
+}
+
+# tasks N: a 1-day ideal-platform scenario with N tasks every 15 minutes.
+tasks() {
+    f="$tmp/tasks$1.yaml"
+    {
+        printf 'bgsim: 1\nname: tasks%s\nplatform: ideal\nseed: 42\nstart: 2026-01-05T07:00\nduration: 1d\n' "$1"
+        printf 'app:\n  library: expo-background-task\n  policy: current\n  first_open: 0s\n  foreground_for: 5m\n  tasks:\n'
+        i=1
+        while [ "$i" -le "$1" ]; do
+            printf '    - { name: t%s, minimum_interval: 15m, register_at: 10s, work: { duration: { uniform: [1s, 3s] } } }\n' "$i"
+            i=$((i + 1))
+        done
+    } >"$f"
+    echo "$f"
+}
+t100=$(tasks 100)
+t1000=$(tasks 1000)
+
+# measure BIN: sets the figures of one binary, as variables prefixed with $2.
+measure() {
+    b=$1
+    p=$2
+    bench=$(dirname "$b")/bgsim-bench
+    cd "$root"
+    for plat in android ios ideal; do
+        n=$(ir "$b" sweep scenarios/default.yaml --set platform=$plat --seeds "$SEEDS" --jobs 1)
+        eval "${p}sweep_$plat=$(echo "$n / ($SEEDS * 7)" | bc)"
+    done
+    n=$(ir "$b" fleet scenarios/fleets/android.yaml --devices "$DEVICES" --jobs 1)
+    eval "${p}fleet=$(echo "$n / ($DEVICES * 7)" | bc)"
+    eval "${p}run=$(ir "$b" run scenarios/default.yaml)"
+    eval "${p}sweep1=$(ir "$b" sweep scenarios/default.yaml --set platform=android --seeds 1 --jobs 1)"
+    eval "${p}t100=$(ir "$b" run "$t100")"
+    eval "${p}t1000=$(ir "$b" run "$t1000")"
+    for n in $PENDINGS; do
+        if [ -x "$bench" ]; then
+            e1=$(ir "$bench" hold --pending "$n" --events "$HOLD")
+            e2=$(ir "$bench" hold --pending "$n" --events $((2 * HOLD)))
+            b1=$(ir "$bench" hold --pending "$n" --events "$HOLD" --bare)
+            b2=$(ir "$bench" hold --pending "$n" --events $((2 * HOLD)) --bare)
+            eval "${p}eng_$n=$(echo "($e2 - $e1) / $HOLD" | bc -l)"
+            eval "${p}bare_$n=$(echo "($b2 - $b1) / $HOLD" | bc -l)"
+        else
+            eval "${p}eng_$n=0 ${p}bare_$n=0"
+        fi
+    done
+}
+
+measure "$BGSIM" new_
+[ -n "$OLD" ] && measure "$OLD" old_
+
+# row LABEL NEW OLD UNIT: one line of the table; NEW and OLD are numbers, OLD may be empty.
+row() {
+    if [ -n "$OLD" ]; then
+        printf '| %s | %s | %s | %.3f |\n' "$1" "$2" "$3" "$(echo "$2 / $3" | bc -l)"
+    else
+        printf '| %s | %s |\n' "$1" "$2"
+    fi
+}
+v() { eval "echo \${$1:-}"; }
+fmt() { printf '%.0f' "$1"; }
+fmt3() { printf '%.3f' "$1"; }
+
+printf 'bench-instructions: %s%s; %s seeds, %s fleet devices, hold %s ops; callgrind Ir\n\n' "$BGSIM" \
+    "${OLD:+ against $OLD}" "$SEEDS" "$DEVICES" "$HOLD"
+if [ -n "$OLD" ]; then
+    echo '| measure | this binary | previous | this / previous |'
+    echo '|---|---|---|---|'
+else
+    echo '| measure | this binary |'
+    echo '|---|---|'
+fi
+for plat in android ios ideal; do
+    row "sweep $plat, instructions per device-day" "$(v new_sweep_"$plat")" "$(v old_sweep_"$plat")"
+done
+row "fleet android, instructions per device-day" "$(v new_fleet)" "$(v old_fleet)"
+row "run (fingerprint) / 1-seed sweep, default.yaml" "$(fmt3 "$(echo "$(v new_run) / $(v new_sweep1)" | bc -l)")" \
+    "$([ -n "$OLD" ] && fmt3 "$(echo "$(v old_run) / $(v old_sweep1)" | bc -l)")"
+row "1 device-day, 1,000 tasks / 100 tasks (linear: 10)" "$(fmt3 "$(echo "$(v new_t1000) / $(v new_t100)" | bc -l)")" \
+    "$([ -n "$OLD" ] && fmt3 "$(echo "$(v old_t1000) / $(v old_t100)" | bc -l)")"
+row "1 device-day with 1,000 tasks, instructions" "$(v new_t1000)" "$(v old_t1000)"
+for n in $PENDINGS; do
+    e=$(v new_eng_"$n")
+    if [ "$(echo "$e == 0" | bc)" -eq 1 ]; then
+        echo "| hold at $n pending | no bgsim-bench next to $BGSIM |"
+        continue
+    fi
+    row "hold at $n pending: bare heap, instructions per op" "$(fmt "$(v new_bare_"$n")")" \
+        "$([ -n "$OLD" ] && fmt "$(v old_bare_"$n")")"
+    row "hold at $n pending: engine, instructions per op" "$(fmt "$e")" "$([ -n "$OLD" ] && fmt "$(v old_eng_"$n")")"
+    row "hold at $n pending: bare / engine (goal >= 0.9)" "$(fmt3 "$(echo "$(v new_bare_"$n") / $e" | bc -l)")" \
+        "$([ -n "$OLD" ] && fmt3 "$(echo "$(v old_bare_"$n") / $(v old_eng_"$n")" | bc -l)")"
+done
