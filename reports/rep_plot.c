@@ -53,6 +53,42 @@ static void title_line(FILE *gp, const char *what, const rep_run_info *info)
     fputs(" font \",13\"\n", gp);
 }
 
+/* A plot's data file and gnuplot script (BASE.dat, BASE.gp), each written to a temp file beside
+ * its name (rep_open_in) and renamed into place by plot_pair_close; plot_pair_abort removes both. */
+typedef struct plot_pair {
+    FILE *dat, *gp;
+    char *dat_tmp, *gp_tmp;
+    char dat_name[32], gp_name[32];
+} plot_pair;
+
+static bool plot_pair_open(plot_pair *p, const char *dir, const char *base, char *why, size_t size)
+{
+    memset(p, 0, sizeof *p);
+    snprintf(p->dat_name, sizeof p->dat_name, "%s.dat", base);
+    snprintf(p->gp_name, sizeof p->gp_name, "%s.gp", base);
+    if (!(p->dat = rep_open_in(dir, p->dat_name, &p->dat_tmp, why, size)))
+        return false;
+    if (!(p->gp = rep_open_in(dir, p->gp_name, &p->gp_tmp, why, size))) {
+        rep_abort_in(p->dat, &p->dat_tmp);
+        return false;
+    }
+    return true;
+}
+
+static void plot_pair_abort(plot_pair *p)
+{
+    rep_abort_in(p->dat, &p->dat_tmp);
+    rep_abort_in(p->gp, &p->gp_tmp);
+}
+
+static int plot_pair_close(plot_pair *p, const char *dir, char *why, size_t size)
+{
+    int rc = rep_close_in(p->dat, &p->dat_tmp, dir, p->dat_name, why, size);
+    if (rep_close_in(p->gp, &p->gp_tmp, dir, p->gp_name, why, size) != 0)
+        rc = -1;
+    return rc;
+}
+
 /* ---- timeline ---- */
 
 /* Mark kinds the timeline has room for (a data block each); rep_timeline.c styles them. */
@@ -103,16 +139,10 @@ static int write_band(tl *t, const rep_record *rec, rep_band b, const char *plat
 
 static int write_timeline(const char *dir, const rep_run_info *info, const rep_record *rec, char *why, size_t size)
 {
-    char *dat_tmp = NULL;
-    FILE *dat = rep_open_in(dir, "timeline.dat", &dat_tmp, why, size);
-    if (!dat)
+    plot_pair pp;
+    if (!plot_pair_open(&pp, dir, "timeline", why, size))
         return -1;
-    char *gp_tmp = NULL;
-    FILE *gp = rep_open_in(dir, "timeline.gp", &gp_tmp, why, size);
-    if (!gp) {
-        rep_abort_in(dat, &dat_tmp);
-        return -1;
-    }
+    FILE *dat = pp.dat, *gp = pp.gp;
     tl t = {.dat = dat, .end = rec->duration};
     bool cut = rec->duration > SIM_DAYS(REP_TIMELINE_MAX_DAYS);
     if (cut)
@@ -263,10 +293,7 @@ static int write_timeline(const char *dir, const rep_run_info *info, const rep_r
     if (rec->deferral_count == 0)
         fputs("# no deferral: the OS never held a due worker back\n", gp);
     rep_gp_end(gp);
-    int rc = rep_close_in(dat, &dat_tmp, dir, "timeline.dat", why, size);
-    if (rep_close_in(gp, &gp_tmp, dir, "timeline.gp", why, size) != 0)
-        rc = -1;
-    return rc;
+    return plot_pair_close(&pp, dir, why, size);
 }
 
 /* ---- intervals ---- */
@@ -274,16 +301,10 @@ static int write_timeline(const char *dir, const rep_run_info *info, const rep_r
 static int write_intervals(const char *dir, const rep_run_info *info, const rep_record *rec, const rep_stats *st,
                            char *why, size_t size)
 {
-    char *dat_tmp = NULL;
-    FILE *dat = rep_open_in(dir, "intervals.dat", &dat_tmp, why, size);
-    if (!dat)
+    plot_pair pp;
+    if (!plot_pair_open(&pp, dir, "intervals", why, size))
         return -1;
-    char *gp_tmp = NULL;
-    FILE *gp = rep_open_in(dir, "intervals.gp", &gp_tmp, why, size);
-    if (!gp) {
-        rep_abort_in(dat, &dat_tmp);
-        return -1;
-    }
+    FILE *dat = pp.dat, *gp = pp.gp;
     const rep_quantiles *q = &st->worker_interval;
     double unit;
     const char *uname = rep_unit_for(q->n ? q->p90 : 0, &unit);
@@ -309,8 +330,7 @@ static int write_intervals(const char *dir, const rep_run_info *info, const rep_
         if (!h || rep_run_starts(rec, -1, &starts, &n) != 0 || !(v = malloc(n * sizeof *v))) {
             gsl_histogram_free(h);
             free(starts);
-            rep_abort_in(dat, &dat_tmp);
-            rep_abort_in(gp, &gp_tmp);
+            plot_pair_abort(&pp);
             snprintf(why, size, "out of memory");
             return -1;
         }
@@ -366,10 +386,7 @@ static int write_intervals(const char *dir, const rep_run_info *info, const rep_
         free(v);
     }
     rep_gp_end(gp);
-    int rc = rep_close_in(dat, &dat_tmp, dir, "intervals.dat", why, size);
-    if (rep_close_in(gp, &gp_tmp, dir, "intervals.gp", why, size) != 0)
-        rc = -1;
-    return rc;
+    return plot_pair_close(&pp, dir, why, size);
 }
 
 /* ---- hours ---- */
@@ -377,16 +394,10 @@ static int write_intervals(const char *dir, const rep_run_info *info, const rep_
 static int write_hours(const char *dir, const rep_run_info *info, const rep_record *rec, const rep_stats *st,
                        char *why, size_t size)
 {
-    char *dat_tmp = NULL;
-    FILE *dat = rep_open_in(dir, "hours.dat", &dat_tmp, why, size);
-    if (!dat)
+    plot_pair pp;
+    if (!plot_pair_open(&pp, dir, "hours", why, size))
         return -1;
-    char *gp_tmp = NULL;
-    FILE *gp = rep_open_in(dir, "hours.gp", &gp_tmp, why, size);
-    if (!gp) {
-        rep_abort_in(dat, &dat_tmp);
-        return -1;
-    }
+    FILE *dat = pp.dat, *gp = pp.gp;
     double days = (double)rec->duration / (double)SIM_DAYS(1);
     fprintf(dat, "# hours.dat - bgsim run --plot: %s. Worker runs by local hour of day over %.4g days.\n"
                  "# hour runs mean_runs_per_day\n",
@@ -424,10 +435,7 @@ static int write_hours(const char *dir, const rep_run_info *info, const rep_reco
         fputs("unset key\nplot \"hours.dat\" using 1:3 with boxes lc rgb \"#6baed6\" notitle\n", gp);
     }
     rep_gp_end(gp);
-    int rc = rep_close_in(dat, &dat_tmp, dir, "hours.dat", why, size);
-    if (rep_close_in(gp, &gp_tmp, dir, "hours.gp", why, size) != 0)
-        rc = -1;
-    return rc;
+    return plot_pair_close(&pp, dir, why, size);
 }
 
 /* ---- days ---- */
@@ -475,16 +483,10 @@ static void day_spans(FILE *dat, const rep_record *rec, sim_time from, sim_time 
 
 static int write_days(const char *dir, const rep_run_info *info, const rep_record *rec, char *why, size_t size)
 {
-    char *dat_tmp = NULL;
-    FILE *dat = rep_open_in(dir, "days.dat", &dat_tmp, why, size);
-    if (!dat)
+    plot_pair pp;
+    if (!plot_pair_open(&pp, dir, "days", why, size))
         return -1;
-    char *gp_tmp = NULL;
-    FILE *gp = rep_open_in(dir, "days.gp", &gp_tmp, why, size);
-    if (!gp) {
-        rep_abort_in(dat, &dat_tmp);
-        return -1;
-    }
+    FILE *dat = pp.dat, *gp = pp.gp;
     tl t = {.dat = dat, .end = days_end(rec)};
     int64_t rows = day_rows(rec);
     fprintf(dat, "# days.dat - bgsim run --plot: %s. One row per local day (0 = the start date), hours of the day "
@@ -602,10 +604,7 @@ static int write_days(const char *dir, const rep_run_info *info, const rep_recor
         fputs("  NaN notitle", gp);
     fputc('\n', gp);
     rep_gp_end(gp);
-    int rc = rep_close_in(dat, &dat_tmp, dir, "days.dat", why, size);
-    if (rep_close_in(gp, &gp_tmp, dir, "days.gp", why, size) != 0)
-        rc = -1;
-    return rc;
+    return plot_pair_close(&pp, dir, why, size);
 }
 
 /* A day view of an earlier run in the same folder would be shown as this run's: remove it. */
