@@ -152,6 +152,9 @@ typedef struct rep_record {
     size_t cold_pushes;       /* cold launches whose re-submit moved a pending request's earliest
                                * begin date later (iOS: E3.3 "every cold launch resets the timer") */
     sim_time cold_pushed_ms;  /* by how much in total: new due - max(old due, launch) */
+    size_t undefined_fires;   /* worker fires that found a registered task not defined in the
+                               * process (a headless start with app.setup.define_at_module_scope
+                               * false; issue 22) */
     rep_request *requests;    /* in time order */
     size_t request_count, request_cap;
 } rep_record;

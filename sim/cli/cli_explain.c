@@ -134,6 +134,54 @@ int cli_note_text(const scn_scenario *s, const run_note *n, char *buf, size_t si
                         "app.switches.foreground_defer_cap_min=0 shows the run without this guard.",
                         n->count, n->count == 1 ? "" : "s", human(SIM_MINUTES(n->cap_min), a, sizeof a),
                         human(n->ms, b, sizeof b));
+    case RUN_NOTE_SETUP_PERMITTED_IDENTIFIER:
+        return snprintf(buf, size,
+                        "Setup mistake: Info.plist's BGTaskSchedulerPermittedIdentifiers lacks "
+                        "com.expo.modules.backgroundtask.processing, so every BGTaskScheduler submit fails with "
+                        "notPermitted; expo only logs CouldNotRegisterWorkerTask (\"Task request not permitted.\"): "
+                        "the tasks stay registered but the worker is never scheduled (%zu task run%s). Fix: add the "
+                        "identifier (the expo-background-task config plugin does); "
+                        "--set app.setup.permitted_identifier=true shows the run with it.",
+                        n->count, n->count == 1 ? "" : "s");
+    case RUN_NOTE_SETUP_BACKGROUND_MODE:
+        return snprintf(buf, size,
+                        "Setup mistake: Info.plist's UIBackgroundModes lacks `processing`, so registerTaskAsync "
+                        "rejects with BackgroundTasksNotConfigured and no task is registered (%zu task run%s). Fix: add "
+                        "`processing` to UIBackgroundModes (the expo-background-task config plugin does); "
+                        "--set app.setup.background_mode_processing=true shows the run with it.",
+                        n->count, n->count == 1 ? "" : "s");
+    case RUN_NOTE_SETUP_LAUNCH_HANDLER:
+        return snprintf(buf, size,
+                        "Setup mistake: the BGTaskScheduler launch handler is not registered before the app "
+                        "finishes launching (expo registers it from its AppDelegate subscriber, which this app's "
+                        "AppDelegate does not reach), so expo's submit waits forever for it and the worker is never "
+                        "scheduled, silently (%zu task run%s). Fix: let the AppDelegate forward "
+                        "application(_:didFinishLaunchingWithOptions:) to Expo (ExpoAppDelegate); "
+                        "--set app.setup.launch_handler_registered=true shows the run with it.",
+                        n->count, n->count == 1 ? "" : "s");
+    case RUN_NOTE_SETUP_DEFINE_SCOPE:
+        if (n->fires == 0)
+            return snprintf(buf, size,
+                            "Setup mistake: TaskManager.defineTask is called inside a component, so the tasks are "
+                            "defined only once the user opens the app. It did not show in this run: the worker always "
+                            "ran in a process the user had started (%zu task run%s); had the OS started the app in the "
+                            "background to run it, expo-task-manager would have found the tasks undefined and "
+                            "unregistered them. Fix: call defineTask at the top level of a module the app's entry "
+                            "imports (app.setup.define_at_module_scope=true).",
+                            n->count, n->count == 1 ? "" : "s");
+        return snprintf(buf, size,
+                        "Setup mistake: TaskManager.defineTask is called inside a component, so the tasks are "
+                        "defined only once the user opens the app; when the OS starts the app in the background to "
+                        "run the worker they are not defined, and expo-task-manager logs it and unregisters them "
+                        "(%zu such start%s; %zu task run%s). Fix: call defineTask at the top level of a module the app's entry imports; "
+                        "--set app.setup.define_at_module_scope=true shows the run with it.",
+                        n->fires, n->fires == 1 ? "" : "s", n->count, n->count == 1 ? "" : "s");
+    case RUN_NOTE_SETUP_EXPO_GO:
+        return snprintf(buf, size,
+                        "Setup mistake: the app runs in Expo Go, where background tasks are not available (status "
+                        "Restricted): registration is skipped with a warning and nothing runs (%zu task run%s). Fix: use "
+                        "a development build; --set app.setup.expo_go=false shows the run in one.",
+                        n->count, n->count == 1 ? "" : "s");
     }
     return snprintf(buf, size, "?");
 }

@@ -109,12 +109,17 @@ static void request_replaced(runner *r)
  * iOS cold-launch reset: expo's restore re-registers the tasks and cancels and re-submits with
  * earliestBeginDate = now + interval (expo-background-task 57.0.21 BackgroundTaskScheduler.swift
  * SchedulerState.scheduleWorker; docs/SOURCES.md E3.3). Counted for the explanations only. */
+static int refuse_schedule(runner *r);
+
 static int be_schedule(void *ctx, const bgt_schedule_req *req)
 {
     runner *r = ctx;
     sim_time due = sim_now(r->engine) + req->delay_ms;
     if (req->mode == BGT_SCHEDULE_REPLACE)
         request_replaced(r);
+    if (r->s->platform == SCN_PLATFORM_IOS &&
+        (!r->s->setup.launch_handler_registered || !r->s->setup.permitted_identifier))
+        return refuse_schedule(r);
     int rc = r->os_ops->schedule(r->os, req);
     if (rc == BGT_OK) {
         sim_time could = r->pending_due > sim_now(r->engine) ? r->pending_due : sim_now(r->engine);
@@ -129,6 +134,48 @@ static int be_schedule(void *ctx, const bgt_schedule_req *req)
             r->internal_error = true;
     }
     return rc;
+}
+
+/* ---- set-up mistakes (app.setup, scn_setup): what expo and the OS do instead ---- */
+
+/* A `setup.<mistake>` trace record: the mistake, the task it hit (or NULL), what followed, and
+ * expo's own words when it has any. */
+static void trace_setup(runner *r, const char *mistake, const char *task, const char *consequence, const char *expo)
+{
+    char type[64];
+    snprintf(type, sizeof type, "setup.%s", mistake);
+    sim_trace_begin(&r->trace, sim_now(r->engine), type);
+    if (task)
+        sim_trace_str(&r->trace, "task", task);
+    sim_trace_str(&r->trace, "consequence", consequence);
+    if (expo)
+        sim_trace_str(&r->trace, "expo", expo);
+    sim_trace_end(&r->trace);
+}
+
+/* iOS: the worker's request never reaches BGTaskScheduler (expo-background-task 57.0.21,
+ * ios/BackgroundTaskScheduler.swift):
+ *  - no launch handler registered during launch: tryScheduleWorker awaits the registration gate,
+ *    which only BackgroundTaskAppDelegateSubscriber opens, after BGTaskScheduler.register in
+ *    application(_:didFinishLaunchingWithOptions:); the submit waits forever, and nobody hears of
+ *    it (the wait is inside an unawaited Task). Apple: "Registration of all launch handlers must
+ *    be complete before the end of applicationDidFinishLaunching(_:)" (BGTaskScheduler
+ *    register(forTaskWithIdentifier:using:launchHandler:)). The core is told it went through.
+ *  - the identifier missing from BGTaskSchedulerPermittedIdentifiers: scheduleWorker cancels
+ *    (stopWorkerOnce) and submits; submit throws BGTaskScheduler.Error.notPermitted, which expo
+ *    turns into CouldNotRegisterWorkerTask("Task request not permitted."), thrown inside the Task
+ *    that didRegisterTask / reschedule started: registerTaskAsync has already resolved and the task
+ *    stays registered (persisted). The core gets the error and logs it (app.log). */
+static int refuse_schedule(runner *r)
+{
+    if (!r->s->setup.launch_handler_registered) {
+        trace_setup(r, "launch_handler_registered", NULL, "submit_waits_forever", NULL);
+        return BGT_OK;
+    }
+    (void)r->os_ops->cancel(r->os);
+    trace_setup(r, "permitted_identifier", NULL, "submit_not_permitted",
+                "CouldNotRegisterWorkerTask: Task request not permitted.");
+    return BGT_E_BACKEND;
 }
 
 static int be_cancel(void *ctx)
@@ -311,7 +358,22 @@ static void trace_simple(runner *r, const char *type)
 static void do_registration(runner *r, size_t i, bool reg)
 {
     const scn_task *t = &r->s->tasks[i];
+    /* iOS without the `processing` background mode: expo's native registerTaskAsync throws
+     * BackgroundTasksNotConfigured (ios/BackgroundTaskModule.swift, after the JS checks that the
+     * task is defined and the status is not Restricted): the promise rejects, nothing is
+     * registered. (Its unregisterTaskAsync never gets that far: the JS returns for a task that is
+     * not registered.) */
+    if (reg && r->s->platform == SCN_PLATFORM_IOS && !r->s->setup.background_mode_processing &&
+        !r->s->policy.restricted && bgt_is_defined(r->core, t->name)) {
+        trace_setup(r, "background_mode_processing", t->name, "not_registered",
+                    "BackgroundTasksNotConfigured: Background Task has not been configured");
+        return;
+    }
     int rc = reg ? bgt_register_task(r->core, t->name, &t->options) : bgt_unregister_task(r->core, t->name);
+    /* Expo Go: status Restricted, the registration skipped with a warning (the core logs it). */
+    if (reg && rc == BGT_E_RESTRICTED && r->s->setup.expo_go)
+        trace_setup(r, "expo_go", t->name, "not_registered",
+                    "`Background Task` functionality is not available in Expo Go");
     sim_trace_begin(&r->trace, sim_now(r->engine), reg ? "task.register" : "task.unregister");
     sim_trace_str(&r->trace, "task", t->name);
     if (reg && t->options.has_minimum_interval)
@@ -327,9 +389,8 @@ static void do_registration(runner *r, size_t i, bool reg)
     }
 }
 
-/* A process starts: the app's module code defines every task, then the core restores the
- * registry (and re-arms the worker as its policy says). */
-static bool process_start(runner *r, const char *cause)
+/* The app's code defines every task (TaskManager.defineTask). */
+static bool define_tasks(runner *r)
 {
     for (size_t i = 0; i < r->s->task_count; i++) {
         int rc = bgt_define_task(r->core, r->s->tasks[i].name, task_body, &r->tasks[i]);
@@ -338,6 +399,16 @@ static bool process_start(runner *r, const char *cause)
             return false;
         }
     }
+    return true;
+}
+
+/* A process starts: the app's module code defines every task (unless app.setup says the tasks
+ * are defined inside a component: then only when the user opens the app, user_open), then the
+ * core restores the registry (and re-arms the worker as its policy says). */
+static bool process_start(runner *r, const char *cause)
+{
+    if (r->s->setup.define_at_module_scope && !define_tasks(r))
+        return false;
     sim_trace_begin(&r->trace, sim_now(r->engine), "app.start");
     sim_trace_str(&r->trace, "cause", cause);
     sim_trace_end(&r->trace);
@@ -366,6 +437,11 @@ static void user_open(runner *r)
     if (rc != BGT_OK)
         return fail(r, "foreground", rc);
     trace_simple(r, "app.foreground");
+    /* Tasks defined inside a component: it mounts when the user opens the app (expo-task-manager
+     * 58.0.4 src/TaskManager.ts defineTask: "Components are not mounted when the app is launched
+     * in the background"). Defining again replaces the callback: harmless. */
+    if (!r->s->setup.define_at_module_scope && !define_tasks(r))
+        return;
     for (size_t i = 0; i < r->s->task_count; i++) {
         if (r->register_pending[i]) {
             r->register_pending[i] = false;
@@ -551,6 +627,25 @@ static void on_worker_end(sim_engine *e, void *ctx, uint64_t arg)
     worker_finish(r, &rep, REP_END_COMPLETED);
 }
 
+/* The worker fires in a process whose tasks were never defined (a headless start: the component
+ * that defines them is not mounted). expo-task-manager 58.0.4 src/TaskManager.ts, the task event
+ * listener: "Execution of ... was requested but looks like it is not defined", the task finishes
+ * with a null result and is unregistered (the core's unregister_undefined_on_fire). */
+static void trace_undefined(runner *r)
+{
+    bool found = false;
+    for (size_t i = 0; i < r->s->task_count; i++) {
+        const char *name = r->s->tasks[i].name;
+        if (!bgt_is_registered(r->core, name) || bgt_is_defined(r->core, name))
+            continue;
+        found = true;
+        trace_setup(r, "define_at_module_scope", name,
+                    r->s->policy.unregister_undefined_on_fire ? "undefined_unregistered" : "undefined_not_run",
+                    "Execution was requested but looks like it is not defined");
+    }
+    r->record->undefined_fires += found;
+}
+
 static void on_fire(void *ctx, sim_time due)
 {
     runner *r = ctx;
@@ -580,6 +675,8 @@ static void on_fire(void *ctx, sim_time due)
     /* No process: the OS starts one in the background to run the worker (expo's headless start). */
     if (!r->alive && !process_start(r, "worker"))
         return;
+    if (!r->s->setup.define_at_module_scope)
+        trace_undefined(r);
     bgt_worker_report rep;
     r->in_worker = true;
     int rc = bgt_worker_begin(r->core, &rep);

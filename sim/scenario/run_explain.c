@@ -35,8 +35,28 @@ size_t run_explain_notes(const scn_scenario *s, const rep_record *rec, const rep
 {
     size_t n = 0;
     int64_t used = rec->interval_min;
-    /* Last registration wins: a task that asked for another interval than the worker used. */
-    for (size_t i = 0; i < s->task_count && used > 0 && n < RUN_NOTES_MAX - 3; i++) {
+    /* The set-up mistakes the scenario makes (the iOS ones parse only on iOS). */
+    const scn_setup *u = &s->setup;
+    const struct {
+        bool made;
+        run_note_kind kind;
+    } setup[] = {{!u->permitted_identifier, RUN_NOTE_SETUP_PERMITTED_IDENTIFIER},
+                 {!u->background_mode_processing, RUN_NOTE_SETUP_BACKGROUND_MODE},
+                 {!u->launch_handler_registered, RUN_NOTE_SETUP_LAUNCH_HANDLER},
+                 {!u->define_at_module_scope, RUN_NOTE_SETUP_DEFINE_SCOPE},
+                 {u->expo_go, RUN_NOTE_SETUP_EXPO_GO}};
+    size_t task_runs = 0;
+    for (size_t i = 0; i < rec->task_count; i++)
+        task_runs += rec->tasks[i].run_count;
+    for (size_t k = 0; k < sizeof setup / sizeof *setup; k++)
+        if (setup[k].made)
+            out[n++] = (run_note){.kind = setup[k].kind, .task = -1, .by_task = -1, .interval_min = used,
+                                  .count = task_runs,
+                                  .fires = setup[k].kind == RUN_NOTE_SETUP_DEFINE_SCOPE ? rec->undefined_fires : 0};
+    /* Last registration wins: a task that asked for another interval than the worker used (at most
+     * five of them, leaving room for the three notes below). */
+    size_t shared_end = n + 5;
+    for (size_t i = 0; i < s->task_count && used > 0 && n < shared_end; i++) {
         if (!registered(rec, i) || !s->tasks[i].options.has_minimum_interval || asked(s, i) == used)
             continue;
         out[n++] = (run_note){.kind = RUN_NOTE_SHARED_INTERVAL, .task = (int)i, .by_task = last_asking(s, rec, used),

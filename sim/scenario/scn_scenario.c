@@ -84,6 +84,44 @@ static void parse_switches(sch_cx *cx, const sch_node *app, scn_scenario *s)
     sch_cx_pop(cx, saved);
 }
 
+bool scn_setup_has_mistake(const scn_setup *setup)
+{
+    return !setup->permitted_identifier || !setup->background_mode_processing || !setup->launch_handler_registered ||
+           !setup->define_at_module_scope || setup->expo_go;
+}
+
+/* `app.setup`: one boolean per set-up mistake (scn_setup). The iOS ones (Info.plist, the
+ * AppDelegate) are refused as mistakes on another platform, where they would change nothing.
+ * `expo_go: true` is expo's status Restricted: the core's `restricted` switch. */
+static void parse_setup(sch_cx *cx, const sch_node *app, scn_scenario *s)
+{
+    static const char *const keys[] = {"permitted_identifier", "background_mode_processing",
+                                       "launch_handler_registered", "define_at_module_scope", "expo_go", NULL};
+    const sch_node *setup = NULL;
+    if (sch_field_node(cx, app, "setup", SCH_OPTIONAL, &setup) != SCH_FIELD_OK)
+        return;
+    size_t saved = sch_cx_push_key(cx, "setup");
+    if (sch_check_map(cx, setup, keys)) {
+        scn_setup *u = &s->setup;
+        bool *const ios[] = {&u->permitted_identifier, &u->background_mode_processing, &u->launch_handler_registered};
+        for (size_t i = 0; i < 3; i++) {
+            if (sch_field_bool(cx, setup, keys[i], SCH_OPTIONAL, ios[i]) != SCH_FIELD_OK || *ios[i] ||
+                s->platform == SCN_PLATFORM_IOS)
+                continue;
+            size_t s2 = sch_cx_push_key(cx, keys[i]);
+            sch_cx_error(cx, sch_map_get(setup, keys[i]),
+                         "an iOS set-up (Info.plist, AppDelegate): false is only meaningful on platform ios, "
+                         "found it on platform %s",
+                         scn_platform_names[s->platform]);
+            sch_cx_pop(cx, s2);
+        }
+        sch_field_bool(cx, setup, "define_at_module_scope", SCH_OPTIONAL, &u->define_at_module_scope);
+        if (sch_field_bool(cx, setup, "expo_go", SCH_OPTIONAL, &u->expo_go) == SCH_FIELD_OK && u->expo_go)
+            s->policy.restricted = true;
+    }
+    sch_cx_pop(cx, saved);
+}
+
 static void parse_work(sch_cx *cx, const sch_node *task, scn_task *t)
 {
     static const char *const keys[] = {"duration", "failure_probability", "network", NULL};
@@ -249,7 +287,7 @@ static void check_task_runs(sch_cx *cx, const sch_node *app, const scn_scenario 
 
 static void parse_app(sch_cx *cx, const sch_node *root, scn_scenario *s, bool know_duration)
 {
-    static const char *const keys[] = {"library", "policy", "policy_platform", "switches", "first_open",
+    static const char *const keys[] = {"library", "policy", "policy_platform", "switches", "setup", "first_open",
                                        "foreground_for", "tasks", NULL};
     static const char *const libraries[] = {"expo-background-task", NULL};
     static const char *const policy_platforms[] = {"android", "ios", NULL};
@@ -283,6 +321,7 @@ static void parse_app(sch_cx *cx, const sch_node *root, scn_scenario *s, bool kn
     if (bgt_policy_preset(presets[preset], s->policy_platform, &s->policy) != BGT_OK)
         sch_cx_error(cx, app, "the core has no preset '%s'", presets[preset]);
     parse_switches(cx, app, s);
+    parse_setup(cx, app, s);
 
     sch_field_duration(cx, app, "first_open", SCH_OPTIONAL, &s->first_open);
     sch_field_duration(cx, app, "foreground_for", SCH_OPTIONAL, &s->foreground_for);
@@ -487,6 +526,7 @@ static scn_scenario *new_scenario(void)
     s->start = (sim_datetime){.year = 2026, .month = 1, .day = 5, .hour = 7}; /* a Monday morning */
     sim_cal_init(&s->calendar, &s->start);
     s->foreground_for = SIM_MINUTES(1); /* assumption: the first visit lasts a minute */
+    s->setup = SCN_SETUP_CORRECT;
     return s;
 }
 

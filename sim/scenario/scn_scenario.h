@@ -46,6 +46,23 @@ typedef struct scn_task {
     scn_network_need network;    /* REQUIRED: a run without network fails */
 } scn_task;
 
+/* `app.setup`: how the app is set up, each field one mistake (scenarios/README.md, "Setup mistakes").
+ * The defaults are a correct set-up and change nothing. The first three are iOS (Info.plist and the
+ * AppDelegate); `define_at_module_scope` and `expo_go` apply on every platform. */
+typedef struct scn_setup {
+    bool permitted_identifier;       /* Info.plist BGTaskSchedulerPermittedIdentifiers has expo's id */
+    bool background_mode_processing; /* Info.plist UIBackgroundModes has `processing` */
+    bool launch_handler_registered;  /* BGTaskScheduler's launch handler registered during launch */
+    bool define_at_module_scope;     /* TaskManager.defineTask runs at a module's top level */
+    bool expo_go;                    /* the app runs in Expo Go (status Restricted) */
+} scn_setup;
+
+/* The defaults: everything set up right. */
+#define SCN_SETUP_CORRECT ((scn_setup){true, true, true, true, false})
+
+/* True when setup has any mistake. */
+bool scn_setup_has_mistake(const scn_setup *setup);
+
 typedef struct scn_scenario {
     char *file;
     char *name;
@@ -62,6 +79,7 @@ typedef struct scn_scenario {
     bgt_policy policy;           /* the preset with the scenario's switches applied */
     sim_time first_open;         /* the user opens the app (process start, foreground) */
     sim_time foreground_for;     /* and leaves it after this long */
+    scn_setup setup;             /* app.setup (SCN_SETUP_CORRECT unless said) */
     scn_task *tasks;
     size_t task_count;
     bool has_expect;             /* expectations are checked by `bgsim check` */

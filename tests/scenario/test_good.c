@@ -261,3 +261,37 @@ Test(good, load_buffer_owns_its_strings)
     cr_expect_str_eq(s->name, "mem");
     scn_scenario_free(s);
 }
+
+/* Loads a scenario from text; fails the test unless it is valid. */
+static scn_scenario *load_text(const char *text)
+{
+    sch_diag diag;
+    scn_scenario *s = NULL;
+    int rc = scn_load_buffer("setup.yaml", text, strlen(text), &diag, &s);
+    if (rc != 0)
+        sch_diag_print(&diag, stderr);
+    sch_diag_free(&diag);
+    cr_assert(rc == 0 && s != NULL, "status %d (diagnostics above)", rc);
+    return s;
+}
+
+/* app.setup (issue 22): absent, everything is set up right; each key read; expo_go turns the
+ * core's restricted switch on. */
+Test(good, app_setup_defaults_and_values)
+{
+    scn_scenario *s = load_text("bgsim: 1\nplatform: ios\nduration: 1d\napp:\n  tasks: [{ name: a }]\n");
+    cr_expect(s->setup.permitted_identifier && s->setup.background_mode_processing &&
+              s->setup.launch_handler_registered && s->setup.define_at_module_scope && !s->setup.expo_go);
+    cr_expect(!scn_setup_has_mistake(&s->setup));
+    cr_expect(!s->policy.restricted);
+    scn_scenario_free(s);
+
+    s = load_text("bgsim: 1\nplatform: ios\nduration: 1d\napp:\n  setup:\n    permitted_identifier: false\n"
+                  "    background_mode_processing: false\n    launch_handler_registered: false\n"
+                  "    define_at_module_scope: false\n    expo_go: true\n  tasks: [{ name: a }]\n");
+    cr_expect(!s->setup.permitted_identifier && !s->setup.background_mode_processing &&
+              !s->setup.launch_handler_registered && !s->setup.define_at_module_scope && s->setup.expo_go);
+    cr_expect(scn_setup_has_mistake(&s->setup));
+    cr_expect(s->policy.restricted, "expo_go is status Restricted: the core's restricted switch");
+    scn_scenario_free(s);
+}
