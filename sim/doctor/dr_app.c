@@ -34,13 +34,10 @@
 /* dir + "/" + rel, malloc'd. */
 static char *join(const char *dir, const char *rel)
 {
-    size_t a = strlen(dir), b = strlen(rel);
-    char *p = malloc(a + b + 2);
-    if (p) {
-        memcpy(p, dir, a);
-        p[a] = '/';
-        memcpy(p + a + 1, rel, b + 1);
-    }
+    size_t len = strlen(dir) + strlen(rel) + 2;
+    char *p = malloc(len);
+    if (p)
+        snprintf(p, len, "%s/%s", dir, rel);
     return p;
 }
 
@@ -313,15 +310,14 @@ static int check_manifest(const char *dir, dr_report *r)
      * ... tools:node="remove"/>, or the whole InitializationProvider removed. */
     if ((at = strstr(xml, "androidx.work.WorkManagerInitializer")) && tag_has(at, "tools:node=\"remove\"")) {
         bool provider = false;
-        if (dr_tree_contains(dir, "android/app/src/main/java", "Configuration.Provider", &provider) != DR_OK)
-            rc = DR_ERR_NOMEM;
-        else if (!provider &&
+        if (dr_tree_contains(dir, "android/app/src/main/java", "Configuration.Provider", &provider) != DR_OK ||
+            (!provider &&
                  !dr_add(r, DR_ERROR, rel, line_at(xml, at),
                          "WorkManager's default initializer is removed and no source under "
                          "android/app/src/main/java implements androidx.work.Configuration.Provider",
                          "WorkManager.getInstance throws IllegalStateException (\"WorkManager is not "
                          "initialized properly\") when expo schedules the worker: no task runs on Android",
-                         "make MainApplication a Configuration.Provider, or drop the tools:node=\"remove\""))
+                         "make MainApplication a Configuration.Provider, or drop the tools:node=\"remove\"")))
             rc = DR_ERR_NOMEM;
     }
     if (rc == DR_OK && (at = strstr(xml, "android.permission.RECEIVE_BOOT_COMPLETED"))) {

@@ -3,6 +3,7 @@
  */
 #include "dr_doctor.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -70,8 +71,7 @@ int dr_check_app(const char *dir, dr_report *out)
         return DR_ERR_NO_APP;
     if (!(path = malloc(len)))
         return DR_ERR_NOMEM;
-    strcpy(path, dir);
-    strcat(path, "/package.json");
+    snprintf(path, len, "%s/package.json", dir);
     rc = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? DR_OK : DR_ERR_NO_APP;
     free(path);
     if (rc != DR_OK)

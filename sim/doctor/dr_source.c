@@ -444,6 +444,8 @@ static int visit_source(const char *path, const char *rel, void *ctx)
     skip_code(s, -1);
     if (!s->collect)
         s->r->files_scanned++;
+    s->text = NULL; /* both point into this call's memory */
+    s->rel = NULL;
     free(data);
     return s->oom ? DR_ERR_NOMEM : DR_OK;
 }
