@@ -228,6 +228,15 @@ static int check_app_json(const char *dir, dr_report *r)
     return rc;
 }
 
+/* The 1-based line of `at` in `text`. */
+static int line_at(const char *text, const char *at)
+{
+    int line = 1;
+    for (const char *p = text; p < at; p++)
+        line += *p == '\n';
+    return line;
+}
+
 /* The <array> after <key>KEY</key> in a property list holds <string>TEXT</string>. *line: the
  * key's line (0 when absent). */
 static bool plist_array_has(const char *xml, const char *key, const char *text, int *line)
@@ -239,9 +248,7 @@ static bool plist_array_has(const char *xml, const char *key, const char *text, 
     *line = 0;
     if (!(at = strstr(xml, k)))
         return false;
-    *line = 1;
-    for (const char *p = xml; p < at; p++)
-        *line += *p == '\n';
+    *line = line_at(xml, at);
     end = strstr(at, "</array>");
     at = strstr(at, s);
     return end && at && at < end;
@@ -275,14 +282,6 @@ static int check_info_plists(const char *dir, dr_report *r)
     }
     free(names);
     return rc;
-}
-
-static int line_at(const char *text, const char *at)
-{
-    int line = 1;
-    for (const char *p = text; p < at; p++)
-        line += *p == '\n';
-    return line;
 }
 
 /* The XML tag around `at` (up to its '>') holds `attr`. */

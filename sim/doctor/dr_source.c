@@ -84,10 +84,10 @@ static int walk(const char *dir, const char *rel, int depth, bool all, visit_fn 
         struct stat st;
         if (rc == DR_OK && !(all ? name[0] == '.' : skipped(name, depth == 0)) &&
             snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", name) < (int)sizeof sub &&
-            snprintf(full, sizeof full, "%s/%s", dir, sub) < (int)sizeof full) {
-            if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode))
+            snprintf(full, sizeof full, "%s/%s", dir, sub) < (int)sizeof full && lstat(full, &st) == 0) {
+            if (S_ISDIR(st.st_mode))
                 rc = walk(dir, sub, depth + 1, all, visit, ctx);
-            else if (lstat(full, &st) == 0 && S_ISREG(st.st_mode) && (all || is_source(name)))
+            else if (S_ISREG(st.st_mode) && (all || is_source(name)))
                 rc = visit(full, sub, ctx);
         }
         free(names[i]);
