@@ -8,22 +8,24 @@ _bgsim_help() { # COMMAND...: the help text of the bgsim being completed
     "${COMP_WORDS[0]}" "$@" --help 2>/dev/null
 }
 
+# The commands of `bgsim --help`: its "commands:" list has one a line, indented by two spaces.
+_bgsim_commands() {
+    _bgsim_help | sed -n '/^commands:/,/^$/s/^  \([a-z][a-z-]*\).*/\1/p'
+}
+
 _bgsim() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
     local bgsim=${COMP_WORDS[0]} cmd=${COMP_WORDS[1]} words
     COMPREPLY=()
 
     if [ "$COMP_CWORD" -eq 1 ]; then
-        # "commands:" lists one command a line, indented by two spaces.
-        words=$(_bgsim_help | sed -n '/^commands:/,/^$/s/^  \([a-z][a-z-]*\).*/\1/p')
-        mapfile -t COMPREPLY < <(compgen -W "$words --help --version" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "$(_bgsim_commands) --help --version" -- "$cur")
         return
     fi
-    [ "$cmd" = help ] && {
-        words=$(_bgsim_help | sed -n '/^commands:/,/^$/s/^  \([a-z][a-z-]*\).*/\1/p')
-        mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
+    if [ "$cmd" = help ]; then
+        mapfile -t COMPREPLY < <(compgen -W "$(_bgsim_commands)" -- "$cur")
         return
-    }
+    fi
 
     case $prev in
     --set)
