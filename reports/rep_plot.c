@@ -137,6 +137,11 @@ static int write_band(tl *t, const rep_record *rec, rep_band b, const char *plat
     return idx;
 }
 
+/* How a data file's rows place time: the timeline's local epoch seconds, or the day view's
+ * (day index, hours into the day). */
+typedef enum row_axis { AXIS_EPOCH, AXIS_DAY } row_axis;
+static void reason_blocks(tl *t, const rep_record *rec, row_axis axis, int reason_block[SIM_REASON_COUNT]);
+
 static int write_timeline(const char *dir, const rep_run_info *info, const rep_record *rec, char *why, size_t size)
 {
     plot_pair pp;
@@ -171,21 +176,7 @@ static int write_timeline(const char *dir, const rep_run_info *info, const rep_r
         fprintf(dat, "%.3f %.3f\n", rep_local_epoch_s(rec, w->start), rep_local_epoch_s(rec, w->end));
     }
     int reason_block[SIM_REASON_COUNT];
-    for (int r = 1; r < SIM_REASON_COUNT; r++) {
-        reason_block[r] = -1;
-        for (size_t i = 0; i < rec->deferral_count; i++) {
-            const rep_deferral *d = &rec->deferrals[i];
-            if (d->reason != (sim_reason)r || d->start >= t.end)
-                continue;
-            if (reason_block[r] < 0) {
-                char c[96];
-                snprintf(c, sizeof c, "held back, reason %s: start end", sim_reason_name((sim_reason)r));
-                reason_block[r] = block_begin(&t, c);
-            }
-            fprintf(dat, "%.3f %.3f\n", rep_local_epoch_s(rec, d->start),
-                    rep_local_epoch_s(rec, d->end < t.end ? d->end : t.end));
-        }
-    }
+    reason_blocks(&t, rec, AXIS_EPOCH, reason_block);
     int mark_block[REP_MARK_KINDS_SHOWN];
     for (int k = 0; k < REP_MARK_KINDS_SHOWN; k++)
         mark_block[k] = -1;
@@ -481,6 +472,32 @@ static void day_spans(FILE *dat, const rep_record *rec, sim_time from, sim_time 
     }
 }
 
+/* One data block per deferral reason held before t->end, each row a held span [start, end):
+ * in the timeline's local epoch seconds, or as the day view's rows (day_spans). reason_block[r]
+ * is the reason's block index, or -1 when it never held the worker back. */
+static void reason_blocks(tl *t, const rep_record *rec, row_axis axis, int reason_block[SIM_REASON_COUNT])
+{
+    for (int r = 1; r < SIM_REASON_COUNT; r++) {
+        reason_block[r] = -1;
+        for (size_t i = 0; i < rec->deferral_count; i++) {
+            const rep_deferral *d = &rec->deferrals[i];
+            if (d->reason != (sim_reason)r || d->start >= t->end)
+                continue;
+            if (reason_block[r] < 0) {
+                char c[96];
+                snprintf(c, sizeof c, "held back, reason %s: %s", sim_reason_name((sim_reason)r),
+                         axis == AXIS_EPOCH ? "start end" : "day hour_from hour_to");
+                reason_block[r] = block_begin(t, c);
+            }
+            sim_time end = d->end < t->end ? d->end : t->end;
+            if (axis == AXIS_EPOCH)
+                fprintf(t->dat, "%.3f %.3f\n", rep_local_epoch_s(rec, d->start), rep_local_epoch_s(rec, end));
+            else
+                day_spans(t->dat, rec, d->start, end);
+        }
+    }
+}
+
 static int write_days(const char *dir, const rep_run_info *info, const rep_record *rec, char *why, size_t size)
 {
     plot_pair pp;
@@ -507,20 +524,7 @@ static int write_days(const char *dir, const rep_run_info *info, const rep_recor
         }
     }
     int reason_block[SIM_REASON_COUNT];
-    for (int r = 1; r < SIM_REASON_COUNT; r++) {
-        reason_block[r] = -1;
-        for (size_t i = 0; i < rec->deferral_count; i++) {
-            const rep_deferral *d = &rec->deferrals[i];
-            if (d->reason != (sim_reason)r || d->start >= t.end)
-                continue;
-            if (reason_block[r] < 0) {
-                char c[96];
-                snprintf(c, sizeof c, "held back, reason %s: day hour_from hour_to", sim_reason_name((sim_reason)r));
-                reason_block[r] = block_begin(&t, c);
-            }
-            day_spans(dat, rec, d->start, d->end < t.end ? d->end : t.end);
-        }
-    }
+    reason_blocks(&t, rec, AXIS_DAY, reason_block);
     int runs_block = -1;
     for (size_t i = 0; i < rec->worker_count; i++) {
         const rep_worker_run *w = &rec->worker_runs[i];
