@@ -141,6 +141,7 @@ static int write_band(tl *t, const rep_record *rec, rep_band b, const char *plat
  * (day index, hours into the day). */
 typedef enum row_axis { AXIS_EPOCH, AXIS_DAY } row_axis;
 static void reason_blocks(tl *t, const rep_record *rec, row_axis axis, int reason_block[SIM_REASON_COUNT]);
+static int mark_blocks(tl *t, const rep_record *rec, row_axis axis, int mark_block[REP_MARK_KINDS_SHOWN]);
 
 static int write_timeline(const char *dir, const rep_run_info *info, const rep_record *rec, char *why, size_t size)
 {
@@ -178,22 +179,7 @@ static int write_timeline(const char *dir, const rep_run_info *info, const rep_r
     int reason_block[SIM_REASON_COUNT];
     reason_blocks(&t, rec, AXIS_EPOCH, reason_block);
     int mark_block[REP_MARK_KINDS_SHOWN];
-    for (int k = 0; k < REP_MARK_KINDS_SHOWN; k++)
-        mark_block[k] = -1;
-    const int mark_kinds = rep_mark_kind_max() < REP_MARK_KINDS_SHOWN - 1 ? rep_mark_kind_max() : REP_MARK_KINDS_SHOWN - 1;
-    for (int k = 1; k <= mark_kinds; k++) {
-        for (size_t i = 0; i < rec->mark_count; i++) {
-            if ((int)rec->marks[i].kind != k || rec->marks[i].t >= t.end)
-                continue;
-            if (mark_block[k] < 0) {
-                char c[96];
-                snprintf(c, sizeof c, "%s (%s): time", k == REP_MARK_EVENT ? "scripted" : "process death",
-                         rep_mark_name((rep_mark_kind)k));
-                mark_block[k] = block_begin(&t, c);
-            }
-            fprintf(dat, "%.3f\n", rep_local_epoch_s(rec, rec->marks[i].t));
-        }
-    }
+    const int mark_kinds = mark_blocks(&t, rec, AXIS_EPOCH, mark_block);
 
     /* the script */
     double x0 = rep_local_epoch_s(rec, 0), x1 = rep_local_epoch_s(rec, t.end);
@@ -498,6 +484,34 @@ static void reason_blocks(tl *t, const rep_record *rec, row_axis axis, int reaso
     }
 }
 
+/* One data block per mark kind (process deaths by kind, scripted events) before t->end, a row per
+ * mark: its local epoch second, or its (day index, hour). mark_block[k] is the kind's block index,
+ * or -1 when none happened. Returns the highest kind shown. */
+static int mark_blocks(tl *t, const rep_record *rec, row_axis axis, int mark_block[REP_MARK_KINDS_SHOWN])
+{
+    for (int k = 0; k < REP_MARK_KINDS_SHOWN; k++)
+        mark_block[k] = -1;
+    const int kinds = rep_mark_kind_max() < REP_MARK_KINDS_SHOWN - 1 ? rep_mark_kind_max() : REP_MARK_KINDS_SHOWN - 1;
+    for (int k = 1; k <= kinds; k++) {
+        for (size_t i = 0; i < rec->mark_count; i++) {
+            const rep_mark *m = &rec->marks[i];
+            if ((int)m->kind != k || m->t >= t->end)
+                continue;
+            if (mark_block[k] < 0) {
+                char c[96];
+                snprintf(c, sizeof c, "%s (%s): %s", k == REP_MARK_EVENT ? "scripted" : "process death",
+                         rep_mark_name((rep_mark_kind)k), axis == AXIS_EPOCH ? "time" : "day hour");
+                mark_block[k] = block_begin(t, c);
+            }
+            if (axis == AXIS_EPOCH)
+                fprintf(t->dat, "%.3f\n", rep_local_epoch_s(rec, m->t));
+            else
+                fprintf(t->dat, "%" PRId64 " %.5f\n", sim_cal_day_index(&rec->calendar, m->t), hour_of(rec, m->t));
+        }
+    }
+    return kinds;
+}
+
 static int write_days(const char *dir, const rep_run_info *info, const rep_record *rec, char *why, size_t size)
 {
     plot_pair pp;
@@ -535,22 +549,7 @@ static int write_days(const char *dir, const rep_run_info *info, const rep_recor
         fprintf(dat, "%" PRId64 " %.5f\n", sim_cal_day_index(&rec->calendar, w->start), hour_of(rec, w->start));
     }
     int mark_block[REP_MARK_KINDS_SHOWN];
-    for (int k = 0; k < REP_MARK_KINDS_SHOWN; k++)
-        mark_block[k] = -1;
-    const int mark_kinds = rep_mark_kind_max() < REP_MARK_KINDS_SHOWN - 1 ? rep_mark_kind_max() : REP_MARK_KINDS_SHOWN - 1;
-    for (int k = 1; k <= mark_kinds; k++) {
-        for (size_t i = 0; i < rec->mark_count; i++) {
-            if ((int)rec->marks[i].kind != k || rec->marks[i].t >= t.end)
-                continue;
-            if (mark_block[k] < 0) {
-                char c[96];
-                snprintf(c, sizeof c, "process death (%s): day hour", rep_mark_name((rep_mark_kind)k));
-                mark_block[k] = block_begin(&t, c);
-            }
-            fprintf(dat, "%" PRId64 " %.5f\n", sim_cal_day_index(&rec->calendar, rec->marks[i].t),
-                    hour_of(rec, rec->marks[i].t));
-        }
-    }
+    const int mark_kinds = mark_blocks(&t, rec, AXIS_DAY, mark_block);
 
     int height = 200 + (int)rows * 30;
     rep_gp_begin(gp, "days", "day by day: worker runs and why they were held back, one row per local day", 1400,
