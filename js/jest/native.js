@@ -6,6 +6,11 @@
 //                                               ios/BackgroundTaskModule.swift)
 // The task registry survives a process death (expo keeps it in persistent storage); the event
 // listeners do not (they belong to the JS runtime).
+//
+// Registering and unregistering reach bgsim's core: each call is queued with the simulated time
+// (sim.queueOp) and applied by the runner in call order when the wasm side regains control
+// (tools/wasm/bgsim_harness.c). The promise resolves at once, as the native modules' do once
+// they have stored the task; the registry below is what isTaskRegisteredAsync answers from.
 const crypto = require('crypto');
 
 const EVENT_NAME = 'TaskManager.executeTask'; // TaskManagerModule.swift EXECUTE_TASK_EVENT_NAME
@@ -33,10 +38,16 @@ function makeNativeModules(sim) {
     async isTaskRegisteredAsync(name) { return registry.has(name); },
     async getRegisteredTasksAsync() { return [...registry.values()]; },
     async getTaskOptionsAsync(name) { return registry.has(name) ? registry.get(name).options : null; },
+    // expo-task-manager's own unregistration (TaskManager.unregisterTaskAsync, and its "not
+    // defined" path: TaskManager.ts after notifyTaskFinishedAsync) stops the task in the core too.
     async unregisterTaskAsync(name) {
       if (registry.delete(name)) sim.log.push({ t: sim.now, level: 'harness', message: `unregistered ${name}` });
+      sim.queueOp({ kind: 2, name });
     },
-    async unregisterAllTasksAsync() { registry.clear(); },
+    async unregisterAllTasksAsync() {
+      for (const name of registry.keys()) sim.queueOp({ kind: 2, name });
+      registry.clear();
+    },
     async notifyTaskFinishedAsync(name, response) {
       const done = pending.get(name);
       pending.delete(name);
@@ -64,9 +75,17 @@ function makeNativeModules(sim) {
     async getStatusAsync() { return STATUS_AVAILABLE; },
     async registerTaskAsync(name, options = {}) {
       registry.set(name, { taskName: name, taskType: 'backgroundTask', options });
-      sim.checkRegistration(name, options);
+      // The interval expo's native side reads, in minutes: Android (options["minimumInterval"] as?
+      // Number)?.toLong() (BackgroundTaskConsumer.kt), iOS `as? Int`, which a fractional number
+      // fails (BackgroundTaskConsumer.swift): then the task has no interval of its own.
+      const mi = options && typeof options.minimumInterval === 'number' ? options.minimumInterval : undefined;
+      const minutes = mi === undefined ? undefined : sim.platform() === 'ios' ? (Number.isInteger(mi) ? mi : undefined) : Math.trunc(mi);
+      sim.queueOp({ kind: 1, name, minimumInterval: minutes });
     },
-    async unregisterTaskAsync(name) { registry.delete(name); },
+    async unregisterTaskAsync(name) {
+      registry.delete(name);
+      sim.queueOp({ kind: 2, name });
+    },
     async triggerTaskWorkerForTestingAsync() { return false; },
   };
 

@@ -110,6 +110,10 @@ test('a defineTask that is not at global scope fails after a process death, as o
   const warned = sim.log.find((l) => l.level === 'warn' && /Execution of "news-sync" was requested but looks like it is not defined/.test(l.message));
   expect(warned).toBeDefined();
   expect(warned.t).toBeGreaterThan(firstKill.t);
-  // expo-task-manager then unregisters the task (TaskManager.js), in the registry bgsim serves.
+  // expo-task-manager then unregisters the task (TaskManager.ts, after notifyTaskFinishedAsync), in
+  // the registry bgsim serves and in bgsim's core: the undefined run is the last one.
   expect(sim.native.registry.has('news-sync')).toBe(false);
+  expect(after.length).toBe(1);
+  const unreg = sim.trace().filter((e) => e.type === 'task.unregister');
+  expect(unreg.map((e) => [e.task, e.t, e.rc])).toEqual([['news-sync', after[0].start, 0]]);
 });
