@@ -180,8 +180,7 @@ class Sim {
     this.now = nowMs;
     if (processStarts > this.processStarts) {
       this.processStarts = processStarts;
-      this.freshRuntime();
-      await settle();
+      await this.freshRuntime();
     }
     if (point === 2 && nowMs >= this.target) await this.pause();
     return this.target > nowMs ? this.target : -1;
@@ -194,8 +193,7 @@ class Sim {
     this.now = call.nowMs;
     if (call.processStarts > this.processStarts) {
       this.processStarts = call.processStarts;
-      this.freshRuntime();
-      await settle();
+      await this.freshRuntime();
     }
     const run = { task: call.name, start: call.nowMs, durationMs: call.modeledDurationMs,
                   modeledResult: call.modeledResult, result: null, error: null };
@@ -220,7 +218,7 @@ class Sim {
 
   /** A new app process: its JS starts from nothing, as after a process death. The module registry
    * is reset and the app's entry module required again (a headless start runs the bundle too). */
-  freshRuntime() {
+  async freshRuntime() {
     this.jsRuntimes++;
     this.native.resetProcess();
     if (!this.fw || !this.fw.resetModules) {
@@ -228,11 +226,18 @@ class Sim {
       return;
     }
     this.fw.resetModules();
-    if (this.entry) {
-      this.withClock(() => require(this.entry));
-    } else {
+    // Vitest: loadEntry (() => import('../src/app'), written in the test file, so the import goes
+    // through Vitest's module graph and aliases); Jest: require(entry), through Jest's registry.
+    const loadEntry = this.opts.loadEntry || (this.entry && (() => require(this.entry)));
+    if (!loadEntry) {
       this.problems.push('a new process started but no entry module was given (bgsim.load(file, { entry }))');
+      return;
     }
+    // Date is simulated while the module runs and while what it started settles (registrations).
+    await this.withClock(async () => {
+      await loadEntry();
+      await settle();
+    });
   }
 
   epochAt(t) {
@@ -334,9 +339,10 @@ class Sim {
 
 /**
  * Loads a scenario for a test. opts: entry (the app module that defines and registers its tasks,
- * required again at each new process), seed, duration (of the whole run; default the scenario's),
+ * required again at each new process; with Vitest give loadEntry instead, a function that imports
+ * it: () => import('../src/app')), seed, duration (of the whole run; default the scenario's),
  * taskDuration ({task: '30s'} or a function ({taskName, nowMs, modeledMs}) -> duration, else the
- * modeled one), framework (jest or vi; found by itself in Jest).
+ * modeled one), framework (jest or vi; found by itself in Jest and with Vitest's globals).
  */
 async function load(file, opts = {}) {
   const sim = new Sim(file, opts);
