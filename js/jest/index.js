@@ -136,19 +136,37 @@ class Sim {
     return this;
   }
 
-  async start() {
+  /** The wasm module (one per Sim): instantiated by load(), which reads the scenario's platform
+   * and start with it before the app is required. */
+  async module() {
+    if (this.mod) return this.mod;
     const { factory, wasmBinary } = loadWasm('bgsim-harness');
     const mod = await factory({ wasmBinary });
     mod.onStarted = (startEpochMs, durationMs, platform) => {
       this.started = { startEpochMs, durationMs, platform };
     };
+    this.mod = mod;
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bgsim-jest-'));
+    return mod;
+  }
+
+  async probe() {
+    const mod = await this.module();
+    const errPath = path.join(this.dir, 'errors.txt');
+    if (mod.ccall('bgsim_harness_probe', 'number', ['string', 'string'], [this.file, errPath]) !== 0) {
+      const why = fs.existsSync(errPath) ? fs.readFileSync(errPath, 'utf8').trim() : 'cannot load';
+      throw new Error(`bgsim: ${this.file}: ${why}`);
+    }
+  }
+
+  async start() {
+    const mod = await this.module();
     mod.onTask = (call) => this.onTask(call);
     mod.onApp = (point, nowMs, processStarts) => this.onApp(point, nowMs, processStarts);
     mod.nextOp = () => this.nextOp();
     mod.opDone = (rc) => this.opDone(rc);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bgsim-jest-'));
-    this.tracePath = path.join(dir, 'trace.jsonl');
-    const errPath = path.join(dir, 'errors.txt');
+    this.tracePath = path.join(this.dir, 'trace.jsonl');
+    const errPath = path.join(this.dir, 'errors.txt');
     const seed = this.opts.seed === undefined ? -1 : this.opts.seed;
     const duration = this.opts.duration === undefined ? -1 : ms(this.opts.duration);
     await settle(); // the app's top-level registerTaskAsync calls reach the native module first
@@ -347,6 +365,14 @@ class Sim {
 async function load(file, opts = {}) {
   const sim = new Sim(file, opts);
   globalThis.__bgsim = sim;
+  await sim.probe();
+  // The real expo-modules-core finds JSI modules at globalThis.expo.modules (requireNativeModule.ts,
+  // requireOptionalNativeModule) and reads the platform from process.env.EXPO_OS (Platform.ts; on a
+  // device babel-preset-expo inlines it) when it loads: both before the app is required.
+  globalThis.expo = globalThis.expo || {};
+  globalThis.expo.modules = { ...globalThis.expo.modules, ExpoTaskManager: sim.native.ExpoTaskManager,
+                              ExpoBackgroundTask: sim.native.ExpoBackgroundTask };
+  process.env.EXPO_OS = sim.platform();
   return sim;
 }
 

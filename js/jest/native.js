@@ -30,7 +30,11 @@ function makeNativeModules(sim) {
     return { remove: () => listeners.set(event, (listeners.get(event) || []).filter((f) => f !== fn)) };
   }
 
+  // __expo_module_name__: a module of the new architecture, as the JSI host objects are, so
+  // expo-modules-core's LegacyEventEmitter (which expo-task-manager wraps the module in) hands the
+  // module back and its listeners are the module's own.
   const ExpoTaskManager = {
+    __expo_module_name__: 'ExpoTaskManager',
     EVENT_NAME,
     addListener,
     removeListeners() {},
@@ -70,6 +74,7 @@ function makeNativeModules(sim) {
   };
 
   const ExpoBackgroundTask = {
+    __expo_module_name__: 'ExpoBackgroundTask',
     addListener,
     removeListeners() {},
     async getStatusAsync() { return STATUS_AVAILABLE; },

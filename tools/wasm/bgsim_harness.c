@@ -92,14 +92,13 @@ static void js_hook(void *ctx, run_task_exec *ex)
     app_point(h, ex->app, HARNESS_AFTER_TASK);
 }
 
-/*
- * Runs FILE with SEED (negative: the scenario's own) for DURATION_MS (negative: the scenario's),
- * writing the trace to TRACE_PATH and diagnostics to ERR_PATH. Returns the run_status (0: ok;
- * -100 when the scenario did not load, its diagnostics in ERR_PATH).
- */
-int bgsim_harness_run(const char *file, double seed, double duration_ms, const char *trace_path, const char *err_path);
+/* Loads FILE, reports its start, duration and platform (bgsim_js_started), and frees it: what
+ * bgsim.load() needs before the app's module is first required (expo-modules-core reads the
+ * platform, process.env.EXPO_OS, when it loads). Returns 0, or -100 with the diagnostics in
+ * ERR_PATH. */
+int bgsim_harness_probe(const char *file, const char *err_path);
 
-int bgsim_harness_run(const char *file, double seed, double duration_ms, const char *trace_path, const char *err_path)
+static scn_scenario *load_scenario(const char *file, const char *err_path)
 {
     sch_diag diag;
     scn_scenario *s = NULL;
@@ -109,10 +108,40 @@ int bgsim_harness_run(const char *file, double seed, double duration_ms, const c
             sch_diag_print(&diag, err);
             fclose(err);
         }
-        sch_diag_free(&diag);
-        return -100;
+        s = NULL;
     }
     sch_diag_free(&diag);
+    return s;
+}
+
+static void report_started(const scn_scenario *s, sim_time duration)
+{
+    bgsim_js_started((double)(s->calendar.start_day * 86400000 + s->calendar.start_ms_of_day), (double)duration,
+                     scn_platform_names[s->platform]);
+}
+
+int bgsim_harness_probe(const char *file, const char *err_path)
+{
+    scn_scenario *s = load_scenario(file, err_path);
+    if (!s)
+        return -100;
+    report_started(s, s->duration);
+    scn_scenario_free(s);
+    return 0;
+}
+
+/*
+ * Runs FILE with SEED (negative: the scenario's own) for DURATION_MS (negative: the scenario's),
+ * writing the trace to TRACE_PATH and diagnostics to ERR_PATH. Returns the run_status (0: ok;
+ * -100 when the scenario did not load, its diagnostics in ERR_PATH).
+ */
+int bgsim_harness_run(const char *file, double seed, double duration_ms, const char *trace_path, const char *err_path);
+
+int bgsim_harness_run(const char *file, double seed, double duration_ms, const char *trace_path, const char *err_path)
+{
+    scn_scenario *s = load_scenario(file, err_path);
+    if (!s)
+        return -100;
     run_options opt = run_default_options(s);
     if (seed >= 0)
         opt.seed = (uint64_t)seed;
@@ -128,8 +157,7 @@ int bgsim_harness_run(const char *file, double seed, double duration_ms, const c
     opt.trace = trace;
     harness h = {.trace = trace, .wake = -1};
     opt.task_hook_ctx = &h;
-    bgsim_js_started((double)(s->calendar.start_day * 86400000 + s->calendar.start_ms_of_day), (double)opt.duration,
-                     scn_platform_names[s->platform]);
+    report_started(s, opt.duration);
     rep_record record = {0};
     run_outcome outcome = {0};
     int rc = run_scenario(s, &opt, &record, &outcome);

@@ -117,3 +117,15 @@ test('a defineTask that is not at global scope fails after a process death, as o
   const unreg = sim.trace().filter((e) => e.type === 'task.unregister');
   expect(unreg.map((e) => [e.task, e.t, e.rc])).toEqual([['news-sync', after[0].start, 0]]);
 });
+
+test('the real expo-modules-core finds the native modules bgsim serves, and the scenario platform', async () => {
+  const sim = await bgsim.load(scenario('news-ios.yaml'), { entry: APP });
+  expect(require.resolve('expo-modules-core')).toMatch(/node_modules\/expo-modules-core\/src\/index\.ts$/);
+  const core = require('expo-modules-core');
+  expect(core.requireNativeModule('ExpoTaskManager')).toBe(sim.native.ExpoTaskManager);
+  expect(core.requireNativeModule('ExpoBackgroundTask')).toBe(sim.native.ExpoBackgroundTask);
+  expect(() => core.requireNativeModule('ExpoGo')).toThrow("Cannot find native module 'ExpoGo'");
+  expect(core.Platform.OS).toBe('ios'); // process.env.EXPO_OS, set by bgsim.load before the app loads
+  expect(require('expo').isRunningInExpoGo()).toBe(false);
+  expect(typeof core.CodedError).toBe('function'); // not in the stand-in this replaced
+});

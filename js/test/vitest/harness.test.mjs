@@ -51,6 +51,11 @@ test('Android: the app runs at bgsim run times, a new module instance per proces
   expect(globalThis.newsStore.fetchedAt).toEqual(runs.list.map((r) => start + r.start));
   expect(Math.abs(Date.now() - start)).toBeGreaterThan(DAY); // real time again outside
   expect(sim.problems).toEqual([]);
+  // The real expo-modules-core (its CodedError class; the lookup at globalThis.expo.modules).
+  const core = await import('expo-modules-core');
+  expect(typeof core.CodedError).toBe('function');
+  expect(core.requireNativeModule('ExpoTaskManager')).toBe(sim.native.ExpoTaskManager);
+  expect(core.Platform.OS).toBe('android');
 });
 
 test('unregisterTaskAsync between two advance() calls stops the runs there', async () => {
