@@ -38,6 +38,7 @@ struct run_app {
 typedef struct app_op {
     size_t task;
     bool reg;
+    bool waiting; /* made while no process was alive: applied when the user next opens the app */
     bgt_task_options options;
 } app_op;
 
@@ -367,6 +368,8 @@ static void set_worker_running(runner *r, bool running)
     mdl_emit(&r->device, MDL_SIG_WORKER, running);
 }
 
+static void apply_waiting_app_ops(runner *r);
+
 static void trace_simple(runner *r, const char *type)
 {
     sim_trace_begin(&r->trace, sim_now(r->engine), type);
@@ -473,6 +476,7 @@ static void user_open(runner *r)
             do_registration(r, i, true);
         }
     }
+    apply_waiting_app_ops(r);
 }
 
 static void user_close(runner *r)
@@ -584,33 +588,47 @@ static void on_scripted(sim_engine *e, void *ctx, uint64_t i)
     scn_event_apply(&r->device, ev);
 }
 
-/* A registration (reg) or unregistration of task i comes due: the app's code makes it. */
-static void registration(runner *r, size_t i, bool reg)
+static void on_registration(sim_engine *e, void *ctx, uint64_t arg)
 {
+    (void)e;
+    runner *r = ctx;
+    size_t i = (size_t)(arg >> 1);
+    bool reg = (arg & 1) == 0;
     if (r->alive)
         do_registration(r, i, reg);
     else
         r->register_pending[i] = reg; /* an unregistration while dead cancels a pending one */
 }
 
-/* The scenario's register_at / unregister_at: arg is the task index << 1 | unregister. */
-static void on_registration(sim_engine *e, void *ctx, uint64_t arg)
-{
-    (void)e;
-    registration(ctx, (size_t)(arg >> 1), (arg & 1) == 0);
-}
-
 /* ---- the app's own registrations (run_options.app_hook) ---- */
 
-/* One the app made: arg is its index in app_ops. The options it passed are the task's from now on. */
+/* One the app made: arg is its index in app_ops. The options it passed are the task's from now on.
+ * Made while no process is alive (the caller's code between two kills: a user's action in the
+ * app's UI), it waits for the user's next visit (user_open), in call order, registrations and
+ * unregistrations alike. */
 static void on_app_op(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e;
     runner *r = ctx;
-    const app_op *op = &r->app_ops[arg];
+    app_op *op = &r->app_ops[arg];
+    if (!r->alive) {
+        op->waiting = true;
+        return;
+    }
     if (op->reg)
         r->tasks[op->task].options = op->options;
-    registration(r, op->task, op->reg);
+    do_registration(r, op->task, op->reg);
+}
+
+/* The app's operations that waited for a process, in the order it made them. */
+static void apply_waiting_app_ops(runner *r)
+{
+    for (size_t i = 0; i < r->app_op_count; i++) {
+        if (r->app_ops[i].waiting) {
+            r->app_ops[i].waiting = false;
+            on_app_op(r->engine, r, i);
+        }
+    }
 }
 
 static int app_op_add(run_app *app, const char *name, bool reg, const bgt_task_options *options)

@@ -42,8 +42,9 @@
  *    after each task run. Inside either hook the caller hands over what the app did with
  *    run_app_register / run_app_unregister: each is applied at the current simulated time, in
  *    call order, as an APP-phase event after the one in progress (the core is never re-entered
- *    from inside its own worker). As with the scenario's registrations, one that comes while no
- *    process is alive waits for the next launch (user_open).
+ *    from inside its own worker). One made while no process is alive (the caller's code between
+ *    a kill and the next start: a user's action in the app's UI) waits for the user's next visit
+ *    (user_open), as the scenario's registrations do, and is applied then in call order.
  */
 typedef struct run_app run_app;
 typedef enum run_app_point {

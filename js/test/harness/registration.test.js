@@ -94,3 +94,29 @@ describe('re-registering with another minimumInterval at a relaunch', () => {
     expect(delays(sim, (t) => t >= reg[1].t)).toEqual([120]);
   });
 });
+
+test('an unregistration made while no process is alive waits for the user to open the app', async () => {
+  // (The app's code runs only in a process: a call made then stands for the user acting in the
+  // app's UI, so it lands at the user's next visit; headless starts for the worker come before.)
+  // The same scenario and seed, twice: the first run finds a time when the process is dead.
+  globalThis.appConfig = { newsInterval: 15 };
+  const first = await bgsim.load(SCENARIO, { entry: APP });
+  await require(APP).ready;
+  await first.advance('4d');
+  const trace = first.trace();
+  const kill = trace.find((e) => e.type === 'app.kill' && e.t > DAY);
+  const next = trace.find((e) => e.type === 'app.start' && e.t > kill.t);
+  const open = trace.find((e) => e.type === 'app.foreground' && e.t > kill.t); // the user's next visit
+  expect(next.t).toBeGreaterThan(kill.t + 1);
+  delete globalThis.appStore;
+  jest.resetModules();
+
+  const sim = await run({ newsInterval: 15 }, 4, { at: kill.t + 1, then: (app) => app.stopSync() });
+  expect(sim.trace().filter((e) => e.type === 'app.kill' && e.t <= kill.t + 1).pop().t).toBe(kill.t);
+  const unreg = events(sim, 'task.unregister', 'news-sync');
+  expect(unreg.map((e) => [e.t, e.rc])).toEqual([[open.t, 0]]);
+  const list = sim.runs('news-sync').list;
+  expect(list.filter((r) => r.start >= open.t)).toEqual([]);
+  expect(list.filter((r) => r.start > kill.t && r.start < open.t).length).toBe(
+    first.runs('news-sync').list.filter((r) => r.start > kill.t && r.start < open.t).length);
+});
