@@ -21,7 +21,8 @@
 // How: bgsim's runner (compiled to wasm with ASYNCIFY, tools/wasm/bgsim_harness.c) runs the
 // scenario as `bgsim run FILE --trace` does. At each task run it suspends and calls
 // onTask below, which emits expo-task-manager's 'TaskManager.executeTask' event from the native
-// module it serves (requireNativeModule('ExpoTaskManager'), ./expo-modules-core.js); the real
+// module it serves (./native.js; the real expo-modules-core's requireNativeModule('ExpoTaskManager')
+// finds it at globalThis.expo.modules, where load() puts it); the real
 // TaskManager JS runs the app's executor and answers with notifyTaskFinishedAsync, whose result
 // goes back to bgsim's core as expo's native side reads it. The executor's wall time does not
 // matter: the task lasts its modeled duration (or the one `duration` gives).
