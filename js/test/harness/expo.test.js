@@ -129,3 +129,9 @@ test('the real expo-modules-core finds the native modules bgsim serves, and the 
   expect(require('expo').isRunningInExpoGo()).toBe(false);
   expect(typeof core.CodedError).toBe('function'); // not in the stand-in this replaced
 });
+
+test('sim.withClock runs code (the app\'s top level) at the scenario start in simulated Date', async () => {
+  const sim = await bgsim.load(scenario('news-android.yaml'), { entry: APP });
+  expect(sim.withClock(() => Date.now())).toBe(Date.UTC(2026, 0, 5, 7, 0));
+  expect(Date.now()).not.toBe(Date.UTC(2026, 0, 5, 7, 0));
+});
