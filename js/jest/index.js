@@ -8,10 +8,21 @@
 //   await sim.advance('7d');
 //   expect(sim.runs('news-sync').perDay).toBeGreaterThan(20);
 //
+// The scenario models the device, the user and the OS; the APP registers its tasks. Its
+// BackgroundTask.registerTaskAsync / unregisterTaskAsync (and expo-task-manager's unregistration
+// of a task that is not defined) reach bgsim's core at the simulated time they are made: at top
+// level before the first advance() (t = 0), inside an executor, in the entry module required again
+// at a new process, or in the test between two advance() calls (the simulation pauses exactly at
+// the time advanced to). The scenario's app.tasks name the tasks the app may register and model
+// their work (duration, failure, network); their register_at/unregister_at are not used. So an
+// app that registers at top level what the scenario lists with register_at: 0s runs exactly as
+// `bgsim run FILE --trace` does.
+//
 // How: bgsim's runner (compiled to wasm with ASYNCIFY, tools/wasm/bgsim_harness.c) runs the
-// scenario exactly as `bgsim run FILE --trace` does. At each task run it suspends and calls
+// scenario as `bgsim run FILE --trace` does. At each task run it suspends and calls
 // onTask below, which emits expo-task-manager's 'TaskManager.executeTask' event from the native
-// module it serves (requireNativeModule('ExpoTaskManager'), ./expo-modules-core.js); the real
+// module it serves (./native.js; the real expo-modules-core's requireNativeModule('ExpoTaskManager')
+// finds it at globalThis.expo.modules, where load() puts it); the real
 // TaskManager JS runs the app's executor and answers with notifyTaskFinishedAsync, whose result
 // goes back to bgsim's core as expo's native side reads it. The executor's wall time does not
 // matter: the task lasts its modeled duration (or the one `duration` gives).
@@ -40,6 +51,9 @@ function ms(d) {
 }
 
 const hours = (n) => n * UNITS.h;
+/** Lets the promise chains already started run on (expo's async functions await a few native
+ * calls before the one that registers): one macrotask turn of the real event loop, twice. */
+const settle = () => new Promise((resolve) => setImmediate(resolve)).then(() => new Promise((resolve) => setImmediate(resolve)));
 const minutes = (n) => n * UNITS.m;
 
 /** The test framework's module registry and clock: Jest's `jest`, Vitest's `vi`, or none. */
@@ -68,6 +82,9 @@ class Sim {
     this.jsRuntimes = 1;
     this.native = makeNativeModules(this);
     this.gate = null;
+    this.ops = []; // the app's registrations and unregistrations not yet handed to the core
+    this.registrations = []; // every one handed over: { t, kind: 'register'|'unregister', name, minimumInterval, rc }
+    this.applying = null;
   }
 
   // ---- what the native modules call (./native.js) ----
@@ -75,10 +92,29 @@ class Sim {
     return this.started ? this.started.platform : this.opts.platform || 'android';
   }
 
-  /** expo-background-task's registerTaskAsync reached the native module. */
-  checkRegistration(name, options) {
-    this.registrations = this.registrations || [];
-    this.registrations.push({ t: this.now, name, options });
+  /** A registration (kind 1) or unregistration (2) reached a native module: queued for the core,
+   * which takes it when the wasm side regains control (nextOp/opDone, tools/wasm/bgsim_harness.c). */
+  queueOp(op) {
+    this.ops.push({ ...op, t: this.now });
+  }
+
+  nextOp() {
+    this.applying = this.ops.shift() || null;
+    return this.applying;
+  }
+
+  /** The runner's answer (a run_status: 0 ok, -2 RUN_ERR_INVALID: no such task in the scenario). */
+  opDone(rc) {
+    const op = this.applying;
+    this.applying = null;
+    if (!op) return;
+    this.registrations.push({ t: this.now, kind: op.kind === 1 ? 'register' : 'unregister', name: op.name,
+                              minimumInterval: op.minimumInterval, rc });
+    if (rc !== 0) {
+      this.native.registry.delete(op.name);
+      this.problems.push(`the app ${op.kind === 1 ? 'registered' : 'unregistered'} task '${op.name}', which ` +
+        `${this.file} does not list: add it to app.tasks (its work: duration, failure, network)`);
+    }
   }
 
   // ---- driving ----
@@ -101,21 +137,44 @@ class Sim {
     return this;
   }
 
-  async start() {
+  /** The wasm module (one per Sim): instantiated by load(), which reads the scenario's platform
+   * and start with it before the app is required. */
+  async module() {
+    if (this.mod) return this.mod;
     const { factory, wasmBinary } = loadWasm('bgsim-harness');
     const mod = await factory({ wasmBinary });
     mod.onStarted = (startEpochMs, durationMs, platform) => {
       this.started = { startEpochMs, durationMs, platform };
     };
+    this.mod = mod;
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bgsim-jest-'));
+    return mod;
+  }
+
+  async probe() {
+    const mod = await this.module();
+    const errPath = path.join(this.dir, 'errors.txt');
+    if (mod.ccall('bgsim_harness_probe', 'number', ['string', 'string'], [this.file, errPath]) !== 0) {
+      const why = fs.existsSync(errPath) ? fs.readFileSync(errPath, 'utf8').trim() : 'cannot load';
+      throw new Error(`bgsim: ${this.file}: ${why}`);
+    }
+  }
+
+  async start() {
+    const mod = await this.module();
     mod.onTask = (call) => this.onTask(call);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bgsim-jest-'));
-    this.tracePath = path.join(dir, 'trace.jsonl');
-    const errPath = path.join(dir, 'errors.txt');
+    mod.onApp = (point, nowMs, processStarts) => this.onApp(point, nowMs, processStarts);
+    mod.nextOp = () => this.nextOp();
+    mod.opDone = (rc) => this.opDone(rc);
+    this.tracePath = path.join(this.dir, 'trace.jsonl');
+    const errPath = path.join(this.dir, 'errors.txt');
     const seed = this.opts.seed === undefined ? -1 : this.opts.seed;
     const duration = this.opts.duration === undefined ? -1 : ms(this.opts.duration);
+    await settle(); // the app's top-level registerTaskAsync calls reach the native module first
     const rc = await mod.ccall('bgsim_harness_run', 'number', ['string', 'number', 'number', 'string', 'string'],
       [this.file, seed, duration, this.tracePath, errPath], { async: true });
     this.ended = true;
+    if (mod.taskError && !this.failure) this.failure = mod.taskError;
     if (rc !== 0) {
       const why = fs.existsSync(errPath) ? fs.readFileSync(errPath, 'utf8').trim() : `status ${rc}`;
       this.failure = new Error(`bgsim: ${this.file}: ${why}`);
@@ -123,19 +182,37 @@ class Sim {
     return rc;
   }
 
+  /** The simulation has reached the time the test advanced to: it waits for the next advance(),
+   * and the test's own calls meanwhile land at this time. */
+  async pause() {
+    await new Promise((release) => {
+      this.gate = { release };
+      this.reached();
+    });
+    await settle();
+  }
+
+  /** The wasm side regained control where the app's code may have run (tools/wasm/bgsim_harness.c:
+   * 0 the run begins, 1 a process started, 2 the time advanced to, 100 after a task run). Returns
+   * the next time to pause at (the advance() target when it lies ahead), else -1. */
+  async onApp(point, nowMs, processStarts) {
+    this.now = nowMs;
+    if (processStarts > this.processStarts) {
+      this.processStarts = processStarts;
+      await this.freshRuntime();
+    }
+    if (point === 2 && nowMs >= this.target) await this.pause();
+    return this.target > nowMs ? this.target : -1;
+  }
+
   /** One task run, at simulated time call.nowMs. Waits for the test's next advance() when that
    * time is past what it asked for. */
   async onTask(call) {
-    if (call.nowMs > this.target) {
-      await new Promise((release) => {
-        this.gate = { release };
-        this.reached();
-      });
-    }
+    if (call.nowMs > this.target) await this.pause();
     this.now = call.nowMs;
     if (call.processStarts > this.processStarts) {
       this.processStarts = call.processStarts;
-      this.freshRuntime();
+      await this.freshRuntime();
     }
     const run = { task: call.name, start: call.nowMs, durationMs: call.modeledDurationMs,
                   modeledResult: call.modeledResult, result: null, error: null };
@@ -152,12 +229,15 @@ class Sim {
     // normalizeTaskResult; Android's worker ignores it). bgsim's core: BGT_RESULT_* (core/bgt.h).
     run.result = result === 1 || result === 2 ? result : 0;
     this.taskRuns.push(run);
+    // What the app does after notifyTaskFinishedAsync (expo-task-manager's "not defined" path
+    // unregisters the task then) must reach the queue before the wasm side drains it.
+    await this.withClock(settle);
     return { result: run.result, durationMs: run.durationMs };
   }
 
   /** A new app process: its JS starts from nothing, as after a process death. The module registry
    * is reset and the app's entry module required again (a headless start runs the bundle too). */
-  freshRuntime() {
+  async freshRuntime() {
     this.jsRuntimes++;
     this.native.resetProcess();
     if (!this.fw || !this.fw.resetModules) {
@@ -165,11 +245,18 @@ class Sim {
       return;
     }
     this.fw.resetModules();
-    if (this.entry) {
-      this.withClock(() => require(this.entry));
-    } else {
+    // Vitest: loadEntry (() => import('../src/app'), written in the test file, so the import goes
+    // through Vitest's module graph and aliases); Jest: require(entry), through Jest's registry.
+    const loadEntry = this.opts.loadEntry || (this.entry && (() => require(this.entry)));
+    if (!loadEntry) {
       this.problems.push('a new process started but no entry module was given (bgsim.load(file, { entry }))');
+      return;
     }
+    // Date is simulated while the module runs and while what it started settles (registrations).
+    await this.withClock(async () => {
+      await loadEntry();
+      await settle();
+    });
   }
 
   epochAt(t) {
@@ -271,13 +358,22 @@ class Sim {
 
 /**
  * Loads a scenario for a test. opts: entry (the app module that defines and registers its tasks,
- * required again at each new process), seed, duration (of the whole run; default the scenario's),
+ * required again at each new process; with Vitest give loadEntry instead, a function that imports
+ * it: () => import('../src/app')), seed, duration (of the whole run; default the scenario's),
  * taskDuration ({task: '30s'} or a function ({taskName, nowMs, modeledMs}) -> duration, else the
- * modeled one), framework (jest or vi; found by itself in Jest).
+ * modeled one), framework (jest or vi; found by itself in Jest and with Vitest's globals).
  */
 async function load(file, opts = {}) {
   const sim = new Sim(file, opts);
   globalThis.__bgsim = sim;
+  await sim.probe();
+  // The real expo-modules-core finds JSI modules at globalThis.expo.modules (requireNativeModule.ts,
+  // requireOptionalNativeModule) and reads the platform from process.env.EXPO_OS (Platform.ts; on a
+  // device babel-preset-expo inlines it) when it loads: both before the app is required.
+  globalThis.expo = globalThis.expo || {};
+  globalThis.expo.modules = { ...globalThis.expo.modules, ExpoTaskManager: sim.native.ExpoTaskManager,
+                              ExpoBackgroundTask: sim.native.ExpoBackgroundTask };
+  process.env.EXPO_OS = sim.platform();
   return sim;
 }
 

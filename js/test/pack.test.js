@@ -16,7 +16,7 @@ test('npm pack, install the tarball into a fresh project, npx bgsim', () => {
   // The package folder as npm packs it: package.json's "files", with dist/ from the wasm build.
   const stage = path.join(work, 'stage');
   fs.mkdirSync(stage);
-  for (const f of ['package.json', 'README.md', 'bin', 'lib', 'jest', 'jest-preset.js']) {
+  for (const f of ['package.json', 'README.md', 'bin', 'lib', 'jest', 'jest-preset.js', 'vitest-preset.js']) {
     if (fs.existsSync(path.join(pkgDir, f))) fs.cpSync(path.join(pkgDir, f), path.join(stage, f), { recursive: true });
   }
   fs.cpSync(wasmDir(), path.join(stage, 'dist'), { recursive: true });
@@ -24,7 +24,7 @@ test('npm pack, install the tarball into a fresh project, npx bgsim', () => {
   assert.strictEqual(packed.status, 0, packed.stderr.toString());
   const info = JSON.parse(packed.stdout.toString())[0];
   const names = info.files.map((f) => f.path).sort();
-  for (const f of ['bin/bgsim.js', 'dist/bgsim-cli.js', 'dist/bgsim-cli.wasm', 'dist/bgsim-harness.js', 'dist/bgsim-harness.wasm', 'jest/index.js', 'jest-preset.js', 'lib/index.js', 'lib/wasm.js', 'package.json']) {
+  for (const f of ['bin/bgsim.js', 'dist/bgsim-cli.js', 'dist/bgsim-cli.wasm', 'dist/bgsim-harness.js', 'dist/bgsim-harness.wasm', 'jest/index.js', 'jest-preset.js', 'vitest-preset.js', 'lib/index.js', 'lib/wasm.js', 'package.json']) {
     assert.ok(names.includes(f), `the tarball holds ${f} (it holds ${names.join(', ')})`);
   }
   assert.ok(!names.some((f) => f.startsWith('test/') || f.startsWith('node_modules/')), 'no tests or modules packed');
@@ -44,10 +44,10 @@ test('npm pack, install the tarball into a fresh project, npx bgsim', () => {
   assert.strictEqual(got.status, 0);
   // The harness and Jest preset resolve as an app's test config names them.
   const r = run(process.execPath, ['-e',
-    "console.log(typeof require('bgsim/jest').load, require.resolve('bgsim/jest-preset'), typeof require('bgsim').runCli)"],
+    "console.log(typeof require('bgsim/jest').load, require.resolve('bgsim/jest-preset'), typeof require('bgsim').runCli, require('bgsim/vitest-preset').test.environment)"],
   { cwd: proj, env });
   assert.strictEqual(r.status, 0, r.stderr.toString());
-  assert.match(r.stdout.toString(), /^function .*node_modules\/bgsim\/jest-preset\.js function\n$/);
+  assert.match(r.stdout.toString(), /^function .*node_modules\/bgsim\/jest-preset\.js function node\n$/);
   const v = run(npx, ['--no-install', 'bgsim', 'validate', 'news.yaml'], { cwd: proj, env });
   assert.strictEqual(v.status, 0, v.stderr.toString());
   fs.rmSync(work, { recursive: true, force: true });

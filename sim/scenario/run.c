@@ -26,7 +26,21 @@ typedef struct run_task {
     size_t index;
     gsl_rng *duration_rng;
     gsl_rng *failure_rng;
+    bgt_task_options options; /* what a registration passes: the scenario's, or the app's last */
 } run_task;
+
+/* The handle the caller's hooks use to pass on what the app's code did (run.h). */
+struct run_app {
+    runner *r;
+};
+
+/* A registration or unregistration the app made, applied by an event at the time it was made. */
+typedef struct app_op {
+    size_t task;
+    bool reg;
+    bool waiting; /* made while no process was alive: applied when the user next opens the app */
+    bgt_task_options options;
+} app_op;
 
 struct runner {
     const scn_scenario *s;
@@ -73,6 +87,10 @@ struct runner {
     const mdl_battery_config *battery; /* the battery model's config, or NULL */
     sim_time observed_at;
     int64_t bg_rate_mp;     /* worker drain (mp/h = LU/ms) in effect since observed_at */
+    /* The app registers the tasks (run_options.app_hook): its operations, in call order. */
+    run_app app;
+    app_op *app_ops;
+    size_t app_op_count, app_op_cap;
 };
 
 /* The first internal error is the one reported: the others follow from it. */
@@ -288,7 +306,8 @@ static int task_body(void *user, const bgt_task_call *call, int64_t *duration_ms
     int result = failed || offline ? BGT_RESULT_FAILED : BGT_RESULT_SUCCESS;
     if (r->opt->task_hook) {
         run_task_exec ex = {.task = t->index, .name = st->name, .now = call->now_ms,
-                            .process_starts = r->process_starts, .duration_ms = took, .result = result};
+                            .process_starts = r->process_starts, .duration_ms = took, .result = result,
+                            .app = &r->app};
         r->opt->task_hook(r->opt->task_hook_ctx, &ex);
         took = ex.duration_ms < 0 ? 0 : ex.duration_ms;
         result = ex.result;
@@ -349,6 +368,8 @@ static void set_worker_running(runner *r, bool running)
     mdl_emit(&r->device, MDL_SIG_WORKER, running);
 }
 
+static void apply_waiting_app_ops(runner *r);
+
 static void trace_simple(runner *r, const char *type)
 {
     sim_trace_begin(&r->trace, sim_now(r->engine), type);
@@ -369,15 +390,16 @@ static void do_registration(runner *r, size_t i, bool reg)
                     "BackgroundTasksNotConfigured: Background Task has not been configured");
         return;
     }
-    int rc = reg ? bgt_register_task(r->core, t->name, &t->options) : bgt_unregister_task(r->core, t->name);
+    const bgt_task_options *options = &r->tasks[i].options;
+    int rc = reg ? bgt_register_task(r->core, t->name, options) : bgt_unregister_task(r->core, t->name);
     /* Expo Go: status Restricted, the registration skipped with a warning (the core logs it). */
     if (reg && rc == BGT_E_RESTRICTED && r->s->setup.expo_go)
         trace_setup(r, "expo_go", t->name, "not_registered",
                     "`Background Task` functionality is not available in Expo Go");
     sim_trace_begin(&r->trace, sim_now(r->engine), reg ? "task.register" : "task.unregister");
     sim_trace_str(&r->trace, "task", t->name);
-    if (reg && t->options.has_minimum_interval)
-        sim_trace_int(&r->trace, "minimum_interval_min", t->options.minimum_interval_min);
+    if (reg && options->has_minimum_interval)
+        sim_trace_int(&r->trace, "minimum_interval_min", options->minimum_interval_min);
     sim_trace_int(&r->trace, "rc", rc);
     sim_trace_end(&r->trace);
     if (rc == BGT_OK) {
@@ -407,7 +429,10 @@ static bool define_tasks(runner *r)
  * core restores the registry (and re-arms the worker as its policy says). */
 static bool process_start(runner *r, const char *cause)
 {
-    if (r->s->setup.define_at_module_scope && !define_tasks(r))
+    /* When the app's real code runs (app_hook), whether a task is defined is its business: the
+     * caller's task hook meets expo-task-manager's "not defined" path itself and unregisters the
+     * task through run_app_unregister, so the core defines every task. */
+    if ((r->s->setup.define_at_module_scope || r->opt->app_hook) && !define_tasks(r))
         return false;
     sim_trace_begin(&r->trace, sim_now(r->engine), "app.start");
     sim_trace_str(&r->trace, "cause", cause);
@@ -424,6 +449,9 @@ static bool process_start(runner *r, const char *cause)
     r->alive = true;
     r->process_starts++;
     observe(r);
+    /* The new runtime runs the app's entry module: its registrations come now. */
+    if (r->opt->app_hook)
+        r->opt->app_hook(r->opt->task_hook_ctx, &r->app, RUN_APP_PROCESS_START);
     return true;
 }
 
@@ -440,7 +468,7 @@ static void user_open(runner *r)
     /* Tasks defined inside a component: it mounts when the user opens the app (expo-task-manager
      * 58.0.4 src/TaskManager.ts defineTask: "Components are not mounted when the app is launched
      * in the background"). Defining again replaces the callback: harmless. */
-    if (!r->s->setup.define_at_module_scope && !define_tasks(r))
+    if (!r->s->setup.define_at_module_scope && !r->opt->app_hook && !define_tasks(r))
         return;
     for (size_t i = 0; i < r->s->task_count; i++) {
         if (r->register_pending[i]) {
@@ -448,6 +476,7 @@ static void user_open(runner *r)
             do_registration(r, i, true);
         }
     }
+    apply_waiting_app_ops(r);
 }
 
 static void user_close(runner *r)
@@ -571,6 +600,90 @@ static void on_registration(sim_engine *e, void *ctx, uint64_t arg)
         r->register_pending[i] = reg; /* an unregistration while dead cancels a pending one */
 }
 
+/* ---- the app's own registrations (run_options.app_hook) ---- */
+
+/* One the app made: arg is its index in app_ops. The options it passed are the task's from now on.
+ * Made while no process is alive (the caller's code between two kills: a user's action in the
+ * app's UI), it waits for the user's next visit (user_open), in call order, registrations and
+ * unregistrations alike. */
+static void on_app_op(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    runner *r = ctx;
+    app_op *op = &r->app_ops[arg];
+    if (!r->alive) {
+        op->waiting = true;
+        return;
+    }
+    if (op->reg)
+        r->tasks[op->task].options = op->options;
+    do_registration(r, op->task, op->reg);
+}
+
+/* The app's operations that waited for a process, in the order it made them. */
+static void apply_waiting_app_ops(runner *r)
+{
+    for (size_t i = 0; i < r->app_op_count; i++) {
+        if (r->app_ops[i].waiting) {
+            r->app_ops[i].waiting = false;
+            on_app_op(r->engine, r, i);
+        }
+    }
+}
+
+static int app_op_add(run_app *app, const char *name, bool reg, const bgt_task_options *options)
+{
+    runner *r = app->r;
+    size_t i = 0;
+    while (i < r->s->task_count && strcmp(r->s->tasks[i].name, name) != 0)
+        i++;
+    if (i == r->s->task_count)
+        return RUN_ERR_INVALID;
+    if (r->app_op_count == r->app_op_cap) {
+        size_t cap = r->app_op_cap ? 2 * r->app_op_cap : 8;
+        app_op *ops = realloc(r->app_ops, cap * sizeof *ops);
+        if (!ops)
+            return RUN_ERR_NOMEM;
+        r->app_ops = ops;
+        r->app_op_cap = cap;
+    }
+    r->app_ops[r->app_op_count] = (app_op){.task = i, .reg = reg, .options = options ? *options : (bgt_task_options){0}};
+    /* After the event in progress, at this instant: the core may be inside its worker now. */
+    if (sim_schedule(r->engine, sim_now(r->engine), SIM_PHASE_APP, on_app_op, r, r->app_op_count, NULL) != SIM_OK)
+        return RUN_ERR_NOMEM;
+    r->app_op_count++;
+    return RUN_OK;
+}
+
+int run_app_register(run_app *app, const char *name, const bgt_task_options *options)
+{
+    return app_op_add(app, name, true, options);
+}
+
+int run_app_unregister(run_app *app, const char *name) { return app_op_add(app, name, false, NULL); }
+
+static void on_app_wake(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e, (void)arg;
+    runner *r = ctx;
+    r->opt->app_hook(r->opt->task_hook_ctx, &r->app, RUN_APP_WAKE);
+}
+
+int run_app_wake_at(run_app *app, sim_time t)
+{
+    runner *r = app->r;
+    sim_time now = sim_now(r->engine);
+    if (!r->opt->app_hook || t >= r->opt->duration)
+        return RUN_OK;
+    return sim_schedule(r->engine, t < now ? now : t, SIM_PHASE_APP, on_app_wake, r, 0, NULL) == SIM_OK
+               ? RUN_OK
+               : RUN_ERR_NOMEM;
+}
+
+sim_time run_app_now(const run_app *app) { return sim_now(app->r->engine); }
+
+uint64_t run_app_process_starts(const run_app *app) { return app->r->process_starts; }
+
 /* ---- the worker ---- */
 
 static const char *kind_name(bgt_run_kind k)
@@ -675,7 +788,7 @@ static void on_fire(void *ctx, sim_time due)
     /* No process: the OS starts one in the background to run the worker (expo's headless start). */
     if (!r->alive && !process_start(r, "worker"))
         return;
-    if (!r->s->setup.define_at_module_scope)
+    if (!r->s->setup.define_at_module_scope && !r->opt->app_hook)
         trace_undefined(r);
     bgt_worker_report rep;
     r->in_worker = true;
@@ -777,7 +890,7 @@ static int setup(runner *r, const scn_scenario *s, const run_options *opt)
         return -1;
     for (size_t i = 0; i < s->task_count; i++) {
         char name[BGT_NAME_MAX + 32];
-        r->tasks[i] = (run_task){.r = r, .index = i};
+        r->tasks[i] = (run_task){.r = r, .index = i, .options = s->tasks[i].options};
         snprintf(name, sizeof name, "task.%s.duration", s->tasks[i].name);
         r->tasks[i].duration_rng = sim_rng_get(r->rngs, name);
         snprintf(name, sizeof name, "task.%s.failure", s->tasks[i].name);
@@ -818,7 +931,12 @@ static int setup(runner *r, const scn_scenario *s, const run_options *opt)
     if (rc == SIM_OK)
         rc = sim_schedule(r->engine, s->first_open + s->foreground_for, SIM_PHASE_ENVIRONMENT, on_first_close, r, 0,
                           &r->first_close);
-    for (size_t i = 0; i < s->task_count && rc == SIM_OK; i++) {
+    /* The app's top-level code registers its tasks at t = 0, where the scenario's would be; with
+     * the app registering, the scenario's register_at/unregister_at are not used. */
+    r->app.r = r;
+    if (opt->app_hook && rc == SIM_OK)
+        opt->app_hook(opt->task_hook_ctx, &r->app, RUN_APP_BEGIN);
+    for (size_t i = 0; i < s->task_count && rc == SIM_OK && !opt->app_hook; i++) {
         rc = sim_schedule(r->engine, s->tasks[i].register_at, SIM_PHASE_APP, on_registration, r, (uint64_t)i << 1, NULL);
         if (rc == SIM_OK && s->tasks[i].has_unregister)
             rc = sim_schedule(r->engine, s->tasks[i].unregister_at, SIM_PHASE_APP, on_registration, r,
@@ -912,6 +1030,7 @@ out_free:
     for (int i = r.models_started; i-- > 0;)
         mdl_models[i]->stop(&r.device, i);
     free(r.register_pending);
+    free(r.app_ops);
     free(r.run_index);
     free(r.in_run);
     bgt_free(r.core);

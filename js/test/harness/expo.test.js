@@ -110,6 +110,28 @@ test('a defineTask that is not at global scope fails after a process death, as o
   const warned = sim.log.find((l) => l.level === 'warn' && /Execution of "news-sync" was requested but looks like it is not defined/.test(l.message));
   expect(warned).toBeDefined();
   expect(warned.t).toBeGreaterThan(firstKill.t);
-  // expo-task-manager then unregisters the task (TaskManager.js), in the registry bgsim serves.
+  // expo-task-manager then unregisters the task (TaskManager.ts, after notifyTaskFinishedAsync), in
+  // the registry bgsim serves and in bgsim's core: the undefined run is the last one.
   expect(sim.native.registry.has('news-sync')).toBe(false);
+  expect(after.length).toBe(1);
+  const unreg = sim.trace().filter((e) => e.type === 'task.unregister');
+  expect(unreg.map((e) => [e.task, e.t, e.rc])).toEqual([['news-sync', after[0].start, 0]]);
+});
+
+test('the real expo-modules-core finds the native modules bgsim serves, and the scenario platform', async () => {
+  const sim = await bgsim.load(scenario('news-ios.yaml'), { entry: APP });
+  expect(require.resolve('expo-modules-core')).toMatch(/node_modules\/expo-modules-core\/src\/index\.ts$/);
+  const core = require('expo-modules-core');
+  expect(core.requireNativeModule('ExpoTaskManager')).toBe(sim.native.ExpoTaskManager);
+  expect(core.requireNativeModule('ExpoBackgroundTask')).toBe(sim.native.ExpoBackgroundTask);
+  expect(() => core.requireNativeModule('ExpoGo')).toThrow("Cannot find native module 'ExpoGo'");
+  expect(core.Platform.OS).toBe('ios'); // process.env.EXPO_OS, set by bgsim.load before the app loads
+  expect(require('expo').isRunningInExpoGo()).toBe(false);
+  expect(typeof core.CodedError).toBe('function'); // not in the stand-in this replaced
+});
+
+test('sim.withClock runs code (the app\'s top level) at the scenario start in simulated Date', async () => {
+  const sim = await bgsim.load(scenario('news-android.yaml'), { entry: APP });
+  expect(sim.withClock(() => Date.now())).toBe(Date.UTC(2026, 0, 5, 7, 0));
+  expect(Date.now()).not.toBe(Date.UTC(2026, 0, 5, 7, 0));
 });
