@@ -109,12 +109,35 @@ Test(trace, an_integer_is_not_its_text)
     cr_assert_neq(a.fingerprint, b.fingerprint);
 }
 
+/* The documented encoding of a string, the plain way: one byte at a time. */
+static uint64_t reference_str(uint64_t acc, const char *s)
+{
+    size_t n = strlen(s);
+    uint64_t w = 0;
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+        return sim_trace_fold(acc, w | (uint64_t)n << 56);
+    }
+    acc = sim_trace_fold(acc, 0xffULL << 56 | n);
+    for (size_t i = 0; i < n; i++) {
+        w |= (uint64_t)(unsigned char)s[i] << (8 * (i % 8));
+        if (i % 8 == 7 || i == n - 1) {
+            acc = sim_trace_fold(acc, w);
+            w = 0;
+        }
+    }
+    return acc;
+}
+
 Test(trace, literal_and_runtime_strings_fold_alike)
 {
     /* Keys and types that are literals fold at compile time; the same bytes from the heap at run
-     * time must give the same fingerprint, for every length around the 4- and 8-byte reads. */
-    const char *lit[] = {"", "a", "ab", "abc", "abcd", "abcde", "abcdefg", "abcdefgh", "abcdefghi",
-                         "abcdefghijklmnop", "abcdefghijklmnopq"};
+     * time must give the same fingerprint, and both the plain byte-by-byte encoding, for every
+     * length around the overlapping 4- and 8-byte reads. */
+    const char *lit[] = {"", "a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg", "abcdefgh", "abcdefghi",
+                         "abcdefghij", "abcdefghijk", "abcdefghijkl", "abcdefghijklm", "abcdefghijklmn",
+                         "abcdefghijklmnop", "abcdefghijklmnopq", "abcdefghijklmnopqrstu\xff"};
     for (size_t i = 0; i < sizeof lit / sizeof lit[0]; i++) {
         char *heap = malloc(strlen(lit[i]) + 1);
         cr_assert_not_null(heap);
@@ -129,6 +152,9 @@ Test(trace, literal_and_runtime_strings_fold_alike)
         sim_trace_end(&a);
         sim_trace_end(&b);
         cr_assert_eq(a.fingerprint, b.fingerprint, "\"%s\"", lit[i]);
+        uint64_t want = reference_str(sim_trace_fold(SIM_TRACE_FP_INIT, 1), lit[i]);
+        want = reference_str(reference_str(want, "key"), lit[i]);
+        cr_assert_eq(a.fingerprint, sim_trace_fold(want, SIM_TRACE_RECORD_END), "\"%s\"", lit[i]);
         free(heap);
     }
 }
