@@ -101,6 +101,24 @@ SIM_TRACE_INLINE uint64_t sim_trace_fold_str(uint64_t acc, const char *s)
     return sim_trace_fold(acc, sim_trace_le_bytes(b, n));
 }
 
+/* A string value (rarely a literal: not worth inlining), out of line. */
+uint64_t sim_trace_fold_value(uint64_t acc, const char *value);
+
+/* A key or type, nearly always a literal: inline, where the literal's words become constants at
+ * compile time. GCC evaluates __builtin_constant_p after inlining, so a key or type that is not a
+ * literal there goes out of line (smaller code, the same words); Clang decides it before inlining,
+ * so there every key is inlined. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define SIM_TRACE_LITERAL(s) __builtin_constant_p(strlen(s))
+#else
+#define SIM_TRACE_LITERAL(s) 1
+#endif
+
+SIM_TRACE_INLINE uint64_t sim_trace_fold_name(uint64_t acc, const char *s)
+{
+    return SIM_TRACE_LITERAL(s) ? sim_trace_fold_str(acc, s) : sim_trace_fold_value(acc, s);
+}
+
 /* The word that ends each record ('\n', as a record ends in the file). */
 #define SIM_TRACE_RECORD_END 0x0aU
 
@@ -119,14 +137,12 @@ void sim_trace_init(sim_trace *tr, FILE *out);
  * would match nothing). */
 void sim_trace_set_fingerprint(sim_trace *tr, bool on);
 
-/* Writing a record to `out`, and folding a string value (rarely a literal: not worth inlining);
- * only for the calls below, not to be called directly. */
+/* Writing a record to `out`; only for the calls below, not to be called directly. */
 void sim_trace_begin_write(sim_trace *tr, sim_time t, const char *type);
 void sim_trace_int_write(sim_trace *tr, const char *key, int64_t value);
 void sim_trace_str_write(sim_trace *tr, const char *key, const char *value);
 void sim_trace_bool_write(sim_trace *tr, const char *key, bool value);
 void sim_trace_end_write(sim_trace *tr);
-uint64_t sim_trace_fold_value(uint64_t acc, const char *value);
 
 SIM_TRACE_INLINE void sim_trace_begin(sim_trace *tr, sim_time t, const char *type)
 {
@@ -134,7 +150,7 @@ SIM_TRACE_INLINE void sim_trace_begin(sim_trace *tr, sim_time t, const char *typ
     if (!tr->active)
         return;
     if (tr->fold)
-        tr->fingerprint = sim_trace_fold_str(sim_trace_fold(tr->fingerprint, (uint64_t)t), type);
+        tr->fingerprint = sim_trace_fold_name(sim_trace_fold(tr->fingerprint, (uint64_t)t), type);
     if (tr->out)
         sim_trace_begin_write(tr, t, type);
 }
@@ -144,7 +160,7 @@ SIM_TRACE_INLINE void sim_trace_int(sim_trace *tr, const char *key, int64_t valu
     if (!tr->active)
         return;
     if (tr->fold)
-        tr->fingerprint = sim_trace_fold(sim_trace_fold_str(tr->fingerprint, key), (uint64_t)value);
+        tr->fingerprint = sim_trace_fold(sim_trace_fold_name(tr->fingerprint, key), (uint64_t)value);
     if (tr->out)
         sim_trace_int_write(tr, key, value);
 }
@@ -154,7 +170,7 @@ SIM_TRACE_INLINE void sim_trace_str(sim_trace *tr, const char *key, const char *
     if (!tr->active)
         return;
     if (tr->fold)
-        tr->fingerprint = sim_trace_fold_value(sim_trace_fold_str(tr->fingerprint, key), value);
+        tr->fingerprint = sim_trace_fold_value(sim_trace_fold_name(tr->fingerprint, key), value);
     if (tr->out)
         sim_trace_str_write(tr, key, value);
 }
@@ -164,7 +180,7 @@ SIM_TRACE_INLINE void sim_trace_bool(sim_trace *tr, const char *key, bool value)
     if (!tr->active)
         return;
     if (tr->fold)
-        tr->fingerprint = sim_trace_fold(sim_trace_fold_str(tr->fingerprint, key), value);
+        tr->fingerprint = sim_trace_fold(sim_trace_fold_name(tr->fingerprint, key), value);
     if (tr->out)
         sim_trace_bool_write(tr, key, value);
 }
