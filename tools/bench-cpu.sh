@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench-cpu.sh - issue 24's performance table in one run, in CPU time, for a quiet machine: the
 # rows of tools/bench-instructions.sh, each measured PAIRS times, and with --against the binary of
-# the previous commit run right after this one each time (new, old, new, old, ...).
+# the previous commit run right after this one for every row (new, old, new, old, ...).
 #
 #   tools/bench-cpu.sh [BGSIM] [--against OLD_BGSIM] [--pairs N] [--quick]
 #   tools/bench-cpu.sh build/bin/bgsim --against /tmp/bgsim-of-the-previous-commit
@@ -65,38 +65,53 @@ cpu() {
 put() { echo "$3" >>"$tmp/$1.$2"; }
 calc() { echo "$1" | bc -l; }
 
-# sample BIN WHICH: one sample of every row for one binary.
+# sample ROW BIN WHICH: one sample of one row (or of the hold rows at one size) for one binary (sh
+# has no local variables: the names here are used nowhere else).
 sample() {
-    b=$1
-    w=$2
-    bench=$(dirname "$b")/bgsim-bench
-    for plat in android ios ideal; do
-        c=$(cpu "$b" sweep scenarios/default.yaml --set platform=$plat --seeds "$SEEDS" --jobs 1)
-        put "sweep_$plat" "$w" "$(calc "$SEEDS * 7 / $c")"
-    done
-    c=$(cpu "$b" fleet scenarios/fleets/android.yaml --devices "$DEVICES" --jobs 1)
-    put fleet "$w" "$(calc "$DEVICES * $days / $c")"
-    r=$(cpu "$b" run scenarios/default.yaml --duration "${RUN_DAYS}d")
-    s=$(cpu "$b" sweep scenarios/default.yaml --set "duration=${RUN_DAYS}d" --seeds 1 --jobs 1)
-    put run_sweep "$w" "$(calc "$r / $s")"
-    a=$(cpu "$b" run "$t100")
-    z=$(cpu "$b" run "$t1000")
-    put tasks "$w" "$(calc "$z / $a")"
-    put t1000 "$w" "$(calc "$z * 1000")"
-    for n in $PENDINGS; do
-        if [ -x "$bench" ]; then
-            "$bench" hold --pending "$n" --events "$HOLD" --compare --reps "$REPS" >"$tmp/hold" ||
-                { echo "bench-cpu.sh: $bench hold --pending $n failed" >&2; exit 70; }
-            put "hold_$n" "$w" "$(sed -n 's/.*ratio=\([0-9.]*\).*/\1/p' "$tmp/hold")"
-            put "eng_$n" "$w" "$(sed -n 's/^hold mode=engine .*ev_per_s=\([0-9.]*\).*/\1/p' "$tmp/hold")"
-        fi
-    done
+    b=$2
+    w=$3
+    case $1 in
+    sweep_*)
+        plat=${1#sweep_}
+        c=$(cpu "$b" sweep scenarios/default.yaml --set platform="$plat" --seeds "$SEEDS" --jobs 1)
+        put "$1" "$w" "$(calc "$SEEDS * 7 / $c")"
+        ;;
+    fleet)
+        c=$(cpu "$b" fleet scenarios/fleets/android.yaml --devices "$DEVICES" --jobs 1)
+        put fleet "$w" "$(calc "$DEVICES * $days / $c")"
+        ;;
+    run_sweep)
+        r=$(cpu "$b" run scenarios/default.yaml --duration "${RUN_DAYS}d")
+        s=$(cpu "$b" sweep scenarios/default.yaml --set "duration=${RUN_DAYS}d" --seeds 1 --jobs 1)
+        put run_sweep "$w" "$(calc "$r / $s")"
+        ;;
+    tasks)
+        a=$(cpu "$b" run "$t100")
+        z=$(cpu "$b" run "$t1000")
+        put tasks "$w" "$(calc "$z / $a")"
+        put t1000 "$w" "$(calc "$z * 1000")"
+        ;;
+    hold_*)
+        n=${1#hold_}
+        bench=$(dirname "$b")/bgsim-bench
+        [ -x "$bench" ] || return 0
+        "$bench" hold --pending "$n" --events "$HOLD" --compare --reps "$REPS" >"$tmp/hold" ||
+            { echo "bench-cpu.sh: $bench hold --pending $n failed" >&2; exit 70; }
+        put "hold_$n" "$w" "$(sed -n 's/.*ratio=\([0-9.]*\).*/\1/p' "$tmp/hold")"
+        put "eng_$n" "$w" "$(sed -n 's/^hold mode=engine .*ev_per_s=\([0-9.]*\).*/\1/p' "$tmp/hold")"
+        ;;
+    esac
 }
 
+# Each row's sample of this binary, then at once OLD's; all rows; PAIRS times.
+rows="sweep_android sweep_ios sweep_ideal fleet run_sweep tasks"
+for n in $PENDINGS; do rows="$rows hold_$n"; done
 i=1
 while [ "$i" -le "$PAIRS" ]; do
-    sample "$BGSIM" new
-    [ -n "$OLD" ] && sample "$OLD" old
+    for row_name in $rows; do
+        sample "$row_name" "$BGSIM" new
+        [ -n "$OLD" ] && sample "$row_name" "$OLD" old
+    done
     i=$((i + 1))
 done
 
