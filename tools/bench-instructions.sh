@@ -24,8 +24,8 @@
 # workloads (a few seconds each under valgrind) for a smoke test.
 #
 # Instructions are not time: they do not see cache misses (the engine at 1e6 pending is limited
-# by them) or the cost of a division against an add. Use tools/bench-sweep.sh, bench-fleet.sh and
-# `bgsim-bench hold --compare` on a quiet machine for time; use this on a busy one.
+# by them) or the cost of a division against an add. Use tools/bench-cpu.sh (the same table in CPU
+# time, interleaved with OLD_BGSIM) on a quiet machine for time; use this on a busy one.
 set -eu
 BGSIM=build/bin/bgsim
 OLD=""
@@ -53,22 +53,9 @@ ir() {
     sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$tmp/vg" | tail -1
 }
 
-# tasks N: a 1-day ideal-platform scenario with N tasks every 15 minutes.
-tasks() {
-    f="$tmp/tasks$1.yaml"
-    {
-        printf 'bgsim: 1\nname: tasks%s\nplatform: ideal\nseed: 42\nstart: 2026-01-05T07:00\nduration: 1d\n' "$1"
-        printf 'app:\n  library: expo-background-task\n  policy: current\n  first_open: 0s\n  foreground_for: 5m\n  tasks:\n'
-        i=1
-        while [ "$i" -le "$1" ]; do
-            printf '    - { name: t%s, minimum_interval: 15m, register_at: 10s, work: { duration: { uniform: [1s, 3s] } } }\n' "$i"
-            i=$((i + 1))
-        done
-    } >"$f"
-    echo "$f"
-}
-t100=$(tasks 100)
-t1000=$(tasks 1000)
+. "$root/tools/bench/tasks-scenario.sh"
+t100=$(bench_tasks_scenario 100 "$tmp")
+t1000=$(bench_tasks_scenario 1000 "$tmp")
 
 # measure BIN: sets the figures of one binary, as variables prefixed with $2.
 measure() {

@@ -210,7 +210,7 @@ static bool should_be_stationary(const usage_state *st, sim_time t)
     return d->user_asleep || !(in_commute(st, t) || (d->screen_on && st->moving));
 }
 
-static void trace_bool(mdl_device *d, const char *type, const char *key, bool v)
+SIM_TRACE_INLINE void trace_bool(mdl_device *d, const char *type, const char *key, bool v)
 {
     sim_trace_begin(d->trace, sim_now(d->engine), type);
     sim_trace_bool(d->trace, key, v);

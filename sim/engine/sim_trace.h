@@ -6,11 +6,15 @@
  * (battery.*, net.*, usage.*, app.*, os.*, worker.*, task.*); the schema of every type is listed in
  * scenarios/TRACE.md and kept stable: CI users diff traces.
  *
- * Every record is also folded into a 64-bit FNV-1a fingerprint of (t, type, each key and value),
- * with integers hashed as 8 little-endian bytes rather than as text, so the fingerprint does not
- * depend on number formatting. It is computed whether or not the trace is written, unless the
- * owner turns it off (sim_trace_set_fingerprint): sweeps and fleets read neither the trace nor the
- * fingerprint, and folding every byte of every record was a quarter of their time.
+ * Every record is also folded into a 64-bit fingerprint of (t, type, each key and value), a word
+ * at a time: integers as one 64-bit word each (not as text, so the fingerprint does not depend on
+ * number formatting), strings as their length and then their bytes in little-endian words, and a
+ * word ending each record; each word goes through XXH64's 8-byte step (sim_trace_fold below). The
+ * value is the same on every machine, byte order, thread and rank count. It is computed whether or
+ * not the trace is written, unless the owner turns it off (sim_trace_set_fingerprint): sweeps and
+ * fleets read neither the trace nor the fingerprint. The folding is inline in the calls below, so a
+ * literal key or type (nearly all are) costs one constant word; hashing byte by byte (FNV-1a, until
+ * issue 24) was a fifth of a `bgsim run`.
  *
  * Invariants: `records` counts every record begun, whatever is on or off. With no file and the
  * fingerprint off, a record costs that count and nothing else (the calls below are inline tests
@@ -26,8 +30,97 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "sim_engine.h"
+
+/*
+ * One step of the fingerprint: folds the 64-bit word `w` into the accumulator `acc`. It is the step
+ * XXH64 applies to each 8-byte lane left after its 32-byte stripes (xxHash specification, "XXH64
+ * Algorithm Description", steps 2 and 5: github.com/Cyan4973/xxHash, doc/xxhash_spec.md, version 0.1.1):
+ * acc ^= round(0, w); acc = rotl(acc, 27) * PRIME64_1 + PRIME64_4, where round(0, w) =
+ * rotl(w * PRIME64_2, 31) * PRIME64_1. For a fixed `acc` it is a bijection of `w` and for a fixed
+ * `w` one of `acc`, so changing any one word of the stream always changes the result. Starting from
+ * SIM_TRACE_FP_INIT + 8*n and ending with XXH64's avalanche, folding n words gives XXH64 of their
+ * 8n little-endian bytes (seed 0, n < 4): tests/engine/test_trace.c checks that against xxhsum.
+ */
+#define SIM_TRACE_FP_PRIME1 0x9E3779B185EBCA87ULL
+#define SIM_TRACE_FP_PRIME2 0xC2B2AE3D27D4EB4FULL
+#define SIM_TRACE_FP_PRIME4 0x85EBCA77C2B2AE63ULL
+#define SIM_TRACE_FP_INIT 0x27D4EB2F165667C5ULL /* XXH64's PRIME64_5: its accumulator for seed 0 */
+
+/* Inlined at every call even where the compiler would not: with a string literal (every key and
+ * nearly every type) the whole string folds to constants at compile time. */
+#if defined(__GNUC__)
+#define SIM_TRACE_INLINE static inline __attribute__((always_inline))
+#else
+#define SIM_TRACE_INLINE static inline
+#endif
+
+SIM_TRACE_INLINE uint64_t sim_trace_rotl(uint64_t x, unsigned r) { return (x << r) | (x >> (64 - r)); }
+
+SIM_TRACE_INLINE uint64_t sim_trace_fold(uint64_t acc, uint64_t w)
+{
+    acc ^= sim_trace_rotl(w * SIM_TRACE_FP_PRIME2, 31) * SIM_TRACE_FP_PRIME1;
+    return sim_trace_rotl(acc, 27) * SIM_TRACE_FP_PRIME1 + SIM_TRACE_FP_PRIME4;
+}
+
+/* Four bytes as a little-endian number: the same on every machine whatever its byte order
+ * (compilers turn it into one load on little-endian ones). */
+SIM_TRACE_INLINE uint64_t sim_trace_le32(const unsigned char *b)
+{
+    return (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 | (uint64_t)b[3] << 24;
+}
+
+/* The n <= 8 bytes b[0..n) as a little-endian word, zero above them, without a loop: the two reads
+ * overlap and put the shared bytes at the same places (XXH3 reads short inputs the same way). */
+SIM_TRACE_INLINE uint64_t sim_trace_le_bytes(const unsigned char *b, size_t n)
+{
+    if (n >= 4)
+        return sim_trace_le32(b) | sim_trace_le32(b + n - 4) << (8 * (n - 4));
+    if (n > 0)
+        return (uint64_t)b[0] | (uint64_t)b[n / 2] << (8 * (n / 2)) | (uint64_t)b[n - 1] << (8 * (n - 1));
+    return 0;
+}
+
+/* A string's words. One of n < 8 bytes is one word: its bytes and n in the top byte. A longer one is
+ * a word with 0xff in the top byte and n below, then its bytes 8 at a time (the last word padded
+ * with zeros). The first word says how many follow, so strings are a prefix-free code: "ab"+"c" and
+ * "a"+"bc" fold different words. */
+#define SIM_TRACE_LONG_STRING (0xffULL << 56)
+
+SIM_TRACE_INLINE uint64_t sim_trace_fold_str(uint64_t acc, const char *s)
+{
+    const unsigned char *b = (const unsigned char *)s;
+    size_t n = strlen(s);
+    if (n < 8)
+        return sim_trace_fold(acc, sim_trace_le_bytes(b, n) | (uint64_t)n << 56);
+    acc = sim_trace_fold(acc, SIM_TRACE_LONG_STRING | (uint64_t)n);
+    for (; n > 8; b += 8, n -= 8)
+        acc = sim_trace_fold(acc, sim_trace_le32(b) | sim_trace_le32(b + 4) << 32);
+    return sim_trace_fold(acc, sim_trace_le_bytes(b, n));
+}
+
+/* A string value (rarely a literal: not worth inlining), out of line. */
+uint64_t sim_trace_fold_value(uint64_t acc, const char *value);
+
+/* A key or type, nearly always a literal: inline, where the literal's words become constants at
+ * compile time. GCC evaluates __builtin_constant_p after inlining, so a key or type that is not a
+ * literal there goes out of line (smaller code, the same words); Clang decides it before inlining,
+ * so there every key is inlined. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define SIM_TRACE_LITERAL(s) __builtin_constant_p(strlen(s))
+#else
+#define SIM_TRACE_LITERAL(s) 1
+#endif
+
+SIM_TRACE_INLINE uint64_t sim_trace_fold_name(uint64_t acc, const char *s)
+{
+    return SIM_TRACE_LITERAL(s) ? sim_trace_fold_str(acc, s) : sim_trace_fold_value(acc, s);
+}
+
+/* The word that ends each record ('\n', as a record ends in the file). */
+#define SIM_TRACE_RECORD_END 0x0aU
 
 typedef struct sim_trace {
     FILE *out;            /* NULL: fingerprint only */
@@ -44,42 +137,62 @@ void sim_trace_init(sim_trace *tr, FILE *out);
  * would match nothing). */
 void sim_trace_set_fingerprint(sim_trace *tr, bool on);
 
-/* The work behind the calls below, only for an active trace (not to be called directly). */
-void sim_trace_begin_active(sim_trace *tr, sim_time t, const char *type);
-void sim_trace_int_active(sim_trace *tr, const char *key, int64_t value);
-void sim_trace_str_active(sim_trace *tr, const char *key, const char *value);
-void sim_trace_bool_active(sim_trace *tr, const char *key, bool value);
-void sim_trace_end_active(sim_trace *tr);
+/* Writing a record to `out`; only for the calls below, not to be called directly. */
+void sim_trace_begin_write(sim_trace *tr, sim_time t, const char *type);
+void sim_trace_int_write(sim_trace *tr, const char *key, int64_t value);
+void sim_trace_str_write(sim_trace *tr, const char *key, const char *value);
+void sim_trace_bool_write(sim_trace *tr, const char *key, bool value);
+void sim_trace_end_write(sim_trace *tr);
 
-static inline void sim_trace_begin(sim_trace *tr, sim_time t, const char *type)
+SIM_TRACE_INLINE void sim_trace_begin(sim_trace *tr, sim_time t, const char *type)
 {
     tr->records++;
-    if (tr->active)
-        sim_trace_begin_active(tr, t, type);
+    if (!tr->active)
+        return;
+    if (tr->fold)
+        tr->fingerprint = sim_trace_fold_name(sim_trace_fold(tr->fingerprint, (uint64_t)t), type);
+    if (tr->out)
+        sim_trace_begin_write(tr, t, type);
 }
 
-static inline void sim_trace_int(sim_trace *tr, const char *key, int64_t value)
+SIM_TRACE_INLINE void sim_trace_int(sim_trace *tr, const char *key, int64_t value)
 {
-    if (tr->active)
-        sim_trace_int_active(tr, key, value);
+    if (!tr->active)
+        return;
+    if (tr->fold)
+        tr->fingerprint = sim_trace_fold(sim_trace_fold_name(tr->fingerprint, key), (uint64_t)value);
+    if (tr->out)
+        sim_trace_int_write(tr, key, value);
 }
 
-static inline void sim_trace_str(sim_trace *tr, const char *key, const char *value)
+SIM_TRACE_INLINE void sim_trace_str(sim_trace *tr, const char *key, const char *value)
 {
-    if (tr->active)
-        sim_trace_str_active(tr, key, value);
+    if (!tr->active)
+        return;
+    if (tr->fold)
+        tr->fingerprint = sim_trace_fold_value(sim_trace_fold_name(tr->fingerprint, key), value);
+    if (tr->out)
+        sim_trace_str_write(tr, key, value);
 }
 
-static inline void sim_trace_bool(sim_trace *tr, const char *key, bool value)
+SIM_TRACE_INLINE void sim_trace_bool(sim_trace *tr, const char *key, bool value)
 {
-    if (tr->active)
-        sim_trace_bool_active(tr, key, value);
+    if (!tr->active)
+        return;
+    if (tr->fold)
+        tr->fingerprint = sim_trace_fold(sim_trace_fold_name(tr->fingerprint, key), value);
+    if (tr->out)
+        sim_trace_bool_write(tr, key, value);
 }
 
-static inline void sim_trace_end(sim_trace *tr)
+SIM_TRACE_INLINE void sim_trace_end(sim_trace *tr)
 {
-    if (tr->active)
-        sim_trace_end_active(tr);
+    if (!tr->active)
+        return;
+    if (tr->fold)
+        tr->fingerprint = sim_trace_fold(tr->fingerprint, SIM_TRACE_RECORD_END);
+    if (tr->out)
+        sim_trace_end_write(tr);
 }
 
 #endif

@@ -1,0 +1,194 @@
+/* The trace fingerprint: its word step is XXH64's, its encoding of a record is the documented one
+ * (and so the same on every machine), and splitting or retyping a field changes it. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_trace.h"
+
+/* XXH64's final mix (xxHash specification, "XXH64 Algorithm Description", step 6). */
+static uint64_t xxh64_avalanche(uint64_t acc)
+{
+    acc ^= acc >> 33;
+    acc *= 0xC2B2AE3D27D4EB4FULL;
+    acc ^= acc >> 29;
+    acc *= 0x165667B19E3779F9ULL;
+    acc ^= acc >> 32;
+    return acc;
+}
+
+/* XXH64 (seed 0) of n < 4 words given as 8 little-endian bytes each, through sim_trace_fold. */
+static uint64_t xxh64_words(const uint64_t *w, size_t n)
+{
+    uint64_t acc = SIM_TRACE_FP_INIT + 8 * n;
+    for (size_t i = 0; i < n; i++)
+        acc = sim_trace_fold(acc, w[i]);
+    return xxh64_avalanche(acc);
+}
+
+Test(trace, fold_is_the_xxh64_lane_step)
+{
+    /* Expected values printed by `printf ... | xxhsum -H1` (xxHash 0.8.1, Debian 12). */
+    cr_assert_eq(xxh64_avalanche(SIM_TRACE_FP_INIT), 0xef46db3751d8e999ULL); /* "" */
+    const uint64_t abc[3] = {0x6867666564636261ULL, 0x706f6e6d6c6b6a69ULL, 0x7877767574737271ULL};
+    cr_assert_eq(xxh64_words(abc, 1), 0x3ad351775b4634b7ULL);                 /* "abcdefgh" */
+    cr_assert_eq(xxh64_words(abc, 2), 0x71ce8137ca2dd53dULL);                 /* "abcdefghijklmnop" */
+    cr_assert_eq(xxh64_words(abc, 3), 0x0bec95e34669983bULL);                 /* "abcdefghijklmnopqrstuvwx" */
+}
+
+static uint64_t fold_all(const uint64_t *w, size_t n)
+{
+    uint64_t acc = SIM_TRACE_FP_INIT;
+    for (size_t i = 0; i < n; i++)
+        acc = sim_trace_fold(acc, w[i]);
+    return acc;
+}
+
+Test(trace, a_record_folds_the_documented_words)
+{
+    /* The words are written out here as numbers, so this holds on a machine of either byte order
+     * only if the trace assembles them little-endian from the bytes as documented. */
+    const uint64_t words[] = {
+        5,                                   /* t */
+        0x657a6f642e736fULL | 7ULL << 56,    /* "os.doze": short, length 7 in the top byte */
+        0x70656564ULL | 4ULL << 56,          /* "deep" */
+        0xffULL << 56 | 12,                  /* "idle_pending": long, 12 bytes */
+        0x6e65705f656c6469ULL,               /* "idle_pen" */
+        0x676e6964ULL,                       /* "ding", zero-padded */
+        0x6eULL | 1ULL << 56,                /* "n" */
+        (uint64_t)-1,                        /* -1 */
+        0x6e6fULL | 2ULL << 56,              /* "on" */
+        1,                                   /* true */
+        0ULL,                                /* "" */
+        0ULL,                                /* "" */
+        SIM_TRACE_RECORD_END,
+    };
+    sim_trace tr;
+    sim_trace_init(&tr, NULL);
+    sim_trace_begin(&tr, 5, "os.doze");
+    sim_trace_str(&tr, "deep", "idle_pending");
+    sim_trace_int(&tr, "n", -1);
+    sim_trace_bool(&tr, "on", true);
+    sim_trace_str(&tr, "", "");
+    sim_trace_end(&tr);
+    cr_assert_eq(tr.fingerprint, fold_all(words, sizeof words / sizeof words[0]));
+    cr_assert_eq(tr.records, 1);
+}
+
+/* The fingerprint of one record {t: 0, type: TYPE, KEY: VALUE}. */
+static uint64_t one(const char *type, const char *key, const char *value)
+{
+    sim_trace tr;
+    sim_trace_init(&tr, NULL);
+    sim_trace_begin(&tr, 0, type);
+    sim_trace_str(&tr, key, value);
+    sim_trace_end(&tr);
+    return tr.fingerprint;
+}
+
+Test(trace, moving_bytes_between_strings_changes_it)
+{
+    cr_assert_neq(one("x", "ab", "c"), one("x", "a", "bc"));
+    cr_assert_neq(one("x", "a", ""), one("x", "", "a"));
+    cr_assert_neq(one("x", "abcdefgh", "i"), one("x", "abcdefg", "hi")); /* long and short */
+    cr_assert_neq(one("x", "k", "abcdefgh"), one("x", "k", "abcdefgh\x01"));
+    cr_assert_neq(one("x", "k", "a"), one("x", "k", "a\x01"));
+}
+
+Test(trace, an_integer_is_not_its_text)
+{
+    sim_trace a, b;
+    sim_trace_init(&a, NULL);
+    sim_trace_init(&b, NULL);
+    sim_trace_begin(&a, 0, "x");
+    sim_trace_begin(&b, 0, "x");
+    sim_trace_int(&a, "k", 10);
+    sim_trace_str(&b, "k", "10");
+    sim_trace_end(&a);
+    sim_trace_end(&b);
+    cr_assert_neq(a.fingerprint, b.fingerprint);
+}
+
+/* The documented encoding of a string, the plain way: one byte at a time. */
+static uint64_t reference_str(uint64_t acc, const char *s)
+{
+    size_t n = strlen(s);
+    uint64_t w = 0;
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+        return sim_trace_fold(acc, w | (uint64_t)n << 56);
+    }
+    acc = sim_trace_fold(acc, 0xffULL << 56 | n);
+    for (size_t i = 0; i < n; i++) {
+        w |= (uint64_t)(unsigned char)s[i] << (8 * (i % 8));
+        if (i % 8 == 7 || i == n - 1) {
+            acc = sim_trace_fold(acc, w);
+            w = 0;
+        }
+    }
+    return acc;
+}
+
+Test(trace, literal_and_runtime_strings_fold_alike)
+{
+    /* Keys and types that are literals fold at compile time; the same bytes from the heap at run
+     * time must give the same fingerprint, and both the plain byte-by-byte encoding, for every
+     * length around the overlapping 4- and 8-byte reads. */
+    const char *lit[] = {"", "a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg", "abcdefgh", "abcdefghi",
+                         "abcdefghij", "abcdefghijk", "abcdefghijkl", "abcdefghijklm", "abcdefghijklmn",
+                         "abcdefghijklmnop", "abcdefghijklmnopq", "abcdefghijklmnopqrstu\xff"};
+    for (size_t i = 0; i < sizeof lit / sizeof lit[0]; i++) {
+        char *heap = malloc(strlen(lit[i]) + 1);
+        cr_assert_not_null(heap);
+        strcpy(heap, lit[i]);
+        sim_trace a, b;
+        sim_trace_init(&a, NULL);
+        sim_trace_init(&b, NULL);
+        sim_trace_begin(&a, 1, lit[i]);
+        sim_trace_begin(&b, 1, heap);
+        sim_trace_str(&a, "key", lit[i]);
+        sim_trace_str(&b, "key", heap);
+        sim_trace_end(&a);
+        sim_trace_end(&b);
+        cr_assert_eq(a.fingerprint, b.fingerprint, "\"%s\"", lit[i]);
+        uint64_t want = reference_str(sim_trace_fold(SIM_TRACE_FP_INIT, 1), lit[i]);
+        want = reference_str(reference_str(want, "key"), lit[i]);
+        cr_assert_eq(a.fingerprint, sim_trace_fold(want, SIM_TRACE_RECORD_END), "\"%s\"", lit[i]);
+        free(heap);
+    }
+}
+
+Test(trace, writing_a_file_does_not_change_it)
+{
+    char buf[256] = {0};
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    cr_assert_not_null(f);
+    sim_trace a, b;
+    sim_trace_init(&a, f);
+    sim_trace_init(&b, NULL);
+    sim_trace *both[] = {&a, &b};
+    for (int i = 0; i < 2; i++) {
+        sim_trace_begin(both[i], 42, "os.schedule");
+        sim_trace_str(both[i], "mode", "replace");
+        sim_trace_int(both[i], "delay_ms", 900000);
+        sim_trace_bool(both[i], "blocked", false);
+        sim_trace_end(both[i]);
+    }
+    fclose(f);
+    cr_assert_eq(a.fingerprint, b.fingerprint);
+    cr_assert_str_eq(buf, "{\"t\":42,\"type\":\"os.schedule\",\"mode\":\"replace\",\"delay_ms\":900000,\"blocked\":false}\n");
+    cr_assert(!a.failed);
+}
+
+Test(trace, off_it_stays_at_its_start)
+{
+    sim_trace tr;
+    sim_trace_init(&tr, NULL);
+    sim_trace_set_fingerprint(&tr, false);
+    sim_trace_begin(&tr, 7, "x");
+    sim_trace_int(&tr, "k", 1);
+    sim_trace_end(&tr);
+    cr_assert_eq(tr.fingerprint, SIM_TRACE_FP_INIT);
+    cr_assert_eq(tr.records, 1);
+}

@@ -1,0 +1,160 @@
+#!/bin/sh
+# bench-cpu.sh - issue 24's performance table in one run, in CPU time, for a quiet machine: the
+# rows of tools/bench-instructions.sh, each measured PAIRS times, and with --against the binary of
+# the previous commit run right after this one for every row (new, old, new, old, ...).
+#
+#   tools/bench-cpu.sh [BGSIM] [--against OLD_BGSIM] [--pairs N] [--quick]
+#   tools/bench-cpu.sh build/bin/bgsim --against /tmp/bgsim-of-the-previous-commit
+#
+# CPU time (user + system) of each command comes from bgsim-cputime next to BGSIM (getrusage of
+# the child, in microseconds). A row's value is the median over the pairs; with --against the last
+# column is the median over the pairs of this/previous, each pair measured back to back, so slow
+# drifts of the machine cancel. Rows, all with one job:
+#   sweep android / ios / ideal   device-days per CPU-second of `bgsim sweep scenarios/default.yaml
+#                                 --set platform=P --seeds S` (S x 7 device-days)
+#   fleet android                 device-days per CPU-second of `bgsim fleet
+#                                 scenarios/fleets/android.yaml --devices D`
+#   run / 1-seed sweep            CPU time of `bgsim run scenarios/default.yaml --duration Nd` (trace
+#                                 fingerprint on) over that of the 1-seed sweep of the same days:
+#                                 the cost of a run per device-day against a sweep's
+#   tasks 1,000 / 100             one device-day of the ideal platform with N tasks every 15 min
+#                                 (tools/bench/tasks-scenario.sh): linear would be 10
+#   hold engine / bare at N       `bgsim-bench hold --pending N --events M --compare`: the engine's
+#                                 speed over the bare binary heap's (wall clock inside one process,
+#                                 the two interleaved there; goal >= 0.9), with the bgsim-bench next
+#                                 to each binary
+# Above 1 in the last column is faster for the per-CPU-second and engine rows, and a larger
+# ratio for the others. --quick runs tiny workloads once (a smoke test: its figures mean nothing).
+# On a busy machine CPU time is noise too (shared caches, frequency): use bench-instructions.sh.
+set -eu
+BGSIM=build/bin/bgsim
+OLD=""
+PAIRS=${BENCH_PAIRS:-5}
+SEEDS=${BENCH_SEEDS:-1000}
+DEVICES=${BENCH_DEVICES:-1000}
+RUN_DAYS=${BENCH_RUN_DAYS:-365}
+HOLD=${BENCH_HOLD:-1000000}
+REPS=${BENCH_REPS:-3}
+PENDINGS=${BENCH_PENDINGS:-"1000 100000 1000000"}
+while [ $# -gt 0 ]; do
+    case $1 in
+    --against) OLD=$2; shift 2 ;;
+    --pairs) PAIRS=$2; shift 2 ;;
+    --quick) PAIRS=1; SEEDS=3; DEVICES=3; RUN_DAYS=7; HOLD=20000; REPS=1; PENDINGS="1000 100000"; shift ;;
+    -h | --help) sed -n '2,28p' "$0"; exit 0 ;;
+    *) BGSIM=$1; shift ;;
+    esac
+done
+root=$(cd "$(dirname "$0")/.." && pwd)
+timer=$(dirname "$BGSIM")/bgsim-cputime
+[ -x "$timer" ] || { echo "bench-cpu.sh: no bgsim-cputime next to $BGSIM (it is built with bgsim)" >&2; exit 69; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$root"
+. "$root/tools/bench/tasks-scenario.sh"
+t100=$(bench_tasks_scenario 100 "$tmp")
+t1000=$(bench_tasks_scenario 1000 "$tmp")
+days=$("$BGSIM" fleet scenarios/fleets/android.yaml --devices 1 --format json | sed -n 's/.*"device_days":\([0-9.e+]*\),.*/\1/p')
+
+# cpu CMD...: CPU seconds of CMD (a failure stops the script).
+cpu() {
+    "$timer" "$@" >"$tmp/cpu" || { echo "bench-cpu.sh: failed: $*" >&2; exit 70; }
+    cut -d' ' -f1 "$tmp/cpu"
+}
+# put ROW WHICH VALUE: one sample of a row (WHICH: new or old), a line of $tmp/ROW.WHICH.
+put() { echo "$3" >>"$tmp/$1.$2"; }
+calc() { echo "$1" | bc -l; }
+
+# sample ROW BIN WHICH: one sample of one row (or of the hold rows at one size) for one binary (sh
+# has no local variables: the names here are used nowhere else).
+sample() {
+    b=$2
+    w=$3
+    case $1 in
+    sweep_*)
+        plat=${1#sweep_}
+        c=$(cpu "$b" sweep scenarios/default.yaml --set platform="$plat" --seeds "$SEEDS" --jobs 1)
+        put "$1" "$w" "$(calc "$SEEDS * 7 / $c")"
+        ;;
+    fleet)
+        c=$(cpu "$b" fleet scenarios/fleets/android.yaml --devices "$DEVICES" --jobs 1)
+        put fleet "$w" "$(calc "$DEVICES * $days / $c")"
+        ;;
+    run_sweep)
+        r=$(cpu "$b" run scenarios/default.yaml --duration "${RUN_DAYS}d")
+        s=$(cpu "$b" sweep scenarios/default.yaml --set "duration=${RUN_DAYS}d" --seeds 1 --jobs 1)
+        put run_sweep "$w" "$(calc "$r / $s")"
+        ;;
+    tasks)
+        a=$(cpu "$b" run "$t100")
+        z=$(cpu "$b" run "$t1000")
+        put tasks "$w" "$(calc "$z / $a")"
+        put t1000 "$w" "$(calc "$z * 1000")"
+        ;;
+    hold_*)
+        n=${1#hold_}
+        bench=$(dirname "$b")/bgsim-bench
+        [ -x "$bench" ] || return 0
+        "$bench" hold --pending "$n" --events "$HOLD" --compare --reps "$REPS" >"$tmp/hold" ||
+            { echo "bench-cpu.sh: $bench hold --pending $n failed" >&2; exit 70; }
+        put "hold_$n" "$w" "$(sed -n 's/.*ratio=\([0-9.]*\).*/\1/p' "$tmp/hold")"
+        put "eng_$n" "$w" "$(sed -n 's/^hold mode=engine .*ev_per_s=\([0-9.]*\).*/\1/p' "$tmp/hold")"
+        ;;
+    esac
+}
+
+# Each row's sample of this binary, then at once OLD's; all rows; PAIRS times.
+rows="sweep_android sweep_ios sweep_ideal fleet run_sweep tasks"
+for n in $PENDINGS; do rows="$rows hold_$n"; done
+i=1
+while [ "$i" -le "$PAIRS" ]; do
+    for row_name in $rows; do
+        sample "$row_name" "$BGSIM" new
+        [ -n "$OLD" ] && sample "$row_name" "$OLD" old
+    done
+    i=$((i + 1))
+done
+
+# median FILE: the median of the numbers in FILE, one a line.
+median() {
+    sort -g "$1" | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+# pair_median ROW: the median over the pairs of new/old.
+pair_median() {
+    paste -d' ' "$tmp/$1.new" "$tmp/$1.old" | awk '{ print $1 / $2 }' >"$tmp/$1.ratio"
+    median "$tmp/$1.ratio"
+}
+# row LABEL ROW FORMAT: one line of the table.
+row() {
+    if [ ! -s "$tmp/$2.new" ]; then
+        printf '| %s | no bgsim-bench next to %s |\n' "$1" "$BGSIM"
+    elif [ -n "$OLD" ] && [ -s "$tmp/$2.old" ]; then
+        printf "| %s | $3 | $3 | %.3f |\n" "$1" "$(median "$tmp/$2.new")" "$(median "$tmp/$2.old")" "$(pair_median "$2")"
+    elif [ -n "$OLD" ]; then
+        printf "| %s | $3 | no bgsim-bench next to %s | |\n" "$1" "$(median "$tmp/$2.new")" "$OLD"
+    else
+        printf "| %s | $3 |\n" "$1" "$(median "$tmp/$2.new")"
+    fi
+}
+
+printf 'bench-cpu: %s%s; %s pairs, %s seeds, %s fleet devices, run %s d, hold %s ops x %s; CPU time\n\n' "$BGSIM" \
+    "${OLD:+ against $OLD}" "$PAIRS" "$SEEDS" "$DEVICES" "$RUN_DAYS" "$HOLD" "$REPS"
+if [ -n "$OLD" ]; then
+    echo '| measure | this binary | previous | this / previous (median of pairs) |'
+    echo '|---|---|---|---|'
+else
+    echo '| measure | this binary |'
+    echo '|---|---|'
+fi
+for plat in android ios ideal; do
+    row "sweep $plat, device-days per CPU-second" "sweep_$plat" '%.0f'
+done
+row "fleet android, device-days per CPU-second" fleet '%.0f'
+row "run (fingerprint) / 1-seed sweep, CPU per device-day, default.yaml" run_sweep '%.3f'
+row "1 device-day, 1,000 tasks / 100 tasks (linear: 10)" tasks '%.2f'
+row "1 device-day with 1,000 tasks, CPU ms" t1000 '%.1f'
+for n in $PENDINGS; do
+    row "hold at $n pending: engine / bare heap, speed (goal >= 0.9)" "hold_$n" '%.3f'
+    row "hold at $n pending: engine, events per second" "eng_$n" '%.0f'
+done
+printf '\nload average while measuring: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
