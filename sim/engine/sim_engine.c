@@ -42,6 +42,9 @@
 /* Lane entries. Inserting keeps them sorted by shifting, so the lane stays small: in the bundled
  * scenarios and an Android sweep at most four events were ever pending in it at once (measured). */
 #define LANE_CAP 8
+/* Entries of the table of the newest sequence issued per (time, phase) (see sim_rearm). */
+#define NEWEST_BITS 6
+#define NEWEST_SLOTS ((size_t)1 << NEWEST_BITS)
 
 /*
  * One heap entry is one unsigned 128-bit integer, 16 bytes, four to a cache line: the whole
@@ -78,6 +81,12 @@ struct sim_engine {
     size_t lane_count;
     uint32_t free_head;
     uint64_t next_seq; /* < SEQ_LIMIT; renumbered when it gets there (renumber_sequences) */
+    /* The last sequence issued for each slot of a hash of (time, phase) (newest_index). Every
+     * sequence issued goes through make_key, which records it, and sequences are unique: so when the
+     * slot of an event's (time, phase) holds the event's own sequence, no sequence was issued at
+     * that (time, phase) after it. Several (time, phase) share a slot; then the answer is "unknown"
+     * and sim_rearm takes the long way. */
+    uint64_t newest[NEWEST_SLOTS];
     uint64_t fired;
     bool stop_requested;
 };
@@ -214,6 +223,14 @@ static int cmp_key(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Empties the table of newest sequences: NEWEST_NONE is no sequence (they are < SEQ_LIMIT). */
+#define NEWEST_NONE UINT64_MAX
+static void newest_clear(sim_engine *e)
+{
+    for (size_t i = 0; i < NEWEST_SLOTS; i++)
+        e->newest[i] = NEWEST_NONE;
+}
+
 /*
  * Sequence numbers are 32 bits so a heap entry fits 16 bytes. When they run out (every 2^32
  * schedules) the pending events are renumbered 0..n-1 in their current firing order: relative
@@ -237,6 +254,7 @@ __attribute__((noinline, cold)) static void renumber_sequences(sim_engine *e)
         e->pos[s] = (uint32_t)i;
     }
     e->next_seq = e->count;
+    newest_clear(e); /* the recorded sequences are gone */
 }
 
 /*
@@ -324,6 +342,7 @@ sim_engine *sim_engine_new(size_t initial_capacity)
     e->capacity = cap;
     e->free_head = SLOT_FREE;
     push_free_range(e, 0, cap);
+    newest_clear(e);
     return e;
 
 out_free_engine:
@@ -369,8 +388,13 @@ static sim_handle make_handle(const sim_engine *e, uint32_t index)
     return (uint64_t)e->gen[index] << HANDLE_INDEX_BITS | (uint64_t)(index + 1);
 }
 
-/* The ordering key of a new or moved event: fails only when time is beyond SIM_TIME_MAX. */
-static int make_key(sim_engine *e, sim_time time, int phase, uint32_t slot, heap_key *out)
+/* The slot of `tkey` in e->newest: Fibonacci hashing, the top bits of a multiplication. */
+static inline size_t newest_index(uint64_t tkey) { return (size_t)((tkey * 0x9e3779b97f4a7c15ULL) >> (64 - NEWEST_BITS)); }
+
+/* The ordering key of a new or moved event: fails only when time is beyond SIM_TIME_MAX. Always
+ * inlined: as a call (gcc stops inlining it once it records the newest sequence) it costs its
+ * callers a register save and restore on every schedule. */
+__attribute__((always_inline)) static inline int make_key(sim_engine *e, sim_time time, int phase, uint32_t slot, heap_key *out)
 {
     if (time < e->clock.now)
         return SIM_EPAST;
@@ -379,6 +403,7 @@ static int make_key(sim_engine *e, sim_time time, int phase, uint32_t slot, heap
     if (e->next_seq == SEQ_LIMIT)
         renumber_sequences(e);
     uint64_t tkey = (uint64_t)time << PHASE_BITS | (uint64_t)phase;
+    e->newest[newest_index(tkey)] = e->next_seq;
     uint64_t skey = e->next_seq++ << SEQ_SHIFT | slot;
     *out = (heap_key)tkey << 64 | skey;
     return SIM_OK;
@@ -445,11 +470,29 @@ int sim_reschedule(sim_engine *e, sim_handle h, sim_time time)
 }
 
 /*
+ * Whether a pending event with key `old` re-armed to (time, phase) may keep its key: it is already
+ * at that (time, phase) and its sequence is the newest issued there, so no pending event shares its
+ * (time, phase) with a later sequence. A fresh sequence would put it after exactly the events it is
+ * already after, so the firing order is the same with the old key and nothing needs to move. In
+ * the Android model about half of all re-arms are such (the readiness timer set again to the same
+ * time by every evaluation; issue 24).
+ */
+static inline bool rearm_in_place(const sim_engine *e, heap_key old, sim_time time, int phase)
+{
+    if (phase < 0 || phase > SIM_PHASE_MAX || time < 0 || time > SIM_TIME_MAX)
+        return false;
+    uint64_t tkey = (uint64_t)time << PHASE_BITS | (uint64_t)phase;
+    return (uint64_t)(old >> 64) == tkey && e->newest[newest_index(tkey)] == (uint64_t)old >> SEQ_SHIFT;
+}
+
+/*
  * Why this equals cancel + schedule: a cancel releases the slot to the head of the free list and
  * the schedule that follows takes the head, so both end with the same slot holding the new event,
  * its generation bumped once, the same free list, the same next sequence number and the same set
  * of heap keys; only the way there differs. Every error of the schedule is checked before the
- * entry is touched, so a failure leaves what a cancel alone leaves.
+ * entry is touched, so a failure leaves what a cancel alone leaves. When the event may keep its key
+ * (rearm_in_place) no sequence is taken: the order of every pending event is still the one cancel +
+ * schedule gives, and only relative order is ever read from sequences.
  */
 int sim_rearm(sim_engine *e, sim_handle *h, sim_time time, int phase, sim_event_fn fn, void *ctx,
               uint64_t arg)
@@ -464,7 +507,14 @@ int sim_rearm(sim_engine *e, sim_handle *h, sim_time time, int phase, sim_event_
             *h = SIM_HANDLE_NONE;
         return rc;
     }
-    uint32_t index = key_slot(key_at(e, pos));
+    heap_key old = key_at(e, pos);
+    uint32_t index = key_slot(old);
+    if (fn && rearm_in_place(e, old, time, phase)) {
+        e->gen[index]++;
+        e->payloads[index] = (payload){.fn = fn, .ctx = ctx, .arg = arg};
+        *h = make_handle(e, index);
+        return SIM_OK;
+    }
     heap_key k;
     int rc = !fn || phase < 0 || phase > SIM_PHASE_MAX ? SIM_EINVAL : make_key(e, time, phase, index, &k);
     if (rc != SIM_OK) {

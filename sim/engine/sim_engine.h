@@ -131,9 +131,11 @@ int sim_reschedule(sim_engine *e, sim_handle h, sim_time time);
 /*
  * Re-arms a timer: exactly sim_cancel(e, *h) followed by sim_schedule(e, time, phase, fn, ctx, arg,
  * h), in one step. When *h is pending, its slot and heap entry are reused (one sift instead of a
- * removal and an insertion); the outcome is the same in every respect: the event takes a fresh
- * sequence number, the slot is the one the cancel would have freed and the schedule taken, and
- * the old handle value goes stale (*h receives the new one). *h may be stale or SIM_HANDLE_NONE:
+ * removal and an insertion); the outcome is the same in every respect: the event fires after every
+ * event already pending at its (time, phase) (as with a fresh sequence number), the slot is the one
+ * the cancel would have freed and the schedule taken, and the old handle value goes stale (*h
+ * receives the new one). A timer re-armed to the (time, phase) it already has, when no event was
+ * scheduled there after it, is not moved at all (it is already last there). *h may be stale or SIM_HANDLE_NONE:
  * then this is sim_schedule. On error the old event is cancelled all the same, *h is set to
  * SIM_HANDLE_NONE and the error is returned.
  */

@@ -370,6 +370,45 @@ Test(lane, rearm_ties_between_heap_and_lane_follow_the_sequence)
     cr_assert_eq(tr->times[5], 105);
 }
 
+/* Re-arming a timer to the (time, phase) it already has: when it is the newest event there the
+ * engine leaves it in place (rearm_in_place in sim_engine.c), otherwise it moves behind the rest;
+ * either way the order is the one cancel + schedule gives (worked out by hand in the comments). */
+Test(rearm, to_its_own_time_and_phase_fires_after_the_events_already_there)
+{
+    sim_handle a = sched(eng, 100, SIM_PHASE_OS, tr, 1);
+    sim_handle b = sched(eng, 100, SIM_PHASE_OS, tr, 2);
+    sim_handle c = sched(eng, 100, SIM_PHASE_OS, tr, 3);
+    rearm_ok(eng, &c, 100, SIM_PHASE_OS, tr, 13); /* the newest already: 1 2 13 */
+    rearm_ok(eng, &a, 100, SIM_PHASE_OS, tr, 11); /* not the newest: 2 13 11 */
+    rearm_ok(eng, &b, 100, SIM_PHASE_OS, tr, 12); /* 13 11 12 */
+    rearm_ok(eng, &b, 100, SIM_PHASE_OS, tr, 22); /* the newest again: 13 11 22 */
+    sim_handle d = sched(eng, 100, SIM_PHASE_OS, tr, 4); /* 13 11 22 4 */
+    cr_assert_eq(sim_cancel(eng, d), SIM_OK);           /* 13 11 22, but 4's sequence was issued */
+    rearm_ok(eng, &b, 100, SIM_PHASE_OS, tr, 32);       /* 13 11 32 */
+    sched(eng, 100, SIM_PHASE_APP, tr, 5);               /* another phase: 13 11 32 | 5 */
+    rearm_ok(eng, &a, 100, SIM_PHASE_OS, tr, 21);       /* 13 32 21 | 5 */
+    rearm_ok(eng, &a, 100, SIM_PHASE_OS, tr, 31);       /* 13 32 31 | 5 */
+    cr_assert_eq(sim_run(eng), SIM_RUN_EMPTY);
+    EXPECT_ARGS(tr, 13, 32, 31, 5);
+    expect_all_at(tr, 100);
+}
+
+/* After the sequences are renumbered, no sequence is known as the newest of its (time, phase): two
+ * events at (0, phase 0) renumbered 0 and 1 by a schedule elsewhere; re-arming the first to its own
+ * key must put it behind the second (a table of newest sequences cleared to zeros would say "0 is the
+ * newest at (0, 0)" and leave it first). */
+Test(rearm, after_renumbering_to_its_own_time_and_phase_fires_last)
+{
+    sim_handle a = sched(eng, 0, 0, tr, 1);
+    sched(eng, 0, 0, tr, 2);
+    sim_debug_set_next_sequence(eng, SEQ_LAST);
+    sched(eng, 5, SIM_PHASE_APP, tr, 3); /* takes the last sequence */
+    sched(eng, 7, SIM_PHASE_APP, tr, 4); /* renumbers: 1 -> 0, 2 -> 1, 3 -> 2; 4 takes 3 */
+    rearm_ok(eng, &a, 0, 0, tr, 11);
+    cr_assert_eq(sim_run(eng), SIM_RUN_EMPTY);
+    EXPECT_ARGS(tr, 2, 11, 3, 4);
+}
+
 /* At (50, OS) a handler re-arms two far timers to the current time: T to (now, APP) and T2 to
  * (now, OS). Pending at 50: Z (OS, scheduled after the handler), Y1 (APP), Y2 (OBSERVE). */
 static void rearm_to_now(sim_engine *e, scripted *s)
