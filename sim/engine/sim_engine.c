@@ -42,6 +42,8 @@
 /* Lane entries. Inserting keeps them sorted by shifting, so the lane stays small: in the bundled
  * scenarios and an Android sweep at most four events were ever pending in it at once (measured). */
 #define LANE_CAP 8
+/* Re-arm posts (sim_post_rearm) pending at once; more are refused (the caller posts an event). */
+#define GHOST_CAP 4
 /* Entries of the table of the newest sequence issued per (time, phase) (see sim_rearm). */
 #define NEWEST_BITS 6
 #define NEWEST_SLOTS ((size_t)1 << NEWEST_BITS)
@@ -61,6 +63,14 @@
 __extension__ typedef unsigned __int128 heap_key;
 
 /* What an event carries; touched only when it is scheduled and when it fires. */
+/* A re-arm post (sim_post_rearm): its place in the order (a key whose slot part is unused), the
+ * timer it re-arms, and its ticket. Kept outside the heap and the lane, sorted by key. */
+typedef struct ghost {
+    heap_key key;
+    sim_handle *timer;
+    sim_ticket ticket;
+} ghost;
+
 typedef struct payload {
     sim_event_fn fn;
     void *ctx;
@@ -87,6 +97,9 @@ struct sim_engine {
      * that (time, phase) after it. Several (time, phase) share a slot; then the answer is "unknown"
      * and sim_rearm takes the long way. */
     uint64_t newest[NEWEST_SLOTS];
+    ghost ghosts[GHOST_CAP]; /* sorted, ghosts[0] first */
+    size_t ghost_count;
+    sim_ticket last_ticket;
     uint64_t fired;
     bool stop_requested;
 };
@@ -247,13 +260,21 @@ __attribute__((noinline, cold)) static void renumber_sequences(sim_engine *e)
         sift_up(e, e->count++, k);
     }
     qsort(e->heap, e->count, sizeof *e->heap, cmp_key);
+    /* Re-arm posts (sorted too) are pending events outside the heap: they take their sequences in
+     * the same walk, in order among the heap's keys. */
+    uint64_t seq = 0;
+    size_t g = 0;
     for (size_t i = 0; i < e->count; i++) {
         heap_key k = e->heap[i];
+        for (; g < e->ghost_count && e->ghosts[g].key < k; g++)
+            e->ghosts[g].key = e->ghosts[g].key >> 64 << 64 | (heap_key)(seq++ << SEQ_SHIFT);
         uint32_t s = key_slot(k);
-        e->heap[i] = k >> 64 << 64 | (heap_key)((uint64_t)i << SEQ_SHIFT | s);
+        e->heap[i] = k >> 64 << 64 | (heap_key)(seq++ << SEQ_SHIFT | s);
         e->pos[s] = (uint32_t)i;
     }
-    e->next_seq = e->count;
+    for (; g < e->ghost_count; g++)
+        e->ghosts[g].key = e->ghosts[g].key >> 64 << 64 | (heap_key)(seq++ << SEQ_SHIFT);
+    e->next_seq = seq;
     newest_clear(e); /* the recorded sequences are gone */
 }
 
@@ -361,7 +382,7 @@ void sim_engine_free(sim_engine *e)
     free(e);
 }
 
-size_t sim_pending_count(const sim_engine *e) { return e->count + e->lane_count; }
+size_t sim_pending_count(const sim_engine *e) { return e->count + e->lane_count + e->ghost_count; }
 uint64_t sim_fired_count(const sim_engine *e) { return e->fired; }
 size_t sim_capacity(const sim_engine *e) { return e->capacity; }
 
@@ -560,10 +581,102 @@ static inline bool next_in_lane(const sim_engine *e)
 
 bool sim_peek_time(const sim_engine *e, sim_time *out)
 {
-    if (e->count + e->lane_count == 0)
-        return false;
-    *out = key_time(next_in_lane(e) ? e->lane[0] : e->heap[0]);
+    if (e->count + e->lane_count == 0) {
+        if (e->ghost_count == 0)
+            return false;
+        *out = key_time(e->ghosts[0].key);
+        return true;
+    }
+    heap_key k = next_in_lane(e) ? e->lane[0] : e->heap[0];
+    if (e->ghost_count > 0 && e->ghosts[0].key < k)
+        k = e->ghosts[0].key;
+    *out = key_time(k);
     return true;
+}
+
+/* ---- re-arm posts ---- */
+
+static size_t ghost_find(const sim_engine *e, sim_ticket t)
+{
+    for (size_t i = 0; i < e->ghost_count; i++)
+        if (e->ghosts[i].ticket == t)
+            return i;
+    return GHOST_CAP;
+}
+
+static void ghost_remove_at(sim_engine *e, size_t i)
+{
+    for (e->ghost_count--; i < e->ghost_count; i++)
+        e->ghosts[i] = e->ghosts[i + 1];
+}
+
+int sim_post_rearm(sim_engine *e, int phase, sim_handle *timer, sim_ticket *out)
+{
+    if (phase < 0 || phase > SIM_PHASE_MAX)
+        return SIM_EINVAL;
+    if (handle_pos(e, *timer) == SLOT_FREE)
+        return SIM_ESTALE;
+    if (e->ghost_count == GHOST_CAP)
+        return SIM_ELIMIT;
+    if (e->next_seq == SEQ_LIMIT)
+        renumber_sequences(e);
+    uint64_t tkey = (uint64_t)e->clock.now << PHASE_BITS | (uint64_t)phase;
+    e->newest[newest_index(tkey)] = e->next_seq;
+    heap_key k = (heap_key)tkey << 64 | (heap_key)(e->next_seq++ << SEQ_SHIFT);
+    size_t i = e->ghost_count++;
+    for (; i > 0 && k < e->ghosts[i - 1].key; i--)
+        e->ghosts[i] = e->ghosts[i - 1];
+    e->ghosts[i] = (ghost){.key = k, .timer = timer, .ticket = ++e->last_ticket};
+    *out = e->last_ticket;
+    return SIM_OK;
+}
+
+bool sim_ticket_pending(const sim_engine *e, sim_ticket t) { return t != SIM_TICKET_NONE && ghost_find(e, t) < GHOST_CAP; }
+
+int sim_ticket_schedule(sim_engine *e, sim_ticket t, sim_event_fn fn, void *ctx, uint64_t arg, sim_handle *out)
+{
+    size_t i = t == SIM_TICKET_NONE ? GHOST_CAP : ghost_find(e, t);
+    if (i == GHOST_CAP)
+        return SIM_ESTALE;
+    if (!fn)
+        return SIM_EINVAL;
+    if (e->count + e->lane_count == e->capacity) {
+        int rc = grow(e);
+        if (rc != SIM_OK)
+            return rc;
+    }
+    heap_key k = e->ghosts[i].key;
+    ghost_remove_at(e, i);
+    uint32_t index = e->free_head;
+    payload *p = &e->payloads[index];
+    e->free_head = (uint32_t)p->arg;
+    *p = (payload){.fn = fn, .ctx = ctx, .arg = arg};
+    place(e, k | (heap_key)index);
+    if (out)
+        *out = make_handle(e, index);
+    return SIM_OK;
+}
+
+/* The first re-arm post fires: what its event would have done, re-arm the timer to its own time,
+ * phase and payload (in place when it is the newest there, sim_rearm). Counted as fired. */
+static void fire_ghost(sim_engine *e)
+{
+    ghost g = e->ghosts[0];
+    ghost_remove_at(e, 0);
+    e->clock.now = key_time(g.key);
+    e->fired++;
+    uint32_t pos = handle_pos(e, *g.timer);
+    if (pos == SLOT_FREE)
+        return; /* the timer went away (its owner cancelled it): nothing to re-arm */
+    heap_key tk = key_at(e, pos);
+    uint32_t index = key_slot(tk);
+    if (rearm_in_place(e, tk, key_time(tk), key_phase(tk))) { /* sim_rearm's first case, inline */
+        e->gen[index]++;
+        *g.timer = make_handle(e, index);
+        return;
+    }
+    payload p = e->payloads[index];
+    sim_rearm(e, g.timer, key_time(tk), key_phase(tk), p.fn, p.ctx, p.arg);
 }
 
 /* Pops and fires the earliest event. The slot is released before the handler runs, so the
@@ -589,15 +702,23 @@ static void fire_next(sim_engine *e)
 static sim_run_result run_loop(sim_engine *e, sim_time until)
 {
     e->stop_requested = false;
-    sim_time next;
-    while (sim_peek_time(e, &next) && next <= until) {
+    for (;;) {
+        bool queued = e->count + e->lane_count > 0;
+        if (e->ghost_count > 0 && (!queued || e->ghosts[0].key < (next_in_lane(e) ? e->lane[0] : e->heap[0]))) {
+            if (key_time(e->ghosts[0].key) > until)
+                break;
+            fire_ghost(e); /* runs no handler: cannot stop the run */
+            continue;
+        }
+        if (!queued || key_time(next_in_lane(e) ? e->lane[0] : e->heap[0]) > until)
+            break;
         fire_next(e);
         if (e->stop_requested) {
             e->stop_requested = false;
             return SIM_RUN_STOPPED;
         }
     }
-    return e->count + e->lane_count == 0 ? SIM_RUN_EMPTY : SIM_RUN_REACHED;
+    return e->count + e->lane_count + e->ghost_count == 0 ? SIM_RUN_EMPTY : SIM_RUN_REACHED;
 }
 
 sim_run_result sim_run_until(sim_engine *e, sim_time until)

@@ -145,6 +145,31 @@ int sim_rearm(sim_engine *e, sim_handle *h, sim_time time, int phase, sim_event_
 int sim_rearm_in(sim_engine *e, sim_handle *h, sim_time delay, int phase, sim_event_fn fn, void *ctx,
                  uint64_t arg);
 
+/*
+ * Re-arm posts: an event at (now, phase) whose only effect would be sim_rearm(e, timer, its own
+ * time, phase, handler, ctx and arg), as a model's "look again" event does when it will find
+ * nothing new and only set its timer again. The post takes its place in the order (a sequence,
+ * like sim_schedule) but is held outside the queue: when its turn comes the engine re-arms the
+ * timer itself (in place when nothing was scheduled at the timer's time and phase since; see
+ * sim_rearm), counts it as fired and calls no handler. Until then the owner may turn it into a real
+ * event with sim_ticket_schedule, which keeps its place: exactly the event it would have posted.
+ * So a model posts this when its check would be a no-op as things stand, and turns it into the
+ * real check when something changes before its turn (the model must then be sure nothing else can
+ * change what the check would see without telling it).
+ *
+ * sim_post_rearm: SIM_ESTALE when *timer is not pending, SIM_ELIMIT when too many posts are
+ * pending (a handful; post a real event instead), SIM_EINVAL for a bad phase. *timer must stay
+ * where it is until the post fires (the engine writes the re-armed handle there).
+ */
+typedef uint64_t sim_ticket;
+#define SIM_TICKET_NONE ((sim_ticket)0)
+int sim_post_rearm(sim_engine *e, int phase, sim_handle *timer, sim_ticket *out);
+/* Whether a re-arm post has not fired yet (and was not turned into an event). */
+bool sim_ticket_pending(const sim_engine *e, sim_ticket t);
+/* Replaces a pending re-arm post by the event fn(e, ctx, arg) at its place in the order.
+ * SIM_ESTALE if it already fired. */
+int sim_ticket_schedule(sim_engine *e, sim_ticket t, sim_event_fn fn, void *ctx, uint64_t arg, sim_handle *out);
+
 bool sim_is_pending(const sim_engine *e, sim_handle h);
 /* The time a pending event will fire at, or SIM_ESTALE. */
 int sim_event_time(const sim_engine *e, sim_handle h, sim_time *out);
