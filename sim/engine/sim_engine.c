@@ -610,7 +610,23 @@ static void ghost_remove_at(sim_engine *e, size_t i)
         e->ghosts[i] = e->ghosts[i + 1];
 }
 
-int sim_post_rearm(sim_engine *e, int phase, sim_handle *timer, sim_ticket *out)
+/* Takes the next sequence at (now, phase) for a re-arm post and files it (room checked). */
+static inline void ghost_insert(sim_engine *e, int phase, sim_handle *timer, sim_ticket *out)
+{
+    uint64_t tkey = (uint64_t)e->clock.now << PHASE_BITS | (uint64_t)phase;
+    e->newest[newest_index(tkey)] = e->next_seq;
+    heap_key k = (heap_key)tkey << 64 | (heap_key)(e->next_seq++ << SEQ_SHIFT);
+    size_t i = e->ghost_count++;
+    for (; i > 0 && k < e->ghosts[i - 1].key; i--)
+        e->ghosts[i] = e->ghosts[i - 1];
+    e->ghosts[i] = (ghost){.key = k, .timer = timer, .ticket = ++e->last_ticket};
+    *out = e->last_ticket;
+}
+
+/* The rare cases of sim_post_rearm, out of line so that its common case calls nothing (and saves
+ * no registers). */
+__attribute__((noinline, cold)) static int post_rearm_slow(sim_engine *e, int phase, sim_handle *timer,
+                                                           sim_ticket *out)
 {
     if (phase < 0 || phase > SIM_PHASE_MAX)
         return SIM_EINVAL;
@@ -620,14 +636,16 @@ int sim_post_rearm(sim_engine *e, int phase, sim_handle *timer, sim_ticket *out)
         return SIM_ELIMIT;
     if (e->next_seq == SEQ_LIMIT)
         renumber_sequences(e);
-    uint64_t tkey = (uint64_t)e->clock.now << PHASE_BITS | (uint64_t)phase;
-    e->newest[newest_index(tkey)] = e->next_seq;
-    heap_key k = (heap_key)tkey << 64 | (heap_key)(e->next_seq++ << SEQ_SHIFT);
-    size_t i = e->ghost_count++;
-    for (; i > 0 && k < e->ghosts[i - 1].key; i--)
-        e->ghosts[i] = e->ghosts[i - 1];
-    e->ghosts[i] = (ghost){.key = k, .timer = timer, .ticket = ++e->last_ticket};
-    *out = e->last_ticket;
+    ghost_insert(e, phase, timer, out);
+    return SIM_OK;
+}
+
+int sim_post_rearm(sim_engine *e, int phase, sim_handle *timer, sim_ticket *out)
+{
+    if (phase < 0 || phase > SIM_PHASE_MAX || handle_pos(e, *timer) == SLOT_FREE || e->ghost_count == GHOST_CAP ||
+        e->next_seq == SEQ_LIMIT)
+        return post_rearm_slow(e, phase, timer, out);
+    ghost_insert(e, phase, timer, out);
     return SIM_OK;
 }
 
