@@ -11,7 +11,9 @@
 # inlined and the count is exact) and the instructions spent inside it, callees included.
 # Columns: handler (file:function), events per device-day, share of all fired events, instructions
 # per event, share of all instructions. The engine's own work (sifting after a pop) is listed
-# too, as the run loop's callee. Needs valgrind and callgrind_annotate.
+# too, as the run loop's callee. Re-arm posts (sim_post_rearm: an Android readiness check that
+# would only set its timer again) call no handler and are not listed; a run's "events" count
+# includes them. Needs valgrind and callgrind_annotate.
 set -eu
 BGSIM=${1:-build/bin/bgsim}
 SCENARIO=${2:-scenarios/default.yaml}

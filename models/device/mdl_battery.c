@@ -139,6 +139,11 @@ static int64_t level_at(const battery *b, sim_time t)
 {
     const mdl_battery_config *c = &b->cfg;
     sim_time dt = t > b->t0 ? t - b->t0 : 0;
+    /* At the anchor the level is l0 in every case of mdl_battery_level_after (rising at or above
+     * full it is full, which l0 then is): spares its divisions when a new segment schedules its
+     * crossing (every re-anchor). */
+    if (dt == 0 && b->l0 >= 0 && b->l0 <= MDL_BATTERY_FULL_LU)
+        return b->l0;
     return mdl_battery_level_after(b->l0, b->rising, b->drain, c->charge_rate_mp,
                                    c->charge_taper_at_mp * MDL_BATTERY_LU_PER_MP, c->charge_taper_rate_mp, dt);
 }

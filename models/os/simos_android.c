@@ -69,6 +69,8 @@ typedef struct android {
     bool force_stopped, down;
     bool stop_failure;       /* the stop in progress counts as a failure (timeout) */
     sim_handle eval_ev, timer_ev, limit_ev, boot_ev;
+    sim_ticket eval_idle;    /* a readiness check posted as a re-arm post (post_eval) */
+    sim_time timer_at;       /* the time timer_ev is set for while it is pending */
     bool wake;
     /* the app's process and WorkManager's GreedyScheduler (simos_android.h) */
     bool proc_alive;
@@ -86,14 +88,46 @@ static sim_time now_of(const android *os) { return sim_now(os->d->engine); }
 
 static void on_eval(sim_engine *e, void *ctx, uint64_t arg);
 
+/* Whether a readiness check now would only set the timer again: the work waits for its initial
+ * delay (or retry time), the reason reported is none and the timer is set for that time (evaluate's
+ * `now < due_at` branch: report(NONE) changes nothing, sim_rearm of the timer to its own time). */
+static bool eval_idle(const android *os)
+{
+    return os->work && !os->running && now_of(os) < os->due_at && os->reported == SIM_REASON_NONE &&
+           os->timer_at == os->due_at && os->timer_ev != SIM_HANDLE_NONE;
+}
+
 /* Ask for a readiness check at this instant (once however many ask). `wake`: the CPU is awake
- * now (a signal, a Doze transition), so the job's non-wakeup timers are noticed. */
+ * now (a signal, a Doze transition), so the job's non-wakeup timers are noticed.
+ *
+ * Most checks (96 % in an Android sweep, issue 24) come while the work waits for its delay and
+ * would only set the timer again: those are posted as a re-arm post (sim_post_rearm), which keeps
+ * the check's place in the order and costs no event. It becomes the real check, at that place, as
+ * soon as a later ask finds the work no longer waiting. This is exact because everything eval_idle
+ * reads (work, running, due_at, the reported reason, the timer) changes only in this model's own
+ * code, and every such change asks for a check (android_schedule, android_cancel, run_ended, and
+ * evaluate/start, which run only in a real check). `wake` is read only by a real check: a re-arm
+ * post that fired leaves it false, as the check would have. */
 static void post_eval(android *os, bool wake)
 {
+    sim_engine *e = os->d->engine;
+    if (os->eval_idle != SIM_TICKET_NONE) {
+        if (sim_ticket_pending(e, os->eval_idle)) {
+            os->wake |= wake;
+            if (!eval_idle(os) && sim_ticket_schedule(e, os->eval_idle, on_eval, os, 0, &os->eval_ev) == SIM_OK)
+                os->eval_idle = SIM_TICKET_NONE;
+            return;
+        }
+        os->eval_idle = SIM_TICKET_NONE; /* it fired: the check that found nothing to do */
+        os->wake = false;
+    }
     os->wake |= wake;
-    if (sim_is_pending(os->d->engine, os->eval_ev))
+    if (sim_is_pending(e, os->eval_ev))
         return;
-    if (sim_schedule_in(os->d->engine, 0, SIM_PHASE_OS, on_eval, os, 0, &os->eval_ev) != SIM_OK)
+    if (eval_idle(os) && sim_post_rearm(e, SIM_PHASE_OS, &os->timer_ev, &os->eval_idle) == SIM_OK)
+        return;
+    os->eval_idle = SIM_TICKET_NONE;
+    if (sim_schedule_in(e, 0, SIM_PHASE_OS, on_eval, os, 0, &os->eval_ev) != SIM_OK)
         os->eval_ev = SIM_HANDLE_NONE;
 }
 
@@ -280,6 +314,7 @@ static void cancel_timer(android *os)
 {
     sim_cancel(os->d->engine, os->timer_ev);
     os->timer_ev = SIM_HANDLE_NONE;
+    os->timer_at = -1;
 }
 
 /* The worker starts: by JobScheduler (its runtime limit or remaining quota), or by GreedyScheduler
@@ -383,19 +418,22 @@ static void evaluate(android *os, bool wake)
         }
     }
     report(os, r);
-    if (next < SIM_TIME_MAX && next > now)
+    if (next < SIM_TIME_MAX && next > now) {
         sim_rearm(os->d->engine, &os->timer_ev, next, SIM_PHASE_OS, on_eval, os, 1); /* none on failure */
-    else
+        os->timer_at = os->timer_ev != SIM_HANDLE_NONE ? next : -1;
+    } else {
         cancel_timer(os);
+    }
 }
 
 static void on_eval(sim_engine *e, void *ctx, uint64_t timer)
 {
     (void)e;
     android *os = ctx;
-    if (timer)
+    if (timer) {
         os->timer_ev = SIM_HANDLE_NONE;
-    else
+        os->timer_at = -1;
+    } else
         os->eval_ev = SIM_HANDLE_NONE;
     bool wake = os->wake && !timer;
     if (!timer)

@@ -42,6 +42,11 @@
 /* Lane entries. Inserting keeps them sorted by shifting, so the lane stays small: in the bundled
  * scenarios and an Android sweep at most four events were ever pending in it at once (measured). */
 #define LANE_CAP 8
+/* Re-arm posts (sim_post_rearm) pending at once; more are refused (the caller posts an event). */
+#define GHOST_CAP 4
+/* Entries of the table of the newest sequence issued per (time, phase) (see sim_rearm). */
+#define NEWEST_BITS 6
+#define NEWEST_SLOTS ((size_t)1 << NEWEST_BITS)
 
 /*
  * One heap entry is one unsigned 128-bit integer, 16 bytes, four to a cache line: the whole
@@ -58,6 +63,14 @@
 __extension__ typedef unsigned __int128 heap_key;
 
 /* What an event carries; touched only when it is scheduled and when it fires. */
+/* A re-arm post (sim_post_rearm): its place in the order (a key whose slot part is unused), the
+ * timer it re-arms, and its ticket. Kept outside the heap and the lane, sorted by key. */
+typedef struct ghost {
+    heap_key key;
+    sim_handle *timer;
+    sim_ticket ticket;
+} ghost;
+
 typedef struct payload {
     sim_event_fn fn;
     void *ctx;
@@ -78,6 +91,15 @@ struct sim_engine {
     size_t lane_count;
     uint32_t free_head;
     uint64_t next_seq; /* < SEQ_LIMIT; renumbered when it gets there (renumber_sequences) */
+    /* The last sequence issued for each slot of a hash of (time, phase) (newest_index). Every
+     * sequence issued goes through make_key, which records it, and sequences are unique: so when the
+     * slot of an event's (time, phase) holds the event's own sequence, no sequence was issued at
+     * that (time, phase) after it. Several (time, phase) share a slot; then the answer is "unknown"
+     * and sim_rearm takes the long way. */
+    uint64_t newest[NEWEST_SLOTS];
+    ghost ghosts[GHOST_CAP]; /* sorted, ghosts[0] first */
+    size_t ghost_count;
+    sim_ticket last_ticket;
     uint64_t fired;
     bool stop_requested;
 };
@@ -214,6 +236,14 @@ static int cmp_key(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Empties the table of newest sequences: NEWEST_NONE is no sequence (they are < SEQ_LIMIT). */
+#define NEWEST_NONE UINT64_MAX
+static void newest_clear(sim_engine *e)
+{
+    for (size_t i = 0; i < NEWEST_SLOTS; i++)
+        e->newest[i] = NEWEST_NONE;
+}
+
 /*
  * Sequence numbers are 32 bits so a heap entry fits 16 bytes. When they run out (every 2^32
  * schedules) the pending events are renumbered 0..n-1 in their current firing order: relative
@@ -230,13 +260,22 @@ __attribute__((noinline, cold)) static void renumber_sequences(sim_engine *e)
         sift_up(e, e->count++, k);
     }
     qsort(e->heap, e->count, sizeof *e->heap, cmp_key);
+    /* Re-arm posts (sorted too) are pending events outside the heap: they take their sequences in
+     * the same walk, in order among the heap's keys. */
+    uint64_t seq = 0;
+    size_t g = 0;
     for (size_t i = 0; i < e->count; i++) {
         heap_key k = e->heap[i];
+        for (; g < e->ghost_count && e->ghosts[g].key < k; g++)
+            e->ghosts[g].key = e->ghosts[g].key >> 64 << 64 | (heap_key)(seq++ << SEQ_SHIFT);
         uint32_t s = key_slot(k);
-        e->heap[i] = k >> 64 << 64 | (heap_key)((uint64_t)i << SEQ_SHIFT | s);
+        e->heap[i] = k >> 64 << 64 | (heap_key)(seq++ << SEQ_SHIFT | s);
         e->pos[s] = (uint32_t)i;
     }
-    e->next_seq = e->count;
+    for (; g < e->ghost_count; g++)
+        e->ghosts[g].key = e->ghosts[g].key >> 64 << 64 | (heap_key)(seq++ << SEQ_SHIFT);
+    e->next_seq = seq;
+    newest_clear(e); /* the recorded sequences are gone */
 }
 
 /*
@@ -324,6 +363,7 @@ sim_engine *sim_engine_new(size_t initial_capacity)
     e->capacity = cap;
     e->free_head = SLOT_FREE;
     push_free_range(e, 0, cap);
+    newest_clear(e);
     return e;
 
 out_free_engine:
@@ -342,7 +382,7 @@ void sim_engine_free(sim_engine *e)
     free(e);
 }
 
-size_t sim_pending_count(const sim_engine *e) { return e->count + e->lane_count; }
+size_t sim_pending_count(const sim_engine *e) { return e->count + e->lane_count + e->ghost_count; }
 uint64_t sim_fired_count(const sim_engine *e) { return e->fired; }
 size_t sim_capacity(const sim_engine *e) { return e->capacity; }
 
@@ -369,8 +409,13 @@ static sim_handle make_handle(const sim_engine *e, uint32_t index)
     return (uint64_t)e->gen[index] << HANDLE_INDEX_BITS | (uint64_t)(index + 1);
 }
 
-/* The ordering key of a new or moved event: fails only when time is beyond SIM_TIME_MAX. */
-static int make_key(sim_engine *e, sim_time time, int phase, uint32_t slot, heap_key *out)
+/* The slot of `tkey` in e->newest: Fibonacci hashing, the top bits of a multiplication. */
+static inline size_t newest_index(uint64_t tkey) { return (size_t)((tkey * 0x9e3779b97f4a7c15ULL) >> (64 - NEWEST_BITS)); }
+
+/* The ordering key of a new or moved event: fails only when time is beyond SIM_TIME_MAX. Always
+ * inlined: as a call (gcc stops inlining it once it records the newest sequence) it costs its
+ * callers a register save and restore on every schedule. */
+__attribute__((always_inline)) static inline int make_key(sim_engine *e, sim_time time, int phase, uint32_t slot, heap_key *out)
 {
     if (time < e->clock.now)
         return SIM_EPAST;
@@ -379,6 +424,7 @@ static int make_key(sim_engine *e, sim_time time, int phase, uint32_t slot, heap
     if (e->next_seq == SEQ_LIMIT)
         renumber_sequences(e);
     uint64_t tkey = (uint64_t)time << PHASE_BITS | (uint64_t)phase;
+    e->newest[newest_index(tkey)] = e->next_seq;
     uint64_t skey = e->next_seq++ << SEQ_SHIFT | slot;
     *out = (heap_key)tkey << 64 | skey;
     return SIM_OK;
@@ -445,11 +491,29 @@ int sim_reschedule(sim_engine *e, sim_handle h, sim_time time)
 }
 
 /*
+ * Whether a pending event with key `old` re-armed to (time, phase) may keep its key: it is already
+ * at that (time, phase) and its sequence is the newest issued there, so no pending event shares its
+ * (time, phase) with a later sequence. A fresh sequence would put it after exactly the events it is
+ * already after, so the firing order is the same with the old key and nothing needs to move. In
+ * the Android model about half of all re-arms are such (the readiness timer set again to the same
+ * time by every evaluation; issue 24).
+ */
+static inline bool rearm_in_place(const sim_engine *e, heap_key old, sim_time time, int phase)
+{
+    if (phase < 0 || phase > SIM_PHASE_MAX || time < 0 || time > SIM_TIME_MAX)
+        return false;
+    uint64_t tkey = (uint64_t)time << PHASE_BITS | (uint64_t)phase;
+    return (uint64_t)(old >> 64) == tkey && e->newest[newest_index(tkey)] == (uint64_t)old >> SEQ_SHIFT;
+}
+
+/*
  * Why this equals cancel + schedule: a cancel releases the slot to the head of the free list and
  * the schedule that follows takes the head, so both end with the same slot holding the new event,
  * its generation bumped once, the same free list, the same next sequence number and the same set
  * of heap keys; only the way there differs. Every error of the schedule is checked before the
- * entry is touched, so a failure leaves what a cancel alone leaves.
+ * entry is touched, so a failure leaves what a cancel alone leaves. When the event may keep its key
+ * (rearm_in_place) no sequence is taken: the order of every pending event is still the one cancel +
+ * schedule gives, and only relative order is ever read from sequences.
  */
 int sim_rearm(sim_engine *e, sim_handle *h, sim_time time, int phase, sim_event_fn fn, void *ctx,
               uint64_t arg)
@@ -464,7 +528,14 @@ int sim_rearm(sim_engine *e, sim_handle *h, sim_time time, int phase, sim_event_
             *h = SIM_HANDLE_NONE;
         return rc;
     }
-    uint32_t index = key_slot(key_at(e, pos));
+    heap_key old = key_at(e, pos);
+    uint32_t index = key_slot(old);
+    if (fn && rearm_in_place(e, old, time, phase)) {
+        e->gen[index]++;
+        e->payloads[index] = (payload){.fn = fn, .ctx = ctx, .arg = arg};
+        *h = make_handle(e, index);
+        return SIM_OK;
+    }
     heap_key k;
     int rc = !fn || phase < 0 || phase > SIM_PHASE_MAX ? SIM_EINVAL : make_key(e, time, phase, index, &k);
     if (rc != SIM_OK) {
@@ -510,10 +581,120 @@ static inline bool next_in_lane(const sim_engine *e)
 
 bool sim_peek_time(const sim_engine *e, sim_time *out)
 {
-    if (e->count + e->lane_count == 0)
-        return false;
-    *out = key_time(next_in_lane(e) ? e->lane[0] : e->heap[0]);
+    if (e->count + e->lane_count == 0) {
+        if (e->ghost_count == 0)
+            return false;
+        *out = key_time(e->ghosts[0].key);
+        return true;
+    }
+    heap_key k = next_in_lane(e) ? e->lane[0] : e->heap[0];
+    if (e->ghost_count > 0 && e->ghosts[0].key < k)
+        k = e->ghosts[0].key;
+    *out = key_time(k);
     return true;
+}
+
+/* ---- re-arm posts ---- */
+
+static size_t ghost_find(const sim_engine *e, sim_ticket t)
+{
+    for (size_t i = 0; i < e->ghost_count; i++)
+        if (e->ghosts[i].ticket == t)
+            return i;
+    return GHOST_CAP;
+}
+
+static void ghost_remove_at(sim_engine *e, size_t i)
+{
+    for (e->ghost_count--; i < e->ghost_count; i++)
+        e->ghosts[i] = e->ghosts[i + 1];
+}
+
+/* Takes the next sequence at (now, phase) for a re-arm post and files it (room checked). */
+static inline void ghost_insert(sim_engine *e, int phase, sim_handle *timer, sim_ticket *out)
+{
+    uint64_t tkey = (uint64_t)e->clock.now << PHASE_BITS | (uint64_t)phase;
+    e->newest[newest_index(tkey)] = e->next_seq;
+    heap_key k = (heap_key)tkey << 64 | (heap_key)(e->next_seq++ << SEQ_SHIFT);
+    size_t i = e->ghost_count++;
+    for (; i > 0 && k < e->ghosts[i - 1].key; i--)
+        e->ghosts[i] = e->ghosts[i - 1];
+    e->ghosts[i] = (ghost){.key = k, .timer = timer, .ticket = ++e->last_ticket};
+    *out = e->last_ticket;
+}
+
+/* The rare cases of sim_post_rearm, out of line so that its common case calls nothing (and saves
+ * no registers). */
+__attribute__((noinline, cold)) static int post_rearm_slow(sim_engine *e, int phase, sim_handle *timer,
+                                                           sim_ticket *out)
+{
+    if (phase < 0 || phase > SIM_PHASE_MAX)
+        return SIM_EINVAL;
+    if (handle_pos(e, *timer) == SLOT_FREE)
+        return SIM_ESTALE;
+    if (e->ghost_count == GHOST_CAP)
+        return SIM_ELIMIT;
+    if (e->next_seq == SEQ_LIMIT)
+        renumber_sequences(e);
+    ghost_insert(e, phase, timer, out);
+    return SIM_OK;
+}
+
+int sim_post_rearm(sim_engine *e, int phase, sim_handle *timer, sim_ticket *out)
+{
+    if (phase < 0 || phase > SIM_PHASE_MAX || handle_pos(e, *timer) == SLOT_FREE || e->ghost_count == GHOST_CAP ||
+        e->next_seq == SEQ_LIMIT)
+        return post_rearm_slow(e, phase, timer, out);
+    ghost_insert(e, phase, timer, out);
+    return SIM_OK;
+}
+
+bool sim_ticket_pending(const sim_engine *e, sim_ticket t) { return t != SIM_TICKET_NONE && ghost_find(e, t) < GHOST_CAP; }
+
+int sim_ticket_schedule(sim_engine *e, sim_ticket t, sim_event_fn fn, void *ctx, uint64_t arg, sim_handle *out)
+{
+    size_t i = t == SIM_TICKET_NONE ? GHOST_CAP : ghost_find(e, t);
+    if (i == GHOST_CAP)
+        return SIM_ESTALE;
+    if (!fn)
+        return SIM_EINVAL;
+    if (e->count + e->lane_count == e->capacity) {
+        int rc = grow(e);
+        if (rc != SIM_OK)
+            return rc;
+    }
+    heap_key k = e->ghosts[i].key;
+    ghost_remove_at(e, i);
+    uint32_t index = e->free_head;
+    payload *p = &e->payloads[index];
+    e->free_head = (uint32_t)p->arg;
+    *p = (payload){.fn = fn, .ctx = ctx, .arg = arg};
+    place(e, k | (heap_key)index);
+    if (out)
+        *out = make_handle(e, index);
+    return SIM_OK;
+}
+
+/* The first re-arm post fires: what its event would have done, re-arm the timer to its own time,
+ * phase and payload (in place when it is the newest there, sim_rearm). Counted as fired. */
+static void fire_ghost(sim_engine *e)
+{
+    ghost g = e->ghosts[0];
+    ghost_remove_at(e, 0);
+    e->clock.now = key_time(g.key);
+    e->fired++;
+    uint32_t pos = handle_pos(e, *g.timer);
+    if (pos == SLOT_FREE)
+        return; /* the timer went away (its owner cancelled it): nothing to re-arm */
+    heap_key tk = key_at(e, pos);
+    uint32_t index = key_slot(tk);
+    if (rearm_in_place(e, tk, key_time(tk), key_phase(tk))) { /* sim_rearm's first case, inline */
+        e->gen[index]++;
+        *g.timer = make_handle(e, index);
+        return;
+    }
+    payload p = e->payloads[index];
+    sim_rearm(e, g.timer, key_time(tk), key_phase(tk), p.fn, p.ctx, p.arg);
 }
 
 /* Pops and fires the earliest event. The slot is released before the handler runs, so the
@@ -539,15 +720,23 @@ static void fire_next(sim_engine *e)
 static sim_run_result run_loop(sim_engine *e, sim_time until)
 {
     e->stop_requested = false;
-    sim_time next;
-    while (sim_peek_time(e, &next) && next <= until) {
+    for (;;) {
+        bool queued = e->count + e->lane_count > 0;
+        if (e->ghost_count > 0 && (!queued || e->ghosts[0].key < (next_in_lane(e) ? e->lane[0] : e->heap[0]))) {
+            if (key_time(e->ghosts[0].key) > until)
+                break;
+            fire_ghost(e); /* runs no handler: cannot stop the run */
+            continue;
+        }
+        if (!queued || key_time(next_in_lane(e) ? e->lane[0] : e->heap[0]) > until)
+            break;
         fire_next(e);
         if (e->stop_requested) {
             e->stop_requested = false;
             return SIM_RUN_STOPPED;
         }
     }
-    return e->count + e->lane_count == 0 ? SIM_RUN_EMPTY : SIM_RUN_REACHED;
+    return e->count + e->lane_count + e->ghost_count == 0 ? SIM_RUN_EMPTY : SIM_RUN_REACHED;
 }
 
 sim_run_result sim_run_until(sim_engine *e, sim_time until)

@@ -131,9 +131,11 @@ int sim_reschedule(sim_engine *e, sim_handle h, sim_time time);
 /*
  * Re-arms a timer: exactly sim_cancel(e, *h) followed by sim_schedule(e, time, phase, fn, ctx, arg,
  * h), in one step. When *h is pending, its slot and heap entry are reused (one sift instead of a
- * removal and an insertion); the outcome is the same in every respect: the event takes a fresh
- * sequence number, the slot is the one the cancel would have freed and the schedule taken, and
- * the old handle value goes stale (*h receives the new one). *h may be stale or SIM_HANDLE_NONE:
+ * removal and an insertion); the outcome is the same in every respect: the event fires after every
+ * event already pending at its (time, phase) (as with a fresh sequence number), the slot is the one
+ * the cancel would have freed and the schedule taken, and the old handle value goes stale (*h
+ * receives the new one). A timer re-armed to the (time, phase) it already has, when no event was
+ * scheduled there after it, is not moved at all (it is already last there). *h may be stale or SIM_HANDLE_NONE:
  * then this is sim_schedule. On error the old event is cancelled all the same, *h is set to
  * SIM_HANDLE_NONE and the error is returned.
  */
@@ -142,6 +144,31 @@ int sim_rearm(sim_engine *e, sim_handle *h, sim_time time, int phase, sim_event_
 /* sim_rearm() at now + delay (SIM_EPAST for a negative delay, SIM_ELIMIT past SIM_TIME_MAX). */
 int sim_rearm_in(sim_engine *e, sim_handle *h, sim_time delay, int phase, sim_event_fn fn, void *ctx,
                  uint64_t arg);
+
+/*
+ * Re-arm posts: an event at (now, phase) whose only effect would be sim_rearm(e, timer, its own
+ * time, phase, handler, ctx and arg), as a model's "look again" event does when it will find
+ * nothing new and only set its timer again. The post takes its place in the order (a sequence,
+ * like sim_schedule) but is held outside the queue: when its turn comes the engine re-arms the
+ * timer itself (in place when nothing was scheduled at the timer's time and phase since; see
+ * sim_rearm), counts it as fired and calls no handler. Until then the owner may turn it into a real
+ * event with sim_ticket_schedule, which keeps its place: exactly the event it would have posted.
+ * So a model posts this when its check would be a no-op as things stand, and turns it into the
+ * real check when something changes before its turn (the model must then be sure nothing else can
+ * change what the check would see without telling it).
+ *
+ * sim_post_rearm: SIM_ESTALE when *timer is not pending, SIM_ELIMIT when too many posts are
+ * pending (a handful; post a real event instead), SIM_EINVAL for a bad phase. *timer must stay
+ * where it is until the post fires (the engine writes the re-armed handle there).
+ */
+typedef uint64_t sim_ticket;
+#define SIM_TICKET_NONE ((sim_ticket)0)
+int sim_post_rearm(sim_engine *e, int phase, sim_handle *timer, sim_ticket *out);
+/* Whether a re-arm post has not fired yet (and was not turned into an event). */
+bool sim_ticket_pending(const sim_engine *e, sim_ticket t);
+/* Replaces a pending re-arm post by the event fn(e, ctx, arg) at its place in the order.
+ * SIM_ESTALE if it already fired. */
+int sim_ticket_schedule(sim_engine *e, sim_ticket t, sim_event_fn fn, void *ctx, uint64_t arg, sim_handle *out);
 
 bool sim_is_pending(const sim_engine *e, sim_handle h);
 /* The time a pending event will fire at, or SIM_ESTALE. */

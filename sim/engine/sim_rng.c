@@ -56,7 +56,8 @@ static int mt_layout_ok(gsl_rng *r)
     gsl_rng_set(r, probe);
     const mt_state *st = gsl_rng_state(r);
     unsigned long second = (1812433253UL * (probe ^ (probe >> 30)) + 1) & 0xffffffffUL;
-    return st->mt[0] == probe && st->mt[1] == second && st->mti == MT_N;
+    return st->mt[0] == probe && st->mt[1] == second && st->mti == MT_N && gsl_rng_max(r) == 0xffffffffUL &&
+           gsl_rng_min(r) == 0;
 }
 
 /* Whether GSL's MT19937 state is the layout written below, checked once per process (not per
@@ -78,36 +79,32 @@ static int layout_known_ok(void)
 }
 
 /*
- * A generator of type gsl_rng_mt19937 whose state is left for the caller to write. It is what
- * gsl_rng_alloc does (gsl rng/rng.c: malloc the gsl_rng, calloc type->size bytes of state, set
- * the type) without its gsl_rng_set(r, gsl_rng_default_seed): that seeding (624 multiply steps)
- * was overwritten at once by the full-state fill, for ~16 streams per run (issue 24). gsl_rng_free
- * frees exactly these two blocks (free(r->state); free(r)), and gsl_rng is a public struct
- * (gsl_rng.h: { const gsl_rng_type *type; void *state; }).
+ * A stream's generator is GSL's MT19937 with its full state written by fill() from the stream's
+ * key. The fill (624 SplitMix64 steps, ~10,000 instructions) is done on the stream's first draw,
+ * not when it is created: a run creates every model's streams and several are never drawn from
+ * (6 of 17 in scenarios/default.yaml; issue 24). Until then the generator's type is lazy_type,
+ * whose get and get_double fill the state, hand the generator to gsl_rng_mt19937 for good and draw
+ * from it: the draws are exactly MT19937's from the filled state, and after the first one every
+ * draw goes straight to GSL's MT19937 (no extra indirection). lazy_type has MT19937's name, range
+ * and state size, which is all GSL reads of a type before drawing (gsl_rng_uniform_int reads max
+ * and min; mt.c: max 0xffffffff, min 0, checked with the layout).
+ *
+ * The generator is built as gsl_rng_alloc builds one (gsl rng/rng.c: malloc the gsl_rng, a state
+ * block of type->size bytes, the type) without its gsl_rng_set (624 steps that the fill
+ * overwrites), and with malloc instead of calloc (the fill writes every word: zeroing 5 KB per
+ * stream was 1.4 % of an Android sweep's instructions). gsl_rng_free frees exactly the two blocks
+ * (free(r->state); free(r)), and gsl_rng is a public struct ({ const gsl_rng_type *type; void
+ * *state; }). The state block holds, after MT's state, the key and a pointer back to the gsl_rng
+ * (whose type the first draw changes).
  */
-static gsl_rng *mt_alloc_unseeded(void)
-{
-    gsl_rng *r = malloc(sizeof *r);
-    if (!r)
-        return NULL;
-    r->state = calloc(1, gsl_rng_mt19937->size);
-    if (!r->state) {
-        free(r);
-        return NULL;
-    }
-    r->type = gsl_rng_mt19937;
-    return r;
-}
+typedef struct lazy_state {
+    mt_state mt;
+    uint64_t key;
+    gsl_rng *owner;
+} lazy_state;
 
-gsl_rng *sim_rng_stream_new(uint64_t seed, uint64_t device, const char *name)
+static void fill(mt_state *st, uint64_t x)
 {
-    if (!layout_known_ok())
-        return NULL;
-    gsl_rng *r = mt_alloc_unseeded();
-    if (!r)
-        return NULL;
-    mt_state *st = gsl_rng_state(r);
-    uint64_t x = sim_rng_key(seed, device, name);
     for (int i = 0; i < MT_N; i++) {
         /* SplitMix64: the mixer over a Weyl sequence; 32-bit words, as mt.c keeps them. */
         st->mt[i] = (unsigned long)(sim_hash_mix(x) >> 32);
@@ -116,6 +113,46 @@ gsl_rng *sim_rng_stream_new(uint64_t seed, uint64_t device, const char *name)
     /* As MT's init_by_array does: the top bit of mt[0] set guarantees a non-zero state. */
     st->mt[0] = 0x80000000UL;
     st->mti = MT_N;
+}
+
+/* The first draw: fill, then the generator is plain MT19937. */
+static void *lazy_start(void *vstate)
+{
+    lazy_state *ls = vstate;
+    fill(&ls->mt, ls->key);
+    ls->owner->type = gsl_rng_mt19937;
+    return vstate;
+}
+
+static unsigned long lazy_get(void *vstate) { return gsl_rng_mt19937->get(lazy_start(vstate)); }
+static double lazy_get_double(void *vstate) { return gsl_rng_mt19937->get_double(lazy_start(vstate)); }
+/* gsl_rng_set on an untouched stream (bgsim never does): MT19937's own seeding. */
+static void lazy_set(void *vstate, unsigned long seed)
+{
+    lazy_state *ls = vstate;
+    ls->owner->type = gsl_rng_mt19937;
+    gsl_rng_mt19937->set(vstate, seed);
+}
+
+static const gsl_rng_type lazy_type = {"mt19937", 0xffffffffUL, 0, sizeof(mt_state), lazy_set, lazy_get,
+                                       lazy_get_double};
+
+gsl_rng *sim_rng_stream_new(uint64_t seed, uint64_t device, const char *name)
+{
+    if (!layout_known_ok())
+        return NULL;
+    gsl_rng *r = malloc(sizeof *r);
+    if (!r)
+        return NULL;
+    lazy_state *ls = malloc(sizeof *ls);
+    if (!ls) {
+        free(r);
+        return NULL;
+    }
+    ls->key = sim_rng_key(seed, device, name);
+    ls->owner = r;
+    r->state = ls;
+    r->type = &lazy_type;
     return r;
 }
 

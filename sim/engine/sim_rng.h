@@ -15,7 +15,8 @@
  * 10^5 devices x 10 streams two streams would then share a seed with near certainty (birthday
  * bound 2^16). The full 624-word state is therefore filled from the 64-bit key with SplitMix64,
  * as numpy's SeedSequence does; sim_rng_stream_new() checks the state layout it writes against
- * gsl_rng_size() and refuses (returns NULL) on a GSL whose MT19937 state differs.
+ * gsl_rng_size() and refuses (returns NULL) on a GSL whose MT19937 state differs. The fill happens
+ * on the stream's first draw (a stream never drawn from costs no fill); the draws are the same.
  *
  * Draws go through GSL's distributions (gsl_ran_*) on the gsl_rng this module hands out.
  */

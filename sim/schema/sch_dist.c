@@ -148,13 +148,30 @@ static sim_time to_ms(double x)
     return (sim_time)llround(x);
 }
 
+/* log(median), remembered for the last few medians of this thread: every lognormal draw took the
+ * logarithm of the same few constants (half the libm log time of an iOS or ideal sweep, callgrind,
+ * issue 24). The value is log()'s own, so draws are unchanged; NAN never equals a median. */
+static double log_median(double a)
+{
+    enum { SLOTS = 4 };
+    static _Thread_local double seen[SLOTS] = {NAN, NAN, NAN, NAN}, logs[SLOTS];
+    static _Thread_local unsigned next;
+    for (unsigned i = 0; i < SLOTS; i++)
+        if (seen[i] == a)
+            return logs[i];
+    unsigned i = next++ % SLOTS;
+    seen[i] = a;
+    logs[i] = log(a);
+    return logs[i];
+}
+
 sim_time sch_dist_sample(const sch_dist *d, gsl_rng *rng)
 {
     switch (d->kind) {
     case SCH_DIST_FIXED: return to_ms(d->a);
     case SCH_DIST_UNIFORM: return to_ms(gsl_ran_flat(rng, d->a, d->b));
     case SCH_DIST_EXPONENTIAL: return to_ms(gsl_ran_exponential(rng, d->a));
-    case SCH_DIST_LOGNORMAL: return to_ms(gsl_ran_lognormal(rng, log(d->a), d->b));
+    case SCH_DIST_LOGNORMAL: return to_ms(gsl_ran_lognormal(rng, log_median(d->a), d->b));
     case SCH_DIST_NORMAL: {
         if (d->b == 0)
             return to_ms(d->a);

@@ -129,6 +129,7 @@ static void teardown(void)
 }
 
 TestSuite(rearm, .init = setup, .fini = teardown);
+TestSuite(rearm_post, .init = setup, .fini = teardown);
 TestSuite(lane, .init = setup, .fini = teardown);
 
 /* ---------------------------------------------------------------------------------------------
@@ -368,6 +369,179 @@ Test(lane, rearm_ties_between_heap_and_lane_follow_the_sequence)
     sim_run(eng);
     EXPECT_ARGS(tr, 0, 12, 11, 4, 13, 15);
     cr_assert_eq(tr->times[5], 105);
+}
+
+/* Re-arming a timer to the (time, phase) it already has: when it is the newest event there the
+ * engine leaves it in place (rearm_in_place in sim_engine.c), otherwise it moves behind the rest;
+ * either way the order is the one cancel + schedule gives (worked out by hand in the comments). */
+Test(rearm, to_its_own_time_and_phase_fires_after_the_events_already_there)
+{
+    sim_handle a = sched(eng, 100, SIM_PHASE_OS, tr, 1);
+    sim_handle b = sched(eng, 100, SIM_PHASE_OS, tr, 2);
+    sim_handle c = sched(eng, 100, SIM_PHASE_OS, tr, 3);
+    rearm_ok(eng, &c, 100, SIM_PHASE_OS, tr, 13); /* the newest already: 1 2 13 */
+    rearm_ok(eng, &a, 100, SIM_PHASE_OS, tr, 11); /* not the newest: 2 13 11 */
+    rearm_ok(eng, &b, 100, SIM_PHASE_OS, tr, 12); /* 13 11 12 */
+    rearm_ok(eng, &b, 100, SIM_PHASE_OS, tr, 22); /* the newest again: 13 11 22 */
+    sim_handle d = sched(eng, 100, SIM_PHASE_OS, tr, 4); /* 13 11 22 4 */
+    cr_assert_eq(sim_cancel(eng, d), SIM_OK);           /* 13 11 22, but 4's sequence was issued */
+    rearm_ok(eng, &b, 100, SIM_PHASE_OS, tr, 32);       /* 13 11 32 */
+    sched(eng, 100, SIM_PHASE_APP, tr, 5);               /* another phase: 13 11 32 | 5 */
+    rearm_ok(eng, &a, 100, SIM_PHASE_OS, tr, 21);       /* 13 32 21 | 5 */
+    rearm_ok(eng, &a, 100, SIM_PHASE_OS, tr, 31);       /* 13 32 31 | 5 */
+    cr_assert_eq(sim_run(eng), SIM_RUN_EMPTY);
+    EXPECT_ARGS(tr, 13, 32, 31, 5);
+    expect_all_at(tr, 100);
+}
+
+/* After the sequences are renumbered, no sequence is known as the newest of its (time, phase): two
+ * events at (0, phase 0) renumbered 0 and 1 by a schedule elsewhere; re-arming the first to its own
+ * key must put it behind the second (a table of newest sequences cleared to zeros would say "0 is the
+ * newest at (0, 0)" and leave it first). */
+Test(rearm, after_renumbering_to_its_own_time_and_phase_fires_last)
+{
+    sim_handle a = sched(eng, 0, 0, tr, 1);
+    sched(eng, 0, 0, tr, 2);
+    sim_debug_set_next_sequence(eng, SEQ_LAST);
+    sched(eng, 5, SIM_PHASE_APP, tr, 3); /* takes the last sequence */
+    sched(eng, 7, SIM_PHASE_APP, tr, 4); /* renumbers: 1 -> 0, 2 -> 1, 3 -> 2; 4 takes 3 */
+    rearm_ok(eng, &a, 0, 0, tr, 11);
+    cr_assert_eq(sim_run(eng), SIM_RUN_EMPTY);
+    EXPECT_ARGS(tr, 2, 11, 3, 4);
+}
+
+/*
+ * Re-arm posts (sim_post_rearm): a post at (now, phase) stands for an event whose only effect is
+ * sim_rearm of a timer to its own time. Each test runs the same script twice, once with the post
+ * and once with the event it stands for (a real event that re-arms the timer), and the firing
+ * orders, fired counts and pending counts must be equal.
+ */
+typedef struct rearm_event {
+    sim_handle *timer;
+    trace *log;
+    uint64_t arg;
+} rearm_event;
+
+static void do_rearm(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    rearm_event *r = ctx;
+    sim_time t = 0;
+    cr_assert_eq(sim_event_time(e, *r->timer, &t), SIM_OK);
+    cr_assert_eq(sim_rearm(e, r->timer, t, SIM_PHASE_OS, note, r->log, r->arg), SIM_OK);
+}
+
+/* At (10, ENV): post (or schedule) the re-arm of timer T (at 100, OS, arg 1); then, when `interloper`,
+ * schedule Z at (100, OS) before the post's turn (so the re-arm must move T behind Z); `promote` turns
+ * the post into a real event (arg 9) that must fire at the post's place, before Y (10, OS). */
+typedef struct post_case {
+    trace *log;
+    bool use_post, interloper, promote;
+    sim_handle timer;
+    sim_ticket ticket;
+    rearm_event ev;
+} post_case;
+
+static void post_script(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    post_case *c = ctx;
+    c->ev = (rearm_event){.timer = &c->timer, .log = c->log, .arg = 1};
+    if (c->use_post)
+        cr_assert_eq(sim_post_rearm(e, SIM_PHASE_OS, &c->timer, &c->ticket), SIM_OK);
+    else if (!c->promote)
+        cr_assert_eq(sim_schedule(e, 10, SIM_PHASE_OS, do_rearm, &c->ev, 0, NULL), SIM_OK);
+    else
+        cr_assert_eq(sim_schedule(e, 10, SIM_PHASE_OS, note, c->log, 9, NULL), SIM_OK);
+    sched(e, 10, SIM_PHASE_OS, c->log, 2); /* Y: after the post */
+    if (c->interloper)
+        sched(e, 100, SIM_PHASE_OS, c->log, 3); /* Z: at the timer's time and phase */
+    if (c->use_post && c->promote) {
+        cr_assert(sim_ticket_pending(e, c->ticket));
+        cr_assert_eq(sim_ticket_schedule(e, c->ticket, note, c->log, 9, NULL), SIM_OK);
+        cr_assert_not(sim_ticket_pending(e, c->ticket));
+    }
+}
+
+static void run_post_case(bool use_post, bool interloper, bool promote, trace *log, uint64_t *fired)
+{
+    sim_engine *e = sim_engine_new(0);
+    cr_assert(e);
+    post_case c = {.log = log, .use_post = use_post, .interloper = interloper, .promote = promote};
+    c.timer = sched(e, 100, SIM_PHASE_OS, log, 1);
+    cr_assert_eq(sim_schedule(e, 10, SIM_PHASE_ENVIRONMENT, post_script, &c, 0, NULL), SIM_OK);
+    cr_assert_eq(sim_run_until(e, 10), SIM_RUN_REACHED);
+    cr_assert_eq(sim_pending_count(e), interloper ? 2u : 1u, "the post fired by the end of its instant");
+    if (use_post && !promote)
+        cr_assert_not(sim_ticket_pending(e, c.ticket));
+    cr_assert_eq(sim_run(e), SIM_RUN_EMPTY);
+    *fired = sim_fired_count(e);
+    sim_engine_free(e);
+}
+
+Test(rearm_post, fires_like_the_event_it_stands_for)
+{
+    for (int v = 0; v < 4; v++) {
+        bool interloper = v & 1, promote = v & 2;
+        trace *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+        cr_assert(a && b);
+        uint64_t fa = 0, fb = 0;
+        run_post_case(true, interloper, promote, a, &fa);
+        run_post_case(false, interloper, promote, b, &fb);
+        expect_args_(a, b->args, b->n);
+        cr_assert_eq(fa, fb, "a post counts as fired (case %d)", v);
+        free(a);
+        free(b);
+    }
+}
+
+/* The orders worked out by hand, for the two re-arm cases: without Z the timer stays where it was;
+ * with Z scheduled at (100, OS) before the post's turn, the re-arm puts it behind Z. */
+Test(rearm_post, moves_the_timer_behind_an_event_scheduled_at_its_time_before_the_post_fired)
+{
+    uint64_t fired = 0;
+    run_post_case(true, false, false, tr, &fired);
+    EXPECT_ARGS(tr, 2, 1);
+    tr->n = 0;
+    run_post_case(true, true, false, tr, &fired);
+    EXPECT_ARGS(tr, 2, 3, 1);
+}
+
+Test(rearm_post, refuses_a_stale_timer_a_bad_phase_and_too_many_posts)
+{
+    sim_handle none = SIM_HANDLE_NONE;
+    sim_ticket t = SIM_TICKET_NONE;
+    cr_assert_eq(sim_post_rearm(eng, SIM_PHASE_OS, &none, &t), SIM_ESTALE);
+    sim_handle timers[8];
+    for (int i = 0; i < 8; i++)
+        timers[i] = sched(eng, 100 + i, SIM_PHASE_OS, tr, (uint64_t)i);
+    cr_assert_eq(sim_post_rearm(eng, SIM_PHASE_MAX + 1, &timers[0], &t), SIM_EINVAL);
+    int ok = 0;
+    for (int i = 0; i < 8; i++)
+        ok += sim_post_rearm(eng, SIM_PHASE_OS, &timers[i], &t) == SIM_OK;
+    cr_assert(ok >= 1 && ok < 8, "a handful of posts, then SIM_ELIMIT");
+    cr_assert_eq(sim_post_rearm(eng, SIM_PHASE_OS, &timers[7], &t), SIM_ELIMIT);
+    cr_assert_eq(sim_pending_count(eng), (size_t)(8 + ok));
+    cr_assert_eq(sim_ticket_schedule(eng, SIM_TICKET_NONE, note, tr, 0, NULL), SIM_ESTALE);
+    cr_assert_eq(sim_run(eng), SIM_RUN_EMPTY);
+    cr_assert_eq(sim_fired_count(eng), (uint64_t)(8 + ok));
+    cr_assert_not(sim_ticket_pending(eng, t));
+}
+
+/* Sequences renumbered while a post is pending: the post keeps its place among the events. */
+Test(rearm_post, keeps_its_place_when_sequences_are_renumbered)
+{
+    sim_handle timer = sched(eng, 100, SIM_PHASE_OS, tr, 1);
+    sched(eng, 0, SIM_PHASE_OS, tr, 2); /* before the post */
+    sim_ticket t = SIM_TICKET_NONE;
+    cr_assert_eq(sim_post_rearm(eng, SIM_PHASE_OS, &timer, &t), SIM_OK);
+    sched(eng, 0, SIM_PHASE_OS, tr, 3); /* after the post */
+    sim_debug_set_next_sequence(eng, SEQ_LAST);
+    sched(eng, 5, SIM_PHASE_OS, tr, 4); /* takes the last sequence */
+    sched(eng, 6, SIM_PHASE_OS, tr, 5); /* renumbers */
+    cr_assert_eq(sim_ticket_schedule(eng, t, note, tr, 9, NULL), SIM_OK);
+    cr_assert_eq(sim_run(eng), SIM_RUN_EMPTY);
+    EXPECT_ARGS(tr, 2, 9, 3, 4, 5, 1);
 }
 
 /* At (50, OS) a handler re-arms two far timers to the current time: T to (now, APP) and T2 to

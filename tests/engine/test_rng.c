@@ -151,3 +151,42 @@ Test(rng, gsl_distributions_have_their_moments)
     cr_assert(fabs(mean - 0.5) < 0.005, "uniform mean %f", mean);
     gsl_rng_free(r);
 }
+
+/* Streams are filled on their first draw (sim_rng.c, lazy_type): whatever the first call is (a
+ * word, a double, an integer in a range, which reads the type's max and min before drawing), the
+ * draws are those of GSL's MT19937 with the state filled from the key at creation. The reference
+ * is built here from the definition: SplitMix64 words of the key, mt[0] = 2^31, mti = 624. */
+static gsl_rng *eager_reference(uint64_t seed, uint64_t device, const char *name)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    cr_assert(r);
+    unsigned long *mt = gsl_rng_state(r); /* { unsigned long mt[624]; int mti; } (gsl rng/mt.c) */
+    uint64_t x = sim_rng_key(seed, device, name);
+    for (int i = 0; i < 624; i++, x += 0x9e3779b97f4a7c15ULL)
+        mt[i] = (unsigned long)(sim_hash_mix(x) >> 32);
+    mt[0] = 0x80000000UL;
+    *(int *)(mt + 624) = 624;
+    return r;
+}
+
+Test(rng, first_draw_of_any_kind_equals_an_eagerly_filled_mt19937)
+{
+    for (int kind = 0; kind < 3; kind++) {
+        gsl_rng *lazy = sim_rng_stream_new(7, 3, "usage.sessions");
+        gsl_rng *ref = eager_reference(7, 3, "usage.sessions");
+        cr_assert(lazy);
+        cr_assert_str_eq(gsl_rng_name(lazy), "mt19937");
+        cr_assert_eq(gsl_rng_max(lazy), gsl_rng_max(ref));
+        for (int i = 0; i < 1000; i++) {
+            if (kind == 0)
+                cr_assert_eq(gsl_rng_get(lazy), gsl_rng_get(ref), "word %d", i);
+            else if (kind == 1)
+                cr_assert_eq(gsl_rng_uniform(lazy), gsl_rng_uniform(ref), "double %d", i);
+            else
+                cr_assert_eq(gsl_rng_uniform_int(lazy, 1000003), gsl_rng_uniform_int(ref, 1000003), "int %d", i);
+        }
+        cr_assert_eq(gsl_rng_size(lazy), gsl_rng_size(ref));
+        gsl_rng_free(lazy);
+        gsl_rng_free(ref);
+    }
+}
