@@ -502,35 +502,48 @@ static int refresh(bgt_registry *r)
  * field) is at this message offset. */
 static size_t msg_offset(size_t at) { return at < CRC_AT ? at : at - 4; }
 
-/* Replace the k bytes of `enc` at `at` (k <= 9, not straddling the CRC field) by `now`, and
- * update the CRC for the change (see "checksum"). */
+/* Update the CRC for the message bytes at message offset `at` (k <= 9 of them) changing by
+ * `diff` (old xor new; see "checksum"). */
+static void crc_change(bgt_registry *r, size_t at, const unsigned char *diff, size_t k)
+{
+    size_t after = (r->enc_len - 4) - at - k;
+    uint32_t crc = (uint32_t)get_le(r->enc + CRC_AT, 4);
+    put_le(r->enc + CRC_AT, crc ^ crc_zeros(crc_raw(0, diff, k), after), 4);
+}
+
+/* Replace the k bytes of `enc` at `at` (k <= 9, after the CRC field) by `now`, CRC updated. */
 static void patch(bgt_registry *r, size_t at, const unsigned char *now, size_t k)
 {
     unsigned char diff[9];
-    size_t i, after = (r->enc_len - 4) - msg_offset(at) - k;
-    uint32_t crc = (uint32_t)get_le(r->enc + CRC_AT, 4);
+    size_t i;
     for (i = 0; i < k; i++)
         diff[i] = r->enc[at + i] ^ now[i];
-    crc ^= crc_zeros(crc_raw(0, diff, k), after);
+    crc_change(r, msg_offset(at), diff, k);
     memcpy(r->enc + at, now, k);
-    put_le(r->enc + CRC_AT, crc, 4);
 }
 
 /* `enc` (up to date but for the entry `e` just appended as the n-th) gets its record. */
 static int enc_append(bgt_registry *r, struct entry *e)
 {
-    size_t rec = record_size(e), payload = r->enc_len - BGT_REGISTRY_HEADER_SIZE + rec;
-    unsigned char field[4];
+    size_t rec = record_size(e), payload = r->enc_len - BGT_REGISTRY_HEADER_SIZE + rec, i;
+    unsigned char now[8], diff[8];
     uint32_t crc;
     int rc;
     if (payload > UINT32_MAX)
         return BGT_E_RANGE;
     if ((rc = reserve_enc(r, r->enc_len + rec)) != BGT_OK)
         return rc;
-    put_le(field, payload, 4);
-    patch(r, LENGTH_AT, field, 4);
-    put_le(field, r->n, 4);
-    patch(r, COUNT_AT, field, 4);
+    /* The length field [8, 12) and the count [16, 20) are adjacent in the checksummed message
+     * (it skips the CRC field), so one change of 8 message bytes covers both. */
+    put_le(now, payload, 4);
+    put_le(now + 4, r->n, 4);
+    for (i = 0; i < 4; i++) {
+        diff[i] = r->enc[LENGTH_AT + i] ^ now[i];
+        diff[4 + i] = r->enc[COUNT_AT + i] ^ now[4 + i];
+    }
+    crc_change(r, msg_offset(LENGTH_AT), diff, 8);
+    memcpy(r->enc + LENGTH_AT, now, 4);
+    memcpy(r->enc + COUNT_AT, now + 4, 4);
     /* the record is new bytes at the end: the CRC simply continues over them */
     e->off = r->enc_len;
     write_record(r->enc + e->off, e);
