@@ -79,17 +79,17 @@ static void cancel(bgt *c)
         bgt__log(c, BGT_LOG_ERROR, "could not cancel the worker: %s", bgt_strerror(rc));
 }
 
-/* Encode `r` and hand the bytes to the backend's save; the registry itself is not changed. */
-static int save_registry(bgt *c, const bgt_registry *r)
+/* Hand r's bytes to the backend's save; r's entries are not changed. The bytes are the ones r
+ * keeps up to date (bgt_registry_bytes), so a registration does not encode every entry again. */
+static int save_registry(bgt *c, bgt_registry *r)
 {
-    unsigned char *buf = NULL;
+    const unsigned char *buf = NULL;
     size_t len = 0;
     int rc;
-    if ((rc = bgt_registry_encode(r, &buf, &len)) != BGT_OK)
+    if ((rc = bgt_registry_bytes(r, &buf, &len)) != BGT_OK)
         return rc;
     if ((rc = c->be.save(c->be.ctx, buf, len)) != BGT_OK)
         bgt__log(c, BGT_LOG_ERROR, "could not save the task registry: %s", bgt_strerror(rc));
-    free(buf);
     return rc;
 }
 
@@ -131,20 +131,11 @@ void bgt__did_unregister(bgt *c)
         cancel(c); /* E2.6: also cancels a running worker */
 }
 
-/* FNV-1a (32-bit) of a task name: the index's hash. Any hash works; this one is short. */
-static size_t name_hash(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
-
 /* The slot of `name` in the index: the one holding it, or the empty slot where it would go.
  * nslots > 0 and at least one slot is empty (load <= 1/2). */
 static size_t find_slot(const bgt *c, const char *name)
 {
-    size_t mask = c->nslots - 1, i = name_hash(name) & mask;
+    size_t mask = c->nslots - 1, i = bgt_registry_hash(name) & mask;
     while (c->slots[i] != 0 && strcmp(c->defs[c->slots[i] - 1].name, name) != 0)
         i = (i + 1) & mask;
     return i;

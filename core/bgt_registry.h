@@ -58,10 +58,19 @@ bool bgt_registry_equal(const bgt_registry *a, const bgt_registry *b);
 
 /* Serialize. On BGT_OK *out is a malloc() buffer of *out_len bytes owned by the caller (free()). */
 int bgt_registry_encode(const bgt_registry *r, unsigned char **out, size_t *out_len);
+/* The same bytes, kept by the registry: *buf stays valid until the next change to r. Adding an
+ * entry or changing one's options updates them in time independent of the registry's size (but
+ * for the name's bytes), so saving after each registration stays linear in the registrations;
+ * after a removal, a clear or a decode they are written again here, once. BGT_E_NOMEM or
+ * BGT_E_RANGE as bgt_registry_encode. */
+int bgt_registry_bytes(bgt_registry *r, const unsigned char **buf, size_t *len);
 /* Parse; on BGT_OK *out is a new registry owned by the caller. On error *out is untouched and the
  * code names the first failed check: BGT_E_TRUNCATED, BGT_E_BAD_MAGIC, BGT_E_VERSION,
  * BGT_E_CHECKSUM, BGT_E_CORRUPT (or BGT_E_NOMEM). */
 int bgt_registry_decode(const unsigned char *buf, size_t len, bgt_registry **out);
+
+/* FNV-1a (32-bit) of a name: the hash of the registry's and the core's name indexes. */
+uint32_t bgt_registry_hash(const char *name);
 
 /* CRC-32 (IEEE 802.3, reflected, init and final xor 0xFFFFFFFF), continuing from `crc` (start
  * with 0). Exposed so tests can build blobs with a valid checksum. */

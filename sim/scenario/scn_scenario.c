@@ -18,6 +18,7 @@
 #include "sch_suggest.h"
 #include "sch_units.h"
 #include "sch_yaml.h"
+#include "sim_rng.h"
 #include "util.h"
 #include "rep_record.h"
 
@@ -201,9 +202,50 @@ static void parse_task(sch_cx *cx, const sch_node *node, scn_scenario *s, scn_ta
     parse_work(cx, node, t);
 }
 
+/* The task names seen so far, for the duplicate check: open addressing over task indexes + 1
+ * (0 empty), at most half full. Comparing each name with every earlier one made loading n tasks
+ * O(n^2) (issue 24). */
+typedef struct name_set {
+    size_t *slots;
+    size_t mask;
+} name_set;
+
+static name_set *name_set_new(size_t count)
+{
+    size_t n = 16;
+    while (n < 2 * count)
+        n *= 2;
+    name_set *set = malloc(sizeof *set);
+    if (!set || !(set->slots = calloc(n, sizeof *set->slots))) {
+        free(set);
+        return NULL;
+    }
+    set->mask = n - 1;
+    return set;
+}
+
+static void name_set_free(name_set *set)
+{
+    if (set)
+        free(set->slots);
+    free(set);
+}
+
+/* The first earlier task named like tasks[i], or i itself after adding it when there is none. */
+static size_t name_set_add(name_set *set, const scn_task *tasks, size_t i)
+{
+    size_t at = (size_t)sim_hash_str(tasks[i].name) & set->mask;
+    for (; set->slots[at] != 0; at = (at + 1) & set->mask)
+        if (strcmp(tasks[set->slots[at] - 1].name, tasks[i].name) == 0)
+            return set->slots[at] - 1;
+    set->slots[at] = i + 1;
+    return i;
+}
+
 static void parse_tasks(sch_cx *cx, const sch_node *app, scn_scenario *s, bool know_duration)
 {
     const sch_node *list = NULL;
+    name_set *seen = NULL;
     if (sch_field_node(cx, app, "tasks", SCH_REQUIRED, &list) != SCH_FIELD_OK)
         return;
     size_t saved = sch_cx_push_key(cx, "tasks");
@@ -212,28 +254,28 @@ static void parse_tasks(sch_cx *cx, const sch_node *app, scn_scenario *s, bool k
                      list->kind == SCH_SEQ ? "an empty list" : sch_cx_found(cx, list));
     } else if (list->count > SCN_MAX_TASKS) {
         sch_cx_error(cx, list, "expected at most %d tasks, found %zu", SCN_MAX_TASKS, list->count);
-    } else if ((s->tasks = calloc(list->count, sizeof *s->tasks))) {
+    } else if ((s->tasks = calloc(list->count, sizeof *s->tasks)) &&
+               (seen = name_set_new(list->count))) {
         s->task_count = list->count;
         for (size_t i = 0; i < list->count; i++) {
             size_t s2 = sch_cx_push_index(cx, i);
             parse_task(cx, list->items[i], s, &s->tasks[i], know_duration);
-            for (size_t j = 0; j < i && s->tasks[i].name; j++) {
-                if (s->tasks[j].name && strcmp(s->tasks[i].name, s->tasks[j].name) == 0) {
-                    const sch_node *nn = sch_map_get(list->items[i], "name");
-                    const sch_node *first = sch_map_get(list->items[j], "name");
-                    size_t s3 = sch_cx_push_key(cx, "name");
-                    sch_cx_error(cx, nn, "duplicate task name %s (first at line %d column %d)",
-                                 sch_cx_quote(cx, s->tasks[i].name),
-                                 first->line, first->column);
-                    sch_cx_pop(cx, s3);
-                    break;
-                }
+            size_t j = s->tasks[i].name ? name_set_add(seen, s->tasks, i) : i;
+            if (j != i) {
+                const sch_node *nn = sch_map_get(list->items[i], "name");
+                const sch_node *first = sch_map_get(list->items[j], "name");
+                size_t s3 = sch_cx_push_key(cx, "name");
+                sch_cx_error(cx, nn, "duplicate task name %s (first at line %d column %d)",
+                             sch_cx_quote(cx, s->tasks[i].name),
+                             first->line, first->column);
+                sch_cx_pop(cx, s3);
             }
             sch_cx_pop(cx, s2);
         }
     } else {
         sch_cx_error(cx, list, "out of memory");
     }
+    name_set_free(seen);
     sch_cx_pop(cx, saved);
 }
 

@@ -233,6 +233,93 @@ Test(registry, duplicate_names_are_corrupt)
     free(buf);
 }
 
+/* The bytes a registry keeps (patched as entries are added or changed, with the CRC updated
+ * algebraically) are exactly those encoding its entries from scratch gives (a copy keeps none, so
+ * its encode writes them all), and they decode back to the same registry. */
+static void check_kept_bytes(bgt_registry *r, int step)
+{
+    const unsigned char *kept = NULL;
+    unsigned char *fresh = NULL;
+    size_t kept_len = 0, fresh_len = 0;
+    bgt_registry *copy = NULL, *back = NULL;
+    cr_assert_eq(bgt_registry_bytes(r, &kept, &kept_len), BGT_OK);
+    cr_assert_eq(bgt_registry_copy(r, &copy), BGT_OK);
+    encode(copy, &fresh, &fresh_len);
+    cr_assert_eq(kept_len, fresh_len, "step %d: %zu bytes kept, %zu encoded", step, kept_len, fresh_len);
+    cr_assert_eq(memcmp(kept, fresh, kept_len), 0, "step %d: kept bytes differ from a fresh encoding", step);
+    cr_assert_eq(bgt_registry_decode(kept, kept_len, &back), BGT_OK, "step %d", step);
+    cr_assert(bgt_registry_equal(r, back), "step %d", step);
+    bgt_registry_free(back);
+    bgt_registry_free(copy);
+    free(fresh);
+}
+
+Test(registry, kept_bytes_match_a_fresh_encoding_after_any_edits)
+{
+    bgt_registry *r = NULL;
+    char name[BGT_NAME_MAX + 1];
+    int step;
+    cr_assert_eq(bgt_registry_new(&r), BGT_OK);
+    for (step = 0; step < 3000; step++) {
+        uint64_t x = rng();
+        bgt_task_options o = { (x >> 8) % 3 != 0, 0 };
+        size_t len = 1 + (size_t)((x >> 16) % (step % 97 == 0 ? BGT_NAME_MAX : 12)), i;
+        if (o.has_minimum_interval) /* any valid value, up to the top of the range */
+            o.minimum_interval_min = (int64_t)((x >> 24) % (BGT_INTERVAL_MAX_MIN + 1));
+        for (i = 0; i < len; i++)
+            name[i] = (char)('a' + (x >> (32 + i % 24)) % 6); /* few letters: names recur */
+        name[len] = '\0';
+        switch (x % 16) {
+        case 0: /* remove an existing entry (marks the bytes stale) */
+            if (bgt_registry_count(r) > 0) {
+                const char *victim = NULL;
+                cr_assert_eq(bgt_registry_get(r, (size_t)(x >> 40) % bgt_registry_count(r), &victim, NULL), BGT_OK);
+                snprintf(name, sizeof name, "%s", victim);
+                cr_assert_eq(bgt_registry_remove(r, name), BGT_OK);
+                cr_assert_lt(bgt_registry_find(r, name), 0);
+            }
+            break;
+        case 1: /* change an existing entry's options in place */
+            if (bgt_registry_count(r) > 0) {
+                const char *which = NULL;
+                cr_assert_eq(bgt_registry_get(r, (size_t)(x >> 40) % bgt_registry_count(r), &which, NULL), BGT_OK);
+                snprintf(name, sizeof name, "%s", which);
+            }
+            /* fall through */
+        default: /* add, or update when the name is there */
+            cr_assert_eq(bgt_registry_put(r, name, &o), BGT_OK);
+            break;
+        }
+        if (step % 500 == 250)
+            bgt_registry_clear(r);
+        if (x % 5 != 0 || step % 100 == 0) /* also several edits between two reads of the bytes */
+            check_kept_bytes(r, step);
+    }
+    cr_assert_gt(bgt_registry_count(r), 20, "the sequence grew the registry");
+    check_kept_bytes(r, step);
+    bgt_registry_free(r);
+}
+
+Test(registry, kept_bytes_after_a_decode_are_the_decoded_bytes)
+{
+    bgt_registry *r = sample(3), *back = NULL;
+    const unsigned char *kept = NULL;
+    unsigned char *buf;
+    size_t len, kept_len = 0;
+    bgt_task_options o = { true, 30 };
+    encode(r, &buf, &len);
+    cr_assert_eq(bgt_registry_decode(buf, len, &back), BGT_OK);
+    cr_assert_eq(bgt_registry_bytes(back, &kept, &kept_len), BGT_OK);
+    cr_assert_eq(kept_len, len);
+    cr_assert_eq(memcmp(kept, buf, len), 0);
+    cr_assert_eq(bgt_registry_put(back, "another", &o), BGT_OK);
+    cr_assert_eq(bgt_registry_put(back, "x", &o), BGT_OK);
+    check_kept_bytes(back, -1);
+    bgt_registry_free(back);
+    bgt_registry_free(r);
+    free(buf);
+}
+
 /* ---- crash and torn-write sweeps through the core ---- */
 
 static harness H;

@@ -8,7 +8,9 @@
  *
  * Oracles: decode returns one of the documented codes and leaves *out alone on error; a decoded
  * registry re-encodes to exactly the input bytes (the format has one spelling per registry), and
- * decoding that again gives an equal registry; its entries are valid names and intervals.
+ * decoding that again gives an equal registry; its entries are valid names and intervals. Then
+ * the registry's kept bytes after an appended entry and a changed option (patched in place, the
+ * CRC updated algebraically) equal a fresh encoding of the same entries.
  */
 #include <string.h>
 
@@ -19,6 +21,32 @@ static void put_le32(unsigned char *p, uint32_t v)
 {
     for (int i = 0; i < 4; i++)
         p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Edits r the way registrations do between saves and compares its kept bytes with a fresh
+ * encoding (a copy keeps no bytes, so its encode writes every entry). */
+static void check_kept_bytes(bgt_registry *r, uint8_t seed)
+{
+    const unsigned char *kept = NULL;
+    size_t kept_len = 0, fresh_len = 0;
+    fuzz_check(bgt_registry_bytes(r, &kept, &kept_len) == BGT_OK, "bytes");
+    bgt_task_options o = {true, (int64_t)seed * 7};
+    fuzz_check(bgt_registry_put(r, "fuzz-appended", &o) == BGT_OK, "append");
+    if (bgt_registry_count(r) > 1) {
+        const char *first = NULL;
+        bgt_task_options old;
+        fuzz_check(bgt_registry_get(r, 0, &first, &old) == BGT_OK, "get 0");
+        bgt_task_options now = {!old.has_minimum_interval, old.has_minimum_interval ? 0 : seed};
+        fuzz_check(bgt_registry_put(r, first, &now) == BGT_OK, "update");
+    }
+    fuzz_check(bgt_registry_bytes(r, &kept, &kept_len) == BGT_OK, "bytes after edits");
+    bgt_registry *copy = NULL;
+    unsigned char *fresh = NULL;
+    fuzz_check(bgt_registry_copy(r, &copy) == BGT_OK, "copy for a fresh encoding");
+    fuzz_check(bgt_registry_encode(copy, &fresh, &fresh_len) == BGT_OK, "fresh encoding");
+    fuzz_check(fresh_len == kept_len && memcmp(fresh, kept, kept_len) == 0, "kept bytes differ from a fresh encoding");
+    free(fresh);
+    bgt_registry_free(copy);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -69,6 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bgt_registry *copy = NULL;
     fuzz_check(bgt_registry_copy(r, &copy) == BGT_OK && bgt_registry_equal(r, copy), "copy");
     bgt_registry_free(copy);
+    check_kept_bytes(r, data[0]);
     bgt_registry_free(r2);
     bgt_registry_free(r);
     free(again);
