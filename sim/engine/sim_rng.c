@@ -4,6 +4,7 @@
 #include "sim_rng.h"
 
 #include <stdatomic.h>
+#include <stdbool.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -166,11 +167,15 @@ struct sim_rng_set {
     uint64_t seed;
     uint64_t device;
     /* Few per device (one per model) but one or two per task: a scenario with 1,000 tasks has
-     * 2,000, and comparing every name made looking them up O(streams^2) (9 % of such a run, issue
-     * 24). The scan compares the names' hashes and only a matching hash's name. */
+     * 2,000, and scanning them all at each look-up made a run O(streams^2) (issue 24). streams
+     * keeps creation order (freeing walks it); slots is an open-addressing index over it, linear
+     * probing from the name's hash, at most half full. A slot holds a stream's index + 1, 0 when
+     * empty. */
     named_stream *streams;
     size_t count;
     size_t capacity;
+    uint32_t *slots;
+    size_t slot_count; /* 0 or a power of two */
 };
 
 sim_rng_set *sim_rng_set_new(uint64_t seed, uint64_t device)
@@ -192,15 +197,49 @@ void sim_rng_set_free(sim_rng_set *set)
         gsl_rng_free(set->streams[i].rng);
     }
     free(set->streams);
+    free(set->slots);
     free(set);
+}
+
+/* The slot holding `name` (hash given), or the empty slot where it would go. */
+static uint32_t *find_slot(const sim_rng_set *set, uint64_t hash, const char *name)
+{
+    size_t mask = set->slot_count - 1;
+    for (size_t i = (size_t)hash & mask;; i = (i + 1) & mask) {
+        uint32_t *slot = &set->slots[i];
+        if (*slot == 0)
+            return slot;
+        const named_stream *st = &set->streams[*slot - 1];
+        if (st->hash == hash && strcmp(st->name, name) == 0)
+            return slot;
+    }
+}
+
+/* Doubles the index (from 16 slots) and puts every stream back in it. */
+static bool grow_slots(sim_rng_set *set)
+{
+    size_t n = set->slot_count ? set->slot_count * 2 : 16;
+    if (n > UINT32_MAX)
+        return false;
+    uint32_t *slots = calloc(n, sizeof *slots);
+    if (!slots)
+        return false;
+    free(set->slots);
+    set->slots = slots;
+    set->slot_count = n;
+    for (size_t i = 0; i < set->count; i++)
+        *find_slot(set, set->streams[i].hash, set->streams[i].name) = (uint32_t)(i + 1);
+    return true;
 }
 
 gsl_rng *sim_rng_get(sim_rng_set *set, const char *name)
 {
     uint64_t hash = sim_hash_str(name);
-    for (size_t i = 0; i < set->count; i++)
-        if (set->streams[i].hash == hash && strcmp(set->streams[i].name, name) == 0)
-            return set->streams[i].rng;
+    if ((set->count + 1) * 2 > set->slot_count && !grow_slots(set))
+        return NULL;
+    uint32_t *slot = find_slot(set, hash, name);
+    if (*slot)
+        return set->streams[*slot - 1].rng;
     if (set->count == set->capacity) {
         size_t cap = set->capacity ? set->capacity * 2 : 8;
         named_stream *grown = realloc(set->streams, cap * sizeof *grown);
@@ -218,6 +257,7 @@ gsl_rng *sim_rng_get(sim_rng_set *set, const char *name)
         return NULL;
     }
     set->streams[set->count++] = (named_stream){.hash = hash, .name = copy, .rng = rng};
+    *slot = (uint32_t)set->count;
     return rng;
 }
 

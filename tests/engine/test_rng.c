@@ -104,19 +104,27 @@ Test(rng, adding_a_stream_does_not_change_existing_streams)
 
 Test(rng, set_returns_one_stream_per_name)
 {
+    /* 3,000 names: beyond the initial capacity and through several sizes of the name index, with
+     * every earlier name looked up again after each growth. */
+    enum { N = 3000 };
     sim_rng_set *set = sim_rng_set_new(1, 0);
     char name[32];
-    gsl_rng *first[40];
-    for (int i = 0; i < 40; i++) { /* beyond the initial capacity, to cover growth */
+    static gsl_rng *first[N];
+    for (int i = 0; i < N; i++) {
         snprintf(name, sizeof name, "stream.%d", i);
         first[i] = sim_rng_get(set, name);
         cr_assert(first[i]);
+        if ((i & (i + 1)) == 0) /* i = 2^k - 1: just before or after the index grows */
+            for (int j = 0; j <= i; j++) {
+                snprintf(name, sizeof name, "stream.%d", j);
+                cr_assert_eq(sim_rng_get(set, name), first[j], "stream.%d after %d names", j, i + 1);
+            }
     }
-    for (int i = 0; i < 40; i++) {
+    for (int i = 0; i < N; i++) {
         snprintf(name, sizeof name, "stream.%d", i);
         cr_assert_eq(sim_rng_get(set, name), first[i]);
     }
-    cr_assert_eq(sim_rng_set_count(set), 40);
+    cr_assert_eq(sim_rng_set_count(set), N);
     sim_rng_set_free(set);
     sim_rng_set_free(NULL);
 }
