@@ -19,6 +19,10 @@
 #                                 the cost of a run per device-day against a sweep's
 #   tasks 1,000 / 100             one device-day of the ideal platform with N tasks every 15 min
 #                                 (tools/bench/tasks-scenario.sh): linear would be 10
+#   sweep P / floor               the sweep's CPU per device-day over the floor's: its fired events
+#                                 per device-day (tools/bench/floor.sh, seeds 1..10) x the CPU of
+#                                 one pop+push of the bare heap at 25 pending (`bgsim-bench hold
+#                                 --bare`, sampled in every pair like the other rows; goal <= 1.5)
 #   hold engine / bare at N       `bgsim-bench hold --pending N --events M --compare`: the engine's
 #                                 speed over the bare binary heap's (wall clock inside one process,
 #                                 the two interleaved there; goal >= 0.9), with the bgsim-bench next
@@ -41,7 +45,7 @@ while [ $# -gt 0 ]; do
     --against) OLD=$2; shift 2 ;;
     --pairs) PAIRS=$2; shift 2 ;;
     --quick) PAIRS=1; SEEDS=3; DEVICES=3; RUN_DAYS=7; HOLD=20000; REPS=1; PENDINGS="1000 100000"; shift ;;
-    -h | --help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,32p' "$0"; exit 0 ;;
     *) BGSIM=$1; shift ;;
     esac
 done
@@ -52,6 +56,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$root"
 . "$root/tools/bench/tasks-scenario.sh"
+. "$root/tools/bench/floor.sh"
 t100=$(bench_tasks_scenario 100 "$tmp")
 t1000=$(bench_tasks_scenario 1000 "$tmp")
 days=$("$BGSIM" fleet scenarios/fleets/android.yaml --devices 1 --format json | sed -n 's/.*"device_days":\([0-9.e+]*\),.*/\1/p')
@@ -91,6 +96,12 @@ sample() {
         put tasks "$w" "$(calc "$z / $a")"
         put t1000 "$w" "$(calc "$z * 1000")"
         ;;
+    floor)
+        bench=$(dirname "$b")/bgsim-bench
+        [ -x "$bench" ] || return 0
+        c=$(cpu "$bench" hold --pending "$FLOOR_PENDING" --events "$HOLD" --bare)
+        put floor "$w" "$(calc "$c / $HOLD")"
+        ;;
     hold_*)
         n=${1#hold_}
         bench=$(dirname "$b")/bgsim-bench
@@ -104,7 +115,13 @@ sample() {
 }
 
 # Each row's sample of this binary, then at once OLD's; all rows; PAIRS times.
-rows="sweep_android sweep_ios sweep_ideal fleet run_sweep tasks"
+rows="sweep_android sweep_ios sweep_ideal floor fleet run_sweep tasks"
+# Fired events per device-day: deterministic, so counted once per binary.
+floor_seeds=$((SEEDS < 10 ? SEEDS : 10))
+for plat in android ios ideal; do
+    bench_events_per_day "$BGSIM" "$plat" "$floor_seeds" >"$tmp/events_$plat.new"
+    [ -n "$OLD" ] && bench_events_per_day "$OLD" "$plat" "$floor_seeds" >"$tmp/events_$plat.old"
+done
 for n in $PENDINGS; do rows="$rows hold_$n"; done
 i=1
 while [ "$i" -le "$PAIRS" ]; do
@@ -148,6 +165,22 @@ else
 fi
 for plat in android ios ideal; do
     row "sweep $plat, device-days per CPU-second" "sweep_$plat" '%.0f'
+done
+# floor_ratio PLAT WHICH: the sweep's CPU per device-day over the floor's, from the medians.
+floor_ratio() {
+    calc "1 / ($(median "$tmp/sweep_$1.$2") * $(cat "$tmp/events_$1.$2") * $(median "$tmp/floor.$2"))"
+}
+for plat in android ios ideal; do
+    label="sweep $plat / floor (events x bare heap op at $FLOOR_PENDING pending; goal <= 1.5)"
+    if [ ! -s "$tmp/floor.new" ]; then
+        printf '| %s | no bgsim-bench next to %s |\n' "$label" "$BGSIM"
+    elif [ -n "$OLD" ] && [ -s "$tmp/floor.old" ]; then
+        a=$(floor_ratio "$plat" new)
+        z=$(floor_ratio "$plat" old)
+        printf '| %s | %.3f | %.3f | %.3f |\n' "$label" "$a" "$z" "$(calc "$a / $z")"
+    else
+        printf '| %s | %.3f |\n' "$label" "$(floor_ratio "$plat" new)"
+    fi
 done
 row "fleet android, device-days per CPU-second" fleet '%.0f'
 row "run (fingerprint) / 1-seed sweep, CPU per device-day, default.yaml" run_sweep '%.3f'

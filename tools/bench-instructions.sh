@@ -15,6 +15,10 @@
 #                                 `bgsim sweep` of the same file with one seed
 #   tasks 1,000 / 100             one device-day of the ideal platform with N tasks every 15 min
 #                                 (scenarios generated here): linear would be 10x
+#   sweep P: events, / floor      fired events per device-day (tools/bench/floor.sh, seeds 1..S),
+#                                 and the sweep's instructions per device-day over the floor:
+#                                 those events x one pop+push of the bare heap at 25 pending
+#                                 (bgsim-bench hold --bare; goal: within 1.5x)
 #   hold engine / bare at N       bgsim-bench's hold model, instructions per hold operation (two runs
 #                                 of M and 2M operations, so the initial fill cancels out) on the
 #                                 engine and on the bare binary heap; the ratio is bare/engine, as
@@ -37,7 +41,7 @@ while [ $# -gt 0 ]; do
     case $1 in
     --against) OLD=$2; shift 2 ;;
     --quick) SEEDS=2; DEVICES=2; HOLD=20000; PENDINGS="1000 100000"; shift ;;
-    -h | --help) sed -n '2,29p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,33p' "$0"; exit 0 ;;
     *) BGSIM=$1; shift ;;
     esac
 done
@@ -54,6 +58,7 @@ ir() {
 }
 
 . "$root/tools/bench/tasks-scenario.sh"
+. "$root/tools/bench/floor.sh"
 t100=$(bench_tasks_scenario 100 "$tmp")
 t1000=$(bench_tasks_scenario 1000 "$tmp")
 
@@ -66,6 +71,7 @@ measure() {
     for plat in android ios ideal; do
         n=$(ir "$b" sweep scenarios/default.yaml --set platform=$plat --seeds "$SEEDS" --jobs 1)
         eval "${p}sweep_$plat=$(echo "$n / ($SEEDS * 7)" | bc)"
+        eval "${p}events_$plat=$(bench_events_per_day "$b" "$plat" "$SEEDS")"
     done
     n=$(ir "$b" fleet scenarios/fleets/android.yaml --devices "$DEVICES" --jobs 1)
     eval "${p}fleet=$(echo "$n / ($DEVICES * 7)" | bc)"
@@ -73,7 +79,7 @@ measure() {
     eval "${p}sweep1=$(ir "$b" sweep scenarios/default.yaml --set platform=android --seeds 1 --jobs 1)"
     eval "${p}t100=$(ir "$b" run "$t100")"
     eval "${p}t1000=$(ir "$b" run "$t1000")"
-    for n in $PENDINGS; do
+    for n in $FLOOR_PENDING $PENDINGS; do
         if [ -x "$bench" ]; then
             e1=$(ir "$bench" hold --pending "$n" --events "$HOLD")
             e2=$(ir "$bench" hold --pending "$n" --events $((2 * HOLD)))
@@ -100,6 +106,7 @@ row() {
 }
 v() { eval "echo \${$1:-}"; }
 fmt() { printf '%.0f' "$1"; }
+fmt1() { printf '%.1f' "$1"; }
 fmt3() { printf '%.3f' "$1"; }
 
 printf 'bench-instructions: %s%s; %s seeds, %s fleet devices, hold %s ops; callgrind Ir\n\n' "$BGSIM" \
@@ -113,6 +120,17 @@ else
 fi
 for plat in android ios ideal; do
     row "sweep $plat, instructions per device-day" "$(v new_sweep_"$plat")" "$(v old_sweep_"$plat")"
+done
+# floor_ratio PREFIX PLAT: the sweep's instructions per device-day over the floor's (0: no bgsim-bench).
+floor_ratio() {
+    f=$(echo "$(v "$1"events_"$2") * $(v "$1"bare_"$FLOOR_PENDING")" | bc -l)
+    if [ "$(echo "$f == 0" | bc)" -eq 1 ]; then echo 0; else echo "$(v "$1"sweep_"$2") / $f" | bc -l; fi
+}
+for plat in android ios ideal; do
+    row "sweep $plat, fired events per device-day" "$(fmt1 "$(v new_events_"$plat")")" \
+        "$([ -n "$OLD" ] && fmt1 "$(v old_events_"$plat")")"
+    row "sweep $plat / floor (events x bare heap op at $FLOOR_PENDING pending; goal <= 1.5)" \
+        "$(fmt3 "$(floor_ratio new_ "$plat")")" "$([ -n "$OLD" ] && fmt3 "$(floor_ratio old_ "$plat")")"
 done
 row "fleet android, instructions per device-day" "$(v new_fleet)" "$(v old_fleet)"
 row "run (fingerprint) / 1-seed sweep, default.yaml" "$(fmt3 "$(echo "$(v new_run) / $(v new_sweep1)" | bc -l)")" \

@@ -1,0 +1,23 @@
+# floor.sh - sourced by tools/bench-instructions.sh and tools/bench-cpu.sh (one home for issue 24's
+# floor): what a device-day would cost if each fired event cost only a pop and a push of a bare
+# binary heap holding as many events as bgsim does (the issue's "20-30 pending": BENCH_FLOOR_PENDING,
+# default 25). bgsim / floor says how much of a device-day is the models' own work on top of the
+# events they fire (goal: within 1.5x).
+#
+# bench_events_per_day BGSIM PLATFORM SEEDS: fired events per device-day of scenarios/default.yaml
+# (7 days) on PLATFORM, over seeds 1..SEEDS: the "events" figure of `bgsim run --format json`
+# (re-arm posts count as fired events there, as they take their turn in the order). Run from the
+# source root.
+FLOOR_PENDING=${BENCH_FLOOR_PENDING:-25}
+bench_events_per_day() {
+    _sum=0
+    _s=1
+    while [ "$_s" -le "$3" ]; do
+        _n=$("$1" run scenarios/default.yaml --set platform="$2" --seed "$_s" --format json |
+            sed -n 's/.*"events":\([0-9]*\).*/\1/p')
+        [ -n "$_n" ] || { echo "floor.sh: no events count from $1 run ($2, seed $_s)" >&2; exit 70; }
+        _sum=$((_sum + _n))
+        _s=$((_s + 1))
+    done
+    echo "$_sum / ($3 * 7)" | bc -l
+}
