@@ -358,10 +358,8 @@ static void on_device(sim_engine *e, void *ctx, uint64_t sig)
         z->changed(z->ctx, false); /* a wake-up all the same */
 }
 
-static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+bool simos_doze_watches(mdl_signal sig)
 {
-    (void)arg;
-    simos_doze *z = ctx;
     switch (sig) {
     case MDL_SIG_PLUG:
     case MDL_SIG_UNPLUG:
@@ -371,11 +369,16 @@ static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
     case MDL_SIG_NETWORK:
     case MDL_SIG_POWER_SAVE:
     case MDL_SIG_WORKER:
-    case MDL_SIG_BATTERY_LEVEL:
-        sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_device, z, (uint64_t)sig, NULL);
-        break;
-    default: break;
+    case MDL_SIG_BATTERY_LEVEL: return true;
+    default: return false;
     }
+}
+
+static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    (void)arg;
+    if (simos_doze_watches(sig))
+        sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_device, ctx, (uint64_t)sig, NULL);
 }
 
 simos_doze *simos_doze_new(mdl_device *d, const simos_doze_params *p, simos_doze_fn changed, void *ctx)

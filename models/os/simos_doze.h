@@ -90,6 +90,10 @@ typedef struct simos_doze simos_doze;
  * `idle_began`: deep IDLE or light IDLE was just entered. */
 typedef void (*simos_doze_fn)(void *ctx, bool idle_began);
 
+/* The device signals Doze re-reads the device after: each posts an event at the same instant, and
+ * that event always tells the owner (simos_doze_fn), state change or not. */
+bool simos_doze_watches(mdl_signal sig);
+
 /* Subscribes to the device bus and schedules its first look at the device at time 0 (after the
  * environment models set their initial state). NULL when out of memory. */
 simos_doze *simos_doze_new(mdl_device *d, const simos_doze_params *p, simos_doze_fn changed, void *ctx);
