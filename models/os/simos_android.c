@@ -70,6 +70,7 @@ typedef struct android {
     bool stop_failure;       /* the stop in progress counts as a failure (timeout) */
     sim_handle eval_ev, timer_ev, limit_ev, boot_ev;
     sim_ticket eval_idle;    /* a readiness check posted as a re-arm post (post_eval) */
+    sim_time eval_idle_at;   /* the instant it was posted at (and fires at) */
     sim_time timer_at;       /* the time timer_ev is set for while it is pending */
     bool wake;
     /* the app's process and WorkManager's GreedyScheduler (simos_android.h) */
@@ -108,11 +109,29 @@ static bool eval_idle(const android *os)
  * code, and every such change asks for a check (android_schedule, android_cancel, run_ended, and
  * evaluate/start, which run only in a real check). `wake` is read only by a real check: a re-arm
  * post that fired leaves it false, as the check would have. */
+/* Whether the readiness check (eval_ev) is pending. eval_ev is none unless it is: on_eval clears it
+ * when it fires and nothing cancels it, so the handle says it without asking the engine (issue 24;
+ * config.reference asks). */
+static bool eval_pending(const android *os)
+{
+    return os->c.reference ? sim_is_pending(os->d->engine, os->eval_ev) : os->eval_ev != SIM_HANDLE_NONE;
+}
+
+/* Whether the re-arm post eval_idle has not fired yet. A post fires at the instant it was posted
+ * (its time is now): once the clock has moved on it has fired, and only at that instant does the
+ * engine need asking (issue 24; config.reference always asks). */
+static bool post_pending(const android *os)
+{
+    if (os->eval_idle == SIM_TICKET_NONE || (!os->c.reference && now_of(os) != os->eval_idle_at))
+        return false;
+    return sim_ticket_pending(os->d->engine, os->eval_idle);
+}
+
 static void post_eval(android *os, bool wake)
 {
     sim_engine *e = os->d->engine;
     if (os->eval_idle != SIM_TICKET_NONE) {
-        if (sim_ticket_pending(e, os->eval_idle)) {
+        if (post_pending(os)) {
             os->wake |= wake;
             if (!eval_idle(os) && sim_ticket_schedule(e, os->eval_idle, on_eval, os, 0, &os->eval_ev) == SIM_OK)
                 os->eval_idle = SIM_TICKET_NONE;
@@ -122,10 +141,12 @@ static void post_eval(android *os, bool wake)
         os->wake = false;
     }
     os->wake |= wake;
-    if (sim_is_pending(e, os->eval_ev))
+    if (eval_pending(os))
         return;
-    if (eval_idle(os) && sim_post_rearm(e, SIM_PHASE_OS, &os->timer_ev, &os->eval_idle) == SIM_OK)
+    if (eval_idle(os) && sim_post_rearm(e, SIM_PHASE_OS, &os->timer_ev, &os->eval_idle) == SIM_OK) {
+        os->eval_idle_at = now_of(os);
         return;
+    }
     os->eval_idle = SIM_TICKET_NONE;
     if (sim_schedule_in(e, 0, SIM_PHASE_OS, on_eval, os, 0, &os->eval_ev) != SIM_OK)
         os->eval_ev = SIM_HANDLE_NONE;

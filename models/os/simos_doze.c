@@ -320,7 +320,6 @@ static void on_device(sim_engine *e, void *ctx, uint64_t sig)
     (void)e;
     simos_doze *z = ctx;
     bool wd = deep_idle(z), wl = light_idle(z);
-    const char *why = sig ? mdl_signal_name((mdl_signal)sig) : "start";
     simos_deep old_deep = z->deep;
     simos_light old_light = z->light;
     if (!should_be_inactive(z)) {
@@ -353,25 +352,9 @@ static void on_device(sim_engine *e, void *ctx, uint64_t sig)
         }
     }
     if (z->deep != old_deep || z->light != old_light)
-        publish(z, wd, wl, why);
+        publish(z, wd, wl, sig ? mdl_signal_name((mdl_signal)sig) : "start");
     else
         z->changed(z->ctx, false); /* a wake-up all the same */
-}
-
-bool simos_doze_watches(mdl_signal sig)
-{
-    switch (sig) {
-    case MDL_SIG_PLUG:
-    case MDL_SIG_UNPLUG:
-    case MDL_SIG_SCREEN_ON:
-    case MDL_SIG_SCREEN_OFF:
-    case MDL_SIG_MOTION:
-    case MDL_SIG_NETWORK:
-    case MDL_SIG_POWER_SAVE:
-    case MDL_SIG_WORKER:
-    case MDL_SIG_BATTERY_LEVEL: return true;
-    default: return false;
-    }
 }
 
 static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)

@@ -91,8 +91,17 @@ typedef struct simos_doze simos_doze;
 typedef void (*simos_doze_fn)(void *ctx, bool idle_began);
 
 /* The device signals Doze re-reads the device after: each posts an event at the same instant, and
- * that event always tells the owner (simos_doze_fn), state change or not. */
-bool simos_doze_watches(mdl_signal sig);
+ * that event always tells the owner (simos_doze_fn), state change or not. A bit set (inline: the
+ * owner asks on every signal). */
+#define SIMOS_DOZE_WATCHED                                                                                        \
+    (1u << MDL_SIG_PLUG | 1u << MDL_SIG_UNPLUG | 1u << MDL_SIG_SCREEN_ON | 1u << MDL_SIG_SCREEN_OFF |            \
+     1u << MDL_SIG_MOTION | 1u << MDL_SIG_NETWORK | 1u << MDL_SIG_POWER_SAVE | 1u << MDL_SIG_WORKER |              \
+     1u << MDL_SIG_BATTERY_LEVEL)
+_Static_assert(MDL_SIG_COUNT <= 32, "SIMOS_DOZE_WATCHED holds a signal per bit");
+static inline bool simos_doze_watches(mdl_signal sig)
+{
+    return (unsigned)sig < 32 && (SIMOS_DOZE_WATCHED >> (unsigned)sig & 1u);
+}
 
 /* Subscribes to the device bus and schedules its first look at the device at time 0 (after the
  * environment models set their initial state). NULL when out of memory. */
