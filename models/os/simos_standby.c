@@ -125,10 +125,16 @@ static void on_usage(sim_engine *e, void *ctx, uint64_t arg)
     evaluate(s, arg ? "usage" : "settings");
 }
 
+/* The signals the listener acts on, a bit each. */
+#define LISTENED (1u << MDL_SIG_APP_OPEN | 1u << MDL_SIG_APP_CLOSE | 1u << MDL_SIG_SETTINGS | 1u << MDL_SIG_STANDBY_BUCKET)
+_Static_assert(MDL_SIG_COUNT <= 32, "LISTENED holds a signal per bit");
+
 static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
 {
     (void)arg;
     simos_standby *s = ctx;
+    if ((unsigned)sig >= 32 || !(LISTENED >> (unsigned)sig & 1u)) /* most signals (screen, battery, Doze) */
+        return;
     sim_time now = sim_now(d->engine);
     if (sig == MDL_SIG_APP_OPEN || sig == MDL_SIG_APP_CLOSE) {
         s->last_used = now;
