@@ -103,11 +103,15 @@ static inline bool simos_doze_watches(mdl_signal sig)
     return (unsigned)sig < 32 && (SIMOS_DOZE_WATCHED >> (unsigned)sig & 1u);
 }
 
-/* Subscribes to the device bus and schedules its first look at the device at time 0 (after the
- * environment models set their initial state). NULL when out of memory. */
+/* Schedules its first look at the device at time 0 (after the environment models set their
+ * initial state). NULL when out of memory. It does not subscribe to the device bus: the owner
+ * subscribes simos_doze_listener, or calls it from its own listener (the Android model does: one
+ * bus call for Doze, standby and itself, issue 24). */
 simos_doze *simos_doze_new(mdl_device *d, const simos_doze_params *p, simos_doze_fn changed, void *ctx);
-/* Frees the model; call it only when the engine will not run again (the bus has no unsubscribe
- * and posted events keep a pointer). NULL is a no-op. */
+/* Doze's device bus listener (ctx: the simos_doze): it acts on the signals simos_doze_watches says. */
+void simos_doze_listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg);
+/* Frees the model; call it only when the engine will not run again (a subscribed listener cannot
+ * be taken off the bus and posted events keep a pointer). NULL is a no-op. */
 void simos_doze_free(simos_doze *z);
 
 simos_deep simos_doze_deep(const simos_doze *z);

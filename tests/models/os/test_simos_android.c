@@ -252,6 +252,7 @@ Test(standby, buckets_over_time)
     simos_android_config c;
     simos_android_defaults(&c, 14);
     r.s = simos_standby_new(&r.doze.base.d, &c.standby, srig_changed, &r);
+    cr_assert_eq(mdl_subscribe(&r.doze.base.d, simos_standby_listener, r.s), MDL_OK);
     act(&r.doze.base.d, 0, A_OPEN);
     act(&r.doze.base.d, 1 * M, A_CLOSE);
     sim_schedule(r.doze.base.e, 20 * H, SIM_PHASE_ENVIRONMENT, on_screen_time, &r.doze.base.d, (uint64_t)(3 * H), NULL);
@@ -287,6 +288,7 @@ Test(standby, a_forced_bucket_holds_until_the_next_use)
     simos_android_config c;
     simos_android_defaults(&c, 14);
     r.s = simos_standby_new(&r.doze.base.d, &c.standby, srig_changed, &r);
+    cr_assert_eq(mdl_subscribe(&r.doze.base.d, simos_standby_listener, r.s), MDL_OK);
     act(&r.doze.base.d, 0, A_OPEN);
     act(&r.doze.base.d, 1 * M, A_CLOSE);
     sim_schedule(r.doze.base.e, 2 * H, SIM_PHASE_ENVIRONMENT, on_force_bucket, &r.doze.base.d, SIMOS_BUCKET_RARE, NULL);
