@@ -98,17 +98,6 @@ static bool eval_idle(const android *os)
            os->timer_at == os->due_at && os->timer_ev != SIM_HANDLE_NONE;
 }
 
-/* Ask for a readiness check at this instant (once however many ask). `wake`: the CPU is awake
- * now (a signal, a Doze transition), so the job's non-wakeup timers are noticed.
- *
- * Most checks (96 % in an Android sweep, issue 24) come while the work waits for its delay and
- * would only set the timer again: those are posted as a re-arm post (sim_post_rearm), which keeps
- * the check's place in the order and costs no event. It becomes the real check, at that place, as
- * soon as a later ask finds the work no longer waiting. This is exact because everything eval_idle
- * reads (work, running, due_at, the reported reason, the timer) changes only in this model's own
- * code, and every such change asks for a check (android_schedule, android_cancel, run_ended, and
- * evaluate/start, which run only in a real check). `wake` is read only by a real check: a re-arm
- * post that fired leaves it false, as the check would have. */
 /* Whether the readiness check (eval_ev) is pending. eval_ev is none unless it is: on_eval clears it
  * when it fires and nothing cancels it, so the handle says it without asking the engine (issue 24;
  * config.reference asks). */
@@ -127,6 +116,17 @@ static bool post_pending(const android *os)
     return sim_ticket_pending(os->d->engine, os->eval_idle);
 }
 
+/* Ask for a readiness check at this instant (once however many ask). `wake`: the CPU is awake
+ * now (a signal, a Doze transition), so the job's non-wakeup timers are noticed.
+ *
+ * Most checks (96 % in an Android sweep, issue 24) come while the work waits for its delay and
+ * would only set the timer again: those are posted as a re-arm post (sim_post_rearm), which keeps
+ * the check's place in the order and costs no event. It becomes the real check, at that place, as
+ * soon as a later ask finds the work no longer waiting. This is exact because everything eval_idle
+ * reads (work, running, due_at, the reported reason, the timer) changes only in this model's own
+ * code, and every such change asks for a check (android_schedule, android_cancel, run_ended, and
+ * evaluate/start, which run only in a real check). `wake` is read only by a real check: a re-arm
+ * post that fired leaves it false, as the check would have. */
 static void post_eval(android *os, bool wake)
 {
     sim_engine *e = os->d->engine;
