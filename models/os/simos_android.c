@@ -70,6 +70,7 @@ typedef struct android {
     bool stop_failure;       /* the stop in progress counts as a failure (timeout) */
     sim_handle eval_ev, timer_ev, limit_ev, boot_ev;
     sim_ticket eval_idle;    /* a readiness check posted as a re-arm post (post_eval) */
+    sim_time eval_idle_at;   /* the instant it was posted at (and fires at) */
     sim_time timer_at;       /* the time timer_ev is set for while it is pending */
     bool wake;
     /* the app's process and WorkManager's GreedyScheduler (simos_android.h) */
@@ -97,6 +98,24 @@ static bool eval_idle(const android *os)
            os->timer_at == os->due_at && os->timer_ev != SIM_HANDLE_NONE;
 }
 
+/* Whether the readiness check (eval_ev) is pending. eval_ev is none unless it is: on_eval clears it
+ * when it fires and nothing cancels it, so the handle says it without asking the engine (issue 24;
+ * config.reference asks). */
+static bool eval_pending(const android *os)
+{
+    return os->c.reference ? sim_is_pending(os->d->engine, os->eval_ev) : os->eval_ev != SIM_HANDLE_NONE;
+}
+
+/* Whether the re-arm post eval_idle has not fired yet. A post fires at the instant it was posted
+ * (its time is now): once the clock has moved on it has fired, and only at that instant does the
+ * engine need asking (issue 24; config.reference always asks). */
+static bool post_pending(const android *os)
+{
+    if (os->eval_idle == SIM_TICKET_NONE || (!os->c.reference && now_of(os) != os->eval_idle_at))
+        return false;
+    return sim_ticket_pending(os->d->engine, os->eval_idle);
+}
+
 /* Ask for a readiness check at this instant (once however many ask). `wake`: the CPU is awake
  * now (a signal, a Doze transition), so the job's non-wakeup timers are noticed.
  *
@@ -112,7 +131,7 @@ static void post_eval(android *os, bool wake)
 {
     sim_engine *e = os->d->engine;
     if (os->eval_idle != SIM_TICKET_NONE) {
-        if (sim_ticket_pending(e, os->eval_idle)) {
+        if (post_pending(os)) {
             os->wake |= wake;
             if (!eval_idle(os) && sim_ticket_schedule(e, os->eval_idle, on_eval, os, 0, &os->eval_ev) == SIM_OK)
                 os->eval_idle = SIM_TICKET_NONE;
@@ -122,10 +141,12 @@ static void post_eval(android *os, bool wake)
         os->wake = false;
     }
     os->wake |= wake;
-    if (sim_is_pending(e, os->eval_ev))
+    if (eval_pending(os))
         return;
-    if (eval_idle(os) && sim_post_rearm(e, SIM_PHASE_OS, &os->timer_ev, &os->eval_idle) == SIM_OK)
+    if (eval_idle(os) && sim_post_rearm(e, SIM_PHASE_OS, &os->timer_ev, &os->eval_idle) == SIM_OK) {
+        os->eval_idle_at = now_of(os);
         return;
+    }
     os->eval_idle = SIM_TICKET_NONE;
     if (sim_schedule_in(e, 0, SIM_PHASE_OS, on_eval, os, 0, &os->eval_ev) != SIM_OK)
         os->eval_ev = SIM_HANDLE_NONE;
@@ -511,11 +532,28 @@ static void on_reboot(sim_engine *e, void *ctx, uint64_t downtime)
     post_eval(os, false);
 }
 
+/* Whether a signal is followed, at the same instant, by another uptime sync: on_doze's, from Doze's
+ * own event after the signals it watches, or at once after MDL_SIG_DOZE (publish emits it, then
+ * tells the owner). Then a sync in the listener adds nothing: syncs at one instant integrate the
+ * time since the previous one once, in whichever comes first, and the last one's awake state is
+ * what is carried forward, so every sync but the last at an instant can be left out. Over half of
+ * the listener's calls (issue 24). config.reference syncs anyway (tests). */
+static bool synced_later(const android *os, mdl_signal sig)
+{
+    return !os->c.reference && (sig == MDL_SIG_DOZE || simos_doze_watches(sig));
+}
+
+/* The model's one bus listener: Doze's and standby's first, then its own (see android_create). */
 static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
 {
     android *os = ctx;
+    if (simos_doze_watches(sig))
+        simos_doze_listener(os->doze, d, sig, arg);
+    if (simos_standby_listens(sig))
+        simos_standby_listener(os->standby, d, sig, arg);
     sim_time now = sim_now(d->engine);
-    uptime_sync(os);
+    if (!synced_later(os, sig))
+        uptime_sync(os);
     switch (sig) {
     case MDL_SIG_APP_SWIPE:
     case MDL_SIG_APP_KILL:
@@ -587,8 +625,10 @@ static void *android_create(mdl_device *d, const simos_hooks *hooks, const void 
         os->c = *(const simos_android_config *)config;
     else
         simos_android_defaults(&os->c, d->os_version);
-    /* Doze and standby subscribe before this model's listener: their reactions to a signal are
-     * posted first, so a readiness check at the same instant sees them. */
+    /* Doze's and standby's listeners run before this model's own, inside its one listener (one
+     * bus call for the three instead of three, issue 24; nothing subscribes between them, so the
+     * order on the bus is what three subscriptions in a row gave): their reactions to a signal
+     * are posted first, so a readiness check at the same instant sees them. */
     os->doze = simos_doze_new(d, &os->c.doze, on_doze, os);
     os->standby = os->doze ? simos_standby_new(d, &os->c.standby, on_bucket, os) : NULL;
     os->jobs = simos_jobs_new(&os->c.jobs);

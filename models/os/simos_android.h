@@ -79,6 +79,9 @@ typedef struct simos_android_config {
     bool greedy;
     sim_time greedy_time_limit, freeze_delay;
     sim_time wm_max_backoff;
+    /* Tests only (no `os:` key): take every step the model's shortcuts leave out. A run must be the
+     * same either way (test_simos_android: scenario.shortcuts_change_nothing). */
+    bool reference;
 } simos_android_config;
 
 extern const simos_desc simos_android_desc;

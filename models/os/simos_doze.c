@@ -320,7 +320,6 @@ static void on_device(sim_engine *e, void *ctx, uint64_t sig)
     (void)e;
     simos_doze *z = ctx;
     bool wd = deep_idle(z), wl = light_idle(z);
-    const char *why = sig ? mdl_signal_name((mdl_signal)sig) : "start";
     simos_deep old_deep = z->deep;
     simos_light old_light = z->light;
     if (!should_be_inactive(z)) {
@@ -353,29 +352,16 @@ static void on_device(sim_engine *e, void *ctx, uint64_t sig)
         }
     }
     if (z->deep != old_deep || z->light != old_light)
-        publish(z, wd, wl, why);
+        publish(z, wd, wl, sig ? mdl_signal_name((mdl_signal)sig) : "start");
     else
         z->changed(z->ctx, false); /* a wake-up all the same */
 }
 
-static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+void simos_doze_listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
 {
     (void)arg;
-    simos_doze *z = ctx;
-    switch (sig) {
-    case MDL_SIG_PLUG:
-    case MDL_SIG_UNPLUG:
-    case MDL_SIG_SCREEN_ON:
-    case MDL_SIG_SCREEN_OFF:
-    case MDL_SIG_MOTION:
-    case MDL_SIG_NETWORK:
-    case MDL_SIG_POWER_SAVE:
-    case MDL_SIG_WORKER:
-    case MDL_SIG_BATTERY_LEVEL:
-        sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_device, z, (uint64_t)sig, NULL);
-        break;
-    default: break;
-    }
+    if (simos_doze_watches(sig))
+        sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_device, ctx, (uint64_t)sig, NULL);
 }
 
 simos_doze *simos_doze_new(mdl_device *d, const simos_doze_params *p, simos_doze_fn changed, void *ctx)
@@ -384,10 +370,6 @@ simos_doze *simos_doze_new(mdl_device *d, const simos_doze_params *p, simos_doze
     if (!z)
         return NULL;
     *z = (simos_doze){.d = d, .p = *p, .changed = changed, .ctx = ctx, .tail_until = -1};
-    if (mdl_subscribe(d, listener, z) != MDL_OK) {
-        free(z);
-        return NULL;
-    }
     /* the first look, once the environment models have set the device up */
     sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_device, z, 0, NULL);
     return z;
@@ -397,9 +379,10 @@ void simos_doze_free(simos_doze *z)
 {
     if (!z)
         return;
-    /* The bus keeps a pointer to z (it has no unsubscribe) and events posted without a handle
-     * keep one too: the runner frees the OS model only after the run, when no signal or event
-     * comes any more. The handled alarms are cancelled here all the same. */
+    /* The bus keeps a pointer to z (through the owner's listener; it has no unsubscribe) and
+     * events posted without a handle keep one too: the runner frees the OS model only after the
+     * run, when no signal or event comes any more. The handled alarms are cancelled here all the
+     * same. */
     disarm(z, &z->deep_alarm);
     disarm(z, &z->light_alarm);
     disarm(z, &z->look);

@@ -90,11 +90,28 @@ typedef struct simos_doze simos_doze;
  * `idle_began`: deep IDLE or light IDLE was just entered. */
 typedef void (*simos_doze_fn)(void *ctx, bool idle_began);
 
-/* Subscribes to the device bus and schedules its first look at the device at time 0 (after the
- * environment models set their initial state). NULL when out of memory. */
+/* The device signals Doze re-reads the device after: each posts an event at the same instant, and
+ * that event always tells the owner (simos_doze_fn), state change or not. A bit set (inline: the
+ * owner asks on every signal). */
+#define SIMOS_DOZE_WATCHED                                                                                        \
+    (1u << MDL_SIG_PLUG | 1u << MDL_SIG_UNPLUG | 1u << MDL_SIG_SCREEN_ON | 1u << MDL_SIG_SCREEN_OFF |            \
+     1u << MDL_SIG_MOTION | 1u << MDL_SIG_NETWORK | 1u << MDL_SIG_POWER_SAVE | 1u << MDL_SIG_WORKER |              \
+     1u << MDL_SIG_BATTERY_LEVEL)
+_Static_assert(MDL_SIG_COUNT <= 32, "SIMOS_DOZE_WATCHED holds a signal per bit");
+static inline bool simos_doze_watches(mdl_signal sig)
+{
+    return (unsigned)sig < 32 && (SIMOS_DOZE_WATCHED >> (unsigned)sig & 1u);
+}
+
+/* Schedules its first look at the device at time 0 (after the environment models set their
+ * initial state). NULL when out of memory. It does not subscribe to the device bus: the owner
+ * subscribes simos_doze_listener, or calls it from its own listener (the Android model does: one
+ * bus call for Doze, standby and itself, issue 24). */
 simos_doze *simos_doze_new(mdl_device *d, const simos_doze_params *p, simos_doze_fn changed, void *ctx);
-/* Frees the model; call it only when the engine will not run again (the bus has no unsubscribe
- * and posted events keep a pointer). NULL is a no-op. */
+/* Doze's device bus listener (ctx: the simos_doze): it acts on the signals simos_doze_watches says. */
+void simos_doze_listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg);
+/* Frees the model; call it only when the engine will not run again (a subscribed listener cannot
+ * be taken off the bus and posted events keep a pointer). NULL is a no-op. */
 void simos_doze_free(simos_doze *z);
 
 simos_deep simos_doze_deep(const simos_doze *z);

@@ -125,10 +125,12 @@ static void on_usage(sim_engine *e, void *ctx, uint64_t arg)
     evaluate(s, arg ? "usage" : "settings");
 }
 
-static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+void simos_standby_listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
 {
     (void)arg;
     simos_standby *s = ctx;
+    if (!simos_standby_listens(sig)) /* most signals (screen, battery, Doze) */
+        return;
     sim_time now = sim_now(d->engine);
     if (sig == MDL_SIG_APP_OPEN || sig == MDL_SIG_APP_CLOSE) {
         s->last_used = now;
@@ -159,8 +161,7 @@ simos_standby *simos_standby_new(mdl_device *d, const simos_standby_params *p, s
         return NULL;
     *s = (simos_standby){.d = d, .p = *p, .changed = changed, .ctx = ctx, .bucket = SIMOS_BUCKET_NEVER,
                          .last_used = -1, .active_until = -1, .forced = -1};
-    if (mdl_subscribe(d, listener, s) != MDL_OK ||
-        sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_check, s, 0, &s->check) != SIM_OK) {
+    if (sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_check, s, 0, &s->check) != SIM_OK) {
         free(s);
         return NULL;
     }

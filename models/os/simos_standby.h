@@ -65,8 +65,20 @@ typedef struct simos_standby simos_standby;
 typedef void (*simos_standby_fn)(void *ctx);
 
 /* NULL when out of memory. The first evaluation happens at time 0, after the environment models
- * have started. */
+ * have started. It does not subscribe to the device bus: the owner subscribes
+ * simos_standby_listener, or calls it from its own listener (as the Android model does). */
 simos_standby *simos_standby_new(mdl_device *d, const simos_standby_params *p, simos_standby_fn changed, void *ctx);
+/* App Standby's device bus listener (ctx: the simos_standby). It acts only on the signals
+ * simos_standby_listens says (a bit set, inline: an owner calling it from its own listener can
+ * leave the call out for the others). */
+void simos_standby_listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg);
+#define SIMOS_STANDBY_LISTENED                                                                                  \
+    (1u << MDL_SIG_APP_OPEN | 1u << MDL_SIG_APP_CLOSE | 1u << MDL_SIG_SETTINGS | 1u << MDL_SIG_STANDBY_BUCKET)
+_Static_assert(MDL_SIG_COUNT <= 32, "SIMOS_STANDBY_LISTENED holds a signal per bit");
+static inline bool simos_standby_listens(mdl_signal sig)
+{
+    return (unsigned)sig < 32 && (SIMOS_STANDBY_LISTENED >> (unsigned)sig & 1u);
+}
 void simos_standby_free(simos_standby *s);
 simos_bucket simos_standby_bucket(const simos_standby *s);
 const char *simos_bucket_name(simos_bucket b);

@@ -79,6 +79,7 @@ static void srig_init(srig *r, int version, const simos_standby_params *p)
     r->last_use = -1;
     r->s = simos_standby_new(&r->base.d, p, changed, r);
     cr_assert_not_null(r->s);
+    cr_assert_eq(mdl_subscribe(&r->base.d, simos_standby_listener, r->s), MDL_OK);
 }
 
 static void srig_free(srig *r)

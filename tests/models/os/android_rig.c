@@ -30,6 +30,7 @@ void drig_init_with(drig *r, int version, const simos_doze_params *p)
     rig_init(&r->base, MDL_ANDROID, version, 1, RIG_MONDAY, RIG_TRACE_DISCARD);
     r->z = simos_doze_new(&r->base.d, p, drig_changed, r);
     cr_assert_not_null(r->z);
+    cr_assert_eq(mdl_subscribe(&r->base.d, simos_doze_listener, r->z), MDL_OK);
 }
 
 void drig_init(drig *r, int version)

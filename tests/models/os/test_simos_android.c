@@ -252,6 +252,7 @@ Test(standby, buckets_over_time)
     simos_android_config c;
     simos_android_defaults(&c, 14);
     r.s = simos_standby_new(&r.doze.base.d, &c.standby, srig_changed, &r);
+    cr_assert_eq(mdl_subscribe(&r.doze.base.d, simos_standby_listener, r.s), MDL_OK);
     act(&r.doze.base.d, 0, A_OPEN);
     act(&r.doze.base.d, 1 * M, A_CLOSE);
     sim_schedule(r.doze.base.e, 20 * H, SIM_PHASE_ENVIRONMENT, on_screen_time, &r.doze.base.d, (uint64_t)(3 * H), NULL);
@@ -287,6 +288,7 @@ Test(standby, a_forced_bucket_holds_until_the_next_use)
     simos_android_config c;
     simos_android_defaults(&c, 14);
     r.s = simos_standby_new(&r.doze.base.d, &c.standby, srig_changed, &r);
+    cr_assert_eq(mdl_subscribe(&r.doze.base.d, simos_standby_listener, r.s), MDL_OK);
     act(&r.doze.base.d, 0, A_OPEN);
     act(&r.doze.base.d, 1 * M, A_CLOSE);
     sim_schedule(r.doze.base.e, 2 * H, SIM_PHASE_ENVIRONMENT, on_force_bucket, &r.doze.base.d, SIMOS_BUCKET_RARE, NULL);
@@ -1008,6 +1010,55 @@ Test(scenario, deterministic)
     }
     cr_expect_eq(fp[0], fp[1]);
     scn_scenario_free(s);
+}
+
+/* The model's shortcuts (config.reference: every skipped step taken) leave a run exactly as it was:
+ * the same trace fingerprint (every traced step with its time), events, runs and deferrals, on
+ * phones that exercise them: GreedyScheduler armed and disarmed as the process is swiped away or
+ * the device reboots, other apps' jobs, network outages, nightly charging, several versions and
+ * seeds. Each shortcut's comment says why it is exact; this is the check that it is. */
+static const char shortcut_yaml[] =
+    "bgsim: 1\nplatform: android\nos: { version: %d }\nseed: %d\nstart: 2026-01-05T07:00\nduration: 10d\n"
+    "device:\n  battery: { initial: 70%%, charging: { nightly: { from: \"23:00\", to: \"06:45\", jitter: 30m,"
+    " probability: 90%% } } }\n"
+    "  network: { wifi: [ { days: weekdays, from: \"18:30\", to: \"08:00\" }, { days: weekend, all_day: true } ],"
+    " cellular: true, outages: { per_day: 3 } }\n"
+    "  kills: { swipes: { per_week: 10 }, updates: { every: 3d, at: \"03:00\", downtime: 1m } }\n"
+    "user:\n  usage: { sleep: { from: \"23:00\", to: \"07:00\", jitter: 30m }, app_opens: { per_session: 8%% } }\n"
+    "app:\n  policy: current\n  first_open: 0s\n  foreground_for: 3m\n  tasks:\n"
+    "    - { name: sync, minimum_interval: 15m, register_at: 5s, work: { duration: { lognormal: { median: 6s,"
+    " sigma: 0.6 } } } }\n";
+
+static void run_with(scn_scenario *s, bool reference, run_outcome *out, rep_record *rec)
+{
+    ((simos_android_config *)s->os_config)->reference = reference;
+    run_options opt = run_default_options(s);
+    cr_assert_eq(run_scenario(s, &opt, rec, out), 0);
+}
+
+Test(scenario, shortcuts_change_nothing)
+{
+    const int versions[] = {9, 12, 14, 16};
+    for (size_t v = 0; v < sizeof versions / sizeof versions[0]; v++)
+        for (int seed = 1; seed <= 3; seed++) {
+            char yaml[2048];
+            snprintf(yaml, sizeof yaml, shortcut_yaml, versions[v], seed);
+            scn_scenario *s = load(yaml);
+            run_outcome fast, ref;
+            rep_record rf, rr;
+            run_with(s, false, &fast, &rf);
+            run_with(s, true, &ref, &rr);
+            cr_expect_neq(fast.fingerprint, 0);
+            cr_expect_eq(fast.fingerprint, ref.fingerprint, "Android %d seed %d: fingerprint", versions[v], seed);
+            cr_expect_eq(fast.events, ref.events, "Android %d seed %d: events", versions[v], seed);
+            cr_expect_eq(fast.trace_records, ref.trace_records);
+            cr_expect_eq(rf.worker_count, rr.worker_count);
+            cr_expect_eq(rf.deferral_count, rr.deferral_count);
+            cr_expect_gt(rf.worker_count, 50, "Android %d seed %d: %zu runs", versions[v], seed, rf.worker_count);
+            rep_record_free(&rf);
+            rep_record_free(&rr);
+            scn_scenario_free(s);
+        }
 }
 
 /* ---- the `os:` section ----------------------------------------------------------------------- */
