@@ -52,6 +52,11 @@ typedef struct ios {
     sim_reason reported;
     sim_handle eval_event, idle_event, expiry_event, user_stop_event;
     sim_ticket eval_idle;      /* an evaluation at this instant posted as a re-arm post (arm_eval) */
+    /* The verdict of the last full evaluation, while it holds the worker back and nothing it read
+     * has changed since (held_repeats): the periodic re-evaluation repeats it. */
+    bool held_valid;
+    sim_time held_until;       /* the first instant a time-based input can change it; SIM_TIME_MAX: none */
+    bool level_signalled;      /* the battery-low gate's level changes sides only with a signal (on_start) */
     gsl_rng *rng_expiry, *rng_limit, *rng_delay;
 } ios;
 
@@ -92,6 +97,10 @@ static void arm_eval(ios *os, sim_time t)
     sim_time now = now_of(os);
     if (t < now)
         t = now;
+    /* Asked for now: something the evaluation reads has changed (every caller but evaluate, which
+     * only asks for later instants). The held verdict no longer stands. */
+    if (t == now)
+        os->held_valid = false;
     if (os->eval_idle != SIM_TICKET_NONE) {
         if (sim_ticket_pending(os->engine, os->eval_idle)) {
             if (sim_event_time(os->engine, os->eval_event, &at) != SIM_OK || !eval_idle(os, at)) {
@@ -401,6 +410,53 @@ static void evaluate(ios *os)
         next = os->boot_at;
     sim_time tick = now + os->cfg.reevaluate_every; /* periodic re-evaluation while held (I7.2) */
     arm_eval(os, next > 0 && next < tick ? next : tick);
+    /* The verdict stands until `next` unless an input changes (see held_repeats). Not a refresh
+     * score (it moves with time: the launch window, the usage decay, the threshold, the battery
+     * level), not device_down (the boot sends no signal), not without the battery-low signal. */
+    os->held_valid = score < 0 && reason != SIM_REASON_DEVICE_DOWN && os->level_signalled;
+    os->held_until = next > 0 ? next : SIM_TIME_MAX;
+}
+
+/*
+ * Whether an evaluation now would repeat the held verdict of the last full one: the same reason
+ * reported, proc_ready_at as it is, the next evaluation at min(held_until, now + reevaluate_every).
+ * Issue 24: the periodic re-evaluation (I7.2) was 57 % of an iOS sweep's events, nearly all of
+ * them repeating a gate's verdict. Exact because
+ *   - every input the verdict read that can change other than with time changes in this model's
+ *     code, followed by arm_eval(now), or with a device signal, which on_signal answers with
+ *     arm_eval(now) (last_open with APP_OPEN, which the usage model's listener sets while the
+ *     signal is delivered: the evaluation comes in a later event); arm_eval(now) ends the verdict.
+ *     The battery level enters a gate's verdict only through level < critical_battery: on_start
+ *     watches that level, so the battery model signals its crossing (MDL_SIG_BATTERY_LEVEL), in
+ *     the environment phase at the first ms on the other side, before any OS event at that ms,
+ *     scripted jumps included (mdl_battery_script_level schedules the crossing at its own ms);
+ *   - what changes with time changes at instants the full evaluation put in `next` (the idle
+ *     threshold, the end of the recent-use window and of the rate limit: simos_ios_gates; the end
+ *     of a budget's deficit, whose instant does not move while it refills; the processing delay);
+ *     between two such instants the gates' time tests answer the same, and `next` computed later
+ *     is the same instant (the instants after now are those after the full evaluation);
+ *   - the verdicts that move with time otherwise are never repeated (see evaluate's end).
+ * tests/models/os/test_simos_ios.c (shortcut) runs scenarios with check_shortcut.
+ */
+static bool held_repeats(const ios *os) { return os->held_valid && now_of(os) < os->held_until; }
+
+static sim_time held_next_eval(const ios *os)
+{
+    sim_time tick = now_of(os) + os->cfg.reevaluate_every;
+    return os->held_until < tick ? os->held_until : tick;
+}
+
+/* check_shortcut: the full evaluation instead, traced with whether it repeated the verdict. */
+static void check_shortcut(ios *os)
+{
+    sim_reason reason = os->reported;
+    sim_time at, want_at = held_next_eval(os), until = os->held_until, ready = os->proc_ready_at;
+    evaluate(os);
+    bool ok = os->reported == reason && os->held_valid && os->held_until == until && os->proc_ready_at == ready &&
+              sim_event_time(os->engine, os->eval_event, &at) == SIM_OK && at == want_at;
+    sim_trace_begin(os->trace, now_of(os), "os.shortcut_check");
+    sim_trace_bool(os->trace, "ok", ok);
+    sim_trace_end(os->trace);
 }
 
 static void on_eval(sim_engine *e, void *ctx, uint64_t arg)
@@ -408,7 +464,12 @@ static void on_eval(sim_engine *e, void *ctx, uint64_t arg)
     (void)e, (void)arg;
     ios *os = ctx;
     os->eval_event = SIM_HANDLE_NONE;
-    evaluate(os);
+    if (!held_repeats(os))
+        evaluate(os);
+    else if (os->cfg.check_shortcut)
+        check_shortcut(os);
+    else
+        arm_eval(os, held_next_eval(os));
 }
 
 /* ---- the device's signals ---- */
@@ -457,8 +518,10 @@ static void on_start(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e, (void)arg;
     ios *os = ctx;
-    if (os->cfg.critical_battery_permille > 0)
-        (void)mdl_battery_watch(os->d, os->cfg.critical_battery_permille); /* no battery model: nothing */
+    /* The critical level is watched (no battery model: the gate never closes, nothing to watch).
+     * held_repeats relies on its crossing being signalled. */
+    int crit = os->cfg.critical_battery_permille;
+    os->level_signalled = crit <= 0 || battery_permille(os) < 0 || mdl_battery_watch(os->d, crit) == MDL_OK;
     if (os->d->screen_on) {
         sim_cancel(os->engine, os->idle_event);
         os->idle_event = SIM_HANDLE_NONE;

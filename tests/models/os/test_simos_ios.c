@@ -280,11 +280,11 @@ static void h_stop(void *ctx, simos_stop why)
 }
 static void h_deferral(void *ctx, sim_reason reason) { log_rec(ctx, 'd', reason); }
 
-static irig *irig_new(const simos_ios_config *cfg, int version)
+static irig *irig_new_traced(const simos_ios_config *cfg, int version, rig_trace trace)
 {
     irig *r = calloc(1, sizeof *r);
     cr_assert_not_null(r);
-    rig_init(&r->base, MDL_IOS, version, 1, midnight, RIG_TRACE_DISCARD);
+    rig_init(&r->base, MDL_IOS, version, 1, midnight, trace);
     r->cfg = *cfg;
     r->ops = simos_ios_desc.ops;
     r->finish_on_stop = true;
@@ -293,6 +293,8 @@ static irig *irig_new(const simos_ios_config *cfg, int version)
     cr_assert_not_null(r->os);
     return r;
 }
+
+static irig *irig_new(const simos_ios_config *cfg, int version) { return irig_new_traced(cfg, version, RIG_TRACE_DISCARD); }
 
 static void irig_free(irig *r)
 {
@@ -772,6 +774,152 @@ Test(determinism, same_seed_same_fingerprint, .timeout = 30)
     cr_assert_eq(a, b);
     cr_assert_neq(a, c);
     scn_scenario_free(s);
+}
+
+/* ---- the held verdict repeated (simos_ios.c: held_repeats) ----------------------------------- */
+
+/* Counts the os.shortcut_check records of `trace` by their ok value; returns the trace without them
+ * (malloc'd). */
+static char *strip_checks(const char *trace, size_t *ok, size_t *bad)
+{
+    char *out = malloc(strlen(trace) + 1);
+    cr_assert_not_null(out);
+    size_t n = 0;
+    *ok = *bad = 0;
+    for (const char *line = trace; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
+        if (strstr(line, "\"type\":\"os.shortcut_check\"") && strstr(line, "\"type\":\"os.shortcut_check\"") < line + len) {
+            const char *v = strstr(line, "\"ok\":true");
+            if (v && v < line + len)
+                (*ok)++;
+            else
+                (*bad)++;
+        } else {
+            memcpy(out + n, line, len);
+            n += len;
+        }
+        line += len;
+    }
+    out[n] = '\0';
+    return out;
+}
+
+/* Runs s with `seed`, every repeated verdict checked against a full evaluation or not; returns the
+ * trace (malloc'd) and the engine events fired. */
+static char *run_checked(scn_scenario *s, uint64_t seed, bool check, uint64_t *events)
+{
+    ((simos_ios_config *)s->os_config)->check_shortcut = check;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_not_null(f);
+    run_options opt = run_default_options(s);
+    opt.seed = seed;
+    opt.trace = f;
+    rep_record record;
+    run_outcome out;
+    cr_assert_eq(run_scenario(s, &opt, &record, &out), 0);
+    rep_record_free(&record);
+    fclose(f);
+    *events = out.events;
+    return buf;
+}
+
+/* Every input of the held verdict changed in every way the scenario language can change it, at
+ * fixed instants and at random ones: scripted battery jumps across the critical level (plugged and
+ * not), plug and unplug, network, Low Power Mode, Background App Refresh, swipe and open, reboots;
+ * random charging, screen sessions, app visits, swipes and reboots; budgets (refresh). */
+static const char shortcut_yaml[] =
+    "bgsim: 1\nplatform: ios\nduration: 8d\n"
+    "os: { request: %s, energy_budget: 30s, data_budget: 1m, critical_battery: %s }\n"
+    "device:\n"
+    "  battery: { initial: 35%%, charging: { nightly: { from: \"23:00\", to: \"06:00\", probability: 60%% } } }\n"
+    "  network: { wifi: [ { days: weekdays, from: \"18:30\", to: \"08:00\" } ], cellular: true }\n"
+    "  kills: { reboots: { per_week: 3, downtime: 10m }, swipes: { per_week: 3 } }\n"
+    "user: { usage: { app_opens: { per_session: 20%% } } }\n"
+    "app:\n  tasks:\n    - { name: sync, minimum_interval: 15m, register_at: 10s, work: { network: required } }\n"
+    "events:\n"
+    "  - { at: 1d2h, do: battery_level, level: 25%% }\n"
+    "  - { at: 1d3h, do: battery_level, level: 15%% }\n"
+    "  - { at: 1d4h, do: battery_level, level: 60%% }\n"
+    "  - { at: 1d5h, do: plug }\n"
+    "  - { at: 1d6h, do: battery_level, level: 10%% }\n"
+    "  - { at: 1d7h, do: unplug }\n"
+    "  - { at: 1d8h, do: battery_level, level: 19%% }\n"
+    "  - { at: 1d9h, do: battery_level, level: 21%% }\n"
+    "  - { at: 1d10h, do: battery_level, level: 27%% }\n"
+    "  - { at: 1d11h, do: battery_level, level: 24%% }\n"
+    "  - { at: 1d12h, do: battery_level, level: 26%% }\n"
+    "  - { at: 2d1h, do: network, state: none }\n"
+    "  - { at: 2d3h, do: network, state: schedule }\n"
+    "  - { at: 2d5h, do: low_power_mode, enabled: true }\n"
+    "  - { at: 2d9h, do: low_power_mode, enabled: false }\n"
+    "  - { at: 3d2h, do: background_app_refresh, enabled: false }\n"
+    "  - { at: 3d4h, do: background_app_refresh, enabled: true }\n"
+    "  - { at: 3d6h, do: swipe }\n"
+    "  - { at: 3d9h, do: open }\n"
+    "  - { at: 3d9h5m, do: close }\n"
+    "  - { at: 4d2h, do: reboot, downtime: 20m }\n"
+    "  - { at: 5d1h, do: plug }\n"
+    "  - { at: 5d1h30m, do: battery_level, level: 5%% }\n"
+    "  - { at: 5d2h, do: unplug }\n";
+
+/* The repeated verdict equals the full evaluation's at every periodic re-evaluation it replaces
+ * (check_shortcut evaluates in full and traces whether it came to the same verdict and next
+ * instant), and the trace with the shortcut is the full evaluations' trace, byte for byte. */
+static void shortcut_equals_full(const char *request, const char *critical)
+{
+    char yaml[4096];
+    snprintf(yaml, sizeof yaml, shortcut_yaml, request, critical);
+    scn_scenario *s = load(yaml);
+    size_t all_ok = 0;
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        uint64_t ev_checked, ev_fast;
+        char *checked = run_checked(s, seed, true, &ev_checked);
+        char *fast = run_checked(s, seed, false, &ev_fast);
+        size_t ok, bad;
+        char *stripped = strip_checks(checked, &ok, &bad);
+        cr_assert_eq(bad, 0, "%s seed %llu: %zu repeated verdicts differ from the full evaluation", request,
+                     (unsigned long long)seed, bad);
+        cr_assert_str_eq(stripped, fast, "%s seed %llu: the trace differs", request, (unsigned long long)seed);
+        cr_assert_eq(ev_checked, ev_fast);
+        all_ok += ok;
+        free(stripped);
+        free(checked);
+        free(fast);
+    }
+    cr_log_info("%s: %zu repeated verdicts checked", request, all_ok);
+    cr_assert_geq(all_ok, 200, "%s: only %zu verdicts repeated: the test checks little", request, all_ok);
+    scn_scenario_free(s);
+}
+
+/* 25 %: a level no other model watches (Low Power Mode's prompt is at 20 %), so only the iOS
+ * model's own watch signals its crossing. */
+Test(shortcut, processing_equals_full_evaluation, .timeout = 60) { shortcut_equals_full("processing", "25%"); }
+Test(shortcut, refresh_equals_full_evaluation, .timeout = 60) { shortcut_equals_full("refresh", "25%"); }
+Test(shortcut, default_critical_level, .timeout = 60) { shortcut_equals_full("processing", "20%"); }
+
+/* The check can fail: an input changed without a signal (which no model does: the plug emits
+ * MDL_SIG_PLUG) is seen by the full evaluation and not by the repeated verdict. */
+Test(shortcut, check_sees_an_unsignalled_change)
+{
+    simos_ios_config c = quick_processing();
+    c.check_shortcut = true;
+    irig *r = irig_new_traced(&c, 17, RIG_TRACE_KEEP);
+    r->base.d.usage.last_open = 0;
+    cr_assert_eq(schedule(r, 0, 0), BGT_OK);
+    sim_run_until(r->base.e, 32 * MIN);
+    size_t ok, bad;
+    free(strip_checks(rig_trace_text(&r->base), &ok, &bad));
+    cr_assert(ok >= 5 && bad == 0, "held on not_charging, re-evaluated every 5 min: %zu ok, %zu not", ok, bad);
+    r->base.d.plugged = true; /* no signal */
+    sim_run_until(r->base.e, 36 * MIN);
+    free(strip_checks(rig_trace_text(&r->base), &ok, &bad));
+    cr_assert_eq(bad, 1, "the full evaluation at 35 min launches: not the held verdict");
+    const rec want[] = {{0, 'd', SIM_REASON_NOT_CHARGING}, {35 * MIN, 'd', SIM_REASON_NONE}, {35 * MIN, 'f', 0}};
+    expect_log(r, want, 3);
+    irig_free(r);
 }
 
 /* ---- parse ------------------------------------------------------------------------------------ */
