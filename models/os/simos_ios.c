@@ -33,6 +33,7 @@ typedef struct ios {
     simos_hooks hooks;
     simos_ios_config cfg;
     ios_request req[NREQ];
+    ios_request *worker_slot;  /* the slot last submitted with the worker's identifier, or NULL (worker()) */
     /* the worker */
     bool lost;                 /* the core's last submit was refused (BAR off) */
     sim_time lost_due;
@@ -69,6 +70,7 @@ static sim_time now_of(const ios *os) { return sim_now(os->engine); }
 static void on_eval(sim_engine *e, void *ctx, uint64_t arg);
 
 static ios_request *find(ios *os, const char *id);
+static ios_request *worker(const ios *os);
 
 /* Whether an evaluation now would only set the evaluation for the worker's earliest begin date
  * again, which is pending at `at` (evaluate's `now < w->earliest` branch, where setting
@@ -77,7 +79,7 @@ static bool eval_idle(ios *os, sim_time at)
 {
     if (os->running || os->proc_ready_at != -1 || os->reported != SIM_REASON_NONE)
         return false;
-    const ios_request *w = find(os, SIMOS_IOS_WORKER_ID);
+    const ios_request *w = worker(os);
     return w && now_of(os) < w->earliest && at == w->earliest;
 }
 
@@ -142,6 +144,12 @@ static ios_request *find(ios *os, const char *id)
     return NULL;
 }
 
+/* find(os, SIMOS_IOS_WORKER_ID) without comparing identifiers (the evaluation asks at every event).
+ * A slot's identifier changes only in simos_ios_submit, which keeps worker_slot: the slot that holds
+ * the worker's identifier (one at most: a submit replaces the request of its identifier), pending
+ * while `used`. */
+static ios_request *worker(const ios *os) { return os->worker_slot && os->worker_slot->used ? os->worker_slot : NULL; }
+
 size_t simos_ios_pending(const void *p, simos_ios_type type)
 {
     const ios *os = p;
@@ -195,8 +203,11 @@ int simos_ios_submit(void *p, const char *id, simos_ios_type type, sim_time earl
                        .power = power};
     memcpy(r->id, id, len + 1);
     if (strcmp(id, SIMOS_IOS_WORKER_ID) == 0) {
+        os->worker_slot = r;
         os->lost = false;
         os->proc_ready_at = -1;
+    } else if (r == os->worker_slot) {
+        os->worker_slot = NULL; /* the worker's free slot now holds another request */
     }
     arm_eval(os, now);
     return SIMOS_IOS_OK;
@@ -337,7 +348,7 @@ static void evaluate(ios *os)
         report(os, SIM_REASON_NONE); /* the one worker is busy: finished() evaluates again */
         return;
     }
-    ios_request *w = find(os, SIMOS_IOS_WORKER_ID);
+    ios_request *w = worker(os);
     if (!w) {
         os->proc_ready_at = -1;
         if (os->lost && now >= os->lost_due) {
@@ -356,9 +367,12 @@ static void evaluate(ios *os)
         return;
     }
     int level = battery_permille(os);
+    /* The device goes down only with MDL_SIG_REBOOT, which sets boot_at to its boot (an environment
+     * event at that ms, before this phase): from boot_at on it is up, and the kills model (found by
+     * a scan of the models) need not be asked. */
     simos_ios_gate_in in = {
         .type = w->type, .requires_network = w->network, .requires_power = w->power, .now = now,
-        .device_down = mdl_kills_device_down(d), .force_quit = os->force_quit,
+        .device_down = os->boot_at > now && mdl_kills_device_down(d), .force_quit = os->force_quit,
         .refresh_enabled = d->refresh_enabled, .battery_permille = level, .plugged = d->plugged,
         .power_save = d->power_save, .network = d->net != MDL_NET_NONE, .screen_on = d->screen_on,
         .screen_off_since = os->screen_off_since, .app_foreground = d->app_foreground,
@@ -597,7 +611,7 @@ static int ios_schedule(void *p, const bgt_schedule_req *req)
         return BGT_OK;
     }
     os->blocked = false;
-    ios_request *w = find(os, SIMOS_IOS_WORKER_ID); /* expo: cancel, then submit (I5) */
+    ios_request *w = worker(os); /* expo: cancel, then submit (I5) */
     if (w)
         w->used = false;
     return submit_worker(os, req->delay_ms, req->constraints);
@@ -621,10 +635,7 @@ static bgt_worker_state ios_state(const void *p)
         return BGT_WORKER_RUNNING;
     if (os->blocked)
         return BGT_WORKER_BLOCKED;
-    for (int i = 0; i < NREQ; i++)
-        if (os->req[i].used && strcmp(os->req[i].id, SIMOS_IOS_WORKER_ID) == 0)
-            return BGT_WORKER_ENQUEUED;
-    return BGT_WORKER_NONE;
+    return worker(os) ? BGT_WORKER_ENQUEUED : BGT_WORKER_NONE;
 }
 
 static void ios_finished(void *p, bool expired)

@@ -576,6 +576,30 @@ Test(requests, limits_replace_and_errors)
     irig_free(r);
 }
 
+/* The worker's request is found by its slot (simos_ios.c worker()): another request that takes
+ * the slot the worker's left free is not the worker, and the worker's next request is found
+ * wherever it lands. */
+Test(requests, worker_found_by_its_slot)
+{
+    simos_ios_config c = defaults(17);
+    irig *r = irig_new(&c, 17);
+    cr_assert_eq(schedule(r, HOUR, 0), BGT_OK);
+    cr_assert_eq(r->ops->state(r->os), BGT_WORKER_ENQUEUED);
+    cr_assert_eq(r->ops->cancel(r->os), BGT_OK);
+    cr_assert_eq(r->ops->state(r->os), BGT_WORKER_NONE);
+    cr_assert_eq(simos_ios_submit(r->os, "other", SIMOS_IOS_PROCESSING, HOUR, false, false), SIMOS_IOS_OK,
+                 "takes the first free slot, the worker's");
+    cr_assert_eq(r->ops->state(r->os), BGT_WORKER_NONE, "another request in the worker's old slot");
+    cr_assert_eq(schedule(r, HOUR, 0), BGT_OK);
+    cr_assert_eq(r->ops->state(r->os), BGT_WORKER_ENQUEUED);
+    simos_ios_cancel_id(r->os, "other");
+    cr_assert_eq(r->ops->state(r->os), BGT_WORKER_ENQUEUED, "cancelling another request leaves the worker's");
+    cr_assert_eq(simos_ios_pending(r->os, SIMOS_IOS_PROCESSING), 1);
+    simos_ios_cancel_id(r->os, SIMOS_IOS_WORKER_ID);
+    cr_assert_eq(r->ops->state(r->os), BGT_WORKER_NONE);
+    irig_free(r);
+}
+
 /* ---- whole scenarios ------------------------------------------------------------------------- */
 
 static scn_scenario *load(const char *yaml)
@@ -920,6 +944,45 @@ Test(shortcut, check_sees_an_unsignalled_change)
     const rec want[] = {{0, 'd', SIM_REASON_NOT_CHARGING}, {35 * MIN, 'd', SIM_REASON_NONE}, {35 * MIN, 'f', 0}};
     expect_log(r, want, 3);
     irig_free(r);
+}
+
+/* The device is down from a reboot to its boot and at no other time (simos_ios.c asks the kills
+ * model only before boot_at): with frequent reboots on a charging, idle phone, the request is held
+ * as device_down during downtimes and never launched in one. */
+Test(shortcut, device_down_only_between_reboot_and_boot, .timeout = 60)
+{
+    scn_scenario *s = load("bgsim: 1\nplatform: ios\nduration: 7d\n"
+                           "device:\n  kills: { reboots: { per_week: 60, downtime: 40m } }\n"
+                           "app:\n  tasks:\n    - { name: sync, minimum_interval: 15m, register_at: 10s }\n"
+                           "events:\n  - { at: 1s, do: plug }\n");
+    size_t held_down = 0, launches = 0;
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        uint64_t events;
+        char *trace = run_checked(s, seed, false, &events);
+        bool down = false;
+        for (const char *line = trace; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+            const char *end = strchr(line, '\n');
+            size_t len = end ? (size_t)(end - line) : strlen(line);
+            char buf[512];
+            snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), line);
+            if (strstr(buf, "\"type\":\"device.reboot\""))
+                down = true;
+            else if (strstr(buf, "\"type\":\"device.boot\""))
+                down = false;
+            else if (strstr(buf, "\"type\":\"os.launch\"")) {
+                cr_assert_not(down, "seed %llu: launched while the device is down: %s", (unsigned long long)seed, buf);
+                launches++;
+            } else if (strstr(buf, "\"type\":\"os.defer\"") && strstr(buf, "\"reason\":\"device_down\"")) {
+                cr_assert(down, "seed %llu: device_down while up: %s", (unsigned long long)seed, buf);
+                held_down++;
+            }
+        }
+        free(trace);
+    }
+    cr_log_info("%zu launches, %zu holds as device_down", launches, held_down);
+    cr_assert_geq(launches, 20);
+    cr_assert_geq(held_down, 5);
+    scn_scenario_free(s);
 }
 
 /* ---- parse ------------------------------------------------------------------------------------ */
