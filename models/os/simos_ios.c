@@ -52,6 +52,7 @@ typedef struct ios {
     simos_ios_budget energy, data;
     sim_reason reported;
     sim_handle eval_event, idle_event, expiry_event, user_stop_event;
+    sim_handle spare_eval;     /* a later evaluation an evaluation now replaces, kept to re-arm (arm_eval) */
     sim_ticket eval_idle;      /* an evaluation at this instant posted as a re-arm post (arm_eval) */
     /* The verdict of the last full evaluation, while it holds the worker back and nothing it read
      * has changed since (held_repeats): the periodic re-evaluation repeats it. */
@@ -121,8 +122,24 @@ static void arm_eval(ios *os, sim_time t)
     if (t == now && pending && eval_idle(os, at) &&
         sim_post_rearm(os->engine, SIM_PHASE_OS, &os->eval_event, &os->eval_idle) == SIM_OK)
         return;
-    /* A later evaluation pending is replaced (sim_rearm: cancel and schedule in one step). On
-     * failure (beyond the end of time: never) eval_event is none. */
+    /* A later evaluation pending is replaced by one now. sim_rearm would move it up the heap to be
+     * popped at once; a new event now goes to the engine's lane for the current instant instead
+     * (no heap work), and the later one is kept aside: the evaluation re-arms it where it sets the
+     * next one (below), or on_eval cancels it. The same order: sim_rearm is exactly a cancel and a
+     * schedule, and both take the next sequence (issue 24: a signal's evaluation). */
+    if (t == now && pending) {
+        sim_cancel(os->engine, os->spare_eval); /* none pending: set only until the evaluation now */
+        os->spare_eval = os->eval_event;
+        if (sim_schedule(os->engine, now, SIM_PHASE_OS, on_eval, os, 0, &os->eval_event) == SIM_OK)
+            return;
+        os->eval_event = os->spare_eval; /* too many events pending: never; the long way */
+        os->spare_eval = SIM_HANDLE_NONE;
+    } else if (!pending && os->spare_eval != SIM_HANDLE_NONE) {
+        os->eval_event = os->spare_eval;
+        os->spare_eval = SIM_HANDLE_NONE;
+    }
+    /* A later evaluation pending (or the one kept aside) is replaced (sim_rearm: cancel and schedule
+     * in one step). On failure (beyond the end of time: never) eval_event is none. */
     sim_rearm(os->engine, &os->eval_event, t, SIM_PHASE_OS, on_eval, os, 0);
 }
 
@@ -484,6 +501,10 @@ static void on_eval(sim_engine *e, void *ctx, uint64_t arg)
         check_shortcut(os);
     else
         arm_eval(os, held_next_eval(os));
+    if (os->spare_eval != SIM_HANDLE_NONE) { /* this evaluation set no next one (arm_eval) */
+        sim_cancel(os->engine, os->spare_eval);
+        os->spare_eval = SIM_HANDLE_NONE;
+    }
 }
 
 /* ---- the device's signals ---- */

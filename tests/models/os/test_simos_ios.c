@@ -414,6 +414,35 @@ Test(model, processing_delay_reported_as_score)
     irig_free(r);
 }
 
+/* Events fired in (from, to]. */
+static uint64_t fired_between(irig *r, sim_time from, sim_time to)
+{
+    sim_run_until(r->base.e, from);
+    uint64_t n = sim_fired_count(r->base.e);
+    sim_run_until(r->base.e, to);
+    return sim_fired_count(r->base.e) - n;
+}
+
+/* A signal's evaluation replaces the pending periodic one (simos_ios.c arm_eval: the later one is
+ * kept aside and re-armed or cancelled by the evaluation): the next comes reevaluate_every after
+ * the signal, the old one never fires, and after a launch none is left. */
+Test(model, signal_evaluation_replaces_the_periodic_one)
+{
+    simos_ios_config c = quick_processing();
+    irig *r = irig_new(&c, 17);
+    r->base.d.usage.last_open = 0;
+    cr_assert_eq(schedule(r, 0, 0), BGT_OK);
+    at(r, 12 * MIN, EV_SCREEN_ON);
+    at(r, 17 * MIN + 30000, EV_SCREEN_OFF);
+    at(r, 25 * MIN, EV_PLUG);
+    cr_assert_eq(fired_between(r, 12 * MIN, 17 * MIN - 1), 0, "nothing at 15 min: the periodic one moved");
+    cr_assert_eq(fired_between(r, 17 * MIN - 1, 17 * MIN), 1, "the next 5 min after the signal's");
+    cr_assert_eq(fired_between(r, 25 * MIN, 29 * MIN - 1), 0, "launched at 25 min: no evaluation left");
+    const rec want[] = {{0, 'd', SIM_REASON_NOT_CHARGING}, {25 * MIN, 'd', SIM_REASON_NONE}, {25 * MIN, 'f', 0}};
+    expect_log(r, want, 3);
+    irig_free(r);
+}
+
 /* Force quit blocks until the next open [FORUM 119758, 685525]; on iOS 19+ processing goes on. */
 Test(model, force_quit_until_open)
 {
