@@ -182,6 +182,24 @@ Test(score, launch_probability_by_hand)
     cr_assert_float_eq(simos_ios_launch_probability(&c, opens, &cal, now, now - 2 * DAY), want / 2, 1e-12);
 }
 
+/* The window's hours are local hours of day: with the run starting at 07:30, a window from 23:50
+ * on day 3 takes 10 min of hour 23 and 10 min of hour 0 of the next day. */
+Test(score, launch_probability_local_hours_across_midnight)
+{
+    simos_ios_config c = defaults(17);
+    sim_calendar cal;
+    cr_assert(sim_cal_init(&cal, &(sim_datetime){.year = 2026, .month = 1, .day = 5, .hour = 7, .minute = 30}));
+    uint32_t opens[MDL_HOURS_OF_WEEK] = {0};
+    opens[1 * 24 + 23] = 7; /* Tuesday 23h: 7 opens in 14 days -> 0.5 */
+    opens[4 * 24 + 0] = 2;  /* Friday 0h: 2 -> 1/7 */
+    sim_time now = 3 * DAY + 16 * HOUR + 20 * MIN; /* Thursday 23:50 */
+    double want = 1.0 - pow(1 - 0.5, 1.0 / 6) * pow(1 - 2.0 / 14, 1.0 / 6);
+    cr_assert_float_eq(simos_ios_launch_probability(&c, opens, &cal, now, now), want, 1e-12);
+    /* 20 min later: hour 0 alone */
+    cr_assert_float_eq(simos_ios_launch_probability(&c, opens, &cal, now + 20 * MIN, now + 20 * MIN),
+                       1.0 - pow(1 - 2.0 / 14, 1.0 / 3), 1e-12);
+}
+
 /* "Refresh stops after days without use" (I7.6): a daily user's history (3 opens at each waking
  * hour of day over the 14 days, 3.4 opens a day) clears the fresh threshold one hour after the
  * last open, but four days after it no hour scores above even the fully relaxed threshold, overdue
