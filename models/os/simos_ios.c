@@ -361,6 +361,7 @@ static void evaluate(ios *os)
 {
     mdl_device *d = os->d;
     sim_time now = now_of(os);
+    os->held_valid = false; /* set again below when this evaluation holds the worker back */
     if (os->running) {
         report(os, SIM_REASON_NONE); /* the one worker is busy: finished() evaluates again */
         return;
