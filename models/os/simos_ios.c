@@ -100,6 +100,13 @@ static void arm_eval(ios *os, sim_time t)
     sim_time now = now_of(os);
     if (t < now)
         t = now;
+    /* The common case, an evaluation setting the next one with none pending (nor a post, nor one
+     * kept aside): what the steps below come to, a schedule. */
+    if (t > now && os->eval_event == SIM_HANDLE_NONE && os->spare_eval == SIM_HANDLE_NONE &&
+        os->eval_idle == SIM_TICKET_NONE) {
+        (void)sim_schedule(os->engine, t, SIM_PHASE_OS, on_eval, os, 0, &os->eval_event); /* none on failure */
+        return;
+    }
     /* Asked for now: something the evaluation reads has changed (every caller but evaluate, which
      * only asks for later instants). The held verdict no longer stands. */
     if (t == now)
