@@ -58,6 +58,7 @@ typedef struct ios {
      * has changed since (held_repeats): the periodic re-evaluation repeats it. */
     bool held_valid;
     sim_time held_until;       /* the first instant a time-based input can change it; SIM_TIME_MAX: none */
+    uint64_t asked_now;        /* arm_eval calls for now so far: an input changed (see evaluate's end) */
     bool level_signalled;      /* the battery-low gate's level changes sides only with a signal (on_start) */
     gsl_rng *rng_expiry, *rng_limit, *rng_delay;
 } ios;
@@ -109,8 +110,10 @@ static void arm_eval(ios *os, sim_time t)
     }
     /* Asked for now: something the evaluation reads has changed (every caller but evaluate, which
      * only asks for later instants). The held verdict no longer stands. */
-    if (t == now)
+    if (t == now) {
         os->held_valid = false;
+        os->asked_now++;
+    }
     if (os->eval_idle != SIM_TICKET_NONE) {
         if (sim_ticket_pending(os->engine, os->eval_idle)) {
             if (sim_event_time(os->engine, os->eval_event, &at) != SIM_OK || !eval_idle(os, at)) {
@@ -368,6 +371,7 @@ static void evaluate(ios *os)
 {
     mdl_device *d = os->d;
     sim_time now = now_of(os);
+    uint64_t asked = os->asked_now;
     os->held_valid = false; /* set again below when this evaluation holds the worker back */
     if (os->running) {
         report(os, SIM_REASON_NONE); /* the one worker is busy: finished() evaluates again */
@@ -451,8 +455,9 @@ static void evaluate(ios *os)
     arm_eval(os, next > 0 && next < tick ? next : tick);
     /* The verdict stands until `next` unless an input changes (see held_repeats). Not a refresh
      * score (it moves with time: the launch window, the usage decay, the threshold, the battery
-     * level), not device_down (the boot sends no signal), not without the battery-low signal. */
-    os->held_valid = score < 0 && reason != SIM_REASON_DEVICE_DOWN && os->level_signalled;
+     * level), not device_down (the boot sends no signal), not without the battery-low signal, and
+     * not when an input changed during this evaluation (a hook it called asked for one now). */
+    os->held_valid = score < 0 && reason != SIM_REASON_DEVICE_DOWN && os->level_signalled && os->asked_now == asked;
     os->held_until = next > 0 ? next : SIM_TIME_MAX;
 }
 

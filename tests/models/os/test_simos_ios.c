@@ -269,6 +269,7 @@ typedef struct irig {
     int n;
     bool finish_on_stop;
     bool quiet;          /* count instead of logging */
+    bool plug_on_hold;   /* the deferral hook plugs the device in when told not_charging (once) */
     long fires, early;   /* quiet: launches, and stops before the 30 s limit */
     sim_time fired_at;
 } irig;
@@ -296,7 +297,16 @@ static void h_stop(void *ctx, simos_stop why)
     if (r->finish_on_stop)
         r->ops->finished(r->os, true); /* as the runner does after ending the run */
 }
-static void h_deferral(void *ctx, sim_reason reason) { log_rec(ctx, 'd', reason); }
+static void h_deferral(void *ctx, sim_reason reason)
+{
+    irig *r = ctx;
+    log_rec(r, 'd', reason);
+    if (r->plug_on_hold && reason == SIM_REASON_NOT_CHARGING) {
+        r->plug_on_hold = false;
+        r->base.d.plugged = true;
+        mdl_emit(&r->base.d, MDL_SIG_PLUG, 0);
+    }
+}
 
 static irig *irig_new_traced(const simos_ios_config *cfg, int version, rig_trace trace)
 {
@@ -1002,6 +1012,23 @@ Test(shortcut, check_sees_an_unsignalled_change)
     cr_assert_eq(bad, 1, "the full evaluation at 35 min launches: not the held verdict");
     const rec want[] = {{0, 'd', SIM_REASON_NOT_CHARGING}, {35 * MIN, 'd', SIM_REASON_NONE}, {35 * MIN, 'f', 0}};
     expect_log(r, want, 3);
+    irig_free(r);
+}
+
+/* An input that changes while the evaluation that held the worker back reports it (here the
+ * deferral hook plugs the device in) ends the verdict at once: the evaluation the signal asks for,
+ * at the same ms, launches. */
+Test(shortcut, change_during_the_evaluation_ends_the_verdict)
+{
+    simos_ios_config c = quick_processing();
+    irig *r = irig_new(&c, 17);
+    r->base.d.usage.last_open = 0;
+    r->plug_on_hold = true;
+    cr_assert_eq(schedule(r, 10 * MIN, 0), BGT_OK);
+    sim_run_until(r->base.e, HOUR);
+    const rec want[] = {{10 * MIN, 'd', SIM_REASON_NOT_CHARGING}, {10 * MIN, 'd', SIM_REASON_NONE},
+                        {10 * MIN, 'f', 10 * MIN}, {14 * MIN, 's', SIMOS_STOP_TIMEOUT}};
+    expect_log(r, want, 4);
     irig_free(r);
 }
 
