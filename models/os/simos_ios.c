@@ -33,6 +33,7 @@ typedef struct ios {
     simos_hooks hooks;
     simos_ios_config cfg;
     ios_request req[NREQ];
+    ios_request *worker_slot;  /* the slot last submitted with the worker's identifier, or NULL (worker()) */
     /* the worker */
     bool lost;                 /* the core's last submit was refused (BAR off) */
     sim_time lost_due;
@@ -51,7 +52,14 @@ typedef struct ios {
     simos_ios_budget energy, data;
     sim_reason reported;
     sim_handle eval_event, idle_event, expiry_event, user_stop_event;
+    sim_handle spare_eval;     /* a later evaluation an evaluation now replaces, kept to re-arm (arm_eval) */
     sim_ticket eval_idle;      /* an evaluation at this instant posted as a re-arm post (arm_eval) */
+    /* The verdict of the last full evaluation, while it holds the worker back and nothing it read
+     * has changed since (held_repeats): the periodic re-evaluation repeats it. */
+    bool held_valid;
+    sim_time held_until;       /* the first instant a time-based input can change it; SIM_TIME_MAX: none */
+    uint64_t asked_now;        /* arm_eval calls for now so far: an input changed (see evaluate's end) */
+    bool level_signalled;      /* the battery-low gate's level changes sides only with a signal (on_start) */
     gsl_rng *rng_expiry, *rng_limit, *rng_delay;
 } ios;
 
@@ -64,6 +72,7 @@ static sim_time now_of(const ios *os) { return sim_now(os->engine); }
 static void on_eval(sim_engine *e, void *ctx, uint64_t arg);
 
 static ios_request *find(ios *os, const char *id);
+static ios_request *worker(const ios *os);
 
 /* Whether an evaluation now would only set the evaluation for the worker's earliest begin date
  * again, which is pending at `at` (evaluate's `now < w->earliest` branch, where setting
@@ -72,7 +81,7 @@ static bool eval_idle(ios *os, sim_time at)
 {
     if (os->running || os->proc_ready_at != -1 || os->reported != SIM_REASON_NONE)
         return false;
-    const ios_request *w = find(os, SIMOS_IOS_WORKER_ID);
+    const ios_request *w = worker(os);
     return w && now_of(os) < w->earliest && at == w->earliest;
 }
 
@@ -92,6 +101,19 @@ static void arm_eval(ios *os, sim_time t)
     sim_time now = now_of(os);
     if (t < now)
         t = now;
+    /* The common case, an evaluation setting the next one with none pending (nor a post, nor one
+     * kept aside): what the steps below come to, a schedule. */
+    if (t > now && os->eval_event == SIM_HANDLE_NONE && os->spare_eval == SIM_HANDLE_NONE &&
+        os->eval_idle == SIM_TICKET_NONE) {
+        (void)sim_schedule(os->engine, t, SIM_PHASE_OS, on_eval, os, 0, &os->eval_event); /* none on failure */
+        return;
+    }
+    /* Asked for now: something the evaluation reads has changed (every caller but evaluate, which
+     * only asks for later instants). The held verdict no longer stands. */
+    if (t == now) {
+        os->held_valid = false;
+        os->asked_now++;
+    }
     if (os->eval_idle != SIM_TICKET_NONE) {
         if (sim_ticket_pending(os->engine, os->eval_idle)) {
             if (sim_event_time(os->engine, os->eval_event, &at) != SIM_OK || !eval_idle(os, at)) {
@@ -110,8 +132,24 @@ static void arm_eval(ios *os, sim_time t)
     if (t == now && pending && eval_idle(os, at) &&
         sim_post_rearm(os->engine, SIM_PHASE_OS, &os->eval_event, &os->eval_idle) == SIM_OK)
         return;
-    /* A later evaluation pending is replaced (sim_rearm: cancel and schedule in one step). On
-     * failure (beyond the end of time: never) eval_event is none. */
+    /* A later evaluation pending is replaced by one now. sim_rearm would move it up the heap to be
+     * popped at once; a new event now goes to the engine's lane for the current instant instead
+     * (no heap work), and the later one is kept aside: the evaluation re-arms it where it sets the
+     * next one (below), or on_eval cancels it. The same order: sim_rearm is exactly a cancel and a
+     * schedule, and both take the next sequence (issue 24: a signal's evaluation). */
+    if (t == now && pending) {
+        sim_cancel(os->engine, os->spare_eval); /* none pending: set only until the evaluation now */
+        os->spare_eval = os->eval_event;
+        if (sim_schedule(os->engine, now, SIM_PHASE_OS, on_eval, os, 0, &os->eval_event) == SIM_OK)
+            return;
+        os->eval_event = os->spare_eval; /* too many events pending: never; the long way */
+        os->spare_eval = SIM_HANDLE_NONE;
+    } else if (!pending && os->spare_eval != SIM_HANDLE_NONE) {
+        os->eval_event = os->spare_eval;
+        os->spare_eval = SIM_HANDLE_NONE;
+    }
+    /* A later evaluation pending (or the one kept aside) is replaced (sim_rearm: cancel and schedule
+     * in one step). On failure (beyond the end of time: never) eval_event is none. */
     sim_rearm(os->engine, &os->eval_event, t, SIM_PHASE_OS, on_eval, os, 0);
 }
 
@@ -132,6 +170,12 @@ static ios_request *find(ios *os, const char *id)
             return &os->req[i];
     return NULL;
 }
+
+/* find(os, SIMOS_IOS_WORKER_ID) without comparing identifiers (the evaluation asks at every event).
+ * A slot's identifier changes only in simos_ios_submit, which keeps worker_slot: the slot that holds
+ * the worker's identifier (one at most: a submit replaces the request of its identifier), pending
+ * while `used`. */
+static ios_request *worker(const ios *os) { return os->worker_slot && os->worker_slot->used ? os->worker_slot : NULL; }
 
 size_t simos_ios_pending(const void *p, simos_ios_type type)
 {
@@ -186,8 +230,11 @@ int simos_ios_submit(void *p, const char *id, simos_ios_type type, sim_time earl
                        .power = power};
     memcpy(r->id, id, len + 1);
     if (strcmp(id, SIMOS_IOS_WORKER_ID) == 0) {
+        os->worker_slot = r;
         os->lost = false;
         os->proc_ready_at = -1;
+    } else if (r == os->worker_slot) {
+        os->worker_slot = NULL; /* the worker's free slot now holds another request */
     }
     arm_eval(os, now);
     return SIMOS_IOS_OK;
@@ -324,11 +371,13 @@ static void evaluate(ios *os)
 {
     mdl_device *d = os->d;
     sim_time now = now_of(os);
+    uint64_t asked = os->asked_now;
+    os->held_valid = false; /* set again below when this evaluation holds the worker back */
     if (os->running) {
         report(os, SIM_REASON_NONE); /* the one worker is busy: finished() evaluates again */
         return;
     }
-    ios_request *w = find(os, SIMOS_IOS_WORKER_ID);
+    ios_request *w = worker(os);
     if (!w) {
         os->proc_ready_at = -1;
         if (os->lost && now >= os->lost_due) {
@@ -347,9 +396,12 @@ static void evaluate(ios *os)
         return;
     }
     int level = battery_permille(os);
+    /* The device goes down only with MDL_SIG_REBOOT, which sets boot_at to its boot (an environment
+     * event at that ms, before this phase): from boot_at on it is up, and the kills model (found by
+     * a scan of the models) need not be asked. */
     simos_ios_gate_in in = {
         .type = w->type, .requires_network = w->network, .requires_power = w->power, .now = now,
-        .device_down = mdl_kills_device_down(d), .force_quit = os->force_quit,
+        .device_down = os->boot_at > now && mdl_kills_device_down(d), .force_quit = os->force_quit,
         .refresh_enabled = d->refresh_enabled, .battery_permille = level, .plugged = d->plugged,
         .power_save = d->power_save, .network = d->net != MDL_NET_NONE, .screen_on = d->screen_on,
         .screen_off_since = os->screen_off_since, .app_foreground = d->app_foreground,
@@ -401,6 +453,54 @@ static void evaluate(ios *os)
         next = os->boot_at;
     sim_time tick = now + os->cfg.reevaluate_every; /* periodic re-evaluation while held (I7.2) */
     arm_eval(os, next > 0 && next < tick ? next : tick);
+    /* The verdict stands until `next` unless an input changes (see held_repeats). Not a refresh
+     * score (it moves with time: the launch window, the usage decay, the threshold, the battery
+     * level), not device_down (the boot sends no signal), not without the battery-low signal, and
+     * not when an input changed during this evaluation (a hook it called asked for one now). */
+    os->held_valid = score < 0 && reason != SIM_REASON_DEVICE_DOWN && os->level_signalled && os->asked_now == asked;
+    os->held_until = next > 0 ? next : SIM_TIME_MAX;
+}
+
+/*
+ * Whether an evaluation now would repeat the held verdict of the last full one: the same reason
+ * reported, proc_ready_at as it is, the next evaluation at min(held_until, now + reevaluate_every).
+ * Issue 24: the periodic re-evaluation (I7.2) was 57 % of an iOS sweep's events, nearly all of
+ * them repeating a gate's verdict. Exact because
+ *   - every input the verdict read that can change other than with time changes in this model's
+ *     code, followed by arm_eval(now), or with a device signal, which on_signal answers with
+ *     arm_eval(now) (last_open with APP_OPEN, which the usage model's listener sets while the
+ *     signal is delivered: the evaluation comes in a later event); arm_eval(now) ends the verdict.
+ *     The battery level enters a gate's verdict only through level < critical_battery: on_start
+ *     watches that level, so the battery model signals its crossing (MDL_SIG_BATTERY_LEVEL), in
+ *     the environment phase at the first ms on the other side, before any OS event at that ms,
+ *     scripted jumps included (mdl_battery_script_level schedules the crossing at its own ms);
+ *   - what changes with time changes at instants the full evaluation put in `next` (the idle
+ *     threshold, the end of the recent-use window and of the rate limit: simos_ios_gates; the end
+ *     of a budget's deficit, whose instant does not move while it refills; the processing delay);
+ *     between two such instants the gates' time tests answer the same, and `next` computed later
+ *     is the same instant (the instants after now are those after the full evaluation);
+ *   - the verdicts that move with time otherwise are never repeated (see evaluate's end).
+ * tests/models/os/test_simos_ios.c (shortcut) runs scenarios with check_shortcut.
+ */
+static bool held_repeats(const ios *os) { return os->held_valid && now_of(os) < os->held_until; }
+
+static sim_time held_next_eval(const ios *os)
+{
+    sim_time tick = now_of(os) + os->cfg.reevaluate_every;
+    return os->held_until < tick ? os->held_until : tick;
+}
+
+/* check_shortcut: the full evaluation instead, traced with whether it repeated the verdict. */
+static void check_shortcut(ios *os)
+{
+    sim_reason reason = os->reported;
+    sim_time at, want_at = held_next_eval(os), until = os->held_until, ready = os->proc_ready_at;
+    evaluate(os);
+    bool ok = os->reported == reason && os->held_valid && os->held_until == until && os->proc_ready_at == ready &&
+              sim_event_time(os->engine, os->eval_event, &at) == SIM_OK && at == want_at;
+    sim_trace_begin(os->trace, now_of(os), "os.shortcut_check");
+    sim_trace_bool(os->trace, "ok", ok);
+    sim_trace_end(os->trace);
 }
 
 static void on_eval(sim_engine *e, void *ctx, uint64_t arg)
@@ -408,7 +508,16 @@ static void on_eval(sim_engine *e, void *ctx, uint64_t arg)
     (void)e, (void)arg;
     ios *os = ctx;
     os->eval_event = SIM_HANDLE_NONE;
-    evaluate(os);
+    if (!held_repeats(os))
+        evaluate(os);
+    else if (os->cfg.check_shortcut)
+        check_shortcut(os);
+    else
+        arm_eval(os, held_next_eval(os));
+    if (os->spare_eval != SIM_HANDLE_NONE) { /* this evaluation set no next one (arm_eval) */
+        sim_cancel(os->engine, os->spare_eval);
+        os->spare_eval = SIM_HANDLE_NONE;
+    }
 }
 
 /* ---- the device's signals ---- */
@@ -457,8 +566,10 @@ static void on_start(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e, (void)arg;
     ios *os = ctx;
-    if (os->cfg.critical_battery_permille > 0)
-        (void)mdl_battery_watch(os->d, os->cfg.critical_battery_permille); /* no battery model: nothing */
+    /* The critical level is watched (no battery model: the gate never closes, nothing to watch).
+     * held_repeats relies on its crossing being signalled. */
+    int crit = os->cfg.critical_battery_permille;
+    os->level_signalled = crit <= 0 || battery_permille(os) < 0 || mdl_battery_watch(os->d, crit) == MDL_OK;
     if (os->d->screen_on) {
         sim_cancel(os->engine, os->idle_event);
         os->idle_event = SIM_HANDLE_NONE;
@@ -534,7 +645,7 @@ static int ios_schedule(void *p, const bgt_schedule_req *req)
         return BGT_OK;
     }
     os->blocked = false;
-    ios_request *w = find(os, SIMOS_IOS_WORKER_ID); /* expo: cancel, then submit (I5) */
+    ios_request *w = worker(os); /* expo: cancel, then submit (I5) */
     if (w)
         w->used = false;
     return submit_worker(os, req->delay_ms, req->constraints);
@@ -558,10 +669,7 @@ static bgt_worker_state ios_state(const void *p)
         return BGT_WORKER_RUNNING;
     if (os->blocked)
         return BGT_WORKER_BLOCKED;
-    for (int i = 0; i < NREQ; i++)
-        if (os->req[i].used && strcmp(os->req[i].id, SIMOS_IOS_WORKER_ID) == 0)
-            return BGT_WORKER_ENQUEUED;
-    return BGT_WORKER_NONE;
+    return worker(os) ? BGT_WORKER_ENQUEUED : BGT_WORKER_NONE;
 }
 
 static void ios_finished(void *p, bool expired)

@@ -134,6 +134,10 @@ typedef struct simos_ios_config {
     sim_time energy_budget;
     sim_time launch_cost;
     sim_time data_budget;
+    /* Not an `os:` key: tests set it. Every evaluation the model would shortcut (a held verdict
+     * repeated, see simos_ios.c) is evaluated in full instead and traced as os.shortcut_check
+     * {ok}: whether the full evaluation came to the same verdict and next evaluation. */
+    bool check_shortcut;
 } simos_ios_config;
 
 extern const simos_desc simos_ios_desc;

@@ -13,8 +13,10 @@ double simos_ios_launch_probability(const simos_ios_config *c, const uint32_t op
     double log_q = 0.0; /* log of the chance of no open in the window */
     sim_time end = now + c->lookahead;
     for (sim_time t = now; t < end;) {
-        int h = sim_cal_hour_of_week(cal, t) % 24;
-        sim_time seg_end = t + (SIM_MS_PER_HOUR - sim_cal_ms_of_day(cal, t) % SIM_MS_PER_HOUR);
+        /* The local hour of day: sim_cal_hour_of_week(cal, t) % 24, without its weekday. */
+        sim_time ms = sim_cal_ms_of_day(cal, t);
+        int h = (int)(ms / SIM_MS_PER_HOUR);
+        sim_time seg_end = t + (SIM_MS_PER_HOUR - ms % SIM_MS_PER_HOUR);
         if (seg_end > end)
             seg_end = end;
         uint32_t n = 0;

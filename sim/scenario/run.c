@@ -261,9 +261,13 @@ static void observe_at(runner *r, sim_time now)
 {
     const mdl_device *d = &r->device;
     if (r->battery) {
-        /* bg_rate_mp is in milli-percent per hour: times ms gives LU; LU / LU_PER_MP = mp. */
-        r->record->battery_bg_mp += (double)r->bg_rate_mp * (double)(now - r->observed_at) /
-                                    (double)MDL_BATTERY_LU_PER_MP;
+        /* bg_rate_mp is in milli-percent per hour: times ms gives LU; LU / LU_PER_MP = mp. Nothing
+         * to add at a rate of 0 (most observations: the worker is not running): x + 0.0 is x for
+         * every x but -0.0, and the sum is never -0.0 (it starts at +0.0; a sum is -0.0 only when
+         * both terms are). */
+        if (r->bg_rate_mp != 0)
+            r->record->battery_bg_mp += (double)r->bg_rate_mp * (double)(now - r->observed_at) /
+                                        (double)MDL_BATTERY_LU_PER_MP;
         r->bg_rate_mp = 0;
         if (d->worker_running && !d->plugged)
             r->bg_rate_mp = r->battery->drain_worker_mp + (d->net != MDL_NET_NONE ? r->battery->drain_network_mp : 0);

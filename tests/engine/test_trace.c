@@ -134,10 +134,12 @@ Test(trace, literal_and_runtime_strings_fold_alike)
 {
     /* Keys and types that are literals fold at compile time; the same bytes from the heap at run
      * time must give the same fingerprint, and both the plain byte-by-byte encoding, for every
-     * length around the overlapping 4- and 8-byte reads. */
+     * length around the overlapping 4- and 8-byte reads (and a value's short-string pass, bytes
+     * above 0x7f included). */
     const char *lit[] = {"", "a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg", "abcdefgh", "abcdefghi",
                          "abcdefghij", "abcdefghijk", "abcdefghijkl", "abcdefghijklm", "abcdefghijklmn",
-                         "abcdefghijklmnop", "abcdefghijklmnopq", "abcdefghijklmnopqrstu\xff"};
+                         "abcdefghijklmnop", "abcdefghijklmnopq", "abcdefghijklmnopqrstu\xff", "\xff", "\x80z\xfe",
+                         "\xff\xfe\xfd\xfc\xfb\xfa\xf9", "\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8"};
     for (size_t i = 0; i < sizeof lit / sizeof lit[0]; i++) {
         char *heap = malloc(strlen(lit[i]) + 1);
         cr_assert_not_null(heap);

@@ -237,3 +237,34 @@ Test(outcomes, cut_keeps_runs_that_had_finished)
     cr_expect_eq(rep_end_parse("nope"), -1);
     rep_record_free(&rec);
 }
+
+/* The battery the worker drained (run.c observe_at) is its drain rate times the time it ran
+ * unplugged: the observations in between, most at a rate of 0 (which add nothing and are skipped),
+ * neither lose nor add any. Ideal platform, never charging, Wi-Fi throughout: 5 % + 3 % per hour
+ * (drain.worker + drain.network) over every worker run. */
+Test(outcomes, worker_battery_is_rate_times_run_time)
+{
+    rep_record rec;
+    rep_stats st;
+    scn_scenario *s = run_yaml("bg.yaml",
+                               "bgsim: 1\nplatform: ideal\nduration: 3d\n"
+                               "device: { battery: { initial: 100%, charging: never } }\n"
+                               "app:\n  tasks:\n"
+                               "    - { name: a, minimum_interval: 1h, register_at: 10s, work: { duration: 7m } }\n",
+                               &rec, &st);
+    double want = 0;
+    size_t ran = 0;
+    for (size_t i = 0; i < rec.worker_count; i++) {
+        const rep_worker_run *w = &rec.worker_runs[i];
+        if (w->kind != REP_WORKER_RAN)
+            continue;
+        want += (double)(w->end - w->start) * (5000.0 + 3000.0) / (double)SIM_MS_PER_HOUR;
+        ran++;
+    }
+    cr_assert_geq(ran, 50, "%zu worker runs", ran);
+    cr_assert_float_eq(rec.battery_bg_mp, want, want * 1e-12, "drained %.6f mp, want %.6f", rec.battery_bg_mp,
+                       want);
+    rep_stats_free(&st);
+    rep_record_free(&rec);
+    scn_scenario_free(s);
+}

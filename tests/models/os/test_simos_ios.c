@@ -182,6 +182,24 @@ Test(score, launch_probability_by_hand)
     cr_assert_float_eq(simos_ios_launch_probability(&c, opens, &cal, now, now - 2 * DAY), want / 2, 1e-12);
 }
 
+/* The window's hours are local hours of day: with the run starting at 07:30, a window from 23:50
+ * on day 3 takes 10 min of hour 23 and 10 min of hour 0 of the next day. */
+Test(score, launch_probability_local_hours_across_midnight)
+{
+    simos_ios_config c = defaults(17);
+    sim_calendar cal;
+    cr_assert(sim_cal_init(&cal, &(sim_datetime){.year = 2026, .month = 1, .day = 5, .hour = 7, .minute = 30}));
+    uint32_t opens[MDL_HOURS_OF_WEEK] = {0};
+    opens[1 * 24 + 23] = 7; /* Tuesday 23h: 7 opens in 14 days -> 0.5 */
+    opens[4 * 24 + 0] = 2;  /* Friday 0h: 2 -> 1/7 */
+    sim_time now = 3 * DAY + 16 * HOUR + 20 * MIN; /* Thursday 23:50 */
+    double want = 1.0 - pow(1 - 0.5, 1.0 / 6) * pow(1 - 2.0 / 14, 1.0 / 6);
+    cr_assert_float_eq(simos_ios_launch_probability(&c, opens, &cal, now, now), want, 1e-12);
+    /* 20 min later: hour 0 alone */
+    cr_assert_float_eq(simos_ios_launch_probability(&c, opens, &cal, now + 20 * MIN, now + 20 * MIN),
+                       1.0 - pow(1 - 2.0 / 14, 1.0 / 3), 1e-12);
+}
+
 /* "Refresh stops after days without use" (I7.6): a daily user's history (3 opens at each waking
  * hour of day over the 14 days, 3.4 opens a day) clears the fresh threshold one hour after the
  * last open, but four days after it no hour scores above even the fully relaxed threshold, overdue
@@ -251,6 +269,7 @@ typedef struct irig {
     int n;
     bool finish_on_stop;
     bool quiet;          /* count instead of logging */
+    bool plug_on_hold;   /* the deferral hook plugs the device in when told not_charging (once) */
     long fires, early;   /* quiet: launches, and stops before the 30 s limit */
     sim_time fired_at;
 } irig;
@@ -278,13 +297,22 @@ static void h_stop(void *ctx, simos_stop why)
     if (r->finish_on_stop)
         r->ops->finished(r->os, true); /* as the runner does after ending the run */
 }
-static void h_deferral(void *ctx, sim_reason reason) { log_rec(ctx, 'd', reason); }
+static void h_deferral(void *ctx, sim_reason reason)
+{
+    irig *r = ctx;
+    log_rec(r, 'd', reason);
+    if (r->plug_on_hold && reason == SIM_REASON_NOT_CHARGING) {
+        r->plug_on_hold = false;
+        r->base.d.plugged = true;
+        mdl_emit(&r->base.d, MDL_SIG_PLUG, 0);
+    }
+}
 
-static irig *irig_new(const simos_ios_config *cfg, int version)
+static irig *irig_new_traced(const simos_ios_config *cfg, int version, rig_trace trace)
 {
     irig *r = calloc(1, sizeof *r);
     cr_assert_not_null(r);
-    rig_init(&r->base, MDL_IOS, version, 1, midnight, RIG_TRACE_DISCARD);
+    rig_init(&r->base, MDL_IOS, version, 1, midnight, trace);
     r->cfg = *cfg;
     r->ops = simos_ios_desc.ops;
     r->finish_on_stop = true;
@@ -293,6 +321,8 @@ static irig *irig_new(const simos_ios_config *cfg, int version)
     cr_assert_not_null(r->os);
     return r;
 }
+
+static irig *irig_new(const simos_ios_config *cfg, int version) { return irig_new_traced(cfg, version, RIG_TRACE_DISCARD); }
 
 static void irig_free(irig *r)
 {
@@ -409,6 +439,35 @@ Test(model, processing_delay_reported_as_score)
     const rec want[] = {{HOUR, 'd', SIM_REASON_SCORE}, {HOUR + 12 * MIN, 'd', SIM_REASON_NONE},
                         {HOUR + 12 * MIN, 'f', HOUR}, {HOUR + 16 * MIN, 's', SIMOS_STOP_TIMEOUT}};
     expect_log(r, want, 4);
+    irig_free(r);
+}
+
+/* Events fired in (from, to]. */
+static uint64_t fired_between(irig *r, sim_time from, sim_time to)
+{
+    sim_run_until(r->base.e, from);
+    uint64_t n = sim_fired_count(r->base.e);
+    sim_run_until(r->base.e, to);
+    return sim_fired_count(r->base.e) - n;
+}
+
+/* A signal's evaluation replaces the pending periodic one (simos_ios.c arm_eval: the later one is
+ * kept aside and re-armed or cancelled by the evaluation): the next comes reevaluate_every after
+ * the signal, the old one never fires, and after a launch none is left. */
+Test(model, signal_evaluation_replaces_the_periodic_one)
+{
+    simos_ios_config c = quick_processing();
+    irig *r = irig_new(&c, 17);
+    r->base.d.usage.last_open = 0;
+    cr_assert_eq(schedule(r, 0, 0), BGT_OK);
+    at(r, 12 * MIN, EV_SCREEN_ON);
+    at(r, 17 * MIN + 30000, EV_SCREEN_OFF);
+    at(r, 25 * MIN, EV_PLUG);
+    cr_assert_eq(fired_between(r, 12 * MIN, 17 * MIN - 1), 0, "nothing at 15 min: the periodic one moved");
+    cr_assert_eq(fired_between(r, 17 * MIN - 1, 17 * MIN), 1, "the next 5 min after the signal's");
+    cr_assert_eq(fired_between(r, 25 * MIN, 29 * MIN - 1), 0, "launched at 25 min: no evaluation left");
+    const rec want[] = {{0, 'd', SIM_REASON_NOT_CHARGING}, {25 * MIN, 'd', SIM_REASON_NONE}, {25 * MIN, 'f', 0}};
+    expect_log(r, want, 3);
     irig_free(r);
 }
 
@@ -574,6 +633,30 @@ Test(requests, limits_replace_and_errors)
     irig_free(r);
 }
 
+/* The worker's request is found by its slot (simos_ios.c worker()): another request that takes
+ * the slot the worker's left free is not the worker, and the worker's next request is found
+ * wherever it lands. */
+Test(requests, worker_found_by_its_slot)
+{
+    simos_ios_config c = defaults(17);
+    irig *r = irig_new(&c, 17);
+    cr_assert_eq(schedule(r, HOUR, 0), BGT_OK);
+    cr_assert_eq(r->ops->state(r->os), BGT_WORKER_ENQUEUED);
+    cr_assert_eq(r->ops->cancel(r->os), BGT_OK);
+    cr_assert_eq(r->ops->state(r->os), BGT_WORKER_NONE);
+    cr_assert_eq(simos_ios_submit(r->os, "other", SIMOS_IOS_PROCESSING, HOUR, false, false), SIMOS_IOS_OK,
+                 "takes the first free slot, the worker's");
+    cr_assert_eq(r->ops->state(r->os), BGT_WORKER_NONE, "another request in the worker's old slot");
+    cr_assert_eq(schedule(r, HOUR, 0), BGT_OK);
+    cr_assert_eq(r->ops->state(r->os), BGT_WORKER_ENQUEUED);
+    simos_ios_cancel_id(r->os, "other");
+    cr_assert_eq(r->ops->state(r->os), BGT_WORKER_ENQUEUED, "cancelling another request leaves the worker's");
+    cr_assert_eq(simos_ios_pending(r->os, SIMOS_IOS_PROCESSING), 1);
+    simos_ios_cancel_id(r->os, SIMOS_IOS_WORKER_ID);
+    cr_assert_eq(r->ops->state(r->os), BGT_WORKER_NONE);
+    irig_free(r);
+}
+
 /* ---- whole scenarios ------------------------------------------------------------------------- */
 
 static scn_scenario *load(const char *yaml)
@@ -726,6 +809,48 @@ Test(calibration, refresh_daily_used_app, .timeout = 60)
     cr_assert_lt((double)night / (double)all, 0.05, "night share");
 }
 
+typedef struct window_counts {
+    size_t opened, launches, held;
+} window_counts;
+
+/* Runs s with `seeds` seeds from `first` and reads each trace: a window opens at a record of type
+ * `open` and closes at one of type `close`. Fails on an os.launch inside a window and, when `held`
+ * is given, on an os.defer with that reason outside one. Counts windows, launches and those holds. */
+static window_counts launches_outside(const scn_scenario *s, uint64_t first, int seeds, const char *open,
+                                      const char *close, const char *held)
+{
+    char open_type[64], close_type[64], held_reason[64];
+    snprintf(open_type, sizeof open_type, "\"type\":\"%s\"", open);
+    snprintf(close_type, sizeof close_type, "\"type\":\"%s\"", close);
+    snprintf(held_reason, sizeof held_reason, "\"reason\":\"%s\"", held ? held : "");
+    window_counts c = {0};
+    for (uint64_t seed = first; seed < first + (uint64_t)seeds; seed++) {
+        FILE *tr = tmpfile();
+        cr_assert_not_null(tr);
+        size_t n;
+        free(run_starts(s, seed, &n, tr, NULL));
+        rewind(tr);
+        char line[4096];
+        bool in = false;
+        while (fgets(line, sizeof line, tr)) {
+            if (strstr(line, open_type)) {
+                in = true;
+                c.opened++;
+            } else if (strstr(line, close_type)) {
+                in = false;
+            } else if (strstr(line, "\"type\":\"os.launch\"")) {
+                cr_assert_not(in, "seed %llu: launch between %s and %s: %s", (unsigned long long)seed, open, close, line);
+                c.launches++;
+            } else if (held && strstr(line, "\"type\":\"os.defer\"") && strstr(line, held_reason)) {
+                cr_assert(in, "seed %llu: %s outside %s..%s: %s", (unsigned long long)seed, held, open, close, line);
+                c.held++;
+            }
+        }
+        fclose(tr);
+    }
+    return c;
+}
+
 /* Force quit in a whole run: no launch between a swipe and the next open (trace). */
 Test(calibration, force_quit_no_runs_until_open, .timeout = 60)
 {
@@ -733,31 +858,10 @@ Test(calibration, force_quit_no_runs_until_open, .timeout = 60)
                            "device: { kills: { swipes: { per_week: 7 } } }\n"
                            "app:\n  switches: { keep_pending_worker: true }\n"
                            "  tasks:\n    - { name: sync, register_at: 5s }\n");
-    size_t swipes = 0, runs = 0;
-    for (int k = 0; k < 5; k++) {
-        FILE *tr = tmpfile();
-        cr_assert_not_null(tr);
-        size_t n;
-        free(run_starts(s, 300 + (uint64_t)k, &n, tr, NULL));
-        rewind(tr);
-        char line[4096];
-        bool quit = false;
-        while (fgets(line, sizeof line, tr)) {
-            if (strstr(line, "\"type\":\"device.swipe\"")) {
-                quit = true;
-                swipes++;
-            } else if (strstr(line, "\"type\":\"app.foreground\"")) {
-                quit = false;
-            } else if (strstr(line, "\"type\":\"os.launch\"")) {
-                cr_assert_not(quit, "seed %d: launch while force-quit: %s", k, line);
-                runs++;
-            }
-        }
-        fclose(tr);
-    }
+    window_counts c = launches_outside(s, 300, 5, "device.swipe", "app.foreground", NULL);
     scn_scenario_free(s);
-    cr_assert_gt(swipes, 10);
-    cr_assert_gt(runs, 10);
+    cr_assert_gt(c.opened, 10);
+    cr_assert_gt(c.launches, 10);
 }
 
 Test(determinism, same_seed_same_fingerprint, .timeout = 30)
@@ -771,6 +875,176 @@ Test(determinism, same_seed_same_fingerprint, .timeout = 30)
     free(run_starts(s, 10, &n, NULL, &c));
     cr_assert_eq(a, b);
     cr_assert_neq(a, c);
+    scn_scenario_free(s);
+}
+
+/* ---- the held verdict repeated (simos_ios.c: held_repeats) ----------------------------------- */
+
+/* Counts the os.shortcut_check records of `trace` by their ok value; returns the trace without them
+ * (malloc'd). */
+static char *strip_checks(const char *trace, size_t *ok, size_t *bad)
+{
+    char *out = malloc(strlen(trace) + 1);
+    cr_assert_not_null(out);
+    size_t n = 0;
+    *ok = *bad = 0;
+    for (const char *line = trace; *line;) {
+        size_t len = strcspn(line, "\n");
+        len += line[len] == '\n';
+        char record[4096]; /* the record alone, for strstr (its type and fields come first) */
+        snprintf(record, sizeof record, "%.*s", (int)len, line);
+        if (!strstr(record, "\"type\":\"os.shortcut_check\"")) {
+            memcpy(out + n, line, len);
+            n += len;
+        } else if (strstr(record, "\"ok\":true")) {
+            (*ok)++;
+        } else {
+            (*bad)++;
+        }
+        line += len;
+    }
+    out[n] = '\0';
+    return out;
+}
+
+/* Runs s with `seed`, every repeated verdict checked against a full evaluation or not; returns the
+ * trace (malloc'd). */
+static char *run_checked(scn_scenario *s, uint64_t seed, bool check)
+{
+    ((simos_ios_config *)s->os_config)->check_shortcut = check;
+    char *buf = NULL;
+    size_t len = 0, n;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_not_null(f);
+    free(run_starts(s, seed, &n, f, NULL));
+    fclose(f);
+    return buf;
+}
+
+/* Every input of the held verdict changed in every way the scenario language can change it, at
+ * fixed instants and at random ones: scripted battery jumps across the critical level (plugged and
+ * not), plug and unplug, network, Low Power Mode, Background App Refresh, swipe and open, reboots;
+ * random charging, screen sessions, app visits, swipes and reboots; budgets (refresh). */
+static const char shortcut_yaml[] =
+    "bgsim: 1\nplatform: ios\nduration: 8d\n"
+    "os: { request: %s, energy_budget: 30s, data_budget: 1m, critical_battery: %s }\n"
+    "device:\n"
+    "  battery: { initial: 35%%, charging: { nightly: { from: \"23:00\", to: \"06:00\", probability: 60%% } } }\n"
+    "  network: { wifi: [ { days: weekdays, from: \"18:30\", to: \"08:00\" } ], cellular: true }\n"
+    "  kills: { reboots: { per_week: 3, downtime: 10m }, swipes: { per_week: 3 } }\n"
+    "user: { usage: { app_opens: { per_session: 20%% } } }\n"
+    "app:\n  tasks:\n    - { name: sync, minimum_interval: 15m, register_at: 10s, work: { network: required } }\n"
+    "events:\n"
+    "  - { at: 1d2h, do: battery_level, level: 25%% }\n"
+    "  - { at: 1d3h, do: battery_level, level: 15%% }\n"
+    "  - { at: 1d4h, do: battery_level, level: 60%% }\n"
+    "  - { at: 1d5h, do: plug }\n"
+    "  - { at: 1d6h, do: battery_level, level: 10%% }\n"
+    "  - { at: 1d7h, do: unplug }\n"
+    "  - { at: 1d8h, do: battery_level, level: 19%% }\n"
+    "  - { at: 1d9h, do: battery_level, level: 21%% }\n"
+    "  - { at: 1d10h, do: battery_level, level: 27%% }\n"
+    "  - { at: 1d11h, do: battery_level, level: 24%% }\n"
+    "  - { at: 1d12h, do: battery_level, level: 26%% }\n"
+    "  - { at: 2d1h, do: network, state: none }\n"
+    "  - { at: 2d3h, do: network, state: schedule }\n"
+    "  - { at: 2d5h, do: low_power_mode, enabled: true }\n"
+    "  - { at: 2d9h, do: low_power_mode, enabled: false }\n"
+    "  - { at: 3d2h, do: background_app_refresh, enabled: false }\n"
+    "  - { at: 3d4h, do: background_app_refresh, enabled: true }\n"
+    "  - { at: 3d6h, do: swipe }\n"
+    "  - { at: 3d9h, do: open }\n"
+    "  - { at: 3d9h5m, do: close }\n"
+    "  - { at: 4d2h, do: reboot, downtime: 20m }\n"
+    "  - { at: 5d1h, do: plug }\n"
+    "  - { at: 5d1h30m, do: battery_level, level: 5%% }\n"
+    "  - { at: 5d2h, do: unplug }\n";
+
+/* The repeated verdict equals the full evaluation's at every periodic re-evaluation it replaces
+ * (check_shortcut evaluates in full and traces whether it came to the same verdict and next
+ * instant), and the trace with the shortcut is the full evaluations' trace, byte for byte. */
+static void shortcut_equals_full(const char *request, const char *critical)
+{
+    char yaml[4096];
+    snprintf(yaml, sizeof yaml, shortcut_yaml, request, critical);
+    scn_scenario *s = load(yaml);
+    size_t all_ok = 0;
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        char *checked = run_checked(s, seed, true);
+        char *fast = run_checked(s, seed, false);
+        size_t ok, bad;
+        char *stripped = strip_checks(checked, &ok, &bad);
+        cr_assert_eq(bad, 0, "%s seed %llu: %zu repeated verdicts differ from the full evaluation", request,
+                     (unsigned long long)seed, bad);
+        cr_assert_str_eq(stripped, fast, "%s seed %llu: the trace differs", request, (unsigned long long)seed);
+        all_ok += ok;
+        free(stripped);
+        free(checked);
+        free(fast);
+    }
+    cr_log_info("%s: %zu repeated verdicts checked", request, all_ok);
+    cr_assert_geq(all_ok, 200, "%s: only %zu verdicts repeated: the test checks little", request, all_ok);
+    scn_scenario_free(s);
+}
+
+/* 25 %: a level no other model watches (Low Power Mode's prompt is at 20 %), so only the iOS
+ * model's own watch signals its crossing. */
+Test(shortcut, processing_equals_full_evaluation, .timeout = 60) { shortcut_equals_full("processing", "25%"); }
+Test(shortcut, refresh_equals_full_evaluation, .timeout = 60) { shortcut_equals_full("refresh", "25%"); }
+Test(shortcut, default_critical_level, .timeout = 60) { shortcut_equals_full("processing", "20%"); }
+
+/* The check can fail: an input changed without a signal (which no model does: the plug emits
+ * MDL_SIG_PLUG) is seen by the full evaluation and not by the repeated verdict. */
+Test(shortcut, check_sees_an_unsignalled_change)
+{
+    simos_ios_config c = quick_processing();
+    c.check_shortcut = true;
+    irig *r = irig_new_traced(&c, 17, RIG_TRACE_KEEP);
+    r->base.d.usage.last_open = 0;
+    cr_assert_eq(schedule(r, 0, 0), BGT_OK);
+    sim_run_until(r->base.e, 32 * MIN);
+    size_t ok, bad;
+    free(strip_checks(rig_trace_text(&r->base), &ok, &bad));
+    cr_assert(ok >= 5 && bad == 0, "held on not_charging, re-evaluated every 5 min: %zu ok, %zu not", ok, bad);
+    r->base.d.plugged = true; /* no signal */
+    sim_run_until(r->base.e, 36 * MIN);
+    free(strip_checks(rig_trace_text(&r->base), &ok, &bad));
+    cr_assert_eq(bad, 1, "the full evaluation at 35 min launches: not the held verdict");
+    const rec want[] = {{0, 'd', SIM_REASON_NOT_CHARGING}, {35 * MIN, 'd', SIM_REASON_NONE}, {35 * MIN, 'f', 0}};
+    expect_log(r, want, 3);
+    irig_free(r);
+}
+
+/* An input that changes while the evaluation that held the worker back reports it (here the
+ * deferral hook plugs the device in) ends the verdict at once: the evaluation the signal asks for,
+ * at the same ms, launches. */
+Test(shortcut, change_during_the_evaluation_ends_the_verdict)
+{
+    simos_ios_config c = quick_processing();
+    irig *r = irig_new(&c, 17);
+    r->base.d.usage.last_open = 0;
+    r->plug_on_hold = true;
+    cr_assert_eq(schedule(r, 10 * MIN, 0), BGT_OK);
+    sim_run_until(r->base.e, HOUR);
+    const rec want[] = {{10 * MIN, 'd', SIM_REASON_NOT_CHARGING}, {10 * MIN, 'd', SIM_REASON_NONE},
+                        {10 * MIN, 'f', 10 * MIN}, {14 * MIN, 's', SIMOS_STOP_TIMEOUT}};
+    expect_log(r, want, 4);
+    irig_free(r);
+}
+
+/* The device is down from a reboot to its boot and at no other time (simos_ios.c asks the kills
+ * model only before boot_at): with frequent reboots on a charging, idle phone, the request is held
+ * as device_down during downtimes and never launched in one. */
+Test(shortcut, device_down_only_between_reboot_and_boot, .timeout = 60)
+{
+    scn_scenario *s = load("bgsim: 1\nplatform: ios\nduration: 7d\n"
+                           "device:\n  kills: { reboots: { per_week: 60, downtime: 40m } }\n"
+                           "app:\n  tasks:\n    - { name: sync, minimum_interval: 15m, register_at: 10s }\n"
+                           "events:\n  - { at: 1s, do: plug }\n");
+    window_counts c = launches_outside(s, 1, 3, "device.reboot", "device.boot", "device_down");
+    cr_log_info("%zu reboots, %zu launches, %zu holds as device_down", c.opened, c.launches, c.held);
+    cr_assert_geq(c.launches, 20);
+    cr_assert_geq(c.held, 5);
     scn_scenario_free(s);
 }
 
