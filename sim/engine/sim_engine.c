@@ -16,14 +16,18 @@
  *    (Doze and quota timers are re-armed on every screen or plug change).
  *  - Time and phase share one 64-bit key (time in the top 56 bits, hence SIM_TIME_MAX = 2^55 - 1
  *    ms, about a million years); sequence and slot index share the other (see renumber_sequences).
- *  - Beside the heap, a "lane": a tiny sorted array for events scheduled at the current time.
- *    The models post most of their work that way (a signal is handled in an event at the same
- *    instant, a readiness check is posted for "now"): in an Android sweep about 60 % of all fired
- *    events. In the heap each of those climbed from the bottom to the root and its removal sifted
- *    the last entry all the way down again; in the lane it is appended and taken from the front.
- *    The next event is the smaller of the lane's first and the heap's root, so the firing order
- *    (time, phase, sequence) is exactly the heap's alone: the lane is only a second priority queue.
- *    When it is full, events go to the heap as before.
+ *  - Beside the heap, a "lane": a tiny sorted array for the events that will fire next. The
+ *    models post most of their work for the current time (a signal is handled in an event at the
+ *    same instant, a readiness check is posted for "now"), and most of the rest of what they
+ *    schedule is due before everything already pending (the next alarm of a state machine, the
+ *    end of a job that just started): in an Android sweep about 45 % of the heap's insertions were
+ *    such a new root. In the heap each of those climbed from the bottom to the root and its
+ *    removal sifted the last entry all the way down again; in the lane it is inserted by a short
+ *    shift and taken from the front. So an event goes to the lane when it has room and the event
+ *    is for now or earlier than the heap's root (place()). The next event is the smaller of the
+ *    lane's first and the heap's root, so the firing order (time, phase, sequence) is exactly the
+ *    heap's alone, whatever sits where: the lane is only a second priority queue. When it is full,
+ *    events go to the heap as before.
  */
 #include "sim_engine.h"
 
@@ -40,8 +44,8 @@
 #define DEFAULT_CAPACITY 64
 /* pos[slot] of an event in the lane: LANE_BIT | its index there (heap indexes are < 2^30). */
 #define LANE_BIT ((uint32_t)1 << 31)
-/* Lane entries. Inserting keeps them sorted by shifting, so the lane stays small: in the bundled
- * scenarios and an Android sweep at most four events were ever pending in it at once (measured). */
+/* Lane entries. Inserting keeps them sorted by shifting, so the lane stays small: in an Android
+ * sweep it was full at 0.2 % of the insertions (measured), and then the event goes to the heap. */
 #define LANE_CAP 8
 /* Re-arm posts (sim_post_rearm) pending at once; more are refused (the caller posts an event). */
 #define GHOST_CAP 4
@@ -234,10 +238,11 @@ static void lane_remove_at(sim_engine *e, size_t i)
     }
 }
 
-/* Stores the key of an event in neither structure: the lane when it is for now and has room. */
+/* Stores the key of an event in neither structure: the lane when it has room and the event is for
+ * now or would be the heap's new root, else the heap. */
 static void place(sim_engine *e, heap_key k)
 {
-    if (key_time(k) == e->clock.now && e->lane_count < LANE_CAP)
+    if (e->lane_count < LANE_CAP && (key_time(k) == e->clock.now || e->count == 0 || k < e->heap[0]))
         lane_insert(e, k);
     else
         sift_up(e, e->count++, k);
