@@ -87,20 +87,19 @@ static int layout_known_ok(void)
  * draw regenerates ("twists") all 624 words. Its draws are exactly those of GSL's MT19937 from
  * that state (gsl rng/mt.c, mt_get).
  *
- * Its first round, draws 0 to 623, is generated here one word at a time, filling and twisting
- * only what each draw reads, and the generator is then handed to gsl_rng_mt19937 for good. Why it
- * is exact: mt_get's twist computes word k from words k, k + 1 and k + 397 in increasing k, the
- * last two still unchanged for k < 227 and k < 623, already twisted otherwise (k + 397 - 624 < k,
- * and word 0 for k = 623). Draw k needs exactly twisted word k, so twisting word k at draw k, in
- * the same order from the same words, gives the same word; the words it reads unchanged are
- * filled when first read (word k + 1 at draw k while k + 1 < 397, word k + 397 at draw k while
- * k < 227, word 0 at draw 0; every other one was filled by an earlier draw). After draw 623 the
- * state is mt_get's after its twist and 624 draws, mti = 624: GSL's next draw twists again, as
- * mt_get would. Why: a stream filled and twisted whole on its first draw cost ~20,000 instructions
- * (624 SplitMix64 steps, 624 twist steps), and most streams draw a few numbers in a run: a fleet
- * device draws each `vary` from a stream of its own (one or two draws), a run's models a handful
- * each (issue 24). The one-word step costs a few instructions more per draw than GSL's, only in
- * the first round.
+ * Its first LAZY_DRAWS draws are generated here one word at a time, filling and twisting only what
+ * each draw reads; then the rest of the round is filled and twisted at once (finish_round) and the
+ * generator is handed to gsl_rng_mt19937 for good. Why it is exact: mt_get's twist computes word k
+ * from words k, k + 1 and k + 397 in increasing k, the last two still unchanged for k < 227.
+ * Draw k reads exactly twisted word k, so twisting word k at draw k, in the same order from the
+ * same words, gives the same word; the words it reads are filled when first read (word 0 at draw
+ * 0, word k + 1 and word k + 397 at draw k; word k itself was filled by the draw before). After
+ * LAZY_DRAWS draws finish_round fills the words not read yet and twists the others in mt_get's
+ * order: the state is mt_get's after its twist and LAZY_DRAWS draws, and GSL's mt_get goes on
+ * from word LAZY_DRAWS (its next twist after word 623, as always). Why: a stream filled and
+ * twisted whole on its first draw cost ~20,000 instructions (624 SplitMix64 steps, 624 twist
+ * steps), and most streams draw a few numbers in a run: a fleet device draws each `vary` from a
+ * stream of its own (one or two draws), a run's models a handful each (issue 24).
  *
  * The generator is built as gsl_rng_alloc builds one (gsl rng/rng.c: malloc the gsl_rng, a state
  * block of type->size bytes, the type) without its gsl_rng_set (624 steps, overwritten). Its type
@@ -108,8 +107,8 @@ static int layout_known_ok(void)
  * drawing (gsl_rng_uniform_int reads max and min; mt.c: max 0xffffffff, min 0, checked with the
  * layout), until the hand-over. gsl_rng_free frees exactly the two blocks (free(r->state);
  * free(r)), and gsl_rng is a public struct ({ const gsl_rng_type *type; void *state; }). The state
- * block holds, after MT's state (whose mti counts the first round's draws), the key and a pointer
- * back to the gsl_rng (whose type the hand-over changes).
+ * block holds, after MT's state (whose mti counts the draws), the key and a pointer back to the
+ * gsl_rng (whose type the hand-over changes).
  */
 typedef struct lazy_state {
     mt_state mt;
@@ -125,7 +124,29 @@ static unsigned long init_word(uint64_t key, int i)
     return (unsigned long)(sim_hash_mix(x) >> 32);
 }
 
-/* A draw of the first round (see above): mt_get's twist of word k and its tempering. */
+/* Draws taken a word at a time (see above): the most for which each reads words k + 1 and k + 397
+ * unchanged (k < 227). A one-word draw costs ~30 instructions and the rest of a round ~22 a word,
+ * and most streams stop well before 226 draws or go far past 624. An Android sweep took 1.1 % more
+ * instructions with 32, 0.5 % more with the whole round a word at a time (callgrind). */
+#define LAZY_DRAWS 226
+
+/* After LAZY_DRAWS = k draws: fills the words not read yet (k + 1 .. 396 and k + 397 .. 623) and
+ * twists words k .. 623 as mt_get's loop twists them; mti stays k. */
+static void finish_round(lazy_state *ls)
+{
+    unsigned long *mt = ls->mt.mt;
+    int k = ls->mt.mti;
+    for (int i = k + 1; i < MT_M; i++)
+        mt[i] = init_word(ls->key, i);
+    for (int i = k + MT_M; i < MT_N; i++)
+        mt[i] = init_word(ls->key, i);
+    for (int i = k; i < MT_N; i++) {
+        unsigned long y = (mt[i] & 0x80000000UL) | (mt[(i + 1) % MT_N] & 0x7fffffffUL);
+        mt[i] = mt[(i + MT_M) % MT_N] ^ (y >> 1) ^ ((y & 1) ? 0x9908b0dfUL : 0);
+    }
+}
+
+/* One of the first LAZY_DRAWS draws (see above): mt_get's twist of word k and its tempering. */
 static unsigned long lazy_get(void *vstate)
 {
     lazy_state *ls = vstate;
@@ -133,19 +154,19 @@ static unsigned long lazy_get(void *vstate)
     int k = ls->mt.mti;
     if (k == 0)
         mt[0] = init_word(ls->key, 0);
-    if (k + 1 < MT_M)
-        mt[k + 1] = init_word(ls->key, k + 1);
-    if (k < MT_N - MT_M)
-        mt[k + MT_M] = init_word(ls->key, k + MT_M);
-    unsigned long y = (mt[k] & 0x80000000UL) | (mt[(k + 1) % MT_N] & 0x7fffffffUL);
-    mt[k] = mt[(k + MT_M) % MT_N] ^ (y >> 1) ^ ((y & 1) ? 0x9908b0dfUL : 0);
+    mt[k + 1] = init_word(ls->key, k + 1);
+    mt[k + MT_M] = init_word(ls->key, k + MT_M);
+    unsigned long y = (mt[k] & 0x80000000UL) | (mt[k + 1] & 0x7fffffffUL);
+    mt[k] = mt[k + MT_M] ^ (y >> 1) ^ ((y & 1) ? 0x9908b0dfUL : 0);
     unsigned long t = mt[k];
     t ^= t >> 11;
     t ^= (t << 7) & 0x9d2c5680UL;
     t ^= (t << 15) & 0xefc60000UL;
     t ^= t >> 18;
-    if (++ls->mt.mti == MT_N)
-        ls->owner->type = gsl_rng_mt19937; /* mti = 624: its next draw twists, as mt_get's would */
+    if (++ls->mt.mti == LAZY_DRAWS) {
+        finish_round(ls);
+        ls->owner->type = gsl_rng_mt19937; /* it draws word LAZY_DRAWS next, as mt_get would */
+    }
     return t;
 }
 
