@@ -524,8 +524,8 @@ static int schedule_slow(sim_engine *e, sim_time time, int phase, sim_event_fn f
  * sim_schedule, inlined into each public entry point (sim_schedule, sim_schedule_in and the stale
  * case of the re-arms): a call from one to another cost a frame each. Its only call is place(), at
  * the end, with the handle already written, and the rare cases that call something in the middle
- * (growing, renumbering) are left to schedule_slow whole: so nothing is live across a call and the
- * function saves and restores no registers (it saved five).
+ * (growing, renumbering) are left to schedule_slow whole: so nothing is live across a call, and
+ * sim_schedule saves two registers where it saved six (objdump).
  */
 __attribute__((always_inline)) static inline int schedule_at(sim_engine *e, sim_time time, int phase, sim_event_fn fn,
                                                              void *ctx, uint64_t arg, sim_handle *out)
