@@ -12,6 +12,7 @@
 #include "util.h"
 
 #define MT_N 624
+#define MT_M 397
 
 uint64_t sim_hash_str(const char *s)
 {
@@ -80,23 +81,34 @@ static int layout_known_ok(void)
 }
 
 /*
- * A stream's generator is GSL's MT19937 with its full state written by fill() from the stream's
- * key. The fill (624 SplitMix64 steps, ~10,000 instructions) is done on the stream's first draw,
- * not when it is created: a run creates every model's streams and several are never drawn from
- * (6 of 17 in scenarios/default.yaml; issue 24). Until then the generator's type is lazy_type,
- * whose get and get_double fill the state, hand the generator to gsl_rng_mt19937 for good and draw
- * from it: the draws are exactly MT19937's from the filled state, and after the first one every
- * draw goes straight to GSL's MT19937 (no extra indirection). lazy_type has MT19937's name, range
- * and state size, which is all GSL reads of a type before drawing (gsl_rng_uniform_int reads max
- * and min; mt.c: max 0xffffffff, min 0, checked with the layout).
+ * A stream's generator is MT19937 with its full state filled from the stream's key: word i is the
+ * top half of SplitMix64 at key + i * 0x9e3779b97f4a7c15 (init_word), except word 0, 2^31 (as MT's
+ * init_by_array does: the top bit set guarantees a non-zero state), and mti = 624, so the first
+ * draw regenerates ("twists") all 624 words. Its draws are exactly those of GSL's MT19937 from
+ * that state (gsl rng/mt.c, mt_get).
+ *
+ * Its first LAZY_DRAWS draws are generated here one word at a time, filling and twisting only what
+ * each draw reads; then the rest of the round is filled and twisted at once (finish_round) and the
+ * generator is handed to gsl_rng_mt19937 for good. Why it is exact: mt_get's twist computes word k
+ * from words k, k + 1 and k + 397 in increasing k, the last two still unchanged for k < 227.
+ * Draw k reads exactly twisted word k, so twisting word k at draw k, in the same order from the
+ * same words, gives the same word; the words it reads are filled when first read (word 0 at draw
+ * 0, word k + 1 and word k + 397 at draw k; word k itself was filled by the draw before). After
+ * LAZY_DRAWS draws finish_round fills the words not read yet and twists the others in mt_get's
+ * order: the state is mt_get's after its twist and LAZY_DRAWS draws, and GSL's mt_get goes on
+ * from word LAZY_DRAWS (its next twist after word 623, as always). Why: a stream filled and
+ * twisted whole on its first draw cost ~20,000 instructions (624 SplitMix64 steps, 624 twist
+ * steps), and most streams draw a few numbers in a run: a fleet device draws each `vary` from a
+ * stream of its own (one or two draws), a run's models a handful each (issue 24).
  *
  * The generator is built as gsl_rng_alloc builds one (gsl rng/rng.c: malloc the gsl_rng, a state
- * block of type->size bytes, the type) without its gsl_rng_set (624 steps that the fill
- * overwrites), and with malloc instead of calloc (the fill writes every word: zeroing 5 KB per
- * stream was 1.4 % of an Android sweep's instructions). gsl_rng_free frees exactly the two blocks
- * (free(r->state); free(r)), and gsl_rng is a public struct ({ const gsl_rng_type *type; void
- * *state; }). The state block holds, after MT's state, the key and a pointer back to the gsl_rng
- * (whose type the first draw changes).
+ * block of type->size bytes, the type) without its gsl_rng_set (624 steps, overwritten). Its type
+ * is lazy_type, with MT19937's name, range and state size, which is all GSL reads of a type before
+ * drawing (gsl_rng_uniform_int reads max and min; mt.c: max 0xffffffff, min 0, checked with the
+ * layout), until the hand-over. gsl_rng_free frees exactly the two blocks (free(r->state);
+ * free(r)), and gsl_rng is a public struct ({ const gsl_rng_type *type; void *state; }). The state
+ * block holds, after MT's state (whose mti counts the draws), the key and a pointer back to the
+ * gsl_rng (whose type the hand-over changes).
  */
 typedef struct lazy_state {
     mt_state mt;
@@ -104,30 +116,62 @@ typedef struct lazy_state {
     gsl_rng *owner;
 } lazy_state;
 
-static void fill(mt_state *st, uint64_t x)
+static unsigned long init_word(uint64_t key, int i)
 {
-    for (int i = 0; i < MT_N; i++) {
-        /* SplitMix64: the mixer over a Weyl sequence; 32-bit words, as mt.c keeps them. */
-        st->mt[i] = (unsigned long)(sim_hash_mix(x) >> 32);
-        x += 0x9e3779b97f4a7c15ULL;
-    }
-    /* As MT's init_by_array does: the top bit of mt[0] set guarantees a non-zero state. */
-    st->mt[0] = 0x80000000UL;
-    st->mti = MT_N;
+    if (i == 0)
+        return 0x80000000UL;
+    uint64_t x = key + (uint64_t)(unsigned)i * 0x9e3779b97f4a7c15ULL;
+    return (unsigned long)(sim_hash_mix(x) >> 32);
 }
 
-/* The first draw: fill, then the generator is plain MT19937. */
-static void *lazy_start(void *vstate)
+/* Draws taken a word at a time (see above): the most for which each reads words k + 1 and k + 397
+ * unchanged (k < 227). A one-word draw costs ~30 instructions and the rest of a round ~22 a word,
+ * and most streams stop well before 226 draws or go far past 624. An Android sweep took 1.1 % more
+ * instructions with 32, 0.5 % more with the whole round a word at a time (callgrind). */
+#define LAZY_DRAWS 226
+
+/* After LAZY_DRAWS = k draws: fills the words not read yet (k + 1 .. 396 and k + 397 .. 623) and
+ * twists words k .. 623 as mt_get's loop twists them; mti stays k. */
+static void finish_round(lazy_state *ls)
+{
+    unsigned long *mt = ls->mt.mt;
+    int k = ls->mt.mti;
+    for (int i = k + 1; i < MT_M; i++)
+        mt[i] = init_word(ls->key, i);
+    for (int i = k + MT_M; i < MT_N; i++)
+        mt[i] = init_word(ls->key, i);
+    for (int i = k; i < MT_N; i++) {
+        unsigned long y = (mt[i] & 0x80000000UL) | (mt[(i + 1) % MT_N] & 0x7fffffffUL);
+        mt[i] = mt[(i + MT_M) % MT_N] ^ (y >> 1) ^ ((y & 1) ? 0x9908b0dfUL : 0);
+    }
+}
+
+/* One of the first LAZY_DRAWS draws (see above): mt_get's twist of word k and its tempering. */
+static unsigned long lazy_get(void *vstate)
 {
     lazy_state *ls = vstate;
-    fill(&ls->mt, ls->key);
-    ls->owner->type = gsl_rng_mt19937;
-    return vstate;
+    unsigned long *mt = ls->mt.mt;
+    int k = ls->mt.mti;
+    if (k == 0)
+        mt[0] = init_word(ls->key, 0);
+    mt[k + 1] = init_word(ls->key, k + 1);
+    mt[k + MT_M] = init_word(ls->key, k + MT_M);
+    unsigned long y = (mt[k] & 0x80000000UL) | (mt[k + 1] & 0x7fffffffUL);
+    mt[k] = mt[k + MT_M] ^ (y >> 1) ^ ((y & 1) ? 0x9908b0dfUL : 0);
+    unsigned long t = mt[k];
+    t ^= t >> 11;
+    t ^= (t << 7) & 0x9d2c5680UL;
+    t ^= (t << 15) & 0xefc60000UL;
+    t ^= t >> 18;
+    if (++ls->mt.mti == LAZY_DRAWS) {
+        finish_round(ls);
+        ls->owner->type = gsl_rng_mt19937; /* it draws word LAZY_DRAWS next, as mt_get would */
+    }
+    return t;
 }
 
-static unsigned long lazy_get(void *vstate) { return gsl_rng_mt19937->get(lazy_start(vstate)); }
-static double lazy_get_double(void *vstate) { return gsl_rng_mt19937->get_double(lazy_start(vstate)); }
-/* gsl_rng_set on an untouched stream (bgsim never does): MT19937's own seeding. */
+static double lazy_get_double(void *vstate) { return (double)lazy_get(vstate) / 4294967296.0; } /* mt_get_double */
+/* gsl_rng_set on a stream (bgsim never does): MT19937's own seeding, which writes every word. */
 static void lazy_set(void *vstate, unsigned long seed)
 {
     lazy_state *ls = vstate;
@@ -151,6 +195,7 @@ gsl_rng *sim_rng_stream_new(uint64_t seed, uint64_t device, const char *name)
         return NULL;
     }
     ls->key = sim_rng_key(seed, device, name);
+    ls->mt.mti = 0; /* no draw yet (see lazy_get) */
     ls->owner = r;
     r->state = ls;
     r->type = &lazy_type;

@@ -309,6 +309,23 @@ static void path_prefix(const scn_override *o, size_t upto, char *buf, size_t si
     }
 }
 
+/* What step i of o looks into, for messages: "the scenario", or the quoted path of the steps
+ * before it. Written only for an error: an override is applied once for every device of a fleet
+ * (and every probe of its validation), and building it at every step was a quarter of the
+ * override's cost. */
+static const char *step_where(const scn_override *o, size_t i, char *where, size_t size)
+{
+    if (i == 0) {
+        snprintf(where, size, "the scenario");
+        return where;
+    }
+    where[0] = '\'';
+    path_prefix(o, i - 1, where + 1, size - 2);
+    size_t wl = strlen(where);
+    snprintf(where + wl, size - wl, "'");
+    return where;
+}
+
 static sch_node *item_by_name(sch_node *seq, const char *name)
 {
     for (size_t i = 0; i < seq->count; i++) {
@@ -374,14 +391,6 @@ static void apply_one(sch_node *root, const scn_override *o, int line, sch_diag 
         sch_node *cur = root;  /* the collection the next step looks into */
         for (size_t i = 0; i < o->step_count; i++) {
             const scn_set_step *st = &o->steps[i];
-            if (i == 0) {
-                snprintf(where, sizeof where, "the scenario");
-            } else {
-                where[0] = '\'';
-                path_prefix(o, i - 1, where + 1, sizeof where - 2);
-                size_t wl = strlen(where);
-                snprintf(where + wl, sizeof where - wl, "'");
-            }
             if (!cur) { /* below a key that is not in the file yet (first pass) */
                 if (st->kind != SCN_STEP_KEY) {
                     path_prefix(o, i - 1, where, sizeof where);
@@ -392,7 +401,8 @@ static void apply_one(sch_node *root, const scn_override *o, int line, sch_diag 
                 continue;
             }
             if (cur->kind != (st->kind == SCN_STEP_KEY ? SCH_MAP : SCH_SEQ)) {
-                sch_diag_error(diag, o->line, o->column, "", "%s%s: %s is %s, not %s", OV_PREFIX(o), o->text, where, sch_node_kind_name(cur),
+                sch_diag_error(diag, o->line, o->column, "", "%s%s: %s is %s, not %s", OV_PREFIX(o), o->text,
+                               step_where(o, i, where, sizeof where), sch_node_kind_name(cur),
                                st->kind == SCN_STEP_KEY ? "a mapping" : "a list");
                 goto out_free_value;
             }
@@ -411,7 +421,8 @@ static void apply_one(sch_node *root, const scn_override *o, int line, sch_diag 
                 }
             } else if (st->kind == SCN_STEP_INDEX) {
                 if (st->index >= cur->count) {
-                    sch_diag_error(diag, o->line, o->column, "", "%s%s: %s has %zu item%s, no index %zu", OV_PREFIX(o), o->text, where,
+                    sch_diag_error(diag, o->line, o->column, "", "%s%s: %s has %zu item%s, no index %zu", OV_PREFIX(o), o->text,
+                                   step_where(o, i, where, sizeof where),
                                    cur->count, cur->count == 1 ? "" : "s", st->index);
                     goto out_free_value;
                 }
@@ -419,7 +430,7 @@ static void apply_one(sch_node *root, const scn_override *o, int line, sch_diag 
             } else {
                 sch_node *item = item_by_name(cur, st->text);
                 if (!item) {
-                    name_error(diag, o, i, cur, where);
+                    name_error(diag, o, i, cur, step_where(o, i, where, sizeof where));
                     goto out_free_value;
                 }
                 for (size_t k = 0; k < cur->count; k++)

@@ -436,6 +436,50 @@ Test(engine, grows_from_a_tiny_pool_and_keeps_order)
     sim_engine_free(e);
 }
 
+/*
+ * Empty structures and the sentinel behind them (sim_engine.c: the entries past the heap's, the
+ * lane's and the posts' ends hold the largest key, and sift_down compares four children whether or
+ * not they exist). Rounds that grow the pool from one slot, drain it to empty in slices and refill
+ * it, with sizes that leave every number of children at the last level, many ties and cancels:
+ * a stale key left past the end of the heap would be taken for a child and fire out of order or
+ * twice. Within a round every event has the same phase and a larger arg when scheduled later, so
+ * the firing order must be sorted by (time, arg).
+ */
+Test(engine, drains_to_empty_and_refills_in_order)
+{
+    sim_engine *e = sim_engine_new(1);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    cr_assert(e && r);
+    gsl_rng_set(r, 24);
+    static sim_handle h[700];
+    uint64_t arg = 0;
+    for (size_t round = 0; round < 12; round++) {
+        sim_time t;
+        cr_assert_not(sim_peek_time(e, &t), "round %zu starts with nothing pending", round);
+        size_t n = 1 + round * 57 % 700, cancelled = 0;
+        for (size_t i = 0; i < n; i++)
+            h[i] = must_schedule(e, sim_now(e) + (sim_time)gsl_rng_uniform_int(r, 50), SIM_PHASE_APP, events, arg++);
+        for (size_t i = 0; i < n; i += 3)
+            cancelled += sim_cancel(e, h[i]) == SIM_OK;
+        cr_assert_eq(sim_pending_count(e), n - cancelled);
+        events->n = 0;
+        while (sim_pending_count(e) > 0) {
+            sim_time until = sim_now(e) + (sim_time)gsl_rng_uniform_int(r, 10);
+            cr_assert_eq(sim_run_until(e, until), SIM_RUN_REACHED);
+        }
+        cr_assert_eq(events->n, n - cancelled, "round %zu fired %zu of %zu", round, events->n, n - cancelled);
+        for (size_t k = 1; k < events->n; k++)
+            cr_assert(events->times[k - 1] < events->times[k] ||
+                          (events->times[k - 1] == events->times[k] && events->args[k - 1] < events->args[k]),
+                      "round %zu: position %zu fired (%ld, %lu) after (%ld, %lu)", round, k, (long)events->times[k],
+                      (unsigned long)events->args[k], (long)events->times[k - 1], (unsigned long)events->args[k - 1]);
+        cr_assert_eq(sim_run(e), SIM_RUN_EMPTY);
+    }
+    cr_assert_geq(sim_capacity(e), 600);
+    gsl_rng_free(r);
+    sim_engine_free(e);
+}
+
 Test(engine, free_null_is_a_no_op)
 {
     sim_engine_free(NULL);

@@ -906,6 +906,49 @@ Test(lane, sequence_renumbering_keeps_lane_events_in_order)
 }
 
 /*
+ * The lane also takes an event for later when it would be the heap's new root (the next event
+ * but for the lane's): with room, it goes to the lane, where it may sit before, between or after
+ * events at now. Here the lane fills with future events (each one earlier than all before it,
+ * so each insertion shifts every entry), overflows into the heap, and the two must interleave;
+ * then a lane event in the middle is cancelled, one is re-armed out of the lane to after the
+ * heap's root, one rescheduled to the front, and ties at one future instant keep their FIFO order
+ * across the two structures. Times are distinct except for the ties, so the expected order is the
+ * args' own (arg = 10 * time + rank among the ties).
+ */
+Test(lane, future_events_before_the_heap_root_interleave_with_the_heap)
+{
+    sim_handle at[9] = {0};
+    for (sim_time t = 80; t >= 10; t -= 10) /* all to the lane: each is the new minimum */
+        at[t / 10] = sched(eng, t, SIM_PHASE_APP, tr, (uint64_t)(10 * t));
+    sched(eng, 15, SIM_PHASE_APP, tr, 150); /* the lane is full: to the heap, between 10 and 20 */
+    sched(eng, 25, SIM_PHASE_APP, tr, 250);
+    sched(eng, 5, SIM_PHASE_APP, tr, 50);  /* the heap's new root, before the whole lane */
+    sched(eng, 12, SIM_PHASE_APP, tr, 120);
+    cr_assert_eq(sim_pending_count(eng), 12);
+    cr_assert_eq(sim_run_until(eng, 10), SIM_RUN_REACHED); /* 5 (heap), 10 (lane) */
+    EXPECT_ARGS(tr, 50, 100);
+    sched(eng, 11, SIM_PHASE_APP, tr, 110); /* before the heap's root (12), lane has room */
+    sched(eng, 13, SIM_PHASE_APP, tr, 130); /* after it: the heap */
+    cr_assert_eq(sim_cancel(eng, at[4]), SIM_OK); /* 40, in the middle of the lane */
+    rearm_ok(eng, &at[5], 14, SIM_PHASE_APP, tr, 140); /* 50 -> 14: after the root 11, heap */
+    cr_assert_eq(sim_reschedule(eng, at[6], 10), SIM_OK); /* 60 -> now: the very next */
+    sim_time t = 0;
+    cr_assert(sim_peek_time(eng, &t));
+    cr_assert_eq(t, 10);
+    cr_assert_eq(sim_event_time(eng, at[7], &t), SIM_OK);
+    cr_assert_eq(t, 70);
+    /* Ties at 30: the lane's 30 was scheduled first, so both APP posts follow it; an ENV post
+     * precedes it. */
+    sched(eng, 30, SIM_PHASE_APP, tr, 301);
+    sched(eng, 30, SIM_PHASE_ENVIRONMENT, tr, 299);
+    sched(eng, 30, SIM_PHASE_APP, tr, 302);
+    sim_run(eng);
+    EXPECT_ARGS(tr, 50, 100, 600, 110, 120, 130, 140, 150, 200, 250, 299, 300, 301, 302, 700, 800);
+    cr_assert_eq(tr->times[2], 10);
+    cr_assert_eq(tr->times[13], 30);
+}
+
+/*
  * Randomized reference model. Handlers (and the test between run slices) schedule, cancel,
  * reschedule and re-arm at random, most often at the current time, in phases before and after the
  * running handler's. The model keeps every event's (time, phase, sequence), taking a sequence at

@@ -261,6 +261,92 @@ Test(acc, merge_is_exact)
         free(d.x[a]);
 }
 
+/*
+ * A merge reads only the words that can be non-zero (rep_acc.c: an accumulator without a value is
+ * all zero; a histogram's non-zero bins lie between the bins of its min and max). Here the result
+ * must equal the definition, every word of `from` added to `into` and min / max taken, computed
+ * word by word in the test: with empty accumulators on either side, a single value, values in the
+ * first bin and in the last one (0 and REP_ACC_MAX_V - 1), spans that overlap and spans that do
+ * not, into a fresh set and into filled ones. A span cut one bin short, or an empty side taken for
+ * a filled one, leaves a word out.
+ */
+static void merge_by_definition(rep_accs *into, const rep_accs *from)
+{
+    for (size_t k = 0; k < into->n_sums; k++)
+        into->sums[k] += from->sums[k];
+    for (size_t i = 0; i < into->n; i++) {
+        into->mins[i] = from->mins[i] < into->mins[i] ? from->mins[i] : into->mins[i];
+        into->maxs[i] = from->maxs[i] > into->maxs[i] ? from->maxs[i] : into->maxs[i];
+    }
+}
+
+static void copy_set(rep_accs *to, const rep_accs *from)
+{
+    cr_assert_eq(rep_accs_init(to, from->n, from->shapes), 0);
+    memcpy(to->sums, from->sums, from->n_sums * sizeof *from->sums);
+    memcpy(to->mins, from->mins, from->n * sizeof *from->mins);
+    memcpy(to->maxs, from->maxs, from->n * sizeof *from->maxs);
+}
+
+static void expect_words(const rep_accs *got, const rep_accs *want, const char *how)
+{
+    cr_assert_eq(memcmp(got->sums, want->sums, want->n_sums * sizeof *want->sums), 0, "%s: sums differ", how);
+    cr_assert_eq(memcmp(got->mins, want->mins, want->n * sizeof *want->mins), 0, "%s: mins differ", how);
+    cr_assert_eq(memcmp(got->maxs, want->maxs, want->n * sizeof *want->maxs), 0, "%s: maxs differ", how);
+}
+
+Test(acc, merge_equals_the_word_by_word_sum)
+{
+    static const rep_acc_shape shapes[5] = {{1.0, true}, {1e6, true}, {1.0, false}, {1.0, true}, {1.0, true}};
+    const double top = (double)(REP_ACC_MAX_V - 1);
+    rep_accs a, b;
+    cr_assert_eq(rep_accs_init(&a, 5, shapes), 0);
+    cr_assert_eq(rep_accs_init(&b, 5, shapes), 0);
+    const double a0[] = {0, 1, 127, 128, 129, 5e3, top}; /* every kind of bin, first and last */
+    for (size_t j = 0; j < sizeof a0 / sizeof *a0; j++)
+        cr_assert(rep_accs_add(&a, 0, a0[j]));
+    for (int j = 0; j < 50; j++) /* 1: only in b; 2: moments only, both; 3: one value each, apart */
+        cr_assert(rep_accs_add(&b, 1, 0.02 * j));
+    cr_assert(rep_accs_add(&a, 2, 7) && rep_accs_add(&b, 2, 9e9));
+    cr_assert(rep_accs_add(&a, 3, 3) && rep_accs_add(&b, 3, 4e12));
+    for (int j = 0; j < 30; j++) /* 4: overlapping spans */
+        cr_assert(rep_accs_add(&a, 4, 1000 + 37 * j) && rep_accs_add(&b, 4, 1500 + 53 * j));
+
+    const rep_accs *pairs[2][2] = {{&a, &b}, {&b, &a}};
+    for (size_t p = 0; p < 2; p++) {
+        rep_accs got, want;
+        copy_set(&got, pairs[p][0]);
+        copy_set(&want, pairs[p][0]);
+        expect_words(&got, pairs[p][0], "copy");
+        cr_assert(rep_accs_merge(&got, pairs[p][1]));
+        merge_by_definition(&want, pairs[p][1]);
+        expect_words(&got, &want, p ? "b + a" : "a + b");
+        cr_assert(rep_accs_merge(&got, pairs[p][1])); /* into a filled set, the same values again */
+        merge_by_definition(&want, pairs[p][1]);
+        expect_words(&got, &want, "twice");
+        rep_accs_free(&got);
+        rep_accs_free(&want);
+    }
+    rep_accs fresh, want;
+    cr_assert_eq(rep_accs_init(&fresh, 5, shapes), 0);
+    copy_set(&want, &fresh);
+    cr_assert(rep_accs_merge(&fresh, &a)); /* into an empty set: a itself */
+    merge_by_definition(&want, &a);
+    expect_words(&fresh, &want, "into empty");
+    expect_words(&fresh, &a, "into empty is a copy");
+    /* Quantiles read from the span on: the first bin and the last one are reached. */
+    cr_assert_eq(rep_accs_quantile(&fresh, 0, 0.0), 0);
+    cr_assert_leq(fabs(rep_accs_quantile(&fresh, 0, 1.0) - top), top * REP_ACC_REL_ERROR);
+    rep_acc_bin bins[8];
+    cr_assert_eq(rep_accs_bins(&fresh, 0, bins, 8), sizeof a0 / sizeof *a0, "one bin for each value of a0");
+    cr_assert_eq(bins[0].lo, 0);
+    cr_assert_eq(bins[6].hi, (double)REP_ACC_MAX_V);
+    rep_accs_free(&fresh);
+    rep_accs_free(&want);
+    rep_accs_free(&a);
+    rep_accs_free(&b);
+}
+
 Test(acc, merge_of_other_shapes_is_refused)
 {
     rep_acc_shape two[2] = {{1.0, true}, {1e6, false}};
