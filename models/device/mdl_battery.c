@@ -510,19 +510,17 @@ static void on_event(sim_engine *e, void *ctx, uint64_t arg)
     }
 }
 
-/* Drain-relevant device changes re-anchor the segment when they change its slope. */
+/* The signals of the state drain_rate reads. */
+#define DRAIN_SIGNALS                                                                                       \
+    (MDL_SIGNAL(MDL_SIG_SCREEN_ON) | MDL_SIGNAL(MDL_SIG_SCREEN_OFF) | MDL_SIGNAL(MDL_SIG_WORKER) |         \
+     MDL_SIGNAL(MDL_SIG_DOZE) | MDL_SIGNAL(MDL_SIG_NETWORK))
+
+/* Drain-relevant device changes (DRAIN_SIGNALS, the only ones subscribed) re-anchor the segment
+ * when they change its slope. */
 static void on_signal(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
 {
-    (void)d, (void)arg;
+    (void)d, (void)sig, (void)arg;
     battery *b = ctx;
-    switch (sig) {
-    case MDL_SIG_SCREEN_ON:
-    case MDL_SIG_SCREEN_OFF:
-    case MDL_SIG_WORKER:
-    case MDL_SIG_DOZE:
-    case MDL_SIG_NETWORK: break;
-    default: return;
-    }
     int64_t drain = drain_rate(b);
     if (!b->rising && drain != b->drain)
         reanchor(b, drain);
@@ -709,7 +707,7 @@ static int battery_start(mdl_device *d, int index, const void *config)
     b->nightly_rng = sim_rng_get(d->rngs, "battery.nightly");
     b->topup_rng = sim_rng_get(d->rngs, "battery.topups");
     b->lpm_rng = sim_rng_get(d->rngs, "battery.lpm");
-    if (!b->nightly_rng || !b->topup_rng || !b->lpm_rng || mdl_subscribe(d, on_signal, b) != MDL_OK) {
+    if (!b->nightly_rng || !b->topup_rng || !b->lpm_rng || mdl_subscribe_signals(d, on_signal, b, DRAIN_SIGNALS) != MDL_OK) {
         free(b);
         return MDL_ENOMEM;
     }

@@ -391,7 +391,12 @@ static int kills_start(mdl_device *d, int index, const void *config)
     k->last_boot = -1;
     k->update_k = 1;
     d->models[index] = k;
-    if (mdl_subscribe(d, on_signal, k) != MDL_OK)
+    /* the signals on_signal acts on (it returns at once on the others) */
+    const mdl_signal_set signals = MDL_SIGNAL(MDL_SIG_APP_OPEN) | MDL_SIGNAL(MDL_SIG_WORKER) | MDL_SIGNAL(MDL_SIG_APP_SWIPE) |
+                                   MDL_SIGNAL(MDL_SIG_FORCE_STOP) | MDL_SIGNAL(MDL_SIG_APP_KILL) |
+                                   MDL_SIGNAL(MDL_SIG_REBOOT) | MDL_SIGNAL(MDL_SIG_SCREEN_OFF) |
+                                   MDL_SIGNAL(MDL_SIG_APP_CLOSE);
+    if (mdl_subscribe_signals(d, on_signal, k, signals) != MDL_OK)
         return MDL_ENOMEM;
     arm_force(k);
     arm_reboot(k);

@@ -458,7 +458,9 @@ static int usage_start(mdl_device *d, int index, const void *config)
     st->r_app_duration = sim_rng_get(d->rngs, "usage.app_duration");
     st->r_motion = sim_rng_get(d->rngs, "usage.motion");
     if (!st->r_sleep || !st->r_session || !st->r_app_open || !st->r_app_duration || !st->r_motion ||
-        mdl_subscribe(d, on_signal, st) != MDL_OK) {
+        mdl_subscribe_signals(d, on_signal, st,
+                              MDL_SIGNAL(MDL_SIG_REBOOT) | MDL_SIGNAL(MDL_SIG_APP_OPEN) | MDL_SIGNAL(MDL_SIG_APP_CLOSE)) !=
+            MDL_OK) {
         free(st);
         return MDL_ENOMEM;
     }

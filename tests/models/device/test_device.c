@@ -58,6 +58,37 @@ Test(device, nested_emit_is_delivered_after_the_current_signal)
     cr_assert_eq(log.sig[3], MDL_SIG_SCREEN_ON);
 }
 
+/* A listener of a set of signals gets those, in subscription order among every listener of each
+ * signal, nested ones included; a signal outside the enum reaches the listeners of every signal
+ * only. */
+Test(device, a_listener_of_some_signals_gets_only_those_in_order)
+{
+    mdl_device d;
+    mdl_device_init(&d, NULL, NULL, NULL, NULL, MDL_ANDROID, 14);
+    seen log = {0};
+    listener a = {&log, 1, true}, b = {&log, 2, false}, c = {&log, 3, false};
+    cr_assert_eq(mdl_subscribe_signals(&d, listen, &a, MDL_SIGNAL(MDL_SIG_PLUG)), MDL_OK);
+    cr_assert_eq(mdl_subscribe(&d, listen, &b), MDL_OK);
+    cr_assert_eq(mdl_subscribe_signals(&d, listen, &c, MDL_SIGNAL(MDL_SIG_SCREEN_ON) | MDL_SIGNAL(MDL_SIG_PLUG)),
+                 MDL_OK);
+    mdl_emit(&d, MDL_SIG_UNPLUG, 0);
+    cr_assert_eq(log.n, 1);
+    cr_assert_eq(log.who[0], 2);
+    log.n = 0;
+    mdl_emit(&d, MDL_SIG_PLUG, 0); /* a re-emits SCREEN_ON: b and c get it, after PLUG */
+    int who[] = {1, 2, 3, 2, 3};
+    mdl_signal sig[] = {MDL_SIG_PLUG, MDL_SIG_PLUG, MDL_SIG_PLUG, MDL_SIG_SCREEN_ON, MDL_SIG_SCREEN_ON};
+    cr_assert_eq(log.n, 5);
+    for (int i = 0; i < 5; i++) {
+        cr_assert_eq(log.who[i], who[i], "delivery %d", i);
+        cr_assert_eq(log.sig[i], sig[i], "delivery %d", i);
+    }
+    log.n = 0;
+    mdl_emit(&d, (mdl_signal)40, 0);
+    cr_assert_eq(log.n, 1);
+    cr_assert_eq(log.who[0], 2);
+}
+
 Test(device, defaults_and_limits)
 {
     mdl_device d;
