@@ -206,6 +206,10 @@ static sim_time next_commute_edge(const usage_state *st, sim_time t)
     sim_time best = -1;
     for (int64_t k = today.index - 1; k <= today.index + 8; k++) {
         sim_time m = midnight(cal, k);
+        /* A window of day k or later starts at or after its midnight (from is a time of day) and
+         * ends after it starts: once that midnight is not before the best edge, none is nearer. */
+        if (best >= 0 && m >= best)
+            break;
         int wd = weekday_after(&today, k);
         for (int i = 0; i < st->c.commute_count; i++) {
             const mdl_usage_window *w = &st->c.commute[i];
