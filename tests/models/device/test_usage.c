@@ -624,6 +624,21 @@ Test(usage, motion_follows_commutes_sessions_and_sleep)
     rig_free(r);
 }
 
+/* Three commute windows, no screen sessions (motion is the windows' alone), nights 03:00-06:00. */
+static mdl_usage_config windows_only(mdl_usage_window a, mdl_usage_window b, mdl_usage_window c3)
+{
+    mdl_usage_config c = fixed_nights();
+    c.moving_sessions = 0;
+    memset(c.session_rate, 0, sizeof c.session_rate);
+    c.commute[0] = a;
+    c.commute[1] = b;
+    c.commute[2] = c3;
+    c.commute_count = 3;
+    c.sleep_from[0] = c.sleep_from[1] = SIM_HOURS(3);
+    c.sleep_to[0] = c.sleep_to[1] = SIM_HOURS(6);
+    return c;
+}
+
 /* Whether t is in one of the commute windows, counted by brute force over the days around it. */
 static bool in_window_brute(const mdl_usage_config *c, const sim_calendar *cal, sim_time t)
 {
@@ -648,15 +663,10 @@ static bool in_window_brute(const mdl_usage_config *c, const sim_calendar *cal, 
  * (next_commute_edge stops at the first midnight past the nearest edge) would show. */
 Test(usage, motion_follows_windows_of_every_kind_at_their_edges)
 {
-    mdl_usage_config c = fixed_nights();
-    c.moving_sessions = 0;
-    memset(c.session_rate, 0, sizeof c.session_rate); /* no screen: motion is the windows' alone */
-    c.commute[0] = (mdl_usage_window){SIM_HOURS(22), SIM_HOURS(2), MDL_USAGE_WEEKEND};
-    c.commute[1] = (mdl_usage_window){SIM_HOURS(8), SIM_HOURS(8) + SIM_MINUTES(45), MDL_USAGE_WEEKDAYS};
-    c.commute[2] = (mdl_usage_window){SIM_HOURS(12), SIM_HOURS(12) + SIM_MINUTES(30), MDL_USAGE_EVERY_DAY};
-    c.commute_count = 3;
-    c.sleep_from[0] = c.sleep_from[1] = SIM_HOURS(3);
-    c.sleep_to[0] = c.sleep_to[1] = SIM_HOURS(6);
+    mdl_usage_config c = windows_only((mdl_usage_window){SIM_HOURS(22), SIM_HOURS(2), MDL_USAGE_WEEKEND},
+                                      (mdl_usage_window){SIM_HOURS(8), SIM_HOURS(8) + SIM_MINUTES(45), MDL_USAGE_WEEKDAYS},
+                                      (mdl_usage_window){SIM_HOURS(12), SIM_HOURS(12) + SIM_MINUTES(30),
+                                                         MDL_USAGE_EVERY_DAY});
     rig *r = usage_rig(&c, 5, monday, NULL, NULL);
     int checked = 0, moving = 0;
     for (int64_t k = 0; k < 21; k++) {
@@ -697,15 +707,9 @@ Test(usage, motion_follows_windows_of_every_kind_at_their_edges)
  * the weekend night, invisible to motion) and fire fewer events. */
 Test(usage, every_commute_edge_fires_once)
 {
-    mdl_usage_config c = fixed_nights();
-    c.moving_sessions = 0;
-    memset(c.session_rate, 0, sizeof c.session_rate);
-    c.commute[0] = (mdl_usage_window){SIM_HOURS(22), SIM_HOURS(2), MDL_USAGE_WEEKEND};
-    c.commute[1] = (mdl_usage_window){SIM_HOURS(1), SIM_HOURS(2) + SIM_MINUTES(30), MDL_USAGE_EVERY_DAY};
-    c.commute[2] = (mdl_usage_window){SIM_HOURS(8), SIM_HOURS(8) + SIM_MINUTES(45), MDL_USAGE_WEEKDAYS};
-    c.commute_count = 3;
-    c.sleep_from[0] = c.sleep_from[1] = SIM_HOURS(3);
-    c.sleep_to[0] = c.sleep_to[1] = SIM_HOURS(6);
+    mdl_usage_config c = windows_only((mdl_usage_window){SIM_HOURS(22), SIM_HOURS(2), MDL_USAGE_WEEKEND},
+                                      (mdl_usage_window){SIM_HOURS(1), SIM_HOURS(2) + SIM_MINUTES(30), MDL_USAGE_EVERY_DAY},
+                                      (mdl_usage_window){SIM_HOURS(8), SIM_HOURS(8) + SIM_MINUTES(45), MDL_USAGE_WEEKDAYS});
     rig *r = usage_rig(&c, 5, monday, NULL, NULL);
     const sim_time end = SIM_DAYS(21) + SIM_MINUTES(5);
     sim_run_until(r->e, end);
