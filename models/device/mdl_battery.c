@@ -528,14 +528,7 @@ static void on_signal(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
 
 /* ---- thresholds and the public API ---- */
 
-static battery *find(const mdl_device *d)
-{
-    size_t n = mdl_model_count();
-    for (size_t i = 0; i < n && i < MDL_MAX_MODELS; i++)
-        if (mdl_models[i] == &mdl_battery_model)
-            return d->models[i];
-    return NULL;
-}
+static battery *find(const mdl_device *d) { return d->models[MDL_SLOT_BATTERY]; }
 
 static int add_threshold(battery *b, int permille, unsigned roles)
 {

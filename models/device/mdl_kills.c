@@ -115,13 +115,7 @@ typedef struct kills {
     mdl_kills_stats stats;
 } kills;
 
-static kills *find(const mdl_device *d)
-{
-    for (size_t i = 0; i < mdl_model_count() && i < MDL_MAX_MODELS; i++)
-        if (mdl_models[i] == &mdl_kills_model)
-            return d->models[i];
-    return NULL;
-}
+static kills *find(const mdl_device *d) { return d->models[MDL_SLOT_KILLS]; }
 
 static sim_time now(const kills *k) { return sim_now(k->d->engine); }
 

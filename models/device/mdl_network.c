@@ -315,10 +315,7 @@ static void stop(mdl_device *d, int index)
 
 void mdl_network_script(mdl_device *d, int net)
 {
-    net_model *m = NULL;
-    for (size_t i = 0; i < mdl_model_count() && i < MDL_MAX_MODELS; i++)
-        if (mdl_models[i] == &mdl_network_model)
-            m = d->models[i];
+    net_model *m = d->models[MDL_SLOT_NETWORK];
     if (!m)
         return;
     m->forced = net >= MDL_NET_NONE && net <= MDL_NET_WIFI ? net : -1;
@@ -327,10 +324,7 @@ void mdl_network_script(mdl_device *d, int net)
 
 bool mdl_network_schedule_table_agrees(const mdl_device *d, sim_time t)
 {
-    const net_model *m = NULL;
-    for (size_t i = 0; i < mdl_model_count() && i < MDL_MAX_MODELS; i++)
-        if (mdl_models[i] == &mdl_network_model)
-            m = d->models[i];
+    const net_model *m = d->models[MDL_SLOT_NETWORK];
     if (!m)
         return false;
     sim_time pos = week_pos(d->cal, t);

@@ -98,14 +98,6 @@ typedef struct usage_state {
     sim_cal_day day;
 } usage_state;
 
-static int usage_index(void)
-{
-    for (size_t i = 0; i < mdl_model_count(); i++)
-        if (mdl_models[i] == &mdl_usage_model)
-            return (int)i;
-    return -1;
-}
-
 static sim_time midnight(const sim_calendar *cal, int64_t day) { return day * SIM_MS_PER_DAY - cal->start_ms_of_day; }
 
 static sim_time jitter(usage_state *st)
@@ -503,8 +495,7 @@ static void usage_stop(mdl_device *d, int index)
 
 sim_time mdl_usage_screen_on_since_last_use(const mdl_device *d, sim_time t)
 {
-    int i = usage_index();
-    const usage_state *st = i >= 0 ? d->models[i] : NULL;
+    const usage_state *st = d->models[MDL_SLOT_USAGE];
     sim_time v = d->usage.screen_on_since_last_use;
     if (st && d->screen_on && t > st->screen_anchor)
         v += t - st->screen_anchor;

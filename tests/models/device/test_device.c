@@ -2,6 +2,12 @@
 #include <criterion/criterion.h>
 
 #include "mdl_device.h"
+#include "mdl_battery.h"
+#include "mdl_kills.h"
+#include "mdl_model.h"
+#include "mdl_network.h"
+#include "mdl_settings.h"
+#include "mdl_usage.h"
 
 typedef struct seen {
     int who[64];
@@ -105,4 +111,17 @@ Test(device, defaults_and_limits)
     cr_assert_eq(mdl_subscribe(&d, listen, &l), MDL_ENOMEM);
     cr_assert_str_eq(mdl_signal_name(MDL_SIG_FORCE_STOP), "force_stop");
     cr_assert_str_eq(mdl_signal_name((mdl_signal)999), "unknown");
+}
+
+/* Each model's enum slot is its place in mdl_models[] (its read API finds its state at
+ * d->models[slot]), and every registered model has one. */
+Test(device, every_model_sits_at_its_slot)
+{
+    cr_assert_eq(mdl_model_count(), (size_t)MDL_SLOT_COUNT);
+    cr_assert_eq(mdl_models[MDL_SLOT_BATTERY], &mdl_battery_model);
+    cr_assert_eq(mdl_models[MDL_SLOT_NETWORK], &mdl_network_model);
+    cr_assert_eq(mdl_models[MDL_SLOT_SETTINGS], &mdl_settings_model);
+    cr_assert_eq(mdl_models[MDL_SLOT_USAGE], &mdl_usage_model);
+    cr_assert_eq(mdl_models[MDL_SLOT_KILLS], &mdl_kills_model);
+    cr_assert_null(mdl_models[MDL_SLOT_COUNT]);
 }
