@@ -105,8 +105,10 @@ typedef struct battery {
 
 static int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0); } /* a >= 0, b > 0 */
 
-int64_t mdl_battery_level_after(int64_t l0, bool rising, int64_t drain, int64_t c1, int64_t taper,
-                                int64_t c2, sim_time dt)
+/* mdl_battery_level_after's body, inlined into level_at: the level is read at every re-anchor and,
+ * by the OS models, at every evaluation (a call was a tenth of the read). */
+static inline __attribute__((always_inline)) int64_t level_after(int64_t l0, bool rising, int64_t drain, int64_t c1,
+                                                                 int64_t taper, int64_t c2, sim_time dt)
 {
     const int64_t full = MDL_BATTERY_FULL_LU;
     if (!rising) {
@@ -136,6 +138,12 @@ int64_t mdl_battery_level_after(int64_t l0, bool rising, int64_t drain, int64_t 
     return dt >= ceil_div(full - l0, c2) ? full : l0 + c2 * dt;
 }
 
+int64_t mdl_battery_level_after(int64_t l0, bool rising, int64_t drain, int64_t c1, int64_t taper,
+                                int64_t c2, sim_time dt)
+{
+    return level_after(l0, rising, drain, c1, taper, c2, dt);
+}
+
 static int64_t level_at(const battery *b, sim_time t)
 {
     const mdl_battery_config *c = &b->cfg;
@@ -145,8 +153,8 @@ static int64_t level_at(const battery *b, sim_time t)
      * crossing (every re-anchor). */
     if (dt == 0 && b->l0 >= 0 && b->l0 <= MDL_BATTERY_FULL_LU)
         return b->l0;
-    return mdl_battery_level_after(b->l0, b->rising, b->drain, c->charge_rate_mp,
-                                   c->charge_taper_at_mp * MDL_BATTERY_LU_PER_MP, c->charge_taper_rate_mp, dt);
+    return level_after(b->l0, b->rising, b->drain, c->charge_rate_mp, c->charge_taper_at_mp * MDL_BATTERY_LU_PER_MP,
+                       c->charge_taper_rate_mp, dt);
 }
 
 /* The first dt >= 0 at which the segment's level is below x (falling) or at least x (rising);
