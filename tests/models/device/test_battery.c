@@ -386,26 +386,34 @@ Test(battery, every_crossing_is_exact_under_random_rates)
     cr_assert_gt(checked, 4000);
 }
 
+/* A battery draining a permille per ms and more (several thresholds in one ms), with eight
+ * watched levels, driven by a random signal every 1-40 ms. */
+static brig *tie_rate_brig(gsl_rng *g, mdl_platform platform)
+{
+    brig *r = brig_new(platform);
+    r->gap = 40; /* signals often land on a crossing's ms: assert_exact's level 1 ms before is
+                  * then the new segment's anchor, so it is not asserted here */
+    r->cfg.initial_mp = 50000 + (int64_t)gsl_rng_uniform_int(g, 50001);
+    r->cfg.drain_idle_mp = PERMILLE_LU / 4 + (int64_t)gsl_rng_uniform_int(g, (unsigned long)PERMILLE_LU);
+    r->cfg.drain_screen_on_mp = PERMILLE_LU / 2 + (int64_t)gsl_rng_uniform_int(g, (unsigned long)(3 * PERMILLE_LU));
+    r->cfg.drain_dozing_mp = (int64_t)gsl_rng_uniform_int(g, (unsigned long)PERMILLE_LU);
+    r->cfg.drain_worker_mp = (int64_t)gsl_rng_uniform_int(g, (unsigned long)PERMILLE_LU);
+    r->cfg.watch_count = 8;
+    for (int i = 0; i < 8; i++)
+        r->cfg.watch_permille[i] = 300 + (int)gsl_rng_uniform_int(g, 500);
+    return r;
+}
+
 /* Drains of a permille per ms and more put several thresholds in one ms: there reanchor must not
  * keep the pending crossing's threshold (the scan orders ties by the table, which is not the order
  * of the levels: the watched thresholds come last). Every signal is checked against a scan. */
 Test(battery, tie_rates_take_the_scan)
 {
+    int checked = 0, crossings = 0;
     gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(g, 24);
-    int checked = 0, crossings = 0;
     for (int run = 0; run < 200; run++) {
-        brig *r = brig_new(run % 2 ? MDL_IOS : MDL_ANDROID);
-        r->gap = 40; /* signals often land on a crossing's ms: assert_exact's level 1 ms before is
-                      * then the new segment's anchor, so it is not asserted here */
-        r->cfg.initial_mp = 50000 + (int64_t)gsl_rng_uniform_int(g, 50001);
-        r->cfg.drain_idle_mp = PERMILLE_LU / 4 + (int64_t)gsl_rng_uniform_int(g, (unsigned long)PERMILLE_LU);
-        r->cfg.drain_screen_on_mp = PERMILLE_LU / 2 + (int64_t)gsl_rng_uniform_int(g, (unsigned long)(3 * PERMILLE_LU));
-        r->cfg.drain_dozing_mp = (int64_t)gsl_rng_uniform_int(g, (unsigned long)PERMILLE_LU);
-        r->cfg.drain_worker_mp = (int64_t)gsl_rng_uniform_int(g, (unsigned long)PERMILLE_LU);
-        r->cfg.watch_count = 8;
-        for (int i = 0; i < 8; i++)
-            r->cfg.watch_permille[i] = 300 + (int)gsl_rng_uniform_int(g, 500);
+        brig *r = tie_rate_brig(g, run % 2 ? MDL_IOS : MDL_ANDROID);
         brig_start(r);
         sim_schedule(r->base.e, 1, SIM_PHASE_ENVIRONMENT, random_signal, r, gsl_rng_get(g), NULL);
         sim_run_until(r->base.e, 2000);
