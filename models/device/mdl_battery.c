@@ -90,6 +90,7 @@ typedef struct battery {
     bool rising;
     int64_t drain;
     sim_handle crossing;
+    sim_time crossing_at; /* when `crossing` is pending: its time */
     int crossing_index;
     threshold thr[MDL_BATTERY_MAX_THRESHOLDS];
     int thr_count;
@@ -104,8 +105,10 @@ typedef struct battery {
 
 static int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0); } /* a >= 0, b > 0 */
 
-int64_t mdl_battery_level_after(int64_t l0, bool rising, int64_t drain, int64_t c1, int64_t taper,
-                                int64_t c2, sim_time dt)
+/* mdl_battery_level_after's body, inlined into level_at: the level is read at every re-anchor and,
+ * by the OS models, at every evaluation (a call was a tenth of the read). */
+static inline __attribute__((always_inline)) int64_t level_after(int64_t l0, bool rising, int64_t drain, int64_t c1,
+                                                                 int64_t taper, int64_t c2, sim_time dt)
 {
     const int64_t full = MDL_BATTERY_FULL_LU;
     if (!rising) {
@@ -135,6 +138,12 @@ int64_t mdl_battery_level_after(int64_t l0, bool rising, int64_t drain, int64_t 
     return dt >= ceil_div(full - l0, c2) ? full : l0 + c2 * dt;
 }
 
+int64_t mdl_battery_level_after(int64_t l0, bool rising, int64_t drain, int64_t c1, int64_t taper,
+                                int64_t c2, sim_time dt)
+{
+    return level_after(l0, rising, drain, c1, taper, c2, dt);
+}
+
 static int64_t level_at(const battery *b, sim_time t)
 {
     const mdl_battery_config *c = &b->cfg;
@@ -144,8 +153,8 @@ static int64_t level_at(const battery *b, sim_time t)
      * crossing (every re-anchor). */
     if (dt == 0 && b->l0 >= 0 && b->l0 <= MDL_BATTERY_FULL_LU)
         return b->l0;
-    return mdl_battery_level_after(b->l0, b->rising, b->drain, c->charge_rate_mp,
-                                   c->charge_taper_at_mp * MDL_BATTERY_LU_PER_MP, c->charge_taper_rate_mp, dt);
+    return level_after(b->l0, b->rising, b->drain, c->charge_rate_mp, c->charge_taper_at_mp * MDL_BATTERY_LU_PER_MP,
+                       c->charge_taper_rate_mp, dt);
 }
 
 /* The first dt >= 0 at which the segment's level is below x (falling) or at least x (rising);
@@ -200,14 +209,15 @@ static sim_handle schedule(battery *b, sim_time t, int kind, int index)
     return h; /* beyond the simulator's time limit: never */
 }
 
-/* Cancels the pending crossing and schedules the next one of the current segment. A threshold
- * whose side disagrees with the level now (a state change landed exactly on it, or at the ms its
- * crossing was due) is crossed now; otherwise a falling segment
- * crosses only thresholds above, a rising one only those below. Ties (two thresholds at one ms:
- * impossible for distinct permilles at these rates, but cheap to order) go to the first in the
- * table, except among thresholds crossed now (a scripted jump of the level): those go in the
- * order a gradual change would have crossed them, the nearest to where the level came from first. */
-static void schedule_crossing(battery *b)
+/* The next crossing of the current segment, as an offset from t0 (NEVER: none) and the index of
+ * its threshold (-1: none). A threshold whose side disagrees with the level now (a state change
+ * landed exactly on it, or at the ms its crossing was due) is crossed now; otherwise a falling
+ * segment crosses only thresholds above, a rising one only those below. Ties (two thresholds at
+ * one ms: impossible for distinct permilles at these rates, see reanchor, but cheap to order) go to
+ * the first in the table, except among thresholds crossed now (a scripted jump of the level): those
+ * go in the order a gradual change would have crossed them, the nearest to where the level came
+ * from first. */
+static void scan_crossing(const battery *b, sim_time *best_dt, int *best_index)
 {
     sim_time now = sim_now(b->d->engine);
     int64_t level = level_at(b, now);
@@ -228,28 +238,74 @@ static void schedule_crossing(battery *b)
         if (dt != NEVER && (best == NEVER || dt < best || nearer))
             best = dt, best_i = i;
     }
-    /* The pending crossing is replaced: sim_rearm is a cancel and a schedule in one step (it
-     * cancels alone when the new time cannot be scheduled, as schedule() would not schedule it). */
-    bool due = best_i >= 0 && best <= SIM_TIME_MAX - b->t0;
-    if (due)
-        b->crossing_index = best_i;
-    if (due && b->t0 + best >= 0) {
-        sim_rearm(b->d->engine, &b->crossing, b->t0 + best, SIM_PHASE_ENVIRONMENT, on_event, b, EV_CROSSING);
+    *best_dt = best;
+    *best_index = best_i;
+}
+
+/* Whether a crossing found by scan_crossing can be scheduled (beyond the simulator's time limit it
+ * is never). */
+static bool crossing_due(const battery *b, sim_time dt, int index)
+{
+    return index >= 0 && dt <= SIM_TIME_MAX - b->t0 && b->t0 + dt >= 0;
+}
+
+/* Replaces the pending crossing with threshold `index` at t0 + dt (scan_crossing's answer):
+ * sim_rearm is a cancel and a schedule in one step (it cancels alone when the new time cannot be
+ * scheduled, as schedule() would not schedule it). */
+static void arm_crossing(battery *b, sim_time dt, int index)
+{
+    if (index >= 0 && dt <= SIM_TIME_MAX - b->t0)
+        b->crossing_index = index;
+    if (crossing_due(b, dt, index)) {
+        b->crossing_at = b->t0 + dt;
+        sim_rearm(b->d->engine, &b->crossing, b->crossing_at, SIM_PHASE_ENVIRONMENT, on_event, b, EV_CROSSING);
     } else {
         sim_cancel(b->d->engine, b->crossing);
         b->crossing = SIM_HANDLE_NONE;
     }
 }
 
-/* Starts a new segment at now: the level under the old slope, the slope of the device's state. */
-static void reanchor(battery *b)
+/* Cancels the pending crossing and schedules the next one of the current segment. */
+static void schedule_crossing(battery *b)
+{
+    sim_time dt;
+    int index;
+    scan_crossing(b, &dt, &index);
+    arm_crossing(b, dt, index);
+}
+
+/* Starts a new segment at now: the level under the old slope, the slope `drain` (drain_rate of the
+ * device's state).
+ *
+ * A drain change while unplugged (a screen, worker, Doze or network signal: most re-anchors) keeps
+ * the threshold of the pending crossing and only moves its time, without scan_crossing, when
+ * (1) the old and the new segment fall, both at rates in (0, LU_PER_PERMILLE), and (2) the crossing
+ * is pending after now. Why that is scan_crossing's answer:
+ *  - No threshold disagrees with the level now. The last scan ran on the old segment (every change
+ *    of a segment or of a threshold's side is followed by one, or by this shortcut, which gives its
+ *    answer) and picks a disagreeing threshold at its own instant, before any other; the pending
+ *    crossing is later, so there was none then;
+ *    since then the level fell along the segment and stayed at or above every threshold above it,
+ *    as none is crossed before the pending crossing.
+ *  - So the candidates are the thresholds above, the same set for both segments, and each is
+ *    crossed at dt = (l0 - x) / drain + 1. Distinct permilles are LU_PER_PERMILLE apart, more than
+ *    the drain, so the quotients differ: the highest threshold is crossed strictly first, under the
+ *    old rate (it is the pending crossing's threshold) and under the new one. No tie, no order.
+ * tests/models/device/test_battery.c checks the kept crossing against a scan after every signal. */
+static void reanchor(battery *b, int64_t drain)
 {
     sim_time now = sim_now(b->d->engine);
+    bool keep = !b->rising && !b->d->plugged && b->drain > 0 && b->drain < LU_PER_PERMILLE && drain > 0 &&
+                drain < LU_PER_PERMILLE && b->crossing != SIM_HANDLE_NONE && b->crossing_at > now;
     b->l0 = level_at(b, now);
     b->t0 = now;
     b->rising = b->d->plugged;
-    b->drain = drain_rate(b);
-    schedule_crossing(b);
+    b->drain = drain;
+    if (keep)
+        arm_crossing(b, (b->l0 - (int64_t)b->thr[b->crossing_index].permille * LU_PER_PERMILLE) / drain + 1,
+                     b->crossing_index);
+    else
+        schedule_crossing(b);
 }
 
 static void trace_level_event(battery *b, const char *type, const char *source)
@@ -311,7 +367,7 @@ static void charge_on(battery *b, const char *source)
     if (b->holds++ > 0)
         return;
     d->plugged = true;
-    reanchor(b);
+    reanchor(b, drain_rate(b));
     trace_level_event(b, "battery.plug", source);
     /* Plugging sends no OKAY (BatteryService.processValuesLocked): low ends only at the close
      * level. plug_clears_low is the what-if of BatteryService's internal mBatteryLevelLow. */
@@ -330,7 +386,7 @@ static void charge_off(battery *b, const char *source)
     if (b->holds == 0 || --b->holds > 0)
         return;
     d->plugged = false;
-    reanchor(b);
+    reanchor(b, drain_rate(b));
     trace_level_event(b, "battery.unplug", source);
     /* BatteryService.shouldSendBatteryLowLocked: LOW when just unplugged at or below the warning
      * level (oldPlugged). */
@@ -462,33 +518,25 @@ static void on_event(sim_engine *e, void *ctx, uint64_t arg)
     }
 }
 
-/* Drain-relevant device changes re-anchor the segment when they change its slope. */
+/* The signals of the state drain_rate reads. */
+#define DRAIN_SIGNALS                                                                                       \
+    (MDL_SIGNAL(MDL_SIG_SCREEN_ON) | MDL_SIGNAL(MDL_SIG_SCREEN_OFF) | MDL_SIGNAL(MDL_SIG_WORKER) |         \
+     MDL_SIGNAL(MDL_SIG_DOZE) | MDL_SIGNAL(MDL_SIG_NETWORK))
+
+/* Drain-relevant device changes (DRAIN_SIGNALS, the only ones subscribed) re-anchor the segment
+ * when they change its slope. */
 static void on_signal(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
 {
-    (void)d, (void)arg;
+    (void)d, (void)sig, (void)arg;
     battery *b = ctx;
-    switch (sig) {
-    case MDL_SIG_SCREEN_ON:
-    case MDL_SIG_SCREEN_OFF:
-    case MDL_SIG_WORKER:
-    case MDL_SIG_DOZE:
-    case MDL_SIG_NETWORK: break;
-    default: return;
-    }
-    if (!b->rising && drain_rate(b) != b->drain)
-        reanchor(b);
+    int64_t drain = drain_rate(b);
+    if (!b->rising && drain != b->drain)
+        reanchor(b, drain);
 }
 
 /* ---- thresholds and the public API ---- */
 
-static battery *find(const mdl_device *d)
-{
-    size_t n = mdl_model_count();
-    for (size_t i = 0; i < n && i < MDL_MAX_MODELS; i++)
-        if (mdl_models[i] == &mdl_battery_model)
-            return d->models[i];
-    return NULL;
-}
+static battery *find(const mdl_device *d) { return d->models[MDL_SLOT_BATTERY]; }
 
 static int add_threshold(battery *b, int permille, unsigned roles)
 {
@@ -548,6 +596,21 @@ int mdl_battery_watch(mdl_device *d, int permille)
     int rc = add_threshold(b, permille, ROLE_WATCH);
     schedule_crossing(b);
     return rc;
+}
+
+/* The pending crossing is the one a scan of the segment finds now (mdl_battery_internal.h). */
+bool mdl_battery_crossing_is_current(const mdl_device *d)
+{
+    const battery *b = find(d);
+    if (!b)
+        return false;
+    sim_time dt, at;
+    int index;
+    scan_crossing(b, &dt, &index);
+    bool pending = sim_event_time(d->engine, b->crossing, &at) == SIM_OK;
+    if (!crossing_due(b, dt, index))
+        return !pending;
+    return pending && at == b->t0 + dt && b->crossing_at == at && b->crossing_index == index;
 }
 
 /* ---- scripted events ---- */
@@ -645,7 +708,7 @@ static int battery_start(mdl_device *d, int index, const void *config)
     b->nightly_rng = sim_rng_get(d->rngs, "battery.nightly");
     b->topup_rng = sim_rng_get(d->rngs, "battery.topups");
     b->lpm_rng = sim_rng_get(d->rngs, "battery.lpm");
-    if (!b->nightly_rng || !b->topup_rng || !b->lpm_rng || mdl_subscribe(d, on_signal, b) != MDL_OK) {
+    if (!b->nightly_rng || !b->topup_rng || !b->lpm_rng || mdl_subscribe_signals(d, on_signal, b, DRAIN_SIGNALS) != MDL_OK) {
         free(b);
         return MDL_ENOMEM;
     }

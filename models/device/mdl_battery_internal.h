@@ -18,4 +18,9 @@ static inline sim_time mdl_battery_night_window(const mdl_battery_config *c)
     return ((c->nightly_to - c->nightly_from) % SIM_MS_PER_DAY + SIM_MS_PER_DAY) % SIM_MS_PER_DAY;
 }
 
+/* For tests: whether the pending level crossing (its time and threshold, or none) is what a full
+ * scan of the current segment's thresholds finds now. reanchor keeps the crossing's threshold
+ * without a scan on a drain change; this checks that it is the scan's answer. */
+bool mdl_battery_crossing_is_current(const mdl_device *d);
+
 #endif

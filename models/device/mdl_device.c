@@ -22,14 +22,43 @@ void mdl_device_init(mdl_device *d, sim_engine *e, sim_trace *trace, sim_rng_set
     d->usage.last_close = -1;
 }
 
-int mdl_subscribe(mdl_device *d, mdl_listener_fn fn, void *ctx)
+_Static_assert(MDL_SIG_COUNT <= 32, "an mdl_signal_set holds every signal");
+
+int mdl_subscribe_signals(mdl_device *d, mdl_listener_fn fn, void *ctx, mdl_signal_set signals)
 {
     if (d->listener_count == MDL_MAX_LISTENERS)
         return MDL_ENOMEM;
-    d->listeners[d->listener_count].fn = fn;
-    d->listeners[d->listener_count].ctx = ctx;
-    d->listener_count++;
+    int i = d->listener_count++;
+    d->listeners[i].fn = fn;
+    d->listeners[i].ctx = ctx;
+    d->listeners[i].signals = signals;
+    for (int sig = 0; sig < MDL_SIG_COUNT; sig++) {
+        if (signals & MDL_SIGNAL(sig)) {
+            int k = d->by_signal_count[sig]++;
+            d->by_signal[sig][k].fn = fn;
+            d->by_signal[sig][k].ctx = ctx;
+        }
+    }
     return MDL_OK;
+}
+
+int mdl_subscribe(mdl_device *d, mdl_listener_fn fn, void *ctx)
+{
+    return mdl_subscribe_signals(d, fn, ctx, MDL_ALL_SIGNALS);
+}
+
+/* One signal to its listeners, in subscription order. The counts are read at each step, as a
+ * listener may subscribe another. */
+static void deliver(mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    if (sig >= 0 && sig < MDL_SIG_COUNT) {
+        for (int k = 0; k < d->by_signal_count[sig]; k++)
+            d->by_signal[sig][k].fn(d->by_signal[sig][k].ctx, d, sig, arg);
+        return;
+    }
+    for (int i = 0; i < d->listener_count; i++)
+        if (d->listeners[i].signals == MDL_ALL_SIGNALS)
+            d->listeners[i].fn(d->listeners[i].ctx, d, sig, arg);
 }
 
 int mdl_emit(mdl_device *d, mdl_signal sig, int64_t arg)
@@ -44,8 +73,7 @@ int mdl_emit(mdl_device *d, mdl_signal sig, int64_t arg)
     }
     d->emitting = true;
     for (;;) {
-        for (int i = 0; i < d->listener_count; i++)
-            d->listeners[i].fn(d->listeners[i].ctx, d, sig, arg);
+        deliver(d, sig, arg);
         if (d->queued_count == 0)
             break;
         sig = d->queued[d->queued_head].sig;

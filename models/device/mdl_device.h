@@ -66,6 +66,11 @@ enum { MDL_OK = 0, MDL_ENOMEM = -1, MDL_ENESTED = -2 };
 typedef struct mdl_device mdl_device;
 typedef void (*mdl_listener_fn)(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg);
 
+/* A set of signals, for mdl_subscribe_signals: MDL_SIGNAL(s) | MDL_SIGNAL(t) ... */
+typedef uint32_t mdl_signal_set;
+#define MDL_SIGNAL(sig) ((mdl_signal_set)1 << (sig))
+#define MDL_ALL_SIGNALS (~(mdl_signal_set)0)
+
 #define MDL_MAX_LISTENERS 16
 #define MDL_MAX_QUEUED 64
 #define MDL_MAX_MODELS 16
@@ -112,8 +117,17 @@ struct mdl_device {
     struct {
         mdl_listener_fn fn;
         void *ctx;
+        mdl_signal_set signals;
     } listeners[MDL_MAX_LISTENERS];
     int listener_count;
+    /* for each signal, the listeners whose set holds it, in subscription order (mdl_emit calls
+     * only those: a listener that ignores a signal costs nothing when it is sent); copies of
+     * listeners[]' fn and ctx, so that a delivery reads one array */
+    struct {
+        mdl_listener_fn fn;
+        void *ctx;
+    } by_signal[MDL_SIG_COUNT][MDL_MAX_LISTENERS];
+    int by_signal_count[MDL_SIG_COUNT];
     bool emitting;
     struct {
         mdl_signal sig;
@@ -127,8 +141,12 @@ struct mdl_device {
 void mdl_device_init(mdl_device *d, sim_engine *e, sim_trace *trace, sim_rng_set *rngs,
                      const sim_calendar *cal, mdl_platform platform, int os_version);
 
-/* Adds a listener; MDL_ENOMEM past MDL_MAX_LISTENERS. */
+/* Adds a listener of every signal; MDL_ENOMEM past MDL_MAX_LISTENERS. */
 int mdl_subscribe(mdl_device *d, mdl_listener_fn fn, void *ctx);
+/* Adds a listener of the signals in `signals` only (a listener that returns at once on the others
+ * receives the same signals in the same order either way, so a set is a saving, not a change).
+ * Signals outside mdl_signal's range reach the listeners of every signal only. */
+int mdl_subscribe_signals(mdl_device *d, mdl_listener_fn fn, void *ctx, mdl_signal_set signals);
 /* Calls every listener with (sig, arg), or queues the signal when called from a listener. */
 int mdl_emit(mdl_device *d, mdl_signal sig, int64_t arg);
 

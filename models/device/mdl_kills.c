@@ -115,13 +115,7 @@ typedef struct kills {
     mdl_kills_stats stats;
 } kills;
 
-static kills *find(const mdl_device *d)
-{
-    for (size_t i = 0; i < mdl_model_count() && i < MDL_MAX_MODELS; i++)
-        if (mdl_models[i] == &mdl_kills_model)
-            return d->models[i];
-    return NULL;
-}
+static kills *find(const mdl_device *d) { return d->models[MDL_SLOT_KILLS]; }
 
 static sim_time now(const kills *k) { return sim_now(k->d->engine); }
 
@@ -391,7 +385,12 @@ static int kills_start(mdl_device *d, int index, const void *config)
     k->last_boot = -1;
     k->update_k = 1;
     d->models[index] = k;
-    if (mdl_subscribe(d, on_signal, k) != MDL_OK)
+    /* the signals on_signal acts on (it returns at once on the others) */
+    const mdl_signal_set signals = MDL_SIGNAL(MDL_SIG_APP_OPEN) | MDL_SIGNAL(MDL_SIG_WORKER) | MDL_SIGNAL(MDL_SIG_APP_SWIPE) |
+                                   MDL_SIGNAL(MDL_SIG_FORCE_STOP) | MDL_SIGNAL(MDL_SIG_APP_KILL) |
+                                   MDL_SIGNAL(MDL_SIG_REBOOT) | MDL_SIGNAL(MDL_SIG_SCREEN_OFF) |
+                                   MDL_SIGNAL(MDL_SIG_APP_CLOSE);
+    if (mdl_subscribe_signals(d, on_signal, k, signals) != MDL_OK)
         return MDL_ENOMEM;
     arm_force(k);
     arm_reboot(k);

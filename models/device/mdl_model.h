@@ -5,8 +5,8 @@
  * dynamics and descriptor), mdl_<name>_parse.c (its YAML section, read with the sch_ schema kit)
  * and mdl_<name>_internal.h (what only those two share: the parse function). The scenario loader
  * gives it its own section (`device.<key>` or `user.<key>`) to parse, and the runner starts it on
- * the device. Adding a model = writing the module and adding its descriptor to mdl_models[] in
- * mdl_registry.c; nothing else changes.
+ * the device. Adding a model = writing the module, giving it a slot in enum mdl_slot below and its
+ * descriptor to mdl_models[] at that slot in mdl_registry.c; nothing else changes.
  *
  * Contract:
  *  - defaults(): the model's defaults, each citing its source or marked "assumption". Called for
@@ -47,5 +47,9 @@ typedef struct mdl_model {
 /* Every model, in start order (which is also the order of their events at equal keys). */
 extern const mdl_model *const mdl_models[];
 size_t mdl_model_count(void);
+/* Each model's slot in mdl_models[] and d->models[], in start order: a model's read API (asked by
+ * the OS models at every evaluation) finds its state at d->models[its slot] (NULL when not
+ * started), with no walk of the registry. */
+enum mdl_slot { MDL_SLOT_BATTERY, MDL_SLOT_NETWORK, MDL_SLOT_SETTINGS, MDL_SLOT_USAGE, MDL_SLOT_KILLS, MDL_SLOT_COUNT };
 
 #endif

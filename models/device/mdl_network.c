@@ -83,6 +83,10 @@ typedef struct net_model {
     mdl_network_config cfg;
     gsl_rng *rng;                 /* network.outages */
     sim_time points[MAX_POINTS];  /* every window edge, as a week position, sorted, unique */
+    /* what the schedules say on [points[k], points[k + 1]) (circularly): SCHED_WIFI | SCHED_AIR.
+     * Every window starts and ends at a point, so no window's membership changes inside an
+     * interval: its value at points[k] is its value on the whole interval. */
+    unsigned char sched[MAX_POINTS];
     int npoints;
     bool sched_wifi, sched_air;   /* what the schedules say now */
     bool in_outage;
@@ -116,6 +120,26 @@ static bool wifi_at(const net_model *m, sim_time pos)
     return contains_pos(&m->cfg.wifi, pos) || contains_pos(&m->cfg.work_wifi, pos);
 }
 
+enum { SCHED_WIFI = 1, SCHED_AIR = 2 };
+
+/* The index of the interval [points[k], points[k + 1]) holding week position pos (the last one
+ * when pos is before the first point: it wraps around the week). npoints > 0. */
+static int interval_of(const net_model *m, sim_time pos)
+{
+    int k = 0;
+    while (k < m->npoints && m->points[k] <= pos)
+        k++;
+    return (k == 0 ? m->npoints : k) - 1;
+}
+
+/* What the schedules say at week position pos (SCHED_WIFI | SCHED_AIR). */
+static unsigned sched_at(const net_model *m, sim_time pos)
+{
+    if (m->npoints == 0)
+        return (wifi_at(m, pos) ? SCHED_WIFI : 0u) | (contains_pos(&m->cfg.airplane, pos) ? SCHED_AIR : 0u);
+    return m->sched[interval_of(m, pos)];
+}
+
 /*
  * The first time after `t` at which the Wi-Fi or airplane schedule differs from what it says at
  * t, or -1 when it never changes. The schedules are constant between window edges, so only edges
@@ -126,13 +150,11 @@ static sim_time next_schedule_change(const net_model *m, sim_time t)
     if (m->npoints == 0)
         return -1;
     sim_time pos = week_pos(m->d->cal, t);
-    bool wifi = wifi_at(m, pos), air = contains_pos(&m->cfg.airplane, pos);
-    int first = 0;
-    while (first < m->npoints && m->points[first] <= pos)
-        first++;
-    for (int k = 0; k < m->npoints; k++) {
-        sim_time p = m->points[(first + k) % m->npoints];
-        if (wifi_at(m, p) != wifi || contains_pos(&m->cfg.airplane, p) != air) {
+    int here = interval_of(m, pos);
+    for (int k = 1; k <= m->npoints; k++) {
+        int j = (here + k) % m->npoints;
+        if (m->sched[j] != m->sched[here]) {
+            sim_time p = m->points[j];
             sim_time delta = mod_week(p - pos);
             return t + (delta == 0 ? SIM_MS_PER_WEEK : delta);
         }
@@ -188,11 +210,11 @@ static void on_schedule(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)arg;
     net_model *m = ctx;
-    sim_time pos = week_pos(m->d->cal, sim_now(e));
-    bool air = contains_pos(&m->cfg.airplane, pos);
+    unsigned sched = sched_at(m, week_pos(m->d->cal, sim_now(e)));
+    bool air = sched & SCHED_AIR;
     const char *cause = air != m->sched_air ? (air ? "airplane" : "airplane_end") : "schedule";
     m->sched_air = air;
-    m->sched_wifi = wifi_at(m, pos);
+    m->sched_wifi = sched & SCHED_WIFI;
     apply(m, cause);
     arm_schedule(m);
 }
@@ -264,11 +286,14 @@ static int start(mdl_device *d, int index, const void *config)
         if (n == 0 || m->points[i] != m->points[n - 1])
             m->points[n++] = m->points[i];
     m->npoints = n;
+    for (int k = 0; k < n; k++)
+        m->sched[k] = (unsigned char)((wifi_at(m, m->points[k]) ? SCHED_WIFI : 0) |
+                                      (contains_pos(&m->cfg.airplane, m->points[k]) ? SCHED_AIR : 0));
 
     sim_time now = sim_now(d->engine);
-    sim_time pos = week_pos(d->cal, now);
-    m->sched_wifi = wifi_at(m, pos);
-    m->sched_air = contains_pos(&m->cfg.airplane, pos);
+    unsigned sched = sched_at(m, week_pos(d->cal, now));
+    m->sched_wifi = sched & SCHED_WIFI;
+    m->sched_air = sched & SCHED_AIR;
     d->net = compute_net(m);
     d->airplane = m->sched_air;
     trace_change(m, "start");
@@ -290,14 +315,21 @@ static void stop(mdl_device *d, int index)
 
 void mdl_network_script(mdl_device *d, int net)
 {
-    net_model *m = NULL;
-    for (size_t i = 0; i < mdl_model_count() && i < MDL_MAX_MODELS; i++)
-        if (mdl_models[i] == &mdl_network_model)
-            m = d->models[i];
+    net_model *m = d->models[MDL_SLOT_NETWORK];
     if (!m)
         return;
     m->forced = net >= MDL_NET_NONE && net <= MDL_NET_WIFI ? net : -1;
     apply(m, "scripted");
+}
+
+bool mdl_network_schedule_table_agrees(const mdl_device *d, sim_time t)
+{
+    const net_model *m = d->models[MDL_SLOT_NETWORK];
+    if (!m)
+        return false;
+    sim_time pos = week_pos(d->cal, t);
+    unsigned want = (wifi_at(m, pos) ? SCHED_WIFI : 0u) | (contains_pos(&m->cfg.airplane, pos) ? SCHED_AIR : 0u);
+    return sched_at(m, pos) == want;
 }
 
 bool mdl_network_connected(const mdl_device *d) { return d->net != MDL_NET_NONE; }

@@ -14,4 +14,8 @@
  * defaults). */
 void mdl_network_parse(sch_cx *cx, const sch_node *node, void *config);
 
+/* For tests: whether the network model's table of schedule intervals says, at t, what the windows
+ * say (Wi-Fi or work Wi-Fi, airplane) when each is tested on its own. */
+bool mdl_network_schedule_table_agrees(const mdl_device *d, sim_time t);
+
 #endif

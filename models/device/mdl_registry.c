@@ -10,12 +10,15 @@
 #include "mdl_usage.h"
 
 const mdl_model *const mdl_models[] = {
-    &mdl_battery_model,
-    &mdl_network_model,
-    &mdl_settings_model,
-    &mdl_usage_model,
-    &mdl_kills_model,
-    NULL,
+    [MDL_SLOT_BATTERY] = &mdl_battery_model,
+    [MDL_SLOT_NETWORK] = &mdl_network_model,
+    [MDL_SLOT_SETTINGS] = &mdl_settings_model,
+    [MDL_SLOT_USAGE] = &mdl_usage_model,
+    [MDL_SLOT_KILLS] = &mdl_kills_model,
+    [MDL_SLOT_COUNT] = NULL,
 };
+
+_Static_assert(sizeof mdl_models / sizeof mdl_models[0] == MDL_SLOT_COUNT + 1, "one slot per model");
+_Static_assert(MDL_SLOT_COUNT <= MDL_MAX_MODELS, "d->models[] holds every model");
 
 size_t mdl_model_count(void) { return sizeof mdl_models / sizeof mdl_models[0] - 1; }

@@ -62,12 +62,11 @@ static void on_change(sim_engine *e, void *ctx, uint64_t arg)
 
 void mdl_settings_script(mdl_device *d, int8_t background_app_refresh, int8_t battery_optimization_exempt)
 {
-    for (size_t i = 0; i < mdl_model_count() && i < MDL_MAX_MODELS; i++) {
-        if (mdl_models[i] == &mdl_settings_model && d->models[i]) {
-            mdl_settings_change ch = {.at = sim_now(d->engine), .background_app_refresh = background_app_refresh,
-                                      .battery_optimization_exempt = battery_optimization_exempt};
-            apply_change(d->models[i], &ch);
-        }
+    void *m = d->models[MDL_SLOT_SETTINGS];
+    if (m) {
+        mdl_settings_change ch = {.at = sim_now(d->engine), .background_app_refresh = background_app_refresh,
+                                  .battery_optimization_exempt = battery_optimization_exempt};
+        apply_change(m, &ch);
     }
 }
 

@@ -93,15 +93,10 @@ typedef struct usage_state {
     /* in_commute over [commute_from, commute_until), where no window starts or ends (commuting) */
     sim_time commute_from, commute_until;
     bool commute_now;
+    /* the local day of the latest rate_per_ms (sim_cal_day: its time of day and weekday are the
+     * calendar's own for every instant it holds) */
+    sim_cal_day day;
 } usage_state;
-
-static int usage_index(void)
-{
-    for (size_t i = 0; i < mdl_model_count(); i++)
-        if (mdl_models[i] == &mdl_usage_model)
-            return (int)i;
-    return -1;
-}
 
 static sim_time midnight(const sim_calendar *cal, int64_t day) { return day * SIM_MS_PER_DAY - cal->start_ms_of_day; }
 
@@ -123,12 +118,16 @@ static void plan_night(usage_state *st, int64_t night)
     st->wake = m + to + jitter(st);
 }
 
-static double rate_per_ms(const usage_state *st, sim_time t, sim_time *hour_end)
+/* The session rate at t. The calendar is split once per local day (st->day), not at every hour the
+ * arrival integrates over (they are mostly in the same day): sim_cal_day_holds makes t - day.start
+ * and day.weekday exactly sim_cal_ms_of_day and sim_cal_weekday of t. */
+static double rate_per_ms(usage_state *st, sim_time t, sim_time *hour_end)
 {
-    const sim_calendar *cal = st->d->cal;
-    sim_time ms = sim_cal_ms_of_day(cal, t);
+    if (!sim_cal_day_holds(&st->day, t))
+        sim_cal_day_of(st->d->cal, t, &st->day);
+    sim_time ms = t - st->day.start;
     *hour_end = t + (SIM_MS_PER_HOUR - ms % SIM_MS_PER_HOUR);
-    int profile = sim_cal_is_weekend(cal, t) ? 1 : 0;
+    int profile = st->day.weekday >= SIM_SATURDAY ? 1 : 0;
     return st->c.session_rate[profile][ms / SIM_MS_PER_HOUR] / (double)SIM_MS_PER_HOUR;
 }
 
@@ -159,24 +158,30 @@ static void schedule_arrival(usage_state *st, sim_time from)
     }
 }
 
-static bool day_applies(const sim_calendar *cal, sim_time m, mdl_usage_days days)
+/* Whether a window of `days` applies on a day of weekday `wd` (ISO, Monday 0). */
+static bool day_applies(int wd, mdl_usage_days days)
 {
     if (days == MDL_USAGE_EVERY_DAY)
         return true;
-    return sim_cal_is_weekend(cal, m) == (days == MDL_USAGE_WEEKEND);
+    return (wd >= SIM_SATURDAY) == (days == MDL_USAGE_WEEKEND);
 }
+
+/* The weekday of day `k` given that of day `day` (|k - day| <= 8 here): days and weekdays advance
+ * together, so no calendar split per day (sim_cal_weekday of midnight(k) is this). */
+static int weekday_after(const sim_cal_day *day, int64_t k) { return (int)((day->weekday + (k - day->index) + 7) % 7); }
 
 static bool in_commute(const usage_state *st, sim_time t)
 {
     const sim_calendar *cal = st->d->cal;
-    int64_t day = sim_cal_day_index(cal, t);
-    for (int64_t k = day - 1; k <= day; k++) {
+    sim_cal_day today;
+    sim_cal_day_of(cal, t, &today);
+    for (int64_t k = today.index - 1; k <= today.index; k++) {
         sim_time m = midnight(cal, k);
         for (int i = 0; i < st->c.commute_count; i++) {
             const mdl_usage_window *w = &st->c.commute[i];
             sim_time s = m + w->from;
             /* The time test first: it is cheap and mostly false, and spares the weekday. */
-            if (s <= t && t < s + mdl_usage_span(w->from, w->to) && day_applies(cal, m, w->days))
+            if (s <= t && t < s + mdl_usage_span(w->from, w->to) && day_applies(weekday_after(&today, k), w->days))
                 return true;
         }
     }
@@ -188,13 +193,19 @@ static bool in_commute(const usage_state *st, sim_time t)
 static sim_time next_commute_edge(const usage_state *st, sim_time t)
 {
     const sim_calendar *cal = st->d->cal;
-    int64_t day = sim_cal_day_index(cal, t);
+    sim_cal_day today;
+    sim_cal_day_of(cal, t, &today);
     sim_time best = -1;
-    for (int64_t k = day - 1; k <= day + 8; k++) {
+    for (int64_t k = today.index - 1; k <= today.index + 8; k++) {
         sim_time m = midnight(cal, k);
+        /* A window of day k or later starts at or after its midnight (from is a time of day) and
+         * ends after it starts: once that midnight is not before the best edge, none is nearer. */
+        if (best >= 0 && m >= best)
+            break;
+        int wd = weekday_after(&today, k);
         for (int i = 0; i < st->c.commute_count; i++) {
             const mdl_usage_window *w = &st->c.commute[i];
-            if (!day_applies(cal, m, w->days))
+            if (!day_applies(wd, w->days))
                 continue;
             sim_time s = m + w->from, end = s + mdl_usage_span(w->from, w->to);
             if (s > t && (best < 0 || s < best))
@@ -443,7 +454,9 @@ static int usage_start(mdl_device *d, int index, const void *config)
     st->r_app_duration = sim_rng_get(d->rngs, "usage.app_duration");
     st->r_motion = sim_rng_get(d->rngs, "usage.motion");
     if (!st->r_sleep || !st->r_session || !st->r_app_open || !st->r_app_duration || !st->r_motion ||
-        mdl_subscribe(d, on_signal, st) != MDL_OK) {
+        mdl_subscribe_signals(d, on_signal, st,
+                              MDL_SIGNAL(MDL_SIG_REBOOT) | MDL_SIGNAL(MDL_SIG_APP_OPEN) | MDL_SIGNAL(MDL_SIG_APP_CLOSE)) !=
+            MDL_OK) {
         free(st);
         return MDL_ENOMEM;
     }
@@ -454,6 +467,7 @@ static int usage_start(mdl_device *d, int index, const void *config)
 
     sim_time now = sim_now(d->engine);
     int64_t night = sim_cal_day_index(d->cal, now);
+    sim_cal_day_of(d->cal, now, &st->day);
     plan_night(st, night);
     while (st->wake <= now)
         plan_night(st, ++night);
@@ -481,8 +495,7 @@ static void usage_stop(mdl_device *d, int index)
 
 sim_time mdl_usage_screen_on_since_last_use(const mdl_device *d, sim_time t)
 {
-    int i = usage_index();
-    const usage_state *st = i >= 0 ? d->models[i] : NULL;
+    const usage_state *st = d->models[MDL_SLOT_USAGE];
     sim_time v = d->usage.screen_on_since_last_use;
     if (st && d->screen_on && t > st->screen_anchor)
         v += t - st->screen_anchor;

@@ -103,11 +103,19 @@ int64_t sim_cal_day_index(const sim_calendar *cal, sim_time t)
     return day;
 }
 
-int sim_cal_weekday(const sim_calendar *cal, sim_time t)
+/* The weekday of local day `day`. 1970-01-01 was a Thursday (ISO index 3). One floor_mod of the
+ * sum when it cannot overflow (a day index is below 2^37 in magnitude, as t / one day; a start day
+ * of sim_cal_init below 2^22), which is the weekday the three floor_mods of the general case give:
+ * (a mod 7 + b mod 7) mod 7 = (a + b) mod 7. The usage model asks it for every hour it integrates. */
+static int weekday_of_day(const sim_calendar *cal, int64_t day)
 {
-    /* 1970-01-01 was a Thursday (ISO index 3). */
-    return (int)floor_mod(floor_mod(cal->start_day + 3, 7) + floor_mod(sim_cal_day_index(cal, t), 7), 7);
+    const int64_t bound = INT64_C(1) << 61;
+    if (cal->start_day > -bound && cal->start_day < bound && day > -bound && day < bound)
+        return (int)floor_mod(cal->start_day + 3 + day, 7);
+    return (int)floor_mod(floor_mod(cal->start_day + 3, 7) + floor_mod(day, 7), 7);
 }
+
+int sim_cal_weekday(const sim_calendar *cal, sim_time t) { return weekday_of_day(cal, sim_cal_day_index(cal, t)); }
 
 bool sim_cal_is_weekend(const sim_calendar *cal, sim_time t)
 {
@@ -120,6 +128,16 @@ sim_time sim_cal_ms_of_day(const sim_calendar *cal, sim_time t)
     sim_time ms;
     split(cal, t, &day, &ms);
     return ms;
+}
+
+void sim_cal_day_of(const sim_calendar *cal, sim_time t, sim_cal_day *out)
+{
+    int64_t day;
+    sim_time ms;
+    split(cal, t, &day, &ms);
+    out->start = t - ms;
+    out->index = day;
+    out->weekday = weekday_of_day(cal, day);
 }
 
 int sim_cal_minute_of_day(const sim_calendar *cal, sim_time t)

@@ -63,6 +63,25 @@ int sim_cal_hour_of_week(const sim_calendar *cal, sim_time t);   /* 0 (Mon 00h) 
 void sim_cal_datetime(const sim_calendar *cal, sim_time t, sim_datetime *out);
 
 /*
+ * One local day, split once, for models that ask about many instants of the same day (the usage
+ * model integrates its session rate hour by hour). A calendar's time of day is (t +
+ * start_ms_of_day) mod one day, so a local day is one interval of t, [start, start + one day):
+ * while sim_cal_day_holds(&day, t), sim_cal_ms_of_day(cal, t) is t - day.start,
+ * sim_cal_day_index(cal, t) is day.index and sim_cal_weekday(cal, t) is day.weekday, exactly.
+ * For simulation times, |t| <= SIM_TIME_MAX (so that nothing here overflows).
+ */
+typedef struct sim_cal_day {
+    sim_time start; /* the day's local midnight (before 0 on the start date unless it starts at 00:00) */
+    int64_t index;  /* as sim_cal_day_index */
+    int weekday;    /* as sim_cal_weekday */
+} sim_cal_day;
+void sim_cal_day_of(const sim_calendar *cal, sim_time t, sim_cal_day *out);
+static inline bool sim_cal_day_holds(const sim_cal_day *day, sim_time t)
+{
+    return t >= day->start && t - day->start < SIM_MS_PER_DAY;
+}
+
+/*
  * The earliest time >= t whose local time of day is `ms_of_day` (0 <= ms_of_day < one day),
  * e.g. "the next 23:30". Returns t itself when t is already at that time of day.
  */

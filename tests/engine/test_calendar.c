@@ -216,3 +216,60 @@ Test(calendar, short_weekday_and_time)
     sim_cal_format_short(&cal, SIM_DAYS(2) + SIM_HOURS(19) + SIM_MINUTES(10) + SIM_SECONDS(59), buf, sizeof buf);
     cr_expect_str_eq(buf, "Thu 02:10");
 }
+
+/* The weekday from the date itself (Zeller-free: days since a known Monday, 2026-01-05), so the
+ * single floor_mod of sim_cal_weekday is checked against an independent count, on calendars
+ * starting in year 1, before 1970 and in year 9999, before and after their start. */
+Test(calendar, weekday_counts_from_a_known_monday)
+{
+    const int64_t monday = sim_days_from_civil(2026, 1, 5);
+    const int64_t years[] = {1, 1583, 1969, 1970, 2026, 9999};
+    for (size_t i = 0; i < sizeof years / sizeof years[0]; i++) {
+        sim_calendar cal = cal_at(years[i], 3, 1, 13, 20);
+        for (sim_time t = -SIM_DAYS(30); t <= SIM_DAYS(30); t += 3333333) {
+            sim_datetime dt;
+            sim_cal_datetime(&cal, t, &dt);
+            int64_t d = sim_days_from_civil(dt.year, dt.month, dt.day) - monday;
+            int want = (int)(((d % 7) + 7) % 7);
+            cr_assert_eq(sim_cal_weekday(&cal, t), want, "year %ld t=%ld", (long)years[i], (long)t);
+        }
+    }
+}
+
+/* sim_cal_day: while a day holds t, its start, index and weekday give exactly what the calendar
+ * computes for t (the usage model keeps one and re-splits only when t leaves it). Instants move
+ * forward and back by irregular steps across day boundaries, on calendars starting at several
+ * times of day (midnight included). */
+Test(calendar, a_cached_day_agrees_with_the_calendar)
+{
+    const int hours[] = {0, 7, 23};
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    for (size_t i = 0; i < sizeof hours / sizeof hours[0]; i++) {
+        sim_calendar cal = cal_at(2026, 1, 5, hours[i], 59);
+        sim_cal_day day;
+        sim_cal_day_of(&cal, 0, &day);
+        sim_time t = -SIM_DAYS(3);
+        int held = 0, split = 0;
+        for (int n = 0; n < 200000; n++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            /* mostly forward by up to 2 h, sometimes back, sometimes exactly to a midnight */
+            if (x % 17 == 0)
+                t -= (sim_time)(x >> 20) % SIM_HOURS(30);
+            else if (x % 13 == 0)
+                t += SIM_MS_PER_DAY - sim_cal_ms_of_day(&cal, t);
+            else
+                t += (sim_time)(x >> 20) % SIM_HOURS(2);
+            if (sim_cal_day_holds(&day, t)) {
+                held++;
+            } else {
+                split++;
+                sim_cal_day_of(&cal, t, &day);
+                cr_assert(sim_cal_day_holds(&day, t));
+            }
+            cr_assert_eq(t - day.start, sim_cal_ms_of_day(&cal, t), "t=%ld", (long)t);
+            cr_assert_eq(day.index, sim_cal_day_index(&cal, t), "t=%ld", (long)t);
+            cr_assert_eq(day.weekday, sim_cal_weekday(&cal, t), "t=%ld", (long)t);
+        }
+        cr_assert_gt(held, 3 * split, "the cache is used (held %d, split %d)", held, split);
+    }
+}

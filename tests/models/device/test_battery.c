@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "mdl_battery.h"
+#include "mdl_battery_internal.h"
 #include "rig.h"
 
 #define H(x) SIM_HOURS(x)
@@ -40,6 +41,8 @@ typedef struct brig {
     event ev[20000];
     int n;
     bool check_exact; /* assert every crossing's exactness as it happens */
+    int checked;      /* random_signal: signals after which the kept crossing was checked */
+    sim_time gap;     /* random_signal: at most this long between signals (0: 3 h) */
 } brig;
 
 static void assert_exact(const event *e)
@@ -196,6 +199,26 @@ Test(battery, screen_signals_reanchor_the_segment)
     brig_free(r);
 }
 
+/* A drain change at the very ms a crossing is due, before the crossing's event fires there: the
+ * level is already below, so the threshold is crossed at that ms (reanchor must not keep the
+ * pending crossing and move it by the new rate: 2 %/h idle, 20 % first below at 15 h + 1 ms; the
+ * screen signal was scheduled before the battery started, so it comes first in that ms). */
+Test(battery, a_drain_change_at_the_crossing_ms_crosses_then)
+{
+    brig *r = brig_new(MDL_ANDROID);
+    r->cfg.initial_mp = 50000;
+    r->cfg.drain_idle_mp = 2000;
+    r->cfg.drain_screen_on_mp = 12000;
+    sim_schedule(r->base.e, H(15) + 1, SIM_PHASE_ENVIRONMENT, set_screen, r, 1, NULL);
+    brig_start(r);
+    sim_run_until(r->base.e, H(16));
+    cr_assert(r->n >= 1);
+    cr_assert_eq(r->ev[0].t, H(15) + 1);
+    cr_assert_eq(r->ev[0].arg, 200);
+    cr_assert(mdl_battery_crossing_is_current(&r->base.d));
+    brig_free(r);
+}
+
 /* Reads the level at fixed times, after the environment events of that ms. */
 typedef struct probe {
     brig *r;
@@ -311,7 +334,11 @@ static void random_signal(sim_engine *e, void *ctx, uint64_t arg)
     case 2: d->dozing = !d->dozing; mdl_emit(d, MDL_SIG_DOZE, d->dozing); break;
     default: d->net = d->net == MDL_NET_NONE ? MDL_NET_WIFI : MDL_NET_NONE; mdl_emit(d, MDL_SIG_NETWORK, 0); break;
     }
-    sim_time next = sim_now(e) + 1 + (sim_time)(arg >> 2) % H(3);
+    /* A drain change keeps the pending crossing's threshold without a scan (mdl_battery.c,
+     * reanchor): it must be what the scan finds. */
+    cr_assert(mdl_battery_crossing_is_current(d), "kept crossing differs from a scan at %lld", (long long)sim_now(e));
+    r->checked++;
+    sim_time next = sim_now(e) + 1 + (sim_time)(arg >> 2) % (r->gap > 0 ? r->gap : H(3));
     sim_schedule(e, next, SIM_PHASE_ENVIRONMENT, random_signal, r, arg * 6364136223846793005u + 1442695040888963407u, NULL);
 }
 
@@ -319,7 +346,7 @@ Test(battery, every_crossing_is_exact_under_random_rates)
 {
     gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(g, 2026);
-    int crossings = 0;
+    int crossings = 0, checked = 0;
     for (int run = 0; run < 40; run++) {
         brig *r = brig_new(run % 2 ? MDL_IOS : MDL_ANDROID);
         rig_reseed(&r->base, (uint64_t)run);
@@ -349,11 +376,56 @@ Test(battery, every_crossing_is_exact_under_random_rates)
         sim_run_until(r->base.e, SIM_DAYS(10));
         for (int i = 0; i < r->n; i++)
             crossings += r->ev[i].sig == LVL;
+        checked += r->checked;
         brig_free(r);
     }
     gsl_rng_free(g);
-    cr_log_info("every_crossing_is_exact: %d crossings checked", crossings);
+    cr_log_info("every_crossing_is_exact: %d crossings checked, the kept crossing after %d signals", crossings,
+                checked);
     cr_assert_gt(crossings, 1000);
+    cr_assert_gt(checked, 4000);
+}
+
+/* A battery draining a permille per ms and more (several thresholds in one ms), with eight
+ * watched levels, driven by a random signal every 1-40 ms. */
+static brig *tie_rate_brig(gsl_rng *g, mdl_platform platform)
+{
+    brig *r = brig_new(platform);
+    r->gap = 40; /* signals often land on a crossing's ms: assert_exact's level 1 ms before is
+                  * then the new segment's anchor, so it is not asserted here */
+    r->cfg.initial_mp = 50000 + (int64_t)gsl_rng_uniform_int(g, 50001);
+    r->cfg.drain_idle_mp = PERMILLE_LU / 4 + (int64_t)gsl_rng_uniform_int(g, (unsigned long)PERMILLE_LU);
+    r->cfg.drain_screen_on_mp = PERMILLE_LU / 2 + (int64_t)gsl_rng_uniform_int(g, (unsigned long)(3 * PERMILLE_LU));
+    r->cfg.drain_dozing_mp = (int64_t)gsl_rng_uniform_int(g, (unsigned long)PERMILLE_LU);
+    r->cfg.drain_worker_mp = (int64_t)gsl_rng_uniform_int(g, (unsigned long)PERMILLE_LU);
+    r->cfg.watch_count = 8;
+    for (int i = 0; i < 8; i++)
+        r->cfg.watch_permille[i] = 300 + (int)gsl_rng_uniform_int(g, 500);
+    return r;
+}
+
+/* Drains of a permille per ms and more put several thresholds in one ms: there reanchor must not
+ * keep the pending crossing's threshold (the scan orders ties by the table, which is not the order
+ * of the levels: the watched thresholds come last). Every signal is checked against a scan. */
+Test(battery, tie_rates_take_the_scan)
+{
+    int checked = 0, crossings = 0;
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 24);
+    for (int run = 0; run < 200; run++) {
+        brig *r = tie_rate_brig(g, run % 2 ? MDL_IOS : MDL_ANDROID);
+        brig_start(r);
+        sim_schedule(r->base.e, 1, SIM_PHASE_ENVIRONMENT, random_signal, r, gsl_rng_get(g), NULL);
+        sim_run_until(r->base.e, 2000);
+        checked += r->checked;
+        for (int i = 0; i < r->n; i++)
+            crossings += r->ev[i].sig == LVL;
+        brig_free(r);
+    }
+    gsl_rng_free(g);
+    cr_log_info("tie_rates_take_the_scan: %d signals, %d crossings", checked, crossings);
+    cr_assert_gt(checked, 2000);
+    cr_assert_gt(crossings, 500);
 }
 
 /* ---- battery low, both ways ---- */

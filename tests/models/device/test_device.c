@@ -2,6 +2,12 @@
 #include <criterion/criterion.h>
 
 #include "mdl_device.h"
+#include "mdl_battery.h"
+#include "mdl_kills.h"
+#include "mdl_model.h"
+#include "mdl_network.h"
+#include "mdl_settings.h"
+#include "mdl_usage.h"
 
 typedef struct seen {
     int who[64];
@@ -58,6 +64,37 @@ Test(device, nested_emit_is_delivered_after_the_current_signal)
     cr_assert_eq(log.sig[3], MDL_SIG_SCREEN_ON);
 }
 
+/* A listener of a set of signals gets those, in subscription order among every listener of each
+ * signal, nested ones included; a signal outside the enum reaches the listeners of every signal
+ * only. */
+Test(device, a_listener_of_some_signals_gets_only_those_in_order)
+{
+    mdl_device d;
+    mdl_device_init(&d, NULL, NULL, NULL, NULL, MDL_ANDROID, 14);
+    seen log = {0};
+    listener a = {&log, 1, true}, b = {&log, 2, false}, c = {&log, 3, false};
+    cr_assert_eq(mdl_subscribe_signals(&d, listen, &a, MDL_SIGNAL(MDL_SIG_PLUG)), MDL_OK);
+    cr_assert_eq(mdl_subscribe(&d, listen, &b), MDL_OK);
+    cr_assert_eq(mdl_subscribe_signals(&d, listen, &c, MDL_SIGNAL(MDL_SIG_SCREEN_ON) | MDL_SIGNAL(MDL_SIG_PLUG)),
+                 MDL_OK);
+    mdl_emit(&d, MDL_SIG_UNPLUG, 0);
+    cr_assert_eq(log.n, 1);
+    cr_assert_eq(log.who[0], 2);
+    log.n = 0;
+    mdl_emit(&d, MDL_SIG_PLUG, 0); /* a re-emits SCREEN_ON: b and c get it, after PLUG */
+    int who[] = {1, 2, 3, 2, 3};
+    mdl_signal sig[] = {MDL_SIG_PLUG, MDL_SIG_PLUG, MDL_SIG_PLUG, MDL_SIG_SCREEN_ON, MDL_SIG_SCREEN_ON};
+    cr_assert_eq(log.n, 5);
+    for (int i = 0; i < 5; i++) {
+        cr_assert_eq(log.who[i], who[i], "delivery %d", i);
+        cr_assert_eq(log.sig[i], sig[i], "delivery %d", i);
+    }
+    log.n = 0;
+    mdl_emit(&d, (mdl_signal)40, 0);
+    cr_assert_eq(log.n, 1);
+    cr_assert_eq(log.who[0], 2);
+}
+
 Test(device, defaults_and_limits)
 {
     mdl_device d;
@@ -74,4 +111,17 @@ Test(device, defaults_and_limits)
     cr_assert_eq(mdl_subscribe(&d, listen, &l), MDL_ENOMEM);
     cr_assert_str_eq(mdl_signal_name(MDL_SIG_FORCE_STOP), "force_stop");
     cr_assert_str_eq(mdl_signal_name((mdl_signal)999), "unknown");
+}
+
+/* Each model's enum slot is its place in mdl_models[] (its read API finds its state at
+ * d->models[slot]), and every registered model has one. */
+Test(device, every_model_sits_at_its_slot)
+{
+    cr_assert_eq(mdl_model_count(), (size_t)MDL_SLOT_COUNT);
+    cr_assert_eq(mdl_models[MDL_SLOT_BATTERY], &mdl_battery_model);
+    cr_assert_eq(mdl_models[MDL_SLOT_NETWORK], &mdl_network_model);
+    cr_assert_eq(mdl_models[MDL_SLOT_SETTINGS], &mdl_settings_model);
+    cr_assert_eq(mdl_models[MDL_SLOT_USAGE], &mdl_usage_model);
+    cr_assert_eq(mdl_models[MDL_SLOT_KILLS], &mdl_kills_model);
+    cr_assert_null(mdl_models[MDL_SLOT_COUNT]);
 }

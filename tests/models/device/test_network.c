@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "mdl_network.h"
+#include "mdl_network_internal.h"
 #include "rig.h"
 
 /* ---- recording ---- */
@@ -424,6 +425,31 @@ Test(network, start_inside_a_window_and_never)
     assert_changes(log, want, 3);
     rig_free(r);
     free(log);
+}
+
+/* The model's table of schedule intervals (one state per interval between window edges) says
+ * what testing each window says, at every minute of two weeks and at the ms around every edge:
+ * overlapping Wi-Fi windows, one crossing midnight, airplane over the Sunday/Monday boundary. */
+Test(network, the_interval_table_agrees_with_the_windows)
+{
+    mdl_network_config cfg;
+    rig_parse_ok(&mdl_network_model, MDL_ANDROID,
+                 "wifi: [ { days: [mon, tue, wed, thu, fri], from: \"18:00\", to: \"08:00\" },\n"
+                 "        { days: [fri, sat], from: \"07:00\", to: \"09:30\" },\n"
+                 "        { days: sun, all_day: true } ]\n"
+                 "work_wifi: [ { days: weekdays, from: \"07:45\", to: \"17:30\" } ]\n"
+                 "airplane: [ { days: sun, from: \"23:00\", to: \"01:00\" }, { days: wed, from: \"12:00\", to: \"12:01\" } ]\n",
+                 &cfg);
+    rig *r = rig_new(&mdl_network_model, &cfg, MDL_ANDROID, 1, RIG_MONDAY, NULL, NULL);
+    int checked = 0;
+    for (sim_time t = -SIM_DAYS(1); t < SIM_DAYS(14); t += SIM_MINUTES(1)) {
+        for (sim_time d = -1; d <= 1; d++) {
+            cr_assert(mdl_network_schedule_table_agrees(&r->d, t + d), "at %lld", (long long)(t + d));
+            checked++;
+        }
+    }
+    cr_assert_gt(checked, 60000);
+    rig_free(r);
 }
 
 Test(network, window_containment)

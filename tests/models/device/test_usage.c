@@ -624,6 +624,122 @@ Test(usage, motion_follows_commutes_sessions_and_sleep)
     rig_free(r);
 }
 
+/* Three commute windows, no screen sessions (motion is the windows' alone), nights 03:00-06:00. */
+static mdl_usage_config windows_only(mdl_usage_window a, mdl_usage_window b, mdl_usage_window c3)
+{
+    mdl_usage_config c = fixed_nights();
+    c.moving_sessions = 0;
+    memset(c.session_rate, 0, sizeof c.session_rate);
+    c.commute[0] = a;
+    c.commute[1] = b;
+    c.commute[2] = c3;
+    c.commute_count = 3;
+    c.sleep_from[0] = c.sleep_from[1] = SIM_HOURS(3);
+    c.sleep_to[0] = c.sleep_to[1] = SIM_HOURS(6);
+    return c;
+}
+
+/* Whether t is in one of the commute windows, counted by brute force over the days around it. */
+static bool in_window_brute(const mdl_usage_config *c, const sim_calendar *cal, sim_time t)
+{
+    int64_t day = sim_cal_day_index(cal, t);
+    for (int64_t k = day - 2; k <= day; k++) {
+        sim_time m = k * SIM_MS_PER_DAY - cal->start_ms_of_day;
+        int wd = sim_cal_weekday(cal, m);
+        for (int i = 0; i < c->commute_count; i++) {
+            const mdl_usage_window *w = &c->commute[i];
+            bool applies = w->days == MDL_USAGE_EVERY_DAY || (wd >= SIM_SATURDAY) == (w->days == MDL_USAGE_WEEKEND);
+            sim_time len = w->to > w->from ? w->to - w->from : w->to + SIM_MS_PER_DAY - w->from;
+            if (applies && t >= m + w->from && t < m + w->from + len)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Commute windows of every kind (weekend nights across midnight, weekday mornings, a daily noon
+ * walk, a whole-day Sunday window): the phone moves exactly inside them while awake, checked at
+ * every window edge and the ms before it over three weeks, so a commute edge searched too short
+ * (next_commute_edge stops at the first midnight past the nearest edge) would show. */
+Test(usage, motion_follows_windows_of_every_kind_at_their_edges)
+{
+    mdl_usage_config c = windows_only((mdl_usage_window){SIM_HOURS(22), SIM_HOURS(2), MDL_USAGE_WEEKEND},
+                                      (mdl_usage_window){SIM_HOURS(8), SIM_HOURS(8) + SIM_MINUTES(45), MDL_USAGE_WEEKDAYS},
+                                      (mdl_usage_window){SIM_HOURS(12), SIM_HOURS(12) + SIM_MINUTES(30),
+                                                         MDL_USAGE_EVERY_DAY});
+    rig *r = usage_rig(&c, 5, monday, NULL, NULL);
+    int checked = 0, moving = 0;
+    for (int64_t k = 0; k < 21; k++) {
+        sim_time m = k * SIM_MS_PER_DAY - r->cal.start_ms_of_day;
+        sim_time edges[2 * 3 + 1];
+        int n = 0;
+        for (int i = 0; i < c.commute_count; i++) {
+            edges[n++] = m + c.commute[i].from;
+            edges[n++] = m + c.commute[i].to;
+        }
+        edges[n++] = m + SIM_MS_PER_DAY - 1;
+        for (int a = 0; a < n; a++) /* ascending */
+            for (int b = a + 1; b < n; b++)
+                if (edges[b] < edges[a]) {
+                    sim_time x = edges[a];
+                    edges[a] = edges[b];
+                    edges[b] = x;
+                }
+        for (int a = 0; a < n; a++) {
+            for (sim_time t = edges[a] - 1; t <= edges[a]; t++) {
+                if (t < 0 || t < sim_now(r->e))
+                    continue;
+                sim_run_until(r->e, t);
+                bool want = r->d.user_asleep || !in_window_brute(&c, &r->cal, t);
+                cr_assert_eq(r->d.stationary, want, "at %" PRId64, t);
+                checked++;
+                moving += !want;
+            }
+        }
+    }
+    cr_assert_gt(checked, 200);
+    cr_assert_gt(moving, 40);
+    rig_free(r);
+}
+
+/* The commute edge events are exactly the distinct window edges (and the sleep events the nights):
+ * an edge search that stopped short would skip an edge inside an overlapping window (01:00 inside
+ * the weekend night, invisible to motion) and fire fewer events. */
+Test(usage, every_commute_edge_fires_once)
+{
+    mdl_usage_config c = windows_only((mdl_usage_window){SIM_HOURS(22), SIM_HOURS(2), MDL_USAGE_WEEKEND},
+                                      (mdl_usage_window){SIM_HOURS(1), SIM_HOURS(2) + SIM_MINUTES(30), MDL_USAGE_EVERY_DAY},
+                                      (mdl_usage_window){SIM_HOURS(8), SIM_HOURS(8) + SIM_MINUTES(45), MDL_USAGE_WEEKDAYS});
+    rig *r = usage_rig(&c, 5, monday, NULL, NULL);
+    const sim_time end = SIM_DAYS(21) + SIM_MINUTES(5);
+    sim_run_until(r->e, end);
+    sim_time edges[32 * 8];
+    int n = 0;
+    uint64_t want = 0;
+    for (int64_t k = -1; k <= 22; k++) {
+        sim_time m = k * SIM_MS_PER_DAY - r->cal.start_ms_of_day;
+        int wd = sim_cal_weekday(&r->cal, m);
+        want += m + SIM_HOURS(3) > 0 && m + SIM_HOURS(3) <= end; /* bedtime */
+        want += m + SIM_HOURS(6) > 0 && m + SIM_HOURS(6) <= end; /* wake */
+        for (int i = 0; i < c.commute_count; i++) {
+            const mdl_usage_window *w = &c.commute[i];
+            if (w->days != MDL_USAGE_EVERY_DAY && (wd >= SIM_SATURDAY) != (w->days == MDL_USAGE_WEEKEND))
+                continue;
+            sim_time len = w->to > w->from ? w->to - w->from : w->to + SIM_MS_PER_DAY - w->from;
+            edges[n++] = m + w->from;
+            edges[n++] = m + w->from + len;
+        }
+    }
+    for (int a = 0; a < n; a++) {
+        bool first = edges[a] > 0 && edges[a] <= end;
+        for (int b = 0; b < a && first; b++)
+            first = edges[b] != edges[a];
+        want += first;
+    }
+    cr_assert_eq(sim_fired_count(r->e), want);
+    rig_free(r);
+}
+
 Test(usage, moving_share_of_screen_periods_is_binomial)
 {
     mdl_usage_config c = fixed_nights();
