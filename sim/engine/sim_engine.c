@@ -23,7 +23,7 @@
  *    end of a job that just started): in an Android sweep about 45 % of the heap's insertions were
  *    such a new root. In the heap each of those climbed from the bottom to the root and its
  *    removal sifted the last entry all the way down again; in the lane it is inserted by a short
- *    shift and taken from the front. So an event goes to the lane when it has room and the event
+ *    shift and taken from the end (the lane is sorted last-first, so taking moves nothing). So an event goes to the lane when it has room and the event
  *    is for now or earlier than the heap's root (place()). The next event is the smaller of the
  *    lane's first and the heap's root, so the firing order (time, phase, sequence) is exactly the
  *    heap's alone, whatever sits where: the lane is only a second priority queue. When it is full,
@@ -92,7 +92,11 @@ struct sim_engine {
     payload *payloads;
     size_t count;    /* used heap entries (pending events = count + lane_count) */
     size_t capacity; /* of every array; count + lane_count <= capacity */
-    heap_key lane[LANE_CAP + 1]; /* sorted, lane[0] first; KEY_NONE from lane[lane_count] on */
+    /* Entries lane[1..lane_count], sorted from the last to fire down to the first, lane[lane_count]:
+     * taking the first moves nothing. lane[0] is KEY_NONE, always: it is the first when the lane is
+     * empty, and it ends an insertion's scan (no key is larger). Entries above lane_count are stale,
+     * never read. */
+    heap_key lane[LANE_CAP + 1];
     size_t lane_count;
     uint32_t free_head;
     uint64_t next_seq; /* < SEQ_LIMIT; renumbered when it gets there (renumber_sequences) */
@@ -116,8 +120,8 @@ static inline sim_time key_time(heap_key k) { return (sim_time)(k >> KEY_TIME_SH
 static inline int key_phase(heap_key k) { return (int)((uint64_t)(k >> 64) & ((1u << PHASE_BITS) - 1)); }
 
 /*
- * The sentinel: every entry past the end of the heap (up to 3 past its capacity), of the lane and
- * of the re-arm posts holds KEY_NONE, the largest key, whose time (2^56 - 1) is beyond
+ * The sentinel: every entry past the end of the heap (up to 3 past its capacity) and of the re-arm
+ * posts, and the lane's lane[0], hold KEY_NONE, the largest key, whose time (2^56 - 1) is beyond
  * SIM_TIME_MAX. So "the heap's root", "the lane's first" and "the first post" can be read without
  * asking whether there is one (an empty structure never wins a comparison, and a run stops at a
  * KEY_NONE as at any time past its end), and sift_down always compares four children (the missing
@@ -238,11 +242,12 @@ static inline void heap_remove_root(sim_engine *e)
         sift_down(e, 0, last);
 }
 
-/* Puts `k` (its slot in no structure) into the lane, after every smaller key. */
+/* Puts `k` (its slot in no structure) into the lane: above every larger key (lane[0] is one), the
+ * smaller ones (to fire before it) moving up a place. */
 static void lane_insert(sim_engine *e, heap_key k)
 {
-    size_t i = e->lane_count++;
-    for (; i > 0 && k < e->lane[i - 1]; i--) {
+    size_t i = ++e->lane_count;
+    for (; e->lane[i - 1] < k; i--) {
         e->lane[i] = e->lane[i - 1];
         e->pos[key_slot(e->lane[i])] = LANE_BIT | (uint32_t)i;
     }
@@ -250,14 +255,15 @@ static void lane_insert(sim_engine *e, heap_key k)
     e->pos[key_slot(k)] = LANE_BIT | (uint32_t)i;
 }
 
+/* Removes lane[i] (1 <= i <= lane_count): the entries above it move down a place. Taking the
+ * first (i == lane_count) moves nothing. */
 static void lane_remove_at(sim_engine *e, size_t i)
 {
-    size_t n = --e->lane_count;
+    size_t n = e->lane_count--;
     for (; i < n; i++) {
         e->lane[i] = e->lane[i + 1];
         e->pos[key_slot(e->lane[i])] = LANE_BIT | (uint32_t)i;
     }
-    e->lane[n] = KEY_NONE;
 }
 
 /* Stores the key of an event in neither structure: the lane when it has room and the event is for
@@ -320,8 +326,7 @@ static void newest_clear(sim_engine *e)
 __attribute__((noinline, cold)) static void renumber_sequences(sim_engine *e)
 {
     while (e->lane_count > 0) { /* the lane's events join the heap: one sort renumbers them all */
-        heap_key k = e->lane[e->lane_count - 1];
-        e->lane[--e->lane_count] = KEY_NONE;
+        heap_key k = e->lane[e->lane_count--];
         sift_up(e, e->count++, k);
     }
     qsort(e->heap, e->count, sizeof *e->heap, cmp_key);
@@ -700,7 +705,7 @@ static inline heap_key key_min(heap_key a, heap_key b) { return b < a ? b : a; }
 
 bool sim_peek_time(const sim_engine *e, sim_time *out)
 {
-    heap_key k = key_min(key_min(e->heap[0], e->lane[0]), e->ghosts[0].key);
+    heap_key k = key_min(key_min(e->heap[0], e->lane[e->lane_count]), e->ghosts[0].key);
     if (k == KEY_NONE)
         return false;
     *out = key_time(k);
@@ -815,7 +820,7 @@ static void fire_ghost(sim_engine *e)
 static inline void fire_next(sim_engine *e, heap_key top, bool in_lane)
 {
     if (in_lane) {
-        lane_remove_at(e, 0);
+        e->lane_count--; /* the first is the lane's last entry */
     } else {
         /* The payload is read after the sift: ask for its line now so that the miss (a random
          * slot in a pool of tens of megabytes at 1e6 pending) overlaps the sift's. */
@@ -837,9 +842,10 @@ static sim_run_result run_loop(sim_engine *e, sim_time until)
     e->stop_requested = false;
     for (;;) {
         heap_key top = e->heap[0];
-        bool in_lane = e->lane[0] < top;
+        heap_key first = e->lane[e->lane_count];
+        bool in_lane = first < top;
         if (in_lane)
-            top = e->lane[0];
+            top = first;
         if (e->ghosts[0].key < top) {
             if (key_time(e->ghosts[0].key) > until)
                 break;

@@ -145,18 +145,18 @@ static void parse_work(sch_cx *cx, const sch_node *task, scn_task *t)
 static void check_time_window(sch_cx *cx, const sch_node *map, const char *key, sim_time value,
                               sim_time after, const char *after_name, bool inclusive, sim_time end)
 {
-    char v[32], a[32], e[32];
-    sch_format_duration(value, v, sizeof v);
-    sch_format_duration(after, a, sizeof a);
-    sch_format_duration(end, e, sizeof e);
+    char d[32]; /* a duration for the message: formatted only for one (a fleet loads every device) */
     size_t saved = sch_cx_push_key(cx, key);
     const sch_node *at = sch_map_get(map, key);
-    if (inclusive ? value < after : value <= after)
+    if (inclusive ? value < after : value <= after) {
+        sch_format_duration(after, d, sizeof d);
         sch_cx_error(cx, at, "expected a time %s %s (%s), found %s", inclusive ? "at or after" : "after",
-                     after_name, a, sch_cx_quote(cx, at->text));
-    else if (value >= end)
-        sch_cx_error(cx, at, "expected a time before the end of the scenario (duration %s), found %s", e,
+                     after_name, d, sch_cx_quote(cx, at->text));
+    } else if (value >= end) {
+        sch_format_duration(end, d, sizeof d);
+        sch_cx_error(cx, at, "expected a time before the end of the scenario (duration %s), found %s", d,
                      sch_cx_quote(cx, at->text));
+    }
     sch_cx_pop(cx, saved);
 }
 

@@ -360,13 +360,12 @@ static void name_error(sch_diag *diag, const scn_override *o, size_t step, const
     sch_diag_error(diag, o->line, o->column, "", "%s%s: %s has no item named '%s'%s", OV_PREFIX(o), o->text, where, o->steps[step].text, hint);
 }
 
-static void apply_one(sch_node *root, const scn_override *o, int line, sch_diag *diag)
+/* The override's value parsed by libyaml, or NULL when it is not valid YAML (reported). */
+static sch_node *parse_value(const scn_override *o, sch_diag *diag)
 {
-    char where[512];
-    /* The value first: a value that is not YAML is reported without touching the tree. */
     sch_diag vd;
     if (sch_diag_init(&vd, "value") != 0)
-        return;
+        return NULL;
     sch_node *value = sch_yaml_parse(o->value, strlen(o->value), &vd);
     if (sch_diag_count(&vd) > 0) {
         char msg[1024] = "";
@@ -375,13 +374,25 @@ static void apply_one(sch_node *root, const scn_override *o, int line, sch_diag 
         sch_diag_error(diag, o->line, o->column, "", "%s%s: the value is not valid YAML: %s", OV_PREFIX(o), o->text, msg);
         sch_diag_free(&vd);
         sch_yaml_free(value);
-        return;
+        return NULL;
     }
     sch_diag_free(&vd);
-    if (!value) {
+    if (!value)
         sch_diag_error(diag, o->line, o->column, "", "%s%s: out of memory", OV_PREFIX(o), o->text);
+    return value;
+}
+
+static void apply_one(sch_node *root, const scn_override *o, int line, sch_diag *diag)
+{
+    char where[512];
+    /* The value first: a value that is not YAML is reported without touching the tree. Most
+     * values are one simple scalar (a fleet's drawn numbers, durations and times): made without
+     * libyaml, the same node. */
+    sch_node *value = sch_yaml_simple_scalar(o->value);
+    if (!value)
+        value = parse_value(o, diag);
+    if (!value)
         return;
-    }
     mark_tree(value, line);
 
     /* Two passes: the first only checks the path (nothing is added when it is wrong), the second

@@ -202,9 +202,10 @@ sch_field sch_field_node(sch_cx *cx, const sch_node *map, const char *key, sch_n
 }
 
 /* The scalar under `key` with the path pushed (restore with *saved), or NULL: absent, or reported
- * as not a scalar. *res tells which. */
+ * as not a scalar ("expected WHAT", or the choices of `names` when not NULL: formatted only then,
+ * as an enum is read on every load of every fleet device). *res tells which. */
 static const sch_node *field_scalar(sch_cx *cx, const sch_node *map, const char *key, sch_need need,
-                                    const char *what, size_t *saved, sch_field *res)
+                                    const char *what, const char *const *names, size_t *saved, sch_field *res)
 {
     const sch_node *v = NULL;
     *res = sch_field_node(cx, map, key, need, &v);
@@ -212,6 +213,11 @@ static const sch_node *field_scalar(sch_cx *cx, const sch_node *map, const char 
     if (*res != SCH_FIELD_OK)
         return NULL;
     if (v->kind != SCH_SCALAR || sch_node_is_null(v)) {
+        char choices[256];
+        if (names) {
+            format_choices(names, choices, sizeof choices);
+            what = choices;
+        }
         sch_cx_error(cx, v, "expected %s, found %s", what, sch_node_kind_name(v));
         *res = SCH_FIELD_BAD;
         return NULL;
@@ -230,13 +236,15 @@ static sch_field finish(sch_cx *cx, const sch_node *v, bool ok, const char *why,
 
 /* The common shape of every typed field: find the scalar, parse it with PARSE_CALL (which sees
  * `v->text`, `why` and `WHY_LEN`), report. */
-#define TYPED_FIELD(what, PARSE_CALL, ...)                                                         \
+#define TYPED_FIELD(what, PARSE_CALL, ...) TYPED_FIELD_OF(what, NULL, PARSE_CALL, __VA_ARGS__)
+/* ... with the choices of `names` for "expected" (what is then NULL) */
+#define TYPED_FIELD_OF(what, names, PARSE_CALL, ...)                                               \
     do {                                                                                           \
         if (cx->rec)                                                                               \
             note_field(cx, key, &(sch_rec_field){.required = need == SCH_REQUIRED, .out = out, __VA_ARGS__}, false); \
         size_t saved;                                                                              \
         sch_field res;                                                                             \
-        const sch_node *v = field_scalar(cx, map, key, need, what, &saved, &res);                 \
+        const sch_node *v = field_scalar(cx, map, key, need, what, names, &saved, &res);          \
         if (!v) {                                                                                  \
             sch_cx_pop(cx, saved);                                                                 \
             return res;                                                                            \
@@ -340,9 +348,7 @@ static bool parse_enum(const char *s, const char *const *names, int *out, char *
 sch_field sch_field_enum(sch_cx *cx, const sch_node *map, const char *key, sch_need need,
                          const char *const *names, int *out)
 {
-    char choices[256];
-    format_choices(names, choices, sizeof choices);
-    TYPED_FIELD(choices, parse_enum(v->text, names, out, why, WHY_LEN), .type = SCH_T_ENUM, .names = names);
+    TYPED_FIELD_OF(NULL, names, parse_enum(v->text, names, out, why, WHY_LEN), .type = SCH_T_ENUM, .names = names);
 }
 
 bool sch_value_duration(sch_cx *cx, const sch_node *node, sim_time *out)

@@ -163,6 +163,44 @@ sch_node *sch_yaml_clone(const sch_node *n)
     return c;
 }
 
+static bool simple_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+           c == '+' || c == '%' || c == ':' || c == '-';
+}
+
+static bool simple_first(const char *s)
+{
+    bool alnum = (s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= '0' && s[0] <= '9');
+    return alnum || (s[0] == '-' && ((s[1] >= '0' && s[1] <= '9') || s[1] == '.'));
+}
+
+sch_node *sch_yaml_simple_scalar(const char *text)
+{
+    bool quoted = text[0] == '"';
+    const char *body = text + quoted;
+    size_t n = 0;
+    while (simple_char(body[n]))
+        n++;
+    /* plain: all of it, no ':' last (a key); quoted: all of it up to the closing quote */
+    bool whole = quoted ? n > 0 && body[n] == '"' && body[n + 1] == '\0' : n > 0 && body[n] == '\0' && body[n - 1] != ':';
+    if (!whole || (!quoted && !simple_first(body)))
+        return NULL;
+    sch_node *node = calloc(1, sizeof *node);
+    if (!node || !(node->text = util_strndup(body, n))) {
+        free(node);
+        return NULL;
+    }
+    /* as build_scalar makes it from libyaml's event: position 1:1, the text's span with its quotes */
+    node->kind = SCH_SCALAR;
+    node->line = node->column = 1;
+    node->start = 0;
+    node->end = n + (quoted ? 2 : 0);
+    node->length = n;
+    node->plain = !quoted;
+    return node;
+}
+
 typedef struct flow_buf {
     char *s;
     size_t len, cap;

@@ -1215,3 +1215,81 @@ Test(lane, random_operations_match_reference_across_sequence_renumbering)
 {
     run_model(4, true);
 }
+
+/* The lane's own order, through every insertion position and every removal position: from a
+ * handler, N events are posted for now with N distinct phases in each of the N! orders (each
+ * lands in the lane, N < its capacity, and each insertion finds the earlier ones at a different
+ * place), one of them (by position in the order) is cancelled, and a second one is moved to the
+ * phase right after its own (a removal and an insertion from the middle). They must fire by phase,
+ * whatever order they were stored in. Fails if the lane's sorting, its removal shifts or the
+ * back-pointers that cancel and reschedule follow go wrong. */
+enum { PERM_N = 6 };
+
+typedef struct perm_case {
+    trace *log;
+    int order[PERM_N]; /* phase index (0..N-1) of the i-th event posted */
+    size_t cancel, move; /* positions in the posting order */
+} perm_case;
+
+static int phase_of(int idx) { return 8 + 32 * idx; } /* distinct, gaps for the moved event */
+
+static void post_permutation(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    perm_case *c = ctx;
+    sim_handle h[PERM_N];
+    for (size_t i = 0; i < PERM_N; i++)
+        h[i] = sched(e, sim_now(e), phase_of(c->order[i]), c->log, (uint64_t)c->order[i]);
+    cr_assert_eq(sim_cancel(e, h[c->cancel]), SIM_OK);
+    if (c->move != c->cancel) /* re-armed one phase later: still before the next index's phase */
+        rearm_ok(e, &h[c->move], sim_now(e), phase_of(c->order[c->move]) + 1, c->log, (uint64_t)c->order[c->move]);
+}
+
+static bool next_permutation(int *a, size_t n)
+{
+    size_t i = n - 1;
+    while (i > 0 && a[i - 1] >= a[i])
+        i--;
+    if (i == 0)
+        return false;
+    size_t j = n - 1;
+    while (a[j] <= a[i - 1])
+        j--;
+    int t = a[i - 1];
+    a[i - 1] = a[j];
+    a[j] = t;
+    for (size_t l = i, r = n - 1; l < r; l++, r--) {
+        t = a[l];
+        a[l] = a[r];
+        a[r] = t;
+    }
+    return true;
+}
+
+Test(lane, fires_by_key_whatever_the_order_of_insertions_and_removals)
+{
+    perm_case c = {.log = tr, .order = {0, 1, 2, 3, 4, 5}};
+    size_t cases = 0;
+    do {
+        c.cancel = cases % PERM_N;
+        c.move = (cases / PERM_N) % PERM_N;
+        sim_engine *e = sim_engine_new(0);
+        cr_assert_not_null(e);
+        tr->n = 0;
+        cr_assert_eq(sim_schedule(e, 10, 0, post_permutation, &c, 0, NULL), SIM_OK);
+        sim_run(e);
+        int cancelled = c.order[c.cancel];
+        cr_assert_eq(tr->n, PERM_N - 1, "case %zu: %zu fired", cases, tr->n);
+        size_t k = 0;
+        for (int idx = 0; idx < PERM_N; idx++) {
+            if (idx == cancelled)
+                continue;
+            cr_assert_eq(tr->args[k], (uint64_t)idx, "case %zu: position %zu fired %lu, expected %d", cases, k,
+                         (unsigned long)tr->args[k], idx);
+            k++;
+        }
+        sim_engine_free(e);
+        cases++;
+    } while (next_permutation(c.order, PERM_N));
+    cr_assert_eq(cases, 720);
+}
