@@ -195,6 +195,68 @@ Test(fleet_draw, decimals_draw_hundredths)
     scn_scenario_free(s);
 }
 
+/* The drawn values and their message texts are written by hand (digits appended, strings copied:
+ * scn_fleet.c's format_units and add_drawn); here every one is read back and written again with
+ * the printf formats they replace, over negative numbers, decimals, percents, times of day on a
+ * minute and a second grid, and long choices that fill the text and are cut as snprintf cuts. */
+Test(fleet_draw, values_and_texts_are_what_printf_writes)
+{
+    char longkey[300], longchoice[SCN_FLEET_VALUE_MAX - 40], fleet[2048];
+    snprintf(longkey, sizeof longkey, "app.%0290d", 0);
+    memset(longchoice, 'x', sizeof longchoice - 1);
+    longchoice[sizeof longchoice - 1] = '\0';
+    snprintf(fleet, sizeof fleet,
+             "fleet:\n  vary:\n"
+             "    device.a: { uniform: [-2.125, 1.5] }\n"
+             "    device.b: { uniform: [0%%, 100%%] }\n"
+             "    device.c: { uniform: [0.5%%, 9.75%%] }\n"
+             "    device.d: { uniform: [\"21:30\", \"00:30\"] }\n"
+             "    device.e: { uniform: [\"23:59:50\", \"00:00:09\"], step: 1s }\n"
+             "    device.f: { normal: { mean: 7, sd: 30 } }\n"
+             "    %s: { choice: [\"%s\", %sy, z] }\n",
+             longkey, longchoice, longchoice);
+    scn_scenario *s = load_fleet(fleet);
+    scn_fleet_device *d = new_device();
+    int negative = 0, padded = 0, cut = 0;
+    for (uint64_t k = 0; k < 400; k++) {
+        draw(s, 13, k, d);
+        cr_assert_eq(d->n, 7);
+        for (size_t i = 0; i < d->n; i++) {
+            const scn_override *o = &d->ov[i];
+            char want[SCN_FLEET_VALUE_MAX + 256], as_printed[SCN_FLEET_VALUE_MAX];
+            snprintf(want, sizeof want, "%s=%s%s", o->key, o->value, "");
+            cr_assert_str_eq(o->text, want, "device %llu override %zu", (unsigned long long)k, i);
+            cut += strlen(o->text) == sizeof want - 1;
+            const char *v = o->value;
+            negative += v[0] == '-';
+            if (i <= 2) { /* numbers: the digits printf writes for the same grid value */
+                int decimals = i == 0 ? 3 : i == 1 ? 0 : 2;
+                const char *dot = strchr(v, '.');
+                cr_assert_eq(dot ? (int)strlen(dot + 1) - (i > 0) : 0, decimals, "device %llu drew %s", (unsigned long long)k, v);
+                snprintf(as_printed, sizeof as_printed, "%.*f%s", decimals, strtod(v, NULL), i > 0 ? "%" : "");
+                cr_assert_str_eq(v, as_printed, "device %llu", (unsigned long long)k);
+            } else if (i <= 4) { /* times of day: "HH:MM" or "HH:MM:SS", zero-padded */
+                int hh = -1, mm = -1, ss = 0;
+                cr_assert(sscanf(v, i == 3 ? "\"%d:%d\"" : "\"%d:%d:%d\"", &hh, &mm, &ss) >= 2, "drew %s", v);
+                if (i == 3)
+                    snprintf(as_printed, sizeof as_printed, "\"%02d:%02d\"", hh, mm);
+                else
+                    snprintf(as_printed, sizeof as_printed, "\"%02d:%02d:%02d\"", hh, mm, ss);
+                cr_assert_str_eq(v, as_printed, "device %llu", (unsigned long long)k);
+                padded += v[1] == '0';
+            } else if (i == 5) {
+                snprintf(as_printed, sizeof as_printed, "%ld", strtol(v, NULL, 10));
+                cr_assert_str_eq(v, as_printed, "device %llu", (unsigned long long)k);
+            }
+        }
+    }
+    cr_assert_gt(negative, 50, "too few negative draws (%d) to test the sign", negative);
+    cr_assert_gt(padded, 50, "too few zero-padded times (%d)", padded);
+    cr_assert_gt(cut, 50, "too few texts cut at the end of their buffer (%d)", cut);
+    free(d);
+    scn_scenario_free(s);
+}
+
 Test(fleet_draw, normal_is_clamped_to_min_and_max)
 {
     /* N(14, 3) rounded, clamped to [12, 15]: a clamp piles the tails on the bounds (12 gets
