@@ -541,3 +541,113 @@ Test(stats, quantiles_match_gsl_sort_bit_for_bit)
         free(b);
     }
 }
+
+/* rep_metric_value dispatches on the catalogue entry (its id), not on the suffix's text: every
+ * entry of the catalogue, for each scope it has, reads the field its name says. The stats hold a
+ * different number in every field, so a case that reads a neighbour's field fails; an entry
+ * missing from the table (no suffix) or resolving to another entry fails too. */
+static void quantiles_from(rep_quantiles *q, double first)
+{
+    *q = (rep_quantiles){1, first, first + 1, first + 2, first + 3, first + 4, first + 5, first + 6};
+}
+
+static double quantile_named(const rep_quantiles *q, const char *which)
+{
+    static const char *const names[] = {"min", "p10", "p50", "p90", "p99", "max", "mean"};
+    const double v[] = {q->min, q->p10, q->p50, q->p90, q->p99, q->max, q->mean};
+    for (size_t i = 0; i < 7; i++)
+        if (strcmp(which, names[i]) == 0)
+            return v[i];
+    cr_assert_fail("no quantile %s", which);
+    return NAN;
+}
+
+/* What the metric's documentation says it is, from the stats' fields; NAN: no value. */
+static double documented(const char *suffix, const rep_stats *st, const rep_task_stats *t, sim_time duration)
+{
+    const char *dot = strchr(suffix, '.');
+    if (dot && strncmp(suffix, "interval.", 9) == 0)
+        return quantile_named(t ? &t->interval : &st->worker_interval, dot + 1);
+    if (dot && strncmp(suffix, "delay.", 6) == 0)
+        return quantile_named(t ? &t->delay : &st->worker_delay, dot + 1);
+    if (dot && strncmp(suffix, "duration.", 9) == 0)
+        return quantile_named(&t->duration, dot + 1);
+    if (dot && strncmp(suffix, "daily_runs.", 11) == 0)
+        return quantile_named(t ? &t->per_day : &st->worker_per_day, dot + 1);
+    if (strcmp(suffix, "runs") == 0)
+        return (double)(t ? t->runs : st->worker_runs);
+    if (strcmp(suffix, "runs_per_day") == 0)
+        return t ? t->runs_per_day : st->worker_runs_per_day;
+    if (strcmp(suffix, "successes") == 0)
+        return (double)t->successes;
+    if (strcmp(suffix, "failures") == 0)
+        return (double)t->failures;
+    if (strcmp(suffix, "stopped") == 0)
+        return (double)(t ? t->stopped : st->worker_stopped);
+    if (strcmp(suffix, "killed") == 0)
+        return (double)(t ? t->killed : st->worker_ends[REP_END_KILLED]);
+    if (strcmp(suffix, "completed_share") == 0)
+        return t ? (double)t->completed / (double)t->runs
+                 : (double)st->worker_ends[REP_END_COMPLETED] / (double)st->worker_runs;
+    if (strcmp(suffix, "registrations") == 0)
+        return (double)t->registrations;
+    if (strcmp(suffix, "first_run") == 0)
+        return NAN; /* nothing ran */
+    if (strcmp(suffix, "max_gap") == 0)
+        return (double)duration; /* nothing ran: the whole run */
+    if (strcmp(suffix, "deferred") == 0)
+        return (double)st->worker_deferred;
+    if (strcmp(suffix, "deferred_time") == 0)
+        return (double)st->deferred_ms;
+    if (strcmp(suffix, "held") == 0)
+        return (double)st->held_total_ms;
+    if (strcmp(suffix, "battery") == 0)
+        return st->battery_bg;
+    if (strcmp(suffix, "battery_per_day") == 0)
+        return st->battery_bg / ((double)duration / (double)SIM_DAYS(1));
+    cr_assert_fail("the test does not know metric %s", suffix);
+    return NAN;
+}
+
+Test(metrics, every_catalogue_entry_reads_its_own_field)
+{
+    rep_task task = {.name = "a"};
+    rep_record rec = {.duration = SIM_DAYS(2), .tasks = &task, .task_count = 1};
+    rep_task_stats ts = {.name = "a", .registrations = 101, .runs = 102, .successes = 103, .failures = 104,
+                         .completed = 105, .stopped = 106, .killed = 107, .runs_per_day = 108.5};
+    quantiles_from(&ts.interval, 201);
+    quantiles_from(&ts.delay, 301);
+    quantiles_from(&ts.duration, 401);
+    quantiles_from(&ts.per_day, 501);
+    rep_stats st = {.worker_runs = 11, .worker_deferred = 12, .worker_stopped = 15, .deferred_ms = 16,
+                    .held_total_ms = 17, .worker_runs_per_day = 18.5, .tasks = &ts, .task_count = 1,
+                    .has_battery = true, .battery_bg = 0.25};
+    st.worker_ends[REP_END_KILLED] = 13;
+    st.worker_ends[REP_END_COMPLETED] = 14;
+    quantiles_from(&st.worker_interval, 601);
+    quantiles_from(&st.worker_delay, 701);
+    quantiles_from(&st.worker_per_day, 801);
+    const char *tasks[] = {"a"};
+    size_t checked = 0;
+    for (size_t i = 0; i < rep_metric_count(); i++) {
+        const rep_metric_def *def = rep_metric_at(i);
+        cr_assert(def->suffix && def->doc, "catalogue entry %zu is empty", i);
+        for (int scope = 0; scope < 2; scope++) {
+            if (scope == 0 ? !def->worker : !def->task)
+                continue;
+            char name[96];
+            snprintf(name, sizeof name, "%s.%s", scope == 0 ? "worker" : "a", def->suffix);
+            rep_metric_ref ref;
+            bool ok;
+            cr_assert(rep_metric_resolve(name, tasks, 1, &ref, &ok), "%s", name);
+            cr_assert_eq(ref.def, def, "%s resolves to another entry", name);
+            double v = NAN, want = documented(def->suffix, &st, scope ? &ts : NULL, rec.duration);
+            bool has = rep_metric_value(&ref, &st, &rec, &v);
+            cr_assert_eq(has, !isnan(want), "%s: has a value %d", name, has);
+            if (has)
+                cr_assert(v == want, "%s = %.17g, documented %.17g", name, v, want);
+            checked++;
+        }
+    }
+    cr_assert_gt(checked, 50);
+}
