@@ -25,13 +25,23 @@ struct simos_doze {
     sim_time tail_until;
 };
 
-static const char *const deep_names[] = {"active", "inactive", "idle_pending", "sensing", "locating",
-                                         "idle", "idle_maintenance", "quick_doze_delay"};
-static const char *const light_names[] = {"active", "inactive", "pre_idle", "idle", "waiting_for_network",
-                                          "idle_maintenance", "override"};
+/* With their lengths: publish traces one of each per change, without a strlen. */
+static const sim_trace_name deep_names[] = {
+    SIM_TRACE_NAME("active"),   SIM_TRACE_NAME("inactive"), SIM_TRACE_NAME("idle_pending"),
+    SIM_TRACE_NAME("sensing"),  SIM_TRACE_NAME("locating"), SIM_TRACE_NAME("idle"),
+    SIM_TRACE_NAME("idle_maintenance"), SIM_TRACE_NAME("quick_doze_delay")};
+static const sim_trace_name light_names[] = {
+    SIM_TRACE_NAME("active"), SIM_TRACE_NAME("inactive"), SIM_TRACE_NAME("pre_idle"),
+    SIM_TRACE_NAME("idle"), SIM_TRACE_NAME("waiting_for_network"), SIM_TRACE_NAME("idle_maintenance"),
+    SIM_TRACE_NAME("override")};
 
-const char *simos_deep_name(simos_deep s) { return deep_names[s]; }
-const char *simos_light_name(simos_light s) { return light_names[s]; }
+_Static_assert(sizeof deep_names / sizeof deep_names[0] == SIMOS_DEEP_QUICK_DOZE_DELAY + 1, "a name per state");
+_Static_assert(sizeof light_names / sizeof light_names[0] == SIMOS_LIGHT_OVERRIDE + 1, "a name per state");
+
+const char *simos_deep_name(simos_deep s) { return deep_names[s].s; }
+const char *simos_light_name(simos_light s) { return light_names[s].s; }
+size_t simos_deep_name_len(simos_deep s) { return deep_names[s].n; }
+size_t simos_light_name_len(simos_light s) { return light_names[s].n; }
 simos_deep simos_doze_deep(const simos_doze *z) { return z->deep; }
 simos_light simos_doze_light(const simos_doze *z) { return z->light; }
 
@@ -80,8 +90,8 @@ static void publish(simos_doze *z, bool was_deep_idle, bool was_light_idle, cons
         z->tail_until = now + z->p.jobs_delay;
     }
     sim_trace_begin(d->trace, now, "os.doze");
-    sim_trace_str(d->trace, "deep", deep_names[z->deep]);
-    sim_trace_str(d->trace, "light", light_names[z->light]);
+    sim_trace_strn(d->trace, "deep", deep_names[z->deep].s, deep_names[z->deep].n);
+    sim_trace_strn(d->trace, "light", light_names[z->light].s, light_names[z->light].n);
     sim_trace_bool(d->trace, "dozing", dozing);
     sim_trace_str(d->trace, "cause", why);
     sim_trace_end(d->trace);
