@@ -80,7 +80,10 @@ static void disarm(simos_doze *z, sim_handle *h)
 }
 
 /* After any change: d->dozing, the trace, the owner. */
-static void publish(simos_doze *z, bool was_deep_idle, bool was_light_idle, const char *why)
+/* A cause of a change for publish, its length kept from the literal (no strlen per record). */
+#define WHY(lit) ((sim_trace_name)SIM_TRACE_NAME(lit))
+
+static void publish(simos_doze *z, bool was_deep_idle, bool was_light_idle, sim_trace_name why)
 {
     mdl_device *d = z->d;
     sim_time now = now_of(z);
@@ -93,7 +96,7 @@ static void publish(simos_doze *z, bool was_deep_idle, bool was_light_idle, cons
     sim_trace_strn(d->trace, "deep", deep_names[z->deep].s, deep_names[z->deep].n);
     sim_trace_strn(d->trace, "light", light_names[z->light].s, light_names[z->light].n);
     sim_trace_bool(d->trace, "dozing", dozing);
-    sim_trace_str(d->trace, "cause", why);
+    sim_trace_strn(d->trace, "cause", why.s, why.n);
     sim_trace_end(d->trace);
     if (d->dozing != dozing) {
         d->dozing = dozing;
@@ -182,7 +185,7 @@ static void on_deep_alarm(sim_engine *e, void *ctx, uint64_t arg)
     simos_doze *z = ctx;
     z->deep_alarm = SIM_HANDLE_NONE;
     bool wd = deep_idle(z), wl = light_idle(z);
-    const char *why = "alarm";
+    sim_trace_name why = WHY("alarm");
     switch (z->deep) {
     case SIMOS_DEEP_INACTIVE:
         z->deep = SIMOS_DEEP_IDLE_PENDING;
@@ -191,7 +194,7 @@ static void on_deep_alarm(sim_engine *e, void *ctx, uint64_t arg)
         arm(z, &z->deep_alarm, z->p.idle_after_inactive_timeout, on_deep_alarm);
         if (!z->d->stationary) {
             motion(z);
-            why = "motion";
+            why = WHY("motion");
         }
         break;
     case SIMOS_DEEP_IDLE_PENDING:
@@ -293,7 +296,7 @@ static void on_light_alarm(sim_engine *e, void *ctx, uint64_t arg)
     simos_light old = z->light;
     light_step(z);
     if (z->light != old)
-        publish(z, wd, wl, "alarm");
+        publish(z, wd, wl, WHY("alarm"));
 }
 
 /* The early-exit check (exitMaintenanceEarlyIfNeededLocked): after the minimum time of a window,
@@ -305,20 +308,20 @@ static void on_look(sim_engine *e, void *ctx, uint64_t arg)
     z->look = SIM_HANDLE_NONE;
     sim_time now = now_of(z);
     bool wd = deep_idle(z), wl = light_idle(z);
-    const char *why = NULL;
+    sim_trace_name why = {NULL, 0};
     if (z->deep == SIMOS_DEEP_IDLE_MAINTENANCE && can_close_early(z) &&
         now - z->deep_maint_start >= z->p.min_deep_maintenance_time) {
         deep_maintenance_end(z);
-        why = "early";
+        why = WHY("early");
     } else if (z->light == SIMOS_LIGHT_IDLE_MAINTENANCE && can_close_early(z) &&
                now - z->light_maint_start >= z->p.min_light_maintenance_time) {
         light_maintenance_end(z);
-        why = "early";
+        why = WHY("early");
     } else if (z->light == SIMOS_LIGHT_PRE_IDLE && !z->d->worker_running) {
         light_enter_idle(z);
-        why = "predone";
+        why = WHY("predone");
     }
-    if (why)
+    if (why.s)
         publish(z, wd, wl, why);
 }
 
@@ -362,7 +365,7 @@ static void on_device(sim_engine *e, void *ctx, uint64_t sig)
         }
     }
     if (z->deep != old_deep || z->light != old_light)
-        publish(z, wd, wl, sig ? mdl_signal_name((mdl_signal)sig) : "start");
+        publish(z, wd, wl, sig ? mdl_signal_trace_name((mdl_signal)sig) : WHY("start"));
     else
         z->changed(z->ctx, false); /* a wake-up all the same */
 }
@@ -426,7 +429,7 @@ void simos_doze_reboot(simos_doze *z, sim_time boot)
     disarm(z, &z->look);
     z->tail_until = -1;
     if (wd || wl)
-        publish(z, wd, wl, "reboot");
+        publish(z, wd, wl, WHY("reboot"));
     sim_time now = now_of(z);
     sim_schedule_in(z->d->engine, boot > now ? boot - now : 0, SIM_PHASE_OS, on_device, z, 0, NULL);
 }
