@@ -9,11 +9,6 @@
 
 uint64_t sim_trace_fold_value(uint64_t acc, const char *value) { return sim_trace_fold_str(acc, value); }
 
-uint64_t sim_trace_fold_value_n(uint64_t acc, const char *value, size_t n)
-{
-    return sim_trace_fold_bytes(acc, value, n);
-}
-
 void sim_trace_init(sim_trace *tr, FILE *out)
 {
     *tr = (sim_trace){.out = out, .fingerprint = SIM_TRACE_FP_INIT, .fold = true, .active = true};

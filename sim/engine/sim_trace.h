@@ -104,10 +104,16 @@ SIM_TRACE_INLINE uint64_t sim_trace_fold_bytes(uint64_t acc, const char *s, size
 
 SIM_TRACE_INLINE uint64_t sim_trace_fold_str(uint64_t acc, const char *s) { return sim_trace_fold_bytes(acc, s, strlen(s)); }
 
-/* A string value that is not a literal, out of line; _n when its length n == strlen(value) is known
- * (names from a table that keeps their lengths: no strlen per record). */
-uint64_t sim_trace_fold_value(uint64_t acc, const char *value);
-uint64_t sim_trace_fold_value_n(uint64_t acc, const char *value, size_t n);
+/* A string value that is not a literal, out of line (a value whose length the caller keeps folds
+ * inline instead: sim_trace_strn). */
+#if defined(__GNUC__)
+#define SIM_TRACE_PURE __attribute__((pure))
+#else
+#define SIM_TRACE_PURE
+#endif
+/* Pure (a result of the arguments and the bytes read, no writes): the compiler keeps the trace's
+ * fields in registers across the call instead of reloading them after it. */
+SIM_TRACE_PURE uint64_t sim_trace_fold_value(uint64_t acc, const char *value);
 
 /* A key, type or literal value: inline, where the literal's words become constants at
  * compile time. GCC evaluates __builtin_constant_p after inlining, so a key or type that is not a
@@ -189,13 +195,14 @@ SIM_TRACE_INLINE void sim_trace_str(sim_trace *tr, const char *key, const char *
 }
 
 /* sim_trace_str of a value whose length n == strlen(value) the caller keeps: the same record, the
- * same words (sim_trace_fold_bytes), without a strlen per record. */
+ * same words (sim_trace_fold_bytes), without a strlen per record; inline (its few callers are hot:
+ * Doze's os.doze, a record per state change). */
 SIM_TRACE_INLINE void sim_trace_strn(sim_trace *tr, const char *key, const char *value, size_t n)
 {
     if (!tr->active)
         return;
     if (tr->fold)
-        tr->fingerprint = sim_trace_fold_value_n(sim_trace_fold_name(tr->fingerprint, key), value, n);
+        tr->fingerprint = sim_trace_fold_bytes(sim_trace_fold_name(tr->fingerprint, key), value, n);
     if (tr->out)
         sim_trace_str_write(tr, key, value);
 }

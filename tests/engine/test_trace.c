@@ -177,7 +177,7 @@ Test(trace, a_kept_length_folds_and_writes_like_strlen)
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         cr_assert_eq(names[i].n, strlen(names[i].s));
         for (uint64_t acc = 0; acc < 3; acc++)
-            cr_assert_eq(sim_trace_fold_value_n(acc, names[i].s, names[i].n), sim_trace_fold_value(acc, names[i].s),
+            cr_assert_eq(sim_trace_fold_bytes(acc, names[i].s, names[i].n), sim_trace_fold_value(acc, names[i].s),
                          "\"%s\"", names[i].s);
         char buf[2][128] = {{0}};
         sim_trace t[2];

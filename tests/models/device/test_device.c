@@ -122,7 +122,7 @@ Test(device, signal_trace_names_keep_their_lengths)
         sim_trace_name t = mdl_signal_trace_name((mdl_signal)sig);
         cr_assert_str_eq(t.s, mdl_signal_name((mdl_signal)sig));
         cr_assert_eq(t.n, strlen(t.s), "%s", t.s);
-        cr_assert_eq(sim_trace_fold_value_n(3, t.s, t.n), sim_trace_fold_value(3, t.s), "%s", t.s);
+        cr_assert_eq(sim_trace_fold_bytes(3, t.s, t.n), sim_trace_fold_value(3, t.s), "%s", t.s);
     }
     cr_assert_str_eq(mdl_signal_trace_name(MDL_SIG_STANDBY_BUCKET).s, "standby_bucket");
     cr_assert_eq(mdl_signal_trace_name(MDL_SIG_STANDBY_BUCKET).n, 14);

@@ -40,13 +40,13 @@ Test(doze, state_names_keep_their_lengths)
     for (int s = SIMOS_DEEP_ACTIVE; s <= SIMOS_DEEP_QUICK_DOZE_DELAY; s++) {
         const char *name = simos_deep_name((simos_deep)s);
         cr_assert_eq(simos_deep_name_len((simos_deep)s), strlen(name), "%s", name);
-        cr_assert_eq(sim_trace_fold_value_n(7, name, simos_deep_name_len((simos_deep)s)),
+        cr_assert_eq(sim_trace_fold_bytes(7, name, simos_deep_name_len((simos_deep)s)),
                      sim_trace_fold_value(7, name), "%s", name);
     }
     for (int s = SIMOS_LIGHT_ACTIVE; s <= SIMOS_LIGHT_OVERRIDE; s++) {
         const char *name = simos_light_name((simos_light)s);
         cr_assert_eq(simos_light_name_len((simos_light)s), strlen(name), "%s", name);
-        cr_assert_eq(sim_trace_fold_value_n(7, name, simos_light_name_len((simos_light)s)),
+        cr_assert_eq(sim_trace_fold_bytes(7, name, simos_light_name_len((simos_light)s)),
                      sim_trace_fold_value(7, name), "%s", name);
     }
 }
