@@ -151,6 +151,8 @@ int mdl_subscribe_signals(mdl_device *d, mdl_listener_fn fn, void *ctx, mdl_sign
 int mdl_emit(mdl_device *d, mdl_signal sig, int64_t arg);
 
 const char *mdl_signal_name(mdl_signal sig);
+/* The same name with its length (n == strlen(s)), for sim_trace_strn. */
+sim_trace_name mdl_signal_trace_name(mdl_signal sig);
 const char *mdl_net_name(mdl_net net);
 /* "android", "ios" or "ideal": the scenario's spelling, for messages. */
 const char *mdl_platform_name(mdl_platform p);

@@ -25,13 +25,23 @@ struct simos_doze {
     sim_time tail_until;
 };
 
-static const char *const deep_names[] = {"active", "inactive", "idle_pending", "sensing", "locating",
-                                         "idle", "idle_maintenance", "quick_doze_delay"};
-static const char *const light_names[] = {"active", "inactive", "pre_idle", "idle", "waiting_for_network",
-                                          "idle_maintenance", "override"};
+/* With their lengths: publish traces one of each per change, without a strlen. */
+static const sim_trace_name deep_names[] = {
+    SIM_TRACE_NAME("active"),   SIM_TRACE_NAME("inactive"), SIM_TRACE_NAME("idle_pending"),
+    SIM_TRACE_NAME("sensing"),  SIM_TRACE_NAME("locating"), SIM_TRACE_NAME("idle"),
+    SIM_TRACE_NAME("idle_maintenance"), SIM_TRACE_NAME("quick_doze_delay")};
+static const sim_trace_name light_names[] = {
+    SIM_TRACE_NAME("active"), SIM_TRACE_NAME("inactive"), SIM_TRACE_NAME("pre_idle"),
+    SIM_TRACE_NAME("idle"), SIM_TRACE_NAME("waiting_for_network"), SIM_TRACE_NAME("idle_maintenance"),
+    SIM_TRACE_NAME("override")};
 
-const char *simos_deep_name(simos_deep s) { return deep_names[s]; }
-const char *simos_light_name(simos_light s) { return light_names[s]; }
+_Static_assert(sizeof deep_names / sizeof deep_names[0] == SIMOS_DEEP_QUICK_DOZE_DELAY + 1, "a name per state");
+_Static_assert(sizeof light_names / sizeof light_names[0] == SIMOS_LIGHT_OVERRIDE + 1, "a name per state");
+
+const char *simos_deep_name(simos_deep s) { return deep_names[s].s; }
+const char *simos_light_name(simos_light s) { return light_names[s].s; }
+size_t simos_deep_name_len(simos_deep s) { return deep_names[s].n; }
+size_t simos_light_name_len(simos_light s) { return light_names[s].n; }
 simos_deep simos_doze_deep(const simos_doze *z) { return z->deep; }
 simos_light simos_doze_light(const simos_doze *z) { return z->light; }
 
@@ -70,7 +80,23 @@ static void disarm(simos_doze *z, sim_handle *h)
 }
 
 /* After any change: d->dozing, the trace, the owner. */
-static void publish(simos_doze *z, bool was_deep_idle, bool was_light_idle, const char *why)
+/* A cause of a change for publish, its length kept from the literal (no strlen per record). */
+#define WHY(lit) ((sim_trace_name)SIM_TRACE_NAME(lit))
+
+/* The fields of an os.doze record, out of line: their inline folding would make publish save more
+ * registers on every call, also in sweeps, where the trace is off and publish skips this. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void trace_fields(sim_trace *tr, const simos_doze *z, bool dozing, sim_trace_name why)
+{
+    sim_trace_strn(tr, "deep", deep_names[z->deep].s, deep_names[z->deep].n);
+    sim_trace_strn(tr, "light", light_names[z->light].s, light_names[z->light].n);
+    sim_trace_bool(tr, "dozing", dozing);
+    sim_trace_strn(tr, "cause", why.s, why.n);
+}
+
+static void publish(simos_doze *z, bool was_deep_idle, bool was_light_idle, sim_trace_name why)
 {
     mdl_device *d = z->d;
     sim_time now = now_of(z);
@@ -79,11 +105,9 @@ static void publish(simos_doze *z, bool was_deep_idle, bool was_light_idle, cons
         z->tail_reason = was_deep_idle ? SIM_REASON_DOZE_DEEP : SIM_REASON_DOZE_LIGHT;
         z->tail_until = now + z->p.jobs_delay;
     }
-    sim_trace_begin(d->trace, now, "os.doze");
-    sim_trace_str(d->trace, "deep", deep_names[z->deep]);
-    sim_trace_str(d->trace, "light", light_names[z->light]);
-    sim_trace_bool(d->trace, "dozing", dozing);
-    sim_trace_str(d->trace, "cause", why);
+    sim_trace_begin(d->trace, now, "os.doze"); /* counts the record, trace on or off */
+    if (d->trace->active)
+        trace_fields(d->trace, z, dozing, why);
     sim_trace_end(d->trace);
     if (d->dozing != dozing) {
         d->dozing = dozing;
@@ -172,7 +196,7 @@ static void on_deep_alarm(sim_engine *e, void *ctx, uint64_t arg)
     simos_doze *z = ctx;
     z->deep_alarm = SIM_HANDLE_NONE;
     bool wd = deep_idle(z), wl = light_idle(z);
-    const char *why = "alarm";
+    sim_trace_name why = WHY("alarm");
     switch (z->deep) {
     case SIMOS_DEEP_INACTIVE:
         z->deep = SIMOS_DEEP_IDLE_PENDING;
@@ -181,7 +205,7 @@ static void on_deep_alarm(sim_engine *e, void *ctx, uint64_t arg)
         arm(z, &z->deep_alarm, z->p.idle_after_inactive_timeout, on_deep_alarm);
         if (!z->d->stationary) {
             motion(z);
-            why = "motion";
+            why = WHY("motion");
         }
         break;
     case SIMOS_DEEP_IDLE_PENDING:
@@ -283,7 +307,7 @@ static void on_light_alarm(sim_engine *e, void *ctx, uint64_t arg)
     simos_light old = z->light;
     light_step(z);
     if (z->light != old)
-        publish(z, wd, wl, "alarm");
+        publish(z, wd, wl, WHY("alarm"));
 }
 
 /* The early-exit check (exitMaintenanceEarlyIfNeededLocked): after the minimum time of a window,
@@ -295,20 +319,20 @@ static void on_look(sim_engine *e, void *ctx, uint64_t arg)
     z->look = SIM_HANDLE_NONE;
     sim_time now = now_of(z);
     bool wd = deep_idle(z), wl = light_idle(z);
-    const char *why = NULL;
+    sim_trace_name why = {NULL, 0};
     if (z->deep == SIMOS_DEEP_IDLE_MAINTENANCE && can_close_early(z) &&
         now - z->deep_maint_start >= z->p.min_deep_maintenance_time) {
         deep_maintenance_end(z);
-        why = "early";
+        why = WHY("early");
     } else if (z->light == SIMOS_LIGHT_IDLE_MAINTENANCE && can_close_early(z) &&
                now - z->light_maint_start >= z->p.min_light_maintenance_time) {
         light_maintenance_end(z);
-        why = "early";
+        why = WHY("early");
     } else if (z->light == SIMOS_LIGHT_PRE_IDLE && !z->d->worker_running) {
         light_enter_idle(z);
-        why = "predone";
+        why = WHY("predone");
     }
-    if (why)
+    if (why.s)
         publish(z, wd, wl, why);
 }
 
@@ -352,7 +376,7 @@ static void on_device(sim_engine *e, void *ctx, uint64_t sig)
         }
     }
     if (z->deep != old_deep || z->light != old_light)
-        publish(z, wd, wl, sig ? mdl_signal_name((mdl_signal)sig) : "start");
+        publish(z, wd, wl, sig ? mdl_signal_trace_name((mdl_signal)sig) : WHY("start"));
     else
         z->changed(z->ctx, false); /* a wake-up all the same */
 }
@@ -416,7 +440,7 @@ void simos_doze_reboot(simos_doze *z, sim_time boot)
     disarm(z, &z->look);
     z->tail_until = -1;
     if (wd || wl)
-        publish(z, wd, wl, "reboot");
+        publish(z, wd, wl, WHY("reboot"));
     sim_time now = now_of(z);
     sim_schedule_in(z->d->engine, boot > now ? boot - now : 0, SIM_PHASE_OS, on_device, z, 0, NULL);
 }

@@ -118,6 +118,10 @@ simos_deep simos_doze_deep(const simos_doze *z);
 simos_light simos_doze_light(const simos_doze *z);
 const char *simos_deep_name(simos_deep s);
 const char *simos_light_name(simos_light s);
+/* strlen(simos_deep_name(s)) and strlen(simos_light_name(s)), kept in the tables so that the trace
+ * folds the names without a strlen per record (sim_trace_strn). */
+size_t simos_deep_name_len(simos_deep s);
+size_t simos_light_name_len(simos_light s);
 
 /* Why Doze blocks background jobs at `now`: SIM_REASON_DOZE_DEEP, SIM_REASON_DOZE_LIGHT (also for
  * the jobs_delay after idle ends) or SIM_REASON_NONE. *until gets the end of a jobs_delay tail

@@ -89,10 +89,11 @@ SIM_TRACE_INLINE uint64_t sim_trace_le_bytes(const unsigned char *b, size_t n)
  * "a"+"bc" fold different words. */
 #define SIM_TRACE_LONG_STRING (0xffULL << 56)
 
-SIM_TRACE_INLINE uint64_t sim_trace_fold_str(uint64_t acc, const char *s)
+/* The words of the n bytes s[0..n) (n == strlen(s) for a string; a caller that keeps the length
+ * passes it and skips the strlen: the words depend only on the bytes and n). */
+SIM_TRACE_INLINE uint64_t sim_trace_fold_bytes(uint64_t acc, const char *s, size_t n)
 {
     const unsigned char *b = (const unsigned char *)s;
-    size_t n = strlen(s);
     if (n < 8)
         return sim_trace_fold(acc, sim_trace_le_bytes(b, n) | (uint64_t)n << 56);
     acc = sim_trace_fold(acc, SIM_TRACE_LONG_STRING | (uint64_t)n);
@@ -101,10 +102,20 @@ SIM_TRACE_INLINE uint64_t sim_trace_fold_str(uint64_t acc, const char *s)
     return sim_trace_fold(acc, sim_trace_le_bytes(b, n));
 }
 
-/* A string value (rarely a literal: not worth inlining), out of line. */
-uint64_t sim_trace_fold_value(uint64_t acc, const char *value);
+SIM_TRACE_INLINE uint64_t sim_trace_fold_str(uint64_t acc, const char *s) { return sim_trace_fold_bytes(acc, s, strlen(s)); }
 
-/* A key or type, nearly always a literal: inline, where the literal's words become constants at
+/* A string value that is not a literal, out of line (a value whose length the caller keeps folds
+ * inline instead: sim_trace_strn). */
+#if defined(__GNUC__)
+#define SIM_TRACE_PURE __attribute__((pure))
+#else
+#define SIM_TRACE_PURE
+#endif
+/* Pure (a result of the arguments and the bytes read, no writes): the compiler keeps the trace's
+ * fields in registers across the call instead of reloading them after it. */
+SIM_TRACE_PURE uint64_t sim_trace_fold_value(uint64_t acc, const char *value);
+
+/* A key, type or literal value: inline, where the literal's words become constants at
  * compile time. GCC evaluates __builtin_constant_p after inlining, so a key or type that is not a
  * literal there goes out of line (smaller code, the same words); Clang decides it before inlining,
  * so there every key is inlined. */
@@ -118,6 +129,14 @@ SIM_TRACE_INLINE uint64_t sim_trace_fold_name(uint64_t acc, const char *s)
 {
     return SIM_TRACE_LITERAL(s) ? sim_trace_fold_str(acc, s) : sim_trace_fold_value(acc, s);
 }
+
+/* A name with its length kept (n == strlen(s)), for tables of names traced as values with
+ * sim_trace_strn; SIM_TRACE_NAME("lit") makes one from a literal at compile time. */
+typedef struct sim_trace_name {
+    const char *s;
+    size_t n;
+} sim_trace_name;
+#define SIM_TRACE_NAME(lit) {(lit), sizeof(lit) - 1}
 
 /* The word that ends each record ('\n', as a record ends in the file). */
 #define SIM_TRACE_RECORD_END 0x0aU
@@ -170,7 +189,20 @@ SIM_TRACE_INLINE void sim_trace_str(sim_trace *tr, const char *key, const char *
     if (!tr->active)
         return;
     if (tr->fold)
-        tr->fingerprint = sim_trace_fold_value(sim_trace_fold_name(tr->fingerprint, key), value);
+        tr->fingerprint = sim_trace_fold_name(sim_trace_fold_name(tr->fingerprint, key), value);
+    if (tr->out)
+        sim_trace_str_write(tr, key, value);
+}
+
+/* sim_trace_str of a value whose length n == strlen(value) the caller keeps: the same record, the
+ * same words (sim_trace_fold_bytes), without a strlen per record; inline (its few callers are hot:
+ * Doze's os.doze, a record per state change). */
+SIM_TRACE_INLINE void sim_trace_strn(sim_trace *tr, const char *key, const char *value, size_t n)
+{
+    if (!tr->active)
+        return;
+    if (tr->fold)
+        tr->fingerprint = sim_trace_fold_bytes(sim_trace_fold_name(tr->fingerprint, key), value, n);
     if (tr->out)
         sim_trace_str_write(tr, key, value);
 }

@@ -144,20 +144,57 @@ Test(trace, literal_and_runtime_strings_fold_alike)
         char *heap = malloc(strlen(lit[i]) + 1);
         cr_assert_not_null(heap);
         strcpy(heap, lit[i]);
-        sim_trace a, b;
+        sim_trace a, b, c;
         sim_trace_init(&a, NULL);
         sim_trace_init(&b, NULL);
+        sim_trace_init(&c, NULL);
         sim_trace_begin(&a, 1, lit[i]);
         sim_trace_begin(&b, 1, heap);
+        sim_trace_begin(&c, 1, heap);
         sim_trace_str(&a, "key", lit[i]);
         sim_trace_str(&b, "key", heap);
+        sim_trace_strn(&c, "key", heap, strlen(heap)); /* the length kept by the caller */
         sim_trace_end(&a);
         sim_trace_end(&b);
+        sim_trace_end(&c);
         cr_assert_eq(a.fingerprint, b.fingerprint, "\"%s\"", lit[i]);
+        cr_assert_eq(c.fingerprint, b.fingerprint, "\"%s\"", lit[i]);
         uint64_t want = reference_str(sim_trace_fold(SIM_TRACE_FP_INIT, 1), lit[i]);
         want = reference_str(reference_str(want, "key"), lit[i]);
         cr_assert_eq(a.fingerprint, sim_trace_fold(want, SIM_TRACE_RECORD_END), "\"%s\"", lit[i]);
         free(heap);
+    }
+}
+
+Test(trace, a_kept_length_folds_and_writes_like_strlen)
+{
+    /* sim_trace_strn skips the strlen, nothing else: the same words for every length around the
+     * word boundaries (a table entry made by SIM_TRACE_NAME keeps strlen's length), the same bytes
+     * in the file. */
+    static const sim_trace_name names[] = {SIM_TRACE_NAME(""), SIM_TRACE_NAME("idle"), SIM_TRACE_NAME("sensing"),
+                                           SIM_TRACE_NAME("inactive"), SIM_TRACE_NAME("locating1"),
+                                           SIM_TRACE_NAME("idle_maintenance"), SIM_TRACE_NAME("waiting_for_network")};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        cr_assert_eq(names[i].n, strlen(names[i].s));
+        for (uint64_t acc = 0; acc < 3; acc++)
+            cr_assert_eq(sim_trace_fold_bytes(acc, names[i].s, names[i].n), sim_trace_fold_value(acc, names[i].s),
+                         "\"%s\"", names[i].s);
+        char buf[2][128] = {{0}};
+        sim_trace t[2];
+        for (int k = 0; k < 2; k++) {
+            FILE *f = fmemopen(buf[k], sizeof buf[k], "w");
+            cr_assert_not_null(f);
+            sim_trace_init(&t[k], f);
+            sim_trace_begin(&t[k], 5, "os.doze");
+            if (k == 0)
+                sim_trace_str(&t[k], "deep", names[i].s);
+            else
+                sim_trace_strn(&t[k], "deep", names[i].s, names[i].n);
+            sim_trace_end(&t[k]);
+            fclose(f);
+        }
+        cr_assert_eq(t[0].fingerprint, t[1].fingerprint, "\"%s\"", names[i].s);
+        cr_assert_str_eq(buf[0], buf[1]);
     }
 }
 

@@ -1,5 +1,6 @@
 /* The device's signal bus: order, nesting, limits. */
 #include <criterion/criterion.h>
+#include <string.h>
 
 #include "mdl_device.h"
 #include "mdl_battery.h"
@@ -111,6 +112,20 @@ Test(device, defaults_and_limits)
     cr_assert_eq(mdl_subscribe(&d, listen, &l), MDL_ENOMEM);
     cr_assert_str_eq(mdl_signal_name(MDL_SIG_FORCE_STOP), "force_stop");
     cr_assert_str_eq(mdl_signal_name((mdl_signal)999), "unknown");
+}
+
+Test(device, signal_trace_names_keep_their_lengths)
+{
+    /* Doze traces a signal's name as its cause with the length kept in the table (sim_trace_strn):
+     * the same name as mdl_signal_name and its strlen, or the fingerprint would change. */
+    for (int sig = -1; sig <= MDL_SIG_COUNT + 1; sig++) {
+        sim_trace_name t = mdl_signal_trace_name((mdl_signal)sig);
+        cr_assert_str_eq(t.s, mdl_signal_name((mdl_signal)sig));
+        cr_assert_eq(t.n, strlen(t.s), "%s", t.s);
+        cr_assert_eq(sim_trace_fold_bytes(3, t.s, t.n), sim_trace_fold_value(3, t.s), "%s", t.s);
+    }
+    cr_assert_str_eq(mdl_signal_trace_name(MDL_SIG_STANDBY_BUCKET).s, "standby_bucket");
+    cr_assert_eq(mdl_signal_trace_name(MDL_SIG_STANDBY_BUCKET).n, 14);
 }
 
 /* Each model's enum slot is its place in mdl_models[] (its read API finds its state at

@@ -17,6 +17,7 @@
 #include "android_rig.h"
 #include "os_section.h"
 #include "rig.h"
+#include "sim_trace.h"
 #include "run.h"
 #include "sch_diag.h"
 #include "scn_scenario.h"
@@ -32,6 +33,24 @@
  * (A1.3): INACTIVE 30 min, IDLE_PENDING 30 min, SENSING 3 s, LOCATING 30 s, then idle periods of
  * 60, 120, 240, 360, 360 min with windows closing after MIN_DEEP_MAINTENANCE_TIME (30 s) when no
  * job runs. Light Doze (A1.4): idle 4 min after screen off, periods 5, 10, 15 min, windows of 5 s. */
+Test(doze, state_names_keep_their_lengths)
+{
+    /* The trace folds Doze's state names with the lengths kept in its tables (sim_trace_strn): each
+     * must be the name's strlen, or the fingerprint would change. */
+    for (int s = SIMOS_DEEP_ACTIVE; s <= SIMOS_DEEP_QUICK_DOZE_DELAY; s++) {
+        const char *name = simos_deep_name((simos_deep)s);
+        cr_assert_eq(simos_deep_name_len((simos_deep)s), strlen(name), "%s", name);
+        cr_assert_eq(sim_trace_fold_bytes(7, name, simos_deep_name_len((simos_deep)s)),
+                     sim_trace_fold_value(7, name), "%s", name);
+    }
+    for (int s = SIMOS_LIGHT_ACTIVE; s <= SIMOS_LIGHT_OVERRIDE; s++) {
+        const char *name = simos_light_name((simos_light)s);
+        cr_assert_eq(simos_light_name_len((simos_light)s), strlen(name), "%s", name);
+        cr_assert_eq(sim_trace_fold_bytes(7, name, simos_light_name_len((simos_light)s)),
+                     sim_trace_fold_value(7, name), "%s", name);
+    }
+}
+
 Test(doze, deep_timeline_v14_no_work)
 {
     drig r;
