@@ -562,6 +562,13 @@ static double quantile_named(const rep_quantiles *q, const char *which)
     return NAN;
 }
 
+/* A metric that only tasks have, read for the worker (t NULL): a failure. */
+static double not_for_the_worker(const char *suffix)
+{
+    cr_assert_fail("task metric %s read for the worker", suffix);
+    return NAN;
+}
+
 /* What the metric's documentation says it is, from the stats' fields; NAN: no value. */
 static double documented(const char *suffix, const rep_stats *st, const rep_task_stats *t, sim_time duration)
 {
@@ -571,7 +578,7 @@ static double documented(const char *suffix, const rep_stats *st, const rep_task
     if (dot && strncmp(suffix, "delay.", 6) == 0)
         return quantile_named(t ? &t->delay : &st->worker_delay, dot + 1);
     if (dot && strncmp(suffix, "duration.", 9) == 0)
-        return quantile_named(&t->duration, dot + 1);
+        return t ? quantile_named(&t->duration, dot + 1) : not_for_the_worker(suffix);
     if (dot && strncmp(suffix, "daily_runs.", 11) == 0)
         return quantile_named(t ? &t->per_day : &st->worker_per_day, dot + 1);
     if (strcmp(suffix, "runs") == 0)
@@ -579,9 +586,9 @@ static double documented(const char *suffix, const rep_stats *st, const rep_task
     if (strcmp(suffix, "runs_per_day") == 0)
         return t ? t->runs_per_day : st->worker_runs_per_day;
     if (strcmp(suffix, "successes") == 0)
-        return (double)t->successes;
+        return t ? (double)t->successes : not_for_the_worker(suffix);
     if (strcmp(suffix, "failures") == 0)
-        return (double)t->failures;
+        return t ? (double)t->failures : not_for_the_worker(suffix);
     if (strcmp(suffix, "stopped") == 0)
         return (double)(t ? t->stopped : st->worker_stopped);
     if (strcmp(suffix, "killed") == 0)
@@ -590,7 +597,7 @@ static double documented(const char *suffix, const rep_stats *st, const rep_task
         return t ? (double)t->completed / (double)t->runs
                  : (double)st->worker_ends[REP_END_COMPLETED] / (double)st->worker_runs;
     if (strcmp(suffix, "registrations") == 0)
-        return (double)t->registrations;
+        return t ? (double)t->registrations : not_for_the_worker(suffix);
     if (strcmp(suffix, "first_run") == 0)
         return NAN; /* nothing ran */
     if (strcmp(suffix, "max_gap") == 0)
