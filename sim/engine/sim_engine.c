@@ -23,11 +23,11 @@
  *    end of a job that just started): in an Android sweep about 45 % of the heap's insertions were
  *    such a new root. In the heap each of those climbed from the bottom to the root and its
  *    removal sifted the last entry all the way down again; in the lane it is inserted by a short
- *    shift and taken from the end (the lane is sorted last-first, so taking moves nothing). So an event goes to the lane when it has room and the event
- *    is for now or earlier than the heap's root (place()). The next event is the smaller of the
- *    lane's first and the heap's root, so the firing order (time, phase, sequence) is exactly the
- *    heap's alone, whatever sits where: the lane is only a second priority queue. When it is full,
- *    events go to the heap as before.
+ *    shift and taken from the end (the lane is sorted last-first, so taking moves nothing). So an
+ *    event goes to the lane when it has room and the event is for now or earlier than the heap's
+ *    root (place()). The next event is the smaller of the lane's first and the heap's root, so the
+ *    firing order (time, phase, sequence) is exactly the heap's alone, whatever sits where: the
+ *    lane is only a second priority queue. When it is full, events go to the heap as before.
  */
 #include "sim_engine.h"
 
