@@ -1,23 +1,21 @@
 /*
- * run_dist.c - MPI scale-out of a fleet run (run_dist.h). Compiled with MPI when BGSIM_HAVE_MPI
- * is defined (cmake BGSIM_MPI); otherwise every function is the rank-0-of-1 stub.
+ * run_dist.c - MPI scale-out of a fleet run (run_dist.h): recognising a launcher, and, in a build
+ * with MPI (BGSIM_HAVE_MPI, cmake BGSIM_MPI), loading the MPI module (run_dist_mpi.c, built as
+ * bgsim-mpi.so) and calling through its table; otherwise every function is the rank-0-of-1 stub.
+ * Nothing here uses MPI itself, so bgsim does not link libmpi.
  */
 #include "run_dist.h"
 
-#include <inttypes.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #ifdef BGSIM_HAVE_MPI
-#include <mpi.h>
-#endif
+#include <dlfcn.h>
+#include <errno.h>
+#include <unistd.h>
 
-/* The largest count handed to one MPI call (MPI counts are int). The test lowers it to run the
- * chunk loop on small sets. */
-#ifndef RUN_DIST_CHUNK
-#define RUN_DIST_CHUNK INT_MAX
+#include "run_dist_mpi.h"
 #endif
 
 /* Open MPI's mpirun sets OMPI_COMM_WORLD_*; PMIx launchers (Open MPI 4+, srun --mpi=pmix) set
@@ -29,18 +27,75 @@ static bool started_by_launcher(void)
 
 #ifdef BGSIM_HAVE_MPI
 
-static void mpi_message(run_dist *d, const char *what, int err)
+/* RUN_DIST_MPI_MODULE_REL: the module's path relative to the directory of the bgsim executable,
+ * the same in the build tree and installed (sim/scenario/CMakeLists.txt computes it from the
+ * install directories). */
+#ifndef RUN_DIST_MPI_MODULE_REL
+#error "RUN_DIST_MPI_MODULE_REL must be defined in a build with MPI (sim/scenario/CMakeLists.txt)"
+#endif
+
+/* The module's path: the running executable's directory (/proc/self/exe, the kernel's record of
+ * the file it ran, symbolic links resolved, whatever argv[0] and PATH said) joined with
+ * RUN_DIST_MPI_MODULE_REL. RUN_OK, or RUN_ERR_INTERNAL with d->message. */
+static int module_path(run_dist *d, char *path, size_t cap)
 {
-    char s[MPI_MAX_ERROR_STRING + 1];
-    int len = 0;
-    if (MPI_Error_string(err, s, &len) != MPI_SUCCESS)
-        len = 0;
-    s[len < 0 ? 0 : len] = '\0';
-    if (d->size > 1)
-        snprintf(d->message, sizeof d->message, "rank %d of %d: %s failed: %s", d->rank, d->size, what,
-                 len > 0 ? s : "unknown MPI error");
-    else
-        snprintf(d->message, sizeof d->message, "%s failed: %s", what, len > 0 ? s : "unknown MPI error");
+    ssize_t n = readlink("/proc/self/exe", path, cap - 1);
+    if (n <= 0 || (size_t)n >= cap - 1) {
+        snprintf(d->message, sizeof d->message,
+                 "cannot find the MPI module " RUN_DIST_MPI_MODULE_REL ": the path of this program is unknown "
+                 "(/proc/self/exe: %s)",
+                 n < 0 ? strerror(errno) : "too long");
+        return RUN_ERR_INTERNAL;
+    }
+    path[n] = '\0';
+    char *slash = strrchr(path, '/');
+    size_t dir = slash ? (size_t)(slash - path) : 0;
+    int len = snprintf(path + dir, cap - dir, "/%s", RUN_DIST_MPI_MODULE_REL);
+    if (len < 0 || (size_t)len >= cap - dir) {
+        snprintf(d->message, sizeof d->message, "cannot load the MPI module: its path is longer than %zu bytes", cap);
+        return RUN_ERR_INTERNAL;
+    }
+    return RUN_OK;
+}
+
+/* Loads the module and returns its table; NULL with d->message naming the path and the loader's
+ * words. RTLD_GLOBAL: Open MPI loads its own components (mca_*.so) with dlopen and they resolve
+ * libmpi's and libopen-pal's symbols from the global scope (mpi4py loads libmpi the same way).
+ * RTLD_NOW: a missing symbol is an error here, with the module's name, not a crash mid-run. The
+ * module is never closed: MPI may not be re-initialised, and its libraries keep threads. */
+static const run_dist_mpi_ops *load_module(run_dist *d)
+{
+    /* Half a message, so that the path and the loader's words fit in d->message. */
+    char path[RUN_MESSAGE_MAX / 2];
+    if (module_path(d, path, sizeof path) != RUN_OK)
+        return NULL;
+    void *h = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+    if (!h) {
+        /* glibc's words start with the path ("P: cannot open shared object file: ..."): not twice. */
+        const char *why = dlerror();
+        if (why && strncmp(why, path, strlen(path)) == 0)
+            snprintf(d->message, sizeof d->message, "cannot load the MPI module %s", why);
+        else
+            snprintf(d->message, sizeof d->message, "cannot load the MPI module %s: %s", path,
+                     why ? why : "unknown error");
+        return NULL;
+    }
+    const run_dist_mpi_ops *ops = dlsym(h, RUN_DIST_MPI_SYMBOL);
+    if (!ops) {
+        const char *why = dlerror();
+        snprintf(d->message, sizeof d->message, "the MPI module %s has no " RUN_DIST_MPI_SYMBOL ": %s", path,
+                 why ? why : "unknown error");
+        return NULL;
+    }
+    if (ops->abi != RUN_DIST_MPI_ABI || ops->run_dist_size != sizeof(run_dist) ||
+        ops->rep_accs_size != sizeof(rep_accs)) {
+        snprintf(d->message, sizeof d->message,
+                 "the MPI module %s belongs to another bgsim build (interface %u, this program's %u); "
+                 "reinstall bgsim",
+                 path, ops->abi, RUN_DIST_MPI_ABI);
+        return NULL;
+    }
+    return ops;
 }
 
 int run_dist_init(run_dist *d, int *argc, char ***argv)
@@ -48,120 +103,35 @@ int run_dist_init(run_dist *d, int *argc, char ***argv)
     *d = (run_dist){.rank = 0, .size = 1, .mpi = false};
     if (!started_by_launcher())
         return RUN_OK;
-    int provided = 0;
-    int err = MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
-    if (err != MPI_SUCCESS) {
-        mpi_message(d, "MPI_Init_thread", err);
+    const run_dist_mpi_ops *ops = load_module(d);
+    if (!ops)
         return RUN_ERR_INTERNAL;
-    }
-    d->mpi = true;
-    /* Errors come back as return values (each function says why and returns an error) instead of
-     * aborting the job from inside MPI with no word about what bgsim was doing. */
-    err = MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
-    if (err == MPI_SUCCESS)
-        err = MPI_Comm_rank(MPI_COMM_WORLD, &d->rank);
-    if (err == MPI_SUCCESS)
-        err = MPI_Comm_size(MPI_COMM_WORLD, &d->size);
-    if (err != MPI_SUCCESS) {
-        mpi_message(d, "MPI_Comm_rank/size", err);
-        MPI_Finalize();
-        char why[RUN_MESSAGE_MAX];
-        snprintf(why, sizeof why, "%s", d->message);
-        *d = (run_dist){.rank = 0, .size = 1, .mpi = false};
-        snprintf(d->message, sizeof d->message, "%s", why);
-        return RUN_ERR_INTERNAL;
-    }
-    return RUN_OK;
+    int rc = ops->init(d, argc, argv);
+    if (rc == RUN_OK)
+        d->ops = ops;
+    return rc;
 }
 
 int run_dist_agree(run_dist *d, int status)
 {
-    if (!d->mpi || d->size == 1)
-        return status;
-    int all = status;
-    int err = MPI_Allreduce(&status, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-    if (err != MPI_SUCCESS) {
-        mpi_message(d, "MPI_Allreduce (status)", err);
-        return status < RUN_ERR_INTERNAL ? status : RUN_ERR_INTERNAL;
-    }
-    return all;
-}
-
-/* Every rank holds k counts equal to every other rank's: one all-reduce of (c, -c) by max gives
- * the largest and the smallest of each, and every rank sees the same answer, so a mismatch is
- * refused by all ranks together instead of leaving MPI_Reduce with different counts (erroneous:
- * a hang or a truncation error on some ranks only). */
-static int same_counts(run_dist *d, const char *what, const size_t *c, int k)
-{
-    int64_t mine[4], all[4];
-    for (int i = 0; i < k; i++) {
-        mine[i] = (int64_t)c[i];
-        mine[k + i] = -(int64_t)c[i];
-    }
-    int err = MPI_Allreduce(mine, all, 2 * k, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD);
-    if (err != MPI_SUCCESS) {
-        mpi_message(d, "MPI_Allreduce (sizes)", err);
-        return RUN_ERR_INTERNAL;
-    }
-    for (int i = 0; i < k; i++)
-        if (all[i] != -all[k + i]) {
-            snprintf(d->message, sizeof d->message,
-                     "rank %d of %d: %s differ between ranks (%" PRId64 " to %" PRId64 "); nothing reduced", d->rank,
-                     d->size, what, -all[k + i], all[i]);
-            return RUN_ERR_INTERNAL;
-        }
-    return RUN_OK;
-}
-
-/* MPI_Reduce of n words onto rank 0 in place, at most RUN_DIST_CHUNK per call. */
-static int reduce_words(run_dist *d, void *words, size_t n, size_t word_size, MPI_Datatype type, MPI_Op op,
-                        const char *what)
-{
-    unsigned char *p = words;
-    for (size_t done = 0; done < n;) {
-        size_t left = n - done;
-        int count = left > (size_t)RUN_DIST_CHUNK ? RUN_DIST_CHUNK : (int)left;
-        void *at = p + done * word_size;
-        int err = MPI_Reduce(d->rank == 0 ? MPI_IN_PLACE : at, at, count, type, op, 0, MPI_COMM_WORLD);
-        if (err != MPI_SUCCESS) {
-            mpi_message(d, what, err);
-            return RUN_ERR_INTERNAL;
-        }
-        done += (size_t)count;
-    }
-    return RUN_OK;
+    return d->mpi ? d->ops->agree(d, status) : status;
 }
 
 int run_dist_reduce(run_dist *d, rep_accs *a)
 {
-    if (!d->mpi || d->size == 1)
-        return RUN_OK;
-    const size_t counts[2] = {a->n, a->n_sums};
-    int rc = same_counts(d, "accumulator set sizes", counts, 2);
-    if (rc == 0)
-        rc = reduce_words(d, a->sums, a->n_sums, sizeof a->sums[0], MPI_UINT64_T, MPI_SUM, "MPI_Reduce (sums)");
-    if (rc == 0)
-        rc = reduce_words(d, a->mins, a->n, sizeof a->mins[0], MPI_INT64_T, MPI_MIN, "MPI_Reduce (mins)");
-    if (rc == 0)
-        rc = reduce_words(d, a->maxs, a->n, sizeof a->maxs[0], MPI_INT64_T, MPI_MAX, "MPI_Reduce (maxs)");
-    return rc;
+    return d->mpi ? d->ops->reduce(d, a) : RUN_OK;
 }
 
 int run_dist_reduce_u64(run_dist *d, uint64_t *v, size_t n)
 {
-    if (!d->mpi || d->size == 1)
-        return RUN_OK;
-    int rc = same_counts(d, "counter array lengths", &n, 1);
-    if (rc == 0)
-        rc = reduce_words(d, v, n, sizeof v[0], MPI_UINT64_T, MPI_SUM, "MPI_Reduce (counters)");
-    return rc;
+    return d->mpi ? d->ops->reduce_u64(d, v, n) : RUN_OK;
 }
 
 void run_dist_finalize(run_dist *d)
 {
     if (!d->mpi)
         return;
-    MPI_Finalize();
+    d->ops->finalize(d);
     d->mpi = false;
 }
 

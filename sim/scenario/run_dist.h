@@ -1,7 +1,7 @@
 /*
  * run_dist.h - MPI scale-out of a fleet run: which rank this process is, and reducing mergeable
- * accumulators (rep_acc.h) onto rank 0. The only module that includes <mpi.h>; everything else
- * sees ranks as plain integers.
+ * accumulators (rep_acc.h) onto rank 0. Its MPI half (run_dist_mpi.c, the only file that includes
+ * <mpi.h>) is a separate module, bgsim-mpi.so; everything else sees ranks as plain integers.
  *
  * Starting. run_dist_init starts MPI only when this process was started by an MPI launcher
  * (mpirun/mpiexec/srun: environment OMPI_COMM_WORLD_SIZE, PMIX_RANK, or PMI_RANK and PMI_SIZE).
@@ -10,6 +10,15 @@
  * once: a plain `bgsim run` or `bgsim fleet` costs nothing and behaves exactly as without MPI.
  * A build without MPI that finds itself started as one of several ranks refuses (RUN_ERR_INTERNAL)
  * rather than let every rank run, and print, the whole fleet.
+ *
+ * The module. bgsim does not link libmpi (its start-up would pay for relocating Open MPI in every
+ * process; run_dist_mpi.h). In a build with MPI, a process started by a launcher loads
+ * RUN_DIST_MPI_MODULE_REL (bgsim-mpi.so, installed in LIBDIR/bgsim/), found relative to the
+ * directory of the running executable (/proc/self/exe, symbolic links resolved): the build tree
+ * mirrors the installed layout, so build/bin/bgsim finds build/lib/bgsim/bgsim-mpi.so and
+ * /usr/bin/bgsim finds /usr/lib/bgsim/bgsim-mpi.so. It stays loaded until the process exits.
+ * A module that cannot be loaded, or is of another build, is RUN_ERR_INTERNAL with its path and
+ * the loader's words in d->message.
  *
  * Splitting the work is the caller's business: this module does not decide which rank simulates
  * which devices. Whatever the split, the accumulators' words are integers merged by +, min and max,
@@ -42,17 +51,22 @@
 #include "rep_acc.h"
 #include "run_status.h"
 
+typedef struct run_dist_mpi_ops run_dist_mpi_ops; /* run_dist_mpi.h */
+
 typedef struct run_dist {
     int rank; /* 0 <= rank < size; rank 0 prints */
     int size; /* number of ranks, 1 without MPI */
     bool mpi; /* MPI_Init was called (and MPI_Finalize not yet) */
+    /* The loaded MPI module's functions (not owned: the module stays loaded); NULL before. */
+    const run_dist_mpi_ops *ops;
     /* Why the last failing call failed (one line, no program name); "" when none has. */
     char message[RUN_MESSAGE_MAX];
 } run_dist;
 
 /* Fills d (rank 0 of 1 unless started by an MPI launcher in a build with MPI; see above). argc and
- * argv are main's, handed to MPI_Init. Returns RUN_OK, or RUN_ERR_INTERNAL with d->message (MPI
- * could not start, or a build without MPI was started as one of several ranks). */
+ * argv are main's, handed to MPI_Init. Returns RUN_OK, or RUN_ERR_INTERNAL with d->message (the MPI
+ * module could not be loaded, MPI could not start, or a build without MPI was started as one of
+ * several ranks). */
 int run_dist_init(run_dist *d, int *argc, char ***argv);
 
 /* The most severe (most negative) of every rank's status (RUN_OK or a run_status); every rank

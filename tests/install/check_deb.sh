@@ -6,15 +6,20 @@
 #   2. the package holds what `cmake --install` promises a user: both programs, a man page per
 #      command, the bash and zsh completions, the documentation, the examples, the core's headers,
 #      library, .pc and CMake package;
-#   3. extracted, its bgsim runs an example it ships, and its man page renders.
+#   3. extracted, its bgsim runs an example it ships, and its man page renders;
+#   4. in a build with MPI: the package holds the MPI module bgsim-mpi.so (which alone links
+#      libmpi, so dpkg-shlibdeps gives Open MPI's runtime to Depends through it), and the
+#      extracted bgsim finds it under MPIEXEC: 2 ranks print what one process prints.
 # Installing it with apt-get on a fresh Debian 12 root is tools/check-deb-clean.sh (debootstrap
 # takes minutes, so it is not in the default suite).
 #
-#   check_deb.sh BUILD_DIR CPACK VERSION
+#   check_deb.sh BUILD_DIR CPACK VERSION [MPI_MODULE MPIEXEC]
+#     MPI_MODULE: the module's installed path below the prefix (lib/bgsim/bgsim-mpi.so); empty or
+#     absent in a build without MPI.
 #
 # Exit 0 ok, 1 a failed check, 77 (skipped) without dpkg-deb, dpkg-shlibdeps or readelf.
 set -eu
-build=$1 cpack=$2 version=$3
+build=$1 cpack=$2 version=$3 mpi_module=${4:-} mpiexec=${5:-}
 status=0
 fail() {
   echo "install-deb: FAILED: $*" >&2
@@ -75,6 +80,24 @@ grep -q 'runs' "$work/run.out" || fail "bgsim run printed no summary: $(head -n 
 if command -v man >/dev/null 2>&1; then
   man -l "$root/usr/share/man/man1/bgsim-run.1" 2>/dev/null | grep -q 'simulate a scenario' ||
     fail "the packaged bgsim-run(1) does not render"
+fi
+# 4. MPI.
+if [ -n "$mpi_module" ]; then
+  if [ ! -f "$root/usr/$mpi_module" ]; then
+    fail "the package has no /usr/$mpi_module"
+  else
+    readelf -d "$root/usr/bin/bgsim" | grep -q 'NEEDED.*libmpi' && fail "the packaged bgsim links libmpi"
+    readelf -d "$root/usr/$mpi_module" | grep -q 'NEEDED.*libmpi' || fail "the packaged $mpi_module does not link libmpi"
+    if [ -n "$mpiexec" ]; then
+      fleet=$root/usr/share/bgsim/scenarios/fleets/ios.yaml
+      "$root/usr/bin/bgsim" fleet "$fleet" --devices 16 --duration 2d >"$work/fleet1.out" 2>&1 ||
+        fail "the packaged bgsim fleet: $(tail -n 3 "$work/fleet1.out")"
+      env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=detect_leaks=0 \
+        "$mpiexec" -np 2 --oversubscribe "$root/usr/bin/bgsim" fleet "$fleet" --devices 16 --duration 2d \
+        >"$work/fleet2.out" 2>"$work/fleet2.err" || fail "the packaged bgsim under $mpiexec -np 2: $(tail -n 3 "$work/fleet2.err")"
+      cmp -s "$work/fleet1.out" "$work/fleet2.out" || fail "the packaged bgsim: 2 MPI ranks printed other output than one process"
+    fi
+  fi
 fi
 [ "$status" -eq 0 ] && echo "install-deb: ok ($(basename "$deb"); Depends: $depends)"
 exit "$status"
