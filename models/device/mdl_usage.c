@@ -290,8 +290,10 @@ static void fold_screen_time(usage_state *st, sim_time now)
 static void close_visit(usage_state *st)
 {
     mdl_device *d = st->d;
-    sim_cancel(d->engine, st->app_close);
-    st->app_close = SIM_HANDLE_NONE;
+    if (st->app_close != SIM_HANDLE_NONE) { /* NONE from on_app_close: nothing to cancel */
+        sim_cancel(d->engine, st->app_close);
+        st->app_close = SIM_HANDLE_NONE;
+    }
     if (!d->app_foreground)
         return; /* someone else closed it already */
     d->app_foreground = false;
@@ -313,8 +315,11 @@ static void screen_off(usage_state *st)
     mdl_device *d = st->d;
     if (st->app_close != SIM_HANDLE_NONE)
         close_visit(st);
-    sim_cancel(d->engine, st->screen_off);
-    st->screen_off = SIM_HANDLE_NONE;
+    /* From on_screen_off the handle is already NONE: no call to cancel nothing. */
+    if (st->screen_off != SIM_HANDLE_NONE) {
+        sim_cancel(d->engine, st->screen_off);
+        st->screen_off = SIM_HANDLE_NONE;
+    }
     fold_screen_time(st, sim_now(d->engine));
     d->screen_on = false;
     st->moving = false;
