@@ -144,7 +144,9 @@ int64_t mdl_battery_level_after(int64_t l0, bool rising, int64_t drain, int64_t 
     return level_after(l0, rising, drain, c1, taper, c2, dt);
 }
 
-static int64_t level_at(const battery *b, sim_time t)
+/* Inlined: it is the read of every re-anchor (a drain change: most battery work of a sweep) and
+ * of the OS models' evaluations; as a call it was a fifth of a re-anchor's own instructions. */
+static inline __attribute__((always_inline)) int64_t level_at(const battery *b, sim_time t)
 {
     const mdl_battery_config *c = &b->cfg;
     sim_time dt = t > b->t0 ? t - b->t0 : 0;
@@ -252,7 +254,7 @@ static bool crossing_due(const battery *b, sim_time dt, int index)
 /* Replaces the pending crossing with threshold `index` at t0 + dt (scan_crossing's answer):
  * sim_rearm is a cancel and a schedule in one step (it cancels alone when the new time cannot be
  * scheduled, as schedule() would not schedule it). */
-static void arm_crossing(battery *b, sim_time dt, int index)
+static inline __attribute__((always_inline)) void arm_crossing(battery *b, sim_time dt, int index)
 {
     if (index >= 0 && dt <= SIM_TIME_MAX - b->t0)
         b->crossing_index = index;
@@ -295,17 +297,24 @@ static void schedule_crossing(battery *b)
 static void reanchor(battery *b, int64_t drain)
 {
     sim_time now = sim_now(b->d->engine);
-    bool keep = !b->rising && !b->d->plugged && b->drain > 0 && b->drain < LU_PER_PERMILLE && drain > 0 &&
-                drain < LU_PER_PERMILLE && b->crossing != SIM_HANDLE_NONE && b->crossing_at > now;
+    /* Both rates in (0, LU_PER_PERMILLE) as one unsigned comparison each. */
+    bool keep = !b->rising && !b->d->plugged && (uint64_t)(b->drain - 1) < LU_PER_PERMILLE - 1 &&
+                (uint64_t)(drain - 1) < LU_PER_PERMILLE - 1 && b->crossing != SIM_HANDLE_NONE && b->crossing_at > now;
+    if (keep) {
+        /* A falling segment with drain > 0: level_at is level_after's first case (its shortcut at
+         * dt == 0 gives the same l0), without the tests of the other cases. */
+        b->l0 = level_after(b->l0, false, b->drain, 0, 0, 0, now > b->t0 ? now - b->t0 : 0);
+        b->t0 = now;
+        b->drain = drain;
+        arm_crossing(b, (b->l0 - (int64_t)b->thr[b->crossing_index].permille * LU_PER_PERMILLE) / drain + 1,
+                     b->crossing_index);
+        return;
+    }
     b->l0 = level_at(b, now);
     b->t0 = now;
     b->rising = b->d->plugged;
     b->drain = drain;
-    if (keep)
-        arm_crossing(b, (b->l0 - (int64_t)b->thr[b->crossing_index].permille * LU_PER_PERMILLE) / drain + 1,
-                     b->crossing_index);
-    else
-        schedule_crossing(b);
+    schedule_crossing(b);
 }
 
 static void trace_level_event(battery *b, const char *type, const char *source)

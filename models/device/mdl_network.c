@@ -22,6 +22,7 @@
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,14 +46,19 @@ static sim_time window_len(const mdl_net_window *w)
 
 static sim_time mod_week(sim_time x) { return ((x % SIM_MS_PER_WEEK) + SIM_MS_PER_WEEK) % SIM_MS_PER_WEEK; }
 
+/* Whether week position pos is inside one of the windows. A window is at most a day long
+ * (window_len), so of its seven starts only the latest at or before pos can hold it: with
+ * q = mod_week(pos - start), the start of day q / DAY is q % DAY < DAY before pos, and every other
+ * day's is a day or more before it (circularly), past the window's end. One division per window
+ * instead of seven (the start of a network model tests every window edge). test_network's
+ * windows_contain_matches_every_day_s_check compares it with the seven-day test. */
 static bool contains_pos(const mdl_net_windows *ws, sim_time pos)
 {
     for (int i = 0; i < ws->count; i++) {
         const mdl_net_window *w = &ws->w[i];
-        sim_time len = window_len(w);
-        for (int day = 0; day < 7; day++)
-            if ((w->days >> day & 1) && mod_week(pos - (day * SIM_MS_PER_DAY + window_start(w))) < len)
-                return true;
+        sim_time q = mod_week(pos - window_start(w));
+        if ((w->days >> (q / SIM_MS_PER_DAY) & 1) && q % SIM_MS_PER_DAY < window_len(w))
+            return true;
     }
     return false;
 }
@@ -82,17 +88,19 @@ typedef struct net_model {
     mdl_device *d;
     mdl_network_config cfg;
     gsl_rng *rng;                 /* network.outages */
-    sim_time points[MAX_POINTS];  /* every window edge, as a week position, sorted, unique */
-    /* what the schedules say on [points[k], points[k + 1]) (circularly): SCHED_WIFI | SCHED_AIR.
-     * Every window starts and ends at a point, so no window's membership changes inside an
-     * interval: its value at points[k] is its value on the whole interval. */
-    unsigned char sched[MAX_POINTS];
     int npoints;
     bool sched_wifi, sched_air;   /* what the schedules say now */
     bool in_outage;
     sim_time outage_until;
     int forced;                   /* a scripted mdl_net above every rule, or -1 */
     sim_handle sched_ev, outage_ev, outage_end_ev;
+    /* Last, and not zeroed at start (start fills what is read: the first npoints of each; they
+     * are most of the struct, and zeroing them was most of a device's network start). */
+    sim_time points[MAX_POINTS];  /* every window edge, as a week position, sorted, unique */
+    /* what the schedules say on [points[k], points[k + 1]) (circularly): SCHED_WIFI | SCHED_AIR.
+     * Every window starts and ends at a point, so no window's membership changes inside an
+     * interval: its value at points[k] is its value on the whole interval. */
+    unsigned char sched[MAX_POINTS];
 } net_model;
 
 static int cmp_time(const void *a, const void *b)
@@ -266,9 +274,10 @@ static void on_outage(sim_engine *e, void *ctx, uint64_t arg)
 
 static int start(mdl_device *d, int index, const void *config)
 {
-    net_model *m = calloc(1, sizeof *m);
+    net_model *m = malloc(sizeof *m);
     if (!m)
         return MDL_ENOMEM;
+    memset(m, 0, offsetof(net_model, points));
     m->d = d;
     /* No config (a runner without the scenario's model sections): the defaults. */
     if (config)

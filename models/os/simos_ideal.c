@@ -35,7 +35,8 @@ static void *ideal_create(mdl_device *d, const simos_hooks *hooks, const void *c
     if (!os)
         return NULL;
     *os = (ideal){.engine = d->engine, .trace = d->trace, .hooks = *hooks, .boot_at = -1};
-    if (mdl_subscribe(d, listener, os) != MDL_OK) {
+    /* listener reads the reboot signal alone: the others are not delivered to it */
+    if (mdl_subscribe_signals(d, listener, os, MDL_SIGNAL(MDL_SIG_REBOOT)) != MDL_OK) {
         free(os);
         return NULL;
     }

@@ -910,7 +910,11 @@ static int setup(runner *r, const scn_scenario *s, const run_options *opt)
      * model reacts to the same signal. */
     mdl_device_init(&r->device, r->engine, &r->trace, r->rngs, &s->calendar, (mdl_platform)s->platform,
                     s->os_version);
-    if (mdl_subscribe(&r->device, on_signal, r) != MDL_OK)
+    /* the signals on_signal acts on (it ignores the others: they are not delivered to it) */
+    const mdl_signal_set process_signals = MDL_SIGNAL(MDL_SIG_APP_OPEN) | MDL_SIGNAL(MDL_SIG_APP_CLOSE) |
+                                           MDL_SIGNAL(MDL_SIG_APP_SWIPE) | MDL_SIGNAL(MDL_SIG_APP_KILL) |
+                                           MDL_SIGNAL(MDL_SIG_FORCE_STOP) | MDL_SIGNAL(MDL_SIG_REBOOT);
+    if (mdl_subscribe_signals(&r->device, on_signal, r, process_signals) != MDL_OK)
         return -1;
     /* The OS model listens after the runner (a process exists before it reacts to a launch) and
      * before the environment models start. */

@@ -145,7 +145,13 @@ static sim_time to_ms(double x)
         return 0;
     if (x >= (double)SCH_DIST_MAX_MS)
         return SCH_DIST_MAX_MS;
-    return (sim_time)llround(x);
+    /* llround(x) in integers (the libm call was a sixth of a draw's own work, issue 24): here
+     * 0 < x < SCH_DIST_MAX_MS < 2^52, so the truncation t is exact and so is x - t (x itself when
+     * t = 0, else t <= x < 2t: Sterbenz's lemma); a fraction of one half or more rounds away from
+     * zero, as llround does. tests/schema/test_dist.c compares the two. */
+    _Static_assert(SCH_DIST_MAX_MS < ((sim_time)1 << 52), "to_ms needs exact fractions");
+    sim_time t = (sim_time)x;
+    return t + (x - (double)t >= 0.5);
 }
 
 /* log(median), remembered for the last few medians of this thread: every lognormal draw took the

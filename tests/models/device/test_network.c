@@ -467,6 +467,56 @@ Test(network, window_containment)
     cr_assert(mdl_net_windows_contain(&cfg.wifi, &cal, -SIM_HOURS(1)));        /* the Sunday before */
 }
 
+/* The seven-day test contains_pos made before it looked at one day per window: a window started
+ * on a listed day holds pos when pos is less than its length after that start (circularly). */
+static bool contains_by_every_day(const mdl_net_windows *ws, const sim_calendar *cal, sim_time t)
+{
+    sim_time pos = (sim_time)sim_cal_weekday(cal, t) * SIM_MS_PER_DAY + sim_cal_ms_of_day(cal, t);
+    for (int i = 0; i < ws->count; i++) {
+        const mdl_net_window *w = &ws->w[i];
+        sim_time start = w->all_day ? 0 : w->from;
+        sim_time len = w->all_day ? SIM_MS_PER_DAY : w->to > w->from ? w->to - w->from : w->to + SIM_MS_PER_DAY - w->from;
+        for (int day = 0; day < 7; day++) {
+            sim_time off = ((pos - day * SIM_MS_PER_DAY - start) % SIM_MS_PER_WEEK + SIM_MS_PER_WEEK) % SIM_MS_PER_WEEK;
+            if ((w->days >> day & 1) && off < len)
+                return true;
+        }
+    }
+    return false;
+}
+
+Test(network, windows_contain_matches_every_day_s_check)
+{
+    sim_calendar cal;
+    sim_datetime mon = RIG_MONDAY;
+    cr_assert(sim_cal_init(&cal, &mon));
+    uint64_t s = 2026;
+    int inside = 0, checked = 0;
+    for (int run = 0; run < 400; run++) {
+        mdl_net_windows ws = {.count = 1 + run % 4};
+        for (int i = 0; i < ws.count; i++) {
+            s = s * 6364136223846793005u + 1442695040888963407u;
+            /* minute-aligned edges half the time, so edges of windows and probes coincide */
+            sim_time unit = s >> 63 ? SIM_MINUTES(1) : 1;
+            ws.w[i] = (mdl_net_window){.days = (uint8_t)(s >> 8 & 0x7f),
+                                       .from = (sim_time)(s >> 16) % (SIM_MS_PER_DAY / unit) * unit,
+                                       .to = (sim_time)(s >> 40) % (SIM_MS_PER_DAY / unit) * unit,
+                                       .all_day = (s >> 12 & 7) == 0};
+        }
+        for (int k = 0; k < 500; k++) {
+            s = s * 6364136223846793005u + 1442695040888963407u;
+            sim_time t = (sim_time)(s >> 20) % SIM_DAYS(21) - SIM_DAYS(7);
+            if (k % 2)
+                t = t / SIM_MINUTES(1) * SIM_MINUTES(1) + (sim_time)(k % 3) - 1; /* at an edge and beside it */
+            bool want = contains_by_every_day(&ws, &cal, t);
+            cr_assert_eq(mdl_net_windows_contain(&ws, &cal, t), want, "run %d at %lld", run, (long long)t);
+            inside += want;
+            checked++;
+        }
+    }
+    cr_assert(inside > checked / 10 && inside < checked * 9 / 10, "%d of %d inside", inside, checked);
+}
+
 /* ---- parse ---- */
 
 static void assert_errors(const char *yaml, const char *const *want, size_t n)
