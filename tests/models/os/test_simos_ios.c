@@ -962,7 +962,10 @@ static const char shortcut_yaml[] =
 
 /* The repeated verdict equals the full evaluation's at every periodic re-evaluation it replaces
  * (check_shortcut evaluates in full and traces whether it came to the same verdict and next
- * instant), and the trace with the shortcut is the full evaluations' trace, byte for byte. */
+ * instant), and the trace with the shortcut is the full evaluations' trace, byte for byte. The
+ * same runs check the model's stored time of its pending evaluation (eval_at) against the engine's
+ * at every arm_eval: a mismatch is a bad check too (not setting it after the evaluation a signal
+ * asks for, tried: 155 bad). */
 static void shortcut_equals_full(const char *request, const char *critical)
 {
     char yaml[4096];
