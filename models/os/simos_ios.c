@@ -59,7 +59,6 @@ typedef struct ios {
      * here, and what the engine writes there itself (a re-arm post firing, sim_post_rearm) is the
      * same evaluation re-armed at its own time. check_eval_at tests it (check_shortcut). */
     sim_time eval_at;
-    sim_handle spare_eval;     /* a later evaluation an evaluation now replaces, kept to re-arm (arm_eval) */
     sim_ticket eval_idle;      /* an evaluation at this instant posted as a re-arm post (arm_eval) */
     /* The verdict of the last full evaluation, while it holds the worker back and nothing it read
      * has changed since (held_repeats): the periodic re-evaluation repeats it. */
@@ -111,10 +110,9 @@ static void arm_eval(ios *os, sim_time t)
         t = now;
     if (os->cfg.check_shortcut)
         check_eval_at(os);
-    /* The common case, an evaluation setting the next one with none pending (nor a post, nor one
-     * kept aside): what the steps below come to, a schedule. */
-    if (t > now && os->eval_event == SIM_HANDLE_NONE && os->spare_eval == SIM_HANDLE_NONE &&
-        os->eval_idle == SIM_TICKET_NONE) {
+    /* The common case, an evaluation setting the next one with none pending (nor a post): what
+     * the steps below come to, a schedule. */
+    if (t > now && os->eval_event == SIM_HANDLE_NONE && os->eval_idle == SIM_TICKET_NONE) {
         if (sim_schedule(os->engine, t, SIM_PHASE_OS, on_eval, os, 0, &os->eval_event) == SIM_OK) /* none on failure */
             os->eval_at = t;
         return;
@@ -145,28 +143,18 @@ static void arm_eval(ios *os, sim_time t)
     if (t == now && pending && eval_idle(os, os->eval_at) &&
         sim_post_rearm(os->engine, SIM_PHASE_OS, &os->eval_event, &os->eval_idle) == SIM_OK)
         return;
-    /* A later evaluation pending is replaced by one now. sim_rearm would move it up the heap to be
-     * popped at once; a new event now goes to the engine's lane for the current instant instead
-     * (no heap work), and the later one is kept aside: the evaluation re-arms it where it sets the
-     * next one (below), or on_eval cancels it. The same order: sim_rearm is exactly a cancel and a
-     * schedule, and both take the next sequence (issue 24: a signal's evaluation). */
-    if (t == now && pending) {
-        sim_cancel(os->engine, os->spare_eval); /* none pending: set only until the evaluation now */
-        os->spare_eval = os->eval_event;
-        if (sim_schedule(os->engine, now, SIM_PHASE_OS, on_eval, os, 0, &os->eval_event) == SIM_OK) {
-            os->eval_at = now;
-            return;
-        }
-        os->eval_event = os->spare_eval; /* too many events pending: never; the long way */
-        os->spare_eval = SIM_HANDLE_NONE;
-    } else if (!pending && os->spare_eval != SIM_HANDLE_NONE) {
-        os->eval_event = os->spare_eval;
-        os->spare_eval = SIM_HANDLE_NONE;
-    }
-    /* A later evaluation pending (or the one kept aside) is replaced (sim_rearm: cancel and schedule
-     * in one step). On failure (beyond the end of time: never) eval_event is none. */
-    sim_rearm(os->engine, &os->eval_event, t, SIM_PHASE_OS, on_eval, os, 0);
-    os->eval_at = t;
+    /* A later evaluation pending is replaced: cancelled, and a new one scheduled at t, which is
+     * what sim_rearm is defined to be (the same slot, sequences and order). Not re-armed: for an
+     * evaluation now (a signal's) the re-arm moved the pending event up the heap to be popped at
+     * once, and keeping it aside to re-arm it where the evaluation sets the next (aaa8174) moved
+     * it down the heap then; a cancel takes it out once, the new event now goes to the engine's
+     * lane for the current instant, and the evaluation then sets the next one by the common case
+     * above (issue 24: -4.5 % of an iOS sweep's instructions). On failure (beyond the end of
+     * time: never) eval_event is none. */
+    sim_cancel(os->engine, os->eval_event);
+    os->eval_event = SIM_HANDLE_NONE;
+    if (sim_schedule(os->engine, t, SIM_PHASE_OS, on_eval, os, 0, &os->eval_event) == SIM_OK)
+        os->eval_at = t;
 }
 
 static void report(ios *os, sim_reason r)
@@ -544,10 +532,6 @@ static void on_eval(sim_engine *e, void *ctx, uint64_t arg)
         check_shortcut(os);
     else
         arm_eval(os, held_next_eval(os));
-    if (os->spare_eval != SIM_HANDLE_NONE) { /* this evaluation set no next one (arm_eval) */
-        sim_cancel(os->engine, os->spare_eval);
-        os->spare_eval = SIM_HANDLE_NONE;
-    }
 }
 
 /* ---- the device's signals ---- */
