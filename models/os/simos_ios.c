@@ -290,10 +290,23 @@ static void on_idle(sim_engine *e, void *ctx, uint64_t arg)
     arm_eval(os, now_of(os));
 }
 
+/* idle_event is pending exactly while it is not none (on_idle and every cancel set it to none), so
+ * with none pending the re-arm is a schedule, called as such (issue 24: one a screen-off). */
 static void arm_idle(ios *os)
 {
-    sim_rearm(os->engine, &os->idle_event, os->screen_off_since + os->cfg.idle_after, SIM_PHASE_OS, on_idle, os,
-              0);
+    sim_time at = os->screen_off_since + os->cfg.idle_after;
+    if (os->idle_event == SIM_HANDLE_NONE)
+        (void)sim_schedule(os->engine, at, SIM_PHASE_OS, on_idle, os, 0, &os->idle_event); /* none on failure */
+    else
+        sim_rearm(os->engine, &os->idle_event, at, SIM_PHASE_OS, on_idle, os, 0);
+}
+
+static void cancel_idle(ios *os)
+{
+    if (os->idle_event == SIM_HANDLE_NONE)
+        return; /* fired (on_idle) or cancelled: nothing pending */
+    sim_cancel(os->engine, os->idle_event);
+    os->idle_event = SIM_HANDLE_NONE;
 }
 
 /* ---- execution ---- */
@@ -554,8 +567,7 @@ static void on_signal(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
     case MDL_SIG_MOTION:
         return; /* our own signal; the runner's; not an iOS factor */
     case MDL_SIG_SCREEN_ON:
-        sim_cancel(os->engine, os->idle_event);
-        os->idle_event = SIM_HANDLE_NONE;
+        cancel_idle(os);
         set_idle(os, false);
         if (os->running && os->run_type == SIMOS_IOS_PROCESSING && !sim_is_pending(os->engine, os->user_stop_event))
             sim_schedule(os->engine, now, SIM_PHASE_OS, on_user_stop, os, 0, &os->user_stop_event);
@@ -593,8 +605,7 @@ static void on_start(sim_engine *e, void *ctx, uint64_t arg)
     int crit = os->cfg.critical_battery_permille;
     os->level_signalled = crit <= 0 || battery_permille(os) < 0 || mdl_battery_watch(os->d, crit) == MDL_OK;
     if (os->d->screen_on) {
-        sim_cancel(os->engine, os->idle_event);
-        os->idle_event = SIM_HANDLE_NONE;
+        cancel_idle(os);
     }
     arm_eval(os, now_of(os));
 }
