@@ -91,6 +91,9 @@ static bool eval_idle(ios *os, sim_time at)
     return w && now_of(os) < w->earliest && at == w->earliest;
 }
 
+static void check_eval_at(ios *os);
+static void arm_eval_slow(ios *os, sim_time t);
+
 /* Makes sure an evaluation happens at `t` or earlier.
  *
  * An evaluation asked for now, while the worker's request waits for its earliest begin date and
@@ -100,13 +103,10 @@ static bool eval_idle(ios *os, sim_time at)
  * earliest date cancelled, as soon as a later call finds the request no longer waiting. Exact:
  * what eval_idle reads (running, the worker request, proc_ready_at, the reported reason) changes
  * only in this model's code, where every change is followed by arm_eval; until its turn the
- * pending evaluation answers every arm_eval (it is at now). */
-static void check_eval_at(ios *os);
-
-static void arm_eval_slow(ios *os, sim_time t);
-
-/* The common case, an evaluation setting the next one with none pending (nor a post), inline: what
- * the steps of arm_eval_slow come to, a schedule. Out of line, the whole of arm_eval saved and
+ * pending evaluation answers every arm_eval (it is at now).
+ *
+ * The common case, an evaluation setting the next one with none pending (nor a post), is inline:
+ * what the steps of arm_eval_slow come to, a schedule. Out of line, the whole of arm_eval saved and
  * restored a dozen registers on each of its 17,000 calls in an iOS sweep (callgrind). */
 static inline void arm_eval(ios *os, sim_time t)
 {
