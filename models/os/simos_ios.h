@@ -136,7 +136,9 @@ typedef struct simos_ios_config {
     sim_time data_budget;
     /* Not an `os:` key: tests set it. Every evaluation the model would shortcut (a held verdict
      * repeated, see simos_ios.c) is evaluated in full instead and traced as os.shortcut_check
-     * {ok}: whether the full evaluation came to the same verdict and next evaluation. */
+     * {ok}: whether the full evaluation came to the same verdict and next evaluation. Every
+     * arm_eval also checks the model's record of its pending evaluation's time against the engine
+     * (os.shortcut_check {ok: false, what: eval_at} when they differ). */
     bool check_shortcut;
 } simos_ios_config;
 

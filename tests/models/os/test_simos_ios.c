@@ -426,6 +426,35 @@ Test(model, processing_idle_threshold_and_user_stop)
     irig_free(r);
 }
 
+/* The device goes idle idle_after after the screen goes off and no earlier (simos_ios.c arm_idle
+ * and cancel_idle: idle_event is pending exactly while it is not none): a screen-on within
+ * idle_after cancels it, a second screen-off moves it (not a second timer), a screen-on after it
+ * fired has nothing to cancel. */
+Test(model, idle_timer_follows_the_screen)
+{
+    simos_ios_config c = quick_processing();
+    irig *r = irig_new(&c, 17);
+    at(r, 0, EV_SCREEN_ON);
+    at(r, HOUR, EV_SCREEN_OFF);
+    at(r, HOUR + 2 * MIN, EV_SCREEN_ON);
+    at(r, HOUR + 3 * MIN, EV_SCREEN_OFF);
+    at(r, 2 * HOUR, EV_SCREEN_ON);
+    at(r, 3 * HOUR, EV_SCREEN_OFF);
+    at(r, 3 * HOUR + 2 * MIN, EV_SCREEN_OFF);
+    const struct {
+        sim_time t;
+        bool dozing;
+    } want[] = {{HOUR + 5 * MIN, false}, {HOUR + 8 * MIN - 1, false}, {HOUR + 8 * MIN, true},
+                {2 * HOUR, false},       {3 * HOUR + 5 * MIN, false}, {3 * HOUR + 7 * MIN - 1, false},
+                {3 * HOUR + 7 * MIN, true}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        sim_run_until(r->base.e, want[i].t);
+        cr_expect_eq(r->base.d.dozing, want[i].dozing, "at %lld ms: dozing %d", (long long)want[i].t,
+                     r->base.d.dozing);
+    }
+    irig_free(r);
+}
+
 /* Processing's dasd delay: launch exactly at gates-open + the drawn delay (fixed here). */
 Test(model, processing_delay_reported_as_score)
 {
@@ -452,8 +481,8 @@ static uint64_t fired_between(irig *r, sim_time from, sim_time to)
 }
 
 /* A signal's evaluation replaces the pending periodic one (simos_ios.c arm_eval: the later one is
- * kept aside and re-armed or cancelled by the evaluation): the next comes reevaluate_every after
- * the signal, the old one never fires, and after a launch none is left. */
+ * cancelled, the evaluation schedules the next): the next comes reevaluate_every after the signal,
+ * the old one never fires, and after a launch none is left. */
 Test(model, signal_evaluation_replaces_the_periodic_one)
 {
     simos_ios_config c = quick_processing();
@@ -962,7 +991,10 @@ static const char shortcut_yaml[] =
 
 /* The repeated verdict equals the full evaluation's at every periodic re-evaluation it replaces
  * (check_shortcut evaluates in full and traces whether it came to the same verdict and next
- * instant), and the trace with the shortcut is the full evaluations' trace, byte for byte. */
+ * instant), and the trace with the shortcut is the full evaluations' trace, byte for byte. The
+ * same runs check the model's stored time of its pending evaluation (eval_at) against the engine's
+ * at every arm_eval: a mismatch is a bad check too (not setting it after the evaluation a signal
+ * asks for, tried: 155 bad). */
 static void shortcut_equals_full(const char *request, const char *critical)
 {
     char yaml[4096];
