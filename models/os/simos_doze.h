@@ -127,9 +127,30 @@ size_t simos_light_name_len(simos_light s);
  * the jobs_delay after idle ends) or SIM_REASON_NONE. *until gets the end of a jobs_delay tail
  * (SIM_TIME_MAX otherwise). */
 sim_reason simos_doze_blocks(const simos_doze *z, sim_time now, sim_time *until);
+/* The part of the model that simos_doze_awake reads, the first member of struct simos_doze (so a
+ * pointer to the model converted to this type points to it, C11 6.7.2.1p15, as sim_engine_clock
+ * does for the engine). The Android model asks at every change of the CPU's state (its uptime
+ * sync, ~500 times a device-day): inline, that is no call into another translation unit (issue
+ * 24). Only simos_doze.c writes it; d and enabled are the model's device and p.enabled, fixed at
+ * simos_doze_new. */
+typedef struct simos_doze_head {
+    mdl_device *d;
+    bool enabled;
+    simos_deep deep;
+    simos_light light;
+} simos_doze_head;
+
 /* The CPU is awake: screen on, plugged, in a maintenance window, or Doze off. While asleep a
  * non-wakeup alarm (a job's delay) waits for the next wake-up. */
-bool simos_doze_awake(const simos_doze *z);
+static inline bool simos_doze_awake(const simos_doze *z)
+{
+    const simos_doze_head *h = (const simos_doze_head *)(const void *)z;
+    return !h->enabled || h->d->screen_on || h->d->plugged || h->deep == SIMOS_DEEP_IDLE_MAINTENANCE ||
+           h->light == SIMOS_LIGHT_IDLE_MAINTENANCE || h->light == SIMOS_LIGHT_ACTIVE;
+}
+/* The same, from the model's own fields (its params, device and states) out of line: tests check
+ * that the head above says what this does. */
+bool simos_doze_awake_recomputed(const simos_doze *z);
 /* The device rebooted: both machines restart from ACTIVE at `boot` (the boot completing). */
 void simos_doze_reboot(simos_doze *z, sim_time boot);
 
