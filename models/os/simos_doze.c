@@ -87,15 +87,21 @@ static void disarm(simos_doze *z, sim_handle *h)
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void trace_fields(sim_trace *tr, const simos_doze *z, bool dozing, sim_trace_name why)
+static void trace_fields(sim_trace *tr, const simos_doze *z, bool dozing, sim_trace_name why, uint64_t sig)
 {
+    if (!why.s) /* BY_SIGNAL */
+        why = sig ? mdl_signal_trace_name((mdl_signal)sig) : WHY("start");
     sim_trace_strn(tr, "deep", deep_names[z->h.deep].s, deep_names[z->h.deep].n);
     sim_trace_strn(tr, "light", light_names[z->h.light].s, light_names[z->h.light].n);
     sim_trace_bool(tr, "dozing", dozing);
     sim_trace_strn(tr, "cause", why.s, why.n);
 }
 
-static void publish(simos_doze *z, bool was_deep_idle, bool was_light_idle, sim_trace_name why)
+/* publish's cause when it is the signal on_device re-read the device after (0: its first look,
+ * "start"): named only when the trace records it (in sweeps it is off; issue 24). */
+#define BY_SIGNAL ((sim_trace_name){NULL, 0})
+
+static void publish(simos_doze *z, bool was_deep_idle, bool was_light_idle, sim_trace_name why, uint64_t sig)
 {
     mdl_device *d = z->d;
     sim_time now = now_of(z);
@@ -106,7 +112,7 @@ static void publish(simos_doze *z, bool was_deep_idle, bool was_light_idle, sim_
     }
     sim_trace_begin(d->trace, now, "os.doze"); /* counts the record, trace on or off */
     if (d->trace->active)
-        trace_fields(d->trace, z, dozing, why);
+        trace_fields(d->trace, z, dozing, why, sig);
     sim_trace_end(d->trace);
     if (d->dozing != dozing) {
         d->dozing = dozing;
@@ -238,7 +244,7 @@ static void on_deep_alarm(sim_engine *e, void *ctx, uint64_t arg)
     default:
         return;
     }
-    publish(z, wd, wl, why);
+    publish(z, wd, wl, why, 0);
 }
 
 /* ---- light ---- */
@@ -306,7 +312,7 @@ static void on_light_alarm(sim_engine *e, void *ctx, uint64_t arg)
     simos_light old = z->h.light;
     light_step(z);
     if (z->h.light != old)
-        publish(z, wd, wl, WHY("alarm"));
+        publish(z, wd, wl, WHY("alarm"), 0);
 }
 
 /* The early-exit check (exitMaintenanceEarlyIfNeededLocked): after the minimum time of a window,
@@ -332,7 +338,7 @@ static void on_look(sim_engine *e, void *ctx, uint64_t arg)
         why = WHY("predone");
     }
     if (why.s)
-        publish(z, wd, wl, why);
+        publish(z, wd, wl, why, 0);
 }
 
 /* ---- the device ---- */
@@ -375,7 +381,7 @@ static void on_device(sim_engine *e, void *ctx, uint64_t sig)
         }
     }
     if (z->h.deep != old_deep || z->h.light != old_light)
-        publish(z, wd, wl, sig ? mdl_signal_trace_name((mdl_signal)sig) : WHY("start"));
+        publish(z, wd, wl, BY_SIGNAL, sig);
     else
         z->changed(z->ctx, false); /* a wake-up all the same */
 }
@@ -440,7 +446,7 @@ void simos_doze_reboot(simos_doze *z, sim_time boot)
     disarm(z, &z->look);
     z->tail_until = -1;
     if (wd || wl)
-        publish(z, wd, wl, WHY("reboot"));
+        publish(z, wd, wl, WHY("reboot"), 0);
     sim_time now = now_of(z);
     sim_schedule_in(z->d->engine, boot > now ? boot - now : 0, SIM_PHASE_OS, on_device, z, 0, NULL);
 }

@@ -211,6 +211,37 @@ Test(doze, light_waits_for_network)
     drig_free(&r);
 }
 
+/* A change after a signal is traced with the signal as its cause, and the first look's with
+ * "start": publish names the signal only when the trace is on (BY_SIGNAL, issue 24). */
+static void doze_cause_noop(void *ctx, bool began) { (void)ctx, (void)began; }
+
+Test(doze, a_change_is_traced_with_its_signal)
+{
+    rig base;
+    rig_init(&base, MDL_ANDROID, 14, 1, RIG_MONDAY, RIG_TRACE_KEEP);
+    simos_android_config c;
+    simos_android_defaults(&c, 14);
+    simos_doze *z = simos_doze_new(&base.d, &c.doze, doze_cause_noop, NULL);
+    cr_assert_not_null(z);
+    cr_assert_eq(mdl_subscribe(&base.d, simos_doze_listener, z), MDL_OK);
+    act(&base.d, 1 * M, A_SCREEN_ON);
+    act(&base.d, 2 * M, A_SCREEN_OFF);
+    act(&base.d, 3 * M, A_PLUG);
+    sim_run_until(base.e, 4 * M);
+    const char *t = rig_trace_text(&base);
+    const char *want[] = {"\"cause\":\"start\"", "\"cause\":\"screen_on\"", "\"cause\":\"screen_off\"",
+                          "\"cause\":\"plug\""};
+    const char *at = t;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *hit = strstr(at, want[i]);
+        cr_expect_not_null(hit, "%s not traced after the previous cause in:\n%s", want[i], t);
+        if (hit)
+            at = hit + 1;
+    }
+    simos_doze_free(z);
+    rig_fini(&base);
+}
+
 /* ---- App Standby ----------------------------------------------------------------------------- */
 
 Test(standby, threshold_table)
