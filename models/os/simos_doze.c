@@ -101,7 +101,10 @@ static void trace_fields(sim_trace *tr, const simos_doze *z, bool dozing, sim_tr
  * "start"): named only when the trace records it (in sweeps it is off; issue 24). */
 #define BY_SIGNAL ((sim_trace_name){NULL, 0})
 
-static void publish(simos_doze *z, bool was_deep_idle, bool was_light_idle, sim_trace_name why, uint64_t sig)
+/* After every change (19k in the 10-seed sweep), from five places: always inlined, where the call
+ * and its register saves cost about a fifth of what it does with the trace off (issue 24). */
+static inline __attribute__((always_inline)) void publish(simos_doze *z, bool was_deep_idle, bool was_light_idle,
+                                                          sim_trace_name why, uint64_t sig)
 {
     mdl_device *d = z->d;
     sim_time now = now_of(z);
