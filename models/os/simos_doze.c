@@ -20,8 +20,6 @@ struct simos_doze {
     sim_time next_light_delay, light_budget, light_maint_start; /* light */
     sim_time deep_maint_start;
     bool motion_reset;          /* the next INACTIVE uses motion_inactive_timeout */
-    sim_reason tail_reason;     /* the idle that ended last, for the jobs_delay tail */
-    sim_time tail_until;
 };
 
 /* With their lengths: publish traces one of each per change, without a strlen. */
@@ -55,10 +53,7 @@ static sim_time grow(sim_time x, double factor, sim_time lo, sim_time hi)
 }
 
 static bool deep_idle(const simos_doze *z) { return z->h.deep == SIMOS_DEEP_IDLE; }
-static bool light_idle(const simos_doze *z)
-{
-    return z->h.light == SIMOS_LIGHT_IDLE || z->h.light == SIMOS_LIGHT_WAITING_FOR_NETWORK;
-}
+static bool light_idle(const simos_doze *z) { return simos_light_idle(z->h.light); }
 
 static void on_deep_alarm(sim_engine *e, void *ctx, uint64_t arg);
 static void on_light_alarm(sim_engine *e, void *ctx, uint64_t arg);
@@ -110,8 +105,8 @@ static inline __attribute__((always_inline)) void publish(simos_doze *z, bool wa
     sim_time now = now_of(z);
     bool dozing = deep_idle(z) || light_idle(z);
     if ((was_deep_idle || was_light_idle) && !dozing) {
-        z->tail_reason = was_deep_idle ? SIM_REASON_DOZE_DEEP : SIM_REASON_DOZE_LIGHT;
-        z->tail_until = now + z->p.jobs_delay;
+        z->h.tail_reason = was_deep_idle ? SIM_REASON_DOZE_DEEP : SIM_REASON_DOZE_LIGHT;
+        z->h.tail_until = now + z->p.jobs_delay;
     }
     sim_trace_begin(d->trace, now, "os.doze"); /* counts the record, trace on or off */
     if (d->trace->active)
@@ -401,8 +396,8 @@ simos_doze *simos_doze_new(mdl_device *d, const simos_doze_params *p, simos_doze
     simos_doze *z = calloc(1, sizeof *z);
     if (!z)
         return NULL;
-    *z = (simos_doze){.h = {.d = d, .enabled = p->enabled}, .d = d, .p = *p, .changed = changed, .ctx = ctx,
-                      .tail_until = -1};
+    *z = (simos_doze){.h = {.d = d, .enabled = p->enabled, .tail_until = -1}, .d = d, .p = *p, .changed = changed,
+                      .ctx = ctx};
     /* the first look, once the environment models have set the device up */
     sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_device, z, 0, NULL);
     return z;
@@ -422,19 +417,6 @@ void simos_doze_free(simos_doze *z)
     free(z);
 }
 
-sim_reason simos_doze_blocks(const simos_doze *z, sim_time now, sim_time *until)
-{
-    *until = SIM_TIME_MAX;
-    if (deep_idle(z))
-        return SIM_REASON_DOZE_DEEP;
-    if (light_idle(z))
-        return SIM_REASON_DOZE_LIGHT;
-    if (z->tail_until > now) {
-        *until = z->tail_until;
-        return z->tail_reason;
-    }
-    return SIM_REASON_NONE;
-}
 
 bool simos_doze_awake_recomputed(const simos_doze *z)
 {
@@ -447,7 +429,7 @@ void simos_doze_reboot(simos_doze *z, sim_time boot)
     bool wd = deep_idle(z), wl = light_idle(z);
     become_active(z);
     disarm(z, &z->look);
-    z->tail_until = -1;
+    z->h.tail_until = -1;
     if (wd || wl)
         publish(z, wd, wl, WHY("reboot"), 0);
     sim_time now = now_of(z);
