@@ -10,19 +10,16 @@
 #include <stdlib.h>
 
 struct simos_doze {
-    mdl_device *d;
+    simos_doze_head h;  /* first: simos_doze_awake reads it inline (simos_doze.h); deep and light */
+    mdl_device *d;      /* = h.d */
     simos_doze_params p;
     simos_doze_fn changed;
     void *ctx;
-    simos_deep deep;
-    simos_light light;
     sim_handle deep_alarm, light_alarm, look;
     sim_time next_idle_delay, next_pending_delay;      /* deep */
     sim_time next_light_delay, light_budget, light_maint_start; /* light */
     sim_time deep_maint_start;
     bool motion_reset;          /* the next INACTIVE uses motion_inactive_timeout */
-    sim_reason tail_reason;     /* the idle that ended last, for the jobs_delay tail */
-    sim_time tail_until;
 };
 
 /* With their lengths: publish traces one of each per change, without a strlen. */
@@ -42,8 +39,8 @@ const char *simos_deep_name(simos_deep s) { return deep_names[s].s; }
 const char *simos_light_name(simos_light s) { return light_names[s].s; }
 size_t simos_deep_name_len(simos_deep s) { return deep_names[s].n; }
 size_t simos_light_name_len(simos_light s) { return light_names[s].n; }
-simos_deep simos_doze_deep(const simos_doze *z) { return z->deep; }
-simos_light simos_doze_light(const simos_doze *z) { return z->light; }
+simos_deep simos_doze_deep(const simos_doze *z) { return z->h.deep; }
+simos_light simos_doze_light(const simos_doze *z) { return z->h.light; }
 
 static sim_time now_of(const simos_doze *z) { return sim_now(z->d->engine); }
 
@@ -55,11 +52,8 @@ static sim_time grow(sim_time x, double factor, sim_time lo, sim_time hi)
     return v < lo ? lo : v;
 }
 
-static bool deep_idle(const simos_doze *z) { return z->deep == SIMOS_DEEP_IDLE; }
-static bool light_idle(const simos_doze *z)
-{
-    return z->light == SIMOS_LIGHT_IDLE || z->light == SIMOS_LIGHT_WAITING_FOR_NETWORK;
-}
+static bool deep_idle(const simos_doze *z) { return z->h.deep == SIMOS_DEEP_IDLE; }
+static bool light_idle(const simos_doze *z) { return simos_light_idle(z->h.light); }
 
 static void on_deep_alarm(sim_engine *e, void *ctx, uint64_t arg);
 static void on_light_alarm(sim_engine *e, void *ctx, uint64_t arg);
@@ -88,26 +82,35 @@ static void disarm(simos_doze *z, sim_handle *h)
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void trace_fields(sim_trace *tr, const simos_doze *z, bool dozing, sim_trace_name why)
+static void trace_fields(sim_trace *tr, const simos_doze *z, bool dozing, sim_trace_name why, uint64_t sig)
 {
-    sim_trace_strn(tr, "deep", deep_names[z->deep].s, deep_names[z->deep].n);
-    sim_trace_strn(tr, "light", light_names[z->light].s, light_names[z->light].n);
+    if (!why.s) /* BY_SIGNAL */
+        why = sig ? mdl_signal_trace_name((mdl_signal)sig) : WHY("start");
+    sim_trace_strn(tr, "deep", deep_names[z->h.deep].s, deep_names[z->h.deep].n);
+    sim_trace_strn(tr, "light", light_names[z->h.light].s, light_names[z->h.light].n);
     sim_trace_bool(tr, "dozing", dozing);
     sim_trace_strn(tr, "cause", why.s, why.n);
 }
 
-static void publish(simos_doze *z, bool was_deep_idle, bool was_light_idle, sim_trace_name why)
+/* publish's cause when it is the signal on_device re-read the device after (0: its first look,
+ * "start"): named only when the trace records it (in sweeps it is off; issue 24). */
+#define BY_SIGNAL ((sim_trace_name){NULL, 0})
+
+/* After every change (19k in the 10-seed sweep), from five places: always inlined, where the call
+ * and its register saves cost about a fifth of what it does with the trace off (issue 24). */
+static inline __attribute__((always_inline)) void publish(simos_doze *z, bool was_deep_idle, bool was_light_idle,
+                                                          sim_trace_name why, uint64_t sig)
 {
     mdl_device *d = z->d;
     sim_time now = now_of(z);
     bool dozing = deep_idle(z) || light_idle(z);
     if ((was_deep_idle || was_light_idle) && !dozing) {
-        z->tail_reason = was_deep_idle ? SIM_REASON_DOZE_DEEP : SIM_REASON_DOZE_LIGHT;
-        z->tail_until = now + z->p.jobs_delay;
+        z->h.tail_reason = was_deep_idle ? SIM_REASON_DOZE_DEEP : SIM_REASON_DOZE_LIGHT;
+        z->h.tail_until = now + z->p.jobs_delay;
     }
     sim_trace_begin(d->trace, now, "os.doze"); /* counts the record, trace on or off */
     if (d->trace->active)
-        trace_fields(d->trace, z, dozing, why);
+        trace_fields(d->trace, z, dozing, why, sig);
     sim_trace_end(d->trace);
     if (d->dozing != dozing) {
         d->dozing = dozing;
@@ -124,31 +127,31 @@ static bool quick(const simos_doze *z) { return z->p.quick_doze && z->d->power_s
 
 static void deep_enter_idle(simos_doze *z)
 {
-    z->deep = SIMOS_DEEP_IDLE;
+    z->h.deep = SIMOS_DEEP_IDLE;
     arm(z, &z->deep_alarm, z->next_idle_delay, on_deep_alarm);
     z->next_idle_delay = grow(z->next_idle_delay, z->p.idle_factor, z->p.idle_timeout, z->p.max_idle_timeout);
     disarm(z, &z->light_alarm);
-    z->light = SIMOS_LIGHT_OVERRIDE;
+    z->h.light = SIMOS_LIGHT_OVERRIDE;
 }
 
 /* becomeInactiveLocked: both machines start from ACTIVE. */
 static void become_inactive(simos_doze *z)
 {
-    if (z->deep == SIMOS_DEEP_ACTIVE) {
+    if (z->h.deep == SIMOS_DEEP_ACTIVE) {
         z->next_idle_delay = 0;
         z->next_pending_delay = 0;
         if (quick(z)) {
-            z->deep = SIMOS_DEEP_QUICK_DOZE_DELAY;
+            z->h.deep = SIMOS_DEEP_QUICK_DOZE_DELAY;
             arm(z, &z->deep_alarm, z->p.quick_doze_delay, on_deep_alarm);
         } else {
-            z->deep = SIMOS_DEEP_INACTIVE;
+            z->h.deep = SIMOS_DEEP_INACTIVE;
             arm(z, &z->deep_alarm, z->motion_reset ? z->p.motion_inactive_timeout : z->p.inactive_timeout,
                 on_deep_alarm);
         }
         z->motion_reset = false;
     }
-    if (z->light == SIMOS_LIGHT_ACTIVE) {
-        z->light = SIMOS_LIGHT_INACTIVE;
+    if (z->h.light == SIMOS_LIGHT_ACTIVE) {
+        z->h.light = SIMOS_LIGHT_INACTIVE;
         arm(z, &z->light_alarm, z->p.light_after_inactive_timeout, on_light_alarm);
     }
 }
@@ -160,8 +163,8 @@ static bool should_be_inactive(const simos_doze *z)
 
 static void become_active(simos_doze *z)
 {
-    z->deep = SIMOS_DEEP_ACTIVE;
-    z->light = SIMOS_LIGHT_ACTIVE;
+    z->h.deep = SIMOS_DEEP_ACTIVE;
+    z->h.light = SIMOS_LIGHT_ACTIVE;
     disarm(z, &z->deep_alarm);
     disarm(z, &z->light_alarm);
     z->motion_reset = false;
@@ -171,22 +174,22 @@ static void become_active(simos_doze *z)
  * the motion timeout; light restarts only when deep had frozen it. */
 static void motion(simos_doze *z)
 {
-    z->deep = SIMOS_DEEP_ACTIVE;
+    z->h.deep = SIMOS_DEEP_ACTIVE;
     disarm(z, &z->deep_alarm);
-    if (z->light == SIMOS_LIGHT_OVERRIDE)
-        z->light = SIMOS_LIGHT_ACTIVE;
+    if (z->h.light == SIMOS_LIGHT_OVERRIDE)
+        z->h.light = SIMOS_LIGHT_ACTIVE;
     z->motion_reset = true;
     become_inactive(z);
 }
 
 static bool motion_watched(const simos_doze *z)
 {
-    return z->deep >= SIMOS_DEEP_IDLE_PENDING && z->deep <= SIMOS_DEEP_IDLE_MAINTENANCE;
+    return z->h.deep >= SIMOS_DEEP_IDLE_PENDING && z->h.deep <= SIMOS_DEEP_IDLE_MAINTENANCE;
 }
 
 static void deep_maintenance_end(simos_doze *z)
 {
-    z->deep = SIMOS_DEEP_IDLE_MAINTENANCE; /* fall into the IDLE_MAINTENANCE case */
+    z->h.deep = SIMOS_DEEP_IDLE_MAINTENANCE; /* fall into the IDLE_MAINTENANCE case */
     deep_enter_idle(z);
 }
 
@@ -197,9 +200,9 @@ static void on_deep_alarm(sim_engine *e, void *ctx, uint64_t arg)
     z->deep_alarm = SIM_HANDLE_NONE;
     bool wd = deep_idle(z), wl = light_idle(z);
     sim_trace_name why = WHY("alarm");
-    switch (z->deep) {
+    switch (z->h.deep) {
     case SIMOS_DEEP_INACTIVE:
-        z->deep = SIMOS_DEEP_IDLE_PENDING;
+        z->h.deep = SIMOS_DEEP_IDLE_PENDING;
         z->next_pending_delay = z->p.idle_pending_timeout;
         z->next_idle_delay = z->p.idle_timeout;
         arm(z, &z->deep_alarm, z->p.idle_after_inactive_timeout, on_deep_alarm);
@@ -209,11 +212,11 @@ static void on_deep_alarm(sim_engine *e, void *ctx, uint64_t arg)
         }
         break;
     case SIMOS_DEEP_IDLE_PENDING:
-        z->deep = SIMOS_DEEP_SENSING;
+        z->h.deep = SIMOS_DEEP_SENSING;
         arm(z, &z->deep_alarm, z->p.sensing_time, on_deep_alarm);
         break;
     case SIMOS_DEEP_SENSING:
-        z->deep = SIMOS_DEEP_LOCATING;
+        z->h.deep = SIMOS_DEEP_LOCATING;
         arm(z, &z->deep_alarm, z->p.locating_time, on_deep_alarm);
         break;
     case SIMOS_DEEP_QUICK_DOZE_DELAY:
@@ -225,7 +228,7 @@ static void on_deep_alarm(sim_engine *e, void *ctx, uint64_t arg)
         deep_enter_idle(z);
         break;
     case SIMOS_DEEP_IDLE:
-        z->deep = SIMOS_DEEP_IDLE_MAINTENANCE;
+        z->h.deep = SIMOS_DEEP_IDLE_MAINTENANCE;
         z->deep_maint_start = now_of(z);
         arm(z, &z->deep_alarm, z->next_pending_delay, on_deep_alarm);
         z->next_pending_delay = grow(z->next_pending_delay, z->p.idle_pending_factor, z->p.idle_pending_timeout,
@@ -239,14 +242,14 @@ static void on_deep_alarm(sim_engine *e, void *ctx, uint64_t arg)
     default:
         return;
     }
-    publish(z, wd, wl, why);
+    publish(z, wd, wl, why, 0);
 }
 
 /* ---- light ---- */
 
 static void light_enter_idle(simos_doze *z)
 {
-    z->light = SIMOS_LIGHT_IDLE;
+    z->h.light = SIMOS_LIGHT_IDLE;
     arm(z, &z->light_alarm, z->next_light_delay, on_light_alarm);
     z->next_light_delay = grow(z->next_light_delay, z->p.light_idle_factor, 0, z->p.light_max_idle_timeout);
 }
@@ -257,7 +260,7 @@ static void light_enter_maintenance(simos_doze *z)
         z->light_budget = z->p.light_min_budget;
     else if (z->light_budget > z->p.light_max_budget)
         z->light_budget = z->p.light_max_budget;
-    z->light = SIMOS_LIGHT_IDLE_MAINTENANCE;
+    z->h.light = SIMOS_LIGHT_IDLE_MAINTENANCE;
     z->light_maint_start = now_of(z);
     arm(z, &z->light_alarm, z->light_budget, on_light_alarm);
     arm(z, &z->look, z->p.min_light_maintenance_time, on_look);
@@ -272,12 +275,12 @@ static void light_maintenance_end(simos_doze *z)
 
 static void light_step(simos_doze *z)
 {
-    switch (z->light) {
+    switch (z->h.light) {
     case SIMOS_LIGHT_INACTIVE:
         z->light_budget = z->p.light_min_budget;
         z->next_light_delay = z->p.light_idle_timeout;
         if (z->p.light_pre_idle_timeout > 0 && z->d->worker_running) {
-            z->light = SIMOS_LIGHT_PRE_IDLE;
+            z->h.light = SIMOS_LIGHT_PRE_IDLE;
             arm(z, &z->light_alarm, z->p.light_pre_idle_timeout, on_light_alarm);
         } else {
             light_enter_idle(z);
@@ -288,7 +291,7 @@ static void light_step(simos_doze *z)
         if (z->d->net != MDL_NET_NONE) {
             light_enter_maintenance(z);
         } else { /* wait for a network for at most another idle period */
-            z->light = SIMOS_LIGHT_WAITING_FOR_NETWORK;
+            z->h.light = SIMOS_LIGHT_WAITING_FOR_NETWORK;
             arm(z, &z->light_alarm, z->next_light_delay, on_light_alarm);
         }
         break;
@@ -304,10 +307,10 @@ static void on_light_alarm(sim_engine *e, void *ctx, uint64_t arg)
     simos_doze *z = ctx;
     z->light_alarm = SIM_HANDLE_NONE;
     bool wd = deep_idle(z), wl = light_idle(z);
-    simos_light old = z->light;
+    simos_light old = z->h.light;
     light_step(z);
-    if (z->light != old)
-        publish(z, wd, wl, WHY("alarm"));
+    if (z->h.light != old)
+        publish(z, wd, wl, WHY("alarm"), 0);
 }
 
 /* The early-exit check (exitMaintenanceEarlyIfNeededLocked): after the minimum time of a window,
@@ -320,20 +323,20 @@ static void on_look(sim_engine *e, void *ctx, uint64_t arg)
     sim_time now = now_of(z);
     bool wd = deep_idle(z), wl = light_idle(z);
     sim_trace_name why = {NULL, 0};
-    if (z->deep == SIMOS_DEEP_IDLE_MAINTENANCE && can_close_early(z) &&
+    if (z->h.deep == SIMOS_DEEP_IDLE_MAINTENANCE && can_close_early(z) &&
         now - z->deep_maint_start >= z->p.min_deep_maintenance_time) {
         deep_maintenance_end(z);
         why = WHY("early");
-    } else if (z->light == SIMOS_LIGHT_IDLE_MAINTENANCE && can_close_early(z) &&
+    } else if (z->h.light == SIMOS_LIGHT_IDLE_MAINTENANCE && can_close_early(z) &&
                now - z->light_maint_start >= z->p.min_light_maintenance_time) {
         light_maintenance_end(z);
         why = WHY("early");
-    } else if (z->light == SIMOS_LIGHT_PRE_IDLE && !z->d->worker_running) {
+    } else if (z->h.light == SIMOS_LIGHT_PRE_IDLE && !z->d->worker_running) {
         light_enter_idle(z);
         why = WHY("predone");
     }
     if (why.s)
-        publish(z, wd, wl, why);
+        publish(z, wd, wl, why, 0);
 }
 
 /* ---- the device ---- */
@@ -344,39 +347,39 @@ static void on_device(sim_engine *e, void *ctx, uint64_t sig)
     (void)e;
     simos_doze *z = ctx;
     bool wd = deep_idle(z), wl = light_idle(z);
-    simos_deep old_deep = z->deep;
-    simos_light old_light = z->light;
+    simos_deep old_deep = z->h.deep;
+    simos_light old_light = z->h.light;
     if (!should_be_inactive(z)) {
-        if (z->deep != SIMOS_DEEP_ACTIVE || z->light != SIMOS_LIGHT_ACTIVE)
+        if (z->h.deep != SIMOS_DEEP_ACTIVE || z->h.light != SIMOS_LIGHT_ACTIVE)
             become_active(z);
     } else {
         if (motion_watched(z) && !z->d->stationary && !quick(z)) /* quick doze: no motion checks */
             motion(z);
-        else if (z->deep == SIMOS_DEEP_ACTIVE || z->light == SIMOS_LIGHT_ACTIVE)
+        else if (z->h.deep == SIMOS_DEEP_ACTIVE || z->h.light == SIMOS_LIGHT_ACTIVE)
             become_inactive(z);
-        if (z->light == SIMOS_LIGHT_WAITING_FOR_NETWORK && z->d->net != MDL_NET_NONE)
+        if (z->h.light == SIMOS_LIGHT_WAITING_FOR_NETWORK && z->d->net != MDL_NET_NONE)
             light_enter_maintenance(z);
         /* Battery saver on before deep IDLE: quick doze starts now (becomeInactiveIfAppropriateLocked
          * moves every state but QUICK_DOZE_DELAY, IDLE and IDLE_MAINTENANCE to QUICK_DOZE_DELAY;
          * AOSP DeviceIdleControllerTest.testTransitionFromAnyStateToStateQuickDozeDelay). */
-        if (quick(z) && z->deep >= SIMOS_DEEP_INACTIVE && z->deep <= SIMOS_DEEP_LOCATING) {
-            z->deep = SIMOS_DEEP_QUICK_DOZE_DELAY;
+        if (quick(z) && z->h.deep >= SIMOS_DEEP_INACTIVE && z->h.deep <= SIMOS_DEEP_LOCATING) {
+            z->h.deep = SIMOS_DEEP_QUICK_DOZE_DELAY;
             arm(z, &z->deep_alarm, z->p.quick_doze_delay, on_deep_alarm);
         }
         /* the worker stopped: a maintenance window or PRE_IDLE may close now */
         if (!z->d->worker_running &&
-            (z->deep == SIMOS_DEEP_IDLE_MAINTENANCE || z->light == SIMOS_LIGHT_IDLE_MAINTENANCE ||
-             z->light == SIMOS_LIGHT_PRE_IDLE) &&
+            (z->h.deep == SIMOS_DEEP_IDLE_MAINTENANCE || z->h.light == SIMOS_LIGHT_IDLE_MAINTENANCE ||
+             z->h.light == SIMOS_LIGHT_PRE_IDLE) &&
             !sim_is_pending(z->d->engine, z->look)) {
-            sim_time t0 = z->deep == SIMOS_DEEP_IDLE_MAINTENANCE ? z->deep_maint_start + z->p.min_deep_maintenance_time
-                          : z->light == SIMOS_LIGHT_IDLE_MAINTENANCE
+            sim_time t0 = z->h.deep == SIMOS_DEEP_IDLE_MAINTENANCE ? z->deep_maint_start + z->p.min_deep_maintenance_time
+                          : z->h.light == SIMOS_LIGHT_IDLE_MAINTENANCE
                               ? z->light_maint_start + z->p.min_light_maintenance_time
                               : now_of(z);
             arm(z, &z->look, t0 - now_of(z), on_look);
         }
     }
-    if (z->deep != old_deep || z->light != old_light)
-        publish(z, wd, wl, sig ? mdl_signal_trace_name((mdl_signal)sig) : WHY("start"));
+    if (z->h.deep != old_deep || z->h.light != old_light)
+        publish(z, wd, wl, BY_SIGNAL, sig);
     else
         z->changed(z->ctx, false); /* a wake-up all the same */
 }
@@ -393,7 +396,8 @@ simos_doze *simos_doze_new(mdl_device *d, const simos_doze_params *p, simos_doze
     simos_doze *z = calloc(1, sizeof *z);
     if (!z)
         return NULL;
-    *z = (simos_doze){.d = d, .p = *p, .changed = changed, .ctx = ctx, .tail_until = -1};
+    *z = (simos_doze){.h = {.d = d, .enabled = p->enabled, .tail_until = -1}, .d = d, .p = *p, .changed = changed,
+                      .ctx = ctx};
     /* the first look, once the environment models have set the device up */
     sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_device, z, 0, NULL);
     return z;
@@ -413,24 +417,11 @@ void simos_doze_free(simos_doze *z)
     free(z);
 }
 
-sim_reason simos_doze_blocks(const simos_doze *z, sim_time now, sim_time *until)
-{
-    *until = SIM_TIME_MAX;
-    if (deep_idle(z))
-        return SIM_REASON_DOZE_DEEP;
-    if (light_idle(z))
-        return SIM_REASON_DOZE_LIGHT;
-    if (z->tail_until > now) {
-        *until = z->tail_until;
-        return z->tail_reason;
-    }
-    return SIM_REASON_NONE;
-}
 
-bool simos_doze_awake(const simos_doze *z)
+bool simos_doze_awake_recomputed(const simos_doze *z)
 {
-    return !should_be_inactive(z) || z->deep == SIMOS_DEEP_IDLE_MAINTENANCE ||
-           z->light == SIMOS_LIGHT_IDLE_MAINTENANCE || z->light == SIMOS_LIGHT_ACTIVE;
+    return !should_be_inactive(z) || z->h.deep == SIMOS_DEEP_IDLE_MAINTENANCE ||
+           z->h.light == SIMOS_LIGHT_IDLE_MAINTENANCE || z->h.light == SIMOS_LIGHT_ACTIVE;
 }
 
 void simos_doze_reboot(simos_doze *z, sim_time boot)
@@ -438,9 +429,9 @@ void simos_doze_reboot(simos_doze *z, sim_time boot)
     bool wd = deep_idle(z), wl = light_idle(z);
     become_active(z);
     disarm(z, &z->look);
-    z->tail_until = -1;
+    z->h.tail_until = -1;
     if (wd || wl)
-        publish(z, wd, wl, WHY("reboot"));
+        publish(z, wd, wl, WHY("reboot"), 0);
     sim_time now = now_of(z);
     sim_schedule_in(z->d->engine, boot > now ? boot - now : 0, SIM_PHASE_OS, on_device, z, 0, NULL);
 }

@@ -123,13 +123,56 @@ const char *simos_light_name(simos_light s);
 size_t simos_deep_name_len(simos_deep s);
 size_t simos_light_name_len(simos_light s);
 
+/* The part of the model that simos_doze_awake and simos_doze_blocks read, the first member of
+ * struct simos_doze (so a pointer to the model converted to this type points to it, C11 6.7.2.1p15,
+ * as sim_engine_clock does for the engine). The Android model asks them at every change of the
+ * CPU's state (its uptime sync, ~500 times a device-day) and whenever other apps' jobs may run:
+ * inline, that is no call into another translation unit (issue 24). Only simos_doze.c writes it;
+ * d and enabled are the model's device and p.enabled, fixed at simos_doze_new. */
+typedef struct simos_doze_head {
+    mdl_device *d;
+    bool enabled;
+    simos_deep deep;
+    simos_light light;
+    sim_reason tail_reason; /* the idle that ended last, for the jobs_delay tail */
+    sim_time tail_until;    /* its end (-1: none) */
+} simos_doze_head;
+
+/* The CPU is awake: screen on, plugged, in a maintenance window, or Doze off. While asleep a
+ * non-wakeup alarm (a job's delay) waits for the next wake-up. */
+static inline bool simos_doze_awake(const simos_doze *z)
+{
+    const simos_doze_head *h = (const simos_doze_head *)(const void *)z;
+    return !h->enabled || h->d->screen_on || h->d->plugged || h->deep == SIMOS_DEEP_IDLE_MAINTENANCE ||
+           h->light == SIMOS_LIGHT_IDLE_MAINTENANCE || h->light == SIMOS_LIGHT_ACTIVE;
+}
+/* The same, from the model's own fields (its params, device and states) out of line: tests check
+ * that the head above says what this does. */
+bool simos_doze_awake_recomputed(const simos_doze *z);
+
+/* Light Doze holds jobs: IDLE, or WAITING_FOR_NETWORK (an idle period that goes on). */
+static inline bool simos_light_idle(simos_light s)
+{
+    return s == SIMOS_LIGHT_IDLE || s == SIMOS_LIGHT_WAITING_FOR_NETWORK;
+}
+
 /* Why Doze blocks background jobs at `now`: SIM_REASON_DOZE_DEEP, SIM_REASON_DOZE_LIGHT (also for
  * the jobs_delay after idle ends) or SIM_REASON_NONE. *until gets the end of a jobs_delay tail
  * (SIM_TIME_MAX otherwise). */
-sim_reason simos_doze_blocks(const simos_doze *z, sim_time now, sim_time *until);
-/* The CPU is awake: screen on, plugged, in a maintenance window, or Doze off. While asleep a
- * non-wakeup alarm (a job's delay) waits for the next wake-up. */
-bool simos_doze_awake(const simos_doze *z);
+static inline sim_reason simos_doze_blocks(const simos_doze *z, sim_time now, sim_time *until)
+{
+    const simos_doze_head *h = (const simos_doze_head *)(const void *)z;
+    *until = SIM_TIME_MAX;
+    if (h->deep == SIMOS_DEEP_IDLE)
+        return SIM_REASON_DOZE_DEEP;
+    if (simos_light_idle(h->light))
+        return SIM_REASON_DOZE_LIGHT;
+    if (h->tail_until > now) {
+        *until = h->tail_until;
+        return h->tail_reason;
+    }
+    return SIM_REASON_NONE;
+}
 /* The device rebooted: both machines restart from ACTIVE at `boot` (the boot completing). */
 void simos_doze_reboot(simos_doze *z, sim_time boot);
 

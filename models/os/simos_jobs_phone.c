@@ -8,14 +8,13 @@
 #include <stdlib.h>
 
 struct simos_phone {
+    simos_phone_head h; /* first: read inline by simos_phone_poke / simos_phone_busy (the header) */
     mdl_device *d;
     simos_phone_params p;
     simos_phone_can_run_fn can_run;
     simos_phone_fn changed;
     void *ctx;
     gsl_rng *rng;
-    int pending;           /* ready, waiting for jobs to be allowed */
-    sim_time busy_until;   /* the last running job's end (<= now: none runs) */
     sim_handle arrival, end;
 };
 
@@ -40,23 +39,24 @@ static void on_end(sim_engine *e, void *ctx, uint64_t arg)
     ph->changed(ph->ctx);
 }
 
-/* Waiting jobs start now if jobs may run. */
+/* Waiting jobs start now if jobs may run (simos_phone_poke calls it only when one waits: the same
+ * test as the first here). */
 static void try_run(simos_phone *ph)
 {
-    if (ph->pending <= 0 || !ph->can_run(ph->ctx))
+    if (ph->h.pending <= 0 || !ph->can_run(ph->ctx))
         return;
     sim_time now = sim_now(ph->d->engine);
-    if (ph->busy_until < now)
-        ph->busy_until = now;
-    for (; ph->pending > 0; ph->pending--) {
+    if (ph->h.busy_until < now)
+        ph->h.busy_until = now;
+    for (; ph->h.pending > 0; ph->h.pending--) {
         double d = gsl_ran_exponential(ph->rng, (double)ph->p.mean_duration);
         sim_time dt = d >= (double)SIM_DAYS(1) ? SIM_DAYS(1) : (sim_time)ceil(d);
-        if (now + (dt < 1 ? 1 : dt) > ph->busy_until)
-            ph->busy_until = now + (dt < 1 ? 1 : dt);
+        if (now + (dt < 1 ? 1 : dt) > ph->h.busy_until)
+            ph->h.busy_until = now + (dt < 1 ? 1 : dt);
     }
-    sim_rearm(ph->d->engine, &ph->end, ph->busy_until, SIM_PHASE_OS, on_end, ph, 0); /* none on failure */
+    sim_rearm(ph->d->engine, &ph->end, ph->h.busy_until, SIM_PHASE_OS, on_end, ph, 0); /* none on failure */
     sim_trace_begin(ph->d->trace, now, "os.phone_jobs");
-    sim_trace_int(ph->d->trace, "busy_until", ph->busy_until);
+    sim_trace_int(ph->d->trace, "busy_until", ph->h.busy_until);
     sim_trace_end(ph->d->trace);
     ph->changed(ph->ctx);
 }
@@ -65,7 +65,7 @@ static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e, (void)arg;
     simos_phone *ph = ctx;
-    ph->pending++;
+    ph->h.pending++;
     next_arrival(ph);
     try_run(ph);
 }
@@ -77,7 +77,7 @@ simos_phone *simos_phone_new(mdl_device *d, const simos_phone_params *p, simos_p
     if (!ph)
         return NULL;
     *ph = (simos_phone){.d = d, .p = *p, .can_run = can_run, .changed = changed, .ctx = ctx,
-                        .rng = sim_rng_get(d->rngs, "os.phone_jobs"), .busy_until = -1,
+                        .rng = sim_rng_get(d->rngs, "os.phone_jobs"), .h = {.engine = d->engine, .busy_until = -1},
                         .arrival = SIM_HANDLE_NONE, .end = SIM_HANDLE_NONE};
     if (!ph->rng) {
         free(ph);
@@ -96,19 +96,18 @@ void simos_phone_free(simos_phone *ph)
     free(ph);
 }
 
-void simos_phone_poke(simos_phone *ph) { try_run(ph); }
+void simos_phone_run_waiting(simos_phone *ph) { try_run(ph); }
 
 void simos_phone_reboot(simos_phone *ph)
 {
-    ph->busy_until = -1;
+    ph->h.busy_until = -1;
     sim_cancel(ph->d->engine, ph->end);
     ph->end = SIM_HANDLE_NONE;
 }
 
 void simos_phone_boot(simos_phone *ph)
 {
-    ph->pending += ph->p.at_boot;
+    ph->h.pending += ph->p.at_boot;
     try_run(ph);
 }
 
-bool simos_phone_busy(const simos_phone *ph) { return ph->busy_until > sim_now(ph->d->engine); }

@@ -45,12 +45,32 @@ typedef void (*simos_phone_fn)(void *ctx);
 simos_phone *simos_phone_new(mdl_device *d, const simos_phone_params *p, simos_phone_can_run_fn can_run,
                              simos_phone_fn changed, void *ctx);
 void simos_phone_free(simos_phone *ph);
+/* What simos_phone_poke and simos_phone_busy read, the first member of struct simos_phone (a pointer
+ * to the model converted to this type points to it, C11 6.7.2.1p15): the Android model asks both at
+ * every Doze change and uptime sync, and most pokes find no job waiting, so they are read inline
+ * (issue 24). Only simos_jobs_phone.c writes it. */
+typedef struct simos_phone_head {
+    sim_engine *engine;  /* the device's, fixed at simos_phone_new */
+    int pending;         /* ready, waiting for jobs to be allowed */
+    sim_time busy_until; /* the last running job's end (<= now: none runs) */
+} simos_phone_head;
+
+/* Waiting jobs start now if they may (out of line: simos_phone_poke's work when a job waits). */
+void simos_phone_run_waiting(simos_phone *ph);
 /* Jobs may have become runnable (can_run changed): waiting jobs start now if they may. */
-void simos_phone_poke(simos_phone *ph);
+static inline void simos_phone_poke(simos_phone *ph)
+{
+    if (((const simos_phone_head *)(const void *)ph)->pending > 0)
+        simos_phone_run_waiting(ph);
+}
 /* The device goes down (running jobs die; waiting ones are persisted) / boot completed. */
 void simos_phone_reboot(simos_phone *ph);
 void simos_phone_boot(simos_phone *ph);
 /* True while another app's job runs. */
-bool simos_phone_busy(const simos_phone *ph);
+static inline bool simos_phone_busy(const simos_phone *ph)
+{
+    const simos_phone_head *h = (const simos_phone_head *)(const void *)ph;
+    return h->busy_until > sim_now(h->engine);
+}
 
 #endif

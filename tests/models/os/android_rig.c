@@ -14,6 +14,10 @@ static void drig_changed(void *ctx, bool began)
 {
     (void)began;
     drig *r = ctx;
+    /* simos_doze_awake reads the model's head inline: it says what the model's own fields do, at
+     * every change and every wake-up of every Doze test */
+    cr_assert_eq(simos_doze_awake(r->z), simos_doze_awake_recomputed(r->z), "at %lld: awake %d, recomputed %d",
+                 (long long)sim_now(r->base.e), simos_doze_awake(r->z), simos_doze_awake_recomputed(r->z));
     if (r->n && r->deep[r->n - 1] == simos_doze_deep(r->z) && r->light[r->n - 1] == simos_doze_light(r->z))
         return; /* a wake-up without a change */
     if (r->n < 512) {
