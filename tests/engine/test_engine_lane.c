@@ -955,6 +955,13 @@ Test(lane, future_events_before_the_heap_root_interleave_with_the_heap)
  * every schedule, reschedule and re-arm; each firing must be the model's minimum among its live
  * events, found by a linear scan. Optionally the engine's sequences are made to run out every few
  * hundred operations, so renumbering happens with events in the lane and at re-arms.
+ *
+ * The "heap-heavy" variant gives most events a delay, so that most firings are the heap's root and
+ * a handler's first operation is often an event for the heap (the follow-up that may take the
+ * fired root's place), followed by others (a second schedule, a cancel, a re-arm or a reschedule
+ * of a heap event, a peek); handlers also stop the run now and then, and the run resumes. After
+ * every operation the model checks the pending count, sim_peek_time and sim_event_time of a live
+ * event, so every engine entry point is asked while a handler runs.
  */
 enum { MODEL_MAX = 20000 };
 
@@ -977,11 +984,15 @@ typedef struct model {
     size_t ops, ops_budget;
     int cur_phase; /* of the running handler; -1 outside a run */
     bool renumber;
+    unsigned zero_in_10; /* of every 10 delays, how many are 0 */
+    bool stops;          /* handlers call sim_stop now and then */
+    bool first_op;       /* the running handler has done no operation yet */
+    bool stopped;        /* the running handler called sim_stop */
     uint64_t last_key_time, last_key_phase; /* of the previous firing, to count ties */
     /* Premises: what the run actually exercised. */
     size_t max_at_now; /* most events pending at the current instant (the lane holds a few) */
     size_t fired, ties, zero_delay, earlier_phase_now, cancels, rearms_live, rearms_stale, rearm_errors,
-        reschedules, renumbers;
+        reschedules, renumbers, first_future, stops_done, event_times;
 } model;
 
 static void model_fire(sim_engine *e, void *ctx, uint64_t arg);
@@ -1032,13 +1043,21 @@ static void model_check(model *m)
     cr_assert_eq(sim_pending_count(m->e), m->n_live, "pending count differs from the model");
     sim_time t = -1;
     cr_assert_eq(sim_peek_time(m->e, &t), m->n_live > 0);
-    if (m->n_live > 0)
+    if (m->n_live > 0) {
         cr_assert_eq(t, m->ev[model_next(m)].time, "sim_peek_time differs from the model");
+        uint32_t id = m->live[gsl_rng_uniform_int(m->r, m->n_live)];
+        cr_assert(sim_is_pending(m->e, m->ev[id].h));
+        cr_assert_eq(sim_event_time(m->e, m->ev[id].h, &t), SIM_OK);
+        cr_assert_eq(t, m->ev[id].time, "sim_event_time differs from the model");
+        m->event_times++;
+    }
 }
 
 static sim_time model_delay(model *m)
 {
-    return gsl_rng_uniform_int(m->r, 10) < 6 ? 0 : 1 + (sim_time)gsl_rng_uniform_int(m->r, 30);
+    sim_time delay = gsl_rng_uniform_int(m->r, 10) < m->zero_in_10 ? 0 : 1 + (sim_time)gsl_rng_uniform_int(m->r, 30);
+    m->first_future += m->first_op && delay > 0;
+    return delay;
 }
 
 static int model_phase(model *m)
@@ -1072,6 +1091,11 @@ static void model_op(model *m)
     sim_engine *e = m->e;
     m->ops++;
     unsigned long kind = gsl_rng_uniform_int(m->r, 100);
+    if (m->stops && m->cur_phase >= 0 && !m->stopped && gsl_rng_uniform_int(m->r, 50) == 0) {
+        sim_stop(e); /* the handler goes on with its operations; the run returns after it */
+        m->stopped = true;
+        m->stops_done++;
+    }
     if (m->n_ev == 0 || kind < 40) {
         model_schedule(m, model_delay(m), model_phase(m));
     } else if (kind < 55) {
@@ -1128,6 +1152,7 @@ static void model_op(model *m)
     } else {
         model_schedule(m, 0, model_phase(m));
     }
+    m->first_op = false;
     model_check(m);
 }
 
@@ -1158,11 +1183,13 @@ static void model_fire(sim_engine *e, void *ctx, uint64_t arg)
     model_kill(m, want);
     m->fired++;
     m->cur_phase = m->ev[want].phase;
+    m->first_op = true;
     model_ops(m);
+    m->first_op = false;
     m->cur_phase = -1;
 }
 
-static void run_model(unsigned long seed, bool renumber)
+static void run_model(unsigned long seed, bool renumber, bool heap_heavy)
 {
     model *m = calloc(1, sizeof *m);
     cr_assert(m);
@@ -1171,6 +1198,8 @@ static void run_model(unsigned long seed, bool renumber)
     cr_assert(m->e && m->r);
     gsl_rng_set(m->r, seed);
     m->renumber = renumber;
+    m->zero_in_10 = heap_heavy ? 2 : 6;
+    m->stops = heap_heavy;
     m->ops_budget = 6000;
     m->cur_phase = -1;
     for (int i = 0; i < 100; i++) { /* a start population, a third of it at time 0 (the lane) */
@@ -1179,7 +1208,15 @@ static void run_model(unsigned long seed, bool renumber)
     }
     while (m->n_live > 0) {
         sim_time until = sim_now(m->e) + (sim_time)gsl_rng_uniform_int(m->r, 15);
-        cr_assert_eq(sim_run_until(m->e, until), SIM_RUN_REACHED);
+        sim_run_result rr;
+        while ((rr = sim_run_until(m->e, until)) == SIM_RUN_STOPPED) { /* resumes where it stopped */
+            cr_assert(m->stopped);
+            m->stopped = false;
+            cr_assert_leq(sim_now(m->e), until);
+            model_check(m);
+        }
+        cr_assert_eq(rr, SIM_RUN_REACHED);
+        cr_assert_not(m->stopped);
         cr_assert_eq(sim_now(m->e), until);
         model_check(m);
         /* Between slices: operations from outside a run, at now = until (the lane again). */
@@ -1192,8 +1229,8 @@ static void run_model(unsigned long seed, bool renumber)
     cr_assert_gt(m->fired, 2000, "fired %zu", m->fired);
     cr_assert_gt(m->max_at_now, 20, "most events at one instant %zu", m->max_at_now);
     cr_assert_gt(m->ties, 500, "ties %zu", m->ties);
-    cr_assert_gt(m->zero_delay, 2000, "zero delays %zu", m->zero_delay);
-    cr_assert_gt(m->earlier_phase_now, 300, "earlier phases at now %zu", m->earlier_phase_now);
+    cr_assert_gt(m->zero_delay, heap_heavy ? 500 : 2000, "zero delays %zu", m->zero_delay);
+    cr_assert_gt(m->earlier_phase_now, heap_heavy ? 200 : 300, "earlier phases at now %zu", m->earlier_phase_now);
     cr_assert_gt(m->cancels, 300, "cancels %zu", m->cancels);
     cr_assert_gt(m->rearms_live, 700, "re-arms of pending events %zu", m->rearms_live);
     cr_assert_gt(m->rearms_stale, 300, "re-arms of stale handles %zu", m->rearms_stale);
@@ -1201,6 +1238,11 @@ static void run_model(unsigned long seed, bool renumber)
     cr_assert_gt(m->reschedules, 150, "reschedules %zu", m->reschedules);
     if (renumber)
         cr_assert_gt(m->renumbers, 30, "sequence run-outs %zu", m->renumbers);
+    cr_assert_gt(m->event_times, 2000, "sim_event_time checks %zu", m->event_times);
+    if (heap_heavy) {
+        cr_assert_gt(m->first_future, 1000, "handlers whose first operation has a delay %zu", m->first_future);
+        cr_assert_gt(m->stops_done, 30, "stops %zu", m->stops_done);
+    }
     gsl_rng_free(m->r);
     sim_engine_free(m->e);
     free(m);
@@ -1208,12 +1250,22 @@ static void run_model(unsigned long seed, bool renumber)
 
 Test(lane, random_operations_match_reference_model)
 {
-    run_model(3, false);
+    run_model(3, false, false);
 }
 
 Test(lane, random_operations_match_reference_across_sequence_renumbering)
 {
-    run_model(4, true);
+    run_model(4, true, false);
+}
+
+Test(lane, random_heap_heavy_operations_with_stops_match_reference_model)
+{
+    run_model(5, false, true);
+}
+
+Test(lane, random_heap_heavy_operations_with_stops_match_reference_across_sequence_renumbering)
+{
+    run_model(6, true, true);
 }
 
 /* The lane's own order, through every insertion position and every removal position: from a
