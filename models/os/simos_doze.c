@@ -22,15 +22,44 @@ struct simos_doze {
     bool motion_reset;          /* the next INACTIVE uses motion_inactive_timeout */
 };
 
-/* With their lengths: publish traces one of each per change, without a strlen. */
-static const sim_trace_name deep_names[] = {
-    SIM_TRACE_NAME("active"),   SIM_TRACE_NAME("inactive"), SIM_TRACE_NAME("idle_pending"),
-    SIM_TRACE_NAME("sensing"),  SIM_TRACE_NAME("locating"), SIM_TRACE_NAME("idle"),
-    SIM_TRACE_NAME("idle_maintenance"), SIM_TRACE_NAME("quick_doze_delay")};
-static const sim_trace_name light_names[] = {
-    SIM_TRACE_NAME("active"), SIM_TRACE_NAME("inactive"), SIM_TRACE_NAME("pre_idle"),
-    SIM_TRACE_NAME("idle"), SIM_TRACE_NAME("waiting_for_network"), SIM_TRACE_NAME("idle_maintenance"),
-    SIM_TRACE_NAME("override")};
+/* Each state with its name, once: the names' table (with their lengths, for the trace file and the
+ * name functions) and the fingerprint's switch (fold_deep, fold_light) are made from these lists. */
+#define DEEP_STATES(X)                                                                                          \
+    X(SIMOS_DEEP_ACTIVE, "active") X(SIMOS_DEEP_INACTIVE, "inactive") X(SIMOS_DEEP_IDLE_PENDING, "idle_pending") \
+    X(SIMOS_DEEP_SENSING, "sensing") X(SIMOS_DEEP_LOCATING, "locating") X(SIMOS_DEEP_IDLE, "idle")               \
+    X(SIMOS_DEEP_IDLE_MAINTENANCE, "idle_maintenance") X(SIMOS_DEEP_QUICK_DOZE_DELAY, "quick_doze_delay")
+#define LIGHT_STATES(X)                                                                                         \
+    X(SIMOS_LIGHT_ACTIVE, "active") X(SIMOS_LIGHT_INACTIVE, "inactive") X(SIMOS_LIGHT_PRE_IDLE, "pre_idle")      \
+    X(SIMOS_LIGHT_IDLE, "idle") X(SIMOS_LIGHT_WAITING_FOR_NETWORK, "waiting_for_network")                        \
+    X(SIMOS_LIGHT_IDLE_MAINTENANCE, "idle_maintenance") X(SIMOS_LIGHT_OVERRIDE, "override")
+#define STATE_NAME(state, lit) [state] = SIM_TRACE_NAME(lit),
+static const sim_trace_name deep_names[] = {DEEP_STATES(STATE_NAME)};
+static const sim_trace_name light_names[] = {LIGHT_STATES(STATE_NAME)};
+
+/* A state's name folded into the fingerprint: the same words as sim_trace_strn of its name (each case
+ * is sim_trace_fold_str of the literal), but with the literal in view the compiler turns every word
+ * and its XXH64 round into a constant at compile time, so a name costs its folds only: no table
+ * read, no byte loads and shifts, no loop over a long name. The os.doze record folds two per change
+ * (issue 24: `bgsim run` within 1.1x of a sweep). tests/models/os checks each against the table. */
+#define STATE_FOLD(state, lit)                                                                                  \
+    case state:                                                                                                 \
+        return sim_trace_fold_str(acc, lit);
+static inline __attribute__((always_inline)) uint64_t fold_deep(uint64_t acc, simos_deep s)
+{
+    switch (s) {
+        DEEP_STATES(STATE_FOLD)
+    }
+    return sim_trace_fold_value(acc, "unknown"); /* not a state: never traced */
+}
+static inline __attribute__((always_inline)) uint64_t fold_light(uint64_t acc, simos_light s)
+{
+    switch (s) {
+        LIGHT_STATES(STATE_FOLD)
+    }
+    return sim_trace_fold_value(acc, "unknown"); /* not a state: never traced */
+}
+uint64_t simos_deep_fold_name(uint64_t acc, simos_deep s) { return fold_deep(acc, s); }
+uint64_t simos_light_fold_name(uint64_t acc, simos_light s) { return fold_light(acc, s); }
 
 _Static_assert(sizeof deep_names / sizeof deep_names[0] == SIMOS_DEEP_QUICK_DOZE_DELAY + 1, "a name per state");
 _Static_assert(sizeof light_names / sizeof light_names[0] == SIMOS_LIGHT_OVERRIDE + 1, "a name per state");
@@ -77,19 +106,39 @@ static void disarm(simos_doze *z, sim_handle *h)
 /* A cause of a change for publish, its length kept from the literal (no strlen per record). */
 #define WHY(lit) ((sim_trace_name)SIM_TRACE_NAME(lit))
 
-/* The fields of an os.doze record, out of line: their inline folding would make publish save more
- * registers on every call, also in sweeps, where the trace is off and publish skips this. */
+/* The os.doze record, out of line: its inline folding would make publish save more registers on
+ * every call, also in sweeps, where the trace is off and publish skips this. The fingerprint's words
+ * are those of sim_trace_begin, sim_trace_strn("deep"), sim_trace_strn("light"),
+ * sim_trace_bool("dozing"), sim_trace_strn("cause") and sim_trace_end, folded here in one go into a
+ * local accumulator (one load and one store of the trace's state per record, not one per field)
+ * and the state names through their switches (fold_deep, fold_light): a change is a record, so this is
+ * most of the fingerprint's cost in `bgsim run` (issue 24). The trace file gets the same record
+ * through the writers. tests/models/os checks the fingerprint with and without a trace file. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void trace_fields(sim_trace *tr, const simos_doze *z, bool dozing, sim_trace_name why, uint64_t sig)
+static void trace_record(sim_trace *tr, sim_time t, const simos_doze *z, bool dozing, sim_trace_name why,
+                         uint64_t sig)
 {
     if (!why.s) /* BY_SIGNAL */
         why = sig ? mdl_signal_trace_name((mdl_signal)sig) : WHY("start");
-    sim_trace_strn(tr, "deep", deep_names[z->h.deep].s, deep_names[z->h.deep].n);
-    sim_trace_strn(tr, "light", light_names[z->h.light].s, light_names[z->h.light].n);
-    sim_trace_bool(tr, "dozing", dozing);
-    sim_trace_strn(tr, "cause", why.s, why.n);
+    tr->records++; /* as sim_trace_begin */
+    if (tr->fold) {
+        uint64_t acc = sim_trace_fold_name(sim_trace_fold(tr->fingerprint, (uint64_t)t), "os.doze");
+        acc = fold_deep(sim_trace_fold_name(acc, "deep"), z->h.deep);
+        acc = fold_light(sim_trace_fold_name(acc, "light"), z->h.light);
+        acc = sim_trace_fold(sim_trace_fold_name(acc, "dozing"), dozing);
+        acc = sim_trace_fold_bytes(sim_trace_fold_name(acc, "cause"), why.s, why.n);
+        tr->fingerprint = sim_trace_fold(acc, SIM_TRACE_RECORD_END);
+    }
+    if (tr->out) {
+        sim_trace_begin_write(tr, t, "os.doze");
+        sim_trace_str_write(tr, "deep", deep_names[z->h.deep].s);
+        sim_trace_str_write(tr, "light", light_names[z->h.light].s);
+        sim_trace_bool_write(tr, "dozing", dozing);
+        sim_trace_str_write(tr, "cause", why.s);
+        sim_trace_end_write(tr);
+    }
 }
 
 /* publish's cause when it is the signal on_device re-read the device after (0: its first look,
@@ -108,10 +157,10 @@ static inline __attribute__((always_inline)) void publish(simos_doze *z, bool wa
         z->h.tail_reason = was_deep_idle ? SIM_REASON_DOZE_DEEP : SIM_REASON_DOZE_LIGHT;
         z->h.tail_until = now + z->p.jobs_delay;
     }
-    sim_trace_begin(d->trace, now, "os.doze"); /* counts the record, trace on or off */
     if (d->trace->active)
-        trace_fields(d->trace, z, dozing, why, sig);
-    sim_trace_end(d->trace);
+        trace_record(d->trace, now, z, dozing, why, sig);
+    else
+        sim_trace_begin(d->trace, now, "os.doze"); /* the trace off: only counts the record */
     if (d->dozing != dozing) {
         d->dozing = dozing;
         mdl_emit(d, MDL_SIG_DOZE, dozing);

@@ -156,7 +156,9 @@ void sim_trace_init(sim_trace *tr, FILE *out);
  * would match nothing). */
 void sim_trace_set_fingerprint(sim_trace *tr, bool on);
 
-/* Writing a record to `out`; only for the calls below, not to be called directly. */
+/* Writing a record to `out`, for the calls below; a model that folds a hot record's words itself
+ * (into a local accumulator, the same words as the calls below would fold: Doze's os.doze) writes
+ * the record with these when `out` is set. */
 void sim_trace_begin_write(sim_trace *tr, sim_time t, const char *type);
 void sim_trace_int_write(sim_trace *tr, const char *key, int64_t value);
 void sim_trace_str_write(sim_trace *tr, const char *key, const char *value);
