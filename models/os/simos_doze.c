@@ -103,8 +103,41 @@ static void disarm(simos_doze *z, sim_handle *h)
 }
 
 /* After any change: d->dozing, the trace, the owner. */
-/* A cause of a change for publish, its length kept from the literal (no strlen per record). */
-#define WHY(lit) ((sim_trace_name)SIM_TRACE_NAME(lit))
+/* The cause of a change, the os.doze record's "cause": a name of its own, or CAUSE_BY_SIGNAL (the
+ * signal on_device re-read the device after: its name; 0, on_device's first look: "start"). An
+ * enum, not the name, so that the record folds the name's words as constants (fold_cause). */
+#define CAUSES(X) X(CAUSE_ALARM, "alarm") X(CAUSE_MOTION, "motion") X(CAUSE_EARLY, "early") \
+    X(CAUSE_PREDONE, "predone") X(CAUSE_REBOOT, "reboot")
+#define CAUSE_ENUM(cause, lit) cause,
+typedef enum doze_cause { CAUSE_NONE = 0, CAUSE_BY_SIGNAL, CAUSES(CAUSE_ENUM) CAUSE_COUNT } doze_cause;
+#define CAUSE_NAME(cause, lit) [(cause)] = (lit),
+static const char *const cause_names[CAUSE_COUNT] = {CAUSES(CAUSE_NAME)};
+#define CAUSE_START "start"
+
+static const char *cause_name(doze_cause why, uint64_t sig)
+{
+    if (why != CAUSE_BY_SIGNAL)
+        return cause_names[why];
+    return sig ? mdl_signal_name((mdl_signal)sig) : CAUSE_START;
+}
+
+/* The words of cause_name(why, sig) folded into acc, each a compile-time constant (as fold_deep). */
+static inline __attribute__((always_inline)) uint64_t fold_cause(uint64_t acc, doze_cause why, uint64_t sig)
+{
+    switch (why) {
+        CAUSES(STATE_FOLD)
+    case CAUSE_BY_SIGNAL:
+        return sig ? mdl_signal_fold_name(acc, (mdl_signal)sig) : sim_trace_fold_str(acc, CAUSE_START);
+    case CAUSE_NONE:
+    case CAUSE_COUNT:
+        break;
+    }
+    return sim_trace_fold_value(acc, "unknown"); /* not a cause: never published */
+}
+
+int simos_doze_cause_count(void) { return CAUSE_COUNT; }
+uint64_t simos_doze_fold_cause(uint64_t acc, int why, uint64_t sig) { return fold_cause(acc, (doze_cause)why, sig); }
+const char *simos_doze_cause_name(int why, uint64_t sig) { return cause_name((doze_cause)why, sig); }
 
 /* The os.doze record, out of line: its inline folding would make publish save more registers on
  * every call, also in sweeps, where the trace is off and publish skips this. The fingerprint's words
@@ -117,18 +150,15 @@ static void disarm(simos_doze *z, sim_handle *h)
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void trace_record(sim_trace *tr, sim_time t, const simos_doze *z, bool dozing, sim_trace_name why,
-                         uint64_t sig)
+static void trace_record(sim_trace *tr, sim_time t, const simos_doze *z, bool dozing, doze_cause why, uint64_t sig)
 {
-    if (!why.s) /* BY_SIGNAL */
-        why = sig ? mdl_signal_trace_name((mdl_signal)sig) : WHY("start");
     tr->records++; /* as sim_trace_begin */
     if (tr->fold) {
         uint64_t acc = sim_trace_fold_name(sim_trace_fold(tr->fingerprint, (uint64_t)t), "os.doze");
         acc = fold_deep(sim_trace_fold_name(acc, "deep"), z->h.deep);
         acc = fold_light(sim_trace_fold_name(acc, "light"), z->h.light);
         acc = sim_trace_fold(sim_trace_fold_name(acc, "dozing"), dozing);
-        acc = sim_trace_fold_bytes(sim_trace_fold_name(acc, "cause"), why.s, why.n);
+        acc = fold_cause(sim_trace_fold_name(acc, "cause"), why, sig);
         tr->fingerprint = sim_trace_fold(acc, SIM_TRACE_RECORD_END);
     }
     if (tr->out) {
@@ -136,19 +166,15 @@ static void trace_record(sim_trace *tr, sim_time t, const simos_doze *z, bool do
         sim_trace_str_write(tr, "deep", deep_names[z->h.deep].s);
         sim_trace_str_write(tr, "light", light_names[z->h.light].s);
         sim_trace_bool_write(tr, "dozing", dozing);
-        sim_trace_str_write(tr, "cause", why.s);
+        sim_trace_str_write(tr, "cause", cause_name(why, sig));
         sim_trace_end_write(tr);
     }
 }
 
-/* publish's cause when it is the signal on_device re-read the device after (0: its first look,
- * "start"): named only when the trace records it (in sweeps it is off; issue 24). */
-#define BY_SIGNAL ((sim_trace_name){NULL, 0})
-
 /* After every change (19k in the 10-seed sweep), from five places: always inlined, where the call
  * and its register saves cost about a fifth of what it does with the trace off (issue 24). */
 static inline __attribute__((always_inline)) void publish(simos_doze *z, bool was_deep_idle, bool was_light_idle,
-                                                          sim_trace_name why, uint64_t sig)
+                                                          doze_cause why, uint64_t sig)
 {
     mdl_device *d = z->d;
     sim_time now = now_of(z);
@@ -248,7 +274,7 @@ static void on_deep_alarm(sim_engine *e, void *ctx, uint64_t arg)
     simos_doze *z = ctx;
     z->deep_alarm = SIM_HANDLE_NONE;
     bool wd = deep_idle(z), wl = light_idle(z);
-    sim_trace_name why = WHY("alarm");
+    doze_cause why = CAUSE_ALARM;
     switch (z->h.deep) {
     case SIMOS_DEEP_INACTIVE:
         z->h.deep = SIMOS_DEEP_IDLE_PENDING;
@@ -257,7 +283,7 @@ static void on_deep_alarm(sim_engine *e, void *ctx, uint64_t arg)
         arm(z, &z->deep_alarm, z->p.idle_after_inactive_timeout, on_deep_alarm);
         if (!z->d->stationary) {
             motion(z);
-            why = WHY("motion");
+            why = CAUSE_MOTION;
         }
         break;
     case SIMOS_DEEP_IDLE_PENDING:
@@ -359,7 +385,7 @@ static void on_light_alarm(sim_engine *e, void *ctx, uint64_t arg)
     simos_light old = z->h.light;
     light_step(z);
     if (z->h.light != old)
-        publish(z, wd, wl, WHY("alarm"), 0);
+        publish(z, wd, wl, CAUSE_ALARM, 0);
 }
 
 /* The early-exit check (exitMaintenanceEarlyIfNeededLocked): after the minimum time of a window,
@@ -371,20 +397,20 @@ static void on_look(sim_engine *e, void *ctx, uint64_t arg)
     z->look = SIM_HANDLE_NONE;
     sim_time now = now_of(z);
     bool wd = deep_idle(z), wl = light_idle(z);
-    sim_trace_name why = {NULL, 0};
+    doze_cause why = CAUSE_NONE;
     if (z->h.deep == SIMOS_DEEP_IDLE_MAINTENANCE && can_close_early(z) &&
         now - z->deep_maint_start >= z->p.min_deep_maintenance_time) {
         deep_maintenance_end(z);
-        why = WHY("early");
+        why = CAUSE_EARLY;
     } else if (z->h.light == SIMOS_LIGHT_IDLE_MAINTENANCE && can_close_early(z) &&
                now - z->light_maint_start >= z->p.min_light_maintenance_time) {
         light_maintenance_end(z);
-        why = WHY("early");
+        why = CAUSE_EARLY;
     } else if (z->h.light == SIMOS_LIGHT_PRE_IDLE && !z->d->worker_running) {
         light_enter_idle(z);
-        why = WHY("predone");
+        why = CAUSE_PREDONE;
     }
-    if (why.s)
+    if (why != CAUSE_NONE)
         publish(z, wd, wl, why, 0);
 }
 
@@ -428,7 +454,7 @@ static void on_device(sim_engine *e, void *ctx, uint64_t sig)
         }
     }
     if (z->h.deep != old_deep || z->h.light != old_light)
-        publish(z, wd, wl, BY_SIGNAL, sig);
+        publish(z, wd, wl, CAUSE_BY_SIGNAL, sig);
     else
         z->changed(z->ctx, false); /* a wake-up all the same */
 }
@@ -480,7 +506,7 @@ void simos_doze_reboot(simos_doze *z, sim_time boot)
     disarm(z, &z->look);
     z->h.tail_until = -1;
     if (wd || wl)
-        publish(z, wd, wl, WHY("reboot"), 0);
+        publish(z, wd, wl, CAUSE_REBOOT, 0);
     sim_time now = now_of(z);
     sim_schedule_in(z->d->engine, boot > now ? boot - now : 0, SIM_PHASE_OS, on_device, z, 0, NULL);
 }

@@ -68,6 +68,18 @@ Test(doze, state_name_folds_are_the_names_words)
                          name);
         }
     }
+    /* The causes: each folds the words of the name the trace file gets, signals' names included
+     * (and "start", "unknown" for signal 0 and one past the last). */
+    for (size_t a = 0; a < sizeof accs / sizeof accs[0]; a++)
+        for (int why = 1; why < simos_doze_cause_count(); why++)
+            for (uint64_t sig = 0; sig <= (why == 1 ? MDL_SIG_COUNT : 0); sig++) {
+                const char *name = simos_doze_cause_name(why, sig);
+                cr_assert_not_null(name, "cause %d", why);
+                cr_assert_eq(simos_doze_fold_cause(accs[a], why, sig), sim_trace_fold_value(accs[a], name),
+                             "cause %d signal %d: %s", why, (int)sig, name);
+            }
+    cr_assert_str_eq(simos_doze_cause_name(1, 0), "start");
+    cr_assert_str_eq(simos_doze_cause_name(1, MDL_SIG_SCREEN_OFF), "screen_off");
     /* Different names fold differently (the switch does not map two states to one name). */
     cr_assert_neq(simos_deep_fold_name(7, SIMOS_DEEP_IDLE), simos_deep_fold_name(7, SIMOS_DEEP_IDLE_MAINTENANCE));
 }
