@@ -156,77 +156,86 @@ void sim_trace_init(sim_trace *tr, FILE *out);
  * would match nothing). */
 void sim_trace_set_fingerprint(sim_trace *tr, bool on);
 
-/* Writing a record to `out`, for the calls below; a model that folds a hot record's words itself
- * (into a local accumulator, the same words as the calls below would fold: Doze's os.doze) writes
- * the record with these when `out` is set. */
+/* Writing a record to `out` (no folding), for the calls below; a model that folds a hot record's
+ * words itself (into a local accumulator, the same words as the calls below would fold: Doze's
+ * os.doze) writes the record with these when `out` is set. */
 void sim_trace_begin_write(sim_trace *tr, sim_time t, const char *type);
 void sim_trace_int_write(sim_trace *tr, const char *key, int64_t value);
 void sim_trace_str_write(sim_trace *tr, const char *key, const char *value);
 void sim_trace_bool_write(sim_trace *tr, const char *key, bool value);
 void sim_trace_end_write(sim_trace *tr);
 
+/* Each call below tests `active` (false: the trace off, the call does nothing), then `out`: with a
+ * file the record goes out of line (sim_trace_*_out: folded when `fold` is on, and written), and
+ * without one `fold` is on (active == out || fold), so the fingerprint's words are folded inline
+ * with no third test. The words are the same on both paths; a file only adds the writing. */
+void sim_trace_begin_out(sim_trace *tr, sim_time t, const char *type);
+void sim_trace_int_out(sim_trace *tr, const char *key, int64_t value);
+void sim_trace_str_out(sim_trace *tr, const char *key, const char *value);
+void sim_trace_bool_out(sim_trace *tr, const char *key, bool value);
+void sim_trace_end_out(sim_trace *tr);
+
 SIM_TRACE_INLINE void sim_trace_begin(sim_trace *tr, sim_time t, const char *type)
 {
     tr->records++;
     if (!tr->active)
         return;
-    if (tr->fold)
-        tr->fingerprint = sim_trace_fold_name(sim_trace_fold(tr->fingerprint, (uint64_t)t), type);
     if (tr->out)
-        sim_trace_begin_write(tr, t, type);
+        sim_trace_begin_out(tr, t, type);
+    else
+        tr->fingerprint = sim_trace_fold_name(sim_trace_fold(tr->fingerprint, (uint64_t)t), type);
 }
 
 SIM_TRACE_INLINE void sim_trace_int(sim_trace *tr, const char *key, int64_t value)
 {
     if (!tr->active)
         return;
-    if (tr->fold)
-        tr->fingerprint = sim_trace_fold(sim_trace_fold_name(tr->fingerprint, key), (uint64_t)value);
     if (tr->out)
-        sim_trace_int_write(tr, key, value);
+        sim_trace_int_out(tr, key, value);
+    else
+        tr->fingerprint = sim_trace_fold(sim_trace_fold_name(tr->fingerprint, key), (uint64_t)value);
 }
 
 SIM_TRACE_INLINE void sim_trace_str(sim_trace *tr, const char *key, const char *value)
 {
     if (!tr->active)
         return;
-    if (tr->fold)
-        tr->fingerprint = sim_trace_fold_name(sim_trace_fold_name(tr->fingerprint, key), value);
     if (tr->out)
-        sim_trace_str_write(tr, key, value);
+        sim_trace_str_out(tr, key, value);
+    else
+        tr->fingerprint = sim_trace_fold_name(sim_trace_fold_name(tr->fingerprint, key), value);
 }
 
 /* sim_trace_str of a value whose length n == strlen(value) the caller keeps: the same record, the
- * same words (sim_trace_fold_bytes), without a strlen per record; inline (its few callers are hot:
- * Doze's os.doze, a record per state change). */
+ * same words (sim_trace_fold_bytes), without a strlen per record; inline (its few callers are hot). */
 SIM_TRACE_INLINE void sim_trace_strn(sim_trace *tr, const char *key, const char *value, size_t n)
 {
     if (!tr->active)
         return;
-    if (tr->fold)
-        tr->fingerprint = sim_trace_fold_bytes(sim_trace_fold_name(tr->fingerprint, key), value, n);
     if (tr->out)
-        sim_trace_str_write(tr, key, value);
+        sim_trace_str_out(tr, key, value);
+    else
+        tr->fingerprint = sim_trace_fold_bytes(sim_trace_fold_name(tr->fingerprint, key), value, n);
 }
 
 SIM_TRACE_INLINE void sim_trace_bool(sim_trace *tr, const char *key, bool value)
 {
     if (!tr->active)
         return;
-    if (tr->fold)
-        tr->fingerprint = sim_trace_fold(sim_trace_fold_name(tr->fingerprint, key), value);
     if (tr->out)
-        sim_trace_bool_write(tr, key, value);
+        sim_trace_bool_out(tr, key, value);
+    else
+        tr->fingerprint = sim_trace_fold(sim_trace_fold_name(tr->fingerprint, key), value);
 }
 
 SIM_TRACE_INLINE void sim_trace_end(sim_trace *tr)
 {
     if (!tr->active)
         return;
-    if (tr->fold)
-        tr->fingerprint = sim_trace_fold(tr->fingerprint, SIM_TRACE_RECORD_END);
     if (tr->out)
-        sim_trace_end_write(tr);
+        sim_trace_end_out(tr);
+    else
+        tr->fingerprint = sim_trace_fold(tr->fingerprint, SIM_TRACE_RECORD_END);
 }
 
 #endif
