@@ -254,9 +254,7 @@ static inline bool should_be_stationary(usage_state *st, sim_time t)
 
 SIM_TRACE_INLINE void trace_bool(mdl_device *d, const char *type, const char *key, bool v)
 {
-    sim_trace_begin(d->trace, sim_now(d->engine), type);
-    sim_trace_bool(d->trace, key, v);
-    sim_trace_end(d->trace);
+    sim_trace_record_bool(d->trace, sim_now(d->engine), type, key, v);
 }
 
 static void update_motion(usage_state *st)
