@@ -49,14 +49,14 @@ static inline __attribute__((always_inline)) uint64_t fold_deep(uint64_t acc, si
     switch (s) {
         DEEP_STATES(STATE_FOLD)
     }
-    return sim_trace_fold_value(acc, "unknown"); /* not a state: never traced */
+    return sim_trace_fold_str(acc, "unknown"); /* not a state: never traced */
 }
 static inline __attribute__((always_inline)) uint64_t fold_light(uint64_t acc, simos_light s)
 {
     switch (s) {
         LIGHT_STATES(STATE_FOLD)
     }
-    return sim_trace_fold_value(acc, "unknown"); /* not a state: never traced */
+    return sim_trace_fold_str(acc, "unknown"); /* not a state: never traced */
 }
 uint64_t simos_deep_fold_name(uint64_t acc, simos_deep s) { return fold_deep(acc, s); }
 uint64_t simos_light_fold_name(uint64_t acc, simos_light s) { return fold_light(acc, s); }
@@ -132,7 +132,7 @@ static inline __attribute__((always_inline)) uint64_t fold_cause(uint64_t acc, d
     case CAUSE_COUNT:
         break;
     }
-    return sim_trace_fold_value(acc, "unknown"); /* not a cause: never published */
+    return sim_trace_fold_str(acc, "unknown"); /* not a cause: never published */
 }
 
 int simos_doze_cause_count(void) { return CAUSE_COUNT; }
@@ -147,28 +147,48 @@ const char *simos_doze_cause_name(int why, uint64_t sig) { return cause_name((do
  * and the state names through their switches (fold_deep, fold_light): a change is a record, so this is
  * most of the fingerprint's cost in `bgsim run` (issue 24). The trace file gets the same record
  * through the writers. tests/models/os checks the fingerprint with and without a trace file. */
+static inline __attribute__((always_inline)) uint64_t fold_record(uint64_t acc, sim_time t, const simos_doze *z,
+                                                                    bool dozing, doze_cause why, uint64_t sig)
+{
+    acc = sim_trace_fold_name(sim_trace_fold(acc, (uint64_t)t), "os.doze");
+    acc = fold_deep(sim_trace_fold_name(acc, "deep"), z->h.deep);
+    acc = fold_light(sim_trace_fold_name(acc, "light"), z->h.light);
+    acc = sim_trace_fold(sim_trace_fold_name(acc, "dozing"), dozing);
+    acc = fold_cause(sim_trace_fold_name(acc, "cause"), why, sig);
+    return sim_trace_fold(acc, SIM_TRACE_RECORD_END);
+}
+
+/* With a trace file: the record folded (when the fingerprint is on) and written. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void trace_record_out(sim_trace *tr, sim_time t, const simos_doze *z, bool dozing, doze_cause why,
+                             uint64_t sig)
+{
+    tr->records++; /* as sim_trace_begin */
+    if (tr->fold)
+        tr->fingerprint = fold_record(tr->fingerprint, t, z, dozing, why, sig);
+    sim_trace_begin_write(tr, t, "os.doze");
+    sim_trace_str_write(tr, "deep", deep_names[z->h.deep].s);
+    sim_trace_str_write(tr, "light", light_names[z->h.light].s);
+    sim_trace_bool_write(tr, "dozing", dozing);
+    sim_trace_str_write(tr, "cause", cause_name(why, sig));
+    sim_trace_end_write(tr);
+}
+
+/* Without one (the trace active, so the fingerprint on): a leaf that calls nothing, so it saves no
+ * registers (the file's path, with its calls, is trace_record_out, a tail call). */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static void trace_record(sim_trace *tr, sim_time t, const simos_doze *z, bool dozing, doze_cause why, uint64_t sig)
 {
-    tr->records++; /* as sim_trace_begin */
-    if (tr->fold) {
-        uint64_t acc = sim_trace_fold_name(sim_trace_fold(tr->fingerprint, (uint64_t)t), "os.doze");
-        acc = fold_deep(sim_trace_fold_name(acc, "deep"), z->h.deep);
-        acc = fold_light(sim_trace_fold_name(acc, "light"), z->h.light);
-        acc = sim_trace_fold(sim_trace_fold_name(acc, "dozing"), dozing);
-        acc = fold_cause(sim_trace_fold_name(acc, "cause"), why, sig);
-        tr->fingerprint = sim_trace_fold(acc, SIM_TRACE_RECORD_END);
-    }
     if (tr->out) {
-        sim_trace_begin_write(tr, t, "os.doze");
-        sim_trace_str_write(tr, "deep", deep_names[z->h.deep].s);
-        sim_trace_str_write(tr, "light", light_names[z->h.light].s);
-        sim_trace_bool_write(tr, "dozing", dozing);
-        sim_trace_str_write(tr, "cause", cause_name(why, sig));
-        sim_trace_end_write(tr);
+        trace_record_out(tr, t, z, dozing, why, sig);
+        return;
     }
+    tr->records++; /* as sim_trace_begin */
+    tr->fingerprint = fold_record(tr->fingerprint, t, z, dozing, why, sig);
 }
 
 /* After every change (19k in the 10-seed sweep), from five places: always inlined, where the call
