@@ -243,6 +243,14 @@ SIM_TRACE_INLINE void sim_trace_end(sim_trace *tr)
  * sim_trace_end, with one test of `active` and `out` and the fingerprint loaded and stored once,
  * not once per call (issue 24: `bgsim run` within 1.1x of a sweep). tests/engine/test_trace.c
  * checks both against the three calls, with and without a file. */
+/* The words of a one-field record whose value is the word w (an integer's or a bool's). */
+SIM_TRACE_INLINE uint64_t sim_trace_fold_record1(uint64_t acc, sim_time t, const char *type, const char *key,
+                                                 uint64_t w)
+{
+    acc = sim_trace_fold_name(sim_trace_fold(acc, (uint64_t)t), type);
+    return sim_trace_fold(sim_trace_fold(sim_trace_fold_name(acc, key), w), SIM_TRACE_RECORD_END);
+}
+
 SIM_TRACE_INLINE void sim_trace_record_int(sim_trace *tr, sim_time t, const char *type, const char *key,
                                            int64_t value)
 {
@@ -255,9 +263,7 @@ SIM_TRACE_INLINE void sim_trace_record_int(sim_trace *tr, sim_time t, const char
         sim_trace_end_out(tr);
         return;
     }
-    uint64_t acc = sim_trace_fold_name(sim_trace_fold(tr->fingerprint, (uint64_t)t), type);
-    acc = sim_trace_fold(sim_trace_fold_name(acc, key), (uint64_t)value);
-    tr->fingerprint = sim_trace_fold(acc, SIM_TRACE_RECORD_END);
+    tr->fingerprint = sim_trace_fold_record1(tr->fingerprint, t, type, key, (uint64_t)value);
 }
 
 SIM_TRACE_INLINE void sim_trace_record_bool(sim_trace *tr, sim_time t, const char *type, const char *key, bool value)
@@ -271,9 +277,7 @@ SIM_TRACE_INLINE void sim_trace_record_bool(sim_trace *tr, sim_time t, const cha
         sim_trace_end_out(tr);
         return;
     }
-    uint64_t acc = sim_trace_fold_name(sim_trace_fold(tr->fingerprint, (uint64_t)t), type);
-    acc = sim_trace_fold(sim_trace_fold_name(acc, key), value);
-    tr->fingerprint = sim_trace_fold(acc, SIM_TRACE_RECORD_END);
+    tr->fingerprint = sim_trace_fold_record1(tr->fingerprint, t, type, key, value);
 }
 
 #endif

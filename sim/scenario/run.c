@@ -374,7 +374,9 @@ static void set_worker_running(runner *r, bool running)
 
 static void apply_waiting_app_ops(runner *r);
 
-static void trace_simple(runner *r, const char *type)
+/* Inline at each call: the type is then a literal, whose words fold as constants (out of line it
+ * was folded from its bytes, with a strlen, on every app.foreground/background; issue 24). */
+SIM_TRACE_INLINE void trace_simple(runner *r, const char *type)
 {
     sim_trace_begin(&r->trace, sim_now(r->engine), type);
     sim_trace_end(&r->trace);
