@@ -12,8 +12,9 @@
  * word ending each record; each word goes through XXH64's 8-byte step (sim_trace_fold below). The
  * value is the same on every machine, byte order, thread and rank count. It is computed whether or
  * not the trace is written, unless the owner turns it off (sim_trace_set_fingerprint): sweeps and
- * fleets read neither the trace nor the fingerprint. The folding is inline in the calls below, so a
- * literal key or type (nearly all are) costs one constant word; hashing byte by byte (FNV-1a, until
+ * fleets read neither the trace nor the fingerprint. Without a file the folding is inline in the
+ * calls below (with one they go out of line: the writing costs far more), so a literal key or type
+ * (nearly all are) costs one constant word; hashing byte by byte (FNV-1a, until
  * issue 24) was a fifth of a `bgsim run`.
  *
  * Invariants: `records` counts every record begun, whatever is on or off. With no file and the
