@@ -88,27 +88,10 @@ int mdl_emit(mdl_device *d, mdl_signal sig, int64_t arg)
 /* With their lengths, for the trace (Doze's os.doze cause is a signal's name). */
 sim_trace_name mdl_signal_trace_name(mdl_signal sig)
 {
-    static const sim_trace_name names[MDL_SIG_COUNT] = {
-        [MDL_SIG_PLUG] = SIM_TRACE_NAME("plug"),
-        [MDL_SIG_UNPLUG] = SIM_TRACE_NAME("unplug"),
-        [MDL_SIG_BATTERY_LEVEL] = SIM_TRACE_NAME("level"),
-        [MDL_SIG_POWER_SAVE] = SIM_TRACE_NAME("power_save"),
-        [MDL_SIG_NETWORK] = SIM_TRACE_NAME("network"),
-        [MDL_SIG_SCREEN_ON] = SIM_TRACE_NAME("screen_on"),
-        [MDL_SIG_SCREEN_OFF] = SIM_TRACE_NAME("screen_off"),
-        [MDL_SIG_MOTION] = SIM_TRACE_NAME("motion"),
-        [MDL_SIG_APP_OPEN] = SIM_TRACE_NAME("app_open"),
-        [MDL_SIG_APP_CLOSE] = SIM_TRACE_NAME("app_close"),
-        [MDL_SIG_APP_SWIPE] = SIM_TRACE_NAME("app_swipe"),
-        [MDL_SIG_APP_KILL] = SIM_TRACE_NAME("app_kill"),
-        [MDL_SIG_FORCE_STOP] = SIM_TRACE_NAME("force_stop"),
-        [MDL_SIG_REBOOT] = SIM_TRACE_NAME("reboot"),
-        [MDL_SIG_SETTINGS] = SIM_TRACE_NAME("settings"),
-        [MDL_SIG_WORKER] = SIM_TRACE_NAME("worker"),
-        [MDL_SIG_DOZE] = SIM_TRACE_NAME("doze"),
-        [MDL_SIG_STANDBY_BUCKET] = SIM_TRACE_NAME("standby_bucket"),
-    };
-    static const sim_trace_name unknown = SIM_TRACE_NAME("unknown");
+#define SIGNAL_NAME(sig, lit) [sig] = SIM_TRACE_NAME(lit),
+    static const sim_trace_name names[MDL_SIG_COUNT] = {MDL_SIGNAL_NAMES(SIGNAL_NAME)};
+#undef SIGNAL_NAME
+    static const sim_trace_name unknown = SIM_TRACE_NAME(MDL_SIGNAL_UNKNOWN_NAME);
     return sig > 0 && sig < MDL_SIG_COUNT && names[sig].s ? names[sig] : unknown;
 }
 

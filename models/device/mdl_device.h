@@ -153,6 +153,33 @@ int mdl_emit(mdl_device *d, mdl_signal sig, int64_t arg);
 const char *mdl_signal_name(mdl_signal sig);
 /* The same name with its length (n == strlen(s)), for sim_trace_strn. */
 sim_trace_name mdl_signal_trace_name(mdl_signal sig);
+
+/* Each signal's name, once: mdl_signal_trace_name's table and mdl_signal_fold_name's switch. */
+#define MDL_SIGNAL_NAMES(X)                                                                                     \
+    X(MDL_SIG_PLUG, "plug") X(MDL_SIG_UNPLUG, "unplug") X(MDL_SIG_BATTERY_LEVEL, "level")                       \
+    X(MDL_SIG_POWER_SAVE, "power_save") X(MDL_SIG_NETWORK, "network") X(MDL_SIG_SCREEN_ON, "screen_on")         \
+    X(MDL_SIG_SCREEN_OFF, "screen_off") X(MDL_SIG_MOTION, "motion") X(MDL_SIG_APP_OPEN, "app_open")             \
+    X(MDL_SIG_APP_CLOSE, "app_close") X(MDL_SIG_APP_SWIPE, "app_swipe") X(MDL_SIG_APP_KILL, "app_kill")         \
+    X(MDL_SIG_FORCE_STOP, "force_stop") X(MDL_SIG_REBOOT, "reboot") X(MDL_SIG_SETTINGS, "settings")             \
+    X(MDL_SIG_WORKER, "worker") X(MDL_SIG_DOZE, "doze") X(MDL_SIG_STANDBY_BUCKET, "standby_bucket")
+#define MDL_SIGNAL_UNKNOWN_NAME "unknown"
+
+/* The fingerprint's words of mdl_signal_trace_name(sig) folded into acc (sim_trace_fold_bytes of
+ * the name), with every word a compile-time constant: each case folds a literal. Inline for
+ * Doze's os.doze record, whose cause is often a signal (issue 24). */
+#define MDL_SIGNAL_FOLD(sig, lit)                                                                               \
+    case sig:                                                                                                   \
+        return sim_trace_fold_str(acc, lit);
+SIM_TRACE_INLINE uint64_t mdl_signal_fold_name(uint64_t acc, mdl_signal sig)
+{
+    switch (sig) {
+        MDL_SIGNAL_NAMES(MDL_SIGNAL_FOLD)
+    default:
+        break;
+    }
+    return sim_trace_fold_str(acc, MDL_SIGNAL_UNKNOWN_NAME);
+}
+#undef MDL_SIGNAL_FOLD
 const char *mdl_net_name(mdl_net net);
 /* "android", "ios" or "ideal": the scenario's spelling, for messages. */
 const char *mdl_platform_name(mdl_platform p);

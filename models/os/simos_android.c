@@ -374,7 +374,10 @@ static void start(android *os, sim_time now, bool greedy)
     cancel_timer(os);
     sim_trace_begin(os->d->trace, now, "os.start_worker");
     sim_trace_str(os->d->trace, "bucket", simos_bucket_name(b));
-    sim_trace_str(os->d->trace, "by", greedy ? "greedy" : "jobscheduler");
+    if (greedy) /* a literal in each branch folds as constants (a ?: of two is a string at run time) */
+        sim_trace_str(os->d->trace, "by", "greedy");
+    else
+        sim_trace_str(os->d->trace, "by", "jobscheduler");
     sim_trace_int(os->d->trace, "run_attempt", os->run_attempt);
     sim_trace_int(os->d->trace, "limit_ms", limit);
     sim_trace_end(os->d->trace);

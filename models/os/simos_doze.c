@@ -22,15 +22,44 @@ struct simos_doze {
     bool motion_reset;          /* the next INACTIVE uses motion_inactive_timeout */
 };
 
-/* With their lengths: publish traces one of each per change, without a strlen. */
-static const sim_trace_name deep_names[] = {
-    SIM_TRACE_NAME("active"),   SIM_TRACE_NAME("inactive"), SIM_TRACE_NAME("idle_pending"),
-    SIM_TRACE_NAME("sensing"),  SIM_TRACE_NAME("locating"), SIM_TRACE_NAME("idle"),
-    SIM_TRACE_NAME("idle_maintenance"), SIM_TRACE_NAME("quick_doze_delay")};
-static const sim_trace_name light_names[] = {
-    SIM_TRACE_NAME("active"), SIM_TRACE_NAME("inactive"), SIM_TRACE_NAME("pre_idle"),
-    SIM_TRACE_NAME("idle"), SIM_TRACE_NAME("waiting_for_network"), SIM_TRACE_NAME("idle_maintenance"),
-    SIM_TRACE_NAME("override")};
+/* Each state with its name, once: the names' table (with their lengths, for the trace file and the
+ * name functions) and the fingerprint's switch (fold_deep, fold_light) are made from these lists. */
+#define DEEP_STATES(X)                                                                                          \
+    X(SIMOS_DEEP_ACTIVE, "active") X(SIMOS_DEEP_INACTIVE, "inactive") X(SIMOS_DEEP_IDLE_PENDING, "idle_pending") \
+    X(SIMOS_DEEP_SENSING, "sensing") X(SIMOS_DEEP_LOCATING, "locating") X(SIMOS_DEEP_IDLE, "idle")               \
+    X(SIMOS_DEEP_IDLE_MAINTENANCE, "idle_maintenance") X(SIMOS_DEEP_QUICK_DOZE_DELAY, "quick_doze_delay")
+#define LIGHT_STATES(X)                                                                                         \
+    X(SIMOS_LIGHT_ACTIVE, "active") X(SIMOS_LIGHT_INACTIVE, "inactive") X(SIMOS_LIGHT_PRE_IDLE, "pre_idle")      \
+    X(SIMOS_LIGHT_IDLE, "idle") X(SIMOS_LIGHT_WAITING_FOR_NETWORK, "waiting_for_network")                        \
+    X(SIMOS_LIGHT_IDLE_MAINTENANCE, "idle_maintenance") X(SIMOS_LIGHT_OVERRIDE, "override")
+#define STATE_NAME(state, lit) [state] = SIM_TRACE_NAME(lit),
+static const sim_trace_name deep_names[] = {DEEP_STATES(STATE_NAME)};
+static const sim_trace_name light_names[] = {LIGHT_STATES(STATE_NAME)};
+
+/* A state's name folded into the fingerprint: the same words as sim_trace_strn of its name (each case
+ * is sim_trace_fold_str of the literal), but with the literal in view the compiler turns every word
+ * and its XXH64 round into a constant at compile time, so a name costs its folds only: no table
+ * read, no byte loads and shifts, no loop over a long name. The os.doze record folds two per change
+ * (issue 24: `bgsim run` within 1.1x of a sweep). tests/models/os checks each against the table. */
+#define STATE_FOLD(state, lit)                                                                                  \
+    case state:                                                                                                 \
+        return sim_trace_fold_str(acc, lit);
+static inline __attribute__((always_inline)) uint64_t fold_deep(uint64_t acc, simos_deep s)
+{
+    switch (s) {
+        DEEP_STATES(STATE_FOLD)
+    }
+    return sim_trace_fold_str(acc, "unknown"); /* not a state: never traced */
+}
+static inline __attribute__((always_inline)) uint64_t fold_light(uint64_t acc, simos_light s)
+{
+    switch (s) {
+        LIGHT_STATES(STATE_FOLD)
+    }
+    return sim_trace_fold_str(acc, "unknown"); /* not a state: never traced */
+}
+uint64_t simos_deep_fold_name(uint64_t acc, simos_deep s) { return fold_deep(acc, s); }
+uint64_t simos_light_fold_name(uint64_t acc, simos_light s) { return fold_light(acc, s); }
 
 _Static_assert(sizeof deep_names / sizeof deep_names[0] == SIMOS_DEEP_QUICK_DOZE_DELAY + 1, "a name per state");
 _Static_assert(sizeof light_names / sizeof light_names[0] == SIMOS_LIGHT_OVERRIDE + 1, "a name per state");
@@ -74,32 +103,98 @@ static void disarm(simos_doze *z, sim_handle *h)
 }
 
 /* After any change: d->dozing, the trace, the owner. */
-/* A cause of a change for publish, its length kept from the literal (no strlen per record). */
-#define WHY(lit) ((sim_trace_name)SIM_TRACE_NAME(lit))
+/* The cause of a change, the os.doze record's "cause": a name of its own, or CAUSE_BY_SIGNAL (the
+ * signal on_device re-read the device after: its name; 0, on_device's first look: "start"). An
+ * enum, not the name, so that the record folds the name's words as constants (fold_cause). */
+#define CAUSES(X) X(CAUSE_ALARM, "alarm") X(CAUSE_MOTION, "motion") X(CAUSE_EARLY, "early") \
+    X(CAUSE_PREDONE, "predone") X(CAUSE_REBOOT, "reboot")
+#define CAUSE_ENUM(cause, lit) cause,
+typedef enum doze_cause { CAUSE_NONE = 0, CAUSE_BY_SIGNAL, CAUSES(CAUSE_ENUM) CAUSE_COUNT } doze_cause;
+#define CAUSE_NAME(cause, lit) [(cause)] = (lit),
+static const char *const cause_names[CAUSE_COUNT] = {CAUSES(CAUSE_NAME)};
+#define CAUSE_START "start"
 
-/* The fields of an os.doze record, out of line: their inline folding would make publish save more
- * registers on every call, also in sweeps, where the trace is off and publish skips this. */
+static const char *cause_name(doze_cause why, uint64_t sig)
+{
+    if (why != CAUSE_BY_SIGNAL)
+        return cause_names[why];
+    return sig ? mdl_signal_name((mdl_signal)sig) : CAUSE_START;
+}
+
+/* The words of cause_name(why, sig) folded into acc, each a compile-time constant (as fold_deep). */
+static inline __attribute__((always_inline)) uint64_t fold_cause(uint64_t acc, doze_cause why, uint64_t sig)
+{
+    switch (why) {
+        CAUSES(STATE_FOLD)
+    case CAUSE_BY_SIGNAL:
+        return sig ? mdl_signal_fold_name(acc, (mdl_signal)sig) : sim_trace_fold_str(acc, CAUSE_START);
+    case CAUSE_NONE:
+    case CAUSE_COUNT:
+        break;
+    }
+    return sim_trace_fold_str(acc, "unknown"); /* not a cause: never published */
+}
+
+int simos_doze_cause_count(void) { return CAUSE_COUNT; }
+uint64_t simos_doze_fold_cause(uint64_t acc, int why, uint64_t sig) { return fold_cause(acc, (doze_cause)why, sig); }
+const char *simos_doze_cause_name(int why, uint64_t sig) { return cause_name((doze_cause)why, sig); }
+
+/* The os.doze record, out of line: its inline folding would make publish save more registers on
+ * every call, also in sweeps, where the trace is off and publish skips this. The fingerprint's words
+ * are those of sim_trace_begin, sim_trace_strn("deep"), sim_trace_strn("light"),
+ * sim_trace_bool("dozing"), sim_trace_strn("cause") and sim_trace_end, folded here in one go into a
+ * local accumulator (one load and one store of the trace's state per record, not one per field)
+ * and the state names through their switches (fold_deep, fold_light): a change is a record, so this is
+ * most of the fingerprint's cost in `bgsim run` (issue 24). The trace file gets the same record
+ * through the writers. tests/models/os checks the fingerprint with and without a trace file. */
+static inline __attribute__((always_inline)) uint64_t fold_record(uint64_t acc, sim_time t, const simos_doze *z,
+                                                                    bool dozing, doze_cause why, uint64_t sig)
+{
+    acc = sim_trace_fold_name(sim_trace_fold(acc, (uint64_t)t), "os.doze");
+    acc = fold_deep(sim_trace_fold_name(acc, "deep"), z->h.deep);
+    acc = fold_light(sim_trace_fold_name(acc, "light"), z->h.light);
+    acc = sim_trace_fold(sim_trace_fold_name(acc, "dozing"), dozing);
+    acc = fold_cause(sim_trace_fold_name(acc, "cause"), why, sig);
+    return sim_trace_fold(acc, SIM_TRACE_RECORD_END);
+}
+
+/* With a trace file: the record folded (when the fingerprint is on) and written. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void trace_fields(sim_trace *tr, const simos_doze *z, bool dozing, sim_trace_name why, uint64_t sig)
+static void trace_record_out(sim_trace *tr, sim_time t, const simos_doze *z, bool dozing, doze_cause why,
+                             uint64_t sig)
 {
-    if (!why.s) /* BY_SIGNAL */
-        why = sig ? mdl_signal_trace_name((mdl_signal)sig) : WHY("start");
-    sim_trace_strn(tr, "deep", deep_names[z->h.deep].s, deep_names[z->h.deep].n);
-    sim_trace_strn(tr, "light", light_names[z->h.light].s, light_names[z->h.light].n);
-    sim_trace_bool(tr, "dozing", dozing);
-    sim_trace_strn(tr, "cause", why.s, why.n);
+    tr->records++; /* as sim_trace_begin */
+    if (tr->fold)
+        tr->fingerprint = fold_record(tr->fingerprint, t, z, dozing, why, sig);
+    sim_trace_begin_write(tr, t, "os.doze");
+    sim_trace_str_write(tr, "deep", deep_names[z->h.deep].s);
+    sim_trace_str_write(tr, "light", light_names[z->h.light].s);
+    sim_trace_bool_write(tr, "dozing", dozing);
+    sim_trace_str_write(tr, "cause", cause_name(why, sig));
+    sim_trace_end_write(tr);
 }
 
-/* publish's cause when it is the signal on_device re-read the device after (0: its first look,
- * "start"): named only when the trace records it (in sweeps it is off; issue 24). */
-#define BY_SIGNAL ((sim_trace_name){NULL, 0})
+/* Without one (the trace active, so the fingerprint on): a leaf that calls nothing, so it saves no
+ * registers (the file's path, with its calls, is trace_record_out, a tail call). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void trace_record(sim_trace *tr, sim_time t, const simos_doze *z, bool dozing, doze_cause why, uint64_t sig)
+{
+    if (tr->out) {
+        trace_record_out(tr, t, z, dozing, why, sig);
+        return;
+    }
+    tr->records++; /* as sim_trace_begin */
+    tr->fingerprint = fold_record(tr->fingerprint, t, z, dozing, why, sig);
+}
 
 /* After every change (19k in the 10-seed sweep), from five places: always inlined, where the call
  * and its register saves cost about a fifth of what it does with the trace off (issue 24). */
 static inline __attribute__((always_inline)) void publish(simos_doze *z, bool was_deep_idle, bool was_light_idle,
-                                                          sim_trace_name why, uint64_t sig)
+                                                          doze_cause why, uint64_t sig)
 {
     mdl_device *d = z->d;
     sim_time now = now_of(z);
@@ -108,10 +203,10 @@ static inline __attribute__((always_inline)) void publish(simos_doze *z, bool wa
         z->h.tail_reason = was_deep_idle ? SIM_REASON_DOZE_DEEP : SIM_REASON_DOZE_LIGHT;
         z->h.tail_until = now + z->p.jobs_delay;
     }
-    sim_trace_begin(d->trace, now, "os.doze"); /* counts the record, trace on or off */
     if (d->trace->active)
-        trace_fields(d->trace, z, dozing, why, sig);
-    sim_trace_end(d->trace);
+        trace_record(d->trace, now, z, dozing, why, sig);
+    else
+        sim_trace_begin(d->trace, now, "os.doze"); /* the trace off: only counts the record */
     if (d->dozing != dozing) {
         d->dozing = dozing;
         mdl_emit(d, MDL_SIG_DOZE, dozing);
@@ -199,7 +294,7 @@ static void on_deep_alarm(sim_engine *e, void *ctx, uint64_t arg)
     simos_doze *z = ctx;
     z->deep_alarm = SIM_HANDLE_NONE;
     bool wd = deep_idle(z), wl = light_idle(z);
-    sim_trace_name why = WHY("alarm");
+    doze_cause why = CAUSE_ALARM;
     switch (z->h.deep) {
     case SIMOS_DEEP_INACTIVE:
         z->h.deep = SIMOS_DEEP_IDLE_PENDING;
@@ -208,7 +303,7 @@ static void on_deep_alarm(sim_engine *e, void *ctx, uint64_t arg)
         arm(z, &z->deep_alarm, z->p.idle_after_inactive_timeout, on_deep_alarm);
         if (!z->d->stationary) {
             motion(z);
-            why = WHY("motion");
+            why = CAUSE_MOTION;
         }
         break;
     case SIMOS_DEEP_IDLE_PENDING:
@@ -310,7 +405,7 @@ static void on_light_alarm(sim_engine *e, void *ctx, uint64_t arg)
     simos_light old = z->h.light;
     light_step(z);
     if (z->h.light != old)
-        publish(z, wd, wl, WHY("alarm"), 0);
+        publish(z, wd, wl, CAUSE_ALARM, 0);
 }
 
 /* The early-exit check (exitMaintenanceEarlyIfNeededLocked): after the minimum time of a window,
@@ -322,20 +417,20 @@ static void on_look(sim_engine *e, void *ctx, uint64_t arg)
     z->look = SIM_HANDLE_NONE;
     sim_time now = now_of(z);
     bool wd = deep_idle(z), wl = light_idle(z);
-    sim_trace_name why = {NULL, 0};
+    doze_cause why = CAUSE_NONE;
     if (z->h.deep == SIMOS_DEEP_IDLE_MAINTENANCE && can_close_early(z) &&
         now - z->deep_maint_start >= z->p.min_deep_maintenance_time) {
         deep_maintenance_end(z);
-        why = WHY("early");
+        why = CAUSE_EARLY;
     } else if (z->h.light == SIMOS_LIGHT_IDLE_MAINTENANCE && can_close_early(z) &&
                now - z->light_maint_start >= z->p.min_light_maintenance_time) {
         light_maintenance_end(z);
-        why = WHY("early");
+        why = CAUSE_EARLY;
     } else if (z->h.light == SIMOS_LIGHT_PRE_IDLE && !z->d->worker_running) {
         light_enter_idle(z);
-        why = WHY("predone");
+        why = CAUSE_PREDONE;
     }
-    if (why.s)
+    if (why != CAUSE_NONE)
         publish(z, wd, wl, why, 0);
 }
 
@@ -379,7 +474,7 @@ static void on_device(sim_engine *e, void *ctx, uint64_t sig)
         }
     }
     if (z->h.deep != old_deep || z->h.light != old_light)
-        publish(z, wd, wl, BY_SIGNAL, sig);
+        publish(z, wd, wl, CAUSE_BY_SIGNAL, sig);
     else
         z->changed(z->ctx, false); /* a wake-up all the same */
 }
@@ -431,7 +526,7 @@ void simos_doze_reboot(simos_doze *z, sim_time boot)
     disarm(z, &z->look);
     z->h.tail_until = -1;
     if (wd || wl)
-        publish(z, wd, wl, WHY("reboot"), 0);
+        publish(z, wd, wl, CAUSE_REBOOT, 0);
     sim_time now = now_of(z);
     sim_schedule_in(z->d->engine, boot > now ? boot - now : 0, SIM_PHASE_OS, on_device, z, 0, NULL);
 }

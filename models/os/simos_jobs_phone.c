@@ -55,9 +55,7 @@ static void try_run(simos_phone *ph)
             ph->h.busy_until = now + (dt < 1 ? 1 : dt);
     }
     sim_rearm(ph->d->engine, &ph->end, ph->h.busy_until, SIM_PHASE_OS, on_end, ph, 0); /* none on failure */
-    sim_trace_begin(ph->d->trace, now, "os.phone_jobs");
-    sim_trace_int(ph->d->trace, "busy_until", ph->h.busy_until);
-    sim_trace_end(ph->d->trace);
+    sim_trace_record_int(ph->d->trace, now, "os.phone_jobs", "busy_until", ph->h.busy_until);
     ph->changed(ph->ctx);
 }
 

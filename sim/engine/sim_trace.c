@@ -47,3 +47,40 @@ void sim_trace_end_write(sim_trace *tr)
     if (fputs("}\n", tr->out) == EOF || ferror(tr->out))
         tr->failed = true;
 }
+
+/* The calls' paths with a file: the same words as their inline folding (with the key and type
+ * folded from their bytes here, the same words as their literals' constants), then the text. */
+void sim_trace_begin_out(sim_trace *tr, sim_time t, const char *type)
+{
+    if (tr->fold)
+        tr->fingerprint = sim_trace_fold_str(sim_trace_fold(tr->fingerprint, (uint64_t)t), type);
+    sim_trace_begin_write(tr, t, type);
+}
+
+void sim_trace_int_out(sim_trace *tr, const char *key, int64_t value)
+{
+    if (tr->fold)
+        tr->fingerprint = sim_trace_fold(sim_trace_fold_str(tr->fingerprint, key), (uint64_t)value);
+    sim_trace_int_write(tr, key, value);
+}
+
+void sim_trace_str_out(sim_trace *tr, const char *key, const char *value)
+{
+    if (tr->fold)
+        tr->fingerprint = sim_trace_fold_str(sim_trace_fold_str(tr->fingerprint, key), value);
+    sim_trace_str_write(tr, key, value);
+}
+
+void sim_trace_bool_out(sim_trace *tr, const char *key, bool value)
+{
+    if (tr->fold)
+        tr->fingerprint = sim_trace_fold(sim_trace_fold_str(tr->fingerprint, key), value);
+    sim_trace_bool_write(tr, key, value);
+}
+
+void sim_trace_end_out(sim_trace *tr)
+{
+    if (tr->fold)
+        tr->fingerprint = sim_trace_fold(tr->fingerprint, SIM_TRACE_RECORD_END);
+    sim_trace_end_write(tr);
+}

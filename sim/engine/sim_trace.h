@@ -12,8 +12,9 @@
  * word ending each record; each word goes through XXH64's 8-byte step (sim_trace_fold below). The
  * value is the same on every machine, byte order, thread and rank count. It is computed whether or
  * not the trace is written, unless the owner turns it off (sim_trace_set_fingerprint): sweeps and
- * fleets read neither the trace nor the fingerprint. The folding is inline in the calls below, so a
- * literal key or type (nearly all are) costs one constant word; hashing byte by byte (FNV-1a, until
+ * fleets read neither the trace nor the fingerprint. Without a file the folding is inline in the
+ * calls below (with one they go out of line: the writing costs far more), so a literal key or type
+ * (nearly all are) costs one constant word; hashing byte by byte (FNV-1a, until
  * issue 24) was a fifth of a `bgsim run`.
  *
  * Invariants: `records` counts every record begun, whatever is on or off. With no file and the
@@ -156,75 +157,128 @@ void sim_trace_init(sim_trace *tr, FILE *out);
  * would match nothing). */
 void sim_trace_set_fingerprint(sim_trace *tr, bool on);
 
-/* Writing a record to `out`; only for the calls below, not to be called directly. */
+/* Writing a record to `out` (no folding), for the calls below; a model that folds a hot record's
+ * words itself (into a local accumulator, the same words as the calls below would fold: Doze's
+ * os.doze) writes the record with these when `out` is set. */
 void sim_trace_begin_write(sim_trace *tr, sim_time t, const char *type);
 void sim_trace_int_write(sim_trace *tr, const char *key, int64_t value);
 void sim_trace_str_write(sim_trace *tr, const char *key, const char *value);
 void sim_trace_bool_write(sim_trace *tr, const char *key, bool value);
 void sim_trace_end_write(sim_trace *tr);
 
+/* Each call below tests `active` (false: the trace off, the call does nothing), then `out`: with a
+ * file the record goes out of line (sim_trace_*_out: folded when `fold` is on, and written), and
+ * without one `fold` is on (active == out || fold), so the fingerprint's words are folded inline
+ * with no third test. The words are the same on both paths; a file only adds the writing. */
+void sim_trace_begin_out(sim_trace *tr, sim_time t, const char *type);
+void sim_trace_int_out(sim_trace *tr, const char *key, int64_t value);
+void sim_trace_str_out(sim_trace *tr, const char *key, const char *value);
+void sim_trace_bool_out(sim_trace *tr, const char *key, bool value);
+void sim_trace_end_out(sim_trace *tr);
+
 SIM_TRACE_INLINE void sim_trace_begin(sim_trace *tr, sim_time t, const char *type)
 {
     tr->records++;
     if (!tr->active)
         return;
-    if (tr->fold)
-        tr->fingerprint = sim_trace_fold_name(sim_trace_fold(tr->fingerprint, (uint64_t)t), type);
     if (tr->out)
-        sim_trace_begin_write(tr, t, type);
+        sim_trace_begin_out(tr, t, type);
+    else
+        tr->fingerprint = sim_trace_fold_name(sim_trace_fold(tr->fingerprint, (uint64_t)t), type);
 }
 
 SIM_TRACE_INLINE void sim_trace_int(sim_trace *tr, const char *key, int64_t value)
 {
     if (!tr->active)
         return;
-    if (tr->fold)
-        tr->fingerprint = sim_trace_fold(sim_trace_fold_name(tr->fingerprint, key), (uint64_t)value);
     if (tr->out)
-        sim_trace_int_write(tr, key, value);
+        sim_trace_int_out(tr, key, value);
+    else
+        tr->fingerprint = sim_trace_fold(sim_trace_fold_name(tr->fingerprint, key), (uint64_t)value);
 }
 
 SIM_TRACE_INLINE void sim_trace_str(sim_trace *tr, const char *key, const char *value)
 {
     if (!tr->active)
         return;
-    if (tr->fold)
-        tr->fingerprint = sim_trace_fold_name(sim_trace_fold_name(tr->fingerprint, key), value);
     if (tr->out)
-        sim_trace_str_write(tr, key, value);
+        sim_trace_str_out(tr, key, value);
+    else
+        tr->fingerprint = sim_trace_fold_name(sim_trace_fold_name(tr->fingerprint, key), value);
 }
 
 /* sim_trace_str of a value whose length n == strlen(value) the caller keeps: the same record, the
- * same words (sim_trace_fold_bytes), without a strlen per record; inline (its few callers are hot:
- * Doze's os.doze, a record per state change). */
+ * same words (sim_trace_fold_bytes), without a strlen per record; inline (its few callers are hot). */
 SIM_TRACE_INLINE void sim_trace_strn(sim_trace *tr, const char *key, const char *value, size_t n)
 {
     if (!tr->active)
         return;
-    if (tr->fold)
-        tr->fingerprint = sim_trace_fold_bytes(sim_trace_fold_name(tr->fingerprint, key), value, n);
     if (tr->out)
-        sim_trace_str_write(tr, key, value);
+        sim_trace_str_out(tr, key, value);
+    else
+        tr->fingerprint = sim_trace_fold_bytes(sim_trace_fold_name(tr->fingerprint, key), value, n);
 }
 
 SIM_TRACE_INLINE void sim_trace_bool(sim_trace *tr, const char *key, bool value)
 {
     if (!tr->active)
         return;
-    if (tr->fold)
-        tr->fingerprint = sim_trace_fold(sim_trace_fold_name(tr->fingerprint, key), value);
     if (tr->out)
-        sim_trace_bool_write(tr, key, value);
+        sim_trace_bool_out(tr, key, value);
+    else
+        tr->fingerprint = sim_trace_fold(sim_trace_fold_name(tr->fingerprint, key), value);
 }
 
 SIM_TRACE_INLINE void sim_trace_end(sim_trace *tr)
 {
     if (!tr->active)
         return;
-    if (tr->fold)
-        tr->fingerprint = sim_trace_fold(tr->fingerprint, SIM_TRACE_RECORD_END);
     if (tr->out)
-        sim_trace_end_write(tr);
+        sim_trace_end_out(tr);
+    else
+        tr->fingerprint = sim_trace_fold(tr->fingerprint, SIM_TRACE_RECORD_END);
+}
+
+/* A whole record of one integer (or bool) field, the commonest shape (os.phone_jobs, usage.screen,
+ * usage.motion): the same count, words and text as sim_trace_begin, sim_trace_int (_bool),
+ * sim_trace_end, with one test of `active` and `out` and the fingerprint loaded and stored once,
+ * not once per call (issue 24: `bgsim run` within 1.1x of a sweep). tests/engine/test_trace.c
+ * checks both against the three calls, with and without a file. */
+/* The words of a one-field record whose value is the word w (an integer's or a bool's). */
+SIM_TRACE_INLINE uint64_t sim_trace_fold_record1(uint64_t acc, sim_time t, const char *type, const char *key,
+                                                 uint64_t w)
+{
+    acc = sim_trace_fold_name(sim_trace_fold(acc, (uint64_t)t), type);
+    return sim_trace_fold(sim_trace_fold(sim_trace_fold_name(acc, key), w), SIM_TRACE_RECORD_END);
+}
+
+SIM_TRACE_INLINE void sim_trace_record_int(sim_trace *tr, sim_time t, const char *type, const char *key,
+                                           int64_t value)
+{
+    tr->records++;
+    if (!tr->active)
+        return;
+    if (tr->out) {
+        sim_trace_begin_out(tr, t, type);
+        sim_trace_int_out(tr, key, value);
+        sim_trace_end_out(tr);
+        return;
+    }
+    tr->fingerprint = sim_trace_fold_record1(tr->fingerprint, t, type, key, (uint64_t)value);
+}
+
+SIM_TRACE_INLINE void sim_trace_record_bool(sim_trace *tr, sim_time t, const char *type, const char *key, bool value)
+{
+    tr->records++;
+    if (!tr->active)
+        return;
+    if (tr->out) {
+        sim_trace_begin_out(tr, t, type);
+        sim_trace_bool_out(tr, key, value);
+        sim_trace_end_out(tr);
+        return;
+    }
+    tr->fingerprint = sim_trace_fold_record1(tr->fingerprint, t, type, key, value);
 }
 
 #endif

@@ -319,10 +319,13 @@ static int task_body(void *user, const bgt_task_call *call, int64_t *duration_ms
     *duration_ms = took;
     sim_trace_begin(&r->trace, call->now_ms, "task.run");
     sim_trace_str(&r->trace, "task", st->name);
-    sim_trace_str(&r->trace, "result",
-                  result == BGT_RESULT_FAILED    ? "failed"
-                  : result == BGT_RESULT_SUCCESS ? "success"
-                                                 : "none"); /* only a task hook returns none */
+    /* A literal per branch folds as constants (a ?: of literals is a string at run time). */
+    if (result == BGT_RESULT_FAILED)
+        sim_trace_str(&r->trace, "result", "failed");
+    else if (result == BGT_RESULT_SUCCESS)
+        sim_trace_str(&r->trace, "result", "success");
+    else
+        sim_trace_str(&r->trace, "result", "none"); /* only a task hook returns none */
     sim_trace_int(&r->trace, "duration_ms", took);
     if (offline)
         sim_trace_str(&r->trace, "cause", "offline");
@@ -374,7 +377,9 @@ static void set_worker_running(runner *r, bool running)
 
 static void apply_waiting_app_ops(runner *r);
 
-static void trace_simple(runner *r, const char *type)
+/* Inline at each call: the type is then a literal, whose words fold as constants (out of line it
+ * was folded from its bytes, with a strlen, on every app.foreground/background; issue 24). */
+SIM_TRACE_INLINE void trace_simple(runner *r, const char *type)
 {
     sim_trace_begin(&r->trace, sim_now(r->engine), type);
     sim_trace_end(&r->trace);

@@ -198,6 +198,56 @@ Test(trace, a_kept_length_folds_and_writes_like_strlen)
     }
 }
 
+Test(trace, a_one_field_record_is_the_three_calls)
+{
+    /* sim_trace_record_int/_bool fold the words of begin, int/bool, end in one go: the same
+     * fingerprint, count and file bytes, with a file and without, from a trace with history. */
+    for (int with_file = 0; with_file < 2; with_file++) {
+        char buf[2][1024] = {{0}};
+        sim_trace t[2];
+        FILE *f[2] = {NULL, NULL};
+        for (int k = 0; k < 2; k++) {
+            if (with_file) {
+                f[k] = fmemopen(buf[k], sizeof buf[k], "w");
+                cr_assert_not_null(f[k]);
+            }
+            sim_trace_init(&t[k], f[k]);
+            sim_trace_begin(&t[k], 1, "os.schedule"); /* some history: the accumulator is not the start */
+            sim_trace_end(&t[k]);
+        }
+        for (int64_t v = -1; v <= 86400000; v += 43200000) {
+            sim_trace_begin(&t[0], v + 7, "os.phone_jobs");
+            sim_trace_int(&t[0], "busy_until", v);
+            sim_trace_end(&t[0]);
+            sim_trace_record_int(&t[1], v + 7, "os.phone_jobs", "busy_until", v);
+            cr_assert_eq(t[0].fingerprint, t[1].fingerprint, "int %lld", (long long)v);
+        }
+        for (int v = 0; v < 2; v++) {
+            sim_trace_begin(&t[0], 9, "usage.screen");
+            sim_trace_bool(&t[0], "on", v);
+            sim_trace_end(&t[0]);
+            sim_trace_record_bool(&t[1], 9, "usage.screen", "on", v);
+            cr_assert_eq(t[0].fingerprint, t[1].fingerprint, "bool %d", v);
+        }
+        cr_assert_eq(t[0].records, t[1].records);
+        cr_assert_eq(t[0].records, 6);
+        cr_assert_neq(t[0].fingerprint, SIM_TRACE_FP_INIT);
+        for (int k = 0; with_file && k < 2; k++)
+            fclose(f[k]);
+        cr_assert_str_eq(buf[0], buf[1]);
+        if (with_file)
+            cr_assert_not_null(strstr(buf[1], "{\"t\":9,\"type\":\"usage.screen\",\"on\":true}\n"));
+    }
+    /* With the trace off, only the count. */
+    sim_trace off;
+    sim_trace_init(&off, NULL);
+    sim_trace_set_fingerprint(&off, false);
+    sim_trace_record_int(&off, 1, "os.phone_jobs", "busy_until", 3);
+    sim_trace_record_bool(&off, 1, "usage.screen", "on", true);
+    cr_assert_eq(off.records, 2);
+    cr_assert_eq(off.fingerprint, SIM_TRACE_FP_INIT);
+}
+
 Test(trace, writing_a_file_does_not_change_it)
 {
     char buf[256] = {0};

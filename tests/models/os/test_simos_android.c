@@ -51,6 +51,39 @@ Test(doze, state_names_keep_their_lengths)
     }
 }
 
+Test(doze, state_name_folds_are_the_names_words)
+{
+    /* os.doze folds the state names through switches whose words the compiler precomputes from the
+     * literals (simos_deep_fold_name): each must fold exactly the words of the name in the table,
+     * from any accumulator, or the fingerprint would change. */
+    const uint64_t accs[] = {0, 7, SIM_TRACE_FP_INIT, 0xfedcba9876543210ULL};
+    for (size_t a = 0; a < sizeof accs / sizeof accs[0]; a++) {
+        for (int s = SIMOS_DEEP_ACTIVE; s <= SIMOS_DEEP_QUICK_DOZE_DELAY; s++) {
+            const char *name = simos_deep_name((simos_deep)s);
+            cr_assert_eq(simos_deep_fold_name(accs[a], (simos_deep)s), sim_trace_fold_value(accs[a], name), "%s", name);
+        }
+        for (int s = SIMOS_LIGHT_ACTIVE; s <= SIMOS_LIGHT_OVERRIDE; s++) {
+            const char *name = simos_light_name((simos_light)s);
+            cr_assert_eq(simos_light_fold_name(accs[a], (simos_light)s), sim_trace_fold_value(accs[a], name), "%s",
+                         name);
+        }
+    }
+    /* The causes: each folds the words of the name the trace file gets, signals' names included
+     * (and "start", "unknown" for signal 0 and one past the last). */
+    for (size_t a = 0; a < sizeof accs / sizeof accs[0]; a++)
+        for (int why = 1; why < simos_doze_cause_count(); why++)
+            for (uint64_t sig = 0; sig <= (why == 1 ? MDL_SIG_COUNT : 0); sig++) {
+                const char *name = simos_doze_cause_name(why, sig);
+                cr_assert_not_null(name, "cause %d", why);
+                cr_assert_eq(simos_doze_fold_cause(accs[a], why, sig), sim_trace_fold_value(accs[a], name),
+                             "cause %d signal %d: %s", why, (int)sig, name);
+            }
+    cr_assert_str_eq(simos_doze_cause_name(1, 0), "start");
+    cr_assert_str_eq(simos_doze_cause_name(1, MDL_SIG_SCREEN_OFF), "screen_off");
+    /* Different names fold differently (the switch does not map two states to one name). */
+    cr_assert_neq(simos_deep_fold_name(7, SIMOS_DEEP_IDLE), simos_deep_fold_name(7, SIMOS_DEEP_IDLE_MAINTENANCE));
+}
+
 Test(doze, deep_timeline_v14_no_work)
 {
     drig r;
@@ -1112,6 +1145,39 @@ Test(scenario, deterministic)
         rep_record_free(&rec);
     }
     cr_expect_eq(fp[0], fp[1]);
+    scn_scenario_free(s);
+}
+
+/* Doze folds its os.doze records itself (one accumulator per record, the names' words precomputed)
+ * and writes them through the trace's writers: a run with a trace file has the same fingerprint and
+ * records as one without, and the file holds every record, os.doze ones included. */
+Test(scenario, fingerprint_same_with_and_without_trace_file)
+{
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml, commuter_yaml, 14);
+    scn_scenario *s = load(yaml);
+    run_outcome out[2];
+    FILE *file = tmpfile();
+    cr_assert_not_null(file);
+    for (int i = 0; i < 2; i++) {
+        run_options opt = run_default_options(s);
+        opt.trace = i ? file : NULL;
+        rep_record rec;
+        cr_assert_eq(run_scenario(s, &opt, &rec, &out[i]), 0);
+        rep_record_free(&rec);
+    }
+    cr_expect_eq(out[0].fingerprint, out[1].fingerprint);
+    cr_expect_eq(out[0].trace_records, out[1].trace_records);
+    rewind(file);
+    char line[512];
+    uint64_t lines = 0, doze = 0;
+    while (fgets(line, sizeof line, file)) {
+        lines++;
+        doze += strstr(line, "\"type\":\"os.doze\",\"deep\":") != NULL && strstr(line, "\"cause\":") != NULL;
+    }
+    fclose(file);
+    cr_expect_eq(lines, out[1].trace_records);
+    cr_expect_gt(doze, 10);
     scn_scenario_free(s);
 }
 
