@@ -114,7 +114,12 @@ static inline __attribute__((always_inline)) int64_t level_after(int64_t l0, boo
     if (!rising) {
         if (drain <= 0)
             return l0;
-        return dt >= ceil_div(l0, drain) ? 0 : l0 - drain * dt;
+        /* Empty from ceil(l0 / drain) on: dt >= ceil(l0 / drain) iff drain * dt >= l0 (drain > 0,
+         * dt >= 0), one multiplication instead of a 64-bit division (tens of cycles, ~1 % of a
+         * fleet's CPU time with the re-anchor's own; issue 24). A product past INT64_MAX is past
+         * every level, so an overflow is empty too. */
+        int64_t used;
+        return __builtin_mul_overflow(drain, dt, &used) || used >= l0 ? 0 : l0 - used;
     }
     if (l0 >= full)
         return full;

@@ -322,6 +322,37 @@ Test(battery, level_function_is_exact_at_the_kink)
     cr_assert_eq(mdl_battery_level_after(l0, true, 0, 70000, taper, 20000, 514285), l0 + 514285 * INT64_C(70000));
 }
 
+/* A falling segment is empty from ceil(l0 / drain) on: level_after tests it with a product, not a
+ * division. The same answers as the division's, at the boundary (+-1 ms), at random and at times
+ * whose product with the rate overflows int64. */
+static int64_t falling_by_division(int64_t l0, int64_t drain, sim_time dt)
+{
+    int64_t empty_at = l0 / drain + (l0 % drain != 0);
+    return dt >= empty_at ? 0 : l0 - drain * dt;
+}
+
+Test(battery, falling_level_by_product_equals_by_division)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    cr_assert(rng);
+    gsl_rng_set(rng, 24);
+    for (int i = 0; i < 200000; i++) {
+        uint64_t wide = (uint64_t)gsl_rng_get(rng) << 32 | gsl_rng_get(rng); /* levels reach 3.6e11 LU */
+        int64_t l0 = (int64_t)(wide % (uint64_t)(MDL_BATTERY_FULL_LU + 1));
+        int64_t drain = 1 + (int64_t)gsl_rng_uniform_int(rng, i % 2 ? 100000UL : 1000UL);
+        int64_t empty_at = l0 / drain + (l0 % drain != 0);
+        sim_time dts[] = {0, empty_at - 1, empty_at, empty_at + 1, (sim_time)gsl_rng_uniform_int(rng, 1UL << 31),
+                          SIM_TIME_MAX, SIM_TIME_MAX / drain + 1};
+        for (size_t k = 0; k < sizeof dts / sizeof dts[0]; k++) {
+            if (dts[k] < 0)
+                continue;
+            cr_assert_eq(mdl_battery_level_after(l0, false, drain, 0, 0, 0, dts[k]), falling_by_division(l0, drain, dts[k]),
+                         "l0 %lld drain %lld dt %lld", (long long)l0, (long long)drain, (long long)dts[k]);
+        }
+    }
+    gsl_rng_free(rng);
+}
+
 /* ---- exactness of every crossing under random rates, habits and signals ---- */
 
 static void random_signal(sim_engine *e, void *ctx, uint64_t arg)
