@@ -17,6 +17,7 @@ void mdl_device_init(mdl_device *d, sim_engine *e, sim_trace *trace, sim_rng_set
     d->os_version = os_version;
     d->net = MDL_NET_WIFI;
     d->stationary = true;
+    d->screen_off_by = SIM_TIME_MAX;
     d->refresh_enabled = true;
     d->usage.last_open = -1;
     d->usage.last_close = -1;
