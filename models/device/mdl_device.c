@@ -43,6 +43,42 @@ int mdl_subscribe_signals(mdl_device *d, mdl_listener_fn fn, void *ctx, mdl_sign
     return MDL_OK;
 }
 
+/* The last listener is the last of every list it is in, so adding it to a list or removing it is
+ * at the list's tail (the common case: the runner's observer, subscribed last, see run.c
+ * observe_at); any other listener's lists are rebuilt in subscription order. */
+void mdl_set_listener_signals(mdl_device *d, int index, mdl_signal_set signals)
+{
+    mdl_signal_set changed = d->listeners[index].signals ^ signals;
+    d->listeners[index].signals = signals;
+    if (index == d->listener_count - 1) {
+        /* bits past MDL_SIG_COUNT (MDL_ALL_SIGNALS has them) name no list */
+        for (int sig = 0; sig < MDL_SIG_COUNT && (changed >> sig) != 0; sig++) {
+            if (!(changed & MDL_SIGNAL(sig)))
+                continue;
+            if (signals & MDL_SIGNAL(sig)) {
+                int k = d->by_signal_count[sig]++;
+                d->by_signal[sig][k].fn = d->listeners[index].fn;
+                d->by_signal[sig][k].ctx = d->listeners[index].ctx;
+            } else {
+                d->by_signal_count[sig]--;
+            }
+        }
+        return;
+    }
+    if (changed == 0)
+        return;
+    for (int sig = 0; sig < MDL_SIG_COUNT; sig++) {
+        d->by_signal_count[sig] = 0;
+        for (int i = 0; i < d->listener_count; i++) {
+            if (d->listeners[i].signals & MDL_SIGNAL(sig)) {
+                int k = d->by_signal_count[sig]++;
+                d->by_signal[sig][k].fn = d->listeners[i].fn;
+                d->by_signal[sig][k].ctx = d->listeners[i].ctx;
+            }
+        }
+    }
+}
+
 int mdl_subscribe(mdl_device *d, mdl_listener_fn fn, void *ctx)
 {
     return mdl_subscribe_signals(d, fn, ctx, MDL_ALL_SIGNALS);
