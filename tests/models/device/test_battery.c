@@ -373,6 +373,23 @@ static void random_signal(sim_engine *e, void *ctx, uint64_t arg)
     sim_schedule(e, next, SIM_PHASE_ENVIRONMENT, random_signal, r, arg * 6364136223846793005u + 1442695040888963407u, NULL);
 }
 
+/* Random level, drain and charge rates and four watched levels (the draws in this order). */
+static void random_rates(brig *r, gsl_rng *g)
+{
+    r->cfg.initial_mp = (int64_t)gsl_rng_uniform_int(g, 100001);
+    r->cfg.drain_idle_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 5000);
+    r->cfg.drain_screen_on_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 30000);
+    r->cfg.drain_dozing_mp = (int64_t)gsl_rng_uniform_int(g, 1000);
+    r->cfg.drain_worker_mp = (int64_t)gsl_rng_uniform_int(g, 10000);
+    r->cfg.drain_network_mp = (int64_t)gsl_rng_uniform_int(g, 10000);
+    r->cfg.charge_rate_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 100000);
+    r->cfg.charge_taper_at_mp = (int64_t)gsl_rng_uniform_int(g, 100001);
+    r->cfg.charge_taper_rate_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 100000);
+    r->cfg.watch_count = 4;
+    for (int i = 0; i < 4; i++)
+        r->cfg.watch_permille[i] = 1 + (int)gsl_rng_uniform_int(g, 1000);
+}
+
 Test(battery, every_crossing_is_exact_under_random_rates)
 {
     gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
@@ -382,18 +399,7 @@ Test(battery, every_crossing_is_exact_under_random_rates)
         brig *r = brig_new(run % 2 ? MDL_IOS : MDL_ANDROID);
         rig_reseed(&r->base, (uint64_t)run);
         r->check_exact = true;
-        r->cfg.initial_mp = (int64_t)gsl_rng_uniform_int(g, 100001);
-        r->cfg.drain_idle_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 5000);
-        r->cfg.drain_screen_on_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 30000);
-        r->cfg.drain_dozing_mp = (int64_t)gsl_rng_uniform_int(g, 1000);
-        r->cfg.drain_worker_mp = (int64_t)gsl_rng_uniform_int(g, 10000);
-        r->cfg.drain_network_mp = (int64_t)gsl_rng_uniform_int(g, 10000);
-        r->cfg.charge_rate_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 100000);
-        r->cfg.charge_taper_at_mp = (int64_t)gsl_rng_uniform_int(g, 100001);
-        r->cfg.charge_taper_rate_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 100000);
-        r->cfg.watch_count = 4;
-        for (int i = 0; i < 4; i++)
-            r->cfg.watch_permille[i] = 1 + (int)gsl_rng_uniform_int(g, 1000);
+        random_rates(r, g);
         r->cfg.nightly = true;
         r->cfg.nightly_from = (sim_time)gsl_rng_uniform_int(g, (unsigned long)SIM_MS_PER_DAY);
         r->cfg.nightly_to = (r->cfg.nightly_from + H(2) + (sim_time)gsl_rng_uniform_int(g, (unsigned long)H(8))) % SIM_MS_PER_DAY;
@@ -427,18 +433,7 @@ static brig *bounded_run(uint64_t seed, bool defer, int *deferred)
     rig_reseed(&r->base, seed);
     r->check_exact = true;
     r->bounded = true;
-    r->cfg.initial_mp = (int64_t)gsl_rng_uniform_int(g, 100001);
-    r->cfg.drain_idle_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 3000);
-    r->cfg.drain_screen_on_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 30000);
-    r->cfg.drain_dozing_mp = (int64_t)gsl_rng_uniform_int(g, 1000);
-    r->cfg.drain_worker_mp = (int64_t)gsl_rng_uniform_int(g, 10000);
-    r->cfg.drain_network_mp = (int64_t)gsl_rng_uniform_int(g, 10000);
-    r->cfg.charge_rate_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 100000);
-    r->cfg.charge_taper_at_mp = (int64_t)gsl_rng_uniform_int(g, 100001);
-    r->cfg.charge_taper_rate_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 100000);
-    r->cfg.watch_count = 4;
-    for (int i = 0; i < 4; i++)
-        r->cfg.watch_permille[i] = 1 + (int)gsl_rng_uniform_int(g, 1000);
+    random_rates(r, g);
     r->cfg.nightly = seed % 3 != 0;
     r->cfg.nightly_from = H(23);
     r->cfg.nightly_to = H(7);
