@@ -51,14 +51,16 @@ void mdl_set_listener_signals(mdl_device *d, int index, mdl_signal_set signals)
     mdl_signal_set changed = d->listeners[index].signals ^ signals;
     d->listeners[index].signals = signals;
     if (index == d->listener_count - 1) {
-        /* bits past MDL_SIG_COUNT (MDL_ALL_SIGNALS has them) name no list */
-        for (int sig = 0; sig < MDL_SIG_COUNT && (changed >> sig) != 0; sig++) {
-            if (!(changed & MDL_SIGNAL(sig)))
-                continue;
+        mdl_listener_fn fn = d->listeners[index].fn;
+        void *ctx = d->listeners[index].ctx;
+        /* each changed signal's bit, lowest first; bits past MDL_SIG_COUNT (MDL_ALL_SIGNALS has
+         * them) name no list */
+        for (mdl_signal_set bits = changed & (MDL_SIGNAL(MDL_SIG_COUNT) - 1); bits != 0; bits &= bits - 1) {
+            int sig = __builtin_ctz(bits);
             if (signals & MDL_SIGNAL(sig)) {
                 int k = d->by_signal_count[sig]++;
-                d->by_signal[sig][k].fn = d->listeners[index].fn;
-                d->by_signal[sig][k].ctx = d->listeners[index].ctx;
+                d->by_signal[sig][k].fn = fn;
+                d->by_signal[sig][k].ctx = ctx;
             } else {
                 d->by_signal_count[sig]--;
             }
