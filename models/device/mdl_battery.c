@@ -90,7 +90,14 @@ typedef struct battery {
     bool rising;
     int64_t drain;
     sim_handle crossing;
-    sim_time crossing_at; /* when `crossing` is pending: its time */
+    sim_time crossing_at; /* when `crossing` is pending: its time (as the last scan found it) */
+    /* The time `crossing` sits at in the engine: crossing_at, or an earlier arm's time while a
+     * re-arm is deferred (see defer_rearm). */
+    sim_time armed_at;
+    /* Whether a screen-off surely changes the drain (screen_off_changes_drain); defer_rearm's
+     * condition, fixed at start. */
+    bool screen_off_rearms;
+    bool defer_off; /* for tests: never defer (mdl_battery_set_deferral) */
     int crossing_index;
     threshold thr[MDL_BATTERY_MAX_THRESHOLDS];
     int thr_count;
@@ -256,15 +263,58 @@ static bool crossing_due(const battery *b, sim_time dt, int index)
     return index >= 0 && dt <= SIM_TIME_MAX - b->t0 && b->t0 + dt >= 0;
 }
 
+/* Whether a screen-off changes the drain whatever else changes at its ms. While the screen is on
+ * the drain is screen_on + W; when the battery receives the screen-off it is idle or dozing + W',
+ * where W and W' are each 0, worker or worker + network (the OS model listens before the battery
+ * and may start or stop the worker, or doze, at that signal). So it changes unless screen_on -
+ * (idle or dozing) is one of W' - W: 0, +-worker, +-network, +-(worker + network). */
+static bool screen_off_changes_drain(const mdl_battery_config *c)
+{
+    const int64_t w = c->drain_worker_mp, n = c->drain_network_mp;
+    const int64_t dw[] = {0, w, -w, n, -n, w + n, -(w + n)};
+    for (size_t i = 0; i < sizeof dw / sizeof dw[0]; i++)
+        if (c->drain_screen_on_mp - c->drain_idle_mp == dw[i] || c->drain_screen_on_mp - c->drain_dozing_mp == dw[i])
+            return false;
+    return true;
+}
+
+/*
+ * Whether moving the pending crossing to `at` can wait: the engine keeps it at armed_at, and the
+ * next arm_crossing (which does move it, or cancels it) comes first. Exact when (ideal: a third of
+ * the screen-on re-arms, ~1.3 % of a sweep's instructions):
+ *  - the segment falls (unplugged), the screen is on and d->screen_off_by bounds its screen-off
+ *    (usage: the coming bedtime, at which it turns the screen off; sessions start before it and
+ *    nothing else turns the screen on). A plug before then re-arms (reanchor, rising: no defer).
+ *  - the screen-off surely changes the drain (screen_off_rearms): the battery then re-anchors,
+ *    in this run as in one without deferral (every other state is the same: only the engine's
+ *    entry differs), and that arm_crossing, with the screen off, moves the entry.
+ *  - both armed_at and `at` are after screen_off_by: the stale entry never fires, and neither
+ *    would the re-armed one have; the run's end, if earlier, fires neither.
+ * The skipped re-arm would have taken a sequence, which only orders events of one (time, phase)
+ * among themselves; the entry's next move takes its sequence as the skipped run's does, after
+ * every event then at its new (time, phase): the same order. Only relative order is ever read.
+ * tests/models/device/test_battery.c (deferred_rearms_change_nothing) compares runs with and
+ * without deferral and checks the invariant after every signal (mdl_battery_crossing_is_current).
+ */
+static inline bool defer_rearm(const battery *b, sim_time at)
+{
+    const mdl_device *d = b->d;
+    return d->screen_on && at > d->screen_off_by && b->armed_at > d->screen_off_by && b->screen_off_rearms &&
+           !b->rising && b->crossing != SIM_HANDLE_NONE && !b->defer_off;
+}
+
 /* Replaces the pending crossing with threshold `index` at t0 + dt (scan_crossing's answer):
  * sim_rearm is a cancel and a schedule in one step (it cancels alone when the new time cannot be
- * scheduled, as schedule() would not schedule it). */
+ * scheduled, as schedule() would not schedule it), unless the move can wait (defer_rearm). */
 static inline __attribute__((always_inline)) void arm_crossing(battery *b, sim_time dt, int index)
 {
     if (index >= 0 && dt <= SIM_TIME_MAX - b->t0)
         b->crossing_index = index;
     if (crossing_due(b, dt, index)) {
         b->crossing_at = b->t0 + dt;
+        if (defer_rearm(b, b->crossing_at))
+            return;
+        b->armed_at = b->crossing_at;
         sim_rearm(b->d->engine, &b->crossing, b->crossing_at, SIM_PHASE_ENVIRONMENT, on_event, b, EV_CROSSING);
     } else {
         sim_cancel(b->d->engine, b->crossing);
@@ -624,7 +674,25 @@ bool mdl_battery_crossing_is_current(const mdl_device *d)
     bool pending = sim_event_time(d->engine, b->crossing, &at) == SIM_OK;
     if (!crossing_due(b, dt, index))
         return !pending;
-    return pending && at == b->t0 + dt && b->crossing_at == at && b->crossing_index == index;
+    /* The engine's entry is at the crossing, or at an earlier arm's time while a re-arm is
+     * deferred, with defer_rearm's conditions holding for both times. */
+    bool deferred = at != b->t0 + dt && b->screen_off_rearms && d->screen_on && !b->rising &&
+                    at > d->screen_off_by && b->t0 + dt > d->screen_off_by;
+    return pending && at == b->armed_at && (at == b->t0 + dt || deferred) && b->crossing_at == b->t0 + dt &&
+           b->crossing_index == index;
+}
+
+bool mdl_battery_rearm_deferred(const mdl_device *d)
+{
+    const battery *b = find(d);
+    return b && b->crossing != SIM_HANDLE_NONE && b->armed_at != b->crossing_at;
+}
+
+void mdl_battery_set_deferral(mdl_device *d, bool on)
+{
+    battery *b = find(d);
+    if (b)
+        b->defer_off = !on;
 }
 
 /* ---- scripted events ---- */
@@ -742,6 +810,7 @@ static int battery_start(mdl_device *d, int index, const void *config)
     b->rising = false;
     b->drain = drain_rate(b);
     b->crossing = SIM_HANDLE_NONE;
+    b->screen_off_rearms = screen_off_changes_drain(c);
     add_threshold(b, b->low_permille, ROLE_LOW);
     add_threshold(b, b->okay_permille, ROLE_OKAY);
     add_threshold(b, 800, 0);

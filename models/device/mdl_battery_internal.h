@@ -22,5 +22,10 @@ static inline sim_time mdl_battery_night_window(const mdl_battery_config *c)
  * scan of the current segment's thresholds finds now. reanchor keeps the crossing's threshold
  * without a scan on a drain change; this checks that it is the scan's answer. */
 bool mdl_battery_crossing_is_current(const mdl_device *d);
+/* For tests: whether the battery may defer a crossing's re-arm (mdl_battery.c, defer_rearm; on by
+ * default), to compare runs with and without. */
+void mdl_battery_set_deferral(mdl_device *d, bool on);
+/* For tests: whether a crossing's re-arm is deferred now (its engine entry is at an earlier time). */
+bool mdl_battery_rearm_deferred(const mdl_device *d);
 
 #endif

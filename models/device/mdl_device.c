@@ -17,6 +17,7 @@ void mdl_device_init(mdl_device *d, sim_engine *e, sim_trace *trace, sim_rng_set
     d->os_version = os_version;
     d->net = MDL_NET_WIFI;
     d->stationary = true;
+    d->screen_off_by = SIM_TIME_MAX;
     d->refresh_enabled = true;
     d->usage.last_open = -1;
     d->usage.last_close = -1;
@@ -40,6 +41,44 @@ int mdl_subscribe_signals(mdl_device *d, mdl_listener_fn fn, void *ctx, mdl_sign
         }
     }
     return MDL_OK;
+}
+
+/* The last listener is the last of every list it is in, so adding it to a list or removing it is
+ * at the list's tail (the common case: the runner's observer, subscribed last, see run.c
+ * observe_at); any other listener's lists are rebuilt in subscription order. */
+void mdl_set_listener_signals(mdl_device *d, int index, mdl_signal_set signals)
+{
+    mdl_signal_set changed = d->listeners[index].signals ^ signals;
+    d->listeners[index].signals = signals;
+    if (index == d->listener_count - 1) {
+        mdl_listener_fn fn = d->listeners[index].fn;
+        void *ctx = d->listeners[index].ctx;
+        /* each changed signal's bit, lowest first; bits past MDL_SIG_COUNT (MDL_ALL_SIGNALS has
+         * them) name no list */
+        for (mdl_signal_set bits = changed & (MDL_SIGNAL(MDL_SIG_COUNT) - 1); bits != 0; bits &= bits - 1) {
+            int sig = __builtin_ctz(bits);
+            if (signals & MDL_SIGNAL(sig)) {
+                int k = d->by_signal_count[sig]++;
+                d->by_signal[sig][k].fn = fn;
+                d->by_signal[sig][k].ctx = ctx;
+            } else {
+                d->by_signal_count[sig]--;
+            }
+        }
+        return;
+    }
+    if (changed == 0)
+        return;
+    for (int sig = 0; sig < MDL_SIG_COUNT; sig++) {
+        d->by_signal_count[sig] = 0;
+        for (int i = 0; i < d->listener_count; i++) {
+            if (d->listeners[i].signals & MDL_SIGNAL(sig)) {
+                int k = d->by_signal_count[sig]++;
+                d->by_signal[sig][k].fn = d->listeners[i].fn;
+                d->by_signal[sig][k].ctx = d->listeners[i].ctx;
+            }
+        }
+    }
 }
 
 int mdl_subscribe(mdl_device *d, mdl_listener_fn fn, void *ctx)

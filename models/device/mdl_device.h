@@ -101,6 +101,9 @@ struct mdl_device {
     bool airplane;
     /* user */
     bool screen_on;
+    /* While screen_on: the screen turns off at or before this time (usage: the coming bedtime).
+     * SIM_TIME_MAX when nothing bounds it. The battery defers crossing re-arms on it. */
+    sim_time screen_off_by;
     bool user_asleep;
     bool stationary;
     bool app_foreground;
@@ -147,6 +150,11 @@ int mdl_subscribe(mdl_device *d, mdl_listener_fn fn, void *ctx);
  * receives the same signals in the same order either way, so a set is a saving, not a change).
  * Signals outside mdl_signal's range reach the listeners of every signal only. */
 int mdl_subscribe_signals(mdl_device *d, mdl_listener_fn fn, void *ctx, mdl_signal_set signals);
+/* Changes the set of listener `index` (0 for the first subscribed, and so on; index < listener_count).
+ * Its place in every list is the one its subscription order gives, as if it had subscribed with
+ * `signals`. Safe from inside a delivery: a listener added to the list being delivered gets the
+ * signal if its place is still ahead, one removed does not. */
+void mdl_set_listener_signals(mdl_device *d, int index, mdl_signal_set signals);
 /* Calls every listener with (sig, arg), or queues the signal when called from a listener. */
 int mdl_emit(mdl_device *d, mdl_signal sig, int64_t arg);
 

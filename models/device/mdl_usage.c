@@ -342,6 +342,7 @@ static void screen_off(usage_state *st)
     }
     fold_screen_time(st, sim_now(d->engine));
     d->screen_on = false;
+    d->screen_off_by = SIM_TIME_MAX;
     st->moving = false;
     trace_bool(d, "usage.screen", "on", false);
     mdl_emit(d, MDL_SIG_SCREEN_OFF, 0);
@@ -376,6 +377,9 @@ static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
             st->screen_off_at = end;
             st->moving = gsl_rng_uniform(st->r_motion) < st->c.moving_sessions;
             d->screen_on = true;
+            /* Sessions start before bedtime, which turns the screen off (on_bedtime): a bound
+             * whatever later sessions add to this screen-on period. */
+            d->screen_off_by = st->bedtime;
             sim_schedule(e, end, SIM_PHASE_ENVIRONMENT, on_screen_off, st, 0, &st->screen_off);
             trace_bool(d, "usage.screen", "on", true);
             mdl_emit(d, MDL_SIG_SCREEN_ON, 0);

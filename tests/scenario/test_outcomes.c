@@ -268,3 +268,70 @@ Test(outcomes, worker_battery_is_rate_times_run_time)
     rep_record_free(&rec);
     scn_scenario_free(s);
 }
+
+/* One scenario run twice, without and with state sampling: the same worker battery bit for bit. */
+static int compare_observers(const scn_scenario *s, const char *name, uint64_t seed)
+{
+    run_options opt = run_default_options(s);
+    opt.seed = seed;
+    opt.duration = 14 * SIM_MS_PER_DAY;
+    rep_record a = {0}, b = {0};
+    run_outcome oa, ob;
+    cr_assert_eq(run_scenario(s, &opt, &a, &oa), 0, "%s", name);
+    opt.record_states = true;
+    cr_assert_eq(run_scenario(s, &opt, &b, &ob), 0, "%s", name);
+    cr_assert_eq(oa.fingerprint, ob.fingerprint);
+    cr_assert(memcmp(&a.battery_bg_mp, &b.battery_bg_mp, sizeof a.battery_bg_mp) == 0,
+              "%s seed %llu: %.17g without states, %.17g with", name, (unsigned long long)seed, a.battery_bg_mp,
+              b.battery_bg_mp);
+    int nonzero = a.battery_bg_mp != 0;
+    rep_record_free(&a);
+    rep_record_free(&b);
+    return nonzero;
+}
+
+/* The observer leaves out observations at a worker drain of 0 when no states are sampled (run.c
+ * observe_subscribe); sampling states observes at every signal. The worker battery is the same
+ * double either way, bit for bit, over bundled scenarios of every platform (Doze, charging,
+ * network outages, kills, reboots) and an ideal one, 7 seeds each, 14 days. */
+Test(outcomes, observations_left_out_keep_the_worker_battery_bit_for_bit)
+{
+    static const char *const files[] = {"default.yaml", "default-ios.yaml", "examples/everyday.yaml",
+                                        "examples/network.yaml", "examples/battery.yaml", "examples/kills.yaml",
+                                        "examples/android-overnight-doze.yaml", "examples/ios-nightly-charge.yaml"};
+    /* ideal, network outages during worker runs; the second with no worker drain, so that the
+     * network alone turns the rate on and off (NETWORK must reach the observer at rate 0) */
+    static const char *const ideal[] = {
+        "bgsim: 1\nplatform: ideal\nduration: 3d\n"
+        "device: { network: { outages: { per_day: 12, duration: { exponential: { mean: 3m } } } } }\n"
+        "app:\n  tasks:\n"
+        "    - { name: a, minimum_interval: 15m, register_at: 10s, work: { duration: 7m } }\n",
+        "bgsim: 1\nplatform: ideal\nduration: 3d\n"
+        "device: { network: { outages: { per_day: 12, duration: { exponential: { mean: 3m } } } },\n"
+        "          battery: { drain: { worker: 0%, network: 3% } } }\n"
+        "app:\n  tasks:\n"
+        "    - { name: a, minimum_interval: 15m, register_at: 10s, work: { duration: 7m } }\n"};
+    const size_t nfiles = sizeof files / sizeof files[0];
+    int nonzero = 0, compared = 0;
+    for (size_t f = 0; f < nfiles + 2; f++) {
+        sch_diag d;
+        scn_scenario *s = NULL;
+        const char *name = f < nfiles ? files[f] : f == nfiles ? "ideal" : "ideal, network drain only";
+        if (f < nfiles) {
+            char path[512];
+            snprintf(path, sizeof path, "%s/%s", SCENARIOS_DIR, files[f]);
+            cr_assert_eq(scn_load(path, &d, &s), 0, "%s", path);
+        } else {
+            int rc = scn_load_buffer("ideal.yaml", ideal[f - nfiles], strlen(ideal[f - nfiles]), &d, &s);
+            if (rc != 0)
+                sch_diag_print(&d, stderr);
+            cr_assert_eq(rc, 0);
+        }
+        sch_diag_free(&d);
+        for (uint64_t seed = 1; seed <= 7; seed++, compared++)
+            nonzero += compare_observers(s, name, seed);
+        scn_scenario_free(s);
+    }
+    cr_log_info("observations_left_out: %d runs compared, %d with worker battery", compared, nonzero);
+    cr_assert_gt(nonzero, 40);
+}

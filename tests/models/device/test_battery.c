@@ -43,6 +43,9 @@ typedef struct brig {
     bool check_exact; /* assert every crossing's exactness as it happens */
     int checked;      /* random_signal: signals after which the kept crossing was checked */
     sim_time gap;     /* random_signal: at most this long between signals (0: 3 h) */
+    bool bounded;     /* random_signal: a screen-on sets d->screen_off_by and turns off by then */
+    uint64_t session; /* random_signal: screen-ons so far (a bound's screen-off acts on its own) */
+    int deferred;     /* random_signal: signals after which a crossing's re-arm was deferred */
 } brig;
 
 static void assert_exact(const event *e)
@@ -355,12 +358,39 @@ Test(battery, falling_level_by_product_equals_by_division)
 
 /* ---- exactness of every crossing under random rates, habits and signals ---- */
 
+/* The bound's screen-off (as usage's bedtime): turns the screen off if it is still the session
+ * that set the bound. */
+static void bound_off(sim_engine *e, void *ctx, uint64_t session)
+{
+    (void)e;
+    brig *r = ctx;
+    mdl_device *d = &r->base.d;
+    if (!d->screen_on || session != r->session)
+        return;
+    d->screen_on = false;
+    d->screen_off_by = SIM_TIME_MAX;
+    mdl_emit(d, MDL_SIG_SCREEN_OFF, 0);
+    cr_assert(mdl_battery_crossing_is_current(d), "crossing differs from a scan at the bound %lld", (long long)sim_now(e));
+}
+
+static void toggle_screen(brig *r, uint64_t arg)
+{
+    mdl_device *d = &r->base.d;
+    d->screen_on = !d->screen_on;
+    d->screen_off_by = SIM_TIME_MAX;
+    if (d->screen_on && r->bounded) {
+        d->screen_off_by = sim_now(r->base.e) + 1 + (sim_time)(arg >> 8) % H(8);
+        sim_schedule(r->base.e, d->screen_off_by, SIM_PHASE_ENVIRONMENT, bound_off, r, ++r->session, NULL);
+    }
+    mdl_emit(d, d->screen_on ? MDL_SIG_SCREEN_ON : MDL_SIG_SCREEN_OFF, 0);
+}
+
 static void random_signal(sim_engine *e, void *ctx, uint64_t arg)
 {
     brig *r = ctx;
     mdl_device *d = &r->base.d;
     switch (arg % 4) {
-    case 0: d->screen_on = !d->screen_on; mdl_emit(d, d->screen_on ? MDL_SIG_SCREEN_ON : MDL_SIG_SCREEN_OFF, 0); break;
+    case 0: toggle_screen(r, arg); break;
     case 1: d->worker_running = !d->worker_running; mdl_emit(d, MDL_SIG_WORKER, d->worker_running); break;
     case 2: d->dozing = !d->dozing; mdl_emit(d, MDL_SIG_DOZE, d->dozing); break;
     default: d->net = d->net == MDL_NET_NONE ? MDL_NET_WIFI : MDL_NET_NONE; mdl_emit(d, MDL_SIG_NETWORK, 0); break;
@@ -369,8 +399,26 @@ static void random_signal(sim_engine *e, void *ctx, uint64_t arg)
      * reanchor): it must be what the scan finds. */
     cr_assert(mdl_battery_crossing_is_current(d), "kept crossing differs from a scan at %lld", (long long)sim_now(e));
     r->checked++;
+    r->deferred += mdl_battery_rearm_deferred(d);
     sim_time next = sim_now(e) + 1 + (sim_time)(arg >> 2) % (r->gap > 0 ? r->gap : H(3));
     sim_schedule(e, next, SIM_PHASE_ENVIRONMENT, random_signal, r, arg * 6364136223846793005u + 1442695040888963407u, NULL);
+}
+
+/* Random level, drain and charge rates and four watched levels (the draws in this order). */
+static void random_rates(brig *r, gsl_rng *g)
+{
+    r->cfg.initial_mp = (int64_t)gsl_rng_uniform_int(g, 100001);
+    r->cfg.drain_idle_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 5000);
+    r->cfg.drain_screen_on_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 30000);
+    r->cfg.drain_dozing_mp = (int64_t)gsl_rng_uniform_int(g, 1000);
+    r->cfg.drain_worker_mp = (int64_t)gsl_rng_uniform_int(g, 10000);
+    r->cfg.drain_network_mp = (int64_t)gsl_rng_uniform_int(g, 10000);
+    r->cfg.charge_rate_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 100000);
+    r->cfg.charge_taper_at_mp = (int64_t)gsl_rng_uniform_int(g, 100001);
+    r->cfg.charge_taper_rate_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 100000);
+    r->cfg.watch_count = 4;
+    for (int i = 0; i < 4; i++)
+        r->cfg.watch_permille[i] = 1 + (int)gsl_rng_uniform_int(g, 1000);
 }
 
 Test(battery, every_crossing_is_exact_under_random_rates)
@@ -382,18 +430,7 @@ Test(battery, every_crossing_is_exact_under_random_rates)
         brig *r = brig_new(run % 2 ? MDL_IOS : MDL_ANDROID);
         rig_reseed(&r->base, (uint64_t)run);
         r->check_exact = true;
-        r->cfg.initial_mp = (int64_t)gsl_rng_uniform_int(g, 100001);
-        r->cfg.drain_idle_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 5000);
-        r->cfg.drain_screen_on_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 30000);
-        r->cfg.drain_dozing_mp = (int64_t)gsl_rng_uniform_int(g, 1000);
-        r->cfg.drain_worker_mp = (int64_t)gsl_rng_uniform_int(g, 10000);
-        r->cfg.drain_network_mp = (int64_t)gsl_rng_uniform_int(g, 10000);
-        r->cfg.charge_rate_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 100000);
-        r->cfg.charge_taper_at_mp = (int64_t)gsl_rng_uniform_int(g, 100001);
-        r->cfg.charge_taper_rate_mp = 1 + (int64_t)gsl_rng_uniform_int(g, 100000);
-        r->cfg.watch_count = 4;
-        for (int i = 0; i < 4; i++)
-            r->cfg.watch_permille[i] = 1 + (int)gsl_rng_uniform_int(g, 1000);
+        random_rates(r, g);
         r->cfg.nightly = true;
         r->cfg.nightly_from = (sim_time)gsl_rng_uniform_int(g, (unsigned long)SIM_MS_PER_DAY);
         r->cfg.nightly_to = (r->cfg.nightly_from + H(2) + (sim_time)gsl_rng_uniform_int(g, (unsigned long)H(8))) % SIM_MS_PER_DAY;
@@ -415,6 +452,106 @@ Test(battery, every_crossing_is_exact_under_random_rates)
                 checked);
     cr_assert_gt(crossings, 1000);
     cr_assert_gt(checked, 4000);
+}
+
+/* One random run of every_crossing_is_exact_under_random_rates' kind with bounded screen-ons (as
+ * usage's bedtime bounds them), crossing re-arms deferred or not: its signals and fired events. */
+static brig *bounded_run(uint64_t seed, bool defer, int *deferred)
+{
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, seed);
+    brig *r = brig_new(seed % 2 ? MDL_IOS : MDL_ANDROID);
+    rig_reseed(&r->base, seed);
+    r->check_exact = true;
+    r->bounded = true;
+    random_rates(r, g);
+    r->cfg.nightly = seed % 3 != 0;
+    r->cfg.nightly_from = H(23);
+    r->cfg.nightly_to = H(7);
+    r->cfg.nightly_jitter = M(30);
+    r->cfg.nightly_probability = 0.5;
+    r->gap = H(1);
+    brig_start(r);
+    mdl_battery_set_deferral(&r->base.d, defer);
+    sim_schedule(r->base.e, 1 + (sim_time)gsl_rng_uniform_int(g, (unsigned long)H(2)), SIM_PHASE_ENVIRONMENT,
+                 random_signal, r, gsl_rng_get(g), NULL);
+    sim_run_until(r->base.e, SIM_DAYS(14));
+    *deferred += r->deferred;
+    gsl_rng_free(g);
+    return r;
+}
+
+/* Deferring a crossing's re-arm while a bounded screen-on lasts (mdl_battery.c, defer_rearm)
+ * changes nothing: the same signals at the same ms with the same levels, as many fired events, and
+ * after every signal the pending crossing is the scan's (its engine entry stale only under
+ * defer_rearm's conditions). */
+Test(battery, deferred_rearms_change_nothing)
+{
+    int deferred = 0, undeferred = 0, signals = 0;
+    for (uint64_t seed = 1; seed <= 300; seed++) {
+        brig *a = bounded_run(seed, true, &deferred);
+        brig *b = bounded_run(seed, false, &undeferred);
+        cr_assert_eq(a->n, b->n, "seed %llu: %d signals deferred, %d not", (unsigned long long)seed, a->n, b->n);
+        for (int i = 0; i < a->n; i++)
+            cr_assert(a->ev[i].t == b->ev[i].t && a->ev[i].sig == b->ev[i].sig && a->ev[i].arg == b->ev[i].arg &&
+                          a->ev[i].lu == b->ev[i].lu && a->ev[i].low == b->ev[i].low,
+                      "seed %llu: signal %d differs", (unsigned long long)seed, i);
+        cr_assert_eq(sim_fired_count(a->base.e), sim_fired_count(b->base.e));
+        signals += a->n;
+        brig_free(a);
+        brig_free(b);
+    }
+    cr_log_info("deferred_rearms_change_nothing: %d signals, deferred after %d random signals", signals, deferred);
+    cr_assert_eq(undeferred, 0);
+    cr_assert_gt(deferred, 1000);
+    cr_assert_gt(signals, 1000);
+}
+
+/* The screen-off whose drain change another change of the same ms cancels: screen 6 %/h, idle 1,
+ * worker 5, network 5 (screen - idle = worker). Screen on at 0 with its off bounded by 1 h; the
+ * worker starts at 10 min (11 %/h: 20 % from 50 % at 10 min + 30/11 h, after the bound); at 1 h
+ * the screen goes off as the network comes up: 1 + 5 + 5 = 11 %/h, no re-anchor. A deferred
+ * re-arm would leave the crossing at the screen-on's time (10 min later than due); the battery
+ * does not defer with such rates (screen_off_changes_drain), and the crossing is exact. */
+static void offset_step(sim_engine *e, void *ctx, uint64_t what)
+{
+    brig *r = ctx;
+    mdl_device *d = &r->base.d;
+    if (what == 0) {
+        d->screen_on = true;
+        d->screen_off_by = sim_now(e) + H(1);
+        mdl_emit(d, MDL_SIG_SCREEN_ON, 0);
+    } else if (what == 1) {
+        d->worker_running = true;
+        mdl_emit(d, MDL_SIG_WORKER, 1);
+    } else {
+        d->screen_on = false;
+        d->screen_off_by = SIM_TIME_MAX;
+        d->net = MDL_NET_WIFI;
+        mdl_emit(d, MDL_SIG_SCREEN_OFF, 0);
+        mdl_emit(d, MDL_SIG_NETWORK, 0);
+    }
+    cr_assert(mdl_battery_crossing_is_current(d), "at %lld", (long long)sim_now(e));
+}
+
+Test(battery, no_deferral_when_a_screen_off_may_keep_the_drain)
+{
+    brig *r = brig_new(MDL_ANDROID);
+    r->check_exact = true;
+    r->cfg.initial_mp = 50000;
+    r->cfg.drain_idle_mp = 1000;
+    r->cfg.drain_screen_on_mp = 6000;
+    r->cfg.drain_worker_mp = 5000;
+    r->cfg.drain_network_mp = 5000;
+    brig_start(r);
+    sim_schedule(r->base.e, 1, SIM_PHASE_ENVIRONMENT, offset_step, r, 0, NULL);
+    sim_schedule(r->base.e, M(10), SIM_PHASE_ENVIRONMENT, offset_step, r, 1, NULL);
+    sim_schedule(r->base.e, M(60) + 1, SIM_PHASE_ENVIRONMENT, offset_step, r, 2, NULL);
+    sim_run_until(r->base.e, H(6));
+    cr_assert_geq(r->n, 1);
+    cr_assert_eq(r->ev[0].sig, LVL);
+    cr_assert_eq(r->ev[0].arg, 200);
+    brig_free(r);
 }
 
 /* A battery draining a permille per ms and more (several thresholds in one ms), with eight

@@ -96,6 +96,82 @@ Test(device, a_listener_of_some_signals_gets_only_those_in_order)
     cr_assert_eq(log.who[0], 2);
 }
 
+/* A listener that changes listener `target`'s set to `to` when it gets `on` (from inside the
+ * delivery), then logs like listen. */
+typedef struct changer {
+    listener l;
+    mdl_signal on;
+    int target;
+    mdl_signal_set to;
+} changer;
+
+static void change_then_listen(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    changer *c = ctx;
+    if (sig == c->on)
+        mdl_set_listener_signals(d, c->target, c->to);
+    listen(&c->l, d, sig, arg);
+}
+
+/* A changed set delivers as if the listener had subscribed with it: in subscription order, for the
+ * last listener (the lists' tails) and any other (rebuilt lists), over random changes checked
+ * against the order the sets give. From inside a delivery: the last listener added to the signal
+ * being delivered gets it, removed does not. */
+Test(device, changed_sets_deliver_in_subscription_order)
+{
+    uint64_t x = 2026;
+    for (int round = 0; round < 200; round++) {
+        mdl_device d;
+        mdl_device_init(&d, NULL, NULL, NULL, NULL, MDL_ANDROID, 14);
+        seen log = {0};
+        listener ls[6];
+        mdl_signal_set sets[6];
+        int n = 2 + round % 5;
+        for (int i = 0; i < n; i++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            ls[i] = (listener){&log, i, false};
+            sets[i] = (mdl_signal_set)(x >> 33) & ((MDL_SIGNAL(MDL_SIG_COUNT) - 1) & ~(mdl_signal_set)1);
+            cr_assert_eq(mdl_subscribe_signals(&d, listen, &ls[i], sets[i]), MDL_OK);
+        }
+        for (int step = 0; step < 30; step++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            int i = (int)(x >> 60) % 2 ? n - 1 : (int)((x >> 40) % (uint64_t)n); /* the last one often */
+            sets[i] = (mdl_signal_set)(x >> 7) & ((MDL_SIGNAL(MDL_SIG_COUNT) - 1) & ~(mdl_signal_set)1);
+            mdl_set_listener_signals(&d, i, step % 7 == 0 ? sets[i] | ~(MDL_SIGNAL(MDL_SIG_COUNT) - 1) : sets[i]);
+            for (int sig = 1; sig < MDL_SIG_COUNT; sig++) {
+                log.n = 0;
+                mdl_emit(&d, (mdl_signal)sig, 0);
+                int k = 0;
+                for (int j = 0; j < n; j++)
+                    if (sets[j] & MDL_SIGNAL(sig)) {
+                        cr_assert(k < log.n && log.who[k] == j, "round %d step %d signal %d: delivery %d", round,
+                                  step, sig, k);
+                        k++;
+                    }
+                cr_assert_eq(log.n, k);
+            }
+        }
+    }
+    /* From inside a delivery: c (first) adds the last listener b to PLUG while PLUG is delivered,
+     * then removes it from SCREEN_ON while SCREEN_ON is delivered. */
+    mdl_device d;
+    mdl_device_init(&d, NULL, NULL, NULL, NULL, MDL_ANDROID, 14);
+    seen log = {0};
+    changer c = {{&log, 1, false}, MDL_SIG_PLUG, 1, MDL_SIGNAL(MDL_SIG_PLUG) | MDL_SIGNAL(MDL_SIG_SCREEN_ON)};
+    listener b = {&log, 2, false};
+    mdl_subscribe_signals(&d, change_then_listen, &c, MDL_SIGNAL(MDL_SIG_PLUG) | MDL_SIGNAL(MDL_SIG_SCREEN_ON));
+    mdl_subscribe_signals(&d, listen, &b, MDL_SIGNAL(MDL_SIG_SCREEN_ON));
+    mdl_emit(&d, MDL_SIG_PLUG, 0);
+    cr_assert_eq(log.n, 2);
+    cr_assert_eq(log.who[1], 2, "added ahead of the delivery: gets it");
+    log.n = 0;
+    c.on = MDL_SIG_SCREEN_ON;
+    c.to = MDL_SIGNAL(MDL_SIG_PLUG);
+    mdl_emit(&d, MDL_SIG_SCREEN_ON, 0);
+    cr_assert_eq(log.n, 1, "removed ahead of the delivery: does not get it");
+    cr_assert_eq(log.who[0], 1);
+}
+
 Test(device, defaults_and_limits)
 {
     mdl_device d;
