@@ -21,8 +21,9 @@
 #                                 (tools/bench/tasks-scenario.sh): linear would be 10
 #   sweep P / floor               the sweep's CPU per device-day over the floor's: its fired events
 #                                 per device-day (tools/bench/floor.sh, seeds 1..10) x the CPU of
-#                                 one pop+push of the bare heap at 25 pending (`bgsim-bench hold
-#                                 --bare`, sampled in every pair like the other rows; goal <= 1.5)
+#                                 one pop+push of the bare heap at 25 pending, without the hold
+#                                 model's random draw (`bgsim-bench hold --bare --predrawn`, sampled
+#                                 in every pair like the other rows; goal <= 1.5)
 #   hold engine / bare at N       `bgsim-bench hold --pending N --events M --compare`: the engine's
 #                                 speed over the bare binary heap's (wall clock inside one process,
 #                                 the two interleaved there; goal >= 0.9), with the bgsim-bench next
@@ -97,10 +98,14 @@ sample() {
         put t1000 "$w" "$(calc "$z * 1000")"
         ;;
     floor)
-        bench=$(dirname "$b")/bgsim-bench
+        # The reference heap's op (bgsim-bench's own code, not bgsim's): always the bgsim-bench next
+        # to BGSIM, sampled in both binaries' turns; the difference of 2 x HOLD and HOLD operations,
+        # so that the process's start and the fill cancel out.
+        bench=$(dirname "$BGSIM")/bgsim-bench
         [ -x "$bench" ] || return 0
-        c=$(cpu "$bench" hold --pending "$FLOOR_PENDING" --events "$HOLD" --bare)
-        put floor "$w" "$(calc "$c / $HOLD")"
+        c1=$(cpu "$bench" hold --pending "$FLOOR_PENDING" --events "$HOLD" --bare --predrawn)
+        c2=$(cpu "$bench" hold --pending "$FLOOR_PENDING" --events $((2 * HOLD)) --bare --predrawn)
+        put floor "$w" "$(calc "($c2 - $c1) / $HOLD")"
         ;;
     hold_*)
         n=${1#hold_}

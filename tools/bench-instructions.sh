@@ -17,8 +17,9 @@
 #                                 (scenarios generated here): linear would be 10x
 #   sweep P: events, / floor      fired events per device-day (tools/bench/floor.sh, seeds 1..S),
 #                                 and the sweep's instructions per device-day over the floor:
-#                                 those events x one pop+push of the bare heap at 25 pending
-#                                 (bgsim-bench hold --bare; goal: within 1.5x)
+#                                 those events x one pop+push of the bare heap at 25 pending,
+#                                 without the hold model's random draw (bgsim-bench hold --bare
+#                                 --predrawn; goal: within 1.5x)
 #   hold engine / bare at N       bgsim-bench's hold model, instructions per hold operation (two runs
 #                                 of M and 2M operations, so the initial fill cancels out) on the
 #                                 engine and on the bare binary heap; the ratio is bare/engine, as
@@ -79,7 +80,7 @@ measure() {
     eval "${p}sweep1=$(ir "$b" sweep scenarios/default.yaml --set platform=android --seeds 1 --jobs 1)"
     eval "${p}t100=$(ir "$b" run "$t100")"
     eval "${p}t1000=$(ir "$b" run "$t1000")"
-    for n in $FLOOR_PENDING $PENDINGS; do
+    for n in $PENDINGS; do
         if [ -x "$bench" ]; then
             e1=$(ir "$bench" hold --pending "$n" --events "$HOLD")
             e2=$(ir "$bench" hold --pending "$n" --events $((2 * HOLD)))
@@ -94,6 +95,14 @@ measure() {
 }
 
 measure "$BGSIM" new_
+# The floor's heap op is the reference heap's (bgsim-bench's own code, not bgsim's): measured once,
+# with the bgsim-bench next to BGSIM, and used for both binaries' rows.
+floor_op=0
+if [ -x "$(dirname "$BGSIM")/bgsim-bench" ]; then
+    f1=$(ir "$(dirname "$BGSIM")/bgsim-bench" hold --pending "$FLOOR_PENDING" --events "$HOLD" --bare --predrawn)
+    f2=$(ir "$(dirname "$BGSIM")/bgsim-bench" hold --pending "$FLOOR_PENDING" --events $((2 * HOLD)) --bare --predrawn)
+    floor_op=$(echo "($f2 - $f1) / $HOLD" | bc -l)
+fi
 [ -n "$OLD" ] && measure "$OLD" old_
 
 # row LABEL NEW OLD UNIT: one line of the table; NEW and OLD are numbers, OLD may be empty.
@@ -123,7 +132,7 @@ for plat in android ios ideal; do
 done
 # floor_ratio PREFIX PLAT: the sweep's instructions per device-day over the floor's (0: no bgsim-bench).
 floor_ratio() {
-    f=$(echo "$(v "$1"events_"$2") * $(v "$1"bare_"$FLOOR_PENDING")" | bc -l)
+    f=$(echo "$(v "$1"events_"$2") * $floor_op" | bc -l)
     if [ "$(echo "$f == 0" | bc)" -eq 1 ]; then echo 0; else echo "$(v "$1"sweep_"$2") / $f" | bc -l; fi
 }
 for plat in android ios ideal; do

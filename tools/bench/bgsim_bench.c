@@ -1,7 +1,7 @@
 /*
  * bgsim-bench - benchmarks of the simulator's building blocks.
  *
- *   bgsim-bench hold --pending N --events M [--bare] [--seed S]
+ *   bgsim-bench hold --pending N --events M [--bare [--predrawn]] [--seed S]
  *   bgsim-bench hold --pending N --events M --compare [--reps R] [--seed S]
  *
  * The classic hold model: N events pending; each popped event schedules one new event at
@@ -18,6 +18,7 @@
  * ending in ratio=<engine/bare>. Timing is wall-clock (CLOCK_MONOTONIC): run on a quiet machine.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <gsl/gsl_randist.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -135,17 +136,23 @@ static bare_entry bare_pop(bare_entry *heap, size_t *n)
     return top;
 }
 
-static int hold_on_bare(size_t pending, uint64_t events, uint64_t seed, hold_result *out)
+/* Delays drawn ahead for --predrawn (a power of two: the loop indexes with a mask). */
+#define PREDRAWN 4096
+
+static int hold_on_bare_with(size_t pending, uint64_t events, uint64_t seed, bool predrawn, hold_result *out)
 {
     bare_entry *heap = malloc((pending + 1) * sizeof *heap);
+    sim_time *table = predrawn ? malloc(PREDRAWN * sizeof *table) : NULL;
     gsl_rng *rng = sim_rng_stream_new(seed, 0, "bench.hold");
     int rc = -1;
-    if (!heap || !rng)
+    if (!heap || !rng || (predrawn && !table))
         goto out_free;
     size_t n = 0;
     uint64_t seq = 0;
     for (size_t i = 0; i < pending; i++)
         bare_push(heap, &n, (bare_entry){draw_delay(rng), seq++});
+    for (size_t i = 0; predrawn && i < PREDRAWN; i++)
+        table[i] = draw_delay(rng);
     uint64_t checksum = 0xcbf29ce484222325ULL;
     double t0 = now_seconds();
     for (uint64_t k = 1;; k++) {
@@ -153,15 +160,22 @@ static int hold_on_bare(size_t pending, uint64_t events, uint64_t seed, hold_res
         checksum = checksum_step(checksum, top.time);
         if (k == events)
             break;
-        bare_push(heap, &n, (bare_entry){top.time + draw_delay(rng), seq++});
+        sim_time delay = predrawn ? table[k & (PREDRAWN - 1)] : draw_delay(rng);
+        bare_push(heap, &n, (bare_entry){top.time + delay, seq++});
     }
     out->seconds = now_seconds() - t0;
     out->checksum = checksum;
     rc = 0;
 out_free:
     gsl_rng_free(rng);
+    free(table);
     free(heap);
     return rc;
+}
+
+static int hold_on_bare(size_t pending, uint64_t events, uint64_t seed, hold_result *out)
+{
+    return hold_on_bare_with(pending, events, seed, false, out);
 }
 
 /* ---- command line ---- */
@@ -222,7 +236,8 @@ static int parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max,
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: bgsim-bench hold --pending N --events M [--bare | --compare [--reps R]] [--seed S]\n");
+    fprintf(f, "usage: bgsim-bench hold --pending N --events M [--bare [--predrawn] | --compare [--reps R]] "
+               "[--seed S]\n");
 }
 
 int main(int argc, char **argv)
@@ -231,7 +246,8 @@ int main(int argc, char **argv)
         {"pending", required_argument, NULL, 'n'}, {"events", required_argument, NULL, 'm'},
         {"bare", no_argument, NULL, 'b'},          {"compare", no_argument, NULL, 'c'},
         {"reps", required_argument, NULL, 'r'},    {"seed", required_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+        {"predrawn", no_argument, NULL, 'p'},      {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     if (argc < 2 || strcmp(argv[1], "hold") != 0) {
         if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
             usage(stdout);
@@ -241,7 +257,7 @@ int main(int argc, char **argv)
         return EX_USAGE;
     }
     uint64_t pending = 1000, events = 10000000, seed = 1, reps = 5;
-    int bare = 0, cmp = 0, c;
+    int bare = 0, cmp = 0, predrawn = 0, c;
     optind = 2;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         int bad = 0;
@@ -252,23 +268,26 @@ int main(int argc, char **argv)
         case 's': bad = parse_u64("--seed", optarg, 0, UINT64_MAX, &seed); break;
         case 'b': bare = 1; break;
         case 'c': cmp = 1; break;
+        case 'p': predrawn = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return EX_USAGE;
         }
         if (bad)
             return EX_USAGE;
     }
-    if (optind < argc || (bare && cmp)) {
+    if (optind < argc || (bare && cmp) || (predrawn && !bare)) {
         usage(stderr);
         return EX_USAGE;
     }
     if (cmp)
         return compare((size_t)pending, events, seed, (int)reps);
     hold_result r = {0};
-    if ((bare ? hold_on_bare : hold_on_engine)((size_t)pending, events, seed, &r) != 0) {
+    int rc = bare ? hold_on_bare_with((size_t)pending, events, seed, predrawn, &r)
+                  : hold_on_engine((size_t)pending, events, seed, &r);
+    if (rc != 0) {
         fprintf(stderr, "bgsim-bench: out of memory\n");
         return EX_SOFTWARE;
     }
-    print_run(bare ? "bare" : "engine", (size_t)pending, events, &r);
+    print_run(predrawn ? "bare-predrawn" : bare ? "bare" : "engine", (size_t)pending, events, &r);
     return 0;
 }
