@@ -27,6 +27,8 @@ typedef struct run_task {
     gsl_rng *duration_rng;
     gsl_rng *failure_rng;
     bgt_task_options options; /* what a registration passes: the scenario's, or the app's last */
+    size_t name_len;          /* strlen of the scenario task's name (fixed for the run): task.run folds
+                               * the name's words with sim_trace_strn, without a strlen per run */
 } run_task;
 
 /* The handle the caller's hooks use to pass on what the app's code did (run.h). */
@@ -355,7 +357,7 @@ static int task_body(void *user, const bgt_task_call *call, int64_t *duration_ms
     }
     *duration_ms = took;
     sim_trace_begin(&r->trace, call->now_ms, "task.run");
-    sim_trace_str(&r->trace, "task", st->name);
+    sim_trace_strn(&r->trace, "task", st->name, t->name_len); /* the words of sim_trace_str */
     /* A literal per branch folds as constants (a ?: of literals is a string at run time). */
     if (result == BGT_RESULT_FAILED)
         sim_trace_str(&r->trace, "result", "failed");
@@ -947,7 +949,8 @@ static int setup(runner *r, const scn_scenario *s, const run_options *opt)
         return -1;
     for (size_t i = 0; i < s->task_count; i++) {
         char name[BGT_NAME_MAX + 32];
-        r->tasks[i] = (run_task){.r = r, .index = i, .options = s->tasks[i].options};
+        r->tasks[i] = (run_task){.r = r, .index = i, .options = s->tasks[i].options,
+                                 .name_len = strlen(s->tasks[i].name)};
         snprintf(name, sizeof name, "task.%s.duration", s->tasks[i].name);
         r->tasks[i].duration_rng = sim_rng_get(r->rngs, name);
         snprintf(name, sizeof name, "task.%s.failure", s->tasks[i].name);
