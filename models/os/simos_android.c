@@ -373,7 +373,7 @@ static void start(android *os, sim_time now, bool greedy)
     report(os, SIM_REASON_NONE);
     cancel_timer(os);
     sim_trace_begin(os->d->trace, now, "os.start_worker");
-    sim_trace_str(os->d->trace, "bucket", simos_bucket_name(b));
+    simos_trace_bucket(os->d->trace, b);
     if (greedy) /* a literal in each branch folds as constants (a ?: of two is a string at run time) */
         sim_trace_str(os->d->trace, "by", "greedy");
     else

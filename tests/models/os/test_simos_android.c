@@ -1389,3 +1389,22 @@ Test(model, unplugged_run_counts_from_the_unplug)
     cr_expect_eq(r.stop_why[0], SIMOS_STOP_QUOTA);
     arig_free(&r);
 }
+
+/* simos_trace_bucket folds each bucket's name through a literal per case: the same fingerprint as
+ * tracing simos_bucket_name(b) (a string at run time), for every bucket. */
+Test(standby, a_bucket_traces_its_names_words)
+{
+    for (int b = 0; b < SIMOS_BUCKET_COUNT; b++) {
+        sim_trace lit, name;
+        sim_trace_init(&lit, NULL);
+        sim_trace_init(&name, NULL);
+        sim_trace_begin(&lit, 5, "os.bucket");
+        simos_trace_bucket(&lit, (simos_bucket)b);
+        sim_trace_end(&lit);
+        sim_trace_begin(&name, 5, "os.bucket");
+        sim_trace_str(&name, "bucket", simos_bucket_name((simos_bucket)b));
+        sim_trace_end(&name);
+        cr_assert_eq(lit.fingerprint, name.fingerprint, "bucket %s", simos_bucket_name((simos_bucket)b));
+        cr_assert_eq(lit.records, name.records);
+    }
+}
