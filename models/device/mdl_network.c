@@ -174,7 +174,13 @@ static void trace_change(net_model *m, const char *cause)
 {
     mdl_device *d = m->d;
     sim_trace_begin(d->trace, sim_now(d->engine), "net.change");
-    sim_trace_str(d->trace, "state", mdl_net_name(d->net));
+    /* mdl_net_name's names, a literal per branch: their words fold as constants (issue 24). */
+    if (d->net == MDL_NET_WIFI)
+        sim_trace_str(d->trace, "state", "wifi");
+    else if (d->net == MDL_NET_CELLULAR)
+        sim_trace_str(d->trace, "state", "cellular");
+    else
+        sim_trace_str(d->trace, "state", "none");
     sim_trace_bool(d->trace, "airplane", d->airplane);
     sim_trace_str(d->trace, "cause", cause);
     sim_trace_end(d->trace);

@@ -373,7 +373,7 @@ static void start(android *os, sim_time now, bool greedy)
     report(os, SIM_REASON_NONE);
     cancel_timer(os);
     sim_trace_begin(os->d->trace, now, "os.start_worker");
-    sim_trace_str(os->d->trace, "bucket", simos_bucket_name(b));
+    simos_trace_bucket(os->d->trace, b);
     if (greedy) /* a literal in each branch folds as constants (a ?: of two is a string at run time) */
         sim_trace_str(os->d->trace, "by", "greedy");
     else
@@ -687,7 +687,10 @@ static int android_schedule(void *p, const bgt_schedule_req *req)
     android *os = p;
     bool append = req->mode == BGT_SCHEDULE_APPEND && (os->running || os->work);
     sim_trace_begin(os->d->trace, now_of(os), "os.schedule");
-    sim_trace_str(os->d->trace, "mode", req->mode == BGT_SCHEDULE_APPEND ? "append" : "replace");
+    if (req->mode == BGT_SCHEDULE_APPEND) /* a literal per branch folds as constants */
+        sim_trace_str(os->d->trace, "mode", "append");
+    else
+        sim_trace_str(os->d->trace, "mode", "replace");
     sim_trace_int(os->d->trace, "delay_ms", req->delay_ms);
     sim_trace_int(os->d->trace, "constraints", req->constraints);
     sim_trace_bool(os->d->trace, "blocked", append);

@@ -27,6 +27,30 @@ const char *const simos_bucket_names[] = {"exempted", "active", "working_set", "
                                           NULL};
 
 const char *simos_bucket_name(simos_bucket b) { return b == SIMOS_BUCKET_NEVER ? "never" : simos_bucket_names[b]; }
+
+/* One sim_trace_str with a literal per case: the name's words fold as compile-time constants, not
+ * from its bytes with a strlen (issue 24: `bgsim run` within 1.1x of a sweep). The same words as
+ * sim_trace_str(tr, "bucket", simos_bucket_name(b)); tests/models/os checks every bucket. */
+#define BUCKET_TRACE(bucket, lit)                                                                               \
+    case bucket:                                                                                                \
+        sim_trace_str(tr, "bucket", lit);                                                                       \
+        return;
+void simos_trace_bucket(sim_trace *tr, simos_bucket b)
+{
+    switch (b) {
+        BUCKET_TRACE(SIMOS_BUCKET_EXEMPTED, "exempted")
+        BUCKET_TRACE(SIMOS_BUCKET_ACTIVE, "active")
+        BUCKET_TRACE(SIMOS_BUCKET_WORKING_SET, "working_set")
+        BUCKET_TRACE(SIMOS_BUCKET_FREQUENT, "frequent")
+        BUCKET_TRACE(SIMOS_BUCKET_RARE, "rare")
+        BUCKET_TRACE(SIMOS_BUCKET_RESTRICTED, "restricted")
+        BUCKET_TRACE(SIMOS_BUCKET_NEVER, "never")
+    case SIMOS_BUCKET_COUNT:
+        break;
+    }
+    sim_trace_str(tr, "bucket", "unknown"); /* not a bucket: never traced */
+}
+#undef BUCKET_TRACE
 simos_bucket simos_standby_bucket(const simos_standby *s) { return s->bucket; }
 
 simos_bucket simos_standby_threshold_bucket(const simos_standby_params *p, sim_time screen_on, sim_time elapsed)
@@ -43,7 +67,7 @@ static void set_bucket(simos_standby *s, simos_bucket b, const char *reason)
         return;
     s->bucket = b;
     sim_trace_begin(s->d->trace, sim_now(s->d->engine), "os.bucket");
-    sim_trace_str(s->d->trace, "bucket", simos_bucket_name(b));
+    simos_trace_bucket(s->d->trace, b);
     sim_trace_str(s->d->trace, "reason", reason);
     sim_trace_end(s->d->trace);
     s->changed(s->ctx);

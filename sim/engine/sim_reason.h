@@ -7,6 +7,8 @@
 #ifndef BGSIM_SIM_REASON_H
 #define BGSIM_SIM_REASON_H
 
+#include <stdint.h>
+
 typedef enum sim_reason {
     SIM_REASON_NONE = 0,        /* not held back */
     /* constraints the core asked for */
@@ -36,6 +38,9 @@ typedef enum sim_reason {
 } sim_reason;
 
 const char *sim_reason_name(sim_reason r);
+/* sim_reason_name(r)'s words folded into a trace fingerprint accumulator (sim_trace_fold_str), each
+ * a compile-time constant: for records that fold the reason themselves (the runner's os.defer). */
+uint64_t sim_reason_fold_name(uint64_t acc, sim_reason r);
 /* The reason whose name is `name`, or -1. */
 int sim_reason_parse(const char *name);
 

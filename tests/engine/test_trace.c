@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim_reason.h"
 #include "sim_trace.h"
 
 /* XXH64's final mix (xxHash specification, "XXH64 Algorithm Description", step 6). */
@@ -280,4 +281,15 @@ Test(trace, off_it_stays_at_its_start)
     sim_trace_end(&tr);
     cr_assert_eq(tr.fingerprint, SIM_TRACE_FP_INIT);
     cr_assert_eq(tr.records, 1);
+}
+
+Test(trace, a_reason_folds_its_names_words)
+{
+    /* sim_reason_fold_name folds literals through a switch: the same words as the name folded at
+     * run time, for every reason and an out-of-range one, from two accumulators. */
+    const uint64_t accs[] = {SIM_TRACE_FP_INIT, 0x0123456789abcdefULL};
+    for (size_t a = 0; a < sizeof accs / sizeof accs[0]; a++)
+        for (int r = 0; r <= SIM_REASON_COUNT; r++)
+            cr_assert_eq(sim_reason_fold_name(accs[a], (sim_reason)r),
+                         sim_trace_fold_value(accs[a], sim_reason_name((sim_reason)r)), "reason %d", r);
 }
