@@ -23,8 +23,16 @@ struct simos_standby {
 /* The reason of a restriction by the system (compared by address: it is this one string). */
 static const char restrict_reason[] = "buggy";
 
-const char *const simos_bucket_names[] = {"exempted", "active", "working_set", "frequent", "rare", "restricted",
-                                          NULL};
+/* Each bucket with its name, once: the names' table (the ones a scenario may name, NULL-ended, for
+ * the parsers) and simos_trace_bucket's switch are made from these lists. */
+#define NAMED_BUCKETS(X)                                                                                        \
+    X(SIMOS_BUCKET_EXEMPTED, "exempted") X(SIMOS_BUCKET_ACTIVE, "active")                                       \
+    X(SIMOS_BUCKET_WORKING_SET, "working_set") X(SIMOS_BUCKET_FREQUENT, "frequent") X(SIMOS_BUCKET_RARE, "rare") \
+    X(SIMOS_BUCKET_RESTRICTED, "restricted")
+#define BUCKETS(X) NAMED_BUCKETS(X) X(SIMOS_BUCKET_NEVER, "never")
+#define BUCKET_NAME(bucket, lit) [bucket] = (lit),
+const char *const simos_bucket_names[] = {NAMED_BUCKETS(BUCKET_NAME)[SIMOS_BUCKET_NEVER] = NULL};
+#undef BUCKET_NAME
 
 const char *simos_bucket_name(simos_bucket b) { return b == SIMOS_BUCKET_NEVER ? "never" : simos_bucket_names[b]; }
 
@@ -38,13 +46,7 @@ const char *simos_bucket_name(simos_bucket b) { return b == SIMOS_BUCKET_NEVER ?
 void simos_trace_bucket(sim_trace *tr, simos_bucket b)
 {
     switch (b) {
-        BUCKET_TRACE(SIMOS_BUCKET_EXEMPTED, "exempted")
-        BUCKET_TRACE(SIMOS_BUCKET_ACTIVE, "active")
-        BUCKET_TRACE(SIMOS_BUCKET_WORKING_SET, "working_set")
-        BUCKET_TRACE(SIMOS_BUCKET_FREQUENT, "frequent")
-        BUCKET_TRACE(SIMOS_BUCKET_RARE, "rare")
-        BUCKET_TRACE(SIMOS_BUCKET_RESTRICTED, "restricted")
-        BUCKET_TRACE(SIMOS_BUCKET_NEVER, "never")
+        BUCKETS(BUCKET_TRACE)
     case SIMOS_BUCKET_COUNT:
         break;
     }

@@ -258,9 +258,6 @@ static void be_log(void *ctx, bgt_log_level level, const char *msg)
 
 /* ---- the observer: only reads, never traces or draws ---- */
 
-/* Accounts the battery the worker drained since the last observation and, when asked, samples
- * the state. Called after every device signal (as the last listener) and when the process starts
- * or dies, so between two observations nothing it reads changes. */
 /* The signals that follow every change of the state bg_rate_mp reads (worker_running, plugged,
  * net), at the ms of the change. */
 #define RATE_SIGNALS                                                                                     \
@@ -294,6 +291,9 @@ static void observe_subscribe(runner *r)
     }
 }
 
+/* Accounts the battery the worker drained since the last observation and, when asked, samples
+ * the state. Called after every device signal (as the last listener) and when the process starts
+ * or dies, so between two observations nothing it reads changes. */
 static void observe_at(runner *r, sim_time now)
 {
     const mdl_device *d = &r->device;
