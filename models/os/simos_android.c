@@ -653,7 +653,7 @@ static void listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
     _Static_assert(!(WAKE_SIGNALS & OWN_CASE_SIGNALS), "a signal is a wake signal or has a case of its own");
     android *os = ctx;
     if (simos_doze_watches(sig) && !os->c.reference) {
-        simos_doze_listener(os->doze, d, sig, arg);
+        simos_doze_signal(os->doze, sig); /* simos_doze_listener's work, inline */
         if (WAKE_SIGNALS & MDL_SIGNAL(sig))
             post_eval(os, true);
         return;
