@@ -84,6 +84,8 @@ typedef struct android {
     bool run_greedy;         /* the run in progress was started by GreedyScheduler */
     sim_handle greedy_ev;
     sim_reason reported;
+    sim_time idle_until;     /* eval_idle holds before this time (idle_refresh) */
+    long idle_asks, idle_mismatches; /* config.reference: eval_idle's audit */
 } android;
 
 static sim_time now_of(const android *os) { return sim_now(os->d->engine); }
@@ -92,13 +94,45 @@ static void on_eval(sim_engine *e, void *ctx, uint64_t arg);
 
 /* Whether a readiness check now would only set the timer again: the work waits for its initial
  * delay (or retry time), the reason reported is none and the timer is set for that time (evaluate's
- * `now < due_at` branch: report(NONE) changes nothing, sim_rearm of the timer to its own time).
- * Always inlined: post_eval asks it at every ask (44k in the 10-seed sweep) and gcc kept it out of
- * line (it is called from two places there); inlined, its loads are shared with post_eval's. */
-static inline __attribute__((always_inline)) bool eval_idle(const android *os)
+ * `now < due_at` branch: report(NONE) changes nothing, sim_rearm of the timer to its own time). */
+static bool eval_idle_recomputed(const android *os)
 {
     return os->work && !os->running && now_of(os) < os->due_at && os->reported == SIM_REASON_NONE &&
            os->timer_at == os->due_at && os->timer_ev != SIM_HANDLE_NONE;
+}
+
+/* eval_idle_recomputed's terms but the clock's, kept in idle_until: due_at while they hold, else
+ * the start of time (then `now < idle_until` is false, as the && is). Called after every write of
+ * work, running, due_at, reported, timer_at or timer_ev, all of which are in this file: the engine
+ * writes timer_ev only when a re-arm post fires, with the timer's new handle (never none). */
+static void idle_refresh(android *os)
+{
+    os->idle_until = os->work && !os->running && os->reported == SIM_REASON_NONE && os->timer_at == os->due_at &&
+                             os->timer_ev != SIM_HANDLE_NONE
+                         ? os->due_at
+                         : INT64_MIN;
+}
+
+/* eval_idle_recomputed from idle_refresh's cache. post_eval asks it at every ask (44k in the
+ * 10-seed sweep), where its six loads and compares were a third of post_eval (issue 24). Always
+ * inlined, its loads shared with post_eval's. config.reference recomputes it and counts where the
+ * cache differs (simos_android_idle_audit; tests expect none). */
+static inline __attribute__((always_inline)) bool eval_idle(android *os)
+{
+    if (os->c.reference) {
+        bool idle = eval_idle_recomputed(os);
+        os->idle_asks++;
+        os->idle_mismatches += idle != (now_of(os) < os->idle_until);
+        return idle;
+    }
+    return now_of(os) < os->idle_until;
+}
+
+void simos_android_idle_audit(const void *model, long *asks, long *mismatches)
+{
+    const android *os = model;
+    *asks = os->idle_asks;
+    *mismatches = os->idle_mismatches;
 }
 
 /* Whether the readiness check (eval_ev) is pending. eval_ev is none unless it is: on_eval clears it
@@ -171,6 +205,7 @@ static void report(android *os, sim_reason r)
     if (r == os->reported)
         return;
     os->reported = r;
+    idle_refresh(os);
     os->hooks.deferral(os->hooks.ctx, r);
 }
 
@@ -191,6 +226,7 @@ static void enqueue(android *os, sim_time delay, unsigned constraints)
     os->due_at = os->last_enqueue + os->initial_delay;
     os->js_earliest = 0;
     simos_jobs_new_job(os->jobs);
+    idle_refresh(os);
 }
 
 static void stop_worker(android *os, simos_stop why, bool failure, const char *cause)
@@ -221,6 +257,7 @@ static void retry(android *os, bool failure, bool died, const char *cause)
         simos_jobs_new_job(os->jobs);
     }
     os->due_at = now;
+    idle_refresh(os);
     sim_time earliest = wm_next_run(os);
     if (os->js_earliest > earliest)
         earliest = os->js_earliest;
@@ -356,6 +393,7 @@ static void cancel_timer(android *os)
     sim_cancel(os->d->engine, os->timer_ev);
     os->timer_ev = SIM_HANDLE_NONE;
     os->timer_at = -1;
+    idle_refresh(os);
 }
 
 /* The worker starts: by JobScheduler (its runtime limit or remaining quota), or by GreedyScheduler
@@ -369,6 +407,7 @@ static void start(android *os, sim_time now, bool greedy)
     uptime_sync(os);
     proc_start(os); /* JobScheduler starts the process for its job */
     os->running = true;
+    idle_refresh(os);
     os->run_greedy = greedy;
     os->greedy_armed = false;
     sim_cancel(os->d->engine, os->greedy_ev);
@@ -465,6 +504,7 @@ static void evaluate(android *os, bool wake)
     if (next < SIM_TIME_MAX && next > now) {
         sim_rearm(os->d->engine, &os->timer_ev, next, SIM_PHASE_OS, on_eval, os, 1); /* none on failure */
         os->timer_at = os->timer_ev != SIM_HANDLE_NONE ? next : -1;
+        idle_refresh(os);
     } else {
         cancel_timer(os);
     }
@@ -477,6 +517,7 @@ static void on_eval(sim_engine *e, void *ctx, uint64_t timer)
     if (timer) {
         os->timer_ev = SIM_HANDLE_NONE;
         os->timer_at = -1;
+        idle_refresh(os);
     } else
         os->eval_ev = SIM_HANDLE_NONE;
     bool wake = os->wake && !timer;
@@ -684,6 +725,7 @@ static void *android_create(mdl_device *d, const simos_hooks *hooks, const void 
         return NULL;
     os->d = d;
     os->hooks = *hooks;
+    idle_refresh(os);
     if (config)
         os->c = *(const simos_android_config *)config;
     else
@@ -752,6 +794,7 @@ static int android_cancel(void *p)
     if (os->running)
         os->run_cancelled = true;
     os->work = false;
+    idle_refresh(os);
     os->blocked = false;
     os->greedy_armed = false; /* cancelled in every scheduler */
     post_eval(os, false);
@@ -776,6 +819,7 @@ static void run_ended(android *os, bool stopped, bool died)
     os->limit_ev = SIM_HANDLE_NONE;
     simos_jobs_end(os->jobs, now);
     os->running = false;
+    idle_refresh(os);
     bool greedy = os->run_greedy;
     os->run_greedy = false;
     uptime_sync(os);
@@ -795,6 +839,7 @@ static void run_ended(android *os, bool stopped, bool died)
         os->run_cancelled = false;
     } else if (!stopped && !died) { /* Result.success(): SUCCEEDED, the successor is enqueued */
         os->work = false;
+        idle_refresh(os);
         os->run_attempt = 0;
         if (os->blocked) {
             os->blocked = false;

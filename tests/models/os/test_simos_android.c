@@ -736,6 +736,41 @@ Test(jobs, time_until_consumed_walk_equals_the_bisection)
     cr_expect_gt(partial, compared / 10, "%d of %d where past sessions leave the window", partial, compared);
 }
 
+/* post_eval asks whether a readiness check would only set the timer again from a cache the model
+ * refreshes at each write of what that depends on (issue 24). With config.reference the model
+ * computes the answer afresh at every ask and counts where the cache differed: over two days of
+ * a chained worker (delays, runs, retries after stops) with Doze, screen, plug, network, force stop
+ * and a reboot, never. */
+Test(model, readiness_cache_equals_the_recomputed)
+{
+    simos_android_config c;
+    simos_android_defaults(&c, 14);
+    c.reference = true;
+    arig r;
+    arig_init(&r, &c);
+    r.work_ms = 12 * M; /* stopped at 10 min by JobScheduler: retries */
+    r.chain = true;
+    r.next_delay = 20 * M;
+    act(&r.base.d, 0, A_OPEN);
+    act(&r.base.d, 1 * S, A_CLOSE);
+    static const int cycle[] = {A_SCREEN_OFF, A_PLUG, A_UNPLUG, A_NET_OFF, A_NET_ON, A_SCREEN_ON, A_MOVE, A_STILL};
+    for (int i = 0; i < 400; i++)
+        act(&r.base.d, 2 * S + (sim_time)i * 7 * M + (sim_time)(i % 5) * 13 * S, cycle[i % 8]);
+    act(&r.base.d, 20 * H + 1 * S, A_FORCE_STOP);
+    act(&r.base.d, 22 * H, A_OPEN);
+    act(&r.base.d, 22 * H + 1 * S, A_CLOSE);
+    act(&r.base.d, 30 * H, A_REBOOT);
+    sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
+    sim_run_until(r.base.e, 2 * SIM_DAYS(1));
+    long asks, mismatches;
+    simos_android_idle_audit(r.os, &asks, &mismatches);
+    cr_expect_gt(r.nfires, 10, "%d runs", r.nfires);
+    cr_expect_gt(r.nstops, 3, "%d stops", r.nstops);
+    cr_expect_gt(asks, 500, "%ld asks", asks);
+    cr_expect_eq(mismatches, 0, "%ld of %ld asks found the cache wrong", mismatches, asks);
+    arig_free(&r);
+}
+
 /* Issue 17 point 2: other apps' jobs release the batch (JobSchedulerService
  * .MaybeReadyJobQueueFunctor: unbatchedCount is counted before the isRunning test, and
  * postProcessLocked queues the batched jobs when unbatchedCount > 0; AOSP frameworks/base, the
