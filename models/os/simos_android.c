@@ -117,9 +117,9 @@ static void idle_refresh(android *os)
  * 10-seed sweep), where its six loads and compares were a third of post_eval (issue 24). Always
  * inlined, its loads shared with post_eval's. config.reference recomputes it and counts where the
  * cache differs (simos_android_idle_audit; tests expect none). */
-static inline __attribute__((always_inline)) bool eval_idle(android *os)
+static inline __attribute__((always_inline)) bool eval_idle(android *os, bool reference)
 {
-    if (os->c.reference) {
+    if (reference) {
         bool idle = eval_idle_recomputed(os);
         os->idle_asks++;
         os->idle_mismatches += idle != (now_of(os) < os->idle_until);
@@ -138,9 +138,9 @@ void simos_android_idle_audit(const void *model, long *asks, long *mismatches)
 /* Whether the readiness check (eval_ev) is pending. eval_ev is none unless it is: on_eval clears it
  * when it fires and nothing cancels it, so the handle says it without asking the engine (issue 24;
  * config.reference asks). */
-static bool eval_pending(const android *os)
+static inline __attribute__((always_inline)) bool eval_pending(const android *os, bool reference)
 {
-    return os->c.reference ? sim_is_pending(os->d->engine, os->eval_ev) : os->eval_ev != SIM_HANDLE_NONE;
+    return reference ? sim_is_pending(os->d->engine, os->eval_ev) : os->eval_ev != SIM_HANDLE_NONE;
 }
 
 /* Whether the re-arm post eval_idle has not fired yet. A post fires at the instant it was posted
@@ -152,11 +152,11 @@ static bool eval_pending(const android *os)
  * asked (issue 24; config.reference asks: a wrong answer would add or leave out a post, which
  * scenario/shortcuts_change_nothing would count). Always inlined: post_eval asks it at every ask
  * with a post made (41k in the 10-seed sweep) and gcc kept it out of line (issue 24). */
-static inline __attribute__((always_inline)) bool post_pending(const android *os)
+static inline __attribute__((always_inline)) bool post_pending(const android *os, bool reference)
 {
     if (os->eval_idle == SIM_TICKET_NONE)
         return false;
-    if (os->c.reference)
+    if (reference)
         return sim_ticket_pending(os->d->engine, os->eval_idle);
     return now_of(os) == os->eval_idle_at && os->timer_ev == os->eval_idle_timer;
 }
@@ -174,13 +174,13 @@ static inline __attribute__((always_inline)) bool post_pending(const android *os
  * post that fired leaves it false, as the check would have. Always inlined: asked 44k times in the
  * 10-seed sweep, mostly from on_doze, on_phone and the listener, where the call and its register
  * saves were a third of its cost (issue 24). */
-static inline __attribute__((always_inline)) void post_eval(android *os, bool wake)
+static inline __attribute__((always_inline)) void post_eval_as(android *os, bool wake, bool reference)
 {
     sim_engine *e = os->d->engine;
     if (os->eval_idle != SIM_TICKET_NONE) {
-        if (post_pending(os)) {
+        if (post_pending(os, reference)) {
             os->wake |= wake;
-            if (!eval_idle(os) && sim_ticket_schedule(e, os->eval_idle, on_eval, os, 0, &os->eval_ev) == SIM_OK)
+            if (!eval_idle(os, reference) && sim_ticket_schedule(e, os->eval_idle, on_eval, os, 0, &os->eval_ev) == SIM_OK)
                 os->eval_idle = SIM_TICKET_NONE;
             return;
         }
@@ -188,9 +188,9 @@ static inline __attribute__((always_inline)) void post_eval(android *os, bool wa
         os->wake = false;
     }
     os->wake |= wake;
-    if (eval_pending(os))
+    if (eval_pending(os, reference))
         return;
-    if (eval_idle(os) && sim_post_rearm(e, SIM_PHASE_OS, &os->timer_ev, &os->eval_idle) == SIM_OK) {
+    if (eval_idle(os, reference) && sim_post_rearm(e, SIM_PHASE_OS, &os->timer_ev, &os->eval_idle) == SIM_OK) {
         os->eval_idle_at = now_of(os);
         os->eval_idle_timer = os->timer_ev;
         return;
@@ -198,6 +198,20 @@ static inline __attribute__((always_inline)) void post_eval(android *os, bool wa
     os->eval_idle = SIM_TICKET_NONE;
     if (sim_schedule_in(e, 0, SIM_PHASE_OS, on_eval, os, 0, &os->eval_ev) != SIM_OK)
         os->eval_ev = SIM_HANDLE_NONE;
+}
+
+/* post_eval with config.reference: out of line, so that post_eval tests the flag once and its
+ * inlined copies (a dozen call sites) carry no reference branch. */
+__attribute__((noinline)) static void post_eval_reference(android *os, bool wake) { post_eval_as(os, wake, true); }
+
+/* Ask for a readiness check (post_eval_as, the flag tested once: it was tested three times on
+ * the way, 44k asks in the 10-seed sweep; issue 24). */
+static inline __attribute__((always_inline)) void post_eval(android *os, bool wake)
+{
+    if (os->c.reference)
+        post_eval_reference(os, wake);
+    else
+        post_eval_as(os, wake, false);
 }
 
 static void report(android *os, sim_reason r)
