@@ -90,6 +90,10 @@ extern const simos_phone_params simos_android_typical_phone;
 
 /* Fills *c with the defaults of Android `version` (9..16; others are clamped). */
 void simos_android_defaults(simos_android_config *c, int version);
+/* For tests, on a model made by simos_android_desc's create with config.reference: how many times
+ * a readiness ask asked whether the check would only set the timer again, and how many times the
+ * model's cached answer differed from the one computed afresh (the one used there). */
+void simos_android_idle_audit(const void *model, long *asks, long *mismatches);
 
 /* AndroidX WorkSpec.calculateNextRunTime (A4.2 [W2]), without the 2.9 schedule override. Times in
  * ms; interval/flex clamped as PeriodicWorkRequest does (interval >= 15 min, flex in [5 min,

@@ -437,7 +437,7 @@ static void on_look(sim_engine *e, void *ctx, uint64_t arg)
 /* ---- the device ---- */
 
 /* Re-reads the device after a signal (posted as an event at the same instant). */
-static void on_device(sim_engine *e, void *ctx, uint64_t sig)
+void simos_doze_on_device(sim_engine *e, void *ctx, uint64_t sig)
 {
     (void)e;
     simos_doze *z = ctx;
@@ -482,8 +482,9 @@ static void on_device(sim_engine *e, void *ctx, uint64_t sig)
 void simos_doze_listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
 {
     (void)arg;
+    (void)d;
     if (simos_doze_watches(sig))
-        sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_device, ctx, (uint64_t)sig, NULL);
+        simos_doze_signal(ctx, sig);
 }
 
 simos_doze *simos_doze_new(mdl_device *d, const simos_doze_params *p, simos_doze_fn changed, void *ctx)
@@ -494,7 +495,7 @@ simos_doze *simos_doze_new(mdl_device *d, const simos_doze_params *p, simos_doze
     *z = (simos_doze){.h = {.d = d, .enabled = p->enabled, .tail_until = -1}, .d = d, .p = *p, .changed = changed,
                       .ctx = ctx};
     /* the first look, once the environment models have set the device up */
-    sim_schedule_in(d->engine, 0, SIM_PHASE_OS, on_device, z, 0, NULL);
+    sim_schedule_in(d->engine, 0, SIM_PHASE_OS, simos_doze_on_device, z, 0, NULL);
     return z;
 }
 
@@ -528,5 +529,5 @@ void simos_doze_reboot(simos_doze *z, sim_time boot)
     if (wd || wl)
         publish(z, wd, wl, CAUSE_REBOOT, 0);
     sim_time now = now_of(z);
-    sim_schedule_in(z->d->engine, boot > now ? boot - now : 0, SIM_PHASE_OS, on_device, z, 0, NULL);
+    sim_schedule_in(z->d->engine, boot > now ? boot - now : 0, SIM_PHASE_OS, simos_doze_on_device, z, 0, NULL);
 }

@@ -110,6 +110,9 @@ static inline bool simos_doze_watches(mdl_signal sig)
 simos_doze *simos_doze_new(mdl_device *d, const simos_doze_params *p, simos_doze_fn changed, void *ctx);
 /* Doze's device bus listener (ctx: the simos_doze): it acts on the signals simos_doze_watches says. */
 void simos_doze_listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg);
+/* The event Doze posts after each signal it watches (and at its first look, and at boot): it
+ * re-reads the device and tells the owner (simos_doze_fn), state change or not. */
+void simos_doze_on_device(sim_engine *e, void *ctx, uint64_t sig);
 /* Frees the model; call it only when the engine will not run again (a subscribed listener cannot
  * be taken off the bus and posted events keep a pointer). NULL is a no-op. */
 void simos_doze_free(simos_doze *z);
@@ -184,6 +187,16 @@ static inline sim_reason simos_doze_blocks(const simos_doze *z, sim_time now, si
     }
     return SIM_REASON_NONE;
 }
+/* What simos_doze_listener does for a signal it watches (the owner has asked simos_doze_watches):
+ * simos_doze_on_device posted at this instant. Inline: the Android model's listener calls it for
+ * 93 % of its signals, 10.7k in the 10-seed sweep (issue 24), where the call into another
+ * translation unit cost about as much as the rest of the listener. */
+static inline void simos_doze_signal(simos_doze *z, mdl_signal sig)
+{
+    const simos_doze_head *h = (const simos_doze_head *)(const void *)z;
+    sim_schedule_in(h->d->engine, 0, SIM_PHASE_OS, simos_doze_on_device, z, (uint64_t)sig, NULL);
+}
+
 /* The device rebooted: both machines restart from ACTIVE at `boot` (the boot completing). */
 void simos_doze_reboot(simos_doze *z, sim_time boot);
 

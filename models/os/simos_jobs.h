@@ -161,6 +161,9 @@ int simos_jobs_starts_in(const simos_jobs *j, sim_time window, sim_time t);
  * before the quota is consumed (getTimeUntilQuotaConsumedLocked, likewise). */
 sim_time simos_jobs_remaining(const simos_jobs *j, simos_bucket b, sim_time now);
 sim_time simos_jobs_time_until_consumed(const simos_jobs *j, simos_bucket b, sim_time now);
+/* For tests: the same by bisection over d (what simos_jobs_time_until_consumed computes in one walk
+ * over the sessions; tests check that both agree). */
+sim_time simos_jobs_time_until_consumed_bisected(const simos_jobs *j, simos_bucket b, sim_time now);
 bool simos_jobs_in_quota(const simos_jobs *j, simos_bucket b, sim_time now, sim_time *back);
 /* For tests: the Android 9 heartbeat verdict for bucket b (*back: when it becomes eligible). */
 bool simos_jobs_heartbeat_ok(simos_jobs *j, simos_bucket b, sim_time now, sim_time *back);

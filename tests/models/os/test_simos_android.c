@@ -673,6 +673,104 @@ Test(model, rare_bucket_quota)
     arig_free(&r);
 }
 
+/* simos_jobs_time_until_consumed walks the sessions once instead of bisecting (issue 24): the same
+ * answer as the bisection for every bucket at every start and at times between runs, over random
+ * histories of counted runs (coalesced ones, runs cut by charging, budgets running out in a gap and
+ * inside a session). Windows and budgets shrunk to a few hours so that the history matters. */
+Test(jobs, time_until_consumed_walk_equals_the_bisection)
+{
+    uint64_t x = 88172645463325252u; /* xorshift64 */
+#define NEXT(n) (x ^= x << 13, x ^= x >> 7, x ^= x << 17, (sim_time)(x % (uint64_t)(n)))
+    int compared = 0, nonzero = 0, partial = 0;
+    for (int round = 0; round < 40; round++) {
+        simos_android_config c;
+        simos_android_defaults(&c, round % 2 ? 14 : 12);
+        for (int b = 0; b < SIMOS_BUCKET_COUNT; b++) {
+            c.jobs.window[b] = 1 * H + NEXT(6 * H);
+            c.jobs.allowed[b] = 5 * M + NEXT(40 * M);
+        }
+        c.jobs.session_coalescing = round % 3 ? NEXT(10 * S) : 0;
+        simos_jobs *j = simos_jobs_new(&c.jobs);
+        sim_time now = NEXT(H);
+        for (int run = 0; run < 60; run++) {
+            now += NEXT(run % 4 ? 60 * M : 20 * S);
+            for (int b = SIMOS_BUCKET_EXEMPTED; b < SIMOS_BUCKET_NEVER; b++) {
+                sim_time want = simos_jobs_time_until_consumed_bisected(j, (simos_bucket)b, now);
+                cr_expect_eq(simos_jobs_time_until_consumed(j, (simos_bucket)b, now), want,
+                             "round %d run %d bucket %d at %lld", round, run, b, (long long)now);
+                compared++;
+                nonzero += want > 0;
+                partial += want > 0 && want < c.jobs.allowed[b];
+            }
+            bool by_quota;
+            simos_jobs_start(j, SIMOS_BUCKET_RARE, false, false, now, &by_quota);
+            sim_time until;
+            if (NEXT(4) == 0) { /* charging begins and ends during the run */
+                now += NEXT(5 * M);
+                simos_jobs_power_changed(j, true, now, &until);
+                now += NEXT(5 * M);
+                simos_jobs_power_changed(j, false, now, &until);
+            }
+            now += 1 + NEXT(10 * M);
+            simos_jobs_end(j, now);
+        }
+        simos_jobs_free(j);
+    }
+#undef NEXT
+    cr_expect_eq(compared, 40 * 60 * 6);
+    /* The budget runs out exactly where a session begins: the run may go on through it (the
+     * session leaves the window as fast as the run adds). Window 2 h at 3 h, 30 min allowed, one
+     * 10-min session from 1 h 20: 20 min of gap, then 10 free: 30 min (f(30 min) = 0 + 30 min). */
+    simos_android_config c;
+    simos_android_defaults(&c, 14);
+    c.jobs.window[SIMOS_BUCKET_RARE] = 2 * H;
+    c.jobs.allowed[SIMOS_BUCKET_RARE] = 30 * M;
+    simos_jobs *j = simos_jobs_new(&c.jobs);
+    bool by_quota;
+    simos_jobs_start(j, SIMOS_BUCKET_RARE, false, false, 1 * H + 20 * M, &by_quota);
+    simos_jobs_end(j, 1 * H + 30 * M);
+    cr_expect_eq(simos_jobs_time_until_consumed_bisected(j, SIMOS_BUCKET_RARE, 3 * H), 30 * M);
+    cr_expect_eq(simos_jobs_time_until_consumed(j, SIMOS_BUCKET_RARE, 3 * H), 30 * M);
+    simos_jobs_free(j);
+    cr_expect_gt(nonzero, compared / 4, "%d of %d with time left", nonzero, compared);
+    cr_expect_gt(partial, compared / 10, "%d of %d where past sessions leave the window", partial, compared);
+}
+
+/* post_eval asks whether a readiness check would only set the timer again from a cache the model
+ * refreshes at each write of what that depends on (issue 24). With config.reference the model
+ * computes the answer afresh at every ask and counts where the cache differed: over two days of
+ * a chained worker (delays, runs, retries after stops) with Doze, screen, plug, network, force stop
+ * and a reboot, never. */
+Test(model, readiness_cache_equals_the_recomputed)
+{
+    simos_android_config c;
+    simos_android_defaults(&c, 14);
+    c.reference = true;
+    arig r;
+    arig_init(&r, &c);
+    r.work_ms = 12 * M; /* stopped at 10 min by JobScheduler: retries */
+    r.chain = true;
+    r.next_delay = 20 * M;
+    act(&r.base.d, 0, A_OPEN);
+    act(&r.base.d, 1 * S, A_CLOSE);
+    static const int cycle[] = {A_SCREEN_OFF, A_PLUG, A_UNPLUG, A_NET_OFF, A_NET_ON, A_SCREEN_ON, A_MOVE, A_STILL};
+    for (int i = 0; i < 400; i++)
+        act(&r.base.d, 2 * S + (sim_time)i * 7 * M + (sim_time)(i % 5) * 13 * S, cycle[i % 8]);
+    act(&r.base.d, 20 * H + 1 * S, A_FORCE_STOP);
+    act(&r.base.d, 22 * H, A_OPEN);
+    act(&r.base.d, 22 * H + 1 * S, A_CLOSE);
+    act(&r.base.d, 30 * H, A_REBOOT);
+    sim_schedule(r.base.e, 0, SIM_PHASE_APP, on_schedule, &r, (uint64_t)(15 * M), NULL);
+    sim_run_until(r.base.e, 2 * SIM_DAYS(1));
+    long asks, mismatches;
+    simos_android_idle_audit(r.os, &asks, &mismatches);
+    cr_expect_gt(r.nfires, 10, "%d runs", r.nfires);
+    cr_expect_gt(r.nstops, 3, "%d stops", r.nstops);
+    cr_expect_gt(asks, 500, "%ld asks", asks);
+    cr_expect_eq(mismatches, 0, "%ld of %ld asks found the cache wrong", mismatches, asks);
+    arig_free(&r);
+}
+
 /* Issue 17 point 2: other apps' jobs release the batch (JobSchedulerService
  * .MaybeReadyJobQueueFunctor: unbatchedCount is counted before the isRunning test, and
  * postProcessLocked queues the batched jobs when unbatchedCount > 0; AOSP frameworks/base, the
