@@ -283,8 +283,8 @@ static bool screen_off_changes_drain(const mdl_battery_config *c)
  * next arm_crossing (which does move it, or cancels it) comes first. Exact when (ideal: a third of
  * the screen-on re-arms, ~1.3 % of a sweep's instructions):
  *  - the segment falls (unplugged), the screen is on and d->screen_off_by bounds its screen-off
- *    (usage: the coming bedtime, at which it turns the screen off; sessions start before it and
- *    nothing else turns the screen on). A plug before then re-arms (reanchor, rising: no defer).
+ *    (usage: the period's end when no session starts before it, else the coming bedtime, at which
+ *    it turns the screen off). A plug before then re-arms (reanchor, rising: no defer).
  *  - the screen-off surely changes the drain (screen_off_rearms): the battery then re-anchors,
  *    in this run as in one without deferral (every other state is the same: only the engine's
  *    entry differs), and that arm_crossing, with the screen off, moves the entry.

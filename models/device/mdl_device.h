@@ -101,8 +101,9 @@ struct mdl_device {
     bool airplane;
     /* user */
     bool screen_on;
-    /* While screen_on: the screen turns off at or before this time (usage: the coming bedtime).
-     * SIM_TIME_MAX when nothing bounds it. The battery defers crossing re-arms on it. */
+    /* While screen_on: the screen turns off at or before this time (usage: the end of the
+     * screen-on period when no session starts before it, else the coming bedtime). SIM_TIME_MAX
+     * when nothing bounds it. The battery defers crossing re-arms on it. */
     sim_time screen_off_by;
     bool user_asleep;
     bool stationary;
