@@ -112,6 +112,15 @@ struct mdl_device {
     /* the app and the OS model */
     bool worker_running;
     bool dozing;
+    /* While the screen is off and the device unplugged: d->dozing changes at or before this time,
+     * whatever else happens but a screen change or a plug; no reboot comes before it (the Android
+     * OS model's Doze, simos_doze.c change_by). SIM_TIME_MAX when nothing bounds it. The battery
+     * defers crossing re-arms on it. */
+    sim_time doze_change_by;
+    /* No reboot comes before this time (the kills model: its pending random and update reboots and
+     * the scripted ones the runner announced, mdl_kills_plan_scripted_reboots). 0 until then: a
+     * reboot may come at any time. */
+    sim_time reboot_not_before;
     /* settings */
     bool refresh_enabled;      /* iOS Background App Refresh for this app */
     bool optimization_exempt;  /* Android: the app is exempt from battery optimization */
