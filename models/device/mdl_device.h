@@ -117,6 +117,11 @@ struct mdl_device {
      * OS model's Doze, simos_doze.c change_by). SIM_TIME_MAX when nothing bounds it. The battery
      * defers crossing re-arms on it. */
     sim_time doze_change_by;
+    /* The same for the instant the screen goes off or the device is unplugged while Doze is still
+     * active (it looks at the device at that ms, after the signal): d->dozing changes at most this
+     * long after, whatever else happens but a screen change, a plug or a reboot. SIM_TIME_MAX
+     * otherwise (Doze not active, or off, or the device rebooting). */
+    sim_time doze_change_within;
     /* No reboot comes before this time (the kills model: its pending random and update reboots and
      * the scripted ones the runner announced, mdl_kills_plan_scripted_reboots). 0 until then: a
      * reboot may come at any time. */

@@ -295,6 +295,7 @@ static void deep_enter_idle(simos_doze *z)
 /* becomeInactiveLocked: both machines start from ACTIVE. */
 static void become_inactive(simos_doze *z)
 {
+    z->d->doze_change_within = SIM_TIME_MAX; /* not active: d->doze_change_by holds */
     if (z->h.deep == SIMOS_DEEP_ACTIVE) {
         z->next_idle_delay = 0;
         z->next_pending_delay = 0;
@@ -323,6 +324,10 @@ static void become_active(simos_doze *z)
 {
     z->h.deep = SIMOS_DEEP_ACTIVE;
     z->h.light = SIMOS_LIGHT_ACTIVE;
+    /* Active: a screen-off or unplug posts on_device at its ms, which (both machines ACTIVE, the
+     * device off and unplugged) becomes inactive with light's alarm light_after_inactive_timeout
+     * later, entering IDLE then or at most light_pre_idle_timeout later (change_by's INACTIVE). */
+    z->d->doze_change_within = z->motion_max;
     disarm(z, &z->deep_alarm);
     disarm(z, &z->light_alarm);
     z->motion_reset = false;
@@ -597,6 +602,7 @@ void simos_doze_reboot(simos_doze *z, sim_time boot)
     z->d->doze_change_by = SIM_TIME_MAX; /* down: nothing changes until the boot's look */
     if (wd || wl)
         publish(z, wd, wl, CAUSE_REBOOT, 0);
+    z->d->doze_change_within = SIM_TIME_MAX; /* nor after a screen-off: the boot comes first */
     sim_time now = now_of(z);
     sim_schedule_in(z->d->engine, boot > now ? boot - now : 0, SIM_PHASE_OS, on_device, z, 0, NULL);
 }

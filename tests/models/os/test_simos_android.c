@@ -1415,15 +1415,16 @@ Test(standby, a_bucket_traces_its_names_words)
 
 /* One random device life under the whole Android model and the battery: screen, motion, network and
  * battery saver at random (plugs are the battery's own nightly charges), the worker run by the core
- * every 15 min, 20 s or 8 min a run. The watcher checks Doze's promise: with the screen off and unplugged,
- * d->dozing changes at or before every bound published since its last change (or since the screen
- * or the plug last changed, which void it), and the bound never grows meanwhile. */
+ * every 15 min, 20 s or 8 min a run. The watcher checks Doze's promise: with the screen off and
+ * unplugged, d->dozing changes at or before every bound published since its last change (or since
+ * the screen or the plug last changed, which void it; at a screen-off or unplug the bound is
+ * d->doze_change_within from then), and the bound never grows meanwhile. */
 typedef struct zlife {
     arig r;
     gsl_rng *g;
     bool live;     /* a promise stands: screen off and unplugged since `least` was first read */
     sim_time least; /* the least bound read since */
-    int flips, kept, probes, deferred_off;
+    int flips, kept, probes, deferred_off, within;
     int nlev;
     sim_time lev_t[4096];
     int64_t lev_arg[4096];
@@ -1461,10 +1462,19 @@ static void zlife_listen(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
         z->live = false;
         zlife_read(z, now);
         break;
-    case MDL_SIG_SCREEN_ON:
     case MDL_SIG_SCREEN_OFF:
-    case MDL_SIG_PLUG:
-    case MDL_SIG_UNPLUG: z->live = false; break;
+    case MDL_SIG_UNPLUG:
+        z->live = false;
+        /* Doze has not looked yet: its promise is relative (d->doze_change_within) */
+        if (!d->screen_on && !d->plugged && d->doze_change_within < SIM_TIME_MAX) {
+            cr_assert_eq(d->doze_change_by, SIM_TIME_MAX);
+            z->least = now + d->doze_change_within;
+            z->live = true;
+            z->within++;
+        }
+        break;
+    case MDL_SIG_SCREEN_ON:
+    case MDL_SIG_PLUG: z->live = false; break;
     case MDL_SIG_BATTERY_LEVEL:
         if (z->nlev < 4096) {
             z->lev_t[z->nlev] = now;
@@ -1540,7 +1550,7 @@ static void zlife_run(zlife *z, uint64_t seed, bool defer)
 Test(doze, change_bound_holds_and_deferring_on_it_changes_nothing)
 {
     static zlife a, b;
-    int flips = 0, kept = 0, deferred = 0, crossings = 0;
+    int flips = 0, kept = 0, deferred = 0, crossings = 0, within = 0;
     for (uint64_t seed = 1; seed <= 48; seed++) {
         zlife_run(&a, seed, true);
         zlife_run(&b, seed, false);
@@ -1552,14 +1562,16 @@ Test(doze, change_bound_holds_and_deferring_on_it_changes_nothing)
         cr_assert_eq(b.deferred_off, 0);
         flips += a.flips;
         kept += a.kept;
+        within += a.within;
         deferred += a.deferred_off;
         crossings += a.nlev;
         arig_free(&a.r);
         arig_free(&b.r);
     }
-    cr_log_info("doze bound: %d changes of dozing, %d under a standing bound, %d deferred re-arms after an action, %d crossings",
-                flips, kept, deferred, crossings);
+    cr_log_info("doze bound: %d changes of dozing, %d under a standing bound, %d relative bounds, %d deferred re-arms "
+                "after an action, %d crossings", flips, kept, within, deferred, crossings);
     cr_assert_gt(kept, 5000);
+    cr_assert_gt(within, 1000);
     cr_assert_gt(deferred, 800);
     cr_assert_gt(crossings, 1000);
 }
