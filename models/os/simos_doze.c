@@ -602,7 +602,8 @@ void simos_doze_reboot(simos_doze *z, sim_time boot)
     z->d->doze_change_by = SIM_TIME_MAX; /* down: nothing changes until the boot's look */
     if (wd || wl)
         publish(z, wd, wl, CAUSE_REBOOT, 0);
-    z->d->doze_change_within = SIM_TIME_MAX; /* nor after a screen-off: the boot comes first */
+    /* none while down (conservative: a screen-off meanwhile still makes it inactive) */
+    z->d->doze_change_within = SIM_TIME_MAX;
     sim_time now = now_of(z);
     sim_schedule_in(z->d->engine, boot > now ? boot - now : 0, SIM_PHASE_OS, on_device, z, 0, NULL);
 }

@@ -400,7 +400,8 @@ static void bound_doze_change(sim_engine *e, void *ctx, uint64_t session)
     d->dozing = !d->dozing;
     new_doze_bound(r, session * 6364136223846793005u);
     mdl_emit(d, MDL_SIG_DOZE, d->dozing);
-    cr_assert(mdl_battery_crossing_is_current(d), "crossing differs from a scan at the doze bound %lld", (long long)sim_now(e));
+    cr_assert(mdl_battery_crossing_is_current(d), "crossing differs from a scan at the doze bound %lld",
+              (long long)sim_now(e));
 }
 
 static void toggle_screen(brig *r, uint64_t arg)
@@ -520,9 +521,9 @@ static brig *bounded_run(uint64_t seed, bool defer, int *deferred, int *deferred
 }
 
 /* Deferring a crossing's re-arm while a bounded screen-on lasts, or with the screen off before a
- * bounded change of dozing (mdl_battery.c, defer_rearm), changes nothing: the same signals at the same ms with the same levels, as many fired events, and
- * after every signal the pending crossing is the scan's (its engine entry stale only under
- * defer_rearm's conditions). */
+ * bounded change of dozing (mdl_battery.c, defer_rearm), changes nothing: the same signals at the
+ * same ms with the same levels, as many fired events, and after every signal the pending crossing
+ * is the scan's (its engine entry stale only under defer_rearm's conditions). */
 Test(battery, deferred_rearms_change_nothing)
 {
     int deferred = 0, deferred_off = 0, undeferred = 0, signals = 0;

@@ -1415,16 +1415,17 @@ Test(standby, a_bucket_traces_its_names_words)
 
 /* One random device life under the whole Android model and the battery: screen, motion, network and
  * battery saver at random (plugs are the battery's own nightly charges), the worker run by the core
- * every 15 min, 20 s or 8 min a run. The watcher checks Doze's promise: with the screen off and
- * unplugged, d->dozing changes at or before every bound published since its last change (or since
- * the screen or the plug last changed, which void it; at a screen-off or unplug the bound is
- * d->doze_change_within from then), and the bound never grows meanwhile. */
+ * every 15 min, 20 s or 8 min a run, reboots in odd seeds. The watcher checks Doze's promise: with
+ * the screen off and unplugged, d->dozing changes at or before every bound published since its last
+ * change (or since the screen or the plug last changed, which void it; at a screen-off or unplug
+ * the bound is d->doze_change_within from then), the bound never grows meanwhile, and none stands
+ * at a reboot. */
 typedef struct zlife {
     arig r;
     gsl_rng *g;
     bool live;     /* a promise stands: screen off and unplugged since `least` was first read */
     sim_time least; /* the least bound read since */
-    int flips, kept, probes, deferred_off, within;
+    int flips, kept, probes, deferred_off, within, reboots;
     int nlev;
     sim_time lev_t[4096];
     int64_t lev_arg[4096];
@@ -1466,7 +1467,8 @@ static void zlife_listen(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
     case MDL_SIG_UNPLUG:
         z->live = false;
         /* Doze has not looked yet: its promise is relative (d->doze_change_within) */
-        if (!d->screen_on && !d->plugged && d->doze_change_within < SIM_TIME_MAX) {
+        if (!d->screen_on && !d->plugged && d->doze_change_within < SIM_TIME_MAX &&
+            now + d->doze_change_within < d->reboot_not_before) { /* as the battery takes it */
             cr_assert_eq(d->doze_change_by, SIM_TIME_MAX);
             z->least = now + d->doze_change_within;
             z->live = true;
@@ -1475,6 +1477,12 @@ static void zlife_listen(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
         break;
     case MDL_SIG_SCREEN_ON:
     case MDL_SIG_PLUG: z->live = false; break;
+    case MDL_SIG_REBOOT:
+        /* no promise reaches past a reboot: Doze publishes none that a reboot comes before */
+        cr_assert(!z->live || z->least == SIM_TIME_MAX, "a bound %lld stands at the reboot at %lld",
+                  (long long)z->least, (long long)now);
+        z->live = false;
+        break;
     case MDL_SIG_BATTERY_LEVEL:
         if (z->nlev < 4096) {
             z->lev_t[z->nlev] = now;
@@ -1493,6 +1501,21 @@ static void zlife_probe(sim_engine *e, void *ctx, uint64_t arg)
     zlife_read(z, sim_now(e));
     z->probes++;
     sim_schedule_in(e, SIM_SECONDS(13), SIM_PHASE_APP, zlife_probe, z, 0, NULL);
+}
+
+/* A reboot (down 1 min) at d->reboot_not_before, as the kills model would publish it; the next
+ * one 1 min - 2 days later. */
+static void zlife_reboot(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    zlife *z = ctx;
+    mdl_device *d = &z->r.base.d;
+    d->reboot_not_before =
+        sim_now(e) + SIM_MINUTES(1) + (sim_time)gsl_rng_uniform_int(z->g, (unsigned long)SIM_DAYS(2));
+    z->reboots++;
+    mdl_emit(d, MDL_SIG_REBOOT, SIM_MINUTES(1));
+    cr_assert(mdl_battery_crossing_is_current(d), "at %lld", (long long)sim_now(e));
+    sim_schedule(e, d->reboot_not_before, SIM_PHASE_ENVIRONMENT, zlife_reboot, z, 0, NULL);
 }
 
 /* A random action every 1 s - 2 h; after each, the battery's pending crossing is the scan's. */
@@ -1534,8 +1557,13 @@ static void zlife_run(zlife *z, uint64_t seed, bool defer)
         b.watch_permille[i] = 100 + (int)gsl_rng_uniform_int(z->g, 900);
     rig_start(&z->r.base, &mdl_battery_model, &b, zlife_listen, z);
     mdl_battery_set_deferral(&z->r.base.d, defer);
-    /* No reboot comes (the kills model, which publishes this in a run, is not on the rig). */
+    /* Reboots in odd seeds, at the times d->reboot_not_before announces (the kills model publishes
+     * it in a run; it is not on the rig); none in even seeds. */
     z->r.base.d.reboot_not_before = SIM_TIME_MAX;
+    if (seed % 2) {
+        z->r.base.d.reboot_not_before = SIM_HOURS(1) + (sim_time)gsl_rng_uniform_int(z->g, (unsigned long)SIM_DAYS(2));
+        sim_schedule(z->r.base.e, z->r.base.d.reboot_not_before, SIM_PHASE_ENVIRONMENT, zlife_reboot, z, 0, NULL);
+    }
     act(&z->r.base.d, 0, A_OPEN); /* the app opened once (its standby bucket), the screen on */
     act(&z->r.base.d, 1 * S, A_CLOSE);
     sim_schedule(z->r.base.e, 0, SIM_PHASE_APP, on_schedule, &z->r, (uint64_t)(15 * M), NULL);
@@ -1550,11 +1578,12 @@ static void zlife_run(zlife *z, uint64_t seed, bool defer)
 Test(doze, change_bound_holds_and_deferring_on_it_changes_nothing)
 {
     static zlife a, b;
-    int flips = 0, kept = 0, deferred = 0, crossings = 0, within = 0;
+    int flips = 0, kept = 0, deferred = 0, crossings = 0, within = 0, reboots = 0;
     for (uint64_t seed = 1; seed <= 48; seed++) {
         zlife_run(&a, seed, true);
         zlife_run(&b, seed, false);
-        cr_assert_eq(a.nlev, b.nlev, "seed %llu: %d crossings deferred, %d not", (unsigned long long)seed, a.nlev, b.nlev);
+        cr_assert_eq(a.nlev, b.nlev, "seed %llu: %d crossings deferred, %d not", (unsigned long long)seed, a.nlev,
+                     b.nlev);
         for (int i = 0; i < a.nlev; i++)
             cr_assert(a.lev_t[i] == b.lev_t[i] && a.lev_arg[i] == b.lev_arg[i], "seed %llu: crossing %d differs",
                       (unsigned long long)seed, i);
@@ -1563,13 +1592,15 @@ Test(doze, change_bound_holds_and_deferring_on_it_changes_nothing)
         flips += a.flips;
         kept += a.kept;
         within += a.within;
+        reboots += a.reboots;
         deferred += a.deferred_off;
         crossings += a.nlev;
         arig_free(&a.r);
         arig_free(&b.r);
     }
     cr_log_info("doze bound: %d changes of dozing, %d under a standing bound, %d relative bounds, %d deferred re-arms "
-                "after an action, %d crossings", flips, kept, within, deferred, crossings);
+                "after an action, %d crossings, %d reboots", flips, kept, within, deferred, crossings, reboots);
+    cr_assert_gt(reboots, 50);
     cr_assert_gt(kept, 5000);
     cr_assert_gt(within, 1000);
     cr_assert_gt(deferred, 800);
