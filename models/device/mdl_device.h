@@ -101,8 +101,9 @@ struct mdl_device {
     bool airplane;
     /* user */
     bool screen_on;
-    /* While screen_on: the screen turns off at or before this time (usage: the coming bedtime).
-     * SIM_TIME_MAX when nothing bounds it. The battery defers crossing re-arms on it. */
+    /* While screen_on: the screen turns off at or before this time (usage: the end of the
+     * screen-on period when no session starts before it, else the coming bedtime). SIM_TIME_MAX
+     * when nothing bounds it. The battery defers crossing re-arms on it. */
     sim_time screen_off_by;
     bool user_asleep;
     bool stationary;
@@ -111,6 +112,20 @@ struct mdl_device {
     /* the app and the OS model */
     bool worker_running;
     bool dozing;
+    /* While the screen is off and the device unplugged: d->dozing changes at or before this time,
+     * whatever else happens but a screen change or a plug; no reboot comes before it (the Android
+     * OS model's Doze, simos_doze.c change_by). SIM_TIME_MAX when nothing bounds it. The battery
+     * defers crossing re-arms on it. */
+    sim_time doze_change_by;
+    /* The same for the instant the screen goes off or the device is unplugged while Doze is still
+     * active (it looks at the device at that ms, after the signal): d->dozing changes at most this
+     * long after, whatever else happens but a screen change, a plug or a reboot. SIM_TIME_MAX
+     * otherwise (Doze not active, or off, or the device rebooting). */
+    sim_time doze_change_within;
+    /* No reboot comes before this time (the kills model: its pending random and update reboots and
+     * the scripted ones the runner announced, mdl_kills_plan_scripted_reboots). 0 until then: a
+     * reboot may come at any time. */
+    sim_time reboot_not_before;
     /* settings */
     bool refresh_enabled;      /* iOS Background App Refresh for this app */
     bool optimization_exempt;  /* Android: the app is exempt from battery optimization */

@@ -112,6 +112,7 @@ typedef struct kills {
     sim_time up_since;      /* -1 while down */
     sim_time last_boot;
     int64_t update_k;       /* index of the next update reboot (1-based) */
+    sim_time scripted_from; /* no scripted reboot before this (0 until the runner announces them) */
     mdl_kills_stats stats;
 } kills;
 
@@ -255,6 +256,20 @@ static void on_force(sim_engine *e, void *ctx, uint64_t arg)
 static void on_reboot(sim_engine *e, void *ctx, uint64_t arg);
 static void on_update(sim_engine *e, void *ctx, uint64_t arg);
 
+/* d->reboot_not_before: the earliest of the pending random and update reboots and the first
+ * scripted one. Random reboots are drawn only when the previous one's boot completes, and an update
+ * is armed only when the previous one is due, so the pending events are the next ones. Called after
+ * every change of them. */
+static void note_reboots(kills *k)
+{
+    sim_time first = k->scripted_from, t;
+    if (sim_event_time(k->d->engine, k->h_reboot, &t) == SIM_OK && t < first)
+        first = t;
+    if (sim_event_time(k->d->engine, k->h_update, &t) == SIM_OK && t < first)
+        first = t;
+    k->d->reboot_not_before = first;
+}
+
 static void arm_reboot(kills *k)
 {
     if (k->cfg.reboots_per_week > 0)
@@ -283,6 +298,7 @@ static void on_boot(sim_engine *e, void *ctx, uint64_t arg)
     sim_trace_end(k->d->trace);
     arm_force(k);
     arm_reboot(k);
+    note_reboots(k);
     sync(k);
 }
 
@@ -299,6 +315,7 @@ static void reboot(kills *k, const char *reason, sim_time downtime)
     k->up_since = -1;
     cancel(k, &k->h_force);
     cancel(k, &k->h_reboot);
+    note_reboots(k);
     at(k, downtime, on_boot, &k->h_boot);
     mdl_emit(k->d, MDL_SIG_REBOOT, downtime); /* our listener ends the process and syncs */
 }
@@ -322,6 +339,7 @@ static void on_update(sim_engine *e, void *ctx, uint64_t arg)
         reboot(k, "update", k->cfg.update_downtime);
     }
     arm_update(k);
+    note_reboots(k);
 }
 
 static void kill_on_screen_off(kills *k)
@@ -395,6 +413,7 @@ static int kills_start(mdl_device *d, int index, const void *config)
     arm_force(k);
     arm_reboot(k);
     arm_update(k);
+    note_reboots(k);
     sync(k);
     return MDL_OK;
 }
@@ -448,6 +467,15 @@ void mdl_kills_script_reboot(mdl_device *d, sim_time downtime)
     kills *k = find(d);
     if (k && !k->down)
         reboot(k, "scripted", downtime < 0 ? k->cfg.reboot_downtime : downtime);
+}
+
+void mdl_kills_plan_scripted_reboots(mdl_device *d, sim_time first)
+{
+    kills *k = find(d);
+    if (!k)
+        return;
+    k->scripted_from = first;
+    note_reboots(k);
 }
 
 /* ---- read API ---- */

@@ -100,6 +100,9 @@ void mdl_kills_apply_oem(mdl_kills_config *cfg, mdl_kills_oem oem);
 void mdl_kills_script_swipe(mdl_device *d);
 void mdl_kills_script_force_stop(mdl_device *d);
 void mdl_kills_script_reboot(mdl_device *d, sim_time downtime);
+/* The runner announces its scripted reboots: none before `first` (SIM_TIME_MAX: none at all). Until
+ * then a scripted reboot may come at any time (d->reboot_not_before is 0); after the first, too. */
+void mdl_kills_plan_scripted_reboots(mdl_device *d, sim_time first);
 
 /* Read API for the OS models; all take the device the model was started on (false / -1 / zero
  * stats when the kills model is not running on it). */

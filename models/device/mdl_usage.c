@@ -134,11 +134,12 @@ static double rate_per_ms(usage_state *st, sim_time t, sim_time *hour_end)
 static void on_arrival(sim_engine *e, void *ctx, uint64_t arg);
 
 /* The next session start after `from` (inversion of the piecewise-constant cumulative rate, see
- * mdl_usage.h), if it comes before the next bedtime. */
-static void schedule_arrival(usage_state *st, sim_time from)
+ * mdl_usage.h), if it comes before the next bedtime; -1 if not. Draws its exponential from
+ * r_session (none without a rate). */
+static sim_time next_arrival(usage_state *st, sim_time from)
 {
     if (!st->any_rate)
-        return;
+        return -1;
     double need = gsl_ran_exponential(st->r_session, 1.0);
     for (sim_time t = from; t < st->bedtime;) {
         sim_time seg_end;
@@ -149,13 +150,34 @@ static void schedule_arrival(usage_state *st, sim_time from)
         if (r > 0 && need <= r * seg) {
             double dt = need / r;
             sim_time at = t + (sim_time)ceil(dt < seg ? dt : seg);
-            if (at < st->bedtime)
-                sim_schedule(st->d->engine, at, SIM_PHASE_ENVIRONMENT, on_arrival, st, 0, &st->arrival);
-            return;
+            return at < st->bedtime ? at : -1;
         }
         need -= r * seg;
         t = seg_end;
     }
+    return -1;
+}
+
+static void schedule_at(usage_state *st, sim_time at)
+{
+    if (at >= 0)
+        sim_schedule(st->d->engine, at, SIM_PHASE_ENVIRONMENT, on_arrival, st, 0, &st->arrival);
+}
+
+static void schedule_arrival(usage_state *st, sim_time from) { schedule_at(st, next_arrival(st, from)); }
+
+/* d->screen_off_by while the screen is on, given the next session start `next` (-1: none before
+ * bedtime): the screen turns off at screen_off_at unless a session starting at or before then
+ * extends it, and at bedtime at the latest (on_bedtime). Sessions start only at arrivals, and the
+ * next one is `next`: so with none at or before screen_off_at the screen is off by then, whatever
+ * else happens (nothing else reschedules on_screen_off); with one, later sessions may extend it up
+ * to bedtime. Over a screen-on period the bound never grows: it is bedtime until an arrival finds
+ * no next one in time, then min(screen_off_at, bedtime), which that last arrival fixed. */
+static sim_time screen_off_bound(const usage_state *st, sim_time next)
+{
+    if (next >= 0 && next <= st->screen_off_at)
+        return st->bedtime;
+    return st->screen_off_at < st->bedtime ? st->screen_off_at : st->bedtime;
 }
 
 /* Whether a window of `days` applies on a day of weekday `wd` (ISO, Monday 0). */
@@ -365,6 +387,10 @@ static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
     sim_time now = sim_now(e);
     st->arrival = SIM_HANDLE_NONE;
     sim_time dur = sch_dist_sample(&st->c.session_duration, st->r_session);
+    /* The next arrival is drawn now, for the screen-off bound the battery reads at the screen-on
+     * signal, and scheduled at the end as before (the same draws of r_session in the same order:
+     * nothing in between draws from it; the same schedule, so the same order of events). */
+    sim_time next = next_arrival(st, now);
     /* While the device is down (a reboot) the user cannot open the app: the session is recorded
      * with its draws, as at any other time, but it is no visit (found by tools/fuzz/fuzz_sim.c:
      * usage.app_open during a reboot's downtime). */
@@ -377,16 +403,17 @@ static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
             st->screen_off_at = end;
             st->moving = gsl_rng_uniform(st->r_motion) < st->c.moving_sessions;
             d->screen_on = true;
-            /* Sessions start before bedtime, which turns the screen off (on_bedtime): a bound
-             * whatever later sessions add to this screen-on period. */
-            d->screen_off_by = st->bedtime;
+            d->screen_off_by = screen_off_bound(st, next);
             sim_schedule(e, end, SIM_PHASE_ENVIRONMENT, on_screen_off, st, 0, &st->screen_off);
             trace_bool(d, "usage.screen", "on", true);
             mdl_emit(d, MDL_SIG_SCREEN_ON, 0);
             update_motion(st);
-        } else if (end > st->screen_off_at) {
-            st->screen_off_at = end;
-            sim_reschedule(e, st->screen_off, end);
+        } else {
+            if (end > st->screen_off_at) {
+                st->screen_off_at = end;
+                sim_reschedule(e, st->screen_off, end);
+            }
+            d->screen_off_by = screen_off_bound(st, next);
         }
         if (visit) {
             sim_time took = sch_dist_sample(&st->c.app_duration, st->r_app_duration);
@@ -404,7 +431,7 @@ static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
             }
         }
     }
-    schedule_arrival(st, now);
+    schedule_at(st, next);
 }
 
 static void on_wake(sim_engine *e, void *ctx, uint64_t arg);

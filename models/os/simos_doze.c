@@ -16,6 +16,9 @@ struct simos_doze {
     simos_doze_fn changed;
     void *ctx;
     sim_handle deep_alarm, light_alarm, look;
+    sim_time deep_at, light_at; /* their times while pending (arm, disarm); read by change_by only */
+    /* change_by's slack: the longest deep IDLE, light PRE_IDLE, and light INACTIVE + PRE_IDLE */
+    sim_time deep_max, pre_idle_max, motion_max;
     sim_time next_idle_delay, next_pending_delay;      /* deep */
     sim_time next_light_delay, light_budget, light_maint_start; /* light */
     sim_time deep_maint_start;
@@ -90,16 +93,29 @@ static void on_look(sim_engine *e, void *ctx, uint64_t arg);
 static bool can_close_early(const simos_doze *z) { return !z->d->worker_running; }
 
 /* Cancels the alarm and sets it again (sim_rearm: the same as a cancel and a schedule, cheaper). */
-static void arm(simos_doze *z, sim_handle *h, sim_time delay, sim_event_fn fn)
+/* The time of deep_alarm or light_alarm, kept with it for change_by (SIM_TIME_MAX: not pending). */
+static inline __attribute__((always_inline)) void note_alarm(simos_doze *z, const sim_handle *h, sim_time at)
 {
-    /* On failure (past the end of time: never fires) the alarm is cancelled and *h is none. */
-    sim_rearm_in(z->d->engine, h, delay < 0 ? 0 : delay, SIM_PHASE_OS, fn, z, 0);
+    if (h == &z->deep_alarm)
+        z->deep_at = at;
+    else if (h == &z->light_alarm)
+        z->light_at = at;
 }
 
-static void disarm(simos_doze *z, sim_handle *h)
+static inline __attribute__((always_inline)) void arm(simos_doze *z, sim_handle *h, sim_time delay, sim_event_fn fn)
+{
+    /* On failure (past the end of time: never fires) the alarm is cancelled and *h is none. */
+    if (delay < 0)
+        delay = 0;
+    bool ok = sim_rearm_in(z->d->engine, h, delay, SIM_PHASE_OS, fn, z, 0) == SIM_OK;
+    note_alarm(z, h, ok ? sim_now(z->d->engine) + delay : SIM_TIME_MAX);
+}
+
+static inline __attribute__((always_inline)) void disarm(simos_doze *z, sim_handle *h)
 {
     sim_cancel(z->d->engine, *h);
     *h = SIM_HANDLE_NONE;
+    note_alarm(z, h, SIM_TIME_MAX);
 }
 
 /* After any change: d->dozing, the trace, the owner. */
@@ -191,6 +207,50 @@ static void trace_record(sim_trace *tr, sim_time t, const simos_doze *z, bool do
     tr->fingerprint = fold_record(tr->fingerprint, t, z, dozing, why, sig);
 }
 
+/* The duration d as a slack of change_by: in [0, SIM_TIME_MAX] (arm takes a negative delay as 0),
+ * so that a few added to a time (at most SIM_TIME_MAX, SIM_TIME_MAX for an alarm not pending) stay
+ * far from overflowing; a sum past SIM_TIME_MAX is a bound no time is after. */
+static sim_time slack(sim_time d) { return d < 0 ? 0 : d > SIM_TIME_MAX ? SIM_TIME_MAX : d; }
+
+/*
+ * d->doze_change_by: a time at or before which d->dozing changes, whatever happens meanwhile but a
+ * screen change or a plug (which the battery, its reader, handles on its own: see mdl_battery.c,
+ * defer_rearm). publish gives SIM_TIME_MAX unless the screen is off, the device unplugged and no
+ * reboot comes before it (d->reboot_not_before: a reboot restarts Doze from ACTIVE; each later
+ * publish reads the kills model's next one). With those, by state:
+ *  - deep IDLE (dozing): its alarm ends it (IDLE_MAINTENANCE); motion ends it sooner; battery saver
+ *    leaves IDLE alone.
+ *  - deep IDLE_MAINTENANCE (light OVERRIDE, not dozing): its alarm, or the early close, enters IDLE.
+ *    Motion before then restarts light from INACTIVE: IDLE light_after_inactive_timeout later, plus
+ *    at most light_pre_idle_timeout of PRE_IDLE (motion_max).
+ *  - light INACTIVE: its alarm enters IDLE, or PRE_IDLE for at most light_pre_idle_timeout.
+ *  - light PRE_IDLE, IDLE_MAINTENANCE: the alarm (or sooner, the worker's stop) enters IDLE.
+ *  - light IDLE: its alarm starts a maintenance window, or without a network WAITING_FOR_NETWORK,
+ *    which ends next_light_delay later at the latest (the delay its alarm is then armed with); light
+ *    WAITING_FOR_NETWORK: its alarm. Deep entering IDLE before then (from LOCATING or
+ *    QUICK_DOZE_DELAY; motion only delays it) keeps the device dozing, up to its own alarm, at most
+ *    max(idle_timeout, max_idle_timeout) later (deep_max; grow clamps every later delay).
+ *  Deep entering IDLE in the not-dozing states is a change. Motion touches light only from OVERRIDE
+ *  and battery saver only deep before IDLE, so nothing else moves these times, and the bound never
+ *  grows between two changes of d->dozing (tests/models/os/test_simos_android.c checks both).
+ * Out of line: inlined into publish's five places it made them save more registers.
+ */
+__attribute__((noinline)) static sim_time change_by(const simos_doze *z)
+{
+    if (z->h.deep == SIMOS_DEEP_IDLE)
+        return z->deep_at;
+    if (z->h.deep == SIMOS_DEEP_IDLE_MAINTENANCE)
+        return z->deep_at + z->motion_max;
+    switch (z->h.light) {
+    case SIMOS_LIGHT_INACTIVE: return z->light_at + z->pre_idle_max;
+    case SIMOS_LIGHT_PRE_IDLE:
+    case SIMOS_LIGHT_IDLE_MAINTENANCE: return z->light_at;
+    case SIMOS_LIGHT_IDLE: return z->light_at + slack(z->next_light_delay) + z->deep_max;
+    case SIMOS_LIGHT_WAITING_FOR_NETWORK: return z->light_at + z->deep_max;
+    default: return SIM_TIME_MAX;
+    }
+}
+
 /* After every change (19k in the 10-seed sweep), from five places: always inlined, where the call
  * and its register saves cost about a fifth of what it does with the trace off (issue 24). */
 static inline __attribute__((always_inline)) void publish(simos_doze *z, bool was_deep_idle, bool was_light_idle,
@@ -207,6 +267,9 @@ static inline __attribute__((always_inline)) void publish(simos_doze *z, bool wa
         trace_record(d->trace, now, z, dozing, why, sig);
     else
         sim_trace_begin(d->trace, now, "os.doze"); /* the trace off: only counts the record */
+    /* before the signal: the battery reads it there */
+    sim_time by = !d->screen_on && !d->plugged && z->h.enabled ? change_by(z) : SIM_TIME_MAX;
+    d->doze_change_by = by < d->reboot_not_before ? by : SIM_TIME_MAX;
     if (d->dozing != dozing) {
         d->dozing = dozing;
         mdl_emit(d, MDL_SIG_DOZE, dozing);
@@ -232,6 +295,7 @@ static void deep_enter_idle(simos_doze *z)
 /* becomeInactiveLocked: both machines start from ACTIVE. */
 static void become_inactive(simos_doze *z)
 {
+    z->d->doze_change_within = SIM_TIME_MAX; /* not active: d->doze_change_by holds */
     if (z->h.deep == SIMOS_DEEP_ACTIVE) {
         z->next_idle_delay = 0;
         z->next_pending_delay = 0;
@@ -260,6 +324,10 @@ static void become_active(simos_doze *z)
 {
     z->h.deep = SIMOS_DEEP_ACTIVE;
     z->h.light = SIMOS_LIGHT_ACTIVE;
+    /* Active: a screen-off or unplug posts on_device at its ms, which (both machines ACTIVE, the
+     * device off and unplugged) becomes inactive with light's alarm light_after_inactive_timeout
+     * later, entering IDLE then or at most light_pre_idle_timeout later (change_by's INACTIVE). */
+    z->d->doze_change_within = z->motion_max;
     disarm(z, &z->deep_alarm);
     disarm(z, &z->light_alarm);
     z->motion_reset = false;
@@ -492,8 +560,14 @@ simos_doze *simos_doze_new(mdl_device *d, const simos_doze_params *p, simos_doze
     simos_doze *z = calloc(1, sizeof *z);
     if (!z)
         return NULL;
-    *z = (simos_doze){.h = {.d = d, .enabled = p->enabled, .tail_until = -1}, .d = d, .p = *p, .changed = changed,
+    *z = (simos_doze){.h = {.d = d, .enabled = p->enabled, .tail_until = -1}, .d = d, .p = *p,
+                      .deep_at = SIM_TIME_MAX, .light_at = SIM_TIME_MAX, .changed = changed,
                       .ctx = ctx};
+    /* deep_enter_idle's delays are idle_timeout, then grown and clamped to [idle_timeout,
+     * max_idle_timeout] (grow); PRE_IDLE lasts light_pre_idle_timeout (0: none) */
+    z->deep_max = slack(p->max_idle_timeout > p->idle_timeout ? p->max_idle_timeout : p->idle_timeout);
+    z->pre_idle_max = slack(p->light_pre_idle_timeout);
+    z->motion_max = slack(p->light_after_inactive_timeout) + z->pre_idle_max;
     /* the first look, once the environment models have set the device up */
     sim_schedule_in(d->engine, 0, SIM_PHASE_OS, simos_doze_on_device, z, 0, NULL);
     return z;
@@ -526,8 +600,11 @@ void simos_doze_reboot(simos_doze *z, sim_time boot)
     become_active(z);
     disarm(z, &z->look);
     z->h.tail_until = -1;
+    z->d->doze_change_by = SIM_TIME_MAX; /* down: nothing changes until the boot's look */
     if (wd || wl)
         publish(z, wd, wl, CAUSE_REBOOT, 0);
+    /* none while down (conservative: a screen-off meanwhile still makes it inactive) */
+    z->d->doze_change_within = SIM_TIME_MAX;
     sim_time now = now_of(z);
     sim_schedule_in(z->d->engine, boot > now ? boot - now : 0, SIM_PHASE_OS, simos_doze_on_device, z, 0, NULL);
 }

@@ -1011,8 +1011,13 @@ static int setup(runner *r, const scn_scenario *s, const run_options *opt)
     }
     /* Scripted events last: at an equal instant they follow the models' first events and the
      * app's first visit (the engine's scheduling order, scn_events.h). */
-    for (size_t i = 0; i < s->events.count && rc == SIM_OK; i++)
+    sim_time first_reboot = SIM_TIME_MAX;
+    for (size_t i = 0; i < s->events.count && rc == SIM_OK; i++) {
         rc = sim_schedule(r->engine, s->events.list[i].at, SIM_PHASE_ENVIRONMENT, on_scripted, r, (uint64_t)i, NULL);
+        if (s->events.list[i].action == SCN_EV_REBOOT && s->events.list[i].at < first_reboot)
+            first_reboot = s->events.list[i].at;
+    }
+    mdl_kills_plan_scripted_reboots(&r->device, first_reboot);
     return rc == SIM_OK ? 0 : -1;
 }
 

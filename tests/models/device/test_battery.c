@@ -43,9 +43,12 @@ typedef struct brig {
     bool check_exact; /* assert every crossing's exactness as it happens */
     int checked;      /* random_signal: signals after which the kept crossing was checked */
     sim_time gap;     /* random_signal: at most this long between signals (0: 3 h) */
-    bool bounded;     /* random_signal: a screen-on sets d->screen_off_by and turns off by then */
+    bool bounded;     /* random_signal: a screen-on sets d->screen_off_by and turns off by then; with
+                       * the screen off, a dozing change sets d->doze_change_by and changes by then */
     uint64_t session; /* random_signal: screen-ons so far (a bound's screen-off acts on its own) */
+    uint64_t doze_session; /* random_signal: doze bounds so far (a bound's change acts on its own) */
     int deferred;     /* random_signal: signals after which a crossing's re-arm was deferred */
+    int deferred_off; /* the same with the screen off (on a doze bound) */
 } brig;
 
 static void assert_exact(const event *e)
@@ -373,6 +376,34 @@ static void bound_off(sim_engine *e, void *ctx, uint64_t session)
     cr_assert(mdl_battery_crossing_is_current(d), "crossing differs from a scan at the bound %lld", (long long)sim_now(e));
 }
 
+static void bound_doze_change(sim_engine *e, void *ctx, uint64_t session);
+
+/* A new doze bound (as Doze's change_by): with the screen off, d->dozing changes by then, on its
+ * own (bound_doze_change) if no change came first; a screen change voids it. */
+static void new_doze_bound(brig *r, uint64_t arg)
+{
+    mdl_device *d = &r->base.d;
+    r->doze_session++;
+    d->doze_change_by = SIM_TIME_MAX;
+    if (!r->bounded || d->screen_on)
+        return;
+    d->doze_change_by = sim_now(r->base.e) + 1 + (sim_time)(arg >> 20) % H(8);
+    sim_schedule(r->base.e, d->doze_change_by, SIM_PHASE_OS, bound_doze_change, r, r->doze_session, NULL);
+}
+
+static void bound_doze_change(sim_engine *e, void *ctx, uint64_t session)
+{
+    brig *r = ctx;
+    mdl_device *d = &r->base.d;
+    if (session != r->doze_session)
+        return;
+    d->dozing = !d->dozing;
+    new_doze_bound(r, session * 6364136223846793005u);
+    mdl_emit(d, MDL_SIG_DOZE, d->dozing);
+    cr_assert(mdl_battery_crossing_is_current(d), "crossing differs from a scan at the doze bound %lld",
+              (long long)sim_now(e));
+}
+
 static void toggle_screen(brig *r, uint64_t arg)
 {
     mdl_device *d = &r->base.d;
@@ -382,6 +413,7 @@ static void toggle_screen(brig *r, uint64_t arg)
         d->screen_off_by = sim_now(r->base.e) + 1 + (sim_time)(arg >> 8) % H(8);
         sim_schedule(r->base.e, d->screen_off_by, SIM_PHASE_ENVIRONMENT, bound_off, r, ++r->session, NULL);
     }
+    new_doze_bound(r, arg);
     mdl_emit(d, d->screen_on ? MDL_SIG_SCREEN_ON : MDL_SIG_SCREEN_OFF, 0);
 }
 
@@ -392,7 +424,11 @@ static void random_signal(sim_engine *e, void *ctx, uint64_t arg)
     switch (arg % 4) {
     case 0: toggle_screen(r, arg); break;
     case 1: d->worker_running = !d->worker_running; mdl_emit(d, MDL_SIG_WORKER, d->worker_running); break;
-    case 2: d->dozing = !d->dozing; mdl_emit(d, MDL_SIG_DOZE, d->dozing); break;
+    case 2:
+        d->dozing = !d->dozing;
+        new_doze_bound(r, arg);
+        mdl_emit(d, MDL_SIG_DOZE, d->dozing);
+        break;
     default: d->net = d->net == MDL_NET_NONE ? MDL_NET_WIFI : MDL_NET_NONE; mdl_emit(d, MDL_SIG_NETWORK, 0); break;
     }
     /* A drain change keeps the pending crossing's threshold without a scan (mdl_battery.c,
@@ -400,6 +436,7 @@ static void random_signal(sim_engine *e, void *ctx, uint64_t arg)
     cr_assert(mdl_battery_crossing_is_current(d), "kept crossing differs from a scan at %lld", (long long)sim_now(e));
     r->checked++;
     r->deferred += mdl_battery_rearm_deferred(d);
+    r->deferred_off += !d->screen_on && mdl_battery_rearm_deferred(d);
     sim_time next = sim_now(e) + 1 + (sim_time)(arg >> 2) % (r->gap > 0 ? r->gap : H(3));
     sim_schedule(e, next, SIM_PHASE_ENVIRONMENT, random_signal, r, arg * 6364136223846793005u + 1442695040888963407u, NULL);
 }
@@ -455,8 +492,9 @@ Test(battery, every_crossing_is_exact_under_random_rates)
 }
 
 /* One random run of every_crossing_is_exact_under_random_rates' kind with bounded screen-ons (as
- * usage's bedtime bounds them), crossing re-arms deferred or not: its signals and fired events. */
-static brig *bounded_run(uint64_t seed, bool defer, int *deferred)
+ * usage bounds them) and bounded changes of dozing (as Doze does), crossing re-arms deferred or
+ * not: its signals and fired events. */
+static brig *bounded_run(uint64_t seed, bool defer, int *deferred, int *deferred_off)
 {
     gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(g, seed);
@@ -477,20 +515,21 @@ static brig *bounded_run(uint64_t seed, bool defer, int *deferred)
                  random_signal, r, gsl_rng_get(g), NULL);
     sim_run_until(r->base.e, SIM_DAYS(14));
     *deferred += r->deferred;
+    *deferred_off += r->deferred_off;
     gsl_rng_free(g);
     return r;
 }
 
-/* Deferring a crossing's re-arm while a bounded screen-on lasts (mdl_battery.c, defer_rearm)
- * changes nothing: the same signals at the same ms with the same levels, as many fired events, and
- * after every signal the pending crossing is the scan's (its engine entry stale only under
- * defer_rearm's conditions). */
+/* Deferring a crossing's re-arm while a bounded screen-on lasts, or with the screen off before a
+ * bounded change of dozing (mdl_battery.c, defer_rearm), changes nothing: the same signals at the
+ * same ms with the same levels, as many fired events, and after every signal the pending crossing
+ * is the scan's (its engine entry stale only under defer_rearm's conditions). */
 Test(battery, deferred_rearms_change_nothing)
 {
-    int deferred = 0, undeferred = 0, signals = 0;
+    int deferred = 0, deferred_off = 0, undeferred = 0, signals = 0;
     for (uint64_t seed = 1; seed <= 300; seed++) {
-        brig *a = bounded_run(seed, true, &deferred);
-        brig *b = bounded_run(seed, false, &undeferred);
+        brig *a = bounded_run(seed, true, &deferred, &deferred_off);
+        brig *b = bounded_run(seed, false, &undeferred, &undeferred);
         cr_assert_eq(a->n, b->n, "seed %llu: %d signals deferred, %d not", (unsigned long long)seed, a->n, b->n);
         for (int i = 0; i < a->n; i++)
             cr_assert(a->ev[i].t == b->ev[i].t && a->ev[i].sig == b->ev[i].sig && a->ev[i].arg == b->ev[i].arg &&
@@ -501,9 +540,11 @@ Test(battery, deferred_rearms_change_nothing)
         brig_free(a);
         brig_free(b);
     }
-    cr_log_info("deferred_rearms_change_nothing: %d signals, deferred after %d random signals", signals, deferred);
+    cr_log_info("deferred_rearms_change_nothing: %d signals, deferred after %d random signals (%d with the screen off)",
+                signals, deferred, deferred_off);
     cr_assert_eq(undeferred, 0);
     cr_assert_gt(deferred, 1000);
+    cr_assert_gt(deferred_off, 500);
     cr_assert_gt(signals, 1000);
 }
 

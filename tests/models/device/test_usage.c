@@ -271,6 +271,77 @@ Test(usage, a_zero_profile_never_lights_the_screen)
 
 /* Walks the trace: nothing but screen-off, visit ends and motion while asleep, no session; the
  * screen is off and the app closed at every bedtime; screen-on periods = union of sessions. */
+/* ---- the screen-off bound the battery defers on (d->screen_off_by) ---- */
+
+typedef struct off_probe {
+    rig *r;
+    sim_time bound;  /* the least d->screen_off_by seen in the screen-on period in progress */
+    sim_time bound_at_on;
+    int periods, tight, probes;
+} off_probe;
+
+static void probe_bound(off_probe *p, sim_time now)
+{
+    const mdl_device *d = &p->r->d;
+    cr_assert_geq(d->screen_off_by, now, "bound %lld before now %lld", (long long)d->screen_off_by, (long long)now);
+    cr_assert_leq(d->screen_off_by, p->bound, "bound grew to %lld from %lld", (long long)d->screen_off_by,
+                  (long long)p->bound);
+    p->bound = d->screen_off_by;
+    p->probes++;
+}
+
+static void off_listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    (void)arg;
+    off_probe *p = ctx;
+    sim_time now = sim_now(d->engine);
+    if (sig == MDL_SIG_SCREEN_ON) {
+        p->bound = SIM_TIME_MAX;
+        probe_bound(p, now);
+        p->bound_at_on = d->screen_off_by;
+        p->tight += d->screen_off_by < now + SIM_HOURS(1);
+        p->periods++;
+    } else if (sig == MDL_SIG_SCREEN_OFF) {
+        cr_assert_leq(now, p->bound, "screen off at %lld after its bound %lld", (long long)now, (long long)p->bound);
+        cr_assert_eq(d->screen_off_by, SIM_TIME_MAX);
+    } else if (d->screen_on) {
+        probe_bound(p, now);
+    }
+}
+
+/* Every ms of a screen-on period's trace is probed at the ms of events (arrivals that extend it or
+ * not, visits); this one looks between them too. */
+static void off_tick(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    off_probe *p = ctx;
+    if (p->r->d.screen_on)
+        probe_bound(p, sim_now(e));
+    sim_schedule_in(e, SIM_SECONDS(7), SIM_PHASE_OS, off_tick, p, 0, NULL);
+}
+
+/* d->screen_off_by, while the screen is on, bounds its screen-off: over many days of sessions the
+ * screen always turns off at or before every bound published since it came on, the bound never
+ * grows within a period, and it is mostly the period's own end (not bedtime), which is what lets
+ * the battery defer its re-arms (mdl_battery.c, defer_rearm). */
+Test(usage, the_screen_turns_off_by_its_published_bound)
+{
+    mdl_usage_config c = defaults();
+    c.session_duration.b = 2.0; /* a long tail: sessions that overlap the next arrival */
+    off_probe p = {0};
+    for (uint64_t seed = 1; seed <= 8; seed++) {
+        rig *r = usage_rig(&c, seed, monday, off_listener, &p);
+        p.r = r;
+        sim_schedule_in(r->e, 0, SIM_PHASE_OS, off_tick, &p, 0, NULL);
+        sim_run_until(r->e, SIM_DAYS(20));
+        rig_free(r);
+    }
+    cr_log_info("screen-off bound: %d periods, %d bounded within the hour, %d probes", p.periods, p.tight, p.probes);
+    cr_assert_gt(p.periods, 6000);
+    cr_assert_gt(p.tight, p.periods / 2);
+    cr_assert_lt(p.tight, p.periods); /* some periods overlap their next arrival: bedtime */
+}
+
 Test(usage, nothing_happens_while_asleep_and_nights_follow_the_windows)
 {
     mdl_usage_config c = defaults();

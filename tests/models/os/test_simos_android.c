@@ -7,11 +7,13 @@
  */
 
 #include <criterion/criterion.h>
+#include <gsl/gsl_rng.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mdl_battery.h"
+#include "mdl_battery_internal.h"
 #include "mdl_model.h"
 #include "rep_record.h"
 #include "android_rig.h"
@@ -1505,4 +1507,200 @@ Test(standby, a_bucket_traces_its_names_words)
         cr_assert_eq(lit.fingerprint, name.fingerprint, "bucket %s", simos_bucket_name((simos_bucket)b));
         cr_assert_eq(lit.records, name.records);
     }
+}
+
+/* ---- Doze's bound on its next change (d->doze_change_by), which the battery defers on ---- */
+
+/* One random device life under the whole Android model and the battery: screen, motion, network and
+ * battery saver at random (plugs are the battery's own nightly charges), the worker run by the core
+ * every 15 min, 20 s or 8 min a run, reboots in odd seeds. The watcher checks Doze's promise: with
+ * the screen off and unplugged, d->dozing changes at or before every bound published since its last
+ * change (or since the screen or the plug last changed, which void it; at a screen-off or unplug
+ * the bound is d->doze_change_within from then), the bound never grows meanwhile, and none stands
+ * at a reboot. */
+typedef struct zlife {
+    arig r;
+    gsl_rng *g;
+    bool live;     /* a promise stands: screen off and unplugged since `least` was first read */
+    sim_time least; /* the least bound read since */
+    int flips, kept, probes, deferred_off, within, reboots;
+    int nlev;
+    sim_time lev_t[4096];
+    int64_t lev_arg[4096];
+} zlife;
+
+static void zlife_read(zlife *z, sim_time now)
+{
+    const mdl_device *d = &z->r.base.d;
+    if (d->screen_on || d->plugged) {
+        z->live = false;
+        return;
+    }
+    if (z->live) {
+        cr_assert_leq(d->doze_change_by, z->least, "at %lld the bound grew to %lld from %lld", (long long)now,
+                      (long long)d->doze_change_by, (long long)z->least);
+        cr_assert_leq(now, z->least, "at %lld no change of dozing since its bound %lld", (long long)now,
+                      (long long)z->least);
+    }
+    z->least = d->doze_change_by;
+    z->live = true;
+}
+
+static void zlife_listen(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    zlife *z = ctx;
+    sim_time now = sim_now(d->engine);
+    switch (sig) {
+    case MDL_SIG_DOZE:
+        if (z->live && !d->screen_on && !d->plugged) {
+            cr_assert_leq(now, z->least, "dozing changed at %lld after its bound %lld", (long long)now,
+                          (long long)z->least);
+            z->kept++;
+        }
+        z->flips++;
+        z->live = false;
+        zlife_read(z, now);
+        break;
+    case MDL_SIG_SCREEN_OFF:
+    case MDL_SIG_UNPLUG:
+        z->live = false;
+        /* Doze has not looked yet: its promise is relative (d->doze_change_within) */
+        if (!d->screen_on && !d->plugged && d->doze_change_within < SIM_TIME_MAX &&
+            now + d->doze_change_within < d->reboot_not_before) { /* as the battery takes it */
+            cr_assert_eq(d->doze_change_by, SIM_TIME_MAX);
+            z->least = now + d->doze_change_within;
+            z->live = true;
+            z->within++;
+        }
+        break;
+    case MDL_SIG_SCREEN_ON:
+    case MDL_SIG_PLUG: z->live = false; break;
+    case MDL_SIG_REBOOT:
+        /* no promise reaches past a reboot: Doze publishes none that a reboot comes before */
+        cr_assert(!z->live || z->least == SIM_TIME_MAX, "a bound %lld stands at the reboot at %lld",
+                  (long long)z->least, (long long)now);
+        z->live = false;
+        break;
+    case MDL_SIG_BATTERY_LEVEL:
+        if (z->nlev < 4096) {
+            z->lev_t[z->nlev] = now;
+            z->lev_arg[z->nlev++] = arg;
+        }
+        break;
+    default: break;
+    }
+}
+
+/* Between signals (Doze's own changes without a change of dozing publish no signal). */
+static void zlife_probe(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    zlife *z = ctx;
+    zlife_read(z, sim_now(e));
+    z->probes++;
+    sim_schedule_in(e, SIM_SECONDS(13), SIM_PHASE_APP, zlife_probe, z, 0, NULL);
+}
+
+/* A reboot (down 1 min) at d->reboot_not_before, as the kills model would publish it; the next
+ * one 1 min - 2 days later. */
+static void zlife_reboot(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    zlife *z = ctx;
+    mdl_device *d = &z->r.base.d;
+    d->reboot_not_before =
+        sim_now(e) + SIM_MINUTES(1) + (sim_time)gsl_rng_uniform_int(z->g, (unsigned long)SIM_DAYS(2));
+    z->reboots++;
+    mdl_emit(d, MDL_SIG_REBOOT, SIM_MINUTES(1));
+    cr_assert(mdl_battery_crossing_is_current(d), "at %lld", (long long)sim_now(e));
+    sim_schedule(e, d->reboot_not_before, SIM_PHASE_ENVIRONMENT, zlife_reboot, z, 0, NULL);
+}
+
+/* A random action every 1 s - 2 h; after each, the battery's pending crossing is the scan's. */
+static void zlife_act(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    zlife *z = ctx;
+    mdl_device *d = &z->r.base.d;
+    switch (gsl_rng_uniform_int(z->g, 8)) {
+    case 0:
+    case 1:
+    case 2: d->screen_on = !d->screen_on; mdl_emit(d, d->screen_on ? MDL_SIG_SCREEN_ON : MDL_SIG_SCREEN_OFF, 0); break;
+    case 3: d->stationary = !d->stationary; mdl_emit(d, MDL_SIG_MOTION, d->stationary); break;
+    case 4: d->net = d->net == MDL_NET_NONE ? MDL_NET_WIFI : MDL_NET_NONE; mdl_emit(d, MDL_SIG_NETWORK, d->net); break;
+    case 5: mdl_battery_script_power_save(d, !d->power_save); break;
+    default: break; /* a quiet stretch */
+    }
+    cr_assert(mdl_battery_crossing_is_current(d), "at %lld", (long long)sim_now(e));
+    z->deferred_off += !d->screen_on && mdl_battery_rearm_deferred(d);
+    sim_time gap = 1000 + (sim_time)gsl_rng_uniform_int(z->g, gsl_rng_uniform(z->g) < 0.5 ? 60000UL : 7200000UL);
+    sim_schedule_in(e, gap, SIM_PHASE_ENVIRONMENT, zlife_act, z, 0, NULL);
+}
+
+static void zlife_run(zlife *z, uint64_t seed, bool defer)
+{
+    memset(z, 0, sizeof *z);
+    simos_android_config c;
+    simos_android_defaults(&c, seed % 3 == 0 ? 12 : 14); /* 12: light PRE_IDLE while the worker runs */
+    arig_init(&z->r, &c);
+    z->r.chain = true;
+    z->r.work_ms = seed % 2 ? 20 * S : 8 * M; /* long runs: the worker often runs as light Doze steps */
+    z->g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(z->g, seed);
+    mdl_battery_config b;
+    mdl_battery_model.defaults(&b, MDL_ANDROID);
+    b.initial_mp = 20000 + (int64_t)gsl_rng_uniform_int(z->g, 80001);
+    b.watch_count = 4;
+    for (int i = 0; i < 4; i++)
+        b.watch_permille[i] = 100 + (int)gsl_rng_uniform_int(z->g, 900);
+    rig_start(&z->r.base, &mdl_battery_model, &b, zlife_listen, z);
+    mdl_battery_set_deferral(&z->r.base.d, defer);
+    /* Reboots in odd seeds, at the times d->reboot_not_before announces (the kills model publishes
+     * it in a run; it is not on the rig); none in even seeds. */
+    z->r.base.d.reboot_not_before = SIM_TIME_MAX;
+    if (seed % 2) {
+        z->r.base.d.reboot_not_before = SIM_HOURS(1) + (sim_time)gsl_rng_uniform_int(z->g, (unsigned long)SIM_DAYS(2));
+        sim_schedule(z->r.base.e, z->r.base.d.reboot_not_before, SIM_PHASE_ENVIRONMENT, zlife_reboot, z, 0, NULL);
+    }
+    act(&z->r.base.d, 0, A_OPEN); /* the app opened once (its standby bucket), the screen on */
+    act(&z->r.base.d, 1 * S, A_CLOSE);
+    sim_schedule(z->r.base.e, 0, SIM_PHASE_APP, on_schedule, &z->r, (uint64_t)(15 * M), NULL);
+    sim_schedule(z->r.base.e, 2 * S, SIM_PHASE_ENVIRONMENT, zlife_act, z, 0, NULL);
+    sim_schedule(z->r.base.e, 7, SIM_PHASE_APP, zlife_probe, z, 0, NULL);
+    sim_run_until(z->r.base.e, SIM_DAYS(6));
+    gsl_rng_free(z->g);
+}
+
+/* Doze keeps its promise (zlife), and the battery's re-arms deferred on it change nothing: the same
+ * level crossings at the same ms and as many fired events as without deferral. */
+Test(doze, change_bound_holds_and_deferring_on_it_changes_nothing)
+{
+    static zlife a, b;
+    int flips = 0, kept = 0, deferred = 0, crossings = 0, within = 0, reboots = 0;
+    for (uint64_t seed = 1; seed <= 48; seed++) {
+        zlife_run(&a, seed, true);
+        zlife_run(&b, seed, false);
+        cr_assert_eq(a.nlev, b.nlev, "seed %llu: %d crossings deferred, %d not", (unsigned long long)seed, a.nlev,
+                     b.nlev);
+        for (int i = 0; i < a.nlev; i++)
+            cr_assert(a.lev_t[i] == b.lev_t[i] && a.lev_arg[i] == b.lev_arg[i], "seed %llu: crossing %d differs",
+                      (unsigned long long)seed, i);
+        cr_assert_eq(sim_fired_count(a.r.base.e), sim_fired_count(b.r.base.e), "seed %llu", (unsigned long long)seed);
+        cr_assert_eq(b.deferred_off, 0);
+        flips += a.flips;
+        kept += a.kept;
+        within += a.within;
+        reboots += a.reboots;
+        deferred += a.deferred_off;
+        crossings += a.nlev;
+        arig_free(&a.r);
+        arig_free(&b.r);
+    }
+    cr_log_info("doze bound: %d changes of dozing, %d under a standing bound, %d relative bounds, %d deferred re-arms "
+                "after an action, %d crossings, %d reboots", flips, kept, within, deferred, crossings, reboots);
+    cr_assert_gt(reboots, 50);
+    cr_assert_gt(kept, 5000);
+    cr_assert_gt(within, 1000);
+    cr_assert_gt(deferred, 800);
+    cr_assert_gt(crossings, 1000);
 }
