@@ -310,10 +310,8 @@ static void fold_screen_time(usage_state *st, sim_time now)
 static void close_visit(usage_state *st)
 {
     mdl_device *d = st->d;
-    if (st->app_close != SIM_HANDLE_NONE) { /* NONE from on_app_close: nothing to cancel */
-        sim_cancel(d->engine, st->app_close);
-        st->app_close = SIM_HANDLE_NONE;
-    }
+    sim_cancel(d->engine, st->app_close); /* NONE from on_app_close: nothing to cancel */
+    st->app_close = SIM_HANDLE_NONE;
     if (!d->app_foreground)
         return; /* someone else closed it already */
     d->app_foreground = false;
@@ -335,11 +333,8 @@ static void screen_off(usage_state *st)
     mdl_device *d = st->d;
     if (st->app_close != SIM_HANDLE_NONE)
         close_visit(st);
-    /* From on_screen_off the handle is already NONE: no call to cancel nothing. */
-    if (st->screen_off != SIM_HANDLE_NONE) {
-        sim_cancel(d->engine, st->screen_off);
-        st->screen_off = SIM_HANDLE_NONE;
-    }
+    sim_cancel(d->engine, st->screen_off); /* NONE from on_screen_off: nothing to cancel */
+    st->screen_off = SIM_HANDLE_NONE;
     fold_screen_time(st, sim_now(d->engine));
     d->screen_on = false;
     d->screen_off_by = SIM_TIME_MAX;
