@@ -659,15 +659,7 @@ static int ios_schedule(void *p, const bgt_schedule_req *req)
 {
     ios *os = p;
     bool append = req->mode == BGT_SCHEDULE_APPEND && os->running;
-    sim_trace_begin(os->trace, now_of(os), "os.schedule");
-    if (req->mode == BGT_SCHEDULE_APPEND) /* a literal per branch folds as constants */
-        sim_trace_str(os->trace, "mode", "append");
-    else
-        sim_trace_str(os->trace, "mode", "replace");
-    sim_trace_int(os->trace, "delay_ms", req->delay_ms);
-    sim_trace_int(os->trace, "constraints", req->constraints);
-    sim_trace_bool(os->trace, "blocked", append);
-    sim_trace_end(os->trace);
+    SIMOS_TRACE_SCHEDULE(os->trace, now_of(os), req, append);
     if (append) { /* no APPEND on iOS: submitted when the run ends (expo never appends on iOS) */
         os->blocked = true;
         os->blocked_delay = req->delay_ms;

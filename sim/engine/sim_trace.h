@@ -242,7 +242,10 @@ SIM_TRACE_INLINE void sim_trace_end(sim_trace *tr)
  *   SIM_TRACE_RECORD(tr, now, "usage.session", SIM_TRACE_INT("duration_ms", dur), SIM_TRACE_BOOL("app", v));
  *
  * The fields are a compound literal the inline code reads back at compile time (it never reaches
- * memory); keys and types are literals, folded to constants as for the calls. A field of kind
+ * memory); keys and types are literals, folded to constants as for the calls. Its values are read
+ * before the tests, as arguments are: for values at hand, not ones loaded from memory that the
+ * file path's calls could change (the compiler then keeps them in saved registers across those
+ * calls, a cost also with the trace off; SIMOS_TRACE_SCHEDULE makes the calls one by one). A field of kind
  * SIM_TRACE_FIELD_FOLDED is a string named by two numbers a and b: name(a, b) is its text (asked
  * only with a file) and fold(acc, a, b) must fold exactly the words of sim_trace_fold_str(acc,
  * name(a, b)). A model whose values come from a fixed list of literals (Doze's states and causes)
