@@ -139,10 +139,17 @@ sim_trace_name mdl_signal_trace_name(mdl_signal sig)
 
 const char *mdl_signal_name(mdl_signal sig) { return mdl_signal_trace_name(sig).s; }
 
+#define NET_NAME(net, lit)                                                                                      \
+    case net:                                                                                                   \
+        return lit;
 const char *mdl_net_name(mdl_net net)
 {
-    return net == MDL_NET_WIFI ? "wifi" : net == MDL_NET_CELLULAR ? "cellular" : "none";
+    switch (net) {
+        MDL_NET_NAMES(NET_NAME)
+    }
+    return MDL_NET_UNKNOWN_NAME;
 }
+#undef NET_NAME
 
 const char *mdl_platform_name(mdl_platform p)
 {

@@ -203,7 +203,13 @@ SIM_TRACE_INLINE uint64_t mdl_signal_fold_name(uint64_t acc, mdl_signal sig)
     return sim_trace_fold_str(acc, MDL_SIGNAL_UNKNOWN_NAME);
 }
 #undef MDL_SIGNAL_FOLD
+/* A network state's name ("none" for any value not listed), from MDL_NET_NAMES. */
 const char *mdl_net_name(mdl_net net);
+/* Each network state's name, once: mdl_net_name's switch and the net.change record's (a literal
+ * per case, so that its words fold as constants; issue 24). */
+#define MDL_NET_NAMES(X) X(MDL_NET_NONE, "none") X(MDL_NET_CELLULAR, "cellular") X(MDL_NET_WIFI, "wifi")
+#define MDL_NET_UNKNOWN_NAME "none"
+
 /* "android", "ios" or "ideal": the scenario's spelling, for messages. */
 const char *mdl_platform_name(mdl_platform p);
 

@@ -132,8 +132,7 @@ static sim_time exp_delay(gsl_rng *r, double per_week)
 
 static void cancel(kills *k, sim_handle *h)
 {
-    if (*h != SIM_HANDLE_NONE)
-        sim_cancel(k->d->engine, *h);
+    sim_cancel(k->d->engine, *h);
     *h = SIM_HANDLE_NONE;
 }
 

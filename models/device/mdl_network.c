@@ -170,21 +170,25 @@ static sim_time next_schedule_change(const net_model *m, sim_time t)
     return -1;
 }
 
+/* The state's name as the record's "state", a literal per case: its words fold as constants. */
+#define STATE_FIELD(net, lit)                                                                                   \
+    case net:                                                                                                   \
+        sim_trace_str(d->trace, "state", lit);                                                                  \
+        break;
+
 static void trace_change(net_model *m, const char *cause)
 {
     mdl_device *d = m->d;
     sim_trace_begin(d->trace, sim_now(d->engine), "net.change");
-    /* mdl_net_name's names, a literal per branch: their words fold as constants (issue 24). */
-    if (d->net == MDL_NET_WIFI)
-        sim_trace_str(d->trace, "state", "wifi");
-    else if (d->net == MDL_NET_CELLULAR)
-        sim_trace_str(d->trace, "state", "cellular");
-    else
-        sim_trace_str(d->trace, "state", "none");
+    switch (d->net) {
+        MDL_NET_NAMES(STATE_FIELD)
+    default: sim_trace_str(d->trace, "state", MDL_NET_UNKNOWN_NAME); break;
+    }
     sim_trace_bool(d->trace, "airplane", d->airplane);
     sim_trace_str(d->trace, "cause", cause);
     sim_trace_end(d->trace);
 }
+#undef STATE_FIELD
 
 static mdl_net compute_net(const net_model *m)
 {

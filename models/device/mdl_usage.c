@@ -276,29 +276,13 @@ static inline bool should_be_stationary(usage_state *st, sim_time t)
 
 SIM_TRACE_INLINE void trace_bool(mdl_device *d, const char *type, const char *key, bool v)
 {
-    sim_trace_record_bool(d->trace, sim_now(d->engine), type, key, v);
+    SIM_TRACE_RECORD(d->trace, sim_now(d->engine), type, SIM_TRACE_BOOL(key, v));
 }
 
-/* The usage.session record (one per arrival): the count, words and text of sim_trace_begin,
- * sim_trace_int("duration_ms"), sim_trace_bool("app"), sim_trace_end, folded in one go without a
- * file (one test, one load and store of the fingerprint; issue 24), through the calls' file paths
- * with one. tests/models/os: the same fingerprint with and without a trace file. */
+/* The usage.session record (one per arrival), folded in one go without a file (SIM_TRACE_RECORD). */
 SIM_TRACE_INLINE void trace_session(sim_trace *tr, sim_time now, sim_time dur, bool visit)
 {
-    tr->records++;
-    if (!tr->active)
-        return;
-    if (tr->out) {
-        sim_trace_begin_out(tr, now, "usage.session");
-        sim_trace_int_out(tr, "duration_ms", dur);
-        sim_trace_bool_out(tr, "app", visit);
-        sim_trace_end_out(tr);
-        return;
-    }
-    uint64_t acc = sim_trace_fold_name(sim_trace_fold(tr->fingerprint, (uint64_t)now), "usage.session");
-    acc = sim_trace_fold(sim_trace_fold_name(acc, "duration_ms"), (uint64_t)dur);
-    acc = sim_trace_fold(sim_trace_fold_name(acc, "app"), visit);
-    tr->fingerprint = sim_trace_fold(acc, SIM_TRACE_RECORD_END);
+    SIM_TRACE_RECORD(tr, now, "usage.session", SIM_TRACE_INT("duration_ms", dur), SIM_TRACE_BOOL("app", visit));
 }
 
 static void update_motion(usage_state *st)
@@ -332,10 +316,8 @@ static void fold_screen_time(usage_state *st, sim_time now)
 static void close_visit(usage_state *st)
 {
     mdl_device *d = st->d;
-    if (st->app_close != SIM_HANDLE_NONE) { /* NONE from on_app_close: nothing to cancel */
-        sim_cancel(d->engine, st->app_close);
-        st->app_close = SIM_HANDLE_NONE;
-    }
+    sim_cancel(d->engine, st->app_close); /* NONE from on_app_close: nothing to cancel */
+    st->app_close = SIM_HANDLE_NONE;
     if (!d->app_foreground)
         return; /* someone else closed it already */
     d->app_foreground = false;
@@ -357,11 +339,8 @@ static void screen_off(usage_state *st)
     mdl_device *d = st->d;
     if (st->app_close != SIM_HANDLE_NONE)
         close_visit(st);
-    /* From on_screen_off the handle is already NONE: no call to cancel nothing. */
-    if (st->screen_off != SIM_HANDLE_NONE) {
-        sim_cancel(d->engine, st->screen_off);
-        st->screen_off = SIM_HANDLE_NONE;
-    }
+    sim_cancel(d->engine, st->screen_off); /* NONE from on_screen_off: nothing to cancel */
+    st->screen_off = SIM_HANDLE_NONE;
     fold_screen_time(st, sim_now(d->engine));
     d->screen_on = false;
     d->screen_off_by = SIM_TIME_MAX;

@@ -28,8 +28,27 @@
 #include "sch_walk.h"
 #include "sim_engine.h"
 #include "sim_reason.h"
+#include "sim_trace.h"
 
-
+/* The os.schedule record every OS model writes for a request of the core (`req`, a
+ * bgt_schedule_req *): its mode, delay and constraints, and whether it is `blocked` (an append
+ * while a run goes on waits for its end). A macro of the calls one by one, so that `tr` (the model's
+ * trace pointer, in its state) and the request's values are read where each call needs them, as
+ * before: an inline function kept `tr` in a saved register across the file path's calls, and
+ * SIM_TRACE_RECORD the request's values (+4 and +9 instructions a request in a sweep, where the
+ * trace is off). */
+#define SIMOS_TRACE_SCHEDULE(tr, now, req, blocked)                                                             \
+    do {                                                                                                        \
+        sim_trace_begin((tr), (now), "os.schedule");                                                            \
+        if ((req)->mode == BGT_SCHEDULE_APPEND) /* a literal per branch folds as constants */                   \
+            sim_trace_str((tr), "mode", "append");                                                              \
+        else                                                                                                    \
+            sim_trace_str((tr), "mode", "replace");                                                             \
+        sim_trace_int((tr), "delay_ms", (req)->delay_ms);                                                       \
+        sim_trace_int((tr), "constraints", (req)->constraints);                                                 \
+        sim_trace_bool((tr), "blocked", (blocked));                                                             \
+        sim_trace_end((tr));                                                                                    \
+    } while (0)
 
 /* Why the OS stops a running worker (the runner records it as the run's end, rep_end). */
 typedef enum simos_stop {

@@ -776,15 +776,7 @@ static int android_schedule(void *p, const bgt_schedule_req *req)
 {
     android *os = p;
     bool append = req->mode == BGT_SCHEDULE_APPEND && (os->running || os->work);
-    sim_trace_begin(os->d->trace, now_of(os), "os.schedule");
-    if (req->mode == BGT_SCHEDULE_APPEND) /* a literal per branch folds as constants */
-        sim_trace_str(os->d->trace, "mode", "append");
-    else
-        sim_trace_str(os->d->trace, "mode", "replace");
-    sim_trace_int(os->d->trace, "delay_ms", req->delay_ms);
-    sim_trace_int(os->d->trace, "constraints", req->constraints);
-    sim_trace_bool(os->d->trace, "blocked", append);
-    sim_trace_end(os->d->trace);
+    SIMOS_TRACE_SCHEDULE(os->d->trace, now_of(os), req, append);
     if (append) {
         os->blocked = true;
         os->blocked_delay = req->delay_ms;

@@ -155,45 +155,57 @@ int simos_doze_cause_count(void) { return CAUSE_COUNT; }
 uint64_t simos_doze_fold_cause(uint64_t acc, int why, uint64_t sig) { return fold_cause(acc, (doze_cause)why, sig); }
 const char *simos_doze_cause_name(int why, uint64_t sig) { return cause_name((doze_cause)why, sig); }
 
-/* The os.doze record, out of line: its inline folding would make publish save more registers on
- * every call, also in sweeps, where the trace is off and publish skips this. The fingerprint's words
- * are those of sim_trace_begin, sim_trace_strn("deep"), sim_trace_strn("light"),
- * sim_trace_bool("dozing"), sim_trace_strn("cause") and sim_trace_end, folded here in one go into a
- * local accumulator (one load and one store of the trace's state per record, not one per field)
- * and the state names through their switches (fold_deep, fold_light): a change is a record, so this is
- * most of the fingerprint's cost in `bgsim run` (issue 24). The trace file gets the same record
- * through the writers. tests/models/os checks the fingerprint with and without a trace file. */
-static inline __attribute__((always_inline)) uint64_t fold_record(uint64_t acc, sim_time t, const simos_doze *z,
-                                                                    bool dozing, doze_cause why, uint64_t sig)
+/* The os.doze record's state and cause fields as SIM_TRACE_FOLDED takes them: a name and a fold of
+ * two numbers (a state and nothing; a cause and its signal). */
+static inline __attribute__((always_inline)) uint64_t fold_deep_ab(uint64_t acc, uint64_t s, uint64_t unused)
 {
-    acc = sim_trace_fold_name(sim_trace_fold(acc, (uint64_t)t), "os.doze");
-    acc = fold_deep(sim_trace_fold_name(acc, "deep"), z->h.deep);
-    acc = fold_light(sim_trace_fold_name(acc, "light"), z->h.light);
-    acc = sim_trace_fold(sim_trace_fold_name(acc, "dozing"), dozing);
-    acc = fold_cause(sim_trace_fold_name(acc, "cause"), why, sig);
-    return sim_trace_fold(acc, SIM_TRACE_RECORD_END);
+    (void)unused;
+    return fold_deep(acc, (simos_deep)s);
 }
+static inline __attribute__((always_inline)) uint64_t fold_light_ab(uint64_t acc, uint64_t s, uint64_t unused)
+{
+    (void)unused;
+    return fold_light(acc, (simos_light)s);
+}
+static inline __attribute__((always_inline)) uint64_t fold_cause_ab(uint64_t acc, uint64_t why, uint64_t sig)
+{
+    return fold_cause(acc, (doze_cause)why, sig);
+}
+static const char *deep_name_ab(uint64_t s, uint64_t unused)
+{
+    (void)unused;
+    return deep_names[s].s;
+}
+static const char *light_name_ab(uint64_t s, uint64_t unused)
+{
+    (void)unused;
+    return light_names[s].s;
+}
+static const char *cause_name_ab(uint64_t why, uint64_t sig) { return cause_name((doze_cause)why, sig); }
 
-/* With a trace file: the record folded (when the fingerprint is on) and written. */
+/* The os.doze record's fields: the state names and the cause folded through their switches
+ * (fold_deep, fold_light, fold_cause), so a name costs its constant words only. A change is a
+ * record, so this is most of the fingerprint's cost in `bgsim run` (issue 24). tests/models/os
+ * checks the fingerprint with and without a trace file. */
+#define DOZE_FIELDS(z, dozing, why, sig)                                                                       \
+    SIM_TRACE_FOLDED("deep", deep_name_ab, fold_deep_ab, (z)->h.deep, 0),                                      \
+        SIM_TRACE_FOLDED("light", light_name_ab, fold_light_ab, (z)->h.light, 0), SIM_TRACE_BOOL("dozing", dozing), \
+        SIM_TRACE_FOLDED("cause", cause_name_ab, fold_cause_ab, (why), (sig))
+
+/* Out of line, in two: the record's inline folding would make publish save more registers on every
+ * call, also in sweeps, where the trace is off and publish skips this. With a trace file: */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static void trace_record_out(sim_trace *tr, sim_time t, const simos_doze *z, bool dozing, doze_cause why,
                              uint64_t sig)
 {
-    tr->records++; /* as sim_trace_begin */
-    if (tr->fold)
-        tr->fingerprint = fold_record(tr->fingerprint, t, z, dozing, why, sig);
-    sim_trace_begin_write(tr, t, "os.doze");
-    sim_trace_str_write(tr, "deep", deep_names[z->h.deep].s);
-    sim_trace_str_write(tr, "light", light_names[z->h.light].s);
-    sim_trace_bool_write(tr, "dozing", dozing);
-    sim_trace_str_write(tr, "cause", cause_name(why, sig));
-    sim_trace_end_write(tr);
+    SIM_TRACE_RECORD(tr, t, "os.doze", DOZE_FIELDS(z, dozing, why, sig));
 }
 
-/* Without one (the trace active, so the fingerprint on): a leaf that calls nothing, so it saves no
- * registers (the file's path, with its calls, is trace_record_out, a tail call). */
+/* Without one (publish calls this with the trace active, so the fingerprint is on): the record's
+ * fold (SIM_TRACE_FOLD_RECORD) without sim_trace_record's test of `active`, in a leaf that calls
+ * nothing, so it saves no registers (the file's path, with its calls, is trace_record_out). */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
@@ -203,8 +215,8 @@ static void trace_record(sim_trace *tr, sim_time t, const simos_doze *z, bool do
         trace_record_out(tr, t, z, dozing, why, sig);
         return;
     }
-    tr->records++; /* as sim_trace_begin */
-    tr->fingerprint = fold_record(tr->fingerprint, t, z, dozing, why, sig);
+    tr->records++; /* as sim_trace_record */
+    tr->fingerprint = SIM_TRACE_FOLD_RECORD(tr->fingerprint, t, "os.doze", DOZE_FIELDS(z, dozing, why, sig));
 }
 
 /* The duration d as a slack of change_by: in [0, SIM_TIME_MAX] (arm takes a negative delay as 0),

@@ -105,15 +105,7 @@ static int ideal_schedule(void *p, const bgt_schedule_req *req)
 {
     ideal *os = p;
     bool append = req->mode == BGT_SCHEDULE_APPEND && os->running;
-    sim_trace_begin(os->trace, sim_now(os->engine), "os.schedule");
-    if (req->mode == BGT_SCHEDULE_APPEND) /* a literal per branch folds as constants */
-        sim_trace_str(os->trace, "mode", "append");
-    else
-        sim_trace_str(os->trace, "mode", "replace");
-    sim_trace_int(os->trace, "delay_ms", req->delay_ms);
-    sim_trace_int(os->trace, "constraints", req->constraints);
-    sim_trace_bool(os->trace, "blocked", append);
-    sim_trace_end(os->trace);
+    SIMOS_TRACE_SCHEDULE(os->trace, sim_now(os->engine), req, append);
     os->due_after_run = false; /* this request replaces (or follows) the one that fell due */
     release(os);
     if (append) {

@@ -290,21 +290,15 @@ static void on_idle(sim_engine *e, void *ctx, uint64_t arg)
     arm_eval(os, now_of(os));
 }
 
-/* idle_event is pending exactly while it is not none (on_idle and every cancel set it to none), so
- * with none pending the re-arm is a schedule, called as such (issue 24: one a screen-off). */
+/* idle_event is none while nothing is pending (on_idle and every cancel set it to none): then the
+ * re-arm is a schedule (sim_rearm's inline case); none on failure. */
 static void arm_idle(ios *os)
 {
-    sim_time at = os->screen_off_since + os->cfg.idle_after;
-    if (os->idle_event == SIM_HANDLE_NONE)
-        (void)sim_schedule(os->engine, at, SIM_PHASE_OS, on_idle, os, 0, &os->idle_event); /* none on failure */
-    else
-        sim_rearm(os->engine, &os->idle_event, at, SIM_PHASE_OS, on_idle, os, 0);
+    sim_rearm(os->engine, &os->idle_event, os->screen_off_since + os->cfg.idle_after, SIM_PHASE_OS, on_idle, os, 0);
 }
 
 static void cancel_idle(ios *os)
 {
-    if (os->idle_event == SIM_HANDLE_NONE)
-        return; /* fired (on_idle) or cancelled: nothing pending */
     sim_cancel(os->engine, os->idle_event);
     os->idle_event = SIM_HANDLE_NONE;
 }
@@ -665,15 +659,7 @@ static int ios_schedule(void *p, const bgt_schedule_req *req)
 {
     ios *os = p;
     bool append = req->mode == BGT_SCHEDULE_APPEND && os->running;
-    sim_trace_begin(os->trace, now_of(os), "os.schedule");
-    if (req->mode == BGT_SCHEDULE_APPEND) /* a literal per branch folds as constants */
-        sim_trace_str(os->trace, "mode", "append");
-    else
-        sim_trace_str(os->trace, "mode", "replace");
-    sim_trace_int(os->trace, "delay_ms", req->delay_ms);
-    sim_trace_int(os->trace, "constraints", req->constraints);
-    sim_trace_bool(os->trace, "blocked", append);
-    sim_trace_end(os->trace);
+    SIMOS_TRACE_SCHEDULE(os->trace, now_of(os), req, append);
     if (append) { /* no APPEND on iOS: submitted when the run ends (expo never appends on iOS) */
         os->blocked = true;
         os->blocked_delay = req->delay_ms;

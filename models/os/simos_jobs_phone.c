@@ -55,7 +55,7 @@ static void try_run(simos_phone *ph)
             ph->h.busy_until = now + (dt < 1 ? 1 : dt);
     }
     sim_rearm(ph->d->engine, &ph->end, ph->h.busy_until, SIM_PHASE_OS, on_end, ph, 0); /* none on failure */
-    sim_trace_record_int(ph->d->trace, now, "os.phone_jobs", "busy_until", ph->h.busy_until);
+    SIM_TRACE_RECORD(ph->d->trace, now, "os.phone_jobs", SIM_TRACE_INT("busy_until", ph->h.busy_until));
     ph->changed(ph->ctx);
 }
 

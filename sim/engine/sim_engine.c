@@ -592,7 +592,7 @@ int sim_schedule_in(sim_engine *e, sim_time delay, int phase, sim_event_fn fn, v
     return schedule_at(e, e->clock.now + delay, phase, fn, ctx, arg, out);
 }
 
-int sim_cancel(sim_engine *e, sim_handle h)
+int sim_cancel_issued(sim_engine *e, sim_handle h)
 {
     uint32_t pos = handle_pos(e, h);
     if (pos == SLOT_FREE)
@@ -641,7 +641,7 @@ __attribute__((noinline, cold)) static int rearm_by_cancel(sim_engine *e, sim_ha
 }
 
 /*
- * sim_rearm, inlined into sim_rearm and sim_rearm_in. Why it equals cancel + schedule: a cancel
+ * sim_rearm, inlined into sim_rearm_issued and sim_rearm_in. Why it equals cancel + schedule: a cancel
  * releases the slot to the head of the free list and the schedule that follows takes the head, so
  * both end with the same slot holding the new event, its generation bumped once, the same free
  * list, the same next sequence number and the same set of keys; only the way there differs. A
@@ -679,8 +679,8 @@ __attribute__((always_inline)) static inline int rearm_at(sim_engine *e, sim_han
     return SIM_OK;
 }
 
-int sim_rearm(sim_engine *e, sim_handle *h, sim_time time, int phase, sim_event_fn fn, void *ctx,
-              uint64_t arg)
+int sim_rearm_issued(sim_engine *e, sim_handle *h, sim_time time, int phase, sim_event_fn fn, void *ctx,
+                     uint64_t arg)
 {
     return rearm_at(e, h, time, phase, fn, ctx, arg);
 }

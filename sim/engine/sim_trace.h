@@ -22,7 +22,8 @@
  * of `active`); the fingerprint then stays at its initial value and means nothing. Turning the
  * fingerprint off never changes the file's bytes.
  *
- * Usage: sim_trace_begin, then any number of sim_trace_int/_str/_bool, then sim_trace_end.
+ * Usage: sim_trace_begin, then any number of sim_trace_int/_str/_bool, then sim_trace_end; or a
+ * whole record in one call, SIM_TRACE_RECORD (below), which folds it in one go.
  * Ownership: the trace borrows `out` (the caller closes it); strings are only read during calls.
  */
 #ifndef BGSIM_SIM_TRACE_H
@@ -157,15 +158,6 @@ void sim_trace_init(sim_trace *tr, FILE *out);
  * would match nothing). */
 void sim_trace_set_fingerprint(sim_trace *tr, bool on);
 
-/* Writing a record to `out` (no folding), for the calls below; a model that folds a hot record's
- * words itself (into a local accumulator, the same words as the calls below would fold: Doze's
- * os.doze) writes the record with these when `out` is set. */
-void sim_trace_begin_write(sim_trace *tr, sim_time t, const char *type);
-void sim_trace_int_write(sim_trace *tr, const char *key, int64_t value);
-void sim_trace_str_write(sim_trace *tr, const char *key, const char *value);
-void sim_trace_bool_write(sim_trace *tr, const char *key, bool value);
-void sim_trace_end_write(sim_trace *tr);
-
 /* Each call below tests `active` (false: the trace off, the call does nothing), then `out`: with a
  * file the record goes out of line (sim_trace_*_out: folded when `fold` is on, and written), and
  * without one `fold` is on (active == out || fold), so the fingerprint's words are folded inline
@@ -239,46 +231,146 @@ SIM_TRACE_INLINE void sim_trace_end(sim_trace *tr)
         tr->fingerprint = sim_trace_fold(tr->fingerprint, SIM_TRACE_RECORD_END);
 }
 
-/* A whole record of one integer (or bool) field, the commonest shape (os.phone_jobs, usage.screen,
- * usage.motion): the same count, words and text as sim_trace_begin, sim_trace_int (_bool),
- * sim_trace_end, with one test of `active` and `out` and the fingerprint loaded and stored once,
- * not once per call (issue 24: `bgsim run` within 1.1x of a sweep). tests/engine/test_trace.c
- * checks both against the three calls, with and without a file. */
-/* The words of a one-field record whose value is the word w (an integer's or a bool's). */
-SIM_TRACE_INLINE uint64_t sim_trace_fold_record1(uint64_t acc, sim_time t, const char *type, const char *key,
-                                                 uint64_t w)
+/*
+ * A whole record of typed fields in one call: the same count, words and text as sim_trace_begin,
+ * one sim_trace_int/_bool/_str/_strn per field in order, and sim_trace_end, with one test of
+ * `active` and `out` and, without a file, the fingerprint loaded and stored once for the record, not
+ * once per field (issue 24: `bgsim run` within 1.1x of a sweep). With a file the fields go through
+ * the calls' file paths one by one. tests/engine/test_trace.c checks every kind against the calls,
+ * with and without a file.
+ *
+ *   SIM_TRACE_RECORD(tr, now, "usage.session", SIM_TRACE_INT("duration_ms", dur), SIM_TRACE_BOOL("app", v));
+ *
+ * The fields are a compound literal the inline code reads back at compile time (it never reaches
+ * memory); keys and types are literals, folded to constants as for the calls. Its values are read
+ * before the tests, as arguments are: for values at hand, not ones loaded from memory that the
+ * file path's calls could change (the compiler then keeps them in saved registers across those
+ * calls, a cost also with the trace off; SIMOS_TRACE_SCHEDULE makes the calls one by one). A field of kind
+ * SIM_TRACE_FIELD_FOLDED is a string named by two numbers a and b: name(a, b) is its text (asked
+ * only with a file) and fold(acc, a, b) must fold exactly the words of sim_trace_fold_str(acc,
+ * name(a, b)). A model whose values come from a fixed list of literals (Doze's states and causes)
+ * folds them through a switch of literals, constants at compile time, instead of looking the name
+ * up and reading its bytes; both functions are inlined when they are inline functions of the caller.
+ */
+typedef enum sim_trace_field_kind {
+    SIM_TRACE_FIELD_INT,
+    SIM_TRACE_FIELD_BOOL,
+    SIM_TRACE_FIELD_STR,    /* s: a string (strlen taken when folded, unless a literal) */
+    SIM_TRACE_FIELD_STRN,   /* s with its length n */
+    SIM_TRACE_FIELD_FOLDED, /* name(a, b), its words folded by fold(acc, a, b) */
+} sim_trace_field_kind;
+
+typedef struct sim_trace_field {
+    const char *key;
+    sim_trace_field_kind kind;
+    int64_t i;     /* INT, BOOL (0 or 1) */
+    const char *s; /* STR, STRN */
+    size_t n;      /* STRN */
+    uint64_t (*fold)(uint64_t acc, uint64_t a, uint64_t b); /* FOLDED */
+    const char *(*name)(uint64_t a, uint64_t b);            /* FOLDED */
+    uint64_t a, b;                                          /* FOLDED */
+} sim_trace_field;
+
+#define SIM_TRACE_INT(k, v) ((sim_trace_field){.key = (k), .kind = SIM_TRACE_FIELD_INT, .i = (v)})
+#define SIM_TRACE_BOOL(k, v) ((sim_trace_field){.key = (k), .kind = SIM_TRACE_FIELD_BOOL, .i = (v) ? 1 : 0})
+#define SIM_TRACE_STR(k, v) ((sim_trace_field){.key = (k), .kind = SIM_TRACE_FIELD_STR, .s = (v)})
+#define SIM_TRACE_STRN(k, v, len) ((sim_trace_field){.key = (k), .kind = SIM_TRACE_FIELD_STRN, .s = (v), .n = (len)})
+#define SIM_TRACE_FOLDED(k, name_fn, fold_fn, va, vb)                                                          \
+    ((sim_trace_field){                                                                                        \
+        .key = (k), .kind = SIM_TRACE_FIELD_FOLDED, .name = (name_fn), .fold = (fold_fn), .a = (va), .b = (vb)})
+
+/* One field's words: its key's, then its value's. */
+SIM_TRACE_INLINE uint64_t sim_trace_fold_field(uint64_t acc, const sim_trace_field *f)
+{
+    acc = sim_trace_fold_name(acc, f->key);
+    switch (f->kind) {
+    case SIM_TRACE_FIELD_INT:
+    case SIM_TRACE_FIELD_BOOL: return sim_trace_fold(acc, (uint64_t)f->i);
+    case SIM_TRACE_FIELD_STR: return sim_trace_fold_name(acc, f->s);
+    case SIM_TRACE_FIELD_STRN: return sim_trace_fold_bytes(acc, f->s, f->n);
+    case SIM_TRACE_FIELD_FOLDED: return f->fold(acc, f->a, f->b);
+    }
+    return acc;
+}
+
+/* A record's words: t, type, each field's, the end. Straight-line for the first six fields (every
+ * record has at most four): with n a constant the compiler keeps only the fields there are, each
+ * reading its kind, key and value from the literal as constants (a loop it would not unroll). */
+SIM_TRACE_INLINE uint64_t sim_trace_fold_record(uint64_t acc, sim_time t, const char *type, const sim_trace_field *f,
+                                                size_t n)
 {
     acc = sim_trace_fold_name(sim_trace_fold(acc, (uint64_t)t), type);
-    return sim_trace_fold(sim_trace_fold(sim_trace_fold_name(acc, key), w), SIM_TRACE_RECORD_END);
+    if (n > 0)
+        acc = sim_trace_fold_field(acc, &f[0]);
+    if (n > 1)
+        acc = sim_trace_fold_field(acc, &f[1]);
+    if (n > 2)
+        acc = sim_trace_fold_field(acc, &f[2]);
+    if (n > 3)
+        acc = sim_trace_fold_field(acc, &f[3]);
+    if (n > 4)
+        acc = sim_trace_fold_field(acc, &f[4]);
+    if (n > 5)
+        acc = sim_trace_fold_field(acc, &f[5]);
+    for (size_t i = 6; i < n; i++)
+        acc = sim_trace_fold_field(acc, &f[i]);
+    return sim_trace_fold(acc, SIM_TRACE_RECORD_END);
 }
 
-SIM_TRACE_INLINE void sim_trace_record_int(sim_trace *tr, sim_time t, const char *type, const char *key,
-                                           int64_t value)
+/* One field with a file: the call of its kind (str for FOLDED: the same words, from the bytes). */
+SIM_TRACE_INLINE void sim_trace_field_out(sim_trace *tr, const sim_trace_field *f)
+{
+    switch (f->kind) {
+    case SIM_TRACE_FIELD_INT: sim_trace_int_out(tr, f->key, f->i); return;
+    case SIM_TRACE_FIELD_BOOL: sim_trace_bool_out(tr, f->key, f->i != 0); return;
+    case SIM_TRACE_FIELD_STR:
+    case SIM_TRACE_FIELD_STRN: sim_trace_str_out(tr, f->key, f->s); return;
+    case SIM_TRACE_FIELD_FOLDED: sim_trace_str_out(tr, f->key, f->name(f->a, f->b)); return;
+    }
+}
+
+/* The record with a file: the calls' file paths, field by field, straight-line as
+ * sim_trace_fold_record (the fields are not passed out of line: their literal would then be built
+ * in memory before the tests, also on the path without a file). */
+SIM_TRACE_INLINE void sim_trace_record_out(sim_trace *tr, sim_time t, const char *type, const sim_trace_field *f,
+                                           size_t n)
+{
+    sim_trace_begin_out(tr, t, type);
+    if (n > 0)
+        sim_trace_field_out(tr, &f[0]);
+    if (n > 1)
+        sim_trace_field_out(tr, &f[1]);
+    if (n > 2)
+        sim_trace_field_out(tr, &f[2]);
+    if (n > 3)
+        sim_trace_field_out(tr, &f[3]);
+    if (n > 4)
+        sim_trace_field_out(tr, &f[4]);
+    if (n > 5)
+        sim_trace_field_out(tr, &f[5]);
+    for (size_t i = 6; i < n; i++)
+        sim_trace_field_out(tr, &f[i]);
+    sim_trace_end_out(tr);
+}
+
+/* The record: counted, then (the trace active) written with a file, folded in one go without. */
+SIM_TRACE_INLINE void sim_trace_record(sim_trace *tr, sim_time t, const char *type, const sim_trace_field *f, size_t n)
 {
     tr->records++;
     if (!tr->active)
         return;
     if (tr->out) {
-        sim_trace_begin_out(tr, t, type);
-        sim_trace_int_out(tr, key, value);
-        sim_trace_end_out(tr);
+        sim_trace_record_out(tr, t, type, f, n);
         return;
     }
-    tr->fingerprint = sim_trace_fold_record1(tr->fingerprint, t, type, key, (uint64_t)value);
+    tr->fingerprint = sim_trace_fold_record(tr->fingerprint, t, type, f, n);
 }
 
-SIM_TRACE_INLINE void sim_trace_record_bool(sim_trace *tr, sim_time t, const char *type, const char *key, bool value)
-{
-    tr->records++;
-    if (!tr->active)
-        return;
-    if (tr->out) {
-        sim_trace_begin_out(tr, t, type);
-        sim_trace_bool_out(tr, key, value);
-        sim_trace_end_out(tr);
-        return;
-    }
-    tr->fingerprint = sim_trace_fold_record1(tr->fingerprint, t, type, key, value);
-}
+#define SIM_TRACE_FIELDS(...)                                                                                  \
+    (const sim_trace_field[]){__VA_ARGS__}, sizeof((const sim_trace_field[]){__VA_ARGS__}) / sizeof(sim_trace_field)
+#define SIM_TRACE_RECORD(tr, t, type, ...) sim_trace_record((tr), (t), (type), SIM_TRACE_FIELDS(__VA_ARGS__))
+/* The record's words folded into acc (sim_trace_fold_record), for an owner that keeps its record's
+ * two paths apart itself (Doze's os.doze: a leaf without a file, counted by the owner). */
+#define SIM_TRACE_FOLD_RECORD(acc, t, type, ...) sim_trace_fold_record((acc), (t), (type), SIM_TRACE_FIELDS(__VA_ARGS__))
 
 #endif

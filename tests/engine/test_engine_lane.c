@@ -225,6 +225,38 @@ Test(rearm, cancelled_and_none_handles_schedule_anew)
     expect_all_at(tr, 10);
 }
 
+/* sim_cancel and sim_rearm answer a SIM_HANDLE_NONE handle inline (sim_engine.h): cancelling NONE
+ * is refused and touches nothing, re-arming NONE is exactly sim_schedule. A twin engine that
+ * schedules instead must end in the same state: the same handle values (slot and generation), the
+ * same pending count and the same firing order, ties included. */
+Test(rearm, none_cancels_nothing_and_re_arms_as_a_schedule)
+{
+    sim_engine *twin = sim_engine_new(0);
+    trace *twin_log = calloc(1, sizeof *twin_log);
+    cr_assert(twin && twin_log);
+    sim_handle a = sched(eng, 10, SIM_PHASE_APP, tr, 1), twin_a = sched(twin, 10, SIM_PHASE_APP, twin_log, 1);
+    cr_assert_eq(sim_cancel(eng, a), SIM_OK);
+    cr_assert_eq(sim_cancel(twin, twin_a), SIM_OK);
+    sched(eng, 10, SIM_PHASE_APP, tr, 2);
+    sched(twin, 10, SIM_PHASE_APP, twin_log, 2);
+    cr_assert_eq(sim_cancel(eng, SIM_HANDLE_NONE), SIM_ESTALE);
+    cr_assert_eq(sim_pending_count(eng), 1, "cancelling NONE cancels nothing");
+    sim_handle h = SIM_HANDLE_NONE, twin_h = SIM_HANDLE_NONE;
+    cr_assert_eq(sim_rearm(eng, &h, 10, SIM_PHASE_APP, note, tr, 3), SIM_OK);
+    cr_assert_eq(sim_schedule(twin, 10, SIM_PHASE_APP, note, twin_log, 3, &twin_h), SIM_OK);
+    cr_assert_eq(h, twin_h, "the re-arm of NONE took the slot and generation a schedule takes");
+    cr_assert_eq(sim_cancel(eng, SIM_HANDLE_NONE), SIM_ESTALE);
+    cr_assert(sim_is_pending(eng, h), "cancelling NONE leaves the re-armed event alone");
+    cr_assert_eq(sim_pending_count(eng), sim_pending_count(twin));
+    cr_assert_eq(sched(eng, 10, SIM_PHASE_APP, tr, 4), sched(twin, 10, SIM_PHASE_APP, twin_log, 4));
+    sim_run(eng);
+    sim_run(twin);
+    EXPECT_ARGS(tr, 2, 3, 4);
+    EXPECT_ARGS(twin_log, 2, 3, 4);
+    sim_engine_free(twin);
+    free(twin_log);
+}
+
 /* A periodic timer in the way the OS models use it: the handler re-arms its own, already stale,
  * handle. */
 typedef struct periodic {

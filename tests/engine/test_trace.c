@@ -199,52 +199,156 @@ Test(trace, a_kept_length_folds_and_writes_like_strlen)
     }
 }
 
-Test(trace, a_one_field_record_is_the_three_calls)
+/* A FOLDED field's two functions, as a model writes them: names from a list of literals, folded
+ * through a switch of literals (the words of sim_trace_fold_str of the name). */
+static const char *color_name(uint64_t c, uint64_t shade)
 {
-    /* sim_trace_record_int/_bool fold the words of begin, int/bool, end in one go: the same
-     * fingerprint, count and file bytes, with a file and without, from a trace with history. */
-    for (int with_file = 0; with_file < 2; with_file++) {
-        char buf[2][1024] = {{0}};
-        sim_trace t[2];
-        FILE *f[2] = {NULL, NULL};
-        for (int k = 0; k < 2; k++) {
-            if (with_file) {
-                f[k] = fmemopen(buf[k], sizeof buf[k], "w");
-                cr_assert_not_null(f[k]);
-            }
-            sim_trace_init(&t[k], f[k]);
-            sim_trace_begin(&t[k], 1, "os.schedule"); /* some history: the accumulator is not the start */
-            sim_trace_end(&t[k]);
-        }
-        for (int64_t v = -1; v <= 86400000; v += 43200000) {
-            sim_trace_begin(&t[0], v + 7, "os.phone_jobs");
-            sim_trace_int(&t[0], "busy_until", v);
-            sim_trace_end(&t[0]);
-            sim_trace_record_int(&t[1], v + 7, "os.phone_jobs", "busy_until", v);
-            cr_assert_eq(t[0].fingerprint, t[1].fingerprint, "int %lld", (long long)v);
-        }
-        for (int v = 0; v < 2; v++) {
-            sim_trace_begin(&t[0], 9, "usage.screen");
-            sim_trace_bool(&t[0], "on", v);
-            sim_trace_end(&t[0]);
-            sim_trace_record_bool(&t[1], 9, "usage.screen", "on", v);
-            cr_assert_eq(t[0].fingerprint, t[1].fingerprint, "bool %d", v);
-        }
-        cr_assert_eq(t[0].records, t[1].records);
-        cr_assert_eq(t[0].records, 6);
-        cr_assert_neq(t[0].fingerprint, SIM_TRACE_FP_INIT);
-        for (int k = 0; with_file && k < 2; k++)
-            fclose(f[k]);
-        cr_assert_str_eq(buf[0], buf[1]);
-        if (with_file)
-            cr_assert_not_null(strstr(buf[1], "{\"t\":9,\"type\":\"usage.screen\",\"on\":true}\n"));
+    if (shade)
+        return "grey";
+    return c == 0 ? "red" : c == 1 ? "green_and_a_long_tail" : "blue";
+}
+static uint64_t fold_color(uint64_t acc, uint64_t c, uint64_t shade)
+{
+    if (shade)
+        return sim_trace_fold_str(acc, "grey");
+    switch (c) {
+    case 0: return sim_trace_fold_str(acc, "red");
+    case 1: return sim_trace_fold_str(acc, "green_and_a_long_tail");
+    default: return sim_trace_fold_str(acc, "blue");
     }
-    /* With the trace off, only the count. */
+}
+
+/* Two traces, with a file each or without: k = 0 gets the per-field calls, k = 1 SIM_TRACE_RECORD. */
+typedef struct trace_pair {
+    char buf[2][4096];
+    sim_trace t[2];
+    FILE *f[2];
+} trace_pair;
+
+static void pair_init(trace_pair *p, bool with_file)
+{
+    memset(p, 0, sizeof *p);
+    for (int k = 0; k < 2; k++) {
+        if (with_file) {
+            p->f[k] = fmemopen(p->buf[k], sizeof p->buf[k], "w");
+            cr_assert_not_null(p->f[k]);
+        }
+        sim_trace_init(&p->t[k], p->f[k]);
+        sim_trace_begin(&p->t[k], 1, "os.schedule"); /* some history: the accumulator is not the start */
+        sim_trace_end(&p->t[k]);
+    }
+}
+
+/* Closes the files and asserts the two traces agree: fingerprint, count and bytes. */
+static void pair_check(trace_pair *p, size_t records)
+{
+    for (int k = 0; k < 2; k++)
+        if (p->f[k])
+            fclose(p->f[k]);
+    cr_assert_eq(p->t[0].fingerprint, p->t[1].fingerprint);
+    cr_assert_neq(p->t[0].fingerprint, SIM_TRACE_FP_INIT);
+    cr_assert_eq(p->t[0].records, records);
+    cr_assert_eq(p->t[1].records, records);
+    cr_assert_str_eq(p->buf[0], p->buf[1]);
+}
+
+Test(trace, a_record_is_the_calls_for_every_field_kind)
+{
+    /* SIM_TRACE_RECORD folds the words of begin, one call per field and end in one go: the same
+     * fingerprint, count and file bytes as the calls, for each kind of field, with a file and
+     * without. Each record is also checked alone, so a kind folded wrong is named. */
+    static const char *const strs[] = {"", "ab", "seven77", "exactly8", "a string longer than eight bytes"};
+    for (int with_file = 0; with_file < 2; with_file++) {
+        trace_pair p;
+        pair_init(&p, with_file);
+        size_t records = 1;
+        for (int64_t v = -1; v <= 86400000; v += 43200000, records++) {
+            sim_trace_begin(&p.t[0], v + 7, "os.phone_jobs");
+            sim_trace_int(&p.t[0], "busy_until", v);
+            sim_trace_end(&p.t[0]);
+            SIM_TRACE_RECORD(&p.t[1], v + 7, "os.phone_jobs", SIM_TRACE_INT("busy_until", v));
+            cr_assert_eq(p.t[0].fingerprint, p.t[1].fingerprint, "int %lld", (long long)v);
+        }
+        for (int v = 0; v < 2; v++, records++) {
+            sim_trace_begin(&p.t[0], 9, "usage.screen");
+            sim_trace_bool(&p.t[0], "on", v);
+            sim_trace_end(&p.t[0]);
+            SIM_TRACE_RECORD(&p.t[1], 9, "usage.screen", SIM_TRACE_BOOL("on", v));
+            cr_assert_eq(p.t[0].fingerprint, p.t[1].fingerprint, "bool %d", v);
+        }
+        for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++, records += 2) {
+            sim_trace_begin(&p.t[0], 11, "net.change");
+            sim_trace_str(&p.t[0], "kind", strs[i]);
+            sim_trace_end(&p.t[0]);
+            SIM_TRACE_RECORD(&p.t[1], 11, "net.change", SIM_TRACE_STR("kind", strs[i]));
+            cr_assert_eq(p.t[0].fingerprint, p.t[1].fingerprint, "str \"%s\"", strs[i]);
+            sim_trace_begin(&p.t[0], 12, "net.change");
+            sim_trace_strn(&p.t[0], "kind", strs[i], strlen(strs[i]));
+            sim_trace_end(&p.t[0]);
+            SIM_TRACE_RECORD(&p.t[1], 12, "net.change", SIM_TRACE_STRN("kind", strs[i], strlen(strs[i])));
+            cr_assert_eq(p.t[0].fingerprint, p.t[1].fingerprint, "strn \"%s\"", strs[i]);
+        }
+        for (uint64_t c = 0; c < 4; c++, records++) {
+            uint64_t shade = c == 3; /* the second number chooses too */
+            sim_trace_begin(&p.t[0], 13, "os.doze");
+            sim_trace_str(&p.t[0], "deep", color_name(c, shade));
+            sim_trace_end(&p.t[0]);
+            SIM_TRACE_RECORD(&p.t[1], 13, "os.doze", SIM_TRACE_FOLDED("deep", color_name, fold_color, c, shade));
+            cr_assert_eq(p.t[0].fingerprint, p.t[1].fingerprint, "folded %s", color_name(c, shade));
+        }
+        pair_check(&p, records);
+        if (with_file) {
+            cr_assert_not_null(strstr(p.buf[1], "{\"t\":9,\"type\":\"usage.screen\",\"on\":true}\n"));
+            cr_assert_not_null(strstr(p.buf[1], "{\"t\":13,\"type\":\"os.doze\",\"deep\":\"green_and_a_long_tail\"}\n"));
+            cr_assert_not_null(strstr(p.buf[1], "{\"t\":13,\"type\":\"os.doze\",\"deep\":\"grey\"}\n"));
+        }
+    }
+}
+
+Test(trace, a_record_of_many_fields_is_the_calls)
+{
+    /* Every kind in one record, and more fields than the straight-line part (six) takes. */
+    for (int with_file = 0; with_file < 2; with_file++) {
+        trace_pair p;
+        pair_init(&p, with_file);
+        sim_trace_begin(&p.t[0], 20, "test.many");
+        sim_trace_int(&p.t[0], "a", -5);
+        sim_trace_bool(&p.t[0], "b", true);
+        sim_trace_str(&p.t[0], "c", "some text");
+        sim_trace_strn(&p.t[0], "d", "xyz", 3);
+        sim_trace_str(&p.t[0], "e", color_name(1, 0));
+        sim_trace_int(&p.t[0], "f", 6);
+        sim_trace_bool(&p.t[0], "g", false);
+        sim_trace_int(&p.t[0], "h", 8);
+        sim_trace_end(&p.t[0]);
+        SIM_TRACE_RECORD(&p.t[1], 20, "test.many", SIM_TRACE_INT("a", -5), SIM_TRACE_BOOL("b", true),
+                         SIM_TRACE_STR("c", "some text"), SIM_TRACE_STRN("d", "xyz", 3),
+                         SIM_TRACE_FOLDED("e", color_name, fold_color, 1, 0), SIM_TRACE_INT("f", 6),
+                         SIM_TRACE_BOOL("g", false), SIM_TRACE_INT("h", 8));
+        pair_check(&p, 2);
+        if (with_file)
+            cr_assert_not_null(strstr(p.buf[1], "{\"t\":20,\"type\":\"test.many\",\"a\":-5,\"b\":true,\"c\":\"some "
+                                                "text\",\"d\":\"xyz\",\"e\":\"green_and_a_long_tail\",\"f\":6,"
+                                                "\"g\":false,\"h\":8}\n"));
+    }
+    /* Dropping the last field changes the fingerprint: the tail loop folds it. */
+    sim_trace a, b;
+    sim_trace_init(&a, NULL);
+    sim_trace_init(&b, NULL);
+    SIM_TRACE_RECORD(&a, 20, "test.many", SIM_TRACE_INT("a", 1), SIM_TRACE_INT("b", 2), SIM_TRACE_INT("c", 3),
+                     SIM_TRACE_INT("d", 4), SIM_TRACE_INT("e", 5), SIM_TRACE_INT("f", 6), SIM_TRACE_INT("g", 7));
+    SIM_TRACE_RECORD(&b, 20, "test.many", SIM_TRACE_INT("a", 1), SIM_TRACE_INT("b", 2), SIM_TRACE_INT("c", 3),
+                     SIM_TRACE_INT("d", 4), SIM_TRACE_INT("e", 5), SIM_TRACE_INT("f", 6));
+    cr_assert_neq(a.fingerprint, b.fingerprint);
+}
+
+Test(trace, a_record_with_the_trace_off_is_only_counted)
+{
     sim_trace off;
     sim_trace_init(&off, NULL);
     sim_trace_set_fingerprint(&off, false);
-    sim_trace_record_int(&off, 1, "os.phone_jobs", "busy_until", 3);
-    sim_trace_record_bool(&off, 1, "usage.screen", "on", true);
+    SIM_TRACE_RECORD(&off, 1, "os.phone_jobs", SIM_TRACE_INT("busy_until", 3));
+    SIM_TRACE_RECORD(&off, 1, "usage.screen", SIM_TRACE_BOOL("on", true), SIM_TRACE_STR("s", "x"));
     cr_assert_eq(off.records, 2);
     cr_assert_eq(off.fingerprint, SIM_TRACE_FP_INIT);
 }

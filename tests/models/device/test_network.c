@@ -126,6 +126,14 @@ Test(network, airplane_takes_precedence_and_crosses_the_week_boundary)
     free(log);
 }
 
+Test(network, each_state_has_its_name_and_others_are_none)
+{
+    cr_assert_str_eq(mdl_net_name(MDL_NET_NONE), "none");
+    cr_assert_str_eq(mdl_net_name(MDL_NET_CELLULAR), "cellular");
+    cr_assert_str_eq(mdl_net_name(MDL_NET_WIFI), "wifi");
+    cr_assert_str_eq(mdl_net_name((mdl_net)7), "none", "a value outside the list reads as none, as before");
+}
+
 /* ---- trace reading ---- */
 
 typedef struct outages {
@@ -133,8 +141,20 @@ typedef struct outages {
     sim_time dur[16384];
     int n;
     int changes;
+    mdl_net states[16384]; /* each net.change's state, read back through mdl_net_name */
     char causes[256];
 } outages;
+
+/* The state whose mdl_net_name is `name` (the trace's names and mdl_net_name's are one list). */
+static mdl_net net_named(const char *name)
+{
+    const mdl_net all[] = {MDL_NET_NONE, MDL_NET_CELLULAR, MDL_NET_WIFI};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (strcmp(mdl_net_name(all[i]), name) == 0)
+            return all[i];
+    cr_assert_fail("net.change state \"%s\" is no mdl_net_name", name);
+    return MDL_NET_NONE;
+}
 
 static void read_line(void *ctx, const char *line)
 {
@@ -147,7 +167,8 @@ static void read_line(void *ctx, const char *line)
         o->dur[o->n++] = dur;
     } else if (sscanf(line, "{\"t\":%lld,\"type\":\"net.change\",\"state\":\"%15[a-z]\",\"airplane\":%7[a-z],\"cause\":\"%23[a-z_]\"}",
                       &t, state, air, cause) == 4) {
-        o->changes++;
+        cr_assert_lt(o->changes, 16384);
+        o->states[o->changes++] = net_named(state);
         if (!strstr(o->causes, cause) && strlen(o->causes) + strlen(cause) + 2 < sizeof o->causes) {
             strcat(o->causes, cause);
             strcat(o->causes, " ");
@@ -254,6 +275,13 @@ Test(network, airplane_beats_outages_beat_wifi_against_a_reference)
     assert_changes(got, want->c, want->n);
     /* Every cause appeared, and each traced change is one signal. */
     cr_assert_eq(o->changes, log->n + 1, "one net.change per signal plus the start record");
+    bool seen[3] = {false, false, false};
+    for (int i = 0; i < log->n; i++) {
+        cr_assert_eq(o->states[i + 1], log->c[i].net, "change %d: traced %s, signalled %s", i,
+                     mdl_net_name(o->states[i + 1]), mdl_net_name(log->c[i].net));
+        seen[log->c[i].net] = true;
+    }
+    cr_assert(seen[MDL_NET_NONE] && seen[MDL_NET_CELLULAR] && seen[MDL_NET_WIFI], "every state traced");
     cr_assert(strstr(o->causes, "start ") && strstr(o->causes, "schedule ") && strstr(o->causes, "outage ") &&
                   strstr(o->causes, "outage_end ") && strstr(o->causes, "airplane ") &&
                   strstr(o->causes, "airplane_end "),
