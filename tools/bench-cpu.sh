@@ -25,6 +25,8 @@
 #                                 model's random draw (`bgsim-bench hold --bare --predrawn`: the
 #                                 CPU of 2N ops less that of N, N = BENCH_FLOOR_OPS, default 10^7;
 #                                 sampled in every pair like the other rows; goal <= 1.5)
+#   engine event / floor op       `bgsim-bench hold --predrawn` (the engine, no model, the same pops)
+#                                 over the floor's op: the floor ratio an empty model would have
 #   hold engine / bare at N       `bgsim-bench hold --pending N --events M --compare`: the engine's
 #                                 speed over the bare binary heap's (wall clock inside one process,
 #                                 the two interleaved there; goal >= 0.9), with the bgsim-bench next
@@ -48,7 +50,7 @@ while [ $# -gt 0 ]; do
     --against) OLD=$2; shift 2 ;;
     --pairs) PAIRS=$2; shift 2 ;;
     --quick) PAIRS=1; SEEDS=3; DEVICES=3; RUN_DAYS=7; HOLD=20000; FLOOR_OPS=2000000; REPS=1; PENDINGS="1000 100000"; shift ;;
-    -h | --help) sed -n '2,33p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,36p' "$0"; exit 0 ;;
     *) BGSIM=$1; shift ;;
     esac
 done
@@ -72,6 +74,25 @@ cpu() {
 # put ROW WHICH VALUE: one sample of a row (WHICH: new or old), a line of $tmp/ROW.WHICH.
 put() { echo "$3" >>"$tmp/$1.$2"; }
 calc() { echo "$1" | bc -l; }
+
+# op_cpu BENCH ARGS...: CPU seconds of one `BENCH hold --pending FLOOR_PENDING ARGS` operation: the
+# CPU of 2N operations less that of N (N = FLOOR_OPS), so that the process's start and the fill
+# cancel out. FLOOR_OPS is large enough that the difference (tens of ms) stands above the jitter of
+# a process's start; on a loaded machine it can still come out at or below zero, and then the pair
+# is measured again (a negative op cost is not a figure; CI saw one at 20,000 ops).
+op_cpu() {
+    _bench=$1
+    shift
+    _tries=0
+    while :; do
+        _c1=$(cpu "$_bench" hold --pending "$FLOOR_PENDING" --events "$FLOOR_OPS" "$@")
+        _c2=$(cpu "$_bench" hold --pending "$FLOOR_PENDING" --events $((2 * FLOOR_OPS)) "$@")
+        [ "$(calc "$_c2 > $_c1")" -eq 1 ] && break
+        _tries=$((_tries + 1))
+        [ "$_tries" -lt 5 ] || { echo "bench-cpu.sh: a hold op measured at or below zero 5 times (machine too busy?)" >&2; exit 75; }
+    done
+    calc "($_c2 - $_c1) / $FLOOR_OPS"
+}
 
 # sample ROW BIN WHICH: one sample of one row (or of the hold rows at one size) for one binary (sh
 # has no local variables: the names here are used nowhere else).
@@ -101,22 +122,17 @@ sample() {
         ;;
     floor)
         # The reference heap's op (bgsim-bench's own code, not bgsim's): always the bgsim-bench next
-        # to BGSIM, sampled in both binaries' turns; the difference of 2 x HOLD and HOLD operations,
-        # so that the process's start and the fill cancel out.
+        # to BGSIM, sampled in both binaries' turns.
         bench=$(dirname "$BGSIM")/bgsim-bench
         [ -x "$bench" ] || return 0
-        # FLOOR_OPS is large enough that the difference (tens of ms) stands above the jitter of a
-        # process's start; on a loaded machine it can still come out at or below zero, and then
-        # the pair is measured again (a negative op cost is not a figure; CI saw one at 20,000 ops).
-        tries=0
-        while :; do
-            c1=$(cpu "$bench" hold --pending "$FLOOR_PENDING" --events "$FLOOR_OPS" --bare --predrawn)
-            c2=$(cpu "$bench" hold --pending "$FLOOR_PENDING" --events $((2 * FLOOR_OPS)) --bare --predrawn)
-            [ "$(calc "$c2 > $c1")" -eq 1 ] && break
-            tries=$((tries + 1))
-            [ "$tries" -lt 5 ] || { echo "bench-cpu.sh: the floor's op measured at or below zero 5 times (machine too busy?)" >&2; exit 75; }
-        done
-        put floor "$w" "$(calc "($c2 - $c1) / $FLOOR_OPS")"
+        put floor "$w" "$(op_cpu "$bench" --bare --predrawn)"
+        ;;
+    engine_op)
+        # An event on this binary's engine with no model (same pops as the floor's heap), when its
+        # bgsim-bench has that mode (since 2026-12-06).
+        bench=$(dirname "$b")/bgsim-bench
+        [ -x "$bench" ] && "$bench" hold --pending "$FLOOR_PENDING" --events 10 --predrawn >/dev/null 2>&1 || return 0
+        put engine_op "$w" "$(op_cpu "$bench" --predrawn)"
         ;;
     hold_*)
         n=${1#hold_}
@@ -131,7 +147,7 @@ sample() {
 }
 
 # Each row's sample of this binary, then at once OLD's; all rows; PAIRS times.
-rows="sweep_android sweep_ios sweep_ideal floor fleet run_sweep tasks"
+rows="sweep_android sweep_ios sweep_ideal floor engine_op fleet run_sweep tasks"
 # Fired events per device-day: deterministic, so counted once per binary.
 floor_seeds=$((SEEDS < 10 ? SEEDS : 10))
 for plat in android ios ideal; do
@@ -198,6 +214,19 @@ for plat in android ios ideal; do
         printf '| %s | %.3f |\n' "$label" "$(floor_ratio "$plat" new)"
     fi
 done
+# The engine's own event over the floor's op (the floor sampled in the same turn).
+engine_label="an event on the engine with no model / floor's op (bgsim-bench hold --predrawn at $FLOOR_PENDING pending)"
+if [ -s "$tmp/engine_op.new" ] && [ -s "$tmp/floor.new" ]; then
+    e_new=$(calc "$(median "$tmp/engine_op.new") / $(median "$tmp/floor.new")")
+    if [ -n "$OLD" ] && [ -s "$tmp/engine_op.old" ]; then
+        e_old=$(calc "$(median "$tmp/engine_op.old") / $(median "$tmp/floor.old")")
+        printf '| %s | %.3f | %.3f | %.3f |\n' "$engine_label" "$e_new" "$e_old" "$(calc "$e_new / $e_old")"
+    elif [ -n "$OLD" ]; then
+        printf '| %s | %.3f | no engine mode in the previous bgsim-bench | |\n' "$engine_label" "$e_new"
+    else
+        printf '| %s | %.3f |\n' "$engine_label" "$e_new"
+    fi
+fi
 row "fleet android, device-days per CPU-second" fleet '%.0f'
 row "run (fingerprint) / 1-seed sweep, CPU per device-day, default.yaml" run_sweep '%.3f'
 row "1 device-day, 1,000 tasks / 100 tasks (linear: 10)" tasks '%.2f'

@@ -20,6 +20,9 @@
 #                                 those events x one pop+push of the bare heap at 25 pending,
 #                                 without the hold model's random draw (bgsim-bench hold --bare
 #                                 --predrawn; goal: within 1.5x)
+#   engine event / floor op       bgsim-bench hold --predrawn (the engine, no model, the same
+#                                 predrawn delays and pops) over the floor's bare heap op: the
+#                                 floor ratio an empty model would have
 #   hold engine / bare at N       bgsim-bench's hold model, instructions per hold operation (two runs
 #                                 of M and 2M operations, so the initial fill cancels out) on the
 #                                 engine and on the bare binary heap; the ratio is bare/engine, as
@@ -104,6 +107,18 @@ if [ -x "$(dirname "$BGSIM")/bgsim-bench" ]; then
     floor_op=$(echo "($f2 - $f1) / $HOLD" | bc -l)
 fi
 [ -n "$OLD" ] && measure "$OLD" old_
+# engine_op BGSIM: instructions of one event on the engine with no model at FLOOR_PENDING pending
+# (bgsim-bench hold --predrawn next to BGSIM: pop, dispatch, one schedule_in; the same pops as the
+# floor's bare heap), empty when that bgsim-bench has no such mode (before 2026-12-06).
+engine_op() {
+    b=$(dirname "$1")/bgsim-bench
+    "$b" hold --pending "$FLOOR_PENDING" --events 10 --predrawn >/dev/null 2>&1 || return 0
+    e1=$(ir "$b" hold --pending "$FLOOR_PENDING" --events "$HOLD" --predrawn)
+    e2=$(ir "$b" hold --pending "$FLOOR_PENDING" --events $((2 * HOLD)) --predrawn)
+    echo "($e2 - $e1) / $HOLD" | bc -l
+}
+new_engine_op=$(engine_op "$BGSIM")
+old_engine_op=$([ -n "$OLD" ] && engine_op "$OLD")
 
 # row LABEL NEW OLD UNIT: one line of the table; NEW and OLD are numbers, OLD may be empty.
 row() {
@@ -135,12 +150,23 @@ floor_ratio() {
     f=$(echo "$(v "$1"events_"$2") * $floor_op" | bc -l)
     if [ "$(echo "$f == 0" | bc)" -eq 1 ]; then echo 0; else echo "$(v "$1"sweep_"$2") / $f" | bc -l; fi
 }
+engine_label="an event on the engine with no model / floor's op (bgsim-bench hold --predrawn at $FLOOR_PENDING pending)"
 for plat in android ios ideal; do
     row "sweep $plat, fired events per device-day" "$(fmt1 "$(v new_events_"$plat")")" \
         "$([ -n "$OLD" ] && fmt1 "$(v old_events_"$plat")")"
     row "sweep $plat / floor (events x bare heap op at $FLOOR_PENDING pending; goal <= 1.5)" \
         "$(fmt3 "$(floor_ratio new_ "$plat")")" "$([ -n "$OLD" ] && fmt3 "$(floor_ratio old_ "$plat")")"
 done
+# The engine's own event over the floor's op: what an event costs before any model does anything.
+if [ -n "$new_engine_op" ] && [ "$(echo "$floor_op > 0" | bc)" -eq 1 ]; then
+    if [ -n "$OLD" ] && [ -z "$old_engine_op" ]; then
+        printf '| %s | %.3f | no engine mode in the previous bgsim-bench | |\n' "$engine_label" \
+            "$(echo "$new_engine_op / $floor_op" | bc -l)"
+    else
+        row "$engine_label" "$(fmt3 "$(echo "$new_engine_op / $floor_op" | bc -l)")" \
+            "$([ -n "$OLD" ] && fmt3 "$(echo "$old_engine_op / $floor_op" | bc -l)")"
+    fi
+fi
 row "fleet android, instructions per device-day" "$(v new_fleet)" "$(v old_fleet)"
 row "run (fingerprint) / 1-seed sweep, default.yaml" "$(fmt3 "$(echo "$(v new_run) / $(v new_sweep1)" | bc -l)")" \
     "$([ -n "$OLD" ] && fmt3 "$(echo "$(v old_run) / $(v old_sweep1)" | bc -l)")"

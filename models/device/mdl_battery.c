@@ -37,6 +37,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim_rng.h"
+
 #define LU_PER_PERMILLE (100 * MDL_BATTERY_LU_PER_MP)
 #define NEVER ((sim_time)-1)
 
@@ -581,7 +583,7 @@ static void topup_next(battery *b, sim_time from_t)
     if (c->top_ups_per_day <= 0)
         return;
     double mean = (double)(c->top_ups_to - c->top_ups_from) / c->top_ups_per_day;
-    double g = gsl_ran_exponential(b->topup_rng, mean);
+    double g = sim_rng_exponential(b->topup_rng, mean);
     if (!(g < 1e15))
         return;
     sim_time t = window_advance(b->d->cal, from_t, (sim_time)llround(g), c->top_ups_from, c->top_ups_to);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim_rng.h"
 
 /* ---- OEM profiles ---- */
 
@@ -122,7 +123,7 @@ static sim_time now(const kills *k) { return sim_now(k->d->engine); }
 
 static sim_time exp_delay(gsl_rng *r, double per_week)
 {
-    double x = gsl_ran_exponential(r, (double)SIM_MS_PER_WEEK / per_week);
+    double x = sim_rng_exponential(r, (double)SIM_MS_PER_WEEK / per_week);
     if (!(x > 0))
         return 0;
     if (x >= (double)SCH_DIST_MAX_MS)

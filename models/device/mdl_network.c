@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim_rng.h"
+
 #define MAX_POINTS (3 * MDL_NETWORK_MAX_WINDOWS * 7 * 2)
 
 /* ---- schedule geometry: positions in the local week, Monday 00:00 = 0 ---- */
@@ -251,7 +253,7 @@ static void on_outage(sim_engine *e, void *ctx, uint64_t arg);
 static void arm_outage(net_model *m)
 {
     double mean = (double)SIM_MS_PER_DAY / m->cfg.outages_per_day;
-    double gap = gsl_ran_exponential(m->rng, mean);
+    double gap = sim_rng_exponential(m->rng, mean);
     if (!(gap < (double)SCH_DIST_MAX_MS))
         gap = (double)SCH_DIST_MAX_MS;
     sim_time next = sim_now(m->d->engine) + (sim_time)llround(gap);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim_rng.h"
 
 /* ---- defaults ---- */
 
@@ -140,7 +141,7 @@ static sim_time next_arrival(usage_state *st, sim_time from)
 {
     if (!st->any_rate)
         return -1;
-    double need = gsl_ran_exponential(st->r_session, 1.0);
+    double need = sim_rng_exponential(st->r_session, 1.0);
     for (sim_time t = from; t < st->bedtime;) {
         sim_time seg_end;
         double r = rate_per_ms(st, t, &seg_end);

@@ -7,6 +7,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "sim_rng.h"
+
 struct simos_phone {
     simos_phone_head h; /* first: read inline by simos_phone_poke / simos_phone_busy (the header) */
     mdl_device *d;
@@ -25,7 +27,7 @@ static void next_arrival(simos_phone *ph)
     ph->arrival = SIM_HANDLE_NONE;
     if (ph->p.per_hour <= 0)
         return;
-    double gap = gsl_ran_exponential(ph->rng, (double)SIM_HOURS(1) / ph->p.per_hour);
+    double gap = sim_rng_exponential(ph->rng, (double)SIM_HOURS(1) / ph->p.per_hour);
     sim_time dt = gap >= (double)SIM_DAYS(365) ? SIM_DAYS(365) : (sim_time)ceil(gap);
     if (sim_schedule_in(ph->d->engine, dt < 1 ? 1 : dt, SIM_PHASE_OS, on_arrival, ph, 0, &ph->arrival) != SIM_OK)
         ph->arrival = SIM_HANDLE_NONE;
@@ -49,7 +51,7 @@ static void try_run(simos_phone *ph)
     if (ph->h.busy_until < now)
         ph->h.busy_until = now;
     for (; ph->h.pending > 0; ph->h.pending--) {
-        double d = gsl_ran_exponential(ph->rng, (double)ph->p.mean_duration);
+        double d = sim_rng_exponential(ph->rng, (double)ph->p.mean_duration);
         sim_time dt = d >= (double)SIM_DAYS(1) ? SIM_DAYS(1) : (sim_time)ceil(d);
         if (now + (dt < 1 ? 1 : dt) > ph->h.busy_until)
             ph->h.busy_until = now + (dt < 1 ? 1 : dt);

@@ -1,18 +1,15 @@
 /*
- * sim_rng.c - stable stream keys and full-state MT19937 seeding.
+ * sim_rng.c - stable stream keys and the streams' generator, xoshiro256++ as a GSL type.
  */
 #include "sim_rng.h"
 
-#include <stdatomic.h>
+#include <math.h>
 #include <stdbool.h>
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
-
-#define MT_N 624
-#define MT_M 397
 
 uint64_t sim_hash_str(const char *s)
 {
@@ -40,180 +37,129 @@ uint64_t sim_rng_key(uint64_t seed, uint64_t device, const char *name)
 }
 
 /*
- * GSL keeps MT19937's state as { unsigned long mt[624]; int mti; } (gsl rng/mt.c, mt_state_t).
- * It is not a public type, so before writing it we check, on a freshly seeded generator, that
- * the size matches and that gsl_rng_set() left exactly what mt.c's mt_set() writes: mt[0] = seed,
- * mt[1] from Knuth's multiplier 1812433253, and mti = 624 ("regenerate before the next draw").
+ * xoshiro256++ (Blackman & Vigna, "Scrambled linear pseudorandom number generators", ACM TOMS
+ * 47(4), 2021, section 4.2; the authors' reference code is prng.di.unimi.it/xoshiro256plusplus.c):
+ * four 64-bit words of state, a linear engine (xor, shift, rotate) and the "++" scrambler, period
+ * 2^256 - 1, no systematic failure in BigCrush or PractRand by the authors' tests. One step is about
+ * a dozen instructions; MT19937, the generator before, took ~30 for a word and a 2.5 KiB state.
+ *
+ * A stream's state is s[i] = sim_hash_mix(key + i * 0x9e3779b97f4a7c15) for i = 0..3: four
+ * consecutive outputs of SplitMix64 started at the key, the seeding the authors recommend. The
+ * state is never all zero (the one fixed point of the engine): sim_hash_mix is a bijection and the
+ * four inputs differ, so at most one word is zero.
+ *
+ * As a gsl_rng_type: a word (gsl_rng_get) is the upper 32 bits of an output, and a double
+ * (gsl_rng_uniform) is the upper 53 bits times 2^-53, the authors' conversion, in [0, 1). The range
+ * stays 32 bits on purpose: GSL's distributions and scn_fleet's wide pick assume a 32-bit word, and
+ * an unsigned long is 32 bits on some hosts.
  */
-typedef struct mt_state {
-    unsigned long mt[MT_N];
-    int mti;
-} mt_state;
+static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
-static int mt_layout_ok(gsl_rng *r)
+static inline uint64_t xo_next(sim_rng_state *st)
 {
-    if (gsl_rng_size(r) != sizeof(mt_state))
-        return 0;
-    const unsigned long probe = 4357;
-    gsl_rng_set(r, probe);
-    const mt_state *st = gsl_rng_state(r);
-    unsigned long second = (1812433253UL * (probe ^ (probe >> 30)) + 1) & 0xffffffffUL;
-    return st->mt[0] == probe && st->mt[1] == second && st->mti == MT_N && gsl_rng_max(r) == 0xffffffffUL &&
-           gsl_rng_min(r) == 0;
+    uint64_t *s = st->s;
+    const uint64_t out = rotl(s[0] + s[3], 23) + s[0];
+    const uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return out;
 }
 
-/* Whether GSL's MT19937 state is the layout written below, checked once per process (not per
- * stream: a fleet creates tens of streams per device) on a generator of its own. Threads that
- * race here compute the same answer. */
-static int layout_known_ok(void)
+static void xo_seed(sim_rng_state *st, uint64_t key)
 {
-    static _Atomic int known; /* 0 not yet, 1 ok, -1 not the expected layout */
-    int k = atomic_load_explicit(&known, memory_order_relaxed);
-    if (k == 0) {
-        gsl_rng *probe = gsl_rng_alloc(gsl_rng_mt19937);
-        if (!probe)
-            return 0; /* out of memory: not cached, asked again next time */
-        k = mt_layout_ok(probe) ? 1 : -1;
-        gsl_rng_free(probe);
-        atomic_store_explicit(&known, k, memory_order_relaxed);
+    for (unsigned i = 0; i < 4; i++)
+        st->s[i] = sim_hash_mix(key + (uint64_t)i * 0x9e3779b97f4a7c15ULL);
+}
+
+static unsigned long xo_get(void *st) { return (unsigned long)(xo_next(st) >> 32); }
+static double xo_get_double(void *st) { return (double)(xo_next(st) >> 11) * 0x1.0p-53; }
+/* gsl_rng_set on a stream (bgsim never does): the state of the key `seed`. */
+static void xo_set(void *st, unsigned long seed) { xo_seed(st, (uint64_t)seed); }
+
+static const gsl_rng_type xo_type = {"xoshiro256++", 0xffffffffUL, 0, sizeof(sim_rng_state), xo_set, xo_get,
+                                     xo_get_double};
+const gsl_rng_type *const sim_rng_xoshiro256pp = &xo_type;
+
+/* Built as gsl_rng_alloc builds a generator (gsl rng/rng.c: the gsl_rng, a state block of the
+ * type's size, freed by gsl_rng_free), without its default seeding, and without GSL's error
+ * handler on a failed malloc (which aborts unless a program turns it off): NULL instead. */
+gsl_rng *sim_rng_stream_new(uint64_t seed, uint64_t device, const char *name)
+{
+    gsl_rng *r = malloc(sizeof *r);
+    sim_rng_state *st = malloc(sizeof *st);
+    if (!r || !st) {
+        free(r);
+        free(st);
+        return NULL;
     }
-    return k == 1;
+    xo_seed(st, sim_rng_key(seed, device, name));
+    r->type = &xo_type;
+    r->state = st;
+    return r;
 }
 
 /*
- * A stream's generator is MT19937 with its full state filled from the stream's key: word i is the
- * top half of SplitMix64 at key + i * 0x9e3779b97f4a7c15 (init_word), except word 0, 2^31 (as MT's
- * init_by_array does: the top bit set guarantees a non-zero state), and mti = 624, so the first
- * draw regenerates ("twists") all 624 words. Its draws are exactly those of GSL's MT19937 from
- * that state (gsl rng/mt.c, mt_get).
+ * Exponential draws on a stream: Marsaglia & Tsang's ziggurat ("The Ziggurat Method for Generating
+ * Random Variables", J. Stat. Software 5(8), 2000; their REXP with 256 strips, r = 7.69711747013104972,
+ * v = 3.949659822581572e-3, tables built as their zigset builds them). Strip i covers [0, x_i) with
+ * x_1 < ... < x_255 = r; a draw x = j * x_i / 2^53 is under the curve at once when x < x_{i-1}
+ * (z_k[i] = x_{i-1} / x_i * 2^53), which is 98.9 % of draws: one generator step, a table load, a
+ * compare and a multiply, no libm. Otherwise strip 0 returns r + Exp(1) past its rectangle (by
+ * inversion: the tail is memoryless), and the others accept x under the curve in their wedge.
  *
- * Its first LAZY_DRAWS draws are generated here one word at a time, filling and twisting only what
- * each draw reads; then the rest of the round is filled and twisted at once (finish_round) and the
- * generator is handed to gsl_rng_mt19937 for good. Why it is exact: mt_get's twist computes word k
- * from words k, k + 1 and k + 397 in increasing k, the last two still unchanged for k < 227.
- * Draw k reads exactly twisted word k, so twisting word k at draw k, in the same order from the
- * same words, gives the same word; the words it reads are filled when first read (word 0 at draw
- * 0, word k + 1 and word k + 397 at draw k; word k itself was filled by the draw before). After
- * LAZY_DRAWS draws finish_round fills the words not read yet and twists the others in mt_get's
- * order: the state is mt_get's after its twist and LAZY_DRAWS draws, and GSL's mt_get goes on
- * from word LAZY_DRAWS (its next twist after word 623, as always). Why: a stream filled and
- * twisted whole on its first draw cost ~20,000 instructions (624 SplitMix64 steps, 624 twist
- * steps), and most streams draw a few numbers in a run: a fleet device draws each `vary` from a
- * stream of its own (one or two draws), a run's models a handful each (issue 24).
- *
- * The generator is built as gsl_rng_alloc builds one (gsl rng/rng.c: malloc the gsl_rng, a state
- * block of type->size bytes, the type) without its gsl_rng_set (624 steps, overwritten). Its type
- * is lazy_type, with MT19937's name, range and state size, which is all GSL reads of a type before
- * drawing (gsl_rng_uniform_int reads max and min; mt.c: max 0xffffffff, min 0, checked with the
- * layout), until the hand-over. gsl_rng_free frees exactly the two blocks (free(r->state);
- * free(r)), and gsl_rng is a public struct ({ const gsl_rng_type *type; void *state; }). The state
- * block holds, after MT's state (whose mti counts the draws), the key and a pointer back to the
- * gsl_rng (whose type the hand-over changes).
+ * One 64-bit output gives the strip (its low 8 bits) and j (its high 53 bits), disjoint bits, so the
+ * strip and the position in it are independent (Doornik 2005 showed the original's reuse of the
+ * same 32 bits for both biases it). Until 2026-12-06 bgsim drew -mu log(1 - u) here: log was 6 % of
+ * an Android sweep's CPU time, and this costs about a third as much (issue 24).
  */
-typedef struct lazy_state {
-    mt_state mt;
-    uint64_t key;
-    gsl_rng *owner;
-} lazy_state;
+#define ZIG_R 7.69711747013104972
+#define ZIG_V 3.949659822581572e-3
+static uint64_t zig_k[256];
+static double zig_w[256], zig_f[256];
 
-static unsigned long init_word(uint64_t key, int i)
+/* The tables, once per process before main (constructor: no lock on the draw's path). */
+__attribute__((constructor)) static void zig_init(void)
 {
-    if (i == 0)
-        return 0x80000000UL;
-    uint64_t x = key + (uint64_t)(unsigned)i * 0x9e3779b97f4a7c15ULL;
-    return (unsigned long)(sim_hash_mix(x) >> 32);
-}
-
-/* Draws taken a word at a time (see above): the most for which each reads words k + 1 and k + 397
- * unchanged (k < 227). A one-word draw costs ~30 instructions and the rest of a round ~22 a word,
- * and most streams stop well before 226 draws or go far past 624. An Android sweep took 1.1 % more
- * instructions with 32, 0.5 % more with the whole round a word at a time (callgrind). */
-#define LAZY_DRAWS 226
-_Static_assert(LAZY_DRAWS <= MT_N - MT_M, "a lazy draw k reads word k + 397 before its own twist");
-
-/* MT19937's twist of one word from itself, the next word and the word 397 on (mt.c, mt_get). */
-static inline unsigned long twist(unsigned long self, unsigned long next, unsigned long far)
-{
-    unsigned long y = (self & 0x80000000UL) | (next & 0x7fffffffUL);
-    return far ^ (y >> 1) ^ ((y & 1) ? 0x9908b0dfUL : 0);
-}
-
-/* After LAZY_DRAWS = k draws: fills the words not read yet (k + 1 .. 396 and k + 397 .. 623) and
- * twists words k .. 623 as mt_get's loop twists them; mti stays k. */
-static void finish_round(lazy_state *ls)
-{
-    unsigned long *mt = ls->mt.mt;
-    int k = ls->mt.mti;
-    for (int i = k + 1; i < MT_M; i++)
-        mt[i] = init_word(ls->key, i);
-    for (int i = k + MT_M; i < MT_N; i++)
-        mt[i] = init_word(ls->key, i);
-    /* mt_get's twist of word i reads words i + 1 and i + 397 modulo 624: split where they wrap, as
-     * mt.c's own loops do, so that no index is taken modulo 624 (twice a word, a fifth of this
-     * function's instructions). k = LAZY_DRAWS <= 227: i + 397 wraps from i = 227 on, i + 1 at 623. */
-    for (int i = k; i < MT_N - MT_M; i++)
-        mt[i] = twist(mt[i], mt[i + 1], mt[i + MT_M]);
-    for (int i = MT_N - MT_M; i < MT_N - 1; i++)
-        mt[i] = twist(mt[i], mt[i + 1], mt[i + MT_M - MT_N]);
-    mt[MT_N - 1] = twist(mt[MT_N - 1], mt[0], mt[MT_M - 1]);
-}
-
-/* One of the first LAZY_DRAWS draws (see above): mt_get's twist of word k and its tempering.
- * Inline in both of the type's draw functions: gsl_rng_uniform calls get_double, and a call from
- * it to get was a tenth of a draw's instructions. */
-static inline __attribute__((always_inline)) unsigned long lazy_word(lazy_state *ls)
-{
-    unsigned long *mt = ls->mt.mt;
-    int k = ls->mt.mti;
-    if (k == 0)
-        mt[0] = init_word(ls->key, 0);
-    mt[k + 1] = init_word(ls->key, k + 1);
-    mt[k + MT_M] = init_word(ls->key, k + MT_M);
-    mt[k] = twist(mt[k], mt[k + 1], mt[k + MT_M]);
-    unsigned long t = mt[k];
-    t ^= t >> 11;
-    t ^= (t << 7) & 0x9d2c5680UL;
-    t ^= (t << 15) & 0xefc60000UL;
-    t ^= t >> 18;
-    if (++ls->mt.mti == LAZY_DRAWS) {
-        finish_round(ls);
-        ls->owner->type = gsl_rng_mt19937; /* it draws word LAZY_DRAWS next, as mt_get would */
+    double d = ZIG_R, t = d;
+    const double q = ZIG_V / exp(-d);
+    zig_k[0] = (uint64_t)(d / q * 0x1.0p53);
+    zig_k[1] = 0;
+    zig_w[0] = q * 0x1.0p-53;
+    zig_w[255] = d * 0x1.0p-53;
+    zig_f[0] = 1.0;
+    zig_f[255] = exp(-d);
+    for (int i = 254; i >= 1; i--) {
+        d = -log(ZIG_V / d + exp(-d));
+        zig_k[i + 1] = (uint64_t)(d / t * 0x1.0p53);
+        t = d;
+        zig_f[i] = exp(-d);
+        zig_w[i] = d * 0x1.0p-53;
     }
-    return t;
 }
 
-static unsigned long lazy_get(void *vstate) { return lazy_word(vstate); }
-static double lazy_get_double(void *vstate) { return (double)lazy_word(vstate) / 4294967296.0; } /* mt_get_double */
+static inline double xo_double(sim_rng_state *st) { return (double)(xo_next(st) >> 11) * 0x1.0p-53; }
 
-/* gsl_rng_set on a stream (bgsim never does): MT19937's own seeding, which writes every word. */
-static void lazy_set(void *vstate, unsigned long seed)
+double sim_rng_exponential(gsl_rng *r, double mu)
 {
-    lazy_state *ls = vstate;
-    ls->owner->type = gsl_rng_mt19937;
-    gsl_rng_mt19937->set(vstate, seed);
-}
-
-static const gsl_rng_type lazy_type = {"mt19937", 0xffffffffUL, 0, sizeof(mt_state), lazy_set, lazy_get,
-                                       lazy_get_double};
-
-gsl_rng *sim_rng_stream_new(uint64_t seed, uint64_t device, const char *name)
-{
-    if (!layout_known_ok())
-        return NULL;
-    gsl_rng *r = malloc(sizeof *r);
-    if (!r)
-        return NULL;
-    lazy_state *ls = malloc(sizeof *ls);
-    if (!ls) {
-        free(r);
-        return NULL;
+    if (r->type != &xo_type) /* another GSL generator (tests, tools): inversion */
+        return -mu * log(1.0 - gsl_rng_uniform(r));
+    sim_rng_state *st = r->state;
+    for (;;) {
+        const uint64_t u = xo_next(st);
+        const unsigned i = (unsigned)(u & 255);
+        const uint64_t j = u >> 11;
+        if (j < zig_k[i])
+            return mu * ((double)j * zig_w[i]);
+        if (i == 0)
+            return mu * (ZIG_R - log(1.0 - xo_double(st)));
+        const double x = (double)j * zig_w[i];
+        if (zig_f[i] + xo_double(st) * (zig_f[i - 1] - zig_f[i]) < exp(-x))
+            return mu * x;
     }
-    ls->key = sim_rng_key(seed, device, name);
-    ls->mt.mti = 0; /* no draw yet (see lazy_get) */
-    ls->owner = r;
-    r->state = ls;
-    r->type = &lazy_type;
-    return r;
 }
 
 typedef struct named_stream {

@@ -10,15 +10,14 @@
  *    more from it, never changes them. Adding a model therefore leaves every other model's
  *    behaviour exactly as it was (the ns-3 RngSeedManager / OMNeT++ idea, by name not number).
  *
- * The generator is GSL's MT19937 (period 2^19937 - 1, equidistributed in 623 dimensions). GSL
- * seeds generators from one unsigned long, which MT19937 truncates to 32 bits: among a fleet of
- * 10^5 devices x 10 streams two streams would then share a seed with near certainty (birthday
- * bound 2^16). The full 624-word state is therefore filled from the 64-bit key with SplitMix64,
- * as numpy's SeedSequence does; sim_rng_stream_new() checks the state layout it writes against
- * gsl_rng_size() and refuses (returns NULL) on a GSL whose MT19937 state differs. The fill happens
- * on the stream's first draw (a stream never drawn from costs no fill); the draws are the same.
+ * The generator is xoshiro256++ (sim_rng.c says why and how it is seeded): 256 bits of state filled
+ * from the stream's 64-bit key, so two streams of a fleet of 10^5 devices x 20 streams share a
+ * state only if their keys collide (birthday bound 2^32 streams). Until 2026-12 it was GSL's
+ * MT19937 with its 624-word state filled from the key; every draw, and so every fingerprint,
+ * changed then (issue 24: a third of a run's CPU time went to drawing).
  *
- * Draws go through GSL's distributions (gsl_ran_*) on the gsl_rng this module hands out.
+ * Draws go through GSL's distributions (gsl_ran_*) on the gsl_rng this module hands out, except
+ * exponential ones: sim_rng_exponential.
  */
 #ifndef BGSIM_SIM_RNG_H
 #define BGSIM_SIM_RNG_H
@@ -34,12 +33,25 @@ uint64_t sim_hash_mix(uint64_t x);
 /* The 64-bit key of a stream: mixes seed, device index and name hash, in that order. */
 uint64_t sim_rng_key(uint64_t seed, uint64_t device, const char *name);
 
-/*
- * A new generator for the stream (seed, device, name). The caller owns it and frees it with
- * gsl_rng_free(). NULL when out of memory or when GSL's MT19937 state layout is not the expected
- * one (see above).
- */
+/* A stream's state (gsl_rng_state() of a stream): xoshiro256++'s four words. */
+typedef struct sim_rng_state {
+    uint64_t s[4];
+} sim_rng_state;
+
+/* The streams' GSL type, "xoshiro256++" (range 0 .. 2^32 - 1; sim_rng.c). */
+extern const gsl_rng_type *const sim_rng_xoshiro256pp;
+
+/* A new generator for the stream (seed, device, name). The caller owns it and frees it with
+ * gsl_rng_free(). NULL when out of memory. */
 gsl_rng *sim_rng_stream_new(uint64_t seed, uint64_t device, const char *name);
+
+/*
+ * An exponential draw of mean mu (>= 0, finite). On a stream of this module: the ziggurat of
+ * Marsaglia & Tsang (sim_rng.c), which needs libm in 1.1 % of draws only; on any other GSL
+ * generator: inversion, -mu log(1 - u). (issue 24: GSL's gsl_ran_exponential, -mu log1p(-u), was
+ * a tenth of an Android sweep's CPU time.)
+ */
+double sim_rng_exponential(gsl_rng *r, double mu);
 
 /*
  * A set of named streams for one simulated device, created on first use and owned by the set.

@@ -11,6 +11,7 @@
 #include "sch_rec.h"
 
 #include "sch_units.h"
+#include "sim_rng.h"
 
 static const char *const kind_names[] = {"fixed", "uniform", "exponential", "lognormal", "normal", "weibull", NULL};
 
@@ -176,7 +177,7 @@ sim_time sch_dist_sample(const sch_dist *d, gsl_rng *rng)
     switch (d->kind) {
     case SCH_DIST_FIXED: return to_ms(d->a);
     case SCH_DIST_UNIFORM: return to_ms(gsl_ran_flat(rng, d->a, d->b));
-    case SCH_DIST_EXPONENTIAL: return to_ms(gsl_ran_exponential(rng, d->a));
+    case SCH_DIST_EXPONENTIAL: return to_ms(sim_rng_exponential(rng, d->a));
     case SCH_DIST_LOGNORMAL: return to_ms(gsl_ran_lognormal(rng, log_median(d->a), d->b));
     case SCH_DIST_NORMAL: {
         if (d->b == 0)

@@ -51,7 +51,9 @@ grep -q '&& build/bin/bgsim run scenarios/default.yaml$' "$SRC/README.md" ||
     fail "README.md's quick start no longer ends with 'build/bin/bgsim run scenarios/default.yaml'"
 run "$BGSIM" run "$DEFAULT"
 expect_status 0
-expect_grep "$OUT" "the quick start's output" '^          due without running [^:]*: (doze_deep|doze_light|standby_quota|not_charging|network)'
+# (Among its reasons an OS one; which comes first depends on the draws: expo's foreground guard
+# can hold longer than Doze in a week.)
+expect_grep "$OUT" "the quick start's output" '^          due without running [^:]*: .*(doze_deep|doze_light|standby_quota|not_charging|network)'
 run "$BGSIM" run "$SRC/scenarios/default-ios.yaml"
 expect_status 0
 expect_grep "$OUT" "the iOS twin's output" '^          due without running [^:]*: not_charging '

@@ -33,6 +33,8 @@ expect_grep "$WORK/plots/hours.gp" hours.gp 'xlabel "hour of day \(local time\)"
 
 # Issue 19: the timeline's markers and labels. An iOS run with swipes and OS kills: each kind of
 # process death has its own point type and colour, and no lane or band says "Doze" on iOS.
+run "$BGSIM" check "$SRC/tests/reports/ios-kills.yaml"
+expect_status 0
 run "$BGSIM" run "$SRC/tests/reports/ios-kills.yaml" --plot "$WORK/ios"
 expect_status 0
 T="$WORK/ios/timeline.gp"

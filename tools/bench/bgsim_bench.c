@@ -1,7 +1,7 @@
 /*
  * bgsim-bench - benchmarks of the simulator's building blocks.
  *
- *   bgsim-bench hold --pending N --events M [--bare [--predrawn]] [--seed S]
+ *   bgsim-bench hold --pending N --events M [--bare] [--predrawn] [--seed S]
  *   bgsim-bench hold --pending N --events M --compare [--reps R] [--seed S]
  *
  * The classic hold model: N events pending; each popped event schedules one new event at
@@ -50,9 +50,14 @@ static uint64_t checksum_step(uint64_t sum, sim_time t) { return (sum ^ (uint64_
 
 /* ---- the engine ---- */
 
+/* Delays drawn ahead for --predrawn (a power of two: the loops index with a mask). */
+#define PREDRAWN 4096
+
 typedef struct hold_engine {
     gsl_rng *rng;
+    const sim_time *table; /* --predrawn: the delays, drawn before the timed run; else NULL */
     uint64_t remaining;
+    uint64_t popped; /* events popped so far: the table's index, as in hold_on_bare_predrawn */
     uint64_t checksum;
 } hold_engine;
 
@@ -65,30 +70,49 @@ static void hold_event(sim_engine *e, void *ctx, uint64_t arg)
         sim_stop(e);
         return;
     }
-    if (sim_schedule_in(e, draw_delay(h->rng), SIM_PHASE_APP, hold_event, h, 0, NULL) != SIM_OK)
+    h->popped++;
+    sim_time d = h->table ? h->table[h->popped & (PREDRAWN - 1)] : draw_delay(h->rng);
+    if (sim_schedule_in(e, d, SIM_PHASE_APP, hold_event, h, 0, NULL) != SIM_OK)
         abort(); /* cannot happen: delay >= 0 and the pool only grows during the fill */
 }
 
-static int hold_on_engine(size_t pending, uint64_t events, uint64_t seed, hold_result *out)
+/* The engine's hold; with `table` (PREDRAWN delays) each event reschedules without a draw: the
+ * least an event of any model costs on the engine (its pop, its dispatch through the handler
+ * pointer, one schedule), against the bare heap's pop and push (hold_on_bare_predrawn). */
+static int hold_on_engine_with(size_t pending, uint64_t events, uint64_t seed, bool predrawn, hold_result *out)
 {
     sim_engine *e = sim_engine_new(pending + 1);
     gsl_rng *rng = sim_rng_stream_new(seed, 0, "bench.hold");
+    sim_time *table = predrawn ? malloc(PREDRAWN * sizeof *table) : NULL;
     int rc = -1;
-    if (!e || !rng)
+    if (!e || !rng || (predrawn && !table))
         goto out_free;
-    hold_engine h = {.rng = rng, .remaining = events, .checksum = 0xcbf29ce484222325ULL};
+    hold_engine h = {.rng = rng, .table = table, .remaining = events, .checksum = 0xcbf29ce484222325ULL};
     for (size_t i = 0; i < pending; i++)
         if (sim_schedule(e, draw_delay(rng), SIM_PHASE_APP, hold_event, &h, 0, NULL) != SIM_OK)
             goto out_free;
+    for (size_t i = 0; table && i < PREDRAWN; i++)
+        table[i] = draw_delay(rng);
     double t0 = now_seconds();
     sim_run(e);
     out->seconds = now_seconds() - t0;
     out->checksum = h.checksum;
     rc = h.remaining == 0 ? 0 : -1;
 out_free:
+    free(table);
     gsl_rng_free(rng);
     sim_engine_free(e);
     return rc;
+}
+
+static int hold_on_engine(size_t pending, uint64_t events, uint64_t seed, hold_result *out)
+{
+    return hold_on_engine_with(pending, events, seed, false, out);
+}
+
+static int hold_on_engine_predrawn(size_t pending, uint64_t events, uint64_t seed, hold_result *out)
+{
+    return hold_on_engine_with(pending, events, seed, true, out);
 }
 
 /* ---- the bare reference: a binary min-heap keyed on (time, seq), sifting a hole ---- */
@@ -139,9 +163,6 @@ static inline __attribute__((always_inline)) bare_entry bare_pop(bare_entry *hea
     heap[i] = x;
     return top;
 }
-
-/* Delays drawn ahead for --predrawn (a power of two: the loop indexes with a mask). */
-#define PREDRAWN 4096
 
 static int hold_on_bare(size_t pending, uint64_t events, uint64_t seed, hold_result *out)
 {
@@ -266,7 +287,7 @@ static int parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max,
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: bgsim-bench hold --pending N --events M [--bare [--predrawn] | --compare [--reps R]] "
+    fprintf(f, "usage: bgsim-bench hold --pending N --events M [[--bare] [--predrawn] | --compare [--reps R]] "
                "[--seed S]\n");
 }
 
@@ -305,18 +326,20 @@ int main(int argc, char **argv)
         if (bad)
             return EX_USAGE;
     }
-    if (optind < argc || (bare && cmp) || (predrawn && !bare)) {
+    if (optind < argc || (bare && cmp) || (predrawn && cmp)) {
         usage(stderr);
         return EX_USAGE;
     }
     if (cmp)
         return compare((size_t)pending, events, seed, (int)reps);
     hold_result r = {0};
-    int rc = (predrawn ? hold_on_bare_predrawn : bare ? hold_on_bare : hold_on_engine)((size_t)pending, events, seed, &r);
-    if (rc != 0) {
+    int (*const hold[2][2])(size_t, uint64_t, uint64_t, hold_result *) = {
+        {hold_on_engine, hold_on_engine_predrawn}, {hold_on_bare, hold_on_bare_predrawn}};
+    static const char *const mode[2][2] = {{"engine", "engine-predrawn"}, {"bare", "bare-predrawn"}};
+    if (hold[bare][predrawn]((size_t)pending, events, seed, &r) != 0) {
         fprintf(stderr, "bgsim-bench: out of memory\n");
         return EX_SOFTWARE;
     }
-    print_run(predrawn ? "bare-predrawn" : bare ? "bare" : "engine", (size_t)pending, events, &r);
+    print_run(mode[bare][predrawn], (size_t)pending, events, &r);
     return 0;
 }
