@@ -61,6 +61,17 @@ ir() {
     sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$tmp/vg" | tail -1
 }
 
+# op_ir BENCH PENDING ARGS...: instructions of one `BENCH hold --pending PENDING ARGS` operation:
+# those of 2 x HOLD operations less those of HOLD, so that the process's start and the fill cancel.
+op_ir() {
+    _b=$1
+    _n=$2
+    shift 2
+    _i1=$(ir "$_b" hold --pending "$_n" --events "$HOLD" "$@")
+    _i2=$(ir "$_b" hold --pending "$_n" --events $((2 * HOLD)) "$@")
+    echo "($_i2 - $_i1) / $HOLD" | bc -l
+}
+
 . "$root/tools/bench/tasks-scenario.sh"
 . "$root/tools/bench/floor.sh"
 t100=$(bench_tasks_scenario 100 "$tmp")
@@ -85,12 +96,8 @@ measure() {
     eval "${p}t1000=$(ir "$b" run "$t1000")"
     for n in $PENDINGS; do
         if [ -x "$bench" ]; then
-            e1=$(ir "$bench" hold --pending "$n" --events "$HOLD")
-            e2=$(ir "$bench" hold --pending "$n" --events $((2 * HOLD)))
-            b1=$(ir "$bench" hold --pending "$n" --events "$HOLD" --bare)
-            b2=$(ir "$bench" hold --pending "$n" --events $((2 * HOLD)) --bare)
-            eval "${p}eng_$n=$(echo "($e2 - $e1) / $HOLD" | bc -l)"
-            eval "${p}bare_$n=$(echo "($b2 - $b1) / $HOLD" | bc -l)"
+            eval "${p}eng_$n=$(op_ir "$bench" "$n")"
+            eval "${p}bare_$n=$(op_ir "$bench" "$n" --bare)"
         else
             eval "${p}eng_$n=0 ${p}bare_$n=0"
         fi
@@ -102,9 +109,7 @@ measure "$BGSIM" new_
 # with the bgsim-bench next to BGSIM, and used for both binaries' rows.
 floor_op=0
 if [ -x "$(dirname "$BGSIM")/bgsim-bench" ]; then
-    f1=$(ir "$(dirname "$BGSIM")/bgsim-bench" hold --pending "$FLOOR_PENDING" --events "$HOLD" --bare --predrawn)
-    f2=$(ir "$(dirname "$BGSIM")/bgsim-bench" hold --pending "$FLOOR_PENDING" --events $((2 * HOLD)) --bare --predrawn)
-    floor_op=$(echo "($f2 - $f1) / $HOLD" | bc -l)
+    floor_op=$(op_ir "$(dirname "$BGSIM")/bgsim-bench" "$FLOOR_PENDING" --bare --predrawn)
 fi
 [ -n "$OLD" ] && measure "$OLD" old_
 # engine_op BGSIM: instructions of one event on the engine with no model at FLOOR_PENDING pending
@@ -113,9 +118,7 @@ fi
 engine_op() {
     b=$(dirname "$1")/bgsim-bench
     "$b" hold --pending "$FLOOR_PENDING" --events 10 --predrawn >/dev/null 2>&1 || return 0
-    e1=$(ir "$b" hold --pending "$FLOOR_PENDING" --events "$HOLD" --predrawn)
-    e2=$(ir "$b" hold --pending "$FLOOR_PENDING" --events $((2 * HOLD)) --predrawn)
-    echo "($e2 - $e1) / $HOLD" | bc -l
+    op_ir "$b" "$FLOOR_PENDING" --predrawn
 }
 new_engine_op=$(engine_op "$BGSIM")
 old_engine_op=$([ -n "$OLD" ] && engine_op "$OLD")
