@@ -53,6 +53,14 @@ static uint64_t checksum_step(uint64_t sum, sim_time t) { return (sum ^ (uint64_
 /* Delays drawn ahead for --predrawn (a power of two: the loops index with a mask). */
 #define PREDRAWN 4096
 
+/* Fills table[0 .. PREDRAWN) with delays from `rng`: the table both --predrawn loops read, drawn
+ * after the fill so that both heaps start from the same events. */
+static void predraw(sim_time *table, gsl_rng *rng)
+{
+    for (size_t i = 0; i < PREDRAWN; i++)
+        table[i] = draw_delay(rng);
+}
+
 typedef struct hold_engine {
     gsl_rng *rng;
     const sim_time *table; /* --predrawn: the delays, drawn before the timed run; else NULL */
@@ -91,8 +99,8 @@ static int hold_on_engine_with(size_t pending, uint64_t events, uint64_t seed, b
     for (size_t i = 0; i < pending; i++)
         if (sim_schedule(e, draw_delay(rng), SIM_PHASE_APP, hold_event, &h, 0, NULL) != SIM_OK)
             goto out_free;
-    for (size_t i = 0; table && i < PREDRAWN; i++)
-        table[i] = draw_delay(rng);
+    if (table)
+        predraw(table, rng);
     double t0 = now_seconds();
     sim_run(e);
     out->seconds = now_seconds() - t0;
@@ -208,8 +216,7 @@ static int hold_on_bare_predrawn(size_t pending, uint64_t events, uint64_t seed,
     uint64_t seq = 0;
     for (size_t i = 0; i < pending; i++)
         bare_push(heap, &n, (bare_entry){draw_delay(rng), seq++});
-    for (size_t i = 0; i < PREDRAWN; i++)
-        table[i] = draw_delay(rng);
+    predraw(table, rng);
     uint64_t checksum = 0xcbf29ce484222325ULL;
     double t0 = now_seconds();
     for (uint64_t k = 1;; k++) {
