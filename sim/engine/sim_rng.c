@@ -75,8 +75,9 @@ static void xo_seed(sim_rng_state *st, uint64_t key)
         st->s[i] = sim_hash_mix(key + (uint64_t)i * 0x9e3779b97f4a7c15ULL);
 }
 
+static inline double xo_double(sim_rng_state *st) { return (double)(xo_next(st) >> 11) * 0x1.0p-53; }
 static unsigned long xo_get(void *st) { return (unsigned long)(xo_next(st) >> 32); }
-static double xo_get_double(void *st) { return (double)(xo_next(st) >> 11) * 0x1.0p-53; }
+static double xo_get_double(void *st) { return xo_double(st); }
 /* gsl_rng_set on a stream (bgsim never does): the state of the key `seed`. */
 static void xo_set(void *st, unsigned long seed) { xo_seed(st, (uint64_t)seed); }
 
@@ -140,8 +141,6 @@ __attribute__((constructor)) static void zig_init(void)
         zig_w[i] = d * 0x1.0p-53;
     }
 }
-
-static inline double xo_double(sim_rng_state *st) { return (double)(xo_next(st) >> 11) * 0x1.0p-53; }
 
 double sim_rng_exponential(gsl_rng *r, double mu)
 {
