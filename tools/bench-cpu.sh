@@ -12,6 +12,7 @@
 # drifts of the machine cancel. Rows, all with one job:
 #   sweep android / ios / ideal   device-days per CPU-second of `bgsim sweep scenarios/default.yaml
 #                                 --set platform=P --seeds S` (S x 7 device-days)
+#   sweep commuter                the same of scenarios/examples/android-commuter.yaml (S x 14)
 #   fleet android                 device-days per CPU-second of `bgsim fleet
 #                                 scenarios/fleets/android.yaml --devices D`
 #   run / 1-seed sweep            CPU time of `bgsim run scenarios/default.yaml --duration Nd` (trace
@@ -50,7 +51,7 @@ while [ $# -gt 0 ]; do
     --against) OLD=$2; shift 2 ;;
     --pairs) PAIRS=$2; shift 2 ;;
     --quick) PAIRS=1; SEEDS=3; DEVICES=3; RUN_DAYS=7; HOLD=20000; FLOOR_OPS=2000000; REPS=1; PENDINGS="1000 100000"; shift ;;
-    -h | --help) sed -n '2,36p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,37p' "$0"; exit 0 ;;
     *) BGSIM=$1; shift ;;
     esac
 done
@@ -101,9 +102,9 @@ sample() {
     w=$3
     case $1 in
     sweep_*)
-        plat=${1#sweep_}
-        c=$(cpu "$b" sweep scenarios/default.yaml --set platform="$plat" --seeds "$SEEDS" --jobs 1)
-        put "$1" "$w" "$(calc "$SEEDS * 7 / $c")"
+        bench_workload "${1#sweep_}"
+        c=$(cpu "$b" sweep "$bench_file" --set platform="$bench_platform" --seeds "$SEEDS" --jobs 1)
+        put "$1" "$w" "$(calc "$SEEDS * $bench_days / $c")"
         ;;
     fleet)
         c=$(cpu "$b" fleet scenarios/fleets/android.yaml --devices "$DEVICES" --jobs 1)
@@ -147,12 +148,13 @@ sample() {
 }
 
 # Each row's sample of this binary, then at once OLD's; all rows; PAIRS times.
-rows="sweep_android sweep_ios sweep_ideal floor engine_op fleet run_sweep tasks"
+rows="floor engine_op fleet run_sweep tasks"
+for wl in $BENCH_WORKLOADS; do rows="sweep_$wl $rows"; done
 # Fired events per device-day: deterministic, so counted once per binary.
 floor_seeds=$((SEEDS < 10 ? SEEDS : 10))
-for plat in android ios ideal; do
-    bench_events_per_day "$BGSIM" "$plat" "$floor_seeds" >"$tmp/events_$plat.new"
-    [ -n "$OLD" ] && bench_events_per_day "$OLD" "$plat" "$floor_seeds" >"$tmp/events_$plat.old"
+for wl in $BENCH_WORKLOADS; do
+    bench_events_per_day "$BGSIM" "$wl" "$floor_seeds" >"$tmp/events_$wl.new"
+    [ -n "$OLD" ] && bench_events_per_day "$OLD" "$wl" "$floor_seeds" >"$tmp/events_$wl.old"
 done
 for n in $PENDINGS; do rows="$rows hold_$n"; done
 i=1
@@ -195,14 +197,14 @@ else
     echo '| measure | this binary |'
     echo '|---|---|'
 fi
-for plat in android ios ideal; do
-    row "sweep $plat, device-days per CPU-second" "sweep_$plat" '%.0f'
+for wl in $BENCH_WORKLOADS; do
+    row "sweep $wl, device-days per CPU-second" "sweep_$wl" '%.0f'
 done
-# floor_ratio PLAT WHICH: the sweep's CPU per device-day over the floor's, from the medians.
+# floor_ratio WORKLOAD WHICH: the sweep's CPU per device-day over the floor's, from the medians.
 floor_ratio() {
     calc "1 / ($(median "$tmp/sweep_$1.$2") * $(cat "$tmp/events_$1.$2") * $(median "$tmp/floor.$2"))"
 }
-for plat in android ios ideal; do
+for plat in $BENCH_WORKLOADS; do
     label="sweep $plat / floor (events x bare heap op at $FLOOR_PENDING pending; goal <= 1.5)"
     if [ ! -s "$tmp/floor.new" ]; then
         printf '| %s | no bgsim-bench next to %s |\n' "$label" "$BGSIM"

@@ -9,6 +9,7 @@
 # count: deterministic for a binary and its input, so one run is enough) with one job. Rows:
 #   sweep android / ios / ideal   instructions per device-day of `bgsim sweep scenarios/default.yaml
 #                                 --set platform=P --seeds S --jobs 1` (S x 7 device-days)
+#   sweep commuter                the same of scenarios/examples/android-commuter.yaml (S x 14)
 #   fleet android                 per device-day of `bgsim fleet scenarios/fleets/android.yaml
 #                                 --devices D --jobs 1` (D x 7 device-days)
 #   run / 1-seed sweep            `bgsim run scenarios/default.yaml` (trace fingerprint on) against
@@ -83,10 +84,11 @@ measure() {
     p=$2
     bench=$(dirname "$b")/bgsim-bench
     cd "$root"
-    for plat in android ios ideal; do
-        n=$(ir "$b" sweep scenarios/default.yaml --set platform=$plat --seeds "$SEEDS" --jobs 1)
-        eval "${p}sweep_$plat=$(echo "$n / ($SEEDS * 7)" | bc)"
-        eval "${p}events_$plat=$(bench_events_per_day "$b" "$plat" "$SEEDS")"
+    for w in $BENCH_WORKLOADS; do
+        bench_workload "$w"
+        n=$(ir "$b" sweep "$bench_file" --set platform="$bench_platform" --seeds "$SEEDS" --jobs 1)
+        eval "${p}sweep_$w=$(echo "$n / ($SEEDS * $bench_days)" | bc)"
+        eval "${p}events_$w=$(bench_events_per_day "$b" "$w" "$SEEDS")"
     done
     n=$(ir "$b" fleet scenarios/fleets/android.yaml --devices "$DEVICES" --jobs 1)
     eval "${p}fleet=$(echo "$n / ($DEVICES * 7)" | bc)"
@@ -121,7 +123,8 @@ engine_op() {
     op_ir "$b" "$FLOOR_PENDING" --predrawn
 }
 new_engine_op=$(engine_op "$BGSIM")
-old_engine_op=$([ -n "$OLD" ] && engine_op "$OLD")
+old_engine_op=""
+if [ -n "$OLD" ]; then old_engine_op=$(engine_op "$OLD"); fi
 
 # row LABEL NEW OLD UNIT: one line of the table; NEW and OLD are numbers, OLD may be empty.
 row() {
@@ -145,20 +148,20 @@ else
     echo '| measure | this binary |'
     echo '|---|---|'
 fi
-for plat in android ios ideal; do
-    row "sweep $plat, instructions per device-day" "$(v new_sweep_"$plat")" "$(v old_sweep_"$plat")"
+for w in $BENCH_WORKLOADS; do
+    row "sweep $w, instructions per device-day" "$(v new_sweep_"$w")" "$(v old_sweep_"$w")"
 done
-# floor_ratio PREFIX PLAT: the sweep's instructions per device-day over the floor's (0: no bgsim-bench).
+# floor_ratio PREFIX WORKLOAD: the sweep's instructions per device-day over the floor's (0: no bgsim-bench).
 floor_ratio() {
     f=$(echo "$(v "$1"events_"$2") * $floor_op" | bc -l)
     if [ "$(echo "$f == 0" | bc)" -eq 1 ]; then echo 0; else echo "$(v "$1"sweep_"$2") / $f" | bc -l; fi
 }
 engine_label="an event on the engine with no model / floor's op (bgsim-bench hold --predrawn at $FLOOR_PENDING pending)"
-for plat in android ios ideal; do
-    row "sweep $plat, fired events per device-day" "$(fmt1 "$(v new_events_"$plat")")" \
-        "$([ -n "$OLD" ] && fmt1 "$(v old_events_"$plat")")"
-    row "sweep $plat / floor (events x bare heap op at $FLOOR_PENDING pending; goal <= 1.5)" \
-        "$(fmt3 "$(floor_ratio new_ "$plat")")" "$([ -n "$OLD" ] && fmt3 "$(floor_ratio old_ "$plat")")"
+for w in $BENCH_WORKLOADS; do
+    row "sweep $w, fired events per device-day" "$(fmt1 "$(v new_events_"$w")")" \
+        "$([ -n "$OLD" ] && fmt1 "$(v old_events_"$w")")"
+    row "sweep $w / floor (events x bare heap op at $FLOOR_PENDING pending; goal <= 1.5)" \
+        "$(fmt3 "$(floor_ratio new_ "$w")")" "$([ -n "$OLD" ] && fmt3 "$(floor_ratio old_ "$w")")"
 done
 # The engine's own event over the floor's op: what an event costs before any model does anything.
 if [ -n "$new_engine_op" ] && [ "$(echo "$floor_op > 0" | bc)" -eq 1 ]; then
