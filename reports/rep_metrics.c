@@ -290,3 +290,27 @@ bool rep_metric_value(const rep_metric_ref *ref, const rep_stats *st, const rep_
     }
     return true;
 }
+
+unsigned rep_metric_parts(const rep_metric_ref *ref)
+{
+    if (ref->def == &stopped_reason || ref->def == &held_reason || ref->def == &held_share)
+        return 0; /* counts and held times: not in defs */
+    bool task = ref->task >= 0;
+    switch (ref->def - defs) {
+    case M_INTERVAL + 0: case M_INTERVAL + 1: case M_INTERVAL + 2: case M_INTERVAL + 3:
+    case M_INTERVAL + 4: case M_INTERVAL + 5: case M_INTERVAL + 6:
+        return task ? REP_STATS_TASK_QUANTILES : REP_STATS_WORKER_INTERVAL;
+    case M_DELAY + 0: case M_DELAY + 1: case M_DELAY + 2: case M_DELAY + 3:
+    case M_DELAY + 4: case M_DELAY + 5: case M_DELAY + 6:
+        return task ? REP_STATS_TASK_QUANTILES : REP_STATS_WORKER_DELAY;
+    case M_DURATION_P50:
+    case M_DURATION_MAX:
+        return REP_STATS_TASK_QUANTILES;
+    case M_DAILY_RUNS_MIN:
+    case M_DAILY_RUNS_P50:
+    case M_DAILY_RUNS_MAX:
+        return task ? REP_STATS_TASK_DAYS : REP_STATS_WORKER_DAYS;
+    default:
+        return 0; /* counts, rates, held time, battery, first run, max gap */
+    }
+}

@@ -62,6 +62,9 @@ bool rep_metric_resolve(const char *name, const char *const *tasks, size_t task_
  * interval quantile with fewer than two runs, or the first run of a task that never ran).
  */
 bool rep_metric_value(const rep_metric_ref *ref, const rep_stats *st, const rep_record *rec, double *out);
+/* The parts of rep_stats (REP_STATS_*) rep_metric_value reads for `ref`: give their union over the
+ * metrics read to rep_stats_compute_parts. */
+unsigned rep_metric_parts(const rep_metric_ref *ref);
 
 /* The catalogue's suffixes, NULL-terminated, for did-you-mean (static storage). */
 const char *const *rep_metric_suffixes(void);

@@ -86,7 +86,7 @@ void rep_quantiles_of(double *v, size_t n, rep_quantiles *q)
 
 static double days_of(sim_time duration) { return (double)duration / (double)SIM_DAYS(1); }
 
-static void task_stats(const rep_task *t, sim_time duration, double *scratch, rep_task_stats *s)
+static void task_stats(const rep_task *t, sim_time duration, double *scratch, bool quantiles, rep_task_stats *s)
 {
     s->name = t->name;
     s->registrations = t->registrations;
@@ -103,6 +103,8 @@ static void task_stats(const rep_task *t, sim_time duration, double *scratch, re
     }
     s->no_result = s->completed - s->successes - s->failures;
     s->runs_per_day = (double)s->runs / days_of(duration);
+    if (!quantiles)
+        return;
     for (size_t i = 1; i < t->run_count; i++)
         scratch[i - 1] = (double)(t->runs[i].start - t->runs[i - 1].start);
     rep_quantiles_of(scratch, t->run_count ? t->run_count - 1 : 0, &s->interval);
@@ -137,7 +139,9 @@ static int day_and_hour(const rep_record *r, int task, rep_quantiles *per_day, d
     return rc;
 }
 
-int rep_stats_compute(const rep_record *r, rep_stats *s)
+int rep_stats_compute(const rep_record *r, rep_stats *s) { return rep_stats_compute_parts(r, s, REP_STATS_ALL); }
+
+int rep_stats_compute_parts(const rep_record *r, rep_stats *s, unsigned parts)
 {
     memset(s, 0, sizeof *s);
     size_t most = r->worker_count;
@@ -181,19 +185,24 @@ int rep_stats_compute(const rep_record *r, rep_stats *s)
         }
     }
     s->worker_runs_per_day = (double)ran / days_of(r->duration);
-    rep_quantiles_of(scratch, ran ? ran - 1 : 0, &s->worker_interval);
-    ran = 0;
-    for (size_t i = 0; i < r->worker_count; i++)
-        if (r->worker_runs[i].kind == REP_WORKER_RAN)
-            scratch[ran++] = (double)(r->worker_runs[i].start - r->worker_runs[i].due);
-    rep_quantiles_of(scratch, ran, &s->worker_delay);
+    if (parts & REP_STATS_WORKER_INTERVAL)
+        rep_quantiles_of(scratch, ran ? ran - 1 : 0, &s->worker_interval);
+    if (parts & REP_STATS_WORKER_DELAY) {
+        ran = 0;
+        for (size_t i = 0; i < r->worker_count; i++)
+            if (r->worker_runs[i].kind == REP_WORKER_RAN)
+                scratch[ran++] = (double)(r->worker_runs[i].start - r->worker_runs[i].due);
+        rep_quantiles_of(scratch, ran, &s->worker_delay);
+    }
     for (size_t i = 0; i < r->task_count; i++)
-        task_stats(&r->tasks[i], r->duration, scratch, &s->tasks[i]);
+        task_stats(&r->tasks[i], r->duration, scratch, (parts & REP_STATS_TASK_QUANTILES) != 0, &s->tasks[i]);
     free(scratch);
     s->has_battery = r->has_battery;
     s->battery_bg = r->battery_bg_mp / 100000.0;
-    int rc = day_and_hour(r, -1, &s->worker_per_day, s->worker_by_hour);
-    for (size_t i = 0; i < r->task_count && rc == 0; i++)
+    int rc = 0;
+    if (parts & REP_STATS_WORKER_DAYS)
+        rc = day_and_hour(r, -1, &s->worker_per_day, s->worker_by_hour);
+    for (size_t i = 0; i < r->task_count && rc == 0 && (parts & REP_STATS_TASK_DAYS); i++)
         rc = day_and_hour(r, (int)i, &s->tasks[i].per_day, s->tasks[i].by_hour);
     if (rc != 0)
         rep_stats_free(s);

@@ -350,6 +350,17 @@ static void fold(const run_fleet_spec *spec, run_fleet_result *res, rep_accs *a,
     }
 }
 
+/* The parts of rep_stats the fleet's metrics and targets read (fold): only those are computed. */
+static unsigned metric_parts(const run_fleet_spec *spec)
+{
+    unsigned parts = 0;
+    for (size_t m = 0; m < spec->n_metrics; m++)
+        parts |= rep_metric_parts(&spec->metrics[m]);
+    for (size_t t = 0; t < spec->n_targets; t++)
+        parts |= rep_metric_parts(&spec->targets[t].ref);
+    return parts;
+}
+
 static int one_device(fleet_run *fr, fleet_worker *w, uint64_t k)
 {
     const run_fleet_spec *spec = fr->spec;
@@ -392,7 +403,7 @@ static int one_device(fleet_run *fr, fleet_worker *w, uint64_t k)
     rep_stats st = {0};
     run_outcome out = {0};
     rc = run_scenario(s, &opt, &rec, &out);
-    if (rc == 0 && rep_stats_compute(&rec, &st) != 0)
+    if (rc == 0 && rep_stats_compute_parts(&rec, &st, metric_parts(spec)) != 0)
         rc = RUN_ERR_NOMEM;
     if (rc == 0) {
         fold(spec, fr->res, &w->accs, 0, &st, &rec);
