@@ -2,9 +2,18 @@
  * simos_jobs.c - readiness, quota, runtime and backoff of the app's one job (see simos_jobs.h).
  *
  * The quota history is the list of the app's counted sessions (start, end), oldest first, and
- * the list of counted job starts. Both are pruned to the longest window. "When is the app back
- * in quota" is solved exactly: with no run in progress the execution time in (t - W, t] can only
- * fall as t grows, so the earliest t is found by bisection over integer ms.
+ * the list of counted job starts. Both are pruned to the longest window. The sessions are sorted
+ * and disjoint, each ending before the next begins (a_i <= b_i < a_i+1): push_session appends
+ * after the last one's end plus the coalescing gap, and only the last one's end ever moves (to
+ * now, never before its start: simos_jobs_end, simos_jobs_power_changed; SIM_TIME_MAX while it
+ * runs). So the ends rise with the index, and the sessions reaching past a time are a suffix: the
+ * hot paths below walk back from the newest and stop at the first that ended by then, so they cost
+ * the sessions in the window, not the day's history (issue 24: a commuter's ACTIVE window of 10 min
+ * against ~75 sessions kept for the 24 h RARE window). The starts are sorted the same way (pushed at
+ * now). The public counts (simos_jobs_used, _sessions_in, _starts_in) scan everything: they are the
+ * definitions the tests compare the walks with. "When is the app back in quota" is solved exactly:
+ * with no run in progress the execution time in (t - W, t] can only fall as t grows, so the
+ * earliest t is found by bisection over integer ms.
  */
 #include "simos_jobs.h"
 
@@ -113,20 +122,43 @@ static void prune(simos_jobs *j, sim_time now)
     }
 }
 
-/* Execution time of the sessions in (s, t], a run in progress counting up to t. */
-static sim_time used_between(const simos_jobs *j, sim_time s, sim_time t)
+/* Session i's execution time in (s, t], a run in progress counting up to t. */
+static sim_time clipped(const span *x, sim_time s, sim_time t)
+{
+    sim_time a = x->a > s ? x->a : s;
+    sim_time b = x->b < t ? x->b : t;
+    return b > a ? b - a : 0;
+}
+
+/* Execution time of the sessions in (s, t]: every session, by definition. */
+static sim_time used_all(const simos_jobs *j, sim_time s, sim_time t)
 {
     sim_time sum = 0;
-    for (size_t i = 0; i < j->n_sessions; i++) {
-        sim_time a = j->sessions[i].a > s ? j->sessions[i].a : s;
-        sim_time b = j->sessions[i].b < t ? j->sessions[i].b : t;
-        if (b > a)
-            sum += b - a;
-    }
+    for (size_t i = 0; i < j->n_sessions; i++)
+        sum += clipped(&j->sessions[i], s, t);
     return sum;
 }
 
-sim_time simos_jobs_used(const simos_jobs *j, sim_time window, sim_time t) { return used_between(j, t - window, t); }
+/* The index of the oldest session that ends after s: those before it ended by s (the ends rise). */
+static size_t sessions_after(const simos_jobs *j, sim_time s)
+{
+    size_t i = j->n_sessions;
+    while (i > 0 && j->sessions[i - 1].b > s)
+        i--;
+    return i;
+}
+
+/* used_all, from the newest session back to the first that ended by s: the older ones end by s
+ * too and add nothing (their clipped end min(b, t) <= s <= their clipped start). */
+static sim_time used_between(const simos_jobs *j, sim_time s, sim_time t)
+{
+    sim_time sum = 0;
+    for (size_t i = j->n_sessions; i > 0 && j->sessions[i - 1].b > s; i--)
+        sum += clipped(&j->sessions[i - 1], s, t);
+    return sum;
+}
+
+sim_time simos_jobs_used(const simos_jobs *j, sim_time window, sim_time t) { return used_all(j, t - window, t); }
 
 int simos_jobs_sessions_in(const simos_jobs *j, sim_time window, sim_time t)
 {
@@ -163,12 +195,12 @@ sim_time simos_jobs_time_until_consumed_bisected(const simos_jobs *j, simos_buck
      * that never decreases with d (past sessions leave the window at most as fast as d grows), so
      * the answer, the largest d with at most `allowed` used, is found by bisection. */
     const sim_time w = j->p.window[b], allowed = j->p.allowed[b];
-    if (used_between(j, now - w, now) > allowed)
+    if (used_all(j, now - w, now) > allowed)
         return 0;
     sim_time lo = 0, hi = allowed + w; /* f(hi) = allowed + w > allowed */
     while (hi - lo > 1) {
         sim_time mid = lo + (hi - lo) / 2;
-        if (used_between(j, now + mid - w, now) + mid <= allowed)
+        if (used_all(j, now + mid - w, now) + mid <= allowed)
             lo = mid;
         else
             hi = mid;
@@ -197,7 +229,8 @@ sim_time simos_jobs_time_until_consumed(const simos_jobs *j, simos_bucket b, sim
     if (left < 0)
         return 0;
     bool spent = false; /* the budget ran out in a gap: p stays */
-    for (size_t i = 0; i < j->n_sessions; i++) {
+    /* from the oldest session ending after s0: the older ones have e <= s0 = p and are skipped */
+    for (size_t i = sessions_after(j, s0); i < j->n_sessions; i++) {
         sim_time a = j->sessions[i].a, e = j->sessions[i].b < now ? j->sessions[i].b : now;
         if (a < prev_end || j->sessions[i].b < a)
             return simos_jobs_time_until_consumed_bisected(j, b, now); /* not sorted and disjoint */
@@ -246,10 +279,10 @@ bool simos_jobs_in_quota(const simos_jobs *j, simos_bucket b, sim_time now, sim_
         if (lo > *back)
             *back = lo;
     }
-    /* job starts in (now - w, now] */
-    size_t first = 0;
-    while (first < j->n_starts && j->starts[first] <= now - w)
-        first++;
+    /* job starts in (now - w, now]: back from the newest (the starts are sorted) */
+    size_t first = j->n_starts;
+    while (first > 0 && j->starts[first - 1] > now - w)
+        first--;
     size_t count = j->n_starts - first;
     if ((int)count >= p->max_jobs[b]) {
         ok = false;
@@ -259,9 +292,7 @@ bool simos_jobs_in_quota(const simos_jobs *j, simos_bucket b, sim_time now, sim_
             *back = t;
     }
     /* sessions ending in (now - w, now] */
-    first = 0;
-    while (first < j->n_sessions && j->sessions[first].b <= now - w)
-        first++;
+    first = sessions_after(j, now - w);
     count = j->n_sessions - first;
     if ((int)count >= p->max_sessions[b]) {
         ok = false;

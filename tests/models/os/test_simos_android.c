@@ -738,6 +738,128 @@ Test(jobs, time_until_consumed_walk_equals_the_bisection)
     cr_expect_gt(partial, compared / 10, "%d of %d where past sessions leave the window", partial, compared);
 }
 
+/* The earliest t in (now, now + w] at which count(t) < limit, where count falls as t grows: by
+ * bisection over integer ms (SIM_TIME_MAX when it never gets there by now + w). */
+static sim_time first_below(const simos_jobs *j, int (*count)(const simos_jobs *, sim_time, sim_time), sim_time w,
+                            sim_time now, int limit)
+{
+    if (count(j, w, now + w) >= limit)
+        return SIM_TIME_MAX;
+    sim_time lo = now + 1, hi = now + w;
+    while (lo < hi) {
+        sim_time mid = lo + (hi - lo) / 2;
+        if (count(j, w, mid) < limit)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* simos_jobs_in_quota walks back from the newest session and start, stopping at the window's edge
+ * (issue 24): its answer and its back-in-quota time equal those built from the definitions, the
+ * public counts that scan the whole history (simos_jobs_used, _starts_in, _sessions_in), for every
+ * bucket between runs of random histories whose windows differ by bucket (so each walk stops at a
+ * different place). Limits shrunk so that every part of the answer decides some cases. */
+Test(jobs, in_quota_walks_equal_the_definitions)
+{
+    uint64_t x = 0x9E3779B97F4A7C15u; /* xorshift64 */
+#define NEXT(n) (x ^= x << 13, x ^= x >> 7, x ^= x << 17, (sim_time)(x % (uint64_t)(n)))
+    int compared = 0, out_by[3] = {0, 0, 0};
+    for (int round = 0; round < 40; round++) {
+        simos_android_config c;
+        simos_android_defaults(&c, round % 2 ? 14 : 12);
+        for (int b = 0; b < SIMOS_BUCKET_COUNT; b++) {
+            c.jobs.window[b] = 10 * M + NEXT(6 * H);
+            c.jobs.allowed[b] = 2 * M + NEXT(20 * M);
+            c.jobs.max_jobs[b] = 2 + (int)NEXT(8);
+            c.jobs.max_sessions[b] = 2 + (int)NEXT(6);
+        }
+        c.jobs.session_coalescing = round % 3 ? NEXT(10 * M) : 0;
+        simos_jobs *j = simos_jobs_new(&c.jobs);
+        sim_time now = NEXT(H);
+        for (int run = 0; run < 60; run++) {
+            now += NEXT(run % 4 ? 40 * M : 20 * S);
+            for (int b = SIMOS_BUCKET_ACTIVE; b < SIMOS_BUCKET_NEVER; b++) {
+                const simos_jobs_params *p = &c.jobs;
+                sim_time w = p->window[b], target = p->allowed[b] - (p->in_quota_buffer > 0 ? p->in_quota_buffer : 1);
+                /* the definitions: the earliest time each limit holds again (now: it holds) */
+                sim_time by_time = now;
+                if (simos_jobs_used(j, w, now) > target) {
+                    sim_time lo = now, hi = now + w;
+                    while (lo < hi) {
+                        sim_time mid = lo + (hi - lo) / 2;
+                        if (simos_jobs_used(j, w, mid) <= target)
+                            hi = mid;
+                        else
+                            lo = mid + 1;
+                    }
+                    by_time = lo;
+                }
+                bool jobs_ok = simos_jobs_starts_in(j, w, now) < p->max_jobs[b];
+                bool sessions_ok = simos_jobs_sessions_in(j, w, now) < p->max_sessions[b];
+                sim_time by_jobs = jobs_ok ? now : first_below(j, simos_jobs_starts_in, w, now, p->max_jobs[b]);
+                sim_time by_sessions =
+                    sessions_ok ? now : first_below(j, simos_jobs_sessions_in, w, now, p->max_sessions[b]);
+                sim_time want_back = by_time > by_jobs ? by_time : by_jobs;
+                want_back = want_back > by_sessions ? want_back : by_sessions;
+                bool want_ok = by_time == now && jobs_ok && sessions_ok;
+                sim_time back = -1;
+                bool ok = simos_jobs_in_quota(j, (simos_bucket)b, now, &back);
+                cr_expect_eq(ok, want_ok, "round %d run %d bucket %d", round, run, b);
+                cr_expect_eq(back, want_back, "round %d run %d bucket %d: back %lld, defined %lld", round, run, b,
+                             (long long)back, (long long)want_back);
+                compared++;
+                out_by[0] += by_time > now;
+                out_by[1] += !jobs_ok;
+                out_by[2] += !sessions_ok;
+            }
+            bool by_quota;
+            simos_jobs_start(j, SIMOS_BUCKET_RARE, false, false, now, &by_quota);
+            sim_time until;
+            if (NEXT(4) == 0) { /* charging begins and ends during the run: a session ends, one begins */
+                now += NEXT(5 * M);
+                simos_jobs_power_changed(j, true, now, &until);
+                now += NEXT(5 * M);
+                simos_jobs_power_changed(j, false, now, &until);
+            }
+            now += 1 + NEXT(10 * M);
+            simos_jobs_end(j, now);
+        }
+        simos_jobs_free(j);
+    }
+#undef NEXT
+    cr_expect_eq(compared, 40 * 60 * (SIMOS_BUCKET_NEVER - SIMOS_BUCKET_ACTIVE));
+    for (int k = 0; k < 3; k++)
+        cr_expect_gt(out_by[k], compared / 20, "limit %d decided %d of %d", k, out_by[k], compared);
+    /* The window's edges, which random times seldom hit: a start and a session end exactly at
+     * now - w are out of (now - w, now]; one ms later they are in. */
+    simos_android_config c;
+    simos_android_defaults(&c, 14);
+    c.jobs.window[SIMOS_BUCKET_ACTIVE] = 10 * M;
+    c.jobs.allowed[SIMOS_BUCKET_ACTIVE] = 10 * M;
+    c.jobs.max_jobs[SIMOS_BUCKET_ACTIVE] = 1;
+    c.jobs.max_sessions[SIMOS_BUCKET_ACTIVE] = 100;
+    simos_jobs *j = simos_jobs_new(&c.jobs);
+    bool by_quota;
+    simos_jobs_start(j, SIMOS_BUCKET_ACTIVE, false, false, 1 * H, &by_quota);
+    simos_jobs_end(j, 1 * H + 1 * M);
+    sim_time back;
+    cr_expect(simos_jobs_in_quota(j, SIMOS_BUCKET_ACTIVE, 1 * H + 10 * M, &back), "the start left the window");
+    cr_expect_not(simos_jobs_in_quota(j, SIMOS_BUCKET_ACTIVE, 1 * H + 10 * M - 1, &back), "the start is in it");
+    cr_expect_eq(back, 1 * H + 10 * M);
+    c.jobs.max_jobs[SIMOS_BUCKET_ACTIVE] = 100;
+    c.jobs.max_sessions[SIMOS_BUCKET_ACTIVE] = 1;
+    simos_jobs_free(j);
+    j = simos_jobs_new(&c.jobs);
+    simos_jobs_start(j, SIMOS_BUCKET_ACTIVE, false, false, 1 * H, &by_quota);
+    simos_jobs_end(j, 1 * H + 1 * M);
+    cr_expect(simos_jobs_in_quota(j, SIMOS_BUCKET_ACTIVE, 1 * H + 11 * M, &back), "the session left the window");
+    cr_expect_not(simos_jobs_in_quota(j, SIMOS_BUCKET_ACTIVE, 1 * H + 11 * M - 1, &back), "the session is in it");
+    cr_expect_eq(back, 1 * H + 11 * M);
+    simos_jobs_free(j);
+}
+
 /* post_eval asks whether a readiness check would only set the timer again from a cache the model
  * refreshes at each write of what that depends on (issue 24). With config.reference the model
  * computes the answer afresh at every ask and counts where the cache differed: over two days of
