@@ -500,6 +500,23 @@ Test(model, signal_evaluation_replaces_the_periodic_one)
     irig_free(r);
 }
 
+/* The model is on the bus's list of every signal but the three its listener returns from at once
+ * (its own doze, the runner's worker, motion): a signal left out by mistake would go unanswered. */
+Test(model, listens_to_every_signal_but_the_ignored)
+{
+    simos_ios_config c = quick_processing();
+    irig *r = irig_new(&c, 17);
+    const mdl_device *d = &r->base.d;
+    for (int sig = MDL_SIG_PLUG; sig < MDL_SIG_COUNT; sig++) {
+        int on = 0;
+        for (int k = 0; k < d->by_signal_count[sig]; k++)
+            on += d->by_signal[sig][k].ctx == r->os;
+        bool ignored = sig == MDL_SIG_DOZE || sig == MDL_SIG_WORKER || sig == MDL_SIG_MOTION;
+        cr_expect_eq(on, ignored ? 0 : 1, "signal %s: on %d lists", mdl_signal_name((mdl_signal)sig), on);
+    }
+    irig_free(r);
+}
+
 /* Force quit blocks until the next open [FORUM 119758, 685525]; on iOS 19+ processing goes on. */
 Test(model, force_quit_until_open)
 {
