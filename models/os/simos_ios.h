@@ -14,7 +14,7 @@
  *   simos_ios.c        requests (BGProcessingTaskRequest / BGAppRefreshTaskRequest, limits,
  *                      replace, errors), the evaluation loop, execution (time limits, expiry,
  *                      the user stopping processing), the `os:` keys, the ops the runner calls
- *   simos_ios_gates.c  hard gates: every "no" that does not depend on a score, in reason order
+ *   simos_ios_gates.h  hard gates (inline): every "no" that does not depend on a score, in reason order
  *   simos_ios_score.c  the refresh launch score, the relaxing threshold, energy/data budgets
  *
  * REQUESTS [DOC I1.1]. Each identifier has at most one pending request; a new submit for it
