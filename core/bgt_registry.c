@@ -33,10 +33,23 @@ struct bgt_registry {
     unsigned char *enc;
     size_t enc_len, enc_cap;
     bool stale;
+    /* While stale: enc's first kept_len bytes are still a whole encoding whose CRC field is right
+     * for its bytes (the registry's own when it went stale, or the bytes bgt_registry_decode_into
+     * checked last); 0: none. Nothing writes enc while stale but refresh, which ends it. */
+    size_t kept_len;
 };
 
 static int enc_append(bgt_registry *r, struct entry *e);
 static void enc_set_opts(bgt_registry *r, const struct entry *e);
+
+/* The kept bytes stop being the entries' encoding; they stay a whole, checksummed one (enc_append
+ * fails before writing a byte). */
+static void go_stale(bgt_registry *r)
+{
+    if (!r->stale)
+        r->kept_len = r->enc_len;
+    r->stale = true;
+}
 
 /* ---- name index ------------------------------------------------------------------------------ */
 
@@ -106,7 +119,7 @@ void bgt_registry_clear(bgt_registry *r)
         free(r->v[i].name);
     r->n = 0;
     reindex(r);
-    r->stale = true;
+    go_stale(r);
 }
 
 void bgt_registry_free(bgt_registry *r)
@@ -196,7 +209,7 @@ static int append(bgt_registry *r, const char *name, size_t len, const bgt_task_
     r->slots[find_slot(r, e->name)] = r->n;
     /* Without room for the bytes, write them all at the next bgt_registry_bytes() instead. */
     if (!r->stale && enc_append(r, e) != BGT_OK)
-        r->stale = true;
+        go_stale(r);
     return BGT_OK;
 }
 
@@ -240,7 +253,7 @@ int bgt_registry_remove(bgt_registry *r, const char *name)
     memmove(&r->v[at], &r->v[at + 1], (r->n - (size_t)at - 1) * sizeof r->v[0]);
     r->n--;
     reindex(r); /* the entries after it moved down */
-    r->stale = true;
+    go_stale(r);
     return BGT_OK;
 }
 
@@ -631,14 +644,12 @@ static int decode_payload(const unsigned char *p, size_t len, bgt_registry *r)
     return off == len ? BGT_OK : BGT_E_CORRUPT;
 }
 
-int bgt_registry_decode(const unsigned char *buf, size_t len, bgt_registry **out)
+/* The header's checks, in bgt_registry_decode's order; the CRC's only with `crc_check`.
+ * *payload_out: the payload's length. */
+static int check_header(const unsigned char *buf, size_t len, bool crc_check, uint64_t *payload_out)
 {
-    bgt_registry *r;
     uint64_t payload;
     uint32_t crc;
-    int rc;
-    if ((!buf && len) || !out)
-        return BGT_E_INVAL;
     if (len < 4)
         return len == 0 || memcmp(buf, MAGIC, len) == 0 ? BGT_E_TRUNCATED : BGT_E_BAD_MAGIC;
     if (memcmp(buf, MAGIC, 4) != 0)
@@ -652,12 +663,27 @@ int bgt_registry_decode(const unsigned char *buf, size_t len, bgt_registry **out
         return BGT_E_TRUNCATED;
     if (payload < len - BGT_REGISTRY_HEADER_SIZE)
         return BGT_E_CORRUPT; /* trailing bytes: the file is not what the header describes */
-    crc = bgt_crc32(0, buf, 12);
-    crc = bgt_crc32(crc, buf + BGT_REGISTRY_HEADER_SIZE, (size_t)payload);
-    if (crc != (uint32_t)get_le(buf + 12, 4))
-        return BGT_E_CHECKSUM;
+    if (crc_check) {
+        crc = bgt_crc32(0, buf, 12);
+        crc = bgt_crc32(crc, buf + BGT_REGISTRY_HEADER_SIZE, (size_t)payload);
+        if (crc != (uint32_t)get_le(buf + 12, 4))
+            return BGT_E_CHECKSUM;
+    }
     if (get_le(buf + 6, 2) != 0)
         return BGT_E_CORRUPT;
+    *payload_out = payload;
+    return BGT_OK;
+}
+
+int bgt_registry_decode(const unsigned char *buf, size_t len, bgt_registry **out)
+{
+    bgt_registry *r;
+    uint64_t payload;
+    int rc;
+    if ((!buf && len) || !out)
+        return BGT_E_INVAL;
+    if ((rc = check_header(buf, len, true, &payload)) != BGT_OK)
+        return rc;
     if ((rc = bgt_registry_new(&r)) != BGT_OK)
         return rc;
     if ((rc = decode_payload(buf + BGT_REGISTRY_HEADER_SIZE, (size_t)payload, r)) != BGT_OK)
@@ -667,6 +693,33 @@ int bgt_registry_decode(const unsigned char *buf, size_t len, bgt_registry **out
 out_free_registry:
     bgt_registry_free(r);
     return rc;
+}
+
+int bgt_registry_decode_into(const unsigned char *buf, size_t len, bgt_registry *r)
+{
+    uint64_t payload;
+    bool known;
+    int rc;
+    if ((!buf && len) || !r || r->n != 0)
+        return BGT_E_INVAL;
+    go_stale(r); /* as a new registry's: the entries decoded leave enc alone */
+    /* The bytes kept have a right CRC: the same bytes pass its check. */
+    known = len > 0 && len == r->kept_len && memcmp(buf, r->enc, len) == 0;
+    if ((rc = check_header(buf, len, !known, &payload)) != BGT_OK)
+        return rc;
+    if ((rc = decode_payload(buf + BGT_REGISTRY_HEADER_SIZE, (size_t)payload, r)) != BGT_OK) {
+        bgt_registry_clear(r);
+        return rc;
+    }
+    /* Kept for the next decode (no room: none kept; the decode stands). */
+    if (!known && buf) { /* (buf is set: a decoded blob has a header) */
+        r->kept_len = 0;
+        if (reserve_enc(r, len) == BGT_OK) {
+            memcpy(r->enc, buf, len);
+            r->kept_len = len;
+        }
+    }
+    return BGT_OK;
 }
 
 /* ---- merging concurrent writers (bgt.h bgt_registry_merge) ---------------------------------- */

@@ -68,6 +68,11 @@ int bgt_registry_bytes(bgt_registry *r, const unsigned char **buf, size_t *len);
  * code names the first failed check: BGT_E_TRUNCATED, BGT_E_BAD_MAGIC, BGT_E_VERSION,
  * BGT_E_CHECKSUM, BGT_E_CORRUPT (or BGT_E_NOMEM). */
 int bgt_registry_decode(const unsigned char *buf, size_t len, bgt_registry **out);
+/* bgt_registry_decode into r, which must be empty (BGT_E_INVAL otherwise), reusing its memory; on
+ * error r is left empty. The same checks and codes, but the CRC's is left out for the very bytes r
+ * last encoded (before a clear) or decoded: they passed it (bgt_process_start reads the same
+ * saved bytes back at every start; issue 24). */
+int bgt_registry_decode_into(const unsigned char *buf, size_t len, bgt_registry *r);
 
 /* FNV-1a (32-bit) of a name: the hash of the registry's and the core's name indexes. */
 uint32_t bgt_registry_hash(const char *name);

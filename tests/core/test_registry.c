@@ -320,6 +320,62 @@ Test(registry, kept_bytes_after_a_decode_are_the_decoded_bytes)
     free(buf);
 }
 
+/* bgt_registry_decode_into (what a process start uses) answers as bgt_registry_decode for every
+ * single-bit flip and every prefix of a blob, into a registry that decoded the intact blob just
+ * before (so its kept bytes are those of the intact blob: the CRC is left out only for them), and
+ * leaves the registry empty on every error. */
+Test(registry, decode_into_answers_as_decode)
+{
+    bgt_registry *r = sample(3), *into = NULL, *want = NULL;
+    unsigned char *buf, *t;
+    size_t len, k;
+    int flips = 0;
+    encode(r, &buf, &len);
+    t = malloc(len);
+    cr_assert_eq(bgt_registry_new(&into), BGT_OK);
+    for (k = 0; k < len * 8 + len; k++) {
+        size_t tlen = k < len * 8 ? len : k - len * 8; /* the flips, then the prefixes */
+        int rc_want, rc;
+        cr_assert_eq(bgt_registry_decode_into(buf, len, into), BGT_OK);
+        cr_assert(bgt_registry_equal(into, r));
+        bgt_registry_clear(into);
+        memcpy(t, buf, len);
+        if (k < len * 8)
+            t[k / 8] ^= (unsigned char)(1u << (k % 8));
+        want = NULL;
+        rc_want = bgt_registry_decode(t, tlen, &want);
+        rc = bgt_registry_decode_into(t, tlen, into);
+        cr_assert_eq(rc, rc_want, "case %zu: %s, want %s", k, bgt_strerror(rc), bgt_strerror(rc_want));
+        if (rc == BGT_OK)
+            cr_assert(bgt_registry_equal(into, want), "case %zu", k);
+        else
+            cr_assert_eq(bgt_registry_count(into), 0, "case %zu: never half-loaded", k);
+        flips += k < len * 8 && rc == BGT_E_CHECKSUM;
+        bgt_registry_free(want);
+        bgt_registry_clear(into);
+    }
+    cr_assert_gt(flips, (int)len * 4, "the checksum still catches the flips (%d)", flips);
+    /* the bytes a registry encoded before a clear decode back into it; a flip still fails */
+    cr_assert_eq(bgt_registry_put(into, "sync", NULL), BGT_OK);
+    {
+        const unsigned char *own = NULL;
+        size_t own_len = 0;
+        cr_assert_eq(bgt_registry_bytes(into, &own, &own_len), BGT_OK);
+        memcpy(t, own, own_len < len ? own_len : len);
+        bgt_registry_clear(into);
+        t[own_len - 1] ^= 1;
+        cr_assert_eq(bgt_registry_decode_into(t, own_len, into), BGT_E_CHECKSUM);
+        t[own_len - 1] ^= 1;
+        cr_assert_eq(bgt_registry_decode_into(t, own_len, into), BGT_OK);
+        cr_assert_eq(bgt_registry_count(into), 1);
+        cr_assert_eq(bgt_registry_decode_into(t, own_len, into), BGT_E_INVAL, "only into an empty registry");
+    }
+    bgt_registry_free(into);
+    bgt_registry_free(r);
+    free(buf);
+    free(t);
+}
+
 /* ---- crash and torn-write sweeps through the core ---- */
 
 static harness H;
