@@ -64,6 +64,8 @@ typedef struct ios {
      * has changed since (held_repeats): the periodic re-evaluation repeats it. */
     bool held_valid;
     sim_time held_until;       /* the first instant a time-based input can change it; SIM_TIME_MAX: none */
+    bool held_screen_free;     /* its reason is a gate the screen does not enter (held_after_screen) */
+    sim_time held_fixed_next;  /* ...and its instants but the idle threshold's (simos_ios_gates_fixed_next) */
     uint64_t asked_now;        /* arm_eval calls for now so far: an input changed (see evaluate's end) */
     bool level_signalled;      /* the battery-low gate's level changes sides only with a signal (on_start) */
     gsl_rng *rng_expiry, *rng_limit, *rng_delay;
@@ -120,6 +122,8 @@ static inline void arm_eval(ios *os, sim_time t)
     arm_eval_slow(os, t);
 }
 
+static void place_eval(ios *os, sim_time t, sim_time now);
+
 __attribute__((noinline)) static void arm_eval_slow(ios *os, sim_time t)
 {
     sim_time now = now_of(os);
@@ -131,6 +135,12 @@ __attribute__((noinline)) static void arm_eval_slow(ios *os, sim_time t)
         os->held_valid = false;
         os->asked_now++;
     }
+    place_eval(os, t, now);
+}
+
+/* arm_eval's steps once the held verdict is dealt with: an evaluation at t (>= now) or earlier. */
+static void place_eval(ios *os, sim_time t, sim_time now)
+{
     if (os->eval_idle != SIM_TICKET_NONE) {
         if (sim_ticket_pending(os->engine, os->eval_idle)) {
             if (os->eval_event == SIM_HANDLE_NONE || !eval_idle(os, os->eval_at)) {
@@ -428,6 +438,7 @@ static void evaluate(ios *os)
     };
     sim_time next = -1;
     sim_reason reason = simos_ios_gates(&os->cfg, &in, &next);
+    bool screen_free = !simos_ios_gate_reads_screen(reason);
     if (reason == SIM_REASON_NONE) {
         sim_time t = -1;
         if (w->type == SIMOS_IOS_REFRESH && !simos_ios_budget_ok(&os->energy, now)) {
@@ -478,6 +489,9 @@ static void evaluate(ios *os)
      * not when an input changed during this evaluation (a hook it called asked for one now). */
     os->held_valid = score < 0 && reason != SIM_REASON_DEVICE_DOWN && os->level_signalled && os->asked_now == asked;
     os->held_until = next > 0 ? next : SIM_TIME_MAX;
+    os->held_screen_free = screen_free;
+    if (screen_free)
+        os->held_fixed_next = simos_ios_gates_fixed_next(&os->cfg, &in);
 }
 
 /*
@@ -507,6 +521,36 @@ static sim_time held_next_eval(const ios *os)
 {
     sim_time tick = now_of(os) + os->cfg.reevaluate_every;
     return os->held_until < tick ? os->held_until : tick;
+}
+
+/*
+ * A screen signal (the screen's state and screen_off_since already changed) while a verdict is
+ * held whose reason is a gate the screen does not enter (a gate before device_in_use:
+ * simos_ios_gate_reads_screen): the verdict stands with its idle-threshold instant taken again
+ * from the screen, and the evaluation at this instant repeats it. Issue 24: the screen's signals
+ * were 80 % of the full evaluations of an iOS sweep, nearly all of them while the worker waited
+ * for power (not_charging). Exact because a full evaluation now would
+ *   - find the same reason: the gates before device_in_use read no screen input, and nothing else
+ *     they read changed (anything else is followed by arm_eval(now), which ends the verdict);
+ *   - set the next evaluation at the same instant: its instants are the idle threshold's, which
+ *     simos_ios_gates_next takes from the screen now, and held_fixed_next, the others' earliest
+ *     after the full evaluation; all of those are after now (held_until, their minimum, is), and
+ *     the instants at or before that evaluation are at or before now: the earliest after now is
+ *     the same (the budgets' and the processing delay's instants enter only behind a passing gate).
+ * Returns false (the signal ends the verdict as before) otherwise. check_shortcut checks it too.
+ */
+static bool held_after_screen(ios *os)
+{
+    sim_time now = now_of(os);
+    if (!held_repeats(os) || !os->held_screen_free)
+        return false;
+    sim_time next = simos_ios_gates_next(&os->cfg, os->d->screen_on, os->screen_off_since, now, os->held_fixed_next);
+    os->held_until = next > 0 ? next : SIM_TIME_MAX;
+    os->asked_now++; /* an input changed: an evaluation in progress holds no verdict */
+    if (os->cfg.check_shortcut)
+        check_eval_at(os);
+    place_eval(os, now, now);
+    return true;
 }
 
 /* check_shortcut: the full evaluation instead, traced with whether it repeated the verdict. */
@@ -568,10 +612,14 @@ static void on_signal(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
         set_idle(os, false);
         if (os->running && os->run_type == SIMOS_IOS_PROCESSING && !sim_is_pending(os->engine, os->user_stop_event))
             sim_schedule(os->engine, now, SIM_PHASE_OS, on_user_stop, os, 0, &os->user_stop_event);
+        if (held_after_screen(os))
+            return;
         break;
     case MDL_SIG_SCREEN_OFF:
         os->screen_off_since = now;
         arm_idle(os);
+        if (held_after_screen(os))
+            return;
         break;
     case MDL_SIG_APP_SWIPE:
     case MDL_SIG_APP_OPEN:

@@ -70,20 +70,43 @@ static inline void simos_ios_sooner(sim_time *next, sim_time now, sim_time t)
         *next = t;
 }
 
+/* The earliest instant after now at which a time-based gate but the idle threshold changes its
+ * answer (the end of the recent-use window, of the rate limit), or -1: the part of *next_change
+ * the screen does not move. */
+static inline sim_time simos_ios_gates_fixed_next(const simos_ios_config *c, const simos_ios_gate_in *in)
+{
+    sim_time next = -1;
+    if (in->last_open >= 0)
+        simos_ios_sooner(&next, in->now, in->last_open + c->used_within[in->type] + 1);
+    if (in->last_launch >= 0)
+        simos_ios_sooner(&next, in->now, in->last_launch + c->rate_limit[in->type]);
+    return next;
+}
+
+/* *next_change from its fixed part and the screen: the idle threshold joins while the screen is off. */
+static inline sim_time simos_ios_gates_next(const simos_ios_config *c, bool screen_on, sim_time screen_off_since,
+                                            sim_time now, sim_time fixed)
+{
+    sim_time next = fixed;
+    if (!screen_on)
+        simos_ios_sooner(&next, now, screen_off_since + c->idle_after);
+    return next;
+}
+
+/* Whether the screen enters a gate's verdict: only device_in_use reads it (and the gates after
+ * it, rate_limit and none, are reached only when it passes). */
+static inline bool simos_ios_gate_reads_screen(sim_reason gate)
+{
+    return gate == SIM_REASON_NONE || gate == SIM_REASON_DEVICE_IN_USE || gate == SIM_REASON_RATE_LIMIT;
+}
+
 static inline sim_reason simos_ios_gates(const simos_ios_config *c, const simos_ios_gate_in *in, sim_time *next_change)
 {
     const bool processing = in->type == SIMOS_IOS_PROCESSING;
     const sim_time now = in->now;
-    sim_time next = -1;
     /* Instants at which a time-based gate changes its answer, whichever gate decides now. */
-    if (!in->screen_on)
-        simos_ios_sooner(&next, now, in->screen_off_since + c->idle_after);
-    if (in->last_open >= 0)
-        simos_ios_sooner(&next, now, in->last_open + c->used_within[in->type] + 1);
-    if (in->last_launch >= 0)
-        simos_ios_sooner(&next, now, in->last_launch + c->rate_limit[in->type]);
     if (next_change)
-        *next_change = next;
+        *next_change = simos_ios_gates_next(c, in->screen_on, in->screen_off_since, now, simos_ios_gates_fixed_next(c, in));
 
     if (in->device_down)
         return SIM_REASON_DEVICE_DOWN;
