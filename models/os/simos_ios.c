@@ -290,6 +290,8 @@ static void set_idle(ios *os, bool idle)
     mdl_emit(d, MDL_SIG_DOZE, idle);
 }
 
+static bool held_after_screen(ios *os);
+
 static void on_idle(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)e, (void)arg;
@@ -297,7 +299,8 @@ static void on_idle(sim_engine *e, void *ctx, uint64_t arg)
     os->idle_event = SIM_HANDLE_NONE;
     if (!os->d->screen_on)
         set_idle(os, true);
-    arm_eval(os, now_of(os));
+    if (!held_after_screen(os))
+        arm_eval(os, now_of(os));
 }
 
 /* idle_event is none while nothing is pending (on_idle and every cancel set it to none): then the
@@ -524,28 +527,45 @@ static sim_time held_next_eval(const ios *os)
 }
 
 /*
- * A screen signal (the screen's state and screen_off_since already changed) while a verdict is
- * held whose reason is a gate the screen does not enter (a gate before device_in_use:
- * simos_ios_gate_reads_screen): the verdict stands with its idle-threshold instant taken again
- * from the screen, and the evaluation at this instant repeats it. Issue 24: the screen's signals
- * were 80 % of the full evaluations of an iOS sweep, nearly all of them while the worker waited
- * for power (not_charging). Exact because a full evaluation now would
- *   - find the same reason: the gates before device_in_use read no screen input, and nothing else
- *     they read changed (anything else is followed by arm_eval(now), which ends the verdict);
+ * screen_free_stands: a screen signal (the screen's state and screen_off_since already changed), the
+ * idle threshold (on_idle) or its evaluation (on_eval) while a verdict is held whose reason is a gate the screen does not enter (a gate before
+ * device_in_use: simos_ios_gate_reads_screen): the verdict stands with its idle-threshold instant
+ * taken again from the screen, and the evaluation at this instant repeats it. Issue 24: these were
+ * 80 % of the full evaluations of an iOS sweep, nearly all of them while the worker waited for
+ * power (not_charging). Exact because a full evaluation now would
+ *   - find the same reason: the gates before device_in_use read no screen input; nothing else they
+ *     read changed (anything else is followed by arm_eval(now), which ends the verdict); and the
+ *     one of them that moves with time (the recent-use window) changes at an instant in
+ *     held_fixed_next, which is after now;
  *   - set the next evaluation at the same instant: its instants are the idle threshold's, which
  *     simos_ios_gates_next takes from the screen now, and held_fixed_next, the others' earliest
- *     after the full evaluation; all of those are after now (held_until, their minimum, is), and
- *     the instants at or before that evaluation are at or before now: the earliest after now is
- *     the same (the budgets' and the processing delay's instants enter only behind a passing gate).
- * Returns false (the signal ends the verdict as before) otherwise. check_shortcut checks it too.
+ *     after the full evaluation, after now: the instants at or before that evaluation are at or
+ *     before now, so the earliest after now is the same (the budgets' and the processing delay's
+ *     instants enter only behind a passing gate). held_until may be now: the idle threshold's.
+ * Returns false (the change ends the verdict as before) otherwise. check_shortcut checks it too.
  */
-static bool held_after_screen(ios *os)
+static bool screen_free_stands(ios *os, sim_time now)
 {
-    sim_time now = now_of(os);
-    if (!held_repeats(os) || !os->held_screen_free)
+    if (!os->held_valid || !os->held_screen_free || now > os->held_until ||
+        (os->held_fixed_next >= 0 && os->held_fixed_next <= now))
         return false;
     sim_time next = simos_ios_gates_next(&os->cfg, os->d->screen_on, os->screen_off_since, now, os->held_fixed_next);
     os->held_until = next > 0 ? next : SIM_TIME_MAX;
+    return true;
+}
+
+/* Whether the held verdict stands now (an evaluation now would repeat it): held_repeats (held_until
+ * is right: a screen change took it again), or, for a reason the screen does not enter,
+ * screen_free_stands (the idle threshold passing now). */
+static bool held_stands(ios *os) { return held_repeats(os) || screen_free_stands(os, now_of(os)); }
+
+/* screen_free_stands at a change of the screen or of the idle state, and then the evaluation at
+ * this instant (which repeats the verdict); false: the change ends the verdict (arm_eval(now)). */
+static bool held_after_screen(ios *os)
+{
+    sim_time now = now_of(os);
+    if (!screen_free_stands(os, now))
+        return false;
     os->asked_now++; /* an input changed: an evaluation in progress holds no verdict */
     if (os->cfg.check_shortcut)
         check_eval_at(os);
@@ -585,7 +605,7 @@ static void on_eval(sim_engine *e, void *ctx, uint64_t arg)
     (void)e, (void)arg;
     ios *os = ctx;
     os->eval_event = SIM_HANDLE_NONE;
-    if (!held_repeats(os))
+    if (!held_stands(os))
         evaluate(os);
     else if (os->cfg.check_shortcut)
         check_shortcut(os);
