@@ -150,6 +150,27 @@ const struct bgt_def *bgt__find_def(const bgt *c, const char *name)
     return c->slots[i] ? &c->defs[c->slots[i] - 1] : NULL;
 }
 
+const struct bgt_def *bgt__find_def_at(bgt *c, size_t i, const char *name)
+{
+    const struct bgt_def *d;
+    size_t h = i < c->n_hint ? c->def_hint[i] : 0, *grown, n;
+    if (h > 0 && h <= c->ndefs && strcmp(c->defs[h - 1].name, name) == 0)
+        return &c->defs[h - 1];
+    d = bgt__find_def(c, name);
+    if (i >= c->n_hint) { /* room for the hint (without it: no hint, the index answers) */
+        n = c->n_hint ? c->n_hint : 8;
+        while (n <= i)
+            n *= 2;
+        if (!(grown = realloc(c->def_hint, n * sizeof *grown)))
+            return d;
+        memset(grown + c->n_hint, 0, (n - c->n_hint) * sizeof *grown);
+        c->def_hint = grown;
+        c->n_hint = n;
+    }
+    c->def_hint[i] = d ? (size_t)(d - c->defs) + 1 : 0;
+    return d;
+}
+
 /* Make room in the index for one more definition (load factor at most 1/2). */
 static int reserve_slot(bgt *c)
 {
@@ -215,6 +236,7 @@ void bgt_free(bgt *c)
     free(c->defs);
     free(c->pending);
     free(c->slots);
+    free(c->def_hint);
     bgt_registry_free(c->reg);
     free(c);
 }

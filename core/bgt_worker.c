@@ -87,7 +87,7 @@ static void run_tasks(bgt *c, bgt_worker_report *r)
         int64_t dur = 0;
         int res;
         (void)bgt_registry_get(c->reg, i, &call.name, NULL);
-        if (!(d = bgt__find_def(c, call.name))) {
+        if (!(d = bgt__find_def_at(c, i, call.name))) {
             r->n_undefined++;
             r->n_none++;
             continue;

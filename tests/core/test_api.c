@@ -276,6 +276,51 @@ Test(api, worker_counts_results)
     cr_assert_eq(rep.n_none, 2);
 }
 
+/* A task callback that counts its calls and the calls made for another task's name. */
+typedef struct named_spy {
+    const char *name;
+    int calls, wrong_name;
+} named_spy;
+
+static int named_fn(void *user, const bgt_task_call *call, int64_t *duration_ms)
+{
+    named_spy *s = user;
+    s->calls++;
+    s->wrong_name += strcmp(call->name, s->name) != 0;
+    *duration_ms = 0;
+    return BGT_RESULT_SUCCESS;
+}
+
+/* A run finds each registered task's definition through the hint it keeps per registry entry
+ * (bgt__find_def_at): in processes that define the tasks in other orders (so a hint points at
+ * another task's definition), every run calls each registered task's own definition once. */
+Test(api, runs_call_the_definitions_of_their_names_in_every_process)
+{
+    static const int orders[][4] = { { 0, 1, 2, 3 }, { 3, 2, 1, 0 }, { 2, 0, 3, 1 }, { 1, 3, 0, 2 } };
+    named_spy spy[4];
+    bgt_worker_report rep;
+    int p, k;
+    for (k = 0; k < 4; k++) {
+        spy[k] = (named_spy){ h_name(k), 0, 0 };
+        h_reg(&H, k, 30);
+    }
+    for (p = 0; p < 8; p++) {
+        cr_assert_eq(bgt_process_kill(H.c), BGT_OK);
+        for (k = 0; k < 4; k++) {
+            int t = orders[p % 4][k];
+            cr_assert_eq(bgt_define_task(H.c, h_name(t), named_fn, &spy[t]), BGT_OK);
+        }
+        cr_assert_eq(bgt_process_start(H.c, 0), BGT_OK);
+        cr_assert_eq(bgt_worker_begin(H.c, &rep), BGT_OK);
+        cr_assert_eq(rep.n_run, 4);
+        for (k = 0; k < 4; k++) {
+            cr_assert_eq(spy[k].calls, p + 1, "process %d: task %s", p, h_name(k));
+            cr_assert_eq(spy[k].wrong_name, 0, "process %d: task %s called for another name", p, h_name(k));
+        }
+        cr_assert_eq(bgt_worker_end(H.c, BGT_END_COMPLETED, &rep), BGT_OK);
+    }
+}
+
 Test(api, run_lasts_as_long_as_the_longest_task)
 {
     bgt_worker_report rep;
