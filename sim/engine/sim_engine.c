@@ -49,6 +49,8 @@
 #define LANE_CAP 8
 /* Re-arm posts (sim_post_rearm) pending at once; more are refused (the caller posts an event). */
 #define GHOST_CAP 4
+/* sim_stop sets the run's end here: every key's time is >= 0, so the run ends at its next step. */
+#define SIM_STOP_UNTIL ((sim_time)-1)
 /* Entries of the table of the newest sequence issued per (time, phase) (see sim_rearm). */
 #define NEWEST_BITS 6
 #define NEWEST_SLOTS ((size_t)1 << NEWEST_BITS)
@@ -110,6 +112,7 @@ struct sim_engine {
     size_t ghost_count;
     sim_ticket last_ticket;
     uint64_t fired;
+    sim_time run_until; /* the running sim_run*'s end; SIM_STOP_UNTIL once a handler stopped it */
     bool stop_requested;
 };
 
@@ -818,19 +821,11 @@ static void fire_ghost(sim_engine *e)
     sim_rearm(e, g.timer, key_time(tk), key_phase(tk), p.fn, p.ctx, p.arg);
 }
 
-/* Pops and fires `top`, the earliest event: the lane's first when in_lane, else the heap's root.
- * The slot is released before the handler runs, so the handler's own schedule calls can reuse it
- * while it is still in cache. */
-static inline void fire_next(sim_engine *e, heap_key top, bool in_lane)
+/* Fires `top`, the earliest event, already taken out of the lane or the heap. The slot is
+ * released before the handler runs, so the handler's own schedule calls can reuse it while it is
+ * still in cache. */
+static inline void fire(sim_engine *e, heap_key top)
 {
-    if (in_lane) {
-        e->lane_count--; /* the first is the lane's last entry */
-    } else {
-        /* The payload is read after the sift: ask for its line now so that the miss (a random
-         * slot in a pool of tens of megabytes at 1e6 pending) overlaps the sift's. */
-        __builtin_prefetch(&e->payloads[key_slot(top)]);
-        heap_remove_root(e);
-    }
     uint32_t index = key_slot(top);
     payload p = e->payloads[index];
     release_slot(e, index);
@@ -839,30 +834,51 @@ static inline void fire_next(sim_engine *e, heap_key top, bool in_lane)
     p.fn(e, p.ctx, p.arg);
 }
 
-/* Each step reads the three firsts (KEY_NONE where empty) and compares them: no count is asked.
- * With nothing pending the first is KEY_NONE, whose time is past every `until`. */
+/*
+ * Each step reads the three firsts (KEY_NONE where empty) and compares them: no count is asked.
+ * With nothing pending the first is KEY_NONE, whose time is past every `until`. The lane's first
+ * and the heap's root are compared once, and each outcome has its own path to the pop (the order
+ * is the same: the smallest of the three keys fires, a ghost when its key is the smallest).
+ *
+ * The run's end is e->run_until, not a flag tested after every handler: sim_stop lowers it below
+ * every time, so the next step's "past the end?" test, which every step makes anyway, ends the
+ * run before anything else fires (a ghost included), and stop_requested says why it ended.
+ */
 static sim_run_result run_loop(sim_engine *e, sim_time until)
 {
     e->stop_requested = false;
+    e->run_until = until;
     for (;;) {
-        heap_key top = e->heap[0];
+        heap_key root = e->heap[0];
         heap_key first = e->lane[e->lane_count];
-        bool in_lane = first < top;
-        if (in_lane)
-            top = first;
-        if (e->ghosts[0].key < top) {
-            if (key_time(e->ghosts[0].key) > until)
+        heap_key post = e->ghosts[0].key;
+        if (first < root) {
+            if (post < first)
+                goto ghost_turn;
+            if (key_time(first) > e->run_until)
                 break;
-            fire_ghost(e); /* runs no handler: cannot stop the run */
-            continue;
+            e->lane_count--; /* the first is the lane's last entry */
+            fire(e, first);
+        } else {
+            if (post < root)
+                goto ghost_turn;
+            if (key_time(root) > e->run_until)
+                break;
+            /* The payload is read after the sift: ask for its line now so that the miss (a random
+             * slot in a pool of tens of megabytes at 1e6 pending) overlaps the sift's. */
+            __builtin_prefetch(&e->payloads[key_slot(root)]);
+            heap_remove_root(e);
+            fire(e, root);
         }
-        if (key_time(top) > until)
+        continue;
+    ghost_turn:
+        if (key_time(post) > e->run_until)
             break;
-        fire_next(e, top, in_lane);
-        if (e->stop_requested) {
-            e->stop_requested = false;
-            return SIM_RUN_STOPPED;
-        }
+        fire_ghost(e); /* runs no handler: cannot stop the run */
+    }
+    if (e->stop_requested) {
+        e->stop_requested = false;
+        return SIM_RUN_STOPPED;
     }
     return e->count + e->lane_count + e->ghost_count == 0 ? SIM_RUN_EMPTY : SIM_RUN_REACHED;
 }
@@ -881,7 +897,11 @@ sim_run_result sim_run_until(sim_engine *e, sim_time until)
 
 sim_run_result sim_run(sim_engine *e) { return run_loop(e, SIM_TIME_MAX); }
 
-void sim_stop(sim_engine *e) { e->stop_requested = true; }
+void sim_stop(sim_engine *e)
+{
+    e->stop_requested = true;
+    e->run_until = SIM_STOP_UNTIL;
+}
 
 const char *sim_strerror(int err)
 {
