@@ -436,6 +436,71 @@ Test(engine, grows_from_a_tiny_pool_and_keeps_order)
     sim_engine_free(e);
 }
 
+static void no_op(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    (void)ctx;
+    (void)arg;
+}
+
+/* The engine asks "is the pool full?" as "is its free list empty?" (sim_engine.c, pool_full): the
+ * pool must grow exactly when a schedule finds every slot pending, whatever mix of lane and heap
+ * events, cancels, re-arms, posts and fired events led there. */
+Test(engine, grows_exactly_when_every_slot_is_pending)
+{
+    sim_engine *e = sim_engine_new(1); /* doubles each time it grows */
+    cr_assert(e);
+    sim_handle h[64] = {0};
+    uint64_t x = 12345;
+    int grown = 0;
+    for (int step = 0; step < 20000; step++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        unsigned r = (unsigned)(x >> 33);
+        size_t slot = r % 64;
+        switch ((r >> 8) % 6) {
+        case 0:
+        case 1: { /* schedule (now: the lane; later: either), or re-arm */
+            size_t pending = sim_pending_count(e), cap = sim_capacity(e);
+            bool was_pending = sim_is_pending(e, h[slot]);
+            sim_time at = sim_now(e) + (sim_time)((r >> 12) % 3 == 0 ? 0 : (r >> 14) % 500);
+            cr_assert_eq(sim_rearm(e, &h[slot], at, SIM_PHASE_APP, no_op, NULL, 0), SIM_OK);
+            if (!was_pending && pending == cap) {
+                cr_assert_gt(sim_capacity(e), cap, "full at %zu pending: must grow", pending);
+                grown++;
+            } else {
+                cr_assert_eq(sim_capacity(e), cap, "%zu of %zu pending: must not grow", pending, cap);
+            }
+            break;
+        }
+        case 2:
+            sim_cancel(e, h[slot]);
+            break;
+        case 3:
+            sim_run_until(e, sim_now(e) + (sim_time)((r >> 12) % 50));
+            break;
+        case 4: { /* a re-arm post (it holds no slot of its own), fired at once */
+            sim_ticket t = SIM_TICKET_NONE;
+            if (sim_post_rearm(e, SIM_PHASE_OS, &h[slot], &t) == SIM_OK)
+                cr_assert_eq(sim_run_until(e, sim_now(e)), SIM_RUN_REACHED);
+            break;
+        }
+        default: /* a fresh schedule */
+            if (!sim_is_pending(e, h[slot])) {
+                size_t pending = sim_pending_count(e), cap = sim_capacity(e);
+                cr_assert_eq(sim_schedule(e, sim_now(e) + (sim_time)((r >> 12) % 100), SIM_PHASE_OS, no_op, NULL, 0,
+                                          &h[slot]),
+                             SIM_OK);
+                cr_assert_eq(sim_capacity(e) > cap, pending == cap, "%zu of %zu pending", pending, cap);
+                grown += pending == cap;
+            }
+            break;
+        }
+    }
+    cr_assert_geq(grown, 4, "the pool filled up %d times", grown);
+    cr_assert_eq(sim_capacity(e), (size_t)1 << grown, "every growth was at a full pool");
+    sim_engine_free(e);
+}
+
 /*
  * Empty structures and the sentinel behind them (sim_engine.c: the entries past the heap's, the
  * lane's and the posts' ends hold the largest key, and sift_down compares four children whether or
