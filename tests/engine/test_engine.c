@@ -243,6 +243,29 @@ Test(engine, time_limit_is_usable)
     cr_assert_eq(sim_schedule_in(engine, 1, SIM_PHASE_APP, record, events, 3, NULL), SIM_ELIMIT);
 }
 
+/* The *_in entry points check their delay and then schedule without checking the time again
+ * (sim_engine.c, schedule_at's in_range): the delay's bounds are exactly the time's. */
+Test(engine, delays_up_to_the_time_limit_and_not_past_it)
+{
+    must_schedule(engine, 100, SIM_PHASE_APP, events, 1);
+    sim_run(engine);
+    sim_handle h = SIM_HANDLE_NONE, r = SIM_HANDLE_NONE;
+    cr_assert_eq(sim_schedule_in(engine, SIM_TIME_MAX - 99, SIM_PHASE_APP, record, events, 2, &h), SIM_ELIMIT);
+    cr_assert_eq(sim_rearm_in(engine, &r, SIM_TIME_MAX - 99, SIM_PHASE_APP, record, events, 2), SIM_ELIMIT);
+    cr_assert_eq(r, SIM_HANDLE_NONE);
+    cr_assert_eq(sim_schedule_in(engine, SIM_TIME_MAX - 100, SIM_PHASE_APP, record, events, 2, &h), SIM_OK);
+    cr_assert_eq(sim_rearm_in(engine, &r, SIM_TIME_MAX - 100, SIM_PHASE_MAX, record, events, 3), SIM_OK);
+    cr_assert_eq(sim_rearm_in(engine, &r, SIM_TIME_MAX - 100, SIM_PHASE_MAX, record, events, 4), SIM_OK);
+    cr_assert_eq(sim_rearm_in(engine, &r, -1, SIM_PHASE_APP, record, events, 5), SIM_EPAST);
+    cr_assert_eq(r, SIM_HANDLE_NONE, "a failed re-arm cancels");
+    cr_assert_eq(sim_rearm_in(engine, &r, SIM_TIME_MAX - 100, SIM_PHASE_MAX, record, events, 6), SIM_OK);
+    cr_assert_eq(sim_run(engine), SIM_RUN_EMPTY);
+    cr_assert_eq(events->n, 3);
+    cr_assert_eq(events->args[1], 2);
+    cr_assert_eq(events->args[2], 6);
+    cr_assert_eq(events->times[2], SIM_TIME_MAX);
+}
+
 Test(engine, run_until_leaves_later_events_and_sets_clock)
 {
     must_schedule(engine, 100, SIM_PHASE_APP, events, 1);
