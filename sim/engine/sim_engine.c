@@ -118,6 +118,11 @@ struct sim_engine {
 
 #define KEY_TIME_SHIFT (64 + PHASE_BITS)
 
+/* Whether the sequences have run out (next_seq == SEQ_LIMIT), asked on every schedule. next_seq
+ * never exceeds SEQ_LIMIT, a power of two, so its bit is set exactly then: one bit test (bt) where
+ * the comparison loaded the 64-bit constant first. */
+static inline bool seq_exhausted(const sim_engine *e) { return (e->next_seq & SEQ_LIMIT) != 0; }
+
 static inline uint32_t key_slot(heap_key k) { return (uint32_t)k; }
 static inline sim_time key_time(heap_key k) { return (sim_time)(k >> KEY_TIME_SHIFT); }
 static inline int key_phase(heap_key k) { return (int)((uint64_t)(k >> 64) & ((1u << PHASE_BITS) - 1)); }
@@ -542,7 +547,7 @@ __attribute__((always_inline)) static inline int make_key(sim_engine *e, sim_tim
         return SIM_EPAST;
     if (time > SIM_TIME_MAX)
         return SIM_ELIMIT;
-    if (e->next_seq == SEQ_LIMIT)
+    if (seq_exhausted(e))
         renumber_sequences(e);
     *out = fresh_key(e, time_key(time, phase), slot);
     return SIM_OK;
@@ -574,7 +579,7 @@ __attribute__((always_inline)) static inline int schedule_at(sim_engine *e, sim_
         return SIM_EPAST;
     if (!in_range && time > SIM_TIME_MAX)
         return SIM_ELIMIT;
-    if (e->next_seq == SEQ_LIMIT)
+    if (seq_exhausted(e))
         return schedule_slow(e, time, phase, fn, ctx, arg, out);
     heap_key k = fresh_key(e, time_key(time, phase), index);
     payload *p = &e->payloads[index];
@@ -597,7 +602,7 @@ __attribute__((noinline, cold)) static int schedule_slow(sim_engine *e, sim_time
         if (rc != SIM_OK)
             return rc;
     }
-    if (time >= e->clock.now && time <= SIM_TIME_MAX && e->next_seq == SEQ_LIMIT)
+    if (time >= e->clock.now && time <= SIM_TIME_MAX && seq_exhausted(e))
         renumber_sequences(e);
     return schedule_at(e, time, phase, fn, ctx, arg, out, false);
 }
@@ -692,7 +697,7 @@ __attribute__((always_inline)) static inline int rearm_at(sim_engine *e, sim_han
     }
     /* Every error of the schedule is found before the event is touched. */
     if (!fn || phase < 0 || phase > SIM_PHASE_MAX || (!in_range && (time < e->clock.now || time > SIM_TIME_MAX)) ||
-        e->next_seq == SEQ_LIMIT)
+        seq_exhausted(e))
         return rearm_by_cancel(e, h, time, phase, fn, ctx, arg);
     heap_key old = key_at(e, pos);
     uint32_t index = key_slot(old);
@@ -781,7 +786,7 @@ __attribute__((noinline, cold)) static int post_rearm_slow(sim_engine *e, int ph
         return SIM_ESTALE;
     if (e->ghost_count == GHOST_CAP)
         return SIM_ELIMIT;
-    if (e->next_seq == SEQ_LIMIT)
+    if (seq_exhausted(e))
         renumber_sequences(e);
     ghost_insert(e, phase, timer, out);
     return SIM_OK;
@@ -790,7 +795,7 @@ __attribute__((noinline, cold)) static int post_rearm_slow(sim_engine *e, int ph
 int sim_post_rearm(sim_engine *e, int phase, sim_handle *timer, sim_ticket *out)
 {
     if (phase < 0 || phase > SIM_PHASE_MAX || handle_pos(e, *timer) == SLOT_FREE || e->ghost_count == GHOST_CAP ||
-        e->next_seq == SEQ_LIMIT)
+        seq_exhausted(e))
         return post_rearm_slow(e, phase, timer, out);
     ghost_insert(e, phase, timer, out);
     return SIM_OK;
