@@ -672,7 +672,7 @@ __attribute__((noinline, cold)) static int rearm_by_cancel(sim_engine *e, sim_ha
 }
 
 /*
- * sim_rearm, inlined into sim_rearm_issued and sim_rearm_in. Why it equals cancel + schedule: a cancel
+ * sim_rearm, inlined into sim_rearm_issued and sim_rearm_in_issued. Why it equals cancel + schedule: a cancel
  * releases the slot to the head of the free list and the schedule that follows takes the head, so
  * both end with the same slot holding the new event, its generation bumped once, the same free
  * list, the same next sequence number and the same set of keys; only the way there differs. A
@@ -716,8 +716,8 @@ int sim_rearm_issued(sim_engine *e, sim_handle *h, sim_time time, int phase, sim
     return rearm_at(e, h, time, phase, fn, ctx, arg, false);
 }
 
-int sim_rearm_in(sim_engine *e, sim_handle *h, sim_time delay, int phase, sim_event_fn fn, void *ctx,
-                 uint64_t arg)
+int sim_rearm_in_issued(sim_engine *e, sim_handle *h, sim_time delay, int phase, sim_event_fn fn, void *ctx,
+                        uint64_t arg)
 {
     if (delay < 0 || delay > SIM_TIME_MAX - e->clock.now)
         return rearm_failed(e, h, delay < 0 ? SIM_EPAST : SIM_ELIMIT);

@@ -258,6 +258,12 @@ Test(engine, delays_up_to_the_time_limit_and_not_past_it)
     cr_assert_eq(sim_rearm_in(engine, &r, SIM_TIME_MAX - 100, SIM_PHASE_MAX, record, events, 4), SIM_OK);
     cr_assert_eq(sim_rearm_in(engine, &r, -1, SIM_PHASE_APP, record, events, 5), SIM_EPAST);
     cr_assert_eq(r, SIM_HANDLE_NONE, "a failed re-arm cancels");
+    /* From NONE (sim_rearm_in's inline case, a schedule): errors leave NONE and schedule nothing. */
+    cr_assert_eq(sim_rearm_in(engine, &r, -1, SIM_PHASE_APP, record, events, 5), SIM_EPAST);
+    cr_assert_eq(sim_rearm_in(engine, &r, 1, SIM_PHASE_APP, NULL, events, 5), SIM_EINVAL);
+    cr_assert_eq(sim_rearm_in(engine, &r, 1, SIM_PHASE_MAX + 1, record, events, 5), SIM_EINVAL);
+    cr_assert_eq(r, SIM_HANDLE_NONE);
+    cr_assert_eq(sim_pending_count(engine), 1);
     cr_assert_eq(sim_rearm_in(engine, &r, SIM_TIME_MAX - 100, SIM_PHASE_MAX, record, events, 6), SIM_OK);
     cr_assert_eq(sim_run(engine), SIM_RUN_EMPTY);
     cr_assert_eq(events->n, 3);
