@@ -268,13 +268,14 @@ static inline void heap_remove_root(sim_engine *e)
  * smaller ones (to fire before it) moving up a place. */
 __attribute__((always_inline)) static inline void lane_insert(sim_engine *e, heap_key k)
 {
-    size_t i = ++e->lane_count;
-    for (; e->lane[i - 1] < k; i--) {
-        e->lane[i] = e->lane[i - 1];
-        e->pos[key_slot(e->lane[i])] = LANE_BIT | (uint32_t)i;
+    heap_key *at = &e->lane[++e->lane_count];
+    uint32_t tag = LANE_BIT | (uint32_t)e->lane_count; /* pos[] of the entry at `at` */
+    for (heap_key below; (below = at[-1]) < k; at--, tag--) {
+        at[0] = below;
+        e->pos[key_slot(below)] = tag;
     }
-    e->lane[i] = k;
-    e->pos[key_slot(k)] = LANE_BIT | (uint32_t)i;
+    at[0] = k;
+    e->pos[key_slot(k)] = tag;
 }
 
 /* Removes lane[i] (1 <= i <= lane_count): the entries above it move down a place. Taking the
