@@ -541,22 +541,17 @@ Test(rearm_post, moves_the_timer_behind_an_event_scheduled_at_its_time_before_th
 
 /* A handler posts a re-arm for its own instant and stops the run: the run returns before the post's
  * turn (a post, like an event, waits for the next run), and the next run fires it. */
-typedef struct post_and_stop {
-    sim_handle timer;
-    sim_ticket ticket;
-} post_and_stop;
-
 static void post_then_stop(sim_engine *e, void *ctx, uint64_t arg)
 {
     (void)arg;
-    post_and_stop *c = ctx;
+    post_case *c = ctx;
     cr_assert_eq(sim_post_rearm(e, SIM_PHASE_OS, &c->timer, &c->ticket), SIM_OK);
     sim_stop(e);
 }
 
 Test(rearm_post, waits_for_the_next_run_after_a_stop)
 {
-    post_and_stop c = {.timer = sched(eng, 100, SIM_PHASE_OS, tr, 1)};
+    post_case c = {.log = tr, .use_post = true, .timer = sched(eng, 100, SIM_PHASE_OS, tr, 1)};
     cr_assert_eq(sim_schedule(eng, 10, SIM_PHASE_ENVIRONMENT, post_then_stop, &c, 0, NULL), SIM_OK);
     cr_assert_eq(sim_run_until(eng, 50), SIM_RUN_STOPPED);
     cr_assert_eq(sim_now(eng), 10);
