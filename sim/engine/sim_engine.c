@@ -769,11 +769,12 @@ static void ghost_remove_at(sim_engine *e, size_t i)
 static inline void ghost_insert(sim_engine *e, int phase, sim_handle *timer, sim_ticket *out)
 {
     heap_key k = fresh_key(e, time_key(e->clock.now, phase), 0);
-    size_t i = e->ghost_count++;
-    for (; i > 0 && k < e->ghosts[i - 1].key; i--)
-        e->ghosts[i] = e->ghosts[i - 1];
-    e->ghosts[i] = (ghost){.key = k, .timer = timer, .ticket = ++e->last_ticket};
-    *out = e->last_ticket;
+    ghost *at = &e->ghosts[e->ghost_count++];
+    for (; at > e->ghosts && k < at[-1].key; at--)
+        at[0] = at[-1];
+    sim_ticket t = ++e->last_ticket;
+    *at = (ghost){.key = k, .timer = timer, .ticket = t};
+    *out = t;
 }
 
 /* The rare cases of sim_post_rearm, out of line so that its common case calls nothing (and saves
