@@ -9,7 +9,7 @@
  *  - 4-ary rather than binary: half the depth, and the four children share one or two cache
  *    lines, which pays off once the heap outgrows the L1/L2 caches (100k pending events).
  *    Sifting moves a hole instead of swapping, so each level costs one store. sift_down
- *    prefetches the grandchildren, and fire_next the payload, so that misses overlap.
+ *    prefetches the grandchildren, and run_loop the payload, so that misses overlap.
  *  - Roads not taken: a calendar queue (ns-3) is faster only for well-behaved time distributions
  *    and its resizing makes worst cases hard to bound; lazy cancellation (tombstones) makes cancel
  *    O(1) but lets far-future cancelled timers pile up in the heap, which the OS models do a lot
@@ -559,10 +559,10 @@ static int schedule_slow(sim_engine *e, sim_time time, int phase, sim_event_fn f
 
 /*
  * sim_schedule, inlined into each public entry point (sim_schedule, sim_schedule_in and the stale
- * case of the re-arms): a call from one to another cost a frame each. Its only call is place(), at
- * the end, with the handle already written, and the rare cases that call something in the middle
- * (growing, renumbering) are left to schedule_slow whole: so nothing is live across a call, and
- * sim_schedule saves two registers where it saved six (objdump).
+ * case of the re-arms): a call from one to another cost a frame each. It ends in place() (inlined,
+ * with the lane insertion and the heap's sift_up: it calls nothing), and the rare cases that call
+ * something in the middle (growing, renumbering) are left to schedule_slow whole: so nothing is live
+ * across a call, and sim_schedule saves two registers where it saved six (objdump).
  *
  * `in_range`: the caller has already found now <= time <= SIM_TIME_MAX (the *_in entry points, from
  * their delay checks), so the time checks are left out; a constant at every call, so the copy
