@@ -624,14 +624,16 @@ int sim_schedule_in(sim_engine *e, sim_time delay, int phase, sim_event_fn fn, v
     return schedule_at(e, e->clock.now + delay, phase, fn, ctx, arg, out, true);
 }
 
+/* The slot is released before its entry is removed: the removal moves other entries and writes
+ * their back-pointers only (the released slot's entry is the one going away), so the order does not
+ * matter, and releasing first leaves nothing to keep across the removal's call (heap_fix). */
 int sim_cancel_issued(sim_engine *e, sim_handle h)
 {
     uint32_t pos = handle_pos(e, h);
     if (pos == SLOT_FREE)
         return SIM_ESTALE;
-    uint32_t index = key_slot(key_at(e, pos));
+    release_slot(e, key_slot(key_at(e, pos)));
     remove_at(e, pos);
-    release_slot(e, index);
     return SIM_OK;
 }
 

@@ -29,6 +29,13 @@ static sim_handle must_schedule(sim_engine *e, sim_time t, int phase, fired_log 
     return h;
 }
 
+static void no_op(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    (void)ctx;
+    (void)arg;
+}
+
 static sim_engine *engine;
 static fired_log *events;
 
@@ -241,6 +248,39 @@ Test(engine, time_limit_is_usable)
     cr_assert_eq(events->times[0], SIM_TIME_MAX);
     cr_assert_eq(sim_schedule_in(engine, 0, SIM_PHASE_APP, record, events, 2, NULL), SIM_OK);
     cr_assert_eq(sim_schedule_in(engine, 1, SIM_PHASE_APP, record, events, 3, NULL), SIM_ELIMIT);
+}
+
+/* A cancel releases the slot before it removes the entry (sim_engine.c, sim_cancel_issued): the
+ * removal must still leave every other event findable by its handle, the cancelled one stale, and
+ * its slot reused by the next schedule, wherever the entry was (lane or heap, root, middle, last). */
+Test(engine, cancel_anywhere_keeps_the_other_handles)
+{
+    enum { N = 40 };
+    for (size_t victim = 0; victim < N; victim++) {
+        sim_engine *e = sim_engine_new(0);
+        cr_assert(e);
+        sim_handle h[N];
+        for (size_t i = 0; i < N; i++) /* the first few at now (the lane), the rest in the heap */
+            cr_assert_eq(sim_schedule(e, i < 6 ? 0 : (sim_time)((i * 37) % 101), SIM_PHASE_APP, no_op, NULL, i, &h[i]),
+                         SIM_OK);
+        cr_assert_eq(sim_cancel(e, h[victim]), SIM_OK);
+        cr_assert_not(sim_is_pending(e, h[victim]));
+        cr_assert_eq(sim_cancel(e, h[victim]), SIM_ESTALE);
+        for (size_t i = 0; i < N; i++) {
+            sim_time t = -1;
+            if (i == victim)
+                continue;
+            cr_assert_eq(sim_event_time(e, h[i], &t), SIM_OK, "victim %zu, event %zu", victim, i);
+            cr_assert_eq(t, i < 6 ? 0 : (sim_time)((i * 37) % 101));
+        }
+        sim_handle again = SIM_HANDLE_NONE;
+        cr_assert_eq(sim_schedule(e, 5, SIM_PHASE_APP, no_op, NULL, 0, &again), SIM_OK);
+        cr_assert_eq(again & ((1u << 30) - 1), h[victim] & ((1u << 30) - 1), "the released slot is taken next");
+        cr_assert_eq(sim_pending_count(e), N);
+        cr_assert_eq(sim_run(e), SIM_RUN_EMPTY);
+        cr_assert_eq(sim_fired_count(e), N);
+        sim_engine_free(e);
+    }
 }
 
 /* The *_in entry points check their delay and then schedule without checking the time again
@@ -463,13 +503,6 @@ Test(engine, grows_from_a_tiny_pool_and_keeps_order)
     for (size_t k = 0; k < 4000; k++)
         cr_assert_eq(events->times[k], (sim_time)k);
     sim_engine_free(e);
-}
-
-static void no_op(sim_engine *e, void *ctx, uint64_t arg)
-{
-    (void)e;
-    (void)ctx;
-    (void)arg;
 }
 
 /* The engine asks "is the pool full?" as "is its free list empty?" (sim_engine.c, pool_full): the
