@@ -9,7 +9,7 @@
  *  - 4-ary rather than binary: half the depth, and the four children share one or two cache
  *    lines, which pays off once the heap outgrows the L1/L2 caches (100k pending events).
  *    Sifting moves a hole instead of swapping, so each level costs one store. sift_down
- *    prefetches the grandchildren, and fire_next the payload, so that misses overlap.
+ *    prefetches the grandchildren, and run_loop the payload, so that misses overlap.
  *  - Roads not taken: a calendar queue (ns-3) is faster only for well-behaved time distributions
  *    and its resizing makes worst cases hard to bound; lazy cancellation (tombstones) makes cancel
  *    O(1) but lets far-future cancelled timers pile up in the heap, which the OS models do a lot
@@ -49,6 +49,8 @@
 #define LANE_CAP 8
 /* Re-arm posts (sim_post_rearm) pending at once; more are refused (the caller posts an event). */
 #define GHOST_CAP 4
+/* sim_stop sets the run's end here: every key's time is >= 0, so the run ends at its next step. */
+#define SIM_STOP_UNTIL ((sim_time)-1)
 /* Entries of the table of the newest sequence issued per (time, phase) (see sim_rearm). */
 #define NEWEST_BITS 6
 #define NEWEST_SLOTS ((size_t)1 << NEWEST_BITS)
@@ -110,10 +112,16 @@ struct sim_engine {
     size_t ghost_count;
     sim_ticket last_ticket;
     uint64_t fired;
+    sim_time run_until; /* the running sim_run*'s end; SIM_STOP_UNTIL once a handler stopped it */
     bool stop_requested;
 };
 
 #define KEY_TIME_SHIFT (64 + PHASE_BITS)
+
+/* Whether the sequences have run out (next_seq == SEQ_LIMIT), asked on every schedule. next_seq
+ * never exceeds SEQ_LIMIT, a power of two, so its bit is set exactly then: one bit test (bt) where
+ * the comparison loaded the 64-bit constant first. */
+static inline bool seq_exhausted(const sim_engine *e) { return (e->next_seq & SEQ_LIMIT) != 0; }
 
 static inline uint32_t key_slot(heap_key k) { return (uint32_t)k; }
 static inline sim_time key_time(heap_key k) { return (sim_time)(k >> KEY_TIME_SHIFT); }
@@ -137,7 +145,11 @@ static inline void heap_place(sim_engine *e, size_t pos, heap_key k)
     e->pos[key_slot(k)] = (uint32_t)pos;
 }
 
-static void sift_up(sim_engine *e, size_t pos, heap_key k)
+/* Always inlined (into place, so into every schedule): as a call it saved and restored registers
+ * and moved its arguments around a loop that mostly runs one or two steps (an event that goes to
+ * the heap is not its new root, but usually earlier than its first parent: measured, 2 steps a
+ * call in an Android sweep). */
+__attribute__((always_inline)) static inline void sift_up(sim_engine *e, size_t pos, heap_key k)
 {
     const heap_key *h = e->heap;
     while (pos > 0) {
@@ -151,12 +163,15 @@ static void sift_up(sim_engine *e, size_t pos, heap_key k)
     heap_place(e, pos, k);
 }
 
-/* The index of the smaller of two entries, with no branch: sibling keys are in no order, so a
- * branch here would mispredict half the time. */
-static inline size_t min_index(const heap_key *h, size_t a, size_t b)
+/* The smaller of two entries, with no branch: sibling keys are in no order, so a branch here
+ * would mispredict half the time (and gcc compiles `*b < *a ? b : a` to one). The mask picks the
+ * distance in bytes, so the result is an address: choosing by index cost a shift and an add to
+ * turn each index back into one (sift_down: -17 % of its instructions, callgrind). */
+static inline const heap_key *min_at(const heap_key *a, const heap_key *b)
 {
-    size_t take_b = (size_t)0 - (size_t)(h[b] < h[a]); /* all ones or zero: a mask, not a branch */
-    return a ^ ((a ^ b) & take_b);
+    ptrdiff_t take_b = (ptrdiff_t)0 - (ptrdiff_t)(*b < *a); /* all ones or zero */
+    const char *from = (const char *)a;
+    return (const heap_key *)(const void *)(from + (((const char *)b - from) & take_b));
 }
 
 /* Heaps from this many entries (64 KiB, more than an L1 data cache) prefetch in sift_down;
@@ -170,7 +185,6 @@ static inline __attribute__((always_inline)) void sift_down_with(sim_engine *e, 
     const heap_key *h = e->heap;
     const size_t n = e->count;
     for (size_t first = 4 * pos + 1; first < n; first = 4 * pos + 1) {
-        size_t best;
         /* Ask for the next level's line now: which of the four it is depends on this level's
          * keys (the branch-free choice leaves the CPU nothing to speculate on), so without this
          * every level of a heap larger than the caches waited for its own miss, one after the
@@ -188,19 +202,23 @@ static inline __attribute__((always_inline)) void sift_down_with(sim_engine *e, 
          * carry the winner's key instead of loading h[best] again, 1.004 (more registers: three
          * more saved, two spilled); bounding the loop by the capacity so that missing children end
          * it at the key comparison (one exit, not two), 1.001 and +1.2 % instructions. */
-        best = min_index(h, min_index(h, first, first + 1), min_index(h, first + 2, first + 3));
-        heap_key b = h[best];
+        const heap_key *c = h + first;
+        const heap_key *m = min_at(min_at(c, c + 1), min_at(c + 2, c + 3));
+        heap_key b = *m;
         if (!(b < k))
             break;
         heap_place(e, pos, b);
-        pos = best;
+        pos = (size_t)(m - h);
     }
     heap_place(e, pos, k);
 }
 
 /* Two copies, chosen at the call: one function testing the size would save and restore more
- * registers in every call, small heaps included (+5 instructions a call, callgrind). */
-__attribute__((noinline)) static void sift_down_cached(sim_engine *e, size_t pos, heap_key k)
+ * registers in every call, small heaps included (+5 instructions a call, callgrind). The small
+ * heaps' copy, the one bgsim's 20-30 pending events use, is inlined where it is used (the run loop's
+ * pop, heap_fix): as a call it cost a register save and the moves of its arguments (sweeps -0.4 to
+ * -0.6 % instructions, callgrind); the large heaps' copy stays a call, its misses dwarf that. */
+__attribute__((always_inline)) static inline void sift_down_cached(sim_engine *e, size_t pos, heap_key k)
 {
     sift_down_with(e, pos, k, false);
 }
@@ -248,15 +266,16 @@ static inline void heap_remove_root(sim_engine *e)
 
 /* Puts `k` (its slot in no structure) into the lane: above every larger key (lane[0] is one), the
  * smaller ones (to fire before it) moving up a place. */
-static void lane_insert(sim_engine *e, heap_key k)
+__attribute__((always_inline)) static inline void lane_insert(sim_engine *e, heap_key k)
 {
-    size_t i = ++e->lane_count;
-    for (; e->lane[i - 1] < k; i--) {
-        e->lane[i] = e->lane[i - 1];
-        e->pos[key_slot(e->lane[i])] = LANE_BIT | (uint32_t)i;
+    heap_key *at = &e->lane[++e->lane_count];
+    uint32_t tag = LANE_BIT | (uint32_t)e->lane_count; /* pos[] of the entry at `at` */
+    for (heap_key below; (below = at[-1]) < k; at--, tag--) {
+        at[0] = below;
+        e->pos[key_slot(below)] = tag;
     }
-    e->lane[i] = k;
-    e->pos[key_slot(k)] = LANE_BIT | (uint32_t)i;
+    at[0] = k;
+    e->pos[key_slot(k)] = tag;
 }
 
 /* Removes lane[i] (1 <= i <= lane_count): the entries above it move down a place. Taking the
@@ -271,8 +290,10 @@ static void lane_remove_at(sim_engine *e, size_t i)
 }
 
 /* Stores the key of an event in neither structure: the lane when it has room and the event is for
- * now or would be the heap's new root, else the heap. */
-static void place(sim_engine *e, heap_key k)
+ * now or would be the heap's new root, else the heap. Always inlined: every schedule ends here, and
+ * as a call it cost the schedule a call, a register save and the reloads of what the caller had
+ * in registers (about 8 instructions, callgrind). */
+__attribute__((always_inline)) static inline void place(sim_engine *e, heap_key k)
 {
     if (e->lane_count < LANE_CAP && (k < e->heap[0] || key_time(k) == e->clock.now)) /* heap[0]: KEY_NONE if empty */
         lane_insert(e, k);
@@ -380,6 +401,13 @@ static void push_free_range(sim_engine *e, size_t from, size_t to)
         e->free_head = (uint32_t)i;
     }
 }
+
+/* Whether every slot holds a pending event (count + lane_count == capacity; re-arm posts take no
+ * slot). Asked as "is the free list empty?": the free list holds exactly the slots no pending event
+ * holds (push_free_range adds each new slot to it, release_slot each freed one, and a schedule
+ * takes its slot from it), so it is empty exactly when they all do. One load and compare instead
+ * of three loads and an add, on every schedule. */
+static inline bool pool_full(const sim_engine *e) { return e->free_head == SLOT_FREE; }
 
 static void release_slot(sim_engine *e, uint32_t index)
 {
@@ -520,7 +548,7 @@ __attribute__((always_inline)) static inline int make_key(sim_engine *e, sim_tim
         return SIM_EPAST;
     if (time > SIM_TIME_MAX)
         return SIM_ELIMIT;
-    if (e->next_seq == SEQ_LIMIT)
+    if (seq_exhausted(e))
         renumber_sequences(e);
     *out = fresh_key(e, time_key(time, phase), slot);
     return SIM_OK;
@@ -531,25 +559,29 @@ static int schedule_slow(sim_engine *e, sim_time time, int phase, sim_event_fn f
 
 /*
  * sim_schedule, inlined into each public entry point (sim_schedule, sim_schedule_in and the stale
- * case of the re-arms): a call from one to another cost a frame each. Its only call is place(), at
- * the end, with the handle already written, and the rare cases that call something in the middle
- * (growing, renumbering) are left to schedule_slow whole: so nothing is live across a call, and
- * sim_schedule saves two registers where it saved six (objdump).
+ * case of the re-arms): a call from one to another cost a frame each. It ends in place() (inlined,
+ * with the lane insertion and the heap's sift_up: it calls nothing), and the rare cases that call
+ * something in the middle (growing, renumbering) are left to schedule_slow whole: so nothing is live
+ * across a call, and sim_schedule saves two registers where it saved six (objdump).
+ *
+ * `in_range`: the caller has already found now <= time <= SIM_TIME_MAX (the *_in entry points, from
+ * their delay checks), so the time checks are left out; a constant at every call, so the copy
+ * inlined there has no trace of them (gcc did not prove them from the delay checks itself).
  */
 __attribute__((always_inline)) static inline int schedule_at(sim_engine *e, sim_time time, int phase, sim_event_fn fn,
-                                                             void *ctx, uint64_t arg, sim_handle *out)
+                                                             void *ctx, uint64_t arg, sim_handle *out, bool in_range)
 {
     if (!fn || phase < 0 || phase > SIM_PHASE_MAX)
         return SIM_EINVAL;
-    if (e->count + e->lane_count == e->capacity)
-        return schedule_slow(e, time, phase, fn, ctx, arg, out);
-    if (time < e->clock.now)
-        return SIM_EPAST;
-    if (time > SIM_TIME_MAX)
-        return SIM_ELIMIT;
-    if (e->next_seq == SEQ_LIMIT)
-        return schedule_slow(e, time, phase, fn, ctx, arg, out);
     uint32_t index = e->free_head;
+    if (index == SLOT_FREE) /* the pool is full (pool_full) */
+        return schedule_slow(e, time, phase, fn, ctx, arg, out);
+    if (!in_range && time < e->clock.now)
+        return SIM_EPAST;
+    if (!in_range && time > SIM_TIME_MAX)
+        return SIM_ELIMIT;
+    if (seq_exhausted(e))
+        return schedule_slow(e, time, phase, fn, ctx, arg, out);
     heap_key k = fresh_key(e, time_key(time, phase), index);
     payload *p = &e->payloads[index];
     e->free_head = (uint32_t)p->arg;
@@ -566,20 +598,20 @@ __attribute__((always_inline)) static inline int schedule_at(sim_engine *e, sim_
 __attribute__((noinline, cold)) static int schedule_slow(sim_engine *e, sim_time time, int phase, sim_event_fn fn,
                                                          void *ctx, uint64_t arg, sim_handle *out)
 {
-    if (e->count + e->lane_count == e->capacity) {
+    if (pool_full(e)) {
         int rc = grow(e);
         if (rc != SIM_OK)
             return rc;
     }
-    if (time >= e->clock.now && time <= SIM_TIME_MAX && e->next_seq == SEQ_LIMIT)
+    if (time >= e->clock.now && time <= SIM_TIME_MAX && seq_exhausted(e))
         renumber_sequences(e);
-    return schedule_at(e, time, phase, fn, ctx, arg, out);
+    return schedule_at(e, time, phase, fn, ctx, arg, out, false);
 }
 
 int sim_schedule(sim_engine *e, sim_time time, int phase, sim_event_fn fn, void *ctx, uint64_t arg,
                  sim_handle *out)
 {
-    return schedule_at(e, time, phase, fn, ctx, arg, out);
+    return schedule_at(e, time, phase, fn, ctx, arg, out, false);
 }
 
 int sim_schedule_in(sim_engine *e, sim_time delay, int phase, sim_event_fn fn, void *ctx,
@@ -589,17 +621,19 @@ int sim_schedule_in(sim_engine *e, sim_time delay, int phase, sim_event_fn fn, v
         return SIM_EPAST;
     if (delay > SIM_TIME_MAX - e->clock.now)
         return SIM_ELIMIT;
-    return schedule_at(e, e->clock.now + delay, phase, fn, ctx, arg, out);
+    return schedule_at(e, e->clock.now + delay, phase, fn, ctx, arg, out, true);
 }
 
+/* The slot is released before its entry is removed: the removal moves other entries and writes
+ * their back-pointers only (the released slot's entry is the one going away), so the order does not
+ * matter, and releasing first leaves nothing to keep across the removal's call (heap_fix). */
 int sim_cancel_issued(sim_engine *e, sim_handle h)
 {
     uint32_t pos = handle_pos(e, h);
     if (pos == SLOT_FREE)
         return SIM_ESTALE;
-    uint32_t index = key_slot(key_at(e, pos));
+    release_slot(e, key_slot(key_at(e, pos)));
     remove_at(e, pos);
-    release_slot(e, index);
     return SIM_OK;
 }
 
@@ -634,14 +668,14 @@ __attribute__((noinline, cold)) static int rearm_by_cancel(sim_engine *e, sim_ha
                                                            sim_event_fn fn, void *ctx, uint64_t arg)
 {
     sim_cancel(e, *h);
-    int rc = schedule_at(e, time, phase, fn, ctx, arg, h);
+    int rc = schedule_at(e, time, phase, fn, ctx, arg, h, false);
     if (rc != SIM_OK)
         *h = SIM_HANDLE_NONE;
     return rc;
 }
 
 /*
- * sim_rearm, inlined into sim_rearm_issued and sim_rearm_in. Why it equals cancel + schedule: a cancel
+ * sim_rearm, inlined into sim_rearm_issued and sim_rearm_in_issued. Why it equals cancel + schedule: a cancel
  * releases the slot to the head of the free list and the schedule that follows takes the head, so
  * both end with the same slot holding the new event, its generation bumped once, the same free
  * list, the same next sequence number and the same set of keys; only the way there differs. A
@@ -655,18 +689,18 @@ __attribute__((noinline, cold)) static int rearm_by_cancel(sim_engine *e, sim_ha
  * again to the same time by every evaluation; issue 24).
  */
 __attribute__((always_inline)) static inline int rearm_at(sim_engine *e, sim_handle *h, sim_time time, int phase,
-                                                          sim_event_fn fn, void *ctx, uint64_t arg)
+                                                          sim_event_fn fn, void *ctx, uint64_t arg, bool in_range)
 {
     uint32_t pos = handle_pos(e, *h);
     if (pos == SLOT_FREE) {
-        int rc = schedule_at(e, time, phase, fn, ctx, arg, h);
+        int rc = schedule_at(e, time, phase, fn, ctx, arg, h, in_range);
         if (rc != SIM_OK)
             *h = SIM_HANDLE_NONE;
         return rc;
     }
     /* Every error of the schedule is found before the event is touched. */
-    if (!fn || phase < 0 || phase > SIM_PHASE_MAX || time < e->clock.now || time > SIM_TIME_MAX ||
-        e->next_seq == SEQ_LIMIT)
+    if (!fn || phase < 0 || phase > SIM_PHASE_MAX || (!in_range && (time < e->clock.now || time > SIM_TIME_MAX)) ||
+        seq_exhausted(e))
         return rearm_by_cancel(e, h, time, phase, fn, ctx, arg);
     heap_key old = key_at(e, pos);
     uint32_t index = key_slot(old);
@@ -682,15 +716,15 @@ __attribute__((always_inline)) static inline int rearm_at(sim_engine *e, sim_han
 int sim_rearm_issued(sim_engine *e, sim_handle *h, sim_time time, int phase, sim_event_fn fn, void *ctx,
                      uint64_t arg)
 {
-    return rearm_at(e, h, time, phase, fn, ctx, arg);
+    return rearm_at(e, h, time, phase, fn, ctx, arg, false);
 }
 
-int sim_rearm_in(sim_engine *e, sim_handle *h, sim_time delay, int phase, sim_event_fn fn, void *ctx,
-                 uint64_t arg)
+int sim_rearm_in_issued(sim_engine *e, sim_handle *h, sim_time delay, int phase, sim_event_fn fn, void *ctx,
+                        uint64_t arg)
 {
     if (delay < 0 || delay > SIM_TIME_MAX - e->clock.now)
         return rearm_failed(e, h, delay < 0 ? SIM_EPAST : SIM_ELIMIT);
-    return rearm_at(e, h, e->clock.now + delay, phase, fn, ctx, arg);
+    return rearm_at(e, h, e->clock.now + delay, phase, fn, ctx, arg, true);
 }
 
 bool sim_is_pending(const sim_engine *e, sim_handle h) { return handle_pos(e, h) != SLOT_FREE; }
@@ -737,11 +771,12 @@ static void ghost_remove_at(sim_engine *e, size_t i)
 static inline void ghost_insert(sim_engine *e, int phase, sim_handle *timer, sim_ticket *out)
 {
     heap_key k = fresh_key(e, time_key(e->clock.now, phase), 0);
-    size_t i = e->ghost_count++;
-    for (; i > 0 && k < e->ghosts[i - 1].key; i--)
-        e->ghosts[i] = e->ghosts[i - 1];
-    e->ghosts[i] = (ghost){.key = k, .timer = timer, .ticket = ++e->last_ticket};
-    *out = e->last_ticket;
+    ghost *at = &e->ghosts[e->ghost_count++];
+    for (; at > e->ghosts && k < at[-1].key; at--)
+        at[0] = at[-1];
+    sim_ticket t = ++e->last_ticket;
+    *at = (ghost){.key = k, .timer = timer, .ticket = t};
+    *out = t;
 }
 
 /* The rare cases of sim_post_rearm, out of line so that its common case calls nothing (and saves
@@ -755,7 +790,7 @@ __attribute__((noinline, cold)) static int post_rearm_slow(sim_engine *e, int ph
         return SIM_ESTALE;
     if (e->ghost_count == GHOST_CAP)
         return SIM_ELIMIT;
-    if (e->next_seq == SEQ_LIMIT)
+    if (seq_exhausted(e))
         renumber_sequences(e);
     ghost_insert(e, phase, timer, out);
     return SIM_OK;
@@ -764,7 +799,7 @@ __attribute__((noinline, cold)) static int post_rearm_slow(sim_engine *e, int ph
 int sim_post_rearm(sim_engine *e, int phase, sim_handle *timer, sim_ticket *out)
 {
     if (phase < 0 || phase > SIM_PHASE_MAX || handle_pos(e, *timer) == SLOT_FREE || e->ghost_count == GHOST_CAP ||
-        e->next_seq == SEQ_LIMIT)
+        seq_exhausted(e))
         return post_rearm_slow(e, phase, timer, out);
     ghost_insert(e, phase, timer, out);
     return SIM_OK;
@@ -779,7 +814,7 @@ int sim_ticket_schedule(sim_engine *e, sim_ticket t, sim_event_fn fn, void *ctx,
         return SIM_ESTALE;
     if (!fn)
         return SIM_EINVAL;
-    if (e->count + e->lane_count == e->capacity) {
+    if (pool_full(e)) {
         int rc = grow(e);
         if (rc != SIM_OK)
             return rc;
@@ -818,19 +853,11 @@ static void fire_ghost(sim_engine *e)
     sim_rearm(e, g.timer, key_time(tk), key_phase(tk), p.fn, p.ctx, p.arg);
 }
 
-/* Pops and fires `top`, the earliest event: the lane's first when in_lane, else the heap's root.
- * The slot is released before the handler runs, so the handler's own schedule calls can reuse it
- * while it is still in cache. */
-static inline void fire_next(sim_engine *e, heap_key top, bool in_lane)
+/* Fires `top`, the earliest event, already taken out of the lane or the heap. The slot is
+ * released before the handler runs, so the handler's own schedule calls can reuse it while it is
+ * still in cache. */
+static inline void fire(sim_engine *e, heap_key top)
 {
-    if (in_lane) {
-        e->lane_count--; /* the first is the lane's last entry */
-    } else {
-        /* The payload is read after the sift: ask for its line now so that the miss (a random
-         * slot in a pool of tens of megabytes at 1e6 pending) overlaps the sift's. */
-        __builtin_prefetch(&e->payloads[key_slot(top)]);
-        heap_remove_root(e);
-    }
     uint32_t index = key_slot(top);
     payload p = e->payloads[index];
     release_slot(e, index);
@@ -839,30 +866,51 @@ static inline void fire_next(sim_engine *e, heap_key top, bool in_lane)
     p.fn(e, p.ctx, p.arg);
 }
 
-/* Each step reads the three firsts (KEY_NONE where empty) and compares them: no count is asked.
- * With nothing pending the first is KEY_NONE, whose time is past every `until`. */
+/*
+ * Each step reads the three firsts (KEY_NONE where empty) and compares them: no count is asked.
+ * With nothing pending the first is KEY_NONE, whose time is past every `until`. The lane's first
+ * and the heap's root are compared once, and each outcome has its own path to the pop (the order
+ * is the same: the smallest of the three keys fires, a ghost when its key is the smallest).
+ *
+ * The run's end is e->run_until, not a flag tested after every handler: sim_stop lowers it below
+ * every time, so the next step's "past the end?" test, which every step makes anyway, ends the
+ * run before anything else fires (a ghost included), and stop_requested says why it ended.
+ */
 static sim_run_result run_loop(sim_engine *e, sim_time until)
 {
     e->stop_requested = false;
+    e->run_until = until;
     for (;;) {
-        heap_key top = e->heap[0];
+        heap_key root = e->heap[0];
         heap_key first = e->lane[e->lane_count];
-        bool in_lane = first < top;
-        if (in_lane)
-            top = first;
-        if (e->ghosts[0].key < top) {
-            if (key_time(e->ghosts[0].key) > until)
+        heap_key post = e->ghosts[0].key;
+        if (first < root) {
+            if (post < first)
+                goto ghost_turn;
+            if (key_time(first) > e->run_until)
                 break;
-            fire_ghost(e); /* runs no handler: cannot stop the run */
-            continue;
+            e->lane_count--; /* the first is the lane's last entry */
+            fire(e, first);
+        } else {
+            if (post < root)
+                goto ghost_turn;
+            if (key_time(root) > e->run_until)
+                break;
+            /* The payload is read after the sift: ask for its line now so that the miss (a random
+             * slot in a pool of tens of megabytes at 1e6 pending) overlaps the sift's. */
+            __builtin_prefetch(&e->payloads[key_slot(root)]);
+            heap_remove_root(e);
+            fire(e, root);
         }
-        if (key_time(top) > until)
+        continue;
+    ghost_turn:
+        if (key_time(post) > e->run_until)
             break;
-        fire_next(e, top, in_lane);
-        if (e->stop_requested) {
-            e->stop_requested = false;
-            return SIM_RUN_STOPPED;
-        }
+        fire_ghost(e); /* runs no handler: cannot stop the run */
+    }
+    if (e->stop_requested) {
+        e->stop_requested = false;
+        return SIM_RUN_STOPPED;
     }
     return e->count + e->lane_count + e->ghost_count == 0 ? SIM_RUN_EMPTY : SIM_RUN_REACHED;
 }
@@ -881,7 +929,11 @@ sim_run_result sim_run_until(sim_engine *e, sim_time until)
 
 sim_run_result sim_run(sim_engine *e) { return run_loop(e, SIM_TIME_MAX); }
 
-void sim_stop(sim_engine *e) { e->stop_requested = true; }
+void sim_stop(sim_engine *e)
+{
+    e->stop_requested = true;
+    e->run_until = SIM_STOP_UNTIL;
+}
 
 const char *sim_strerror(int err)
 {

@@ -29,6 +29,13 @@ static sim_handle must_schedule(sim_engine *e, sim_time t, int phase, fired_log 
     return h;
 }
 
+static void no_op(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    (void)ctx;
+    (void)arg;
+}
+
 static sim_engine *engine;
 static fired_log *events;
 
@@ -243,6 +250,68 @@ Test(engine, time_limit_is_usable)
     cr_assert_eq(sim_schedule_in(engine, 1, SIM_PHASE_APP, record, events, 3, NULL), SIM_ELIMIT);
 }
 
+/* A cancel releases the slot before it removes the entry (sim_engine.c, sim_cancel_issued): the
+ * removal must still leave every other event findable by its handle, the cancelled one stale, and
+ * its slot reused by the next schedule, wherever the entry was (lane or heap, root, middle, last). */
+Test(engine, cancel_anywhere_keeps_the_other_handles)
+{
+    enum { N = 40 };
+    for (size_t victim = 0; victim < N; victim++) {
+        sim_engine *e = sim_engine_new(0);
+        cr_assert(e);
+        sim_handle h[N];
+        for (size_t i = 0; i < N; i++) /* the first few at now (the lane), the rest in the heap */
+            cr_assert_eq(sim_schedule(e, i < 6 ? 0 : (sim_time)((i * 37) % 101), SIM_PHASE_APP, no_op, NULL, i, &h[i]),
+                         SIM_OK);
+        cr_assert_eq(sim_cancel(e, h[victim]), SIM_OK);
+        cr_assert_not(sim_is_pending(e, h[victim]));
+        cr_assert_eq(sim_cancel(e, h[victim]), SIM_ESTALE);
+        for (size_t i = 0; i < N; i++) {
+            sim_time t = -1;
+            if (i == victim)
+                continue;
+            cr_assert_eq(sim_event_time(e, h[i], &t), SIM_OK, "victim %zu, event %zu", victim, i);
+            cr_assert_eq(t, i < 6 ? 0 : (sim_time)((i * 37) % 101));
+        }
+        sim_handle again = SIM_HANDLE_NONE;
+        cr_assert_eq(sim_schedule(e, 5, SIM_PHASE_APP, no_op, NULL, 0, &again), SIM_OK);
+        cr_assert_eq(again & ((1u << 30) - 1), h[victim] & ((1u << 30) - 1), "the released slot is taken next");
+        cr_assert_eq(sim_pending_count(e), N);
+        cr_assert_eq(sim_run(e), SIM_RUN_EMPTY);
+        cr_assert_eq(sim_fired_count(e), N);
+        sim_engine_free(e);
+    }
+}
+
+/* The *_in entry points check their delay and then schedule without checking the time again
+ * (sim_engine.c, schedule_at's in_range): the delay's bounds are exactly the time's. */
+Test(engine, delays_up_to_the_time_limit_and_not_past_it)
+{
+    must_schedule(engine, 100, SIM_PHASE_APP, events, 1);
+    sim_run(engine);
+    sim_handle h = SIM_HANDLE_NONE, r = SIM_HANDLE_NONE;
+    cr_assert_eq(sim_schedule_in(engine, SIM_TIME_MAX - 99, SIM_PHASE_APP, record, events, 2, &h), SIM_ELIMIT);
+    cr_assert_eq(sim_rearm_in(engine, &r, SIM_TIME_MAX - 99, SIM_PHASE_APP, record, events, 2), SIM_ELIMIT);
+    cr_assert_eq(r, SIM_HANDLE_NONE);
+    cr_assert_eq(sim_schedule_in(engine, SIM_TIME_MAX - 100, SIM_PHASE_APP, record, events, 2, &h), SIM_OK);
+    cr_assert_eq(sim_rearm_in(engine, &r, SIM_TIME_MAX - 100, SIM_PHASE_MAX, record, events, 3), SIM_OK);
+    cr_assert_eq(sim_rearm_in(engine, &r, SIM_TIME_MAX - 100, SIM_PHASE_MAX, record, events, 4), SIM_OK);
+    cr_assert_eq(sim_rearm_in(engine, &r, -1, SIM_PHASE_APP, record, events, 5), SIM_EPAST);
+    cr_assert_eq(r, SIM_HANDLE_NONE, "a failed re-arm cancels");
+    /* From NONE (sim_rearm_in's inline case, a schedule): errors leave NONE and schedule nothing. */
+    cr_assert_eq(sim_rearm_in(engine, &r, -1, SIM_PHASE_APP, record, events, 5), SIM_EPAST);
+    cr_assert_eq(sim_rearm_in(engine, &r, 1, SIM_PHASE_APP, NULL, events, 5), SIM_EINVAL);
+    cr_assert_eq(sim_rearm_in(engine, &r, 1, SIM_PHASE_MAX + 1, record, events, 5), SIM_EINVAL);
+    cr_assert_eq(r, SIM_HANDLE_NONE);
+    cr_assert_eq(sim_pending_count(engine), 1);
+    cr_assert_eq(sim_rearm_in(engine, &r, SIM_TIME_MAX - 100, SIM_PHASE_MAX, record, events, 6), SIM_OK);
+    cr_assert_eq(sim_run(engine), SIM_RUN_EMPTY);
+    cr_assert_eq(events->n, 3);
+    cr_assert_eq(events->args[1], 2);
+    cr_assert_eq(events->args[2], 6);
+    cr_assert_eq(events->times[2], SIM_TIME_MAX);
+}
+
 Test(engine, run_until_leaves_later_events_and_sets_clock)
 {
     must_schedule(engine, 100, SIM_PHASE_APP, events, 1);
@@ -433,6 +502,64 @@ Test(engine, grows_from_a_tiny_pool_and_keeps_order)
     cr_assert_eq(events->n, 4000);
     for (size_t k = 0; k < 4000; k++)
         cr_assert_eq(events->times[k], (sim_time)k);
+    sim_engine_free(e);
+}
+
+/* The engine asks "is the pool full?" as "is its free list empty?" (sim_engine.c, pool_full): the
+ * pool must grow exactly when a schedule finds every slot pending, whatever mix of lane and heap
+ * events, cancels, re-arms, posts and fired events led there. */
+Test(engine, grows_exactly_when_every_slot_is_pending)
+{
+    sim_engine *e = sim_engine_new(1); /* doubles each time it grows */
+    cr_assert(e);
+    sim_handle h[64] = {0};
+    uint64_t x = 12345;
+    int grown = 0;
+    for (int step = 0; step < 20000; step++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        unsigned r = (unsigned)(x >> 33);
+        size_t slot = r % 64;
+        switch ((r >> 8) % 6) {
+        case 0:
+        case 1: { /* schedule (now: the lane; later: either), or re-arm */
+            size_t pending = sim_pending_count(e), cap = sim_capacity(e);
+            bool was_pending = sim_is_pending(e, h[slot]);
+            sim_time at = sim_now(e) + (sim_time)((r >> 12) % 3 == 0 ? 0 : (r >> 14) % 500);
+            cr_assert_eq(sim_rearm(e, &h[slot], at, SIM_PHASE_APP, no_op, NULL, 0), SIM_OK);
+            if (!was_pending && pending == cap) {
+                cr_assert_gt(sim_capacity(e), cap, "full at %zu pending: must grow", pending);
+                grown++;
+            } else {
+                cr_assert_eq(sim_capacity(e), cap, "%zu of %zu pending: must not grow", pending, cap);
+            }
+            break;
+        }
+        case 2:
+            sim_cancel(e, h[slot]);
+            break;
+        case 3:
+            sim_run_until(e, sim_now(e) + (sim_time)((r >> 12) % 50));
+            break;
+        case 4: { /* a re-arm post (it holds no slot of its own), fired at once */
+            sim_ticket t = SIM_TICKET_NONE;
+            if (sim_post_rearm(e, SIM_PHASE_OS, &h[slot], &t) == SIM_OK)
+                cr_assert_eq(sim_run_until(e, sim_now(e)), SIM_RUN_REACHED);
+            break;
+        }
+        default: /* a fresh schedule */
+            if (!sim_is_pending(e, h[slot])) {
+                size_t pending = sim_pending_count(e), cap = sim_capacity(e);
+                cr_assert_eq(sim_schedule(e, sim_now(e) + (sim_time)((r >> 12) % 100), SIM_PHASE_OS, no_op, NULL, 0,
+                                          &h[slot]),
+                             SIM_OK);
+                cr_assert_eq(sim_capacity(e) > cap, pending == cap, "%zu of %zu pending", pending, cap);
+                grown += pending == cap;
+            }
+            break;
+        }
+    }
+    cr_assert_geq(grown, 4, "the pool filled up %d times", grown);
+    cr_assert_eq(sim_capacity(e), (size_t)1 << grown, "every growth was at a full pool");
     sim_engine_free(e);
 }
 

@@ -539,6 +539,52 @@ Test(rearm_post, moves_the_timer_behind_an_event_scheduled_at_its_time_before_th
     EXPECT_ARGS(tr, 2, 3, 1);
 }
 
+/* A handler posts a re-arm for its own instant and stops the run: the run returns before the post's
+ * turn (a post, like an event, waits for the next run), and the next run fires it. */
+static void post_then_stop(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    post_case *c = ctx;
+    cr_assert_eq(sim_post_rearm(e, SIM_PHASE_OS, &c->timer, &c->ticket), SIM_OK);
+    sim_stop(e);
+}
+
+Test(rearm_post, waits_for_the_next_run_after_a_stop)
+{
+    post_case c = {.log = tr, .use_post = true, .timer = sched(eng, 100, SIM_PHASE_OS, tr, 1)};
+    cr_assert_eq(sim_schedule(eng, 10, SIM_PHASE_ENVIRONMENT, post_then_stop, &c, 0, NULL), SIM_OK);
+    cr_assert_eq(sim_run_until(eng, 50), SIM_RUN_STOPPED);
+    cr_assert_eq(sim_now(eng), 10);
+    cr_assert(sim_ticket_pending(eng, c.ticket), "the stop ended the run before the post's turn");
+    cr_assert_eq(sim_fired_count(eng), 1);
+    cr_assert_eq(sim_run_until(eng, 50), SIM_RUN_REACHED);
+    cr_assert_not(sim_ticket_pending(eng, c.ticket));
+    cr_assert_eq(sim_fired_count(eng), 2);
+    cr_assert_eq(sim_now(eng), 50);
+    cr_assert_eq(sim_run(eng), SIM_RUN_EMPTY);
+    EXPECT_ARGS(tr, 1);
+}
+
+/* The last pending event stops the run: the run says it was stopped, not that it ran out. */
+static void stop_now(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)ctx;
+    (void)arg;
+    sim_stop(e);
+}
+
+Test(lane, stopped_by_the_last_event_is_stopped_not_empty)
+{
+    cr_assert_eq(sim_schedule(eng, 10, SIM_PHASE_APP, stop_now, NULL, 0, NULL), SIM_OK);
+    cr_assert_eq(sim_run(eng), SIM_RUN_STOPPED);
+    cr_assert_eq(sim_run(eng), SIM_RUN_EMPTY);
+    cr_assert_eq(sim_schedule(eng, 20, SIM_PHASE_APP, stop_now, NULL, 0, NULL), SIM_OK);
+    cr_assert_eq(sim_run_until(eng, 100), SIM_RUN_STOPPED);
+    cr_assert_eq(sim_now(eng), 20);
+    cr_assert_eq(sim_run_until(eng, 100), SIM_RUN_REACHED);
+    cr_assert_eq(sim_now(eng), 100);
+}
+
 Test(rearm_post, refuses_a_stale_timer_a_bad_phase_and_too_many_posts)
 {
     sim_handle none = SIM_HANDLE_NONE;
