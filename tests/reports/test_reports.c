@@ -216,8 +216,8 @@ Test(stats, battery_spent_by_background_work)
     scn_scenario_free(s);
 }
 
-/* Recording states leaves the run exactly as it was. */
-Test(stats, recording_states_keeps_the_fingerprint)
+/* scenarios/examples/everyday.yaml, loaded. */
+static scn_scenario *load_everyday(void)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/scenarios/examples/everyday.yaml", SOURCE_DIR);
@@ -225,6 +225,13 @@ Test(stats, recording_states_keeps_the_fingerprint)
     scn_scenario *s = NULL;
     cr_assert_eq(scn_load(path, &d, &s), 0);
     sch_diag_free(&d);
+    return s;
+}
+
+/* Recording states leaves the run exactly as it was. */
+Test(stats, recording_states_keeps_the_fingerprint)
+{
+    scn_scenario *s = load_everyday();
     run_options opt = run_default_options(s);
     rep_record a = {0}, b = {0};
     run_outcome oa, ob;
@@ -255,12 +262,7 @@ static size_t count(const char *hay, const char *needle)
 
 Test(perfetto, structure)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/scenarios/examples/everyday.yaml", SOURCE_DIR);
-    sch_diag d;
-    scn_scenario *s = NULL;
-    cr_assert_eq(scn_load(path, &d, &s), 0);
-    sch_diag_free(&d);
+    scn_scenario *s = load_everyday();
     run_options opt = run_default_options(s);
     opt.record_states = true;
     rep_record rec = {0};
@@ -685,12 +687,7 @@ static void same_with_its_parts(const char *name, const rep_record *rec, const r
 
 Test(metrics, a_metric_needs_only_its_parts)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/scenarios/examples/everyday.yaml", SOURCE_DIR);
-    sch_diag d;
-    scn_scenario *s = NULL;
-    cr_assert_eq(scn_load(path, &d, &s), 0);
-    sch_diag_free(&d);
+    scn_scenario *s = load_everyday();
     run_options opt = run_default_options(s);
     rep_record rec = {0};
     run_outcome out;

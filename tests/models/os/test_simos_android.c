@@ -675,6 +675,33 @@ Test(model, rare_bucket_quota)
     arig_free(&r);
 }
 
+/* xorshift64: the random histories of the quota tests below. */
+static sim_time xnext(uint64_t *x, sim_time n)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return (sim_time)(*x % (uint64_t)n);
+}
+
+/* One counted RARE run from `now` for 1 ms to 10 min, in a quarter of them with charging beginning
+ * and ending during it (a session ends, one begins); returns its end. */
+static sim_time counted_run(simos_jobs *j, sim_time now, uint64_t *x)
+{
+    bool by_quota;
+    simos_jobs_start(j, SIMOS_BUCKET_RARE, false, false, now, &by_quota);
+    sim_time until;
+    if (xnext(x, 4) == 0) {
+        now += xnext(x, 5 * M);
+        simos_jobs_power_changed(j, true, now, &until);
+        now += xnext(x, 5 * M);
+        simos_jobs_power_changed(j, false, now, &until);
+    }
+    now += 1 + xnext(x, 10 * M);
+    simos_jobs_end(j, now);
+    return now;
+}
+
 /* simos_jobs_time_until_consumed walks the sessions once instead of bisecting (issue 24): the same
  * answer as the bisection for every bucket at every start and at times between runs, over random
  * histories of counted runs (coalesced ones, runs cut by charging, budgets running out in a gap and
@@ -682,7 +709,7 @@ Test(model, rare_bucket_quota)
 Test(jobs, time_until_consumed_walk_equals_the_bisection)
 {
     uint64_t x = 88172645463325252u; /* xorshift64 */
-#define NEXT(n) (x ^= x << 13, x ^= x >> 7, x ^= x << 17, (sim_time)(x % (uint64_t)(n)))
+#define NEXT(n) xnext(&x, (n))
     int compared = 0, nonzero = 0, partial = 0;
     for (int round = 0; round < 40; round++) {
         simos_android_config c;
@@ -704,17 +731,7 @@ Test(jobs, time_until_consumed_walk_equals_the_bisection)
                 nonzero += want > 0;
                 partial += want > 0 && want < c.jobs.allowed[b];
             }
-            bool by_quota;
-            simos_jobs_start(j, SIMOS_BUCKET_RARE, false, false, now, &by_quota);
-            sim_time until;
-            if (NEXT(4) == 0) { /* charging begins and ends during the run */
-                now += NEXT(5 * M);
-                simos_jobs_power_changed(j, true, now, &until);
-                now += NEXT(5 * M);
-                simos_jobs_power_changed(j, false, now, &until);
-            }
-            now += 1 + NEXT(10 * M);
-            simos_jobs_end(j, now);
+            now = counted_run(j, now, &x);
         }
         simos_jobs_free(j);
     }
@@ -764,7 +781,7 @@ static sim_time first_below(const simos_jobs *j, int (*count)(const simos_jobs *
 Test(jobs, in_quota_walks_equal_the_definitions)
 {
     uint64_t x = 0x9E3779B97F4A7C15u; /* xorshift64 */
-#define NEXT(n) (x ^= x << 13, x ^= x >> 7, x ^= x << 17, (sim_time)(x % (uint64_t)(n)))
+#define NEXT(n) xnext(&x, (n))
     int compared = 0, out_by[3] = {0, 0, 0};
     for (int round = 0; round < 40; round++) {
         simos_android_config c;
@@ -814,17 +831,7 @@ Test(jobs, in_quota_walks_equal_the_definitions)
                 out_by[1] += !jobs_ok;
                 out_by[2] += !sessions_ok;
             }
-            bool by_quota;
-            simos_jobs_start(j, SIMOS_BUCKET_RARE, false, false, now, &by_quota);
-            sim_time until;
-            if (NEXT(4) == 0) { /* charging begins and ends during the run: a session ends, one begins */
-                now += NEXT(5 * M);
-                simos_jobs_power_changed(j, true, now, &until);
-                now += NEXT(5 * M);
-                simos_jobs_power_changed(j, false, now, &until);
-            }
-            now += 1 + NEXT(10 * M);
-            simos_jobs_end(j, now);
+            now = counted_run(j, now, &x);
         }
         simos_jobs_free(j);
     }
