@@ -525,7 +525,7 @@ static void on_crossing(battery *b)
     if (b->cfg.platform == MDL_IOS) {
         /* One draw per prompt shown; a prompt is shown only while Low Power Mode is off. */
         if (!up && (th->roles & ROLE_PROMPT) && !d->plugged && !d->power_save
-            && gsl_rng_uniform(b->lpm_rng) < b->cfg.prompt_accept)
+            && sim_rng_uniform(b->lpm_rng) < b->cfg.prompt_accept)
             set_power_save(b, true, "prompt");
         if (up && (th->roles & ROLE_LPM_OFF) && d->plugged && d->power_save)
             set_power_save(b, false, "charged");
@@ -544,7 +544,7 @@ static void night_plan(battery *b)
 {
     const mdl_battery_config *c = &b->cfg;
     sim_time now = sim_now(b->d->engine);
-    bool charge = gsl_rng_uniform(b->nightly_rng) < c->nightly_probability;
+    bool charge = sim_rng_uniform(b->nightly_rng) < c->nightly_probability;
     sim_time on = now + draw_jitter(b->nightly_rng, c->nightly_jitter);
     sim_time off = now + mdl_battery_night_window(c) + draw_jitter(b->nightly_rng, c->nightly_jitter);
     if (charge) {

@@ -374,14 +374,14 @@ static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
     /* While the device is down (a reboot) the user cannot open the app: the session is recorded
      * with its draws, as at any other time, but it is no visit (found by tools/fuzz/fuzz_sim.c:
      * usage.app_open during a reboot's downtime). */
-    bool visit = gsl_rng_uniform(st->r_app_open) < st->c.app_per_session && dur > 0 && !mdl_kills_device_down(d);
+    bool visit = sim_rng_uniform(st->r_app_open) < st->c.app_per_session && dur > 0 && !mdl_kills_device_down(d);
     trace_session(d->trace, now, dur, visit);
     if (dur > 0) {
         sim_time end = now + dur;
         if (!d->screen_on) {
             st->screen_anchor = now;
             st->screen_off_at = end;
-            st->moving = gsl_rng_uniform(st->r_motion) < st->c.moving_sessions;
+            st->moving = sim_rng_uniform(st->r_motion) < st->c.moving_sessions;
             d->screen_on = true;
             d->screen_off_by = screen_off_bound(st, next);
             sim_schedule(e, end, SIM_PHASE_ENVIRONMENT, on_screen_off, st, 0, &st->screen_off);

@@ -3,6 +3,7 @@
  */
 #include "sim_rng.h"
 
+#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdbool.h>
 
@@ -40,8 +41,8 @@ uint64_t sim_rng_key(uint64_t seed, uint64_t device, const char *name)
  * xoshiro256++ (Blackman & Vigna, "Scrambled linear pseudorandom number generators", ACM TOMS
  * 47(4), 2021, section 4.2; the authors' reference code is prng.di.unimi.it/xoshiro256plusplus.c):
  * four 64-bit words of state, a linear engine (xor, shift, rotate) and the "++" scrambler, period
- * 2^256 - 1, no systematic failure in BigCrush or PractRand by the authors' tests. One step is about
- * a dozen instructions; MT19937, the generator before, took ~30 for a word and a 2.5 KiB state.
+ * 2^256 - 1, no systematic failure in BigCrush or PractRand by the authors' tests. One step
+ * (sim_rng_xo_next, in sim_rng.h to be inlined) is about a dozen instructions; MT19937, the generator before, took ~30 for a word and a 2.5 KiB state.
  *
  * A stream's state is s[i] = sim_hash_mix(key + i * 0x9e3779b97f4a7c15) for i = 0..3: four
  * consecutive outputs of SplitMix64 started at the key, the seeding the authors recommend. The
@@ -53,31 +54,14 @@ uint64_t sim_rng_key(uint64_t seed, uint64_t device, const char *name)
  * stays 32 bits on purpose: GSL's distributions and scn_fleet's wide pick assume a 32-bit word, and
  * an unsigned long is 32 bits on some hosts.
  */
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static inline uint64_t xo_next(sim_rng_state *st)
-{
-    uint64_t *s = st->s;
-    const uint64_t out = rotl(s[0] + s[3], 23) + s[0];
-    const uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return out;
-}
-
 static void xo_seed(sim_rng_state *st, uint64_t key)
 {
     for (unsigned i = 0; i < 4; i++)
         st->s[i] = sim_hash_mix(key + (uint64_t)i * 0x9e3779b97f4a7c15ULL);
 }
 
-static inline double xo_double(sim_rng_state *st) { return (double)(xo_next(st) >> 11) * 0x1.0p-53; }
-static unsigned long xo_get(void *st) { return (unsigned long)(xo_next(st) >> 32); }
-static double xo_get_double(void *st) { return xo_double(st); }
+static unsigned long xo_get(void *st) { return (unsigned long)(sim_rng_xo_next(st) >> 32); }
+static double xo_get_double(void *st) { return sim_rng_xo_double(st); }
 /* gsl_rng_set on a stream (bgsim never does): the state of the key `seed`. */
 static void xo_set(void *st, unsigned long seed) { xo_seed(st, (uint64_t)seed); }
 
@@ -148,17 +132,32 @@ double sim_rng_exponential(gsl_rng *r, double mu)
         return -mu * log(1.0 - gsl_rng_uniform(r));
     sim_rng_state *st = r->state;
     for (;;) {
-        const uint64_t u = xo_next(st);
+        const uint64_t u = sim_rng_xo_next(st);
         const unsigned i = (unsigned)(u & 255);
         const uint64_t j = u >> 11;
         if (j < zig_k[i])
             return mu * ((double)j * zig_w[i]);
         if (i == 0)
-            return mu * (ZIG_R - log(1.0 - xo_double(st)));
+            return mu * (ZIG_R - log(1.0 - sim_rng_xo_double(st)));
         const double x = (double)j * zig_w[i];
-        if (zig_f[i] + xo_double(st) * (zig_f[i - 1] - zig_f[i]) < exp(-x))
+        if (zig_f[i] + sim_rng_xo_double(st) * (zig_f[i - 1] - zig_f[i]) < exp(-x))
             return mu * x;
     }
+}
+
+double sim_rng_lognormal(gsl_rng *r, double zeta, double sigma)
+{
+    if (r->type != &xo_type)
+        return gsl_ran_lognormal(r, zeta, sigma);
+    sim_rng_state *st = r->state;
+    double u, v, r2;
+    do {
+        u = -1 + 2 * sim_rng_xo_double(st);
+        v = -1 + 2 * sim_rng_xo_double(st);
+        r2 = u * u + v * v;
+    } while (r2 > 1.0 || r2 == 0);
+    const double normal = u * sqrt(-2.0 * log(r2) / r2);
+    return exp(sigma * normal + zeta);
 }
 
 typedef struct named_stream {
