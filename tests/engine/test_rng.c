@@ -381,6 +381,40 @@ Test(rng, lognormal_is_gsl_lognormal)
     gsl_rng_free(n);
 }
 
+/* FNV-1a over the bits of 10^6 draws of one stream, and the stream's next word after them. */
+static uint64_t draw_hash(gsl_rng *r, double (*draw)(gsl_rng *), unsigned long *next)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (int k = 0; k < 1000000; k++) {
+        double x = draw(r);
+        uint64_t b;
+        memcpy(&b, &x, sizeof b);
+        h = (h ^ b) * 0x100000001b3ULL;
+    }
+    *next = gsl_rng_get(r);
+    return h;
+}
+
+static double exp1(gsl_rng *r) { return sim_rng_exponential(r, 1.0); }
+static double logn(gsl_rng *r) { return sim_rng_lognormal(r, 11.0, 1.2); }
+
+/* Pinned: 10^6 exponential draws (~11,000 through the ziggurat's rare rest: tail, wedge tests,
+ * redraws) and 10^6 lognormal ones, as the loop of 63cc8c1 and GSL's gsl_ran_lognormal gave them
+ * (hashes computed with that commit's sim_rng.c). A change means every scenario's results change. */
+Test(rng, pinned_exponential_and_lognormal_draws)
+{
+    gsl_rng *r = sim_rng_stream_new(2026, 0, "pinned-exponential");
+    gsl_rng *q = sim_rng_stream_new(2026, 0, "pinned-lognormal");
+    cr_assert(r && q);
+    unsigned long next;
+    cr_assert_eq(draw_hash(r, exp1, &next), 0xc056cf18ac6f00afULL);
+    cr_assert_eq(next, 1168277190UL);
+    cr_assert_eq(draw_hash(q, logn, &next), 0xc6cdbb61854540daULL);
+    cr_assert_eq(next, 4180624408UL);
+    gsl_rng_free(r);
+    gsl_rng_free(q);
+}
+
 /* The full-state seeding must still give a well-behaved generator under GSL's distributions. */
 Test(rng, gsl_distributions_have_their_moments)
 {
