@@ -142,6 +142,14 @@ Test(rng, set_stream_equals_standalone_stream)
     draws(sim_rng_get(set, "task.sync.duration"), x, 100);
     draws(alone, y, 100);
     cr_assert_arr_eq(x, y, sizeof x);
+    /* and its doubles, exponentials and lognormals (a set's stream is one block, its own seeding) */
+    gsl_rng *in_set = sim_rng_get(set, "task.sync.duration");
+    for (int k = 0; k < 1000; k++) {
+        cr_assert_eq(sim_rng_uniform(in_set), sim_rng_uniform(alone));
+        cr_assert_eq(sim_rng_exponential(in_set, 3.0), sim_rng_exponential(alone, 3.0));
+        cr_assert_eq(sim_rng_lognormal(in_set, 2.0, 0.5), sim_rng_lognormal(alone, 2.0, 0.5));
+    }
+    cr_assert_str_eq(gsl_rng_name(in_set), "xoshiro256++");
     gsl_rng_free(alone);
     sim_rng_set_free(set);
 }
