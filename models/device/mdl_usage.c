@@ -101,6 +101,8 @@ typedef struct usage_state {
     /* in_commute over [commute_from, commute_until), where no window starts or ends (commuting) */
     sim_time commute_from, commute_until;
     bool commute_now;
+    bool commute_valid;    /* commute_from and commute_next have been computed */
+    sim_time commute_next; /* next_commute_edge(st, commute_from) */
     /* the local day of the latest rate_per_ms (sim_cal_day: its time of day and weekday are the
      * calendar's own for every instant it holds) */
     sim_cal_day day;
@@ -282,6 +284,8 @@ __attribute__((noinline)) static void commute_stretch(usage_state *st, sim_time 
     st->commute_now = in_commute(st, t);
     st->commute_from = t;
     st->commute_until = next < 0 ? SIM_TIME_MAX : next;
+    st->commute_next = next;
+    st->commute_valid = true;
 }
 
 static inline bool commuting(usage_state *st, sim_time t)
@@ -293,9 +297,11 @@ static inline bool commuting(usage_state *st, sim_time t)
 
 static void on_commute_edge(sim_engine *e, void *ctx, uint64_t arg);
 
+/* At an edge the motion check has just computed the stretch from t (commute_stretch, when the user
+ * is awake): its next edge is next_commute_edge(st, t) already, the same function of the same t. */
 static void schedule_commute_edge(usage_state *st, sim_time t)
 {
-    sim_time best = next_commute_edge(st, t);
+    sim_time best = st->commute_valid && st->commute_from == t ? st->commute_next : next_commute_edge(st, t);
     if (best >= 0)
         sim_schedule(st->d->engine, best, SIM_PHASE_ENVIRONMENT, on_commute_edge, st, 0, &st->commute_edge);
 }
