@@ -310,12 +310,14 @@ static bool doze_change_changes_drain(const mdl_battery_config *c)
  * The skipped re-arm would have taken a sequence, which only orders events of one (time, phase)
  * among themselves; the entry's next move takes its sequence as the skipped run's does, after
  * every event then at its new (time, phase): the same order. Only relative order is ever read.
- * With the screen off the bound is d->doze_change_by (Android: Doze's next change of d->dozing,
- * whatever happens but a screen change or a plug, and published only when no reboot comes first;
- * simos_doze.c, change_by), under the same reasoning: a change of d->dozing with the screen off
- * surely changes the drain (doze_rearms), and so does a screen-on before it (screen_off_rearms); a
+ * With the screen off the bound is the earlier of d->screen_on_by (usage: the next session start,
+ * its duration drawn ahead and > 0) and d->doze_change_by (Android: Doze's next change of
+ * d->dozing, whatever happens but a screen change or a plug, and published only when no reboot
+ * comes first; simos_doze.c, change_by), under the same reasoning: a screen-on surely changes the
+ * drain (screen_off_rearms), and so does a change of d->dozing with the screen off (doze_rearms); a
  * plug re-arms. At a screen-off or unplug Doze has not looked yet: its bound is then relative,
- * d->doze_change_within from now. (Android sweep: ~17k of its ~19k re-arms.)
+ * d->doze_change_within from now. (Android sweep: ~17k of its ~19k re-arms; with the screen-on
+ * bound, the screen-offs of ideal and iOS too.)
  * tests/models/device/test_battery.c (deferred_rearms_change_nothing) compares runs with and
  * without deferral and checks the invariant after every signal (mdl_battery_crossing_is_current);
  * tests/models/os/test_simos_android.c does with the Android model's Doze.
@@ -325,14 +327,16 @@ static inline sim_time defer_bound(const battery *b)
     const mdl_device *d = b->d;
     if (d->screen_on)
         return b->screen_off_rearms ? d->screen_off_by : SIM_TIME_MAX;
+    /* Screen off: the screen-on by d->screen_on_by re-arms (screen_off_rearms), and so does a
+     * change of d->dozing before it (doze_rearms, which implies screen_off_rearms): a re-arm comes
+     * by the earlier bound. */
     if (!b->doze_rearms)
-        return SIM_TIME_MAX;
+        return b->screen_off_rearms ? d->screen_on_by : SIM_TIME_MAX;
     /* Doze active (it has not looked since the screen-off or unplug of this ms): d->doze_change_by
      * is SIM_TIME_MAX and d->doze_change_within holds, from now; no reboot must come first. */
     sim_time within = sim_now(d->engine) + d->doze_change_within;
-    if (within < d->doze_change_by && within < d->reboot_not_before)
-        return within;
-    return d->doze_change_by;
+    sim_time doze = within < d->doze_change_by && within < d->reboot_not_before ? within : d->doze_change_by;
+    return doze < d->screen_on_by ? doze : d->screen_on_by;
 }
 
 static inline bool defer_rearm(const battery *b, sim_time at)
@@ -525,7 +529,7 @@ static void on_crossing(battery *b)
     if (b->cfg.platform == MDL_IOS) {
         /* One draw per prompt shown; a prompt is shown only while Low Power Mode is off. */
         if (!up && (th->roles & ROLE_PROMPT) && !d->plugged && !d->power_save
-            && gsl_rng_uniform(b->lpm_rng) < b->cfg.prompt_accept)
+            && sim_rng_uniform(b->lpm_rng) < b->cfg.prompt_accept)
             set_power_save(b, true, "prompt");
         if (up && (th->roles & ROLE_LPM_OFF) && d->plugged && d->power_save)
             set_power_save(b, false, "charged");
@@ -544,7 +548,7 @@ static void night_plan(battery *b)
 {
     const mdl_battery_config *c = &b->cfg;
     sim_time now = sim_now(b->d->engine);
-    bool charge = gsl_rng_uniform(b->nightly_rng) < c->nightly_probability;
+    bool charge = sim_rng_uniform(b->nightly_rng) < c->nightly_probability;
     sim_time on = now + draw_jitter(b->nightly_rng, c->nightly_jitter);
     sim_time off = now + mdl_battery_night_window(c) + draw_jitter(b->nightly_rng, c->nightly_jitter);
     if (charge) {

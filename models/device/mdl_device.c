@@ -18,6 +18,7 @@ void mdl_device_init(mdl_device *d, sim_engine *e, sim_trace *trace, sim_rng_set
     d->net = MDL_NET_WIFI;
     d->stationary = true;
     d->screen_off_by = SIM_TIME_MAX;
+    d->screen_on_by = SIM_TIME_MAX;
     d->doze_change_by = SIM_TIME_MAX;
     d->doze_change_within = SIM_TIME_MAX;
     d->reboot_not_before = 0;

@@ -105,6 +105,10 @@ struct mdl_device {
      * screen-on period when no session starts before it, else the coming bedtime). SIM_TIME_MAX
      * when nothing bounds it. The battery defers crossing re-arms on it. */
     sim_time screen_off_by;
+    /* While the screen is off: it turns on at or before this time unless something else turns it
+     * on first (usage: the next session start, whose duration is drawn ahead and is > 0).
+     * SIM_TIME_MAX when nothing bounds it. The battery defers crossing re-arms on it. */
+    sim_time screen_on_by;
     bool user_asleep;
     bool stationary;
     bool app_foreground;

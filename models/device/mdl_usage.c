@@ -83,17 +83,26 @@ typedef struct usage_state {
     mdl_device *d;
     mdl_usage_config c;
     gsl_rng *r_sleep, *r_session, *r_app_open, *r_app_duration, *r_motion;
+    /* session_rate / SIM_MS_PER_HOUR, divided once at start (the same doubles rate_per_ms divided
+     * at every segment of every arrival: a division is tens of cycles) */
+    double rate_ms[2][MDL_USAGE_HOURS];
     bool any_rate;
     /* the current night if asleep, else the next one */
     int64_t night;          /* the wake-up day's index */
     sim_time bedtime, wake;
     sim_handle arrival, screen_off, app_close, commute_edge;
+    sim_time next_dur; /* while `arrival` is pending: its session's duration, drawn ahead */
+    /* d->screen_on_by for a screen off now: the pending arrival's time when its session turns
+     * the screen on (next_dur > 0), SIM_TIME_MAX without one (publish_screen_on_by) */
+    sim_time on_by;
     sim_time screen_off_at; /* end of the screen-on period in progress */
     sim_time screen_anchor; /* screen-on time before this is in d->usage.screen_on_since_last_use */
     bool moving;            /* the screen-on period in progress is a moving one */
     /* in_commute over [commute_from, commute_until), where no window starts or ends (commuting) */
     sim_time commute_from, commute_until;
     bool commute_now;
+    bool commute_valid;    /* commute_from and commute_next have been computed */
+    sim_time commute_next; /* next_commute_edge(st, commute_from) */
     /* the local day of the latest rate_per_ms (sim_cal_day: its time of day and weekday are the
      * calendar's own for every instant it holds) */
     sim_cal_day day;
@@ -129,7 +138,7 @@ static double rate_per_ms(usage_state *st, sim_time t, sim_time *hour_end)
     sim_time ms = t - st->day.start;
     *hour_end = t + (SIM_MS_PER_HOUR - ms % SIM_MS_PER_HOUR);
     int profile = st->day.weekday >= SIM_SATURDAY ? 1 : 0;
-    return st->c.session_rate[profile][ms / SIM_MS_PER_HOUR] / (double)SIM_MS_PER_HOUR;
+    return st->rate_ms[profile][ms / SIM_MS_PER_HOUR];
 }
 
 static void on_arrival(sim_engine *e, void *ctx, uint64_t arg);
@@ -159,13 +168,37 @@ static sim_time next_arrival(usage_state *st, sim_time from)
     return -1;
 }
 
+/* next_arrival, and the duration of that session drawn ahead (st->next_dur) when there is one.
+ * r_session's draws keep their order: a session's duration used to be drawn at its arrival, first
+ * thing, and the next arrival's exponential right after it; now it is drawn right after its own
+ * arrival's exponential. Nothing else draws from r_session in between, and every arrival scheduled
+ * fires (it is before bedtime, so bedtime's cancel never finds one pending): the same sequence
+ * exp, duration, exp, duration, ..., exp (none before bedtime) each waking day. Only a run's end
+ * can leave a drawn duration unused, after everything it outputs. Ahead, it tells the screen-on
+ * bound (publish_screen_on_by). */
+static sim_time next_session(usage_state *st, sim_time from)
+{
+    sim_time at = next_arrival(st, from);
+    if (at >= 0)
+        st->next_dur = sch_dist_sample(&st->c.session_duration, st->r_session);
+    return at;
+}
+
+/* Schedules the arrival at `at` (none if -1), and sets st->on_by for it. */
 static void schedule_at(usage_state *st, sim_time at)
 {
+    st->on_by = at >= 0 && st->next_dur > 0 ? at : SIM_TIME_MAX;
     if (at >= 0)
         sim_schedule(st->d->engine, at, SIM_PHASE_ENVIRONMENT, on_arrival, st, 0, &st->arrival);
 }
 
-static void schedule_arrival(usage_state *st, sim_time from) { schedule_at(st, next_arrival(st, from)); }
+static void schedule_arrival(usage_state *st, sim_time from) { schedule_at(st, next_session(st, from)); }
+
+/* d->screen_on_by: with the screen off, the pending session start if its duration (drawn ahead) is
+ * > 0, as on_arrival then turns the screen on (only usage does), else SIM_TIME_MAX. Called at every
+ * screen-off and after every change of the pending arrival with the screen off (with it on, the
+ * value is not read: mdl_device.h). */
+static void publish_screen_on_by(usage_state *st) { st->d->screen_on_by = st->on_by; }
 
 /* d->screen_off_by while the screen is on, given the next session start `next` (-1: none before
  * bedtime): the screen turns off at screen_off_at unless a session starting at or before then
@@ -251,6 +284,8 @@ __attribute__((noinline)) static void commute_stretch(usage_state *st, sim_time 
     st->commute_now = in_commute(st, t);
     st->commute_from = t;
     st->commute_until = next < 0 ? SIM_TIME_MAX : next;
+    st->commute_next = next;
+    st->commute_valid = true;
 }
 
 static inline bool commuting(usage_state *st, sim_time t)
@@ -262,9 +297,11 @@ static inline bool commuting(usage_state *st, sim_time t)
 
 static void on_commute_edge(sim_engine *e, void *ctx, uint64_t arg);
 
+/* At an edge the motion check has just computed the stretch from t (commute_stretch, when the user
+ * is awake): its next edge is next_commute_edge(st, t) already, the same function of the same t. */
 static void schedule_commute_edge(usage_state *st, sim_time t)
 {
-    sim_time best = next_commute_edge(st, t);
+    sim_time best = st->commute_valid && st->commute_from == t ? st->commute_next : next_commute_edge(st, t);
     if (best >= 0)
         sim_schedule(st->d->engine, best, SIM_PHASE_ENVIRONMENT, on_commute_edge, st, 0, &st->commute_edge);
 }
@@ -345,6 +382,7 @@ static void screen_off(usage_state *st)
     fold_screen_time(st, sim_now(d->engine));
     d->screen_on = false;
     d->screen_off_by = SIM_TIME_MAX;
+    publish_screen_on_by(st);
     st->moving = false;
     trace_bool(d, "usage.screen", "on", false);
     mdl_emit(d, MDL_SIG_SCREEN_OFF, 0);
@@ -365,23 +403,23 @@ static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
     usage_state *st = ctx;
     mdl_device *d = st->d;
     sim_time now = sim_now(e);
-    st->arrival = SIM_HANDLE_NONE;
-    sim_time dur = sch_dist_sample(&st->c.session_duration, st->r_session);
+    st->arrival = SIM_HANDLE_NONE; /* st->on_by is its until schedule_at below: not read before */
+    sim_time dur = st->next_dur; /* drawn ahead, see next_session */
     /* The next arrival is drawn now, for the screen-off bound the battery reads at the screen-on
      * signal, and scheduled at the end as before (the same draws of r_session in the same order:
      * nothing in between draws from it; the same schedule, so the same order of events). */
-    sim_time next = next_arrival(st, now);
+    sim_time next = next_session(st, now);
     /* While the device is down (a reboot) the user cannot open the app: the session is recorded
      * with its draws, as at any other time, but it is no visit (found by tools/fuzz/fuzz_sim.c:
      * usage.app_open during a reboot's downtime). */
-    bool visit = gsl_rng_uniform(st->r_app_open) < st->c.app_per_session && dur > 0 && !mdl_kills_device_down(d);
+    bool visit = sim_rng_uniform(st->r_app_open) < st->c.app_per_session && dur > 0 && !mdl_kills_device_down(d);
     trace_session(d->trace, now, dur, visit);
     if (dur > 0) {
         sim_time end = now + dur;
         if (!d->screen_on) {
             st->screen_anchor = now;
             st->screen_off_at = end;
-            st->moving = gsl_rng_uniform(st->r_motion) < st->c.moving_sessions;
+            st->moving = sim_rng_uniform(st->r_motion) < st->c.moving_sessions;
             d->screen_on = true;
             d->screen_off_by = screen_off_bound(st, next);
             sim_schedule(e, end, SIM_PHASE_ENVIRONMENT, on_screen_off, st, 0, &st->screen_off);
@@ -412,6 +450,8 @@ static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
         }
     }
     schedule_at(st, next);
+    if (!d->screen_on) /* a session of 0 ms: the next one's bound */
+        publish_screen_on_by(st);
 }
 
 static void on_wake(sim_engine *e, void *ctx, uint64_t arg);
@@ -423,6 +463,7 @@ static void on_bedtime(sim_engine *e, void *ctx, uint64_t arg)
     mdl_device *d = st->d;
     sim_cancel(e, st->arrival);
     st->arrival = SIM_HANDLE_NONE;
+    st->on_by = SIM_TIME_MAX;
     d->user_asleep = true;
     trace_bool(d, "usage.sleep", "asleep", true);
     if (st->app_close != SIM_HANDLE_NONE)
@@ -430,6 +471,7 @@ static void on_bedtime(sim_engine *e, void *ctx, uint64_t arg)
     if (d->screen_on)
         screen_off(st);
     update_motion(st);
+    publish_screen_on_by(st); /* no arrival pending: unbounded */
     sim_schedule(e, st->wake, SIM_PHASE_ENVIRONMENT, on_wake, st, 0, NULL);
 }
 
@@ -445,6 +487,7 @@ static void on_wake(sim_engine *e, void *ctx, uint64_t arg)
     sim_schedule(e, st->bedtime, SIM_PHASE_ENVIRONMENT, on_bedtime, st, 0, NULL);
     update_motion(st);
     schedule_arrival(st, now);
+    publish_screen_on_by(st);
 }
 
 static void on_rolloff(sim_engine *e, void *ctx, uint64_t bin)
@@ -487,6 +530,7 @@ static int usage_start(mdl_device *d, int index, const void *config)
         return MDL_ENOMEM;
     st->d = d;
     st->c = *(const mdl_usage_config *)config;
+    st->on_by = SIM_TIME_MAX; /* no arrival pending yet */
     st->r_sleep = sim_rng_get(d->rngs, "usage.sleep");
     st->r_session = sim_rng_get(d->rngs, "usage.session");
     st->r_app_open = sim_rng_get(d->rngs, "usage.app_open");
@@ -500,9 +544,12 @@ static int usage_start(mdl_device *d, int index, const void *config)
         return MDL_ENOMEM;
     }
     d->models[index] = st;
-    for (int p = 0; p < 2; p++)
-        for (int h = 0; h < MDL_USAGE_HOURS; h++)
+    for (int p = 0; p < 2; p++) {
+        for (int h = 0; h < MDL_USAGE_HOURS; h++) {
             st->any_rate |= st->c.session_rate[p][h] > 0;
+            st->rate_ms[p][h] = st->c.session_rate[p][h] / (double)SIM_MS_PER_HOUR;
+        }
+    }
 
     sim_time now = sim_now(d->engine);
     int64_t night = sim_cal_day_index(d->cal, now);
@@ -519,6 +566,7 @@ static int usage_start(mdl_device *d, int index, const void *config)
         rc = sim_schedule(d->engine, st->bedtime, SIM_PHASE_ENVIRONMENT, on_bedtime, st, 0, NULL);
         schedule_arrival(st, now);
     }
+    publish_screen_on_by(st);
     d->stationary = should_be_stationary(st, now);
     schedule_commute_edge(st, now);
     trace_bool(d, "usage.sleep", "asleep", d->user_asleep);

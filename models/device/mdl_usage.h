@@ -17,7 +17,9 @@
  * Exp(1) (`usage.session`) and walk the piecewise-constant rate hour by hour from the current
  * instant until its integral reaches E; the instant where it does is the next start (rounded up to
  * the ms). The walk stops at the next bedtime; on waking a fresh walk begins (exact, because the
- * process is memoryless). Each start draws a duration (`usage.session`). The screen is on over
+ * process is memoryless). Each start draws a duration (`usage.session`, right after the E that
+ * placed it: the stream reads E, duration, E, duration, ..., E each waking day; knowing it ahead
+ * lets the model publish when the screen will next turn on, d->screen_on_by). The screen is on over
  * the union of the sessions' intervals: a session that starts while the screen is already on
  * extends it to the later end (a user picking the phone up again before it locked). So
  * `usage.session` records are exactly Poisson(integral of the profile over waking time) per day,

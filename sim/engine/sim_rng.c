@@ -3,13 +3,11 @@
  */
 #include "sim_rng.h"
 
+#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdbool.h>
-
 #include <stdlib.h>
 #include <string.h>
-
-#include "util.h"
 
 uint64_t sim_hash_str(const char *s)
 {
@@ -40,8 +38,8 @@ uint64_t sim_rng_key(uint64_t seed, uint64_t device, const char *name)
  * xoshiro256++ (Blackman & Vigna, "Scrambled linear pseudorandom number generators", ACM TOMS
  * 47(4), 2021, section 4.2; the authors' reference code is prng.di.unimi.it/xoshiro256plusplus.c):
  * four 64-bit words of state, a linear engine (xor, shift, rotate) and the "++" scrambler, period
- * 2^256 - 1, no systematic failure in BigCrush or PractRand by the authors' tests. One step is about
- * a dozen instructions; MT19937, the generator before, took ~30 for a word and a 2.5 KiB state.
+ * 2^256 - 1, no systematic failure in BigCrush or PractRand by the authors' tests. One step
+ * (sim_rng_xo_next, in sim_rng.h to be inlined) is about a dozen instructions; MT19937, the generator before, took ~30 for a word and a 2.5 KiB state.
  *
  * A stream's state is s[i] = sim_hash_mix(key + i * 0x9e3779b97f4a7c15) for i = 0..3: four
  * consecutive outputs of SplitMix64 started at the key, the seeding the authors recommend. The
@@ -53,31 +51,14 @@ uint64_t sim_rng_key(uint64_t seed, uint64_t device, const char *name)
  * stays 32 bits on purpose: GSL's distributions and scn_fleet's wide pick assume a 32-bit word, and
  * an unsigned long is 32 bits on some hosts.
  */
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static inline uint64_t xo_next(sim_rng_state *st)
-{
-    uint64_t *s = st->s;
-    const uint64_t out = rotl(s[0] + s[3], 23) + s[0];
-    const uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return out;
-}
-
 static void xo_seed(sim_rng_state *st, uint64_t key)
 {
     for (unsigned i = 0; i < 4; i++)
         st->s[i] = sim_hash_mix(key + (uint64_t)i * 0x9e3779b97f4a7c15ULL);
 }
 
-static inline double xo_double(sim_rng_state *st) { return (double)(xo_next(st) >> 11) * 0x1.0p-53; }
-static unsigned long xo_get(void *st) { return (unsigned long)(xo_next(st) >> 32); }
-static double xo_get_double(void *st) { return xo_double(st); }
+static unsigned long xo_get(void *st) { return (unsigned long)(sim_rng_xo_next(st) >> 32); }
+static double xo_get_double(void *st) { return sim_rng_xo_double(st); }
 /* gsl_rng_set on a stream (bgsim never does): the state of the key `seed`. */
 static void xo_set(void *st, unsigned long seed) { xo_seed(st, (uint64_t)seed); }
 
@@ -142,29 +123,69 @@ __attribute__((constructor)) static void zig_init(void)
     }
 }
 
+/* The ziggurat's rare rest (1.1 % of draws), from an output u = (j << 11 | ..., strip i) whose
+ * x = j * x_i is not under the curve at once: the tail, or the wedge test, then fresh outputs as
+ * sim_rng_exponential's loop draws them. Out of line and cold, so that the common path is a leaf
+ * that saves no register (its libm calls made every draw save and restore six, ~20 instructions
+ * of ~55, issue 24); the draws and operations are the loop's own, in its order. */
+__attribute__((noinline, cold)) static double zig_rest(sim_rng_state *st, double mu, unsigned i, uint64_t j)
+{
+    for (;;) {
+        if (i == 0)
+            return mu * (ZIG_R - log(1.0 - sim_rng_xo_double(st)));
+        const double x = (double)j * zig_w[i];
+        if (zig_f[i] + sim_rng_xo_double(st) * (zig_f[i - 1] - zig_f[i]) < exp(-x))
+            return mu * x;
+        const uint64_t u = sim_rng_xo_next(st);
+        i = (unsigned)(u & 255);
+        j = u >> 11;
+        if (j < zig_k[i])
+            return mu * ((double)j * zig_w[i]);
+    }
+}
+
 double sim_rng_exponential(gsl_rng *r, double mu)
 {
     if (r->type != &xo_type) /* another GSL generator (tests, tools): inversion */
         return -mu * log(1.0 - gsl_rng_uniform(r));
     sim_rng_state *st = r->state;
-    for (;;) {
-        const uint64_t u = xo_next(st);
-        const unsigned i = (unsigned)(u & 255);
-        const uint64_t j = u >> 11;
-        if (j < zig_k[i])
-            return mu * ((double)j * zig_w[i]);
-        if (i == 0)
-            return mu * (ZIG_R - log(1.0 - xo_double(st)));
-        const double x = (double)j * zig_w[i];
-        if (zig_f[i] + xo_double(st) * (zig_f[i - 1] - zig_f[i]) < exp(-x))
-            return mu * x;
-    }
+    const uint64_t u = sim_rng_xo_next(st);
+    const unsigned i = (unsigned)(u & 255);
+    const uint64_t j = u >> 11;
+    if (j < zig_k[i])
+        return mu * ((double)j * zig_w[i]);
+    return zig_rest(st, mu, i, j);
 }
+
+double sim_rng_lognormal(gsl_rng *r, double zeta, double sigma)
+{
+    if (r->type != &xo_type)
+        return gsl_ran_lognormal(r, zeta, sigma);
+    sim_rng_state *st = r->state;
+    double u, v, r2;
+    do {
+        u = -1 + 2 * sim_rng_xo_double(st);
+        v = -1 + 2 * sim_rng_xo_double(st);
+        r2 = u * u + v * v;
+    } while (r2 > 1.0 || r2 == 0);
+    const double normal = u * sqrt(-2.0 * log(r2) / r2);
+    return exp(sigma * normal + zeta);
+}
+
+/* A set's stream in one allocation: the generator, its state and its name (sim_rng_stream_new
+ * and a copy of the name were three, ~300 instructions a stream, ~40 streams a device run; issue
+ * 24). The gsl_rng is first: the block's address is the stream's. Freed by sim_rng_set_free, whole
+ * (never gsl_rng_free, which would free the state on its own). */
+typedef struct set_stream {
+    gsl_rng rng;
+    sim_rng_state state;
+    char name[];
+} set_stream;
 
 typedef struct named_stream {
     uint64_t hash; /* sim_hash_str(name): compared before the name */
-    char *name;
-    gsl_rng *rng;
+    const char *name; /* in the block */
+    set_stream *block;
 } named_stream;
 
 struct sim_rng_set {
@@ -196,10 +217,8 @@ void sim_rng_set_free(sim_rng_set *set)
 {
     if (!set)
         return;
-    for (size_t i = 0; i < set->count; i++) {
-        free(set->streams[i].name);
-        gsl_rng_free(set->streams[i].rng);
-    }
+    for (size_t i = 0; i < set->count; i++)
+        free(set->streams[i].block);
     free(set->streams);
     free(set->slots);
     free(set);
@@ -243,7 +262,7 @@ gsl_rng *sim_rng_get(sim_rng_set *set, const char *name)
         return NULL;
     uint32_t *slot = find_slot(set, hash, name);
     if (*slot)
-        return set->streams[*slot - 1].rng;
+        return &set->streams[*slot - 1].block->rng;
     if (set->count == set->capacity) {
         size_t cap = set->capacity ? set->capacity * 2 : 8;
         named_stream *grown = realloc(set->streams, cap * sizeof *grown);
@@ -252,17 +271,17 @@ gsl_rng *sim_rng_get(sim_rng_set *set, const char *name)
         set->streams = grown;
         set->capacity = cap;
     }
-    char *copy = util_strdup(name);
-    if (!copy)
+    size_t len = strlen(name);
+    set_stream *b = malloc(sizeof *b + len + 1);
+    if (!b)
         return NULL;
-    gsl_rng *rng = sim_rng_stream_new(set->seed, set->device, name);
-    if (!rng) {
-        free(copy);
-        return NULL;
-    }
-    set->streams[set->count++] = (named_stream){.hash = hash, .name = copy, .rng = rng};
+    memcpy(b->name, name, len + 1);
+    xo_seed(&b->state, sim_rng_key(set->seed, set->device, name)); /* as sim_rng_stream_new */
+    b->rng.type = &xo_type;
+    b->rng.state = &b->state;
+    set->streams[set->count++] = (named_stream){.hash = hash, .name = b->name, .block = b};
     *slot = (uint32_t)set->count;
-    return rng;
+    return &b->rng;
 }
 
 size_t sim_rng_set_count(const sim_rng_set *set) { return set->count; }

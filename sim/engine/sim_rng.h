@@ -41,6 +41,38 @@ typedef struct sim_rng_state {
 /* The streams' GSL type, "xoshiro256++" (range 0 .. 2^32 - 1; sim_rng.c). */
 extern const gsl_rng_type *const sim_rng_xoshiro256pp;
 
+/* One step of xoshiro256++ on a stream's state: the next 64-bit output (sim_rng.c says which
+ * generator and why). Here, not in sim_rng.c, so that sim_rng_uniform inlines it. */
+static inline uint64_t sim_rng_xo_next(sim_rng_state *st)
+{
+    uint64_t *s = st->s;
+    const uint64_t sum = s[0] + s[3];
+    const uint64_t out = ((sum << 23) | (sum >> 41)) + s[0];
+    const uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = (s[3] << 45) | (s[3] >> 19);
+    return out;
+}
+
+/* A stream's double: the upper 53 bits of an output times 2^-53, in [0, 1) (the type's get_double). */
+static inline double sim_rng_xo_double(sim_rng_state *st) { return (double)(sim_rng_xo_next(st) >> 11) * 0x1.0p-53; }
+
+/*
+ * gsl_rng_uniform(r), bit for bit and consuming the same output, without GSL's out-of-line call
+ * and the type's indirect one on a stream of this module (a tenth of a uniform draw's instructions,
+ * issue 24); any other generator goes through GSL.
+ */
+static inline double sim_rng_uniform(gsl_rng *r)
+{
+    if (r->type == sim_rng_xoshiro256pp)
+        return sim_rng_xo_double(r->state);
+    return gsl_rng_uniform(r);
+}
+
 /* A new generator for the stream (seed, device, name). The caller owns it and frees it with
  * gsl_rng_free(). NULL when out of memory. */
 gsl_rng *sim_rng_stream_new(uint64_t seed, uint64_t device, const char *name);
@@ -52,6 +84,15 @@ gsl_rng *sim_rng_stream_new(uint64_t seed, uint64_t device, const char *name);
  * a tenth of an Android sweep's CPU time.)
  */
 double sim_rng_exponential(gsl_rng *r, double mu);
+
+/*
+ * gsl_ran_lognormal(r, zeta, sigma), bit for bit and with the same draws: GSL's own method (polar
+ * Box-Muller, GSL 2.7 randist/lognormal.c: u, v uniform on (-1, 1) until 0 < u^2 + v^2 <= 1, then
+ * exp(sigma * u sqrt(-2 log r2 / r2) + zeta)), the same IEEE operations in the same order, with
+ * the uniform draws inlined on a stream of this module (sim_rng_uniform); any other generator goes
+ * through GSL. tests/engine/test_rng.c compares the two.
+ */
+double sim_rng_lognormal(gsl_rng *r, double zeta, double sigma);
 
 /*
  * A set of named streams for one simulated device, created on first use and owned by the set.

@@ -178,7 +178,7 @@ sim_time sch_dist_sample(const sch_dist *d, gsl_rng *rng)
     case SCH_DIST_FIXED: return to_ms(d->a);
     case SCH_DIST_UNIFORM: return to_ms(gsl_ran_flat(rng, d->a, d->b));
     case SCH_DIST_EXPONENTIAL: return to_ms(sim_rng_exponential(rng, d->a));
-    case SCH_DIST_LOGNORMAL: return to_ms(gsl_ran_lognormal(rng, log_median(d->a), d->b));
+    case SCH_DIST_LOGNORMAL: return to_ms(sim_rng_lognormal(rng, log_median(d->a), d->b));
     case SCH_DIST_NORMAL: {
         if (d->b == 0)
             return to_ms(d->a);

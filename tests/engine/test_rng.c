@@ -4,7 +4,9 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim_rng.h"
 
@@ -140,6 +142,14 @@ Test(rng, set_stream_equals_standalone_stream)
     draws(sim_rng_get(set, "task.sync.duration"), x, 100);
     draws(alone, y, 100);
     cr_assert_arr_eq(x, y, sizeof x);
+    /* and its doubles, exponentials and lognormals (a set's stream is one block, its own seeding) */
+    gsl_rng *in_set = sim_rng_get(set, "task.sync.duration");
+    for (int k = 0; k < 1000; k++) {
+        cr_assert_eq(sim_rng_uniform(in_set), sim_rng_uniform(alone));
+        cr_assert_eq(sim_rng_exponential(in_set, 3.0), sim_rng_exponential(alone, 3.0));
+        cr_assert_eq(sim_rng_lognormal(in_set, 2.0, 0.5), sim_rng_lognormal(alone, 2.0, 0.5));
+    }
+    cr_assert_str_eq(gsl_rng_name(in_set), "xoshiro256++");
     gsl_rng_free(alone);
     sim_rng_set_free(set);
 }
@@ -327,6 +337,90 @@ Test(rng, exponential_on_another_generator_is_an_inversion)
         cr_assert_eq(sim_rng_exponential(a, 3.0), -3.0 * log(1.0 - gsl_rng_uniform(b)));
     gsl_rng_free(a);
     gsl_rng_free(b);
+}
+
+/* Whether two doubles have the same bits (== would take -0.0 for 0.0 and fail on NaN). */
+static bool same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
+
+/* sim_rng_uniform is gsl_rng_uniform bit for bit, from the same outputs: on two copies of a stream
+ * every draw and the state after them agree; on another generator it is GSL's own. */
+Test(rng, inlined_uniform_is_gsl_uniform)
+{
+    gsl_rng *a = sim_rng_stream_new(7, 2, "uniform"), *b = sim_rng_stream_new(7, 2, "uniform");
+    cr_assert(a && b);
+    for (int k = 0; k < 1000000; k++) {
+        double x = sim_rng_uniform(a), y = gsl_rng_uniform(b);
+        if (!same_bits(x, y))
+            cr_assert_fail("draw %d: %a != %a", k, x, y);
+    }
+    cr_assert_eq(gsl_rng_get(a), gsl_rng_get(b));
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    gsl_rng *m = gsl_rng_alloc(gsl_rng_mt19937), *n = gsl_rng_alloc(gsl_rng_mt19937);
+    for (int k = 0; k < 1000; k++)
+        cr_assert(same_bits(sim_rng_uniform(m), gsl_rng_uniform(n)));
+    gsl_rng_free(m);
+    gsl_rng_free(n);
+}
+
+/* sim_rng_lognormal is gsl_ran_lognormal bit for bit with the same draws (rejections included:
+ * 10^6 draws reject ~270,000 pairs), at the medians and sigmas the scenarios use and at extremes;
+ * on another generator it is GSL's own. */
+Test(rng, lognormal_is_gsl_lognormal)
+{
+    static const double params[][2] = {{11.0021, 1.2}, {10.7144, 1.0}, {0.0, 0.0}, {-3.5, 10.0}, {25.0, 0.01}};
+    for (size_t p = 0; p < sizeof params / sizeof params[0]; p++) {
+        gsl_rng *a = sim_rng_stream_new(11, p, "lognormal"), *b = sim_rng_stream_new(11, p, "lognormal");
+        cr_assert(a && b);
+        for (int k = 0; k < 200000; k++) {
+            double x = sim_rng_lognormal(a, params[p][0], params[p][1]);
+            double y = gsl_ran_lognormal(b, params[p][0], params[p][1]);
+            if (!same_bits(x, y))
+                cr_assert_fail("params %zu draw %d: %a != %a", p, k, x, y);
+        }
+        cr_assert_eq(gsl_rng_get(a), gsl_rng_get(b), "the same number of outputs used");
+        gsl_rng_free(a);
+        gsl_rng_free(b);
+    }
+    gsl_rng *m = gsl_rng_alloc(gsl_rng_mt19937), *n = gsl_rng_alloc(gsl_rng_mt19937);
+    for (int k = 0; k < 1000; k++)
+        cr_assert(same_bits(sim_rng_lognormal(m, 1.0, 0.5), gsl_ran_lognormal(n, 1.0, 0.5)));
+    gsl_rng_free(m);
+    gsl_rng_free(n);
+}
+
+/* FNV-1a over the bits of 10^6 draws of one stream, and the stream's next word after them. */
+static uint64_t draw_hash(gsl_rng *r, double (*draw)(gsl_rng *), unsigned long *next)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (int k = 0; k < 1000000; k++) {
+        double x = draw(r);
+        uint64_t b;
+        memcpy(&b, &x, sizeof b);
+        h = (h ^ b) * 0x100000001b3ULL;
+    }
+    *next = gsl_rng_get(r);
+    return h;
+}
+
+static double exp1(gsl_rng *r) { return sim_rng_exponential(r, 1.0); }
+static double logn(gsl_rng *r) { return sim_rng_lognormal(r, 11.0, 1.2); }
+
+/* Pinned: 10^6 exponential draws (~11,000 through the ziggurat's rare rest: tail, wedge tests,
+ * redraws) and 10^6 lognormal ones, as the loop of 63cc8c1 and GSL's gsl_ran_lognormal gave them
+ * (hashes computed with that commit's sim_rng.c). A change means every scenario's results change. */
+Test(rng, pinned_exponential_and_lognormal_draws)
+{
+    gsl_rng *r = sim_rng_stream_new(2026, 0, "pinned-exponential");
+    gsl_rng *q = sim_rng_stream_new(2026, 0, "pinned-lognormal");
+    cr_assert(r && q);
+    unsigned long next;
+    cr_assert_eq(draw_hash(r, exp1, &next), 0xc056cf18ac6f00afULL);
+    cr_assert_eq(next, 1168277190UL);
+    cr_assert_eq(draw_hash(q, logn, &next), 0xc6cdbb61854540daULL);
+    cr_assert_eq(next, 4180624408UL);
+    gsl_rng_free(r);
+    gsl_rng_free(q);
 }
 
 /* The full-state seeding must still give a well-behaved generator under GSL's distributions. */

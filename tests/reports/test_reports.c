@@ -4,6 +4,7 @@
  * structure of the Perfetto export.
  */
 #include <criterion/criterion.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -129,6 +130,22 @@ Test(sweep, confidence_interval_matches_the_t_table)
     rep_ci_of(v + 5, 1, 0.95, &ci);
     cr_assert_eq(ci.n, 0);
     cr_assert(isnan(ci.mean));
+}
+
+/* rep_ci_of remembers the last t quantile: with seed counts and confidences that repeat and change
+ * (hits and misses in turn), every half-width is GSL's quantile times s / sqrt(n), bit for bit. */
+Test(sweep, remembered_t_quantiles_are_gsl_s)
+{
+    const double v[] = {3, 4, 5, 6, 7, 8, 1, 2, 9, 4};
+    const size_t ns[] = {5, 5, 10, 5, 2, 2, 10, 10, 3};
+    const double conf[] = {0.95, 0.95, 0.95, 0.9, 0.9, 0.95, 0.95, 0.99, 0.99};
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+        rep_ci ci;
+        rep_ci_of(v, ns[i], conf[i], &ci);
+        double want = gsl_cdf_tdist_Pinv(1 - (1 - conf[i]) / 2, (double)(ns[i] - 1)) * gsl_stats_sd(v, 1, ns[i]) /
+                      sqrt((double)ns[i]);
+        cr_assert(memcmp(&ci.half, &want, sizeof want) == 0, "case %zu: %a != %a", i, ci.half, want);
+    }
 }
 
 Test(sweep, a_share_gets_a_bounded_wilson_interval)

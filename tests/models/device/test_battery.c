@@ -44,11 +44,13 @@ typedef struct brig {
     int checked;      /* random_signal: signals after which the kept crossing was checked */
     sim_time gap;     /* random_signal: at most this long between signals (0: 3 h) */
     bool bounded;     /* random_signal: a screen-on sets d->screen_off_by and turns off by then; with
-                       * the screen off, a dozing change sets d->doze_change_by and changes by then */
+                       * the screen off, a dozing change sets d->doze_change_by and changes by then,
+                       * and two screen-offs in three set d->screen_on_by and turn on by then */
     uint64_t session; /* random_signal: screen-ons so far (a bound's screen-off acts on its own) */
     uint64_t doze_session; /* random_signal: doze bounds so far (a bound's change acts on its own) */
     int deferred;     /* random_signal: signals after which a crossing's re-arm was deferred */
-    int deferred_off; /* the same with the screen off (on a doze bound) */
+    int deferred_off; /* the same with the screen off (on a doze or screen-on bound) */
+    int deferred_on_bound; /* the same on the screen-on bound alone (no doze bound) */
 } brig;
 
 static void assert_exact(const event *e)
@@ -378,6 +380,24 @@ static void bound_off(sim_engine *e, void *ctx, uint64_t session)
 
 static void bound_doze_change(sim_engine *e, void *ctx, uint64_t session);
 
+/* The screen-on bound's screen-on (as usage's next session): turns the screen on if it is still off
+ * since the screen-off that set the bound. */
+static void bound_on(sim_engine *e, void *ctx, uint64_t session)
+{
+    brig *r = ctx;
+    mdl_device *d = &r->base.d;
+    if (d->screen_on || session != r->session)
+        return;
+    d->screen_on = true;
+    d->screen_on_by = SIM_TIME_MAX;
+    d->screen_off_by = SIM_TIME_MAX;
+    r->session++; /* a screen-on period without a bound of its own */
+    d->doze_change_by = SIM_TIME_MAX;
+    r->doze_session++;
+    mdl_emit(d, MDL_SIG_SCREEN_ON, 0);
+    cr_assert(mdl_battery_crossing_is_current(d), "crossing differs from a scan at the on bound %lld", (long long)sim_now(e));
+}
+
 /* A new doze bound (as Doze's change_by): with the screen off, d->dozing changes by then, on its
  * own (bound_doze_change) if no change came first; a screen change voids it. */
 static void new_doze_bound(brig *r, uint64_t arg)
@@ -409,9 +429,13 @@ static void toggle_screen(brig *r, uint64_t arg)
     mdl_device *d = &r->base.d;
     d->screen_on = !d->screen_on;
     d->screen_off_by = SIM_TIME_MAX;
+    d->screen_on_by = SIM_TIME_MAX;
     if (d->screen_on && r->bounded) {
         d->screen_off_by = sim_now(r->base.e) + 1 + (sim_time)(arg >> 8) % H(8);
         sim_schedule(r->base.e, d->screen_off_by, SIM_PHASE_ENVIRONMENT, bound_off, r, ++r->session, NULL);
+    } else if (!d->screen_on && r->bounded && (arg >> 40) % 3 != 0) {
+        d->screen_on_by = sim_now(r->base.e) + 1 + (sim_time)(arg >> 8) % H(4);
+        sim_schedule(r->base.e, d->screen_on_by, SIM_PHASE_ENVIRONMENT, bound_on, r, ++r->session, NULL);
     }
     new_doze_bound(r, arg);
     mdl_emit(d, d->screen_on ? MDL_SIG_SCREEN_ON : MDL_SIG_SCREEN_OFF, 0);
@@ -437,6 +461,7 @@ static void random_signal(sim_engine *e, void *ctx, uint64_t arg)
     r->checked++;
     r->deferred += mdl_battery_rearm_deferred(d);
     r->deferred_off += !d->screen_on && mdl_battery_rearm_deferred(d);
+    r->deferred_on_bound += !d->screen_on && d->screen_on_by < d->doze_change_by && mdl_battery_rearm_deferred(d);
     sim_time next = sim_now(e) + 1 + (sim_time)(arg >> 2) % (r->gap > 0 ? r->gap : H(3));
     sim_schedule(e, next, SIM_PHASE_ENVIRONMENT, random_signal, r, arg * 6364136223846793005u + 1442695040888963407u, NULL);
 }
@@ -494,7 +519,7 @@ Test(battery, every_crossing_is_exact_under_random_rates)
 /* One random run of every_crossing_is_exact_under_random_rates' kind with bounded screen-ons (as
  * usage bounds them) and bounded changes of dozing (as Doze does), crossing re-arms deferred or
  * not: its signals and fired events. */
-static brig *bounded_run(uint64_t seed, bool defer, int *deferred, int *deferred_off)
+static brig *bounded_run(uint64_t seed, bool defer, int *deferred, int *deferred_off, int *deferred_on_bound)
 {
     gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(g, seed);
@@ -503,6 +528,8 @@ static brig *bounded_run(uint64_t seed, bool defer, int *deferred, int *deferred
     r->check_exact = true;
     r->bounded = true;
     random_rates(r, g);
+    if (seed % 4 == 0) /* dozing drains as idle: no doze bound, the screen-on bound alone */
+        r->cfg.drain_dozing_mp = r->cfg.drain_idle_mp;
     r->cfg.nightly = seed % 3 != 0;
     r->cfg.nightly_from = H(23);
     r->cfg.nightly_to = H(7);
@@ -516,6 +543,7 @@ static brig *bounded_run(uint64_t seed, bool defer, int *deferred, int *deferred
     sim_run_until(r->base.e, SIM_DAYS(14));
     *deferred += r->deferred;
     *deferred_off += r->deferred_off;
+    *deferred_on_bound += r->deferred_on_bound;
     gsl_rng_free(g);
     return r;
 }
@@ -526,10 +554,10 @@ static brig *bounded_run(uint64_t seed, bool defer, int *deferred, int *deferred
  * is the scan's (its engine entry stale only under defer_rearm's conditions). */
 Test(battery, deferred_rearms_change_nothing)
 {
-    int deferred = 0, deferred_off = 0, undeferred = 0, signals = 0;
+    int deferred = 0, deferred_off = 0, deferred_on_bound = 0, undeferred = 0, signals = 0;
     for (uint64_t seed = 1; seed <= 300; seed++) {
-        brig *a = bounded_run(seed, true, &deferred, &deferred_off);
-        brig *b = bounded_run(seed, false, &undeferred, &undeferred);
+        brig *a = bounded_run(seed, true, &deferred, &deferred_off, &deferred_on_bound);
+        brig *b = bounded_run(seed, false, &undeferred, &undeferred, &undeferred);
         cr_assert_eq(a->n, b->n, "seed %llu: %d signals deferred, %d not", (unsigned long long)seed, a->n, b->n);
         for (int i = 0; i < a->n; i++)
             cr_assert(a->ev[i].t == b->ev[i].t && a->ev[i].sig == b->ev[i].sig && a->ev[i].arg == b->ev[i].arg &&
@@ -540,11 +568,13 @@ Test(battery, deferred_rearms_change_nothing)
         brig_free(a);
         brig_free(b);
     }
-    cr_log_info("deferred_rearms_change_nothing: %d signals, deferred after %d random signals (%d with the screen off)",
-                signals, deferred, deferred_off);
+    cr_log_info("deferred_rearms_change_nothing: %d signals, deferred after %d random signals (%d with the screen "
+                "off, %d of them on the screen-on bound)",
+                signals, deferred, deferred_off, deferred_on_bound);
     cr_assert_eq(undeferred, 0);
     cr_assert_gt(deferred, 1000);
     cr_assert_gt(deferred_off, 500);
+    cr_assert_gt(deferred_on_bound, 200);
     cr_assert_gt(signals, 1000);
 }
 

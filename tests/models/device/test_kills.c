@@ -338,6 +338,28 @@ Test(kills, oppo_kills_a_background_process_at_screen_off)
     rig_fini(&r.base);
 }
 
+/* Without the OEM's screen-off kill a screen-off kills nothing, and the kills model does not even
+ * listen to it (the cut of a no-op delivery); with it, it does. */
+Test(kills, screen_off_is_heard_only_with_the_oem_screen_off_kill)
+{
+    mdl_kills_config c = quiet(MDL_ANDROID);
+    krig r;
+    krig_init(&r, MDL_ANDROID, 1, &c);
+    cr_assert_eq(r.base.d.by_signal_count[MDL_SIG_SCREEN_OFF], r.base.d.by_signal_count[MDL_SIG_SCREEN_ON]);
+    at(&r, 0, open_app);
+    at(&r, SIM_MINUTES(2), close_app);
+    at(&r, SIM_MINUTES(9), screen_off);
+    sim_run_until(r.base.e, SIM_DAYS(1));
+    cr_assert_eq(r.count[MDL_SIG_SCREEN_OFF], 1);
+    cr_assert_eq(r.count[MDL_SIG_APP_KILL], 0);
+    rig_fini(&r.base);
+
+    mdl_kills_apply_oem(&c, MDL_OEM_OPPO);
+    krig_init(&r, MDL_ANDROID, 1, &c);
+    cr_assert_eq(r.base.d.by_signal_count[MDL_SIG_SCREEN_OFF], r.base.d.by_signal_count[MDL_SIG_SCREEN_ON] + 1);
+    rig_fini(&r.base);
+}
+
 Test(kills, every_profile_has_its_documented_values)
 {
     static const struct {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "mdl_usage.h"
+#include "sim_rng.h"
 #include "rig.h"
 
 #define ALPHA 1e-3 /* every statistical check: false alarm probability per check */
@@ -340,6 +341,113 @@ Test(usage, the_screen_turns_off_by_its_published_bound)
     cr_assert_gt(p.periods, 6000);
     cr_assert_gt(p.tight, p.periods / 2);
     cr_assert_lt(p.tight, p.periods); /* some periods overlap their next arrival: bedtime */
+}
+
+/* ---- the screen-on bound the battery defers on (d->screen_on_by) ---- */
+
+typedef struct on_probe {
+    rig *r;
+    sim_time bound; /* the least d->screen_on_by seen in the screen-off period in progress */
+    int periods, bounded, exact, probes;
+} on_probe;
+
+static void probe_on_bound(on_probe *p, sim_time now)
+{
+    const mdl_device *d = &p->r->d;
+    cr_assert_geq(d->screen_on_by, now, "bound %lld before now %lld", (long long)d->screen_on_by, (long long)now);
+    if (d->screen_on_by < p->bound)
+        p->bound = d->screen_on_by;
+    p->probes++;
+}
+
+static void on_listener(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    (void)arg;
+    on_probe *p = ctx;
+    sim_time now = sim_now(d->engine);
+    if (sig == MDL_SIG_SCREEN_OFF) {
+        p->bound = SIM_TIME_MAX;
+        probe_on_bound(p, now);
+        p->bounded += d->screen_on_by < SIM_TIME_MAX;
+        p->periods++;
+    } else if (sig == MDL_SIG_SCREEN_ON) {
+        cr_assert_leq(now, p->bound, "screen on at %lld after its bound %lld", (long long)now, (long long)p->bound);
+        p->exact += now == p->bound;
+    } else if (!d->screen_on) {
+        probe_on_bound(p, now);
+    }
+}
+
+static void on_tick(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    on_probe *p = ctx;
+    if (!p->r->d.screen_on)
+        probe_on_bound(p, sim_now(e));
+    sim_schedule_in(e, SIM_SECONDS(7), SIM_PHASE_OS, on_tick, p, 0, NULL);
+}
+
+/* d->screen_on_by, while the screen is off, bounds its next screen-on: the screen always turns on
+ * at or before every bound published since it went off, and mostly exactly at it (the next session
+ * start, its duration drawn ahead); never with a session of 0 ms (half of them here: uniform 0-1 ms,
+ * rounded), and never across a night. That is what lets the battery defer re-arms with the screen
+ * off (mdl_battery.c, defer_rearm). */
+Test(usage, the_screen_turns_on_by_its_published_bound)
+{
+    for (int zero = 0; zero < 2; zero++) {
+        mdl_usage_config c = defaults();
+        if (zero)
+            c.session_duration = (sch_dist){.kind = SCH_DIST_UNIFORM, .a = 0, .b = 1};
+        on_probe p = {.bound = SIM_TIME_MAX}; /* the start: ticks probe it from 0 */
+        for (uint64_t seed = 1; seed <= 6; seed++) {
+            rig *r = usage_rig(&c, seed, monday, on_listener, &p);
+            p.r = r;
+            sim_schedule_in(r->e, 0, SIM_PHASE_OS, on_tick, &p, 0, NULL);
+            sim_run_until(r->e, SIM_DAYS(20));
+            rig_free(r);
+        }
+        cr_log_info("screen-on bound%s: %d screen-offs, %d bounded, %d on at the bound, %d probes",
+                    zero ? " (0-1 ms sessions)" : "", p.periods, p.bounded, p.exact, p.probes);
+        cr_assert_gt(p.periods, zero ? 3000 : 5000);
+        /* unbounded: the last session of a day (no bound over the night), and with 0-1 ms
+         * sessions the half whose next session is of 0 ms */
+        cr_assert_gt(p.bounded, zero ? p.periods / 3 : p.periods * 9 / 10);
+        cr_assert_lt(p.bounded, zero ? p.periods * 2 / 3 : p.periods);
+        cr_assert_gt(p.exact, p.periods * 9 / 10); /* at the bound set at a screen-off, a 0 ms session or a wake */
+    }
+}
+
+/* Drawing a session's duration ahead (at the arrival's own exponential, mdl_usage.c next_session)
+ * keeps usage.session's draws as they were: from a fresh copy of the stream, each waking period
+ * takes an exponential, and each session its duration then the next exponential; the trace's
+ * durations are those draws, in order. */
+Test(usage, session_draws_keep_their_order)
+{
+    mdl_usage_config c = defaults();
+    int sessions = 0;
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        rig *r = usage_rig(&c, seed, monday, NULL, NULL);
+        sim_run_until(r->e, SIM_DAYS(14));
+        evs l = {0};
+        rig_events(r, &l);
+        gsl_rng *g = sim_rng_stream_new(seed, 0, "usage.session");
+        cr_assert_not_null(g);
+        for (size_t i = 0; i < l.n; i++) {
+            const ev *e = &l.a[i];
+            if (e->kind == K_SLEEP && !e->v) {
+                (void)sim_rng_exponential(g, 1.0); /* waking: the first arrival's */
+            } else if (e->kind == K_SESSION) {
+                sim_time dur = sch_dist_sample(&c.session_duration, g);
+                cr_assert_eq(e->v, dur, "seed %llu session at %lld", (unsigned long long)seed, (long long)e->t);
+                (void)sim_rng_exponential(g, 1.0); /* the next arrival's */
+                sessions++;
+            }
+        }
+        gsl_rng_free(g);
+        free(l.a);
+        rig_free(r);
+    }
+    cr_assert_gt(sessions, 2000);
 }
 
 Test(usage, nothing_happens_while_asleep_and_nights_follow_the_windows)
