@@ -191,8 +191,8 @@ sim_trace_name mdl_signal_trace_name(mdl_signal sig);
     X(MDL_SIG_WORKER, "worker") X(MDL_SIG_DOZE, "doze") X(MDL_SIG_STANDBY_BUCKET, "standby_bucket")
 #define MDL_SIGNAL_UNKNOWN_NAME "unknown"
 
-/* The fingerprint's words of mdl_signal_trace_name(sig) folded into acc (sim_trace_fold_bytes of
- * the name), with every word a compile-time constant: each case folds a literal. Inline for
+/* mdl_signal_trace_name(sig) folded into the fingerprint's acc (sim_trace_fold_bytes of the name),
+ * its hash a compile-time constant: each case folds a literal. Inline for
  * Doze's os.doze record, whose cause is often a signal (issue 24). */
 #define MDL_SIGNAL_FOLD(sig, lit)                                                                               \
     case sig:                                                                                                   \
@@ -210,7 +210,7 @@ SIM_TRACE_INLINE uint64_t mdl_signal_fold_name(uint64_t acc, mdl_signal sig)
 /* A network state's name ("none" for any value not listed), from MDL_NET_NAMES. */
 const char *mdl_net_name(mdl_net net);
 /* Each network state's name, once: mdl_net_name's switch and the net.change record's (a literal
- * per case, so that its words fold as constants; issue 24). */
+ * per case, so that its hash is a constant; issue 24). */
 #define MDL_NET_NAMES(X) X(MDL_NET_NONE, "none") X(MDL_NET_CELLULAR, "cellular") X(MDL_NET_WIFI, "wifi")
 #define MDL_NET_UNKNOWN_NAME "none"
 

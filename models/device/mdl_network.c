@@ -172,7 +172,7 @@ static sim_time next_schedule_change(const net_model *m, sim_time t)
     return -1;
 }
 
-/* The state's name as the record's "state", a literal per case: its words fold as constants. */
+/* The state's name as the record's "state", a literal per case: its hash is a constant. */
 #define STATE_FIELD(net, lit)                                                                                   \
     case net:                                                                                                   \
         sim_trace_str(d->trace, "state", lit);                                                                  \

@@ -39,10 +39,10 @@ struct simos_doze {
 static const sim_trace_name deep_names[] = {DEEP_STATES(STATE_NAME)};
 static const sim_trace_name light_names[] = {LIGHT_STATES(STATE_NAME)};
 
-/* A state's name folded into the fingerprint: the same words as sim_trace_strn of its name (each case
- * is sim_trace_fold_str of the literal), but with the literal in view the compiler turns every word
- * and its XXH64 round into a constant at compile time, so a name costs its folds only: no table
- * read, no byte loads and shifts, no loop over a long name. The os.doze record folds two per change
+/* A state's name folded into the fingerprint: the same fold as sim_trace_strn of its name (each case
+ * is sim_trace_fold_str of the literal), but with the literal in view the compiler turns the name's
+ * hash into a constant at compile time, so a name costs one fold: no table read, no byte loads and
+ * shifts, no loop over a long name. The os.doze record folds two per change
  * (issue 24: `bgsim run` within 1.1x of a sweep). tests/models/os checks each against the table. */
 #define STATE_FOLD(state, lit)                                                                                  \
     case state:                                                                                                 \
@@ -121,7 +121,7 @@ static inline __attribute__((always_inline)) void disarm(simos_doze *z, sim_hand
 /* After any change: d->dozing, the trace, the owner. */
 /* The cause of a change, the os.doze record's "cause": a name of its own, or CAUSE_BY_SIGNAL (the
  * signal on_device re-read the device after: its name; 0, on_device's first look: "start"). An
- * enum, not the name, so that the record folds the name's words as constants (fold_cause). */
+ * enum, not the name, so that the record folds the name's hash as a constant (fold_cause). */
 #define CAUSES(X) X(CAUSE_ALARM, "alarm") X(CAUSE_MOTION, "motion") X(CAUSE_EARLY, "early") \
     X(CAUSE_PREDONE, "predone") X(CAUSE_REBOOT, "reboot")
 #define CAUSE_ENUM(cause, lit) cause,
@@ -137,7 +137,7 @@ static const char *cause_name(doze_cause why, uint64_t sig)
     return sig ? mdl_signal_name((mdl_signal)sig) : CAUSE_START;
 }
 
-/* The words of cause_name(why, sig) folded into acc, each a compile-time constant (as fold_deep). */
+/* cause_name(why, sig) folded into acc, its hash a compile-time constant (as fold_deep). */
 static inline __attribute__((always_inline)) uint64_t fold_cause(uint64_t acc, doze_cause why, uint64_t sig)
 {
     switch (why) {
@@ -184,7 +184,7 @@ static const char *light_name_ab(uint64_t s, uint64_t unused)
 static const char *cause_name_ab(uint64_t why, uint64_t sig) { return cause_name((doze_cause)why, sig); }
 
 /* The os.doze record's fields: the state names and the cause folded through their switches
- * (fold_deep, fold_light, fold_cause), so a name costs its constant words only. A change is a
+ * (fold_deep, fold_light, fold_cause), so a name costs one fold of a constant. A change is a
  * record, so this is most of the fingerprint's cost in `bgsim run` (issue 24). tests/models/os
  * checks the fingerprint with and without a trace file. */
 #define DOZE_FIELDS(z, dozing, why, sig)                                                                       \

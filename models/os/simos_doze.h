@@ -125,14 +125,14 @@ const char *simos_light_name(simos_light s);
  * folds the names without a strlen per record (sim_trace_strn). */
 size_t simos_deep_name_len(simos_deep s);
 size_t simos_light_name_len(simos_light s);
-/* The fingerprint's words of a state's name folded into acc: equal to
- * sim_trace_fold_bytes(acc, simos_deep_name(s), simos_deep_name_len(s)) (and the light one's), each
- * word a compile-time constant (the os.doze record folds two per change). */
+/* A state's name folded into the fingerprint's acc: equal to
+ * sim_trace_fold_bytes(acc, simos_deep_name(s), simos_deep_name_len(s)) (and the light one's), its
+ * hash a compile-time constant (the os.doze record folds two per change). */
 uint64_t simos_deep_fold_name(uint64_t acc, simos_deep s);
 uint64_t simos_light_fold_name(uint64_t acc, simos_light s);
 /* For tests: the os.doze record's causes are 1 .. simos_doze_cause_count() - 1 (1: the signal
  * `sig` on_device re-read the device after, its name or "start" for 0); simos_doze_cause_name is
- * the name the trace file gets, simos_doze_fold_cause folds its words as the fingerprint does. */
+ * the name the trace file gets, simos_doze_fold_cause folds it as the fingerprint does. */
 int simos_doze_cause_count(void);
 const char *simos_doze_cause_name(int why, uint64_t sig);
 uint64_t simos_doze_fold_cause(uint64_t acc, int why, uint64_t sig);

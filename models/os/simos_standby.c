@@ -36,8 +36,8 @@ const char *const simos_bucket_names[] = {NAMED_BUCKETS(BUCKET_NAME)[SIMOS_BUCKE
 
 const char *simos_bucket_name(simos_bucket b) { return b == SIMOS_BUCKET_NEVER ? "never" : simos_bucket_names[b]; }
 
-/* One sim_trace_str with a literal per case: the name's words fold as compile-time constants, not
- * from its bytes with a strlen (issue 24: `bgsim run` within 1.1x of a sweep). The same words as
+/* One sim_trace_str with a literal per case: the name's hash is a compile-time constant, not
+ * computed from its bytes with a strlen (issue 24: `bgsim run` within 1.1x of a sweep). The same fingerprint as
  * sim_trace_str(tr, "bucket", simos_bucket_name(b)); tests/models/os checks every bucket. */
 #define BUCKET_TRACE(bucket, lit)                                                                               \
     case bucket:                                                                                                \

@@ -82,7 +82,7 @@ static inline bool simos_standby_listens(mdl_signal sig)
 void simos_standby_free(simos_standby *s);
 simos_bucket simos_standby_bucket(const simos_standby *s);
 const char *simos_bucket_name(simos_bucket b);
-/* The field "bucket": simos_bucket_name(b) of a record being traced, its words folded as constants. */
+/* The field "bucket": simos_bucket_name(b) of a record being traced, its hash a constant. */
 void simos_trace_bucket(sim_trace *tr, simos_bucket b);
 /* The system restricts the app now (above); the owner is told of the change. */
 void simos_standby_restrict(simos_standby *s);

@@ -27,8 +27,8 @@ const char *sim_reason_name(sim_reason r)
     return r >= 0 && r < SIM_REASON_COUNT && names[r] ? names[r] : "unknown";
 }
 
-/* Each case folds a literal, so its words and their XXH64 rounds are compile-time constants: no
- * strlen, no byte loads (issue 24: `bgsim run` within 1.1x of a sweep). The same words as folding
+/* Each case folds a literal, so its hash is a compile-time constant: no strlen, no byte loads
+ * (issue 24: `bgsim run` within 1.1x of a sweep). The same fold as folding
  * sim_reason_name(r) at run time; tests/engine/test_trace.c checks every reason. */
 uint64_t sim_reason_fold_name(uint64_t acc, sim_reason r)
 {

@@ -38,8 +38,8 @@ typedef enum sim_reason {
 } sim_reason;
 
 const char *sim_reason_name(sim_reason r);
-/* sim_reason_name(r)'s words folded into a trace fingerprint accumulator (sim_trace_fold_str), each
- * a compile-time constant: for records that fold the reason themselves (the runner's os.defer). */
+/* sim_reason_name(r) folded into a trace fingerprint accumulator (sim_trace_fold_str), its hash a
+ * compile-time constant: for records that fold the reason themselves (the runner's os.defer). */
 uint64_t sim_reason_fold_name(uint64_t acc, sim_reason r);
 /* The reason whose name is `name`, or -1. */
 int sim_reason_parse(const char *name);

@@ -7,6 +7,8 @@
 
 #include "util.h"
 
+uint64_t sim_trace_hash_value(uint64_t seed, const char *s) { return sim_trace_hash_bytes(seed, s, strlen(s)); }
+
 uint64_t sim_trace_fold_value(uint64_t acc, const char *value) { return sim_trace_fold_str(acc, value); }
 
 void sim_trace_init(sim_trace *tr, FILE *out)
@@ -49,39 +51,37 @@ static void sim_trace_end_write(sim_trace *tr)
         tr->failed = true;
 }
 
-/* The calls' paths with a file: the same words as their inline folding (with the key and type
- * folded from their bytes here, the same words as their literals' constants), then the text. */
+/* The calls' paths with a file: the same folding as inline (the names hashed from their bytes here,
+ * the same hashes as their literals' constants), then the text. */
+static uint64_t key_hashed(uint64_t acc, const char *key) { return acc ^ sim_trace_hash_value(SIM_TRACE_KEY_SEED, key); }
+
 void sim_trace_begin_out(sim_trace *tr, sim_time t, const char *type)
 {
     if (tr->fold)
-        tr->fingerprint = sim_trace_fold_str(sim_trace_fold(tr->fingerprint, (uint64_t)t), type);
+        tr->fingerprint =
+            sim_trace_fold(tr->fingerprint, (uint64_t)t) ^ sim_trace_hash_value(SIM_TRACE_TYPE_SEED, type);
     sim_trace_begin_write(tr, t, type);
 }
 
 void sim_trace_int_out(sim_trace *tr, const char *key, int64_t value)
 {
     if (tr->fold)
-        tr->fingerprint = sim_trace_fold(sim_trace_fold_str(tr->fingerprint, key), (uint64_t)value);
+        tr->fingerprint = sim_trace_fold(key_hashed(tr->fingerprint, key), (uint64_t)value);
     sim_trace_int_write(tr, key, value);
 }
 
 void sim_trace_str_out(sim_trace *tr, const char *key, const char *value)
 {
     if (tr->fold)
-        tr->fingerprint = sim_trace_fold_str(sim_trace_fold_str(tr->fingerprint, key), value);
+        tr->fingerprint = sim_trace_fold_value(key_hashed(tr->fingerprint, key), value);
     sim_trace_str_write(tr, key, value);
 }
 
 void sim_trace_bool_out(sim_trace *tr, const char *key, bool value)
 {
     if (tr->fold)
-        tr->fingerprint = sim_trace_fold(sim_trace_fold_str(tr->fingerprint, key), value);
+        tr->fingerprint = sim_trace_fold(key_hashed(tr->fingerprint, key), value);
     sim_trace_bool_write(tr, key, value);
 }
 
-void sim_trace_end_out(sim_trace *tr)
-{
-    if (tr->fold)
-        tr->fingerprint = sim_trace_fold(tr->fingerprint, SIM_TRACE_RECORD_END);
-    sim_trace_end_write(tr);
-}
+void sim_trace_end_out(sim_trace *tr) { sim_trace_end_write(tr); }

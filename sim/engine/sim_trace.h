@@ -6,16 +6,20 @@
  * (battery.*, net.*, usage.*, app.*, os.*, worker.*, task.*); the schema of every type is listed in
  * scenarios/TRACE.md and kept stable: CI users diff traces.
  *
- * Every record is also folded into a 64-bit fingerprint of (t, type, each key and value), a word
- * at a time: integers as one 64-bit word each (not as text, so the fingerprint does not depend on
- * number formatting), strings as their length and then their bytes in little-endian words, and a
- * word ending each record; each word goes through XXH64's 8-byte step (sim_trace_fold below). The
- * value is the same on every machine, byte order, thread and rank count. It is computed whether or
- * not the trace is written, unless the owner turns it off (sim_trace_set_fingerprint): sweeps and
- * fleets read neither the trace nor the fingerprint. Without a file the folding is inline in the
- * calls below (with one they go out of line: the writing costs far more), so a literal key or type
- * (nearly all are) costs one constant word; hashing byte by byte (FNV-1a, until
- * issue 24) was a fifth of a `bgsim run`.
+ * Every record is also folded into a 64-bit fingerprint of (t, type, each key and value): its
+ * time and each field's value are folded a 64-bit word at a time through XXH64's 8-byte step
+ * (sim_trace_fold below), integers and booleans as their value (not their text, so the fingerprint
+ * does not depend on number formatting) and a string as one word, a 64-bit hash of its bytes
+ * (sim_trace_hash_bytes); the record's type and each field's key are hashed the same way, each
+ * from its own seed, and XORed into the accumulator before the next word is folded. So a record of
+ * n fields costs n + 1 folds, and a literal type, key or string value (nearly all are) is a
+ * constant computed at compile time. The value is the same on every machine, byte order, thread
+ * and rank count. It is computed whether or not the trace is written, unless the owner turns it off
+ * (sim_trace_set_fingerprint): sweeps and fleets read neither the trace nor the fingerprint.
+ * Without a file the folding is inline in the calls below (with one they go out of line: the
+ * writing costs far more). History (issue 24): FNV-1a byte by byte was a fifth of a `bgsim run`;
+ * then every name's words were folded into the accumulator one by one (16 folds for an os.doze
+ * record, 12 % of a 70-day run); now names are words of their own.
  *
  * Invariants: `records` counts every record begun, whatever is on or off. With no file and the
  * fingerprint off, a record costs that count and nothing else (the calls below are inline tests
@@ -85,51 +89,87 @@ SIM_TRACE_INLINE uint64_t sim_trace_le_bytes(const unsigned char *b, size_t n)
     return 0;
 }
 
-/* A string's words. One of n < 8 bytes is one word: its bytes and n in the top byte. A longer one is
- * a word with 0xff in the top byte and n below, then its bytes 8 at a time (the last word padded
- * with zeros). The first word says how many follow, so strings are a prefix-free code: "ab"+"c" and
- * "a"+"bc" fold different words. */
+/* A string's words, which its hash folds. One of n < 8 bytes is one word: its bytes and n in the
+ * top byte. A longer one is a word with 0xff in the top byte and n below, then its bytes 8 at a
+ * time (the last word padded with zeros). The first word says how many follow, so strings are a
+ * prefix-free code: "ab" and "ab\0" hash different words. */
 #define SIM_TRACE_LONG_STRING (0xffULL << 56)
 
-/* The words of the n bytes s[0..n) (n == strlen(s) for a string; a caller that keeps the length
- * passes it and skips the strlen: the words depend only on the bytes and n). */
-SIM_TRACE_INLINE uint64_t sim_trace_fold_bytes(uint64_t acc, const char *s, size_t n)
+/* The seeds of the three hashes of strings: a record's type, a field's key, a string value (XXH64's
+ * PRIME64_1..3). Distinct, so that a type and a key, or a key and its value, never cancel out. */
+#define SIM_TRACE_TYPE_SEED SIM_TRACE_FP_PRIME1
+#define SIM_TRACE_KEY_SEED SIM_TRACE_FP_PRIME2
+#define SIM_TRACE_VALUE_SEED 0x165667B19E3779F9ULL
+
+/* The hash of the n bytes s[0..n) (n == strlen(s) for a string; a caller that keeps the length
+ * passes it and skips the strlen: the hash depends only on the bytes and n): their words folded
+ * from `seed`. A string's hash depends on the string alone, not on the accumulator, so for a
+ * literal it is a constant at compile time, and for any other it is off the fingerprint's chain of
+ * dependent multiplications (only the one fold of the result is on it). */
+SIM_TRACE_INLINE uint64_t sim_trace_hash_bytes(uint64_t seed, const char *s, size_t n)
 {
     const unsigned char *b = (const unsigned char *)s;
     if (n < 8)
-        return sim_trace_fold(acc, sim_trace_le_bytes(b, n) | (uint64_t)n << 56);
-    acc = sim_trace_fold(acc, SIM_TRACE_LONG_STRING | (uint64_t)n);
+        return sim_trace_fold(seed, sim_trace_le_bytes(b, n) | (uint64_t)n << 56);
+    uint64_t h = sim_trace_fold(seed, SIM_TRACE_LONG_STRING | (uint64_t)n);
     for (; n > 8; b += 8, n -= 8)
-        acc = sim_trace_fold(acc, sim_trace_le32(b) | sim_trace_le32(b + 4) << 32);
-    return sim_trace_fold(acc, sim_trace_le_bytes(b, n));
+        h = sim_trace_fold(h, sim_trace_le32(b) | sim_trace_le32(b + 4) << 32);
+    return sim_trace_fold(h, sim_trace_le_bytes(b, n));
 }
 
-SIM_TRACE_INLINE uint64_t sim_trace_fold_str(uint64_t acc, const char *s) { return sim_trace_fold_bytes(acc, s, strlen(s)); }
-
-/* A string value that is not a literal, out of line (a value whose length the caller keeps folds
- * inline instead: sim_trace_strn). */
 #if defined(__GNUC__)
 #define SIM_TRACE_PURE __attribute__((pure))
 #else
 #define SIM_TRACE_PURE
 #endif
-/* Pure (a result of the arguments and the bytes read, no writes): the compiler keeps the trace's
- * fields in registers across the call instead of reloading them after it. */
-SIM_TRACE_PURE uint64_t sim_trace_fold_value(uint64_t acc, const char *value);
+/* sim_trace_hash_bytes of a string that is not a literal, out of line. Pure (a result of the
+ * arguments and the bytes read, no writes): the compiler keeps the trace's fields in registers
+ * across the call instead of reloading them after it. */
+SIM_TRACE_PURE uint64_t sim_trace_hash_value(uint64_t seed, const char *s);
 
-/* A key, type or literal value: inline, where the literal's words become constants at
- * compile time. GCC evaluates __builtin_constant_p after inlining, so a key or type that is not a
- * literal there goes out of line (smaller code, the same words); Clang decides it before inlining,
- * so there every key is inlined. */
+/* A literal or not: GCC evaluates __builtin_constant_p after inlining, so a name that is not a
+ * literal there is hashed out of line (smaller code, the same hash); Clang decides it before
+ * inlining, so there every name is hashed inline. */
 #if defined(__GNUC__) && !defined(__clang__)
 #define SIM_TRACE_LITERAL(s) __builtin_constant_p(strlen(s))
 #else
 #define SIM_TRACE_LITERAL(s) 1
 #endif
 
+/* The hash of a string from `seed`: a constant for a literal. */
+SIM_TRACE_INLINE uint64_t sim_trace_hash(uint64_t seed, const char *s)
+{
+    return SIM_TRACE_LITERAL(s) ? sim_trace_hash_bytes(seed, s, strlen(s)) : sim_trace_hash_value(seed, s);
+}
+
+/* A string value of n bytes folded: one word, its hash. */
+SIM_TRACE_INLINE uint64_t sim_trace_fold_bytes(uint64_t acc, const char *s, size_t n)
+{
+    return sim_trace_fold(acc, sim_trace_hash_bytes(SIM_TRACE_VALUE_SEED, s, n));
+}
+
+/* A string value folded (a model's switch of literals returns this of each: constants). */
+SIM_TRACE_INLINE uint64_t sim_trace_fold_str(uint64_t acc, const char *s) { return sim_trace_fold_bytes(acc, s, strlen(s)); }
+
+/* sim_trace_fold_str out of line (for tests and tables: the same word). */
+uint64_t sim_trace_fold_value(uint64_t acc, const char *value);
+
+/* A string value, literal or not. */
 SIM_TRACE_INLINE uint64_t sim_trace_fold_name(uint64_t acc, const char *s)
 {
-    return SIM_TRACE_LITERAL(s) ? sim_trace_fold_str(acc, s) : sim_trace_fold_value(acc, s);
+    return sim_trace_fold(acc, sim_trace_hash(SIM_TRACE_VALUE_SEED, s));
+}
+
+/* A record's start: its time folded, its type's hash XORed in (folded with the next word). */
+SIM_TRACE_INLINE uint64_t sim_trace_fold_begin(uint64_t acc, sim_time t, const char *type)
+{
+    return sim_trace_fold(acc, (uint64_t)t) ^ sim_trace_hash(SIM_TRACE_TYPE_SEED, type);
+}
+
+/* A field's key: its hash XORed in (folded with the value's word, which follows). */
+SIM_TRACE_INLINE uint64_t sim_trace_fold_key(uint64_t acc, const char *key)
+{
+    return acc ^ sim_trace_hash(SIM_TRACE_KEY_SEED, key);
 }
 
 /* A name with its length kept (n == strlen(s)), for tables of names traced as values with
@@ -139,9 +179,6 @@ typedef struct sim_trace_name {
     size_t n;
 } sim_trace_name;
 #define SIM_TRACE_NAME(lit) {(lit), sizeof(lit) - 1}
-
-/* The word that ends each record ('\n', as a record ends in the file). */
-#define SIM_TRACE_RECORD_END 0x0aU
 
 typedef struct sim_trace {
     FILE *out;            /* NULL: fingerprint only */
@@ -176,7 +213,7 @@ SIM_TRACE_INLINE void sim_trace_begin(sim_trace *tr, sim_time t, const char *typ
     if (tr->out)
         sim_trace_begin_out(tr, t, type);
     else
-        tr->fingerprint = sim_trace_fold_name(sim_trace_fold(tr->fingerprint, (uint64_t)t), type);
+        tr->fingerprint = sim_trace_fold_begin(tr->fingerprint, t, type);
 }
 
 SIM_TRACE_INLINE void sim_trace_int(sim_trace *tr, const char *key, int64_t value)
@@ -186,7 +223,7 @@ SIM_TRACE_INLINE void sim_trace_int(sim_trace *tr, const char *key, int64_t valu
     if (tr->out)
         sim_trace_int_out(tr, key, value);
     else
-        tr->fingerprint = sim_trace_fold(sim_trace_fold_name(tr->fingerprint, key), (uint64_t)value);
+        tr->fingerprint = sim_trace_fold(sim_trace_fold_key(tr->fingerprint, key), (uint64_t)value);
 }
 
 SIM_TRACE_INLINE void sim_trace_str(sim_trace *tr, const char *key, const char *value)
@@ -196,7 +233,7 @@ SIM_TRACE_INLINE void sim_trace_str(sim_trace *tr, const char *key, const char *
     if (tr->out)
         sim_trace_str_out(tr, key, value);
     else
-        tr->fingerprint = sim_trace_fold_name(sim_trace_fold_name(tr->fingerprint, key), value);
+        tr->fingerprint = sim_trace_fold_name(sim_trace_fold_key(tr->fingerprint, key), value);
 }
 
 /* sim_trace_str of a value whose length n == strlen(value) the caller keeps: the same record, the
@@ -208,7 +245,7 @@ SIM_TRACE_INLINE void sim_trace_strn(sim_trace *tr, const char *key, const char 
     if (tr->out)
         sim_trace_str_out(tr, key, value);
     else
-        tr->fingerprint = sim_trace_fold_bytes(sim_trace_fold_name(tr->fingerprint, key), value, n);
+        tr->fingerprint = sim_trace_fold_bytes(sim_trace_fold_key(tr->fingerprint, key), value, n);
 }
 
 SIM_TRACE_INLINE void sim_trace_bool(sim_trace *tr, const char *key, bool value)
@@ -218,17 +255,14 @@ SIM_TRACE_INLINE void sim_trace_bool(sim_trace *tr, const char *key, bool value)
     if (tr->out)
         sim_trace_bool_out(tr, key, value);
     else
-        tr->fingerprint = sim_trace_fold(sim_trace_fold_name(tr->fingerprint, key), value);
+        tr->fingerprint = sim_trace_fold(sim_trace_fold_key(tr->fingerprint, key), value);
 }
 
+/* The record's end: nothing to fold (the next record's time folds what its last key or type left). */
 SIM_TRACE_INLINE void sim_trace_end(sim_trace *tr)
 {
-    if (!tr->active)
-        return;
-    if (tr->out)
+    if (tr->active && tr->out)
         sim_trace_end_out(tr);
-    else
-        tr->fingerprint = sim_trace_fold(tr->fingerprint, SIM_TRACE_RECORD_END);
 }
 
 /*
@@ -279,10 +313,10 @@ typedef struct sim_trace_field {
     ((sim_trace_field){                                                                                        \
         .key = (k), .kind = SIM_TRACE_FIELD_FOLDED, .name = (name_fn), .fold = (fold_fn), .a = (va), .b = (vb)})
 
-/* One field's words: its key's, then its value's. */
+/* One field: its key's hash XORed in, then its value's word folded. */
 SIM_TRACE_INLINE uint64_t sim_trace_fold_field(uint64_t acc, const sim_trace_field *f)
 {
-    acc = sim_trace_fold_name(acc, f->key);
+    acc = sim_trace_fold_key(acc, f->key);
     switch (f->kind) {
     case SIM_TRACE_FIELD_INT:
     case SIM_TRACE_FIELD_BOOL: return sim_trace_fold(acc, (uint64_t)f->i);
@@ -293,13 +327,13 @@ SIM_TRACE_INLINE uint64_t sim_trace_fold_field(uint64_t acc, const sim_trace_fie
     return acc;
 }
 
-/* A record's words: t, type, each field's, the end. Straight-line for the first six fields (every
+/* A record: its start, each field. Straight-line for the first six fields (every
  * record has at most four): with n a constant the compiler keeps only the fields there are, each
  * reading its kind, key and value from the literal as constants (a loop it would not unroll). */
 SIM_TRACE_INLINE uint64_t sim_trace_fold_record(uint64_t acc, sim_time t, const char *type, const sim_trace_field *f,
                                                 size_t n)
 {
-    acc = sim_trace_fold_name(sim_trace_fold(acc, (uint64_t)t), type);
+    acc = sim_trace_fold_begin(acc, t, type);
     if (n > 0)
         acc = sim_trace_fold_field(acc, &f[0]);
     if (n > 1)
@@ -314,7 +348,7 @@ SIM_TRACE_INLINE uint64_t sim_trace_fold_record(uint64_t acc, sim_time t, const 
         acc = sim_trace_fold_field(acc, &f[5]);
     for (size_t i = 6; i < n; i++)
         acc = sim_trace_fold_field(acc, &f[i]);
-    return sim_trace_fold(acc, SIM_TRACE_RECORD_END);
+    return acc;
 }
 
 /* One field with a file: the call of its kind (str for FOLDED: the same words, from the bytes). */

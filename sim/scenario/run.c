@@ -27,8 +27,8 @@ typedef struct run_task {
     gsl_rng *duration_rng;
     gsl_rng *failure_rng;
     bgt_task_options options; /* what a registration passes: the scenario's, or the app's last */
-    size_t name_len;          /* strlen of the scenario task's name (fixed for the run): task.run folds
-                               * the name's words with sim_trace_strn, without a strlen per run */
+    size_t name_len;          /* strlen of the scenario task's name (fixed for the run): task.run hashes
+                               * the name with sim_trace_strn, without a strlen per run */
 } run_task;
 
 /* The handle the caller's hooks use to pass on what the app's code did (run.h). */
@@ -357,7 +357,7 @@ static int task_body(void *user, const bgt_task_call *call, int64_t *duration_ms
     }
     *duration_ms = took;
     sim_trace_begin(&r->trace, call->now_ms, "task.run");
-    sim_trace_strn(&r->trace, "task", st->name, t->name_len); /* the words of sim_trace_str */
+    sim_trace_strn(&r->trace, "task", st->name, t->name_len); /* the fold of sim_trace_str */
     /* A literal per branch folds as constants (a ?: of literals is a string at run time). */
     if (result == BGT_RESULT_FAILED)
         sim_trace_str(&r->trace, "result", "failed");
@@ -416,8 +416,8 @@ static void set_worker_running(runner *r, bool running)
 
 static void apply_waiting_app_ops(runner *r);
 
-/* Inline at each call: the type is then a literal, whose words fold as constants (out of line it
- * was folded from its bytes, with a strlen, on every app.foreground/background; issue 24). */
+/* Inline at each call: the type is then a literal, whose hash is a constant (out of line it
+ * was hashed from its bytes, with a strlen, on every app.foreground/background; issue 24). */
 SIM_TRACE_INLINE void trace_simple(runner *r, const char *type)
 {
     sim_trace_begin(&r->trace, sim_now(r->engine), type);
@@ -918,11 +918,10 @@ static void on_os_deferral(void *ctx, sim_reason reason)
     if (tr->active && !tr->out) {
         /* Without a file (so the fingerprint on): the record's words folded in one go, the reason's
          * through sim_reason_fold_name's constants, not its name's bytes at run time (issue 24). The
-         * same words as the three calls below; tests/scenario checks with and without a file. */
+         * same fingerprint as the three calls below; tests/scenario checks with and without a file. */
         tr->records++; /* as sim_trace_begin */
-        uint64_t acc = sim_trace_fold_name(sim_trace_fold(tr->fingerprint, (uint64_t)now), "os.defer");
-        acc = sim_reason_fold_name(sim_trace_fold_name(acc, "reason"), reason);
-        tr->fingerprint = sim_trace_fold(acc, SIM_TRACE_RECORD_END);
+        uint64_t acc = sim_trace_fold_begin(tr->fingerprint, now, "os.defer");
+        tr->fingerprint = sim_reason_fold_name(sim_trace_fold_key(acc, "reason"), reason);
         return;
     }
     sim_trace_begin(tr, now, "os.defer");

@@ -37,33 +37,33 @@ Test(trace, fold_is_the_xxh64_lane_step)
     cr_assert_eq(xxh64_words(abc, 3), 0x0bec95e34669983bULL);                 /* "abcdefghijklmnopqrstuvwx" */
 }
 
-static uint64_t fold_all(const uint64_t *w, size_t n)
+/* The hash of a string's words from a seed (sim_trace_hash_bytes, written out). */
+static uint64_t hash_of(uint64_t seed, const uint64_t *w, size_t n)
 {
-    uint64_t acc = SIM_TRACE_FP_INIT;
     for (size_t i = 0; i < n; i++)
-        acc = sim_trace_fold(acc, w[i]);
-    return acc;
+        seed = sim_trace_fold(seed, w[i]);
+    return seed;
 }
 
 Test(trace, a_record_folds_the_documented_words)
 {
-    /* The words are written out here as numbers, so this holds on a machine of either byte order
-     * only if the trace assembles them little-endian from the bytes as documented. */
-    const uint64_t words[] = {
-        5,                                   /* t */
-        0x657a6f642e736fULL | 7ULL << 56,    /* "os.doze": short, length 7 in the top byte */
-        0x70656564ULL | 4ULL << 56,          /* "deep" */
-        0xffULL << 56 | 12,                  /* "idle_pending": long, 12 bytes */
-        0x6e65705f656c6469ULL,               /* "idle_pen" */
-        0x676e6964ULL,                       /* "ding", zero-padded */
-        0x6eULL | 1ULL << 56,                /* "n" */
-        (uint64_t)-1,                        /* -1 */
-        0x6e6fULL | 2ULL << 56,              /* "on" */
-        1,                                   /* true */
-        0ULL,                                /* "" */
-        0ULL,                                /* "" */
-        SIM_TRACE_RECORD_END,
-    };
+    /* The strings' words are written out here as numbers, so this holds on a machine of either
+     * byte order only if the trace assembles them little-endian from the bytes as documented:
+     * each string hashed from its seed (type, key, value), the time and each value folded, each
+     * type and key XORed in before the next fold. */
+    const uint64_t os_doze[] = {0x657a6f642e736fULL | 7ULL << 56}; /* "os.doze": short, length 7 on top */
+    const uint64_t deep[] = {0x70656564ULL | 4ULL << 56};          /* "deep" */
+    const uint64_t idle_pending[] = {0xffULL << 56 | 12,            /* long, 12 bytes */
+                                     0x6e65705f656c6469ULL,         /* "idle_pen" */
+                                     0x676e6964ULL};                /* "ding", zero-padded */
+    const uint64_t n[] = {0x6eULL | 1ULL << 56};                   /* "n" */
+    const uint64_t on[] = {0x6e6fULL | 2ULL << 56};                /* "on" */
+    const uint64_t empty[] = {0};                                  /* "" */
+    uint64_t acc = sim_trace_fold(SIM_TRACE_FP_INIT, 5) ^ hash_of(SIM_TRACE_TYPE_SEED, os_doze, 1);
+    acc = sim_trace_fold(acc ^ hash_of(SIM_TRACE_KEY_SEED, deep, 1), hash_of(SIM_TRACE_VALUE_SEED, idle_pending, 3));
+    acc = sim_trace_fold(acc ^ hash_of(SIM_TRACE_KEY_SEED, n, 1), (uint64_t)-1);
+    acc = sim_trace_fold(acc ^ hash_of(SIM_TRACE_KEY_SEED, on, 1), 1);
+    acc = sim_trace_fold(acc ^ hash_of(SIM_TRACE_KEY_SEED, empty, 1), hash_of(SIM_TRACE_VALUE_SEED, empty, 1));
     sim_trace tr;
     sim_trace_init(&tr, NULL);
     sim_trace_begin(&tr, 5, "os.doze");
@@ -72,8 +72,11 @@ Test(trace, a_record_folds_the_documented_words)
     sim_trace_bool(&tr, "on", true);
     sim_trace_str(&tr, "", "");
     sim_trace_end(&tr);
-    cr_assert_eq(tr.fingerprint, fold_all(words, sizeof words / sizeof words[0]));
+    cr_assert_eq(tr.fingerprint, acc);
     cr_assert_eq(tr.records, 1);
+    /* The seeds matter: the same string as a type, a key and a value hashes three ways. */
+    cr_assert_neq(sim_trace_hash_bytes(SIM_TRACE_TYPE_SEED, "x", 1), sim_trace_hash_bytes(SIM_TRACE_KEY_SEED, "x", 1));
+    cr_assert_neq(sim_trace_hash_bytes(SIM_TRACE_KEY_SEED, "x", 1), sim_trace_hash_bytes(SIM_TRACE_VALUE_SEED, "x", 1));
 }
 
 /* The fingerprint of one record {t: 0, type: TYPE, KEY: VALUE}. */
@@ -89,6 +92,9 @@ static uint64_t one(const char *type, const char *key, const char *value)
 
 Test(trace, moving_bytes_between_strings_changes_it)
 {
+    /* and a key's bytes into its value, or a type's into its key (each has its own hash) */
+    cr_assert_neq(one("x", "k", "v"), one("x", "v", "k"));
+    cr_assert_neq(one("k", "x", "v"), one("x", "k", "v"));
     cr_assert_neq(one("x", "ab", "c"), one("x", "a", "bc"));
     cr_assert_neq(one("x", "a", ""), one("x", "", "a"));
     cr_assert_neq(one("x", "abcdefgh", "i"), one("x", "abcdefg", "hi")); /* long and short */
@@ -110,8 +116,8 @@ Test(trace, an_integer_is_not_its_text)
     cr_assert_neq(a.fingerprint, b.fingerprint);
 }
 
-/* The documented encoding of a string, the plain way: one byte at a time. */
-static uint64_t reference_str(uint64_t acc, const char *s)
+/* The documented hash of a string from a seed, the plain way: its words one byte at a time. */
+static uint64_t reference_hash(uint64_t acc, const char *s)
 {
     size_t n = strlen(s);
     uint64_t w = 0;
@@ -160,9 +166,9 @@ Test(trace, literal_and_runtime_strings_fold_alike)
         sim_trace_end(&c);
         cr_assert_eq(a.fingerprint, b.fingerprint, "\"%s\"", lit[i]);
         cr_assert_eq(c.fingerprint, b.fingerprint, "\"%s\"", lit[i]);
-        uint64_t want = reference_str(sim_trace_fold(SIM_TRACE_FP_INIT, 1), lit[i]);
-        want = reference_str(reference_str(want, "key"), lit[i]);
-        cr_assert_eq(a.fingerprint, sim_trace_fold(want, SIM_TRACE_RECORD_END), "\"%s\"", lit[i]);
+        uint64_t want = sim_trace_fold(SIM_TRACE_FP_INIT, 1) ^ reference_hash(SIM_TRACE_TYPE_SEED, lit[i]);
+        want = sim_trace_fold(want ^ reference_hash(SIM_TRACE_KEY_SEED, "key"), reference_hash(SIM_TRACE_VALUE_SEED, lit[i]));
+        cr_assert_eq(a.fingerprint, want, "\"%s\"", lit[i]);
         free(heap);
     }
 }
