@@ -197,8 +197,8 @@ void sim_trace_set_fingerprint(sim_trace *tr, bool on);
 
 /* Each call below tests `active` (false: the trace off, the call does nothing), then `out`: with a
  * file the record goes out of line (sim_trace_*_out: folded when `fold` is on, and written), and
- * without one `fold` is on (active == out || fold), so the fingerprint's words are folded inline
- * with no third test. The words are the same on both paths; a file only adds the writing. */
+ * without one `fold` is on (active == out || fold), so the fingerprint is folded inline with no
+ * third test. The folds are the same on both paths; a file only adds the writing. */
 void sim_trace_begin_out(sim_trace *tr, sim_time t, const char *type);
 void sim_trace_int_out(sim_trace *tr, const char *key, int64_t value);
 void sim_trace_str_out(sim_trace *tr, const char *key, const char *value);
@@ -237,7 +237,7 @@ SIM_TRACE_INLINE void sim_trace_str(sim_trace *tr, const char *key, const char *
 }
 
 /* sim_trace_str of a value whose length n == strlen(value) the caller keeps: the same record, the
- * same words (sim_trace_fold_bytes), without a strlen per record; inline (its few callers are hot). */
+ * same fold (sim_trace_fold_bytes), without a strlen per record; inline (its few callers are hot). */
 SIM_TRACE_INLINE void sim_trace_strn(sim_trace *tr, const char *key, const char *value, size_t n)
 {
     if (!tr->active)
@@ -266,7 +266,7 @@ SIM_TRACE_INLINE void sim_trace_end(sim_trace *tr)
 }
 
 /*
- * A whole record of typed fields in one call: the same count, words and text as sim_trace_begin,
+ * A whole record of typed fields in one call: the same count, fingerprint and text as sim_trace_begin,
  * one sim_trace_int/_bool/_str/_strn per field in order, and sim_trace_end, with one test of
  * `active` and `out` and, without a file, the fingerprint loaded and stored once for the record, not
  * once per field (issue 24: `bgsim run` within 1.1x of a sweep). With a file the fields go through
@@ -281,7 +281,7 @@ SIM_TRACE_INLINE void sim_trace_end(sim_trace *tr)
  * file path's calls could change (the compiler then keeps them in saved registers across those
  * calls, a cost also with the trace off; SIMOS_TRACE_SCHEDULE makes the calls one by one). A field of kind
  * SIM_TRACE_FIELD_FOLDED is a string named by two numbers a and b: name(a, b) is its text (asked
- * only with a file) and fold(acc, a, b) must fold exactly the words of sim_trace_fold_str(acc,
+ * only with a file) and fold(acc, a, b) must equal sim_trace_fold_str(acc,
  * name(a, b)). A model whose values come from a fixed list of literals (Doze's states and causes)
  * folds them through a switch of literals, constants at compile time, instead of looking the name
  * up and reading its bytes; both functions are inlined when they are inline functions of the caller.
@@ -291,7 +291,7 @@ typedef enum sim_trace_field_kind {
     SIM_TRACE_FIELD_BOOL,
     SIM_TRACE_FIELD_STR,    /* s: a string (strlen taken when folded, unless a literal) */
     SIM_TRACE_FIELD_STRN,   /* s with its length n */
-    SIM_TRACE_FIELD_FOLDED, /* name(a, b), its words folded by fold(acc, a, b) */
+    SIM_TRACE_FIELD_FOLDED, /* name(a, b), folded by fold(acc, a, b) */
 } sim_trace_field_kind;
 
 typedef struct sim_trace_field {
@@ -351,7 +351,7 @@ SIM_TRACE_INLINE uint64_t sim_trace_fold_record(uint64_t acc, sim_time t, const 
     return acc;
 }
 
-/* One field with a file: the call of its kind (str for FOLDED: the same words, from the bytes). */
+/* One field with a file: the call of its kind (str for FOLDED: the same fold, from the bytes). */
 SIM_TRACE_INLINE void sim_trace_field_out(sim_trace *tr, const sim_trace_field *f)
 {
     switch (f->kind) {
@@ -403,7 +403,7 @@ SIM_TRACE_INLINE void sim_trace_record(sim_trace *tr, sim_time t, const char *ty
 #define SIM_TRACE_FIELDS(...)                                                                                  \
     (const sim_trace_field[]){__VA_ARGS__}, sizeof((const sim_trace_field[]){__VA_ARGS__}) / sizeof(sim_trace_field)
 #define SIM_TRACE_RECORD(tr, t, type, ...) sim_trace_record((tr), (t), (type), SIM_TRACE_FIELDS(__VA_ARGS__))
-/* The record's words folded into acc (sim_trace_fold_record), for an owner that keeps its record's
+/* The record folded into acc (sim_trace_fold_record), for an owner that keeps its record's
  * two paths apart itself (Doze's os.doze: a leaf without a file, counted by the owner). */
 #define SIM_TRACE_FOLD_RECORD(acc, t, type, ...) sim_trace_fold_record((acc), (t), (type), SIM_TRACE_FIELDS(__VA_ARGS__))
 
