@@ -712,7 +712,7 @@ int bgt_registry_decode_into(const unsigned char *buf, size_t len, bgt_registry 
         return rc;
     }
     /* Kept for the next decode (no room: none kept; the decode stands). */
-    if (!known) { /* (buf is set: check_header passed, so there was a header) */
+    if (!known && len > 0) { /* (so buf is set: see the first test) */
         r->kept_len = 0;
         if (reserve_enc(r, len) == BGT_OK) {
             memcpy(r->enc, buf, len);
