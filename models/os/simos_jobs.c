@@ -114,11 +114,10 @@ void simos_jobs_new_job(simos_jobs *j)
     j->first_batched = -1;
 }
 
-/* Drops the sessions that ended and the starts made by now - longest window: no quota question
- * at now or later looks at them. Only the windows' starts move (see struct simos_jobs). */
-static void prune(simos_jobs *j, sim_time now)
+/* Drops the sessions that ended and the starts made by horizon = now - longest window: no quota
+ * question at now or later looks at them. Only the windows' starts move (see struct simos_jobs). */
+static void prune_to(simos_jobs *j, sim_time horizon)
 {
-    sim_time horizon = now - j->longest;
     size_t k = 0;
     while (k < j->n_sessions && j->sessions[k].b <= horizon)
         k++;
@@ -135,6 +134,18 @@ static void prune(simos_jobs *j, sim_time now)
         j->start_off += k;
         j->n_starts -= k;
     }
+}
+
+/* prune, with its usual case inline: most checks and starts drop nothing (about 70 % in the
+ * 10-seed commuter sweep, issue 24), and then the oldest session and the oldest start are both
+ * after the horizon, as both lists are sorted (see the top of this file), so prune_to would stop
+ * at k = 0 twice. */
+static inline void prune(simos_jobs *j, sim_time now)
+{
+    sim_time horizon = now - j->longest;
+    if ((j->n_sessions == 0 || j->sessions[0].b > horizon) && (j->n_starts == 0 || j->starts[0] > horizon))
+        return;
+    prune_to(j, horizon);
 }
 
 /* Room for one more entry after the n live ones that begin *off entries into buf (of *cap entries

@@ -867,10 +867,11 @@ Test(jobs, in_quota_walks_equal_the_definitions)
     simos_jobs_free(j);
 }
 
-/* prune drops what left the longest window by moving the history's start, and push compacts or
- * grows the buffers (issue 24): over long runs that drop, compact and grow many times (and a
- * forget), the public counts at every bucket's window equal those the test keeps itself from every
- * start and session it made. Gaps of at least 1 ms and no coalescing: one session per run. */
+/* prune drops what left the longest window by moving the history's start (skipping the walk when
+ * nothing left it), and push compacts or grows the buffers (issue 24): over long runs that drop,
+ * compact and grow many times (and a forget), the public counts at every bucket's window and at a
+ * window longer than all (what is kept) equal those the test keeps itself from every start and
+ * session it made. Gaps of at least 1 ms and no coalescing: one session per run. */
 Test(jobs, pruned_history_equals_the_full_one)
 {
     enum { RUNS = 1500 };
@@ -880,8 +881,11 @@ Test(jobs, pruned_history_equals_the_full_one)
     for (int round = 0; round < 3; round++) {
         simos_android_config c;
         simos_android_defaults(&c, 14);
-        for (int b = 0; b < SIMOS_BUCKET_COUNT; b++)
+        sim_time longest = 0;
+        for (int b = 0; b < SIMOS_BUCKET_COUNT; b++) {
             c.jobs.window[b] = 10 * M + xnext(&x, 6 * H);
+            longest = c.jobs.window[b] > longest ? c.jobs.window[b] : longest;
+        }
         c.jobs.session_coalescing = 0;
         simos_jobs *j = simos_jobs_new(&c.jobs);
         sim_time now = H;
@@ -898,6 +902,16 @@ Test(jobs, pruned_history_equals_the_full_one)
             simos_jobs_end(j, now);
             ends[n++] = now;
             now += 1 + xnext(&x, run % 3 ? 40 * M : 20 * S);
+            /* what the start pruned, seen through a window longer than all: exactly what had left
+             * the longest one by then (neither more nor less) is gone */
+            sim_time horizon = starts[n - 1] - longest, all = 1000 * H;
+            int kept_starts = 0, kept_sessions = 0;
+            for (int i = 0; i < n; i++) {
+                kept_starts += starts[i] > horizon;
+                kept_sessions += ends[i] > horizon;
+            }
+            cr_expect_eq(simos_jobs_starts_in(j, all, now), kept_starts, "round %d run %d", round, run);
+            cr_expect_eq(simos_jobs_sessions_in(j, all, now), kept_sessions, "round %d run %d", round, run);
             for (int b = 0; b < SIMOS_BUCKET_COUNT; b++) {
                 sim_time w = c.jobs.window[b], used = 0;
                 int in_starts = 0, in_sessions = 0;
