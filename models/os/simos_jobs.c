@@ -27,12 +27,18 @@ typedef struct span {
     sim_time a, b; /* b = SIM_TIME_MAX while running */
 } span;
 
+/* The history's arrays are windows into their buffers (issue 24): prune drops the entries that
+ * left the longest window by moving the window's start (`sessions` = session_buf + session_off),
+ * not by moving the entries down at each check that drops one; push compacts a buffer only when
+ * it is full and at least half of it has been dropped (else it grows), so each entry is moved at
+ * most about once. cap_* count from the buffer's start. */
 struct simos_jobs {
     simos_jobs_params p;
-    span *sessions;
-    size_t n_sessions, cap_sessions;
-    sim_time *starts;
-    size_t n_starts, cap_starts;
+    sim_time longest; /* longest_window(&p): p never changes after simos_jobs_new */
+    span *sessions, *session_buf;
+    size_t n_sessions, cap_sessions, session_off;
+    sim_time *starts, *start_buf;
+    size_t n_starts, cap_starts, start_off;
     bool running, counted;
     simos_bucket run_bucket; /* the running job's bucket and whether it started on top */
     bool run_top;
@@ -53,6 +59,15 @@ struct simos_jobs {
  * "there shouldn't be any difference between an hour and 15 minutes"). */
 #define MAX_SESSION_COALESCING SIM_MINUTES(15)
 
+static sim_time longest_window(const simos_jobs_params *p)
+{
+    sim_time w = 0;
+    for (int b = 0; b < SIMOS_BUCKET_COUNT; b++)
+        if (p->window[b] > w)
+            w = p->window[b];
+    return w;
+}
+
 simos_jobs *simos_jobs_new(const simos_jobs_params *p)
 {
     simos_jobs *j = calloc(1, sizeof *j);
@@ -63,6 +78,7 @@ simos_jobs *simos_jobs_new(const simos_jobs_params *p)
         if (j->p.session_coalescing < 0)
             j->p.session_coalescing = 0;
         j->first_batched = -1;
+        j->longest = longest_window(&j->p);
     }
     return j;
 }
@@ -71,8 +87,8 @@ void simos_jobs_free(simos_jobs *j)
 {
     if (!j)
         return;
-    free(j->sessions);
-    free(j->starts);
+    free(j->session_buf);
+    free(j->start_buf);
     free(j->timeouts);
     free(j);
 }
@@ -80,7 +96,11 @@ void simos_jobs_free(simos_jobs *j)
 void simos_jobs_forget(simos_jobs *j, sim_time boot)
 {
     j->n_sessions = 0;
+    j->sessions = j->session_buf;
+    j->session_off = 0;
     j->n_starts = 0;
+    j->starts = j->start_buf;
+    j->start_off = 0;
     j->n_timeouts = 0; /* CountQuotaTracker keeps its events in memory */
     j->running = false;
     j->boot = boot;
@@ -94,32 +114,57 @@ void simos_jobs_new_job(simos_jobs *j)
     j->first_batched = -1;
 }
 
-static sim_time longest_window(const simos_jobs_params *p)
+/* Drops the sessions that ended and the starts made by horizon = now - longest window: no quota
+ * question at now or later looks at them. Only the windows' starts move (see struct simos_jobs). */
+static void prune_to(simos_jobs *j, sim_time horizon)
 {
-    sim_time w = 0;
-    for (int b = 0; b < SIMOS_BUCKET_COUNT; b++)
-        if (p->window[b] > w)
-            w = p->window[b];
-    return w;
-}
-
-static void prune(simos_jobs *j, sim_time now)
-{
-    sim_time horizon = now - longest_window(&j->p);
     size_t k = 0;
     while (k < j->n_sessions && j->sessions[k].b <= horizon)
         k++;
-    if (k) { /* (memmove of a NULL array is undefined even for 0 bytes) */
-        memmove(j->sessions, j->sessions + k, (j->n_sessions - k) * sizeof *j->sessions);
+    if (k) { /* (k > 0: the array is not NULL) */
+        j->sessions += k;
+        j->session_off += k;
         j->n_sessions -= k;
     }
     k = 0;
     while (k < j->n_starts && j->starts[k] <= horizon)
         k++;
     if (k) {
-        memmove(j->starts, j->starts + k, (j->n_starts - k) * sizeof *j->starts);
+        j->starts += k;
+        j->start_off += k;
         j->n_starts -= k;
     }
+}
+
+/* prune, with its usual case inline: most checks and starts drop nothing (about 70 % in the
+ * 10-seed commuter sweep, issue 24), and then the oldest session and the oldest start are both
+ * after the horizon, as both lists are sorted (see the top of this file), so prune_to would stop
+ * at k = 0 twice. */
+static inline void prune(simos_jobs *j, sim_time now)
+{
+    sim_time horizon = now - j->longest;
+    if ((j->n_sessions == 0 || j->sessions[0].b > horizon) && (j->n_starts == 0 || j->starts[0] > horizon))
+        return;
+    prune_to(j, horizon);
+}
+
+/* Room for one more entry after the n live ones that begin *off entries into buf (of *cap entries
+ * of `size` bytes): compacts them to the buffer's start when it is full and at least half of it
+ * was dropped, else doubles it. Returns the buffer (*off updated) or NULL, buf then untouched. */
+static void *make_room(void *buf, size_t *off, size_t n, size_t *cap, size_t size)
+{
+    if (*off + n < *cap)
+        return buf;
+    if (*off > 0 && *off >= *cap / 2) {
+        memmove(buf, (char *)buf + *off * size, n * size);
+        *off = 0;
+        return buf;
+    }
+    size_t grown = *cap ? 2 * *cap : 16;
+    void *b = realloc(buf, grown * size);
+    if (b)
+        *cap = grown;
+    return b;
 }
 
 /* Session i's execution time in (s, t], a run in progress counting up to t. */
@@ -390,14 +435,11 @@ sim_reason simos_jobs_check(simos_jobs *j, const simos_job_env *env, sim_time no
 
 static bool push_start(simos_jobs *j, sim_time t)
 {
-    if (j->n_starts == j->cap_starts) {
-        size_t cap = j->cap_starts ? 2 * j->cap_starts : 16;
-        sim_time *s = realloc(j->starts, cap * sizeof *s);
-        if (!s)
-            return false;
-        j->starts = s;
-        j->cap_starts = cap;
-    }
+    sim_time *s = make_room(j->start_buf, &j->start_off, j->n_starts, &j->cap_starts, sizeof *s);
+    if (!s)
+        return false;
+    j->start_buf = s;
+    j->starts = s + j->start_off;
     j->starts[j->n_starts++] = t;
     return true;
 }
@@ -408,14 +450,11 @@ static bool push_session(simos_jobs *j, sim_time t)
         j->sessions[j->n_sessions - 1].b = SIM_TIME_MAX; /* coalesced: the session goes on */
         return true;
     }
-    if (j->n_sessions == j->cap_sessions) {
-        size_t cap = j->cap_sessions ? 2 * j->cap_sessions : 16;
-        span *s = realloc(j->sessions, cap * sizeof *s);
-        if (!s)
-            return false;
-        j->sessions = s;
-        j->cap_sessions = cap;
-    }
+    span *s = make_room(j->session_buf, &j->session_off, j->n_sessions, &j->cap_sessions, sizeof *s);
+    if (!s)
+        return false;
+    j->session_buf = s;
+    j->sessions = s + j->session_off;
     j->sessions[j->n_sessions++] = (span){t, SIM_TIME_MAX};
     return true;
 }

@@ -867,6 +867,72 @@ Test(jobs, in_quota_walks_equal_the_definitions)
     simos_jobs_free(j);
 }
 
+/* prune drops what left the longest window by moving the history's start (skipping the walk when
+ * nothing left it), and push compacts or grows the buffers (issue 24): over long runs that drop,
+ * compact and grow many times (and a forget), the public counts at every bucket's window and at a
+ * window longer than all (what is kept) equal those the test keeps itself from every start and
+ * session it made. Gaps of at least 1 ms and no coalescing: one session per run. */
+Test(jobs, pruned_history_equals_the_full_one)
+{
+    enum { RUNS = 1500 };
+    static sim_time starts[RUNS], ends[RUNS];
+    uint64_t x = 0x2545F4914F6CDD1Du; /* xorshift64 */
+    int compared = 0;
+    for (int round = 0; round < 3; round++) {
+        simos_android_config c;
+        simos_android_defaults(&c, 14);
+        sim_time longest = 0;
+        for (int b = 0; b < SIMOS_BUCKET_COUNT; b++) {
+            c.jobs.window[b] = 10 * M + xnext(&x, 6 * H);
+            longest = c.jobs.window[b] > longest ? c.jobs.window[b] : longest;
+        }
+        c.jobs.session_coalescing = 0;
+        simos_jobs *j = simos_jobs_new(&c.jobs);
+        sim_time now = H;
+        int n = 0;
+        for (int run = 0; run < RUNS; run++) {
+            if (run == RUNS / 2) { /* a reboot forgets the history */
+                simos_jobs_forget(j, now);
+                n = 0;
+            }
+            bool by_quota;
+            simos_jobs_start(j, SIMOS_BUCKET_RARE, false, false, now, &by_quota);
+            starts[n] = now;
+            now += 1 + xnext(&x, 10 * M);
+            simos_jobs_end(j, now);
+            ends[n++] = now;
+            now += 1 + xnext(&x, run % 3 ? 40 * M : 20 * S);
+            /* what the start pruned, seen through a window longer than all: exactly what had left
+             * the longest one by then (neither more nor less) is gone */
+            sim_time horizon = starts[n - 1] - longest, all = 1000 * H;
+            int kept_starts = 0, kept_sessions = 0;
+            for (int i = 0; i < n; i++) {
+                kept_starts += starts[i] > horizon;
+                kept_sessions += ends[i] > horizon;
+            }
+            cr_expect_eq(simos_jobs_starts_in(j, all, now), kept_starts, "round %d run %d", round, run);
+            cr_expect_eq(simos_jobs_sessions_in(j, all, now), kept_sessions, "round %d run %d", round, run);
+            for (int b = 0; b < SIMOS_BUCKET_COUNT; b++) {
+                sim_time w = c.jobs.window[b], used = 0;
+                int in_starts = 0, in_sessions = 0;
+                for (int i = 0; i < n; i++) {
+                    in_starts += starts[i] > now - w && starts[i] <= now;
+                    in_sessions += ends[i] > now - w && starts[i] <= now;
+                    sim_time a = starts[i] > now - w ? starts[i] : now - w;
+                    used += ends[i] > a ? ends[i] - a : 0;
+                }
+                cr_expect_eq(simos_jobs_starts_in(j, w, now), in_starts, "round %d run %d bucket %d", round, run, b);
+                cr_expect_eq(simos_jobs_sessions_in(j, w, now), in_sessions, "round %d run %d bucket %d", round, run,
+                             b);
+                cr_expect_eq(simos_jobs_used(j, w, now), used, "round %d run %d bucket %d", round, run, b);
+                compared++;
+            }
+        }
+        simos_jobs_free(j);
+    }
+    cr_expect_eq(compared, 3 * RUNS * SIMOS_BUCKET_COUNT);
+}
+
 /* post_eval asks whether a readiness check would only set the timer again from a cache the model
  * refreshes at each write of what that depends on (issue 24). With config.reference the model
  * computes the answer afresh at every ask and counts where the cache differed: over two days of
