@@ -341,8 +341,9 @@ static int task_body(void *user, const bgt_task_call *call, int64_t *duration_ms
     const scn_task *st = &r->s->tasks[t->index];
     sim_time took = sch_dist_sample(&st->work_duration, t->duration_rng);
     /* One failure draw per run, even at probability 0, so changing the probability of one task
-     * keeps every other draw of the run where it was. */
-    bool failed = gsl_rng_uniform(t->failure_rng) < st->failure_probability;
+     * keeps every other draw of the run where it was. sim_rng_uniform is gsl_rng_uniform bit for
+     * bit from the same output (tests/engine/test_rng.c), inline: no out-of-line GSL call. */
+    bool failed = sim_rng_uniform(t->failure_rng) < st->failure_probability;
     /* A task that needs the network fails without it (the OS models normally hold the worker back
      * until the network constraint holds; the ideal platform does not, so this is where it shows). */
     bool offline = st->network == SCN_NETWORK_REQUIRED && r->device.net == MDL_NET_NONE;
