@@ -53,34 +53,31 @@ static void sim_trace_end_write(sim_trace *tr)
 
 /* The calls' paths with a file: the same folding as inline (the names hashed from their bytes here,
  * the same hashes as their literals' constants), then the text. */
-static uint64_t key_hashed(uint64_t acc, const char *key) { return acc ^ sim_trace_hash_value(SIM_TRACE_KEY_SEED, key); }
-
 void sim_trace_begin_out(sim_trace *tr, sim_time t, const char *type)
 {
     if (tr->fold)
-        tr->fingerprint =
-            sim_trace_fold(tr->fingerprint, (uint64_t)t) ^ sim_trace_hash_value(SIM_TRACE_TYPE_SEED, type);
+        tr->fingerprint = sim_trace_fold_begin(tr->fingerprint, t, type);
     sim_trace_begin_write(tr, t, type);
 }
 
 void sim_trace_int_out(sim_trace *tr, const char *key, int64_t value)
 {
     if (tr->fold)
-        tr->fingerprint = sim_trace_fold(key_hashed(tr->fingerprint, key), (uint64_t)value);
+        tr->fingerprint = sim_trace_fold(sim_trace_fold_key(tr->fingerprint, key), (uint64_t)value);
     sim_trace_int_write(tr, key, value);
 }
 
 void sim_trace_str_out(sim_trace *tr, const char *key, const char *value)
 {
     if (tr->fold)
-        tr->fingerprint = sim_trace_fold_value(key_hashed(tr->fingerprint, key), value);
+        tr->fingerprint = sim_trace_fold_value(sim_trace_fold_key(tr->fingerprint, key), value);
     sim_trace_str_write(tr, key, value);
 }
 
 void sim_trace_bool_out(sim_trace *tr, const char *key, bool value)
 {
     if (tr->fold)
-        tr->fingerprint = sim_trace_fold(key_hashed(tr->fingerprint, key), value);
+        tr->fingerprint = sim_trace_fold(sim_trace_fold_key(tr->fingerprint, key), value);
     sim_trace_bool_write(tr, key, value);
 }
 
