@@ -316,6 +316,7 @@ typedef struct sweep_metric {
 typedef struct sweep_metrics {
     sweep_metric m[MAX_METRICS];
     size_t n;
+    unsigned parts; /* the rep_stats parts the metrics read: only these are computed (issue 24) */
 } sweep_metrics;
 
 static const char *const scope_suffixes[] = {"runs_per_day", "interval.p10", "interval.p50", "interval.p90",
@@ -375,6 +376,9 @@ static int sweep_metrics_resolve(const sweep_args *a, const scn_scenario *s0, sw
         if (!rep_metric_resolve(mx->m[i].name, tasks, s0->task_count, &mx->m[i].ref, &scope_ok))
             return usage_error(scope_ok ? "--metric: unknown metric" : "--metric: unknown scope in", mx->m[i].name);
     }
+    mx->parts = 0;
+    for (size_t i = 0; i < mx->n; i++)
+        mx->parts |= rep_metric_parts(&mx->m[i].ref);
     return 0;
 }
 
@@ -408,10 +412,7 @@ static void do_run(sweep_run *r, const sweep_metrics *mx)
     r->status = run_scenario(r->s, &opt, &rec, &out);
     if (r->status != 0 && out.message[0])
         r->message = util_strdup(out.message);
-    unsigned parts = 0; /* only what the metrics read: most of a sweep's sorting is not (issue 24) */
-    for (size_t i = 0; i < mx->n; i++)
-        parts |= rep_metric_parts(&mx->m[i].ref);
-    if (r->status == 0 && rep_stats_compute_parts(&rec, &st, parts) != 0)
+    if (r->status == 0 && rep_stats_compute_parts(&rec, &st, mx->parts) != 0)
         r->status = RUN_ERR_NOMEM;
     if (r->status == 0) {
         for (size_t i = 0; i < mx->n; i++) {

@@ -306,6 +306,7 @@ typedef struct fleet_run {
     uint64_t failed_device; /* lowest failing device; UINT64_MAX: none */
     int failed_status;
     run_fleet_error *err;   /* the caller's: the lowest failing device's words */
+    unsigned parts;         /* the rep_stats parts the metrics and targets read (metric_parts) */
 } fleet_run;
 
 /* Keeps device k's failure when it is the lowest so far; run_rc and run_message are its run's
@@ -403,7 +404,7 @@ static int one_device(fleet_run *fr, fleet_worker *w, uint64_t k)
     rep_stats st = {0};
     run_outcome out = {0};
     rc = run_scenario(s, &opt, &rec, &out);
-    if (rc == 0 && rep_stats_compute_parts(&rec, &st, metric_parts(spec)) != 0)
+    if (rc == 0 && rep_stats_compute_parts(&rec, &st, fr->parts) != 0)
         rc = RUN_ERR_NOMEM;
     if (rc == 0) {
         fold(spec, fr->res, &w->accs, 0, &st, &rec);
@@ -468,6 +469,7 @@ int run_fleet(const run_fleet_spec *spec, run_fleet_result *out, run_fleet_error
         return RUN_ERR_NOMEM;
     }
     fr->spec = spec;
+    fr->parts = metric_parts(spec);
     fr->res = out;
     fr->err = err;
     fr->failed_device = UINT64_MAX;
