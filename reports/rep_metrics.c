@@ -298,11 +298,15 @@ unsigned rep_metric_parts(const rep_metric_ref *ref)
     bool task = ref->task >= 0;
     switch (ref->def - defs) {
     case M_INTERVAL + 0: case M_INTERVAL + 1: case M_INTERVAL + 2: case M_INTERVAL + 3:
-    case M_INTERVAL + 4: case M_INTERVAL + 5: case M_INTERVAL + 6:
+    case M_INTERVAL + 4: case M_INTERVAL + 5:
         return task ? REP_STATS_TASK_QUANTILES : REP_STATS_WORKER_INTERVAL;
+    case M_INTERVAL + 6: /* the mean */
+        return (task ? REP_STATS_TASK_QUANTILES : REP_STATS_WORKER_INTERVAL) | REP_STATS_MEANS;
     case M_DELAY + 0: case M_DELAY + 1: case M_DELAY + 2: case M_DELAY + 3:
-    case M_DELAY + 4: case M_DELAY + 5: case M_DELAY + 6:
+    case M_DELAY + 4: case M_DELAY + 5:
         return task ? REP_STATS_TASK_QUANTILES : REP_STATS_WORKER_DELAY;
+    case M_DELAY + 6:
+        return (task ? REP_STATS_TASK_QUANTILES : REP_STATS_WORKER_DELAY) | REP_STATS_MEANS;
     case M_DURATION_P50:
     case M_DURATION_MAX:
         return REP_STATS_TASK_QUANTILES;

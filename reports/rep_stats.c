@@ -22,13 +22,39 @@ static void insertion_sort(double *v, size_t n)
 }
 
 /*
+ * The sort's and the selection's partition step: the median of v[0], v[n/2] and v[n-1] as the
+ * pivot, Hoare's partition around it. Returns `left`: [0, left) <= pivot <= [left, n), both sides
+ * non-empty (n > 16).
+ */
+static size_t partition(double *v, size_t n)
+{
+    size_t mid = n / 2;
+    if (v[mid] < v[0]) { double t = v[mid]; v[mid] = v[0]; v[0] = t; }
+    if (v[n - 1] < v[0]) { double t = v[n - 1]; v[n - 1] = v[0]; v[0] = t; }
+    if (v[n - 1] < v[mid]) { double t = v[n - 1]; v[n - 1] = v[mid]; v[mid] = t; }
+    double pivot = v[mid];
+    size_t i = 0, j = n - 1;
+    for (;;) {
+        while (v[i] < pivot)
+            i++;
+        while (pivot < v[j])
+            j--;
+        if (i >= j)
+            break;
+        double t = v[i]; v[i] = v[j]; v[j] = t;
+        i++;
+        j--;
+    }
+    return j + 1;
+}
+
+/*
  * Sorts v ascending: quicksort (median of three, Hoare partition) down to runs of 16, insertion
  * sort below, and GSL's heapsort when `depth` runs out (introsort: O(n log n) at worst). The values
  * are finite and never -0 (they come from integers), so any correct sort leaves the same array
  * as gsl_sort and every quantile and the mean (summed in sorted order) keep their bits. It
  * replaces gsl_sort (a heapsort) because sorting was 10-14 % of scenarios with frequent runs
- * (issue 24): heapsort does about twice the comparisons and jumps across the array. Selecting
- * only the quantiles would change the mean's rounding (gsl_stats_mean sums in array order).
+ * (issue 24): heapsort does about twice the comparisons and jumps across the array.
  */
 static void sort_doubles(double *v, size_t n, int depth)
 {
@@ -37,25 +63,8 @@ static void sort_doubles(double *v, size_t n, int depth)
             gsl_sort(v, 1, n);
             return;
         }
-        size_t mid = n / 2;
-        if (v[mid] < v[0]) { double t = v[mid]; v[mid] = v[0]; v[0] = t; }
-        if (v[n - 1] < v[0]) { double t = v[n - 1]; v[n - 1] = v[0]; v[0] = t; }
-        if (v[n - 1] < v[mid]) { double t = v[n - 1]; v[n - 1] = v[mid]; v[mid] = t; }
-        double pivot = v[mid];
-        size_t i = 0, j = n - 1;
-        for (;;) {
-            while (v[i] < pivot)
-                i++;
-            while (pivot < v[j])
-                j--;
-            if (i >= j)
-                break;
-            double t = v[i]; v[i] = v[j]; v[j] = t;
-            i++;
-            j--;
-        }
-        /* [0, j] <= pivot <= [j + 1, n): recurse into the smaller side, loop on the larger. */
-        size_t left = j + 1;
+        /* recurse into the smaller side, loop on the larger */
+        size_t left = partition(v, n);
         if (left < n - left) {
             sort_doubles(v, left, depth);
             v += left;
@@ -66,6 +75,34 @@ static void sort_doubles(double *v, size_t n, int depth)
         }
     }
     insertion_sort(v, n);
+}
+
+/*
+ * Puts at each place of want[0..k) (ascending, in [0, n); rewritten) the value sorting v would put there, by
+ * sorting only the parts of v that hold one of them (quickselect on several places at once, the
+ * same partition and cut-offs as sort_doubles). Each side of a partition holds the values of its
+ * places in the sorted order, so a place's value is the sorted array's, bit for bit.
+ */
+static void select_places(double *v, size_t n, size_t *want, size_t k, int depth)
+{
+    while (k > 0 && n > 16) {
+        if (depth-- == 0) {
+            gsl_sort(v, 1, n);
+            return;
+        }
+        size_t left = partition(v, n), m = 0;
+        while (m < k && want[m] < left)
+            m++;
+        select_places(v, left, want, m, depth);
+        v += left;
+        n -= left;
+        want += m;
+        k -= m;
+        for (size_t i = 0; i < k; i++) /* the right side's places, from its own start */
+            want[i] -= left;
+    }
+    if (k > 0)
+        insertion_sort(v, n);
 }
 
 void rep_quantiles_of(double *v, size_t n, rep_quantiles *q)
@@ -84,9 +121,62 @@ void rep_quantiles_of(double *v, size_t n, rep_quantiles *q)
     q->mean = gsl_stats_mean(v, 1, n);
 }
 
+/* Adds the places GSL's quantile f of n sorted values reads (its manual: i = floor((n - 1) f) and
+ * i + 1, interpolated; i alone when it is the last) to places[*k]. */
+static void add_quantile_places(size_t n, double f, size_t *places, size_t *k)
+{
+    size_t i = (size_t)(f * (double)(n - 1));
+    places[(*k)++] = i;
+    if (i + 1 < n)
+        places[(*k)++] = i + 1;
+}
+
+static int cmp_place(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+void rep_quantiles_select(double *v, size_t n, rep_quantiles *q)
+{
+    memset(q, 0, sizeof *q);
+    if (n == 0)
+        return;
+    /* min and max by a pass (the values are finite and never -0: `<` orders them as the sort does) */
+    q->min = q->max = v[0];
+    for (size_t i = 1; i < n; i++) {
+        q->min = v[i] < q->min ? v[i] : q->min;
+        q->max = q->max < v[i] ? v[i] : q->max;
+    }
+    size_t places[8], k = 0;
+    add_quantile_places(n, 0.10, places, &k);
+    places[k++] = (n - 1) / 2; /* the median's two middle places (GSL's median_from_sorted_data) */
+    places[k++] = n / 2;
+    add_quantile_places(n, 0.90, places, &k);
+    add_quantile_places(n, 0.99, places, &k);
+    qsort(places, k, sizeof places[0], cmp_place);
+    size_t distinct = 0;
+    for (size_t i = 0; i < k; i++)
+        if (distinct == 0 || places[i] != places[distinct - 1])
+            places[distinct++] = places[i];
+    select_places(v, n, places, distinct, 64);
+    /* GSL's functions of sorted data read only those places (the formulas in its manual), which now
+     * hold the sorted array's values: the same bits as after the sort. */
+    q->n = n;
+    q->p10 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.10);
+    q->p50 = gsl_stats_median_from_sorted_data(v, 1, n);
+    q->p90 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.90);
+    q->p99 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.99);
+}
+
 static double days_of(sim_time duration) { return (double)duration / (double)SIM_DAYS(1); }
 
-static void task_stats(const rep_task *t, sim_time duration, double *scratch, bool quantiles, rep_task_stats *s)
+/* The quantile sets' function: with their means (which need the sorted order), or without. */
+typedef void quantiles_fn(double *values, size_t n, rep_quantiles *q);
+
+static quantiles_fn *quantiles_for(unsigned parts) { return parts & REP_STATS_MEANS ? rep_quantiles_of : rep_quantiles_select; }
+
+static void task_stats(const rep_task *t, sim_time duration, double *scratch, quantiles_fn *quantiles, rep_task_stats *s)
 {
     s->name = t->name;
     s->registrations = t->registrations;
@@ -107,13 +197,13 @@ static void task_stats(const rep_task *t, sim_time duration, double *scratch, bo
         return;
     for (size_t i = 1; i < t->run_count; i++)
         scratch[i - 1] = (double)(t->runs[i].start - t->runs[i - 1].start);
-    rep_quantiles_of(scratch, t->run_count ? t->run_count - 1 : 0, &s->interval);
+    quantiles(scratch, t->run_count ? t->run_count - 1 : 0, &s->interval);
     for (size_t i = 0; i < t->run_count; i++)
         scratch[i] = (double)t->runs[i].delay;
-    rep_quantiles_of(scratch, t->run_count, &s->delay);
+    quantiles(scratch, t->run_count, &s->delay);
     for (size_t i = 0; i < t->run_count; i++)
         scratch[i] = (double)t->runs[i].duration;
-    rep_quantiles_of(scratch, t->run_count, &s->duration);
+    quantiles(scratch, t->run_count, &s->duration);
 }
 
 /* Runs per 24-hour window (quantiles) and by local hour of day, through rep_hist. */
@@ -185,17 +275,18 @@ int rep_stats_compute_parts(const rep_record *r, rep_stats *s, unsigned parts)
         }
     }
     s->worker_runs_per_day = (double)ran / days_of(r->duration);
+    quantiles_fn *quantiles = quantiles_for(parts);
     if (parts & REP_STATS_WORKER_INTERVAL)
-        rep_quantiles_of(scratch, ran ? ran - 1 : 0, &s->worker_interval);
+        quantiles(scratch, ran ? ran - 1 : 0, &s->worker_interval);
     if (parts & REP_STATS_WORKER_DELAY) {
         ran = 0;
         for (size_t i = 0; i < r->worker_count; i++)
             if (r->worker_runs[i].kind == REP_WORKER_RAN)
                 scratch[ran++] = (double)(r->worker_runs[i].start - r->worker_runs[i].due);
-        rep_quantiles_of(scratch, ran, &s->worker_delay);
+        quantiles(scratch, ran, &s->worker_delay);
     }
     for (size_t i = 0; i < r->task_count; i++)
-        task_stats(&r->tasks[i], r->duration, scratch, (parts & REP_STATS_TASK_QUANTILES) != 0, &s->tasks[i]);
+        task_stats(&r->tasks[i], r->duration, scratch, parts & REP_STATS_TASK_QUANTILES ? quantiles : NULL, &s->tasks[i]);
     free(scratch);
     s->has_battery = r->has_battery;
     s->battery_bg = r->battery_bg_mp / 100000.0;

@@ -53,13 +53,17 @@ typedef struct rep_stats {
 
 /* Sorts `values` in place and fills *q. */
 void rep_quantiles_of(double *values, size_t n, rep_quantiles *q);
+/* *q as rep_quantiles_of fills it, bit for bit, but the mean (0: it needs the sorted order): the
+ * places the quantiles read are selected, not the whole array sorted (`values` reordered). */
+void rep_quantiles_select(double *values, size_t n, rep_quantiles *q);
 /*
  * The parts of rep_stats that cost more than a pass over the record: each quantile set sorts its
  * samples, each per-day set fills two histograms. A reader of a few metrics (a sweep, a fleet, a
  * check) asks only the parts its metrics read (rep_metric_parts): a sweep of the default metrics
  * sorts one sample of the five (issue 24). The counts, rates, held times and battery are always
  * filled; the quantiles of a part not asked are left zero (n == 0: "no value"), as are its
- * by_hour counts.
+ * by_hour counts. Without REP_STATS_MEANS the interval, delay and duration sets asked have every
+ * field but the mean, which is 0: their quantiles are selected, not sorted (rep_quantiles_select).
  */
 enum {
     REP_STATS_WORKER_INTERVAL = 1u << 0, /* worker_interval */
@@ -67,7 +71,8 @@ enum {
     REP_STATS_WORKER_DAYS = 1u << 2,     /* worker_per_day, worker_by_hour */
     REP_STATS_TASK_QUANTILES = 1u << 3,  /* every task's interval, delay and duration */
     REP_STATS_TASK_DAYS = 1u << 4,       /* every task's per_day and by_hour */
-    REP_STATS_ALL = (1u << 5) - 1
+    REP_STATS_MEANS = 1u << 5,           /* the mean of each interval, delay and duration set asked */
+    REP_STATS_ALL = (1u << 6) - 1
 };
 
 /* Computes the statistics of a record. -1 when out of memory. Free with rep_stats_free. */
