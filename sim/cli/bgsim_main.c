@@ -7,6 +7,9 @@
  */
 #include <stdio.h>
 #include <string.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "cli.h"
 #include "scn_scenario.h"
@@ -60,8 +63,26 @@ static int help_for(const char *cmd)
     return EX_USAGE;
 }
 
+/*
+ * glibc's malloc returns the top of its heap to the system (brk) once more than 128 KiB of it is
+ * free, and serves blocks of 128 KiB and more from mmap, unmapped when freed. A sweep or a fleet
+ * frees a run's record and state after each seed or device and grows them again for the next:
+ * each time the system hands out fresh zeroed pages again (issue 24: the commuter's 300-seed
+ * sweep took 3,285 page faults and 1.21x the CPU time of the same sweep without trimming; the
+ * outputs are the same). Kept, the freed memory is what the next run reuses; the process's peak
+ * is unchanged, and it is returned at exit. Not glibc: the allocator's own policy.
+ */
+static void keep_freed_memory(void)
+{
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024); /* glibc's largest: blocks below it from the heap */
+    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+    keep_freed_memory();
     if (argc < 2) {
         fputs(usage_main, stderr);
         return EX_USAGE;
