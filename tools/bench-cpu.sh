@@ -28,6 +28,9 @@
 #                                 sampled in every pair like the other rows; goal <= 1.5)
 #   engine event / floor op       `bgsim-bench hold --predrawn` (the engine, no model, the same pops)
 #                                 over the floor's op: the floor ratio an empty model would have
+#   a draw / floor op             `bgsim-bench draw --kind lognormal|exponential` (a session length,
+#                                 GSL's method bit for bit; an arrival gap) over the floor's op: what
+#                                 each draw a model makes per event adds to its floor ratio at least
 #   hold engine / bare at N       `bgsim-bench hold --pending N --events M --compare`: the engine's
 #                                 speed over the bare binary heap's (wall clock inside one process,
 #                                 the two interleaved there; goal >= 0.9), with the bgsim-bench next
@@ -94,6 +97,18 @@ op_cpu() {
     done
     calc "($_c2 - $_c1) / $FLOOR_OPS"
 }
+# draw_cpu BENCH KIND: CPU seconds of one `BENCH draw --kind KIND` draw, as op_cpu (2N less N).
+draw_cpu() {
+    _tries=0
+    while :; do
+        _c1=$(cpu "$1" draw --kind "$2" --events "$FLOOR_OPS")
+        _c2=$(cpu "$1" draw --kind "$2" --events $((2 * FLOOR_OPS)))
+        [ "$(calc "$_c2 > $_c1")" -eq 1 ] && break
+        _tries=$((_tries + 1))
+        [ "$_tries" -lt 5 ] || { echo "bench-cpu.sh: a draw measured at or below zero 5 times (machine too busy?)" >&2; exit 75; }
+    done
+    calc "($_c2 - $_c1) / $FLOOR_OPS"
+}
 
 # sample ROW BIN WHICH: one sample of one row (or of the hold rows at one size) for one binary (sh
 # has no local variables: the names here are used nowhere else).
@@ -135,6 +150,12 @@ sample() {
         [ -x "$bench" ] && "$bench" hold --pending "$FLOOR_PENDING" --events 10 --predrawn >/dev/null 2>&1 || return 0
         put engine_op "$w" "$(op_cpu "$bench" --predrawn)"
         ;;
+    draw_*)
+        # A model's random draw (this binary's generator), when its bgsim-bench has `draw`.
+        bench=$(dirname "$b")/bgsim-bench
+        [ -x "$bench" ] && "$bench" draw --kind lognormal --events 1 >/dev/null 2>&1 || return 0
+        put "$1" "$w" "$(draw_cpu "$bench" "${1#draw_}")"
+        ;;
     hold_*)
         n=${1#hold_}
         bench=$(dirname "$b")/bgsim-bench
@@ -148,7 +169,7 @@ sample() {
 }
 
 # Each row's sample of this binary, then at once OLD's; all rows; PAIRS times.
-rows="floor engine_op fleet run_sweep tasks"
+rows="floor engine_op draw_lognormal draw_exponential fleet run_sweep tasks"
 for wl in $BENCH_WORKLOADS; do rows="sweep_$wl $rows"; done
 # Fired events per device-day: deterministic, so counted once per binary.
 floor_seeds=$((SEEDS < 10 ? SEEDS : 10))
@@ -229,6 +250,18 @@ if [ -s "$tmp/engine_op.new" ] && [ -s "$tmp/floor.new" ]; then
         printf '| %s | %.3f |\n' "$engine_label" "$e_new"
     fi
 fi
+# A draw over the floor's op, as the engine's event above.
+for kind in lognormal exponential; do
+    label="one $kind draw / floor's op (bgsim-bench draw --kind $kind)"
+    [ -s "$tmp/draw_$kind.new" ] && [ -s "$tmp/floor.new" ] || continue
+    d_new=$(calc "$(median "$tmp/draw_$kind.new") / $(median "$tmp/floor.new")")
+    if [ -n "$OLD" ] && [ -s "$tmp/draw_$kind.old" ]; then
+        d_old=$(calc "$(median "$tmp/draw_$kind.old") / $(median "$tmp/floor.old")")
+        printf '| %s | %.3f | %.3f | %.3f |\n' "$label" "$d_new" "$d_old" "$(calc "$d_new / $d_old")"
+    else
+        printf '| %s | %.3f |\n' "$label" "$d_new"
+    fi
+done
 row "fleet android, device-days per CPU-second" fleet '%.0f'
 row "run (fingerprint) / 1-seed sweep, CPU per device-day, default.yaml" run_sweep '%.3f'
 row "1 device-day, 1,000 tasks / 100 tasks (linear: 10)" tasks '%.2f'

@@ -3,6 +3,7 @@
  *
  *   bgsim-bench hold --pending N --events M [--bare] [--predrawn] [--seed S]
  *   bgsim-bench hold --pending N --events M --compare [--reps R] [--seed S]
+ *   bgsim-bench draw --kind lognormal|exponential --events M [--seed S]
  *
  * The classic hold model: N events pending; each popped event schedules one new event at
  * now + Exp(mean 1 s), rounded to whole milliseconds, drawn with gsl_ran_exponential from the
@@ -13,6 +14,13 @@
  * break ties the same way, so they pop the same sequence of times; the printed checksum (a hash of
  * every popped time) proves it. --compare runs both modes R times, interleaved, in one process and
  * prints the median of each and their ratio.
+ *
+ * `draw` makes M draws of one kind from a stream of the engine's (sim_rng_lognormal: GSL's polar
+ * Box-Muller method, bit for bit, as the usage model's session lengths; sim_rng_exponential: the
+ * ziggurat, as arrival gaps) and prints their sum: what one draw of a model costs, which no cut of
+ * the model's own work can remove while its outputs stay the same (tools/bench-cpu.sh sets it
+ * against the floor's heap operation). The parameters (a session's median 60 s, sigma 1.2; a gap's
+ * mean 20 min) do not change the cost: neither method's rejection rate depends on them.
  *
  * Output: one line per run ending in ev_per_s=<events per second>; with --compare a last line
  * ending in ratio=<engine/bare>. Timing is wall-clock (CLOCK_MONOTONIC): run on a quiet machine.
@@ -236,6 +244,35 @@ out_free:
     return rc;
 }
 
+/* ---- draws ---- */
+
+static int draw(const char *kind, uint64_t draws, uint64_t seed)
+{
+    bool lognormal = strcmp(kind, "lognormal") == 0;
+    if (!lognormal && strcmp(kind, "exponential") != 0) {
+        fprintf(stderr, "bgsim-bench: --kind: expected 'lognormal' or 'exponential', found '%s'\n", kind);
+        return EX_USAGE;
+    }
+    gsl_rng *rng = sim_rng_stream_new(seed, 0, "bench.draw");
+    if (!rng) {
+        fprintf(stderr, "bgsim-bench: out of memory\n");
+        return EX_SOFTWARE;
+    }
+    const double zeta = 11.0021, sigma = 1.2, mean = 1200000.0; /* ln(60,000 ms); 20 min */
+    double sum = 0, t0 = now_seconds();
+    if (lognormal)
+        for (uint64_t i = 0; i < draws; i++)
+            sum += sim_rng_lognormal(rng, zeta, sigma);
+    else
+        for (uint64_t i = 0; i < draws; i++)
+            sum += sim_rng_exponential(rng, mean);
+    double seconds = now_seconds() - t0;
+    gsl_rng_free(rng);
+    printf("draw kind=%s draws=%" PRIu64 " sum=%.17g seconds=%.6f ns_per_draw=%.2f\n", kind, draws, sum, seconds,
+           seconds * 1e9 / (double)draws);
+    return 0;
+}
+
 /* ---- command line ---- */
 
 static void print_run(const char *mode, size_t pending, uint64_t events, const hold_result *r)
@@ -295,7 +332,8 @@ static int parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max,
 static void usage(FILE *f)
 {
     fprintf(f, "usage: bgsim-bench hold --pending N --events M [[--bare] [--predrawn] | --compare [--reps R]] "
-               "[--seed S]\n");
+               "[--seed S]\n"
+               "       bgsim-bench draw --kind lognormal|exponential --events M [--seed S]\n");
 }
 
 int main(int argc, char **argv)
@@ -305,8 +343,9 @@ int main(int argc, char **argv)
         {"bare", no_argument, NULL, 'b'},          {"compare", no_argument, NULL, 'c'},
         {"reps", required_argument, NULL, 'r'},    {"seed", required_argument, NULL, 's'},
         {"predrawn", no_argument, NULL, 'p'},      {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    if (argc < 2 || strcmp(argv[1], "hold") != 0) {
+        {"kind", required_argument, NULL, 'k'},    {NULL, 0, NULL, 0}};
+    bool is_draw = argc >= 2 && strcmp(argv[1], "draw") == 0;
+    if (argc < 2 || (strcmp(argv[1], "hold") != 0 && !is_draw)) {
         if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
             usage(stdout);
             return 0;
@@ -316,6 +355,7 @@ int main(int argc, char **argv)
     }
     uint64_t pending = 1000, events = 10000000, seed = 1, reps = 5;
     int bare = 0, cmp = 0, predrawn = 0, c;
+    const char *kind = NULL;
     optind = 2;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         int bad = 0;
@@ -327,16 +367,20 @@ int main(int argc, char **argv)
         case 'b': bare = 1; break;
         case 'c': cmp = 1; break;
         case 'p': predrawn = 1; break;
+        case 'k': kind = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return EX_USAGE;
         }
         if (bad)
             return EX_USAGE;
     }
-    if (optind < argc || (bare && cmp) || (predrawn && cmp)) {
+    if (optind < argc || (bare && cmp) || (predrawn && cmp) || is_draw != (kind != NULL) ||
+        (is_draw && (bare || cmp || predrawn))) {
         usage(stderr);
         return EX_USAGE;
     }
+    if (is_draw)
+        return draw(kind, events, seed);
     if (cmp)
         return compare((size_t)pending, events, seed, (int)reps);
     hold_result r = {0};
