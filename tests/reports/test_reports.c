@@ -526,6 +526,21 @@ Test(plot, scripted_events_are_marked_on_the_timeline)
     rep_record_free(&rec);
 }
 
+/* The quantile tests' samples: n values of one of SAMPLE_SHAPES shapes (random, many ties,
+ * ascending, descending, a sawtooth) from the LCG state *x. */
+#define SAMPLE_SHAPES 5
+static void fill_sample(double *a, size_t n, int shape, uint64_t *x)
+{
+    for (size_t i = 0; i < n; i++) {
+        *x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+        a[i] = shape == 0   ? (double)(*x >> 40)
+               : shape == 1 ? (double)((*x >> 33) % 5)
+               : shape == 2 ? (double)i
+               : shape == 3 ? (double)(n - i)
+                            : (double)((i * 7919) % 1009);
+    }
+}
+
 /* rep_quantiles_of sorts with its own introsort (issue 24): on sizes around its cut-offs, with
  * many ties, sorted, reversed and random data, every field must have the bits GSL's heapsort
  * and quantile functions give. */
@@ -537,12 +552,8 @@ Test(stats, quantiles_match_gsl_sort_bit_for_bit)
         size_t n = sizes[si];
         double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
         cr_assert(a && b);
-        for (int shape = 0; shape < 4; shape++) {
-            for (size_t i = 0; i < n; i++) {
-                x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-                double r = (double)(x >> 40);
-                a[i] = shape == 0 ? r : shape == 1 ? (double)((x >> 33) % 5) : shape == 2 ? (double)i : (double)(n - i);
-            }
+        for (int shape = 0; shape < SAMPLE_SHAPES; shape++) {
+            fill_sample(a, n, shape, &x);
             memcpy(b, a, n * sizeof *a);
             rep_quantiles q;
             rep_quantiles_of(a, n, &q);
@@ -573,16 +584,8 @@ Test(stats, select_matches_the_sort_bit_for_bit)
         size_t n = sizes[si];
         double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
         cr_assert(a && b);
-        for (int shape = 0; shape < 5; shape++) {
-            for (size_t i = 0; i < n; i++) {
-                x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-                double r = (double)(x >> 40);
-                a[i] = shape == 0   ? r
-                       : shape == 1 ? (double)((x >> 33) % 5)
-                       : shape == 2 ? (double)i
-                       : shape == 3 ? (double)(n - i)
-                                    : (double)((i * 7919) % 1009); /* a sawtooth */
-            }
+        for (int shape = 0; shape < SAMPLE_SHAPES; shape++) {
+            fill_sample(a, n, shape, &x);
             memcpy(b, a, n * sizeof *a);
             rep_quantiles s, q;
             rep_quantiles_select(a, n, &s);
