@@ -541,22 +541,26 @@ static void fill_sample(double *a, size_t n, int shape, uint64_t *x)
     }
 }
 
-/* rep_quantiles_of sorts with its own introsort (issue 24): on sizes around its cut-offs, with
- * many ties, sorted, reversed and random data, every field must have the bits GSL's heapsort
- * and quantile functions give. */
-Test(stats, quantiles_match_gsl_sort_bit_for_bit)
+/* rep_quantiles_of sorts with its own introsort, and rep_quantiles_select selects only the places
+ * the quantiles read (issue 24): on sizes around their cut-off of 16 (and n = 1, 2, where the
+ * quantiles' places are the ends), on random, tied, ascending, descending and sawtooth samples,
+ * the sort leaves GSL's heapsort's array and every field has the bits GSL's functions give on
+ * it; the selection's fields have the same bits but the mean, which is 0. */
+Test(stats, quantiles_sorted_and_selected_match_gsl_bit_for_bit)
 {
-    static const size_t sizes[] = {1, 2, 3, 15, 16, 17, 18, 33, 100, 257, 1000, 4099};
+    static const size_t sizes[] = {1, 2, 3, 10, 11, 15, 16, 17, 18, 33, 100, 101, 257, 1000, 4099, 20000};
     uint64_t x = 12345;
     for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
         size_t n = sizes[si];
-        double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
-        cr_assert(a && b);
+        double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), *c = malloc(n * sizeof *c);
+        cr_assert(a && b && c);
         for (int shape = 0; shape < SAMPLE_SHAPES; shape++) {
             fill_sample(a, n, shape, &x);
             memcpy(b, a, n * sizeof *a);
-            rep_quantiles q;
+            memcpy(c, a, n * sizeof *a);
+            rep_quantiles q, s;
             rep_quantiles_of(a, n, &q);
+            rep_quantiles_select(c, n, &s);
             gsl_sort(b, 1, n);
             cr_assert_eq(memcmp(a, b, n * sizeof *a), 0, "n %zu shape %d: sorted arrays differ", n, shape);
             cr_assert_eq(q.n, n);
@@ -566,37 +570,14 @@ Test(stats, quantiles_match_gsl_sort_bit_for_bit)
             cr_assert(q.p90 == gsl_stats_quantile_from_sorted_data(b, 1, n, 0.90));
             cr_assert(q.p99 == gsl_stats_quantile_from_sorted_data(b, 1, n, 0.99));
             cr_assert(q.mean == gsl_stats_mean(b, 1, n));
-        }
-        free(a);
-        free(b);
-    }
-}
-
-/* rep_quantiles_select (issue 24: select instead of sorting where only quantiles are read): on the
- * same sizes and shapes, every field but the mean has the bits of rep_quantiles_of's, and the
- * mean is 0. Sizes around the cut-off of 16 and the quantiles' places at the ends (n = 1, 2)
- * included; ties make the partition meet equal values. */
-Test(stats, select_matches_the_sort_bit_for_bit)
-{
-    static const size_t sizes[] = {1, 2, 3, 10, 11, 15, 16, 17, 18, 33, 100, 101, 257, 1000, 4099, 20000};
-    uint64_t x = 777;
-    for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
-        size_t n = sizes[si];
-        double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
-        cr_assert(a && b);
-        for (int shape = 0; shape < SAMPLE_SHAPES; shape++) {
-            fill_sample(a, n, shape, &x);
-            memcpy(b, a, n * sizeof *a);
-            rep_quantiles s, q;
-            rep_quantiles_select(a, n, &s);
-            rep_quantiles_of(b, n, &q);
             cr_assert_eq(s.mean, 0.0);
             s.mean = q.mean;
-            cr_assert_eq(memcmp(&s, &q, sizeof s), 0, "n %zu shape %d: p10 %.17g/%.17g p50 %.17g/%.17g p90 %.17g/%.17g",
+            cr_assert_eq(memcmp(&s, &q, sizeof s), 0, "n %zu shape %d: selected p10 %.17g/%.17g p50 %.17g/%.17g p90 %.17g/%.17g",
                          n, shape, s.p10, q.p10, s.p50, q.p50, s.p90, q.p90);
         }
         free(a);
         free(b);
+        free(c);
     }
     rep_quantiles none;
     rep_quantiles_select(NULL, 0, &none);
