@@ -78,10 +78,10 @@ static void sort_doubles(double *v, size_t n, int depth)
 }
 
 /*
- * Puts at each place of want[0..k) (ascending, in [0, n); rewritten) the value sorting v would put there, by
- * sorting only the parts of v that hold one of them (quickselect on several places at once, the
- * same partition and cut-offs as sort_doubles). Each side of a partition holds the values of its
- * places in the sorted order, so a place's value is the sorted array's, bit for bit.
+ * Puts at each place of want[0..k) (ascending, in [0, n); rewritten) the value sorting v would put
+ * there, by sorting only the parts of v that hold one of them (quickselect on several places at
+ * once, the same partition and cut-offs as sort_doubles). Each side of a partition holds the
+ * values of its places in the sorted order, so a place's value is the sorted array's, bit for bit.
  */
 static void select_places(double *v, size_t n, size_t *want, size_t k, int depth)
 {
