@@ -174,9 +174,13 @@ static double days_of(sim_time duration) { return (double)duration / (double)SIM
 /* The quantile sets' function: with their means (which need the sorted order), or without. */
 typedef void quantiles_fn(double *values, size_t n, rep_quantiles *q);
 
-static quantiles_fn *quantiles_for(unsigned parts) { return parts & REP_STATS_MEANS ? rep_quantiles_of : rep_quantiles_select; }
+static quantiles_fn *quantiles_for(unsigned parts)
+{
+    return parts & REP_STATS_MEANS ? rep_quantiles_of : rep_quantiles_select;
+}
 
-static void task_stats(const rep_task *t, sim_time duration, double *scratch, quantiles_fn *quantiles, rep_task_stats *s)
+static void task_stats(const rep_task *t, sim_time duration, double *scratch, quantiles_fn *quantiles,
+                       rep_task_stats *s)
 {
     s->name = t->name;
     s->registrations = t->registrations;
@@ -286,7 +290,8 @@ int rep_stats_compute_parts(const rep_record *r, rep_stats *s, unsigned parts)
         quantiles(scratch, ran, &s->worker_delay);
     }
     for (size_t i = 0; i < r->task_count; i++)
-        task_stats(&r->tasks[i], r->duration, scratch, parts & REP_STATS_TASK_QUANTILES ? quantiles : NULL, &s->tasks[i]);
+        task_stats(&r->tasks[i], r->duration, scratch, parts & REP_STATS_TASK_QUANTILES ? quantiles : NULL,
+                   &s->tasks[i]);
     free(scratch);
     s->has_battery = r->has_battery;
     s->battery_bg = r->battery_bg_mp / 100000.0;
