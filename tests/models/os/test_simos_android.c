@@ -1355,6 +1355,30 @@ Test(workmanager, next_run_time_table)
                      (long long)simos_wm_next_run_time(&rows[i].w));
 }
 
+/* The Android model answers calculateNextRunTime of its (one-time) work at run attempt 0 inline as
+ * lastEnqueueTime + initialDelay, whatever the backoff (simos_android.c, wm_next_run): the function
+ * must give that sum there for any backoff policy and value, and something else once backed off. */
+Test(workmanager, wm_next_run_time_one_time_unbacked)
+{
+    static const sim_time enq[] = {0, 1, 1000, 7 * H + 13, 40 * SIM_DAYS(1)};
+    static const sim_time delays[] = {0, 1, 15 * M, 5 * H, 3 * SIM_DAYS(1)};
+    static const sim_time backoffs[] = {0, 1 * S, 30 * S, 5 * H, 50 * H};
+    int checked = 0;
+    for (size_t i = 0; i < sizeof enq / sizeof enq[0]; i++)
+        for (size_t j = 0; j < sizeof delays / sizeof delays[0]; j++)
+            for (size_t k = 0; k < sizeof backoffs / sizeof backoffs[0]; k++)
+                for (int linear = 0; linear <= 1; linear++) {
+                    simos_wm_spec w = {.last_enqueue = enq[i], .initial_delay = delays[j], .backoff = backoffs[k],
+                                       .linear = linear};
+                    cr_expect_eq(simos_wm_next_run_time(&w), enq[i] + delays[j], "%zu %zu %zu %d", i, j, k, linear);
+                    w.run_attempt = 1; /* backed off: from lastEnqueueTime by the backoff, not the delay */
+                    cr_expect_eq(simos_wm_next_run_time(&w),
+                                 enq[i] + (backoffs[k] < 10 * S ? 10 * S : backoffs[k] > 5 * H ? 5 * H : backoffs[k]));
+                    checked++;
+                }
+    cr_expect_eq(checked, 250);
+}
+
 /* ---- whole scenarios ------------------------------------------------------------------------- */
 
 static const char commuter_yaml[] =
