@@ -702,6 +702,43 @@ static sim_time counted_run(simos_jobs *j, sim_time now, uint64_t *x)
     return now;
 }
 
+/* The Android model answers a readiness check with Doze's reason and end, without calling
+ * simos_jobs_check, when Doze blocks and the app is neither force stopped nor the device down
+ * (simos_android.c, evaluate). That holds only while simos_jobs_check tests those three first and
+ * returns Doze's answer whatever else the environment says: every constraint unmet, every bucket,
+ * asleep, within a backoff, and the quota used up by a day of runs. */
+Test(jobs, jobs_check_doze_first)
+{
+    simos_android_config c;
+    simos_android_defaults(&c, 14);
+    simos_jobs *j = simos_jobs_new(&c.jobs);
+    sim_time now = 0;
+    bool by_quota;
+    for (int i = 0; i < 40; i++, now += 30 * M) { /* 10-min runs every half hour: past every quota */
+        simos_jobs_start(j, SIMOS_BUCKET_RARE, false, false, now, &by_quota);
+        simos_jobs_end(j, now + 10 * M);
+    }
+    static const sim_reason dozes[] = {SIM_REASON_DOZE_DEEP, SIM_REASON_DOZE_LIGHT};
+    int checked = 0, other_answers = 0;
+    for (size_t d = 0; d < 2; d++)
+        for (int b = 0; b < SIMOS_BUCKET_COUNT; b++)
+            for (unsigned bits = 0; bits < 64; bits++) {
+                simos_job_env env = {.doze = dozes[d], .doze_until = bits & 1 ? now + 7 * M : SIM_TIME_MAX,
+                                     .awake = bits & 2, .constraints = bits & 4 ? ~0u : 0, .net = bits & 8,
+                                     .battery_low = bits & 16, .plugged = bits & 32, .others_running = bits & 1,
+                                     .bucket = (simos_bucket)b, .earliest = bits & 2 ? now : now + 1 * H};
+                sim_time next = -1;
+                cr_expect_eq(simos_jobs_check(j, &env, now, &next), dozes[d], "bucket %d bits %u", b, bits);
+                cr_expect_eq(next, env.doze_until, "bucket %d bits %u", b, bits);
+                env.doze = SIM_REASON_NONE; /* not vacuous: without Doze the other tests answer */
+                other_answers += simos_jobs_check(j, &env, now, &next) != SIM_REASON_NONE;
+                checked++;
+            }
+    cr_expect_eq(checked, 2 * SIMOS_BUCKET_COUNT * 64);
+    cr_expect_gt(other_answers, checked / 2, "%d of %d", other_answers, checked);
+    simos_jobs_free(j);
+}
+
 /* simos_jobs_time_until_consumed walks the sessions once instead of bisecting (issue 24): the same
  * answer as the bisection for every bucket at every start and at times between runs, over random
  * histories of counted runs (coalesced ones, runs cut by charging, budgets running out in a gap and
@@ -1353,6 +1390,30 @@ Test(workmanager, next_run_time_table)
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         cr_expect_eq(simos_wm_next_run_time(&rows[i].w), rows[i].want, "row %zu: %lld", i,
                      (long long)simos_wm_next_run_time(&rows[i].w));
+}
+
+/* The Android model answers calculateNextRunTime of its (one-time) work at run attempt 0 inline as
+ * lastEnqueueTime + initialDelay, whatever the backoff (simos_android.c, wm_next_run): the function
+ * must give that sum there for any backoff policy and value, and something else once backed off. */
+Test(workmanager, wm_next_run_time_one_time_unbacked)
+{
+    static const sim_time enq[] = {0, 1, 1000, 7 * H + 13, 40 * SIM_DAYS(1)};
+    static const sim_time delays[] = {0, 1, 15 * M, 5 * H, 3 * SIM_DAYS(1)};
+    static const sim_time backoffs[] = {0, 1 * S, 30 * S, 5 * H, 50 * H};
+    int checked = 0;
+    for (size_t i = 0; i < sizeof enq / sizeof enq[0]; i++)
+        for (size_t j = 0; j < sizeof delays / sizeof delays[0]; j++)
+            for (size_t k = 0; k < sizeof backoffs / sizeof backoffs[0]; k++)
+                for (int linear = 0; linear <= 1; linear++) {
+                    simos_wm_spec w = {.last_enqueue = enq[i], .initial_delay = delays[j], .backoff = backoffs[k],
+                                       .linear = linear};
+                    cr_expect_eq(simos_wm_next_run_time(&w), enq[i] + delays[j], "%zu %zu %zu %d", i, j, k, linear);
+                    w.run_attempt = 1; /* backed off: from lastEnqueueTime by the backoff, not the delay */
+                    cr_expect_eq(simos_wm_next_run_time(&w),
+                                 enq[i] + (backoffs[k] < 10 * S ? 10 * S : backoffs[k] > 5 * H ? 5 * H : backoffs[k]));
+                    checked++;
+                }
+    cr_expect_eq(checked, 250);
 }
 
 /* ---- whole scenarios ------------------------------------------------------------------------- */
