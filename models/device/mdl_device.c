@@ -105,7 +105,7 @@ static void deliver(mdl_device *d, mdl_signal sig, int64_t arg, int k)
 }
 
 /* A signal emitted from inside a delivery waits in the queue. */
-static __attribute__((noinline)) int enqueue(mdl_device *d, mdl_signal sig, int64_t arg)
+int mdl_emit_queued(mdl_device *d, mdl_signal sig, int64_t arg)
 {
     if (d->queued_count == MDL_MAX_QUEUED)
         return MDL_ENESTED;
@@ -135,30 +135,21 @@ static __attribute__((noinline)) int deliver_all(mdl_device *d, mdl_signal sig, 
 
 /* A signal with one listener, no emission in progress: the listener is called, and what it did (a
  * listener it subscribed to this signal, a signal it emitted) is handed on to deliver_all from the
- * second listener on, in the order deliver_all's loop would have taken. Out of line, so that
- * mdl_emit's other paths save no registers. */
-static __attribute__((noinline)) int deliver_one(mdl_device *d, mdl_signal sig, int64_t arg)
+ * second listener on, in the order deliver_all's loop would have taken. */
+int mdl_emit_one(mdl_device *d, mdl_signal sig, int64_t arg)
 {
     d->emitting = true;
+    /* kept in the device, not in a register saved across the call: only the rare hand-on reads it */
+    d->emitting_arg = arg;
     d->by_signal[sig][0].fn(d->by_signal[sig][0].ctx, d, sig, arg);
     if (d->by_signal_count[sig] > 1 || d->queued_count != 0)
-        return deliver_all(d, sig, arg, 1);
+        return deliver_all(d, sig, d->emitting_arg, 1);
     d->emitting = false;
     return MDL_OK;
 }
 
-/* Most signals have one listener or none (ideal: the battery alone hears the screen, nobody the
- * motion; issue 24: the general loop's register saves and queue test were ~47 instructions an
- * emission, ~6 % of an ideal sweep), and take a shorter path with the same deliveries: with no
- * emission in progress the queue is empty (it is drained before `emitting` is cleared), so a
- * signal without listeners reaches nobody and queues nothing, and one with a single listener is
- * deliver_one's. tests/models/device/test_device.c covers each case. */
-int mdl_emit(mdl_device *d, mdl_signal sig, int64_t arg)
+int mdl_emit_all(mdl_device *d, mdl_signal sig, int64_t arg)
 {
-    if (d->emitting)
-        return enqueue(d, sig, arg);
-    if (sig >= 0 && sig < MDL_SIG_COUNT && d->by_signal_count[sig] <= 1)
-        return d->by_signal_count[sig] == 0 ? MDL_OK : deliver_one(d, sig, arg);
     d->emitting = true;
     return deliver_all(d, sig, arg, 0);
 }
