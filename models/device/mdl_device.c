@@ -133,19 +133,11 @@ static __attribute__((noinline)) int deliver_all(mdl_device *d, mdl_signal sig, 
     return MDL_OK;
 }
 
-/* A signal with one listener, no emission in progress: the listener is called, and what it did (a
- * listener it subscribed to this signal, a signal it emitted) is handed on to deliver_all from the
- * second listener on, in the order deliver_all's loop would have taken. */
-int mdl_emit_one(mdl_device *d, mdl_signal sig, int64_t arg)
+/* The rest of a sole listener's signal (mdl_emit): d->emitting_arg, to the listeners it added to
+ * `sig` (the second on), then the queue, in the order deliver_all's loop would have taken. */
+int mdl_emit_rest(mdl_device *d, mdl_signal sig)
 {
-    d->emitting = true;
-    /* kept in the device, not in a register saved across the call: only the rare hand-on reads it */
-    d->emitting_arg = arg;
-    d->by_signal[sig][0].fn(d->by_signal[sig][0].ctx, d, sig, arg);
-    if (d->by_signal_count[sig] > 1 || d->queued_count != 0)
-        return deliver_all(d, sig, d->emitting_arg, 1);
-    d->emitting = false;
-    return MDL_OK;
+    return deliver_all(d, sig, d->emitting_arg, 1);
 }
 
 int mdl_emit_all(mdl_device *d, mdl_signal sig, int64_t arg)
