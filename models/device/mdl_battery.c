@@ -417,11 +417,23 @@ static inline __attribute__((always_inline)) void reanchor(battery *b, int64_t d
     }
     /* A falling segment with drain > 0: level_at is level_after's first case (its shortcut at
      * dt == 0 gives the same l0), without the tests of the other cases. */
-    b->l0 = level_after(b->l0, false, b->drain, 0, 0, 0, now > b->t0 ? now - b->t0 : 0);
+    int64_t l0 = level_after(b->l0, false, b->drain, 0, 0, 0, now > b->t0 ? now - b->t0 : 0);
+    int index = b->crossing_index;
+    sim_time dt = (l0 - (int64_t)b->thr[index].permille * LU_PER_PERMILLE) / drain + 1;
+    b->l0 = l0;
     b->t0 = now;
     b->drain = drain;
-    arm_crossing(b, (b->l0 - (int64_t)b->thr[b->crossing_index].permille * LU_PER_PERMILLE) / drain + 1,
-                 b->crossing_index);
+    /* arm_crossing(b, dt, index), with what keep established: index >= 0 (a crossing is pending)
+     * and already crossing_index, the segment falls and the crossing is pending, which is
+     * defer_rearm's rest. Past the time limit, arm_crossing itself (it cancels). */
+    if (dt > SIM_TIME_MAX - now || now + dt < 0) {
+        arm_crossing(b, dt, index);
+        return;
+    }
+    b->crossing_at = now + dt;
+    sim_time bound = defer_bound(b);
+    if (!(b->crossing_at > bound && b->armed_at > bound && !b->defer_off))
+        rearm(b);
 }
 
 /* reanchor without its shortcut: out of line (the shortcut, inlined into the signal listener, then
