@@ -151,7 +151,7 @@ struct mdl_device {
     } by_signal[MDL_SIG_COUNT][MDL_MAX_LISTENERS];
     int by_signal_count[MDL_SIG_COUNT];
     bool emitting;
-    int64_t emitting_arg; /* the argument of the signal a sole listener is getting (mdl_device.c) */
+    int64_t emitting_arg; /* the argument of the signal a sole listener is getting (mdl_emit) */
     struct {
         mdl_signal sig;
         int64_t arg;
