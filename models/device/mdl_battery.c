@@ -345,6 +345,21 @@ static inline bool defer_rearm(const battery *b, sim_time at)
     return at > bound && b->armed_at > bound && !b->rising && b->crossing != SIM_HANDLE_NONE && !b->defer_off;
 }
 
+/* arm_crossing's moves of the engine's entry, out of line: with them inlined, every re-anchor
+ * saved and restored the registers they need, though ~9 in 10 of them on ideal move nothing (a
+ * deferred re-arm; issue 24). The same calls with the same arguments. */
+static __attribute__((noinline)) void rearm(battery *b)
+{
+    b->armed_at = b->crossing_at;
+    sim_rearm(b->d->engine, &b->crossing, b->crossing_at, SIM_PHASE_ENVIRONMENT, on_event, b, EV_CROSSING);
+}
+
+static __attribute__((noinline)) void disarm(battery *b)
+{
+    sim_cancel(b->d->engine, b->crossing);
+    b->crossing = SIM_HANDLE_NONE;
+}
+
 /* Replaces the pending crossing with threshold `index` at t0 + dt (scan_crossing's answer):
  * sim_rearm is a cancel and a schedule in one step (it cancels alone when the new time cannot be
  * scheduled, as schedule() would not schedule it), unless the move can wait (defer_rearm). */
@@ -354,13 +369,10 @@ static inline __attribute__((always_inline)) void arm_crossing(battery *b, sim_t
         b->crossing_index = index;
     if (crossing_due(b, dt, index)) {
         b->crossing_at = b->t0 + dt;
-        if (defer_rearm(b, b->crossing_at))
-            return;
-        b->armed_at = b->crossing_at;
-        sim_rearm(b->d->engine, &b->crossing, b->crossing_at, SIM_PHASE_ENVIRONMENT, on_event, b, EV_CROSSING);
+        if (!defer_rearm(b, b->crossing_at))
+            rearm(b);
     } else {
-        sim_cancel(b->d->engine, b->crossing);
-        b->crossing = SIM_HANDLE_NONE;
+        disarm(b);
     }
 }
 
@@ -391,22 +403,43 @@ static void schedule_crossing(battery *b)
  *    the drain, so the quotients differ: the highest threshold is crossed strictly first, under the
  *    old rate (it is the pending crossing's threshold) and under the new one. No tie, no order.
  * tests/models/device/test_battery.c checks the kept crossing against a scan after every signal. */
-static void reanchor(battery *b, int64_t drain)
+static __attribute__((noinline)) void reanchor_scan(battery *b, int64_t drain, sim_time now);
+
+static inline __attribute__((always_inline)) void reanchor(battery *b, int64_t drain)
 {
     sim_time now = sim_now(b->d->engine);
     /* Both rates in (0, LU_PER_PERMILLE) as one unsigned comparison each. */
     bool keep = !b->rising && !b->d->plugged && (uint64_t)(b->drain - 1) < LU_PER_PERMILLE - 1 &&
                 (uint64_t)(drain - 1) < LU_PER_PERMILLE - 1 && b->crossing != SIM_HANDLE_NONE && b->crossing_at > now;
-    if (keep) {
-        /* A falling segment with drain > 0: level_at is level_after's first case (its shortcut at
-         * dt == 0 gives the same l0), without the tests of the other cases. */
-        b->l0 = level_after(b->l0, false, b->drain, 0, 0, 0, now > b->t0 ? now - b->t0 : 0);
-        b->t0 = now;
-        b->drain = drain;
-        arm_crossing(b, (b->l0 - (int64_t)b->thr[b->crossing_index].permille * LU_PER_PERMILLE) / drain + 1,
-                     b->crossing_index);
+    if (!keep) {
+        reanchor_scan(b, drain, now);
         return;
     }
+    /* A falling segment with drain > 0: level_at is level_after's first case (its shortcut at
+     * dt == 0 gives the same l0), without the tests of the other cases. */
+    int64_t l0 = level_after(b->l0, false, b->drain, 0, 0, 0, now > b->t0 ? now - b->t0 : 0);
+    int index = b->crossing_index;
+    sim_time dt = (l0 - (int64_t)b->thr[index].permille * LU_PER_PERMILLE) / drain + 1;
+    b->l0 = l0;
+    b->t0 = now;
+    b->drain = drain;
+    /* arm_crossing(b, dt, index), with what keep established: index >= 0 (a crossing is pending)
+     * and already crossing_index, the segment falls and the crossing is pending, which is
+     * defer_rearm's rest. Past the time limit, arm_crossing itself (it cancels). */
+    if (dt > SIM_TIME_MAX - now || now + dt < 0) {
+        arm_crossing(b, dt, index);
+        return;
+    }
+    b->crossing_at = now + dt;
+    sim_time bound = defer_bound(b);
+    if (!(b->crossing_at > bound && b->armed_at > bound && !b->defer_off))
+        rearm(b);
+}
+
+/* reanchor without its shortcut: out of line (the shortcut, inlined into the signal listener, then
+ * saves no registers for it). */
+static __attribute__((noinline)) void reanchor_scan(battery *b, int64_t drain, sim_time now)
+{
     b->l0 = level_at(b, now);
     b->t0 = now;
     b->rising = b->d->plugged;

@@ -90,12 +90,12 @@ int mdl_subscribe(mdl_device *d, mdl_listener_fn fn, void *ctx)
     return mdl_subscribe_signals(d, fn, ctx, MDL_ALL_SIGNALS);
 }
 
-/* One signal to its listeners, in subscription order. The counts are read at each step, as a
- * listener may subscribe another. */
-static void deliver(mdl_device *d, mdl_signal sig, int64_t arg)
+/* One signal to its listeners from the k-th of its list on, in subscription order. The counts are
+ * read at each step, as a listener may subscribe another. */
+static void deliver(mdl_device *d, mdl_signal sig, int64_t arg, int k)
 {
     if (sig >= 0 && sig < MDL_SIG_COUNT) {
-        for (int k = 0; k < d->by_signal_count[sig]; k++)
+        for (; k < d->by_signal_count[sig]; k++)
             d->by_signal[sig][k].fn(d->by_signal[sig][k].ctx, d, sig, arg);
         return;
     }
@@ -104,28 +104,46 @@ static void deliver(mdl_device *d, mdl_signal sig, int64_t arg)
             d->listeners[i].fn(d->listeners[i].ctx, d, sig, arg);
 }
 
-int mdl_emit(mdl_device *d, mdl_signal sig, int64_t arg)
+/* A signal emitted from inside a delivery waits in the queue. */
+int mdl_emit_queued(mdl_device *d, mdl_signal sig, int64_t arg)
 {
-    if (d->emitting) {
-        if (d->queued_count == MDL_MAX_QUEUED)
-            return MDL_ENESTED;
-        int slot = (d->queued_head + d->queued_count++) % MDL_MAX_QUEUED;
-        d->queued[slot].sig = sig;
-        d->queued[slot].arg = arg;
-        return MDL_OK;
-    }
-    d->emitting = true;
+    if (d->queued_count == MDL_MAX_QUEUED)
+        return MDL_ENESTED;
+    int slot = (d->queued_head + d->queued_count++) % MDL_MAX_QUEUED;
+    d->queued[slot].sig = sig;
+    d->queued[slot].arg = arg;
+    return MDL_OK;
+}
+
+/* With d->emitting set: delivers `sig` from its k-th listener on, then every queued signal in
+ * order, and ends the emission. */
+static __attribute__((noinline)) int deliver_all(mdl_device *d, mdl_signal sig, int64_t arg, int k)
+{
     for (;;) {
-        deliver(d, sig, arg);
+        deliver(d, sig, arg, k);
         if (d->queued_count == 0)
             break;
         sig = d->queued[d->queued_head].sig;
         arg = d->queued[d->queued_head].arg;
         d->queued_head = (d->queued_head + 1) % MDL_MAX_QUEUED;
         d->queued_count--;
+        k = 0;
     }
     d->emitting = false;
     return MDL_OK;
+}
+
+/* The rest of a sole listener's signal (mdl_emit): d->emitting_arg, to the listeners it added to
+ * `sig` (the second on), then the queue, in the order deliver_all's loop would have taken. */
+int mdl_emit_rest(mdl_device *d, mdl_signal sig)
+{
+    return deliver_all(d, sig, d->emitting_arg, 1);
+}
+
+int mdl_emit_all(mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    d->emitting = true;
+    return deliver_all(d, sig, arg, 0);
 }
 
 /* With their lengths, for the trace (Doze's os.doze cause is a signal's name). */

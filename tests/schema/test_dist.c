@@ -3,6 +3,8 @@
  * libm call), which must agree with llround on every value it is given.
  */
 #include <criterion/criterion.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -64,4 +66,29 @@ Test(dist, rounding_keeps_its_bounds)
     cr_assert_eq(rounded(NAN), 0);
     cr_assert_eq(rounded((double)SCH_DIST_MAX_MS), SCH_DIST_MAX_MS);
     cr_assert_eq(rounded(1e300), SCH_DIST_MAX_MS);
+}
+
+/* A lognormal draw is GSL's with zeta = log(median), whatever the order of the medians drawn
+ * (sch_dist.c remembers the latest median's logarithm and a few more: a stale one would shift every
+ * draw). Medians interleave in runs and across more than the remembered few; on a GSL generator,
+ * sim_rng_lognormal is gsl_ran_lognormal itself. */
+Test(dist, lognormal_draws_take_their_own_median)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937), *ref = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 2026);
+    gsl_rng_set(ref, 2026);
+    const double medians[] = {60000, 45000, 1000, 7, 123456, 2.5, 60000.5};
+    uint64_t s = 12345;
+    int median = 0;
+    for (int i = 0; i < 20000; i++) {
+        s = s * 6364136223846793005u + 1442695040888963407u;
+        if ((s >> 60) < 5) /* runs of a median, then another one (one of 7: more than remembered) */
+            median = (int)((s >> 33) % 7);
+        sch_dist d = {.kind = SCH_DIST_LOGNORMAL, .a = medians[median], .b = 0.25 + (double)(s >> 62) / 4};
+        double x = gsl_ran_lognormal(ref, log(d.a), d.b);
+        sim_time want = x >= (double)SCH_DIST_MAX_MS ? SCH_DIST_MAX_MS : (sim_time)llround(x);
+        cr_assert_eq(sch_dist_sample(&d, r), want, "draw %d, median %g", i, d.a);
+    }
+    gsl_rng_free(r);
+    gsl_rng_free(ref);
 }

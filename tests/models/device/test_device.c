@@ -172,6 +172,53 @@ Test(device, changed_sets_deliver_in_subscription_order)
     cr_assert_eq(log.who[0], 1);
 }
 
+/* A signal's sole listener (mdl_emit's short path) gets it as the loop would give it: a signal it
+ * emits is delivered after, to that signal's listeners; a listener it adds to the signal being
+ * delivered gets it too; a signal without listeners reaches nobody and leaves the bus idle. */
+Test(device, a_sole_listener_hands_on_what_it_did)
+{
+    mdl_device d;
+    mdl_device_init(&d, NULL, NULL, NULL, NULL, MDL_ANDROID, 14);
+    seen log = {0};
+    changer a = {{&log, 1, true}, MDL_SIG_PLUG, 2, MDL_SIGNAL(MDL_SIG_SCREEN_ON)};
+    listener b = {&log, 2, false}, c = {&log, 3, false};
+    mdl_subscribe_signals(&d, change_then_listen, &a, MDL_SIGNAL(MDL_SIG_PLUG));
+    mdl_subscribe_signals(&d, listen, &b, MDL_SIGNAL(MDL_SIG_SCREEN_ON));
+    mdl_subscribe_signals(&d, listen, &c, MDL_SIGNAL(MDL_SIG_UNPLUG));
+    cr_assert_eq(mdl_emit(&d, MDL_SIG_MOTION, 0), MDL_OK);
+    cr_assert_eq(log.n, 0);
+    cr_assert_not(d.emitting);
+    cr_assert_eq(mdl_emit(&d, MDL_SIG_UNPLUG, 0), MDL_OK);
+    cr_assert_eq(log.n, 1);
+    cr_assert_eq(log.who[0], 3);
+    cr_assert_not(d.emitting);
+    /* a, the sole listener of PLUG, sets b (listener 1) to SCREEN_ON (unchanged), then re-emits
+     * SCREEN_ON: b gets it after a's PLUG. */
+    a.target = 1;
+    log.n = 0;
+    mdl_emit(&d, MDL_SIG_PLUG, 0);
+    cr_assert_eq(log.n, 2);
+    cr_assert_eq(log.who[0], 1);
+    cr_assert_eq(log.sig[0], MDL_SIG_PLUG);
+    cr_assert_eq(log.who[1], 2);
+    cr_assert_eq(log.sig[1], MDL_SIG_SCREEN_ON);
+    cr_assert_not(d.emitting);
+    /* Now a adds c (listener 2) to PLUG while PLUG is delivered: c gets it, after a, then b gets
+     * the re-emitted SCREEN_ON. */
+    a.target = 2;
+    a.to = MDL_SIGNAL(MDL_SIG_PLUG) | MDL_SIGNAL(MDL_SIG_UNPLUG);
+    log.n = 0;
+    mdl_emit(&d, MDL_SIG_PLUG, 0);
+    int who[] = {1, 3, 2};
+    mdl_signal sig[] = {MDL_SIG_PLUG, MDL_SIG_PLUG, MDL_SIG_SCREEN_ON};
+    cr_assert_eq(log.n, 3);
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(log.who[i], who[i], "delivery %d", i);
+        cr_assert_eq(log.sig[i], sig[i], "delivery %d", i);
+    }
+    cr_assert_not(d.emitting);
+}
+
 Test(device, defaults_and_limits)
 {
     mdl_device d;
