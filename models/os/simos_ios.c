@@ -60,6 +60,13 @@ typedef struct ios {
      * same evaluation re-armed at its own time. check_eval_at tests it (check_shortcut). */
     sim_time eval_at;
     sim_ticket eval_idle;      /* an evaluation at this instant posted as a re-arm post (arm_eval) */
+    /* eval_event's handle when eval_idle was posted. The post, when it fires, re-arms eval_event,
+     * which gives it a new handle (sim_rearm: the old one goes stale) written there; until then
+     * nothing else moves eval_event (place_eval keeps it, or turns the post into the evaluation and
+     * clears eval_idle). So the post is pending exactly while eval_event still holds this handle
+     * (post_pending), which is cheaper to ask than the engine (sim_ticket_pending: a call and a
+     * search); check_eval_at compares the two (check_shortcut). */
+    sim_handle eval_posted;
     /* The verdict of the last full evaluation, while it holds the worker back and nothing it read
      * has changed since (held_repeats): the periodic re-evaluation repeats it. */
     bool held_valid;
@@ -81,6 +88,12 @@ static void on_eval(sim_engine *e, void *ctx, uint64_t arg);
 
 static ios_request *find(ios *os, const char *id);
 static ios_request *worker(const ios *os);
+
+/* Whether the re-arm post eval_idle is pending (see eval_posted). */
+static inline bool post_pending(const ios *os)
+{
+    return os->eval_idle != SIM_TICKET_NONE && os->eval_event == os->eval_posted;
+}
 
 /* Whether an evaluation now would only set the evaluation for the worker's earliest begin date
  * again, which is pending at `at` (evaluate's `now < w->earliest` branch, where setting
@@ -142,7 +155,7 @@ __attribute__((noinline)) static void arm_eval_slow(ios *os, sim_time t)
 static void place_eval(ios *os, sim_time t, sim_time now)
 {
     if (os->eval_idle != SIM_TICKET_NONE) {
-        if (sim_ticket_pending(os->engine, os->eval_idle)) {
+        if (post_pending(os)) {
             if (os->eval_event == SIM_HANDLE_NONE || !eval_idle(os, os->eval_at)) {
                 sim_cancel(os->engine, os->eval_event); /* it had moved to now */
                 if (sim_ticket_schedule(os->engine, os->eval_idle, on_eval, os, 0, &os->eval_event) == SIM_OK)
@@ -159,8 +172,10 @@ static void place_eval(ios *os, sim_time t, sim_time now)
     if (pending && os->eval_at <= t)
         return;
     if (t == now && pending && eval_idle(os, os->eval_at) &&
-        sim_post_rearm(os->engine, SIM_PHASE_OS, &os->eval_event, &os->eval_idle) == SIM_OK)
+        sim_post_rearm(os->engine, SIM_PHASE_OS, &os->eval_event, &os->eval_idle) == SIM_OK) {
+        os->eval_posted = os->eval_event;
         return;
+    }
     /* A later evaluation pending is replaced: cancelled, and a new one scheduled at t, which is
      * what sim_rearm is defined to be (the same slot, sequences and order). Not re-armed: for an
      * evaluation now (a signal's) the re-arm moved the pending event up the heap to be popped at
@@ -602,12 +617,13 @@ static void check_shortcut(ios *os)
 }
 
 /* check_shortcut: traces os.shortcut_check {ok: false, what: eval_at} when eval_at (or whether
- * eval_event is pending) disagrees with the engine. */
+ * eval_event is pending, or whether the re-arm post is: post_pending) disagrees with the engine. */
 static void check_eval_at(ios *os)
 {
     sim_time at;
     bool pending = sim_event_time(os->engine, os->eval_event, &at) == SIM_OK;
-    if (pending == (os->eval_event != SIM_HANDLE_NONE) && (!pending || at == os->eval_at))
+    bool posted = sim_ticket_pending(os->engine, os->eval_idle);
+    if (pending == (os->eval_event != SIM_HANDLE_NONE) && (!pending || at == os->eval_at) && posted == post_pending(os))
         return;
     sim_trace_begin(os->trace, now_of(os), "os.shortcut_check");
     sim_trace_bool(os->trace, "ok", false);

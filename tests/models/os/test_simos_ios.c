@@ -1011,7 +1011,8 @@ static const char shortcut_yaml[] =
  * instant), and the trace with the shortcut is the full evaluations' trace, byte for byte. The
  * same runs check the model's stored time of its pending evaluation (eval_at) against the engine's
  * at every arm_eval: a mismatch is a bad check too (not setting it after the evaluation a signal
- * asks for, tried: 155 bad). */
+ * asks for, tried: 155 bad), as is the model's record of whether its re-arm post is pending
+ * disagreeing with the engine's (post_pending without its handle test, tried: 152 bad). */
 static void shortcut_equals_full(const char *request, const char *critical)
 {
     char yaml[4096];
