@@ -60,6 +60,13 @@ typedef struct ios {
      * same evaluation re-armed at its own time. check_eval_at tests it (check_shortcut). */
     sim_time eval_at;
     sim_ticket eval_idle;      /* an evaluation at this instant posted as a re-arm post (arm_eval) */
+    /* eval_event's handle when eval_idle was posted. The post, when it fires, re-arms eval_event,
+     * which gives it a new handle (sim_rearm: the old one goes stale) written there; until then
+     * nothing else moves eval_event (place_eval keeps it, or turns the post into the evaluation and
+     * clears eval_idle). So the post is pending exactly while eval_event still holds this handle
+     * (post_pending), which is cheaper to ask than the engine (sim_ticket_pending: a call and a
+     * search); check_eval_at compares the two (check_shortcut). */
+    sim_handle eval_posted;
     /* The verdict of the last full evaluation, while it holds the worker back and nothing it read
      * has changed since (held_repeats): the periodic re-evaluation repeats it. */
     bool held_valid;
@@ -82,6 +89,12 @@ static void on_eval(sim_engine *e, void *ctx, uint64_t arg);
 static ios_request *find(ios *os, const char *id);
 static ios_request *worker(const ios *os);
 
+/* Whether the re-arm post eval_idle is pending (see eval_posted). */
+static inline bool post_pending(const ios *os)
+{
+    return os->eval_idle != SIM_TICKET_NONE && os->eval_event == os->eval_posted;
+}
+
 /* Whether an evaluation now would only set the evaluation for the worker's earliest begin date
  * again, which is pending at `at` (evaluate's `now < w->earliest` branch, where setting
  * proc_ready_at to -1 and reporting none change nothing). */
@@ -95,6 +108,7 @@ static bool eval_idle(ios *os, sim_time at)
 
 static void check_eval_at(ios *os);
 static void arm_eval_slow(ios *os, sim_time t);
+static bool post_stands(ios *os);
 
 /* Makes sure an evaluation happens at `t` or earlier.
  *
@@ -142,8 +156,8 @@ __attribute__((noinline)) static void arm_eval_slow(ios *os, sim_time t)
 static void place_eval(ios *os, sim_time t, sim_time now)
 {
     if (os->eval_idle != SIM_TICKET_NONE) {
-        if (sim_ticket_pending(os->engine, os->eval_idle)) {
-            if (os->eval_event == SIM_HANDLE_NONE || !eval_idle(os, os->eval_at)) {
+        if (post_pending(os)) {
+            if (os->eval_event == SIM_HANDLE_NONE || !post_stands(os)) {
                 sim_cancel(os->engine, os->eval_event); /* it had moved to now */
                 if (sim_ticket_schedule(os->engine, os->eval_idle, on_eval, os, 0, &os->eval_event) == SIM_OK)
                     os->eval_at = now; /* the post's place: it was posted at this instant, not yet fired */
@@ -159,8 +173,10 @@ static void place_eval(ios *os, sim_time t, sim_time now)
     if (pending && os->eval_at <= t)
         return;
     if (t == now && pending && eval_idle(os, os->eval_at) &&
-        sim_post_rearm(os->engine, SIM_PHASE_OS, &os->eval_event, &os->eval_idle) == SIM_OK)
+        sim_post_rearm(os->engine, SIM_PHASE_OS, &os->eval_event, &os->eval_idle) == SIM_OK) {
+        os->eval_posted = os->eval_event;
         return;
+    }
     /* A later evaluation pending is replaced: cancelled, and a new one scheduled at t, which is
      * what sim_rearm is defined to be (the same slot, sequences and order). Not re-armed: for an
      * evaluation now (a signal's) the re-arm moved the pending event up the heap to be popped at
@@ -278,11 +294,10 @@ bool simos_ios_idle(const void *p) { return ((const ios *)p)->d->dozing; }
 
 /* ---- idle ---- */
 
-static void set_idle(ios *os, bool idle)
+/* set_idle when the idle state changes. */
+__attribute__((noinline)) static void change_idle(ios *os, bool idle)
 {
     mdl_device *d = os->d;
-    if (d->dozing == idle)
-        return;
     d->dozing = idle;
     sim_trace_begin(os->trace, now_of(os), "os.idle");
     sim_trace_bool(os->trace, "idle", idle);
@@ -290,7 +305,15 @@ static void set_idle(ios *os, bool idle)
     mdl_emit(d, MDL_SIG_DOZE, idle);
 }
 
-static bool held_after_screen(ios *os);
+/* The test inline, the change out of line: every screen signal asks (issue 24: 6,700 calls in the
+ * 10-seed iOS sweep, a third of them no change), and the call cost as much as the test. */
+static inline void set_idle(ios *os, bool idle)
+{
+    if (os->d->dozing != idle)
+        change_idle(os, idle);
+}
+
+static inline bool held_after_screen(ios *os);
 
 static void on_idle(sim_engine *e, void *ctx, uint64_t arg)
 {
@@ -305,7 +328,7 @@ static void on_idle(sim_engine *e, void *ctx, uint64_t arg)
 
 /* idle_event is none while nothing is pending (on_idle and every cancel set it to none): then the
  * re-arm is a schedule (sim_rearm's inline case); none on failure. */
-static void arm_idle(ios *os)
+static inline void arm_idle(ios *os)
 {
     sim_rearm(os->engine, &os->idle_event, os->screen_off_since + os->cfg.idle_after, SIM_PHASE_OS, on_idle, os, 0);
 }
@@ -544,7 +567,7 @@ static sim_time held_next_eval(const ios *os)
  *     instants enter only behind a passing gate). held_until may be now: the idle threshold's.
  * Returns false (the change ends the verdict as before) otherwise. check_shortcut checks it too.
  */
-static bool screen_free_stands(ios *os, sim_time now)
+__attribute__((always_inline)) static inline bool screen_free_stands(ios *os, sim_time now)
 {
     if (!os->held_valid || !os->held_screen_free || now > os->held_until ||
         (os->held_fixed_next >= 0 && os->held_fixed_next <= now))
@@ -561,7 +584,11 @@ static bool held_stands(ios *os) { return held_repeats(os) || screen_free_stands
 
 /* screen_free_stands at a change of the screen or of the idle state, and then the evaluation at
  * this instant (which repeats the verdict); false: the change ends the verdict (arm_eval(now)). */
-static bool held_after_screen(ios *os)
+/* Inlined into its three callers, as is screen_free_stands (always_inline: gcc kept both out of
+ * line): as calls they saved and restored registers and set up arguments on each of the 10,600
+ * screen changes and idle thresholds of the 10-seed iOS sweep (issue 24: -0.9 % of its
+ * instructions, callgrind). */
+__attribute__((always_inline)) static inline bool held_after_screen(ios *os)
 {
     sim_time now = now_of(os);
     if (!screen_free_stands(os, now))
@@ -570,15 +597,36 @@ static bool held_after_screen(ios *os)
     if (os->cfg.check_shortcut)
         check_eval_at(os);
     /* place_eval(os, now, now)'s common case here (issue 24: 8,565 of its 12,849 calls in an iOS
-     * sweep), inline: the periodic evaluation pending later and no re-arm post pending, it is
-     * cancelled and one scheduled now. Exact: with no post its first step is skipped, a pending
-     * evaluation after now does not answer, and eval_idle is false while a reason is reported (its
-     * first test), so place_eval comes to the same cancel and schedule. With check_shortcut on,
-     * place_eval does it: the shortcut tests (tests/models/os/test_simos_ios.c) compare the trace
-     * with this path to the trace with place_eval's. */
-    if (!os->cfg.check_shortcut && os->eval_idle == SIM_TICKET_NONE && os->eval_event != SIM_HANDLE_NONE && os->eval_at > now &&
+     * sweep): the periodic evaluation pending later and no re-arm post pending, place_eval would
+     * cancel it and schedule one now (with no post its first step is skipped, a pending evaluation
+     * after now does not answer, and eval_idle is false while a reason is reported, its first
+     * test). That evaluation now would repeat the verdict (above) and only schedule the next at
+     * held_next_eval, on_eval's common case. So that next one is scheduled here, and the
+     * evaluation now is a re-arm post of it (sim_post_rearm), as arm_eval posts one while the
+     * request waits for its earliest date: at its turn, the place the evaluation now would have
+     * had, the engine re-arms the next one where it is (in place unless something was scheduled at
+     * its instant since: then after that, as the evaluation's schedule would have put it) and
+     * counts it fired. A post and a schedule instead of a schedule, an event, a handler and a
+     * schedule (issue 24: -0.3 % of an iOS sweep's instructions). Exact while the post stands:
+     * until its turn (this instant) held_valid and held_until change only in arm_eval(now) and
+     * screen_free_stands, each followed by place_eval, which turns the post into the evaluation at
+     * its place when the verdict no longer repeats or its next instant moved (post_stands). A post
+     * refused (too many pending) leaves the schedule now. With check_shortcut on, place_eval does
+     * it: the shortcut tests (tests/models/os/test_simos_ios.c) compare the trace and the count of
+     * fired events with this path to those with place_eval's. */
+    if (!os->cfg.check_shortcut && !post_pending(os) && os->eval_event != SIM_HANDLE_NONE && os->eval_at > now &&
         os->reported != SIM_REASON_NONE) {
+        sim_time t = held_next_eval(os); /* > now: held_until > now (screen_free_stands) */
         sim_cancel(os->engine, os->eval_event);
+        os->eval_event = SIM_HANDLE_NONE;
+        if (sim_schedule(os->engine, t, SIM_PHASE_OS, on_eval, os, 0, &os->eval_event) == SIM_OK) {
+            os->eval_at = t;
+            if (sim_post_rearm(os->engine, SIM_PHASE_OS, &os->eval_event, &os->eval_idle) == SIM_OK) {
+                os->eval_posted = os->eval_event;
+                return true;
+            }
+        }
+        sim_cancel(os->engine, os->eval_event); /* refused: the evaluation now after all */
         os->eval_event = SIM_HANDLE_NONE;
         if (sim_schedule(os->engine, now, SIM_PHASE_OS, on_eval, os, 0, &os->eval_event) == SIM_OK)
             os->eval_at = now; /* none on failure */
@@ -586,6 +634,16 @@ static bool held_after_screen(ios *os)
     }
     place_eval(os, now, now);
     return true;
+}
+
+/* Whether the pending re-arm post (eval_idle) still stands for the evaluation at its place: that
+ * evaluation would only set eval_event again at eval_at, because the request waits for its earliest
+ * date there (arm_eval's posts), or because the held verdict repeats and sets the next evaluation
+ * there (held_after_screen's; never with check_shortcut, which evaluates in full). */
+static bool post_stands(ios *os)
+{
+    return eval_idle(os, os->eval_at) ||
+           (!os->cfg.check_shortcut && held_repeats(os) && held_next_eval(os) == os->eval_at);
 }
 
 /* check_shortcut: the full evaluation instead, traced with whether it repeated the verdict. */
@@ -602,12 +660,13 @@ static void check_shortcut(ios *os)
 }
 
 /* check_shortcut: traces os.shortcut_check {ok: false, what: eval_at} when eval_at (or whether
- * eval_event is pending) disagrees with the engine. */
+ * eval_event is pending, or whether the re-arm post is: post_pending) disagrees with the engine. */
 static void check_eval_at(ios *os)
 {
     sim_time at;
     bool pending = sim_event_time(os->engine, os->eval_event, &at) == SIM_OK;
-    if (pending == (os->eval_event != SIM_HANDLE_NONE) && (!pending || at == os->eval_at))
+    bool posted = sim_ticket_pending(os->engine, os->eval_idle);
+    if (pending == (os->eval_event != SIM_HANDLE_NONE) && (!pending || at == os->eval_at) && posted == post_pending(os))
         return;
     sim_trace_begin(os->trace, now_of(os), "os.shortcut_check");
     sim_trace_bool(os->trace, "ok", false);
@@ -638,7 +697,11 @@ static void on_eval(sim_engine *e, void *ctx, uint64_t arg)
     (void)e, (void)arg;
     ios *os = ctx;
     os->eval_event = SIM_HANDLE_NONE;
-    if (held_repeats(os) && !os->cfg.check_shortcut && os->eval_idle == SIM_TICKET_NONE) {
+    /* A re-arm post of this evaluation has fired by now (it came before it: at an earlier instant),
+     * or was turned into this event (then eval_idle is none already): forgotten here, as place_eval
+     * would, so that the common case below needs no look at it. */
+    os->eval_idle = SIM_TICKET_NONE;
+    if (held_repeats(os) && !os->cfg.check_shortcut) {
         sim_time t = held_next_eval(os);
         if (t > now_of(os)) {
             if (sim_schedule(os->engine, t, SIM_PHASE_OS, on_eval, os, 0, &os->eval_event) == SIM_OK)

@@ -718,6 +718,8 @@ static scn_scenario *load(const char *yaml)
 }
 
 /* Runs with `seed`; returns the worker run starts (malloc'd) and their count; optional trace. */
+static uint64_t last_events; /* run_starts: the engine events the last run fired */
+
 static sim_time *run_starts(const scn_scenario *s, uint64_t seed, size_t *n, FILE *trace, uint64_t *fp)
 {
     run_options opt = run_default_options(s);
@@ -733,6 +735,7 @@ static sim_time *run_starts(const scn_scenario *s, uint64_t seed, size_t *n, FIL
             starts[(*n)++] = record.worker_runs[i].start;
     if (fp)
         *fp = out.fingerprint;
+    last_events = out.events;
     rep_record_free(&record);
     return starts;
 }
@@ -954,8 +957,8 @@ static char *strip_checks(const char *trace, size_t *ok, size_t *bad)
 }
 
 /* Runs s with `seed`, every repeated verdict checked against a full evaluation or not; returns the
- * trace (malloc'd). */
-static char *run_checked(scn_scenario *s, uint64_t seed, bool check)
+ * trace (malloc'd) and the events fired (*events). */
+static char *run_checked(scn_scenario *s, uint64_t seed, bool check, uint64_t *events)
 {
     ((simos_ios_config *)s->os_config)->check_shortcut = check;
     char *buf = NULL;
@@ -964,6 +967,7 @@ static char *run_checked(scn_scenario *s, uint64_t seed, bool check)
     cr_assert_not_null(f);
     free(run_starts(s, seed, &n, f, NULL));
     fclose(f);
+    *events = last_events;
     return buf;
 }
 
@@ -1011,7 +1015,11 @@ static const char shortcut_yaml[] =
  * instant), and the trace with the shortcut is the full evaluations' trace, byte for byte. The
  * same runs check the model's stored time of its pending evaluation (eval_at) against the engine's
  * at every arm_eval: a mismatch is a bad check too (not setting it after the evaluation a signal
- * asks for, tried: 155 bad). */
+ * asks for, tried: 155 bad), as is the model's record of whether its re-arm post is pending
+ * disagreeing with the engine's (post_pending without its handle test, tried: 152 bad). Both runs
+ * fire the same number of events: the evaluation a screen change asks for while a screen-free
+ * verdict is held is a re-arm post with the shortcuts (held_after_screen), a real event with
+ * check_shortcut (the post not made, tried: the counts differ). */
 static void shortcut_equals_full(const char *request, const char *critical)
 {
     char yaml[4096];
@@ -1019,13 +1027,16 @@ static void shortcut_equals_full(const char *request, const char *critical)
     scn_scenario *s = load(yaml);
     size_t all_ok = 0;
     for (uint64_t seed = 1; seed <= 4; seed++) {
-        char *checked = run_checked(s, seed, true);
-        char *fast = run_checked(s, seed, false);
+        uint64_t events_checked, events_fast;
+        char *checked = run_checked(s, seed, true, &events_checked);
+        char *fast = run_checked(s, seed, false, &events_fast);
         size_t ok, bad;
         char *stripped = strip_checks(checked, &ok, &bad);
         cr_assert_eq(bad, 0, "%s seed %llu: %zu repeated verdicts differ from the full evaluation", request,
                      (unsigned long long)seed, bad);
         cr_assert_str_eq(stripped, fast, "%s seed %llu: the trace differs", request, (unsigned long long)seed);
+        cr_assert_eq(events_checked, events_fast, "%s seed %llu: %llu events fired, %llu with the shortcuts", request,
+                     (unsigned long long)seed, (unsigned long long)events_checked, (unsigned long long)events_fast);
         all_ok += ok;
         free(stripped);
         free(checked);
