@@ -21,7 +21,9 @@
  * (a fleet merged every word of every histogram, ~4 M instructions a thread, whatever its size).
  * For the same reason a new set is calloc'ed, not written: the allocator's fresh pages are zero
  * already, and pages of bins no value reaches are never touched (two sets of 6.6 MB were
- * memset for every fleet: 13.4 M instructions).
+ * memset for every fleet: 13.4 M instructions). That holds for blocks the allocator maps for
+ * themselves: the bgsim command keeps glibc's mmap threshold below a set's size
+ * (sim/cli/bgsim_main.c, keep_freed_memory).
  */
 #include "rep_acc.h"
 
