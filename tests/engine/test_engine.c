@@ -312,6 +312,34 @@ Test(engine, delays_up_to_the_time_limit_and_not_past_it)
     cr_assert_eq(events->times[2], SIM_TIME_MAX);
 }
 
+/* The delay's two bounds are one unsigned comparison (sim_engine.c, delay_out_of_range): a negative
+ * delay of any size is SIM_EPAST, never SIM_ELIMIT, and a huge one SIM_ELIMIT, from any clock. */
+Test(engine, delay_bounds_at_the_extremes)
+{
+    const sim_time delays[] = {-1, INT64_MIN, INT64_MIN + 1, -SIM_TIME_MAX, INT64_MAX, SIM_TIME_MAX + 1};
+    const int want[] = {SIM_EPAST, SIM_EPAST, SIM_EPAST, SIM_EPAST, SIM_ELIMIT, SIM_ELIMIT};
+    const sim_time clocks[] = {0, 100, SIM_TIME_MAX};
+    for (size_t c = 0; c < sizeof clocks / sizeof clocks[0]; c++) {
+        sim_engine *e = sim_engine_new(0);
+        cr_assert(e);
+        cr_assert_eq(sim_run_until(e, clocks[c]), SIM_RUN_REACHED);
+        sim_handle pending = SIM_HANDLE_NONE;
+        cr_assert_eq(sim_schedule_in(e, 0, SIM_PHASE_APP, no_op, NULL, 0, &pending), SIM_OK);
+        for (size_t i = 0; i < sizeof delays / sizeof delays[0]; i++) {
+            sim_handle none = SIM_HANDLE_NONE, r = SIM_HANDLE_NONE;
+            cr_assert_eq(sim_schedule_in(e, delays[i], SIM_PHASE_APP, no_op, NULL, 0, NULL), want[i], "clock %zu, delay %zu",
+                         c, i);
+            cr_assert_eq(sim_rearm_in(e, &none, delays[i], SIM_PHASE_APP, no_op, NULL, 0), want[i]);
+            cr_assert_eq(sim_schedule_in(e, 0, SIM_PHASE_APP, no_op, NULL, 0, &r), SIM_OK);
+            cr_assert_eq(sim_rearm_in(e, &r, delays[i], SIM_PHASE_APP, no_op, NULL, 0), want[i], "a pending re-arm");
+            cr_assert_eq(r, SIM_HANDLE_NONE, "a failed re-arm cancels");
+        }
+        cr_assert_eq(sim_pending_count(e), 1, "failed calls schedule nothing");
+        cr_assert_eq(sim_schedule_in(e, SIM_TIME_MAX - clocks[c], SIM_PHASE_APP, no_op, NULL, 0, NULL), SIM_OK);
+        sim_engine_free(e);
+    }
+}
+
 Test(engine, run_until_leaves_later_events_and_sets_clock)
 {
     must_schedule(engine, 100, SIM_PHASE_APP, events, 1);
