@@ -102,6 +102,7 @@ int bgt__commit(bgt *c, bgt_registry *next)
     }
     bgt_registry_free(c->reg);
     c->reg = next;
+    bgt__hints_stale(c);
     return BGT_OK;
 }
 
@@ -153,9 +154,16 @@ const struct bgt_def *bgt__find_def(const bgt *c, const char *name)
 const struct bgt_def *bgt__find_def_at(bgt *c, size_t i, const char *name)
 {
     const struct bgt_def *d;
-    size_t h = i < c->n_hint ? c->def_hint[i] : 0, *grown, n;
-    if (h > 0 && h <= c->ndefs && strcmp(c->defs[h - 1].name, name) == 0)
-        return &c->defs[h - 1];
+    struct bgt_hint *grown;
+    size_t h = i < c->n_hint ? c->def_hint[i].def : 0, n;
+    if (h > 0) {
+        if (c->def_hint[i].gen == c->hints_gen)
+            return &c->defs[h - 1]; /* found or checked since the last change */
+        if (h <= c->ndefs && strcmp(c->defs[h - 1].name, name) == 0) {
+            c->def_hint[i].gen = c->hints_gen;
+            return &c->defs[h - 1];
+        }
+    }
     d = bgt__find_def(c, name);
     if (i >= c->n_hint) { /* room for the hint (without it: no hint, the index answers) */
         n = c->n_hint ? c->n_hint : 8;
@@ -167,7 +175,8 @@ const struct bgt_def *bgt__find_def_at(bgt *c, size_t i, const char *name)
         c->def_hint = grown;
         c->n_hint = n;
     }
-    c->def_hint[i] = d ? (size_t)(d - c->defs) + 1 : 0;
+    c->def_hint[i].def = d ? (size_t)(d - c->defs) + 1 : 0;
+    c->def_hint[i].gen = c->hints_gen;
     return d;
 }
 
@@ -226,6 +235,7 @@ static void drop_process_state(bgt *c)
     c->count = 0;
     c->interval_min = c->pol.default_interval_min;
     bgt_registry_clear(c->reg);
+    bgt__hints_stale(c);
 }
 
 void bgt_free(bgt *c)
@@ -261,6 +271,7 @@ static int load_registry(bgt *c)
     if (rc != BGT_OK)
         return rc;
     rc = bgt_registry_decode_into(buf, len, c->reg);
+    bgt__hints_stale(c);
     free(buf);
     return rc;
 }
@@ -414,6 +425,7 @@ int bgt_register_task(bgt *c, const char *name, const bgt_task_options *opts)
      * changing a copy (bgt__commit), without copying every entry for each registration, which
      * made registering n tasks O(n^2) allocations (issue 24). Undoing cannot fail: it removes the
      * entry just appended or writes the old options back over the same entry. */
+    bgt__hints_stale(c); /* whatever follows: the put, or its undo */
     if ((rc = bgt_registry_put(c->reg, name, opts)) != BGT_OK)
         return rc;
     if ((rc = save_registry(c, c->reg)) != BGT_OK) {

@@ -27,13 +27,22 @@ struct bgt {
      * dropped together, so the index never deletes. */
     size_t *slots;
     size_t nslots;
-    /* def_hint[i]: the defs index + 1 where the run last found the definition of the registry's
+    /* def_hint[i].def: the defs index + 1 where a run last found the definition of the registry's
      * i-th task (0: none yet), for the first n_hint entries. A hint is used when that definition
      * still exists and bears the name (names are unique among definitions, so it is the one
      * bgt__find_def finds); else the index is asked. Issue 24: the index's hash and probe were
-     * 10 % of a worker run of the Android commuter example. */
-    size_t *def_hint;
+     * 10 % of a worker run of the Android commuter example. def_hint[i].gen: the hints_gen at
+     * which the hint was last found or checked. bgt__hints_stale moves hints_gen on at every
+     * change of the registry and drop of the definitions; until then a hint of the current gen
+     * needs no check (the i-th entry is the same, and definitions are only added, their indexes
+     * kept, until all are dropped together). Issue 24: the check's strcmp was ~35 instructions of
+     * a worker run's ~2,500 (Android commuter); a hint from an earlier process is still checked
+     * once (iOS starts a process for most runs). */
+    struct bgt_hint {
+        size_t def, gen;
+    } *def_hint;
     size_t n_hint;
+    size_t hints_gen;
     bool started;
     bool in_foreground;      /* E2.1 inForeground: false in a headless process */
     bool running;            /* between bgt_worker_begin and bgt_worker_end */
@@ -59,6 +68,8 @@ void bgt__did_unregister(bgt *c);
 const struct bgt_def *bgt__find_def(const bgt *c, const char *name);
 /* bgt__find_def for the registry's i-th task, named `name`, through def_hint. */
 const struct bgt_def *bgt__find_def_at(bgt *c, size_t i, const char *name);
+/* The registry changed (or the definitions were dropped): every hint is checked before its next use. */
+static inline void bgt__hints_stale(bgt *c) { c->hints_gen++; }
 /* Forget the run's pending tasks (names freed, run.n_pending 0); the array is kept. */
 void bgt__drop_pending(bgt *c);
 
