@@ -108,7 +108,7 @@ int bgt__commit(bgt *c, bgt_registry *next)
 
 /* expo's consumer didRegister (E2.2 registerTask, E3.2 didRegisterTask). `restoring` is true while
  * bgt_process_start replays the registry. */
-static void did_register(bgt *c, const bgt_task_options *opts, bool restoring)
+static inline void did_register(bgt *c, const bgt_task_options *opts, bool restoring)
 {
     if (opts->has_minimum_interval)
         c->interval_min = opts->minimum_interval_min;   /* last registration wins */
@@ -151,7 +151,7 @@ const struct bgt_def *bgt__find_def(const bgt *c, const char *name)
     return c->slots[i] ? &c->defs[c->slots[i] - 1] : NULL;
 }
 
-const struct bgt_def *bgt__find_def_at(bgt *c, size_t i, const char *name)
+const struct bgt_def *bgt__find_def_hinted(bgt *c, size_t i, const char *name)
 {
     const struct bgt_def *d;
     struct bgt_hint *grown;
