@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MS_PER_MIN 60000
 
 /* ---- helpers shared with bgt_worker.c ----------------------------------------------------------- */
 
@@ -23,19 +22,11 @@ void bgt__log(const bgt *c, bgt_log_level level, const char *fmt, ...)
     c->be.log(c->be.ctx, level, msg);
 }
 
-int64_t bgt__interval_ms(const bgt *c)
+static unsigned constraints(const bgt_policy *pol)
 {
-    int64_t m = c->interval_min;
-    if (m < c->pol.interval_floor_min)
-        m = c->pol.interval_floor_min;
-    return m * MS_PER_MIN;
-}
-
-static unsigned constraints(const bgt *c)
-{
-    return (c->pol.require_network ? BGT_CONSTRAINT_NETWORK : 0u) |
-           (c->pol.require_battery_not_low ? BGT_CONSTRAINT_BATTERY_NOT_LOW : 0u) |
-           (c->pol.require_charging ? BGT_CONSTRAINT_CHARGING : 0u);
+    return (pol->require_network ? BGT_CONSTRAINT_NETWORK : 0u) |
+           (pol->require_battery_not_low ? BGT_CONSTRAINT_BATTERY_NOT_LOW : 0u) |
+           (pol->require_charging ? BGT_CONSTRAINT_CHARGING : 0u);
 }
 
 static int schedule(bgt *c, bgt_schedule_mode mode, int64_t delay_ms)
@@ -45,7 +36,7 @@ static int schedule(bgt *c, bgt_schedule_mode mode, int64_t delay_ms)
     if (bgt_registry_count(c->reg) == 0) /* "No registered tasks to run", E2.3 step 1 */
         return BGT_OK;
     req.delay_ms = delay_ms;
-    req.constraints = constraints(c);
+    req.constraints = c->constraints;
     req.mode = mode;
     if ((rc = c->be.schedule(c->be.ctx, &req)) != BGT_OK)
         bgt__log(c, BGT_LOG_ERROR, "could not schedule the worker: %s", bgt_strerror(rc));
@@ -212,6 +203,7 @@ int bgt_create(const bgt_backend *backend, const bgt_policy *policy, bgt **out)
         return BGT_E_NOMEM;
     c->be = *backend;
     c->pol = *policy;
+    c->constraints = constraints(policy);
     c->interval_min = policy->default_interval_min;
     if ((rc = bgt_registry_new(&c->reg)) != BGT_OK)
         goto out_free_handle;

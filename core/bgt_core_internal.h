@@ -14,7 +14,8 @@ struct bgt_def {
 
 struct bgt {
     bgt_backend be;
-    bgt_policy pol;
+    bgt_policy pol;      /* fixed at bgt_create */
+    unsigned constraints; /* pol's constraints as bgt_schedule_req flags (computed once) */
     bgt_registry *reg;   /* never NULL; persistent state as last loaded or saved */
 
     /* ---- per process, reset by bgt_process_kill ---- */
@@ -56,8 +57,14 @@ struct bgt {
 };
 
 void bgt__log(const bgt *c, bgt_log_level level, const char *fmt, ...);
-/* max(interval, floor) in ms (E2.3 Clamping / interval_floor_min). */
-int64_t bgt__interval_ms(const bgt *c);
+/* max(interval, floor) in ms (E2.3 Clamping / interval_floor_min). Inline: twice a worker run. */
+static inline int64_t bgt__interval_ms(const bgt *c)
+{
+    int64_t m = c->interval_min;
+    if (m < c->pol.interval_floor_min)
+        m = c->pol.interval_floor_min;
+    return m * 60000;
+}
 /* Ask the backend for the worker in the successor mode of the policy; no-op without tasks. */
 int bgt__schedule_successor(bgt *c, int64_t delay_ms);
 /* Encode `next`, save it, and on success make it the registry (taking ownership). On failure
