@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MS_PER_MIN 60000
 
 /* ---- helpers shared with bgt_worker.c ----------------------------------------------------------- */
 
@@ -23,19 +22,11 @@ void bgt__log(const bgt *c, bgt_log_level level, const char *fmt, ...)
     c->be.log(c->be.ctx, level, msg);
 }
 
-int64_t bgt__interval_ms(const bgt *c)
+static unsigned constraints(const bgt_policy *pol)
 {
-    int64_t m = c->interval_min;
-    if (m < c->pol.interval_floor_min)
-        m = c->pol.interval_floor_min;
-    return m * MS_PER_MIN;
-}
-
-static unsigned constraints(const bgt *c)
-{
-    return (c->pol.require_network ? BGT_CONSTRAINT_NETWORK : 0u) |
-           (c->pol.require_battery_not_low ? BGT_CONSTRAINT_BATTERY_NOT_LOW : 0u) |
-           (c->pol.require_charging ? BGT_CONSTRAINT_CHARGING : 0u);
+    return (pol->require_network ? BGT_CONSTRAINT_NETWORK : 0u) |
+           (pol->require_battery_not_low ? BGT_CONSTRAINT_BATTERY_NOT_LOW : 0u) |
+           (pol->require_charging ? BGT_CONSTRAINT_CHARGING : 0u);
 }
 
 static int schedule(bgt *c, bgt_schedule_mode mode, int64_t delay_ms)
@@ -45,7 +36,7 @@ static int schedule(bgt *c, bgt_schedule_mode mode, int64_t delay_ms)
     if (bgt_registry_count(c->reg) == 0) /* "No registered tasks to run", E2.3 step 1 */
         return BGT_OK;
     req.delay_ms = delay_ms;
-    req.constraints = constraints(c);
+    req.constraints = c->constraints;
     req.mode = mode;
     if ((rc = c->be.schedule(c->be.ctx, &req)) != BGT_OK)
         bgt__log(c, BGT_LOG_ERROR, "could not schedule the worker: %s", bgt_strerror(rc));
@@ -102,12 +93,13 @@ int bgt__commit(bgt *c, bgt_registry *next)
     }
     bgt_registry_free(c->reg);
     c->reg = next;
+    bgt__hints_stale(c);
     return BGT_OK;
 }
 
 /* expo's consumer didRegister (E2.2 registerTask, E3.2 didRegisterTask). `restoring` is true while
  * bgt_process_start replays the registry. */
-static void did_register(bgt *c, const bgt_task_options *opts, bool restoring)
+static inline void did_register(bgt *c, const bgt_task_options *opts, bool restoring)
 {
     if (opts->has_minimum_interval)
         c->interval_min = opts->minimum_interval_min;   /* last registration wins */
@@ -150,12 +142,19 @@ const struct bgt_def *bgt__find_def(const bgt *c, const char *name)
     return c->slots[i] ? &c->defs[c->slots[i] - 1] : NULL;
 }
 
-const struct bgt_def *bgt__find_def_at(bgt *c, size_t i, const char *name)
+const struct bgt_def *bgt__find_def_hinted(bgt *c, size_t i, const char *name)
 {
     const struct bgt_def *d;
-    size_t h = i < c->n_hint ? c->def_hint[i] : 0, *grown, n;
-    if (h > 0 && h <= c->ndefs && strcmp(c->defs[h - 1].name, name) == 0)
-        return &c->defs[h - 1];
+    struct bgt_hint *grown;
+    size_t h = i < c->n_hint ? c->def_hint[i].def : 0, n;
+    if (h > 0) {
+        if (c->def_hint[i].gen == c->hints_gen)
+            return &c->defs[h - 1]; /* found or checked since the last change */
+        if (h <= c->ndefs && strcmp(c->defs[h - 1].name, name) == 0) {
+            c->def_hint[i].gen = c->hints_gen;
+            return &c->defs[h - 1];
+        }
+    }
     d = bgt__find_def(c, name);
     if (i >= c->n_hint) { /* room for the hint (without it: no hint, the index answers) */
         n = c->n_hint ? c->n_hint : 8;
@@ -167,7 +166,8 @@ const struct bgt_def *bgt__find_def_at(bgt *c, size_t i, const char *name)
         c->def_hint = grown;
         c->n_hint = n;
     }
-    c->def_hint[i] = d ? (size_t)(d - c->defs) + 1 : 0;
+    c->def_hint[i].def = d ? (size_t)(d - c->defs) + 1 : 0;
+    c->def_hint[i].gen = c->hints_gen;
     return d;
 }
 
@@ -203,6 +203,7 @@ int bgt_create(const bgt_backend *backend, const bgt_policy *policy, bgt **out)
         return BGT_E_NOMEM;
     c->be = *backend;
     c->pol = *policy;
+    c->constraints = constraints(policy);
     c->interval_min = policy->default_interval_min;
     if ((rc = bgt_registry_new(&c->reg)) != BGT_OK)
         goto out_free_handle;
@@ -226,6 +227,7 @@ static void drop_process_state(bgt *c)
     c->count = 0;
     c->interval_min = c->pol.default_interval_min;
     bgt_registry_clear(c->reg);
+    bgt__hints_stale(c);
 }
 
 void bgt_free(bgt *c)
@@ -261,6 +263,7 @@ static int load_registry(bgt *c)
     if (rc != BGT_OK)
         return rc;
     rc = bgt_registry_decode_into(buf, len, c->reg);
+    bgt__hints_stale(c);
     free(buf);
     return rc;
 }
@@ -414,6 +417,7 @@ int bgt_register_task(bgt *c, const char *name, const bgt_task_options *opts)
      * changing a copy (bgt__commit), without copying every entry for each registration, which
      * made registering n tasks O(n^2) allocations (issue 24). Undoing cannot fail: it removes the
      * entry just appended or writes the old options back over the same entry. */
+    bgt__hints_stale(c); /* whatever follows: the put, or its undo */
     if ((rc = bgt_registry_put(c->reg, name, opts)) != BGT_OK)
         return rc;
     if ((rc = save_registry(c, c->reg)) != BGT_OK) {

@@ -79,10 +79,11 @@ static void count_result(bgt_worker_report *r, int res)
 static void run_tasks(bgt *c, bgt_worker_report *r)
 {
     bgt_task_call call;
-    size_t i;
+    size_t i, n = bgt_registry_count(c->reg);
     call.now_ms = c->be.now_ms(c->be.ctx);
-    /* Callbacks cannot change the registry (they get BGT_E_BUSY), so indexing it is stable. */
-    for (i = 0; i < bgt_registry_count(c->reg); i++) {
+    /* Callbacks cannot change the registry (they get BGT_E_BUSY), so indexing it is stable and
+     * its count is read once. */
+    for (i = 0; i < n; i++) {
         const struct bgt_def *d;
         int64_t dur = 0;
         int res;
@@ -114,7 +115,8 @@ int bgt_worker_begin(bgt *c, bgt_worker_report *report)
         return BGT_E_BUSY;
     if (!c->started)
         return BGT_E_STATE;
-    bgt__drop_pending(c);
+    if (c->run.n_pending > 0) /* most runs have none: no call */
+        bgt__drop_pending(c);
     r = &c->run;
     memset(r, 0, sizeof *r);
     c->running = true;

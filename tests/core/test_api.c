@@ -321,6 +321,60 @@ Test(api, runs_call_the_definitions_of_their_names_in_every_process)
     }
 }
 
+/* One run: each task in `want` (registry order) called once with its own name, the others not. */
+static void run_calls_exactly(named_spy *spy, const int *want, int nwant)
+{
+    bgt_worker_report rep;
+    int before[4], k, j;
+    for (k = 0; k < 4; k++)
+        before[k] = spy[k].calls;
+    cr_assert_eq(bgt_worker_begin(H.c, &rep), BGT_OK);
+    cr_assert_eq(bgt_worker_end(H.c, BGT_END_COMPLETED, &rep), BGT_OK);
+    for (k = 0; k < 4; k++) {
+        int expected = 0;
+        for (j = 0; j < nwant; j++)
+            expected += want[j] == k;
+        cr_assert_eq(spy[k].calls - before[k], expected, "task %s", h_name(k));
+        cr_assert_eq(spy[k].wrong_name, 0, "task %s called for another name", h_name(k));
+    }
+}
+
+/* Within one process, a hint needs no name check until the registry changes (hints_fresh): an
+ * unregistration moves the entries after it, a registration appends, a failed save's undo and a
+ * definition made after a run change what a hint may hold. Every run still calls each registered
+ * task's own definition once, and an undefined one none. */
+Test(api, hints_follow_every_change_of_the_registry_in_one_process)
+{
+    named_spy spy[4];
+    bgt_task_options o = { true, 30 };
+    int k;
+    for (k = 0; k < 4; k++) {
+        spy[k] = (named_spy){ h_name(k), 0, 0 };
+        if (k < 3) {
+            cr_assert_eq(bgt_define_task(H.c, h_name(k), named_fn, &spy[k]), BGT_OK);
+            cr_assert_eq(bgt_register_task(H.c, h_name(k), &o), BGT_OK);
+        }
+    }
+    run_calls_exactly(spy, (const int[]){ 0, 1, 2 }, 3);
+    run_calls_exactly(spy, (const int[]){ 0, 1, 2 }, 3); /* through the fresh hints */
+    cr_assert_eq(bgt_unregister_task(H.c, h_name(0)), BGT_OK); /* b, c move down one place */
+    run_calls_exactly(spy, (const int[]){ 1, 2 }, 2);
+    cr_assert_eq(bgt_register_task(H.c, h_name(0), &o), BGT_OK); /* appended: b, c, a */
+    run_calls_exactly(spy, (const int[]){ 1, 2, 0 }, 3);
+    cr_assert_eq(bgt_define_task(H.c, h_name(3), named_fn, &spy[3]), BGT_OK);
+    H.f.fail_save = BGT_E_IO; /* d appended, the save fails, the append is undone: b, c, a */
+    cr_assert_neq(bgt_register_task(H.c, h_name(3), &o), BGT_OK);
+    run_calls_exactly(spy, (const int[]){ 1, 2, 0 }, 3);
+    H.f.fail_save = BGT_E_IO; /* a failed unregistration keeps b, c, a */
+    cr_assert_neq(bgt_unregister_task(H.c, h_name(1)), BGT_OK);
+    run_calls_exactly(spy, (const int[]){ 1, 2, 0 }, 3);
+    cr_assert_eq(bgt_unregister_task(H.c, h_name(1)), BGT_OK); /* c, a */
+    run_calls_exactly(spy, (const int[]){ 2, 0 }, 2);
+    cr_assert_eq(bgt_register_task(H.c, h_name(3), &o), BGT_OK); /* c, a, d */
+    run_calls_exactly(spy, (const int[]){ 2, 0, 3 }, 3);
+    run_calls_exactly(spy, (const int[]){ 2, 0, 3 }, 3);
+}
+
 Test(api, run_lasts_as_long_as_the_longest_task)
 {
     bgt_worker_report rep;

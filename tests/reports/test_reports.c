@@ -37,6 +37,52 @@ static void make_record(rep_record *r, sim_time duration, const sim_time *starts
     }
 }
 
+/* Appends at a steady pace: a full array grows to the count the record will reach at that pace,
+ * not by doubling (64 -> 2048 was five copies), and keeps every element in order. */
+Test(record, a_steady_pace_grows_the_arrays_once)
+{
+    rep_record r;
+    cr_assert_eq(rep_record_init(&r, SIM_DAYS(14), one_task, 1), 0);
+    const size_t n = 1100;
+    size_t worker_growths = 0, task_growths = 0, worker_cap = 0, task_cap = 0;
+    for (size_t i = 0; i < n; i++) {
+        sim_time at = (sim_time)i * SIM_DAYS(14) / (sim_time)n + SIM_MINUTES(1);
+        rep_worker_run w = {.due = at, .start = at, .end = at + 1000, .kind = REP_WORKER_RAN};
+        rep_task_run t = {.start = at, .duration = 1000, .result = 1};
+        cr_assert_eq(rep_record_worker_run(&r, &w), 0);
+        cr_assert_eq(rep_record_task_run(&r, 0, &t), 0);
+        worker_growths += r.worker_cap != worker_cap;
+        task_growths += r.tasks[0].run_cap != task_cap;
+        worker_cap = r.worker_cap;
+        task_cap = r.tasks[0].run_cap;
+    }
+    cr_assert_leq(worker_growths, 2, "worker runs: %zu growths", worker_growths);
+    cr_assert_leq(task_growths, 2, "task runs: %zu growths", task_growths);
+    cr_assert_leq(r.worker_cap, n + n / 4, "over-reserved: %zu for %zu", r.worker_cap, n);
+    cr_assert_eq(r.worker_count, n);
+    cr_assert_eq(r.tasks[0].run_count, n);
+    for (size_t i = 0; i < n; i++) {
+        sim_time at = (sim_time)i * SIM_DAYS(14) / (sim_time)n + SIM_MINUTES(1);
+        cr_assert_eq(r.worker_runs[i].start, at);
+        cr_assert_eq(r.tasks[0].runs[i].start, at);
+    }
+    rep_record_free(&r);
+}
+
+/* A burst at the start projects a huge count: the growth stays within 32 times the capacity. */
+Test(record, a_burst_at_the_start_grows_at_most_32_fold)
+{
+    rep_record r;
+    cr_assert_eq(rep_record_init(&r, SIM_DAYS(365), one_task, 1), 0);
+    for (size_t i = 0; i < 65; i++) {
+        rep_request q = {.at = 1, .due = 2};
+        cr_assert_eq(rep_record_request(&r, &q), 0);
+    }
+    cr_assert_eq(r.request_cap, 32 * 64);
+    cr_assert_eq(r.request_count, 65);
+    rep_record_free(&r);
+}
+
 Test(hist, hours_follow_the_calendar)
 {
     rep_record r;
