@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 /* ---- helpers shared with bgt_worker.c ----------------------------------------------------------- */
 
 void bgt__log(const bgt *c, bgt_log_level level, const char *fmt, ...)

@@ -57,13 +57,14 @@ struct bgt {
 };
 
 void bgt__log(const bgt *c, bgt_log_level level, const char *fmt, ...);
+#define BGT__MS_PER_MIN 60000 /* the policy and the registry keep minutes; the backend takes ms */
 /* max(interval, floor) in ms (E2.3 Clamping / interval_floor_min). Inline: twice a worker run. */
 static inline int64_t bgt__interval_ms(const bgt *c)
 {
     int64_t m = c->interval_min;
     if (m < c->pol.interval_floor_min)
         m = c->pol.interval_floor_min;
-    return m * 60000;
+    return m * BGT__MS_PER_MIN;
 }
 /* Ask the backend for the worker in the successor mode of the policy; no-op without tasks. */
 int bgt__schedule_successor(bgt *c, int64_t delay_ms);

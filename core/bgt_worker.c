@@ -125,7 +125,7 @@ int bgt_worker_begin(bgt *c, bgt_worker_report *report)
     } else if (c->pol.foreground_defer_cap_min > 0 && c->in_foreground) {
         /* E2.5 L221-230: nothing runs; APPEND a run min(60, interval) minutes out */
         r->kind = BGT_RUN_DEFERRED_FOREGROUND;
-        r->next_delay_ms = min64(c->pol.foreground_defer_cap_min * 60000, bgt__interval_ms(c));
+        r->next_delay_ms = min64(c->pol.foreground_defer_cap_min * BGT__MS_PER_MIN, bgt__interval_ms(c));
         r->rescheduled = bgt__schedule_successor(c, r->next_delay_ms) == BGT_OK;
     } else {
         r->kind = BGT_RUN_RAN;
@@ -161,7 +161,7 @@ int bgt_worker_end(bgt *c, bgt_end_reason reason, bgt_worker_report *report)
          * retry_failed_after_min what-if is on. */
         r->next_delay_ms = bgt__interval_ms(c);
         if (reason == BGT_END_COMPLETED && r->n_failed > 0 && c->pol.retry_failed_after_min > 0)
-            r->next_delay_ms = c->pol.retry_failed_after_min * 60000;
+            r->next_delay_ms = c->pol.retry_failed_after_min * BGT__MS_PER_MIN;
         r->rescheduled = bgt__schedule_successor(c, r->next_delay_ms) == BGT_OK;
     }
     if (report)

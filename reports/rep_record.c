@@ -34,10 +34,10 @@ void rep_record_free(rep_record *r)
 
 /* The capacity a full array of `count` elements grows to when its newest element is at `at`: the
  * count it will reach by the record's end at the pace so far (plus an eighth), at least twice and
- * at most 32 times the old capacity (nor over REP_MAX_TASK_RUNS). A doubling array copies what it holds at every growth (a
- * 14-day commuter record's worker runs and task runs grew 64 -> 2048 in five copies, ~1 % of the
- * sweep's instructions); at a steady pace the first growth is the last. The capacity never shows:
- * the contents are the same either way. */
+ * at most 32 times the old capacity (nor over REP_MAX_TASK_RUNS). A doubling array copies what it
+ * holds at every growth (a 14-day commuter record's worker runs and task runs grew 64 -> 2048 in
+ * five copies, ~1 % of the sweep's instructions); at a steady pace the first growth is the last.
+ * The capacity never shows: the contents are the same either way. */
 static size_t grown_cap(size_t count, size_t cap, sim_time at, sim_time duration)
 {
     if (cap == 0)
