@@ -79,33 +79,19 @@ cpu() {
 put() { echo "$3" >>"$tmp/$1.$2"; }
 calc() { echo "$1" | bc -l; }
 
-# op_cpu BENCH ARGS...: CPU seconds of one `BENCH hold --pending FLOOR_PENDING ARGS` operation: the
-# CPU of 2N operations less that of N (N = FLOOR_OPS), so that the process's start and the fill
-# cancel out. FLOOR_OPS is large enough that the difference (tens of ms) stands above the jitter of
-# a process's start; on a loaded machine it can still come out at or below zero, and then the pair
-# is measured again (a negative op cost is not a figure; CI saw one at 20,000 ops).
+# op_cpu BENCH ARGS...: CPU seconds of one operation of `BENCH ARGS --events N` (a hold op or a
+# draw): the CPU of 2N operations less that of N (N = FLOOR_OPS), so that the process's start and
+# the fill cancel out. FLOOR_OPS is large enough that the difference (tens of ms) stands above the
+# jitter of a process's start; on a loaded machine it can still come out at or below zero, and then
+# the pair is measured again (a negative op cost is not a figure; CI saw one at 20,000 ops).
 op_cpu() {
-    _bench=$1
-    shift
     _tries=0
     while :; do
-        _c1=$(cpu "$_bench" hold --pending "$FLOOR_PENDING" --events "$FLOOR_OPS" "$@")
-        _c2=$(cpu "$_bench" hold --pending "$FLOOR_PENDING" --events $((2 * FLOOR_OPS)) "$@")
+        _c1=$(cpu "$@" --events "$FLOOR_OPS")
+        _c2=$(cpu "$@" --events $((2 * FLOOR_OPS)))
         [ "$(calc "$_c2 > $_c1")" -eq 1 ] && break
         _tries=$((_tries + 1))
-        [ "$_tries" -lt 5 ] || { echo "bench-cpu.sh: a hold op measured at or below zero 5 times (machine too busy?)" >&2; exit 75; }
-    done
-    calc "($_c2 - $_c1) / $FLOOR_OPS"
-}
-# draw_cpu BENCH KIND: CPU seconds of one `BENCH draw --kind KIND` draw, as op_cpu (2N less N).
-draw_cpu() {
-    _tries=0
-    while :; do
-        _c1=$(cpu "$1" draw --kind "$2" --events "$FLOOR_OPS")
-        _c2=$(cpu "$1" draw --kind "$2" --events $((2 * FLOOR_OPS)))
-        [ "$(calc "$_c2 > $_c1")" -eq 1 ] && break
-        _tries=$((_tries + 1))
-        [ "$_tries" -lt 5 ] || { echo "bench-cpu.sh: a draw measured at or below zero 5 times (machine too busy?)" >&2; exit 75; }
+        [ "$_tries" -lt 5 ] || { echo "bench-cpu.sh: '$2' measured at or below zero 5 times (machine too busy?)" >&2; exit 75; }
     done
     calc "($_c2 - $_c1) / $FLOOR_OPS"
 }
@@ -141,20 +127,20 @@ sample() {
         # to BGSIM, sampled in both binaries' turns.
         bench=$(dirname "$BGSIM")/bgsim-bench
         [ -x "$bench" ] || return 0
-        put floor "$w" "$(op_cpu "$bench" --bare --predrawn)"
+        put floor "$w" "$(op_cpu "$bench" hold --pending "$FLOOR_PENDING" --bare --predrawn)"
         ;;
     engine_op)
         # An event on this binary's engine with no model (same pops as the floor's heap), when its
         # bgsim-bench has that mode (since 2026-12-06).
         bench=$(dirname "$b")/bgsim-bench
         [ -x "$bench" ] && "$bench" hold --pending "$FLOOR_PENDING" --events 10 --predrawn >/dev/null 2>&1 || return 0
-        put engine_op "$w" "$(op_cpu "$bench" --predrawn)"
+        put engine_op "$w" "$(op_cpu "$bench" hold --pending "$FLOOR_PENDING" --predrawn)"
         ;;
     draw_*)
         # A model's random draw (this binary's generator), when its bgsim-bench has `draw`.
         bench=$(dirname "$b")/bgsim-bench
         [ -x "$bench" ] && "$bench" draw --kind lognormal --events 1 >/dev/null 2>&1 || return 0
-        put "$1" "$w" "$(draw_cpu "$bench" "${1#draw_}")"
+        put "$1" "$w" "$(op_cpu "$bench" draw --kind "${1#draw_}")"
         ;;
     hold_*)
         n=${1#hold_}
@@ -237,30 +223,24 @@ for plat in $BENCH_WORKLOADS; do
         printf '| %s | %.3f |\n' "$label" "$(floor_ratio "$plat" new)"
     fi
 done
-# The engine's own event over the floor's op (the floor sampled in the same turn).
-engine_label="an event on the engine with no model / floor's op (bgsim-bench hold --predrawn at $FLOOR_PENDING pending)"
-if [ -s "$tmp/engine_op.new" ] && [ -s "$tmp/floor.new" ]; then
-    e_new=$(calc "$(median "$tmp/engine_op.new") / $(median "$tmp/floor.new")")
-    if [ -n "$OLD" ] && [ -s "$tmp/engine_op.old" ]; then
-        e_old=$(calc "$(median "$tmp/engine_op.old") / $(median "$tmp/floor.old")")
-        printf '| %s | %.3f | %.3f | %.3f |\n' "$engine_label" "$e_new" "$e_old" "$(calc "$e_new / $e_old")"
+# over_floor LABEL ROW MODE: a row's op over the floor's op (the floor sampled in the same turn),
+# when this bgsim-bench has MODE (the previous one may not).
+over_floor() {
+    [ -s "$tmp/$2.new" ] && [ -s "$tmp/floor.new" ] || return 0
+    _new=$(calc "$(median "$tmp/$2.new") / $(median "$tmp/floor.new")")
+    if [ -n "$OLD" ] && [ -s "$tmp/$2.old" ]; then
+        _old=$(calc "$(median "$tmp/$2.old") / $(median "$tmp/floor.old")")
+        printf '| %s | %.3f | %.3f | %.3f |\n' "$1" "$_new" "$_old" "$(calc "$_new / $_old")"
     elif [ -n "$OLD" ]; then
-        printf '| %s | %.3f | no engine mode in the previous bgsim-bench | |\n' "$engine_label" "$e_new"
+        printf '| %s | %.3f | no %s in the previous bgsim-bench | |\n' "$1" "$_new" "$3"
     else
-        printf '| %s | %.3f |\n' "$engine_label" "$e_new"
+        printf '| %s | %.3f |\n' "$1" "$_new"
     fi
-fi
-# A draw over the floor's op, as the engine's event above.
+}
+over_floor "an event on the engine with no model / floor's op (bgsim-bench hold --predrawn at $FLOOR_PENDING pending)" \
+    engine_op "engine mode"
 for kind in lognormal exponential; do
-    label="one $kind draw / floor's op (bgsim-bench draw --kind $kind)"
-    [ -s "$tmp/draw_$kind.new" ] && [ -s "$tmp/floor.new" ] || continue
-    d_new=$(calc "$(median "$tmp/draw_$kind.new") / $(median "$tmp/floor.new")")
-    if [ -n "$OLD" ] && [ -s "$tmp/draw_$kind.old" ]; then
-        d_old=$(calc "$(median "$tmp/draw_$kind.old") / $(median "$tmp/floor.old")")
-        printf '| %s | %.3f | %.3f | %.3f |\n' "$label" "$d_new" "$d_old" "$(calc "$d_new / $d_old")"
-    else
-        printf '| %s | %.3f |\n' "$label" "$d_new"
-    fi
+    over_floor "one $kind draw / floor's op (bgsim-bench draw --kind $kind)" "draw_$kind" "draw mode"
 done
 row "fleet android, device-days per CPU-second" fleet '%.0f'
 row "run (fingerprint) / 1-seed sweep, CPU per device-day, default.yaml" run_sweep '%.3f'
