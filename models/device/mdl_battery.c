@@ -339,10 +339,17 @@ static inline sim_time defer_bound(const battery *b)
     return doze < d->screen_on_by ? doze : d->screen_on_by;
 }
 
-static inline bool defer_rearm(const battery *b, sim_time at)
+/* defer_rearm's conditions on the bound: both the pending entry's time and `at` after it, and
+ * deferral not turned off (reanchor's shortcut, which knows the rest, asks only these). */
+static inline bool defer_past_bound(const battery *b, sim_time at)
 {
     sim_time bound = defer_bound(b);
-    return at > bound && b->armed_at > bound && !b->rising && b->crossing != SIM_HANDLE_NONE && !b->defer_off;
+    return at > bound && b->armed_at > bound && !b->defer_off;
+}
+
+static inline bool defer_rearm(const battery *b, sim_time at)
+{
+    return !b->rising && b->crossing != SIM_HANDLE_NONE && defer_past_bound(b, at);
 }
 
 /* arm_crossing's moves of the engine's entry, out of line: with them inlined, every re-anchor
@@ -431,8 +438,7 @@ static inline __attribute__((always_inline)) void reanchor(battery *b, int64_t d
         return;
     }
     b->crossing_at = now + dt;
-    sim_time bound = defer_bound(b);
-    if (!(b->crossing_at > bound && b->armed_at > bound && !b->defer_off))
+    if (!defer_past_bound(b, b->crossing_at))
         rearm(b);
 }
 
