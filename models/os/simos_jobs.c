@@ -28,7 +28,7 @@ typedef struct span {
 } span;
 
 /* The history's arrays are windows into their buffers (issue 24): prune drops the entries that
- * left the longest window by moving the window's start (`sessions` = session_buf + session_off),
+ * left the longest window by moving the window's start (`sessions` points into session_buf),
  * not by moving the entries down at each check that drops one; push compacts a buffer only when
  * it is full and at least half of it has been dropped (else it grows), so each entry is moved at
  * most about once. cap_* count from the buffer's start. */
@@ -36,9 +36,9 @@ struct simos_jobs {
     simos_jobs_params p;
     sim_time longest; /* longest_window(&p): p never changes after simos_jobs_new */
     span *sessions, *session_buf;
-    size_t n_sessions, cap_sessions, session_off;
+    size_t n_sessions, cap_sessions;
     sim_time *starts, *start_buf;
-    size_t n_starts, cap_starts, start_off;
+    size_t n_starts, cap_starts;
     bool running, counted;
     simos_bucket run_bucket; /* the running job's bucket and whether it started on top */
     bool run_top;
@@ -97,10 +97,8 @@ void simos_jobs_forget(simos_jobs *j, sim_time boot)
 {
     j->n_sessions = 0;
     j->sessions = j->session_buf;
-    j->session_off = 0;
     j->n_starts = 0;
     j->starts = j->start_buf;
-    j->start_off = 0;
     j->n_timeouts = 0; /* CountQuotaTracker keeps its events in memory */
     j->running = false;
     j->boot = boot;
@@ -123,7 +121,6 @@ static void prune_to(simos_jobs *j, sim_time horizon)
         k++;
     if (k) { /* (k > 0: the array is not NULL) */
         j->sessions += k;
-        j->session_off += k;
         j->n_sessions -= k;
     }
     k = 0;
@@ -131,7 +128,6 @@ static void prune_to(simos_jobs *j, sim_time horizon)
         k++;
     if (k) {
         j->starts += k;
-        j->start_off += k;
         j->n_starts -= k;
     }
 }
@@ -435,11 +431,12 @@ sim_reason simos_jobs_check(simos_jobs *j, const simos_job_env *env, sim_time no
 
 static bool push_start(simos_jobs *j, sim_time t)
 {
-    sim_time *s = make_room(j->start_buf, &j->start_off, j->n_starts, &j->cap_starts, sizeof *s);
+    size_t off = j->start_buf ? (size_t)(j->starts - j->start_buf) : 0;
+    sim_time *s = make_room(j->start_buf, &off, j->n_starts, &j->cap_starts, sizeof *s);
     if (!s)
         return false;
     j->start_buf = s;
-    j->starts = s + j->start_off;
+    j->starts = s + off;
     j->starts[j->n_starts++] = t;
     return true;
 }
@@ -450,11 +447,12 @@ static bool push_session(simos_jobs *j, sim_time t)
         j->sessions[j->n_sessions - 1].b = SIM_TIME_MAX; /* coalesced: the session goes on */
         return true;
     }
-    span *s = make_room(j->session_buf, &j->session_off, j->n_sessions, &j->cap_sessions, sizeof *s);
+    size_t off = j->session_buf ? (size_t)(j->sessions - j->session_buf) : 0;
+    span *s = make_room(j->session_buf, &off, j->n_sessions, &j->cap_sessions, sizeof *s);
     if (!s)
         return false;
     j->session_buf = s;
-    j->sessions = s + j->session_off;
+    j->sessions = s + off;
     j->sessions[j->n_sessions++] = (span){t, SIM_TIME_MAX};
     return true;
 }
