@@ -22,10 +22,13 @@
 #                                 (tools/bench/tasks-scenario.sh): linear would be 10
 #   sweep P / floor               the sweep's CPU per device-day over the floor's: its fired events
 #                                 per device-day (tools/bench/floor.sh, seeds 1..10) x the CPU of
-#                                 one pop+push of the bare heap at 25 pending, without the hold
-#                                 model's random draw (`bgsim-bench hold --bare --predrawn`: the
-#                                 CPU of 2N ops less that of N, N = BENCH_FLOOR_OPS, default 10^7;
-#                                 sampled in every pair like the other rows; goal <= 1.5)
+#                                 one pop+push of the bare heap, without the hold model's random
+#                                 draw (`bgsim-bench hold --bare --predrawn`: the CPU of 2N ops less
+#                                 that of N, N = BENCH_FLOOR_OPS, default 10^7; sampled in every
+#                                 pair like the other rows; goal <= 1.5). Twice: the heap holding
+#                                 as many events as the workload does (bgsim-held, first 100 seeds
+#                                 of the sweep; the same size for both binaries), and at 25 (the
+#                                 issue's "20-30 pending")
 #   engine event / floor op       `bgsim-bench hold --predrawn` (the engine, no model, the same pops)
 #                                 over the floor's op: the floor ratio an empty model would have
 #   a draw / floor op             `bgsim-bench draw --kind lognormal|exponential` (a session length,
@@ -54,7 +57,7 @@ while [ $# -gt 0 ]; do
     --against) OLD=$2; shift 2 ;;
     --pairs) PAIRS=$2; shift 2 ;;
     --quick) PAIRS=1; SEEDS=3; DEVICES=3; RUN_DAYS=7; HOLD=20000; FLOOR_OPS=2000000; REPS=1; PENDINGS="1000 100000"; shift ;;
-    -h | --help) sed -n '2,37p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,43p' "$0"; exit 0 ;;
     *) BGSIM=$1; shift ;;
     esac
 done
@@ -129,6 +132,10 @@ sample() {
         [ -x "$bench" ] || return 0
         put floor "$w" "$(op_cpu "$bench" hold --pending "$FLOOR_PENDING" --bare --predrawn)"
         ;;
+    floorat_*)
+        # The same op at a workload's own heap size (bench_held), when that is not FLOOR_PENDING.
+        put "$1" "$w" "$(op_cpu "$(dirname "$BGSIM")/bgsim-bench" hold --pending "${1#floorat_}" --bare --predrawn)"
+        ;;
     engine_op)
         # An event on this binary's engine with no model (same pops as the floor's heap), when its
         # bgsim-bench has that mode (since 2026-12-06).
@@ -162,6 +169,18 @@ floor_seeds=$((SEEDS < 10 ? SEEDS : 10))
 for wl in $BENCH_WORKLOADS; do
     bench_events_per_day "$BGSIM" "$wl" "$floor_seeds" >"$tmp/events_$wl.new"
     [ -n "$OLD" ] && bench_events_per_day "$OLD" "$wl" "$floor_seeds" >"$tmp/events_$wl.old"
+done
+# The heap size each workload holds (this tree's bgsim-held, for both binaries' rows), and a floor
+# row for each size other than FLOOR_PENDING (whose row is `floor`).
+held_seeds=$((SEEDS < 100 ? SEEDS : 100))
+for wl in $BENCH_WORKLOADS; do
+    h=""
+    [ -x "$(dirname "$BGSIM")/bgsim-bench" ] && h=$(bench_held "$BGSIM" "$wl" "$held_seeds")
+    echo "$h" >"$tmp/held_$wl"
+    case " $rows floorat_$FLOOR_PENDING " in
+    *" floorat_$h "* | *" floorat_ "*) ;;
+    *) rows="$rows floorat_$h" ;;
+    esac
 done
 for n in $PENDINGS; do rows="$rows hold_$n"; done
 i=1
@@ -207,21 +226,28 @@ fi
 for wl in $BENCH_WORKLOADS; do
     row "sweep $wl, device-days per CPU-second" "sweep_$wl" '%.0f'
 done
-# floor_ratio WORKLOAD WHICH: the sweep's CPU per device-day over the floor's, from the medians.
+# floor_ratio WORKLOAD WHICH FLOOR_ROW: the sweep's CPU per device-day over the floor's, from the medians.
 floor_ratio() {
-    calc "1 / ($(median "$tmp/sweep_$1.$2") * $(cat "$tmp/events_$1.$2") * $(median "$tmp/floor.$2"))"
+    calc "1 / ($(median "$tmp/sweep_$1.$2") * $(cat "$tmp/events_$1.$2") * $(median "$tmp/$3.$2"))"
+}
+# floor_row LABEL WORKLOAD FLOOR_ROW: one floor line of the table.
+floor_row() {
+    if [ ! -s "$tmp/$3.new" ]; then
+        printf '| %s | no bgsim-bench or bgsim-held next to %s |\n' "$1" "$BGSIM"
+    elif [ -n "$OLD" ] && [ -s "$tmp/$3.old" ]; then
+        a=$(floor_ratio "$2" new "$3")
+        z=$(floor_ratio "$2" old "$3")
+        printf '| %s | %.3f | %.3f | %.3f |\n' "$1" "$a" "$z" "$(calc "$a / $z")"
+    else
+        printf '| %s | %.3f |\n' "$1" "$(floor_ratio "$2" new "$3")"
+    fi
 }
 for plat in $BENCH_WORKLOADS; do
-    label="sweep $plat / floor (events x bare heap op at $FLOOR_PENDING pending; goal <= 1.5)"
-    if [ ! -s "$tmp/floor.new" ]; then
-        printf '| %s | no bgsim-bench next to %s |\n' "$label" "$BGSIM"
-    elif [ -n "$OLD" ] && [ -s "$tmp/floor.old" ]; then
-        a=$(floor_ratio "$plat" new)
-        z=$(floor_ratio "$plat" old)
-        printf '| %s | %.3f | %.3f | %.3f |\n' "$label" "$a" "$z" "$(calc "$a / $z")"
-    else
-        printf '| %s | %.3f |\n' "$label" "$(floor_ratio "$plat" new)"
-    fi
+    h=$(cat "$tmp/held_$plat")
+    at=floorat_$h
+    [ "$h" = "$FLOOR_PENDING" ] && at=floor
+    floor_row "sweep $plat / floor (events x bare heap op at ${h:-?} pending, the mean it holds; goal <= 1.5)" "$plat" "$at"
+    floor_row "sweep $plat / floor at $FLOOR_PENDING pending (the issue's estimate of what bgsim holds)" "$plat" floor
 done
 # over_floor LABEL ROW MODE: a row's op over the floor's op (the floor sampled in the same turn),
 # when this bgsim-bench has MODE (the previous one may not).

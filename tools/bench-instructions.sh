@@ -18,9 +18,11 @@
 #                                 (scenarios generated here): linear would be 10x
 #   sweep P: events, / floor      fired events per device-day (tools/bench/floor.sh, seeds 1..S),
 #                                 and the sweep's instructions per device-day over the floor:
-#                                 those events x one pop+push of the bare heap at 25 pending,
-#                                 without the hold model's random draw (bgsim-bench hold --bare
-#                                 --predrawn; goal: within 1.5x)
+#                                 those events x one pop+push of the bare heap, without the hold
+#                                 model's random draw (bgsim-bench hold --bare --predrawn; goal:
+#                                 within 1.5x). Twice: the heap holding as many events as the
+#                                 workload does (bgsim-held over the sweep's seeds; the same size
+#                                 for both binaries), and at 25 (the issue's "20-30 pending")
 #   engine event / floor op       bgsim-bench hold --predrawn (the engine, no model, the same
 #                                 predrawn delays and pops) over the floor's bare heap op: the
 #                                 floor ratio an empty model would have
@@ -46,7 +48,7 @@ while [ $# -gt 0 ]; do
     case $1 in
     --against) OLD=$2; shift 2 ;;
     --quick) SEEDS=2; DEVICES=2; HOLD=20000; PENDINGS="1000 100000"; shift ;;
-    -h | --help) sed -n '2,33p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,35p' "$0"; exit 0 ;;
     *) BGSIM=$1; shift ;;
     esac
 done
@@ -113,6 +115,19 @@ floor_op=0
 if [ -x "$(dirname "$BGSIM")/bgsim-bench" ]; then
     floor_op=$(op_ir "$(dirname "$BGSIM")/bgsim-bench" "$FLOOR_PENDING" --bare --predrawn)
 fi
+# The heap size each workload holds (this tree's bgsim-held) and the floor's op at that size.
+for w in $BENCH_WORKLOADS; do
+    h=""
+    [ "$(echo "$floor_op > 0" | bc)" -eq 1 ] && h=$(bench_held "$BGSIM" "$w" "$SEEDS")
+    eval "held_$w=$h"
+    if [ -z "$h" ]; then
+        eval "floor_op_$w=0"
+    elif [ "$h" = "$FLOOR_PENDING" ]; then
+        eval "floor_op_$w=$floor_op"
+    else
+        eval "floor_op_$w=$(op_ir "$(dirname "$BGSIM")/bgsim-bench" "$h" --bare --predrawn)"
+    fi
+done
 [ -n "$OLD" ] && measure "$OLD" old_
 # engine_op BGSIM: instructions of one event on the engine with no model at FLOOR_PENDING pending
 # (bgsim-bench hold --predrawn next to BGSIM: pop, dispatch, one schedule_in; the same pops as the
@@ -151,17 +166,21 @@ fi
 for w in $BENCH_WORKLOADS; do
     row "sweep $w, instructions per device-day" "$(v new_sweep_"$w")" "$(v old_sweep_"$w")"
 done
-# floor_ratio PREFIX WORKLOAD: the sweep's instructions per device-day over the floor's (0: no bgsim-bench).
+# floor_ratio PREFIX WORKLOAD OP: the sweep's instructions per device-day over the floor's with the
+# heap op OP (0: no bgsim-bench or bgsim-held).
 floor_ratio() {
-    f=$(echo "$(v "$1"events_"$2") * $floor_op" | bc -l)
+    f=$(echo "$(v "$1"events_"$2") * $3" | bc -l)
     if [ "$(echo "$f == 0" | bc)" -eq 1 ]; then echo 0; else echo "$(v "$1"sweep_"$2") / $f" | bc -l; fi
 }
 engine_label="an event on the engine with no model / floor's op (bgsim-bench hold --predrawn at $FLOOR_PENDING pending)"
 for w in $BENCH_WORKLOADS; do
     row "sweep $w, fired events per device-day" "$(fmt1 "$(v new_events_"$w")")" \
         "$([ -n "$OLD" ] && fmt1 "$(v old_events_"$w")")"
-    row "sweep $w / floor (events x bare heap op at $FLOOR_PENDING pending; goal <= 1.5)" \
-        "$(fmt3 "$(floor_ratio new_ "$w")")" "$([ -n "$OLD" ] && fmt3 "$(floor_ratio old_ "$w")")"
+    op=$(v floor_op_"$w")
+    row "sweep $w / floor (events x bare heap op at $(v held_"$w") pending, the mean it holds; goal <= 1.5)" \
+        "$(fmt3 "$(floor_ratio new_ "$w" "$op")")" "$([ -n "$OLD" ] && fmt3 "$(floor_ratio old_ "$w" "$op")")"
+    row "sweep $w / floor at $FLOOR_PENDING pending (the issue's estimate of what bgsim holds)" \
+        "$(fmt3 "$(floor_ratio new_ "$w" "$floor_op")")" "$([ -n "$OLD" ] && fmt3 "$(floor_ratio old_ "$w" "$floor_op")")"
 done
 # The engine's own event over the floor's op: what an event costs before any model does anything.
 if [ -n "$new_engine_op" ] && [ "$(echo "$floor_op > 0" | bc)" -eq 1 ]; then

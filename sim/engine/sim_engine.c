@@ -879,6 +879,15 @@ static inline void fire(sim_engine *e, heap_key top)
     p.fn(e, p.ctx, p.arg);
 }
 
+#ifdef SIM_ENGINE_HELD_STATS
+uint64_t sim_held_steps;
+uint64_t sim_held_sum;
+/* Before an event (or re-arm post) is taken: the events pending, itself included. */
+#define HELD_STEP(e) (sim_held_steps++, sim_held_sum += (e)->count + (e)->lane_count + (e)->ghost_count)
+#else
+#define HELD_STEP(e) ((void)0)
+#endif
+
 /*
  * Each step reads the three firsts (KEY_NONE where empty) and compares them: no count is asked.
  * With nothing pending the first is KEY_NONE, whose time is past every `until`. The lane's first
@@ -902,6 +911,7 @@ static sim_run_result run_loop(sim_engine *e, sim_time until)
                 goto ghost_turn;
             if (key_time(first) > e->run_until)
                 break;
+            HELD_STEP(e);
             e->lane_count--; /* the first is the lane's last entry */
             fire(e, first);
         } else {
@@ -912,6 +922,7 @@ static sim_run_result run_loop(sim_engine *e, sim_time until)
             /* The payload is read after the sift: ask for its line now so that the miss (a random
              * slot in a pool of tens of megabytes at 1e6 pending) overlaps the sift's. */
             __builtin_prefetch(&e->payloads[key_slot(root)]);
+            HELD_STEP(e);
             heap_remove_root(e);
             fire(e, root);
         }
@@ -919,6 +930,7 @@ static sim_run_result run_loop(sim_engine *e, sim_time until)
     ghost_turn:
         if (key_time(post) > e->run_until)
             break;
+        HELD_STEP(e);
         fire_ghost(e); /* runs no handler: cannot stop the run */
     }
     if (e->stop_requested) {

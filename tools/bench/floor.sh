@@ -1,7 +1,8 @@
 # floor.sh - sourced by tools/bench-instructions.sh and tools/bench-cpu.sh (one home for issue 24's
 # floor): what a device-day would cost if each fired event cost only a pop and a push of a bare
-# binary heap holding as many events as bgsim does (the issue's "20-30 pending": BENCH_FLOOR_PENDING,
-# default 25). bgsim / floor says how much of a device-day is the models' own work on top of the
+# binary heap holding as many events as bgsim does. How many that is, is measured per workload
+# (bench_held: the commuter holds about twice the default scenario's); the issue's own estimate,
+# "20-30 pending" (BENCH_FLOOR_PENDING, default 25), is kept as a second, fixed reference. bgsim / floor says how much of a device-day is the models' own work on top of the
 # events they fire (goal: within 1.5x). The op is `bgsim-bench hold --bare --predrawn`: the heap's
 # pop and push alone, its delays drawn before the timed loop. (Until 2026-12-06 the op included
 # the hold model's exponential draw, twice the heap's own cost at 25 pending, and the floor ratios
@@ -40,4 +41,19 @@ bench_events_per_day() {
         _s=$((_s + 1))
     done
     echo "$_sum / ($3 * $bench_days)" | bc -l
+}
+
+# bench_held BGSIM WORKLOAD SEEDS: the mean number of events pending as each fired event was taken,
+# itself included (the size of the bare heap the floor pops and pushes), over the workload's sweep
+# of SEEDS seeds (the first of the measured sweep's), rounded to a whole heap size. It comes from
+# bgsim-held next to BGSIM: bgsim with an engine that counts them (tools/CMakeLists.txt; counting in
+# bgsim itself would cost ~1 % of a sweep's instructions). Prints nothing without a bgsim-held there.
+bench_held() {
+    _held=$(dirname "$1")/bgsim-held
+    [ -x "$_held" ] || return 0
+    bench_workload "$2"
+    _h=$("$_held" sweep "$bench_file" --set platform="$bench_platform" --seeds "$3" --jobs 1 2>&1 >/dev/null |
+        sed -n 's/^bgsim-held: steps=[0-9]* held=\([0-9.]*\)$/\1/p')
+    [ -n "$_h" ] || { echo "floor.sh: no held count from $_held ($2)" >&2; exit 70; }
+    printf '%.0f\n' "$_h"
 }
