@@ -6,6 +6,7 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,9 +173,9 @@ double sim_rng_lognormal(gsl_rng *r, double zeta, double sigma)
     return exp(sigma * normal + zeta);
 }
 
-/* A set's stream in one allocation: the generator, its state and its name (sim_rng_stream_new
- * and a copy of the name were three, ~300 instructions a stream, ~40 streams a device run; issue
- * 24). The gsl_rng is first: the block's address is the stream's. Freed by sim_rng_set_free, whole
+/* A set's stream: the generator, its state and its name in one block (sim_rng_stream_new and a
+ * copy of the name were three, ~300 instructions a stream, ~40 streams a device run; issue 24). The
+ * gsl_rng is first: the block's address is the stream's. Blocks are carved from the set's chunks
  * (never gsl_rng_free, which would free the state on its own). */
 typedef struct set_stream {
     gsl_rng rng;
@@ -188,19 +189,35 @@ typedef struct named_stream {
     set_stream *block;
 } named_stream;
 
+/* The set's streams are carved one after another from chunks of CHUNK_BYTES (a stream with a
+ * longer name gets a chunk of its own size), so a device run's ~20 streams cost one or two
+ * allocations, not one each, and are freed as many: a sweep creates and frees them for every seed
+ * (an ideal sweep: 13 % of a seed's fixed cost was its streams, callgrind; issue 24). A chunk is
+ * never moved or reused: the streams handed out stay where they are until the set is freed. */
+#define CHUNK_BYTES 2048
+typedef struct chunk {
+    struct chunk *prev; /* the chunk filled before this one, NULL for the first */
+    size_t used;        /* bytes of data[] handed out */
+    size_t size;        /* bytes of data[] */
+    _Alignas(max_align_t) unsigned char data[];
+} chunk;
+
 struct sim_rng_set {
     uint64_t seed;
     uint64_t device;
+    /* sim_hash_mix(sim_hash_mix(seed) ^ device): the part of every stream's key (sim_rng_key) that
+     * its name does not change, mixed once for the set. */
+    uint64_t key_base;
     /* Few per device (one per model) but one or two per task: a scenario with 1,000 tasks has
      * 2,000, and scanning them all at each look-up made a run O(streams^2) (issue 24). streams
-     * keeps creation order (freeing walks it); slots is an open-addressing index over it, linear
-     * probing from the name's hash, at most half full. A slot holds a stream's index + 1, 0 when
-     * empty. */
+     * keeps creation order; slots is an open-addressing index over it, linear probing from the
+     * name's hash, at most half full. A slot holds a stream's index + 1, 0 when empty. */
     named_stream *streams;
     size_t count;
     size_t capacity;
     uint32_t *slots;
     size_t slot_count; /* 0 or a power of two */
+    chunk *chunks; /* the newest, where the next stream goes if it fits; NULL before the first */
 };
 
 sim_rng_set *sim_rng_set_new(uint64_t seed, uint64_t device)
@@ -210,6 +227,7 @@ sim_rng_set *sim_rng_set_new(uint64_t seed, uint64_t device)
         return NULL;
     set->seed = seed;
     set->device = device;
+    set->key_base = sim_hash_mix(sim_hash_mix(seed) ^ device);
     return set;
 }
 
@@ -217,11 +235,31 @@ void sim_rng_set_free(sim_rng_set *set)
 {
     if (!set)
         return;
-    for (size_t i = 0; i < set->count; i++)
-        free(set->streams[i].block);
+    for (chunk *c = set->chunks, *prev; c; c = prev) {
+        prev = c->prev;
+        free(c);
+    }
     free(set->streams);
     free(set->slots);
     free(set);
+}
+
+/* Room for a stream block of `bytes` (a multiple of max_align_t's alignment), from the newest chunk
+ * or a new one. NULL when out of memory. */
+static set_stream *carve(sim_rng_set *set, size_t bytes)
+{
+    chunk *c = set->chunks;
+    if (!c || c->size - c->used < bytes) {
+        size_t size = bytes > CHUNK_BYTES ? bytes : CHUNK_BYTES;
+        c = malloc(sizeof *c + size);
+        if (!c)
+            return NULL;
+        *c = (chunk){.prev = set->chunks, .used = 0, .size = size};
+        set->chunks = c;
+    }
+    set_stream *b = (set_stream *)(void *)(c->data + c->used);
+    c->used += bytes;
+    return b;
 }
 
 /* The slot holding `name` (hash given), or the empty slot where it would go. */
@@ -272,11 +310,14 @@ gsl_rng *sim_rng_get(sim_rng_set *set, const char *name)
         set->capacity = cap;
     }
     size_t len = strlen(name);
-    set_stream *b = malloc(sizeof *b + len + 1);
+    const size_t align = _Alignof(max_align_t);
+    set_stream *b = carve(set, (sizeof *b + len + 1 + align - 1) / align * align);
     if (!b)
         return NULL;
     memcpy(b->name, name, len + 1);
-    xo_seed(&b->state, sim_rng_key(set->seed, set->device, name)); /* as sim_rng_stream_new */
+    /* sim_rng_key(seed, device, name), as sim_rng_stream_new seeds, from the set's part of it and
+     * the name's hash already at hand (the name is hashed once, not twice). */
+    xo_seed(&b->state, sim_hash_mix(set->key_base ^ hash));
     b->rng.type = &xo_type;
     b->rng.state = &b->state;
     set->streams[set->count++] = (named_stream){.hash = hash, .name = b->name, .block = b};

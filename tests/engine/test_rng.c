@@ -154,6 +154,38 @@ Test(rng, set_stream_equals_standalone_stream)
     sim_rng_set_free(set);
 }
 
+/* Every stream of a set is seeded as the standalone stream of its name (its key, sim_rng_key), across
+ * seeds and devices, names short and long (one longer than a chunk of the set's blocks), and through
+ * many chunks: each stream's first draws match, and streams created later do not disturb earlier ones. */
+Test(rng, set_streams_keyed_as_standalone_across_chunks)
+{
+    static char longname[5000];
+    memset(longname, 'x', sizeof longname - 1);
+    const uint64_t seeds[] = {0, 1, 42, UINT64_MAX};
+    enum { N = 300 };
+    for (size_t s = 0; s < sizeof seeds / sizeof seeds[0]; s++) {
+        uint64_t device = s * 7;
+        sim_rng_set *set = sim_rng_set_new(seeds[s], device);
+        static gsl_rng *in_set[N + 1];
+        char name[32];
+        for (int i = 0; i <= N; i++) {
+            snprintf(name, sizeof name, "s%d", i);
+            in_set[i] = sim_rng_get(set, i == N / 2 ? longname : name);
+            cr_assert(in_set[i]);
+        }
+        for (int i = 0; i <= N; i++) {
+            snprintf(name, sizeof name, "s%d", i);
+            const char *n = i == N / 2 ? longname : name;
+            cr_assert_eq(sim_rng_get(set, n), in_set[i]);
+            gsl_rng *alone = sim_rng_stream_new(seeds[s], device, n);
+            for (int k = 0; k < 8; k++)
+                cr_assert_eq(gsl_rng_get(in_set[i]), gsl_rng_get(alone), "seed %zu stream %d draw %d", s, i, k);
+            gsl_rng_free(alone);
+        }
+        sim_rng_set_free(set);
+    }
+}
+
 /* xoshiro256++ from two states whose outputs are published elsewhere: {0, 0, 0, 1} (the first ten
  * 64-bit outputs, as the authors' xoshiro256plusplus.c gives them; also in the test data of
  * xoshiro-fortran) and {1, 2, 3, 4} (the first three, the test of Rust's rand_xoshiro). A word is
