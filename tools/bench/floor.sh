@@ -2,8 +2,9 @@
 # floor): what a device-day would cost if each fired event cost only a pop and a push of a bare
 # binary heap holding as many events as bgsim does. How many that is, is measured per workload
 # (bench_held: the commuter holds about twice the default scenario's); the issue's own estimate,
-# "20-30 pending" (BENCH_FLOOR_PENDING, default 25), is kept as a second, fixed reference. bgsim / floor says how much of a device-day is the models' own work on top of the
-# events they fire (goal: within 1.5x). The op is `bgsim-bench hold --bare --predrawn`: the heap's
+# "20-30 pending" (BENCH_FLOOR_PENDING, default 25), is kept as a second, fixed reference.
+# bgsim / floor says how much of a device-day is the models' own work on top of the events they
+# fire (goal: within 1.5x). The op is `bgsim-bench hold --bare --predrawn`: the heap's
 # pop and push alone, its delays drawn before the timed loop. (Until 2026-12-06 the op included
 # the hold model's exponential draw, twice the heap's own cost at 25 pending, and the floor ratios
 # printed then were about half of what the issue's definition gives.)
