@@ -71,7 +71,7 @@ typedef struct ios {
      * has changed since (held_repeats): the periodic re-evaluation repeats it. */
     bool held_valid;
     sim_time held_until;       /* the first instant a time-based input can change it; SIM_TIME_MAX: none */
-    bool held_screen_free;     /* its reason is a gate the screen does not enter (held_after_screen) */
+    bool held_screen_free;     /* its reason is a gate the screen does not enter (held_after_change) */
     sim_time held_fixed_next;  /* ...and its instants but the idle threshold's (simos_ios_gates_fixed_next) */
     uint64_t asked_now;        /* arm_eval calls for now so far: an input changed (see evaluate's end) */
     bool level_signalled;      /* the battery-low gate's level changes sides only with a signal (on_start) */
@@ -313,7 +313,7 @@ static inline void set_idle(ios *os, bool idle)
         change_idle(os, idle);
 }
 
-static inline bool held_after_screen(ios *os);
+static inline bool held_after_change(ios *os);
 
 static void on_idle(sim_engine *e, void *ctx, uint64_t arg)
 {
@@ -322,7 +322,7 @@ static void on_idle(sim_engine *e, void *ctx, uint64_t arg)
     os->idle_event = SIM_HANDLE_NONE;
     if (!os->d->screen_on)
         set_idle(os, true);
-    if (!held_after_screen(os))
+    if (!held_after_change(os))
         arm_eval(os, now_of(os));
 }
 
@@ -551,12 +551,14 @@ static sim_time held_next_eval(const ios *os)
 
 /*
  * screen_free_stands: a screen signal (the screen's state and screen_off_since already changed), the
- * idle threshold (on_idle) or its evaluation (on_eval) while a verdict is held whose reason is a gate the screen does not enter (a gate before
+ * app's close or kill (on_signal), the idle threshold (on_idle) or its evaluation (on_eval) while a
+ * verdict is held whose reason is a gate the screen does not enter (a gate before
  * device_in_use: simos_ios_gate_reads_screen): the verdict stands with its idle-threshold instant
  * taken again from the screen, and the evaluation at this instant repeats it. Issue 24: these were
  * 80 % of the full evaluations of an iOS sweep, nearly all of them while the worker waited for
  * power (not_charging). Exact because a full evaluation now would
- *   - find the same reason: the gates before device_in_use read no screen input; nothing else they
+ *   - find the same reason: the gates before device_in_use read no screen input, nor
+ *     app_foreground (a close), nor anything a kill changes; nothing else they
  *     read changed (anything else is followed by arm_eval(now), which ends the verdict); and the
  *     one of them that moves with time (the recent-use window) changes at an instant in
  *     held_fixed_next, which is after now;
@@ -582,13 +584,14 @@ __attribute__((always_inline)) static inline bool screen_free_stands(ios *os, si
  * screen_free_stands (the idle threshold passing now). */
 static bool held_stands(ios *os) { return held_repeats(os) || screen_free_stands(os, now_of(os)); }
 
-/* screen_free_stands at a change of the screen or of the idle state, and then the evaluation at
- * this instant (which repeats the verdict); false: the change ends the verdict (arm_eval(now)). */
-/* Inlined into its three callers, as is screen_free_stands (always_inline: gcc kept both out of
+/* screen_free_stands at a change of the screen, of the idle state or of the app's foreground or
+ * process (on_signal says which), and then the evaluation at this instant (which repeats the
+ * verdict); false: the change ends the verdict (arm_eval(now)). */
+/* Inlined into its callers, as is screen_free_stands (always_inline: gcc kept both out of
  * line): as calls they saved and restored registers and set up arguments on each of the 10,600
  * screen changes and idle thresholds of the 10-seed iOS sweep (issue 24: -0.9 % of its
  * instructions, callgrind). */
-__attribute__((always_inline)) static inline bool held_after_screen(ios *os)
+__attribute__((always_inline)) static inline bool held_after_change(ios *os)
 {
     sim_time now = now_of(os);
     if (!screen_free_stands(os, now))
@@ -614,8 +617,15 @@ __attribute__((always_inline)) static inline bool held_after_screen(ios *os)
      * refused (too many pending) leaves the schedule now. With check_shortcut on, place_eval does
      * it: the shortcut tests (tests/models/os/test_simos_ios.c) compare the trace and the count of
      * fired events with this path to those with place_eval's. */
-    if (!os->cfg.check_shortcut && !post_pending(os) && os->eval_event != SIM_HANDLE_NONE && os->eval_at > now &&
-        os->reported != SIM_REASON_NONE) {
+    bool plain = !os->cfg.check_shortcut && !post_pending(os) && os->eval_event != SIM_HANDLE_NONE;
+    if (plain && os->eval_at == now) {
+        /* place_eval(os, now, now)'s steps when the evaluation at this instant is pending (the idle
+         * threshold's, on_idle, at the instant of the periodic evaluation: 2,199 of the sweep's
+         * calls): a stale post forgotten, nothing else. Inline: the call was most of its cost. */
+        os->eval_idle = SIM_TICKET_NONE;
+        return true;
+    }
+    if (plain && os->eval_at > now && os->reported != SIM_REASON_NONE) {
         sim_time t = held_next_eval(os); /* > now: held_until > now (screen_free_stands) */
         sim_cancel(os->engine, os->eval_event);
         os->eval_event = SIM_HANDLE_NONE;
@@ -639,7 +649,7 @@ __attribute__((always_inline)) static inline bool held_after_screen(ios *os)
 /* Whether the pending re-arm post (eval_idle) still stands for the evaluation at its place: that
  * evaluation would only set eval_event again at eval_at, because the request waits for its earliest
  * date there (arm_eval's posts), or because the held verdict repeats and sets the next evaluation
- * there (held_after_screen's; never with check_shortcut, which evaluates in full). */
+ * there (held_after_change's; never with check_shortcut, which evaluates in full). */
 static bool post_stands(ios *os)
 {
     return eval_idle(os, os->eval_at) ||
@@ -721,42 +731,76 @@ static void on_eval(sim_engine *e, void *ctx, uint64_t arg)
  * tests/models/os/test_simos_ios.c (model, listens_to_every_signal_but_the_ignored) holds the set. */
 #define IOS_IGNORED_SIGNALS (MDL_SIGNAL(MDL_SIG_DOZE) | MDL_SIGNAL(MDL_SIG_WORKER) | MDL_SIGNAL(MDL_SIG_MOTION))
 
+/* Whether `sig`, not a screen signal, leaves what the gates before device_in_use read as the held
+ * verdict read it (see on_signal). A close changes app_foreground, which only device_in_use reads;
+ * a kill the process's life and recents, which no gate reads. A network change (d->net, already
+ * set) enters only the network gate, and only for a request that requires a connection: a verdict
+ * of a gate before it stands, a verdict of `network` while there is still none, and a verdict of
+ * not_charging (the one gate after it that the screen does not enter) while there still is one
+ * (the data budget is asked only behind passing gates). A request that requires none reads no
+ * network. Issue 24: 132 of the sweep's full evaluations were such network changes. */
+static inline bool keeps_early_gates(const ios *os, mdl_signal sig)
+{
+    if (sig == MDL_SIG_APP_CLOSE || sig == MDL_SIG_APP_KILL)
+        return true;
+    if (sig != MDL_SIG_NETWORK)
+        return false;
+    const ios_request *w = worker(os);
+    if (!w) /* no verdict is held without the request (its cancel ends it): the full evaluation */
+        return false;
+    if (!w->network)
+        return true;
+    bool up = os->d->net != MDL_NET_NONE;
+    if (os->reported == SIM_REASON_NETWORK)
+        return !up;
+    if (os->reported == SIM_REASON_NOT_CHARGING)
+        return up;
+    return true;
+}
+
+/* Tests in the order of their frequency, not a switch: gcc made the switch a jump table, whose one
+ * indirect jump alternated between the screen's two cases and so mispredicted on nearly every
+ * call (issue 24: 8,773 of its 8,794 in the 10-seed iOS sweep, cachegrind); the screen's two
+ * tests come first (they are 95 % of the calls), and each case is its own conditional branch.
+ *
+ * The screen's signals, the app's close and its kill change only inputs that the gates from
+ * device_in_use on read (the screen, app_foreground) or that no gate reads (a kill: the process's
+ * life, recents; the runner's own listener, which may end a run or move the core, ends the verdict
+ * itself through arm_eval(now) as it always did): while a verdict whose reason is an earlier gate
+ * is held, the evaluation they ask for repeats it (held_after_change). Every other signal changes
+ * what an earlier gate reads (plug, level, network, Low Power Mode, settings, open and swipe: the
+ * recent-use window and force-quit, reboot) and asks for the full evaluation. Issue 24: the close
+ * and the kill were 250 of the full evaluations of the 10-seed iOS sweep; the shortcut tests
+ * (tests/models/os/test_simos_ios.c) run 216 closes and 68 kills under a held verdict through it. */
 static void on_signal(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
 {
     ios *os = ctx;
     sim_time now = now_of(os);
-    switch (sig) {
-    case MDL_SIG_SCREEN_ON:
+    (void)d;
+    if (sig == MDL_SIG_SCREEN_OFF) {
+        os->screen_off_since = now;
+        arm_idle(os);
+    } else if (sig == MDL_SIG_SCREEN_ON) {
         cancel_idle(os);
         set_idle(os, false);
         if (os->running && os->run_type == SIMOS_IOS_PROCESSING && !sim_is_pending(os->engine, os->user_stop_event))
             sim_schedule(os->engine, now, SIM_PHASE_OS, on_user_stop, os, 0, &os->user_stop_event);
-        if (held_after_screen(os))
-            return;
-        break;
-    case MDL_SIG_SCREEN_OFF:
-        os->screen_off_since = now;
-        arm_idle(os);
-        if (held_after_screen(os))
-            return;
-        break;
-    case MDL_SIG_APP_SWIPE:
-    case MDL_SIG_APP_OPEN:
-        if (os->force_quit != (sig == MDL_SIG_APP_SWIPE)) {
-            os->force_quit = sig == MDL_SIG_APP_SWIPE;
-            sim_trace_begin(os->trace, now, "os.force_quit");
-            sim_trace_bool(os->trace, "on", os->force_quit);
-            sim_trace_end(os->trace);
+    } else if (!keeps_early_gates(os, sig)) {
+        if (sig == MDL_SIG_APP_SWIPE || sig == MDL_SIG_APP_OPEN) {
+            if (os->force_quit != (sig == MDL_SIG_APP_SWIPE)) {
+                os->force_quit = sig == MDL_SIG_APP_SWIPE;
+                sim_trace_begin(os->trace, now, "os.force_quit");
+                sim_trace_bool(os->trace, "on", os->force_quit);
+                sim_trace_end(os->trace);
+            }
+        } else if (sig == MDL_SIG_REBOOT) {
+            os->boot_at = now + arg;
         }
-        break;
-    case MDL_SIG_REBOOT:
-        os->boot_at = now + arg;
-        break;
-    default:
-        break;
+        arm_eval(os, now);
+        return;
     }
-    (void)d;
-    arm_eval(os, now);
+    if (!held_after_change(os))
+        arm_eval(os, now);
 }
 
 /* At time 0, after the environment models have started: watch the critical battery level. */
