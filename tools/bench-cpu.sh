@@ -21,7 +21,7 @@
 #   tasks 1,000 / 100             one device-day of the ideal platform with N tasks every 15 min
 #                                 (tools/bench/tasks-scenario.sh): linear would be 10
 #   sweep P / floor               the sweep's CPU per device-day over the floor's: its fired events
-#                                 per device-day (tools/bench/floor.sh, seeds 1..10) x the CPU of
+#                                 per device-day (tools/bench/floor.sh, its first 100 seeds) x the CPU of
 #                                 one pop+push of the bare heap, without the hold model's random
 #                                 draw (`bgsim-bench hold --bare --predrawn`: the CPU of 2N ops less
 #                                 that of N, N = BENCH_FLOOR_OPS, default 10^7; sampled in every
@@ -165,7 +165,7 @@ sample() {
 rows="floor engine_op draw_lognormal draw_exponential fleet run_sweep tasks"
 for wl in $BENCH_WORKLOADS; do rows="sweep_$wl $rows"; done
 # Fired events per device-day: deterministic, so counted once per binary.
-floor_seeds=$((SEEDS < 10 ? SEEDS : 10))
+floor_seeds=$((SEEDS < 100 ? SEEDS : 100))
 for wl in $BENCH_WORKLOADS; do
     bench_events_per_day "$BGSIM" "$wl" "$floor_seeds" >"$tmp/events_$wl.new"
     [ -n "$OLD" ] && bench_events_per_day "$OLD" "$wl" "$floor_seeds" >"$tmp/events_$wl.old"

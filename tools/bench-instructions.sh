@@ -16,7 +16,7 @@
 #                                 `bgsim sweep` of the same file with one seed
 #   tasks 1,000 / 100             one device-day of the ideal platform with N tasks every 15 min
 #                                 (scenarios generated here): linear would be 10x
-#   sweep P: events, / floor      fired events per device-day (tools/bench/floor.sh, seeds 1..S),
+#   sweep P: events, / floor      fired events per device-day (tools/bench/floor.sh, its S seeds),
 #                                 and the sweep's instructions per device-day over the floor:
 #                                 those events x one pop+push of the bare heap, without the hold
 #                                 model's random draw (bgsim-bench hold --bare --predrawn; goal:
