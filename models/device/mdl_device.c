@@ -133,11 +133,12 @@ static __attribute__((noinline)) int deliver_all(mdl_device *d, mdl_signal sig, 
     return MDL_OK;
 }
 
-/* The rest of a sole listener's signal (mdl_emit): d->emitting_arg, to the listeners it added to
- * `sig` (the second on), then the queue, in the order deliver_all's loop would have taken. */
-int mdl_emit_rest(mdl_device *d, mdl_signal sig)
+/* The rest of a signal whose first k listeners mdl_emit called: d->emitting_arg, to its listeners
+ * from the k-th on (those the first ones added, or past MDL_EMIT_AT_SITE), then the queue, in the
+ * order deliver_all's loop would have taken. */
+int mdl_emit_rest(mdl_device *d, mdl_signal sig, int k)
 {
-    return deliver_all(d, sig, d->emitting_arg, 1);
+    return deliver_all(d, sig, d->emitting_arg, k);
 }
 
 int mdl_emit_all(mdl_device *d, mdl_signal sig, int64_t arg)
