@@ -255,6 +255,7 @@ Test(device, listeners_at_every_place_get_the_argument_in_order)
 {
     mdl_device d;
     mdl_device_init(&d, NULL, NULL, NULL, NULL, MDL_ANDROID, 14);
+    _Static_assert(MDL_EMIT_AT_SITE < 5, "the last two of the six listeners are mdl_emit_rest's");
     int n = 0, got[64][3];
     const mdl_signal_set plug = MDL_SIGNAL(MDL_SIG_PLUG), both = plug | MDL_SIGNAL(MDL_SIG_SCREEN_ON);
     /* 0 and 2 re-emit; 1 adds listener 5 (last, not yet a PLUG listener) to PLUG */
