@@ -351,31 +351,32 @@ static void kill_on_screen_off(kills *k)
     mdl_emit(k->d, MDL_SIG_APP_KILL, 0); /* queued: delivered after SCREEN_OFF reached everyone */
 }
 
+/* Tests of the signal's bit, not a switch: gcc compiled the switch to a jump table, whose
+ * indirect jump mispredicted at nearly every signal (the worker's start and stop, visits: iOS 1,046
+ * of its 1,180 calls, the commuter 2,174, cachegrind; issue 24); the worker first, the most
+ * frequent. The same cases: every signal delivered here is a subscribed one (kills_start), so in
+ * range. */
 static void on_signal(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
 {
     (void)d;
     kills *k = ctx;
-    switch (sig) {
-    case MDL_SIG_APP_OPEN:
-        k->alive = true;
-        k->in_recents = true;
-        break;
-    case MDL_SIG_WORKER:
+    const mdl_signal_set s = MDL_SIGNAL(sig);
+    if (s & MDL_SIGNAL(MDL_SIG_WORKER)) {
         if (arg)
             k->alive = true;
-        break;
-    case MDL_SIG_APP_SWIPE:
-    case MDL_SIG_FORCE_STOP:
+    } else if (s & MDL_SIGNAL(MDL_SIG_APP_OPEN)) {
+        k->alive = true;
+        k->in_recents = true;
+    } else if (s & (MDL_SIGNAL(MDL_SIG_APP_SWIPE) | MDL_SIGNAL(MDL_SIG_FORCE_STOP))) {
         k->alive = false;
         k->in_recents = false; /* assumption for force stop: its task leaves recents too */
-        break;
-    case MDL_SIG_APP_KILL:
-    case MDL_SIG_REBOOT: /* recents survive a reboot on both platforms (assumption) */
-        k->alive = false;
-        break;
-    case MDL_SIG_SCREEN_OFF: kill_on_screen_off(k); return;
-    case MDL_SIG_APP_CLOSE: break;
-    default: return;
+    } else if (s & (MDL_SIGNAL(MDL_SIG_APP_KILL) | MDL_SIGNAL(MDL_SIG_REBOOT))) {
+        k->alive = false; /* recents survive a reboot on both platforms (assumption) */
+    } else if (s & MDL_SIGNAL(MDL_SIG_SCREEN_OFF)) {
+        kill_on_screen_off(k);
+        return;
+    } else if (!(s & MDL_SIGNAL(MDL_SIG_APP_CLOSE))) {
+        return;
     }
     sync(k);
 }

@@ -83,6 +83,8 @@ typedef struct usage_state {
     mdl_device *d;
     mdl_usage_config c;
     gsl_rng *r_sleep, *r_session, *r_app_open, *r_app_duration, *r_motion;
+    /* c.session_duration and c.app_duration, prepared (sch_dist_draw: the same draws) */
+    sch_dist_prepared session_duration, app_duration;
     /* session_rate / SIM_MS_PER_HOUR, divided once at start (the same doubles rate_per_ms divided
      * at every segment of every arrival: a division is tens of cycles) */
     double rate_ms[2][MDL_USAGE_HOURS];
@@ -180,7 +182,7 @@ static sim_time next_session(usage_state *st, sim_time from)
 {
     sim_time at = next_arrival(st, from);
     if (at >= 0)
-        st->next_dur = sch_dist_sample(&st->c.session_duration, st->r_session);
+        st->next_dur = sch_dist_draw(&st->session_duration, st->r_session);
     return at;
 }
 
@@ -475,7 +477,7 @@ static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
             d->screen_off_by = screen_off_bound(st, next);
         }
         if (visit) {
-            sim_time took = sch_dist_sample(&st->c.app_duration, st->r_app_duration);
+            sim_time took = sch_dist_draw(&st->app_duration, st->r_app_duration);
             sim_time until = now + (took < dur ? took : dur);
             sim_time pending;
             if (!d->app_foreground) {
@@ -572,6 +574,8 @@ static int usage_start(mdl_device *d, int index, const void *config)
     st->d = d;
     st->c = *(const mdl_usage_config *)config;
     st->on_by = SIM_TIME_MAX; /* no arrival pending yet */
+    sch_dist_prepare(&st->c.session_duration, &st->session_duration);
+    sch_dist_prepare(&st->c.app_duration, &st->app_duration);
     st->r_sleep = sim_rng_get(d->rngs, "usage.sleep");
     st->r_session = sim_rng_get(d->rngs, "usage.session");
     st->r_app_open = sim_rng_get(d->rngs, "usage.app_open");

@@ -140,21 +140,6 @@ sch_field sch_field_dist(sch_cx *cx, const sch_node *map, const char *key, sch_n
     return SCH_FIELD_OK;
 }
 
-static sim_time to_ms(double x)
-{
-    if (!(x > 0)) /* also catches NaN */
-        return 0;
-    if (x >= (double)SCH_DIST_MAX_MS)
-        return SCH_DIST_MAX_MS;
-    /* llround(x) in integers (the libm call was a sixth of a draw's own work, issue 24): here
-     * 0 < x < SCH_DIST_MAX_MS < 2^52, so the truncation t is exact and so is x - t (x itself when
-     * t = 0, else t <= x < 2t: Sterbenz's lemma); a fraction of one half or more rounds away from
-     * zero, as llround does. tests/schema/test_dist.c compares the two. */
-    _Static_assert(SCH_DIST_MAX_MS < ((sim_time)1 << 52), "to_ms needs exact fractions");
-    sim_time t = (sim_time)x;
-    return t + (x - (double)t >= 0.5);
-}
-
 /* log(median), remembered for the last few medians of this thread: every lognormal draw took the
  * logarithm of the same few constants (half the libm log time of an iOS or ideal sweep, callgrind,
  * issue 24). The value is log()'s own, so draws are unchanged; NAN never equals a median. The
@@ -186,30 +171,36 @@ sim_time sch_dist_sample(const sch_dist *d, gsl_rng *rng)
     /* The lognormal, most draws of a sweep (the user's session and visit durations), is tested
      * before the switch's range check and jump table. */
     if (d->kind == SCH_DIST_LOGNORMAL)
-        return to_ms(sim_rng_lognormal(rng, log_median(d->a), d->b));
+        return sch_dist_ms(sim_rng_lognormal(rng, log_median(d->a), d->b));
     switch (d->kind) {
-    case SCH_DIST_FIXED: return to_ms(d->a);
-    case SCH_DIST_UNIFORM: return to_ms(gsl_ran_flat(rng, d->a, d->b));
-    case SCH_DIST_EXPONENTIAL: return to_ms(sim_rng_exponential(rng, d->a));
+    case SCH_DIST_FIXED: return sch_dist_ms(d->a);
+    case SCH_DIST_UNIFORM: return sch_dist_ms(gsl_ran_flat(rng, d->a, d->b));
+    case SCH_DIST_EXPONENTIAL: return sch_dist_ms(sim_rng_exponential(rng, d->a));
     case SCH_DIST_LOGNORMAL: break; /* above */
     case SCH_DIST_NORMAL: {
         if (d->b == 0)
-            return to_ms(d->a);
+            return sch_dist_ms(d->a);
         /* Truncated at 0 by redrawing; with mean >= 0 at least half of all draws are accepted. */
         double x;
         do
             x = d->a + gsl_ran_gaussian_ziggurat(rng, d->b);
         while (x < 0);
-        return to_ms(x);
+        return sch_dist_ms(x);
     }
-    case SCH_DIST_WEIBULL: return to_ms(gsl_ran_weibull(rng, d->a, d->b));
+    case SCH_DIST_WEIBULL: return sch_dist_ms(gsl_ran_weibull(rng, d->a, d->b));
     }
     return 0;
 }
 
+void sch_dist_prepare(const sch_dist *d, sch_dist_prepared *out)
+{
+    out->d = *d;
+    out->zeta = d->kind == SCH_DIST_LOGNORMAL ? log(d->a) : 0;
+}
+
 sim_time sch_dist_min(const sch_dist *d)
 {
-    return d->kind == SCH_DIST_FIXED || d->kind == SCH_DIST_UNIFORM ? to_ms(d->a) : 0;
+    return d->kind == SCH_DIST_FIXED || d->kind == SCH_DIST_UNIFORM ? sch_dist_ms(d->a) : 0;
 }
 
 double sch_dist_mean(const sch_dist *d)

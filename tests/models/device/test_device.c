@@ -113,6 +113,9 @@ static void change_then_listen(void *ctx, mdl_device *d, mdl_signal sig, int64_t
     listen(&c->l, d, sig, arg);
 }
 
+/* Whether the k-th delivery logged went to listener `who`. */
+static bool delivered_to(const seen *log, int k, int who) { return k < log->n && log->who[k] == who; }
+
 /* A changed set delivers as if the listener had subscribed with it: in subscription order, for the
  * last listener (the lists' tails) and any other (rebuilt lists), over random changes checked
  * against the order the sets give. From inside a delivery: the last listener added to the signal
@@ -144,8 +147,8 @@ Test(device, changed_sets_deliver_in_subscription_order)
                 int k = 0;
                 for (int j = 0; j < n; j++)
                     if (sets[j] & MDL_SIGNAL(sig)) {
-                        cr_assert(k < log.n && log.who[k] == j, "round %d step %d signal %d: delivery %d", round,
-                                  step, sig, k);
+                        cr_assert(delivered_to(&log, k, j), "round %d step %d signal %d: delivery %d", round, step,
+                                  sig, k);
                         k++;
                     }
                 cr_assert_eq(log.n, k);
@@ -217,6 +220,81 @@ Test(device, a_sole_listener_hands_on_what_it_did)
         cr_assert_eq(log.sig[i], sig[i], "delivery %d", i);
     }
     cr_assert_not(d.emitting);
+}
+
+/* A listener that logs who got which signal with which argument, and on `on` emits `emit` (arg
+ * 100 + its id) from inside the delivery and sets listener `target`'s set to `to` (target >= 0). */
+typedef struct arg_listener {
+    int id;
+    mdl_signal on, emit;
+    int target;
+    mdl_signal_set to;
+    int *n;
+    int (*got)[3]; /* who, signal, argument */
+} arg_listener;
+
+static void listen_arg(void *ctx, mdl_device *d, mdl_signal sig, int64_t arg)
+{
+    arg_listener *l = ctx;
+    l->got[*l->n][0] = l->id;
+    l->got[*l->n][1] = (int)sig;
+    l->got[*l->n][2] = (int)arg;
+    (*l->n)++;
+    if (sig != l->on)
+        return;
+    if (l->target >= 0)
+        mdl_set_listener_signals(d, l->target, l->to);
+    cr_assert_eq(mdl_emit(d, l->emit, 100 + l->id), MDL_OK);
+}
+
+/* mdl_emit calls the first MDL_EMIT_AT_SITE listeners itself, and mdl_emit_rest the others: every
+ * listener at every place gets the signal's argument, in subscription order, with listeners added
+ * from inside the delivery (ahead of it: they get it) and signals queued by any of them delivered
+ * after, in emission order, with their own arguments. */
+Test(device, listeners_at_every_place_get_the_argument_in_order)
+{
+    mdl_device d;
+    mdl_device_init(&d, NULL, NULL, NULL, NULL, MDL_ANDROID, 14);
+    _Static_assert(MDL_EMIT_AT_SITE < 5, "the last two of the six listeners are mdl_emit_rest's");
+    int n = 0, got[64][3];
+    const mdl_signal_set plug = MDL_SIGNAL(MDL_SIG_PLUG), both = plug | MDL_SIGNAL(MDL_SIG_SCREEN_ON);
+    /* 0 and 2 re-emit; 1 adds listener 5 (last, not yet a PLUG listener) to PLUG */
+    arg_listener ls[6] = {
+        {0, MDL_SIG_PLUG, MDL_SIG_SCREEN_ON, -1, 0, &n, got},
+        {1, MDL_SIG_PLUG, MDL_SIG_MOTION, 5, both, &n, got},
+        {2, MDL_SIG_PLUG, MDL_SIG_UNPLUG, -1, 0, &n, got},
+        {3, MDL_SIG_COUNT, MDL_SIG_PLUG, -1, 0, &n, got},
+        {4, MDL_SIG_COUNT, MDL_SIG_PLUG, -1, 0, &n, got},
+        {5, MDL_SIG_COUNT, MDL_SIG_PLUG, -1, 0, &n, got},
+    };
+    for (int i = 0; i < 6; i++)
+        cr_assert_eq(mdl_subscribe_signals(&d, listen_arg, &ls[i], i == 5 ? MDL_SIGNAL(MDL_SIG_SCREEN_ON) : both),
+                     MDL_OK);
+    cr_assert_eq(mdl_emit(&d, MDL_SIG_PLUG, 7), MDL_OK);
+    cr_assert_not(d.emitting);
+    /* PLUG (7) to 0..5 (5 added by 1), then SCREEN_ON (100) to 0..5, MOTION nobody, UNPLUG nobody */
+    cr_assert_eq(n, 12);
+    for (int i = 0; i < 12; i++) {
+        cr_assert_eq(got[i][0], i % 6, "delivery %d", i);
+        cr_assert_eq(got[i][1], i < 6 ? MDL_SIG_PLUG : MDL_SIG_SCREEN_ON, "delivery %d", i);
+        cr_assert_eq(got[i][2], i < 6 ? 7 : 100, "delivery %d", i);
+    }
+    /* Fewer listeners than places: 2 of SCREEN_ON's removed by 0 while it is delivered (2 has not
+     * got it: it does not), and no signal is queued. */
+    ls[0].on = MDL_SIG_SCREEN_ON;
+    ls[0].emit = MDL_SIG_MOTION;
+    ls[0].target = 2;
+    ls[0].to = plug;
+    ls[1].on = ls[2].on = MDL_SIG_COUNT;
+    for (int i = 3; i < 6; i++)
+        mdl_set_listener_signals(&d, i, plug);
+    n = 0;
+    cr_assert_eq(mdl_emit(&d, MDL_SIG_SCREEN_ON, -3), MDL_OK);
+    cr_assert_not(d.emitting);
+    cr_assert_eq(n, 2);
+    cr_assert_eq(got[0][0], 0);
+    cr_assert_eq(got[1][0], 1);
+    cr_assert_eq(got[1][2], -3);
 }
 
 Test(device, defaults_and_limits)
