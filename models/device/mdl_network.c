@@ -28,8 +28,6 @@
 
 #include "sim_rng.h"
 
-#define MAX_POINTS (3 * MDL_NETWORK_MAX_WINDOWS * 7 * 2)
-
 /* ---- schedule geometry: positions in the local week, Monday 00:00 = 0 ---- */
 
 static sim_time week_pos(const sim_calendar *cal, sim_time t)
@@ -82,28 +80,10 @@ static void defaults(void *config, mdl_platform platform)
     c->cellular = true;
     c->outages_per_day = 0;
     c->outage_duration = (sch_dist){.kind = SCH_DIST_EXPONENTIAL, .a = (double)SIM_MINUTES(10)};
+    mdl_network_prepare(c);
 }
 
-/* ---- running ---- */
-
-typedef struct net_model {
-    mdl_device *d;
-    mdl_network_config cfg;
-    gsl_rng *rng;                 /* network.outages */
-    int npoints;
-    bool sched_wifi, sched_air;   /* what the schedules say now */
-    bool in_outage;
-    sim_time outage_until;
-    int forced;                   /* a scripted mdl_net above every rule, or -1 */
-    sim_handle sched_ev, outage_ev, outage_end_ev;
-    /* Last, and not zeroed at start (start fills what is read: the first npoints of each; they
-     * are most of the struct, and zeroing them was most of a device's network start). */
-    sim_time points[MAX_POINTS];  /* every window edge, as a week position, sorted, unique */
-    /* what the schedules say on [points[k], points[k + 1]) (circularly): SCHED_WIFI | SCHED_AIR.
-     * Every window starts and ends at a point, so no window's membership changes inside an
-     * interval: its value at points[k] is its value on the whole interval. */
-    unsigned char sched[MAX_POINTS];
-} net_model;
+enum { SCHED_WIFI = 1, SCHED_AIR = 2 };
 
 static int cmp_time(const void *a, const void *b)
 {
@@ -111,7 +91,7 @@ static int cmp_time(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void add_points(net_model *m, const mdl_net_windows *ws)
+static void add_points(mdl_net_table *t, const mdl_net_windows *ws)
 {
     for (int i = 0; i < ws->count; i++) {
         const mdl_net_window *w = &ws->w[i];
@@ -119,35 +99,67 @@ static void add_points(net_model *m, const mdl_net_windows *ws)
             if (!(w->days >> day & 1))
                 continue;
             sim_time s = day * SIM_MS_PER_DAY + window_start(w);
-            m->points[m->npoints++] = mod_week(s);
-            m->points[m->npoints++] = mod_week(s + window_len(w));
+            t->points[t->npoints++] = mod_week(s);
+            t->points[t->npoints++] = mod_week(s + window_len(w));
         }
     }
 }
 
-static bool wifi_at(const net_model *m, sim_time pos)
+static unsigned sched_of_windows(const mdl_network_config *c, sim_time pos)
 {
-    return contains_pos(&m->cfg.wifi, pos) || contains_pos(&m->cfg.work_wifi, pos);
+    bool wifi = contains_pos(&c->wifi, pos) || contains_pos(&c->work_wifi, pos);
+    return (wifi ? SCHED_WIFI : 0u) | (contains_pos(&c->airplane, pos) ? SCHED_AIR : 0u);
 }
 
-enum { SCHED_WIFI = 1, SCHED_AIR = 2 };
+void mdl_network_prepare(mdl_network_config *c)
+{
+    mdl_net_table *t = &c->table;
+    t->npoints = 0;
+    add_points(t, &c->wifi);
+    add_points(t, &c->work_wifi);
+    add_points(t, &c->airplane);
+    qsort(t->points, (size_t)t->npoints, sizeof t->points[0], cmp_time);
+    int n = 0;
+    for (int i = 0; i < t->npoints; i++)
+        if (n == 0 || t->points[i] != t->points[n - 1])
+            t->points[n++] = t->points[i];
+    t->npoints = n;
+    for (int k = 0; k < n; k++)
+        t->sched[k] = (unsigned char)sched_of_windows(c, t->points[k]);
+}
+
+/* ---- running ---- */
+
+typedef struct net_model {
+    mdl_device *d;
+    /* The scenario's config, shared read-only by every device (or own_cfg's defaults). */
+    const mdl_network_config *cfg;
+    const mdl_net_table *tab;     /* &cfg->table */
+    mdl_network_config *own_cfg;  /* the defaults when start had no config, else NULL */
+    gsl_rng *rng;                 /* network.outages */
+    bool sched_wifi, sched_air;   /* what the schedules say now */
+    bool in_outage;
+    sim_time outage_until;
+    int forced;                   /* a scripted mdl_net above every rule, or -1 */
+    sim_handle sched_ev, outage_ev, outage_end_ev;
+} net_model;
 
 /* The index of the interval [points[k], points[k + 1]) holding week position pos (the last one
  * when pos is before the first point: it wraps around the week). npoints > 0. */
-static int interval_of(const net_model *m, sim_time pos)
+static int interval_of(const mdl_net_table *t, sim_time pos)
 {
     int k = 0;
-    while (k < m->npoints && m->points[k] <= pos)
+    while (k < t->npoints && t->points[k] <= pos)
         k++;
-    return (k == 0 ? m->npoints : k) - 1;
+    return (k == 0 ? t->npoints : k) - 1;
 }
 
 /* What the schedules say at week position pos (SCHED_WIFI | SCHED_AIR). */
 static unsigned sched_at(const net_model *m, sim_time pos)
 {
-    if (m->npoints == 0)
-        return (wifi_at(m, pos) ? SCHED_WIFI : 0u) | (contains_pos(&m->cfg.airplane, pos) ? SCHED_AIR : 0u);
-    return m->sched[interval_of(m, pos)];
+    if (m->tab->npoints == 0)
+        return sched_of_windows(m->cfg, pos);
+    return m->tab->sched[interval_of(m->tab, pos)];
 }
 
 /*
@@ -157,14 +169,15 @@ static unsigned sched_at(const net_model *m, sim_time pos)
  */
 static sim_time next_schedule_change(const net_model *m, sim_time t)
 {
-    if (m->npoints == 0)
+    const mdl_net_table *tab = m->tab;
+    if (tab->npoints == 0)
         return -1;
     sim_time pos = week_pos(m->d->cal, t);
-    int here = interval_of(m, pos);
-    for (int k = 1; k <= m->npoints; k++) {
-        int j = (here + k) % m->npoints;
-        if (m->sched[j] != m->sched[here]) {
-            sim_time p = m->points[j];
+    int here = interval_of(tab, pos);
+    for (int k = 1; k <= tab->npoints; k++) {
+        int j = (here + k) % tab->npoints;
+        if (tab->sched[j] != tab->sched[here]) {
+            sim_time p = tab->points[j];
             sim_time delta = mod_week(p - pos);
             return t + (delta == 0 ? SIM_MS_PER_WEEK : delta);
         }
@@ -200,7 +213,7 @@ static mdl_net compute_net(const net_model *m)
         return MDL_NET_NONE;
     if (m->sched_wifi)
         return MDL_NET_WIFI;
-    return m->cfg.cellular ? MDL_NET_CELLULAR : MDL_NET_NONE;
+    return m->cfg->cellular ? MDL_NET_CELLULAR : MDL_NET_NONE;
 }
 
 /* Writes the state the schedules and outages give; traces and emits when it changed. */
@@ -252,7 +265,7 @@ static void on_outage(sim_engine *e, void *ctx, uint64_t arg);
 
 static void arm_outage(net_model *m)
 {
-    double mean = (double)SIM_MS_PER_DAY / m->cfg.outages_per_day;
+    double mean = (double)SIM_MS_PER_DAY / m->cfg->outages_per_day;
     double gap = sim_rng_exponential(m->rng, mean);
     if (!(gap < (double)SCH_DIST_MAX_MS))
         gap = (double)SCH_DIST_MAX_MS;
@@ -266,7 +279,7 @@ static void on_outage(sim_engine *e, void *ctx, uint64_t arg)
     (void)arg;
     net_model *m = ctx;
     sim_time now = sim_now(e);
-    sim_time dur = sch_dist_sample(&m->cfg.outage_duration, m->rng);
+    sim_time dur = sch_dist_sample(&m->cfg->outage_duration, m->rng);
     sim_trace_begin(m->d->trace, now, "net.outage");
     sim_trace_int(m->d->trace, "duration_ms", dur);
     sim_trace_end(m->d->trace);
@@ -286,30 +299,21 @@ static void on_outage(sim_engine *e, void *ctx, uint64_t arg)
 
 static int start(mdl_device *d, int index, const void *config)
 {
-    net_model *m = malloc(sizeof *m);
+    net_model *m = calloc(1, sizeof *m);
     if (!m)
         return MDL_ENOMEM;
-    memset(m, 0, offsetof(net_model, points));
     m->d = d;
-    /* No config (a runner without the scenario's model sections): the defaults. */
-    if (config)
-        memcpy(&m->cfg, config, sizeof m->cfg);
-    else
-        defaults(&m->cfg, d->platform);
     d->models[index] = m;
+    /* No config (a runner without the scenario's model sections): the defaults, this device's own. */
+    if (!config) {
+        if (!(m->own_cfg = malloc(sizeof *m->own_cfg)))
+            return MDL_ENOMEM;
+        defaults(m->own_cfg, d->platform);
+        config = m->own_cfg;
+    }
+    m->cfg = config;
+    m->tab = &m->cfg->table;
     m->forced = -1;
-    add_points(m, &m->cfg.wifi);
-    add_points(m, &m->cfg.work_wifi);
-    add_points(m, &m->cfg.airplane);
-    qsort(m->points, (size_t)m->npoints, sizeof m->points[0], cmp_time);
-    int n = 0;
-    for (int i = 0; i < m->npoints; i++)
-        if (n == 0 || m->points[i] != m->points[n - 1])
-            m->points[n++] = m->points[i];
-    m->npoints = n;
-    for (int k = 0; k < n; k++)
-        m->sched[k] = (unsigned char)((wifi_at(m, m->points[k]) ? SCHED_WIFI : 0) |
-                                      (contains_pos(&m->cfg.airplane, m->points[k]) ? SCHED_AIR : 0));
 
     sim_time now = sim_now(d->engine);
     unsigned sched = sched_at(m, week_pos(d->cal, now));
@@ -319,7 +323,7 @@ static int start(mdl_device *d, int index, const void *config)
     d->airplane = m->sched_air;
     trace_change(m, "start");
     arm_schedule(m);
-    if (m->cfg.outages_per_day > 0) {
+    if (m->cfg->outages_per_day > 0) {
         m->rng = sim_rng_get(d->rngs, "network.outages");
         if (!m->rng)
             return MDL_ENOMEM;
@@ -330,7 +334,10 @@ static int start(mdl_device *d, int index, const void *config)
 
 static void stop(mdl_device *d, int index)
 {
-    free(d->models[index]);
+    net_model *m = d->models[index];
+    if (m)
+        free(m->own_cfg);
+    free(m);
     d->models[index] = NULL;
 }
 
@@ -349,8 +356,7 @@ bool mdl_network_schedule_table_agrees(const mdl_device *d, sim_time t)
     if (!m)
         return false;
     sim_time pos = week_pos(d->cal, t);
-    unsigned want = (wifi_at(m, pos) ? SCHED_WIFI : 0u) | (contains_pos(&m->cfg.airplane, pos) ? SCHED_AIR : 0u);
-    return sched_at(m, pos) == want;
+    return sched_at(m, pos) == sched_of_windows(m->cfg, pos);
 }
 
 bool mdl_network_connected(const mdl_device *d) { return d->net != MDL_NET_NONE; }

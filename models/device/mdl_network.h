@@ -55,6 +55,20 @@ typedef struct mdl_net_windows {
     int count;
 } mdl_net_windows;
 
+/* Window edges of the three lists: two per window and listed day. */
+#define MDL_NET_MAX_POINTS (3 * MDL_NETWORK_MAX_WINDOWS * 7 * 2)
+
+/* The schedules as a table of intervals, derived from the windows alone (mdl_network_prepare). */
+typedef struct mdl_net_table {
+    int npoints;
+    sim_time points[MDL_NET_MAX_POINTS]; /* every window edge, as a week position, sorted, unique */
+    /* what the schedules say on [points[k], points[k + 1]) (circularly): bit 0 Wi-Fi (`wifi` or
+     * `work_wifi`), bit 1 airplane. Every window starts and ends at a point, so no window's
+     * membership changes inside an interval: its value at points[k] is its value on the whole
+     * interval. */
+    unsigned char sched[MDL_NET_MAX_POINTS];
+} mdl_net_table;
+
 typedef struct mdl_network_config {
     mdl_net_windows wifi;      /* default: every day, all day (assumption, see mdl_network.c) */
     mdl_net_windows work_wifi; /* default: none */
@@ -62,7 +76,15 @@ typedef struct mdl_network_config {
     bool cellular;             /* default true */
     double outages_per_day;    /* default 0 */
     sch_dist outage_duration;  /* default exponential, mean 10 min */
+    /* Derived from wifi, work_wifi and airplane by mdl_network_prepare(), which defaults() and
+     * parse() call: a function of the config alone, so it is computed once per scenario, not at
+     * every device's start (every seed shares the config read-only). Code that edits the windows
+     * by hand calls mdl_network_prepare() again before a start. */
+    mdl_net_table table;
 } mdl_network_config;
+
+/* Fills c->table from c's windows. */
+void mdl_network_prepare(mdl_network_config *c);
 
 extern const mdl_model mdl_network_model;
 

@@ -170,4 +170,5 @@ void mdl_network_parse(sch_cx *cx, const sch_node *node, void *config)
     parse_windows(cx, node, "airplane", &c->airplane);
     sch_field_bool(cx, node, "cellular", SCH_OPTIONAL, &c->cellular);
     parse_outages(cx, node, c);
+    mdl_network_prepare(c); /* the windows may have changed */
 }

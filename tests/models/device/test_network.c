@@ -545,6 +545,118 @@ Test(network, windows_contain_matches_every_day_s_check)
     cr_assert(inside > checked / 10 && inside < checked * 9 / 10, "%d of %d inside", inside, checked);
 }
 
+/* ---- the interval table, prepared once per config ---- */
+
+static sim_time ref_mod_week(sim_time x) { return ((x % SIM_MS_PER_WEEK) + SIM_MS_PER_WEEK) % SIM_MS_PER_WEEK; }
+
+static void ref_edges(const mdl_net_windows *ws, sim_time *pts, int *n)
+{
+    for (int i = 0; i < ws->count; i++) {
+        const mdl_net_window *w = &ws->w[i];
+        sim_time start = w->all_day ? 0 : w->from;
+        sim_time len = w->all_day ? SIM_MS_PER_DAY : w->to > w->from ? w->to - w->from : w->to + SIM_MS_PER_DAY - w->from;
+        for (int day = 0; day < 7; day++) {
+            if (!(w->days >> day & 1))
+                continue;
+            pts[(*n)++] = ref_mod_week(day * SIM_MS_PER_DAY + start);
+            pts[(*n)++] = ref_mod_week(day * SIM_MS_PER_DAY + start + len);
+        }
+    }
+}
+
+/* The table mdl_network_prepare() keeps in the config (once per scenario) against the one
+ * computed from scratch here: every edge of every window, sorted by insertion and made unique,
+ * each interval's state by the seven-day containment test at its first point. */
+static void assert_table_is_reference(const mdl_network_config *c, const sim_calendar *cal, int run)
+{
+    static sim_time pts[MDL_NET_MAX_POINTS];
+    int n = 0;
+    ref_edges(&c->wifi, pts, &n);
+    ref_edges(&c->work_wifi, pts, &n);
+    ref_edges(&c->airplane, pts, &n);
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && pts[j - 1] > pts[j]; j--) {
+            sim_time x = pts[j];
+            pts[j] = pts[j - 1];
+            pts[j - 1] = x;
+        }
+    int u = 0;
+    for (int i = 0; i < n; i++)
+        if (u == 0 || pts[i] != pts[u - 1])
+            pts[u++] = pts[i];
+    cr_assert_eq(c->table.npoints, u, "run %d: %d points, want %d", run, c->table.npoints, u);
+    for (int k = 0; k < u; k++) {
+        cr_assert_eq(c->table.points[k], pts[k], "run %d: point %d", run, k);
+        /* the calendar starts on a Monday: t = a week position */
+        unsigned want = (contains_by_every_day(&c->wifi, cal, pts[k]) || contains_by_every_day(&c->work_wifi, cal, pts[k])
+                             ? 1u
+                             : 0u) |
+                        (contains_by_every_day(&c->airplane, cal, pts[k]) ? 2u : 0u);
+        cr_assert_eq(c->table.sched[k], want, "run %d: interval %d", run, k);
+    }
+}
+
+static void random_windows(uint64_t *s, mdl_net_windows *ws, int count)
+{
+    memset(ws, 0, sizeof *ws);
+    ws->count = count;
+    for (int i = 0; i < count; i++) {
+        *s = *s * 6364136223846793005u + 1442695040888963407u;
+        sim_time unit = *s >> 63 ? SIM_MINUTES(30) : 1; /* shared edges half the time */
+        ws->w[i] = (mdl_net_window){.days = (uint8_t)(*s >> 8 & 0x7f),
+                                    .from = (sim_time)(*s >> 16) % (SIM_MS_PER_DAY / unit) * unit,
+                                    .to = (sim_time)(*s >> 40) % (SIM_MS_PER_DAY / unit) * unit,
+                                    .all_day = (*s >> 12 & 7) == 0};
+    }
+}
+
+Test(network, the_prepared_table_equals_a_from_scratch_one_for_generated_configs)
+{
+    sim_calendar cal;
+    sim_datetime mon = RIG_MONDAY;
+    cr_assert(sim_cal_init(&cal, &mon));
+    static mdl_network_config c;
+    uint64_t s = 24;
+    int max_points = 0;
+    for (int run = 0; run < 300; run++) {
+        mdl_network_model.defaults(&c, MDL_IOS);
+        assert_table_is_reference(&c, &cal, -1);
+        int full = run % 50 == 0 ? MDL_NETWORK_MAX_WINDOWS : 0; /* now and then, every list full */
+        random_windows(&s, &c.wifi, full ? full : run % 5);
+        random_windows(&s, &c.work_wifi, full ? full : run % 3);
+        random_windows(&s, &c.airplane, full ? full : run / 3 % 3);
+        mdl_network_prepare(&c);
+        assert_table_is_reference(&c, &cal, run);
+        if (c.table.npoints > max_points)
+            max_points = c.table.npoints;
+    }
+    cr_assert_gt(max_points, 500, "a full config fills most of the table (%d)", max_points);
+}
+
+/* parse() leaves the table prepared for the windows it read (and keeps the default's when the
+ * section is bad), and a device's start reads the shared config without writing to it. */
+Test(network, parse_prepares_the_table_and_start_leaves_the_config_alone)
+{
+    static const char *const yamls[] = {
+        HOME_AND_WORK,
+        "wifi: never\nairplane: [ { days: sun, from: \"23:00\", to: \"01:00\" } ]\n",
+        "wifi: [ { days: [sat], from: \"25:00\" } ]\n", /* an error: the default stands */
+        "cellular: false\n",
+    };
+    static mdl_network_config c, copy;
+    for (size_t i = 0; i < sizeof yamls / sizeof yamls[0]; i++) {
+        char msgs[4][320];
+        rig_parse(&mdl_network_model, MDL_IOS, yamls[i], &c, msgs, 4);
+        memcpy(&copy, &c, sizeof c);
+        mdl_network_prepare(&copy);
+        cr_assert_eq(memcmp(&copy.table, &c.table, sizeof c.table), 0, "yaml %zu: the table is prepared", i);
+        rig *r = rig_new(&mdl_network_model, &c, MDL_IOS, 7, RIG_MONDAY, NULL, NULL);
+        sim_run_until(r->e, SIM_DAYS(8));
+        rig_free(r);
+        cr_assert_eq(memcmp(&copy, &c, sizeof c), 0, "yaml %zu: the config is unchanged by a run", i);
+    }
+}
+
 /* ---- parse ---- */
 
 static void assert_errors(const char *yaml, const char *const *want, size_t n)
