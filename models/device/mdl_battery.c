@@ -876,10 +876,19 @@ static int battery_start(mdl_device *d, int index, const void *config)
         return MDL_ENOMEM;
     b->d = d;
     b->cfg = *c;
-    b->nightly_rng = sim_rng_get(d->rngs, "battery.nightly");
-    b->topup_rng = sim_rng_get(d->rngs, "battery.topups");
-    b->lpm_rng = sim_rng_get(d->rngs, "battery.lpm");
-    if (!b->nightly_rng || !b->topup_rng || !b->lpm_rng || mdl_subscribe_signals(d, on_signal, b, DRAIN_SIGNALS) != MDL_OK) {
+    /* Only the streams this config can draw from, fixed for the run: nightly draws only in
+     * EV_NIGHT_PLAN (scheduled only with `nightly`), top-ups only in topup_next (called only with
+     * `top_ups`), Low Power Mode prompts only at a ROLE_PROMPT threshold (added only on iOS with
+     * prompts). A stream's draws depend on nothing but its name (sim_rng.h), so one not created
+     * changes no other. test_battery's streams_are_created_only_where_drawn checks each. */
+    bool ok = true;
+    if (c->nightly)
+        ok = (b->nightly_rng = sim_rng_get(d->rngs, "battery.nightly")) != NULL;
+    if (ok && c->top_ups)
+        ok = (b->topup_rng = sim_rng_get(d->rngs, "battery.topups")) != NULL;
+    if (ok && c->platform == MDL_IOS && c->prompt_count > 0)
+        ok = (b->lpm_rng = sim_rng_get(d->rngs, "battery.lpm")) != NULL;
+    if (!ok || mdl_subscribe_signals(d, on_signal, b, DRAIN_SIGNALS) != MDL_OK) {
         free(b);
         return MDL_ENOMEM;
     }

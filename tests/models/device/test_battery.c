@@ -1197,3 +1197,58 @@ Test(battery, scripted_saver_is_turned_off_by_a_plug)
     cr_assert(has_trace_line(r, "{\"t\":3600000,\"type\":\"battery.power_save\",\"on\":true,\"reason\":\"scripted\"}"));
     brig_free(r);
 }
+
+/* ---- random streams: only those the config can draw from ---- */
+
+static char *battery_streams_run(mdl_platform p, int mask, bool all_first, size_t *streams)
+{
+    static const char *const names[] = {"battery.nightly", "battery.topups", "battery.lpm"};
+    brig *r = brig_new(p);
+    rig_reseed(&r->base, 11);
+    if (all_first)
+        for (int i = 0; i < 3; i++)
+            cr_assert_not_null(sim_rng_get(r->base.rngs, names[i]));
+    r->cfg.initial_mp = 25000;
+    r->cfg.drain_idle_mp = 700; /* 25 % to 5 % in a day, unless charged */
+    r->cfg.prompt_accept = 0.5;
+    if (mask & 1) {
+        r->cfg.nightly = true;
+        r->cfg.nightly_probability = 0.6;
+    }
+    if (mask & 2) {
+        r->cfg.top_ups = true;
+        r->cfg.top_ups_per_day = 2;
+    }
+    if (!(mask & 4))
+        r->cfg.prompt_count = 0;
+    brig_start(r);
+    sim_run_until(r->base.e, SIM_DAYS(10));
+    *streams = sim_rng_set_count(r->base.rngs);
+    char *text = strdup(rig_trace_text(&r->base));
+    brig_free(r);
+    return text;
+}
+
+/* battery_start creates a stream only when its config can draw from it: every combination of
+ * nightly charging, top-ups and Low Power Mode prompts on each platform gives the trace of a run
+ * whose streams were all made beforehand (no draw found its stream missing), with exactly the
+ * streams the conditions name. */
+Test(battery, streams_are_created_only_where_drawn)
+{
+    static const mdl_platform platforms[] = {MDL_IDEAL, MDL_ANDROID, MDL_IOS};
+    for (size_t pi = 0; pi < 3; pi++) {
+        mdl_platform p = platforms[pi];
+        for (int mask = 0; mask < 8; mask++) {
+            size_t made, all;
+            char *lazy = battery_streams_run(p, mask, false, &made);
+            char *eager = battery_streams_run(p, mask, true, &all);
+            cr_assert_str_eq(lazy, eager, "platform %d mask %d", (int)p, mask);
+            size_t expect = (size_t)((mask & 1) + !!(mask & 2) + (mask & 4 && p == MDL_IOS));
+            cr_assert_eq(made, expect, "platform %d mask %d: %zu streams, want %zu", (int)p, mask, made, expect);
+            cr_assert_eq(all, 3);
+            cr_assert(strlen(lazy) > 200, "the run did something");
+            free(lazy);
+            free(eager);
+        }
+    }
+}

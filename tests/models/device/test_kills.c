@@ -606,3 +606,62 @@ Test(kills, scripted_reboot_force_stop_and_swipe)
     cr_assert(strstr(t, "{\"t\":14400000,\"type\":\"device.force_stop\",\"reason\":\"swipe\","));
     rig_fini(&r.base);
 }
+
+/* ---- random streams: only those the config can draw from ---- */
+
+static const char *const KILL_STREAMS[] = {"kills.swipe", "kills.force_stop", "kills.low_memory", "kills.reboot"};
+
+/* A 3-week run with visits and scripted kills; every stream created before the start when
+ * `all_first` (the model finds them made), none otherwise. Returns the trace (malloc'd) and the
+ * number of streams in the set at the end. */
+static char *run_streams(mdl_platform p, const mdl_kills_config *c, bool all_first, size_t *streams)
+{
+    krig r;
+    memset(&r, 0, sizeof r);
+    sim_datetime start = RIG_MONDAY;
+    start.hour = 7;
+    rig_init(&r.base, p, p == MDL_IOS ? 17 : 14, 5, start, RIG_TRACE_KEEP);
+    r.last_close = -1;
+    if (all_first)
+        for (int i = 0; i < 4; i++)
+            cr_assert_not_null(sim_rng_get(r.base.rngs, KILL_STREAMS[i]));
+    rig_start(&r.base, &mdl_kills_model, c, record, &r);
+    every(&r, SIM_HOURS(1), SIM_MINUTES(5), SIM_HOURS(3));
+    at(&r, SIM_DAYS(2), script_reboot);
+    at(&r, SIM_DAYS(3), script_force_stop);
+    at(&r, SIM_DAYS(4), script_swipe);
+    sim_run_until(r.base.e, SIM_DAYS(21));
+    *streams = sim_rng_set_count(r.base.rngs);
+    char *text = strdup(rig_trace_text(&r.base));
+    rig_fini(&r.base);
+    return text;
+}
+
+/* kills_start creates a stream only when its config can draw from it. Every combination of the
+ * four random sources on each platform: the trace is byte-identical to a run whose streams were
+ * all made beforehand (so no draw found its stream missing, and a stream created later draws
+ * the same), and exactly the streams the conditions name exist. */
+Test(kills, streams_are_created_only_where_drawn)
+{
+    static const mdl_platform platforms[] = {MDL_IDEAL, MDL_ANDROID, MDL_IOS};
+    for (size_t pi = 0; pi < 3; pi++) {
+        mdl_platform p = platforms[pi];
+        for (int mask = 0; mask < 16; mask++) {
+            mdl_kills_config c = quiet(p);
+            c.swipes_per_week = mask & 1 ? 20 : 0;
+            c.force_stops_per_week = mask & 2 ? 10 : 0;
+            c.low_memory = mask & 4;
+            c.reboots_per_week = mask & 8 ? 3 : 0;
+            size_t made, all;
+            char *lazy = run_streams(p, &c, false, &made);
+            char *eager = run_streams(p, &c, true, &all);
+            cr_assert_str_eq(lazy, eager, "platform %d mask %d", (int)p, mask);
+            size_t want = (size_t)((mask & 1) + (mask & 2 && p != MDL_IOS) + !!(mask & 4) + !!(mask & 8));
+            cr_assert_eq(made, want, "platform %d mask %d: %zu streams, want %zu", (int)p, mask, made, want);
+            cr_assert_eq(all, 4);
+            cr_assert(strlen(lazy) > (mask == 15 ? 1000u : 0u), "the run did something");
+            free(lazy);
+            free(eager);
+        }
+    }
+}
