@@ -62,6 +62,7 @@ static void usage_defaults(void *config, mdl_platform platform)
     /* 20 % of screen-on periods happen while walking or travelling (significant motion):
      * assumption (research/ has no figure). */
     c->moving_sessions = 0.20;
+    mdl_usage_prepare(c);
 }
 
 double mdl_usage_expected_sessions(const mdl_usage_config *c, int profile, sim_time wake, sim_time bed)
@@ -83,12 +84,6 @@ typedef struct usage_state {
     mdl_device *d;
     mdl_usage_config c;
     gsl_rng *r_sleep, *r_session, *r_app_open, *r_app_duration, *r_motion;
-    /* c.session_duration and c.app_duration, prepared (sch_dist_draw: the same draws) */
-    sch_dist_prepared session_duration, app_duration;
-    /* session_rate / SIM_MS_PER_HOUR, divided once at start (the same doubles rate_per_ms divided
-     * at every segment of every arrival: a division is tens of cycles) */
-    double rate_ms[2][MDL_USAGE_HOURS];
-    bool any_rate;
     /* the current night if asleep, else the next one */
     int64_t night;          /* the wake-up day's index */
     sim_time bedtime, wake;
@@ -140,7 +135,7 @@ static double rate_per_ms(usage_state *st, sim_time t, sim_time *hour_end)
     sim_time ms = t - st->day.start;
     *hour_end = t + (SIM_MS_PER_HOUR - ms % SIM_MS_PER_HOUR);
     int profile = st->day.weekday >= SIM_SATURDAY ? 1 : 0;
-    return st->rate_ms[profile][ms / SIM_MS_PER_HOUR];
+    return st->c.rate_ms[profile][ms / SIM_MS_PER_HOUR];
 }
 
 static void on_arrival(sim_engine *e, void *ctx, uint64_t arg);
@@ -150,7 +145,7 @@ static void on_arrival(sim_engine *e, void *ctx, uint64_t arg);
  * r_session (none without a rate). */
 static sim_time next_arrival(usage_state *st, sim_time from)
 {
-    if (!st->any_rate)
+    if (!st->c.any_rate)
         return -1;
     double need = sim_rng_exponential(st->r_session, 1.0);
     for (sim_time t = from; t < st->bedtime;) {
@@ -182,7 +177,7 @@ static sim_time next_session(usage_state *st, sim_time from)
 {
     sim_time at = next_arrival(st, from);
     if (at >= 0)
-        st->next_dur = sch_dist_draw(&st->session_duration, st->r_session);
+        st->next_dur = sch_dist_draw(&st->c.session_prepared, st->r_session);
     return at;
 }
 
@@ -477,7 +472,7 @@ static void on_arrival(sim_engine *e, void *ctx, uint64_t arg)
             d->screen_off_by = screen_off_bound(st, next);
         }
         if (visit) {
-            sim_time took = sch_dist_draw(&st->app_duration, st->r_app_duration);
+            sim_time took = sch_dist_draw(&st->c.app_prepared, st->r_app_duration);
             sim_time until = now + (took < dur ? took : dur);
             sim_time pending;
             if (!d->app_foreground) {
@@ -574,8 +569,6 @@ static int usage_start(mdl_device *d, int index, const void *config)
     st->d = d;
     st->c = *(const mdl_usage_config *)config;
     st->on_by = SIM_TIME_MAX; /* no arrival pending yet */
-    sch_dist_prepare(&st->c.session_duration, &st->session_duration);
-    sch_dist_prepare(&st->c.app_duration, &st->app_duration);
     st->r_sleep = sim_rng_get(d->rngs, "usage.sleep");
     st->r_session = sim_rng_get(d->rngs, "usage.session");
     st->r_app_open = sim_rng_get(d->rngs, "usage.app_open");
@@ -589,12 +582,6 @@ static int usage_start(mdl_device *d, int index, const void *config)
         return MDL_ENOMEM;
     }
     d->models[index] = st;
-    for (int p = 0; p < 2; p++) {
-        for (int h = 0; h < MDL_USAGE_HOURS; h++) {
-            st->any_rate |= st->c.session_rate[p][h] > 0;
-            st->rate_ms[p][h] = st->c.session_rate[p][h] / (double)SIM_MS_PER_HOUR;
-        }
-    }
 
     sim_time now = sim_now(d->engine);
     int64_t night = sim_cal_day_index(d->cal, now);
@@ -649,6 +636,23 @@ static void usage_no_random(void *config)
     mdl_usage_config *c = config;
     memset(c->session_rate, 0, sizeof c->session_rate);
     c->sleep_jitter = 0;
+    mdl_usage_prepare(c);
+}
+
+/* session_rate divided once per config (the same doubles rate_per_ms divided at every segment of
+ * every arrival: a division is tens of cycles), and the durations prepared for sch_dist_draw (the
+ * same draws). */
+void mdl_usage_prepare(mdl_usage_config *c)
+{
+    c->any_rate = false;
+    for (int p = 0; p < 2; p++) {
+        for (int h = 0; h < MDL_USAGE_HOURS; h++) {
+            c->any_rate |= c->session_rate[p][h] > 0;
+            c->rate_ms[p][h] = c->session_rate[p][h] / (double)SIM_MS_PER_HOUR;
+        }
+    }
+    sch_dist_prepare(&c->session_duration, &c->session_prepared);
+    sch_dist_prepare(&c->app_duration, &c->app_prepared);
 }
 
 const mdl_model mdl_usage_model = {

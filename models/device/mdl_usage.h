@@ -100,7 +100,17 @@ typedef struct mdl_usage_config {
     mdl_usage_window commute[MDL_USAGE_MAX_COMMUTES];
     int commute_count;
     double moving_sessions; /* probability */
+    /* Derived from the fields above by mdl_usage_prepare(), which defaults(), no_random() and
+     * parse() call: a function of the config alone, computed once per scenario instead of at
+     * every device's start. Code that edits session_rate or a duration by hand calls
+     * mdl_usage_prepare() again before a start. */
+    double rate_ms[2][MDL_USAGE_HOURS]; /* session_rate / SIM_MS_PER_HOUR */
+    bool any_rate;                      /* a session_rate > 0 */
+    sch_dist_prepared session_prepared, app_prepared; /* session_duration, app_duration prepared */
 } mdl_usage_config;
+
+/* Fills the derived fields of c (rate_ms, any_rate, session_prepared, app_prepared). */
+void mdl_usage_prepare(mdl_usage_config *c);
 
 extern const mdl_model mdl_usage_model;
 

@@ -262,4 +262,5 @@ void mdl_usage_parse(sch_cx *cx, const sch_node *node, void *config)
         parts[i].fn(cx, sub, c);
         sch_cx_pop(cx, saved);
     }
+    mdl_usage_prepare(c); /* the rates and durations may have changed */
 }

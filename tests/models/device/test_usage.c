@@ -96,9 +96,13 @@ static ev parse_line(const char *line)
 
 /* ---- the rig (../rig.h) running the model on the ideal platform ---- */
 
+/* Tests edit configs by hand: the derived fields are prepared again on a copy (the model copies
+ * the config at start). */
 static rig *usage_rig(const mdl_usage_config *c, uint64_t seed, sim_datetime start, mdl_listener_fn fn, void *ctx)
 {
-    return rig_new(&mdl_usage_model, c, MDL_IDEAL, seed, start, fn, ctx); /* fn subscribed first */
+    mdl_usage_config prepared = *c;
+    mdl_usage_prepare(&prepared);
+    return rig_new(&mdl_usage_model, &prepared, MDL_IDEAL, seed, start, fn, ctx); /* fn subscribed first */
 }
 
 static void push_line(void *ctx, const char *line) { push(ctx, parse_line(line)); }
@@ -892,7 +896,7 @@ Test(usage, every_commute_edge_fires_once)
     rig *r = usage_rig(&c, 5, monday, NULL, NULL);
     const sim_time end = SIM_DAYS(21) + SIM_MINUTES(5);
     sim_run_until(r->e, end);
-    sim_time edges[32 * 8];
+    sim_time edges[32 * 8] = {0};
     int n = 0;
     uint64_t want = 0;
     for (int64_t k = -1; k <= 22; k++) {
@@ -1091,4 +1095,50 @@ Test(usage, scale_multiplies_both_profiles)
     tally ty;
     count_sessions(&f, &ty);
     check_counts(&f, &ty);
+}
+
+/* ---- derived fields, prepared once per config ---- */
+
+static void assert_prepared(const mdl_usage_config *c, const char *what)
+{
+    static mdl_usage_config again;
+    memcpy(&again, c, sizeof again); /* padding included, for memcmp */
+    mdl_usage_prepare(&again);
+    cr_assert_eq(memcmp(&again, c, sizeof *c), 0, "%s: the derived fields are those of its rates and durations", what);
+    bool any = false;
+    for (int p = 0; p < 2; p++)
+        for (int h = 0; h < MDL_USAGE_HOURS; h++) {
+            any |= c->session_rate[p][h] > 0;
+            cr_assert_eq(c->rate_ms[p][h], c->session_rate[p][h] / (double)SIM_MS_PER_HOUR, "%s", what);
+        }
+    cr_assert_eq(c->any_rate, any, "%s", what);
+    cr_assert_eq(memcmp(&c->session_prepared.d, &c->session_duration, sizeof c->session_duration), 0, "%s", what);
+    cr_assert_eq(memcmp(&c->app_prepared.d, &c->app_duration, sizeof c->app_duration), 0, "%s", what);
+}
+
+/* defaults(), no_random() and parse() each leave the derived fields prepared (the runner starts
+ * every device on the config they leave, with no start-time preparation). */
+Test(usage, defaults_no_random_and_parse_leave_the_config_prepared)
+{
+    static mdl_usage_config c; /* static: memcmp sees the same padding in copies */
+    mdl_usage_model.defaults(&c, MDL_IOS);
+    assert_prepared(&c, "defaults");
+    cr_assert(c.any_rate);
+    mdl_usage_model.no_random(&c);
+    assert_prepared(&c, "no_random");
+    cr_assert_not(c.any_rate, "randomness: none has no sessions");
+    static const char *const yamls[] = {
+        "sessions: { scale: 2.5 }\n",
+        "sessions: { weekday: [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,3], "
+        "duration: { lognormal: { median: 20s, sigma: 0.7 } } }\n",
+        "app_opens: { per_session: 30%, duration: { fixed: 2m } }\n",
+        "sessions: { scale: 0 }\n",
+        "sessions: { scale: -1 }\n", /* an error: the defaults stand */
+    };
+    for (size_t i = 0; i < sizeof yamls / sizeof yamls[0]; i++) {
+        char msgs[4][320];
+        memset(&c, 0, sizeof c);
+        parse(yamls[i], &c, msgs, 4);
+        assert_prepared(&c, yamls[i]);
+    }
 }
