@@ -28,6 +28,23 @@ void mdl_device_init(mdl_device *d, sim_engine *e, sim_trace *trace, sim_rng_set
 }
 
 _Static_assert(MDL_SIG_COUNT <= 32, "an mdl_signal_set holds every signal");
+_Static_assert(MDL_MAX_LISTENERS < 255, "a list's length and one more fit a byte");
+
+/* Parks the last listener past the end of every list it is not in (mdl_device.h, by_signal): each
+ * such list is shorter than MDL_MAX_LISTENERS, as that listener is not in it. After every change
+ * of the lists but the last listener's own (mdl_set_listener_signals keeps it parked: a list it
+ * leaves at the tail keeps its entry just past the end, and it enters where it was parked). */
+static void park_last(mdl_device *d)
+{
+    int i = d->listener_count - 1;
+    for (int sig = 0; sig < MDL_SIG_COUNT; sig++) {
+        if (!(d->listeners[i].signals & MDL_SIGNAL(sig))) {
+            int k = d->by_signal_count[sig];
+            d->by_signal[sig][k].fn = d->listeners[i].fn;
+            d->by_signal[sig][k].ctx = d->listeners[i].ctx;
+        }
+    }
+}
 
 int mdl_subscribe_signals(mdl_device *d, mdl_listener_fn fn, void *ctx, mdl_signal_set signals)
 {
@@ -44,38 +61,34 @@ int mdl_subscribe_signals(mdl_device *d, mdl_listener_fn fn, void *ctx, mdl_sign
             d->by_signal[sig][k].ctx = ctx;
         }
     }
+    park_last(d);
     return MDL_OK;
 }
 
-/* The last listener is the last of every list it is in, so adding it to a list or removing it is
- * at the list's tail (the common case: the runner's observer, subscribed last, see run.c
- * observe_at); any other listener's lists are rebuilt in subscription order. */
-void mdl_set_listener_signals(mdl_device *d, int index, mdl_signal_set signals)
+/* The lists of the signals in `set` (in range) one longer (add) or shorter: a byte of 1 per signal
+ * added to or subtracted from each word of the lengths. The step is kept for the last set it was
+ * made for: the runner's observer switches the same six signals on and off (run.c,
+ * observe_subscribe: every worker start and stop). */
+static void last_counts_step(mdl_device *d, mdl_signal_set set, bool add)
 {
-    mdl_signal_set changed = d->listeners[index].signals ^ signals;
-    d->listeners[index].signals = signals;
-    if (index == d->listener_count - 1) {
-        mdl_listener_fn fn = d->listeners[index].fn;
-        void *ctx = d->listeners[index].ctx;
-        /* each changed signal's bit, lowest first; bits past MDL_SIG_COUNT (MDL_ALL_SIGNALS has
-         * them) name no list. The added ones and the removed ones in a loop each: a switch of the
-         * runner's observer (run.c, observe_subscribe: six signals at every worker start and stop,
-         * 1.5 % of the commuter's instructions) is all one or all the other, and one loop asked
-         * which at every bit. Each list is changed at its tail alone, so the order of the bits
-         * does not matter. */
-        const mdl_signal_set in_range = changed & (MDL_SIGNAL(MDL_SIG_COUNT) - 1);
-        for (mdl_signal_set bits = in_range & signals; bits != 0; bits &= bits - 1) {
-            int sig = __builtin_ctz(bits);
-            int k = d->by_signal_count[sig]++;
-            d->by_signal[sig][k].fn = fn;
-            d->by_signal[sig][k].ctx = ctx;
-        }
-        for (mdl_signal_set bits = in_range & ~signals; bits != 0; bits &= bits - 1)
-            d->by_signal_count[__builtin_ctz(bits)]--;
-        return;
+    if (set != d->count_step_of) {
+        memset(d->count_step_bytes, 0, sizeof d->count_step_bytes);
+        for (mdl_signal_set bits = set; bits != 0; bits &= bits - 1)
+            d->count_step_bytes[__builtin_ctz(bits)] = 1;
+        d->count_step_of = set;
     }
-    if (changed == 0)
-        return;
+    /* step, or its negation ((x ^ ~0) - ~0 is -x), without a branch per word; unrolled: a loop
+     * of three words cost as much as the steps */
+    const uint64_t neg = (uint64_t)0 - (uint64_t)!add;
+#pragma GCC unroll 4
+    for (int w = 0; w < MDL_COUNT_WORDS; w++)
+        d->by_signal_count_words[w] += (d->count_step[w] ^ neg) - neg;
+}
+
+/* Every list from the listeners' sets, in subscription order. Out of line: the last listener's
+ * path (mdl_set_listener_signals) then saves no registers. */
+static __attribute__((noinline)) void rebuild(mdl_device *d)
+{
     for (int sig = 0; sig < MDL_SIG_COUNT; sig++) {
         d->by_signal_count[sig] = 0;
         for (int i = 0; i < d->listener_count; i++) {
@@ -86,6 +99,36 @@ void mdl_set_listener_signals(mdl_device *d, int index, mdl_signal_set signals)
             }
         }
     }
+    park_last(d);
+}
+
+/* The last listener is the last of every list it is in, so adding it to a list or removing it is
+ * at the list's tail (the common case: the runner's observer, subscribed last, see run.c
+ * observe_at), where it is parked when not in the list: a change of the length alone. Any other
+ * listener's lists are rebuilt in subscription order. */
+void mdl_set_listener_signals(mdl_device *d, int index, mdl_signal_set signals)
+{
+    mdl_signal_set changed = d->listeners[index].signals ^ signals;
+    d->listeners[index].signals = signals;
+    if (index == d->listener_count - 1) {
+        /* bits past MDL_SIG_COUNT (MDL_ALL_SIGNALS has them) name no list. A switch of the runner's
+         * observer (six signals at every worker start and stop, 1.3 % of the commuter's
+         * instructions as a loop over the bits) only adds or only removes: the lengths change a
+         * word at a time. */
+        const mdl_signal_set in_range = changed & (MDL_SIGNAL(MDL_SIG_COUNT) - 1);
+        const mdl_signal_set added = in_range & signals, removed = in_range & ~signals;
+        if (removed == 0 || added == 0) {
+            last_counts_step(d, in_range, removed == 0);
+            return;
+        }
+        for (mdl_signal_set bits = added; bits != 0; bits &= bits - 1)
+            d->by_signal_count[__builtin_ctz(bits)]++;
+        for (mdl_signal_set bits = removed; bits != 0; bits &= bits - 1)
+            d->by_signal_count[__builtin_ctz(bits)]--;
+        return;
+    }
+    if (changed != 0)
+        rebuild(d);
 }
 
 int mdl_subscribe(mdl_device *d, mdl_listener_fn fn, void *ctx)

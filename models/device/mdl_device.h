@@ -72,6 +72,8 @@ typedef uint32_t mdl_signal_set;
 #define MDL_ALL_SIGNALS (~(mdl_signal_set)0)
 
 #define MDL_MAX_LISTENERS 16
+/* the words of the lists' lengths (struct mdl_device, by_signal_count_words) */
+#define MDL_COUNT_WORDS ((MDL_SIG_COUNT + 7) / 8)
 #define MDL_MAX_QUEUED 64
 #define MDL_MAX_MODELS 16
 #define MDL_HOURS_OF_WEEK 168
@@ -144,12 +146,26 @@ struct mdl_device {
     int listener_count;
     /* for each signal, the listeners whose set holds it, in subscription order (mdl_emit calls
      * only those: a listener that ignores a signal costs nothing when it is sent); copies of
-     * listeners[]' fn and ctx, so that a delivery reads one array */
+     * listeners[]' fn and ctx, so that a delivery reads one array. The last listener is parked
+     * just past the end of every list it is not in (by_signal[sig][by_signal_count[sig]], which
+     * no delivery reads): adding it to a list is then a count's increment (mdl_device.c). */
     struct {
         mdl_listener_fn fn;
         void *ctx;
     } by_signal[MDL_SIG_COUNT][MDL_MAX_LISTENERS];
-    int by_signal_count[MDL_SIG_COUNT];
+    /* The lists' lengths, a byte each (at most MDL_MAX_LISTENERS), in words too: a change of the
+     * last listener's set that only adds or only removes adds or subtracts a byte of 1 per signal
+     * changed, a word at a time (no carry: a byte stays within 0..MDL_MAX_LISTENERS). */
+    union {
+        uint8_t by_signal_count[MDL_COUNT_WORDS * 8];
+        uint64_t by_signal_count_words[MDL_COUNT_WORDS];
+    };
+    /* a byte of 1 for each signal of count_step_of (mdl_device.c, last_counts_step) */
+    union {
+        uint8_t count_step_bytes[MDL_COUNT_WORDS * 8];
+        uint64_t count_step[MDL_COUNT_WORDS];
+    };
+    mdl_signal_set count_step_of;
     bool emitting;
     int64_t emitting_arg; /* the argument of the signal mdl_emit is delivering at its call site */
     struct {

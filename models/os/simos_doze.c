@@ -247,20 +247,34 @@ static sim_time slack(sim_time d) { return d < 0 ? 0 : d > SIM_TIME_MAX ? SIM_TI
  *  grows between two changes of d->dozing (tests/models/os/test_simos_android.c checks both).
  * Out of line: inlined into publish's five places it made them save more registers.
  */
+/* The light states whose alarm bounds the change (the others, ACTIVE and OVERRIDE, give none). */
+#define LIGHT_TIMED                                                                                             \
+    (1u << SIMOS_LIGHT_INACTIVE | 1u << SIMOS_LIGHT_PRE_IDLE | 1u << SIMOS_LIGHT_IDLE |                          \
+     1u << SIMOS_LIGHT_WAITING_FOR_NETWORK | 1u << SIMOS_LIGHT_IDLE_MAINTENANCE)
+_Static_assert(SIMOS_LIGHT_OVERRIDE < 32, "a light state is a bit of an unsigned");
+/* The light cases as tests, not a switch: gcc compiled the switch to a jump table whose indirect
+ * jump mispredicted at nearly every call (the commuter: 29k of 31k in cachegrind's model; issue
+ * 24); the tests compile to a short chain of compares and a conditional move. Each case adds its
+ * slack to light_at (PRE_IDLE and IDLE_MAINTENANCE none), and a state outside LIGHT_TIMED gives
+ * SIM_TIME_MAX, as the switch did (light_at + add is computed for it too, and discarded: at most
+ * three times SIM_TIME_MAX, far from overflowing). tests/models/os/test_simos_android.c checks
+ * the bound in every state. */
 __attribute__((noinline)) static sim_time change_by(const simos_doze *z)
 {
     if (z->h.deep == SIMOS_DEEP_IDLE)
         return z->deep_at;
     if (z->h.deep == SIMOS_DEEP_IDLE_MAINTENANCE)
         return z->deep_at + z->motion_max;
-    switch (z->h.light) {
-    case SIMOS_LIGHT_INACTIVE: return z->light_at + z->pre_idle_max;
-    case SIMOS_LIGHT_PRE_IDLE:
-    case SIMOS_LIGHT_IDLE_MAINTENANCE: return z->light_at;
-    case SIMOS_LIGHT_IDLE: return z->light_at + slack(z->next_light_delay) + z->deep_max;
-    case SIMOS_LIGHT_WAITING_FOR_NETWORK: return z->light_at + z->deep_max;
-    default: return SIM_TIME_MAX;
-    }
+    const unsigned bit = 1u << ((unsigned)z->h.light & 31u);
+    sim_time add = 0;
+    if (bit & 1u << SIMOS_LIGHT_INACTIVE)
+        add = z->pre_idle_max;
+    if (bit & 1u << SIMOS_LIGHT_IDLE)
+        add = slack(z->next_light_delay) + z->deep_max;
+    if (bit & 1u << SIMOS_LIGHT_WAITING_FOR_NETWORK)
+        add = z->deep_max;
+    sim_time by = z->light_at + add;
+    return bit & LIGHT_TIMED ? by : SIM_TIME_MAX;
 }
 
 /* After every change (19k in the 10-seed sweep), from five places: always inlined, where the call

@@ -27,9 +27,11 @@
 #include "rep_stats.h"
 #include "rep_summary.h"
 #include "run.h"
+#include "sch_dist.h"
 #include "sch_units.h"
 #include "scn_scenario.h"
 #include "sim_engine.h"
+#include "sim_rng.h"
 
 #define MIN_MS SIM_MINUTES(1)
 
@@ -338,4 +340,45 @@ Test(outcomes, observations_left_out_keep_the_worker_battery_bit_for_bit)
     }
     cr_log_info("observations_left_out: %d runs compared, %d with worker battery", compared, nonzero);
     cr_assert_gt(nonzero, 40);
+}
+
+/* Each task's runs last its work duration's draws, in order, from its own stream
+ * ("task.<name>.duration"): run.c draws them from the distribution it prepared once per run
+ * (sch_dist_draw), which must be each task's own and give sch_dist_sample's draws bit for bit.
+ * Two tasks of different kinds, so that a task drawing from another's distribution shows. */
+Test(outcomes, runs_last_their_tasks_duration_draws)
+{
+    rep_record rec;
+    rep_stats st;
+    scn_scenario *s = run_yaml("dur.yaml",
+                               "bgsim: 1\nplatform: ideal\nduration: 3d\n"
+                               "app:\n  tasks:\n"
+                               "    - { name: a, minimum_interval: 1h, register_at: 10s,\n"
+                               "        work: { duration: { lognormal: { median: 40s, sigma: 0.8 } } } }\n"
+                               "    - { name: bb, minimum_interval: 2h, register_at: 20s,\n"
+                               "        work: { duration: { uniform: [5s, 90s] } } }\n",
+                               &rec, &st);
+    run_options opt = run_default_options(s);
+    sim_rng_set *rngs = sim_rng_set_new(opt.seed, opt.device);
+    cr_assert(rngs != NULL);
+    cr_assert_eq(rec.task_count, 2);
+    for (size_t i = 0; i < rec.task_count; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "task.%s.duration", s->tasks[i].name);
+        gsl_rng *rng = sim_rng_get(rngs, name);
+        cr_assert(rng != NULL);
+        const rep_task *t = &rec.tasks[i];
+        cr_assert_geq(t->run_count, 20, "task %zu: %zu runs", i, t->run_count);
+        for (size_t k = 0; k < t->run_count; k++) {
+            sim_time want = sch_dist_sample(&s->tasks[i].work_duration, rng);
+            if (t->runs[k].end != REP_END_COMPLETED)
+                continue;
+            cr_expect_eq(t->runs[k].duration, want, "task %zu run %zu: %lld ms, drawn %lld ms", i, k,
+                         (long long)t->runs[k].duration, (long long)want);
+        }
+    }
+    sim_rng_set_free(rngs);
+    rep_stats_free(&st);
+    rep_record_free(&rec);
+    scn_scenario_free(s);
 }

@@ -117,11 +117,18 @@ static void change_then_listen(void *ctx, mdl_device *d, mdl_signal sig, int64_t
 static bool delivered_to(const seen *log, int k, int who) { return k < log->n && log->who[k] == who; }
 
 /* A changed set delivers as if the listener had subscribed with it: in subscription order, for the
- * last listener (the lists' tails) and any other (rebuilt lists), over random changes checked
- * against the order the sets give. From inside a delivery: the last listener added to the signal
+ * last listener (the lists' tails, where it is parked when not in them) and any other (rebuilt
+ * lists), over random changes, and the last listener's sets switched whole, checked against the
+ * order the sets give. From inside a delivery: the last listener added to the signal
  * being delivered gets it, removed does not. */
 Test(device, changed_sets_deliver_in_subscription_order)
 {
+    /* sets the last listener enters or leaves whole (a change that only adds or only removes: the
+     * lengths a word at a time, mdl_device.c last_counts_step), two so that its step is remade */
+    static const mdl_signal_set quiet[2] = {
+        MDL_SIGNAL(MDL_SIG_SCREEN_ON) | MDL_SIGNAL(MDL_SIG_SCREEN_OFF) | MDL_SIGNAL(MDL_SIG_MOTION) |
+            MDL_SIGNAL(MDL_SIG_DOZE) | MDL_SIGNAL(MDL_SIG_APP_OPEN) | MDL_SIGNAL(MDL_SIG_APP_CLOSE),
+        MDL_SIGNAL(MDL_SIG_PLUG) | MDL_SIGNAL(MDL_SIG_NETWORK) | MDL_SIGNAL(MDL_SIG_STANDBY_BUCKET)};
     uint64_t x = 2026;
     for (int round = 0; round < 200; round++) {
         mdl_device d;
@@ -139,7 +146,11 @@ Test(device, changed_sets_deliver_in_subscription_order)
         for (int step = 0; step < 30; step++) {
             x = x * 6364136223846793005u + 1442695040888963407u;
             int i = (int)(x >> 60) % 2 ? n - 1 : (int)((x >> 40) % (uint64_t)n); /* the last one often */
-            sets[i] = (mdl_signal_set)(x >> 7) & ((MDL_SIGNAL(MDL_SIG_COUNT) - 1) & ~(mdl_signal_set)1);
+            mdl_signal_set fresh = (mdl_signal_set)(x >> 7) & ((MDL_SIGNAL(MDL_SIG_COUNT) - 1) & ~(mdl_signal_set)1);
+            if (i == n - 1 && step % 3 != 0) /* the last one's set switched as run.c's observer does */
+                fresh = (sets[i] & quiet[step % 2]) == quiet[step % 2] ? sets[i] & ~quiet[step % 2]
+                                                                       : sets[i] | quiet[step % 2];
+            sets[i] = fresh;
             mdl_set_listener_signals(&d, i, step % 7 == 0 ? sets[i] | ~(MDL_SIGNAL(MDL_SIG_COUNT) - 1) : sets[i]);
             for (int sig = 1; sig < MDL_SIG_COUNT; sig++) {
                 log.n = 0;

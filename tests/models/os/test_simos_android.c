@@ -277,6 +277,86 @@ Test(doze, a_change_is_traced_with_its_signal)
     rig_fini(&base);
 }
 
+/* The bound Doze publishes is finite in every state it names one for (deep IDLE and
+ * IDLE_MAINTENANCE; light INACTIVE, PRE_IDLE, IDLE, WAITING_FOR_NETWORK, IDLE_MAINTENANCE: change_by's
+ * cases) and SIM_TIME_MAX in the others, never in the past: a bound dropped (SIM_TIME_MAX where a
+ * case gives one) is sound but lets the battery defer nothing there, which zlife does not see. A
+ * standalone Doze, screen off and unplugged, no reboot announced, Android 12 and 14; the device
+ * moves but for 6 h a day (deep IDLE; light INACTIVE again after it), the network goes away 20 min
+ * in every 47 (WAITING_FOR_NETWORK), the worker runs 30 min in every 40 (Android 12's PRE_IDLE). */
+typedef struct bound_probe {
+    simos_doze *z;
+    int by_light[SIMOS_LIGHT_OVERRIDE + 1];
+    int deep_idle, deep_maint;
+} bound_probe;
+
+static void bound_probe_fire(sim_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    bound_probe *p = ctx;
+    const simos_doze_head *h = (const simos_doze_head *)(const void *)p->z;
+    sim_time now = sim_now(e), by = h->d->doze_change_by;
+    bool deep = h->deep == SIMOS_DEEP_IDLE || h->deep == SIMOS_DEEP_IDLE_MAINTENANCE;
+    bool light = h->light != SIMOS_LIGHT_ACTIVE && h->light != SIMOS_LIGHT_OVERRIDE;
+    if (deep || light) {
+        cr_assert(by < SIM_TIME_MAX && by >= now, "at %lld, deep %s light %s: bound %lld", (long long)now,
+                  simos_deep_name(h->deep), simos_light_name(h->light), (long long)by);
+    } else {
+        cr_assert_eq(by, SIM_TIME_MAX, "at %lld, deep %s light %s", (long long)now, simos_deep_name(h->deep),
+                     simos_light_name(h->light));
+    }
+    p->deep_idle += h->deep == SIMOS_DEEP_IDLE;
+    p->deep_maint += h->deep == SIMOS_DEEP_IDLE_MAINTENANCE;
+    if (!deep)
+        p->by_light[h->light]++;
+    sim_schedule_in(e, 7 * S, SIM_PHASE_APP, bound_probe_fire, p, 0, NULL);
+}
+
+Test(doze, change_bound_is_finite_in_every_state_that_names_one)
+{
+    static const int versions[] = {12, 14};
+    bound_probe p = {0};
+    for (size_t v = 0; v < 2; v++) {
+        rig base;
+        rig_init(&base, MDL_ANDROID, versions[v], 1, RIG_MONDAY, RIG_TRACE_DISCARD);
+        base.d.reboot_not_before = SIM_TIME_MAX;
+        simos_android_config c;
+        simos_android_defaults(&c, versions[v]);
+        p.z = simos_doze_new(&base.d, &c.doze, doze_cause_noop, NULL);
+        cr_assert_not_null(p.z);
+        cr_assert_eq(mdl_subscribe(&base.d, simos_doze_listener, p.z), MDL_OK);
+        /* moving (light Doze only) but for 6 h a day (deep IDLE, then light from INACTIVE again) */
+        act(&base.d, 1 * M, A_MOVE);
+        for (sim_time day = 0; day < SIM_DAYS(2); day += SIM_DAYS(1)) {
+            act(&base.d, day + 10 * H, A_STILL);
+            act(&base.d, day + 16 * H, A_MOVE);
+        }
+        for (sim_time t = 30 * M; t < SIM_DAYS(2); t += 47 * M) {
+            act(&base.d, t, A_NET_OFF);
+            act(&base.d, t + 20 * M, A_NET_ON);
+        }
+        for (sim_time t = 1; t < SIM_DAYS(2); t += 40 * M) {
+            act(&base.d, t, A_WORK_ON);
+            act(&base.d, t + 30 * M, A_WORK_OFF);
+        }
+        sim_schedule(base.e, 3, SIM_PHASE_APP, bound_probe_fire, &p, 0, NULL);
+        sim_run_until(base.e, SIM_DAYS(2));
+        simos_doze_free(p.z);
+        rig_fini(&base);
+    }
+    cr_log_info("doze bound probes: deep idle %d, deep maintenance %d, light inactive %d pre_idle %d idle %d "
+                "waiting %d maintenance %d", p.deep_idle, p.deep_maint, p.by_light[SIMOS_LIGHT_INACTIVE],
+                p.by_light[SIMOS_LIGHT_PRE_IDLE], p.by_light[SIMOS_LIGHT_IDLE],
+                p.by_light[SIMOS_LIGHT_WAITING_FOR_NETWORK], p.by_light[SIMOS_LIGHT_IDLE_MAINTENANCE]);
+    cr_expect_gt(p.deep_idle, 0);
+    cr_expect_gt(p.deep_maint, 0);
+    cr_expect_gt(p.by_light[SIMOS_LIGHT_INACTIVE], 0);
+    cr_expect_gt(p.by_light[SIMOS_LIGHT_PRE_IDLE], 0);
+    cr_expect_gt(p.by_light[SIMOS_LIGHT_IDLE], 0);
+    cr_expect_gt(p.by_light[SIMOS_LIGHT_WAITING_FOR_NETWORK], 0);
+    cr_expect_gt(p.by_light[SIMOS_LIGHT_IDLE_MAINTENANCE], 0);
+}
+
 /* ---- App Standby ----------------------------------------------------------------------------- */
 
 Test(standby, threshold_table)
