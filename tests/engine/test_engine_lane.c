@@ -1040,6 +1040,9 @@ Test(lane, future_events_before_the_heap_root_interleave_with_the_heap)
  * of a heap event, a peek); handlers also stop the run now and then, and the run resumes. After
  * every operation the model checks the pending count, sim_peek_time and sim_event_time of a live
  * event, so every engine entry point is asked while a handler runs.
+ * An operation may also be one query alone (sim_pending_count, sim_peek_time or sim_event_time),
+ * so that a handler's first operation is sometimes a query. The directed cases at the end (suite
+ * heap_pop) call each entry point first in a handler of an event taken from the heap.
  */
 enum { MODEL_MAX = 20000 };
 
@@ -1070,7 +1073,12 @@ typedef struct model {
     /* Premises: what the run actually exercised. */
     size_t max_at_now; /* most events pending at the current instant (the lane holds a few) */
     size_t fired, ties, zero_delay, earlier_phase_now, cancels, rearms_live, rearms_stale, rearm_errors,
-        reschedules, renumbers, first_future, stops_done, event_times;
+        reschedules, renumbers, first_future, stops_done, event_times, queries;
+    /* Directed cases (suite heap_pop): the handler of event script_id runs script instead of random
+     * operations. */
+    uint32_t script_id;
+    void (*script)(struct model *m);
+    bool script_ran;
 } model;
 
 static void model_fire(sim_engine *e, void *ctx, uint64_t arg);
@@ -1153,7 +1161,7 @@ static uint32_t model_victim(model *m)
     return (uint32_t)gsl_rng_uniform_int(m->r, m->n_ev);
 }
 
-static void model_schedule(model *m, sim_time delay, int phase)
+static uint32_t model_schedule(model *m, sim_time delay, int phase)
 {
     sim_engine *e = m->e;
     uint32_t id = (uint32_t)m->n_ev++;
@@ -1162,6 +1170,65 @@ static void model_schedule(model *m, sim_time delay, int phase)
     model_add(m, id, sim_now(e) + delay, phase, h);
     m->zero_delay += delay == 0;
     m->earlier_phase_now += delay == 0 && phase < m->cur_phase;
+    return id;
+}
+
+/* Cancels event v (live or not) in the engine and the model; whether it was live. */
+static bool model_cancel(model *m, uint32_t v)
+{
+    cr_assert_eq(sim_cancel(m->e, m->ev[v].h), m->ev[v].live ? SIM_OK : SIM_ESTALE);
+    if (!m->ev[v].live)
+        return false;
+    model_kill(m, v);
+    return true;
+}
+
+/* Re-arms event v's handle (live or stale) to now + delay in `phase`, through sim_rearm_in or
+ * sim_rearm; returns the new event's id. */
+static uint32_t model_rearm(model *m, uint32_t v, sim_time delay, int phase, bool in)
+{
+    sim_engine *e = m->e;
+    uint32_t id = (uint32_t)m->n_ev++;
+    sim_handle h = m->ev[v].h;
+    int rc = in ? sim_rearm_in(e, &h, delay, phase, model_fire, m, id)
+                : sim_rearm(e, &h, sim_now(e) + delay, phase, model_fire, m, id);
+    cr_assert_eq(rc, SIM_OK);
+    cr_assert_neq(h, m->ev[v].h);
+    cr_assert_not(sim_is_pending(e, m->ev[v].h));
+    if (m->ev[v].live)
+        model_kill(m, v);
+    model_add(m, id, sim_now(e) + delay, phase, h);
+    m->zero_delay += delay == 0;
+    m->earlier_phase_now += delay == 0 && phase < m->cur_phase;
+    return id;
+}
+
+/* Moves event v (live or not) to `time`; whether it was live. */
+static bool model_reschedule(model *m, uint32_t v, sim_time time)
+{
+    cr_assert_eq(sim_reschedule(m->e, m->ev[v].h, time), m->ev[v].live ? SIM_OK : SIM_ESTALE);
+    if (!m->ev[v].live)
+        return false;
+    m->ev[v].time = time;
+    m->ev[v].seq = m->seq++;
+    return true;
+}
+
+/* One of the queries, chosen by `which`, checked against the model. */
+static void model_query(model *m, unsigned long which)
+{
+    sim_time t = -1;
+    if (which == 0) {
+        cr_assert_eq(sim_pending_count(m->e), m->n_live);
+    } else if (which == 1 || m->n_live == 0) {
+        cr_assert_eq(sim_peek_time(m->e, &t), m->n_live > 0);
+        if (m->n_live > 0)
+            cr_assert_eq(t, m->ev[model_next(m)].time);
+    } else {
+        uint32_t id = m->live[gsl_rng_uniform_int(m->r, m->n_live)];
+        cr_assert_eq(sim_event_time(m->e, m->ev[id].h, &t), SIM_OK);
+        cr_assert_eq(t, m->ev[id].time);
+    }
 }
 
 static void model_op(model *m)
@@ -1177,42 +1244,19 @@ static void model_op(model *m)
     if (m->n_ev == 0 || kind < 40) {
         model_schedule(m, model_delay(m), model_phase(m));
     } else if (kind < 55) {
-        uint32_t v = model_victim(m);
-        cr_assert_eq(sim_cancel(e, m->ev[v].h), m->ev[v].live ? SIM_OK : SIM_ESTALE);
-        if (m->ev[v].live) {
-            model_kill(m, v);
-            m->cancels++;
-        }
+        m->cancels += model_cancel(m, model_victim(m));
     } else if (kind < 85) {
         uint32_t v = model_victim(m);
         sim_time delay = model_delay(m);
         int phase = model_phase(m);
-        uint32_t id = (uint32_t)m->n_ev++;
-        sim_handle h = m->ev[v].h;
-        int rc = gsl_rng_uniform_int(m->r, 2) ? sim_rearm_in(e, &h, delay, phase, model_fire, m, id)
-                                              : sim_rearm(e, &h, sim_now(e) + delay, phase, model_fire, m, id);
-        cr_assert_eq(rc, SIM_OK);
-        cr_assert_neq(h, m->ev[v].h);
-        cr_assert_not(sim_is_pending(e, m->ev[v].h));
-        if (m->ev[v].live) {
-            model_kill(m, v);
+        if (m->ev[v].live)
             m->rearms_live++;
-        } else {
+        else
             m->rearms_stale++;
-        }
-        model_add(m, id, sim_now(e) + delay, phase, h);
-        m->zero_delay += delay == 0;
-        m->earlier_phase_now += delay == 0 && phase < m->cur_phase;
+        model_rearm(m, v, delay, phase, gsl_rng_uniform_int(m->r, 2) != 0);
     } else if (kind < 93) {
         uint32_t v = model_victim(m);
-        sim_time time = sim_now(e) + model_delay(m);
-        int rc = sim_reschedule(e, m->ev[v].h, time);
-        cr_assert_eq(rc, m->ev[v].live ? SIM_OK : SIM_ESTALE);
-        if (m->ev[v].live) {
-            m->ev[v].time = time;
-            m->ev[v].seq = m->seq++;
-            m->reschedules++;
-        }
+        m->reschedules += model_reschedule(m, v, sim_now(e) + model_delay(m));
     } else if (kind < 97) {
         uint32_t v = model_victim(m);
         sim_handle h = m->ev[v].h;
@@ -1224,6 +1268,9 @@ static void model_op(model *m)
         if (m->ev[v].live)
             model_kill(m, v);
         m->rearm_errors++;
+    } else if (kind == 98) {
+        model_query(m, gsl_rng_uniform_int(m->r, 3));
+        m->queries++;
     } else if (m->renumber && kind == 99) {
         sim_debug_set_next_sequence(e, SEQ_LAST - gsl_rng_uniform_int(m->r, 4));
         m->renumbers++;
@@ -1262,7 +1309,12 @@ static void model_fire(sim_engine *e, void *ctx, uint64_t arg)
     m->fired++;
     m->cur_phase = m->ev[want].phase;
     m->first_op = true;
-    model_ops(m);
+    if (m->script && arg == m->script_id) {
+        m->script(m);
+        m->script_ran = true;
+    } else {
+        model_ops(m);
+    }
     m->first_op = false;
     m->cur_phase = -1;
 }
@@ -1321,6 +1373,7 @@ static void run_model(unsigned long seed, bool renumber, bool heap_heavy)
         cr_assert_gt(m->first_future, 1000, "handlers whose first operation has a delay %zu", m->first_future);
         cr_assert_gt(m->stops_done, 30, "stops %zu", m->stops_done);
     }
+    cr_assert_gt(m->queries, 30, "queries alone %zu", m->queries);
     gsl_rng_free(m->r);
     sim_engine_free(m->e);
     free(m);
@@ -1422,4 +1475,225 @@ Test(lane, fires_by_key_whatever_the_order_of_insertions_and_removals)
         cases++;
     } while (next_permutation(c.order, PERM_N));
     cr_assert_eq(cases, 720);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Right after a pop from the heap: each case fires a trigger event that was scheduled while the
+ * lane was full, so it sits in the heap (sim_engine.c: place()) and its handler runs right after the
+ * heap's root was taken, the moment a replace-top heap would hold a hole at its root (tried in issue
+ * 24 and not kept: it cost more than it saved). The handler runs one script whose first operation
+ * is the case's: everything fires in the reference model's order (model_fire), and the pending
+ * count, peek and event times agree with it after each step (model_check).
+ */
+TestSuite(heap_pop);
+
+enum { POP_FILLERS = 8, POP_BACKGROUND = 10 };
+#define POP_BG(i) ((uint32_t)(POP_FILLERS + 1 + (i))) /* ids of the background events */
+
+/*
+ * Eight fillers at t = 1 fill the lane (everything goes there while the heap is empty), so the
+ * trigger (2, OS) and the background ((2, APP) first, then t = 4.., phases 32..128, ties) go to the
+ * heap; the fillers fire first, from the lane, and leave it empty; then the trigger fires from the
+ * heap. With (2, APP) pending, an event for now in a later phase is not the next to fire.
+ *
+ * full_pool: no fillers and an engine with room for exactly the trigger and eleven others: eight fill
+ * the lane, the trigger and three go to the heap, and one of the lane's is moved to the heap
+ * (t = 20) so that the lane has room and every slot but the trigger's is taken when it fires.
+ */
+static void run_pop_case(void (*script)(model *m), bool full_pool)
+{
+    model *m = calloc(1, sizeof *m);
+    cr_assert(m);
+    m->e = sim_engine_new(full_pool ? 12 : 0);
+    m->r = gsl_rng_alloc(gsl_rng_mt19937);
+    cr_assert(m->e && m->r);
+    gsl_rng_set(m->r, 7);
+    m->cur_phase = -1;
+    if (full_pool) {
+        for (int i = 0; i < 8; i++)
+            model_schedule(m, 4 + i, SIM_PHASE_APP);
+        m->script_id = model_schedule(m, 2, SIM_PHASE_OS);
+        for (int i = 0; i < 3; i++)
+            model_schedule(m, 5 + i, SIM_PHASE_OS);
+        cr_assert(model_reschedule(m, 3, 20));
+        cr_assert_eq(sim_pending_count(m->e), sim_capacity(m->e), "premise: the pool is full");
+    } else {
+        for (int i = 0; i < POP_FILLERS; i++)
+            model_schedule(m, 1, SIM_PHASE_APP);
+        m->script_id = model_schedule(m, 2, SIM_PHASE_OS);
+        model_schedule(m, 2, SIM_PHASE_APP);
+        for (int i = 1; i < POP_BACKGROUND; i++)
+            model_schedule(m, 4 + i / 2, 32 * (1 + i % 4));
+    }
+    m->script = script;
+    model_check(m);
+    sim_run_result rr;
+    while ((rr = sim_run(m->e)) == SIM_RUN_STOPPED) {
+        cr_assert(m->stopped);
+        m->stopped = false;
+        model_check(m);
+    }
+    cr_assert_eq(rr, SIM_RUN_EMPTY);
+    cr_assert(m->script_ran);
+    cr_assert_eq(m->n_live, 0);
+    cr_assert_eq(sim_fired_count(m->e), m->fired);
+    gsl_rng_free(m->r);
+    sim_engine_free(m->e);
+    free(m);
+}
+
+static void later_than_all(model *m)
+{
+    model_schedule(m, 1000, SIM_PHASE_APP); /* the heap, from the bottom */
+    model_check(m);
+    model_schedule(m, 1000, SIM_PHASE_ENVIRONMENT);
+    model_check(m);
+}
+
+static void earlier_than_heap(model *m)
+{
+    model_schedule(m, 1, SIM_PHASE_OBSERVE); /* t = 3, before the rest but for (2, APP) */
+    model_schedule(m, 0, SIM_PHASE_ENVIRONMENT); /* (2, ENV): the first of all */
+    model_check(m);
+    model_schedule(m, 1, SIM_PHASE_ENVIRONMENT);
+    model_check(m);
+}
+
+static void now_lower_and_higher(model *m)
+{
+    model_schedule(m, 0, SIM_PHASE_OBSERVE); /* a later phase than (2, APP): the lane */
+    model_schedule(m, 0, SIM_PHASE_OS); /* the trigger's phase, later sequence: the next to fire */
+    model_schedule(m, 0, SIM_PHASE_ENVIRONMENT); /* an earlier phase: the lane */
+    model_check(m);
+    model_schedule(m, 2, SIM_PHASE_APP);
+    model_check(m);
+}
+
+static void into_full_lane(model *m)
+{
+    for (int i = 0; i < 8; i++)
+        model_schedule(m, 0, SIM_PHASE_OBSERVE - i);
+    model_schedule(m, 0, SIM_PHASE_OBSERVE); /* the lane is full: the heap */
+    model_check(m);
+    model_schedule(m, 0, SIM_PHASE_ENVIRONMENT); /* the first of all, the lane full: the heap */
+    model_check(m);
+}
+
+static void cancel_heap_entries(model *m)
+{
+    cr_assert(model_cancel(m, POP_BG(3)));
+    model_check(m);
+    cr_assert(model_cancel(m, POP_BG(0))); /* the smallest child of the root */
+    cr_assert(model_cancel(m, POP_BG(9)));
+    model_check(m);
+    model_schedule(m, 3, SIM_PHASE_APP);
+    model_check(m);
+}
+
+static void rearm_heap_entries(model *m)
+{
+    model_rearm(m, POP_BG(0), 7, SIM_PHASE_ENVIRONMENT, true);
+    model_check(m);
+    model_rearm(m, POP_BG(5), 0, SIM_PHASE_APP, false); /* to now: stays in the heap */
+    model_check(m);
+}
+
+static void rearm_own_stale_handle(model *m)
+{
+    model_rearm(m, m->script_id, 0, SIM_PHASE_ENVIRONMENT, true); /* stale: a schedule, the next to fire */
+    model_check(m);
+}
+
+static void reschedule_heap_entries(model *m)
+{
+    cr_assert(model_reschedule(m, POP_BG(7), sim_now(m->e)));
+    model_check(m);
+    cr_assert(model_reschedule(m, POP_BG(1), sim_now(m->e) + 20));
+    model_check(m);
+}
+
+static void queries_first(model *m)
+{
+    for (unsigned long q = 0; q < 3; q++)
+        model_query(m, q);
+    model_check(m);
+    model_schedule(m, 5, SIM_PHASE_APP);
+    model_check(m);
+}
+
+static void stop_first(model *m)
+{
+    sim_stop(m->e);
+    m->stopped = true;
+    model_schedule(m, 4, SIM_PHASE_ENVIRONMENT);
+    model_check(m);
+}
+
+static void grow_after_pop(model *m)
+{
+    size_t cap = sim_capacity(m->e);
+    model_schedule(m, 98, SIM_PHASE_APP); /* takes the trigger's slot: the pool is full */
+    cr_assert_eq(sim_capacity(m->e), cap);
+    model_schedule(m, 50, SIM_PHASE_APP); /* grows first */
+    cr_assert_gt(sim_capacity(m->e), cap);
+    model_check(m);
+    model_schedule(m, 0, SIM_PHASE_APP); /* the next to fire */
+    model_check(m);
+}
+
+static void renumber_after_pop(model *m)
+{
+    sim_debug_set_next_sequence(m->e, SEQ_LAST);
+    model_schedule(m, 0, SIM_PHASE_OBSERVE); /* the last sequence, into the lane */
+    model_schedule(m, 5, SIM_PHASE_ENVIRONMENT); /* renumbers first */
+    model_check(m);
+    model_schedule(m, 5, SIM_PHASE_ENVIRONMENT);
+    model_check(m);
+}
+
+Test(heap_pop, schedule_later_than_everything) { run_pop_case(later_than_all, false); }
+Test(heap_pop, schedule_earlier_than_the_heap) { run_pop_case(earlier_than_heap, false); }
+Test(heap_pop, schedule_for_now_in_lower_and_higher_phases) { run_pop_case(now_lower_and_higher, false); }
+Test(heap_pop, schedule_for_now_into_a_full_lane) { run_pop_case(into_full_lane, false); }
+Test(heap_pop, cancel_of_heap_entries) { run_pop_case(cancel_heap_entries, false); }
+Test(heap_pop, rearm_of_heap_entries) { run_pop_case(rearm_heap_entries, false); }
+Test(heap_pop, rearm_of_the_own_stale_handle) { run_pop_case(rearm_own_stale_handle, false); }
+Test(heap_pop, reschedule_of_heap_entries) { run_pop_case(reschedule_heap_entries, false); }
+Test(heap_pop, queries_first) { run_pop_case(queries_first, false); }
+Test(heap_pop, stop_then_schedule) { run_pop_case(stop_first, false); }
+Test(heap_pop, grow_past_capacity) { run_pop_case(grow_after_pop, true); }
+Test(heap_pop, sequence_renumbering) { run_pop_case(renumber_after_pop, false); }
+
+/* A re-arm post made first after a heap pop, a schedule after it: the post re-arms its timer when
+ * its turn comes. X and Y
+ * are at (5, APP) in the heap, X first; the trigger posts a re-arm of X at (2, APP) and schedules Z
+ * at (5, APP). The post fires after the trigger and re-arms X with a fresh sequence: after Y and Z
+ * (without the post: X, Y, Z). */
+static void post_after_pop(sim_engine *e, scripted *s)
+{
+    sim_ticket t = SIM_TICKET_NONE;
+    cr_assert_eq(sim_post_rearm(e, SIM_PHASE_APP, &s->h[0], &t), SIM_OK);
+    cr_assert_eq(sim_pending_count(e), 3); /* X, Y and the post */
+    sched(e, 5, SIM_PHASE_APP, s->log, 3);
+    cr_assert(sim_ticket_pending(e, t));
+}
+
+Test(heap_pop, post_rearm_then_schedule)
+{
+    sim_engine *e = sim_engine_new(0);
+    trace *log = calloc(1, sizeof *log);
+    cr_assert(e && log);
+    for (uint64_t i = 0; i < 8; i++)
+        sched(e, 1, SIM_PHASE_APP, log, 100 + i); /* the lane, full */
+    scripted s = {.log = log, .script = post_after_pop};
+    cr_assert_eq(sim_schedule(e, 2, SIM_PHASE_OS, run_script, &s, 0, NULL), SIM_OK);
+    s.h[0] = sched(e, 5, SIM_PHASE_APP, log, 1);
+    sim_handle x = s.h[0];
+    sched(e, 5, SIM_PHASE_APP, log, 2);
+    cr_assert_eq(sim_run(e), SIM_RUN_EMPTY);
+    EXPECT_ARGS(log, 100, 101, 102, 103, 104, 105, 106, 107, 0, 2, 3, 1);
+    cr_assert_eq(sim_fired_count(e), 13); /* the post counts as fired */
+    cr_assert_neq(s.h[0], x, "the post re-armed X: a new handle");
+    sim_engine_free(e);
+    free(log);
 }
