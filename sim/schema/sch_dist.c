@@ -143,40 +143,29 @@ sch_field sch_field_dist(sch_cx *cx, const sch_node *map, const char *key, sch_n
 /* log(median), remembered for the last few medians of this thread: every lognormal draw took the
  * logarithm of the same few constants (half the libm log time of an iOS or ideal sweep, callgrind,
  * issue 24). The value is log()'s own, so draws are unchanged; NAN never equals a median. The
- * latest median is compared first, alone: runs of draws share one (a device's session durations,
- * ~9 in 10 of a sweep's lognormal draws), and the slots' loop cost ~10 instructions a draw. */
+ * frequent lognormal draws (session, visit and task durations) are prepared instead
+ * (sch_dist_prepare): what reaches this are the models' occasional draws. */
 static double log_median(double a)
 {
     enum { SLOTS = 4 };
     static _Thread_local double seen[SLOTS] = {NAN, NAN, NAN, NAN}, logs[SLOTS];
-    static _Thread_local double last = NAN, last_log;
     static _Thread_local unsigned next;
-    if (a == last)
-        return last_log;
-    unsigned i = 0;
-    while (i < SLOTS && seen[i] != a)
-        i++;
-    if (i == SLOTS) {
-        i = next++ % SLOTS;
-        seen[i] = a;
-        logs[i] = log(a);
-    }
-    last = a;
-    last_log = logs[i];
-    return last_log;
+    for (unsigned i = 0; i < SLOTS; i++)
+        if (seen[i] == a)
+            return logs[i];
+    unsigned i = next++ % SLOTS;
+    seen[i] = a;
+    logs[i] = log(a);
+    return logs[i];
 }
 
 sim_time sch_dist_sample(const sch_dist *d, gsl_rng *rng)
 {
-    /* The lognormal, most draws of a sweep (the user's session and visit durations), is tested
-     * before the switch's range check and jump table. */
-    if (d->kind == SCH_DIST_LOGNORMAL)
-        return sch_dist_ms(sim_rng_lognormal(rng, log_median(d->a), d->b));
     switch (d->kind) {
     case SCH_DIST_FIXED: return sch_dist_ms(d->a);
     case SCH_DIST_UNIFORM: return sch_dist_ms(gsl_ran_flat(rng, d->a, d->b));
     case SCH_DIST_EXPONENTIAL: return sch_dist_ms(sim_rng_exponential(rng, d->a));
-    case SCH_DIST_LOGNORMAL: break; /* above */
+    case SCH_DIST_LOGNORMAL: return sch_dist_ms(sim_rng_lognormal(rng, log_median(d->a), d->b));
     case SCH_DIST_NORMAL: {
         if (d->b == 0)
             return sch_dist_ms(d->a);
