@@ -105,19 +105,26 @@ static void select_places(double *v, size_t n, size_t *want, size_t k, int depth
         insertion_sort(v, n);
 }
 
+/* n and the quantiles of v (n > 0), as GSL reads them from sorted data: sorted whole
+ * (rep_quantiles_of), or at the places they read (rep_quantiles_select). */
+static void quantiles_from_sorted(const double *v, size_t n, rep_quantiles *q)
+{
+    q->n = n;
+    q->p10 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.10);
+    q->p50 = gsl_stats_median_from_sorted_data(v, 1, n);
+    q->p90 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.90);
+    q->p99 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.99);
+}
+
 void rep_quantiles_of(double *v, size_t n, rep_quantiles *q)
 {
     memset(q, 0, sizeof *q);
     if (n == 0)
         return;
     sort_doubles(v, n, 64);
-    q->n = n;
     q->min = v[0];
     q->max = v[n - 1];
-    q->p10 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.10);
-    q->p50 = gsl_stats_median_from_sorted_data(v, 1, n);
-    q->p90 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.90);
-    q->p99 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.99);
+    quantiles_from_sorted(v, n, q);
     q->mean = gsl_stats_mean(v, 1, n);
 }
 
@@ -162,11 +169,7 @@ void rep_quantiles_select(double *v, size_t n, rep_quantiles *q)
     select_places(v, n, places, distinct, 64);
     /* GSL's functions of sorted data read only those places (the formulas in its manual), which now
      * hold the sorted array's values: the same bits as after the sort. */
-    q->n = n;
-    q->p10 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.10);
-    q->p50 = gsl_stats_median_from_sorted_data(v, 1, n);
-    q->p90 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.90);
-    q->p99 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.99);
+    quantiles_from_sorted(v, n, q);
 }
 
 static double days_of(sim_time duration) { return (double)duration / (double)SIM_DAYS(1); }
