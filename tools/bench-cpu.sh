@@ -34,7 +34,7 @@
 #   engine event / floor op       `bgsim-bench hold --predrawn` (the engine, no model, the same pops)
 #                                 over the floor's op: the floor ratio an empty model would have
 #   a draw / floor op             `bgsim-bench draw --kind lognormal|exponential` (a session length,
-#                                 GSL's method bit for bit; an arrival gap) over the floor's op: what
+#                                 a normal ziggurat and exp; an arrival gap) over the floor's op: what
 #                                 each draw a model makes per event adds to its floor ratio at least
 #   hold engine / bare at N       `bgsim-bench hold --pending N --events M --compare`: the engine's
 #                                 speed over the bare binary heap's (wall clock inside one process,

@@ -17,7 +17,8 @@
  * changed then (issue 24: a third of a run's CPU time went to drawing).
  *
  * Draws go through GSL's distributions (gsl_ran_*) on the gsl_rng this module hands out, except
- * exponential ones: sim_rng_exponential.
+ * exponential, normal and lognormal ones: sim_rng_exponential, sim_rng_gaussian, sim_rng_lognormal
+ * (ziggurats: a draw is mostly one generator step and a table look-up).
  */
 #ifndef BGSIM_SIM_RNG_H
 #define BGSIM_SIM_RNG_H
@@ -86,11 +87,17 @@ gsl_rng *sim_rng_stream_new(uint64_t seed, uint64_t device, const char *name);
 double sim_rng_exponential(gsl_rng *r, double mu);
 
 /*
- * gsl_ran_lognormal(r, zeta, sigma), bit for bit and with the same draws: GSL's own method (polar
- * Box-Muller, GSL 2.7 randist/lognormal.c: u, v uniform on (-1, 1) until 0 < u^2 + v^2 <= 1, then
- * exp(sigma * u sqrt(-2 log r2 / r2) + zeta)), the same IEEE operations in the same order, with
- * the uniform draws inlined on a stream of this module (sim_rng_uniform); any other generator goes
- * through GSL. tests/engine/test_rng.c compares the two.
+ * A normal draw of mean 0 and standard deviation sigma. On a stream of this module: Marsaglia &
+ * Tsang's ziggurat (sim_rng.c), which needs libm in 1.2 % of draws only; on any other GSL
+ * generator: GSL's gsl_ran_gaussian_ziggurat.
+ */
+double sim_rng_gaussian(gsl_rng *r, double sigma);
+
+/*
+ * A lognormal draw: exp(sigma * z + zeta), z a standard normal draw of sim_rng_gaussian's ziggurat
+ * on a stream of this module (the distribution of GSL's gsl_ran_lognormal(r, zeta, sigma), not its
+ * draws: until 2026-12-06 this was GSL's polar Box-Muller method bit for bit, three times the CPU);
+ * on any other generator gsl_ran_lognormal itself.
  */
 double sim_rng_lognormal(gsl_rng *r, double zeta, double sigma);
 

@@ -172,7 +172,7 @@ sim_time sch_dist_sample(const sch_dist *d, gsl_rng *rng)
         /* Truncated at 0 by redrawing; with mean >= 0 at least half of all draws are accepted. */
         double x;
         do
-            x = d->a + gsl_ran_gaussian_ziggurat(rng, d->b);
+            x = d->a + sim_rng_gaussian(rng, d->b);
         while (x < 0);
         return sch_dist_ms(x);
     }

@@ -15,8 +15,8 @@
  * every popped time) proves it. --compare runs both modes R times, interleaved, in one process and
  * prints the median of each and their ratio.
  *
- * `draw` makes M draws of one kind from a stream of the engine's (sim_rng_lognormal: GSL's polar
- * Box-Muller method, bit for bit, as the usage model's session lengths; sim_rng_exponential: the
+ * `draw` makes M draws of one kind from a stream of the engine's (sim_rng_lognormal: the normal
+ * ziggurat and an exp, as the usage model's session lengths; sim_rng_exponential: the exponential
  * ziggurat, as arrival gaps) and prints their sum: what one draw of a model costs, which no cut of
  * the model's own work can remove while its outputs stay the same (tools/bench-cpu.sh sets it
  * against the floor's heap operation). The parameters (a session's median 60 s, sigma 1.2; a gap's
