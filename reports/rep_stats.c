@@ -7,6 +7,7 @@
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,57 @@ static void sort_doubles(double *v, size_t n, int depth)
     insertion_sort(v, n);
 }
 
+/* A finite double's 64-bit key in its order: the sign bit set for positives, every bit flipped for
+ * negatives (IEEE 754 orders same-signed values as their bit patterns). */
+static uint64_t order_key(double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    return b ^ ((0 - (b >> 63)) | 0x8000000000000000ULL);
+}
+
+/*
+ * Sorts v ascending as sort_doubles does (the same array: the values are finite, never -0, and
+ * equal values have equal bits), by their order keys: least significant byte first, one stable
+ * counting pass a byte, skipping the bytes every key shares (integer milliseconds leave a double's
+ * low mantissa bytes zero: 4 to 5 passes of 8). Sorting a ten-year run's samples was 2.7 % of its
+ * CPU, the partition's branches mispredicting on random data; these passes have none that depend on
+ * the values (issue 24: `run` against a sweep). tmp holds n doubles.
+ */
+static void radix_sort(double *v, size_t n, double *tmp)
+{
+    static _Thread_local size_t count[8][256];
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = order_key(v[i]);
+        for (unsigned b = 0; b < 8; b++)
+            count[b][(k >> (8 * b)) & 255]++;
+    }
+    double *src = v, *dst = tmp;
+    const uint64_t first = order_key(v[0]);
+    for (unsigned b = 0; b < 8; b++) {
+        size_t *c = count[b];
+        if (c[(first >> (8 * b)) & 255] == n)
+            continue; /* every key has this byte */
+        size_t at = 0;
+        for (unsigned d = 0; d < 256; d++) {
+            size_t m = c[d];
+            c[d] = at;
+            at += m;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[c[(order_key(src[i]) >> (8 * b)) & 255]++] = src[i];
+        double *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof *v);
+}
+
+/* Below this many values the introsort is as quick and needs no buffer. */
+#define RADIX_MIN 256
+
 /*
  * Puts at each place of want[0..k) (ascending, in [0, n); rewritten) the value sorting v would put
  * there, by sorting only the parts of v that hold one of them (quickselect on several places at
@@ -121,7 +173,12 @@ void rep_quantiles_of(double *v, size_t n, rep_quantiles *q)
     memset(q, 0, sizeof *q);
     if (n == 0)
         return;
-    sort_doubles(v, n, 64);
+    double *tmp = n >= RADIX_MIN ? malloc(n * sizeof *tmp) : NULL;
+    if (tmp)
+        radix_sort(v, n, tmp);
+    else /* few values, or no memory for the buffer: the same order */
+        sort_doubles(v, n, 64);
+    free(tmp);
     q->min = v[0];
     q->max = v[n - 1];
     quantiles_from_sorted(v, n, q);

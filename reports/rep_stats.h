@@ -2,7 +2,8 @@
  * rep_stats.h - summary statistics of a run record, computed with GSL.
  *
  * Quantiles use GSL's gsl_stats_quantile_from_sorted_data (linear interpolation between order
- * statistics, the "type 7" definition of Hyndman & Fan) on data sorted with gsl_sort.
+ * statistics, the "type 7" definition of Hyndman & Fan) on data in the order gsl_sort gives
+ * (rep_stats.c sorts by an introsort, or a radix sort from 256 values, or selects).
  */
 #ifndef BGSIM_REP_STATS_H
 #define BGSIM_REP_STATS_H

@@ -573,8 +573,9 @@ Test(plot, scripted_events_are_marked_on_the_timeline)
 }
 
 /* The quantile tests' samples: n values of one of SAMPLE_SHAPES shapes (random, many ties,
- * ascending, descending, a sawtooth) from the LCG state *x. */
-#define SAMPLE_SHAPES 5
+ * ascending, descending, a sawtooth; for the radix sort's keys, signed fractions whose every byte
+ * varies, and values that share all bytes but the lowest few) from the LCG state *x. */
+#define SAMPLE_SHAPES 7
 static void fill_sample(double *a, size_t n, int shape, uint64_t *x)
 {
     for (size_t i = 0; i < n; i++) {
@@ -583,18 +584,20 @@ static void fill_sample(double *a, size_t n, int shape, uint64_t *x)
                : shape == 1 ? (double)((*x >> 33) % 5)
                : shape == 2 ? (double)i
                : shape == 3 ? (double)(n - i)
-                            : (double)((i * 7919) % 1009);
+               : shape == 4 ? (double)((i * 7919) % 1009)
+               : shape == 5 ? (double)(int64_t)*x / 3.0
+                            : 1e9 + (double)((*x >> 33) % 7);
     }
 }
 
-/* rep_quantiles_of sorts with its own introsort, and rep_quantiles_select selects only the places
- * the quantiles read (issue 24): on sizes around their cut-off of 16 (and n = 1, 2, where the
- * quantiles' places are the ends), on random, tied, ascending, descending and sawtooth samples,
- * the sort leaves GSL's heapsort's array and every field has the bits GSL's functions give on
- * it; the selection's fields have the same bits but the mean, which is 0. */
+/* rep_quantiles_of sorts with its own introsort (a radix sort from 256 values), and
+ * rep_quantiles_select selects only the places the quantiles read (issue 24): on sizes around
+ * their cut-offs of 16 and 256 (and n = 1, 2, where the quantiles' places are the ends), on every
+ * shape of fill_sample, the sort leaves GSL's heapsort's array and every field has the bits GSL's
+ * functions give on it; the selection's fields have the same bits but the mean, which is 0. */
 Test(stats, quantiles_sorted_and_selected_match_gsl_bit_for_bit)
 {
-    static const size_t sizes[] = {1, 2, 3, 10, 11, 15, 16, 17, 18, 33, 100, 101, 257, 1000, 4099, 20000};
+    static const size_t sizes[] = {1, 2, 3, 10, 11, 15, 16, 17, 18, 33, 100, 101, 255, 256, 257, 1000, 4099, 20000};
     uint64_t x = 12345;
     for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
         size_t n = sizes[si];
