@@ -301,6 +301,20 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* sqrt(n) times the Kolmogorov-Smirnov statistic of x[0..n) (sorted here) against cdf(x, a, b);
+ * above 1.95 has p < 0.001. */
+static double ks_sqrt_n(double *x, size_t n, double (*cdf)(double, double, double), double a, double b)
+{
+    qsort(x, n, sizeof x[0], cmp_double);
+    double d = 0;
+    for (size_t i = 0; i < n; i++) {
+        double f = cdf(x[i], a, b);
+        d = fmax(d, fmax(f - (double)i / (double)n, (double)(i + 1) / (double)n - f));
+    }
+    return sqrt((double)n) * d;
+}
+static double exponential_cdf(double x, double mu, double unused) { return (void)unused, gsl_cdf_exponential_P(x, mu); }
+
 Test(rng, exponential_draws_follow_the_exponential_law)
 {
     /* Kolmogorov-Smirnov against GSL's exponential CDF: sqrt(N) D > 1.95 has p < 0.001. */
@@ -311,17 +325,32 @@ Test(rng, exponential_draws_follow_the_exponential_law)
         x[i] = sim_rng_exponential(r, 20.0);
         cr_assert(isfinite(x[i]) && x[i] >= 0.0);
     }
-    qsort(x, N, sizeof x[0], cmp_double);
-    double d = 0;
-    for (size_t i = 0; i < N; i++) {
-        double f = gsl_cdf_exponential_P(x[i], 20.0);
-        d = fmax(d, fmax(f - (double)i / N, (double)(i + 1) / N - f));
-    }
-    cr_assert_lt(sqrt(N) * d, 1.95, "KS statistic %f", sqrt(N) * d);
+    double ks = ks_sqrt_n(x, N, exponential_cdf, 20.0, 0);
+    cr_assert_lt(ks, 1.95, "KS statistic %f", ks);
     /* u = 0 (the smallest draw) gives 0, not -0 or a NaN. */
     set_state(r, 0, 0, 0, 0); /* the engine's fixed point: every output is 0 */
     cr_assert_eq(sim_rng_exponential(r, 20.0), 0.0);
     gsl_rng_free(r);
+}
+
+/* The chi-square test's p-value of n draws counted in `bins` bins of equal probability. */
+static double equiprobable_p(const unsigned long *bin, size_t bins, size_t n)
+{
+    double chi = 0, e = (double)n / (double)bins;
+    for (size_t b = 0; b < bins; b++)
+        chi += ((double)bin[b] - e) * ((double)bin[b] - e) / e;
+    return gsl_cdf_chisq_Q(chi, (double)(bins - 1));
+}
+
+/* A scale parameter scales a draw exactly: the same stream state with 20 gives 20 times the draw
+ * with 1. */
+static void check_scales_exactly(double (*draw)(gsl_rng *, double))
+{
+    gsl_rng *a = sim_rng_stream_new(5, 0, "scale"), *b = sim_rng_stream_new(5, 0, "scale");
+    for (int k = 0; k < 1000; k++)
+        cr_assert_eq(draw(a, 20.0), 20.0 * draw(b, 1.0));
+    gsl_rng_free(a);
+    gsl_rng_free(b);
 }
 
 /* The ziggurat's three paths (sim_rng.c): the rectangles, the wedges (1 % of draws) and the tail past
@@ -345,20 +374,13 @@ Test(rng, ziggurat_exponential_has_its_shape_and_tail)
             excess += x - r;
         }
     }
-    double chi = 0, e = (double)N / BINS;
-    for (size_t b = 0; b < BINS; b++)
-        chi += ((double)bin[b] - e) * ((double)bin[b] - e) / e;
-    cr_assert_gt(gsl_cdf_chisq_Q(chi, BINS - 1), 1e-4, "chi2 %f over %d bins", chi, BINS);
+    double chi_p = equiprobable_p(bin, BINS, N);
+    cr_assert_gt(chi_p, 1e-4, "chi-square p %g over %d bins", chi_p, BINS);
     double p = exp(-r), sd = sqrt(N * p * (1 - p));
     cr_assert_lt(fabs((double)tail - N * p), 4.5 * sd, "%lu draws past r, expected %.0f", tail, N * p);
     cr_assert_lt(fabs(excess / (double)tail - 1.0), 4.5 / sqrt((double)tail), "tail excess mean %f",
                  excess / (double)tail);
-    /* The mean scales: the same stream state with mu = 20 gives 20 times the draw. */
-    gsl_rng *a = sim_rng_stream_new(5, 0, "scale"), *b = sim_rng_stream_new(5, 0, "scale");
-    for (int k = 0; k < 1000; k++)
-        cr_assert_eq(sim_rng_exponential(a, 20.0), 20.0 * sim_rng_exponential(b, 1.0));
-    gsl_rng_free(a);
-    gsl_rng_free(b);
+    check_scales_exactly(sim_rng_exponential);
     gsl_rng_free(g);
 }
 
@@ -396,6 +418,8 @@ Test(rng, inlined_uniform_is_gsl_uniform)
     gsl_rng_free(n);
 }
 
+static double normal_cdf(double x, double sigma, double unused) { return (void)unused, gsl_cdf_gaussian_P(x, sigma); }
+
 Test(rng, normal_draws_follow_the_normal_law)
 {
     /* Kolmogorov-Smirnov against GSL's normal CDF: sqrt(N) D > 1.95 has p < 0.001. */
@@ -406,13 +430,8 @@ Test(rng, normal_draws_follow_the_normal_law)
         x[i] = sim_rng_gaussian(r, 3.0);
         cr_assert(isfinite(x[i]));
     }
-    qsort(x, N, sizeof x[0], cmp_double);
-    double d = 0;
-    for (size_t i = 0; i < N; i++) {
-        double f = gsl_cdf_gaussian_P(x[i], 3.0);
-        d = fmax(d, fmax(f - (double)i / N, (double)(i + 1) / N - f));
-    }
-    cr_assert_lt(sqrt(N) * d, 1.95, "KS statistic %f", sqrt(N) * d);
+    double ks = ks_sqrt_n(x, N, normal_cdf, 3.0, 0);
+    cr_assert_lt(ks, 1.95, "KS statistic %f", ks);
     gsl_rng_free(r);
 }
 
@@ -439,22 +458,15 @@ Test(rng, ziggurat_normal_has_its_shape_and_tail)
             excess += fabs(x) - r;
         }
     }
-    double chi = 0, e = (double)N / BINS;
-    for (size_t b = 0; b < BINS; b++)
-        chi += ((double)bin[b] - e) * ((double)bin[b] - e) / e;
-    cr_assert_gt(gsl_cdf_chisq_Q(chi, BINS - 1), 1e-4, "chi2 %f over %d bins", chi, BINS);
+    double chi_p = equiprobable_p(bin, BINS, N);
+    cr_assert_gt(chi_p, 1e-4, "chi-square p %g over %d bins", chi_p, BINS);
     cr_assert_lt(fabs((double)positive - N / 2.0), 4.5 * sqrt(N / 4.0), "%lu positive draws", positive);
     double p = 2 * gsl_cdf_ugaussian_Q(r), sd = sqrt(N * p * (1 - p));
     cr_assert_lt(fabs((double)tail - N * p), 4.5 * sd, "%lu draws past r, expected %.0f", tail, N * p);
     double want = gsl_ran_ugaussian_pdf(r) / gsl_cdf_ugaussian_Q(r) - r;
     cr_assert_lt(fabs(excess / (double)tail - want), 4.5 * 0.25 / sqrt((double)tail), "tail excess mean %f, want %f",
                  excess / (double)tail, want);
-    /* sigma scales: the same stream state with sigma = 20 gives 20 times the draw. */
-    gsl_rng *a = sim_rng_stream_new(5, 0, "scale"), *b = sim_rng_stream_new(5, 0, "scale");
-    for (int k = 0; k < 1000; k++)
-        cr_assert_eq(sim_rng_gaussian(a, 20.0), 20.0 * sim_rng_gaussian(b, 1.0));
-    gsl_rng_free(a);
-    gsl_rng_free(b);
+    check_scales_exactly(sim_rng_gaussian);
     gsl_rng_free(g);
 }
 
@@ -482,13 +494,8 @@ Test(rng, lognormal_is_exp_of_a_normal_draw)
     gsl_rng *r = sim_rng_stream_new(2026, 0, "lognormal-ks");
     for (size_t i = 0; i < N; i++)
         x[i] = sim_rng_lognormal(r, 11.0021, 1.2);
-    qsort(x, N, sizeof x[0], cmp_double);
-    double d = 0;
-    for (size_t i = 0; i < N; i++) {
-        double f = gsl_cdf_lognormal_P(x[i], 11.0021, 1.2);
-        d = fmax(d, fmax(f - (double)i / N, (double)(i + 1) / N - f));
-    }
-    cr_assert_lt(sqrt(N) * d, 1.95, "KS statistic %f", sqrt(N) * d);
+    double ks = ks_sqrt_n(x, N, gsl_cdf_lognormal_P, 11.0021, 1.2);
+    cr_assert_lt(ks, 1.95, "KS statistic %f", ks);
     gsl_rng_free(r);
     gsl_rng *m = gsl_rng_alloc(gsl_rng_mt19937), *n = gsl_rng_alloc(gsl_rng_mt19937);
     for (int k = 0; k < 1000; k++) {
