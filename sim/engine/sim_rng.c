@@ -166,13 +166,13 @@ double sim_rng_exponential(gsl_rng *r, double mu)
  * once when j < nor_k[i] (98.8 % of draws). Otherwise strip 0 draws the tail past r by Marsaglia's
  * method (x = -log(u1) / r, y = -log(u2) until 2y >= x^2; r + x), and the others accept x under the
  * curve in their wedge, else draw a fresh output. The sign is put on by flipping the double's sign
- * bit, not by a branch: it is a fair coin, and a branch on it mispredicted half the draws (5.4 ns a
- * draw against 9.6 with it, 2x10^7 draws).
+ * bit, not by a branch: it is a fair coin, and a branch on it mispredicted half the draws (a
+ * lognormal draw, its exp included, took 9.6 ns with the branch and 5.4 without; 2x10^7 draws).
  *
  * Until 2026-12-06 a lognormal draw was GSL's gsl_ran_lognormal bit for bit: the polar Box-Muller
- * method, 2.55 uniforms, a log, a sqrt and a division before its exp (22.5 ns a draw against 5.4 with
- * this and the same exp; 16 % of an iOS sweep's CPU time, issue 24). Every lognormal and normal draw,
- * and so every fingerprint, changed then.
+ * method, 2.55 uniforms, a log, a sqrt and a division before its exp (22.5 ns a draw against 5.4 in
+ * the same micro-benchmark; 16 % of an iOS sweep's CPU time, issue 24). Every lognormal and normal
+ * draw, and so every fingerprint, changed then.
  */
 #define NOR_R 3.6541528853610088
 #define NOR_V 4.92867323399e-3
