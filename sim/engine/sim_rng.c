@@ -28,11 +28,14 @@ uint64_t sim_hash_mix(uint64_t x)
     return x ^ (x >> 31);
 }
 
+/* A stream's key in two steps, so that a set (which shares seed and device) mixes the first once:
+ * the part of (seed, device), then the name's hash mixed into it. */
+static uint64_t key_base(uint64_t seed, uint64_t device) { return sim_hash_mix(sim_hash_mix(seed) ^ device); }
+static uint64_t key_of(uint64_t base, uint64_t name_hash) { return sim_hash_mix(base ^ name_hash); }
+
 uint64_t sim_rng_key(uint64_t seed, uint64_t device, const char *name)
 {
-    uint64_t k = sim_hash_mix(seed);
-    k = sim_hash_mix(k ^ device);
-    return sim_hash_mix(k ^ sim_hash_str(name));
+    return key_of(key_base(seed, device), sim_hash_str(name));
 }
 
 /*
@@ -104,24 +107,37 @@ gsl_rng *sim_rng_stream_new(uint64_t seed, uint64_t device, const char *name)
 static uint64_t zig_k[256];
 static double zig_w[256], zig_f[256];
 
-/* The tables, once per process before main (constructor: no lock on the draw's path). */
+/*
+ * Marsaglia & Tsang's zigset for 256 strips under a decreasing density f with f(0) = 1 and
+ * inverse f_inv, from their r and v, in their order of operations: k (scaled to 2^53), w (x_i /
+ * 2^53) and fv (f(x_i)). The exponential's tables above and the normal's below are this with their
+ * own f; built once per process before main (constructors: no lock on the draw's path).
+ */
+static void zig_tables(double r, double v, double (*f)(double), double (*f_inv)(double), uint64_t k[256],
+                       double w[256], double fv[256])
+{
+    double d = r, t = d;
+    const double q = v / f(d);
+    k[0] = (uint64_t)(d / q * 0x1.0p53);
+    k[1] = 0;
+    w[0] = q * 0x1.0p-53;
+    w[255] = d * 0x1.0p-53;
+    fv[0] = 1.0;
+    fv[255] = f(d);
+    for (int i = 254; i >= 1; i--) {
+        d = f_inv(v / d + f(d));
+        k[i + 1] = (uint64_t)(d / t * 0x1.0p53);
+        t = d;
+        fv[i] = f(d);
+        w[i] = d * 0x1.0p-53;
+    }
+}
+
+static double exp_density(double x) { return exp(-x); }
+static double exp_density_inv(double y) { return -log(y); }
 __attribute__((constructor)) static void zig_init(void)
 {
-    double d = ZIG_R, t = d;
-    const double q = ZIG_V / exp(-d);
-    zig_k[0] = (uint64_t)(d / q * 0x1.0p53);
-    zig_k[1] = 0;
-    zig_w[0] = q * 0x1.0p-53;
-    zig_w[255] = d * 0x1.0p-53;
-    zig_f[0] = 1.0;
-    zig_f[255] = exp(-d);
-    for (int i = 254; i >= 1; i--) {
-        d = -log(ZIG_V / d + exp(-d));
-        zig_k[i + 1] = (uint64_t)(d / t * 0x1.0p53);
-        t = d;
-        zig_f[i] = exp(-d);
-        zig_w[i] = d * 0x1.0p-53;
-    }
+    zig_tables(ZIG_R, ZIG_V, exp_density, exp_density_inv, zig_k, zig_w, zig_f);
 }
 
 /* The ziggurat's rare rest (1.1 % of draws), from an output u = (j << 11 | ..., strip i) whose
@@ -160,8 +176,8 @@ double sim_rng_exponential(gsl_rng *r, double mu)
 
 /*
  * Normal draws on a stream: the same authors' RNOR, with 256 strips (r = 3.6541528853610088,
- * v = 4.92867323399e-3, the constants of their 256-strip normal table; tables built as their
- * zigset builds them), on the same plan as the exponential above: one 64-bit output gives the strip
+ * v = 4.92867323399e-3, the constants of their 256-strip normal table; tables by zig_tables, with
+ * the density exp(-x^2 / 2)), on the same plan as the exponential above: one 64-bit output gives the strip
  * (bits 0-7), the sign (bit 8) and j (bits 11-63, 53 bits); x = j * x_i / 2^53 is under the curve at
  * once when j < nor_k[i] (98.8 % of draws). Otherwise strip 0 draws the tail past r by Marsaglia's
  * method (x = -log(u1) / r, y = -log(u2) until 2y >= x^2; r + x), and the others accept x under the
@@ -179,23 +195,11 @@ double sim_rng_exponential(gsl_rng *r, double mu)
 static uint64_t nor_k[256];
 static double nor_w[256], nor_f[256];
 
+static double nor_density(double x) { return exp(-0.5 * x * x); }
+static double nor_density_inv(double y) { return sqrt(-2.0 * log(y)); }
 __attribute__((constructor)) static void nor_init(void)
 {
-    double d = NOR_R, t = d;
-    const double q = NOR_V / exp(-0.5 * d * d);
-    nor_k[0] = (uint64_t)(d / q * 0x1.0p53);
-    nor_k[1] = 0;
-    nor_w[0] = q * 0x1.0p-53;
-    nor_w[255] = d * 0x1.0p-53;
-    nor_f[0] = 1.0;
-    nor_f[255] = exp(-0.5 * d * d);
-    for (int i = 254; i >= 1; i--) {
-        d = sqrt(-2.0 * log(NOR_V / d + exp(-0.5 * d * d)));
-        nor_k[i + 1] = (uint64_t)(d / t * 0x1.0p53);
-        t = d;
-        nor_f[i] = exp(-0.5 * d * d);
-        nor_w[i] = d * 0x1.0p-53;
-    }
+    zig_tables(NOR_R, NOR_V, nor_density, nor_density_inv, nor_k, nor_w, nor_f);
 }
 
 /* x with the sign of the output u's bit 8. */
@@ -289,8 +293,8 @@ typedef struct chunk {
 struct sim_rng_set {
     uint64_t seed;
     uint64_t device;
-    /* sim_hash_mix(sim_hash_mix(seed) ^ device): the part of every stream's key (sim_rng_key) that
-     * its name does not change, mixed once for the set. */
+    /* key_base(seed, device): the part of every stream's key (sim_rng_key) that its name does not
+     * change, mixed once for the set. */
     uint64_t key_base;
     /* Few per device (one per model) but one or two per task: a scenario with 1,000 tasks has
      * 2,000, and scanning them all at each look-up made a run O(streams^2) (issue 24). streams
@@ -311,7 +315,7 @@ sim_rng_set *sim_rng_set_new(uint64_t seed, uint64_t device)
         return NULL;
     set->seed = seed;
     set->device = device;
-    set->key_base = sim_hash_mix(sim_hash_mix(seed) ^ device);
+    set->key_base = key_base(seed, device);
     return set;
 }
 
@@ -401,7 +405,7 @@ gsl_rng *sim_rng_get(sim_rng_set *set, const char *name)
     memcpy(b->name, name, len + 1);
     /* sim_rng_key(seed, device, name), as sim_rng_stream_new seeds, from the set's part of it and
      * the name's hash already at hand (the name is hashed once, not twice). */
-    xo_seed(&b->state, sim_hash_mix(set->key_base ^ hash));
+    xo_seed(&b->state, key_of(set->key_base, hash));
     b->rng.type = &xo_type;
     b->rng.state = &b->state;
     set->streams[set->count++] = (named_stream){.hash = hash, .name = b->name, .block = b};
