@@ -135,6 +135,8 @@ static void zig_tables(double r, double v, double (*f)(double), double (*f_inv)(
 
 static double exp_density(double x) { return exp(-x); }
 static double exp_density_inv(double y) { return -log(y); }
+/* An Exp(1) draw by inversion, -log(1 - u) with u in [0, 1): the ziggurats' tails draw past r so. */
+static double xo_exp1(sim_rng_state *st) { return -log(1.0 - sim_rng_xo_double(st)); }
 __attribute__((constructor)) static void zig_init(void)
 {
     zig_tables(ZIG_R, ZIG_V, exp_density, exp_density_inv, zig_k, zig_w, zig_f);
@@ -149,9 +151,9 @@ __attribute__((noinline, cold)) static double zig_rest(sim_rng_state *st, double
 {
     for (;;) {
         if (i == 0)
-            return mu * (ZIG_R - log(1.0 - sim_rng_xo_double(st)));
+            return mu * (ZIG_R + xo_exp1(st));
         const double x = (double)j * zig_w[i];
-        if (zig_f[i] + sim_rng_xo_double(st) * (zig_f[i - 1] - zig_f[i]) < exp(-x))
+        if (zig_f[i] + sim_rng_xo_double(st) * (zig_f[i - 1] - zig_f[i]) < exp_density(x))
             return mu * x;
         const uint64_t u = sim_rng_xo_next(st);
         i = (unsigned)(u & 255);
@@ -225,12 +227,12 @@ __attribute__((noinline, cold)) static double nor_rest(sim_rng_state *st, uint64
         if (i == 0) {
             double y;
             do {
-                x = -log(1.0 - sim_rng_xo_double(st)) / NOR_R;
-                y = -log(1.0 - sim_rng_xo_double(st));
+                x = xo_exp1(st) / NOR_R;
+                y = xo_exp1(st);
             } while (y + y < x * x);
             return nor_signed(NOR_R + x, u);
         }
-        if (nor_f[i] + sim_rng_xo_double(st) * (nor_f[i - 1] - nor_f[i]) < exp(-0.5 * x * x))
+        if (nor_f[i] + sim_rng_xo_double(st) * (nor_f[i - 1] - nor_f[i]) < nor_density(x))
             return nor_signed(x, u);
         u = sim_rng_xo_next(st);
     }
