@@ -315,17 +315,25 @@ static double ks_sqrt_n(double *x, size_t n, double (*cdf)(double, double, doubl
 }
 static double exponential_cdf(double x, double mu, double unused) { return (void)unused, gsl_cdf_exponential_P(x, mu); }
 
-Test(rng, exponential_draws_follow_the_exponential_law)
+/* sqrt(N) times the Kolmogorov-Smirnov statistic of N = 2 x 10^5 draws draw(r, scale) against
+ * cdf(x, scale, 0), each draw checked finite and at least `lo` first; above 1.95 has p < 0.001. */
+static double ks_of_draws(gsl_rng *r, double (*draw)(gsl_rng *, double), double scale, double lo,
+                          double (*cdf)(double, double, double))
 {
-    /* Kolmogorov-Smirnov against GSL's exponential CDF: sqrt(N) D > 1.95 has p < 0.001. */
     enum { N = 200000 };
     static double x[N];
-    gsl_rng *r = sim_rng_stream_new(2026, 0, "exponential");
     for (size_t i = 0; i < N; i++) {
-        x[i] = sim_rng_exponential(r, 20.0);
-        cr_assert(isfinite(x[i]) && x[i] >= 0.0);
+        x[i] = draw(r, scale);
+        cr_assert(isfinite(x[i]) && x[i] >= lo, "draw %zu: %a", i, x[i]);
     }
-    double ks = ks_sqrt_n(x, N, exponential_cdf, 20.0, 0);
+    return ks_sqrt_n(x, N, cdf, scale, 0);
+}
+
+Test(rng, exponential_draws_follow_the_exponential_law)
+{
+    /* Kolmogorov-Smirnov against GSL's exponential CDF. */
+    gsl_rng *r = sim_rng_stream_new(2026, 0, "exponential");
+    double ks = ks_of_draws(r, sim_rng_exponential, 20.0, 0.0, exponential_cdf);
     cr_assert_lt(ks, 1.95, "KS statistic %f", ks);
     /* u = 0 (the smallest draw) gives 0, not -0 or a NaN. */
     set_state(r, 0, 0, 0, 0); /* the engine's fixed point: every output is 0 */
@@ -422,15 +430,9 @@ static double normal_cdf(double x, double sigma, double unused) { return (void)u
 
 Test(rng, normal_draws_follow_the_normal_law)
 {
-    /* Kolmogorov-Smirnov against GSL's normal CDF: sqrt(N) D > 1.95 has p < 0.001. */
-    enum { N = 200000 };
-    static double x[N];
+    /* Kolmogorov-Smirnov against GSL's normal CDF. */
     gsl_rng *r = sim_rng_stream_new(2026, 0, "normal");
-    for (size_t i = 0; i < N; i++) {
-        x[i] = sim_rng_gaussian(r, 3.0);
-        cr_assert(isfinite(x[i]));
-    }
-    double ks = ks_sqrt_n(x, N, normal_cdf, 3.0, 0);
+    double ks = ks_of_draws(r, sim_rng_gaussian, 3.0, -INFINITY, normal_cdf);
     cr_assert_lt(ks, 1.95, "KS statistic %f", ks);
     gsl_rng_free(r);
 }
