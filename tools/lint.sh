@@ -24,8 +24,16 @@ status=0
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
+# Test files are analysed with tools/lint-criterion.h forced in: Criterion's own assertion macro
+# branches at every assertion and ran the analyzer out of its budget (that header says how much).
+tests="$(pwd)/tests/"
 # shellcheck disable=SC2086  # one file per word
-if ! printf '%s\n' $files | xargs -P2 -n4 clang-tidy -p "$build" --quiet >"$out" 2>/dev/null; then
+if ! printf '%s\n' $files | grep -v "^$tests" | xargs -r -P2 -n4 clang-tidy -p "$build" --quiet >"$out" 2>/dev/null; then
+  status=1
+fi
+# shellcheck disable=SC2086
+if ! printf '%s\n' $files | grep "^$tests" | xargs -r -P2 -n4 clang-tidy -p "$build" --quiet \
+  --extra-arg=-include --extra-arg="$(pwd)/tools/lint-criterion.h" >>"$out" 2>/dev/null; then
   status=1
 fi
 if grep -qE '(warning|error): ' "$out"; then
