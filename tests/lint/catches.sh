@@ -1,10 +1,14 @@
 #!/bin/sh
-# tools/lint.sh reports a bug in test code at the end of a table-driven test: the probe
-# tests/lint/probe/expectations.c goes through lint.sh as the only file of a compile database made
-# here, and lint must exit 1 naming the probe's null dereference (line 31). This fails if test files
-# stop getting tools/lint-criterion.h: with Criterion's own macro the analyzer spends its node
-# budget on the expectations and never reaches that line (printed below for the record, not
-# asserted: another clang may search differently).
+# tools/lint.sh reports bugs that its analysis of test files would once have missed. Each probe in
+# tests/lint/probe/ goes through lint.sh, the probes being the only files of a compile database made
+# here, and lint must exit 1 naming each probe's null dereference:
+#   expectations.c:31  after a table of Criterion expectations: found because test files get
+#                      tools/lint-criterion.h (with Criterion's own macro the analyzer spends its
+#                      node budget on the expectations and never reaches that line)
+#   loops.c:20         after a loop of 48 turns: found because lint turns on the analyzer's
+#                      widen-loops for test files (without it the path is dropped after four turns)
+# For the record, not asserted (another clang may search differently), it prints what clang-tidy
+# finds in the probes without lint's options.
 #
 #   catches.sh LINT_SH SOURCE_ROOT
 set -eu
@@ -18,26 +22,34 @@ for tool in clang-tidy cppcheck; do
 done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-probe=$src/tests/lint/probe/expectations.c
+probes="$src/tests/lint/probe"
 flags="-std=c11 -D_POSIX_C_SOURCE=200809L"
-cat >"$work/compile_commands.json" <<JSON
-[
 {
-  "directory": "$work",
-  "command": "cc $flags -c $probe -o probe.o",
-  "file": "$probe"
-}
-]
-JSON
+  echo "["
+  sep=""
+  for f in expectations loops; do
+    printf '%s{\n  "directory": "%s",\n  "command": "cc %s -c %s/%s.c -o %s.o",\n  "file": "%s/%s.c"\n}\n' \
+      "$sep" "$work" "$flags" "$probes" "$f" "$f" "$probes" "$f"
+    sep=","
+  done
+  echo "]"
+} >"$work/compile_commands.json"
 
 status=0
 "$lint" "$work" >"$work/out" 2>&1 || status=$?
 sed 's/^/  lint: /' "$work/out"
-expected="expectations.c:31:12: error: Dereference of null pointer"
-if [ "$status" -ne 1 ] || ! grep -q "$expected" "$work/out"; then
-  echo "lint-catches: FAIL: expected exit 1 and '$expected', got exit $status"
-  exit 1
+failures=0
+if [ "$status" -ne 1 ]; then
+  echo "lint-catches: FAIL: lint exited $status, not 1"
+  failures=1
 fi
+for expected in "expectations.c:31:12: error: Dereference of null pointer" "loops.c:20:12: error: Dereference of null pointer"; do
+  if ! grep -q "$expected" "$work/out"; then
+    echo "lint-catches: FAIL: lint did not report '$expected'"
+    failures=1
+  fi
+done
+[ "$failures" -eq 0 ] || exit 1
 # shellcheck disable=SC2086  # the flags are words
-n=$(clang-tidy --quiet "$probe" -- $flags 2>/dev/null | grep -c 'error: Dereference' || true)
-echo "lint-catches: ok (clang-tidy without tools/lint-criterion.h: $n findings on the probe)"
+n=$(clang-tidy --quiet "$probes/expectations.c" "$probes/loops.c" -- $flags 2>/dev/null | grep -c 'error: Dereference' || true)
+echo "lint-catches: ok (clang-tidy without lint's options for test files: $n of the 2 findings)"

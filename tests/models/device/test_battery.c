@@ -1143,7 +1143,7 @@ Test(battery, scripted_plug_nests_and_unplug_ends_every_charge)
     script(r, H(24 + 3), 1);        /* unplug at 27 h, inside the next night's 26-28 h charge */
     sim_run_until(r->base.e, H(30));
     int plugs = 0, unplugs = 0;
-    sim_time plug_t[4], unplug_t[4];
+    sim_time plug_t[4] = {0}, unplug_t[4] = {0}; /* zeroed for lint, which cannot tell how many the loop set */
     for (int i = 0; i < r->n; i++) {
         if (r->ev[i].sig == PLUG && plugs < 4)
             plug_t[plugs++] = r->ev[i].t;
