@@ -29,15 +29,15 @@ trap 'rm -f "$out"' EXIT
 # widen-loops, off by default (without it a path is dropped after four turns of a loop, so nothing
 # after a longer loop was checked). That header has the figures; tests/lint/catches.sh checks both.
 tests="$(pwd)/tests/"
+# tidy [ARG...]: clang-tidy with ARGs on the files named on stdin, two processes at a time.
+tidy() { xargs -r -P2 -n4 clang-tidy -p "$build" --quiet "$@" 2>/dev/null; }
 # shellcheck disable=SC2086  # one file per word
-if ! printf '%s\n' $files | grep -v "^$tests" | xargs -r -P2 -n4 clang-tidy -p "$build" --quiet >"$out" 2>/dev/null; then
+if ! printf '%s\n' $files | grep -v "^$tests" | tidy >"$out"; then
   status=1
 fi
 # shellcheck disable=SC2086
-if ! printf '%s\n' $files | grep "^$tests" | xargs -r -P2 -n4 clang-tidy -p "$build" --quiet \
-  --extra-arg=-include --extra-arg="$(pwd)/tools/lint-criterion.h" \
-  --extra-arg=-Xclang --extra-arg=-analyzer-config --extra-arg=-Xclang --extra-arg=widen-loops=true \
-  >>"$out" 2>/dev/null; then
+if ! printf '%s\n' $files | grep "^$tests" | tidy --extra-arg=-include --extra-arg="$(pwd)/tools/lint-criterion.h" \
+  --extra-arg=-Xclang --extra-arg=-analyzer-config --extra-arg=-Xclang --extra-arg=widen-loops=true >>"$out"; then
   status=1
 fi
 if grep -qE '(warning|error): ' "$out"; then
