@@ -3,10 +3,12 @@
  */
 #include "rep_explain.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rep_sort.h"
 #include "sim_calendar.h"
 
 void rep_explain_free(rep_explain *e)
@@ -128,6 +130,42 @@ static int by_length(const void *pa, const void *pb)
     return (a->start > b->start) - (a->start < b->start);
 }
 
+/*
+ * Sorts e->gaps as by_length orders them, by a radix sort of one key a gap: (longest - its length)
+ * above its index. The gaps are built in time order, so the index orders ties by start as
+ * by_length does, and the keys are distinct: the same order. A ten-year run's 14,000 gaps took
+ * 7.1 M instructions through qsort's comparisons, 0.4 % of `bgsim run` (issue 24). qsort when the
+ * key does not fit 64 bits or there is no memory for the keys (the same order, slower).
+ */
+static void sort_by_length(rep_explain *e)
+{
+    size_t n = e->gap_count;
+    sim_time longest = 0;
+    for (size_t i = 0; i < n; i++)
+        longest = e->gaps[i].end - e->gaps[i].start > longest ? e->gaps[i].end - e->gaps[i].start : longest;
+    unsigned index_bits = 0, length_bits = 0;
+    while (index_bits < 64 && (n - 1) >> index_bits)
+        index_bits++;
+    while (length_bits < 64 && (uint64_t)longest >> length_bits)
+        length_bits++;
+    uint64_t *keys = n > 1 && index_bits + length_bits <= 64 ? malloc(2 * n * sizeof *keys) : NULL;
+    rep_gap *sorted = keys ? malloc(n * sizeof *sorted) : NULL;
+    if (!sorted) {
+        free(keys);
+        qsort(e->gaps, n, sizeof *e->gaps, by_length);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        keys[i] = (uint64_t)(longest - (e->gaps[i].end - e->gaps[i].start)) << index_bits | i;
+    const uint64_t *order = rep_sort_u64(keys, keys + n, n);
+    const uint64_t index_mask = (1ULL << index_bits) - 1; /* index_bits < 64: a gap is longer than 0 */
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = e->gaps[order[i] & index_mask];
+    free(keys);
+    free(e->gaps);
+    e->gaps = sorted;
+}
+
 int rep_explain_compute(const rep_record *rec, sim_time interval_ms, rep_explain *out)
 {
     memset(out, 0, sizeof *out);
@@ -162,7 +200,7 @@ int rep_explain_compute(const rep_record *rec, sim_time interval_ms, rep_explain
         *g = (rep_gap){.start = prev_end, .end = rec->duration, .before_first = first, .after_last = true};
         fill_gap(&b, rec, g, -1, interval_ms, &next);
     }
-    qsort(out->gaps, out->gap_count, sizeof *out->gaps, by_length);
+    sort_by_length(out);
     return 0;
 }
 

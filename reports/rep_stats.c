@@ -4,6 +4,7 @@
 #include "rep_stats.h"
 
 #include "rep_hist.h"
+#include "rep_sort.h"
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -96,60 +97,22 @@ static double key_value(uint64_t k)
     return x;
 }
 
-/* The radix sort's digit: 11 bits (2048 counts, 16 KiB a digit: in L1 with the data streaming by). */
-#define RADIX_BITS 11
-#define RADIX_DIGITS ((64 + RADIX_BITS - 1) / RADIX_BITS)
-
 /*
  * Sorts v ascending as sort_doubles does (the same array: the values are finite, never -0, and
- * equal values have equal bits), by their order keys: a stable counting pass per 11-bit digit,
- * least significant first, over only the bits where some two keys differ (integer milliseconds
- * leave a double's low mantissa bits zero and share its high exponent bits: a ten-year run's
- * intervals vary in 29 bits, 3 passes). The keys are computed once into keys[0..n) (keys holds 2n)
- * and turned back into doubles at the end. Sorting a ten-year run's samples was 2.7 % of its CPU
- * by the partition's branches, 1.2 % with byte passes over keys recomputed each pass; these passes
- * have no branch that depends on the values (issue 24: `run` against a sweep).
+ * equal values have equal bits) by a radix sort of their order keys (rep_sort_u64: integer
+ * milliseconds leave a double's low mantissa bits zero and share its high exponent bits, so a
+ * ten-year run's intervals take 3 passes). keys holds 2n. Sorting a ten-year run's samples was
+ * 2.7 % of its CPU by the partition's branches (random data mispredicts them); then 1.2 % of its
+ * instructions by byte passes recomputing each key in each pass, 0.8 % now (issue 24: `run`
+ * against a sweep).
  */
 static void radix_sort(double *v, size_t n, uint64_t *keys)
 {
-    uint64_t *src = keys, *dst = keys + n;
-    const uint64_t first = order_key(v[0]);
-    uint64_t differ = 0;
-    for (size_t i = 0; i < n; i++) {
-        src[i] = order_key(v[i]);
-        differ |= src[i] ^ first;
-    }
-    if (differ == 0)
-        return; /* all equal: sorted */
-    unsigned lo = 0, hi = 63;
-    while (!(differ >> lo & 1))
-        lo++;
-    while (!(differ >> hi & 1))
-        hi--;
-    const unsigned digits = (hi - lo) / RADIX_BITS + 1;
-    static _Thread_local size_t count[RADIX_DIGITS][1u << RADIX_BITS];
-    memset(count, 0, digits * sizeof count[0]);
-    for (size_t i = 0; i < n; i++) {
-        uint64_t k = src[i] >> lo;
-        for (unsigned d = 0; d < digits; d++)
-            count[d][(k >> (RADIX_BITS * d)) & ((1u << RADIX_BITS) - 1)]++;
-    }
-    for (unsigned d = 0; d < digits; d++) {
-        size_t *c = count[d], at = 0;
-        for (size_t x = 0; x < (1u << RADIX_BITS); x++) {
-            size_t m = c[x];
-            c[x] = at;
-            at += m;
-        }
-        const unsigned shift = lo + RADIX_BITS * d;
-        for (size_t i = 0; i < n; i++)
-            dst[c[(src[i] >> shift) & ((1u << RADIX_BITS) - 1)]++] = src[i];
-        uint64_t *t = src;
-        src = dst;
-        dst = t;
-    }
     for (size_t i = 0; i < n; i++)
-        v[i] = key_value(src[i]);
+        keys[i] = order_key(v[i]);
+    const uint64_t *sorted = rep_sort_u64(keys, keys + n, n);
+    for (size_t i = 0; i < n; i++)
+        v[i] = key_value(sorted[i]);
 }
 
 /* Below this many values the introsort is as quick and needs no buffer. */
@@ -194,22 +157,30 @@ static void quantiles_from_sorted(const double *v, size_t n, rep_quantiles *q)
     q->p99 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.99);
 }
 
-void rep_quantiles_of(double *v, size_t n, rep_quantiles *q)
+/* rep_quantiles_of with a buffer of 2n keys for the radix sort, or NULL (then allocated here when
+ * the radix sort needs one). rep_stats_compute_parts lends one buffer to all its sets: a ten-year
+ * run's sets each allocating their own took a fresh mapping (230 KB, over malloc's mmap threshold)
+ * and ~60 page faults apiece. */
+static void quantiles_sorted(double *v, size_t n, uint64_t *keys, rep_quantiles *q)
 {
     memset(q, 0, sizeof *q);
     if (n == 0)
         return;
-    uint64_t *tmp = n >= RADIX_MIN && n <= SIZE_MAX / (2 * sizeof *tmp) ? malloc(2 * n * sizeof *tmp) : NULL;
-    if (tmp)
-        radix_sort(v, n, tmp);
-    else /* few values, or no memory for the buffer: the same order */
+    uint64_t *own = NULL;
+    if (!keys && n >= RADIX_MIN && n <= SIZE_MAX / (2 * sizeof *keys))
+        keys = own = malloc(2 * n * sizeof *keys);
+    if (keys && n >= RADIX_MIN)
+        radix_sort(v, n, keys);
+    else /* few values, or no memory for the keys: the same order */
         sort_doubles(v, n, 64);
-    free(tmp);
+    free(own);
     q->min = v[0];
     q->max = v[n - 1];
     quantiles_from_sorted(v, n, q);
     q->mean = gsl_stats_mean(v, 1, n);
 }
+
+void rep_quantiles_of(double *v, size_t n, rep_quantiles *q) { quantiles_sorted(v, n, NULL, q); }
 
 /* Adds the places GSL's quantile f of n sorted values reads (its manual: i = floor((n - 1) f) and
  * i + 1, interpolated; i alone when it is the last) to places[*k]. */
@@ -257,16 +228,23 @@ void rep_quantiles_select(double *v, size_t n, rep_quantiles *q)
 
 static double days_of(sim_time duration) { return (double)duration / (double)SIM_DAYS(1); }
 
-/* The quantile sets' function: with their means (which need the sorted order), or without. */
-typedef void quantiles_fn(double *values, size_t n, rep_quantiles *q);
+/* The quantile sets' function: with their means (which need the sorted order), or without; keys is
+ * a buffer of 2n keys or NULL (quantiles_sorted). */
+typedef void quantiles_fn(double *values, size_t n, uint64_t *keys, rep_quantiles *q);
+
+static void quantiles_selected(double *v, size_t n, uint64_t *keys, rep_quantiles *q)
+{
+    (void)keys;
+    rep_quantiles_select(v, n, q);
+}
 
 static quantiles_fn *quantiles_for(unsigned parts)
 {
-    return parts & REP_STATS_MEANS ? rep_quantiles_of : rep_quantiles_select;
+    return parts & REP_STATS_MEANS ? quantiles_sorted : quantiles_selected;
 }
 
-static void task_stats(const rep_task *t, sim_time duration, double *scratch, quantiles_fn *quantiles,
-                       rep_task_stats *s)
+static void task_stats(const rep_task *t, sim_time duration, double *scratch, uint64_t *keys,
+                       quantiles_fn *quantiles, rep_task_stats *s)
 {
     s->name = t->name;
     s->registrations = t->registrations;
@@ -287,13 +265,13 @@ static void task_stats(const rep_task *t, sim_time duration, double *scratch, qu
         return;
     for (size_t i = 1; i < t->run_count; i++)
         scratch[i - 1] = (double)(t->runs[i].start - t->runs[i - 1].start);
-    quantiles(scratch, t->run_count ? t->run_count - 1 : 0, &s->interval);
+    quantiles(scratch, t->run_count ? t->run_count - 1 : 0, keys, &s->interval);
     for (size_t i = 0; i < t->run_count; i++)
         scratch[i] = (double)t->runs[i].delay;
-    quantiles(scratch, t->run_count, &s->delay);
+    quantiles(scratch, t->run_count, keys, &s->delay);
     for (size_t i = 0; i < t->run_count; i++)
         scratch[i] = (double)t->runs[i].duration;
-    quantiles(scratch, t->run_count, &s->duration);
+    quantiles(scratch, t->run_count, keys, &s->duration);
 }
 
 /* Runs per 24-hour window (quantiles) and by local hour of day, through rep_hist. */
@@ -366,19 +344,24 @@ int rep_stats_compute_parts(const rep_record *r, rep_stats *s, unsigned parts)
     }
     s->worker_runs_per_day = (double)ran / days_of(r->duration);
     quantiles_fn *quantiles = quantiles_for(parts);
+    /* the sorted sets' keys, lent to each (none, or no memory: each allocates its own) */
+    uint64_t *keys = quantiles == quantiles_sorted && most >= RADIX_MIN && most <= SIZE_MAX / (2 * sizeof *keys)
+                         ? malloc(2 * most * sizeof *keys)
+                         : NULL;
     if (parts & REP_STATS_WORKER_INTERVAL)
-        quantiles(scratch, ran ? ran - 1 : 0, &s->worker_interval);
+        quantiles(scratch, ran ? ran - 1 : 0, keys, &s->worker_interval);
     if (parts & REP_STATS_WORKER_DELAY) {
         ran = 0;
         for (size_t i = 0; i < r->worker_count; i++)
             if (r->worker_runs[i].kind == REP_WORKER_RAN)
                 scratch[ran++] = (double)(r->worker_runs[i].start - r->worker_runs[i].due);
-        quantiles(scratch, ran, &s->worker_delay);
+        quantiles(scratch, ran, keys, &s->worker_delay);
     }
     for (size_t i = 0; i < r->task_count; i++)
-        task_stats(&r->tasks[i], r->duration, scratch, parts & REP_STATS_TASK_QUANTILES ? quantiles : NULL,
+        task_stats(&r->tasks[i], r->duration, scratch, keys, parts & REP_STATS_TASK_QUANTILES ? quantiles : NULL,
                    &s->tasks[i]);
     free(scratch);
+    free(keys);
     s->has_battery = r->has_battery;
     s->battery_bg = r->battery_bg_mp / 100000.0;
     int rc = 0;

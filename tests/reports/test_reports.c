@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rep_explain.h"
 #include "rep_hist.h"
 #include "rep_html.h"
 #include "rep_metrics.h"
@@ -478,6 +479,47 @@ static void remove_plots(const char *dir)
         unlink(path);
     }
     rmdir(dir);
+}
+
+/* rep_explain's gaps are longest first, ties earliest first (rep_explain.h), whichever sort puts
+ * them there (rep_explain.c sorts a key of length and index): 3,000 runs 1 s long whose gaps take
+ * one of 7 lengths (ties everywhere), starting late and ending early so both edge gaps are there;
+ * every gap is listed once (their count and total length are the timeline's). */
+Test(explain, gaps_are_longest_first_ties_earliest_first)
+{
+    enum { RUNS = 3000 };
+    static sim_time starts[RUNS];
+    uint64_t x = 5;
+    sim_time t = SIM_HOURS(3), total = t;
+    for (size_t i = 0; i < RUNS; i++) {
+        starts[i] = t;
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        sim_time gap = SIM_MINUTES(10) * (sim_time)(1 + (x >> 33) % 7);
+        t += 1000 + gap;
+        total += i + 1 < RUNS ? gap : 0;
+    }
+    rep_record r;
+    sim_time duration = starts[RUNS - 1] + 1000 + SIM_HOURS(2);
+    total += SIM_HOURS(2);
+    make_record(&r, duration, starts, RUNS);
+    rep_explain e;
+    cr_assert_eq(rep_explain_compute(&r, SIM_MINUTES(15), &e), 0);
+    cr_assert_eq(e.gap_count, RUNS + 1);
+    sim_time sum = 0;
+    for (size_t i = 0; i < e.gap_count; i++) {
+        const rep_gap *g = &e.gaps[i];
+        sum += g->end - g->start;
+        if (i == 0)
+            continue;
+        sim_time prev = e.gaps[i - 1].end - e.gaps[i - 1].start, len = g->end - g->start;
+        cr_assert(prev > len || (prev == len && e.gaps[i - 1].start < g->start),
+                  "gap %zu (%lld ms from %lld) after one of %lld ms from %lld", i, (long long)len,
+                  (long long)g->start, (long long)prev, (long long)e.gaps[i - 1].start);
+    }
+    cr_assert_eq(sum, total);
+    cr_assert_eq(e.gaps[0].end - e.gaps[0].start, SIM_HOURS(3));
+    rep_explain_free(&e);
+    rep_record_free(&r);
 }
 
 Test(html, plots_are_inlined_with_prefixed_ids_and_text_is_escaped)
