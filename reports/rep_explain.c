@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rep_sort.h"
 #include "sim_calendar.h"
 
 void rep_explain_free(rep_explain *e)
@@ -27,33 +26,46 @@ const char *rep_span_name(int what)
     return sim_reason_name((sim_reason)what);
 }
 
-/* The spans being built; cap is fixed up front (every span starts at a deferral, a request or
- * a run's due time, or fills the room before one). rq counts the requests at or before the time
- * reached (times only grow: gaps and their spans are built in time order). */
+/* The spans being built. Without `store` only the totals (due_ms, due_by) are added up: the first
+ * pass over every gap. rq counts the requests at or before the time reached (within a gap times
+ * only grow; a gap is built from the rq and deferral index it started with, whatever came before). */
 typedef struct builder {
     rep_explain *e;
     const rep_record *rec;
-    size_t cap;
+    bool store;
+    size_t cap; /* of e->spans */
     size_t rq;
+    bool failed; /* no memory for a span */
 } builder;
 
 static void add_span(builder *b, rep_gap *g, sim_time start, sim_time end, int what)
 {
     if (end <= start)
         return;
-    if (what != REP_SPAN_NOT_DUE) {
-        b->e->due_by[what] += end - start;
-        b->e->due_ms += end - start;
+    if (!b->store) {
+        if (what != REP_SPAN_NOT_DUE) {
+            b->e->due_by[what] += end - start;
+            b->e->due_ms += end - start;
+        }
+        return;
     }
     rep_span *last = g->span_count ? &b->e->spans[b->e->span_count - 1] : NULL;
     if (last && last->what == what && last->end == start) {
         last->end = end;
         return;
     }
-    if (b->e->span_count < b->cap) {
-        b->e->spans[b->e->span_count++] = (rep_span){start, end, what};
-        g->span_count++;
+    if (b->e->span_count == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 64;
+        rep_span *grown = cap <= SIZE_MAX / sizeof *grown ? realloc(b->e->spans, cap * sizeof *grown) : NULL;
+        if (!grown) {
+            b->failed = true;
+            return;
+        }
+        b->e->spans = grown;
+        b->cap = cap;
     }
+    b->e->spans[b->e->span_count++] = (rep_span){start, end, what};
+    g->span_count++;
 }
 
 /* [from, to) with no reason from the OS: not due before `due` (the next run's) or while a
@@ -88,17 +100,29 @@ static void add_fill(builder *b, rep_gap *g, sim_time from, sim_time to, sim_tim
     }
 }
 
-/* The gap [g->start, g->end), due from `due` (the tail's is found here when `due` < 0). The
- * deferrals are in time order and do not overlap (the runner closes one before it opens the
- * next); *next is the first one that may reach into this gap. */
-static void fill_gap(builder *b, const rep_record *rec, rep_gap *g, sim_time due, sim_time interval_ms,
-                     size_t *next)
+/* A gap with what building its spans again needs: the next run's due time (-1: none) and where
+ * the first pass stood in the deferrals and the requests when it reached the gap. */
+typedef struct found_gap {
+    rep_gap gap;
+    sim_time due;
+    size_t deferral, request;
+} found_gap;
+
+/* The gap f->gap, due from f->due (the tail's is found here when it is < 0). The deferrals are in
+ * time order and do not overlap (the runner closes one before it opens the next); f->deferral is
+ * the first one that may reach into this gap. Returns the first deferral that may reach into the
+ * next gap. */
+static size_t fill_gap(builder *b, const rep_record *rec, found_gap *f, sim_time interval_ms)
 {
+    rep_gap *g = &f->gap;
     g->first_span = b->e->span_count;
-    size_t j = *next;
+    g->span_count = 0;
+    b->rq = f->request;
+    size_t j = f->deferral;
     while (j < rec->deferral_count && rec->deferrals[j].end <= g->start)
         j++;
-    *next = j;
+    const size_t next = j;
+    sim_time due = f->due;
     if (due < 0 && rec->request_count > 0) {
         due = g->start; /* after the last run: the requests tell when it was due */
     } else if (due < 0) { /* no requests recorded: due at the first reason, or an interval on */
@@ -119,88 +143,116 @@ static void fill_gap(builder *b, const rep_record *rec, rep_gap *g, sim_time due
         t = en;
     }
     add_fill(b, g, t, g->end, due);
+    return next;
+}
+
+/* Gap a is listed before gap b: longer, or as long and earlier. */
+static bool listed_before(const rep_gap *a, const rep_gap *b)
+{
+    sim_time la = a->end - a->start, lb = b->end - b->start;
+    return la != lb ? la > lb : a->start < b->start;
 }
 
 static int by_length(const void *pa, const void *pb)
 {
-    const rep_gap *a = pa, *b = pb;
-    sim_time la = a->end - a->start, lb = b->end - b->start;
-    if (la != lb)
-        return la > lb ? -1 : 1;
-    return (a->start > b->start) - (a->start < b->start);
+    const found_gap *a = pa, *b = pb;
+    return listed_before(&a->gap, &b->gap) ? -1 : listed_before(&b->gap, &a->gap) ? 1 : 0;
 }
 
 /*
- * Sorts e->gaps as by_length orders them, by a radix sort of one key a gap: (longest - its length)
- * above its index. The gaps are built in time order, so the index orders ties by start as
- * by_length does, and the keys are distinct: the same order. A ten-year run's 14,000 gaps took
- * 7.1 M instructions through qsort's comparisons, 0.4 % of `bgsim run` (issue 24). qsort when the
- * key does not fit 64 bits or there is no memory for the keys (the same order, slower).
+ * The kept gaps: at most `max` of them, as a heap whose root is the one listed last (a min-heap in
+ * listing order), so a gap listed before the root replaces it. A gap after the heap is full costs
+ * one comparison unless it is among the longest so far.
  */
-static void sort_by_length(rep_explain *e)
+typedef struct kept {
+    found_gap *at;
+    size_t n, max;
+} kept;
+
+static void sift_down(kept *k, size_t i)
 {
-    size_t n = e->gap_count;
-    sim_time longest = 0;
-    for (size_t i = 0; i < n; i++)
-        longest = e->gaps[i].end - e->gaps[i].start > longest ? e->gaps[i].end - e->gaps[i].start : longest;
-    unsigned index_bits = 0, length_bits = 0;
-    while (index_bits < 64 && (n - 1) >> index_bits)
-        index_bits++;
-    while (length_bits < 64 && (uint64_t)longest >> length_bits)
-        length_bits++;
-    uint64_t *keys = n > 1 && index_bits + length_bits <= 64 ? malloc(2 * n * sizeof *keys) : NULL;
-    rep_gap *sorted = keys ? malloc(n * sizeof *sorted) : NULL;
-    if (!sorted) {
-        free(keys);
-        qsort(e->gaps, n, sizeof *e->gaps, by_length);
-        return;
+    for (;;) {
+        size_t last = i, l = 2 * i + 1, r = l + 1;
+        if (l < k->n && listed_before(&k->at[last].gap, &k->at[l].gap))
+            last = l;
+        if (r < k->n && listed_before(&k->at[last].gap, &k->at[r].gap))
+            last = r;
+        if (last == i)
+            return;
+        found_gap t = k->at[i];
+        k->at[i] = k->at[last];
+        k->at[last] = t;
+        i = last;
     }
-    for (size_t i = 0; i < n; i++)
-        keys[i] = (uint64_t)(longest - (e->gaps[i].end - e->gaps[i].start)) << index_bits | i;
-    const uint64_t *order = rep_sort_u64(keys, keys + n, n);
-    const uint64_t index_mask = (1ULL << index_bits) - 1; /* index_bits < 64: a gap is longer than 0 */
-    for (size_t i = 0; i < n; i++)
-        sorted[i] = e->gaps[order[i] & index_mask];
-    free(keys);
-    free(e->gaps);
-    e->gaps = sorted;
 }
 
-int rep_explain_compute(const rep_record *rec, sim_time interval_ms, rep_explain *out)
+static void keep(kept *k, const found_gap *f)
+{
+    if (k->n < k->max) { /* room: sift the new gap up to where it is listed after its parent */
+        size_t i = k->n++;
+        k->at[i] = *f;
+        while (i > 0 && listed_before(&k->at[(i - 1) / 2].gap, &k->at[i].gap)) {
+            found_gap t = k->at[i];
+            k->at[i] = k->at[(i - 1) / 2];
+            k->at[(i - 1) / 2] = t;
+            i = (i - 1) / 2;
+        }
+    } else if (k->max > 0 && listed_before(&f->gap, &k->at[0].gap)) {
+        k->at[0] = *f;
+        sift_down(k, 0);
+    }
+}
+
+/*
+ * Two passes. The first walks every gap in time order, adds up the due time by reason and keeps the
+ * max_gaps longest; the second builds the spans of those alone, longest first, each from where the
+ * first pass stood when it reached it (the same spans: a gap's spans depend only on that). A
+ * ten-year run has 14,000 gaps and ~20,000 spans; the run summary shows 5: storing all of them was
+ * 1.3 % of `bgsim run`'s CPU, a third of it page faults on their fresh memory (issue 24).
+ */
+int rep_explain_compute(const rep_record *rec, sim_time interval_ms, size_t max_gaps, rep_explain *out)
 {
     memset(out, 0, sizeof *out);
     size_t ran = 0;
     for (size_t i = 0; i < rec->worker_count; i++)
         ran += rec->worker_runs[i].kind == REP_WORKER_RAN;
-    builder b = {out, rec, 2 * rec->deferral_count + 3 * rec->request_count + 4 * (ran + 1), 0};
-    out->gaps = calloc(ran + 1, sizeof *out->gaps);
-    out->spans = calloc(b.cap, sizeof *out->spans);
-    if (!out->gaps || !out->spans) {
-        rep_explain_free(out);
+    kept k = {NULL, 0, max_gaps < ran + 1 ? max_gaps : ran + 1};
+    k.at = malloc((k.max ? k.max : 1) * sizeof *k.at);
+    if (!k.at)
         return -1;
-    }
+    builder b = {out, rec, false, 0, 0, false};
     size_t next = 0;
     sim_time prev_end = 0;
     bool first = true;
-    for (size_t i = 0; i < rec->worker_count; i++) {
-        const rep_worker_run *w = &rec->worker_runs[i];
-        if (w->kind != REP_WORKER_RAN)
+    for (size_t i = 0; i <= rec->worker_count; i++) {
+        const rep_worker_run *w = i < rec->worker_count ? &rec->worker_runs[i] : NULL;
+        if (w && w->kind != REP_WORKER_RAN)
             continue;
-        if (w->start > prev_end) {
-            rep_gap *g = &out->gaps[out->gap_count++];
-            *g = (rep_gap){.start = prev_end, .end = w->start, .before_first = first};
-            fill_gap(&b, rec, g, w->due, interval_ms, &next);
+        sim_time end = w ? w->start : rec->duration;
+        if (end > prev_end) {
+            found_gap f = {.gap = {.start = prev_end, .end = end, .before_first = first, .after_last = !w},
+                           .due = w ? w->due : -1, .deferral = next, .request = b.rq};
+            next = fill_gap(&b, rec, &f, interval_ms);
+            keep(&k, &f);
         }
+        if (!w)
+            break;
         first = false;
         if (w->end > prev_end)
             prev_end = w->end;
     }
-    if (rec->duration > prev_end) {
-        rep_gap *g = &out->gaps[out->gap_count++];
-        *g = (rep_gap){.start = prev_end, .end = rec->duration, .before_first = first, .after_last = true};
-        fill_gap(&b, rec, g, -1, interval_ms, &next);
+    qsort(k.at, k.n, sizeof *k.at, by_length);
+    out->gaps = malloc((k.n ? k.n : 1) * sizeof *out->gaps);
+    b.store = true;
+    for (size_t i = 0; i < k.n && out->gaps; i++) {
+        fill_gap(&b, rec, &k.at[i], interval_ms);
+        out->gaps[out->gap_count++] = k.at[i].gap;
     }
-    sort_by_length(out);
+    free(k.at);
+    if (!out->gaps || b.failed) {
+        rep_explain_free(out);
+        return -1;
+    }
     return 0;
 }
 

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "rep_record.h"
@@ -42,21 +43,25 @@ typedef struct rep_gap {
 } rep_gap;
 
 typedef struct rep_explain {
-    rep_gap *gaps;            /* every gap longer than 0, longest first (ties: earlier first) */
+    rep_gap *gaps;            /* the longest gaps (rep_explain_compute's max_gaps), longest first
+                               * (ties: earlier first); every gap is longer than 0 */
     size_t gap_count;
-    rep_span *spans;          /* gap by gap; neighbouring spans of one kind are merged */
+    rep_span *spans;          /* those gaps', gap by gap; neighbouring spans of one kind are merged */
     size_t span_count;
-    sim_time due_ms;          /* due and not running, all gaps: the sum of due_by */
+    sim_time due_ms;          /* due and not running, in all gaps (listed or not): the sum of due_by */
     sim_time due_by[SIM_REASON_COUNT]; /* [reason]: held back for it; [REP_SPAN_NO_REASON]: no reason */
 } rep_explain;
 
 /*
- * Splits the record's gaps into spans. interval_ms (the worker's interval, or 0 when unknown)
+ * Splits the record's gaps into spans: the due time by reason over all of them, and the max_gaps
+ * longest with their spans (REP_EXPLAIN_ALL_GAPS: every one; memory and time grow with the
+ * gaps listed, not with the run's length). interval_ms (the worker's interval, or 0 when unknown)
  * bounds the "not due" part after the last run: that gap becomes due at the first reason the OS
  * gave in it or one interval after the last run, whichever is first. 0, or -1 when out of memory
  * (*out empty). Free with rep_explain_free.
  */
-int rep_explain_compute(const rep_record *rec, sim_time interval_ms, rep_explain *out);
+#define REP_EXPLAIN_ALL_GAPS SIZE_MAX
+int rep_explain_compute(const rep_record *rec, sim_time interval_ms, size_t max_gaps, rep_explain *out);
 void rep_explain_free(rep_explain *e);
 
 /* A span kind's name: the reason's name (sim_reason_name), "no_reason" or "not_due". */

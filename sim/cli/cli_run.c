@@ -245,7 +245,8 @@ static int run_simulate(const run_args *a, const scn_scenario *s, FILE *trace, r
         return cli_status(rc);
     }
     if (rep_stats_compute(&r->record, &r->stats) != 0 ||
-        rep_explain_compute(&r->record, SIM_MINUTES(r->record.interval_min), &r->explain) != 0) {
+        rep_explain_compute(&r->record, SIM_MINUTES(r->record.interval_min),
+                            a->gaps > CLI_EXPLAIN_GAPS ? a->gaps : CLI_EXPLAIN_GAPS, &r->explain) != 0) {
         fprintf(stderr, "bgsim run: out of memory\n");
         return EX_SOFTWARE;
     }

@@ -481,10 +481,54 @@ static void remove_plots(const char *dir)
     rmdir(dir);
 }
 
-/* rep_explain's gaps are longest first, ties earliest first (rep_explain.h), whichever sort puts
- * them there (rep_explain.c sorts a key of length and index): 3,000 runs 1 s long whose gaps take
- * one of 7 lengths (ties everywhere), starting late and ending early so both edge gaps are there;
- * every gap is listed once (their count and total length are the timeline's). */
+/* A gap's spans depend on the requests before it (a request waits for its due time): listing
+ * only the longest gaps builds each from where the walk over all gaps stood, not from where the
+ * previous gap listed left off. Runs at 0, 60 min (due 15 min) and 3 h (due 2 h 50 min); requests
+ * at 10 min (due 20), 40 min (due 50) and 2 h 40 min (due 2 h 50 min). The first gap, by hand:
+ * not due to 20 min, due with no reason to 40, not due to 50, due to 60. */
+Test(explain, a_listed_gap_starts_from_the_requests_before_it)
+{
+    rep_record r;
+    cr_assert_eq(rep_record_init(&r, SIM_HOURS(4), one_task, 1), 0);
+    const rep_worker_run runs[] = {
+        {.due = 0, .start = 0, .end = 1000, .kind = REP_WORKER_RAN},
+        {.due = SIM_MINUTES(15), .start = SIM_MINUTES(60), .end = SIM_MINUTES(60) + 1000, .kind = REP_WORKER_RAN},
+        {.due = SIM_MINUTES(170), .start = SIM_MINUTES(180), .end = SIM_MINUTES(180) + 1000, .kind = REP_WORKER_RAN},
+    };
+    const rep_request requests[] = {
+        {SIM_MINUTES(10), SIM_MINUTES(20)}, {SIM_MINUTES(40), SIM_MINUTES(50)}, {SIM_MINUTES(160), SIM_MINUTES(170)}};
+    for (size_t i = 0; i < 3; i++) {
+        cr_assert_eq(rep_record_worker_run(&r, &runs[i]), 0);
+        cr_assert_eq(rep_record_request(&r, &requests[i]), 0);
+    }
+    const rep_span want[] = {{1000, SIM_MINUTES(20), REP_SPAN_NOT_DUE},
+                             {SIM_MINUTES(20), SIM_MINUTES(40), REP_SPAN_NO_REASON},
+                             {SIM_MINUTES(40), SIM_MINUTES(50), REP_SPAN_NOT_DUE},
+                             {SIM_MINUTES(50), SIM_MINUTES(60), REP_SPAN_NO_REASON}};
+    static const size_t listed[] = {REP_EXPLAIN_ALL_GAPS, 3, 2};
+    for (size_t l = 0; l < sizeof listed / sizeof listed[0]; l++) {
+        rep_explain e;
+        cr_assert_eq(rep_explain_compute(&r, SIM_MINUTES(15), listed[l], &e), 0);
+        const rep_gap *g = NULL;
+        for (size_t i = 0; i < e.gap_count; i++)
+            g = e.gaps[i].start == 1000 ? &e.gaps[i] : g;
+        cr_assert(g, "%zu listed: no gap from 1 s", listed[l]);
+        cr_assert_eq(g->span_count, 4, "%zu listed: %zu spans", listed[l], g->span_count);
+        for (size_t k = 0; k < 4; k++) {
+            const rep_span *sp = &e.spans[g->first_span + k];
+            cr_assert(sp->start == want[k].start && sp->end == want[k].end && sp->what == want[k].what,
+                      "%zu listed: span %zu is %lld-%lld %s", listed[l], k, (long long)sp->start, (long long)sp->end,
+                      rep_span_name(sp->what));
+        }
+        rep_explain_free(&e);
+    }
+    rep_record_free(&r);
+}
+
+/* rep_explain's gaps are longest first, ties earliest first (rep_explain.h), whichever way it
+ * picks and orders them: 3,000 runs 1 s long whose gaps take one of 7 lengths (ties everywhere),
+ * starting late and ending early so both edge gaps are there; every gap is listed once (their
+ * count and total length are the timeline's), and the 100 longest alone are the first 100. */
 Test(explain, gaps_are_longest_first_ties_earliest_first)
 {
     enum { RUNS = 3000 };
@@ -503,7 +547,7 @@ Test(explain, gaps_are_longest_first_ties_earliest_first)
     total += SIM_HOURS(2);
     make_record(&r, duration, starts, RUNS);
     rep_explain e;
-    cr_assert_eq(rep_explain_compute(&r, SIM_MINUTES(15), &e), 0);
+    cr_assert_eq(rep_explain_compute(&r, SIM_MINUTES(15), REP_EXPLAIN_ALL_GAPS, &e), 0);
     cr_assert_eq(e.gap_count, RUNS + 1);
     sim_time sum = 0;
     for (size_t i = 0; i < e.gap_count; i++) {
@@ -518,6 +562,12 @@ Test(explain, gaps_are_longest_first_ties_earliest_first)
     }
     cr_assert_eq(sum, total);
     cr_assert_eq(e.gaps[0].end - e.gaps[0].start, SIM_HOURS(3));
+    rep_explain top;
+    cr_assert_eq(rep_explain_compute(&r, SIM_MINUTES(15), 100, &top), 0);
+    cr_assert_eq(top.gap_count, 100);
+    for (size_t i = 0; i < top.gap_count; i++)
+        cr_assert(top.gaps[i].start == e.gaps[i].start && top.gaps[i].end == e.gaps[i].end, "gap %zu", i);
+    rep_explain_free(&top);
     rep_explain_free(&e);
     rep_record_free(&r);
 }

@@ -33,7 +33,7 @@ static void check_one(const char *path)
     rep_explain e;
     cr_assert_eq(run_scenario(s, &opt, &rec, &out), 0, "%s: %s", path, out.message);
     cr_assert_eq(rep_stats_compute(&rec, &st), 0);
-    cr_assert_eq(rep_explain_compute(&rec, SIM_MINUTES(rec.interval_min), &e), 0);
+    cr_assert_eq(rep_explain_compute(&rec, SIM_MINUTES(rec.interval_min), REP_EXPLAIN_ALL_GAPS, &e), 0);
 
     for (int r = SIM_REASON_NONE + 1; r < SIM_REASON_COUNT; r++)
         cr_expect_eq(e.due_by[r], st.held_ms[r], "%s: %s: explained %lld ms, held %lld ms", path,
@@ -70,6 +70,29 @@ static void check_one(const char *path)
     }
     cr_expect_eq(gaps + running, rec.duration, "%s: gaps %lld + running %lld != %lld", path, (long long)gaps,
                  (long long)running, (long long)rec.duration);
+
+    /* the n longest alone (what `bgsim run` and `explain --gaps` ask for): the same totals, and the
+     * same first n gaps with the same spans as when every gap is listed */
+    static const size_t firsts[] = {0, 1, 5, 64};
+    for (size_t fi = 0; fi < sizeof firsts / sizeof firsts[0]; fi++) {
+        rep_explain top;
+        cr_assert_eq(rep_explain_compute(&rec, SIM_MINUTES(rec.interval_min), firsts[fi], &top), 0);
+        cr_expect_eq(top.gap_count, firsts[fi] < e.gap_count ? firsts[fi] : e.gap_count, "%s: %zu gaps", path, firsts[fi]);
+        cr_expect_eq(top.due_ms, e.due_ms, "%s: %zu gaps: due time", path, firsts[fi]);
+        cr_expect_eq(memcmp(top.due_by, e.due_by, sizeof e.due_by), 0, "%s: %zu gaps: due by reason", path, firsts[fi]);
+        for (size_t i = 0; i < top.gap_count; i++) {
+            const rep_gap *a = &top.gaps[i], *b = &e.gaps[i];
+            cr_expect(a->start == b->start && a->end == b->end && a->before_first == b->before_first &&
+                          a->after_last == b->after_last && a->span_count == b->span_count,
+                      "%s: %zu gaps: gap %zu differs", path, firsts[fi], i);
+            for (size_t k = 0; k < a->span_count && a->span_count == b->span_count; k++) {
+                const rep_span *x = &top.spans[a->first_span + k], *y = &e.spans[b->first_span + k];
+                cr_expect(x->start == y->start && x->end == y->end && x->what == y->what,
+                          "%s: %zu gaps: gap %zu's span %zu differs", path, firsts[fi], i, k);
+            }
+        }
+        rep_explain_free(&top);
+    }
     rep_explain_free(&e);
     rep_stats_free(&st);
     rep_record_free(&rec);
