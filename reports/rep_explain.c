@@ -54,8 +54,8 @@ static void add_span(builder *b, rep_gap *g, sim_time start, sim_time end, int w
         last->end = end;
         return;
     }
-    if (b->e->span_count == b->cap) {
-        size_t cap = b->cap ? 2 * b->cap : 64;
+    if (!b->e->spans || b->e->span_count == b->cap) { /* none yet, or full */
+        size_t cap = b->cap < 64 ? 64 : 2 * b->cap;
         rep_span *grown = cap <= SIZE_MAX / sizeof *grown ? realloc(b->e->spans, cap * sizeof *grown) : NULL;
         if (!grown) {
             b->failed = true;
