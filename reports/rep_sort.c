@@ -5,7 +5,8 @@
 
 #include <string.h>
 
-/* The digit: 11 bits, 2048 counts (16 KiB a digit: in L1 with the keys streaming by). */
+/* The digit: 11 bits, 2048 counts (16 KiB) a digit; 3 passes cover the 29 bits a ten-year run's
+ * intervals vary in, where bytes took 4 - 5. */
 #define DIGIT_BITS 11
 #define DIGIT_MASK ((1u << DIGIT_BITS) - 1)
 #define MAX_DIGITS ((64 + DIGIT_BITS - 1) / DIGIT_BITS)

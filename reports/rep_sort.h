@@ -1,10 +1,10 @@
 /*
  * rep_sort.h - a radix sort of 64-bit keys, for the reports' passes over a long run's records.
  *
- * The reports sort samples (rep_stats: quantiles and means) and gaps (rep_explain: longest first)
- * once per run; over a ten-year run that was a few percent of `bgsim run` by comparison sorts
- * (issue 24: `run` within 1.1x of a sweep). Keys of one such sort share most of their bits (integer
- * milliseconds, indexes below n), so the sort passes only over the bits where some two keys differ.
+ * rep_stats sorts a run's samples (for their quantiles and their means) once per run; over a
+ * ten-year run comparison sorts were a few percent of `bgsim run` (issue 24: `run` within 1.1x of a
+ * sweep). The keys of one such sort share most of their bits (integer milliseconds as doubles'
+ * order keys), so the sort passes only over the bits where some two keys differ.
  *
  * Ownership: the caller owns both arrays; nothing is allocated. The digit counts are per thread:
  * threads (fleets) sort at once.

@@ -158,9 +158,9 @@ static void quantiles_from_sorted(const double *v, size_t n, rep_quantiles *q)
 }
 
 /* rep_quantiles_of with a buffer of 2n keys for the radix sort, or NULL (then allocated here when
- * the radix sort needs one). rep_stats_compute_parts lends one buffer to all its sets: a ten-year
- * run's sets each allocating their own took a fresh mapping (230 KB, over malloc's mmap threshold)
- * and ~60 page faults apiece. */
+ * the radix sort needs one). rep_stats_compute_parts lends one buffer to all its sets: a run's
+ * sets then touch one buffer's pages, not one each (page faults are a visible part of a long
+ * `run`, issue 24). */
 static void quantiles_sorted(double *v, size_t n, uint64_t *keys, rep_quantiles *q)
 {
     memset(q, 0, sizeof *q);
