@@ -71,8 +71,8 @@ static void check_one(const char *path)
     cr_expect_eq(gaps + running, rec.duration, "%s: gaps %lld + running %lld != %lld", path, (long long)gaps,
                  (long long)running, (long long)rec.duration);
 
-    /* the n longest alone (what `bgsim run` and `explain --gaps` ask for): the same totals, and the
-     * same first n gaps with the same spans as when every gap is listed */
+    /* the n longest alone (what `bgsim run` and `explain --gaps` ask for): the same totals, the
+     * same first n gaps with the same spans as when every gap is listed, and no other spans kept */
     static const size_t firsts[] = {0, 1, 5, 64};
     for (size_t fi = 0; fi < sizeof firsts / sizeof firsts[0]; fi++) {
         rep_explain top;
@@ -80,8 +80,10 @@ static void check_one(const char *path)
         cr_expect_eq(top.gap_count, firsts[fi] < e.gap_count ? firsts[fi] : e.gap_count, "%s: %zu gaps", path, firsts[fi]);
         cr_expect_eq(top.due_ms, e.due_ms, "%s: %zu gaps: due time", path, firsts[fi]);
         cr_expect_eq(memcmp(top.due_by, e.due_by, sizeof e.due_by), 0, "%s: %zu gaps: due by reason", path, firsts[fi]);
+        size_t spans = 0;
         for (size_t i = 0; i < top.gap_count; i++) {
             const rep_gap *a = &top.gaps[i], *b = &e.gaps[i];
+            spans += a->span_count;
             cr_expect(a->start == b->start && a->end == b->end && a->before_first == b->before_first &&
                           a->after_last == b->after_last && a->span_count == b->span_count,
                       "%s: %zu gaps: gap %zu differs", path, firsts[fi], i);
@@ -91,6 +93,8 @@ static void check_one(const char *path)
                           "%s: %zu gaps: gap %zu's span %zu differs", path, firsts[fi], i, k);
             }
         }
+        cr_expect_eq(top.span_count, spans, "%s: %zu gaps: %zu spans kept for their %zu", path, firsts[fi],
+                     top.span_count, spans);
         rep_explain_free(&top);
     }
     rep_explain_free(&e);
