@@ -118,6 +118,13 @@ static void radix_sort(double *v, size_t n, uint64_t *keys)
 /* Below this many values the introsort is as quick and needs no buffer. */
 #define RADIX_MIN 256
 
+/* A buffer of 2n keys for radix_sort, or NULL: fewer than RADIX_MIN values, too many to size, or
+ * no memory (the introsort then sorts them, in the same order). */
+static uint64_t *radix_keys(size_t n)
+{
+    return n >= RADIX_MIN && n <= SIZE_MAX / (2 * sizeof(uint64_t)) ? malloc(2 * n * sizeof(uint64_t)) : NULL;
+}
+
 /*
  * Puts at each place of want[0..k) (ascending, in [0, n); rewritten) the value sorting v would put
  * there, by sorting only the parts of v that hold one of them (quickselect on several places at
@@ -166,9 +173,9 @@ static void quantiles_sorted(double *v, size_t n, uint64_t *keys, rep_quantiles 
     memset(q, 0, sizeof *q);
     if (n == 0)
         return;
-    uint64_t *own = NULL;
-    if (!keys && n >= RADIX_MIN && n <= SIZE_MAX / (2 * sizeof *keys))
-        keys = own = malloc(2 * n * sizeof *keys);
+    uint64_t *own = keys ? NULL : radix_keys(n);
+    if (own)
+        keys = own;
     if (keys && n >= RADIX_MIN)
         radix_sort(v, n, keys);
     else /* few values, or no memory for the keys: the same order */
@@ -345,9 +352,7 @@ int rep_stats_compute_parts(const rep_record *r, rep_stats *s, unsigned parts)
     s->worker_runs_per_day = (double)ran / days_of(r->duration);
     quantiles_fn *quantiles = quantiles_for(parts);
     /* the sorted sets' keys, lent to each (none, or no memory: each allocates its own) */
-    uint64_t *keys = quantiles == quantiles_sorted && most >= RADIX_MIN && most <= SIZE_MAX / (2 * sizeof *keys)
-                         ? malloc(2 * most * sizeof *keys)
-                         : NULL;
+    uint64_t *keys = quantiles == quantiles_sorted ? radix_keys(most) : NULL;
     if (parts & REP_STATS_WORKER_INTERVAL)
         quantiles(scratch, ran ? ran - 1 : 0, keys, &s->worker_interval);
     if (parts & REP_STATS_WORKER_DELAY) {
