@@ -169,6 +169,13 @@ typedef struct kept {
     size_t n, max;
 } kept;
 
+static void swap_gaps(kept *k, size_t i, size_t j)
+{
+    found_gap t = k->at[i];
+    k->at[i] = k->at[j];
+    k->at[j] = t;
+}
+
 static void sift_down(kept *k, size_t i)
 {
     for (;;) {
@@ -179,9 +186,7 @@ static void sift_down(kept *k, size_t i)
             last = r;
         if (last == i)
             return;
-        found_gap t = k->at[i];
-        k->at[i] = k->at[last];
-        k->at[last] = t;
+        swap_gaps(k, i, last);
         i = last;
     }
 }
@@ -192,9 +197,7 @@ static void keep(kept *k, const found_gap *f)
         size_t i = k->n++;
         k->at[i] = *f;
         while (i > 0 && listed_before(&k->at[(i - 1) / 2].gap, &k->at[i].gap)) {
-            found_gap t = k->at[i];
-            k->at[i] = k->at[(i - 1) / 2];
-            k->at[(i - 1) / 2] = t;
+            swap_gaps(k, i, (i - 1) / 2);
             i = (i - 1) / 2;
         }
     } else if (k->max > 0 && listed_before(&f->gap, &k->at[0].gap)) {
