@@ -24,11 +24,12 @@ done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 probes="$src/tests/lint/probe"
+names="expectations loops" # the probes, $probes/NAME.c
 flags="-std=c11 -D_POSIX_C_SOURCE=200809L"
 {
   echo "["
   sep=""
-  for f in expectations loops; do
+  for f in $names; do
     printf '%s{\n  "directory": "%s",\n  "command": "cc %s -c %s/%s.c -o %s.o",\n  "file": "%s/%s.c"\n}\n' \
       "$sep" "$work" "$flags" "$probes" "$f" "$f" "$probes" "$f"
     sep=","
@@ -44,7 +45,7 @@ if [ "$status" -ne 1 ]; then
   echo "lint-catches: FAIL: lint exited $status, not 1"
   failures=1
 fi
-for f in expectations loops; do
+for f in $names; do
   line=$(grep -n 'the finding lint must report' "$probes/$f.c" | cut -d: -f1)
   expected="$f.c:$line:12: error: Dereference of null pointer"
   if ! grep -q "$expected" "$work/out"; then
